@@ -1,0 +1,8 @@
+package io.lakestack.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "bench", description = "Benchmarks that print measured figures.", subcommands = {StartupBenchmark.class})
+final class BenchCommand
+{
+}

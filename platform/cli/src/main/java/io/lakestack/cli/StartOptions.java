@@ -1,0 +1,65 @@
+package io.lakestack.cli;
+
+import io.lakestack.embedded.EmbeddedStack;
+import io.lakestack.embedded.StackListener;
+import io.lakestack.embedded.StackPorts;
+import io.lakestack.server.EndpointConfig;
+import picocli.CommandLine.Option;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Options of the commands that start a stack. */
+final class StartOptions
+{
+    @Option(names = "--port", paramLabel = "N", description = "The AWS endpoint's port; Kafka, the object store, the metastore, Trino and the "
+            + "Kafka controller take the next five (default: ${DEFAULT-VALUE}).")
+    int port = EndpointConfig.DEFAULT_PORT;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = "Address the endpoint listens on (default: ${DEFAULT-VALUE}, loopback only).")
+    String bind = "127.0.0.1";
+
+    @Option(names = "--fresh", description = "Delete the data directory's contents first: all topics, objects, tables and query history.")
+    boolean fresh;
+
+    @Option(names = "--no-trino", description = "Start without Trino: no SQL, and no Java 24+ needed.")
+    boolean noTrino;
+
+    @Option(names = "--no-verify-signatures", description = "Accept unsigned and wrongly signed requests.")
+    boolean noVerifySignatures;
+
+    @Option(names = "--access-key", paramLabel = "ID", description = "Access key id requests must be signed with (default: $LAKESTACK_ACCESS_KEY, else test).")
+    String accessKey = System.getenv().getOrDefault("LAKESTACK_ACCESS_KEY", "test");
+
+    @Option(names = "--secret-key", paramLabel = "SECRET", description = "Its secret access key (default: $LAKESTACK_SECRET_KEY, else test).")
+    String secretKey = System.getenv().getOrDefault("LAKESTACK_SECRET_KEY", "test");
+
+    @Option(names = "--trino-heap", paramLabel = "SIZE", description = "Trino's maximum heap (default: ${DEFAULT-VALUE}).")
+    String trinoHeap = "1G";
+
+    Map<String, String> endpointSettings()
+    {
+        Map<String, String> settings = new HashMap<>();
+        settings.put(EndpointConfig.BIND, bind);
+        settings.put(EndpointConfig.ACCESS_KEY, accessKey);
+        settings.put(EndpointConfig.SECRET_KEY, secretKey);
+        settings.put(EndpointConfig.VERIFY_SIGNATURES, String.valueOf(!noVerifySignatures));
+        return settings;
+    }
+
+    /** A stack on the data directory, wiped first with {@code --fresh}. */
+    EmbeddedStack build(StackOptions location, StackListener listener)
+    {
+        if (fresh) {
+            EmbeddedStack.wipe(location.dataDirectory);
+        }
+        return EmbeddedStack.builder()
+                .dataDirectory(location.dataDirectory)
+                .ports(StackPorts.from(port))
+                .endpointSettings(endpointSettings())
+                .withTrino(!noTrino)
+                .trinoHeap(trinoHeap)
+                .listener(listener)
+                .build();
+    }
+}

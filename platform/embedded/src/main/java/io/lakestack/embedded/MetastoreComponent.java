@@ -1,0 +1,157 @@
+package io.lakestack.embedded;
+
+import io.lakestack.hive.ThriftMetastoreClient;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+
+/**
+ * The Hive Metastore (standalone, Thrift) in a child JVM, with its catalog in an embedded Derby database under the
+ * data directory. Table locations in {@code s3://} are checked through the lakestack endpoint.
+ */
+final class MetastoreComponent
+        extends ChildComponent
+{
+    private final EngineArtifacts artifacts;
+    private final JavaRuntimes.Runtime runtime;
+    private final Path directory;
+    private final Path log;
+    private final int port;
+    private final Map<String, String> settings;
+
+    /**
+     * @param s3Endpoint the lakestack endpoint, which the metastore's S3 file system signs requests for
+     * @param warehouse where databases without a location keep their tables, e.g. {@code s3://lakestack-warehouse/}
+     */
+    MetastoreComponent(EngineArtifacts artifacts, JavaRuntimes.Runtime runtime, Path directory, Path log, int port, String s3Endpoint,
+            String accessKey, String secretKey, String region, String warehouse, StackListener listener)
+    {
+        super("metastore", listener);
+        this.artifacts = artifacts;
+        this.runtime = runtime;
+        this.directory = directory;
+        this.log = log;
+        this.port = port;
+        Map<String, String> conf = new LinkedHashMap<>();
+        conf.put("javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + directory.resolve("metastore_db") + ";create=true");
+        conf.put("javax.jdo.option.ConnectionDriverName", "org.apache.derby.jdbc.EmbeddedDriver");
+        conf.put("metastore.warehouse.dir", warehouse);
+        conf.put("metastore.warehouse.external.dir", warehouse);
+        // keep tables as created: no conversion of managed tables to external ones, no ACID by default
+        conf.put("metastore.metadata.transformer.class", " ");
+        conf.put("metastore.create.as.acid", "false");
+        conf.put("metastore.client.capability.check", "false");
+        conf.put("hive.metastore.disallow.incompatible.col.type.changes", "false");
+        conf.put("metastore.async.log.enabled", "false");
+        conf.put("metastore.event.db.notification.api.auth", "false");
+        conf.put("metastore.task.threads.always", "org.apache.hadoop.hive.metastore.events.EventCleanerTask");
+        conf.put("metastore.stats.autogather", "false");
+        conf.put("metastore.server.min.threads", "4");
+        conf.put("fs.s3.impl", "io.lakestack.metastore.S3ObjectFileSystem");
+        conf.put("fs.s3a.impl", "io.lakestack.metastore.S3ObjectFileSystem");
+        conf.put("fs.s3n.impl", "io.lakestack.metastore.S3ObjectFileSystem");
+        conf.put("fs.trash.interval", "0");
+        conf.put("lakestack.s3.endpoint", s3Endpoint);
+        conf.put("lakestack.s3.access-key", accessKey);
+        conf.put("lakestack.s3.secret-key", secretKey);
+        conf.put("lakestack.s3.region", region);
+        this.settings = Map.copyOf(conf);
+    }
+
+    String uri()
+    {
+        return "thrift://127.0.0.1:" + port;
+    }
+
+    int port()
+    {
+        return port;
+    }
+
+    @Override
+    String plannedAddress()
+    {
+        return uri();
+    }
+
+    @Override
+    ChildProcess launch()
+            throws IOException
+    {
+        Path conf = directory.resolve("conf");
+        Files.createDirectories(conf);
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<!-- written by lakestack at each start -->\n<configuration>\n");
+        settings.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> xml.append("  <property><name>").append(entry.getKey())
+                .append("</name><value>").append(io.lakestack.server.protocol.Xml.escape(entry.getValue())).append("</value></property>\n"));
+        xml.append("</configuration>\n");
+        Path confJar = conf.resolve("metastore-site.jar");
+        writeIfChanged(confJar, "metastore-site.xml", xml.toString().getBytes(StandardCharsets.UTF_8));
+
+        List<String> classpath = new ArrayList<>();
+        classpath.add(confJar.toString());
+        classpath.addAll(artifacts.metastoreClasspath());
+        List<String> jvm = new ArrayList<>(JvmOptions.small(runtime, "384m", "metastore"));
+        jvm.add("-Dderby.stream.error.file=" + log.resolveSibling("metastore-derby.log"));
+        jvm.add("-Dlog4j2.configurationFile=metastore-log4j2.properties");
+        jvm.add("-Dhive.log.dir=" + log.getParent());
+        return ChildProcess.start(name(), runtime, classpath, jvm, "io.lakestack.metastore.MetastoreMain",
+                List.of(String.valueOf(port), directory.toString()), directory, Map.of(), log);
+    }
+
+    /**
+     * The configuration goes into a jar rather than a directory, because class-data archives accept only jars on the
+     * classpath; the jar is rewritten only when its content changes, which keeps the archive valid between starts.
+     */
+    private static void writeIfChanged(Path jar, String entryName, byte[] content)
+            throws IOException
+    {
+        if (Files.exists(jar)) {
+            try (JarFile existing = new JarFile(jar.toFile())) {
+                JarEntry entry = existing.getJarEntry(entryName);
+                if (entry != null && Arrays.equals(existing.getInputStream(entry).readAllBytes(), content)) {
+                    return;
+                }
+            }
+        }
+        Path temporary = jar.resolveSibling(jar.getFileName() + ".tmp");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(temporary))) {
+            out.putNextEntry(new JarEntry(entryName));
+            out.write(content);
+            out.closeEntry();
+        }
+        Files.move(temporary, jar, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Override
+    boolean ready()
+            throws Exception
+    {
+        try (ThriftMetastoreClient client = ThriftMetastoreClient.connect("127.0.0.1", port, Duration.ofSeconds(5))) {
+            return client.api().getAllDatabases().contains("default");
+        }
+    }
+
+    @Override
+    Duration startTimeout()
+    {
+        return Duration.ofSeconds(120);
+    }
+
+    @Override
+    String dataDirAdvice()
+    {
+        return ". If the data directory is damaged, start over with --fresh (this deletes the catalog)";
+    }
+}

@@ -1,0 +1,88 @@
+package io.lakestack.embedded;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The S3-compatible object store: S3Mock in a child JVM, keeping its objects under the data directory. Only the
+ * lakestack endpoint talks to it; clients use the endpoint.
+ */
+final class ObjectStoreComponent
+        extends ChildComponent
+{
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final EngineArtifacts artifacts;
+    private final JavaRuntimes.Runtime runtime;
+    private final Path root;
+    private final Path log;
+    private final int port;
+
+    ObjectStoreComponent(EngineArtifacts artifacts, JavaRuntimes.Runtime runtime, Path root, Path log, int port, StackListener listener)
+    {
+        super("object-store", listener);
+        this.artifacts = artifacts;
+        this.runtime = runtime;
+        this.root = root;
+        this.log = log;
+        this.port = port;
+    }
+
+    URI uri()
+    {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    @Override
+    String plannedAddress()
+    {
+        return uri().toString();
+    }
+
+    @Override
+    ChildProcess launch()
+    {
+        Path application = EngineCache.objectStore(artifacts, runtime);
+        List<String> jvm = new ArrayList<>(JvmOptions.small(runtime, "384m", "s3mock-" + artifacts.objectStoreJar().getFileName()));
+        List<String> arguments = List.of(
+                "--http.port=" + port,
+                "--server.port=0",
+                "--server.address=127.0.0.1",
+                "--com.adobe.testing.s3mock.store.root=" + root,
+                "--com.adobe.testing.s3mock.store.retain-files-on-exit=true",
+                "--com.adobe.testing.s3mock.store.region=us-east-1",
+                "--com.adobe.testing.s3mock.max-payload-size=5GB",
+                "--spring.main.banner-mode=off",
+                "--logging.level.root=WARN",
+                "--logging.level.com.adobe.testing.s3mock=WARN");
+        return ChildProcess.start(name(), runtime, List.of(application.toString()), jvm,
+                "com.adobe.testing.s3mock.S3MockApplication", arguments, root.getParent(), Map.of(), log);
+    }
+
+    @Override
+    boolean ready()
+            throws Exception
+    {
+        return HTTP.send(HttpRequest.newBuilder(uri().resolve("/")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode() == 200;
+    }
+
+    @Override
+    Duration startTimeout()
+    {
+        return Duration.ofSeconds(90);
+    }
+
+    @Override
+    String dataDirAdvice()
+    {
+        return ". If the data directory is damaged, start over with --fresh (this deletes all objects)";
+    }
+}

@@ -1,0 +1,83 @@
+package io.lakestack.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Where each part of the stack keeps its data under the data directory. Everything the stack stores (topics,
+ * objects, the catalog, query history) lives here and survives a restart.
+ *
+ * <pre>
+ * DATA_DIR/
+ *   lakestack.lock      held while a launcher runs the stack on this directory
+ *   run/state.json      pid and addresses of the running stack
+ *   logs/               one log per component
+ *   kafka/              Kafka log directory (formatted on first start)
+ *   object-store/       the S3 server's objects
+ *   metastore/          the metastore's Derby database and configuration
+ *   trino/              Trino's configuration and data directory
+ * </pre>
+ */
+public record StackLayout(Path root)
+{
+    public StackLayout
+    {
+        root = requireNonNull(root, "root is null").toAbsolutePath().normalize();
+    }
+
+    public Path lockFile()
+    {
+        return root.resolve("lakestack.lock");
+    }
+
+    public Path stateFile()
+    {
+        return root.resolve("run").resolve("state.json");
+    }
+
+    public Path logs()
+    {
+        return root.resolve("logs");
+    }
+
+    public Path log(String component)
+    {
+        return logs().resolve(component + ".log");
+    }
+
+    public Path kafka()
+    {
+        return root.resolve("kafka");
+    }
+
+    public Path objectStore()
+    {
+        return root.resolve("object-store");
+    }
+
+    public Path metastore()
+    {
+        return root.resolve("metastore");
+    }
+
+    public Path trino()
+    {
+        return root.resolve("trino");
+    }
+
+    /** Creates the directories that every start needs. */
+    public void create()
+    {
+        try {
+            Files.createDirectories(root.resolve("run"));
+            Files.createDirectories(logs());
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data directory " + root, e);
+        }
+    }
+}

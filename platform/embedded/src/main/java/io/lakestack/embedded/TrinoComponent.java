@@ -1,0 +1,164 @@
+package io.lakestack.embedded;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Trino (single node: coordinator and worker in one) in a child JVM on Java 24+, with one catalog,
+ * {@value #CATALOG}: the Hive connector over the metastore (Thrift) and the object store through the lakestack
+ * endpoint (Trino's native S3 file system, path-style, signed with the configured credentials). The catalog is
+ * named as Athena names its default catalog, so that Athena SQL runs unchanged.
+ */
+final class TrinoComponent
+        extends ChildComponent
+{
+    static final String CATALOG = "awsdatacatalog";
+    static final int REQUIRED_JAVA = 24;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final EngineArtifacts artifacts;
+    private final JavaRuntimes.Runtime runtime;
+    private final Path directory;
+    private final Path log;
+    private final int port;
+    private final String heap;
+    private final Map<String, String> catalog;
+    private final StackListener listener;
+
+    TrinoComponent(EngineArtifacts artifacts, JavaRuntimes.Runtime runtime, Path directory, Path log, int port, String heap, String metastoreUri,
+            String s3Endpoint, String accessKey, String secretKey, String region, StackListener listener)
+    {
+        super("trino", listener);
+        this.artifacts = artifacts;
+        this.runtime = runtime;
+        this.directory = directory;
+        this.log = log;
+        this.port = port;
+        this.heap = heap;
+        this.listener = listener;
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("connector.name", "hive");
+        properties.put("hive.metastore", "thrift");
+        properties.put("hive.metastore.uri", metastoreUri);
+        properties.put("fs.native-s3.enabled", "true");
+        properties.put("s3.endpoint", s3Endpoint);
+        properties.put("s3.region", region);
+        properties.put("s3.path-style-access", "true");
+        properties.put("s3.aws-access-key", accessKey);
+        properties.put("s3.aws-secret-key", secretKey);
+        properties.put("hive.non-managed-table-writes-enabled", "true");
+        properties.put("hive.non-managed-table-creates-enabled", "true");
+        properties.put("hive.allow-register-partition-procedure", "true");
+        properties.put("hive.recursive-directories", "true");
+        this.catalog = Map.copyOf(properties);
+    }
+
+    String jdbcUrl()
+    {
+        return "jdbc:trino://127.0.0.1:" + port + "/" + CATALOG;
+    }
+
+    URI uri()
+    {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    @Override
+    String plannedAddress()
+    {
+        return uri().toString();
+    }
+
+    @Override
+    ChildProcess launch()
+            throws IOException
+    {
+        Path installation = EngineCache.trino(artifacts, listener);
+        Path etc = directory.resolve("etc");
+        Path data = directory.resolve("data");
+        Files.createDirectories(etc.resolve("catalog"));
+        Files.createDirectories(data);
+        writeProperties(etc.resolve("config.properties"), Map.of(
+                "coordinator", "true",
+                "node-scheduler.include-coordinator", "true",
+                "http-server.http.port", String.valueOf(port),
+                "discovery.uri", uri().toString(),
+                "catalog.config-dir", etc.resolve("catalog").toString(),
+                "plugin.dir", installation.resolve("plugin").toString(),
+                "query.max-memory", "512MB",
+                "query.max-memory-per-node", "512MB",
+                "task.concurrency", "2",
+                "http-server.log.enabled", "false"));
+        writeProperties(etc.resolve("log.properties"), Map.of("io.trino", "INFO", "io.airlift", "WARN", "org.eclipse.jetty", "WARN"));
+        writeProperties(etc.resolve("catalog").resolve(CATALOG + ".properties"), catalog);
+
+        List<String> jvm = new ArrayList<>(List.of(
+                "-Xmx" + heap,
+                "-XX:+UseG1GC",
+                "-XX:G1HeapRegionSize=4M",
+                "-XX:+ExplicitGCInvokesConcurrent",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-XX:-OmitStackTraceInFastThrow",
+                "-XX:ReservedCodeCacheSize=256M",
+                "-XX:PerMethodRecompilationCutoff=10000",
+                "-XX:PerBytecodeRecompilationCutoff=10000",
+                "-XX:+UnlockDiagnosticVMOptions",
+                "-XX:G1NumCollectionsKeepPinned=10000000",
+                "-XX:+EnableDynamicAgentLoading",
+                "--enable-native-access=ALL-UNNAMED",
+                "-Djdk.attach.allowAttachSelf=true",
+                "-Djdk.nio.maxCachedBufferSize=2000000",
+                "-Dfile.encoding=UTF-8",
+                "-Dnode.environment=lakestack",
+                "-Dnode.id=lakestack",
+                "-Dnode.data-dir=" + data,
+                "-Dconfig=" + etc.resolve("config.properties"),
+                "-Dlog.levels-file=" + etc.resolve("log.properties")));
+        jvm.addAll(JvmOptions.classDataArchive(runtime, "trino-" + artifacts.trinoVersion()));
+        // Trino starts at a lower priority: its 20 s of start-up work must not delay the engines the endpoint waits for
+        return ChildProcess.start(name(), runtime, List.of(installation.resolve("lib").toString() + "/*"), jvm,
+                "io.trino.server.TrinoServer", List.of(), data, Map.of(), log, 10);
+    }
+
+    private static void writeProperties(Path file, Map<String, String> properties)
+            throws IOException
+    {
+        StringBuilder text = new StringBuilder("# written by lakestack at each start\n");
+        properties.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(entry -> text.append(entry.getKey()).append('=').append(entry.getValue()).append('\n'));
+        Files.writeString(file, text);
+    }
+
+    @Override
+    boolean ready()
+            throws Exception
+    {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri().resolve("/v1/info")).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            return false;
+        }
+        JsonNode info = JSON.readTree(response.body());
+        return !info.path("starting").asBoolean(true);
+    }
+
+    @Override
+    Duration startTimeout()
+    {
+        return Duration.ofSeconds(180);
+    }
+}

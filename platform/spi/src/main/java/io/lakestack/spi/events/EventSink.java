@@ -1,0 +1,24 @@
+package io.lakestack.spi.events;
+
+/**
+ * Where services publish the events other pipelines consume (S3 notifications today; Lambda and pipeline triggers
+ * later).
+ *
+ * <p>{@link #publish} returns once the event is durably stored, so that a caller who answers its own client after
+ * publishing never loses an event it acknowledged (at-least-once, like AWS's event delivery).
+ */
+public interface EventSink
+{
+    /**
+     * Makes the destination exist now, so that consumers can subscribe before the first event is published.
+     * {@link #publish} also does this on first use.
+     */
+    void declare(String topic);
+
+    /**
+     * @param topic the destination, named as {@link io.lakestack.spi.s3.NotificationTopics} describes
+     * @param key orders events: events with one key are delivered in the order published
+     * @param value the event document
+     */
+    void publish(String topic, String key, byte[] value);
+}
