@@ -29,11 +29,12 @@ final class DownCommand
         }
         ProcessHandle launcher = ProcessHandle.of(state.get().pid())
                 .filter(ProcessHandle::isAlive)
-                .orElseThrow(() -> new StackException("lakestack", "the data directory is locked but pid " + state.get().pid()
+                .orElseThrow(() -> new StackException("launcher", "the data directory is locked but pid " + state.get().pid()
                         + " is not running; another user's process may hold " + location.layout().lockFile()));
+        // /proc cuts long command lines, so the main class may not show; its classpath does
         String command = launcher.info().commandLine().orElse("");
-        if (!command.isEmpty() && !command.contains("io.lakestack")) {
-            throw new StackException("lakestack", "pid " + launcher.pid() + " is not a lakestack launcher (" + command + "); not stopping it");
+        if (!command.isEmpty() && !command.contains("lakestack")) {
+            throw new StackException("launcher", "pid " + launcher.pid() + " is not a lakestack launcher (" + command + "); not stopping it");
         }
         System.out.println("lakestack: stopping pid " + launcher.pid() + " (" + state.get().endpoint() + ")");
         CompletableFuture<ProcessHandle> exited = launcher.onExit();

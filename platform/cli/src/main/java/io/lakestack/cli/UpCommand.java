@@ -78,7 +78,7 @@ final class UpCommand
             throws IOException, InterruptedException
     {
         if (RunState.readIfRunning(location.layout()).isPresent()) {
-            throw new StackException("lakestack", "already running on " + location.layout().root() + "; see './lakestack status'");
+            throw new StackException("launcher", "already running on " + location.layout().root() + "; see './lakestack status'");
         }
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
@@ -107,7 +107,7 @@ final class UpCommand
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 out.println(tail(output, 15));
-                throw new StackException("lakestack", "the background launcher exited with code " + process.exitValue() + "; see " + output);
+                throw new StackException("launcher", "the background launcher exited with code " + process.exitValue() + "; see " + output);
             }
             Optional<RunState> state = RunState.readIfRunning(location.layout());
             if (state.isPresent()) {
@@ -127,7 +127,7 @@ final class UpCommand
             }
             Thread.sleep(250);
         }
-        throw new StackException("lakestack", "not ready after 5 minutes; see " + output);
+        throw new StackException("launcher", "not ready after 5 minutes; see " + output);
     }
 
     static String tail(Path file, int lines)

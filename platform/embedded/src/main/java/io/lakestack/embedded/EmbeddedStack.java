@@ -330,12 +330,12 @@ public final class EmbeddedStack
                 lockChannel.close();
                 lockChannel = null;
                 String running = RunState.read(layout).map(state -> " (pid " + state.pid() + ", endpoint " + state.endpoint() + ")").orElse("");
-                throw new StackException("lakestack", "another lakestack is already running on " + layout.root() + running
+                throw new StackException("data-dir", "another lakestack is already running on " + layout.root() + running
                         + "; stop it with 'lakestack down' or use another --data-dir");
             }
         }
         catch (IOException e) {
-            throw new StackException("lakestack", "cannot lock the data directory " + layout.root() + ": " + e.getMessage(), e);
+            throw new StackException("data-dir", "cannot lock the data directory " + layout.root() + ": " + e.getMessage(), e);
         }
     }
 
@@ -388,13 +388,13 @@ public final class EmbeddedStack
             return;
         }
         if (RunState.isRunning(layout)) {
-            throw new StackException("lakestack", "cannot wipe " + layout.root() + " while lakestack runs on it; run 'lakestack down' first");
+            throw new StackException("data-dir", "cannot wipe " + layout.root() + " while lakestack runs on it; run 'lakestack down' first");
         }
         try {
             EngineCache.delete(layout.root());
         }
         catch (IOException e) {
-            throw new StackException("lakestack", "cannot delete " + layout.root() + ": " + e.getMessage(), e);
+            throw new StackException("data-dir", "cannot delete " + layout.root() + ": " + e.getMessage(), e);
         }
     }
 

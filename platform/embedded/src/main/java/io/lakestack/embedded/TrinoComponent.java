@@ -1,6 +1,5 @@
 package io.lakestack.embedded;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
@@ -10,11 +9,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * Trino (single node: coordinator and worker in one) in a child JVM on Java 24+, with one catalog,
@@ -143,17 +147,23 @@ final class TrinoComponent
         Files.writeString(file, text);
     }
 
+    /** Ready once the server says it started and a query over its active nodes answers. */
     @Override
     boolean ready()
             throws Exception
     {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri().resolve("/v1/info")).timeout(Duration.ofSeconds(2)).build(),
                 HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
+        if (response.statusCode() != 200 || JSON.readTree(response.body()).path("starting").asBoolean(true)) {
             return false;
         }
-        JsonNode info = JSON.readTree(response.body());
-        return !info.path("starting").asBoolean(true);
+        Properties properties = new Properties();
+        properties.put("user", "lakestack");
+        try (Connection connection = DriverManager.getConnection(jdbcUrl(), properties);
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT count(*) FROM system.runtime.nodes WHERE state = 'active'")) {
+            return result.next() && result.getLong(1) > 0;
+        }
     }
 
     @Override

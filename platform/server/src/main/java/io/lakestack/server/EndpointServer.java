@@ -71,6 +71,9 @@ public final class EndpointServer
                 http.setUriCompliance(UriCompliance.UNSAFE);
                 http.setSendServerVersion(false);
                 http.setRequestHeaderSize(64 * 1024);
+                // SigV4 signs header values byte for byte; Jetty's header cache would otherwise hand back its own
+                // spelling of common values ("charset=utf-8" for "charset=UTF-8")
+                http.setHeaderCacheCaseSensitive(true);
             });
             javalinConfig.jetty.modifyServletContextHandler(handler -> handler.getServletHandler().setDecodeAmbiguousURIs(true));
             javalinConfig.routes.get(HEALTH_PATH, this::health);
@@ -95,8 +98,8 @@ public final class EndpointServer
         AwsRequest request = AwsRequest.from(context.req());
         RequestRouter.Route route = router.route(request);
         try {
-            ServiceHandler handler = route.handler().orElseThrow(() -> route.notEmulated(router.emulated()));
             Authenticator.Caller caller = authenticator.authenticate(request, route.protocol(), route.service());
+            ServiceHandler handler = route.handler().orElseThrow(() -> route.notEmulated(router.emulated()));
             handler.handle(request, caller, response);
         }
         catch (ServiceException e) {

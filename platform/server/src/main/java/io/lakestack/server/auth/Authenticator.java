@@ -5,6 +5,8 @@ import io.lakestack.server.protocol.AwsRequest;
 import io.lakestack.server.protocol.DetailedServiceException;
 import io.lakestack.spi.ErrorKind;
 import io.lakestack.spi.ServiceException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +32,7 @@ import static java.util.Objects.requireNonNull;
  */
 public final class Authenticator
 {
+    private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
     private static final Duration MAX_SKEW = Duration.ofMinutes(15);
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
@@ -95,6 +98,8 @@ public final class Authenticator
         String payloadHash = payloadHash(request, signature, s3);
         SigV4Verifier.Computation expected = SigV4Verifier.compute(request, signature, secret, payloadHash);
         if (!expected.matches(signature.signature())) {
+            log.debug("{}: signature mismatch; canonical request:\n{}\nstring to sign:\n{}", request.requestId(), expected.canonicalRequest(),
+                    expected.stringToSign());
             if (s3) {
                 Map<String, String> details = new LinkedHashMap<>();
                 details.put("AWSAccessKeyId", signature.accessKey());

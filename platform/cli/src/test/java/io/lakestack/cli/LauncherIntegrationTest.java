@@ -1,0 +1,205 @@
+package io.lakestack.cli;
+
+import io.lakestack.embedded.Ports;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The launcher as a person uses it, each command a process of its own: up, status, a second up, kill -9, up again,
+ * down; a port in use; a damaged data directory. Without Trino, to keep it quick.
+ */
+@Tag("integration")
+class LauncherIntegrationTest
+{
+    private Path dataDirectory;
+    private final List<Process> launched = new ArrayList<>();
+
+    @BeforeEach
+    void setUp()
+            throws IOException
+    {
+        dataDirectory = Files.createTempDirectory("lakestack-launcher-test");
+    }
+
+    @AfterEach
+    void tearDown()
+            throws Exception
+    {
+        for (Process process : launched) {
+            process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+        org.apache.commons.io.file.PathUtils.deleteDirectory(dataDirectory);
+    }
+
+    @Test
+    void upStatusKillUpDown()
+            throws Exception
+    {
+        int port = freeBase();
+        Process up = start("up", "--data-dir", dataDirectory.toString(), "--port", String.valueOf(port), "--no-trino");
+        awaitStatus(0, Duration.ofSeconds(90));
+
+        Result status = run("status", "--data-dir", dataDirectory.toString());
+        assertThat(status.exitCode()).isEqualTo(0);
+        assertThat(status.stdout()).contains("lakestack: pid " + up.pid() + ", data dir " + dataDirectory.toRealPath())
+                .containsPattern("kafka +ready +127\\.0\\.0\\.1:" + (port + 1))
+                .containsPattern("object-store +ready +http://127\\.0\\.0\\.1:" + (port + 2))
+                .containsPattern("metastore +ready +thrift://127\\.0\\.0\\.1:" + (port + 3))
+                .containsPattern("endpoint +ready +http://127\\.0\\.0\\.1:" + port);
+
+        Result second = run("up", "--data-dir", dataDirectory.toString(), "--port", String.valueOf(freeBase()), "--no-trino");
+        assertThat(second.exitCode()).isEqualTo(1);
+        assertThat(second.stderr().strip()).isEqualTo("lakestack: data-dir: another lakestack is already running on " + dataDirectory.toRealPath()
+                + " (pid " + up.pid() + ", endpoint http://127.0.0.1:" + port + "); stop it with 'lakestack down' or use another --data-dir");
+
+        List<ProcessHandle> children = up.toHandle().descendants().toList();
+        assertThat(children).hasSize(2);
+        up.toHandle().destroyForcibly();
+        up.waitFor(30, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        while (children.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(children).noneMatch(ProcessHandle::isAlive);
+        assertThat(run("status", "--data-dir", dataDirectory.toString()).exitCode()).isEqualTo(StatusCommand.NOT_RUNNING);
+
+        Process again = start("up", "--data-dir", dataDirectory.toString(), "--port", String.valueOf(port), "--no-trino");
+        awaitStatus(0, Duration.ofSeconds(90));
+        List<ProcessHandle> newChildren = again.toHandle().descendants().toList();
+        Result down = run("down", "--data-dir", dataDirectory.toString());
+        assertThat(down.exitCode()).isEqualTo(0);
+        assertThat(down.stdout()).isEqualTo("lakestack: stopping pid " + again.pid() + " (http://127.0.0.1:" + port + ")\nlakestack: stopped\n");
+        assertThat(again.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(newChildren).noneMatch(ProcessHandle::isAlive);
+        Result after = run("status", "--data-dir", dataDirectory.toString());
+        assertThat(after.exitCode()).isEqualTo(StatusCommand.NOT_RUNNING);
+        assertThat(after.stdout()).isEqualTo("lakestack: not running on " + dataDirectory.toRealPath() + " (start it with './lakestack up')\n");
+    }
+
+    @Test
+    void portInUseIsOneClearLine()
+            throws Exception
+    {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Result up = run("up", "--data-dir", dataDirectory.toString(), "--port", String.valueOf(taken.getLocalPort()), "--no-trino");
+            assertThat(up.exitCode()).isEqualTo(1);
+            assertThat(up.stderr().strip()).isEqualTo("lakestack: endpoint: port " + taken.getLocalPort()
+                    + " on 127.0.0.1 is already in use by another process; stop that process or choose another port with --port");
+        }
+    }
+
+    @Test
+    void damagedDataDirectoryNamesTheComponentAndTheWayOut()
+            throws Exception
+    {
+        Files.createDirectories(dataDirectory.resolve("kafka"));
+        Files.writeString(dataDirectory.resolve("kafka/meta.properties"), "version=1\ncluster.id=not-a-cluster\nnode.id=7\n");
+        int port = freeBase();
+        Result up = run("up", "--data-dir", dataDirectory.toString(), "--port", String.valueOf(port), "--no-trino");
+        assertThat(up.exitCode()).isEqualTo(1);
+        assertThat(up.stdout()).contains("!! kafka         FAILED     cannot start on " + dataDirectory.toRealPath().resolve("kafka"));
+        assertThat(up.stderr().strip()).startsWith("lakestack: kafka: cannot start on " + dataDirectory.toRealPath().resolve("kafka") + ": ")
+                .endsWith(". If the data directory is damaged, start over with --fresh (this deletes all topics)");
+
+        Process fresh = start("up", "--data-dir", dataDirectory.toString(), "--port", String.valueOf(port), "--no-trino", "--fresh");
+        awaitStatus(0, Duration.ofSeconds(90));
+        assertThat(run("down", "--data-dir", dataDirectory.toString()).exitCode()).isEqualTo(0);
+        assertThat(fresh.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private record Result(int exitCode, String stdout, String stderr)
+    {
+    }
+
+    private static int freeBase()
+    {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int base = Ports.free();
+            if (base > 60000) {
+                continue;
+            }
+            boolean allFree = true;
+            for (int offset = 0; offset <= 5; offset++) {
+                try (ServerSocket socket = new ServerSocket(base + offset, 1, InetAddress.getLoopbackAddress())) {
+                    socket.setReuseAddress(true);
+                }
+                catch (IOException e) {
+                    allFree = false;
+                    break;
+                }
+            }
+            if (allFree) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no six consecutive free ports");
+    }
+
+    private void awaitStatus(int exitCode, Duration timeout)
+            throws Exception
+    {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Result last = null;
+        while (System.nanoTime() < deadline) {
+            last = run("status", "--data-dir", dataDirectory.toString());
+            if (last.exitCode() == exitCode) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("status never exited with " + exitCode + "; last: " + last);
+    }
+
+    private Process start(String... arguments)
+            throws IOException
+    {
+        Path output = Files.createTempFile(dataDirectory.getParent(), "launcher", ".out");
+        Process process = builder(arguments).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        launched.add(process);
+        return process;
+    }
+
+    private Result run(String... arguments)
+            throws IOException, InterruptedException
+    {
+        Path stdout = Files.createTempFile("launcher", ".out");
+        Path stderr = Files.createTempFile("launcher", ".err");
+        Process process = builder(arguments).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        if (!process.waitFor(3, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("lakestack " + String.join(" ", arguments) + " did not finish");
+        }
+        Result result = new Result(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8), Files.readString(stderr, StandardCharsets.UTF_8));
+        Files.delete(stdout);
+        Files.delete(stderr);
+        return result;
+    }
+
+    private static ProcessBuilder builder(String... arguments)
+    {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Lakestack.class.getName());
+        command.addAll(List.of(arguments));
+        return new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    }
+}

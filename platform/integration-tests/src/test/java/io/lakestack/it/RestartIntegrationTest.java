@@ -1,0 +1,93 @@
+package io.lakestack.it;
+
+import io.lakestack.testing.LakestackTest;
+import io.lakestack.testing.TestStack;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetBucketNotificationConfigurationResponse;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Objects, notification configurations, topics and tables survive stopping and starting the stack. Runs last. */
+@LakestackTest
+@Order(100)
+class RestartIntegrationTest
+{
+    private static final String BUCKET = "restart-it";
+    private static final String QUEUE_TOPIC = "lakestack.sqs.restart-uploads";
+
+    private final TestStack stack;
+
+    RestartIntegrationTest(TestStack stack)
+    {
+        this.stack = stack;
+    }
+
+    @Test
+    void everythingIsStillThereAfterDownAndUp()
+            throws Exception
+    {
+        GetBucketNotificationConfigurationResponse before;
+        try (S3Client s3 = stack.s3()) {
+            s3.createBucket(request -> request.bucket(BUCKET));
+            s3.putBucketNotificationConfiguration(request -> request.bucket(BUCKET).notificationConfiguration(configuration -> configuration
+                    .queueConfigurations(queue -> queue.id("uploads").queueArn("arn:aws:sqs:us-east-1:000000000000:restart-uploads")
+                            .eventsWithStrings("s3:ObjectCreated:*"))));
+            s3.putObject(request -> request.bucket(BUCKET).key("items/before.json"), RequestBody.fromString("{\"item\":\"before\",\"n\":1}\n"));
+            before = s3.getBucketNotificationConfiguration(request -> request.bucket(BUCKET));
+        }
+        try (Connection trino = stack.trino(); Statement statement = trino.createStatement()) {
+            statement.execute("CREATE SCHEMA awsdatacatalog.restart_it WITH (location = 's3://" + BUCKET + "/')");
+            statement.execute("CREATE TABLE awsdatacatalog.restart_it.items (item varchar, n integer) "
+                    + "WITH (format = 'JSON', external_location = 's3://" + BUCKET + "/items/')");
+            assertThat(rows(statement)).containsExactly("before|1");
+        }
+
+        stack.restart();
+
+        try (S3Client s3 = stack.s3()) {
+            assertThat(s3.getObjectAsBytes(request -> request.bucket(BUCKET).key("items/before.json")).asUtf8String())
+                    .isEqualTo("{\"item\":\"before\",\"n\":1}\n");
+            GetBucketNotificationConfigurationResponse after = s3.getBucketNotificationConfiguration(request -> request.bucket(BUCKET));
+            assertThat(after.queueConfigurations()).isEqualTo(before.queueConfigurations());
+            assertThat(after.queueConfigurations()).hasSize(1);
+            s3.putObject(request -> request.bucket(BUCKET).key("items/after.json"), RequestBody.fromString("{\"item\":\"after\",\"n\":2}\n"));
+        }
+        try (KafkaConsumer<String, String> consumer = stack.consumer(QUEUE_TOPIC)) {
+            List<String> keys = new ArrayList<>();
+            for (ConsumerRecord<String, String> record : TestStack.poll(consumer, 3, Duration.ofSeconds(30))) {
+                keys.add(record.key() + (record.value().contains("s3:TestEvent") ? " test event" : " " + record.value().replaceAll(".*\"eventName\":\"([^\"]+)\".*", "$1")));
+            }
+            assertThat(keys).containsExactlyInAnyOrder(
+                    BUCKET + " test event",
+                    BUCKET + "/items/before.json ObjectCreated:Put",
+                    BUCKET + "/items/after.json ObjectCreated:Put");
+        }
+        try (Connection trino = stack.trino(); Statement statement = trino.createStatement()) {
+            assertThat(rows(statement)).containsExactly("after|2", "before|1");
+        }
+    }
+
+    private static List<String> rows(Statement statement)
+            throws Exception
+    {
+        List<String> rows = new ArrayList<>();
+        try (ResultSet result = statement.executeQuery("SELECT item, n FROM awsdatacatalog.restart_it.items ORDER BY item")) {
+            while (result.next()) {
+                rows.add(result.getString(1) + "|" + result.getInt(2));
+            }
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,204 @@
+package io.lakestack.testing;
+
+import io.lakestack.embedded.EmbeddedStack;
+import io.lakestack.embedded.StackPorts;
+import io.lakestack.hive.ThriftMetastoreClient;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * The embedded stack as integration tests see it: started once, on a temporary data directory and free ports, and
+ * clients of each engine. {@link #main} runs it for a person at a terminal.
+ */
+public final class TestStack
+        implements AutoCloseable
+{
+    public static final String ACCESS_KEY = "test";
+    public static final String SECRET_KEY = "test";
+    public static final String REGION = "us-east-1";
+    private static final Duration TRINO_TIMEOUT = Duration.ofMinutes(4);
+
+    private final Path dataDirectory;
+    private final StackPorts ports;
+    private EmbeddedStack stack;
+
+    private TestStack(Path dataDirectory, StackPorts ports)
+    {
+        this.dataDirectory = dataDirectory;
+        this.ports = ports;
+        this.stack = newStack().start();
+    }
+
+    static TestStack start()
+    {
+        try {
+            return new TestStack(Files.createTempDirectory("lakestack-test"), StackPorts.free());
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private EmbeddedStack newStack()
+    {
+        return EmbeddedStack.builder()
+                .dataDirectory(dataDirectory)
+                .ports(ports)
+                .trinoHeap("1G")
+                .build();
+    }
+
+    /** Stops every engine and starts them again on the same data directory and ports, as {@code down} + {@code up} do. */
+    public synchronized void restart()
+    {
+        stack.close();
+        stack = newStack().start();
+    }
+
+    public EmbeddedStack stack()
+    {
+        return stack;
+    }
+
+    public String endpoint()
+    {
+        return stack.endpointUrl();
+    }
+
+    public Path dataDirectory()
+    {
+        return dataDirectory;
+    }
+
+    public String kafkaBootstrapServers()
+    {
+        return stack.kafkaBootstrapServers();
+    }
+
+    public int metastorePort()
+    {
+        return stack.metastorePort();
+    }
+
+    /** An S3 client of the endpoint, path-style, signing with the stack's credentials. */
+    public S3Client s3()
+    {
+        return s3(ACCESS_KEY, SECRET_KEY);
+    }
+
+    public S3Client s3(String accessKey, String secretKey)
+    {
+        return S3Client.builder()
+                .endpointOverride(URI.create(endpoint()))
+                .region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
+                .forcePathStyle(true)
+                .httpClient(ApacheHttpClient.create())
+                .build();
+    }
+
+    /** A consumer reading the given topics from the beginning, in a group of its own. */
+    public KafkaConsumer<String, String> consumer(String... topics)
+    {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrapServers());
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer());
+        consumer.subscribe(List.of(topics));
+        return consumer;
+    }
+
+    /**
+     * Reads records until {@code count} have arrived.
+     *
+     * @throws AssertionError when fewer arrive within the timeout, listing what did
+     */
+    public static List<ConsumerRecord<String, String>> poll(KafkaConsumer<String, String> consumer, int count, Duration timeout)
+    {
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (records.size() < count && System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+        }
+        if (records.size() < count) {
+            throw new AssertionError("expected " + count + " records within " + timeout + ", got " + records.size() + ": "
+                    + records.stream().map(ConsumerRecord::value).toList());
+        }
+        return records;
+    }
+
+    public ThriftMetastoreClient metastore()
+    {
+        try {
+            return ThriftMetastoreClient.connect("127.0.0.1", metastorePort(), Duration.ofSeconds(30));
+        }
+        catch (org.apache.thrift.transport.TTransportException e) {
+            throw new IllegalStateException("cannot connect to the metastore at " + stack.metastoreUri(), e);
+        }
+    }
+
+    /** A Trino connection, once Trino answers. */
+    public Connection trino()
+            throws SQLException
+    {
+        stack.awaitTrino(TRINO_TIMEOUT);
+        Properties properties = new Properties();
+        properties.put("user", "lakestack-test");
+        return DriverManager.getConnection(stack.trinoJdbcUrl(), properties);
+    }
+
+    public Map<String, String> awsCliEnvironment()
+    {
+        return Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", SECRET_KEY, "AWS_DEFAULT_REGION", REGION,
+                "AWS_EC2_METADATA_DISABLED", "true", "AWS_PAGER", "");
+    }
+
+    @Override
+    public synchronized void close()
+    {
+        if (stack != null) {
+            stack.close();
+            stack = null;
+            try {
+                EmbeddedStack.wipe(dataDirectory);
+            }
+            catch (RuntimeException e) {
+                System.err.println("cannot delete the test data directory " + dataDirectory + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** Runs the test stack until interrupted, printing where everything is. */
+    public static void main(String[] args)
+            throws InterruptedException
+    {
+        TestStack test = start();
+        Runtime.getRuntime().addShutdownHook(new Thread(test::close));
+        System.out.println("endpoint " + test.endpoint() + ", Kafka " + test.kafkaBootstrapServers() + ", metastore "
+                + test.stack().metastoreUri() + ", Trino " + test.stack().trinoJdbcUrl() + ", data " + test.dataDirectory());
+        Thread.currentThread().join();
+    }
+}
