@@ -37,6 +37,9 @@ final class StartOptions
     @Option(names = "--trino-heap", paramLabel = "SIZE", description = "Trino's maximum heap (default: ${DEFAULT-VALUE}).")
     String trinoHeap = "1G";
 
+    @Option(names = "--sequential-start", hidden = true, description = "Start the components one after another (the start-up benchmark's baseline).")
+    boolean sequentialStart;
+
     Map<String, String> endpointSettings()
     {
         Map<String, String> settings = new HashMap<>();
@@ -59,6 +62,7 @@ final class StartOptions
                 .endpointSettings(endpointSettings())
                 .withTrino(!noTrino)
                 .trinoHeap(trinoHeap)
+                .sequentialStart(sequentialStart)
                 .listener(listener)
                 .build();
     }

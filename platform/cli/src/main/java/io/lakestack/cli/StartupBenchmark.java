@@ -1,7 +1,6 @@
 package io.lakestack.cli;
 
 import io.lakestack.embedded.EmbeddedStack;
-import io.lakestack.embedded.StackListener;
 import io.lakestack.embedded.StackPorts;
 import io.lakestack.spi.stack.ComponentStatus;
 import picocli.CommandLine.Command;
@@ -25,9 +24,9 @@ import java.util.concurrent.Callable;
 
 /**
  * Measures start-up on a fresh data directory: one cold start (storage formatted, schema created), then warm starts,
- * each to "core ready" (Kafka, object store, metastore, endpoint) and to "Trino answers a query", and the resident
- * memory of every process of the stack. The baseline, measured in the same run, is a warm start with the components
- * started one after another instead of in parallel.
+ * each of {@code lakestack up} in a new process, to "core ready" (Kafka, object store, metastore, endpoint) and to
+ * "Trino answers a query", and the resident memory of every process of the stack. The baseline, measured in the same
+ * run, is a warm start with the components started one after another instead of in parallel.
  */
 @Command(name = "startup", description = "Measure cold and warm start-up times and resident memory of the embedded stack.")
 final class StartupBenchmark
@@ -87,53 +86,111 @@ final class StartupBenchmark
         }
     }
 
+    /**
+     * One start of {@code lakestack up} in a process of its own, as a person runs it: the time until every component
+     * but Trino is ready (polling the health endpoint), until Trino answers a query, and the resident memory of the
+     * launcher and its children once it does.
+     */
     private Run measure(String name, Path data, boolean sequential)
             throws Exception
     {
-        Map<String, Long> componentMillis = new LinkedHashMap<>();
-        StackListener listener = new StackListener()
-        {
-            @Override
-            public synchronized void componentChanged(ComponentStatus status)
-            {
-                status.startMillis().ifPresent(millis -> componentMillis.put(status.name(), millis));
-            }
-        };
+        int port = StackPorts.free().endpoint();
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Lakestack.class.getName(), "up", "--data-dir", data.toString(),
+                "--port", String.valueOf(port)));
+        if (sequential) {
+            command.add("--sequential-start");
+        }
         System.out.printf("  %s start...%n", name);
+        Path output = data.resolve("bench-" + name.replace(' ', '-') + ".out");
         long begin = System.nanoTime();
-        try (EmbeddedStack stack = EmbeddedStack.builder().dataDirectory(data).ports(StackPorts.free()).listener(listener)
-                .sequentialStart(sequential).build().start()) {
-            double core = (System.nanoTime() - begin) / 1e9;
-            stack.awaitTrino(Duration.ofMinutes(4));
+        Process launcher = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        try {
+            String endpoint = "http://127.0.0.1:" + port;
+            Map<String, Long> componentMillis = new LinkedHashMap<>();
+            double core = -1;
+            long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+            while (core < 0) {
+                if (!launcher.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + ": the stack did not start; see " + output);
+                }
+                try {
+                    List<ComponentStatus> components = HealthClient.fetch(endpoint);
+                    boolean coreReady = components.stream().filter(component -> !component.name().equals("trino"))
+                            .allMatch(component -> component.state() == io.lakestack.spi.stack.ComponentState.READY);
+                    if (coreReady) {
+                        core = (System.nanoTime() - begin) / 1e9;
+                    }
+                }
+                catch (IOException e) {
+                    // not answering yet
+                }
+                if (core < 0) {
+                    Thread.sleep(50);
+                }
+            }
+            double trino = -1;
             Properties properties = new Properties();
             properties.put("user", "lakestack");
-            try (Connection connection = DriverManager.getConnection(stack.trinoJdbcUrl(), properties);
-                    Statement statement = connection.createStatement();
-                    ResultSet result = statement.executeQuery("SELECT count(*) FROM awsdatacatalog.information_schema.schemata")) {
-                result.next();
+            while (trino < 0) {
+                if (!launcher.isAlive() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException(name + ": Trino did not answer; see " + output);
+                }
+                try (Connection connection = DriverManager.getConnection("jdbc:trino://127.0.0.1:" + (port + 4) + "/awsdatacatalog", properties);
+                        Statement statement = connection.createStatement();
+                        ResultSet result = statement.executeQuery("SELECT count(*) FROM awsdatacatalog.information_schema.schemata")) {
+                    result.next();
+                    trino = (System.nanoTime() - begin) / 1e9;
+                }
+                catch (java.sql.SQLException e) {
+                    Thread.sleep(100);
+                }
             }
-            double trino = (System.nanoTime() - begin) / 1e9;
-            return new Run(name, core, trino, residentMemory(), componentMillis);
+            for (ComponentStatus component : HealthClient.fetch(endpoint)) {
+                component.startMillis().ifPresent(millis -> componentMillis.put(component.name(), millis));
+            }
+            return new Run(name, core, trino, residentMemory(launcher.toHandle()), componentMillis);
+        }
+        finally {
+            launcher.destroy();
+            if (!launcher.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)) {
+                launcher.destroyForcibly();
+            }
         }
     }
 
-    /** Resident memory of this process and of every process it started, from /proc. */
-    static Map<String, Long> residentMemory()
+    /** Resident memory of the launcher and of every process it started, from /proc. */
+    static Map<String, Long> residentMemory(ProcessHandle launcher)
     {
         Map<String, Long> megabytes = new LinkedHashMap<>();
-        megabytes.put("launcher", rss(ProcessHandle.current().pid()));
-        ProcessHandle.current().descendants().forEach(process -> {
-            String command = process.info().commandLine().orElse("");
+        megabytes.put("launcher", rss(launcher.pid()));
+        launcher.descendants().forEach(process -> {
+            String command = commandLine(process.pid());
             String name = command.contains("TrinoServer") ? "trino"
                     : command.contains("MetastoreMain") ? "metastore"
                     : command.contains("S3MockApplication") ? "object-store"
-                    : "pid " + process.pid();
+                    : "pid " + process.pid() + " " + command.substring(0, Math.min(40, command.length()));
             long rss = rss(process.pid());
             if (rss > 0) {
                 megabytes.merge(name, rss, Long::sum);
             }
         });
         return megabytes;
+    }
+
+    /** The full command line (ProcessHandle's is cut at 4 KB, before a long classpath ends). */
+    private static String commandLine(long pid)
+    {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline")), java.nio.charset.StandardCharsets.UTF_8)
+                    .replace('\0', ' ');
+        }
+        catch (IOException e) {
+            return "";
+        }
     }
 
     private static long rss(long pid)
