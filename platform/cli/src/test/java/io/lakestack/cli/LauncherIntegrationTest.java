@@ -68,6 +68,10 @@ class LauncherIntegrationTest
         assertThat(second.exitCode()).isEqualTo(1);
         assertThat(second.stderr().strip()).isEqualTo("lakestack: data-dir: another lakestack is already running on " + dataDirectory.toRealPath()
                 + " (pid " + up.pid() + ", endpoint http://127.0.0.1:" + port + "); stop it with 'lakestack down' or use another --data-dir");
+        // the refused second launcher leaves the first one's run state alone
+        Result stillRunning = run("status", "--data-dir", dataDirectory.toString());
+        assertThat(stillRunning.exitCode()).isEqualTo(0);
+        assertThat(stillRunning.stdout()).contains("lakestack: pid " + up.pid() + ", data dir " + dataDirectory.toRealPath());
 
         List<ProcessHandle> children = up.toHandle().descendants().toList();
         assertThat(children).hasSize(2);

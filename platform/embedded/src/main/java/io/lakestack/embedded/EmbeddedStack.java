@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -99,7 +100,8 @@ public final class EmbeddedStack
                 endpointConfig.accessKey(), endpointConfig.secretKey(), region, "s3://" + WAREHOUSE_BUCKET + "/", listener);
         trino = new TrinoComponent(artifacts, engineJava, layout.trino(), layout.log("trino"), ports.trino(), trinoHeap, metastore.uri(),
                 endpointUrl, endpointConfig.accessKey(), endpointConfig.secretKey(), region, listener);
-        endpoint = new EndpointComponent(endpointConfig, kafka.bootstrapServers(), objectStore.uri(), this::status, listener);
+        endpoint = new EndpointComponent(endpointConfig, kafka.bootstrapServers(), objectStore.uri(), ports.metastore(),
+                withTrino ? Optional.of(trino.uri()) : Optional.empty(), this::status, listener);
         List<Component> all = new ArrayList<>(List.of(kafka, objectStore, metastore));
         if (withTrino) {
             all.add(trino);
@@ -283,6 +285,10 @@ public final class EmbeddedStack
     @Override
     public synchronized void close()
     {
+        if (lock == null) {
+            // never started, or the data directory belongs to another lakestack: nothing here is this one's to stop
+            return;
+        }
         try {
             endpoint.stop();
             List<CompletableFuture<Void>> stops = new ArrayList<>();

@@ -2,12 +2,23 @@ package io.lakestack.embedded;
 
 import io.lakestack.server.EndpointConfig;
 import io.lakestack.server.EndpointServer;
+import io.lakestack.hive.ThriftMetastorePool;
 import io.lakestack.server.ServiceHandler;
+import io.lakestack.server.athena.AthenaService;
+import io.lakestack.server.athena.trino.TrinoQueryEngine;
+import io.lakestack.server.glue.GlueCrawlers;
+import io.lakestack.server.glue.GlueService;
+import io.lakestack.server.glue.crawler.Crawler;
+import io.lakestack.server.glue.hive.HiveMetastoreGlueCatalog;
 import io.lakestack.server.kafka.KafkaBucketNotificationStore;
 import io.lakestack.server.kafka.KafkaEventSink;
 import io.lakestack.server.kafka.KafkaTable;
 import io.lakestack.server.kafka.KafkaTopics;
 import io.lakestack.server.s3.S3Gateway;
+import io.lakestack.server.storage.S3ObjectStore;
+import io.lakestack.spi.athena.QueryEngine;
+import io.lakestack.spi.glue.GlueCatalog;
+import io.lakestack.spi.stack.ComponentState;
 import io.lakestack.spi.stack.ComponentStatus;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -21,29 +32,44 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * The AWS-compatible endpoint with the local backends of its services: S3 through the object store, notification
- * configurations and events in Kafka.
+ * configurations and events in Kafka; Glue on the Hive Metastore (crawler state in Kafka); Athena on Trino (query
+ * history, work groups, named queries and prepared statements in Kafka).
  */
 final class EndpointComponent
         extends Component
 {
+    /** How long a query waits for a starting Trino. */
+    private static final Duration TRINO_WAIT = Duration.ofMinutes(3);
+    static final String CRAWLERS_TOPIC = "_lakestack.glue.crawlers";
+    static final String QUERIES_TOPIC = "_lakestack.athena.queries";
+    static final String ATHENA_RESOURCES_TOPIC = "_lakestack.athena.resources";
+
     private final EndpointConfig config;
     private final String kafkaBootstrap;
     private final URI objectStore;
+    private final int metastorePort;
+    private final Optional<URI> trino;
     private final Supplier<List<ComponentStatus>> health;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private EndpointServer server;
 
-    EndpointComponent(EndpointConfig config, String kafkaBootstrap, URI objectStore, Supplier<List<ComponentStatus>> health,
-            StackListener listener)
+    /**
+     * @param trino Trino's HTTP address; empty when the stack runs without Trino
+     */
+    EndpointComponent(EndpointConfig config, String kafkaBootstrap, URI objectStore, int metastorePort, Optional<URI> trino,
+            Supplier<List<ComponentStatus>> health, StackListener listener)
     {
         super("endpoint", listener);
         this.config = config;
         this.kafkaBootstrap = kafkaBootstrap;
         this.objectStore = objectStore;
+        this.metastorePort = metastorePort;
+        this.trino = trino;
         this.health = health;
     }
 
@@ -70,10 +96,67 @@ final class EndpointComponent
         resources.add(notificationTable);
         KafkaEventSink events = new KafkaEventSink(kafkaBootstrap, topics, 3);
         resources.add(events);
+        Clock clock = Clock.systemUTC();
+        ThriftMetastorePool metastore = new ThriftMetastorePool("127.0.0.1", metastorePort, Duration.ofSeconds(60), 8);
+        resources.add(metastore);
+        GlueCatalog catalog = new HiveMetastoreGlueCatalog(metastore);
+        S3ObjectStore objects = new S3ObjectStore(objectStore, config.accessKey(), config.secretKey(), config.region());
+        resources.add(objects);
+        GlueCrawlers crawlers = new GlueCrawlers(table(CRAWLERS_TOPIC, topics), new Crawler(catalog, objects), clock);
+        resources.add(crawlers);
+        AthenaService athena = new AthenaService(table(QUERIES_TOPIC, topics), table(ATHENA_RESOURCES_TOPIC, topics), queryEngine(), catalog, objects,
+                config.accountId(), clock);
+        resources.add(athena);
         List<ServiceHandler> services = List.of(
                 new S3Gateway(objectStore, new KafkaBucketNotificationStore(notificationTable), events, config.accountId(),
-                        config.hostnames(), Clock.systemUTC()));
+                        config.hostnames(), clock),
+                new GlueService(catalog, crawlers, config.accountId()),
+                athena);
         server = new EndpointServer(config, services, health).start();
+    }
+
+    private KafkaTable table(String topic, KafkaTopics topics)
+    {
+        KafkaTable table = new KafkaTable(kafkaBootstrap, topic, topics);
+        resources.add(table);
+        return table;
+    }
+
+    /** Trino, refusing queries with the reason while it is not ready. */
+    private QueryEngine queryEngine()
+    {
+        if (trino.isEmpty()) {
+            return (query, sink, cancelled) -> {
+                throw new QueryEngine.QueryFailure("NOT_SUPPORTED", "this lakestack runs without Trino; start it without --no-trino to run queries", true);
+            };
+        }
+        TrinoQueryEngine engine = new TrinoQueryEngine(trino.get(), "lakestack");
+        return (query, sink, cancelled) -> {
+            // a query that arrives while Trino starts waits for it, as Athena queues queries
+            long deadline = System.nanoTime() + TRINO_WAIT.toNanos();
+            while (true) {
+                Optional<ComponentStatus> status = health.get().stream().filter(component -> component.name().equals("trino")).findFirst();
+                if (status.isEmpty() || status.get().state() == ComponentState.READY) {
+                    break;
+                }
+                if (status.get().state() != ComponentState.STARTING || System.nanoTime() > deadline) {
+                    throw new QueryEngine.QueryFailure("ENGINE_NOT_READY", "Trino is " + status.get().state().label()
+                            + (status.get().detail().isEmpty() ? "" : " (" + status.get().detail() + ")")
+                            + "; see ./lakestack status, and run the query again once Trino is ready", false);
+                }
+                if (cancelled.getAsBoolean()) {
+                    throw new QueryEngine.QueryFailure("USER_CANCELED", "Query cancelled by user", true);
+                }
+                try {
+                    Thread.sleep(250);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new QueryEngine.QueryFailure("USER_CANCELED", "interrupted while waiting for Trino", true);
+                }
+            }
+            return engine.execute(query, sink, cancelled);
+        };
     }
 
     /** Creates a bucket the stack itself needs, directly in the object store, once that is ready. */

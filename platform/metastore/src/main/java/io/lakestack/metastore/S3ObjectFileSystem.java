@@ -46,8 +46,8 @@ import static java.util.Objects.requireNonNull;
  * <p>The metastore only checks that table and partition locations exist, "creates" them, and deletes or renames
  * the data of managed tables. S3 has no directories, so a directory here is a key prefix: it exists when the
  * bucket does (for the bucket root) or when some object starts with {@code prefix/}, and {@link #mkdirs} writes
- * nothing (no zero-byte marker objects that other readers, and S3 event consumers, would see), it only checks
- * that the bucket exists. Writes are buffered in a local temporary file and put as one object on close; append
+ * nothing (no zero-byte marker objects that other readers, and S3 event consumers, would see); it fails only where
+ * an object is in the way. As in Glue, a table may name a bucket that does not exist yet. Writes are buffered in a local temporary file and put as one object on close; append
  * is not supported, as in S3A.
  *
  * <p>Configuration keys: {@value #ENDPOINT_KEY}, {@value #ACCESS_KEY_KEY}, {@value #SECRET_KEY_KEY},
@@ -109,10 +109,10 @@ public final class S3ObjectFileSystem
     {
         Path qualified = makeQualified(path);
         String key = keyOf(qualified);
+        if (!bucketExists()) {
+            throw new FileNotFoundException("bucket does not exist: " + qualified);
+        }
         if (key.isEmpty()) {
-            if (!bucketExists()) {
-                throw new FileNotFoundException("bucket does not exist: " + qualified);
-            }
             return directory(qualified);
         }
         Optional<HeadObjectResponse> head = headObject(key);
@@ -169,11 +169,15 @@ public final class S3ObjectFileSystem
     public boolean mkdirs(Path path, FsPermission permission)
             throws IOException
     {
+        if (!bucketExists()) {
+            // as in Glue, a location is recorded whether or not its bucket exists yet; queries report a missing one
+            return true;
+        }
         String key = keyOf(makeQualified(path));
         if (!key.isEmpty() && headObject(key).isPresent()) {
             throw new IOException("cannot create directory " + path + ": a file exists at that key");
         }
-        return bucketExists();
+        return true;
     }
 
     @Override

@@ -11,6 +11,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.athena.AthenaClient;
+import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -117,6 +119,33 @@ public final class TestStack
                 .forcePathStyle(true)
                 .httpClient(ApacheHttpClient.create())
                 .build();
+    }
+
+    /** A Glue client of the endpoint. */
+    public GlueClient glue()
+    {
+        return GlueClient.builder()
+                .endpointOverride(URI.create(endpoint()))
+                .region(Region.of(REGION))
+                .credentialsProvider(credentials())
+                .httpClient(ApacheHttpClient.create())
+                .build();
+    }
+
+    /** An Athena client of the endpoint. */
+    public AthenaClient athena()
+    {
+        return AthenaClient.builder()
+                .endpointOverride(URI.create(endpoint()))
+                .region(Region.of(REGION))
+                .credentialsProvider(credentials())
+                .httpClient(ApacheHttpClient.create())
+                .build();
+    }
+
+    private static StaticCredentialsProvider credentials()
+    {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
     }
 
     /** A consumer reading the given topics from the beginning, in a group of its own. */

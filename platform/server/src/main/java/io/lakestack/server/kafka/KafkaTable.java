@@ -1,5 +1,6 @@
 package io.lakestack.server.kafka;
 
+import io.lakestack.spi.store.KeyValueStore;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,7 +36,7 @@ import static java.util.Objects.requireNonNull;
  * see it within their poll interval. A {@code null} value deletes the key (a tombstone).
  */
 public final class KafkaTable
-        implements AutoCloseable
+        implements KeyValueStore, AutoCloseable
 {
     private static final Logger log = LoggerFactory.getLogger(KafkaTable.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -80,17 +81,20 @@ public final class KafkaTable
         awaitOffset(end);
     }
 
+    @Override
     public Optional<byte[]> get(String key)
     {
         return Optional.ofNullable(values.get(key));
     }
 
+    @Override
     public Map<String, byte[]> snapshot()
     {
         return Map.copyOf(values);
     }
 
     /** Writes {@code value} (or deletes with {@code null}) and returns once this instance has read it back. */
+    @Override
     public void put(String key, byte[] value)
     {
         long offset;

@@ -1,0 +1,363 @@
+package io.lakestack.it;
+
+import io.lakestack.testing.LakestackTest;
+import io.lakestack.testing.TestStack;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.glue.model.Column;
+import software.amazon.awssdk.services.glue.model.Crawler;
+import software.amazon.awssdk.services.glue.model.CrawlerMetrics;
+import software.amazon.awssdk.services.glue.model.CrawlerRunningException;
+import software.amazon.awssdk.services.glue.model.EntityNotFoundException;
+import software.amazon.awssdk.services.glue.model.InvalidInputException;
+import software.amazon.awssdk.services.glue.model.Partition;
+import software.amazon.awssdk.services.glue.model.S3Target;
+import software.amazon.awssdk.services.glue.model.Table;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
+
+/**
+ * Glue crawlers over objects written through the S3 endpoint: JSON (plain and gzip), CSV, TSV, Parquet and ORC (written
+ * by Trino), Hive-style and unnamed partitions, a schema change, unreadable files, and the tables Trino then reads.
+ */
+@LakestackTest
+@Order(11)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GlueCrawlerIntegrationTest
+{
+    private static final String BUCKET = "crawl-it";
+    private static final String ROLE = "arn:aws:iam::000000000000:role/crawler";
+
+    private final TestStack stack;
+    private GlueClient glue;
+    private S3Client s3;
+
+    GlueCrawlerIntegrationTest(TestStack stack)
+    {
+        this.stack = stack;
+    }
+
+    @BeforeAll
+    void data()
+            throws Exception
+    {
+        glue = stack.glue();
+        s3 = stack.s3();
+        s3.createBucket(request -> request.bucket(BUCKET));
+        put("json/orders/dt=2024-01-01/part-0.json",
+                "{\"id\":1,\"amount\":10,\"customer\":{\"name\":\"ada\",\"vip\":true},\"items\":[\"pen\",\"ink\"]}\n"
+                        + "{\"id\":2,\"amount\":2.5,\"customer\":{\"name\":\"alan\",\"vip\":false},\"items\":[]}\n");
+        put("json/orders/dt=2024-01-02/part-0.json.gz", gzip(
+                "{\"id\":3,\"amount\":7,\"customer\":{\"name\":\"grace\",\"vip\":false},\"items\":[\"pad\"]}\n"));
+        put("json/orders/_SUCCESS", "");
+        put("csv/people/2024/01/people.csv", "name,age,city\nada,36,London\nalan,41,Wilmslow\n");
+        put("csv/people/2024/02/people.csv", "name,age,city\ngrace,85,Arlington\n");
+        put("tsv/metrics/m.tsv", "metric\tvalue\tok\ncpu\t0.75\ttrue\nmem\t0.5\tfalse\n");
+        try (Connection trino = stack.trino(); Statement statement = trino.createStatement()) {
+            statement.execute("CREATE SCHEMA IF NOT EXISTS awsdatacatalog.crawl_source");
+            statement.execute("CREATE TABLE awsdatacatalog.crawl_source.pq WITH (format = 'PARQUET', external_location = 's3://crawl-it/columnar/pq/') AS "
+                    + "SELECT * FROM (VALUES (BIGINT '1', 'one', DOUBLE '1.5', CAST('12.34' AS decimal(10,2)), DATE '2024-01-01', ARRAY[1, 2]), "
+                    + "(BIGINT '2', 'two', DOUBLE '2.5', CAST('0.01' AS decimal(10,2)), DATE '2024-01-02', ARRAY[3])) AS t(id, name, score, price, day, nums)");
+            statement.execute("CREATE TABLE awsdatacatalog.crawl_source.orc WITH (format = 'ORC', external_location = 's3://crawl-it/columnar/orc/') AS "
+                    + "SELECT * FROM (VALUES (INTEGER '7', CAST('seven' AS varchar), TIMESTAMP '2024-01-01 10:00:00.000', CAST(ROW('x', 1) AS ROW(k varchar, v integer))))"
+                    + " AS t(id, name, at, pair)");
+            // the source tables go; their files stay for the crawler
+            statement.execute("DROP TABLE awsdatacatalog.crawl_source.pq");
+            statement.execute("DROP TABLE awsdatacatalog.crawl_source.orc");
+        }
+        put("columnar/broken/part-0.parquet", "PAR1 this is not a parquet file at all");
+        put("junk/blob/data.bin", new String(new byte[] {0, 1, 2, (byte) 0xff, 0, 0x7f, 3, 4}, StandardCharsets.ISO_8859_1));
+    }
+
+    @AfterAll
+    void close()
+    {
+        glue.close();
+        s3.close();
+    }
+
+    @Test
+    void crawlsEveryFormatIntoTablesAndPartitionsTrinoReads()
+            throws Exception
+    {
+        glue.createCrawler(request -> request.name("it-all").role(ROLE).databaseName("crawled").tablePrefix("c_")
+                .targets(targets -> targets.s3Targets(
+                        S3Target.builder().path("s3://crawl-it/json/").build(),
+                        S3Target.builder().path("s3://crawl-it/csv/").build(),
+                        S3Target.builder().path("s3://crawl-it/tsv/").build(),
+                        S3Target.builder().path("s3://crawl-it/columnar/").build(),
+                        S3Target.builder().path("s3://crawl-it/junk/").build())));
+        Crawler ready = glue.getCrawler(request -> request.name("it-all")).crawler();
+        assertThat(ready.stateAsString()).isEqualTo("READY");
+        assertThat(ready.lastCrawl()).isNull();
+
+        Crawler done = crawl("it-all");
+        assertThat(done.lastCrawl().statusAsString()).isEqualTo("SUCCEEDED");
+        assertThat(done.lastCrawl().errorMessage())
+                .contains("2 file(s) could not be classified")
+                .contains("s3://crawl-it/columnar/broken/part-0.parquet")
+                .contains("s3://crawl-it/junk/blob/data.bin");
+
+        assertThat(glue.getTables(request -> request.databaseName("crawled")).tableList()).extracting(Table::name)
+                .containsExactly("c_metrics", "c_orc", "c_orders", "c_people", "c_pq");
+
+        Table orders = table("c_orders");
+        assertThat(orders.storageDescriptor().columns()).extracting(Column::name, Column::type).containsExactly(
+                tuple("id", "int"),
+                tuple("amount", "double"),
+                tuple("customer", "struct<name:string,vip:boolean>"),
+                tuple("items", "array<string>"));
+        assertThat(orders.partitionKeys()).extracting(Column::name, Column::type).containsExactly(tuple("dt", "string"));
+        assertThat(orders.parameters()).containsEntry("classification", "json").containsEntry("UPDATED_BY_CRAWLER", "it-all");
+        assertThat(orders.storageDescriptor().location()).isEqualTo("s3://crawl-it/json/orders");
+        assertThat(partitions("c_orders")).extracting(Partition::values).containsExactlyInAnyOrder(List.of("2024-01-01"), List.of("2024-01-02"));
+
+        Table people = table("c_people");
+        assertThat(people.storageDescriptor().columns()).extracting(Column::name, Column::type).containsExactly(
+                tuple("name", "string"), tuple("age", "bigint"), tuple("city", "string"));
+        assertThat(people.partitionKeys()).extracting(Column::name).containsExactly("partition_0", "partition_1");
+        assertThat(people.parameters()).containsEntry("classification", "csv").containsEntry("delimiter", ",").containsEntry("skip.header.line.count", "1");
+        assertThat(partitions("c_people")).extracting(Partition::values).containsExactlyInAnyOrder(List.of("2024", "01"), List.of("2024", "02"));
+
+        Table metrics = table("c_metrics");
+        assertThat(metrics.storageDescriptor().columns()).extracting(Column::name, Column::type).containsExactly(
+                tuple("metric", "string"), tuple("value", "double"), tuple("ok", "boolean"));
+        assertThat(metrics.parameters()).containsEntry("classification", "csv").containsEntry("delimiter", "\t");
+
+        Table parquet = table("c_pq");
+        assertThat(parquet.storageDescriptor().columns()).extracting(Column::name, Column::type).containsExactly(
+                tuple("id", "bigint"), tuple("name", "string"), tuple("score", "double"), tuple("price", "decimal(10,2)"), tuple("day", "date"),
+                tuple("nums", "array<int>"));
+        assertThat(parquet.parameters()).containsEntry("classification", "parquet");
+        assertThat(parquet.storageDescriptor().serdeInfo().serializationLibrary()).isEqualTo("org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe");
+
+        Table orc = table("c_orc");
+        assertThat(orc.storageDescriptor().columns()).extracting(Column::name, Column::type).containsExactly(
+                tuple("id", "int"), tuple("name", "string"), tuple("at", "timestamp"), tuple("pair", "struct<k:string,v:int>"));
+        assertThat(orc.parameters()).containsEntry("classification", "orc");
+
+        try (Connection trino = stack.trino(); Statement statement = trino.createStatement()) {
+            assertThat(rows(statement, "SELECT id, amount, customer.name, cardinality(items), dt FROM awsdatacatalog.crawled.c_orders ORDER BY id"))
+                    .containsExactly("1|10.0|ada|2|2024-01-01", "2|2.5|alan|0|2024-01-01", "3|7.0|grace|1|2024-01-02");
+            assertThat(rows(statement, "SELECT name, age, city, partition_1 FROM awsdatacatalog.crawled.c_people ORDER BY age"))
+                    .containsExactly("ada|36|London|01", "alan|41|Wilmslow|01", "grace|85|Arlington|02");
+            assertThat(rows(statement, "SELECT metric, value, ok FROM awsdatacatalog.crawled.c_metrics ORDER BY metric"))
+                    .containsExactly("cpu|0.75|true", "mem|0.5|false");
+            assertThat(rows(statement, "SELECT id, name, score, price, day, nums FROM awsdatacatalog.crawled.c_pq ORDER BY id"))
+                    .containsExactly("1|one|1.5|12.34|2024-01-01|[1, 2]", "2|two|2.5|0.01|2024-01-02|[3]");
+            assertThat(rows(statement, "SELECT id, name, CAST(at AS varchar), pair.k, pair.v FROM awsdatacatalog.crawled.c_orc"))
+                    .containsExactly("7|seven|2024-01-01 10:00:00.000|x|1");
+        }
+
+        CrawlerMetrics metricsOfCrawl = glue.getCrawlerMetrics(request -> request.crawlerNameList("it-all")).crawlerMetricsList().get(0);
+        assertThat(metricsOfCrawl.tablesCreated()).isEqualTo(5);
+        assertThat(metricsOfCrawl.tablesUpdated()).isEqualTo(0);
+        assertThat(metricsOfCrawl.tablesDeleted()).isEqualTo(0);
+        assertThat(metricsOfCrawl.lastRuntimeSeconds()).isPositive();
+    }
+
+    @Test
+    void aNewFieldAddsAColumnAndANewFolderAPartition()
+            throws Exception
+    {
+        put("evolve/events/day=1/a.json", "{\"id\":1,\"kind\":\"click\"}\n");
+        glue.createCrawler(request -> request.name("it-evolve").role(ROLE).databaseName("evolving")
+                .targets(targets -> targets.s3Targets(S3Target.builder().path("s3://crawl-it/evolve/").build())));
+        crawl("it-evolve");
+        assertThat(table("evolving", "events").storageDescriptor().columns()).extracting(Column::name).containsExactly("id", "kind");
+
+        // LOG: the next crawl reports, the catalog stays as it is
+        glue.updateCrawler(request -> request.name("it-evolve").schemaChangePolicy(policy -> policy.updateBehavior("LOG").deleteBehavior("LOG")));
+        put("evolve/events/day=2/b.json", "{\"id\":2,\"kind\":\"view\",\"referrer\":\"search\"}\n");
+        crawl("it-evolve");
+        assertThat(table("evolving", "events").storageDescriptor().columns()).extracting(Column::name).containsExactly("id", "kind");
+
+        glue.updateCrawler(request -> request.name("it-evolve").schemaChangePolicy(policy -> policy.updateBehavior("UPDATE_IN_DATABASE")
+                .deleteBehavior("DEPRECATE_IN_DATABASE")));
+        crawl("it-evolve");
+        Table evolved = table("evolving", "events");
+        assertThat(evolved.storageDescriptor().columns()).extracting(Column::name, Column::type)
+                .containsExactly(tuple("id", "int"), tuple("kind", "string"), tuple("referrer", "string"));
+        assertThat(glue.getPartitions(request -> request.databaseName("evolving").tableName("events")).partitions())
+                .extracting(Partition::values).containsExactlyInAnyOrder(List.of("1"), List.of("2"));
+        CrawlerMetrics metrics = glue.getCrawlerMetrics(request -> request.crawlerNameList("it-evolve")).crawlerMetricsList().get(0);
+        assertThat(metrics.tablesUpdated()).isEqualTo(1);
+
+        try (Connection trino = stack.trino(); Statement statement = trino.createStatement()) {
+            assertThat(rows(statement, "SELECT id, kind, referrer, day FROM awsdatacatalog.evolving.events ORDER BY id"))
+                    .containsExactly("1|click|null|1", "2|view|search|2");
+        }
+    }
+
+    @Test
+    void newFoldersOnlySkipsWhatWasCrawled()
+            throws Exception
+    {
+        put("incremental/logs/hour=00/a.json", "{\"n\":1}\n");
+        glue.createCrawler(request -> request.name("it-incremental").role(ROLE).databaseName("incremental")
+                .recrawlPolicy(policy -> policy.recrawlBehavior("CRAWL_NEW_FOLDERS_ONLY"))
+                .schemaChangePolicy(policy -> policy.updateBehavior("LOG").deleteBehavior("LOG"))
+                .targets(targets -> targets.s3Targets(S3Target.builder().path("s3://crawl-it/incremental/").build())));
+        crawl("it-incremental");
+        put("incremental/logs/hour=01/b.json", "{\"n\":2}\n");
+        crawl("it-incremental");
+        assertThat(glue.getPartitions(request -> request.databaseName("incremental").tableName("logs")).partitions())
+                .extracting(Partition::values).containsExactlyInAnyOrder(List.of("00"), List.of("01"));
+        assertThat(glue.getCrawlerMetrics(request -> request.crawlerNameList("it-incremental")).crawlerMetricsList().get(0).tablesCreated())
+                .isEqualTo(0);
+
+        assertThatThrownBy(() -> glue.updateCrawler(request -> request.name("it-incremental")
+                .schemaChangePolicy(policy -> policy.updateBehavior("UPDATE_IN_DATABASE"))))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("Crawl New Folders Only");
+    }
+
+    @Test
+    void crawlerLifecycleAndErrors()
+    {
+        assertThatThrownBy(() -> glue.startCrawler(request -> request.name("no-such-crawler")))
+                .isInstanceOf(EntityNotFoundException.class)
+                .hasMessageContaining("no-such-crawler");
+        assertThatThrownBy(() -> glue.createCrawler(request -> request.name("it-scheduled").role(ROLE).databaseName("x")
+                .schedule("cron(0 * * * ? *)")
+                .targets(targets -> targets.s3Targets(S3Target.builder().path("s3://crawl-it/json/").build()))))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("schedules are not supported");
+        assertThatThrownBy(() -> glue.createCrawler(request -> request.name("it-jdbc").role(ROLE).databaseName("x")
+                .targets(targets -> targets.jdbcTargets(jdbc -> jdbc.connectionName("db").path("db/%")))))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("JdbcTargets");
+
+        // many folders keep a crawl running long enough to be started twice and stopped
+        for (int i = 0; i < 300; i++) {
+            put("lifecycle/big/p=" + i + "/x.json", "{\"i\":" + i + "}\n");
+        }
+        glue.createCrawler(request -> request.name("it-lifecycle").role(ROLE).databaseName("lifecycle")
+                .targets(targets -> targets.s3Targets(S3Target.builder().path("s3://crawl-it/lifecycle/").build())));
+        glue.startCrawler(request -> request.name("it-lifecycle"));
+        assertThatThrownBy(() -> glue.startCrawler(request -> request.name("it-lifecycle")))
+                .isInstanceOf(CrawlerRunningException.class)
+                .hasMessageContaining("it-lifecycle");
+        assertThatThrownBy(() -> glue.deleteCrawler(request -> request.name("it-lifecycle")))
+                .isInstanceOf(CrawlerRunningException.class);
+        glue.stopCrawler(request -> request.name("it-lifecycle"));
+        assertThat(glue.getCrawler(request -> request.name("it-lifecycle")).crawler().stateAsString()).isIn("STOPPING", "READY");
+        Crawler done = awaitReady("it-lifecycle");
+        assertThat(done.lastCrawl().statusAsString()).isEqualTo("CANCELLED");
+        assertThatThrownBy(() -> glue.stopCrawler(request -> request.name("it-lifecycle")))
+                .isInstanceOf(software.amazon.awssdk.services.glue.model.CrawlerNotRunningException.class);
+
+        assertThat(glue.listCrawlers(request -> request.maxResults(100)).crawlerNames()).contains("it-lifecycle");
+        assertThat(glue.getCrawlers(request -> request.maxResults(100)).crawlers()).extracting(Crawler::name).contains("it-lifecycle");
+        glue.deleteCrawler(request -> request.name("it-lifecycle"));
+        assertThatThrownBy(() -> glue.getCrawler(request -> request.name("it-lifecycle")))
+                .isInstanceOf(EntityNotFoundException.class);
+    }
+
+    private Crawler crawl(String name)
+    {
+        Instant before = Instant.now().minusSeconds(1);
+        glue.startCrawler(request -> request.name(name));
+        Crawler crawler = awaitReady(name);
+        assertThat(crawler.lastCrawl().startTime()).isAfter(before);
+        assertThat(crawler.lastCrawl().statusAsString()).isEqualTo("SUCCEEDED");
+        return crawler;
+    }
+
+    private Crawler awaitReady(String name)
+    {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            Crawler crawler = glue.getCrawler(request -> request.name(name)).crawler();
+            if (crawler.stateAsString().equals("READY") && crawler.lastCrawl() != null) {
+                return crawler;
+            }
+            sleep();
+        }
+        throw new AssertionError("crawler " + name + " did not finish within 2 minutes");
+    }
+
+    private static void sleep()
+    {
+        try {
+            Thread.sleep(200);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private Table table(String name)
+    {
+        return table("crawled", name);
+    }
+
+    private Table table(String database, String name)
+    {
+        return glue.getTable(request -> request.databaseName(database).name(name)).table();
+    }
+
+    private List<Partition> partitions(String table)
+    {
+        return glue.getPartitions(request -> request.databaseName("crawled").tableName(table)).partitions();
+    }
+
+    private static List<String> rows(Statement statement, String sql)
+            throws Exception
+    {
+        List<String> rows = new ArrayList<>();
+        try (ResultSet result = statement.executeQuery(sql)) {
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                List<String> values = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    Object value = result.getObject(i);
+                    values.add(value instanceof java.sql.Array array ? java.util.Arrays.toString((Object[]) array.getArray()) : String.valueOf(value));
+                }
+                rows.add(String.join("|", values));
+            }
+        }
+        return rows;
+    }
+
+    private void put(String key, String content)
+    {
+        s3.putObject(request -> request.bucket(BUCKET).key(key), RequestBody.fromBytes(content.getBytes(StandardCharsets.ISO_8859_1)));
+    }
+
+    private void put(String key, byte[] content)
+    {
+        s3.putObject(request -> request.bucket(BUCKET).key(key), RequestBody.fromBytes(content));
+    }
+
+    private static byte[] gzip(String text)
+            throws IOException
+    {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+}

@@ -1,0 +1,68 @@
+package io.lakestack.spi.glue;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The Glue Data Catalog: databases, tables and partitions, Hive-compatible.
+ *
+ * <p>Errors are {@link io.lakestack.spi.ServiceException}s with Glue's codes: {@code EntityNotFoundException},
+ * {@code AlreadyExistsException}, {@code InvalidInputException} (bad names, types, locations), and
+ * {@code InternalServiceException} when the store underneath fails. A failed call changes nothing.
+ *
+ * <p>Local emulation: the catalog is a Hive Metastore, so what Trino (Athena) creates shows up here and what is
+ * created here is queryable at once. Names are stored lower-case, as Glue stores them. Table versions: only the
+ * current version is kept, with a version id that increases on every update.
+ */
+public interface GlueCatalog
+{
+    void createDatabase(CatalogDatabase database);
+
+    CatalogDatabase getDatabase(String name);
+
+    /** Databases in name order; {@code nextToken} from the previous page. */
+    Page<CatalogDatabase> getDatabases(Optional<String> nextToken, int maxResults);
+
+    void updateDatabase(String name, CatalogDatabase database);
+
+    /** Deletes the database and its tables' metadata, not their data, as Glue does. */
+    void deleteDatabase(String name);
+
+    void createTable(CatalogTable table);
+
+    CatalogTable getTable(String database, String name);
+
+    /**
+     * Tables in name order.
+     *
+     * @param expression a regular expression the table names must match, as Glue's {@code Expression}
+     */
+    Page<CatalogTable> getTables(String database, Optional<String> expression, Optional<String> nextToken, int maxResults);
+
+    /** Replaces the table's definition; its version id increases. */
+    void updateTable(CatalogTable table);
+
+    /** Deletes the table's metadata and partitions, not its data. */
+    void deleteTable(String database, String name);
+
+    void createPartition(CatalogPartition partition);
+
+    /** Creates each partition it can; the others are returned with why. */
+    List<BatchError<List<String>>> createPartitions(String database, String table, List<CatalogPartition> partitions);
+
+    CatalogPartition getPartition(String database, String table, List<String> values);
+
+    /** The partitions that exist among {@code values}; the missing ones are left out. */
+    List<CatalogPartition> getPartitions(String database, String table, List<List<String>> values);
+
+    /**
+     * Partitions in the order of their values.
+     *
+     * @param expression a Glue partition filter, e.g. {@code dt >= '2026-11-01' AND region IN ('eu', 'us')}
+     */
+    Page<CatalogPartition> getPartitions(String database, String table, Optional<String> expression, Optional<String> nextToken, int maxResults);
+
+    void updatePartition(String database, String table, List<String> values, CatalogPartition partition);
+
+    void deletePartition(String database, String table, List<String> values);
+}

@@ -1,0 +1,322 @@
+package io.lakestack.spi.glue;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * Glue's partition filter expressions ({@code GetPartitions} {@code Expression}): an SQL {@code WHERE} clause over
+ * the partition keys with {@code = <> != < <= > >=}, {@code BETWEEN ... AND ...}, {@code [NOT] IN (...)},
+ * {@code [NOT] LIKE}, {@code AND}, {@code OR}, {@code NOT} and parentheses. Values compare by the key's type:
+ * numbers as numbers, dates as dates, everything else as strings.
+ */
+public final class PartitionFilter
+{
+    private PartitionFilter() {}
+
+    /**
+     * @return a test of a partition's values (in key order)
+     * @throws IllegalArgumentException for a malformed expression or an unknown key, saying which
+     */
+    public static Predicate<List<String>> parse(String expression, List<Column> partitionKeys)
+    {
+        Parser parser = new Parser(expression, partitionKeys);
+        Predicate<List<String>> predicate = parser.orExpression();
+        if (parser.peek() != null) {
+            throw parser.error("unexpected '" + parser.peek() + "'");
+        }
+        return predicate;
+    }
+
+    private enum Kind { NUMBER, DATE, TEXT }
+
+    private record Token(String text, boolean quoted)
+    {
+        boolean is(String keyword)
+        {
+            return !quoted && text.equalsIgnoreCase(keyword);
+        }
+
+        @Override
+        public String toString()
+        {
+            return text;
+        }
+    }
+
+    private static final class Parser
+    {
+        private final String expression;
+        private final List<Column> keys;
+        private final List<Token> tokens = new ArrayList<>();
+        private int position;
+
+        Parser(String expression, List<Column> keys)
+        {
+            this.expression = expression;
+            this.keys = keys;
+            tokenize();
+        }
+
+        private void tokenize()
+        {
+            int i = 0;
+            while (i < expression.length()) {
+                char c = expression.charAt(i);
+                if (Character.isWhitespace(c)) {
+                    i++;
+                }
+                else if (c == '\'') {
+                    StringBuilder literal = new StringBuilder();
+                    i++;
+                    while (true) {
+                        if (i >= expression.length()) {
+                            throw new IllegalArgumentException("unclosed string literal in expression: " + expression);
+                        }
+                        char next = expression.charAt(i);
+                        if (next == '\'') {
+                            if (i + 1 < expression.length() && expression.charAt(i + 1) == '\'') {
+                                literal.append('\'');
+                                i += 2;
+                                continue;
+                            }
+                            i++;
+                            break;
+                        }
+                        literal.append(next);
+                        i++;
+                    }
+                    tokens.add(new Token(literal.toString(), true));
+                }
+                else if (c == '`' || c == '"') {
+                    int end = expression.indexOf(c, i + 1);
+                    if (end < 0) {
+                        throw new IllegalArgumentException("unclosed quoted name in expression: " + expression);
+                    }
+                    tokens.add(new Token("`" + expression.substring(i + 1, end), false));
+                    i = end + 1;
+                }
+                else if ("()<>=!,".indexOf(c) >= 0) {
+                    if (i + 1 < expression.length() && (expression.startsWith("<=", i) || expression.startsWith(">=", i)
+                            || expression.startsWith("<>", i) || expression.startsWith("!=", i))) {
+                        tokens.add(new Token(expression.substring(i, i + 2), false));
+                        i += 2;
+                    }
+                    else {
+                        tokens.add(new Token(String.valueOf(c), false));
+                        i++;
+                    }
+                }
+                else {
+                    int start = i;
+                    while (i < expression.length() && !Character.isWhitespace(expression.charAt(i)) && "()<>=!,'`\"".indexOf(expression.charAt(i)) < 0) {
+                        i++;
+                    }
+                    tokens.add(new Token(expression.substring(start, i), false));
+                }
+            }
+        }
+
+        Token peek()
+        {
+            return position < tokens.size() ? tokens.get(position) : null;
+        }
+
+        private Token next()
+        {
+            if (position >= tokens.size()) {
+                throw error("the expression ends too early");
+            }
+            return tokens.get(position++);
+        }
+
+        private void expect(String text)
+        {
+            Token token = next();
+            if (token.quoted() || !token.text().equalsIgnoreCase(text)) {
+                throw error("'" + text + "' expected, found '" + token + "'");
+            }
+        }
+
+        IllegalArgumentException error(String message)
+        {
+            return new IllegalArgumentException("invalid partition filter expression '" + expression + "': " + message);
+        }
+
+        Predicate<List<String>> orExpression()
+        {
+            Predicate<List<String>> left = andExpression();
+            while (peek() != null && peek().is("OR")) {
+                next();
+                left = left.or(andExpression());
+            }
+            return left;
+        }
+
+        private Predicate<List<String>> andExpression()
+        {
+            Predicate<List<String>> left = notExpression();
+            while (peek() != null && peek().is("AND")) {
+                next();
+                left = left.and(notExpression());
+            }
+            return left;
+        }
+
+        private Predicate<List<String>> notExpression()
+        {
+            if (peek() != null && peek().is("NOT")) {
+                next();
+                return notExpression().negate();
+            }
+            if (peek() != null && !peek().quoted() && peek().text().equals("(")) {
+                next();
+                Predicate<List<String>> inner = orExpression();
+                expect(")");
+                return inner;
+            }
+            return comparison();
+        }
+
+        private Predicate<List<String>> comparison()
+        {
+            Token first = next();
+            if (first.quoted() || isNumber(first.text())) {
+                // literal op key: turn it around
+                Token operator = next();
+                Token keyToken = next();
+                int index = keyIndex(keyToken);
+                return compare(index, mirror(operator.text()), first);
+            }
+            int index = keyIndex(first);
+            Token operator = next();
+            if (operator.is("BETWEEN")) {
+                Token low = literal();
+                expect("AND");
+                Token high = literal();
+                return values -> compareValues(index, values.get(index), low) >= 0 && compareValues(index, values.get(index), high) <= 0;
+            }
+            boolean negated = false;
+            if (operator.is("NOT")) {
+                negated = true;
+                operator = next();
+            }
+            if (operator.is("IN")) {
+                expect("(");
+                List<Token> members = new ArrayList<>();
+                do {
+                    members.add(literal());
+                }
+                while (peek() != null && peek().text().equals(",") && next() != null);
+                expect(")");
+                Predicate<List<String>> in = values -> members.stream().anyMatch(member -> compareValues(index, values.get(index), member) == 0);
+                return negated ? in.negate() : in;
+            }
+            if (operator.is("LIKE")) {
+                Pattern pattern = likePattern(literal().text());
+                Predicate<List<String>> like = values -> pattern.matcher(values.get(index)).matches();
+                return negated ? like.negate() : like;
+            }
+            if (negated) {
+                throw error("NOT must be followed by IN or LIKE here, not '" + operator + "'");
+            }
+            return compare(index, operator.text(), literal());
+        }
+
+        private Predicate<List<String>> compare(int index, String operator, Token literal)
+        {
+            return switch (operator) {
+                case "=" -> values -> compareValues(index, values.get(index), literal) == 0;
+                case "<>", "!=" -> values -> compareValues(index, values.get(index), literal) != 0;
+                case "<" -> values -> compareValues(index, values.get(index), literal) < 0;
+                case "<=" -> values -> compareValues(index, values.get(index), literal) <= 0;
+                case ">" -> values -> compareValues(index, values.get(index), literal) > 0;
+                case ">=" -> values -> compareValues(index, values.get(index), literal) >= 0;
+                default -> throw error("unknown operator '" + operator + "'");
+            };
+        }
+
+        private static String mirror(String operator)
+        {
+            return switch (operator) {
+                case "<" -> ">";
+                case "<=" -> ">=";
+                case ">" -> "<";
+                case ">=" -> "<=";
+                default -> operator;
+            };
+        }
+
+        private Token literal()
+        {
+            Token token = next();
+            if (!token.quoted() && !isNumber(token.text())) {
+                throw error("a quoted string or a number expected, found '" + token + "'");
+            }
+            return token;
+        }
+
+        private int keyIndex(Token token)
+        {
+            String name = token.text().startsWith("`") ? token.text().substring(1) : token.text();
+            for (int i = 0; i < keys.size(); i++) {
+                if (keys.get(i).name().equalsIgnoreCase(name)) {
+                    return i;
+                }
+            }
+            throw error("'" + name + "' is not a partition key (partition keys: "
+                    + String.join(", ", keys.stream().map(Column::name).toList()) + ")");
+        }
+
+        private int compareValues(int index, String value, Token literal)
+        {
+            Kind kind = kindOf(keys.get(index).type());
+            try {
+                return switch (kind) {
+                    case NUMBER -> new BigDecimal(value).compareTo(new BigDecimal(literal.text()));
+                    case DATE -> LocalDate.parse(value).compareTo(LocalDate.parse(literal.text()));
+                    case TEXT -> value.compareTo(literal.text());
+                };
+            }
+            catch (RuntimeException e) {
+                // a value that does not read as its key's type compares as text
+                return value.compareTo(literal.text());
+            }
+        }
+
+        private static Kind kindOf(String type)
+        {
+            String lower = type.toLowerCase(Locale.ROOT);
+            if (lower.equals("int") || lower.equals("bigint") || lower.equals("smallint") || lower.equals("tinyint") || lower.equals("long")
+                    || lower.startsWith("decimal") || lower.equals("double") || lower.equals("float")) {
+                return Kind.NUMBER;
+            }
+            if (lower.equals("date")) {
+                return Kind.DATE;
+            }
+            return Kind.TEXT;
+        }
+
+        private static boolean isNumber(String text)
+        {
+            return text.matches("[-+]?\\d+(\\.\\d+)?");
+        }
+
+        private static Pattern likePattern(String like)
+        {
+            StringBuilder regex = new StringBuilder();
+            for (char c : like.toCharArray()) {
+                switch (c) {
+                    case '%' -> regex.append(".*");
+                    case '_' -> regex.append('.');
+                    default -> regex.append(Pattern.quote(String.valueOf(c)));
+                }
+            }
+            return Pattern.compile(regex.toString(), Pattern.DOTALL);
+        }
+    }
+}
