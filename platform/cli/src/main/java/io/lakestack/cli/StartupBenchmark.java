@@ -214,7 +214,7 @@ final class StartupBenchmark
                 run.rssMegabytes(), run.componentMillis());
     }
 
-    private static double median(List<Double> values)
+    static double median(List<Double> values)
     {
         List<Double> sorted = values.stream().sorted().toList();
         int middle = sorted.size() / 2;

@@ -1,6 +1,6 @@
 package io.lakestack.cli;
 
-import io.lakestack.embedded.Ports;
+import io.lakestack.embedded.StackPorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -134,26 +134,7 @@ class LauncherIntegrationTest
 
     private static int freeBase()
     {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = Ports.free();
-            if (base > 60000) {
-                continue;
-            }
-            boolean allFree = true;
-            for (int offset = 0; offset <= 5; offset++) {
-                try (ServerSocket socket = new ServerSocket(base + offset, 1, InetAddress.getLoopbackAddress())) {
-                    socket.setReuseAddress(true);
-                }
-                catch (IOException e) {
-                    allFree = false;
-                    break;
-                }
-            }
-            if (allFree) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no six consecutive free ports");
+        return StackPorts.free().endpoint();
     }
 
     private void awaitStatus(int exitCode, Duration timeout)

@@ -22,6 +22,19 @@ public final class Ports
         }
     }
 
+    /** Whether nothing listens on the port of the loopback interface. */
+    static boolean isFree(int port)
+    {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        }
+        catch (IOException e) {
+            return false;
+        }
+    }
+
     /**
      * @throws StackException naming the component and the port when something else listens there
      */

@@ -14,9 +14,27 @@ public record StackPorts(int endpoint, int kafka, int objectStore, int metastore
         return new StackPorts(endpoint, endpoint + 1, endpoint + 2, endpoint + 3, endpoint + 4, endpoint + 5);
     }
 
-    /** Free ports for every listener, for tests that run beside other stacks. */
+    /**
+     * Six free consecutive ports, for tests and benchmarks that run beside other stacks. They are taken below Linux's
+     * ephemeral range (32768 and up): a port the kernel hands out for outgoing connections could otherwise be taken
+     * between this choice and the moment a component binds it.
+     */
     public static StackPorts free()
     {
-        return new StackPorts(Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free());
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int base = FREE_LOW + random.nextInt(FREE_HIGH - FREE_LOW - 6);
+            boolean free = true;
+            for (int port = base; port < base + 6 && free; port++) {
+                free = Ports.isFree(port);
+            }
+            if (free) {
+                return from(base);
+            }
+        }
+        throw new IllegalStateException("no six consecutive free ports between " + FREE_LOW + " and " + FREE_HIGH + " on the loopback interface");
     }
+
+    private static final int FREE_LOW = 20000;
+    private static final int FREE_HIGH = 32000;
 }

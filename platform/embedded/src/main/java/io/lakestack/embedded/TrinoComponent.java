@@ -96,17 +96,21 @@ final class TrinoComponent
         Path data = directory.resolve("data");
         Files.createDirectories(etc.resolve("catalog"));
         Files.createDirectories(data);
-        writeProperties(etc.resolve("config.properties"), Map.of(
-                "coordinator", "true",
-                "node-scheduler.include-coordinator", "true",
-                "http-server.http.port", String.valueOf(port),
-                "discovery.uri", uri().toString(),
-                "catalog.config-dir", etc.resolve("catalog").toString(),
-                "plugin.dir", installation.resolve("plugin").toString(),
-                "query.max-memory", "512MB",
-                "query.max-memory-per-node", "512MB",
-                "task.concurrency", "2",
-                "http-server.log.enabled", "false"));
+        Map<String, String> config = new java.util.LinkedHashMap<>();
+        config.put("coordinator", "true");
+        config.put("node-scheduler.include-coordinator", "true");
+        config.put("http-server.http.port", String.valueOf(port));
+        config.put("discovery.uri", uri().toString());
+        config.put("catalog.config-dir", etc.resolve("catalog").toString());
+        config.put("plugin.dir", installation.resolve("plugin").toString());
+        config.put("query.max-memory", "512MB");
+        config.put("query.max-memory-per-node", "512MB");
+        config.put("task.concurrency", "2");
+        // one node, no peer to fail over to: a heartbeat missed under load must not take the only node away
+        // ("No nodes available to run query")
+        config.put("failure-detector.enabled", "false");
+        config.put("http-server.log.enabled", "false");
+        writeProperties(etc.resolve("config.properties"), config);
         writeProperties(etc.resolve("log.properties"), Map.of("io.trino", "INFO", "io.airlift", "WARN", "org.eclipse.jetty", "WARN"));
         writeProperties(etc.resolve("catalog").resolve(CATALOG + ".properties"), catalog);
 
@@ -147,7 +151,7 @@ final class TrinoComponent
         Files.writeString(file, text);
     }
 
-    /** Ready once the server says it started and a query over its active nodes answers. */
+    /** Ready once the server says it started, a query over its active nodes answers, and the catalog lists its schemas. */
     @Override
     boolean ready()
             throws Exception
@@ -162,6 +166,14 @@ final class TrinoComponent
         try (Connection connection = DriverManager.getConnection(jdbcUrl(), properties);
                 Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery("SELECT count(*) FROM system.runtime.nodes WHERE state = 'active'")) {
+            if (!result.next() || result.getLong(1) == 0) {
+                return false;
+            }
+        }
+        // and the catalog answers, through the metastore
+        try (Connection connection = DriverManager.getConnection(jdbcUrl(), properties);
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT count(*) FROM " + CATALOG + ".information_schema.schemata")) {
             return result.next() && result.getLong(1) > 0;
         }
     }

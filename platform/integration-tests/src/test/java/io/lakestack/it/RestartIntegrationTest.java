@@ -7,6 +7,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.athena.AthenaClient;
+import software.amazon.awssdk.services.athena.model.QueryExecution;
+import software.amazon.awssdk.services.athena.model.QueryExecutionState;
+import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.glue.model.S3Target;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetBucketNotificationConfigurationResponse;
 
@@ -19,7 +24,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Objects, notification configurations, topics and tables survive stopping and starting the stack. Runs last. */
+/**
+ * Objects, notification configurations, topics, tables, crawlers, Athena work groups, prepared statements and query
+ * history survive stopping and starting the stack. Runs last.
+ */
 @LakestackTest
 @Order(100)
 class RestartIntegrationTest
@@ -76,6 +84,41 @@ class RestartIntegrationTest
         }
         try (Connection trino = stack.trino(); Statement statement = trino.createStatement()) {
             assertThat(rows(statement)).containsExactly("after|2", "before|1");
+        }
+    }
+
+    @Test
+    void crawlersQueryHistoryAndWorkGroupsAreStillThereAfterDownAndUp()
+    {
+        String queryId;
+        try (S3Client s3 = stack.s3(); GlueClient glue = stack.glue(); AthenaClient athena = stack.athena()) {
+            s3.createBucket(request -> request.bucket("restart-athena"));
+            s3.putObject(request -> request.bucket("restart-athena").key("crawl/notes/n.json"), RequestBody.fromString("{\"note\":\"kept\"}\n"));
+            glue.createCrawler(request -> request.name("restart-crawler").role("arn:aws:iam::000000000000:role/c").databaseName("restart_athena")
+                    .targets(targets -> targets.s3Targets(S3Target.builder().path("s3://restart-athena/crawl/").build())));
+            athena.createWorkGroup(request -> request.name("restart-group").configuration(configuration -> configuration
+                    .resultConfiguration(result -> result.outputLocation("s3://restart-athena/results/"))));
+            athena.createPreparedStatement(request -> request.workGroup("restart-group").statementName("kept").queryStatement("SELECT ? AS kept"));
+            AthenaQueries queries = new AthenaQueries(athena, "default");
+            queryId = queries.run("SELECT 'still here' AS message", request -> request.workGroup("restart-group")).queryExecutionId();
+            assertThat(queries.rows(queryId)).containsExactly(List.of("message"), List.of("still here"));
+        }
+
+        stack.restart();
+
+        try (GlueClient glue = stack.glue(); AthenaClient athena = stack.athena()) {
+            var crawler = glue.getCrawler(request -> request.name("restart-crawler")).crawler();
+            assertThat(crawler.stateAsString()).isEqualTo("READY");
+            assertThat(crawler.targets().s3Targets()).extracting(S3Target::path).containsExactly("s3://restart-athena/crawl/");
+            assertThat(athena.getWorkGroup(request -> request.workGroup("restart-group")).workGroup().configuration().resultConfiguration().outputLocation())
+                    .isEqualTo("s3://restart-athena/results/");
+            assertThat(athena.getPreparedStatement(request -> request.workGroup("restart-group").statementName("kept")).preparedStatement().queryStatement())
+                    .isEqualTo("SELECT ? AS kept");
+            QueryExecution execution = athena.getQueryExecution(request -> request.queryExecutionId(queryId)).queryExecution();
+            assertThat(execution.status().state()).isEqualTo(QueryExecutionState.SUCCEEDED);
+            assertThat(athena.listQueryExecutions(request -> request.workGroup("restart-group")).queryExecutionIds()).containsExactly(queryId);
+            // the result is read back from S3 now that the local copy is gone
+            assertThat(new AthenaQueries(athena, "default").rows(queryId)).containsExactly(List.of("message"), List.of("still here"));
         }
     }
 

@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +43,7 @@ final class QueryExecutions
         implements AutoCloseable
 {
     static final int DEFAULT_CONCURRENCY = 4;
+    private static final long BUCKET_CHECK_MILLIS = 30_000;
     /** The one data catalog, named as Athena names it; any case addresses it. */
     static final String CATALOG = "AwsDataCatalog";
     /** The database of a query whose context names none, as in Athena. */
@@ -62,8 +64,11 @@ final class QueryExecutions
     private final ResultFiles results;
     private final Clock clock;
     private final ExecutorService executor;
+    private final ExecutorService uploads;
     private final Map<String, AtomicBoolean> cancellations = new ConcurrentHashMap<>();
     private final Map<String, String> byClientToken = new ConcurrentHashMap<>();
+    private final Map<String, byte[]> running = new ConcurrentHashMap<>();
+    private final Map<String, Long> knownBuckets = new ConcurrentHashMap<>();
 
     QueryExecutions(KeyValueStore store, QueryEngine engine, HiveDdlExecutor ddl, WorkGroups workGroups, ObjectStore objects, Clock clock,
             int concurrency)
@@ -75,6 +80,11 @@ final class QueryExecutions
         this.objects = requireNonNull(objects, "objects is null");
         this.results = new ResultFiles(objects);
         this.clock = requireNonNull(clock, "clock is null");
+        this.uploads = Executors.newFixedThreadPool(concurrency, runnable -> {
+            Thread thread = new Thread(runnable, "lakestack-athena-upload");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.executor = Executors.newFixedThreadPool(concurrency, runnable -> {
             Thread thread = new Thread(runnable, "lakestack-athena-query");
             thread.setDaemon(true);
@@ -155,15 +165,16 @@ final class QueryExecutions
                 cancellations.remove(id);
                 return;
             }
+            // RUNNING is kept in memory only: a query that was running when lakestack stopped is recovered from QUEUED
             execution.with("Status").put("State", "RUNNING");
-            store.put(id, JsonDocuments.write(execution));
+            running.put(id, JsonDocuments.write(execution));
         }
         String output = execution.path("lakestack").path("outputFolder").asText();
         ObjectNode statistics = execution.putObject("Statistics");
         statistics.put("QueryQueueTimeInMillis", started - execution.path("lakestack").path("submittedMillis").asLong());
         try {
             String[] location = bucketAndKey(output);
-            if (!objects.bucketExists(location[0])) {
+            if (!outputBucketExists(location[0])) {
                 throw new Failure("Unable to verify/create output bucket " + location[0] + ": the bucket does not exist", true);
             }
             String catalog = request.catalog().orElse(CATALOG);
@@ -215,6 +226,7 @@ final class QueryExecutions
         statistics.put("ServiceProcessingTimeInMillis", 0);
         statistics.putObject("ResultReuseInformation").put("ReusedPreviousResult", false);
         store.put(id, JsonDocuments.write(execution));
+        running.remove(id);
         cancellations.remove(id);
     }
 
@@ -247,9 +259,11 @@ final class QueryExecutions
                     Optional.of(request.database().orElse(DEFAULT_DATABASE).toLowerCase(Locale.ROOT)), statement.sessionProperties());
             try (ResultFiles.CsvWriter writer = new ResultFiles.CsvWriter()) {
                 QueryEngine.Outcome outcome = engine.execute(engineQuery, writer, cancelled::get);
-                writer.upload(objects, location[0], location[1] + id + ".csv", "text/csv");
-                writeMetadata(writer.columns(), location, id);
+                CompletableFuture<Void> metadata = CompletableFuture.runAsync(() -> writeMetadata(writer.columns(), location, id), uploads);
+                long size = results.publish(writer, location[0], location[1] + id + ".csv", "text/csv");
+                join(metadata);
                 ObjectNode internal = execution.with("lakestack");
+                internal.put("resultBytes", size);
                 internal.put("resultKey", location[1] + id + ".csv");
                 internal.put("resultBucket", location[0]);
                 internal.put("csv", true);
@@ -265,6 +279,24 @@ final class QueryExecutions
                 statistics.put("QueryPlanningTimeInMillis", outcome.planningMillis());
             }
         }
+    }
+
+    /** Whether the output bucket exists; a positive answer is remembered for a while, sparing every query a round trip. */
+    private boolean outputBucketExists(String bucket)
+            throws IOException
+    {
+        Long checked = knownBuckets.get(bucket);
+        if (checked != null && clock.millis() - checked < BUCKET_CHECK_MILLIS) {
+            return true;
+        }
+        boolean exists = objects.bucketExists(bucket);
+        if (exists) {
+            knownBuckets.put(bucket, clock.millis());
+        }
+        else {
+            knownBuckets.remove(bucket);
+        }
+        return exists;
     }
 
     /** The SQL to run: the prepared statement an EXECUTE names, its ? bound to USING values or ExecutionParameters. */
@@ -332,8 +364,9 @@ final class QueryExecutions
                 writer.line(String.join("\t", row));
             }
             String key = location[1] + id + ".txt";
-            writer.upload(objects, location[0], key, "text/plain");
+            long size = results.publish(writer, location[0], key, "text/plain");
             ObjectNode internal = execution.with("lakestack");
+            internal.put("resultBytes", size);
             internal.put("resultKey", key);
             internal.put("resultBucket", location[0]);
             internal.put("csv", false);
@@ -344,17 +377,35 @@ final class QueryExecutions
     }
 
     private void writeMetadata(List<QueryEngine.Column> columns, String[] location, String id)
+    {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("lakestack-athena-", ".metadata");
+            try {
+                ObjectNode metadata = JsonProtocolService.JSON.createObjectNode();
+                metadata.set("ColumnInfo", columnInfo(columns));
+                java.nio.file.Files.write(file, JsonProtocolService.JSON.writeValueAsBytes(metadata));
+                objects.put(location[0], location[1] + id + ".csv.metadata", file, "application/json");
+            }
+            finally {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void join(CompletableFuture<Void> future)
             throws IOException
     {
-        java.nio.file.Path file = java.nio.file.Files.createTempFile("lakestack-athena-", ".metadata");
         try {
-            ObjectNode metadata = JsonProtocolService.JSON.createObjectNode();
-            metadata.set("ColumnInfo", columnInfo(columns));
-            java.nio.file.Files.write(file, JsonProtocolService.JSON.writeValueAsBytes(metadata));
-            objects.put(location[0], location[1] + id + ".csv.metadata", file, "application/json");
+            future.join();
         }
-        finally {
-            java.nio.file.Files.deleteIfExists(file);
+        catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            throw e;
         }
     }
 
@@ -419,6 +470,10 @@ final class QueryExecutions
 
     ObjectNode get(String id)
     {
+        byte[] live = running.get(id);
+        if (live != null) {
+            return JsonDocuments.read(live, "query execution");
+        }
         return store.get(id).map(bytes -> JsonDocuments.read(bytes, "query execution"))
                 .orElseThrow(() -> ServiceException.user("InvalidRequestException", "QueryExecution " + id + " was not found"));
     }
@@ -452,7 +507,8 @@ final class QueryExecutions
             // INSERT INTO and CTAS answer with the number of rows written, not a result set
             return new Results(JsonProtocolService.JSON.createArrayNode(), List.of(), Optional.empty(), Optional.of(internal.path("updateCount").asLong()));
         }
-        ResultFiles.Page page = results.read(internal.path("resultBucket").asText(), internal.path("resultKey").asText(), internal.path("csv").asBoolean(),
+        ResultFiles.Page page = results.read(internal.path("resultBucket").asText(), internal.path("resultKey").asText(),
+                internal.path("resultBytes").asLong(), internal.path("csv").asBoolean(),
                 token, maxResults);
         return new Results(internal.path("columns"), page.rows(), page.nextToken(), Optional.empty());
     }
@@ -498,5 +554,7 @@ final class QueryExecutions
     {
         cancellations.values().forEach(cancelled -> cancelled.set(true));
         executor.shutdownNow();
+        uploads.shutdownNow();
+        results.close();
     }
 }

@@ -1,16 +1,21 @@
 package io.lakestack.server.athena;
 
+import io.lakestack.server.json.OffsetTokens;
 import io.lakestack.server.storage.ObjectStore;
+import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.athena.QueryEngine;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,18 +24,93 @@ import static java.util.Objects.requireNonNull;
 /**
  * Athena's result files in S3: {@code <id>.csv} for queries (a header row, then every value double-quoted, NULL as
  * an empty unquoted field) and {@code <id>.txt} for DDL and utility statements (one row per line). Pages of
- * {@code GetQueryResults} are read back from the file with ranged reads, from the byte offset the previous page's
- * token carries, so a result of any size is never held in memory.
+ * {@code GetQueryResults} are read back from the file, from the byte offset the previous page's token carries, so a
+ * result of any size is never held in memory.
+ *
+ * <p>The local copy of a recent result stays in a bounded cache on disk ({@value #CACHE_BYTES} bytes, least recently
+ * read first out), so that paging it costs no S3 round trip; anything else is read from S3 with ranged reads.
  */
 final class ResultFiles
+        implements AutoCloseable
 {
     private static final int READ_CHUNK = 256 * 1024;
+    static final long CACHE_BYTES = 512L * 1024 * 1024;
 
     private final ObjectStore store;
+    private final Path cacheDirectory;
+    private final long cacheBytes;
+    private final Map<String, Path> cache = new LinkedHashMap<>(16, 0.75f, true);
+    private long cachedBytes;
 
     ResultFiles(ObjectStore store)
     {
+        this(store, CACHE_BYTES);
+    }
+
+    ResultFiles(ObjectStore store, long cacheBytes)
+    {
         this.store = requireNonNull(store, "store is null");
+        this.cacheBytes = cacheBytes;
+        try {
+            this.cacheDirectory = Files.createTempDirectory("lakestack-athena-results");
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot create a directory for Athena results", e);
+        }
+    }
+
+    /** A source of bytes of one result file. */
+    @FunctionalInterface
+    private interface Chunks
+    {
+        byte[] read(long position, int length)
+                throws IOException;
+    }
+
+    /** Uploads a finished result to S3 and keeps its local file in the cache; returns its size in bytes. */
+    long publish(CsvWriter writer, String bucket, String key, String contentType)
+            throws IOException
+    {
+        Path file = writer.finish();
+        long size = Files.size(file);
+        try {
+            store.put(bucket, key, file, contentType);
+        }
+        catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+        keep(bucket + "/" + key, file, size);
+        return size;
+    }
+
+    private synchronized void keep(String name, Path file, long size)
+            throws IOException
+    {
+        if (size > cacheBytes) {
+            Files.deleteIfExists(file);
+            return;
+        }
+        Path cached = cacheDirectory.resolve(Integer.toHexString(name.hashCode()) + "-" + System.nanoTime());
+        Files.move(file, cached);
+        Path previous = cache.put(name, cached);
+        if (previous != null) {
+            cachedBytes -= Files.size(previous);
+            Files.deleteIfExists(previous);
+        }
+        cachedBytes += size;
+        var oldest = cache.entrySet().iterator();
+        while (cachedBytes > cacheBytes && oldest.hasNext()) {
+            Path evicted = oldest.next().getValue();
+            cachedBytes -= Files.size(evicted);
+            Files.deleteIfExists(evicted);
+            oldest.remove();
+        }
+    }
+
+    private synchronized Optional<Path> cached(String name)
+    {
+        return Optional.ofNullable(cache.get(name));
     }
 
     /** Writes rows as they arrive into a local file, then into S3. */
@@ -41,6 +121,7 @@ final class ResultFiles
         private final BufferedWriter out;
         private List<QueryEngine.Column> columns = List.of();
         private long rows;
+        private boolean finished;
 
         CsvWriter()
         {
@@ -112,17 +193,13 @@ final class ResultFiles
             return rows;
         }
 
-        /** Uploads the file and deletes it locally. */
-        void upload(ObjectStore store, String bucket, String key, String contentType)
+        /** Ends the file; it is the caller's from now on. */
+        Path finish()
                 throws IOException
         {
             out.close();
-            try {
-                store.put(bucket, key, file, contentType);
-            }
-            finally {
-                Files.deleteIfExists(file);
-            }
+            finished = true;
+            return file;
         }
 
         @Override
@@ -130,7 +207,9 @@ final class ResultFiles
         {
             try {
                 out.close();
-                Files.deleteIfExists(file);
+                if (!finished) {
+                    Files.deleteIfExists(file);
+                }
             }
             catch (IOException e) {
                 // the temporary file is gone with the process anyway
@@ -145,20 +224,43 @@ final class ResultFiles
 
     /**
      * @param csv whether the file is CSV (else one value per line)
+     * @param size the file's size, as {@link #publish} gave it
      * @param token from the previous page, empty for the first
      */
-    Page read(String bucket, String key, boolean csv, Optional<String> token, int maxRows)
+    Page read(String bucket, String key, long size, boolean csv, Optional<String> token, int maxRows)
             throws IOException
     {
-        long size = store.size(bucket, key).orElseThrow(() -> new IOException("the result file s3://" + bucket + "/" + key + " is gone"));
-        long offset = token.map(ResultFiles::offset).orElse(0L);
+        Optional<Path> local = cached(bucket + "/" + key);
+        if (local.isPresent()) {
+            try (RandomAccessFile file = new RandomAccessFile(local.get().toFile(), "r")) {
+                return read(size, csv, token, maxRows, (position, length) -> {
+                    byte[] bytes = new byte[length];
+                    file.seek(position);
+                    file.readFully(bytes);
+                    return bytes;
+                });
+            }
+            catch (java.io.FileNotFoundException e) {
+                // evicted meanwhile: read it from S3
+            }
+        }
+        return read(size, csv, token, maxRows, (position, length) -> store.read(bucket, key, position, length));
+    }
+
+    private static Page read(long size, boolean csv, Optional<String> token, int maxRows, Chunks chunks)
+            throws IOException
+    {
+        long offset = OffsetTokens.position(token, "InvalidRequestException");
+        if (offset > size) {
+            throw ServiceException.user("InvalidRequestException", "The NextToken '" + token.orElse("") + "' was not issued for this query's results");
+        }
         List<List<String>> rows = new ArrayList<>();
         byte[] pending = new byte[0];
         long position = offset;
         long consumed = offset;
         while (rows.size() < maxRows && position < size) {
             int length = (int) Math.min(READ_CHUNK, size - position);
-            byte[] chunk = store.read(bucket, key, position, length);
+            byte[] chunk = chunks.read(position, length);
             position += chunk.length;
             byte[] buffer = new byte[pending.length + chunk.length];
             System.arraycopy(pending, 0, buffer, 0, pending.length);
@@ -171,15 +273,12 @@ final class ResultFiles
                 }
                 String record = new String(buffer, start, end - start, StandardCharsets.UTF_8);
                 rows.add(csv ? parseCsv(record) : List.of(record));
+                consumed += end - start + 1;
                 start = end + 1;
-                consumed += record.getBytes(StandardCharsets.UTF_8).length + 1;
             }
-            pending = java.util.Arrays.copyOfRange(buffer, start, buffer.length);
-            if (rows.size() >= maxRows) {
-                break;
-            }
+            pending = Arrays.copyOfRange(buffer, start, buffer.length);
         }
-        Optional<String> next = consumed < size ? Optional.of(token(consumed)) : Optional.empty();
+        Optional<String> next = consumed < size ? Optional.of(OffsetTokens.token(consumed)) : Optional.empty();
         return new Page(rows, next);
     }
 
@@ -254,22 +353,16 @@ final class ResultFiles
         return values;
     }
 
-    private static String token(long offset)
+    @Override
+    public synchronized void close()
     {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(("offset:" + offset).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static long offset(String token)
-    {
-        try {
-            String decoded = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-            if (!decoded.startsWith("offset:")) {
-                throw new IllegalArgumentException(decoded);
-            }
-            return Long.parseLong(decoded.substring("offset:".length()));
+        try (java.util.stream.Stream<Path> files = Files.walk(cacheDirectory)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
-        catch (IllegalArgumentException e) {
-            throw io.lakestack.spi.ServiceException.user("InvalidRequestException", "The NextToken '" + token + "' was not issued for this query's results");
+        catch (IOException e) {
+            // temporary files; the operating system cleans up after us
         }
+        cache.clear();
+        cachedBytes = 0;
     }
 }

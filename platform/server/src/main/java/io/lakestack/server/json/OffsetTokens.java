@@ -22,6 +22,16 @@ public final class OffsetTokens
      */
     public static int offset(Optional<String> token, String errorCode)
     {
+        long position = position(token, errorCode);
+        if (position > Integer.MAX_VALUE) {
+            throw ServiceException.user(errorCode, "The next token '" + token.orElse("") + "' is not one lakestack issued");
+        }
+        return (int) position;
+    }
+
+    /** The position a token carries (an offset in a listing or a byte offset in a file); 0 without a token. */
+    public static long position(Optional<String> token, String errorCode)
+    {
         if (token.isEmpty() || token.get().isEmpty()) {
             return 0;
         }
@@ -30,23 +40,27 @@ public final class OffsetTokens
             if (!decoded.startsWith(PREFIX)) {
                 throw new IllegalArgumentException(decoded);
             }
-            int offset = Integer.parseInt(decoded.substring(PREFIX.length()));
-            if (offset < 0) {
+            long position = Long.parseLong(decoded.substring(PREFIX.length()));
+            if (position < 0) {
                 throw new IllegalArgumentException(decoded);
             }
-            return offset;
+            return position;
         }
         catch (IllegalArgumentException e) {
             throw ServiceException.user(errorCode, "The next token '" + token.get() + "' is not one lakestack issued");
         }
     }
 
+    /** The token of a position. */
+    public static String token(long position)
+    {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString((PREFIX + position).getBytes(StandardCharsets.UTF_8));
+    }
+
     /** The token of the page starting at {@code next}, empty when that is past the end. */
     public static Optional<String> next(int next, int total)
     {
-        return next < total
-                ? Optional.of(Base64.getUrlEncoder().withoutPadding().encodeToString((PREFIX + next).getBytes(StandardCharsets.UTF_8)))
-                : Optional.empty();
+        return next < total ? Optional.of(token(next)) : Optional.empty();
     }
 
     /** One page of a listing. */

@@ -30,8 +30,4 @@ public interface ObjectStore
     /** Writes an object from a local file. */
     void put(String bucket, String key, java.nio.file.Path file, String contentType)
             throws IOException;
-
-    /** The object's size, or empty when there is no such object. */
-    java.util.Optional<Long> size(String bucket, String key)
-            throws IOException;
 }

@@ -2,6 +2,8 @@ package io.lakestack.server.storage;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -29,6 +31,9 @@ public final class S3ObjectStore
                 .region(Region.of(region))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
                 .forcePathStyle(true)
+                // the object store is local: no payload checksums beyond what S3 requires
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
     }
@@ -108,27 +113,6 @@ public final class S3ObjectStore
         }
         catch (SdkException e) {
             throw new IOException("cannot write s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public java.util.Optional<Long> size(String bucket, String key)
-            throws IOException
-    {
-        try {
-            return java.util.Optional.of(s3.headObject(request -> request.bucket(bucket).key(key)).contentLength());
-        }
-        catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
-            return java.util.Optional.empty();
-        }
-        catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
-            if (e.statusCode() == 404) {
-                return java.util.Optional.empty();
-            }
-            throw new IOException("cannot read s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
-        }
-        catch (SdkException e) {
-            throw new IOException("cannot read s3://" + bucket + "/" + key + ": " + e.getMessage(), e);
         }
     }
 

@@ -34,6 +34,7 @@ public final class TrinoQueryEngine
         implements QueryEngine
 {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration NO_NODES_RETRY = Duration.ofSeconds(15);
 
     private final URI server;
     private final String user;
@@ -48,6 +49,47 @@ public final class TrinoQueryEngine
 
     @Override
     public Outcome execute(Query query, RowSink sink, BooleanSupplier cancelled)
+            throws QueryFailure
+    {
+        // a query that finds no node to run on has not run: the coordinator is still registering itself; try again
+        long deadline = System.nanoTime() + NO_NODES_RETRY.toNanos();
+        boolean[] delivered = {false};
+        RowSink watched = new RowSink()
+        {
+            @Override
+            public void columns(List<Column> columns)
+            {
+                delivered[0] = true;
+                sink.columns(columns);
+            }
+
+            @Override
+            public void row(List<String> values)
+            {
+                delivered[0] = true;
+                sink.row(values);
+            }
+        };
+        while (true) {
+            try {
+                return executeOnce(query, watched, cancelled);
+            }
+            catch (QueryFailure e) {
+                if (!e.errorName().equals("NO_NODES_AVAILABLE") || delivered[0] || System.nanoTime() > deadline || cancelled.getAsBoolean()) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(500);
+                }
+                catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Outcome executeOnce(Query query, RowSink sink, BooleanSupplier cancelled)
             throws QueryFailure
     {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve("/v1/statement"))
