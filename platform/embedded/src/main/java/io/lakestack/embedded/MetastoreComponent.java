@@ -106,6 +106,8 @@ final class MetastoreComponent
         jvm.add("-Dderby.stream.error.file=" + log.resolveSibling("metastore-derby.log"));
         jvm.add("-Dlog4j2.configurationFile=metastore-log4j2.properties");
         jvm.add("-Dhive.log.dir=" + log.getParent());
+        // its S3 client uses HttpURLConnection, which reuses kept-alive connections the object store may have closed
+        jvm.add("-Dhttp.keepAlive=false");
         return ChildProcess.start(name(), runtime, classpath, jvm, "io.lakestack.metastore.MetastoreMain",
                 List.of(String.valueOf(port), directory.toString()), directory, Map.of(), log);
     }

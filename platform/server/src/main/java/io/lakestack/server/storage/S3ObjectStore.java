@@ -5,7 +5,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
@@ -34,7 +34,9 @@ public final class S3ObjectStore
                 // the object store is local: no payload checksums beyond what S3 requires
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .httpClient(UrlConnectionHttpClient.create())
+                // pooled connections that are checked before reuse: the object store closes idle ones, and a
+                // restarted one on the same port leaves every kept-alive connection dead
+                .httpClient(ApacheHttpClient.builder().connectionMaxIdleTime(java.time.Duration.ofSeconds(10)).build())
                 .build();
     }
 
