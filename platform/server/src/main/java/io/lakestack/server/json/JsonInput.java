@@ -27,12 +27,36 @@ public final class JsonInput
     private final JsonNode node;
     private final String path;
     private final String validationError;
+    private final boolean cbor;
 
     public JsonInput(JsonNode node, String path, String validationError)
+    {
+        this(node, path, validationError, false);
+    }
+
+    /**
+     * @param cbor whether the document came as CBOR, where the SDKs send timestamps as epoch milliseconds
+     */
+    public JsonInput(JsonNode node, String path, String validationError, boolean cbor)
     {
         this.node = node == null ? MissingNode.getInstance() : node;
         this.path = requireNonNull(path, "path is null");
         this.validationError = requireNonNull(validationError, "validationError is null");
+        this.cbor = cbor;
+    }
+
+    /** Whether the request came as CBOR (and the answer goes back as CBOR). */
+    public boolean cbor()
+    {
+        return cbor;
+    }
+
+    /** A timestamp for the answer: epoch seconds in JSON, epoch milliseconds in CBOR, as the SDKs read them. */
+    public JsonNode timestampNode(Instant instant)
+    {
+        return cbor
+                ? com.fasterxml.jackson.databind.node.LongNode.valueOf(instant.toEpochMilli())
+                : com.fasterxml.jackson.databind.node.DoubleNode.valueOf(instant.toEpochMilli() / 1000.0);
     }
 
     public JsonNode raw()
@@ -139,7 +163,10 @@ public final class JsonInput
         return Optional.of(value.asBoolean());
     }
 
-    /** A timestamp, as the SDKs send it: epoch seconds (possibly fractional) in JSON, or an ISO-8601 string. */
+    /**
+     * A timestamp, as the SDKs send it: epoch seconds (possibly fractional) in JSON, epoch milliseconds in CBOR, or an
+     * ISO-8601 string.
+     */
     public Optional<Instant> timestamp(String field)
     {
         JsonNode value = node.get(field);
@@ -147,6 +174,9 @@ public final class JsonInput
             return Optional.empty();
         }
         if (value.isNumber()) {
+            if (cbor) {
+                return Optional.of(Instant.ofEpochMilli(value.asLong()));
+            }
             double seconds = value.asDouble();
             return Optional.of(Instant.ofEpochMilli(Math.round(seconds * 1000)));
         }
@@ -201,7 +231,7 @@ public final class JsonInput
         if (!value.isObject()) {
             throw serialization(field, "a structure", value);
         }
-        return Optional.of(new JsonInput(value, qualified(field), validationError));
+        return Optional.of(new JsonInput(value, qualified(field), validationError, cbor));
     }
 
     public List<JsonInput> objects(String field)
@@ -210,7 +240,7 @@ public final class JsonInput
             if (!element.isObject()) {
                 throw serialization(field + "." + index, "a structure", element);
             }
-            return new JsonInput(element, qualified(field) + "." + index, validationError);
+            return new JsonInput(element, qualified(field) + "." + index, validationError, cbor);
         });
     }
 

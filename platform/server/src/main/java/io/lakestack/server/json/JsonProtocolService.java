@@ -98,7 +98,7 @@ public abstract class JsonProtocolService
                     + signingName + " (supported: " + String.join(", ", operations.keySet()) + ")");
         }
         JsonNode document = parse(request.body(), protocol);
-        JsonNode output = operation.apply(new JsonInput(document, "", validationError), caller);
+        JsonNode output = operation.apply(new JsonInput(document, "", validationError, protocol == AwsProtocol.CBOR), caller);
         byte[] body = protocol == AwsProtocol.CBOR ? CBOR.writeValueAsBytes(output) : JSON.writeValueAsBytes(output);
         response.setStatus(200);
         response.setContentType(protocol.contentType());
