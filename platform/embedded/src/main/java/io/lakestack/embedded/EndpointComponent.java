@@ -10,6 +10,8 @@ import io.lakestack.server.glue.GlueCrawlers;
 import io.lakestack.server.glue.GlueService;
 import io.lakestack.server.glue.crawler.Crawler;
 import io.lakestack.server.glue.hive.HiveMetastoreGlueCatalog;
+import io.lakestack.server.kinesis.KinesisService;
+import io.lakestack.server.kinesis.KinesisStreams;
 import io.lakestack.server.kafka.KafkaBucketNotificationStore;
 import io.lakestack.server.kafka.KafkaEventSink;
 import io.lakestack.server.kafka.KafkaTable;
@@ -45,6 +47,7 @@ final class EndpointComponent
 {
     /** How long a query waits for a starting Trino. */
     private static final Duration TRINO_WAIT = Duration.ofMinutes(3);
+    static final String KINESIS_STREAMS_TOPIC = "_lakestack.kinesis.streams";
     static final String CRAWLERS_TOPIC = "_lakestack.glue.crawlers";
     static final String QUERIES_TOPIC = "_lakestack.athena.queries";
     static final String ATHENA_RESOURCES_TOPIC = "_lakestack.athena.resources";
@@ -107,11 +110,14 @@ final class EndpointComponent
         AthenaService athena = new AthenaService(table(QUERIES_TOPIC, topics), table(ATHENA_RESOURCES_TOPIC, topics), queryEngine(), catalog, objects,
                 config.accountId(), clock);
         resources.add(athena);
+        KinesisStreams kinesis = new KinesisStreams(table(KINESIS_STREAMS_TOPIC, topics), topics, kafkaBootstrap, config.region(), config.accountId(), clock);
+        resources.add(kinesis);
         List<ServiceHandler> services = List.of(
                 new S3Gateway(objectStore, new KafkaBucketNotificationStore(notificationTable), events, config.accountId(),
                         config.hostnames(), clock),
                 new GlueService(catalog, crawlers, config.accountId()),
-                athena);
+                athena,
+                new KinesisService(kinesis, clock));
         server = new EndpointServer(config, services, health).start();
     }
 

@@ -12,7 +12,9 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.athena.AthenaClient;
+import software.amazon.awssdk.services.firehose.FirehoseClient;
 import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -136,6 +138,28 @@ public final class TestStack
     public AthenaClient athena()
     {
         return AthenaClient.builder()
+                .endpointOverride(URI.create(endpoint()))
+                .region(Region.of(REGION))
+                .credentialsProvider(credentials())
+                .httpClient(ApacheHttpClient.create())
+                .build();
+    }
+
+    /** A Kinesis client of the endpoint; it speaks CBOR, as the SDK does by default. */
+    public KinesisClient kinesis()
+    {
+        return KinesisClient.builder()
+                .endpointOverride(URI.create(endpoint()))
+                .region(Region.of(REGION))
+                .credentialsProvider(credentials())
+                .httpClient(ApacheHttpClient.create())
+                .build();
+    }
+
+    /** A Firehose client of the endpoint. */
+    public FirehoseClient firehose()
+    {
+        return FirehoseClient.builder()
                 .endpointOverride(URI.create(endpoint()))
                 .region(Region.of(REGION))
                 .credentialsProvider(credentials())

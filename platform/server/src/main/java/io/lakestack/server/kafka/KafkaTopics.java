@@ -57,6 +57,66 @@ public final class KafkaTopics
         }
     }
 
+    /** Deletes the topic and waits until Kafka no longer lists it; a missing topic is fine. */
+    public void delete(String topic)
+    {
+        try {
+            try {
+                admin.deleteTopics(java.util.List.of(topic)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            awaitGone(topic);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while deleting Kafka topic " + topic, e);
+        }
+        catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot delete Kafka topic " + topic + ": " + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
+        }
+    }
+
+    /** Waits until a topic being deleted is gone, so that one of the same name can be created. */
+    public void awaitGone(String topic)
+            throws InterruptedException, ExecutionException, TimeoutException
+    {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS).contains(topic)) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("Kafka topic " + topic + " is still being deleted after " + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Sets one configuration value of a topic. */
+    public void setConfig(String topic, String key, String value)
+    {
+        try {
+            org.apache.kafka.common.config.ConfigResource resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            admin.incrementalAlterConfigs(Map.of(resource, java.util.List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                    new org.apache.kafka.clients.admin.ConfigEntry(key, value), org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))))
+                    .all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while configuring Kafka topic " + topic, e);
+        }
+        catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot set " + key + " of Kafka topic " + topic + ": " + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
+        }
+    }
+
+    public Admin admin()
+    {
+        return admin;
+    }
+
     private void awaitLeaders(String topic)
             throws InterruptedException, ExecutionException, TimeoutException
     {

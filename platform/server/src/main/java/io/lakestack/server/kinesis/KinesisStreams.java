@@ -1,0 +1,379 @@
+package io.lakestack.server.kinesis;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakestack.server.json.JsonDocuments;
+import io.lakestack.server.json.JsonProtocolService;
+import io.lakestack.server.kafka.KafkaTopics;
+import io.lakestack.spi.ServiceException;
+import io.lakestack.spi.kinesis.HashKeyRange;
+import io.lakestack.spi.kinesis.SequenceNumber;
+import io.lakestack.spi.store.KeyValueStore;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Kinesis data streams on Kafka: a stream is the topic {@value #TOPIC_PREFIX}{@code <name>}, a shard is one of its
+ * partitions, a record's position in the partition is its sequence number's position. Stream definitions (shard
+ * count, mode, retention, tags) live in a {@link KeyValueStore}; records are written with the broker's log-append
+ * time, which is the record's approximate arrival timestamp.
+ */
+public final class KinesisStreams
+        implements AutoCloseable
+{
+    public static final String TOPIC_PREFIX = "lakestack.kinesis.";
+    /** The shards of an on-demand stream, as Kinesis starts one. */
+    static final int ON_DEMAND_SHARDS = 4;
+    private static final int READERS = 4;
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+
+    /** One stream as its definition says. */
+    public record Stream(String name, String arn, String mode, int shardCount, int retentionHours, long creationMillis, Map<String, String> tags)
+    {
+        public Stream
+        {
+            tags = Map.copyOf(tags);
+        }
+
+        public String topic()
+        {
+            return TOPIC_PREFIX + name;
+        }
+
+        public List<HashKeyRange> ranges()
+        {
+            return HashKeyRange.even(shardCount);
+        }
+
+        public TopicPartition partition(int shard)
+        {
+            return new TopicPartition(topic(), shard);
+        }
+    }
+
+    /** Where a record went. */
+    public record Written(int shard, SequenceNumber sequenceNumber)
+    {
+    }
+
+    /** A record as a shard holds it. */
+    public record StoredRecord(SequenceNumber sequenceNumber, String partitionKey, byte[] data, Instant arrival)
+    {
+    }
+
+    /** Records read from a shard, the position after the last, and the shard's latest position. */
+    public record Read(List<StoredRecord> records, long nextPosition, long latestPosition)
+    {
+    }
+
+    /** A record to write. */
+    public record Entry(String partitionKey, Optional<BigInteger> explicitHashKey, byte[] data)
+    {
+    }
+
+    private final KeyValueStore registry;
+    private final KafkaTopics topics;
+    private final String bootstrapServers;
+    private final String region;
+    private final String accountId;
+    private final Clock clock;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final BlockingQueue<KafkaConsumer<byte[], byte[]>> readers = new ArrayBlockingQueue<>(READERS);
+    private final List<KafkaConsumer<byte[], byte[]>> allReaders = new ArrayList<>();
+
+    public KinesisStreams(KeyValueStore registry, KafkaTopics topics, String bootstrapServers, String region, String accountId, Clock clock)
+    {
+        this.registry = requireNonNull(registry, "registry is null");
+        this.topics = requireNonNull(topics, "topics is null");
+        this.bootstrapServers = requireNonNull(bootstrapServers, "bootstrapServers is null");
+        this.region = requireNonNull(region, "region is null");
+        this.accountId = requireNonNull(accountId, "accountId is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "lakestack-kinesis");
+        producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    // definitions
+
+    public synchronized Stream create(String name, int shards, String mode)
+    {
+        if (registry.get(name).isPresent()) {
+            throw ServiceException.user("ResourceInUseException", "Stream " + name + " under account " + accountId + " already exists.");
+        }
+        Stream stream = new Stream(name, arn(name), mode, shards, 24, clock.millis(), Map.of());
+        try {
+            topics.awaitGone(stream.topic());
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating stream " + name, e);
+        }
+        catch (ExecutionException | TimeoutException e) {
+            throw ServiceException.user("ResourceInUseException", "Stream " + name + " under account " + accountId + " is still being deleted; "
+                    + "create it again in a few seconds");
+        }
+        topics.ensure(stream.topic(), shards, Map.of(
+                "message.timestamp.type", "LogAppendTime",
+                "retention.ms", String.valueOf(TimeUnit.HOURS.toMillis(stream.retentionHours())),
+                "cleanup.policy", "delete",
+                "max.message.bytes", String.valueOf(2 * 1024 * 1024)));
+        store(stream);
+        return stream;
+    }
+
+    public Optional<Stream> find(String name)
+    {
+        return registry.get(name).map(bytes -> read(JsonDocuments.read(bytes, "stream definition")));
+    }
+
+    public Stream require(String name)
+    {
+        return find(name).orElseThrow(() -> notFound(name));
+    }
+
+    ServiceException notFound(String name)
+    {
+        return ServiceException.user("ResourceNotFoundException", "Stream " + name + " under account " + accountId + " not found.");
+    }
+
+    public List<String> names()
+    {
+        return new ArrayList<>(new TreeMap<>(registry.snapshot()).keySet());
+    }
+
+    public synchronized void delete(String name)
+    {
+        Stream stream = require(name);
+        registry.put(name, null);
+        topics.delete(stream.topic());
+    }
+
+    public synchronized Stream setRetention(String name, int hours)
+    {
+        Stream stream = require(name);
+        topics.setConfig(stream.topic(), "retention.ms", String.valueOf(TimeUnit.HOURS.toMillis(hours)));
+        Stream updated = new Stream(stream.name(), stream.arn(), stream.mode(), stream.shardCount(), hours, stream.creationMillis(), stream.tags());
+        store(updated);
+        return updated;
+    }
+
+    public synchronized Stream setTags(String name, Map<String, String> tags)
+    {
+        Stream stream = require(name);
+        Stream updated = new Stream(stream.name(), stream.arn(), stream.mode(), stream.shardCount(), stream.retentionHours(), stream.creationMillis(), tags);
+        store(updated);
+        return updated;
+    }
+
+    public String arn(String name)
+    {
+        return "arn:aws:kinesis:" + region + ":" + accountId + ":stream/" + name;
+    }
+
+    /** The stream an ARN names, if it is one of this account's stream ARNs. */
+    public Optional<String> nameOf(String arn)
+    {
+        String prefix = "arn:aws:kinesis:" + region + ":" + accountId + ":stream/";
+        return arn.startsWith(prefix) ? Optional.of(arn.substring(prefix.length())) : Optional.empty();
+    }
+
+    private void store(Stream stream)
+    {
+        ObjectNode node = JsonProtocolService.JSON.createObjectNode();
+        node.put("name", stream.name());
+        node.put("arn", stream.arn());
+        node.put("mode", stream.mode());
+        node.put("shards", stream.shardCount());
+        node.put("retentionHours", stream.retentionHours());
+        node.put("creationMillis", stream.creationMillis());
+        ObjectNode tags = node.putObject("tags");
+        stream.tags().forEach(tags::put);
+        registry.put(stream.name(), JsonDocuments.write(node));
+    }
+
+    private static Stream read(ObjectNode node)
+    {
+        Map<String, String> tags = new TreeMap<>();
+        node.path("tags").fields().forEachRemaining(entry -> tags.put(entry.getKey(), entry.getValue().asText()));
+        return new Stream(node.path("name").asText(), node.path("arn").asText(), node.path("mode").asText(), node.path("shards").asInt(),
+                node.path("retentionHours").asInt(), node.path("creationMillis").asLong(), tags);
+    }
+
+    // records
+
+    /** Writes the records, in order, and waits until Kafka has them all; a failed write is reported in its place. */
+    public List<Optional<Written>> put(Stream stream, List<Entry> entries)
+    {
+        List<HashKeyRange> ranges = stream.ranges();
+        List<Future<RecordMetadata>> sends = new ArrayList<>(entries.size());
+        List<Integer> shards = new ArrayList<>(entries.size());
+        for (Entry entry : entries) {
+            BigInteger hashKey = entry.explicitHashKey().orElseGet(() -> HashKeyRange.hashKey(entry.partitionKey()));
+            int shard = HashKeyRange.shardOf(ranges, hashKey);
+            shards.add(shard);
+            sends.add(producer.send(new ProducerRecord<>(stream.topic(), shard, entry.partitionKey().getBytes(StandardCharsets.UTF_8), entry.data())));
+        }
+        List<Optional<Written>> written = new ArrayList<>(entries.size());
+        for (int i = 0; i < sends.size(); i++) {
+            try {
+                RecordMetadata metadata = sends.get(i).get(30, TimeUnit.SECONDS);
+                written.add(Optional.of(new Written(shards.get(i), new SequenceNumber(stream.creationMillis(), shards.get(i), metadata.offset()))));
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                written.add(Optional.empty());
+            }
+            catch (ExecutionException | TimeoutException e) {
+                written.add(Optional.empty());
+            }
+        }
+        return written;
+    }
+
+    /** The first position still held (trim horizon) and the position the next record will get (latest). */
+    public long[] positions(Stream stream, int shard)
+    {
+        return withReader(consumer -> {
+            TopicPartition partition = stream.partition(shard);
+            long earliest = consumer.beginningOffsets(List.of(partition), READ_TIMEOUT).get(partition);
+            long latest = consumer.endOffsets(List.of(partition), READ_TIMEOUT).get(partition);
+            return new long[] {earliest, latest};
+        });
+    }
+
+    /** The position of the first record that arrived at or after {@code time}; the latest position when none did. */
+    public long positionAt(Stream stream, int shard, Instant time)
+    {
+        return withReader(consumer -> {
+            TopicPartition partition = stream.partition(shard);
+            OffsetAndTimestamp found = consumer.offsetsForTimes(Map.of(partition, time.toEpochMilli()), READ_TIMEOUT).get(partition);
+            return found != null ? found.offset() : consumer.endOffsets(List.of(partition), READ_TIMEOUT).get(partition);
+        });
+    }
+
+    /**
+     * Up to {@code limit} records and {@code maxBytes} of data from {@code position} on (or from the trim horizon when
+     * those records have expired); returns at once when there is nothing to read.
+     */
+    public Read read(Stream stream, int shard, long position, int limit, long maxBytes)
+    {
+        return withReader(consumer -> {
+            TopicPartition partition = stream.partition(shard);
+            long earliest = consumer.beginningOffsets(List.of(partition), READ_TIMEOUT).get(partition);
+            long latest = consumer.endOffsets(List.of(partition), READ_TIMEOUT).get(partition);
+            long start = Math.max(position, earliest);
+            List<StoredRecord> records = new ArrayList<>();
+            long next = start;
+            if (start >= latest) {
+                return new Read(records, start, latest);
+            }
+            consumer.assign(List.of(partition));
+            consumer.seek(partition, start);
+            long bytes = 0;
+            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+            outer:
+            while (records.size() < limit && next < latest && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200)).records(partition)) {
+                    if (record.offset() < next) {
+                        continue;
+                    }
+                    byte[] data = record.value() == null ? new byte[0] : record.value();
+                    if (records.size() >= limit || (!records.isEmpty() && bytes + data.length > maxBytes)) {
+                        break outer;
+                    }
+                    records.add(new StoredRecord(new SequenceNumber(stream.creationMillis(), shard, record.offset()),
+                            record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8), data, Instant.ofEpochMilli(record.timestamp())));
+                    bytes += data.length;
+                    next = record.offset() + 1;
+                }
+            }
+            return new Read(records, next, latest);
+        });
+    }
+
+    private interface ReaderCall<T>
+    {
+        T apply(KafkaConsumer<byte[], byte[]> consumer);
+    }
+
+    private <T> T withReader(ReaderCall<T> call)
+    {
+        KafkaConsumer<byte[], byte[]> consumer = readers.poll();
+        if (consumer == null) {
+            consumer = newReader();
+        }
+        try {
+            return call.apply(consumer);
+        }
+        finally {
+            consumer.unsubscribe();
+            if (!readers.offer(consumer)) {
+                consumer.close(Duration.ofSeconds(1));
+                synchronized (allReaders) {
+                    allReaders.remove(consumer);
+                }
+            }
+        }
+    }
+
+    private KafkaConsumer<byte[], byte[]> newReader()
+    {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 10 * 1024 * 1024);
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "lakestack-kinesis-reader");
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        synchronized (allReaders) {
+            allReaders.add(consumer);
+        }
+        return consumer;
+    }
+
+    @Override
+    public void close()
+    {
+        producer.close(Duration.ofSeconds(5));
+        synchronized (allReaders) {
+            allReaders.forEach(consumer -> consumer.close(Duration.ofSeconds(1)));
+            allReaders.clear();
+        }
+    }
+}
