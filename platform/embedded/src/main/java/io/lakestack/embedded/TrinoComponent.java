@@ -101,7 +101,11 @@ final class TrinoComponent
         config.put("node-scheduler.include-coordinator", "true");
         config.put("http-server.http.port", String.valueOf(port));
         config.put("discovery.uri", uri().toString());
-        config.put("catalog.config-dir", etc.resolve("catalog").toString());
+        // with static catalogs the scheduler only uses nodes whose discovery announcement already lists the catalog: for
+        // up to one node-manager refresh (5 s) after start-up a table scan fails with "No nodes available to run query"
+        // although the node is active. With dynamic management every active node serves every catalog.
+        config.put("catalog.management", "dynamic");
+        config.put("catalog.store", "file");
         config.put("plugin.dir", installation.resolve("plugin").toString());
         config.put("query.max-memory", "512MB");
         config.put("query.max-memory-per-node", "512MB");
@@ -111,6 +115,8 @@ final class TrinoComponent
         config.put("failure-detector.enabled", "false");
         config.put("http-server.log.enabled", "false");
         writeProperties(etc.resolve("config.properties"), config);
+        // the file catalog store reads its settings from etc/catalog-store.properties, relative to the working directory
+        writeProperties(etc.resolve("catalog-store.properties"), Map.of("catalog.config-dir", etc.resolve("catalog").toString()));
         writeProperties(etc.resolve("log.properties"), Map.of("io.trino", "INFO", "io.airlift", "WARN", "org.eclipse.jetty", "WARN"));
         writeProperties(etc.resolve("catalog").resolve(CATALOG + ".properties"), catalog);
 
@@ -139,7 +145,7 @@ final class TrinoComponent
         jvm.addAll(JvmOptions.classDataArchive(runtime, "trino-" + artifacts.trinoVersion()));
         // Trino starts at a lower priority: its 20 s of start-up work must not delay the engines the endpoint waits for
         return ChildProcess.start(name(), runtime, List.of(installation.resolve("lib").toString() + "/*"), jvm,
-                "io.trino.server.TrinoServer", List.of(), data, Map.of(), log, 10);
+                "io.trino.server.TrinoServer", List.of(), directory, Map.of(), log, 10);
     }
 
     private static void writeProperties(Path file, Map<String, String> properties)
