@@ -101,7 +101,7 @@ public final class EmbeddedStack
         trino = new TrinoComponent(artifacts, engineJava, layout.trino(), layout.log("trino"), ports.trino(), trinoHeap, metastore.uri(),
                 endpointUrl, endpointConfig.accessKey(), endpointConfig.secretKey(), region, listener);
         endpoint = new EndpointComponent(endpointConfig, kafka.bootstrapServers(), objectStore.uri(), ports.metastore(),
-                withTrino ? Optional.of(trino.uri()) : Optional.empty(), this::status, listener);
+                withTrino ? Optional.of(trino.uri()) : Optional.empty(), this::status, layout.firehose(), listener);
         List<Component> all = new ArrayList<>(List.of(kafka, objectStore, metastore));
         if (withTrino) {
             all.add(trino);

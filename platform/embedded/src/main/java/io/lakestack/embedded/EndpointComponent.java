@@ -10,7 +10,17 @@ import io.lakestack.server.glue.GlueCrawlers;
 import io.lakestack.server.glue.GlueService;
 import io.lakestack.server.glue.crawler.Crawler;
 import io.lakestack.server.glue.hive.HiveMetastoreGlueCatalog;
+import io.lakestack.connectors.firehose.S3ObjectSink;
+import io.lakestack.connectors.firehose.TableSchemas;
+import io.lakestack.server.firehose.FirehoseService;
+import io.lakestack.server.firehose.FirehoseStreams;
 import io.lakestack.server.kinesis.KinesisService;
+import io.lakestack.spi.ServiceException;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 import io.lakestack.server.kinesis.KinesisStreams;
 import io.lakestack.server.kafka.KafkaBucketNotificationStore;
 import io.lakestack.server.kafka.KafkaEventSink;
@@ -29,6 +39,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +59,7 @@ final class EndpointComponent
     /** How long a query waits for a starting Trino. */
     private static final Duration TRINO_WAIT = Duration.ofMinutes(3);
     static final String KINESIS_STREAMS_TOPIC = "_lakestack.kinesis.streams";
+    static final String FIREHOSE_STREAMS_TOPIC = "_lakestack.firehose.delivery-streams";
     static final String CRAWLERS_TOPIC = "_lakestack.glue.crawlers";
     static final String QUERIES_TOPIC = "_lakestack.athena.queries";
     static final String ATHENA_RESOURCES_TOPIC = "_lakestack.athena.resources";
@@ -58,6 +70,7 @@ final class EndpointComponent
     private final int metastorePort;
     private final Optional<URI> trino;
     private final Supplier<List<ComponentStatus>> health;
+    private final Path firehoseDirectory;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private EndpointServer server;
 
@@ -65,9 +78,10 @@ final class EndpointComponent
      * @param trino Trino's HTTP address; empty when the stack runs without Trino
      */
     EndpointComponent(EndpointConfig config, String kafkaBootstrap, URI objectStore, int metastorePort, Optional<URI> trino,
-            Supplier<List<ComponentStatus>> health, StackListener listener)
+            Supplier<List<ComponentStatus>> health, Path firehoseDirectory, StackListener listener)
     {
         super("endpoint", listener);
+        this.firehoseDirectory = firehoseDirectory;
         this.config = config;
         this.kafkaBootstrap = kafkaBootstrap;
         this.objectStore = objectStore;
@@ -112,13 +126,53 @@ final class EndpointComponent
         resources.add(athena);
         KinesisStreams kinesis = new KinesisStreams(table(KINESIS_STREAMS_TOPIC, topics), topics, kafkaBootstrap, config.region(), config.accountId(), clock);
         resources.add(kinesis);
+        FirehoseStreams firehose = new FirehoseStreams(table(FIREHOSE_STREAMS_TOPIC, topics), topics, kafkaBootstrap, config.region(),
+                config.accountId(), clock, new S3ObjectSink(endpointS3()), tableSchemas(catalog), firehoseDirectory);
+        resources.add(firehose);
         List<ServiceHandler> services = List.of(
                 new S3Gateway(objectStore, new KafkaBucketNotificationStore(notificationTable), events, config.accountId(),
                         config.hostnames(), clock),
                 new GlueService(catalog, crawlers, config.accountId()),
                 athena,
-                new KinesisService(kinesis, clock));
+                new KinesisService(kinesis, clock),
+                new FirehoseService(firehose, kinesis, config.accountId()));
         server = new EndpointServer(config, services, health).start();
+        // deliveries write through the endpoint, so that S3 events fire for their objects
+        firehose.startAll();
+    }
+
+    /** An S3 client of the endpoint itself. */
+    private S3Client endpointS3()
+    {
+        S3Client s3 = S3Client.builder()
+                .endpointOverride(URI.create(url()))
+                .region(Region.of(config.region()))
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKey(), config.secretKey())))
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(16))
+                .build();
+        resources.add(s3);
+        return s3;
+    }
+
+    /** The columns of Firehose's format conversion, from the catalog; a missing table sends the records to the error output. */
+    private static TableSchemas tableSchemas(GlueCatalog catalog)
+    {
+        return (database, table, versionId) -> {
+            try {
+                return catalog.getTable(database, table).storage().columns();
+            }
+            catch (ServiceException e) {
+                boolean missing = e.errorCode().equals("EntityNotFoundException");
+                throw new TableSchemas.SchemaUnavailableException(missing
+                        ? "Table " + database + "." + table + " is not in the Glue Data Catalog: " + e.getMessage()
+                        : "The Glue Data Catalog does not answer for " + database + "." + table + ": " + e.getMessage(), missing);
+            }
+            catch (RuntimeException e) {
+                throw new TableSchemas.SchemaUnavailableException("The Glue Data Catalog does not answer for " + database + "." + table + ": "
+                        + e.getMessage(), false);
+            }
+        };
     }
 
     private KafkaTable table(String topic, KafkaTopics topics)

@@ -69,6 +69,12 @@ public record StackLayout(Path root)
         return root.resolve("trino");
     }
 
+    /** Firehose buffers on their way to S3 (temporary files; the records themselves are safe in Kafka). */
+    public Path firehose()
+    {
+        return root.resolve("firehose");
+    }
+
     /** Creates the directories that every start needs. */
     public void create()
     {

@@ -1,0 +1,20 @@
+package io.lakestack.connectors.firehose;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What a delivery needs to know of its Firehose stream.
+ *
+ * @param version the stream's version, in every object name; it goes up with each {@code UpdateDestination}
+ * @param sourceTopic the Kafka topic the records are read from
+ * @param sequenceEpochMillis the incarnation of the source, encoded in the sequence numbers of error records
+ */
+public record DeliveryStreamSettings(String name, int version, String sourceTopic, long sequenceEpochMillis, S3Destination destination)
+{
+    public DeliveryStreamSettings
+    {
+        requireNonNull(name, "name is null");
+        requireNonNull(sourceTopic, "sourceTopic is null");
+        requireNonNull(destination, "destination is null");
+    }
+}

@@ -1,0 +1,360 @@
+package io.lakestack.connectors.firehose;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakestack.spi.glue.Column;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads JSON records into rows of a catalog table's columns, as Firehose's deserializers do: the OpenX JSON SerDe
+ * (case-insensitive keys by default, {@code ColumnToJsonKeyMappings}, dots in keys turned to underscores on request)
+ * or the Hive JSON SerDe ({@code TimestampFormats}). A record may hold several JSON documents one after another;
+ * each is a row. Values are Java objects: {@code Boolean}, {@code Long} (every integer type), {@code Double}
+ * ({@code float} and {@code double}), {@code BigDecimal}, {@code String}, {@code byte[]}, {@link LocalDate},
+ * {@link Instant} (timestamps, UTC), {@code List}, {@code Map} and, for a struct, {@code Object[]}; {@code null}
+ * where the JSON has none.
+ */
+final class RowConverter
+{
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS);
+    /** The formats both SerDes read: ISO-8601 with T and Z, and {@code yyyy-[M]M-[d]d HH:mm:ss[.S]}. */
+    private static final DateTimeFormatter SPACED = new DateTimeFormatterBuilder()
+            .appendPattern("yyyy-M-d H:m:s")
+            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true).optionalEnd()
+            .toFormatter(Locale.ROOT);
+
+    /** Why a record cannot be converted; its message goes into the error output. */
+    static final class ConversionFailure
+            extends Exception
+    {
+        private static final long serialVersionUID = 1L;
+
+        ConversionFailure(String message)
+        {
+            super(message);
+        }
+    }
+
+    private final List<String> names;
+    private final List<HiveType> types;
+    private final S3Destination.Deserializer deserializer;
+    private final List<DateTimeFormatter> customFormats;
+    private final boolean epochMillisFormat;
+
+    RowConverter(List<Column> columns, S3Destination.Deserializer deserializer)
+    {
+        this.names = columns.stream().map(column -> column.name().toLowerCase(Locale.ROOT)).toList();
+        this.types = columns.stream().map(column -> HiveType.parse(column.type())).toList();
+        this.deserializer = deserializer;
+        List<DateTimeFormatter> formats = new ArrayList<>();
+        boolean millis = false;
+        for (String format : deserializer.timestampFormats()) {
+            if (format.equals("millis")) {
+                millis = true;
+            }
+            else {
+                formats.add(DateTimeFormatter.ofPattern(format, Locale.ROOT));
+            }
+        }
+        this.customFormats = List.copyOf(formats);
+        this.epochMillisFormat = millis;
+    }
+
+    List<HiveType> types()
+    {
+        return types;
+    }
+
+    List<String> names()
+    {
+        return names;
+    }
+
+    /** The rows of one record. */
+    List<Object[]> convert(byte[] data)
+            throws ConversionFailure
+    {
+        List<Object[]> rows = new ArrayList<>(1);
+        try (MappingIterator<JsonNode> documents = JSON.readerFor(JsonNode.class).readValues(data)) {
+            while (documents.hasNextValue()) {
+                JsonNode document = documents.nextValue();
+                if (!document.isObject()) {
+                    throw new ConversionFailure("The record is not a JSON object (or several, one after another) but " + describe(document));
+                }
+                rows.add(row(document));
+            }
+        }
+        catch (JsonProcessingException e) {
+            throw new ConversionFailure("The record is not valid JSON: " + e.getOriginalMessage());
+        }
+        catch (IOException e) {
+            throw new ConversionFailure("The record cannot be read: " + e.getMessage());
+        }
+        if (rows.isEmpty()) {
+            throw new ConversionFailure("The record holds no JSON object");
+        }
+        return rows;
+    }
+
+    private Object[] row(JsonNode document)
+            throws ConversionFailure
+    {
+        Map<String, JsonNode> fields = fields(document);
+        Object[] row = new Object[names.size()];
+        for (int i = 0; i < row.length; i++) {
+            String column = names.get(i);
+            String key = deserializer.columnToJsonKey().get(column);
+            JsonNode value = key != null ? lookup(fields, document, key) : fields.get(column);
+            row[i] = value(value, types.get(i), column);
+        }
+        return row;
+    }
+
+    /** The object's fields by the name they match columns with: lower-cased unless the SerDe is case-sensitive. */
+    private Map<String, JsonNode> fields(JsonNode object)
+    {
+        Map<String, JsonNode> fields = new HashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> iterator = object.fields();
+        while (iterator.hasNext()) {
+            Map.Entry<String, JsonNode> field = iterator.next();
+            String name = field.getKey();
+            if (deserializer.convertDotsToUnderscores()) {
+                name = name.replace('.', '_');
+            }
+            if (deserializer.caseInsensitive()) {
+                name = name.toLowerCase(Locale.ROOT);
+            }
+            fields.putIfAbsent(name, field.getValue());
+        }
+        return fields;
+    }
+
+    private JsonNode lookup(Map<String, JsonNode> fields, JsonNode document, String key)
+    {
+        JsonNode exact = document.get(key);
+        return exact != null ? exact : fields.get(deserializer.caseInsensitive() ? key.toLowerCase(Locale.ROOT) : key);
+    }
+
+    private Object value(JsonNode node, HiveType type, String path)
+            throws ConversionFailure
+    {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return null;
+        }
+        switch (type.kind()) {
+            case "string", "varchar", "char": {
+                String text = node.isValueNode() ? node.asText() : node.toString();
+                if (type.kind().equals("varchar") && text.length() > type.precision()) {
+                    text = text.substring(0, type.precision());
+                }
+                return text;
+            }
+            case "boolean":
+                if (node.isBoolean()) {
+                    return node.booleanValue();
+                }
+                if (node.isTextual() && (node.asText().equalsIgnoreCase("true") || node.asText().equalsIgnoreCase("false"))) {
+                    return Boolean.parseBoolean(node.asText());
+                }
+                throw mismatch(path, type, node);
+            case "tinyint", "smallint", "int", "bigint": {
+                long value;
+                if (node.isIntegralNumber() && node.canConvertToLong()) {
+                    value = node.longValue();
+                }
+                else if (node.isTextual()) {
+                    try {
+                        value = Long.parseLong(node.asText().strip());
+                    }
+                    catch (NumberFormatException e) {
+                        throw mismatch(path, type, node);
+                    }
+                }
+                else {
+                    throw mismatch(path, type, node);
+                }
+                long limit = switch (type.kind()) {
+                    case "tinyint" -> Byte.MAX_VALUE;
+                    case "smallint" -> Short.MAX_VALUE;
+                    case "int" -> Integer.MAX_VALUE;
+                    default -> Long.MAX_VALUE;
+                };
+                if (value > limit || value < -limit - 1) {
+                    throw new ConversionFailure("Value " + value + " of " + path + " is out of range for " + type);
+                }
+                return value;
+            }
+            case "float", "double":
+                if (node.isNumber()) {
+                    return node.doubleValue();
+                }
+                if (node.isTextual()) {
+                    try {
+                        return Double.parseDouble(node.asText().strip());
+                    }
+                    catch (NumberFormatException e) {
+                        throw mismatch(path, type, node);
+                    }
+                }
+                throw mismatch(path, type, node);
+            case "decimal": {
+                BigDecimal decimal;
+                try {
+                    decimal = node.isNumber() ? node.decimalValue() : new BigDecimal(node.asText().strip());
+                }
+                catch (NumberFormatException e) {
+                    throw mismatch(path, type, node);
+                }
+                if (!node.isNumber() && !node.isTextual()) {
+                    throw mismatch(path, type, node);
+                }
+                BigDecimal scaled = decimal.setScale(type.scale(), RoundingMode.HALF_UP);
+                if (scaled.precision() > type.precision()) {
+                    throw new ConversionFailure("Value " + decimal + " of " + path + " does not fit " + type);
+                }
+                return scaled;
+            }
+            case "binary":
+                if (node.isTextual()) {
+                    return node.asText().getBytes(StandardCharsets.UTF_8);
+                }
+                throw mismatch(path, type, node);
+            case "date":
+                if (node.isTextual()) {
+                    try {
+                        return LocalDate.parse(node.asText().strip().length() > 10 ? node.asText().strip().substring(0, 10) : node.asText().strip());
+                    }
+                    catch (DateTimeParseException e) {
+                        throw mismatch(path, type, node);
+                    }
+                }
+                if (node.isIntegralNumber()) {
+                    return LocalDate.ofEpochDay(node.longValue());
+                }
+                throw mismatch(path, type, node);
+            case "timestamp":
+                return timestamp(node, type, path);
+            case "array": {
+                if (!node.isArray()) {
+                    throw mismatch(path, type, node);
+                }
+                List<Object> list = new ArrayList<>(node.size());
+                for (int i = 0; i < node.size(); i++) {
+                    list.add(value(node.get(i), type.element(), path + "[" + i + "]"));
+                }
+                return list;
+            }
+            case "map": {
+                if (!node.isObject()) {
+                    throw mismatch(path, type, node);
+                }
+                Map<Object, Object> map = new LinkedHashMap<>();
+                Iterator<Map.Entry<String, JsonNode>> entries = node.fields();
+                while (entries.hasNext()) {
+                    Map.Entry<String, JsonNode> entry = entries.next();
+                    Object key = value(com.fasterxml.jackson.databind.node.TextNode.valueOf(entry.getKey()), type.key(), path + " key");
+                    map.put(key, value(entry.getValue(), type.value(), path + "." + entry.getKey()));
+                }
+                return map;
+            }
+            case "struct": {
+                if (!node.isObject()) {
+                    throw mismatch(path, type, node);
+                }
+                Map<String, JsonNode> fields = fields(node);
+                Object[] struct = new Object[type.children().size()];
+                for (int i = 0; i < struct.length; i++) {
+                    String name = type.fieldNames().get(i);
+                    struct[i] = value(fields.get(deserializer.caseInsensitive() ? name.toLowerCase(Locale.ROOT) : name), type.children().get(i),
+                            path + "." + name);
+                }
+                return struct;
+            }
+            default:
+                throw new ConversionFailure("Column type " + type + " of " + path + " is not supported by the record format conversion");
+        }
+    }
+
+    private Object timestamp(JsonNode node, HiveType type, String path)
+            throws ConversionFailure
+    {
+        if (node.isNumber()) {
+            if (deserializer.openX() || epochMillisFormat) {
+                // the OpenX SerDe reads epoch seconds, fractional seconds and epoch milliseconds
+                if (node.isIntegralNumber() && !epochMillisFormat && Math.abs(node.longValue()) < 100_000_000_000L) {
+                    return Instant.ofEpochSecond(node.longValue());
+                }
+                if (node.isIntegralNumber()) {
+                    return Instant.ofEpochMilli(node.longValue());
+                }
+                return Instant.ofEpochMilli(Math.round(node.doubleValue() * 1000));
+            }
+            throw mismatch(path, type, node);
+        }
+        if (!node.isTextual()) {
+            throw mismatch(path, type, node);
+        }
+        String text = node.asText().strip();
+        for (DateTimeFormatter format : customFormats) {
+            try {
+                return LocalDateTime.parse(text, format).toInstant(ZoneOffset.UTC);
+            }
+            catch (DateTimeParseException e) {
+                // the next format may read it
+            }
+        }
+        try {
+            return LocalDateTime.parse(text, SPACED).toInstant(ZoneOffset.UTC);
+        }
+        catch (DateTimeParseException e) {
+            // not the spaced form
+        }
+        if (deserializer.openX()) {
+            try {
+                return Instant.parse(text);
+            }
+            catch (DateTimeParseException e) {
+                // not ISO-8601 either
+            }
+        }
+        if (epochMillisFormat && text.chars().allMatch(Character::isDigit)) {
+            return Instant.ofEpochMilli(Long.parseLong(text));
+        }
+        throw new ConversionFailure("Value '" + text + "' of " + path + " is not a timestamp the " + (deserializer.openX() ? "OpenX" : "Hive")
+                + " JSON SerDe reads (yyyy-MM-dd HH:mm:ss[.S]" + (deserializer.openX() ? ", yyyy-MM-ddTHH:mm:ss[.S]Z, epoch seconds or milliseconds" : "")
+                + (customFormats.isEmpty() ? "" : ", or the configured TimestampFormats") + ")");
+    }
+
+    private static ConversionFailure mismatch(String path, HiveType type, JsonNode node)
+    {
+        return new ConversionFailure("Cannot convert " + describe(node) + " of " + path + " to " + type);
+    }
+
+    private static String describe(JsonNode node)
+    {
+        String text = node.toString();
+        return node.getNodeType().name().toLowerCase(Locale.ROOT) + " " + (text.length() > 80 ? text.substring(0, 77) + "..." : text);
+    }
+}
