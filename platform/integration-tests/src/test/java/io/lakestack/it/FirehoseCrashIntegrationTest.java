@@ -1,0 +1,150 @@
+package io.lakestack.it;
+
+import io.lakestack.connectors.firehose.DeliveryMain;
+import io.lakestack.connectors.firehose.DeliveryWorker;
+import io.lakestack.testing.LakestackTest;
+import io.lakestack.testing.TestStack;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Exactly-once delivery across a crash: 1,000,000 records are delivered by a delivery process that is killed with
+ * SIGKILL part-way, then started again; every record is in S3 exactly once.
+ */
+@LakestackTest
+@Order(26)
+class FirehoseCrashIntegrationTest
+{
+    private static final int RECORDS = 1_000_000;
+    private static final int PARTITIONS = 4;
+    private static final String TOPIC = "it-crash-source";
+    private static final String BUCKET = "it-firehose-crash";
+
+    private final TestStack stack;
+
+    FirehoseCrashIntegrationTest(TestStack stack)
+    {
+        this.stack = stack;
+    }
+
+    @Test
+    void everyRecordIsDeliveredExactlyOnceAcrossAKill(@org.junit.jupiter.api.io.TempDir Path work)
+            throws Exception
+    {
+        try (S3Client s3 = stack.s3(); Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()))) {
+            s3.createBucket(request -> request.bucket(BUCKET));
+            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            produce();
+            Path config = work.resolve("stream.json");
+            Files.writeString(config, """
+                    {"DeliveryStreamName": "it-crash",
+                     "ExtendedS3DestinationConfiguration": {
+                       "BucketARN": "arn:aws:s3:::%s", "RoleARN": "arn:aws:iam::000000000000:role/firehose",
+                       "Prefix": "crash/", "BufferingHints": {"SizeInMBs": 1, "IntervalInSeconds": 1},
+                       "ProcessingConfiguration": {"Enabled": true, "Processors": [{"Type": "AppendDelimiterToRecord"}]}}}
+                    """.formatted(BUCKET));
+
+            Process first = start(config, work, "first");
+            // kill it hard once it delivered part of the records, in the middle of its work
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (committed(admin) < RECORDS / 3 && System.nanoTime() < deadline && first.isAlive()) {
+                Thread.sleep(50);
+            }
+            long atKill = committed(admin);
+            first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            assertThat(atKill).as("records committed when the delivery was killed").isBetween((long) RECORDS / 3, (long) RECORDS - 1);
+
+            Process second = start(config, work, "second");
+            deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (committed(admin) < RECORDS && System.nanoTime() < deadline && second.isAlive()) {
+                Thread.sleep(200);
+            }
+            second.destroy();
+            second.waitFor(60, TimeUnit.SECONDS);
+            assertThat(committed(admin)).isEqualTo(RECORDS);
+
+            BitSet seen = new BitSet(RECORDS);
+            long lines = 0;
+            for (String key : FirehoseObjects.keys(s3, BUCKET, "crash/")) {
+                try (ResponseInputStream<GetObjectResponse> object = s3.getObject(request -> request.bucket(BUCKET).key(key));
+                        BufferedReader reader = new BufferedReader(new InputStreamReader(object, StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = reader.readLine()) != null) {
+                        lines++;
+                        int id = Integer.parseInt(line.substring(line.indexOf(':') + 1, line.indexOf(',')));
+                        assertThat(seen.get(id)).as("record %d delivered twice (again in %s)", id, key).isFalse();
+                        seen.set(id);
+                    }
+                }
+            }
+            assertThat(lines).isEqualTo(RECORDS);
+            assertThat(seen.cardinality()).isEqualTo(RECORDS);
+        }
+    }
+
+    private void produce()
+    {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 10);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        String padding = "x".repeat(150);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            for (int id = 0; id < RECORDS; id++) {
+                producer.send(new ProducerRecord<>(TOPIC, id % PARTITIONS, null, "{\"id\":" + id + ",\"payload\":\"" + padding + "\"}"));
+            }
+            producer.flush();
+        }
+    }
+
+    /** Records whose offsets the delivery committed, over all partitions. */
+    private static long committed(Admin admin)
+            throws Exception
+    {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(DeliveryWorker.groupId("it-crash"))
+                .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+        return offsets.values().stream().filter(java.util.Objects::nonNull).mapToLong(OffsetAndMetadata::offset).sum();
+    }
+
+    private Process start(Path config, Path work, String name)
+            throws Exception
+    {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"), DeliveryMain.class.getName(),
+                "--bootstrap-servers", stack.kafkaBootstrapServers(), "--source-topic", TOPIC, "--stream-json", config.toString(),
+                "--endpoint-url", stack.endpoint(), "--work-dir", work.toString());
+        builder.environment().put("AWS_ACCESS_KEY_ID", TestStack.ACCESS_KEY);
+        builder.environment().put("AWS_SECRET_ACCESS_KEY", TestStack.SECRET_KEY);
+        builder.environment().put("AWS_REGION", TestStack.REGION);
+        builder.redirectErrorStream(true).redirectOutput(work.resolve(name + ".log").toFile());
+        return builder.start();
+    }
+}
