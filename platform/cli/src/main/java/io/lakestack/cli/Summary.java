@@ -13,7 +13,7 @@ final class Summary
     {
         String endpoint = stack.endpointUrl();
         out.println();
-        out.printf("  AWS endpoint   %s   (S3, Glue, Athena)%n", endpoint);
+        out.printf("  AWS endpoint   %s   (S3, Glue, Athena, Kinesis, Firehose)%n", endpoint);
         out.printf("  Kafka          %s%n", stack.kafkaBootstrapServers());
         out.printf("  Hive Metastore %s%n", stack.metastoreUri());
         if (withTrino) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.lakestack.spi.glue.Column;
 
 import java.io.IOException;
@@ -39,6 +40,7 @@ import java.util.Map;
 final class RowConverter
 {
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS);
+    private static final ObjectReader DOCUMENTS = JSON.readerFor(JsonNode.class);
     /** The formats both SerDes read: ISO-8601 with T and Z, and {@code yyyy-[M]M-[d]d HH:mm:ss[.S]}. */
     private static final DateTimeFormatter SPACED = new DateTimeFormatterBuilder()
             .appendPattern("yyyy-M-d H:m:s")
@@ -97,7 +99,7 @@ final class RowConverter
             throws ConversionFailure
     {
         List<Object[]> rows = new ArrayList<>(1);
-        try (MappingIterator<JsonNode> documents = JSON.readerFor(JsonNode.class).readValues(data)) {
+        try (MappingIterator<JsonNode> documents = DOCUMENTS.readValues(data)) {
             while (documents.hasNextValue()) {
                 JsonNode document = documents.nextValue();
                 if (!document.isObject()) {

@@ -25,7 +25,21 @@ public record SequenceNumber(long streamCreationMillis, int shard, long position
     @Override
     public String toString()
     {
-        return String.format("49%020d%06d%028d", streamCreationMillis, shard, position);
+        // on the path of every record put: no String.format
+        StringBuilder text = new StringBuilder(LENGTH).append("49");
+        zeroPadded(text, streamCreationMillis, 20);
+        zeroPadded(text, shard, 6);
+        zeroPadded(text, position, 28);
+        return text.toString();
+    }
+
+    private static void zeroPadded(StringBuilder text, long value, int width)
+    {
+        String digits = Long.toString(value);
+        for (int i = digits.length(); i < width; i++) {
+            text.append('0');
+        }
+        text.append(digits);
     }
 
     /** The sequence number the text spells, or empty when it is not one of lakestack's. */

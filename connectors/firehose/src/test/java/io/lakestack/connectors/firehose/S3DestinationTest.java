@@ -1,0 +1,71 @@
+package io.lakestack.connectors.firehose;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class S3DestinationTest
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static JsonNode config(String extra)
+            throws Exception
+    {
+        return JSON.readTree("{\"BucketARN\": \"arn:aws:s3:::my-bucket\", \"RoleARN\": \"arn:aws:iam::1:role/r\"" + (extra.isEmpty() ? "" : ", " + extra) + "}");
+    }
+
+    @Test
+    void firehoseDefaults()
+            throws Exception
+    {
+        S3Destination destination = S3Destination.parse(config(""));
+        assertThat(destination.bucket()).isEqualTo("my-bucket");
+        assertThat(destination.bufferBytes()).isEqualTo(5L * 1024 * 1024);
+        assertThat(destination.bufferMillis()).isEqualTo(300_000);
+        assertThat(destination.compression()).isEqualTo(S3Destination.Compression.UNCOMPRESSED);
+        assertThat(destination.timeZone()).isEqualTo(java.time.ZoneId.of("UTC"));
+        assertThat(destination.extension()).isEmpty();
+        assertThat(S3Destination.parse(config("\"CompressionFormat\": \"HADOOP_SNAPPY\"")).extension()).isEqualTo(".snappy");
+        assertThat(S3Destination.parse(config("\"BufferingHints\": {\"SizeInMBs\": 1, \"IntervalInSeconds\": 0}")).bufferMillis()).isZero();
+    }
+
+    @Test
+    void refusesConfigurationsFirehoseRefuses()
+    {
+        assertThatThrownBy(() -> S3Destination.parse(config("\"Prefix\": \"p/!{timestamp:yyyy}/\"")))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("ErrorOutputPrefix is required when Prefix contains expressions ('p/!{timestamp:yyyy}/')");
+        assertThatThrownBy(() -> S3Destination.parse(config("\"BufferingHints\": {\"SizeInMBs\": 129}")))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("BufferingHints.SizeInMBs");
+        assertThatThrownBy(() -> S3Destination.parse(config("\"DynamicPartitioningConfiguration\": {\"Enabled\": true}, \"BufferingHints\": {\"SizeInMBs\": 64}, "
+                + "\"Prefix\": \"p/\", \"ErrorOutputPrefix\": \"e/\"")))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("With dynamic partitioning enabled, Prefix must use at least one !{partitionKeyFromQuery:<key>} expression");
+        assertThatThrownBy(() -> S3Destination.parse(config("\"ProcessingConfiguration\": {\"Enabled\": true, \"Processors\": [{\"Type\": \"Lambda\"}]}")))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageStartingWith("Data transformation with Lambda is not supported by lakestack's Firehose yet");
+        assertThatThrownBy(() -> S3Destination.parse(config("\"FileExtension\": \"parquet\"")))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("FileExtension 'parquet' must start with a dot and hold only 0-9 a-z ! - _ . * ' ( )");
+        assertThatThrownBy(() -> S3Destination.parse(config("\"S3BackupMode\": \"Enabled\"")))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("S3BackupConfiguration is required when S3BackupMode is Enabled");
+    }
+
+    @Test
+    void dynamicPartitioningKeysComeFromTheMetadataExtractionQuery()
+            throws Exception
+    {
+        S3Destination destination = S3Destination.parse(config("\"DynamicPartitioningConfiguration\": {\"Enabled\": true}, \"BufferingHints\": {\"SizeInMBs\": 64}, "
+                + "\"Prefix\": \"p/c=!{partitionKeyFromQuery:customer}/\", \"ErrorOutputPrefix\": \"e/\", \"ProcessingConfiguration\": {\"Enabled\": true, "
+                + "\"Processors\": [{\"Type\": \"MetadataExtraction\", \"Parameters\": [{\"ParameterName\": \"MetadataExtractionQuery\", "
+                + "\"ParameterValue\": \"{customer: .customer.id}\"}, {\"ParameterName\": \"JsonParsingEngine\", \"ParameterValue\": \"JQ-1.6\"}]}]}"));
+        assertThat(destination.partitionKeyQueries()).containsExactly(java.util.Map.entry("customer", ".customer.id"));
+        assertThat(destination.bufferBytes()).isEqualTo(64L * 1024 * 1024);
+    }
+}

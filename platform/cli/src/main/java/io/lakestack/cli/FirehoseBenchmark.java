@@ -1,0 +1,283 @@
+package io.lakestack.cli;
+
+import io.lakestack.connectors.firehose.DeliveryWorker;
+import io.lakestack.embedded.EmbeddedStack;
+import io.lakestack.embedded.StackPorts;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.LocalInputFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.firehose.FirehoseClient;
+import software.amazon.awssdk.services.firehose.model.ProcessorType;
+import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponse;
+import software.amazon.awssdk.services.firehose.model.Record;
+import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.glue.model.Column;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Firehose delivery speed on the embedded stack of this machine, in one run (without Trino, which delivery does not
+ * use): the baseline is a raw Kafka producer writing the same 200-byte JSON records to a topic like a Firehose
+ * stream's; then {@code PutRecordBatch} through the endpoint into a stream converting to Parquet, until every record
+ * is in a Parquet object in S3 (the delivery commits a record only once its object is written; the objects' row
+ * counts are read back and checked); then the latency of single {@code PutRecord}s until their object is listed in S3,
+ * with a 1 s buffering interval.
+ */
+@Command(name = "firehose", description = "Measure Firehose PutRecordBatch -> Parquet in S3 against a raw Kafka producer, and put -> visible latency.")
+final class FirehoseBenchmark
+        implements Callable<Integer>
+{
+    private static final int RECORD_BYTES = 200;
+    private static final double TARGET_RECORDS_PER_SECOND = 100_000;
+    private static final double TARGET_RATIO = 0.5;
+    private static final double TARGET_P50_SECONDS = 2.0;
+
+    @Option(names = "--records", description = "Records in the throughput runs (default: ${DEFAULT-VALUE}).")
+    int records = 1_000_000;
+
+    @Option(names = "--threads", description = "Client threads calling PutRecordBatch (default: ${DEFAULT-VALUE}).")
+    int threads = 4;
+
+    @Option(names = "--latency-seconds", description = "How long the latency run puts records, one every 20 ms (default: ${DEFAULT-VALUE}).")
+    int latencySeconds = 20;
+
+    @Override
+    public Integer call()
+            throws Exception
+    {
+        Path data = Files.createTempDirectory("lakestack-bench-firehose");
+        Lakestack.logTo(data);
+        System.out.printf("lakestack Firehose benchmark: %d cores, %,d records of %d bytes, data dir %s%n", Runtime.getRuntime().availableProcessors(),
+                records, RECORD_BYTES, data);
+        try (EmbeddedStack stack = EmbeddedStack.builder().dataDirectory(data).ports(StackPorts.free()).withTrino(false).build().start()) {
+            URI endpoint = URI.create(stack.endpointUrl());
+            try (FirehoseClient firehose = FirehoseClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(credentials())
+                            .httpClientBuilder(ApacheHttpClient.builder().maxConnections(threads * 2)).build();
+                    GlueClient glue = GlueClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(credentials())
+                            .httpClientBuilder(ApacheHttpClient.builder()).build();
+                    S3Client s3 = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(credentials())
+                            .forcePathStyle(true).httpClientBuilder(ApacheHttpClient.builder()).build();
+                    Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()))) {
+                s3.createBucket(request -> request.bucket("bench"));
+                double baseline = baseline(stack.kafkaBootstrapServers(), admin);
+                double delivered = parquet(firehose, glue, s3, admin, data);
+                double[] latency = latency(firehose, s3);
+                double ratio = delivered / baseline;
+                System.out.println();
+                System.out.printf(Locale.ROOT, "raw Kafka producer (baseline)           %,10.0f records/s%n", baseline);
+                System.out.printf(Locale.ROOT, "PutRecordBatch -> Parquet visible in S3 %,10.0f records/s  (%.2f of the baseline; targets >= %,.0f/s and >= %.2f)%n",
+                        delivered, ratio, TARGET_RECORDS_PER_SECOND, TARGET_RATIO);
+                System.out.printf(Locale.ROOT, "PutRecord -> object visible, 1 s interval: p50 %.2f s, p99 %.2f s  (target p50 <= %.1f s)%n",
+                        latency[0], latency[1], TARGET_P50_SECONDS);
+                boolean met = delivered >= TARGET_RECORDS_PER_SECOND && ratio >= TARGET_RATIO && latency[0] <= TARGET_P50_SECONDS;
+                System.out.println(met ? "targets met" : "targets NOT met");
+                return met ? 0 : 1;
+            }
+        }
+        finally {
+            EmbeddedStack.wipe(data);
+        }
+    }
+
+    /** A 200-byte JSON record, as text. */
+    static byte[] record(int id)
+    {
+        String head = "{\"id\":" + id + ",\"customer\":\"customer-" + (id % 1000) + "\",\"amount\":" + (id % 10_000) / 100.0 + ",\"note\":\"";
+        String text = head + "x".repeat(Math.max(0, RECORD_BYTES - head.length() - 2)) + "\"}";
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private double baseline(String bootstrap, Admin admin)
+            throws Exception
+    {
+        admin.createTopics(List.of(new NewTopic("bench-baseline", 1, (short) 1).configs(Map.of("message.timestamp.type", "LogAppendTime"))))
+                .all().get(30, TimeUnit.SECONDS);
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        System.out.printf("  baseline: %,d records with a raw Kafka producer...%n", records);
+        long start = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int id = 0; id < records; id++) {
+                producer.send(new ProducerRecord<>("bench-baseline", 0, null, record(id)));
+            }
+            producer.flush();
+        }
+        return records / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private double parquet(FirehoseClient firehose, GlueClient glue, S3Client s3, Admin admin, Path data)
+            throws Exception
+    {
+        glue.createDatabase(request -> request.databaseInput(database -> database.name("bench")));
+        glue.createTable(request -> request.databaseName("bench").tableInput(table -> table.name("events").storageDescriptor(storage -> storage
+                .location("s3://bench/parquet/")
+                .columns(Column.builder().name("id").type("bigint").build(), Column.builder().name("customer").type("string").build(),
+                        Column.builder().name("amount").type("double").build(), Column.builder().name("note").type("string").build()))));
+        firehose.createDeliveryStream(request -> request.deliveryStreamName("bench-parquet").extendedS3DestinationConfiguration(destination -> destination
+                .bucketARN("arn:aws:s3:::bench").roleARN("arn:aws:iam::000000000000:role/firehose").prefix("parquet/")
+                .errorOutputPrefix("errors/!{firehose:error-output-type}/")
+                .bufferingHints(hints -> hints.sizeInMBs(128).intervalInSeconds(1))
+                .dataFormatConversionConfiguration(conversion -> conversion.enabled(true)
+                        .schemaConfiguration(schema -> schema.databaseName("bench").tableName("events").roleARN("arn:aws:iam::000000000000:role/firehose"))
+                        .inputFormatConfiguration(input -> input.deserializer(deserializer -> deserializer.openXJsonSerDe(openX -> { })))
+                        .outputFormatConfiguration(output -> output.serializer(serializer -> serializer.parquetSerDe(parquet -> parquet.compression("SNAPPY")))))));
+        System.out.printf("  PutRecordBatch: %,d records from %d threads, into Parquet...%n", records, threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        AtomicInteger next = new AtomicInteger();
+        long start = System.nanoTime();
+        List<Future<Integer>> putters = new ArrayList<>();
+        for (int thread = 0; thread < threads; thread++) {
+            putters.add(pool.submit(() -> {
+                int failed = 0;
+                while (true) {
+                    int from = next.getAndAdd(500);
+                    if (from >= records) {
+                        return failed;
+                    }
+                    List<Record> batch = new ArrayList<>(500);
+                    for (int id = from; id < Math.min(records, from + 500); id++) {
+                        batch.add(Record.builder().data(SdkBytes.fromByteArrayUnsafe(record(id))).build());
+                    }
+                    PutRecordBatchResponse response = firehose.putRecordBatch(request -> request.deliveryStreamName("bench-parquet").records(batch));
+                    failed += response.failedPutCount();
+                }
+            }));
+        }
+        int failed = 0;
+        for (Future<Integer> putter : putters) {
+            failed += putter.get();
+        }
+        pool.shutdown();
+        double putSeconds = (System.nanoTime() - start) / 1e9;
+        if (failed > 0) {
+            throw new IllegalStateException(failed + " records failed PutRecordBatch");
+        }
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (committed(admin, "bench-parquet") < records) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + committed(admin, "bench-parquet") + " records delivered after 10 minutes");
+            }
+            Thread.sleep(20);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "  all put in %.1f s, all in Parquet objects in %.1f s%n", putSeconds, seconds);
+        long rows = 0;
+        int objects = 0;
+        Path file = data.resolve("bench-object.parquet");
+        for (S3Object object : s3.listObjectsV2Paginator(request -> request.bucket("bench").prefix("parquet/")).contents()) {
+            Files.deleteIfExists(file);
+            s3.getObject(request -> request.bucket("bench").key(object.key()), file);
+            try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+                rows += reader.getRecordCount();
+            }
+            objects++;
+        }
+        if (rows != records) {
+            throw new IllegalStateException("the Parquet objects hold " + rows + " rows, not " + records);
+        }
+        System.out.printf("  %d Parquet objects, %,d rows%n", objects, rows);
+        return records / seconds;
+    }
+
+    private double[] latency(FirehoseClient firehose, S3Client s3)
+            throws Exception
+    {
+        firehose.createDeliveryStream(request -> request.deliveryStreamName("bench-latency").extendedS3DestinationConfiguration(destination -> destination
+                .bucketARN("arn:aws:s3:::bench").roleARN("arn:aws:iam::000000000000:role/firehose").prefix("latency/")
+                .bufferingHints(hints -> hints.sizeInMBs(1).intervalInSeconds(1))
+                .processingConfiguration(processing -> processing.enabled(true).processors(processor -> processor.type(ProcessorType.APPEND_DELIMITER_TO_RECORD)))));
+        int count = latencySeconds * 50;
+        System.out.printf("  latency: %,d PutRecords, one every 20 ms, buffering interval 1 s...%n", count);
+        long[] putAt = new long[count];
+        long[] visibleAt = new long[count];
+        Thread putter = new Thread(() -> {
+            long start = System.nanoTime();
+            for (int id = 0; id < count; id++) {
+                long due = start + id * 20_000_000L;
+                while (System.nanoTime() < due) {
+                    Thread.onSpinWait();
+                }
+                putAt[id] = System.nanoTime();
+                int n = id;
+                firehose.putRecord(request -> request.deliveryStreamName("bench-latency").record(record -> record.data(SdkBytes.fromByteArray(record(n)))));
+            }
+        });
+        putter.start();
+        Set<String> seen = new HashSet<>();
+        int visible = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(latencySeconds + 60L);
+        while (visible < count && System.nanoTime() < deadline) {
+            for (S3Object object : s3.listObjectsV2Paginator(request -> request.bucket("bench").prefix("latency/")).contents()) {
+                if (seen.add(object.key())) {
+                    long now = System.nanoTime();
+                    for (String line : s3.getObjectAsBytes(request -> request.bucket("bench").key(object.key())).asUtf8String().split("\n")) {
+                        int id = Integer.parseInt(line.substring(line.indexOf(':') + 1, line.indexOf(',')));
+                        visibleAt[id] = now;
+                        visible++;
+                    }
+                }
+            }
+            Thread.sleep(10);
+        }
+        putter.join();
+        if (visible != count) {
+            throw new IllegalStateException("only " + visible + " of " + count + " records became visible");
+        }
+        List<Double> seconds = new ArrayList<>(count);
+        for (int id = 0; id < count; id++) {
+            seconds.add((visibleAt[id] - putAt[id]) / 1e9);
+        }
+        Collections.sort(seconds);
+        return new double[] {seconds.get(count / 2), seconds.get((int) Math.ceil(count * 0.99) - 1)};
+    }
+
+    private static long committed(Admin admin, String stream)
+            throws Exception
+    {
+        Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(DeliveryWorker.groupId(stream))
+                .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+        return offsets.values().stream().filter(java.util.Objects::nonNull).mapToLong(OffsetAndMetadata::offset).sum();
+    }
+
+    private static StaticCredentialsProvider credentials()
+    {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+    }
+}
