@@ -72,6 +72,7 @@ final class EndpointComponent
     private final Supplier<List<ComponentStatus>> health;
     private final Path firehoseDirectory;
     private final List<AutoCloseable> resources = new ArrayList<>();
+    private FirehoseStreams firehose;
     private EndpointServer server;
 
     /**
@@ -126,7 +127,7 @@ final class EndpointComponent
         resources.add(athena);
         KinesisStreams kinesis = new KinesisStreams(table(KINESIS_STREAMS_TOPIC, topics), topics, kafkaBootstrap, config.region(), config.accountId(), clock);
         resources.add(kinesis);
-        FirehoseStreams firehose = new FirehoseStreams(table(FIREHOSE_STREAMS_TOPIC, topics), topics, kafkaBootstrap, config.region(),
+        firehose = new FirehoseStreams(table(FIREHOSE_STREAMS_TOPIC, topics), topics, kafkaBootstrap, config.region(),
                 config.accountId(), clock, new S3ObjectSink(endpointS3()), tableSchemas(catalog), firehoseDirectory);
         resources.add(firehose);
         List<ServiceHandler> services = List.of(
@@ -253,6 +254,12 @@ final class EndpointComponent
     @Override
     void doStop()
     {
+        // deliveries first: they write what they buffer through the endpoint, which must still answer
+        if (firehose != null) {
+            resources.remove(firehose);
+            firehose.close();
+            firehose = null;
+        }
         if (server != null) {
             server.close();
             server = null;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestack.testing.AwsCli;
 import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -37,8 +36,7 @@ class AwsCliS3IntegrationTest
     @BeforeEach
     void findCli()
     {
-        aws = AwsCli.find(stack).orElse(null);
-        Assumptions.assumeTrue(aws != null, "AWS CLI v2 is not installed (Debian: apt install awscli; .ci/run installs it)");
+        aws = AwsCli.required(stack);
     }
 
     @Test

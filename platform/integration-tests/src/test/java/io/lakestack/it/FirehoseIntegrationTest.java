@@ -111,6 +111,17 @@ class FirehoseIntegrationTest
         return keys;
     }
 
+    /** The JSON lines of an error object. */
+    private List<JsonNode> errorDocuments(String key)
+            throws IOException
+    {
+        List<JsonNode> documents = new ArrayList<>();
+        for (String line : FirehoseObjects.text(s3, BUCKET, key).split("\n")) {
+            documents.add(JSON.readTree(line));
+        }
+        return documents;
+    }
+
     private static String hourPath()
     {
         return LocalDate.now(ZoneOffset.UTC).toString().replace('-', '/') + "/" + String.format("%02d", java.time.LocalTime.now(ZoneOffset.UTC).getHour());
@@ -197,10 +208,7 @@ class FirehoseIntegrationTest
             assertThat(data).matches(format + "/" + hourPath() + "/it-" + format + "-1-.*\\." + format);
             String errors = await(format + "-errors/", 1).get(0);
             assertThat(errors).startsWith(format + "-errors/format-conversion-failed/it-" + format + "-1-");
-            List<JsonNode> documents = new ArrayList<>();
-            for (String line : FirehoseObjects.text(s3, BUCKET, errors).split("\n")) {
-                documents.add(JSON.readTree(line));
-            }
+            List<JsonNode> documents = errorDocuments(errors);
             assertThat(documents).extracting(document -> document.path("errorCode").asText())
                     .containsExactly("DataFormatConversion.MalformedData", "DataFormatConversion.TypeMismatch");
             assertThat(documents).extracting(document -> new String(Base64.getDecoder().decode(document.path("rawData").asText()), StandardCharsets.UTF_8))
@@ -254,10 +262,7 @@ class FirehoseIntegrationTest
         assertThat(FirehoseObjects.text(s3, BUCKET, keys.get(1))).isEqualTo("{\"customer\":\"globex\",\"at\":\"2025-01-02\",\"n\":2}\n");
         String errors = await("dp-errors/", 1).get(0);
         assertThat(errors).startsWith("dp-errors/processing-failed/" + LocalDate.now(ZoneOffset.UTC).getYear() + "/it-dp-1-");
-        List<JsonNode> documents = new ArrayList<>();
-        for (String line : FirehoseObjects.text(s3, BUCKET, errors).split("\n")) {
-            documents.add(JSON.readTree(line));
-        }
+        List<JsonNode> documents = errorDocuments(errors);
         assertThat(documents).extracting(document -> document.path("errorCode").asText())
                 .containsExactly("DynamicPartitioning.MetadataExtractionFailed", "DynamicPartitioning.MetadataExtractionFailed");
         assertThat(documents).extracting(document -> new String(Base64.getDecoder().decode(document.path("rawData").asText()), StandardCharsets.UTF_8))

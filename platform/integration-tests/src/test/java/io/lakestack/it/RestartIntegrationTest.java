@@ -6,7 +6,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.firehose.FirehoseClient;
+import software.amazon.awssdk.services.firehose.model.Record;
 import software.amazon.awssdk.services.athena.AthenaClient;
 import software.amazon.awssdk.services.athena.model.QueryExecution;
 import software.amazon.awssdk.services.athena.model.QueryExecutionState;
@@ -25,8 +28,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Objects, notification configurations, topics, tables, crawlers, Athena work groups, prepared statements and query
- * history survive stopping and starting the stack. Runs last.
+ * Objects, notification configurations, topics, tables, crawlers, Athena work groups, prepared statements, query
+ * history and Firehose streams (with what their buffers held) survive stopping and starting the stack. Runs last.
  */
 @LakestackTest
 @Order(100)
@@ -103,6 +106,14 @@ class RestartIntegrationTest
             queryId = queries.run("SELECT 'still here' AS message", request -> request.workGroup("restart-group")).queryExecutionId();
             assertThat(queries.rows(queryId)).containsExactly(List.of("message"), List.of("still here"));
         }
+        try (FirehoseClient firehose = stack.firehose()) {
+            // a 15-minute buffer: what it holds is written when the stack stops, not lost
+            firehose.createDeliveryStream(request -> request.deliveryStreamName("restart-fh").extendedS3DestinationConfiguration(destination -> destination
+                    .bucketARN("arn:aws:s3:::restart-athena").roleARN("arn:aws:iam::000000000000:role/f").prefix("fh/")
+                    .bufferingHints(hints -> hints.sizeInMBs(5).intervalInSeconds(900))));
+            firehose.putRecordBatch(request -> request.deliveryStreamName("restart-fh").records(
+                    Record.builder().data(SdkBytes.fromUtf8String("kept-1;")).build(), Record.builder().data(SdkBytes.fromUtf8String("kept-2;")).build()));
+        }
 
         stack.restart();
 
@@ -119,6 +130,13 @@ class RestartIntegrationTest
             assertThat(athena.listQueryExecutions(request -> request.workGroup("restart-group")).queryExecutionIds()).containsExactly(queryId);
             // the result is read back from S3 now that the local copy is gone
             assertThat(new AthenaQueries(athena, "default").rows(queryId)).containsExactly(List.of("message"), List.of("still here"));
+        }
+        try (FirehoseClient firehose = stack.firehose(); S3Client s3 = stack.s3()) {
+            assertThat(firehose.describeDeliveryStream(request -> request.deliveryStreamName("restart-fh")).deliveryStreamDescription()
+                    .destinations().get(0).extendedS3DestinationDescription().bufferingHints().intervalInSeconds()).isEqualTo(900);
+            List<String> keys = FirehoseObjects.keys(s3, "restart-athena", "fh/");
+            assertThat(keys).hasSize(1);
+            assertThat(FirehoseObjects.text(s3, "restart-athena", keys.get(0))).isEqualTo("kept-1;kept-2;");
         }
     }
 

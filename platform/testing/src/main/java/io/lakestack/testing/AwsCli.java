@@ -49,6 +49,14 @@ public final class AwsCli
         return Optional.empty();
     }
 
+    /** The CLI; a test that calls this is skipped (not failed) where no AWS CLI v2 is installed. */
+    public static AwsCli required(TestStack stack)
+    {
+        Optional<AwsCli> cli = find(stack);
+        org.junit.jupiter.api.Assumptions.assumeTrue(cli.isPresent(), "AWS CLI v2 is not installed (Debian: apt install awscli; .ci/run installs it)");
+        return cli.get();
+    }
+
     /** What a CLI command printed and how it exited. */
     public record Result(int exitCode, String stdout, String stderr)
     {

@@ -77,7 +77,8 @@ public final class DeliveryWorker
     private long retryMillis = FIRST_RETRY_MILLIS;
 
     /**
-     * @param directory where buffered objects are written before they are uploaded; created if missing
+     * @param directory where buffered objects are written before they are uploaded: a folder of this worker's own is
+     *         created in it, and deleted when the worker stops
      */
     public DeliveryWorker(DeliveryStreamSettings settings, String bootstrapServers, ObjectSink sink, TableSchemas schemas, Path directory,
             Listener listener)
@@ -87,7 +88,7 @@ public final class DeliveryWorker
         this.sink = requireNonNull(sink, "sink is null");
         this.schemas = requireNonNull(schemas, "schemas is null");
         this.listener = requireNonNull(listener, "listener is null");
-        this.directory = Files.createDirectories(directory);
+        this.directory = Files.createTempDirectory(Files.createDirectories(directory), "worker-");
         try {
             this.extractor = settings.destination().dynamicPartitioning() && !settings.destination().partitionKeyQueries().isEmpty()
                     ? Optional.of(new MetadataExtractor(settings.destination().partitionKeyQueries()))
@@ -178,6 +179,12 @@ public final class DeliveryWorker
         finally {
             partitions.values().forEach(PartitionDelivery::discard);
             partitions.clear();
+            try {
+                Files.deleteIfExists(directory);
+            }
+            catch (IOException e) {
+                log.debug("cannot delete {}", directory, e);
+            }
             try {
                 consumer.close(Duration.ofSeconds(5));
             }

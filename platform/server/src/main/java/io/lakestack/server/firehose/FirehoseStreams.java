@@ -12,33 +12,30 @@ import io.lakestack.connectors.firehose.TableSchemas;
 import io.lakestack.server.json.JsonDocuments;
 import io.lakestack.server.json.JsonProtocolService;
 import io.lakestack.server.kafka.KafkaTopics;
+import io.lakestack.server.kafka.RecordProducer;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.store.KeyValueStore;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -107,7 +104,7 @@ public final class FirehoseStreams
     private final ObjectSink sink;
     private final TableSchemas schemas;
     private final Path workDirectory;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final RecordProducer producer;
     private final Map<String, DeliveryWorker> workers = new ConcurrentHashMap<>();
     private final Map<String, Counters> progress = new ConcurrentHashMap<>();
 
@@ -123,17 +120,29 @@ public final class FirehoseStreams
         this.sink = requireNonNull(sink, "sink is null");
         this.schemas = requireNonNull(schemas, "schemas is null");
         this.workDirectory = requireNonNull(workDirectory, "workDirectory is null");
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024);
-        config.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "lakestack-firehose");
-        producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        // buffers a crashed endpoint left behind: their records are read again from Kafka
+        deleteContents(workDirectory);
+        producer = new RecordProducer(bootstrapServers, "lakestack-firehose");
+    }
+
+    private static void deleteContents(Path directory)
+    {
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).filter(path -> !path.equals(directory)).forEach(path -> {
+                try {
+                    Files.delete(path);
+                }
+                catch (IOException e) {
+                    log.warn("cannot delete the stale Firehose buffer {}: {}", path, e.toString());
+                }
+            });
+        }
+        catch (IOException e) {
+            log.warn("cannot list {}: {}", directory, e.toString());
+        }
     }
 
     /** Starts the delivery of every stream defined. */
@@ -320,25 +329,11 @@ public final class FirehoseStreams
     /** Writes the records, in order, and waits until Kafka has them; each gets its record id, or empty if Kafka failed it. */
     public List<Optional<String>> put(Stream stream, List<byte[]> records)
     {
-        List<Future<RecordMetadata>> sends = new ArrayList<>(records.size());
+        List<ProducerRecord<byte[], byte[]>> sends = new ArrayList<>(records.size());
         for (byte[] record : records) {
-            sends.add(producer.send(new ProducerRecord<>(stream.sourceTopic(), 0, null, record)));
+            sends.add(new ProducerRecord<>(stream.sourceTopic(), 0, null, record));
         }
-        List<Optional<String>> ids = new ArrayList<>(records.size());
-        for (Future<RecordMetadata> send : sends) {
-            try {
-                RecordMetadata metadata = send.get(30, TimeUnit.SECONDS);
-                ids.add(Optional.of(recordId(stream, metadata.offset())));
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                ids.add(Optional.empty());
-            }
-            catch (ExecutionException | TimeoutException e) {
-                ids.add(Optional.empty());
-            }
-        }
-        return ids;
+        return producer.sendAll(sends).stream().map(metadata -> metadata.map(acknowledged -> recordId(stream, acknowledged.offset()))).toList();
     }
 
     /** A record's id: the sequence number error documents give it, so the two can be matched. */

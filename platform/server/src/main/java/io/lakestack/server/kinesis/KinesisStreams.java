@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.server.json.JsonDocuments;
 import io.lakestack.server.json.JsonProtocolService;
 import io.lakestack.server.kafka.KafkaTopics;
+import io.lakestack.server.kafka.RecordProducer;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.kinesis.HashKeyRange;
 import io.lakestack.spi.kinesis.SequenceNumber;
@@ -12,13 +13,10 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +32,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -105,7 +102,7 @@ public final class KinesisStreams
     private final String region;
     private final String accountId;
     private final Clock clock;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final RecordProducer producer;
     private final BlockingQueue<KafkaConsumer<byte[], byte[]>> readers = new ArrayBlockingQueue<>(READERS);
     private final List<KafkaConsumer<byte[], byte[]>> allReaders = new ArrayList<>();
 
@@ -117,15 +114,7 @@ public final class KinesisStreams
         this.region = requireNonNull(region, "region is null");
         this.accountId = requireNonNull(accountId, "accountId is null");
         this.clock = requireNonNull(clock, "clock is null");
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
-        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "lakestack-kinesis");
-        producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        producer = new RecordProducer(bootstrapServers, "lakestack-kinesis");
     }
 
     // definitions
@@ -240,27 +229,19 @@ public final class KinesisStreams
     public List<Optional<Written>> put(Stream stream, List<Entry> entries)
     {
         List<HashKeyRange> ranges = stream.ranges();
-        List<Future<RecordMetadata>> sends = new ArrayList<>(entries.size());
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(entries.size());
         List<Integer> shards = new ArrayList<>(entries.size());
         for (Entry entry : entries) {
             BigInteger hashKey = entry.explicitHashKey().orElseGet(() -> HashKeyRange.hashKey(entry.partitionKey()));
             int shard = HashKeyRange.shardOf(ranges, hashKey);
             shards.add(shard);
-            sends.add(producer.send(new ProducerRecord<>(stream.topic(), shard, entry.partitionKey().getBytes(StandardCharsets.UTF_8), entry.data())));
+            records.add(new ProducerRecord<>(stream.topic(), shard, entry.partitionKey().getBytes(StandardCharsets.UTF_8), entry.data()));
         }
+        List<Optional<RecordMetadata>> acknowledged = producer.sendAll(records);
         List<Optional<Written>> written = new ArrayList<>(entries.size());
-        for (int i = 0; i < sends.size(); i++) {
-            try {
-                RecordMetadata metadata = sends.get(i).get(30, TimeUnit.SECONDS);
-                written.add(Optional.of(new Written(shards.get(i), new SequenceNumber(stream.creationMillis(), shards.get(i), metadata.offset()))));
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                written.add(Optional.empty());
-            }
-            catch (ExecutionException | TimeoutException e) {
-                written.add(Optional.empty());
-            }
+        for (int i = 0; i < acknowledged.size(); i++) {
+            int shard = shards.get(i);
+            written.add(acknowledged.get(i).map(metadata -> new Written(shard, new SequenceNumber(stream.creationMillis(), shard, metadata.offset()))));
         }
         return written;
     }
@@ -370,7 +351,7 @@ public final class KinesisStreams
     @Override
     public void close()
     {
-        producer.close(Duration.ofSeconds(5));
+        producer.close();
         synchronized (allReaders) {
             allReaders.forEach(consumer -> consumer.close(Duration.ofSeconds(1)));
             allReaders.clear();
