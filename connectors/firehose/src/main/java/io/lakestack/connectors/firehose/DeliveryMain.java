@@ -9,7 +9,6 @@ import software.amazon.awssdk.services.glue.GlueClientBuilder;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,7 +105,6 @@ public final class DeliveryMain
     }
 
     private static String required(Map<String, String> options, String option)
-            throws IOException
     {
         String value = options.get(option);
         if (value == null) {

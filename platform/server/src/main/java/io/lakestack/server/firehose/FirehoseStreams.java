@@ -2,7 +2,6 @@ package io.lakestack.server.firehose;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lakestack.connectors.firehose.DeliveredObject;
 import io.lakestack.connectors.firehose.DeliveryStreamSettings;
 import io.lakestack.connectors.firehose.DeliveryWorker;
 import io.lakestack.connectors.firehose.InvalidConfigurationException;
@@ -38,7 +37,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static java.util.Objects.requireNonNull;
 
@@ -90,11 +88,6 @@ public final class FirehoseStreams
         }
     }
 
-    /** Counters of one stream's delivery, since the endpoint started. */
-    public record Progress(long deliveredRecords, long objects, Optional<String> lastError)
-    {
-    }
-
     private final KeyValueStore registry;
     private final KafkaTopics topics;
     private final String bootstrapServers;
@@ -106,7 +99,6 @@ public final class FirehoseStreams
     private final Path workDirectory;
     private final RecordProducer producer;
     private final Map<String, DeliveryWorker> workers = new ConcurrentHashMap<>();
-    private final Map<String, Counters> progress = new ConcurrentHashMap<>();
 
     public FirehoseStreams(KeyValueStore registry, KafkaTopics topics, String bootstrapServers, String region, String accountId, Clock clock,
             ObjectSink sink, TableSchemas schemas, Path workDirectory)
@@ -226,7 +218,6 @@ public final class FirehoseStreams
         Stream stream = require(name);
         registry.put(name, null);
         Optional.ofNullable(workers.remove(name)).ifPresent(DeliveryWorker::abandon);
-        progress.remove(name);
         try {
             deleteGroup(name);
         }
@@ -286,35 +277,13 @@ public final class FirehoseStreams
         return "arn:aws:firehose:" + region + ":" + accountId + ":deliverystream/" + name;
     }
 
-    public Progress progress(String name)
-    {
-        Counters counters = progress.get(name);
-        if (counters == null) {
-            return new Progress(0, 0, Optional.empty());
-        }
-        return new Progress(counters.records.get(), counters.objects.get(), Optional.ofNullable(counters.lastError));
-    }
-
     private void startWorker(Stream stream)
     {
-        Counters counters = progress.computeIfAbsent(stream.name(), ignored -> new Counters());
         try {
+            // failures are logged by the worker, which retries them
             DeliveryWorker worker = new DeliveryWorker(stream.settings(), bootstrapServers, sink, schemas, workDirectory.resolve(stream.name()),
                     new DeliveryWorker.Listener()
                     {
-                        @Override
-                        public void delivered(DeliveryStreamSettings settings, List<DeliveredObject> objects, long sourceRecords)
-                        {
-                            counters.records.addAndGet(sourceRecords);
-                            counters.objects.addAndGet(objects.size());
-                            counters.lastError = null;
-                        }
-
-                        @Override
-                        public void failed(DeliveryStreamSettings settings, Exception cause, long retryInMillis)
-                        {
-                            counters.lastError = cause.getMessage();
-                        }
                     });
             workers.put(stream.name(), worker.start());
         }
@@ -383,12 +352,5 @@ public final class FirehoseStreams
         // each delivers what it holds before it stops
         running.parallelStream().forEach(DeliveryWorker::close);
         producer.close();
-    }
-
-    private static final class Counters
-    {
-        final AtomicLong records = new AtomicLong();
-        final AtomicLong objects = new AtomicLong();
-        volatile String lastError;
     }
 }
