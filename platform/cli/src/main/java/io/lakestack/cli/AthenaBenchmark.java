@@ -258,7 +258,7 @@ final class AthenaBenchmark
         }
     }
 
-    private static StaticCredentialsProvider credentials()
+    static StaticCredentialsProvider credentials()
     {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
     }

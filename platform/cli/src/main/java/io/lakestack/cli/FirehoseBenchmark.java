@@ -6,7 +6,6 @@ import io.lakestack.embedded.StackPorts;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -15,8 +14,6 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.LocalInputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -84,11 +81,11 @@ final class FirehoseBenchmark
                 records, RECORD_BYTES, data);
         try (EmbeddedStack stack = EmbeddedStack.builder().dataDirectory(data).ports(StackPorts.free()).withTrino(false).build().start()) {
             URI endpoint = URI.create(stack.endpointUrl());
-            try (FirehoseClient firehose = FirehoseClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(credentials())
+            try (FirehoseClient firehose = FirehoseClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(AthenaBenchmark.credentials())
                             .httpClientBuilder(ApacheHttpClient.builder().maxConnections(threads * 2)).build();
-                    GlueClient glue = GlueClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(credentials())
+                    GlueClient glue = GlueClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(AthenaBenchmark.credentials())
                             .httpClientBuilder(ApacheHttpClient.builder()).build();
-                    S3Client s3 = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(credentials())
+                    S3Client s3 = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(AthenaBenchmark.credentials())
                             .forcePathStyle(true).httpClientBuilder(ApacheHttpClient.builder()).build();
                     Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()))) {
                 s3.createBucket(request -> request.bucket("bench"));
@@ -190,9 +187,9 @@ final class FirehoseBenchmark
             throw new IllegalStateException(failed + " records failed PutRecordBatch");
         }
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-        while (committed(admin, "bench-parquet") < records) {
+        while (DeliveryWorker.deliveredRecords(admin, "bench-parquet") < records) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("only " + committed(admin, "bench-parquet") + " records delivered after 10 minutes");
+                throw new IllegalStateException("only " + DeliveryWorker.deliveredRecords(admin, "bench-parquet") + " records delivered after 10 minutes");
             }
             Thread.sleep(20);
         }
@@ -266,18 +263,5 @@ final class FirehoseBenchmark
         }
         Collections.sort(seconds);
         return new double[] {seconds.get(count / 2), seconds.get((int) Math.ceil(count * 0.99) - 1)};
-    }
-
-    private static long committed(Admin admin, String stream)
-            throws Exception
-    {
-        Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(DeliveryWorker.groupId(stream))
-                .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-        return offsets.values().stream().filter(java.util.Objects::nonNull).mapToLong(OffsetAndMetadata::offset).sum();
-    }
-
-    private static StaticCredentialsProvider credentials()
-    {
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
     }
 }

@@ -7,11 +7,9 @@ import io.lakestack.testing.TestStack;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -24,7 +22,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
@@ -73,21 +70,21 @@ class FirehoseCrashIntegrationTest
             Process first = start(config, work, "first");
             // kill it hard once it delivered part of the records, in the middle of its work
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-            while (committed(admin) < RECORDS / 3 && System.nanoTime() < deadline && first.isAlive()) {
+            while (DeliveryWorker.deliveredRecords(admin, "it-crash") < RECORDS / 3 && System.nanoTime() < deadline && first.isAlive()) {
                 Thread.sleep(50);
             }
-            long atKill = committed(admin);
+            long atKill = DeliveryWorker.deliveredRecords(admin, "it-crash");
             first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             assertThat(atKill).as("records committed when the delivery was killed").isBetween((long) RECORDS / 3, (long) RECORDS - 1);
 
             Process second = start(config, work, "second");
             deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-            while (committed(admin) < RECORDS && System.nanoTime() < deadline && second.isAlive()) {
+            while (DeliveryWorker.deliveredRecords(admin, "it-crash") < RECORDS && System.nanoTime() < deadline && second.isAlive()) {
                 Thread.sleep(200);
             }
             second.destroy();
             second.waitFor(60, TimeUnit.SECONDS);
-            assertThat(committed(admin)).isEqualTo(RECORDS);
+            assertThat(DeliveryWorker.deliveredRecords(admin, "it-crash")).isEqualTo(RECORDS);
 
             BitSet seen = new BitSet(RECORDS);
             long lines = 0;
@@ -123,15 +120,6 @@ class FirehoseCrashIntegrationTest
             }
             producer.flush();
         }
-    }
-
-    /** Records whose offsets the delivery committed, over all partitions. */
-    private static long committed(Admin admin)
-            throws Exception
-    {
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(DeliveryWorker.groupId("it-crash"))
-                .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-        return offsets.values().stream().filter(java.util.Objects::nonNull).mapToLong(OffsetAndMetadata::offset).sum();
     }
 
     private Process start(Path config, Path work, String name)

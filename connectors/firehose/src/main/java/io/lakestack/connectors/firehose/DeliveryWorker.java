@@ -1,5 +1,6 @@
 package io.lakestack.connectors.firehose;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -20,11 +21,14 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static java.util.Objects.requireNonNull;
 
@@ -106,6 +110,19 @@ public final class DeliveryWorker
     public static String groupId(String streamName)
     {
         return GROUP_PREFIX + streamName;
+    }
+
+    /**
+     * How many records of a stream's source the delivery has written to S3: the sum of its committed offsets (the
+     * offset after the last record of each partition's last delivered buffer).
+     */
+    public static long deliveredRecords(Admin admin, String streamName)
+            throws InterruptedException, ExecutionException, TimeoutException
+    {
+        return admin.listConsumerGroupOffsets(groupId(streamName)).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).values().stream()
+                .filter(Objects::nonNull)
+                .mapToLong(OffsetAndMetadata::offset)
+                .sum();
     }
 
     public static Properties consumerConfig(String bootstrapServers, String streamName)

@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -161,8 +162,8 @@ public final class FirehoseStreams
         try {
             if (type.equals(DIRECT_PUT)) {
                 topics.awaitGone(sourceTopic);
-                topics.ensure(sourceTopic, 1, Map.of("message.timestamp.type", "LogAppendTime", "retention.ms", String.valueOf(TimeUnit.HOURS.toMillis(24)),
-                        "cleanup.policy", "delete", "max.message.bytes", String.valueOf(2 * 1024 * 1024)));
+                // Firehose keeps records it cannot deliver for 24 hours
+                topics.ensureRecords(sourceTopic, 1, Duration.ofHours(24));
             }
             else {
                 // as Firehose does, a stream reading from Kinesis starts at the stream's latest records

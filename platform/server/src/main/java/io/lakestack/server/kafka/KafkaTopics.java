@@ -57,6 +57,19 @@ public final class KafkaTopics
         }
     }
 
+    /**
+     * Creates a topic of records put through an AWS API (a Kinesis stream, a Firehose stream): the broker stamps each
+     * record with its log-append time (the record's arrival time), records up to 1 MiB and their framing fit.
+     */
+    public void ensureRecords(String topic, int partitions, Duration retention)
+    {
+        ensure(topic, partitions, Map.of(
+                "message.timestamp.type", "LogAppendTime",
+                "retention.ms", String.valueOf(retention.toMillis()),
+                "cleanup.policy", "delete",
+                "max.message.bytes", String.valueOf(2 * 1024 * 1024)));
+    }
+
     /** Deletes the topic and waits until Kafka no longer lists it; a missing topic is fine. */
     public void delete(String topic)
     {

@@ -136,11 +136,7 @@ public final class KinesisStreams
             throw ServiceException.user("ResourceInUseException", "Stream " + name + " under account " + accountId + " is still being deleted; "
                     + "create it again in a few seconds");
         }
-        topics.ensure(stream.topic(), shards, Map.of(
-                "message.timestamp.type", "LogAppendTime",
-                "retention.ms", String.valueOf(TimeUnit.HOURS.toMillis(stream.retentionHours())),
-                "cleanup.policy", "delete",
-                "max.message.bytes", String.valueOf(2 * 1024 * 1024)));
+        topics.ensureRecords(stream.topic(), shards, Duration.ofHours(stream.retentionHours()));
         store(stream);
         return stream;
     }
