@@ -3,9 +3,9 @@ package io.lakestack.cli;
 import io.lakestack.connectors.firehose.DeliveryWorker;
 import io.lakestack.embedded.EmbeddedStack;
 import io.lakestack.embedded.StackPorts;
+import io.lakestack.server.kafka.KafkaTopics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -120,8 +120,8 @@ final class FirehoseBenchmark
     private double baseline(String bootstrap, Admin admin)
             throws Exception
     {
-        admin.createTopics(List.of(new NewTopic("bench-baseline", 1, (short) 1).configs(Map.of("message.timestamp.type", "LogAppendTime"))))
-                .all().get(30, TimeUnit.SECONDS);
+        // a topic like a DirectPut stream's, created as the endpoint creates it (every partition led before the first send)
+        new KafkaTopics(admin, java.time.Duration.ofSeconds(30)).ensureRecords("bench-baseline", 1, java.time.Duration.ofHours(24));
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.ACKS_CONFIG, "all");

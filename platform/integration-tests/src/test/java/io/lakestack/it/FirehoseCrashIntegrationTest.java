@@ -6,10 +6,13 @@ import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
+import io.lakestack.server.kafka.KafkaTopics;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -22,11 +25,14 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,8 +62,14 @@ class FirehoseCrashIntegrationTest
     {
         try (S3Client s3 = stack.s3(); Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()))) {
             s3.createBucket(request -> request.bucket(BUCKET));
-            admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            // created as the endpoint creates stream topics: producing before every partition has a leader can leave an
+            // idempotent producer retrying OUT_OF_ORDER_SEQUENCE_NUMBER forever
+            new KafkaTopics(admin, Duration.ofSeconds(30)).ensureRecords(TOPIC, PARTITIONS, Duration.ofHours(24));
             produce();
+            long produced = admin.listOffsets(IntStream.range(0, PARTITIONS).boxed()
+                            .collect(Collectors.toMap(partition -> new TopicPartition(TOPIC, partition), partition -> OffsetSpec.latest())))
+                    .all().get(30, TimeUnit.SECONDS).values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+            assertThat(produced).as("records in the source topic").isEqualTo(RECORDS);
             Path config = work.resolve("stream.json");
             Files.writeString(config, """
                     {"DeliveryStreamName": "it-crash",
@@ -115,10 +127,17 @@ class FirehoseCrashIntegrationTest
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         String padding = "x".repeat(150);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            AtomicReference<Exception> failure = new AtomicReference<>();
             for (int id = 0; id < RECORDS; id++) {
-                producer.send(new ProducerRecord<>(TOPIC, id % PARTITIONS, null, "{\"id\":" + id + ",\"payload\":\"" + padding + "\"}"));
+                producer.send(new ProducerRecord<>(TOPIC, id % PARTITIONS, null, "{\"id\":" + id + ",\"payload\":\"" + padding + "\"}"),
+                        (metadata, exception) -> {
+                            if (exception != null) {
+                                failure.compareAndSet(null, exception);
+                            }
+                        });
             }
             producer.flush();
+            assertThat(failure.get()).as("a failed send").isNull();
         }
     }
 
