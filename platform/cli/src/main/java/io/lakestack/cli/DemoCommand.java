@@ -45,9 +45,8 @@ final class DemoCommand
                 throw new StackException("demo", "the running stack has no Trino (started with --no-trino); stop it and run the demo again");
             }
             out.println("lakestack: using the stack already running on " + location.layout().root() + " (pid " + state.pid() + ")");
-            URI metastore = URI.create(state.metastore());
             runDemo(out, new DemoPipeline.Environment(state.endpoint(), "us-east-1", start.accessKey, start.secretKey, state.kafka(),
-                    metastore.getHost(), metastore.getPort(), state.trinoJdbcUrl().get()));
+                    state.trinoJdbcUrl().get()));
             return 0;
         }
 
@@ -61,7 +60,7 @@ final class DemoCommand
             stack.awaitTrino(Duration.ofMinutes(4));
             out.printf(Locale.ROOT, "lakestack: ready in %.1f s%n", (System.nanoTime() - begin) / 1e9);
             runDemo(out, new DemoPipeline.Environment(stack.endpointUrl(), stack.endpointConfig().region(), stack.endpointConfig().accessKey(),
-                    stack.endpointConfig().secretKey(), stack.kafkaBootstrapServers(), "127.0.0.1", stack.metastorePort(), stack.trinoJdbcUrl()));
+                    stack.endpointConfig().secretKey(), stack.kafkaBootstrapServers(), stack.trinoJdbcUrl()));
             if (keepRunning) {
                 Summary.print(out, stack, true);
                 out.println("lakestack: running; Ctrl-C or './lakestack down' stops it");

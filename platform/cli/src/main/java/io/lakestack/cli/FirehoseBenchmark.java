@@ -3,7 +3,8 @@ package io.lakestack.cli;
 import io.lakestack.connectors.firehose.DeliveryWorker;
 import io.lakestack.embedded.EmbeddedStack;
 import io.lakestack.embedded.StackPorts;
-import io.lakestack.server.kafka.KafkaTopics;
+import io.lakestack.backends.kafka.KafkaDeliveryStreams;
+import io.lakestack.backends.kafka.KafkaTopics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -187,9 +188,9 @@ final class FirehoseBenchmark
             throw new IllegalStateException(failed + " records failed PutRecordBatch");
         }
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-        while (DeliveryWorker.deliveredRecords(admin, "bench-parquet") < records) {
+        while (DeliveryWorker.deliveredRecords(admin, KafkaDeliveryStreams.groupId("bench-parquet")) < records) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("only " + DeliveryWorker.deliveredRecords(admin, "bench-parquet") + " records delivered after 10 minutes");
+                throw new IllegalStateException("only " + DeliveryWorker.deliveredRecords(admin, KafkaDeliveryStreams.groupId("bench-parquet")) + " records delivered after 10 minutes");
             }
             Thread.sleep(20);
         }

@@ -2,7 +2,7 @@ package io.lakestack.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lakestack.server.EndpointServer;
+import io.lakestack.endpoint.EndpointServer;
 import io.lakestack.spi.stack.ComponentState;
 import io.lakestack.spi.stack.ComponentStatus;
 

@@ -3,7 +3,7 @@ package io.lakestack.cli;
 import io.lakestack.embedded.EmbeddedStack;
 import io.lakestack.embedded.StackListener;
 import io.lakestack.embedded.StackPorts;
-import io.lakestack.server.EndpointConfig;
+import io.lakestack.endpoint.EndpointConfig;
 import picocli.CommandLine.Option;
 
 import java.util.HashMap;

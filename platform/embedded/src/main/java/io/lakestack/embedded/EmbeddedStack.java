@@ -2,7 +2,7 @@ package io.lakestack.embedded;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lakestack.server.EndpointConfig;
+import io.lakestack.endpoint.EndpointConfig;
 import io.lakestack.spi.stack.ComponentState;
 import io.lakestack.spi.stack.ComponentStatus;
 import org.slf4j.Logger;
@@ -101,7 +101,7 @@ public final class EmbeddedStack
         trino = new TrinoComponent(artifacts, engineJava, layout.trino(), layout.log("trino"), ports.trino(), trinoHeap, metastore.uri(),
                 endpointUrl, endpointConfig.accessKey(), endpointConfig.secretKey(), region, listener);
         endpoint = new EndpointComponent(endpointConfig, kafka.bootstrapServers(), objectStore.uri(), ports.metastore(),
-                withTrino ? Optional.of(trino.uri()) : Optional.empty(), this::status, layout.firehose(), listener);
+                withTrino ? Optional.of(trino.uri()) : Optional.empty(), this::status, layout.firehose(), builder.leaseMillis, listener);
         List<Component> all = new ArrayList<>(List.of(kafka, objectStore, metastore));
         if (withTrino) {
             all.add(trino);
@@ -413,6 +413,7 @@ public final class EmbeddedStack
         private boolean sequentialStart;
         private String trinoHeap = "1G";
         private StackListener listener = StackListener.NONE;
+        private long leaseMillis = io.lakestack.backends.kafka.KafkaInstances.DEFAULT_LEASE_MILLIS;
 
         public Builder dataDirectory(Path dataDirectory)
         {
@@ -457,6 +458,13 @@ public final class EmbeddedStack
         public Builder trinoHeap(String trinoHeap)
         {
             this.trinoHeap = requireNonNull(trinoHeap, "trinoHeap is null");
+            return this;
+        }
+
+        /** How long the endpoint may go without renewing its lease before other endpoints on the same Kafka take it for gone. */
+        public Builder leaseMillis(long leaseMillis)
+        {
+            this.leaseMillis = leaseMillis;
             return this;
         }
 

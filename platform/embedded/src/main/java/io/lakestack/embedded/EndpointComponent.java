@@ -1,44 +1,47 @@
 package io.lakestack.embedded;
 
-import io.lakestack.server.EndpointConfig;
-import io.lakestack.server.EndpointServer;
-import io.lakestack.hive.ThriftMetastorePool;
-import io.lakestack.server.ServiceHandler;
-import io.lakestack.server.athena.AthenaService;
-import io.lakestack.server.athena.trino.TrinoQueryEngine;
-import io.lakestack.server.glue.GlueCrawlers;
-import io.lakestack.server.glue.GlueService;
-import io.lakestack.server.glue.crawler.Crawler;
-import io.lakestack.server.glue.hive.HiveMetastoreGlueCatalog;
+import io.lakestack.backends.hive.HiveMetastoreGlueCatalog;
+import io.lakestack.backends.hive.ThriftMetastorePool;
+import io.lakestack.backends.kafka.KafkaDeliveryStreams;
+import io.lakestack.backends.kafka.KafkaEventSink;
+import io.lakestack.backends.kafka.KafkaInstances;
+import io.lakestack.backends.kafka.KafkaKinesisStreams;
+import io.lakestack.backends.kafka.KafkaRecordStores;
+import io.lakestack.backends.kafka.KafkaTopics;
+import io.lakestack.backends.objectstore.HttpS3Upstream;
+import io.lakestack.backends.objectstore.S3ObjectStore;
+import io.lakestack.backends.trino.TrinoQueryEngine;
+import io.lakestack.connectors.firehose.FirehoseDeliveries;
+import io.lakestack.connectors.firehose.S3DestinationRules;
 import io.lakestack.connectors.firehose.S3ObjectSink;
 import io.lakestack.connectors.firehose.TableSchemas;
-import io.lakestack.server.firehose.FirehoseService;
-import io.lakestack.server.firehose.FirehoseStreams;
-import io.lakestack.server.kinesis.KinesisService;
+import io.lakestack.endpoint.EndpointConfig;
+import io.lakestack.endpoint.EndpointServer;
+import io.lakestack.endpoint.ServiceHandler;
+import io.lakestack.services.athena.AthenaService;
+import io.lakestack.services.firehose.FirehoseService;
+import io.lakestack.services.glue.GlueCrawlers;
+import io.lakestack.services.glue.GlueService;
+import io.lakestack.services.glue.crawler.Crawler;
+import io.lakestack.services.kinesis.KinesisService;
+import io.lakestack.services.s3.S3Service;
 import io.lakestack.spi.ServiceException;
+import io.lakestack.spi.athena.QueryEngine;
+import io.lakestack.spi.firehose.DeliveryStream;
+import io.lakestack.spi.glue.GlueCatalog;
+import io.lakestack.spi.kinesis.KinesisStreams;
+import io.lakestack.spi.s3.NotificationConfiguration;
+import io.lakestack.spi.stack.ComponentState;
+import io.lakestack.spi.stack.ComponentStatus;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import io.lakestack.server.kinesis.KinesisStreams;
-import io.lakestack.server.kafka.KafkaBucketNotificationStore;
-import io.lakestack.server.kafka.KafkaEventSink;
-import io.lakestack.server.kafka.KafkaTable;
-import io.lakestack.server.kafka.KafkaTopics;
-import io.lakestack.server.s3.S3Gateway;
-import io.lakestack.server.storage.S3ObjectStore;
-import io.lakestack.spi.athena.QueryEngine;
-import io.lakestack.spi.glue.GlueCatalog;
-import io.lakestack.spi.stack.ComponentState;
-import io.lakestack.spi.stack.ComponentStatus;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,11 +61,7 @@ final class EndpointComponent
 {
     /** How long a query waits for a starting Trino. */
     private static final Duration TRINO_WAIT = Duration.ofMinutes(3);
-    static final String KINESIS_STREAMS_TOPIC = "_lakestack.kinesis.streams";
-    static final String FIREHOSE_STREAMS_TOPIC = "_lakestack.firehose.delivery-streams";
-    static final String CRAWLERS_TOPIC = "_lakestack.glue.crawlers";
-    static final String QUERIES_TOPIC = "_lakestack.athena.queries";
-    static final String ATHENA_RESOURCES_TOPIC = "_lakestack.athena.resources";
+    static final String NOTIFICATIONS_STORE = "s3.bucket-notifications";
 
     private final EndpointConfig config;
     private final String kafkaBootstrap;
@@ -71,17 +70,21 @@ final class EndpointComponent
     private final Optional<URI> trino;
     private final Supplier<List<ComponentStatus>> health;
     private final Path firehoseDirectory;
+    private final long leaseMillis;
     private final List<AutoCloseable> resources = new ArrayList<>();
-    private FirehoseStreams firehose;
+    private KafkaDeliveryStreams firehose;
+    private KafkaInstances instances;
+    private S3ObjectStore objects;
     private EndpointServer server;
 
     /**
      * @param trino Trino's HTTP address; empty when the stack runs without Trino
      */
     EndpointComponent(EndpointConfig config, String kafkaBootstrap, URI objectStore, int metastorePort, Optional<URI> trino,
-            Supplier<List<ComponentStatus>> health, Path firehoseDirectory, StackListener listener)
+            Supplier<List<ComponentStatus>> health, Path firehoseDirectory, long leaseMillis, StackListener listener)
     {
         super("endpoint", listener);
+        this.leaseMillis = leaseMillis;
         this.firehoseDirectory = firehoseDirectory;
         this.config = config;
         this.kafkaBootstrap = kafkaBootstrap;
@@ -107,39 +110,41 @@ final class EndpointComponent
     void doStart()
             throws Exception
     {
+        Clock clock = Clock.systemUTC();
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap));
         resources.add(admin);
         KafkaTopics topics = new KafkaTopics(admin, Duration.ofSeconds(30));
-        KafkaTable notificationTable = new KafkaTable(kafkaBootstrap, KafkaBucketNotificationStore.TOPIC, topics);
-        resources.add(notificationTable);
+        KafkaRecordStores stores = new KafkaRecordStores(kafkaBootstrap, topics);
+        resources.add(stores);
+        instances = new KafkaInstances(stores.open(KafkaInstances.STORE, KafkaInstances.Lease.class), clock, leaseMillis).start();
         KafkaEventSink events = new KafkaEventSink(kafkaBootstrap, topics, 3);
         resources.add(events);
-        Clock clock = Clock.systemUTC();
         ThriftMetastorePool metastore = new ThriftMetastorePool("127.0.0.1", metastorePort, Duration.ofSeconds(60), 8);
         resources.add(metastore);
         GlueCatalog catalog = new HiveMetastoreGlueCatalog(metastore);
-        S3ObjectStore objects = new S3ObjectStore(objectStore, config.accessKey(), config.secretKey(), config.region());
+        objects = new S3ObjectStore(objectStore, config.accessKey(), config.secretKey(), config.region());
         resources.add(objects);
-        GlueCrawlers crawlers = new GlueCrawlers(table(CRAWLERS_TOPIC, topics), new Crawler(catalog, objects), clock);
+        GlueCrawlers crawlers = new GlueCrawlers(stores, new Crawler(catalog, objects), clock, instances);
         resources.add(crawlers);
-        AthenaService athena = new AthenaService(table(QUERIES_TOPIC, topics), table(ATHENA_RESOURCES_TOPIC, topics), queryEngine(), catalog, objects,
-                config.accountId(), clock);
+        AthenaService athena = new AthenaService(stores, queryEngine(), catalog, objects, config.accountId(), clock, instances);
         resources.add(athena);
-        KinesisStreams kinesis = new KinesisStreams(table(KINESIS_STREAMS_TOPIC, topics), topics, kafkaBootstrap, config.region(), config.accountId(), clock);
+        KafkaKinesisStreams kinesis = new KafkaKinesisStreams(stores.open(KafkaKinesisStreams.STORE, KinesisStreams.Stream.class), topics, kafkaBootstrap,
+                config.region(), config.accountId(), clock);
         resources.add(kinesis);
-        firehose = new FirehoseStreams(table(FIREHOSE_STREAMS_TOPIC, topics), topics, kafkaBootstrap, config.region(),
-                config.accountId(), clock, new S3ObjectSink(endpointS3()), tableSchemas(catalog), firehoseDirectory);
+        FirehoseDeliveries deliveries = new FirehoseDeliveries(kafkaBootstrap, new S3ObjectSink(endpointS3()), tableSchemas(catalog), firehoseDirectory);
+        firehose = new KafkaDeliveryStreams(stores.open(KafkaDeliveryStreams.STORE, DeliveryStream.class), topics, kafkaBootstrap, config.region(),
+                config.accountId(), clock, deliveries);
         resources.add(firehose);
         List<ServiceHandler> services = List.of(
-                new S3Gateway(objectStore, new KafkaBucketNotificationStore(notificationTable), events, config.accountId(),
-                        config.hostnames(), clock),
+                new S3Service(new HttpS3Upstream(objectStore), objects, stores.open(NOTIFICATIONS_STORE, NotificationConfiguration.class), events,
+                        config.accountId(), config.hostnames(), clock),
                 new GlueService(catalog, crawlers, config.accountId()),
                 athena,
                 new KinesisService(kinesis, clock),
-                new FirehoseService(firehose, kinesis, config.accountId()));
+                new FirehoseService(firehose, kinesis, new S3DestinationRules(), config.accountId()));
         server = new EndpointServer(config, services, health).start();
         // deliveries write through the endpoint, so that S3 events fire for their objects
-        firehose.startAll();
+        firehose.startDeliveries();
     }
 
     /** An S3 client of the endpoint itself. */
@@ -174,13 +179,6 @@ final class EndpointComponent
                         + e.getMessage(), false);
             }
         };
-    }
-
-    private KafkaTable table(String topic, KafkaTopics topics)
-    {
-        KafkaTable table = new KafkaTable(kafkaBootstrap, topic, topics);
-        resources.add(table);
-        return table;
     }
 
     /** Trino, refusing queries with the reason while it is not ready. */
@@ -224,30 +222,10 @@ final class EndpointComponent
     void ensureBucket(String bucket)
     {
         try {
-            createIfMissing(bucket);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StackException(name(), "interrupted while creating bucket " + bucket);
+            objects.createBucket(bucket);
         }
         catch (java.io.IOException e) {
             throw new StackException(name(), "cannot create bucket " + bucket + " in the object store: " + e.getMessage(), e);
-        }
-    }
-
-    private void createIfMissing(String bucket)
-            throws java.io.IOException, InterruptedException
-    {
-        HttpClient http = HttpClient.newHttpClient();
-        URI uri = objectStore.resolve("/" + bucket);
-        int status = http.send(HttpRequest.newBuilder(uri).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
-        if (status == 404) {
-            int created = http.send(HttpRequest.newBuilder(uri).PUT(HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-            if (created != 200) {
-                throw new StackException(name(), "cannot create the warehouse bucket " + bucket + " (object store answered " + created + ")");
-            }
         }
     }
 
@@ -264,7 +242,14 @@ final class EndpointComponent
             server.close();
             server = null;
         }
+        // the services end the work this instance runs, then the instance leaves: the others learn at once
         for (int i = resources.size() - 1; i >= 0; i--) {
+            if (resources.get(i) instanceof KafkaRecordStores) {
+                if (instances != null) {
+                    instances.close();
+                    instances = null;
+                }
+            }
             try {
                 resources.get(i).close();
             }

@@ -1,6 +1,6 @@
 package io.lakestack.embedded;
 
-import io.lakestack.hive.ThriftMetastoreClient;
+import io.lakestack.backends.hive.ThriftMetastoreClient;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -94,7 +94,7 @@ final class MetastoreComponent
         Files.createDirectories(conf);
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<!-- written by lakestack at each start -->\n<configuration>\n");
         settings.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> xml.append("  <property><name>").append(entry.getKey())
-                .append("</name><value>").append(io.lakestack.server.protocol.Xml.escape(entry.getValue())).append("</value></property>\n"));
+                .append("</name><value>").append(io.lakestack.endpoint.protocol.Xml.escape(entry.getValue())).append("</value></property>\n"));
         xml.append("</configuration>\n");
         Path confJar = conf.resolve("metastore-site.jar");
         writeIfChanged(confJar, "metastore-site.xml", xml.toString().getBytes(StandardCharsets.UTF_8));

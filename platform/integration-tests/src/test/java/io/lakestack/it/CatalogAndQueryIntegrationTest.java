@@ -1,6 +1,6 @@
 package io.lakestack.it;
 
-import io.lakestack.hive.ThriftMetastoreClient;
+import io.lakestack.backends.hive.ThriftMetastoreClient;
 import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
 import io.trino.hive.thrift.metastore.FieldSchema;

@@ -36,7 +36,7 @@ class DemoPipelineIntegrationTest
     {
         stack.stack().awaitTrino(Duration.ofMinutes(4));
         DemoPipeline.Environment environment = new DemoPipeline.Environment(stack.endpoint(), TestStack.REGION, TestStack.ACCESS_KEY,
-                TestStack.SECRET_KEY, stack.kafkaBootstrapServers(), "127.0.0.1", stack.metastorePort(), stack.stack().trinoJdbcUrl());
+                TestStack.SECRET_KEY, stack.kafkaBootstrapServers(), stack.stack().trinoJdbcUrl());
 
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         DemoPipeline.Result first = new DemoPipeline(environment, new PrintStream(output, true, StandardCharsets.UTF_8)).run(Duration.ofMinutes(2));

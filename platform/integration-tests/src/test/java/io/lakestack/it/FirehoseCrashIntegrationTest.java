@@ -6,7 +6,8 @@ import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import io.lakestack.server.kafka.KafkaTopics;
+import io.lakestack.backends.kafka.KafkaDeliveryStreams;
+import io.lakestack.backends.kafka.KafkaTopics;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -82,21 +83,21 @@ class FirehoseCrashIntegrationTest
             Process first = start(config, work, "first");
             // kill it hard once it delivered part of the records, in the middle of its work
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-            while (DeliveryWorker.deliveredRecords(admin, "it-crash") < RECORDS / 3 && System.nanoTime() < deadline && first.isAlive()) {
+            while (DeliveryWorker.deliveredRecords(admin, KafkaDeliveryStreams.groupId("it-crash")) < RECORDS / 3 && System.nanoTime() < deadline && first.isAlive()) {
                 Thread.sleep(50);
             }
-            long atKill = DeliveryWorker.deliveredRecords(admin, "it-crash");
+            long atKill = DeliveryWorker.deliveredRecords(admin, KafkaDeliveryStreams.groupId("it-crash"));
             first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             assertThat(atKill).as("records committed when the delivery was killed").isBetween((long) RECORDS / 3, (long) RECORDS - 1);
 
             Process second = start(config, work, "second");
             deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-            while (DeliveryWorker.deliveredRecords(admin, "it-crash") < RECORDS && System.nanoTime() < deadline && second.isAlive()) {
+            while (DeliveryWorker.deliveredRecords(admin, KafkaDeliveryStreams.groupId("it-crash")) < RECORDS && System.nanoTime() < deadline && second.isAlive()) {
                 Thread.sleep(200);
             }
             second.destroy();
             second.waitFor(60, TimeUnit.SECONDS);
-            assertThat(DeliveryWorker.deliveredRecords(admin, "it-crash")).isEqualTo(RECORDS);
+            assertThat(DeliveryWorker.deliveredRecords(admin, KafkaDeliveryStreams.groupId("it-crash"))).isEqualTo(RECORDS);
 
             BitSet seen = new BitSet(RECORDS);
             long lines = 0;

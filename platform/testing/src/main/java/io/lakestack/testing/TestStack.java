@@ -2,13 +2,15 @@ package io.lakestack.testing;
 
 import io.lakestack.embedded.EmbeddedStack;
 import io.lakestack.embedded.StackPorts;
-import io.lakestack.hive.ThriftMetastoreClient;
+import io.lakestack.backends.hive.ThriftMetastoreClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.athena.AthenaClient;
@@ -126,41 +128,37 @@ public final class TestStack
     /** A Glue client of the endpoint. */
     public GlueClient glue()
     {
-        return GlueClient.builder()
-                .endpointOverride(URI.create(endpoint()))
-                .region(Region.of(REGION))
-                .credentialsProvider(credentials())
-                .httpClient(ApacheHttpClient.create())
-                .build();
+        return client(GlueClient.builder());
     }
 
     /** An Athena client of the endpoint. */
     public AthenaClient athena()
     {
-        return AthenaClient.builder()
-                .endpointOverride(URI.create(endpoint()))
-                .region(Region.of(REGION))
-                .credentialsProvider(credentials())
-                .httpClient(ApacheHttpClient.create())
-                .build();
+        return client(AthenaClient.builder());
     }
 
     /** A Kinesis client of the endpoint; it speaks CBOR, as the SDK does by default. */
     public KinesisClient kinesis()
     {
-        return KinesisClient.builder()
-                .endpointOverride(URI.create(endpoint()))
-                .region(Region.of(REGION))
-                .credentialsProvider(credentials())
-                .httpClient(ApacheHttpClient.create())
-                .build();
+        return client(KinesisClient.builder());
     }
 
     /** A Firehose client of the endpoint. */
     public FirehoseClient firehose()
     {
-        return FirehoseClient.builder()
-                .endpointOverride(URI.create(endpoint()))
+        return client(FirehoseClient.builder());
+    }
+
+    /** A client of the endpoint, from any AWS SDK v2 client builder: {@code stack.client(SqsClient.builder())}. */
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder)
+    {
+        return client(builder, endpoint());
+    }
+
+    /** A client of another endpoint on this stack's engines, signing with the stack's credentials. */
+    public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder, String endpoint)
+    {
+        return builder.endpointOverride(URI.create(endpoint))
                 .region(Region.of(REGION))
                 .credentialsProvider(credentials())
                 .httpClient(ApacheHttpClient.create())

@@ -1,22 +1,18 @@
 package io.lakestack.connectors.demo;
 
-import io.lakestack.hive.ThriftMetastoreClient;
-import io.trino.hive.thrift.metastore.AlreadyExistsException;
-import io.trino.hive.thrift.metastore.Database;
-import io.trino.hive.thrift.metastore.FieldSchema;
-import io.trino.hive.thrift.metastore.SerDeInfo;
-import io.trino.hive.thrift.metastore.StorageDescriptor;
-import io.trino.hive.thrift.metastore.Table;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.thrift.TException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.glue.model.AlreadyExistsException;
+import software.amazon.awssdk.services.glue.model.Column;
+import software.amazon.awssdk.services.glue.model.Partition;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Event;
 import software.amazon.awssdk.services.s3.model.FilterRuleName;
@@ -71,9 +67,8 @@ public final class DemoPipeline
     public static final String QUERY = "SELECT dt, count(*) AS orders, sum(quantity) AS items, sum(quantity * price) AS revenue "
             + "FROM awsdatacatalog.demo.orders GROUP BY dt ORDER BY dt";
 
-    /** Where the stack is: the AWS endpoint and credentials, Kafka, the metastore and Trino. */
-    public record Environment(String endpoint, String region, String accessKey, String secretKey, String kafkaBootstrapServers,
-            String metastoreHost, int metastorePort, String trinoJdbcUrl)
+    /** Where the stack is: the AWS endpoint and credentials, Kafka and Trino. */
+    public record Environment(String endpoint, String region, String accessKey, String secretKey, String kafkaBootstrapServers, String trinoJdbcUrl)
     {
         public Environment
         {
@@ -82,7 +77,6 @@ public final class DemoPipeline
             requireNonNull(accessKey, "accessKey is null");
             requireNonNull(secretKey, "secretKey is null");
             requireNonNull(kafkaBootstrapServers, "kafkaBootstrapServers is null");
-            requireNonNull(metastoreHost, "metastoreHost is null");
             requireNonNull(trinoJdbcUrl, "trinoJdbcUrl is null");
         }
     }
@@ -139,9 +133,9 @@ public final class DemoPipeline
             throws Exception
     {
         begin = System.nanoTime();
-        try (S3Client s3 = s3Client()) {
+        try (S3Client s3 = s3Client(); GlueClient glue = glueClient()) {
             createBucket(s3);
-            createTable();
+            createTable(glue);
             step("table %s.%s: JSON lines partitioned by dt, at s3://%s/orders/", DATABASE, TABLE, BUCKET);
 
             PartitionRegistrarTopology.Settings settings = new PartitionRegistrarTopology.Settings(EVENTS_TOPIC, REGISTERED_TOPIC,
@@ -158,7 +152,7 @@ public final class DemoPipeline
 
             Path stateDirectory = Files.createTempDirectory("lakestack-demo-streams");
             StreamsBuilder builder = new StreamsBuilder();
-            PartitionRegistrarTopology.build(builder, settings, new HiveMetastorePartitionCatalog(environment.metastoreHost(), environment.metastorePort()));
+            PartitionRegistrarTopology.build(builder, settings, new GluePartitionCatalog(glue));
             try (KafkaStreams streams = new KafkaStreams(builder.build(), streamsConfig(stateDirectory))) {
                 streams.start();
                 awaitRunning(streams, timeout);
@@ -169,7 +163,7 @@ public final class DemoPipeline
                     s3.putObject(request -> request.bucket(BUCKET).key(key), RequestBody.fromBytes(content));
                     step("uploaded s3://%s/%s (%d bytes)", BUCKET, key, content.length);
                 }
-                awaitPartitions(Set.of("dt=2026-11-20", "dt=2026-11-21"), streams, timeout);
+                awaitPartitions(glue, Set.of("dt=2026-11-20", "dt=2026-11-21"), streams, timeout);
                 // leave the group, so that the next run's registrar is assigned the partitions at once
                 streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                         .withTimeout(Duration.ofSeconds(10)));
@@ -201,6 +195,16 @@ public final class DemoPipeline
                 .build();
     }
 
+    private GlueClient glueClient()
+    {
+        return GlueClient.builder()
+                .endpointOverride(URI.create(environment.endpoint()))
+                .region(Region.of(environment.region()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(environment.accessKey(), environment.secretKey())))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
     private void createBucket(S3Client s3)
     {
         try {
@@ -211,44 +215,39 @@ public final class DemoPipeline
         }
     }
 
-    private void createTable()
-            throws TException
+    /** The database and the table, through the Glue API, as one would define them on AWS. */
+    private void createTable(GlueClient glue)
     {
-        try (ThriftMetastoreClient client = ThriftMetastoreClient.connect(environment.metastoreHost(), environment.metastorePort(), Duration.ofSeconds(10))) {
-            try {
-                client.api().createDatabase(new Database(DATABASE, "lakestack demo", "s3://" + BUCKET + "/", new HashMap<>()));
-            }
-            catch (AlreadyExistsException ignored) {
-                // a previous run created it
-            }
-            StorageDescriptor storage = new StorageDescriptor();
-            storage.setCols(List.of(
-                    new FieldSchema("order_id", "string", null),
-                    new FieldSchema("customer", "string", null),
-                    new FieldSchema("product", "string", null),
-                    new FieldSchema("quantity", "int", null),
-                    new FieldSchema("price", "decimal(10,2)", null),
-                    new FieldSchema("ordered_at", "string", null)));
-            storage.setLocation("s3://" + BUCKET + "/orders/");
-            storage.setInputFormat("org.apache.hadoop.mapred.TextInputFormat");
-            storage.setOutputFormat("org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat");
-            storage.setSerdeInfo(new SerDeInfo(null, "org.apache.hive.hcatalog.data.JsonSerDe", new HashMap<>()));
-            storage.setParameters(new HashMap<>());
-            Table table = new Table();
-            table.setDbName(DATABASE);
-            table.setTableName(TABLE);
-            table.setTableType("EXTERNAL_TABLE");
-            table.setOwner("lakestack");
-            table.setSd(storage);
-            table.setPartitionKeys(List.of(new FieldSchema("dt", "string", null)));
-            table.setParameters(new HashMap<>(Map.of("EXTERNAL", "TRUE", "classification", "json")));
-            try {
-                client.api().createTable(table);
-            }
-            catch (AlreadyExistsException ignored) {
-                // a previous run created it
-            }
+        try {
+            glue.createDatabase(request -> request.databaseInput(database -> database.name(DATABASE).description("lakestack demo")
+                    .locationUri("s3://" + BUCKET + "/")));
         }
+        catch (AlreadyExistsException ignored) {
+            // a previous run created it
+        }
+        try {
+            glue.createTable(request -> request.databaseName(DATABASE).tableInput(table -> table
+                    .name(TABLE)
+                    .tableType("EXTERNAL_TABLE")
+                    .owner("lakestack")
+                    .parameters(Map.of("EXTERNAL", "TRUE", "classification", "json"))
+                    .partitionKeys(Column.builder().name("dt").type("string").build())
+                    .storageDescriptor(storage -> storage
+                            .columns(column("order_id", "string"), column("customer", "string"), column("product", "string"),
+                                    column("quantity", "int"), column("price", "decimal(10,2)"), column("ordered_at", "string"))
+                            .location("s3://" + BUCKET + "/orders/")
+                            .inputFormat("org.apache.hadoop.mapred.TextInputFormat")
+                            .outputFormat("org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat")
+                            .serdeInfo(serde -> serde.serializationLibrary("org.apache.hive.hcatalog.data.JsonSerDe")))));
+        }
+        catch (AlreadyExistsException ignored) {
+            // a previous run created it
+        }
+    }
+
+    private static Column column(String name, String type)
+    {
+        return Column.builder().name(name).type(type).build();
     }
 
     private Properties streamsConfig(Path stateDirectory)
@@ -281,29 +280,29 @@ public final class DemoPipeline
         }
     }
 
-    private void awaitPartitions(Set<String> expected, KafkaStreams streams, Duration timeout)
+    private void awaitPartitions(GlueClient glue, Set<String> expected, KafkaStreams streams, Duration timeout)
             throws Exception
     {
         long deadline = System.nanoTime() + timeout.toNanos();
         Set<String> seen = new TreeSet<>();
-        try (ThriftMetastoreClient client = ThriftMetastoreClient.connect(environment.metastoreHost(), environment.metastorePort(), Duration.ofSeconds(10))) {
-            while (true) {
-                for (String name : client.api().getPartitionNames(DATABASE, TABLE, (short) -1)) {
-                    if (seen.add(name)) {
-                        step("registered partition %s from its S3 event", name);
-                    }
+        while (true) {
+            for (Partition partition : glue.getPartitionsPaginator(request -> request.databaseName(DATABASE).tableName(TABLE)).stream()
+                    .flatMap(page -> page.partitions().stream()).toList()) {
+                String name = "dt=" + partition.values().get(0);
+                if (seen.add(name)) {
+                    step("registered partition %s from its S3 event", name);
                 }
-                if (seen.containsAll(expected)) {
-                    return;
-                }
-                if (streams.state() == KafkaStreams.State.ERROR) {
-                    throw new IllegalStateException("the partition registrar failed; see the log");
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("partitions " + expected + " not registered after " + timeout.toSeconds() + " s (registered: " + seen + ")");
-                }
-                Thread.sleep(100);
             }
+            if (seen.containsAll(expected)) {
+                return;
+            }
+            if (streams.state() == KafkaStreams.State.ERROR) {
+                throw new IllegalStateException("the partition registrar failed; see the log");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("partitions " + expected + " not registered after " + timeout.toSeconds() + " s (registered: " + seen + ")");
+            }
+            Thread.sleep(100);
         }
     }
 

@@ -25,10 +25,11 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>
  * java -cp ... io.lakestack.connectors.firehose.DeliveryMain --bootstrap-servers HOST:PORT --source-topic TOPIC \
- *     --stream-json create-delivery-stream.json [--endpoint-url URL] [--region REGION] [--work-dir DIR] [--version N]
+ *     --stream-json create-delivery-stream.json [--endpoint-url URL] [--region REGION] [--work-dir DIR] [--version N] \
+ *     [--group GROUP]
  * </pre>
  *
- * The JSON file is a {@code CreateDeliveryStream} request (as {@code aws firehose create-delivery-stream
+ * The group defaults to {@code lakestack.firehose.<stream>}. The JSON file is a {@code CreateDeliveryStream} request (as {@code aws firehose create-delivery-stream
  * --cli-input-json} takes it); credentials come from the AWS SDK's default provider chain.
  */
 public final class DeliveryMain
@@ -69,7 +70,8 @@ public final class DeliveryMain
             glue.endpointOverride(uri);
         });
         Path work = Path.of(options.getOrDefault("--work-dir", System.getProperty("java.io.tmpdir"))).resolve("lakestack-firehose-" + name);
-        DeliveryStreamSettings settings = new DeliveryStreamSettings(name, version, topic, 0, destination);
+        DeliveryStreamSettings settings = new DeliveryStreamSettings(name, version, topic,
+                options.getOrDefault("--group", DeliveryWorker.GROUP_PREFIX + name), 0, destination);
         CountDownLatch done = new CountDownLatch(1);
         try (S3Client s3Client = s3.build(); GlueClient glueClient = glue.build();
                 DeliveryWorker worker = new DeliveryWorker(settings, required(options, "--bootstrap-servers"), new S3ObjectSink(s3Client),

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeoutException;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Delivers one Firehose stream: a Kafka consumer in the group {@value #GROUP_PREFIX}{@code <stream>} reads the
+ * Delivers one Firehose stream: a Kafka consumer in the stream's group ({@link DeliveryStreamSettings#group()}) reads the
  * source topic, buffers each partition as the buffering hints say, writes the objects and then commits the offset
  * after the last record delivered.
  *
@@ -48,6 +48,7 @@ import static java.util.Objects.requireNonNull;
 public final class DeliveryWorker
         implements AutoCloseable
 {
+    /** The group of a stream's deliveries unless its settings name another: {@value}{@code <stream>}. */
     public static final String GROUP_PREFIX = "lakestack.firehose.";
     private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
     private static final long MAX_POLL_MILLIS = 200;
@@ -101,36 +102,30 @@ public final class DeliveryWorker
         catch (InvalidConfigurationException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        this.consumer = new KafkaConsumer<>(consumerConfig(bootstrapServers, settings.name()), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(consumerConfig(bootstrapServers, settings), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "firehose-" + settings.name());
         thread.setDaemon(true);
     }
 
-    /** The consumer group of a stream's delivery. */
-    public static String groupId(String streamName)
-    {
-        return GROUP_PREFIX + streamName;
-    }
-
     /**
-     * How many records of a stream's source the delivery has written to S3: the sum of its committed offsets (the
-     * offset after the last record of each partition's last delivered buffer).
+     * How many records of a stream's source the delivery group has written to S3: the sum of its committed offsets
+     * (the offset after the last record of each partition's last delivered buffer).
      */
-    public static long deliveredRecords(Admin admin, String streamName)
+    public static long deliveredRecords(Admin admin, String group)
             throws InterruptedException, ExecutionException, TimeoutException
     {
-        return admin.listConsumerGroupOffsets(groupId(streamName)).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).values().stream()
+        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS).values().stream()
                 .filter(Objects::nonNull)
                 .mapToLong(OffsetAndMetadata::offset)
                 .sum();
     }
 
-    public static Properties consumerConfig(String bootstrapServers, String streamName)
+    static Properties consumerConfig(String bootstrapServers, DeliveryStreamSettings settings)
     {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(streamName));
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "lakestack-firehose-" + streamName);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.group());
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "lakestack-firehose-" + settings.name());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);

@@ -1,0 +1,76 @@
+package io.lakestack.backends.kafka;
+
+import io.lakestack.spi.ServiceException;
+import io.lakestack.spi.events.EventSink;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static java.util.Objects.requireNonNull;
+
+/** Publishes events to Kafka topics, creating each topic on first use with {@code partitions} partitions. */
+public final class KafkaEventSink
+        implements EventSink, AutoCloseable
+{
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final KafkaTopics topics;
+    private final int partitions;
+    private final Set<String> known = ConcurrentHashMap.newKeySet();
+
+    public KafkaEventSink(String bootstrapServers, KafkaTopics topics, int partitions)
+    {
+        this.topics = requireNonNull(topics, "topics is null");
+        this.partitions = partitions;
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "lakestack-events");
+        producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public void declare(String topic)
+    {
+        if (!known.contains(topic)) {
+            topics.ensure(topic, partitions, Map.of());
+            known.add(topic);
+        }
+    }
+
+    @Override
+    public void publish(String topic, String key, byte[] value)
+    {
+        declare(topic);
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value)).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ServiceException.external("ServiceUnavailable", "interrupted while publishing an event to " + topic, e);
+        }
+        catch (ExecutionException | TimeoutException e) {
+            throw ServiceException.external("ServiceUnavailable", "cannot publish an event to Kafka topic " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

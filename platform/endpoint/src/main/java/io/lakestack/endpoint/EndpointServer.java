@@ -1,0 +1,165 @@
+package io.lakestack.endpoint;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.lakestack.endpoint.auth.Authenticator;
+import io.lakestack.endpoint.protocol.AwsRequest;
+import io.lakestack.endpoint.protocol.AwsResponse;
+import io.lakestack.endpoint.protocol.ErrorResponses;
+import io.lakestack.spi.ServiceException;
+import io.lakestack.spi.stack.ComponentState;
+import io.lakestack.spi.stack.ComponentStatus;
+import org.eclipse.jetty.http.UriCompliance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The one HTTP port every emulated service answers on. Each request is recognised ({@link RequestRouter}),
+ * authenticated ({@link Authenticator}) and handed to its {@link ServiceHandler}; errors come back in the shape
+ * of the request's protocol. {@code GET /_lakestack/health} reports every component of the stack.
+ */
+public final class EndpointServer
+        implements AutoCloseable
+{
+    public static final String HEALTH_PATH = "/_lakestack/health";
+    private static final Logger log = LoggerFactory.getLogger(EndpointServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HandlerType[] METHODS = {
+            HandlerType.GET, HandlerType.PUT, HandlerType.POST, HandlerType.DELETE, HandlerType.HEAD, HandlerType.PATCH, HandlerType.OPTIONS};
+
+    private final EndpointConfig config;
+    private final RequestRouter router;
+    private final Authenticator authenticator;
+    private final Supplier<List<ComponentStatus>> health;
+    private Javalin javalin;
+
+    public EndpointServer(EndpointConfig config, List<ServiceHandler> services, Supplier<List<ComponentStatus>> health)
+    {
+        this.config = requireNonNull(config, "config is null");
+        this.router = new RequestRouter(services);
+        this.authenticator = new Authenticator(Map.of(config.accessKey(), config.secretKey()), config.verifySignatures(),
+                config.region(), Clock.systemUTC());
+        this.health = requireNonNull(health, "health is null");
+    }
+
+    /** Starts listening; returns once the port is bound. */
+    public EndpointServer start()
+    {
+        javalin = Javalin.create(javalinConfig -> {
+            javalinConfig.startup.showJavalinBanner = false;
+            javalinConfig.startup.showOldJavalinVersionWarning = false;
+            javalinConfig.http.compressionStrategy = CompressionStrategy.NONE;
+            javalinConfig.http.generateEtags = false;
+            javalinConfig.http.maxRequestSize = 64L * 1024 * 1024;
+            javalinConfig.jetty.host = config.bindAddress();
+            javalinConfig.jetty.port = config.port();
+            // S3 keys may hold anything: encoded slashes, dot segments, double slashes
+            javalinConfig.jetty.modifyHttpConfiguration(http -> {
+                http.setUriCompliance(UriCompliance.UNSAFE);
+                http.setSendServerVersion(false);
+                http.setRequestHeaderSize(64 * 1024);
+                // SigV4 signs header values byte for byte; Jetty's header cache would otherwise hand back its own
+                // spelling of common values ("charset=utf-8" for "charset=UTF-8")
+                http.setHeaderCacheCaseSensitive(true);
+            });
+            javalinConfig.jetty.modifyServletContextHandler(handler -> handler.getServletHandler().setDecodeAmbiguousURIs(true));
+            javalinConfig.routes.get(HEALTH_PATH, this::health);
+            for (HandlerType method : METHODS) {
+                javalinConfig.routes.addHttpHandler(method, "/*", this::dispatch);
+            }
+        });
+        javalin.start();
+        log.info("AWS endpoint listening on http://{}:{}", config.bindAddress(), port());
+        return this;
+    }
+
+    public int port()
+    {
+        return javalin.port();
+    }
+
+    private void dispatch(Context context)
+            throws IOException
+    {
+        AwsResponse response = AwsResponse.of(context.res());
+        AwsRequest request = AwsRequest.from(context.req());
+        RequestRouter.Route route = router.route(request);
+        try {
+            Authenticator.Caller caller = authenticator.authenticate(request, route.protocol(), route.service());
+            ServiceHandler handler = route.handler().orElseThrow(() -> route.notEmulated(router.emulated()));
+            handler.handle(request, caller, response);
+        }
+        catch (ServiceException e) {
+            log.debug("{} {} {} -> {} {}", request.requestId(), request.method(), request.rawPath(), e.errorCode(), e.getMessage());
+            if (e.getCause() != null) {
+                log.warn("{} {} {} failed: {}", request.requestId(), request.method(), request.rawPath(), e.getMessage(), e.getCause());
+            }
+            writeError(response, route, request, e);
+        }
+        catch (Exception e) {
+            log.error("{} {} {} failed", request.requestId(), request.method(), request.rawPath(), e);
+            writeError(response, route, request, ServiceException.internal("InternalFailure",
+                    "lakestack failed to process the request (request id " + request.requestId() + "): " + e, e));
+        }
+    }
+
+    private static void writeError(AwsResponse response, RequestRouter.Route route, AwsRequest request, ServiceException error)
+            throws IOException
+    {
+        if (response.isCommitted()) {
+            log.warn("{}: response already started when {} happened; the client sees a truncated response", request.requestId(), error.errorCode());
+            return;
+        }
+        response.reset();
+        ErrorResponses.write(response, route.protocol(), request, error);
+    }
+
+    private void health(Context context)
+    {
+        List<ComponentStatus> components = health.get();
+        ObjectNode root = JSON.createObjectNode();
+        root.put("status", overall(components));
+        ArrayNode array = root.putArray("components");
+        for (ComponentStatus component : components) {
+            ObjectNode node = array.addObject();
+            node.put("name", component.name());
+            node.put("state", component.state().label());
+            node.put("address", component.address());
+            node.put("detail", component.detail());
+            component.startMillis().ifPresent(millis -> node.put("startMillis", millis));
+        }
+        context.contentType("application/json").result(root.toPrettyString());
+    }
+
+    static String overall(List<ComponentStatus> components)
+    {
+        if (components.stream().anyMatch(component -> component.state() == ComponentState.FAILED)) {
+            return "failed";
+        }
+        if (components.stream().allMatch(component -> component.state() == ComponentState.READY)) {
+            return "ready";
+        }
+        return "starting";
+    }
+
+    @Override
+    public void close()
+    {
+        if (javalin != null) {
+            javalin.stop();
+        }
+    }
+}

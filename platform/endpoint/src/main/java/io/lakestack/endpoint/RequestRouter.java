@@ -1,0 +1,139 @@
+package io.lakestack.endpoint;
+
+import io.lakestack.endpoint.auth.SigV4Signature;
+import io.lakestack.endpoint.protocol.AwsProtocol;
+import io.lakestack.endpoint.protocol.AwsRequest;
+import io.lakestack.endpoint.query.QueryForms;
+import io.lakestack.spi.ServiceException;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Recognises which service a request is for, in this order: the service of its SigV4 credential scope, the prefix
+ * of its {@code X-Amz-Target}, a Lambda REST path, a Query protocol form; anything else is S3, as on AWS's S3
+ * endpoints. The protocol a request is answered in (errors included) follows from the request itself: JSON or CBOR
+ * with an {@code X-Amz-Target}, XML for a Query protocol form, else the service's own.
+ */
+final class RequestRouter
+{
+    /** Target prefixes of services lakestack does not emulate, to name them in the error. */
+    private static final Map<String, String> OTHER_TARGETS = Map.ofEntries(
+            Map.entry("DynamoDB_20120810", "dynamodb"),
+            Map.entry("DynamoDBStreams_20120810", "dynamodb"),
+            Map.entry("AmazonSQS", "sqs"),
+            Map.entry("AWSEvents", "events"),
+            Map.entry("Logs_20140328", "logs"),
+            Map.entry("AmazonSSM", "ssm"),
+            Map.entry("secretsmanager", "secretsmanager"),
+            Map.entry("TrentService", "kms"),
+            Map.entry("AWSStepFunctions", "states"),
+            Map.entry("AWSGlue", "glue"),
+            Map.entry("AmazonAthena", "athena"),
+            Map.entry("Kinesis_20131202", "kinesis"),
+            Map.entry("Firehose_20150804", "firehose"));
+
+    private final Map<String, ServiceHandler> bySigningName = new HashMap<>();
+    private final Map<String, ServiceHandler> byTargetPrefix = new HashMap<>();
+
+    RequestRouter(List<ServiceHandler> handlers)
+    {
+        for (ServiceHandler handler : handlers) {
+            if (bySigningName.put(handler.signingName(), handler) != null) {
+                throw new IllegalArgumentException("two handlers for service " + handler.signingName());
+            }
+            handler.targetPrefixes().forEach(prefix -> byTargetPrefix.put(prefix, handler));
+        }
+    }
+
+    /**
+     * @param handler empty when the service is recognised but not emulated
+     * @param protocol the protocol errors are rendered in
+     * @param service the service's signing name, or what names it best
+     */
+    record Route(Optional<ServiceHandler> handler, AwsProtocol protocol, String service, String operation)
+    {
+        ServiceException notEmulated(List<String> emulated)
+        {
+            return new ServiceException(io.lakestack.spi.ErrorKind.USER, "NotImplemented", 501,
+                    "lakestack does not emulate the AWS service '" + service + "'" + (operation.isEmpty() ? "" : " (operation " + operation + ")")
+                            + ". Emulated services: " + String.join(", ", emulated) + ".");
+        }
+    }
+
+    List<String> emulated()
+    {
+        return bySigningName.keySet().stream().sorted().toList();
+    }
+
+    Route route(AwsRequest request)
+    {
+        Optional<String> target = request.header("x-amz-target");
+        boolean query = target.isEmpty() && AwsProtocol.isQuery(request);
+        String operation = query
+                ? QueryForms.parameters(request).getOrDefault("Action", "")
+                : target.map(value -> value.contains(".") ? value.substring(value.indexOf('.') + 1) : "").orElse("");
+        Optional<String> signingName = SigV4Signature.signingNameOf(request);
+        if (signingName.isPresent()) {
+            ServiceHandler handler = bySigningName.get(signingName.get());
+            if (handler != null) {
+                return new Route(Optional.of(handler), protocolOf(handler, request), handler.signingName(), operation);
+            }
+            return new Route(Optional.empty(), unknownProtocol(signingName.get(), request), signingName.get(), operation);
+        }
+        if (target.isPresent()) {
+            String prefix = target.get().contains(".") ? target.get().substring(0, target.get().indexOf('.')) : target.get();
+            ServiceHandler handler = byTargetPrefix.get(prefix);
+            if (handler != null) {
+                return new Route(Optional.of(handler), protocolOf(handler, request), handler.signingName(), operation);
+            }
+            return new Route(Optional.empty(), AwsProtocol.forTargetContentType(request.header("content-type").orElse(null)),
+                    OTHER_TARGETS.getOrDefault(prefix, prefix), operation);
+        }
+        if (query) {
+            return new Route(Optional.empty(), AwsProtocol.QUERY, "(an unsigned Query protocol request names no service)", operation);
+        }
+        if (isLambdaPath(request.rawPath())) {
+            ServiceHandler handler = bySigningName.get("lambda");
+            return new Route(Optional.ofNullable(handler), AwsProtocol.REST_JSON, "lambda", "");
+        }
+        ServiceHandler s3 = bySigningName.get("s3");
+        return new Route(Optional.ofNullable(s3), AwsProtocol.REST_XML, "s3", "");
+    }
+
+    private static AwsProtocol protocolOf(ServiceHandler handler, AwsRequest request)
+    {
+        if (handler.protocol() == AwsProtocol.REST_XML || handler.protocol() == AwsProtocol.REST_JSON) {
+            return handler.protocol();
+        }
+        if (request.header("x-amz-target").isPresent() || handler.protocol().isTargetBased()) {
+            return AwsProtocol.forTargetContentType(request.header("content-type").orElse(null));
+        }
+        return AwsProtocol.QUERY;
+    }
+
+    private static AwsProtocol unknownProtocol(String signingName, AwsRequest request)
+    {
+        if (request.header("x-amz-target").isPresent()) {
+            return AwsProtocol.forTargetContentType(request.header("content-type").orElse(null));
+        }
+        if (AwsProtocol.isQuery(request)) {
+            return AwsProtocol.QUERY;
+        }
+        return switch (signingName.toLowerCase(Locale.ROOT)) {
+            case "s3" -> AwsProtocol.REST_XML;
+            default -> AwsProtocol.REST_JSON;
+        };
+    }
+
+    private static boolean isLambdaPath(String path)
+    {
+        return path.startsWith("/2015-03-31/") || path.startsWith("/2016-08-19/") || path.startsWith("/2017-03-31/")
+                || path.startsWith("/2017-10-31/") || path.startsWith("/2018-10-31/") || path.startsWith("/2019-09-25/")
+                || path.startsWith("/2019-09-30/") || path.startsWith("/2020-04-22/") || path.startsWith("/2020-06-30/")
+                || path.startsWith("/2021-10-31/");
+    }
+}

@@ -1,0 +1,171 @@
+package io.lakestack.endpoint.auth;
+
+import io.lakestack.endpoint.protocol.AwsProtocol;
+import io.lakestack.endpoint.protocol.AwsRequest;
+import io.lakestack.endpoint.protocol.DetailedServiceException;
+import io.lakestack.spi.ErrorKind;
+import io.lakestack.spi.ServiceException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Checks that a request is signed with SigV4 by a known access key, and answers the AWS error a client of that
+ * protocol expects when it is not: S3's {@code AccessDenied} / {@code InvalidAccessKeyId} /
+ * {@code SignatureDoesNotMatch} / {@code RequestTimeTooSkewed}, or the JSON services'
+ * {@code MissingAuthenticationTokenException} / {@code UnrecognizedClientException} /
+ * {@code InvalidSignatureException} / {@code IncompleteSignatureException}.
+ *
+ * <p>Any region is accepted. With verification turned off, a signature is still parsed (to know the caller's
+ * region and access key) but never checked, and unsigned requests are let through.
+ */
+public final class Authenticator
+{
+    private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
+    private static final Duration MAX_SKEW = Duration.ofMinutes(15);
+    private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+
+    private final Map<String, String> secretsByAccessKey;
+    private final boolean verify;
+    private final Clock clock;
+    private final String defaultRegion;
+
+    public Authenticator(Map<String, String> secretsByAccessKey, boolean verify, String defaultRegion, Clock clock)
+    {
+        this.secretsByAccessKey = Map.copyOf(secretsByAccessKey);
+        this.verify = verify;
+        this.defaultRegion = requireNonNull(defaultRegion, "defaultRegion is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** Who sent a request: the access key and the region it signed for. */
+    public record Caller(String accessKey, String region)
+    {
+    }
+
+    /**
+     * @param protocol decides the error names and shapes
+     * @param signingName the service the request is for, as its credential scope names it ({@code s3} signs paths differently)
+     * @throws ServiceException when the request is not signed, or not signed right
+     */
+    public Caller authenticate(AwsRequest request, AwsProtocol protocol, String signingName)
+    {
+        boolean s3 = protocol == AwsProtocol.REST_XML;
+        boolean query = protocol == AwsProtocol.QUERY;
+        Optional<SigV4Signature> parsed;
+        try {
+            parsed = SigV4Signature.of(request);
+        }
+        catch (MalformedSignatureException e) {
+            if (!verify) {
+                return new Caller("anonymous", defaultRegion);
+            }
+            if (s3) {
+                throw ServiceException.user(request.hasQueryParameter("X-Amz-Algorithm") ? "AuthorizationQueryParametersError" : "AuthorizationHeaderMalformed",
+                        e.getMessage());
+            }
+            throw ServiceException.user(query ? "IncompleteSignature" : "IncompleteSignatureException", e.getMessage());
+        }
+        if (parsed.isEmpty()) {
+            if (!verify) {
+                return new Caller("anonymous", defaultRegion);
+            }
+            throw s3
+                    ? ServiceException.user("AccessDenied", 403, "Access Denied: the request is not signed. Sign it with AWS Signature Version 4 "
+                            + "using a configured access key (default 'test' / secret 'test'), or start lakestack with --no-verify-signatures.")
+                    : ServiceException.user(query ? "MissingAuthenticationToken" : "MissingAuthenticationTokenException", 403,
+                            query ? "Request is missing Authentication Token" : "Missing Authentication Token");
+        }
+        SigV4Signature signature = parsed.get();
+        Caller caller = new Caller(signature.accessKey(), signature.region());
+        if (!verify) {
+            return caller;
+        }
+        String secret = secretsByAccessKey.get(signature.accessKey());
+        if (secret == null) {
+            throw s3
+                    ? ServiceException.user("InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records.")
+                    : query
+                            ? ServiceException.user("InvalidClientTokenId", 403, "The security token included in the request is invalid.")
+                            : ServiceException.user("UnrecognizedClientException", "The security token included in the request is invalid.");
+        }
+        checkTime(signature, s3, query);
+        String payloadHash = payloadHash(request, signature, s3);
+        SigV4Verifier.Computation expected = SigV4Verifier.compute(request, signature, secret, payloadHash);
+        if (!expected.matches(signature.signature())) {
+            log.debug("{}: signature mismatch; canonical request:\n{}\nstring to sign:\n{}", request.requestId(), expected.canonicalRequest(),
+                    expected.stringToSign());
+            if (s3) {
+                Map<String, String> details = new LinkedHashMap<>();
+                details.put("AWSAccessKeyId", signature.accessKey());
+                details.put("StringToSign", expected.stringToSign());
+                details.put("SignatureProvided", signature.signature());
+                details.put("CanonicalRequest", expected.canonicalRequest());
+                throw new DetailedServiceException(ErrorKind.USER, "SignatureDoesNotMatch", 403,
+                        "The request signature we calculated does not match the signature you provided. Check your key and signing method.", details);
+            }
+            throw ServiceException.user(query ? "SignatureDoesNotMatch" : "InvalidSignatureException", query ? 403 : 400,
+                    "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and "
+                            + "signing method. Consult the service documentation for details.\n\nThe Canonical String for this request should have been\n'"
+                            + expected.canonicalRequest() + "'\n\nThe String-to-Sign should have been\n'" + expected.stringToSign() + "'\n");
+        }
+        return caller;
+    }
+
+    private void checkTime(SigV4Signature signature, boolean s3, boolean query)
+    {
+        Instant signed = LocalDateTime.parse(signature.amzDate(), AMZ_DATE).toInstant(ZoneOffset.UTC);
+        Instant now = clock.instant();
+        if (signature.presigned()) {
+            Instant expiry = signed.plus(signature.expires().orElseThrow());
+            if (now.isAfter(expiry)) {
+                throw ServiceException.user("AccessDenied", 403, "Request has expired (X-Amz-Date " + signature.amzDate()
+                        + ", X-Amz-Expires " + signature.expires().get().toSeconds() + ", now " + AMZ_DATE.format(now.atOffset(ZoneOffset.UTC)) + ")");
+            }
+            if (signed.isAfter(now.plus(MAX_SKEW))) {
+                throw ServiceException.user("AccessDenied", 403, "Request is not valid yet (X-Amz-Date " + signature.amzDate() + ")");
+            }
+            return;
+        }
+        if (Duration.between(signed, now).abs().compareTo(MAX_SKEW) > 0) {
+            String nowText = AMZ_DATE.format(now.atOffset(ZoneOffset.UTC));
+            if (s3) {
+                throw ServiceException.user("RequestTimeTooSkewed", 403, "The difference between the request time (" + signature.amzDate()
+                        + ") and the current time (" + nowText + ") is too large.");
+            }
+            throw ServiceException.user(query ? "SignatureDoesNotMatch" : "InvalidSignatureException", query ? 403 : 400, "Signature expired: "
+                    + signature.amzDate()
+                    + " is now earlier than " + AMZ_DATE.format(now.minus(MAX_SKEW).atOffset(ZoneOffset.UTC)) + " (" + nowText + " - 15 min.)");
+        }
+    }
+
+    private static String payloadHash(AwsRequest request, SigV4Signature signature, boolean s3)
+    {
+        if (s3) {
+            if (signature.presigned()) {
+                return request.queryParameter("X-Amz-Content-Sha256").orElse(SigV4Verifier.UNSIGNED_PAYLOAD);
+            }
+            return request.header("x-amz-content-sha256")
+                    .orElseThrow(() -> ServiceException.user("InvalidRequest", "Missing required header for this request: x-amz-content-sha256"));
+        }
+        String computed = SigV4Verifier.sha256Hex(request.body());
+        Optional<String> declared = request.header("x-amz-content-sha256");
+        if (declared.isPresent() && !declared.get().equals(computed) && !declared.get().equals(SigV4Verifier.UNSIGNED_PAYLOAD)) {
+            throw ServiceException.user("InvalidSignatureException",
+                    "The request signature we calculated does not match the signature you provided: the body's SHA-256 is "
+                            + computed + " but its x-amz-content-sha256 header says " + declared.get());
+        }
+        return declared.orElse(computed);
+    }
+}

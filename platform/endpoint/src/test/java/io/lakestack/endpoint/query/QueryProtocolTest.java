@@ -1,0 +1,158 @@
+package io.lakestack.endpoint.query;
+
+import io.lakestack.endpoint.EndpointConfig;
+import io.lakestack.endpoint.EndpointServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Query protocol end to end over HTTP: a form-encoded request, an XML answer, XML errors in the Query shape. */
+class QueryProtocolTest
+{
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final Pattern REQUEST_ID = Pattern.compile("<RequestId>([0-9A-F]{16})</RequestId>");
+    private static EndpointServer server;
+
+    /** A Query protocol service with one operation, {@code Echo}, that answers its {@code Message} and its list. */
+    private static final class EchoService
+            extends QueryProtocolService
+    {
+        EchoService()
+        {
+            super("echo", "http://echo.example/doc/2026-11-29/", "InvalidParameterValue");
+            operation("Echo", (input, caller, result) -> {
+                result.element("Message", input.requiredString("Message"));
+                result.start("Items");
+                input.list("Item").forEach(item -> result.element("member", item));
+                result.end("Items");
+                result.element("Caller", caller.accessKey());
+            });
+        }
+    }
+
+    @BeforeAll
+    static void start()
+    {
+        EndpointConfig config = EndpointConfig.fromMap(Map.of(EndpointConfig.PORT, "0"));
+        server = new EndpointServer(config, List.of(new EchoService()), List::of).start();
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        server.close();
+    }
+
+    @Test
+    void answersAnOperationInXml()
+            throws Exception
+    {
+        HttpResponse<String> response = post("echo", "test", "Action=Echo&Version=2026-11-29&Message=a+b%26c&Item.member.1=x&Item.member.2=y%3Cz");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type")).hasValue("text/xml");
+        assertThat(response.body()).isEqualTo("<?xml version=\"1.0\"?>\n<EchoResponse xmlns=\"http://echo.example/doc/2026-11-29/\"><EchoResult>"
+                + "<Message>a b&amp;c</Message><Items><member>x</member><member>y&lt;z</member></Items><Caller>test</Caller></EchoResult>"
+                + "<ResponseMetadata><RequestId>" + requestId(response) + "</RequestId></ResponseMetadata></EchoResponse>");
+    }
+
+    @Test
+    void unknownActionIsInvalidActionInTheQueryErrorShape()
+            throws Exception
+    {
+        HttpResponse<String> response = post("echo", "test", "Action=Shout&Version=2026-11-29");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).isEqualTo("<?xml version=\"1.0\"?>\n<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code>"
+                + "<Message>The action Shout is not valid for this endpoint: lakestack&apos;s echo supports Echo</Message></Error>"
+                + "<RequestId>" + requestId(response) + "</RequestId></ErrorResponse>");
+    }
+
+    @Test
+    void missingParameterIsAnXmlError()
+            throws Exception
+    {
+        HttpResponse<String> response = post("echo", "test", "Action=Echo");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("<Code>MissingParameter</Code><Message>The request must contain the parameter Message.</Message>");
+    }
+
+    @Test
+    void serviceNotEmulatedIsNotImplementedInTheQueryErrorShape()
+            throws Exception
+    {
+        HttpResponse<String> response = post("sns", "test", "Action=ListTopics&Version=2010-03-31");
+
+        assertThat(response.statusCode()).isEqualTo(501);
+        assertThat(response.headers().firstValue("content-type")).hasValue("text/xml");
+        assertThat(response.body()).isEqualTo("<?xml version=\"1.0\"?>\n<ErrorResponse><Error><Type>Sender</Type><Code>NotImplemented</Code>"
+                + "<Message>lakestack does not emulate the AWS service &apos;sns&apos; (operation ListTopics). Emulated services: echo.</Message></Error>"
+                + "<RequestId>" + requestId(response) + "</RequestId></ErrorResponse>");
+    }
+
+    @Test
+    void signatureErrorsHaveTheQueryProtocolsNames()
+            throws Exception
+    {
+        HttpResponse<String> wrongSecret = post("echo", "not-the-secret", "Action=Echo&Message=m");
+        assertThat(wrongSecret.statusCode()).isEqualTo(403);
+        assertThat(wrongSecret.body()).contains("<Type>Sender</Type><Code>SignatureDoesNotMatch</Code>");
+
+        HttpResponse<String> unsigned = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
+                .header("content-type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("Action=Echo&Message=m")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(unsigned.statusCode()).isEqualTo(403);
+        assertThat(unsigned.body()).contains("<Code>MissingAuthenticationToken</Code><Message>Request is missing Authentication Token</Message>");
+    }
+
+    private static String requestId(HttpResponse<String> response)
+    {
+        Matcher matcher = REQUEST_ID.matcher(response.body());
+        assertThat(matcher.find()).as("a request id in %s", response.body()).isTrue();
+        assertThat(response.headers().firstValue("x-amzn-RequestId")).hasValue(matcher.group(1));
+        return matcher.group(1);
+    }
+
+    /** A form-encoded POST, signed for {@code service} as the AWS SDK signs it. */
+    private static HttpResponse<String> post(String service, String secret, String form)
+            throws IOException, InterruptedException
+    {
+        byte[] body = form.getBytes(StandardCharsets.UTF_8);
+        URI uri = URI.create("http://127.0.0.1:" + server.port() + "/");
+        SdkHttpRequest request = SdkHttpRequest.builder().uri(uri).method(SdkHttpMethod.POST)
+                .putHeader("content-type", "application/x-www-form-urlencoded; charset=utf-8").build();
+        SdkHttpRequest signed = AwsV4HttpSigner.create().sign(sign -> sign
+                .identity(AwsCredentialsIdentity.create("test", secret))
+                .request(request)
+                .payload(ContentStreamProvider.fromByteArray(body))
+                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, service)
+                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")).request();
+        HttpRequest.Builder http = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        signed.headers().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-length")) {
+                values.forEach(value -> http.header(name, value));
+            }
+        });
+        return HTTP.send(http.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,141 @@
+package io.lakestack.services.athena;
+
+import io.lakestack.spi.s3.ObjectStore;
+import io.lakestack.spi.ServiceException;
+import io.lakestack.spi.athena.QueryEngine;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ResultFilesTest
+{
+    /** Objects in memory, counting ranged reads. */
+    private static final class MemoryStore
+            implements ObjectStore
+    {
+        final Map<String, byte[]> objects = new HashMap<>();
+        int reads;
+
+        @Override
+        public List<Entry> list(String bucket, String prefix)
+        {
+            return objects.entrySet().stream().filter(entry -> entry.getKey().startsWith(bucket + "/" + prefix))
+                    .map(entry -> new Entry(entry.getKey().substring(bucket.length() + 1), entry.getValue().length)).toList();
+        }
+
+        @Override
+        public byte[] read(String bucket, String key, long offset, int length)
+        {
+            reads++;
+            byte[] object = objects.get(bucket + "/" + key);
+            return Arrays.copyOfRange(object, (int) offset, (int) Math.min(object.length, offset + length));
+        }
+
+        @Override
+        public Optional<ObjectInfo> head(String bucket, String key)
+        {
+            return Optional.ofNullable(objects.get(bucket + "/" + key)).map(bytes -> new ObjectInfo(bytes.length, "etag", Optional.empty()));
+        }
+
+        @Override
+        public boolean bucketExists(String bucket)
+        {
+            return true;
+        }
+
+        @Override
+        public void createBucket(String bucket)
+        {
+        }
+
+        @Override
+        public void put(String bucket, String key, Path file, String contentType)
+        {
+            try {
+                objects.put(bucket + "/" + key, Files.readAllBytes(file));
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    @Test
+    void writesAthenaCsvAndPagesItBackFromTheCache()
+            throws Exception
+    {
+        MemoryStore store = new MemoryStore();
+        try (ResultFiles results = new ResultFiles(store)) {
+            long size = publish(results, "q1.csv");
+            assertThat(new String(store.objects.get("out/q1.csv"), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("""
+                    "id","text"
+                    "1","plain"
+                    "2","with ""quotes"", a comma
+                    and a newline"
+                    "3",
+                    "4",""
+                    """);
+            assertThat(size).isEqualTo(store.objects.get("out/q1.csv").length);
+
+            ResultFiles.Page first = results.read("out", "q1.csv", size, true, Optional.empty(), 2);
+            assertThat(first.rows()).containsExactly(List.of("id", "text"), List.of("1", "plain"));
+            ResultFiles.Page second = results.read("out", "q1.csv", size, true, first.nextToken(), 2);
+            assertThat(second.rows()).containsExactly(List.of("2", "with \"quotes\", a comma\nand a newline"), Arrays.asList("3", null));
+            ResultFiles.Page last = results.read("out", "q1.csv", size, true, second.nextToken(), 2);
+            assertThat(last.rows()).containsExactly(List.of("4", ""));
+            assertThat(last.nextToken()).isEmpty();
+            assertThat(store.reads).isEqualTo(0);
+        }
+    }
+
+    @Test
+    void readsFromTheStoreWhatTheCacheDoesNotHold()
+            throws Exception
+    {
+        MemoryStore store = new MemoryStore();
+        try (ResultFiles results = new ResultFiles(store, 10)) {
+            long size = publish(results, "q2.csv");
+            ResultFiles.Page page = results.read("out", "q2.csv", size, true, Optional.empty(), 10);
+            assertThat(page.rows()).hasSize(5);
+            assertThat(page.nextToken()).isEmpty();
+            assertThat(store.reads).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void refusesForeignTokens()
+            throws Exception
+    {
+        MemoryStore store = new MemoryStore();
+        try (ResultFiles results = new ResultFiles(store)) {
+            long size = publish(results, "q3.csv");
+            assertThatThrownBy(() -> results.read("out", "q3.csv", size, true, Optional.of("bm90LWEtdG9rZW4"), 10))
+                    .isInstanceOf(ServiceException.class)
+                    .hasMessage("The next token 'bm90LWEtdG9rZW4' is not one lakestack issued");
+        }
+    }
+
+    private static long publish(ResultFiles results, String key)
+            throws IOException
+    {
+        try (ResultFiles.CsvWriter writer = new ResultFiles.CsvWriter()) {
+            writer.columns(List.of(new QueryEngine.Column("id", "integer"), new QueryEngine.Column("text", "varchar")));
+            writer.row(List.of("1", "plain"));
+            writer.row(List.of("2", "with \"quotes\", a comma\nand a newline"));
+            writer.row(Arrays.asList("3", null));
+            writer.row(List.of("4", ""));
+            return results.publish(writer, "out", key, "text/csv");
+        }
+    }
+}

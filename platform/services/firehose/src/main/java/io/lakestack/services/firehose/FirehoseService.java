@@ -1,0 +1,380 @@
+package io.lakestack.services.firehose;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakestack.endpoint.json.JsonInput;
+import io.lakestack.endpoint.json.JsonProtocolService;
+import io.lakestack.spi.ServiceException;
+import io.lakestack.spi.firehose.DeliveryStream;
+import io.lakestack.spi.firehose.DeliveryStreams;
+import io.lakestack.spi.firehose.DestinationRules;
+import io.lakestack.spi.kinesis.KinesisStreams;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Amazon Data Firehose's JSON 1.1 API ({@code Firehose_20150804.*}) on {@link DeliveryStreams}, delivering to S3:
+ * the operations, their validation (destinations as {@link DestinationRules} check them) and Firehose's errors.
+ *
+ * <p>Local emulation: the destination is S3 (through lakestack's endpoint); other destinations (Redshift,
+ * OpenSearch, HTTP endpoints, Splunk, ...) and Lambda transformation are refused with a message saying so. Server-side
+ * encryption settings are accepted and reported, not applied; throughput quotas are not enforced.
+ */
+public final class FirehoseService
+        extends JsonProtocolService
+{
+    static final int MAX_BATCH_RECORDS = 500;
+    static final int MAX_RECORD_BYTES = 1_024_000;
+    static final int MAX_BATCH_BYTES = 4 * 1024 * 1024;
+    private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
+    private static final Pattern ANY = Pattern.compile("(?s).*");
+    private static final List<String> OTHER_DESTINATIONS = List.of("RedshiftDestinationConfiguration", "ElasticsearchDestinationConfiguration",
+            "AmazonopensearchserviceDestinationConfiguration", "SplunkDestinationConfiguration", "HttpEndpointDestinationConfiguration",
+            "AmazonOpenSearchServerlessDestinationConfiguration", "SnowflakeDestinationConfiguration", "IcebergDestinationConfiguration");
+
+    private final DeliveryStreams streams;
+    private final KinesisStreams kinesis;
+    private final DestinationRules rules;
+    private final String accountId;
+
+    public FirehoseService(DeliveryStreams streams, KinesisStreams kinesis, DestinationRules rules, String accountId)
+    {
+        super("firehose", "Firehose_20150804", "ValidationException");
+        this.streams = requireNonNull(streams, "streams is null");
+        this.kinesis = requireNonNull(kinesis, "kinesis is null");
+        this.rules = requireNonNull(rules, "rules is null");
+        this.accountId = requireNonNull(accountId, "accountId is null");
+        streamOperations();
+        recordOperations();
+        tagOperations();
+    }
+
+    private void streamOperations()
+    {
+        operation("CreateDeliveryStream", (input, caller) -> {
+            String name = streamName(input);
+            String type = input.string("DeliveryStreamType", DeliveryStream.DIRECT_PUT);
+            Optional<KinesisStreams.Stream> source = Optional.empty();
+            Optional<String> roleArn = Optional.empty();
+            switch (type) {
+                case DeliveryStream.DIRECT_PUT -> {
+                    if (input.has("KinesisStreamSourceConfiguration")) {
+                        throw ServiceException.user("InvalidArgumentException", "KinesisStreamSourceConfiguration is only allowed for a "
+                                + "KinesisStreamAsSource delivery stream type");
+                    }
+                }
+                case DeliveryStream.KINESIS_SOURCE -> {
+                    JsonInput configuration = input.optionalObject("KinesisStreamSourceConfiguration").orElseThrow(() -> ServiceException.user(
+                            "InvalidArgumentException", "KinesisStreamSourceConfiguration is required for a KinesisStreamAsSource delivery stream"));
+                    String arn = configuration.requiredString("KinesisStreamARN", ANY, 512);
+                    roleArn = Optional.of(configuration.requiredString("RoleARN", ANY, 512));
+                    String kinesisName = kinesis.nameOf(arn).orElseThrow(() -> ServiceException.user("InvalidArgumentException",
+                            "KinesisStreamARN " + arn + " is not a Kinesis stream ARN of this account and region"));
+                    source = Optional.of(kinesis.find(kinesisName).orElseThrow(() -> ServiceException.user("InvalidArgumentException",
+                            "Kinesis stream " + kinesisName + " under account " + accountId + " not found: create it before the delivery stream")));
+                }
+                case "MSKAsSource", "DatabaseAsSource" -> throw ServiceException.user("InvalidArgumentException", "DeliveryStreamType " + type
+                        + " is not supported by lakestack; use DirectPut or KinesisStreamAsSource (a Kafka topic can be delivered with the "
+                        + "standalone delivery, see the README)");
+                default -> throw input.invalid("deliveryStreamType", type, "Member must satisfy enum value set: [DatabaseAsSource, "
+                        + "KinesisStreamAsSource, MSKAsSource, DirectPut]");
+            }
+            for (String other : OTHER_DESTINATIONS) {
+                if (input.has(other)) {
+                    throw ServiceException.user("InvalidArgumentException", other + " is not supported by lakestack: it delivers to S3 "
+                            + "(ExtendedS3DestinationConfiguration or S3DestinationConfiguration)");
+                }
+            }
+            JsonNode destination = input.raw().has("ExtendedS3DestinationConfiguration")
+                    ? input.raw().get("ExtendedS3DestinationConfiguration")
+                    : input.raw().get("S3DestinationConfiguration");
+            if (destination == null || !destination.isObject()) {
+                throw ServiceException.user("InvalidArgumentException", "A destination is required: give ExtendedS3DestinationConfiguration");
+            }
+            validate(destination);
+            Map<String, String> tags = tags(input);
+            if (tags.size() > 50) {
+                throw ServiceException.user("InvalidArgumentException", "A delivery stream can have at most 50 tags; " + tags.size() + " given");
+            }
+            DeliveryStream stream = streams.create(name, type, source, roleArn, destination.toString(), tags);
+            ObjectNode result = output();
+            result.put("DeliveryStreamARN", stream.arn());
+            return result;
+        });
+        operation("DeleteDeliveryStream", (input, caller) -> {
+            streams.delete(streams.require(streamName(input)).name());
+            return output();
+        });
+        operation("DescribeDeliveryStream", (input, caller) -> {
+            DeliveryStream stream = streams.require(streamName(input));
+            input.integer("Limit", 1, 10_000);
+            ObjectNode description = JSON.createObjectNode();
+            description.put("DeliveryStreamName", stream.name());
+            description.put("DeliveryStreamARN", stream.arn());
+            description.put("DeliveryStreamStatus", "ACTIVE");
+            description.putObject("DeliveryStreamEncryptionConfiguration").put("Status", "DISABLED");
+            description.put("DeliveryStreamType", stream.type());
+            description.put("VersionId", String.valueOf(stream.version()));
+            description.set("CreateTimestamp", input.timestampNode(Instant.ofEpochMilli(stream.creationMillis())));
+            if (stream.version() > 1) {
+                description.set("LastUpdateTimestamp", input.timestampNode(Instant.ofEpochMilli(stream.updateMillis())));
+            }
+            if (stream.kinesisStreamArn().isPresent()) {
+                ObjectNode source = description.putObject("Source").putObject("KinesisStreamSourceDescription");
+                source.put("KinesisStreamARN", stream.kinesisStreamArn().get());
+                stream.roleArn().ifPresent(role -> source.put("RoleARN", role));
+                source.set("DeliveryStartTimestamp", input.timestampNode(Instant.ofEpochMilli(stream.creationMillis())));
+            }
+            ArrayNode destinations = description.putArray("Destinations");
+            boolean skip = input.string("ExclusiveStartDestinationId").filter(DeliveryStream.DESTINATION_ID::equals).isPresent();
+            if (!skip) {
+                ObjectNode destination = destinations.addObject();
+                destination.put("DestinationId", DeliveryStream.DESTINATION_ID);
+                ObjectNode extended = extendedDescription(stream, rules);
+                destination.set("S3DestinationDescription", s3Description(extended));
+                destination.set("ExtendedS3DestinationDescription", extended);
+            }
+            description.put("HasMoreDestinations", false);
+            ObjectNode result = output();
+            result.set("DeliveryStreamDescription", description);
+            return result;
+        });
+        operation("ListDeliveryStreams", (input, caller) -> {
+            int limit = input.integer("Limit", 1, 10_000).orElse(10);
+            Optional<String> type = input.string("DeliveryStreamType");
+            Optional<String> start = input.string("ExclusiveStartDeliveryStreamName");
+            List<String> names = new ArrayList<>();
+            for (String name : streams.names()) {
+                if (start.isPresent() && name.compareTo(start.get()) <= 0) {
+                    continue;
+                }
+                if (type.isPresent() && !streams.find(name).map(DeliveryStream::type).orElse("").equals(type.get())) {
+                    continue;
+                }
+                names.add(name);
+            }
+            ObjectNode result = output();
+            ArrayNode list = result.putArray("DeliveryStreamNames");
+            names.stream().limit(limit).forEach(list::add);
+            result.put("HasMoreDeliveryStreams", names.size() > limit);
+            return result;
+        });
+        operation("UpdateDestination", (input, caller) -> {
+            DeliveryStream stream = streams.require(streamName(input));
+            String version = input.requiredString("CurrentDeliveryStreamVersionId", Pattern.compile("[0-9]+"), 50);
+            String destinationId = input.requiredString("DestinationId", ANY, 100);
+            if (!destinationId.equals(DeliveryStream.DESTINATION_ID)) {
+                throw ServiceException.user("InvalidArgumentException", "Destination " + destinationId + " not found in delivery stream "
+                        + stream.name() + "; its destination is " + DeliveryStream.DESTINATION_ID);
+            }
+            for (String other : List.of("RedshiftDestinationUpdate", "ElasticsearchDestinationUpdate", "SplunkDestinationUpdate",
+                    "HttpEndpointDestinationUpdate", "AmazonopensearchserviceDestinationUpdate", "SnowflakeDestinationUpdate", "IcebergDestinationUpdate")) {
+                if (input.has(other)) {
+                    throw ServiceException.user("InvalidArgumentException", "Changing the destination type with " + other
+                            + " is not supported by lakestack: it delivers to S3");
+                }
+            }
+            JsonNode update = input.raw().has("ExtendedS3DestinationUpdate")
+                    ? input.raw().get("ExtendedS3DestinationUpdate")
+                    : input.raw().get("S3DestinationUpdate");
+            if (update == null || !update.isObject()) {
+                throw ServiceException.user("InvalidArgumentException", "UpdateDestination needs ExtendedS3DestinationUpdate (or S3DestinationUpdate)");
+            }
+            String merged = rules.merge(stream.destination(), update.toString());
+            rules.check(merged);
+            streams.updateDestination(stream.name(), Integer.parseInt(version), merged);
+            return output();
+        });
+    }
+
+    private void recordOperations()
+    {
+        operation("PutRecord", (input, caller) -> {
+            DeliveryStream stream = directPutStream(input);
+            byte[] data = data(input.object("Record"));
+            String id = streams.put(stream, List.of(data)).get(0).orElseThrow(() -> ServiceException.external("ServiceUnavailableException",
+                    "Kafka did not acknowledge the record for Firehose " + stream.name() + "; retry it", null));
+            ObjectNode result = output();
+            result.put("RecordId", id);
+            result.put("Encrypted", false);
+            return result;
+        });
+        operation("PutRecordBatch", (input, caller) -> {
+            DeliveryStream stream = directPutStream(input);
+            List<JsonInput> records = input.objects("Records");
+            if (records.isEmpty() || records.size() > MAX_BATCH_RECORDS) {
+                throw input.invalid("records", "(" + records.size() + " records)", "Member must have length less than or equal to "
+                        + MAX_BATCH_RECORDS + " and greater than or equal to 1");
+            }
+            List<byte[]> data = new ArrayList<>(records.size());
+            long total = 0;
+            for (JsonInput record : records) {
+                byte[] bytes = data(record);
+                total += bytes.length;
+                data.add(bytes);
+            }
+            if (total > MAX_BATCH_BYTES) {
+                throw ServiceException.user("InvalidArgumentException", "The request holds " + total + " bytes of record data; a PutRecordBatch "
+                        + "request may hold at most 4 MiB (" + MAX_BATCH_BYTES + " bytes)");
+            }
+            List<Optional<String>> ids = streams.put(stream, data);
+            ObjectNode result = output();
+            ArrayNode responses = result.putArray("RequestResponses");
+            int failed = 0;
+            for (Optional<String> id : ids) {
+                ObjectNode response = responses.addObject();
+                if (id.isPresent()) {
+                    response.put("RecordId", id.get());
+                }
+                else {
+                    failed++;
+                    response.put("ErrorCode", "ServiceUnavailableException");
+                    response.put("ErrorMessage", "Kafka did not acknowledge the record; retry it");
+                }
+            }
+            result.put("FailedPutCount", failed);
+            result.put("Encrypted", false);
+            return result;
+        });
+    }
+
+    private void tagOperations()
+    {
+        operation("TagDeliveryStream", (input, caller) -> {
+            DeliveryStream stream = streams.require(streamName(input));
+            Map<String, String> added = tags(input);
+            if (added.isEmpty() || added.size() > 50) {
+                throw input.invalid("tags", "(" + added.size() + " tags)", "Member must have length less than or equal to 50 and greater than or equal to 1");
+            }
+            Map<String, String> tags = new TreeMap<>(stream.tags());
+            tags.putAll(added);
+            if (tags.size() > 50) {
+                throw ServiceException.user("LimitExceededException", "Delivery stream " + stream.name() + " would have " + tags.size()
+                        + " tags; at most 50 are allowed");
+            }
+            streams.setTags(stream.name(), tags);
+            return output();
+        });
+        operation("UntagDeliveryStream", (input, caller) -> {
+            DeliveryStream stream = streams.require(streamName(input));
+            List<String> keys = input.strings("TagKeys");
+            if (keys.isEmpty() || keys.size() > 50) {
+                throw input.invalid("tagKeys", "(" + keys.size() + " keys)", "Member must have length less than or equal to 50 and greater than or equal to 1");
+            }
+            Map<String, String> tags = new TreeMap<>(stream.tags());
+            keys.forEach(tags::remove);
+            streams.setTags(stream.name(), tags);
+            return output();
+        });
+        operation("ListTagsForDeliveryStream", (input, caller) -> {
+            DeliveryStream stream = streams.require(streamName(input));
+            int limit = input.integer("Limit", 1, 50).orElse(50);
+            Optional<String> start = input.string("ExclusiveStartTagKey");
+            List<Map.Entry<String, String>> shown = new TreeMap<>(stream.tags()).entrySet().stream()
+                    .filter(tag -> start.isEmpty() || tag.getKey().compareTo(start.get()) > 0)
+                    .toList();
+            ObjectNode result = output();
+            ArrayNode list = result.putArray("Tags");
+            shown.stream().limit(limit).forEach(tag -> list.addObject().put("Key", tag.getKey()).put("Value", tag.getValue()));
+            result.put("HasMoreTags", shown.size() > limit);
+            return result;
+        });
+    }
+
+    private void validate(JsonNode destination)
+    {
+        rules.check(destination.toString());
+    }
+
+    /** The destination as DescribeDeliveryStream shows it: as configured, with Firehose's defaults filled in. */
+    private static ObjectNode extendedDescription(DeliveryStream stream, DestinationRules rules)
+    {
+        DestinationRules.Buffering buffering = rules.check(stream.destination());
+        ObjectNode description;
+        try {
+            description = (ObjectNode) JSON.readTree(stream.destination());
+        }
+        catch (java.io.IOException | ClassCastException e) {
+            throw ServiceException.internal("ServiceUnavailableException", "the stored destination of delivery stream " + stream.name()
+                    + " is not a JSON object", e);
+        }
+        ObjectNode hints = description.putObject("BufferingHints");
+        hints.put("SizeInMBs", buffering.sizeBytes() / (1024 * 1024));
+        hints.put("IntervalInSeconds", buffering.intervalMillis() / 1000);
+        if (!description.has("CompressionFormat")) {
+            description.put("CompressionFormat", "UNCOMPRESSED");
+        }
+        if (!description.has("EncryptionConfiguration")) {
+            description.putObject("EncryptionConfiguration").put("NoEncryptionConfig", "NoEncryption");
+        }
+        if (!description.has("CloudWatchLoggingOptions")) {
+            description.putObject("CloudWatchLoggingOptions").put("Enabled", false);
+        }
+        if (!description.has("S3BackupMode")) {
+            description.put("S3BackupMode", "Disabled");
+        }
+        JsonNode backup = description.remove("S3BackupConfiguration");
+        if (backup != null) {
+            description.set("S3BackupDescription", backup);
+        }
+        return description;
+    }
+
+    private static ObjectNode s3Description(ObjectNode extended)
+    {
+        ObjectNode description = JSON.createObjectNode();
+        for (String field : List.of("RoleARN", "BucketARN", "Prefix", "ErrorOutputPrefix", "BufferingHints", "CompressionFormat", "EncryptionConfiguration",
+                "CloudWatchLoggingOptions")) {
+            if (extended.has(field)) {
+                description.set(field, extended.get(field));
+            }
+        }
+        return description;
+    }
+
+    private DeliveryStream directPutStream(JsonInput input)
+    {
+        DeliveryStream stream = streams.require(streamName(input));
+        if (!stream.type().equals(DeliveryStream.DIRECT_PUT)) {
+            throw ServiceException.user("InvalidArgumentException", "This operation is not permitted on KinesisStreamAsSource delivery stream type.");
+        }
+        return stream;
+    }
+
+    private static byte[] data(JsonInput record)
+    {
+        byte[] data = record.blob("Data").orElseThrow(() -> record.missing("Data"));
+        if (data.length > MAX_RECORD_BYTES) {
+            throw record.invalid("data", "(" + data.length + " bytes)", "Member must have length less than or equal to " + MAX_RECORD_BYTES);
+        }
+        return data;
+    }
+
+    private static String streamName(JsonInput input)
+    {
+        return input.requiredString("DeliveryStreamName", STREAM_NAME, 64);
+    }
+
+    private static Map<String, String> tags(JsonInput input)
+    {
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (JsonInput tag : input.objects("Tags")) {
+            String key = tag.requiredString("Key", ANY, 128);
+            if (key.isEmpty()) {
+                throw tag.invalid("key", key, "Member must have length greater than or equal to 1");
+            }
+            tags.put(key, tag.string("Value", ""));
+        }
+        return tags;
+    }
+}

@@ -1,0 +1,425 @@
+package io.lakestack.services.glue;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakestack.endpoint.json.JsonInput;
+import io.lakestack.endpoint.json.JsonProtocolService;
+import io.lakestack.spi.OffsetTokens;
+import io.lakestack.services.glue.StoredCrawler.LastCrawl;
+import io.lakestack.services.glue.StoredCrawler.Metrics;
+import io.lakestack.services.glue.StoredCrawler.RunningCrawl;
+import io.lakestack.services.glue.StoredCrawler.S3Target;
+import io.lakestack.services.glue.StoredCrawler.State;
+import io.lakestack.services.glue.crawler.Crawler;
+import io.lakestack.spi.ServiceException;
+import io.lakestack.spi.cluster.Instances;
+import io.lakestack.spi.store.RecordStore;
+import io.lakestack.spi.store.RecordStores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Glue crawlers: definitions, state ({@code READY} / {@code RUNNING} / {@code STOPPING}), the last crawl and metrics,
+ * kept in the record store {@value #STORE}; a crawl runs on a thread pool of the instance that started it, which is
+ * recorded as the crawl's owner.
+ *
+ * <p>Local emulation: {@code S3Targets} only (other targets are refused), no custom classifiers, no schedules (they
+ * come with the scheduling work; a crawler with a {@code Schedule} is refused rather than silently never run).
+ * A crawl whose instance stops ends {@code FAILED}: at once when it stops cleanly, and once its lease runs out when it
+ * stops without a word; a crawl running on another instance is never touched.
+ */
+public final class GlueCrawlers
+        implements AutoCloseable
+{
+    public static final String STORE = "glue.crawlers";
+    private static final Logger log = LoggerFactory.getLogger(GlueCrawlers.class);
+    private static final Pattern NAME = Pattern.compile("[\\u0020-\\uD7FF\\uE000-\\uFFFD\\t]{1,255}");
+    private static final Set<String> UPDATE_BEHAVIORS = Set.of("LOG", "UPDATE_IN_DATABASE");
+    private static final Set<String> DELETE_BEHAVIORS = Set.of("LOG", "DELETE_FROM_DATABASE", "DEPRECATE_IN_DATABASE");
+    private static final Set<String> RECRAWL_BEHAVIORS = Set.of("CRAWL_EVERYTHING", "CRAWL_NEW_FOLDERS_ONLY", "CRAWL_EVENT_MODE");
+    private static final List<String> OTHER_TARGETS = List.of("JdbcTargets", "MongoDBTargets", "DynamoDBTargets", "CatalogTargets", "DeltaTargets",
+            "IcebergTargets", "HudiTargets");
+    private static final int KEPT_RUNTIMES = 20;
+
+    private final RecordStore<StoredCrawler> store;
+    private final Crawler crawler;
+    private final Clock clock;
+    private final Instances instances;
+    private final ExecutorService executor;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final Map<String, AtomicBoolean> cancellations = new ConcurrentHashMap<>();
+    private volatile boolean closing;
+
+    public GlueCrawlers(RecordStores stores, Crawler crawler, Clock clock, Instances instances)
+    {
+        this.store = requireNonNull(stores, "stores is null").open(STORE, StoredCrawler.class);
+        this.crawler = requireNonNull(crawler, "crawler is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.instances = requireNonNull(instances, "instances is null");
+        this.executor = Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "lakestack-glue-crawler");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // a StopCrawler through another instance reaches the crawl here
+        store.subscribe((name, changed) -> changed.filter(stored -> stored.state() == State.STOPPING && ownedHere(stored))
+                .ifPresent(stored -> cancellations.computeIfAbsent(name, ignored -> new AtomicBoolean()).set(true)));
+        instances.onDeparture(owner -> failCrawlsOf(owner::equals, "the lakestack instance that ran it (" + owner + ") stopped while it ran"));
+        failCrawlsOf(owner -> !instances.holdsLease(owner), "the lakestack instance that ran it stopped while it ran");
+    }
+
+    private boolean ownedHere(StoredCrawler stored)
+    {
+        return stored.running().map(RunningCrawl::owner).filter(instances.self()::equals).isPresent();
+    }
+
+    /** Ends, as FAILED, the crawls whose owner is gone. */
+    private void failCrawlsOf(java.util.function.Predicate<String> gone, String why)
+    {
+        store.all().forEach((name, stored) -> {
+            if (stored.isCrawling() && stored.running().map(RunningCrawl::owner).filter(gone).isPresent()) {
+                synchronized (lock(name)) {
+                    store.get(name).filter(current -> current.isCrawling() && current.running().map(RunningCrawl::owner).filter(gone).isPresent())
+                            .ifPresent(current -> {
+                                long start = current.running().map(RunningCrawl::startMillis).orElse(clock.millis());
+                                store.put(name, current.finished(new LastCrawl("FAILED", Optional.of("The crawl did not finish: " + why
+                                        + "; start the crawler again"), "", start), current.metrics(), current.crawledFolders()));
+                                log.warn("crawler {}: the crawl started at {} ended FAILED: {}", name, java.time.Instant.ofEpochMilli(start), why);
+                            });
+                }
+            }
+        });
+    }
+
+    void register(GlueService service)
+    {
+        service.register("CreateCrawler", (input, caller) -> {
+            String name = input.requiredString("Name", NAME, 255);
+            synchronized (lock(name)) {
+                if (store.get(name).isPresent()) {
+                    throw ServiceException.user("AlreadyExistsException", 400, "Crawler with name " + name + " has already been created");
+                }
+                store.put(name, definition(Optional.empty(), name, input));
+            }
+            return JsonProtocolService.JSON.createObjectNode();
+        });
+        service.register("GetCrawler", (input, caller) -> {
+            ObjectNode output = JsonProtocolService.JSON.createObjectNode();
+            output.set("Crawler", describe(get(input.requiredString("Name"))));
+            return output;
+        });
+        service.register("GetCrawlers", (input, caller) -> {
+            OffsetTokens.Slice<String> page = OffsetTokens.slice(names(), input.string("NextToken"), input.integer("MaxResults", 1, 1000).orElse(100),
+                    "InvalidInputException");
+            ObjectNode output = JsonProtocolService.JSON.createObjectNode();
+            ArrayNode list = output.putArray("Crawlers");
+            page.items().forEach(name -> store.get(name).ifPresent(stored -> list.add(describe(stored))));
+            page.nextToken().ifPresent(token -> output.put("NextToken", token));
+            return output;
+        });
+        service.register("ListCrawlers", (input, caller) -> {
+            OffsetTokens.Slice<String> page = OffsetTokens.slice(names(), input.string("NextToken"), input.integer("MaxResults", 1, 1000).orElse(100),
+                    "InvalidInputException");
+            ObjectNode output = JsonProtocolService.JSON.createObjectNode();
+            ArrayNode list = output.putArray("CrawlerNames");
+            page.items().forEach(list::add);
+            page.nextToken().ifPresent(token -> output.put("NextToken", token));
+            return output;
+        });
+        service.register("UpdateCrawler", (input, caller) -> {
+            String name = input.requiredString("Name");
+            synchronized (lock(name)) {
+                StoredCrawler stored = get(name);
+                if (stored.isCrawling()) {
+                    throw ServiceException.user("CrawlerRunningException", 400, "Crawler with name " + name + " is running; update it when it is READY");
+                }
+                store.put(name, definition(Optional.of(stored), name, input));
+            }
+            return JsonProtocolService.JSON.createObjectNode();
+        });
+        service.register("DeleteCrawler", (input, caller) -> {
+            String name = input.requiredString("Name");
+            synchronized (lock(name)) {
+                if (get(name).isCrawling()) {
+                    throw ServiceException.user("CrawlerRunningException", 400, "Crawler with name " + name + " is running; stop it before deleting it");
+                }
+                store.delete(name);
+            }
+            return JsonProtocolService.JSON.createObjectNode();
+        });
+        service.register("StartCrawler", (input, caller) -> {
+            start(input.requiredString("Name"));
+            return JsonProtocolService.JSON.createObjectNode();
+        });
+        service.register("StopCrawler", (input, caller) -> {
+            String name = input.requiredString("Name");
+            synchronized (lock(name)) {
+                StoredCrawler stored = get(name);
+                if (stored.state() == State.READY) {
+                    throw ServiceException.user("CrawlerNotRunningException", 400, "Crawler with name " + name + " is not running");
+                }
+                if (stored.state() == State.STOPPING) {
+                    throw ServiceException.user("CrawlerStoppingException", 400, "Crawler with name " + name + " is already stopping");
+                }
+                store.put(name, stored.withState(State.STOPPING, stored.running()));
+                cancellations.computeIfAbsent(name, ignored -> new AtomicBoolean()).set(true);
+            }
+            return JsonProtocolService.JSON.createObjectNode();
+        });
+        service.register("GetCrawlerMetrics", (input, caller) -> {
+            List<String> names = input.hasList("CrawlerNameList") ? input.strings("CrawlerNameList") : names();
+            OffsetTokens.Slice<String> page = OffsetTokens.slice(names, input.string("NextToken"), input.integer("MaxResults", 1, 1000).orElse(100),
+                    "InvalidInputException");
+            ObjectNode output = JsonProtocolService.JSON.createObjectNode();
+            ArrayNode list = output.putArray("CrawlerMetricsList");
+            for (String name : page.items()) {
+                store.get(name).ifPresent(stored -> {
+                    Metrics metrics = stored.metrics();
+                    ObjectNode node = list.addObject();
+                    node.put("CrawlerName", name);
+                    node.put("TimeLeftSeconds", 0.0);
+                    node.put("StillEstimating", false);
+                    node.put("LastRuntimeSeconds", metrics.lastRuntimeSeconds());
+                    node.put("MedianRuntimeSeconds", metrics.medianRuntimeSeconds());
+                    node.put("TablesCreated", metrics.tablesCreated());
+                    node.put("TablesUpdated", metrics.tablesUpdated());
+                    node.put("TablesDeleted", metrics.tablesDeleted());
+                });
+            }
+            page.nextToken().ifPresent(token -> output.put("NextToken", token));
+            return output;
+        });
+    }
+
+    private void start(String name)
+    {
+        StoredCrawler running;
+        synchronized (lock(name)) {
+            StoredCrawler stored = get(name);
+            if (stored.isCrawling()) {
+                throw ServiceException.user("CrawlerRunningException", 400, "Crawler with name " + name + " has already started");
+            }
+            running = stored.withState(State.RUNNING, Optional.of(new RunningCrawl(instances.self(), clock.millis())));
+            cancellations.put(name, new AtomicBoolean());
+            store.put(name, running);
+        }
+        executor.submit(() -> crawl(running));
+    }
+
+    private void crawl(StoredCrawler definition)
+    {
+        String name = definition.name();
+        long started = definition.running().map(RunningCrawl::startMillis).orElse(clock.millis());
+        String messagePrefix = UUID.randomUUID().toString();
+        Crawler.Outcome outcome;
+        try {
+            outcome = crawler.crawl(settings(definition), new HashSet<>(definition.crawledFolders()),
+                    () -> cancellations.getOrDefault(name, new AtomicBoolean()).get(), messagePrefix);
+        }
+        catch (RuntimeException e) {
+            log.error("[{}] crawler {} failed", messagePrefix, name, e);
+            outcome = Crawler.Outcome.failed(e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+        if (closing) {
+            outcome = Crawler.Outcome.failed("The crawl did not finish: lakestack stopped while it ran; start the crawler again");
+        }
+        double runtime = (clock.millis() - started) / 1000.0;
+        synchronized (lock(name)) {
+            Optional<StoredCrawler> stored = store.get(name);
+            // deleted meanwhile, or ended by another instance that took this one for gone
+            if (stored.isEmpty() || !ownedHere(stored.get())) {
+                cancellations.remove(name);
+                return;
+            }
+            StoredCrawler current = stored.get();
+            List<Double> runtimes = new ArrayList<>(current.metrics().runtimes());
+            runtimes.add(runtime);
+            while (runtimes.size() > KEPT_RUNTIMES) {
+                runtimes.remove(0);
+            }
+            Metrics metrics = new Metrics(runtime, runtimes, outcome.tablesCreated(), outcome.tablesUpdated(), outcome.tablesDeleted());
+            List<String> folders = outcome.status().equals("SUCCEEDED") ? new ArrayList<>(new TreeSet<>(outcome.crawledFolders())) : current.crawledFolders();
+            store.put(name, current.finished(new LastCrawl(outcome.status(), outcome.errorMessage(), messagePrefix, started), metrics, folders));
+            cancellations.remove(name);
+        }
+        log.info("[{}] crawler {}: {} in {} s, {} table(s) created, {} updated, {} deleted, {} partition(s) added", messagePrefix, name, outcome.status(),
+                runtime, outcome.tablesCreated(), outcome.tablesUpdated(), outcome.tablesDeleted(), outcome.partitionsCreated());
+    }
+
+    private static Crawler.Settings settings(StoredCrawler stored)
+    {
+        List<Crawler.Target> targets = stored.targets().stream().map(target -> new Crawler.Target(target.path(), target.exclusions())).toList();
+        return new Crawler.Settings(stored.name(), stored.databaseName().toLowerCase(Locale.ROOT), stored.tablePrefix().orElse("").toLowerCase(Locale.ROOT),
+                targets, stored.updateBehavior(), stored.deleteBehavior(), stored.recrawlBehavior().equals("CRAWL_NEW_FOLDERS_ONLY"));
+    }
+
+    /** The crawler a Create/UpdateCrawler input defines, checked; an update keeps what the input leaves out. */
+    private StoredCrawler definition(Optional<StoredCrawler> existing, String name, JsonInput input)
+    {
+        boolean create = existing.isEmpty();
+        String role = create ? input.requiredString("Role") : input.string("Role").orElse(existing.get().role());
+        if (input.has("Schedule") && !input.string("Schedule").orElse("").isBlank()) {
+            throw input.invalid("Crawler schedules are not supported by lakestack yet (they come with scheduled pipelines); start the crawler "
+                    + "with StartCrawler instead");
+        }
+        if (!input.strings("Classifiers").isEmpty()) {
+            throw input.invalid("Custom classifiers are not supported by lakestack; the built-in ones read JSON, CSV/TSV, Parquet and ORC");
+        }
+        Optional<JsonInput> targetsInput = input.optionalObject("Targets");
+        if (create && targetsInput.isEmpty()) {
+            throw input.missing("Targets");
+        }
+        List<S3Target> targets = existing.map(StoredCrawler::targets).orElse(List.of());
+        if (targetsInput.isPresent()) {
+            for (String other : OTHER_TARGETS) {
+                if (!targetsInput.get().objects(other).isEmpty()) {
+                    throw input.invalid(other + " are not supported by lakestack; crawlers crawl S3Targets");
+                }
+            }
+            List<JsonInput> s3 = targetsInput.get().objects("S3Targets");
+            if (s3.isEmpty()) {
+                throw input.invalid("Targets must have at least one S3Target");
+            }
+            List<S3Target> given = new ArrayList<>();
+            for (JsonInput target : s3) {
+                String path = target.requiredString("Path");
+                if (!path.matches("s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?")) {
+                    throw input.invalid("S3 target path '" + path + "' must be s3://<bucket>[/<prefix>]");
+                }
+                given.add(new S3Target(path, target.strings("Exclusions"), target.integer("SampleSize", 1, 249)));
+            }
+            targets = given;
+        }
+        String database = create ? input.requiredString("DatabaseName") : input.string("DatabaseName").orElse(existing.get().databaseName());
+        Optional<String> description = input.string("Description").or(() -> existing.flatMap(StoredCrawler::description));
+        Optional<String> tablePrefix = input.string("TablePrefix").or(() -> existing.flatMap(StoredCrawler::tablePrefix));
+        Optional<String> configuration = input.string("Configuration").or(() -> existing.flatMap(StoredCrawler::configuration));
+        String updateBehavior = existing.map(StoredCrawler::updateBehavior).orElse("UPDATE_IN_DATABASE");
+        String deleteBehavior = existing.map(StoredCrawler::deleteBehavior).orElse("DEPRECATE_IN_DATABASE");
+        Optional<JsonInput> schemaPolicy = input.optionalObject("SchemaChangePolicy");
+        if (schemaPolicy.isPresent()) {
+            updateBehavior = schemaPolicy.get().string("UpdateBehavior").map(value -> oneOf(input, "SchemaChangePolicy.UpdateBehavior", value, UPDATE_BEHAVIORS))
+                    .orElse(updateBehavior);
+            deleteBehavior = schemaPolicy.get().string("DeleteBehavior").map(value -> oneOf(input, "SchemaChangePolicy.DeleteBehavior", value, DELETE_BEHAVIORS))
+                    .orElse(deleteBehavior);
+        }
+        String recrawlBehavior = input.optionalObject("RecrawlPolicy").flatMap(policy -> policy.string("RecrawlBehavior"))
+                .map(value -> oneOf(input, "RecrawlPolicy.RecrawlBehavior", value, RECRAWL_BEHAVIORS))
+                .orElse(existing.map(StoredCrawler::recrawlBehavior).orElse("CRAWL_EVERYTHING"));
+        if (recrawlBehavior.equals("CRAWL_EVENT_MODE")) {
+            throw input.invalid("RecrawlBehavior CRAWL_EVENT_MODE needs S3 event queues, which lakestack's crawlers do not read; use CRAWL_EVERYTHING or "
+                    + "CRAWL_NEW_FOLDERS_ONLY");
+        }
+        if (recrawlBehavior.equals("CRAWL_NEW_FOLDERS_ONLY") && (!updateBehavior.equals("LOG") || !deleteBehavior.equals("LOG"))) {
+            throw input.invalid("The SchemaChangePolicy for Crawl New Folders Only Amazon S3 target can have only LOG DeleteBehavior value and LOG "
+                    + "UpdateBehavior value.");
+        }
+        String lineage = input.optionalObject("LineageConfiguration").flatMap(value -> value.string("CrawlerLineageSettings"))
+                .orElse(existing.map(StoredCrawler::lineageSettings).orElse("DISABLE"));
+        Map<String, String> tags = input.has("Tags") ? input.stringMap("Tags") : existing.map(StoredCrawler::tags).orElse(Map.of());
+        long now = clock.millis();
+        return new StoredCrawler(name, role, database, description, targets, tablePrefix, configuration, updateBehavior, deleteBehavior, recrawlBehavior,
+                lineage, tags, State.READY, existing.map(StoredCrawler::creationMillis).orElse(now), now,
+                existing.map(stored -> stored.version() + 1).orElse(1L), Optional.empty(), existing.flatMap(StoredCrawler::lastCrawl),
+                existing.map(StoredCrawler::metrics).orElse(Metrics.NONE), existing.map(StoredCrawler::crawledFolders).orElse(List.of()));
+    }
+
+    private static String oneOf(JsonInput input, String field, String value, Set<String> allowed)
+    {
+        if (!allowed.contains(value)) {
+            throw input.invalid(field, value, "Member must satisfy enum value set: " + new TreeSet<>(allowed));
+        }
+        return value;
+    }
+
+    /** The crawler in Glue's {@code Crawler} shape. */
+    private ObjectNode describe(StoredCrawler stored)
+    {
+        ObjectNode node = JsonProtocolService.JSON.createObjectNode();
+        node.put("Name", stored.name());
+        node.put("Role", stored.role());
+        ObjectNode targets = node.putObject("Targets");
+        ArrayNode s3 = targets.putArray("S3Targets");
+        for (S3Target target : stored.targets()) {
+            ObjectNode item = s3.addObject();
+            item.put("Path", target.path());
+            ArrayNode exclusions = item.putArray("Exclusions");
+            target.exclusions().forEach(exclusions::add);
+            target.sampleSize().ifPresent(size -> item.put("SampleSize", size));
+        }
+        OTHER_TARGETS.forEach(targets::putArray);
+        node.put("DatabaseName", stored.databaseName());
+        stored.description().ifPresent(description -> node.put("Description", description));
+        node.putArray("Classifiers");
+        node.putObject("RecrawlPolicy").put("RecrawlBehavior", stored.recrawlBehavior());
+        node.putObject("SchemaChangePolicy").put("UpdateBehavior", stored.updateBehavior()).put("DeleteBehavior", stored.deleteBehavior());
+        node.putObject("LineageConfiguration").put("CrawlerLineageSettings", stored.lineageSettings());
+        node.put("State", stored.state().name());
+        stored.tablePrefix().ifPresent(prefix -> node.put("TablePrefix", prefix));
+        node.put("CrawlElapsedTime", stored.running().map(running -> Math.max(0, clock.millis() - running.startMillis())).orElse(0L));
+        node.put("CreationTime", JsonProtocolService.epochSeconds(java.time.Instant.ofEpochMilli(stored.creationMillis())));
+        node.put("LastUpdated", JsonProtocolService.epochSeconds(java.time.Instant.ofEpochMilli(stored.lastUpdatedMillis())));
+        stored.lastCrawl().ifPresent(last -> {
+            ObjectNode crawl = node.putObject("LastCrawl");
+            crawl.put("Status", last.status());
+            last.errorMessage().ifPresent(message -> crawl.put("ErrorMessage", message));
+            crawl.put("LogGroup", "/aws-glue/crawlers");
+            crawl.put("LogStream", stored.name());
+            crawl.put("MessagePrefix", last.messagePrefix());
+            crawl.put("StartTime", JsonProtocolService.epochSeconds(java.time.Instant.ofEpochMilli(last.startMillis())));
+        });
+        node.put("Version", stored.version());
+        stored.configuration().ifPresent(configuration -> node.put("Configuration", configuration));
+        return node;
+    }
+
+    private StoredCrawler get(String name)
+    {
+        return store.get(name).orElseThrow(() -> ServiceException.user("EntityNotFoundException", 400, "Crawler entry with name " + name + " does not exist"));
+    }
+
+    private List<String> names()
+    {
+        return new ArrayList<>(store.all().keySet());
+    }
+
+    private Object lock(String name)
+    {
+        return locks.computeIfAbsent(name, ignored -> new Object());
+    }
+
+    /** Stops the crawls of this instance; they end FAILED, saying lakestack stopped while they ran. */
+    @Override
+    public void close()
+    {
+        closing = true;
+        cancellations.values().forEach(cancelled -> cancelled.set(true));
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        failCrawlsOf(instances.self()::equals, "lakestack stopped");
+    }
+}

@@ -1,0 +1,277 @@
+package io.lakestack.services.glue;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakestack.endpoint.json.JsonInput;
+import io.lakestack.endpoint.json.JsonProtocolService;
+import io.lakestack.spi.ServiceException;
+import io.lakestack.spi.glue.BatchError;
+import io.lakestack.spi.glue.CatalogDatabase;
+import io.lakestack.spi.glue.CatalogPartition;
+import io.lakestack.spi.glue.CatalogTable;
+import io.lakestack.spi.glue.GlueCatalog;
+import io.lakestack.spi.glue.Page;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * AWS Glue's JSON 1.1 API ({@code AWSGlue.*}): the Data Catalog's databases, tables and partitions on a
+ * {@link GlueCatalog}, and crawlers ({@link GlueCrawlers}).
+ */
+public final class GlueService
+        extends JsonProtocolService
+{
+    private static final Pattern CATALOG_ID = Pattern.compile("\\d{12}");
+
+    private final GlueCatalog catalog;
+    private final String accountId;
+
+    public GlueService(GlueCatalog catalog, GlueCrawlers crawlers, String accountId)
+    {
+        super("glue", "AWSGlue", "InvalidInputException");
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.accountId = requireNonNull(accountId, "accountId is null");
+
+        operation("CreateDatabase", (input, caller) -> {
+            checkCatalog(input);
+            catalog.createDatabase(GlueJson.database(input.object("DatabaseInput")));
+            return output();
+        });
+        operation("GetDatabase", (input, caller) -> {
+            checkCatalog(input);
+            ObjectNode output = output();
+            output.set("Database", GlueJson.write(catalog.getDatabase(input.requiredString("Name")), accountId));
+            return output;
+        });
+        operation("GetDatabases", (input, caller) -> {
+            checkCatalog(input);
+            Page<CatalogDatabase> page = catalog.getDatabases(input.string("NextToken"), input.integer("MaxResults", 1, 100).orElse(100));
+            ObjectNode output = output();
+            ArrayNode list = output.putArray("DatabaseList");
+            page.items().forEach(database -> list.add(GlueJson.write(database, accountId)));
+            page.nextToken().ifPresent(token -> output.put("NextToken", token));
+            return output;
+        });
+        operation("UpdateDatabase", (input, caller) -> {
+            checkCatalog(input);
+            catalog.updateDatabase(input.requiredString("Name"), GlueJson.database(input.object("DatabaseInput")));
+            return output();
+        });
+        operation("DeleteDatabase", (input, caller) -> {
+            checkCatalog(input);
+            catalog.deleteDatabase(input.requiredString("Name"));
+            return output();
+        });
+
+        operation("CreateTable", (input, caller) -> {
+            checkCatalog(input);
+            catalog.createTable(GlueJson.table(input.requiredString("DatabaseName"), input.object("TableInput")));
+            return output();
+        });
+        operation("GetTable", (input, caller) -> {
+            checkCatalog(input);
+            ObjectNode output = output();
+            output.set("Table", GlueJson.write(catalog.getTable(input.requiredString("DatabaseName"), input.requiredString("Name")), accountId));
+            return output;
+        });
+        operation("GetTables", (input, caller) -> {
+            checkCatalog(input);
+            Page<CatalogTable> page = catalog.getTables(input.requiredString("DatabaseName"), input.string("Expression"), input.string("NextToken"),
+                    input.integer("MaxResults", 1, 100).orElse(100));
+            ObjectNode output = output();
+            ArrayNode list = output.putArray("TableList");
+            page.items().forEach(table -> list.add(GlueJson.write(table, accountId)));
+            page.nextToken().ifPresent(token -> output.put("NextToken", token));
+            return output;
+        });
+        operation("UpdateTable", (input, caller) -> {
+            checkCatalog(input);
+            catalog.updateTable(GlueJson.table(input.requiredString("DatabaseName"), input.object("TableInput")));
+            return output();
+        });
+        operation("DeleteTable", (input, caller) -> {
+            checkCatalog(input);
+            catalog.deleteTable(input.requiredString("DatabaseName"), input.requiredString("Name"));
+            return output();
+        });
+        operation("BatchDeleteTable", (input, caller) -> {
+            checkCatalog(input);
+            String database = input.requiredString("DatabaseName");
+            List<String> names = input.strings("TablesToDelete");
+            if (names.isEmpty() || names.size() > 100) {
+                throw input.invalid("TablesToDelete", String.valueOf(names.size()), "Member must have length between 1 and 100");
+            }
+            ObjectNode output = output();
+            ArrayNode errors = output.putArray("Errors");
+            for (String name : names) {
+                try {
+                    catalog.deleteTable(database, name);
+                }
+                catch (ServiceException e) {
+                    ObjectNode error = errors.addObject();
+                    error.put("TableName", name);
+                    error.putObject("ErrorDetail").put("ErrorCode", e.errorCode()).put("ErrorMessage", e.getMessage());
+                }
+            }
+            return output;
+        });
+        operation("GetTableVersions", (input, caller) -> {
+            checkCatalog(input);
+            CatalogTable table = catalog.getTable(input.requiredString("DatabaseName"), input.requiredString("TableName"));
+            ObjectNode output = output();
+            ObjectNode version = output.putArray("TableVersions").addObject();
+            version.set("Table", GlueJson.write(table, accountId));
+            version.put("VersionId", table.versionId().orElse("0"));
+            return output;
+        });
+        operation("GetTableVersion", (input, caller) -> {
+            checkCatalog(input);
+            CatalogTable table = catalog.getTable(input.requiredString("DatabaseName"), input.requiredString("TableName"));
+            String current = table.versionId().orElse("0");
+            Optional<String> requested = input.string("VersionId");
+            if (requested.isPresent() && !requested.get().equals(current)) {
+                throw ServiceException.user("EntityNotFoundException", 400, "Version " + requested.get() + " of table " + table.databaseName() + "."
+                        + table.name() + " not found; lakestack keeps only the current version, " + current + ".");
+            }
+            ObjectNode output = output();
+            ObjectNode version = output.putObject("TableVersion");
+            version.set("Table", GlueJson.write(table, accountId));
+            version.put("VersionId", current);
+            return output;
+        });
+
+        operation("CreatePartition", (input, caller) -> {
+            checkCatalog(input);
+            catalog.createPartition(GlueJson.partition(input.requiredString("DatabaseName"), input.requiredString("TableName"), input.object("PartitionInput")));
+            return output();
+        });
+        operation("BatchCreatePartition", (input, caller) -> {
+            checkCatalog(input);
+            String database = input.requiredString("DatabaseName");
+            String table = input.requiredString("TableName");
+            List<CatalogPartition> partitions = input.objects("PartitionInputList").stream().map(partition -> GlueJson.partition(database, table, partition)).toList();
+            if (partitions.isEmpty() || partitions.size() > 100) {
+                throw input.invalid("PartitionInputList", String.valueOf(partitions.size()), "Member must have length between 1 and 100");
+            }
+            return partitionErrors(catalog.createPartitions(database, table, partitions));
+        });
+        operation("GetPartition", (input, caller) -> {
+            checkCatalog(input);
+            ObjectNode output = output();
+            output.set("Partition", GlueJson.write(catalog.getPartition(input.requiredString("DatabaseName"), input.requiredString("TableName"),
+                    values(input, "PartitionValues")), accountId));
+            return output;
+        });
+        operation("GetPartitions", (input, caller) -> {
+            checkCatalog(input);
+            Page<CatalogPartition> page = catalog.getPartitions(input.requiredString("DatabaseName"), input.requiredString("TableName"),
+                    input.string("Expression"), input.string("NextToken"), input.integer("MaxResults", 1, 1000).orElse(1000));
+            boolean excludeColumns = input.bool("ExcludeColumnSchema").orElse(false);
+            ObjectNode output = output();
+            ArrayNode list = output.putArray("Partitions");
+            for (CatalogPartition partition : page.items()) {
+                ObjectNode node = GlueJson.write(partition, accountId);
+                if (excludeColumns) {
+                    ((ObjectNode) node.get("StorageDescriptor")).putArray("Columns");
+                }
+                list.add(node);
+            }
+            page.nextToken().ifPresent(token -> output.put("NextToken", token));
+            return output;
+        });
+        operation("BatchGetPartition", (input, caller) -> {
+            checkCatalog(input);
+            List<List<String>> requested = new ArrayList<>();
+            for (JsonInput entry : input.objects("PartitionsToGet")) {
+                requested.add(values(entry, "Values"));
+            }
+            if (requested.isEmpty() || requested.size() > 1000) {
+                throw input.invalid("PartitionsToGet", String.valueOf(requested.size()), "Member must have length between 1 and 1000");
+            }
+            List<CatalogPartition> found = catalog.getPartitions(input.requiredString("DatabaseName"), input.requiredString("TableName"), requested);
+            ObjectNode output = output();
+            ArrayNode list = output.putArray("Partitions");
+            found.forEach(partition -> list.add(GlueJson.write(partition, accountId)));
+            output.putArray("UnprocessedKeys");
+            return output;
+        });
+        operation("UpdatePartition", (input, caller) -> {
+            checkCatalog(input);
+            String database = input.requiredString("DatabaseName");
+            String table = input.requiredString("TableName");
+            catalog.updatePartition(database, table, values(input, "PartitionValueList"), GlueJson.partition(database, table, input.object("PartitionInput")));
+            return output();
+        });
+        operation("DeletePartition", (input, caller) -> {
+            checkCatalog(input);
+            catalog.deletePartition(input.requiredString("DatabaseName"), input.requiredString("TableName"), values(input, "PartitionValues"));
+            return output();
+        });
+        operation("BatchDeletePartition", (input, caller) -> {
+            checkCatalog(input);
+            String database = input.requiredString("DatabaseName");
+            String table = input.requiredString("TableName");
+            List<BatchError<List<String>>> errors = new ArrayList<>();
+            List<JsonInput> entries = input.objects("PartitionsToDelete");
+            if (entries.isEmpty() || entries.size() > 25) {
+                throw input.invalid("PartitionsToDelete", String.valueOf(entries.size()), "Member must have length between 1 and 25");
+            }
+            for (JsonInput entry : entries) {
+                List<String> values = values(entry, "Values");
+                try {
+                    catalog.deletePartition(database, table, values);
+                }
+                catch (ServiceException e) {
+                    errors.add(new BatchError<>(values, e.errorCode(), e.getMessage()));
+                }
+            }
+            return partitionErrors(errors);
+        });
+
+        crawlers.register(this);
+    }
+
+    /** Lets the crawlers add their operations to this service. */
+    void register(String name, Operation operation)
+    {
+        operation(name, operation);
+    }
+
+    private static ObjectNode partitionErrors(List<BatchError<List<String>>> errors)
+    {
+        ObjectNode output = output();
+        ArrayNode list = output.putArray("Errors");
+        for (BatchError<List<String>> error : errors) {
+            ObjectNode node = list.addObject();
+            ArrayNode values = node.putArray("PartitionValues");
+            error.item().forEach(values::add);
+            node.putObject("ErrorDetail").put("ErrorCode", error.errorCode()).put("ErrorMessage", error.errorMessage());
+        }
+        return output;
+    }
+
+    private static List<String> values(JsonInput input, String field)
+    {
+        if (!input.hasList(field)) {
+            throw input.missing(field);
+        }
+        return input.strings(field);
+    }
+
+    private void checkCatalog(JsonInput input)
+    {
+        Optional<String> catalogId = input.string("CatalogId");
+        if (catalogId.isPresent() && !catalogId.get().equals(accountId)) {
+            if (!CATALOG_ID.matcher(catalogId.get()).matches()) {
+                throw input.invalid("CatalogId", catalogId.get(), "Member must satisfy regular expression pattern: \\d{12}");
+            }
+            throw ServiceException.user("EntityNotFoundException", 400, "Catalog " + catalogId.get() + " not found; lakestack has the catalog of account "
+                    + accountId + " only.");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.lakestack.spi.store;
+
+import java.util.Optional;
+import java.util.SortedMap;
+
+/**
+ * Durable records of one type, by key: the definitions and state of a service (streams, crawlers, query history).
+ *
+ * <p>What a caller may rely on: once {@link #put} or {@link #delete} returns, the change is durable (it survives a
+ * kill -9 of every process) and this instance reads it back; every lakestack instance on the same engines sees every
+ * change, in the order they were made, shortly after. There is no transaction across keys and no compare-and-set:
+ * two instances writing one key at the same time both succeed and the later write wins, so a service that needs one
+ * writer per key arranges it itself (the instance that owns the work writes its state).
+ *
+ * <p>Record types are Java records of strings, numbers, booleans, enums, {@code Optional}s, lists, maps and other
+ * such records. A stored record that no longer reads as the type (written by another lakestack version) is left in
+ * place, logged with its key, and not returned.
+ *
+ * @param <T> the record type
+ */
+public interface RecordStore<T>
+{
+    Optional<T> get(String key);
+
+    /** Stores the record under the key, replacing what was there. */
+    void put(String key, T record);
+
+    /** Removes the key; nothing happens when it is not there. */
+    void delete(String key);
+
+    /** Every record, in key order, as of now. */
+    SortedMap<String, T> all();
+
+    /**
+     * Calls the listener for every change from now on, made by this or any other instance, in the order of the
+     * changes, on a thread of the store's. A change this instance makes is passed to the listener before
+     * {@link #put} or {@link #delete} returns. The listener must return quickly: work that takes time goes to a
+     * thread of the listener's own.
+     */
+    void subscribe(Listener<T> listener);
+
+    @FunctionalInterface
+    interface Listener<T>
+    {
+        /** @param record the new record, or empty when the key was removed */
+        void changed(String key, Optional<T> record);
+    }
+}
