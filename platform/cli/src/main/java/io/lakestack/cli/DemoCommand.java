@@ -9,7 +9,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;

@@ -1,6 +1,5 @@
 package io.lakestack.services.athena;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.endpoint.json.JsonInput;

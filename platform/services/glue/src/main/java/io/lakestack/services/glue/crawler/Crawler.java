@@ -5,7 +5,6 @@ import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.glue.GlueCatalog;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
