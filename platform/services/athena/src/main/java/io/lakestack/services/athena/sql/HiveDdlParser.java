@@ -1,7 +1,7 @@
 package io.lakestack.services.athena.sql;
 
 import io.lakestack.spi.glue.Column;
-import io.lakestack.spi.glue.HiveTypes;
+import io.lakestack.spi.glue.HiveType;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -451,7 +451,7 @@ public final class HiveDdlParser
             String rawType = sql.substring(tokens.get(typeStart).start(), tokens.get(position - 1).end());
             String type;
             try {
-                type = HiveTypes.canonical(rawType);
+                type = HiveType.parse(rawType).toString();
             }
             catch (IllegalArgumentException e) {
                 throw error(tokens.get(typeStart), "column " + name + ": " + e.getMessage());
