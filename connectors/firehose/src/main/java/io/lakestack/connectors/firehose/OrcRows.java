@@ -1,5 +1,6 @@
 package io.lakestack.connectors.firehose;
 
+import io.lakestack.spi.glue.HiveType;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hive.common.type.HiveDecimal;
@@ -81,8 +82,8 @@ final class OrcRows
             case "float" -> TypeDescription.createFloat();
             case "double" -> TypeDescription.createDouble();
             case "string" -> TypeDescription.createString();
-            case "varchar" -> TypeDescription.createVarchar().withMaxLength(type.precision());
-            case "char" -> TypeDescription.createChar().withMaxLength(type.precision());
+            case "varchar" -> TypeDescription.createVarchar().withMaxLength(type.length());
+            case "char" -> TypeDescription.createChar().withMaxLength(type.length());
             case "binary" -> TypeDescription.createBinary();
             case "decimal" -> TypeDescription.createDecimal().withPrecision(type.precision()).withScale(type.scale());
             case "date" -> TypeDescription.createDate();

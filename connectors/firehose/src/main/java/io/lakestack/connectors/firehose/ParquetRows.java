@@ -1,5 +1,6 @@
 package io.lakestack.connectors.firehose;
 
+import io.lakestack.spi.glue.HiveType;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.hadoop.ParquetWriter;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.lakestack.spi.glue.Column;
+import io.lakestack.spi.glue.HiveType;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -68,7 +69,7 @@ final class RowConverter
     RowConverter(List<Column> columns, S3Destination.Deserializer deserializer)
     {
         this.names = columns.stream().map(column -> column.name().toLowerCase(Locale.ROOT)).toList();
-        this.types = columns.stream().map(column -> HiveType.parse(column.type())).toList();
+        this.types = columns.stream().map(RowConverter::convertibleType).toList();
         this.deserializer = deserializer;
         List<DateTimeFormatter> formats = new ArrayList<>();
         boolean millis = false;
@@ -82,6 +83,24 @@ final class RowConverter
         }
         this.customFormats = List.copyOf(formats);
         this.epochMillisFormat = millis;
+    }
+
+    /**
+     * @throws IllegalArgumentException for a type that is not Hive's, or one the Parquet and ORC writers do not write:
+     *         {@code void}, or {@code uniontype} at any depth
+     */
+    private static HiveType convertibleType(Column column)
+    {
+        HiveType type = HiveType.parse(column.type());
+        if (!convertible(type)) {
+            throw new IllegalArgumentException("column " + column.name() + " has type " + type + ", which record format conversion cannot write");
+        }
+        return type;
+    }
+
+    private static boolean convertible(HiveType type)
+    {
+        return !type.kind().equals("void") && !type.kind().equals("uniontype") && type.children().stream().allMatch(RowConverter::convertible);
     }
 
     List<HiveType> types()
@@ -168,8 +187,8 @@ final class RowConverter
         switch (type.kind()) {
             case "string", "varchar", "char": {
                 String text = node.isValueNode() ? node.asText() : node.toString();
-                if (type.kind().equals("varchar") && text.length() > type.precision()) {
-                    text = text.substring(0, type.precision());
+                if (type.kind().equals("varchar") && text.length() > type.length()) {
+                    text = text.substring(0, type.length());
                 }
                 return text;
             }

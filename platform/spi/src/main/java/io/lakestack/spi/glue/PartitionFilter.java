@@ -1,5 +1,8 @@
 package io.lakestack.spi.glue;
 
+import io.lakestack.spi.sql.SqlTokenizer;
+import io.lakestack.spi.sql.SqlTokenizer.Token;
+
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -12,10 +15,15 @@ import java.util.regex.Pattern;
  * Glue's partition filter expressions ({@code GetPartitions} {@code Expression}): an SQL {@code WHERE} clause over
  * the partition keys with {@code = <> != < <= > >=}, {@code BETWEEN ... AND ...}, {@code [NOT] IN (...)},
  * {@code [NOT] LIKE}, {@code AND}, {@code OR}, {@code NOT} and parentheses. Values compare by the key's type:
- * numbers as numbers, dates as dates, everything else as strings.
+ * numbers as numbers, dates as dates, everything else as strings. A key is named bare (up to white space, a quote or
+ * an operator, so {@code event-date} needs no quotes), in backticks or in double quotes; a value is a string in
+ * single quotes (with {@code ''} for a quote) or a number such as {@code 10}, {@code -5} or {@code 2.5}.
  */
 public final class PartitionFilter
 {
+    /** Unquoted names such as {@code event-date} and signed numbers are one token each; no comments, no escapes. */
+    private static final SqlTokenizer GLUE = SqlTokenizer.of(SqlTokenizer.Feature.OPERATOR_DELIMITED_WORDS);
+
     private PartitionFilter() {}
 
     /**
@@ -27,97 +35,30 @@ public final class PartitionFilter
         Parser parser = new Parser(expression, partitionKeys);
         Predicate<List<String>> predicate = parser.orExpression();
         if (parser.peek() != null) {
-            throw parser.error("unexpected '" + parser.peek() + "'");
+            throw parser.error("unexpected '" + parser.peek().text() + "'");
         }
         return predicate;
     }
 
     private enum Kind { NUMBER, DATE, TEXT }
 
-    private record Token(String text, boolean quoted)
-    {
-        boolean is(String keyword)
-        {
-            return !quoted && text.equalsIgnoreCase(keyword);
-        }
-
-        @Override
-        public String toString()
-        {
-            return text;
-        }
-    }
-
     private static final class Parser
     {
         private final String expression;
         private final List<Column> keys;
-        private final List<Token> tokens = new ArrayList<>();
+        private final List<Token> tokens;
         private int position;
 
         Parser(String expression, List<Column> keys)
         {
             this.expression = expression;
             this.keys = keys;
-            tokenize();
-        }
-
-        private void tokenize()
-        {
-            int i = 0;
-            while (i < expression.length()) {
-                char c = expression.charAt(i);
-                if (Character.isWhitespace(c)) {
-                    i++;
-                }
-                else if (c == '\'') {
-                    StringBuilder literal = new StringBuilder();
-                    i++;
-                    while (true) {
-                        if (i >= expression.length()) {
-                            throw new IllegalArgumentException("unclosed string literal in expression: " + expression);
-                        }
-                        char next = expression.charAt(i);
-                        if (next == '\'') {
-                            if (i + 1 < expression.length() && expression.charAt(i + 1) == '\'') {
-                                literal.append('\'');
-                                i += 2;
-                                continue;
-                            }
-                            i++;
-                            break;
-                        }
-                        literal.append(next);
-                        i++;
-                    }
-                    tokens.add(new Token(literal.toString(), true));
-                }
-                else if (c == '`' || c == '"') {
-                    int end = expression.indexOf(c, i + 1);
-                    if (end < 0) {
-                        throw new IllegalArgumentException("unclosed quoted name in expression: " + expression);
-                    }
-                    tokens.add(new Token("`" + expression.substring(i + 1, end), false));
-                    i = end + 1;
-                }
-                else if ("()<>=!,".indexOf(c) >= 0) {
-                    if (i + 1 < expression.length() && (expression.startsWith("<=", i) || expression.startsWith(">=", i)
-                            || expression.startsWith("<>", i) || expression.startsWith("!=", i))) {
-                        tokens.add(new Token(expression.substring(i, i + 2), false));
-                        i += 2;
-                    }
-                    else {
-                        tokens.add(new Token(String.valueOf(c), false));
-                        i++;
-                    }
-                }
-                else {
-                    int start = i;
-                    while (i < expression.length() && !Character.isWhitespace(expression.charAt(i)) && "()<>=!,'`\"".indexOf(expression.charAt(i)) < 0) {
-                        i++;
-                    }
-                    tokens.add(new Token(expression.substring(start, i), false));
-                }
+            try {
+                this.tokens = GLUE.tokenize(expression);
+            }
+            catch (SqlTokenizer.UnclosedException e) {
+                String what = e.opening().equals("'") ? "string literal" : "quoted name";
+                throw new IllegalArgumentException("unclosed " + what + " in expression: " + expression);
             }
         }
 
@@ -137,8 +78,8 @@ public final class PartitionFilter
         private void expect(String text)
         {
             Token token = next();
-            if (token.quoted() || !token.text().equalsIgnoreCase(text)) {
-                throw error("'" + text + "' expected, found '" + token + "'");
+            if (!token.is(text) && !token.isSymbol(text)) {
+                throw error("'" + text + "' expected, found '" + token.text() + "'");
             }
         }
 
@@ -173,7 +114,7 @@ public final class PartitionFilter
                 next();
                 return notExpression().negate();
             }
-            if (peek() != null && !peek().quoted() && peek().text().equals("(")) {
+            if (peek() != null && peek().isSymbol("(")) {
                 next();
                 Predicate<List<String>> inner = orExpression();
                 expect(")");
@@ -185,12 +126,12 @@ public final class PartitionFilter
         private Predicate<List<String>> comparison()
         {
             Token first = next();
-            if (first.quoted() || isNumber(first.text())) {
+            if (isLiteral(first)) {
                 // literal op key: turn it around
                 Token operator = next();
                 Token keyToken = next();
                 int index = keyIndex(keyToken);
-                return compare(index, mirror(operator.text()), first);
+                return compare(index, mirror(operator(operator)), first);
             }
             int index = keyIndex(first);
             Token operator = next();
@@ -211,7 +152,7 @@ public final class PartitionFilter
                 do {
                     members.add(literal());
                 }
-                while (peek() != null && peek().text().equals(",") && next() != null);
+                while (peek() != null && peek().isSymbol(",") && next() != null);
                 expect(")");
                 Predicate<List<String>> in = values -> members.stream().anyMatch(member -> compareValues(index, values.get(index), member) == 0);
                 return negated ? in.negate() : in;
@@ -222,9 +163,17 @@ public final class PartitionFilter
                 return negated ? like.negate() : like;
             }
             if (negated) {
-                throw error("NOT must be followed by IN or LIKE here, not '" + operator + "'");
+                throw error("NOT must be followed by IN or LIKE here, not '" + operator.text() + "'");
             }
-            return compare(index, operator.text(), literal());
+            return compare(index, operator(operator), literal());
+        }
+
+        private String operator(Token token)
+        {
+            if (token.kind() != SqlTokenizer.Kind.SYMBOL) {
+                throw error("unknown operator '" + token.text() + "'");
+            }
+            return token.text();
         }
 
         private Predicate<List<String>> compare(int index, String operator, Token literal)
@@ -254,15 +203,15 @@ public final class PartitionFilter
         private Token literal()
         {
             Token token = next();
-            if (!token.quoted() && !isNumber(token.text())) {
-                throw error("a quoted string or a number expected, found '" + token + "'");
+            if (!isLiteral(token)) {
+                throw error("a quoted string or a number expected, found '" + token.text() + "'");
             }
             return token;
         }
 
         private int keyIndex(Token token)
         {
-            String name = token.text().startsWith("`") ? token.text().substring(1) : token.text();
+            String name = token.text();
             for (int i = 0; i < keys.size(); i++) {
                 if (keys.get(i).name().equalsIgnoreCase(name)) {
                     return i;
@@ -301,9 +250,11 @@ public final class PartitionFilter
             return Kind.TEXT;
         }
 
-        private static boolean isNumber(String text)
+        /** A string in single quotes, or a number such as {@code 10}, {@code -5} or {@code 2.5}. */
+        private static boolean isLiteral(Token token)
         {
-            return text.matches("[-+]?\\d+(\\.\\d+)?");
+            return (token.kind() == SqlTokenizer.Kind.STRING && token.quote() == '\'')
+                    || (token.kind() == SqlTokenizer.Kind.NUMBER && token.text().matches("[-+]?\\d+(\\.\\d+)?"));
         }
 
         private static Pattern likePattern(String like)

@@ -31,6 +31,20 @@ class PartitionFilterTest
     }
 
     @Test
+    void readsUnquotedNamesWithHyphensSignedNumbersAndQuotedNames()
+    {
+        List<Column> keys = List.of(Column.of("event-date", "date"), Column.of("delta", "int"));
+        List<List<String>> partitions = List.of(List.of("2026-11-20", "-3"), List.of("2026-11-21", "4"));
+
+        assertThat(partitions.stream().filter(PartitionFilter.parse("event-date = '2026-11-21'", keys))).containsExactly(partitions.get(1));
+        assertThat(partitions.stream().filter(PartitionFilter.parse("delta > -5 AND delta < +0", keys))).containsExactly(partitions.get(0));
+        assertThat(partitions.stream().filter(PartitionFilter.parse("-3=delta", keys))).containsExactly(partitions.get(0));
+        assertThat(partitions.stream().filter(PartitionFilter.parse("`event-date` >= '2026-11-20' AND \"delta\" IN (4, -3)", keys)))
+                .containsExactly(partitions.get(0), partitions.get(1));
+        assertThat(partitions.stream().filter(PartitionFilter.parse("`event-date` LIKE 'it''s%' OR delta = 4", keys))).containsExactly(partitions.get(1));
+    }
+
+    @Test
     void refusesMalformedExpressions()
     {
         assertThatThrownBy(() -> PartitionFilter.parse("year = '2026'", KEYS))
@@ -41,6 +55,14 @@ class PartitionFilterTest
                 .hasMessage("invalid partition filter expression 'dt = '2026' region = 'eu'': unexpected 'region'");
         assertThatThrownBy(() -> PartitionFilter.parse("dt = 'open", KEYS))
                 .hasMessage("unclosed string literal in expression: dt = 'open");
+        assertThatThrownBy(() -> PartitionFilter.parse("`dt = '2026-11-20'", KEYS))
+                .hasMessage("unclosed quoted name in expression: `dt = '2026-11-20'");
+        assertThatThrownBy(() -> PartitionFilter.parse("hour = 1 -- a comment", KEYS))
+                .hasMessage("invalid partition filter expression 'hour = 1 -- a comment': unexpected '--'");
+        assertThatThrownBy(() -> PartitionFilter.parse("hour '=' 1", KEYS))
+                .hasMessage("invalid partition filter expression 'hour '=' 1': unknown operator '='");
+        assertThatThrownBy(() -> PartitionFilter.parse("region = \"eu\"", KEYS))
+                .hasMessage("invalid partition filter expression 'region = \"eu\"': a quoted string or a number expected, found 'eu'");
     }
 
     private static List<List<String>> matching(String expression)

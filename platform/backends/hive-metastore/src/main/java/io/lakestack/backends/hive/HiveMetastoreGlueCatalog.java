@@ -10,7 +10,7 @@ import io.lakestack.spi.glue.CatalogPartition;
 import io.lakestack.spi.glue.CatalogTable;
 import io.lakestack.spi.glue.Column;
 import io.lakestack.spi.glue.GlueCatalog;
-import io.lakestack.spi.glue.HiveTypes;
+import io.lakestack.spi.glue.HiveType;
 import io.lakestack.spi.glue.Page;
 import io.lakestack.spi.glue.PartitionFilter;
 import io.lakestack.spi.glue.SerDeInfo;
@@ -498,17 +498,17 @@ public final class HiveMetastoreGlueCatalog
             if (column.name().isBlank()) {
                 throw invalid("A " + what + " has an empty name");
             }
-            String type;
+            HiveType type;
             try {
-                type = HiveTypes.canonical(column.type());
+                type = HiveType.parse(column.type());
             }
             catch (IllegalArgumentException e) {
                 throw invalid("Invalid type for " + what + " '" + column.name() + "': " + e.getMessage());
             }
-            if (primitiveOnly && !HiveTypes.isPrimitive(type)) {
+            if (primitiveOnly && !type.isPrimitive()) {
                 throw invalid("The " + what + " '" + column.name() + "' must have a primitive type, not " + type);
             }
-            FieldSchema field = new FieldSchema(column.name().toLowerCase(Locale.ROOT), type, column.comment().orElse(null));
+            FieldSchema field = new FieldSchema(column.name().toLowerCase(Locale.ROOT), type.toString(), column.comment().orElse(null));
             fields.add(field);
         }
         return fields;

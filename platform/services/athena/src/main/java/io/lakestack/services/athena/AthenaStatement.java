@@ -3,6 +3,7 @@ package io.lakestack.services.athena;
 import io.lakestack.services.athena.sql.HiveDdlParser;
 import io.lakestack.services.athena.sql.HiveStatement;
 import io.lakestack.services.athena.sql.SqlTokens;
+import io.lakestack.spi.sql.SqlTokenizer;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,7 +78,7 @@ record AthenaStatement(String statementType, String substatementType, Optional<H
             throws Unsupported
     {
         String sql = SqlTokens.stripTerminator(query);
-        List<SqlTokens.Token> tokens;
+        List<SqlTokenizer.Token> tokens;
         try {
             tokens = SqlTokens.tokenize(sql);
         }
@@ -87,13 +88,13 @@ record AthenaStatement(String statementType, String substatementType, Optional<H
         if (tokens.isEmpty()) {
             throw new Unsupported("SYNTAX_ERROR: line 1:1: the query is empty");
         }
-        for (SqlTokens.Token token : tokens) {
+        for (SqlTokenizer.Token token : tokens) {
             if (token.isSymbol(";")) {
                 throw new Unsupported("SYNTAX_ERROR: " + SqlTokens.position(sql, token.start()) + ": only one statement per query is supported");
             }
         }
-        SqlTokens.Token first = tokens.get(0);
-        String keyword = first.kind() == SqlTokens.Kind.SYMBOL ? first.text() : first.upper();
+        SqlTokenizer.Token first = tokens.get(0);
+        String keyword = first.kind() == SqlTokenizer.Kind.SYMBOL ? first.text() : first.upper();
         if (HiveDdlParser.isHiveDdl(sql)) {
             HiveStatement statement;
             try {
@@ -141,7 +142,7 @@ record AthenaStatement(String statementType, String substatementType, Optional<H
     }
 
     /** {@code INSERT INTO [catalog.][database.]table ...}, with its target table's name. */
-    private static AthenaStatement insert(String sql, List<SqlTokens.Token> tokens)
+    private static AthenaStatement insert(String sql, List<SqlTokenizer.Token> tokens)
     {
         List<String> name = new ArrayList<>();
         if (tokens.size() > 2 && tokens.get(1).is("INTO")) {
@@ -170,7 +171,7 @@ record AthenaStatement(String statementType, String substatementType, Optional<H
     }
 
     /** {@code CREATE TABLE name [WITH (Athena properties)] AS query [WITH [NO] DATA]}. */
-    private static AthenaStatement athenaCtas(String sql, List<SqlTokens.Token> tokens, String ctasLocation)
+    private static AthenaStatement athenaCtas(String sql, List<SqlTokenizer.Token> tokens, String ctasLocation)
             throws Unsupported
     {
         int index = 1;
@@ -281,13 +282,13 @@ record AthenaStatement(String statementType, String substatementType, Optional<H
         return codec;
     }
 
-    private static Map<String, String> properties(String sql, List<SqlTokens.Token> tokens, int open, int close)
+    private static Map<String, String> properties(String sql, List<SqlTokenizer.Token> tokens, int open, int close)
             throws Unsupported
     {
         Map<String, String> properties = new LinkedHashMap<>();
         int index = open + 1;
         while (index < close) {
-            SqlTokens.Token key = tokens.get(index);
+            SqlTokenizer.Token key = tokens.get(index);
             if (!key.isName() || index + 1 >= close || !tokens.get(index + 1).isSymbol("=")) {
                 throw new Unsupported("SYNTAX_ERROR: " + SqlTokens.position(sql, key.start()) + ": property = value expected");
             }
@@ -295,7 +296,7 @@ record AthenaStatement(String statementType, String substatementType, Optional<H
             int valueEnd = valueStart;
             int depth = 0;
             while (valueEnd < close) {
-                SqlTokens.Token token = tokens.get(valueEnd);
+                SqlTokenizer.Token token = tokens.get(valueEnd);
                 if (depth == 0 && token.isSymbol(",")) {
                     break;
                 }
@@ -316,7 +317,7 @@ record AthenaStatement(String statementType, String substatementType, Optional<H
         return properties;
     }
 
-    private static int matching(List<SqlTokens.Token> tokens, int open)
+    private static int matching(List<SqlTokenizer.Token> tokens, int open)
             throws Unsupported
     {
         int depth = 0;

@@ -1,5 +1,10 @@
 package io.lakestack.services.athena;
 
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.lakestack.spi.OffsetTokens;
 import io.lakestack.spi.s3.ObjectStore;
 import io.lakestack.spi.ServiceException;
@@ -35,6 +40,11 @@ final class ResultFiles
 {
     private static final int READ_CHUNK = 256 * 1024;
     static final long CACHE_BYTES = 512L * 1024 * 1024;
+    /** Athena's CSV: comma-separated, values in double quotes with quotes doubled, NULL an empty unquoted value. */
+    private static final ObjectReader CSV_RECORD = new CsvMapper().readerForListOf(String.class)
+            .with(CsvSchema.emptySchema().withColumnSeparator(',').withQuoteChar('"'))
+            .with(CsvParser.Feature.WRAP_AS_ARRAY)
+            .with(CsvParser.Feature.EMPTY_UNQUOTED_STRING_AS_NULL);
 
     private final ObjectStore store;
     private final Path cacheDirectory;
@@ -271,8 +281,7 @@ final class ResultFiles
                 if (end < 0) {
                     break;
                 }
-                String record = new String(buffer, start, end - start, StandardCharsets.UTF_8);
-                rows.add(csv ? parseCsv(record) : List.of(record));
+                rows.add(csv ? csvRecord(buffer, start, end - start + 1) : List.of(new String(buffer, start, end - start, StandardCharsets.UTF_8)));
                 consumed += end - start + 1;
                 start = end + 1;
             }
@@ -282,7 +291,11 @@ final class ResultFiles
         return new Page(rows, next);
     }
 
-    /** The index of the newline that ends the CSV record starting at {@code start}, outside quotes; -1 if not in the buffer. */
+    /**
+     * The index of the newline that ends the CSV record starting at {@code start}, outside quotes; -1 if not in the
+     * buffer. Records are found here, in bytes, because page tokens are byte offsets into the file and the CSV parser
+     * counts characters; a doubled quote inside quotes turns quoting off and on again.
+     */
     private static int csvRecordEnd(byte[] buffer, int start)
     {
         boolean quoted = false;
@@ -307,50 +320,13 @@ final class ResultFiles
         return -1;
     }
 
-    static List<String> parseCsv(String record)
+    /** One record of Athena's CSV, with the newline that ends it. */
+    private static List<String> csvRecord(byte[] buffer, int start, int length)
+            throws IOException
     {
-        List<String> values = new ArrayList<>();
-        int i = 0;
-        while (true) {
-            if (i >= record.length()) {
-                values.add(null);
-                break;
-            }
-            if (record.charAt(i) == '"') {
-                StringBuilder value = new StringBuilder();
-                i++;
-                while (i < record.length()) {
-                    char c = record.charAt(i);
-                    if (c == '"') {
-                        if (i + 1 < record.length() && record.charAt(i + 1) == '"') {
-                            value.append('"');
-                            i += 2;
-                            continue;
-                        }
-                        i++;
-                        break;
-                    }
-                    value.append(c);
-                    i++;
-                }
-                values.add(value.toString());
-            }
-            else {
-                int comma = record.indexOf(',', i);
-                String raw = comma < 0 ? record.substring(i) : record.substring(i, comma);
-                values.add(raw.isEmpty() ? null : raw);
-                if (comma < 0) {
-                    break;
-                }
-                i = comma;
-            }
-            if (i >= record.length()) {
-                break;
-            }
-            // at a comma
-            i++;
+        try (MappingIterator<List<String>> record = CSV_RECORD.readValues(buffer, start, length)) {
+            return record.nextValue();
         }
-        return values;
     }
 
     @Override

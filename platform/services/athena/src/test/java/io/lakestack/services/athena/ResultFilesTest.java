@@ -100,6 +100,31 @@ class ResultFilesTest
     }
 
     @Test
+    void tellsNullFromTheEmptyStringInAOneColumnResult()
+            throws Exception
+    {
+        MemoryStore store = new MemoryStore();
+        try (ResultFiles results = new ResultFiles(store)) {
+            long size;
+            try (ResultFiles.CsvWriter writer = new ResultFiles.CsvWriter()) {
+                writer.columns(List.of(new QueryEngine.Column("v", "varchar")));
+                writer.row(Arrays.asList((String) null));
+                writer.row(List.of(""));
+                writer.row(List.of("a\r\nb"));
+                writer.row(List.of("é,\""));
+                size = results.publish(writer, "out", "q4.csv", "text/csv");
+            }
+            assertThat(new String(store.objects.get("out/q4.csv"), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("\"v\"\n\n\"\"\n\"a\r\nb\"\n\"é,\"\"\"\n");
+
+            ResultFiles.Page page = results.read("out", "q4.csv", size, true, Optional.empty(), 10);
+
+            assertThat(page.rows()).containsExactly(List.of("v"), Arrays.asList((String) null), List.of(""), List.of("a\r\nb"), List.of("é,\""));
+            assertThat(page.nextToken()).isEmpty();
+        }
+    }
+
+    @Test
     void readsFromTheStoreWhatTheCacheDoesNotHold()
             throws Exception
     {

@@ -1,7 +1,8 @@
 package io.lakestack.services.athena.sql;
 
 import io.lakestack.spi.glue.Column;
-import io.lakestack.spi.glue.HiveTypes;
+import io.lakestack.spi.glue.HiveType;
+import io.lakestack.spi.sql.SqlTokenizer;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,7 +41,7 @@ public final class HiveDdlParser
                     "org.apache.hadoop.hive.serde2.JsonSerDe"));
 
     private final String sql;
-    private final List<SqlTokens.Token> tokens;
+    private final List<SqlTokenizer.Token> tokens;
     private int position;
 
     private HiveDdlParser(String sql)
@@ -52,7 +53,7 @@ public final class HiveDdlParser
     /** Whether the statement is HiveQL DDL this parser handles (and not Trino SQL such as Athena's CTAS or a view). */
     public static boolean isHiveDdl(String sql)
     {
-        List<SqlTokens.Token> tokens;
+        List<SqlTokenizer.Token> tokens;
         try {
             tokens = SqlTokens.tokenize(sql);
         }
@@ -62,7 +63,7 @@ public final class HiveDdlParser
         if (tokens.isEmpty()) {
             return false;
         }
-        SqlTokens.Token first = tokens.get(0);
+        SqlTokenizer.Token first = tokens.get(0);
         if (first.is("MSCK") || first.is("SHOW") || first.is("DESCRIBE") || first.is("DESC") || first.is("ALTER")) {
             return !(first.is("ALTER") && tokens.size() > 1 && tokens.get(1).is("VIEW"));
         }
@@ -75,7 +76,7 @@ public final class HiveDdlParser
             }
             if (tokens.size() > 1 && tokens.get(1).is("TABLE")) {
                 // Athena's CTAS is CREATE TABLE ... WITH (...) AS or CREATE TABLE ... AS: Trino SQL, unless HiveQL clauses appear
-                for (SqlTokens.Token token : tokens) {
+                for (SqlTokenizer.Token token : tokens) {
                     if (token.is("AS")) {
                         return tokens.stream().takeWhile(t -> t != token).anyMatch(t -> t.is("STORED") || t.is("TBLPROPERTIES")
                                 || t.is("ROW") || t.is("LOCATION") || t.is("PARTITIONED"));
@@ -99,7 +100,7 @@ public final class HiveDdlParser
 
     private HiveStatement statement()
     {
-        SqlTokens.Token first = next();
+        SqlTokenizer.Token first = next();
         if (first.is("CREATE")) {
             if (accept("EXTERNAL")) {
                 expect("TABLE");
@@ -153,21 +154,21 @@ public final class HiveDdlParser
 
     private HiveStatement show()
     {
-        SqlTokens.Token what = next();
+        SqlTokenizer.Token what = next();
         if (what.is("TABLES")) {
             Optional<String> database = Optional.empty();
             if (accept("IN") || accept("FROM")) {
                 database = Optional.of(name());
             }
             Optional<String> pattern = Optional.empty();
-            if (accept("LIKE") || (position < tokens.size() && peek().kind() == SqlTokens.Kind.STRING)) {
+            if (accept("LIKE") || (position < tokens.size() && peek().kind() == SqlTokenizer.Kind.STRING)) {
                 pattern = Optional.of(string());
             }
             return new HiveStatement.ShowTables(database, pattern);
         }
         if (what.is("DATABASES") || what.is("SCHEMAS")) {
             Optional<String> pattern = Optional.empty();
-            if (accept("LIKE") || (position < tokens.size() && peek().kind() == SqlTokens.Kind.STRING)) {
+            if (accept("LIKE") || (position < tokens.size() && peek().kind() == SqlTokenizer.Kind.STRING)) {
                 pattern = Optional.of(string());
             }
             return new HiveStatement.ShowDatabases(pattern);
@@ -245,7 +246,7 @@ public final class HiveDdlParser
         Map<String, String> properties = Map.of();
         Optional<String> asQuery = Optional.empty();
         while (position < tokens.size()) {
-            SqlTokens.Token token = next();
+            SqlTokenizer.Token token = next();
             if (token.is("COMMENT")) {
                 comment = Optional.of(string());
             }
@@ -277,7 +278,7 @@ public final class HiveDdlParser
                     storedAs = Optional.of(new HiveStatement.StorageFormat(input, output, "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe"));
                 }
                 else {
-                    SqlTokens.Token format = next();
+                    SqlTokenizer.Token format = next();
                     HiveStatement.StorageFormat known = FORMATS.get(format.upper());
                     if (known == null) {
                         throw error(format, "STORED AS " + format.text() + " is not supported (supported: " + String.join(", ", new java.util.TreeSet<>(FORMATS.keySet())) + ")");
@@ -413,8 +414,8 @@ public final class HiveDdlParser
         do {
             String key = name();
             expectSymbol("=");
-            SqlTokens.Token value = next();
-            if (value.kind() != SqlTokens.Kind.STRING && value.kind() != SqlTokens.Kind.NUMBER) {
+            SqlTokenizer.Token value = next();
+            if (value.kind() != SqlTokenizer.Kind.STRING && value.kind() != SqlTokenizer.Kind.NUMBER) {
                 throw error(value, "a partition value must be a literal");
             }
             values.put(key, value.text());
@@ -433,7 +434,7 @@ public final class HiveDdlParser
             int typeStart = position;
             int depth = 0;
             while (position < tokens.size()) {
-                SqlTokens.Token token = peek();
+                SqlTokenizer.Token token = peek();
                 if (depth == 0 && (token.isSymbol(",") || token.isSymbol(")") || token.is("COMMENT"))) {
                     break;
                 }
@@ -451,7 +452,7 @@ public final class HiveDdlParser
             String rawType = sql.substring(tokens.get(typeStart).start(), tokens.get(position - 1).end());
             String type;
             try {
-                type = HiveTypes.canonical(rawType);
+                type = HiveType.parse(rawType).toString();
             }
             catch (IllegalArgumentException e) {
                 throw error(tokens.get(typeStart), "column " + name + ": " + e.getMessage());
@@ -507,7 +508,7 @@ public final class HiveDdlParser
 
     private String name()
     {
-        SqlTokens.Token token = next();
+        SqlTokenizer.Token token = next();
         if (!token.isName()) {
             throw error(token, "a name is expected, not '" + token.text() + "'");
         }
@@ -516,8 +517,8 @@ public final class HiveDdlParser
 
     private String string()
     {
-        SqlTokens.Token token = next();
-        if (token.kind() != SqlTokens.Kind.STRING) {
+        SqlTokenizer.Token token = next();
+        if (token.kind() != SqlTokenizer.Kind.STRING) {
             throw error(token, "a quoted string is expected, not '" + token.text() + "'");
         }
         return token.text();
@@ -542,12 +543,12 @@ public final class HiveDdlParser
         return false;
     }
 
-    private SqlTokens.Token peek()
+    private SqlTokenizer.Token peek()
     {
         return tokens.get(position);
     }
 
-    private SqlTokens.Token next()
+    private SqlTokenizer.Token next()
     {
         if (position >= tokens.size()) {
             throw SqlTokens.error(sql, sql.length(), "mismatched input '<EOF>'");
@@ -575,7 +576,7 @@ public final class HiveDdlParser
 
     private void expect(String keyword)
     {
-        SqlTokens.Token token = next();
+        SqlTokenizer.Token token = next();
         if (!token.is(keyword)) {
             throw error(token, "mismatched input '" + token.text() + "'. Expecting: '" + keyword + "'");
         }
@@ -583,13 +584,13 @@ public final class HiveDdlParser
 
     private void expectSymbol(String symbol)
     {
-        SqlTokens.Token token = next();
+        SqlTokenizer.Token token = next();
         if (!token.isSymbol(symbol)) {
             throw error(token, "mismatched input '" + token.text() + "'. Expecting: '" + symbol + "'");
         }
     }
 
-    private IllegalArgumentException error(SqlTokens.Token token, String message)
+    private IllegalArgumentException error(SqlTokenizer.Token token, String message)
     {
         return SqlTokens.error(sql, token.start(), message);
     }

@@ -1,5 +1,7 @@
 package io.lakestack.services.athena.sql;
 
+import io.lakestack.spi.sql.SqlTokenizer;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,11 +42,11 @@ public sealed interface PreparedCommand
     static Optional<PreparedCommand> parse(String query)
     {
         String sql = SqlTokens.stripTerminator(query);
-        List<SqlTokens.Token> tokens = SqlTokens.tokenize(sql);
+        List<SqlTokenizer.Token> tokens = SqlTokens.tokenize(sql);
         if (tokens.isEmpty()) {
             return Optional.empty();
         }
-        SqlTokens.Token first = tokens.get(0);
+        SqlTokenizer.Token first = tokens.get(0);
         if (first.is("PREPARE")) {
             if (tokens.size() < 4 || !tokens.get(1).isName() || !tokens.get(2).is("FROM")) {
                 throw SqlTokens.error(sql, tokens.size() > 1 ? tokens.get(1).start() : sql.length(), "PREPARE <name> FROM <statement> expected");
@@ -73,7 +75,7 @@ public sealed interface PreparedCommand
             for (int i = 3; i <= tokens.size(); i++) {
                 boolean end = i == tokens.size();
                 if (!end) {
-                    SqlTokens.Token token = tokens.get(i);
+                    SqlTokenizer.Token token = tokens.get(i);
                     if (token.isSymbol("(") || token.isSymbol("[")) {
                         depth++;
                     }

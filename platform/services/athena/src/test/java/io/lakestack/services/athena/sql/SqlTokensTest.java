@@ -1,5 +1,6 @@
 package io.lakestack.services.athena.sql;
 
+import io.lakestack.spi.sql.SqlTokenizer;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -24,5 +25,15 @@ class SqlTokensTest
         assertThat(SqlTokens.stripTerminator("  SELECT 1 ;; ")).isEqualTo("SELECT 1");
         assertThat(SqlTokens.position("SELECT\n  x", 9)).isEqualTo("line 2:3");
         assertThatThrownBy(() -> SqlTokens.tokenize("SELECT 'open")).hasMessageStartingWith("line 1:8:");
+    }
+
+    @Test
+    void readsAthenasCommentsAndHiveQlEscapes()
+    {
+        assertThat(SqlTokens.tokenize("SELECT 'a\\tb' -- c\n, /* d */ \"e\\\"f\""))
+                .extracting(SqlTokenizer.Token::text)
+                .containsExactly("SELECT", "a\tb", ",", "e\"f");
+        assertThatThrownBy(() -> SqlTokens.tokenize("SELECT 1\n/* open"))
+                .hasMessage("line 2:1: unclosed /* comment");
     }
 }

@@ -4,7 +4,12 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import org.apache.orc.OrcProto;
 import org.apache.parquet.format.ConvertedType;
 import org.apache.parquet.format.FieldRepetitionType;
@@ -18,6 +23,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Reader;
+import java.io.StringReader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -26,19 +33,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
 
 /**
  * Reads the schema of one data file, as Glue's built-in classifiers do: Parquet and ORC from their footers;
- * newline-delimited JSON (or a JSON array) and CSV/TSV from a sample of their first records; any of the text formats
- * gzip-compressed. A file that fits none is {@link Unreadable}, with the reason.
+ * newline-delimited JSON (or a JSON array) and CSV/TSV from a sample of their first records (a value in double quotes
+ * may hold the delimiter, line breaks and doubled quotes); any of the text formats gzip-compressed. A file that fits
+ * none is {@link Unreadable}, with the reason.
  */
 final class FileSchemaReader
 {
     static final int TEXT_SAMPLE_BYTES = 1 << 20;
     private static final int TEXT_SAMPLE_RECORDS = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectReader CSV_RECORDS = new CsvMapper().readerForListOf(String.class)
+            .with(CsvParser.Feature.WRAP_AS_ARRAY)
+            .with(CsvParser.Feature.SKIP_EMPTY_LINES);
     private static final byte[] PARQUET_MAGIC = {'P', 'A', 'R', '1'};
 
     enum Format
@@ -201,33 +213,30 @@ final class FileSchemaReader
     private static FileSchema csv(String text, boolean truncated, boolean gzip)
             throws Unreadable
     {
-        List<String> lines = new ArrayList<>(text.lines().filter(line -> !line.isBlank()).limit(TEXT_SAMPLE_RECORDS + 1).toList());
-        if (truncated && lines.size() > 1 && !text.endsWith("\n")) {
-            // the last line of a sample may be cut short
-            lines.remove(lines.size() - 1);
-        }
-        if (lines.isEmpty()) {
-            throw new Unreadable("the file holds no records");
-        }
         char delimiter = 0;
         int width = 0;
+        List<List<String>> rows = List.of();
         for (char candidate : new char[] {',', '\t', '|', ';'}) {
-            int columns = split(lines.get(0), candidate).size();
+            Optional<List<List<String>>> records = records(text, candidate, truncated);
+            if (records.isEmpty() || records.get().isEmpty()) {
+                continue;
+            }
+            int columns = records.get().get(0).size();
             if (columns < 2) {
                 continue;
             }
-            boolean consistent = lines.stream().allMatch(line -> split(line, candidate).size() == columns);
+            boolean consistent = records.get().stream().allMatch(record -> record.size() == columns);
             if (consistent && columns > width) {
                 delimiter = candidate;
                 width = columns;
+                rows = records.get();
             }
         }
         if (delimiter == 0) {
             throw new Unreadable("not Parquet, ORC, JSON or delimited text (no delimiter among , TAB | ; splits every line into the same number of columns)");
         }
-        char chosen = delimiter;
-        List<List<String>> rows = lines.stream().map(line -> split(line, chosen)).toList();
-        boolean quoted = lines.stream().anyMatch(line -> line.indexOf('"') >= 0);
+        // a quote anywhere in the sample asks for OpenCSVSerde, which reads unquoted values as well
+        boolean quoted = text.indexOf('"') >= 0;
         List<String> first = rows.get(0);
         List<InferredType> dataTypes = columnTypes(rows.subList(1, rows.size()), width);
         boolean identifiers = first.stream().allMatch(value -> value.matches("[A-Za-z_][A-Za-z0-9_ .-]*")) && first.stream().distinct().count() == first.size();
@@ -241,6 +250,69 @@ final class FileSchemaReader
             columns.put(name, type instanceof InferredType.Unknown ? InferredType.STRING : type);
         }
         return new FileSchema(Format.CSV, gzip, columns, new CsvLayout(delimiter, header, quoted));
+    }
+
+    /**
+     * The first records of the sample (blank lines skipped), split at the delimiter outside double quotes, or empty
+     * when the sample is not CSV with that delimiter (a quote that does not close, text after a closing quote).
+     */
+    private static Optional<List<List<String>>> records(String text, char delimiter, boolean truncated)
+    {
+        List<List<String>> records = new ArrayList<>();
+        SampleReader sample = new SampleReader(text);
+        ObjectReader reader = CSV_RECORDS.with(CsvSchema.emptySchema().withColumnSeparator(delimiter).withQuoteChar('"'));
+        try (MappingIterator<List<String>> iterator = reader.readValues(sample)) {
+            while (records.size() <= TEXT_SAMPLE_RECORDS && iterator.hasNextValue()) {
+                records.add(iterator.nextValue());
+            }
+        }
+        catch (IOException e) {
+            if (truncated && sample.ended()) {
+                // the sample ends inside a quoted value: the records before that one are whole
+                return Optional.of(records);
+            }
+            return Optional.empty();
+        }
+        if (truncated && records.size() > 1 && !text.endsWith("\n")) {
+            // the last record of a sample may be cut short
+            records.remove(records.size() - 1);
+        }
+        return Optional.of(records);
+    }
+
+    /** The text of a sample, remembering whether the CSV parser read to its end. */
+    private static final class SampleReader
+            extends Reader
+    {
+        private final StringReader text;
+        private boolean ended;
+
+        SampleReader(String text)
+        {
+            this.text = new StringReader(text);
+        }
+
+        @Override
+        public int read(char[] buffer, int offset, int length)
+                throws IOException
+        {
+            int read = text.read(buffer, offset, length);
+            if (read < 0) {
+                ended = true;
+            }
+            return read;
+        }
+
+        boolean ended()
+        {
+            return ended;
+        }
+
+        @Override
+        public void close()
+        {
+            text.close();
+        }
     }
 
     private static List<InferredType> allTypes(List<String> values)
@@ -277,35 +349,6 @@ final class FileSchemaReader
             return InferredType.BOOLEAN;
         }
         return InferredType.STRING;
-    }
-
-    /** Splits a line at the delimiter, outside double quotes. */
-    static List<String> split(String line, char delimiter)
-    {
-        List<String> values = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        boolean inQuotes = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (c == '"') {
-                if (inQuotes && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    current.append('"');
-                    i++;
-                }
-                else {
-                    inQuotes = !inQuotes;
-                }
-            }
-            else if (c == delimiter && !inQuotes) {
-                values.add(current.toString());
-                current.setLength(0);
-            }
-            else {
-                current.append(c);
-            }
-        }
-        values.add(current.toString());
-        return values;
     }
 
     // Parquet

@@ -52,6 +52,52 @@ class FileSchemaReaderTest
     }
 
     @Test
+    void readsQuotedValuesWithDelimitersLineBreaksAndDoubledQuotes()
+            throws Exception
+    {
+        FileSchemaReader.FileSchema csv = read("""
+                "id","comment","score"
+                1,"two lines,
+                and a comma",9.5
+                2,"she said ""hi""; then left",7
+
+                3,"",8
+                """.getBytes(StandardCharsets.UTF_8));
+        assertThat(csv.format()).isEqualTo(FileSchemaReader.Format.CSV);
+        assertThat(csv.csv()).isEqualTo(new FileSchemaReader.CsvLayout(',', true, true));
+        assertThat(hive(csv)).containsExactly(Map.entry("id", "string"), Map.entry("comment", "string"), Map.entry("score", "string"));
+
+        FileSchemaReader.FileSchema tsv = read("a\t\"tab\there\"\tc\nd\t\"line\nbreak \"\"quoted\"\"\"\tf\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(tsv.csv()).isEqualTo(new FileSchemaReader.CsvLayout('\t', false, true));
+        assertThat(hive(tsv)).containsExactly(Map.entry("col0", "string"), Map.entry("col1", "string"), Map.entry("col2", "string"));
+    }
+
+    @Test
+    void leavesOutTheRecordASampleCutsInsideItsQuotes()
+            throws Exception
+    {
+        StringBuilder text = new StringBuilder("id;note\n");
+        for (int id = 0; text.length() <= FileSchemaReader.TEXT_SAMPLE_BYTES; id++) {
+            text.append(id).append(";\"").append("x".repeat(2000)).append("\n").append("y".repeat(2000)).append("\"\n");
+        }
+        String sample = text.substring(0, FileSchemaReader.TEXT_SAMPLE_BYTES);
+        assertThat(sample.chars().filter(c -> c == '"').count() % 2).as("the sample ends inside a quoted value").isEqualTo(1);
+
+        FileSchemaReader.FileSchema schema = read(text.toString().getBytes(StandardCharsets.UTF_8));
+
+        assertThat(schema.csv()).isEqualTo(new FileSchemaReader.CsvLayout(';', true, true));
+        assertThat(hive(schema)).containsExactly(Map.entry("id", "string"), Map.entry("note", "string"));
+    }
+
+    @Test
+    void refusesADelimiterUnderWhichAQuoteDoesNotClose()
+    {
+        assertThatThrownBy(() -> read("a,b\n\"open,c\n".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(FileSchemaReader.Unreadable.class)
+                .hasMessage("not Parquet, ORC, JSON or delimited text (no delimiter among , TAB | ; splits every line into the same number of columns)");
+    }
+
+    @Test
     void readsGzipCompressedText()
             throws Exception
     {

@@ -1,0 +1,62 @@
+package io.lakestack.connectors.firehose;
+
+import io.lakestack.spi.glue.Column;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RowConverterTest
+{
+    private static final S3Destination.Deserializer OPEN_X = new S3Destination.Deserializer(true, true, Map.of(), false, List.of());
+
+    @Test
+    void convertsByTheCatalogsTypeTree()
+            throws Exception
+    {
+        RowConverter converter = new RowConverter(List.of(
+                Column.of("code", "VARCHAR(3)"),
+                Column.of("amount", "decimal"),
+                Column.of("owner", "struct<`first name`:string, age:INTEGER>"),
+                Column.of("scores", "map<string,array<decimal(4,1)>>")), OPEN_X);
+
+        assertThat(converter.types()).extracting(Object::toString)
+                .containsExactly("varchar(3)", "decimal", "struct<first name:string,age:int>", "map<string,array<decimal(4,1)>>");
+        List<Object[]> rows = converter.convert("""
+                {"code": "abcdef", "amount": 12.5, "owner": {"first name": "ada", "age": 36}, "scores": {"q1": [1.25, 2]}}
+                """.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(rows).hasSize(1);
+        Object[] row = rows.get(0);
+        assertThat(row[0]).isEqualTo("abc");
+        assertThat(row[1]).isEqualTo(new BigDecimal("13"));
+        assertThat((Object[]) row[2]).containsExactly("ada", 36L);
+        assertThat(row[3]).isEqualTo(Map.of("q1", List.of(new BigDecimal("1.3"), new BigDecimal("2.0"))));
+    }
+
+    @Test
+    void holdsADecimalWithoutPrecisionToTenDigits()
+    {
+        RowConverter converter = new RowConverter(List.of(Column.of("amount", "decimal")), OPEN_X);
+
+        assertThatThrownBy(() -> converter.convert("{\"amount\": 12345678901}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(RowConverter.ConversionFailure.class)
+                .hasMessage("Value 12345678901 of amount does not fit decimal");
+    }
+
+    @Test
+    void refusesTypesTheWritersCannotWrite()
+    {
+        assertThatThrownBy(() -> new RowConverter(List.of(Column.of("id", "int"), Column.of("choice", "array<uniontype<int,string>>")), OPEN_X))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("column choice has type array<uniontype<int,string>>, which record format conversion cannot write");
+        assertThatThrownBy(() -> new RowConverter(List.of(Column.of("id", "integr")), OPEN_X))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("invalid type 'integr' at position 6: 'integr' is not a Hive type");
+    }
+}
