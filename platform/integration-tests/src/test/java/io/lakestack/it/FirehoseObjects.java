@@ -20,7 +20,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -28,7 +27,6 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Reading what a Firehose stream delivered: waiting until its records are delivered, its objects by name, their
@@ -47,7 +45,6 @@ final class FirehoseObjects
     private static final Pattern NAME = Pattern.compile(
             "(?<prefix>.*/)(?<stream>[^/]+)-(?<version>\\d+)-(?<time>\\d{4}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-\\d{2})-" + UUID + "(?<extension>[^/]*)");
     private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss", Locale.ROOT);
-    private static final Duration POLL = Duration.ofMillis(200);
 
     private FirehoseObjects()
     {
@@ -76,9 +73,8 @@ final class FirehoseObjects
     /** Waits until the delivery of a {@code DirectPut} stream has written (and committed) this many records. */
     static void awaitDelivered(Admin admin, String stream, long records, Duration timeout)
     {
-        await().atMost(timeout).pollInterval(POLL).untilAsserted(() -> assertThat(KafkaDeliveryStreams.deliveredRecords(admin, stream))
-                .as("records of Firehose stream %s delivered to S3", stream)
-                .isEqualTo(records));
+        Eventually.read(timeout, () -> KafkaDeliveryStreams.deliveredRecords(admin, stream),
+                delivered -> assertThat(delivered).as("records of Firehose stream %s delivered to S3", stream).isEqualTo(records));
     }
 
     /** The stream's objects under the prefix, by key, with their records as {@code reader} splits them. */
@@ -111,16 +107,11 @@ final class FirehoseObjects
         return ordered;
     }
 
-    /** Waits until the objects under the prefix are such that {@code requirement} passes; a time-out fails with its last failure. */
+    /** Waits until the stream's objects under the prefix pass {@code requirement}; a time-out fails with its last failure. */
     static List<Delivered> awaitObjects(S3Client s3, String bucket, String prefix, String stream, Function<byte[], List<String>> reader, Duration timeout,
             Consumer<List<Delivered>> requirement)
     {
-        AtomicReference<List<Delivered>> found = new AtomicReference<>();
-        await().atMost(timeout).pollInterval(POLL).untilAsserted(() -> {
-            found.set(objects(s3, bucket, prefix, stream, reader));
-            requirement.accept(found.get());
-        });
-        return found.get();
+        return Eventually.read(timeout, () -> objects(s3, bucket, prefix, stream, reader), requirement);
     }
 
     /** Text cut after each delimiter, the delimiter kept with the record before it (a last piece without one too). */
