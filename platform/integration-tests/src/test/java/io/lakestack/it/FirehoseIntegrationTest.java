@@ -199,6 +199,7 @@ class FirehoseIntegrationTest
 
         // no prefix: Firehose's YYYY/MM/dd/HH/ layout, no extension, records as they came, whichever buffers they fell in
         create("it-raw-default", builder -> builder.bufferingHints(hints -> hints.sizeInMBs(1).intervalInSeconds(1)));
+        before = Instant.now();
         firehose.putRecord(request -> request.deliveryStreamName("it-raw-default").record(record -> record.data(SdkBytes.fromUtf8String("x|"))));
         put("it-raw-default", "y|", "z|");
         awaitDelivered("it-raw-default", 3);
@@ -211,6 +212,7 @@ class FirehoseIntegrationTest
                 .compressionFormat(CompressionFormat.SNAPPY).fileExtension(".sz"));
         create("it-raw-zip", builder -> builder.prefix("zip/").bufferingHints(hints -> hints.sizeInMBs(1).intervalInSeconds(0))
                 .compressionFormat(CompressionFormat.ZIP));
+        before = Instant.now();
         put("it-raw-snappy", "one,", "two,");
         put("it-raw-zip", "three;");
         awaitDelivered("it-raw-snappy", 2);

@@ -77,13 +77,20 @@ final class FirehoseObjects
                 delivered -> assertThat(delivered).as("records of Firehose stream %s delivered to S3", stream).isEqualTo(records));
     }
 
-    /** The stream's objects under the prefix, by key, with their records as {@code reader} splits them. */
+    /**
+     * The stream's objects under the prefix, by key, with their records as {@code reader} splits them; every object
+     * whose name starts with the stream's must be named as Firehose names them.
+     */
     static List<Delivered> objects(S3Client s3, String bucket, String prefix, String stream, Function<byte[], List<String>> reader)
     {
         List<Delivered> objects = new ArrayList<>();
         for (String key : keys(s3, bucket, prefix)) {
+            if (!key.substring(key.lastIndexOf('/') + 1).startsWith(stream + "-")) {
+                continue;
+            }
             Matcher name = NAME.matcher(key);
-            if (name.matches() && name.group("stream").equals(stream)) {
+            assertThat(name.matches()).as("%s is named <prefix><stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid><extension>", key).isTrue();
+            if (name.group("stream").equals(stream)) {
                 Instant arrival = LocalDateTime.parse(name.group("time"), NAME_TIME).toInstant(ZoneOffset.UTC);
                 objects.add(new Delivered(key, name.group("prefix"), stream, arrival, reader.apply(bytes(s3, bucket, key))));
             }
