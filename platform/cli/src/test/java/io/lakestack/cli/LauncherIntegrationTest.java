@@ -15,10 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The launcher as a person uses it, each command a process of its own: up, status, a second up, kill -9, up again,
@@ -29,6 +32,7 @@ class LauncherIntegrationTest
 {
     private Path dataDirectory;
     private final List<Process> launched = new ArrayList<>();
+    private final Map<Process, Path> outputs = new HashMap<>();
 
     @BeforeEach
     void setUp()
@@ -54,7 +58,7 @@ class LauncherIntegrationTest
     {
         int port = freeBase();
         Process up = start("up", "--data-dir", dataDirectory.toString(), "--port", String.valueOf(port), "--no-trino");
-        awaitStatus(0, Duration.ofSeconds(90));
+        awaitReady(up);
 
         Result status = run("status", "--data-dir", dataDirectory.toString());
         assertThat(status.exitCode()).isEqualTo(0);
@@ -76,16 +80,14 @@ class LauncherIntegrationTest
         List<ProcessHandle> children = up.toHandle().descendants().toList();
         assertThat(children).hasSize(2);
         up.toHandle().destroyForcibly();
-        up.waitFor(30, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-        while (children.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        assertThat(children).noneMatch(ProcessHandle::isAlive);
+        assertThat(up.waitFor(30, TimeUnit.SECONDS)).as("launcher ended by SIGKILL").isTrue();
+        // the launcher's children notice it is gone and stop
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(children).as("children of the killed launcher").noneMatch(ProcessHandle::isAlive));
         assertThat(run("status", "--data-dir", dataDirectory.toString()).exitCode()).isEqualTo(StatusCommand.NOT_RUNNING);
 
         Process again = start("up", "--data-dir", dataDirectory.toString(), "--port", String.valueOf(port), "--no-trino");
-        awaitStatus(0, Duration.ofSeconds(90));
+        awaitReady(again);
         List<ProcessHandle> newChildren = again.toHandle().descendants().toList();
         Result down = run("down", "--data-dir", dataDirectory.toString());
         assertThat(down.exitCode()).isEqualTo(0);
@@ -123,7 +125,7 @@ class LauncherIntegrationTest
                 .endsWith(". If the data directory is damaged, start over with --fresh (this deletes all topics)");
 
         Process fresh = start("up", "--data-dir", dataDirectory.toString(), "--port", String.valueOf(port), "--no-trino", "--fresh");
-        awaitStatus(0, Duration.ofSeconds(90));
+        awaitReady(fresh);
         assertThat(run("down", "--data-dir", dataDirectory.toString()).exitCode()).isEqualTo(0);
         assertThat(fresh.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
@@ -137,19 +139,29 @@ class LauncherIntegrationTest
         return StackPorts.free().endpoint();
     }
 
-    private void awaitStatus(int exitCode, Duration timeout)
-            throws Exception
+    /**
+     * Waits until {@code status} reports every component ready; fails at once with its output if the launcher exits.
+     * Kafka alone has taken a minute to start on a busy two-core machine.
+     */
+    private void awaitReady(Process launcher)
     {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Result last = null;
-        while (System.nanoTime() < deadline) {
-            last = run("status", "--data-dir", dataDirectory.toString());
-            if (last.exitCode() == exitCode) {
-                return;
-            }
-            Thread.sleep(500);
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                .failFast(() -> assertThat(launcher.isAlive()).as(() -> "launcher running; it exited with " + launcher.exitValue() + ", its output:\n"
+                        + output(launcher)).isTrue())
+                .untilAsserted(() -> {
+                    Result status = run("status", "--data-dir", dataDirectory.toString());
+                    assertThat(status.exitCode()).as("exit code of 'lakestack status': %s", status).isEqualTo(0);
+                });
+    }
+
+    private String output(Process launcher)
+    {
+        try {
+            return Files.readString(outputs.get(launcher), StandardCharsets.UTF_8);
         }
-        throw new AssertionError("status never exited with " + exitCode + "; last: " + last);
+        catch (IOException e) {
+            return "(cannot read it: " + e + ")";
+        }
     }
 
     private Process start(String... arguments)
@@ -158,6 +170,7 @@ class LauncherIntegrationTest
         Path output = Files.createTempFile(dataDirectory.getParent(), "launcher", ".out");
         Process process = builder(arguments).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         launched.add(process);
+        outputs.put(process, output);
         return process;
     }
 

@@ -30,6 +30,9 @@ import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,6 +49,9 @@ import static org.assertj.core.groups.Tuple.tuple;
 class AthenaIntegrationTest
 {
     private static final String BUCKET = "athena-it";
+    /** A file Trino's Hive writer names {@code <query id>_<uuid>}. */
+    private static final String TRINO_FILE = "ctas/daily/day=\\d{4}-\\d{2}-\\d{2}/\\d{8}_\\d{6}_\\d{5}_[a-z0-9]{5}_"
+            + "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
     private static final String GITHUB = """
             {"id":"101","type":"PushEvent","actor":"{\\"login\\":\\"ada\\"}","repo":"{\\"name\\":\\"lake/stack\\"}","payload":"{\\"size\\":3}","public":"true","created_at":"2024-03-01T10:15:00Z","org":"{\\"login\\":\\"lakestack\\"}"}
             {"id":"102","type":"WatchEvent","actor":"{\\"login\\":\\"alan\\"}","repo":"{\\"name\\":\\"lake/stack\\"}","payload":"{\\"action\\":\\"started\\"}","public":"true","created_at":"2024-03-01T11:00:00Z"}
@@ -193,22 +199,29 @@ class AthenaIntegrationTest
         assertThat(daily.partitionKeys()).extracting(Column::name, Column::type).containsExactly(tuple("day", "string"));
         assertThat(daily.storageDescriptor().location()).isEqualTo("s3://athena-it/ctas/daily");
         assertThat(daily.parameters()).containsEntry("parquet.compression", "SNAPPY");
-        assertThat(s3.listObjectsV2(request -> request.bucket(BUCKET).prefix("ctas/daily/")).contents()).extracting(S3Object::key)
-                .allMatch(key -> key.startsWith("ctas/daily/day=2024-01-01/") || key.startsWith("ctas/daily/day=2024-01-02/"));
+        // files in the two partitions' folders, named by Trino's writer after its query id and a UUID
+        List<String> written = keys("ctas/daily/");
+        assertThat(written).extracting(key -> key.substring(0, key.lastIndexOf('/') + 1)).containsOnly("ctas/daily/day=2024-01-01/", "ctas/daily/day=2024-01-02/");
+        assertThat(written).allSatisfy(key -> assertThat(key).matches(TRINO_FILE));
 
         queries.succeed("INSERT INTO daily SELECT 6, 60, '2024-01-09'");
+        List<String> inserted = keys("ctas/daily/");
+        assertThat(inserted).containsAll(written).hasSize(written.size() + 1);
+        assertThat(inserted).filteredOn(key -> !written.contains(key)).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("ctas/daily/day=2024-01-09/").matches(TRINO_FILE);
         assertThat(queries.lines("SELECT day, sum(tenfold) AS total FROM daily GROUP BY day ORDER BY day"))
                 .containsExactly("day|total", "2024-01-01|60", "2024-01-02|90", "2024-01-09|60");
         queries.succeed("DROP TABLE daily");
         assertThatThrownBy(() -> glue.getTable(request -> request.databaseName("athena_it").name("daily")))
                 .isInstanceOf(EntityNotFoundException.class);
         // an external table's data stays when the table goes
-        assertThat(s3.listObjectsV2(request -> request.bucket(BUCKET).prefix("ctas/daily/")).contents()).isNotEmpty();
+        assertThat(keys("ctas/daily/")).isEqualTo(inserted);
     }
 
     @Test
     void resultsArePagedTypedAndWrittenToTheOutputLocation()
     {
+        Instant before = Instant.now();
         QueryExecution execution = queries.run("SELECT n, 'row ' || CAST(n AS varchar) AS label, n / 4e0 AS quarter, n % 2 = 0 AS even, "
                         + "IF(n = 3, NULL, DATE '2024-01-01') AS day, ARRAY[n, n] AS pair, CAST(n AS decimal(12,3)) AS exact "
                         + "FROM UNNEST(sequence(1, 2500)) AS t(n) ORDER BY n",
@@ -217,7 +230,14 @@ class AthenaIntegrationTest
         String id = execution.queryExecutionId();
         assertThat(execution.resultConfiguration().outputLocation()).isEqualTo("s3://athena-it/results/paged/" + id + ".csv");
         assertThat(execution.statementTypeAsString()).isEqualTo("DML");
-        assertThat(execution.statistics().engineExecutionTimeInMillis()).isNotNull();
+        // submitted and completed while the test waited; the engine's time is part of the whole
+        Instant after = Instant.now();
+        Instant submitted = execution.status().submissionDateTime();
+        Instant completed = execution.status().completionDateTime();
+        assertThat(submitted).isBetween(before.truncatedTo(ChronoUnit.MILLIS), after);
+        assertThat(completed).isBetween(submitted, after);
+        assertThat(execution.statistics().totalExecutionTimeInMillis()).isEqualTo(Duration.between(submitted, completed).toMillis());
+        assertThat(execution.statistics().engineExecutionTimeInMillis()).isBetween(0L, execution.statistics().totalExecutionTimeInMillis());
         assertThat(execution.queryExecutionContext().database()).isEqualTo("athena_it");
         assertThat(execution.workGroup()).isEqualTo("primary");
 
@@ -437,6 +457,11 @@ class AthenaIntegrationTest
             }
         }
         throw new AssertionError("no compression in the ORC PostScript");
+    }
+
+    private List<String> keys(String prefix)
+    {
+        return s3.listObjectsV2Paginator(request -> request.bucket(BUCKET).prefix(prefix)).contents().stream().map(S3Object::key).sorted().toList();
     }
 
     static String parquetCodec(byte[] file)

@@ -56,24 +56,12 @@ final class AthenaQueries
         return await(id);
     }
 
+    /** The execution once it is done: SUCCEEDED, FAILED or CANCELLED. */
     QueryExecution await(String id)
     {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            QueryExecution execution = athena.getQueryExecution(request -> request.queryExecutionId(id)).queryExecution();
-            QueryExecutionState state = execution.status().state();
-            if (state != QueryExecutionState.QUEUED && state != QueryExecutionState.RUNNING) {
-                return execution;
-            }
-            try {
-                Thread.sleep(100);
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError("query " + id + " did not finish within " + TIMEOUT);
+        return Eventually.read(TIMEOUT, () -> athena.getQueryExecution(request -> request.queryExecutionId(id)).queryExecution(),
+                execution -> assertThat(execution.status().state()).as("state of query %s: %s", id, execution)
+                        .isIn(QueryExecutionState.SUCCEEDED, QueryExecutionState.FAILED, QueryExecutionState.CANCELLED));
     }
 
     /** Every row of the result, the header row included for SELECT, as Athena returns them; null for a NULL. */

@@ -12,6 +12,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -81,8 +84,10 @@ class AwsCliGlueAthenaIntegrationTest
         }
         assertThat(aws.run("glue", "create-crawler", "--name", "cli-crawler", "--role", "arn:aws:iam::000000000000:role/c", "--database-name", "cli_glue",
                 "--targets", "{\"S3Targets\":[{\"Path\":\"s3://cli-glue/crawl/\"}]}").exitCode()).isEqualTo(0);
-        assertThat(aws.run("glue", "start-crawler", "--name", "cli-crawler").exitCode()).isEqualTo(0);
-        JsonNode crawler = awaitCrawler("cli-crawler");
+        Instant starting = Instant.now();
+        assertThat(aws.run("glue", "start-crawler", "--name", "cli-crawler")).isEqualTo(new AwsCli.Result(0, "", ""));
+        Instant started = Instant.now();
+        JsonNode crawler = awaitCrawled("cli-crawler", starting, started);
         assertThat(crawler.get("LastCrawl").get("Status").asText()).isEqualTo("SUCCEEDED");
         JsonNode sales = json("glue", "get-table", "--database-name", "cli_glue", "--name", "sales").get("Table");
         List<String> columns = new ArrayList<>();
@@ -133,33 +138,24 @@ class AwsCliGlueAthenaIntegrationTest
                 + "Query did not finish successfully. Final query state: FAILED");
     }
 
-    private JsonNode awaitCrawler(String name)
-            throws Exception
+    /** The crawler once it is READY again after a crawl that started between the two instants. */
+    private JsonNode awaitCrawled(String name, Instant starting, Instant started)
     {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode crawler = json("glue", "get-crawler", "--name", name).get("Crawler");
-            if (crawler.get("State").asText().equals("READY") && crawler.has("LastCrawl")) {
-                return crawler;
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError("crawler " + name + " did not finish");
+        return Eventually.read(Duration.ofMinutes(2), () -> json("glue", "get-crawler", "--name", name).get("Crawler"), crawler -> {
+            assertThat(crawler.path("State").asText()).as("state of %s", crawler).isEqualTo("READY");
+            // the CLI prints timestamps as ISO 8601 with the offset
+            assertThat(crawler.path("LastCrawl").path("StartTime").asText()).as("start of the last crawl of %s", crawler)
+                    .matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?\\+00:00")
+                    .satisfies(time -> assertThat(OffsetDateTime.parse(time).toInstant()).isBetween(starting.truncatedTo(ChronoUnit.MILLIS), started));
+        });
     }
 
+    /** The execution once it is done: SUCCEEDED, FAILED or CANCELLED. */
     private JsonNode awaitQuery(String id)
-            throws Exception
     {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode execution = json("athena", "get-query-execution", "--query-execution-id", id).get("QueryExecution");
-            String state = execution.get("Status").get("State").asText();
-            if (!state.equals("QUEUED") && !state.equals("RUNNING")) {
-                return execution;
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError("query " + id + " did not finish");
+        return Eventually.read(Duration.ofMinutes(2), () -> json("athena", "get-query-execution", "--query-execution-id", id).get("QueryExecution"),
+                execution -> assertThat(execution.path("Status").path("State").asText()).as("state of %s", execution)
+                        .isIn("SUCCEEDED", "FAILED", "CANCELLED"));
     }
 
     private JsonNode json(String... arguments)

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
@@ -96,10 +97,10 @@ class AwsCliKinesisFirehoseIntegrationTest
 
             // the Debian CLI's model asks for IntervalInSeconds >= 60: the buffer is written once it holds 1 MiB
             StringBuilder records = new StringBuilder("[");
-            StringBuilder expected = new StringBuilder();
+            List<String> expected = new ArrayList<>();
             for (String letter : List.of("a", "b", "c")) {
                 String record = letter.repeat(350_000) + "\n";
-                expected.append(record);
+                expected.add(record);
                 records.append(records.length() > 1 ? "," : "").append("{\"Data\":\"")
                         .append(Base64.getEncoder().encodeToString(record.getBytes(StandardCharsets.UTF_8))).append("\"}");
             }
@@ -109,9 +110,11 @@ class AwsCliKinesisFirehoseIntegrationTest
             assertThat(batch.get("FailedPutCount").asInt()).isEqualTo(0);
             assertThat(batch.get("RequestResponses")).hasSize(3);
 
-            List<String> keys = FirehoseObjects.await(s3, "cli-firehose", "cli/", found -> !found.isEmpty(), Duration.ofSeconds(30));
-            assertThat(keys).hasSize(1);
-            assertThat(FirehoseObjects.text(s3, "cli-firehose", keys.get(0))).isEqualTo(expected.toString());
+            List<FirehoseObjects.Delivered> objects = FirehoseObjects.awaitObjects(s3, "cli-firehose", "cli/", "cli-stream", FirehoseObjects.delimited("\n"),
+                    Duration.ofSeconds(30), found -> FirehoseObjects.inPutOrder(found, expected));
+            // 1 MiB is reached with the third record: one buffer, written long before its 60 s interval
+            assertThat(objects).hasSize(1);
+            assertThat(objects.get(0).key()).matches(FirehoseObjects.timePathKey("cli/", "cli-stream", 1, ""));
 
             AwsCli.Result missing = aws.run("firehose", "describe-delivery-stream", "--delivery-stream-name", "cli-nope");
             assertThat(missing.exitCode()).isEqualTo(254);

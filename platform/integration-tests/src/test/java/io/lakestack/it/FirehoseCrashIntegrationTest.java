@@ -36,6 +36,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Exactly-once delivery across a crash: 1,000,000 records are delivered by a delivery process that is killed with
@@ -80,24 +81,24 @@ class FirehoseCrashIntegrationTest
                        "ProcessingConfiguration": {"Enabled": true, "Processors": [{"Type": "AppendDelimiterToRecord"}]}}}
                     """.formatted(BUCKET));
 
+            String group = KafkaDeliveryStreams.groupId("it-crash");
             Process first = start(config, work, "first");
             // kill it hard once it delivered part of the records, in the middle of its work
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-            while (DeliveryWorker.deliveredRecords(admin, KafkaDeliveryStreams.groupId("it-crash")) < RECORDS / 3 && System.nanoTime() < deadline && first.isAlive()) {
-                Thread.sleep(50);
-            }
-            long atKill = DeliveryWorker.deliveredRecords(admin, KafkaDeliveryStreams.groupId("it-crash"));
-            first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50))
+                    .failFast(() -> assertAlive(first, work, "first"))
+                    .untilAsserted(() -> assertThat(DeliveryWorker.deliveredRecords(admin, group)).as("records delivered").isGreaterThanOrEqualTo(RECORDS / 3));
+            first.destroyForcibly();
+            assertThat(first.waitFor(30, TimeUnit.SECONDS)).as("first delivery process ended by SIGKILL").isTrue();
+            long atKill = DeliveryWorker.deliveredRecords(admin, group);
             assertThat(atKill).as("records committed when the delivery was killed").isBetween((long) RECORDS / 3, (long) RECORDS - 1);
 
             Process second = start(config, work, "second");
-            deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-            while (DeliveryWorker.deliveredRecords(admin, KafkaDeliveryStreams.groupId("it-crash")) < RECORDS && System.nanoTime() < deadline && second.isAlive()) {
-                Thread.sleep(200);
-            }
+            await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200))
+                    .failFast(() -> assertAlive(second, work, "second"))
+                    .untilAsserted(() -> assertThat(DeliveryWorker.deliveredRecords(admin, group)).as("records delivered").isEqualTo(RECORDS));
             second.destroy();
-            second.waitFor(60, TimeUnit.SECONDS);
-            assertThat(DeliveryWorker.deliveredRecords(admin, KafkaDeliveryStreams.groupId("it-crash"))).isEqualTo(RECORDS);
+            assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("second delivery process stopped").isTrue();
+            assertThat(DeliveryWorker.deliveredRecords(admin, group)).isEqualTo(RECORDS);
 
             BitSet seen = new BitSet(RECORDS);
             long lines = 0;
@@ -139,6 +140,22 @@ class FirehoseCrashIntegrationTest
             }
             producer.flush();
             assertThat(failure.get()).as("a failed send").isNull();
+        }
+    }
+
+    private static void assertAlive(Process process, Path work, String name)
+    {
+        assertThat(process.isAlive()).as(() -> "the " + name + " delivery process is running; it exited with " + process.exitValue() + ", its log:\n"
+                + readLog(work.resolve(name + ".log"))).isTrue();
+    }
+
+    private static String readLog(Path log)
+    {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        }
+        catch (java.io.IOException e) {
+            return "(cannot read " + log + ": " + e + ")";
         }
     }
 

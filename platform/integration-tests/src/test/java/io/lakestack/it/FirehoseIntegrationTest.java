@@ -2,8 +2,11 @@ package io.lakestack.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakestack.it.FirehoseObjects.Delivered;
 import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
@@ -31,22 +34,26 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.lakestack.it.FirehoseObjects.inPutOrder;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Firehose delivery to S3 on Kafka, with the AWS SDK v2 Firehose client; objects read back through S3 and Trino. */
@@ -63,6 +70,7 @@ class FirehoseIntegrationTest
     private final TestStack stack;
     private FirehoseClient firehose;
     private S3Client s3;
+    private Admin admin;
 
     FirehoseIntegrationTest(TestStack stack)
     {
@@ -75,6 +83,7 @@ class FirehoseIntegrationTest
         firehose = stack.firehose();
         s3 = stack.s3();
         s3.createBucket(request -> request.bucket(BUCKET));
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()));
     }
 
     @AfterAll
@@ -82,6 +91,7 @@ class FirehoseIntegrationTest
     {
         firehose.close();
         s3.close();
+        admin.close();
     }
 
     private static ExtendedS3DestinationConfiguration.Builder destination()
@@ -104,11 +114,14 @@ class FirehoseIntegrationTest
         return firehose.putRecordBatch(request -> request.deliveryStreamName(stream).records(batch));
     }
 
-    private List<String> await(String prefix, int objects)
+    private void awaitDelivered(String stream, int records)
     {
-        List<String> keys = FirehoseObjects.await(s3, BUCKET, prefix, found -> found.size() >= objects, WAIT);
-        assertThat(keys).as("objects under " + prefix).hasSize(objects);
-        return keys;
+        FirehoseObjects.awaitDelivered(admin, stream, records, WAIT);
+    }
+
+    private List<Delivered> objects(String prefix, String stream, Function<byte[], List<String>> reader)
+    {
+        return FirehoseObjects.objects(s3, BUCKET, prefix, stream, reader);
     }
 
     /** The JSON lines of an error object. */
@@ -122,15 +135,51 @@ class FirehoseIntegrationTest
         return documents;
     }
 
-    private static String hourPath()
+    /** An error object's records: the raw data of its documents. */
+    private static List<String> rawData(byte[] bytes)
     {
-        return LocalDate.now(ZoneOffset.UTC).toString().replace('-', '/') + "/" + String.format("%02d", java.time.LocalTime.now(ZoneOffset.UTC).getHour());
+        List<String> records = new ArrayList<>();
+        for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+            try {
+                records.add(new String(Base64.getDecoder().decode(JSON.readTree(line).path("rawData").asText()), StandardCharsets.UTF_8));
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return records;
+    }
+
+    /**
+     * The documents of error objects, in put order. Each object is named by the arrival of its first record, which its
+     * first document tells to the millisecond; every record arrived between the test's clock readings around the put.
+     */
+    private List<JsonNode> errorDocuments(List<Delivered> objects, Instant before, Instant after)
+            throws IOException
+    {
+        List<JsonNode> documents = new ArrayList<>();
+        for (Delivered object : objects) {
+            List<JsonNode> inObject = errorDocuments(object.key());
+            assertThat(object.arrival()).as("time in the name of %s", object.key())
+                    .isEqualTo(Instant.ofEpochMilli(inObject.get(0).path("arrivalTimestamp").asLong()).truncatedTo(ChronoUnit.SECONDS));
+            documents.addAll(inObject);
+        }
+        assertThat(documents).extracting(document -> Instant.ofEpochMilli(document.path("arrivalTimestamp").asLong()))
+                .allSatisfy(arrival -> assertThat(arrival).isBetween(before.truncatedTo(ChronoUnit.MILLIS), after));
+        return documents;
+    }
+
+    /** The objects were named by the arrival of their first records, which came between the test's clock readings. */
+    private static void assertArrivedBetween(List<Delivered> objects, Instant before, Instant after)
+    {
+        assertThat(objects).extracting(Delivered::arrival).allSatisfy(arrival -> assertThat(arrival).isBetween(before.truncatedTo(ChronoUnit.SECONDS), after));
     }
 
     @Test
     void deliversRawRecordsWithPrefixCompressionAndDelimiter()
             throws IOException
     {
+        Instant before = Instant.now();
         create("it-raw-gzip", builder -> builder.prefix("raw/year=!{timestamp:yyyy}/").errorOutputPrefix("raw-errors/!{firehose:error-output-type}/")
                 .bufferingHints(hints -> hints.sizeInMBs(1).intervalInSeconds(1)).compressionFormat(CompressionFormat.GZIP)
                 .processingConfiguration(processing -> processing.enabled(true).processors(processor -> processor.type(ProcessorType.APPEND_DELIMITER_TO_RECORD))));
@@ -138,38 +187,56 @@ class FirehoseIntegrationTest
         assertThat(response.failedPutCount()).isZero();
         assertThat(response.encrypted()).isFalse();
         assertThat(response.requestResponses()).hasSize(3).allSatisfy(entry -> assertThat(entry.recordId()).matches("\\d{56}"));
-        String year = String.valueOf(LocalDate.now(ZoneOffset.UTC).getYear());
-        List<String> keys = await("raw/", 1);
-        assertThat(keys.get(0)).matches("raw/year=" + year + "/it-raw-gzip-1-\\d{4}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-[0-9a-f-]{36}\\.gz");
-        assertThat(FirehoseObjects.gunzip(FirehoseObjects.bytes(s3, BUCKET, keys.get(0)))).isEqualTo("{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n");
+        awaitDelivered("it-raw-gzip", 3);
+        Instant after = Instant.now();
+        List<Delivered> gzip = inPutOrder(objects("raw/", "it-raw-gzip", bytes -> FirehoseObjects.split(FirehoseObjects.gunzip(bytes), "\n")),
+                List.of("{\"n\":1}\n", "{\"n\":2}\n", "{\"n\":3}\n"));
+        // the year of the prefix is that of the first record's arrival, which the name carries
+        assertThat(gzip).extracting(Delivered::key).allSatisfy(key -> assertThat(key)
+                .matches("raw/year=(\\d{4})/it-raw-gzip-1-\\1-\\d{2}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-" + FirehoseObjects.UUID + "\\.gz"));
+        assertArrivedBetween(gzip, before, after);
+        assertThat(FirehoseObjects.keys(s3, BUCKET, "raw-errors/")).isEmpty();
 
-        // no prefix: Firehose's YYYY/MM/dd/HH/ layout, no extension, records as they came
+        // no prefix: Firehose's YYYY/MM/dd/HH/ layout, no extension, records as they came, whichever buffers they fell in
         create("it-raw-default", builder -> builder.bufferingHints(hints -> hints.sizeInMBs(1).intervalInSeconds(1)));
+        before = Instant.now();
         firehose.putRecord(request -> request.deliveryStreamName("it-raw-default").record(record -> record.data(SdkBytes.fromUtf8String("x|"))));
         put("it-raw-default", "y|", "z|");
-        List<String> defaults = FirehoseObjects.await(s3, BUCKET, "", found -> found.stream().anyMatch(key -> key.contains("it-raw-default")), WAIT)
-                .stream().filter(key -> key.contains("it-raw-default")).toList();
-        assertThat(defaults).hasSize(1);
-        assertThat(defaults.get(0)).matches(hourPath() + "/it-raw-default-1-\\d{4}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-[0-9a-f-]{36}");
-        assertThat(FirehoseObjects.text(s3, BUCKET, defaults.get(0))).isEqualTo("x|y|z|");
+        awaitDelivered("it-raw-default", 3);
+        after = Instant.now();
+        List<Delivered> defaults = inPutOrder(objects("", "it-raw-default", FirehoseObjects.delimited("|")), List.of("x|", "y|", "z|"));
+        assertThat(defaults).extracting(Delivered::key).allSatisfy(key -> assertThat(key).matches(FirehoseObjects.timePathKey("", "it-raw-default", 1, "")));
+        assertArrivedBetween(defaults, before, after);
 
         create("it-raw-snappy", builder -> builder.prefix("snappy/").bufferingHints(hints -> hints.sizeInMBs(1).intervalInSeconds(1))
                 .compressionFormat(CompressionFormat.SNAPPY).fileExtension(".sz"));
         create("it-raw-zip", builder -> builder.prefix("zip/").bufferingHints(hints -> hints.sizeInMBs(1).intervalInSeconds(0))
                 .compressionFormat(CompressionFormat.ZIP));
+        before = Instant.now();
         put("it-raw-snappy", "one,", "two,");
         put("it-raw-zip", "three;");
-        String snappy = await("snappy/", 1).get(0);
-        assertThat(snappy).matches("snappy/" + hourPath() + "/it-raw-snappy-1-.*\\.sz");
-        try (SnappyFramedInputStream in = new SnappyFramedInputStream(new ByteArrayInputStream(FirehoseObjects.bytes(s3, BUCKET, snappy)))) {
-            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("one,two,");
-        }
-        String zip = await("zip/", 1).get(0);
-        assertThat(zip).endsWith(".zip");
+        awaitDelivered("it-raw-snappy", 2);
+        awaitDelivered("it-raw-zip", 1);
+        after = Instant.now();
+        List<Delivered> snappy = inPutOrder(objects("snappy/", "it-raw-snappy", bytes -> {
+            try (SnappyFramedInputStream in = new SnappyFramedInputStream(new ByteArrayInputStream(bytes))) {
+                return FirehoseObjects.split(new String(in.readAllBytes(), StandardCharsets.UTF_8), ",");
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }), List.of("one,", "two,"));
+        assertThat(snappy).extracting(Delivered::key).allSatisfy(key -> assertThat(key).matches(FirehoseObjects.timePathKey("snappy/", "it-raw-snappy", 1, ".sz")));
+        assertArrivedBetween(snappy, before, after);
+        List<String> zips = FirehoseObjects.keys(s3, BUCKET, "zip/");
+        assertThat(zips).hasSize(1);
+        String zip = zips.get(0);
+        assertThat(zip).matches(FirehoseObjects.timePathKey("zip/", "it-raw-zip", 1, ".zip"));
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(FirehoseObjects.bytes(s3, BUCKET, zip)))) {
             ZipEntry entry = in.getNextEntry();
             assertThat(entry.getName()).isEqualTo(zip.substring(zip.lastIndexOf('/') + 1, zip.length() - 4));
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("three;");
+            assertThat(in.getNextEntry()).isNull();
         }
     }
 
@@ -185,6 +252,7 @@ class FirehoseIntegrationTest
                             Column.builder().name("amount").type("double").build(), Column.builder().name("tags").type("array<string>").build()))));
         }
         for (String format : List.of("parquet", "orc")) {
+            Instant before = Instant.now();
             create("it-" + format, builder -> builder.prefix(format + "/").errorOutputPrefix(format + "-errors/!{firehose:error-output-type}/")
                     .bufferingHints(hints -> hints.sizeInMBs(64).intervalInSeconds(1))
                     .dataFormatConversionConfiguration(conversion -> conversion.enabled(true)
@@ -204,34 +272,38 @@ class FirehoseIntegrationTest
                     "{\"id\":3,\"name\":null,\"amount\":0.25,\"tags\":[],\"unknown\":true}",
                     "{\"id\":4,\"name\":\"broken\"",
                     "{\"id\":\"five\",\"name\":\"mismatch\"}");
-            String data = await(format + "/", 1).get(0);
-            assertThat(data).matches(format + "/" + hourPath() + "/it-" + format + "-1-.*\\." + format);
-            String errors = await(format + "-errors/", 1).get(0);
-            assertThat(errors).startsWith(format + "-errors/format-conversion-failed/it-" + format + "-1-");
-            List<JsonNode> documents = errorDocuments(errors);
+            awaitDelivered("it-" + format, 5);
+            Instant after = Instant.now();
+            List<Delivered> data = objects(format + "/", "it-" + format, bytes -> List.of());
+            assertThat(data).extracting(Delivered::key).allSatisfy(key -> assertThat(key).matches(FirehoseObjects.timePathKey(format + "/", "it-" + format, 1, "." + format)));
+            assertArrivedBetween(data, before, after);
+            List<Delivered> errors = inPutOrder(objects(format + "-errors/", "it-" + format, FirehoseIntegrationTest::rawData),
+                    List.of("{\"id\":4,\"name\":\"broken\"", "{\"id\":\"five\",\"name\":\"mismatch\"}"));
+            assertThat(errors).extracting(Delivered::prefix).containsOnly(format + "-errors/format-conversion-failed/");
+            List<JsonNode> documents = errorDocuments(errors, before, after);
             assertThat(documents).extracting(document -> document.path("errorCode").asText())
                     .containsExactly("DataFormatConversion.MalformedData", "DataFormatConversion.TypeMismatch");
-            assertThat(documents).extracting(document -> new String(Base64.getDecoder().decode(document.path("rawData").asText()), StandardCharsets.UTF_8))
-                    .containsExactly("{\"id\":4,\"name\":\"broken\"", "{\"id\":\"five\",\"name\":\"mismatch\"}");
             assertThat(documents).allSatisfy(document -> {
                 assertThat(document.path("attemptsMade").asInt()).isEqualTo(1);
                 assertThat(document.path("dataCatalogTable").path("tableName").asText()).isEqualTo("events");
             });
 
-            // read back by Trino, from the folder the object is in
-            String folder = data.substring(0, data.lastIndexOf('/') + 1);
+            // read back by Trino, from the folders the objects are in (one, unless the records' arrivals straddle an hour)
+            List<String> folders = data.stream().map(Delivered::prefix).distinct().toList();
+            List<String> rows = new ArrayList<>();
             try (Connection trino = stack.trino(); Statement statement = trino.createStatement()) {
-                statement.execute("CREATE TABLE awsdatacatalog.it_firehose.read_" + format + " (id integer, name varchar, amount double, tags array(varchar)) "
-                        + "WITH (format = '" + format.toUpperCase(java.util.Locale.ROOT) + "', external_location = 's3://" + BUCKET + "/" + folder + "')");
-                List<String> rows = new ArrayList<>();
-                try (ResultSet result = statement.executeQuery("SELECT id, name, amount, array_join(tags, '+', '-') FROM awsdatacatalog.it_firehose.read_"
-                        + format + " ORDER BY id")) {
-                    while (result.next()) {
-                        rows.add(result.getInt(1) + "|" + result.getString(2) + "|" + result.getDouble(3) + "|" + result.getString(4));
+                for (int i = 0; i < folders.size(); i++) {
+                    String table = "awsdatacatalog.it_firehose.read_" + format + "_" + i;
+                    statement.execute("CREATE TABLE " + table + " (id integer, name varchar, amount double, tags array(varchar)) "
+                            + "WITH (format = '" + format.toUpperCase(java.util.Locale.ROOT) + "', external_location = 's3://" + BUCKET + "/" + folders.get(i) + "')");
+                    try (ResultSet result = statement.executeQuery("SELECT id, name, amount, array_join(tags, '+', '-') FROM " + table)) {
+                        while (result.next()) {
+                            rows.add(result.getInt(1) + "|" + result.getString(2) + "|" + result.getDouble(3) + "|" + result.getString(4));
+                        }
                     }
                 }
-                assertThat(rows).containsExactly("1|ada|1.5|a+b", "2|grace|2.0|null", "3|null|0.25|");
             }
+            assertThat(rows).containsExactlyInAnyOrder("1|ada|1.5|a+b", "2|grace|2.0|null", "3|null|0.25|");
         }
     }
 
@@ -239,6 +311,7 @@ class FirehoseIntegrationTest
     void dynamicPartitioningWritesOneObjectPerKeyAndFailedRecordsUnderTheErrorPrefix()
             throws Exception
     {
+        Instant before = Instant.now();
         create("it-dp", builder -> builder.prefix("dp/customer=!{partitionKeyFromQuery:customer}/year=!{partitionKeyFromQuery:year}/")
                 .errorOutputPrefix("dp-errors/!{firehose:error-output-type}/!{timestamp:yyyy}/")
                 .bufferingHints(hints -> hints.sizeInMBs(64).intervalInSeconds(1))
@@ -254,19 +327,27 @@ class FirehoseIntegrationTest
                 "{\"customer\":\"acme\",\"at\":\"2024-07-03\",\"n\":3}",
                 "{\"at\":\"2025-01-01\",\"n\":4}",
                 "not json");
-        List<String> keys = await("dp/", 2);
-        assertThat(keys.get(0)).matches("dp/customer=acme/year=2024/it-dp-1-.*");
-        assertThat(keys.get(1)).matches("dp/customer=globex/year=2025/it-dp-1-.*");
-        assertThat(FirehoseObjects.text(s3, BUCKET, keys.get(0))).isEqualTo("{\"customer\":\"acme\",\"at\":\"2024-05-01\",\"n\":1}\n"
-                + "{\"customer\":\"acme\",\"at\":\"2024-07-03\",\"n\":3}\n");
-        assertThat(FirehoseObjects.text(s3, BUCKET, keys.get(1))).isEqualTo("{\"customer\":\"globex\",\"at\":\"2025-01-02\",\"n\":2}\n");
-        String errors = await("dp-errors/", 1).get(0);
-        assertThat(errors).startsWith("dp-errors/processing-failed/" + LocalDate.now(ZoneOffset.UTC).getYear() + "/it-dp-1-");
-        List<JsonNode> documents = errorDocuments(errors);
+        awaitDelivered("it-dp", 5);
+        Instant after = Instant.now();
+        List<Delivered> acme = inPutOrder(objects("dp/customer=acme/", "it-dp", FirehoseObjects.delimited("\n")), List.of(
+                "{\"customer\":\"acme\",\"at\":\"2024-05-01\",\"n\":1}\n", "{\"customer\":\"acme\",\"at\":\"2024-07-03\",\"n\":3}\n"));
+        assertThat(acme).extracting(Delivered::key).allSatisfy(key -> assertThat(key)
+                .matches("dp/customer=acme/year=2024/it-dp-1-\\d{4}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-" + FirehoseObjects.UUID));
+        List<Delivered> globex = inPutOrder(objects("dp/customer=globex/", "it-dp", FirehoseObjects.delimited("\n")), List.of(
+                "{\"customer\":\"globex\",\"at\":\"2025-01-02\",\"n\":2}\n"));
+        assertThat(globex).extracting(Delivered::key).allSatisfy(key -> assertThat(key)
+                .matches("dp/customer=globex/year=2025/it-dp-1-\\d{4}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-" + FirehoseObjects.UUID));
+        assertThat(FirehoseObjects.keys(s3, BUCKET, "dp/")).hasSize(acme.size() + globex.size());
+        assertArrivedBetween(acme, before, after);
+        assertArrivedBetween(globex, before, after);
+
+        List<Delivered> errors = inPutOrder(objects("dp-errors/", "it-dp", FirehoseIntegrationTest::rawData), List.of("{\"at\":\"2025-01-01\",\"n\":4}", "not json"));
+        // the year of the error prefix is that of the first failed record's arrival, which the name carries
+        assertThat(errors).extracting(Delivered::key).allSatisfy(key -> assertThat(key)
+                .matches("dp-errors/processing-failed/(\\d{4})/it-dp-1-\\1-\\d{2}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-" + FirehoseObjects.UUID));
+        List<JsonNode> documents = errorDocuments(errors, before, after);
         assertThat(documents).extracting(document -> document.path("errorCode").asText())
                 .containsExactly("DynamicPartitioning.MetadataExtractionFailed", "DynamicPartitioning.MetadataExtractionFailed");
-        assertThat(documents).extracting(document -> new String(Base64.getDecoder().decode(document.path("rawData").asText()), StandardCharsets.UTF_8))
-                .containsExactly("{\"at\":\"2025-01-01\",\"n\":4}", "not json");
     }
 
     @Test
@@ -283,13 +364,11 @@ class FirehoseIntegrationTest
                 int n = i;
                 kinesis.putRecord(request -> request.streamName("it-fh-source").partitionKey("key-" + n).data(SdkBytes.fromUtf8String("r" + n + ";")));
             }
-            List<String> delivered = new ArrayList<>();
-            FirehoseObjects.await(s3, BUCKET, "kinesis/", keys -> {
-                delivered.clear();
-                keys.forEach(key -> delivered.addAll(List.of(FirehoseObjects.text(s3, BUCKET, key).split(";"))));
-                return delivered.size() >= 6;
-            }, WAIT);
-            assertThat(delivered).containsExactlyInAnyOrder("r0", "r1", "r2", "r3", "r4", "r5");
+            // each object holds records of one shard, which keeps them in the order they were put
+            FirehoseObjects.awaitObjects(s3, BUCKET, "kinesis/", "it-from-kinesis", FirehoseObjects.delimited(";"), WAIT, objects -> {
+                assertThat(objects).flatExtracting(Delivered::records).containsExactlyInAnyOrder("r0;", "r1;", "r2;", "r3;", "r4;", "r5;");
+                assertThat(objects).allSatisfy(object -> assertThat(object.records()).isSorted());
+            });
 
             assertThatThrownBy(() -> put("it-from-kinesis", "direct"))
                     .isInstanceOf(InvalidArgumentException.class)
@@ -323,8 +402,15 @@ class FirehoseIntegrationTest
         firehose.updateDestination(request -> request.deliveryStreamName("it-api").currentDeliveryStreamVersionId("1")
                 .destinationId("destinationId-000000000001").extendedS3DestinationUpdate(update -> update.prefix("api-v2/")));
         assertThat(firehose.describeDeliveryStream(request -> request.deliveryStreamName("it-api")).deliveryStreamDescription().versionId()).isEqualTo("2");
+        Instant before = Instant.now();
         put("it-api", "after-update");
-        assertThat(await("api-v2/", 1).get(0)).matches("api-v2/" + hourPath() + "/it-api-2-.*");
+        awaitDelivered("it-api", 1);
+        Instant after = Instant.now();
+        List<Delivered> updated = objects("api-v2/", "it-api", FirehoseObjects.delimited("\n"));
+        assertThat(updated).extracting(Delivered::records).containsExactly(List.of("after-update"));
+        assertThat(updated.get(0).key()).matches(FirehoseObjects.timePathKey("api-v2/", "it-api", 2, ""));
+        assertArrivedBetween(updated, before, after);
+        assertThat(FirehoseObjects.keys(s3, BUCKET, "api/")).isEmpty();
         assertThatThrownBy(() -> firehose.updateDestination(request -> request.deliveryStreamName("it-api").currentDeliveryStreamVersionId("1")
                 .destinationId("destinationId-000000000001").extendedS3DestinationUpdate(update -> update.prefix("stale/"))))
                 .isInstanceOf(ConcurrentModificationException.class)

@@ -32,6 +32,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,15 +76,18 @@ class GlueCatalogIntegrationTest
     @Test
     void databasesRoundTripAndReportErrorsByName()
     {
+        Instant beforeCreate = Instant.now();
         glue.createDatabase(request -> request.databaseInput(input -> input.name("glue_db").description("orders of the shop")
                 .locationUri("s3://glue-it/glue_db/").parameters(Map.of("team", "data"))));
+        Instant afterCreate = Instant.now();
         Database database = glue.getDatabase(request -> request.name("glue_db")).database();
         assertThat(database.name()).isEqualTo("glue_db");
         assertThat(database.description()).isEqualTo("orders of the shop");
         assertThat(database.locationUri()).isEqualTo("s3://glue-it/glue_db");
         assertThat(database.parameters()).isEqualTo(Map.of("team", "data"));
         assertThat(database.catalogId()).isEqualTo("000000000000");
-        assertThat(database.createTime()).isNotNull();
+        // the metastore keeps whole seconds
+        assertThat(database.createTime()).isBetween(beforeCreate.truncatedTo(ChronoUnit.SECONDS), afterCreate);
 
         assertThatThrownBy(() -> glue.createDatabase(request -> request.databaseInput(input -> input.name("glue_db"))))
                 .isInstanceOf(AlreadyExistsException.class)
@@ -99,6 +104,7 @@ class GlueCatalogIntegrationTest
         Database updated = glue.getDatabase(request -> request.name("glue_db")).database();
         assertThat(updated.description()).isEqualTo("updated");
         assertThat(updated.parameters()).isEqualTo(Map.of("team", "platform"));
+        assertThat(updated.createTime()).isEqualTo(database.createTime());
 
         glue.createDatabase(request -> request.databaseInput(input -> input.name("glue_db_gone")));
         List<String> names = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.lakestack.it;
 
 import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
@@ -15,6 +16,7 @@ import software.amazon.awssdk.services.glue.model.CrawlerMetrics;
 import software.amazon.awssdk.services.glue.model.CrawlerRunningException;
 import software.amazon.awssdk.services.glue.model.EntityNotFoundException;
 import software.amazon.awssdk.services.glue.model.InvalidInputException;
+import software.amazon.awssdk.services.glue.model.LastCrawlInfo;
 import software.amazon.awssdk.services.glue.model.Partition;
 import software.amazon.awssdk.services.glue.model.S3Target;
 import software.amazon.awssdk.services.glue.model.Table;
@@ -28,6 +30,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
@@ -173,7 +176,7 @@ class GlueCrawlerIntegrationTest
         assertThat(metricsOfCrawl.tablesCreated()).isEqualTo(5);
         assertThat(metricsOfCrawl.tablesUpdated()).isEqualTo(0);
         assertThat(metricsOfCrawl.tablesDeleted()).isEqualTo(0);
-        assertThat(metricsOfCrawl.lastRuntimeSeconds()).isPositive();
+        assertThat(metricsOfCrawl.medianRuntimeSeconds()).as("median of one crawl").isEqualTo(metricsOfCrawl.lastRuntimeSeconds());
     }
 
     @Test
@@ -254,7 +257,9 @@ class GlueCrawlerIntegrationTest
         }
         glue.createCrawler(request -> request.name("it-lifecycle").role(ROLE).databaseName("lifecycle")
                 .targets(targets -> targets.s3Targets(S3Target.builder().path("s3://crawl-it/lifecycle/").build())));
+        Instant starting = Instant.now();
         glue.startCrawler(request -> request.name("it-lifecycle"));
+        Instant started = Instant.now();
         assertThatThrownBy(() -> glue.startCrawler(request -> request.name("it-lifecycle")))
                 .isInstanceOf(CrawlerRunningException.class)
                 .hasMessageContaining("it-lifecycle");
@@ -262,7 +267,7 @@ class GlueCrawlerIntegrationTest
                 .isInstanceOf(CrawlerRunningException.class);
         glue.stopCrawler(request -> request.name("it-lifecycle"));
         assertThat(glue.getCrawler(request -> request.name("it-lifecycle")).crawler().stateAsString()).isIn("STOPPING", "READY");
-        Crawler done = awaitReady("it-lifecycle");
+        Crawler done = awaitCrawled("it-lifecycle", starting, started);
         assertThat(done.lastCrawl().statusAsString()).isEqualTo("CANCELLED");
         assertThatThrownBy(() -> glue.stopCrawler(request -> request.name("it-lifecycle")))
                 .isInstanceOf(software.amazon.awssdk.services.glue.model.CrawlerNotRunningException.class);
@@ -274,38 +279,31 @@ class GlueCrawlerIntegrationTest
                 .isInstanceOf(EntityNotFoundException.class);
     }
 
+    /** Runs a crawl to its end; asserts it succeeded and took no longer than the test waited for it. */
     private Crawler crawl(String name)
     {
-        Instant before = Instant.now().minusSeconds(1);
+        Instant starting = Instant.now();
         glue.startCrawler(request -> request.name(name));
-        Crawler crawler = awaitReady(name);
-        assertThat(crawler.lastCrawl().startTime()).isAfter(before);
+        Instant started = Instant.now();
+        Crawler crawler = awaitCrawled(name, starting, started);
+        Instant ended = Instant.now();
         assertThat(crawler.lastCrawl().statusAsString()).isEqualTo("SUCCEEDED");
+        double waited = Duration.between(starting, ended).toNanos() / 1e9;
+        assertThat(glue.getCrawlerMetrics(request -> request.crawlerNameList(name)).crawlerMetricsList().get(0).lastRuntimeSeconds())
+                .as("runtime of the crawl of %s, which ended within %s s of its start", name, waited)
+                .isGreaterThan(0.0)
+                .isLessThanOrEqualTo(waited);
         return crawler;
     }
 
-    private Crawler awaitReady(String name)
+    /** The crawler once it is READY again after the crawl started between the two instants. */
+    private Crawler awaitCrawled(String name, Instant starting, Instant started)
     {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (System.nanoTime() < deadline) {
-            Crawler crawler = glue.getCrawler(request -> request.name(name)).crawler();
-            if (crawler.stateAsString().equals("READY") && crawler.lastCrawl() != null) {
-                return crawler;
-            }
-            sleep();
-        }
-        throw new AssertionError("crawler " + name + " did not finish within 2 minutes");
-    }
-
-    private static void sleep()
-    {
-        try {
-            Thread.sleep(200);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return Eventually.read(Duration.ofMinutes(2), () -> glue.getCrawler(request -> request.name(name)).crawler(), crawler -> {
+            assertThat(crawler.stateAsString()).as("state of %s", crawler).isEqualTo("READY");
+            assertThat(crawler.lastCrawl()).as("last crawl of %s", crawler).extracting(LastCrawlInfo::startTime, InstanceOfAssertFactories.INSTANT)
+                    .isBetween(starting.truncatedTo(ChronoUnit.MILLIS), started);
+        });
     }
 
     private Table table(String name)

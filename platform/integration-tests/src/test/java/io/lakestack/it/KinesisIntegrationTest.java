@@ -29,6 +29,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -134,43 +135,74 @@ class KinesisIntegrationTest
 
     @Test
     void iteratorsOfEveryKindReadTheShard()
-            throws Exception
     {
         kinesis.createStream(request -> request.streamName("it-reads").shardCount(1));
         List<String> first = new ArrayList<>();
+        // the clock read around each put bounds the record's arrival time
+        List<Instant> putStarted = new ArrayList<>();
+        List<Instant> putEnded = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
+            putStarted.add(Instant.now());
             first.add(put("it-reads", "k" + i, "r" + i).sequenceNumber());
+            putEnded.add(Instant.now());
         }
         String latest = iterator("it-reads", ShardIteratorType.LATEST, null, null);
-        Thread.sleep(50);
-        Instant between = Instant.now();
-        Thread.sleep(50);
         for (int i = 5; i < 8; i++) {
+            putStarted.add(Instant.now());
             put("it-reads", "k" + i, "r" + i);
+            putEnded.add(Instant.now());
         }
 
-        assertThat(data(kinesis.getRecords(request -> request.shardIterator(iterator("it-reads", ShardIteratorType.TRIM_HORIZON, null, null)))))
-                .containsExactly("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7");
+        GetRecordsResponse all = kinesis.getRecords(request -> request.shardIterator(iterator("it-reads", ShardIteratorType.TRIM_HORIZON, null, null)));
+        assertThat(data(all)).containsExactly("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7");
+        List<Instant> arrivals = all.records().stream().map(Record::approximateArrivalTimestamp).toList();
+        assertThat(arrivals).as("arrival times").isSorted();
+        for (int i = 0; i < arrivals.size(); i++) {
+            assertThat(arrivals.get(i)).as("arrival time of r%d", i).isBetween(putStarted.get(i).truncatedTo(ChronoUnit.MILLIS), putEnded.get(i));
+        }
         assertThat(data(kinesis.getRecords(request -> request.shardIterator(latest)))).containsExactly("r5", "r6", "r7");
         assertThat(data(kinesis.getRecords(request -> request.shardIterator(iterator("it-reads", ShardIteratorType.AT_SEQUENCE_NUMBER, first.get(3), null)))))
                 .containsExactly("r3", "r4", "r5", "r6", "r7");
         assertThat(data(kinesis.getRecords(request -> request.shardIterator(iterator("it-reads", ShardIteratorType.AFTER_SEQUENCE_NUMBER, first.get(3), null)))))
                 .containsExactly("r4", "r5", "r6", "r7");
-        assertThat(data(kinesis.getRecords(request -> request.shardIterator(iterator("it-reads", ShardIteratorType.AT_TIMESTAMP, null, between)))))
-                .containsExactly("r5", "r6", "r7");
 
+        // AT_TIMESTAMP starts at the first record that arrived at or after the time: at each record's own arrival time
+        // (records that share its millisecond included), before the first and after the last
+        List<Instant> times = new ArrayList<>(arrivals);
+        times.add(0, arrivals.get(0).minusMillis(1));
+        times.add(arrivals.get(arrivals.size() - 1).plusMillis(1));
+        for (Instant time : times) {
+            int from = 0;
+            while (from < arrivals.size() && arrivals.get(from).isBefore(time)) {
+                from++;
+            }
+            assertThat(data(kinesis.getRecords(request -> request.shardIterator(iterator("it-reads", ShardIteratorType.AT_TIMESTAMP, null, time)))))
+                    .as("records AT_TIMESTAMP %s (arrival times %s)", time, arrivals)
+                    .containsExactlyElementsOf(data(all).subList(from, arrivals.size()));
+        }
+
+        Instant beforeRead = Instant.now();
         GetRecordsResponse page = kinesis.getRecords(request -> request.shardIterator(iterator("it-reads", ShardIteratorType.TRIM_HORIZON, null, null)).limit(3));
+        Instant afterRead = Instant.now();
         assertThat(data(page)).containsExactly("r0", "r1", "r2");
         assertThat(page.records().get(0).partitionKey()).isEqualTo("k0");
         assertThat(page.records().get(0).sequenceNumber()).isEqualTo(first.get(0));
-        assertThat(page.records().get(0).approximateArrivalTimestamp()).isBetween(Instant.now().minusSeconds(60), Instant.now());
-        assertThat(page.millisBehindLatest()).isGreaterThanOrEqualTo(0L);
+        assertThat(page.records()).extracting(Record::approximateArrivalTimestamp).containsExactlyElementsOf(arrivals.subList(0, 3));
+        // behind by the time since the last record returned arrived, as the endpoint's clock read it during the call
+        long lastReturned = arrivals.get(2).toEpochMilli();
+        assertThat(page.millisBehindLatest()).isBetween(beforeRead.toEpochMilli() - lastReturned, afterRead.toEpochMilli() - lastReturned);
         GetRecordsResponse rest = kinesis.getRecords(request -> request.shardIterator(page.nextShardIterator()));
         assertThat(data(rest)).containsExactly("r3", "r4", "r5", "r6", "r7");
         assertThat(rest.millisBehindLatest()).isEqualTo(0L);
         GetRecordsResponse empty = kinesis.getRecords(request -> request.shardIterator(rest.nextShardIterator()));
         assertThat(empty.records()).isEmpty();
-        assertThat(empty.nextShardIterator()).isNotNull();
+        assertThat(empty.millisBehindLatest()).isEqualTo(0L);
+        // the iterator of a caught-up read goes on with the records put after it
+        String eighth = put("it-reads", "k8", "r8").sequenceNumber();
+        GetRecordsResponse next = kinesis.getRecords(request -> request.shardIterator(empty.nextShardIterator()));
+        assertThat(data(next)).containsExactly("r8");
+        assertThat(next.records().get(0).sequenceNumber()).isEqualTo(eighth);
+        assertThat(next.millisBehindLatest()).isEqualTo(0L);
 
         assertThatThrownBy(() -> kinesis.getRecords(request -> request.shardIterator("bm90IGFuIGl0ZXJhdG9y")))
                 .isInstanceOf(InvalidArgumentException.class)
