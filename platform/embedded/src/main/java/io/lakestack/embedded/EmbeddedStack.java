@@ -256,6 +256,12 @@ public final class EmbeddedStack
         return metastore.port();
     }
 
+    /** The process id of the metastore's JVM, or -1 while it is not running. */
+    public long metastorePid()
+    {
+        return metastore.pid();
+    }
+
     public String trinoJdbcUrl()
     {
         return trino.jdbcUrl();

@@ -237,6 +237,7 @@ class GlueCrawlerIntegrationTest
 
     @Test
     void crawlerLifecycleAndErrors()
+            throws Exception
     {
         assertThatThrownBy(() -> glue.startCrawler(request -> request.name("no-such-crawler")))
                 .isInstanceOf(EntityNotFoundException.class)
@@ -251,24 +252,34 @@ class GlueCrawlerIntegrationTest
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("JdbcTargets");
 
-        // many folders keep a crawl running long enough to be started twice and stopped
-        for (int i = 0; i < 300; i++) {
-            put("lifecycle/big/p=" + i + "/x.json", "{\"i\":" + i + "}\n");
-        }
+        put("lifecycle/big/p=0/x.json", "{\"i\":0}\n");
         glue.createCrawler(request -> request.name("it-lifecycle").role(ROLE).databaseName("lifecycle")
                 .targets(targets -> targets.s3Targets(S3Target.builder().path("s3://crawl-it/lifecycle/").build())));
-        Instant starting = Instant.now();
-        glue.startCrawler(request -> request.name("it-lifecycle"));
-        Instant started = Instant.now();
-        assertThatThrownBy(() -> glue.startCrawler(request -> request.name("it-lifecycle")))
-                .isInstanceOf(CrawlerRunningException.class)
-                .hasMessageContaining("it-lifecycle");
-        assertThatThrownBy(() -> glue.deleteCrawler(request -> request.name("it-lifecycle")))
-                .isInstanceOf(CrawlerRunningException.class);
-        glue.stopCrawler(request -> request.name("it-lifecycle"));
-        assertThat(glue.getCrawler(request -> request.name("it-lifecycle")).crawler().stateAsString()).isIn("STOPPING", "READY");
+        // the metastore is frozen (SIGSTOP), so the crawl's first catalog call waits: the crawl is RUNNING for as long
+        // as the test needs it; crawler state lives in Kafka, so the crawler API answers meanwhile
+        Instant starting;
+        Instant started;
+        try (FrozenProcess ignored = FrozenProcess.freeze(stack.stack().metastorePid())) {
+            starting = Instant.now();
+            glue.startCrawler(request -> request.name("it-lifecycle"));
+            started = Instant.now();
+            assertThat(glue.getCrawler(request -> request.name("it-lifecycle")).crawler().stateAsString()).isEqualTo("RUNNING");
+            assertThatThrownBy(() -> glue.startCrawler(request -> request.name("it-lifecycle")))
+                    .isInstanceOf(CrawlerRunningException.class)
+                    .hasMessageContaining("Crawler with name it-lifecycle has already started");
+            assertThatThrownBy(() -> glue.deleteCrawler(request -> request.name("it-lifecycle")))
+                    .isInstanceOf(CrawlerRunningException.class)
+                    .hasMessageContaining("Crawler with name it-lifecycle is running; stop it before deleting it");
+            assertThatThrownBy(() -> glue.updateCrawler(request -> request.name("it-lifecycle").description("changed")))
+                    .isInstanceOf(CrawlerRunningException.class);
+            glue.stopCrawler(request -> request.name("it-lifecycle"));
+            assertThat(glue.getCrawler(request -> request.name("it-lifecycle")).crawler().stateAsString()).isEqualTo("STOPPING");
+            assertThatThrownBy(() -> glue.stopCrawler(request -> request.name("it-lifecycle")))
+                    .isInstanceOf(software.amazon.awssdk.services.glue.model.CrawlerStoppingException.class);
+        }
         Crawler done = awaitCrawled("it-lifecycle", starting, started);
         assertThat(done.lastCrawl().statusAsString()).isEqualTo("CANCELLED");
+        assertThat(done.stateAsString()).isEqualTo("READY");
         assertThatThrownBy(() -> glue.stopCrawler(request -> request.name("it-lifecycle")))
                 .isInstanceOf(software.amazon.awssdk.services.glue.model.CrawlerNotRunningException.class);
 
@@ -357,5 +368,32 @@ class GlueCrawlerIntegrationTest
             out.write(text.getBytes(StandardCharsets.UTF_8));
         }
         return bytes.toByteArray();
+    }
+
+    /** A process stopped with SIGSTOP until closed (SIGCONT): it keeps its sockets open and answers nothing meanwhile. */
+    private record FrozenProcess(long pid)
+            implements AutoCloseable
+    {
+        static FrozenProcess freeze(long pid)
+                throws IOException, InterruptedException
+        {
+            assertThat(pid).as("pid of the process to freeze").isGreaterThan(0);
+            signal("STOP", pid);
+            return new FrozenProcess(pid);
+        }
+
+        @Override
+        public void close()
+                throws IOException, InterruptedException
+        {
+            signal("CONT", pid);
+        }
+
+        private static void signal(String signal, long pid)
+                throws IOException, InterruptedException
+        {
+            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start();
+            assertThat(kill.waitFor()).as("kill -%s %s", signal, pid).isEqualTo(0);
+        }
     }
 }
