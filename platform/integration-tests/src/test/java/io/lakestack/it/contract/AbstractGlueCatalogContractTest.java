@@ -72,7 +72,7 @@ abstract class AbstractGlueCatalogContractTest
     /** Whether a partition created without columns and SerDe takes its table's, or keeps none. */
     protected abstract boolean partitionsInheritTableStorage();
 
-    /** Whether partitions are listed in the order of their values, or in no stated order. */
+    /** Whether partitions are listed in the order of their values compared as text, or in no stated order. */
     protected abstract boolean listsPartitionsInValueOrder();
 
     @BeforeAll
@@ -398,6 +398,7 @@ abstract class AbstractGlueCatalogContractTest
         List<List<String>> paged = collect(token -> catalog.getPartitions(database, "events", Optional.empty(), token, 4), CatalogPartition::values);
         assertThat(paged).hasSize(6).containsExactlyInAnyOrderElementsOf(all.stream().map(CatalogPartition::values).toList());
         if (listsPartitionsInValueOrder()) {
+            // as text: "10" before "9"
             assertThat(paged).containsExactly(List.of("2026-11-01", "10"), List.of("2026-11-01", "9"), List.of("2026-11-02", "10"),
                     List.of("2026-11-02", "9"), List.of("2026-11-03", "10"), List.of("2026-11-03", "9"));
         }

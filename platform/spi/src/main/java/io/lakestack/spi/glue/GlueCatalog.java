@@ -60,7 +60,8 @@ public interface GlueCatalog
     List<CatalogPartition> getPartitions(String database, String table, List<List<String>> values);
 
     /**
-     * Partitions in the order of their values.
+     * Partitions in the order of their values, compared as text key by key (so {@code hour=10} comes before
+     * {@code hour=9}, whatever the key's type); Glue states no order.
      *
      * @param expression a Glue partition filter, e.g. {@code dt >= '2026-11-01' AND region IN ('eu', 'us')}
      */
