@@ -5,12 +5,14 @@ import io.lakestack.backends.hive.ThriftMetastorePool;
 import io.lakestack.spi.glue.GlueCatalog;
 import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
+import org.junit.jupiter.api.Order;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.time.Duration;
 
 /** {@link HiveMetastoreGlueCatalog} on the embedded stack's Hive Metastore, over Thrift, as the Glue service uses it. */
 @LakestackTest
+@Order(50)
 class HiveMetastoreGlueCatalogContractIntegrationTest
         extends AbstractGlueCatalogContractTest
 {

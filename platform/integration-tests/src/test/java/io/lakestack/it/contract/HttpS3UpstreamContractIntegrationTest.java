@@ -4,11 +4,13 @@ import io.lakestack.backends.objectstore.HttpS3Upstream;
 import io.lakestack.spi.s3.S3Upstream;
 import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
+import org.junit.jupiter.api.Order;
 
 import java.net.URI;
 
 /** {@link HttpS3Upstream} forwarding to the embedded stack's S3 server, as the S3 endpoint does. */
 @LakestackTest
+@Order(50)
 class HttpS3UpstreamContractIntegrationTest
         extends AbstractS3UpstreamContractTest
 {

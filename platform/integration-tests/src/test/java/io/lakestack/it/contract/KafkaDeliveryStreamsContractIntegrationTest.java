@@ -16,6 +16,7 @@ import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.Order;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.net.URI;
@@ -31,6 +32,7 @@ import java.util.UUID;
  * their own: the stack's endpoint neither sees nor delivers these streams.
  */
 @LakestackTest
+@Order(50)
 class KafkaDeliveryStreamsContractIntegrationTest
         extends AbstractDeliveryStreamsContractTest
 {

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Order;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import java.util.Properties;
 
 /** {@link KafkaEventSink} on the embedded stack's Kafka, three partitions per topic, read with plain Kafka consumers. */
 @LakestackTest
+@Order(50)
 class KafkaEventSinkContractIntegrationTest
         extends AbstractEventSinkContractTest
 {

@@ -10,6 +10,7 @@ import io.lakestack.testing.TestStack;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Order;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  * lease store that drops every write from then on: the instance runs on but its renewals never reach Kafka.
  */
 @LakestackTest
+@Order(50)
 class KafkaInstancesContractIntegrationTest
         extends AbstractInstancesContractTest
 {

@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Order;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #trim} does at once.
  */
 @LakestackTest
+@Order(50)
 class KafkaKinesisStreamsContractIntegrationTest
         extends AbstractKinesisStreamsContractTest
 {

@@ -8,12 +8,14 @@ import io.lakestack.testing.TestStack;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Order;
 
 import java.time.Duration;
 import java.util.Map;
 
 /** {@link KafkaRecordStores} on the embedded stack's Kafka: each instance a {@link KafkaRecordStores} of its own. */
 @LakestackTest
+@Order(50)
 class KafkaRecordStoresContractIntegrationTest
         extends AbstractRecordStoresContractTest
 {

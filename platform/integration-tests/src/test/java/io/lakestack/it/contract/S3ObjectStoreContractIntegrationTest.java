@@ -4,11 +4,13 @@ import io.lakestack.backends.objectstore.S3ObjectStore;
 import io.lakestack.spi.s3.ObjectStore;
 import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
+import org.junit.jupiter.api.Order;
 
 import java.net.URI;
 
 /** {@link S3ObjectStore} on the embedded stack's S3 server, reached directly (not through the endpoint), as the services use it. */
 @LakestackTest
+@Order(50)
 class S3ObjectStoreContractIntegrationTest
         extends AbstractObjectStoreContractTest
 {
