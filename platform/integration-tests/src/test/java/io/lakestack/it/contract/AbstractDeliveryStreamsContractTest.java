@@ -8,6 +8,7 @@ import io.lakestack.spi.firehose.DeliveryStream;
 import io.lakestack.spi.firehose.DeliveryStreams;
 import io.lakestack.spi.firehose.DestinationRules;
 import io.lakestack.spi.s3.ObjectStore;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -181,6 +182,12 @@ abstract class AbstractDeliveryStreamsContractTest
         return lines;
     }
 
+    /** Waits for objects, listing the bucket twice a second rather than Awaitility's ten times. */
+    private ConditionFactory awaitDelivery()
+    {
+        return await().atMost(deliveryTimeout()).pollInterval(Duration.ofMillis(500));
+    }
+
     private static void assertError(Runnable call, String errorCode, String resource)
     {
         assertThatThrownBy(call::run)
@@ -238,7 +245,7 @@ abstract class AbstractDeliveryStreamsContractTest
         List<byte[]> first = records("first", 50);
         List<Optional<String>> firstIds = streams.put(stream, first);
         assertThat(firstIds).hasSize(50).allSatisfy(id -> assertThat(id).hasValueSatisfying(value -> assertThat(value).isNotBlank()));
-        await().atMost(deliveryTimeout()).untilAsserted(() -> assertThat(delivered(prefix)).hasSizeGreaterThanOrEqualTo(50));
+        awaitDelivery().untilAsserted(() -> assertThat(delivered(prefix)).hasSizeGreaterThanOrEqualTo(50));
 
         List<byte[]> second = records("second", 50);
         List<Optional<String>> secondIds = streams.put(stream, second);
@@ -248,7 +255,7 @@ abstract class AbstractDeliveryStreamsContractTest
         secondIds.forEach(id -> ids.add(id.orElseThrow()));
         assertThat(ids).doesNotHaveDuplicates();
 
-        await().atMost(deliveryTimeout()).untilAsserted(() -> assertThat(delivered(prefix)).hasSizeGreaterThanOrEqualTo(100));
+        awaitDelivery().untilAsserted(() -> assertThat(delivered(prefix)).hasSizeGreaterThanOrEqualTo(100));
         List<String> expected = new ArrayList<>(lines(first));
         expected.addAll(lines(second));
         assertThat(delivered(prefix)).containsExactlyInAnyOrderElementsOf(expected);
@@ -265,7 +272,7 @@ abstract class AbstractDeliveryStreamsContractTest
         DeliveryStream stream = create(name, destination(before));
         List<byte[]> early = records("early", 10);
         streams.put(stream, early);
-        await().atMost(deliveryTimeout()).untilAsserted(() -> assertThat(delivered(before)).containsExactlyInAnyOrderElementsOf(lines(early)));
+        awaitDelivery().untilAsserted(() -> assertThat(delivered(before)).containsExactlyInAnyOrderElementsOf(lines(early)));
 
         DeliveryStream updated = streams.updateDestination(name, 1, destination(after));
         assertThat(updated.version()).isEqualTo(2);
@@ -290,7 +297,7 @@ abstract class AbstractDeliveryStreamsContractTest
         });
         List<String> expected = new ArrayList<>(lines(early));
         expected.addAll(lines(markers));
-        await().atMost(deliveryTimeout()).untilAsserted(() -> {
+        awaitDelivery().untilAsserted(() -> {
             List<String> all = new ArrayList<>(delivered(before));
             all.addAll(delivered(after));
             assertThat(all).hasSizeGreaterThanOrEqualTo(expected.size());
