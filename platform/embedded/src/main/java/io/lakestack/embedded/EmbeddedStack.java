@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -265,6 +266,12 @@ public final class EmbeddedStack
     public String trinoJdbcUrl()
     {
         return trino.jdbcUrl();
+    }
+
+    /** Trino's HTTP address, where its client protocol ({@code /v1/statement}) answers. */
+    public URI trinoUri()
+    {
+        return trino.uri();
     }
 
     public String objectStoreUrl()

@@ -31,7 +31,10 @@ public interface QueryEngine
         }
     }
 
-    /** A result column: its name and its type as the engine writes it ({@code decimal(10,2)}, {@code array(varchar)}). */
+    /**
+     * A result column: its name and its type as the engine writes it ({@code decimal(10, 2)}, {@code array(varchar)},
+     * {@code map(varchar, integer)}; Trino writes a {@code timestamp(3)} as {@code timestamp}).
+     */
     record Column(String name, String type)
     {
         public Column

@@ -28,7 +28,8 @@ public interface Instances
 
     /**
      * Calls the listener with the id of each instance that leaves from now on (cleanly, or by letting its lease run
-     * out), on a thread of the registry's, before the instance's lease is forgotten.
+     * out), on a thread of the registry's. For an instance whose lease ran out the listener is called before its lease
+     * is deleted ({@link #holdsLease} still says true); an instance that leaves cleanly has deleted its lease itself.
      */
     void onDeparture(Consumer<String> listener);
 }

@@ -12,7 +12,11 @@ import java.util.Optional;
  *
  * <p>Local emulation: the catalog is a Hive Metastore, so what Trino (Athena) creates shows up here and what is
  * created here is queryable at once. Names are stored lower-case, as Glue stores them. Table versions: only the
- * current version is kept, with a version id that increases on every update.
+ * current version is kept, with a version id that increases on every update. Where the metastore makes it differ from
+ * Glue: column types must be Hive types ({@code InvalidInputException} otherwise) and are kept in their canonical
+ * spelling ({@link HiveTypes}), where Glue keeps any string; column parameters are not kept; locations must be
+ * {@code s3://} URIs and lose a trailing {@code /}; a partition created without columns and SerDe takes its table's,
+ * where Glue keeps it without.
  */
 public interface GlueCatalog
 {
@@ -56,7 +60,8 @@ public interface GlueCatalog
     List<CatalogPartition> getPartitions(String database, String table, List<List<String>> values);
 
     /**
-     * Partitions in the order of their values.
+     * Partitions in the order of their values, compared as text key by key (so {@code hour=10} comes before
+     * {@code hour=9}, whatever the key's type); Glue states no order.
      *
      * @param expression a Glue partition filter, e.g. {@code dt >= '2026-11-01' AND region IN ('eu', 'us')}
      */

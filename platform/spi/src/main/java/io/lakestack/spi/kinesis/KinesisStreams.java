@@ -138,7 +138,8 @@ public interface KinesisStreams
 
     /**
      * Up to {@code limit} records and {@code maxBytes} of data from {@code position} on (or from the trim horizon when
-     * the records there have expired); returns at once when there is nothing to read.
+     * the records there have expired); returns at once when there is nothing to read. The first record comes even when
+     * it alone is larger than {@code maxBytes}, so that a reader is never stuck behind it.
      */
     Read read(Stream stream, int shard, long position, int limit, long maxBytes);
 }

@@ -32,7 +32,12 @@ public interface ObjectStore
     List<Entry> list(String bucket, String prefix)
             throws IOException;
 
-    /** {@code length} bytes of the object from {@code offset} on (fewer at its end). */
+    /**
+     * {@code length} bytes of the object from {@code offset} on (fewer at its end); none when {@code length} is 0.
+     *
+     * @throws IOException naming the object when there is no such object, or when {@code offset} is not within it
+     *         (S3 answers {@code InvalidRange}: a read that starts at the end of an object has nothing to return)
+     */
     byte[] read(String bucket, String key, long offset, int length)
             throws IOException;
 

@@ -2,6 +2,7 @@ package io.lakestack.backends.objectstore;
 
 import io.lakestack.spi.s3.ObjectStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -23,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * The object store, reached with the AWS SDK's S3 client directly (not through the endpoint: what lakestack itself
  * reads and writes publishes no S3 events). Works against any S3 API: the embedded S3 server, MinIO, or S3 itself.
@@ -34,10 +37,18 @@ public final class S3ObjectStore
 
     public S3ObjectStore(URI endpoint, String accessKey, String secretKey, String region)
     {
+        this(endpoint, StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)), region);
+    }
+
+    /**
+     * @param credentials for S3 itself, e.g. the SDK's default provider chain
+     */
+    public S3ObjectStore(URI endpoint, AwsCredentialsProvider credentials, String region)
+    {
         s3 = S3Client.builder()
-                .endpointOverride(endpoint)
-                .region(Region.of(region))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
+                .endpointOverride(requireNonNull(endpoint, "endpoint is null"))
+                .region(Region.of(requireNonNull(region, "region is null")))
+                .credentialsProvider(requireNonNull(credentials, "credentials is null"))
                 .forcePathStyle(true)
                 // the object store is local: no payload checksums beyond what S3 requires
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)

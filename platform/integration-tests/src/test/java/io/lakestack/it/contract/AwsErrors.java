@@ -1,0 +1,20 @@
+package io.lakestack.it.contract;
+
+import io.lakestack.spi.ErrorKind;
+import io.lakestack.spi.ServiceException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+
+/** AWS's errors as the contracts state them: a {@link ServiceException} with the same error code, status and message. */
+final class AwsErrors
+{
+    private AwsErrors() {}
+
+    static ServiceException translate(AwsServiceException e)
+    {
+        String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? "InternalFailure" : e.awsErrorDetails().errorCode();
+        String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null ? String.valueOf(e.getMessage())
+                : e.awsErrorDetails().errorMessage();
+        int status = e.statusCode() >= 400 && e.statusCode() <= 599 ? e.statusCode() : 500;
+        return new ServiceException(status >= 500 ? ErrorKind.EXTERNAL : ErrorKind.USER, code, status, message, e);
+    }
+}
