@@ -124,6 +124,22 @@ class ErrorsIntegrationTest
     }
 
     @Test
+    void serviceNotEmulatedIsNotImplementedInTheQueryProtocolsShape()
+            throws Exception
+    {
+        HttpResponse<String> response = RawRequests.send(stack.endpoint(), "POST", "/", Map.of(
+                "Content-Type", "application/x-www-form-urlencoded; charset=utf-8"), "Action=GetCallerIdentity&Version=2011-06-15".getBytes(StandardCharsets.UTF_8),
+                "sts", TestStack.ACCESS_KEY, TestStack.SECRET_KEY);
+
+        assertThat(response.statusCode()).isEqualTo(501);
+        assertThat(response.headers().firstValue("content-type")).hasValue("text/xml");
+        String requestId = response.headers().firstValue("x-amzn-RequestId").orElseThrow();
+        assertThat(response.body()).isEqualTo("<?xml version=\"1.0\"?>\n<ErrorResponse><Error><Type>Sender</Type><Code>NotImplemented</Code>"
+                + "<Message>lakestack does not emulate the AWS service &apos;sts&apos; (operation GetCallerIdentity). Emulated services: athena, "
+                + "firehose, glue, kinesis, s3.</Message></Error><RequestId>" + requestId + "</RequestId></ErrorResponse>");
+    }
+
+    @Test
     void notificationConfigurationOfMissingBucketIsNoSuchBucket()
     {
         try (S3Client s3 = stack.s3()) {
