@@ -3,6 +3,9 @@ package io.lakestack.testing;
 import io.lakestack.embedded.EmbeddedStack;
 import io.lakestack.embedded.StackPorts;
 import io.lakestack.backends.hive.ThriftMetastoreClient;
+import io.lakestack.backends.kafka.KafkaTopics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -49,6 +52,7 @@ public final class TestStack
     private final Path dataDirectory;
     private final StackPorts ports;
     private EmbeddedStack stack;
+    private Admin admin;
 
     private TestStack(Path dataDirectory, StackPorts ports)
     {
@@ -170,6 +174,21 @@ public final class TestStack
         return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
     }
 
+    /** A Kafka admin client of the stack's broker, shared by the tests and closed with the stack. */
+    public synchronized Admin kafkaAdmin()
+    {
+        if (admin == null) {
+            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrapServers()));
+        }
+        return admin;
+    }
+
+    /** Topic management as lakestack's backends do it (topics whose partitions have leaders before they are used). */
+    public KafkaTopics kafkaTopics()
+    {
+        return new KafkaTopics(kafkaAdmin(), Duration.ofSeconds(30));
+    }
+
     /** A consumer reading the given topics from the beginning, in a group of its own. */
     public KafkaConsumer<String, String> consumer(String... topics)
     {
@@ -230,6 +249,10 @@ public final class TestStack
     @Override
     public synchronized void close()
     {
+        if (admin != null) {
+            admin.close();
+            admin = null;
+        }
         if (stack != null) {
             stack.close();
             stack = null;

@@ -18,6 +18,15 @@ public final class QueryStrings
 
     public static List<Map.Entry<String, String>> parse(String rawQuery)
     {
+        return parse(rawQuery, false);
+    }
+
+    /**
+     * @param plusIsSpace whether {@code +} means a space, as in an HTML form ({@code application/x-www-form-urlencoded}
+     *         bodies); in a URL's query AWS takes it for a literal plus
+     */
+    public static List<Map.Entry<String, String>> parse(String rawQuery, boolean plusIsSpace)
+    {
         List<Map.Entry<String, String>> parameters = new ArrayList<>();
         if (rawQuery == null || rawQuery.isEmpty()) {
             return List.copyOf(parameters);
@@ -29,7 +38,9 @@ public final class QueryStrings
             int equals = pair.indexOf('=');
             String name = equals < 0 ? pair : pair.substring(0, equals);
             String value = equals < 0 ? "" : pair.substring(equals + 1);
-            parameters.add(Map.entry(decode(name), decode(value)));
+            parameters.add(plusIsSpace
+                    ? Map.entry(decode(name.replace('+', ' ')), decode(value.replace('+', ' ')))
+                    : Map.entry(decode(name), decode(value)));
         }
         return List.copyOf(parameters);
     }

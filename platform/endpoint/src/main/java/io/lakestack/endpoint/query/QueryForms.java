@@ -20,22 +20,8 @@ public final class QueryForms
         Map<String, String> parameters = new LinkedHashMap<>();
         request.queryParameters().forEach(entry -> parameters.put(entry.getKey(), entry.getValue()));
         if (request.method().equals("POST")) {
-            String form = new String(request.body(), StandardCharsets.UTF_8);
-            for (String pair : form.split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
-                }
-                int equals = pair.indexOf('=');
-                String name = equals < 0 ? pair : pair.substring(0, equals);
-                String value = equals < 0 ? "" : pair.substring(equals + 1);
-                parameters.put(decode(name), decode(value));
-            }
+            QueryStrings.parse(new String(request.body(), StandardCharsets.UTF_8), true).forEach(entry -> parameters.put(entry.getKey(), entry.getValue()));
         }
         return parameters;
-    }
-
-    private static String decode(String encoded)
-    {
-        return QueryStrings.decode(encoded.replace('+', ' '));
     }
 }

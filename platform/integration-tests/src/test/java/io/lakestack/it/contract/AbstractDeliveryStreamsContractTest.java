@@ -27,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
+import static io.lakestack.it.contract.ContractAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -186,13 +187,6 @@ abstract class AbstractDeliveryStreamsContractTest
     private ConditionFactory awaitDelivery()
     {
         return await().atMost(deliveryTimeout()).pollInterval(Duration.ofMillis(500));
-    }
-
-    private static void assertError(Runnable call, String errorCode, String resource)
-    {
-        assertThatThrownBy(call::run)
-                .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.errorCode()).isEqualTo(errorCode))
-                .hasMessageContaining(resource);
     }
 
     // definitions

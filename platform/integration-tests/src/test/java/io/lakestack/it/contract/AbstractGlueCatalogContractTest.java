@@ -26,6 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
+import static io.lakestack.it.contract.ContractAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -118,11 +119,6 @@ abstract class AbstractGlueCatalogContractTest
         catalog.createDatabase(new CatalogDatabase(name, Optional.empty(), Optional.empty(), Map.of(), Optional.empty()));
         databases.add(name);
         return name;
-    }
-
-    private static void assertError(Runnable call, String errorCode)
-    {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.errorCode()).isEqualTo(errorCode));
     }
 
     // databases

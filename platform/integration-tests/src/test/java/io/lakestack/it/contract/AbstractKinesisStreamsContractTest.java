@@ -1,6 +1,5 @@
 package io.lakestack.it.contract;
 
-import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.kinesis.KinesisStreams;
 import io.lakestack.spi.kinesis.SequenceNumber;
 import org.junit.jupiter.api.AfterAll;
@@ -21,8 +20,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 
+import static io.lakestack.it.contract.ContractAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
@@ -101,13 +100,6 @@ abstract class AbstractKinesisStreamsContractTest
         String name = "contract-" + UUID.randomUUID().toString().substring(0, 8);
         created.add(name);
         return streams.create(name, shards, "PROVISIONED", tags);
-    }
-
-    private static void assertError(Runnable call, String errorCode, String resource)
-    {
-        assertThatThrownBy(call::run)
-                .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.errorCode()).isEqualTo(errorCode))
-                .hasMessageContaining(resource);
     }
 
     // definitions

@@ -7,6 +7,9 @@ import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -114,5 +117,18 @@ final class AwsContractSettings
     <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder)
     {
         return builder.region(region).credentialsProvider(credentials).httpClient(ApacheHttpClient.create()).build();
+    }
+
+    /** Deletes what a suite wrote under its prefix of the scratch bucket. */
+    void deleteObjects(String prefix)
+    {
+        try (S3Client s3 = client(S3Client.builder())) {
+            s3.listObjectsV2Paginator(request -> request.bucket(bucket()).prefix(prefix)).forEach(page -> {
+                List<ObjectIdentifier> keys = page.contents().stream().map(S3Object::key).map(key -> ObjectIdentifier.builder().key(key).build()).toList();
+                if (!keys.isEmpty()) {
+                    s3.deleteObjects(request -> request.bucket(bucket()).delete(delete -> delete.objects(keys).quiet(true)));
+                }
+            });
+        }
     }
 }

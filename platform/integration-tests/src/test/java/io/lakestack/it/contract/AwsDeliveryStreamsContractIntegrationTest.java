@@ -6,13 +6,9 @@ import io.lakestack.spi.firehose.DestinationRules;
 import io.lakestack.spi.s3.ObjectStore;
 import org.junit.jupiter.api.AfterAll;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * {@link DeliveryStreams} and {@link DestinationRules} on Amazon Data Firehose, through {@link AwsDeliveryStreams},
@@ -90,16 +86,8 @@ class AwsDeliveryStreamsContractIntegrationTest
     @AfterAll
     void deleteObjects()
     {
-        if (aws == null) {
-            return;
-        }
-        try (S3Client s3 = aws.client(S3Client.builder())) {
-            s3.listObjectsV2Paginator(request -> request.bucket(aws.bucket()).prefix("contract/" + run() + "/")).forEach(page -> {
-                List<ObjectIdentifier> keys = page.contents().stream().map(S3Object::key).map(key -> ObjectIdentifier.builder().key(key).build()).toList();
-                if (!keys.isEmpty()) {
-                    s3.deleteObjects(request -> request.bucket(aws.bucket()).delete(delete -> delete.objects(keys).quiet(true)));
-                }
-            });
+        if (aws != null) {
+            aws.deleteObjects("contract/" + run() + "/");
         }
     }
 }

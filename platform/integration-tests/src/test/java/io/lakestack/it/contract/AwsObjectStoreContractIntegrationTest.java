@@ -3,12 +3,8 @@ package io.lakestack.it.contract;
 import io.lakestack.backends.objectstore.S3ObjectStore;
 import io.lakestack.spi.s3.ObjectStore;
 import org.junit.jupiter.api.AfterAll;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.net.URI;
-import java.util.List;
 
 /**
  * The same {@link S3ObjectStore} against S3 itself, in the scratch bucket {@code LAKESTACK_AWS_TEST_BUCKET} (unversioned);
@@ -47,16 +43,8 @@ class AwsObjectStoreContractIntegrationTest
     @AfterAll
     void deleteObjects()
     {
-        if (aws == null) {
-            return;
-        }
-        try (S3Client s3 = aws.client(S3Client.builder())) {
-            s3.listObjectsV2Paginator(request -> request.bucket(aws.bucket()).prefix(prefix())).forEach(page -> {
-                List<ObjectIdentifier> keys = page.contents().stream().map(S3Object::key).map(key -> ObjectIdentifier.builder().key(key).build()).toList();
-                if (!keys.isEmpty()) {
-                    s3.deleteObjects(request -> request.bucket(aws.bucket()).delete(delete -> delete.objects(keys).quiet(true)));
-                }
-            });
+        if (aws != null) {
+            aws.deleteObjects(prefix());
         }
     }
 }

@@ -14,8 +14,6 @@ import io.lakestack.spi.firehose.DestinationRules;
 import io.lakestack.spi.s3.ObjectStore;
 import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Order;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -23,7 +21,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -39,7 +36,6 @@ class KafkaDeliveryStreamsContractIntegrationTest
     private static final String BUCKET = "contract-firehose";
 
     private final TestStack stack;
-    private Admin admin;
     private KafkaRecordStores stores;
     private S3Client endpointS3;
 
@@ -52,8 +48,7 @@ class KafkaDeliveryStreamsContractIntegrationTest
     protected DeliveryStreams createStreams()
             throws Exception
     {
-        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()));
-        KafkaTopics topics = new KafkaTopics(admin, Duration.ofSeconds(30));
+        KafkaTopics topics = stack.kafkaTopics();
         stores = new KafkaRecordStores(stack.kafkaBootstrapServers(), topics);
         endpointS3 = stack.s3();
         endpointS3.createBucket(request -> request.bucket(BUCKET));
@@ -121,6 +116,5 @@ class KafkaDeliveryStreamsContractIntegrationTest
     {
         endpointS3.close();
         stores.close();
-        admin.close();
     }
 }

@@ -1,24 +1,19 @@
 package io.lakestack.it.contract;
 
 import io.lakestack.backends.kafka.KafkaEventSink;
-import io.lakestack.backends.kafka.KafkaTopics;
 import io.lakestack.spi.events.EventSink;
 import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Order;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 
 /** {@link KafkaEventSink} on the embedded stack's Kafka, three partitions per topic, read with plain Kafka consumers. */
@@ -28,24 +23,17 @@ class KafkaEventSinkContractIntegrationTest
         extends AbstractEventSinkContractTest
 {
     private final TestStack stack;
-    private final Admin admin;
 
     KafkaEventSinkContractIntegrationTest(TestStack stack)
     {
         this.stack = stack;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()));
     }
 
-    @AfterAll
-    void closeAdmin()
-    {
-        admin.close();
-    }
 
     @Override
     protected EventSink createSink()
     {
-        return new KafkaEventSink(stack.kafkaBootstrapServers(), new KafkaTopics(admin, Duration.ofSeconds(30)), 3);
+        return new KafkaEventSink(stack.kafkaBootstrapServers(), stack.kafkaTopics(), 3);
     }
 
     @Override

@@ -2,18 +2,13 @@ package io.lakestack.it.contract;
 
 import io.lakestack.backends.kafka.KafkaInstances;
 import io.lakestack.backends.kafka.KafkaRecordStores;
-import io.lakestack.backends.kafka.KafkaTopics;
 import io.lakestack.spi.cluster.Instances;
 import io.lakestack.spi.store.RecordStore;
 import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Order;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,25 +30,18 @@ class KafkaInstancesContractIntegrationTest
         extends AbstractInstancesContractTest
 {
     private final TestStack stack;
-    private final Admin admin;
     private final Map<String, List<LocalMember>> groups = new ConcurrentHashMap<>();
 
     KafkaInstancesContractIntegrationTest(TestStack stack)
     {
         this.stack = stack;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()));
     }
 
-    @AfterAll
-    void closeAdmin()
-    {
-        admin.close();
-    }
 
     @Override
     protected Member start(String group, Clock clock, long leaseMillis)
     {
-        KafkaRecordStores stores = new KafkaRecordStores(stack.kafkaBootstrapServers(), new KafkaTopics(admin, Duration.ofSeconds(30)));
+        KafkaRecordStores stores = new KafkaRecordStores(stack.kafkaBootstrapServers(), stack.kafkaTopics());
         SilenceableLeaseStore leases = new SilenceableLeaseStore(stores.open(group, KafkaInstances.Lease.class));
         KafkaInstances instances = new KafkaInstances(leases, clock, leaseMillis).start();
         LocalMember member = new LocalMember(group, stores, leases, instances);

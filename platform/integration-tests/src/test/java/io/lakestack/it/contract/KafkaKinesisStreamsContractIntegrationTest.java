@@ -6,14 +6,11 @@ import io.lakestack.backends.kafka.KafkaTopics;
 import io.lakestack.spi.kinesis.KinesisStreams;
 import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Order;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -29,19 +26,17 @@ class KafkaKinesisStreamsContractIntegrationTest
         extends AbstractKinesisStreamsContractTest
 {
     private final TestStack stack;
-    private final Admin admin;
     private KafkaRecordStores stores;
 
     KafkaKinesisStreamsContractIntegrationTest(TestStack stack)
     {
         this.stack = stack;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()));
     }
 
     @Override
     protected KinesisStreams createStreams()
     {
-        KafkaTopics topics = new KafkaTopics(admin, Duration.ofSeconds(30));
+        KafkaTopics topics = stack.kafkaTopics();
         stores = new KafkaRecordStores(stack.kafkaBootstrapServers(), topics);
         return new KafkaKinesisStreams(stores.open("contract.kinesis-" + UUID.randomUUID().toString().replace("-", ""), KinesisStreams.Stream.class),
                 topics, stack.kafkaBootstrapServers(), TestStack.REGION, "000000000000", Clock.systemUTC());
@@ -63,7 +58,7 @@ class KafkaKinesisStreamsContractIntegrationTest
     protected void trim(KinesisStreams.Stream stream, int shard, long position)
             throws Exception
     {
-        admin.deleteRecords(Map.of(new TopicPartition(KafkaKinesisStreams.topic(stream.name()), shard), RecordsToDelete.beforeOffset(position)))
+        stack.kafkaAdmin().deleteRecords(Map.of(new TopicPartition(KafkaKinesisStreams.topic(stream.name()), shard), RecordsToDelete.beforeOffset(position)))
                 .all().get(30, TimeUnit.SECONDS);
     }
 
@@ -71,6 +66,5 @@ class KafkaKinesisStreamsContractIntegrationTest
     protected void closeResources()
     {
         stores.close();
-        admin.close();
     }
 }
