@@ -15,7 +15,7 @@ import java.util.Map;
  * lakestack endpoint talks to it; clients use the endpoint.
  */
 final class ObjectStoreComponent
-        extends ChildComponent
+        extends HttpChildComponent
 {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -23,28 +23,16 @@ final class ObjectStoreComponent
     private final JavaRuntimes.Runtime runtime;
     private final Path root;
     private final Path log;
-    private final int port;
 
     ObjectStoreComponent(EngineArtifacts artifacts, JavaRuntimes.Runtime runtime, Path root, Path log, int port, StackListener listener)
     {
-        super("object-store", listener);
+        super("object-store", port, listener);
         this.artifacts = artifacts;
         this.runtime = runtime;
         this.root = root;
         this.log = log;
-        this.port = port;
     }
 
-    URI uri()
-    {
-        return URI.create("http://127.0.0.1:" + port);
-    }
-
-    @Override
-    String plannedAddress()
-    {
-        return uri().toString();
-    }
 
     @Override
     ChildProcess launch()
@@ -52,7 +40,7 @@ final class ObjectStoreComponent
         Path application = EngineCache.objectStore(artifacts, runtime);
         List<String> jvm = new ArrayList<>(JvmOptions.small(runtime, "384m", "s3mock-" + artifacts.objectStoreJar().getFileName()));
         List<String> arguments = List.of(
-                "--http.port=" + port,
+                "--http.port=" + port(),
                 "--server.port=0",
                 "--server.address=127.0.0.1",
                 "--com.adobe.testing.s3mock.store.root=" + root,

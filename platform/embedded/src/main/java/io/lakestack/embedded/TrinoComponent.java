@@ -27,7 +27,7 @@ import java.util.Properties;
  * named as Athena names its default catalog, so that Athena SQL runs unchanged.
  */
 final class TrinoComponent
-        extends ChildComponent
+        extends HttpChildComponent
 {
     static final String CATALOG = "awsdatacatalog";
     static final int REQUIRED_JAVA = 24;
@@ -38,7 +38,6 @@ final class TrinoComponent
     private final JavaRuntimes.Runtime runtime;
     private final Path directory;
     private final Path log;
-    private final int port;
     private final String heap;
     private final Map<String, String> catalog;
     private final StackListener listener;
@@ -46,12 +45,11 @@ final class TrinoComponent
     TrinoComponent(EngineArtifacts artifacts, JavaRuntimes.Runtime runtime, Path directory, Path log, int port, String heap, String metastoreUri,
             String s3Endpoint, String accessKey, String secretKey, String region, StackListener listener)
     {
-        super("trino", listener);
+        super("trino", port, listener);
         this.artifacts = artifacts;
         this.runtime = runtime;
         this.directory = directory;
         this.log = log;
-        this.port = port;
         this.heap = heap;
         this.listener = listener;
         Map<String, String> properties = new LinkedHashMap<>();
@@ -73,19 +71,9 @@ final class TrinoComponent
 
     String jdbcUrl()
     {
-        return "jdbc:trino://127.0.0.1:" + port + "/" + CATALOG;
+        return "jdbc:trino://127.0.0.1:" + port() + "/" + CATALOG;
     }
 
-    URI uri()
-    {
-        return URI.create("http://127.0.0.1:" + port);
-    }
-
-    @Override
-    String plannedAddress()
-    {
-        return uri().toString();
-    }
 
     @Override
     ChildProcess launch()
@@ -99,7 +87,7 @@ final class TrinoComponent
         Map<String, String> config = new java.util.LinkedHashMap<>();
         config.put("coordinator", "true");
         config.put("node-scheduler.include-coordinator", "true");
-        config.put("http-server.http.port", String.valueOf(port));
+        config.put("http-server.http.port", String.valueOf(port()));
         config.put("discovery.uri", uri().toString());
         // with static catalogs the scheduler only uses nodes whose discovery announcement already lists the catalog: for
         // up to one node-manager refresh (5 s) after start-up a table scan fails with "No nodes available to run query"

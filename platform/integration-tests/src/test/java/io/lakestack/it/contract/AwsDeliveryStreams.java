@@ -123,8 +123,7 @@ final class AwsDeliveryStreams
     @Override
     public DeliveryStream require(String name)
     {
-        return stream(describe(name).orElseThrow(() -> ServiceException.user("ResourceNotFoundException", "Firehose " + name + " under account "
-                + accountId + " not found.")));
+        return stream(describe(name).orElseThrow(() -> DeliveryStreams.notFound(name, accountId)));
     }
 
     @Override
@@ -157,8 +156,7 @@ final class AwsDeliveryStreams
     public DeliveryStream updateDestination(String name, int currentVersion, String destination)
     {
         ExtendedS3DestinationConfiguration configuration = configuration(destination);
-        DeliveryStreamDescription current = describe(name).orElseThrow(() -> ServiceException.user("ResourceNotFoundException", "Firehose " + name
-                + " under account " + accountId + " not found."));
+        DeliveryStreamDescription current = describe(name).orElseThrow(() -> DeliveryStreams.notFound(name, accountId));
         ExtendedS3DestinationUpdate update = ExtendedS3DestinationUpdate.builder()
                 .bucketARN(configuration.bucketARN())
                 .roleARN(configuration.roleARN())

@@ -88,8 +88,7 @@ final class AwsKinesisStreams
     @Override
     public Stream require(String name)
     {
-        return find(name).orElseThrow(() -> ServiceException.user("ResourceNotFoundException", "Stream " + name + " under account " + accountId
-                + " not found."));
+        return find(name).orElseThrow(() -> KinesisStreams.notFound(name, accountId));
     }
 
     @Override

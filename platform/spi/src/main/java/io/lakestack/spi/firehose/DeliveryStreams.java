@@ -1,5 +1,6 @@
 package io.lakestack.spi.firehose;
 
+import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.kinesis.KinesisStreams;
 
 import java.util.List;
@@ -33,6 +34,18 @@ public interface DeliveryStreams
      * @throws io.lakestack.spi.ServiceException {@code ResourceNotFoundException} naming the stream
      */
     DeliveryStream require(String name);
+
+    /** The error an operation on a missing stream is answered with, in Firehose's words. */
+    static ServiceException notFound(String name, String accountId)
+    {
+        return ServiceException.user("ResourceNotFoundException", "Firehose " + name + " under account " + accountId + " not found.");
+    }
+
+    /** The error {@link #create} answers when the name is taken, in Firehose's words. */
+    static ServiceException inUse(String name, String accountId)
+    {
+        return ServiceException.user("ResourceInUseException", "Firehose " + name + " under accountId " + accountId + " already exists");
+    }
 
     /** Names of every stream, sorted. */
     List<String> names();

@@ -1,5 +1,7 @@
 package io.lakestack.spi.kinesis;
 
+import io.lakestack.spi.ServiceException;
+
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.List;
@@ -107,6 +109,18 @@ public interface KinesisStreams
      * @throws io.lakestack.spi.ServiceException {@code ResourceNotFoundException} naming the stream
      */
     Stream require(String name);
+
+    /** The error an operation on a missing stream is answered with, in Kinesis's words. */
+    static ServiceException notFound(String name, String accountId)
+    {
+        return ServiceException.user("ResourceNotFoundException", "Stream " + name + " under account " + accountId + " not found.");
+    }
+
+    /** The error {@link #create} answers when the name is taken, in Kinesis's words. */
+    static ServiceException inUse(String name, String accountId)
+    {
+        return ServiceException.user("ResourceInUseException", "Stream " + name + " under account " + accountId + " already exists.");
+    }
 
     /** Names of every stream, sorted. */
     List<String> names();

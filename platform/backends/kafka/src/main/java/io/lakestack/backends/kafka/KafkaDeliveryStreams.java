@@ -131,7 +131,7 @@ public final class KafkaDeliveryStreams
             String destination, Map<String, String> tags)
     {
         if (registry.get(name).isPresent()) {
-            throw ServiceException.user("ResourceInUseException", "Firehose " + name + " under accountId " + accountId + " already exists");
+            throw DeliveryStreams.inUse(name, accountId);
         }
         long now = clock.millis();
         String sourceTopic = source.map(stream -> KafkaKinesisStreams.topic(stream.name())).orElse(topic(name));
@@ -184,8 +184,7 @@ public final class KafkaDeliveryStreams
     @Override
     public DeliveryStream require(String name)
     {
-        return find(name).orElseThrow(() -> ServiceException.user("ResourceNotFoundException", "Firehose " + name + " under account " + accountId
-                + " not found."));
+        return find(name).orElseThrow(() -> DeliveryStreams.notFound(name, accountId));
     }
 
     @Override

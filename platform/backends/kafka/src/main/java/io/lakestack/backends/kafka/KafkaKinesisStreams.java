@@ -84,7 +84,7 @@ public final class KafkaKinesisStreams
     public synchronized Stream create(String name, int shards, String mode, Map<String, String> tags)
     {
         if (registry.get(name).isPresent()) {
-            throw ServiceException.user("ResourceInUseException", "Stream " + name + " under account " + accountId + " already exists.");
+            throw KinesisStreams.inUse(name, accountId);
         }
         Stream stream = new Stream(name, arn(name), mode, shards, 24, clock.millis(), tags);
         try {
@@ -112,8 +112,7 @@ public final class KafkaKinesisStreams
     @Override
     public Stream require(String name)
     {
-        return find(name).orElseThrow(() -> ServiceException.user("ResourceNotFoundException", "Stream " + name + " under account " + accountId
-                + " not found."));
+        return find(name).orElseThrow(() -> KinesisStreams.notFound(name, accountId));
     }
 
     @Override
