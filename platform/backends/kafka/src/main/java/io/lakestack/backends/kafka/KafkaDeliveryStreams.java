@@ -171,7 +171,7 @@ public final class KafkaDeliveryStreams
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         admin.listOffsets(specs).all().get(30, TimeUnit.SECONDS).forEach((partition, info) -> offsets.put(partition, new OffsetAndMetadata(info.offset())));
-        deleteGroup(name);
+        // replaces whatever a stream of the same name committed before (its group has no members: it was deleted)
         admin.alterConsumerGroupOffsets(groupId(name), offsets).all().get(30, TimeUnit.SECONDS);
     }
 

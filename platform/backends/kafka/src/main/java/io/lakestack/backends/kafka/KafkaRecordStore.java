@@ -2,6 +2,7 @@ package io.lakestack.backends.kafka;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestack.spi.store.RecordStore;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +32,12 @@ final class KafkaRecordStore<T>
     private final List<Listener<T>> listeners = new CopyOnWriteArrayList<>();
     private final KafkaTable table;
 
-    KafkaRecordStore(String bootstrapServers, String topic, KafkaTopics topics, Class<T> type, ObjectMapper mapper)
+    KafkaRecordStore(String bootstrapServers, String topic, KafkaTopics topics, KafkaProducer<String, byte[]> producer, Class<T> type, ObjectMapper mapper)
     {
         this.topic = requireNonNull(topic, "topic is null");
         this.type = requireNonNull(type, "type is null");
         this.mapper = requireNonNull(mapper, "mapper is null");
-        this.table = new KafkaTable(bootstrapServers, topic, topics, this::apply);
+        this.table = new KafkaTable(bootstrapServers, topic, topics, producer, this::apply);
     }
 
     private void apply(String key, byte[] value, long offset)

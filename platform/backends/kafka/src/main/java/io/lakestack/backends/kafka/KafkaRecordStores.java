@@ -8,10 +8,16 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import io.lakestack.spi.store.RecordStore;
 import io.lakestack.spi.store.RecordStores;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -31,6 +37,7 @@ public final class KafkaRecordStores
     private final String bootstrapServers;
     private final KafkaTopics topics;
     private final ObjectMapper mapper;
+    private final KafkaProducer<String, byte[]> producer;
     private final Map<String, KafkaRecordStore<?>> stores = new ConcurrentHashMap<>();
 
     public KafkaRecordStores(String bootstrapServers, KafkaTopics topics)
@@ -38,6 +45,12 @@ public final class KafkaRecordStores
         this.bootstrapServers = requireNonNull(bootstrapServers, "bootstrapServers is null");
         this.topics = requireNonNull(topics, "topics is null");
         this.mapper = mapper();
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "lakestack-record-stores");
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 
     /** The JSON binding of stored records: by field, absent optionals as {@code null}, unknown properties ignored. */
@@ -58,7 +71,7 @@ public final class KafkaRecordStores
         if (!NAME.matcher(requireNonNull(name, "name is null")).matches()) {
             throw new IllegalArgumentException("a record store name is lower-case words joined by '.' or '-', not '" + name + "'");
         }
-        KafkaRecordStore<?> store = stores.computeIfAbsent(name, ignored -> new KafkaRecordStore<>(bootstrapServers, TOPIC_PREFIX + name, topics, type, mapper));
+        KafkaRecordStore<?> store = stores.computeIfAbsent(name, ignored -> new KafkaRecordStore<>(bootstrapServers, TOPIC_PREFIX + name, topics, producer, type, mapper));
         if (!store.type().equals(type)) {
             throw new IllegalArgumentException("record store " + name + " holds " + store.type().getName() + ", not " + type.getName());
         }
@@ -71,5 +84,6 @@ public final class KafkaRecordStores
         List<KafkaRecordStore<?>> open = new ArrayList<>(stores.values());
         stores.clear();
         open.forEach(KafkaRecordStore::close);
+        producer.close(Duration.ofSeconds(5));
     }
 }

@@ -4,14 +4,11 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,19 +54,17 @@ final class KafkaTable
         void changed(String key, byte[] value, long offset);
     }
 
-    KafkaTable(String bootstrapServers, String topic, KafkaTopics topics, ChangeHandler handler)
+    /**
+     * @param producer writes the table's records; shared by the tables of one {@link KafkaRecordStores}, which closes it
+     */
+    KafkaTable(String bootstrapServers, String topic, KafkaTopics topics, KafkaProducer<String, byte[]> producer, ChangeHandler handler)
     {
         this.topic = requireNonNull(topic, "topic is null");
         this.handler = requireNonNull(handler, "handler is null");
         this.partition = new TopicPartition(topic, 0);
         topics.ensure(topic, 1, Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
 
-        Properties producerConfig = new Properties();
-        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "lakestack-table-" + topic);
-        producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+        this.producer = requireNonNull(producer, "producer is null");
 
         Properties consumerConfig = new Properties();
         consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -184,6 +179,5 @@ final class KafkaTable
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        producer.close(Duration.ofSeconds(5));
     }
 }
