@@ -20,5 +20,13 @@ public interface EventSink
      * @param key orders events: events with one key are delivered in the order published
      * @param value the event document
      */
-    void publish(String topic, String key, byte[] value);
+    default void publish(String topic, String key, byte[] value)
+    {
+        publish(topic, key, value, java.util.Map.of());
+    }
+
+    /**
+     * @param headers what the event carries besides its document, for the consumer (e.g. an invocation's request id)
+     */
+    void publish(String topic, String key, byte[] value, java.util.Map<String, String> headers);
 }

@@ -53,11 +53,13 @@ public final class KafkaEventSink
     }
 
     @Override
-    public void publish(String topic, String key, byte[] value)
+    public void publish(String topic, String key, byte[] value, Map<String, String> headers)
     {
         declare(topic);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+        headers.forEach((name, header) -> record.headers().add(name, header.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            producer.send(record).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,0 +1,325 @@
+package io.lakestack.services.lambda;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakestack.endpoint.auth.Authenticator;
+import io.lakestack.endpoint.protocol.AwsRequest;
+import io.lakestack.spi.ServiceException;
+import io.lakestack.spi.lambda.FunctionRunner;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** The Lambda API on fakes of its contracts: requests as the SDKs send them, answers and errors as Lambda's. */
+class LambdaServiceTest
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ARN = "arn:aws:lambda:us-east-1:000000000000:function:";
+    private static final Authenticator.Caller CALLER = new Authenticator.Caller("test", "us-east-1");
+
+    private final Fakes.ScriptedRunner runner = new Fakes.ScriptedRunner();
+    private final Fakes.MemoryObjectStore objects = new Fakes.MemoryObjectStore();
+    private final Fakes.RecordingEventSink events = new Fakes.RecordingEventSink();
+    private LambdaService lambda;
+
+    @BeforeEach
+    void start()
+    {
+        lambda = new LambdaService(new Fakes.MemoryRecordStores(), objects, runner, events, (bucket, key) -> "http://code/" + bucket + "/" + key,
+                "us-east-1", "000000000000", Clock.fixed(Instant.parse("2026-11-29T10:00:00Z"), ZoneOffset.UTC));
+    }
+
+    @AfterEach
+    void stop()
+    {
+        lambda.close();
+    }
+
+    @Test
+    void createsAFunctionThatBecomesActiveAndIsFoundListedAndDescribed()
+            throws Exception
+    {
+        byte[] zip = zip(Map.of("handler.py", "def handle(event, context):\n    return event\n"));
+        Fakes.CapturedResponse created = call("POST", "/2015-03-31/functions", "", Map.of(), createRequest("echo", zip));
+
+        assertThat(created.status).isEqualTo(201);
+        JsonNode configuration = json(created);
+        assertThat(configuration.path("FunctionName").asText()).isEqualTo("echo");
+        assertThat(configuration.path("FunctionArn").asText()).isEqualTo(ARN + "echo");
+        assertThat(configuration.path("Runtime").asText()).isEqualTo("python3.12");
+        assertThat(configuration.path("Handler").asText()).isEqualTo("handler.handle");
+        assertThat(configuration.path("MemorySize").asInt()).isEqualTo(256);
+        assertThat(configuration.path("Timeout").asInt()).isEqualTo(3);
+        assertThat(configuration.path("Version").asText()).isEqualTo("$LATEST");
+        assertThat(configuration.path("State").asText()).isEqualTo("Pending");
+        assertThat(configuration.path("LastModified").asText()).isEqualTo("2026-11-29T10:00:00.000+0000");
+        assertThat(configuration.path("CodeSize").asLong()).isEqualTo(zip.length);
+        assertThat(configuration.path("CodeSha256").asText()).isEqualTo(FunctionCode.sha256(zip));
+        assertThat(configuration.path("Environment").path("Variables").path("STAGE").asText()).isEqualTo("test");
+        assertThat(objects.objects).containsOnlyKeys("lakestack-lambda/functions/echo/" + java.util.HexFormat.of().formatHex(Base64.getDecoder()
+                .decode(FunctionCode.sha256(zip))) + ".zip");
+
+        await().until(() -> json(call("GET", "/2015-03-31/functions/echo/configuration", "", Map.of(), new byte[0])).path("State").asText()
+                .equals("Active"));
+        JsonNode function = json(call("GET", "/2015-03-31/functions/echo", "", Map.of(), new byte[0]));
+        assertThat(function.path("Configuration").path("State").asText()).isEqualTo("Active");
+        assertThat(function.path("Code").path("RepositoryType").asText()).isEqualTo("S3");
+        assertThat(function.path("Code").path("Location").asText()).startsWith("http://code/lakestack-lambda/functions/echo/");
+        assertThat(function.path("Tags").path("team").asText()).isEqualTo("data");
+        JsonNode list = json(call("GET", "/2015-03-31/functions/", "", Map.of(), new byte[0]));
+        assertThat(list.path("Functions")).hasSize(1);
+        assertThat(list.path("Functions").get(0).path("FunctionName").asText()).isEqualTo("echo");
+
+        assertError(() -> call("POST", "/2015-03-31/functions", "", Map.of(), createRequest("echo", zip)), "ResourceConflictException", 409,
+                "Function already exist: echo");
+        assertError(() -> call("GET", "/2015-03-31/functions/nope", "", Map.of(), new byte[0]), "ResourceNotFoundException", 404,
+                "Function not found: " + ARN + "nope");
+    }
+
+    @Test
+    void invokesSynchronouslyAsynchronouslyAndAsADryRun()
+            throws Exception
+    {
+        createActive("echo");
+        runner.behaviour = request -> new FunctionRunner.Result(("{\"got\":" + new String(request.payload(), StandardCharsets.UTF_8) + "}")
+                .getBytes(StandardCharsets.UTF_8), Optional.empty(), request.tailLog() ? Optional.of("bG9n") : Optional.empty());
+
+        Fakes.CapturedResponse sync = call("POST", "/2015-03-31/functions/echo/invocations", "", Map.of("X-Amz-Log-Type", "Tail"),
+                "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+        assertThat(sync.status).isEqualTo(200);
+        assertThat(sync.body.toString(StandardCharsets.UTF_8)).isEqualTo("{\"got\":{\"a\":1}}");
+        assertThat(sync.headers).containsEntry("x-amz-executed-version", "$LATEST").containsEntry("x-amz-log-result", "bG9n")
+                .doesNotContainKey("x-amz-function-error");
+        FunctionRunner.Request request = runner.requests.get(0);
+        assertThat(request.invokedArn()).isEqualTo(ARN + "echo");
+        assertThat(request.concurrencyLimit()).isEqualTo(LambdaService.ACCOUNT_CONCURRENCY);
+        assertThat(sync.headers.get("x-amzn-requestid")).isEqualTo(request.requestId());
+        assertThat(runner.invoked.get(0).handler()).isEqualTo("handler.handle");
+        assertThat(runner.invoked.get(0).environment()).isEqualTo(Map.of("STAGE", "test"));
+
+        runner.behaviour = ignored -> new FunctionRunner.Result("{\"errorMessage\":\"boom\",\"errorType\":\"ValueError\"}".getBytes(StandardCharsets.UTF_8),
+                Optional.of("Unhandled"), Optional.empty());
+        Fakes.CapturedResponse failed = call("POST", "/2015-03-31/functions/echo/invocations", "", Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(failed.status).isEqualTo(200);
+        assertThat(failed.headers).containsEntry("x-amz-function-error", "Unhandled");
+
+        Fakes.CapturedResponse async = call("POST", "/2015-03-31/functions/echo/invocations", "", Map.of("X-Amz-Invocation-Type", "Event"),
+                "{\"b\":2}".getBytes(StandardCharsets.UTF_8));
+        assertThat(async.status).isEqualTo(202);
+        assertThat(events.published).hasSize(1);
+        Fakes.RecordingEventSink.Published queued = events.published.get(0);
+        assertThat(queued.topic()).isEqualTo("lakestack.lambda.echo");
+        assertThat(queued.key()).isEqualTo(async.headers.get("x-amzn-requestid"));
+        assertThat(new String(queued.value(), StandardCharsets.UTF_8)).isEqualTo("{\"b\":2}");
+        assertThat(queued.headers()).isEqualTo(Map.of("lakestack.request-id", queued.key(), "lakestack.invoked-arn", ARN + "echo"));
+
+        Fakes.CapturedResponse dryRun = call("POST", "/2015-03-31/functions/echo/invocations", "", Map.of("X-Amz-Invocation-Type", "DryRun"),
+                "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(dryRun.status).isEqualTo(204);
+        assertThat(runner.requests).hasSize(2);
+
+        assertError(() -> call("POST", "/2015-03-31/functions/echo/invocations", "", Map.of(), "{not json".getBytes(StandardCharsets.UTF_8)),
+                "InvalidRequestContentException", 400, "Could not parse request body into json");
+        assertError(() -> call("POST", "/2015-03-31/functions/echo/invocations", "", Map.of("X-Amz-Invocation-Type", "Event"),
+                ("\"" + "x".repeat(LambdaService.MAX_ASYNC_PAYLOAD) + "\"").getBytes(StandardCharsets.UTF_8)), "RequestTooLargeException", 413,
+                "Request must be smaller than 262144 bytes for the Event invocation type");
+    }
+
+    @Test
+    void versionsAndAliasesRouteInvocations()
+            throws Exception
+    {
+        createActive("versioned");
+        JsonNode one = json(call("POST", "/2015-03-31/functions/versioned/versions", "", Map.of(), "{\"Description\":\"first\"}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(one.path("Version").asText()).isEqualTo("1");
+        assertThat(one.path("FunctionArn").asText()).isEqualTo(ARN + "versioned:1");
+        assertThat(one.path("Description").asText()).isEqualTo("first");
+        JsonNode again = json(call("POST", "/2015-03-31/functions/versioned/versions", "", Map.of(), new byte[0]));
+        assertThat(again.path("Version").asText()).as("publishing unchanged code and configuration returns the same version").isEqualTo("1");
+
+        call("PUT", "/2015-03-31/functions/versioned/configuration", "", Map.of(), "{\"Timeout\":30}".getBytes(StandardCharsets.UTF_8));
+        JsonNode two = json(call("POST", "/2015-03-31/functions/versioned/versions", "", Map.of(), new byte[0]));
+        assertThat(two.path("Version").asText()).isEqualTo("2");
+        assertThat(two.path("Timeout").asInt()).isEqualTo(30);
+        JsonNode versions = json(call("GET", "/2015-03-31/functions/versioned/versions", "", Map.of(), new byte[0]));
+        assertThat(versions.path("Versions").findValuesAsText("Version")).containsExactly("$LATEST", "1", "2");
+
+        JsonNode alias = json(call("POST", "/2015-03-31/functions/versioned/aliases", "", Map.of(),
+                "{\"Name\":\"live\",\"FunctionVersion\":\"1\"}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(alias.path("AliasArn").asText()).isEqualTo(ARN + "versioned:live");
+        call("POST", "/2015-03-31/functions/versioned:live/invocations", "", Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(runner.invoked.get(0).version()).isEqualTo("1");
+        assertThat(runner.invoked.get(0).timeoutSeconds()).isEqualTo(3);
+        assertThat(runner.requests.get(0).invokedArn()).isEqualTo(ARN + "versioned:live");
+
+        call("PUT", "/2015-03-31/functions/versioned/aliases/live", "", Map.of(), "{\"FunctionVersion\":\"2\"}".getBytes(StandardCharsets.UTF_8));
+        Fakes.CapturedResponse invoked = call("POST", "/2015-03-31/functions/versioned/invocations", "Qualifier=live", Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(invoked.headers).containsEntry("x-amz-executed-version", "2");
+        assertThat(runner.invoked.get(1).timeoutSeconds()).isEqualTo(30);
+
+        assertError(() -> call("DELETE", "/2015-03-31/functions/versioned", "Qualifier=2", Map.of(), new byte[0]), "ResourceConflictException", 409,
+                "Unable to delete version because the following aliases reference it: [live]");
+        assertError(() -> call("POST", "/2015-03-31/functions/versioned:1/invocations", "Qualifier=2", Map.of(), "{}".getBytes(StandardCharsets.UTF_8)),
+                "InvalidParameterValueException", 400, "The derived qualifier from the function name does not match the specified qualifier.");
+        assertError(() -> call("POST", "/2015-03-31/functions/versioned/aliases", "", Map.of(),
+                "{\"Name\":\"next\",\"FunctionVersion\":\"9\"}".getBytes(StandardCharsets.UTF_8)), "ResourceNotFoundException", 404,
+                "Function not found: " + ARN + "versioned:9");
+    }
+
+    @Test
+    void reservedConcurrencyLeavesTheAccountsMinimumUnreservedAndBoundsTheRunner()
+            throws Exception
+    {
+        createActive("bounded");
+        JsonNode put = json(call("PUT", "/2017-10-31/functions/bounded/concurrency", "", Map.of(),
+                "{\"ReservedConcurrentExecutions\":5}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(put.path("ReservedConcurrentExecutions").asInt()).isEqualTo(5);
+        call("POST", "/2015-03-31/functions/bounded/invocations", "", Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(runner.requests.get(0).concurrencyLimit()).isEqualTo(5);
+        assertThat(json(call("GET", "/2019-09-30/functions/bounded/concurrency", "", Map.of(), new byte[0])).path("ReservedConcurrentExecutions").asInt())
+                .isEqualTo(5);
+        assertError(() -> call("PUT", "/2017-10-31/functions/bounded/concurrency", "", Map.of(),
+                        ("{\"ReservedConcurrentExecutions\":" + (LambdaService.ACCOUNT_CONCURRENCY - LambdaService.MINIMUM_UNRESERVED + 1) + "}")
+                                .getBytes(StandardCharsets.UTF_8)),
+                "InvalidParameterValueException", 400, "below its minimum value of [10]");
+        JsonNode settings = json(call("GET", "/2016-08-19/account-settings/", "", Map.of(), new byte[0]));
+        assertThat(settings.path("AccountLimit").path("UnreservedConcurrentExecutions").asInt()).isEqualTo(LambdaService.ACCOUNT_CONCURRENCY - 5);
+    }
+
+    @Test
+    void settingsLakestackCannotApplyAreRefused()
+            throws Exception
+    {
+        byte[] zip = zip(Map.of("handler.py", "def handle(event, context):\n    return 1\n"));
+        for (Map.Entry<String, String> setting : Map.of(
+                "\"Layers\":[\"arn:aws:lambda:us-east-1:000000000000:layer:l:1\"]", "Layers cannot be applied by lakestack",
+                "\"VpcConfig\":{\"SubnetIds\":[\"subnet-1\"]}", "VpcConfig cannot be applied by lakestack",
+                "\"TracingConfig\":{\"Mode\":\"Active\"}", "TracingConfig Mode Active cannot be applied by lakestack",
+                "\"Architectures\":[\"" + (System.getProperty("os.arch").equals("aarch64") ? "x86_64" : "arm64") + "\"]", "cannot be applied by lakestack: functions run on this machine",
+                "\"PackageType\":\"Image\"", "Container images are not supported by lakestack").entrySet()) {
+            byte[] body = ("{\"FunctionName\":\"refused\",\"Runtime\":\"python3.12\",\"Role\":\"arn:aws:iam::000000000000:role/r\","
+                    + "\"Handler\":\"handler.handle\",\"Code\":{\"ZipFile\":\"" + Base64.getEncoder().encodeToString(zip) + "\"}," + setting.getKey() + "}")
+                    .getBytes(StandardCharsets.UTF_8);
+            assertError(() -> call("POST", "/2015-03-31/functions", "", Map.of(), body), "InvalidParameterValueException", 400, setting.getValue());
+        }
+        runner.unavailable = Map.of("python3.11", "install Python 3.11 (apt install python3.11)");
+        byte[] missing = ("{\"FunctionName\":\"missing\",\"Runtime\":\"python3.11\",\"Role\":\"arn:aws:iam::000000000000:role/r\","
+                + "\"Handler\":\"handler.handle\",\"Code\":{\"ZipFile\":\"" + Base64.getEncoder().encodeToString(zip) + "\"}}").getBytes(StandardCharsets.UTF_8);
+        assertError(() -> call("POST", "/2015-03-31/functions", "", Map.of(), missing), "InvalidParameterValueException", 400,
+                "The runtime python3.11 cannot run on this machine: install Python 3.11 (apt install python3.11)");
+        byte[] notZip = ("{\"FunctionName\":\"broken\",\"Runtime\":\"python3.12\",\"Role\":\"arn:aws:iam::000000000000:role/r\","
+                + "\"Handler\":\"handler.handle\",\"Code\":{\"ZipFile\":\"" + Base64.getEncoder().encodeToString("not a zip".getBytes(StandardCharsets.UTF_8))
+                + "\"}}").getBytes(StandardCharsets.UTF_8);
+        assertError(() -> call("POST", "/2015-03-31/functions", "", Map.of(), notZip), "InvalidParameterValueException", 400,
+                "Could not unzip uploaded file. Please check your file, then try to upload again.");
+        assertThat(json(call("GET", "/2015-03-31/functions", "", Map.of(), new byte[0])).path("Functions")).isEmpty();
+    }
+
+    @Test
+    void tagsAndEventInvokeConfiguration()
+            throws Exception
+    {
+        createActive("tagged");
+        call("POST", "/2017-03-31/tags/" + ARN + "tagged", "", Map.of(), "{\"Tags\":{\"owner\":\"me\"}}".getBytes(StandardCharsets.UTF_8));
+        assertThat(json(call("GET", "/2017-03-31/tags/" + ARN + "tagged", "", Map.of(), new byte[0])).path("Tags"))
+                .isEqualTo(JSON.readTree("{\"owner\":\"me\",\"team\":\"data\"}"));
+        call("DELETE", "/2017-03-31/tags/" + ARN + "tagged", "tagKeys=team&tagKeys=owner", Map.of(), new byte[0]);
+        assertThat(json(call("GET", "/2017-03-31/tags/" + ARN + "tagged", "", Map.of(), new byte[0])).path("Tags")).isEmpty();
+
+        JsonNode config = json(call("PUT", "/2019-09-25/functions/tagged/event-invoke-config", "", Map.of(),
+                ("{\"MaximumRetryAttempts\":1,\"DestinationConfig\":{\"OnFailure\":{\"Destination\":\"arn:aws:sqs:us-east-1:000000000000:dlq\"}}}")
+                        .getBytes(StandardCharsets.UTF_8)));
+        assertThat(config.path("FunctionArn").asText()).isEqualTo(ARN + "tagged:$LATEST");
+        assertThat(config.path("MaximumRetryAttempts").asInt()).isEqualTo(1);
+        assertThat(config.path("MaximumEventAgeInSeconds").asInt()).isEqualTo(21_600);
+        assertThat(config.path("DestinationConfig").path("OnFailure").path("Destination").asText()).isEqualTo("arn:aws:sqs:us-east-1:000000000000:dlq");
+        JsonNode updated = json(call("POST", "/2019-09-25/functions/tagged/event-invoke-config", "", Map.of(),
+                "{\"MaximumEventAgeInSeconds\":60}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(updated.path("MaximumRetryAttempts").asInt()).isEqualTo(1);
+        assertThat(updated.path("MaximumEventAgeInSeconds").asInt()).isEqualTo(60);
+        assertThat(updated.path("DestinationConfig").path("OnFailure").path("Destination").asText()).isEqualTo("arn:aws:sqs:us-east-1:000000000000:dlq");
+        call("DELETE", "/2019-09-25/functions/tagged/event-invoke-config", "", Map.of(), new byte[0]);
+        assertError(() -> call("GET", "/2019-09-25/functions/tagged/event-invoke-config", "", Map.of(), new byte[0]), "ResourceNotFoundException", 404,
+                "doesn't have an EventInvokeConfig");
+    }
+
+    private void createActive(String name)
+            throws Exception
+    {
+        call("POST", "/2015-03-31/functions", "", Map.of(), createRequest(name, zip(Map.of("handler.py", "def handle(event, context):\n    return event\n"))));
+        await().until(() -> json(call("GET", "/2015-03-31/functions/" + name + "/configuration", "", Map.of(), new byte[0])).path("State").asText()
+                .equals("Active"));
+    }
+
+    private static byte[] createRequest(String name, byte[] zip)
+    {
+        return ("{\"FunctionName\":\"" + name + "\",\"Runtime\":\"python3.12\",\"Role\":\"arn:aws:iam::000000000000:role/lambda\",\"Handler\":"
+                + "\"handler.handle\",\"MemorySize\":256,\"Environment\":{\"Variables\":{\"STAGE\":\"test\"}},\"Tags\":{\"team\":\"data\"},"
+                + "\"Code\":{\"ZipFile\":\"" + Base64.getEncoder().encodeToString(zip) + "\"}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] zip(Map<String, String> files)
+            throws IOException
+    {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            for (Map.Entry<String, String> file : files.entrySet()) {
+                zip.putNextEntry(new ZipEntry(file.getKey()));
+                zip.write(file.getValue().getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    private Fakes.CapturedResponse call(String method, String path, String query, Map<String, String> headers, byte[] body)
+            throws Exception
+    {
+        Map<String, List<String>> all = new java.util.LinkedHashMap<>();
+        headers.forEach((name, value) -> all.put(name, List.of(value)));
+        all.put("content-type", List.of("application/json"));
+        Fakes.CapturedResponse response = new Fakes.CapturedResponse();
+        lambda.handle(new AwsRequest(method, path, query, all, new ByteArrayInputStream(body), "127.0.0.1"), CALLER, response);
+        return response;
+    }
+
+    private static JsonNode json(Fakes.CapturedResponse response)
+            throws IOException
+    {
+        return JSON.readTree(response.body.toByteArray());
+    }
+
+    private interface Call
+    {
+        void run()
+                throws Exception;
+    }
+
+    private static void assertError(Call call, String code, int status, String message)
+    {
+        assertThatThrownBy(call::run)
+                .isInstanceOfSatisfying(ServiceException.class, e -> {
+                    assertThat(e.errorCode()).isEqualTo(code);
+                    assertThat(e.httpStatus()).isEqualTo(status);
+                })
+                .hasMessageContaining(message);
+    }
+}
