@@ -136,6 +136,12 @@ final class AwsKinesisStreams
     }
 
     @Override
+    public String recordLog(String name)
+    {
+        throw new UnsupportedOperationException("a Kinesis stream on AWS has no record log to read directly: read it with GetRecords");
+    }
+
+    @Override
     public String arn(String name)
     {
         if (accountId == null) {

@@ -136,6 +136,12 @@ public interface KinesisStreams
     /** The ARN of a stream of this account and region. */
     String arn(String name);
 
+    /**
+     * The record log of a stream (a Kafka topic, one partition per shard), for readers that read records directly
+     * rather than through GetRecords: Firehose deliveries, Lambda event source mappings.
+     */
+    String recordLog(String name);
+
     /** The stream an ARN names, if it is a stream ARN of this account and region. */
     Optional<String> nameOf(String arn);
 

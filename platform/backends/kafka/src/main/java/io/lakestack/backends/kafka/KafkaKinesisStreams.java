@@ -154,6 +154,12 @@ public final class KafkaKinesisStreams
     }
 
     @Override
+    public String recordLog(String name)
+    {
+        return topic(name);
+    }
+
+    @Override
     public Optional<String> nameOf(String arn)
     {
         String prefix = "arn:aws:kinesis:" + region + ":" + accountId + ":stream/";

@@ -92,7 +92,7 @@ public final class LambdaService
      *         GetFunction), given its bucket and key
      */
     public LambdaService(RecordStores stores, io.lakestack.spi.s3.ObjectStore objects, FunctionRunner runner, EventSink events,
-            BiFunction<String, String, String> codeLocation, String region, String accountId, Clock clock)
+            io.lakestack.spi.kinesis.KinesisStreams kinesis, BiFunction<String, String, String> codeLocation, String region, String accountId, Clock clock)
     {
         super("lambda", "ValidationException");
         this.functions = requireNonNull(stores, "stores is null").open(STORE, StoredFunction.class);
@@ -115,6 +115,7 @@ public final class LambdaService
         concurrencyRoutes();
         invokeConfigRoutes();
         tagRoutes();
+        new EventSourceMappings(stores, kinesis, this::mappedFunction, clock).register(this);
         route("GET", "/2016-08-19/account-settings", (request, caller) -> {
             ObjectNode result = JSON.createObjectNode();
             ObjectNode limit = result.putObject("AccountLimit");
@@ -128,6 +129,21 @@ public final class LambdaService
             usage.put("FunctionCount", functions.all().size());
             return RestResult.json(200, result);
         });
+    }
+
+    /** Lets the event source mappings add their operations to this service. */
+    void register(String method, String template, Operation operation)
+    {
+        route(method, template, operation);
+    }
+
+    /** The ARN of the function (and qualifier) a mapping names; the function must exist. */
+    private String mappedFunction(String reference)
+    {
+        FunctionReference parsed = FunctionReference.parse(reference, Optional.empty(), accountId);
+        StoredFunction function = require(parsed.name());
+        parsed.qualifier().ifPresent(qualifier -> resolve(function, Optional.of(qualifier)));
+        return parsed.qualifier().map(qualifier -> qualifiedArn(function.name(), qualifier)).orElse(functionArn(function.name()));
     }
 
     /** The topic an asynchronous invocation of a function (and qualifier) is queued on. */

@@ -253,6 +253,100 @@ final class Fakes
         }
     }
 
+    /** Kinesis streams by name, definitions only. */
+    static final class MemoryKinesis
+            implements io.lakestack.spi.kinesis.KinesisStreams
+    {
+        final Map<String, Stream> streams = new ConcurrentHashMap<>();
+
+        @Override
+        public Stream create(String name, int shards, String mode, Map<String, String> tags)
+        {
+            Stream stream = new Stream(name, arn(name), mode, shards, 24, 1_700_000_000_000L, tags);
+            streams.put(name, stream);
+            return stream;
+        }
+
+        @Override
+        public Optional<Stream> find(String name)
+        {
+            return Optional.ofNullable(streams.get(name));
+        }
+
+        @Override
+        public Stream require(String name)
+        {
+            return find(name).orElseThrow(() -> io.lakestack.spi.kinesis.KinesisStreams.notFound(name, "000000000000"));
+        }
+
+        @Override
+        public List<String> names()
+        {
+            return keys(new TreeMap<>(streams));
+        }
+
+        @Override
+        public void delete(String name)
+        {
+            streams.remove(name);
+        }
+
+        @Override
+        public Stream setRetention(String name, int hours)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Stream setTags(String name, Map<String, String> tags)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String arn(String name)
+        {
+            return "arn:aws:kinesis:us-east-1:000000000000:stream/" + name;
+        }
+
+        @Override
+        public String recordLog(String name)
+        {
+            return "lakestack.kinesis." + name;
+        }
+
+        @Override
+        public Optional<String> nameOf(String arn)
+        {
+            String prefix = "arn:aws:kinesis:us-east-1:000000000000:stream/";
+            return arn.startsWith(prefix) ? Optional.of(arn.substring(prefix.length())) : Optional.empty();
+        }
+
+        @Override
+        public List<Optional<Written>> put(Stream stream, List<Entry> entries)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Positions positions(Stream stream, int shard)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public long positionAt(Stream stream, int shard, java.time.Instant time)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Read read(Stream stream, int shard, long position, int limit, long maxBytes)
+        {
+            throw new UnsupportedOperationException();
+        }
+    }
+
     static List<String> keys(Map<String, ?> map)
     {
         return new ArrayList<>(map.keySet());

@@ -38,12 +38,13 @@ class LambdaServiceTest
     private final Fakes.ScriptedRunner runner = new Fakes.ScriptedRunner();
     private final Fakes.MemoryObjectStore objects = new Fakes.MemoryObjectStore();
     private final Fakes.RecordingEventSink events = new Fakes.RecordingEventSink();
+    private final Fakes.MemoryKinesis kinesis = new Fakes.MemoryKinesis();
     private LambdaService lambda;
 
     @BeforeEach
     void start()
     {
-        lambda = new LambdaService(new Fakes.MemoryRecordStores(), objects, runner, events, (bucket, key) -> "http://code/" + bucket + "/" + key,
+        lambda = new LambdaService(new Fakes.MemoryRecordStores(), objects, runner, events, kinesis, (bucket, key) -> "http://code/" + bucket + "/" + key,
                 "us-east-1", "000000000000", Clock.fixed(Instant.parse("2026-11-29T10:00:00Z"), ZoneOffset.UTC));
     }
 
@@ -259,6 +260,55 @@ class LambdaServiceTest
         call("DELETE", "/2019-09-25/functions/tagged/event-invoke-config", "", Map.of(), new byte[0]);
         assertError(() -> call("GET", "/2019-09-25/functions/tagged/event-invoke-config", "", Map.of(), new byte[0]), "ResourceNotFoundException", 404,
                 "doesn't have an EventInvokeConfig");
+    }
+
+    @Test
+    void eventSourceMappingsAreCheckedAsLambdaChecksThemAndKeptForThePollers()
+            throws Exception
+    {
+        createActive("consumer");
+        kinesis.create("clicks", 4, "PROVISIONED", Map.of());
+        String stream = "arn:aws:kinesis:us-east-1:000000000000:stream/clicks";
+        Fakes.CapturedResponse created = call("POST", "/2015-03-31/event-source-mappings/", "", Map.of(), ("{\"EventSourceArn\":\"" + stream
+                + "\",\"FunctionName\":\"consumer\",\"StartingPosition\":\"TRIM_HORIZON\",\"BatchSize\":500,\"ParallelizationFactor\":2,"
+                + "\"BisectBatchOnFunctionError\":true,\"MaximumRetryAttempts\":3,\"FunctionResponseTypes\":[\"ReportBatchItemFailures\"],"
+                + "\"DestinationConfig\":{\"OnFailure\":{\"Destination\":\"arn:aws:sqs:us-east-1:000000000000:failed\"}},"
+                + "\"FilterCriteria\":{\"Filters\":[{\"Pattern\":\"{\\\"data\\\":{\\\"kind\\\":[\\\"click\\\"]}}\"}]}}").getBytes(StandardCharsets.UTF_8));
+        assertThat(created.status).isEqualTo(202);
+        JsonNode mapping = json(created);
+        String uuid = mapping.path("UUID").asText();
+        assertThat(mapping.path("State").asText()).isEqualTo("Creating");
+        assertThat(mapping.path("EventSourceArn").asText()).isEqualTo(stream);
+        assertThat(mapping.path("FunctionArn").asText()).isEqualTo(ARN + "consumer");
+        assertThat(mapping.path("BatchSize").asInt()).isEqualTo(500);
+        assertThat(mapping.path("ParallelizationFactor").asInt()).isEqualTo(2);
+        assertThat(mapping.path("MaximumRecordAgeInSeconds").asInt()).isEqualTo(-1);
+        assertThat(mapping.path("FunctionResponseTypes").get(0).asText()).isEqualTo("ReportBatchItemFailures");
+        assertThat(mapping.path("FilterCriteria").path("Filters").get(0).path("Pattern").asText()).isEqualTo("{\"data\":{\"kind\":[\"click\"]}}");
+
+        JsonNode listed = json(call("GET", "/2015-03-31/event-source-mappings/", "FunctionName=consumer", Map.of(), new byte[0]));
+        assertThat(listed.path("EventSourceMappings").findValuesAsText("UUID")).containsExactly(uuid);
+        JsonNode updated = json(call("PUT", "/2015-03-31/event-source-mappings/" + uuid, "", Map.of(), "{\"BatchSize\":10,\"Enabled\":false}"
+                .getBytes(StandardCharsets.UTF_8)));
+        assertThat(updated.path("BatchSize").asInt()).isEqualTo(10);
+        assertThat(json(call("GET", "/2015-03-31/event-source-mappings/" + uuid, "", Map.of(), new byte[0])).path("State").asText()).isEqualTo("Disabled");
+
+        assertError(() -> call("POST", "/2015-03-31/event-source-mappings/", "", Map.of(), ("{\"EventSourceArn\":\""
+                        + "arn:aws:kinesis:us-east-1:000000000000:stream/nope\",\"FunctionName\":\"consumer\",\"StartingPosition\":\"LATEST\"}")
+                        .getBytes(StandardCharsets.UTF_8)), "InvalidParameterValueException", 400,
+                "Stream not found: arn:aws:kinesis:us-east-1:000000000000:stream/nope");
+        assertError(() -> call("POST", "/2015-03-31/event-source-mappings/", "", Map.of(), ("{\"SelfManagedEventSource\":{\"Endpoints\":"
+                        + "{\"KAFKA_BOOTSTRAP_SERVERS\":[\"127.0.0.1:9092\"]}},\"Topics\":[\"orders\"],\"FunctionName\":\"consumer\","
+                        + "\"StartingPosition\":\"LATEST\",\"BisectBatchOnFunctionError\":true}").getBytes(StandardCharsets.UTF_8)),
+                "InvalidParameterValueException", 400, "BisectBatchOnFunctionError is not supported for Kafka event sources");
+        assertError(() -> call("POST", "/2015-03-31/event-source-mappings/", "", Map.of(), ("{\"EventSourceArn\":\"" + stream
+                        + "\",\"FunctionName\":\"nope\",\"StartingPosition\":\"LATEST\"}").getBytes(StandardCharsets.UTF_8)),
+                "ResourceNotFoundException", 404, "Function not found: " + ARN + "nope");
+
+        Fakes.CapturedResponse deleted = call("DELETE", "/2015-03-31/event-source-mappings/" + uuid, "", Map.of(), new byte[0]);
+        assertThat(json(deleted).path("State").asText()).isEqualTo("Deleting");
+        assertError(() -> call("GET", "/2015-03-31/event-source-mappings/" + uuid, "", Map.of(), new byte[0]), "ResourceNotFoundException", 404,
+                "The resource you requested does not exist.");
     }
 
     private void createActive(String name)
