@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>queue {@code arn:aws:sqs:<region>:<account>:<name>} -> {@code lakestack.sqs.<name>}</li>
  *   <li>topic {@code arn:aws:sns:<region>:<account>:<name>} -> {@code lakestack.sns.<name>}</li>
- *   <li>function {@code arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]} -> {@code lakestack.lambda.<name>}</li>
+ *   <li>function {@code arn:aws:lambda:<region>:<account>:function:<name>} (or {@code :$LATEST}) -> {@code lakestack.lambda.<name>},
+ *       and {@code ...:function:<name>:<version or alias>} -> {@code lakestack.lambda.<name>.<version or alias>}: the queue of
+ *       the function's asynchronous invocations, which invoke that qualifier</li>
  *   <li>{@code EventBridgeConfiguration} -> {@value #EVENTBRIDGE_TOPIC}</li>
  * </ul>
  *
@@ -21,7 +23,7 @@ import java.util.regex.Pattern;
 public final class NotificationTopics
 {
     public static final String EVENTBRIDGE_TOPIC = "lakestack.events.default";
-    private static final Pattern ARN = Pattern.compile("arn:aws[a-z-]*:(sqs|sns|lambda):[^:]*:[^:]*:(?:function:)?([^:]+)(?::.*)?");
+    private static final Pattern ARN = Pattern.compile("arn:aws[a-z-]*:(sqs|sns|lambda):[^:]*:[^:]*:(?:function:)?([^:]+)(?::(.*))?");
 
     private NotificationTopics() {}
 
@@ -32,6 +34,9 @@ public final class NotificationTopics
         if (!matcher.matches()) {
             throw new IllegalArgumentException("not a queue, topic or function ARN: " + destinationArn);
         }
-        return "lakestack." + matcher.group(1) + "." + matcher.group(2);
+        String qualifier = matcher.group(1).equals("lambda") && matcher.group(3) != null && !matcher.group(3).equals("$LATEST")
+                ? "." + matcher.group(3)
+                : "";
+        return "lakestack." + matcher.group(1) + "." + matcher.group(2) + qualifier;
     }
 }

@@ -73,8 +73,12 @@ class NotificationConfigurationTest
     {
         assertThat(NotificationTopics.topicFor(QUEUE)).isEqualTo("lakestack.sqs.uploads");
         assertThat(NotificationTopics.topicFor("arn:aws:sns:eu-west-1:123456789012:alerts")).isEqualTo("lakestack.sns.alerts");
-        assertThat(NotificationTopics.topicFor("arn:aws:lambda:us-east-1:000000000000:function:indexer:live"))
+        assertThat(NotificationTopics.topicFor("arn:aws:lambda:us-east-1:000000000000:function:indexer"))
                 .isEqualTo("lakestack.lambda.indexer");
+        assertThat(NotificationTopics.topicFor("arn:aws:lambda:us-east-1:000000000000:function:indexer:$LATEST"))
+                .isEqualTo("lakestack.lambda.indexer");
+        assertThat(NotificationTopics.topicFor("arn:aws:lambda:us-east-1:000000000000:function:indexer:live"))
+                .isEqualTo("lakestack.lambda.indexer.live");
         assertThatThrownBy(() -> NotificationTopics.topicFor("arn:aws:s3:::bucket"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
