@@ -34,16 +34,23 @@ import static java.util.Objects.requireNonNull;
  */
 final class CodeCache
 {
-    private static final int READ_BYTES = 8 * 1024 * 1024;
+    static final int READ_BYTES = 8 * 1024 * 1024;
 
     private final ObjectStore store;
     private final Path directory;
+    private final int readBytes;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     CodeCache(ObjectStore store, Path directory)
     {
+        this(store, directory, READ_BYTES);
+    }
+
+    CodeCache(ObjectStore store, Path directory, int readBytes)
+    {
         this.store = requireNonNull(store, "store is null");
         this.directory = requireNonNull(directory, "directory is null");
+        this.readBytes = readBytes;
     }
 
     /**
@@ -101,7 +108,7 @@ final class CodeCache
         try (OutputStream out = Files.newOutputStream(zip, StandardOpenOption.CREATE_NEW)) {
             long offset = 0;
             while (offset < size) {
-                byte[] bytes = store.read(function.codeBucket(), function.codeKey(), offset, (int) Math.min(READ_BYTES, size - offset));
+                byte[] bytes = store.read(function.codeBucket(), function.codeKey(), offset, (int) Math.min(readBytes, size - offset));
                 if (bytes.length == 0) {
                     throw new IOException("s3://" + function.codeBucket() + "/" + function.codeKey() + " ended at " + offset + " of " + size + " bytes");
                 }

@@ -81,6 +81,8 @@ final class ExecutionEnvironment
     private boolean ended;
     private boolean initialized;
     private long readyNanos = -1;
+    private long nextCalls;
+    private long nextCallsAtDelivery;
     private Optional<Outcome.InitError> initError = Optional.empty();
 
     // guarded by outputLock
@@ -215,9 +217,42 @@ final class ExecutionEnvironment
                 kill();
             }
         }
-        finish(invocation, outcome.get(), endedAt, assignedNanos, timeoutSeconds);
+        boolean runtimeDone = true;
+        if (outcome.get() instanceof Outcome.Response || outcome.get() instanceof Outcome.FunctionError || outcome.get() instanceof Outcome.ResponseTooLarge) {
+            runtimeDone = awaitRuntimeDone(invocation);
+            if (!runtimeDone) {
+                // the runtime answered but never came back for more before the deadline: the answer stands, the
+                // environment is replaced as after a time-out
+                kill();
+            }
+        }
+        finish(invocation, outcome.get(), runtimeDone, endedAt, assignedNanos, timeoutSeconds);
         idleSinceNanos = System.nanoTime();
         return outcome.get();
+    }
+
+    /**
+     * Waits until the runtime, having answered, asks for its next invocation: as on Lambda, an invocation ends (and its
+     * {@code END} line is written) then, so that what the runtime does after answering (AWS's Java client logs an
+     * error only after posting it) belongs to the invocation. False when the deadline came first.
+     */
+    private boolean awaitRuntimeDone(Invocation invocation)
+            throws InterruptedException
+    {
+        lock.lock();
+        try {
+            while (nextCalls <= nextCallsAtDelivery && !ended) {
+                long remaining = invocation.deadlineNanos() - System.nanoTime();
+                if (remaining <= 0) {
+                    return false;
+                }
+                changed.awaitNanos(remaining);
+            }
+            return true;
+        }
+        finally {
+            lock.unlock();
+        }
     }
 
     /** How an invocation given to an environment that has already ended ends. Holds lock. */
@@ -314,6 +349,8 @@ final class ExecutionEnvironment
                 readyNanos = now;
             }
             state = RuntimeState.RUNNING;
+            nextCalls++;
+            changed.signalAll();
             while (assigned == null && !ended) {
                 changed.await();
             }
@@ -323,6 +360,7 @@ final class ExecutionEnvironment
             invocation = assigned;
             assigned = null;
             current = invocation;
+            nextCallsAtDelivery = nextCalls;
             now = System.nanoTime();
             first = !initialized;
             long clockStart = first ? Math.min(now, startNanos + initTimeoutNanos) : now;
@@ -464,7 +502,7 @@ final class ExecutionEnvironment
         emit("START RequestId: " + invocation.requestId() + " Version: " + function.version() + "\n");
     }
 
-    private void finish(Invocation invocation, Outcome outcome, Instant endedAt, long assignedNanos, int timeoutSeconds)
+    private void finish(Invocation invocation, Outcome outcome, boolean runtimeDone, Instant endedAt, long assignedNanos, int timeoutSeconds)
     {
         long endNanos = System.nanoTime();
         long ready;
@@ -510,7 +548,7 @@ final class ExecutionEnvironment
             if (coldStart) {
                 report.append(String.format(Locale.ROOT, "Init Duration: %.2f ms\t", init));
             }
-            String status = status(outcome);
+            String status = runtimeDone ? status(outcome) : "Status: timeout";
             if (!status.isEmpty()) {
                 report.append(status).append('\t');
             }

@@ -85,6 +85,10 @@ final class JavaRuntime
                 command.add("-XX:-UsePerfData");
                 command.add("-Dfile.encoding=UTF-8");
                 command.add("-Djava.net.preferIPv4Stack=true");
+                if (jdk.feature() >= 22) {
+                    // the client loads its native library with System.load, which JDK 22+ warns about in every log stream
+                    command.add("--enable-native-access=ALL-UNNAMED");
+                }
                 command.add("-D" + JavaRuntimeFiles.NATIVE_LIBRARY_PROPERTY + "=" + nativeLibrary);
                 command.add("-cp");
                 command.add(classpath);

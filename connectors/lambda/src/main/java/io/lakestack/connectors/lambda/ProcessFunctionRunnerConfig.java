@@ -227,7 +227,7 @@ public final class ProcessFunctionRunnerConfig
             return uri;
         }
         catch (URISyntaxException e) {
-            throw new IllegalArgumentException(ENDPOINT_URL + " must be a URL, not '" + text + "'", e);
+            throw new IllegalArgumentException(ENDPOINT_URL + " must be an http:// or https:// URL with a host, not '" + text + "'", e);
         }
     }
 

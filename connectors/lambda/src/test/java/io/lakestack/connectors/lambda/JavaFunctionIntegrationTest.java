@@ -1,16 +1,20 @@
 package io.lakestack.connectors.lambda;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestack.spi.lambda.FunctionRunner;
 import io.lakestack.spi.lambda.FunctionVersion;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -155,6 +159,111 @@ class JavaFunctionIntegrationTest
                 .containsEntry("event", "{order=17}")
                 .doesNotContainKey("AWS_SESSION_TOKEN");
         assertThat(second).containsEntry("context.clientContext.custom", "none").containsEntry("event", "{}");
+    }
+
+    @Test
+    void exceptionComesBackInTheShapeOfTheRuntimeInterfaceClientAndItsLogPrecedesEnd()
+            throws Exception
+    {
+        FunctionVersion function = java("failing", "io.lakestack.connectors.lambda.handlers.FailingHandler::handleRequest", Map.of());
+        String requestId = UUID.randomUUID().toString();
+
+        FunctionRunner.Result result = runner.invoke(function, request(requestId, "{\"order\":17}", false));
+
+        assertThat(result.functionError()).contains("Unhandled");
+        JsonNode error = JSON.readTree(result.payload());
+        assertThat(error.fieldNames()).toIterable().containsExactly("errorMessage", "errorType", "stackTrace");
+        assertThat(error.get("errorMessage").asText()).isEqualTo("order 17 cannot be shipped");
+        assertThat(error.get("errorType").asText()).isEqualTo("java.lang.IllegalStateException");
+        assertThat(error.get("stackTrace").get(0).asText()).isEqualTo("io.lakestack.connectors.lambda.handlers.FailingHandler.handleRequest(FailingHandler.java:"
+                + lineOf("FailingHandler.java", "throw new IllegalStateException") + ")");
+        runner.flushLogs();
+        List<String> messages = onlyStream(function);
+        int start = messages.indexOf("START RequestId: " + requestId + " Version: $LATEST\n");
+        assertThat(messages.subList(start + 1, start + 3)).containsExactly(
+                "order 17 cannot be shipped: java.lang.IllegalStateException\n",
+                "java.lang.IllegalStateException: order 17 cannot be shipped\n");
+        assertThat(messages.get(messages.size() - 2)).isEqualTo("END RequestId: " + requestId + "\n");
+        assertThat(messages.get(messages.size() - 1)).startsWith("REPORT RequestId: " + requestId + "\t").doesNotContain("Status:");
+    }
+
+    @Test
+    void runtimeThatExitsIsRuntimeExitErrorAndTheNextInvocationGetsANewEnvironment()
+            throws Exception
+    {
+        FunctionVersion exiting = java("exiting", "io.lakestack.connectors.lambda.handlers.FailingHandler::handleRequest", Map.of());
+        String requestId = UUID.randomUUID().toString();
+
+        FunctionRunner.Result exit = runner.invoke(exiting, request(requestId, "{\"exit\":3}", false));
+        FunctionRunner.Result next = runner.invoke(exiting, request(UUID.randomUUID().toString(), "{\"order\":18}", false));
+
+        assertThat(exit.functionError()).contains("Unhandled");
+        assertThat(new String(exit.payload(), StandardCharsets.UTF_8)).isEqualTo("{\"errorMessage\":\"RequestId: " + requestId
+                + " Error: Runtime exited with error: exit status 3\",\"errorType\":\"Runtime.ExitError\"}");
+        assertThat(JSON.readTree(next.payload()).get("errorMessage").asText()).isEqualTo("order 18 cannot be shipped");
+        runner.flushLogs();
+        assertThat(logs.streams(exiting.logGroup(), Optional.empty())).hasSize(2);
+    }
+
+    @Test
+    void constructorThatThrowsIsAnInitError()
+            throws Exception
+    {
+        FunctionVersion function = java("broken-init", "io.lakestack.connectors.lambda.handlers.BrokenInitHandler", Map.of());
+        String requestId = UUID.randomUUID().toString();
+
+        FunctionRunner.Result result = runner.invoke(function, request(requestId, "\"x\"", false));
+
+        assertThat(result.functionError()).contains("Unhandled");
+        assertThat(new String(result.payload(), StandardCharsets.UTF_8)).isEqualTo(
+                "{\"errorMessage\":\"the configuration table is missing\",\"errorType\":\"java.lang.IllegalStateException\"}");
+        runner.flushLogs();
+        List<String> messages = onlyStream(function);
+        assertThat(messages).contains("the configuration table is missing: java.lang.IllegalStateException\n",
+                "START RequestId: " + requestId + " Version: $LATEST\n", "END RequestId: " + requestId + "\n");
+        assertThat(messages.stream().filter(message -> message.startsWith("INIT_REPORT "))).singleElement().asString()
+                .matches("INIT_REPORT Init Duration: \\d+\\.\\d\\d ms\tPhase: init\tStatus: error\tError Type: Runtime.BadFunctionCode\n");
+        assertThat(messages.get(messages.size() - 1)).endsWith("\tStatus: error\tError Type: Runtime.BadFunctionCode\t\n");
+    }
+
+    @Test
+    void java21RunsOnTheClosestNewerJdk()
+            throws Exception
+    {
+        Assumptions.assumeTrue(runner.unavailable("java21").isEmpty(), () -> runner.unavailable("java21").orElseThrow());
+        JavaHomes.Jdk jdk = new JavaHomes(List.of()).atLeast(21).orElseThrow();
+        FunctionVersion function = DeploymentPackages.function(objects, "environment-21", "java21",
+                "io.lakestack.connectors.lambda.handlers.EnvironmentHandler::handleRequest", handlers, 512, 30, Map.of());
+
+        Map<String, String> seen = map(runner.invoke(function, request(UUID.randomUUID().toString(), "{}", false)));
+
+        assertThat(seen).containsEntry("java.specification.version", String.valueOf(jdk.feature()))
+                .containsEntry("JAVA_HOME", jdk.home().toString())
+                .containsEntry("AWS_EXECUTION_ENV", "AWS_Lambda_java21")
+                .containsEntry("heap", "-Xmx435m");
+        runner.flushLogs();
+        List<String> messages = onlyStream(function);
+        assertThat(messages.get(0)).isEqualTo("INIT_START Runtime Version: java:" + jdk.version() + "\n");
+        assertThat(messages.get(1)).as("the JVM warns of nothing").startsWith("START RequestId: ");
+    }
+
+    private List<String> onlyStream(FunctionVersion function)
+    {
+        List<String> streams = logs.streams(function.logGroup(), Optional.empty()).stream().map(stream -> stream.name()).toList();
+        assertThat(streams).hasSize(1);
+        return logs.messages(function.logGroup(), streams.get(0));
+    }
+
+    private static int lineOf(String file, String text)
+            throws Exception
+    {
+        List<String> lines = Files.readAllLines(Path.of("src/test/java/io/lakestack/connectors/lambda/handlers", file));
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i + 1;
+            }
+        }
+        throw new IllegalStateException(text + " is not in " + file);
     }
 
     private FunctionVersion java(String name, String handler, Map<String, String> environment)
