@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -92,6 +93,7 @@ final class ExecutionEnvironment
     private volatile long maxMemoryKb;
     private volatile long idleSinceNanos;
     private volatile boolean retired;
+    private final AtomicBoolean stopped = new AtomicBoolean();
 
     private ExecutionEnvironment(String id, FunctionVersion function, LogShipper logs, Path directory, long initTimeoutNanos)
     {
@@ -301,9 +303,12 @@ final class ExecutionEnvironment
         sampleMemory();
     }
 
-    /** Stops the process (and whatever it started), ending an invocation in progress with {@link Outcome.Stopped}. */
+    /** Stops the process (and whatever it started), ending an invocation in progress with {@link Outcome.Stopped}; once. */
     void stop()
     {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
         Invocation pending;
         lock.lock();
         try {

@@ -151,10 +151,17 @@ final class RuntimeApiServer
         void close();
     }
 
+    /**
+     * The JDK's server leaves Nagle's algorithm on unless told otherwise: a reply's headers and body then wait for the
+     * client's delayed acknowledgement, about 40 ms, twice an invocation. Read once, when the JVM's first server starts.
+     */
+    private static final String NO_DELAY_PROPERTY = "sun.net.httpserver.nodelay";
+
     private final ExecutorService requests;
 
     RuntimeApiServer()
     {
+        System.getProperties().putIfAbsent(NO_DELAY_PROPERTY, "true");
         AtomicInteger threads = new AtomicInteger();
         this.requests = Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "lambda-runtime-api-" + threads.incrementAndGet());
