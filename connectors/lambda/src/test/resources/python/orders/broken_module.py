@@ -1,0 +1,5 @@
+import missing_dependency_of_orders
+
+
+def handler(event, context):
+    return event
