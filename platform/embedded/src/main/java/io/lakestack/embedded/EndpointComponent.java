@@ -6,6 +6,7 @@ import io.lakestack.backends.kafka.KafkaDeliveryStreams;
 import io.lakestack.backends.kafka.KafkaEventSink;
 import io.lakestack.backends.kafka.KafkaInstances;
 import io.lakestack.backends.kafka.KafkaKinesisStreams;
+import io.lakestack.backends.kafka.KafkaLogStore;
 import io.lakestack.backends.kafka.KafkaRecordStores;
 import io.lakestack.backends.kafka.KafkaTopics;
 import io.lakestack.backends.objectstore.HttpS3Upstream;
@@ -24,12 +25,14 @@ import io.lakestack.services.glue.GlueCrawlers;
 import io.lakestack.services.glue.GlueService;
 import io.lakestack.services.glue.crawler.Crawler;
 import io.lakestack.services.kinesis.KinesisService;
+import io.lakestack.services.logs.LogsService;
 import io.lakestack.services.s3.S3Service;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.athena.QueryEngine;
 import io.lakestack.spi.firehose.DeliveryStream;
 import io.lakestack.spi.glue.GlueCatalog;
 import io.lakestack.spi.kinesis.KinesisStreams;
+import io.lakestack.spi.logs.LogStore;
 import io.lakestack.spi.s3.NotificationConfiguration;
 import io.lakestack.spi.stack.ComponentState;
 import io.lakestack.spi.stack.ComponentStatus;
@@ -54,7 +57,7 @@ import java.util.function.Supplier;
 /**
  * The AWS-compatible endpoint with the local backends of its services: S3 through the object store, notification
  * configurations and events in Kafka; Glue on the Hive Metastore (crawler state in Kafka); Athena on Trino (query
- * history, work groups, named queries and prepared statements in Kafka).
+ * history, work groups, named queries and prepared statements in Kafka); Kinesis, Firehose and CloudWatch Logs on Kafka.
  */
 final class EndpointComponent
         extends Component
@@ -75,6 +78,7 @@ final class EndpointComponent
     private KafkaDeliveryStreams firehose;
     private KafkaInstances instances;
     private S3ObjectStore objects;
+    private KafkaLogStore logs;
     private EndpointServer server;
 
     /**
@@ -135,16 +139,31 @@ final class EndpointComponent
         firehose = new KafkaDeliveryStreams(stores.open(KafkaDeliveryStreams.STORE, DeliveryStream.class), topics, kafkaBootstrap, config.region(),
                 config.accountId(), clock, deliveries);
         resources.add(firehose);
+        logs = new KafkaLogStore(stores, topics, kafkaBootstrap, clock);
+        resources.add(logs);
         List<ServiceHandler> services = List.of(
                 new S3Service(new HttpS3Upstream(objectStore), objects, stores.open(NOTIFICATIONS_STORE, NotificationConfiguration.class), events,
                         config.accountId(), config.hostnames(), clock),
                 new GlueService(catalog, crawlers, config.accountId()),
                 athena,
                 new KinesisService(kinesis, clock),
-                new FirehoseService(firehose, kinesis, new S3DestinationRules(), config.accountId()));
+                new FirehoseService(firehose, kinesis, new S3DestinationRules(), config.accountId()),
+                new LogsService(logs, config.region(), config.accountId(), clock));
         server = new EndpointServer(config, services, health).start();
         // deliveries write through the endpoint, so that S3 events fire for their objects
         firehose.startDeliveries();
+    }
+
+    /**
+     * CloudWatch Logs' store, which the Lambda runner writes functions' output to; present once the endpoint has
+     * started.
+     */
+    LogStore logStore()
+    {
+        if (logs == null) {
+            throw new IllegalStateException("the endpoint has not started: its log store is not open");
+        }
+        return logs;
     }
 
     /** An S3 client of the endpoint itself. */
@@ -258,5 +277,6 @@ final class EndpointComponent
             }
         }
         resources.clear();
+        logs = null;
     }
 }

@@ -26,7 +26,6 @@ final class RequestRouter
             Map.entry("DynamoDBStreams_20120810", "dynamodb"),
             Map.entry("AmazonSQS", "sqs"),
             Map.entry("AWSEvents", "events"),
-            Map.entry("Logs_20140328", "logs"),
             Map.entry("AmazonSSM", "ssm"),
             Map.entry("secretsmanager", "secretsmanager"),
             Map.entry("TrentService", "kms"),

@@ -8,6 +8,11 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
+import software.amazon.awssdk.services.cloudwatchlogs.model.InputLogEvent;
+import software.amazon.awssdk.services.cloudwatchlogs.model.LogGroup;
+import software.amazon.awssdk.services.cloudwatchlogs.model.LogStream;
+import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
 import software.amazon.awssdk.services.firehose.model.Record;
 import software.amazon.awssdk.services.athena.AthenaClient;
@@ -26,10 +31,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 /**
  * Objects, notification configurations, topics, tables, crawlers, Athena work groups, prepared statements, query
- * history and Firehose streams (with what their buffers held) survive stopping and starting the stack. Runs last.
+ * history, Firehose streams (with what their buffers held) and CloudWatch Logs' groups, streams and events survive
+ * stopping and starting the stack. Runs last.
  */
 @LakestackTest
 @Order(100)
@@ -64,6 +71,19 @@ class RestartIntegrationTest
                     + "WITH (format = 'JSON', external_location = 's3://" + BUCKET + "/items/')");
             assertThat(rows(statement)).containsExactly("before|1");
         }
+        long eventTime = (System.currentTimeMillis() / 1000) * 1000 - 60_000;
+        long beforePut;
+        long afterPut;
+        try (CloudWatchLogsClient logs = stack.client(CloudWatchLogsClient.builder())) {
+            logs.createLogGroup(request -> request.logGroupName("/restart/app"));
+            logs.putRetentionPolicy(request -> request.logGroupName("/restart/app").retentionInDays(30));
+            logs.createLogStream(request -> request.logGroupName("/restart/app").logStreamName("s"));
+            beforePut = System.currentTimeMillis();
+            logs.putLogEvents(request -> request.logGroupName("/restart/app").logStreamName("s").logEvents(
+                    InputLogEvent.builder().timestamp(eventTime).message("kept 1").build(),
+                    InputLogEvent.builder().timestamp(eventTime + 1).message("kept 2").build()));
+            afterPut = System.currentTimeMillis();
+        }
 
         stack.restart();
 
@@ -87,6 +107,19 @@ class RestartIntegrationTest
         }
         try (Connection trino = stack.trino(); Statement statement = trino.createStatement()) {
             assertThat(rows(statement)).containsExactly("after|2", "before|1");
+        }
+        try (CloudWatchLogsClient logs = stack.client(CloudWatchLogsClient.builder())) {
+            assertThat(logs.describeLogGroups(request -> request.logGroupNamePrefix("/restart/")).logGroups())
+                    .extracting(LogGroup::logGroupName, LogGroup::retentionInDays, LogGroup::storedBytes)
+                    .containsExactly(tuple("/restart/app", 30, 12L));
+            LogStream stream = logs.describeLogStreams(request -> request.logGroupName("/restart/app")).logStreams().get(0);
+            assertThat(stream.firstEventTimestamp()).isEqualTo(eventTime);
+            assertThat(stream.lastEventTimestamp()).isEqualTo(eventTime + 1);
+            assertThat(stream.lastIngestionTime()).isBetween(beforePut, afterPut);
+            List<OutputLogEvent> events = logs.getLogEvents(request -> request.logGroupName("/restart/app").logStreamName("s").startFromHead(true)).events();
+            assertThat(events).extracting(OutputLogEvent::timestamp, OutputLogEvent::message)
+                    .containsExactly(tuple(eventTime, "kept 1"), tuple(eventTime + 1, "kept 2"));
+            assertThat(events).allSatisfy(event -> assertThat(event.ingestionTime()).isBetween(beforePut, afterPut));
         }
     }
 

@@ -203,6 +203,27 @@ public final class AwsCli
         return runAs(TestStack.ACCESS_KEY, TestStack.SECRET_KEY, arguments);
     }
 
+    /**
+     * Starts {@code aws --endpoint-url <endpoint> <arguments>} with the stack's credentials and leaves it running (for
+     * commands that do not end by themselves, such as {@code logs tail --follow}); the caller stops the process.
+     */
+    public Process start(Path stdout, Path stderr, String... arguments)
+            throws IOException
+    {
+        List<String> command = new ArrayList<>();
+        command.add(executable.toString());
+        command.add("--endpoint-url");
+        command.add(stack.endpoint());
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().putAll(stack.awsCliEnvironment());
+        builder.environment().put("HOME", Files.createTempDirectory("aws-cli-home").toString());
+        return builder.start();
+    }
+
     /** Runs a command signed with other credentials. */
     public Result runAs(String accessKey, String secretKey, String... arguments)
             throws IOException

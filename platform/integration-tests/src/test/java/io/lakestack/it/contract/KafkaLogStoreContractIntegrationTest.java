@@ -1,0 +1,51 @@
+package io.lakestack.it.contract;
+
+import io.lakestack.backends.kafka.KafkaLogStore;
+import io.lakestack.backends.kafka.KafkaRecordStores;
+import io.lakestack.backends.kafka.KafkaTopics;
+import io.lakestack.spi.logs.LogStore;
+import io.lakestack.testing.LakestackTest;
+import io.lakestack.testing.TestStack;
+import org.junit.jupiter.api.Order;
+
+import java.time.Clock;
+
+/**
+ * {@link KafkaLogStore} on the embedded stack's Kafka. Its definitions live in the stores the endpoint uses too
+ * (their names are fixed); the suite's groups have names of their own and are deleted at the end. There is no AWS
+ * subclass: CloudWatch Logs' API has no counterpart of the store's tokens and page caps to hold it to.
+ */
+@LakestackTest
+@Order(51)
+class KafkaLogStoreContractIntegrationTest
+        extends AbstractLogStoreContractTest
+{
+    private final TestStack stack;
+    private KafkaRecordStores stores;
+    private KafkaLogStore logs;
+
+    KafkaLogStoreContractIntegrationTest(TestStack stack)
+    {
+        this.stack = stack;
+    }
+
+    @Override
+    protected LogStore createStore()
+    {
+        KafkaTopics topics = stack.kafkaTopics();
+        stores = new KafkaRecordStores(stack.kafkaBootstrapServers(), topics);
+        logs = new KafkaLogStore(stores, topics, stack.kafkaBootstrapServers(), Clock.systemUTC());
+        return logs;
+    }
+
+    @Override
+    protected void closeResources()
+    {
+        if (logs != null) {
+            logs.close();
+        }
+        if (stores != null) {
+            stores.close();
+        }
+    }
+}
