@@ -11,11 +11,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.util.Objects.requireNonNull;
@@ -93,7 +91,7 @@ final class ShardProcessor
     private final Listener listener;
     private final Clock clock;
     private final Timing timing;
-    private final Checkpoints checkpoints = new Checkpoints();
+    private final OffsetTracker checkpoints = new OffsetTracker();
     private final List<Lane> lanes;
 
     ShardProcessor(EventSourceMapping mapping, EventFormat format, FilterCriteria filters, int partition, Invoker invoker, StreamFailures failures,
@@ -599,36 +597,6 @@ final class ShardProcessor
         synchronized Optional<ObjectNode> windowState()
         {
             return Optional.ofNullable(window).map(open -> (ObjectNode) open.state);
-        }
-    }
-
-    /** Which offsets are done, and so which may be committed: every one before the first that is not. */
-    private static final class Checkpoints
-    {
-        private final Deque<Long> open = new ArrayDeque<>();
-        private final Set<Long> done = new HashSet<>();
-        private long next = -1;
-
-        synchronized void track(long offset)
-        {
-            open.add(offset);
-            next = offset + 1;
-        }
-
-        synchronized void done(long offset)
-        {
-            done.add(offset);
-            while (!open.isEmpty() && done.remove(open.peek())) {
-                open.poll();
-            }
-        }
-
-        synchronized OptionalLong position()
-        {
-            if (next < 0) {
-                return OptionalLong.empty();
-            }
-            return OptionalLong.of(open.isEmpty() ? next : open.peek());
         }
     }
 }
