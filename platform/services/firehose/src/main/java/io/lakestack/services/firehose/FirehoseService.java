@@ -11,6 +11,7 @@ import io.lakestack.spi.firehose.DeliveryStreams;
 import io.lakestack.spi.firehose.DestinationRules;
 import io.lakestack.spi.kinesis.KinesisStreams;
 
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -192,7 +193,11 @@ public final class FirehoseService
             }
             String merged = rules.merge(stream.destination(), update.toString());
             rules.check(merged);
-            streams.updateDestination(stream.name(), Integer.parseInt(version), merged);
+            // any run of digits is a version id Firehose's model accepts; one that is not the stream's version does not match it
+            if (!new BigInteger(version).equals(BigInteger.valueOf(stream.version()))) {
+                throw DeliveryStreams.versionMismatch(stream.name(), stream.version(), version);
+            }
+            streams.updateDestination(stream.name(), stream.version(), merged);
             return output();
         });
     }
@@ -373,7 +378,11 @@ public final class FirehoseService
             if (key.isEmpty()) {
                 throw tag.invalid("key", key, "Member must have length greater than or equal to 1");
             }
-            tags.put(key, tag.string("Value", ""));
+            String value = tag.string("Value", "");
+            if (value.length() > 256) {
+                throw tag.invalid("Value", value, "Member must have length less than or equal to 256");
+            }
+            tags.put(key, value);
         }
         return tags;
     }
