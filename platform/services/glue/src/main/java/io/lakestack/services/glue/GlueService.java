@@ -39,6 +39,8 @@ public final class GlueService
 
         operation("CreateDatabase", (input, caller) -> {
             checkCatalog(input);
+            // checked as Glue checks them, though lakestack's catalog does not keep a database's tags
+            GlueJson.tags(input);
             catalog.createDatabase(GlueJson.database(input.object("DatabaseInput")));
             return output();
         });
