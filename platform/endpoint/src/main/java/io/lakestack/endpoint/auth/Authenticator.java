@@ -29,6 +29,11 @@ import static java.util.Objects.requireNonNull;
  * {@code MissingAuthenticationTokenException} / {@code UnrecognizedClientException} /
  * {@code InvalidSignatureException} / {@code IncompleteSignatureException}.
  *
+ * <p>Everything a signature says is checked from the headers (or the query) before the body is read: that the
+ * signature can be read, that its date is a real time, that its access key is known, that it is not expired. Only
+ * then is the body read, bounded by the service's limit ({@link AwsRequest#limitBody}), for the payload hash the
+ * signature covers; a request that fails a header check is answered without any of its body being read.
+ *
  * <p>Any region is accepted. With verification turned off, a signature is still parsed (to know the caller's
  * region and access key) but never checked, and unsigned requests are let through.
  */

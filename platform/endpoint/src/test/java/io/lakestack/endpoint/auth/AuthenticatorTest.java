@@ -16,7 +16,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Dates of the right shape that name no real time. */
+/** Dates of the right shape that name no real time, and the checks a request passes before its body is read. */
 class AuthenticatorTest
 {
     private static final Instant NOW = Instant.parse("2026-11-21T10:15:30Z");
@@ -84,4 +84,18 @@ class AuthenticatorTest
                 "IncompleteSignatureException", "Date must be in ISO-8601 'basic format'. Got '20261399T256199Z'. See http://en.wikipedia.org/wiki/ISO_8601");
     }
 
+    @Test
+    void headerChecksComeBeforeTheBodyIsRead()
+    {
+        Map<String, String> huge = Map.of("Content-Length", String.valueOf(1L << 30));
+        assertRefused(headerSigned("AKIDUNKNOWN", "kinesis", "20261121T101530Z", huge), AwsProtocol.JSON_1_1, "kinesis", 400,
+                "UnrecognizedClientException", "The security token included in the request is invalid.");
+        assertRefused(headerSigned("test", "kinesis", "20261121T090000Z", huge), AwsProtocol.JSON_1_1, "kinesis", 400, "InvalidSignatureException",
+                "Signature expired: 20261121T090000Z is now earlier than 20261121T100030Z (20261121T101530Z - 15 min.)");
+
+        // a known key at the right time: the payload hash needs the body, which its limit refuses unread
+        AwsRequest tooLarge = headerSigned("test", "kinesis", "20261121T101530Z", huge);
+        tooLarge.limitBody(10 * 1024 * 1024, declared -> ServiceException.user("RequestEntityTooLargeException", 413, "too large: " + declared));
+        assertRefused(tooLarge, AwsProtocol.JSON_1_1, "kinesis", 413, "RequestEntityTooLargeException", "too large: OptionalLong[1073741824]");
+    }
 }

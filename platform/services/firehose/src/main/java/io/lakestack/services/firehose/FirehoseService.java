@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -37,6 +38,12 @@ public final class FirehoseService
     static final int MAX_BATCH_RECORDS = 500;
     static final int MAX_RECORD_BYTES = 1_024_000;
     static final int MAX_BATCH_BYTES = 4 * 1024 * 1024;
+    /**
+     * The largest request body: {@code PutRecordBatch} carries at most 4 MiB of record data, which base64 makes 5.3 MiB,
+     * plus the framing of 500 records; a {@code CreateDeliveryStream} is far smaller. 8 MiB keeps every valid request
+     * within reach.
+     */
+    static final long MAX_REQUEST_BYTES = 8L * 1024 * 1024;
     private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
     private static final Pattern ANY = Pattern.compile("(?s).*");
     private static final List<String> OTHER_DESTINATIONS = List.of("RedshiftDestinationConfiguration", "ElasticsearchDestinationConfiguration",
@@ -58,6 +65,12 @@ public final class FirehoseService
         streamOperations();
         recordOperations();
         tagOperations();
+    }
+
+    @Override
+    public OptionalLong maxRequestBytes()
+    {
+        return OptionalLong.of(MAX_REQUEST_BYTES);
     }
 
     private void streamOperations()

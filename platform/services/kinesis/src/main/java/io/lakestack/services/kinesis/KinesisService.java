@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -44,6 +45,12 @@ public final class KinesisService
     static final long MAX_GET_RECORDS_BYTES = 10L * 1024 * 1024;
     static final int MAX_SHARDS = 1000;
     static final int MAX_TAGS = 50;
+    /**
+     * The largest request body: {@code PutRecords} carries at most 5 MiB of data and partition keys, which base64 and
+     * JSON framing (500 records, each with a partition key of up to 256 characters, JSON-escaped, and an explicit hash
+     * key) make at most about 7.5 MiB; CBOR is smaller. 10 MiB keeps every valid request within reach.
+     */
+    static final long MAX_REQUEST_BYTES = 10L * 1024 * 1024;
     private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
     private static final Pattern EXPLICIT_HASH_KEY = Pattern.compile("0|([1-9]\\d{0,38})");
     private static final Pattern ANY = Pattern.compile("(?s).*");
@@ -66,6 +73,12 @@ public final class KinesisService
                         + "with the shard count you need.");
             });
         }
+    }
+
+    @Override
+    public OptionalLong maxRequestBytes()
+    {
+        return OptionalLong.of(MAX_REQUEST_BYTES);
     }
 
     private void streamOperations()
