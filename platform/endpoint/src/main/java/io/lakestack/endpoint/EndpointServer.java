@@ -27,9 +27,10 @@ import java.util.function.Supplier;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The one HTTP port every emulated service answers on. Each request is recognised ({@link RequestRouter}),
- * authenticated ({@link Authenticator}) and handed to its {@link ServiceHandler}; errors come back in the shape
- * of the request's protocol. {@code GET /_lakestack/health} reports every component of the stack.
+ * The one HTTP port every emulated service answers on. Each request is recognised ({@link RequestRouter}), its body
+ * held to its service's limit ({@link ServiceHandler#maxRequestBytes()}), authenticated ({@link Authenticator}) and
+ * handed to its {@link ServiceHandler}; errors come back in the shape of the request's protocol.
+ * {@code GET /_lakestack/health} reports every component of the stack.
  */
 public final class EndpointServer
         implements AutoCloseable
@@ -98,8 +99,9 @@ public final class EndpointServer
         AwsRequest request = AwsRequest.from(context.req());
         RequestRouter.Route route = router.route(request);
         try {
+            route.limitBody(request);
             Authenticator.Caller caller = authenticator.authenticate(request, route.protocol(), route.service());
-            ServiceHandler handler = route.handler().orElseThrow(() -> route.notEmulated(router.emulated()));
+            ServiceHandler handler = route.handler().orElseThrow(() -> route.notEmulated(router.emulated(), request));
             handler.handle(request, caller, response);
         }
         catch (ServiceException e) {

@@ -17,9 +17,17 @@ import java.util.Optional;
  * of its {@code X-Amz-Target}, a Lambda REST path, a Query protocol form; anything else is S3, as on AWS's S3
  * endpoints. The protocol a request is answered in (errors included) follows from the request itself: JSON or CBOR
  * with an {@code X-Amz-Target}, XML for a Query protocol form, else the service's own.
+ *
+ * <p>Routing reads headers and the query string only, never the body: a request is routed and authenticated before
+ * any of its body is read.
  */
 final class RequestRouter
 {
+    /**
+     * The body limit of a request for a service lakestack does not emulate: read only to authenticate it and to name
+     * its operation in the {@code NotImplemented} error.
+     */
+    static final long NOT_EMULATED_MAX_REQUEST_BYTES = 1024 * 1024;
     /** Target prefixes of services lakestack does not emulate, to name them in the error. */
     private static final Map<String, String> OTHER_TARGETS = Map.ofEntries(
             Map.entry("DynamoDB_20120810", "dynamodb"),
@@ -52,13 +60,37 @@ final class RequestRouter
      * @param handler empty when the service is recognised but not emulated
      * @param protocol the protocol errors are rendered in
      * @param service the service's signing name, or what names it best
+     * @param operation the operation as the headers or the query string name it; empty when only a form body does
      */
     record Route(Optional<ServiceHandler> handler, AwsProtocol protocol, String service, String operation)
     {
-        ServiceException notEmulated(List<String> emulated)
+        /** Holds the request's body to the limit of its service, before anything reads it. */
+        void limitBody(AwsRequest request)
         {
+            if (handler.isPresent()) {
+                ServiceHandler service = handler.get();
+                service.maxRequestBytes().ifPresent(max -> request.limitBody(max, length -> service.requestTooLarge(operation, max, length)));
+            }
+            else {
+                request.limitBody(NOT_EMULATED_MAX_REQUEST_BYTES,
+                        length -> ServiceHandler.requestEntityTooLarge(protocol, operation, NOT_EMULATED_MAX_REQUEST_BYTES, length));
+            }
+        }
+
+        /** The error of a service lakestack does not emulate; for a Query protocol form, it names the operation its body names. */
+        ServiceException notEmulated(List<String> emulated, AwsRequest request)
+        {
+            String named = operation;
+            if (named.isEmpty() && protocol == AwsProtocol.QUERY) {
+                try {
+                    named = QueryForms.parameters(request).getOrDefault("Action", "");
+                }
+                catch (ServiceException tooLarge) {
+                    named = "";
+                }
+            }
             return new ServiceException(io.lakestack.spi.ErrorKind.USER, "NotImplemented", 501,
-                    "lakestack does not emulate the AWS service '" + service + "'" + (operation.isEmpty() ? "" : " (operation " + operation + ")")
+                    "lakestack does not emulate the AWS service '" + service + "'" + (named.isEmpty() ? "" : " (operation " + named + ")")
                             + ". Emulated services: " + String.join(", ", emulated) + ".");
         }
     }
@@ -73,7 +105,7 @@ final class RequestRouter
         Optional<String> target = request.header("x-amz-target");
         boolean query = target.isEmpty() && AwsProtocol.isQuery(request);
         String operation = query
-                ? QueryForms.parameters(request).getOrDefault("Action", "")
+                ? request.queryParameter("Action").orElse("")
                 : target.map(value -> value.contains(".") ? value.substring(value.indexOf('.') + 1) : "").orElse("");
         Optional<String> signingName = SigV4Signature.signingNameOf(request);
         if (signingName.isPresent()) {

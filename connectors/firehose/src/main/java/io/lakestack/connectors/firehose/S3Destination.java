@@ -3,6 +3,7 @@ package io.lakestack.connectors.firehose;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.math.BigInteger;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -338,14 +339,8 @@ public record S3Destination(
             if (!Set.of("UNCOMPRESSED", "GZIP", "SNAPPY").contains(compression)) {
                 throw new InvalidConfigurationException("ParquetSerDe.Compression must be UNCOMPRESSED, GZIP or SNAPPY, not " + compression);
             }
-            long blockSize = parquet.path("BlockSizeBytes").asLong(256 * MEGABYTE);
-            if (blockSize < 64 * MEGABYTE) {
-                throw new InvalidConfigurationException("ParquetSerDe.BlockSizeBytes must be at least 67108864 (64 MiB), not " + blockSize);
-            }
-            int pageSize = parquet.path("PageSizeBytes").asInt(1024 * 1024);
-            if (pageSize < 64 * 1024) {
-                throw new InvalidConfigurationException("ParquetSerDe.PageSizeBytes must be at least 65536 (64 KiB), not " + pageSize);
-            }
+            long blockSize = longValue(parquet, "BlockSizeBytes", 256 * MEGABYTE, 64 * MEGABYTE, "ParquetSerDe.BlockSizeBytes");
+            int pageSize = integer(parquet, "PageSizeBytes", 1024 * 1024, 64 * 1024, Integer.MAX_VALUE, "ParquetSerDe.PageSizeBytes");
             String writerVersion = parquet.path("WriterVersion").asText("V1");
             if (!writerVersion.equals("V1") && !writerVersion.equals("V2")) {
                 throw new InvalidConfigurationException("ParquetSerDe.WriterVersion must be V1 or V2, not " + writerVersion);
@@ -359,14 +354,8 @@ public record S3Destination(
             if (!Set.of("NONE", "ZLIB", "SNAPPY").contains(compression)) {
                 throw new InvalidConfigurationException("OrcSerDe.Compression must be NONE, ZLIB or SNAPPY, not " + compression);
             }
-            long stripeSize = orc.path("StripeSizeBytes").asLong(64 * MEGABYTE);
-            if (stripeSize < 8 * MEGABYTE) {
-                throw new InvalidConfigurationException("OrcSerDe.StripeSizeBytes must be at least 8388608 (8 MiB), not " + stripeSize);
-            }
-            int stride = orc.path("RowIndexStride").asInt(10_000);
-            if (stride < 1000) {
-                throw new InvalidConfigurationException("OrcSerDe.RowIndexStride must be at least 1000, not " + stride);
-            }
+            long stripeSize = longValue(orc, "StripeSizeBytes", 64 * MEGABYTE, 8 * MEGABYTE, "OrcSerDe.StripeSizeBytes");
+            int stride = integer(orc, "RowIndexStride", 10_000, 1000, Integer.MAX_VALUE, "OrcSerDe.RowIndexStride");
             List<String> bloom = new ArrayList<>();
             orc.path("BloomFilterColumns").forEach(column -> bloom.add(column.asText()));
             double fpp = orc.path("BloomFilterFalsePositiveProbability").asDouble(0.05);
@@ -374,7 +363,8 @@ public record S3Destination(
             if (fpp <= 0 || fpp >= 1 || threshold < 0 || threshold > 1) {
                 throw new InvalidConfigurationException("OrcSerDe.BloomFilterFalsePositiveProbability must be in (0, 1) and DictionaryKeyThreshold in [0, 1]");
             }
-            serializer = new Serializer(false, compression, orc.path("BlockSizeBytes").asLong(256 * MEGABYTE), 0, false, false, stripeSize, stride,
+            long blockSize = longValue(orc, "BlockSizeBytes", 256 * MEGABYTE, 64 * MEGABYTE, "OrcSerDe.BlockSizeBytes");
+            serializer = new Serializer(false, compression, blockSize, 0, false, false, stripeSize, stride,
                     bloom, fpp, threshold, orc.path("EnablePadding").asBoolean(false));
         }
         else {
@@ -425,10 +415,29 @@ public record S3Destination(
         if (value == null || value.isNull()) {
             return defaultValue;
         }
-        if (!value.canConvertToInt() || value.asInt() < min || value.asInt() > max) {
-            throw new InvalidConfigurationException(name + " must be between " + min + " and " + max + ", not " + value);
+        return Math.toIntExact(whole(value, min, max, name));
+    }
+
+    private static long longValue(JsonNode node, String field, long defaultValue, long min, String name)
+            throws InvalidConfigurationException
+    {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return defaultValue;
         }
-        return value.asInt();
+        return whole(value, min, Long.MAX_VALUE, name);
+    }
+
+    /** A whole number within {@code [min, max]}: never a fraction cut to its integer part, never a large number wrapped into range. */
+    private static long whole(JsonNode value, long min, long max, String name)
+            throws InvalidConfigurationException
+    {
+        if (!value.isIntegralNumber() || value.bigIntegerValue().compareTo(BigInteger.valueOf(min)) < 0
+                || value.bigIntegerValue().compareTo(BigInteger.valueOf(max)) > 0) {
+            throw new InvalidConfigurationException(name + " must be a whole number " + (max == Long.MAX_VALUE ? "of at least " + min : "between " + min + " and "
+                    + max) + ", not " + value);
+        }
+        return value.longValue();
     }
 
     private static String unescape(String delimiter)

@@ -58,6 +58,29 @@ class S3DestinationTest
     }
 
     @Test
+    void numbersAreWholeAndInRangeNeverCutOrWrapped()
+    {
+        assertThatThrownBy(() -> S3Destination.parse(config("\"BufferingHints\": {\"IntervalInSeconds\": 1.5}")))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("BufferingHints.IntervalInSeconds must be a whole number between 0 and 900, not 1.5");
+        assertThatThrownBy(() -> S3Destination.parse(config("\"BufferingHints\": {\"SizeInMBs\": 18446744073709551617}")))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("BufferingHints.SizeInMBs must be a whole number between 1 and 128, not 18446744073709551617");
+        String conversion = "\"BufferingHints\": {\"SizeInMBs\": 128}, \"DataFormatConversionConfiguration\": {\"SchemaConfiguration\": "
+                + "{\"DatabaseName\": \"d\", \"TableName\": \"t\"}, \"OutputFormatConfiguration\": {\"Serializer\": ";
+        // 2^64 + 128 MiB is 128 MiB once wrapped into a long
+        assertThatThrownBy(() -> S3Destination.parse(config(conversion + "{\"ParquetSerDe\": {\"BlockSizeBytes\": 18446744073843769344}}}}")))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("ParquetSerDe.BlockSizeBytes must be a whole number of at least 67108864, not 18446744073843769344");
+        assertThatThrownBy(() -> S3Destination.parse(config(conversion + "{\"ParquetSerDe\": {\"PageSizeBytes\": 65536.5}}}}")))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("ParquetSerDe.PageSizeBytes must be a whole number between 65536 and 2147483647, not 65536.5");
+        assertThatThrownBy(() -> S3Destination.parse(config(conversion + "{\"OrcSerDe\": {\"RowIndexStride\": 4294968296}}}}")))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("OrcSerDe.RowIndexStride must be a whole number between 1000 and 2147483647, not 4294968296");
+    }
+
+    @Test
     void dynamicPartitioningKeysComeFromTheMetadataExtractionQuery()
             throws Exception
     {

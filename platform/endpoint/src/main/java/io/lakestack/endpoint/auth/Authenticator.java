@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +29,11 @@ import static java.util.Objects.requireNonNull;
  * {@code MissingAuthenticationTokenException} / {@code UnrecognizedClientException} /
  * {@code InvalidSignatureException} / {@code IncompleteSignatureException}.
  *
+ * <p>Everything a signature says is checked from the headers (or the query) before the body is read: that the
+ * signature can be read, that its date is a real time, that its access key is known, that it is not expired. Only
+ * then is the body read, bounded by the service's limit ({@link AwsRequest#limitBody}), for the payload hash the
+ * signature covers; a request that fails a header check is answered without any of its body being read.
+ *
  * <p>Any region is accepted. With verification turned off, a signature is still parsed (to know the caller's
  * region and access key) but never checked, and unsigned requests are let through.
  */
@@ -34,7 +41,8 @@ public final class Authenticator
 {
     private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
     private static final Duration MAX_SKEW = Duration.ofMinutes(15);
-    private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+    /** Strict: a date of the right shape naming no real time (month 13, February 30, hour 25) does not parse. */
+    private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withResolverStyle(ResolverStyle.STRICT);
 
     private final Map<String, String> secretsByAccessKey;
     private final boolean verify;
@@ -92,6 +100,7 @@ public final class Authenticator
         if (!verify) {
             return caller;
         }
+        Instant signed = requestTime(signature, s3, query);
         String secret = secretsByAccessKey.get(signature.accessKey());
         if (secret == null) {
             throw s3
@@ -100,7 +109,7 @@ public final class Authenticator
                             ? ServiceException.user("InvalidClientTokenId", 403, "The security token included in the request is invalid.")
                             : ServiceException.user("UnrecognizedClientException", "The security token included in the request is invalid.");
         }
-        checkTime(signature, s3, query);
+        checkTime(signature, signed, s3, query);
         String payloadHash = payloadHash(request, signature, s3);
         SigV4Verifier.Computation expected = SigV4Verifier.compute(request, signature, secret, payloadHash);
         if (!expected.matches(signature.signature())) {
@@ -123,9 +132,30 @@ public final class Authenticator
         return caller;
     }
 
-    private void checkTime(SigV4Signature signature, boolean s3, boolean query)
+    /**
+     * The time a signature names. Its shape was checked when it was parsed; a date of that shape that names no real
+     * time is refused as AWS refuses it: S3 with {@code AccessDenied} (in a header) or
+     * {@code AuthorizationQueryParametersError} (in a presigned URL), the other services with
+     * {@code IncompleteSignatureException}, since the signature cannot be read.
+     */
+    private static Instant requestTime(SigV4Signature signature, boolean s3, boolean query)
     {
-        Instant signed = LocalDateTime.parse(signature.amzDate(), AMZ_DATE).toInstant(ZoneOffset.UTC);
+        try {
+            return LocalDateTime.parse(signature.amzDate(), AMZ_DATE).toInstant(ZoneOffset.UTC);
+        }
+        catch (DateTimeParseException e) {
+            if (s3) {
+                throw signature.presigned()
+                        ? ServiceException.user("AuthorizationQueryParametersError", "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"")
+                        : ServiceException.user("AccessDenied", 403, "AWS authentication requires a valid Date or x-amz-date header");
+            }
+            throw ServiceException.user(query ? "IncompleteSignature" : "IncompleteSignatureException", "Date must be in ISO-8601 'basic format'. Got '"
+                    + signature.amzDate() + "'. See http://en.wikipedia.org/wiki/ISO_8601");
+        }
+    }
+
+    private void checkTime(SigV4Signature signature, Instant signed, boolean s3, boolean query)
+    {
         Instant now = clock.instant();
         if (signature.presigned()) {
             Instant expiry = signed.plus(signature.expires().orElseThrow());

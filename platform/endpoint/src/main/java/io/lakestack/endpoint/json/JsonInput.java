@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.lakestack.spi.ServiceException;
 
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -120,26 +121,22 @@ public final class JsonInput
         return string(field).orElse(defaultValue);
     }
 
+    /**
+     * An integer within {@code [min, max]}. A fraction is a {@code SerializationException} (the wrong type); a number
+     * outside the range, however large, is the validation error, never wrapped or truncated into the range.
+     */
     public Optional<Integer> integer(String field, int min, int max)
     {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return Optional.empty();
-        }
-        if (!value.isIntegralNumber()) {
-            throw serialization(field, "an integer", value);
-        }
-        long number = value.asLong();
-        if (number < min) {
-            throw invalid(field, String.valueOf(number), "Member must have value greater than or equal to " + min);
-        }
-        if (number > max) {
-            throw invalid(field, String.valueOf(number), "Member must have value less than or equal to " + max);
-        }
-        return Optional.of((int) number);
+        return integral(field, min, max).map(Math::toIntExact);
     }
 
+    /** A 64-bit integer; a number beyond that range is the validation error, never wrapped. */
     public Optional<Long> longValue(String field)
+    {
+        return integral(field, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    private Optional<Long> integral(String field, long min, long max)
     {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
@@ -148,7 +145,14 @@ public final class JsonInput
         if (!value.isIntegralNumber()) {
             throw serialization(field, "an integer", value);
         }
-        return Optional.of(value.asLong());
+        BigInteger number = value.bigIntegerValue();
+        if (number.compareTo(BigInteger.valueOf(min)) < 0) {
+            throw invalid(field, number.toString(), "Member must have value greater than or equal to " + min);
+        }
+        if (number.compareTo(BigInteger.valueOf(max)) > 0) {
+            throw invalid(field, number.toString(), "Member must have value less than or equal to " + max);
+        }
+        return Optional.of(number.longValueExact());
     }
 
     public Optional<Boolean> bool(String field)
@@ -175,9 +179,15 @@ public final class JsonInput
         }
         if (value.isNumber()) {
             if (cbor) {
+                if (!value.canConvertToLong()) {
+                    throw serialization(field, "a timestamp", value);
+                }
                 return Optional.of(Instant.ofEpochMilli(value.asLong()));
             }
             double seconds = value.asDouble();
+            if (!Double.isFinite(seconds) || Math.abs(seconds) > Long.MAX_VALUE / 1000.0) {
+                throw serialization(field, "a timestamp", value);
+            }
             return Optional.of(Instant.ofEpochMilli(Math.round(seconds * 1000)));
         }
         if (value.isTextual()) {
@@ -324,6 +334,12 @@ public final class JsonInput
     {
         return ServiceException.user("SerializationException", "'" + qualified(field) + "' must be " + expected + ", not " + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
                 + " " + abbreviate(value.toString()));
+    }
+
+    /** The path of a field as errors name it, e.g. {@code TableInput.StorageDescriptor.Columns}. */
+    public String pathOf(String field)
+    {
+        return qualified(field);
     }
 
     private String qualified(String field)

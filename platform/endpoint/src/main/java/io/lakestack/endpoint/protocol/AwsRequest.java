@@ -1,5 +1,6 @@
 package io.lakestack.endpoint.protocol;
 
+import io.lakestack.spi.ServiceException;
 import jakarta.servlet.http.HttpServletRequest;
 
 import java.io.IOException;
@@ -12,8 +13,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
 
@@ -22,6 +25,9 @@ import static java.util.Objects.requireNonNull;
  * that is either streamed once ({@link #bodyStream()}) or read whole ({@link #body()}).
  *
  * <p>The raw forms matter: SigV4 signs them, and the S3 gateway forwards them unchanged.
+ *
+ * <p>Nothing of the body is read until {@link #body()} or the stream asks for it, so that a request can be judged by
+ * its headers first; once {@link #limitBody} has bounded it, no more than the limit + 1 bytes are ever read.
  */
 public final class AwsRequest
 {
@@ -35,6 +41,9 @@ public final class AwsRequest
     private final InputStream bodyStream;
     private byte[] body;
     private boolean streamTaken;
+    private long maxBodyBytes = Long.MAX_VALUE;
+    private Function<OptionalLong, ServiceException> tooLarge;
+    private ServiceException refusal;
 
     public AwsRequest(String method, String rawPath, String rawQuery, Map<String, List<String>> headers, InputStream bodyStream,
             String remoteAddress)
@@ -127,24 +136,81 @@ public final class AwsRequest
         return java.util.Base64.getEncoder().encodeToString(("lakestack/" + requestId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    /** The body read whole; for target and REST-JSON requests, whose bodies are bounded by the services' own limits. */
+    /** The length the {@code Content-Length} header declares; empty without one (a chunked body) or when it is not a number. */
+    public OptionalLong declaredLength()
+    {
+        Optional<String> header = header("content-length");
+        if (header.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(header.get().trim()));
+        }
+        catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /**
+     * Bounds the body before anything of it is read: from now on a body whose {@code Content-Length} is over
+     * {@code maxBytes} is refused without reading any of it, and one without a length (chunked) once {@code maxBytes + 1}
+     * bytes have been read, with the error {@code tooLarge} makes of the declared length (empty for a chunked body).
+     */
+    public synchronized void limitBody(long maxBytes, Function<OptionalLong, ServiceException> tooLarge)
+    {
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
+        }
+        if (body != null || streamTaken) {
+            throw new IllegalStateException("the request body was already read");
+        }
+        this.maxBodyBytes = maxBytes;
+        this.tooLarge = requireNonNull(tooLarge, "tooLarge is null");
+    }
+
+    /**
+     * The body read whole; for target, Query and REST-JSON requests, whose bodies are bounded by the services' limits.
+     *
+     * @throws ServiceException the error {@link #limitBody} was given, when the body is over the limit
+     */
     public synchronized byte[] body()
     {
+        if (refusal != null) {
+            throw refusal;
+        }
         if (body == null) {
             if (streamTaken) {
                 throw new IllegalStateException("the request body was already streamed");
             }
+            OptionalLong declared = declaredLength();
+            if (declared.isPresent() && declared.getAsLong() > maxBodyBytes) {
+                throw refuse(declared);
+            }
+            byte[] read;
             try {
-                body = bodyStream.readAllBytes();
+                read = maxBodyBytes == Long.MAX_VALUE ? bodyStream.readAllBytes() : bodyStream.readNBytes((int) Math.min(Integer.MAX_VALUE, maxBodyBytes + 1));
             }
             catch (IOException e) {
                 throw new UncheckedIOException("reading the request body", e);
             }
+            if (read.length > maxBodyBytes) {
+                throw refuse(OptionalLong.empty());
+            }
+            body = read;
         }
         return body;
     }
 
-    /** The body as a stream, for requests that must not be buffered (S3 uploads); can be taken once. */
+    private ServiceException refuse(OptionalLong declared)
+    {
+        refusal = tooLarge.apply(declared);
+        return refusal;
+    }
+
+    /**
+     * The body as a stream, for requests that must not be buffered (S3 uploads); can be taken once. A bounded body
+     * ({@link #limitBody}) streams up to its limit and then fails with the limit's error.
+     */
     public synchronized InputStream bodyStream()
     {
         if (body != null) {
@@ -154,6 +220,45 @@ public final class AwsRequest
             throw new IllegalStateException("the request body was already streamed");
         }
         streamTaken = true;
-        return bodyStream;
+        if (maxBodyBytes == Long.MAX_VALUE) {
+            return bodyStream;
+        }
+        OptionalLong declared = declaredLength();
+        if (declared.isPresent() && declared.getAsLong() > maxBodyBytes) {
+            throw refuse(declared);
+        }
+        return new BoundedStream();
+    }
+
+    /** The body stream, failing with the limit's error when it goes past {@link #maxBodyBytes}. */
+    private final class BoundedStream
+            extends InputStream
+    {
+        private long read;
+
+        @Override
+        public int read()
+                throws IOException
+        {
+            byte[] one = new byte[1];
+            int count = read(one, 0, 1);
+            return count < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length)
+                throws IOException
+        {
+            int count = bodyStream.read(buffer, offset, (int) Math.min(length, maxBodyBytes + 1 - read));
+            if (count > 0) {
+                read += count;
+                if (read > maxBodyBytes) {
+                    synchronized (AwsRequest.this) {
+                        throw refuse(OptionalLong.empty());
+                    }
+                }
+            }
+            return count;
+        }
     }
 }

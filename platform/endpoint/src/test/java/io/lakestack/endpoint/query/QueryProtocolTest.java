@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,6 +47,12 @@ class QueryProtocolTest
                 result.end("Items");
                 result.element("Caller", caller.accessKey());
             });
+        }
+
+        @Override
+        public OptionalLong maxRequestBytes()
+        {
+            return OptionalLong.of(1024);
         }
     }
 
@@ -107,6 +114,19 @@ class QueryProtocolTest
         assertThat(response.headers().firstValue("content-type")).hasValue("text/xml");
         assertThat(response.body()).isEqualTo("<?xml version=\"1.0\"?>\n<ErrorResponse><Error><Type>Sender</Type><Code>NotImplemented</Code>"
                 + "<Message>lakestack does not emulate the AWS service &apos;sns&apos; (operation ListTopics). Emulated services: echo.</Message></Error>"
+                + "<RequestId>" + requestId(response) + "</RequestId></ErrorResponse>");
+    }
+
+    @Test
+    void bodyOverTheServicesLimitIsRequestEntityTooLargeInTheQueryErrorShape()
+            throws Exception
+    {
+        HttpResponse<String> response = post("echo", "test", "Action=Echo&Message=" + "m".repeat(1024));
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.headers().firstValue("content-type")).hasValue("text/xml");
+        assertThat(response.body()).isEqualTo("<?xml version=\"1.0\"?>\n<ErrorResponse><Error><Type>Sender</Type><Code>RequestEntityTooLarge</Code>"
+                + "<Message>Request must be at most 1024 bytes; this one is 1044 bytes</Message></Error>"
                 + "<RequestId>" + requestId(response) + "</RequestId></ErrorResponse>");
     }
 

@@ -47,6 +47,17 @@ public interface DeliveryStreams
         return ServiceException.user("ResourceInUseException", "Firehose " + name + " under accountId " + accountId + " already exists");
     }
 
+    /**
+     * The error {@link #updateDestination} answers when the version id given is not the stream's, in Firehose's words.
+     *
+     * @param given the version id as the caller gave it (any run of digits, however long)
+     */
+    static ServiceException versionMismatch(String name, int currentVersion, String given)
+    {
+        return ServiceException.user("ConcurrentModificationException", "Cannot update firehose: " + name + " since the current version id: "
+                + currentVersion + " and specified version id: " + given + " do not match");
+    }
+
     /** Names of every stream, sorted. */
     List<String> names();
 

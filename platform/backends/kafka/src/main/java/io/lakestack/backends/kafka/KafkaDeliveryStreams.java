@@ -239,8 +239,7 @@ public final class KafkaDeliveryStreams
     {
         DeliveryStream stream = require(name);
         if (stream.version() != currentVersion) {
-            throw ServiceException.user("ConcurrentModificationException", "Cannot update firehose: " + name + " since the current version id: "
-                    + stream.version() + " and specified version id: " + currentVersion + " do not match");
+            throw DeliveryStreams.versionMismatch(name, stream.version(), String.valueOf(currentVersion));
         }
         DeliveryStream updated = stream.withDestination(destination, clock.millis());
         registry.put(name, updated);

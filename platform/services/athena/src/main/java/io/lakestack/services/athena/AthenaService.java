@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -35,6 +36,12 @@ public final class AthenaService
         extends JsonProtocolService
         implements AutoCloseable
 {
+    /**
+     * The largest request body: Athena's largest input is a query string (or a named query's, or a prepared statement's)
+     * of at most 262,144 characters, which JSON escaping makes at most 1.5 MiB; 2 MiB keeps every valid request within
+     * reach.
+     */
+    static final long MAX_REQUEST_BYTES = 2L * 1024 * 1024;
     private static final Pattern ANY = Pattern.compile("(?s).*");
     private static final Pattern TOKEN = Pattern.compile("[\\x21-\\x7E]{32,128}");
     private static final Pattern NAMED_QUERY_ID = Pattern.compile("[a-zA-Z0-9-]{1,128}");
@@ -65,6 +72,12 @@ public final class AthenaService
         namedQueryOperations();
         preparedStatementOperations();
         catalogOperations();
+    }
+
+    @Override
+    public OptionalLong maxRequestBytes()
+    {
+        return OptionalLong.of(MAX_REQUEST_BYTES);
     }
 
     private void queryOperations()

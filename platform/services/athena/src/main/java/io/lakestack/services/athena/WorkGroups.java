@@ -40,6 +40,9 @@ final class WorkGroups
     /** The smallest per-query scan limit AWS accepts, 10 MB. */
     static final long MIN_CUTOFF = 10_000_000L;
     private static final Pattern DESCRIPTION = Pattern.compile("(?s).*");
+    /** Athena's limit on the tags of a resource; keys are 1 to 128 characters, values at most 256. */
+    private static final int MAX_TAGS = 50;
+    private static final Pattern TAG_KEY = Pattern.compile("(?s).*");
     private static final String ENGINE_VERSION = "Athena engine version 3";
 
     /** A work group's {@code Configuration}. */
@@ -132,9 +135,18 @@ final class WorkGroups
                     settings.bool("RequesterPaysEnabled").orElse(configuration.requesterPays()),
                     cutoff(settings));
         }
+        List<JsonInput> given = input.objects("Tags");
+        if (given.size() > MAX_TAGS) {
+            throw input.invalid("Tags", "(" + given.size() + " tags)", "Member must have length less than or equal to " + MAX_TAGS);
+        }
         Map<String, String> tags = new LinkedHashMap<>();
-        for (JsonInput tag : input.objects("Tags")) {
-            tags.put(tag.requiredString("Key"), tag.string("Value", ""));
+        for (JsonInput tag : given) {
+            String key = tag.requiredString("Key", TAG_KEY, 128);
+            String value = tag.string("Value", "");
+            if (value.length() > 256) {
+                throw tag.invalid("Value", value, "Member must have length less than or equal to 256");
+            }
+            tags.put(key, value);
         }
         workGroups.put(name, new WorkGroup(name, true, input.string("Description", DESCRIPTION, 1024).orElse(""), clock.millis(), configuration, tags));
     }

@@ -11,12 +11,14 @@ import io.lakestack.spi.firehose.DeliveryStreams;
 import io.lakestack.spi.firehose.DestinationRules;
 import io.lakestack.spi.kinesis.KinesisStreams;
 
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -36,6 +38,12 @@ public final class FirehoseService
     static final int MAX_BATCH_RECORDS = 500;
     static final int MAX_RECORD_BYTES = 1_024_000;
     static final int MAX_BATCH_BYTES = 4 * 1024 * 1024;
+    /**
+     * The largest request body: {@code PutRecordBatch} carries at most 4 MiB of record data, which base64 makes 5.3 MiB,
+     * plus the framing of 500 records; a {@code CreateDeliveryStream} is far smaller. 8 MiB keeps every valid request
+     * within reach.
+     */
+    static final long MAX_REQUEST_BYTES = 8L * 1024 * 1024;
     private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
     private static final Pattern ANY = Pattern.compile("(?s).*");
     private static final List<String> OTHER_DESTINATIONS = List.of("RedshiftDestinationConfiguration", "ElasticsearchDestinationConfiguration",
@@ -57,6 +65,12 @@ public final class FirehoseService
         streamOperations();
         recordOperations();
         tagOperations();
+    }
+
+    @Override
+    public OptionalLong maxRequestBytes()
+    {
+        return OptionalLong.of(MAX_REQUEST_BYTES);
     }
 
     private void streamOperations()
@@ -192,7 +206,11 @@ public final class FirehoseService
             }
             String merged = rules.merge(stream.destination(), update.toString());
             rules.check(merged);
-            streams.updateDestination(stream.name(), Integer.parseInt(version), merged);
+            // any run of digits is a version id Firehose's model accepts; one that is not the stream's version does not match it
+            if (!new BigInteger(version).equals(BigInteger.valueOf(stream.version()))) {
+                throw DeliveryStreams.versionMismatch(stream.name(), stream.version(), version);
+            }
+            streams.updateDestination(stream.name(), stream.version(), merged);
             return output();
         });
     }
@@ -373,7 +391,11 @@ public final class FirehoseService
             if (key.isEmpty()) {
                 throw tag.invalid("key", key, "Member must have length greater than or equal to 1");
             }
-            tags.put(key, tag.string("Value", ""));
+            String value = tag.string("Value", "");
+            if (value.length() > 256) {
+                throw tag.invalid("Value", value, "Member must have length less than or equal to 256");
+            }
+            tags.put(key, value);
         }
         return tags;
     }

@@ -335,7 +335,7 @@ public final class GlueCrawlers
         }
         String lineage = input.optionalObject("LineageConfiguration").flatMap(value -> value.string("CrawlerLineageSettings"))
                 .orElse(existing.map(StoredCrawler::lineageSettings).orElse("DISABLE"));
-        Map<String, String> tags = input.has("Tags") ? input.stringMap("Tags") : existing.map(StoredCrawler::tags).orElse(Map.of());
+        Map<String, String> tags = input.has("Tags") ? GlueJson.tags(input) : existing.map(StoredCrawler::tags).orElse(Map.of());
         long now = clock.millis();
         return new StoredCrawler(name, role, database, description, targets, tablePrefix, configuration, updateBehavior, deleteBehavior, recrawlBehavior,
                 lineage, tags, State.READY, existing.map(StoredCrawler::creationMillis).orElse(now), now,

@@ -13,14 +13,42 @@ import io.lakestack.spi.glue.SortColumn;
 import io.lakestack.spi.glue.StorageDescriptor;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /** Glue's JSON shapes: reading {@code DatabaseInput}, {@code TableInput}, {@code PartitionInput}; writing their outputs. */
 final class GlueJson
 {
+    /** Glue's limit on the tags of a resource, and on the length of a tag's key and value. */
+    static final int MAX_TAGS = 50;
+    static final int MAX_TAG_KEY_LENGTH = 128;
+    static final int MAX_TAG_VALUE_LENGTH = 256;
+
     private GlueJson() {}
+
+    /**
+     * The {@code Tags} of a create request, checked as Glue checks them: at most 50, keys of 1 to 128 characters, values
+     * of at most 256.
+     */
+    static Map<String, String> tags(JsonInput input)
+    {
+        Map<String, String> tags = input.stringMap("Tags");
+        if (tags.size() > MAX_TAGS) {
+            throw input.invalid("Tags", "(" + tags.size() + " tags)", "Member must have length less than or equal to " + MAX_TAGS);
+        }
+        tags.forEach((key, value) -> {
+            if (key.isEmpty() || key.length() > MAX_TAG_KEY_LENGTH) {
+                throw input.invalid("Tags", key, "Map keys must have length less than or equal to " + MAX_TAG_KEY_LENGTH + " and greater than or equal to 1");
+            }
+            if (value.length() > MAX_TAG_VALUE_LENGTH) {
+                throw input.invalid("Tags." + key, value, "Member must have length less than or equal to " + MAX_TAG_VALUE_LENGTH);
+            }
+        });
+        return tags;
+    }
 
     static CatalogDatabase database(JsonInput input)
     {
@@ -40,7 +68,7 @@ final class GlueJson
                 input.timestamp("LastAccessTime"),
                 input.integer("Retention", 0, Integer.MAX_VALUE).orElse(0),
                 input.optionalObject("StorageDescriptor").map(GlueJson::storage).orElse(emptyStorage()),
-                input.objects("PartitionKeys").stream().map(GlueJson::column).toList(),
+                columns(input, "PartitionKeys"),
                 input.string("ViewOriginalText"),
                 input.string("ViewExpandedText"),
                 input.string("TableType"),
@@ -60,7 +88,7 @@ final class GlueJson
     static StorageDescriptor storage(JsonInput input)
     {
         return new StorageDescriptor(
-                input.objects("Columns").stream().map(GlueJson::column).toList(),
+                columns(input, "Columns"),
                 input.string("Location"),
                 input.string("InputFormat"),
                 input.string("OutputFormat"),
@@ -79,6 +107,25 @@ final class GlueJson
     {
         return new StorageDescriptor(List.of(), Optional.empty(), Optional.empty(), Optional.empty(), false, 0, SerDeInfo.NONE, List.of(), List.of(),
                 Map.of(), false);
+    }
+
+    /**
+     * A list of columns whose names are unique ignoring case, as the metastore keeps them (lower-cased, under a unique
+     * key): a repeated name is refused here, naming it, rather than by the metastore's database.
+     */
+    private static List<Column> columns(JsonInput input, String field)
+    {
+        List<Column> columns = input.objects(field).stream().map(GlueJson::column).toList();
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < columns.size(); i++) {
+            String name = columns.get(i).name();
+            Integer first = seen.putIfAbsent(name.toLowerCase(Locale.ROOT), i);
+            if (first != null) {
+                throw input.invalid("Duplicate column '" + name + "' at " + input.pathOf(field) + "." + (i + 1) + ": column " + (first + 1) + " is '"
+                        + columns.get(first).name() + "' (the catalog compares column names ignoring case)");
+            }
+        }
+        return columns;
     }
 
     static Column column(JsonInput input)

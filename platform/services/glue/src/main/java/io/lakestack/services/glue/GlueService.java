@@ -15,6 +15,7 @@ import io.lakestack.spi.glue.Page;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
@@ -27,6 +28,13 @@ public final class GlueService
         extends JsonProtocolService
 {
     private static final Pattern CATALOG_ID = Pattern.compile("\\d{12}");
+    /**
+     * The largest request body. Glue documents limits per field, not per request: a column type of up to 131,072
+     * characters, a parameter value of up to 512,000, view text of up to 409,600; its largest requests are
+     * {@code BatchCreatePartition} (100 partitions, each with its columns) and tables near those field limits, a few
+     * MiB. 10 MiB keeps every such request within reach.
+     */
+    static final long MAX_REQUEST_BYTES = 10L * 1024 * 1024;
 
     private final GlueCatalog catalog;
     private final String accountId;
@@ -39,6 +47,8 @@ public final class GlueService
 
         operation("CreateDatabase", (input, caller) -> {
             checkCatalog(input);
+            // checked as Glue checks them, though lakestack's catalog does not keep a database's tags
+            GlueJson.tags(input);
             catalog.createDatabase(GlueJson.database(input.object("DatabaseInput")));
             return output();
         });
@@ -234,6 +244,12 @@ public final class GlueService
         });
 
         crawlers.register(this);
+    }
+
+    @Override
+    public OptionalLong maxRequestBytes()
+    {
+        return OptionalLong.of(MAX_REQUEST_BYTES);
     }
 
     /** Lets the crawlers add their operations to this service. */

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -43,6 +44,13 @@ public final class KinesisService
     static final int MAX_GET_RECORDS = 10_000;
     static final long MAX_GET_RECORDS_BYTES = 10L * 1024 * 1024;
     static final int MAX_SHARDS = 1000;
+    static final int MAX_TAGS = 50;
+    /**
+     * The largest request body: {@code PutRecords} carries at most 5 MiB of data and partition keys, which base64 and
+     * JSON framing (500 records, each with a partition key of up to 256 characters, JSON-escaped, and an explicit hash
+     * key) make at most about 7.5 MiB; CBOR is smaller. 10 MiB keeps every valid request within reach.
+     */
+    static final long MAX_REQUEST_BYTES = 10L * 1024 * 1024;
     private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
     private static final Pattern EXPLICIT_HASH_KEY = Pattern.compile("0|([1-9]\\d{0,38})");
     private static final Pattern ANY = Pattern.compile("(?s).*");
@@ -67,6 +75,12 @@ public final class KinesisService
         }
     }
 
+    @Override
+    public OptionalLong maxRequestBytes()
+    {
+        return OptionalLong.of(MAX_REQUEST_BYTES);
+    }
+
     private void streamOperations()
     {
         operation("CreateStream", (input, caller) -> {
@@ -89,7 +103,10 @@ public final class KinesisService
                 throw ServiceException.user("LimitExceededException", "This request would exceed the shard limit for the account 000000000000 in "
                         + "lakestack: " + shards + " shards asked, at most " + MAX_SHARDS + " per stream");
             }
-            Map<String, String> tags = input.has("Tags") ? input.stringMap("Tags") : Map.of();
+            Map<String, String> tags = input.has("Tags") ? tags(input) : Map.of();
+            if (tags.size() > MAX_TAGS) {
+                throw ServiceException.user("InvalidArgumentException", "A stream can have at most " + MAX_TAGS + " tags; " + tags.size() + " given");
+            }
             streams.create(name, shards, mode, tags);
             return output();
         });
@@ -152,6 +169,10 @@ public final class KinesisService
                 String[] parts = decodeShardToken(token.get());
                 stream = streams.require(parts[0]);
                 from = Integer.parseInt(parts[1]);
+                // a token ListShards issued points inside the stream, past its first shard
+                if (from < 1 || from >= stream.shards()) {
+                    throw invalidShardToken();
+                }
             }
             else {
                 stream = stream(input);
@@ -268,10 +289,17 @@ public final class KinesisService
                     String text = input.string("StartingSequenceNumber").orElseThrow(() -> ServiceException.user("InvalidArgumentException",
                             "StartingSequenceNumber is required for ShardIteratorType " + type));
                     SequenceNumber sequence = sequenceNumber(stream, shard, text);
-                    yield type.equals("AT_SEQUENCE_NUMBER") ? sequence.position() : sequence.position() + 1;
+                    yield type.equals("AT_SEQUENCE_NUMBER") || sequence.position() == Long.MAX_VALUE ? sequence.position() : sequence.position() + 1;
                 }
-                case "AT_TIMESTAMP" -> streams.positionAt(stream, shard, input.timestamp("Timestamp").orElseThrow(() -> ServiceException.user(
-                        "InvalidArgumentException", "Timestamp is required for ShardIteratorType AT_TIMESTAMP")));
+                case "AT_TIMESTAMP" -> {
+                    Instant timestamp = input.timestamp("Timestamp").orElseThrow(() -> ServiceException.user(
+                            "InvalidArgumentException", "Timestamp is required for ShardIteratorType AT_TIMESTAMP"));
+                    if (timestamp.isBefore(Instant.EPOCH)) {
+                        throw ServiceException.user("InvalidArgumentException", "The timestampInMillis parameter cannot be less than 0. timestampInMillis: "
+                                + timestamp.toEpochMilli());
+                    }
+                    yield streams.positionAt(stream, shard, timestamp);
+                }
                 default -> throw input.invalid("shardIteratorType", type,
                         "Member must satisfy enum value set: [AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST, AT_TIMESTAMP]");
             };
@@ -284,8 +312,10 @@ public final class KinesisService
             int limit = input.integer("Limit", 1, MAX_GET_RECORDS).orElse(MAX_GET_RECORDS);
             KinesisStreams.Stream stream = streams.find(iterator.stream())
                     .filter(found -> found.creationMillis() == iterator.streamCreationMillis())
-                    .orElseThrow(() -> ServiceException.user("ResourceNotFoundException", "Shard " + ShardId.of(iterator.shard()) + " in stream "
-                            + iterator.stream() + " under account 000000000000 does not exist"));
+                    .orElseThrow(() -> shardNotFound(iterator.stream(), iterator.shard()));
+            if (iterator.shard() < 0 || iterator.shard() >= stream.shards()) {
+                throw shardNotFound(stream.name(), iterator.shard());
+            }
             KinesisStreams.Read read = streams.read(stream, iterator.shard(), iterator.position(), limit, MAX_GET_RECORDS_BYTES);
             ObjectNode result = output();
             ArrayNode records = result.putArray("Records");
@@ -311,13 +341,14 @@ public final class KinesisService
         operation("AddTagsToStream", (input, caller) -> {
             KinesisStreams.Stream stream = stream(input);
             Map<String, String> tags = new TreeMap<>(stream.tags());
-            Map<String, String> added = input.stringMap("Tags");
+            Map<String, String> added = tags(input);
             if (added.isEmpty() || added.size() > 10) {
                 throw input.invalid("tags", String.valueOf(added.size()), "Member must have length less than or equal to 10 and greater than or equal to 1");
             }
             tags.putAll(added);
-            if (tags.size() > 50) {
-                throw ServiceException.user("LimitExceededException", "Stream " + stream.name() + " would have " + tags.size() + " tags; at most 50");
+            if (tags.size() > MAX_TAGS) {
+                throw ServiceException.user("LimitExceededException", "Stream " + stream.name() + " would have " + tags.size() + " tags; at most "
+                        + MAX_TAGS);
             }
             streams.setTags(stream.name(), tags);
             return output();
@@ -407,6 +438,27 @@ public final class KinesisService
         return streams.require(streamName(input));
     }
 
+    private static ServiceException shardNotFound(String stream, int shard)
+    {
+        return ServiceException.user("ResourceNotFoundException", "Shard " + (shard < 0 ? String.valueOf(shard) : ShardId.of(shard)) + " in stream "
+                + stream + " under account 000000000000 does not exist");
+    }
+
+    /** Tags as Kinesis takes them: keys of 1 to 128 characters, values of at most 256. */
+    private static Map<String, String> tags(JsonInput input)
+    {
+        Map<String, String> tags = input.stringMap("Tags");
+        tags.forEach((key, value) -> {
+            if (key.isEmpty() || key.length() > 128) {
+                throw input.invalid("Tags", key, "Map keys must have length less than or equal to 128 and greater than or equal to 1");
+            }
+            if (value.length() > 256) {
+                throw input.invalid("Tags." + key, value, "Member must have length less than or equal to 256");
+            }
+        });
+        return tags;
+    }
+
     private static int shardIndex(KinesisStreams.Stream stream, String shardId)
     {
         return ShardId.index(shardId).filter(index -> index < stream.shards()).orElseThrow(() -> ServiceException.user(
@@ -460,7 +512,12 @@ public final class KinesisService
             return parts;
         }
         catch (RuntimeException e) {
-            throw ServiceException.user("InvalidArgumentException", "Invalid NextToken: it is not one ListShards returned");
+            throw invalidShardToken();
         }
+    }
+
+    private static ServiceException invalidShardToken()
+    {
+        return ServiceException.user("InvalidArgumentException", "Invalid NextToken: it is not one ListShards returned");
     }
 }

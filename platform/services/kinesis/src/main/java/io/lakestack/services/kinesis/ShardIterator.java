@@ -30,8 +30,9 @@ record ShardIterator(String stream, long streamCreationMillis, int shard, long p
     }
 
     /**
-     * @throws ServiceException {@code InvalidArgumentException} for a string that is not an iterator,
-     *         {@code ExpiredIteratorException} for one issued more than five minutes ago
+     * @throws ServiceException {@code InvalidArgumentException} for a string that is not an iterator (or names a
+     *         negative position, which none does), {@code ExpiredIteratorException} for one issued more than five
+     *         minutes ago; whether the shard it names exists is for the caller to check
      */
     static ShardIterator decode(String iterator, long nowMillis)
     {
@@ -42,6 +43,9 @@ record ShardIterator(String stream, long streamCreationMillis, int shard, long p
                 throw new IllegalArgumentException("unknown layout");
             }
             decoded = new ShardIterator(parts[1], Long.parseLong(parts[2]), Integer.parseInt(parts[3]), Long.parseLong(parts[4]), Long.parseLong(parts[5]));
+            if (decoded.position() < 0) {
+                throw new IllegalArgumentException("no iterator points before a shard's first record");
+            }
         }
         catch (IllegalArgumentException e) {
             throw ServiceException.user("InvalidArgumentException", "Invalid ShardIterator: it is not an iterator GetShardIterator or GetRecords "

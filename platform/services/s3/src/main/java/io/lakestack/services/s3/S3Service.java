@@ -38,6 +38,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -107,6 +108,13 @@ public final class S3Service
     public AwsProtocol protocol()
     {
         return AwsProtocol.REST_XML;
+    }
+
+    /** None: objects stream through to the object store and are never held whole. */
+    @Override
+    public OptionalLong maxRequestBytes()
+    {
+        return OptionalLong.empty();
     }
 
     /** The bucket and key a request addresses, and the path-style path to forward it to. */

@@ -1,0 +1,112 @@
+package io.lakestack.endpoint.protocol;
+
+import io.lakestack.spi.ServiceException;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A bounded body is never read past its limit + 1 byte, and one whose declared length is over the limit not at all. */
+class AwsRequestTest
+{
+    /** A body of {@code length} bytes that counts what is read of it. */
+    private static final class CountingBody
+            extends InputStream
+    {
+        private final long length;
+        private long read;
+
+        CountingBody(long length)
+        {
+            this.length = length;
+        }
+
+        @Override
+        public int read()
+        {
+            if (read == length) {
+                return -1;
+            }
+            read++;
+            return 'x';
+        }
+    }
+
+    private static AwsRequest request(Map<String, List<String>> headers, InputStream body)
+    {
+        return new AwsRequest("POST", "/", "", headers, body, "127.0.0.1");
+    }
+
+    private static ServiceException tooLarge(OptionalLong declared)
+    {
+        return ServiceException.user("TooLarge", 413, "declared " + declared);
+    }
+
+    @Test
+    void declaredLengthOverTheLimitIsRefusedWithoutReading()
+    {
+        CountingBody body = new CountingBody(1_000);
+        AwsRequest request = request(Map.of("Content-Length", List.of("1000")), body);
+        request.limitBody(100, AwsRequestTest::tooLarge);
+
+        assertThatThrownBy(request::body).isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.httpStatus()).isEqualTo(413))
+                .hasMessage("declared OptionalLong[1000]");
+        assertThat(body.read).isZero();
+        assertThatThrownBy(request::bodyStream).hasMessage("declared OptionalLong[1000]");
+        assertThat(body.read).isZero();
+    }
+
+    @Test
+    void chunkedBodyIsCutOneByteAfterTheLimit()
+    {
+        CountingBody body = new CountingBody(1_000_000);
+        AwsRequest request = request(Map.of("Transfer-Encoding", List.of("chunked")), body);
+        request.limitBody(100, AwsRequestTest::tooLarge);
+
+        assertThatThrownBy(request::body).hasMessage("declared OptionalLong.empty");
+        assertThat(body.read).isEqualTo(101);
+        // asked again, the same answer, and nothing more read
+        assertThatThrownBy(request::body).hasMessage("declared OptionalLong.empty");
+        assertThat(body.read).isEqualTo(101);
+    }
+
+    @Test
+    void bodyWithinTheLimitIsReadWhole()
+    {
+        AwsRequest exact = request(Map.of(), new CountingBody(100));
+        exact.limitBody(100, AwsRequestTest::tooLarge);
+        assertThat(exact.body()).hasSize(100);
+
+        AwsRequest declared = request(Map.of("Content-Length", List.of("3")), new ByteArrayInputStream("abc".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        declared.limitBody(3, AwsRequestTest::tooLarge);
+        assertThat(declared.body()).containsExactly('a', 'b', 'c');
+    }
+
+    @Test
+    void boundedStreamFailsPastTheLimit()
+            throws Exception
+    {
+        CountingBody body = new CountingBody(1_000);
+        AwsRequest request = request(Map.of(), body);
+        request.limitBody(100, AwsRequestTest::tooLarge);
+
+        InputStream stream = request.bodyStream();
+        assertThat(stream.readNBytes(100)).hasSize(100);
+        assertThatThrownBy(stream::read).hasMessage("declared OptionalLong.empty");
+        assertThat(body.read).isEqualTo(101);
+    }
+
+    @Test
+    void unboundedBodyIsReadWhole()
+    {
+        AwsRequest request = request(Map.of(), new CountingBody(10_000));
+        assertThat(request.body()).hasSize(10_000);
+        assertThatThrownBy(() -> request.limitBody(100, AwsRequestTest::tooLarge)).isInstanceOf(IllegalStateException.class);
+    }
+}
