@@ -16,6 +16,13 @@ import io.lakestack.connectors.firehose.FirehoseDeliveries;
 import io.lakestack.connectors.firehose.S3DestinationRules;
 import io.lakestack.connectors.firehose.S3ObjectSink;
 import io.lakestack.connectors.firehose.TableSchemas;
+import io.lakestack.connectors.lambda.ProcessFunctionRunner;
+import io.lakestack.connectors.lambda.ProcessFunctionRunnerConfig;
+import io.lakestack.connectors.lambda.events.AsyncInvocationWorker;
+import io.lakestack.connectors.lambda.events.EventSourcePollers;
+import io.lakestack.connectors.lambda.events.KafkaS3Destinations;
+import io.lakestack.connectors.lambda.events.LambdaApi;
+import io.lakestack.connectors.lambda.events.LambdaEventsConfig;
 import io.lakestack.endpoint.EndpointConfig;
 import io.lakestack.endpoint.EndpointServer;
 import io.lakestack.endpoint.ServiceHandler;
@@ -25,6 +32,7 @@ import io.lakestack.services.glue.GlueCrawlers;
 import io.lakestack.services.glue.GlueService;
 import io.lakestack.services.glue.crawler.Crawler;
 import io.lakestack.services.kinesis.KinesisService;
+import io.lakestack.services.lambda.LambdaService;
 import io.lakestack.services.logs.LogsService;
 import io.lakestack.services.s3.S3Service;
 import io.lakestack.spi.ServiceException;
@@ -32,6 +40,8 @@ import io.lakestack.spi.athena.QueryEngine;
 import io.lakestack.spi.firehose.DeliveryStream;
 import io.lakestack.spi.glue.GlueCatalog;
 import io.lakestack.spi.kinesis.KinesisStreams;
+import io.lakestack.spi.lambda.EventSourceMapping;
+import io.lakestack.spi.lambda.EventSourceMappingStatus;
 import io.lakestack.spi.logs.LogStore;
 import io.lakestack.spi.s3.NotificationConfiguration;
 import io.lakestack.spi.stack.ComponentState;
@@ -43,6 +53,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -52,12 +64,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
  * The AWS-compatible endpoint with the local backends of its services: S3 through the object store, notification
  * configurations and events in Kafka; Glue on the Hive Metastore (crawler state in Kafka); Athena on Trino (query
- * history, work groups, named queries and prepared statements in Kafka); Kinesis, Firehose and CloudWatch Logs on Kafka.
+ * history, work groups, named queries and prepared statements in Kafka); Kinesis, Firehose and CloudWatch Logs on Kafka;
+ * Lambda with functions run as local processes ({@link ProcessFunctionRunner}, their output in CloudWatch Logs), code in
+ * the object store, asynchronous invocations and event source mappings run by this instance's members of Kafka
+ * consumer groups ({@link AsyncInvocationWorker}, {@link EventSourcePollers}), which call the endpoint's Lambda API.
  */
 final class EndpointComponent
         extends Component
@@ -75,6 +91,8 @@ final class EndpointComponent
     private final Path firehoseDirectory;
     private final long leaseMillis;
     private final List<AutoCloseable> resources = new ArrayList<>();
+    /** The asynchronous invocation worker and the pollers, which call the endpoint: stopped before it. */
+    private final List<AutoCloseable> lambdaEvents = new ArrayList<>();
     private KafkaDeliveryStreams firehose;
     private KafkaInstances instances;
     private S3ObjectStore objects;
@@ -141,6 +159,13 @@ final class EndpointComponent
         resources.add(firehose);
         logs = new KafkaLogStore(stores, topics, kafkaBootstrap, clock);
         resources.add(logs);
+        ProcessFunctionRunner runner = new ProcessFunctionRunner(ProcessFunctionRunnerConfig.fromMap(Map.of(
+                ProcessFunctionRunnerConfig.ENDPOINT_URL, url(),
+                ProcessFunctionRunnerConfig.ACCESS_KEY, config.accessKey(),
+                ProcessFunctionRunnerConfig.SECRET_KEY, config.secretKey())), objects, logs);
+        resources.add(runner);
+        LambdaService lambda = new LambdaService(stores, objects, runner, events, kinesis, codeLocation(), config.region(), config.accountId(), clock);
+        resources.add(lambda);
         List<ServiceHandler> services = List.of(
                 new S3Service(new HttpS3Upstream(objectStore), objects, stores.open(NOTIFICATIONS_STORE, NotificationConfiguration.class), events,
                         config.accountId(), config.hostnames(), clock),
@@ -148,10 +173,47 @@ final class EndpointComponent
                 athena,
                 new KinesisService(kinesis, clock),
                 new FirehoseService(firehose, kinesis, new S3DestinationRules(), config.accountId()),
-                new LogsService(logs, config.region(), config.accountId(), clock));
+                new LogsService(logs, config.region(), config.accountId(), clock),
+                lambda);
         server = new EndpointServer(config, services, health).start();
         // deliveries write through the endpoint, so that S3 events fire for their objects
         firehose.startDeliveries();
+        startLambdaEvents(stores, clock);
+    }
+
+    /**
+     * Lambda's asynchronous invocations and event source mappings on this instance. They invoke functions through the
+     * endpoint's Lambda API, as they would call AWS's, and write destination records to Kafka and S3 (through the
+     * endpoint, so that S3 events fire).
+     */
+    private void startLambdaEvents(KafkaRecordStores stores, Clock clock)
+    {
+        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKey(), config.secretKey()));
+        LambdaApi api = LambdaApi.connect(URI.create(url()), Region.of(config.region()), credentials);
+        resources.add(api);
+        KafkaS3Destinations destinations = new KafkaS3Destinations(kafkaBootstrap, endpointS3());
+        resources.add(destinations);
+        LambdaEventsConfig defaults = LambdaEventsConfig.defaults(kafkaBootstrap);
+        LambdaEventsConfig eventsConfig = new LambdaEventsConfig(kafkaBootstrap, config.region(), config.accountId(), defaults.asyncRetryDelays(),
+                defaults.asyncConcurrency(), defaults.asyncMaximumPending(), defaults.streamRetryBackoff(), defaults.streamMaximumRetryBackoff(),
+                defaults.windowCloseDelay());
+        lambdaEvents.add(new AsyncInvocationWorker(eventsConfig, api, api, destinations, clock).start());
+        lambdaEvents.add(new EventSourcePollers(stores.open(LambdaService.MAPPINGS_STORE, EventSourceMapping.class),
+                stores.open(LambdaService.MAPPING_STATUS_STORE, EventSourceMappingStatus.class), eventsConfig, api, api, destinations, clock).start());
+    }
+
+    /** GetFunction's {@code Code.Location}: a presigned URL of the endpoint, valid for 10 minutes as on AWS. */
+    private BiFunction<String, String, String> codeLocation()
+    {
+        S3Presigner presigner = S3Presigner.builder()
+                .endpointOverride(URI.create(url()))
+                .region(Region.of(config.region()))
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKey(), config.secretKey())))
+                .build();
+        resources.add(presigner);
+        return (bucket, key) -> presigner.presignGetObject(request -> request.signatureDuration(Duration.ofMinutes(10))
+                .getObjectRequest(object -> object.bucket(bucket).key(key))).url().toString();
     }
 
     /**
@@ -257,6 +319,15 @@ final class EndpointComponent
             firehose.close();
             firehose = null;
         }
+        for (AutoCloseable worker : lambdaEvents) {
+            try {
+                worker.close();
+            }
+            catch (Exception ignored) {
+                // closing what is left
+            }
+        }
+        lambdaEvents.clear();
         if (server != null) {
             server.close();
             server = null;

@@ -7,7 +7,6 @@ import io.lakestack.testing.TestStack;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
@@ -18,7 +17,6 @@ import software.amazon.awssdk.services.lambda.model.EventSourcePosition;
 import software.amazon.awssdk.services.lambda.model.GetEventSourceMappingResponse;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
-import software.amazon.awssdk.services.lambda.model.Runtime;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -37,8 +35,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @LakestackTest
 @Order(61)
-@Disabled("needs the Lambda wiring: LambdaService, the function runner, EventSourcePollers and AsyncInvocationWorker in EndpointComponent, and "
-        + "Invoke honouring X-Lakestack-Request-Id")
 class LambdaEventSourceIntegrationTest
 {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -126,8 +122,10 @@ class LambdaEventSourceIntegrationTest
     private static void createFunction(LambdaClient lambda, String name)
             throws IOException
     {
-        lambda.createFunction(request -> request.functionName(name).runtime(Runtime.PYTHON3_12).handler("index.handler")
-                .role("arn:aws:iam::000000000000:role/it-role").code(code -> code.zipFile(SdkBytes.fromByteArray(zip(HANDLER)))));
+        SdkBytes code = SdkBytes.fromByteArray(zip(HANDLER));
+        String runtime = PythonRuntimes.onPath();
+        lambda.createFunction(request -> request.functionName(name).runtime(runtime).handler("index.handler")
+                .role("arn:aws:iam::000000000000:role/it-role").code(function -> function.zipFile(code)));
         lambda.waiter().waitUntilFunctionActiveV2(request -> request.functionName(name));
     }
 

@@ -48,8 +48,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The Kafka side of Lambda's event sources on the real stack's Kafka, with functions faked in the test (the function
  * runner is not needed): a Kinesis stream's records reach the mapped function in per-shard order, with the sequence
- * numbers {@code PutRecord} answered, and the group commits them; an asynchronous invocation that keeps failing ends as
- * an invocation record on its OnFailure queue.
+ * numbers {@code PutRecord} answered, and the group commits them. (Asynchronous invocations are shown end to end, with
+ * a real function, by {@link LambdaEventSourceIntegrationTest}: the endpoint's own worker is in their consumer group.)
  */
 @LakestackTest
 @Order(60)
@@ -109,37 +109,6 @@ class LambdaEventsKafkaIntegrationTest
             Eventually.read(TIMEOUT, () -> committed("lakestack.lambda.esm.it-esm-1"), total -> assertThat(total).isEqualTo(30));
             Eventually.read(TIMEOUT, () -> statuses.get(mapping.uuid()),
                     status -> assertThat(status).hasValueSatisfying(value -> assertThat(value.state() + "/" + value.lastProcessingResult()).isEqualTo("Enabled/OK")));
-        }
-    }
-
-    @Test
-    void failingAsynchronousInvocationEndsOnItsOnFailureQueue()
-            throws Exception
-    {
-        String queue = "arn:aws:sqs:us-east-1:000000000000:it-async-failures";
-        RecordingFunction function = new RecordingFunction(Integer.MAX_VALUE);
-        function.config = new FunctionSettings.EventInvokeConfig(1, 3600, Optional.empty(), Optional.of(queue));
-        LambdaEventsConfig config = new LambdaEventsConfig(stack.kafkaBootstrapServers(), "us-east-1", "000000000000",
-                List.of(Duration.ofMillis(100), Duration.ofMillis(200)), 2, 100, Duration.ofMillis(50), Duration.ofSeconds(1), Duration.ofSeconds(1));
-        stack.kafkaTopics().ensure("lakestack.lambda.it-async", 1, Map.of());
-        try (S3Client s3 = stack.s3();
-                KafkaS3Destinations destinations = new KafkaS3Destinations(stack.kafkaBootstrapServers(), s3);
-                AsyncInvocationWorker worker = new AsyncInvocationWorker(config, function, function, destinations, Clock.systemUTC()).start();
-                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()),
-                        new StringSerializer(), new ByteArraySerializer());
-                KafkaConsumer<String, String> failures = stack.consumer("lakestack.sqs.it-async-failures")) {
-            ProducerRecord<String, byte[]> event = new ProducerRecord<>("lakestack.lambda.it-async", "req-it-1", "{\"n\":1}".getBytes(StandardCharsets.UTF_8));
-            event.headers().add("lakestack.request-id", "req-it-1".getBytes(StandardCharsets.UTF_8));
-            event.headers().add("lakestack.invoked-arn", "arn:aws:lambda:us-east-1:000000000000:function:it-async".getBytes(StandardCharsets.UTF_8));
-            producer.send(event).get();
-            List<ConsumerRecord<String, String>> records = TestStack.poll(failures, 1, TIMEOUT);
-            JsonNode record = JSON.readTree(records.get(0).value());
-            assertThat(record.path("requestContext").path("requestId").asText()).isEqualTo("req-it-1");
-            assertThat(record.path("requestContext").path("condition").asText()).isEqualTo("RetriesExhausted");
-            assertThat(record.path("requestContext").path("approximateInvokeCount").asInt()).isEqualTo(2);
-            assertThat(record.path("requestPayload").toString()).isEqualTo("{\"n\":1}");
-            assertThat(function.requestIds()).containsExactly("req-it-1", "req-it-1");
-            Eventually.read(TIMEOUT, () -> committed(AsyncInvocationWorker.GROUP, "lakestack.lambda.it-async"), total -> assertThat(total).isEqualTo(1));
         }
     }
 

@@ -111,6 +111,12 @@ final class InMemoryLogStore
     }
 
     @Override
+    public synchronized Optional<LogStream> stream(String group, String stream)
+    {
+        return streams(group, Optional.of(stream)).stream().filter(found -> found.name().equals(stream)).findFirst();
+    }
+
+    @Override
     public synchronized void deleteStream(String group, String stream)
     {
         if (existing(group).streams().remove(stream) == null) {
@@ -130,27 +136,40 @@ final class InMemoryLogStore
     }
 
     @Override
-    public synchronized Page events(String group, String stream, Optional<Long> start, Optional<Long> end, Optional<String> token, int limit)
+    public synchronized StreamPage events(String group, String stream, Optional<Long> start, Optional<Long> end, Optional<String> token, boolean fromHead,
+            int limit)
     {
-        return filter(group, List.of(stream), start, end, event -> true, token, limit);
+        List<StoredEvent> events = existing(group).streams().get(stream);
+        if (events == null) {
+            throw LogStore.streamNotFound();
+        }
+        List<StoredEvent> matching = events.stream()
+                .filter(event -> start.map(from -> event.timestampMillis() >= from).orElse(true))
+                .filter(event -> end.map(to -> event.timestampMillis() < to).orElse(true))
+                .toList();
+        // tokens are positions in the matching events: f/N reads [N, N + limit), b/N reads [N - limit, N)
+        boolean forward = token.map(value -> value.startsWith("f/")).orElse(fromHead);
+        int position = token.map(value -> Integer.parseInt(value.substring(2))).orElse(fromHead ? 0 : matching.size());
+        int from = forward ? position : Math.max(0, position - limit);
+        int to = forward ? Math.min(matching.size(), position + limit) : position;
+        return new StreamPage(matching.subList(from, to), "f/" + to, "b/" + from);
     }
 
     @Override
-    public synchronized Page filter(String group, List<String> streams, Optional<Long> start, Optional<Long> end, Predicate<StoredEvent> filter,
+    public synchronized Page filter(String group, Predicate<String> streams, Optional<Long> start, Optional<Long> end, Predicate<StoredEvent> filter,
             Optional<String> token, int limit)
     {
-        Map<String, List<StoredEvent>> selected = new LinkedHashMap<>();
+        List<StoredEvent> matching = new ArrayList<>();
         existing(group).streams().forEach((name, events) -> {
-            if (streams.isEmpty() || streams.contains(name)) {
-                selected.put(name, events);
+            if (streams.test(name)) {
+                events.stream()
+                        .filter(event -> start.map(from -> event.timestampMillis() >= from).orElse(true))
+                        .filter(event -> end.map(to -> event.timestampMillis() < to).orElse(true))
+                        .filter(filter)
+                        .forEach(matching::add);
             }
         });
-        List<StoredEvent> matching = new ArrayList<>();
-        selected.values().forEach(events -> events.stream()
-                .filter(event -> start.map(from -> event.timestampMillis() >= from).orElse(true))
-                .filter(event -> end.map(to -> event.timestampMillis() < to).orElse(true))
-                .filter(filter)
-                .forEach(matching::add));
+        matching.sort(Comparator.comparingLong(StoredEvent::timestampMillis));
         int from = token.map(Integer::parseInt).orElse(0);
         int to = Math.min(matching.size(), from + limit);
         return new Page(matching.subList(from, to), to < matching.size() ? Optional.of(String.valueOf(to)) : Optional.empty());

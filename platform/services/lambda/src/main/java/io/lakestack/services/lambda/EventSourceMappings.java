@@ -34,8 +34,8 @@ import static java.util.Objects.requireNonNull;
  */
 final class EventSourceMappings
 {
-    static final String STORE = "lambda.event-source-mappings";
-    static final String STATUS_STORE = "lambda.event-source-mapping-status";
+    public static final String STORE = "lambda.event-source-mappings";
+    public static final String STATUS_STORE = "lambda.event-source-mapping-status";
     private static final String PATH = "/2015-03-31/event-source-mappings";
     private static final Set<String> STREAM_POSITIONS = Set.of("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP");
 

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -58,12 +59,21 @@ public final class LambdaService
         implements AutoCloseable
 {
     public static final String STORE = "lambda.functions";
+    /** The event source mapping definitions, which the pollers follow. */
+    public static final String MAPPINGS_STORE = EventSourceMappings.STORE;
+    /** Where the pollers report each mapping's state and last processing result. */
+    public static final String MAPPING_STATUS_STORE = EventSourceMappings.STATUS_STORE;
     /** The account's concurrent executions, as GetAccountSettings reports them. */
     static final int ACCOUNT_CONCURRENCY = 100;
     /** What must stay unreserved, as Lambda requires (100 on AWS accounts of 1000). */
     static final int MINIMUM_UNRESERVED = 10;
     static final int MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
     static final int MAX_ASYNC_PAYLOAD = 256 * 1024;
+    /** The request id lakestack's asynchronous invocation worker runs an invocation under (see {@code Invoke}). */
+    public static final String REQUEST_ID_HEADER = "X-Lakestack-Request-Id";
+    private static final Pattern UUID_SHAPE = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    /** The largest request Lambda's front end reads: a CreateFunction with a 50 MB ZipFile, base64 in JSON. */
+    static final long MAX_REQUEST_BYTES = 70_167_211;
     private static final Logger log = LoggerFactory.getLogger(LambdaService.class);
     private static final String V1 = "/2015-03-31";
     private static final DateTimeFormatter LAST_MODIFIED = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ").withZone(ZoneOffset.UTC);
@@ -745,7 +755,8 @@ public final class LambdaService
         }
         checkJson(payload);
         String invokedArn = reference.qualifier().map(qualifier -> qualifiedArn(function.name(), qualifier)).orElse(functionArn(function.name()));
-        String requestId = UUID.randomUUID().toString();
+        String requestId = type.equals("RequestResponse") ? givenRequestId(request).orElseGet(() -> UUID.randomUUID().toString())
+                : UUID.randomUUID().toString();
         switch (type) {
             case "DryRun" -> {
                 return RestResult.empty(204).withHeader("x-amzn-RequestId", requestId);
@@ -778,6 +789,21 @@ public final class LambdaService
                 return response;
             }
         }
+    }
+
+    /**
+     * The request id an asynchronous invocation keeps when lakestack's own worker runs it ({@value #REQUEST_ID_HEADER}, a
+     * UUID, as the id {@code Invoke} answered the {@code Event} invocation with), so that the function's logs, its
+     * context and its destinations' records name the id the caller was given. AWS has no such header.
+     */
+    private static Optional<String> givenRequestId(RestRequest request)
+    {
+        Optional<String> given = request.header(REQUEST_ID_HEADER);
+        if (given.isPresent() && !UUID_SHAPE.matcher(given.get()).matches()) {
+            throw ServiceException.user("InvalidParameterValueException", REQUEST_ID_HEADER + " must be a UUID, as Invoke's request ids are: "
+                    + given.get());
+        }
+        return given;
     }
 
     /** The version an alias sends an invocation to: its own, or the additional one with its weight's probability. */
@@ -1126,6 +1152,20 @@ public final class LambdaService
     private Object lock(String name)
     {
         return locks.computeIfAbsent(name, ignored -> new Object());
+    }
+
+    @Override
+    public OptionalLong maxRequestBytes()
+    {
+        return OptionalLong.of(MAX_REQUEST_BYTES);
+    }
+
+    /** Lambda's own words for a body over the limit, as for an Invoke payload over its limit. */
+    @Override
+    public ServiceException requestTooLarge(String operation, long maxBytes, OptionalLong declaredLength)
+    {
+        return ServiceException.user("RequestEntityTooLargeException", 413, "Request must be smaller than " + maxBytes + " bytes"
+                + (operation.isEmpty() ? "" : " for the " + operation + " operation"));
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
@@ -48,6 +49,8 @@ public final class LogsService
     private static final Pattern TAG_VALUE = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
     private static final Pattern ANY = Pattern.compile("(?s).*");
     private static final String INVALID = "InvalidParameterException";
+    /** A PutLogEvents batch is at most 1 MiB of messages; escaped in JSON it may take several times that. */
+    private static final long MAX_REQUEST_BYTES = 8L * 1024 * 1024;
 
     private final LogStore store;
     private final Clock clock;
@@ -69,6 +72,12 @@ public final class LogsService
             throw ServiceException.user("InvalidOperationException", "StartLiveTail is not supported by lakestack: it answers with an HTTP/2 event "
                     + "stream. Poll FilterLogEvents instead, as 'aws logs tail --follow' does.");
         });
+    }
+
+    @Override
+    public OptionalLong maxRequestBytes()
+    {
+        return OptionalLong.of(MAX_REQUEST_BYTES);
     }
 
     // groups
