@@ -1006,7 +1006,13 @@ public final class LambdaService
 
     private static Optional<Integer> ephemeralStorage(JsonInput input)
     {
-        return input.optionalObject("EphemeralStorage").map(storage -> storage.integer("Size", 512, 10_240).orElseThrow(() -> storage.missing("Size")));
+        Optional<Integer> size = input.optionalObject("EphemeralStorage").map(storage -> storage.integer("Size", 512, 10_240)
+                .orElseThrow(() -> storage.missing("Size")));
+        if (size.filter(value -> value != 512).isPresent()) {
+            throw ServiceException.user("InvalidParameterValueException", "EphemeralStorage Size " + size.get() + " cannot be applied by lakestack: "
+                    + "functions write to this machine's temporary directory, which lakestack does not bound; leave Size at 512");
+        }
+        return size;
     }
 
     private static Optional<Map<String, String>> environment(JsonInput input)
