@@ -68,6 +68,15 @@ def exit_now(event, context):
     os._exit(event["status"])
 
 
+def hog(event, context):
+    held = bytearray(event["mb"] * 1024 * 1024)
+    for i in range(0, len(held), 4096):
+        held[i] = 1
+    if held:
+        time.sleep(30)
+    return len(held)
+
+
 def large(event, context):
     return "x" * event["size"]
 

@@ -94,6 +94,8 @@ final class ExecutionEnvironment
     private volatile long idleSinceNanos;
     private volatile boolean retired;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    /** Set when the process was killed for using more than its memory bound. */
+    private final AtomicBoolean outOfMemory = new AtomicBoolean();
 
     private ExecutionEnvironment(String id, FunctionVersion function, LogShipper logs, Path directory, long initTimeoutNanos)
     {
@@ -263,7 +265,22 @@ final class ExecutionEnvironment
         if (initError.isPresent()) {
             return initError.get();
         }
-        return process.isAlive() ? new Outcome.Stopped() : new Outcome.Exited(process.exitValue());
+        return process.isAlive() ? new Outcome.Stopped() : exited();
+    }
+
+    /** How the ended process ended: killed for its memory, or on its own. */
+    private Outcome exited()
+    {
+        return outOfMemory.get() ? new Outcome.OutOfMemory() : new Outcome.Exited(process.exitValue());
+    }
+
+    /**
+     * The process's memory bound in kB: {@code MemorySize} for runtimes whose own settings do not bound it (Python); none
+     * (0) for Java, whose heap the runtime bounds with {@code -Xmx}.
+     */
+    private long memoryBoundKb()
+    {
+        return function.runtime().startsWith("python") ? function.memoryMb() * 1024L : 0;
     }
 
     /** Whether the environment can take another invocation. */
@@ -481,7 +498,7 @@ final class ExecutionEnvironment
         listener.close();
         LOG.debug("execution environment {} of {} exited with status {}", id, function.arn(), process.exitValue());
         if (pending != null) {
-            pending.complete(initError.isPresent() && !pending.isDelivered() ? initError.get() : new Outcome.Exited(process.exitValue()));
+            pending.complete(initError.isPresent() && !pending.isDelivered() ? initError.get() : exited());
         }
     }
 
@@ -535,6 +552,9 @@ final class ExecutionEnvironment
             else if (outcome instanceof Outcome.Exited exited) {
                 emit(LambdaErrors.runtimeExitMessage(invocation.requestId(), exited.exitCode()) + "\n" + LambdaErrors.RUNTIME_EXIT_ERROR + "\n");
             }
+            else if (outcome instanceof Outcome.OutOfMemory) {
+                emit(LambdaErrors.runtimeExitMessage(invocation.requestId(), LambdaErrors.KILLED) + "\n" + LambdaErrors.OUT_OF_MEMORY + "\n");
+            }
             emit("END RequestId: " + invocation.requestId() + "\n");
             long startedNanos = invocation.isDelivered() ? invocation.deliveredNanos() : assignedNanos;
             double duration = millis(endNanos - startedNanos);
@@ -571,6 +591,9 @@ final class ExecutionEnvironment
         if (outcome instanceof Outcome.Exited) {
             return "Status: error\tError Type: " + LambdaErrors.RUNTIME_EXIT_ERROR;
         }
+        if (outcome instanceof Outcome.OutOfMemory) {
+            return "Status: error\tError Type: " + LambdaErrors.OUT_OF_MEMORY;
+        }
         if (outcome instanceof Outcome.InitError initError) {
             return "Status: error\tError Type: " + initError.errorType().orElse("Runtime.Unknown");
         }
@@ -605,7 +628,11 @@ final class ExecutionEnvironment
         }
     }
 
-    /** Keeps the process's peak resident size ({@code VmHWM}), for {@code Max Memory Used}. */
+    /**
+     * Keeps the process's peak resident size ({@code VmHWM}), for {@code Max Memory Used}; kills a process whose peak
+     * went over its memory bound, as Lambda does ({@code Runtime.OutOfMemory}). Sampled every few hundred milliseconds:
+     * the peak is kept by the kernel, so a short burst over the bound is caught by the next sample.
+     */
     private void sampleMemory()
     {
         Process running = process;
@@ -622,6 +649,13 @@ final class ExecutionEnvironment
         }
         catch (IOException | NumberFormatException e) {
             // not Linux, or the process just ended: the last sample stands
+        }
+        long bound = memoryBoundKb();
+        if (bound > 0 && maxMemoryKb > bound && outOfMemory.compareAndSet(false, true)) {
+            LOG.info("execution environment {} of {} used {} MB, over its MemorySize of {} MB: killing it", id, function.arn(), (maxMemoryKb + 1023) / 1024,
+                    function.memoryMb());
+            running.descendants().forEach(ProcessHandle::destroyForcibly);
+            running.destroyForcibly();
         }
     }
 

@@ -22,6 +22,9 @@ final class LambdaErrors
     static final int MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100;
 
     static final String RUNTIME_EXIT_ERROR = "Runtime.ExitError";
+    static final String OUT_OF_MEMORY = "Runtime.OutOfMemory";
+    /** The exit status of a process killed with SIGKILL. */
+    static final int KILLED = 128 + 9;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -75,6 +78,15 @@ final class LambdaErrors
         ObjectNode error = JSON.createObjectNode();
         error.put("errorMessage", runtimeExitMessage(requestId, exitCode));
         error.put("errorType", RUNTIME_EXIT_ERROR);
+        return bytes(error);
+    }
+
+    /** {@code {"errorMessage":"RequestId: ... Error: Runtime exited with error: signal: killed","errorType":"Runtime.OutOfMemory"}}. */
+    static byte[] outOfMemory(String requestId)
+    {
+        ObjectNode error = JSON.createObjectNode();
+        error.put("errorMessage", runtimeExitMessage(requestId, KILLED));
+        error.put("errorType", OUT_OF_MEMORY);
         return bytes(error);
     }
 

@@ -51,6 +51,12 @@ sealed interface Outcome
     {
     }
 
+    /** The process used more memory than the function's {@code MemorySize}; the environment was killed. */
+    record OutOfMemory()
+            implements Outcome
+    {
+    }
+
     /** The invocation ran out of time; the environment was stopped. */
     record TimedOut()
             implements Outcome

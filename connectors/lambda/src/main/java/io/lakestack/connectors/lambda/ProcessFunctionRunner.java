@@ -357,6 +357,9 @@ public final class ProcessFunctionRunner
         if (outcome instanceof Outcome.Exited exited) {
             return new Result(LambdaErrors.runtimeExit(invocation.requestId(), exited.exitCode()), unhandled, tail);
         }
+        if (outcome instanceof Outcome.OutOfMemory) {
+            return new Result(LambdaErrors.outOfMemory(invocation.requestId()), unhandled, tail);
+        }
         if (outcome instanceof Outcome.TimedOut) {
             return new Result(LambdaErrors.timeout(invocation.endedAt(), invocation.requestId(), function.timeoutSeconds()), unhandled, tail);
         }

@@ -20,7 +20,8 @@ import static java.util.Objects.requireNonNull;
  * {@code python3.9} ... {@code python3.13}: lakestack's own bootstrap (a resource of this module, written into the
  * cache), run by an interpreter of exactly that version from a virtual environment with boto3. The bootstrap speaks the
  * Lambda Runtime API, imports {@code module.function} from the task root and reports errors in the shapes of AWS's
- * Python runtime. Memory is not bounded: the {@code REPORT} line gives the process's peak resident size.
+ * Python runtime. {@code MemorySize} bounds the process: the runner kills an environment whose peak resident size goes
+ * over it ({@code Runtime.OutOfMemory}), as Lambda does.
  */
 final class PythonRuntime
         implements LanguageRuntime

@@ -226,6 +226,33 @@ class PythonFunctionIntegrationTest
     }
 
     @Test
+    void memoryOverMemorySizeKillsTheEnvironmentAsLambdaDoes()
+            throws Exception
+    {
+        FunctionVersion function = python("hog", "app.hog", 60);
+        String requestId = UUID.randomUUID().toString();
+        FunctionRunner.Result result = runner.invoke(function, request(requestId, "{\"mb\": 256}", 10, false));
+
+        assertThat(result.functionError()).contains("Unhandled");
+        assertThat(text(result.payload())).isEqualTo("{\"errorMessage\":\"RequestId: " + requestId
+                + " Error: Runtime exited with error: signal: killed\",\"errorType\":\"Runtime.OutOfMemory\"}");
+        runner.flushLogs();
+        List<String> stream = logs.streams(function.logGroup(), Optional.empty()).stream()
+                .map(found -> logs.messages(function.logGroup(), found.name()))
+                .filter(messages -> messages.contains("START RequestId: " + requestId + " Version: $LATEST\n"))
+                .findFirst().orElseThrow();
+        assertThat(stream).containsSubsequence(
+                "START RequestId: " + requestId + " Version: $LATEST\n",
+                "RequestId: " + requestId + " Error: Runtime exited with error: signal: killed\nRuntime.OutOfMemory\n",
+                "END RequestId: " + requestId + "\n");
+        assertThat(stream.get(stream.size() - 1)).matches("REPORT RequestId: " + requestId + "\tDuration: \\d+\\.\\d\\d ms\tBilled Duration: \\d+ ms\t"
+                + "Memory Size: 128 MB\tMax Memory Used: (1[3-9]\\d|[2-9]\\d\\d) MB\tStatus: error\tError Type: Runtime.OutOfMemory\t\n");
+
+        // within its bound the function runs again, in a new environment
+        assertThat(text(runner.invoke(function, request(UUID.randomUUID().toString(), "{\"mb\": 0}", 10, false)).payload())).isEqualTo("0");
+    }
+
+    @Test
     void secondInvocationAtTheConcurrencyLimitIsThrottledWhileTheFirstRuns(@TempDir Path directory)
             throws Exception
     {
