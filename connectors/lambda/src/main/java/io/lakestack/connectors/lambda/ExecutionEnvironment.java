@@ -265,11 +265,11 @@ final class ExecutionEnvironment
         if (initError.isPresent()) {
             return initError.get();
         }
-        return process.isAlive() ? new Outcome.Stopped() : exited();
+        return process.isAlive() ? new Outcome.Stopped() : exitOutcome();
     }
 
     /** How the ended process ended: killed for its memory, or on its own. */
-    private Outcome exited()
+    private Outcome exitOutcome()
     {
         return outOfMemory.get() ? new Outcome.OutOfMemory() : new Outcome.Exited(process.exitValue());
     }
@@ -498,7 +498,7 @@ final class ExecutionEnvironment
         listener.close();
         LOG.debug("execution environment {} of {} exited with status {}", id, function.arn(), process.exitValue());
         if (pending != null) {
-            pending.complete(initError.isPresent() && !pending.isDelivered() ? initError.get() : exited());
+            pending.complete(initError.isPresent() && !pending.isDelivered() ? initError.get() : exitOutcome());
         }
     }
 
