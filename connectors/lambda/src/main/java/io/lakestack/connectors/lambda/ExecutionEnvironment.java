@@ -407,25 +407,39 @@ final class ExecutionEnvironment
         return new RuntimeApiServer.Reply(200, headers, invocation.payload());
     }
 
-    @Override
-    public RuntimeApiServer.Reply response(String requestId, RuntimeApiServer.Body body)
+    /** The running invocation a response or an error names, taken; or the reply that refuses the call. */
+    private record Taken(Invocation invocation, RuntimeApiServer.Reply refusal)
     {
-        Invocation invocation;
+    }
+
+    private Taken take(String requestId, String transition)
+    {
         lock.lock();
         try {
             if (state != RuntimeState.RUNNING) {
-                return RuntimeApiServer.Reply.invalidStateTransition(state.label, "InvocationResponse");
+                return new Taken(null, RuntimeApiServer.Reply.invalidStateTransition(state.label, transition));
             }
             if (current == null || !current.requestId().equals(requestId)) {
-                return RuntimeApiServer.Reply.invalidRequestId();
+                return new Taken(null, RuntimeApiServer.Reply.invalidRequestId());
             }
-            invocation = current;
+            Invocation invocation = current;
             current = null;
             state = RuntimeState.RESPONSE_SENT;
+            return new Taken(invocation, null);
         }
         finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public RuntimeApiServer.Reply response(String requestId, RuntimeApiServer.Body body)
+    {
+        Taken taken = take(requestId, "InvocationResponse");
+        if (taken.refusal() != null) {
+            return taken.refusal();
+        }
+        Invocation invocation = taken.invocation();
         if (body.tooLarge()) {
             invocation.complete(new Outcome.ResponseTooLarge(body.size()));
             return RuntimeApiServer.Reply.tooLarge();
@@ -437,22 +451,11 @@ final class ExecutionEnvironment
     @Override
     public RuntimeApiServer.Reply error(String requestId, Optional<String> errorType, RuntimeApiServer.Body body)
     {
-        Invocation invocation;
-        lock.lock();
-        try {
-            if (state != RuntimeState.RUNNING) {
-                return RuntimeApiServer.Reply.invalidStateTransition(state.label, "InvocationErrorResponse");
-            }
-            if (current == null || !current.requestId().equals(requestId)) {
-                return RuntimeApiServer.Reply.invalidRequestId();
-            }
-            invocation = current;
-            current = null;
-            state = RuntimeState.RESPONSE_SENT;
+        Taken taken = take(requestId, "InvocationErrorResponse");
+        if (taken.refusal() != null) {
+            return taken.refusal();
         }
-        finally {
-            lock.unlock();
-        }
+        Invocation invocation = taken.invocation();
         invocation.complete(new Outcome.FunctionError(body.bytes(), errorType));
         return RuntimeApiServer.Reply.accepted();
     }
