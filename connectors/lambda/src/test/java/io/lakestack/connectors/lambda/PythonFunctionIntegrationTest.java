@@ -246,7 +246,7 @@ class PythonFunctionIntegrationTest
                 "RequestId: " + requestId + " Error: Runtime exited with error: signal: killed\nRuntime.OutOfMemory\n",
                 "END RequestId: " + requestId + "\n");
         assertThat(stream.get(stream.size() - 1)).matches("REPORT RequestId: " + requestId + "\tDuration: \\d+\\.\\d\\d ms\tBilled Duration: \\d+ ms\t"
-                + "Memory Size: 128 MB\tMax Memory Used: (1[3-9]\\d|[2-9]\\d\\d) MB\tInit Duration: \\d+\\.\\d\\d ms\tStatus: error\tError Type: Runtime.OutOfMemory\t\n");
+                + "Memory Size: 128 MB\tMax Memory Used: (129|1[3-9]\\d|[2-9]\\d\\d) MB\tInit Duration: \\d+\\.\\d\\d ms\tStatus: error\tError Type: Runtime.OutOfMemory\t\n");
 
         // within its bound the function runs again, in a new environment
         assertThat(text(runner.invoke(function, request(UUID.randomUUID().toString(), "{\"mb\": 0}", 10, false)).payload())).isEqualTo("0");
