@@ -32,7 +32,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,7 +44,8 @@ import static org.assertj.core.groups.Tuple.tuple;
 /**
  * CloudWatch Logs on Kafka, with the AWS SDK v2 client. Event timestamps are chosen by the test (an hour before the
  * clock read at the start of the class, whole seconds, so that they lie in the window PutLogEvents takes); ingestion
- * and creation times are bounded by the clock read around the call.
+ * and creation times are bounded by the clock read around the call. The stack is shared by every test class of the
+ * suite and the tests run in any order: each test's log groups are under a root of its own ({@link #root}).
  */
 @LakestackTest
 @Order(28)
@@ -54,6 +57,8 @@ class LogsIntegrationTest
     private static final long DAY = 24 * HOUR;
 
     private final TestStack stack;
+    /** The log groups of this class, under a name no other test class of the suite uses. */
+    private final String root = "/it/logs/" + UUID.randomUUID() + "/";
     private CloudWatchLogsClient logs;
     private long base;
 
@@ -78,47 +83,54 @@ class LogsIntegrationTest
     @Test
     void logGroupsWithRetentionPrefixesAndPages()
     {
+        String groups = root + "groups/";
+        String a = groups + "list/a";
+        String b = groups + "list/b";
+        String c = groups + "list/c";
+        String other = groups + "other";
         long before = System.currentTimeMillis();
-        for (String name : List.of("/it/groups/b", "/it/groups/a", "/it/groups/c", "/it/other")) {
+        for (String name : List.of(b, a, c, other)) {
             logs.createLogGroup(request -> request.logGroupName(name));
         }
         long after = System.currentTimeMillis();
-        assertError(() -> logs.createLogGroup(request -> request.logGroupName("/it/groups/a")), ResourceAlreadyExistsException.class,
+        assertError(() -> logs.createLogGroup(request -> request.logGroupName(a)), ResourceAlreadyExistsException.class,
                 "The specified log group already exists");
 
-        DescribeLogGroupsResponse first = logs.describeLogGroups(request -> request.logGroupNamePrefix("/it/groups/").limit(2));
-        assertThat(first.logGroups()).extracting(LogGroup::logGroupName).containsExactly("/it/groups/a", "/it/groups/b");
-        LogGroup a = first.logGroups().get(0);
-        assertThat(a.arn()).isEqualTo(ARN + "/it/groups/a:*");
-        assertThat(a.logGroupArn()).isEqualTo(ARN + "/it/groups/a");
-        assertThat(a.creationTime()).isBetween(before, after);
-        assertThat(a.retentionInDays()).isNull();
-        assertThat(a.storedBytes()).isEqualTo(0L);
-        assertThat(a.metricFilterCount()).isEqualTo(0);
-        assertThat(a.logGroupClassAsString()).isEqualTo("STANDARD");
+        DescribeLogGroupsResponse first = logs.describeLogGroups(request -> request.logGroupNamePrefix(groups + "list/").limit(2));
+        assertThat(first.logGroups()).extracting(LogGroup::logGroupName).containsExactly(a, b);
+        LogGroup found = first.logGroups().get(0);
+        assertThat(found.arn()).isEqualTo(ARN + a + ":*");
+        assertThat(found.logGroupArn()).isEqualTo(ARN + a);
+        assertThat(found.creationTime()).isBetween(before, after);
+        assertThat(found.retentionInDays()).isNull();
+        assertThat(found.storedBytes()).isEqualTo(0L);
+        assertThat(found.metricFilterCount()).isEqualTo(0);
+        assertThat(found.logGroupClassAsString()).isEqualTo("STANDARD");
         assertThat(first.nextToken()).isNotNull();
-        DescribeLogGroupsResponse second = logs.describeLogGroups(request -> request.logGroupNamePrefix("/it/groups/").limit(2).nextToken(first.nextToken()));
-        assertThat(second.logGroups()).extracting(LogGroup::logGroupName).containsExactly("/it/groups/c");
+        DescribeLogGroupsResponse second = logs.describeLogGroups(request -> request.logGroupNamePrefix(groups + "list/").limit(2)
+                .nextToken(first.nextToken()));
+        assertThat(second.logGroups()).extracting(LogGroup::logGroupName).containsExactly(c);
         assertThat(second.nextToken()).isNull();
-        assertThat(logs.describeLogGroupsPaginator(request -> request.logGroupNamePrefix("/it/").limit(1)).logGroups())
-                .extracting(LogGroup::logGroupName).containsExactly("/it/groups/a", "/it/groups/b", "/it/groups/c", "/it/other");
-        assertThat(logs.describeLogGroups(request -> request.logGroupNamePattern("GROUPS/B")).logGroups()).extracting(LogGroup::logGroupName)
-                .containsExactly("/it/groups/b");
+        assertThat(logs.describeLogGroupsPaginator(request -> request.logGroupNamePrefix(groups).limit(1)).logGroups())
+                .extracting(LogGroup::logGroupName).containsExactly(a, b, c, other);
+        // a pattern matches anywhere in the name, ignoring case
+        assertThat(logs.describeLogGroups(request -> request.logGroupNamePattern(b.toUpperCase(Locale.ROOT))).logGroups())
+                .extracting(LogGroup::logGroupName).containsExactly(b);
 
-        logs.putRetentionPolicy(request -> request.logGroupName("/it/groups/a").retentionInDays(7));
-        assertThat(group("/it/groups/a").retentionInDays()).isEqualTo(7);
-        assertError(() -> logs.putRetentionPolicy(request -> request.logGroupName("/it/groups/a").retentionInDays(2)), InvalidParameterException.class,
+        logs.putRetentionPolicy(request -> request.logGroupName(a).retentionInDays(7));
+        assertThat(group(a).retentionInDays()).isEqualTo(7);
+        assertError(() -> logs.putRetentionPolicy(request -> request.logGroupName(a).retentionInDays(2)), InvalidParameterException.class,
                 "1 validation error detected: Value '2' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: [1, 3, 5, "
                         + "7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]");
-        logs.deleteRetentionPolicy(request -> request.logGroupName("/it/groups/a"));
-        assertThat(group("/it/groups/a").retentionInDays()).isNull();
+        logs.deleteRetentionPolicy(request -> request.logGroupName(a));
+        assertThat(group(a).retentionInDays()).isNull();
 
-        logs.deleteLogGroup(request -> request.logGroupName("/it/groups/c"));
-        assertThat(logs.describeLogGroups(request -> request.logGroupNamePrefix("/it/groups/")).logGroups()).extracting(LogGroup::logGroupName)
-                .containsExactly("/it/groups/a", "/it/groups/b");
-        assertError(() -> logs.deleteLogGroup(request -> request.logGroupName("/it/groups/c")), ResourceNotFoundException.class,
+        logs.deleteLogGroup(request -> request.logGroupName(c));
+        assertThat(logs.describeLogGroups(request -> request.logGroupNamePrefix(groups)).logGroups()).extracting(LogGroup::logGroupName)
+                .containsExactly(a, b, other);
+        assertError(() -> logs.deleteLogGroup(request -> request.logGroupName(c)), ResourceNotFoundException.class,
                 "The specified log group does not exist.");
-        assertError(() -> logs.putRetentionPolicy(request -> request.logGroupName("/it/groups/c").retentionInDays(1)), ResourceNotFoundException.class,
+        assertError(() -> logs.putRetentionPolicy(request -> request.logGroupName(c).retentionInDays(1)), ResourceNotFoundException.class,
                 "The specified log group does not exist.");
         assertError(() -> logs.createLogGroup(request -> request.logGroupName("has space")), InvalidParameterException.class,
                 "1 validation error detected: Value 'has space' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression "
@@ -128,237 +140,248 @@ class LogsIntegrationTest
     @Test
     void logStreamsOrderedByNameOrLastEventTime()
     {
-        logs.createLogGroup(request -> request.logGroupName("/it/streams"));
+        String group = root + "streams";
+        logs.createLogGroup(request -> request.logGroupName(group));
         long before = System.currentTimeMillis();
         for (String name : List.of("2026/01/01/[$LATEST]b", "2026/01/01/[$LATEST]a", "2026/01/02/[$LATEST]c", "other")) {
-            logs.createLogStream(request -> request.logGroupName("/it/streams").logStreamName(name));
+            logs.createLogStream(request -> request.logGroupName(group).logStreamName(name));
         }
         long created = System.currentTimeMillis();
-        assertError(() -> logs.createLogStream(request -> request.logGroupName("/it/streams").logStreamName("other")), ResourceAlreadyExistsException.class,
+        assertError(() -> logs.createLogStream(request -> request.logGroupName(group).logStreamName("other")), ResourceAlreadyExistsException.class,
                 "The specified log stream already exists");
-        assertError(() -> logs.createLogStream(request -> request.logGroupName("/it/nope").logStreamName("s")), ResourceNotFoundException.class,
+        assertError(() -> logs.createLogStream(request -> request.logGroupName(root + "nope").logStreamName("s")), ResourceNotFoundException.class,
                 "The specified log group does not exist.");
 
-        put("/it/streams", "2026/01/01/[$LATEST]a", event(base + 5_000, "a1"), event(base + 9_000, "a2"));
-        put("/it/streams", "other", event(base + 7_000, "o1"));
+        put(group, "2026/01/01/[$LATEST]a", event(base + 5_000, "a1"), event(base + 9_000, "a2"));
+        put(group, "other", event(base + 7_000, "o1"));
         long ingested = System.currentTimeMillis();
-        put("/it/streams", "2026/01/01/[$LATEST]b", event(base + 1_000, "b1"));
+        put(group, "2026/01/01/[$LATEST]b", event(base + 1_000, "b1"));
 
-        DescribeLogStreamsResponse byName = logs.describeLogStreams(request -> request.logGroupName("/it/streams").logStreamNamePrefix("2026/01/01/"));
+        DescribeLogStreamsResponse byName = logs.describeLogStreams(request -> request.logGroupName(group).logStreamNamePrefix("2026/01/01/"));
         assertThat(byName.logStreams()).extracting(LogStream::logStreamName).containsExactly("2026/01/01/[$LATEST]a", "2026/01/01/[$LATEST]b");
         LogStream a = byName.logStreams().get(0);
         assertThat(a.creationTime()).isBetween(before, created);
         assertThat(a.firstEventTimestamp()).isEqualTo(base + 5_000);
         assertThat(a.lastEventTimestamp()).isEqualTo(base + 9_000);
         assertThat(a.lastIngestionTime()).isBetween(created, ingested);
-        assertThat(a.arn()).isEqualTo(ARN + "/it/streams:log-stream:2026/01/01/[$LATEST]a");
+        assertThat(a.arn()).isEqualTo(ARN + group + ":log-stream:2026/01/01/[$LATEST]a");
         assertThat(a.storedBytes()).isEqualTo(0L);
 
-        DescribeLogStreamsResponse byTime = logs.describeLogStreams(request -> request.logGroupName("/it/streams").orderBy(OrderBy.LAST_EVENT_TIME)
+        DescribeLogStreamsResponse byTime = logs.describeLogStreams(request -> request.logGroupName(group).orderBy(OrderBy.LAST_EVENT_TIME)
                 .descending(true));
         assertThat(byTime.logStreams()).extracting(LogStream::logStreamName, LogStream::lastEventTimestamp).containsExactly(
                 tuple("2026/01/01/[$LATEST]a", base + 9_000),
                 tuple("other", base + 7_000),
                 tuple("2026/01/01/[$LATEST]b", base + 1_000),
                 tuple("2026/01/02/[$LATEST]c", null));
-        assertThat(logs.describeLogStreamsPaginator(request -> request.logGroupIdentifier(ARN + "/it/streams").limit(3)).logStreams())
+        assertThat(logs.describeLogStreamsPaginator(request -> request.logGroupIdentifier(ARN + group).limit(3)).logStreams())
                 .extracting(LogStream::logStreamName).containsExactly("2026/01/01/[$LATEST]a", "2026/01/01/[$LATEST]b", "2026/01/02/[$LATEST]c", "other");
-        assertError(() -> logs.describeLogStreams(request -> request.logGroupName("/it/streams").orderBy(OrderBy.LAST_EVENT_TIME).logStreamNamePrefix("o")),
+        assertError(() -> logs.describeLogStreams(request -> request.logGroupName(group).orderBy(OrderBy.LAST_EVENT_TIME).logStreamNamePrefix("o")),
                 InvalidParameterException.class, "Cannot order by LastEventTime with a logStreamNamePrefix.");
-        assertThat(group("/it/streams").storedBytes()).isEqualTo(7L);
+        // the UTF-8 bytes of the messages: a1 and a2, o1, b1
+        assertThat(group(group).storedBytes()).isEqualTo(8L);
 
-        logs.deleteLogStream(request -> request.logGroupName("/it/streams").logStreamName("other"));
-        assertError(() -> logs.deleteLogStream(request -> request.logGroupName("/it/streams").logStreamName("other")), ResourceNotFoundException.class,
+        logs.deleteLogStream(request -> request.logGroupName(group).logStreamName("other"));
+        assertError(() -> logs.deleteLogStream(request -> request.logGroupName(group).logStreamName("other")), ResourceNotFoundException.class,
                 "The specified log stream does not exist.");
-        assertThat(group("/it/streams").storedBytes()).isEqualTo(5L);
+        // the events of a deleted stream no longer count
+        assertThat(group(group).storedBytes()).isEqualTo(6L);
         // a stream deleted and created again starts empty
-        logs.createLogStream(request -> request.logGroupName("/it/streams").logStreamName("other"));
-        assertThat(logs.getLogEvents(request -> request.logGroupName("/it/streams").logStreamName("other")).events()).isEmpty();
+        logs.createLogStream(request -> request.logGroupName(group).logStreamName("other"));
+        assertThat(logs.getLogEvents(request -> request.logGroupName(group).logStreamName("other")).events()).isEmpty();
     }
 
     @Test
     void getLogEventsReadsAStreamInTimestampOrderBothWays()
     {
-        logs.createLogGroup(request -> request.logGroupName("/it/events"));
-        logs.createLogStream(request -> request.logGroupName("/it/events").logStreamName("s"));
+        String group = root + "events";
+        logs.createLogGroup(request -> request.logGroupName(group));
+        logs.createLogStream(request -> request.logGroupName(group).logStreamName("s"));
         long before = System.currentTimeMillis();
         // two puts, the second with older events: reads come back by timestamp, then put order
-        put("/it/events", "s", event(base + 3_000, "third"), event(base + 3_000, "fourth"), event(base + 5_000, "fifth"));
-        put("/it/events", "s", event(base + 1_000, "first"), event(base + 3_000, "fourth and a half"));
+        put(group, "s", event(base + 3_000, "third"), event(base + 3_000, "fourth"), event(base + 5_000, "fifth"));
+        put(group, "s", event(base + 1_000, "first"), event(base + 3_000, "fourth and a half"));
         long after = System.currentTimeMillis();
 
-        GetLogEventsResponse newest = logs.getLogEvents(request -> request.logGroupName("/it/events").logStreamName("s").limit(2));
+        GetLogEventsResponse newest = logs.getLogEvents(request -> request.logGroupName(group).logStreamName("s").limit(2));
         assertThat(newest.events()).extracting(OutputLogEvent::timestamp, OutputLogEvent::message)
                 .containsExactly(tuple(base + 3_000, "fourth and a half"), tuple(base + 5_000, "fifth"));
         assertThat(newest.events()).allSatisfy(event -> assertThat(event.ingestionTime()).isBetween(before, after));
         assertThat(newest.nextForwardToken()).matches("f/\\d{56}/s");
         assertThat(newest.nextBackwardToken()).matches("b/\\d{56}/s");
 
-        GetLogEventsResponse older = logs.getLogEvents(request -> request.logGroupName("/it/events").logStreamName("s").limit(2)
+        GetLogEventsResponse older = logs.getLogEvents(request -> request.logGroupName(group).logStreamName("s").limit(2)
                 .nextToken(newest.nextBackwardToken()));
         assertThat(older.events()).extracting(OutputLogEvent::message).containsExactly("third", "fourth");
-        GetLogEventsResponse oldest = logs.getLogEvents(request -> request.logGroupName("/it/events").logStreamName("s").limit(2)
+        GetLogEventsResponse oldest = logs.getLogEvents(request -> request.logGroupName(group).logStreamName("s").limit(2)
                 .nextToken(older.nextBackwardToken()));
         assertThat(oldest.events()).extracting(OutputLogEvent::message).containsExactly("first");
-        GetLogEventsResponse none = logs.getLogEvents(request -> request.logGroupName("/it/events").logStreamName("s").limit(2)
+        GetLogEventsResponse none = logs.getLogEvents(request -> request.logGroupName(group).logStreamName("s").limit(2)
                 .nextToken(oldest.nextBackwardToken()));
         assertThat(none.events()).isEmpty();
         assertThat(none.nextBackwardToken()).isEqualTo(oldest.nextBackwardToken());
 
         // nothing new forward: the same token comes back, so that the SDK's paginator stops
-        GetLogEventsResponse caughtUp = logs.getLogEvents(request -> request.logGroupName("/it/events").logStreamName("s").nextToken(newest.nextForwardToken()));
+        GetLogEventsResponse caughtUp = logs.getLogEvents(request -> request.logGroupName(group).logStreamName("s").nextToken(newest.nextForwardToken()));
         assertThat(caughtUp.events()).isEmpty();
         assertThat(caughtUp.nextForwardToken()).isEqualTo(newest.nextForwardToken());
-        put("/it/events", "s", event(base + 6_000, "sixth"));
-        assertThat(logs.getLogEvents(request -> request.logGroupName("/it/events").logStreamName("s").nextToken(newest.nextForwardToken())).events())
+        put(group, "s", event(base + 6_000, "sixth"));
+        assertThat(logs.getLogEvents(request -> request.logGroupName(group).logStreamName("s").nextToken(newest.nextForwardToken())).events())
                 .extracting(OutputLogEvent::message).containsExactly("sixth");
 
         List<String> pages = new ArrayList<>();
-        logs.getLogEventsPaginator(request -> request.logGroupName("/it/events").logStreamName("s").startFromHead(true).limit(2))
+        logs.getLogEventsPaginator(request -> request.logGroupName(group).logStreamName("s").startFromHead(true).limit(2))
                 .forEach(page -> pages.add(page.events().stream().map(OutputLogEvent::message).toList().toString()));
         assertThat(pages).containsExactly("[first, third]", "[fourth, fourth and a half]", "[fifth, sixth]", "[]");
 
-        assertThat(logs.getLogEvents(request -> request.logGroupName("/it/events").logStreamName("s").startFromHead(true)
+        assertThat(logs.getLogEvents(request -> request.logGroupName(group).logStreamName("s").startFromHead(true)
                 .startTime(base + 3_000).endTime(base + 5_000)).events()).extracting(OutputLogEvent::message)
                 .containsExactly("third", "fourth", "fourth and a half");
 
         String forged = newest.nextForwardToken().substring(0, 10) + (newest.nextForwardToken().charAt(10) == '1' ? '2' : '1')
                 + newest.nextForwardToken().substring(11);
-        assertError(() -> logs.getLogEvents(request -> request.logGroupName("/it/events").logStreamName("s").nextToken(forged)),
-                InvalidParameterException.class, "The specified nextToken is not valid: '" + forged + "' is not a token lakestack issued for log group /it/events");
-        assertError(() -> logs.getLogEvents(request -> request.logGroupName("/it/events").logStreamName("nope")), ResourceNotFoundException.class,
+        assertError(() -> logs.getLogEvents(request -> request.logGroupName(group).logStreamName("s").nextToken(forged)),
+                InvalidParameterException.class, "The specified nextToken is not valid: '" + forged + "' is not a token lakestack issued for log group "
+                        + group);
+        assertError(() -> logs.getLogEvents(request -> request.logGroupName(group).logStreamName("nope")), ResourceNotFoundException.class,
                 "The specified log stream does not exist.");
     }
 
     @Test
     void putLogEventsRejectsEventsOutsideTheWindowAndRefusesBadBatches()
     {
-        logs.createLogGroup(request -> request.logGroupName("/it/put"));
-        logs.createLogStream(request -> request.logGroupName("/it/put").logStreamName("s"));
+        String group = root + "put";
+        logs.createLogGroup(request -> request.logGroupName(group));
+        logs.createLogStream(request -> request.logGroupName(group).logStreamName("s"));
         long now = System.currentTimeMillis();
 
-        PutLogEventsResponse response = logs.putLogEvents(request -> request.logGroupName("/it/put").logStreamName("s").sequenceToken("ignored")
+        PutLogEventsResponse response = logs.putLogEvents(request -> request.logGroupName(group).logStreamName("s").sequenceToken("ignored")
                 .logEvents(event(now - 15 * DAY, "too old"), event(now - HOUR, "kept"), event(now + 3 * HOUR, "too new")));
         assertThat(response.rejectedLogEventsInfo()).isEqualTo(RejectedLogEventsInfo.builder().tooOldLogEventEndIndex(1).tooNewLogEventStartIndex(2).build());
-        assertThat(logs.getLogEvents(request -> request.logGroupName("/it/put").logStreamName("s")).events()).extracting(OutputLogEvent::message)
+        assertThat(logs.getLogEvents(request -> request.logGroupName(group).logStreamName("s")).events()).extracting(OutputLogEvent::message)
                 .containsExactly("kept");
 
-        logs.putRetentionPolicy(request -> request.logGroupName("/it/put").retentionInDays(1));
-        PutLogEventsResponse expired = logs.putLogEvents(request -> request.logGroupName("/it/put").logStreamName("s")
-                .logEvents(event(now - 2 * DAY, "expired"), event(now - HOUR, "kept too")));
-        assertThat(expired.rejectedLogEventsInfo()).isEqualTo(RejectedLogEventsInfo.builder().expiredLogEventEndIndex(1).build());
-        assertThat(logs.putLogEvents(request -> request.logGroupName("/it/put").logStreamName("s").logEvents(event(now - HOUR, "all kept")))
-                .rejectedLogEventsInfo()).isNull();
-
-        assertError(() -> logs.putLogEvents(request -> request.logGroupName("/it/put").logStreamName("s")
+        // refused whole, nothing stored; the span is that of the events in the window (the rejected ones above spanned 15 days)
+        assertError(() -> logs.putLogEvents(request -> request.logGroupName(group).logStreamName("s")
                 .logEvents(event(now, "later"), event(now - 1, "earlier"))), InvalidParameterException.class,
                 "Log events in a single PutLogEvents request must be in chronological order.");
-        assertError(() -> logs.putLogEvents(request -> request.logGroupName("/it/put").logStreamName("s")
+        assertError(() -> logs.putLogEvents(request -> request.logGroupName(group).logStreamName("s")
                 .logEvents(event(now - 25 * HOUR, "a"), event(now, "b"))), InvalidParameterException.class,
                 "The batch of log events in a single PutLogEvents request cannot span more than 24 hours.");
-        assertError(() -> logs.putLogEvents(request -> request.logGroupName("/it/put").logStreamName("s")
+        assertError(() -> logs.putLogEvents(request -> request.logGroupName(group).logStreamName("s")
                 .logEvents(event(now, "x".repeat(1_048_551)))), InvalidParameterException.class, "Upload too large: 1048577 bytes exceeds limit of 1048576");
-        assertError(() -> logs.putLogEvents(request -> request.logGroupName("/it/put").logStreamName("nope").logEvents(event(now, "x"))),
+        assertError(() -> logs.putLogEvents(request -> request.logGroupName(group).logStreamName("nope").logEvents(event(now, "x"))),
                 ResourceNotFoundException.class, "The specified log stream does not exist.");
-        assertThat(logs.getLogEvents(request -> request.logGroupName("/it/put").logStreamName("s")).events()).extracting(OutputLogEvent::message)
+
+        logs.putRetentionPolicy(request -> request.logGroupName(group).retentionInDays(1));
+        PutLogEventsResponse expired = logs.putLogEvents(request -> request.logGroupName(group).logStreamName("s")
+                .logEvents(event(now - 2 * DAY, "expired"), event(now - HOUR, "kept too")));
+        assertThat(expired.rejectedLogEventsInfo()).isEqualTo(RejectedLogEventsInfo.builder().expiredLogEventEndIndex(1).build());
+        assertThat(logs.putLogEvents(request -> request.logGroupName(group).logStreamName("s").logEvents(event(now - HOUR, "all kept")))
+                .rejectedLogEventsInfo()).isNull();
+        assertThat(logs.getLogEvents(request -> request.logGroupName(group).logStreamName("s")).events()).extracting(OutputLogEvent::message)
                 .containsExactly("kept", "kept too", "all kept");
     }
 
     @Test
     void filterLogEventsInterleavesStreamsAndAppliesPatterns()
     {
-        logs.createLogGroup(request -> request.logGroupName("/it/filter"));
+        String group = root + "filter";
+        logs.createLogGroup(request -> request.logGroupName(group));
         for (String stream : List.of("web-1", "web-2", "worker")) {
-            logs.createLogStream(request -> request.logGroupName("/it/filter").logStreamName(stream));
+            logs.createLogStream(request -> request.logGroupName(group).logStreamName(stream));
         }
-        put("/it/filter", "web-1", event(base + 1_000, "GET /home 200"), event(base + 4_000, "ERROR GET /cart 500"));
-        put("/it/filter", "web-2", event(base + 2_000, "{\"level\":\"WARN\",\"latency\":120,\"path\":\"/cart\"}"),
+        put(group, "web-1", event(base + 1_000, "GET /home 200"), event(base + 4_000, "ERROR GET /cart 500"));
+        put(group, "web-2", event(base + 2_000, "{\"level\":\"WARN\",\"latency\":120,\"path\":\"/cart\"}"),
                 event(base + 4_000, "{\"level\":\"ERROR\",\"latency\":900,\"path\":\"/pay\"}"));
-        put("/it/filter", "worker", event(base + 3_000, "ERROR job 7 failed: Connection refused"), event(base + 5_000, "job 8 done"));
+        put(group, "worker", event(base + 3_000, "ERROR job 7 failed: Connection refused"), event(base + 5_000, "job 8 done"));
 
-        FilterLogEventsResponse all = logs.filterLogEvents(request -> request.logGroupName("/it/filter"));
+        FilterLogEventsResponse all = logs.filterLogEvents(request -> request.logGroupName(group));
         assertThat(all.events()).extracting(FilteredLogEvent::logStreamName, FilteredLogEvent::timestamp).containsExactly(
                 tuple("web-1", base + 1_000), tuple("web-2", base + 2_000), tuple("worker", base + 3_000), tuple("web-1", base + 4_000),
                 tuple("web-2", base + 4_000), tuple("worker", base + 5_000));
         assertThat(all.events()).extracting(FilteredLogEvent::eventId).allSatisfy(id -> assertThat(id).matches("\\d{56}")).doesNotHaveDuplicates();
         assertThat(all.nextToken()).isNull();
 
-        assertThat(messages(request -> request.filterPattern("ERROR"))).containsExactly("ERROR job 7 failed: Connection refused", "ERROR GET /cart 500",
+        assertThat(messages(group, request -> request.filterPattern("ERROR"))).containsExactly("ERROR job 7 failed: Connection refused", "ERROR GET /cart 500",
                 "{\"level\":\"ERROR\",\"latency\":900,\"path\":\"/pay\"}");
-        assertThat(messages(request -> request.filterPattern("ERROR -\"Connection refused\""))).containsExactly("ERROR GET /cart 500",
+        assertThat(messages(group, request -> request.filterPattern("ERROR -\"Connection refused\""))).containsExactly("ERROR GET /cart 500",
                 "{\"level\":\"ERROR\",\"latency\":900,\"path\":\"/pay\"}");
-        assertThat(messages(request -> request.filterPattern("?done ?200"))).containsExactly("GET /home 200", "job 8 done");
-        assertThat(messages(request -> request.filterPattern("{ $.latency > 100 && $.path = \"/c*\" }")))
+        assertThat(messages(group, request -> request.filterPattern("?done ?200"))).containsExactly("GET /home 200", "job 8 done");
+        assertThat(messages(group, request -> request.filterPattern("{ $.latency > 100 && $.path = \"/c*\" }")))
                 .containsExactly("{\"level\":\"WARN\",\"latency\":120,\"path\":\"/cart\"}");
-        assertThat(messages(request -> request.logStreamNamePrefix("web-").filterPattern("cart"))).containsExactly(
+        assertThat(messages(group, request -> request.logStreamNamePrefix("web-").filterPattern("cart"))).containsExactly(
                 "{\"level\":\"WARN\",\"latency\":120,\"path\":\"/cart\"}", "ERROR GET /cart 500");
-        assertThat(messages(request -> request.logStreamNames("worker", "nope"))).containsExactly("ERROR job 7 failed: Connection refused", "job 8 done");
-        assertThat(messages(request -> request.logStreamNamePrefix("none-"))).isEmpty();
+        assertThat(messages(group, request -> request.logStreamNames("worker", "nope"))).containsExactly("ERROR job 7 failed: Connection refused",
+                "job 8 done");
+        assertThat(messages(group, request -> request.logStreamNamePrefix("none-"))).isEmpty();
         // endTime is inclusive in FilterLogEvents
-        assertThat(messages(request -> request.startTime(base + 2_000).endTime(base + 3_000))).containsExactly(
+        assertThat(messages(group, request -> request.startTime(base + 2_000).endTime(base + 3_000))).containsExactly(
                 "{\"level\":\"WARN\",\"latency\":120,\"path\":\"/cart\"}", "ERROR job 7 failed: Connection refused");
 
-        FilterLogEventsResponse page = logs.filterLogEvents(request -> request.logGroupName("/it/filter").limit(4));
+        FilterLogEventsResponse page = logs.filterLogEvents(request -> request.logGroupName(group).limit(4));
         assertThat(page.events()).hasSize(4);
         assertThat(page.nextToken()).isNotNull();
-        FilterLogEventsResponse rest = logs.filterLogEvents(request -> request.logGroupName("/it/filter").limit(4).nextToken(page.nextToken()));
+        FilterLogEventsResponse rest = logs.filterLogEvents(request -> request.logGroupName(group).limit(4).nextToken(page.nextToken()));
         assertThat(rest.events()).extracting(FilteredLogEvent::message).containsExactly("{\"level\":\"ERROR\",\"latency\":900,\"path\":\"/pay\"}", "job 8 done");
         assertThat(rest.nextToken()).isNull();
-        assertThat(logs.filterLogEventsPaginator(request -> request.logGroupName("/it/filter").limit(1)).events()).hasSize(6);
+        assertThat(logs.filterLogEventsPaginator(request -> request.logGroupName(group).limit(1)).events()).hasSize(6);
 
-        assertError(() -> logs.filterLogEvents(request -> request.logGroupName("/it/filter").filterPattern("[ip, user]")), InvalidParameterException.class,
+        assertError(() -> logs.filterLogEvents(request -> request.logGroupName(group).filterPattern("[ip, user]")), InvalidParameterException.class,
                 "lakestack does not support space-delimited filter patterns ([field, field, ...]) in filter pattern '[ip, user]'; it supports terms, "
                         + "quoted phrases, -exclusions, ?alternatives and JSON patterns { $.field = value }");
-        assertError(() -> logs.filterLogEvents(request -> request.logGroupName("/it/filter").nextToken(page.nextToken() + "x")),
+        assertError(() -> logs.filterLogEvents(request -> request.logGroupName(group).nextToken(page.nextToken() + "x")),
                 InvalidParameterException.class, "The specified nextToken is not valid: '" + page.nextToken() + "x' is not a token lakestack issued for "
-                        + "log group /it/filter");
-        assertError(() -> logs.filterLogEvents(request -> request.logGroupName("/it/filter").logStreamNames("web-1").logStreamNamePrefix("web")),
+                        + "log group " + group);
+        assertError(() -> logs.filterLogEvents(request -> request.logGroupName(group).logStreamNames("web-1").logStreamNamePrefix("web")),
                 InvalidParameterException.class, "logStreamNames and logStreamNamePrefix are mutually exclusive parameters.");
-        assertError(() -> logs.filterLogEvents(request -> request.logGroupName("/it/nope")), ResourceNotFoundException.class,
+        assertError(() -> logs.filterLogEvents(request -> request.logGroupName(root + "nope")), ResourceNotFoundException.class,
                 "The specified log group does not exist.");
     }
 
     @Test
     void tagsByLogGroupNameAndByArn()
     {
-        logs.createLogGroup(request -> request.logGroupName("/it/tags").tags(Map.of("team", "data")));
-        logs.tagLogGroup(request -> request.logGroupName("/it/tags").tags(Map.of("env", "dev")));
-        assertThat(logs.listTagsLogGroup(request -> request.logGroupName("/it/tags")).tags()).isEqualTo(Map.of("team", "data", "env", "dev"));
-        logs.untagLogGroup(request -> request.logGroupName("/it/tags").tags("team"));
-        assertThat(logs.listTagsForResource(request -> request.resourceArn(ARN + "/it/tags")).tags()).isEqualTo(Map.of("env", "dev"));
+        String group = root + "tags";
+        logs.createLogGroup(request -> request.logGroupName(group).tags(Map.of("team", "data")));
+        logs.tagLogGroup(request -> request.logGroupName(group).tags(Map.of("env", "dev")));
+        assertThat(logs.listTagsLogGroup(request -> request.logGroupName(group)).tags()).isEqualTo(Map.of("team", "data", "env", "dev"));
+        logs.untagLogGroup(request -> request.logGroupName(group).tags("team"));
+        assertThat(logs.listTagsForResource(request -> request.resourceArn(ARN + group)).tags()).isEqualTo(Map.of("env", "dev"));
 
-        logs.tagResource(request -> request.resourceArn(ARN + "/it/tags:*").tags(Map.of("owner", "ada")));
-        logs.untagResource(request -> request.resourceArn(ARN + "/it/tags").tagKeys("env"));
-        assertThat(logs.listTagsForResource(request -> request.resourceArn(ARN + "/it/tags")).tags()).isEqualTo(Map.of("owner", "ada"));
+        logs.tagResource(request -> request.resourceArn(ARN + group + ":*").tags(Map.of("owner", "ada")));
+        logs.untagResource(request -> request.resourceArn(ARN + group).tagKeys("env"));
+        assertThat(logs.listTagsForResource(request -> request.resourceArn(ARN + group)).tags()).isEqualTo(Map.of("owner", "ada"));
 
         Map<String, String> many = new HashMap<>();
         for (int i = 0; i < 50; i++) {
             many.put("k" + i, "v");
         }
-        assertError(() -> logs.tagResource(request -> request.resourceArn(ARN + "/it/tags").tags(many)), TooManyTagsException.class,
-                "A resource can have no more than 50 tags: log group /it/tags would have 51");
-        assertError(() -> logs.listTagsForResource(request -> request.resourceArn("arn:aws:logs:eu-west-1:000000000000:log-group:/it/tags")),
-                InvalidParameterException.class, "lakestack tags log groups only; 'arn:aws:logs:eu-west-1:000000000000:log-group:/it/tags' is not a log "
+        assertError(() -> logs.tagResource(request -> request.resourceArn(ARN + group).tags(many)), TooManyTagsException.class,
+                "A resource can have no more than 50 tags: log group " + group + " would have 51");
+        assertError(() -> logs.listTagsForResource(request -> request.resourceArn("arn:aws:logs:eu-west-1:000000000000:log-group:" + group)),
+                InvalidParameterException.class, "lakestack tags log groups only; 'arn:aws:logs:eu-west-1:000000000000:log-group:" + group + "' is not a log "
                         + "group ARN of this account and region (" + ARN + "<name>)");
-        assertError(() -> logs.listTagsForResource(request -> request.resourceArn(ARN + "/it/no-such-group")), ResourceNotFoundException.class,
+        assertError(() -> logs.listTagsForResource(request -> request.resourceArn(ARN + root + "no-such-group")), ResourceNotFoundException.class,
                 "The specified log group does not exist.");
     }
 
     @Test
     void aLogGroupDeletedAndCreatedAgainStartsEmptyAndRefusesTheOldTokens()
     {
-        logs.createLogGroup(request -> request.logGroupName("/it/again"));
-        logs.createLogStream(request -> request.logGroupName("/it/again").logStreamName("s"));
-        put("/it/again", "s", event(base, "before"));
-        String token = logs.getLogEvents(request -> request.logGroupName("/it/again").logStreamName("s")).nextForwardToken();
+        String group = root + "again";
+        logs.createLogGroup(request -> request.logGroupName(group));
+        logs.createLogStream(request -> request.logGroupName(group).logStreamName("s"));
+        put(group, "s", event(base, "before"));
+        String token = logs.getLogEvents(request -> request.logGroupName(group).logStreamName("s")).nextForwardToken();
 
-        logs.deleteLogGroup(request -> request.logGroupName("/it/again"));
-        logs.createLogGroup(request -> request.logGroupName("/it/again"));
-        logs.createLogStream(request -> request.logGroupName("/it/again").logStreamName("s"));
+        logs.deleteLogGroup(request -> request.logGroupName(group));
+        logs.createLogGroup(request -> request.logGroupName(group));
+        logs.createLogStream(request -> request.logGroupName(group).logStreamName("s"));
 
-        assertThat(logs.getLogEvents(request -> request.logGroupName("/it/again").logStreamName("s")).events()).isEmpty();
-        assertThat(logs.filterLogEvents(request -> request.logGroupName("/it/again")).events()).isEmpty();
-        assertThatThrownBy(() -> logs.getLogEvents(request -> request.logGroupName("/it/again").logStreamName("s").nextToken(token)))
+        assertThat(logs.getLogEvents(request -> request.logGroupName(group).logStreamName("s")).events()).isEmpty();
+        assertThat(logs.filterLogEvents(request -> request.logGroupName(group)).events()).isEmpty();
+        assertThatThrownBy(() -> logs.getLogEvents(request -> request.logGroupName(group).logStreamName("s").nextToken(token)))
                 .isInstanceOf(InvalidParameterException.class);
     }
 
@@ -382,9 +405,9 @@ class LogsIntegrationTest
                 .filter(group -> group.logGroupName().equals(name)).findFirst().orElseThrow();
     }
 
-    private List<String> messages(Consumer<software.amazon.awssdk.services.cloudwatchlogs.model.FilterLogEventsRequest.Builder> request)
+    private List<String> messages(String group, Consumer<software.amazon.awssdk.services.cloudwatchlogs.model.FilterLogEventsRequest.Builder> request)
     {
-        return logs.filterLogEvents(builder -> request.accept(builder.logGroupName("/it/filter"))).events().stream().map(FilteredLogEvent::message).toList();
+        return logs.filterLogEvents(builder -> request.accept(builder.logGroupName(group))).events().stream().map(FilteredLogEvent::message).toList();
     }
 
     private void put(String group, String stream, InputLogEvent... events)
