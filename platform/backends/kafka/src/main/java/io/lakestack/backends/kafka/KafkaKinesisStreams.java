@@ -48,19 +48,18 @@ public final class KafkaKinesisStreams
 
     private final RecordStore<Stream> registry;
     private final KafkaTopics topics;
-    private final String bootstrapServers;
     private final String region;
     private final String accountId;
     private final Clock clock;
     private final RecordProducer producer;
-    private final BlockingQueue<KafkaConsumer<byte[], byte[]>> readers = new ArrayBlockingQueue<>(READERS);
-    private final List<KafkaConsumer<byte[], byte[]>> allReaders = new ArrayList<>();
+    private final KafkaReaders readers;
 
     public KafkaKinesisStreams(RecordStore<Stream> registry, KafkaTopics topics, String bootstrapServers, String region, String accountId, Clock clock)
     {
         this.registry = requireNonNull(registry, "registry is null");
         this.topics = requireNonNull(topics, "topics is null");
-        this.bootstrapServers = requireNonNull(bootstrapServers, "bootstrapServers is null");
+        requireNonNull(bootstrapServers, "bootstrapServers is null");
+        this.readers = new KafkaReaders(bootstrapServers, "lakestack-kinesis-reader", READERS);
         this.region = requireNonNull(region, "region is null");
         this.accountId = requireNonNull(accountId, "accountId is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -192,7 +191,7 @@ public final class KafkaKinesisStreams
     @Override
     public Positions positions(Stream stream, int shard)
     {
-        return withReader(consumer -> {
+        return readers.withReader(consumer -> {
             TopicPartition partition = partition(stream, shard);
             long earliest = consumer.beginningOffsets(List.of(partition), READ_TIMEOUT).get(partition);
             long latest = consumer.endOffsets(List.of(partition), READ_TIMEOUT).get(partition);
@@ -203,7 +202,7 @@ public final class KafkaKinesisStreams
     @Override
     public long positionAt(Stream stream, int shard, Instant time)
     {
-        return withReader(consumer -> {
+        return readers.withReader(consumer -> {
             TopicPartition partition = partition(stream, shard);
             OffsetAndTimestamp found = consumer.offsetsForTimes(Map.of(partition, time.toEpochMilli()), READ_TIMEOUT).get(partition);
             return found != null ? found.offset() : consumer.endOffsets(List.of(partition), READ_TIMEOUT).get(partition);
@@ -213,7 +212,7 @@ public final class KafkaKinesisStreams
     @Override
     public Read read(Stream stream, int shard, long position, int limit, long maxBytes)
     {
-        return withReader(consumer -> {
+        return readers.withReader(consumer -> {
             TopicPartition partition = partition(stream, shard);
             long earliest = consumer.beginningOffsets(List.of(partition), READ_TIMEOUT).get(partition);
             long latest = consumer.endOffsets(List.of(partition), READ_TIMEOUT).get(partition);
@@ -247,54 +246,10 @@ public final class KafkaKinesisStreams
         });
     }
 
-    private interface ReaderCall<T>
-    {
-        T apply(KafkaConsumer<byte[], byte[]> consumer);
-    }
-
-    private <T> T withReader(ReaderCall<T> call)
-    {
-        KafkaConsumer<byte[], byte[]> consumer = readers.poll();
-        if (consumer == null) {
-            consumer = newReader();
-        }
-        try {
-            return call.apply(consumer);
-        }
-        finally {
-            consumer.unsubscribe();
-            if (!readers.offer(consumer)) {
-                consumer.close(Duration.ofSeconds(1));
-                synchronized (allReaders) {
-                    allReaders.remove(consumer);
-                }
-            }
-        }
-    }
-
-    private KafkaConsumer<byte[], byte[]> newReader()
-    {
-        Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 10 * 1024 * 1024);
-        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "lakestack-kinesis-reader");
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        synchronized (allReaders) {
-            allReaders.add(consumer);
-        }
-        return consumer;
-    }
-
     @Override
     public void close()
     {
         producer.close();
-        synchronized (allReaders) {
-            allReaders.forEach(consumer -> consumer.close(Duration.ofSeconds(1)));
-            allReaders.clear();
-        }
+        readers.close();
     }
 }

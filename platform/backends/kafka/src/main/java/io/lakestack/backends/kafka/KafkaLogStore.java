@@ -114,12 +114,10 @@ public final class KafkaLogStore
     private final RecordStore<StoredGroup> groups;
     private final RecordStore<StoredStream> streams;
     private final KafkaTopics topics;
-    private final String bootstrapServers;
     private final Clock clock;
     private final RecordProducer producer;
     private final SecureRandom random = new SecureRandom();
-    private final BlockingQueue<KafkaConsumer<byte[], byte[]>> readers = new ArrayBlockingQueue<>(READERS);
-    private final List<KafkaConsumer<byte[], byte[]>> allReaders = new ArrayList<>();
+    private final KafkaReaders readers;
 
     public KafkaLogStore(RecordStores stores, KafkaTopics topics, String bootstrapServers, Clock clock)
     {
@@ -127,7 +125,8 @@ public final class KafkaLogStore
         this.groups = stores.open(GROUPS_STORE, StoredGroup.class);
         this.streams = stores.open(STREAMS_STORE, StoredStream.class);
         this.topics = requireNonNull(topics, "topics is null");
-        this.bootstrapServers = requireNonNull(bootstrapServers, "bootstrapServers is null");
+        requireNonNull(bootstrapServers, "bootstrapServers is null");
+        this.readers = new KafkaReaders(bootstrapServers, "lakestack-logs-reader", READERS);
         this.clock = requireNonNull(clock, "clock is null");
         this.producer = new RecordProducer(bootstrapServers, "lakestack-logs");
     }
@@ -472,7 +471,7 @@ public final class KafkaLogStore
     {
         long expired = group.retentionDays().map(days -> clock.millis() - days * DAY_MILLIS).orElse(Long.MIN_VALUE);
         long from = Math.max(0, Math.max(fromTimestamp, expired));
-        withReader(consumer -> {
+        readers.withReader(consumer -> {
             TopicPartition partition = new TopicPartition(group.topic(), 0);
             long endOffset = consumer.endOffsets(List.of(partition), READ_TIMEOUT).get(partition);
             OffsetAndTimestamp found = consumer.offsetsForTimes(Map.of(partition, from), READ_TIMEOUT).get(partition);
@@ -522,54 +521,10 @@ public final class KafkaLogStore
         return header == null || header.value().length != 8 ? 0 : ByteBuffer.wrap(header.value()).getLong();
     }
 
-    private interface ReaderCall<T>
-    {
-        T apply(KafkaConsumer<byte[], byte[]> consumer);
-    }
-
-    private <T> T withReader(ReaderCall<T> call)
-    {
-        KafkaConsumer<byte[], byte[]> consumer = readers.poll();
-        if (consumer == null) {
-            consumer = newReader();
-        }
-        try {
-            return call.apply(consumer);
-        }
-        finally {
-            consumer.unsubscribe();
-            if (!readers.offer(consumer)) {
-                consumer.close(Duration.ofSeconds(1));
-                synchronized (allReaders) {
-                    allReaders.remove(consumer);
-                }
-            }
-        }
-    }
-
-    private KafkaConsumer<byte[], byte[]> newReader()
-    {
-        Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 10 * 1024 * 1024);
-        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "lakestack-logs-reader");
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        synchronized (allReaders) {
-            allReaders.add(consumer);
-        }
-        return consumer;
-    }
-
     @Override
     public void close()
     {
         producer.close();
-        synchronized (allReaders) {
-            allReaders.forEach(consumer -> consumer.close(Duration.ofSeconds(1)));
-            allReaders.clear();
-        }
+        readers.close();
     }
 }
