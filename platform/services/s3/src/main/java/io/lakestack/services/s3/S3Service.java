@@ -2,7 +2,6 @@ package io.lakestack.services.s3;
 
 import io.lakestack.endpoint.ServiceHandler;
 import io.lakestack.endpoint.auth.Authenticator;
-import io.lakestack.endpoint.auth.SigV4Verifier;
 import io.lakestack.endpoint.protocol.AwsProtocol;
 import io.lakestack.endpoint.protocol.AwsRequest;
 import io.lakestack.endpoint.protocol.AwsResponse;
@@ -27,21 +26,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -55,10 +48,10 @@ import static java.util.Objects.requireNonNull;
  * {@code ObjectCreated:Put}, {@code ObjectCreated:Copy}, {@code ObjectCreated:CompleteMultipartUpload} and
  * {@code ObjectRemoved:Delete} (one per key of a multi-object delete).
  *
- * <p>Virtual-hosted requests ({@code bucket.localhost:4566}) are turned into path-style ones. A body signed with
- * a hex {@code x-amz-content-sha256} is checked against its hash before it is forwarded, so that a corrupted upload
- * never replaces an object. Streaming (aws-chunked) uploads are forwarded as they are; their seed signature is
- * checked, the per-chunk signatures are left to the object store.
+ * <p>Virtual-hosted requests ({@code bucket.localhost:4566}) are turned into path-style ones. What S3 checks before
+ * it stores anything is checked here before anything is forwarded, so that a corrupted or tampered upload never
+ * replaces an object ({@link S3UploadBody}): a hex {@code x-amz-content-sha256}, {@code Content-MD5}, and aws-chunked
+ * uploads (chunk signatures, framing, trailing checksum), which reach the S3 server decoded.
  */
 public final class S3Service
         implements ServiceHandler
@@ -67,8 +60,6 @@ public final class S3Service
 
     private static final Set<String> OBJECT_SUBRESOURCES = Set.of(
             "uploadId", "partNumber", "tagging", "acl", "retention", "legal-hold", "attributes", "restore", "torrent", "select", "uploads");
-    private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-f]{64}");
-    private static final long SPOOL_IN_MEMORY_LIMIT = 8L * 1024 * 1024;
 
     private final S3Upstream upstream;
     private final ObjectStore objects;
@@ -180,8 +171,8 @@ public final class S3Service
                 && request.queryParameters().isEmpty();
         Optional<NotificationConfiguration> configuration = target.bucket().flatMap(notifications::get);
 
-        try (Body body = body(request)) {
-            S3Upstream.Request forward = new S3Upstream.Request(method, target.forwardPath(), request.rawQuery(), request.headers(), body.body);
+        try (S3UploadBody body = S3UploadBody.of(request, caller)) {
+            S3Upstream.Request forward = new S3Upstream.Request(method, target.forwardPath(), request.rawQuery(), body.headers(), body.body());
             if (deleteObjects && configuration.isPresent()) {
                 try (S3Upstream.Response upstreamResponse = upstream.exchange(forward)) {
                     byte[] document = upstreamResponse.body().readAllBytes();
@@ -328,72 +319,6 @@ public final class S3Service
             Xml.childText(deleted, "Key").ifPresent(keys::add);
         }
         return keys;
-    }
-
-    /** A request body ready to be forwarded: streamed as it arrives, or spooled first when its hash must be checked. */
-    private static final class Body
-            implements AutoCloseable
-    {
-        private final S3Upstream.Body body;
-        private final Path spool;
-
-        Body(S3Upstream.Body body, Path spool)
-        {
-            this.body = body;
-            this.spool = spool;
-        }
-
-        @Override
-        public void close()
-                throws IOException
-        {
-            if (spool != null) {
-                Files.deleteIfExists(spool);
-            }
-        }
-    }
-
-    private static Body body(AwsRequest request)
-            throws IOException
-    {
-        long length = request.header("content-length").map(Long::parseLong).orElse(-1L);
-        boolean chunked = request.header("transfer-encoding").map(value -> value.toLowerCase(Locale.ROOT).contains("chunked")).orElse(false);
-        if (length == 0 || (length < 0 && !chunked)) {
-            return new Body(new S3Upstream.Body.None(), null);
-        }
-        Optional<String> declared = request.header("x-amz-content-sha256").filter(value -> HEX_SHA256.matcher(value).matches());
-        if (declared.isEmpty()) {
-            return new Body(new S3Upstream.Body.Stream(request.bodyStream(), length > 0 ? Optional.of(length) : Optional.empty()), null);
-        }
-        MessageDigest digest = SigV4Verifier.sha256();
-        try (InputStream in = new DigestInputStream(request.bodyStream(), digest)) {
-            if (length > 0 && length <= SPOOL_IN_MEMORY_LIMIT) {
-                byte[] bytes = in.readAllBytes();
-                checkHash(declared.get(), digest);
-                return new Body(new S3Upstream.Body.Bytes(bytes), null);
-            }
-            Path spool = Files.createTempFile("lakestack-upload-", ".body");
-            try (OutputStream out = Files.newOutputStream(spool)) {
-                in.transferTo(out);
-            }
-            try {
-                checkHash(declared.get(), digest);
-            }
-            catch (ServiceException e) {
-                Files.deleteIfExists(spool);
-                throw e;
-            }
-            return new Body(new S3Upstream.Body.File(spool), spool);
-        }
-    }
-
-    private static void checkHash(String declared, MessageDigest digest)
-    {
-        String computed = HexFormat.of().formatHex(digest.digest());
-        if (!computed.equals(declared)) {
-            throw ServiceException.user("XAmzContentSHA256Mismatch",
-                    "The provided 'x-amz-content-sha256' header does not match what was computed. Client: " + declared + ", computed: " + computed);
-        }
     }
 
     private static void relay(S3Upstream.Response upstream, InputStream body, AwsResponse response)
