@@ -46,7 +46,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 import static java.util.Objects.requireNonNull;
 
@@ -202,14 +201,11 @@ public final class HiveMetastoreGlueCatalog
 
     private static Predicate<String> tableNameFilter(String expression)
     {
-        // Glue's Expression: a regular expression; '*' alone (a common habit from SHOW TABLES) means everything
-        String regex = expression.equals("*") ? ".*" : expression;
         try {
-            Pattern pattern = Pattern.compile(regex, Pattern.CASE_INSENSITIVE);
-            return name -> pattern.matcher(name).matches();
+            return TableNameExpression.compile(expression);
         }
-        catch (PatternSyntaxException e) {
-            throw invalid("Expression '" + expression + "' is not a valid regular expression: " + e.getDescription());
+        catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
         }
     }
 
