@@ -382,8 +382,21 @@ public final class AthenaService
         operation("ListTableMetadata", (input, caller) -> {
             checkCatalog(input.requiredString("CatalogName"));
             String database = input.requiredString("DatabaseName");
-            Page<CatalogTable> page = metadata(() -> catalog.getTables(database, input.string("Expression"), input.string("NextToken"),
-                    input.integer("MaxResults", 1, 50).orElse(50)));
+            Optional<String> expression = input.string("Expression");
+            Optional<String> token = input.string("NextToken");
+            int maxResults = input.integer("MaxResults", 1, 50).orElse(50);
+            Page<CatalogTable> page = metadata(() -> {
+                try {
+                    return catalog.getTables(database, expression, token, maxResults);
+                }
+                catch (ServiceException e) {
+                    // Glue's answer to a bad Expression or NextToken is Athena's to a bad request
+                    if (e.errorCode().equals("InvalidInputException")) {
+                        throw ServiceException.user("InvalidRequestException", e.getMessage());
+                    }
+                    throw e;
+                }
+            });
             ObjectNode result = output();
             ArrayNode list = result.putArray("TableMetadataList");
             page.items().forEach(table -> list.add(tableMetadata(table)));
