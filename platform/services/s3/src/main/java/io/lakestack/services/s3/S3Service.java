@@ -68,7 +68,7 @@ public final class S3Service
 
     private static final Set<String> OBJECT_SUBRESOURCES = Set.of(
             "uploadId", "partNumber", "tagging", "acl", "retention", "legal-hold", "attributes", "restore", "torrent", "select", "uploads");
-    private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final long SPOOL_IN_MEMORY_LIMIT = 8L * 1024 * 1024;
 
     private final S3Upstream upstream;
@@ -79,6 +79,7 @@ public final class S3Service
     private final Set<String> virtualHostSuffixes;
     private final Clock clock;
     private final AtomicLong sequencer;
+    private final ContinuationTokens continuationTokens = new ContinuationTokens();
 
     /**
      * @param upstream the S3 server requests are forwarded to
@@ -182,14 +183,35 @@ public final class S3Service
             }
         }
 
+        Optional<byte[]> checkedBody = S3RequestChecks.check(request, target);
         Optional<String> eventName = eventFor(request, target);
         boolean deleteObjects = method.equals("POST") && target.rawKey().isEmpty() && request.hasQueryParameter("delete");
         boolean deleteBucket = method.equals("DELETE") && target.rawKey().isEmpty() && target.bucket().isPresent()
                 && request.queryParameters().isEmpty();
         Optional<NotificationConfiguration> configuration = target.bucket().flatMap(notifications::get);
 
-        try (Body body = body(request)) {
+        boolean listObjectsV2 = method.equals("GET") && target.bucket().isPresent() && target.rawKey().isEmpty()
+                && request.queryParameter("list-type").filter("2"::equals).isPresent();
+        if (listObjectsV2) {
+            Optional<String> token = request.queryParameter("continuation-token");
+            if (token.isPresent() && !continuationTokens.issued(target.bucket().get(), token.get())) {
+                throw ServiceException.user("InvalidArgument", "The continuation token provided is incorrect: give the NextContinuationToken of "
+                        + "a ListObjectsV2 of bucket " + target.bucket().get() + " since lakestack started, or none to list from the start");
+            }
+        }
+
+        try (Body body = checkedBody.isPresent() ? checkedBody(request, checkedBody.get()) : body(request)) {
             S3Upstream.Request forward = new S3Upstream.Request(method, target.forwardPath(), request.rawQuery(), request.headers(), body.body);
+            if (listObjectsV2) {
+                try (S3Upstream.Response upstreamResponse = upstream.exchange(forward)) {
+                    byte[] document = upstreamResponse.body().readAllBytes();
+                    if (upstreamResponse.status() == 200) {
+                        continuationTokens.remember(target.bucket().get(), document);
+                    }
+                    relay(upstreamResponse, new ByteArrayInputStream(document), response);
+                }
+                return;
+            }
             if (deleteObjects && configuration.isPresent()) {
                 try (S3Upstream.Response upstreamResponse = upstream.exchange(forward)) {
                     byte[] document = upstreamResponse.body().readAllBytes();
@@ -366,10 +388,13 @@ public final class S3Service
     {
         long length = request.header("content-length").map(Long::parseLong).orElse(-1L);
         boolean chunked = request.header("transfer-encoding").map(value -> value.toLowerCase(Locale.ROOT).contains("chunked")).orElse(false);
+        Optional<String> declared = request.header("x-amz-content-sha256").filter(value -> HEX_SHA256.matcher(value).matches());
         if (length == 0 || (length < 0 && !chunked)) {
+            if (declared.isPresent()) {
+                checkHash(declared.get(), SigV4Verifier.sha256());
+            }
             return new Body(new S3Upstream.Body.None(), null);
         }
-        Optional<String> declared = request.header("x-amz-content-sha256").filter(value -> HEX_SHA256.matcher(value).matches());
         if (declared.isEmpty()) {
             return new Body(new S3Upstream.Body.Stream(request.bodyStream(), length > 0 ? Optional.of(length) : Optional.empty()), null);
         }
@@ -395,10 +420,22 @@ public final class S3Service
         }
     }
 
+    /** A body {@link S3RequestChecks} has read whole to check it, checked against its declared hash too. */
+    private static Body checkedBody(AwsRequest request, byte[] bytes)
+    {
+        Optional<String> declared = request.header("x-amz-content-sha256").filter(value -> HEX_SHA256.matcher(value).matches());
+        if (declared.isPresent()) {
+            MessageDigest digest = SigV4Verifier.sha256();
+            digest.update(bytes);
+            checkHash(declared.get(), digest);
+        }
+        return new Body(bytes.length == 0 ? new S3Upstream.Body.None() : new S3Upstream.Body.Bytes(bytes), null);
+    }
+
     private static void checkHash(String declared, MessageDigest digest)
     {
         String computed = HexFormat.of().formatHex(digest.digest());
-        if (!computed.equals(declared)) {
+        if (!computed.equalsIgnoreCase(declared)) {
             throw ServiceException.user("XAmzContentSHA256Mismatch",
                     "The provided 'x-amz-content-sha256' header does not match what was computed. Client: " + declared + ", computed: " + computed);
         }
