@@ -382,21 +382,8 @@ public final class AthenaService
         operation("ListTableMetadata", (input, caller) -> {
             checkCatalog(input.requiredString("CatalogName"));
             String database = input.requiredString("DatabaseName");
-            Optional<String> expression = input.string("Expression");
-            Optional<String> token = input.string("NextToken");
-            int maxResults = input.integer("MaxResults", 1, 50).orElse(50);
-            Page<CatalogTable> page = metadata(() -> {
-                try {
-                    return catalog.getTables(database, expression, token, maxResults);
-                }
-                catch (ServiceException e) {
-                    // Glue's answer to a bad Expression or NextToken is Athena's to a bad request
-                    if (e.errorCode().equals("InvalidInputException")) {
-                        throw ServiceException.user("InvalidRequestException", e.getMessage());
-                    }
-                    throw e;
-                }
-            });
+            Page<CatalogTable> page = metadata(() -> catalog.getTables(database, input.string("Expression", ANY, 256), input.string("NextToken"),
+                    input.integer("MaxResults", 1, 50).orElse(50)));
             ObjectNode result = output();
             ArrayNode list = result.putArray("TableMetadataList");
             page.items().forEach(table -> list.add(tableMetadata(table)));
@@ -428,6 +415,10 @@ public final class AthenaService
         catch (ServiceException e) {
             if (e.errorCode().equals("EntityNotFoundException")) {
                 throw ServiceException.user("MetadataException", e.getMessage());
+            }
+            // the catalog's own validation error (a NextToken it did not issue) is Athena's InvalidRequestException
+            if (e.errorCode().equals("InvalidInputException")) {
+                throw ServiceException.user("InvalidRequestException", e.getMessage());
             }
             throw e;
         }

@@ -81,6 +81,7 @@ public final class S3Service
     private final Set<String> virtualHostSuffixes;
     private final Clock clock;
     private final AtomicLong sequencer;
+    private final ContinuationTokens continuationTokens = new ContinuationTokens();
 
     /**
      * @param upstream the S3 server requests are forwarded to
@@ -185,15 +186,36 @@ public final class S3Service
         }
 
         checkKeyLength(request, target);
+        Optional<byte[]> checkedBody = S3RequestChecks.check(request, target);
         Optional<String> eventName = eventFor(request, target);
         boolean deleteObjects = method.equals("POST") && target.rawKey().isEmpty() && request.hasQueryParameter("delete");
         boolean deleteBucket = method.equals("DELETE") && target.rawKey().isEmpty() && target.bucket().isPresent()
                 && request.queryParameters().isEmpty();
         Optional<NotificationConfiguration> configuration = target.bucket().flatMap(notifications::get);
 
-        try (S3UploadBody body = S3UploadBody.of(request, caller)) {
+        boolean listObjectsV2 = method.equals("GET") && target.bucket().isPresent() && target.rawKey().isEmpty()
+                && request.queryParameter("list-type").filter("2"::equals).isPresent();
+        if (listObjectsV2) {
+            Optional<String> token = request.queryParameter("continuation-token");
+            if (token.isPresent() && !continuationTokens.issued(target.bucket().get(), token.get())) {
+                throw ServiceException.user("InvalidArgument", "The continuation token provided is incorrect: give the NextContinuationToken of "
+                        + "a ListObjectsV2 of bucket " + target.bucket().get() + " since lakestack started, or none to list from the start");
+            }
+        }
+
+        try (S3UploadBody body = checkedBody.isPresent() ? S3UploadBody.ofBytes(request, checkedBody.get()) : S3UploadBody.of(request, caller)) {
             S3Upstream.Request forward = new S3Upstream.Request(method, target.forwardPath(), request.rawQuery(), withoutUnreadableRange(body.headers()),
                     body.body());
+            if (listObjectsV2) {
+                try (S3Upstream.Response upstreamResponse = upstream.exchange(forward)) {
+                    byte[] document = answerBody(upstreamResponse, request).readAllBytes();
+                    if (upstreamResponse.status() == 200) {
+                        continuationTokens.remember(target.bucket().get(), document);
+                    }
+                    relay(upstreamResponse, new ByteArrayInputStream(document), response);
+                }
+                return;
+            }
             if (deleteObjects && configuration.isPresent()) {
                 try (S3Upstream.Response upstreamResponse = upstream.exchange(forward)) {
                     byte[] document = answerBody(upstreamResponse, request).readAllBytes();

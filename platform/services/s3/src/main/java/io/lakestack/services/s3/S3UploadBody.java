@@ -51,7 +51,7 @@ final class S3UploadBody
         implements AutoCloseable
 {
     static final long SPOOL_IN_MEMORY_LIMIT = 8L * 1024 * 1024;
-    private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final Pattern DECIMAL = Pattern.compile("\\d{1,18}");
 
     private final S3Upstream.Body body;
@@ -92,11 +92,10 @@ final class S3UploadBody
         }
         long length = request.header("content-length").map(Long::parseLong).orElse(-1L);
         boolean transferChunked = request.header("transfer-encoding").map(value -> value.toLowerCase(Locale.ROOT).contains("chunked")).orElse(false);
-        if (length == 0 || (length < 0 && !transferChunked)) {
-            contentMd5.ifPresent(md5 -> checkContentMd5(md5, S3Checksum.MD5.newDigest().value()));
-            return new S3UploadBody(new S3Upstream.Body.None(), request.headers(), null);
-        }
         Optional<String> declaredSha256 = request.header("x-amz-content-sha256").filter(value -> HEX_SHA256.matcher(value).matches());
+        if (length == 0 || (length < 0 && !transferChunked)) {
+            return ofBytes(request, new byte[0]);
+        }
         if (declaredSha256.isEmpty() && contentMd5.isEmpty()) {
             return new S3UploadBody(new S3Upstream.Body.Stream(request.bodyStream(), length > 0 ? Optional.of(length) : Optional.empty()),
                     request.headers(), null);
@@ -108,10 +107,7 @@ final class S3UploadBody
         try {
             if (declaredSha256.isPresent()) {
                 String computed = HexFormat.of().formatHex(digests.get(S3Checksum.SHA256).value());
-                if (!computed.equals(declaredSha256.get())) {
-                    throw ServiceException.user("XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed. "
-                            + "Client: " + declaredSha256.get() + ", computed: " + computed);
-                }
+                checkSha256(declaredSha256.get(), computed);
             }
             contentMd5.ifPresent(md5 -> checkContentMd5(md5, digests.get(S3Checksum.MD5).value()));
             return spooled;
@@ -119,6 +115,35 @@ final class S3UploadBody
         catch (ServiceException e) {
             spooled.close();
             throw e;
+        }
+    }
+
+    /**
+     * A body already read whole (an XML document the request checks parsed), checked against the request's hex
+     * {@code x-amz-content-sha256} and {@code Content-MD5} as {@link #of} checks a body it reads.
+     */
+    static S3UploadBody ofBytes(AwsRequest request, byte[] bytes)
+    {
+        Optional<String> declaredSha256 = request.header("x-amz-content-sha256").filter(value -> HEX_SHA256.matcher(value).matches());
+        if (declaredSha256.isPresent()) {
+            S3Checksum.Digest digest = S3Checksum.SHA256.newDigest();
+            digest.update(bytes, 0, bytes.length);
+            checkSha256(declaredSha256.get(), HexFormat.of().formatHex(digest.value()));
+        }
+        Optional<byte[]> contentMd5 = contentMd5(request);
+        if (contentMd5.isPresent()) {
+            S3Checksum.Digest digest = S3Checksum.MD5.newDigest();
+            digest.update(bytes, 0, bytes.length);
+            checkContentMd5(contentMd5.get(), digest.value());
+        }
+        return new S3UploadBody(bytes.length == 0 ? new S3Upstream.Body.None() : new S3Upstream.Body.Bytes(bytes), request.headers(), null);
+    }
+
+    private static void checkSha256(String declared, String computed)
+    {
+        if (!computed.equalsIgnoreCase(declared)) {
+            throw ServiceException.user("XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed. "
+                    + "Client: " + declared + ", computed: " + computed);
         }
     }
 
