@@ -96,7 +96,7 @@ class S3ServiceTest
         upstream.answer(200, null, "");
         service.handle(request("PUT", "/bucket/" + longest, "", Map.of()), CALLER, new RecordingResponse());
         service.handle(request("GET", "/bucket/" + tooLong, "", Map.of()), CALLER, new RecordingResponse());
-        service.handle(request("PUT", "/bucket/" + tooLong, "tagging", Map.of()), CALLER, new RecordingResponse());
+        service.handle(request("PUT", "/bucket/" + tooLong, "acl", Map.of()), CALLER, new RecordingResponse());
         assertThat(upstream.received).extracting(S3Upstream.Request::method).containsExactly("PUT", "GET", "PUT");
     }
 
@@ -124,11 +124,11 @@ class S3ServiceTest
                     .hasMessage("The S3 server " + (status >= 500 ? "failed on" : "refused") + " PUT /bucket/a%5Cb?x=1 with HTTP " + status
                             + " and no S3 error; lakestack's log has its answer (request id " + request.requestId() + ").");
         }
-        upstream.answer(400, "application/problem+json", "{\"detail\":\"Failed to convert 'max-keys' with value: 'abc'\",\"status\":400}");
-        assertThatThrownBy(() -> service.handle(request("GET", "/bucket", "list-type=2&max-keys=abc", Map.of()), CALLER, new RecordingResponse()))
+        upstream.answer(400, "application/problem+json", "{\"detail\":\"Failed to convert 'fetch-owner' with value: 'maybe'\",\"status\":400}");
+        assertThatThrownBy(() -> service.handle(request("GET", "/bucket", "list-type=2&fetch-owner=maybe", Map.of()), CALLER, new RecordingResponse()))
                 .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.errorCode()).isEqualTo("InvalidRequest"));
         upstream.answer(400, "application/xml", "<Map><status>400</status></Map>");
-        assertThatThrownBy(() -> service.handle(request("GET", "/bucket", "max-keys=abc", Map.of()), CALLER, new RecordingResponse()))
+        assertThatThrownBy(() -> service.handle(request("GET", "/bucket", "fetch-owner=maybe", Map.of()), CALLER, new RecordingResponse()))
                 .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.errorCode()).isEqualTo("InvalidRequest"));
     }
 
