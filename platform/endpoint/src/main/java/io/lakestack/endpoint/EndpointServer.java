@@ -77,6 +77,8 @@ public final class EndpointServer
                 http.setHeaderCacheCaseSensitive(true);
             });
             javalinConfig.jetty.modifyServletContextHandler(handler -> handler.getServletHandler().setDecodeAmbiguousURIs(true));
+            // what Jetty refuses before routing (a path it cannot decode) is answered as S3 answers it, not with an HTML page
+            javalinConfig.jetty.modifyServer(server -> server.setErrorHandler(new BadRequestErrorHandler()));
             javalinConfig.routes.get(HEALTH_PATH, this::health);
             for (HandlerType method : METHODS) {
                 javalinConfig.routes.addHttpHandler(method, "/*", this::dispatch);

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +35,18 @@ public final class RawRequests
             String service, String accessKey, String secretKey)
             throws IOException, InterruptedException
     {
+        return send(endpoint, method, pathAndQuery, headers, body, service, accessKey, secretKey, null);
+    }
+
+    /**
+     * @param service the signing name, or {@code null} to send the request unsigned
+     * @param timeout how long to wait for the response, or {@code null} to wait as long as it takes
+     * @throws java.net.http.HttpTimeoutException when no response came within {@code timeout}
+     */
+    public static HttpResponse<String> send(String endpoint, String method, String pathAndQuery, Map<String, String> headers, byte[] body,
+            String service, String accessKey, String secretKey, Duration timeout)
+            throws IOException, InterruptedException
+    {
         URI uri = URI.create(endpoint + pathAndQuery);
         SdkHttpRequest.Builder request = SdkHttpRequest.builder().uri(uri).method(SdkHttpMethod.fromValue(method));
         headers.forEach(request::putHeader);
@@ -49,6 +62,9 @@ public final class RawRequests
                     .putProperty(AwsV4FamilyHttpSigner.NORMALIZE_PATH, !service.equals("s3"))).request();
         }
         HttpRequest.Builder http = HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        if (timeout != null) {
+            http.timeout(timeout);
+        }
         for (Map.Entry<String, List<String>> header : toSend.headers().entrySet()) {
             if (!RESTRICTED.contains(header.getKey().toLowerCase(java.util.Locale.ROOT))) {
                 header.getValue().forEach(value -> http.header(header.getKey(), value));

@@ -57,9 +57,26 @@ public final class Authenticator
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    /** Who sent a request: the access key and the region it signed for. */
-    public record Caller(String accessKey, String region)
+    /**
+     * Who sent a request: the access key and the region it signed for.
+     *
+     * @param chunkSignatures for a signed aws-chunked upload whose seed signature was verified, what its chunk
+     *         signatures are checked with ({@link AwsChunkedInputStream}); empty for any other request, and when
+     *         signatures are not verified
+     */
+    public record Caller(String accessKey, String region, Optional<ChunkSignatures> chunkSignatures)
     {
+        public Caller
+        {
+            requireNonNull(accessKey, "accessKey is null");
+            requireNonNull(region, "region is null");
+            requireNonNull(chunkSignatures, "chunkSignatures is null");
+        }
+
+        public Caller(String accessKey, String region)
+        {
+            this(accessKey, region, Optional.empty());
+        }
     }
 
     /**
@@ -128,6 +145,10 @@ public final class Authenticator
                     "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and "
                             + "signing method. Consult the service documentation for details.\n\nThe Canonical String for this request should have been\n'"
                             + expected.canonicalRequest() + "'\n\nThe String-to-Sign should have been\n'" + expected.stringToSign() + "'\n");
+        }
+        if (s3 && !signature.presigned() && AwsChunkedInputStream.Format.of(payloadHash).map(AwsChunkedInputStream.Format::signed).orElse(false)) {
+            return new Caller(caller.accessKey(), caller.region(), Optional.of(new ChunkSignatures(SigV4Verifier.signingKey(secret, signature),
+                    signature.amzDate(), SigV4Verifier.scope(signature), signature.signature())));
         }
         return caller;
     }

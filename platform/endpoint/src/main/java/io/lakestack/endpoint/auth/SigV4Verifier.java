@@ -48,13 +48,24 @@ public final class SigV4Verifier
     public static Computation compute(AwsRequest request, SigV4Signature signature, String secretKey, String payloadHash)
     {
         String canonicalRequest = canonicalRequest(request, signature, payloadHash);
-        String scope = signature.scopeDate() + "/" + signature.region() + "/" + signature.service() + "/aws4_request";
+        String scope = scope(signature);
         String stringToSign = SigV4Signature.ALGORITHM + "\n" + signature.amzDate() + "\n" + scope + "\n" + sha256Hex(canonicalRequest);
+        byte[] key = signingKey(secretKey, signature);
+        return new Computation(canonicalRequest, stringToSign, HEX.formatHex(hmac(key, stringToSign)));
+    }
+
+    /** The key derived from the secret for the signature's credential scope (one day, region and service). */
+    static byte[] signingKey(String secretKey, SigV4Signature signature)
+    {
         byte[] key = hmac(("AWS4" + secretKey).getBytes(StandardCharsets.UTF_8), signature.scopeDate());
         key = hmac(key, signature.region());
         key = hmac(key, signature.service());
-        key = hmac(key, "aws4_request");
-        return new Computation(canonicalRequest, stringToSign, HEX.formatHex(hmac(key, stringToSign)));
+        return hmac(key, "aws4_request");
+    }
+
+    static String scope(SigV4Signature signature)
+    {
+        return signature.scopeDate() + "/" + signature.region() + "/" + signature.service() + "/aws4_request";
     }
 
     static String canonicalRequest(AwsRequest request, SigV4Signature signature, String payloadHash)
@@ -156,7 +167,7 @@ public final class SigV4Verifier
         }
     }
 
-    private static byte[] hmac(byte[] key, String data)
+    static byte[] hmac(byte[] key, String data)
     {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

@@ -194,6 +194,31 @@ abstract class AbstractS3UpstreamContractTest
     }
 
     @Test
+    void charactersAUriMayNotHoldUnencodedReachS3EncodedAsTheKeyTheClientMeant()
+            throws Exception
+    {
+        // clients send these unencoded (curl does); what is legal, %XX escapes included, stays as it came
+        byte[] content = "odd".getBytes(StandardCharsets.UTF_8);
+        try (S3Upstream.Response put = s3.exchange(request("PUT", "/" + bucket + "/odd/a|b^c{d}`e%20f+g\u00e9", "", Map.of(),
+                new S3Upstream.Body.Bytes(content)))) {
+            assertThat(put.status()).isEqualTo(200);
+        }
+        try (S3Upstream.Response list = s3.exchange(request("GET", "/" + bucket, "list-type=2&prefix=odd/a|b", Map.of(), new S3Upstream.Body.None()))) {
+            assertThat(list.status()).isEqualTo(200);
+            assertThat(new String(list.body().readAllBytes(), StandardCharsets.UTF_8)).contains("<Key>odd/a|b^c{d}`e f+g\u00e9</Key>");
+        }
+
+        answer = exchange -> respond(exchange, 200, Map.of(), new byte[0]);
+        try (S3Upstream.Response response = recorded.exchange(request("GET", "/bucket/a|b^c{d}\"e`f<g>h\\i%20j+k\u00e9[l]%", "prefix=a|b c&marker=%7C",
+                Map.of(), new S3Upstream.Body.None()))) {
+            assertThat(response.status()).isEqualTo(200);
+        }
+        Received request = next();
+        assertThat(request.rawPath()).isEqualTo("/bucket/a%7Cb%5Ec%7Bd%7D%22e%60f%3Cg%3Eh%5Ci%20j+k%C3%A9%5Bl%5D%25");
+        assertThat(request.rawQuery()).isEqualTo("prefix=a%7Cb%20c&marker=%7C");
+    }
+
+    @Test
     void bodiesOfKnownAndUnknownLengthAndFilesAreStreamedToS3()
             throws Exception
     {

@@ -39,7 +39,11 @@ public interface GlueCatalog
     /**
      * Tables in name order.
      *
-     * @param expression a regular expression the table names must match, as Glue's {@code Expression}
+     * @param expression a regular expression each table's whole name must match, in any case, as Glue's
+     *         {@code Expression} ({@code *} alone means every table); one that cannot be used is
+     *         {@code InvalidInputException}. Local emulation: RE2 syntax (Java's without backreferences or
+     *         lookaround), matched in time linear in the name's length, with groups nested at most 100 levels deep and at
+     *         most 2,000 instructions once counted repetitions are written out
      */
     Page<CatalogTable> getTables(String database, Optional<String> expression, Optional<String> nextToken, int maxResults);
 

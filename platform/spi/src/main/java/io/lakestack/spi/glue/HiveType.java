@@ -25,7 +25,10 @@ import static java.util.Objects.requireNonNull;
  * </pre>
  *
  * Keywords are case-insensitive; decimal precision is 1 to 38 and its scale at most the precision, a varchar holds 1
- * to 65535 characters and a char 1 to 255.
+ * to 65535 characters and a char 1 to 255. Arrays, maps, structs and uniontypes nest at most
+ * {@value #MAX_NESTING_DEPTH} levels deep ({@code array<array<int>>} is two levels): far more than any real schema
+ * needs, and few enough that every reader of a type, in lakestack and in the engines, can walk it without running out
+ * of stack.
  *
  * @param kind the type's canonical name: {@code boolean}, {@code tinyint}, {@code smallint}, {@code int},
  *         {@code bigint}, {@code float}, {@code double}, {@code string}, {@code binary}, {@code date},
@@ -42,6 +45,10 @@ public record HiveType(String kind, List<Integer> parameters, List<HiveType> chi
     private static final Set<String> PRIMITIVES = Set.of("boolean", "tinyint", "smallint", "int", "bigint", "float", "double", "string",
             "binary", "date", "timestamp", "void");
     private static final Set<String> COMPLEX = Set.of("array", "map", "struct", "uniontype");
+    /** How many levels of array, map, struct and uniontype a type may nest. */
+    public static final int MAX_NESTING_DEPTH = 100;
+    /** Longer type texts are shortened in error messages. */
+    private static final int QUOTED_LENGTH = 200;
     /** What Hive reads a {@code decimal} written without precision or scale as: {@code decimal(10,0)}. */
     private static final int DEFAULT_PRECISION = 10;
     private static final int DEFAULT_SCALE = 0;
@@ -59,7 +66,8 @@ public record HiveType(String kind, List<Integer> parameters, List<HiveType> chi
 
     /**
      * @throws IllegalArgumentException saying where the type stops making sense:
-     *         {@code invalid type '<text>' at position <n>: <reason>}
+     *         {@code invalid type '<text>' at position <n>: <reason>} (a text longer than 200 characters is shortened
+     *         to its start and its length), also when it nests deeper than {@value #MAX_NESTING_DEPTH} levels
      */
     public static HiveType parse(String text)
     {
@@ -166,6 +174,7 @@ public record HiveType(String kind, List<Integer> parameters, List<HiveType> chi
     {
         private final String text;
         private int position;
+        private int depth;
 
         Parser(String text)
         {
@@ -193,11 +202,14 @@ public record HiveType(String kind, List<Integer> parameters, List<HiveType> chi
                 case "char":
                     return primitive("char", List.of(requiredLength(255)));
                 case "array":
+                    enter();
                     expect('<');
                     HiveType element = type();
                     expect('>');
+                    depth--;
                     return nested("array", List.of(element));
                 case "map":
+                    enter();
                     expect('<');
                     HiveType key = type();
                     if (!key.isPrimitive()) {
@@ -206,10 +218,15 @@ public record HiveType(String kind, List<Integer> parameters, List<HiveType> chi
                     expect(',');
                     HiveType value = type();
                     expect('>');
+                    depth--;
                     return nested("map", List.of(key, value));
                 case "struct":
-                    return struct();
+                    enter();
+                    HiveType struct = struct();
+                    depth--;
+                    return struct;
                 case "uniontype":
+                    enter();
                     expect('<');
                     List<HiveType> alternatives = new ArrayList<>();
                     alternatives.add(type());
@@ -218,12 +235,22 @@ public record HiveType(String kind, List<Integer> parameters, List<HiveType> chi
                         alternatives.add(type());
                     }
                     expect('>');
+                    depth--;
                     return nested("uniontype", alternatives);
                 default:
                     if (PRIMITIVES.contains(word)) {
                         return primitive(word, List.of());
                     }
                     throw error(word.isEmpty() ? "a type is missing" : "'" + word + "' is not a Hive type");
+            }
+        }
+
+        /** One level deeper: refused beyond the limit, before the parser's own recursion could run out of stack. */
+        private void enter()
+        {
+            if (++depth > MAX_NESTING_DEPTH) {
+                throw error("arrays, maps, structs and uniontypes nest more than " + MAX_NESTING_DEPTH + " levels deep; lakestack accepts at most "
+                        + MAX_NESTING_DEPTH + " levels");
             }
         }
 
@@ -375,7 +402,8 @@ public record HiveType(String kind, List<Integer> parameters, List<HiveType> chi
 
         IllegalArgumentException error(String message)
         {
-            return new IllegalArgumentException("invalid type '" + text + "' at position " + position + ": " + message);
+            String quoted = text.length() <= QUOTED_LENGTH ? text : text.substring(0, QUOTED_LENGTH / 2) + "... (" + text.length() + " characters)";
+            return new IllegalArgumentException("invalid type '" + quoted + "' at position " + position + ": " + message);
         }
     }
 }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * Glue's partition filter expressions ({@code GetPartitions} {@code Expression}): an SQL {@code WHERE} clause over
@@ -18,17 +17,27 @@ import java.util.regex.Pattern;
  * numbers as numbers, dates as dates, everything else as strings. A key is named bare (up to white space, a quote or
  * an operator, so {@code event-date} needs no quotes), in backticks or in double quotes; a value is a string in
  * single quotes (with {@code ''} for a quote) or a number such as {@code 10}, {@code -5} or {@code 2.5}.
+ *
+ * <p>Parentheses and {@code NOT} nest at most {@value #MAX_NESTING_DEPTH} levels deep; {@code AND} and {@code OR}
+ * chains of any length are evaluated one term after the other, and {@code LIKE} matches in time proportional to the
+ * value's length times the pattern's, so no expression makes the work grow beyond its size.
  */
 public final class PartitionFilter
 {
+    /** How deep parentheses and {@code NOT} may nest, together. */
+    public static final int MAX_NESTING_DEPTH = 200;
     /** Unquoted names such as {@code event-date} and signed numbers are one token each; no comments, no escapes. */
     private static final SqlTokenizer GLUE = SqlTokenizer.of(SqlTokenizer.Feature.OPERATOR_DELIMITED_WORDS);
+    /** Longer expressions are shortened in error messages. */
+    private static final int QUOTED_LENGTH = 200;
 
     private PartitionFilter() {}
 
     /**
      * @return a test of a partition's values (in key order)
-     * @throws IllegalArgumentException for a malformed expression or an unknown key, saying which
+     * @throws IllegalArgumentException for a malformed expression, an unknown key or nesting deeper than
+     *         {@value #MAX_NESTING_DEPTH} levels, saying which (an expression longer than 200 characters is shortened to
+     *         its start and its length)
      */
     public static Predicate<List<String>> parse(String expression, List<Column> partitionKeys)
     {
@@ -42,12 +51,18 @@ public final class PartitionFilter
 
     private enum Kind { NUMBER, DATE, TEXT }
 
+    private static String quoted(String expression)
+    {
+        return expression.length() <= QUOTED_LENGTH ? expression : expression.substring(0, QUOTED_LENGTH / 2) + "... (" + expression.length() + " characters)";
+    }
+
     private static final class Parser
     {
         private final String expression;
         private final List<Column> keys;
         private final List<Token> tokens;
         private int position;
+        private int depth;
 
         Parser(String expression, List<Column> keys)
         {
@@ -58,7 +73,7 @@ public final class PartitionFilter
             }
             catch (SqlTokenizer.UnclosedException e) {
                 String what = e.opening().equals("'") ? "string literal" : "quoted name";
-                throw new IllegalArgumentException("unclosed " + what + " in expression: " + expression);
+                throw new IllegalArgumentException("unclosed " + what + " in expression: " + quoted(expression));
             }
         }
 
@@ -85,42 +100,57 @@ public final class PartitionFilter
 
         IllegalArgumentException error(String message)
         {
-            return new IllegalArgumentException("invalid partition filter expression '" + expression + "': " + message);
+            return new IllegalArgumentException("invalid partition filter expression '" + quoted(expression) + "': " + message);
         }
 
         Predicate<List<String>> orExpression()
         {
-            Predicate<List<String>> left = andExpression();
+            List<Predicate<List<String>>> terms = new ArrayList<>(List.of(andExpression()));
             while (peek() != null && peek().is("OR")) {
                 next();
-                left = left.or(andExpression());
+                terms.add(andExpression());
             }
-            return left;
+            // a list, not a chain of Predicate.or: a chain of 10,000 terms would be tested 10,000 calls deep
+            return terms.size() == 1 ? terms.get(0) : values -> terms.stream().anyMatch(term -> term.test(values));
         }
 
         private Predicate<List<String>> andExpression()
         {
-            Predicate<List<String>> left = notExpression();
+            List<Predicate<List<String>>> terms = new ArrayList<>(List.of(notExpression()));
             while (peek() != null && peek().is("AND")) {
                 next();
-                left = left.and(notExpression());
+                terms.add(notExpression());
             }
-            return left;
+            return terms.size() == 1 ? terms.get(0) : values -> terms.stream().allMatch(term -> term.test(values));
         }
 
         private Predicate<List<String>> notExpression()
         {
             if (peek() != null && peek().is("NOT")) {
                 next();
-                return notExpression().negate();
+                enter();
+                Predicate<List<String>> negated = notExpression().negate();
+                depth--;
+                return negated;
             }
             if (peek() != null && peek().isSymbol("(")) {
                 next();
+                enter();
                 Predicate<List<String>> inner = orExpression();
                 expect(")");
+                depth--;
                 return inner;
             }
             return comparison();
+        }
+
+        /** One level deeper: refused beyond the limit, before the parser's own recursion could run out of stack. */
+        private void enter()
+        {
+            if (++depth > MAX_NESTING_DEPTH) {
+                throw error("parentheses and NOT nest more than " + MAX_NESTING_DEPTH + " levels deep; lakestack accepts at most " + MAX_NESTING_DEPTH
+                        + " levels");
+            }
         }
 
         private Predicate<List<String>> comparison()
@@ -158,8 +188,8 @@ public final class PartitionFilter
                 return negated ? in.negate() : in;
             }
             if (operator.is("LIKE")) {
-                Pattern pattern = likePattern(literal().text());
-                Predicate<List<String>> like = values -> pattern.matcher(values.get(index)).matches();
+                int[] pattern = literal().text().codePoints().toArray();
+                Predicate<List<String>> like = values -> like(values.get(index).codePoints().toArray(), pattern);
                 return negated ? like.negate() : like;
             }
             if (negated) {
@@ -257,17 +287,39 @@ public final class PartitionFilter
                     || (token.kind() == SqlTokenizer.Kind.NUMBER && token.text().matches("[-+]?\\d+(\\.\\d+)?"));
         }
 
-        private static Pattern likePattern(String like)
+        /**
+         * Whether the value matches the LIKE pattern as a whole: {@code %} is any text, {@code _} any one character.
+         * Greedy, going back only to the last {@code %}: at most the value's length times the pattern's steps, where a
+         * regular expression of {@code .*} would backtrack exponentially on patterns such as {@code %a%a%a%a%a%b}.
+         */
+        private static boolean like(int[] value, int[] pattern)
         {
-            StringBuilder regex = new StringBuilder();
-            for (char c : like.toCharArray()) {
-                switch (c) {
-                    case '%' -> regex.append(".*");
-                    case '_' -> regex.append('.');
-                    default -> regex.append(Pattern.quote(String.valueOf(c)));
+            int v = 0;
+            int p = 0;
+            int lastPercent = -1;
+            int resumeAt = 0;
+            while (v < value.length) {
+                if (p < pattern.length && pattern[p] == '%') {
+                    lastPercent = p++;
+                    resumeAt = v;
+                }
+                else if (p < pattern.length && (pattern[p] == '_' || pattern[p] == value[v])) {
+                    p++;
+                    v++;
+                }
+                else if (lastPercent >= 0) {
+                    // let the last % take one more character, and match the rest of the pattern from there
+                    p = lastPercent + 1;
+                    v = ++resumeAt;
+                }
+                else {
+                    return false;
                 }
             }
-            return Pattern.compile(regex.toString(), Pattern.DOTALL);
+            while (p < pattern.length && pattern[p] == '%') {
+                p++;
+            }
+            return p == pattern.length;
         }
     }
 }

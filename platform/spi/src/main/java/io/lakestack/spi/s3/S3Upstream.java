@@ -20,8 +20,10 @@ import static java.util.Objects.requireNonNull;
 public interface S3Upstream
 {
     /**
-     * @param path the path-style path, percent-encoded as the client sent it: {@code /bucket/key}
-     * @param rawQuery the query as the client sent it, without {@code ?}; empty when there is none
+     * @param path the path-style path, percent-encoded as the client sent it: {@code /bucket/key}. Clients send some
+     *         characters a URI may not hold unencoded ({@code |}, {@code ^}, {@code {}}...); the upstream forwards
+     *         those percent-encoded, which names the same key
+     * @param rawQuery the query as the client sent it, without {@code ?}, forwarded as the path is; empty when there is none
      * @param headers the request's end-to-end headers by lower-case name; hop-by-hop headers are not forwarded
      */
     record Request(String method, String path, String rawQuery, Map<String, List<String>> headers, Body body)

@@ -128,6 +128,30 @@ class HiveTypeTest
                 .hasMessage("invalid type 'struct<`a:int>' at position 7: unclosed ` in a field name");
     }
 
+    @Test
+    void nestsAtMostOneHundredLevels()
+    {
+        String hundred = "array<".repeat(99) + "struct<a:int>" + ">".repeat(99);
+        assertThat(HiveType.MAX_NESTING_DEPTH).isEqualTo(100);
+        assertThat(canonical(hundred)).isEqualTo(hundred);
+
+        String hundredAndOne = "map<string," + "array<".repeat(99) + "uniontype<int>" + ">".repeat(99) + ">";
+        assertThatThrownBy(() -> HiveType.parse(hundredAndOne))
+                .hasMessage("invalid type '" + hundredAndOne.substring(0, 100) + "... (" + hundredAndOne.length() + " characters)' at position 614: "
+                        + "arrays, maps, structs and uniontypes nest more than 100 levels deep; lakestack accepts at most 100 levels");
+    }
+
+    @Test
+    void refusesTwentyThousandLevelsWithTheLimitNotAStackOverflow()
+    {
+        String deep = "array<".repeat(20_000) + "int" + ">".repeat(20_000);
+
+        assertThatThrownBy(() -> HiveType.parse(deep))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("invalid type '" + "array<".repeat(16) + "arra... (140003 characters)' at position 605: arrays, maps, structs and "
+                        + "uniontypes nest more than 100 levels deep; lakestack accepts at most 100 levels");
+    }
+
     private static String canonical(String type)
     {
         return HiveType.parse(type).toString();

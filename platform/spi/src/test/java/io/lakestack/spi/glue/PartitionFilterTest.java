@@ -2,6 +2,7 @@ package io.lakestack.spi.glue;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -63,6 +64,78 @@ class PartitionFilterTest
                 .hasMessage("invalid partition filter expression 'hour '=' 1': unknown operator '='");
         assertThatThrownBy(() -> PartitionFilter.parse("region = \"eu\"", KEYS))
                 .hasMessage("invalid partition filter expression 'region = \"eu\"': a quoted string or a number expected, found 'eu'");
+    }
+
+    @Test
+    void nestsParenthesesAndNotAtMostTwoHundredLevels()
+    {
+        assertThat(PartitionFilter.MAX_NESTING_DEPTH).isEqualTo(200);
+        assertThat(matching("(".repeat(100) + "NOT ".repeat(99) + "region = 'eu'" + ")".repeat(100))).containsExactly(PARTITIONS.get(2), PARTITIONS.get(3));
+        assertThat(matching("NOT ".repeat(200) + "region = 'eu'")).containsExactly(PARTITIONS.get(0), PARTITIONS.get(1));
+
+        String tooDeep = "(".repeat(100) + "NOT ".repeat(101) + "region = 'eu'" + ")".repeat(100);
+        assertThatThrownBy(() -> PartitionFilter.parse(tooDeep, KEYS))
+                .hasMessage("invalid partition filter expression '" + "(".repeat(100) + "... (" + tooDeep.length() + " characters)': "
+                        + "parentheses and NOT nest more than 200 levels deep; lakestack accepts at most 200 levels");
+    }
+
+    @Test
+    void refusesTwentyThousandParenthesesAndFiftyThousandNotsWithTheLimitNotAStackOverflow()
+    {
+        String parentheses = "(".repeat(20_000) + "hour = 1" + ")".repeat(20_000);
+        assertThatThrownBy(() -> PartitionFilter.parse(parentheses, KEYS))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("invalid partition filter expression '" + "(".repeat(100) + "... (40008 characters)': "
+                        + "parentheses and NOT nest more than 200 levels deep; lakestack accepts at most 200 levels");
+
+        String nots = "NOT ".repeat(50_000) + "hour = 1";
+        assertThatThrownBy(() -> PartitionFilter.parse(nots, KEYS))
+                .isExactlyInstanceOf(IllegalArgumentException.class)
+                .hasMessage("invalid partition filter expression '" + "NOT ".repeat(25) + "... (200008 characters)': "
+                        + "parentheses and NOT nest more than 200 levels deep; lakestack accepts at most 200 levels");
+    }
+
+    @Test
+    void testsLongOrAndAndChainsTermAfterTerm()
+    {
+        List<String> hours = new ArrayList<>();
+        for (int hour = 100; hour < 20_100; hour++) {
+            hours.add("hour = " + hour);
+        }
+        assertThat(matching(String.join(" OR ", hours) + " OR hour = 23")).containsExactly(PARTITIONS.get(3));
+        assertThat(matching(String.join(" OR ", hours))).isEmpty();
+        assertThat(matching("hour < 1000 AND ".repeat(20_000) + "region = 'ap'")).containsExactly(PARTITIONS.get(3));
+    }
+
+    @Test
+    void matchesLikeWithoutBacktrackingExponentially()
+    {
+        List<Column> keys = List.of(Column.of("name", "string"));
+        String value = "a".repeat(10_000);
+        // a regular expression .*a.*a...b backtracks for minutes on this; the wildcard matcher takes about 10^4 x 40 steps
+        assertThat(PartitionFilter.parse("name LIKE '" + "%a".repeat(20) + "%b'", keys).test(List.of(value))).isFalse();
+        assertThat(PartitionFilter.parse("name LIKE '" + "%a".repeat(20) + "%'", keys).test(List.of(value))).isTrue();
+
+        assertThat(like("2026-11-20", "2026-11-2_")).isTrue();
+        assertThat(like("2026-11-20", "2026%")).isTrue();
+        assertThat(like("2026-11-20", "%11%")).isTrue();
+        assertThat(like("2026-11-20", "%-%-%")).isTrue();
+        assertThat(like("2026-11-20", "_026-11-20")).isTrue();
+        assertThat(like("2026-11-20", "2026-11-2")).isFalse();
+        assertThat(like("2026-11-20", "2026-11-20_")).isFalse();
+        assertThat(like("2026-11-20", "%12%")).isFalse();
+        assertThat(like("", "%")).isTrue();
+        assertThat(like("", "_")).isFalse();
+        assertThat(like("abcabd", "%abd")).isTrue();
+        assertThat(like("aab", "%ab")).isTrue();
+        assertThat(like("a.c", "a.c")).isTrue();
+        assertThat(like("abc", "a.c")).isFalse();
+        assertThat(like("x\uD83D\uDE00y", "x_y")).isTrue();
+    }
+
+    private static boolean like(String value, String pattern)
+    {
+        return PartitionFilter.parse("name LIKE '" + pattern + "'", List.of(Column.of("name", "string"))).test(List.of(value));
     }
 
     private static List<List<String>> matching(String expression)

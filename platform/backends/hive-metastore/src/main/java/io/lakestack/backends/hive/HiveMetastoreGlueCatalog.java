@@ -46,7 +46,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 import static java.util.Objects.requireNonNull;
 
@@ -202,14 +201,11 @@ public final class HiveMetastoreGlueCatalog
 
     private static Predicate<String> tableNameFilter(String expression)
     {
-        // Glue's Expression: a regular expression; '*' alone (a common habit from SHOW TABLES) means everything
-        String regex = expression.equals("*") ? ".*" : expression;
         try {
-            Pattern pattern = Pattern.compile(regex, Pattern.CASE_INSENSITIVE);
-            return name -> pattern.matcher(name).matches();
+            return TableNameExpression.compile(expression);
         }
-        catch (PatternSyntaxException e) {
-            throw invalid("Expression '" + expression + "' is not a valid regular expression: " + e.getDescription());
+        catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
         }
     }
 
@@ -413,7 +409,7 @@ public final class HiveMetastoreGlueCatalog
         thrift.setLastAccessTime((int) table.lastAccessTime().map(Instant::getEpochSecond).orElse(0L).longValue());
         thrift.setRetention(table.retention());
         thrift.setSd(toThrift(table.storage(), "table " + database + "." + name));
-        thrift.setPartitionKeys(new ArrayList<>(columns(table.partitionKeys(), "partition key of table " + database + "." + name, true)));
+        thrift.setPartitionKeys(new ArrayList<>(columns(table.partitionKeys(), "partition key", "table " + database + "." + name, true)));
         thrift.setParameters(parameters);
         thrift.setViewOriginalText(table.viewOriginalText().orElse(null));
         thrift.setViewExpandedText(table.viewExpandedText().orElse(null));
@@ -453,7 +449,7 @@ public final class HiveMetastoreGlueCatalog
     private static io.trino.hive.thrift.metastore.StorageDescriptor toThrift(StorageDescriptor storage, String owner)
     {
         io.trino.hive.thrift.metastore.StorageDescriptor thrift = new io.trino.hive.thrift.metastore.StorageDescriptor();
-        thrift.setCols(new ArrayList<>(columns(storage.columns(), "column of " + owner, false)));
+        thrift.setCols(new ArrayList<>(columns(storage.columns(), "column", owner, false)));
         thrift.setLocation(storage.location().orElse(null));
         thrift.setInputFormat(storage.inputFormat().orElse(null));
         thrift.setOutputFormat(storage.outputFormat().orElse(null));
@@ -491,22 +487,22 @@ public final class HiveMetastoreGlueCatalog
                 storage.isStoredAsSubDirectories());
     }
 
-    private static List<FieldSchema> columns(List<Column> columns, String what, boolean primitiveOnly)
+    private static List<FieldSchema> columns(List<Column> columns, String kind, String owner, boolean primitiveOnly)
     {
         List<FieldSchema> fields = new ArrayList<>();
         for (Column column : columns) {
             if (column.name().isBlank()) {
-                throw invalid("A " + what + " has an empty name");
+                throw invalid("A " + kind + " of " + owner + " has an empty name");
             }
             HiveType type;
             try {
                 type = HiveType.parse(column.type());
             }
             catch (IllegalArgumentException e) {
-                throw invalid("Invalid type for " + what + " '" + column.name() + "': " + e.getMessage());
+                throw invalid("Invalid type for " + kind + " '" + column.name() + "' of " + owner + ": " + e.getMessage());
             }
             if (primitiveOnly && !type.isPrimitive()) {
-                throw invalid("The " + what + " '" + column.name() + "' must have a primitive type, not " + type);
+                throw invalid("The " + kind + " '" + column.name() + "' of " + owner + " must have a primitive type, not " + type);
             }
             FieldSchema field = new FieldSchema(column.name().toLowerCase(Locale.ROOT), type.toString(), column.comment().orElse(null));
             fields.add(field);

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +32,8 @@ public final class HttpS3Upstream
     private static final Set<String> RESPONSE_HEADERS_NOT_FORWARDED = Set.of(
             "connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "date", "server", ":status");
 
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
     private final URI server;
     private final HttpClient http;
 
@@ -49,8 +52,8 @@ public final class HttpS3Upstream
     public Response exchange(Request request)
             throws IOException
     {
-        String query = request.rawQuery().isEmpty() ? "" : "?" + request.rawQuery();
-        HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(server + request.path() + query))
+        String query = request.rawQuery().isEmpty() ? "" : "?" + encodeIllegal(request.rawQuery(), true);
+        HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(server + encodeIllegal(request.path(), false) + query))
                 .method(request.method(), publisher(request.body()));
         request.headers().forEach((name, values) -> {
             if (!REQUEST_HEADERS_NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
@@ -83,6 +86,49 @@ public final class HttpS3Upstream
             }
         });
         return new Response(response.statusCode(), headers, response.body());
+    }
+
+    /**
+     * Percent-encodes (as UTF-8) what a URI may not hold unencoded and clients send anyway ({@code |}, {@code ^},
+     * {@code {}}, {@code "}, a space, non-ASCII characters...), so that the server decodes the key the client meant;
+     * what is legal, {@code %XX} escapes included, stays as it was sent.
+     */
+    static String encodeIllegal(String raw, boolean query)
+    {
+        StringBuilder encoded = null;
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            boolean legal = isUriCharacter(c, query)
+                    || (c == '%' && i + 2 < raw.length() && isHex(raw.charAt(i + 1)) && isHex(raw.charAt(i + 2)));
+            if (legal) {
+                if (encoded != null) {
+                    encoded.append(c);
+                }
+                continue;
+            }
+            if (encoded == null) {
+                encoded = new StringBuilder(raw.length() + 16).append(raw, 0, i);
+            }
+            int end = Character.isHighSurrogate(c) && i + 1 < raw.length() ? i + 2 : i + 1;
+            for (byte b : raw.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
+                encoded.append('%').append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
+            }
+            i = end - 1;
+        }
+        return encoded == null ? raw : encoded.toString();
+    }
+
+    /** RFC 3986: unreserved, sub-delims, ":" and "@" (pchar), "/", and "?" in a query. */
+    private static boolean isUriCharacter(char c, boolean query)
+    {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || "-._~!$&'()*+,;=:@/".indexOf(c) >= 0
+                || (query && c == '?');
+    }
+
+    private static boolean isHex(char c)
+    {
+        return Character.digit(c, 16) >= 0 && c < 128;
     }
 
     private static HttpRequest.BodyPublisher publisher(Body body)

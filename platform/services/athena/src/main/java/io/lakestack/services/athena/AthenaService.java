@@ -382,7 +382,7 @@ public final class AthenaService
         operation("ListTableMetadata", (input, caller) -> {
             checkCatalog(input.requiredString("CatalogName"));
             String database = input.requiredString("DatabaseName");
-            Page<CatalogTable> page = metadata(() -> catalog.getTables(database, input.string("Expression"), input.string("NextToken"),
+            Page<CatalogTable> page = metadata(() -> catalog.getTables(database, input.string("Expression", ANY, 256), input.string("NextToken"),
                     input.integer("MaxResults", 1, 50).orElse(50)));
             ObjectNode result = output();
             ArrayNode list = result.putArray("TableMetadataList");
@@ -415,6 +415,10 @@ public final class AthenaService
         catch (ServiceException e) {
             if (e.errorCode().equals("EntityNotFoundException")) {
                 throw ServiceException.user("MetadataException", e.getMessage());
+            }
+            // the catalog's own validation error (a NextToken it did not issue) is Athena's InvalidRequestException
+            if (e.errorCode().equals("InvalidInputException")) {
+                throw ServiceException.user("InvalidRequestException", e.getMessage());
             }
             throw e;
         }

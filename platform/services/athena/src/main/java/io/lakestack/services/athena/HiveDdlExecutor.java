@@ -1,5 +1,6 @@
 package io.lakestack.services.athena;
 
+import com.google.re2j.Pattern;
 import io.lakestack.services.athena.sql.HiveDdlParser;
 import io.lakestack.services.athena.sql.HiveStatement;
 import io.lakestack.spi.s3.ObjectStore;
@@ -24,13 +25,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
+import java.util.function.BooleanSupplier;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * Runs Athena's HiveQL DDL against the Glue Data Catalog, as Athena's DDL engine does: the catalog changes, no data
  * moves. {@code MSCK REPAIR TABLE} lists the table's location to find partitions.
+ *
+ * <p>A stopped query ({@code StopQueryExecution}) is noticed between the steps of a statement: before it starts,
+ * between pages of the catalog ({@code SHOW TABLES}, {@code SHOW DATABASES}, {@code SHOW PARTITIONS}, the partitions
+ * {@code MSCK REPAIR TABLE} compares with), between the batches of 100 partitions {@code MSCK REPAIR TABLE} adds, and
+ * between the partitions of {@code ALTER TABLE DROP PARTITION}. A step in progress runs to its end: one call to the
+ * metastore (which times out after 60 s), or the listing of a table's location by {@code MSCK REPAIR TABLE} (one
+ * object store request per 1,000 keys).
  */
 final class HiveDdlExecutor
 {
@@ -48,6 +56,9 @@ final class HiveDdlExecutor
             return new Result(List.of(), List.of(), substatementType);
         }
     }
+
+    /** The largest SHOW ... LIKE pattern, in RE2 instructions (about one per character). */
+    static final int MAX_SHOW_PATTERN_SIZE = 2_000;
 
     private final GlueCatalog catalog;
     private final ObjectStore store;
@@ -77,11 +88,14 @@ final class HiveDdlExecutor
 
     /**
      * @param database the query's database, for unqualified names
+     * @param cancelled whether the query was stopped; read between the steps of the statement
      * @throws DdlFailure with Athena's message when the statement cannot be carried out
+     * @throws Cancelled when the query was stopped before the statement finished
      */
-    Result execute(HiveStatement statement, String database)
-            throws DdlFailure
+    Result execute(HiveStatement statement, String database, BooleanSupplier cancelled)
+            throws DdlFailure, Cancelled
     {
+        checkCancelled(cancelled);
         try {
             if (statement instanceof HiveStatement.CreateTable create) {
                 return createTable(create, database);
@@ -99,7 +113,7 @@ final class HiveDdlExecutor
                 return addPartitions(add, database);
             }
             if (statement instanceof HiveStatement.DropPartitions drop) {
-                return dropPartitions(drop, database);
+                return dropPartitions(drop, database, cancelled);
             }
             if (statement instanceof HiveStatement.SetTableProperties set) {
                 return setProperties(set, database);
@@ -111,16 +125,16 @@ final class HiveDdlExecutor
                 return setLocation(set, database);
             }
             if (statement instanceof HiveStatement.RepairTable repair) {
-                return repair(repair, database);
+                return repair(repair, database, cancelled);
             }
             if (statement instanceof HiveStatement.ShowTables show) {
-                return showTables(show, database);
+                return showTables(show, database, cancelled);
             }
             if (statement instanceof HiveStatement.ShowDatabases show) {
-                return showDatabases(show);
+                return showDatabases(show, cancelled);
             }
             if (statement instanceof HiveStatement.ShowPartitions show) {
-                return showPartitions(show, database);
+                return showPartitions(show, database, cancelled);
             }
             if (statement instanceof HiveStatement.ShowCreateTable show) {
                 return showCreateTable(show, database);
@@ -138,6 +152,26 @@ final class HiveDdlExecutor
         }
         catch (ServiceException e) {
             throw new DdlFailure(e.errorCode() + ": " + e.getMessage());
+        }
+    }
+
+    /** The query was stopped before its statement finished. */
+    static final class Cancelled
+            extends Exception
+    {
+        private static final long serialVersionUID = 1L;
+
+        Cancelled()
+        {
+            super("Query cancelled by user");
+        }
+    }
+
+    private static void checkCancelled(BooleanSupplier cancelled)
+            throws Cancelled
+    {
+        if (cancelled.getAsBoolean()) {
+            throw new Cancelled();
         }
     }
 
@@ -271,11 +305,12 @@ final class HiveDdlExecutor
         return Result.empty("ALTER_TABLE_ADD_PARTITION");
     }
 
-    private Result dropPartitions(HiveStatement.DropPartitions drop, String database)
-            throws DdlFailure
+    private Result dropPartitions(HiveStatement.DropPartitions drop, String database, BooleanSupplier cancelled)
+            throws DdlFailure, Cancelled
     {
         CatalogTable table = table(drop.table(), database);
         for (HiveStatement.PartitionSpec spec : drop.partitions()) {
+            checkCancelled(cancelled);
             List<String> values = values(table, spec);
             try {
                 catalog.deletePartition(table.databaseName(), table.name(), values);
@@ -325,8 +360,8 @@ final class HiveDdlExecutor
         return Result.empty("ALTER_TABLE_SET_LOCATION");
     }
 
-    private Result repair(HiveStatement.RepairTable repair, String database)
-            throws DdlFailure
+    private Result repair(HiveStatement.RepairTable repair, String database, BooleanSupplier cancelled)
+            throws DdlFailure, Cancelled
     {
         CatalogTable table = table(repair.table(), database);
         if (table.partitionKeys().isEmpty()) {
@@ -367,6 +402,7 @@ final class HiveDdlExecutor
         Set<List<String>> existing = new HashSet<>();
         Optional<String> token = Optional.empty();
         do {
+            checkCancelled(cancelled);
             Page<CatalogPartition> page = catalog.getPartitions(table.databaseName(), table.name(), Optional.empty(), token, 1000);
             page.items().forEach(partition -> existing.add(partition.values()));
             token = page.nextToken();
@@ -384,6 +420,7 @@ final class HiveDdlExecutor
             rows.add(List.of("Partitions not in metastore:\t" + String.join("\t", missing.stream().map(partition -> table.name() + ":"
                     + partitionName(table, partition.values())).toList())));
             for (int start = 0; start < missing.size(); start += 100) {
+                checkCancelled(cancelled);
                 List<CatalogPartition> batch = missing.subList(start, Math.min(missing.size(), start + 100));
                 Set<List<String>> failed = new HashSet<>();
                 catalog.createPartitions(table.databaseName(), table.name(), batch).forEach(error -> failed.add(error.item()));
@@ -394,13 +431,15 @@ final class HiveDdlExecutor
         return new Result(List.of("result"), rows, "MSCK_REPAIR_TABLE");
     }
 
-    private Result showTables(HiveStatement.ShowTables show, String database)
+    private Result showTables(HiveStatement.ShowTables show, String database, BooleanSupplier cancelled)
+            throws DdlFailure, Cancelled
     {
         String db = show.database().orElse(database).toLowerCase(Locale.ROOT);
-        Optional<Pattern> pattern = show.pattern().map(HiveDdlExecutor::showPattern);
+        Optional<Pattern> pattern = showPattern(show.pattern());
         List<List<String>> rows = new ArrayList<>();
         Optional<String> token = Optional.empty();
         do {
+            checkCancelled(cancelled);
             Page<CatalogTable> page = catalog.getTables(db, Optional.empty(), token, 100);
             page.items().stream().map(CatalogTable::name).filter(name -> pattern.map(p -> p.matcher(name).matches()).orElse(true)).forEach(name -> rows.add(List.of(name)));
             token = page.nextToken();
@@ -409,12 +448,14 @@ final class HiveDdlExecutor
         return new Result(List.of("tab_name"), rows, "SHOW_TABLES");
     }
 
-    private Result showDatabases(HiveStatement.ShowDatabases show)
+    private Result showDatabases(HiveStatement.ShowDatabases show, BooleanSupplier cancelled)
+            throws DdlFailure, Cancelled
     {
-        Optional<Pattern> pattern = show.pattern().map(HiveDdlExecutor::showPattern);
+        Optional<Pattern> pattern = showPattern(show.pattern());
         List<List<String>> rows = new ArrayList<>();
         Optional<String> token = Optional.empty();
         do {
+            checkCancelled(cancelled);
             Page<CatalogDatabase> page = catalog.getDatabases(token, 100);
             page.items().stream().map(CatalogDatabase::name).filter(name -> pattern.map(p -> p.matcher(name).matches()).orElse(true)).forEach(name -> rows.add(List.of(name)));
             token = page.nextToken();
@@ -423,8 +464,8 @@ final class HiveDdlExecutor
         return new Result(List.of("database_name"), rows, "SHOW_DATABASES");
     }
 
-    private Result showPartitions(HiveStatement.ShowPartitions show, String database)
-            throws DdlFailure
+    private Result showPartitions(HiveStatement.ShowPartitions show, String database, BooleanSupplier cancelled)
+            throws DdlFailure, Cancelled
     {
         CatalogTable table = table(show.table(), database);
         if (table.partitionKeys().isEmpty()) {
@@ -433,6 +474,7 @@ final class HiveDdlExecutor
         List<List<String>> rows = new ArrayList<>();
         Optional<String> token = Optional.empty();
         do {
+            checkCancelled(cancelled);
             Page<CatalogPartition> page = catalog.getPartitions(table.databaseName(), table.name(), Optional.empty(), token, 1000);
             page.items().forEach(partition -> rows.add(List.of(partitionName(table, partition.values()))));
             token = page.nextToken();
@@ -672,17 +714,40 @@ final class HiveDdlExecutor
         return new String[] {bucket, prefix};
     }
 
-    private static Pattern showPattern(String pattern)
+    /**
+     * Athena's SHOW patterns: {@code *} is any text, {@code |} separates alternatives. Matched with RE2J, in time
+     * linear in the name (a {@code java.util.regex} of {@code .*a.*a.*a...} backtracks without end), and at most
+     * {@value #MAX_SHOW_PATTERN_SIZE} instructions long.
+     */
+    private static Optional<Pattern> showPattern(Optional<String> pattern)
+            throws DdlFailure
     {
-        // Athena's SHOW patterns: * is any text, | separates alternatives
-        StringBuilder regex = new StringBuilder();
-        for (String alternative : pattern.split("\\|")) {
-            if (!regex.isEmpty()) {
-                regex.append('|');
-            }
-            regex.append(Pattern.quote(alternative.trim()).replace("*", "\\E.*\\Q"));
+        if (pattern.isEmpty()) {
+            return Optional.empty();
         }
-        return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE);
+        if (pattern.get().length() > MAX_SHOW_PATTERN_SIZE) {
+            throw showPatternTooLong(pattern.get());
+        }
+        List<String> alternatives = new ArrayList<>();
+        for (String alternative : pattern.get().split("\\|")) {
+            List<String> literals = new ArrayList<>();
+            for (String literal : alternative.trim().split("\\*", -1)) {
+                literals.add(Pattern.quote(literal));
+            }
+            alternatives.add(String.join(".*", literals));
+        }
+        String regex = String.join("|", alternatives);
+        Pattern compiled = Pattern.compile(regex, Pattern.CASE_INSENSITIVE);
+        if (compiled.programSize() > MAX_SHOW_PATTERN_SIZE) {
+            throw showPatternTooLong(pattern.get());
+        }
+        return Optional.of(compiled);
+    }
+
+    private static DdlFailure showPatternTooLong(String pattern)
+    {
+        return new DdlFailure("The SHOW pattern of " + pattern.length() + " characters is too large: lakestack matches names with patterns of at most "
+                + MAX_SHOW_PATTERN_SIZE + " RE2 instructions (a character is one, a * two)");
     }
 
     private static String database(HiveStatement.TableName name, String database)

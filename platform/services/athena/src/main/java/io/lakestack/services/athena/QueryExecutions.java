@@ -184,7 +184,41 @@ final class QueryExecutions
         }
     }
 
+    /**
+     * Runs the query and ends it, whatever happens: every failure, an {@link Error} included, ends it {@code FAILED}
+     * with a reason, and a stop ends it {@code CANCELLED} (the engine and {@link HiveDdlExecutor} read the flag
+     * between their steps).
+     */
     private void run(String id, Request request)
+    {
+        try {
+            execute(id, request);
+        }
+        catch (Throwable e) {
+            // execute ends every query itself; this is a failure to record how it ended
+            log.error("query {} could not be ended normally", id, e);
+            endFailed(id, "INTERNAL_ERROR: lakestack could not record how the query ended: " + e);
+        }
+        finally {
+            running.remove(id);
+            cancellations.remove(id);
+        }
+    }
+
+    /** Ends the query FAILED, unless it has ended already. */
+    private synchronized void endFailed(String id, String reason)
+    {
+        try {
+            store.get(id).filter(current -> !current.state().isDone()).ifPresent(current -> store.put(id, current.finished(State.FAILED,
+                    Optional.of(reason), Optional.of(new Failure(false)), clock.millis(), current.statementType(), current.substatementType(),
+                    current.outputLocation(), current.statistics(), Optional.empty())));
+        }
+        catch (RuntimeException e) {
+            log.error("query {} could not be ended FAILED ({}); the record store refused it", id, reason, e);
+        }
+    }
+
+    private void execute(String id, Request request)
     {
         AtomicBoolean cancelled = cancellations.getOrDefault(id, new AtomicBoolean());
         QueryExecution execution;
@@ -230,6 +264,10 @@ final class QueryExecutions
             reason = Optional.of(e.getMessage());
             failure = Optional.of(new Failure(true));
         }
+        catch (HiveDdlExecutor.Cancelled e) {
+            state = State.CANCELLED;
+            reason = Optional.of(e.getMessage());
+        }
         catch (HiveDdlExecutor.DdlFailure e) {
             state = State.FAILED;
             reason = Optional.of("FAILED: " + e.getMessage());
@@ -267,6 +305,20 @@ final class QueryExecutions
             reason = Optional.of("INTERNAL_ERROR: " + e.getMessage());
             failure = Optional.of(new Failure(false));
         }
+        catch (StackOverflowError e) {
+            log.error("query {} failed: lakestack ran out of stack on it", id, e);
+            state = State.FAILED;
+            reason = Optional.of("INTERNAL_ERROR: the query is nested too deeply for lakestack to process it (java.lang.StackOverflowError)");
+            // running it again would fail again
+            failure = Optional.of(new Failure(true));
+        }
+        catch (Error e) {
+            // the query still ends, and the pool thread lives on for the next one
+            log.error("query {} failed", id, e);
+            state = State.FAILED;
+            reason = Optional.of("INTERNAL_ERROR: " + e);
+            failure = Optional.of(new Failure(false));
+        }
         if (closing) {
             state = State.FAILED;
             reason = Optional.of("The query did not finish: lakestack stopped while it was running; run it again");
@@ -288,7 +340,7 @@ final class QueryExecutions
 
     private void runStatement(String id, Run run, String output, Request request, String query, String[] location, AtomicBoolean cancelled,
             long started)
-            throws AthenaStatement.Unsupported, HiveDdlExecutor.DdlFailure, QueryEngine.QueryFailure, QueryFailed, IOException
+            throws AthenaStatement.Unsupported, HiveDdlExecutor.DdlFailure, HiveDdlExecutor.Cancelled, QueryEngine.QueryFailure, QueryFailed, IOException
     {
         String catalog = request.catalog().orElse(CATALOG);
         AthenaStatement statement = AthenaStatement.classify(query, output + "tables/" + id + "/");
@@ -303,7 +355,7 @@ final class QueryExecutions
         run.statementType = statement.statementType();
         run.substatementType = Optional.of(statement.substatementType());
         if (statement.hive().isPresent()) {
-            runDdl(id, run, statement.hive().get(), request.database().orElse(DEFAULT_DATABASE), location);
+            runDdl(id, run, statement.hive().get(), request.database().orElse(DEFAULT_DATABASE), location, cancelled);
             run.dataScannedBytes = Optional.of(0L);
             run.engineMillis = clock.millis() - started;
             return;
@@ -393,10 +445,10 @@ final class QueryExecutions
         }
     }
 
-    private void runDdl(String id, Run run, HiveStatement statement, String database, String[] location)
-            throws HiveDdlExecutor.DdlFailure, IOException
+    private void runDdl(String id, Run run, HiveStatement statement, String database, String[] location, AtomicBoolean cancelled)
+            throws HiveDdlExecutor.DdlFailure, HiveDdlExecutor.Cancelled, IOException
     {
-        HiveDdlExecutor.Result result = ddl.execute(statement, database);
+        HiveDdlExecutor.Result result = ddl.execute(statement, database, cancelled::get);
         writeText(id, run, result.columns(), result.rows(), location);
         run.substatementType = Optional.of(result.substatementType());
     }

@@ -1,18 +1,12 @@
 package io.lakestack.services.athena;
 
-import io.lakestack.spi.s3.ObjectStore;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.athena.QueryEngine;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,62 +14,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ResultFilesTest
 {
-    /** Objects in memory, counting ranged reads. */
-    private static final class MemoryStore
-            implements ObjectStore
-    {
-        final Map<String, byte[]> objects = new HashMap<>();
-        int reads;
-
-        @Override
-        public List<Entry> list(String bucket, String prefix)
-        {
-            return objects.entrySet().stream().filter(entry -> entry.getKey().startsWith(bucket + "/" + prefix))
-                    .map(entry -> new Entry(entry.getKey().substring(bucket.length() + 1), entry.getValue().length)).toList();
-        }
-
-        @Override
-        public byte[] read(String bucket, String key, long offset, int length)
-        {
-            reads++;
-            byte[] object = objects.get(bucket + "/" + key);
-            return Arrays.copyOfRange(object, (int) offset, (int) Math.min(object.length, offset + length));
-        }
-
-        @Override
-        public Optional<ObjectInfo> head(String bucket, String key)
-        {
-            return Optional.ofNullable(objects.get(bucket + "/" + key)).map(bytes -> new ObjectInfo(bytes.length, "etag", Optional.empty()));
-        }
-
-        @Override
-        public boolean bucketExists(String bucket)
-        {
-            return true;
-        }
-
-        @Override
-        public void createBucket(String bucket)
-        {
-        }
-
-        @Override
-        public void put(String bucket, String key, Path file, String contentType)
-        {
-            try {
-                objects.put(bucket + "/" + key, Files.readAllBytes(file));
-            }
-            catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
-
     @Test
     void writesAthenaCsvAndPagesItBackFromTheCache()
             throws Exception
     {
-        MemoryStore store = new MemoryStore();
+        MemoryObjectStore store = new MemoryObjectStore();
         try (ResultFiles results = new ResultFiles(store)) {
             long size = publish(results, "q1.csv");
             assertThat(new String(store.objects.get("out/q1.csv"), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("""
@@ -103,7 +46,7 @@ class ResultFilesTest
     void tellsNullFromTheEmptyStringInAOneColumnResult()
             throws Exception
     {
-        MemoryStore store = new MemoryStore();
+        MemoryObjectStore store = new MemoryObjectStore();
         try (ResultFiles results = new ResultFiles(store)) {
             long size;
             try (ResultFiles.CsvWriter writer = new ResultFiles.CsvWriter()) {
@@ -128,7 +71,7 @@ class ResultFilesTest
     void readsFromTheStoreWhatTheCacheDoesNotHold()
             throws Exception
     {
-        MemoryStore store = new MemoryStore();
+        MemoryObjectStore store = new MemoryObjectStore();
         try (ResultFiles results = new ResultFiles(store, 10)) {
             long size = publish(results, "q2.csv");
             ResultFiles.Page page = results.read("out", "q2.csv", size, true, Optional.empty(), 10);
@@ -142,7 +85,7 @@ class ResultFilesTest
     void refusesForeignTokens()
             throws Exception
     {
-        MemoryStore store = new MemoryStore();
+        MemoryObjectStore store = new MemoryObjectStore();
         try (ResultFiles results = new ResultFiles(store)) {
             long size = publish(results, "q3.csv");
             assertThatThrownBy(() -> results.read("out", "q3.csv", size, true, Optional.of("bm90LWEtdG9rZW4"), 10))

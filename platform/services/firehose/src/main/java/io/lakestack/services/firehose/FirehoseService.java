@@ -150,7 +150,7 @@ public final class FirehoseService
                 source.set("DeliveryStartTimestamp", input.timestampNode(Instant.ofEpochMilli(stream.creationMillis())));
             }
             ArrayNode destinations = description.putArray("Destinations");
-            boolean skip = input.string("ExclusiveStartDestinationId").filter(DeliveryStream.DESTINATION_ID::equals).isPresent();
+            boolean skip = input.string("ExclusiveStartDestinationId", ANY, 100).filter(DeliveryStream.DESTINATION_ID::equals).isPresent();
             if (!skip) {
                 ObjectNode destination = destinations.addObject();
                 destination.put("DestinationId", DeliveryStream.DESTINATION_ID);
@@ -166,7 +166,11 @@ public final class FirehoseService
         operation("ListDeliveryStreams", (input, caller) -> {
             int limit = input.integer("Limit", 1, 10_000).orElse(10);
             Optional<String> type = input.string("DeliveryStreamType");
-            Optional<String> start = input.string("ExclusiveStartDeliveryStreamName");
+            if (type.isPresent() && !List.of("DirectPut", "KinesisStreamAsSource", "MSKAsSource", "DatabaseAsSource").contains(type.get())) {
+                throw input.invalid("deliveryStreamType", type.get(), "Member must satisfy enum value set: [DatabaseAsSource, KinesisStreamAsSource, "
+                        + "MSKAsSource, DirectPut]");
+            }
+            Optional<String> start = input.string("ExclusiveStartDeliveryStreamName", STREAM_NAME, 64);
             List<String> names = new ArrayList<>();
             for (String name : streams.names()) {
                 if (start.isPresent() && name.compareTo(start.get()) <= 0) {
@@ -297,7 +301,7 @@ public final class FirehoseService
         operation("ListTagsForDeliveryStream", (input, caller) -> {
             DeliveryStream stream = streams.require(streamName(input));
             int limit = input.integer("Limit", 1, 50).orElse(50);
-            Optional<String> start = input.string("ExclusiveStartTagKey");
+            Optional<String> start = input.string("ExclusiveStartTagKey", ANY, 128);
             List<Map.Entry<String, String>> shown = new TreeMap<>(stream.tags()).entrySet().stream()
                     .filter(tag -> start.isEmpty() || tag.getKey().compareTo(start.get()) > 0)
                     .toList();

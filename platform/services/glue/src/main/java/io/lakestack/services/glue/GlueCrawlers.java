@@ -186,7 +186,7 @@ public final class GlueCrawlers
             return JsonProtocolService.JSON.createObjectNode();
         });
         service.register("GetCrawlerMetrics", (input, caller) -> {
-            List<String> names = input.hasList("CrawlerNameList") ? input.strings("CrawlerNameList") : names();
+            List<String> names = input.has("CrawlerNameList") ? input.strings("CrawlerNameList") : names();
             OffsetTokens.Slice<String> page = OffsetTokens.slice(names, input.string("NextToken"), input.integer("MaxResults", 1, 1000).orElse(100),
                     "InvalidInputException");
             ObjectNode output = JsonProtocolService.JSON.createObjectNode();

@@ -78,7 +78,7 @@ final class GlueJson
 
     static CatalogPartition partition(String database, String table, JsonInput input)
     {
-        if (!input.hasList("Values")) {
+        if (!input.has("Values")) {
             throw input.missing("Values");
         }
         return new CatalogPartition(database, table, input.strings("Values"), Optional.empty(), input.timestamp("LastAccessTime"),

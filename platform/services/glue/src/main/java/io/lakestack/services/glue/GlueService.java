@@ -28,6 +28,10 @@ public final class GlueService
         extends JsonProtocolService
 {
     private static final Pattern CATALOG_ID = Pattern.compile("\\d{12}");
+    /** Glue's single-line string: no line breaks but tabs. */
+    static final Pattern SINGLE_LINE = Pattern.compile("[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\t]*");
+    /** The longest database or table name Glue takes. */
+    static final int MAX_NAME_LENGTH = 255;
     /**
      * The largest request body. Glue documents limits per field, not per request: a column type of up to 131,072
      * characters, a parameter value of up to 512,000, view text of up to 409,600; its largest requests are
@@ -55,7 +59,7 @@ public final class GlueService
         operation("GetDatabase", (input, caller) -> {
             checkCatalog(input);
             ObjectNode output = output();
-            output.set("Database", GlueJson.write(catalog.getDatabase(input.requiredString("Name")), accountId));
+            output.set("Database", GlueJson.write(catalog.getDatabase(name(input, "Name")), accountId));
             return output;
         });
         operation("GetDatabases", (input, caller) -> {
@@ -69,29 +73,29 @@ public final class GlueService
         });
         operation("UpdateDatabase", (input, caller) -> {
             checkCatalog(input);
-            catalog.updateDatabase(input.requiredString("Name"), GlueJson.database(input.object("DatabaseInput")));
+            catalog.updateDatabase(name(input, "Name"), GlueJson.database(input.object("DatabaseInput")));
             return output();
         });
         operation("DeleteDatabase", (input, caller) -> {
             checkCatalog(input);
-            catalog.deleteDatabase(input.requiredString("Name"));
+            catalog.deleteDatabase(name(input, "Name"));
             return output();
         });
 
         operation("CreateTable", (input, caller) -> {
             checkCatalog(input);
-            catalog.createTable(GlueJson.table(input.requiredString("DatabaseName"), input.object("TableInput")));
+            catalog.createTable(GlueJson.table(name(input, "DatabaseName"), input.object("TableInput")));
             return output();
         });
         operation("GetTable", (input, caller) -> {
             checkCatalog(input);
             ObjectNode output = output();
-            output.set("Table", GlueJson.write(catalog.getTable(input.requiredString("DatabaseName"), input.requiredString("Name")), accountId));
+            output.set("Table", GlueJson.write(catalog.getTable(name(input, "DatabaseName"), name(input, "Name")), accountId));
             return output;
         });
         operation("GetTables", (input, caller) -> {
             checkCatalog(input);
-            Page<CatalogTable> page = catalog.getTables(input.requiredString("DatabaseName"), input.string("Expression"), input.string("NextToken"),
+            Page<CatalogTable> page = catalog.getTables(name(input, "DatabaseName"), input.string("Expression", SINGLE_LINE, 2048), input.string("NextToken"),
                     input.integer("MaxResults", 1, 100).orElse(100));
             ObjectNode output = output();
             ArrayNode list = output.putArray("TableList");
@@ -101,17 +105,17 @@ public final class GlueService
         });
         operation("UpdateTable", (input, caller) -> {
             checkCatalog(input);
-            catalog.updateTable(GlueJson.table(input.requiredString("DatabaseName"), input.object("TableInput")));
+            catalog.updateTable(GlueJson.table(name(input, "DatabaseName"), input.object("TableInput")));
             return output();
         });
         operation("DeleteTable", (input, caller) -> {
             checkCatalog(input);
-            catalog.deleteTable(input.requiredString("DatabaseName"), input.requiredString("Name"));
+            catalog.deleteTable(name(input, "DatabaseName"), name(input, "Name"));
             return output();
         });
         operation("BatchDeleteTable", (input, caller) -> {
             checkCatalog(input);
-            String database = input.requiredString("DatabaseName");
+            String database = name(input, "DatabaseName");
             List<String> names = input.strings("TablesToDelete");
             if (names.isEmpty() || names.size() > 100) {
                 throw input.invalid("TablesToDelete", String.valueOf(names.size()), "Member must have length between 1 and 100");
@@ -132,7 +136,7 @@ public final class GlueService
         });
         operation("GetTableVersions", (input, caller) -> {
             checkCatalog(input);
-            CatalogTable table = catalog.getTable(input.requiredString("DatabaseName"), input.requiredString("TableName"));
+            CatalogTable table = catalog.getTable(name(input, "DatabaseName"), name(input, "TableName"));
             ObjectNode output = output();
             ObjectNode version = output.putArray("TableVersions").addObject();
             version.set("Table", GlueJson.write(table, accountId));
@@ -141,7 +145,7 @@ public final class GlueService
         });
         operation("GetTableVersion", (input, caller) -> {
             checkCatalog(input);
-            CatalogTable table = catalog.getTable(input.requiredString("DatabaseName"), input.requiredString("TableName"));
+            CatalogTable table = catalog.getTable(name(input, "DatabaseName"), name(input, "TableName"));
             String current = table.versionId().orElse("0");
             Optional<String> requested = input.string("VersionId");
             if (requested.isPresent() && !requested.get().equals(current)) {
@@ -157,13 +161,13 @@ public final class GlueService
 
         operation("CreatePartition", (input, caller) -> {
             checkCatalog(input);
-            catalog.createPartition(GlueJson.partition(input.requiredString("DatabaseName"), input.requiredString("TableName"), input.object("PartitionInput")));
+            catalog.createPartition(GlueJson.partition(name(input, "DatabaseName"), name(input, "TableName"), input.object("PartitionInput")));
             return output();
         });
         operation("BatchCreatePartition", (input, caller) -> {
             checkCatalog(input);
-            String database = input.requiredString("DatabaseName");
-            String table = input.requiredString("TableName");
+            String database = name(input, "DatabaseName");
+            String table = name(input, "TableName");
             List<CatalogPartition> partitions = input.objects("PartitionInputList").stream().map(partition -> GlueJson.partition(database, table, partition)).toList();
             if (partitions.isEmpty() || partitions.size() > 100) {
                 throw input.invalid("PartitionInputList", String.valueOf(partitions.size()), "Member must have length between 1 and 100");
@@ -173,14 +177,14 @@ public final class GlueService
         operation("GetPartition", (input, caller) -> {
             checkCatalog(input);
             ObjectNode output = output();
-            output.set("Partition", GlueJson.write(catalog.getPartition(input.requiredString("DatabaseName"), input.requiredString("TableName"),
+            output.set("Partition", GlueJson.write(catalog.getPartition(name(input, "DatabaseName"), name(input, "TableName"),
                     values(input, "PartitionValues")), accountId));
             return output;
         });
         operation("GetPartitions", (input, caller) -> {
             checkCatalog(input);
-            Page<CatalogPartition> page = catalog.getPartitions(input.requiredString("DatabaseName"), input.requiredString("TableName"),
-                    input.string("Expression"), input.string("NextToken"), input.integer("MaxResults", 1, 1000).orElse(1000));
+            Page<CatalogPartition> page = catalog.getPartitions(name(input, "DatabaseName"), name(input, "TableName"),
+                    input.string("Expression", SINGLE_LINE, 2048), input.string("NextToken"), input.integer("MaxResults", 1, 1000).orElse(1000));
             boolean excludeColumns = input.bool("ExcludeColumnSchema").orElse(false);
             ObjectNode output = output();
             ArrayNode list = output.putArray("Partitions");
@@ -203,7 +207,7 @@ public final class GlueService
             if (requested.isEmpty() || requested.size() > 1000) {
                 throw input.invalid("PartitionsToGet", String.valueOf(requested.size()), "Member must have length between 1 and 1000");
             }
-            List<CatalogPartition> found = catalog.getPartitions(input.requiredString("DatabaseName"), input.requiredString("TableName"), requested);
+            List<CatalogPartition> found = catalog.getPartitions(name(input, "DatabaseName"), name(input, "TableName"), requested);
             ObjectNode output = output();
             ArrayNode list = output.putArray("Partitions");
             found.forEach(partition -> list.add(GlueJson.write(partition, accountId)));
@@ -212,20 +216,20 @@ public final class GlueService
         });
         operation("UpdatePartition", (input, caller) -> {
             checkCatalog(input);
-            String database = input.requiredString("DatabaseName");
-            String table = input.requiredString("TableName");
+            String database = name(input, "DatabaseName");
+            String table = name(input, "TableName");
             catalog.updatePartition(database, table, values(input, "PartitionValueList"), GlueJson.partition(database, table, input.object("PartitionInput")));
             return output();
         });
         operation("DeletePartition", (input, caller) -> {
             checkCatalog(input);
-            catalog.deletePartition(input.requiredString("DatabaseName"), input.requiredString("TableName"), values(input, "PartitionValues"));
+            catalog.deletePartition(name(input, "DatabaseName"), name(input, "TableName"), values(input, "PartitionValues"));
             return output();
         });
         operation("BatchDeletePartition", (input, caller) -> {
             checkCatalog(input);
-            String database = input.requiredString("DatabaseName");
-            String table = input.requiredString("TableName");
+            String database = name(input, "DatabaseName");
+            String table = name(input, "TableName");
             List<BatchError<List<String>>> errors = new ArrayList<>();
             List<JsonInput> entries = input.objects("PartitionsToDelete");
             if (entries.isEmpty() || entries.size() > 25) {
@@ -273,10 +277,16 @@ public final class GlueService
 
     private static List<String> values(JsonInput input, String field)
     {
-        if (!input.hasList(field)) {
+        if (!input.has(field)) {
             throw input.missing(field);
         }
         return input.strings(field);
+    }
+
+    /** A database or table name, of 1 to 255 characters on one line, as Glue takes them. */
+    static String name(JsonInput input, String field)
+    {
+        return input.requiredString(field, SINGLE_LINE, MAX_NAME_LENGTH);
     }
 
     private void checkCatalog(JsonInput input)

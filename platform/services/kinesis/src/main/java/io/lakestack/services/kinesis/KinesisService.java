@@ -137,7 +137,7 @@ public final class KinesisService
         operation("ListStreams", (input, caller) -> {
             int limit = input.integer("Limit", 1, 10_000).orElse(100);
             List<String> names = streams.names();
-            Optional<String> exclusiveStart = input.string("ExclusiveStartStreamName");
+            Optional<String> exclusiveStart = input.string("ExclusiveStartStreamName", STREAM_NAME, 128);
             List<String> after = exclusiveStart.map(start -> names.stream().filter(name -> name.compareTo(start) > 0).toList()).orElse(names);
             OffsetTokens.Slice<String> page = OffsetTokens.slice(after, input.string("NextToken"), limit, "InvalidArgumentException");
             ObjectNode result = output();
@@ -364,7 +364,7 @@ public final class KinesisService
             KinesisStreams.Stream stream = stream(input);
             int limit = input.integer("Limit", 1, 50).orElse(50);
             Map<String, String> tags = new TreeMap<>(stream.tags());
-            Optional<String> start = input.string("ExclusiveStartTagKey");
+            Optional<String> start = input.string("ExclusiveStartTagKey", ANY, 128);
             Map<String, String> shown = new LinkedHashMap<>();
             tags.forEach((key, value) -> {
                 if (start.isEmpty() || key.compareTo(start.get()) > 0) {

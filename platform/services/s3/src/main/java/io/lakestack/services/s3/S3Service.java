@@ -2,12 +2,12 @@ package io.lakestack.services.s3;
 
 import io.lakestack.endpoint.ServiceHandler;
 import io.lakestack.endpoint.auth.Authenticator;
-import io.lakestack.endpoint.auth.SigV4Verifier;
 import io.lakestack.endpoint.protocol.AwsProtocol;
 import io.lakestack.endpoint.protocol.AwsRequest;
 import io.lakestack.endpoint.protocol.AwsResponse;
 import io.lakestack.endpoint.protocol.QueryStrings;
 import io.lakestack.endpoint.protocol.Xml;
+import io.lakestack.spi.ErrorKind;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.events.EventSink;
 import io.lakestack.spi.s3.DestinationConfiguration;
@@ -27,21 +27,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
@@ -56,10 +54,13 @@ import static java.util.Objects.requireNonNull;
  * {@code ObjectCreated:Put}, {@code ObjectCreated:Copy}, {@code ObjectCreated:CompleteMultipartUpload} and
  * {@code ObjectRemoved:Delete} (one per key of a multi-object delete).
  *
- * <p>Virtual-hosted requests ({@code bucket.localhost:4566}) are turned into path-style ones. A body signed with
- * a hex {@code x-amz-content-sha256} is checked against its hash before it is forwarded, so that a corrupted upload
- * never replaces an object. Streaming (aws-chunked) uploads are forwarded as they are; their seed signature is
- * checked, the per-chunk signatures are left to the object store.
+ * <p>Virtual-hosted requests ({@code bucket.localhost:4566}) are turned into path-style ones. What S3 checks before
+ * it stores anything is checked here before anything is forwarded, so that a corrupted or tampered upload never
+ * replaces an object ({@link S3UploadBody}): a hex {@code x-amz-content-sha256}, {@code Content-MD5}, and aws-chunked
+ * uploads (chunk signatures, framing, trailing checksum), which reach the S3 server decoded. Keys longer than 1,024
+ * bytes are refused ({@code KeyTooLongError}); a {@code Range} S3 could not parse is left out, so the whole object
+ * comes back, as from S3. An error the S3 server answers without S3's {@code <Error>} document (its HTML pages, its
+ * framework's JSON) becomes one.
  */
 public final class S3Service
         implements ServiceHandler
@@ -68,8 +69,9 @@ public final class S3Service
 
     private static final Set<String> OBJECT_SUBRESOURCES = Set.of(
             "uploadId", "partNumber", "tagging", "acl", "retention", "legal-hold", "attributes", "restore", "torrent", "select", "uploads");
-    private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-f]{64}");
-    private static final long SPOOL_IN_MEMORY_LIMIT = 8L * 1024 * 1024;
+    private static final int MAX_KEY_BYTES = 1024;
+    private static final Pattern BYTE_RANGE = Pattern.compile("bytes=(\\d{1,18})-(\\d{1,18})?|bytes=-\\d{1,18}");
+    private static final int MAX_ERROR_DOCUMENT = 1024 * 1024;
 
     private final S3Upstream upstream;
     private final ObjectStore objects;
@@ -79,6 +81,7 @@ public final class S3Service
     private final Set<String> virtualHostSuffixes;
     private final Clock clock;
     private final AtomicLong sequencer;
+    private final ContinuationTokens continuationTokens = new ContinuationTokens();
 
     /**
      * @param upstream the S3 server requests are forwarded to
@@ -182,17 +185,40 @@ public final class S3Service
             }
         }
 
+        checkKeyLength(request, target);
+        Optional<byte[]> checkedBody = S3RequestChecks.check(request, target);
         Optional<String> eventName = eventFor(request, target);
         boolean deleteObjects = method.equals("POST") && target.rawKey().isEmpty() && request.hasQueryParameter("delete");
         boolean deleteBucket = method.equals("DELETE") && target.rawKey().isEmpty() && target.bucket().isPresent()
                 && request.queryParameters().isEmpty();
         Optional<NotificationConfiguration> configuration = target.bucket().flatMap(notifications::get);
 
-        try (Body body = body(request)) {
-            S3Upstream.Request forward = new S3Upstream.Request(method, target.forwardPath(), request.rawQuery(), request.headers(), body.body);
+        boolean listObjectsV2 = method.equals("GET") && target.bucket().isPresent() && target.rawKey().isEmpty()
+                && request.queryParameter("list-type").filter("2"::equals).isPresent();
+        if (listObjectsV2) {
+            Optional<String> token = request.queryParameter("continuation-token");
+            if (token.isPresent() && !continuationTokens.issued(target.bucket().get(), token.get())) {
+                throw ServiceException.user("InvalidArgument", "The continuation token provided is incorrect: give the NextContinuationToken of "
+                        + "a ListObjectsV2 of bucket " + target.bucket().get() + " since lakestack started, or none to list from the start");
+            }
+        }
+
+        try (S3UploadBody body = checkedBody.isPresent() ? S3UploadBody.ofBytes(request, checkedBody.get()) : S3UploadBody.of(request, caller)) {
+            S3Upstream.Request forward = new S3Upstream.Request(method, target.forwardPath(), request.rawQuery(), withoutUnreadableRange(body.headers()),
+                    body.body());
+            if (listObjectsV2) {
+                try (S3Upstream.Response upstreamResponse = upstream.exchange(forward)) {
+                    byte[] document = answerBody(upstreamResponse, request).readAllBytes();
+                    if (upstreamResponse.status() == 200) {
+                        continuationTokens.remember(target.bucket().get(), document);
+                    }
+                    relay(upstreamResponse, new ByteArrayInputStream(document), response);
+                }
+                return;
+            }
             if (deleteObjects && configuration.isPresent()) {
                 try (S3Upstream.Response upstreamResponse = upstream.exchange(forward)) {
-                    byte[] document = upstreamResponse.body().readAllBytes();
+                    byte[] document = answerBody(upstreamResponse, request).readAllBytes();
                     if (upstreamResponse.status() == 200) {
                         for (String key : deletedKeys(document)) {
                             emit(S3EventTypes.REMOVED_DELETE, target.bucket().get(), key, configuration.get(), request, caller);
@@ -203,6 +229,7 @@ public final class S3Service
                 return;
             }
             try (S3Upstream.Response upstreamResponse = upstream.exchange(forward)) {
+                InputStream answer = answerBody(upstreamResponse, request);
                 int status = upstreamResponse.status();
                 if (status >= 200 && status < 300) {
                     if (deleteBucket) {
@@ -211,7 +238,7 @@ public final class S3Service
                     if (eventName.isPresent() && configuration.isPresent()) {
                         if (eventName.get().equals(S3EventTypes.CREATED_COMPLETE_MULTIPART_UPLOAD)) {
                             // S3 may answer 200 with an <Error> document to a CompleteMultipartUpload
-                            byte[] document = upstreamResponse.body().readAllBytes();
+                            byte[] document = answer.readAllBytes();
                             if (!new String(document, StandardCharsets.UTF_8).contains("<Error>")) {
                                 emit(eventName.get(), target.bucket().get(), target.key().orElseThrow(), configuration.get(), request, caller);
                             }
@@ -221,8 +248,89 @@ public final class S3Service
                         emit(eventName.get(), target.bucket().get(), target.key().orElseThrow(), configuration.get(), request, caller);
                     }
                 }
-                relay(upstreamResponse, upstreamResponse.body(), response);
+                relay(upstreamResponse, answer, response);
             }
+        }
+    }
+
+    /** PutObject, CopyObject and CreateMultipartUpload name a key to create, which S3 allows 1,024 bytes of UTF-8. */
+    private static void checkKeyLength(AwsRequest request, Target target)
+    {
+        if (target.rawKey().isEmpty()) {
+            return;
+        }
+        boolean subresource = request.queryParameters().stream().anyMatch(parameter -> OBJECT_SUBRESOURCES.contains(parameter.getKey()));
+        boolean creates = (request.method().equals("PUT") && !subresource) || (request.method().equals("POST") && request.hasQueryParameter("uploads"));
+        if (creates && target.key().orElseThrow().getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+            throw ServiceException.user("KeyTooLongError", "Your key is too long");
+        }
+    }
+
+    /** S3 ignores a {@code Range} it cannot parse (and a list of ranges) and answers the whole object; the S3 server refuses it. */
+    static Map<String, List<String>> withoutUnreadableRange(Map<String, List<String>> headers)
+    {
+        List<String> range = headers.get("range");
+        if (range == null || (range.size() == 1 && isByteRange(range.get(0)))) {
+            return headers;
+        }
+        log.debug("ignoring Range {}, as S3 does", range);
+        Map<String, List<String>> without = new TreeMap<>(headers);
+        without.remove("range");
+        return without;
+    }
+
+    static boolean isByteRange(String value)
+    {
+        Matcher range = BYTE_RANGE.matcher(value.trim());
+        if (!range.matches()) {
+            return false;
+        }
+        return range.group(1) == null || range.group(2) == null || Long.parseLong(range.group(1)) <= Long.parseLong(range.group(2));
+    }
+
+    /**
+     * The body of the S3 server's answer. An error in anything but S3's {@code <Error>} document (the S3 server answers
+     * some requests with an HTML page or its framework's JSON) is replaced by an S3 error with the same status, named
+     * {@code InvalidRequest} (4xx) or {@code InternalError} (5xx); the original goes to the log.
+     */
+    private static InputStream answerBody(S3Upstream.Response answer, AwsRequest request)
+            throws IOException
+    {
+        int status = answer.status();
+        if (status < 400 || request.method().equals("HEAD")) {
+            return answer.body();
+        }
+        byte[] document = answer.body().readNBytes(MAX_ERROR_DOCUMENT);
+        if (isS3Error(document)) {
+            return new ByteArrayInputStream(document);
+        }
+        String asked = request.method() + " " + request.rawPath() + (request.rawQuery().isEmpty() ? "" : "?" + request.rawQuery());
+        String contentType = answer.headers().entrySet().stream()
+                .filter(header -> header.getKey().equalsIgnoreCase("content-type"))
+                .flatMap(header -> header.getValue().stream())
+                .findFirst()
+                .orElse("no content type");
+        String text = new String(document, StandardCharsets.UTF_8);
+        log.warn("{}: the S3 server answered {} with HTTP {} and no S3 error document ({}): {}", request.requestId(), asked, status, contentType,
+                text.length() > 2000 ? text.substring(0, 2000) + "..." : text);
+        String code = switch (status) {
+            case 405 -> "MethodNotAllowed";
+            case 501 -> "NotImplemented";
+            default -> status >= 500 ? "InternalError" : "InvalidRequest";
+        };
+        throw new ServiceException(status >= 500 ? ErrorKind.EXTERNAL : ErrorKind.USER, code, status, "The S3 server "
+                + (status >= 500 ? "failed on " : "refused ") + asked + " with HTTP " + status + " and no S3 error; lakestack's log has its answer (request id "
+                + request.requestId() + ").");
+    }
+
+    private static boolean isS3Error(byte[] document)
+    {
+        try {
+            Element root = Xml.parse(document);
+            return Xml.localName(root).equals("Error") && Xml.childText(root, "Code").isPresent();
+        }
+        catch (ServiceException notXml) {
+            return false;
         }
     }
 
@@ -336,72 +444,6 @@ public final class S3Service
             Xml.childText(deleted, "Key").ifPresent(keys::add);
         }
         return keys;
-    }
-
-    /** A request body ready to be forwarded: streamed as it arrives, or spooled first when its hash must be checked. */
-    private static final class Body
-            implements AutoCloseable
-    {
-        private final S3Upstream.Body body;
-        private final Path spool;
-
-        Body(S3Upstream.Body body, Path spool)
-        {
-            this.body = body;
-            this.spool = spool;
-        }
-
-        @Override
-        public void close()
-                throws IOException
-        {
-            if (spool != null) {
-                Files.deleteIfExists(spool);
-            }
-        }
-    }
-
-    private static Body body(AwsRequest request)
-            throws IOException
-    {
-        long length = request.header("content-length").map(Long::parseLong).orElse(-1L);
-        boolean chunked = request.header("transfer-encoding").map(value -> value.toLowerCase(Locale.ROOT).contains("chunked")).orElse(false);
-        if (length == 0 || (length < 0 && !chunked)) {
-            return new Body(new S3Upstream.Body.None(), null);
-        }
-        Optional<String> declared = request.header("x-amz-content-sha256").filter(value -> HEX_SHA256.matcher(value).matches());
-        if (declared.isEmpty()) {
-            return new Body(new S3Upstream.Body.Stream(request.bodyStream(), length > 0 ? Optional.of(length) : Optional.empty()), null);
-        }
-        MessageDigest digest = SigV4Verifier.sha256();
-        try (InputStream in = new DigestInputStream(request.bodyStream(), digest)) {
-            if (length > 0 && length <= SPOOL_IN_MEMORY_LIMIT) {
-                byte[] bytes = in.readAllBytes();
-                checkHash(declared.get(), digest);
-                return new Body(new S3Upstream.Body.Bytes(bytes), null);
-            }
-            Path spool = Files.createTempFile("lakestack-upload-", ".body");
-            try (OutputStream out = Files.newOutputStream(spool)) {
-                in.transferTo(out);
-            }
-            try {
-                checkHash(declared.get(), digest);
-            }
-            catch (ServiceException e) {
-                Files.deleteIfExists(spool);
-                throw e;
-            }
-            return new Body(new S3Upstream.Body.File(spool), spool);
-        }
-    }
-
-    private static void checkHash(String declared, MessageDigest digest)
-    {
-        String computed = HexFormat.of().formatHex(digest.digest());
-        if (!computed.equals(declared)) {
-            throw ServiceException.user("XAmzContentSHA256Mismatch",
-                    "The provided 'x-amz-content-sha256' header does not match what was computed. Client: " + declared + ", computed: " + computed);
-        }
     }
 
     private static void relay(S3Upstream.Response upstream, InputStream body, AwsResponse response)

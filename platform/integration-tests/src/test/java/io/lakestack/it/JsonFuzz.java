@@ -1,0 +1,148 @@
+package io.lakestack.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakestack.testing.RawRequests;
+import io.lakestack.testing.TestStack;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Fuzzing of a JSON 1.1 service: every case {@link FuzzInputs} makes of each operation, sent signed, must be answered
+ * within {@link #BOUND}, never with a 5xx, and, when it is the client's error, with a 4xx and the JSON error shape
+ * ({@code __type} one of the service's errors, a {@code message}).
+ */
+final class JsonFuzz
+{
+    /** How long a request may take, however malformed: a bound, not a measure. */
+    static final Duration BOUND = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * @param errors the error codes ({@code __type}) the service may answer malformed input with
+     * @param operations one line per operation, as {@link FuzzInputs#operation} reads them
+     */
+    record Service(String signingName, String targetPrefix, Set<String> errors, List<FuzzInputs.Operation> operations)
+    {
+        Service(String signingName, String targetPrefix, Set<String> errors, String... operations)
+        {
+            this(signingName, targetPrefix, errors, Arrays.stream(operations).map(FuzzInputs::operation).toList());
+        }
+    }
+
+    private JsonFuzz() {}
+
+    /** The cases of every operation of the service, from one seed. */
+    static List<FuzzInputs.Case> cases(Service service, long seed)
+    {
+        Random random = new Random(seed);
+        List<FuzzInputs.Case> cases = new ArrayList<>();
+        service.operations().forEach(operation -> cases.addAll(FuzzInputs.cases(operation, random)));
+        return cases;
+    }
+
+    /** Sends every case; returns what went wrong, one line each (empty when nothing did). */
+    static List<String> run(TestStack stack, Service service, List<FuzzInputs.Case> cases)
+    {
+        List<String> failures = new ArrayList<>();
+        for (FuzzInputs.Case fuzz : cases) {
+            String failure = check(stack, service, fuzz);
+            if (failure != null) {
+                failures.add(failure + ": " + fuzz);
+            }
+        }
+        return failures;
+    }
+
+    private static String check(TestStack stack, Service service, FuzzInputs.Case fuzz)
+    {
+        HttpResponse<String> response;
+        try {
+            response = send(stack, service, service.targetPrefix() + "." + fuzz.operation(), fuzz.body());
+        }
+        catch (HttpTimeoutException e) {
+            return "no answer within " + BOUND;
+        }
+        catch (IOException e) {
+            return "the connection failed (" + e + ")";
+        }
+        int status = response.statusCode();
+        if (status >= 500) {
+            return "a server error " + status + " " + abbreviate(response.body());
+        }
+        if (status < 400) {
+            return fuzz.mustFail() ? "accepted with " + status + " " + abbreviate(response.body()) : null;
+        }
+        JsonNode error;
+        try {
+            error = JSON.readTree(response.body());
+        }
+        catch (IOException e) {
+            return "an error that is not JSON: " + status + " " + abbreviate(response.body());
+        }
+        if (error == null || !error.isObject() || !error.path("__type").isTextual() || !error.path("message").isTextual()
+                || error.path("message").asText().isBlank()) {
+            return "an error without __type and message: " + status + " " + abbreviate(response.body());
+        }
+        String type = error.path("__type").asText();
+        if (!service.errors().contains(type)) {
+            return "an error the service does not answer malformed input with: " + status + " " + abbreviate(response.body());
+        }
+        if (!response.headers().firstValue("Content-Type").orElse("").startsWith("application/x-amz-json-1.1")) {
+            return "an error of Content-Type " + response.headers().firstValue("Content-Type").orElse("(none)");
+        }
+        return null;
+    }
+
+    /**
+     * The operations the service implements, as it lists them when asked for one it does not have.
+     */
+    static Set<String> implementedOperations(TestStack stack, Service service)
+            throws IOException
+    {
+        HttpResponse<String> response = send(stack, service, service.targetPrefix() + ".FuzzNoSuchOperation", "{}".getBytes(StandardCharsets.UTF_8));
+        JsonNode error = JSON.readTree(response.body());
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(error.path("__type").asText()).isEqualTo("UnknownOperationException");
+        String message = error.path("message").asText();
+        String supported = message.substring(message.indexOf("(supported: ") + "(supported: ".length(), message.lastIndexOf(')'));
+        return Arrays.stream(supported.split(", ")).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    static Set<String> fuzzedOperations(Service service)
+    {
+        return service.operations().stream().map(FuzzInputs.Operation::name).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static HttpResponse<String> send(TestStack stack, Service service, String target, byte[] body)
+            throws IOException
+    {
+        try {
+            return RawRequests.send(stack.endpoint(), "POST", "/", Map.of("Content-Type", "application/x-amz-json-1.1", "X-Amz-Target", target),
+                    body, service.signingName(), TestStack.ACCESS_KEY, TestStack.SECRET_KEY, BOUND);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String abbreviate(String text)
+    {
+        return text.length() <= 300 ? text : text.substring(0, 297) + "...";
+    }
+}

@@ -1,0 +1,315 @@
+package io.lakestack.services.athena;
+
+import io.lakestack.services.athena.QueryExecution.State;
+import io.lakestack.spi.athena.QueryEngine;
+import io.lakestack.spi.cluster.Instances;
+import io.lakestack.spi.glue.BatchError;
+import io.lakestack.spi.glue.CatalogDatabase;
+import io.lakestack.spi.glue.CatalogPartition;
+import io.lakestack.spi.glue.CatalogTable;
+import io.lakestack.spi.glue.Column;
+import io.lakestack.spi.glue.GlueCatalog;
+import io.lakestack.spi.glue.Page;
+import io.lakestack.spi.glue.SerDeInfo;
+import io.lakestack.spi.glue.StorageDescriptor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Every query ends: an Error ends it FAILED, and a stop ends running DDL CANCELLED between its steps. */
+class QueryExecutionsTest
+{
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final QueryEngine.Outcome ONE_ROW = new QueryEngine.Outcome(0, 1, 0, 0, Optional.empty(), Optional.empty());
+
+    private final MemoryRecordStores stores = new MemoryRecordStores();
+    private final MemoryObjectStore objects = new MemoryObjectStore();
+    private final GatedCatalog catalog = new GatedCatalog();
+    private QueryExecutions executions;
+
+    @AfterEach
+    void close()
+    {
+        catalog.release.countDown();
+        if (executions != null) {
+            executions.close();
+        }
+    }
+
+    @Test
+    void aStackOverflowInTheEngineEndsTheQueryFailedAndThePoolRunsTheNextQuery()
+    {
+        executions = executions((query, sink, cancelled) -> {
+            if (query.sql().contains("deep")) {
+                throw new StackOverflowError();
+            }
+            sink.columns(List.of(new QueryEngine.Column("answer", "integer")));
+            sink.row(List.of("42"));
+            return ONE_ROW;
+        }, 1);
+
+        QueryExecution deep = awaitEnd(executions.start(request("SELECT 'deep'")));
+        assertThat(deep.state()).isEqualTo(State.FAILED);
+        assertThat(deep.stateChangeReason()).contains("INTERNAL_ERROR: the query is nested too deeply for lakestack to process it "
+                + "(java.lang.StackOverflowError)");
+        assertThat(deep.failure()).as("not retryable").contains(new QueryExecution.Failure(true));
+
+        QueryExecution next = awaitEnd(executions.start(request("SELECT 42")));
+        assertThat(next.state()).as("the one pool thread runs on after the error").isEqualTo(State.SUCCEEDED);
+    }
+
+    @Test
+    void anyOtherErrorEndsTheQueryFailedWithIt()
+    {
+        executions = executions((query, sink, cancelled) -> {
+            throw new OutOfMemoryError("Java heap space");
+        }, 1);
+
+        QueryExecution failed = awaitEnd(executions.start(request("SELECT 1")));
+
+        assertThat(failed.state()).isEqualTo(State.FAILED);
+        assertThat(failed.stateChangeReason()).contains("INTERNAL_ERROR: java.lang.OutOfMemoryError: Java heap space");
+        assertThat(failed.failure()).contains(new QueryExecution.Failure(false));
+    }
+
+    @Test
+    void aTwentyThousandLevelTypeEndsTheDdlFailedWithTheNestingLimit()
+    {
+        executions = executions(QueryExecutionsTest::noEngine, 1);
+        String type = "array<".repeat(20_000) + "int" + ">".repeat(20_000);
+
+        QueryExecution failed = awaitEnd(executions.start(request("CREATE EXTERNAL TABLE t (c " + type + ") LOCATION 's3://b/p/'")));
+
+        assertThat(failed.state()).isEqualTo(State.FAILED);
+        assertThat(failed.stateChangeReason()).contains("FAILED: ParseException line 1:28: column c: invalid type '" + "array<".repeat(16)
+                + "arra... (140003 characters)' at position 605: arrays, maps, structs and uniontypes nest more than 100 levels deep; lakestack accepts at "
+                + "most 100 levels");
+    }
+
+    @Test
+    void stopEndsRunningDdlBeforeItsNextStep()
+            throws Exception
+    {
+        executions = executions(QueryExecutionsTest::noEngine, 1);
+        String id = executions.start(request("SHOW PARTITIONS sales.events"));
+        assertThat(catalog.entered.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the first page of partitions is being read").isTrue();
+        assertThat(executions.get(id).state()).isEqualTo(State.RUNNING);
+
+        executions.stop(id);
+        assertThat(executions.get(id).state()).as("a stop only asks; the statement notices it between its steps").isEqualTo(State.RUNNING);
+        catalog.release.countDown();
+
+        QueryExecution stopped = awaitEnd(id);
+        assertThat(stopped.state()).isEqualTo(State.CANCELLED);
+        assertThat(stopped.stateChangeReason()).contains("Query cancelled by user");
+        assertThat(catalog.pagesRead.get()).as("the second page is never read").isEqualTo(1);
+    }
+
+    @Test
+    void showPartitionsReadsEveryPageWhenNotStopped()
+    {
+        executions = executions(QueryExecutionsTest::noEngine, 1);
+        catalog.release.countDown();
+
+        QueryExecution done = awaitEnd(executions.start(request("SHOW PARTITIONS sales.events")));
+
+        assertThat(done.state()).isEqualTo(State.SUCCEEDED);
+        assertThat(catalog.pagesRead.get()).isEqualTo(2);
+        assertThat(done.result().orElseThrow().rows()).isEqualTo(2);
+    }
+
+    private QueryExecutions executions(QueryEngine engine, int concurrency)
+    {
+        Clock clock = Clock.systemUTC();
+        return new QueryExecutions(stores, engine, new HiveDdlExecutor(catalog, objects), new WorkGroups(stores, clock), objects, clock, new OneInstance(),
+                concurrency);
+    }
+
+    private static QueryExecutions.Request request(String query)
+    {
+        return new QueryExecutions.Request(query, "primary", Optional.of("sales"), Optional.empty(), "s3://results/athena/", List.of(), Optional.empty(),
+                Optional.empty());
+    }
+
+    private QueryExecution awaitEnd(String id)
+    {
+        await().atMost(TIMEOUT).until(() -> executions.get(id).state().isDone());
+        return executions.get(id);
+    }
+
+    private static QueryEngine.Outcome noEngine(QueryEngine.Query query, QueryEngine.RowSink sink, java.util.function.BooleanSupplier cancelled)
+    {
+        throw new AssertionError("the engine was asked to run " + query.sql());
+    }
+
+    private static final class OneInstance
+            implements Instances
+    {
+        @Override
+        public String self()
+        {
+            return "instance-1";
+        }
+
+        @Override
+        public long leaseMillis()
+        {
+            return 15_000;
+        }
+
+        @Override
+        public boolean holdsLease(String instanceId)
+        {
+            return true;
+        }
+
+        @Override
+        public void onDeparture(Consumer<String> listener)
+        {
+        }
+    }
+
+    /**
+     * The table {@code sales.events}, partitioned by {@code dt}, with two pages of partitions; reading the first page
+     * waits until the test releases it.
+     */
+    private static final class GatedCatalog
+            implements GlueCatalog
+    {
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicInteger pagesRead = new AtomicInteger();
+
+        @Override
+        public CatalogTable getTable(String database, String name)
+        {
+            StorageDescriptor storage = new StorageDescriptor(List.of(Column.of("id", "string")), Optional.of("s3://data/events/"), Optional.empty(),
+                    Optional.empty(), false, -1, SerDeInfo.NONE, List.of(), List.of(), Map.of(), false);
+            return new CatalogTable(database, name, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), 0, storage,
+                    List.of(Column.of("dt", "string")), Optional.empty(), Optional.empty(), Optional.of("EXTERNAL_TABLE"), Map.of(), Optional.empty());
+        }
+
+        @Override
+        public Page<CatalogPartition> getPartitions(String database, String table, Optional<String> expression, Optional<String> nextToken, int maxResults)
+        {
+            int page = pagesRead.incrementAndGet();
+            if (page == 1) {
+                entered.countDown();
+                try {
+                    if (!release.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the test never released the first page");
+                    }
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            CatalogPartition partition = new CatalogPartition(database, table, List.of("2026-11-2" + page), Optional.empty(), Optional.empty(),
+                    getTable(database, table).storage(), Map.of());
+            return new Page<>(List.of(partition), page == 1 ? Optional.of("page-2") : Optional.empty());
+        }
+
+        @Override
+        public void createDatabase(CatalogDatabase database)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CatalogDatabase getDatabase(String name)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Page<CatalogDatabase> getDatabases(Optional<String> nextToken, int maxResults)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void updateDatabase(String name, CatalogDatabase database)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void deleteDatabase(String name)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void createTable(CatalogTable table)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Page<CatalogTable> getTables(String database, Optional<String> expression, Optional<String> nextToken, int maxResults)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void updateTable(CatalogTable table)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void deleteTable(String database, String name)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void createPartition(CatalogPartition partition)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<BatchError<List<String>>> createPartitions(String database, String table, List<CatalogPartition> partitions)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public CatalogPartition getPartition(String database, String table, List<String> values)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<CatalogPartition> getPartitions(String database, String table, List<List<String>> values)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void updatePartition(String database, String table, List<String> values, CatalogPartition partition)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void deletePartition(String database, String table, List<String> values)
+        {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
