@@ -62,6 +62,12 @@ public final class DeliveryWorker
         {
         }
 
+        /** A buffer was delivered; {@code droppedRecords} of its source records were dropped by the Lambda function. */
+        default void delivered(DeliveryStreamSettings stream, List<DeliveredObject> objects, long sourceRecords, long droppedRecords)
+        {
+            delivered(stream, objects, sourceRecords);
+        }
+
         default void failed(DeliveryStreamSettings stream, Exception cause, long retryInMillis)
         {
         }
@@ -73,6 +79,7 @@ public final class DeliveryWorker
     private final TableSchemas schemas;
     private final Path directory;
     private final Optional<MetadataExtractor> extractor;
+    private final Optional<LambdaTransformer> lambda;
     private final Listener listener;
     private final Map<Integer, PartitionDelivery> partitions = new HashMap<>();
     private final Thread thread;
@@ -89,6 +96,18 @@ public final class DeliveryWorker
             Listener listener)
             throws IOException
     {
+        this(settings, bootstrapServers, sink, schemas, LambdaInvoker.NONE, directory, listener);
+    }
+
+    /**
+     * @param invoker how the stream's Lambda processor, if it has one, reaches its function
+     */
+    public DeliveryWorker(DeliveryStreamSettings settings, String bootstrapServers, ObjectSink sink, TableSchemas schemas, LambdaInvoker invoker,
+            Path directory, Listener listener)
+            throws IOException
+    {
+        requireNonNull(invoker, "invoker is null");
+        this.lambda = settings.destination().lambda().map(processor -> new LambdaTransformer(processor, invoker, settings.arn()));
         this.settings = requireNonNull(settings, "settings is null");
         this.sink = requireNonNull(sink, "sink is null");
         this.schemas = requireNonNull(schemas, "schemas is null");
@@ -217,7 +236,7 @@ public final class DeliveryWorker
         now = System.currentTimeMillis();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             PartitionDelivery partition = partitions.computeIfAbsent(record.partition(),
-                    ignored -> new PartitionDelivery(settings, directory, extractor, schemas));
+                    ignored -> new PartitionDelivery(settings, directory, extractor, schemas, lambda));
             byte[] data = record.value() == null ? new byte[0] : record.value();
             partition.add(new SourceRecord(record.partition(), record.offset(), record.timestamp(), data), now);
             if (partition.due(now)) {
@@ -237,7 +256,7 @@ public final class DeliveryWorker
     {
         PartitionDelivery.Delivery delivery = buffer.deliver(sink);
         consumer.commitSync(Map.of(new TopicPartition(settings.sourceTopic(), partition), new OffsetAndMetadata(delivery.nextOffset())));
-        listener.delivered(settings, delivery.objects(), delivery.sourceRecords());
+        listener.delivered(settings, delivery.objects(), delivery.sourceRecords(), delivery.droppedRecords());
     }
 
     /** Drops every buffer and reads again from the committed offsets, after a pause that grows with each failure. */
