@@ -213,6 +213,19 @@ class FirehoseLambdaTransformIntegrationTest
         assertThatThrownBy(() -> create("it-lambda-invalid", lambdaProcessor("arn:aws:lambda:us-east-1:000000000000:function:f", "301")))
                 .isInstanceOf(InvalidArgumentException.class)
                 .hasMessageStartingWith("Lambda processor: NumberOfRetries must be between 0 and 300, not 301");
+
+        firehose.createDeliveryStream(request -> request.deliveryStreamName("it-lambda-update").deliveryStreamType("DirectPut")
+                .extendedS3DestinationConfiguration(destination -> destination.bucketARN("arn:aws:s3:::" + BUCKET).roleARN(ROLE)));
+        assertThatThrownBy(() -> firehose.updateDestination(request -> request.deliveryStreamName("it-lambda-update").currentDeliveryStreamVersionId("1")
+                .destinationId("destinationId-000000000001").extendedS3DestinationUpdate(update -> update.processingConfiguration(processing -> processing
+                        .enabled(true).processors(Processor.builder().type(ProcessorType.LAMBDA).parameters(
+                                ProcessorParameter.builder().parameterName("LambdaArn").parameterValue("arn:aws:lambda:us-east-1:000000000000:function:f").build(),
+                                ProcessorParameter.builder().parameterName("BufferSizeInMBs").parameterValue("3.5").build()).build())))))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageStartingWith("Lambda processor: BufferSizeInMBs must be between 0.2 and 3, not 3.5");
+        assertThat(firehose.describeDeliveryStream(request -> request.deliveryStreamName("it-lambda-update")).deliveryStreamDescription().versionId())
+                .isEqualTo("1");
+        firehose.deleteDeliveryStream(request -> request.deliveryStreamName("it-lambda-update"));
     }
 
     private static byte[] zip(String name, String text)

@@ -176,8 +176,8 @@ final class Batch
             outcomes = lambda.orElseThrow().transform(pending.stream().map(Pending::input).toList());
         }
         catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while invoking " + lambda.orElseThrow().processor().functionArn(), e);
+            // the delivery stops: the records are read again from the committed offset
+            throw new IOException("stopped while invoking " + lambda.orElseThrow().processor().functionArn() + ": " + e.getMessage(), e);
         }
         for (int i = 0; i < pending.size(); i++) {
             Pending record = pending.get(i);

@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -107,7 +108,8 @@ public final class DeliveryWorker
             throws IOException
     {
         requireNonNull(invoker, "invoker is null");
-        this.lambda = settings.destination().lambda().map(processor -> new LambdaTransformer(processor, invoker, settings.arn()));
+        this.lambda = settings.destination().lambda().map(processor -> new LambdaTransformer(processor, invoker, settings.arn(), this::pauseUnlessStopping,
+                System::currentTimeMillis, () -> UUID.randomUUID().toString()));
         this.settings = requireNonNull(settings, "settings is null");
         this.sink = requireNonNull(sink, "sink is null");
         this.schemas = requireNonNull(schemas, "schemas is null");
@@ -285,6 +287,19 @@ public final class DeliveryWorker
         }
         sleep(retryMillis);
         retryMillis = Math.min(MAX_RETRY_MILLIS, retryMillis * 2);
+    }
+
+    /**
+     * The pause before a Lambda invocation is tried again. A stopping worker does not wait: its buffers are read again
+     * from the committed offsets at the next start rather than failed into the error output.
+     */
+    private void pauseUnlessStopping(long millis)
+            throws InterruptedException
+    {
+        sleep(millis);
+        if (!running) {
+            throw new InterruptedException("the delivery of Firehose stream " + settings.name() + " is stopping");
+        }
     }
 
     private void sleep(long millis)

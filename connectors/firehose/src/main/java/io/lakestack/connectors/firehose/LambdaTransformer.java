@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -44,7 +43,7 @@ final class LambdaTransformer
     private static final int RECORD_OVERHEAD = 160;
     private static final int EVENT_OVERHEAD = 512;
 
-    /** Waits between attempts; tests do not. */
+    /** Waits between attempts; an {@link InterruptedException} stops the transformation with nothing settled. */
     interface Pause
     {
         void pause(long millis)
@@ -70,11 +69,6 @@ final class LambdaTransformer
         this.pause = requireNonNull(pause, "pause is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.invocationIds = requireNonNull(invocationIds, "invocationIds is null");
-    }
-
-    LambdaTransformer(S3Destination.LambdaProcessor processor, LambdaInvoker invoker, String streamArn)
-    {
-        this(processor, invoker, streamArn, Thread::sleep, System::currentTimeMillis, () -> UUID.randomUUID().toString());
     }
 
     S3Destination.LambdaProcessor processor()
