@@ -15,6 +15,7 @@ import io.lakestack.backends.trino.TrinoQueryEngine;
 import io.lakestack.connectors.firehose.FirehoseDeliveries;
 import io.lakestack.connectors.firehose.S3DestinationRules;
 import io.lakestack.connectors.firehose.S3ObjectSink;
+import io.lakestack.connectors.firehose.SdkLambdaInvoker;
 import io.lakestack.connectors.firehose.TableSchemas;
 import io.lakestack.connectors.lambda.ProcessFunctionRunner;
 import io.lakestack.connectors.lambda.ProcessFunctionRunnerConfig;
@@ -153,7 +154,12 @@ final class EndpointComponent
         KafkaKinesisStreams kinesis = new KafkaKinesisStreams(stores.open(KafkaKinesisStreams.STORE, KinesisStreams.Stream.class), topics, kafkaBootstrap,
                 config.region(), config.accountId(), clock);
         resources.add(kinesis);
-        FirehoseDeliveries deliveries = new FirehoseDeliveries(kafkaBootstrap, new S3ObjectSink(endpointS3()), tableSchemas(catalog), firehoseDirectory);
+        // deliveries reach S3 and Lambda through the endpoint, as they would reach AWS's
+        SdkLambdaInvoker firehoseLambda = SdkLambdaInvoker.connect(Optional.of(URI.create(url())), Region.of(config.region()),
+                Optional.of(StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKey(), config.secretKey()))));
+        resources.add(firehoseLambda);
+        FirehoseDeliveries deliveries = new FirehoseDeliveries(kafkaBootstrap, new S3ObjectSink(endpointS3()), tableSchemas(catalog), firehoseLambda,
+                firehoseDirectory);
         firehose = new KafkaDeliveryStreams(stores.open(KafkaDeliveryStreams.STORE, DeliveryStream.class), topics, kafkaBootstrap, config.region(),
                 config.accountId(), clock, deliveries);
         resources.add(firehose);

@@ -437,7 +437,7 @@ class FirehoseIntegrationTest
         assertThatThrownBy(() -> create("it-lambda", builder -> builder.processingConfiguration(processing -> processing.enabled(true)
                 .processors(processor -> processor.type(ProcessorType.LAMBDA)))))
                 .isInstanceOf(InvalidArgumentException.class)
-                .hasMessageStartingWith("Data transformation with Lambda is not supported by lakestack's Firehose yet");
+                .hasMessageStartingWith("The Lambda processor needs the parameter LambdaArn");
         assertThatThrownBy(() -> create("it-small-buffer", builder -> builder.bufferingHints(hints -> hints.sizeInMBs(1).intervalInSeconds(1))
                 .dynamicPartitioningConfiguration(dynamic -> dynamic.enabled(true)).prefix("p/!{partitionKeyFromQuery:k}/").errorOutputPrefix("e/")))
                 .isInstanceOf(InvalidArgumentException.class)

@@ -62,6 +62,11 @@ final class Batch
     private final Optional<MetadataExtractor> extractor;
     private final Optional<RowConverter> converter;
     private final Optional<String> schemaProblem;
+    private final Optional<LambdaTransformer> lambda;
+    private final List<Pending> pending = new ArrayList<>();
+    private long pendingBytes;
+    private long pendingPayloadBytes;
+    private long droppedRecords;
     private final Map<Map<String, String>, Output> data = new LinkedHashMap<>();
     private final Map<String, Output> errors = new LinkedHashMap<>();
     private Output backup;
@@ -76,6 +81,17 @@ final class Batch
     Batch(DeliveryStreamSettings settings, Path directory, Optional<MetadataExtractor> extractor, Optional<List<Column>> columns,
             Optional<String> schemaProblem)
     {
+        this(settings, directory, extractor, columns, schemaProblem, Optional.empty());
+    }
+
+    /**
+     * @param lambda the stream's Lambda processor: records are sent to the function in batches as they come, the last
+     *         batch when the buffer is delivered
+     */
+    Batch(DeliveryStreamSettings settings, Path directory, Optional<MetadataExtractor> extractor, Optional<List<Column>> columns,
+            Optional<String> schemaProblem, Optional<LambdaTransformer> lambda)
+    {
+        this.lambda = requireNonNull(lambda, "lambda is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.destination = settings.destination();
         this.directory = requireNonNull(directory, "directory is null");
@@ -92,6 +108,12 @@ final class Batch
     long sourceRecords()
     {
         return sourceRecords;
+    }
+
+    /** The records the Lambda function dropped. */
+    long droppedRecords()
+    {
+        return droppedRecords;
     }
 
     boolean isEmpty()
@@ -128,6 +150,57 @@ final class Batch
                 return;
             }
         }
+        if (lambda.isPresent()) {
+            LambdaTransformer.Input input = new LambdaTransformer.Input(new SequenceNumber(settings.sequenceEpochMillis(), record.partition(),
+                    record.offset()).toString(), record.arrivalMillis(), bytes);
+            pending.add(new Pending(record, input));
+            pendingBytes += bytes.length;
+            pendingPayloadBytes += input.payloadBytes();
+            if (lambda.get().full(pendingBytes, pendingPayloadBytes)) {
+                transformPending();
+            }
+            return;
+        }
+        transformed(record, bytes);
+    }
+
+    /** Sends the records waiting for the Lambda function to it, and takes what it answered on through the rest of the pipeline. */
+    private void transformPending()
+            throws IOException
+    {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<LambdaTransformer.Outcome> outcomes;
+        try {
+            outcomes = lambda.orElseThrow().transform(pending.stream().map(Pending::input).toList());
+        }
+        catch (InterruptedException e) {
+            // the delivery stops: the records are read again from the committed offset
+            throw new IOException("stopped while invoking " + lambda.orElseThrow().processor().functionArn() + ": " + e.getMessage(), e);
+        }
+        for (int i = 0; i < pending.size(); i++) {
+            Pending record = pending.get(i);
+            LambdaTransformer.Outcome outcome = outcomes.get(i);
+            if (outcome instanceof LambdaTransformer.Ok ok) {
+                transformed(record.source(), ok.data());
+            }
+            else if (outcome instanceof LambdaTransformer.Failed failed) {
+                lambdaError(record, failed);
+            }
+            else {
+                droppedRecords++;
+            }
+        }
+        pending.clear();
+        pendingBytes = 0;
+        pendingPayloadBytes = 0;
+    }
+
+    /** The rest of the pipeline after the Lambda function: de-aggregation, partitioning, conversion or the delimiter. */
+    private void transformed(SourceRecord record, byte[] bytes)
+            throws IOException
+    {
         List<byte[]> parts;
         try {
             parts = split(bytes);
@@ -242,7 +315,7 @@ final class Batch
         return output;
     }
 
-    private void error(SourceRecord record, int sub, byte[] bytes, String type, String code, String message)
+    private Output errorOutput(SourceRecord record, int sub, String type)
             throws IOException
     {
         Output output = errors.get(type);
@@ -251,6 +324,31 @@ final class Batch
                     "", "error/" + type);
             errors.put(type, output);
         }
+        return output;
+    }
+
+    /** A record the Lambda function did not transform, under the {@code processing-failed} error output as Firehose writes it. */
+    private void lambdaError(Pending record, LambdaTransformer.Failed failed)
+            throws IOException
+    {
+        Output output = errorOutput(record.source(), 0, PROCESSING_FAILED);
+        ObjectNode document = JSON.createObjectNode();
+        document.put("attemptsMade", failed.attemptsMade());
+        document.put("arrivalTimestamp", record.source().arrivalMillis());
+        document.put("errorCode", failed.errorCode());
+        document.put("errorMessage", failed.errorMessage());
+        document.put("attemptEndingTimestamp", failed.attemptEndingMillis());
+        document.put("rawData", Base64.getEncoder().encodeToString(record.input().data()));
+        document.put("lambdaArn", lambda.orElseThrow().processor().functionArn());
+        output.writeRaw(JSON.writeValueAsBytes(document));
+        output.writeRaw(new byte[] {'\n'});
+        output.records++;
+    }
+
+    private void error(SourceRecord record, int sub, byte[] bytes, String type, String code, String message)
+            throws IOException
+    {
+        Output output = errorOutput(record, sub, type);
         ObjectNode document = JSON.createObjectNode();
         document.put("attemptsMade", 1);
         document.put("arrivalTimestamp", record.arrivalMillis());
@@ -339,6 +437,7 @@ final class Batch
     List<DeliveredObject> deliver(ObjectSink sink)
             throws IOException
     {
+        transformPending();
         List<Output> outputs = new ArrayList<>(data.values());
         outputs.addAll(errors.values());
         if (backup != null) {
@@ -387,6 +486,12 @@ final class Batch
         data.clear();
         errors.clear();
         backup = null;
+        pending.clear();
+    }
+
+    /** A record waiting for the Lambda function, as it came and as it is sent. */
+    private record Pending(SourceRecord source, LambdaTransformer.Input input)
+    {
     }
 
     /** One object being written: raw bytes through a (compressing) stream, or rows through a Parquet or ORC writer. */

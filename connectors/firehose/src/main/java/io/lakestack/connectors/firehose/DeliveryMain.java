@@ -26,10 +26,11 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * java -cp ... io.lakestack.connectors.firehose.DeliveryMain --bootstrap-servers HOST:PORT --source-topic TOPIC \
  *     --stream-json create-delivery-stream.json [--endpoint-url URL] [--region REGION] [--work-dir DIR] [--version N] \
- *     [--group GROUP]
+ *     [--group GROUP] [--stream-arn ARN]
  * </pre>
  *
- * The group defaults to {@code lakestack.firehose.<stream>}. The JSON file is a {@code CreateDeliveryStream} request (as {@code aws firehose create-delivery-stream
+ * A stream with a Lambda processor invokes its function through the Lambda API of the endpoint (or AWS's). The stream ARN
+ * its function is told defaults to {@code arn:aws:firehose:<region>:000000000000:deliverystream/<stream>}. The group defaults to {@code lakestack.firehose.<stream>}. The JSON file is a {@code CreateDeliveryStream} request (as {@code aws firehose create-delivery-stream
  * --cli-input-json} takes it); credentials come from the AWS SDK's default provider chain.
  */
 public final class DeliveryMain
@@ -70,17 +71,20 @@ public final class DeliveryMain
             glue.endpointOverride(uri);
         });
         Path work = Path.of(options.getOrDefault("--work-dir", System.getProperty("java.io.tmpdir"))).resolve("lakestack-firehose-" + name);
-        DeliveryStreamSettings settings = new DeliveryStreamSettings(name, version, topic,
+        String arn = options.getOrDefault("--stream-arn", "arn:aws:firehose:" + region.id() + ":000000000000:deliverystream/" + name);
+        DeliveryStreamSettings settings = new DeliveryStreamSettings(name, arn, version, topic,
                 options.getOrDefault("--group", DeliveryWorker.GROUP_PREFIX + name), 0, destination);
         CountDownLatch done = new CountDownLatch(1);
         try (S3Client s3Client = s3.build(); GlueClient glueClient = glue.build();
+                SdkLambdaInvoker lambda = SdkLambdaInvoker.connect(endpoint, region, Optional.empty());
                 DeliveryWorker worker = new DeliveryWorker(settings, required(options, "--bootstrap-servers"), new S3ObjectSink(s3Client),
-                        new GlueTableSchemas(glueClient), work, new DeliveryWorker.Listener()
+                        new GlueTableSchemas(glueClient), lambda, work, new DeliveryWorker.Listener()
                         {
                             @Override
-                            public void delivered(DeliveryStreamSettings stream, List<DeliveredObject> objects, long sourceRecords)
+                            public void delivered(DeliveryStreamSettings stream, List<DeliveredObject> objects, long sourceRecords, long droppedRecords)
                             {
-                                System.out.println("delivered " + sourceRecords + " records in " + objects.size() + " objects");
+                                System.out.println("delivered " + sourceRecords + " records in " + objects.size() + " objects"
+                                        + (droppedRecords > 0 ? " (" + droppedRecords + " dropped by the Lambda function)" : ""));
                             }
                         })) {
             // a stop (SIGTERM, Ctrl-C) delivers what is buffered before the process ends

@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +63,12 @@ public final class DeliveryWorker
         {
         }
 
+        /** A buffer was delivered; {@code droppedRecords} of its source records were dropped by the Lambda function. */
+        default void delivered(DeliveryStreamSettings stream, List<DeliveredObject> objects, long sourceRecords, long droppedRecords)
+        {
+            delivered(stream, objects, sourceRecords);
+        }
+
         default void failed(DeliveryStreamSettings stream, Exception cause, long retryInMillis)
         {
         }
@@ -73,6 +80,7 @@ public final class DeliveryWorker
     private final TableSchemas schemas;
     private final Path directory;
     private final Optional<MetadataExtractor> extractor;
+    private final Optional<LambdaTransformer> lambda;
     private final Listener listener;
     private final Map<Integer, PartitionDelivery> partitions = new HashMap<>();
     private final Thread thread;
@@ -89,6 +97,19 @@ public final class DeliveryWorker
             Listener listener)
             throws IOException
     {
+        this(settings, bootstrapServers, sink, schemas, LambdaInvoker.NONE, directory, listener);
+    }
+
+    /**
+     * @param invoker how the stream's Lambda processor, if it has one, reaches its function
+     */
+    public DeliveryWorker(DeliveryStreamSettings settings, String bootstrapServers, ObjectSink sink, TableSchemas schemas, LambdaInvoker invoker,
+            Path directory, Listener listener)
+            throws IOException
+    {
+        requireNonNull(invoker, "invoker is null");
+        this.lambda = settings.destination().lambda().map(processor -> new LambdaTransformer(processor, invoker, settings.arn(), this::pauseUnlessStopping,
+                System::currentTimeMillis, () -> UUID.randomUUID().toString()));
         this.settings = requireNonNull(settings, "settings is null");
         this.sink = requireNonNull(sink, "sink is null");
         this.schemas = requireNonNull(schemas, "schemas is null");
@@ -217,7 +238,7 @@ public final class DeliveryWorker
         now = System.currentTimeMillis();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             PartitionDelivery partition = partitions.computeIfAbsent(record.partition(),
-                    ignored -> new PartitionDelivery(settings, directory, extractor, schemas));
+                    ignored -> new PartitionDelivery(settings, directory, extractor, schemas, lambda));
             byte[] data = record.value() == null ? new byte[0] : record.value();
             partition.add(new SourceRecord(record.partition(), record.offset(), record.timestamp(), data), now);
             if (partition.due(now)) {
@@ -237,7 +258,7 @@ public final class DeliveryWorker
     {
         PartitionDelivery.Delivery delivery = buffer.deliver(sink);
         consumer.commitSync(Map.of(new TopicPartition(settings.sourceTopic(), partition), new OffsetAndMetadata(delivery.nextOffset())));
-        listener.delivered(settings, delivery.objects(), delivery.sourceRecords());
+        listener.delivered(settings, delivery.objects(), delivery.sourceRecords(), delivery.droppedRecords());
     }
 
     /** Drops every buffer and reads again from the committed offsets, after a pause that grows with each failure. */
@@ -266,6 +287,19 @@ public final class DeliveryWorker
         }
         sleep(retryMillis);
         retryMillis = Math.min(MAX_RETRY_MILLIS, retryMillis * 2);
+    }
+
+    /**
+     * The pause before a Lambda invocation is tried again. A stopping worker does not wait: its buffers are read again
+     * from the committed offsets at the next start rather than failed into the error output.
+     */
+    private void pauseUnlessStopping(long millis)
+            throws InterruptedException
+    {
+        sleep(millis);
+        if (!running) {
+            throw new InterruptedException("the delivery of Firehose stream " + settings.name() + " is stopping");
+        }
     }
 
     private void sleep(long millis)

@@ -32,6 +32,7 @@ public final class FirehoseDeliveries
     private final String bootstrapServers;
     private final ObjectSink sink;
     private final TableSchemas schemas;
+    private final LambdaInvoker invoker;
     private final Path workDirectory;
     private final Map<String, DeliveryWorker> workers = new ConcurrentHashMap<>();
 
@@ -41,6 +42,15 @@ public final class FirehoseDeliveries
      */
     public FirehoseDeliveries(String bootstrapServers, ObjectSink sink, TableSchemas schemas, Path workDirectory)
     {
+        this(bootstrapServers, sink, schemas, LambdaInvoker.NONE, workDirectory);
+    }
+
+    /**
+     * @param invoker how the streams' Lambda processors reach their functions (an SDK client of the endpoint's Lambda API)
+     */
+    public FirehoseDeliveries(String bootstrapServers, ObjectSink sink, TableSchemas schemas, LambdaInvoker invoker, Path workDirectory)
+    {
+        this.invoker = requireNonNull(invoker, "invoker is null");
         this.bootstrapServers = requireNonNull(bootstrapServers, "bootstrapServers is null");
         this.sink = requireNonNull(sink, "sink is null");
         this.schemas = requireNonNull(schemas, "schemas is null");
@@ -60,11 +70,11 @@ public final class FirehoseDeliveries
             workers.remove(stream.name());
             running.close();
         }
-        DeliveryStreamSettings settings = new DeliveryStreamSettings(stream.name(), stream.version(), stream.sourceTopic(), stream.deliveryGroup(),
+        DeliveryStreamSettings settings = new DeliveryStreamSettings(stream.name(), stream.arn(), stream.version(), stream.sourceTopic(), stream.deliveryGroup(),
                 stream.sequenceEpochMillis(), destination(stream));
         try {
             // failures are logged by the worker, which retries them
-            DeliveryWorker worker = new DeliveryWorker(settings, bootstrapServers, sink, schemas, workDirectory.resolve(stream.name()),
+            DeliveryWorker worker = new DeliveryWorker(settings, bootstrapServers, sink, schemas, invoker, workDirectory.resolve(stream.name()),
                     new DeliveryWorker.Listener()
                     {
                     });

@@ -22,11 +22,19 @@ final class PartitionDelivery
     private final Path directory;
     private final Optional<MetadataExtractor> extractor;
     private final TableSchemas schemas;
+    private final Optional<LambdaTransformer> lambda;
     private Batch batch;
     private long firstAddMillis;
 
     PartitionDelivery(DeliveryStreamSettings settings, Path directory, Optional<MetadataExtractor> extractor, TableSchemas schemas)
     {
+        this(settings, directory, extractor, schemas, Optional.empty());
+    }
+
+    PartitionDelivery(DeliveryStreamSettings settings, Path directory, Optional<MetadataExtractor> extractor, TableSchemas schemas,
+            Optional<LambdaTransformer> lambda)
+    {
+        this.lambda = requireNonNull(lambda, "lambda is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.directory = requireNonNull(directory, "directory is null");
         this.extractor = requireNonNull(extractor, "extractor is null");
@@ -52,18 +60,18 @@ final class PartitionDelivery
     {
         Optional<S3Destination.FormatConversion> conversion = settings.destination().conversion();
         if (conversion.isEmpty()) {
-            return new Batch(settings, directory, extractor, Optional.empty(), Optional.empty());
+            return new Batch(settings, directory, extractor, Optional.empty(), Optional.empty(), lambda);
         }
         try {
             List<Column> columns = schemas.columns(conversion.get().database(), conversion.get().table(), conversion.get().versionId());
-            return new Batch(settings, directory, extractor, Optional.of(columns), Optional.empty());
+            return new Batch(settings, directory, extractor, Optional.of(columns), Optional.empty(), lambda);
         }
         catch (TableSchemas.SchemaUnavailableException e) {
             if (!e.missing()) {
                 throw e;
             }
             // as Firehose does, the records of a stream whose table is gone go to the error output
-            return new Batch(settings, directory, extractor, Optional.empty(), Optional.of(e.getMessage()));
+            return new Batch(settings, directory, extractor, Optional.empty(), Optional.of(e.getMessage()), lambda);
         }
     }
 
@@ -102,7 +110,8 @@ final class PartitionDelivery
         Batch delivering = requireNonNull(batch, "nothing to deliver");
         batch = null;
         try (delivering) {
-            return new Delivery(delivering.deliver(sink), delivering.sourceRecords(), delivering.nextOffset());
+            List<DeliveredObject> objects = delivering.deliver(sink);
+            return new Delivery(objects, delivering.sourceRecords(), delivering.droppedRecords(), delivering.nextOffset());
         }
     }
 
@@ -121,8 +130,8 @@ final class PartitionDelivery
         discard();
     }
 
-    /** A delivered buffer: its objects, its source records, the offset after its last record. */
-    record Delivery(List<DeliveredObject> objects, long sourceRecords, long nextOffset)
+    /** A delivered buffer: its objects, its source records, those the Lambda function dropped, the offset after its last record. */
+    record Delivery(List<DeliveredObject> objects, long sourceRecords, long droppedRecords, long nextOffset)
     {
     }
 }

@@ -151,8 +151,8 @@ public final class PrefixTemplate
                 }
                 return new PartitionKey(value);
             case "partitionKeyFromLambda":
-                throw new InvalidConfigurationException(field + " '" + text + "': partitionKeyFromLambda needs Lambda data transformation, which "
-                        + "lakestack's Firehose does not run yet; extract the keys with a MetadataExtraction processor and partitionKeyFromQuery");
+                throw new InvalidConfigurationException(field + " '" + text + "': partitionKeyFromLambda is not supported by lakestack's Firehose "
+                        + "(it does not read the partition keys of a Lambda function's answer); extract the keys with a MetadataExtraction processor and partitionKeyFromQuery");
             default:
                 throw new InvalidConfigurationException(field + " '" + text + "': unknown namespace '" + namespace + "' (known: timestamp, firehose, "
                         + "partitionKeyFromQuery)");

@@ -39,11 +39,14 @@ public record S3Destination(
         Optional<DeAggregation> deAggregation,
         boolean decompressGzip,
         Optional<FormatConversion> conversion,
-        Optional<Backup> backup)
+        Optional<Backup> backup,
+        Optional<LambdaProcessor> lambda)
 {
     private static final Pattern BUCKET_ARN = Pattern.compile("arn:[a-z-]+:s3:::([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])");
     private static final Pattern FILE_EXTENSION = Pattern.compile("\\.[0-9a-z!\\-_.*'()]{1,127}");
     private static final long MEGABYTE = 1024L * 1024;
+    private static final Pattern FUNCTION_ARN = Pattern.compile("arn:aws[a-z-]*:lambda:[a-z0-9-]+:\\d{12}:function:[a-zA-Z0-9_-]{1,64}(:(\\$LATEST|[a-zA-Z0-9_-]+))?");
+    private static final Set<String> LAMBDA_PARAMETERS = Set.of("LambdaArn", "NumberOfRetries", "RoleArn", "BufferSizeInMBs", "BufferIntervalInSeconds");
 
     public S3Destination
     {
@@ -51,6 +54,25 @@ public record S3Destination(
         requireNonNull(prefix, "prefix is null");
         requireNonNull(errorOutputPrefix, "errorOutputPrefix is null");
         partitionKeyQueries = Map.copyOf(partitionKeyQueries);
+        requireNonNull(lambda, "lambda is null");
+    }
+
+    /**
+     * A {@code Lambda} processor: records go to the function in batches of at most {@code bufferBytes} of data (and
+     * within Lambda's 6 MB synchronous payload).
+     *
+     * @param numberOfRetries how often a failed invocation (or one the function answered with an error) is tried again
+     *         before its records go to the error output
+     * @param bufferBytes {@code BufferSizeInMBs} in bytes
+     * @param bufferMillis {@code BufferIntervalInSeconds} in milliseconds
+     */
+    public record LambdaProcessor(String functionArn, int numberOfRetries, long bufferBytes, long bufferMillis, Optional<String> roleArn)
+    {
+        public LambdaProcessor
+        {
+            requireNonNull(functionArn, "functionArn is null");
+            requireNonNull(roleArn, "roleArn is null");
+        }
     }
 
     /** Firehose's compression formats, spelled as its API spells them. */
@@ -180,6 +202,7 @@ public record S3Destination(
         Optional<String> delimiter = Optional.empty();
         Optional<DeAggregation> deAggregation = Optional.empty();
         boolean decompress = false;
+        Optional<LambdaProcessor> lambda = Optional.empty();
         JsonNode processing = config.path("ProcessingConfiguration");
         if (processing.path("Enabled").asBoolean(false)) {
             for (JsonNode processor : processing.path("Processors")) {
@@ -230,10 +253,14 @@ public record S3Destination(
                         }
                         decompress = true;
                     }
-                    case "Lambda" -> throw new InvalidConfigurationException("Data transformation with Lambda is not supported by lakestack's Firehose "
-                            + "yet (it comes with lakestack's Lambda); remove the Lambda processor or disable ProcessingConfiguration");
+                    case "Lambda" -> {
+                        if (lambda.isPresent()) {
+                            throw new InvalidConfigurationException("ProcessingConfiguration can have only one Lambda processor");
+                        }
+                        lambda = Optional.of(lambdaProcessor(parameters));
+                    }
                     default -> throw new InvalidConfigurationException("Processor type " + type + " is not supported by lakestack's Firehose "
-                            + "(supported: MetadataExtraction, AppendDelimiterToRecord, RecordDeAggregation, Decompression)");
+                            + "(supported: Lambda, MetadataExtraction, AppendDelimiterToRecord, RecordDeAggregation, Decompression)");
                 }
             }
         }
@@ -297,7 +324,71 @@ public record S3Destination(
 
         return new S3Destination(bucket, prefix, errorPrefix.orElse(PrefixTemplate.defaultErrorPrefix()), megabytes * MEGABYTE, seconds * 1000L,
                 compression, fileExtension.filter(text -> !text.isEmpty()), zone, dynamicPartitioning, queries, delimiter, deAggregation, decompress,
-                conversion, backup);
+                conversion, backup, lambda);
+    }
+
+    /** The parameters of a {@code Lambda} processor, checked as Firehose checks them; the function itself is looked for when records come. */
+    private static LambdaProcessor lambdaProcessor(Map<String, String> parameters)
+            throws InvalidConfigurationException
+    {
+        for (String name : parameters.keySet()) {
+            if (!LAMBDA_PARAMETERS.contains(name)) {
+                throw new InvalidConfigurationException("Lambda processor: unknown parameter " + name + " (known: LambdaArn, NumberOfRetries, RoleArn, "
+                        + "BufferSizeInMBs, BufferIntervalInSeconds)");
+            }
+        }
+        String arn = parameters.get("LambdaArn");
+        if (arn == null || arn.isBlank()) {
+            throw new InvalidConfigurationException("The Lambda processor needs the parameter LambdaArn, e.g. "
+                    + "arn:aws:lambda:us-east-1:000000000000:function:my-transform[:qualifier]");
+        }
+        if (!FUNCTION_ARN.matcher(arn).matches()) {
+            throw new InvalidConfigurationException("Lambda processor: LambdaArn '" + arn + "' is not a Lambda function ARN "
+                    + "(arn:aws:lambda:<region>:<account>:function:<name>[:<version or alias>])");
+        }
+        int retries = parameterInteger(parameters, "NumberOfRetries", 3, 0, 300);
+        int seconds = parameterInteger(parameters, "BufferIntervalInSeconds", 60, 60, 900);
+        long bytes = MEGABYTE;
+        String size = parameters.get("BufferSizeInMBs");
+        if (size != null) {
+            java.math.BigDecimal megabytes;
+            try {
+                megabytes = new java.math.BigDecimal(size.trim());
+            }
+            catch (NumberFormatException e) {
+                throw new InvalidConfigurationException("Lambda processor: BufferSizeInMBs must be a number between 0.2 and 3, not '" + size + "'");
+            }
+            if (megabytes.compareTo(new java.math.BigDecimal("0.2")) < 0 || megabytes.compareTo(java.math.BigDecimal.valueOf(3)) > 0) {
+                throw new InvalidConfigurationException("Lambda processor: BufferSizeInMBs must be between 0.2 and 3, not " + size);
+            }
+            bytes = megabytes.multiply(java.math.BigDecimal.valueOf(MEGABYTE)).longValue();
+        }
+        Optional<String> role = Optional.ofNullable(parameters.get("RoleArn"));
+        if (role.isPresent() && !role.get().startsWith("arn:")) {
+            throw new InvalidConfigurationException("Lambda processor: RoleArn '" + role.get() + "' is not an ARN");
+        }
+        return new LambdaProcessor(arn, retries, bytes, seconds * 1000L, role);
+    }
+
+    private static int parameterInteger(Map<String, String> parameters, String name, int defaultValue, int min, int max)
+            throws InvalidConfigurationException
+    {
+        String text = parameters.get(name);
+        if (text == null) {
+            return defaultValue;
+        }
+        int value;
+        try {
+            value = Integer.parseInt(text.trim());
+        }
+        catch (NumberFormatException e) {
+            throw new InvalidConfigurationException("Lambda processor: " + name + " must be a whole number between " + min + " and " + max + ", not '"
+                    + text + "'");
+        }
+        if (value < min || value > max) {
+            throw new InvalidConfigurationException("Lambda processor: " + name + " must be between " + min + " and " + max + ", not " + value);
+        }
+        return value;
     }
 
     private static FormatConversion conversion(JsonNode node)

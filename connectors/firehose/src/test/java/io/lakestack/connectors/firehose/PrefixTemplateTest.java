@@ -54,6 +54,7 @@ class PrefixTemplateTest
                 .hasMessage("Prefix 'a/!{other:x}/': unknown namespace 'other' (known: timestamp, firehose, partitionKeyFromQuery)");
         assertThatThrownBy(() -> PrefixTemplate.parse("a/!{partitionKeyFromLambda:k}/", "Prefix", false))
                 .isInstanceOf(InvalidConfigurationException.class)
-                .hasMessageContaining("partitionKeyFromLambda needs Lambda data transformation");
+                .hasMessage("Prefix 'a/!{partitionKeyFromLambda:k}/': partitionKeyFromLambda is not supported by lakestack's Firehose (it does not read "
+                        + "the partition keys of a Lambda function's answer); extract the keys with a MetadataExtraction processor and partitionKeyFromQuery");
     }
 }

@@ -46,9 +46,6 @@ class S3DestinationTest
                 + "\"Prefix\": \"p/\", \"ErrorOutputPrefix\": \"e/\"")))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessage("With dynamic partitioning enabled, Prefix must use at least one !{partitionKeyFromQuery:<key>} expression");
-        assertThatThrownBy(() -> S3Destination.parse(config("\"ProcessingConfiguration\": {\"Enabled\": true, \"Processors\": [{\"Type\": \"Lambda\"}]}")))
-                .isInstanceOf(InvalidConfigurationException.class)
-                .hasMessageStartingWith("Data transformation with Lambda is not supported by lakestack's Firehose yet");
         assertThatThrownBy(() -> S3Destination.parse(config("\"FileExtension\": \"parquet\"")))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessage("FileExtension 'parquet' must start with a dot and hold only 0-9 a-z ! - _ . * ' ( )");
@@ -90,5 +87,64 @@ class S3DestinationTest
                 + "\"ParameterValue\": \"{customer: .customer.id}\"}, {\"ParameterName\": \"JsonParsingEngine\", \"ParameterValue\": \"JQ-1.6\"}]}]}"));
         assertThat(destination.partitionKeyQueries()).containsExactly(java.util.Map.entry("customer", ".customer.id"));
         assertThat(destination.bufferBytes()).isEqualTo(64L * 1024 * 1024);
+    }
+
+    private static String lambda(String parameters)
+    {
+        return "\"ProcessingConfiguration\": {\"Enabled\": true, \"Processors\": [{\"Type\": \"Lambda\", \"Parameters\": [" + parameters + "]}]}";
+    }
+
+    private static String parameter(String name, String value)
+    {
+        return "{\"ParameterName\": \"" + name + "\", \"ParameterValue\": \"" + value + "\"}";
+    }
+
+    @Test
+    void lambdaProcessorTakesFirehosesParametersAndDefaults()
+            throws Exception
+    {
+        String arn = "arn:aws:lambda:us-east-1:000000000000:function:transform";
+        assertThat(S3Destination.parse(config(lambda(parameter("LambdaArn", arn)))).lambda())
+                .contains(new S3Destination.LambdaProcessor(arn, 3, 1024 * 1024, 60_000, java.util.Optional.empty()));
+        assertThat(S3Destination.parse(config(lambda(String.join(", ", parameter("LambdaArn", arn + ":live"), parameter("NumberOfRetries", "0"),
+                parameter("BufferSizeInMBs", "0.2"), parameter("BufferIntervalInSeconds", "900"), parameter("RoleArn", "arn:aws:iam::000000000000:role/r")))))
+                .lambda())
+                .contains(new S3Destination.LambdaProcessor(arn + ":live", 0, 209_715, 900_000, java.util.Optional.of("arn:aws:iam::000000000000:role/r")));
+        assertThat(S3Destination.parse(config("")).lambda()).isEmpty();
+    }
+
+    @Test
+    void lambdaProcessorParametersAreCheckedAsFirehoseChecksThem()
+    {
+        String arn = parameter("LambdaArn", "arn:aws:lambda:us-east-1:000000000000:function:transform");
+        assertThatThrownBy(() -> S3Destination.parse(config("\"ProcessingConfiguration\": {\"Enabled\": true, \"Processors\": [{\"Type\": \"Lambda\"}]}")))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("The Lambda processor needs the parameter LambdaArn, e.g. arn:aws:lambda:us-east-1:000000000000:function:my-transform[:qualifier]");
+        assertThatThrownBy(() -> S3Destination.parse(config(lambda(parameter("LambdaArn", "transform")))))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("Lambda processor: LambdaArn 'transform' is not a Lambda function ARN "
+                        + "(arn:aws:lambda:<region>:<account>:function:<name>[:<version or alias>])");
+        assertThatThrownBy(() -> S3Destination.parse(config(lambda(arn + ", " + parameter("NumberOfRetries", "301")))))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("Lambda processor: NumberOfRetries must be between 0 and 300, not 301");
+        assertThatThrownBy(() -> S3Destination.parse(config(lambda(arn + ", " + parameter("NumberOfRetries", "two")))))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("Lambda processor: NumberOfRetries must be a whole number between 0 and 300, not 'two'");
+        assertThatThrownBy(() -> S3Destination.parse(config(lambda(arn + ", " + parameter("BufferSizeInMBs", "0.1")))))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("Lambda processor: BufferSizeInMBs must be between 0.2 and 3, not 0.1");
+        assertThatThrownBy(() -> S3Destination.parse(config(lambda(arn + ", " + parameter("BufferSizeInMBs", "4")))))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("Lambda processor: BufferSizeInMBs must be between 0.2 and 3, not 4");
+        assertThatThrownBy(() -> S3Destination.parse(config(lambda(arn + ", " + parameter("BufferIntervalInSeconds", "59")))))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("Lambda processor: BufferIntervalInSeconds must be between 60 and 900, not 59");
+        assertThatThrownBy(() -> S3Destination.parse(config(lambda(arn + ", " + parameter("Timeout", "60")))))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("Lambda processor: unknown parameter Timeout (known: LambdaArn, NumberOfRetries, RoleArn, BufferSizeInMBs, BufferIntervalInSeconds)");
+        assertThatThrownBy(() -> S3Destination.parse(config("\"ProcessingConfiguration\": {\"Enabled\": true, \"Processors\": [{\"Type\": \"Lambda\", "
+                + "\"Parameters\": [" + arn + "]}, {\"Type\": \"Lambda\", \"Parameters\": [" + arn + "]}]}")))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("ProcessingConfiguration can have only one Lambda processor");
     }
 }

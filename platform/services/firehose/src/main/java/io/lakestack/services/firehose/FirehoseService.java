@@ -28,8 +28,9 @@ import static java.util.Objects.requireNonNull;
  * Amazon Data Firehose's JSON 1.1 API ({@code Firehose_20150804.*}) on {@link DeliveryStreams}, delivering to S3:
  * the operations, their validation (destinations as {@link DestinationRules} check them) and Firehose's errors.
  *
- * <p>Local emulation: the destination is S3 (through lakestack's endpoint); other destinations (Redshift,
- * OpenSearch, HTTP endpoints, Splunk, ...) and Lambda transformation are refused with a message saying so. Server-side
+ * <p>Local emulation: the destination is S3 (through lakestack's endpoint), with data transformation by a Lambda
+ * function of lakestack's Lambda; other destinations (Redshift, OpenSearch, HTTP endpoints, Splunk, ...) are refused
+ * with a message saying so. Server-side
  * encryption settings are accepted and reported, not applied; throughput quotas are not enforced.
  */
 public final class FirehoseService
