@@ -320,7 +320,7 @@ class S3ServiceTest
         }
 
         @Override
-        public void publish(String topic, String key, byte[] value)
+        public void publish(String topic, String key, byte[] value, Map<String, String> headers)
         {
         }
     }
