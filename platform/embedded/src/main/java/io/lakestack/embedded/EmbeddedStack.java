@@ -402,19 +402,7 @@ public final class EmbeddedStack
     /** Deletes the data directory's contents, as {@code --fresh} asks; refused while a stack runs on it. */
     public static void wipe(Path dataDirectory)
     {
-        StackLayout layout = new StackLayout(dataDirectory);
-        if (!Files.exists(layout.root())) {
-            return;
-        }
-        if (RunState.isRunning(layout)) {
-            throw new StackException("data-dir", "cannot wipe " + layout.root() + " while lakestack runs on it; run 'lakestack down' first");
-        }
-        try {
-            EngineCache.delete(layout.root());
-        }
-        catch (IOException e) {
-            throw new StackException("data-dir", "cannot delete " + layout.root() + ": " + e.getMessage(), e);
-        }
+        new StackLayout(dataDirectory).wipe();
     }
 
     public static final class Builder

@@ -75,6 +75,26 @@ public record StackLayout(Path root)
         return root.resolve("firehose");
     }
 
+    /**
+     * Deletes the data directory's contents, as {@code --fresh} asks; refused while a stack runs on it. Logs nothing:
+     * it runs before anything (the launcher's own log included) opens a file in the directory it deletes.
+     */
+    public void wipe()
+    {
+        if (!Files.exists(root)) {
+            return;
+        }
+        if (RunState.isRunning(this)) {
+            throw new StackException("data-dir", "cannot wipe " + root + " while lakestack runs on it; run 'lakestack down' first");
+        }
+        try {
+            EngineCache.delete(root);
+        }
+        catch (IOException e) {
+            throw new StackException("data-dir", "cannot delete " + root + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Creates the directories that every start needs. */
     public void create()
     {
