@@ -99,9 +99,10 @@ abstract class ChildComponent
         }
     }
 
+    /** The process id of the engine's JVM, or -1 while it is not running. */
     long pid()
     {
         ChildProcess current = process;
-        return current == null ? -1 : current.pid();
+        return current == null || !current.isAlive() ? -1 : current.pid();
     }
 }

@@ -21,7 +21,7 @@ abstract class HttpChildComponent
 
     URI uri()
     {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create("http://" + LOOPBACK + ":" + port);
     }
 
     @Override

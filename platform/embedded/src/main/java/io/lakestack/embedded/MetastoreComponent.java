@@ -47,6 +47,8 @@ final class MetastoreComponent
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + directory.resolve("metastore_db") + ";create=true");
         conf.put("javax.jdo.option.ConnectionDriverName", "org.apache.derby.jdbc.EmbeddedDriver");
+        // Thrift on loopback only: the metastore checks no caller (Hive 4 reads this key, or hive.metastore.thrift.bind.host)
+        conf.put("metastore.thrift.bind.host", LOOPBACK);
         conf.put("metastore.warehouse.dir", warehouse);
         conf.put("metastore.warehouse.external.dir", warehouse);
         // keep tables as created: no conversion of managed tables to external ones, no ACID by default
@@ -72,7 +74,7 @@ final class MetastoreComponent
 
     String uri()
     {
-        return "thrift://127.0.0.1:" + port;
+        return "thrift://" + LOOPBACK + ":" + port;
     }
 
     int port()
@@ -140,7 +142,7 @@ final class MetastoreComponent
     boolean ready()
             throws Exception
     {
-        try (ThriftMetastoreClient client = ThriftMetastoreClient.connect("127.0.0.1", port, Duration.ofSeconds(5))) {
+        try (ThriftMetastoreClient client = ThriftMetastoreClient.connect(LOOPBACK, port, Duration.ofSeconds(5))) {
             return client.api().getAllDatabases().contains("default");
         }
     }

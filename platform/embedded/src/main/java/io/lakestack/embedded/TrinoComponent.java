@@ -71,7 +71,7 @@ final class TrinoComponent
 
     String jdbcUrl()
     {
-        return "jdbc:trino://127.0.0.1:" + port() + "/" + CATALOG;
+        return "jdbc:trino://" + LOOPBACK + ":" + port() + "/" + CATALOG;
     }
 
 
@@ -128,6 +128,9 @@ final class TrinoComponent
                 "-Dnode.environment=lakestack",
                 "-Dnode.id=lakestack",
                 "-Dnode.data-dir=" + data,
+                // HTTP (the client protocol, and the node's own announcements and tasks) on loopback only: Trino checks no caller
+                "-Dnode.bind-ip=" + LOOPBACK,
+                "-Dnode.internal-address=" + LOOPBACK,
                 "-Dconfig=" + etc.resolve("config.properties"),
                 "-Dlog.levels-file=" + etc.resolve("log.properties")));
         jvm.addAll(JvmOptions.classDataArchive(runtime, "trino-" + artifacts.trinoVersion()));
