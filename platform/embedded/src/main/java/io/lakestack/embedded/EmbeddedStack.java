@@ -97,13 +97,15 @@ public final class EmbeddedStack
         String endpointUrl = "http://127.0.0.1:" + ports.endpoint();
         String region = endpointConfig.region();
         kafka = new KafkaComponent(layout.kafka(), Component.LOOPBACK, ports.kafka(), ports.kafkaController(), listener);
-        objectStore = new ObjectStoreComponent(artifacts, engineJava, layout.objectStore(), layout.log("object-store"), ports.objectStore(), listener);
-        metastore = new MetastoreComponent(artifacts, engineJava, layout.metastore(), layout.log("metastore"), ports.metastore(), endpointUrl,
-                endpointConfig.accessKey(), endpointConfig.secretKey(), region, "s3://" + WAREHOUSE_BUCKET + "/", listener);
-        trino = new TrinoComponent(artifacts, engineJava, layout.trino(), layout.log("trino"), ports.trino(), trinoHeap, metastore.uri(),
-                endpointUrl, endpointConfig.accessKey(), endpointConfig.secretKey(), region, listener);
+        objectStore = new ObjectStoreComponent(artifacts, engineJava, layout.objectStore(), layout.log("object-store"), layout.temporary("object-store"),
+                ports.objectStore(), listener);
+        metastore = new MetastoreComponent(artifacts, engineJava, layout.metastore(), layout.log("metastore"), layout.temporary("metastore"),
+                ports.metastore(), endpointUrl, endpointConfig.accessKey(), endpointConfig.secretKey(), region, "s3://" + WAREHOUSE_BUCKET + "/", listener);
+        trino = new TrinoComponent(artifacts, engineJava, layout.trino(), layout.log("trino"), layout.temporary("trino"), ports.trino(), trinoHeap,
+                metastore.uri(), endpointUrl, endpointConfig.accessKey(), endpointConfig.secretKey(), region, listener);
         endpoint = new EndpointComponent(endpointConfig, kafka.bootstrapServers(), objectStore.uri(), ports.metastore(),
-                withTrino ? Optional.of(trino.uri()) : Optional.empty(), this::status, layout.firehose(), builder.leaseMillis, listener);
+                withTrino ? Optional.of(trino.uri()) : Optional.empty(), this::status, layout.firehose(), layout.temporary("endpoint"), builder.leaseMillis,
+                listener);
         List<Component> all = new ArrayList<>(List.of(kafka, objectStore, metastore));
         if (withTrino) {
             all.add(trino);
@@ -129,6 +131,8 @@ public final class EmbeddedStack
         }
         layout.create();
         acquireLock();
+        // what a stack that was killed left in its temporary directories
+        layout.clearTemporary();
         startedAt = Instant.now();
         try {
             Ports.requireFree("endpoint", endpointConfig.bindAddress(), ports.endpoint(), "--port");

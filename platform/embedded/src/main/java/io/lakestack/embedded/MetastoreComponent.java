@@ -35,10 +35,10 @@ final class MetastoreComponent
      * @param s3Endpoint the lakestack endpoint, which the metastore's S3 file system signs requests for
      * @param warehouse where databases without a location keep their tables, e.g. {@code s3://lakestack-warehouse/}
      */
-    MetastoreComponent(EngineArtifacts artifacts, JavaRuntimes.Runtime runtime, Path directory, Path log, int port, String s3Endpoint,
-            String accessKey, String secretKey, String region, String warehouse, StackListener listener)
+    MetastoreComponent(EngineArtifacts artifacts, JavaRuntimes.Runtime runtime, Path directory, Path log, Path temporaryDirectory, int port,
+            String s3Endpoint, String accessKey, String secretKey, String region, String warehouse, StackListener listener)
     {
-        super("metastore", listener);
+        super("metastore", temporaryDirectory, listener);
         this.artifacts = artifacts;
         this.runtime = runtime;
         this.directory = directory;
@@ -105,6 +105,7 @@ final class MetastoreComponent
         classpath.add(confJar.toString());
         classpath.addAll(artifacts.metastoreClasspath());
         List<String> jvm = new ArrayList<>(JvmOptions.small(runtime, "384m", "metastore"));
+        jvm.add(temporaryDirectoryOption());
         jvm.add("-Dderby.stream.error.file=" + log.resolveSibling("metastore-derby.log"));
         jvm.add("-Dlog4j2.configurationFile=metastore-log4j2.properties");
         jvm.add("-Dhive.log.dir=" + log.getParent());

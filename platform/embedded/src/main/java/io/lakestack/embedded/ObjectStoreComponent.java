@@ -25,9 +25,10 @@ final class ObjectStoreComponent
     private final Path root;
     private final Path log;
 
-    ObjectStoreComponent(EngineArtifacts artifacts, JavaRuntimes.Runtime runtime, Path root, Path log, int port, StackListener listener)
+    ObjectStoreComponent(EngineArtifacts artifacts, JavaRuntimes.Runtime runtime, Path root, Path log, Path temporaryDirectory, int port,
+            StackListener listener)
     {
-        super("object-store", port, listener);
+        super("object-store", temporaryDirectory, port, listener);
         this.artifacts = artifacts;
         this.runtime = runtime;
         this.root = root;
@@ -40,6 +41,7 @@ final class ObjectStoreComponent
     {
         Path application = EngineCache.objectStore(artifacts, runtime);
         List<String> jvm = new ArrayList<>(JvmOptions.small(runtime, "384m", "s3mock-" + artifacts.objectStoreJar().getFileName()));
+        jvm.add(temporaryDirectoryOption());
         return ChildProcess.start(name(), runtime, List.of(application.toString()), jvm, BoundTomcatMain.class.getName(), arguments(),
                 root.getParent(), Map.of(), log);
     }

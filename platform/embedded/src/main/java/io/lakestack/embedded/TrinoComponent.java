@@ -42,10 +42,10 @@ final class TrinoComponent
     private final Map<String, String> catalog;
     private final StackListener listener;
 
-    TrinoComponent(EngineArtifacts artifacts, JavaRuntimes.Runtime runtime, Path directory, Path log, int port, String heap, String metastoreUri,
-            String s3Endpoint, String accessKey, String secretKey, String region, StackListener listener)
+    TrinoComponent(EngineArtifacts artifacts, JavaRuntimes.Runtime runtime, Path directory, Path log, Path temporaryDirectory, int port, String heap,
+            String metastoreUri, String s3Endpoint, String accessKey, String secretKey, String region, StackListener listener)
     {
-        super("trino", port, listener);
+        super("trino", temporaryDirectory, port, listener);
         this.artifacts = artifacts;
         this.runtime = runtime;
         this.directory = directory;
@@ -125,6 +125,7 @@ final class TrinoComponent
                 "-Djdk.attach.allowAttachSelf=true",
                 "-Djdk.nio.maxCachedBufferSize=2000000",
                 "-Dfile.encoding=UTF-8",
+                temporaryDirectoryOption(),
                 "-Dnode.environment=lakestack",
                 "-Dnode.id=lakestack",
                 "-Dnode.data-dir=" + data,

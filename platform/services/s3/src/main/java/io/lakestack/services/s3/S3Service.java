@@ -78,14 +78,17 @@ public final class S3Service
     private final Set<String> virtualHostSuffixes;
     private final Clock clock;
     private final AtomicLong sequencer;
+    private final Path spoolDirectory;
 
     /**
      * @param upstream the S3 server requests are forwarded to
      * @param objects the same server, for what the service looks up itself (a bucket's existence, a written object's size)
      * @param notifications bucket notification configurations, by bucket name
+     * @param spoolDirectory where upload bodies whose hash must be checked wait until it is: a directory of lakestack's
+     *         own, which its owner clears when it starts (a killed process leaves files behind)
      */
     public S3Service(S3Upstream upstream, ObjectStore objects, RecordStore<NotificationConfiguration> notifications, EventSink events, String accountId,
-            Set<String> endpointHostnames, Clock clock)
+            Set<String> endpointHostnames, Clock clock, Path spoolDirectory)
     {
         this.upstream = requireNonNull(upstream, "upstream is null");
         this.objects = requireNonNull(objects, "objects is null");
@@ -95,6 +98,7 @@ public final class S3Service
         this.virtualHostSuffixes = endpointHostnames.stream().map(host -> "." + host.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toSet());
         this.clock = requireNonNull(clock, "clock is null");
         this.sequencer = new AtomicLong(clock.millis() * 1_000_000L);
+        this.spoolDirectory = requireNonNull(spoolDirectory, "spoolDirectory is null");
     }
 
     @Override
@@ -353,7 +357,7 @@ public final class S3Service
         }
     }
 
-    private static Body body(AwsRequest request)
+    private Body body(AwsRequest request)
             throws IOException
     {
         long length = request.header("content-length").map(Long::parseLong).orElse(-1L);
@@ -372,7 +376,7 @@ public final class S3Service
                 checkHash(declared.get(), digest);
                 return new Body(new S3Upstream.Body.Bytes(bytes), null);
             }
-            Path spool = Files.createTempFile("lakestack-upload-", ".body");
+            Path spool = Files.createTempFile(Files.createDirectories(spoolDirectory), "upload-", ".body");
             try (OutputStream out = Files.newOutputStream(spool)) {
                 in.transferTo(out);
             }
