@@ -51,6 +51,7 @@ final class DemoCommand
 
         out.println("lakestack: starting the embedded stack on " + location.layout().root());
         long begin = System.nanoTime();
+        start.wipeIfFresh(location);
         EmbeddedStack stack = start.build(location, new TerminalListener(out));
         Thread hook = new Thread(stack::close, "lakestack-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

@@ -50,12 +50,20 @@ final class StartOptions
         return settings;
     }
 
-    /** A stack on the data directory, wiped first with {@code --fresh}. */
-    EmbeddedStack build(StackOptions location, StackListener listener)
+    /**
+     * With {@code --fresh}, deletes the data directory's contents. Called before anything opens a file there: a log
+     * opened before it would be written, for the whole run, to a file that no longer has a name.
+     */
+    void wipeIfFresh(StackOptions location)
     {
         if (fresh) {
-            EmbeddedStack.wipe(location.dataDirectory);
+            location.layout().wipe();
         }
+    }
+
+    /** A stack on the data directory ({@link #wipeIfFresh} comes first). */
+    EmbeddedStack build(StackOptions location, StackListener listener)
+    {
         return EmbeddedStack.builder()
                 .dataDirectory(location.dataDirectory)
                 .ports(StackPorts.from(port))

@@ -43,6 +43,7 @@ final class UpCommand
     public Integer call()
             throws Exception
     {
+        start.wipeIfFresh(location);
         Lakestack.logTo(location.dataDirectory);
         PrintStream out = System.out;
         if (detach) {
@@ -73,7 +74,10 @@ final class UpCommand
         return 0;
     }
 
-    /** Starts {@code lakestack up} again as a background process in its own session, and waits until it is ready. */
+    /**
+     * Starts {@code lakestack up} again as a background process in its own session, and waits until it is ready. The
+     * data directory was wiped already ({@code --fresh}), before the background launcher's output file was opened in it.
+     */
     private int detached(PrintStream out)
             throws IOException, InterruptedException
     {
@@ -91,7 +95,7 @@ final class UpCommand
         command.add(Lakestack.class.getName());
         command.add("up");
         for (String argument : spec.commandLine().getParseResult().originalArgs()) {
-            if (!argument.equals("-d") && !argument.equals("--detach") && !argument.equals("up")) {
+            if (!argument.equals("-d") && !argument.equals("--detach") && !argument.equals("up") && !argument.equals("--fresh")) {
                 command.add(argument);
             }
         }

@@ -126,8 +126,82 @@ class LauncherIntegrationTest
 
         Process fresh = start("up", "--data-dir", dataDirectory.toString(), "--port", String.valueOf(port), "--no-trino", "--fresh");
         awaitReady(fresh);
+        assertThat(deletedFilesOpenIn(fresh.pid())).as("files the launcher writes in the data directory although they were deleted").isEmpty();
+        assertThat(Files.readString(dataDirectory.resolve("logs/lakestack.log"))).as("the launcher's log").contains(" holds a lease of ");
         assertThat(run("down", "--data-dir", dataDirectory.toString()).exitCode()).isEqualTo(0);
         assertThat(fresh.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /**
+     * {@code up -d --fresh}: the data directory is wiped before the background launcher opens its output and its log
+     * there, so both are the files under {@code logs/}, not files deleted while they are written.
+     */
+    @Test
+    void detachedFreshStartWritesItsLogsIntoTheNewDataDirectory()
+            throws Exception
+    {
+        Files.createDirectories(dataDirectory.resolve("logs"));
+        Files.writeString(dataDirectory.resolve("logs/lakestack.log"), "a line of the previous run\n");
+        Files.writeString(dataDirectory.resolve("logs/launcher.log"), "a line of the previous run\n");
+        Files.createDirectories(dataDirectory.resolve("object-store/old-bucket"));
+        int port = freeBase();
+
+        Result up = run("up", "-d", "--fresh", "--data-dir", dataDirectory.toString(), "--port", String.valueOf(port), "--no-trino");
+        long launcher = backgroundLauncher();
+        try {
+            assertThat(up.exitCode()).as("exit code of 'lakestack up -d --fresh': %s", up).isEqualTo(0);
+            assertThat(up.stdout()).endsWith("lakestack: ready; './lakestack down' stops it\n");
+            assertThat(deletedFilesOpenIn(launcher)).as("files the launcher writes in the data directory although they were deleted").isEmpty();
+            assertThat(Files.exists(dataDirectory.resolve("object-store/old-bucket"))).isFalse();
+            String launcherLog = Files.readString(dataDirectory.resolve("logs/launcher.log"), StandardCharsets.UTF_8);
+            assertThat(launcherLog).startsWith("lakestack: starting the embedded stack on " + dataDirectory.toRealPath() + "\n")
+                    .contains("lakestack: ready in ");
+            String log = Files.readString(dataDirectory.resolve("logs/lakestack.log"), StandardCharsets.UTF_8);
+            assertThat(log).doesNotContain("a line of the previous run").contains(" holds a lease of ");
+
+            Result down = run("down", "--data-dir", dataDirectory.toString());
+            assertThat(down.exitCode()).isEqualTo(0);
+            assertThat(Files.readString(dataDirectory.resolve("logs/launcher.log"), StandardCharsets.UTF_8)).endsWith("lakestack: stopped\n");
+        }
+        finally {
+            ProcessHandle.of(launcher).ifPresent(handle -> {
+                handle.descendants().forEach(ProcessHandle::destroyForcibly);
+                handle.destroyForcibly();
+            });
+        }
+    }
+
+    /** The pid of the launcher that {@code up -d} started, from the run state it wrote. */
+    private long backgroundLauncher()
+            throws IOException
+    {
+        String state = Files.readString(dataDirectory.resolve("run/state.json"), StandardCharsets.UTF_8);
+        java.util.regex.Matcher pid = java.util.regex.Pattern.compile("\"pid\" : (\\d+)").matcher(state);
+        assertThat(pid.find()).as("pid in %s", state).isTrue();
+        return Long.parseLong(pid.group(1));
+    }
+
+    /** The files in the data directory that the process holds open although they were deleted, from /proc. */
+    private List<String> deletedFilesOpenIn(long pid)
+            throws IOException
+    {
+        List<String> deleted = new ArrayList<>();
+        String root = dataDirectory.toRealPath().toString();
+        try (var descriptors = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
+            for (Path descriptor : descriptors.toList()) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(descriptor).toString();
+                }
+                catch (IOException closedMeanwhile) {
+                    continue;
+                }
+                if (target.startsWith(root) && target.endsWith(" (deleted)")) {
+                    deleted.add(target);
+                }
+            }
+        }
+        return deleted;
     }
 
     private record Result(int exitCode, String stdout, String stderr)

@@ -2,6 +2,10 @@ package io.lakestack.embedded;
 
 import io.lakestack.spi.stack.ComponentState;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -10,12 +14,30 @@ import java.util.concurrent.TimeUnit;
 abstract class ChildComponent
         extends Component
 {
+    private final Path temporaryDirectory;
     private volatile ChildProcess process;
     private volatile boolean stopping;
 
-    ChildComponent(String name, StackListener listener)
+    /**
+     * @param temporaryDirectory the child JVM's {@code java.io.tmpdir}: under the data directory, which the stack clears
+     *         when it starts, so that what a killed engine leaves there goes away
+     */
+    ChildComponent(String name, Path temporaryDirectory, StackListener listener)
     {
         super(name, listener);
+        this.temporaryDirectory = temporaryDirectory;
+    }
+
+    /** The option that gives the child JVM its own temporary directory (created if missing). */
+    String temporaryDirectoryOption()
+    {
+        try {
+            Files.createDirectories(temporaryDirectory);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + temporaryDirectory, e);
+        }
+        return "-Djava.io.tmpdir=" + temporaryDirectory;
     }
 
     /** Starts the process; {@link #awaitReady} then waits for it to answer. */
@@ -99,9 +121,10 @@ abstract class ChildComponent
         }
     }
 
+    /** The process id of the engine's JVM, or -1 while it is not running. */
     long pid()
     {
         ChildProcess current = process;
-        return current == null ? -1 : current.pid();
+        return current == null || !current.isAlive() ? -1 : current.pid();
     }
 }

@@ -12,6 +12,8 @@ import static java.util.Objects.requireNonNull;
 /** One engine of the stack with its life cycle: starting, ready, failed or stopped. */
 abstract class Component
 {
+    /** The address every engine listens on, whatever address the endpoint is bound to: only the endpoint checks who calls. */
+    static final String LOOPBACK = "127.0.0.1";
     private static final Logger log = LoggerFactory.getLogger(Component.class);
 
     private final String name;

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,14 +96,16 @@ public final class EmbeddedStack
 
         String endpointUrl = "http://127.0.0.1:" + ports.endpoint();
         String region = endpointConfig.region();
-        kafka = new KafkaComponent(layout.kafka(), "127.0.0.1", ports.kafka(), ports.kafkaController(), listener);
-        objectStore = new ObjectStoreComponent(artifacts, engineJava, layout.objectStore(), layout.log("object-store"), ports.objectStore(), listener);
-        metastore = new MetastoreComponent(artifacts, engineJava, layout.metastore(), layout.log("metastore"), ports.metastore(), endpointUrl,
-                endpointConfig.accessKey(), endpointConfig.secretKey(), region, "s3://" + WAREHOUSE_BUCKET + "/", listener);
-        trino = new TrinoComponent(artifacts, engineJava, layout.trino(), layout.log("trino"), ports.trino(), trinoHeap, metastore.uri(),
-                endpointUrl, endpointConfig.accessKey(), endpointConfig.secretKey(), region, listener);
+        kafka = new KafkaComponent(layout.kafka(), Component.LOOPBACK, ports.kafka(), ports.kafkaController(), listener);
+        objectStore = new ObjectStoreComponent(artifacts, engineJava, layout.objectStore(), layout.log("object-store"), layout.temporary("object-store"),
+                ports.objectStore(), listener);
+        metastore = new MetastoreComponent(artifacts, engineJava, layout.metastore(), layout.log("metastore"), layout.temporary("metastore"),
+                ports.metastore(), endpointUrl, endpointConfig.accessKey(), endpointConfig.secretKey(), region, "s3://" + WAREHOUSE_BUCKET + "/", listener);
+        trino = new TrinoComponent(artifacts, engineJava, layout.trino(), layout.log("trino"), layout.temporary("trino"), ports.trino(), trinoHeap,
+                metastore.uri(), endpointUrl, endpointConfig.accessKey(), endpointConfig.secretKey(), region, listener);
         endpoint = new EndpointComponent(endpointConfig, kafka.bootstrapServers(), objectStore.uri(), ports.metastore(),
-                withTrino ? Optional.of(trino.uri()) : Optional.empty(), this::status, layout.firehose(), builder.leaseMillis, listener);
+                withTrino ? Optional.of(trino.uri()) : Optional.empty(), this::status, layout.firehose(), layout.temporary("endpoint"), builder.leaseMillis,
+                listener);
         List<Component> all = new ArrayList<>(List.of(kafka, objectStore, metastore));
         if (withTrino) {
             all.add(trino);
@@ -128,16 +131,18 @@ public final class EmbeddedStack
         }
         layout.create();
         acquireLock();
+        // what a stack that was killed left in its temporary directories
+        layout.clearTemporary();
         startedAt = Instant.now();
         try {
             Ports.requireFree("endpoint", endpointConfig.bindAddress(), ports.endpoint(), "--port");
-            Ports.requireFree("kafka", "127.0.0.1", ports.kafka(), "--port (Kafka uses port+1)");
-            Ports.requireFree("object-store", "127.0.0.1", ports.objectStore(), "--port (the object store uses port+2)");
-            Ports.requireFree("metastore", "127.0.0.1", ports.metastore(), "--port (the metastore uses port+3)");
+            Ports.requireFree("kafka", Component.LOOPBACK, ports.kafka(), "--port (Kafka uses port+1)");
+            Ports.requireFree("object-store", Component.LOOPBACK, ports.objectStore(), "--port (the object store uses port+2)");
+            Ports.requireFree("metastore", Component.LOOPBACK, ports.metastore(), "--port (the metastore uses port+3)");
             if (withTrino) {
-                Ports.requireFree("trino", "127.0.0.1", ports.trino(), "--port (Trino uses port+4)");
+                Ports.requireFree("trino", Component.LOOPBACK, ports.trino(), "--port (Trino uses port+4)");
             }
-            Ports.requireFree("kafka", "127.0.0.1", ports.kafkaController(), "--port (the Kafka controller uses port+5)");
+            Ports.requireFree("kafka", Component.LOOPBACK, ports.kafkaController(), "--port (the Kafka controller uses port+5)");
 
             executor = Executors.newCachedThreadPool(runnable -> {
                 Thread thread = new Thread(runnable, "lakestack-start");
@@ -255,6 +260,18 @@ public final class EmbeddedStack
     public int metastorePort()
     {
         return metastore.port();
+    }
+
+    /** The process ids of the engines' JVMs (object store, metastore, Trino) that are running, by component name. */
+    public Map<String, Long> childProcessIds()
+    {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        for (ChildComponent child : List.of(objectStore, metastore, trino)) {
+            if (child.pid() > 0) {
+                pids.put(child.name(), child.pid());
+            }
+        }
+        return pids;
     }
 
     /** The process id of the metastore's JVM, or -1 while it is not running. */
@@ -402,19 +419,7 @@ public final class EmbeddedStack
     /** Deletes the data directory's contents, as {@code --fresh} asks; refused while a stack runs on it. */
     public static void wipe(Path dataDirectory)
     {
-        StackLayout layout = new StackLayout(dataDirectory);
-        if (!Files.exists(layout.root())) {
-            return;
-        }
-        if (RunState.isRunning(layout)) {
-            throw new StackException("data-dir", "cannot wipe " + layout.root() + " while lakestack runs on it; run 'lakestack down' first");
-        }
-        try {
-            EngineCache.delete(layout.root());
-        }
-        catch (IOException e) {
-            throw new StackException("data-dir", "cannot delete " + layout.root() + ": " + e.getMessage(), e);
-        }
+        new StackLayout(dataDirectory).wipe();
     }
 
     public static final class Builder

@@ -90,6 +90,7 @@ final class EndpointComponent
     private final Optional<URI> trino;
     private final Supplier<List<ComponentStatus>> health;
     private final Path firehoseDirectory;
+    private final Path temporaryDirectory;
     private final long leaseMillis;
     private final List<AutoCloseable> resources = new ArrayList<>();
     /** The asynchronous invocation worker and the pollers, which call the endpoint: stopped before it. */
@@ -102,13 +103,16 @@ final class EndpointComponent
 
     /**
      * @param trino Trino's HTTP address; empty when the stack runs without Trino
+     * @param temporaryDirectory where S3 upload bodies and Athena results wait: this endpoint's own, cleared by its owner
+     *         when it starts
      */
     EndpointComponent(EndpointConfig config, String kafkaBootstrap, URI objectStore, int metastorePort, Optional<URI> trino,
-            Supplier<List<ComponentStatus>> health, Path firehoseDirectory, long leaseMillis, StackListener listener)
+            Supplier<List<ComponentStatus>> health, Path firehoseDirectory, Path temporaryDirectory, long leaseMillis, StackListener listener)
     {
         super("endpoint", listener);
         this.leaseMillis = leaseMillis;
         this.firehoseDirectory = firehoseDirectory;
+        this.temporaryDirectory = temporaryDirectory;
         this.config = config;
         this.kafkaBootstrap = kafkaBootstrap;
         this.objectStore = objectStore;
@@ -149,7 +153,8 @@ final class EndpointComponent
         resources.add(objects);
         GlueCrawlers crawlers = new GlueCrawlers(stores, new Crawler(catalog, objects), clock, instances);
         resources.add(crawlers);
-        AthenaService athena = new AthenaService(stores, queryEngine(), catalog, objects, config.accountId(), clock, instances);
+        AthenaService athena = new AthenaService(stores, queryEngine(), catalog, objects, config.accountId(), clock, instances,
+                temporaryDirectory.resolve("athena"));
         resources.add(athena);
         KafkaKinesisStreams kinesis = new KafkaKinesisStreams(stores.open(KafkaKinesisStreams.STORE, KinesisStreams.Stream.class), topics, kafkaBootstrap,
                 config.region(), config.accountId(), clock);
@@ -174,7 +179,7 @@ final class EndpointComponent
         resources.add(lambda);
         List<ServiceHandler> services = List.of(
                 new S3Service(new HttpS3Upstream(objectStore), objects, stores.open(NOTIFICATIONS_STORE, NotificationConfiguration.class), events,
-                        config.accountId(), config.hostnames(), clock),
+                        config.accountId(), config.hostnames(), clock, temporaryDirectory.resolve("s3-uploads")),
                 new GlueService(catalog, crawlers, config.accountId()),
                 athena,
                 new KinesisService(kinesis, clock),

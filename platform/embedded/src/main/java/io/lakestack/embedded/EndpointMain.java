@@ -4,6 +4,7 @@ import io.lakestack.endpoint.EndpointConfig;
 import io.lakestack.spi.stack.ComponentState;
 import io.lakestack.spi.stack.ComponentStatus;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -30,7 +31,7 @@ public final class EndpointMain
     }
 
     public static void main(String[] args)
-            throws InterruptedException
+            throws InterruptedException, IOException
     {
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
@@ -41,10 +42,12 @@ public final class EndpointMain
         }
         EndpointConfig config = EndpointConfig.defaults().with(Map.of(EndpointConfig.PORT, required(options, "--port")));
         Optional<URI> trino = Optional.ofNullable(options.get("--trino")).map(URI::create);
+        Path work = Path.of(required(options, "--work-dir"));
+        // what this endpoint left in its temporary directory when it was killed
+        EngineCache.delete(work.resolve("tmp"));
         EndpointComponent endpoint = new EndpointComponent(config, required(options, "--kafka"), URI.create(required(options, "--object-store")),
-                Integer.parseInt(required(options, "--metastore-port")), trino, EndpointMain::engines,
-                Path.of(required(options, "--work-dir")).resolve("firehose"), Long.parseLong(options.getOrDefault("--lease-millis", "15000")),
-                StackListener.NONE);
+                Integer.parseInt(required(options, "--metastore-port")), trino, EndpointMain::engines, work.resolve("firehose"), work.resolve("tmp"),
+                Long.parseLong(options.getOrDefault("--lease-millis", "15000")), StackListener.NONE);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             endpoint.stop();

@@ -1,6 +1,7 @@
 package io.lakestack.embedded;
 
 import java.net.URI;
+import java.nio.file.Path;
 
 /** A child JVM that answers HTTP on a loopback port: the object store, Trino. */
 abstract class HttpChildComponent
@@ -8,9 +9,9 @@ abstract class HttpChildComponent
 {
     private final int port;
 
-    HttpChildComponent(String name, int port, StackListener listener)
+    HttpChildComponent(String name, Path temporaryDirectory, int port, StackListener listener)
     {
-        super(name, listener);
+        super(name, temporaryDirectory, listener);
         this.port = port;
     }
 
@@ -21,7 +22,7 @@ abstract class HttpChildComponent
 
     URI uri()
     {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create("http://" + LOOPBACK + ":" + port);
     }
 
     @Override

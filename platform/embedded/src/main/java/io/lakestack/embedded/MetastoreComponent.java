@@ -35,10 +35,10 @@ final class MetastoreComponent
      * @param s3Endpoint the lakestack endpoint, which the metastore's S3 file system signs requests for
      * @param warehouse where databases without a location keep their tables, e.g. {@code s3://lakestack-warehouse/}
      */
-    MetastoreComponent(EngineArtifacts artifacts, JavaRuntimes.Runtime runtime, Path directory, Path log, int port, String s3Endpoint,
-            String accessKey, String secretKey, String region, String warehouse, StackListener listener)
+    MetastoreComponent(EngineArtifacts artifacts, JavaRuntimes.Runtime runtime, Path directory, Path log, Path temporaryDirectory, int port,
+            String s3Endpoint, String accessKey, String secretKey, String region, String warehouse, StackListener listener)
     {
-        super("metastore", listener);
+        super("metastore", temporaryDirectory, listener);
         this.artifacts = artifacts;
         this.runtime = runtime;
         this.directory = directory;
@@ -47,6 +47,8 @@ final class MetastoreComponent
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + directory.resolve("metastore_db") + ";create=true");
         conf.put("javax.jdo.option.ConnectionDriverName", "org.apache.derby.jdbc.EmbeddedDriver");
+        // Thrift on loopback only: the metastore checks no caller (Hive 4 reads this key, or hive.metastore.thrift.bind.host)
+        conf.put("metastore.thrift.bind.host", LOOPBACK);
         conf.put("metastore.warehouse.dir", warehouse);
         conf.put("metastore.warehouse.external.dir", warehouse);
         // keep tables as created: no conversion of managed tables to external ones, no ACID by default
@@ -72,7 +74,7 @@ final class MetastoreComponent
 
     String uri()
     {
-        return "thrift://127.0.0.1:" + port;
+        return "thrift://" + LOOPBACK + ":" + port;
     }
 
     int port()
@@ -103,6 +105,7 @@ final class MetastoreComponent
         classpath.add(confJar.toString());
         classpath.addAll(artifacts.metastoreClasspath());
         List<String> jvm = new ArrayList<>(JvmOptions.small(runtime, "384m", "metastore"));
+        jvm.add(temporaryDirectoryOption());
         jvm.add("-Dderby.stream.error.file=" + log.resolveSibling("metastore-derby.log"));
         jvm.add("-Dlog4j2.configurationFile=metastore-log4j2.properties");
         jvm.add("-Dhive.log.dir=" + log.getParent());
@@ -140,7 +143,7 @@ final class MetastoreComponent
     boolean ready()
             throws Exception
     {
-        try (ThriftMetastoreClient client = ThriftMetastoreClient.connect("127.0.0.1", port, Duration.ofSeconds(5))) {
+        try (ThriftMetastoreClient client = ThriftMetastoreClient.connect(LOOPBACK, port, Duration.ofSeconds(5))) {
             return client.api().getAllDatabases().contains("default");
         }
     }

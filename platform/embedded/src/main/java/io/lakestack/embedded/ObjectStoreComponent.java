@@ -1,6 +1,7 @@
 package io.lakestack.embedded;
 
-import java.net.URI;
+import io.lakestack.child.BoundTomcatMain;
+
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,9 +25,10 @@ final class ObjectStoreComponent
     private final Path root;
     private final Path log;
 
-    ObjectStoreComponent(EngineArtifacts artifacts, JavaRuntimes.Runtime runtime, Path root, Path log, int port, StackListener listener)
+    ObjectStoreComponent(EngineArtifacts artifacts, JavaRuntimes.Runtime runtime, Path root, Path log, Path temporaryDirectory, int port,
+            StackListener listener)
     {
-        super("object-store", port, listener);
+        super("object-store", temporaryDirectory, port, listener);
         this.artifacts = artifacts;
         this.runtime = runtime;
         this.root = root;
@@ -39,10 +41,23 @@ final class ObjectStoreComponent
     {
         Path application = EngineCache.objectStore(artifacts, runtime);
         List<String> jvm = new ArrayList<>(JvmOptions.small(runtime, "384m", "s3mock-" + artifacts.objectStoreJar().getFileName()));
-        List<String> arguments = List.of(
+        jvm.add(temporaryDirectoryOption());
+        return ChildProcess.start(name(), runtime, List.of(application.toString()), jvm, BoundTomcatMain.class.getName(), arguments(),
+                root.getParent(), Map.of(), log);
+    }
+
+    /**
+     * S3Mock's arguments, behind {@link BoundTomcatMain}'s: both its connectors on loopback, the plain-HTTP one
+     * ({@code http.port}) on the stack's port and the HTTPS one ({@code server.port}) on any free port.
+     */
+    private List<String> arguments()
+    {
+        return List.of(
+                LOOPBACK,
+                "com.adobe.testing.s3mock.S3MockApplication",
                 "--http.port=" + port(),
                 "--server.port=0",
-                "--server.address=127.0.0.1",
+                "--server.address=" + LOOPBACK,
                 "--com.adobe.testing.s3mock.store.root=" + root,
                 "--com.adobe.testing.s3mock.store.retain-files-on-exit=true",
                 "--com.adobe.testing.s3mock.store.region=us-east-1",
@@ -50,8 +65,6 @@ final class ObjectStoreComponent
                 "--spring.main.banner-mode=off",
                 "--logging.level.root=WARN",
                 "--logging.level.com.adobe.testing.s3mock=WARN");
-        return ChildProcess.start(name(), runtime, List.of(application.toString()), jvm,
-                "com.adobe.testing.s3mock.S3MockApplication", arguments, root.getParent(), Map.of(), log);
     }
 
     @Override

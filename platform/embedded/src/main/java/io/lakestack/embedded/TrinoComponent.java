@@ -42,10 +42,10 @@ final class TrinoComponent
     private final Map<String, String> catalog;
     private final StackListener listener;
 
-    TrinoComponent(EngineArtifacts artifacts, JavaRuntimes.Runtime runtime, Path directory, Path log, int port, String heap, String metastoreUri,
-            String s3Endpoint, String accessKey, String secretKey, String region, StackListener listener)
+    TrinoComponent(EngineArtifacts artifacts, JavaRuntimes.Runtime runtime, Path directory, Path log, Path temporaryDirectory, int port, String heap,
+            String metastoreUri, String s3Endpoint, String accessKey, String secretKey, String region, StackListener listener)
     {
-        super("trino", port, listener);
+        super("trino", temporaryDirectory, port, listener);
         this.artifacts = artifacts;
         this.runtime = runtime;
         this.directory = directory;
@@ -71,7 +71,7 @@ final class TrinoComponent
 
     String jdbcUrl()
     {
-        return "jdbc:trino://127.0.0.1:" + port() + "/" + CATALOG;
+        return "jdbc:trino://" + LOOPBACK + ":" + port() + "/" + CATALOG;
     }
 
 
@@ -125,9 +125,13 @@ final class TrinoComponent
                 "-Djdk.attach.allowAttachSelf=true",
                 "-Djdk.nio.maxCachedBufferSize=2000000",
                 "-Dfile.encoding=UTF-8",
+                temporaryDirectoryOption(),
                 "-Dnode.environment=lakestack",
                 "-Dnode.id=lakestack",
                 "-Dnode.data-dir=" + data,
+                // HTTP (the client protocol, and the node's own announcements and tasks) on loopback only: Trino checks no caller
+                "-Dnode.bind-ip=" + LOOPBACK,
+                "-Dnode.internal-address=" + LOOPBACK,
                 "-Dconfig=" + etc.resolve("config.properties"),
                 "-Dlog.levels-file=" + etc.resolve("log.properties")));
         jvm.addAll(JvmOptions.classDataArchive(runtime, "trino-" + artifacts.trinoVersion()));

@@ -37,9 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * within {@link JsonFuzz#BOUND} with a 4xx and an S3 {@code <Error><Code>} document, and the bucket they ran against
  * still works afterwards.
  *
- * <p>Left out here, as another change answers them: keys over 1,024 bytes, malformed {@code Range} and
- * {@code Content-MD5} headers, malformed aws-chunked bodies, and errors the S3 server writes in a shape other than
- * S3's (the issue items "S3 key length", "Range", "Content-MD5", "aws-chunked" and "non-XML S3-server errors").
+ * <p>Keys over 1,024 bytes, malformed {@code Range} and {@code Content-MD5} headers and aws-chunked bodies have tests
+ * of their own ({@code S3RequestErrorsIntegrationTest}, {@code S3ChunkedUploadIntegrationTest}).
  */
 @LakestackTest
 @Order(64)
@@ -165,9 +164,9 @@ class S3FuzzIntegrationTest
             cases.add(error("PutObject with a key that is not UTF-8", "PUT", "/" + BUCKET + "/" + key, Map.of(), utf8("fuzz")));
             cases.add(error("GetObject with a key that is not UTF-8", "GET", "/" + BUCKET + "/" + key));
         }
-        // keys with characters the S3 server's HTTP layer refuses (\\, <, ^, ...) are left out: it answers them with an
-        // HTML page (issue item "non-XML S3-server errors")
-        for (String key : List.of("..", "../../etc/passwd", "a//b", "%00", "%01%02", "sp%20ace", "x".repeat(1024))) {
+        // keys with characters the S3 server's HTTP layer refuses (\\, <) get its HTML page, which the endpoint answers as
+        // an S3 error
+        for (String key : List.of("..", "../../etc/passwd", "a//b", "%00", "%01%02", "sp%20ace", "x".repeat(1024), "back%5Cslash", "%3Cangle")) {
             cases.add(error("GetObject of a key that does not exist", "GET", "/" + BUCKET + "/" + key));
         }
 
@@ -183,8 +182,12 @@ class S3FuzzIntegrationTest
             cases.add(error("UploadPart partNumber=" + number, "PUT", "/" + BUCKET + "/fuzzed/upload.bin?uploadId=" + uploadId + "&partNumber=" + number,
                     Map.of(), utf8("fuzz")));
         }
-        // upload ids of the S3 server's form (a UUID): one of another form it answers with a JSON document (issue item
-        // "non-XML S3-server errors")
+        // upload ids of the S3 server's form (a UUID), and of another form, which the S3 server answers with a JSON
+        // document that the endpoint answers as an S3 error
+        for (String upload : List.of("forged-token", "..", "%00")) {
+            cases.add(error("ListParts of an uploadId of no known form", "GET", "/" + BUCKET + "/fuzzed/upload.bin?uploadId=" + upload));
+            cases.add(error("AbortMultipartUpload of an uploadId of no known form", "DELETE", "/" + BUCKET + "/fuzzed/upload.bin?uploadId=" + upload));
+        }
         for (int i = 0; i < 4; i++) {
             String token = java.net.URLEncoder.encode(FuzzInputs.forgedToken(random), StandardCharsets.UTF_8);
             String upload = new java.util.UUID(random.nextLong(), random.nextLong()).toString();
@@ -206,9 +209,9 @@ class S3FuzzIntegrationTest
                     utf8("fuzz")));
             cases.add(error("GetObject x-amz-content-sha256: " + hash, "GET", object, Map.of("x-amz-content-sha256", hash), new byte[0]));
         }
-        // copy sources the S3 server cannot parse ("", "/", "no-slash", garbage) and a malformed x-amz-copy-source-range are
-        // left out: it answers them with a JSON document (issue item "non-XML S3-server errors")
-        for (String source : new String[] {"%FF%FE/key", "/" + BUCKET + "/missing-key", "/no-such-bucket-fuzz/key",
+        // copy sources the S3 server cannot parse ("", "/", "no-slash") it answers with a JSON document, which the endpoint
+        // answers as an S3 error
+        for (String source : new String[] {"%FF%FE/key", "/" + BUCKET + "/missing-key", "/no-such-bucket-fuzz/key", "", "/", "no-slash",
                 "/" + BUCKET + "/" + KEY + "?versionId=forged"}) {
             cases.add(error("CopyObject x-amz-copy-source: " + source, "PUT", "/" + BUCKET + "/fuzzed/copy.txt", Map.of("x-amz-copy-source", source),
                     new byte[0]));

@@ -16,6 +16,7 @@ import io.lakestack.spi.glue.Page;
 import io.lakestack.spi.cluster.Instances;
 import io.lakestack.spi.store.RecordStores;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -56,9 +57,11 @@ public final class AthenaService
      * @param stores where query history, work groups, named queries and prepared statements are kept
      * @param engine where DML runs; a query that arrives while it is unavailable fails with the reason
      * @param instances the lakestack instances: queries run on the one that started them
+     * @param temporaryDirectory where results are written before they go to S3, and recent ones are kept for paging:
+     *         a directory of lakestack's own, which its owner clears when it starts (a killed process leaves files behind)
      */
     public AthenaService(RecordStores stores, QueryEngine engine, GlueCatalog catalog, ObjectStore objects, String accountId, Clock clock,
-            Instances instances)
+            Instances instances, Path temporaryDirectory)
     {
         super("athena", "AmazonAthena", "InvalidRequestException");
         this.catalog = requireNonNull(catalog, "catalog is null");
@@ -66,7 +69,7 @@ public final class AthenaService
         this.clock = requireNonNull(clock, "clock is null");
         this.workGroups = new WorkGroups(stores, clock);
         this.executions = new QueryExecutions(stores, engine, new HiveDdlExecutor(catalog, objects), workGroups, objects, clock, instances,
-                QueryExecutions.DEFAULT_CONCURRENCY);
+                QueryExecutions.DEFAULT_CONCURRENCY, temporaryDirectory);
         queryOperations();
         workGroupOperations();
         namedQueryOperations();

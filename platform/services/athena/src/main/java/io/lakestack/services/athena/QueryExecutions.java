@@ -80,6 +80,7 @@ final class QueryExecutions
     private final WorkGroups workGroups;
     private final ObjectStore objects;
     private final ResultFiles results;
+    private final Path temporaryDirectory;
     private final Clock clock;
     private final Instances instances;
     private final ExecutorService executor;
@@ -91,14 +92,15 @@ final class QueryExecutions
     private volatile boolean closing;
 
     QueryExecutions(RecordStores stores, QueryEngine engine, HiveDdlExecutor ddl, WorkGroups workGroups, ObjectStore objects, Clock clock,
-            Instances instances, int concurrency)
+            Instances instances, int concurrency, Path temporaryDirectory)
     {
         this.store = requireNonNull(stores, "stores is null").open(STORE, QueryExecution.class);
         this.workGroups = requireNonNull(workGroups, "workGroups is null");
         this.engine = requireNonNull(engine, "engine is null");
         this.ddl = requireNonNull(ddl, "ddl is null");
         this.objects = requireNonNull(objects, "objects is null");
-        this.results = new ResultFiles(objects);
+        this.temporaryDirectory = requireNonNull(temporaryDirectory, "temporaryDirectory is null");
+        this.results = new ResultFiles(objects, temporaryDirectory);
         this.clock = requireNonNull(clock, "clock is null");
         this.instances = requireNonNull(instances, "instances is null");
         this.uploads = Executors.newFixedThreadPool(concurrency, runnable -> {
@@ -362,7 +364,7 @@ final class QueryExecutions
         }
         QueryEngine.Query engineQuery = new QueryEngine.Query(statement.trinoSql().orElseThrow(), catalog.toLowerCase(Locale.ROOT),
                 Optional.of(request.database().orElse(DEFAULT_DATABASE).toLowerCase(Locale.ROOT)), statement.sessionProperties());
-        try (ResultFiles.CsvWriter writer = new ResultFiles.CsvWriter()) {
+        try (ResultFiles.CsvWriter writer = results.newWriter()) {
             QueryEngine.Outcome outcome = engine.execute(engineQuery, writer, cancelled::get);
             CompletableFuture<Void> metadata = CompletableFuture.runAsync(() -> writeMetadata(writer.columns(), location, id), uploads);
             String key = location[1] + id + ".csv";
@@ -457,7 +459,7 @@ final class QueryExecutions
     private void writeText(String id, Run run, List<String> columns, List<List<String>> rows, String[] location)
             throws IOException
     {
-        try (ResultFiles.CsvWriter writer = new ResultFiles.CsvWriter()) {
+        try (ResultFiles.CsvWriter writer = results.newWriter()) {
             for (List<String> row : rows) {
                 writer.line(String.join("\t", row));
             }
@@ -472,7 +474,7 @@ final class QueryExecutions
     private void writeMetadata(List<QueryEngine.Column> columns, String[] location, String id)
     {
         try {
-            Path file = Files.createTempFile("lakestack-athena-", ".metadata");
+            Path file = Files.createTempFile(temporaryDirectory, "metadata-", ".json");
             try {
                 ObjectNode metadata = JsonProtocolService.JSON.createObjectNode();
                 metadata.set("ColumnInfo", columnInfo(columns));

@@ -47,22 +47,28 @@ final class ResultFiles
             .with(CsvParser.Feature.EMPTY_UNQUOTED_STRING_AS_NULL);
 
     private final ObjectStore store;
+    private final Path directory;
     private final Path cacheDirectory;
     private final long cacheBytes;
     private final Map<String, Path> cache = new LinkedHashMap<>(16, 0.75f, true);
     private long cachedBytes;
 
-    ResultFiles(ObjectStore store)
+    /**
+     * @param directory where results are written before they go to S3, and where the cache keeps them: a directory
+     *         of lakestack's own, cleared when the stack starts
+     */
+    ResultFiles(ObjectStore store, Path directory)
     {
-        this(store, CACHE_BYTES);
+        this(store, directory, CACHE_BYTES);
     }
 
-    ResultFiles(ObjectStore store, long cacheBytes)
+    ResultFiles(ObjectStore store, Path directory, long cacheBytes)
     {
         this.store = requireNonNull(store, "store is null");
+        this.directory = requireNonNull(directory, "directory is null");
         this.cacheBytes = cacheBytes;
         try {
-            this.cacheDirectory = Files.createTempDirectory("lakestack-athena-results");
+            this.cacheDirectory = Files.createTempDirectory(Files.createDirectories(directory), "results-");
         }
         catch (IOException e) {
             throw new UncheckedIOException("cannot create a directory for Athena results", e);
@@ -75,6 +81,12 @@ final class ResultFiles
     {
         byte[] read(long position, int length)
                 throws IOException;
+    }
+
+    /** A writer of a new result file. */
+    CsvWriter newWriter()
+    {
+        return new CsvWriter(directory);
     }
 
     /** Uploads a finished result to S3 and keeps its local file in the cache; returns its size in bytes. */
@@ -133,10 +145,10 @@ final class ResultFiles
         private long rows;
         private boolean finished;
 
-        CsvWriter()
+        private CsvWriter(Path directory)
         {
             try {
-                file = Files.createTempFile("lakestack-athena-", ".csv");
+                file = Files.createTempFile(directory, "result-", ".csv");
                 out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
             }
             catch (IOException e) {
@@ -336,7 +348,7 @@ final class ResultFiles
             files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
         catch (IOException e) {
-            // temporary files; the operating system cleans up after us
+            // what is left is cleared with the temporary directory when the stack starts next
         }
         cache.clear();
         cachedBytes = 0;

@@ -14,7 +14,9 @@ import io.lakestack.spi.glue.SerDeInfo;
 import io.lakestack.spi.glue.StorageDescriptor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +40,8 @@ class QueryExecutionsTest
     private final MemoryObjectStore objects = new MemoryObjectStore();
     private final GatedCatalog catalog = new GatedCatalog();
     private QueryExecutions executions;
+    @TempDir
+    Path temporary;
 
     @AfterEach
     void close()
@@ -134,7 +138,7 @@ class QueryExecutionsTest
     {
         Clock clock = Clock.systemUTC();
         return new QueryExecutions(stores, engine, new HiveDdlExecutor(catalog, objects), new WorkGroups(stores, clock), objects, clock, new OneInstance(),
-                concurrency);
+                concurrency, temporary);
     }
 
     private static QueryExecutions.Request request(String query)

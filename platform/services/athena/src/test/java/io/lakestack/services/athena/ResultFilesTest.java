@@ -3,8 +3,11 @@ package io.lakestack.services.athena;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.athena.QueryEngine;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -14,12 +17,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ResultFilesTest
 {
+    @TempDir
+    Path directory;
+
     @Test
     void writesAthenaCsvAndPagesItBackFromTheCache()
             throws Exception
     {
         MemoryObjectStore store = new MemoryObjectStore();
-        try (ResultFiles results = new ResultFiles(store)) {
+        try (ResultFiles results = new ResultFiles(store, directory)) {
             long size = publish(results, "q1.csv");
             assertThat(new String(store.objects.get("out/q1.csv"), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("""
                     "id","text"
@@ -47,9 +53,9 @@ class ResultFilesTest
             throws Exception
     {
         MemoryObjectStore store = new MemoryObjectStore();
-        try (ResultFiles results = new ResultFiles(store)) {
+        try (ResultFiles results = new ResultFiles(store, directory)) {
             long size;
-            try (ResultFiles.CsvWriter writer = new ResultFiles.CsvWriter()) {
+            try (ResultFiles.CsvWriter writer = results.newWriter()) {
                 writer.columns(List.of(new QueryEngine.Column("v", "varchar")));
                 writer.row(Arrays.asList((String) null));
                 writer.row(List.of(""));
@@ -72,7 +78,7 @@ class ResultFilesTest
             throws Exception
     {
         MemoryObjectStore store = new MemoryObjectStore();
-        try (ResultFiles results = new ResultFiles(store, 10)) {
+        try (ResultFiles results = new ResultFiles(store, directory, 10)) {
             long size = publish(results, "q2.csv");
             ResultFiles.Page page = results.read("out", "q2.csv", size, true, Optional.empty(), 10);
             assertThat(page.rows()).hasSize(5);
@@ -86,7 +92,7 @@ class ResultFilesTest
             throws Exception
     {
         MemoryObjectStore store = new MemoryObjectStore();
-        try (ResultFiles results = new ResultFiles(store)) {
+        try (ResultFiles results = new ResultFiles(store, directory)) {
             long size = publish(results, "q3.csv");
             assertThatThrownBy(() -> results.read("out", "q3.csv", size, true, Optional.of("bm90LWEtdG9rZW4"), 10))
                     .isInstanceOf(ServiceException.class)
@@ -94,10 +100,35 @@ class ResultFilesTest
         }
     }
 
+    @Test
+    void writesInItsDirectoryOnlyAndLeavesNothingThereWhenClosed()
+            throws Exception
+    {
+        MemoryObjectStore store = new MemoryObjectStore();
+        try (ResultFiles results = new ResultFiles(store, directory)) {
+            try (ResultFiles.CsvWriter writer = results.newWriter()) {
+                writer.columns(List.of(new QueryEngine.Column("id", "integer")));
+                assertThat(filesIn(directory)).singleElement().satisfies(file -> assertThat(file.getFileName().toString()).matches("result-\\d+\\.csv"));
+                results.publish(writer, "out", "q5.csv", "text/csv");
+            }
+            assertThat(filesIn(directory)).as("the result in the cache").singleElement()
+                    .satisfies(file -> assertThat(directory.relativize(file).getName(0).toString()).startsWith("results-"));
+        }
+        assertThat(filesIn(directory)).isEmpty();
+    }
+
+    private static List<Path> filesIn(Path directory)
+            throws IOException
+    {
+        try (var paths = Files.walk(directory)) {
+            return paths.filter(Files::isRegularFile).toList();
+        }
+    }
+
     private static long publish(ResultFiles results, String key)
             throws IOException
     {
-        try (ResultFiles.CsvWriter writer = new ResultFiles.CsvWriter()) {
+        try (ResultFiles.CsvWriter writer = results.newWriter()) {
             writer.columns(List.of(new QueryEngine.Column("id", "integer"), new QueryEngine.Column("text", "varchar")));
             writer.row(List.of("1", "plain"));
             writer.row(List.of("2", "with \"quotes\", a comma\nand a newline"));

@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -82,14 +83,17 @@ public final class S3Service
     private final Clock clock;
     private final AtomicLong sequencer;
     private final ContinuationTokens continuationTokens = new ContinuationTokens();
+    private final Path spoolDirectory;
 
     /**
      * @param upstream the S3 server requests are forwarded to
      * @param objects the same server, for what the service looks up itself (a bucket's existence, a written object's size)
      * @param notifications bucket notification configurations, by bucket name
+     * @param spoolDirectory where upload bodies whose hash must be checked wait until it is: a directory of lakestack's
+     *         own, which its owner clears when it starts (a killed process leaves files behind)
      */
     public S3Service(S3Upstream upstream, ObjectStore objects, RecordStore<NotificationConfiguration> notifications, EventSink events, String accountId,
-            Set<String> endpointHostnames, Clock clock)
+            Set<String> endpointHostnames, Clock clock, Path spoolDirectory)
     {
         this.upstream = requireNonNull(upstream, "upstream is null");
         this.objects = requireNonNull(objects, "objects is null");
@@ -99,6 +103,7 @@ public final class S3Service
         this.virtualHostSuffixes = endpointHostnames.stream().map(host -> "." + host.toLowerCase(Locale.ROOT)).collect(java.util.stream.Collectors.toSet());
         this.clock = requireNonNull(clock, "clock is null");
         this.sequencer = new AtomicLong(clock.millis() * 1_000_000L);
+        this.spoolDirectory = requireNonNull(spoolDirectory, "spoolDirectory is null");
     }
 
     @Override
@@ -203,7 +208,7 @@ public final class S3Service
             }
         }
 
-        try (S3UploadBody body = checkedBody.isPresent() ? S3UploadBody.ofBytes(request, checkedBody.get()) : S3UploadBody.of(request, caller)) {
+        try (S3UploadBody body = checkedBody.isPresent() ? S3UploadBody.ofBytes(request, checkedBody.get()) : S3UploadBody.of(request, caller, spoolDirectory)) {
             S3Upstream.Request forward = new S3Upstream.Request(method, target.forwardPath(), request.rawQuery(), withoutUnreadableRange(body.headers()),
                     body.body());
             if (listObjectsV2) {

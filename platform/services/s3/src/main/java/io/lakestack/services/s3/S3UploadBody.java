@@ -44,8 +44,8 @@ import static java.util.Objects.requireNonNull;
  *       as an {@code x-amz-checksum-*} header (instead of {@code x-amz-sdk-checksum-algorithm}), for the S3 server to
  *       keep with the object.</li>
  * </ul>
- * A checked body is spooled first, in memory up to {@link #SPOOL_IN_MEMORY_LIMIT}, else to a temporary file that
- * {@link #close()} deletes.
+ * A checked body is spooled first, in memory up to {@link #SPOOL_IN_MEMORY_LIMIT}, else to a file in the spool directory
+ * that {@link #close()} deletes.
  */
 final class S3UploadBody
         implements AutoCloseable
@@ -80,15 +80,17 @@ final class S3UploadBody
     /**
      * Reads the body of {@code request} as far as its checks need.
      *
+     * @param spoolDirectory where a body too large for memory waits until it is checked (a directory of lakestack's
+     *         data directory, cleared at every start)
      * @throws ServiceException when a check fails; nothing has been forwarded then
      */
-    static S3UploadBody of(AwsRequest request, Authenticator.Caller caller)
+    static S3UploadBody of(AwsRequest request, Authenticator.Caller caller, Path spoolDirectory)
             throws IOException
     {
         Optional<byte[]> contentMd5 = contentMd5(request);
         Optional<AwsChunkedInputStream.Format> chunked = request.header("x-amz-content-sha256").flatMap(AwsChunkedInputStream.Format::of);
         if (chunked.isPresent()) {
-            return decoded(request, caller, chunked.get(), contentMd5);
+            return decoded(request, caller, chunked.get(), contentMd5, spoolDirectory);
         }
         long length = request.header("content-length").map(Long::parseLong).orElse(-1L);
         boolean transferChunked = request.header("transfer-encoding").map(value -> value.toLowerCase(Locale.ROOT).contains("chunked")).orElse(false);
@@ -103,7 +105,7 @@ final class S3UploadBody
         Map<S3Checksum, S3Checksum.Digest> digests = new EnumMap<>(S3Checksum.class);
         declaredSha256.ifPresent(ignored -> digests.put(S3Checksum.SHA256, S3Checksum.SHA256.newDigest()));
         contentMd5.ifPresent(ignored -> digests.put(S3Checksum.MD5, S3Checksum.MD5.newDigest()));
-        S3UploadBody spooled = spool(request.bodyStream(), length, digests.values(), request.headers());
+        S3UploadBody spooled = spool(request.bodyStream(), length, digests.values(), request.headers(), spoolDirectory);
         try {
             if (declaredSha256.isPresent()) {
                 String computed = HexFormat.of().formatHex(digests.get(S3Checksum.SHA256).value());
@@ -147,7 +149,8 @@ final class S3UploadBody
         }
     }
 
-    private static S3UploadBody decoded(AwsRequest request, Authenticator.Caller caller, AwsChunkedInputStream.Format format, Optional<byte[]> contentMd5)
+    private static S3UploadBody decoded(AwsRequest request, Authenticator.Caller caller, AwsChunkedInputStream.Format format, Optional<byte[]> contentMd5,
+            Path spoolDirectory)
             throws IOException
     {
         long declaredLength = request.header("x-amz-decoded-content-length")
@@ -162,7 +165,7 @@ final class S3UploadBody
 
         AwsChunkedInputStream decoded = new AwsChunkedInputStream(request.bodyStream(), format, caller.chunkSignatures(), declaredLength);
         Map<String, List<String>> headers = decodedHeaders(request.headers(), declaredLength);
-        S3UploadBody spooled = spool(decoded, declaredLength, digests.values(), headers);
+        S3UploadBody spooled = spool(decoded, declaredLength, digests.values(), headers, spoolDirectory);
         try {
             Map<String, String> trailers = decoded.trailers();
             if (trailerChecksum.isEmpty() && !trailers.isEmpty()) {
@@ -262,14 +265,15 @@ final class S3UploadBody
     }
 
     /** Reads {@code in} to its end through {@code digests}, into memory when it is known to be small, else into a temporary file. */
-    private static S3UploadBody spool(InputStream in, long length, Collection<S3Checksum.Digest> digests, Map<String, List<String>> headers)
+    private static S3UploadBody spool(InputStream in, long length, Collection<S3Checksum.Digest> digests, Map<String, List<String>> headers,
+            Path spoolDirectory)
             throws IOException
     {
         InputStream digesting = new DigestingInputStream(in, List.copyOf(digests));
         if (length >= 0 && length <= SPOOL_IN_MEMORY_LIMIT) {
             return new S3UploadBody(new S3Upstream.Body.Bytes(digesting.readAllBytes()), headers, null);
         }
-        Path file = Files.createTempFile("lakestack-upload-", ".body");
+        Path file = Files.createTempFile(Files.createDirectories(spoolDirectory), "upload-", ".body");
         try (OutputStream out = Files.newOutputStream(file)) {
             digesting.transferTo(out);
         }

@@ -11,6 +11,7 @@ import io.lakestack.spi.s3.ObjectStore;
 import io.lakestack.spi.s3.S3Upstream;
 import io.lakestack.spi.store.RecordStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -37,9 +38,12 @@ class S3ServiceTest
 {
     private static final Authenticator.Caller CALLER = new Authenticator.Caller("test", "us-east-1");
 
+    @TempDir
+    static Path spool;
+
     private final RecordingUpstream upstream = new RecordingUpstream();
     private final S3Service service = new S3Service(upstream, new NoObjects(), new NoRecords(), new NoEvents(), "000000000000", Set.of("localhost"),
-            Clock.fixed(Instant.parse("2026-11-21T10:15:30Z"), ZoneOffset.UTC));
+            Clock.fixed(Instant.parse("2026-11-21T10:15:30Z"), ZoneOffset.UTC), spool);
 
     @Test
     void aRangeS3CannotParseIsLeftOut()

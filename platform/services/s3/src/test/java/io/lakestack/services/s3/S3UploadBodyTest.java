@@ -7,6 +7,7 @@ import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.s3.S3Upstream;
 import org.assertj.core.api.ThrowableAssert;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -28,6 +29,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** What reaches the S3 server of a request body, and what never does. */
 class S3UploadBodyTest
 {
+    @TempDir
+    Path spool;
+
     private static final Authenticator.Caller CALLER = new Authenticator.Caller("test", "us-east-1");
     private static final String DATA = "hello, chunked world";
     private static final String DATA_CRC32 = "XT19kg==";
@@ -40,7 +44,7 @@ class S3UploadBodyTest
         Map<String, String> headers = chunkedHeaders("x-amz-checksum-crc32");
         headers.put("x-amz-sdk-checksum-algorithm", "CRC32");
         headers.put("content-type", "text/plain");
-        try (S3UploadBody body = S3UploadBody.of(request(headers, chunked(DATA, "x-amz-checksum-crc32:" + DATA_CRC32)), CALLER)) {
+        try (S3UploadBody body = S3UploadBody.of(request(headers, chunked(DATA, "x-amz-checksum-crc32:" + DATA_CRC32)), CALLER, spool)) {
             assertThat(bytes(body.body())).isEqualTo(DATA.getBytes(StandardCharsets.UTF_8));
             assertThat(body.headers()).containsOnly(
                     Map.entry("content-length", List.of("20")),
@@ -56,7 +60,7 @@ class S3UploadBodyTest
     {
         Map<String, String> headers = chunkedHeaders("x-amz-checksum-crc32");
         headers.put("content-encoding", "aws-chunked, gzip");
-        try (S3UploadBody body = S3UploadBody.of(request(headers, chunked(DATA, "x-amz-checksum-crc32:" + DATA_CRC32)), CALLER)) {
+        try (S3UploadBody body = S3UploadBody.of(request(headers, chunked(DATA, "x-amz-checksum-crc32:" + DATA_CRC32)), CALLER, spool)) {
             assertThat(body.headers()).containsEntry("content-encoding", List.of("gzip"));
         }
     }
@@ -76,12 +80,12 @@ class S3UploadBodyTest
         for (Map.Entry<String, String> checksum : valid.entrySet()) {
             String name = checksum.getKey();
             String data = name.equals("x-amz-checksum-crc64nvme") ? "hello" : DATA;
-            try (S3UploadBody body = S3UploadBody.of(request(chunkedHeaders(name, data.length()), chunked(data, name + ":" + checksum.getValue())), CALLER)) {
+            try (S3UploadBody body = S3UploadBody.of(request(chunkedHeaders(name, data.length()), chunked(data, name + ":" + checksum.getValue())), CALLER, spool)) {
                 assertThat(body.headers()).as(name).containsEntry(name, List.of(checksum.getValue()));
             }
             byte[] wrong = Base64.getDecoder().decode(checksum.getValue());
             wrong[0] ^= 1;
-            assertError(() -> S3UploadBody.of(request(chunkedHeaders(name, data.length()), chunked(data, name + ":" + base64(wrong))), CALLER),
+            assertError(() -> S3UploadBody.of(request(chunkedHeaders(name, data.length()), chunked(data, name + ":" + base64(wrong))), CALLER, spool),
                     "BadDigest", 400, "The " + names.get(name) + " you specified did not match the calculated checksum.");
         }
     }
@@ -90,7 +94,7 @@ class S3UploadBodyTest
     void aTrailingChecksumThatIsNoValueOfItsAlgorithmIsInvalidRequest()
     {
         for (String value : List.of("not base64!", "AAAAAAAA", "")) {
-            assertError(() -> S3UploadBody.of(request(chunkedHeaders("x-amz-checksum-crc32"), chunked(DATA, "x-amz-checksum-crc32:" + value)), CALLER),
+            assertError(() -> S3UploadBody.of(request(chunkedHeaders("x-amz-checksum-crc32"), chunked(DATA, "x-amz-checksum-crc32:" + value)), CALLER, spool),
                     "InvalidRequest", 400, "Value for x-amz-checksum-crc32 trailing header is invalid.");
         }
     }
@@ -98,14 +102,14 @@ class S3UploadBodyTest
     @Test
     void aTrailerOtherThanTheDeclaredOneIsMalformedTrailerError()
     {
-        assertError(() -> S3UploadBody.of(request(chunkedHeaders("x-amz-checksum-crc32"), chunked(DATA, null)), CALLER),
+        assertError(() -> S3UploadBody.of(request(chunkedHeaders("x-amz-checksum-crc32"), chunked(DATA, null)), CALLER, spool),
                 "MalformedTrailerError", 400, MALFORMED_TRAILER);
-        assertError(() -> S3UploadBody.of(request(chunkedHeaders("x-amz-checksum-crc32"), chunked(DATA, "x-amz-checksum-sha1:" + DATA_CRC32)), CALLER),
+        assertError(() -> S3UploadBody.of(request(chunkedHeaders("x-amz-checksum-crc32"), chunked(DATA, "x-amz-checksum-sha1:" + DATA_CRC32)), CALLER, spool),
                 "MalformedTrailerError", 400, MALFORMED_TRAILER);
-        assertError(() -> S3UploadBody.of(request(chunkedHeaders(null), chunked(DATA, "x-amz-checksum-crc32:" + DATA_CRC32)), CALLER),
+        assertError(() -> S3UploadBody.of(request(chunkedHeaders(null), chunked(DATA, "x-amz-checksum-crc32:" + DATA_CRC32)), CALLER, spool),
                 "MalformedTrailerError", 400, MALFORMED_TRAILER);
         assertError(() -> S3UploadBody.of(request(chunkedHeaders("x-amz-checksum-crc32"),
-                        chunked(DATA, "x-amz-checksum-crc32:" + DATA_CRC32 + "\r\nx-amz-meta-extra:1")), CALLER),
+                        chunked(DATA, "x-amz-checksum-crc32:" + DATA_CRC32 + "\r\nx-amz-meta-extra:1")), CALLER, spool),
                 "MalformedTrailerError", 400, MALFORMED_TRAILER);
     }
 
@@ -113,7 +117,7 @@ class S3UploadBodyTest
     void anUploadWithoutTrailerNeedsNone()
             throws Exception
     {
-        try (S3UploadBody body = S3UploadBody.of(request(chunkedHeaders(null), chunked(DATA, null)), CALLER)) {
+        try (S3UploadBody body = S3UploadBody.of(request(chunkedHeaders(null), chunked(DATA, null)), CALLER, spool)) {
             assertThat(bytes(body.body())).isEqualTo(DATA.getBytes(StandardCharsets.UTF_8));
             assertThat(body.headers()).doesNotContainKeys("x-amz-checksum-crc32", "x-amz-trailer");
         }
@@ -122,7 +126,7 @@ class S3UploadBodyTest
     @Test
     void anUnsupportedTrailerIsInvalidRequest()
     {
-        assertError(() -> S3UploadBody.of(request(chunkedHeaders("x-amz-checksum-md5"), chunked(DATA, "x-amz-checksum-md5:AAAA")), CALLER),
+        assertError(() -> S3UploadBody.of(request(chunkedHeaders("x-amz-checksum-md5"), chunked(DATA, "x-amz-checksum-md5:AAAA")), CALLER, spool),
                 "InvalidRequest", 400, "The value specified in the x-amz-trailer header is not supported");
     }
 
@@ -135,7 +139,7 @@ class S3UploadBodyTest
             if (length != null) {
                 headers.put("x-amz-decoded-content-length", length);
             }
-            assertError(() -> S3UploadBody.of(request(headers, chunked(DATA, "x-amz-checksum-crc32:" + DATA_CRC32)), CALLER),
+            assertError(() -> S3UploadBody.of(request(headers, chunked(DATA, "x-amz-checksum-crc32:" + DATA_CRC32)), CALLER, spool),
                     "MissingContentLength", 411, "You must provide the Content-Length HTTP header.");
         }
     }
@@ -144,7 +148,7 @@ class S3UploadBodyTest
     void brokenFramingIsIncompleteBody()
     {
         String body = "20\r\n" + DATA + "\r\n0\r\nx-amz-checksum-crc32:" + DATA_CRC32 + "\r\n\r\n";
-        assertError(() -> S3UploadBody.of(request(chunkedHeaders("x-amz-checksum-crc32"), body.getBytes(StandardCharsets.US_ASCII)), CALLER),
+        assertError(() -> S3UploadBody.of(request(chunkedHeaders("x-amz-checksum-crc32"), body.getBytes(StandardCharsets.US_ASCII)), CALLER, spool),
                 "IncompleteBody", 400, "The request body terminated unexpectedly");
     }
 
@@ -164,11 +168,11 @@ class S3UploadBodyTest
         for (Map.Entry<Map<String, String>, byte[]> body : Map.of(unsignedPayload, data, hashed, data, chunked, chunkedBody).entrySet()) {
             Map<String, String> headers = new LinkedHashMap<>(body.getKey());
             headers.put("content-md5", md5);
-            try (S3UploadBody checked = S3UploadBody.of(request(headers, body.getValue()), CALLER)) {
+            try (S3UploadBody checked = S3UploadBody.of(request(headers, body.getValue()), CALLER, spool)) {
                 assertThat(bytes(checked.body())).isEqualTo(data);
             }
             headers.put("content-md5", wrong);
-            assertThatThrownBy(() -> S3UploadBody.of(request(headers, body.getValue()), CALLER))
+            assertThatThrownBy(() -> S3UploadBody.of(request(headers, body.getValue()), CALLER, spool))
                     .isInstanceOfSatisfying(DetailedServiceException.class, e -> {
                         assertThat(e.errorCode()).isEqualTo("BadDigest");
                         assertThat(e.httpStatus()).isEqualTo(400);
@@ -177,7 +181,7 @@ class S3UploadBodyTest
                     .hasMessage("The Content-MD5 you specified did not match what we received.");
             for (String invalid : List.of("AAAA", "not base64!!", "")) {
                 headers.put("content-md5", invalid);
-                assertError(() -> S3UploadBody.of(request(headers, body.getValue()), CALLER),
+                assertError(() -> S3UploadBody.of(request(headers, body.getValue()), CALLER, spool),
                         "InvalidDigest", 400, "The Content-MD5 you specified was invalid.");
             }
         }
@@ -189,11 +193,11 @@ class S3UploadBodyTest
     {
         Map<String, String> headers = plainHeaders(0, "UNSIGNED-PAYLOAD");
         headers.put("content-md5", "1B2M2Y8AsgTpgAmY7PhCfg==");
-        try (S3UploadBody body = S3UploadBody.of(request(headers, new byte[0]), CALLER)) {
+        try (S3UploadBody body = S3UploadBody.of(request(headers, new byte[0]), CALLER, spool)) {
             assertThat(body.body()).isEqualTo(new S3Upstream.Body.None());
         }
         headers.put("content-md5", "AAAAAAAAAAAAAAAAAAAAAA==");
-        assertError(() -> S3UploadBody.of(request(headers, new byte[0]), CALLER), "BadDigest", 400,
+        assertError(() -> S3UploadBody.of(request(headers, new byte[0]), CALLER, spool), "BadDigest", 400,
                 "The Content-MD5 you specified did not match what we received.");
     }
 
@@ -203,7 +207,7 @@ class S3UploadBodyTest
     {
         InputStream stream = new ByteArrayInputStream(DATA.getBytes(StandardCharsets.UTF_8));
         AwsRequest request = new AwsRequest("PUT", "/bucket/key", "", lists(plainHeaders(20, "UNSIGNED-PAYLOAD")), stream, "127.0.0.1");
-        try (S3UploadBody body = S3UploadBody.of(request, CALLER)) {
+        try (S3UploadBody body = S3UploadBody.of(request, CALLER, spool)) {
             assertThat(body.body()).isInstanceOfSatisfying(S3Upstream.Body.Stream.class, streamed -> {
                 assertThat(streamed.stream()).isSameAs(stream);
                 assertThat(streamed.length()).contains(20L);
@@ -233,7 +237,7 @@ class S3UploadBodyTest
         Map<String, String> chunked = chunkedHeaders("x-amz-checksum-crc32", size);
 
         Path spooled;
-        try (S3UploadBody body = S3UploadBody.of(request(chunked, encoded.toByteArray()), CALLER)) {
+        try (S3UploadBody body = S3UploadBody.of(request(chunked, encoded.toByteArray()), CALLER, spool)) {
             assertThat(body.body()).isInstanceOf(S3Upstream.Body.File.class);
             spooled = ((S3Upstream.Body.File) body.body()).path();
             assertThat(Files.readAllBytes(spooled)).isEqualTo(data);
@@ -242,7 +246,7 @@ class S3UploadBodyTest
         assertThat(spooled).doesNotExist();
 
         Map<String, String> plain = plainHeaders(size, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)));
-        try (S3UploadBody body = S3UploadBody.of(request(plain, data), CALLER)) {
+        try (S3UploadBody body = S3UploadBody.of(request(plain, data), CALLER, spool)) {
             spooled = ((S3Upstream.Body.File) body.body()).path();
             assertThat(Files.size(spooled)).isEqualTo(size);
         }
