@@ -173,7 +173,8 @@ final class EndpointComponent
         ProcessFunctionRunner runner = new ProcessFunctionRunner(ProcessFunctionRunnerConfig.fromMap(Map.of(
                 ProcessFunctionRunnerConfig.ENDPOINT_URL, url(),
                 ProcessFunctionRunnerConfig.ACCESS_KEY, config.accessKey(),
-                ProcessFunctionRunnerConfig.SECRET_KEY, config.secretKey())), objects, logs);
+                ProcessFunctionRunnerConfig.SECRET_KEY, config.secretKey(),
+                ProcessFunctionRunnerConfig.WORK_DIR, temporaryDirectory.resolve("lambda").toString())), objects, logs);
         resources.add(runner);
         LambdaService lambda = new LambdaService(stores, objects, runner, events, kinesis, codeLocation(), config.region(), config.accountId(), clock);
         resources.add(lambda);

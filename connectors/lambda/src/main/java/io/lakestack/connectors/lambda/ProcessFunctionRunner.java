@@ -90,7 +90,7 @@ public final class ProcessFunctionRunner
         this.runtimes = Collections.unmodifiableMap(known);
         this.code = new CodeCache(objectStore, cache.resolve("code"));
         try {
-            this.workDirectory = Files.createTempDirectory("lakestack-lambda-");
+            this.workDirectory = Files.createTempDirectory(Files.createDirectories(config.workDirectory()), "lakestack-lambda-");
         }
         catch (IOException e) {
             throw new UncheckedIOException("cannot create a working directory for Lambda execution environments", e);

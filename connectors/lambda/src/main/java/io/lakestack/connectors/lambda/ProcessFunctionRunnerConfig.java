@@ -29,6 +29,8 @@ import static java.util.Objects.requireNonNull;
  *   <tr><td>{@value #CACHE_DIR}</td><td>{@code $LAKESTACK_CACHE/lambda}, else {@code ~/.cache/lakestack/lambda}</td>
  *       <td>unpacked deployment packages (by {@code CodeSha256}), Python virtual environments with boto3, the
  *       runtimes' own files; shared by every runner on the machine</td></tr>
+ *   <tr><td>{@value #WORK_DIR}</td><td>the JVM's temporary directory</td><td>where the execution environments'
+ *       working directories are made (a data directory's {@code tmp/} in the embedded stack, cleared at every start)</td></tr>
  *   <tr><td>{@value #IDLE_TIMEOUT}</td><td>300</td><td>seconds an idle execution environment stays warm</td></tr>
  *   <tr><td>{@value #INIT_TIMEOUT}</td><td>10</td><td>seconds a new environment may take to initialise before the
  *       invocation's own time-out starts counting (Lambda's init phase limit)</td></tr>
@@ -49,13 +51,14 @@ public final class ProcessFunctionRunnerConfig
     public static final String SECRET_KEY = "lambda.secret-key";
     public static final String SESSION_TOKEN = "lambda.session-token";
     public static final String CACHE_DIR = "lambda.cache-dir";
+    public static final String WORK_DIR = "lambda.work-dir";
     public static final String IDLE_TIMEOUT = "lambda.idle-timeout-seconds";
     public static final String INIT_TIMEOUT = "lambda.init-timeout-seconds";
     public static final String JAVA_HOMES = "lambda.java-homes";
     public static final String PYTHON_EXECUTABLES = "lambda.python-executables";
     public static final String JAVA_RUNTIME_CLASSPATH = "lambda.java-runtime-classpath";
 
-    private static final Set<String> KEYS = Set.of(ENDPOINT_URL, ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, CACHE_DIR, IDLE_TIMEOUT, INIT_TIMEOUT,
+    private static final Set<String> KEYS = Set.of(ENDPOINT_URL, ACCESS_KEY, SECRET_KEY, SESSION_TOKEN, CACHE_DIR, WORK_DIR, IDLE_TIMEOUT, INIT_TIMEOUT,
             JAVA_HOMES, PYTHON_EXECUTABLES, JAVA_RUNTIME_CLASSPATH);
 
     private final URI endpointUrl;
@@ -63,13 +66,14 @@ public final class ProcessFunctionRunnerConfig
     private final String secretKey;
     private final Optional<String> sessionToken;
     private final Path cacheDirectory;
+    private final Path workDirectory;
     private final Duration idleTimeout;
     private final Duration initTimeout;
     private final List<Path> javaHomes;
     private final List<Path> pythonExecutables;
     private final List<Path> javaRuntimeClasspath;
 
-    private ProcessFunctionRunnerConfig(URI endpointUrl, String accessKey, String secretKey, Optional<String> sessionToken, Path cacheDirectory,
+    private ProcessFunctionRunnerConfig(URI endpointUrl, String accessKey, String secretKey, Optional<String> sessionToken, Path cacheDirectory, Path workDirectory,
             Duration idleTimeout, Duration initTimeout, List<Path> javaHomes, List<Path> pythonExecutables, List<Path> javaRuntimeClasspath)
     {
         this.endpointUrl = requireNonNull(endpointUrl, "endpointUrl is null");
@@ -77,6 +81,7 @@ public final class ProcessFunctionRunnerConfig
         this.secretKey = requireNonNull(secretKey, "secretKey is null");
         this.sessionToken = requireNonNull(sessionToken, "sessionToken is null");
         this.cacheDirectory = requireNonNull(cacheDirectory, "cacheDirectory is null");
+        this.workDirectory = requireNonNull(workDirectory, "workDirectory is null");
         this.idleTimeout = requireNonNull(idleTimeout, "idleTimeout is null");
         this.initTimeout = requireNonNull(initTimeout, "initTimeout is null");
         this.javaHomes = List.copyOf(javaHomes);
@@ -108,12 +113,14 @@ public final class ProcessFunctionRunnerConfig
         }
         String sessionToken = properties.getOrDefault(SESSION_TOKEN, "");
         String cacheDir = properties.getOrDefault(CACHE_DIR, "").trim();
+        String workDir = properties.getOrDefault(WORK_DIR, "").trim();
         return new ProcessFunctionRunnerConfig(
                 endpointUrl(properties.getOrDefault(ENDPOINT_URL, "http://127.0.0.1:4566").trim()),
                 accessKey,
                 secretKey,
                 sessionToken.isEmpty() ? Optional.empty() : Optional.of(sessionToken),
                 cacheDir.isEmpty() ? defaultCacheDirectory() : Path.of(cacheDir),
+                workDir.isEmpty() ? Path.of(System.getProperty("java.io.tmpdir")) : Path.of(workDir),
                 seconds(properties, IDLE_TIMEOUT, 300, 1),
                 seconds(properties, INIT_TIMEOUT, 10, 1),
                 paths(properties.getOrDefault(JAVA_HOMES, ""), ","),
@@ -138,6 +145,7 @@ public final class ProcessFunctionRunnerConfig
         map.put(SECRET_KEY, secretKey);
         map.put(SESSION_TOKEN, sessionToken.orElse(""));
         map.put(CACHE_DIR, cacheDirectory.toString());
+        map.put(WORK_DIR, workDirectory.toString());
         map.put(IDLE_TIMEOUT, String.valueOf(idleTimeout.toSeconds()));
         map.put(INIT_TIMEOUT, String.valueOf(initTimeout.toSeconds()));
         map.put(JAVA_HOMES, join(javaHomes, ","));
@@ -169,6 +177,12 @@ public final class ProcessFunctionRunnerConfig
     public Path cacheDirectory()
     {
         return cacheDirectory;
+    }
+
+    /** Where the execution environments' working directories are made. */
+    public Path workDirectory()
+    {
+        return workDirectory;
     }
 
     public Duration idleTimeout()
@@ -203,7 +217,7 @@ public final class ProcessFunctionRunnerConfig
     public String toString()
     {
         return "ProcessFunctionRunnerConfig{endpointUrl=" + endpointUrl + ", accessKey=" + accessKey + ", secretKey=****, sessionToken="
-                + (sessionToken.isPresent() ? "****" : "(none)") + ", cacheDirectory=" + cacheDirectory + ", idleTimeout=" + idleTimeout.toSeconds()
+                + (sessionToken.isPresent() ? "****" : "(none)") + ", cacheDirectory=" + cacheDirectory + ", workDirectory=" + workDirectory + ", idleTimeout=" + idleTimeout.toSeconds()
                 + "s, initTimeout=" + initTimeout.toSeconds() + "s, javaHomes=" + javaHomes + ", pythonExecutables=" + pythonExecutables
                 + ", javaRuntimeClasspath=" + (javaRuntimeClasspath.isEmpty() ? "(the build's)" : javaRuntimeClasspath) + "}";
     }

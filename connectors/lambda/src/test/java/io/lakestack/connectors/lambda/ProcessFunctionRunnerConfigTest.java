@@ -85,6 +85,6 @@ class ProcessFunctionRunnerConfigTest
                 .hasMessage("lambda.endpoint-url must be an http:// or https:// URL with a host, not '127.0.0.1:4566'");
         assertThatThrownBy(() -> ProcessFunctionRunnerConfig.fromMap(Map.of(ProcessFunctionRunnerConfig.ACCESS_KEY, " ")))
                 .hasMessage("lambda.access-key and lambda.secret-key must not be empty");
-        assertThat(List.of(ProcessFunctionRunnerConfig.defaults().toMap().keySet().toArray())).hasSize(10);
+        assertThat(List.of(ProcessFunctionRunnerConfig.defaults().toMap().keySet().toArray())).hasSize(11);
     }
 }
