@@ -7,9 +7,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import static java.util.Objects.requireNonNull;
 
@@ -30,6 +28,8 @@ final class Invocation
     private final String traceId;
     private final int timeoutSeconds;
     private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+    /** Wakes {@link #await} when the outcome is set or the deadline moves. */
+    private final Object waiters = new Object();
     private final ArrayDeque<byte[]> tail = new ArrayDeque<>();
     private int tailSize;
     private volatile long deadlineNanos;
@@ -85,6 +85,10 @@ final class Invocation
     {
         deadlineEpochMillis = System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(nanos - System.nanoTime());
         deadlineNanos = nanos;
+        synchronized (waiters) {
+            // the deadline of a cold start moves earlier when the runtime takes the invocation
+            waiters.notifyAll();
+        }
     }
 
     long deadlineNanos()
@@ -116,7 +120,11 @@ final class Invocation
     /** Sets how the invocation ended, unless something else already did; true when this call decided it. */
     boolean complete(Outcome ended)
     {
-        return outcome.complete(ended);
+        boolean decided = outcome.complete(ended);
+        synchronized (waiters) {
+            waiters.notifyAll();
+        }
+        return decided;
     }
 
     boolean isDone()
@@ -124,25 +132,23 @@ final class Invocation
         return outcome.isDone();
     }
 
-    /** Waits until the invocation ends or its deadline (which may move while it waits) passes; empty on the deadline. */
+    /**
+     * Waits until the invocation ends or its deadline passes; empty on the deadline. The deadline may move while it waits,
+     * later or earlier (a cold start's runs from when the runtime takes the invocation).
+     */
     Optional<Outcome> await()
             throws InterruptedException
     {
-        while (true) {
-            long remaining = deadlineNanos - System.nanoTime();
-            if (remaining <= 0) {
-                return outcome.isDone() ? Optional.of(outcome.join()) : Optional.empty();
-            }
-            try {
-                return Optional.of(outcome.get(remaining, TimeUnit.NANOSECONDS));
-            }
-            catch (TimeoutException e) {
-                // the deadline may have moved when the invocation was delivered: look again
-            }
-            catch (ExecutionException e) {
-                throw new IllegalStateException("an invocation's outcome is never exceptional", e);
+        synchronized (waiters) {
+            while (!outcome.isDone()) {
+                long remaining = deadlineNanos - System.nanoTime();
+                if (remaining <= 0) {
+                    return Optional.empty();
+                }
+                TimeUnit.NANOSECONDS.timedWait(waiters, remaining);
             }
         }
+        return Optional.of(outcome.join());
     }
 
     Outcome outcome()

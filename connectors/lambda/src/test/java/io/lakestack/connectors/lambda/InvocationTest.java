@@ -3,10 +3,14 @@ package io.lakestack.connectors.lambda;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 class InvocationTest
 {
@@ -45,5 +49,50 @@ class InvocationTest
         assertThat(invocation.complete(new Outcome.TimedOut())).isTrue();
         assertThat(invocation.complete(new Outcome.Response(new byte[] {'1'}))).isFalse();
         assertThat(invocation.outcome()).isEqualTo(new Outcome.TimedOut());
+    }
+
+    @Test
+    void deadlineMovedEarlierEndsTheWaitingThen()
+            throws Exception
+    {
+        // a cold start: the invocation may wait for the init phase, then has its own time-out once the runtime takes it
+        Invocation invocation = new Invocation("r-1", new byte[0], "arn", Optional.empty(), "Root=1-0-0", 1);
+        invocation.deadline(System.nanoTime() + TimeUnit.MINUTES.toNanos(10));
+        CompletableFuture<Optional<Outcome>> waited = new CompletableFuture<>();
+        Thread waiter = new Thread(() -> {
+            try {
+                waited.complete(invocation.await());
+            }
+            catch (InterruptedException | RuntimeException e) {
+                waited.completeExceptionally(e);
+            }
+        });
+        waiter.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> waiter.getState() == Thread.State.TIMED_WAITING);
+
+        invocation.deadline(System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
+
+        assertThat(waited.get(30, TimeUnit.SECONDS)).isEmpty();
+    }
+
+    @Test
+    void outcomeEndsTheWaiting()
+            throws Exception
+    {
+        Invocation invocation = new Invocation("r-1", new byte[0], "arn", Optional.empty(), "Root=1-0-0", 1);
+        invocation.deadline(System.nanoTime() + TimeUnit.MINUTES.toNanos(10));
+        CompletableFuture<Optional<Outcome>> waited = CompletableFuture.supplyAsync(() -> {
+            try {
+                return invocation.await();
+            }
+            catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        Outcome answer = new Outcome.Response(new byte[] {'1'});
+        invocation.complete(answer);
+
+        assertThat(waited.get(30, TimeUnit.SECONDS)).contains(answer);
     }
 }
