@@ -136,7 +136,7 @@ class ErrorsIntegrationTest
         String requestId = response.headers().firstValue("x-amzn-RequestId").orElseThrow();
         assertThat(response.body()).isEqualTo("<?xml version=\"1.0\"?>\n<ErrorResponse><Error><Type>Sender</Type><Code>NotImplemented</Code>"
                 + "<Message>lakestack does not emulate the AWS service &apos;sts&apos; (operation GetCallerIdentity). Emulated services: athena, "
-                + "firehose, glue, kinesis, s3.</Message></Error><RequestId>" + requestId + "</RequestId></ErrorResponse>");
+                + "firehose, glue, kinesis, lambda, logs, s3.</Message></Error><RequestId>" + requestId + "</RequestId></ErrorResponse>");
     }
 
     @Test
