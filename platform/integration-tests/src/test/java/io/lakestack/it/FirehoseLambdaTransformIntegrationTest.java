@@ -151,8 +151,8 @@ class FirehoseLambdaTransformIntegrationTest
     void pythonFunctionTransformsDropsAndFailsRecordsOnTheirWayToS3()
             throws Exception
     {
-        String runtime = PythonRuntimes.onPath();
-        SdkBytes code = SdkBytes.fromByteArray(zip("index.py", TRANSFORM));
+        String runtime = LambdaPackages.pythonRuntime();
+        SdkBytes code = SdkBytes.fromByteArray(LambdaPackages.zip("index.py", TRANSFORM));
         String function = lambda.createFunction(request -> request.functionName("it-firehose-transform").runtime(runtime).handler("index.handler")
                 .role(FUNCTION_ROLE).timeout(30).code(zipped -> zipped.zipFile(code))).functionArn();
         assertThat(lambda.waiter().waitUntilFunctionActiveV2(request -> request.functionName("it-firehose-transform")).matched().response().orElseThrow()
@@ -226,17 +226,5 @@ class FirehoseLambdaTransformIntegrationTest
         assertThat(firehose.describeDeliveryStream(request -> request.deliveryStreamName("it-lambda-update")).deliveryStreamDescription().versionId())
                 .isEqualTo("1");
         firehose.deleteDeliveryStream(request -> request.deliveryStreamName("it-lambda-update"));
-    }
-
-    private static byte[] zip(String name, String text)
-            throws IOException
-    {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            zip.putNextEntry(new ZipEntry(name));
-            zip.write(text.getBytes(StandardCharsets.UTF_8));
-            zip.closeEntry();
-        }
-        return bytes.toByteArray();
     }
 }

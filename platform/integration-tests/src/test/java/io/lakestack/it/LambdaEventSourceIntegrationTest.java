@@ -88,7 +88,7 @@ class LambdaEventSourceIntegrationTest
             assertThat(document.path("KinesisBatchInfo").path("batchSize").asInt()).isEqualTo(1);
             assertThat(document.path("KinesisBatchInfo").path("streamArn").asText()).isEqualTo(streamArn);
 
-            Eventually.read(TIMEOUT, () -> committed("lakestack.lambda.esm." + mapping.uuid()), total -> assertThat(total).isEqualTo(4));
+            Eventually.read(TIMEOUT, () -> stack.committed("lakestack.lambda.esm." + mapping.uuid()), total -> assertThat(total).isEqualTo(4));
             GetEventSourceMappingResponse status = Eventually.read(TIMEOUT, () -> lambda.getEventSourceMapping(request -> request.uuid(mapping.uuid())),
                     read -> assertThat(read.state()).isEqualTo("Enabled"));
             assertThat(status.lastProcessingResult()).isIn("OK", "PROBLEM: Function call failed");
@@ -122,29 +122,10 @@ class LambdaEventSourceIntegrationTest
     private static void createFunction(LambdaClient lambda, String name)
             throws IOException
     {
-        SdkBytes code = SdkBytes.fromByteArray(zip(HANDLER));
-        String runtime = PythonRuntimes.onPath();
+        SdkBytes code = SdkBytes.fromByteArray(LambdaPackages.zip("index.py", HANDLER));
+        String runtime = LambdaPackages.pythonRuntime();
         lambda.createFunction(request -> request.functionName(name).runtime(runtime).handler("index.handler")
                 .role("arn:aws:iam::000000000000:role/it-role").code(function -> function.zipFile(code)));
         lambda.waiter().waitUntilFunctionActiveV2(request -> request.functionName(name));
-    }
-
-    private static byte[] zip(String source)
-            throws IOException
-    {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            zip.putNextEntry(new ZipEntry("index.py"));
-            zip.write(source.getBytes(StandardCharsets.UTF_8));
-            zip.closeEntry();
-        }
-        return bytes.toByteArray();
-    }
-
-    private long committed(String group)
-            throws Exception
-    {
-        return stack.kafkaAdmin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
-                .mapToLong(OffsetAndMetadata::offset).sum();
     }
 }

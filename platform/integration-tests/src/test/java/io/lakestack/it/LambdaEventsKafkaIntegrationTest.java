@@ -106,24 +106,10 @@ class LambdaEventsKafkaIntegrationTest
                     TreeMap::new, Collectors.mapping(record -> record.path("kinesis").path("sequenceNumber").asText(), Collectors.toList())));
             assertThat(byShard).hasSize(2);
             byShard.values().forEach(shard -> assertThat(shard).isSortedAccordingTo(String::compareTo));
-            Eventually.read(TIMEOUT, () -> committed("lakestack.lambda.esm.it-esm-1"), total -> assertThat(total).isEqualTo(30));
+            Eventually.read(TIMEOUT, () -> stack.committed("lakestack.lambda.esm.it-esm-1"), total -> assertThat(total).isEqualTo(30));
             Eventually.read(TIMEOUT, () -> statuses.get(mapping.uuid()),
                     status -> assertThat(status).hasValueSatisfying(value -> assertThat(value.state() + "/" + value.lastProcessingResult()).isEqualTo("Enabled/OK")));
         }
-    }
-
-    private long committed(String group)
-            throws Exception
-    {
-        return stack.kafkaAdmin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
-                .mapToLong(OffsetAndMetadata::offset).sum();
-    }
-
-    private long committed(String group, String topic)
-            throws Exception
-    {
-        return stack.kafkaAdmin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
-                .filter(entry -> entry.getKey().topic().equals(topic)).mapToLong(entry -> entry.getValue().offset()).sum();
     }
 
     private static List<JsonNode> list(JsonNode array)

@@ -23,7 +23,6 @@ import software.amazon.awssdk.services.s3.model.Event;
 import software.amazon.awssdk.services.s3.model.FilterRuleName;
 import software.amazon.awssdk.services.s3.model.LambdaFunctionConfiguration;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -38,8 +37,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -92,7 +89,7 @@ class LambdaIntegrationTest
     void pythonFunctionAnswersFailsAndLogs()
             throws Exception
     {
-        byte[] code = zip(Map.of("index.py", ECHO));
+        byte[] code = LambdaPackages.zip("index.py", ECHO);
         try (LambdaClient lambda = stack.client(LambdaClient.builder());
                 CloudWatchLogsClient logs = stack.client(CloudWatchLogsClient.builder())) {
             String arn = createPython(lambda, "it-echo", code);
@@ -139,10 +136,10 @@ class LambdaIntegrationTest
             throws Exception
     {
         try (LambdaClient lambda = stack.client(LambdaClient.builder())) {
-            createPython(lambda, "it-versions", zip(Map.of("index.py", ECHO)));
+            createPython(lambda, "it-versions", LambdaPackages.zip("index.py", ECHO));
             assertThat(lambda.publishVersion(request -> request.functionName("it-versions")).version()).isEqualTo("1");
             lambda.createAlias(request -> request.functionName("it-versions").name("live").functionVersion("1"));
-            SdkBytes second = SdkBytes.fromByteArray(zip(Map.of("index.py", SECOND)));
+            SdkBytes second = SdkBytes.fromByteArray(LambdaPackages.zip("index.py", SECOND));
             lambda.updateFunctionCode(request -> request.functionName("it-versions").zipFile(second));
             lambda.waiter().waitUntilFunctionUpdatedV2(request -> request.functionName("it-versions"));
 
@@ -189,7 +186,7 @@ class LambdaIntegrationTest
     {
         String bucket = "it-lambda-trigger";
         try (LambdaClient lambda = stack.client(LambdaClient.builder()); S3Client s3 = stack.s3()) {
-            String arn = createPython(lambda, "it-uppercase", zip(Map.of("index.py", UPPERCASE)));
+            String arn = createPython(lambda, "it-uppercase", LambdaPackages.zip("index.py", UPPERCASE));
             s3.createBucket(request -> request.bucket(bucket));
             s3.putBucketNotificationConfiguration(request -> request.bucket(bucket).notificationConfiguration(configuration -> configuration
                     .lambdaFunctionConfigurations(LambdaFunctionConfiguration.builder().lambdaFunctionArn(arn).events(Event.S3_OBJECT_CREATED)
@@ -214,8 +211,8 @@ class LambdaIntegrationTest
     {
         AwsCli aws = AwsCli.required(stack);
         Path directory = Files.createTempDirectory("lakestack-cli-lambda");
-        Path zip = Files.write(directory.resolve("function.zip"), zip(Map.of("index.py", ECHO)));
-        AwsCli.Result created = aws.run("lambda", "create-function", "--function-name", "it-cli-echo", "--runtime", PythonRuntimes.onPath(),
+        Path zip = Files.write(directory.resolve("function.zip"), LambdaPackages.zip("index.py", ECHO));
+        AwsCli.Result created = aws.run("lambda", "create-function", "--function-name", "it-cli-echo", "--runtime", LambdaPackages.pythonRuntime(),
                 "--handler", "index.handler", "--role", ROLE, "--zip-file", "fileb://" + zip);
         assertThat(created.exitCode()).isEqualTo(0);
         assertThat(JSON.readTree(created.stdout()).path("FunctionArn").asText()).isEqualTo("arn:aws:lambda:us-east-1:000000000000:function:it-cli-echo");
@@ -239,7 +236,7 @@ class LambdaIntegrationTest
     private static String createPython(LambdaClient lambda, String name, byte[] zip)
             throws IOException
     {
-        String runtime = PythonRuntimes.onPath();
+        String runtime = LambdaPackages.pythonRuntime();
         String arn = lambda.createFunction(request -> request.functionName(name).runtime(runtime).handler("index.handler").role(ROLE).timeout(30)
                 .code(code -> code.zipFile(SdkBytes.fromByteArray(zip)))).functionArn();
         State state = lambda.waiter().waitUntilFunctionActiveV2(request -> request.functionName(name)).matched().response().orElseThrow()
@@ -258,28 +255,6 @@ class LambdaIntegrationTest
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(entry, Files.readAllBytes(classes.resolve(entry)));
         files.put("lib/" + core.getFileName(), Files.readAllBytes(core));
-        return zipBytes(files);
-    }
-
-    private static byte[] zip(Map<String, String> files)
-            throws IOException
-    {
-        Map<String, byte[]> bytes = new LinkedHashMap<>();
-        files.forEach((name, text) -> bytes.put(name, text.getBytes(StandardCharsets.UTF_8)));
-        return zipBytes(bytes);
-    }
-
-    private static byte[] zipBytes(Map<String, byte[]> files)
-            throws IOException
-    {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            for (Map.Entry<String, byte[]> file : files.entrySet()) {
-                zip.putNextEntry(new ZipEntry(file.getKey()));
-                zip.write(file.getValue());
-                zip.closeEntry();
-            }
-        }
-        return bytes.toByteArray();
+        return LambdaPackages.zip(files);
     }
 }

@@ -256,7 +256,7 @@ class LambdaStreamMappingIntegrationTest
             assertThat(mapping.state()).isEqualTo("Creating");
             assertThat(mapping.batchSize()).isEqualTo(500);
             String group = "lakestack.lambda.esm." + mapping.uuid();
-            Eventually.read(Duration.ofSeconds(180), () -> committed(group), total -> assertThat(total).isEqualTo(records));
+            Eventually.read(Duration.ofSeconds(180), () -> stack.committed(group), total -> assertThat(total).isEqualTo(records));
 
             // the function wrote each batch before it returned, and the offsets were committed after
             List<JsonNode> batches = objects(s3, bucket, "batches/");
@@ -298,7 +298,7 @@ class LambdaStreamMappingIntegrationTest
                     .eventSourceArn(streamArn).startingPosition(EventSourcePosition.TRIM_HORIZON).batchSize(10)
                     .functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES));
             assertThat(mapping.functionResponseTypes()).containsExactly(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES);
-            Eventually.read(TIMEOUT, () -> committed("lakestack.lambda.esm." + mapping.uuid()), total -> assertThat(total).isEqualTo(values.size()));
+            Eventually.read(TIMEOUT, () -> stack.committed("lakestack.lambda.esm." + mapping.uuid()), total -> assertThat(total).isEqualTo(values.size()));
 
             List<JsonNode> batches = objects(s3, bucket, "batches/");
             batches.sort(Comparator.comparing(batch -> batch.path("at").asLong()));
@@ -349,7 +349,7 @@ class LambdaStreamMappingIntegrationTest
             assertThat(mapping.tumblingWindowInSeconds()).isEqualTo(2);
 
             // the records of a window are committed once its final invocation succeeded
-            Eventually.read(TIMEOUT, () -> committed("lakestack.lambda.esm." + mapping.uuid()), total -> assertThat(total).isEqualTo(amounts.size()));
+            Eventually.read(TIMEOUT, () -> stack.committed("lakestack.lambda.esm." + mapping.uuid()), total -> assertThat(total).isEqualTo(amounts.size()));
             List<JsonNode> finals = objects(s3, bucket, "windows/");
             assertThat(finals).isNotEmpty();
             assertThat(finals).allSatisfy(window -> {
@@ -384,7 +384,7 @@ class LambdaStreamMappingIntegrationTest
             assertThat(mapping.filterCriteria().filters()).hasSize(1);
 
             // the last record matches no filter: it is committed all the same
-            Eventually.read(TIMEOUT, () -> committed("lakestack.lambda.esm." + mapping.uuid()), total -> assertThat(total).isEqualTo(values.size()));
+            Eventually.read(TIMEOUT, () -> stack.committed("lakestack.lambda.esm." + mapping.uuid()), total -> assertThat(total).isEqualTo(values.size()));
             List<JsonNode> batches = objects(s3, bucket, "batches/");
             batches.sort(Comparator.comparing(batch -> batch.path("at").asLong()));
             List<String> delivered = batches.stream().flatMap(batch -> strings(batch.path("values")).stream()).toList();
@@ -418,7 +418,7 @@ class LambdaStreamMappingIntegrationTest
             assertThat(mapping.topics()).containsExactly(topic);
             String group = mapping.selfManagedKafkaEventSourceConfig().consumerGroupId();
             assertThat(group).isEqualTo(mapping.uuid());
-            Eventually.read(TIMEOUT, () -> committed(group), total -> assertThat(total).isEqualTo(20));
+            Eventually.read(TIMEOUT, () -> stack.committed(group), total -> assertThat(total).isEqualTo(20));
 
             Map<String, String> received = new HashMap<>();
             for (JsonNode event : objects(s3, bucket, "events/")) {
@@ -496,8 +496,8 @@ class LambdaStreamMappingIntegrationTest
     private static void createFunction(LambdaClient lambda, String name, String source, int timeoutSeconds, String bucket)
             throws IOException
     {
-        SdkBytes code = SdkBytes.fromByteArray(zip(source));
-        String runtime = PythonRuntimes.onPath();
+        SdkBytes code = SdkBytes.fromByteArray(LambdaPackages.zip("index.py", source));
+        String runtime = LambdaPackages.pythonRuntime();
         lambda.createFunction(request -> request.functionName(name).runtime(runtime).handler("index.handler").role(ROLE).timeout(timeoutSeconds)
                 .environment(environment -> environment.variables(bucket == null ? Map.of() : Map.of("BUCKET", bucket)))
                 .code(function -> function.zipFile(code)));
@@ -568,24 +568,5 @@ class LambdaStreamMappingIntegrationTest
     private static String decode(String base64)
     {
         return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
-    }
-
-    private static byte[] zip(String source)
-            throws IOException
-    {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            zip.putNextEntry(new ZipEntry("index.py"));
-            zip.write(source.getBytes(StandardCharsets.UTF_8));
-            zip.closeEntry();
-        }
-        return bytes.toByteArray();
-    }
-
-    private long committed(String group)
-            throws Exception
-    {
-        return stack.kafkaAdmin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
-                .mapToLong(OffsetAndMetadata::offset).sum();
     }
 }

@@ -175,6 +175,14 @@ public final class TestStack
     }
 
     /** A Kafka admin client of the stack's broker, shared by the tests and closed with the stack. */
+    /** The sum of the offsets a consumer group has committed, over all its partitions; 0 for a group that has none. */
+    public long committed(String group)
+            throws Exception
+    {
+        return kafkaAdmin().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
+                .mapToLong(offset -> offset.offset()).sum();
+    }
+
     public synchronized Admin kafkaAdmin()
     {
         if (admin == null) {

@@ -326,18 +326,7 @@ final class ExecutionEnvironment
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
-        Invocation pending;
-        lock.lock();
-        try {
-            pending = current != null ? current : assigned;
-            current = null;
-            assigned = null;
-            ended = true;
-            changed.signalAll();
-        }
-        finally {
-            lock.unlock();
-        }
+        Invocation pending = end();
         if (pending != null) {
             pending.complete(new Outcome.Stopped());
         }
@@ -484,20 +473,26 @@ final class ExecutionEnvironment
         return RuntimeApiServer.Reply.accepted();
     }
 
-    private void exited()
+    /** Marks the environment ended and takes the invocation it was running or about to run, if any. */
+    private Invocation end()
     {
-        Invocation pending;
         lock.lock();
         try {
-            pending = current != null ? current : assigned;
+            Invocation pending = current != null ? current : assigned;
             current = null;
             assigned = null;
             ended = true;
             changed.signalAll();
+            return pending;
         }
         finally {
             lock.unlock();
         }
+    }
+
+    private void exited()
+    {
+        Invocation pending = end();
         listener.close();
         LOG.debug("execution environment {} of {} exited with status {}", id, function.arn(), process.exitValue());
         if (pending != null) {
