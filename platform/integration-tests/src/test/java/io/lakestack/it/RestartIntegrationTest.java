@@ -147,6 +147,10 @@ class RestartIntegrationTest
             firehose.putRecordBatch(request -> request.deliveryStreamName("restart-fh").records(
                     Record.builder().data(SdkBytes.fromUtf8String("kept-1;")).build(), Record.builder().data(SdkBytes.fromUtf8String("kept-2;")).build()));
         }
+        // the delivery has joined its group and holds the stream's partition: stopping delivers what the partition holds
+        Eventually.read(Duration.ofSeconds(60), () -> stack.kafkaAdmin().describeConsumerGroups(List.of("lakestack.firehose.restart-fh")).all().get()
+                .get("lakestack.firehose.restart-fh").members().stream().mapToInt(member -> member.assignment().topicPartitions().size()).sum(),
+                assigned -> assertThat(assigned).isEqualTo(1));
 
         stack.restart();
 

@@ -55,6 +55,8 @@ public final class DeliveryWorker
     private static final long MAX_POLL_MILLIS = 200;
     private static final long FIRST_RETRY_MILLIS = 500;
     private static final long MAX_RETRY_MILLIS = 30_000;
+    /** How long a stopping worker reads on to the ends of its partitions. */
+    private static final long DRAIN_MILLIS = 10_000;
 
     /** What the worker did, for status and logs. */
     public interface Listener
@@ -87,6 +89,7 @@ public final class DeliveryWorker
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile boolean flushOnClose = true;
+    private volatile boolean drainOnClose;
     private long retryMillis = FIRST_RETRY_MILLIS;
 
     /**
@@ -203,6 +206,9 @@ public final class DeliveryWorker
                 }
             }
             if (flushOnClose) {
+                if (drainOnClose) {
+                    drain();
+                }
                 flush();
             }
         }
@@ -237,10 +243,7 @@ public final class DeliveryWorker
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(wait));
         now = System.currentTimeMillis();
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            PartitionDelivery partition = partitions.computeIfAbsent(record.partition(),
-                    ignored -> new PartitionDelivery(settings, directory, extractor, schemas, lambda));
-            byte[] data = record.value() == null ? new byte[0] : record.value();
-            partition.add(new SourceRecord(record.partition(), record.offset(), record.timestamp(), data), now);
+            PartitionDelivery partition = buffer(record, now);
             if (partition.due(now)) {
                 deliver(record.partition(), partition);
             }
@@ -317,6 +320,51 @@ public final class DeliveryWorker
     }
 
     /** Delivers what is buffered, once: on a graceful stop the buffered records are not held back. */
+    private PartitionDelivery buffer(ConsumerRecord<byte[], byte[]> record, long now)
+            throws IOException, TableSchemas.SchemaUnavailableException
+    {
+        PartitionDelivery partition = partitions.computeIfAbsent(record.partition(),
+                ignored -> new PartitionDelivery(settings, directory, extractor, schemas, lambda));
+        byte[] data = record.value() == null ? new byte[0] : record.value();
+        partition.add(new SourceRecord(record.partition(), record.offset(), record.timestamp(), data), now);
+        return partition;
+    }
+
+    /**
+     * On stopping, reads what this worker's partitions hold up to their ends as of now (for at most
+     * {@value #DRAIN_MILLIS} ms), so that the delivery on stopping includes every record written before the stop that
+     * this worker was assigned; what it cannot read is delivered from the committed offsets at the next start.
+     */
+    private void drain()
+    {
+        try {
+            Set<TopicPartition> assigned = consumer.assignment();
+            if (assigned.isEmpty()) {
+                return;
+            }
+            Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, Duration.ofSeconds(5));
+            long deadline = System.currentTimeMillis() + DRAIN_MILLIS;
+            while (System.currentTimeMillis() < deadline && assigned.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
+                ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(100));
+                }
+                catch (WakeupException e) {
+                    // the wake-up that stopped the loop
+                    continue;
+                }
+                long now = System.currentTimeMillis();
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    buffer(record, now);
+                }
+            }
+        }
+        catch (IOException | TableSchemas.SchemaUnavailableException | RuntimeException e) {
+            log.warn("could not read the rest of Firehose stream {} on stopping; it is delivered from the committed offsets at the next start: {}",
+                    settings.name(), e.toString());
+        }
+    }
+
     private void flush()
     {
         for (Map.Entry<Integer, PartitionDelivery> entry : Map.copyOf(partitions).entrySet()) {
@@ -330,6 +378,17 @@ public final class DeliveryWorker
                 }
             }
         }
+    }
+
+    /**
+     * Reads its partitions to their ends, delivers all it read, commits and stops: for lakestack stopping, when no other
+     * worker of this instance takes over. A worker replaced by a new definition stops with {@link #close()}, so that what
+     * is written after the change goes to the new destination.
+     */
+    public void drainAndClose()
+    {
+        drainOnClose = true;
+        close();
     }
 
     /** Stops without delivering what is buffered: it is read again from the committed offsets by the next worker. */

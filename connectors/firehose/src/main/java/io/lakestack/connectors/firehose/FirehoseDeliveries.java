@@ -106,8 +106,8 @@ public final class FirehoseDeliveries
     {
         List<DeliveryWorker> running = new ArrayList<>(workers.values());
         workers.clear();
-        // each delivers what it holds before it stops
-        running.parallelStream().forEach(DeliveryWorker::close);
+        // each delivers what its partitions hold before it stops
+        running.parallelStream().forEach(DeliveryWorker::drainAndClose);
     }
 
     private static void deleteContents(Path directory)
