@@ -187,16 +187,17 @@ class S3RequestErrorsIntegrationTest
     void whatTheS3ServerRefusesInItsOwnWordsComesBackAsAnS3Error()
             throws Exception
     {
-        // the S3 server answers an encoded backslash with an HTML page, an unreadable max-keys with its framework's JSON
+        // the S3 server answers an encoded backslash with an HTML page, an upload id of no form it knows with its framework's JSON
         HttpResponse<String> html = RawRequests.send(stack.endpoint(), "PUT", "/" + bucket + "/back%5Cslash", Map.of(), "x".getBytes(StandardCharsets.UTF_8),
                 "s3", TestStack.ACCESS_KEY, TestStack.SECRET_KEY);
         assertS3Error(html, 400, "InvalidRequest", "The S3 server refused PUT /" + bucket + "/back%5Cslash with HTTP 400 and no S3 error; lakestack&apos;s log "
                 + "has its answer (request id " + html.headers().firstValue("x-amz-request-id").orElseThrow() + ").", "/" + bucket + "/back%5Cslash");
 
-        HttpResponse<String> json = RawRequests.send(stack.endpoint(), "GET", "/" + bucket + "?list-type=2&max-keys=abc", Map.of(), new byte[0],
+        HttpResponse<String> json = RawRequests.send(stack.endpoint(), "GET", "/" + bucket + "/upload.bin?uploadId=forged-token", Map.of(), new byte[0],
                 "s3", TestStack.ACCESS_KEY, TestStack.SECRET_KEY);
-        assertS3Error(json, 400, "InvalidRequest", "The S3 server refused GET /" + bucket + "?list-type=2&amp;max-keys=abc with HTTP 400 and no S3 error; "
-                + "lakestack&apos;s log has its answer (request id " + json.headers().firstValue("x-amz-request-id").orElseThrow() + ").", "/" + bucket);
+        assertS3Error(json, 400, "InvalidRequest", "The S3 server refused GET /" + bucket + "/upload.bin?uploadId=forged-token with HTTP 400 and no S3 "
+                + "error; lakestack&apos;s log has its answer (request id " + json.headers().firstValue("x-amz-request-id").orElseThrow() + ").",
+                "/" + bucket + "/upload.bin");
 
         try (S3Client s3 = stack.s3()) {
             assertThatThrownBy(() -> s3.putObject(request -> request.bucket(bucket).key("back\\slash"), RequestBody.fromString("x")))
