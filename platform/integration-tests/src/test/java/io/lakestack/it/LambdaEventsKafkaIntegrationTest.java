@@ -2,7 +2,6 @@ package io.lakestack.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lakestack.connectors.lambda.events.AsyncInvocationWorker;
 import io.lakestack.connectors.lambda.events.EventSourcePollers;
 import io.lakestack.connectors.lambda.events.FunctionSettings;
 import io.lakestack.connectors.lambda.events.Invoker;
@@ -11,17 +10,10 @@ import io.lakestack.connectors.lambda.events.LambdaEventsConfig;
 import io.lakestack.spi.kinesis.SequenceNumber;
 import io.lakestack.spi.lambda.EventSourceMapping;
 import io.lakestack.spi.lambda.EventSourceMappingStatus;
+import io.lakestack.spi.store.MemoryRecordStores;
 import io.lakestack.spi.store.RecordStore;
 import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
@@ -38,7 +30,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
@@ -84,8 +75,9 @@ class LambdaEventsKafkaIntegrationTest
                 EventSourceMapping.Kind.KINESIS, Optional.of(streamArn), List.of("lakestack.kinesis.it-esm-orders"), Optional.empty(), creation,
                 "lakestack.lambda.esm.it-esm-1", true, 10, 0, "TRIM_HORIZON", Optional.empty(), 1, false, -1, -1, Optional.empty(), false, 0, List.of(),
                 System.currentTimeMillis());
-        MemoryStore<EventSourceMapping> mappings = new MemoryStore<>();
-        MemoryStore<EventSourceMappingStatus> statuses = new MemoryStore<>();
+        MemoryRecordStores stores = new MemoryRecordStores();
+        RecordStore<EventSourceMapping> mappings = stores.open("mappings", EventSourceMapping.class);
+        RecordStore<EventSourceMappingStatus> statuses = stores.open("statuses", EventSourceMappingStatus.class);
         mappings.put(mapping.uuid(), mapping);
         RecordingFunction function = new RecordingFunction(0);
         try (S3Client s3 = stack.s3();
@@ -174,50 +166,6 @@ class LambdaEventsKafkaIntegrationTest
         public String executionRole(String functionArn)
         {
             return "arn:aws:iam::000000000000:role/it-role";
-        }
-    }
-
-    /** A record store in memory, as the wiring's would be. */
-    private static final class MemoryStore<T>
-            implements RecordStore<T>
-    {
-        private final SortedMap<String, T> records = new TreeMap<>();
-        private final List<Listener<T>> listeners = new CopyOnWriteArrayList<>();
-
-        @Override
-        public synchronized Optional<T> get(String key)
-        {
-            return Optional.ofNullable(records.get(key));
-        }
-
-        @Override
-        public void put(String key, T record)
-        {
-            synchronized (this) {
-                records.put(key, record);
-            }
-            listeners.forEach(listener -> listener.changed(key, Optional.of(record)));
-        }
-
-        @Override
-        public void delete(String key)
-        {
-            synchronized (this) {
-                records.remove(key);
-            }
-            listeners.forEach(listener -> listener.changed(key, Optional.empty()));
-        }
-
-        @Override
-        public synchronized SortedMap<String, T> all()
-        {
-            return new TreeMap<>(records);
-        }
-
-        @Override
-        public void subscribe(Listener<T> listener)
-        {
-            listeners.add(listener);
         }
     }
 }

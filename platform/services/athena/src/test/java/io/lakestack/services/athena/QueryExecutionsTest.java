@@ -12,6 +12,7 @@ import io.lakestack.spi.glue.GlueCatalog;
 import io.lakestack.spi.glue.Page;
 import io.lakestack.spi.glue.SerDeInfo;
 import io.lakestack.spi.glue.StorageDescriptor;
+import io.lakestack.spi.store.MemoryRecordStores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

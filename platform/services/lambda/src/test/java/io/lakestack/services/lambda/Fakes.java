@@ -5,8 +5,6 @@ import io.lakestack.spi.events.EventSink;
 import io.lakestack.spi.lambda.FunctionRunner;
 import io.lakestack.spi.lambda.FunctionVersion;
 import io.lakestack.spi.s3.ObjectStore;
-import io.lakestack.spi.store.RecordStore;
-import io.lakestack.spi.store.RecordStores;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,59 +28,6 @@ import java.util.function.Function;
 final class Fakes
 {
     private Fakes() {}
-
-    static final class MemoryRecordStores
-            implements RecordStores
-    {
-        private final Map<String, MemoryRecordStore<?>> stores = new ConcurrentHashMap<>();
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public <T> RecordStore<T> open(String name, Class<T> type)
-        {
-            return (RecordStore<T>) stores.computeIfAbsent(name, ignored -> new MemoryRecordStore<T>());
-        }
-    }
-
-    static final class MemoryRecordStore<T>
-            implements RecordStore<T>
-    {
-        private final TreeMap<String, T> records = new TreeMap<>();
-        private final List<Listener<T>> listeners = new CopyOnWriteArrayList<>();
-
-        @Override
-        public synchronized Optional<T> get(String key)
-        {
-            return Optional.ofNullable(records.get(key));
-        }
-
-        @Override
-        public synchronized void put(String key, T record)
-        {
-            records.put(key, record);
-            listeners.forEach(listener -> listener.changed(key, Optional.of(record)));
-        }
-
-        @Override
-        public synchronized void delete(String key)
-        {
-            if (records.remove(key) != null) {
-                listeners.forEach(listener -> listener.changed(key, Optional.empty()));
-            }
-        }
-
-        @Override
-        public synchronized SortedMap<String, T> all()
-        {
-            return new TreeMap<>(records);
-        }
-
-        @Override
-        public void subscribe(Listener<T> listener)
-        {
-            listeners.add(listener);
-        }
-    }
 
     static final class MemoryObjectStore
             implements ObjectStore

@@ -6,6 +6,7 @@ import io.lakestack.endpoint.auth.Authenticator;
 import io.lakestack.endpoint.protocol.AwsRequest;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.lambda.FunctionRunner;
+import io.lakestack.spi.store.MemoryRecordStores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class LambdaServiceTest
     @BeforeEach
     void start()
     {
-        lambda = new LambdaService(new Fakes.MemoryRecordStores(), objects, runner, events, kinesis, (bucket, key) -> "http://code/" + bucket + "/" + key,
+        lambda = new LambdaService(new MemoryRecordStores(), objects, runner, events, kinesis, (bucket, key) -> "http://code/" + bucket + "/" + key,
                 "us-east-1", "000000000000", Clock.fixed(Instant.parse("2026-11-29T10:00:00Z"), ZoneOffset.UTC));
     }
 

@@ -1,25 +1,25 @@
-package io.lakestack.services.athena;
+package io.lakestack.spi.store;
 
-import io.lakestack.spi.store.RecordStore;
-import io.lakestack.spi.store.RecordStores;
-
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Record stores in memory, for one instance: listeners hear of each change before put or delete returns. */
-final class MemoryRecordStores
+/**
+ * Record stores in memory, for one process (tests, and tools that run a connector alone): nothing survives the
+ * process, and no other instance sees them. Listeners hear of each change before {@code put} or {@code delete} returns.
+ */
+public final class MemoryRecordStores
         implements RecordStores
 {
-    private final Map<String, MemoryRecordStore<?>> stores = new HashMap<>();
+    private final Map<String, MemoryRecordStore<?>> stores = new ConcurrentHashMap<>();
 
     @Override
     @SuppressWarnings("unchecked")
-    public synchronized <T> RecordStore<T> open(String name, Class<T> type)
+    public <T> RecordStore<T> open(String name, Class<T> type)
     {
         return (RecordStore<T>) stores.computeIfAbsent(name, ignored -> new MemoryRecordStore<T>());
     }
