@@ -525,6 +525,8 @@ final class ExecutionEnvironment
     private void finish(Invocation invocation, Outcome outcome, boolean runtimeDone, Instant endedAt, long assignedNanos, int timeoutSeconds)
     {
         long endNanos = System.nanoTime();
+        // the peak so far, for the report: an invocation may end before the periodic sample first sees the process
+        sampleMemory();
         long ready;
         lock.lock();
         try {
