@@ -13,7 +13,7 @@ import java.nio.file.Path;
 @Command(name = "lakestack",
         mixinStandardHelpOptions = true,
         versionProvider = Lakestack.Version.class,
-        description = "A local AWS data platform on real engines: Kafka (Kinesis, Firehose), an S3 server, the Hive Metastore (Glue) and Trino (Athena), behind one AWS endpoint.",
+        description = "A local AWS data platform on real engines: Kafka (Kinesis, Firehose, CloudWatch Logs, Lambda events), an S3 server, the Hive Metastore (Glue), Trino (Athena) and Lambda functions as local processes, behind one AWS endpoint.",
         subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Lakestack
         implements Runnable
