@@ -161,7 +161,7 @@ final class EndpointComponent
         resources.add(kinesis);
         // deliveries reach S3 and Lambda through the endpoint, as they would reach AWS's
         SdkLambdaInvoker firehoseLambda = SdkLambdaInvoker.connect(Optional.of(URI.create(url())), Region.of(config.region()),
-                Optional.of(StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKey(), config.secretKey()))));
+                Optional.of(credentials()));
         resources.add(firehoseLambda);
         FirehoseDeliveries deliveries = new FirehoseDeliveries(kafkaBootstrap, new S3ObjectSink(endpointS3()), tableSchemas(catalog), firehoseLambda,
                 firehoseDirectory);
@@ -200,8 +200,7 @@ final class EndpointComponent
      */
     private void startLambdaEvents(KafkaRecordStores stores, Clock clock)
     {
-        StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKey(), config.secretKey()));
-        LambdaApi api = LambdaApi.connect(URI.create(url()), Region.of(config.region()), credentials);
+        LambdaApi api = LambdaApi.connect(URI.create(url()), Region.of(config.region()), credentials());
         resources.add(api);
         KafkaS3Destinations destinations = new KafkaS3Destinations(kafkaBootstrap, endpointS3());
         resources.add(destinations);
@@ -214,6 +213,12 @@ final class EndpointComponent
                 stores.open(LambdaService.MAPPING_STATUS_STORE, EventSourceMappingStatus.class), eventsConfig, api, api, destinations, clock).start());
     }
 
+    /** The endpoint's own credentials, for the clients of it that run in this process. */
+    private StaticCredentialsProvider credentials()
+    {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKey(), config.secretKey()));
+    }
+
     /** GetFunction's {@code Code.Location}: a presigned URL of the endpoint, valid for 10 minutes as on AWS. */
     private BiFunction<String, String, String> codeLocation()
     {
@@ -221,7 +226,7 @@ final class EndpointComponent
                 .endpointOverride(URI.create(url()))
                 .region(Region.of(config.region()))
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKey(), config.secretKey())))
+                .credentialsProvider(credentials())
                 .build();
         resources.add(presigner);
         return (bucket, key) -> presigner.presignGetObject(request -> request.signatureDuration(Duration.ofMinutes(10))
@@ -247,7 +252,7 @@ final class EndpointComponent
                 .endpointOverride(URI.create(url()))
                 .region(Region.of(config.region()))
                 .forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKey(), config.secretKey())))
+                .credentialsProvider(credentials())
                 .httpClientBuilder(ApacheHttpClient.builder().maxConnections(16))
                 .build();
         resources.add(s3);
