@@ -8,9 +8,10 @@ import io.lakestack.spi.kinesis.ShardId;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static java.util.Objects.requireNonNull;
 
@@ -23,11 +24,17 @@ final class KinesisEventFormat
         implements EventFormat
 {
     private static final byte[] RECORDS_START = "{\"Records\":[".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] ELEMENT_HEAD = JsonBytes.utf8("{\"kinesis\":{\"kinesisSchemaVersion\":\"1.0\",\"partitionKey\":");
+    private static final byte[] SEQUENCE_FIELD = JsonBytes.utf8(",\"sequenceNumber\":\"");
+    private static final byte[] DATA_FIELD = JsonBytes.utf8("\",\"data\":");
+    private static final byte[] ARRIVAL_FIELD = JsonBytes.utf8(",\"approximateArrivalTimestamp\":");
 
     private final String streamArn;
     private final long streamCreationMillis;
     private final String invokeIdentityArn;
     private final String region;
+    private final byte[] elementTail;
+    private final Map<Integer, byte[]> eventIdFields = new ConcurrentHashMap<>();
 
     /**
      * @param invokeIdentityArn the function's execution role
@@ -39,6 +46,9 @@ final class KinesisEventFormat
         this.invokeIdentityArn = requireNonNull(invokeIdentityArn, "invokeIdentityArn is null");
         String[] parts = streamArn.split(":");
         this.region = parts.length > 3 ? parts[3] : "";
+        this.elementTail = JsonBytes.utf8("\",\"eventName\":\"aws:kinesis:record\",\"invokeIdentityArn\":" + new String(JsonBytes.quoted(invokeIdentityArn),
+                StandardCharsets.UTF_8) + ",\"awsRegion\":" + new String(JsonBytes.quoted(region), StandardCharsets.UTF_8) + ",\"eventSourceARN\":"
+                + new String(JsonBytes.quoted(streamArn), StandardCharsets.UTF_8) + "}");
     }
 
     String sequenceNumber(StreamRecord record)
@@ -51,31 +61,67 @@ final class KinesisEventFormat
         return record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
     }
 
+    /**
+     * Written straight into bytes (the pollers write one per record), field for field what Jackson writes for
+     * {@code {"kinesis":{...},"eventSource":...}} in this order; {@code EventFormatsTest} holds the exact text.
+     */
     @Override
     public byte[] element(StreamRecord record)
     {
         String sequence = sequenceNumber(record);
-        ObjectNode element = Json.object();
-        ObjectNode kinesis = element.putObject("kinesis");
-        kinesis.put("kinesisSchemaVersion", "1.0");
-        kinesis.put("partitionKey", partitionKey(record));
-        kinesis.put("sequenceNumber", sequence);
-        kinesis.put("data", Base64.getEncoder().encodeToString(record.value() == null ? new byte[0] : record.value()));
-        kinesis.put("approximateArrivalTimestamp", Json.epochSeconds(record.timestampMillis()));
-        element.put("eventSource", "aws:kinesis");
-        element.put("eventVersion", "1.0");
-        element.put("eventID", ShardId.of(record.partition()) + ":" + sequence);
-        element.put("eventName", "aws:kinesis:record");
-        element.put("invokeIdentityArn", invokeIdentityArn);
-        element.put("awsRegion", region);
-        element.put("eventSourceARN", streamArn);
-        return Json.bytes(element);
+        byte[] value = record.value() == null ? new byte[0] : record.value();
+        byte[] key = JsonBytes.quoted(partitionKey(record));
+        byte[] eventId = eventIdField(record.partition());
+        long millis = record.timestampMillis();
+        String seconds = Long.toString(Math.floorDiv(millis, 1000));
+        long fraction = Math.floorMod(millis, 1000);
+        // the exact size: no array grows
+        int size = ELEMENT_HEAD.length + key.length + SEQUENCE_FIELD.length + 2 * sequence.length() + DATA_FIELD.length + 2 + 4 * ((value.length + 2) / 3)
+                + ARRIVAL_FIELD.length + seconds.length() + 4 + eventId.length + elementTail.length;
+        JsonBytes element = new JsonBytes(size);
+        element.raw(ELEMENT_HEAD)
+                .raw(key)
+                .raw(SEQUENCE_FIELD).plain(sequence)
+                .raw(DATA_FIELD).quotedBase64(value)
+                .raw(ARRIVAL_FIELD).plain(seconds).plain(".")
+                .plain(fraction < 10 ? "00" : fraction < 100 ? "0" : "").number(fraction)
+                .raw(eventId).plain(sequence)
+                .raw(elementTail);
+        return element.toByteArray();
+    }
+
+    /** {@code ...,"eventID":"shardId-000000000001:} for the partition. */
+    private byte[] eventIdField(int partition)
+    {
+        return eventIdFields.computeIfAbsent(partition, shard -> JsonBytes.utf8("},\"eventSource\":\"aws:kinesis\",\"eventVersion\":\"1.0\",\"eventID\":\""
+                + ShardId.of(shard) + ":"));
     }
 
     @Override
     public byte[] event(int partition, List<byte[]> elements, Optional<WindowFields> window)
     {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int size = RECORDS_START.length + 2 + Math.max(0, elements.size() - 1);
+        for (byte[] element : elements) {
+            size += element.length;
+        }
+        if (window.isEmpty()) {
+            // the one copy of a batch of up to 6 MB
+            byte[] event = new byte[size];
+            int at = RECORDS_START.length;
+            System.arraycopy(RECORDS_START, 0, event, 0, at);
+            for (int i = 0; i < elements.size(); i++) {
+                if (i > 0) {
+                    event[at++] = ',';
+                }
+                byte[] element = elements.get(i);
+                System.arraycopy(element, 0, event, at, element.length);
+                at += element.length;
+            }
+            event[at++] = ']';
+            event[at] = '}';
+            return event;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size + 512);
         out.writeBytes(RECORDS_START);
         for (int i = 0; i < elements.size(); i++) {
             if (i > 0) {

@@ -63,7 +63,7 @@ public final class LambdaApi
     {
         try {
             InvokeResponse response = client.invoke(request -> request.functionName(functionArn).invocationType(InvocationType.REQUEST_RESPONSE)
-                    .payload(SdkBytes.fromByteArray(payload))
+                    .payload(SdkBytes.fromByteArrayUnsafe(payload))
                     .overrideConfiguration(config -> requestId.ifPresent(id -> config.putHeader(REQUEST_ID_HEADER, id))));
             return new Invocation(Optional.ofNullable(response.responseMetadata().requestId()).orElse(requestId.orElse("")), response.statusCode(),
                     Optional.ofNullable(response.functionError()), response.payload() == null ? new byte[0] : response.payload().asByteArray(),

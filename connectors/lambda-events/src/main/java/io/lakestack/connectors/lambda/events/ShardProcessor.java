@@ -129,7 +129,7 @@ final class ShardProcessor
         long now = clock.millis();
         for (StreamRecord record : records) {
             checkpoints.track(record.offset());
-            if (!filters.matches(format.filterView(record))) {
+            if (!filters.isEmpty() && !filters.matches(format.filterView(record))) {
                 checkpoints.done(record.offset());
                 continue;
             }

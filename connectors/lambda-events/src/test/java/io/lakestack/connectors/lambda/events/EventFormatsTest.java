@@ -43,6 +43,43 @@ class EventFormatsTest
                 + "\"invokeIdentityArn\":\"" + ROLE + "\",\"awsRegion\":\"us-east-2\",\"eventSourceARN\":\"" + STREAM_ARN + "\"}]}");
     }
 
+    /**
+     * The element is written without Jackson's tree; it must be what Jackson writes for the same fields, escapes and numbers included (a
+     * character outside the BMP is written as its UTF-8 bytes, which Jackson escapes).
+     */
+    @Test
+    void kinesisElementIsWhatJacksonWrites()
+    {
+        for (String key : List.of("", "a\"b\\c/d", "tab\tnew\nline\u0001\u001f", "\u00e9\u20ac\ud83d\ude00", "<script>&'")) {
+            for (long arrival : List.of(0L, 5L, 999L, 1_000L, 1_545_084_650_010L, 1_545_084_650_100L)) {
+                StreamRecord record = new StreamRecord("lakestack.kinesis.lambda-stream", 13, 7_000_000_123L, key.getBytes(StandardCharsets.UTF_8),
+                        ("{\"k\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8), arrival, "LOG_APPEND_TIME", List.of());
+                String sequence = kinesis.sequenceNumber(record);
+                com.fasterxml.jackson.databind.node.ObjectNode expected = Json.object();
+                com.fasterxml.jackson.databind.node.ObjectNode fields = expected.putObject("kinesis");
+                fields.put("kinesisSchemaVersion", "1.0");
+                fields.put("partitionKey", key);
+                fields.put("sequenceNumber", sequence);
+                fields.put("data", java.util.Base64.getEncoder().encodeToString(record.value()));
+                fields.put("approximateArrivalTimestamp", Json.epochSeconds(arrival));
+                expected.put("eventSource", "aws:kinesis");
+                expected.put("eventVersion", "1.0");
+                expected.put("eventID", "shardId-000000000013:" + sequence);
+                expected.put("eventName", "aws:kinesis:record");
+                expected.put("invokeIdentityArn", ROLE);
+                expected.put("awsRegion", "us-east-2");
+                expected.put("eventSourceARN", STREAM_ARN);
+                if (key.codePoints().allMatch(Character::isBmpCodePoint)) {
+                    assertThat(new String(kinesis.element(record), StandardCharsets.UTF_8)).isEqualTo(new String(Json.bytes(expected), StandardCharsets.UTF_8));
+                }
+                else {
+                    // Jackson's generator escapes a surrogate pair as two \\u escapes; the element has its UTF-8 bytes: the same string
+                    assertThat(Json.parse(kinesis.element(record))).isEqualTo(Json.parse(Json.bytes(expected)));
+                }
+            }
+        }
+    }
+
     @Test
     void kinesisEventReadsAsKinesisEvent()
     {
