@@ -88,6 +88,30 @@ class AwsRequestTest
         assertThat(declared.body()).containsExactly('a', 'b', 'c');
     }
 
+    /** A declared length is read into one array of that size; what the stream really holds decides the body, and the limit still holds. */
+    @Test
+    void declaredLengthSizesTheReadButTheStreamDecides()
+    {
+        AwsRequest shorter = request(Map.of("Content-Length", List.of("50")), new CountingBody(20));
+        shorter.limitBody(100, AwsRequestTest::tooLarge);
+        assertThat(shorter.body()).hasSize(20);
+
+        AwsRequest longerWithinLimit = request(Map.of("Content-Length", List.of("50")), new CountingBody(80));
+        longerWithinLimit.limitBody(100, AwsRequestTest::tooLarge);
+        assertThat(longerWithinLimit.body()).hasSize(80).containsOnly('x');
+
+        CountingBody overLimit = new CountingBody(1_000);
+        AwsRequest longerOverLimit = request(Map.of("Content-Length", List.of("50")), overLimit);
+        longerOverLimit.limitBody(100, AwsRequestTest::tooLarge);
+        assertThatThrownBy(longerOverLimit::body).hasMessage("declared OptionalLong.empty");
+        assertThat(overLimit.read).isEqualTo(101);
+
+        CountingBody negative = new CountingBody(30);
+        AwsRequest negativeLength = request(Map.of("Content-Length", List.of("-5")), negative);
+        negativeLength.limitBody(100, AwsRequestTest::tooLarge);
+        assertThat(negativeLength.body()).hasSize(30);
+    }
+
     @Test
     void boundedStreamFailsPastTheLimit()
             throws Exception
