@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
@@ -129,12 +130,14 @@ final class LambdaBenchmark
                             .httpClientBuilder(ApacheHttpClient.builder().maxConnections(threads * 2)).build();
                     LambdaClient lambda = LambdaClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(AthenaBenchmark.credentials())
                             .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(Duration.ofMinutes(2))).build();
+                    CloudWatchLogsClient logs = CloudWatchLogsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                            .credentialsProvider(AthenaBenchmark.credentials()).httpClientBuilder(ApacheHttpClient.builder()).build();
                     Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()))) {
                 byte[] javaPackage = javaPackage();
                 boolean met = true;
                 double[] throughput = null;
                 if (!skipThroughput) {
-                    throughput = throughput(kinesis, lambda, admin, stack.kafkaBootstrapServers(), javaPackage);
+                    throughput = throughput(kinesis, lambda, logs, admin, stack.kafkaBootstrapServers(), javaPackage);
                 }
                 Latency java = null;
                 Latency python = null;
@@ -178,7 +181,7 @@ final class LambdaBenchmark
     // throughput
 
     /** The baseline's records per second, then the mapping's. */
-    private double[] throughput(KinesisClient kinesis, LambdaClient lambda, Admin admin, String bootstrap, byte[] javaPackage)
+    private double[] throughput(KinesisClient kinesis, LambdaClient lambda, CloudWatchLogsClient logs, Admin admin, String bootstrap, byte[] javaPackage)
             throws Exception
     {
         String stream = "bench-esm";
@@ -234,9 +237,29 @@ final class LambdaBenchmark
         System.out.printf(Locale.ROOT, "  all %,d records committed in %.1f s (first commit after %.1f s), every shard at its end offset%n", records, seconds,
                 firstCommit);
         after.printSince(before, seconds);
+        int invocations = invocations(logs, "/aws/lambda/bench-esm-java");
+        System.out.printf(Locale.ROOT, "  %,d invocations (REPORT lines in /aws/lambda/bench-esm-java), %,.0f records each on average%n", invocations,
+                (double) records / invocations);
         lambda.deleteEventSourceMapping(request -> request.uuid(uuid));
         lambda.deleteFunction(request -> request.functionName("bench-esm-java"));
         return new double[] {baseline, records / seconds};
+    }
+
+    /** The function's invocations, counted by their REPORT lines once the log shipper has caught up (the count holds still for a second). */
+    private static int invocations(CloudWatchLogsClient logs, String group)
+            throws InterruptedException
+    {
+        int previous = -1;
+        for (int attempt = 0; attempt < 30; attempt++) {
+            int count = logs.filterLogEventsPaginator(request -> request.logGroupName(group).filterPattern("REPORT")).events().stream()
+                    .mapToInt(event -> event.message().startsWith("REPORT ") ? 1 : 0).sum();
+            if (count == previous) {
+                return count;
+            }
+            previous = count;
+            Thread.sleep(1000);
+        }
+        return previous;
     }
 
     /** Records of about 100 bytes, 500 to a PutRecords call, from several client threads. */
