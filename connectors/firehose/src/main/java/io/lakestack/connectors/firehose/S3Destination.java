@@ -347,7 +347,7 @@ public record S3Destination(
                     + "(arn:aws:lambda:<region>:<account>:function:<name>[:<version or alias>])");
         }
         int retries = parameterInteger(parameters, "NumberOfRetries", 3, 0, 300);
-        int seconds = parameterInteger(parameters, "BufferIntervalInSeconds", 60, 60, 900);
+        int seconds = parameterInteger(parameters, "BufferIntervalInSeconds", 60, 0, 900);
         long bytes = MEGABYTE;
         String size = parameters.get("BufferSizeInMBs");
         if (size != null) {
