@@ -101,13 +101,13 @@ class FirehoseLambdaTransformIntegrationTest
         admin.close();
     }
 
-    private static Processor lambdaProcessor(String functionArn, String retries)
+    private static Processor lambdaProcessor(String functionArn, String retries, String interval)
     {
         return Processor.builder().type(ProcessorType.LAMBDA).parameters(
                 ProcessorParameter.builder().parameterName("LambdaArn").parameterValue(functionArn).build(),
                 ProcessorParameter.builder().parameterName("NumberOfRetries").parameterValue(retries).build(),
                 ProcessorParameter.builder().parameterName("BufferSizeInMBs").parameterValue("0.2").build(),
-                ProcessorParameter.builder().parameterName("BufferIntervalInSeconds").parameterValue("60").build()).build();
+                ProcessorParameter.builder().parameterName("BufferIntervalInSeconds").parameterValue(interval).build()).build();
     }
 
     private void create(String name, Processor processor)
@@ -159,12 +159,14 @@ class FirehoseLambdaTransformIntegrationTest
                 .configuration().state()).isEqualTo(State.ACTIVE);
         assertThat(function).isEqualTo("arn:aws:lambda:us-east-1:000000000000:function:it-firehose-transform");
         String stream = "it-lambda-transform";
-        create(stream, lambdaProcessor(function, "3"));
+        create(stream, lambdaProcessor(function, "3", "5"));
 
         Instant before = Instant.now();
         put(stream, "order-1", "drop-2", "fail-3", "order-4", "whoami", "fail-6");
         FirehoseObjects.awaitDelivered(admin, stream, 6, WAIT);
         Instant after = Instant.now();
+        // far from 0.2 MB, the records waited for the function the processor's BufferIntervalInSeconds
+        assertThat(Duration.between(before, after)).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
 
         List<Delivered> objects = FirehoseObjects.objects(s3, BUCKET, stream + "/", stream, FirehoseObjects.delimited("\n"));
         FirehoseObjects.inPutOrder(objects, List.of("ORDER-1\n", "ORDER-4\n", "arn:aws:firehose:us-east-1:000000000000:deliverystream/" + stream
@@ -190,7 +192,7 @@ class FirehoseLambdaTransformIntegrationTest
     {
         String function = "arn:aws:lambda:us-east-1:000000000000:function:it-firehose-missing";
         String stream = "it-lambda-missing";
-        create(stream, lambdaProcessor(function, "1"));
+        create(stream, lambdaProcessor(function, "1", "0"));
 
         put(stream, "a", "b");
         FirehoseObjects.awaitDelivered(admin, stream, 2, WAIT);
@@ -210,9 +212,12 @@ class FirehoseLambdaTransformIntegrationTest
                 .isInstanceOf(InvalidArgumentException.class)
                 .hasMessageStartingWith("The Lambda processor needs the parameter LambdaArn, e.g. "
                         + "arn:aws:lambda:us-east-1:000000000000:function:my-transform[:qualifier]");
-        assertThatThrownBy(() -> create("it-lambda-invalid", lambdaProcessor("arn:aws:lambda:us-east-1:000000000000:function:f", "301")))
+        assertThatThrownBy(() -> create("it-lambda-invalid", lambdaProcessor("arn:aws:lambda:us-east-1:000000000000:function:f", "301", "60")))
                 .isInstanceOf(InvalidArgumentException.class)
                 .hasMessageStartingWith("Lambda processor: NumberOfRetries must be between 0 and 300, not 301");
+        assertThatThrownBy(() -> create("it-lambda-invalid", lambdaProcessor("arn:aws:lambda:us-east-1:000000000000:function:f", "3", "901")))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageStartingWith("Lambda processor: BufferIntervalInSeconds must be between 0 and 900, not 901");
 
         firehose.createDeliveryStream(request -> request.deliveryStreamName("it-lambda-update").deliveryStreamType("DirectPut")
                 .extendedS3DestinationConfiguration(destination -> destination.bucketARN("arn:aws:s3:::" + BUCKET).roleARN(ROLE)));

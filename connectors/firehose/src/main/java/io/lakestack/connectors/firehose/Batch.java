@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +40,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * The records of one buffer of one Kafka partition, on their way to S3: each is decompressed, split, partitioned,
  * converted as the stream says and written into local files, one per object it will become; {@link #deliver}
- * uploads them.
+ * uploads them. With a Lambda processor the records come from the Lambda buffer ({@link PartitionDelivery}), a
+ * buffer's worth at a time, and what the function answered for them goes on through the pipeline.
  *
  * <p>Exactly once: an object's name derives from the offset (and sub-record index) of its first record, never from
  * the time of delivery. A delivery that crashed before its offsets were committed is redone from the same first
@@ -63,9 +65,7 @@ final class Batch
     private final Optional<RowConverter> converter;
     private final Optional<String> schemaProblem;
     private final Optional<LambdaTransformer> lambda;
-    private final List<Pending> pending = new ArrayList<>();
-    private long pendingBytes;
-    private long pendingPayloadBytes;
+    private long transformedBytes;
     private long droppedRecords;
     private final Map<Map<String, String>, Output> data = new LinkedHashMap<>();
     private final Map<String, Output> errors = new LinkedHashMap<>();
@@ -85,8 +85,8 @@ final class Batch
     }
 
     /**
-     * @param lambda the stream's Lambda processor: records are sent to the function in batches as they come, the last
-     *         batch when the buffer is delivered
+     * @param lambda the stream's Lambda processor: then the records come through {@link #transform}, from the Lambda
+     *         buffer, rather than {@link #add}
      */
     Batch(DeliveryStreamSettings settings, Path directory, Optional<MetadataExtractor> extractor, Optional<List<Column>> columns,
             Optional<String> schemaProblem, Optional<LambdaTransformer> lambda)
@@ -103,6 +103,16 @@ final class Batch
     long sourceBytes()
     {
         return sourceBytes;
+    }
+
+    /**
+     * The bytes that count against the destination's {@code SizeInMBs}: the source records as they came or, with a
+     * Lambda processor, the data the function answered {@code Ok} with (as Firehose buffers the transformed records for
+     * the destination).
+     */
+    long bufferedBytes()
+    {
+        return lambda.isPresent() ? transformedBytes : sourceBytes;
     }
 
     long sourceRecords()
@@ -127,7 +137,98 @@ final class Batch
         return lastOffset + 1;
     }
 
+    /** Takes a record of a stream without a Lambda processor through the pipeline. */
     void add(SourceRecord record)
+            throws IOException
+    {
+        if (lambda.isPresent()) {
+            throw new IllegalStateException("the records of a stream with a Lambda processor come through transform");
+        }
+        received(record);
+        byte[] bytes;
+        try {
+            bytes = decompressed(destination, record);
+        }
+        catch (IOException e) {
+            decompressionFailed(record, "The record is not gzip data: " + e.getMessage());
+            return;
+        }
+        transformed(record, bytes);
+    }
+
+    /**
+     * A record read for the Lambda function, as it waits in the Lambda buffer: decompressed as the stream says, or with
+     * the reason it cannot be (it goes to the error output rather than to the function, in its turn).
+     */
+    static Pending pending(DeliveryStreamSettings settings, SourceRecord record)
+    {
+        byte[] bytes;
+        try {
+            bytes = decompressed(settings.destination(), record);
+        }
+        catch (IOException e) {
+            return new Pending(record, Optional.empty(), Optional.of("The record is not gzip data: " + e.getMessage()));
+        }
+        String recordId = new SequenceNumber(settings.sequenceEpochMillis(), record.partition(), record.offset()).toString();
+        return new Pending(record, Optional.of(new LambdaTransformer.Input(recordId, record.arrivalMillis(), bytes)), Optional.empty());
+    }
+
+    private static byte[] decompressed(S3Destination destination, SourceRecord record)
+            throws IOException
+    {
+        if (!destination.decompressGzip()) {
+            return record.data();
+        }
+        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(record.data()))) {
+            return in.readAllBytes();
+        }
+    }
+
+    /**
+     * Takes the records of a Lambda buffer, which follow the records this batch holds: invokes the function on them
+     * (once, unless they exceed {@code BufferSizeInMBs} or Lambda's payload together), then takes what it answered on
+     * through the rest of the pipeline, in the records' order.
+     *
+     * @throws IOException when the delivery stops while the function is being invoked: the batch is as it was, the
+     *         records are read again from the committed offset
+     */
+    void transform(List<Pending> records)
+            throws IOException
+    {
+        LambdaTransformer transformer = lambda.orElseThrow(() -> new IllegalStateException("the stream has no Lambda processor"));
+        List<LambdaTransformer.Input> inputs = records.stream().flatMap(record -> record.input().stream()).toList();
+        List<LambdaTransformer.Outcome> outcomes = List.of();
+        if (!inputs.isEmpty()) {
+            try {
+                outcomes = transformer.transform(inputs);
+            }
+            catch (InterruptedException e) {
+                throw new IOException("stopped while invoking " + transformer.processor().functionArn() + ": " + e.getMessage(), e);
+            }
+        }
+        Iterator<LambdaTransformer.Outcome> answers = outcomes.iterator();
+        for (Pending record : records) {
+            received(record.source());
+            if (record.decompressionFailure().isPresent()) {
+                decompressionFailed(record.source(), record.decompressionFailure().get());
+                continue;
+            }
+            LambdaTransformer.Outcome outcome = answers.next();
+            if (outcome instanceof LambdaTransformer.Ok ok) {
+                transformedBytes += ok.data().length;
+                transformed(record.source(), ok.data());
+            }
+            else if (outcome instanceof LambdaTransformer.Failed failed) {
+                lambdaError(record, failed);
+            }
+            else {
+                droppedRecords++;
+            }
+        }
+    }
+
+    /** Counts a record in, and writes it to the backup as it came. */
+    private void received(SourceRecord record)
             throws IOException
     {
         sourceRecords++;
@@ -140,61 +241,12 @@ final class Batch
             }
             backup.writeRaw(record.data());
         }
-        byte[] bytes = record.data();
-        if (destination.decompressGzip()) {
-            try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(bytes))) {
-                bytes = in.readAllBytes();
-            }
-            catch (IOException e) {
-                error(record, 0, record.data(), DECOMPRESSION_FAILED, "Decompression.GzipFailed", "The record is not gzip data: " + e.getMessage());
-                return;
-            }
-        }
-        if (lambda.isPresent()) {
-            LambdaTransformer.Input input = new LambdaTransformer.Input(new SequenceNumber(settings.sequenceEpochMillis(), record.partition(),
-                    record.offset()).toString(), record.arrivalMillis(), bytes);
-            pending.add(new Pending(record, input));
-            pendingBytes += bytes.length;
-            pendingPayloadBytes += input.payloadBytes();
-            if (lambda.get().full(pendingBytes, pendingPayloadBytes)) {
-                transformPending();
-            }
-            return;
-        }
-        transformed(record, bytes);
     }
 
-    /** Sends the records waiting for the Lambda function to it, and takes what it answered on through the rest of the pipeline. */
-    private void transformPending()
+    private void decompressionFailed(SourceRecord record, String message)
             throws IOException
     {
-        if (pending.isEmpty()) {
-            return;
-        }
-        List<LambdaTransformer.Outcome> outcomes;
-        try {
-            outcomes = lambda.orElseThrow().transform(pending.stream().map(Pending::input).toList());
-        }
-        catch (InterruptedException e) {
-            // the delivery stops: the records are read again from the committed offset
-            throw new IOException("stopped while invoking " + lambda.orElseThrow().processor().functionArn() + ": " + e.getMessage(), e);
-        }
-        for (int i = 0; i < pending.size(); i++) {
-            Pending record = pending.get(i);
-            LambdaTransformer.Outcome outcome = outcomes.get(i);
-            if (outcome instanceof LambdaTransformer.Ok ok) {
-                transformed(record.source(), ok.data());
-            }
-            else if (outcome instanceof LambdaTransformer.Failed failed) {
-                lambdaError(record, failed);
-            }
-            else {
-                droppedRecords++;
-            }
-        }
-        pending.clear();
-        pendingBytes = 0;
-        pendingPayloadBytes = 0;
+        error(record, 0, record.data(), DECOMPRESSION_FAILED, "Decompression.GzipFailed", message);
     }
 
     /** The rest of the pipeline after the Lambda function: de-aggregation, partitioning, conversion or the delimiter. */
@@ -338,7 +390,7 @@ final class Batch
         document.put("errorCode", failed.errorCode());
         document.put("errorMessage", failed.errorMessage());
         document.put("attemptEndingTimestamp", failed.attemptEndingMillis());
-        document.put("rawData", Base64.getEncoder().encodeToString(record.input().data()));
+        document.put("rawData", Base64.getEncoder().encodeToString(record.input().orElseThrow().data()));
         document.put("lambdaArn", lambda.orElseThrow().processor().functionArn());
         output.writeRaw(JSON.writeValueAsBytes(document));
         output.writeRaw(new byte[] {'\n'});
@@ -437,7 +489,6 @@ final class Batch
     List<DeliveredObject> deliver(ObjectSink sink)
             throws IOException
     {
-        transformPending();
         List<Output> outputs = new ArrayList<>(data.values());
         outputs.addAll(errors.values());
         if (backup != null) {
@@ -486,12 +537,33 @@ final class Batch
         data.clear();
         errors.clear();
         backup = null;
-        pending.clear();
     }
 
-    /** A record waiting for the Lambda function, as it came and as it is sent. */
-    private record Pending(SourceRecord source, LambdaTransformer.Input input)
+    /**
+     * A record waiting for the Lambda function: as it came, and as it is sent, or why it cannot be.
+     *
+     * @param input what the function gets, absent when the record cannot be decompressed
+     */
+    record Pending(SourceRecord source, Optional<LambdaTransformer.Input> input, Optional<String> decompressionFailure)
     {
+        Pending
+        {
+            requireNonNull(source, "source is null");
+            requireNonNull(input, "input is null");
+            requireNonNull(decompressionFailure, "decompressionFailure is null");
+        }
+
+        /** The data the function gets. */
+        long dataBytes()
+        {
+            return input.map(sent -> (long) sent.data().length).orElse(0L);
+        }
+
+        /** The record's share of the invocation's payload. */
+        long payloadBytes()
+        {
+            return input.map(LambdaTransformer.Input::payloadBytes).orElse(0L);
+        }
     }
 
     /** One object being written: raw bytes through a (compressing) stream, or rows through a Parquet or ORC writer. */

@@ -35,8 +35,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Delivers one Firehose stream: a Kafka consumer in the stream's group ({@link DeliveryStreamSettings#group()}) reads the
- * source topic, buffers each partition as the buffering hints say, writes the objects and then commits the offset
- * after the last record delivered.
+ * source topic, buffers each partition as the buffering hints say (with a Lambda processor, first as the processor's
+ * say, see {@link PartitionDelivery}), writes the objects and then commits the offset after the last record delivered.
  *
  * <p>Exactly once: offsets are committed only after the objects are written, and object names derive from the
  * offsets of their first records (see {@link Batch}); whatever was written but not committed before a crash is
@@ -250,6 +250,7 @@ public final class DeliveryWorker
         }
         now = System.currentTimeMillis();
         for (Map.Entry<Integer, PartitionDelivery> entry : partitions.entrySet()) {
+            entry.getValue().transformIfDue(now);
             if (entry.getValue().due(now)) {
                 deliver(entry.getKey(), entry.getValue());
             }
@@ -370,9 +371,10 @@ public final class DeliveryWorker
         for (Map.Entry<Integer, PartitionDelivery> entry : Map.copyOf(partitions).entrySet()) {
             if (!entry.getValue().isEmpty()) {
                 try {
+                    entry.getValue().transformWaiting(System.currentTimeMillis());
                     deliver(entry.getKey(), entry.getValue());
                 }
-                catch (IOException | RuntimeException e) {
+                catch (IOException | TableSchemas.SchemaUnavailableException | RuntimeException e) {
                     log.warn("could not deliver the buffer of Firehose stream {} on stopping; it is delivered at the next start: {}", settings.name(),
                             e.toString());
                 }

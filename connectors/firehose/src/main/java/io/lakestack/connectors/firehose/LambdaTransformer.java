@@ -126,6 +126,15 @@ final class LambdaTransformer
         return dataBytes >= processor.bufferBytes() || payloadBytes + EVENT_OVERHEAD >= MAX_PAYLOAD_BYTES;
     }
 
+    /**
+     * Whether records of this many data bytes are more than one invocation takes ({@code BufferSizeInMBs}, Lambda's
+     * payload): the buffer goes to the function before the record that would take it over joins it.
+     */
+    boolean over(long dataBytes, long payloadBytes)
+    {
+        return dataBytes > processor.bufferBytes() || payloadBytes + EVENT_OVERHEAD > MAX_PAYLOAD_BYTES;
+    }
+
     /** The invocations the records make: in order, each within {@code BufferSizeInMBs} of data and the 6 MB payload (a larger record alone). */
     List<List<Input>> batches(List<Input> inputs)
     {

@@ -5,6 +5,7 @@ import io.lakestack.spi.glue.Column;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,8 +13,16 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The buffer of one source partition: records go into a {@link Batch} until the stream's buffering hints say it is
- * due (its source bytes reach {@code SizeInMBs}, or {@code IntervalInSeconds} passed since its first record), then it
- * is delivered and the offset after its last record may be committed.
+ * due (its bytes reach {@code SizeInMBs}, or {@code IntervalInSeconds} passed since its first record), then it is
+ * delivered and the offset after its last record may be committed.
+ *
+ * <p>With a Lambda processor the records first wait in the Lambda buffer, as Firehose buffers them for the function:
+ * until they hold the processor's {@code BufferSizeInMBs} of data (a record that would take them over waits for the
+ * next invocation), or its {@code BufferIntervalInSeconds} passed since the first of them, whichever comes first.
+ * Then the function is invoked on them and its answers go into the batch, the destination's buffer, whose size is
+ * counted on the data the function answered and whose interval starts when the first of them comes in. The batch
+ * always holds the records before those of the Lambda buffer, so the offset after its last record is what may be
+ * committed when it is delivered; the Lambda buffer's records wait on, for the next batch.
  */
 final class PartitionDelivery
         implements Closeable
@@ -23,6 +32,10 @@ final class PartitionDelivery
     private final Optional<MetadataExtractor> extractor;
     private final TableSchemas schemas;
     private final Optional<LambdaTransformer> lambda;
+    private final List<Batch.Pending> waiting = new ArrayList<>();
+    private long waitingBytes;
+    private long waitingPayloadBytes;
+    private long waitingSinceMillis;
     private Batch batch;
     private long firstAddMillis;
 
@@ -42,17 +55,70 @@ final class PartitionDelivery
     }
 
     /**
-     * @throws TableSchemas.SchemaUnavailableException when the catalog does not answer: nothing was added, the record
-     *         must be offered again later
+     * Buffers a record: into the batch or, with a Lambda processor, into the Lambda buffer, which goes to the function
+     * here when the record fills it (or would take it over {@code BufferSizeInMBs}, then without the record).
+     *
+     * @throws TableSchemas.SchemaUnavailableException when the catalog does not answer: nothing was added to the batch,
+     *         the record must be offered again later (with a Lambda processor, after the buffers are discarded)
      */
     void add(SourceRecord record, long nowMillis)
             throws IOException, TableSchemas.SchemaUnavailableException
     {
+        if (lambda.isEmpty()) {
+            startBatch(nowMillis);
+            batch.add(record);
+            return;
+        }
+        Batch.Pending pending = Batch.pending(settings, record);
+        if (!waiting.isEmpty() && lambda.get().over(waitingBytes + pending.dataBytes(), waitingPayloadBytes + pending.payloadBytes())) {
+            transformWaiting(nowMillis);
+        }
+        if (waiting.isEmpty()) {
+            waitingSinceMillis = nowMillis;
+        }
+        waiting.add(pending);
+        waitingBytes += pending.dataBytes();
+        waitingPayloadBytes += pending.payloadBytes();
+        if (lambda.get().full(waitingBytes, waitingPayloadBytes)) {
+            transformWaiting(nowMillis);
+        }
+    }
+
+    /** Invokes the Lambda function on its buffer if {@code BufferIntervalInSeconds} passed since the buffer's first record. */
+    void transformIfDue(long nowMillis)
+            throws IOException, TableSchemas.SchemaUnavailableException
+    {
+        if (!waiting.isEmpty() && nowMillis - waitingSinceMillis >= lambda.orElseThrow().processor().bufferMillis()) {
+            transformWaiting(nowMillis);
+        }
+    }
+
+    /**
+     * Invokes the Lambda function on what its buffer holds, whatever its size and age (a stopping delivery delivers
+     * everything it read), and puts the answers into the batch.
+     */
+    void transformWaiting(long nowMillis)
+            throws IOException, TableSchemas.SchemaUnavailableException
+    {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        startBatch(nowMillis);
+        batch.transform(waiting);
+        waiting.clear();
+        waitingBytes = 0;
+        waitingPayloadBytes = 0;
+    }
+
+    private void startBatch(long nowMillis)
+            throws TableSchemas.SchemaUnavailableException
+    {
         if (batch == null) {
             batch = newBatch();
+        }
+        if (batch.isEmpty()) {
             firstAddMillis = nowMillis;
         }
-        batch.add(record);
     }
 
     private Batch newBatch()
@@ -75,34 +141,50 @@ final class PartitionDelivery
         }
     }
 
+    /** Whether nothing is buffered, in the batch or the Lambda buffer. */
     boolean isEmpty()
     {
-        return batch == null || batch.isEmpty();
-    }
-
-    /** Whether the buffer is to be delivered now: full, or held as long as the buffering interval allows. */
-    boolean due(long nowMillis)
-    {
-        if (isEmpty()) {
-            return false;
-        }
-        return batch.sourceBytes() >= settings.destination().bufferBytes() || nowMillis - firstAddMillis >= settings.destination().bufferMillis();
-    }
-
-    /** When the buffer becomes due by time, or {@link Long#MAX_VALUE} when it is empty. */
-    long dueAtMillis()
-    {
-        return isEmpty() ? Long.MAX_VALUE : firstAddMillis + settings.destination().bufferMillis();
-    }
-
-    long records()
-    {
-        return batch == null ? 0 : batch.sourceRecords();
+        return (batch == null || batch.isEmpty()) && waiting.isEmpty();
     }
 
     /**
-     * Uploads the buffer's objects and empties it. The result tells what was written and the offset to commit; after
-     * a failure the buffer is gone as well, and its records must be read again from the last committed offset.
+     * Whether the batch is to be delivered now: full, or held as long as the buffering interval allows. The
+     * records of the Lambda buffer do not count: they are not in the batch yet.
+     */
+    boolean due(long nowMillis)
+    {
+        if (batch == null || batch.isEmpty()) {
+            return false;
+        }
+        return batch.bufferedBytes() >= settings.destination().bufferBytes() || nowMillis - firstAddMillis >= settings.destination().bufferMillis();
+    }
+
+    /**
+     * When the next thing is due by time: the batch's delivery or the Lambda buffer's invocation; {@link Long#MAX_VALUE}
+     * when nothing is buffered.
+     */
+    long dueAtMillis()
+    {
+        long dueAt = Long.MAX_VALUE;
+        if (batch != null && !batch.isEmpty()) {
+            dueAt = firstAddMillis + settings.destination().bufferMillis();
+        }
+        if (!waiting.isEmpty()) {
+            dueAt = Math.min(dueAt, waitingSinceMillis + lambda.orElseThrow().processor().bufferMillis());
+        }
+        return dueAt;
+    }
+
+    /** The records buffered, in the batch and the Lambda buffer. */
+    long records()
+    {
+        return (batch == null ? 0 : batch.sourceRecords()) + waiting.size();
+    }
+
+    /**
+     * Uploads the batch's objects and empties it. The result tells what was written and the offset to commit; after
+     * a failure the batch is gone as well, and its records must be read again from the last committed offset. The
+     * Lambda buffer's records are not delivered here: they wait on for the next batch (see {@link #transformWaiting}).
      */
     Delivery deliver(ObjectSink sink)
             throws IOException
@@ -122,6 +204,9 @@ final class PartitionDelivery
             batch.close();
             batch = null;
         }
+        waiting.clear();
+        waitingBytes = 0;
+        waitingPayloadBytes = 0;
     }
 
     @Override

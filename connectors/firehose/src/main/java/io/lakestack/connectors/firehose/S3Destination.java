@@ -58,13 +58,15 @@ public record S3Destination(
     }
 
     /**
-     * A {@code Lambda} processor: records go to the function in batches of at most {@code bufferBytes} of data (and
-     * within Lambda's 6 MB synchronous payload).
+     * A {@code Lambda} processor: records wait in a buffer of their own until it holds {@code bufferBytes} of data
+     * (or Lambda's 6 MB synchronous payload), or {@code bufferMillis} passed since its first record, whichever comes
+     * first; then the function is invoked on them, and what it answers goes into the destination's buffer.
      *
      * @param numberOfRetries how often a failed invocation (or one the function answered with an error) is tried again
      *         before its records go to the error output
      * @param bufferBytes {@code BufferSizeInMBs} in bytes
-     * @param bufferMillis {@code BufferIntervalInSeconds} in milliseconds
+     * @param bufferMillis {@code BufferIntervalInSeconds} in milliseconds; 0 invokes the function on the records as
+     *         soon as they are read
      */
     public record LambdaProcessor(String functionArn, int numberOfRetries, long bufferBytes, long bufferMillis, Optional<String> roleArn)
     {
@@ -347,7 +349,7 @@ public record S3Destination(
                     + "(arn:aws:lambda:<region>:<account>:function:<name>[:<version or alias>])");
         }
         int retries = parameterInteger(parameters, "NumberOfRetries", 3, 0, 300);
-        int seconds = parameterInteger(parameters, "BufferIntervalInSeconds", 60, 60, 900);
+        int seconds = parameterInteger(parameters, "BufferIntervalInSeconds", 60, 0, 900);
         long bytes = MEGABYTE;
         String size = parameters.get("BufferSizeInMBs");
         if (size != null) {

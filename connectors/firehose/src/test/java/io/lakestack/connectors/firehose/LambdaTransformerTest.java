@@ -150,6 +150,8 @@ class LambdaTransformerTest
         assertThat(described(outcomes)).containsExactly(IntStream.range(0, 5).mapToObj(i -> "Ok " + "X".repeat(100_000)).toArray(String[]::new));
         assertThat(transformer.full(200_000, 300_000)).isFalse();
         assertThat(transformer.full(209_715, 300_000)).isTrue();
+        assertThat(transformer.over(209_715, 300_000)).isFalse();
+        assertThat(transformer.over(209_716, 300_000)).isTrue();
     }
 
     @Test
@@ -162,6 +164,8 @@ class LambdaTransformerTest
         assertThat(transformer.batches(inputs)).extracting(List::size).containsExactly(37_005, 2_995);
         assertThat(transformer.full(37_005, 37_005 * 170L)).isFalse();
         assertThat(transformer.full(37_006, 37_006 * 170L)).isTrue();
+        assertThat(transformer.over(37_005, 37_005 * 170L)).isFalse();
+        assertThat(transformer.over(37_006, 37_006 * 170L)).isTrue();
     }
 
     @Test

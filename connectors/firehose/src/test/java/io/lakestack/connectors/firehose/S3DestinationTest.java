@@ -110,6 +110,8 @@ class S3DestinationTest
                 parameter("BufferSizeInMBs", "0.2"), parameter("BufferIntervalInSeconds", "900"), parameter("RoleArn", "arn:aws:iam::000000000000:role/r")))))
                 .lambda())
                 .contains(new S3Destination.LambdaProcessor(arn + ":live", 0, 209_715, 900_000, java.util.Optional.of("arn:aws:iam::000000000000:role/r")));
+        assertThat(S3Destination.parse(config(lambda(String.join(", ", parameter("LambdaArn", arn), parameter("BufferIntervalInSeconds", "0"))))).lambda())
+                .contains(new S3Destination.LambdaProcessor(arn, 3, 1024 * 1024, 0, java.util.Optional.empty()));
         assertThat(S3Destination.parse(config("")).lambda()).isEmpty();
     }
 
@@ -136,9 +138,12 @@ class S3DestinationTest
         assertThatThrownBy(() -> S3Destination.parse(config(lambda(arn + ", " + parameter("BufferSizeInMBs", "4")))))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessage("Lambda processor: BufferSizeInMBs must be between 0.2 and 3, not 4");
-        assertThatThrownBy(() -> S3Destination.parse(config(lambda(arn + ", " + parameter("BufferIntervalInSeconds", "59")))))
+        assertThatThrownBy(() -> S3Destination.parse(config(lambda(arn + ", " + parameter("BufferIntervalInSeconds", "901")))))
                 .isInstanceOf(InvalidConfigurationException.class)
-                .hasMessage("Lambda processor: BufferIntervalInSeconds must be between 60 and 900, not 59");
+                .hasMessage("Lambda processor: BufferIntervalInSeconds must be between 0 and 900, not 901");
+        assertThatThrownBy(() -> S3Destination.parse(config(lambda(arn + ", " + parameter("BufferIntervalInSeconds", "-1")))))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("Lambda processor: BufferIntervalInSeconds must be between 0 and 900, not -1");
         assertThatThrownBy(() -> S3Destination.parse(config(lambda(arn + ", " + parameter("Timeout", "60")))))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessage("Lambda processor: unknown parameter Timeout (known: LambdaArn, NumberOfRetries, RoleArn, BufferSizeInMBs, BufferIntervalInSeconds)");
