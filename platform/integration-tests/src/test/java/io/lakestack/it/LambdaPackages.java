@@ -1,5 +1,8 @@
 package io.lakestack.it;
 
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,9 +10,12 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
-/** Deployment packages of the functions the tests create, and the Python runtime they run on. */
+/** Deployment packages of the functions the tests create, the Python runtime they run on, and their creation. */
 final class LambdaPackages
 {
+    /** The execution role of the tests' functions. */
+    private static final String ROLE = "arn:aws:iam::000000000000:role/it-role";
+
     private LambdaPackages()
     {
     }
@@ -30,6 +36,21 @@ final class LambdaPackages
             throw new IOException("interrupted while asking python3 its version", e);
         }
         return runtime;
+    }
+
+    /**
+     * Creates a Python function whose package is one file, {@code index.py} holding {@code source} (handler
+     * {@code index.handler}), with these environment variables, and waits until it is Active.
+     */
+    static void createPythonFunction(LambdaClient lambda, String name, String source, int timeoutSeconds, Map<String, String> variables)
+            throws IOException
+    {
+        SdkBytes code = SdkBytes.fromByteArray(zip("index.py", source));
+        String runtime = pythonRuntime();
+        lambda.createFunction(request -> request.functionName(name).runtime(runtime).handler("index.handler").role(ROLE).timeout(timeoutSeconds)
+                .environment(environment -> environment.variables(variables))
+                .code(function -> function.zipFile(code)));
+        lambda.waiter().waitUntilFunctionActiveV2(request -> request.functionName(name));
     }
 
     /** A package of one file, {@code name}, holding {@code text}. */

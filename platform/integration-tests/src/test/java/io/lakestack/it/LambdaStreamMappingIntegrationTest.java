@@ -72,7 +72,6 @@ class LambdaStreamMappingIntegrationTest
 {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    private static final String ROLE = "arn:aws:iam::000000000000:role/it-role";
     private static final Comparator<String> SEQUENCE_ORDER = Comparator.comparing(BigInteger::new);
 
     /** Writes each batch's event IDs and sequence numbers, and when it ran, to S3. */
@@ -496,12 +495,7 @@ class LambdaStreamMappingIntegrationTest
     private static void createFunction(LambdaClient lambda, String name, String source, int timeoutSeconds, String bucket)
             throws IOException
     {
-        SdkBytes code = SdkBytes.fromByteArray(LambdaPackages.zip("index.py", source));
-        String runtime = LambdaPackages.pythonRuntime();
-        lambda.createFunction(request -> request.functionName(name).runtime(runtime).handler("index.handler").role(ROLE).timeout(timeoutSeconds)
-                .environment(environment -> environment.variables(bucket == null ? Map.of() : Map.of("BUCKET", bucket)))
-                .code(function -> function.zipFile(code)));
-        lambda.waiter().waitUntilFunctionActiveV2(request -> request.functionName(name));
+        LambdaPackages.createPythonFunction(lambda, name, source, timeoutSeconds, bucket == null ? Map.of() : Map.of("BUCKET", bucket));
     }
 
     /** Deletes a mapping once the test has read what it did, so that its poller stops. */

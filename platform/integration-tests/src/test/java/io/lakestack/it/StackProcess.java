@@ -12,14 +12,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * An embedded stack without Trino in a JVM of its own, as {@code lakestack up} runs one: the tests that need a second
- * stack beside the shared one (another bind address, a data directory prepared before the start) start it here, so
- * that the processes of each stack are apart. It stops when its standard input closes.
+ * stack beside the shared one (another bind address, a data directory prepared before the start, a stack to kill) start
+ * it here, so that the processes of each stack are apart. It stops when its standard input closes, or dies by
+ * {@link #kill()}.
  */
 final class StackProcess
         implements AutoCloseable
@@ -87,10 +90,38 @@ final class StackProcess
         return process.pid();
     }
 
+    /** The endpoint's URL, on loopback whatever the bind address. */
+    String endpoint()
+    {
+        return "http://127.0.0.1:" + ports.endpoint();
+    }
+
+    String kafkaBootstrapServers()
+    {
+        return "127.0.0.1:" + ports.kafka();
+    }
+
     /** The engines' JVMs, by component name. */
     Map<String, Long> children()
     {
         return children;
+    }
+
+    /**
+     * Kills the stack's JVM with SIGKILL, as {@code kill -9} or a crash would, and waits until it and the engines' JVMs
+     * (which exit once it is gone) have ended, so that the next stack on the data directory finds nothing of it running.
+     */
+    void kill()
+            throws Exception
+    {
+        List<ProcessHandle> engines = children.values().stream().map(ProcessHandle::of).flatMap(Optional::stream).toList();
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the stack process " + process.pid() + " is still running 30 s after SIGKILL");
+        }
+        for (ProcessHandle engine : engines) {
+            engine.onExit().get(60, TimeUnit.SECONDS);
+        }
     }
 
     @Override
