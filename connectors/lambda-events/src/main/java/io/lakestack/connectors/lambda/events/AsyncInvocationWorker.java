@@ -80,6 +80,8 @@ public final class AsyncInvocationWorker
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // a new function's queue joins the subscription at the next metadata refresh
         properties.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 2_000);
+        properties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, MappingPoller.SESSION_TIMEOUT_MILLIS);
+        properties.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, MappingPoller.SESSION_TIMEOUT_MILLIS / 3);
         this.consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         AtomicInteger threads = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(config.asyncConcurrency(), runnable -> {

@@ -53,6 +53,13 @@ final class MappingPoller
 {
     private static final Logger log = LoggerFactory.getLogger(MappingPoller.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** How long a stop waits for invocations in progress (within the minute {@link #close} waits). */
+    private static final Duration LANES_STOP = Duration.ofSeconds(50);
+    /**
+     * How soon Kafka gives a member that went away without leaving (a killed endpoint) up, and another member, or the
+     * same endpoint started again, takes its partitions on; Kafka's default is 45 s.
+     */
+    static final int SESSION_TIMEOUT_MILLIS = 10_000;
 
     /** Where the poller reports its mapping's state and last processing result. */
     interface StatusSink
@@ -162,6 +169,7 @@ final class MappingPoller
         }
         finally {
             if (consumer != null) {
+                awaitLanes();
                 try {
                     commit();
                 }
@@ -211,6 +219,8 @@ final class MappingPoller
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.min(10_000, Math.max(500, mapping.batchSize())));
         properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
+        properties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MILLIS);
+        properties.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, SESSION_TIMEOUT_MILLIS / 3);
         return properties;
     }
 
@@ -249,6 +259,30 @@ final class MappingPoller
                 catch (RejectedExecutionException e) {
                     lane.release();
                 }
+            }
+        }
+    }
+
+    /**
+     * Waits for the invocations in progress to end (a lane stops after its current invocation once the poller is not
+     * running), so that the last commit takes their records in; up to {@link #LANES_STOP}, after which the records of an
+     * invocation still running are invoked again by whoever reads the partition next.
+     */
+    private void awaitLanes()
+    {
+        long deadline = System.nanoTime() + LANES_STOP.toNanos();
+        while (processors.values().stream().flatMap(processor -> processor.lanes().stream()).anyMatch(ShardProcessor.Lane::busy)) {
+            if (System.nanoTime() > deadline) {
+                log.warn("event source mapping {}: an invocation still runs after {} s; its records are invoked again after the restart", mapping.uuid(),
+                        LANES_STOP.toSeconds());
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

@@ -257,6 +257,12 @@ final class ShardProcessor
             running.set(false);
         }
 
+        /** Whether a thread runs the lane now. */
+        boolean busy()
+        {
+            return running.get();
+        }
+
         private synchronized void enqueue(Pending pending)
         {
             queue.add(pending);
