@@ -157,6 +157,9 @@ public final class DeliveryWorker
         config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024);
         // writing a 128 MB buffer as Parquet takes a while
         config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 600_000);
+        // a killed endpoint's partitions go on 10 s later (another endpoint, or the same started again), not after Kafka's default 45 s
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
         return config;
     }
 
