@@ -174,7 +174,6 @@ public final class TestStack
         return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
     }
 
-    /** A Kafka admin client of the stack's broker, shared by the tests and closed with the stack. */
     /** The sum of the offsets a consumer group has committed, over all its partitions; 0 for a group that has none. */
     public long committed(String group)
             throws Exception
@@ -183,6 +182,7 @@ public final class TestStack
                 .mapToLong(offset -> offset.offset()).sum();
     }
 
+    /** A Kafka admin client of the stack's broker, shared by the tests and closed with the stack. */
     public synchronized Admin kafkaAdmin()
     {
         if (admin == null) {
