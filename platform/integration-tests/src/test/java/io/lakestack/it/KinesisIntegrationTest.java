@@ -4,6 +4,7 @@ import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
@@ -131,6 +132,34 @@ class KinesisIntegrationTest
         assertThatThrownBy(() -> kinesis.describeStream(request -> request.streamName("it-on-demand"))).isInstanceOf(ResourceNotFoundException.class);
         kinesis.createStream(request -> request.streamName("it-on-demand").shardCount(1));
         assertThat(kinesis.describeStreamSummary(request -> request.streamName("it-on-demand")).streamDescriptionSummary().openShardCount()).isEqualTo(1);
+    }
+
+    /** A deleted stream's name can be used again once its records are gone, though it was read: nothing brings its topic back. */
+    @Test
+    void deletedStreamThatWasReadCanBeCreatedAgain()
+            throws Exception
+    {
+        kinesis.createStream(request -> request.streamName("it-recreate").shardCount(2));
+        put("it-recreate", "a", "old record");
+        String iterator = kinesis.getShardIterator(request -> request.streamName("it-recreate").shardId("shardId-000000000000")
+                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        assertThat(kinesis.getRecords(request -> request.shardIterator(iterator)).records()).extracting(record -> record.data().asUtf8String())
+                .containsExactly("old record");
+        kinesis.deleteStream(request -> request.streamName("it-recreate"));
+        // a reader that goes on with its iterator after the deletion (a consumer loop) is told the stream is gone
+        assertThatThrownBy(() -> kinesis.getRecords(request -> request.shardIterator(iterator))).isInstanceOf(ResourceNotFoundException.class);
+
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreException(ResourceInUseException.class)
+                .until(() -> kinesis.createStream(request -> request.streamName("it-recreate").shardCount(3)) != null);
+        assertThat(kinesis.describeStreamSummary(request -> request.streamName("it-recreate")).streamDescriptionSummary().openShardCount()).isEqualTo(3);
+        assertThat(stack.kafkaAdmin().describeTopics(List.of("lakestack.kinesis.it-recreate")).allTopicNames().get().get("lakestack.kinesis.it-recreate")
+                .partitions()).hasSize(3);
+        for (String shard : List.of("shardId-000000000000", "shardId-000000000001", "shardId-000000000002")) {
+            String fresh = kinesis.getShardIterator(request -> request.streamName("it-recreate").shardId(shard).shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                    .shardIterator();
+            assertThat(kinesis.getRecords(request -> request.shardIterator(fresh)).records()).as(shard).isEmpty();
+        }
+        kinesis.deleteStream(request -> request.streamName("it-recreate"));
     }
 
     @Test
