@@ -289,6 +289,9 @@ class KinesisIntegrationTest
         assertThatThrownBy(() -> kinesis.increaseStreamRetentionPeriod(request -> request.streamName("it-batches").retentionPeriodHours(30)))
                 .isInstanceOf(InvalidArgumentException.class)
                 .hasMessageContaining("can not be shorter than existing retention period (48 hours)");
+        assertThatThrownBy(() -> kinesis.increaseStreamRetentionPeriod(request -> request.streamName("it-batches").retentionPeriodHours(8761)))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageStartingWith("Maximum allowed retention period is 8760 hours. Requested retention period (8761 hours) is too long.");
         kinesis.decreaseStreamRetentionPeriod(request -> request.streamName("it-batches").retentionPeriodHours(24));
         assertThat(kinesis.describeStreamSummary(request -> request.streamName("it-batches")).streamDescriptionSummary().retentionPeriodHours())
                 .isEqualTo(24);

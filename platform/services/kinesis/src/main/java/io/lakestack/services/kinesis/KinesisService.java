@@ -196,7 +196,7 @@ public final class KinesisService
         });
         operation("IncreaseStreamRetentionPeriod", (input, caller) -> {
             KinesisStreams.Stream stream = stream(input);
-            int hours = input.integer("RetentionPeriodHours", 1, 8760).orElseThrow(() -> input.missing("RetentionPeriodHours"));
+            int hours = retentionHours(input);
             if (hours < 24) {
                 throw ServiceException.user("InvalidArgumentException", "Minimum allowed retention period is 24 hours. Requested retention period ("
                         + hours + " hours) is too short.");
@@ -211,7 +211,7 @@ public final class KinesisService
         });
         operation("DecreaseStreamRetentionPeriod", (input, caller) -> {
             KinesisStreams.Stream stream = stream(input);
-            int hours = input.integer("RetentionPeriodHours", 1, 8760).orElseThrow(() -> input.missing("RetentionPeriodHours"));
+            int hours = retentionHours(input);
             if (hours < 24) {
                 throw ServiceException.user("InvalidArgumentException", "Minimum allowed retention period is 24 hours. Requested retention period ("
                         + hours + " hours) is too short.");
@@ -224,6 +224,17 @@ public final class KinesisService
             streams.setRetention(stream.name(), hours);
             return output();
         });
+    }
+
+    /** {@code RetentionPeriodHours}: over 8,760 hours (365 days) Kinesis answers {@code InvalidArgumentException}, as it does below 24. */
+    private static int retentionHours(JsonInput input)
+    {
+        int hours = input.integer("RetentionPeriodHours", 1, Integer.MAX_VALUE).orElseThrow(() -> input.missing("RetentionPeriodHours"));
+        if (hours > 8760) {
+            throw ServiceException.user("InvalidArgumentException", "Maximum allowed retention period is 8760 hours. Requested retention period (" + hours
+                    + " hours) is too long.");
+        }
+        return hours;
     }
 
     private void recordOperations()
