@@ -76,7 +76,7 @@ class AwsCliGlueAthenaIntegrationTest
 
         AwsCli.Result missing = aws.run("glue", "get-table", "--database-name", "cli_glue", "--name", "nope");
         assertThat(missing.exitCode()).isEqualTo(254);
-        assertThat(missing.stderr()).contains("An error occurred (EntityNotFoundException) when calling the GetTable operation: Table cli_glue.nope not found.");
+        assertThat(missing.stderr()).contains("An error occurred (EntityNotFoundException) when calling the GetTable operation: Table nope not found.");
 
         try (S3Client s3 = stack.s3()) {
             s3.createBucket(request -> request.bucket("cli-glue"));

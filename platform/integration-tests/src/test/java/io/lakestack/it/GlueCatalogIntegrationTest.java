@@ -93,8 +93,23 @@ class GlueCatalogIntegrationTest
                 .isInstanceOf(AlreadyExistsException.class)
                 .hasMessageStartingWith("Database glue_db already exists.");
         assertThatThrownBy(() -> glue.getDatabase(request -> request.name("no_such_db")))
-                .isInstanceOf(EntityNotFoundException.class)
-                .hasMessageStartingWith("Database no_such_db not found.");
+                .isInstanceOfSatisfying(EntityNotFoundException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
+                        .isEqualTo("Database no_such_db not found."));
+        // a table of a missing database: the database is what Glue reports; a missing table of a database, by its name alone
+        assertThatThrownBy(() -> glue.getTable(request -> request.databaseName("no_such_db").name("t")))
+                .isInstanceOfSatisfying(EntityNotFoundException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
+                        .isEqualTo("Database no_such_db not found."));
+        assertThatThrownBy(() -> glue.getTable(request -> request.databaseName("glue_db").name("no_such_table")))
+                .isInstanceOfSatisfying(EntityNotFoundException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
+                        .isEqualTo("Table no_such_table not found."));
+        // any account's catalog id is lakestack's one catalog
+        glue.createDatabase(request -> request.catalogId("123456789012").databaseInput(input -> input.name("glue_db_other_catalog")));
+        assertThat(glue.getDatabase(request -> request.catalogId("210987654321").name("glue_db_other_catalog")).database().name())
+                .isEqualTo("glue_db_other_catalog");
+        glue.deleteDatabase(request -> request.catalogId("123456789012").name("glue_db_other_catalog"));
+        assertThatThrownBy(() -> glue.getDatabase(request -> request.catalogId("12345").name("glue_db")))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("\\d{12}");
         assertThatThrownBy(() -> glue.createDatabase(request -> request.databaseInput(input -> input.name("bad/name"))))
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("bad/name");
@@ -254,7 +269,7 @@ class GlueCatalogIntegrationTest
         assertThat(glue.getTables(request -> request.databaseName("glue_bad")).tableList()).isEmpty();
         assertThatThrownBy(() -> glue.getTable(request -> request.databaseName("glue_bad").name("bad_type")))
                 .isInstanceOf(EntityNotFoundException.class)
-                .hasMessageStartingWith("Table glue_bad.bad_type not found.");
+                .hasMessageStartingWith("Table bad_type not found.");
 
         glue.createTable(request -> request.databaseName("glue_bad").tableInput(input -> input.name("kept")
                 .storageDescriptor(storage.toBuilder().columns(Column.builder().name("id").type("bigint").build()).build())));

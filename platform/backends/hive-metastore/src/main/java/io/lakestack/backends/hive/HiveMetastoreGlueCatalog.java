@@ -625,7 +625,7 @@ public final class HiveMetastoreGlueCatalog
             return metastore.call(call);
         }
         catch (NoSuchObjectException e) {
-            throw ServiceException.user("EntityNotFoundException", 400, notFound(operation, e.getMessage()));
+            throw ServiceException.user("EntityNotFoundException", 400, notFound(operation));
         }
         catch (AlreadyExistsException e) {
             throw ServiceException.user("AlreadyExistsException", 400, alreadyExists(operation, e.getMessage()));
@@ -652,14 +652,43 @@ public final class HiveMetastoreGlueCatalog
         }
     }
 
-    private static String notFound(String operation, String detail)
+    /**
+     * Glue's message for a missing entity: {@code Database x not found.}, {@code Table t not found.} (the database when it is the one
+     * missing), without the metastore's own wording.
+     */
+    private String notFound(String operation)
     {
         String resource = operation.replaceFirst("^(get|update|delete|create|list|rename) ", "");
-        String entity = resource.startsWith("database ") ? "Database " + resource.substring(9)
-                : resource.startsWith("table ") ? "Table " + resource.substring(6)
-                : resource.startsWith("partition ") ? "Partition " + resource.substring(10)
-                : resource;
-        return entity + " not found." + (detail == null || detail.isBlank() ? "" : " (" + detail + ")");
+        if (resource.startsWith("database ")) {
+            return "Database " + resource.substring(9) + " not found.";
+        }
+        String qualified = resource.startsWith("table ") ? resource.substring(6)
+                : resource.matches("^(tables|partitions) of .*") ? resource.replaceFirst("^(tables|partitions) of ", "")
+                : resource.replaceFirst("^partitions? .* of ", "");
+        int dot = qualified.indexOf('.');
+        String database = dot < 0 ? qualified : qualified.substring(0, dot);
+        if (!databaseExists(database)) {
+            return "Database " + database + " not found.";
+        }
+        if (resource.startsWith("table ") || resource.startsWith("partition")) {
+            return resource.startsWith("table ") ? "Table " + qualified.substring(dot + 1) + " not found." : "Cannot find partition.";
+        }
+        return "Table " + qualified.substring(dot + 1) + " not found.";
+    }
+
+    private boolean databaseExists(String database)
+    {
+        try {
+            metastore.call((client, api) -> api.getDatabase(database));
+            return true;
+        }
+        catch (NoSuchObjectException e) {
+            return false;
+        }
+        catch (TException | RuntimeException e) {
+            // the message then names what was asked for
+            return true;
+        }
     }
 
     private static String alreadyExists(String operation, String detail)

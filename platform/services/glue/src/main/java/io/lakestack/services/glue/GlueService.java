@@ -289,15 +289,15 @@ public final class GlueService
         return input.requiredString(field, SINGLE_LINE, MAX_NAME_LENGTH);
     }
 
+    /**
+     * Any account's catalog id names lakestack's one catalog, so that code written with a real account's id (Terraform, CDK, a
+     * job's arguments) runs unchanged; an id that is not 12 digits is refused as Glue refuses it.
+     */
     private void checkCatalog(JsonInput input)
     {
         Optional<String> catalogId = input.string("CatalogId");
-        if (catalogId.isPresent() && !catalogId.get().equals(accountId)) {
-            if (!CATALOG_ID.matcher(catalogId.get()).matches()) {
-                throw input.invalid("CatalogId", catalogId.get(), "Member must satisfy regular expression pattern: \\d{12}");
-            }
-            throw ServiceException.user("EntityNotFoundException", 400, "Catalog " + catalogId.get() + " not found; lakestack has the catalog of account "
-                    + accountId + " only.");
+        if (catalogId.isPresent() && !CATALOG_ID.matcher(catalogId.get()).matches()) {
+            throw input.invalid("CatalogId", catalogId.get(), "Member must satisfy regular expression pattern: \\d{12}");
         }
     }
 }
