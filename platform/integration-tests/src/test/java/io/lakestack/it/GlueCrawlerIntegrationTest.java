@@ -252,6 +252,18 @@ class GlueCrawlerIntegrationTest
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("JdbcTargets");
 
+        // DatabaseName is optional, as in Glue's API: the crawler is kept, and a crawl fails saying it has nowhere to write
+        glue.createCrawler(request -> request.name("it-no-database").role(ROLE)
+                .targets(targets -> targets.s3Targets(S3Target.builder().path("s3://crawl-it/json/").build())));
+        assertThat(glue.getCrawler(request -> request.name("it-no-database")).crawler().databaseName()).isNull();
+        Instant noDatabaseStarting = Instant.now();
+        glue.startCrawler(request -> request.name("it-no-database"));
+        Crawler failed = awaitCrawled("it-no-database", noDatabaseStarting, Instant.now());
+        assertThat(failed.lastCrawl().statusAsString()).isEqualTo("FAILED");
+        assertThat(failed.lastCrawl().errorMessage())
+                .isEqualTo("The crawler it-no-database has no DatabaseName to write its tables to: set one with UpdateCrawler");
+        glue.deleteCrawler(request -> request.name("it-no-database"));
+
         put("lifecycle/big/p=0/x.json", "{\"i\":0}\n");
         glue.createCrawler(request -> request.name("it-lifecycle").role(ROLE).databaseName("lifecycle")
                 .targets(targets -> targets.s3Targets(S3Target.builder().path("s3://crawl-it/lifecycle/").build())));

@@ -309,7 +309,8 @@ public final class GlueCrawlers
             }
             targets = given;
         }
-        String database = create ? input.requiredString("DatabaseName") : input.string("DatabaseName").orElse(existing.get().databaseName());
+        // optional, as in Glue's API: a crawler without a database is kept, and its crawls fail saying where they cannot write ("" stands for none)
+        String database = input.string("DatabaseName").orElse(existing.map(StoredCrawler::databaseName).orElse(""));
         Optional<String> description = input.string("Description").or(() -> existing.flatMap(StoredCrawler::description));
         Optional<String> tablePrefix = input.string("TablePrefix").or(() -> existing.flatMap(StoredCrawler::tablePrefix));
         Optional<String> configuration = input.string("Configuration").or(() -> existing.flatMap(StoredCrawler::configuration));
@@ -367,7 +368,9 @@ public final class GlueCrawlers
             target.sampleSize().ifPresent(size -> item.put("SampleSize", size));
         }
         OTHER_TARGETS.forEach(targets::putArray);
-        node.put("DatabaseName", stored.databaseName());
+        if (!stored.databaseName().isEmpty()) {
+            node.put("DatabaseName", stored.databaseName());
+        }
         stored.description().ifPresent(description -> node.put("Description", description));
         node.putArray("Classifiers");
         node.putObject("RecrawlPolicy").put("RecrawlBehavior", stored.recrawlBehavior());

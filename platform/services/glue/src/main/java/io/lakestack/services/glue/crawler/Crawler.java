@@ -52,6 +52,7 @@ public final class Crawler
      * @param database the catalog database tables go to, lower case
      * @param tablePrefix prepended to every table name, lower case
      * @param updateBehavior {@code UPDATE_IN_DATABASE} or {@code LOG}
+     * @param database the database the crawl writes its tables to; empty when the crawler has none (its crawls fail)
      * @param deleteBehavior {@code DELETE_FROM_DATABASE}, {@code DEPRECATE_IN_DATABASE} or {@code LOG}
      * @param newFoldersOnly whether folders crawled before are skipped ({@code CRAWL_NEW_FOLDERS_ONLY})
      */
@@ -69,6 +70,9 @@ public final class Crawler
      */
     public Outcome crawl(Settings settings, Set<String> previouslyCrawled, BooleanSupplier cancelled, String messagePrefix)
     {
+        if (settings.database().isEmpty()) {
+            return Outcome.failed("The crawler " + settings.crawler() + " has no DatabaseName to write its tables to: set one with UpdateCrawler");
+        }
         try {
             CrawlRun.Result result = new CrawlRun(settings, catalog, store, previouslyCrawled, cancelled, messagePrefix).run();
             Optional<String> message = Optional.empty();
