@@ -372,6 +372,17 @@ class AthenaIntegrationTest
         assertThat(workGroup.stateAsString()).isEqualTo("ENABLED");
         assertThat(workGroup.configuration().resultConfiguration().outputLocation()).isEqualTo("s3://athena-it/analysts/");
         assertThat(workGroup.configuration().engineVersion().effectiveEngineVersion()).isEqualTo("Athena engine version 3");
+        // AWS's defaults; lakestack has no CloudWatch metrics, so asking for them is refused rather than ignored
+        assertThat(workGroup.configuration().publishCloudWatchMetricsEnabled()).isFalse();
+        assertThat(workGroup.configuration().enforceWorkGroupConfiguration()).isTrue();
+        assertThat(workGroup.configuration().requesterPaysEnabled()).isFalse();
+        assertThatThrownBy(() -> athena.createWorkGroup(request -> request.name("it-metrics")
+                .configuration(configuration -> configuration.publishCloudWatchMetricsEnabled(true))))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageStartingWith("PublishCloudWatchMetricsEnabled cannot be applied by lakestack");
+        assertThatThrownBy(() -> athena.updateWorkGroup(request -> request.workGroup("it-analysts")
+                .configurationUpdates(updates -> updates.publishCloudWatchMetricsEnabled(true))))
+                .isInstanceOf(InvalidRequestException.class);
         assertThat(athena.listWorkGroups(request -> {}).workGroups()).extracting(summary -> summary.name()).contains("primary", "it-analysts");
 
         // the work group's enforced location wins over the request's

@@ -123,7 +123,7 @@ final class WorkGroups
         if (workGroups.get(name).isPresent()) {
             throw ServiceException.user("InvalidRequestException", "WorkGroup " + name + " is already created");
         }
-        Configuration configuration = new Configuration(Optional.empty(), true, true, false, Optional.empty());
+        Configuration configuration = new Configuration(Optional.empty(), true, false, false, Optional.empty());
         Optional<JsonInput> requested = input.optionalObject("Configuration");
         if (requested.isPresent()) {
             JsonInput settings = requested.get();
@@ -131,7 +131,7 @@ final class WorkGroups
             configuration = new Configuration(
                     settings.optionalObject("ResultConfiguration").flatMap(result -> outputLocation(result, "OutputLocation")),
                     settings.bool("EnforceWorkGroupConfiguration").orElse(configuration.enforce()),
-                    settings.bool("PublishCloudWatchMetricsEnabled").orElse(configuration.publishMetrics()),
+                    publishMetrics(settings, configuration.publishMetrics()),
                     settings.bool("RequesterPaysEnabled").orElse(configuration.requesterPays()),
                     cutoff(settings));
         }
@@ -149,6 +149,18 @@ final class WorkGroups
             tags.put(key, value);
         }
         workGroups.put(name, new WorkGroup(name, true, input.string("Description", DESCRIPTION, 1024).orElse(""), clock.millis(), configuration, tags));
+    }
+
+    /** {@code PublishCloudWatchMetricsEnabled}: lakestack has no CloudWatch metrics to publish to, so true is refused rather than ignored. */
+    private static boolean publishMetrics(JsonInput settings, boolean current)
+    {
+        boolean publish = settings.bool("PublishCloudWatchMetricsEnabled").orElse(current);
+        if (publish && !current) {
+            throw ServiceException.user("InvalidRequestException", "PublishCloudWatchMetricsEnabled cannot be applied by lakestack: it has no CloudWatch "
+                    + "metrics to publish query metrics to. Leave it false (the API's default; Terraform's aws_athena_workgroup sends true unless "
+                    + "publish_cloudwatch_metrics_enabled = false).");
+        }
+        return publish;
     }
 
     WorkGroup get(String name)
@@ -170,6 +182,7 @@ final class WorkGroups
         configuration.put("PublishCloudWatchMetricsEnabled", workGroup.configuration().publishMetrics());
         workGroup.configuration().bytesScannedCutoff().ifPresent(cutoff -> configuration.put("BytesScannedCutoffPerQuery", cutoff));
         configuration.put("RequesterPaysEnabled", workGroup.configuration().requesterPays());
+        configuration.put("EnableMinimumEncryptionConfiguration", false);
         configuration.set("EngineVersion", engineVersion());
         node.put("Description", workGroup.description());
         node.put("CreationTime", epochSeconds(workGroup.creationMillis()));
@@ -224,7 +237,7 @@ final class WorkGroups
             }
             configuration = new Configuration(output,
                     settings.bool("EnforceWorkGroupConfiguration").orElse(configuration.enforce()),
-                    settings.bool("PublishCloudWatchMetricsEnabled").orElse(configuration.publishMetrics()),
+                    publishMetrics(settings, configuration.publishMetrics()),
                     settings.bool("RequesterPaysEnabled").orElse(configuration.requesterPays()),
                     cutoff);
         }
