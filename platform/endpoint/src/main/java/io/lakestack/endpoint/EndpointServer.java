@@ -8,6 +8,7 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.lakestack.endpoint.auth.Authenticator;
+import io.lakestack.endpoint.auth.TemporaryCredentials;
 import io.lakestack.endpoint.protocol.AwsRequest;
 import io.lakestack.endpoint.protocol.AwsResponse;
 import io.lakestack.endpoint.protocol.ErrorResponses;
@@ -49,9 +50,17 @@ public final class EndpointServer
 
     public EndpointServer(EndpointConfig config, List<ServiceHandler> services, Supplier<List<ComponentStatus>> health)
     {
+        this(config, services, TemporaryCredentials.NONE, health);
+    }
+
+    /**
+     * @param temporary credentials STS issued, accepted beside the configured key
+     */
+    public EndpointServer(EndpointConfig config, List<ServiceHandler> services, TemporaryCredentials temporary, Supplier<List<ComponentStatus>> health)
+    {
         this.config = requireNonNull(config, "config is null");
         this.router = new RequestRouter(services);
-        this.authenticator = new Authenticator(Map.of(config.accessKey(), config.secretKey()), config.verifySignatures(),
+        this.authenticator = new Authenticator(Map.of(config.accessKey(), config.secretKey()), temporary, config.verifySignatures(),
                 config.region(), Clock.systemUTC());
         this.health = requireNonNull(health, "health is null");
     }

@@ -8,6 +8,8 @@ import io.lakestack.spi.ServiceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,13 +47,23 @@ public final class Authenticator
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withResolverStyle(ResolverStyle.STRICT);
 
     private final Map<String, String> secretsByAccessKey;
+    private final TemporaryCredentials temporary;
     private final boolean verify;
     private final Clock clock;
     private final String defaultRegion;
 
     public Authenticator(Map<String, String> secretsByAccessKey, boolean verify, String defaultRegion, Clock clock)
     {
+        this(secretsByAccessKey, TemporaryCredentials.NONE, verify, defaultRegion, clock);
+    }
+
+    /**
+     * @param temporary the credentials STS issued, accepted with their session token until they expire
+     */
+    public Authenticator(Map<String, String> secretsByAccessKey, TemporaryCredentials temporary, boolean verify, String defaultRegion, Clock clock)
+    {
         this.secretsByAccessKey = Map.copyOf(secretsByAccessKey);
+        this.temporary = requireNonNull(temporary, "temporary is null");
         this.verify = verify;
         this.defaultRegion = requireNonNull(defaultRegion, "defaultRegion is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -120,6 +132,9 @@ public final class Authenticator
         Instant signed = requestTime(signature, s3, query);
         String secret = secretsByAccessKey.get(signature.accessKey());
         if (secret == null) {
+            secret = temporary.find(signature.accessKey()).map(session -> sessionSecret(request, session, s3, query)).orElse(null);
+        }
+        if (secret == null) {
             throw s3
                     ? ServiceException.user("InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records.")
                     : query
@@ -151,6 +166,29 @@ public final class Authenticator
                     signature.amzDate(), SigV4Verifier.scope(signature), signature.signature())));
         }
         return caller;
+    }
+
+    /**
+     * The secret of temporary credentials, once the request carries their session token ({@code X-Amz-Security-Token},
+     * a header or a presigned URL's parameter) and they have not expired.
+     */
+    private String sessionSecret(AwsRequest request, TemporaryCredentials.Session session, boolean s3, boolean query)
+    {
+        Optional<String> token = request.header("x-amz-security-token").or(() -> request.queryParameter("X-Amz-Security-Token"));
+        if (token.isEmpty() || !MessageDigest.isEqual(token.get().getBytes(StandardCharsets.UTF_8), session.sessionToken().getBytes(StandardCharsets.UTF_8))) {
+            throw s3
+                    ? ServiceException.user("InvalidToken", 400, "The provided token is malformed or otherwise invalid.")
+                    : query
+                            ? ServiceException.user("InvalidClientTokenId", 403, "The security token included in the request is invalid.")
+                            : ServiceException.user("UnrecognizedClientException", "The security token included in the request is invalid.");
+        }
+        if (clock.millis() >= session.expirationMillis()) {
+            throw s3
+                    ? ServiceException.user("ExpiredToken", 400, "The provided token has expired.")
+                    : ServiceException.user(query ? "ExpiredToken" : "ExpiredTokenException", query ? 403 : 400,
+                            "The security token included in the request is expired");
+        }
+        return session.secretKey();
     }
 
     /**

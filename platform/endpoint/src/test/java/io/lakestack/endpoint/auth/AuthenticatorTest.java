@@ -60,6 +60,45 @@ class AuthenticatorTest
         }).hasMessage(message);
     }
 
+    /**
+     * Temporary credentials are accepted with their session token until they expire; the signature is then checked with the session's
+     * secret (the bogus signature here is what fails, after the token was accepted).
+     */
+    @Test
+    void temporaryCredentialsNeedTheirTokenAndExpire()
+    {
+        String amzDate = "20261121T101530Z";
+        TemporaryCredentials sessions = accessKey -> accessKey.equals("ASIAVALID")
+                ? java.util.Optional.of(new TemporaryCredentials.Session("session-secret", "the-token", NOW.plusSeconds(1).toEpochMilli()))
+                : accessKey.equals("ASIAEXPIRED")
+                        ? java.util.Optional.of(new TemporaryCredentials.Session("session-secret", "the-token", NOW.toEpochMilli()))
+                        : java.util.Optional.empty();
+        Authenticator authenticator = new Authenticator(Map.of("test", "test"), sessions, true, "us-east-1", Clock.fixed(NOW, ZoneOffset.UTC));
+
+        AwsRequest withToken = headerSigned("ASIAVALID", "sts", amzDate, Map.of("X-Amz-Security-Token", "the-token"));
+        AwsRequest readable = new AwsRequest(withToken.method(), withToken.rawPath(), withToken.rawQuery(), withToken.headers(),
+                new java.io.ByteArrayInputStream(new byte[0]), "127.0.0.1");
+        assertThatThrownBy(() -> authenticator.authenticate(readable, AwsProtocol.QUERY, "sts"))
+                .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.errorCode()).isEqualTo("SignatureDoesNotMatch"));
+        assertThatThrownBy(() -> authenticator.authenticate(headerSigned("ASIAVALID", "sts", amzDate, Map.of()), AwsProtocol.QUERY, "sts"))
+                .isInstanceOfSatisfying(ServiceException.class, e -> {
+                    assertThat(e.httpStatus()).isEqualTo(403);
+                    assertThat(e.errorCode()).isEqualTo("InvalidClientTokenId");
+                }).hasMessage("The security token included in the request is invalid.");
+        assertThatThrownBy(() -> authenticator.authenticate(headerSigned("ASIAVALID", "s3", amzDate, Map.of("X-Amz-Security-Token", "other")),
+                AwsProtocol.REST_XML, "s3")).isInstanceOfSatisfying(ServiceException.class, e -> {
+                    assertThat(e.httpStatus()).isEqualTo(400);
+                    assertThat(e.errorCode()).isEqualTo("InvalidToken");
+                }).hasMessage("The provided token is malformed or otherwise invalid.");
+        assertThatThrownBy(() -> authenticator.authenticate(headerSigned("ASIAEXPIRED", "kinesis", amzDate, Map.of("X-Amz-Security-Token", "the-token")),
+                AwsProtocol.JSON_1_1, "kinesis")).isInstanceOfSatisfying(ServiceException.class, e -> {
+                    assertThat(e.httpStatus()).isEqualTo(400);
+                    assertThat(e.errorCode()).isEqualTo("ExpiredTokenException");
+                }).hasMessage("The security token included in the request is expired");
+        assertThatThrownBy(() -> authenticator.authenticate(headerSigned("ASIAUNKNOWN", "sts", amzDate, Map.of("X-Amz-Security-Token", "the-token")),
+                AwsProtocol.QUERY, "sts")).isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.errorCode()).isEqualTo("InvalidClientTokenId"));
+    }
+
     @Test
     void datesThatNameNoRealTimeAreRefusedInEachProtocolsWords()
     {
