@@ -35,6 +35,7 @@ import io.lakestack.services.glue.crawler.Crawler;
 import io.lakestack.services.kinesis.KinesisService;
 import io.lakestack.services.lambda.LambdaService;
 import io.lakestack.services.logs.LogsService;
+import io.lakestack.services.sts.StsService;
 import io.lakestack.services.s3.S3Service;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.athena.QueryEngine;
@@ -178,6 +179,7 @@ final class EndpointComponent
         resources.add(runner);
         LambdaService lambda = new LambdaService(stores, objects, runner, events, kinesis, codeLocation(), config.region(), config.accountId(), clock);
         resources.add(lambda);
+        StsService sts = new StsService(stores, config.accountId(), clock);
         List<ServiceHandler> services = List.of(
                 new S3Service(new HttpS3Upstream(objectStore), objects, stores.open(NOTIFICATIONS_STORE, NotificationConfiguration.class), events,
                         config.accountId(), config.hostnames(), clock, temporaryDirectory.resolve("s3-uploads")),
@@ -186,8 +188,9 @@ final class EndpointComponent
                 new KinesisService(kinesis, clock),
                 new FirehoseService(firehose, kinesis, new S3DestinationRules(), config.accountId()),
                 new LogsService(logs, config.region(), config.accountId(), clock),
-                lambda);
-        server = new EndpointServer(config, services, health).start();
+                lambda,
+                sts);
+        server = new EndpointServer(config, services, sts, health).start();
         // deliveries write through the endpoint, so that S3 events fire for their objects
         firehose.startDeliveries();
         startLambdaEvents(stores, clock);

@@ -128,15 +128,15 @@ class ErrorsIntegrationTest
             throws Exception
     {
         HttpResponse<String> response = RawRequests.send(stack.endpoint(), "POST", "/", Map.of(
-                "Content-Type", "application/x-www-form-urlencoded; charset=utf-8"), "Action=GetCallerIdentity&Version=2011-06-15".getBytes(StandardCharsets.UTF_8),
-                "sts", TestStack.ACCESS_KEY, TestStack.SECRET_KEY);
+                "Content-Type", "application/x-www-form-urlencoded; charset=utf-8"), "Action=ListUsers&Version=2010-05-08".getBytes(StandardCharsets.UTF_8),
+                "iam", TestStack.ACCESS_KEY, TestStack.SECRET_KEY);
 
         assertThat(response.statusCode()).isEqualTo(501);
         assertThat(response.headers().firstValue("content-type")).hasValue("text/xml");
         String requestId = response.headers().firstValue("x-amzn-RequestId").orElseThrow();
         assertThat(response.body()).isEqualTo("<?xml version=\"1.0\"?>\n<ErrorResponse><Error><Type>Sender</Type><Code>NotImplemented</Code>"
-                + "<Message>lakestack does not emulate the AWS service &apos;sts&apos; (operation GetCallerIdentity). Emulated services: athena, "
-                + "firehose, glue, kinesis, lambda, logs, s3.</Message></Error><RequestId>" + requestId + "</RequestId></ErrorResponse>");
+                + "<Message>lakestack does not emulate the AWS service &apos;iam&apos; (operation ListUsers). Emulated services: athena, "
+                + "firehose, glue, kinesis, lambda, logs, s3, sts.</Message></Error><RequestId>" + requestId + "</RequestId></ErrorResponse>");
     }
 
     @Test
