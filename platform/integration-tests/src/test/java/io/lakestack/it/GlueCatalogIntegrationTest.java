@@ -165,6 +165,8 @@ class GlueCatalogIntegrationTest
                 .compressed(false)
                 .numberOfBuckets(-1)
                 .parameters(Map.of("classification", "json"))
+                .skewedInfo(skewed -> skewed.skewedColumnNames("id").skewedColumnValues("1", "2")
+                        .skewedColumnValueLocationMaps(Map.of("1", "s3://glue-it/tables/typed/id=1")))
                 .build();
         TableInput input = TableInput.builder()
                 .name("typed")
@@ -191,6 +193,7 @@ class GlueCatalogIntegrationTest
         assertThat(table.storageDescriptor().serdeInfo().parameters()).isEqualTo(Map.of("ignore.malformed.json", "true"));
         assertThat(table.storageDescriptor().parameters()).isEqualTo(Map.of("classification", "json"));
         assertThat(table.storageDescriptor().numberOfBuckets()).isEqualTo(-1);
+        assertThat(table.storageDescriptor().skewedInfo()).isEqualTo(storage.skewedInfo());
         assertThat(table.versionId()).isEqualTo("0");
 
         glue.createPartition(request -> request.databaseName("glue_tables").tableName("typed").partitionInput(PartitionInput.builder()

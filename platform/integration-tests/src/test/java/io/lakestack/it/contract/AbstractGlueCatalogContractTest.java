@@ -9,6 +9,7 @@ import io.lakestack.spi.glue.Column;
 import io.lakestack.spi.glue.GlueCatalog;
 import io.lakestack.spi.glue.Page;
 import io.lakestack.spi.glue.SerDeInfo;
+import io.lakestack.spi.glue.SkewedInfo;
 import io.lakestack.spi.glue.SortColumn;
 import io.lakestack.spi.glue.StorageDescriptor;
 import org.junit.jupiter.api.AfterAll;
@@ -191,7 +192,8 @@ abstract class AbstractGlueCatalogContractTest
                 new Column("buyer", "struct<name:string,age:int,emails:array<string>>", Optional.of("who bought"), Map.of()));
         StorageDescriptor storage = new StorageDescriptor(columns, Optional.of(locations + "/orders"), Optional.of(TEXT_INPUT), Optional.of(TEXT_OUTPUT),
                 false, 4, new SerDeInfo(Optional.of("json"), Optional.of(JSON_SERDE), Map.of("ignore.malformed.json", "true", "paths", "id,price")),
-                List.of("id"), List.of(new SortColumn("id", 1)), Map.of("storage.key", "value"), false);
+                List.of("id"), List.of(new SortColumn("id", 1)), Map.of("storage.key", "value"), false,
+                new SkewedInfo(List.of("code"), List.of("eu", "us"), Map.of("eu", locations + "/orders/code=eu")));
         List<Column> partitionKeys = List.of(new Column("dt", "string", Optional.of("day"), Map.of()), Column.of("hour", "int"));
         CatalogTable given = new CatalogTable(database, "Orders", Optional.of("orders of the shop"), Optional.of("lakestack-contract"), Optional.empty(),
                 Optional.empty(), Optional.empty(), 0, storage, partitionKeys, Optional.empty(), Optional.empty(), Optional.of("EXTERNAL_TABLE"),

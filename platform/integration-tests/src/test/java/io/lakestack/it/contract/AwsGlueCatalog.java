@@ -8,6 +8,7 @@ import io.lakestack.spi.glue.Column;
 import io.lakestack.spi.glue.GlueCatalog;
 import io.lakestack.spi.glue.Page;
 import io.lakestack.spi.glue.SerDeInfo;
+import io.lakestack.spi.glue.SkewedInfo;
 import io.lakestack.spi.glue.SortColumn;
 import io.lakestack.spi.glue.StorageDescriptor;
 import software.amazon.awssdk.services.glue.GlueClient;
@@ -248,6 +249,11 @@ final class AwsGlueCatalog
                 .sortColumns(storage.sortColumns().stream().map(sort -> Order.builder().column(sort.column()).sortOrder(sort.sortOrder()).build()).toList())
                 .parameters(storage.parameters())
                 .storedAsSubDirectories(storage.storedAsSubDirectories())
+                .skewedInfo(storage.skewedInfo().isEmpty() ? null : software.amazon.awssdk.services.glue.model.SkewedInfo.builder()
+                        .skewedColumnNames(storage.skewedInfo().columnNames())
+                        .skewedColumnValues(storage.skewedInfo().columnValues())
+                        .skewedColumnValueLocationMaps(storage.skewedInfo().valueLocations())
+                        .build())
                 .build();
     }
 
@@ -314,7 +320,9 @@ final class AwsGlueCatalog
                 storage.bucketColumns(),
                 storage.sortColumns().stream().map(order -> new SortColumn(order.column(), orZero(order.sortOrder()))).toList(),
                 storage.parameters(),
-                Boolean.TRUE.equals(storage.storedAsSubDirectories()));
+                Boolean.TRUE.equals(storage.storedAsSubDirectories()),
+                storage.skewedInfo() == null ? SkewedInfo.NONE : new SkewedInfo(storage.skewedInfo().skewedColumnNames(),
+                        storage.skewedInfo().skewedColumnValues(), storage.skewedInfo().skewedColumnValueLocationMaps()));
     }
 
     private static Column column(software.amazon.awssdk.services.glue.model.Column column)

@@ -18,10 +18,12 @@ public record StorageDescriptor(
         List<String> bucketColumns,
         List<SortColumn> sortColumns,
         Map<String, String> parameters,
-        boolean storedAsSubDirectories)
+        boolean storedAsSubDirectories,
+        SkewedInfo skewedInfo)
 {
     public StorageDescriptor
     {
+        requireNonNull(skewedInfo, "skewedInfo is null");
         columns = List.copyOf(columns);
         requireNonNull(location, "location is null");
         requireNonNull(inputFormat, "inputFormat is null");
@@ -32,15 +34,24 @@ public record StorageDescriptor(
         parameters = Map.copyOf(parameters);
     }
 
+    /** A storage descriptor without skewed values. */
+    public StorageDescriptor(List<Column> columns, Optional<String> location, Optional<String> inputFormat, Optional<String> outputFormat, boolean compressed,
+            int numberOfBuckets, SerDeInfo serdeInfo, List<String> bucketColumns, List<SortColumn> sortColumns, Map<String, String> parameters,
+            boolean storedAsSubDirectories)
+    {
+        this(columns, location, inputFormat, outputFormat, compressed, numberOfBuckets, serdeInfo, bucketColumns, sortColumns, parameters,
+                storedAsSubDirectories, SkewedInfo.NONE);
+    }
+
     public StorageDescriptor withLocation(String newLocation)
     {
         return new StorageDescriptor(columns, Optional.of(newLocation), inputFormat, outputFormat, compressed, numberOfBuckets, serdeInfo,
-                bucketColumns, sortColumns, parameters, storedAsSubDirectories);
+                bucketColumns, sortColumns, parameters, storedAsSubDirectories, skewedInfo);
     }
 
     public StorageDescriptor withColumns(List<Column> newColumns)
     {
         return new StorageDescriptor(newColumns, location, inputFormat, outputFormat, compressed, numberOfBuckets, serdeInfo,
-                bucketColumns, sortColumns, parameters, storedAsSubDirectories);
+                bucketColumns, sortColumns, parameters, storedAsSubDirectories, skewedInfo);
     }
 }

@@ -14,6 +14,7 @@ import io.lakestack.spi.glue.HiveType;
 import io.lakestack.spi.glue.Page;
 import io.lakestack.spi.glue.PartitionFilter;
 import io.lakestack.spi.glue.SerDeInfo;
+import io.lakestack.spi.glue.SkewedInfo;
 import io.lakestack.spi.glue.SortColumn;
 import io.lakestack.spi.glue.StorageDescriptor;
 import io.trino.hive.thrift.metastore.AddPartitionsRequest;
@@ -60,6 +61,9 @@ import static java.util.Objects.requireNonNull;
 public final class HiveMetastoreGlueCatalog
         implements GlueCatalog
 {
+    /** The storage descriptor parameter that holds Glue's {@code SkewedColumnValueLocationMaps}. */
+    static final String SKEWED_LOCATIONS = "lakestack.glue.skewed-value-locations";
+
     static final String VERSION_PARAMETER = "lakestack.glue.version";
     static final String ADDED_PARAMETERS = "lakestack.glue.added-parameters";
     /** Alters without the metastore's "fast stats" (numFiles, totalSize), which Glue does not add to what a client wrote. */
@@ -460,8 +464,19 @@ public final class HiveMetastoreGlueCatalog
         thrift.setSerdeInfo(serde);
         thrift.setBucketCols(new ArrayList<>(storage.bucketColumns()));
         thrift.setSortCols(new ArrayList<>(storage.sortColumns().stream().map(sort -> new Order(sort.column(), sort.sortOrder())).toList()));
-        thrift.setParameters(new HashMap<>(storage.parameters()));
+        Map<String, String> parameters = new HashMap<>(storage.parameters());
         thrift.setStoredAsSubDirectories(storage.storedAsSubDirectories());
+        if (!storage.skewedInfo().isEmpty()) {
+            // each of Glue's values is one tuple of the metastore's; the value locations go into a parameter, since the metastore's Thrift
+            // client (Trino's too) cannot read a location map back (its keys are lists, read into a TreeMap)
+            thrift.setSkewedInfo(new io.trino.hive.thrift.metastore.SkewedInfo(new ArrayList<>(storage.skewedInfo().columnNames()),
+                    new ArrayList<>(storage.skewedInfo().columnValues().stream().map(value -> (List<String>) new ArrayList<>(List.of(value))).toList()),
+                    new HashMap<>()));
+            if (!storage.skewedInfo().valueLocations().isEmpty()) {
+                parameters.put(SKEWED_LOCATIONS, QueryStringMaps.encode(storage.skewedInfo().valueLocations()));
+            }
+        }
+        thrift.setParameters(parameters);
         return thrift;
     }
 
@@ -483,8 +498,30 @@ public final class HiveMetastoreGlueCatalog
                         serde.getParameters() == null ? Map.of() : serde.getParameters()),
                 storage.getBucketCols() == null ? List.of() : storage.getBucketCols(),
                 storage.getSortCols() == null ? List.of() : storage.getSortCols().stream().map(order -> new SortColumn(order.getCol(), order.getOrder())).toList(),
-                storage.getParameters() == null ? Map.of() : storage.getParameters(),
-                storage.isStoredAsSubDirectories());
+                withoutSkewedLocations(storage.getParameters()),
+                storage.isStoredAsSubDirectories(),
+                skewedInfo(storage.getSkewedInfo(), storage.getParameters()));
+    }
+
+    private static Map<String, String> withoutSkewedLocations(Map<String, String> parameters)
+    {
+        if (parameters == null) {
+            return Map.of();
+        }
+        Map<String, String> kept = new HashMap<>(parameters);
+        kept.remove(SKEWED_LOCATIONS);
+        return kept;
+    }
+
+    private static SkewedInfo skewedInfo(io.trino.hive.thrift.metastore.SkewedInfo skewed, Map<String, String> parameters)
+    {
+        if (skewed == null) {
+            return SkewedInfo.NONE;
+        }
+        String locations = parameters == null ? null : parameters.get(SKEWED_LOCATIONS);
+        return new SkewedInfo(skewed.getSkewedColNames() == null ? List.of() : skewed.getSkewedColNames(),
+                skewed.getSkewedColValues() == null ? List.of() : skewed.getSkewedColValues().stream().map(value -> String.join(",", value)).toList(),
+                locations == null ? Map.of() : QueryStringMaps.decode(locations));
     }
 
     private static List<FieldSchema> columns(List<Column> columns, String kind, String owner, boolean primitiveOnly)

@@ -9,6 +9,7 @@ import io.lakestack.spi.glue.CatalogPartition;
 import io.lakestack.spi.glue.CatalogTable;
 import io.lakestack.spi.glue.Column;
 import io.lakestack.spi.glue.SerDeInfo;
+import io.lakestack.spi.glue.SkewedInfo;
 import io.lakestack.spi.glue.SortColumn;
 import io.lakestack.spi.glue.StorageDescriptor;
 
@@ -100,7 +101,9 @@ final class GlueJson
                 input.objects("SortColumns").stream().map(sort -> new SortColumn(sort.requiredString("Column"),
                         sort.integer("SortOrder", 0, 1).orElse(1))).toList(),
                 input.stringMap("Parameters"),
-                input.bool("StoredAsSubDirectories").orElse(false));
+                input.bool("StoredAsSubDirectories").orElse(false),
+                input.optionalObject("SkewedInfo").map(skewed -> new SkewedInfo(skewed.strings("SkewedColumnNames"), skewed.strings("SkewedColumnValues"),
+                        skewed.stringMap("SkewedColumnValueLocationMaps"))).orElse(SkewedInfo.NONE));
     }
 
     static StorageDescriptor emptyStorage()
@@ -206,6 +209,14 @@ final class GlueJson
         storage.sortColumns().forEach(sort -> sorts.addObject().put("Column", sort.column()).put("SortOrder", sort.sortOrder()));
         node.set("Parameters", map(storage.parameters()));
         node.put("StoredAsSubDirectories", storage.storedAsSubDirectories());
+        if (!storage.skewedInfo().isEmpty()) {
+            ObjectNode skewed = node.putObject("SkewedInfo");
+            ArrayNode names = skewed.putArray("SkewedColumnNames");
+            storage.skewedInfo().columnNames().forEach(names::add);
+            ArrayNode values = skewed.putArray("SkewedColumnValues");
+            storage.skewedInfo().columnValues().forEach(values::add);
+            skewed.set("SkewedColumnValueLocationMaps", map(storage.skewedInfo().valueLocations()));
+        }
         return node;
     }
 
