@@ -199,7 +199,10 @@ public abstract class RestJsonService
             return request.body();
         }
 
-        /** The body as JSON input; an empty body is an empty object. */
+        /**
+         * The body as JSON input; an empty body is an empty object. A body that is not a JSON object, or a field of the
+         * wrong JSON type, is an {@code InvalidRequestContentException}, as Lambda answers a body it cannot read.
+         */
         public synchronized JsonInput json()
         {
             if (body == null) {
@@ -217,7 +220,7 @@ public abstract class RestJsonService
                 if (node == null || !node.isObject()) {
                     throw ServiceException.user("InvalidRequestContentException", "The request body must be a JSON object");
                 }
-                body = new JsonInput(node, "", validationError);
+                body = new JsonInput(node, "", validationError, "InvalidRequestContentException", false);
             }
             return body;
         }
