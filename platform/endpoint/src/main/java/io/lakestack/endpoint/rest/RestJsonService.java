@@ -96,7 +96,10 @@ public abstract class RestJsonService
         return AwsProtocol.REST_JSON;
     }
 
-    /** The operations as {@code METHOD template}, for errors and docs. */
+    /**
+     * The operations as {@code METHOD template}, for errors and docs; a request for none of them is answered with
+     * {@code UnknownOperationException}, which lists them.
+     */
     public final List<String> operations()
     {
         return routes.stream().map(route -> route.method() + " " + route.template()).toList();
@@ -123,7 +126,7 @@ public abstract class RestJsonService
                     .map(Route::method).toList()));
         }
         throw ServiceException.user("UnknownOperationException", 404, "lakestack's " + signingName + " has no operation at " + request.method() + " "
-                + request.rawPath());
+                + request.rawPath() + " (supported: " + String.join(", ", new TreeSet<>(operations())) + ")");
     }
 
     private static void write(AwsRequest request, RestResult result, AwsResponse response)
