@@ -150,7 +150,7 @@ public final class LambdaService
     /** The ARN of the function (and qualifier) a mapping names; the function must exist. */
     private String mappedFunction(String reference)
     {
-        FunctionReference parsed = FunctionReference.parse(reference, Optional.empty(), accountId);
+        FunctionReference parsed = FunctionReference.parse(reference, Optional.empty(), region, accountId);
         StoredFunction function = require(parsed.name());
         parsed.qualifier().ifPresent(qualifier -> resolve(function, Optional.of(qualifier)));
         return parsed.qualifier().map(qualifier -> qualifiedArn(function.name(), qualifier)).orElse(functionArn(function.name()));
@@ -886,7 +886,7 @@ public final class LambdaService
 
     private FunctionReference reference(RestRequest request)
     {
-        return FunctionReference.parse(request.path("FunctionName"), request.query("Qualifier"), accountId);
+        return FunctionReference.parse(request.path("FunctionName"), request.query("Qualifier"), region, accountId);
     }
 
     private static void refuseQualifier(FunctionReference reference)

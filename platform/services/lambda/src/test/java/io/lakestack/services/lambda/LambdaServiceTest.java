@@ -312,6 +312,19 @@ class LambdaServiceTest
                 "The resource you requested does not exist.");
     }
 
+    @Test
+    void anArnOfAnotherRegionNamesNoFunction()
+            throws Exception
+    {
+        createActive("regional");
+        assertError(() -> call("GET", "/2015-03-31/functions/arn:aws:lambda:eu-west-1:000000000000:function:regional", "", Map.of(), new byte[0]),
+                "ResourceNotFoundException", 404, "Functions from 'eu-west-1' are not reachable in this region ('us-east-1')");
+        assertError(() -> call("POST", "/2015-03-31/functions/arn:aws:lambda:eu-west-1:000000000000:function:regional/invocations", "", Map.of(),
+                "{}".getBytes(StandardCharsets.UTF_8)), "ResourceNotFoundException", 404, "Functions from 'eu-west-1' are not reachable");
+        assertThat(json(call("GET", "/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:regional", "", Map.of(), new byte[0]))
+                .path("Configuration").path("FunctionName").asText()).isEqualTo("regional");
+    }
+
     private void createActive(String name)
             throws Exception
     {
