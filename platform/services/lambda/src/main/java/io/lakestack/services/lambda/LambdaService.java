@@ -770,11 +770,7 @@ public final class LambdaService
             }
             default -> {
                 Optional<String> clientContext = request.header("x-amz-client-context");
-                clientContext.ifPresent(context -> {
-                    if (context.length() > 3583) {
-                        throw ServiceException.user("InvalidParameterValueException", "Client context must be at most 3583 bytes base64");
-                    }
-                });
+                clientContext.ifPresent(LambdaService::checkClientContext);
                 FunctionRunner.Result result = runner.invoke(version(function.name(), configuration),
                         new FunctionRunner.Request(requestId, invokedArn, payload, clientContext, logType.equals("Tail"),
                                 function.reservedConcurrency().orElse(ACCOUNT_CONCURRENCY - reserved(Optional.of(function.name())))));
@@ -806,6 +802,25 @@ public final class LambdaService
         return given;
     }
 
+    /** Invoke's client context: at most 3,583 bytes of base64 of a JSON object, as Lambda takes it. */
+    private static void checkClientContext(String context)
+    {
+        if (context.length() > 3583) {
+            throw ServiceException.user("InvalidParameterValueException", "Client context must be at most 3583 bytes base64");
+        }
+        com.fasterxml.jackson.databind.JsonNode parsed;
+        try {
+            byte[] decoded = Base64.getDecoder().decode(context);
+            parsed = JSON.readTree(StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(decoded)).toString());
+        }
+        catch (IllegalArgumentException | java.io.IOException e) {
+            parsed = null;
+        }
+        if (parsed == null || !parsed.isObject()) {
+            throw ServiceException.user("InvalidRequestContentException", "Client context must be a valid Base64-encoded JSON object.");
+        }
+    }
+
     /** The version an alias sends an invocation to: its own, or the additional one with its weight's probability. */
     private static Configuration route(StoredFunction function, Alias alias)
     {
@@ -820,15 +835,24 @@ public final class LambdaService
                 + function.name() + ":" + chosen));
     }
 
+    /**
+     * An Invoke payload must be a JSON document in UTF-8, every byte of it: read through a decoder that refuses what is
+     * not UTF-8 (overlong forms, encoded surrogates included), which the JSON parser alone lets through in strings.
+     */
     private static void checkJson(byte[] payload)
     {
         if (payload.length == 0) {
             return;
         }
-        try (com.fasterxml.jackson.core.JsonParser parser = JSON.getFactory().createParser(payload)) {
+        java.io.Reader text = new java.io.InputStreamReader(new java.io.ByteArrayInputStream(payload), StandardCharsets.UTF_8.newDecoder());
+        try (com.fasterxml.jackson.core.JsonParser parser = JSON.getFactory().createParser(text)) {
             while (parser.nextToken() != null) {
                 // reads the whole document
             }
+        }
+        catch (java.nio.charset.CharacterCodingException e) {
+            throw ServiceException.user("InvalidRequestContentException", "Could not parse request body into json: Could not parse payload into json: "
+                    + "the payload is not UTF-8");
         }
         catch (java.io.IOException e) {
             throw ServiceException.user("InvalidRequestContentException", "Could not parse request body into json: Could not parse payload into json: "

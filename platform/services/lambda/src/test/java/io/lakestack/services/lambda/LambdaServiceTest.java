@@ -325,6 +325,25 @@ class LambdaServiceTest
                 .path("Configuration").path("FunctionName").asText()).isEqualTo("regional");
     }
 
+    @Test
+    void invokeRefusesAClientContextAndAPayloadThatAreNotUtf8Json()
+            throws Exception
+    {
+        createActive("invoked");
+        for (String context : List.of("!!", Base64.getEncoder().encodeToString("[]".getBytes(StandardCharsets.UTF_8)),
+                Base64.getEncoder().encodeToString(new byte[] {'{', '"', (byte) 0xFF, '"', ':', '1', '}'}))) {
+            assertError(() -> call("POST", "/2015-03-31/functions/invoked/invocations", "", Map.of("X-Amz-Client-Context", context), "{}"
+                    .getBytes(StandardCharsets.UTF_8)), "InvalidRequestContentException", 400, "Client context must be a valid Base64-encoded JSON object.");
+        }
+        // an overlong '/' and an encoded surrogate, which a JSON parser alone lets through in a string
+        for (byte[] notUtf8 : List.of(new byte[] {(byte) 0xC0, (byte) 0xAF}, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})) {
+            byte[] payload = ("{\"a\":\"" + new String(notUtf8, StandardCharsets.ISO_8859_1) + "\"}").getBytes(StandardCharsets.ISO_8859_1);
+            assertError(() -> call("POST", "/2015-03-31/functions/invoked/invocations", "", Map.of(), payload), "InvalidRequestContentException", 400,
+                    "Could not parse request body into json: Could not parse payload into json: the payload is not UTF-8");
+        }
+        assertThat(runner.requests).isEmpty();
+    }
+
     private void createActive(String name)
             throws Exception
     {
