@@ -344,6 +344,35 @@ class LambdaServiceTest
         assertThat(runner.requests).isEmpty();
     }
 
+    @Test
+    void parametersAreCheckedAsLambdaChecksThem()
+            throws Exception
+    {
+        createActive("checked");
+        byte[] none = new byte[0];
+        assertError(() -> call("PUT", "/2015-03-31/functions/checked/configuration", "", Map.of(), "{\"Timeout\":\"3\"}".getBytes(StandardCharsets.UTF_8)),
+                "InvalidRequestContentException", 400, "'Timeout' must be an integer, not string \"3\"");
+        String zip = Base64.getEncoder().encodeToString(zip(Map.of("handler.py", "def handle(event, context):\n    return 2\n")));
+        assertError(() -> call("PUT", "/2015-03-31/functions/checked/code", "", Map.of(), ("{\"Architectures\":\"x86_64\",\"ZipFile\":\"" + zip + "\"}")
+                .getBytes(StandardCharsets.UTF_8)), "InvalidRequestContentException", 400, "'Architectures' must be a list, not string \"x86_64\"");
+        assertError(() -> call("GET", "/2015-03-31/functions/checked:1/aliases", "", Map.of(), none), "InvalidParameterValueException", 400,
+                "This operation takes an unqualified function name; remove the qualifier 1");
+        assertError(() -> call("GET", "/2015-03-31/functions/checked/aliases", "FunctionVersion=x", Map.of(), none), "ValidationException", 400,
+                "Value 'x' at 'functionVersion' failed to satisfy constraint");
+        assertError(() -> call("POST", "/2015-03-31/functions/checked/versions", "", Map.of(), "{\"Description\":1}".getBytes(StandardCharsets.UTF_8)),
+                "InvalidRequestContentException", 400, "'Description' must be a string, not number 1");
+        assertError(() -> call("POST", "/2017-03-31/tags/" + ARN + "checked", "", Map.of(), "{}".getBytes(StandardCharsets.UTF_8)), "ValidationException", 400,
+                "Value null at 'Tags' failed to satisfy constraint: Member must not be null");
+        assertError(() -> call("DELETE", "/2017-03-31/tags/" + ARN + "checked", "", Map.of(), none), "ValidationException", 400,
+                "Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
+        for (String maxItems : List.of("1.5", "0", "-1", "9223372036854775808")) {
+            assertError(() -> call("GET", "/2015-03-31/event-source-mappings/", "MaxItems=" + maxItems, Map.of(), none), "ValidationException", 400,
+                    "Value '" + maxItems + "' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000");
+        }
+        assertError(() -> call("GET", "/2015-03-31/event-source-mappings/", "EventSourceArn=clicks", Map.of(), none), "ValidationException", 400,
+                "Value 'clicks' at 'eventSourceArn' failed to satisfy constraint");
+    }
+
     private void createActive(String name)
             throws Exception
     {
