@@ -2,6 +2,7 @@ package io.lakestack.endpoint;
 
 import io.lakestack.endpoint.protocol.Xml;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -15,7 +16,10 @@ import java.util.UUID;
 /**
  * Answers what the HTTP server refuses before a request reaches a service (a path that cannot be decoded, with an
  * encoded NUL or dot segments it will not take, headers too large) with an S3 {@code <Error>} document, as S3 does,
- * instead of the server's HTML page: such requests address paths, and S3 is the service of paths.
+ * instead of the server's HTML page: such requests address paths, and S3 is the service of paths. The server gives
+ * this handler neither the path nor the headers of such a request, so it cannot answer in the shape of another
+ * service. The answer says {@code Connection: close}, as the server closes the connection after it: a client that
+ * kept the connection would send its next request into a closed one and get no answer.
  */
 final class BadRequestErrorHandler
         extends ErrorHandler
@@ -37,6 +41,7 @@ final class BadRequestErrorHandler
                 + "</Message><RequestId>" + requestId + "</RequestId></Error>";
         response.setStatus(code);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/xml");
+        response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         response.getHeaders().put("x-amz-request-id", requestId);
         response.write(true, ByteBuffer.wrap(xml.getBytes(StandardCharsets.UTF_8)), callback);
     }

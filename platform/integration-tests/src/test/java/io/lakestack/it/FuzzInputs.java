@@ -158,7 +158,7 @@ final class FuzzInputs
         cases.add(new Case(name, "well-formed", bytes(base), !operation.succeeds()));
         cases.add(new Case(name, "empty body", new byte[0], anyRequired));
         cases.add(new Case(name, "empty object", "{}".getBytes(StandardCharsets.UTF_8), anyRequired));
-        cases.add(new Case(name, "not JSON", pick(random, NOT_JSON).getBytes(StandardCharsets.UTF_8), true));
+        cases.add(new Case(name, "not JSON", notJson(random), true));
         cases.add(new Case(name, "not an object", pick(random, NOT_AN_OBJECT).getBytes(StandardCharsets.UTF_8), true));
         cases.add(new Case(name, "invalid UTF-8", invalidUtf8(anyField, random), true));
         cases.add(new Case(name, "deep nesting", deep(anyField, random.nextBoolean()), true));
@@ -240,6 +240,12 @@ final class FuzzInputs
             candidates.add(NODES.booleanNode(random.nextBoolean()));
         }
         return candidates.get(random.nextInt(candidates.size()));
+    }
+
+    /** A body that is not JSON. */
+    static byte[] notJson(Random random)
+    {
+        return pick(random, NOT_JSON).getBytes(StandardCharsets.UTF_8);
     }
 
     static String hugeString(Random random)

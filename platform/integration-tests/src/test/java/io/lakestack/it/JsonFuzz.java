@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Fuzzing of a JSON 1.1 service: every case {@link FuzzInputs} makes of each operation, sent signed, must be answered
  * within {@link #BOUND}, never with a 5xx, and, when it is the client's error, with a 4xx and the JSON error shape
- * ({@code __type} one of the service's errors, a {@code message}).
+ * ({@code __type} one of the service's errors, a {@code message}). {@link #check}, {@link #run(List, Function)} and
+ * {@link #send(TestStack, String, String, String, Map, byte[])} serve {@link RestJsonFuzz} too.
  */
 final class JsonFuzz
 {
@@ -58,9 +60,16 @@ final class JsonFuzz
     /** Sends every case; returns what went wrong, one line each (empty when nothing did). */
     static List<String> run(TestStack stack, Service service, List<FuzzInputs.Case> cases)
     {
+        return run(cases, fuzz -> check(() -> send(stack, service, service.targetPrefix() + "." + fuzz.operation(), fuzz.body()), fuzz.mustFail(),
+                response -> jsonError(service, response)));
+    }
+
+    /** Checks every case with {@code check}; returns what went wrong, one line each, naming the case (empty when nothing did). */
+    static <C> List<String> run(List<C> cases, Function<C, String> check)
+    {
         List<String> failures = new ArrayList<>();
-        for (FuzzInputs.Case fuzz : cases) {
-            String failure = check(stack, service, fuzz);
+        for (C fuzz : cases) {
+            String failure = check.apply(fuzz);
             if (failure != null) {
                 failures.add(failure + ": " + fuzz);
             }
@@ -68,11 +77,25 @@ final class JsonFuzz
         return failures;
     }
 
-    private static String check(TestStack stack, Service service, FuzzInputs.Case fuzz)
+    /** Sends one request. */
+    @FunctionalInterface
+    interface Exchange
+    {
+        HttpResponse<String> send()
+                throws IOException;
+    }
+
+    /**
+     * What is wrong with the answer to one request, or {@code null} when nothing is: no answer within {@link #BOUND},
+     * a failed connection, a 5xx, a success when the request must fail, or a 4xx {@code errorShape} finds wrong.
+     *
+     * @param errorShape what is wrong with a 4xx answer, {@code null} when nothing is
+     */
+    static String check(Exchange exchange, boolean mustFail, Function<HttpResponse<String>, String> errorShape)
     {
         HttpResponse<String> response;
         try {
-            response = send(stack, service, service.targetPrefix() + "." + fuzz.operation(), fuzz.body());
+            response = exchange.send();
         }
         catch (HttpTimeoutException e) {
             return "no answer within " + BOUND;
@@ -85,8 +108,15 @@ final class JsonFuzz
             return "a server error " + status + " " + abbreviate(response.body());
         }
         if (status < 400) {
-            return fuzz.mustFail() ? "accepted with " + status + " " + abbreviate(response.body()) : null;
+            return mustFail ? "accepted with " + status + " " + abbreviate(response.body()) : null;
         }
+        return errorShape.apply(response);
+    }
+
+    /** What is wrong with a JSON 1.1 error: it must be {@code {"__type":<one of the service's errors>,"message":...}}. */
+    private static String jsonError(Service service, HttpResponse<String> response)
+    {
+        int status = response.statusCode();
         JsonNode error;
         try {
             error = JSON.readTree(response.body());
@@ -118,7 +148,12 @@ final class JsonFuzz
         JsonNode error = JSON.readTree(response.body());
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(error.path("__type").asText()).isEqualTo("UnknownOperationException");
-        String message = error.path("message").asText();
+        return supported(error.path("message").asText());
+    }
+
+    /** The operations an {@code UnknownOperationException}'s message lists: {@code ... (supported: A, B, C)}. */
+    static Set<String> supported(String message)
+    {
         String supported = message.substring(message.indexOf("(supported: ") + "(supported: ".length(), message.lastIndexOf(')'));
         return Arrays.stream(supported.split(", ")).collect(Collectors.toCollection(TreeSet::new));
     }
@@ -131,9 +166,15 @@ final class JsonFuzz
     private static HttpResponse<String> send(TestStack stack, Service service, String target, byte[] body)
             throws IOException
     {
+        return send(stack, service.signingName(), "POST", "/", Map.of("Content-Type", "application/x-amz-json-1.1", "X-Amz-Target", target), body);
+    }
+
+    /** A request signed for the service {@code signingName} with the stack's credentials, answered within {@link #BOUND}. */
+    static HttpResponse<String> send(TestStack stack, String signingName, String method, String pathAndQuery, Map<String, String> headers, byte[] body)
+            throws IOException
+    {
         try {
-            return RawRequests.send(stack.endpoint(), "POST", "/", Map.of("Content-Type", "application/x-amz-json-1.1", "X-Amz-Target", target),
-                    body, service.signingName(), TestStack.ACCESS_KEY, TestStack.SECRET_KEY, BOUND);
+            return RawRequests.send(stack.endpoint(), method, pathAndQuery, headers, body, signingName, TestStack.ACCESS_KEY, TestStack.SECRET_KEY, BOUND);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -141,8 +182,13 @@ final class JsonFuzz
         }
     }
 
-    private static String abbreviate(String text)
+    static String abbreviate(String text)
     {
-        return text.length() <= 300 ? text : text.substring(0, 297) + "...";
+        return abbreviate(text, 300);
+    }
+
+    static String abbreviate(String text, int length)
+    {
+        return text.length() <= length ? text : text.substring(0, length - 3) + "...";
     }
 }

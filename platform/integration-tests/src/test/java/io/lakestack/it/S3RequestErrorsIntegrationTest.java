@@ -183,6 +183,24 @@ class S3RequestErrorsIntegrationTest
         }
     }
 
+    /**
+     * A path the HTTP server refuses before any service sees it (an encoded NUL) is an S3 error, and the server closes
+     * the connection after it, saying so: the client's next request goes on a new connection and is answered.
+     */
+    @Test
+    void aPathTheHttpServerRefusesIsAnS3ErrorThatClosesTheConnection()
+            throws Exception
+    {
+        HttpResponse<String> refused = RawRequests.send(stack.endpoint(), "DELETE", "/" + bucket + "/nul%00key", Map.of(), new byte[0], "s3",
+                TestStack.ACCESS_KEY, TestStack.SECRET_KEY);
+        assertThat(List.of(refused.statusCode(), refused.headers().firstValue("Connection").orElse("(none)"))).isEqualTo(List.of(400, "close"));
+        assertThat(refused.body()).startsWith(XML_ERROR + "BadRequest</Code><Message>lakestack could not read the request (Bad Request)");
+
+        HttpResponse<String> next = RawRequests.send(stack.endpoint(), "DELETE", "/" + bucket + "/after-nul", Map.of(), new byte[0], "s3",
+                TestStack.ACCESS_KEY, TestStack.SECRET_KEY);
+        assertThat(next.statusCode()).isEqualTo(204);
+    }
+
     @Test
     void whatTheS3ServerRefusesInItsOwnWordsComesBackAsAnS3Error()
             throws Exception

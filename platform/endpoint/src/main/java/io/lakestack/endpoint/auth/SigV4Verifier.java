@@ -85,7 +85,8 @@ public final class SigV4Verifier
 
     /**
      * S3 signs the path as sent (encoded once, not normalised); every other service signs it normalised and encoded
-     * a second time.
+     * a second time. Normalised as the SDKs do it: without dot segments, and without a trailing slash removing them
+     * leaves that the path did not have ({@code /a/b/..} is {@code /a}).
      */
     static String canonicalUri(String rawPath, String service)
     {
@@ -93,6 +94,9 @@ public final class SigV4Verifier
             return rawPath.isEmpty() ? "/" : rawPath;
         }
         String normalized = removeDotSegments(rawPath);
+        if (normalized.length() > 1 && normalized.endsWith("/") && !rawPath.endsWith("/")) {
+            normalized = normalized.substring(0, normalized.length() - 1);
+        }
         return QueryStrings.encode(normalized, true);
     }
 

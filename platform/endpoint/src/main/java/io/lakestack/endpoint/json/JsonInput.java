@@ -19,15 +19,17 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The input of a JSON (or CBOR) protocol operation, with checks that fail the way AWS services do: a value of the
- * wrong JSON type is a {@code SerializationException}; a missing or out-of-range value is the service's validation
- * error ({@code InvalidInputException} for Glue, {@code InvalidRequestException} for Athena...), with AWS's
- * "1 validation error detected" message naming the field.
+ * wrong JSON type is a {@code SerializationException} (for a REST-JSON body, the error its service answers a body it
+ * cannot read with: Lambda's {@code InvalidRequestContentException}); a missing or out-of-range value is the
+ * service's validation error ({@code InvalidInputException} for Glue, {@code InvalidRequestException} for
+ * Athena...), with AWS's "1 validation error detected" message naming the field.
  */
 public final class JsonInput
 {
     private final JsonNode node;
     private final String path;
     private final String validationError;
+    private final String typeError;
     private final boolean cbor;
 
     public JsonInput(JsonNode node, String path, String validationError)
@@ -40,9 +42,19 @@ public final class JsonInput
      */
     public JsonInput(JsonNode node, String path, String validationError, boolean cbor)
     {
+        this(node, path, validationError, "SerializationException", cbor);
+    }
+
+    /**
+     * @param typeError the error code a value of the wrong JSON type is answered with
+     * @param cbor whether the document came as CBOR, where the SDKs send timestamps as epoch milliseconds
+     */
+    public JsonInput(JsonNode node, String path, String validationError, String typeError, boolean cbor)
+    {
         this.node = node == null ? MissingNode.getInstance() : node;
         this.path = requireNonNull(path, "path is null");
         this.validationError = requireNonNull(validationError, "validationError is null");
+        this.typeError = requireNonNull(typeError, "typeError is null");
         this.cbor = cbor;
     }
 
@@ -241,7 +253,7 @@ public final class JsonInput
         if (!value.isObject()) {
             throw serialization(field, "a structure", value);
         }
-        return Optional.of(new JsonInput(value, qualified(field), validationError, cbor));
+        return Optional.of(new JsonInput(value, qualified(field), validationError, typeError, cbor));
     }
 
     public List<JsonInput> objects(String field)
@@ -250,7 +262,7 @@ public final class JsonInput
             if (!element.isObject()) {
                 throw serialization(field + "." + index, "a structure", element);
             }
-            return new JsonInput(element, qualified(field) + "." + index, validationError, cbor);
+            return new JsonInput(element, qualified(field) + "." + index, validationError, typeError, cbor);
         });
     }
 
@@ -332,7 +344,7 @@ public final class JsonInput
 
     private ServiceException serialization(String field, String expected, JsonNode value)
     {
-        return ServiceException.user("SerializationException", "'" + qualified(field) + "' must be " + expected + ", not " + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
+        return ServiceException.user(typeError, "'" + qualified(field) + "' must be " + expected + ", not " + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT)
                 + " " + abbreviate(value.toString()));
     }
 

@@ -96,7 +96,10 @@ public abstract class RestJsonService
         return AwsProtocol.REST_JSON;
     }
 
-    /** The operations as {@code METHOD template}, for errors and docs. */
+    /**
+     * The operations as {@code METHOD template}, for errors and docs; a request for none of them is answered with
+     * {@code UnknownOperationException}, which lists them.
+     */
     public final List<String> operations()
     {
         return routes.stream().map(route -> route.method() + " " + route.template()).toList();
@@ -123,7 +126,7 @@ public abstract class RestJsonService
                     .map(Route::method).toList()));
         }
         throw ServiceException.user("UnknownOperationException", 404, "lakestack's " + signingName + " has no operation at " + request.method() + " "
-                + request.rawPath());
+                + request.rawPath() + " (supported: " + String.join(", ", new TreeSet<>(operations())) + ")");
     }
 
     private static void write(AwsRequest request, RestResult result, AwsResponse response)
@@ -199,7 +202,10 @@ public abstract class RestJsonService
             return request.body();
         }
 
-        /** The body as JSON input; an empty body is an empty object. */
+        /**
+         * The body as JSON input; an empty body is an empty object. A body that is not a JSON object, or a field of the
+         * wrong JSON type, is an {@code InvalidRequestContentException}, as Lambda answers a body it cannot read.
+         */
         public synchronized JsonInput json()
         {
             if (body == null) {
@@ -217,7 +223,7 @@ public abstract class RestJsonService
                 if (node == null || !node.isObject()) {
                     throw ServiceException.user("InvalidRequestContentException", "The request body must be a JSON object");
                 }
-                body = new JsonInput(node, "", validationError);
+                body = new JsonInput(node, "", validationError, "InvalidRequestContentException", false);
             }
             return body;
         }

@@ -78,6 +78,24 @@ class SigV4VerifierTest
         assertThat(AUTHENTICATOR.authenticate(request, AwsProtocol.REST_JSON, "lambda").accessKey()).isEqualTo("test");
     }
 
+    /** The SDK signs a path normalised without dot segments, and without a trailing slash the path did not have. */
+    @Test
+    void acceptsRestJsonPathWithDotSegmentsSignedBySdk()
+    {
+        for (String path : List.of("/2015-03-31/functions/..", "/2015-03-31/functions/.", "/2015-03-31/functions/../configuration",
+                "/2015-03-31/functions/f/./aliases/..", "/2015-03-31/functions/f/../", "/2017-03-31/tags/../..")) {
+            SdkHttpRequest.Builder get = SdkHttpRequest.builder()
+                    .method(SdkHttpMethod.GET)
+                    .protocol("http")
+                    .host("localhost")
+                    .port(4566)
+                    .encodedPath(path);
+            AwsRequest request = signed(get, null, "lambda", "us-east-1", "test", true, true);
+
+            assertThat(AUTHENTICATOR.authenticate(request, AwsProtocol.REST_JSON, "lambda").accessKey()).as(path).isEqualTo("test");
+        }
+    }
+
     @Test
     void acceptsPresignedUrlUntilItExpires()
     {

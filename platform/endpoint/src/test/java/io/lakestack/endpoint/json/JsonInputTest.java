@@ -34,6 +34,15 @@ class JsonInputTest
     }
 
     @Test
+    void wrongTypesAreTheTypeErrorOfTheProtocol()
+            throws Exception
+    {
+        assertRefused(() -> input("{\"n\":\"1\"}").integer("n", 1, 10), "SerializationException", "'n' must be an integer, not string \"1\"");
+        JsonInput rest = new JsonInput(JSON.readTree("{\"a\":{\"b\":[1]}}"), "", "ValidationException", "InvalidRequestContentException", false);
+        assertRefused(() -> rest.object("a").strings("b"), "InvalidRequestContentException", "'a.b.1' must be a string, not number 1");
+    }
+
+    @Test
     void integersWithinTheirRangeAreTaken()
             throws Exception
     {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -38,6 +39,8 @@ final class EventSourceMappings
     public static final String STATUS_STORE = "lambda.event-source-mapping-status";
     private static final String PATH = "/2015-03-31/event-source-mappings";
     private static final Set<String> STREAM_POSITIONS = Set.of("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP");
+    /** An event source ARN as Lambda's API takes it. */
+    private static final Pattern SOURCE_ARN = Pattern.compile("arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]{2}(-gov)?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)");
 
     /** Resolves a function name or ARN of the request to the function's ARN as the mapping names it. */
     interface Functions
@@ -70,6 +73,10 @@ final class EventSourceMappings
         });
         service.register("GET", PATH, (request, caller) -> {
             Optional<String> source = request.query("EventSourceArn");
+            source.filter(arn -> arn.length() > 1024 || !SOURCE_ARN.matcher(arn).matches()).ifPresent(arn -> {
+                throw ServiceException.user("ValidationException", "1 validation error detected: Value '" + arn + "' at 'eventSourceArn' failed to "
+                        + "satisfy constraint: Member must satisfy regular expression pattern: " + SOURCE_ARN.pattern());
+            });
             Optional<String> function = request.query("FunctionName").map(functions::arnOf);
             List<ObjectNode> found = new ArrayList<>();
             for (EventSourceMapping mapping : mappings.all().values()) {
@@ -79,8 +86,7 @@ final class EventSourceMappings
                 }
                 found.add(describe(mapping, Optional.empty()));
             }
-            int max = request.query("MaxItems").map(Integer::parseInt).orElse(100);
-            OffsetTokens.Slice<ObjectNode> page = OffsetTokens.slice(found, request.query("Marker"), Math.max(1, Math.min(max, 10_000)),
+            OffsetTokens.Slice<ObjectNode> page = OffsetTokens.slice(found, request.query("Marker"), LambdaService.maxItems(request, 100),
                     "InvalidParameterValueException");
             ObjectNode result = RestJsonService.JSON.createObjectNode();
             ArrayNode list = result.putArray("EventSourceMappings");
@@ -245,10 +251,10 @@ final class EventSourceMappings
 
     private static Optional<Boolean> reportBatchItemFailures(JsonInput input)
     {
-        if (!input.hasList("FunctionResponseTypes")) {
+        List<String> types = input.strings("FunctionResponseTypes");
+        if (!input.has("FunctionResponseTypes")) {
             return Optional.empty();
         }
-        List<String> types = input.strings("FunctionResponseTypes");
         for (String type : types) {
             if (!type.equals("ReportBatchItemFailures")) {
                 throw ServiceException.user("ValidationException", "1 validation error detected: Value '" + types + "' at 'functionResponseTypes' failed "

@@ -9,30 +9,36 @@ import java.util.regex.Pattern;
 /**
  * A function as a request names it: a name, a partial ARN ({@code <account>:function:<name>}) or a full ARN, each
  * optionally with a qualifier ({@code :<version or alias>}), and a {@code Qualifier} parameter that must agree with it.
+ * An ARN of another account or region names a function that is not there, as Lambda answers it.
  */
 record FunctionReference(String name, Optional<String> qualifier)
 {
     static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
     static final Pattern QUALIFIER = Pattern.compile("\\$LATEST|[a-zA-Z0-9_-]{1,128}");
     private static final Pattern REFERENCE = Pattern.compile(
-            "(?:arn:aws[a-zA-Z-]*:lambda:[a-z]{2}(?:-gov)?-[a-z]+-\\d{1}:)?(?:(\\d{12}):function:)?([a-zA-Z0-9_-]+)(?::(\\$LATEST|[a-zA-Z0-9_-]+))?");
+            "(?:arn:aws[a-zA-Z-]*:lambda:([a-z]{2}(?:-gov)?-[a-z]+-\\d{1}):)?(?:(\\d{12}):function:)?([a-zA-Z0-9_-]+)(?::(\\$LATEST|[a-zA-Z0-9_-]+))?");
 
     /**
+     * @param region the only region there is: an ARN of another is a function that does not exist
      * @param accountId the only account there is: an ARN of another is a function that does not exist
      */
-    static FunctionReference parse(String reference, Optional<String> qualifierParameter, String accountId)
+    static FunctionReference parse(String reference, Optional<String> qualifierParameter, String region, String accountId)
     {
         Matcher matcher = REFERENCE.matcher(reference);
-        if (reference.length() > 170 || !matcher.matches() || matcher.group(2).length() > 64) {
+        if (reference.length() > 170 || !matcher.matches() || matcher.group(3).length() > 64) {
             throw ServiceException.user("ValidationException", "1 validation error detected: Value '" + reference + "' at 'functionName' failed to "
                     + "satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?"
                     + "(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?");
         }
-        if (matcher.group(1) != null && !matcher.group(1).equals(accountId)) {
+        if (matcher.group(1) != null && !matcher.group(1).equals(region)) {
+            throw ServiceException.user("ResourceNotFoundException", 404, "Functions from '" + matcher.group(1) + "' are not reachable in this region ('"
+                    + region + "')");
+        }
+        if (matcher.group(2) != null && !matcher.group(2).equals(accountId)) {
             throw ServiceException.user("ResourceNotFoundException", 404, "Function not found: " + reference + " (lakestack runs account "
                     + accountId + " only)");
         }
-        Optional<String> fromArn = Optional.ofNullable(matcher.group(3));
+        Optional<String> fromArn = Optional.ofNullable(matcher.group(4));
         if (qualifierParameter.isPresent()) {
             if (!QUALIFIER.matcher(qualifierParameter.get()).matches()) {
                 throw ServiceException.user("ValidationException", "1 validation error detected: Value '" + qualifierParameter.get()
@@ -43,6 +49,6 @@ record FunctionReference(String name, Optional<String> qualifier)
                         + "specified qualifier.");
             }
         }
-        return new FunctionReference(matcher.group(2), fromArn.or(() -> qualifierParameter));
+        return new FunctionReference(matcher.group(3), fromArn.or(() -> qualifierParameter));
     }
 }

@@ -80,6 +80,7 @@ public final class LambdaService
     private static final Pattern ROLE = Pattern.compile("arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+");
     private static final Pattern HANDLER = Pattern.compile("[^\\s]{1,128}");
     private static final Pattern ALIAS = Pattern.compile("(?!^[0-9]+$)([a-zA-Z0-9-_]{1,128})");
+    private static final Pattern VERSION = Pattern.compile("(\\$LATEST|[0-9]+)");
     private static final Pattern ANY = Pattern.compile("(?s).*");
     private static final Set<String> KNOWN_RUNTIMES = Set.of("nodejs18.x", "nodejs20.x", "nodejs22.x", "python3.9", "python3.10", "python3.11", "python3.12",
             "python3.13", "java8.al2", "java11", "java17", "java21", "dotnet8", "ruby3.2", "ruby3.3", "provided.al2", "provided.al2023");
@@ -150,7 +151,7 @@ public final class LambdaService
     /** The ARN of the function (and qualifier) a mapping names; the function must exist. */
     private String mappedFunction(String reference)
     {
-        FunctionReference parsed = FunctionReference.parse(reference, Optional.empty(), accountId);
+        FunctionReference parsed = FunctionReference.parse(reference, Optional.empty(), region, accountId);
         StoredFunction function = require(parsed.name());
         parsed.qualifier().ifPresent(qualifier -> resolve(function, Optional.of(qualifier)));
         return parsed.qualifier().map(qualifier -> qualifiedArn(function.name(), qualifier)).orElse(functionArn(function.name()));
@@ -331,6 +332,7 @@ public final class LambdaService
             FunctionReference reference = reference(request);
             refuseQualifier(reference);
             JsonInput input = request.json();
+            Optional<String> description = input.string("Description", ANY, 256);
             StoredFunction function;
             Configuration published;
             synchronized (lock(reference.name())) {
@@ -351,9 +353,9 @@ public final class LambdaService
                 }
                 else {
                     Configuration candidate = latest.publishedAs(String.valueOf(function.nextVersion()), revision());
-                    published = input.string("Description", ANY, 256).map(description -> new Configuration(candidate.version(), candidate.runtime(),
+                    published = description.map(text -> new Configuration(candidate.version(), candidate.runtime(),
                             candidate.handler(), candidate.role(), candidate.memoryMb(), candidate.timeoutSeconds(), candidate.ephemeralStorageMb(),
-                            candidate.environment(), description, candidate.architectures(), candidate.deadLetterTargetArn(), candidate.codeSha256(),
+                            candidate.environment(), text, candidate.architectures(), candidate.deadLetterTargetArn(), candidate.codeSha256(),
                             candidate.codeSize(), candidate.codeBucket(), candidate.codeKey(), candidate.revisionId(), candidate.lastModifiedMillis(),
                             candidate.state(), candidate.stateReason(), candidate.stateReasonCode())).orElse(candidate);
                     function = function.withVersion(published);
@@ -410,8 +412,13 @@ public final class LambdaService
         });
         route("GET", V1 + "/functions/{FunctionName}/aliases", (request, caller) -> {
             FunctionReference reference = reference(request);
+            refuseQualifier(reference);
             StoredFunction function = require(reference.name());
             Optional<String> version = request.query("FunctionVersion");
+            version.filter(value -> value.length() > 1024 || !VERSION.matcher(value).matches()).ifPresent(value -> {
+                throw ServiceException.user("ValidationException", "1 validation error detected: Value '" + value + "' at 'functionVersion' failed to "
+                        + "satisfy constraint: Member must satisfy regular expression pattern: " + VERSION.pattern());
+            });
             List<ObjectNode> aliases = function.aliases().values().stream()
                     .filter(alias -> version.isEmpty() || alias.functionVersion().equals(version.get()))
                     .map(alias -> alias(function.name(), alias)).toList();
@@ -424,11 +431,13 @@ public final class LambdaService
         });
         route("GET", V1 + "/functions/{FunctionName}/aliases/{Name}", (request, caller) -> {
             FunctionReference reference = reference(request);
+            refuseQualifier(reference);
             StoredFunction function = require(reference.name());
             return RestResult.json(200, alias(function.name(), requireAlias(function, request.path("Name"))));
         });
         route("PUT", V1 + "/functions/{FunctionName}/aliases/{Name}", (request, caller) -> {
             FunctionReference reference = reference(request);
+            refuseQualifier(reference);
             JsonInput input = request.json();
             Alias updated;
             synchronized (lock(reference.name())) {
@@ -444,6 +453,7 @@ public final class LambdaService
         });
         route("DELETE", V1 + "/functions/{FunctionName}/aliases/{Name}", (request, caller) -> {
             FunctionReference reference = reference(request);
+            refuseQualifier(reference);
             synchronized (lock(reference.name())) {
                 StoredFunction function = require(reference.name());
                 Alias alias = requireAlias(function, request.path("Name"));
@@ -672,6 +682,9 @@ public final class LambdaService
         route("POST", "/2017-03-31/tags/{ARN}", (request, caller) -> {
             String name = taggedFunction(request.path("ARN"));
             Map<String, String> added = request.json().stringMap("Tags");
+            if (!request.json().has("Tags")) {
+                throw request.json().missing("Tags");
+            }
             synchronized (lock(name)) {
                 StoredFunction function = require(name);
                 Map<String, String> tags = new TreeMap<>(function.tags());
@@ -691,6 +704,10 @@ public final class LambdaService
         route("DELETE", "/2017-03-31/tags/{ARN}", (request, caller) -> {
             String name = taggedFunction(request.path("ARN"));
             List<String> keys = request.raw().queryParameters().stream().filter(entry -> entry.getKey().equals("tagKeys")).map(Map.Entry::getValue).toList();
+            if (keys.isEmpty()) {
+                throw ServiceException.user("ValidationException", "1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: "
+                        + "Member must not be null");
+            }
             synchronized (lock(name)) {
                 StoredFunction function = require(name);
                 Map<String, String> tags = new TreeMap<>(function.tags());
@@ -770,11 +787,7 @@ public final class LambdaService
             }
             default -> {
                 Optional<String> clientContext = request.header("x-amz-client-context");
-                clientContext.ifPresent(context -> {
-                    if (context.length() > 3583) {
-                        throw ServiceException.user("InvalidParameterValueException", "Client context must be at most 3583 bytes base64");
-                    }
-                });
+                clientContext.ifPresent(LambdaService::checkClientContext);
                 FunctionRunner.Result result = runner.invoke(version(function.name(), configuration),
                         new FunctionRunner.Request(requestId, invokedArn, payload, clientContext, logType.equals("Tail"),
                                 function.reservedConcurrency().orElse(ACCOUNT_CONCURRENCY - reserved(Optional.of(function.name())))));
@@ -806,6 +819,25 @@ public final class LambdaService
         return given;
     }
 
+    /** Invoke's client context: at most 3,583 bytes of base64 of a JSON object, as Lambda takes it. */
+    private static void checkClientContext(String context)
+    {
+        if (context.length() > 3583) {
+            throw ServiceException.user("InvalidParameterValueException", "Client context must be at most 3583 bytes base64");
+        }
+        com.fasterxml.jackson.databind.JsonNode parsed;
+        try {
+            byte[] decoded = Base64.getDecoder().decode(context);
+            parsed = JSON.readTree(StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(decoded)).toString());
+        }
+        catch (IllegalArgumentException | java.io.IOException e) {
+            parsed = null;
+        }
+        if (parsed == null || !parsed.isObject()) {
+            throw ServiceException.user("InvalidRequestContentException", "Client context must be a valid Base64-encoded JSON object.");
+        }
+    }
+
     /** The version an alias sends an invocation to: its own, or the additional one with its weight's probability. */
     private static Configuration route(StoredFunction function, Alias alias)
     {
@@ -820,15 +852,24 @@ public final class LambdaService
                 + function.name() + ":" + chosen));
     }
 
+    /**
+     * An Invoke payload must be a JSON document in UTF-8, every byte of it: read through a decoder that refuses what is
+     * not UTF-8 (overlong forms, encoded surrogates included), which the JSON parser alone lets through in strings.
+     */
     private static void checkJson(byte[] payload)
     {
         if (payload.length == 0) {
             return;
         }
-        try (com.fasterxml.jackson.core.JsonParser parser = JSON.getFactory().createParser(payload)) {
+        java.io.Reader text = new java.io.InputStreamReader(new java.io.ByteArrayInputStream(payload), StandardCharsets.UTF_8.newDecoder());
+        try (com.fasterxml.jackson.core.JsonParser parser = JSON.getFactory().createParser(text)) {
             while (parser.nextToken() != null) {
                 // reads the whole document
             }
+        }
+        catch (java.nio.charset.CharacterCodingException e) {
+            throw ServiceException.user("InvalidRequestContentException", "Could not parse request body into json: Could not parse payload into json: "
+                    + "the payload is not UTF-8");
         }
         catch (java.io.IOException e) {
             throw ServiceException.user("InvalidRequestContentException", "Could not parse request body into json: Could not parse payload into json: "
@@ -886,7 +927,7 @@ public final class LambdaService
 
     private FunctionReference reference(RestRequest request)
     {
-        return FunctionReference.parse(request.path("FunctionName"), request.query("Qualifier"), accountId);
+        return FunctionReference.parse(request.path("FunctionName"), request.query("Qualifier"), region, accountId);
     }
 
     private static void refuseQualifier(FunctionReference reference)
@@ -1044,10 +1085,10 @@ public final class LambdaService
 
     private Optional<List<String>> architectures(JsonInput input)
     {
-        if (!input.hasList("Architectures")) {
+        List<String> architectures = input.strings("Architectures");
+        if (!input.has("Architectures")) {
             return Optional.empty();
         }
-        List<String> architectures = input.strings("Architectures");
         if (architectures.size() != 1 || !Set.of("x86_64", "arm64").contains(architectures.get(0))) {
             throw ServiceException.user("ValidationException", "1 validation error detected: Value '" + architectures
                     + "' at 'architectures' failed to satisfy constraint: Member must have length less than or equal to 1 and Member must satisfy "
@@ -1082,7 +1123,13 @@ public final class LambdaService
 
     private static int maxItems(RestRequest request)
     {
-        String text = request.query("MaxItems").orElse("50");
+        return maxItems(request, 50);
+    }
+
+    /** The {@code MaxItems} query parameter, 1 to 10,000, as Lambda takes it; a value of another form is a ValidationException. */
+    static int maxItems(RestRequest request, int defaultValue)
+    {
+        String text = request.query("MaxItems").orElse(String.valueOf(defaultValue));
         try {
             int value = Integer.parseInt(text);
             if (value >= 1 && value <= 10_000) {

@@ -312,6 +312,67 @@ class LambdaServiceTest
                 "The resource you requested does not exist.");
     }
 
+    @Test
+    void anArnOfAnotherRegionNamesNoFunction()
+            throws Exception
+    {
+        createActive("regional");
+        assertError(() -> call("GET", "/2015-03-31/functions/arn:aws:lambda:eu-west-1:000000000000:function:regional", "", Map.of(), new byte[0]),
+                "ResourceNotFoundException", 404, "Functions from 'eu-west-1' are not reachable in this region ('us-east-1')");
+        assertError(() -> call("POST", "/2015-03-31/functions/arn:aws:lambda:eu-west-1:000000000000:function:regional/invocations", "", Map.of(),
+                "{}".getBytes(StandardCharsets.UTF_8)), "ResourceNotFoundException", 404, "Functions from 'eu-west-1' are not reachable");
+        assertThat(json(call("GET", "/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:regional", "", Map.of(), new byte[0]))
+                .path("Configuration").path("FunctionName").asText()).isEqualTo("regional");
+    }
+
+    @Test
+    void invokeRefusesAClientContextAndAPayloadThatAreNotUtf8Json()
+            throws Exception
+    {
+        createActive("invoked");
+        for (String context : List.of("!!", Base64.getEncoder().encodeToString("[]".getBytes(StandardCharsets.UTF_8)),
+                Base64.getEncoder().encodeToString(new byte[] {'{', '"', (byte) 0xFF, '"', ':', '1', '}'}))) {
+            assertError(() -> call("POST", "/2015-03-31/functions/invoked/invocations", "", Map.of("X-Amz-Client-Context", context), "{}"
+                    .getBytes(StandardCharsets.UTF_8)), "InvalidRequestContentException", 400, "Client context must be a valid Base64-encoded JSON object.");
+        }
+        // an overlong '/' and an encoded surrogate, which a JSON parser alone lets through in a string
+        for (byte[] notUtf8 : List.of(new byte[] {(byte) 0xC0, (byte) 0xAF}, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})) {
+            byte[] payload = ("{\"a\":\"" + new String(notUtf8, StandardCharsets.ISO_8859_1) + "\"}").getBytes(StandardCharsets.ISO_8859_1);
+            assertError(() -> call("POST", "/2015-03-31/functions/invoked/invocations", "", Map.of(), payload), "InvalidRequestContentException", 400,
+                    "Could not parse request body into json: Could not parse payload into json: the payload is not UTF-8");
+        }
+        assertThat(runner.requests).isEmpty();
+    }
+
+    @Test
+    void parametersAreCheckedAsLambdaChecksThem()
+            throws Exception
+    {
+        createActive("checked");
+        byte[] none = new byte[0];
+        assertError(() -> call("PUT", "/2015-03-31/functions/checked/configuration", "", Map.of(), "{\"Timeout\":\"3\"}".getBytes(StandardCharsets.UTF_8)),
+                "InvalidRequestContentException", 400, "'Timeout' must be an integer, not string \"3\"");
+        String zip = Base64.getEncoder().encodeToString(zip(Map.of("handler.py", "def handle(event, context):\n    return 2\n")));
+        assertError(() -> call("PUT", "/2015-03-31/functions/checked/code", "", Map.of(), ("{\"Architectures\":\"x86_64\",\"ZipFile\":\"" + zip + "\"}")
+                .getBytes(StandardCharsets.UTF_8)), "InvalidRequestContentException", 400, "'Architectures' must be a list, not string \"x86_64\"");
+        assertError(() -> call("GET", "/2015-03-31/functions/checked:1/aliases", "", Map.of(), none), "InvalidParameterValueException", 400,
+                "This operation takes an unqualified function name; remove the qualifier 1");
+        assertError(() -> call("GET", "/2015-03-31/functions/checked/aliases", "FunctionVersion=x", Map.of(), none), "ValidationException", 400,
+                "Value 'x' at 'functionVersion' failed to satisfy constraint");
+        assertError(() -> call("POST", "/2015-03-31/functions/checked/versions", "", Map.of(), "{\"Description\":1}".getBytes(StandardCharsets.UTF_8)),
+                "InvalidRequestContentException", 400, "'Description' must be a string, not number 1");
+        assertError(() -> call("POST", "/2017-03-31/tags/" + ARN + "checked", "", Map.of(), "{}".getBytes(StandardCharsets.UTF_8)), "ValidationException", 400,
+                "Value null at 'Tags' failed to satisfy constraint: Member must not be null");
+        assertError(() -> call("DELETE", "/2017-03-31/tags/" + ARN + "checked", "", Map.of(), none), "ValidationException", 400,
+                "Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
+        for (String maxItems : List.of("1.5", "0", "-1", "9223372036854775808")) {
+            assertError(() -> call("GET", "/2015-03-31/event-source-mappings/", "MaxItems=" + maxItems, Map.of(), none), "ValidationException", 400,
+                    "Value '" + maxItems + "' at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000");
+        }
+        assertError(() -> call("GET", "/2015-03-31/event-source-mappings/", "EventSourceArn=clicks", Map.of(), none), "ValidationException", 400,
+                "Value 'clicks' at 'eventSourceArn' failed to satisfy constraint");
+    }
+
     private void createActive(String name)
             throws Exception
     {

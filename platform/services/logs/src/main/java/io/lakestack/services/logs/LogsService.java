@@ -306,7 +306,7 @@ public final class LogsService
         });
         operation("UntagLogGroup", (input, caller) -> {
             String group = input.requiredString("logGroupName", GROUP_NAME, 512);
-            removeTags(group, input.strings("tags"));
+            removeTags(group, tagKeys(input, "tags", 1, Integer.MAX_VALUE));
             return output();
         });
         operation("ListTagsLogGroup", (input, caller) -> {
@@ -318,7 +318,7 @@ public final class LogsService
             return output();
         });
         operation("UntagResource", (input, caller) -> {
-            removeTags(resource(input), input.strings("tagKeys"));
+            removeTags(resource(input), tagKeys(input, "tagKeys", 0, MAX_TAGS));
             return output();
         });
         operation("ListTagsForResource", (input, caller) -> tagsOutput(resource(input)));
@@ -344,6 +344,23 @@ public final class LogsService
         Map<String, String> tags = new TreeMap<>(store.group(group).orElseThrow(LogStore::groupNotFound).tags());
         keys.forEach(tags::remove);
         store.setTags(group, tags);
+    }
+
+    /**
+     * The keys of the tags to remove, which CloudWatch Logs requires: UntagLogGroup takes at least one, UntagResource
+     * an empty list too, and at most {@value #MAX_TAGS}.
+     */
+    private static List<String> tagKeys(JsonInput input, String field, int minimum, int maximum)
+    {
+        List<String> keys = input.strings(field);
+        if (!input.has(field)) {
+            throw input.missing(field);
+        }
+        if (keys.size() < minimum || keys.size() > maximum) {
+            throw input.invalid(field, String.valueOf(keys), keys.size() < minimum ? "Member must have length greater than or equal to " + minimum
+                    : "Member must have length less than or equal to " + maximum);
+        }
+        return keys;
     }
 
     private ObjectNode tagsOutput(String group)
