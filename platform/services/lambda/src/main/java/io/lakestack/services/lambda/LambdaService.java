@@ -3,6 +3,7 @@ package io.lakestack.services.lambda;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.endpoint.json.JsonInput;
+import io.lakestack.endpoint.json.Utf8;
 import io.lakestack.endpoint.rest.RestJsonService;
 import io.lakestack.services.lambda.StoredFunction.Alias;
 import io.lakestack.services.lambda.StoredFunction.Configuration;
@@ -861,15 +862,15 @@ public final class LambdaService
         if (payload.length == 0) {
             return;
         }
-        java.io.Reader text = new java.io.InputStreamReader(new java.io.ByteArrayInputStream(payload), StandardCharsets.UTF_8.newDecoder());
-        try (com.fasterxml.jackson.core.JsonParser parser = JSON.getFactory().createParser(text)) {
+        // checked over the bytes first, then parsed from them: events of megabytes come from event source mappings
+        if (!Utf8.isValid(payload)) {
+            throw ServiceException.user("InvalidRequestContentException", "Could not parse request body into json: Could not parse payload into json: "
+                    + "the payload is not UTF-8");
+        }
+        try (com.fasterxml.jackson.core.JsonParser parser = JSON.getFactory().createParser(payload)) {
             while (parser.nextToken() != null) {
                 // reads the whole document
             }
-        }
-        catch (java.nio.charset.CharacterCodingException e) {
-            throw ServiceException.user("InvalidRequestContentException", "Could not parse request body into json: Could not parse payload into json: "
-                    + "the payload is not UTF-8");
         }
         catch (java.io.IOException e) {
             throw ServiceException.user("InvalidRequestContentException", "Could not parse request body into json: Could not parse payload into json: "
