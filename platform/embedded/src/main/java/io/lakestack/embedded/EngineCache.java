@@ -33,7 +33,7 @@ import static java.util.Objects.requireNonNull;
  * Unpacking goes to a temporary directory that is renamed into place when complete, so an interrupted unpack is
  * never mistaken for a finished one.
  */
-final class EngineCache
+public final class EngineCache
 {
     static final String UNPACK_STEP = "unpacking Trino";
     private static final String COMPLETE_MARKER = ".lakestack-complete";
@@ -41,7 +41,8 @@ final class EngineCache
 
     private EngineCache() {}
 
-    static Path cacheRoot()
+    /** The cache directory, shared by every data directory and by commands that keep tools there. */
+    public static Path cacheRoot()
     {
         String explicit = System.getenv("LAKESTACK_CACHE");
         if (explicit != null && !explicit.isBlank()) {
