@@ -58,6 +58,11 @@ class S3EndpointIntegrationTest
             byte[] small = "hello, lakestack\n".getBytes(StandardCharsets.UTF_8);
             s3.putObject(request -> request.bucket(bucket).key("hello/world.txt"), RequestBody.fromBytes(small));
             assertThat(s3.getObjectAsBytes(request -> request.bucket(bucket).key("hello/world.txt")).asByteArray()).isEqualTo(small);
+            // the object's own type, once: not the HTTP server's default before it
+            s3.putObject(request -> request.bucket(bucket).key("typed.json").contentType("application/json"), RequestBody.fromBytes(small));
+            assertThat(s3.headObject(request -> request.bucket(bucket).key("typed.json")).contentType()).isEqualTo("application/json");
+            assertThat(s3.getObjectAsBytes(request -> request.bucket(bucket).key("typed.json")).response().contentType()).isEqualTo("application/json");
+            s3.deleteObject(request -> request.bucket(bucket).key("typed.json"));
 
             byte[] large = pattern(20 * MIB);
             String uploadId = s3.createMultipartUpload(request -> request.bucket(bucket).key("large/blob.bin")).uploadId();

@@ -455,7 +455,15 @@ public final class S3Service
             throws IOException
     {
         response.setStatus(upstream.status());
-        upstream.headers().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
+        upstream.headers().forEach((name, values) -> {
+            if (name.equalsIgnoreCase("content-type")) {
+                // replaces the HTTP server's default type rather than adding a second Content-Type
+                values.stream().findFirst().ifPresent(response::setContentType);
+            }
+            else {
+                values.forEach(value -> response.addHeader(name, value));
+            }
+        });
         try (InputStream in = body) {
             OutputStream out = response.getOutputStream();
             in.transferTo(out);
