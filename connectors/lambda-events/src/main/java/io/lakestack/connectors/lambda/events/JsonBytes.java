@@ -59,11 +59,6 @@ final class JsonBytes
         return this;
     }
 
-    JsonBytes quotedString(String text)
-    {
-        return raw(quoted(text));
-    }
-
     /** The bytes as a quoted base64 string. */
     JsonBytes quotedBase64(byte[] data)
     {
