@@ -699,18 +699,14 @@ public final class HiveMetastoreGlueCatalog
         if (resource.startsWith("database ")) {
             return "Database " + resource.substring(9) + " not found.";
         }
-        String qualified = resource.startsWith("table ") ? resource.substring(6)
-                : resource.matches("^(tables|partitions) of .*") ? resource.replaceFirst("^(tables|partitions) of ", "")
-                : resource.replaceFirst("^partitions? .* of ", "");
+        // <database>.<table>, out of "table d.t", "tables of d", "partitions of d.t" or "partition [v] of d.t"
+        String qualified = resource.replaceFirst("^(table |tables of |partitions of |partition .* of )", "");
         int dot = qualified.indexOf('.');
         String database = dot < 0 ? qualified : qualified.substring(0, dot);
         if (!databaseExists(database)) {
             return "Database " + database + " not found.";
         }
-        if (resource.startsWith("table ") || resource.startsWith("partition")) {
-            return resource.startsWith("table ") ? "Table " + qualified.substring(dot + 1) + " not found." : "Cannot find partition.";
-        }
-        return "Table " + qualified.substring(dot + 1) + " not found.";
+        return resource.startsWith("partition") ? "Cannot find partition." : "Table " + qualified.substring(dot + 1) + " not found.";
     }
 
     private boolean databaseExists(String database)
