@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +28,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Runs ceph/s3-tests ({@code s3tests/functional/test_s3.py}, from a checkout given with {@code --suite}) against an S3
@@ -129,7 +127,7 @@ final class S3ConformanceCommand
     private int run(PrintStream out, Path suiteDirectory, S3TestsSelection selection, S3TestsEnvironment.Environment environment, Path runDirectory)
             throws IOException, InterruptedException
     {
-        deleteTree(runDirectory);
+        S3TestsEnvironment.deleteTree(runDirectory);
         Files.createDirectories(runDirectory);
 
         List<String> owner = owner(environment.python(), runDirectory);
@@ -358,21 +356,6 @@ final class S3ConformanceCommand
                 throw new IOException(resource + " is missing from lakestack's classpath");
             }
             Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private static void deleteTree(Path root)
-            throws IOException
-    {
-        if (!Files.exists(root)) {
-            return;
-        }
-        List<Path> paths;
-        try (Stream<Path> walk = Files.walk(root)) {
-            paths = walk.sorted(Comparator.reverseOrder()).toList();
-        }
-        for (Path path : paths) {
-            Files.deleteIfExists(path);
         }
     }
 }

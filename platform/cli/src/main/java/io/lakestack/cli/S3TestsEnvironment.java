@@ -181,7 +181,8 @@ final class S3TestsEnvironment
         }
     }
 
-    private static void deleteTree(Path root)
+    /** Deletes a directory and everything under it; nothing when it does not exist. */
+    static void deleteTree(Path root)
             throws IOException
     {
         if (!Files.exists(root)) {
