@@ -96,6 +96,11 @@ public final class SqsService
         {
             return request.header("host").orElse("localhost:4566");
         }
+
+        Optional<String> traceHeader()
+        {
+            return request.header("x-amzn-trace-id").filter(header -> !header.isBlank());
+        }
     }
 
     public SqsService(Queues queues, String region, String accountId, Clock clock)
@@ -371,10 +376,10 @@ public final class SqsService
     {
         operation("SendMessage", call -> {
             Queue queue = queue(call);
-            Checked message = message(queue, call.input(), false);
+            Checked message = message(queue, call.input(), false, call.traceHeader());
             Queues.SendResult sent = queues.send(queue, List.of(message.outgoing())).get(0);
             ObjectNode result = output();
-            digests(result, message.outgoing());
+            digests(result, message);
             result.put("MessageId", sent.messageId());
             sent.sequenceNumber().ifPresent(sequence -> result.put("SequenceNumber", sequence));
             return result;
@@ -409,10 +414,18 @@ public final class SqsService
         }
     }
 
-    /** A message checked against its queue, ready to send. */
-    private record Checked(OutgoingMessage outgoing) {}
+    /**
+     * A message checked against its queue, ready to send.
+     *
+     * @param givenSystemAttributes the system attributes the request gave, which {@code MD5OfMessageSystemAttributes} digests
+     */
+    private record Checked(OutgoingMessage outgoing, Map<String, MessageAttribute> givenSystemAttributes) {}
 
-    private Checked message(Queue queue, SqsInput input, boolean batch)
+    /**
+     * @param traceHeader the request's {@code X-Amzn-Trace-Id}, which SQS keeps as the message's {@code AWSTraceHeader} when the
+     *         message gives none
+     */
+    private Checked message(Queue queue, SqsInput input, boolean batch, Optional<String> traceHeader)
     {
         Optional<String> body = input.string("MessageBody");
         MessageChecks.body(body);
@@ -448,7 +461,12 @@ public final class SqsService
             throw SqsErrors.invalidParameter("MessageDeduplicationId", deduplication.get(), "The request includes a parameter that is not valid for this "
                     + "queue type.");
         }
-        return new Checked(new OutgoingMessage(body.get(), attributes, systemAttributes, delay, group, deduplication, arns.accountId()));
+        Map<String, MessageAttribute> kept = systemAttributes;
+        if (traceHeader.isPresent() && !systemAttributes.containsKey(MessageChecks.TRACE_HEADER)) {
+            kept = new LinkedHashMap<>(systemAttributes);
+            kept.put(MessageChecks.TRACE_HEADER, MessageAttribute.string("String", traceHeader.get()));
+        }
+        return new Checked(new OutgoingMessage(body.get(), attributes, kept, delay, group, deduplication, arns.accountId()), systemAttributes);
     }
 
     private static ServiceException missingDeduplicationId()
@@ -456,14 +474,14 @@ public final class SqsService
         return SqsErrors.invalidParameter("The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly");
     }
 
-    private static void digests(ObjectNode result, OutgoingMessage message)
+    private static void digests(ObjectNode result, Checked message)
     {
-        result.put("MD5OfMessageBody", MessageDigests.body(message.body()));
-        if (!message.messageAttributes().isEmpty()) {
-            result.put("MD5OfMessageAttributes", MessageDigests.attributes(message.messageAttributes()));
+        result.put("MD5OfMessageBody", MessageDigests.body(message.outgoing().body()));
+        if (!message.outgoing().messageAttributes().isEmpty()) {
+            result.put("MD5OfMessageAttributes", MessageDigests.attributes(message.outgoing().messageAttributes()));
         }
-        if (!message.systemAttributes().isEmpty()) {
-            result.put("MD5OfMessageSystemAttributes", MessageDigests.attributes(message.systemAttributes()));
+        if (!message.givenSystemAttributes().isEmpty()) {
+            result.put("MD5OfMessageSystemAttributes", MessageDigests.attributes(message.givenSystemAttributes()));
         }
     }
 
@@ -589,18 +607,18 @@ public final class SqsService
             ObjectNode result = output();
             ArrayNode successful = result.putArray("Successful");
             ArrayNode failed = result.putArray("Failed");
-            List<OutgoingMessage> valid = new ArrayList<>();
+            List<Checked> valid = new ArrayList<>();
             List<String> validIds = new ArrayList<>();
             for (int i = 0; i < entries.size(); i++) {
                 try {
-                    valid.add(message(queue, entries.get(i), true).outgoing());
+                    valid.add(message(queue, entries.get(i), true, call.traceHeader()));
                     validIds.add(ids.get(i));
                 }
                 catch (ServiceException e) {
                     failure(failed, ids.get(i), e);
                 }
             }
-            List<Queues.SendResult> sent = valid.isEmpty() ? List.of() : queues.send(queue, valid);
+            List<Queues.SendResult> sent = valid.isEmpty() ? List.of() : queues.send(queue, valid.stream().map(Checked::outgoing).toList());
             for (int i = 0; i < valid.size(); i++) {
                 ObjectNode entry = successful.addObject();
                 entry.put("Id", validIds.get(i));

@@ -72,6 +72,21 @@ class SqsMessageOperationsTest
     }
 
     @Test
+    void traceIdHeaderIsKeptAsTheTraceHeader()
+            throws Exception
+    {
+        String trace = "Root=1-3152b799-8954dae64eda91bc9a23a7e8;Parent=7fa8c0f79203be72;Sampled=1";
+        SqsTester.Answer answer = sqs.call(SqsTester.jsonRequest("SendMessage", "{\"QueueUrl\":\"" + orders + "\",\"MessageBody\":\"test\"}",
+                Map.of("X-Amzn-Trace-Id", trace)));
+
+        // the request gave no system attribute, so none is digested
+        assertThat(answer.body()).isEqualTo("{\"MD5OfMessageBody\":\"098f6bcd4621d373cade4e832627b4f6\",\"MessageId\":\"message-1\"}");
+        assertThat(sqs.queues.sent.get(0).systemAttributes()).isEqualTo(Map.of("AWSTraceHeader", MessageAttribute.string("String", trace)));
+        assertThat(sqs.json("ReceiveMessage", "{\"QueueUrl\":\"" + orders + "\",\"AttributeNames\":[\"AWSTraceHeader\"]}").at("/Messages/0/Attributes")
+                .toString()).isEqualTo("{\"AWSTraceHeader\":\"" + trace + "\"}");
+    }
+
+    @Test
     void attributeNamesSelectAllOrByPrefix()
     {
         List<String> names = List.of("a.b", "a.c", "b");

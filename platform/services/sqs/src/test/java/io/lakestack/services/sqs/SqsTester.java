@@ -162,8 +162,15 @@ final class SqsTester
 
     static AwsRequest jsonRequest(String operation, String document)
     {
-        return new AwsRequest("POST", "/", "", Map.of("Host", List.of(HOST), "X-Amz-Target", List.of("AmazonSQS." + operation), "Content-Type",
-                List.of("application/x-amz-json-1.0")), new ByteArrayInputStream(document.getBytes(StandardCharsets.UTF_8)), "127.0.0.1");
+        return jsonRequest(operation, document, Map.of());
+    }
+
+    static AwsRequest jsonRequest(String operation, String document, Map<String, String> extraHeaders)
+    {
+        Map<String, List<String>> headers = new LinkedHashMap<>(Map.of("Host", List.of(HOST), "X-Amz-Target", List.of("AmazonSQS." + operation),
+                "Content-Type", List.of("application/x-amz-json-1.0")));
+        extraHeaders.forEach((name, value) -> headers.put(name, List.of(value)));
+        return new AwsRequest("POST", "/", "", headers, new ByteArrayInputStream(document.getBytes(StandardCharsets.UTF_8)), "127.0.0.1");
     }
 
     /** A Query protocol form to {@code path}; its answer's XML. */
