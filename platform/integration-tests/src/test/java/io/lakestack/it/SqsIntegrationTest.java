@@ -181,7 +181,7 @@ class SqsIntegrationTest
     @Test
     void visibilityTimeoutRedeliversAndChangeMessageVisibilityReleases()
     {
-        String url = create("visibility", Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "2"));
+        String url = create("visibility", Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "5"));
         sqs.sendMessage(request -> request.queueUrl(url).messageBody("again"));
 
         Message first = sqs.receiveMessage(request -> request.queueUrl(url).waitTimeSeconds(10)).messages().get(0);

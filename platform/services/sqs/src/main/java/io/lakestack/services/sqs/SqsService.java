@@ -324,7 +324,16 @@ public final class SqsService
             return output();
         });
         operation("PurgeQueue", call -> {
-            queues.purge(queue(call));
+            Queue queue = queue(call);
+            try {
+                queues.purge(queue);
+            }
+            catch (ServiceException e) {
+                if (e.errorCode().equals("PurgeQueueInProgress")) {
+                    throw SqsErrors.error("PurgeQueueInProgress", "Only one PurgeQueue operation on " + queue.name() + " is allowed every 60 seconds.");
+                }
+                throw e;
+            }
             return output();
         });
         operation("ListDeadLetterSourceQueues", call -> {
