@@ -140,7 +140,11 @@ final class RequestRouter
         if (handler.protocol() == AwsProtocol.REST_XML || handler.protocol() == AwsProtocol.REST_JSON) {
             return handler.protocol();
         }
-        if (request.header("x-amz-target").isPresent() || handler.protocol().isTargetBased()) {
+        if (request.header("x-amz-target").isPresent()) {
+            return AwsProtocol.forTargetContentType(request.header("content-type").orElse(null));
+        }
+        // a form for a service that speaks both (SQS: JSON 1.0 for current SDKs, Query for the AWS CLI v2 of Debian) is answered in Query
+        if (handler.protocol().isTargetBased() && !AwsProtocol.isQuery(request)) {
             return AwsProtocol.forTargetContentType(request.header("content-type").orElse(null));
         }
         return AwsProtocol.QUERY;

@@ -20,6 +20,8 @@ import java.util.Map;
  *   <li>REST-XML (S3): {@code <Error><Code/><Message/><Resource/><RequestId/></Error>}, no body for HEAD;</li>
  *   <li>Query (SNS, SQS): {@code <ErrorResponse><Error><Type>Sender</Type><Code/><Message/></Error><RequestId/></ErrorResponse>}.</li>
  * </ul>
+ * A {@link QueryCompatibleServiceException} carries both names of its error: the Query code goes in {@code <Code>} of
+ * a Query error and in header {@code x-amzn-query-error} of a JSON one.
  */
 public final class ErrorResponses
 {
@@ -66,8 +68,9 @@ public final class ErrorResponses
             }
             case QUERY -> {
                 response.setContentType("text/xml");
-                String xml = "<?xml version=\"1.0\"?>\n<ErrorResponse><Error><Type>" + (error.kind() == ErrorKind.USER ? "Sender" : "Receiver")
-                        + "</Type><Code>" + Xml.escape(error.errorCode()) + "</Code><Message>" + Xml.escape(error.getMessage())
+                String code = error instanceof QueryCompatibleServiceException compatible ? compatible.queryErrorCode() : error.errorCode();
+                String xml = "<?xml version=\"1.0\"?>\n<ErrorResponse><Error><Type>" + fault(error)
+                        + "</Type><Code>" + Xml.escape(code) + "</Code><Message>" + Xml.escape(error.getMessage())
                         + "</Message></Error><RequestId>" + request.requestId() + "</RequestId></ErrorResponse>";
                 body = xml.getBytes(StandardCharsets.UTF_8);
             }
@@ -84,12 +87,23 @@ public final class ErrorResponses
                 response.setHeader("x-amzn-ErrorType", error.errorCode());
                 response.setContentType(protocol.contentType());
                 ObjectNode node = JSON.createObjectNode();
-                node.put("__type", error.errorCode());
+                if (error instanceof QueryCompatibleServiceException compatible) {
+                    response.setHeader("x-amzn-query-error", compatible.queryErrorCode() + ";" + fault(error));
+                    node.put("__type", compatible.jsonType());
+                }
+                else {
+                    node.put("__type", error.errorCode());
+                }
                 node.put("message", error.getMessage());
                 body = protocol == AwsProtocol.CBOR ? CBOR_MAPPER.writeValueAsBytes(node) : JSON.writeValueAsBytes(node);
             }
         }
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
+    }
+
+    private static String fault(ServiceException error)
+    {
+        return error.kind() == ErrorKind.USER ? "Sender" : "Receiver";
     }
 }
