@@ -7,6 +7,7 @@ import io.lakestack.backends.kafka.KafkaEventSink;
 import io.lakestack.backends.kafka.KafkaInstances;
 import io.lakestack.backends.kafka.KafkaKinesisStreams;
 import io.lakestack.backends.kafka.KafkaLogStore;
+import io.lakestack.backends.kafka.KafkaQueues;
 import io.lakestack.backends.kafka.KafkaRecordStores;
 import io.lakestack.backends.kafka.KafkaTopics;
 import io.lakestack.backends.objectstore.HttpS3Upstream;
@@ -35,6 +36,7 @@ import io.lakestack.services.glue.crawler.Crawler;
 import io.lakestack.services.kinesis.KinesisService;
 import io.lakestack.services.lambda.LambdaService;
 import io.lakestack.services.logs.LogsService;
+import io.lakestack.services.sqs.SqsService;
 import io.lakestack.services.sts.StsService;
 import io.lakestack.services.s3.S3Service;
 import io.lakestack.spi.ServiceException;
@@ -72,7 +74,7 @@ import java.util.function.Supplier;
 /**
  * The AWS-compatible endpoint with the local backends of its services: S3 through the object store, notification
  * configurations and events in Kafka; Glue on the Hive Metastore (crawler state in Kafka); Athena on Trino (query
- * history, work groups, named queries and prepared statements in Kafka); Kinesis, Firehose and CloudWatch Logs on Kafka;
+ * history, work groups, named queries and prepared statements in Kafka); Kinesis, Firehose, SQS and CloudWatch Logs on Kafka;
  * Lambda with functions run as local processes ({@link ProcessFunctionRunner}, their output in CloudWatch Logs), code in
  * the object store, asynchronous invocations and event source mappings run by this instance's members of Kafka
  * consumer groups ({@link AsyncInvocationWorker}, {@link EventSourcePollers}), which call the endpoint's Lambda API.
@@ -179,6 +181,8 @@ final class EndpointComponent
         resources.add(runner);
         LambdaService lambda = new LambdaService(stores, objects, runner, events, kinesis, codeLocation(), config.region(), config.accountId(), clock);
         resources.add(lambda);
+        KafkaQueues queues = new KafkaQueues(stores, topics, kafkaBootstrap, config.accountId(), clock, instances);
+        resources.add(queues);
         StsService sts = new StsService(stores, config.accountId(), clock);
         List<ServiceHandler> services = List.of(
                 new S3Service(new HttpS3Upstream(objectStore), objects, stores.open(NOTIFICATIONS_STORE, NotificationConfiguration.class), events,
@@ -189,6 +193,7 @@ final class EndpointComponent
                 new FirehoseService(firehose, kinesis, new S3DestinationRules(), config.accountId()),
                 new LogsService(logs, config.region(), config.accountId(), clock),
                 lambda,
+                new SqsService(queues, config.region(), config.accountId(), clock),
                 sts);
         server = new EndpointServer(config, services, sts, health).start();
         // deliveries write through the endpoint, so that S3 events fire for their objects
