@@ -2,7 +2,7 @@ package io.lakestack.cli;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "bench", description = "Benchmarks that print measured figures.", subcommands = {StartupBenchmark.class, AthenaBenchmark.class, FirehoseBenchmark.class, LambdaBenchmark.class})
+@Command(name = "bench", description = "Benchmarks that print measured figures.", subcommands = {StartupBenchmark.class, AthenaBenchmark.class, FirehoseBenchmark.class, LambdaBenchmark.class, SqsBenchmark.class})
 final class BenchCommand
 {
 }
