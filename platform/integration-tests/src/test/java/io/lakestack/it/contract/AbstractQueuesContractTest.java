@@ -289,6 +289,8 @@ abstract class AbstractQueuesContractTest
         assertThat(task.toMoveCount()).isEqualTo(1);
         await().untilAsserted(() -> assertThat(queues.moveTasks(deadLetters.name()).get(0).status()).isEqualTo("COMPLETED"));
         assertThat(queues.moveTasks(deadLetters.name()).get(0).movedCount()).isEqualTo(1);
+        assertThatThrownBy(() -> queues.cancelMoveTask(task.taskHandle())).isInstanceOfSatisfying(ServiceException.class,
+                error -> assertThat(error.errorCode()).isEqualTo("UnsupportedOperation"));
         List<ReceivedMessage> back = receive(queues, source, 1);
         assertThat(bodies(back)).containsExactly("poison");
         assertThat(back.get(0).messageId()).isEqualTo(id);

@@ -92,7 +92,7 @@ public interface Queues
     /**
      * Cancels a running task.
      *
-     * @throws ServiceException {@code ResourceNotFoundException} for an unknown handle, {@code FailedPrecondition}
+     * @throws ServiceException {@code ResourceNotFoundException} for an unknown handle, {@code UnsupportedOperation}
      *         for a task that is not running
      */
     MoveTask cancelMoveTask(String taskHandle);

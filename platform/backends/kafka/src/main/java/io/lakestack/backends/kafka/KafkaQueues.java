@@ -589,7 +589,8 @@ public final class KafkaQueues
         StoredMoveTask stored = tasks.get(taskHandle).orElseThrow(() -> ServiceException.user("ResourceNotFoundException", 404,
                 "The message move task " + taskHandle + " does not exist."));
         if (!stored.task().status().equals("RUNNING")) {
-            throw ServiceException.user("FailedPrecondition", "The message move task " + taskHandle + " is " + stored.task().status() + ", not RUNNING.");
+            throw ServiceException.user("UnsupportedOperation", "A message move task can only be cancelled while it is RUNNING; " + taskHandle + " is "
+                    + stored.task().status() + ".");
         }
         MoveTask cancelling = withStatus(stored.task(), "CANCELLING", stored.task().movedCount(), Optional.empty());
         tasks.put(taskHandle, new StoredMoveTask(cancelling, stored.owner()));
