@@ -94,6 +94,11 @@ final class QueueReader
                     drop(existing);
                 }
                 List<PartitionInfo> partitions = consumer.partitionsFor(messagesTopic, TIMEOUT);
+                if (partitions.isEmpty() || consumer.partitionsFor(eventsTopic, TIMEOUT).isEmpty()) {
+                    // deleted again before this instance began to read it: nothing to read, and no end offsets to wait for
+                    added.completeExceptionally(new IllegalStateException("the topics of queue " + queue.name() + " are gone"));
+                    return;
+                }
                 List<TopicPartition> messageParts = new ArrayList<>();
                 for (PartitionInfo partition : partitions) {
                     messageParts.add(new TopicPartition(messagesTopic, partition.partition()));
