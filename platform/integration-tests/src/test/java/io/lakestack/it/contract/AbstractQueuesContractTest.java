@@ -246,6 +246,22 @@ abstract class AbstractQueuesContractTest
     }
 
     @Test
+    void aMessageReceivedThroughOneEngineIsDeletedAtOnceThroughAnother()
+            throws Exception
+    {
+        Queues first = engine();
+        Queues second = engine();
+        Queue queue = create(first, "across", 30, Optional.empty(), false);
+        for (int i = 0; i < 20; i++) {
+            first.send(queue, List.of(message("m" + i)));
+            ReceivedMessage received = receive(first, queue, 1).get(0);
+
+            assertThat(second.delete(queue, List.of(received.receiptHandle()))).containsExactly(Optional.empty());
+        }
+        await().untilAsserted(() -> assertThat(first.counts(queue)).isEqualTo(new QueueCounts(0, 0, 0)));
+    }
+
+    @Test
     void aReceiptHandleThatIsNotOneIsRefused()
             throws Exception
     {

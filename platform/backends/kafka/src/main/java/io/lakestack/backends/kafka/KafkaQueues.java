@@ -74,6 +74,8 @@ public final class KafkaQueues
     /** Topics keep records a day longer than the longest retention a queue may have; each queue applies its own. */
     private static final Duration TOPIC_RETENTION = Duration.ofDays(15);
     private static final long ATTEMPT_MILLIS = 5 * 60 * 1000;
+    /** How long a receipt handle naming a receive this instance has not read yet waits for it. */
+    private static final Duration HANDLE_WAIT = Duration.ofSeconds(5);
 
     private final RecordStore<Queue> definitions;
     private final RecordStore<Deletion> deletions;
@@ -751,15 +753,36 @@ public final class KafkaQueues
         return ServiceException.user("QueueDoesNotExist", "The specified queue " + name + " does not exist.");
     }
 
-    /** The handle the text encodes, when it names a message of this queue that this instance has read. */
+    /**
+     * The handle the text encodes, when it names a message of this queue and a receive of it. A handle another instance
+     * handed out a moment ago may name a receive this one has not read yet: it waits a little for it, so that a client
+     * that receives through one endpoint and deletes through another is answered as by one.
+     */
     private static Optional<ReceiptHandle> handle(QueueState state, String text)
     {
-        return ReceiptHandle.decode(text).filter(handle -> {
-            synchronized (state) {
-                return handle.queue().equals(state.name) && handle.incarnation() == state.incarnation && handle.claim() < state.applied()
-                        && state.hasRead(handle.partition(), handle.offset());
+        Optional<ReceiptHandle> decoded = ReceiptHandle.decode(text).filter(handle -> handle.queue().equals(state.name)
+                && handle.incarnation() == state.incarnation && handle.partition() < state.partitions);
+        if (decoded.isEmpty()) {
+            return decoded;
+        }
+        ReceiptHandle handle = decoded.get();
+        long deadline = System.nanoTime() + HANDLE_WAIT.toNanos();
+        synchronized (state) {
+            while (handle.claim() >= state.applied() || !state.hasRead(handle.partition(), handle.offset())) {
+                long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (remaining <= 0 || state.deleted()) {
+                    return Optional.empty();
+                }
+                try {
+                    state.wait(Math.min(remaining, 50));
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return Optional.empty();
+                }
             }
-        });
+        }
+        return decoded;
     }
 
     private static ServiceException invalidHandle(String text)
