@@ -47,8 +47,8 @@ final class SqsMappingPoller
     private static final Logger log = LoggerFactory.getLogger(SqsMappingPoller.class);
     /** Workers when the mapping sets no {@code MaximumConcurrency}: enough for a local stack, few enough for a laptop. */
     static final int DEFAULT_CONCURRENCY = 5;
-    /** Lambda's limit on a synchronous invocation's payload. */
-    static final int MAXIMUM_PAYLOAD_BYTES = 6 * 1024 * 1024;
+    /** Lambda's limit on a synchronous invocation's payload, less the event's envelope ({@code {"Records":[]}}). */
+    static final int MAXIMUM_PAYLOAD_BYTES = 6 * 1024 * 1024 - 16;
     private static final int LONG_POLL_SECONDS = 20;
     /** How long a stop waits for invocations in progress; a worker in a long poll is not waited for. */
     private static final long STOP_SECONDS = 60;
@@ -194,7 +194,7 @@ final class SqsMappingPoller
         carried.clear();
         while (running) {
             for (Message message : incoming) {
-                int size = message.body().getBytes(UTF_8).length + 1024;
+                int size = Json.bytes(format.element(message)).length + 1;
                 if (!batch.isEmpty() && (batch.size() >= mapping.batchSize() || bytes + size > MAXIMUM_PAYLOAD_BYTES)) {
                     carried.add(message);
                     continue;
