@@ -57,6 +57,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
@@ -179,10 +180,11 @@ final class EndpointComponent
                 ProcessFunctionRunnerConfig.SECRET_KEY, config.secretKey(),
                 ProcessFunctionRunnerConfig.WORK_DIR, temporaryDirectory.resolve("lambda").toString())), objects, logs);
         resources.add(runner);
-        LambdaService lambda = new LambdaService(stores, objects, runner, events, kinesis, codeLocation(), config.region(), config.accountId(), clock);
-        resources.add(lambda);
         KafkaQueues queues = new KafkaQueues(stores, topics, kafkaBootstrap, config.accountId(), clock, instances);
         resources.add(queues);
+        LambdaService lambda = new LambdaService(stores, objects, runner, events, kinesis, queues::get, codeLocation(), config.region(), config.accountId(),
+                clock);
+        resources.add(lambda);
         StsService sts = new StsService(stores, config.accountId(), clock);
         List<ServiceHandler> services = List.of(
                 new S3Service(new HttpS3Upstream(objectStore), objects, stores.open(NOTIFICATIONS_STORE, NotificationConfiguration.class), events,
@@ -210,6 +212,14 @@ final class EndpointComponent
     {
         LambdaApi api = LambdaApi.connect(URI.create(url()), Region.of(config.region()), credentials());
         resources.add(api);
+        // SQS mappings receive through the endpoint's SQS API, as Lambda's pollers call SQS; a long poll takes 20 s
+        SqsClient sqs = SqsClient.builder()
+                .endpointOverride(URI.create(url()))
+                .region(Region.of(config.region()))
+                .credentialsProvider(credentials())
+                .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(Duration.ofSeconds(40)).maxConnections(64))
+                .build();
+        resources.add(sqs);
         KafkaS3Destinations destinations = new KafkaS3Destinations(kafkaBootstrap, endpointS3());
         resources.add(destinations);
         LambdaEventsConfig defaults = LambdaEventsConfig.defaults(kafkaBootstrap);
@@ -218,7 +228,8 @@ final class EndpointComponent
                 defaults.windowCloseDelay());
         lambdaEvents.add(new AsyncInvocationWorker(eventsConfig, api, api, destinations, clock).start());
         lambdaEvents.add(new EventSourcePollers(stores.open(LambdaService.MAPPINGS_STORE, EventSourceMapping.class),
-                stores.open(LambdaService.MAPPING_STATUS_STORE, EventSourceMappingStatus.class), eventsConfig, api, api, destinations, clock).start());
+                stores.open(LambdaService.MAPPING_STATUS_STORE, EventSourceMappingStatus.class), eventsConfig, api, api, destinations, Optional.of(sqs),
+                clock).start());
     }
 
     /** The endpoint's own credentials, for the clients of it that run in this process. */

@@ -74,7 +74,7 @@ class LambdaEventsKafkaIntegrationTest
         EventSourceMapping mapping = new EventSourceMapping("it-esm-1", "arn:aws:lambda:us-east-1:000000000000:function:it-consumer",
                 EventSourceMapping.Kind.KINESIS, Optional.of(streamArn), List.of("lakestack.kinesis.it-esm-orders"), Optional.empty(), creation,
                 "lakestack.lambda.esm.it-esm-1", true, 10, 0, "TRIM_HORIZON", Optional.empty(), 1, false, -1, -1, Optional.empty(), false, 0, List.of(),
-                System.currentTimeMillis());
+                System.currentTimeMillis(), Optional.empty(), 0);
         MemoryRecordStores stores = new MemoryRecordStores();
         RecordStore<EventSourceMapping> mappings = stores.open("mappings", EventSourceMapping.class);
         RecordStore<EventSourceMappingStatus> statuses = stores.open("statuses", EventSourceMappingStatus.class);

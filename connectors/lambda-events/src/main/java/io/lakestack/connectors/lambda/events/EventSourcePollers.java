@@ -5,6 +5,7 @@ import io.lakestack.spi.lambda.EventSourceMappingStatus;
 import io.lakestack.spi.store.RecordStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -21,9 +22,10 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The event source mapping pollers of one lakestack instance (or of a process of its own, against AWS-compatible
- * endpoints): one {@link MappingPoller} per enabled mapping, started, replaced and stopped as the definitions in the
- * record store change, each a member of its mapping's consumer group, so that the pollers of every instance share the
- * source's partitions.
+ * endpoints): one poller per enabled mapping, started, replaced and stopped as the definitions in the record store
+ * change. A stream's or topic's {@link MappingPoller} is a member of its mapping's consumer group, so that the pollers of
+ * every instance share the source's partitions; a queue's {@link SqsMappingPoller} receives through the SQS API, which
+ * hands each message to one receiver, so the pollers of every instance poll the queue side by side.
  *
  * <p>Status, as Lambda reports it in {@code State} and {@code LastProcessingResult}: {@code Creating} (or
  * {@code Enabling}, {@code Updating}) until the poller has joined its group and knows its starting positions, then
@@ -43,7 +45,8 @@ public final class EventSourcePollers
     private final FunctionSettings functions;
     private final DestinationRouter router;
     private final Clock clock;
-    private final Map<String, MappingPoller> pollers = new ConcurrentHashMap<>();
+    private final Optional<SqsClient> sqs;
+    private final Map<String, Poller> pollers = new ConcurrentHashMap<>();
     private final ExecutorService changes = Executors.newSingleThreadExecutor(daemon("lambda-esm-definitions"));
     private final ExecutorService lanes = Executors.newCachedThreadPool(daemon("lambda-esm-lane"));
     private volatile boolean closed;
@@ -58,6 +61,17 @@ public final class EventSourcePollers
     public EventSourcePollers(RecordStore<EventSourceMapping> mappings, RecordStore<EventSourceMappingStatus> statuses, LambdaEventsConfig config,
             Invoker invoker, FunctionSettings functions, Destinations destinations, Clock clock)
     {
+        this(mappings, statuses, config, invoker, functions, destinations, Optional.empty(), clock);
+    }
+
+    /**
+     * @param sqs a client of the SQS API the queues of SQS mappings are polled through (the endpoint, or AWS); without
+     *         one, SQS mappings are reported as not running
+     */
+    public EventSourcePollers(RecordStore<EventSourceMapping> mappings, RecordStore<EventSourceMappingStatus> statuses, LambdaEventsConfig config,
+            Invoker invoker, FunctionSettings functions, Destinations destinations, Optional<SqsClient> sqs, Clock clock)
+    {
+        this.sqs = requireNonNull(sqs, "sqs is null");
         this.mappings = requireNonNull(mappings, "mappings is null");
         this.statuses = requireNonNull(statuses, "statuses is null");
         this.config = requireNonNull(config, "config is null");
@@ -96,7 +110,7 @@ public final class EventSourcePollers
         if (closed) {
             return;
         }
-        MappingPoller running = pollers.get(uuid);
+        Poller running = pollers.get(uuid);
         if (definition.isPresent() && running != null && running.mapping().equals(definition.get())) {
             return;
         }
@@ -116,8 +130,17 @@ public final class EventSourcePollers
             return;
         }
         String state = running != null ? "Updating" : previous.filter(status -> status.state().equals("Disabled")).isPresent() ? "Enabling" : "Creating";
-        MappingPoller poller = new MappingPoller(mapping, config, invoker, functions, router, lanes, clock, (newState, newResult) -> write(uuid, newState, newResult),
-                state, result);
+        MappingPoller.StatusSink sink = (newState, newResult) -> write(uuid, newState, newResult);
+        if (mapping.kind() == EventSourceMapping.Kind.SQS) {
+            if (sqs.isEmpty()) {
+                write(uuid, "Disabled", "PROBLEM: this lakestack process has no SQS client to poll " + mapping.eventSourceArn().orElse("the queue"));
+                return;
+            }
+            pollers.put(uuid, new SqsMappingPoller(mapping, sqs.get(), invoker, clock, sink, state, result).start());
+            log.info("event source mapping {}: {} -> {} ({})", uuid, mapping.eventSourceArn().orElse(""), mapping.functionArn(), state);
+            return;
+        }
+        MappingPoller poller = new MappingPoller(mapping, config, invoker, functions, router, lanes, clock, sink, state, result);
         pollers.put(uuid, poller.start());
         log.info("event source mapping {}: {} -> {} ({})", uuid, mapping.sourceTopics(), mapping.functionArn(), state);
     }
@@ -140,9 +163,21 @@ public final class EventSourcePollers
     {
         closed = true;
         changes.shutdownNow();
-        List<MappingPoller> running = new ArrayList<>(pollers.values());
+        List<Poller> running = new ArrayList<>(pollers.values());
         pollers.clear();
-        running.parallelStream().forEach(MappingPoller::close);
+        running.parallelStream().forEach(Poller::close);
         lanes.shutdown();
+    }
+
+    /** The poller of one mapping on this instance. */
+    interface Poller
+            extends AutoCloseable
+    {
+        /** The definition it runs. */
+        EventSourceMapping mapping();
+
+        /** Stops polling; invocations in progress finish first. */
+        @Override
+        void close();
     }
 }

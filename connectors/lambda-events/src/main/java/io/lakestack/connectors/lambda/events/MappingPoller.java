@@ -49,7 +49,7 @@ import static java.util.Objects.requireNonNull;
  * longer holds (retention) moves to the oldest record, as an expired Kinesis record is gone.
  */
 final class MappingPoller
-        implements AutoCloseable
+        implements EventSourcePollers.Poller
 {
     private static final Logger log = LoggerFactory.getLogger(MappingPoller.class);
     private static final Duration POLL = Duration.ofMillis(100);
@@ -113,7 +113,8 @@ final class MappingPoller
         }
     }
 
-    EventSourceMapping mapping()
+    @Override
+    public EventSourceMapping mapping()
     {
         return mapping;
     }

@@ -102,6 +102,6 @@ final class MappingBuilder
         return new EventSourceMapping("6f0e3c52-0000-4000-8000-000000000001", FUNCTION_ARN, kind, kinesis ? Optional.of(STREAM_ARN) : Optional.empty(),
                 List.of(kinesis ? "lakestack.kinesis.orders" : "orders"), kinesis ? Optional.empty() : Optional.of("broker-1:9092,broker-2:9092"),
                 kinesis ? STREAM_CREATION : 0, "lakestack.lambda.esm.test", true, batchSize, window, "TRIM_HORIZON", Optional.empty(), parallelization,
-                bisect, maxRetries, maxAge, onFailure, reportBatchItemFailures, tumbling, filters, STREAM_CREATION);
+                bisect, maxRetries, maxAge, onFailure, reportBatchItemFailures, tumbling, filters, STREAM_CREATION, Optional.empty(), 0);
     }
 }

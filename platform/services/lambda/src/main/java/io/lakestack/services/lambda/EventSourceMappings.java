@@ -11,6 +11,7 @@ import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.kinesis.KinesisStreams;
 import io.lakestack.spi.lambda.EventSourceMapping;
 import io.lakestack.spi.lambda.EventSourceMappingStatus;
+import io.lakestack.spi.sqs.Queue;
 import io.lakestack.spi.store.RecordStore;
 import io.lakestack.spi.store.RecordStores;
 
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
@@ -28,10 +30,11 @@ import static java.util.Objects.requireNonNull;
  * Lambda's event source mappings: their definitions, kept in the record store {@value #STORE} for the pollers of
  * every instance to follow, and the status the pollers report ({@value #STATUS_STORE}).
  *
- * <p>Sources: a Kinesis stream of this account (its ARN), or a Kafka cluster ({@code SelfManagedEventSource} with
- * {@code KAFKA_BOOTSTRAP_SERVERS}, lakestack's own included). Every setting Lambda has for those sources is checked as
- * Lambda checks it and applied by the pollers; a setting of another kind of source (SQS, MQ, DynamoDB streams) is
- * refused until lakestack has that source.
+ * <p>Sources: a Kinesis stream of this account (its ARN), an SQS queue of this account and region (its ARN), or a Kafka
+ * cluster ({@code SelfManagedEventSource} with {@code KAFKA_BOOTSTRAP_SERVERS}, lakestack's own included). Every setting
+ * Lambda has for those sources is checked as Lambda checks it and applied by the pollers; a setting of another kind of
+ * source (MQ, DynamoDB streams, DocumentDB) is refused until lakestack has that source, and a setting that does not
+ * apply to the mapping's kind of source is refused as Lambda refuses it.
  */
 final class EventSourceMappings
 {
@@ -41,6 +44,13 @@ final class EventSourceMappings
     private static final Set<String> STREAM_POSITIONS = Set.of("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP");
     /** An event source ARN as Lambda's API takes it. */
     private static final Pattern SOURCE_ARN = Pattern.compile("arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]{2}(-gov)?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)");
+    private static final Pattern QUEUE_ARN = Pattern.compile("arn:aws[a-zA-Z-]*:sqs:([a-z0-9-]+):(\\d{12}):([A-Za-z0-9_.-]{1,80})");
+    /** Settings of stream sources, which Lambda refuses for an SQS queue. */
+    private static final List<String> STREAM_SETTINGS = List.of("StartingPosition", "StartingPositionTimestamp", "ParallelizationFactor",
+            "BisectBatchOnFunctionError", "DestinationConfig", "MaximumRetryAttempts", "MaximumRecordAgeInSeconds", "TumblingWindowInSeconds", "Topics");
+    /** As Lambda answers a mapping of a queue that does not exist (its pollers' ReceiveMessage failed). */
+    private static final String NO_QUEUE = "Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error "
+            + "Message: The specified queue does not exist or you do not have access to it.";
 
     /** Resolves a function name or ARN of the request to the function's ARN as the mapping names it. */
     interface Functions
@@ -48,18 +58,30 @@ final class EventSourceMappings
         String arnOf(String functionName);
     }
 
+    /** The SQS queues of this account and region, by name. */
+    interface Queues
+    {
+        Optional<Queue> get(String name);
+    }
+
     private final RecordStore<EventSourceMapping> mappings;
     private final RecordStore<EventSourceMappingStatus> statuses;
     private final KinesisStreams kinesis;
     private final Functions functions;
+    private final Queues queues;
+    private final String region;
+    private final String accountId;
     private final Clock clock;
 
-    EventSourceMappings(RecordStores stores, KinesisStreams kinesis, Functions functions, Clock clock)
+    EventSourceMappings(RecordStores stores, KinesisStreams kinesis, Queues queues, Functions functions, String region, String accountId, Clock clock)
     {
         this.mappings = stores.open(STORE, EventSourceMapping.class);
         this.statuses = stores.open(STATUS_STORE, EventSourceMappingStatus.class);
         this.kinesis = requireNonNull(kinesis, "kinesis is null");
         this.functions = requireNonNull(functions, "functions is null");
+        this.queues = requireNonNull(queues, "queues is null");
+        this.region = requireNonNull(region, "region is null");
+        this.accountId = requireNonNull(accountId, "accountId is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -121,9 +143,13 @@ final class EventSourceMappings
         Optional<String> sourceArn = input.string("EventSourceArn");
         Optional<JsonInput> selfManaged = input.optionalObject("SelfManagedEventSource");
         if (sourceArn.isPresent() == selfManaged.isPresent()) {
-            throw ServiceException.user("InvalidParameterValueException", "Give either EventSourceArn (a Kinesis stream) or SelfManagedEventSource "
-                    + "(a Kafka cluster)");
+            throw ServiceException.user("InvalidParameterValueException", "Give either EventSourceArn (a Kinesis stream or an SQS queue) or "
+                    + "SelfManagedEventSource (a Kafka cluster)");
         }
+        if (sourceArn.isPresent() && QUEUE_ARN.matcher(sourceArn.get()).matches()) {
+            return createForQueue(functionArn, sourceArn.get(), input);
+        }
+        refuseScalingConfig(input);
         String uuid = UUID.randomUUID().toString();
         EventSourceMapping.Kind kind;
         List<String> topics;
@@ -132,8 +158,9 @@ final class EventSourceMappings
         String group;
         if (sourceArn.isPresent()) {
             String stream = kinesis.nameOf(sourceArn.get()).orElseThrow(() -> ServiceException.user("InvalidParameterValueException",
-                    "The event source " + sourceArn.get() + " is not supported by lakestack: mappings read Kinesis streams of this account and "
-                            + "region (arn:aws:kinesis:<region>:<account>:stream/<name>) and Kafka clusters (SelfManagedEventSource)"));
+                    "The event source " + sourceArn.get() + " is not supported by lakestack: mappings read Kinesis streams and SQS queues of this "
+                            + "account and region (arn:aws:kinesis:<region>:<account>:stream/<name>, arn:aws:sqs:<region>:<account>:<name>) and Kafka "
+                            + "clusters (SelfManagedEventSource)"));
             KinesisStreams.Stream found = kinesis.find(stream).orElseThrow(() -> ServiceException.user("InvalidParameterValueException",
                     "Stream not found: " + sourceArn.get()));
             kind = EventSourceMapping.Kind.KINESIS;
@@ -184,12 +211,92 @@ final class EventSourceMappings
                 input.integer("ParallelizationFactor", 1, 10).orElse(1), input.bool("BisectBatchOnFunctionError").orElse(false),
                 input.integer("MaximumRetryAttempts", -1, 10_000).orElse(-1), recordAge(input).orElse(-1), onFailure(input),
                 reportBatchItemFailures(input).orElse(false), input.integer("TumblingWindowInSeconds", 0, 900).orElse(0), filters(input).orElse(List.of()),
-                clock.millis());
+                clock.millis(), Optional.empty(), 0);
+    }
+
+    /** An SQS queue's mapping: checked as Lambda checks it (the queue must exist; batch size and window as for a queue). */
+    private EventSourceMapping createForQueue(String functionArn, String arn, JsonInput input)
+    {
+        refuseStreamSettings(input);
+        Queue queue = queueOf(arn);
+        int window = window(input).orElse(0);
+        int batchSize = input.integer("BatchSize", 1, 10_000).orElse(10);
+        checkQueueBatch(batchSize, window, queue.fifo());
+        return new EventSourceMapping(UUID.randomUUID().toString(), functionArn, EventSourceMapping.Kind.SQS, Optional.of(arn), List.of(), Optional.empty(),
+                0, "", input.bool("Enabled").orElse(true), batchSize, window, "", Optional.empty(), 1, false, -1, -1, Optional.empty(),
+                reportBatchItemFailures(input).orElse(false), 0, filters(input).orElse(List.of()), clock.millis(), Optional.of(queue.name()),
+                maximumConcurrency(input).orElse(0));
+    }
+
+    private EventSourceMapping updateForQueue(EventSourceMapping mapping, JsonInput input)
+    {
+        refuseStreamSettings(input);
+        int window = window(input).orElse(mapping.maximumBatchingWindowSeconds());
+        int batchSize = input.integer("BatchSize", 1, 10_000).orElse(mapping.batchSize());
+        checkQueueBatch(batchSize, window, mapping.queueName().orElseThrow().endsWith(".fifo"));
+        return new EventSourceMapping(mapping.uuid(), input.string("FunctionName").map(functions::arnOf).orElse(mapping.functionArn()), mapping.kind(),
+                mapping.eventSourceArn(), mapping.sourceTopics(), mapping.bootstrapServers(), 0, mapping.consumerGroup(),
+                input.bool("Enabled").orElse(mapping.enabled()), batchSize, window, "", Optional.empty(), 1, false, -1, -1, Optional.empty(),
+                reportBatchItemFailures(input).orElse(mapping.reportBatchItemFailures()), 0, filters(input).orElse(mapping.filterPatterns()), clock.millis(),
+                mapping.queueName(), input.has("ScalingConfig") ? maximumConcurrency(input).orElse(0) : mapping.maximumConcurrency());
+    }
+
+    private static void refuseStreamSettings(JsonInput input)
+    {
+        for (String setting : STREAM_SETTINGS) {
+            if (input.has(setting)) {
+                throw ServiceException.user("InvalidParameterValueException", setting + " is not valid for SQS event sources.");
+            }
+        }
+    }
+
+    private static void refuseScalingConfig(JsonInput input)
+    {
+        if (input.has("ScalingConfig")) {
+            throw ServiceException.user("InvalidParameterValueException", "ScalingConfig is only valid for SQS event sources.");
+        }
+    }
+
+    /** The queue an ARN names, if it is of this account and region and exists. */
+    private Queue queueOf(String arn)
+    {
+        Matcher matcher = QUEUE_ARN.matcher(arn);
+        if (!matcher.matches() || !matcher.group(1).equals(region) || !matcher.group(2).equals(accountId)) {
+            throw ServiceException.user("InvalidParameterValueException", NO_QUEUE);
+        }
+        return queues.get(matcher.group(3)).orElseThrow(() -> ServiceException.user("InvalidParameterValueException", NO_QUEUE));
+    }
+
+    /** A queue's batches: at most 10 messages from a FIFO queue; more than 10 only with a batching window, as Lambda requires. */
+    private static void checkQueueBatch(int batchSize, int windowSeconds, boolean fifo)
+    {
+        if (fifo && batchSize > 10) {
+            throw ServiceException.user("InvalidParameterValueException", "BatchSize must be between 1 and 10 for FIFO queues, not " + batchSize);
+        }
+        if (batchSize > 10 && windowSeconds == 0) {
+            throw ServiceException.user("InvalidParameterValueException", "Maximum batch window in seconds must be greater than 0 if maximum batch size "
+                    + "is greater than 10");
+        }
+    }
+
+    private static Optional<Integer> maximumConcurrency(JsonInput input)
+    {
+        Optional<Long> value = input.optionalObject("ScalingConfig").flatMap(config -> config.longValue("MaximumConcurrency"));
+        value.filter(concurrency -> concurrency < 2 || concurrency > 1000).ifPresent(concurrency -> {
+            throw ServiceException.user("ValidationException", "1 validation error detected: Value '" + concurrency + "' at "
+                    + "'scalingConfig.maximumConcurrency' failed to satisfy constraint: Member must have value " + (concurrency < 2
+                    ? "greater than or equal to 2" : "less than or equal to 1000"));
+        });
+        return value.map(Math::toIntExact);
     }
 
     private EventSourceMapping update(EventSourceMapping mapping, JsonInput input)
     {
         refuseOtherSources(input);
+        if (mapping.kind() == EventSourceMapping.Kind.SQS) {
+            return updateForQueue(mapping, input);
+        }
+        refuseScalingConfig(input);
         if (mapping.kind() == EventSourceMapping.Kind.KAFKA) {
             for (String streamOnly : List.of("ParallelizationFactor", "BisectBatchOnFunctionError", "MaximumRetryAttempts", "MaximumRecordAgeInSeconds",
                     "TumblingWindowInSeconds")) {
@@ -208,16 +315,16 @@ final class EventSourceMappings
                 input.has("DestinationConfig") ? onFailure(input) : mapping.onFailureDestination(),
                 reportBatchItemFailures(input).orElse(mapping.reportBatchItemFailures()),
                 input.integer("TumblingWindowInSeconds", 0, 900).orElse(mapping.tumblingWindowSeconds()), filters(input).orElse(mapping.filterPatterns()),
-                clock.millis());
+                clock.millis(), Optional.empty(), 0);
     }
 
     private static void refuseOtherSources(JsonInput input)
     {
-        for (String other : List.of("Queues", "AmazonManagedKafkaEventSourceConfig", "ScalingConfig", "DocumentDBEventSourceConfig", "KMSKeyArn",
+        for (String other : List.of("Queues", "AmazonManagedKafkaEventSourceConfig", "DocumentDBEventSourceConfig", "KMSKeyArn",
                 "MetricsConfig", "ProvisionedPollerConfig")) {
             if (input.has(other)) {
                 throw ServiceException.user("InvalidParameterValueException", other + " cannot be applied by lakestack: its mappings read Kinesis "
-                        + "streams and Kafka clusters");
+                        + "streams, SQS queues and Kafka clusters");
             }
         }
     }
@@ -299,6 +406,9 @@ final class EventSourceMappings
         Optional<EventSourceMappingStatus> status = statuses.get(mapping.uuid());
         ObjectNode node = RestJsonService.JSON.createObjectNode();
         node.put("UUID", mapping.uuid());
+        if (mapping.kind() == EventSourceMapping.Kind.SQS) {
+            return describeQueueMapping(mapping, status, transition, node);
+        }
         node.put("StartingPosition", mapping.startingPosition());
         mapping.startingPositionTimestampMillis().ifPresent(millis -> node.put("StartingPositionTimestamp", millis / 1000.0));
         node.put("BatchSize", mapping.batchSize());
@@ -332,6 +442,32 @@ final class EventSourceMappings
         if (!mapping.filterPatterns().isEmpty()) {
             ArrayNode filters = node.putObject("FilterCriteria").putArray("Filters");
             mapping.filterPatterns().forEach(pattern -> filters.addObject().put("Pattern", pattern));
+        }
+        return node;
+    }
+
+    /** As Lambda describes an SQS queue's mapping: no stream settings, {@code ScalingConfig} when set. */
+    private static ObjectNode describeQueueMapping(EventSourceMapping mapping, Optional<EventSourceMappingStatus> status, Optional<String> transition,
+            ObjectNode node)
+    {
+        node.put("BatchSize", mapping.batchSize());
+        node.put("MaximumBatchingWindowInSeconds", mapping.maximumBatchingWindowSeconds());
+        mapping.eventSourceArn().ifPresent(arn -> node.put("EventSourceArn", arn));
+        if (!mapping.filterPatterns().isEmpty()) {
+            ArrayNode filters = node.putObject("FilterCriteria").putArray("Filters");
+            mapping.filterPatterns().forEach(pattern -> filters.addObject().put("Pattern", pattern));
+        }
+        node.put("FunctionArn", mapping.functionArn());
+        node.put("LastModified", mapping.lastModifiedMillis() / 1000.0);
+        node.put("LastProcessingResult", status.map(EventSourceMappingStatus::lastProcessingResult).orElse("No records processed"));
+        node.put("State", transition.orElse(status.map(EventSourceMappingStatus::state).orElse(mapping.enabled() ? "Creating" : "Disabled")));
+        node.put("StateTransitionReason", "USER_INITIATED");
+        ArrayNode responseTypes = node.putArray("FunctionResponseTypes");
+        if (mapping.reportBatchItemFailures()) {
+            responseTypes.add("ReportBatchItemFailures");
+        }
+        if (mapping.maximumConcurrency() > 0) {
+            node.putObject("ScalingConfig").put("MaximumConcurrency", mapping.maximumConcurrency());
         }
         return node;
     }

@@ -40,6 +40,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
@@ -106,6 +107,18 @@ public final class LambdaService
     public LambdaService(RecordStores stores, io.lakestack.spi.s3.ObjectStore objects, FunctionRunner runner, EventSink events,
             io.lakestack.spi.kinesis.KinesisStreams kinesis, BiFunction<String, String, String> codeLocation, String region, String accountId, Clock clock)
     {
+        this(stores, objects, runner, events, kinesis, name -> Optional.empty(), codeLocation, region, accountId, clock);
+    }
+
+    /**
+     * @param queues the SQS queues of this account and region by name, which event source mappings may read
+     * @param codeLocation a URL a client can download a deployment package from ({@code Code.Location} of
+     *         GetFunction), given its bucket and key
+     */
+    public LambdaService(RecordStores stores, io.lakestack.spi.s3.ObjectStore objects, FunctionRunner runner, EventSink events,
+            io.lakestack.spi.kinesis.KinesisStreams kinesis, Function<String, Optional<io.lakestack.spi.sqs.Queue>> queues,
+            BiFunction<String, String, String> codeLocation, String region, String accountId, Clock clock)
+    {
         super("lambda", "ValidationException");
         this.functions = requireNonNull(stores, "stores is null").open(STORE, StoredFunction.class);
         this.code = new FunctionCode(objects);
@@ -127,7 +140,7 @@ public final class LambdaService
         concurrencyRoutes();
         invokeConfigRoutes();
         tagRoutes();
-        new EventSourceMappings(stores, kinesis, this::mappedFunction, clock).register(this);
+        new EventSourceMappings(stores, kinesis, queues::apply, this::mappedFunction, region, accountId, clock).register(this);
         route("GET", "/2016-08-19/account-settings", (request, caller) -> {
             ObjectNode result = JSON.createObjectNode();
             ObjectNode limit = result.putObject("AccountLimit");

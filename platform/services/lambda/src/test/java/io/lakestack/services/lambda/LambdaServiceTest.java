@@ -6,6 +6,7 @@ import io.lakestack.endpoint.auth.Authenticator;
 import io.lakestack.endpoint.protocol.AwsRequest;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.lambda.FunctionRunner;
+import io.lakestack.spi.sqs.Queue;
 import io.lakestack.spi.store.MemoryRecordStores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,12 +41,14 @@ class LambdaServiceTest
     private final Fakes.MemoryObjectStore objects = new Fakes.MemoryObjectStore();
     private final Fakes.RecordingEventSink events = new Fakes.RecordingEventSink();
     private final Fakes.MemoryKinesis kinesis = new Fakes.MemoryKinesis();
+    private final Map<String, Queue> queues = new java.util.concurrent.ConcurrentHashMap<>();
     private LambdaService lambda;
 
     @BeforeEach
     void start()
     {
-        lambda = new LambdaService(new MemoryRecordStores(), objects, runner, events, kinesis, (bucket, key) -> "http://code/" + bucket + "/" + key,
+        lambda = new LambdaService(new MemoryRecordStores(), objects, runner, events, kinesis, name -> Optional.ofNullable(queues.get(name)),
+                (bucket, key) -> "http://code/" + bucket + "/" + key,
                 "us-east-1", "000000000000", Clock.fixed(Instant.parse("2026-11-29T10:00:00Z"), ZoneOffset.UTC));
     }
 
@@ -261,6 +264,66 @@ class LambdaServiceTest
         call("DELETE", "/2019-09-25/functions/tagged/event-invoke-config", "", Map.of(), new byte[0]);
         assertError(() -> call("GET", "/2019-09-25/functions/tagged/event-invoke-config", "", Map.of(), new byte[0]), "ResourceNotFoundException", 404,
                 "doesn't have an EventInvokeConfig");
+    }
+
+    @Test
+    void queueMappingsTakeOnlyWhatAppliesToQueues()
+            throws Exception
+    {
+        createActive("consumer");
+        queues.put("orders", queue("orders"));
+        queues.put("orders.fifo", queue("orders.fifo"));
+        String arn = "arn:aws:sqs:us-east-1:000000000000:orders";
+        JsonNode created = json(call("POST", "/2015-03-31/event-source-mappings/", "", Map.of(), ("{\"EventSourceArn\":\"" + arn
+                + "\",\"FunctionName\":\"consumer\",\"BatchSize\":500,\"MaximumBatchingWindowInSeconds\":2,\"ScalingConfig\":{\"MaximumConcurrency\":7},"
+                + "\"FunctionResponseTypes\":[\"ReportBatchItemFailures\"]}").getBytes(StandardCharsets.UTF_8)));
+        assertThat(created.path("State").asText()).isEqualTo("Creating");
+        assertThat(created.path("StateTransitionReason").asText()).isEqualTo("USER_INITIATED");
+        assertThat(created.path("BatchSize").asInt()).isEqualTo(500);
+        assertThat(created.path("MaximumBatchingWindowInSeconds").asInt()).isEqualTo(2);
+        assertThat(created.path("ScalingConfig").path("MaximumConcurrency").asInt()).isEqualTo(7);
+        assertThat(created.has("StartingPosition")).isFalse();
+        assertThat(created.has("DestinationConfig")).isFalse();
+        assertThat(created.has("Topics")).isFalse();
+        String uuid = created.path("UUID").asText();
+        JsonNode updated = json(call("PUT", "/2015-03-31/event-source-mappings/" + uuid, "", Map.of(), "{\"ScalingConfig\":{}}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(updated.has("ScalingConfig")).isFalse();
+        assertThat(updated.path("BatchSize").asInt()).isEqualTo(500);
+        assertError(() -> call("PUT", "/2015-03-31/event-source-mappings/" + uuid, "", Map.of(), "{\"MaximumBatchingWindowInSeconds\":0}"
+                .getBytes(StandardCharsets.UTF_8)), "InvalidParameterValueException", 400,
+                "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10");
+
+        for (String setting : List.of("\"StartingPosition\":\"LATEST\"", "\"ParallelizationFactor\":2", "\"BisectBatchOnFunctionError\":true",
+                "\"DestinationConfig\":{\"OnFailure\":{}}", "\"MaximumRetryAttempts\":1", "\"MaximumRecordAgeInSeconds\":60",
+                "\"TumblingWindowInSeconds\":10")) {
+            assertError(() -> call("POST", "/2015-03-31/event-source-mappings/", "", Map.of(), ("{\"EventSourceArn\":\"" + arn
+                    + "\",\"FunctionName\":\"consumer\"," + setting + "}").getBytes(StandardCharsets.UTF_8)), "InvalidParameterValueException", 400,
+                    setting.substring(1, setting.indexOf('"', 1)) + " is not valid for SQS event sources.");
+        }
+        assertError(() -> call("POST", "/2015-03-31/event-source-mappings/", "", Map.of(), ("{\"EventSourceArn\":\"" + arn
+                + ".fifo\",\"FunctionName\":\"consumer\",\"BatchSize\":11,\"MaximumBatchingWindowInSeconds\":1}").getBytes(StandardCharsets.UTF_8)),
+                "InvalidParameterValueException", 400, "BatchSize must be between 1 and 10 for FIFO queues, not 11");
+        for (String missing : List.of("arn:aws:sqs:us-east-1:000000000000:nope", "arn:aws:sqs:eu-west-1:000000000000:orders",
+                "arn:aws:sqs:us-east-1:111111111111:orders")) {
+            assertError(() -> call("POST", "/2015-03-31/event-source-mappings/", "", Map.of(), ("{\"EventSourceArn\":\"" + missing
+                    + "\",\"FunctionName\":\"consumer\"}").getBytes(StandardCharsets.UTF_8)), "InvalidParameterValueException", 400,
+                    "Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified "
+                            + "queue does not exist or you do not have access to it.");
+        }
+        assertError(() -> call("POST", "/2015-03-31/event-source-mappings/", "", Map.of(), ("{\"EventSourceArn\":\"" + arn
+                + "\",\"FunctionName\":\"consumer\",\"ScalingConfig\":{\"MaximumConcurrency\":1001}}").getBytes(StandardCharsets.UTF_8)),
+                "ValidationException", 400, "1 validation error detected: Value '1001' at 'scalingConfig.maximumConcurrency' failed to satisfy "
+                        + "constraint: Member must have value less than or equal to 1000");
+        kinesis.create("clicks", 1, "PROVISIONED", Map.of());
+        assertError(() -> call("POST", "/2015-03-31/event-source-mappings/", "", Map.of(), ("{\"EventSourceArn\":\"arn:aws:kinesis:us-east-1:"
+                + "000000000000:stream/clicks\",\"FunctionName\":\"consumer\",\"StartingPosition\":\"LATEST\",\"ScalingConfig\":"
+                + "{\"MaximumConcurrency\":2}}").getBytes(StandardCharsets.UTF_8)), "InvalidParameterValueException", 400,
+                "ScalingConfig is only valid for SQS event sources.");
+    }
+
+    private static Queue queue(String name)
+    {
+        return new Queue(name, 0, 0, 30, 345_600, 0, 262_144, 0, Optional.empty(), false, false, Map.of(), Map.of());
     }
 
     @Test
