@@ -36,6 +36,9 @@ import static java.util.Objects.requireNonNull;
  * then is the body read, bounded by the service's limit ({@link AwsRequest#limitBody}), for the payload hash the
  * signature covers; a request that fails a header check is answered without any of its body being read.
  *
+ * <p>S3 also takes URLs presigned with Signature Version 2 ({@link SigV2QuerySignature}), boto3's default for S3
+ * presigned URLs; no other SigV2 form is taken.
+ *
  * <p>Any region is accepted. With verification turned off, a signature is still parsed (to know the caller's
  * region and access key) but never checked, and unsigned requests are let through.
  */
@@ -114,6 +117,21 @@ public final class Authenticator
             }
             throw ServiceException.user(query ? "IncompleteSignature" : "IncompleteSignatureException", e.getMessage());
         }
+        if (parsed.isEmpty() && s3) {
+            Optional<SigV2QuerySignature> version2;
+            try {
+                version2 = SigV2QuerySignature.of(request);
+            }
+            catch (MalformedSignatureException e) {
+                if (!verify) {
+                    return new Caller("anonymous", defaultRegion);
+                }
+                throw ServiceException.user("AccessDenied", 403, e.getMessage());
+            }
+            if (version2.isPresent()) {
+                return authenticate(request, version2.get());
+            }
+        }
         if (parsed.isEmpty()) {
             if (!verify) {
                 return new Caller("anonymous", defaultRegion);
@@ -164,6 +182,35 @@ public final class Authenticator
         if (s3 && !signature.presigned() && AwsChunkedInputStream.Format.of(payloadHash).map(AwsChunkedInputStream.Format::signed).orElse(false)) {
             return new Caller(caller.accessKey(), caller.region(), Optional.of(new ChunkSignatures(SigV4Verifier.signingKey(secret, signature),
                     signature.amzDate(), SigV4Verifier.scope(signature), signature.signature())));
+        }
+        return caller;
+    }
+
+    /**
+     * An S3 URL presigned with Signature Version 2: the access key must be one of the configured ones (temporary
+     * credentials sign with SigV4), the URL must not have expired, and the HMAC-SHA1 must match.
+     */
+    private Caller authenticate(AwsRequest request, SigV2QuerySignature signature)
+    {
+        Caller caller = new Caller(signature.accessKey(), defaultRegion);
+        if (!verify) {
+            return caller;
+        }
+        String secret = secretsByAccessKey.get(signature.accessKey());
+        if (secret == null) {
+            throw ServiceException.user("InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records.");
+        }
+        long now = clock.instant().getEpochSecond();
+        if (now > signature.expires()) {
+            throw ServiceException.user("AccessDenied", 403, "Request has expired (Expires " + signature.expires() + ", now " + now + ")");
+        }
+        if (!signature.matches(request, secret)) {
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("AWSAccessKeyId", signature.accessKey());
+            details.put("StringToSign", signature.stringToSign(request));
+            details.put("SignatureProvided", signature.signature());
+            throw new DetailedServiceException(ErrorKind.USER, "SignatureDoesNotMatch", 403,
+                    "The request signature we calculated does not match the signature you provided. Check your key and signing method.", details);
         }
         return caller;
     }
