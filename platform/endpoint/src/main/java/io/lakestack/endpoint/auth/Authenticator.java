@@ -46,6 +46,8 @@ public final class Authenticator
 {
     private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
     private static final Duration MAX_SKEW = Duration.ofMinutes(15);
+    /** A SigV4 presigned URL lives at most a week. */
+    private static final long MAX_PRESIGNED_SECONDS = 604800;
     /** Strict: a date of the right shape naming no real time (month 13, February 30, hour 25) does not parse. */
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withResolverStyle(ResolverStyle.STRICT);
 
@@ -264,8 +266,16 @@ public final class Authenticator
     {
         Instant now = clock.instant();
         if (signature.presigned()) {
+            long seconds = signature.expires().orElseThrow().toSeconds();
+            if (seconds < 0) {
+                throw ServiceException.user("AuthorizationQueryParametersError", 403, "X-Amz-Expires must be non-negative, not " + seconds);
+            }
+            if (seconds > MAX_PRESIGNED_SECONDS) {
+                throw ServiceException.user("AuthorizationQueryParametersError", 403, "X-Amz-Expires must be less than a week (in seconds); that is, "
+                        + "the given X-Amz-Expires must be less than " + MAX_PRESIGNED_SECONDS + " seconds (it is " + seconds + ")");
+            }
             Instant expiry = signed.plus(signature.expires().orElseThrow());
-            if (now.isAfter(expiry)) {
+            if (!now.isBefore(expiry)) {
                 throw ServiceException.user("AccessDenied", 403, "Request has expired (X-Amz-Date " + signature.amzDate()
                         + ", X-Amz-Expires " + signature.expires().get().toSeconds() + ", now " + AMZ_DATE.format(now.atOffset(ZoneOffset.UTC)) + ")");
             }
