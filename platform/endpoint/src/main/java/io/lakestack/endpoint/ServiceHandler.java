@@ -59,4 +59,20 @@ public interface ServiceHandler
 
     void handle(AwsRequest request, Authenticator.Caller caller, AwsResponse response)
             throws Exception;
+
+    /**
+     * Whether a request carries its credentials in its body rather than in its headers or query (S3's browser upload,
+     * an HTML form signed by its policy). Such a request is not authenticated by the endpoint: it goes to
+     * {@link #handleSignedInBody}, which authenticates it with the authenticator once it has read the credentials.
+     */
+    default boolean signedInBody(AwsRequest request)
+    {
+        return false;
+    }
+
+    default void handleSignedInBody(AwsRequest request, Authenticator authenticator, AwsResponse response)
+            throws Exception
+    {
+        throw new UnsupportedOperationException(signingName() + " takes no request signed in its body");
+    }
 }

@@ -189,6 +189,99 @@ public final class Authenticator
     }
 
     /**
+     * An S3 browser upload ({@code POST} of an HTML form): its fields carry the credentials, and the signature covers
+     * the base64 policy document, with SigV4 ({@code x-amz-algorithm}, {@code x-amz-credential}, {@code x-amz-date},
+     * {@code x-amz-signature}, and {@code x-amz-security-token} for temporary credentials) or with SigV2
+     * ({@code AWSAccessKeyId}, {@code signature}: an HMAC-SHA1). The policy's own conditions are the caller's to check.
+     *
+     * @param fields the form's fields by lower-case name
+     * @throws ServiceException S3's error: 400 {@code InvalidArgument} when a credential field is missing, 403
+     *         {@code InvalidAccessKeyId} or {@code SignatureDoesNotMatch}
+     */
+    public Caller authenticatePostPolicy(Map<String, String> fields, String policy)
+    {
+        Optional<String> algorithm = Optional.ofNullable(fields.get("x-amz-algorithm"));
+        if (algorithm.isPresent()) {
+            if (!algorithm.get().equals("AWS4-HMAC-SHA256")) {
+                throw ServiceException.user("InvalidArgument", "x-amz-algorithm only supports AWS4-HMAC-SHA256, not '" + algorithm.get() + "'");
+            }
+            String credential = requiredField(fields, "x-amz-credential");
+            String amzDate = requiredField(fields, "x-amz-date");
+            String signatureField = requiredField(fields, "x-amz-signature");
+            String[] scope = credential.split("/", -1);
+            if (scope.length != 5 || !scope[4].equals("aws4_request") || !amzDate.startsWith(scope[1])) {
+                throw ServiceException.user("InvalidArgument", "x-amz-credential should be <access key>/<yyyyMMdd>/<region>/<service>/aws4_request "
+                        + "of the day of x-amz-date, not '" + credential + "'");
+            }
+            Caller caller = new Caller(scope[0], scope[2]);
+            if (!verify) {
+                return caller;
+            }
+            String secret = secretsByAccessKey.get(scope[0]);
+            if (secret == null) {
+                secret = temporary.find(scope[0])
+                        .filter(session -> MessageDigest.isEqual(fields.getOrDefault("x-amz-security-token", "").getBytes(StandardCharsets.UTF_8),
+                                session.sessionToken().getBytes(StandardCharsets.UTF_8)))
+                        .filter(session -> clock.millis() < session.expirationMillis())
+                        .map(TemporaryCredentials.Session::secretKey)
+                        .orElseThrow(() -> ServiceException.user("InvalidAccessKeyId", 403,
+                                "The AWS Access Key Id you provided does not exist in our records."));
+            }
+            byte[] key = SigV4Verifier.hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), scope[1]);
+            key = SigV4Verifier.hmac(key, scope[2]);
+            key = SigV4Verifier.hmac(key, scope[3]);
+            key = SigV4Verifier.hmac(key, "aws4_request");
+            String expected = java.util.HexFormat.of().formatHex(SigV4Verifier.hmac(key, policy));
+            if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), signatureField.toLowerCase(java.util.Locale.ROOT)
+                    .getBytes(StandardCharsets.UTF_8))) {
+                throw policySignatureMismatch(scope[0], policy, signatureField);
+            }
+            return caller;
+        }
+        String accessKey = requiredField(fields, "awsaccesskeyid");
+        String signatureField = requiredField(fields, "signature");
+        Caller caller = new Caller(accessKey, defaultRegion);
+        if (!verify) {
+            return caller;
+        }
+        String secret = secretsByAccessKey.get(accessKey);
+        if (secret == null) {
+            throw ServiceException.user("InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records.");
+        }
+        byte[] provided;
+        try {
+            provided = java.util.Base64.getDecoder().decode(signatureField);
+        }
+        catch (IllegalArgumentException notBase64) {
+            provided = new byte[0];
+        }
+        if (!MessageDigest.isEqual(provided, SigV2QuerySignature.hmacSha1(secret, policy))) {
+            throw policySignatureMismatch(accessKey, policy, signatureField);
+        }
+        return caller;
+    }
+
+    private static String requiredField(Map<String, String> fields, String name)
+    {
+        String value = fields.get(name);
+        if (value == null || value.isEmpty()) {
+            throw ServiceException.user("InvalidArgument", "Bucket POST must contain a field named '" + name + "'. If it is specified, please check the "
+                    + "order of the fields.");
+        }
+        return value;
+    }
+
+    private static ServiceException policySignatureMismatch(String accessKey, String policy, String provided)
+    {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("AWSAccessKeyId", accessKey);
+        details.put("StringToSign", policy);
+        details.put("SignatureProvided", provided);
+        return new DetailedServiceException(ErrorKind.USER, "SignatureDoesNotMatch", 403,
+                "The request signature we calculated does not match the signature you provided. Check your key and signing method.", details);
+    }
+
+    /**
      * An S3 URL presigned with Signature Version 2: the access key must be one of the configured ones (temporary
      * credentials sign with SigV4), the URL must not have expired, and the HMAC-SHA1 must match.
      */
