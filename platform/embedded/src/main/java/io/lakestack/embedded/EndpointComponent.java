@@ -36,6 +36,8 @@ import io.lakestack.services.kinesis.KinesisService;
 import io.lakestack.services.lambda.LambdaService;
 import io.lakestack.services.logs.LogsService;
 import io.lakestack.services.sts.StsService;
+import io.lakestack.services.s3.BucketConfiguration;
+import io.lakestack.services.s3.MultipartLayout;
 import io.lakestack.services.s3.S3Service;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.athena.QueryEngine;
@@ -83,6 +85,8 @@ final class EndpointComponent
     /** How long a query waits for a starting Trino. */
     private static final Duration TRINO_WAIT = Duration.ofMinutes(3);
     static final String NOTIFICATIONS_STORE = "s3.bucket-notifications";
+    static final String BUCKET_CONFIGURATIONS_STORE = "s3.bucket-configurations";
+    static final String MULTIPART_LAYOUTS_STORE = "s3.multipart-layouts";
 
     private final EndpointConfig config;
     private final String kafkaBootstrap;
@@ -181,7 +185,8 @@ final class EndpointComponent
         resources.add(lambda);
         StsService sts = new StsService(stores, config.accountId(), clock);
         List<ServiceHandler> services = List.of(
-                new S3Service(new HttpS3Upstream(objectStore), objects, stores.open(NOTIFICATIONS_STORE, NotificationConfiguration.class), events,
+                new S3Service(new HttpS3Upstream(objectStore), objects, stores.open(NOTIFICATIONS_STORE, NotificationConfiguration.class),
+                        stores.open(BUCKET_CONFIGURATIONS_STORE, BucketConfiguration.class), stores.open(MULTIPART_LAYOUTS_STORE, MultipartLayout.class), events,
                         config.accountId(), config.hostnames(), clock, temporaryDirectory.resolve("s3-uploads")),
                 new GlueService(catalog, crawlers, config.accountId()),
                 athena,
