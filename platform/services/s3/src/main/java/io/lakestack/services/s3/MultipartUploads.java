@@ -50,13 +50,46 @@ final class MultipartUploads
             }
             Element root = Xml.parse(answer.body().readAllBytes());
             for (Element upload : Xml.children(root, "Upload")) {
-                if (Xml.childText(upload, "Key").filter(key::equals).isPresent() && Xml.childText(upload, "UploadId").filter(uploadId::equals).isPresent()) {
+                if (S3Xml.rawChildText(upload, "Key").filter(key::equals).isPresent() && Xml.childText(upload, "UploadId").filter(uploadId::equals).isPresent()) {
                     return;
                 }
             }
         }
         throw ServiceException.user("NoSuchUpload", 404, "The specified upload does not exist. The upload ID may be invalid, or the upload may have "
                 + "been aborted or completed (upload " + uploadId + " of s3://" + bucket + "/" + key + ")");
+    }
+
+    /**
+     * Before a DeleteBucket: S3 deletes a bucket that holds no object with the uploads still in progress in it, while
+     * the S3 server fails on them (500), so they are aborted first, once the bucket is known to hold no object.
+     */
+    void abortUploadsOfEmptyBucket(String bucket)
+            throws IOException
+    {
+        try (S3Upstream.Response listing = get("/" + bucket, "list-type=2&max-keys=1")) {
+            if (listing.status() != 200 || !Xml.children(Xml.parse(listing.body().readAllBytes()), "Contents").isEmpty()) {
+                return;
+            }
+        }
+        List<Map.Entry<String, String>> uploads = new ArrayList<>();
+        try (S3Upstream.Response answer = get("/" + bucket, "uploads&max-uploads=1000")) {
+            if (answer.status() != 200) {
+                return;
+            }
+            for (Element upload : Xml.children(Xml.parse(answer.body().readAllBytes()), "Upload")) {
+                Optional<String> key = S3Xml.rawChildText(upload, "Key");
+                Optional<String> uploadId = Xml.childText(upload, "UploadId");
+                if (key.isPresent() && uploadId.isPresent()) {
+                    uploads.add(Map.entry(key.get(), uploadId.get()));
+                }
+            }
+        }
+        for (Map.Entry<String, String> upload : uploads) {
+            try (S3Upstream.Response aborted = upstream.exchange(new S3Upstream.Request("DELETE", "/" + bucket + "/" + QueryStrings.encode(upload.getKey(), true),
+                    "uploadId=" + QueryStrings.encode(upload.getValue(), false), Map.of(), new S3Upstream.Body.None()))) {
+                aborted.body().transferTo(java.io.OutputStream.nullOutputStream());
+            }
+        }
     }
 
     /** The sizes of the parts uploaded so far, by part number. */

@@ -96,13 +96,13 @@ final class ObjectListings
         Element root = Xml.parse(upstreamDocument);
         List<Entry> entries = new ArrayList<>();
         for (Element contents : Xml.children(root, "Contents")) {
-            String key = Xml.childText(contents, "Key").orElse("");
+            String key = S3Xml.rawChildText(contents, "Key").orElse("");
             if (query.cursor().isEmpty() || compareUtf8(key, query.cursor().get()) > 0) {
                 entries.add(new Entry(key, Optional.of(contents)));
             }
         }
         for (Element prefixes : Xml.children(root, "CommonPrefixes")) {
-            String prefix = Xml.childText(prefixes, "Prefix").orElse("");
+            String prefix = S3Xml.rawChildText(prefixes, "Prefix").orElse("");
             // the S3 server gives a prefix again when the cursor is that prefix and keys under it follow
             if (query.cursor().isEmpty() || compareUtf8(prefix, query.cursor().get()) > 0) {
                 entries.add(new Entry(prefix, Optional.empty()));

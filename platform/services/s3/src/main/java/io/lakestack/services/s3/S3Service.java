@@ -215,6 +215,10 @@ public final class S3Service
                 getBucketLocation(request, target, response);
                 return;
             }
+            if (method.equals("GET") && request.hasQueryParameter("versions")) {
+                listObjectVersions(request, target, response);
+                return;
+            }
             if (method.equals("GET") && ObjectListings.isListing(request)) {
                 listObjects(request, target, response);
                 return;
@@ -250,6 +254,9 @@ public final class S3Service
         boolean deleteBucket = method.equals("DELETE") && bucketOnly && request.queryParameters().isEmpty();
         boolean deleteObject = method.equals("DELETE") && object && request.queryParameters().isEmpty();
         Optional<NotificationConfiguration> configuration = target.bucket().flatMap(notifications::get);
+        if (deleteBucket) {
+            multipartUploads.abortUploadsOfEmptyBucket(target.bucket().get());
+        }
 
         try (S3UploadBody body = checkedBody.isPresent() ? S3UploadBody.ofBytes(request, checkedBody.get()) : S3UploadBody.of(request, caller, spoolDirectory)) {
             Map<String, List<String>> headers = withoutUnreadableRange(body.headers());
@@ -261,6 +268,9 @@ public final class S3Service
             }
             if (object && (method.equals("PUT") || method.equals("POST")) && headers.containsKey("content-encoding")) {
                 headers = withoutAwsChunked(headers);
+            }
+            if (object && (method.equals("PUT") || method.equals("POST"))) {
+                headers = UserMetadata.forStore(headers);
             }
             if (partNumber.isPresent()) {
                 query = withoutParameter(query, "partNumber");
@@ -371,15 +381,16 @@ public final class S3Service
                 throw ServiceException.user("KeyTooLongError", "Your key is too long");
             }
 
-            Map<String, List<String>> headers = new TreeMap<>();
+            Map<String, List<String>> formHeaders = new TreeMap<>();
             fields.forEach((name, value) -> {
                 if (name.startsWith("x-amz-meta-") || Set.of("cache-control", "content-disposition", "content-encoding", "expires", "x-amz-storage-class",
                         "x-amz-server-side-encryption", "x-amz-website-redirect-location").contains(name)) {
-                    headers.put(name, List.of(value));
+                    formHeaders.put(name, List.of(value));
                 }
             });
-            headers.put("content-type", List.of(Optional.ofNullable(fields.get("content-type")).orElse("binary/octet-stream")));
-            Optional.ofNullable(fields.get("acl")).ifPresent(acl -> headers.put("x-amz-acl", List.of(acl)));
+            formHeaders.put("content-type", List.of(Optional.ofNullable(fields.get("content-type")).orElse("binary/octet-stream")));
+            Optional.ofNullable(fields.get("acl")).ifPresent(acl -> formHeaders.put("x-amz-acl", List.of(acl)));
+            Map<String, List<String>> headers = UserMetadata.forStore(formHeaders);
             String path = "/" + bucket + "/" + QueryStrings.encode(key, true);
             String eTag;
             try (S3Upstream.Response answer = upstream.exchange(new S3Upstream.Request("PUT", path, "", headers, new S3Upstream.Body.File(form.file())))) {
@@ -456,6 +467,37 @@ public final class S3Service
                 return;
             }
             writeXml(request, response, ObjectListings.page(request, bucket, query, document));
+        }
+    }
+
+    /**
+     * ListObjectVersions, whose truncated pages S3 always continues with a NextVersionIdMarker; the S3 server leaves it
+     * out (its pages end with a key's last version), and clients then send it back empty.
+     */
+    private void listObjectVersions(AwsRequest request, Target target, AwsResponse response)
+            throws IOException
+    {
+        try (S3Upstream.Response answer = upstream.exchange(new S3Upstream.Request("GET", target.forwardPath(), request.rawQuery(), Map.of(),
+                new S3Upstream.Body.None()))) {
+            byte[] document = answerBody(answer, request).readAllBytes();
+            String text = new String(document, StandardCharsets.UTF_8);
+            if (answer.status() != 200 || !text.contains("<IsTruncated>true</IsTruncated>") || text.contains("<NextVersionIdMarker>")
+                    || !text.contains("</ListVersionsResult>")) {
+                relay(answer, new ByteArrayInputStream(document), response);
+                return;
+            }
+            Element root = Xml.parse(document);
+            Optional<String> nextKey = S3Xml.rawChildText(root, "NextKeyMarker");
+            String versionId = "null";
+            for (Element entry : Xml.children(root)) {
+                if ((Xml.localName(entry).equals("Version") || Xml.localName(entry).equals("DeleteMarker"))
+                        && S3Xml.rawChildText(entry, "Key").equals(nextKey)) {
+                    versionId = Xml.childText(entry, "VersionId").orElse("null");
+                }
+            }
+            int end = text.lastIndexOf("</ListVersionsResult>");
+            writeXml(request, response, (text.substring(0, end) + "<NextVersionIdMarker>" + Xml.escape(versionId) + "</NextVersionIdMarker>"
+                    + text.substring(end)).getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -814,7 +856,7 @@ public final class S3Service
         List<String> keys = new ArrayList<>();
         Element root = Xml.parse(document);
         for (Element deleted : Xml.children(root, "Deleted")) {
-            Xml.childText(deleted, "Key").ifPresent(keys::add);
+            S3Xml.rawChildText(deleted, "Key").ifPresent(keys::add);
         }
         return keys;
     }
@@ -835,7 +877,7 @@ public final class S3Service
                 values.stream().findFirst().ifPresent(response::setContentType);
             }
             else {
-                values.forEach(value -> response.addHeader(name, value));
+                values.forEach(value -> response.addHeader(name, UserMetadata.fromStore(name, value)));
             }
         });
         overrides.forEach(response::setHeader);
