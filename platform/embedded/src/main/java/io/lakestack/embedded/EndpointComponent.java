@@ -37,6 +37,7 @@ import io.lakestack.services.lambda.LambdaService;
 import io.lakestack.services.logs.LogsService;
 import io.lakestack.services.sts.StsService;
 import io.lakestack.services.s3.BucketConfiguration;
+import io.lakestack.services.s3.LifecycleRunner;
 import io.lakestack.services.s3.MultipartLayout;
 import io.lakestack.services.s3.S3Service;
 import io.lakestack.spi.ServiceException;
@@ -48,6 +49,7 @@ import io.lakestack.spi.lambda.EventSourceMapping;
 import io.lakestack.spi.lambda.EventSourceMappingStatus;
 import io.lakestack.spi.logs.LogStore;
 import io.lakestack.spi.s3.NotificationConfiguration;
+import io.lakestack.spi.store.RecordStore;
 import io.lakestack.spi.stack.ComponentState;
 import io.lakestack.spi.stack.ComponentStatus;
 import org.apache.kafka.clients.admin.Admin;
@@ -87,6 +89,8 @@ final class EndpointComponent
     static final String NOTIFICATIONS_STORE = "s3.bucket-notifications";
     static final String BUCKET_CONFIGURATIONS_STORE = "s3.bucket-configurations";
     static final String MULTIPART_LAYOUTS_STORE = "s3.multipart-layouts";
+    /** How often S3 lifecycle rules are applied; S3 applies them within a day of their due time. */
+    static final java.time.Duration LIFECYCLE_INTERVAL = java.time.Duration.ofMinutes(1);
 
     private final EndpointConfig config;
     private final String kafkaBootstrap;
@@ -184,9 +188,12 @@ final class EndpointComponent
         LambdaService lambda = new LambdaService(stores, objects, runner, events, kinesis, codeLocation(), config.region(), config.accountId(), clock);
         resources.add(lambda);
         StsService sts = new StsService(stores, config.accountId(), clock);
+        HttpS3Upstream s3Upstream = new HttpS3Upstream(objectStore);
+        RecordStore<BucketConfiguration> bucketConfigurations = stores.open(BUCKET_CONFIGURATIONS_STORE, BucketConfiguration.class);
+        resources.add(new LifecycleRunner(s3Upstream, bucketConfigurations, clock, LIFECYCLE_INTERVAL));
         List<ServiceHandler> services = List.of(
-                new S3Service(new HttpS3Upstream(objectStore), objects, stores.open(NOTIFICATIONS_STORE, NotificationConfiguration.class),
-                        stores.open(BUCKET_CONFIGURATIONS_STORE, BucketConfiguration.class), stores.open(MULTIPART_LAYOUTS_STORE, MultipartLayout.class), events,
+                new S3Service(s3Upstream, objects, stores.open(NOTIFICATIONS_STORE, NotificationConfiguration.class),
+                        bucketConfigurations, stores.open(MULTIPART_LAYOUTS_STORE, MultipartLayout.class), events,
                         config.accountId(), config.hostnames(), clock, temporaryDirectory.resolve("s3-uploads")),
                 new GlueService(catalog, crawlers, config.accountId()),
                 athena,

@@ -12,14 +12,27 @@ import java.util.Optional;
  * @param encryption {@code PutBucketEncryption}'s {@code <ServerSideEncryptionConfiguration>} (SSE-S3 only)
  * @param publicAccessBlock {@code PutPublicAccessBlock}'s {@code <PublicAccessBlockConfiguration>}: kept and returned;
  *         nothing is public anyway, unsigned requests being refused
+ * @param lifecycle {@code PutBucketLifecycleConfiguration}'s {@code <LifecycleConfiguration>}, of rules lakestack
+ *         applies ({@link LifecycleRunner})
  */
 public record BucketConfiguration(Optional<String> tagging, Optional<String> cors, Optional<String> policy, Optional<String> encryption,
-        Optional<String> publicAccessBlock)
+        Optional<String> publicAccessBlock, Optional<String> lifecycle)
 {
     public static final BucketConfiguration NONE = new BucketConfiguration(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty());
+            Optional.empty(), Optional.empty());
 
-    /** The document of a sub-resource ({@code tagging}, {@code cors}, {@code policy}, {@code encryption}, {@code publicAccessBlock}). */
+    public BucketConfiguration
+    {
+        // records written before a field existed read it as null
+        tagging = tagging == null ? Optional.empty() : tagging;
+        cors = cors == null ? Optional.empty() : cors;
+        policy = policy == null ? Optional.empty() : policy;
+        encryption = encryption == null ? Optional.empty() : encryption;
+        publicAccessBlock = publicAccessBlock == null ? Optional.empty() : publicAccessBlock;
+        lifecycle = lifecycle == null ? Optional.empty() : lifecycle;
+    }
+
+    /** The document of a sub-resource ({@code tagging}, {@code cors}, {@code policy}, {@code encryption}, {@code publicAccessBlock}, {@code lifecycle}). */
     Optional<String> get(String subresource)
     {
         return switch (subresource) {
@@ -28,6 +41,7 @@ public record BucketConfiguration(Optional<String> tagging, Optional<String> cor
             case "policy" -> policy;
             case "encryption" -> encryption;
             case "publicAccessBlock" -> publicAccessBlock;
+            case "lifecycle" -> lifecycle;
             default -> throw new IllegalArgumentException("not a bucket configuration lakestack keeps: " + subresource);
         };
     }
@@ -36,11 +50,12 @@ public record BucketConfiguration(Optional<String> tagging, Optional<String> cor
     BucketConfiguration with(String subresource, Optional<String> document)
     {
         return switch (subresource) {
-            case "tagging" -> new BucketConfiguration(document, cors, policy, encryption, publicAccessBlock);
-            case "cors" -> new BucketConfiguration(tagging, document, policy, encryption, publicAccessBlock);
-            case "policy" -> new BucketConfiguration(tagging, cors, document, encryption, publicAccessBlock);
-            case "encryption" -> new BucketConfiguration(tagging, cors, policy, document, publicAccessBlock);
-            case "publicAccessBlock" -> new BucketConfiguration(tagging, cors, policy, encryption, document);
+            case "tagging" -> new BucketConfiguration(document, cors, policy, encryption, publicAccessBlock, lifecycle);
+            case "cors" -> new BucketConfiguration(tagging, document, policy, encryption, publicAccessBlock, lifecycle);
+            case "policy" -> new BucketConfiguration(tagging, cors, document, encryption, publicAccessBlock, lifecycle);
+            case "encryption" -> new BucketConfiguration(tagging, cors, policy, document, publicAccessBlock, lifecycle);
+            case "publicAccessBlock" -> new BucketConfiguration(tagging, cors, policy, encryption, document, lifecycle);
+            case "lifecycle" -> new BucketConfiguration(tagging, cors, policy, encryption, publicAccessBlock, document);
             default -> throw new IllegalArgumentException("not a bucket configuration lakestack keeps: " + subresource);
         };
     }

@@ -33,10 +33,10 @@ import static java.util.Objects.requireNonNull;
  *     <li>kept by lakestack ({@link BucketConfiguration}, in a {@link RecordStore} by bucket, deleted with the bucket):
  *     tagging, CORS, policy (kept, never enforced: lakestack has one account and authorizes by signature alone), default
  *     encryption (SSE-S3, {@code AES256}, which S3 applies to every bucket without one; SSE-KMS is refused, lakestack having
- *     no key management service), public access block (kept, never enforced: no request is anonymous);</li>
- *     <li>answered as S3 answers a bucket that does not use them: lifecycle (a configuration is refused, since nothing
- *     would apply its rules), website, replication, accelerate, request payment, logging; ACL (private, owner with full
- *     control: the only ACL lakestack has);</li>
+ *     no key management service), public access block (kept, never enforced: no request is anonymous), lifecycle (the
+ *     rules lakestack applies, {@link BucketLifecycle}; others refused);</li>
+ *     <li>answered as S3 answers a bucket that does not use them: website, replication, accelerate, request payment,
+ *     logging; ACL (private, owner with full control: the only ACL lakestack has);</li>
  *     <li>forwarded to the S3 server: location, versioning, object lock, uploads, versions, delete, listings;</li>
  *     <li>anything else S3 has: 501 {@code NotImplemented} naming it.</li>
  * </ul>
@@ -45,8 +45,8 @@ final class BucketSubresources
 {
     private static final Logger log = LoggerFactory.getLogger(BucketSubresources.class);
 
-    static final Set<String> KEPT = Set.of("tagging", "cors", "policy", "encryption", "publicAccessBlock");
-    private static final Set<String> ANSWERED = Set.of("lifecycle", "website", "replication", "accelerate", "requestPayment", "logging", "acl");
+    static final Set<String> KEPT = Set.of("tagging", "cors", "policy", "encryption", "publicAccessBlock", "lifecycle");
+    private static final Set<String> ANSWERED = Set.of("website", "replication", "accelerate", "requestPayment", "logging", "acl");
     /** Every other sub-resource of a bucket S3 has; they are refused by name. */
     private static final Set<String> NOT_IMPLEMENTED = Set.of("analytics", "intelligent-tiering", "inventory", "metrics", "ownershipControls",
             "policyStatus", "metadataTable", "metadataConfiguration", "metadataInventoryTable", "metadataJournalTable", "torrent", "session",
@@ -109,17 +109,6 @@ final class BucketSubresources
             return;
         }
         switch (subresource) {
-            case "lifecycle" -> {
-                if (method.equals("PUT")) {
-                    throw notImplemented("PutBucketLifecycleConfiguration", "lakestack runs no lifecycle rules (expiration, transition, "
-                            + "abort of incomplete uploads), and keeps no configuration it would never apply; s3://" + bucket + " has none");
-                }
-                if (method.equals("GET")) {
-                    throw ServiceException.user("NoSuchLifecycleConfiguration", 404, "The lifecycle configuration does not exist: s3://" + bucket
-                            + " has none (lakestack runs no lifecycle rules)");
-                }
-                noContent(request, response);
-            }
             case "website" -> answerUnconfigured(request, response, "PutBucketWebsite", "NoSuchWebsiteConfiguration",
                     "The specified bucket does not have a website configuration");
             case "replication" -> answerUnconfigured(request, response, "PutBucketReplication", "ReplicationConfigurationNotFoundError",
@@ -175,6 +164,7 @@ final class BucketSubresources
                         case "tagging" -> ServiceException.user("NoSuchTagSet", 404, "The TagSet does not exist");
                         case "cors" -> ServiceException.user("NoSuchCORSConfiguration", 404, "The CORS configuration does not exist");
                         case "policy" -> ServiceException.user("NoSuchBucketPolicy", 404, "The bucket policy does not exist");
+                        case "lifecycle" -> ServiceException.user("NoSuchLifecycleConfiguration", 404, "The lifecycle configuration does not exist");
                         default -> ServiceException.user("NoSuchPublicAccessBlockConfiguration", 404, "The public access block configuration was not found");
                     };
                 }
@@ -196,6 +186,9 @@ final class BucketSubresources
             case "cors" -> validateCors(body);
             case "encryption" -> validateEncryption(body);
             case "publicAccessBlock" -> validatePublicAccessBlock(body);
+            case "lifecycle" -> {
+                return BucketLifecycle.validated(body);
+            }
             default -> throw new IllegalArgumentException(subresource);
         }
         return text;
