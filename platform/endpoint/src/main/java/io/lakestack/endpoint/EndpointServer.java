@@ -112,9 +112,9 @@ public final class EndpointServer
         RequestRouter.Route route = router.route(request);
         try {
             route.limitBody(request);
-            Optional<ServiceHandler> signedInBody = route.handler().filter(handler -> handler.signedInBody(request));
-            if (signedInBody.isPresent()) {
-                signedInBody.get().handleSignedInBody(request, authenticator, response);
+            Optional<ServiceHandler> selfAuthenticating = route.handler().filter(handler -> handler.authenticatesItself(request));
+            if (selfAuthenticating.isPresent()) {
+                selfAuthenticating.get().handleSelfAuthenticated(request, authenticator, response);
                 return;
             }
             Authenticator.Caller caller = authenticator.authenticate(request, route.protocol(), route.service());

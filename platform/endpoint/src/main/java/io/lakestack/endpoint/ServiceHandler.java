@@ -61,18 +61,19 @@ public interface ServiceHandler
             throws Exception;
 
     /**
-     * Whether a request carries its credentials in its body rather than in its headers or query (S3's browser upload,
-     * an HTML form signed by its policy). Such a request is not authenticated by the endpoint: it goes to
-     * {@link #handleSignedInBody}, which authenticates it with the authenticator once it has read the credentials.
+     * Whether a request is not authenticated from its headers or query by the endpoint but by the service itself:
+     * S3's browser upload (an HTML form signed by the policy in its body) and CORS preflight requests (which carry no
+     * credentials by design). Such a request goes to {@link #handleSelfAuthenticated} with the authenticator, for the
+     * service to check what credentials it has.
      */
-    default boolean signedInBody(AwsRequest request)
+    default boolean authenticatesItself(AwsRequest request)
     {
         return false;
     }
 
-    default void handleSignedInBody(AwsRequest request, Authenticator authenticator, AwsResponse response)
+    default void handleSelfAuthenticated(AwsRequest request, Authenticator authenticator, AwsResponse response)
             throws Exception
     {
-        throw new UnsupportedOperationException(signingName() + " takes no request signed in its body");
+        throw new UnsupportedOperationException(signingName() + " authenticates no request itself");
     }
 }

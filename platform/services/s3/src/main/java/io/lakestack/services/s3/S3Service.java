@@ -202,6 +202,7 @@ public final class S3Service
 
         checkKeyLength(request, target);
         Optional<byte[]> checkedBody = S3RequestChecks.check(request, target);
+        applyCors(request, target, response);
         boolean bucketOnly = target.bucket().isPresent() && target.rawKey().isEmpty();
         boolean object = target.bucket().isPresent() && target.rawKey().isPresent();
         if (bucketOnly) {
@@ -340,11 +341,17 @@ public final class S3Service
         }
     }
 
-    /** A browser upload: a form POSTed to a bucket, signed by the policy in its fields rather than by its headers or query. */
+    /**
+     * A CORS preflight ({@code OPTIONS} of a bucket or object: no credentials, by design), and a browser upload (a
+     * form POSTed to a bucket, signed by the policy in its fields rather than by its headers or query).
+     */
     @Override
-    public boolean signedInBody(AwsRequest request)
+    public boolean authenticatesItself(AwsRequest request)
     {
         Target target = target(request);
+        if (request.method().equals("OPTIONS") && target.bucket().isPresent()) {
+            return true;
+        }
         return request.method().equals("POST") && target.bucket().isPresent() && target.rawKey().isEmpty()
                 && request.header("content-type").orElse("").toLowerCase(Locale.ROOT).startsWith("multipart/form-data")
                 && request.header("authorization").isEmpty() && !request.hasQueryParameter("X-Amz-Signature")
@@ -357,7 +364,54 @@ public final class S3Service
      * answered as {@code success_action_redirect} or {@code success_action_status} ask (204 by default).
      */
     @Override
-    public void handleSignedInBody(AwsRequest request, Authenticator authenticator, AwsResponse response)
+    public void handleSelfAuthenticated(AwsRequest request, Authenticator authenticator, AwsResponse response)
+            throws Exception
+    {
+        if (request.method().equals("OPTIONS")) {
+            preflight(request, target(request).bucket().orElseThrow(), response);
+            return;
+        }
+        postObject(request, authenticator, response);
+    }
+
+    /** A CORS preflight, answered by the bucket's CORS configuration as S3 answers it. */
+    private void preflight(AwsRequest request, String bucket, AwsResponse response)
+            throws IOException
+    {
+        Optional<String> origin = request.header("origin");
+        Optional<String> method = request.header("access-control-request-method");
+        if (origin.isEmpty() || method.isEmpty()) {
+            throw ServiceException.user("BadRequest", "Insufficient information. Origin request header needed: a CORS preflight names its Origin and "
+                    + "Access-Control-Request-Method");
+        }
+        if (!objects.bucketExists(bucket)) {
+            throw ServiceException.user("NoSuchBucket", 404, "The specified bucket does not exist: " + bucket);
+        }
+        Map<String, String> headers = bucketSubresources.configuration(bucket).flatMap(BucketConfiguration::cors)
+                .flatMap(cors -> CorsRules.of(cors).headers(origin.get(), method.get(), CorsRules.requestedHeaders(request.header("access-control-request-headers")),
+                        true))
+                .orElseThrow(() -> ServiceException.user("AccessForbidden", 403, "CORSResponse: This CORS request is not allowed. This is usually because "
+                        + "the evaluation of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted "
+                        + "by the resource's CORS spec."));
+        response.setStatus(200);
+        response.setHeader("x-amz-request-id", request.requestId());
+        headers.forEach(response::setHeader);
+        response.setContentLength(0);
+    }
+
+    /** The Access-Control-* headers of an answer to a request from a browser, when the bucket's CORS configuration allows it. */
+    private void applyCors(AwsRequest request, Target target, AwsResponse response)
+    {
+        Optional<String> origin = request.header("origin");
+        if (origin.isEmpty() || target.bucket().isEmpty()) {
+            return;
+        }
+        bucketSubresources.configuration(target.bucket().get()).flatMap(BucketConfiguration::cors)
+                .flatMap(cors -> CorsRules.of(cors).headers(origin.get(), request.method(), List.of(), false))
+                .ifPresent(headers -> headers.forEach(response::setHeader));
+    }
+
+    private void postObject(AwsRequest request, Authenticator authenticator, AwsResponse response)
             throws Exception
     {
         String bucket = target(request).bucket().orElseThrow();
@@ -872,6 +926,10 @@ public final class S3Service
     {
         response.setStatus(status);
         upstream.headers().forEach((name, values) -> {
+            if (name.toLowerCase(Locale.ROOT).startsWith("access-control-")) {
+                // the S3 server's own CORS answer, which is not the bucket's
+                return;
+            }
             if (name.equalsIgnoreCase("content-type")) {
                 // replaces the HTTP server's default type rather than adding a second Content-Type
                 values.stream().findFirst().ifPresent(response::setContentType);
