@@ -244,10 +244,10 @@ class S3SemanticsIntegrationTest
             assertThat(List.of(block.blockPublicAcls(), block.ignorePublicAcls(), block.blockPublicPolicy(), block.restrictPublicBuckets()))
                     .containsExactly(true, true, true, false);
 
-            assertError(() -> s3.putBucketLifecycleConfiguration(request -> request.bucket(bucket).lifecycleConfiguration(lifecycle -> lifecycle
-                    .rules(lifecycleRule -> lifecycleRule.id("expire").filter(filter -> filter.prefix("tmp/"))
-                            .status("Enabled").expiration(expiration -> expiration.days(1))))), 501, "NotImplemented");
             assertError(() -> s3.getBucketLifecycleConfiguration(request -> request.bucket(bucket)), 404, "NoSuchLifecycleConfiguration");
+            assertError(() -> s3.putBucketLifecycleConfiguration(request -> request.bucket(bucket).lifecycleConfiguration(lifecycle -> lifecycle
+                    .rules(lifecycleRule -> lifecycleRule.id("archive").filter(filter -> filter.prefix("tmp/")).status("Enabled")
+                            .transitions(transition -> transition.days(30).storageClass("GLACIER"))))), 501, "NotImplemented");
             assertError(() -> s3.putBucketWebsite(request -> request.bucket(bucket).websiteConfiguration(website -> website
                     .indexDocument(index -> index.suffix("index.html")))), 501, "NotImplemented");
             assertError(() -> s3.getBucketWebsite(request -> request.bucket(bucket)), 404, "NoSuchWebsiteConfiguration");
@@ -272,6 +272,106 @@ class S3SemanticsIntegrationTest
                     .isFalse();
             s3.deleteBucket(request -> request.bucket(bucket));
             assertError(() -> s3.getBucketCors(request -> request.bucket(bucket)), 404, "NoSuchBucket");
+        }
+    }
+
+    @Test
+    void corsConfigurationsAnswerBrowsers()
+            throws Exception
+    {
+        String bucket = "cors-" + S3EndpointIntegrationTest.suffix();
+        try (S3Client s3 = stack.s3()) {
+            s3.createBucket(request -> request.bucket(bucket));
+            s3.putObject(request -> request.bucket(bucket).key("page.html"), RequestBody.fromString("<p>hi</p>"));
+            java.net.http.HttpResponse<String> none = preflight(bucket, "https://app.example.com", "GET", "");
+            assertPostError(none, 403, "AccessForbidden");
+
+            s3.putBucketCors(request -> request.bucket(bucket).corsConfiguration(cors -> cors.corsRules(CORSRule.builder()
+                    .allowedOrigins("https://*.example.com").allowedMethods("GET", "PUT").allowedHeaders("x-amz-meta-*", "content-type")
+                    .exposeHeaders("ETag").maxAgeSeconds(600).build())));
+            java.net.http.HttpResponse<String> allowed = preflight(bucket, "https://app.example.com", "PUT", "x-amz-meta-team, Content-Type");
+            assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(200);
+            assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).contains("https://app.example.com");
+            assertThat(allowed.headers().firstValue("Access-Control-Allow-Methods")).contains("GET, PUT");
+            assertThat(allowed.headers().firstValue("Access-Control-Allow-Headers")).contains("x-amz-meta-team, Content-Type");
+            assertThat(allowed.headers().firstValue("Access-Control-Expose-Headers")).contains("ETag");
+            assertThat(allowed.headers().firstValue("Access-Control-Max-Age")).contains("600");
+            assertThat(allowed.headers().firstValue("Access-Control-Allow-Credentials")).contains("true");
+            assertPostError(preflight(bucket, "https://evil.example.org", "GET", ""), 403, "AccessForbidden");
+            assertPostError(preflight(bucket, "https://app.example.com", "DELETE", ""), 403, "AccessForbidden");
+            assertPostError(preflight(bucket, "https://app.example.com", "PUT", "x-amz-acl"), 403, "AccessForbidden");
+
+            // a signed request from a browser gets the headers of the rule that allows it, and none otherwise
+            ResponseBytes<GetObjectResponse> fromApp = s3.getObjectAsBytes(request -> request.bucket(bucket).key("page.html")
+                    .overrideConfiguration(override -> override.putHeader("Origin", "https://app.example.com")));
+            assertThat(fromApp.response().sdkHttpResponse().firstMatchingHeader("Access-Control-Allow-Origin")).contains("https://app.example.com");
+            ResponseBytes<GetObjectResponse> fromElsewhere = s3.getObjectAsBytes(request -> request.bucket(bucket).key("page.html")
+                    .overrideConfiguration(override -> override.putHeader("Origin", "https://evil.example.org")));
+            assertThat(fromElsewhere.response().sdkHttpResponse().firstMatchingHeader("Access-Control-Allow-Origin")).isEmpty();
+        }
+    }
+
+    private java.net.http.HttpResponse<String> preflight(String bucket, String origin, String method, String headers)
+            throws Exception
+    {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(URI.create(stack.endpoint() + "/" + bucket + "/page.html"))
+                .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody())
+                .header("Origin", origin)
+                .header("Access-Control-Request-Method", method);
+        if (!headers.isEmpty()) {
+            request.header("Access-Control-Request-Headers", headers);
+        }
+        return HTTP.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void lifecycleExpirationIsApplied()
+    {
+        String bucket = "lifecycle-" + S3EndpointIntegrationTest.suffix();
+        try (S3Client s3 = stack.s3()) {
+            s3.createBucket(request -> request.bucket(bucket));
+            s3.putObject(request -> request.bucket(bucket).key("expired/old.csv"), RequestBody.fromString("old"));
+            s3.putObject(request -> request.bucket(bucket).key("kept/new.csv"), RequestBody.fromString("new"));
+            s3.putBucketLifecycleConfiguration(request -> request.bucket(bucket).lifecycleConfiguration(lifecycle -> lifecycle.rules(
+                    rule -> rule.id("past").filter(filter -> filter.prefix("expired/")).status("Enabled")
+                            .expiration(expiration -> expiration.date(java.time.Instant.parse("2020-01-01T00:00:00Z"))),
+                    rule -> rule.filter(filter -> filter.prefix("kept/")).status("Enabled").expiration(expiration -> expiration.days(30)))));
+            var rules = s3.getBucketLifecycleConfiguration(request -> request.bucket(bucket)).rules();
+            assertThat(rules).extracting(rule -> rule.filter().prefix()).containsExactly("expired/", "kept/");
+            assertThat(rules.get(0).expiration().date()).isEqualTo(java.time.Instant.parse("2020-01-01T00:00:00Z"));
+            assertThat(rules.get(1).id()).isNotEmpty();
+            assertThat(rules.get(1).expiration().days()).isEqualTo(30);
+
+            // the rules run every minute
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(150)).pollInterval(java.time.Duration.ofSeconds(2)).untilAsserted(() ->
+                    assertThat(s3.listObjectsV2(request -> request.bucket(bucket)).contents()).extracting(S3Object::key).containsExactly("kept/new.csv"));
+            s3.deleteBucketLifecycle(request -> request.bucket(bucket));
+            assertError(() -> s3.getBucketLifecycleConfiguration(request -> request.bucket(bucket)), 404, "NoSuchLifecycleConfiguration");
+        }
+    }
+
+    @Test
+    void objectDetailsAsS3KeepsThem()
+    {
+        String bucket = "details-" + S3EndpointIntegrationTest.suffix();
+        try (S3Client s3 = stack.s3()) {
+            s3.createBucket(request -> request.bucket(bucket));
+            String eTag = s3.putObject(request -> request.bucket(bucket).key("meta.txt").metadata(java.util.Map.of("empty", "", "city", "K\u00f8benhavn")),
+                    RequestBody.fromString("x")).eTag();
+            HeadObjectResponse head = s3.headObject(request -> request.bucket(bucket).key("meta.txt"));
+            // S3 returns a value that is not US-ASCII RFC 2047-encoded
+            assertThat(head.metadata()).containsOnly(java.util.Map.entry("empty", ""),
+                    java.util.Map.entry("city", "=?UTF-8?B?" + java.util.Base64.getEncoder().encodeToString("K\u00f8benhavn".getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "?="));
+            assertThatThrownBy(() -> s3.getObject(request -> request.bucket(bucket).key("meta.txt").ifNoneMatch(eTag)))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(304);
+                        assertThat(e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("ETag")).contains(eTag);
+                    });
+            s3.putObject(request -> request.bucket(bucket).key("encoded.txt").contentEncoding("gzip, aws-chunked"), RequestBody.fromString("x"));
+            assertThat(s3.headObject(request -> request.bucket(bucket).key("encoded.txt")).contentEncoding()).isEqualTo("gzip");
+            assertError(() -> s3.getObject(request -> request.bucket(bucket).key("missing.txt")), 404, "NoSuchKey");
+            assertThatThrownBy(() -> s3.getObject(request -> request.bucket(bucket).key("missing.txt")))
+                    .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.requestId()).isNotBlank());
         }
     }
 
