@@ -11,13 +11,15 @@ import static java.util.Objects.requireNonNull;
  *
  * @param eTag the completed object's entity tag, without quotes
  * @param parts the parts in the order they make up the object
+ * @param uploadId the upload that completed it, which S3 lets a client complete again (its answer repeated)
  */
-public record MultipartLayout(String eTag, List<Part> parts)
+public record MultipartLayout(String eTag, List<Part> parts, String uploadId)
 {
     public MultipartLayout
     {
         requireNonNull(eTag, "eTag is null");
         parts = List.copyOf(parts);
+        uploadId = uploadId == null ? "" : uploadId;
     }
 
     /** A part: its number in the upload and its size in bytes. */

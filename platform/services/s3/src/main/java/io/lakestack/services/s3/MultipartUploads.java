@@ -37,26 +37,43 @@ final class MultipartUploads
     }
 
     /**
-     * @throws ServiceException 404 {@code NoSuchUpload} unless an upload of that id is in progress for that key; an
-     *         answer of the S3 server other than a listing (no such bucket) is left to the request itself
+     * The entity tag of the object an upload completed, when that upload is no longer in progress but completed the
+     * object the key holds now: S3 answers a CompleteMultipartUpload repeated so as the first.
      */
-    void requireUpload(String bucket, String key, String uploadId)
+    Optional<String> completedAs(String bucket, String key, String uploadId)
+            throws IOException
+    {
+        Optional<MultipartLayout> layout = layouts.get(bucket + "/" + key).filter(recorded -> recorded.uploadId().equals(uploadId));
+        if (layout.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<ObjectStore.ObjectInfo> current = objects.head(bucket, key);
+        return current.map(info -> unquoted(info.eTag())).filter(layout.get().eTag()::equals);
+    }
+
+    static ServiceException noSuchUpload(String bucket, String key, String uploadId)
+    {
+        return ServiceException.user("NoSuchUpload", 404, "The specified upload does not exist. The upload ID may be invalid, or the upload may have "
+                + "been aborted or completed (upload " + uploadId + " of s3://" + bucket + "/" + key + ")");
+    }
+
+    /** Whether an upload of that id is in progress for that key; true when the S3 server answers no listing (no such bucket). */
+    boolean inProgress(String bucket, String key, String uploadId)
             throws IOException
     {
         String query = "uploads&prefix=" + QueryStrings.encode(key, false) + "&max-uploads=1000";
         try (S3Upstream.Response answer = get("/" + bucket, query)) {
             if (answer.status() != 200) {
-                return;
+                return true;
             }
             Element root = Xml.parse(answer.body().readAllBytes());
             for (Element upload : Xml.children(root, "Upload")) {
                 if (S3Xml.rawChildText(upload, "Key").filter(key::equals).isPresent() && Xml.childText(upload, "UploadId").filter(uploadId::equals).isPresent()) {
-                    return;
+                    return true;
                 }
             }
         }
-        throw ServiceException.user("NoSuchUpload", 404, "The specified upload does not exist. The upload ID may be invalid, or the upload may have "
-                + "been aborted or completed (upload " + uploadId + " of s3://" + bucket + "/" + key + ")");
+        return false;
     }
 
     /**
@@ -114,7 +131,7 @@ final class MultipartUploads
     }
 
     /** Records the layout of an object a CompleteMultipartUpload (its checked document) has just written. */
-    void completed(String bucket, String key, byte[] completeDocument, Map<Integer, Long> sizes)
+    void completed(String bucket, String key, String uploadId, byte[] completeDocument, Map<Integer, Long> sizes)
             throws IOException
     {
         List<MultipartLayout.Part> parts = new ArrayList<>();
@@ -128,7 +145,7 @@ final class MultipartUploads
         }
         Optional<ObjectStore.ObjectInfo> written = objects.head(bucket, key);
         if (written.isPresent()) {
-            layouts.put(bucket + "/" + key, new MultipartLayout(unquoted(written.get().eTag()), parts));
+            layouts.put(bucket + "/" + key, new MultipartLayout(unquoted(written.get().eTag()), parts, uploadId));
         }
     }
 

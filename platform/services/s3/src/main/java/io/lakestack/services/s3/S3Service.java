@@ -234,7 +234,20 @@ public final class S3Service
         }
         Optional<String> uploadId = object ? request.queryParameter("uploadId") : Optional.empty();
         if (uploadId.isPresent()) {
-            multipartUploads.requireUpload(target.bucket().get(), target.key().orElseThrow(), uploadId.get());
+            String bucket = target.bucket().get();
+            String key = target.key().orElseThrow();
+            if (!multipartUploads.inProgress(bucket, key, uploadId.get())) {
+                Optional<String> completedAs = method.equals("POST") ? multipartUploads.completedAs(bucket, key, uploadId.get()) : Optional.empty();
+                if (completedAs.isEmpty()) {
+                    throw MultipartUploads.noSuchUpload(bucket, key, uploadId.get());
+                }
+                String location = request.header("host").map(host -> "http://" + host).orElse("") + target.forwardPath();
+                writeXml(request, response, ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CompleteMultipartUploadResult "
+                        + "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Location>" + Xml.escape(location) + "</Location><Bucket>" + Xml.escape(bucket)
+                        + "</Bucket><Key>" + Xml.escape(key) + "</Key><ETag>\"" + Xml.escape(completedAs.get()) + "\"</ETag></CompleteMultipartUploadResult>")
+                        .getBytes(StandardCharsets.UTF_8));
+                return;
+            }
         }
         Optional<MultipartUploads.PartRange> part = Optional.empty();
         Optional<String> partNumber = object && uploadId.isEmpty() && (method.equals("GET") || method.equals("HEAD"))
@@ -308,7 +321,7 @@ public final class S3Service
                         // S3 may answer 200 with an <Error> document to a CompleteMultipartUpload
                         byte[] document = answer.readAllBytes();
                         if (!new String(document, StandardCharsets.UTF_8).contains("<Error>")) {
-                            multipartUploads.completed(target.bucket().get(), target.key().orElseThrow(), checkedBody.orElseThrow(), partSizes);
+                            multipartUploads.completed(target.bucket().get(), target.key().orElseThrow(), uploadId.get(), checkedBody.orElseThrow(), partSizes);
                             if (eventName.isPresent() && configuration.isPresent()) {
                                 emit(eventName.get(), target.bucket().get(), target.key().orElseThrow(), configuration.get(), request, caller);
                             }
