@@ -21,22 +21,37 @@ import java.util.UUID;
 
 /**
  * A bucket's lifecycle configuration, limited to the rules lakestack applies ({@link LifecycleRunner}): expiration of
- * current objects after a number of days or from a date, and abort of multipart uploads left incomplete for a number
- * of days, filtered by key prefix and object size. Rules that would need what lakestack does not have are refused
- * with {@code NotImplemented} rather than kept and never applied: transitions (one storage tier), noncurrent-version
- * actions and expired delete markers (the S3 server's versioning has no noncurrent-version dates), tag filters.
+ * current objects after a number of days or from a date, removal of expired delete markers, expiration of noncurrent
+ * versions a number of days after they became noncurrent (keeping the newest ones asked for), and abort of multipart
+ * uploads left incomplete for a number of days, filtered by key prefix and object size. Rules that would need what
+ * lakestack does not have are refused with {@code NotImplemented} rather than kept and never applied: transitions (one
+ * storage tier) and tag filters.
  */
 final class BucketLifecycle
 {
-    private static final Set<String> ACTIONS = Set.of("Expiration", "AbortIncompleteMultipartUpload");
-    private static final Set<String> NOT_APPLIED = Set.of("Transition", "NoncurrentVersionTransition", "NoncurrentVersionExpiration");
+    private static final Set<String> ACTIONS = Set.of("Expiration", "AbortIncompleteMultipartUpload", "NoncurrentVersionExpiration");
+    private static final Set<String> NOT_APPLIED = Set.of("Transition", "NoncurrentVersionTransition");
 
     private BucketLifecycle() {}
 
     /** One rule as the runner applies it. */
     record Rule(String id, boolean enabled, String prefix, Optional<Long> objectSizeGreaterThan, Optional<Long> objectSizeLessThan,
-            Optional<Integer> expirationDays, Optional<Instant> expirationDate, Optional<Integer> abortIncompleteUploadDays)
+            Optional<Integer> expirationDays, Optional<Instant> expirationDate, Optional<Integer> abortIncompleteUploadDays,
+            boolean expiredObjectDeleteMarker, Optional<Integer> noncurrentDays, Optional<Integer> newerNoncurrentVersions)
     {
+        Rule(String id, boolean enabled, String prefix, Optional<Long> objectSizeGreaterThan, Optional<Long> objectSizeLessThan,
+                Optional<Integer> expirationDays, Optional<Instant> expirationDate, Optional<Integer> abortIncompleteUploadDays)
+        {
+            this(id, enabled, prefix, objectSizeGreaterThan, objectSizeLessThan, expirationDays, expirationDate, abortIncompleteUploadDays, false,
+                    Optional.empty(), Optional.empty());
+        }
+
+        /** Whether a version that became noncurrent at that time has expired. */
+        boolean noncurrentExpired(Instant becameNoncurrent, Instant now)
+        {
+            return noncurrentDays.map(days -> !now.isBefore(nextMidnight(becameNoncurrent.plus(Duration.ofDays(days))))).orElse(false);
+        }
+
         boolean matches(String key, long size)
         {
             return key.startsWith(prefix) && objectSizeGreaterThan.map(limit -> size > limit).orElse(true)
@@ -127,8 +142,8 @@ final class BucketLifecycle
                 if (name.equals("Transition")) {
                     Xml.childText(child, "Date").ifPresent(BucketLifecycle::midnight);
                 }
-                throw notImplemented("rule " + id + " has a " + name + ", which lakestack does not apply (one storage class, no noncurrent-version "
-                        + "dates); give Expiration or AbortIncompleteMultipartUpload rules");
+                throw notImplemented("rule " + id + " has a " + name + ", which lakestack does not apply (it has one storage class); give "
+                        + "Expiration, NoncurrentVersionExpiration or AbortIncompleteMultipartUpload rules");
             }
         }
         String prefix = Xml.childText(rule, "Prefix").orElse("");
@@ -148,17 +163,28 @@ final class BucketLifecycle
         }
         Optional<Integer> days = Optional.empty();
         Optional<Instant> date = Optional.empty();
+        boolean expiredObjectDeleteMarker = false;
         List<Element> expiration = Xml.children(rule, "Expiration");
         if (!expiration.isEmpty()) {
             Element action = expiration.get(0);
-            if (Xml.childText(action, "ExpiredObjectDeleteMarker").isPresent()) {
-                throw notImplemented("rule " + id + " has ExpiredObjectDeleteMarker, which lakestack does not apply");
+            Optional<String> deleteMarker = Xml.childText(action, "ExpiredObjectDeleteMarker");
+            if (deleteMarker.isPresent() && !deleteMarker.get().equals("true") && !deleteMarker.get().equals("false")) {
+                throw malformed("ExpiredObjectDeleteMarker is true or false, not '" + deleteMarker.get() + "'");
             }
+            expiredObjectDeleteMarker = deleteMarker.filter("true"::equals).isPresent();
             days = Xml.childText(action, "Days").map(value -> positive(value, "Days"));
             date = Xml.childText(action, "Date").map(BucketLifecycle::midnight);
-            if (days.isPresent() == date.isPresent()) {
-                throw malformed("an Expiration has Days or Date, one of them");
+            int given = (days.isPresent() ? 1 : 0) + (date.isPresent() ? 1 : 0) + (deleteMarker.isPresent() ? 1 : 0);
+            if (given != 1) {
+                throw malformed("an Expiration has one of Days, Date and ExpiredObjectDeleteMarker");
             }
+        }
+        Optional<Integer> noncurrentDays = Optional.empty();
+        Optional<Integer> newerNoncurrentVersions = Optional.empty();
+        List<Element> noncurrent = Xml.children(rule, "NoncurrentVersionExpiration");
+        if (!noncurrent.isEmpty()) {
+            noncurrentDays = Optional.of(positive(Xml.childText(noncurrent.get(0), "NoncurrentDays").orElse(""), "NoncurrentDays"));
+            newerNoncurrentVersions = Xml.childText(noncurrent.get(0), "NewerNoncurrentVersions").map(value -> positive(value, "NewerNoncurrentVersions"));
         }
         Optional<Integer> abortDays = Optional.empty();
         List<Element> abort = Xml.children(rule, "AbortIncompleteMultipartUpload");
@@ -166,9 +192,10 @@ final class BucketLifecycle
             abortDays = Optional.of(positive(Xml.childText(abort.get(0), "DaysAfterInitiation").orElse(""), "DaysAfterInitiation"));
         }
         if (Xml.children(rule).stream().map(Xml::localName).noneMatch(ACTIONS::contains)) {
-            throw malformed("rule " + id + " has no action: give Expiration or AbortIncompleteMultipartUpload");
+            throw malformed("rule " + id + " has no action: give Expiration, NoncurrentVersionExpiration or AbortIncompleteMultipartUpload");
         }
-        return new Rule(id, status.equals("Enabled"), prefix, greaterThan, lessThan, days, date, abortDays);
+        return new Rule(id, status.equals("Enabled"), prefix, greaterThan, lessThan, days, date, abortDays, expiredObjectDeleteMarker, noncurrentDays,
+                newerNoncurrentVersions);
     }
 
     private static Instant midnight(String value)

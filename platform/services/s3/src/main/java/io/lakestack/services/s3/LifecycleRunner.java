@@ -24,8 +24,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Applies the buckets' lifecycle rules ({@link BucketLifecycle}) every {@code interval}: deletes the current objects
- * their Expiration has reached (days after creation, rounded up to the next midnight UTC, or a date) and aborts the
- * multipart uploads their AbortIncompleteMultipartUpload has reached, as S3 does within a day. Every endpoint runs it
+ * their Expiration has reached (days after creation, rounded up to the next midnight UTC, or a date), the noncurrent
+ * versions their NoncurrentVersionExpiration has reached, delete markers left alone (ExpiredObjectDeleteMarker), and
+ * aborts the multipart uploads their AbortIncompleteMultipartUpload has reached, as S3 does within a day. Every endpoint runs it
  * over the same object store; what two of them delete twice is deleted once. No event notification is published for
  * what it deletes.
  */
@@ -83,6 +84,9 @@ public final class LifecycleRunner
                 if (rule.abortIncompleteUploadDays().isPresent()) {
                     removed += abortUploads(bucket.getKey(), rule, now);
                 }
+                if (rule.expiredObjectDeleteMarker() || rule.noncurrentDays().isPresent()) {
+                    removed += expireVersions(bucket.getKey(), rule, now);
+                }
             }
         }
         return removed;
@@ -120,6 +124,91 @@ public final class LifecycleRunner
                 return expired;
             }
             after = S3Xml.rawChildText(contents.get(contents.size() - 1), "Key");
+        }
+    }
+
+    /** A version or delete marker of a key, as ListObjectVersions names it. */
+    private record Version(String versionId, Instant lastModified, boolean deleteMarker, long size)
+    {
+    }
+
+    /**
+     * Noncurrent versions past their NoncurrentDays (counted from when the next newer version was written; the newest
+     * NewerNoncurrentVersions kept), and delete markers that are all that is left of their key.
+     */
+    private int expireVersions(String bucket, BucketLifecycle.Rule rule, Instant now)
+            throws IOException
+    {
+        Map<String, List<Version>> byKey = new java.util.TreeMap<>();
+        Optional<String> keyMarker = Optional.empty();
+        for (int page = 0; page < 10_000; page++) {
+            String query = "versions&max-keys=" + PAGE + "&prefix=" + QueryStrings.encode(rule.prefix(), false)
+                    + keyMarker.map(marker -> "&key-marker=" + QueryStrings.encode(marker, false)).orElse("");
+            Element root;
+            try (S3Upstream.Response answer = exchange("GET", "/" + bucket, query)) {
+                if (answer.status() != 200) {
+                    return 0;
+                }
+                root = Xml.parse(answer.body().readAllBytes());
+            }
+            for (Element entry : Xml.children(root)) {
+                boolean deleteMarker = Xml.localName(entry).equals("DeleteMarker");
+                if (!deleteMarker && !Xml.localName(entry).equals("Version")) {
+                    continue;
+                }
+                Optional<Instant> modified = instant(Xml.childText(entry, "LastModified"));
+                Optional<String> key = S3Xml.rawChildText(entry, "Key");
+                Optional<String> versionId = Xml.childText(entry, "VersionId");
+                if (modified.isPresent() && key.isPresent() && versionId.isPresent()) {
+                    byKey.computeIfAbsent(key.get(), ignored -> new java.util.ArrayList<>())
+                            .add(new Version(versionId.get(), modified.get(), deleteMarker, Xml.childText(entry, "Size").map(Long::parseLong).orElse(0L)));
+                }
+            }
+            Optional<String> next = S3Xml.rawChildText(root, "NextKeyMarker");
+            if (!Xml.childText(root, "IsTruncated").filter("true"::equals).isPresent() || next.isEmpty() || next.equals(keyMarker)) {
+                break;
+            }
+            keyMarker = next;
+        }
+        int removed = 0;
+        for (Map.Entry<String, List<Version>> key : byKey.entrySet()) {
+            List<Version> versions = new java.util.ArrayList<>(key.getValue());
+            versions.sort(java.util.Comparator.comparing(Version::lastModified).reversed());
+            if (rule.expiredObjectDeleteMarker() && versions.size() == 1 && versions.get(0).deleteMarker()) {
+                removed += deleteVersion(bucket, key.getKey(), versions.get(0), rule, "expired delete marker");
+                continue;
+            }
+            if (rule.noncurrentDays().isEmpty()) {
+                continue;
+            }
+            int kept = 0;
+            for (int i = 1; i < versions.size(); i++) {
+                Version version = versions.get(i);
+                if (version.deleteMarker() || !rule.matches(key.getKey(), version.size())) {
+                    continue;
+                }
+                if (kept < rule.newerNoncurrentVersions().orElse(0)) {
+                    kept++;
+                    continue;
+                }
+                if (rule.noncurrentExpired(versions.get(i - 1).lastModified(), now)) {
+                    removed += deleteVersion(bucket, key.getKey(), version, rule, "noncurrent version");
+                }
+            }
+        }
+        return removed;
+    }
+
+    private int deleteVersion(String bucket, String key, Version version, BucketLifecycle.Rule rule, String what)
+            throws IOException
+    {
+        try (S3Upstream.Response deleted = exchange("DELETE", "/" + bucket + "/" + QueryStrings.encode(key, true),
+                "versionId=" + QueryStrings.encode(version.versionId(), false))) {
+            if (deleted.status() < 300) {
+                log.info("{} {} of s3://{}/{} removed by lifecycle rule {}", what, version.versionId(), bucket, key, rule.id());
+                return 1;
+            }
+            return 0;
         }
     }
 

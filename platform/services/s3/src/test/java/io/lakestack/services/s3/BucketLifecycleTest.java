@@ -64,12 +64,27 @@ class BucketLifecycleTest
                 501, "NotImplemented");
         assertRefused("<Rule><ID>r</ID><Prefix/><Status>Enabled</Status><Transition><Date>20220927</Date><StorageClass>GLACIER</StorageClass>"
                 + "</Transition></Rule>", 400, "InvalidArgument");
-        assertRefused("<Rule><ID>r</ID><Prefix/><Status>Enabled</Status><NoncurrentVersionExpiration><NoncurrentDays>2</NoncurrentDays>"
-                + "</NoncurrentVersionExpiration></Rule>", 501, "NotImplemented");
         assertRefused("<Rule><ID>r</ID><Filter><Tag><Key>k</Key><Value>v</Value></Tag></Filter><Status>Enabled</Status>"
                 + "<Expiration><Days>2</Days></Expiration></Rule>", 501, "NotImplemented");
-        assertRefused("<Rule><ID>r</ID><Prefix/><Status>Enabled</Status><Expiration><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker>"
-                + "</Expiration></Rule>", 501, "NotImplemented");
+        assertRefused("<Rule><ID>r</ID><Prefix/><Status>Enabled</Status><Expiration><Days>2</Days><ExpiredObjectDeleteMarker>true"
+                + "</ExpiredObjectDeleteMarker></Expiration></Rule>", 400, "MalformedXML");
+        assertRefused("<Rule><ID>r</ID><Prefix/><Status>Enabled</Status><NoncurrentVersionTransition><NoncurrentDays>2</NoncurrentDays>"
+                + "<StorageClass>GLACIER</StorageClass></NoncurrentVersionTransition></Rule>", 501, "NotImplemented");
+    }
+
+    @Test
+    void versionRulesAreKept()
+    {
+        List<BucketLifecycle.Rule> rules = BucketLifecycle.rules(BucketLifecycle.validated(document("<Rule><ID>markers</ID><Filter><Prefix>foo</Prefix>"
+                + "</Filter><Status>Enabled</Status><Expiration><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker></Expiration></Rule>"
+                + "<Rule><ID>old</ID><Filter/><Status>Enabled</Status><NoncurrentVersionExpiration><NoncurrentDays>2</NoncurrentDays>"
+                + "<NewerNoncurrentVersions>3</NewerNoncurrentVersions></NoncurrentVersionExpiration></Rule>").getBytes(StandardCharsets.UTF_8)));
+        assertThat(rules.get(0).expiredObjectDeleteMarker()).isTrue();
+        assertThat(rules.get(0).prefix()).isEqualTo("foo");
+        assertThat(rules.get(1).noncurrentDays()).contains(2);
+        assertThat(rules.get(1).newerNoncurrentVersions()).contains(3);
+        assertThat(rules.get(1).noncurrentExpired(Instant.parse("2026-11-29T10:00:00Z"), Instant.parse("2026-12-01T23:59:59Z"))).isFalse();
+        assertThat(rules.get(1).noncurrentExpired(Instant.parse("2026-11-29T10:00:00Z"), Instant.parse("2026-12-02T00:00:00Z"))).isTrue();
     }
 
     @Test
