@@ -310,7 +310,8 @@ final class BucketSubresources
     {
         switch (request.method()) {
             case "GET" -> {
-                String ownerXml = "<ID>" + Xml.escape(owner.id()) + "</ID><DisplayName>" + Xml.escape(owner.displayName()) + "</DisplayName>";
+                String ownerXml = "<ID>" + Xml.escape(owner.id()) + "</ID>"
+                        + (owner.displayName().isEmpty() ? "" : "<DisplayName>" + Xml.escape(owner.displayName()) + "</DisplayName>");
                 String document = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<AccessControlPolicy " + XMLNS + "><Owner>" + ownerXml
                         + "</Owner><AccessControlList><Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
                         + "xsi:type=\"CanonicalUser\">" + ownerXml + "</Grantee><Permission>FULL_CONTROL</Permission></Grant>"

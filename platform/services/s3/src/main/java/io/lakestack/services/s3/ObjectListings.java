@@ -117,7 +117,8 @@ final class ObjectListings
         Optional<String> delimiter = request.queryParameter("delimiter").filter(value -> !value.isEmpty());
         StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
         element(xml, "Name", bucket);
-        element(xml, "Prefix", encoded(request.queryParameter("prefix").orElse(""), urlEncoded));
+        // ListObjectsV2 encodes its Prefix; ListObjects echoes it as given (its clients decode Delimiter, Marker and NextMarker only)
+        element(xml, "Prefix", v2 ? encoded(request.queryParameter("prefix").orElse(""), urlEncoded) : request.queryParameter("prefix").orElse(""));
         if (v2) {
             request.queryParameter("continuation-token").ifPresent(token -> element(xml, "ContinuationToken", token));
             request.queryParameter("start-after").ifPresent(after -> element(xml, "StartAfter", encoded(after, urlEncoded)));

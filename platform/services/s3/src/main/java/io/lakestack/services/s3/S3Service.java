@@ -202,6 +202,7 @@ public final class S3Service
 
         checkKeyLength(request, target);
         Optional<byte[]> checkedBody = S3RequestChecks.check(request, target);
+        response.setHeader("x-amz-request-id", request.requestId());
         applyCors(request, target, response);
         boolean bucketOnly = target.bucket().isPresent() && target.rawKey().isEmpty();
         boolean object = target.bucket().isPresent() && target.rawKey().isPresent();
@@ -443,6 +444,8 @@ public final class S3Service
             }
             Authenticator.Caller caller = authenticator.authenticatePostPolicy(fields, fields.get("policy"));
             fields.put("bucket", bucket);
+            // S3 checks the key the upload will have, ${filename} replaced
+            fields.put("key", key);
             PostPolicy.check(fields.get("policy"), fields, form.fileSize(), clock.instant());
             if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
                 throw ServiceException.user("KeyTooLongError", "Your key is too long");
@@ -514,7 +517,7 @@ public final class S3Service
                 Element ownerElement = Xml.children(root, "Owner").stream().findFirst()
                         .orElseThrow(() -> ServiceException.external("InternalError", "the S3 server's ListBuckets names no owner", null));
                 known = new BucketSubresources.Owner(Xml.childText(ownerElement, "ID").orElse(accountId),
-                        Xml.childText(ownerElement, "DisplayName").orElse(accountId));
+                        Xml.childText(ownerElement, "DisplayName").orElse(""));
                 owner = known;
             }
         }
@@ -548,23 +551,31 @@ public final class S3Service
                 new S3Upstream.Body.None()))) {
             byte[] document = answerBody(answer, request).readAllBytes();
             String text = new String(document, StandardCharsets.UTF_8);
-            if (answer.status() != 200 || !text.contains("<IsTruncated>true</IsTruncated>") || text.contains("<NextVersionIdMarker>")
-                    || !text.contains("</ListVersionsResult>")) {
+            // the S3 server names its root ListBucketResult rather than ListVersionsResult: whichever it is, the markers go at its end
+            if (answer.status() != 200 || !text.contains("<IsTruncated>true</IsTruncated>") || !text.stripTrailing().endsWith("Result>")
+                    || (text.contains("<NextKeyMarker>") && text.contains("<NextVersionIdMarker>"))) {
                 relay(answer, new ByteArrayInputStream(document), response);
                 return;
             }
             Element root = Xml.parse(document);
             Optional<String> nextKey = S3Xml.rawChildText(root, "NextKeyMarker");
-            String versionId = "null";
+            Optional<Element> last = Optional.empty();
             for (Element entry : Xml.children(root)) {
                 if ((Xml.localName(entry).equals("Version") || Xml.localName(entry).equals("DeleteMarker"))
-                        && S3Xml.rawChildText(entry, "Key").equals(nextKey)) {
-                    versionId = Xml.childText(entry, "VersionId").orElse("null");
+                        && (nextKey.isEmpty() || S3Xml.rawChildText(entry, "Key").equals(nextKey))) {
+                    last = Optional.of(entry);
                 }
             }
-            int end = text.lastIndexOf("</ListVersionsResult>");
-            writeXml(request, response, (text.substring(0, end) + "<NextVersionIdMarker>" + Xml.escape(versionId) + "</NextVersionIdMarker>"
-                    + text.substring(end)).getBytes(StandardCharsets.UTF_8));
+            String missing = "";
+            if (nextKey.isEmpty()) {
+                missing += "<NextKeyMarker>" + Xml.escape(last.flatMap(entry -> S3Xml.rawChildText(entry, "Key")).orElse("")) + "</NextKeyMarker>";
+            }
+            if (!text.contains("<NextVersionIdMarker>")) {
+                missing += "<NextVersionIdMarker>" + Xml.escape(last.flatMap(entry -> Xml.childText(entry, "VersionId")).orElse("null"))
+                        + "</NextVersionIdMarker>";
+            }
+            int end = text.lastIndexOf("</");
+            writeXml(request, response, (text.substring(0, end) + missing + text.substring(end)).getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -789,18 +800,14 @@ public final class S3Service
                 + request.requestId() + ").");
     }
 
-    /** S3's errors name their request; the S3 server's do not always. */
+    /** S3's errors name their request, as its x-amz-request-id header does; the S3 server's do not always. */
     private static byte[] withRequestId(byte[] document, S3Upstream.Response answer, AwsRequest request)
     {
         String text = new String(document, StandardCharsets.UTF_8);
         if (text.contains("<RequestId>") || !text.contains("</Error>")) {
             return document;
         }
-        String requestId = answer.headers().entrySet().stream()
-                .filter(header -> header.getKey().equalsIgnoreCase("x-amz-request-id"))
-                .flatMap(header -> header.getValue().stream())
-                .findFirst()
-                .orElse(request.requestId());
+        String requestId = request.requestId();
         int end = text.lastIndexOf("</Error>");
         return (text.substring(0, end) + "<RequestId>" + Xml.escape(requestId) + "</RequestId>" + text.substring(end)).getBytes(StandardCharsets.UTF_8);
     }
@@ -939,8 +946,8 @@ public final class S3Service
     {
         response.setStatus(status);
         upstream.headers().forEach((name, values) -> {
-            if (name.toLowerCase(Locale.ROOT).startsWith("access-control-")) {
-                // the S3 server's own CORS answer, which is not the bucket's
+            if (name.toLowerCase(Locale.ROOT).startsWith("access-control-") || name.equalsIgnoreCase("x-amz-request-id")) {
+                // the S3 server's own CORS answer, which is not the bucket's, and its request id, which is not the endpoint's
                 return;
             }
             if (name.equalsIgnoreCase("content-type")) {
