@@ -84,6 +84,9 @@ class S3SemanticsIntegrationTest
 
             String eTag = s3.completeMultipartUpload(request -> request.bucket(bucket).key("data/upload.bin").uploadId(uploadId)
                     .multipartUpload(upload -> upload.parts(parts))).eTag();
+            // completing it again answers as the first time
+            assertThat(s3.completeMultipartUpload(request -> request.bucket(bucket).key("data/upload.bin").uploadId(uploadId)
+                    .multipartUpload(upload -> upload.parts(parts))).eTag()).isEqualTo(eTag);
 
             HeadObjectResponse head = s3.headObject(request -> request.bucket(bucket).key("data/upload.bin").partNumber(1));
             assertThat(head.sdkHttpResponse().statusCode()).isEqualTo(206);
@@ -158,6 +161,15 @@ class S3SemanticsIntegrationTest
             // a token issued for another bucket is refused too
             assertError(() -> s3.listObjectsV2(request -> request.bucket(bucket + "-x").continuationToken(twoOfThree.nextContinuationToken())), 400,
                     "InvalidArgument");
+
+            // version listings page with both markers
+            var versions = s3.listObjectVersions(request -> request.bucket(bucket).maxKeys(2));
+            assertThat(versions.isTruncated()).isTrue();
+            assertThat(versions.nextKeyMarker()).isEqualTo("test/b/1.txt");
+            assertThat(versions.nextVersionIdMarker()).isNotNull();
+            var moreVersions = s3.listObjectVersions(request -> request.bucket(bucket).keyMarker(versions.nextKeyMarker())
+                    .versionIdMarker(versions.nextVersionIdMarker()));
+            assertThat(moreVersions.versions()).extracting(version -> version.key()).containsExactly("test/b/2.txt", "test/c/1.txt", "test/top.txt");
 
             ListObjectsResponse v1 = s3.listObjects(request -> request.bucket(bucket).prefix("test/").delimiter("/").maxKeys(2));
             assertThat(v1.commonPrefixes()).extracting(CommonPrefix::prefix).containsExactly("test/a/", "test/b/");
