@@ -38,6 +38,9 @@ import io.lakestack.services.lambda.LambdaService;
 import io.lakestack.services.logs.LogsService;
 import io.lakestack.services.sqs.SqsService;
 import io.lakestack.services.sts.StsService;
+import io.lakestack.services.s3.BucketConfiguration;
+import io.lakestack.services.s3.LifecycleRunner;
+import io.lakestack.services.s3.MultipartLayout;
 import io.lakestack.services.s3.S3Service;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.athena.QueryEngine;
@@ -48,6 +51,7 @@ import io.lakestack.spi.lambda.EventSourceMapping;
 import io.lakestack.spi.lambda.EventSourceMappingStatus;
 import io.lakestack.spi.logs.LogStore;
 import io.lakestack.spi.s3.NotificationConfiguration;
+import io.lakestack.spi.store.RecordStore;
 import io.lakestack.spi.stack.ComponentState;
 import io.lakestack.spi.stack.ComponentStatus;
 import org.apache.kafka.clients.admin.Admin;
@@ -86,6 +90,10 @@ final class EndpointComponent
     /** How long a query waits for a starting Trino. */
     private static final Duration TRINO_WAIT = Duration.ofMinutes(3);
     static final String NOTIFICATIONS_STORE = "s3.bucket-notifications";
+    static final String BUCKET_CONFIGURATIONS_STORE = "s3.bucket-configurations";
+    static final String MULTIPART_LAYOUTS_STORE = "s3.multipart-layouts";
+    /** How often S3 lifecycle rules are applied; S3 applies them within a day of their due time. */
+    static final java.time.Duration LIFECYCLE_INTERVAL = java.time.Duration.ofMinutes(1);
 
     private final EndpointConfig config;
     private final String kafkaBootstrap;
@@ -186,8 +194,12 @@ final class EndpointComponent
                 clock);
         resources.add(lambda);
         StsService sts = new StsService(stores, config.accountId(), clock);
+        HttpS3Upstream s3Upstream = new HttpS3Upstream(objectStore);
+        RecordStore<BucketConfiguration> bucketConfigurations = stores.open(BUCKET_CONFIGURATIONS_STORE, BucketConfiguration.class);
+        resources.add(new LifecycleRunner(s3Upstream, bucketConfigurations, clock, LIFECYCLE_INTERVAL));
         List<ServiceHandler> services = List.of(
-                new S3Service(new HttpS3Upstream(objectStore), objects, stores.open(NOTIFICATIONS_STORE, NotificationConfiguration.class), events,
+                new S3Service(s3Upstream, objects, stores.open(NOTIFICATIONS_STORE, NotificationConfiguration.class),
+                        bucketConfigurations, stores.open(MULTIPART_LAYOUTS_STORE, MultipartLayout.class), events,
                         config.accountId(), config.hostnames(), clock, temporaryDirectory.resolve("s3-uploads")),
                 new GlueService(catalog, crawlers, config.accountId()),
                 athena,

@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
@@ -111,6 +112,11 @@ public final class EndpointServer
         RequestRouter.Route route = router.route(request);
         try {
             route.limitBody(request);
+            Optional<ServiceHandler> selfAuthenticating = route.handler().filter(handler -> handler.authenticatesItself(request));
+            if (selfAuthenticating.isPresent()) {
+                selfAuthenticating.get().handleSelfAuthenticated(request, authenticator, response);
+                return;
+            }
             Authenticator.Caller caller = authenticator.authenticate(request, route.protocol(), route.service());
             ServiceHandler handler = route.handler().orElseThrow(() -> route.notEmulated(router.emulated(), request));
             handler.handle(request, caller, response);

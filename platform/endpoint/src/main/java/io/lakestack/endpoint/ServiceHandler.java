@@ -59,4 +59,21 @@ public interface ServiceHandler
 
     void handle(AwsRequest request, Authenticator.Caller caller, AwsResponse response)
             throws Exception;
+
+    /**
+     * Whether a request is not authenticated from its headers or query by the endpoint but by the service itself:
+     * S3's browser upload (an HTML form signed by the policy in its body) and CORS preflight requests (which carry no
+     * credentials by design). Such a request goes to {@link #handleSelfAuthenticated} with the authenticator, for the
+     * service to check what credentials it has.
+     */
+    default boolean authenticatesItself(AwsRequest request)
+    {
+        return false;
+    }
+
+    default void handleSelfAuthenticated(AwsRequest request, Authenticator authenticator, AwsResponse response)
+            throws Exception
+    {
+        throw new UnsupportedOperationException(signingName() + " authenticates no request itself");
+    }
 }

@@ -205,17 +205,17 @@ class S3RequestErrorsIntegrationTest
     void whatTheS3ServerRefusesInItsOwnWordsComesBackAsAnS3Error()
             throws Exception
     {
-        // the S3 server answers an encoded backslash with an HTML page, an upload id of no form it knows with its framework's JSON
+        // the S3 server answers an encoded backslash with an HTML page
         HttpResponse<String> html = RawRequests.send(stack.endpoint(), "PUT", "/" + bucket + "/back%5Cslash", Map.of(), "x".getBytes(StandardCharsets.UTF_8),
                 "s3", TestStack.ACCESS_KEY, TestStack.SECRET_KEY);
         assertS3Error(html, 400, "InvalidRequest", "The S3 server refused PUT /" + bucket + "/back%5Cslash with HTTP 400 and no S3 error; lakestack&apos;s log "
                 + "has its answer (request id " + html.headers().firstValue("x-amz-request-id").orElseThrow() + ").", "/" + bucket + "/back%5Cslash");
 
-        HttpResponse<String> json = RawRequests.send(stack.endpoint(), "GET", "/" + bucket + "/upload.bin?uploadId=forged-token", Map.of(), new byte[0],
+        // an upload id of no form the S3 server knows (it answers with its framework's JSON) is no upload of that key: S3's NoSuchUpload
+        HttpResponse<String> forged = RawRequests.send(stack.endpoint(), "GET", "/" + bucket + "/upload.bin?uploadId=forged-token", Map.of(), new byte[0],
                 "s3", TestStack.ACCESS_KEY, TestStack.SECRET_KEY);
-        assertS3Error(json, 400, "InvalidRequest", "The S3 server refused GET /" + bucket + "/upload.bin?uploadId=forged-token with HTTP 400 and no S3 "
-                + "error; lakestack&apos;s log has its answer (request id " + json.headers().firstValue("x-amz-request-id").orElseThrow() + ").",
-                "/" + bucket + "/upload.bin");
+        assertS3Error(forged, 404, "NoSuchUpload", "The specified upload does not exist. The upload ID may be invalid, or the upload may have been "
+                + "aborted or completed (upload forged-token of s3://" + bucket + "/upload.bin)", "/" + bucket + "/upload.bin");
 
         try (S3Client s3 = stack.s3()) {
             assertThatThrownBy(() -> s3.putObject(request -> request.bucket(bucket).key("back\\slash"), RequestBody.fromString("x")))

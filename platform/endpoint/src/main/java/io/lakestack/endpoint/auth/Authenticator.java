@@ -36,6 +36,9 @@ import static java.util.Objects.requireNonNull;
  * then is the body read, bounded by the service's limit ({@link AwsRequest#limitBody}), for the payload hash the
  * signature covers; a request that fails a header check is answered without any of its body being read.
  *
+ * <p>S3 also takes URLs presigned with Signature Version 2 ({@link SigV2QuerySignature}), boto3's default for S3
+ * presigned URLs; no other SigV2 form is taken.
+ *
  * <p>Any region is accepted. With verification turned off, a signature is still parsed (to know the caller's
  * region and access key) but never checked, and unsigned requests are let through.
  */
@@ -43,6 +46,8 @@ public final class Authenticator
 {
     private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
     private static final Duration MAX_SKEW = Duration.ofMinutes(15);
+    /** A SigV4 presigned URL lives at most a week. */
+    private static final long MAX_PRESIGNED_SECONDS = 604800;
     /** Strict: a date of the right shape naming no real time (month 13, February 30, hour 25) does not parse. */
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withResolverStyle(ResolverStyle.STRICT);
 
@@ -114,6 +119,21 @@ public final class Authenticator
             }
             throw ServiceException.user(query ? "IncompleteSignature" : "IncompleteSignatureException", e.getMessage());
         }
+        if (parsed.isEmpty() && s3) {
+            Optional<SigV2QuerySignature> version2;
+            try {
+                version2 = SigV2QuerySignature.of(request);
+            }
+            catch (MalformedSignatureException e) {
+                if (!verify) {
+                    return new Caller("anonymous", defaultRegion);
+                }
+                throw ServiceException.user("AccessDenied", 403, e.getMessage());
+            }
+            if (version2.isPresent()) {
+                return authenticate(request, version2.get());
+            }
+        }
         if (parsed.isEmpty()) {
             if (!verify) {
                 return new Caller("anonymous", defaultRegion);
@@ -169,6 +189,128 @@ public final class Authenticator
     }
 
     /**
+     * An S3 browser upload ({@code POST} of an HTML form): its fields carry the credentials, and the signature covers
+     * the base64 policy document, with SigV4 ({@code x-amz-algorithm}, {@code x-amz-credential}, {@code x-amz-date},
+     * {@code x-amz-signature}, and {@code x-amz-security-token} for temporary credentials) or with SigV2
+     * ({@code AWSAccessKeyId}, {@code signature}: an HMAC-SHA1). The policy's own conditions are the caller's to check.
+     *
+     * @param fields the form's fields by lower-case name
+     * @throws ServiceException S3's error: 400 {@code InvalidArgument} when a credential field is missing, 403
+     *         {@code InvalidAccessKeyId} or {@code SignatureDoesNotMatch}
+     */
+    public Caller authenticatePostPolicy(Map<String, String> fields, String policy)
+    {
+        Optional<String> algorithm = Optional.ofNullable(fields.get("x-amz-algorithm"));
+        if (algorithm.isPresent()) {
+            if (!algorithm.get().equals("AWS4-HMAC-SHA256")) {
+                throw ServiceException.user("InvalidArgument", "x-amz-algorithm only supports AWS4-HMAC-SHA256, not '" + algorithm.get() + "'");
+            }
+            String credential = requiredField(fields, "x-amz-credential");
+            String amzDate = requiredField(fields, "x-amz-date");
+            String signatureField = requiredField(fields, "x-amz-signature");
+            String[] scope = credential.split("/", -1);
+            if (scope.length != 5 || !scope[4].equals("aws4_request") || !amzDate.startsWith(scope[1])) {
+                throw ServiceException.user("InvalidArgument", "x-amz-credential should be <access key>/<yyyyMMdd>/<region>/<service>/aws4_request "
+                        + "of the day of x-amz-date, not '" + credential + "'");
+            }
+            Caller caller = new Caller(scope[0], scope[2]);
+            if (!verify) {
+                return caller;
+            }
+            String secret = secretsByAccessKey.get(scope[0]);
+            if (secret == null) {
+                secret = temporary.find(scope[0])
+                        .filter(session -> MessageDigest.isEqual(fields.getOrDefault("x-amz-security-token", "").getBytes(StandardCharsets.UTF_8),
+                                session.sessionToken().getBytes(StandardCharsets.UTF_8)))
+                        .filter(session -> clock.millis() < session.expirationMillis())
+                        .map(TemporaryCredentials.Session::secretKey)
+                        .orElseThrow(() -> ServiceException.user("InvalidAccessKeyId", 403,
+                                "The AWS Access Key Id you provided does not exist in our records."));
+            }
+            byte[] key = SigV4Verifier.hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), scope[1]);
+            key = SigV4Verifier.hmac(key, scope[2]);
+            key = SigV4Verifier.hmac(key, scope[3]);
+            key = SigV4Verifier.hmac(key, "aws4_request");
+            String expected = java.util.HexFormat.of().formatHex(SigV4Verifier.hmac(key, policy));
+            if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), signatureField.toLowerCase(java.util.Locale.ROOT)
+                    .getBytes(StandardCharsets.UTF_8))) {
+                throw policySignatureMismatch(scope[0], policy, signatureField);
+            }
+            return caller;
+        }
+        String accessKey = requiredField(fields, "awsaccesskeyid");
+        String signatureField = requiredField(fields, "signature");
+        Caller caller = new Caller(accessKey, defaultRegion);
+        if (!verify) {
+            return caller;
+        }
+        String secret = secretsByAccessKey.get(accessKey);
+        if (secret == null) {
+            throw ServiceException.user("InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records.");
+        }
+        byte[] provided;
+        try {
+            provided = java.util.Base64.getDecoder().decode(signatureField);
+        }
+        catch (IllegalArgumentException notBase64) {
+            provided = new byte[0];
+        }
+        if (!MessageDigest.isEqual(provided, SigV2QuerySignature.hmacSha1(secret, policy))) {
+            throw policySignatureMismatch(accessKey, policy, signatureField);
+        }
+        return caller;
+    }
+
+    private static String requiredField(Map<String, String> fields, String name)
+    {
+        String value = fields.get(name);
+        if (value == null || value.isEmpty()) {
+            throw ServiceException.user("InvalidArgument", "Bucket POST must contain a field named '" + name + "'. If it is specified, please check the "
+                    + "order of the fields.");
+        }
+        return value;
+    }
+
+    private static ServiceException policySignatureMismatch(String accessKey, String policy, String provided)
+    {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("AWSAccessKeyId", accessKey);
+        details.put("StringToSign", policy);
+        details.put("SignatureProvided", provided);
+        return new DetailedServiceException(ErrorKind.USER, "SignatureDoesNotMatch", 403,
+                "The request signature we calculated does not match the signature you provided. Check your key and signing method.", details);
+    }
+
+    /**
+     * An S3 URL presigned with Signature Version 2: the access key must be one of the configured ones (temporary
+     * credentials sign with SigV4), the URL must not have expired, and the HMAC-SHA1 must match.
+     */
+    private Caller authenticate(AwsRequest request, SigV2QuerySignature signature)
+    {
+        Caller caller = new Caller(signature.accessKey(), defaultRegion);
+        if (!verify) {
+            return caller;
+        }
+        String secret = secretsByAccessKey.get(signature.accessKey());
+        if (secret == null) {
+            throw ServiceException.user("InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records.");
+        }
+        long now = clock.instant().getEpochSecond();
+        if (now > signature.expires()) {
+            throw ServiceException.user("AccessDenied", 403, "Request has expired (Expires " + signature.expires() + ", now " + now + ")");
+        }
+        if (!signature.matches(request, secret)) {
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("AWSAccessKeyId", signature.accessKey());
+            details.put("StringToSign", signature.stringToSign(request));
+            details.put("SignatureProvided", signature.signature());
+            throw new DetailedServiceException(ErrorKind.USER, "SignatureDoesNotMatch", 403,
+                    "The request signature we calculated does not match the signature you provided. Check your key and signing method.", details);
+        }
+        return caller;
+    }
+
+    /**
      * The secret of temporary credentials, once the request carries their session token ({@code X-Amz-Security-Token},
      * a header or a presigned URL's parameter) and they have not expired.
      */
@@ -217,8 +359,16 @@ public final class Authenticator
     {
         Instant now = clock.instant();
         if (signature.presigned()) {
+            long seconds = signature.expires().orElseThrow().toSeconds();
+            if (seconds < 0) {
+                throw ServiceException.user("AuthorizationQueryParametersError", 403, "X-Amz-Expires must be non-negative, not " + seconds);
+            }
+            if (seconds > MAX_PRESIGNED_SECONDS) {
+                throw ServiceException.user("AuthorizationQueryParametersError", 403, "X-Amz-Expires must be less than a week (in seconds); that is, "
+                        + "the given X-Amz-Expires must be less than " + MAX_PRESIGNED_SECONDS + " seconds (it is " + seconds + ")");
+            }
             Instant expiry = signed.plus(signature.expires().orElseThrow());
-            if (now.isAfter(expiry)) {
+            if (!now.isBefore(expiry)) {
                 throw ServiceException.user("AccessDenied", 403, "Request has expired (X-Amz-Date " + signature.amzDate()
                         + ", X-Amz-Expires " + signature.expires().get().toSeconds() + ", now " + AMZ_DATE.format(now.atOffset(ZoneOffset.UTC)) + ")");
             }

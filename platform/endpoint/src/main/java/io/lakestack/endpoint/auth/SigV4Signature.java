@@ -141,9 +141,7 @@ public record SigV4Signature(
         catch (NumberFormatException e) {
             throw new MalformedSignatureException("X-Amz-Expires should be a number, not " + expires);
         }
-        if (seconds < 1 || seconds > 604800) {
-            throw new MalformedSignatureException("X-Amz-Expires must be between 1 and 604800 seconds, not " + seconds);
-        }
+        // its range (0 to 604800 seconds) is checked with the signature's time: S3 answers 403 to a URL out of it
         return build(credential, signedHeaders, signature, amzDate, Optional.of(Duration.ofSeconds(seconds)));
     }
 

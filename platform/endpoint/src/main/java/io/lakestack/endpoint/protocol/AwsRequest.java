@@ -68,7 +68,7 @@ public final class AwsRequest
     {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (String name : Collections.list(request.getHeaderNames())) {
-            headers.put(name, Collections.list(request.getHeaders(name)));
+            headers.put(name, Collections.list(request.getHeaders(name)).stream().map(AwsRequest::utf8HeaderValue).toList());
         }
         try {
             return new AwsRequest(request.getMethod(), request.getRequestURI(), request.getQueryString(), headers,
@@ -76,6 +76,32 @@ public final class AwsRequest
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A header value as its client wrote it. The HTTP server reads each byte of a value as one ISO-8859-1 character,
+     * while clients (botocore, the AWS SDKs) send non-ASCII values, such as user metadata, as UTF-8 and sign them so:
+     * a value whose bytes are UTF-8 is read as UTF-8; any other stays as it was read.
+     */
+    static String utf8HeaderValue(String value)
+    {
+        boolean ascii = true;
+        for (int i = 0; i < value.length() && ascii; i++) {
+            ascii = value.charAt(i) < 0x80;
+        }
+        if (ascii || value.chars().anyMatch(c -> c > 0xff)) {
+            return value;
+        }
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(value.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)))
+                    .toString();
+        }
+        catch (java.nio.charset.CharacterCodingException notUtf8) {
+            return value;
         }
     }
 

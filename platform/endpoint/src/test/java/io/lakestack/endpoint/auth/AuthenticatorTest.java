@@ -116,6 +116,29 @@ class AuthenticatorTest
         }
     }
 
+    /** S3 answers 403 to a presigned URL whose X-Amz-Expires is out of range (a week at most), and to one of 0 seconds, expired at once. */
+    @Test
+    void presignedUrlsOutOfTheirExpiryRangeAre403()
+    {
+        String signedNow = "20261121T101530Z";
+        assertRefused(expiring(signedNow, "-7"), AwsProtocol.REST_XML, "s3", 403, "AuthorizationQueryParametersError",
+                "X-Amz-Expires must be non-negative, not -7");
+        assertRefused(expiring(signedNow, "609901"), AwsProtocol.REST_XML, "s3", 403, "AuthorizationQueryParametersError",
+                "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds (it is 609901)");
+        assertRefused(expiring(signedNow, "0"), AwsProtocol.REST_XML, "s3", 403, "AccessDenied",
+                "Request has expired (X-Amz-Date 20261121T101530Z, X-Amz-Expires 0, now 20261121T101530Z)");
+        // within the range, the (bogus) signature is what fails
+        assertRefused(expiring(signedNow, "604800"), AwsProtocol.REST_XML, "s3", 403, "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you provided. Check your key and signing method.");
+    }
+
+    private static AwsRequest expiring(String amzDate, String expires)
+    {
+        AwsRequest presigned = presigned("s3", amzDate);
+        return new AwsRequest(presigned.method(), presigned.rawPath(), presigned.rawQuery().replace("X-Amz-Expires=60", "X-Amz-Expires=" + expires),
+                presigned.headers(), new java.io.ByteArrayInputStream(new byte[0]), "127.0.0.1");
+    }
+
     @Test
     void aDateIsCheckedBeforeTheAccessKey()
     {

@@ -133,4 +133,16 @@ class AwsRequestTest
         assertThat(request.body()).hasSize(10_000);
         assertThatThrownBy(() -> request.limitBody(100, AwsRequestTest::tooLarge)).isInstanceOf(IllegalStateException.class);
     }
+
+    /** The HTTP server reads header bytes as ISO-8859-1; clients send UTF-8, and sign the text they meant. */
+    @Test
+    void headerValuesSentAsUtf8AreReadAsUtf8()
+    {
+        String sentAsUtf8 = new String("Hello World\u00e9 \u20ac".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(AwsRequest.utf8HeaderValue(sentAsUtf8)).isEqualTo("Hello World\u00e9 \u20ac");
+        // a lone ISO-8859-1 byte is no UTF-8: kept as read
+        assertThat(AwsRequest.utf8HeaderValue("Hello World\u00e9")).isEqualTo("Hello World\u00e9");
+        assertThat(AwsRequest.utf8HeaderValue("plain ascii")).isEqualTo("plain ascii");
+    }
 }

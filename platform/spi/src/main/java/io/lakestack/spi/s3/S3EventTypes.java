@@ -7,13 +7,14 @@ import java.util.Set;
  * ...) and how a configured type matches an event that happened.
  *
  * <p>Local emulation: every type S3 accepts is accepted and stored, so that a configuration round-trips unchanged;
- * lakestack emits {@value #CREATED_PUT}, {@value #CREATED_COPY}, {@value #CREATED_COMPLETE_MULTIPART_UPLOAD} and
+ * lakestack emits {@value #CREATED_PUT}, {@value #CREATED_COPY}, {@value #CREATED_POST}, {@value #CREATED_COMPLETE_MULTIPART_UPLOAD} and
  * {@value #REMOVED_DELETE}. Restore, replication, lifecycle and Intelligent-Tiering events never occur locally.
  */
 public final class S3EventTypes
 {
     public static final String CREATED_PUT = "ObjectCreated:Put";
     public static final String CREATED_COPY = "ObjectCreated:Copy";
+    public static final String CREATED_POST = "ObjectCreated:Post";
     public static final String CREATED_COMPLETE_MULTIPART_UPLOAD = "ObjectCreated:CompleteMultipartUpload";
     public static final String REMOVED_DELETE = "ObjectRemoved:Delete";
 

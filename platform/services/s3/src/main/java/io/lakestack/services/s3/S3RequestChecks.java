@@ -242,7 +242,7 @@ final class S3RequestChecks
             throw malformed("a <Delete> document names 1 to 1000 objects, not " + objects.size());
         }
         for (Element object : objects) {
-            if (Xml.childText(object, "Key").filter(key -> !key.isEmpty()).isEmpty()) {
+            if (S3Xml.rawChildText(object, "Key").filter(key -> !key.isEmpty()).isEmpty()) {
                 throw malformed("each <Object> of a <Delete> document has a <Key>");
             }
         }

@@ -71,6 +71,9 @@ public final class S3Service
     private static final Set<String> OBJECT_SUBRESOURCES = Set.of(
             "uploadId", "partNumber", "tagging", "acl", "retention", "legal-hold", "attributes", "restore", "torrent", "select", "uploads");
     private static final int MAX_KEY_BYTES = 1024;
+    /** Requests whose body is an XML document. */
+    private static final Set<String> XML_PUT_SUBRESOURCES = Set.of("object-lock", "retention", "legal-hold", "versioning", "tagging", "acl");
+    private static final Set<String> XML_POST_SUBRESOURCES = Set.of("delete", "uploadId", "restore");
     private static final Pattern BYTE_RANGE = Pattern.compile("bytes=(\\d{1,18})-(\\d{1,18})?|bytes=-\\d{1,18}");
     private static final int MAX_ERROR_DOCUMENT = 1024 * 1024;
 
@@ -82,17 +85,22 @@ public final class S3Service
     private final Set<String> virtualHostSuffixes;
     private final Clock clock;
     private final AtomicLong sequencer;
-    private final ContinuationTokens continuationTokens = new ContinuationTokens();
     private final Path spoolDirectory;
+    private final BucketSubresources bucketSubresources;
+    private final MultipartUploads multipartUploads;
+    private volatile BucketSubresources.Owner owner;
 
     /**
      * @param upstream the S3 server requests are forwarded to
      * @param objects the same server, for what the service looks up itself (a bucket's existence, a written object's size)
      * @param notifications bucket notification configurations, by bucket name
+     * @param bucketConfigurations the other bucket configurations lakestack keeps (tagging, CORS, policy...), by bucket name
+     * @param multipartLayouts the part sizes of objects completed by multipart uploads, by {@code bucket/key}
      * @param spoolDirectory where upload bodies whose hash must be checked wait until it is: a directory of lakestack's
      *         own, which its owner clears when it starts (a killed process leaves files behind)
      */
-    public S3Service(S3Upstream upstream, ObjectStore objects, RecordStore<NotificationConfiguration> notifications, EventSink events, String accountId,
+    public S3Service(S3Upstream upstream, ObjectStore objects, RecordStore<NotificationConfiguration> notifications,
+            RecordStore<BucketConfiguration> bucketConfigurations, RecordStore<MultipartLayout> multipartLayouts, EventSink events, String accountId,
             Set<String> endpointHostnames, Clock clock, Path spoolDirectory)
     {
         this.upstream = requireNonNull(upstream, "upstream is null");
@@ -104,6 +112,8 @@ public final class S3Service
         this.clock = requireNonNull(clock, "clock is null");
         this.sequencer = new AtomicLong(clock.millis() * 1_000_000L);
         this.spoolDirectory = requireNonNull(spoolDirectory, "spoolDirectory is null");
+        this.bucketSubresources = new BucketSubresources(bucketConfigurations, objects);
+        this.multipartUploads = new MultipartUploads(upstream, objects, multipartLayouts);
     }
 
     @Override
@@ -192,35 +202,98 @@ public final class S3Service
 
         checkKeyLength(request, target);
         Optional<byte[]> checkedBody = S3RequestChecks.check(request, target);
-        Optional<String> eventName = eventFor(request, target);
-        boolean deleteObjects = method.equals("POST") && target.rawKey().isEmpty() && request.hasQueryParameter("delete");
-        boolean deleteBucket = method.equals("DELETE") && target.rawKey().isEmpty() && target.bucket().isPresent()
-                && request.queryParameters().isEmpty();
-        Optional<NotificationConfiguration> configuration = target.bucket().flatMap(notifications::get);
-
-        boolean listObjectsV2 = method.equals("GET") && target.bucket().isPresent() && target.rawKey().isEmpty()
-                && request.queryParameter("list-type").filter("2"::equals).isPresent();
-        if (listObjectsV2) {
-            Optional<String> token = request.queryParameter("continuation-token");
-            if (token.isPresent() && !continuationTokens.issued(target.bucket().get(), token.get())) {
-                throw ServiceException.user("InvalidArgument", "The continuation token provided is incorrect: give the NextContinuationToken of "
-                        + "a ListObjectsV2 of bucket " + target.bucket().get() + " since lakestack started, or none to list from the start");
+        response.setHeader("x-amz-request-id", request.requestId());
+        applyCors(request, target, response);
+        boolean bucketOnly = target.bucket().isPresent() && target.rawKey().isEmpty();
+        boolean object = target.bucket().isPresent() && target.rawKey().isPresent();
+        if (bucketOnly) {
+            String bucket = target.bucket().get();
+            Optional<String> subresource = BucketSubresources.answeredHere(request);
+            if (subresource.isPresent()) {
+                bucketSubresources.handle(request, bucket, subresource.get(), checkedBody, owner(request), response);
+                return;
             }
+            if (method.equals("GET") && request.hasQueryParameter("location")) {
+                getBucketLocation(request, target, response);
+                return;
+            }
+            if (method.equals("GET") && request.hasQueryParameter("versions")) {
+                listObjectVersions(request, target, response);
+                return;
+            }
+            if (method.equals("GET") && ObjectListings.isListing(request)) {
+                listObjects(request, target, response);
+                return;
+            }
+            if (method.equals("PUT") && request.queryParameters().isEmpty() && createBucketAnswered(request, caller, bucket, checkedBody, response)) {
+                return;
+            }
+        }
+        if (target.bucket().isEmpty() && method.equals("GET") && request.hasQueryParameter("bucket-region")) {
+            listBucketsOfRegion(request, response);
+            return;
+        }
+        Optional<String> uploadId = object ? request.queryParameter("uploadId") : Optional.empty();
+        if (uploadId.isPresent()) {
+            String bucket = target.bucket().get();
+            String key = target.key().orElseThrow();
+            if (!multipartUploads.inProgress(bucket, key, uploadId.get())) {
+                Optional<String> completedAs = method.equals("POST") ? multipartUploads.completedAs(bucket, key, uploadId.get()) : Optional.empty();
+                if (completedAs.isEmpty()) {
+                    throw MultipartUploads.noSuchUpload(bucket, key, uploadId.get());
+                }
+                String location = request.header("host").map(host -> "http://" + host).orElse("") + target.forwardPath();
+                writeXml(request, response, ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CompleteMultipartUploadResult "
+                        + "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Location>" + Xml.escape(location) + "</Location><Bucket>" + Xml.escape(bucket)
+                        + "</Bucket><Key>" + Xml.escape(key) + "</Key><ETag>\"" + Xml.escape(completedAs.get()) + "\"</ETag></CompleteMultipartUploadResult>")
+                        .getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+        }
+        Optional<MultipartUploads.PartRange> part = Optional.empty();
+        Optional<String> partNumber = object && uploadId.isEmpty() && (method.equals("GET") || method.equals("HEAD"))
+                && !request.hasQueryParameter("versionId") ? request.queryParameter("partNumber") : Optional.empty();
+        if (partNumber.isPresent()) {
+            if (request.header("range").isPresent()) {
+                throw ServiceException.user("InvalidRequest", "Cannot specify both Range header and partNumber query parameter");
+            }
+            part = multipartUploads.partRange(target.bucket().get(), target.key().orElseThrow(), Integer.parseInt(partNumber.get()));
+        }
+        boolean completeUpload = method.equals("POST") && uploadId.isPresent();
+        Map<Integer, Long> partSizes = completeUpload
+                ? multipartUploads.partSizes(target.bucket().get(), target.rawKey().orElseThrow(), uploadId.get())
+                : Map.of();
+
+        Optional<String> eventName = eventFor(request, target);
+        boolean deleteObjects = method.equals("POST") && bucketOnly && request.hasQueryParameter("delete");
+        boolean deleteBucket = method.equals("DELETE") && bucketOnly && request.queryParameters().isEmpty();
+        boolean deleteObject = method.equals("DELETE") && object && request.queryParameters().isEmpty();
+        Optional<NotificationConfiguration> configuration = target.bucket().flatMap(notifications::get);
+        if (deleteBucket) {
+            multipartUploads.abortUploadsOfEmptyBucket(target.bucket().get());
         }
 
         try (S3UploadBody body = checkedBody.isPresent() ? S3UploadBody.ofBytes(request, checkedBody.get()) : S3UploadBody.of(request, caller, spoolDirectory)) {
-            S3Upstream.Request forward = new S3Upstream.Request(method, target.forwardPath(), request.rawQuery(), withoutUnreadableRange(body.headers()),
-                    body.body());
-            if (listObjectsV2) {
-                try (S3Upstream.Response upstreamResponse = upstream.exchange(forward)) {
-                    byte[] document = answerBody(upstreamResponse, request).readAllBytes();
-                    if (upstreamResponse.status() == 200) {
-                        continuationTokens.remember(target.bucket().get(), document);
-                    }
-                    relay(upstreamResponse, new ByteArrayInputStream(document), response);
-                }
-                return;
+            Map<String, List<String>> headers = withoutUnreadableRange(body.headers());
+            String query = request.rawQuery();
+            if (object && method.equals("PUT") && request.header("x-amz-copy-source").isPresent() && !request.hasQueryParameter("uploadId")
+                    && request.header("x-amz-storage-class").isEmpty()) {
+                // a copy is of the storage class the request names, STANDARD by default, whatever the source's
+                headers = with(headers, "x-amz-storage-class", "STANDARD");
             }
+            if (object && (method.equals("PUT") || method.equals("POST")) && headers.containsKey("content-encoding")) {
+                headers = withoutAwsChunked(headers);
+            }
+            if (object && (method.equals("PUT") || method.equals("POST"))) {
+                headers = UserMetadata.forStore(headers);
+            }
+            if (partNumber.isPresent()) {
+                query = withoutParameter(query, "partNumber");
+                if (part.isPresent()) {
+                    headers = with(headers, "range", "bytes=" + part.get().first() + "-" + part.get().last());
+                }
+            }
+            S3Upstream.Request forward = new S3Upstream.Request(method, target.forwardPath(), query, headers, body.body());
             if (deleteObjects && configuration.isPresent()) {
                 try (S3Upstream.Response upstreamResponse = upstream.exchange(forward)) {
                     byte[] document = answerBody(upstreamResponse, request).readAllBytes();
@@ -239,23 +312,417 @@ public final class S3Service
                 if (status >= 200 && status < 300) {
                     if (deleteBucket) {
                         notifications.delete(target.bucket().get());
+                        bucketSubresources.deleted(target.bucket().get());
+                        multipartUploads.forgetBucket(target.bucket().get());
                     }
-                    if (eventName.isPresent() && configuration.isPresent()) {
-                        if (eventName.get().equals(S3EventTypes.CREATED_COMPLETE_MULTIPART_UPLOAD)) {
-                            // S3 may answer 200 with an <Error> document to a CompleteMultipartUpload
-                            byte[] document = answer.readAllBytes();
-                            if (!new String(document, StandardCharsets.UTF_8).contains("<Error>")) {
+                    if (deleteObject) {
+                        multipartUploads.forget(target.bucket().get(), target.key().orElseThrow());
+                    }
+                    if (completeUpload) {
+                        // S3 may answer 200 with an <Error> document to a CompleteMultipartUpload
+                        byte[] document = answer.readAllBytes();
+                        if (!new String(document, StandardCharsets.UTF_8).contains("<Error>")) {
+                            multipartUploads.completed(target.bucket().get(), target.key().orElseThrow(), uploadId.get(), checkedBody.orElseThrow(), partSizes);
+                            if (eventName.isPresent() && configuration.isPresent()) {
                                 emit(eventName.get(), target.bucket().get(), target.key().orElseThrow(), configuration.get(), request, caller);
                             }
-                            relay(upstreamResponse, new ByteArrayInputStream(document), response);
-                            return;
                         }
+                        relay(upstreamResponse, new ByteArrayInputStream(document), response);
+                        return;
+                    }
+                    if (eventName.isPresent() && configuration.isPresent()) {
                         emit(eventName.get(), target.bucket().get(), target.key().orElseThrow(), configuration.get(), request, caller);
+                    }
+                }
+                if (part.isPresent() && status >= 200 && status < 300) {
+                    MultipartUploads.PartRange range = part.get();
+                    relay(upstreamResponse, 206, answer, response, Map.of(
+                            "Content-Length", Long.toString(range.length()),
+                            "Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + range.objectSize(),
+                            "x-amz-mp-parts-count", Integer.toString(range.partsCount())));
+                    return;
+                }
+                if (status == 304 && object && upstreamResponse.headers().keySet().stream().noneMatch("etag"::equalsIgnoreCase)) {
+                    // S3 names the entity tag the condition compared with; the S3 server leaves it out
+                    Optional<ObjectStore.ObjectInfo> current = objects.head(target.bucket().get(), target.key().orElseThrow());
+                    if (current.isPresent()) {
+                        relay(upstreamResponse, 304, answer, response, Map.of("ETag", "\"" + MultipartUploads.unquoted(current.get().eTag()) + "\""));
+                        return;
                     }
                 }
                 relay(upstreamResponse, answer, response);
             }
         }
+    }
+
+    /**
+     * A CORS preflight ({@code OPTIONS} of a bucket or object: no credentials, by design), and a browser upload (a
+     * form POSTed to a bucket, signed by the policy in its fields rather than by its headers or query).
+     */
+    @Override
+    public boolean authenticatesItself(AwsRequest request)
+    {
+        Target target = target(request);
+        if (request.method().equals("OPTIONS") && target.bucket().isPresent()) {
+            return true;
+        }
+        return request.method().equals("POST") && target.bucket().isPresent() && target.rawKey().isEmpty()
+                && request.header("content-type").orElse("").toLowerCase(Locale.ROOT).startsWith("multipart/form-data")
+                && request.header("authorization").isEmpty() && !request.hasQueryParameter("X-Amz-Signature")
+                && !request.hasQueryParameter("Signature");
+    }
+
+    /**
+     * PostObject: the form's credentials and policy are checked ({@link Authenticator#authenticatePostPolicy},
+     * {@link PostPolicy}), then its file is PUT to the S3 server with the headers its fields name, and the client
+     * answered as {@code success_action_redirect} or {@code success_action_status} ask (204 by default).
+     */
+    @Override
+    public void handleSelfAuthenticated(AwsRequest request, Authenticator authenticator, AwsResponse response)
+            throws Exception
+    {
+        if (request.method().equals("OPTIONS")) {
+            preflight(request, target(request).bucket().orElseThrow(), response);
+            return;
+        }
+        postObject(request, authenticator, response);
+    }
+
+    /** A CORS preflight, answered by the bucket's CORS configuration as S3 answers it. */
+    private void preflight(AwsRequest request, String bucket, AwsResponse response)
+            throws IOException
+    {
+        Optional<String> origin = request.header("origin");
+        Optional<String> method = request.header("access-control-request-method");
+        if (origin.isEmpty() || method.isEmpty()) {
+            throw ServiceException.user("BadRequest", "Insufficient information. Origin request header needed: a CORS preflight names its Origin and "
+                    + "Access-Control-Request-Method");
+        }
+        if (!objects.bucketExists(bucket)) {
+            throw ServiceException.user("NoSuchBucket", 404, "The specified bucket does not exist: " + bucket);
+        }
+        Map<String, String> headers = bucketSubresources.configuration(bucket).flatMap(BucketConfiguration::cors)
+                .flatMap(cors -> CorsRules.of(cors).headers(origin.get(), method.get(), CorsRules.requestedHeaders(request.header("access-control-request-headers")),
+                        true))
+                .orElseThrow(() -> ServiceException.user("AccessForbidden", 403, "CORSResponse: This CORS request is not allowed. This is usually because "
+                        + "the evaluation of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted "
+                        + "by the resource's CORS spec."));
+        response.setStatus(200);
+        response.setHeader("x-amz-request-id", request.requestId());
+        headers.forEach(response::setHeader);
+        response.setContentLength(0);
+    }
+
+    /** The Access-Control-* headers of an answer to a request from a browser, when the bucket's CORS configuration allows it. */
+    private void applyCors(AwsRequest request, Target target, AwsResponse response)
+    {
+        Optional<String> origin = request.header("origin");
+        if (origin.isEmpty() || target.bucket().isEmpty()) {
+            return;
+        }
+        bucketSubresources.configuration(target.bucket().get()).flatMap(BucketConfiguration::cors)
+                .flatMap(cors -> CorsRules.of(cors).headers(origin.get(), request.method(), List.of(), false))
+                .ifPresent(headers -> headers.forEach(response::setHeader));
+    }
+
+    private void postObject(AwsRequest request, Authenticator authenticator, AwsResponse response)
+            throws Exception
+    {
+        String bucket = target(request).bucket().orElseThrow();
+        String boundary = PostForm.boundary(request.header("content-type").orElse(""))
+                .orElseThrow(() -> ServiceException.user("MalformedPOSTRequest", "The body of your POST request is not well-formed "
+                        + "multipart/form-data: its Content-Type names no boundary"));
+        try (PostForm form = PostForm.read(request.bodyStream(), boundary, spoolDirectory)) {
+            Map<String, String> fields = new java.util.HashMap<>(form.fields());
+            String key = Optional.ofNullable(fields.get("key")).filter(value -> !value.isEmpty())
+                    .orElseThrow(() -> ServiceException.user("InvalidArgument", "Bucket POST must contain a field named 'key'.  If it is specified, "
+                            + "please check the order of the fields."))
+                    .replace("${filename}", form.fileName());
+            if (!fields.containsKey("policy")) {
+                throw ServiceException.user("AccessDenied", 403, "Access Denied: a browser upload needs a policy signed with a configured access key; "
+                        + "lakestack takes no anonymous requests");
+            }
+            Authenticator.Caller caller = authenticator.authenticatePostPolicy(fields, fields.get("policy"));
+            fields.put("bucket", bucket);
+            // S3 checks the key the upload will have, ${filename} replaced
+            fields.put("key", key);
+            PostPolicy.check(fields.get("policy"), fields, form.fileSize(), clock.instant());
+            if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+                throw ServiceException.user("KeyTooLongError", "Your key is too long");
+            }
+
+            Map<String, List<String>> formHeaders = new TreeMap<>();
+            fields.forEach((name, value) -> {
+                if (name.startsWith("x-amz-meta-") || Set.of("cache-control", "content-disposition", "content-encoding", "expires", "x-amz-storage-class",
+                        "x-amz-server-side-encryption", "x-amz-website-redirect-location").contains(name)) {
+                    formHeaders.put(name, List.of(value));
+                }
+            });
+            formHeaders.put("content-type", List.of(Optional.ofNullable(fields.get("content-type")).orElse("binary/octet-stream")));
+            Optional.ofNullable(fields.get("acl")).ifPresent(acl -> formHeaders.put("x-amz-acl", List.of(acl)));
+            Map<String, List<String>> headers = UserMetadata.forStore(formHeaders);
+            String path = "/" + bucket + "/" + QueryStrings.encode(key, true);
+            String eTag;
+            try (S3Upstream.Response answer = upstream.exchange(new S3Upstream.Request("PUT", path, "", headers, new S3Upstream.Body.File(form.file())))) {
+                InputStream body = answerBody(answer, request);
+                if (answer.status() >= 300) {
+                    relay(answer, body, response);
+                    return;
+                }
+                body.close();
+                eTag = answer.headers().entrySet().stream().filter(header -> header.getKey().equalsIgnoreCase("etag"))
+                        .flatMap(header -> header.getValue().stream()).findFirst().orElse("");
+            }
+            Optional<NotificationConfiguration> configuration = notifications.get(bucket);
+            if (configuration.isPresent()) {
+                emit(S3EventTypes.CREATED_POST, bucket, key, configuration.get(), request, caller);
+            }
+            String location = request.header("host").map(host -> "http://" + host).orElse("") + path;
+            response.setHeader("x-amz-request-id", request.requestId());
+            response.setHeader("ETag", eTag);
+            response.setHeader("Location", location);
+            Optional<String> redirect = Optional.ofNullable(fields.get("success_action_redirect")).or(() -> Optional.ofNullable(fields.get("redirect")))
+                    .filter(url -> url.startsWith("http://") || url.startsWith("https://"));
+            if (redirect.isPresent()) {
+                response.setStatus(303);
+                response.setHeader("Location", redirect.get() + (redirect.get().contains("?") ? "&" : "?") + "bucket=" + QueryStrings.encode(bucket, false)
+                        + "&key=" + QueryStrings.encode(key, false) + "&etag=" + QueryStrings.encode(eTag, false));
+                response.setContentLength(0);
+                return;
+            }
+            String status = fields.getOrDefault("success_action_status", "204");
+            if (status.equals("201")) {
+                byte[] document = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PostResponse><Location>" + Xml.escape(location) + "</Location><Bucket>"
+                        + Xml.escape(bucket) + "</Bucket><Key>" + Xml.escape(key) + "</Key><ETag>" + Xml.escape(eTag) + "</ETag></PostResponse>")
+                        .getBytes(StandardCharsets.UTF_8);
+                response.setStatus(201);
+                response.setContentType("application/xml");
+                response.setContentLength(document.length);
+                response.getOutputStream().write(document);
+                return;
+            }
+            response.setStatus(status.equals("200") ? 200 : 204);
+            response.setContentLength(0);
+        }
+    }
+
+    /** The account's owner as the S3 server names it in ListBuckets, asked once. */
+    private BucketSubresources.Owner owner(AwsRequest request)
+            throws IOException
+    {
+        BucketSubresources.Owner known = owner;
+        if (known == null) {
+            try (S3Upstream.Response answer = upstream.exchange(new S3Upstream.Request("GET", "/", "", Map.of(), new S3Upstream.Body.None()))) {
+                Element root = Xml.parse(answerBody(answer, request).readAllBytes());
+                Element ownerElement = Xml.children(root, "Owner").stream().findFirst()
+                        .orElseThrow(() -> ServiceException.external("InternalError", "the S3 server's ListBuckets names no owner", null));
+                known = new BucketSubresources.Owner(Xml.childText(ownerElement, "ID").orElse(accountId),
+                        Xml.childText(ownerElement, "DisplayName").orElse(""));
+                owner = known;
+            }
+        }
+        return known;
+    }
+
+    private void listObjects(AwsRequest request, Target target, AwsResponse response)
+            throws IOException
+    {
+        String bucket = target.bucket().orElseThrow();
+        ObjectListings.UpstreamQuery query = ObjectListings.upstreamQuery(request, bucket);
+        try (S3Upstream.Response answer = upstream.exchange(new S3Upstream.Request("GET", target.forwardPath(), query.rawQuery(), Map.of(),
+                new S3Upstream.Body.None()))) {
+            byte[] document = answerBody(answer, request).readAllBytes();
+            if (answer.status() != 200) {
+                relay(answer, new ByteArrayInputStream(document), response);
+                return;
+            }
+            writeXml(request, response, ObjectListings.page(request, bucket, query, document));
+        }
+    }
+
+    /**
+     * ListObjectVersions, whose truncated pages S3 always continues with a NextVersionIdMarker; the S3 server leaves it
+     * out (its pages end with a key's last version), and clients then send it back empty.
+     */
+    private void listObjectVersions(AwsRequest request, Target target, AwsResponse response)
+            throws IOException
+    {
+        try (S3Upstream.Response answer = upstream.exchange(new S3Upstream.Request("GET", target.forwardPath(), request.rawQuery(), Map.of(),
+                new S3Upstream.Body.None()))) {
+            byte[] document = answerBody(answer, request).readAllBytes();
+            String text = new String(document, StandardCharsets.UTF_8);
+            // the S3 server names its root ListBucketResult rather than ListVersionsResult: whichever it is, the markers go at its end
+            if (answer.status() != 200 || !text.contains("<IsTruncated>true</IsTruncated>") || !text.stripTrailing().endsWith("Result>")
+                    || (text.contains("<NextKeyMarker>") && text.contains("<NextVersionIdMarker>"))) {
+                relay(answer, new ByteArrayInputStream(document), response);
+                return;
+            }
+            Element root = Xml.parse(document);
+            Optional<String> nextKey = S3Xml.rawChildText(root, "NextKeyMarker");
+            Optional<Element> last = Optional.empty();
+            for (Element entry : Xml.children(root)) {
+                if ((Xml.localName(entry).equals("Version") || Xml.localName(entry).equals("DeleteMarker"))
+                        && (nextKey.isEmpty() || S3Xml.rawChildText(entry, "Key").equals(nextKey))) {
+                    last = Optional.of(entry);
+                }
+            }
+            String missing = "";
+            if (nextKey.isEmpty()) {
+                missing += "<NextKeyMarker>" + Xml.escape(last.flatMap(entry -> S3Xml.rawChildText(entry, "Key")).orElse("")) + "</NextKeyMarker>";
+            }
+            if (!text.contains("<NextVersionIdMarker>")) {
+                missing += "<NextVersionIdMarker>" + Xml.escape(last.flatMap(entry -> Xml.childText(entry, "VersionId")).orElse("null"))
+                        + "</NextVersionIdMarker>";
+            }
+            int end = text.lastIndexOf("</");
+            writeXml(request, response, (text.substring(0, end) + missing + text.substring(end)).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** S3 names us-east-1 by an empty LocationConstraint; the S3 server says "null" or the region. */
+    private void getBucketLocation(AwsRequest request, Target target, AwsResponse response)
+            throws IOException
+    {
+        try (S3Upstream.Response answer = upstream.exchange(new S3Upstream.Request("GET", target.forwardPath(), "location", Map.of(),
+                new S3Upstream.Body.None()))) {
+            byte[] document = answerBody(answer, request).readAllBytes();
+            if (answer.status() != 200) {
+                relay(answer, new ByteArrayInputStream(document), response);
+                return;
+            }
+            String location = Xml.parse(document).getTextContent().trim();
+            if (location.equals("null") || location.equals("us-east-1")) {
+                location = "";
+            }
+            writeXml(request, response, ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+                    + Xml.escape(location) + "</LocationConstraint>").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * What S3 decides about a CreateBucket before it creates anything: a region-specific endpoint (a request signed for a
+     * region other than us-east-1) takes only a LocationConstraint naming its own region, and in us-east-1 creating a
+     * bucket one owns already succeeds (S3's legacy answer there).
+     *
+     * @return whether the request was answered
+     */
+    private boolean createBucketAnswered(AwsRequest request, Authenticator.Caller caller, String bucket, Optional<byte[]> checkedBody,
+            AwsResponse response)
+            throws IOException
+    {
+        Optional<String> location = checkedBody.filter(document -> document.length > 0)
+                .flatMap(document -> Xml.childText(Xml.parse(document), "LocationConstraint"))
+                .map(String::trim)
+                .filter(constraint -> !constraint.isEmpty());
+        String region = caller.region();
+        if (checkedBody.isPresent() && !region.equals("us-east-1")) {
+            boolean sameRegion = location.isPresent() && (location.get().equals(region) || (location.get().equals("EU") && region.equals("eu-west-1")));
+            if (!sameRegion) {
+                throw ServiceException.user("IllegalLocationConstraintException", "The " + location.orElse("unspecified")
+                        + " location constraint is incompatible for the region specific endpoint this request was sent to (" + region
+                        + "): give CreateBucketConfiguration/LocationConstraint " + region);
+            }
+        }
+        if (region.equals("us-east-1") && location.filter(constraint -> !constraint.equals("us-east-1")).isEmpty() && objects.bucketExists(bucket)) {
+            response.setStatus(200);
+            response.setHeader("x-amz-request-id", request.requestId());
+            response.setHeader("Location", "/" + bucket);
+            response.setContentLength(0);
+            return true;
+        }
+        return false;
+    }
+
+    /** ListBuckets of one region: the S3 server's filter drops every bucket, so the endpoint filters its whole list. */
+    private void listBucketsOfRegion(AwsRequest request, AwsResponse response)
+            throws IOException
+    {
+        String region = request.queryParameter("bucket-region").orElseThrow();
+        try (S3Upstream.Response answer = upstream.exchange(new S3Upstream.Request("GET", "/", withoutParameter(request.rawQuery(), "bucket-region"),
+                Map.of(), new S3Upstream.Body.None()))) {
+            byte[] document = answerBody(answer, request).readAllBytes();
+            if (answer.status() != 200) {
+                relay(answer, new ByteArrayInputStream(document), response);
+                return;
+            }
+            Element root = Xml.parse(document);
+            for (Element buckets : Xml.children(root, "Buckets")) {
+                for (Element bucket : Xml.children(buckets, "Bucket")) {
+                    String bucketRegion = Xml.childText(bucket, "BucketRegion").filter(name -> !name.isEmpty() && !name.equals("null")).orElse("us-east-1");
+                    if (!bucketRegion.equals(region)) {
+                        buckets.removeChild(bucket);
+                    }
+                }
+            }
+            writeXml(request, response, serialize(root));
+        }
+    }
+
+    private static byte[] serialize(Element root)
+    {
+        try {
+            javax.xml.transform.Transformer transformer = javax.xml.transform.TransformerFactory.newInstance().newTransformer();
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            transformer.transform(new javax.xml.transform.dom.DOMSource(root), new javax.xml.transform.stream.StreamResult(out));
+            return out.toByteArray();
+        }
+        catch (javax.xml.transform.TransformerException e) {
+            throw new IllegalStateException("writing a parsed document back", e);
+        }
+    }
+
+    private static void writeXml(AwsRequest request, AwsResponse response, byte[] document)
+            throws IOException
+    {
+        response.setStatus(200);
+        response.setHeader("x-amz-request-id", request.requestId());
+        response.setContentType("application/xml");
+        response.setContentLength(document.length);
+        response.getOutputStream().write(document);
+    }
+
+    private static Map<String, List<String>> with(Map<String, List<String>> headers, String name, String value)
+    {
+        Map<String, List<String>> changed = new TreeMap<>(headers);
+        changed.put(name, List.of(value));
+        return changed;
+    }
+
+    /** S3 keeps an object's content encodings but aws-chunked, which names the framing of the upload, not of the object. */
+    static Map<String, List<String>> withoutAwsChunked(Map<String, List<String>> headers)
+    {
+        if (headers.getOrDefault("content-encoding", List.of()).stream().noneMatch(value -> value.toLowerCase(Locale.ROOT).contains("aws-chunked"))) {
+            return headers;
+        }
+        List<String> encodings = headers.getOrDefault("content-encoding", List.of()).stream()
+                .flatMap(value -> java.util.Arrays.stream(value.split(",")))
+                .map(String::trim)
+                .filter(encoding -> !encoding.isEmpty() && !encoding.equalsIgnoreCase("aws-chunked"))
+                .toList();
+        Map<String, List<String>> changed = new TreeMap<>(headers);
+        if (encodings.isEmpty()) {
+            changed.remove("content-encoding");
+        }
+        else {
+            changed.put("content-encoding", List.of(String.join(", ", encodings)));
+        }
+        return changed;
+    }
+
+    /** The raw query without the parameter. */
+    static String withoutParameter(String rawQuery, String name)
+    {
+        StringBuilder kept = new StringBuilder();
+        for (String parameter : rawQuery.split("&")) {
+            if (parameter.isEmpty() || parameter.equals(name) || parameter.startsWith(name + "=")) {
+                continue;
+            }
+            if (kept.length() > 0) {
+                kept.append('&');
+            }
+            kept.append(parameter);
+        }
+        return kept.toString();
     }
 
     /** PutObject, CopyObject and CreateMultipartUpload name a key to create, which S3 allows 1,024 bytes of UTF-8. */
@@ -307,7 +774,7 @@ public final class S3Service
         }
         byte[] document = answer.body().readNBytes(MAX_ERROR_DOCUMENT);
         if (isS3Error(document)) {
-            return new ByteArrayInputStream(document);
+            return new ByteArrayInputStream(withRequestId(document, answer, request));
         }
         String asked = request.method() + " " + request.rawPath() + (request.rawQuery().isEmpty() ? "" : "?" + request.rawQuery());
         String contentType = answer.headers().entrySet().stream()
@@ -318,7 +785,12 @@ public final class S3Service
         String text = new String(document, StandardCharsets.UTF_8);
         log.warn("{}: the S3 server answered {} with HTTP {} and no S3 error document ({}): {}", request.requestId(), asked, status, contentType,
                 text.length() > 2000 ? text.substring(0, 2000) + "..." : text);
+        boolean xmlDocument = request.queryParameters().stream().map(Map.Entry::getKey).anyMatch(name -> request.method().equals("PUT")
+                ? XML_PUT_SUBRESOURCES.contains(name)
+                : request.method().equals("POST") && XML_POST_SUBRESOURCES.contains(name));
         String code = switch (status) {
+            // the S3 server refuses a configuration document it cannot read (an unknown enumeration value) with no code
+            case 400 -> xmlDocument ? "MalformedXML" : "InvalidRequest";
             case 405 -> "MethodNotAllowed";
             case 501 -> "NotImplemented";
             default -> status >= 500 ? "InternalError" : "InvalidRequest";
@@ -326,6 +798,18 @@ public final class S3Service
         throw new ServiceException(status >= 500 ? ErrorKind.EXTERNAL : ErrorKind.USER, code, status, "The S3 server "
                 + (status >= 500 ? "failed on " : "refused ") + asked + " with HTTP " + status + " and no S3 error; lakestack's log has its answer (request id "
                 + request.requestId() + ").");
+    }
+
+    /** S3's errors name their request, as its x-amz-request-id header does; the S3 server's do not always. */
+    private static byte[] withRequestId(byte[] document, S3Upstream.Response answer, AwsRequest request)
+    {
+        String text = new String(document, StandardCharsets.UTF_8);
+        if (text.contains("<RequestId>") || !text.contains("</Error>")) {
+            return document;
+        }
+        String requestId = request.requestId();
+        int end = text.lastIndexOf("</Error>");
+        return (text.substring(0, end) + "<RequestId>" + Xml.escape(requestId) + "</RequestId>" + text.substring(end)).getBytes(StandardCharsets.UTF_8);
     }
 
     private static boolean isS3Error(byte[] document)
@@ -446,7 +930,7 @@ public final class S3Service
         List<String> keys = new ArrayList<>();
         Element root = Xml.parse(document);
         for (Element deleted : Xml.children(root, "Deleted")) {
-            Xml.childText(deleted, "Key").ifPresent(keys::add);
+            S3Xml.rawChildText(deleted, "Key").ifPresent(keys::add);
         }
         return keys;
     }
@@ -454,16 +938,27 @@ public final class S3Service
     private static void relay(S3Upstream.Response upstream, InputStream body, AwsResponse response)
             throws IOException
     {
-        response.setStatus(upstream.status());
+        relay(upstream, upstream.status(), body, response, Map.of());
+    }
+
+    private static void relay(S3Upstream.Response upstream, int status, InputStream body, AwsResponse response, Map<String, String> overrides)
+            throws IOException
+    {
+        response.setStatus(status);
         upstream.headers().forEach((name, values) -> {
+            if (name.toLowerCase(Locale.ROOT).startsWith("access-control-") || name.equalsIgnoreCase("x-amz-request-id")) {
+                // the S3 server's own CORS answer, which is not the bucket's, and its request id, which is not the endpoint's
+                return;
+            }
             if (name.equalsIgnoreCase("content-type")) {
                 // replaces the HTTP server's default type rather than adding a second Content-Type
                 values.stream().findFirst().ifPresent(response::setContentType);
             }
             else {
-                values.forEach(value -> response.addHeader(name, value));
+                values.forEach(value -> response.addHeader(name, UserMetadata.fromStore(name, value)));
             }
         });
+        overrides.forEach(response::setHeader);
         try (InputStream in = body) {
             OutputStream out = response.getOutputStream();
             in.transferTo(out);

@@ -6,7 +6,6 @@ import io.lakestack.endpoint.protocol.AwsResponse;
 import io.lakestack.spi.ErrorKind;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.events.EventSink;
-import io.lakestack.spi.s3.NotificationConfiguration;
 import io.lakestack.spi.s3.ObjectStore;
 import io.lakestack.spi.s3.S3Upstream;
 import io.lakestack.spi.store.RecordStore;
@@ -42,7 +41,7 @@ class S3ServiceTest
     static Path spool;
 
     private final RecordingUpstream upstream = new RecordingUpstream();
-    private final S3Service service = new S3Service(upstream, new NoObjects(), new NoRecords(), new NoEvents(), "000000000000", Set.of("localhost"),
+    private final S3Service service = new S3Service(upstream, new NoObjects(), new NoRecords<>(), new NoRecords<>(), new NoRecords<>(), new NoEvents(), "000000000000", Set.of("localhost"),
             Clock.fixed(Instant.parse("2026-11-21T10:15:30Z"), ZoneOffset.UTC), spool);
 
     @Test
@@ -137,15 +136,18 @@ class S3ServiceTest
     }
 
     @Test
-    void anS3ErrorAndAnAnswerToHeadComeBackAsTheServerGaveThem()
+    void anS3ErrorAndAnAnswerToHeadComeBackAsTheServerGaveThemWithARequestId()
             throws Exception
     {
         String noSuchKey = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>";
         upstream.answer(404, "application/xml", noSuchKey);
         RecordingResponse response = new RecordingResponse();
-        service.handle(request("GET", "/bucket/missing", "", Map.of()), CALLER, response);
+        AwsRequest get = request("GET", "/bucket/missing", "", Map.of());
+        service.handle(get, CALLER, response);
         assertThat(response.status).isEqualTo(404);
-        assertThat(response.body.toString(StandardCharsets.UTF_8)).isEqualTo(noSuchKey);
+        // with the request id S3 puts in every error
+        assertThat(response.body.toString(StandardCharsets.UTF_8))
+                .isEqualTo(noSuchKey.replace("</Error>", "<RequestId>" + get.requestId() + "</RequestId></Error>"));
 
         upstream.answer(404, "text/html", "");
         RecordingResponse head = new RecordingResponse();
@@ -284,17 +286,17 @@ class S3ServiceTest
         }
     }
 
-    private static final class NoRecords
-            implements RecordStore<NotificationConfiguration>
+    private static final class NoRecords<T>
+            implements RecordStore<T>
     {
         @Override
-        public Optional<NotificationConfiguration> get(String key)
+        public Optional<T> get(String key)
         {
             return Optional.empty();
         }
 
         @Override
-        public void put(String key, NotificationConfiguration record)
+        public void put(String key, T record)
         {
         }
 
@@ -304,13 +306,13 @@ class S3ServiceTest
         }
 
         @Override
-        public SortedMap<String, NotificationConfiguration> all()
+        public SortedMap<String, T> all()
         {
             return new TreeMap<>();
         }
 
         @Override
-        public void subscribe(Listener<NotificationConfiguration> listener)
+        public void subscribe(Listener<T> listener)
         {
         }
     }
