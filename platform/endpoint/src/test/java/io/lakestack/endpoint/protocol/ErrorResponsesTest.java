@@ -1,85 +1,20 @@
 package io.lakestack.endpoint.protocol;
 
+import io.lakestack.endpoint.testing.RecordedResponse;
+
 import io.lakestack.spi.ErrorKind;
 import io.lakestack.spi.ServiceException;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** An error with a Query name is answered under it in Query and with it in {@code x-amzn-query-error} in JSON. */
 class ErrorResponsesTest
 {
-    /** The answer as written: status, headers, body. */
-    private static final class RecordedResponse
-            implements AwsResponse
-    {
-        private int status;
-        private final Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
-
-        @Override
-        public void setStatus(int status)
-        {
-            this.status = status;
-        }
-
-        @Override
-        public void setHeader(String name, String value)
-        {
-            headers.put(name, value);
-        }
-
-        @Override
-        public void addHeader(String name, String value)
-        {
-            headers.put(name, value);
-        }
-
-        @Override
-        public void setContentType(String contentType)
-        {
-            headers.put("content-type", contentType);
-        }
-
-        @Override
-        public void setContentLengthLong(long length)
-        {
-            headers.put("content-length", Long.toString(length));
-        }
-
-        @Override
-        public OutputStream getOutputStream()
-        {
-            return body;
-        }
-
-        @Override
-        public boolean isCommitted()
-        {
-            return false;
-        }
-
-        @Override
-        public void reset()
-        {
-            headers.clear();
-            body.reset();
-        }
-
-        String body()
-        {
-            return body.toString(StandardCharsets.UTF_8);
-        }
-    }
-
     private static final ServiceException NO_QUEUE = new QueryCompatibleServiceException(ErrorKind.USER, "QueueDoesNotExist",
             "AWS.SimpleQueueService.NonExistentQueue", "com.amazonaws.sqs", 400, "The specified queue does not exist.", null);
 
@@ -95,10 +30,10 @@ class ErrorResponsesTest
         RecordedResponse response = new RecordedResponse();
         ErrorResponses.write(response, AwsProtocol.JSON_1_0, request(), NO_QUEUE);
 
-        assertThat(response.status).isEqualTo(400);
-        assertThat(response.headers).containsEntry("x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender")
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.headers()).containsEntry("x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender")
                 .containsEntry("content-type", "application/x-amz-json-1.0");
-        assertThat(response.body()).isEqualTo("{\"__type\":\"com.amazonaws.sqs#QueueDoesNotExist\",\"message\":\"The specified queue does not exist.\"}");
+        assertThat(response.text()).isEqualTo("{\"__type\":\"com.amazonaws.sqs#QueueDoesNotExist\",\"message\":\"The specified queue does not exist.\"}");
     }
 
     @Test
@@ -109,9 +44,9 @@ class ErrorResponsesTest
         AwsRequest request = request();
         ErrorResponses.write(response, AwsProtocol.QUERY, request, NO_QUEUE);
 
-        assertThat(response.status).isEqualTo(400);
-        assertThat(response.headers).doesNotContainKey("x-amzn-query-error");
-        assertThat(response.body()).isEqualTo("<?xml version=\"1.0\"?>\n<ErrorResponse><Error><Type>Sender</Type><Code>AWS.SimpleQueueService.NonExistentQueue"
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.headers()).doesNotContainKey("x-amzn-query-error");
+        assertThat(response.text()).isEqualTo("<?xml version=\"1.0\"?>\n<ErrorResponse><Error><Type>Sender</Type><Code>AWS.SimpleQueueService.NonExistentQueue"
                 + "</Code><Message>The specified queue does not exist.</Message></Error><RequestId>" + request.requestId() + "</RequestId></ErrorResponse>");
     }
 
@@ -122,7 +57,7 @@ class ErrorResponsesTest
         RecordedResponse response = new RecordedResponse();
         ErrorResponses.write(response, AwsProtocol.JSON_1_1, request(), ServiceException.user("ResourceNotFoundException", "no stream"));
 
-        assertThat(response.headers).doesNotContainKey("x-amzn-query-error").containsEntry("x-amzn-ErrorType", "ResourceNotFoundException");
-        assertThat(response.body()).isEqualTo("{\"__type\":\"ResourceNotFoundException\",\"message\":\"no stream\"}");
+        assertThat(response.headers()).doesNotContainKey("x-amzn-query-error").containsEntry("x-amzn-ErrorType", "ResourceNotFoundException");
+        assertThat(response.text()).isEqualTo("{\"__type\":\"ResourceNotFoundException\",\"message\":\"no stream\"}");
     }
 }

@@ -1,20 +1,16 @@
 package io.lakestack.services.lambda;
 
-import io.lakestack.endpoint.protocol.AwsResponse;
 import io.lakestack.spi.events.EventSink;
 import io.lakestack.spi.lambda.FunctionRunner;
 import io.lakestack.spi.lambda.FunctionVersion;
 import io.lakestack.spi.s3.ObjectStore;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -136,64 +132,6 @@ final class Fakes
         public void publish(String topic, String key, byte[] value, Map<String, String> headers)
         {
             published.add(new Published(topic, key, value, headers));
-        }
-    }
-
-    /** The answer a service wrote. */
-    static final class CapturedResponse
-            implements AwsResponse
-    {
-        int status = 200;
-        final Map<String, String> headers = new LinkedHashMap<>();
-        final ByteArrayOutputStream body = new ByteArrayOutputStream();
-
-        @Override
-        public void setStatus(int status)
-        {
-            this.status = status;
-        }
-
-        @Override
-        public void setHeader(String name, String value)
-        {
-            headers.put(name.toLowerCase(java.util.Locale.ROOT), value);
-        }
-
-        @Override
-        public void addHeader(String name, String value)
-        {
-            headers.merge(name.toLowerCase(java.util.Locale.ROOT), value, (a, b) -> a + "," + b);
-        }
-
-        @Override
-        public void setContentType(String contentType)
-        {
-            setHeader("content-type", contentType);
-        }
-
-        @Override
-        public void setContentLengthLong(long length)
-        {
-            setHeader("content-length", String.valueOf(length));
-        }
-
-        @Override
-        public OutputStream getOutputStream()
-        {
-            return body;
-        }
-
-        @Override
-        public boolean isCommitted()
-        {
-            return false;
-        }
-
-        @Override
-        public void reset()
-        {
-            headers.clear();
-            body.reset();
         }
     }
 

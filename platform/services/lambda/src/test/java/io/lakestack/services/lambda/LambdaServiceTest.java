@@ -1,5 +1,6 @@
 package io.lakestack.services.lambda;
 
+import io.lakestack.endpoint.testing.RecordedResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestack.endpoint.auth.Authenticator;
@@ -63,9 +64,9 @@ class LambdaServiceTest
             throws Exception
     {
         byte[] zip = zip(Map.of("handler.py", "def handle(event, context):\n    return event\n"));
-        Fakes.CapturedResponse created = call("POST", "/2015-03-31/functions", "", Map.of(), createRequest("echo", zip));
+        RecordedResponse created = call("POST", "/2015-03-31/functions", "", Map.of(), createRequest("echo", zip));
 
-        assertThat(created.status).isEqualTo(201);
+        assertThat(created.status()).isEqualTo(201);
         JsonNode configuration = json(created);
         assertThat(configuration.path("FunctionName").asText()).isEqualTo("echo");
         assertThat(configuration.path("FunctionArn").asText()).isEqualTo(ARN + "echo");
@@ -107,38 +108,38 @@ class LambdaServiceTest
         runner.behaviour = request -> new FunctionRunner.Result(("{\"got\":" + new String(request.payload(), StandardCharsets.UTF_8) + "}")
                 .getBytes(StandardCharsets.UTF_8), Optional.empty(), request.tailLog() ? Optional.of("bG9n") : Optional.empty());
 
-        Fakes.CapturedResponse sync = call("POST", "/2015-03-31/functions/echo/invocations", "", Map.of("X-Amz-Log-Type", "Tail"),
+        RecordedResponse sync = call("POST", "/2015-03-31/functions/echo/invocations", "", Map.of("X-Amz-Log-Type", "Tail"),
                 "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
-        assertThat(sync.status).isEqualTo(200);
-        assertThat(sync.body.toString(StandardCharsets.UTF_8)).isEqualTo("{\"got\":{\"a\":1}}");
-        assertThat(sync.headers).containsEntry("x-amz-executed-version", "$LATEST").containsEntry("x-amz-log-result", "bG9n")
+        assertThat(sync.status()).isEqualTo(200);
+        assertThat(sync.text()).isEqualTo("{\"got\":{\"a\":1}}");
+        assertThat(sync.headers()).containsEntry("x-amz-executed-version", "$LATEST").containsEntry("x-amz-log-result", "bG9n")
                 .doesNotContainKey("x-amz-function-error");
         FunctionRunner.Request request = runner.requests.get(0);
         assertThat(request.invokedArn()).isEqualTo(ARN + "echo");
         assertThat(request.concurrencyLimit()).isEqualTo(LambdaService.ACCOUNT_CONCURRENCY);
-        assertThat(sync.headers.get("x-amzn-requestid")).isEqualTo(request.requestId());
+        assertThat(sync.headers().get("x-amzn-requestid")).isEqualTo(request.requestId());
         assertThat(runner.invoked.get(0).handler()).isEqualTo("handler.handle");
         assertThat(runner.invoked.get(0).environment()).isEqualTo(Map.of("STAGE", "test"));
 
         runner.behaviour = ignored -> new FunctionRunner.Result("{\"errorMessage\":\"boom\",\"errorType\":\"ValueError\"}".getBytes(StandardCharsets.UTF_8),
                 Optional.of("Unhandled"), Optional.empty());
-        Fakes.CapturedResponse failed = call("POST", "/2015-03-31/functions/echo/invocations", "", Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
-        assertThat(failed.status).isEqualTo(200);
-        assertThat(failed.headers).containsEntry("x-amz-function-error", "Unhandled");
+        RecordedResponse failed = call("POST", "/2015-03-31/functions/echo/invocations", "", Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(failed.status()).isEqualTo(200);
+        assertThat(failed.headers()).containsEntry("x-amz-function-error", "Unhandled");
 
-        Fakes.CapturedResponse async = call("POST", "/2015-03-31/functions/echo/invocations", "", Map.of("X-Amz-Invocation-Type", "Event"),
+        RecordedResponse async = call("POST", "/2015-03-31/functions/echo/invocations", "", Map.of("X-Amz-Invocation-Type", "Event"),
                 "{\"b\":2}".getBytes(StandardCharsets.UTF_8));
-        assertThat(async.status).isEqualTo(202);
+        assertThat(async.status()).isEqualTo(202);
         assertThat(events.published).hasSize(1);
         Fakes.RecordingEventSink.Published queued = events.published.get(0);
         assertThat(queued.topic()).isEqualTo("lakestack.lambda.echo");
-        assertThat(queued.key()).isEqualTo(async.headers.get("x-amzn-requestid"));
+        assertThat(queued.key()).isEqualTo(async.headers().get("x-amzn-requestid"));
         assertThat(new String(queued.value(), StandardCharsets.UTF_8)).isEqualTo("{\"b\":2}");
         assertThat(queued.headers()).isEqualTo(Map.of("lakestack.request-id", queued.key(), "lakestack.invoked-arn", ARN + "echo"));
 
-        Fakes.CapturedResponse dryRun = call("POST", "/2015-03-31/functions/echo/invocations", "", Map.of("X-Amz-Invocation-Type", "DryRun"),
+        RecordedResponse dryRun = call("POST", "/2015-03-31/functions/echo/invocations", "", Map.of("X-Amz-Invocation-Type", "DryRun"),
                 "{}".getBytes(StandardCharsets.UTF_8));
-        assertThat(dryRun.status).isEqualTo(204);
+        assertThat(dryRun.status()).isEqualTo(204);
         assertThat(runner.requests).hasSize(2);
 
         assertError(() -> call("POST", "/2015-03-31/functions/echo/invocations", "", Map.of(), "{not json".getBytes(StandardCharsets.UTF_8)),
@@ -176,8 +177,8 @@ class LambdaServiceTest
         assertThat(runner.requests.get(0).invokedArn()).isEqualTo(ARN + "versioned:live");
 
         call("PUT", "/2015-03-31/functions/versioned/aliases/live", "", Map.of(), "{\"FunctionVersion\":\"2\"}".getBytes(StandardCharsets.UTF_8));
-        Fakes.CapturedResponse invoked = call("POST", "/2015-03-31/functions/versioned/invocations", "Qualifier=live", Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
-        assertThat(invoked.headers).containsEntry("x-amz-executed-version", "2");
+        RecordedResponse invoked = call("POST", "/2015-03-31/functions/versioned/invocations", "Qualifier=live", Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(invoked.headers()).containsEntry("x-amz-executed-version", "2");
         assertThat(runner.invoked.get(1).timeoutSeconds()).isEqualTo(30);
 
         assertError(() -> call("DELETE", "/2015-03-31/functions/versioned", "Qualifier=2", Map.of(), new byte[0]), "ResourceConflictException", 409,
@@ -333,12 +334,12 @@ class LambdaServiceTest
         createActive("consumer");
         kinesis.create("clicks", 4, "PROVISIONED", Map.of());
         String stream = "arn:aws:kinesis:us-east-1:000000000000:stream/clicks";
-        Fakes.CapturedResponse created = call("POST", "/2015-03-31/event-source-mappings/", "", Map.of(), ("{\"EventSourceArn\":\"" + stream
+        RecordedResponse created = call("POST", "/2015-03-31/event-source-mappings/", "", Map.of(), ("{\"EventSourceArn\":\"" + stream
                 + "\",\"FunctionName\":\"consumer\",\"StartingPosition\":\"TRIM_HORIZON\",\"BatchSize\":500,\"ParallelizationFactor\":2,"
                 + "\"BisectBatchOnFunctionError\":true,\"MaximumRetryAttempts\":3,\"FunctionResponseTypes\":[\"ReportBatchItemFailures\"],"
                 + "\"DestinationConfig\":{\"OnFailure\":{\"Destination\":\"arn:aws:sqs:us-east-1:000000000000:failed\"}},"
                 + "\"FilterCriteria\":{\"Filters\":[{\"Pattern\":\"{\\\"data\\\":{\\\"kind\\\":[\\\"click\\\"]}}\"}]}}").getBytes(StandardCharsets.UTF_8));
-        assertThat(created.status).isEqualTo(202);
+        assertThat(created.status()).isEqualTo(202);
         JsonNode mapping = json(created);
         String uuid = mapping.path("UUID").asText();
         assertThat(mapping.path("State").asText()).isEqualTo("Creating");
@@ -369,7 +370,7 @@ class LambdaServiceTest
                         + "\",\"FunctionName\":\"nope\",\"StartingPosition\":\"LATEST\"}").getBytes(StandardCharsets.UTF_8)),
                 "ResourceNotFoundException", 404, "Function not found: " + ARN + "nope");
 
-        Fakes.CapturedResponse deleted = call("DELETE", "/2015-03-31/event-source-mappings/" + uuid, "", Map.of(), new byte[0]);
+        RecordedResponse deleted = call("DELETE", "/2015-03-31/event-source-mappings/" + uuid, "", Map.of(), new byte[0]);
         assertThat(json(deleted).path("State").asText()).isEqualTo("Deleting");
         assertError(() -> call("GET", "/2015-03-31/event-source-mappings/" + uuid, "", Map.of(), new byte[0]), "ResourceNotFoundException", 404,
                 "The resource you requested does not exist.");
@@ -465,21 +466,21 @@ class LambdaServiceTest
         return bytes.toByteArray();
     }
 
-    private Fakes.CapturedResponse call(String method, String path, String query, Map<String, String> headers, byte[] body)
+    private RecordedResponse call(String method, String path, String query, Map<String, String> headers, byte[] body)
             throws Exception
     {
         Map<String, List<String>> all = new java.util.LinkedHashMap<>();
         headers.forEach((name, value) -> all.put(name, List.of(value)));
         all.put("content-type", List.of("application/json"));
-        Fakes.CapturedResponse response = new Fakes.CapturedResponse();
+        RecordedResponse response = new RecordedResponse();
         lambda.handle(new AwsRequest(method, path, query, all, new ByteArrayInputStream(body), "127.0.0.1"), CALLER, response);
         return response;
     }
 
-    private static JsonNode json(Fakes.CapturedResponse response)
+    private static JsonNode json(RecordedResponse response)
             throws IOException
     {
-        return JSON.readTree(response.body.toByteArray());
+        return JSON.readTree(response.body());
     }
 
     private interface Call

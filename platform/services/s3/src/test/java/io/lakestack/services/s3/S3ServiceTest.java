@@ -1,8 +1,8 @@
 package io.lakestack.services.s3;
 
+import io.lakestack.endpoint.testing.RecordedResponse;
 import io.lakestack.endpoint.auth.Authenticator;
 import io.lakestack.endpoint.protocol.AwsRequest;
-import io.lakestack.endpoint.protocol.AwsResponse;
 import io.lakestack.spi.ErrorKind;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.events.EventSink;
@@ -13,8 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -68,8 +66,8 @@ class S3ServiceTest
             throws Exception
     {
         upstream.answer(200, "application/octet-stream", "whole");
-        service.handle(request("GET", "/bucket/key", "", Map.of("range", "bytes=abc")), CALLER, new RecordingResponse());
-        service.handle(request("GET", "/bucket/key", "", Map.of("range", "bytes=1-2")), CALLER, new RecordingResponse());
+        service.handle(request("GET", "/bucket/key", "", Map.of("range", "bytes=abc")), CALLER, new RecordedResponse());
+        service.handle(request("GET", "/bucket/key", "", Map.of("range", "bytes=1-2")), CALLER, new RecordedResponse());
 
         assertThat(upstream.received).extracting(received -> received.headers().get("range"))
                 .containsExactly(null, List.of("bytes=1-2"));
@@ -87,7 +85,7 @@ class S3ServiceTest
                 request("PUT", "/bucket/" + "%C3%A9".repeat(513), "", Map.of()),
                 request("PUT", "/bucket/" + tooLong, "", Map.of("x-amz-copy-source", "/bucket/source")),
                 request("POST", "/bucket/" + tooLong, "uploads", Map.of()))) {
-            assertThatThrownBy(() -> service.handle(refused, CALLER, new RecordingResponse()))
+            assertThatThrownBy(() -> service.handle(refused, CALLER, new RecordedResponse()))
                     .isInstanceOfSatisfying(ServiceException.class, e -> {
                         assertThat(e.errorCode()).isEqualTo("KeyTooLongError");
                         assertThat(e.httpStatus()).isEqualTo(400);
@@ -97,9 +95,9 @@ class S3ServiceTest
         assertThat(upstream.received).isEmpty();
 
         upstream.answer(200, null, "");
-        service.handle(request("PUT", "/bucket/" + longest, "", Map.of()), CALLER, new RecordingResponse());
-        service.handle(request("GET", "/bucket/" + tooLong, "", Map.of()), CALLER, new RecordingResponse());
-        service.handle(request("PUT", "/bucket/" + tooLong, "acl", Map.of()), CALLER, new RecordingResponse());
+        service.handle(request("PUT", "/bucket/" + longest, "", Map.of()), CALLER, new RecordedResponse());
+        service.handle(request("GET", "/bucket/" + tooLong, "", Map.of()), CALLER, new RecordedResponse());
+        service.handle(request("PUT", "/bucket/" + tooLong, "acl", Map.of()), CALLER, new RecordedResponse());
         assertThat(upstream.received).extracting(S3Upstream.Request::method).containsExactly("PUT", "GET", "PUT");
     }
 
@@ -118,7 +116,7 @@ class S3ServiceTest
             upstream.answer(status, "text/html;charset=utf-8", "<!doctype html><html><body><h1>HTTP Status " + status + "</h1></body></html>");
             AwsRequest request = request("PUT", "/bucket/a%5Cb", "x=1", Map.of());
 
-            assertThatThrownBy(() -> service.handle(request, CALLER, new RecordingResponse()))
+            assertThatThrownBy(() -> service.handle(request, CALLER, new RecordedResponse()))
                     .isInstanceOfSatisfying(ServiceException.class, e -> {
                         assertThat(e.errorCode()).isEqualTo(code.getValue());
                         assertThat(e.httpStatus()).isEqualTo(status);
@@ -128,10 +126,10 @@ class S3ServiceTest
                             + " and no S3 error; lakestack's log has its answer (request id " + request.requestId() + ").");
         }
         upstream.answer(400, "application/problem+json", "{\"detail\":\"Failed to convert 'fetch-owner' with value: 'maybe'\",\"status\":400}");
-        assertThatThrownBy(() -> service.handle(request("GET", "/bucket", "list-type=2&fetch-owner=maybe", Map.of()), CALLER, new RecordingResponse()))
+        assertThatThrownBy(() -> service.handle(request("GET", "/bucket", "list-type=2&fetch-owner=maybe", Map.of()), CALLER, new RecordedResponse()))
                 .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.errorCode()).isEqualTo("InvalidRequest"));
         upstream.answer(400, "application/xml", "<Map><status>400</status></Map>");
-        assertThatThrownBy(() -> service.handle(request("GET", "/bucket", "fetch-owner=maybe", Map.of()), CALLER, new RecordingResponse()))
+        assertThatThrownBy(() -> service.handle(request("GET", "/bucket", "fetch-owner=maybe", Map.of()), CALLER, new RecordedResponse()))
                 .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.errorCode()).isEqualTo("InvalidRequest"));
     }
 
@@ -141,18 +139,18 @@ class S3ServiceTest
     {
         String noSuchKey = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>";
         upstream.answer(404, "application/xml", noSuchKey);
-        RecordingResponse response = new RecordingResponse();
+        RecordedResponse response = new RecordedResponse();
         AwsRequest get = request("GET", "/bucket/missing", "", Map.of());
         service.handle(get, CALLER, response);
-        assertThat(response.status).isEqualTo(404);
+        assertThat(response.status()).isEqualTo(404);
         // with the request id S3 puts in every error
-        assertThat(response.body.toString(StandardCharsets.UTF_8))
+        assertThat(response.text())
                 .isEqualTo(noSuchKey.replace("</Error>", "<RequestId>" + get.requestId() + "</RequestId></Error>"));
 
         upstream.answer(404, "text/html", "");
-        RecordingResponse head = new RecordingResponse();
+        RecordedResponse head = new RecordedResponse();
         service.handle(request("HEAD", "/bucket/missing", "", Map.of()), CALLER, head);
-        assertThat(head.status).isEqualTo(404);
+        assertThat(head.status()).isEqualTo(404);
     }
 
     private static AwsRequest request(String method, String path, String query, Map<String, String> headers)
@@ -188,63 +186,6 @@ class S3ServiceTest
                 headers.put("Content-Type", List.of(contentType));
             }
             return new Response(status, headers, new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
-        }
-    }
-
-    private static final class RecordingResponse
-            implements AwsResponse
-    {
-        private final Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
-        private int status;
-
-        @Override
-        public void setStatus(int status)
-        {
-            this.status = status;
-        }
-
-        @Override
-        public void setHeader(String name, String value)
-        {
-            headers.put(name, new ArrayList<>(List.of(value)));
-        }
-
-        @Override
-        public void addHeader(String name, String value)
-        {
-            headers.computeIfAbsent(name, ignored -> new ArrayList<>()).add(value);
-        }
-
-        @Override
-        public void setContentType(String contentType)
-        {
-            setHeader("content-type", contentType);
-        }
-
-        @Override
-        public void setContentLengthLong(long length)
-        {
-            setHeader("content-length", String.valueOf(length));
-        }
-
-        @Override
-        public OutputStream getOutputStream()
-        {
-            return body;
-        }
-
-        @Override
-        public boolean isCommitted()
-        {
-            return false;
-        }
-
-        @Override
-        public void reset()
-        {
-            headers.clear();
-            body.reset();
         }
     }
 

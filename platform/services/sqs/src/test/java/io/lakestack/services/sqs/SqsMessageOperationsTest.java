@@ -1,6 +1,7 @@
 package io.lakestack.services.sqs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lakestack.endpoint.testing.RecordedResponse;
 import io.lakestack.spi.sqs.MessageAttribute;
 import io.lakestack.spi.sqs.OutgoingMessage;
 import io.lakestack.spi.sqs.Queues;
@@ -76,11 +77,11 @@ class SqsMessageOperationsTest
             throws Exception
     {
         String trace = "Root=1-3152b799-8954dae64eda91bc9a23a7e8;Parent=7fa8c0f79203be72;Sampled=1";
-        SqsTester.Answer answer = sqs.call(SqsTester.jsonRequest("SendMessage", "{\"QueueUrl\":\"" + orders + "\",\"MessageBody\":\"test\"}",
+        RecordedResponse answer = sqs.call(SqsTester.jsonRequest("SendMessage", "{\"QueueUrl\":\"" + orders + "\",\"MessageBody\":\"test\"}",
                 Map.of("X-Amzn-Trace-Id", trace)));
 
         // the request gave no system attribute, so none is digested
-        assertThat(answer.body()).isEqualTo("{\"MD5OfMessageBody\":\"098f6bcd4621d373cade4e832627b4f6\",\"MessageId\":\"message-1\"}");
+        assertThat(answer.text()).isEqualTo("{\"MD5OfMessageBody\":\"098f6bcd4621d373cade4e832627b4f6\",\"MessageId\":\"message-1\"}");
         assertThat(sqs.queues.sent.get(0).systemAttributes()).isEqualTo(Map.of("AWSTraceHeader", MessageAttribute.string("String", trace)));
         assertThat(sqs.json("ReceiveMessage", "{\"QueueUrl\":\"" + orders + "\",\"AttributeNames\":[\"AWSTraceHeader\"]}").at("/Messages/0/Attributes")
                 .toString()).isEqualTo("{\"AWSTraceHeader\":\"" + trace + "\"}");

@@ -1,17 +1,15 @@
 package io.lakestack.services.sqs;
 
+import io.lakestack.endpoint.testing.RecordedResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestack.endpoint.auth.Authenticator;
 import io.lakestack.endpoint.protocol.AwsRequest;
-import io.lakestack.endpoint.protocol.AwsResponse;
 import io.lakestack.endpoint.protocol.QueryCompatibleServiceException;
 import io.lakestack.spi.ServiceException;
 import org.assertj.core.api.ThrowableAssert;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -21,7 +19,6 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,73 +76,10 @@ final class SqsTester
         }
     }
 
-    /** The answer as written. */
-    static final class Answer
-            implements AwsResponse
-    {
-        int status;
-        final Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
-
-        @Override
-        public void setStatus(int status)
-        {
-            this.status = status;
-        }
-
-        @Override
-        public void setHeader(String name, String value)
-        {
-            headers.put(name, value);
-        }
-
-        @Override
-        public void addHeader(String name, String value)
-        {
-            headers.put(name, value);
-        }
-
-        @Override
-        public void setContentType(String contentType)
-        {
-            headers.put("content-type", contentType);
-        }
-
-        @Override
-        public void setContentLengthLong(long length)
-        {
-            headers.put("content-length", Long.toString(length));
-        }
-
-        @Override
-        public OutputStream getOutputStream()
-        {
-            return body;
-        }
-
-        @Override
-        public boolean isCommitted()
-        {
-            return false;
-        }
-
-        @Override
-        public void reset()
-        {
-            headers.clear();
-            body.reset();
-        }
-
-        String body()
-        {
-            return body.toString(StandardCharsets.UTF_8);
-        }
-    }
-
-    Answer call(AwsRequest request)
+    RecordedResponse call(AwsRequest request)
             throws Exception
     {
-        Answer answer = new Answer();
+        RecordedResponse answer = new RecordedResponse();
         service.handle(request, new Authenticator.Caller("test", "us-east-1"), answer);
         return answer;
     }
@@ -154,10 +88,10 @@ final class SqsTester
     JsonNode json(String operation, String document)
             throws Exception
     {
-        Answer answer = call(jsonRequest(operation, document));
-        assertThat(answer.status).isEqualTo(200);
-        assertThat(answer.headers).containsEntry("content-type", "application/x-amz-json-1.0");
-        return JSON.readTree(answer.body());
+        RecordedResponse answer = call(jsonRequest(operation, document));
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.headers()).containsEntry("content-type", "application/x-amz-json-1.0");
+        return JSON.readTree(answer.text());
     }
 
     static AwsRequest jsonRequest(String operation, String document)
@@ -177,10 +111,10 @@ final class SqsTester
     String query(String path, Map<String, String> parameters)
             throws Exception
     {
-        Answer answer = call(queryRequest(path, parameters));
-        assertThat(answer.status).isEqualTo(200);
-        assertThat(answer.headers).containsEntry("content-type", "text/xml");
-        return answer.body();
+        RecordedResponse answer = call(queryRequest(path, parameters));
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.headers()).containsEntry("content-type", "text/xml");
+        return answer.text();
     }
 
     static AwsRequest queryRequest(String path, Map<String, String> parameters)
