@@ -111,7 +111,10 @@ public final class EndpointServer
         RequestRouter.Route route = router.route(request);
         try {
             route.limitBody(request);
-            Authenticator.Caller caller = authenticator.authenticate(request, route.protocol(), route.service());
+            Authenticator.Caller caller = route.handler().filter(handler -> handler.answersUnsigned(request)).isPresent()
+                    && request.header("authorization").isEmpty() && !request.hasQueryParameter("X-Amz-Signature")
+                    ? new Authenticator.Caller("anonymous", config.region())
+                    : authenticator.authenticate(request, route.protocol(), route.service());
             ServiceHandler handler = route.handler().orElseThrow(() -> route.notEmulated(router.emulated(), request));
             handler.handle(request, caller, response);
         }

@@ -28,6 +28,16 @@ public interface ServiceHandler
     }
 
     /**
+     * Whether this unsigned request is one the service answers without a signature, as AWS does for the links it
+     * sends out (SNS's {@code SubscribeURL} and {@code UnsubscribeURL}: a GET with {@code Action} in the query string).
+     * Such a request is routed to this service and reaches it with the caller {@code anonymous}.
+     */
+    default boolean answersUnsigned(AwsRequest request)
+    {
+        return false;
+    }
+
+    /**
      * The largest request body this service reads, in bytes; empty for a service that streams bodies through and never
      * holds one whole (S3). The endpoint holds every body of this service to it before the service sees the request:
      * a body whose {@code Content-Length} is larger is refused before any of it is read, a chunked one once it has

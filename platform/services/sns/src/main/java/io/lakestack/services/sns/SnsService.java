@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.endpoint.auth.Authenticator;
+import io.lakestack.endpoint.protocol.AwsRequest;
 import io.lakestack.endpoint.query.QueryInput;
 import io.lakestack.endpoint.query.QueryProtocolService;
 import io.lakestack.spi.ServiceException;
@@ -113,6 +114,21 @@ public final class SnsService
         operation("TagResource", (input, caller, result) -> tagResource(input));
         operation("UntagResource", (input, caller, result) -> untagResource(input));
         operation("ListTagsForResource", (input, caller, result) -> listTags(input, result));
+    }
+
+    /**
+     * The links SNS sends out are answered without a signature, as on AWS: a notification's {@code UnsubscribeURL}
+     * and a confirmation's {@code SubscribeURL} (GET, the parameters in the query string).
+     */
+    @Override
+    public boolean answersUnsigned(AwsRequest request)
+    {
+        if (!request.method().equals("GET")) {
+            return false;
+        }
+        Optional<String> action = request.queryParameter("Action");
+        return action.equals(Optional.of("ConfirmSubscription")) && request.hasQueryParameter("TopicArn") && request.hasQueryParameter("Token")
+                || action.equals(Optional.of("Unsubscribe")) && request.hasQueryParameter("SubscriptionArn");
     }
 
     @Override
