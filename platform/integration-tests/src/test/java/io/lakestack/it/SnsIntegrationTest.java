@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.BatchResultErrorEntry;
@@ -24,6 +25,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,6 +60,20 @@ class SnsIntegrationTest
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+    /** Sends the event it is invoked with to the queue QUEUE, where the test reads it. */
+    private static final String FORWARD = """
+            import json
+            import os
+
+            import boto3
+
+            sqs = boto3.client("sqs")
+
+            def handler(event, context):
+                url = sqs.get_queue_url(QueueName=os.environ["QUEUE"])["QueueUrl"]
+                sqs.send_message(QueueUrl=url, MessageBody=json.dumps(event))
+            """;
 
     private final TestStack stack;
     private final String run = Long.toString(System.currentTimeMillis(), 36);
@@ -253,6 +273,8 @@ class SnsIntegrationTest
         sns.publish(request -> request.topicArn(topic).message("{\"order\": {\"id\": 2, \"state\": \"open\"}}"));
 
         List<Message> messages = receiveExactly(raw, 2);
+        assertThat(messages).extracting(Message::body).containsExactlyInAnyOrder("{\"order\": {\"id\": 1, \"state\": \"paid\"}}",
+                "{\"order\": {\"id\": 2, \"state\": \"open\"}}");
         Message first = messages.stream().filter(message -> message.body().contains("\"id\": 1")).findFirst().orElseThrow();
         assertThat(first.body()).isEqualTo("{\"order\": {\"id\": 1, \"state\": \"paid\"}}");
         assertThat(first.messageAttributes()).hasSize(3);
@@ -283,6 +305,7 @@ class SnsIntegrationTest
             exchange.close();
         });
         server.start();
+        HttpClient web = HttpClient.newHttpClient();
         try {
             String topic = createTopic("http");
             String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/sns";
@@ -303,8 +326,16 @@ class SnsIntegrationTest
             assertThat(document.get("SubscribeURL").asText()).isEqualTo(stack.endpoint() + "/?Action=ConfirmSubscription&TopicArn="
                     + URLEncoder.encode(topic, StandardCharsets.UTF_8) + "&Token=" + token);
 
-            String subscription = sns.confirmSubscription(request -> request.topicArn(topic).token(token)).subscriptionArn();
+            // the endpoint visits the SubscribeURL, unsigned, as a web application does
+            HttpResponse<String> confirmed = web.send(HttpRequest.newBuilder(URI.create(document.get("SubscribeURL").asText())).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(confirmed.statusCode()).isEqualTo(200);
+            Matcher confirmedArn = Pattern.compile("<SubscriptionArn>([^<]+)</SubscriptionArn>").matcher(confirmed.body());
+            assertThat(confirmedArn.find()).isTrue();
+            String subscription = confirmedArn.group(1);
             assertThat(subscription).startsWith(topic + ":");
+            // confirming again with the SDK answers the same subscription
+            assertThat(sns.confirmSubscription(request -> request.topicArn(topic).token(token)).subscriptionArn()).isEqualTo(subscription);
             assertThat(sns.getSubscriptionAttributes(request -> request.subscriptionArn(subscription)).attributes())
                     .containsEntry("PendingConfirmation", "false").containsEntry("Endpoint", url).containsEntry("Protocol", "http");
 
@@ -318,6 +349,14 @@ class SnsIntegrationTest
             assertThat(body.get("Subject").asText()).isEqualTo("Hello");
             assertThat(body.get("Message").asText()).isEqualTo("to the web");
             assertThat(received).hasSize(2);
+
+            // and its UnsubscribeURL, unsigned too, ends the subscription
+            HttpResponse<String> unsubscribed = web.send(HttpRequest.newBuilder(URI.create(body.get("UnsubscribeURL").asText())).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(unsubscribed.statusCode()).isEqualTo(200);
+            assertThat(unsubscribed.body()).contains("<UnsubscribeResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\">");
+            assertError(() -> sns.getSubscriptionAttributes(request -> request.subscriptionArn(subscription)), 404, "NotFound",
+                    "Subscription does not exist");
         }
         finally {
             server.stop(0);
@@ -397,6 +436,39 @@ class SnsIntegrationTest
         assertThat(dead.get("MessageId").asText()).isEqualTo(messageId);
         assertThat(dead.get("Message").asText()).isEqualTo("nobody is listening");
         assertThat(dead.get("UnsubscribeURL").asText()).endsWith(URLEncoder.encode(subscription, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void lambdaSubscriptionIsInvokedWithTheSnsEvent()
+            throws Exception
+    {
+        String topic = createTopic("to-lambda");
+        Queue events = createQueue("lambda-events");
+        String function = name("sns-forward");
+        try (LambdaClient lambda = stack.client(LambdaClient.builder())) {
+            LambdaPackages.createPythonFunction(lambda, function, FORWARD, 30, Map.of("QUEUE", name("lambda-events")));
+        }
+        String functionArn = "arn:aws:lambda:" + TestStack.REGION + ":" + ACCOUNT + ":function:" + function;
+        String subscription = sns.subscribe(request -> request.topicArn(topic).protocol("lambda").endpoint(functionArn)).subscriptionArn();
+        String messageId = sns.publish(request -> request.topicArn(topic).subject("To the function").message("run")
+                .messageAttributes(Map.of("kind", string("job")))).messageId();
+
+        JsonNode event = json(receiveExactly(events, 1).get(0).body());
+        JsonNode record = event.get("Records").get(0);
+        assertThat(event.get("Records")).hasSize(1);
+        assertThat(record.get("EventSource").asText()).isEqualTo("aws:sns");
+        assertThat(record.get("EventVersion").asText()).isEqualTo("1.0");
+        assertThat(record.get("EventSubscriptionArn").asText()).isEqualTo(subscription);
+        JsonNode message = record.get("Sns");
+        assertThat(message.get("Type").asText()).isEqualTo("Notification");
+        assertThat(message.get("MessageId").asText()).isEqualTo(messageId);
+        assertThat(message.get("TopicArn").asText()).isEqualTo(topic);
+        assertThat(message.get("Subject").asText()).isEqualTo("To the function");
+        assertThat(message.get("Message").asText()).isEqualTo("run");
+        assertThat(message.get("Timestamp").asText()).matches(TIMESTAMP);
+        assertThat(message.get("UnsubscribeUrl").asText())
+                .isEqualTo(stack.endpoint() + "/?Action=Unsubscribe&SubscriptionArn=" + URLEncoder.encode(subscription, StandardCharsets.UTF_8));
+        assertThat(message.get("MessageAttributes")).isEqualTo(json("{\"kind\": {\"Type\": \"String\", \"Value\": \"job\"}}"));
     }
 
     @Test

@@ -76,6 +76,8 @@ final class SubscriptionWorker
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5);
+        // a topic created a moment ago may be missing from the first metadata: it is looked up again soon
+        properties.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 2_000);
         // five messages, each retried as its delivery policy says, may take long: the member stays in its group meanwhile
         properties.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 3_600_000);
         properties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MILLIS);
@@ -161,13 +163,16 @@ final class SubscriptionWorker
         }
         Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(fresh);
         Map<TopicPartition, Long> ends = consumer.endOffsets(fresh.keySet());
+        Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
         for (TopicPartition partition : fresh.keySet()) {
             OffsetAndTimestamp offset = offsets.get(partition);
             long position = offset == null ? ends.get(partition) : offset.offset();
             consumer.seek(partition, position);
-            // remembered at once, so that a member joining later does not start over at a later time
-            consumer.commitSync(Map.of(partition, new OffsetAndMetadata(position)));
+            positions.put(partition, new OffsetAndMetadata(position));
         }
+        // remembered at once, so that a member joining later does not start over at a later time
+        consumer.commitSync(positions);
+        log.info("SNS subscription {} starts at {}", subscription.arn(), positions);
     }
 
     private void confirmIfPending()
@@ -226,6 +231,7 @@ final class SubscriptionWorker
             policy = Optional.empty();
         }
         if (policy.isPresent() && !policy.get().matches(notification.attributes(), notification.messageFor(current.protocol()))) {
+            log.debug("SNS message {} ({}) does not match the filter policy of {}", notification.messageId(), place, current.arn());
             return;
         }
         String unsubscribeUrl = endpoint() + "/?Action=Unsubscribe&SubscriptionArn=" + encode(current.arn());
@@ -242,11 +248,13 @@ final class SubscriptionWorker
             }
             try {
                 deliveries.deliver(current, notification, body);
+                log.debug("SNS message {} ({}) delivered to {}", notification.messageId(), place, current.arn());
                 return;
             }
             catch (Deliveries.DeliveryException e) {
                 failure = e;
-                log.debug("SNS delivery of {} to {} failed (attempt {})", notification.messageId(), current.arn(), attempt + 1, e);
+                log.info("SNS delivery of {} to {} failed (attempt {} of {}): {}", notification.messageId(), current.arn(), attempt + 1,
+                        retry.retries() + 1, e.getMessage());
             }
         }
         if (!running) {
