@@ -25,6 +25,9 @@ import io.lakestack.connectors.lambda.events.EventSourcePollers;
 import io.lakestack.connectors.lambda.events.KafkaS3Destinations;
 import io.lakestack.connectors.lambda.events.LambdaApi;
 import io.lakestack.connectors.lambda.events.LambdaEventsConfig;
+import io.lakestack.connectors.sns.SdkDeliveries;
+import io.lakestack.connectors.sns.SnsFanOut;
+import io.lakestack.connectors.sns.SnsFanOutConfig;
 import io.lakestack.endpoint.EndpointConfig;
 import io.lakestack.endpoint.EndpointServer;
 import io.lakestack.endpoint.ServiceHandler;
@@ -36,6 +39,7 @@ import io.lakestack.services.glue.crawler.Crawler;
 import io.lakestack.services.kinesis.KinesisService;
 import io.lakestack.services.lambda.LambdaService;
 import io.lakestack.services.logs.LogsService;
+import io.lakestack.services.sns.SnsService;
 import io.lakestack.services.sqs.SqsService;
 import io.lakestack.services.sts.StsService;
 import io.lakestack.services.s3.BucketConfiguration;
@@ -51,6 +55,8 @@ import io.lakestack.spi.lambda.EventSourceMapping;
 import io.lakestack.spi.lambda.EventSourceMappingStatus;
 import io.lakestack.spi.logs.LogStore;
 import io.lakestack.spi.s3.NotificationConfiguration;
+import io.lakestack.spi.sns.SnsTopics;
+import io.lakestack.spi.sns.Subscription;
 import io.lakestack.spi.store.RecordStore;
 import io.lakestack.spi.stack.ComponentState;
 import io.lakestack.spi.stack.ComponentStatus;
@@ -107,6 +113,7 @@ final class EndpointComponent
     private final List<AutoCloseable> resources = new ArrayList<>();
     /** The asynchronous invocation worker and the pollers, which call the endpoint: stopped before it. */
     private final List<AutoCloseable> lambdaEvents = new ArrayList<>();
+    private SnsFanOut snsFanOut;
     private KafkaDeliveryStreams firehose;
     private KafkaInstances instances;
     private S3ObjectStore objects;
@@ -208,11 +215,22 @@ final class EndpointComponent
                 new LogsService(logs, config.region(), config.accountId(), clock),
                 lambda,
                 new SqsService(queues, config.region(), config.accountId(), clock),
+                new SnsService(stores, events, config.region(), config.accountId(), clock),
                 sts);
         server = new EndpointServer(config, services, sts, health).start();
         // deliveries write through the endpoint, so that S3 events fire for their objects
         firehose.startDeliveries();
         startLambdaEvents(stores, clock);
+        startSnsFanOut(stores, clock);
+    }
+
+    /** SNS's deliveries on this instance: to queues and functions through the endpoint's APIs, as AWS's SNS calls them. */
+    private void startSnsFanOut(KafkaRecordStores stores, Clock clock)
+    {
+        SdkDeliveries deliveries = SdkDeliveries.connect(URI.create(url()), Region.of(config.region()), credentials());
+        resources.add(deliveries);
+        snsFanOut = new SnsFanOut(stores.open(SnsTopics.SUBSCRIPTIONS_STORE, Subscription.class),
+                SnsFanOutConfig.defaults(kafkaBootstrap, URI.create(url())), deliveries, clock).start();
     }
 
     /**
@@ -376,6 +394,10 @@ final class EndpointComponent
             }
         }
         lambdaEvents.clear();
+        if (snsFanOut != null) {
+            snsFanOut.close();
+            snsFanOut = null;
+        }
         if (server != null) {
             server.close();
             server = null;

@@ -125,6 +125,11 @@ final class RequestRouter
                     OTHER_TARGETS.getOrDefault(prefix, prefix), operation);
         }
         if (query) {
+            for (ServiceHandler handler : bySigningName.values()) {
+                if (handler.authenticatesItself(request)) {
+                    return new Route(Optional.of(handler), AwsProtocol.QUERY, handler.signingName(), operation);
+                }
+            }
             return new Route(Optional.empty(), AwsProtocol.QUERY, "(an unsigned Query protocol request names no service)", operation);
         }
         if (isLambdaPath(request.rawPath())) {

@@ -62,9 +62,11 @@ public interface ServiceHandler
 
     /**
      * Whether a request is not authenticated from its headers or query by the endpoint but by the service itself:
-     * S3's browser upload (an HTML form signed by the policy in its body) and CORS preflight requests (which carry no
-     * credentials by design). Such a request goes to {@link #handleSelfAuthenticated} with the authenticator, for the
-     * service to check what credentials it has.
+     * S3's browser upload (an HTML form signed by the policy in its body), CORS preflight requests (which carry no
+     * credentials by design), and the links a service sends out that AWS answers unsigned (SNS's {@code SubscribeURL}
+     * and {@code UnsubscribeURL}: a GET with {@code Action} in the query string, routed to the service that claims it
+     * here). Such a request goes to {@link #handleSelfAuthenticated} with the authenticator, for the service to check
+     * what credentials it has.
      */
     default boolean authenticatesItself(AwsRequest request)
     {

@@ -81,4 +81,54 @@ class RequestRouterTest
         assertThat(route.protocol()).isEqualTo(AwsProtocol.JSON_1_0);
         assertThat(route.operation()).isEqualTo("ListQueues");
     }
+
+    /** A Query service that answers its own links unsigned, as SNS answers a SubscribeURL. */
+    private static final class AnswersLinks
+            implements ServiceHandler
+    {
+        @Override
+        public String signingName()
+        {
+            return "sns";
+        }
+
+        @Override
+        public AwsProtocol protocol()
+        {
+            return AwsProtocol.QUERY;
+        }
+
+        @Override
+        public boolean authenticatesItself(AwsRequest request)
+        {
+            return request.method().equals("GET") && request.queryParameter("Action").filter("ConfirmSubscription"::equals).isPresent();
+        }
+
+        @Override
+        public OptionalLong maxRequestBytes()
+        {
+            return OptionalLong.of(1024);
+        }
+
+        @Override
+        public void handle(AwsRequest request, Authenticator.Caller caller, AwsResponse response)
+        {
+        }
+    }
+
+    @Test
+    void unsignedLinkGoesToTheServiceThatAnswersIt()
+    {
+        RequestRouter router = new RequestRouter(List.of(new BothProtocols(), new AnswersLinks()));
+        RequestRouter.Route link = router.route(new AwsRequest("GET", "/", "Action=ConfirmSubscription&TopicArn=arn&Token=t", Map.of(),
+                new ByteArrayInputStream(new byte[0]), "127.0.0.1"));
+        assertThat(link.service()).isEqualTo("sns");
+        assertThat(link.protocol()).isEqualTo(AwsProtocol.QUERY);
+        assertThat(link.handler()).isPresent();
+
+        RequestRouter.Route other = router.route(new AwsRequest("GET", "/", "Action=Publish&TopicArn=arn", Map.of(),
+                new ByteArrayInputStream(new byte[0]), "127.0.0.1"));
+        assertThat(other.handler()).isEmpty();
+        assertThat(other.service()).isEqualTo("(an unsigned Query protocol request names no service)");
+    }
 }

@@ -1,0 +1,220 @@
+package io.lakestack.spi.sns;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A strict JSON reader for filter policies and the messages they are matched against, in plain Java so that the
+ * contracts stay free of libraries: objects become {@code LinkedHashMap}s (a repeated key is an error), arrays
+ * {@code List}s, numbers {@code BigDecimal}s, {@code null} {@link #NULL}.
+ */
+final class JsonText
+{
+    /** JSON's {@code null}, distinct from a missing value. */
+    static final Object NULL = new Object()
+    {
+        @Override
+        public String toString()
+        {
+            return "null";
+        }
+    };
+
+    private final String text;
+    private int position;
+
+    private JsonText(String text)
+    {
+        this.text = text;
+    }
+
+    /** @throws IllegalArgumentException saying where the text is not JSON */
+    static Object parse(String text)
+    {
+        JsonText reader = new JsonText(text);
+        reader.skipSpace();
+        Object value = reader.value();
+        reader.skipSpace();
+        if (reader.position != text.length()) {
+            throw reader.error("unexpected content after the JSON value");
+        }
+        return value;
+    }
+
+    private Object value()
+    {
+        if (position >= text.length()) {
+            throw error("unexpected end of input");
+        }
+        char c = text.charAt(position);
+        return switch (c) {
+            case '{' -> object();
+            case '[' -> array();
+            case '"' -> string();
+            case 't' -> literal("true", Boolean.TRUE);
+            case 'f' -> literal("false", Boolean.FALSE);
+            case 'n' -> literal("null", NULL);
+            default -> {
+                if (c == '-' || (c >= '0' && c <= '9')) {
+                    yield number();
+                }
+                throw error("unexpected character '" + c + "'");
+            }
+        };
+    }
+
+    private Map<String, Object> object()
+    {
+        Map<String, Object> object = new LinkedHashMap<>();
+        position++;
+        skipSpace();
+        if (peek() == '}') {
+            position++;
+            return object;
+        }
+        while (true) {
+            skipSpace();
+            if (peek() != '"') {
+                throw error("expected a field name");
+            }
+            String key = string();
+            skipSpace();
+            expect(':');
+            skipSpace();
+            if (object.put(key, value()) != null) {
+                throw error("duplicate field '" + key + "'");
+            }
+            skipSpace();
+            char next = peek();
+            position++;
+            if (next == '}') {
+                return object;
+            }
+            if (next != ',') {
+                throw error("expected ',' or '}'");
+            }
+        }
+    }
+
+    private List<Object> array()
+    {
+        List<Object> array = new ArrayList<>();
+        position++;
+        skipSpace();
+        if (peek() == ']') {
+            position++;
+            return array;
+        }
+        while (true) {
+            skipSpace();
+            array.add(value());
+            skipSpace();
+            char next = peek();
+            position++;
+            if (next == ']') {
+                return array;
+            }
+            if (next != ',') {
+                throw error("expected ',' or ']'");
+            }
+        }
+    }
+
+    private String string()
+    {
+        StringBuilder value = new StringBuilder();
+        position++;
+        while (true) {
+            if (position >= text.length()) {
+                throw error("unterminated string");
+            }
+            char c = text.charAt(position++);
+            if (c == '"') {
+                return value.toString();
+            }
+            if (c < 0x20) {
+                throw error("control character in a string");
+            }
+            if (c != '\\') {
+                value.append(c);
+                continue;
+            }
+            char escaped = peek();
+            position++;
+            switch (escaped) {
+                case '"', '\\', '/' -> value.append(escaped);
+                case 'b' -> value.append('\b');
+                case 'f' -> value.append('\f');
+                case 'n' -> value.append('\n');
+                case 'r' -> value.append('\r');
+                case 't' -> value.append('\t');
+                case 'u' -> {
+                    if (position + 4 > text.length()) {
+                        throw error("incomplete \\u escape");
+                    }
+                    try {
+                        value.append((char) Integer.parseInt(text.substring(position, position + 4), 16));
+                    }
+                    catch (NumberFormatException e) {
+                        throw error("invalid \\u escape");
+                    }
+                    position += 4;
+                }
+                default -> throw error("invalid escape '\\" + escaped + "'");
+            }
+        }
+    }
+
+    private BigDecimal number()
+    {
+        int start = position;
+        while (position < text.length() && "+-0123456789.eE".indexOf(text.charAt(position)) >= 0) {
+            position++;
+        }
+        String number = text.substring(start, position);
+        if (!number.matches("-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?")) {
+            throw error("invalid number " + number);
+        }
+        return new BigDecimal(number);
+    }
+
+    private Object literal(String word, Object value)
+    {
+        if (!text.startsWith(word, position)) {
+            throw error("unexpected characters");
+        }
+        position += word.length();
+        return value;
+    }
+
+    private char peek()
+    {
+        if (position >= text.length()) {
+            throw error("unexpected end of input");
+        }
+        return text.charAt(position);
+    }
+
+    private void expect(char c)
+    {
+        if (peek() != c) {
+            throw error("expected '" + c + "'");
+        }
+        position++;
+    }
+
+    private void skipSpace()
+    {
+        while (position < text.length() && " \t\r\n".indexOf(text.charAt(position)) >= 0) {
+            position++;
+        }
+    }
+
+    private IllegalArgumentException error(String reason)
+    {
+        return new IllegalArgumentException("not valid JSON at character " + position + ": " + reason);
+    }
+}
