@@ -161,8 +161,9 @@ final class SubscriptionWorker
         if (fresh.isEmpty()) {
             return;
         }
-        Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(fresh);
+        // the ends first: a message published between the two lookups is then after the end, never skipped by a seek to it
         Map<TopicPartition, Long> ends = consumer.endOffsets(fresh.keySet());
+        Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(fresh);
         Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
         for (TopicPartition partition : fresh.keySet()) {
             OffsetAndTimestamp offset = offsets.get(partition);
