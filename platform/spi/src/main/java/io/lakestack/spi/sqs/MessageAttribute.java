@@ -1,6 +1,7 @@
 package io.lakestack.spi.sqs;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -29,6 +30,12 @@ public record MessageAttribute(String dataType, Optional<String> stringValue, Op
     public static MessageAttribute binary(String dataType, byte[] value)
     {
         return new MessageAttribute(dataType, Optional.empty(), Optional.of(value.clone()));
+    }
+
+    /** The attributes by name, unmodifiable, in name order (the order their MD5 digest takes them in). */
+    public static Map<String, MessageAttribute> sorted(Map<String, MessageAttribute> attributes)
+    {
+        return java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(attributes));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.lakestack.spi.sqs;
 import java.util.Map;
 import java.util.Optional;
 
+import static io.lakestack.spi.sqs.MessageAttribute.sorted;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -28,8 +29,8 @@ public record OutgoingMessage(
     public OutgoingMessage
     {
         requireNonNull(body, "body is null");
-        messageAttributes = Map.copyOf(requireNonNull(messageAttributes, "messageAttributes is null"));
-        systemAttributes = Map.copyOf(requireNonNull(systemAttributes, "systemAttributes is null"));
+        messageAttributes = sorted(requireNonNull(messageAttributes, "messageAttributes is null"));
+        systemAttributes = sorted(requireNonNull(systemAttributes, "systemAttributes is null"));
         requireNonNull(delaySeconds, "delaySeconds is null");
         requireNonNull(groupId, "groupId is null");
         requireNonNull(deduplicationId, "deduplicationId is null");

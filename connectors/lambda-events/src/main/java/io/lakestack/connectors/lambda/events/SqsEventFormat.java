@@ -50,7 +50,8 @@ final class SqsEventFormat
             }
         }
         ObjectNode messageAttributes = record.putObject("messageAttributes");
-        message.messageAttributes().forEach((name, value) -> messageAttributes.set(name, messageAttribute(value)));
+        // by name, as the attributes' MD5 digest orders them: the same event whatever order the answer listed them in
+        new java.util.TreeMap<>(message.messageAttributes()).forEach((name, value) -> messageAttributes.set(name, messageAttribute(value)));
         record.put("md5OfBody", message.md5OfBody());
         if (!message.messageAttributes().isEmpty() && message.md5OfMessageAttributes() != null) {
             record.put("md5OfMessageAttributes", message.md5OfMessageAttributes());
