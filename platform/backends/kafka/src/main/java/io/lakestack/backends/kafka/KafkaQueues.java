@@ -10,11 +10,8 @@ import io.lakestack.spi.sqs.Queues;
 import io.lakestack.spi.sqs.ReceivedMessage;
 import io.lakestack.spi.store.RecordStore;
 import io.lakestack.spi.store.RecordStores;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Properties;
 import java.util.SortedMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -83,7 +78,7 @@ public final class KafkaQueues
     private final KafkaTopics topics;
     private final Clock clock;
     private final Instances instances;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final RecordProducer producer;
     private final QueueReader reader;
     private final ObjectMapper json = KafkaRecordStores.mapper();
     private final Map<String, Object> sendLocks = new HashMap<>();
@@ -121,14 +116,7 @@ public final class KafkaQueues
         this.topics = requireNonNull(topics, "topics is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.instances = requireNonNull(instances, "instances is null");
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
-        config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "lakestack-sqs");
-        producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        producer = new RecordProducer(bootstrapServers, "lakestack-sqs");
         reader = new QueueReader(bootstrapServers, accountId).start();
         definitions.subscribe((name, queue) -> {
             if (queue.isPresent()) {
@@ -814,22 +802,14 @@ public final class KafkaQueues
     /** Sends the records and waits until Kafka has every one. */
     private List<RecordMetadata> sendAll(List<ProducerRecord<byte[], byte[]>> records, String what)
     {
-        List<Future<RecordMetadata>> sends = new ArrayList<>(records.size());
-        for (ProducerRecord<byte[], byte[]> record : records) {
-            sends.add(producer.send(record));
+        List<Optional<RecordMetadata>> acknowledged = producer.sendAll(records);
+        if (Thread.currentThread().isInterrupted()) {
+            throw ServiceException.external("ServiceUnavailable", "interrupted while trying to " + what, null);
         }
         List<RecordMetadata> written = new ArrayList<>(records.size());
-        try {
-            for (Future<RecordMetadata> send : sends) {
-                written.add(send.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-            }
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ServiceException.external("ServiceUnavailable", "interrupted while trying to " + what, e);
-        }
-        catch (ExecutionException | TimeoutException e) {
-            throw ServiceException.external("ServiceUnavailable", "cannot " + what + ": Kafka did not take the records (" + e.getMessage() + ")", e);
+        for (Optional<RecordMetadata> metadata : acknowledged) {
+            written.add(metadata.orElseThrow(() -> ServiceException.external("ServiceUnavailable", "cannot " + what
+                    + ": Kafka did not acknowledge every record", null)));
         }
         return written;
     }
@@ -891,6 +871,6 @@ public final class KafkaQueues
             runningTasks.values().forEach(Thread::interrupt);
         }
         reader.close();
-        producer.close(Duration.ofSeconds(5));
+        producer.close();
     }
 }
