@@ -1,0 +1,291 @@
+package io.lakestack.connectors.scheduler;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakestack.connectors.targets.TargetCall;
+import io.lakestack.connectors.targets.TargetException;
+import io.lakestack.spi.scheduler.ScheduleTarget;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Delivers the invocations of fired occurrences: reads {@value SchedulerEngineConfig#INVOCATIONS_TOPIC} in the consumer
+ * group {@value SchedulerEngineConfig#DELIVERY_GROUP} (read_committed, so only occurrences whose firing committed),
+ * delivers each to its target with the target's retry policy (exponential backoff; attempts up to
+ * {@code MaximumRetryAttempts} retries while the event is younger than {@code MaximumEventAgeInSeconds}), then to its
+ * dead-letter queue, and commits a record's offset only once it is delivered, dead-lettered or kept on
+ * {@value SchedulerEngineConfig#UNDELIVERED_TOPIC}. An instance that dies mid-delivery leaves the record uncommitted:
+ * another delivers it again (at least once).
+ */
+final class InvocationDelivery
+        implements AutoCloseable
+{
+    private static final Logger log = LoggerFactory.getLogger(InvocationDelivery.class);
+    private static final int MAXIMUM_PENDING = 1000;
+
+    private final SchedulerEngineConfig config;
+    private final Invoker invoker;
+    private final Clock clock;
+    private final ObjectMapper json;
+    private final KafkaConsumer<String, String> consumer;
+    private final KafkaProducer<String, String> undelivered;
+    private final ExecutorService deliveries;
+    private final Map<TopicPartition, TreeMap<Long, Future<?>>> pending = new HashMap<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    /** Calls a target: a templated one through the AWS APIs, a universal one through its service's API. */
+    interface Invoker
+    {
+        void invoke(TargetCall call)
+                throws TargetException;
+    }
+
+    InvocationDelivery(SchedulerEngineConfig config, Invoker invoker, Clock clock, ObjectMapper json)
+    {
+        this.config = requireNonNull(config, "config is null");
+        this.invoker = requireNonNull(invoker, "invoker is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.json = requireNonNull(json, "json is null");
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, SchedulerEngineConfig.DELIVERY_GROUP,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100,
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000),
+                new StringDeserializer(), new StringDeserializer());
+        this.undelivered = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new StringSerializer());
+        this.deliveries = Executors.newFixedThreadPool(8, runnable -> {
+            Thread delivery = new Thread(runnable, "lakestack-scheduler-delivery");
+            delivery.setDaemon(true);
+            return delivery;
+        });
+        this.thread = new Thread(this::run, "lakestack-scheduler-deliveries");
+        this.thread.setDaemon(true);
+    }
+
+    InvocationDelivery start()
+    {
+        consumer.subscribe(List.of(SchedulerEngineConfig.INVOCATIONS_TOPIC), new ConsumerRebalanceListener()
+        {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions)
+            {
+                commitDone();
+                // deliveries under way finish; their records are delivered again by the new owner (at least once)
+                partitions.forEach(pending::remove);
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+        });
+        thread.start();
+        return this;
+    }
+
+    private void run()
+    {
+        try {
+            while (running) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                    pending.computeIfAbsent(partition, ignored -> new TreeMap<>()).put(record.offset(), deliveries.submit(() -> deliver(record)));
+                }
+                commitDone();
+                int total = pending.values().stream().mapToInt(Map::size).sum();
+                if (total > MAXIMUM_PENDING) {
+                    consumer.pause(consumer.assignment());
+                }
+                else {
+                    consumer.resume(consumer.paused());
+                }
+            }
+        }
+        catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        }
+        catch (RuntimeException e) {
+            log.error("Scheduler: the delivery loop stopped; invocations left are delivered by another instance or after a restart", e);
+        }
+        finally {
+            consumer.close();
+        }
+    }
+
+    private void commitDone()
+    {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (Map.Entry<TopicPartition, TreeMap<Long, Future<?>>> entry : pending.entrySet()) {
+            TreeMap<Long, Future<?>> futures = entry.getValue();
+            long next = -1;
+            while (!futures.isEmpty() && futures.firstEntry().getValue().isDone()) {
+                Map.Entry<Long, Future<?>> first = futures.firstEntry();
+                if (failed(first.getValue())) {
+                    // not delivered, not kept (this instance is stopping, or Kafka failed): read it again
+                    consumer.seek(entry.getKey(), first.getKey());
+                    futures.clear();
+                    break;
+                }
+                next = futures.pollFirstEntry().getKey() + 1;
+            }
+            if (next >= 0) {
+                offsets.put(entry.getKey(), new OffsetAndMetadata(next));
+            }
+        }
+        if (!offsets.isEmpty()) {
+            consumer.commitSync(offsets);
+        }
+    }
+
+    private static boolean failed(Future<?> future)
+    {
+        try {
+            future.get();
+            return false;
+        }
+        catch (Exception e) {
+            return true;
+        }
+    }
+
+    private void deliver(ConsumerRecord<String, String> record)
+    {
+        Invocation invocation;
+        try {
+            invocation = json.readValue(record.value(), Invocation.class);
+        }
+        catch (IOException e) {
+            log.error("Scheduler: skipped an unreadable invocation at {}-{} offset {}: {}", record.topic(), record.partition(), record.offset(), e.toString());
+            keep(record.key(), record.value(), "unreadable: " + e);
+            return;
+        }
+        ScheduleTarget target = invocation.target();
+        Instant occurrence = Instant.ofEpochMilli(invocation.occurrenceMillis());
+        Instant expires = occurrence.plusSeconds(target.maximumEventAgeSeconds());
+        Duration delay = config.firstRetryDelay();
+        TargetException last = null;
+        int attempt = 1;
+        for (; running; attempt++) {
+            String payload = SchedulerContext.substitute(target.input().orElse("{}"), invocation.scheduleArn(), occurrence, invocation.executionId(), attempt);
+            try {
+                invoker.invoke(new TargetCall(target.arn(), payload, target.messageGroupId(),
+                        target.messageGroupId().map(ignored -> invocation.executionId()), target.partitionKey(), Map.of()));
+                log.debug("Scheduler: delivered execution {} of {} to {} (attempt {})", invocation.executionId(), invocation.scheduleArn(), target.arn(), attempt);
+                return;
+            }
+            catch (TargetException e) {
+                last = e;
+                boolean more = e.retryable() && attempt <= target.maximumRetryAttempts() && clock.instant().plus(delay).isBefore(expires);
+                log.warn("Scheduler: attempt {} to deliver execution {} of {} to {} failed ({}: {}){}", attempt, invocation.executionId(), invocation.scheduleArn(),
+                        target.arn(), e.errorCode(), e.getMessage(), more ? "; retrying in " + delay : "");
+                if (!more) {
+                    break;
+                }
+                try {
+                    TimeUnit.MILLISECONDS.sleep(delay.toMillis());
+                }
+                catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("stopped while delivering execution " + invocation.executionId(), interrupted);
+                }
+                delay = delay.multipliedBy(2).compareTo(config.maximumRetryDelay()) > 0 ? config.maximumRetryDelay() : delay.multipliedBy(2);
+            }
+        }
+        if (!running) {
+            throw new IllegalStateException("stopped while delivering execution " + invocation.executionId());
+        }
+        deadLetter(invocation, requireNonNull(last, "last failure is null"), attempt);
+    }
+
+    private void deadLetter(Invocation invocation, TargetException failure, int attempts)
+    {
+        ScheduleTarget target = invocation.target();
+        Instant occurrence = Instant.ofEpochMilli(invocation.occurrenceMillis());
+        String payload = SchedulerContext.substitute(target.input().orElse("{}"), invocation.scheduleArn(), occurrence, invocation.executionId(), attempts);
+        if (target.deadLetterArn().isPresent()) {
+            Map<String, String> attributes = Map.of(
+                    "ERROR_CODE", failure.errorCode(),
+                    "ERROR_MESSAGE", String.valueOf(failure.getMessage()),
+                    "EXECUTION_ID", invocation.executionId(),
+                    "RETRY_ATTEMPTS", Integer.toString(attempts - 1),
+                    "SCHEDULE_ARN", invocation.scheduleArn(),
+                    "TARGET_ARN", target.arn());
+            try {
+                invoker.invoke(new TargetCall(target.deadLetterArn().get(), payload, java.util.Optional.empty(), java.util.Optional.empty(),
+                        java.util.Optional.empty(), attributes));
+                log.warn("Scheduler: execution {} of {} went to the dead-letter queue {} after {} attempts ({})", invocation.executionId(), invocation.scheduleArn(),
+                        target.deadLetterArn().get(), attempts, failure.errorCode());
+                return;
+            }
+            catch (TargetException e) {
+                log.error("Scheduler: the dead-letter queue {} of {} did not take execution {} ({}: {})", target.deadLetterArn().get(), invocation.scheduleArn(),
+                        invocation.executionId(), e.errorCode(), e.getMessage());
+            }
+        }
+        try {
+            keep(invocation.scheduleKey(), json.writeValueAsString(invocation), failure.errorCode() + ": " + failure.getMessage());
+        }
+        catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Keeps an invocation that could not be delivered where a person can find it, and says so in the log. */
+    private void keep(String key, String invocation, String reason)
+    {
+        log.error("Scheduler: invocation not delivered ({}), kept on {}: {}", reason, SchedulerEngineConfig.UNDELIVERED_TOPIC, invocation);
+        try {
+            undelivered.send(new ProducerRecord<>(SchedulerEngineConfig.UNDELIVERED_TOPIC, key, invocation)).get(30, TimeUnit.SECONDS);
+        }
+        catch (Exception e) {
+            throw new IllegalStateException("could not keep an undelivered invocation on " + SchedulerEngineConfig.UNDELIVERED_TOPIC, e);
+        }
+    }
+
+    @Override
+    public void close()
+            throws InterruptedException
+    {
+        running = false;
+        consumer.wakeup();
+        thread.join(30_000);
+        deliveries.shutdownNow();
+        undelivered.close();
+    }
+}
