@@ -25,9 +25,12 @@ import io.lakestack.connectors.lambda.events.EventSourcePollers;
 import io.lakestack.connectors.lambda.events.KafkaS3Destinations;
 import io.lakestack.connectors.lambda.events.LambdaApi;
 import io.lakestack.connectors.lambda.events.LambdaEventsConfig;
+import io.lakestack.connectors.scheduler.SchedulerEngine;
+import io.lakestack.connectors.scheduler.SchedulerEngineConfig;
 import io.lakestack.connectors.sns.SdkDeliveries;
 import io.lakestack.connectors.sns.SnsFanOut;
 import io.lakestack.connectors.sns.SnsFanOutConfig;
+import io.lakestack.connectors.targets.SdkTargets;
 import io.lakestack.endpoint.EndpointConfig;
 import io.lakestack.endpoint.EndpointServer;
 import io.lakestack.endpoint.ServiceHandler;
@@ -46,6 +49,7 @@ import io.lakestack.services.s3.BucketConfiguration;
 import io.lakestack.services.s3.LifecycleRunner;
 import io.lakestack.services.s3.MultipartLayout;
 import io.lakestack.services.s3.S3Service;
+import io.lakestack.services.scheduler.SchedulerService;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.athena.QueryEngine;
 import io.lakestack.spi.firehose.DeliveryStream;
@@ -55,6 +59,8 @@ import io.lakestack.spi.lambda.EventSourceMapping;
 import io.lakestack.spi.lambda.EventSourceMappingStatus;
 import io.lakestack.spi.logs.LogStore;
 import io.lakestack.spi.s3.NotificationConfiguration;
+import io.lakestack.spi.scheduler.Schedule;
+import io.lakestack.spi.scheduler.Schedules;
 import io.lakestack.spi.sns.SnsTopics;
 import io.lakestack.spi.sns.Subscription;
 import io.lakestack.spi.store.RecordStore;
@@ -114,6 +120,7 @@ final class EndpointComponent
     /** The asynchronous invocation worker and the pollers, which call the endpoint: stopped before it. */
     private final List<AutoCloseable> lambdaEvents = new ArrayList<>();
     private SnsFanOut snsFanOut;
+    private SchedulerEngine scheduler;
     private KafkaDeliveryStreams firehose;
     private KafkaInstances instances;
     private S3ObjectStore objects;
@@ -216,12 +223,23 @@ final class EndpointComponent
                 lambda,
                 new SqsService(queues, config.region(), config.accountId(), clock),
                 new SnsService(stores, events, config.region(), config.accountId(), clock),
+                new SchedulerService(stores, config.region(), config.accountId(), clock),
                 sts);
         server = new EndpointServer(config, services, sts, health).start();
         // deliveries write through the endpoint, so that S3 events fire for their objects
         firehose.startDeliveries();
         startLambdaEvents(stores, clock);
         startSnsFanOut(stores, clock);
+        startScheduler(stores, clock);
+    }
+
+    /** EventBridge Scheduler's engine on this instance: fires the schedules it owns, delivers through the endpoint's APIs. */
+    private void startScheduler(KafkaRecordStores stores, Clock clock)
+    {
+        SdkTargets targets = SdkTargets.connect(URI.create(url()), Region.of(config.region()), credentials());
+        resources.add(targets);
+        scheduler = SchedulerEngine.create(stores.open(Schedules.SCHEDULES_STORE, Schedule.class), SchedulerEngineConfig.defaults(kafkaBootstrap), targets,
+                URI.create(url()), Region.of(config.region()), credentials(), clock).start();
     }
 
     /** SNS's deliveries on this instance: to queues and functions through the endpoint's APIs, as AWS's SNS calls them. */
@@ -397,6 +415,15 @@ final class EndpointComponent
         if (snsFanOut != null) {
             snsFanOut.close();
             snsFanOut = null;
+        }
+        if (scheduler != null) {
+            try {
+                scheduler.close();
+            }
+            catch (Exception ignored) {
+                // closing what is left
+            }
+            scheduler = null;
         }
         if (server != null) {
             server.close();
