@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.embedded.EndpointMain;
 import io.lakestack.embedded.StackPorts;
+import io.lakestack.testing.AwsCli;
 import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.RawRequests;
 import io.lakestack.testing.TestStack;
@@ -245,6 +246,86 @@ class SchedulerIntegrationTest
         assertThat(JSON.readTree(call("GET", "/schedule-groups/default", null).body()).path("State").asText()).isEqualTo("ACTIVE");
     }
 
+    @Test
+    void anOwnerKilledMidScheduleIsReplacedAndEveryOccurrenceFiresOnce()
+            throws Exception
+    {
+        Process second = startEndpoint();
+        String queueUrl = sqs.createQueue(request -> request.queueName("it-scheduler-failover")).queueUrl();
+        String queueArn = "arn:aws:sqs:us-east-1:000000000000:it-scheduler-failover";
+        String at = LocalDateTime.ofInstant(Instant.now().plusSeconds(15), ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            String name = "it-failover-" + i;
+            names.add(name);
+            ObjectNode body = schedule("at(" + at + ")", queueArn, name);
+            body.put("ActionAfterCompletion", "DELETE");
+            assertThat(call("POST", "/schedules/" + name, body).statusCode()).isEqualTo(200);
+        }
+        // the second endpoint owns some of them; it dies without a word before their time
+        second.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            receive(queueUrl, 1).forEach(message -> bodies.add(message.body()));
+            return bodies.size() >= 8;
+        });
+        for (String name : names) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> call("GET", "/schedules/" + name, null).statusCode() == 404);
+        }
+        bodies.addAll(receive(queueUrl, 2).stream().map(Message::body).toList());
+        assertThat(bodies).containsExactlyInAnyOrderElementsOf(names);
+        Map<String, Integer> invocations = committedInvocations();
+        for (String name : names) {
+            assertThat(invocations.get("default/" + name)).as(name).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anUndeliverableInvocationGoesToTheDeadLetterQueue()
+            throws Exception
+    {
+        String deadLetters = sqs.createQueue(request -> request.queueName("it-scheduler-dead-letters")).queueUrl();
+        String at = LocalDateTime.ofInstant(Instant.now().plusSeconds(2), ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString();
+        ObjectNode body = schedule("at(" + at + ")", "arn:aws:sqs:us-east-1:000000000000:it-scheduler-no-such-queue", "lost <aws.scheduler.attempt-number>");
+        ((ObjectNode) body.get("Target")).putObject("DeadLetterConfig").put("Arn", "arn:aws:sqs:us-east-1:000000000000:it-scheduler-dead-letters");
+        assertThat(call("POST", "/schedules/it-dead-letter", body).statusCode()).isEqualTo(200);
+        List<Message> messages = new CopyOnWriteArrayList<>();
+        await().atMost(Duration.ofSeconds(40)).until(() -> {
+            messages.addAll(sqs.receiveMessage(request -> request.queueUrl(deadLetters).waitTimeSeconds(1).messageAttributeNames("All")).messages());
+            return !messages.isEmpty();
+        });
+        Message message = messages.get(0);
+        assertThat(message.body()).isEqualTo("lost 1");
+        assertThat(message.messageAttributes().get("ERROR_CODE").stringValue()).isEqualTo("AWS.SimpleQueueService.NonExistentQueue");
+        assertThat(message.messageAttributes().get("TARGET_ARN").stringValue()).isEqualTo("arn:aws:sqs:us-east-1:000000000000:it-scheduler-no-such-queue");
+        assertThat(message.messageAttributes().get("SCHEDULE_ARN").stringValue()).isEqualTo("arn:aws:scheduler:us-east-1:000000000000:schedule/default/it-dead-letter");
+        assertThat(message.messageAttributes().get("RETRY_ATTEMPTS").stringValue()).isEqualTo("0");
+        assertThat(call("DELETE", "/schedules/it-dead-letter", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theAwsCliManagesSchedules()
+            throws Exception
+    {
+        AwsCli aws = AwsCli.required(stack);
+        AwsCli.Result created = aws.run("scheduler", "create-schedule", "--name", "it-cli", "--schedule-expression", "cron(0 9 ? * MON-FRI *)",
+                "--schedule-expression-timezone", "Europe/Paris", "--flexible-time-window", "Mode=FLEXIBLE,MaximumWindowInMinutes=15",
+                "--target", "{\"Arn\":\"arn:aws:sqs:us-east-1:000000000000:any\",\"RoleArn\":\"" + ROLE + "\",\"RetryPolicy\":{\"MaximumRetryAttempts\":3}}",
+                "--query", "ScheduleArn", "--output", "text");
+        assertThat(created).isEqualTo(new AwsCli.Result(0, "arn:aws:scheduler:us-east-1:000000000000:schedule/default/it-cli\n", ""));
+        AwsCli.Result described = aws.run("scheduler", "get-schedule", "--name", "it-cli", "--query",
+                "[ScheduleExpressionTimezone, FlexibleTimeWindow.MaximumWindowInMinutes, Target.RetryPolicy.MaximumRetryAttempts, State]", "--output", "text");
+        assertThat(described).isEqualTo(new AwsCli.Result(0, "Europe/Paris\t15\t3\tENABLED\n", ""));
+        AwsCli.Result listed = aws.run("scheduler", "list-schedules", "--name-prefix", "it-cli", "--query", "Schedules[].Name", "--output", "text");
+        assertThat(listed).isEqualTo(new AwsCli.Result(0, "it-cli\n", ""));
+        AwsCli.Result invalid = aws.run("scheduler", "create-schedule", "--name", "it-cli-bad", "--schedule-expression", "rate(2 hour)",
+                "--flexible-time-window", "Mode=OFF", "--target", "{\"Arn\":\"arn:aws:sqs:us-east-1:000000000000:any\",\"RoleArn\":\"" + ROLE + "\"}");
+        assertThat(invalid.exitCode()).isEqualTo(254);
+        assertThat(invalid.stderr()).contains("(ValidationException) when calling the CreateSchedule operation: Invalid Schedule Expression rate(2 hour). "
+                + "A value other than 1 takes the plural unit hours.");
+        assertThat(aws.run("scheduler", "delete-schedule", "--name", "it-cli").exitCode()).isEqualTo(0);
+    }
+
     private static ObjectNode schedule(String expression, String targetArn, String input)
     {
         ObjectNode body = JSON.createObjectNode();
@@ -309,7 +390,7 @@ class SchedulerIntegrationTest
     }
 
     /** A second endpoint process on the stack's engines (no Trino: it is not needed here). */
-    private void startEndpoint()
+    private Process startEndpoint()
             throws IOException
     {
         Path work = Files.createTempDirectory("lakestack-endpoint");
@@ -341,6 +422,7 @@ class SchedulerIntegrationTest
                 throw new IllegalStateException(e);
             }
         }).join();
+        return process;
     }
 
     @AfterEach

@@ -17,7 +17,10 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,6 +61,10 @@ public final class ScheduleExpression
             .withCronValidation(CronConstraintsFactory.ensureEitherDayOfWeekOrDayOfMonth())
             .instance();
     private static final CronParser PARSER = new CronParser(AWS_CRON);
+    /** Parsed expressions by text: a schedule's owner asks for its next occurrence often. */
+    private static final Map<String, ScheduleExpression> PARSED = new ConcurrentHashMap<>();
+    private static final int MAX_PARSED = 10_000;
+    private static final Set<String> ZONES = Set.copyOf(ZoneId.getAvailableZoneIds());
     /** How far ahead a cron expression is searched for a time that exists in its zone before it is taken to have none. */
     private static final int MAX_SKIPPED = 1000;
 
@@ -83,6 +90,20 @@ public final class ScheduleExpression
     public static ScheduleExpression parse(String text)
     {
         requireNonNull(text, "text is null");
+        ScheduleExpression known = PARSED.get(text);
+        if (known != null) {
+            return known;
+        }
+        ScheduleExpression parsed = parseText(text);
+        if (PARSED.size() >= MAX_PARSED) {
+            PARSED.clear();
+        }
+        PARSED.put(text, parsed);
+        return parsed;
+    }
+
+    private static ScheduleExpression parseText(String text)
+    {
         Matcher matcher = AT.matcher(text);
         if (matcher.matches()) {
             try {
@@ -133,7 +154,7 @@ public final class ScheduleExpression
     public static ZoneId zone(String name)
     {
         requireNonNull(name, "name is null");
-        if (!ZoneId.getAvailableZoneIds().contains(name)) {
+        if (!ZONES.contains(name)) {
             throw new IllegalArgumentException("Invalid ScheduleExpressionTimezone " + name + ": not an IANA time zone name (such as UTC or Europe/Paris)");
         }
         return ZoneId.of(name);
