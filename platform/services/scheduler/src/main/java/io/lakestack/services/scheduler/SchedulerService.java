@@ -131,6 +131,7 @@ public final class SchedulerService
         });
         route("DELETE", "/schedules/{Name}", (request, caller) -> {
             String name = name(request.path("Name"), "name");
+            clientToken(request);
             String group = queryName(request, "groupName").orElse(Schedules.DEFAULT_GROUP);
             synchronized (this) {
                 requireSchedule(group, name);
@@ -368,6 +369,7 @@ public final class SchedulerService
         });
         route("DELETE", "/schedule-groups/{Name}", (request, caller) -> {
             String name = name(request.path("Name"), "name");
+            clientToken(request);
             if (name.equals(Schedules.DEFAULT_GROUP)) {
                 throw ServiceException.user("ValidationException", "The default schedule group cannot be deleted.");
             }
@@ -433,6 +435,11 @@ public final class SchedulerService
         route("DELETE", "/tags/{ResourceArn}", (request, caller) -> {
             String name = taggable(request.path("ResourceArn"));
             List<String> keys = request.raw().queryParameters().stream().filter(entry -> entry.getKey().equals("TagKeys")).map(Map.Entry::getValue).toList();
+            for (String key : keys) {
+                if (key.isEmpty() || key.length() > 128) {
+                    throw invalid("tagKeys", key, "Member must have length between 1 and 128");
+                }
+            }
             if (keys.isEmpty()) {
                 throw ServiceException.user("ValidationException", "1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
             }
@@ -459,6 +466,10 @@ public final class SchedulerService
         if (!matcher.matches() || arn.length() > 1011) {
             throw invalid("resourceArn", arn, "Member must satisfy regular expression pattern: " + GROUP_ARN.pattern()
                     + " (only schedule groups are tagged)");
+        }
+        if (!arn.equals(Schedules.groupArn(region, accountId, matcher.group(2)))) {
+            throw ServiceException.user("ResourceNotFoundException", 404, "Schedule group " + arn + " does not exist: lakestack has schedule groups of account "
+                    + accountId + " in " + region + " only.");
         }
         return matcher.group(2);
     }
@@ -509,7 +520,21 @@ public final class SchedulerService
         if (!NAME.matcher(value).matches()) {
             throw invalid(field, value, "Member must satisfy regular expression pattern: " + NAME.pattern());
         }
+        if (value.equals(".") || value.equals("..")) {
+            // a path segment . or .. is resolved away by HTTP clients: no SDK could name such a schedule again
+            throw invalid(field, value, "Member must not be . or .., which a URL path cannot carry");
+        }
         return value;
+    }
+
+    /** The {@code clientToken} of a delete, checked as AWS checks it. */
+    private static void clientToken(RestRequest request)
+    {
+        request.query("clientToken").ifPresent(token -> {
+            if (token.isEmpty() || token.length() > 64 || !CLIENT_TOKEN.matcher(token).matches()) {
+                throw invalid("clientToken", token, "Member must satisfy regular expression pattern: " + CLIENT_TOKEN.pattern() + " and have length 1 to 64");
+            }
+        });
     }
 
     private static Optional<String> queryName(RestRequest request, String parameter)
