@@ -30,7 +30,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
@@ -56,8 +57,9 @@ final class InvocationDelivery
     private final ObjectMapper json;
     private final KafkaConsumer<String, String> consumer;
     private final KafkaProducer<String, String> undelivered;
-    private final ExecutorService deliveries;
-    private final Map<TopicPartition, TreeMap<Long, Future<?>>> pending = new HashMap<>();
+    private final ExecutorService calls;
+    private final ScheduledExecutorService retries;
+    private final Map<TopicPartition, TreeMap<Long, CompletableFuture<Void>>> pending = new HashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -89,10 +91,15 @@ final class InvocationDelivery
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all"),
                 new StringSerializer(), new StringSerializer());
-        this.deliveries = Executors.newFixedThreadPool(8, runnable -> {
+        this.calls = Executors.newFixedThreadPool(8, runnable -> {
             Thread delivery = new Thread(runnable, "lakestack-scheduler-delivery");
             delivery.setDaemon(true);
             return delivery;
+        });
+        this.retries = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread retry = new Thread(runnable, "lakestack-scheduler-retries");
+            retry.setDaemon(true);
+            return retry;
         });
         this.thread = new Thread(this::run, "lakestack-scheduler-deliveries");
         this.thread.setDaemon(true);
@@ -123,7 +130,7 @@ final class InvocationDelivery
             while (running) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                    pending.computeIfAbsent(partition, ignored -> new TreeMap<>()).put(record.offset(), deliveries.submit(() -> deliver(record)));
+                    pending.computeIfAbsent(partition, ignored -> new TreeMap<>()).put(record.offset(), deliver(record));
                 }
                 commitDone();
                 int total = pending.values().stream().mapToInt(Map::size).sum();
@@ -151,12 +158,12 @@ final class InvocationDelivery
     private void commitDone()
     {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (Map.Entry<TopicPartition, TreeMap<Long, Future<?>>> entry : pending.entrySet()) {
-            TreeMap<Long, Future<?>> futures = entry.getValue();
+        for (Map.Entry<TopicPartition, TreeMap<Long, CompletableFuture<Void>>> entry : pending.entrySet()) {
+            TreeMap<Long, CompletableFuture<Void>> futures = entry.getValue();
             long next = -1;
             while (!futures.isEmpty() && futures.firstEntry().getValue().isDone()) {
-                Map.Entry<Long, Future<?>> first = futures.firstEntry();
-                if (failed(first.getValue())) {
+                Map.Entry<Long, CompletableFuture<Void>> first = futures.firstEntry();
+                if (first.getValue().isCompletedExceptionally()) {
                     // not delivered, not kept (this instance is stopping, or Kafka failed): read it again
                     consumer.seek(entry.getKey(), first.getKey());
                     futures.clear();
@@ -173,18 +180,8 @@ final class InvocationDelivery
         }
     }
 
-    private static boolean failed(Future<?> future)
-    {
-        try {
-            future.get();
-            return false;
-        }
-        catch (Exception e) {
-            return true;
-        }
-    }
-
-    private void deliver(ConsumerRecord<String, String> record)
+    /** Delivers a record: completes once it is delivered, dead-lettered or kept; fails when this instance stops first. */
+    private CompletableFuture<Void> deliver(ConsumerRecord<String, String> record)
     {
         Invocation invocation;
         try {
@@ -192,45 +189,50 @@ final class InvocationDelivery
         }
         catch (IOException e) {
             log.error("Scheduler: skipped an unreadable invocation at {}-{} offset {}: {}", record.topic(), record.partition(), record.offset(), e.toString());
-            keep(record.key(), record.value(), "unreadable: " + e);
-            return;
+            return CompletableFuture.runAsync(() -> keep(record.key(), record.value(), "unreadable: " + e), calls);
         }
-        ScheduleTarget target = invocation.target();
-        Instant occurrence = Instant.ofEpochMilli(invocation.occurrenceMillis());
-        Instant expires = occurrence.plusSeconds(target.maximumEventAgeSeconds());
-        Duration delay = config.firstRetryDelay();
-        TargetException last = null;
-        int attempt = 1;
-        for (; running; attempt++) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        attempt(invocation, 1, config.firstRetryDelay(), done);
+        return done;
+    }
+
+    /**
+     * One attempt, on a thread of {@link #calls}; a retry is scheduled after its delay rather than waited for, so
+     * that a target that keeps failing holds no thread.
+     */
+    private void attempt(Invocation invocation, int attempt, Duration delay, CompletableFuture<Void> done)
+    {
+        calls.execute(() -> {
+            if (!running) {
+                done.completeExceptionally(new IllegalStateException("stopped before delivering execution " + invocation.executionId()));
+                return;
+            }
+            ScheduleTarget target = invocation.target();
+            Instant occurrence = Instant.ofEpochMilli(invocation.occurrenceMillis());
             String payload = SchedulerContext.substitute(target.input().orElse("{}"), invocation.scheduleArn(), occurrence, invocation.executionId(), attempt);
             try {
                 invoker.invoke(new TargetCall(target.arn(), payload, target.messageGroupId(),
                         target.messageGroupId().map(ignored -> invocation.executionId()), target.partitionKey(), Map.of()));
                 log.debug("Scheduler: delivered execution {} of {} to {} (attempt {})", invocation.executionId(), invocation.scheduleArn(), target.arn(), attempt);
-                return;
+                done.complete(null);
             }
             catch (TargetException e) {
-                last = e;
+                Instant expires = occurrence.plusSeconds(target.maximumEventAgeSeconds());
                 boolean more = e.retryable() && attempt <= target.maximumRetryAttempts() && clock.instant().plus(delay).isBefore(expires);
                 log.warn("Scheduler: attempt {} to deliver execution {} of {} to {} failed ({}: {}){}", attempt, invocation.executionId(), invocation.scheduleArn(),
                         target.arn(), e.errorCode(), e.getMessage(), more ? "; retrying in " + delay : "");
-                if (!more) {
-                    break;
+                if (more) {
+                    Duration next = delay.multipliedBy(2).compareTo(config.maximumRetryDelay()) > 0 ? config.maximumRetryDelay() : delay.multipliedBy(2);
+                    retries.schedule(() -> attempt(invocation, attempt + 1, next, done), delay.toMillis(), TimeUnit.MILLISECONDS);
+                    return;
                 }
-                try {
-                    TimeUnit.MILLISECONDS.sleep(delay.toMillis());
-                }
-                catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("stopped while delivering execution " + invocation.executionId(), interrupted);
-                }
-                delay = delay.multipliedBy(2).compareTo(config.maximumRetryDelay()) > 0 ? config.maximumRetryDelay() : delay.multipliedBy(2);
+                deadLetter(invocation, e, attempt);
+                done.complete(null);
             }
-        }
-        if (!running) {
-            throw new IllegalStateException("stopped while delivering execution " + invocation.executionId());
-        }
-        deadLetter(invocation, requireNonNull(last, "last failure is null"), attempt);
+            catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
     }
 
     private void deadLetter(Invocation invocation, TargetException failure, int attempts)
@@ -285,7 +287,8 @@ final class InvocationDelivery
         running = false;
         consumer.wakeup();
         thread.join(30_000);
-        deliveries.shutdownNow();
+        retries.shutdownNow();
+        calls.shutdownNow();
         undelivered.close();
     }
 }
