@@ -1,5 +1,7 @@
 package io.lakestack.spi.sns;
 
+import io.lakestack.spi.json.JsonText;
+
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,4 +1,4 @@
-package io.lakestack.spi.sns;
+package io.lakestack.spi.json;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -7,14 +7,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict JSON reader for filter policies and the messages they are matched against, in plain Java so that the
- * contracts stay free of libraries: objects become {@code LinkedHashMap}s (a repeated key is an error), arrays
- * {@code List}s, numbers {@code BigDecimal}s, {@code null} {@link #NULL}.
+ * A strict JSON reader for patterns, filter policies and the documents they are matched against, in plain Java so that
+ * the contracts stay free of libraries: objects become {@code LinkedHashMap}s (a repeated key is an error), arrays
+ * {@code List}s, numbers {@code BigDecimal}s, {@code null} {@link #NULL}. Besides whole documents ({@link #parse}), it
+ * reads a document piece by piece ({@link #reader}), for a caller that checks each piece where it stands and reports
+ * the place ({@link #location()}).
  */
-final class JsonText
+public final class JsonText
 {
     /** JSON's {@code null}, distinct from a missing value. */
-    static final Object NULL = new Object()
+    public static final Object NULL = new Object()
     {
         @Override
         public String toString()
@@ -32,7 +34,7 @@ final class JsonText
     }
 
     /** @throws IllegalArgumentException saying where the text is not JSON */
-    static Object parse(String text)
+    public static Object parse(String text)
     {
         JsonText reader = new JsonText(text);
         reader.skipSpace();
@@ -42,6 +44,87 @@ final class JsonText
             throw reader.error("unexpected content after the JSON value");
         }
         return value;
+    }
+
+    /** A reader at the start of the text. */
+    public static JsonText reader(String text)
+    {
+        return new JsonText(text);
+    }
+
+    /** The text being read. */
+    public String text()
+    {
+        return text;
+    }
+
+    /** The offset of the next character to read. */
+    public int position()
+    {
+        return position;
+    }
+
+    /** Where the reader stands, as {@code line: L, column: C} (both counted from 1). */
+    public String location()
+    {
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i < Math.min(position, text.length()); i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        return "line: " + line + ", column: " + (position - lineStart + 1);
+    }
+
+    /** Whether only white space is left. */
+    public boolean atEnd()
+    {
+        skipSpace();
+        return position >= text.length();
+    }
+
+    /** The next character after white space, not consumed. */
+    public char next()
+    {
+        skipSpace();
+        return peek();
+    }
+
+    /** Consumes the next character after white space when it is {@code c}. */
+    public boolean consume(char c)
+    {
+        skipSpace();
+        if (position < text.length() && text.charAt(position) == c) {
+            position++;
+            return true;
+        }
+        return false;
+    }
+
+    /** Reads the string that comes next (after white space). */
+    public String readString()
+    {
+        skipSpace();
+        if (peek() != '"') {
+            throw error("expected a string");
+        }
+        return string();
+    }
+
+    /** Reads the value that comes next (after white space), whole. */
+    public Object readValue()
+    {
+        skipSpace();
+        return value();
+    }
+
+    /** Consumes {@code c} after white space, or fails saying it was expected. */
+    public void require(char c)
+    {
+        skipSpace();
+        expect(c);
     }
 
     private Object value()
