@@ -1,0 +1,143 @@
+package io.lakestack.connectors.targets;
+
+import io.lakestack.spi.targets.TargetArn;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.firehose.FirehoseClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Targets called as EventBridge and Scheduler call them: Lambda {@code Invoke} (type {@code Event}), SQS
+ * {@code SendMessage}, SNS {@code Publish}, Kinesis {@code PutRecord} and Firehose {@code PutRecord}, with the AWS
+ * SDK against lakestack's endpoint or AWS. The SDK's own retries are off: the caller retries as the target's retry
+ * policy says. Step Functions targets are not delivered (lakestack has no Step Functions yet): they fail, not retried.
+ */
+public final class SdkTargets
+        implements Targets, AutoCloseable
+{
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+    private final LambdaClient lambda;
+    private final SqsClient sqs;
+    private final SnsClient sns;
+    private final KinesisClient kinesis;
+    private final FirehoseClient firehose;
+    private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
+
+    SdkTargets(LambdaClient lambda, SqsClient sqs, SnsClient sns, KinesisClient kinesis, FirehoseClient firehose)
+    {
+        this.lambda = requireNonNull(lambda, "lambda is null");
+        this.sqs = requireNonNull(sqs, "sqs is null");
+        this.sns = requireNonNull(sns, "sns is null");
+        this.kinesis = requireNonNull(kinesis, "kinesis is null");
+        this.firehose = requireNonNull(firehose, "firehose is null");
+    }
+
+    public static SdkTargets connect(URI endpoint, Region region, AwsCredentialsProvider credentials)
+    {
+        requireNonNull(endpoint, "endpoint is null");
+        requireNonNull(region, "region is null");
+        requireNonNull(credentials, "credentials is null");
+        return new SdkTargets(
+                LambdaClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentials)
+                        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(32))
+                        .overrideConfiguration(config -> config.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(CALL_TIMEOUT)).build(),
+                SqsClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentials)
+                        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(32))
+                        .overrideConfiguration(config -> config.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(CALL_TIMEOUT)).build(),
+                SnsClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentials)
+                        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(32))
+                        .overrideConfiguration(config -> config.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(CALL_TIMEOUT)).build(),
+                KinesisClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentials)
+                        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(32))
+                        .overrideConfiguration(config -> config.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(CALL_TIMEOUT)).build(),
+                FirehoseClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentials)
+                        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(32))
+                        .overrideConfiguration(config -> config.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(CALL_TIMEOUT)).build());
+    }
+
+    @Override
+    public void deliver(TargetCall call)
+            throws TargetException
+    {
+        TargetArn target;
+        try {
+            target = TargetArn.parse(call.arn());
+        }
+        catch (IllegalArgumentException e) {
+            throw new TargetException("InvalidArn", e.getMessage(), false, e);
+        }
+        try {
+            switch (target.kind()) {
+                case LAMBDA -> lambda.invoke(request -> request.functionName(call.arn()).invocationType(InvocationType.EVENT)
+                        .payload(SdkBytes.fromString(call.payload(), StandardCharsets.UTF_8)));
+                case SQS -> send(target, call);
+                case SNS -> sns.publish(request -> request.topicArn(call.arn()).message(call.payload()));
+                case KINESIS -> kinesis.putRecord(request -> request.streamName(target.name())
+                        .partitionKey(call.partitionKey().orElseGet(() -> UUID.randomUUID().toString()))
+                        .data(SdkBytes.fromString(call.payload(), StandardCharsets.UTF_8)));
+                case FIREHOSE -> firehose.putRecord(request -> request.deliveryStreamName(target.name())
+                        .record(record -> record.data(SdkBytes.fromString(call.payload(), StandardCharsets.UTF_8))));
+                case STEP_FUNCTIONS -> throw new TargetException("UnsupportedTarget", "Step Functions targets are not delivered by lakestack yet: "
+                        + call.arn(), false, null);
+            }
+        }
+        catch (AwsServiceException e) {
+            if (target.kind() == TargetArn.Kind.SQS) {
+                queueUrls.remove(call.arn());
+            }
+            String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? "HTTP " + e.statusCode()
+                    : e.awsErrorDetails().errorCode();
+            boolean retryable = e.statusCode() >= 500 || e.statusCode() == 429 || e.isThrottlingException();
+            throw new TargetException(code, target.kind().service() + " call for " + call.arn() + " failed: " + e.getMessage(), retryable, e);
+        }
+        catch (SdkException e) {
+            queueUrls.remove(call.arn());
+            throw new TargetException("SdkClientException", target.kind().service() + " call for " + call.arn() + " failed: " + e.getMessage(),
+                    true, e);
+        }
+    }
+
+    private void send(TargetArn queue, TargetCall call)
+    {
+        String url = queueUrls.computeIfAbsent(call.arn(), arn -> sqs.getQueueUrl(request -> request.queueName(queue.name())
+                .queueOwnerAWSAccountId(queue.accountId())).queueUrl());
+        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
+        call.messageAttributes().forEach((name, value) -> attributes.put(name, MessageAttributeValue.builder().dataType("String").stringValue(value).build()));
+        SendMessageRequest.Builder request = SendMessageRequest.builder().queueUrl(url).messageBody(call.payload()).messageAttributes(attributes);
+        call.messageGroupId().ifPresent(request::messageGroupId);
+        call.messageDeduplicationId().ifPresent(request::messageDeduplicationId);
+        sqs.sendMessage(request.build());
+    }
+
+    @Override
+    public void close()
+    {
+        lambda.close();
+        sqs.close();
+        sns.close();
+        kinesis.close();
+        firehose.close();
+    }
+}
