@@ -127,6 +127,85 @@ public final class JsonText
         expect(c);
     }
 
+    /** Writes a value as {@link #parse} reads it (maps, lists, strings, numbers, booleans, {@link #NULL}) as compact JSON. */
+    public static String write(Object value)
+    {
+        StringBuilder out = new StringBuilder();
+        write(value, out);
+        return out.toString();
+    }
+
+    private static void write(Object value, StringBuilder out)
+    {
+        if (value instanceof Map<?, ?> map) {
+            out.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                quote(String.valueOf(entry.getKey()), out);
+                out.append(':');
+                write(entry.getValue(), out);
+            }
+            out.append('}');
+        }
+        else if (value instanceof List<?> list) {
+            out.append('[');
+            for (int i = 0; i < list.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                write(list.get(i), out);
+            }
+            out.append(']');
+        }
+        else if (value instanceof String text) {
+            quote(text, out);
+        }
+        else if (value == null || value == NULL) {
+            out.append("null");
+        }
+        else {
+            out.append(value);
+        }
+    }
+
+    /** The characters of a JSON string for {@code text}, without the surrounding quotes. */
+    public static String escape(String text)
+    {
+        StringBuilder out = new StringBuilder();
+        quote(text, out);
+        return out.substring(1, out.length() - 1);
+    }
+
+    private static void quote(String text, StringBuilder out)
+    {
+        out.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    }
+                    else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+
     private Object value()
     {
         if (position >= text.length()) {
