@@ -275,6 +275,8 @@ public final class EventsService
         Optional<String> roleArn = input.string("RoleArn", Pattern.compile("arn:aws[\\w-]*:iam::\\d{12}:role/.+"), 1600);
         Map<String, String> tags = tags(input);
         String key = EventBuses.ruleKey(bus.name(), name);
+        // the rule engine follows the bus's topic from the rule's start: it exists before the first event
+        events.declare(EventBuses.kafkaTopic(bus.name()));
         Optional<Rule> existing = rules.get(key);
         long now = clock.millis();
         Rule rule;
