@@ -48,6 +48,36 @@ public final class EventPattern
         this.text = text;
     }
 
+    /** How an exact number in a pattern is compared with the event's: as a value (EventBridge, SNS) or by its JSON text (Lambda). */
+    public enum NumberEquality
+    {
+        /** {@code 300} matches {@code 300}, {@code 300.0} and {@code 3e2}. */
+        VALUE,
+        /** {@code 300} matches {@code 300} only, as Lambda's event filtering says. */
+        TEXT
+    }
+
+    /**
+     * What a caller decides for a field at the top of the pattern before it is matched, for documents some of whose
+     * fields could not be read (Lambda's {@code data} of a record that is not JSON).
+     */
+    @FunctionalInterface
+    public interface FieldCheck
+    {
+        enum Decision
+        {
+            /** Match the field as the pattern says. */
+            MATCH,
+            /** Leave the field out: the rest of the pattern decides. */
+            SKIP,
+            /** The document does not match. */
+            FAIL
+        }
+
+        /** @param nested whether the pattern holds a nested pattern (an object) for the field, rather than a list of conditions */
+        Decision decide(String field, boolean nested);
+    }
+
     /** A pattern that is not valid: {@link #reason()} in EventBridge's words, {@link #location()} where in the pattern. */
     public static final class InvalidPatternException
             extends IllegalArgumentException
@@ -82,8 +112,17 @@ public final class EventPattern
      */
     public static EventPattern parse(String json)
     {
+        return parse(json, NumberEquality.VALUE);
+    }
+
+    /**
+     * @throws InvalidPatternException when the pattern is not valid JSON or not a valid pattern
+     */
+    public static EventPattern parse(String json, NumberEquality numbers)
+    {
         requireNonNull(json, "json is null");
-        Compiler compiler = new Compiler(json);
+        requireNonNull(numbers, "numbers is null");
+        Compiler compiler = new Compiler(json, numbers);
         return new EventPattern(compiler.compile(), json);
     }
 
@@ -109,7 +148,14 @@ public final class EventPattern
     /** Whether the event, read by {@link JsonText#parse}, matches. */
     public boolean matchesDocument(Object document)
     {
-        return document instanceof Map<?, ?> map && root.matches(map);
+        return document instanceof Map<?, ?> map && root.matches(map, field -> FieldCheck.Decision.MATCH);
+    }
+
+    /** Whether the event, read by {@link JsonText#parse}, matches, with the caller's decision on each field at the top of the pattern. */
+    public boolean matchesDocument(Object document, FieldCheck check)
+    {
+        requireNonNull(check, "check is null");
+        return document instanceof Map<?, ?> map && root.matches(map, field -> check.decide(field, root.fields().get(field) instanceof Node));
     }
 
     @Override
@@ -125,7 +171,19 @@ public final class EventPattern
     {
         boolean matches(Map<?, ?> object)
         {
+            return matches(object, field -> FieldCheck.Decision.MATCH);
+        }
+
+        boolean matches(Map<?, ?> object, java.util.function.Function<String, FieldCheck.Decision> check)
+        {
             for (Map.Entry<String, Object> field : fields.entrySet()) {
+                FieldCheck.Decision decision = check.apply(field.getKey());
+                if (decision == FieldCheck.Decision.SKIP) {
+                    continue;
+                }
+                if (decision == FieldCheck.Decision.FAIL) {
+                    return false;
+                }
                 boolean present = object.containsKey(field.getKey());
                 Object value = object.get(field.getKey());
                 if (field.getValue() instanceof Node nested) {
@@ -230,12 +288,15 @@ public final class EventPattern
         }
     }
 
-    private record Exact(Object expected)
+    private record Exact(Object expected, NumberEquality numbers)
             implements Condition
     {
         @Override
         public boolean test(Object value)
         {
+            if (numbers == NumberEquality.TEXT && expected instanceof BigDecimal number) {
+                return number.equals(value);
+            }
             return sameValue(expected, value);
         }
     }
@@ -382,11 +443,13 @@ public final class EventPattern
     {
         private final String source;
         private final JsonText reader;
+        private final NumberEquality numbers;
 
-        Compiler(String source)
+        Compiler(String source, NumberEquality numbers)
         {
             this.source = source;
             this.reader = JsonText.reader(source);
+            this.numbers = numbers;
         }
 
         Node compile()
@@ -492,7 +555,7 @@ public final class EventPattern
                     throw invalid("Match value must be String, number, true, false, or null");
                 }
                 else {
-                    conditions.add(new Exact(reader.readValue()));
+                    conditions.add(new Exact(reader.readValue(), numbers));
                 }
             }
             while (reader.consume(','));
@@ -651,25 +714,25 @@ public final class EventPattern
         private Condition anythingBut(Object operand)
         {
             if (operand instanceof String || operand instanceof BigDecimal) {
-                return new AnythingBut(List.of(new Exact(operand)), false);
+                return new AnythingBut(List.of(new Exact(operand, numbers)), false);
             }
             if (operand instanceof List<?> values) {
-                boolean strings = false;
-                boolean numbers = false;
+                boolean hasStrings = false;
+                boolean hasNumbers = false;
                 List<Condition> excluded = new ArrayList<>();
                 for (Object value : values) {
                     if (value instanceof String) {
-                        strings = true;
+                        hasStrings = true;
                     }
                     else if (value instanceof BigDecimal) {
-                        numbers = true;
+                        hasNumbers = true;
                     }
                     else {
                         throw invalid("Inside anything but list, start|null|boolean is not supported.");
                     }
-                    excluded.add(new Exact(value));
+                    excluded.add(new Exact(value, numbers));
                 }
-                if (strings == numbers) {
+                if (hasStrings == hasNumbers) {
                     throw invalid("Inside anything but list, either all values are number or string, mixed type is not supported");
                 }
                 return new AnythingBut(excluded, false);
