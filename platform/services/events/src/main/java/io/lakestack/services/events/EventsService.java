@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.endpoint.json.JsonInput;
 import io.lakestack.endpoint.json.JsonProtocolService;
@@ -64,14 +65,16 @@ public final class EventsService
     static final int MAX_ENTRIES_BYTES = 256 * 1024;
     static final int MAX_PATTERN_LENGTH = 4096;
     private static final Pattern BUS_NAME = Pattern.compile("[/\\.\\-_A-Za-z0-9]+");
-    private static final Pattern BUS_NAME_OR_ARN = Pattern.compile("(arn:aws[\\w-]*:events:[a-z]+-[a-z]+-\\w+-\\d+:\\d{12}:event-bus/)?[/\\.\\-_A-Za-z0-9]+");
+    private static final Pattern BUS_NAME_OR_ARN = Pattern.compile("(arn:aws[\\w-]*:events:[a-z0-9-]+:\\d{12}:event-bus/)?[/\\.\\-_A-Za-z0-9]+");
     private static final Pattern RULE_NAME = Pattern.compile("[\\.\\-_A-Za-z0-9]+");
     private static final Pattern TARGET_ID = Pattern.compile("[\\.\\-_A-Za-z0-9]+");
     private static final Pattern EVENTS_ARN = Pattern.compile("arn:aws[\\w-]*:events:([a-z0-9-]+):(\\d{12}):(event-bus|rule)/(.+)");
     private static final Set<String> TARGET_FIELDS = Set.of("Id", "Arn", "RoleArn", "Input", "InputPath", "InputTransformer", "RetryPolicy",
             "DeadLetterConfig", "SqsParameters", "KinesisParameters");
     private static final DateTimeFormatter EVENT_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
-    private static final ObjectMapper DETAIL = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    /** Reads an event's detail keeping its numbers as written ({@code 12.50} stays {@code 12.50}). */
+    private static final ObjectMapper DETAIL = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
     private final RecordStore<EventBus> buses;
     private final RecordStore<Rule> rules;
