@@ -19,6 +19,9 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutTargetsResponse;
 import software.amazon.awssdk.services.eventbridge.model.PutTargetsResultEntry;
 import software.amazon.awssdk.services.eventbridge.model.Target;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.EventBridgeConfiguration;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -37,6 +40,7 @@ import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -292,6 +296,38 @@ class EventBridgeIntegrationTest
                 .anyMatch(group -> group.groupId().startsWith("lakestack.events.rule." + bus + "." + rule + ".")));
         events.putEvents(request -> request.entries(entry(bus, "app", "{\"n\":2}")));
         assertThat(receiveExactly(queue, 1)).extracting(Message::body).containsExactly("{\"fixed\":true}");
+    }
+
+    @Test
+    void kinesisTargetTakesItsPartitionKeyFromTheEvent()
+    {
+        String stream = name("eb-stream");
+        String bus = name("to-kinesis");
+        String rule = name("to-kinesis");
+        try (KinesisClient kinesis = stack.kinesis()) {
+            kinesis.createStream(request -> request.streamName(stream).shardCount(1));
+            await().atMost(PATIENCE).until(() -> kinesis.describeStreamSummary(request -> request.streamName(stream)).streamDescriptionSummary()
+                    .streamStatusAsString().equals("ACTIVE"));
+            events.createEventBus(request -> request.name(bus));
+            events.putRule(request -> request.name(rule).eventBusName(bus).eventPattern("{\"detail-type\":[\"click\"]}"));
+            String streamArn = "arn:aws:kinesis:" + TestStack.REGION + ":" + ACCOUNT + ":stream/" + stream;
+            PutTargetsResponse targets = events.putTargets(request -> request.rule(rule).eventBusName(bus).targets(Target.builder().id("k")
+                    .arn(streamArn).inputPath("$.detail").kinesisParameters(parameters -> parameters.partitionKeyPath("$.detail.user")).build()));
+            assertThat(targets.failedEntryCount()).isZero();
+            events.putEvents(request -> request.entries(PutEventsRequestEntry.builder().eventBusName(bus).source("web").detailType("click")
+                    .detail("{\"user\":\"u-7\",\"page\":\"/\"}").build()));
+
+            String iterator = kinesis.getShardIterator(request -> request.streamName(stream).shardId("shardId-000000000000")
+                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            List<Record> records = new ArrayList<>();
+            await().atMost(PATIENCE).until(() -> {
+                records.addAll(kinesis.getRecords(request -> request.shardIterator(iterator)).records());
+                return !records.isEmpty();
+            });
+            assertThat(records).extracting(Record::partitionKey, record -> record.data().asUtf8String())
+                    .containsExactly(tuple("u-7", "{\"user\":\"u-7\",\"page\":\"/\"}"));
+        }
+        events.removeTargets(request -> request.rule(rule).eventBusName(bus).ids("k"));
     }
 
     @Test
