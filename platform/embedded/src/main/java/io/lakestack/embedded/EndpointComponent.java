@@ -25,13 +25,17 @@ import io.lakestack.connectors.lambda.events.EventSourcePollers;
 import io.lakestack.connectors.lambda.events.KafkaS3Destinations;
 import io.lakestack.connectors.lambda.events.LambdaApi;
 import io.lakestack.connectors.lambda.events.LambdaEventsConfig;
+import io.lakestack.connectors.eventbridge.RuleEngine;
+import io.lakestack.connectors.eventbridge.RuleEngineConfig;
 import io.lakestack.connectors.sns.SdkDeliveries;
 import io.lakestack.connectors.sns.SnsFanOut;
 import io.lakestack.connectors.sns.SnsFanOutConfig;
+import io.lakestack.connectors.targets.SdkTargets;
 import io.lakestack.endpoint.EndpointConfig;
 import io.lakestack.endpoint.EndpointServer;
 import io.lakestack.endpoint.ServiceHandler;
 import io.lakestack.services.athena.AthenaService;
+import io.lakestack.services.events.EventsService;
 import io.lakestack.services.firehose.FirehoseService;
 import io.lakestack.services.glue.GlueCrawlers;
 import io.lakestack.services.glue.GlueService;
@@ -48,6 +52,8 @@ import io.lakestack.services.s3.MultipartLayout;
 import io.lakestack.services.s3.S3Service;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.athena.QueryEngine;
+import io.lakestack.spi.eventbridge.EventBuses;
+import io.lakestack.spi.eventbridge.Rule;
 import io.lakestack.spi.firehose.DeliveryStream;
 import io.lakestack.spi.glue.GlueCatalog;
 import io.lakestack.spi.kinesis.KinesisStreams;
@@ -114,6 +120,7 @@ final class EndpointComponent
     /** The asynchronous invocation worker and the pollers, which call the endpoint: stopped before it. */
     private final List<AutoCloseable> lambdaEvents = new ArrayList<>();
     private SnsFanOut snsFanOut;
+    private RuleEngine ruleEngine;
     private KafkaDeliveryStreams firehose;
     private KafkaInstances instances;
     private S3ObjectStore objects;
@@ -216,12 +223,22 @@ final class EndpointComponent
                 lambda,
                 new SqsService(queues, config.region(), config.accountId(), clock),
                 new SnsService(stores, events, config.region(), config.accountId(), clock),
+                new EventsService(stores, events, config.region(), config.accountId(), clock),
                 sts);
         server = new EndpointServer(config, services, sts, health).start();
         // deliveries write through the endpoint, so that S3 events fire for their objects
         firehose.startDeliveries();
         startLambdaEvents(stores, clock);
         startSnsFanOut(stores, clock);
+        startRuleEngine(stores, clock);
+    }
+
+    /** EventBridge's rules on this instance: deliveries to their targets through the endpoint's APIs, as AWS's EventBridge calls them. */
+    private void startRuleEngine(KafkaRecordStores stores, Clock clock)
+    {
+        SdkTargets targets = SdkTargets.connect(URI.create(url()), Region.of(config.region()), credentials());
+        resources.add(targets);
+        ruleEngine = new RuleEngine(stores.open(EventBuses.RULES_STORE, Rule.class), RuleEngineConfig.defaults(kafkaBootstrap), targets, clock).start();
     }
 
     /** SNS's deliveries on this instance: to queues and functions through the endpoint's APIs, as AWS's SNS calls them. */
@@ -397,6 +414,10 @@ final class EndpointComponent
         if (snsFanOut != null) {
             snsFanOut.close();
             snsFanOut = null;
+        }
+        if (ruleEngine != null) {
+            ruleEngine.close();
+            ruleEngine = null;
         }
         if (server != null) {
             server.close();
