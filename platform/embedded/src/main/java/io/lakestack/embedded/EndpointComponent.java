@@ -25,6 +25,8 @@ import io.lakestack.connectors.lambda.events.EventSourcePollers;
 import io.lakestack.connectors.lambda.events.KafkaS3Destinations;
 import io.lakestack.connectors.lambda.events.LambdaApi;
 import io.lakestack.connectors.lambda.events.LambdaEventsConfig;
+import io.lakestack.connectors.eventbridge.RuleEngine;
+import io.lakestack.connectors.eventbridge.RuleEngineConfig;
 import io.lakestack.connectors.scheduler.SchedulerEngine;
 import io.lakestack.connectors.scheduler.SchedulerEngineConfig;
 import io.lakestack.connectors.sns.SdkDeliveries;
@@ -35,6 +37,7 @@ import io.lakestack.endpoint.EndpointConfig;
 import io.lakestack.endpoint.EndpointServer;
 import io.lakestack.endpoint.ServiceHandler;
 import io.lakestack.services.athena.AthenaService;
+import io.lakestack.services.events.EventsService;
 import io.lakestack.services.firehose.FirehoseService;
 import io.lakestack.services.glue.GlueCrawlers;
 import io.lakestack.services.glue.GlueService;
@@ -52,6 +55,8 @@ import io.lakestack.services.s3.S3Service;
 import io.lakestack.services.scheduler.SchedulerService;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.athena.QueryEngine;
+import io.lakestack.spi.eventbridge.EventBuses;
+import io.lakestack.spi.eventbridge.Rule;
 import io.lakestack.spi.firehose.DeliveryStream;
 import io.lakestack.spi.glue.GlueCatalog;
 import io.lakestack.spi.kinesis.KinesisStreams;
@@ -120,6 +125,7 @@ final class EndpointComponent
     /** The asynchronous invocation worker and the pollers, which call the endpoint: stopped before it. */
     private final List<AutoCloseable> lambdaEvents = new ArrayList<>();
     private SnsFanOut snsFanOut;
+    private RuleEngine ruleEngine;
     private SchedulerEngine scheduler;
     private KafkaDeliveryStreams firehose;
     private KafkaInstances instances;
@@ -223,6 +229,7 @@ final class EndpointComponent
                 lambda,
                 new SqsService(queues, config.region(), config.accountId(), clock),
                 new SnsService(stores, events, config.region(), config.accountId(), clock),
+                new EventsService(stores, events, config.region(), config.accountId(), clock),
                 new SchedulerService(stores, config.region(), config.accountId(), clock),
                 sts);
         server = new EndpointServer(config, services, sts, health).start();
@@ -230,7 +237,16 @@ final class EndpointComponent
         firehose.startDeliveries();
         startLambdaEvents(stores, clock);
         startSnsFanOut(stores, clock);
+        startRuleEngine(stores, clock);
         startScheduler(stores, clock);
+    }
+
+    /** EventBridge's rules on this instance: deliveries to their targets through the endpoint's APIs, as AWS's EventBridge calls them. */
+    private void startRuleEngine(KafkaRecordStores stores, Clock clock)
+    {
+        SdkTargets targets = SdkTargets.connect(URI.create(url()), Region.of(config.region()), credentials());
+        resources.add(targets);
+        ruleEngine = new RuleEngine(stores.open(EventBuses.RULES_STORE, Rule.class), RuleEngineConfig.defaults(kafkaBootstrap), targets, clock).start();
     }
 
     /** EventBridge Scheduler's engine on this instance: fires the schedules it owns, delivers through the endpoint's APIs. */
@@ -416,6 +432,9 @@ final class EndpointComponent
             snsFanOut.close();
             snsFanOut = null;
         }
+        if (ruleEngine != null) {
+            ruleEngine.close();
+            ruleEngine = null;
         if (scheduler != null) {
             try {
                 scheduler.close();

@@ -18,6 +18,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketLocationConstraint;
 import software.amazon.awssdk.services.s3.model.CORSRule;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateBucketConfiguration;
@@ -116,6 +118,73 @@ class S3SemanticsIntegrationTest
             s3.deleteBucket(request -> request.bucket(bucket));
             assertThat(s3.listBuckets().buckets()).noneMatch(listed -> listed.name().equals(bucket));
         }
+    }
+
+    @Test
+    void additionalChecksumsAreCheckedKeptAndAnsweredWhenAsked()
+            throws Exception
+    {
+        String bucket = "checksums-" + S3EndpointIntegrationTest.suffix();
+        try (S3Client s3 = stack.s3()) {
+            s3.createBucket(request -> request.bucket(bucket));
+            String helloSha256 = "uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek=";
+            assertThat(s3.putObject(request -> request.bucket(bucket).key("given.txt").checksumSHA256(helloSha256), RequestBody.fromString("hello world"))
+                    .checksumSHA256()).isEqualTo(helloSha256);
+            // the SDK computes the CRC32 itself, as it does by default
+            assertThat(s3.putObject(request -> request.bucket(bucket).key("computed.txt").checksumAlgorithm(ChecksumAlgorithm.CRC32),
+                    RequestBody.fromString("hello world")).checksumCRC32()).isEqualTo("DUoRhQ==");
+
+            HeadObjectResponse plain = s3.headObject(request -> request.bucket(bucket).key("given.txt"));
+            assertThat(plain.checksumSHA256()).isNull();
+            assertThat(plain.checksumType()).isNull();
+            HeadObjectResponse asked = s3.headObject(request -> request.bucket(bucket).key("given.txt").checksumMode(ChecksumMode.ENABLED));
+            assertThat(asked.checksumSHA256()).isEqualTo(helloSha256);
+            assertThat(asked.checksumTypeAsString()).isEqualTo("FULL_OBJECT");
+            assertThat(s3.headObject(request -> request.bucket(bucket).key("computed.txt").checksumMode(ChecksumMode.ENABLED)).checksumCRC32())
+                    .isEqualTo("DUoRhQ==");
+
+            assertError(() -> s3.putObject(request -> request.bucket(bucket).key("wrong.txt").checksumSHA256(helloSha256), RequestBody.fromString("hello")),
+                    400, "BadDigest");
+            assertError(() -> s3.headObject(request -> request.bucket(bucket).key("wrong.txt")), 404, "NoSuchKey");
+
+            byte[] first = filled(5 * MIB, 'a');
+            byte[] second = filled(MIB, 'b');
+            String uploadId = s3.createMultipartUpload(request -> request.bucket(bucket).key("parts.bin").checksumAlgorithm(ChecksumAlgorithm.SHA256))
+                    .uploadId();
+            List<CompletedPart> parts = new ArrayList<>();
+            for (byte[] chunk : List.of(first, second)) {
+                int number = parts.size() + 1;
+                var uploaded = s3.uploadPart(request -> request.bucket(bucket).key("parts.bin").uploadId(uploadId).partNumber(number)
+                        .checksumAlgorithm(ChecksumAlgorithm.SHA256), RequestBody.fromBytes(chunk));
+                assertThat(uploaded.checksumSHA256()).isEqualTo(sha256(chunk));
+                parts.add(CompletedPart.builder().partNumber(number).eTag(uploaded.eTag()).checksumSHA256(uploaded.checksumSHA256()).build());
+            }
+            var completed = s3.completeMultipartUpload(request -> request.bucket(bucket).key("parts.bin").uploadId(uploadId)
+                    .multipartUpload(upload -> upload.parts(parts)));
+            String composite = sha256(java.util.Base64.getDecoder().decode(sha256(first)), java.util.Base64.getDecoder().decode(sha256(second))) + "-2";
+            assertThat(completed.checksumSHA256()).isEqualTo(composite);
+            // completing it again answers as the first time, checksum included
+            assertThat(s3.completeMultipartUpload(request -> request.bucket(bucket).key("parts.bin").uploadId(uploadId)
+                    .multipartUpload(upload -> upload.parts(parts))).checksumSHA256()).isEqualTo(composite);
+            HeadObjectResponse whole = s3.headObject(request -> request.bucket(bucket).key("parts.bin").checksumMode(ChecksumMode.ENABLED));
+            assertThat(whole.checksumSHA256()).isEqualTo(composite);
+            assertThat(whole.checksumTypeAsString()).isEqualTo("COMPOSITE");
+            ResponseBytes<GetObjectResponse> part2 = s3.getObjectAsBytes(request -> request.bucket(bucket).key("parts.bin").partNumber(2)
+                    .checksumMode(ChecksumMode.ENABLED));
+            assertThat(part2.response().checksumSHA256()).isEqualTo(sha256(second));
+            assertThat(part2.response().checksumTypeAsString()).isEqualTo("COMPOSITE");
+            assertThat(part2.asByteArray()).isEqualTo(second);
+        }
+    }
+
+    private static String sha256(byte[]... chunks)
+            throws java.security.NoSuchAlgorithmException
+    {
+        java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+        for (byte[] chunk : chunks) {
+            digest.update(chunk);
+        }
+        return java.util.Base64.getEncoder().encodeToString(digest.digest());
     }
 
     @Test

@@ -1,9 +1,11 @@
 package io.lakestack.spi.sns;
 
+import io.lakestack.spi.json.JsonText;
+import io.lakestack.spi.pattern.EventPattern;
+
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +25,9 @@ import static java.util.Objects.requireNonNull;
  * {@code cidr} (IPv4 and IPv6). An attribute or field holding an array matches when one of its elements does.
  *
  * <p>Shared by the SNS service (which validates a policy when it is set, with AWS's limits: at most 5 keys and 150
- * combinations) and the fan-out (which matches each message before delivering it).
+ * combinations) and the fan-out (which matches each message before delivering it). The matching is EventBridge's
+ * ({@link EventPattern}); what is SNS's is here: its checks, limits and messages, the scopes, and how message
+ * attributes become values ({@code Number} a number, {@code String.Array} a list, {@code Binary} left out).
  */
 public final class FilterPolicy
 {
@@ -53,11 +57,13 @@ public final class FilterPolicy
 
     private final Map<String, Object> policy;
     private final Scope scope;
+    private final EventPattern pattern;
 
-    private FilterPolicy(Map<String, Object> policy, Scope scope)
+    private FilterPolicy(Map<String, Object> policy, Scope scope, EventPattern pattern)
     {
         this.policy = policy;
         this.scope = scope;
+        this.pattern = pattern;
     }
 
     /**
@@ -86,7 +92,15 @@ public final class FilterPolicy
         if (combinations(policy) > MAX_COMBINATIONS) {
             throw new IllegalArgumentException("Filter policy is too complex");
         }
-        return new FilterPolicy(policy, scope);
+        EventPattern pattern;
+        try {
+            // matched as EventBridge matches its patterns: the language is the same, SNS's checks and limits are above
+            pattern = EventPattern.parse(json);
+        }
+        catch (EventPattern.InvalidPatternException e) {
+            throw new IllegalArgumentException(e.reason());
+        }
+        return new FilterPolicy(policy, scope, pattern);
     }
 
     public Scope scope()
@@ -110,20 +124,12 @@ public final class FilterPolicy
     {
         Map<String, Object> document = new java.util.LinkedHashMap<>();
         attributes.forEach((name, attribute) -> attributeValue(attribute).ifPresent(value -> document.put(name, value)));
-        return matchesObject(policy, document);
+        return pattern.matchesDocument(document);
     }
 
-    @SuppressWarnings("unchecked")
     public boolean matchesBody(String message)
     {
-        Object body;
-        try {
-            body = JsonText.parse(message);
-        }
-        catch (IllegalArgumentException e) {
-            return false;
-        }
-        return body instanceof Map<?, ?> map && matchesObject(policy, (Map<String, Object>) map);
+        return pattern.matches(message);
     }
 
     private static Optional<Object> attributeValue(Attribute attribute)
@@ -154,175 +160,6 @@ public final class FilterPolicy
         }
         // binary attributes take no part in filtering, as on AWS
         return Optional.empty();
-    }
-
-    // matching
-
-    @SuppressWarnings("unchecked")
-    private static boolean matchesObject(Map<String, Object> policy, Map<String, Object> document)
-    {
-        for (Map.Entry<String, Object> entry : policy.entrySet()) {
-            if (entry.getKey().equals("$or")) {
-                boolean any = false;
-                for (Object branch : (List<Object>) entry.getValue()) {
-                    if (matchesObject((Map<String, Object>) branch, document)) {
-                        any = true;
-                        break;
-                    }
-                }
-                if (!any) {
-                    return false;
-                }
-                continue;
-            }
-            Object value = document.get(entry.getKey());
-            boolean present = document.containsKey(entry.getKey());
-            if (entry.getValue() instanceof Map<?, ?> nested) {
-                if (!present || !matchesNested((Map<String, Object>) nested, value)) {
-                    return false;
-                }
-            }
-            else if (!matchesConditions((List<Object>) entry.getValue(), present ? flatten(value) : null)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static boolean matchesNested(Map<String, Object> policy, Object value)
-    {
-        if (value instanceof Map<?, ?> map) {
-            return matchesObject(policy, (Map<String, Object>) map);
-        }
-        if (value instanceof List<?> list) {
-            for (Object element : list) {
-                if (matchesNested(policy, element)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static List<Object> flatten(Object value)
-    {
-        List<Object> values = new ArrayList<>();
-        if (value instanceof List<?> list) {
-            for (Object element : list) {
-                values.addAll(flatten(element));
-            }
-        }
-        else {
-            values.add(value);
-        }
-        return values;
-    }
-
-    /** @param candidates the values at the key, or null when the key is absent */
-    private static boolean matchesConditions(List<Object> conditions, List<Object> candidates)
-    {
-        for (Object condition : conditions) {
-            if (condition instanceof Map<?, ?> operator && operator.containsKey("exists")) {
-                if ((Boolean) operator.get("exists") == (candidates != null)) {
-                    return true;
-                }
-                continue;
-            }
-            if (candidates == null) {
-                continue;
-            }
-            for (Object candidate : candidates) {
-                if (matchesOne(condition, candidate)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static boolean matchesOne(Object condition, Object candidate)
-    {
-        if (!(condition instanceof Map<?, ?> map)) {
-            return equalsLiteral(condition, candidate);
-        }
-        Map.Entry<String, Object> operator = ((Map<String, Object>) map).entrySet().iterator().next();
-        Object operand = operator.getValue();
-        return switch (operator.getKey()) {
-            case "prefix" -> candidate instanceof String text && text.startsWith((String) operand);
-            case "suffix" -> candidate instanceof String text && text.endsWith((String) operand);
-            case "equals-ignore-case" -> candidate instanceof String text && text.equalsIgnoreCase((String) operand);
-            case "numeric" -> candidate instanceof BigDecimal number && numeric((List<Object>) operand, number);
-            case "cidr" -> candidate instanceof String text && inCidr((String) operand, text);
-            case "anything-but" -> anythingBut(operand, candidate);
-            default -> throw new IllegalStateException("validated operator " + operator.getKey());
-        };
-    }
-
-    private static boolean anythingBut(Object operand, Object candidate)
-    {
-        if (operand instanceof List<?> list) {
-            for (Object excluded : list) {
-                if (equalsLiteral(excluded, candidate)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (operand instanceof Map<?, ?>) {
-            return candidate instanceof String && !matchesOne(operand, candidate);
-        }
-        return !equalsLiteral(operand, candidate);
-    }
-
-    private static boolean equalsLiteral(Object literal, Object candidate)
-    {
-        if (literal instanceof BigDecimal number) {
-            return candidate instanceof BigDecimal other && number.compareTo(other) == 0;
-        }
-        return literal.equals(candidate);
-    }
-
-    private static boolean numeric(List<Object> comparisons, BigDecimal value)
-    {
-        for (int i = 0; i < comparisons.size(); i += 2) {
-            int order = value.compareTo((BigDecimal) comparisons.get(i + 1));
-            boolean holds = switch ((String) comparisons.get(i)) {
-                case "=" -> order == 0;
-                case "<" -> order < 0;
-                case "<=" -> order <= 0;
-                case ">" -> order > 0;
-                case ">=" -> order >= 0;
-                default -> false;
-            };
-            if (!holds) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean inCidr(String cidr, String address)
-    {
-        Optional<byte[]> candidate = ipAddress(address);
-        if (candidate.isEmpty()) {
-            return false;
-        }
-        int slash = cidr.indexOf('/');
-        byte[] network = ipAddress(cidr.substring(0, slash)).orElseThrow();
-        int bits = Integer.parseInt(cidr.substring(slash + 1));
-        byte[] bytes = candidate.get();
-        if (bytes.length != network.length) {
-            return false;
-        }
-        for (int i = 0; i < bits; i++) {
-            int mask = 0x80 >> (i % 8);
-            if ((bytes[i / 8] & mask) != (network[i / 8] & mask)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static Optional<byte[]> ipAddress(String text)

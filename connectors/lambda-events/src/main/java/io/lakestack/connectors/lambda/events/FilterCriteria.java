@@ -3,15 +3,15 @@ package io.lakestack.connectors.lambda.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.lakestack.spi.json.JsonText;
+import io.lakestack.spi.pattern.EventPattern;
+
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -26,7 +26,9 @@ import static java.util.Objects.requireNonNull;
  * {@code suffix} or {@code equals-ignore-case} inside), {@code numeric} ({@code =}, {@code <}, {@code <=}, {@code >},
  * {@code >=}, one or two comparisons), {@code exists}, {@code wildcard} ({@code *}), nested objects. A field holding an
  * array matches when any element does. Numbers given as values compare by their JSON text, as Lambda says (300 is not
- * 300.0); {@code numeric} compares values.
+ * 300.0); {@code numeric} compares values. Matching is {@link EventPattern}'s, EventBridge's own; what is Lambda's is
+ * here: the checks and messages of a pattern, numbers by text, and what a pattern on an unreadable data field does
+ * ({@link Mismatch}).
  */
 final class FilterCriteria
 {
@@ -55,9 +57,9 @@ final class FilterCriteria
     }
 
     private static final Set<String> DATA_FIELDS = Set.of("data", "key", "value");
-    private final List<ObjectNode> patterns;
+    private final List<EventPattern> patterns;
 
-    private FilterCriteria(List<ObjectNode> patterns)
+    private FilterCriteria(List<EventPattern> patterns)
     {
         this.patterns = List.copyOf(patterns);
     }
@@ -72,7 +74,7 @@ final class FilterCriteria
      */
     static FilterCriteria compile(List<String> patterns)
     {
-        List<ObjectNode> compiled = new ArrayList<>();
+        List<EventPattern> compiled = new ArrayList<>();
         for (String pattern : patterns) {
             JsonNode node;
             try {
@@ -85,7 +87,13 @@ final class FilterCriteria
                 throw new IllegalArgumentException("filter pattern " + pattern + " is not a JSON object");
             }
             validate((ObjectNode) node, pattern);
-            compiled.add((ObjectNode) node);
+            try {
+                // EventBridge's language, with Lambda's rule for numbers given as values: compared by their JSON text
+                compiled.add(EventPattern.parse(pattern, EventPattern.NumberEquality.TEXT));
+            }
+            catch (EventPattern.InvalidPatternException e) {
+                throw invalid(pattern, e.reason());
+            }
         }
         return new FilterCriteria(compiled);
     }
@@ -100,219 +108,35 @@ final class FilterCriteria
         if (patterns.isEmpty()) {
             return true;
         }
-        for (ObjectNode pattern : patterns) {
-            if (matchesTop(pattern, candidate)) {
+        Object document = JsonText.parse(candidate.view().toString());
+        for (EventPattern pattern : patterns) {
+            if (pattern.matchesDocument(document, (field, nested) -> decide(candidate, field, nested))) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean matchesTop(ObjectNode pattern, Candidate candidate)
+    /**
+     * A pattern on a data field that could not be read in the pattern's form (JSON for a nested pattern, plain text for
+     * a list of conditions): Kinesis and SQS drop the record, Kafka leaves the field out of the match.
+     */
+    private static EventPattern.FieldCheck.Decision decide(Candidate candidate, String field, boolean nested)
     {
-        for (Iterator<Map.Entry<String, JsonNode>> fields = pattern.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            String name = field.getKey();
-            JsonNode rule = field.getValue();
-            if (name.equals("$or")) {
-                if (!anyOf(rule, candidate.view())) {
-                    return false;
-                }
-                continue;
-            }
-            if (DATA_FIELDS.contains(name)) {
-                JsonNode value = candidate.view().get(name);
-                boolean readable = !candidate.unreadable().contains(name) && value != null;
-                boolean formMatches = readable && (rule.isObject() == (value.isObject() || value.isArray()));
-                if (candidate.mismatch() == Mismatch.DROP && candidate.unreadable().contains(name)) {
-                    return false;
-                }
-                if (candidate.mismatch() == Mismatch.IGNORE && (!readable || !formMatches)) {
-                    continue;
-                }
-            }
-            if (!matchesField(rule, candidate.view().get(name))) {
-                return false;
-            }
+        if (!DATA_FIELDS.contains(field)) {
+            return EventPattern.FieldCheck.Decision.MATCH;
         }
-        return true;
-    }
-
-    private static boolean matchesObject(ObjectNode pattern, JsonNode event)
-    {
-        if (event == null) {
-            return false;
+        JsonNode value = candidate.view().get(field);
+        boolean unreadable = candidate.unreadable().contains(field);
+        boolean readable = !unreadable && value != null;
+        boolean formMatches = readable && nested == (value.isObject() || value.isArray());
+        if (candidate.mismatch() == Mismatch.DROP && unreadable) {
+            return EventPattern.FieldCheck.Decision.FAIL;
         }
-        if (event.isArray()) {
-            for (JsonNode element : event) {
-                if (matchesObject(pattern, element)) {
-                    return true;
-                }
-            }
-            return false;
+        if (candidate.mismatch() == Mismatch.IGNORE && !formMatches) {
+            return EventPattern.FieldCheck.Decision.SKIP;
         }
-        if (!event.isObject()) {
-            return false;
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> fields = pattern.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            if (field.getKey().equals("$or")) {
-                if (!anyOf(field.getValue(), event)) {
-                    return false;
-                }
-            }
-            else if (!matchesField(field.getValue(), event.get(field.getKey()))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean anyOf(JsonNode alternatives, JsonNode event)
-    {
-        for (JsonNode alternative : alternatives) {
-            if (matchesObject((ObjectNode) alternative, event)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** @param value the event's field, null when it is missing */
-    private static boolean matchesField(JsonNode rule, JsonNode value)
-    {
-        if (rule.isObject()) {
-            return matchesObject((ObjectNode) rule, value);
-        }
-        if (value == null) {
-            for (JsonNode matcher : rule) {
-                if (matcher.isObject() && matcher.has("exists") && !matcher.get("exists").asBoolean()) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        if (value.isArray()) {
-            for (JsonNode matcher : rule) {
-                if (matcher.isObject() && matcher.has("exists")) {
-                    if (matcher.get("exists").asBoolean()) {
-                        return true;
-                    }
-                }
-            }
-            for (JsonNode element : value) {
-                if (matchesField(rule, element)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        for (JsonNode matcher : rule) {
-            if (matchesOne(matcher, value)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean matchesOne(JsonNode matcher, JsonNode value)
-    {
-        if (!matcher.isObject()) {
-            return equalsLiteral(matcher, value);
-        }
-        Map.Entry<String, JsonNode> operation = matcher.fields().next();
-        JsonNode operand = operation.getValue();
-        return switch (operation.getKey()) {
-            case "exists" -> operand.asBoolean();
-            case "prefix" -> value.isTextual() && (operand.isTextual()
-                    ? value.asText().startsWith(operand.asText())
-                    : value.asText().toLowerCase(Locale.ROOT).startsWith(operand.get("equals-ignore-case").asText().toLowerCase(Locale.ROOT)));
-            case "suffix" -> value.isTextual() && (operand.isTextual()
-                    ? value.asText().endsWith(operand.asText())
-                    : value.asText().toLowerCase(Locale.ROOT).endsWith(operand.get("equals-ignore-case").asText().toLowerCase(Locale.ROOT)));
-            case "equals-ignore-case" -> value.isTextual() && anyIgnoringCase(operand, value.asText());
-            case "wildcard" -> value.isTextual() && wildcard(operand.asText()).matcher(value.asText()).matches();
-            case "numeric" -> value.isNumber() && numeric(operand, value.decimalValue());
-            case "anything-but" -> !anythingButExcludes(operand, value);
-            default -> throw new IllegalStateException("unvalidated operator " + operation.getKey());
-        };
-    }
-
-    private static boolean anythingButExcludes(JsonNode operand, JsonNode value)
-    {
-        if (operand.isArray()) {
-            for (JsonNode excluded : operand) {
-                if (equalsLiteral(excluded, value)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        if (operand.isObject()) {
-            return matchesOne(operand, value);
-        }
-        return equalsLiteral(operand, value);
-    }
-
-    private static boolean anyIgnoringCase(JsonNode operand, String text)
-    {
-        if (operand.isArray()) {
-            for (JsonNode element : operand) {
-                if (element.asText().equalsIgnoreCase(text)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        return operand.asText().equalsIgnoreCase(text);
-    }
-
-    private static boolean equalsLiteral(JsonNode literal, JsonNode value)
-    {
-        if (literal.isNull()) {
-            return value.isNull();
-        }
-        if (literal.isTextual()) {
-            return value.isTextual() && value.asText().equals(literal.asText());
-        }
-        if (literal.isNumber()) {
-            return value.isNumber() && value.toString().equals(literal.toString());
-        }
-        if (literal.isBoolean()) {
-            return value.isBoolean() && value.asBoolean() == literal.asBoolean();
-        }
-        return false;
-    }
-
-    private static boolean numeric(JsonNode comparisons, BigDecimal value)
-    {
-        for (int i = 0; i + 1 < comparisons.size(); i += 2) {
-            int order = value.compareTo(comparisons.get(i + 1).decimalValue());
-            boolean holds = switch (comparisons.get(i).asText()) {
-                case "=" -> order == 0;
-                case "<" -> order < 0;
-                case "<=" -> order <= 0;
-                case ">" -> order > 0;
-                case ">=" -> order >= 0;
-                default -> false;
-            };
-            if (!holds) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static Pattern wildcard(String glob)
-    {
-        StringBuilder regex = new StringBuilder();
-        for (String part : glob.split("\\*", -1)) {
-            if (!regex.isEmpty()) {
-                regex.append(".*");
-            }
-            regex.append(Pattern.quote(part));
-        }
-        return Pattern.compile(regex.toString(), Pattern.DOTALL);
+        return EventPattern.FieldCheck.Decision.MATCH;
     }
 
     // validation, so that matching never meets a pattern it cannot read

@@ -11,6 +11,7 @@ import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.kinesis.KinesisStreams;
 import io.lakestack.spi.lambda.EventSourceMapping;
 import io.lakestack.spi.lambda.EventSourceMappingStatus;
+import io.lakestack.spi.pattern.EventPattern;
 import io.lakestack.spi.sqs.Queue;
 import io.lakestack.spi.store.RecordStore;
 import io.lakestack.spi.store.RecordStores;
@@ -385,6 +386,12 @@ final class EventSourceMappings
                 }
                 catch (Exception e) {
                     throw ServiceException.user("InvalidParameterValueException", "Invalid filter pattern definition: " + pattern + " is not a JSON object");
+                }
+                try {
+                    EventPattern.parse(pattern, EventPattern.NumberEquality.TEXT);
+                }
+                catch (EventPattern.InvalidPatternException e) {
+                    throw ServiceException.user("InvalidParameterValueException", "Invalid filter pattern definition: " + pattern + ": " + e.reason());
                 }
                 patterns.add(pattern);
             }

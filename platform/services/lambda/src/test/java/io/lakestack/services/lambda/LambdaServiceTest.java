@@ -367,6 +367,11 @@ class LambdaServiceTest
                         + "\"StartingPosition\":\"LATEST\",\"BisectBatchOnFunctionError\":true}").getBytes(StandardCharsets.UTF_8)),
                 "InvalidParameterValueException", 400, "BisectBatchOnFunctionError is not supported for Kafka event sources");
         assertError(() -> call("POST", "/2015-03-31/event-source-mappings/", "", Map.of(), ("{\"EventSourceArn\":\"" + stream
+                        + "\",\"FunctionName\":\"consumer\",\"StartingPosition\":\"LATEST\",\"FilterCriteria\":{\"Filters\":[{\"Pattern\":"
+                        + "\"{\\\"data\\\":{\\\"n\\\":[{\\\"numeric\\\":[\\\">\\\",5,\\\"<\\\",1]}]}}\"}]}}").getBytes(StandardCharsets.UTF_8)),
+                "InvalidParameterValueException", 400,
+                "Invalid filter pattern definition: {\"data\":{\"n\":[{\"numeric\":[\">\",5,\"<\",1]}]}}: Bottom must be less than top");
+        assertError(() -> call("POST", "/2015-03-31/event-source-mappings/", "", Map.of(), ("{\"EventSourceArn\":\"" + stream
                         + "\",\"FunctionName\":\"nope\",\"StartingPosition\":\"LATEST\"}").getBytes(StandardCharsets.UTF_8)),
                 "ResourceNotFoundException", 404, "Function not found: " + ARN + "nope");
 

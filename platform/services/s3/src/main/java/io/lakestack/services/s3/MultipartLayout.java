@@ -22,8 +22,19 @@ public record MultipartLayout(String eTag, List<Part> parts, String uploadId)
         uploadId = uploadId == null ? "" : uploadId;
     }
 
-    /** A part: its number in the upload and its size in bytes. */
-    public record Part(int number, long size)
+    /**
+     * A part: its number in the upload, its size in bytes, and the additional checksum its upload had.
+     *
+     * @param checksumHeader the checksum's header ({@code x-amz-checksum-sha256}); empty for a part without one
+     * @param checksum the checksum's base64 value; empty for a part without one
+     */
+    public record Part(int number, long size, String checksumHeader, String checksum)
     {
+        public Part
+        {
+            // layouts recorded before parts kept their checksums read as none
+            checksumHeader = checksumHeader == null ? "" : checksumHeader;
+            checksum = checksum == null ? "" : checksum;
+        }
     }
 }

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import static java.util.Objects.requireNonNull;
 
@@ -39,16 +40,39 @@ final class MultipartUploads
     /**
      * The entity tag of the object an upload completed, when that upload is no longer in progress but completed the
      * object the key holds now: S3 answers a CompleteMultipartUpload repeated so as the first.
+     *
+     * @param path the object's path at the S3 server
      */
-    Optional<String> completedAs(String bucket, String key, String uploadId)
+    Optional<Completed> completedAs(String bucket, String key, String path, String uploadId)
             throws IOException
     {
         Optional<MultipartLayout> layout = layouts.get(bucket + "/" + key).filter(recorded -> recorded.uploadId().equals(uploadId));
         if (layout.isEmpty()) {
             return Optional.empty();
         }
-        Optional<ObjectStore.ObjectInfo> current = objects.head(bucket, key);
-        return current.map(info -> unquoted(info.eTag())).filter(layout.get().eTag()::equals);
+        Map<String, String> checksums = new TreeMap<>();
+        try (S3Upstream.Response head = upstream.exchange(new S3Upstream.Request("HEAD", path, "", Map.of("x-amz-checksum-mode", List.of("ENABLED")),
+                new S3Upstream.Body.None()))) {
+            if (head.status() != 200) {
+                return Optional.empty();
+            }
+            String eTag = head.headers().entrySet().stream().filter(header -> header.getKey().equalsIgnoreCase("etag"))
+                    .flatMap(header -> header.getValue().stream()).findFirst().map(MultipartUploads::unquoted).orElse("");
+            if (!eTag.equals(layout.get().eTag())) {
+                return Optional.empty();
+            }
+            head.headers().forEach((name, values) -> S3Checksum.ofHeader(name).filter(ignored -> !values.isEmpty())
+                    .ifPresent(algorithm -> checksums.put("Checksum" + algorithm.displayName(), values.get(0))));
+        }
+        return Optional.of(new Completed(layout.get().eTag(), checksums));
+    }
+
+    /**
+     * An object a multipart upload completed: its entity tag, and its additional checksum as CompleteMultipartUpload's
+     * answer has it (by element name: {@code ChecksumSHA256}).
+     */
+    record Completed(String eTag, Map<String, String> checksums)
+    {
     }
 
     static ServiceException noSuchUpload(String bucket, String key, String uploadId)
@@ -141,7 +165,16 @@ final class MultipartUploads
             if (size == null) {
                 return;
             }
-            parts.add(new MultipartLayout.Part(number, size));
+            String checksumHeader = "";
+            String checksum = "";
+            for (S3Checksum algorithm : S3Checksum.values()) {
+                Optional<String> value = algorithm == S3Checksum.MD5 ? Optional.empty() : Xml.childText(part, "Checksum" + algorithm.displayName());
+                if (value.isPresent()) {
+                    checksumHeader = algorithm.headerName();
+                    checksum = value.get().trim();
+                }
+            }
+            parts.add(new MultipartLayout.Part(number, size, checksumHeader, checksum));
         }
         Optional<ObjectStore.ObjectInfo> written = objects.head(bucket, key);
         if (written.isPresent()) {
@@ -149,8 +182,11 @@ final class MultipartUploads
         }
     }
 
-    /** The byte range of one part of an object, and how many parts it has. */
-    record PartRange(long first, long last, long objectSize, int partsCount)
+    /**
+     * The byte range of one part of an object, how many parts it has, and the part's additional checksum
+     * ({@code checksumHeader} and {@code checksum} empty for a part without one).
+     */
+    record PartRange(long first, long last, long objectSize, int partsCount, String checksumHeader, String checksum)
     {
         long length()
         {
@@ -187,7 +223,8 @@ final class MultipartUploads
         long offset = 0;
         for (MultipartLayout.Part part : layout.get().parts()) {
             if (part.number() == partNumber) {
-                return Optional.of(new PartRange(offset, offset + part.size() - 1, object.get().size(), layout.get().parts().size()));
+                return Optional.of(new PartRange(offset, offset + part.size() - 1, object.get().size(), layout.get().parts().size(), part.checksumHeader(),
+                        part.checksum()));
             }
             offset += part.size();
         }

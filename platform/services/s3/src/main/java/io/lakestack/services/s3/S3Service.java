@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,6 +41,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -238,15 +240,20 @@ public final class S3Service
             String bucket = target.bucket().get();
             String key = target.key().orElseThrow();
             if (!multipartUploads.inProgress(bucket, key, uploadId.get())) {
-                Optional<String> completedAs = method.equals("POST") ? multipartUploads.completedAs(bucket, key, uploadId.get()) : Optional.empty();
+                Optional<MultipartUploads.Completed> completedAs = method.equals("POST") ? multipartUploads.completedAs(bucket, key, target.forwardPath(), uploadId.get())
+                        : Optional.empty();
                 if (completedAs.isEmpty()) {
                     throw MultipartUploads.noSuchUpload(bucket, key, uploadId.get());
                 }
                 String location = request.header("host").map(host -> "http://" + host).orElse("") + target.forwardPath();
+                StringBuilder checksums = new StringBuilder();
+                completedAs.get().checksums().forEach((element, value) -> checksums.append('<').append(element).append('>').append(Xml.escape(value))
+                        .append("</").append(element).append('>').append("<ChecksumType>").append(value.matches(".*-\\d+") ? "COMPOSITE" : "FULL_OBJECT")
+                        .append("</ChecksumType>"));
                 writeXml(request, response, ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CompleteMultipartUploadResult "
                         + "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Location>" + Xml.escape(location) + "</Location><Bucket>" + Xml.escape(bucket)
-                        + "</Bucket><Key>" + Xml.escape(key) + "</Key><ETag>\"" + Xml.escape(completedAs.get()) + "\"</ETag></CompleteMultipartUploadResult>")
-                        .getBytes(StandardCharsets.UTF_8));
+                        + "</Bucket><Key>" + Xml.escape(key) + "</Key><ETag>\"" + Xml.escape(completedAs.get().eTag()) + "\"</ETag>" + checksums
+                        + "</CompleteMultipartUploadResult>").getBytes(StandardCharsets.UTF_8));
                 return;
             }
         }
@@ -260,6 +267,9 @@ public final class S3Service
             part = multipartUploads.partRange(target.bucket().get(), target.key().orElseThrow(), Integer.parseInt(partNumber.get()));
         }
         boolean completeUpload = method.equals("POST") && uploadId.isPresent();
+        // GetObject and HeadObject answer an object's checksum only when asked to
+        boolean checksumsShown = !(object && (method.equals("GET") || method.equals("HEAD")) && !request.hasQueryParameter("attributes"))
+                || request.header("x-amz-checksum-mode").map(mode -> mode.trim().equalsIgnoreCase("ENABLED")).orElse(false);
         Map<Integer, Long> partSizes = completeUpload
                 ? multipartUploads.partSizes(target.bucket().get(), target.rawKey().orElseThrow(), uploadId.get())
                 : Map.of();
@@ -336,10 +346,18 @@ public final class S3Service
                 }
                 if (part.isPresent() && status >= 200 && status < 300) {
                     MultipartUploads.PartRange range = part.get();
-                    relay(upstreamResponse, 206, answer, response, Map.of(
+                    Map<String, String> overrides = new LinkedHashMap<>(Map.of(
                             "Content-Length", Long.toString(range.length()),
                             "Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + range.objectSize(),
                             "x-amz-mp-parts-count", Integer.toString(range.partsCount())));
+                    // the part's own checksum, not the whole object's
+                    boolean partChecksum = checksumsShown && !range.checksumHeader().isEmpty();
+                    if (partChecksum) {
+                        overrides.put(range.checksumHeader(), range.checksum());
+                        checksumType(upstreamResponse).ifPresent(type -> overrides.put("x-amz-checksum-type", type));
+                    }
+                    relay(upstreamResponse, 206, answer, response, overrides, name -> isChecksumHeader(name)
+                            && !(partChecksum && name.equalsIgnoreCase("x-amz-checksum-type")));
                     return;
                 }
                 if (status == 304 && object && upstreamResponse.headers().keySet().stream().noneMatch("etag"::equalsIgnoreCase)) {
@@ -350,9 +368,37 @@ public final class S3Service
                         return;
                     }
                 }
-                relay(upstreamResponse, answer, response);
+                Map<String, String> overrides = checksumsShown && object && (method.equals("GET") || method.equals("HEAD"))
+                        ? checksumType(upstreamResponse).map(type -> Map.of("x-amz-checksum-type", type)).orElse(Map.of())
+                        : Map.of();
+                relay(upstreamResponse, status, answer, response, overrides, name -> !checksumsShown && isChecksumHeader(name));
             }
         }
+    }
+
+    /**
+     * The type of the object's additional checksum when the S3 server leaves it out: {@code COMPOSITE} for a checksum
+     * of its parts' checksums ({@code <base64>-<parts>}), {@code FULL_OBJECT} for one of its bytes.
+     */
+    private static Optional<String> checksumType(S3Upstream.Response upstream)
+    {
+        Optional<String> type = Optional.empty();
+        for (Map.Entry<String, List<String>> header : upstream.headers().entrySet()) {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            if (name.equals("x-amz-checksum-type")) {
+                return Optional.empty();
+            }
+            if (S3Checksum.ofHeader(name).isPresent() && !header.getValue().isEmpty()) {
+                type = Optional.of(header.getValue().get(0).matches(".*-\\d+") ? "COMPOSITE" : "FULL_OBJECT");
+            }
+        }
+        return type;
+    }
+
+    /** An object's additional checksum, or its type, as GetObject and HeadObject answer them with {@code x-amz-checksum-mode: ENABLED}. */
+    private static boolean isChecksumHeader(String name)
+    {
+        return name.toLowerCase(Locale.ROOT).startsWith("x-amz-checksum-");
     }
 
     /**
@@ -944,8 +990,19 @@ public final class S3Service
     private static void relay(S3Upstream.Response upstream, int status, InputStream body, AwsResponse response, Map<String, String> overrides)
             throws IOException
     {
+        relay(upstream, status, body, response, overrides, name -> false);
+    }
+
+    /** @param hidden the S3 server's headers left out of the answer */
+    private static void relay(S3Upstream.Response upstream, int status, InputStream body, AwsResponse response, Map<String, String> overrides,
+            Predicate<String> hidden)
+            throws IOException
+    {
         response.setStatus(status);
         upstream.headers().forEach((name, values) -> {
+            if (hidden.test(name)) {
+                return;
+            }
             if (name.toLowerCase(Locale.ROOT).startsWith("access-control-") || name.equalsIgnoreCase("x-amz-request-id")) {
                 // the S3 server's own CORS answer, which is not the bucket's, and its request id, which is not the endpoint's
                 return;

@@ -98,20 +98,27 @@ final class S3UploadBody
         if (length == 0 || (length < 0 && !transferChunked)) {
             return ofBytes(request, new byte[0]);
         }
-        if (declaredSha256.isEmpty() && contentMd5.isEmpty()) {
+        Map<String, List<String>> headers = plainHeaders(request);
+        Optional<Additional> additional = additionalChecksum(request);
+        if (declaredSha256.isEmpty() && contentMd5.isEmpty() && additional.isEmpty()) {
             return new S3UploadBody(new S3Upstream.Body.Stream(request.bodyStream(), length > 0 ? Optional.of(length) : Optional.empty()),
-                    request.headers(), null);
+                    headers, null);
         }
         Map<S3Checksum, S3Checksum.Digest> digests = new EnumMap<>(S3Checksum.class);
         declaredSha256.ifPresent(ignored -> digests.put(S3Checksum.SHA256, S3Checksum.SHA256.newDigest()));
         contentMd5.ifPresent(ignored -> digests.put(S3Checksum.MD5, S3Checksum.MD5.newDigest()));
-        S3UploadBody spooled = spool(request.bodyStream(), length, digests.values(), request.headers(), spoolDirectory);
+        // apart from the others: SHA256 may be both the payload's hash and the additional checksum
+        Optional<S3Checksum.Digest> additionalDigest = additional.map(checksum -> checksum.algorithm().newDigest());
+        List<S3Checksum.Digest> all = new ArrayList<>(digests.values());
+        additionalDigest.ifPresent(all::add);
+        S3UploadBody spooled = spool(request.bodyStream(), length, all, headers, spoolDirectory);
         try {
             if (declaredSha256.isPresent()) {
                 String computed = HexFormat.of().formatHex(digests.get(S3Checksum.SHA256).value());
                 checkSha256(declaredSha256.get(), computed);
             }
             contentMd5.ifPresent(md5 -> checkContentMd5(md5, digests.get(S3Checksum.MD5).value()));
+            additional.ifPresent(checksum -> checksum.check(additionalDigest.orElseThrow().value()));
             return spooled;
         }
         catch (ServiceException e) {
@@ -138,7 +145,78 @@ final class S3UploadBody
             digest.update(bytes, 0, bytes.length);
             checkContentMd5(contentMd5.get(), digest.value());
         }
-        return new S3UploadBody(bytes.length == 0 ? new S3Upstream.Body.None() : new S3Upstream.Body.Bytes(bytes), request.headers(), null);
+        // CompleteMultipartUpload's checksum header is the whole object's (of its parts' checksums, with "-<parts>" when
+        // composite), not its XML body's: the S3 server compares it; one that is no such value at all is refused here
+        boolean completeUpload = request.method().equals("POST") && request.hasQueryParameter("uploadId");
+        if (completeUpload) {
+            request.headers().keySet().stream().flatMap(name -> S3Checksum.ofHeader(name).stream()).forEach(algorithm -> {
+                String value = request.header(algorithm.headerName()).orElseThrow().trim();
+                int dash = value.lastIndexOf('-');
+                boolean parts = dash > 0 && DECIMAL.matcher(value.substring(dash + 1)).matches();
+                if (decodeBase64(parts ? value.substring(0, dash) : value, algorithm.length()).isEmpty()) {
+                    throw ServiceException.user("BadDigest", "The " + algorithm.displayName() + " you specified did not match the calculated checksum.");
+                }
+            });
+        }
+        Optional<Additional> additional = completeUpload ? Optional.empty() : additionalChecksum(request);
+        if (additional.isPresent()) {
+            S3Checksum.Digest digest = additional.get().algorithm().newDigest();
+            digest.update(bytes, 0, bytes.length);
+            additional.get().check(digest.value());
+        }
+        return new S3UploadBody(bytes.length == 0 ? new S3Upstream.Body.None() : new S3Upstream.Body.Bytes(bytes),
+                completeUpload ? request.headers() : plainHeaders(request), null);
+    }
+
+    /** An additional checksum the client gave, and its value. */
+    private record Additional(S3Checksum algorithm, byte[] value)
+    {
+        void check(byte[] computed)
+        {
+            if (!Arrays.equals(value, computed)) {
+                throw ServiceException.user("BadDigest", "The " + algorithm.displayName() + " you specified did not match the calculated checksum.");
+            }
+        }
+    }
+
+    /**
+     * The additional checksum header ({@code x-amz-checksum-<algorithm>}) of a body sent as it is; S3 takes one.
+     *
+     * @throws ServiceException {@code InvalidRequest} for more than one, or a value that is not the algorithm's base64
+     */
+    private static Optional<Additional> additionalChecksum(AwsRequest request)
+    {
+        List<S3Checksum> given = request.headers().keySet().stream().flatMap(name -> S3Checksum.ofHeader(name).stream()).toList();
+        if (given.isEmpty()) {
+            return Optional.empty();
+        }
+        if (given.size() > 1) {
+            throw ServiceException.user("InvalidRequest", "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.");
+        }
+        S3Checksum algorithm = given.get(0);
+        String value = request.header(algorithm.headerName()).orElseThrow().trim();
+        // a value that is no checksum at all does not match either, as S3 answers it
+        return Optional.of(new Additional(algorithm, decodeBase64(value, algorithm.length()).orElseGet(() -> new byte[0])));
+    }
+
+    /**
+     * The headers of a body sent as it is (not {@code aws-chunked}) as the S3 server takes them. SDKs send an additional
+     * checksum as {@code x-amz-checksum-<algorithm>} together with {@code x-amz-sdk-checksum-algorithm}; with the latter
+     * the S3 server looks for the value in a trailer and keeps no checksum, so it is left out. The S3 server checks the
+     * value against the body ({@code BadDigest}) and keeps it for GetObject and HeadObject.
+     */
+    private static Map<String, List<String>> plainHeaders(AwsRequest request)
+    {
+        if (request.header("x-amz-sdk-checksum-algorithm").isEmpty()) {
+            return request.headers();
+        }
+        if (request.headers().keySet().stream().noneMatch(name -> S3Checksum.ofHeader(name).isPresent())) {
+            throw ServiceException.user("InvalidRequest",
+                    "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.");
+        }
+        Map<String, List<String>> headers = new TreeMap<>(request.headers());
+        headers.remove("x-amz-sdk-checksum-algorithm");
+        return headers;
     }
 
     private static void checkSha256(String declared, String computed)
@@ -163,9 +241,15 @@ final class S3UploadBody
         trailerChecksum.ifPresent(checksum -> digests.put(checksum, checksum.newDigest()));
         contentMd5.ifPresent(ignored -> digests.put(S3Checksum.MD5, S3Checksum.MD5.newDigest()));
 
+        // a checksum given as a header rather than in the trailer
+        Optional<Additional> additional = trailerChecksum.isEmpty() ? additionalChecksum(request) : Optional.empty();
+        Optional<S3Checksum.Digest> additionalDigest = additional.map(checksum -> checksum.algorithm().newDigest());
+        List<S3Checksum.Digest> all = new ArrayList<>(digests.values());
+        additionalDigest.ifPresent(all::add);
+
         AwsChunkedInputStream decoded = new AwsChunkedInputStream(request.bodyStream(), format, caller.chunkSignatures(), declaredLength);
         Map<String, List<String>> headers = decodedHeaders(request.headers(), declaredLength);
-        S3UploadBody spooled = spool(decoded, declaredLength, digests.values(), headers, spoolDirectory);
+        S3UploadBody spooled = spool(decoded, declaredLength, all, headers, spoolDirectory);
         try {
             Map<String, String> trailers = decoded.trailers();
             if (trailerChecksum.isEmpty() && !trailers.isEmpty()) {
@@ -177,16 +261,15 @@ final class S3UploadBody
                 if (value == null || trailers.size() != 1) {
                     throw malformedTrailer();
                 }
-                byte[] given = decodeBase64(value, checksum.length())
-                        .orElseThrow(() -> ServiceException.user("InvalidRequest", "Value for " + checksum.headerName() + " trailing header is invalid."));
-                if (!Arrays.equals(given, digests.get(checksum).value())) {
-                    throw ServiceException.user("BadDigest", "The " + checksum.displayName() + " you specified did not match the calculated checksum.");
-                }
+                new Additional(checksum, decodeBase64(value, checksum.length())
+                        .orElseThrow(() -> ServiceException.user("InvalidRequest", "Value for " + checksum.headerName() + " trailing header is invalid.")))
+                        .check(digests.get(checksum).value());
                 headers.put(checksum.headerName(), List.of(value));
                 // with it, the S3 server would look for the checksum in a trailer, and keep none
                 headers.remove("x-amz-sdk-checksum-algorithm");
             }
             contentMd5.ifPresent(md5 -> checkContentMd5(md5, digests.get(S3Checksum.MD5).value()));
+            additional.ifPresent(checksum -> checksum.check(additionalDigest.orElseThrow().value()));
             return spooled;
         }
         catch (ServiceException e) {

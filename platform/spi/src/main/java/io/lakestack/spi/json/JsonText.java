@@ -1,4 +1,4 @@
-package io.lakestack.spi.sns;
+package io.lakestack.spi.json;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -7,14 +7,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict JSON reader for filter policies and the messages they are matched against, in plain Java so that the
- * contracts stay free of libraries: objects become {@code LinkedHashMap}s (a repeated key is an error), arrays
- * {@code List}s, numbers {@code BigDecimal}s, {@code null} {@link #NULL}.
+ * A strict JSON reader for patterns, filter policies and the documents they are matched against, in plain Java so that
+ * the contracts stay free of libraries: objects become {@code LinkedHashMap}s (a repeated key is an error), arrays
+ * {@code List}s, numbers {@code BigDecimal}s, {@code null} {@link #NULL}. Besides whole documents ({@link #parse}), it
+ * reads a document piece by piece ({@link #reader}), for a caller that checks each piece where it stands and reports
+ * the place ({@link #location()}).
  */
-final class JsonText
+public final class JsonText
 {
     /** JSON's {@code null}, distinct from a missing value. */
-    static final Object NULL = new Object()
+    public static final Object NULL = new Object()
     {
         @Override
         public String toString()
@@ -32,7 +34,7 @@ final class JsonText
     }
 
     /** @throws IllegalArgumentException saying where the text is not JSON */
-    static Object parse(String text)
+    public static Object parse(String text)
     {
         JsonText reader = new JsonText(text);
         reader.skipSpace();
@@ -42,6 +44,166 @@ final class JsonText
             throw reader.error("unexpected content after the JSON value");
         }
         return value;
+    }
+
+    /** A reader at the start of the text. */
+    public static JsonText reader(String text)
+    {
+        return new JsonText(text);
+    }
+
+    /** The text being read. */
+    public String text()
+    {
+        return text;
+    }
+
+    /** The offset of the next character to read. */
+    public int position()
+    {
+        return position;
+    }
+
+    /** Where the reader stands, as {@code line: L, column: C} (both counted from 1). */
+    public String location()
+    {
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i < Math.min(position, text.length()); i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        return "line: " + line + ", column: " + (position - lineStart + 1);
+    }
+
+    /** Whether only white space is left. */
+    public boolean atEnd()
+    {
+        skipSpace();
+        return position >= text.length();
+    }
+
+    /** The next character after white space, not consumed. */
+    public char next()
+    {
+        skipSpace();
+        return peek();
+    }
+
+    /** Consumes the next character after white space when it is {@code c}. */
+    public boolean consume(char c)
+    {
+        skipSpace();
+        if (position < text.length() && text.charAt(position) == c) {
+            position++;
+            return true;
+        }
+        return false;
+    }
+
+    /** Reads the string that comes next (after white space). */
+    public String readString()
+    {
+        skipSpace();
+        if (peek() != '"') {
+            throw error("expected a string");
+        }
+        return string();
+    }
+
+    /** Reads the value that comes next (after white space), whole. */
+    public Object readValue()
+    {
+        skipSpace();
+        return value();
+    }
+
+    /** Consumes {@code c} after white space, or fails saying it was expected. */
+    public void require(char c)
+    {
+        skipSpace();
+        expect(c);
+    }
+
+    /** Writes a value as {@link #parse} reads it (maps, lists, strings, numbers, booleans, {@link #NULL}) as compact JSON. */
+    public static String write(Object value)
+    {
+        StringBuilder out = new StringBuilder();
+        write(value, out);
+        return out.toString();
+    }
+
+    private static void write(Object value, StringBuilder out)
+    {
+        if (value instanceof Map<?, ?> map) {
+            out.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
+                quote(String.valueOf(entry.getKey()), out);
+                out.append(':');
+                write(entry.getValue(), out);
+            }
+            out.append('}');
+        }
+        else if (value instanceof List<?> list) {
+            out.append('[');
+            for (int i = 0; i < list.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                write(list.get(i), out);
+            }
+            out.append(']');
+        }
+        else if (value instanceof String text) {
+            quote(text, out);
+        }
+        else if (value == null || value == NULL) {
+            out.append("null");
+        }
+        else {
+            out.append(value);
+        }
+    }
+
+    /** The characters of a JSON string for {@code text}, without the surrounding quotes. */
+    public static String escape(String text)
+    {
+        StringBuilder out = new StringBuilder();
+        quote(text, out);
+        return out.substring(1, out.length() - 1);
+    }
+
+    private static void quote(String text, StringBuilder out)
+    {
+        out.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    }
+                    else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
     }
 
     private Object value()
