@@ -435,6 +435,7 @@ final class EndpointComponent
         if (ruleEngine != null) {
             ruleEngine.close();
             ruleEngine = null;
+        }
         if (scheduler != null) {
             try {
                 scheduler.close();

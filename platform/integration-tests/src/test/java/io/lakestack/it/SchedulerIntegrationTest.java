@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.Target;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -165,6 +167,41 @@ class SchedulerIntegrationTest
         // without ActionAfterCompletion DELETE, a fired one-time schedule stays
         assertThat(call("GET", "/schedules/it-universal", null).statusCode()).isEqualTo(200);
         assertThat(call("DELETE", "/schedules/it-universal", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void eventBusTargetPutsTheInputAsAnEventsDetail()
+            throws Exception
+    {
+        String queueUrl = sqs.createQueue(request -> request.queueName("it-scheduler-bus")).queueUrl();
+        try (EventBridgeClient events = stack.client(EventBridgeClient.builder())) {
+            events.putRule(request -> request.name("it-scheduler-bus").eventPattern("{\"source\":[\"it.scheduler\"]}"));
+            events.putTargets(request -> request.rule("it-scheduler-bus").targets(Target.builder().id("queue")
+                    .arn("arn:aws:sqs:us-east-1:000000000000:it-scheduler-bus").build()));
+            String at = LocalDateTime.ofInstant(Instant.now().plusSeconds(3), ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString();
+            ObjectNode body = schedule("at(" + at + ")", "arn:aws:events:us-east-1:000000000000:event-bus/default", "{\"order\":42,\"at\":\"<aws.scheduler.scheduled-time>\"}");
+            ((ObjectNode) body.get("Target")).putObject("EventBridgeParameters").put("DetailType", "Order due").put("Source", "it.scheduler");
+            assertThat(call("POST", "/schedules/it-bus", body).statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(call("GET", "/schedules/it-bus", null).body()).path("Target").path("EventBridgeParameters").toString())
+                    .isEqualTo("{\"DetailType\":\"Order due\",\"Source\":\"it.scheduler\"}");
+            List<JsonNode> received = new CopyOnWriteArrayList<>();
+            await().atMost(Duration.ofSeconds(40)).until(() -> {
+                for (Message message : receive(queueUrl, 1)) {
+                    received.add(JSON.readTree(message.body()));
+                }
+                return !received.isEmpty();
+            });
+            JsonNode event = received.get(0);
+            assertThat(List.of(event.path("source").asText(), event.path("detail-type").asText(), event.path("detail").toString()))
+                    .isEqualTo(List.of("it.scheduler", "Order due", "{\"order\":42,\"at\":\"" + at + "Z\"}"));
+            events.removeTargets(request -> request.rule("it-scheduler-bus").ids("queue"));
+            events.deleteRule(request -> request.name("it-scheduler-bus"));
+        }
+        assertThat(call("DELETE", "/schedules/it-bus", null).statusCode()).isEqualTo(200);
+        ObjectNode notABus = schedule("rate(5 minutes)", "arn:aws:sqs:us-east-1:000000000000:any", "{}");
+        ((ObjectNode) notABus.get("Target")).putObject("EventBridgeParameters").put("DetailType", "d").put("Source", "s");
+        assertError(call("POST", "/schedules/bad", notABus), 400, "ValidationException",
+                "Target.EventBridgeParameters apply to EventBridge event bus targets only, not arn:aws:sqs:us-east-1:000000000000:any.");
     }
 
     @Test

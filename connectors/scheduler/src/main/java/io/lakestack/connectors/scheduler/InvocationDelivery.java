@@ -27,6 +27,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,10 +64,17 @@ final class InvocationDelivery
     private final Thread thread;
     private volatile boolean running = true;
 
-    /** Calls a target: a templated one through the AWS APIs, a universal one through its service's API. */
+    /**
+     * Calls a target: a templated one through the AWS APIs, an event bus with PutEvents, a universal one through its
+     * service's API.
+     */
     interface Invoker
     {
-        void invoke(TargetCall call)
+        /**
+         * @param target the schedule's target, whose parameters the call does not carry (an event bus's source and
+         *         detail type); empty for a dead-letter queue
+         */
+        void invoke(TargetCall call, Optional<ScheduleTarget> target)
                 throws TargetException;
     }
 
@@ -212,7 +220,7 @@ final class InvocationDelivery
             String payload = SchedulerContext.substitute(target.input().orElse("{}"), invocation.scheduleArn(), occurrence, invocation.executionId(), attempt);
             try {
                 invoker.invoke(new TargetCall(target.arn(), payload, target.messageGroupId(),
-                        target.messageGroupId().map(ignored -> invocation.executionId()), target.partitionKey(), Map.of()));
+                        target.messageGroupId().map(ignored -> invocation.executionId()), target.partitionKey(), Map.of()), Optional.of(target));
                 log.debug("Scheduler: delivered execution {} of {} to {} (attempt {})", invocation.executionId(), invocation.scheduleArn(), target.arn(), attempt);
                 done.complete(null);
             }
@@ -249,8 +257,8 @@ final class InvocationDelivery
                     "SCHEDULE_ARN", invocation.scheduleArn(),
                     "TARGET_ARN", target.arn());
             try {
-                invoker.invoke(new TargetCall(target.deadLetterArn().get(), payload, java.util.Optional.empty(), java.util.Optional.empty(),
-                        java.util.Optional.empty(), attributes));
+                invoker.invoke(new TargetCall(target.deadLetterArn().get(), payload, Optional.empty(), Optional.empty(), Optional.empty(), attributes),
+                        Optional.empty());
                 log.warn("Scheduler: execution {} of {} went to the dead-letter queue {} after {} attempts ({})", invocation.executionId(), invocation.scheduleArn(),
                         target.deadLetterArn().get(), attempts, failure.errorCode());
                 return;

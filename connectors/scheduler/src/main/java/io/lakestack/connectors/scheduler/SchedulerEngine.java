@@ -3,8 +3,10 @@ package io.lakestack.connectors.scheduler;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import io.lakestack.connectors.targets.TargetException;
 import io.lakestack.connectors.targets.Targets;
 import io.lakestack.spi.scheduler.Schedule;
+import io.lakestack.spi.scheduler.ScheduleTarget;
 import io.lakestack.spi.store.RecordStore;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -27,7 +29,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * EventBridge Scheduler's firing engine on one instance: the {@link ScheduleOwner} that fires the occurrences of the
  * schedules this instance owns, exactly once across instances, and the {@link InvocationDelivery} that delivers them
- * at least once, to templated targets through {@link Targets} and to universal targets through their service's API.
+ * at least once, to templated targets through {@link Targets}, to EventBridge event buses with {@code PutEvents}, and
+ * to universal targets through their service's API.
  */
 public final class SchedulerEngine
         implements AutoCloseable
@@ -51,9 +54,13 @@ public final class SchedulerEngine
     {
         requireNonNull(targets, "targets is null");
         UniversalTargets universal = new UniversalTargets(endpoint, region, credentials);
-        return new SchedulerEngine(schedules, config, call -> {
+        return new SchedulerEngine(schedules, config, (call, target) -> {
             if (UniversalTargets.isUniversal(call.arn())) {
                 universal.call(call.arn(), call.payload());
+            }
+            else if (UniversalTargets.isEventBus(call.arn())) {
+                ScheduleTarget bus = target.orElseThrow(() -> new TargetException("InvalidTarget", "an event bus is not a dead-letter queue", false, null));
+                universal.putEvent(call.arn(), bus.eventSource().orElse(""), bus.eventDetailType().orElse(""), call.payload());
             }
             else {
                 targets.deliver(call);

@@ -2,6 +2,7 @@ package io.lakestack.connectors.scheduler;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.connectors.targets.TargetException;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -33,7 +34,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * Universal targets, {@code arn:aws:scheduler:::aws-sdk:<service>:<apiAction>}, for the services that speak a JSON
  * protocol: the target's input is the body of a SigV4-signed POST to the endpoint with {@code X-Amz-Target}
- * {@code <prefix>.<ApiAction>}, as the service's SDK would send it.
+ * {@code <prefix>.<ApiAction>}, as the service's SDK would send it. EventBridge event buses are called the same way,
+ * with {@code PutEvents}.
  */
 final class UniversalTargets
 {
@@ -69,6 +71,11 @@ final class UniversalTargets
         return arn.startsWith("arn:aws:scheduler:::aws-sdk:");
     }
 
+    static boolean isEventBus(String arn)
+    {
+        return arn.startsWith("arn:aws:events:");
+    }
+
     void call(String arn, String input)
             throws TargetException
     {
@@ -79,11 +86,43 @@ final class UniversalTargets
         String service = matcher.group(1);
         String action = matcher.group(2).substring(0, 1).toUpperCase(Locale.ROOT) + matcher.group(2).substring(1);
         List<String> protocol = SERVICES.get(service);
+        post(service, protocol.get(0) + "." + action, protocol.get(1), input);
+    }
+
+    /** Puts one event on an EventBridge event bus, as Scheduler does for a bus target: the input is its detail. */
+    void putEvent(String busArn, String source, String detailType, String detail)
+            throws TargetException
+    {
+        ObjectNode entry = json.createObjectNode();
+        entry.put("EventBusName", busArn);
+        entry.put("Source", source);
+        entry.put("DetailType", detailType);
+        entry.put("Detail", detail);
+        ObjectNode request = json.createObjectNode();
+        request.putArray("Entries").add(entry);
+        String answer = post("events", "AWSEvents.PutEvents", "application/x-amz-json-1.1", request.toString());
+        try {
+            JsonNode result = json.readTree(answer);
+            if (result.path("FailedEntryCount").asInt(0) > 0) {
+                JsonNode failed = result.path("Entries").path(0);
+                String code = failed.path("ErrorCode").asText("PutEventsFailed");
+                throw new TargetException(code, "events PutEvents to " + busArn + " failed: " + failed.path("ErrorMessage").asText(""), RETRYABLE.contains(code), null);
+            }
+        }
+        catch (IOException e) {
+            throw new TargetException("SdkClientException", "events PutEvents to " + busArn + " answered what is not JSON: " + answer, true, e);
+        }
+    }
+
+    /** A signed JSON-protocol POST; returns the answer's body when it is a success. */
+    private String post(String service, String target, String contentType, String input)
+            throws TargetException
+    {
         byte[] body = input.getBytes(StandardCharsets.UTF_8);
         URI uri = endpoint.resolve("/");
         SdkHttpRequest request = SdkHttpRequest.builder().uri(uri).method(SdkHttpMethod.POST)
-                .putHeader("Content-Type", protocol.get(1))
-                .putHeader("X-Amz-Target", protocol.get(0) + "." + action)
+                .putHeader("Content-Type", contentType)
+                .putHeader("X-Amz-Target", target)
                 .build();
         AwsCredentials resolved = credentials.resolveCredentials();
         SdkHttpRequest signed = AwsV4HttpSigner.create().sign(sign -> sign
@@ -110,10 +149,10 @@ final class UniversalTargets
             throw new TargetException("SdkClientException", "interrupted calling " + service, true, e);
         }
         if (response.statusCode() / 100 == 2) {
-            return;
+            return response.body();
         }
         String code = errorCode(response.body()).orElse("HTTP " + response.statusCode());
-        throw new TargetException(code, service + " " + action + " answered " + response.statusCode() + ": " + response.body(),
+        throw new TargetException(code, target + " answered " + response.statusCode() + ": " + response.body(),
                 response.statusCode() >= 500 || response.statusCode() == 429 || RETRYABLE.contains(code), null);
     }
 

@@ -17,7 +17,7 @@ class PlanTest
     private static final Instant CREATED = Instant.parse("2026-11-29T10:00:00.250Z");
     private static final Duration GRACE = Duration.ofMinutes(1);
     private static final ScheduleTarget TARGET = new ScheduleTarget("arn:aws:sqs:us-east-1:000000000000:q", "arn:aws:iam::000000000000:role/r",
-            Optional.of("{}"), 60, 0, Optional.empty(), Optional.empty(), Optional.empty());
+            Optional.of("{}"), 60, 0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
     @Test
     void oneTimeScheduleFiresOnceThenIsDeleted()

@@ -11,7 +11,7 @@ class ScheduleTest
 {
     private static final long CREATED = Instant.parse("2026-05-01T10:00:20Z").toEpochMilli();
     private static final ScheduleTarget TARGET = new ScheduleTarget("arn:aws:sqs:us-east-1:000000000000:q", "arn:aws:iam::000000000000:role/r",
-            Optional.empty(), 60, 0, Optional.empty(), Optional.empty(), Optional.empty());
+            Optional.empty(), 60, 0, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
     @Test
     void startAndEndDatesBoundRecurringSchedules()

@@ -55,7 +55,8 @@ public final class SchedulerService
     private static final Pattern GROUP_ARN = Pattern.compile("^arn:aws(-[a-z]+)?:scheduler:[a-z0-9\\-]+:\\d{12}:schedule-group\\/([0-9a-zA-Z-_.]+)$");
     private static final Pattern UNIVERSAL = Pattern.compile("arn:aws:scheduler:::aws-sdk:([a-z0-9-]+):([a-zA-Z0-9]+)");
     private static final Pattern ANY = Pattern.compile("(?s).*");
-    private static final List<String> REFUSED_TARGET_PARAMETERS = List.of("EcsParameters", "EventBridgeParameters", "SageMakerPipelineParameters");
+    private static final List<String> REFUSED_TARGET_PARAMETERS = List.of("EcsParameters", "SageMakerPipelineParameters");
+    private static final Pattern EVENT_BUS = Pattern.compile("arn:aws:events:[a-z0-9-]+:\\d{12}:event-bus/[/\\.\\-_A-Za-z0-9]{1,256}");
 
     private final RecordStore<Schedule> schedules;
     private final RecordStore<ScheduleGroup> groups;
@@ -240,17 +241,19 @@ public final class SchedulerService
         String role = target.requiredString("RoleArn", ROLE, 1600);
         for (String refused : REFUSED_TARGET_PARAMETERS) {
             if (target.has(refused)) {
-                throw target.invalid("lakestack does not apply Target." + refused + ": it runs no " + switch (refused) {
-                    case "EcsParameters" -> "ECS tasks";
-                    case "EventBridgeParameters" -> "EventBridge event buses yet";
-                    default -> "SageMaker pipelines";
-                } + "; leave it out.");
+                throw target.invalid("lakestack does not apply Target." + refused + ": it runs no " + (refused.equals("EcsParameters") ? "ECS tasks" : "SageMaker pipelines")
+                        + "; leave it out.");
             }
         }
         Matcher universal = UNIVERSAL.matcher(arn);
         boolean sqs = false;
         boolean kinesis = false;
-        if (universal.matches()) {
+        boolean bus = EVENT_BUS.matcher(arn).matches();
+        if (bus) {
+            // an EventBridge event bus: the target's events are put on it with PutEvents, the input as their Detail
+            source(target);
+        }
+        else if (universal.matches()) {
             if (!UNIVERSAL_SERVICES.contains(universal.group(1))) {
                 throw target.invalid("lakestack delivers universal targets to the services that speak a JSON protocol (" + UNIVERSAL_SERVICES_TEXT + "), not "
                         + universal.group(1) + ": " + arn + ".");
@@ -301,7 +304,24 @@ public final class SchedulerService
             }
             partitionKey = Optional.of(kinesisParameters.get().requiredString("PartitionKey", ANY, 256));
         }
-        return new ScheduleTarget(arn, role, input, maximumAge, maximumAttempts, deadLetter, groupId, partitionKey);
+        Optional<String> source = Optional.empty();
+        Optional<String> detailType = Optional.empty();
+        Optional<JsonInput> eventBridge = target.optionalObject("EventBridgeParameters");
+        if (eventBridge.isPresent()) {
+            if (!bus) {
+                throw target.invalid("Target.EventBridgeParameters apply to EventBridge event bus targets only, not " + arn + ".");
+            }
+            detailType = Optional.of(eventBridge.get().requiredString("DetailType", ANY, 128));
+            source = Optional.of(eventBridge.get().requiredString("Source", Pattern.compile("(?=[/\\.\\-_A-Za-z0-9]+)((?!aws\\.).*)|(\\$(\\.[\\w_-]+(\\[(\\d+|\\*)\\])*)*)"), 256));
+        }
+        return new ScheduleTarget(arn, role, input, maximumAge, maximumAttempts, deadLetter, groupId, partitionKey, source, detailType);
+    }
+
+    private static void source(JsonInput target)
+    {
+        if (target.optionalObject("EventBridgeParameters").isEmpty()) {
+            throw target.invalid("An EventBridge event bus target needs Target.EventBridgeParameters (DetailType and Source).");
+        }
     }
 
     private ObjectNode describe(Schedule schedule)
@@ -335,6 +355,11 @@ public final class SchedulerService
         target.deadLetterArn().ifPresent(arn -> node.putObject("DeadLetterConfig").put("Arn", arn));
         target.messageGroupId().ifPresent(group -> node.putObject("SqsParameters").put("MessageGroupId", group));
         target.partitionKey().ifPresent(key -> node.putObject("KinesisParameters").put("PartitionKey", key));
+        if (target.eventSource().isPresent()) {
+            ObjectNode parameters = node.putObject("EventBridgeParameters");
+            parameters.put("DetailType", target.eventDetailType().orElse(""));
+            parameters.put("Source", target.eventSource().get());
+        }
         return result;
     }
 
