@@ -177,6 +177,25 @@ class S3SemanticsIntegrationTest
         }
     }
 
+    @Test
+    void objectTagsAreDecodedAndAnEmptySetIsASet()
+    {
+        String bucket = "tags-" + S3EndpointIntegrationTest.suffix();
+        try (S3Client s3 = stack.s3()) {
+            s3.createBucket(request -> request.bucket(bucket));
+            s3.putObject(request -> request.bucket(bucket).key("untagged"), RequestBody.fromString("x"));
+            assertThat(s3.getObjectTagging(request -> request.bucket(bucket).key("untagged")).tagSet()).isEmpty();
+            // x-amz-tagging holds the tags as a URL query string
+            s3.putObject(request -> request.bucket(bucket).key("tagged").tagging("team=data%20eng&path=raw%2F2026"), RequestBody.fromString("x"));
+            assertThat(s3.getObjectTagging(request -> request.bucket(bucket).key("tagged")).tagSet()).containsExactly(
+                    Tag.builder().key("team").value("data eng").build(), Tag.builder().key("path").value("raw/2026").build());
+            assertError(() -> s3.putObject(request -> request.bucket(bucket).key("refused").tagging("owner=a%26b"), RequestBody.fromString("x")), 400,
+                    "InvalidTag");
+            s3.deleteObjectTagging(request -> request.bucket(bucket).key("tagged"));
+            assertThat(s3.getObjectTagging(request -> request.bucket(bucket).key("tagged")).tagSet()).isEmpty();
+        }
+    }
+
     private static String sha256(byte[]... chunks)
             throws java.security.NoSuchAlgorithmException
     {

@@ -279,7 +279,7 @@ final class S3RequestChecks
     }
 
     /** A {@code <Tagging>} document: a {@code <TagSet>} of at most {@code maxTags} tags, keys of 1 to 128 characters, values of at most 256. */
-    private static byte[] checkTagging(byte[] body, int maxTags)
+    static byte[] checkTagging(byte[] body, int maxTags)
     {
         if (body.length == 0) {
             throw ServiceException.user("MissingRequestBodyError", "Request Body is empty: a <Tagging> document with a <TagSet> is required");

@@ -26,6 +26,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -68,6 +69,8 @@ import static java.util.Objects.requireNonNull;
 public final class S3Service
         implements ServiceHandler
 {
+    /** The characters the S3 server underneath takes in object tags (S3 takes more). */
+    private static final Pattern TAG_TEXT = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
     private static final Logger log = LoggerFactory.getLogger(S3Service.class);
 
     private static final Set<String> OBJECT_SUBRESOURCES = Set.of(
@@ -303,6 +306,14 @@ public final class S3Service
                     headers = with(headers, "range", "bytes=" + part.get().first() + "-" + part.get().last());
                 }
             }
+            // tags in x-amz-tagging are URL-encoded, which the S3 server does not decode: such tags are set after the object
+            Optional<byte[]> encodedTags = Optional.empty();
+            if (object && method.equals("PUT") && uploadId.isEmpty() && !request.hasQueryParameter("tagging") && !request.hasQueryParameter("partNumber")
+                    && headers.containsKey("x-amz-tagging") && headers.get("x-amz-tagging").stream().anyMatch(value -> value.contains("%") || value.contains("+"))) {
+                encodedTags = Optional.of(S3RequestChecks.checkTagging(taggingDocument(headers.get("x-amz-tagging").get(0)), 10));
+                headers = new TreeMap<>(headers);
+                headers.remove("x-amz-tagging");
+            }
             S3Upstream.Request forward = new S3Upstream.Request(method, target.forwardPath(), query, headers, body.body());
             if (deleteObjects && configuration.isPresent()) {
                 try (S3Upstream.Response upstreamResponse = upstream.exchange(forward)) {
@@ -320,6 +331,15 @@ public final class S3Service
                 InputStream answer = answerBody(upstreamResponse, request);
                 int status = upstreamResponse.status();
                 if (status >= 200 && status < 300) {
+                    if (encodedTags.isPresent()) {
+                        try (S3Upstream.Response tagged = upstream.exchange(new S3Upstream.Request("PUT", target.forwardPath(), "tagging",
+                                Map.of("content-type", List.of("application/xml")), new S3Upstream.Body.Bytes(encodedTags.get())))) {
+                            if (tagged.status() != 200) {
+                                throw new IllegalStateException("The S3 server did not take the tags of s3://" + target.bucket().get() + "/"
+                                        + target.key().orElseThrow() + ": HTTP " + tagged.status());
+                            }
+                        }
+                    }
                     if (deleteBucket) {
                         notifications.delete(target.bucket().get());
                         bucketSubresources.deleted(target.bucket().get());
@@ -368,12 +388,53 @@ public final class S3Service
                         return;
                     }
                 }
+                if (object && method.equals("GET") && request.hasQueryParameter("tagging") && status == 200) {
+                    byte[] document = answer.readAllBytes();
+                    if (!new String(document, StandardCharsets.UTF_8).contains("<TagSet")) {
+                        // an object without tags: the S3 server answers nothing, S3 an empty tag set
+                        document = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Tagging xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+                                + "<TagSet></TagSet></Tagging>").getBytes(StandardCharsets.UTF_8);
+                    }
+                    relay(upstreamResponse, 200, new ByteArrayInputStream(document), response, Map.of("Content-Type", "application/xml",
+                            "Content-Length", Integer.toString(document.length)));
+                    return;
+                }
                 Map<String, String> overrides = checksumsShown && object && (method.equals("GET") || method.equals("HEAD"))
                         ? checksumType(upstreamResponse).map(type -> Map.of("x-amz-checksum-type", type)).orElse(Map.of())
                         : Map.of();
                 relay(upstreamResponse, status, answer, response, overrides, name -> !checksumsShown && isChecksumHeader(name));
             }
         }
+    }
+
+    /** A {@code <Tagging>} document of the tags an {@code x-amz-tagging} header gives, URL-encoded as a query string. */
+    private static byte[] taggingDocument(String header)
+    {
+        StringBuilder document = new StringBuilder("<Tagging xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><TagSet>");
+        for (String pair : header.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String key = equals < 0 ? pair : pair.substring(0, equals);
+            String value = equals < 0 ? "" : pair.substring(equals + 1);
+            String decodedKey;
+            String decodedValue;
+            try {
+                decodedKey = URLDecoder.decode(key, StandardCharsets.UTF_8);
+                decodedValue = URLDecoder.decode(value, StandardCharsets.UTF_8);
+            }
+            catch (IllegalArgumentException e) {
+                throw ServiceException.user("InvalidArgument", "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters "
+                        + "without tag name duplicates.");
+            }
+            if (!TAG_TEXT.matcher(decodedKey).matches() || !TAG_TEXT.matcher(decodedValue).matches()) {
+                throw ServiceException.user("InvalidTag", "lakestack's object store keeps tag keys and values of letters, digits, spaces and + - = . _ : / @ "
+                        + "only; tag " + decodedKey + "=" + decodedValue + " has another character");
+            }
+            document.append("<Tag><Key>").append(Xml.escape(decodedKey)).append("</Key><Value>").append(Xml.escape(decodedValue)).append("</Value></Tag>");
+        }
+        return document.append("</TagSet></Tagging>").toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /**
