@@ -33,6 +33,7 @@ import io.lakestack.connectors.sns.SdkDeliveries;
 import io.lakestack.connectors.sns.SnsFanOut;
 import io.lakestack.connectors.sns.SnsFanOutConfig;
 import io.lakestack.connectors.targets.SdkTargets;
+import io.lakestack.connectors.targets.Targets;
 import io.lakestack.endpoint.EndpointConfig;
 import io.lakestack.endpoint.EndpointServer;
 import io.lakestack.endpoint.ServiceHandler;
@@ -57,6 +58,8 @@ import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.athena.QueryEngine;
 import io.lakestack.spi.eventbridge.EventBuses;
 import io.lakestack.spi.eventbridge.Rule;
+import io.lakestack.spi.eventbridge.ScheduledRules;
+import io.lakestack.spi.events.EventSink;
 import io.lakestack.spi.firehose.DeliveryStream;
 import io.lakestack.spi.glue.GlueCatalog;
 import io.lakestack.spi.kinesis.KinesisStreams;
@@ -83,6 +86,7 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -238,7 +242,7 @@ final class EndpointComponent
         startLambdaEvents(stores, clock);
         startSnsFanOut(stores, clock);
         startRuleEngine(stores, clock);
-        startScheduler(stores, clock);
+        startScheduler(stores, events, clock);
     }
 
     /** EventBridge's rules on this instance: deliveries to their targets through the endpoint's APIs, as AWS's EventBridge calls them. */
@@ -250,12 +254,24 @@ final class EndpointComponent
     }
 
     /** EventBridge Scheduler's engine on this instance: fires the schedules it owns, delivers through the endpoint's APIs. */
-    private void startScheduler(KafkaRecordStores stores, Clock clock)
+    private void startScheduler(KafkaRecordStores stores, EventSink events, Clock clock)
     {
         SdkTargets targets = SdkTargets.connect(URI.create(url()), Region.of(config.region()), credentials());
         resources.add(targets);
-        scheduler = SchedulerEngine.create(stores.open(Schedules.SCHEDULES_STORE, Schedule.class), SchedulerEngineConfig.defaults(kafkaBootstrap), targets,
-                URI.create(url()), Region.of(config.region()), credentials(), clock).start();
+        // EventBridge's scheduled rules run on the same engine: their scheduled events go on the default bus, where the
+        // rules' workers take them (PutEvents refuses the source aws.events, so they are put on the bus's topic here)
+        RecordStore<Schedule> schedules = ScheduledRules.withRules(stores.open(Schedules.SCHEDULES_STORE, Schedule.class),
+                stores.open(EventBuses.RULES_STORE, Rule.class));
+        Targets withRules = call -> {
+            if (ScheduledRules.isRuleArn(call.arn())) {
+                events.publish(EventBuses.kafkaTopic(EventBuses.DEFAULT_BUS), call.arn(), call.payload().getBytes(StandardCharsets.UTF_8));
+            }
+            else {
+                targets.deliver(call);
+            }
+        };
+        scheduler = SchedulerEngine.create(schedules, SchedulerEngineConfig.defaults(kafkaBootstrap), withRules, URI.create(url()),
+                Region.of(config.region()), credentials(), clock).start();
     }
 
     /** SNS's deliveries on this instance: to queues and functions through the endpoint's APIs, as AWS's SNS calls them. */

@@ -281,6 +281,32 @@ class EventBridgeIntegrationTest
     }
 
     @Test
+    void scheduledRuleDeliversItsScheduledEvent()
+    {
+        Queue queue = createQueue("eb-scheduled");
+        String rule = name("scheduled");
+        // disabled until its target is there: a rate rule's first occurrence is at its enabling
+        events.putRule(request -> request.name(rule).scheduleExpression("rate(1 hour)").state("DISABLED"));
+        events.putTargets(request -> request.rule(rule).targets(Target.builder().id("q").arn(queue.arn()).build()));
+        assertThat(events.describeRule(request -> request.name(rule)).scheduleExpression()).isEqualTo("rate(1 hour)");
+        events.enableRule(request -> request.name(rule));
+
+        JsonNode event = json(receiveExactly(queue, 1).get(0).body());
+        assertThat(event.get("detail-type").asText()).isEqualTo("Scheduled Event");
+        assertThat(event.get("source").asText()).isEqualTo("aws.events");
+        assertThat(event.get("account").asText()).isEqualTo(ACCOUNT);
+        assertThat(event.get("region").asText()).isEqualTo(TestStack.REGION);
+        assertThat(event.get("resources").toString()).isEqualTo("[\"" + ruleArn("default", rule) + "\"]");
+        assertThat(event.get("detail").toString()).isEqualTo("{}");
+        assertThat(event.get("version").asText()).isEqualTo("0");
+        assertThat(event.get("id").asText()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        assertThat(event.get("time").asText()).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z");
+        events.disableRule(request -> request.name(rule));
+        events.removeTargets(request -> request.rule(rule).ids("q"));
+        events.deleteRule(request -> request.name(rule));
+    }
+
+    @Test
     void disabledRuleDeliversNothingUntilEnabledAgain()
     {
         String bus = name("toggle");
@@ -340,8 +366,18 @@ class EventBridgeIntegrationTest
                 "InvalidEventPatternException",
                 "Event pattern is not valid. Reason: Bottom must be less than top\n at [Source: (String)\"{\"a\":[{\"numeric\":[\">\",5,\"<\",1]}]}\"; "
                         + "line: 1, column: 31]");
-        assertError(() -> events.putRule(request -> request.name(rule).scheduleExpression("rate(5 minutes)")), 400, "ValidationException",
-                "lakestack does not run scheduled rules yet: rule " + rule + " has ScheduleExpression rate(5 minutes); give it an EventPattern instead");
+        assertError(() -> events.putRule(request -> request.name(rule).scheduleExpression("at(2030-01-01T00:00:00)")), 400, "ValidationException",
+                "Parameter ScheduleExpression is not valid: rules take rate(...) and cron(...) expressions; a one-time at(...) is EventBridge "
+                        + "Scheduler's (CreateSchedule)");
+        assertError(() -> events.putRule(request -> request.name(rule).scheduleExpression("rate(5 minute)")), 400, "ValidationException",
+                "Parameter ScheduleExpression is not valid. Invalid Schedule Expression rate(5 minute). A value other than 1 takes the plural unit "
+                        + "minutes.");
+        assertError(() -> events.putRule(request -> request.name(rule).scheduleExpression("rate(5 minutes)").eventPattern("{\"a\":[1]}")), 400,
+                "ValidationException", "lakestack runs a rule on an EventPattern or on a ScheduleExpression, not on both: make two rules");
+        String bus = name("no-schedules");
+        events.createEventBus(request -> request.name(bus));
+        assertError(() -> events.putRule(request -> request.name(rule).eventBusName(bus).scheduleExpression("rate(5 minutes)")), 400,
+                "ValidationException", "ScheduleExpression is supported only on the default event bus.");
         assertError(() -> events.putRule(request -> request.name(rule)), 400, "ValidationException",
                 "Parameter(s) EventPattern or ScheduleExpression must be specified.");
         assertError(() -> events.putRule(request -> request.name(rule).eventBusName(name("no-bus")).eventPattern("{\"a\":[1]}")), 400,

@@ -77,7 +77,8 @@ public final class RuleEngine
             return;
         }
         RuleWorker running = workers.get(key);
-        boolean wanted = rule.isPresent() && rule.get().enabled() && rule.get().eventPattern().isPresent();
+        boolean wanted = rule.isPresent() && rule.get().enabled()
+                && (rule.get().eventPattern().isPresent() || rule.get().scheduleExpression().isPresent());
         if (running != null && (!wanted || !running.group().equals(EventBuses.consumerGroup(rule.get())))) {
             workers.remove(key);
             running.close();

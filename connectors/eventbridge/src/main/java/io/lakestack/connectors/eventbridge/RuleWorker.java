@@ -2,6 +2,7 @@ package io.lakestack.connectors.eventbridge;
 
 import io.lakestack.spi.eventbridge.EventBuses;
 import io.lakestack.spi.eventbridge.Rule;
+import io.lakestack.spi.eventbridge.ScheduledRules;
 import io.lakestack.spi.eventbridge.Target;
 import io.lakestack.spi.json.JsonText;
 import io.lakestack.spi.pattern.EventPattern;
@@ -93,8 +94,8 @@ final class RuleWorker
     /** Takes a changed pattern or targets from the next event on. */
     void update(Rule changed)
     {
-        EventPattern parsed = EventPattern.parse(changed.eventPattern().orElseThrow(() -> new IllegalArgumentException("rule " + changed.arn()
-                + " has no event pattern")));
+        // a scheduled rule takes its own scheduled events, which the scheduler puts on the bus
+        EventPattern parsed = EventPattern.parse(changed.eventPattern().orElseGet(() -> ScheduledRules.pattern(changed)));
         this.rule = changed;
         this.pattern = parsed;
     }

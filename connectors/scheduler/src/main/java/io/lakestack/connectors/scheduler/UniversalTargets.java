@@ -73,7 +73,7 @@ final class UniversalTargets
 
     static boolean isEventBus(String arn)
     {
-        return arn.startsWith("arn:aws:events:");
+        return arn.startsWith("arn:aws:events:") && arn.contains(":event-bus/");
     }
 
     void call(String arn, String input)

@@ -18,6 +18,7 @@ import io.lakestack.spi.eventbridge.Target;
 import io.lakestack.spi.eventbridge.TargetInput;
 import io.lakestack.spi.events.EventSink;
 import io.lakestack.spi.pattern.EventPattern;
+import io.lakestack.spi.scheduler.ScheduleExpression;
 import io.lakestack.spi.store.RecordStore;
 import io.lakestack.spi.store.RecordStores;
 import io.lakestack.spi.targets.TargetArn;
@@ -49,8 +50,9 @@ import static java.util.Objects.requireNonNull;
  * {@value EventBuses#RULES_STORE}. PutEvents answers once every accepted event is durably on its bus's Kafka topic
  * ({@link EventBuses#kafkaTopic}), from where the rule engine delivers it to the targets of each matching rule.
  *
- * <p>Refused, each with an error saying so: scheduled rules ({@code ScheduleExpression}: lakestack does not run them
- * yet), partner event sources, bus encryption and dead-letter settings, archives, replays, API destinations,
+ * <p>Scheduled rules ({@code ScheduleExpression}, {@code rate} or {@code cron}, on the default bus) are run by the
+ * scheduler's engine ({@link io.lakestack.spi.eventbridge.ScheduledRules}). Refused, each with an error saying so:
+ * a rule with both a pattern and a schedule, partner event sources, bus encryption and dead-letter settings, archives, replays, API destinations,
  * endpoints, {@code TraceHeader}, Step Functions targets and every target parameter besides {@code Input},
  * {@code InputPath}, {@code InputTransformer}, {@code RetryPolicy}, {@code DeadLetterConfig}, {@code RoleArn} (kept,
  * not assumed), {@code SqsParameters} and {@code KinesisParameters}.
@@ -255,13 +257,14 @@ public final class EventsService
             throw validation("Parameter(s) EventPattern or ScheduleExpression must be specified.");
         }
         if (schedule.isPresent()) {
-            throw validation("lakestack does not run scheduled rules yet: rule " + name + " has ScheduleExpression " + schedule.get()
-                    + "; give it an EventPattern instead");
+            checkSchedule(schedule.get(), bus, pattern);
         }
-        if (pattern.get().length() > MAX_PATTERN_LENGTH) {
-            throw input.invalid("EventPattern", pattern.get(), "Member must have length less than or equal to " + MAX_PATTERN_LENGTH);
+        if (pattern.isPresent()) {
+            if (pattern.get().length() > MAX_PATTERN_LENGTH) {
+                throw input.invalid("EventPattern", pattern.get(), "Member must have length less than or equal to " + MAX_PATTERN_LENGTH);
+            }
+            checkPattern(pattern.get());
         }
-        checkPattern(pattern.get());
         String stateText = input.string("State").orElse("ENABLED");
         Rule.State state;
         try {
@@ -284,19 +287,44 @@ public final class EventsService
         long now = clock.millis();
         Rule rule;
         if (existing.isEmpty()) {
-            rule = new Rule(name, bus.name(), EventBuses.ruleArn(region, accountId, bus.name(), name), pattern, Optional.empty(), state, description,
+            rule = new Rule(name, bus.name(), EventBuses.ruleArn(region, accountId, bus.name(), name), pattern, schedule, state, description,
                     roleArn, tags, List.of(), now, now);
         }
         else {
             Rule old = existing.get();
             // tags are set on creation; TagResource changes them afterwards, as on AWS
-            rule = new Rule(name, bus.name(), old.arn(), pattern, Optional.empty(), old.state(), description, roleArn, old.tags(), old.targets(),
+            rule = new Rule(name, bus.name(), old.arn(), pattern, schedule, old.state(), description, roleArn, old.tags(), old.targets(),
                     old.createdMillis(), old.activeSinceMillis()).withState(state, now);
         }
         rules.put(key, rule);
         ObjectNode output = output();
         output.put("RuleArn", rule.arn());
         return output;
+    }
+
+    /**
+     * A rule's {@code ScheduleExpression}: {@code rate} or {@code cron} (UTC), on the default bus, as EventBridge takes
+     * them; a rule has an event pattern or a schedule in lakestack, not both.
+     */
+    private static void checkSchedule(String schedule, EventBus bus, Optional<String> pattern)
+    {
+        ScheduleExpression parsed;
+        try {
+            parsed = ScheduleExpression.parse(schedule);
+        }
+        catch (IllegalArgumentException e) {
+            throw validation("Parameter ScheduleExpression is not valid. " + e.getMessage());
+        }
+        if (parsed.kind() == ScheduleExpression.Kind.AT) {
+            throw validation("Parameter ScheduleExpression is not valid: rules take rate(...) and cron(...) expressions; a one-time at(...) is "
+                    + "EventBridge Scheduler's (CreateSchedule)");
+        }
+        if (!bus.name().equals(EventBuses.DEFAULT_BUS)) {
+            throw validation("ScheduleExpression is supported only on the default event bus.");
+        }
+        if (pattern.isPresent()) {
+            throw validation("lakestack runs a rule on an EventPattern or on a ScheduleExpression, not on both: make two rules");
+        }
     }
 
     private static EventPattern checkPattern(String pattern)
