@@ -307,9 +307,13 @@ public final class S3Service
                 }
             }
             // tags in x-amz-tagging are URL-encoded, which the S3 server does not decode: such tags are set after the object
+            // (a copy takes them only with x-amz-tagging-directive REPLACE)
             Optional<byte[]> encodedTags = Optional.empty();
+            boolean copyKeepsTags = headers.containsKey("x-amz-copy-source")
+                    && !headers.getOrDefault("x-amz-tagging-directive", List.of()).contains("REPLACE");
             if (object && method.equals("PUT") && uploadId.isEmpty() && !request.hasQueryParameter("tagging") && !request.hasQueryParameter("partNumber")
-                    && headers.containsKey("x-amz-tagging") && headers.get("x-amz-tagging").stream().anyMatch(value -> value.contains("%") || value.contains("+"))) {
+                    && !copyKeepsTags && headers.containsKey("x-amz-tagging")
+                    && headers.get("x-amz-tagging").stream().anyMatch(value -> value.contains("%") || value.contains("+"))) {
                 encodedTags = Optional.of(S3RequestChecks.checkTagging(taggingDocument(headers.get("x-amz-tagging").get(0)), 10));
                 headers = new TreeMap<>(headers);
                 headers.remove("x-amz-tagging");
