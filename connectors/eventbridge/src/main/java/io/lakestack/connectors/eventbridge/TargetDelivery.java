@@ -129,8 +129,9 @@ final class TargetDelivery
     private Outcome giveUp(Rule rule, Target target, String event, String eventId, String code, String message, Optional<String> exhausted, int retries)
     {
         if (target.deadLetterArn().isEmpty()) {
-            log.warn("EventBridge event {} could not be delivered to target {} ({}) of rule {} and is dropped, as EventBridge drops it without a "
-                    + "dead-letter queue: {} {}", eventId, target.id(), target.arn(), rule.arn(), code, message);
+            // kept in the log whole (and on the bus's topic for its retention), so that it can be put again
+            log.warn("EventBridge event {} could not be delivered to target {} ({}) of rule {}, which has no dead-letter queue: {} {}. The event: {}",
+                    eventId, target.id(), target.arn(), rule.arn(), code, message, event);
             return Outcome.DROPPED;
         }
         Map<String, String> attributes = new TreeMap<>();
