@@ -33,6 +33,7 @@ import io.lakestack.connectors.sns.SdkDeliveries;
 import io.lakestack.connectors.sns.SnsFanOut;
 import io.lakestack.connectors.sns.SnsFanOutConfig;
 import io.lakestack.connectors.targets.SdkTargets;
+import io.lakestack.connectors.targets.TargetException;
 import io.lakestack.connectors.targets.Targets;
 import io.lakestack.endpoint.EndpointConfig;
 import io.lakestack.endpoint.EndpointServer;
@@ -264,7 +265,14 @@ final class EndpointComponent
                 stores.open(EventBuses.RULES_STORE, Rule.class));
         Targets withRules = call -> {
             if (ScheduledRules.isRuleArn(call.arn())) {
-                events.publish(EventBuses.kafkaTopic(EventBuses.DEFAULT_BUS), call.arn(), call.payload().getBytes(StandardCharsets.UTF_8));
+                try {
+                    events.publish(EventBuses.kafkaTopic(EventBuses.DEFAULT_BUS), call.arn(), call.payload().getBytes(StandardCharsets.UTF_8));
+                }
+                catch (RuntimeException e) {
+                    // Kafka did not take it: the engine retries as for any target
+                    throw new TargetException("InternalFailure", "The scheduled event of " + call.arn() + " could not be put on the default bus: " + e,
+                            true, e);
+                }
             }
             else {
                 targets.deliver(call);
