@@ -86,7 +86,7 @@ class SchedulerIntegrationTest
         String queueUrl = sqs.createQueue(request -> request.queueName("it-scheduler-once")).queueUrl();
         String queueArn = "arn:aws:sqs:us-east-1:000000000000:it-scheduler-once";
         // eight schedules, so that both endpoints own some (a schedule's owner is the owner of its key's partition)
-        String at = LocalDateTime.ofInstant(Instant.now().plusSeconds(8), ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString();
+        String at = soon(8);
         List<String> names = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             String name = "it-once-" + i;
@@ -152,7 +152,7 @@ class SchedulerIntegrationTest
             throws Exception
     {
         String queueUrl = sqs.createQueue(request -> request.queueName("it-scheduler-universal")).queueUrl();
-        String at = LocalDateTime.ofInstant(Instant.now().plusSeconds(3), ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString();
+        String at = soon(3);
         ObjectNode input = JSON.createObjectNode();
         input.put("QueueUrl", queueUrl);
         input.put("MessageBody", "sent by <aws.scheduler.schedule-arn>");
@@ -178,7 +178,7 @@ class SchedulerIntegrationTest
             events.putRule(request -> request.name("it-scheduler-bus").eventPattern("{\"source\":[\"it.scheduler\"]}"));
             events.putTargets(request -> request.rule("it-scheduler-bus").targets(Target.builder().id("queue")
                     .arn("arn:aws:sqs:us-east-1:000000000000:it-scheduler-bus").build()));
-            String at = LocalDateTime.ofInstant(Instant.now().plusSeconds(3), ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString();
+            String at = soon(3);
             ObjectNode body = schedule("at(" + at + ")", "arn:aws:events:us-east-1:000000000000:event-bus/default", "{\"order\":42,\"at\":\"<aws.scheduler.scheduled-time>\"}");
             ((ObjectNode) body.get("Target")).putObject("EventBridgeParameters").put("DetailType", "Order due").put("Source", "it.scheduler");
             assertThat(call("POST", "/schedules/it-bus", body).statusCode()).isEqualTo(200);
@@ -290,7 +290,7 @@ class SchedulerIntegrationTest
         Process second = startEndpoint();
         String queueUrl = sqs.createQueue(request -> request.queueName("it-scheduler-failover")).queueUrl();
         String queueArn = "arn:aws:sqs:us-east-1:000000000000:it-scheduler-failover";
-        String at = LocalDateTime.ofInstant(Instant.now().plusSeconds(15), ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString();
+        String at = soon(15);
         List<String> names = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             String name = "it-failover-" + i;
@@ -322,7 +322,7 @@ class SchedulerIntegrationTest
             throws Exception
     {
         String deadLetters = sqs.createQueue(request -> request.queueName("it-scheduler-dead-letters")).queueUrl();
-        String at = LocalDateTime.ofInstant(Instant.now().plusSeconds(2), ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString();
+        String at = soon(2);
         ObjectNode body = schedule("at(" + at + ")", "arn:aws:sqs:us-east-1:000000000000:it-scheduler-no-such-queue", "lost <aws.scheduler.attempt-number>");
         ((ObjectNode) body.get("Target")).putObject("DeadLetterConfig").put("Arn", "arn:aws:sqs:us-east-1:000000000000:it-scheduler-dead-letters");
         assertThat(call("POST", "/schedules/it-dead-letter", body).statusCode()).isEqualTo(200);
@@ -361,6 +361,15 @@ class SchedulerIntegrationTest
         assertThat(invalid.stderr()).contains("(ValidationException) when calling the CreateSchedule operation: Invalid Schedule Expression rate(2 hour). "
                 + "A value other than 1 takes the plural unit hours.");
         assertThat(aws.run("scheduler", "delete-schedule", "--name", "it-cli").exitCode()).isEqualTo(0);
+    }
+
+    /**
+     * An {@code at()} time a few seconds from now, in whole seconds. The test does not depend on creating the schedule
+     * before that time: a one-time schedule created up to a minute after its time still fires, exactly once.
+     */
+    private static String soon(int seconds)
+    {
+        return LocalDateTime.ofInstant(Instant.now().plusSeconds(seconds), ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     private static ObjectNode schedule(String expression, String targetArn, String input)

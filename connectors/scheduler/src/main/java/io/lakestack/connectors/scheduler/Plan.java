@@ -1,6 +1,7 @@
 package io.lakestack.connectors.scheduler;
 
 import io.lakestack.spi.scheduler.Schedule;
+import io.lakestack.spi.scheduler.ScheduleExpression;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +15,9 @@ import static java.util.Objects.requireNonNull;
  */
 sealed interface Plan
 {
+    /** How long after its time a one-time schedule may be created and still fire. */
+    Duration ONE_TIME_PRECISION = Duration.ofSeconds(60);
+
     /** Nothing to do before {@code wakeAt} (empty: nothing to do until the schedule changes). */
     record Wait(Optional<Instant> wakeAt)
             implements Plan {}
@@ -43,7 +47,10 @@ sealed interface Plan
         if (schedule.state() == Schedule.State.DISABLED) {
             return new Wait(Optional.empty());
         }
-        Instant modified = Instant.ofEpochMilli(schedule.modifiedMillis()).minusMillis(1);
+        // one-time schedules are invoked with a minute's precision: a time at most that long before the schedule was
+        // created (or changed) is still its occurrence, fired at once
+        Duration lookBack = ScheduleExpression.parse(schedule.expression()).kind() == ScheduleExpression.Kind.AT ? ONE_TIME_PRECISION : Duration.ZERO;
+        Instant modified = Instant.ofEpochMilli(schedule.modifiedMillis()).minusMillis(1).minus(lookBack);
         Instant definitionFrom = lastFired.filter(fired -> fired.isAfter(modified)).orElse(modified);
         Instant after = latest(definitionFrom, ownedSince.minus(grace));
         Optional<Instant> next = schedule.next(after);

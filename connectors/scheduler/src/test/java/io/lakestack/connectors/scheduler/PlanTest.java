@@ -32,6 +32,23 @@ class PlanTest
     }
 
     @Test
+    void oneTimeScheduleCreatedWithinAMinuteAfterItsTimeFiresAtOnceAndOnlyOnce()
+    {
+        // created at 10:00:00.250: a time 60 s before still fires, one 61 s before is past
+        Schedule justPast = schedule("at(2026-11-29T09:59:01)", Schedule.State.ENABLED, Optional.empty(), Schedule.ActionAfterCompletion.NONE);
+        assertThat(Plan.of(justPast, Optional.empty(), CREATED.minusSeconds(3600), GRACE, CREATED.plusMillis(10)))
+                .isEqualTo(new Plan.Fire(Instant.parse("2026-11-29T09:59:01Z"), Instant.parse("2026-11-29T09:59:01Z"), true));
+        assertThat(Plan.of(justPast, Optional.of(Instant.parse("2026-11-29T09:59:01Z")), CREATED.minusSeconds(3600), GRACE, CREATED.plusMillis(20)))
+                .isEqualTo(new Plan.Wait(Optional.empty()));
+        Schedule tooLate = schedule("at(2026-11-29T09:59:00)", Schedule.State.ENABLED, Optional.empty(), Schedule.ActionAfterCompletion.DELETE);
+        assertThat(Plan.of(tooLate, Optional.empty(), CREATED.minusSeconds(3600), GRACE, CREATED.plusMillis(10))).isEqualTo(new Plan.Delete());
+        // a recurring schedule does not look back: its first occurrence is after its creation
+        Schedule hourly = schedule("cron(0 10 * * ? *)", Schedule.State.ENABLED, Optional.empty(), Schedule.ActionAfterCompletion.NONE);
+        assertThat(Plan.of(hourly, Optional.empty(), CREATED.minusSeconds(3600), GRACE, CREATED.plusMillis(10)))
+                .isEqualTo(new Plan.Wait(Optional.of(Instant.parse("2026-11-30T10:00:00Z"))));
+    }
+
+    @Test
     void rateFiresAtCreationThenEveryPeriod()
     {
         Schedule schedule = schedule("rate(1 minute)", Schedule.State.ENABLED, Optional.empty(), Schedule.ActionAfterCompletion.NONE);
