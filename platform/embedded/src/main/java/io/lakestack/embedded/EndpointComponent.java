@@ -242,23 +242,22 @@ final class EndpointComponent
         firehose.startDeliveries();
         startLambdaEvents(stores, clock);
         startSnsFanOut(stores, clock);
-        startRuleEngine(stores, clock);
-        startScheduler(stores, events, clock);
+        // EventBridge's rules and the Scheduler call their targets through one set of clients
+        SdkTargets targets = SdkTargets.connect(URI.create(url()), Region.of(config.region()), credentials());
+        resources.add(targets);
+        startRuleEngine(stores, targets, clock);
+        startScheduler(stores, events, targets, clock);
     }
 
     /** EventBridge's rules on this instance: deliveries to their targets through the endpoint's APIs, as AWS's EventBridge calls them. */
-    private void startRuleEngine(KafkaRecordStores stores, Clock clock)
+    private void startRuleEngine(KafkaRecordStores stores, Targets targets, Clock clock)
     {
-        SdkTargets targets = SdkTargets.connect(URI.create(url()), Region.of(config.region()), credentials());
-        resources.add(targets);
         ruleEngine = new RuleEngine(stores.open(EventBuses.RULES_STORE, Rule.class), RuleEngineConfig.defaults(kafkaBootstrap), targets, clock).start();
     }
 
     /** EventBridge Scheduler's engine on this instance: fires the schedules it owns, delivers through the endpoint's APIs. */
-    private void startScheduler(KafkaRecordStores stores, EventSink events, Clock clock)
+    private void startScheduler(KafkaRecordStores stores, EventSink events, Targets targets, Clock clock)
     {
-        SdkTargets targets = SdkTargets.connect(URI.create(url()), Region.of(config.region()), credentials());
-        resources.add(targets);
         // EventBridge's scheduled rules run on the same engine: their scheduled events go on the default bus, where the
         // rules' workers take them (PutEvents refuses the source aws.events, so they are put on the bus's topic here)
         RecordStore<Schedule> schedules = ScheduledRules.withRules(stores.open(Schedules.SCHEDULES_STORE, Schedule.class),

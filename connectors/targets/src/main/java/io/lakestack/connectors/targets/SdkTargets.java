@@ -3,10 +3,8 @@ package io.lakestack.connectors.targets;
 import io.lakestack.spi.targets.TargetArn;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -59,22 +57,11 @@ public final class SdkTargets
         requireNonNull(endpoint, "endpoint is null");
         requireNonNull(region, "region is null");
         requireNonNull(credentials, "credentials is null");
-        return new SdkTargets(
-                LambdaClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentials)
-                        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(32))
-                        .overrideConfiguration(config -> config.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(CALL_TIMEOUT)).build(),
-                SqsClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentials)
-                        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(32))
-                        .overrideConfiguration(config -> config.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(CALL_TIMEOUT)).build(),
-                SnsClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentials)
-                        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(32))
-                        .overrideConfiguration(config -> config.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(CALL_TIMEOUT)).build(),
-                KinesisClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentials)
-                        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(32))
-                        .overrideConfiguration(config -> config.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(CALL_TIMEOUT)).build(),
-                FirehoseClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentials)
-                        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(32))
-                        .overrideConfiguration(config -> config.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(CALL_TIMEOUT)).build());
+        return new SdkTargets(SdkClients.build(LambdaClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
+                SdkClients.build(SqsClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
+                SdkClients.build(SnsClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
+                SdkClients.build(KinesisClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
+                SdkClients.build(FirehoseClient.builder(), endpoint, region, credentials, CALL_TIMEOUT));
     }
 
     @Override
