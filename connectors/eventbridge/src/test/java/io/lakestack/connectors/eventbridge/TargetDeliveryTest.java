@@ -1,5 +1,6 @@
 package io.lakestack.connectors.eventbridge;
 
+import io.lakestack.spi.testing.ManualClock;
 import io.lakestack.connectors.targets.TargetCall;
 import io.lakestack.connectors.targets.TargetException;
 import io.lakestack.connectors.targets.Targets;
@@ -8,11 +9,7 @@ import io.lakestack.spi.eventbridge.Target;
 import io.lakestack.spi.json.JsonText;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,31 +25,6 @@ class TargetDeliveryTest
     private static final String DLQ = "arn:aws:sqs:us-east-1:000000000000:dlq";
     private static final Rule RULE = new Rule("r", "default", "arn:aws:events:us-east-1:000000000000:rule/r", Optional.of("{\"source\":[\"app\"]}"),
             Optional.empty(), Rule.State.ENABLED, Optional.empty(), Optional.empty(), Map.of(), List.of(), 0, 0);
-
-    /** A clock moved only by the sleeps of the delivery. */
-    private static final class ManualClock
-            extends Clock
-    {
-        private long millis;
-
-        @Override
-        public ZoneId getZone()
-        {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone)
-        {
-            return this;
-        }
-
-        @Override
-        public Instant instant()
-        {
-            return Instant.ofEpochMilli(millis);
-        }
-    }
 
     /** Fails the first {@code failures} calls to the target with {@code error}; the dead-letter queue always takes. */
     private static final class FakeTargets
@@ -79,13 +51,13 @@ class TargetDeliveryTest
         }
     }
 
-    private final ManualClock clock = new ManualClock();
+    private final ManualClock clock = new ManualClock(0);
     private final FakeTargets targets = new FakeTargets();
     private final List<Duration> sleeps = new ArrayList<>();
     private final TargetDelivery delivery = new TargetDelivery(targets, new RuleEngineConfig("kafka:9092", Duration.ofSeconds(1), Duration.ofSeconds(5)),
             clock, (duration, running) -> {
                 sleeps.add(duration);
-                clock.millis += duration.toMillis();
+                clock.advance(duration);
                 return true;
             });
 

@@ -1,6 +1,7 @@
 package io.lakestack.it.contract;
 
 import io.lakestack.spi.cluster.Instances;
+import io.lakestack.spi.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -8,13 +9,10 @@ import org.junit.jupiter.api.TestInstance;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -23,7 +21,7 @@ import static org.awaitility.Awaitility.await;
  * The contract of {@link Instances}: every instance holds a lease, a clean stop is reported to the others at once,
  * a silent one once its lease has run out as the observer's clock tells.
  *
- * <p>Each instance runs on a {@link TestClock} that moves only when the test moves it, so that no lease runs out by
+ * <p>Each instance runs on a {@link ManualClock} that moves only when the test moves it, so that no lease runs out by
  * the wall clock while a test runs: a departure reported while the clocks stand still can only be a clean stop, and
  * one reported after the observer's clock was moved past the lease is the lease running out.
  *
@@ -35,6 +33,7 @@ import static org.awaitility.Awaitility.await;
 abstract class AbstractInstancesContractTest
 {
     private static final long LEASE_MILLIS = 1_000;
+    private static final Instant START = Instant.parse("2026-11-20T10:00:00Z");
 
     /** One running instance, and what the test needs to end it. */
     protected interface Member
@@ -91,7 +90,7 @@ abstract class AbstractInstancesContractTest
     void everyInstanceHoldsALeaseTheOthersSee()
     {
         String group = group();
-        TestClock clock = new TestClock();
+        ManualClock clock = new ManualClock(START);
         Member first = member(group, clock);
         Member second = member(group, clock);
         String firstId = first.instances().self();
@@ -111,7 +110,7 @@ abstract class AbstractInstancesContractTest
     void aCleanStopIsReportedToEveryOtherInstanceAtOnce()
     {
         String group = group();
-        TestClock clock = new TestClock();
+        ManualClock clock = new ManualClock(START);
         Member observer = member(group, clock);
         Member bystander = member(group, clock);
         Member leaving = member(group, clock);
@@ -140,8 +139,8 @@ abstract class AbstractInstancesContractTest
     void aSilentStopIsReportedOnceItsLeaseRanOutOnTheObserversClock()
     {
         String group = group();
-        TestClock observerClock = new TestClock();
-        TestClock otherClock = new TestClock();
+        ManualClock observerClock = new ManualClock(START);
+        ManualClock otherClock = new ManualClock(START);
         Member observer = member(group, observerClock);
         Member silent = member(group, otherClock);
         String silentId = silent.instances().self();
@@ -170,41 +169,5 @@ abstract class AbstractInstancesContractTest
         later.close();
         await().untilAsserted(() -> assertThat(departed).hasSize(2));
         assertThat(departed).containsExactly(silentId, laterId);
-    }
-
-    /** A clock that moves only when told to. */
-    static final class TestClock
-            extends Clock
-    {
-        private final AtomicLong millis = new AtomicLong(Instant.parse("2026-11-20T10:00:00Z").toEpochMilli());
-
-        void advance(long delta)
-        {
-            millis.addAndGet(delta);
-        }
-
-        @Override
-        public ZoneId getZone()
-        {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone)
-        {
-            throw new UnsupportedOperationException("a test clock has one zone");
-        }
-
-        @Override
-        public long millis()
-        {
-            return millis.get();
-        }
-
-        @Override
-        public Instant instant()
-        {
-            return Instant.ofEpochMilli(millis());
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.lakestack.it.contract;
 
+import io.lakestack.spi.testing.ManualClock;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.sqs.MessageAttribute;
 import io.lakestack.spi.sqs.OutgoingMessage;
@@ -14,9 +15,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.time.Instant;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +27,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,7 +47,7 @@ abstract class AbstractQueuesContractTest
     /** Stops an engine started by {@link #start}. */
     protected abstract void stop(Queues queues);
 
-    private final AbstractInstancesContractTest.TestClock clock = new AbstractInstancesContractTest.TestClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-20T10:00:00Z"));
     private final List<Queues> started = new ArrayList<>();
 
     @AfterEach

@@ -1,5 +1,6 @@
 package io.lakestack.connectors.lambda.events;
 
+import io.lakestack.spi.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

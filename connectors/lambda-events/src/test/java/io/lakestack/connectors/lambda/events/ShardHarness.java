@@ -1,5 +1,6 @@
 package io.lakestack.connectors.lambda.events;
 
+import io.lakestack.spi.testing.ManualClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lakestack.spi.lambda.EventSourceMapping;
 

@@ -1,5 +1,6 @@
 package io.lakestack.services.events;
 
+import io.lakestack.spi.testing.ManualClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestack.endpoint.auth.Authenticator;
@@ -15,10 +16,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,33 +31,9 @@ class EventsServiceTest
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ACCOUNT = "000000000000";
 
-    private static final class SettableClock
-            extends Clock
-    {
-        private long millis = 1_790_000_000_000L;
-
-        @Override
-        public ZoneId getZone()
-        {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone)
-        {
-            return this;
-        }
-
-        @Override
-        public Instant instant()
-        {
-            return Instant.ofEpochMilli(millis);
-        }
-    }
-
     private record Published(String topic, String key, String value) {}
 
-    private final SettableClock clock = new SettableClock();
+    private final ManualClock clock = new ManualClock(1_790_000_000_000L);
     private final MemoryRecordStores stores = new MemoryRecordStores();
     private final List<Published> published = new ArrayList<>();
     private final List<String> declared = new ArrayList<>();
@@ -131,7 +104,7 @@ class EventsServiceTest
         call("PutTargets", "{\"Rule\":\"r\",\"Targets\":[{\"Id\":\"q\",\"Arn\":\"arn:aws:sqs:us-east-1:000000000000:q.fifo\","
                 + "\"SqsParameters\":{\"MessageGroupId\":\"g\"},\"RetryPolicy\":{\"MaximumRetryAttempts\":3},"
                 + "\"DeadLetterConfig\":{\"Arn\":\"arn:aws:sqs:us-east-1:000000000000:dlq\"},\"InputPath\":\"$.detail\"}]}");
-        long created = clock.millis;
+        long created = clock.millis();
         Target target = new Target("q", "arn:aws:sqs:us-east-1:000000000000:q.fifo", Optional.empty(), Optional.empty(), Optional.of("$.detail"),
                 Optional.empty(), new Target.RetryPolicy(3, 86_400), Optional.of("arn:aws:sqs:us-east-1:000000000000:dlq"), Optional.of("g"),
                 Optional.empty());
@@ -139,12 +112,12 @@ class EventsServiceTest
                 Rule.State.ENABLED, Optional.of("d"), Optional.empty(), Map.of("team", "data"), List.of(target), created, created);
         assertThat(stores.open(EventBuses.RULES_STORE, Rule.class).all()).isEqualTo(Map.of("default/r", rule));
 
-        clock.millis += 1000;
+        clock.advance(1000);
         call("DisableRule", "{\"Name\":\"r\"}");
-        clock.millis += 1000;
+        clock.advance(1000);
         call("DisableRule", "{\"Name\":\"r\"}");
         assertThat(stores.open(EventBuses.RULES_STORE, Rule.class).get("default/r").orElseThrow().activeSinceMillis()).isEqualTo(created);
-        clock.millis += 1000;
+        clock.advance(1000);
         call("EnableRule", "{\"Name\":\"r\"}");
         Rule enabled = stores.open(EventBuses.RULES_STORE, Rule.class).get("default/r").orElseThrow();
         assertThat(enabled.state()).isEqualTo(Rule.State.ENABLED);

@@ -1,5 +1,6 @@
 package io.lakestack.services.sqs;
 
+import io.lakestack.spi.testing.ManualClock;
 import io.lakestack.endpoint.EndpointConfig;
 import io.lakestack.endpoint.EndpointServer;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class SqsSdkTest
 {
-    private static final SqsTester.SettableClock CLOCK = new SqsTester.SettableClock(1_790_000_000_000L);
+    private static final ManualClock CLOCK = new ManualClock(1_790_000_000_000L);
     private static EndpointServer server;
     private static SqsClient sqs;
 

@@ -1,5 +1,6 @@
 package io.lakestack.services.sqs;
 
+import io.lakestack.spi.testing.ManualClock;
 import io.lakestack.endpoint.testing.RecordedResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,10 +13,6 @@ import org.assertj.core.api.ThrowableAssert;
 import java.io.ByteArrayInputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,50 +28,9 @@ final class SqsTester
     static final String ACCOUNT = "000000000000";
     static final ObjectMapper JSON = new ObjectMapper();
 
-    final SettableClock clock = new SettableClock(1_790_000_000_000L);
+    final ManualClock clock = new ManualClock(1_790_000_000_000L);
     final InMemoryQueues queues = new InMemoryQueues(clock);
     final SqsService service = new SqsService(queues, "us-east-1", ACCOUNT, clock);
-
-    /** A clock that stands still until a test moves it. */
-    static final class SettableClock
-            extends Clock
-    {
-        private long millis;
-
-        SettableClock(long millis)
-        {
-            this.millis = millis;
-        }
-
-        void advance(long by)
-        {
-            millis += by;
-        }
-
-        @Override
-        public ZoneId getZone()
-        {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone)
-        {
-            return this;
-        }
-
-        @Override
-        public Instant instant()
-        {
-            return Instant.ofEpochMilli(millis);
-        }
-
-        @Override
-        public long millis()
-        {
-            return millis;
-        }
-    }
 
     RecordedResponse call(AwsRequest request)
             throws Exception
