@@ -81,7 +81,8 @@ final class FuzzInputs
     /**
      * An operation as one line: its name ({@code +} before it when the well-formed request succeeds), then each field
      * as {@code Name:type}, {@code !} after the name when it is required, {@code =value} for its base value (JSON when
-     * it starts with <code>{</code> or {@code [} or the field is a number, else a string). A field of type {@code token} is only ever forged.
+     * it starts with <code>{</code> or {@code [} or the field is a number, a string that is the rest when it starts
+     * with {@code '}, else a string). A field of type {@code token} is only ever forged.
      * E.g. {@code "CreateStream StreamName!:string=it-fuzz ShardCount:integer=1 Tags:map"}.
      */
     static Operation operation(String line)
@@ -120,6 +121,9 @@ final class FuzzInputs
 
     private static JsonNode value(String text, Type type)
     {
+        if (text.startsWith("'")) {
+            return NODES.textNode(text.substring(1));
+        }
         if (text.startsWith("{") || text.startsWith("[") || type == Type.INTEGER || type == Type.TIMESTAMP) {
             try {
                 return JSON.readTree(text);

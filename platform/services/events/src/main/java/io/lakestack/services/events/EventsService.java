@@ -800,6 +800,9 @@ public final class EventsService
     private JsonNode tagResource(JsonInput input)
     {
         Object resource = resource(input.requiredString("ResourceARN", Pattern.compile("(?s).+"), 1600));
+        if (!input.has("Tags")) {
+            throw input.missing("Tags");
+        }
         Map<String, String> tags = new TreeMap<>(tagsOf(resource));
         tags.putAll(tags(input));
         if (tags.size() > 50) {
@@ -812,6 +815,9 @@ public final class EventsService
     private JsonNode untagResource(JsonInput input)
     {
         Object resource = resource(input.requiredString("ResourceARN", Pattern.compile("(?s).+"), 1600));
+        if (!input.has("TagKeys")) {
+            throw input.missing("TagKeys");
+        }
         Map<String, String> tags = new TreeMap<>(tagsOf(resource));
         input.strings("TagKeys").forEach(tags::remove);
         retag(resource, tags);
