@@ -39,6 +39,8 @@ final class FuzzInputs
     enum Type
     {
         STRING, INTEGER, BOOLEAN, STRUCTURE, STRING_LIST, STRUCTURE_LIST, STRING_MAP, TIMESTAMP, BLOB,
+        /** A string whose long values are valid (a message body): fuzzed as a string, but for a huge value. */
+        TEXT,
         /** A string the service issued (NextToken, ShardIterator): a forged one is the client's error. */
         TOKEN
     }
@@ -102,6 +104,7 @@ final class FuzzInputs
             }
             Type type = switch (equals < 0 ? word.substring(colon + 1) : word.substring(colon + 1, equals)) {
                 case "string" -> Type.STRING;
+                case "text" -> Type.TEXT;
                 case "integer" -> Type.INTEGER;
                 case "boolean" -> Type.BOOLEAN;
                 case "structure" -> Type.STRUCTURE;
@@ -138,7 +141,7 @@ final class FuzzInputs
     private static JsonNode defaultBase(Type type)
     {
         return switch (type) {
-            case STRING -> NODES.textNode("fuzz-missing");
+            case STRING, TEXT -> NODES.textNode("fuzz-missing");
             case INTEGER -> NODES.numberNode(1);
             case BOOLEAN -> NODES.booleanNode(false);
             case STRUCTURE, STRING_MAP -> NODES.objectNode();
@@ -225,7 +228,7 @@ final class FuzzInputs
     private static JsonNode wrongValue(Random random, Type type)
     {
         List<JsonNode> candidates = new ArrayList<>();
-        if (type != Type.STRING && type != Type.TOKEN && type != Type.BLOB && type != Type.TIMESTAMP) {
+        if (type != Type.STRING && type != Type.TEXT && type != Type.TOKEN && type != Type.BLOB && type != Type.TIMESTAMP) {
             candidates.add(NODES.textNode("fuzz" + random.nextInt(100)));
         }
         if (type != Type.INTEGER && type != Type.TIMESTAMP) {

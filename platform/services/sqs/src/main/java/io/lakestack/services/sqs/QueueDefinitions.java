@@ -81,6 +81,12 @@ final class QueueDefinitions
     }
 
     /** Checks a new queue's name against its {@code FifoQueue} attribute. */
+    /** Whether {@code name} is a queue's name, standard or FIFO. */
+    static boolean isName(String name)
+    {
+        return NAME.matcher(name).matches() || FIFO_NAME.matcher(name).matches();
+    }
+
     static void checkName(String name, Map<String, String> attributes)
     {
         boolean fifo = "true".equalsIgnoreCase(attributes.get(FIFO_QUEUE));

@@ -309,9 +309,10 @@ public final class SqsService
         operation("SetQueueAttributes", call -> {
             Queue queue = queue(call);
             Map<String, String> attributes = call.input().map("Attributes", "Attribute", "Name", "Value");
-            if (!attributes.isEmpty()) {
-                queues.put(definitions.update(queue, attributes, clock.millis()));
+            if (attributes.isEmpty()) {
+                throw SqsErrors.missingParameter("Attributes");
             }
+            queues.put(definitions.update(queue, attributes, clock.millis()));
             return output();
         });
         operation("ListQueues", call -> {
@@ -359,13 +360,19 @@ public final class SqsService
                 throw SqsErrors.invalidParameter("MaxResults", max, "You must enter a number that's between 1 and 1000.");
             }
         });
+        // a token is the last name of the page before, which only a queue's name can be
         Optional<String> after = call.input().string("NextToken").map(token -> {
+            String last;
             try {
-                return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+                last = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
             }
             catch (IllegalArgumentException e) {
                 throw SqsErrors.invalidParameter("Invalid NextToken value.");
             }
+            if (!QueueDefinitions.isName(last)) {
+                throw SqsErrors.invalidParameter("Invalid NextToken value.");
+            }
+            return last;
         });
         List<String> remaining = after.map(last -> names.stream().filter(name -> name.compareTo(last) > 0).toList()).orElse(names);
         int limit = maxResults.orElse(1000);

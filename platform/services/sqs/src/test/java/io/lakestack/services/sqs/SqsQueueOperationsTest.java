@@ -206,6 +206,8 @@ class SqsQueueOperationsTest
                 .isEqualTo("InvalidAttributeValue / InvalidAttributeValue / 400 / Invalid value for the parameter FifoQueue. Reason: Modifying queue type "
                         + "is not supported.");
         sqs.json("SetQueueAttributes", "{\"QueueUrl\":\"" + sqs.url("events.fifo") + "\",\"Attributes\":{\"FifoQueue\":\"true\"}}");
+        assertThat(describe(sqs.jsonError("SetQueueAttributes", "{\"QueueUrl\":\"" + sqs.url("orders") + "\"}")))
+                .isEqualTo("MissingRequiredParameterException / MissingParameter / 400 / The request must contain the parameter Attributes.");
     }
 
     @Test
@@ -344,6 +346,9 @@ class SqsQueueOperationsTest
         assertThat(sqs.json("ListQueues", "{\"QueueNamePrefix\":\"z\"}").toString()).isEqualTo("{}");
         assertThat(describe(sqs.jsonError("ListQueues", "{\"MaxResults\":1001}"))).isEqualTo("InvalidParameterValueException / InvalidParameterValue / 400 "
                 + "/ Value 1001 for parameter MaxResults is invalid. Reason: You must enter a number that's between 1 and 1000.");
+        // a token that decodes to something no queue can be named was not issued
+        assertThat(describe(sqs.jsonError("ListQueues", "{\"MaxResults\":2,\"NextToken\":\"Zm9yZ2VkIQ\"}")))
+                .isEqualTo("InvalidParameterValueException / InvalidParameterValue / 400 / Invalid NextToken value.");
     }
 
     @Test
