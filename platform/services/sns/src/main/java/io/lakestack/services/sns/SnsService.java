@@ -63,6 +63,7 @@ public final class SnsService
     static final String NOT_FOUND = "NotFound";
     private static final long MAX_REQUEST_BYTES = 2 * 1024 * 1024;
     private static final int PAGE = 100;
+    private static final int MAX_KAFKA_TOPIC_NAME = 249;
     private static final Pattern TOPIC_NAME = Pattern.compile("[A-Za-z0-9_-]{1,256}");
     private static final Pattern FIFO_TOPIC_NAME = Pattern.compile("[A-Za-z0-9_-]{1,251}\\.fifo");
     private static final Pattern FIFO_ID = Pattern.compile("[\\x21-\\x7E]{1,128}");
@@ -178,6 +179,11 @@ public final class SnsService
         // a FIFO topic's name ends with .fifo, and only a FIFO topic's does: AWS answers both mistakes so
         if (!(fifo ? FIFO_TOPIC_NAME : TOPIC_NAME).matcher(name).matches()) {
             throw invalid("Topic Name");
+        }
+        if (SnsTopics.kafkaTopic(name).length() > MAX_KAFKA_TOPIC_NAME) {
+            throw invalid("Topic Name Reason: lakestack keeps a topic's messages in the Kafka topic " + SnsTopics.kafkaTopic("<name>") + ", whose name "
+                    + "is at most " + MAX_KAFKA_TOPIC_NAME + " characters: use a topic name of at most "
+                    + (MAX_KAFKA_TOPIC_NAME - SnsTopics.kafkaTopic("").length()) + " characters");
         }
         attributes.remove("FifoTopic");
         for (Map.Entry<String, String> attribute : attributes.entrySet()) {

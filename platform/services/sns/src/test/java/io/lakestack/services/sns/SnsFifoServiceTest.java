@@ -135,8 +135,12 @@ class SnsFifoServiceTest
                 .isEqualTo("InvalidParameter 400 Invalid parameter: Topic Name");
         assertThat(error("Action", "CreateTopic", "Name", "a".repeat(252) + ".fifo", "Attributes.entry.1.key", "FifoTopic", "Attributes.entry.1.value",
                 "true")).isEqualTo("InvalidParameter 400 Invalid parameter: Topic Name");
-        assertThat(elements(call("Action", "CreateTopic", "Name", "a".repeat(251) + ".fifo", "Attributes.entry.1.key", "FifoTopic",
-                "Attributes.entry.1.value", "true"), "TopicArn")).containsExactly("arn:aws:sns:us-east-1:" + ACCOUNT + ":" + "a".repeat(251) + ".fifo");
+        // AWS takes 256 characters; a Kafka topic's name is at most 249, lakestack.sns. included
+        assertThat(error("Action", "CreateTopic", "Name", "a".repeat(231) + ".fifo", "Attributes.entry.1.key", "FifoTopic", "Attributes.entry.1.value",
+                "true")).isEqualTo("InvalidParameter 400 Invalid parameter: Topic Name Reason: lakestack keeps a topic's messages in the Kafka topic "
+                + "lakestack.sns.<name>, whose name is at most 249 characters: use a topic name of at most 235 characters");
+        assertThat(elements(call("Action", "CreateTopic", "Name", "a".repeat(230) + ".fifo", "Attributes.entry.1.key", "FifoTopic",
+                "Attributes.entry.1.value", "true"), "TopicArn")).containsExactly("arn:aws:sns:us-east-1:" + ACCOUNT + ":" + "a".repeat(230) + ".fifo");
         assertThat(error("Action", "CreateTopic", "Name", "orders", "Attributes.entry.1.key", "ContentBasedDeduplication", "Attributes.entry.1.value",
                 "true")).isEqualTo("InvalidParameter 400 Invalid parameter: ContentBasedDeduplication Reason: Content based deduplication can only be set "
                 + "for FIFO topics");
