@@ -40,7 +40,7 @@ import static org.awaitility.Awaitility.await;
  * its group and deduplication id; duplicates within the deduplication interval (an explicit id, the content-based id,
  * through Publish and PublishBatch) are delivered once, also to a standard queue (which does not deduplicate) and to a
  * subscription made after the first copy was published (whose worker rebuilt its deduplication window from the log);
- * and AWS's errors.
+ * messages given up go to a FIFO dead-letter queue in order; and AWS's errors.
  */
 @LakestackTest
 @Order(32)
@@ -265,6 +265,30 @@ class SnsFifoIntegrationTest
                 .messageAttributes(Map.of("parity", string("odd"))));
         assertThat(receiveExactly(late, 1)).extracting(message -> json(message.body()).get("Message").asText()).containsExactly("alpha-after");
         assertThat(receiveExactly(all, 1)).extracting(message -> json(message.body()).get("Message").asText()).containsExactly("alpha-after");
+    }
+
+    @Test
+    void undeliverableMessagesGoToTheFifoDeadLetterQueueInOrder()
+    {
+        String topic = createFifoTopic("redrive");
+        Queue deadLetters = createQueue("redrive-dlq", true);
+        String missingQueue = "arn:aws:sqs:" + TestStack.REGION + ":" + ACCOUNT + ":" + name("no-such-queue") + ".fifo";
+        sns.subscribe(request -> request.topicArn(topic).protocol("sqs").endpoint(missingQueue).attributes(Map.of(
+                "RedrivePolicy", "{\"deadLetterTargetArn\": \"" + deadLetters.arn() + "\"}",
+                "DeliveryPolicy", "{\"healthyRetryPolicy\": {\"numRetries\": 1, \"minDelayTarget\": 1, \"maxDelayTarget\": 1}}")));
+        List<String> sequenceNumbers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String body = "lost-" + i;
+            sequenceNumbers.add(sns.publish(request -> request.topicArn(topic).message(body).messageGroupId("lost").messageDeduplicationId(body))
+                    .sequenceNumber());
+        }
+
+        List<Message> dead = receiveExactly(deadLetters, 3);
+        assertThat(dead).extracting(message -> json(message.body()).get("Message").asText()).containsExactly("lost-0", "lost-1", "lost-2");
+        assertThat(dead).extracting(message -> json(message.body()).get("SequenceNumber").asText()).isEqualTo(sequenceNumbers);
+        assertThat(dead).extracting(message -> message.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID)).containsOnly("lost");
+        assertThat(dead).extracting(message -> message.attributes().get(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID))
+                .containsExactly("lost-0", "lost-1", "lost-2");
     }
 
     @Test
