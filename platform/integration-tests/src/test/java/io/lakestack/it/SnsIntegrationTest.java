@@ -476,9 +476,7 @@ class SnsIntegrationTest
     {
         String topic = createTopic("errors");
         assertError(() -> sns.createTopic(request -> request.name("bad name!")), 400, "InvalidParameter", "Invalid parameter: Topic Name");
-        assertError(() -> sns.createTopic(request -> request.name(name("ordered") + ".fifo").attributes(Map.of("FifoTopic", "true"))), 400,
-                "InvalidParameter", "Invalid parameter: Topic Name Reason: lakestack does not emulate FIFO topics yet; create a standard topic (a name "
-                        + "without .fifo and no FifoTopic attribute)");
+        assertError(() -> sns.createTopic(request -> request.name(name("ordered") + ".fifo")), 400, "InvalidParameter", "Invalid parameter: Topic Name");
         assertError(() -> sns.publish(request -> request.topicArn(topicArn(name("missing"))).message("x")), 404, "NotFound", "Topic does not exist");
         assertError(() -> sns.publish(request -> request.topicArn(topic).message("")), 400, "InvalidParameter", "Invalid parameter: Empty message");
         assertError(() -> sns.publish(request -> request.topicArn(topic).message("x".repeat(262_145))), 400, "InvalidParameter",

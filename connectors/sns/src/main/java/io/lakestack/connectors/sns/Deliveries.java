@@ -12,8 +12,8 @@ interface Deliveries
     void deliver(Subscription subscription, Notification notification, String body)
             throws DeliveryException;
 
-    /** Sends the notification document to a dead-letter queue. */
-    void deadLetter(String queueArn, String document)
+    /** Sends the notification document to a dead-letter queue (a FIFO queue with the notification's group and deduplication id). */
+    void deadLetter(String queueArn, Notification notification, String document)
             throws DeliveryException;
 
     /** POSTs a {@code SubscriptionConfirmation} to an HTTP(S) subscription's endpoint. */

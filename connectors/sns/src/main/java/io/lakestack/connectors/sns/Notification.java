@@ -24,9 +24,13 @@ import static java.util.Objects.requireNonNull;
  * redelivery).
  *
  * @param messageStructure the per-protocol messages of a message published with {@code MessageStructure=json}
+ * @param sequenceNumber a FIFO topic's message's
+ * @param messageGroupId a FIFO topic's message's, or a standard topic's message published with one
+ * @param deduplicationId a FIFO topic's message's, given or computed from its body
  */
 record Notification(String messageId, String topicArn, Optional<String> subject, String message, String timestamp, String signatureVersion,
-        Map<String, FilterPolicy.Attribute> attributes, Optional<JsonNode> messageStructure)
+        Map<String, FilterPolicy.Attribute> attributes, Optional<JsonNode> messageStructure, Optional<String> sequenceNumber,
+        Optional<String> messageGroupId, Optional<String> deduplicationId)
 {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -55,7 +59,8 @@ record Notification(String messageId, String topicArn, Optional<String> subject,
         }
         if (node == null || !node.isObject() || !"Notification".equals(node.path("Type").asText())) {
             return new Notification(UUID.nameUUIDFromBytes(place.getBytes(StandardCharsets.UTF_8)).toString(), topicArn,
-                    Optional.of("Amazon S3 Notification"), text, TIMESTAMP.format(Instant.ofEpochMilli(timestampMillis)), "1", Map.of(), Optional.empty());
+                    Optional.of("Amazon S3 Notification"), text, TIMESTAMP.format(Instant.ofEpochMilli(timestampMillis)), "1", Map.of(), Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.empty());
         }
         Map<String, FilterPolicy.Attribute> attributes = new LinkedHashMap<>();
         node.path("MessageAttributes").fields().forEachRemaining(field -> attributes.put(field.getKey(),
@@ -70,7 +75,15 @@ record Notification(String messageId, String topicArn, Optional<String> subject,
         });
         return new Notification(node.path("MessageId").asText(), node.path("TopicArn").asText(topicArn),
                 node.hasNonNull("Subject") ? Optional.of(node.get("Subject").asText()) : Optional.empty(), node.path("Message").asText(),
-                node.path("Timestamp").asText(), node.path("SignatureVersion").asText("1"), attributes, messages);
+                node.path("Timestamp").asText(), node.path("SignatureVersion").asText("1"), attributes, messages, Optional.empty(), Optional.empty(),
+                Optional.empty());
+    }
+
+    /** This notification with the order its record gave it (see {@link io.lakestack.spi.sns.SnsTopics}). */
+    Notification withOrder(Optional<String> newSequenceNumber, Optional<String> newMessageGroupId, Optional<String> newDeduplicationId)
+    {
+        return new Notification(messageId, topicArn, subject, message, timestamp, signatureVersion, attributes, messageStructure, newSequenceNumber,
+                newMessageGroupId, newDeduplicationId);
     }
 
     /** The message for a protocol: its own entry of a {@code MessageStructure=json} message, else the default. */
@@ -79,19 +92,25 @@ record Notification(String messageId, String topicArn, Optional<String> subject,
         return messageStructure.map(messages -> messages.path(protocol)).filter(JsonNode::isTextual).map(JsonNode::asText).orElse(message);
     }
 
-    /** The document SNS delivers to SQS queues and HTTP endpoints. */
+    /**
+     * The document SNS delivers to SQS queues and HTTP endpoints. A FIFO topic's has its {@code SequenceNumber} after
+     * the {@code MessageId}, and no signature fields, as on AWS.
+     */
     ObjectNode document(String protocol, String unsubscribeUrl, String signingCertUrl)
     {
         ObjectNode document = JSON.createObjectNode();
         document.put("Type", "Notification");
         document.put("MessageId", messageId);
+        sequenceNumber.ifPresent(value -> document.put("SequenceNumber", value));
         document.put("TopicArn", topicArn);
         subject.ifPresent(value -> document.put("Subject", value));
         document.put("Message", messageFor(protocol));
         document.put("Timestamp", timestamp);
-        document.put("SignatureVersion", signatureVersion);
-        document.put("Signature", "");
-        document.put("SigningCertURL", signingCertUrl);
+        if (sequenceNumber.isEmpty()) {
+            document.put("SignatureVersion", signatureVersion);
+            document.put("Signature", "");
+            document.put("SigningCertURL", signingCertUrl);
+        }
         document.put("UnsubscribeURL", unsubscribeUrl);
         if (!attributes.isEmpty()) {
             ObjectNode values = document.putObject("MessageAttributes");

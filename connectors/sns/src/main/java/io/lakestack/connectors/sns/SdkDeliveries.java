@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static java.util.Objects.requireNonNull;
@@ -68,7 +69,7 @@ public final class SdkDeliveries
             throws DeliveryException
     {
         switch (subscription.protocol()) {
-            case "sqs" -> send(subscription.endpoint(), body, subscription.rawMessageDelivery() ? notification.attributes() : Map.of());
+            case "sqs" -> send(subscription.endpoint(), notification, body, subscription.rawMessageDelivery() ? notification.attributes() : Map.of());
             case "lambda" -> invoke(subscription.endpoint(), body);
             case "http", "https" -> {
                 Map<String, String> headers = new LinkedHashMap<>();
@@ -86,10 +87,10 @@ public final class SdkDeliveries
     }
 
     @Override
-    public void deadLetter(String queueArn, String document)
+    public void deadLetter(String queueArn, Notification notification, String document)
             throws DeliveryException
     {
-        send(queueArn, document, Map.of());
+        send(queueArn, notification, document, Map.of());
     }
 
     @Override
@@ -100,9 +101,16 @@ public final class SdkDeliveries
                 "x-amz-sns-topic-arn", subscription.topicArn()), document);
     }
 
-    private void send(String queueArn, String body, Map<String, FilterPolicy.Attribute> attributes)
+    /**
+     * A FIFO queue gets the message's group and deduplication id, as SNS passes them on; a standard queue gets the group
+     * of a standard topic's message published with one (for its fair queueing), as on AWS.
+     */
+    private void send(String queueArn, Notification notification, String body, Map<String, FilterPolicy.Attribute> attributes)
             throws DeliveryException
     {
+        boolean fifoQueue = queueArn.endsWith(".fifo");
+        Optional<String> group = fifoQueue || notification.sequenceNumber().isEmpty() ? notification.messageGroupId() : Optional.empty();
+        Optional<String> deduplication = fifoQueue ? notification.deduplicationId() : Optional.empty();
         try {
             String url = queueUrls.computeIfAbsent(queueArn, arn -> {
                 String[] parts = arn.split(":");
@@ -114,7 +122,8 @@ public final class SdkDeliveries
                             .decode(attribute.value()))).build()
                     : MessageAttributeValue.builder().dataType(attribute.dataType().equals("String.Array") ? "String" : attribute.dataType())
                             .stringValue(attribute.value()).build()));
-            sqs.sendMessage(request -> request.queueUrl(url).messageBody(body).messageAttributes(values));
+            sqs.sendMessage(request -> request.queueUrl(url).messageBody(body).messageAttributes(values).messageGroupId(group.orElse(null))
+                    .messageDeduplicationId(deduplication.orElse(null)));
         }
         catch (SdkException | IllegalArgumentException e) {
             queueUrls.remove(queueArn);

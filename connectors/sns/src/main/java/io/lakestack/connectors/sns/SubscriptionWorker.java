@@ -43,7 +43,9 @@ import static java.util.Objects.requireNonNull;
  * partition, at least once: an offset is committed only after its message was delivered, filtered out, or given up
  * (sent to the dead-letter queue, or logged and dropped without one). A new group starts at the messages published
  * since the subscription was created. While an HTTP(S) subscription waits for its confirmation, messages are passed
- * over, as SNS does, and the member holding partition 0 sends the {@code SubscriptionConfirmation}.
+ * over, as SNS does, and the member holding partition 0 sends the {@code SubscriptionConfirmation}. A FIFO topic's
+ * single partition gives its messages one order, delivered one at a time; its duplicates are skipped
+ * ({@link FifoDeduplication}).
  */
 final class SubscriptionWorker
         implements AutoCloseable
@@ -58,6 +60,7 @@ final class SubscriptionWorker
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Optional<FifoDeduplication> deduplication;
     private volatile Subscription subscription;
     private volatile boolean running = true;
     private boolean confirmationSent;
@@ -69,6 +72,9 @@ final class SubscriptionWorker
         this.config = requireNonNull(config, "config is null");
         this.deliveries = requireNonNull(deliveries, "deliveries is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.deduplication = SnsTopics.isFifo(subscription.topicArn())
+                ? Optional.of(new FifoDeduplication(config.kafkaBootstrapServers(), SnsTopics.DEDUPLICATION_INTERVAL))
+                : Optional.empty();
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
         properties.put(ConsumerConfig.GROUP_ID_CONFIG, SnsTopics.consumerGroup(subscription));
@@ -119,6 +125,7 @@ final class SubscriptionWorker
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions)
                 {
                     startNewPartitions(partitions);
+                    deduplication.ifPresent(fifo -> fifo.rebuild(consumer, partitions));
                 }
             });
             while (running) {
@@ -209,6 +216,12 @@ final class SubscriptionWorker
 
     private void handle(ConsumerRecord<byte[], byte[]> record)
     {
+        // a FIFO topic's duplicate is delivered to nobody: decided before the filter, as SNS does when it is published
+        if (deduplication.isPresent() && deduplication.get().duplicate(record)) {
+            log.debug("SNS message at {}/{} is a duplicate within the deduplication interval; not delivered to {}", record.topic(), record.offset(),
+                    subscription.arn());
+            return;
+        }
         Subscription current = subscription;
         if (!current.confirmed()) {
             return;
@@ -221,7 +234,9 @@ final class SubscriptionWorker
         }
         String place = record.topic() + "/" + record.partition() + "/" + record.offset();
         Notification notification = Notification.read(record.value() == null ? new byte[0] : record.value(), current.topicArn(), record.timestamp(), place,
-                structure);
+                structure).withOrder(deduplication.map(fifo -> SnsTopics.sequenceNumber(record.offset())),
+                FifoDeduplication.header(record.headers(), SnsTopics.MESSAGE_GROUP_HEADER),
+                FifoDeduplication.header(record.headers(), SnsTopics.DEDUPLICATION_ID_HEADER));
         Optional<FilterPolicy> policy;
         try {
             policy = current.filterPolicy();
@@ -301,7 +316,7 @@ final class SubscriptionWorker
             return;
         }
         try {
-            deliveries.deadLetter(target.get(), notification.document(current.protocol(), unsubscribeUrl, "").toString());
+            deliveries.deadLetter(target.get(), notification, notification.document(current.protocol(), unsubscribeUrl, "").toString());
             log.info("SNS message {} could not be delivered to {} ({}); sent to the dead-letter queue {}", notification.messageId(), current.arn(), reason,
                     target.get());
         }

@@ -70,4 +70,18 @@ class NotificationTest
         String withoutSubject = PUBLISHED.replace("\"Subject\":\"Hi\",", "");
         assertThat(read(withoutSubject, Optional.empty()).lambdaEvent("a", "b", "").path("Records").path(0).path("Sns").get("Subject").isNull()).isTrue();
     }
+
+    @Test
+    void fifoTopicsDocumentHasItsSequenceNumberAndNoSignatureFields()
+    {
+        Notification notification = read(PUBLISHED.replace(":orders", ":orders.fifo"), Optional.empty())
+                .withOrder(Optional.of("00000000000000000007"), Optional.of("group-1"), Optional.of("dedup-1"));
+        JsonNode document = notification.document("sqs", "http://localhost:4566/?Action=Unsubscribe&SubscriptionArn=x", "");
+        assertThat(document.toString()).isEqualTo("{\"Type\":\"Notification\",\"MessageId\":\"5c1f4f4e-0000-4000-8000-000000000001\","
+                + "\"SequenceNumber\":\"00000000000000000007\",\"TopicArn\":\"" + TOPIC + ".fifo\",\"Subject\":\"Hi\",\"Message\":\"default text\","
+                + "\"Timestamp\":\"2026-11-29T16:00:00.123Z\",\"UnsubscribeURL\":\"http://localhost:4566/?Action=Unsubscribe&SubscriptionArn=x\","
+                + "\"MessageAttributes\":{\"event\":{\"Type\":\"String\",\"Value\":\"placed\"}}}");
+        assertThat(notification.messageGroupId()).contains("group-1");
+        assertThat(notification.deduplicationId()).contains("dedup-1");
+    }
 }

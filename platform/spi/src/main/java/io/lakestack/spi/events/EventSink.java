@@ -29,4 +29,17 @@ public interface EventSink
      * @param headers what the event carries besides its document, for the consumer (e.g. an invocation's request id)
      */
     void publish(String topic, String key, byte[] value, java.util.Map<String, String> headers);
+
+    /**
+     * Makes an ordered destination exist now: one partition, so that its events have one order, the order they were
+     * published in, and each is stamped with the time it was stored (never earlier than the one before it).
+     */
+    void declareOrdered(String topic);
+
+    /**
+     * Publishes to a destination declared with {@link #declareOrdered} (and declares it so on first use).
+     *
+     * @return the event's position in the destination: greater than that of every event published to it before
+     */
+    long publishOrdered(String topic, String key, byte[] value, java.util.Map<String, String> headers);
 }

@@ -84,5 +84,10 @@ public record NotificationConfiguration(List<DestinationConfiguration> destinati
         if (!valid) {
             throw ServiceException.user("InvalidArgument", "The ARN is not well formed: " + destination.arn());
         }
+        if (destination.type() == DestinationType.TOPIC && resource.endsWith(".fifo")) {
+            // as on AWS: only standard SNS topics take S3 event notifications
+            throw ServiceException.user("InvalidArgument", "Unable to validate the following destination configurations: " + destination.arn()
+                    + " is an SNS FIFO topic, which cannot be an S3 event notification destination; use a standard topic");
+        }
     }
 }

@@ -69,6 +69,17 @@ class NotificationConfigurationTest
     }
 
     @Test
+    void refusesFifoTopics()
+    {
+        String fifo = "arn:aws:sns:us-east-1:000000000000:orders.fifo";
+        assertThatThrownBy(() -> single(new DestinationConfiguration("x", DestinationType.TOPIC, fifo, List.of("s3:ObjectCreated:*"),
+                Optional.empty(), Optional.empty())).validate())
+                .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.errorCode() + " " + e.httpStatus()).isEqualTo("InvalidArgument 400"))
+                .hasMessage("Unable to validate the following destination configurations: " + fifo + " is an SNS FIFO topic, which cannot be an S3 event "
+                        + "notification destination; use a standard topic");
+    }
+
+    @Test
     void namesOneTopicPerDestination()
     {
         assertThat(NotificationTopics.topicFor(QUEUE)).isEqualTo("lakestack.sqs.uploads");

@@ -5,6 +5,7 @@ import io.lakestack.spi.events.EventSink;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -52,14 +53,36 @@ public final class KafkaEventSink
         }
     }
 
+    /** One partition, timestamps set by the broker when it appends (so that they never go back in the log). */
+    @Override
+    public void declareOrdered(String topic)
+    {
+        if (!known.contains(topic)) {
+            topics.ensure(topic, 1, Map.of("message.timestamp.type", "LogAppendTime"));
+            known.add(topic);
+        }
+    }
+
     @Override
     public void publish(String topic, String key, byte[] value, Map<String, String> headers)
     {
         declare(topic);
+        send(topic, key, value, headers);
+    }
+
+    @Override
+    public long publishOrdered(String topic, String key, byte[] value, Map<String, String> headers)
+    {
+        declareOrdered(topic);
+        return send(topic, key, value, headers).offset();
+    }
+
+    private RecordMetadata send(String topic, String key, byte[] value, Map<String, String> headers)
+    {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
         headers.forEach((name, header) -> record.headers().add(name, header.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         try {
-            producer.send(record).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return producer.send(record).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -50,6 +50,18 @@ class EventsServiceTest
         {
             published.add(new Published(topic, key, new String(value, StandardCharsets.UTF_8)));
         }
+
+        @Override
+        public void declareOrdered(String topic)
+        {
+            throw new UnsupportedOperationException("not used by these tests");
+        }
+
+        @Override
+        public long publishOrdered(String topic, String key, byte[] value, Map<String, String> headers)
+        {
+            throw new UnsupportedOperationException("not used by these tests");
+        }
     }, "us-east-1", ACCOUNT, clock);
 
     private JsonNode call(String operation, String document)

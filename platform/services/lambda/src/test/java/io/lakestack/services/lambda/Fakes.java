@@ -133,6 +133,18 @@ final class Fakes
         {
             published.add(new Published(topic, key, value, headers));
         }
+
+        @Override
+        public void declareOrdered(String topic)
+        {
+            throw new UnsupportedOperationException("not used by these tests");
+        }
+
+        @Override
+        public long publishOrdered(String topic, String key, byte[] value, Map<String, String> headers)
+        {
+            throw new UnsupportedOperationException("not used by these tests");
+        }
     }
 
     /** Kinesis streams by name, definitions only. */

@@ -270,5 +270,17 @@ class S3ServiceTest
         public void publish(String topic, String key, byte[] value, Map<String, String> headers)
         {
         }
+
+        @Override
+        public void declareOrdered(String topic)
+        {
+            throw new UnsupportedOperationException("not used by these tests");
+        }
+
+        @Override
+        public long publishOrdered(String topic, String key, byte[] value, Map<String, String> headers)
+        {
+            throw new UnsupportedOperationException("not used by these tests");
+        }
     }
 }

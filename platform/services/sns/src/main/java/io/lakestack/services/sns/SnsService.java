@@ -46,8 +46,12 @@ import static java.util.Objects.requireNonNull;
  * <p>Topics and subscriptions are kept in the record stores {@value SnsTopics#TOPICS_STORE} and
  * {@value SnsTopics#SUBSCRIPTIONS_STORE}. A publish is answered once its notification is durably on the topic's
  * Kafka topic ({@link SnsTopics}), from where the fan-out connector delivers it to every subscription; so an
- * acknowledged message survives a kill -9. Where lakestack differs from AWS: FIFO topics, and the email, SMS, mobile
- * push and Firehose protocols, are refused; notifications are not signed ({@code Signature} is empty).
+ * acknowledged message survives a kill -9. Where lakestack differs from AWS: the email, SMS, mobile
+ * push and Firehose protocols are refused; notifications are not signed ({@code Signature} is empty).
+ *
+ * <p>FIFO topics (a name ending in {@code .fifo}, {@code FifoTopic=true}) are ordered Kafka topics of one partition: a
+ * message's {@code SequenceNumber} is its record's offset, and its group, deduplication id and deduplication scope
+ * travel in the record's headers ({@link SnsTopics}); the fan-out drops duplicates, deciding from the log alone.
  */
 public final class SnsService
         extends QueryProtocolService
@@ -59,7 +63,10 @@ public final class SnsService
     static final String NOT_FOUND = "NotFound";
     private static final long MAX_REQUEST_BYTES = 2 * 1024 * 1024;
     private static final int PAGE = 100;
+    private static final int MAX_KAFKA_TOPIC_NAME = 249;
     private static final Pattern TOPIC_NAME = Pattern.compile("[A-Za-z0-9_-]{1,256}");
+    private static final Pattern FIFO_TOPIC_NAME = Pattern.compile("[A-Za-z0-9_-]{1,251}\\.fifo");
+    private static final Pattern FIFO_ID = Pattern.compile("[\\x21-\\x7E]{1,128}");
     private static final Pattern TOPIC_ARN = Pattern.compile("arn:aws[a-z-]*:sns:([a-z0-9-]+):(\\d{12}):([A-Za-z0-9_.-]{1,256})");
     private static final Pattern SUBSCRIPTION_ARN = Pattern.compile("(arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_.-]{1,256}):[0-9a-f-]{36}");
     private static final Pattern SQS_ARN = Pattern.compile("arn:aws[a-z-]*:sqs:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_.-]{1,80}");
@@ -164,27 +171,41 @@ public final class SnsService
     {
         String name = required(input, "Name");
         Map<String, String> attributes = new TreeMap<>(input.map("Attributes", "key", "value"));
-        if (name.endsWith(".fifo") || "true".equalsIgnoreCase(attributes.get("FifoTopic"))) {
-            throw invalid("Topic Name Reason: lakestack does not emulate FIFO topics yet; create a standard topic (a name without .fifo and no FifoTopic "
-                    + "attribute)");
+        String fifoTopic = attributes.getOrDefault("FifoTopic", "false");
+        if (!fifoTopic.equalsIgnoreCase("true") && !fifoTopic.equalsIgnoreCase("false")) {
+            throw invalid("Attributes Reason: FifoTopic: Invalid value [" + fifoTopic + "]. Must be true or false.");
         }
-        if (!TOPIC_NAME.matcher(name).matches()) {
+        boolean fifo = fifoTopic.equalsIgnoreCase("true");
+        // a FIFO topic's name ends with .fifo, and only a FIFO topic's does: AWS answers both mistakes so
+        if (!(fifo ? FIFO_TOPIC_NAME : TOPIC_NAME).matcher(name).matches()) {
             throw invalid("Topic Name");
         }
-        for (Map.Entry<String, String> attribute : attributes.entrySet()) {
-            checkTopicAttribute(attribute.getKey(), attribute.getValue());
+        if (SnsTopics.kafkaTopic(name).length() > MAX_KAFKA_TOPIC_NAME) {
+            throw invalid("Topic Name Reason: lakestack keeps a topic's messages in the Kafka topic " + SnsTopics.kafkaTopic("<name>") + ", whose name "
+                    + "is at most " + MAX_KAFKA_TOPIC_NAME + " characters: use a topic name of at most "
+                    + (MAX_KAFKA_TOPIC_NAME - SnsTopics.kafkaTopic("").length()) + " characters");
         }
         attributes.remove("FifoTopic");
+        for (Map.Entry<String, String> attribute : attributes.entrySet()) {
+            checkTopicAttribute(attribute.getKey(), attribute.getValue(), fifo);
+        }
         Map<String, String> tags = tags(input);
         String arn = "arn:aws:sns:" + region + ":" + accountId + ":" + name;
         Optional<Topic> existing = topics.get(name);
         if (existing.isPresent()) {
-            if (!attributes.isEmpty() && !existing.get().attributes().equals(attributes)) {
+            Map<String, String> kept = new TreeMap<>(existing.get().attributes());
+            kept.remove("FifoTopic");
+            if (!attributes.isEmpty() && !kept.equals(attributes)) {
                 throw invalid("Attributes Reason: Topic already exists with different attributes");
             }
             if (!tags.isEmpty() && !existing.get().tags().equals(tags)) {
                 throw invalid("Tags Reason: Topic already exists with different tags");
             }
+        }
+        else if (fifo) {
+            events.declareOrdered(SnsTopics.kafkaTopic(arn));
+            attributes.put("FifoTopic", "true");
+            topics.put(name, new Topic(name, arn, attributes, tags, clock.millis()));
         }
         else {
             events.declare(SnsTopics.kafkaTopic(arn));
@@ -193,7 +214,8 @@ public final class SnsService
         result.element("TopicArn", arn);
     }
 
-    private static void checkTopicAttribute(String name, String value)
+    /** @param fifo whether the topic is a FIFO topic ({@code FifoTopic} itself is checked by the caller) */
+    private static void checkTopicAttribute(String name, String value, boolean fifo)
     {
         if (!TOPIC_ATTRIBUTES.contains(name)) {
             throw invalid("AttributeName");
@@ -224,13 +246,22 @@ public final class SnsService
                     throw invalid("KmsMasterKeyId Reason: lakestack does not encrypt topics; leave KmsMasterKeyId out");
                 }
             }
-            case "FifoTopic" -> {
-                if (!value.equalsIgnoreCase("false")) {
-                    throw invalid("Attributes Reason: lakestack does not emulate FIFO topics yet; create a standard topic");
+            case "ContentBasedDeduplication" -> {
+                if (!fifo) {
+                    throw invalid("ContentBasedDeduplication Reason: Content based deduplication can only be set for FIFO topics");
+                }
+                if (!value.equals("true") && !value.equals("false")) {
+                    throw invalid("ContentBasedDeduplication Reason: Invalid value [" + value + "]. Must be true or false.");
                 }
             }
-            case "ContentBasedDeduplication", "FifoThroughputScope" -> throw invalid("Attributes Reason: " + name + " applies to FIFO topics only, "
-                    + "which lakestack does not emulate yet");
+            case "FifoThroughputScope" -> {
+                if (!fifo) {
+                    throw invalid("FifoThroughputScope Reason: FifoThroughputScope can only be set for FIFO topics");
+                }
+                if (!value.equals("Topic") && !value.equals("MessageGroup")) {
+                    throw invalid("FifoThroughputScope Reason: Invalid value [" + value + "]. Please use either Topic or MessageGroup");
+                }
+            }
             default -> {
                 // kept as given
             }
@@ -335,6 +366,11 @@ public final class SnsService
         }
         attributes.put("SubscriptionsConfirmed", Long.toString(confirmed));
         attributes.put("SubscriptionsPending", Long.toString(pending));
+        if (SnsTopics.isFifo(topic.arn())) {
+            attributes.put("FifoTopic", "true");
+            attributes.put("ContentBasedDeduplication", "false");
+            attributes.put("FifoThroughputScope", "Topic");
+        }
         attributes.putAll(topic.attributes());
         if (topic.attributes().containsKey("DeliveryPolicy")) {
             attributes.put("EffectiveDeliveryPolicy", topic.attributes().get("DeliveryPolicy"));
@@ -362,7 +398,11 @@ public final class SnsService
         Topic topic = topic(input, "TopicArn");
         String name = input.string("AttributeName").orElseThrow(() -> invalid("AttributeName"));
         String value = input.string("AttributeValue").orElse("");
-        checkTopicAttribute(name, value);
+        if (name.equals("FifoTopic")) {
+            // a topic's type is fixed when it is created, as on AWS
+            throw invalid("AttributeName");
+        }
+        checkTopicAttribute(name, value, SnsTopics.isFifo(topic.arn()));
         Map<String, String> attributes = new TreeMap<>(topic.attributes());
         attributes.put(name, value);
         topics.put(topic.name(), new Topic(topic.name(), topic.arn(), attributes, topic.tags(), topic.createdMillis()));
@@ -374,17 +414,26 @@ public final class SnsService
     {
         Topic topic = topic(input, "TopicArn");
         String protocol = input.string("Protocol").orElseThrow(() -> invalid("Protocol"));
+        if (!SUPPORTED_PROTOCOLS.contains(protocol) && !OTHER_PROTOCOLS.contains(protocol)) {
+            throw invalid("Amazon SNS does not support this protocol string: " + protocol);
+        }
+        boolean fifo = SnsTopics.isFifo(topic.arn());
+        if (fifo && !protocol.equals("sqs")) {
+            // as on AWS: a FIFO topic delivers to SQS queues (FIFO and standard) only
+            throw invalid("Invalid protocol type: " + protocol);
+        }
         if (OTHER_PROTOCOLS.contains(protocol)) {
             throw invalid("Protocol Reason: lakestack does not deliver to " + protocol + "; supported protocols: sqs, lambda, http, https");
-        }
-        if (!SUPPORTED_PROTOCOLS.contains(protocol)) {
-            throw invalid("Amazon SNS does not support this protocol string: " + protocol);
         }
         String endpoint = input.string("Endpoint").orElseThrow(() -> invalid("Endpoint Reason: an endpoint is required for protocol " + protocol));
         switch (protocol) {
             case "sqs" -> {
                 if (!SQS_ARN.matcher(endpoint).matches()) {
                     throw invalid("SQS endpoint ARN");
+                }
+                if (!fifo && endpoint.endsWith(".fifo")) {
+                    // AWS's message, its prefix twice
+                    throw invalid("Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics");
                 }
             }
             case "lambda" -> {
@@ -399,7 +448,8 @@ public final class SnsService
             }
         }
         Map<String, String> attributes = new TreeMap<>(input.map("Attributes", "key", "value"));
-        attributes.forEach(this::checkSubscriptionAttribute);
+        boolean fifoSubscription = fifo && endpoint.endsWith(".fifo");
+        attributes.forEach((name, value) -> checkSubscriptionAttribute(name, value, fifoSubscription));
         checkFilterPolicy(attributes);
         boolean returnArn = input.bool("ReturnSubscriptionArn").orElse(false);
         Optional<Subscription> existing = subscriptions.all().values().stream()
@@ -429,7 +479,8 @@ public final class SnsService
         return HexFormat.of().formatHex(bytes);
     }
 
-    private void checkSubscriptionAttribute(String name, String value)
+    /** @param fifoSubscription whether it is a FIFO queue's subscription to a FIFO topic */
+    private void checkSubscriptionAttribute(String name, String value, boolean fifoSubscription)
     {
         if (!SUBSCRIPTION_ATTRIBUTES.contains(name)) {
             throw invalid("AttributeName");
@@ -463,6 +514,9 @@ public final class SnsService
                 }
                 if (!SQS_ARN.matcher(target.asText()).matches()) {
                     throw invalid("RedrivePolicy: Invalid deadLetterTargetArn " + target.asText() + ": it must be an SQS queue ARN");
+                }
+                if (fifoSubscription && !target.asText().endsWith(".fifo")) {
+                    throw invalid("RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.");
                 }
             }
             case "DeliveryPolicy" -> {
@@ -566,7 +620,7 @@ public final class SnsService
         Subscription subscription = subscription(input);
         String name = input.string("AttributeName").orElseThrow(() -> invalid("AttributeName"));
         String value = input.string("AttributeValue").orElse("");
-        checkSubscriptionAttribute(name, value);
+        checkSubscriptionAttribute(name, value, SnsTopics.isFifo(subscription.topicArn()) && subscription.endpoint().endsWith(".fifo"));
         Map<String, String> attributes = new TreeMap<>(subscription.attributes());
         if (value.isEmpty() && !name.equals("RawMessageDelivery")) {
             attributes.remove(name);
@@ -599,17 +653,60 @@ public final class SnsService
             throw invalid("TopicArn or TargetArn Reason: no value for required parameter");
         }
         Topic topic = topicByArn(topicArn.orElseGet(targetArn::get), topicArn.isPresent() ? "TopicArn" : "TargetArn");
-        refuseFifoParameters(input, "");
+        Ordering ordering = ordering(topic, input, "");
         Outgoing outgoing = outgoing(input, "");
-        result.element("MessageId", send(topic, outgoing));
+        Published published = send(topic, outgoing, ordering);
+        result.element("MessageId", published.messageId());
+        published.sequenceNumber().ifPresent(sequenceNumber -> result.element("SequenceNumber", sequenceNumber));
     }
 
-    private static void refuseFifoParameters(QueryInput input, String prefix)
+    /**
+     * A message's group and deduplication id, checked against its topic: a FIFO topic's message needs a group, and a
+     * deduplication id unless the topic has {@code ContentBasedDeduplication}; a standard topic's message may have a
+     * group (which SQS queues receive, for their fair queueing, as on AWS) but no deduplication id.
+     *
+     * @param deduplicationId given; empty when it is to be computed from the body
+     */
+    record Ordering(Optional<String> groupId, Optional<String> deduplicationId, boolean fifo, boolean contentBased, String scope) {}
+
+    static Ordering ordering(Topic topic, QueryInput input, String prefix)
     {
-        for (String parameter : List.of("MessageGroupId", "MessageDeduplicationId")) {
-            if (input.has(prefix + parameter)) {
-                throw invalid(parameter + " Reason: The request includes " + parameter + " parameter that is not valid for this topic type");
+        Optional<String> group = input.string(prefix + "MessageGroupId");
+        Optional<String> deduplication = input.string(prefix + "MessageDeduplicationId");
+        if (!SnsTopics.isFifo(topic.arn())) {
+            if (deduplication.isPresent()) {
+                throw invalid("MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type");
             }
+            group.ifPresent(id -> checkFifoId("MessageGroupId", id));
+            return new Ordering(group, Optional.empty(), false, false, "Topic");
+        }
+        if (group.isEmpty()) {
+            throw invalid("The MessageGroupId parameter is required for FIFO topics");
+        }
+        boolean contentBased = "true".equals(topic.attributes().get("ContentBasedDeduplication"));
+        if (deduplication.isEmpty() && !contentBased) {
+            throw invalid("The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly");
+        }
+        checkFifoId("MessageGroupId", group.get());
+        deduplication.ifPresent(id -> checkFifoId("MessageDeduplicationId", id));
+        return new Ordering(group, deduplication, true, contentBased, topic.attributes().getOrDefault("FifoThroughputScope", "Topic"));
+    }
+
+    private static void checkFifoId(String parameter, String value)
+    {
+        if (!FIFO_ID.matcher(value).matches()) {
+            throw invalid(parameter + " Reason: " + parameter + " can only include alphanumeric and punctuation characters. 1 to 128 in length.");
+        }
+    }
+
+    /** The deduplication id SNS computes for a topic with {@code ContentBasedDeduplication}: the hex SHA-256 of the message body. */
+    static String contentDeduplicationId(String body)
+    {
+        try {
+            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+        }
+        catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 
@@ -731,8 +828,11 @@ public final class SnsService
         return attributes;
     }
 
-    /** Publishes the notification durably and answers its message id. */
-    private String send(Topic topic, Outgoing outgoing)
+    /** @param sequenceNumber a FIFO topic's message's */
+    private record Published(String messageId, Optional<String> sequenceNumber) {}
+
+    /** Publishes the notification durably and answers its message id (and a FIFO topic's message's sequence number). */
+    private Published send(Topic topic, Outgoing outgoing, Ordering ordering)
     {
         String messageId = UUID.randomUUID().toString();
         ObjectNode notification = JSON.createObjectNode();
@@ -756,9 +856,19 @@ public final class SnsService
         catch (java.io.IOException e) {
             throw ServiceException.internal("InternalError", "Publish to " + topic.arn() + ": the notification could not be written", e);
         }
-        Map<String, String> headers = outgoing.structure().map(structure -> Map.of(SnsTopics.MESSAGE_STRUCTURE_HEADER, structure)).orElse(Map.of());
-        events.publish(SnsTopics.kafkaTopic(topic.arn()), messageId, value, headers);
-        return messageId;
+        Map<String, String> headers = new LinkedHashMap<>();
+        outgoing.structure().ifPresent(structure -> headers.put(SnsTopics.MESSAGE_STRUCTURE_HEADER, structure));
+        ordering.groupId().ifPresent(group -> headers.put(SnsTopics.MESSAGE_GROUP_HEADER, group));
+        if (!ordering.fifo()) {
+            events.publish(SnsTopics.kafkaTopic(topic.arn()), messageId, value, headers);
+            return new Published(messageId, Optional.empty());
+        }
+        // the given id overrides the computed one, as on AWS; the body is the Message parameter as given
+        String deduplicationId = ordering.deduplicationId().orElseGet(() -> contentDeduplicationId(outgoing.structure().orElse(outgoing.message())));
+        headers.put(SnsTopics.DEDUPLICATION_ID_HEADER, deduplicationId);
+        headers.put(SnsTopics.DEDUPLICATION_SCOPE_HEADER, ordering.scope());
+        long offset = events.publishOrdered(SnsTopics.kafkaTopic(topic.arn()), ordering.groupId().orElseThrow(), value, headers);
+        return new Published(messageId, Optional.of(SnsTopics.sequenceNumber(offset)));
     }
 
     private void publishBatch(QueryInput input, XmlWriter result)
@@ -790,15 +900,27 @@ public final class SnsService
         if (total > MAX_MESSAGE_BYTES) {
             throw ServiceException.user("BatchRequestTooLong", "The length of all the messages put together is more than the limit");
         }
-        Map<String, String> successful = new LinkedHashMap<>();
+        if (SnsTopics.isFifo(topic.arn())) {
+            // AWS refuses the whole batch when an entry lacks either
+            for (int i : indexes) {
+                if (!input.has(prefix + i + ".MessageGroupId")) {
+                    throw invalid("The MessageGroupId parameter is required for FIFO topics");
+                }
+            }
+            for (int i : indexes) {
+                if (!input.has(prefix + i + ".MessageDeduplicationId") && !"true".equals(topic.attributes().get("ContentBasedDeduplication"))) {
+                    throw invalid("The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly");
+                }
+            }
+        }
+        Map<String, Published> successful = new LinkedHashMap<>();
         Map<String, ServiceException> failed = new LinkedHashMap<>();
         for (int i : indexes) {
             String entry = prefix + i + ".";
             String id = input.string(entry + "Id").orElseThrow();
             try {
-                refuseFifoParameters(input, entry);
-                String messageId = send(topic, outgoing(input, entry));
-                successful.put(id, messageId);
+                Ordering ordering = ordering(topic, input, entry);
+                successful.put(id, send(topic, outgoing(input, entry), ordering));
             }
             catch (ServiceException e) {
                 if (e.httpStatus() >= 500) {
@@ -808,7 +930,11 @@ public final class SnsService
             }
         }
         result.start("Successful");
-        successful.forEach((id, messageId) -> result.start("member").element("Id", id).element("MessageId", messageId).end("member"));
+        successful.forEach((id, published) -> {
+            result.start("member").element("Id", id).element("MessageId", published.messageId());
+            published.sequenceNumber().ifPresent(sequenceNumber -> result.element("SequenceNumber", sequenceNumber));
+            result.end("member");
+        });
         result.end("Successful");
         result.start("Failed");
         failed.forEach((id, error) -> result.start("member").element("Id", id).element("Code", error.errorCode()).element("Message", error.getMessage())
