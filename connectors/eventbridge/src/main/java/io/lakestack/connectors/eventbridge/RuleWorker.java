@@ -1,5 +1,6 @@
 package io.lakestack.connectors.eventbridge;
 
+import io.lakestack.connectors.consumers.GroupStart;
 import io.lakestack.spi.eventbridge.EventBuses;
 import io.lakestack.spi.eventbridge.Rule;
 import io.lakestack.spi.eventbridge.ScheduledRules;
@@ -11,7 +12,6 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -145,28 +144,10 @@ final class RuleWorker
     /** A partition this group has no offset of yet starts at the rule's creation or enabling. */
     private void startNewPartitions(Collection<TopicPartition> partitions)
     {
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
-        Map<TopicPartition, Long> fresh = new HashMap<>();
-        for (TopicPartition partition : partitions) {
-            if (committed.get(partition) == null) {
-                fresh.put(partition, rule.activeSinceMillis());
-            }
+        Map<TopicPartition, OffsetAndMetadata> positions = GroupStart.startNewPartitions(consumer, partitions, rule.activeSinceMillis());
+        if (!positions.isEmpty()) {
+            log.info("EventBridge rule {} starts at {}", rule.arn(), positions);
         }
-        if (fresh.isEmpty()) {
-            return;
-        }
-        // the ends first: an event put between the two lookups is then after the end, never skipped by a seek to it
-        Map<TopicPartition, Long> ends = consumer.endOffsets(fresh.keySet());
-        Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(fresh);
-        Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
-        for (TopicPartition partition : fresh.keySet()) {
-            OffsetAndTimestamp offset = offsets.get(partition);
-            long position = offset == null ? ends.get(partition) : offset.offset();
-            consumer.seek(partition, position);
-            positions.put(partition, new OffsetAndMetadata(position));
-        }
-        consumer.commitSync(positions);
-        log.info("EventBridge rule {} starts at {}", rule.arn(), positions);
     }
 
     /** @return false when the worker stopped during a delivery: the event is not committed, and is delivered again */

@@ -1,12 +1,11 @@
 package io.lakestack.connectors.sns;
 
+import io.lakestack.connectors.targets.SdkClients;
 import io.lakestack.spi.sns.FilterPolicy;
 import io.lakestack.spi.sns.Subscription;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
@@ -37,6 +36,7 @@ public final class SdkDeliveries
         implements Deliveries, AutoCloseable
 {
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
     private final SqsClient sqs;
     private final LambdaClient lambda;
@@ -52,14 +52,8 @@ public final class SdkDeliveries
 
     public static SdkDeliveries connect(URI endpoint, Region region, AwsCredentialsProvider credentials)
     {
-        SqsClient sqs = SqsClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentials)
-                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(32))
-                .overrideConfiguration(config -> config.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(30)))
-                .build();
-        LambdaClient lambda = LambdaClient.builder().endpointOverride(endpoint).region(region).credentialsProvider(credentials)
-                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(32))
-                .overrideConfiguration(config -> config.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(30)))
-                .build();
+        SqsClient sqs = SdkClients.build(SqsClient.builder(), endpoint, region, credentials, CALL_TIMEOUT);
+        LambdaClient lambda = SdkClients.build(LambdaClient.builder(), endpoint, region, credentials, CALL_TIMEOUT);
         HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
         return new SdkDeliveries(sqs, lambda, http);
     }

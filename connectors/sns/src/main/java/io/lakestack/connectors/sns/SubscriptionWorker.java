@@ -1,6 +1,7 @@
 package io.lakestack.connectors.sns;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lakestack.connectors.consumers.GroupStart;
 import io.lakestack.spi.sns.FilterPolicy;
 import io.lakestack.spi.sns.SnsTopics;
 import io.lakestack.spi.sns.Subscription;
@@ -9,7 +10,6 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -158,29 +157,10 @@ final class SubscriptionWorker
     /** A partition this group has no offset of yet starts at the subscription's creation. */
     private void startNewPartitions(Collection<TopicPartition> partitions)
     {
-        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
-        Map<TopicPartition, Long> fresh = new HashMap<>();
-        for (TopicPartition partition : partitions) {
-            if (committed.get(partition) == null) {
-                fresh.put(partition, subscription.createdMillis());
-            }
+        Map<TopicPartition, OffsetAndMetadata> positions = GroupStart.startNewPartitions(consumer, partitions, subscription.createdMillis());
+        if (!positions.isEmpty()) {
+            log.info("SNS subscription {} starts at {}", subscription.arn(), positions);
         }
-        if (fresh.isEmpty()) {
-            return;
-        }
-        // the ends first: a message published between the two lookups is then after the end, never skipped by a seek to it
-        Map<TopicPartition, Long> ends = consumer.endOffsets(fresh.keySet());
-        Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(fresh);
-        Map<TopicPartition, OffsetAndMetadata> positions = new HashMap<>();
-        for (TopicPartition partition : fresh.keySet()) {
-            OffsetAndTimestamp offset = offsets.get(partition);
-            long position = offset == null ? ends.get(partition) : offset.offset();
-            consumer.seek(partition, position);
-            positions.put(partition, new OffsetAndMetadata(position));
-        }
-        // remembered at once, so that a member joining later does not start over at a later time
-        consumer.commitSync(positions);
-        log.info("SNS subscription {} starts at {}", subscription.arn(), positions);
     }
 
     private void confirmIfPending()
