@@ -1,6 +1,9 @@
 package io.lakestack.endpoint.protocol;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +46,60 @@ public final class QueryStrings
                     : Map.entry(decode(name), decode(value)));
         }
         return List.copyOf(parameters);
+    }
+
+    /**
+     * Parses a form or query string as a Query protocol request must be: every {@code %} begins a {@code %XX} sequence
+     * and the bytes decode as UTF-8.
+     *
+     * @throws IllegalArgumentException naming the first parameter that is not so
+     */
+    public static List<Map.Entry<String, String>> parseStrict(String rawQuery, boolean plusIsSpace)
+    {
+        List<Map.Entry<String, String>> parameters = new ArrayList<>();
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return List.copyOf(parameters);
+        }
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String name = equals < 0 ? pair : pair.substring(0, equals);
+            String value = equals < 0 ? "" : pair.substring(equals + 1);
+            if (plusIsSpace) {
+                name = name.replace('+', ' ');
+                value = value.replace('+', ' ');
+            }
+            String decodedName = decodeStrict(name, "a parameter name");
+            parameters.add(Map.entry(decodedName, decodeStrict(value, "the value of " + decodedName)));
+        }
+        return List.copyOf(parameters);
+    }
+
+    private static String decodeStrict(String encoded, String what)
+    {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(encoded.length());
+        int plain = 0;
+        for (int i = 0; i < encoded.length(); i++) {
+            if (encoded.charAt(i) == '%') {
+                if (i + 2 >= encoded.length() || !isHex(encoded.charAt(i + 1)) || !isHex(encoded.charAt(i + 2))) {
+                    throw new IllegalArgumentException(what + " has a % that does not begin a %XX sequence");
+                }
+                out.writeBytes(encoded.substring(plain, i).getBytes(StandardCharsets.UTF_8));
+                out.write(Integer.parseInt(encoded.substring(i + 1, i + 3), 16));
+                i += 2;
+                plain = i + 1;
+            }
+        }
+        out.writeBytes(encoded.substring(plain).getBytes(StandardCharsets.UTF_8));
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(out.toByteArray())).toString();
+        }
+        catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(what + " is not UTF-8 once percent-decoded");
+        }
     }
 
     /** Decodes {@code %XX} sequences; a malformed sequence is kept as it is. */

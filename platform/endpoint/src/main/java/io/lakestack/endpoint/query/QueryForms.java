@@ -2,7 +2,11 @@ package io.lakestack.endpoint.query;
 
 import io.lakestack.endpoint.protocol.AwsRequest;
 import io.lakestack.endpoint.protocol.QueryStrings;
+import io.lakestack.spi.ServiceException;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,13 +19,32 @@ public final class QueryForms
 {
     private QueryForms() {}
 
+    /**
+     * @throws ServiceException {@code MalformedQueryString} when a parameter is not percent-encoded UTF-8: taken as it
+     *         is, it would be another value than the one sent
+     */
     public static Map<String, String> parameters(AwsRequest request)
     {
         Map<String, String> parameters = new LinkedHashMap<>();
-        request.queryParameters().forEach(entry -> parameters.put(entry.getKey(), entry.getValue()));
-        if (request.method().equals("POST")) {
-            QueryStrings.parse(new String(request.body(), StandardCharsets.UTF_8), true).forEach(entry -> parameters.put(entry.getKey(), entry.getValue()));
+        try {
+            QueryStrings.parseStrict(request.rawQuery(), false).forEach(entry -> parameters.put(entry.getKey(), entry.getValue()));
+            if (request.method().equals("POST")) {
+                String body = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(request.body())).toString();
+                QueryStrings.parseStrict(body, true).forEach(entry -> parameters.put(entry.getKey(), entry.getValue()));
+            }
+        }
+        catch (CharacterCodingException e) {
+            throw malformed("the request body is not UTF-8");
+        }
+        catch (IllegalArgumentException e) {
+            throw malformed(e.getMessage());
         }
         return parameters;
+    }
+
+    private static ServiceException malformed(String reason)
+    {
+        return ServiceException.user("MalformedQueryString", "The query string contains a syntax error: " + reason + ".");
     }
 }

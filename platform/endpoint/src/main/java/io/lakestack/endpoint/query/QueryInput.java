@@ -3,10 +3,12 @@ package io.lakestack.endpoint.query;
 import io.lakestack.spi.ServiceException;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
@@ -95,10 +97,13 @@ public final class QueryInput
     public List<String> list(String name)
     {
         List<String> values = new ArrayList<>();
+        Set<String> read = new HashSet<>();
         String prefix = parameters.containsKey(name + ".member.1") ? name + ".member." : name + ".";
         for (int i = 1; parameters.containsKey(prefix + i); i++) {
             values.add(parameters.get(prefix + i));
+            read.add(prefix + i);
         }
+        checkMembers(name, read);
         return values;
     }
 
@@ -106,6 +111,7 @@ public final class QueryInput
     public Map<String, String> map(String name, String keyName, String valueName)
     {
         Map<String, String> map = new LinkedHashMap<>();
+        Set<String> read = new HashSet<>();
         String prefix = parameters.containsKey(name + ".entry.1." + keyName) ? name + ".entry." : name + ".";
         for (int i = 1; parameters.containsKey(prefix + i + "." + keyName); i++) {
             String key = parameters.get(prefix + i + "." + keyName);
@@ -114,8 +120,27 @@ public final class QueryInput
                 throw ServiceException.user(validationError, "The parameter " + prefix + i + "." + valueName + " is missing for " + key);
             }
             map.put(key, value);
+            read.add(prefix + i + "." + keyName);
+            read.add(prefix + i + "." + valueName);
         }
+        checkMembers(name, read);
         return map;
+    }
+
+    /**
+     * Refuses a member of the list or map {@code name} that was not read: numbered from 0, after a gap, or a value
+     * without its key. Left out, the request would mean less than was sent.
+     *
+     * @param read the parameters under {@code name} that were read
+     */
+    public void checkMembers(String name, Set<String> read)
+    {
+        for (String parameter : parameters.keySet()) {
+            if (parameter.startsWith(name + ".") && !read.contains(parameter)) {
+                throw ServiceException.user(validationError, "The parameter " + parameter + " is not a member of " + name
+                        + ": members are numbered 1, 2, 3... without gaps, and each map entry has its key and value");
+            }
+        }
     }
 
     /** A validation error about a parameter, in AWS's words. */

@@ -105,6 +105,40 @@ class QueryProtocolTest
     }
 
     @Test
+    void aFormThatIsNotPercentEncodedUtf8IsMalformedQueryString()
+            throws Exception
+    {
+        HttpResponse<String> badEscape = post("echo", "test", "Action=Echo&Version=2026-11-29&Message=100%");
+        assertThat(badEscape.statusCode()).isEqualTo(400);
+        assertThat(badEscape.body()).contains("<Code>MalformedQueryString</Code><Message>The query string contains a syntax error: the value of Message "
+                + "has a % that does not begin a %XX sequence.</Message>");
+
+        HttpResponse<String> notUtf8 = post("echo", "test", "Action=Echo&Version=2026-11-29&Message=fuzz%C3%28");
+        assertThat(notUtf8.statusCode()).isEqualTo(400);
+        assertThat(notUtf8.body()).contains("<Code>MalformedQueryString</Code><Message>The query string contains a syntax error: the value of Message "
+                + "is not UTF-8 once percent-decoded.</Message>");
+
+        // characters beyond the BMP, encoded or not, are read as sent
+        HttpResponse<String> emoji = post("echo", "test", "Action=Echo&Version=2026-11-29&Message=%F0%9F%98%80\uD83D\uDE00");
+        assertThat(emoji.statusCode()).isEqualTo(200);
+        assertThat(emoji.body()).contains("<Message>\uD83D\uDE00\uD83D\uDE00</Message>");
+    }
+
+    @Test
+    void listMembersOutOfSequenceAreRefused()
+            throws Exception
+    {
+        HttpResponse<String> fromZero = post("echo", "test", "Action=Echo&Version=2026-11-29&Message=m&Item.member.0=x&Item.member.1=y");
+        assertThat(fromZero.statusCode()).isEqualTo(400);
+        assertThat(fromZero.body()).contains("<Code>InvalidParameterValue</Code><Message>The parameter Item.member.0 is not a member of Item: members are "
+                + "numbered 1, 2, 3... without gaps, and each map entry has its key and value</Message>");
+
+        HttpResponse<String> gap = post("echo", "test", "Action=Echo&Version=2026-11-29&Message=m&Item.member.1=x&Item.member.3=y");
+        assertThat(gap.statusCode()).isEqualTo(400);
+        assertThat(gap.body()).contains("<Message>The parameter Item.member.3 is not a member of Item");
+    }
+
+    @Test
     void serviceNotEmulatedIsNotImplementedInTheQueryErrorShape()
             throws Exception
     {

@@ -766,7 +766,11 @@ public final class SnsService
     {
         Map<String, MessageAttribute> attributes = new LinkedHashMap<>();
         String base = input.has(prefix + ".entry.1.Name") ? prefix + ".entry." : prefix + ".";
+        Set<String> read = new HashSet<>();
         for (int i = 1; input.has(base + i + ".Name"); i++) {
+            for (String member : List.of(".Name", ".Value.DataType", ".Value.StringValue", ".Value.BinaryValue")) {
+                read.add(base + i + member);
+            }
             String name = input.string(base + i + ".Name").orElseThrow();
             String dataType = input.string(base + i + ".Value.DataType").orElse("");
             Optional<String> string = input.string(base + i + ".Value.StringValue");
@@ -821,6 +825,7 @@ public final class SnsService
             }
             attributes.put(name, new MessageAttribute(dataType, value));
         }
+        input.checkMembers(prefix, read);
         if (attributes.size() > 10) {
             throw ServiceException.user(INVALID_PARAMETER_VALUE, "Number of message attributes [" + attributes.size()
                     + "] exceeds the allowed maximum [10].");
@@ -879,6 +884,17 @@ public final class SnsService
         for (int i = 1; input.has(prefix + i + ".Id"); i++) {
             indexes.add(i);
         }
+        // an entry numbered out of sequence, or without its Id, would be left out of the batch
+        Set<String> read = new HashSet<>();
+        for (String parameter : input.parameters().keySet()) {
+            if (parameter.startsWith(prefix)) {
+                String index = parameter.substring(prefix.length(), Math.max(prefix.length(), parameter.indexOf('.', prefix.length())));
+                if (index.matches("[1-9][0-9]{0,1}") && indexes.contains(Integer.parseInt(index))) {
+                    read.add(parameter);
+                }
+            }
+        }
+        input.checkMembers("PublishBatchRequestEntries", read);
         if (indexes.isEmpty()) {
             throw ServiceException.user("EmptyBatchRequest", "The batch request doesn't contain any entries");
         }
@@ -969,8 +985,12 @@ public final class SnsService
     private void tagResource(QueryInput input)
     {
         Topic topic = taggedTopic(input);
+        Map<String, String> added = tags(input);
+        if (added.isEmpty()) {
+            throw invalid("Tags Reason: no value for required parameter");
+        }
         Map<String, String> tags = new TreeMap<>(topic.tags());
-        tags.putAll(tags(input));
+        tags.putAll(added);
         if (tags.size() > 50) {
             throw ServiceException.user("TagLimitExceeded", "Could not complete request: tag quota of per resource exceeded");
         }
@@ -980,8 +1000,15 @@ public final class SnsService
     private void untagResource(QueryInput input)
     {
         Topic topic = taggedTopic(input);
+        List<String> keys = input.list("TagKeys");
+        if (keys.isEmpty()) {
+            throw invalid("TagKeys Reason: no value for required parameter");
+        }
+        if (keys.stream().anyMatch(key -> key.isEmpty() || key.length() > 128)) {
+            throw invalid("TagKeys Reason: a tag key is 1-128 characters");
+        }
         Map<String, String> tags = new TreeMap<>(topic.tags());
-        input.list("TagKeys").forEach(tags::remove);
+        keys.forEach(tags::remove);
         topics.put(topic.name(), new Topic(topic.name(), topic.arn(), topic.attributes(), tags, topic.createdMillis()));
     }
 
