@@ -102,6 +102,15 @@ final class JsonFuzz
      */
     static String check(Exchange exchange, boolean mustFail, Function<HttpResponse<String>, String> errorShape)
     {
+        return check(exchange, mustFail, errorShape, response -> null);
+    }
+
+    /**
+     * As {@link #check(Exchange, boolean, Function)}, where an answer below 400 to a request that may succeed is also
+     * checked, by {@code success} (what is wrong with it, {@code null} when nothing is).
+     */
+    static String check(Exchange exchange, boolean mustFail, Function<HttpResponse<String>, String> errorShape, Function<HttpResponse<String>, String> success)
+    {
         HttpResponse<String> response;
         try {
             response = exchange.send();
@@ -117,7 +126,7 @@ final class JsonFuzz
             return "a server error " + status + " " + abbreviate(response.body());
         }
         if (status < 400) {
-            return mustFail ? "accepted with " + status + " " + abbreviate(response.body()) : null;
+            return mustFail ? "accepted with " + status + " " + abbreviate(response.body()) : success.apply(response);
         }
         return errorShape.apply(response);
     }

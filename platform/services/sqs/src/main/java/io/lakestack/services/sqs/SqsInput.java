@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 import static java.util.Objects.requireNonNull;
 
@@ -234,6 +235,7 @@ sealed interface SqsInput
             for (int i = 1; parameters.containsKey(base + i); i++) {
                 values.add(parameters.get(base + i));
             }
+            checkNumbered(base, values.size());
             return values;
         }
 
@@ -249,6 +251,7 @@ sealed interface SqsInput
                 }
                 map.put(parameters.get(base + i + "." + key), entryValue);
             }
+            checkNumbered(base, map.size());
             return map;
         }
 
@@ -257,6 +260,7 @@ sealed interface SqsInput
         {
             Map<String, AttributeValue> attributes = new LinkedHashMap<>();
             String base = prefix + queryName + ".";
+            int count = 0;
             for (int i = 1; parameters.containsKey(base + i + ".Name"); i++) {
                 String value = base + i + ".Value.";
                 String member = queryName + "." + i + ".Value.BinaryValue";
@@ -270,7 +274,9 @@ sealed interface SqsInput
                 });
                 attributes.put(parameters.get(base + i + ".Name"), new AttributeValue(Optional.ofNullable(parameters.get(value + "DataType")),
                         Optional.ofNullable(parameters.get(value + "StringValue")), binary));
+                count++;
             }
+            checkNumbered(base, count);
             return attributes;
         }
 
@@ -282,7 +288,26 @@ sealed interface SqsInput
             for (int i = 1; hasPrefix(base + i + "."); i++) {
                 entries.add(new Query(parameters, base + i + "."));
             }
+            checkNumbered(base, entries.size());
             return entries;
+        }
+
+        /**
+         * Refuses a parameter under {@code base} whose number is not one of 1 to {@code count}: numbered from 0, after
+         * a gap, or a value without its name. Left out, the request would mean less than was sent.
+         */
+        private void checkNumbered(String base, int count)
+        {
+            for (String name : new TreeSet<>(parameters.keySet())) {
+                if (name.startsWith(base)) {
+                    int end = name.indexOf('.', base.length());
+                    String number = end < 0 ? name.substring(base.length()) : name.substring(base.length(), end);
+                    if (!number.matches("[1-9][0-9]{0,8}") || Integer.parseInt(number) > count) {
+                        throw SqsErrors.invalidParameter("The parameter " + name + " is not a member of " + base.substring(0, base.length() - 1)
+                                + ": members are numbered 1, 2, 3... without gaps, and each has its name or key");
+                    }
+                }
+            }
         }
 
         private boolean hasPrefix(String start)

@@ -764,6 +764,9 @@ public final class SqsService
             if (keys.isEmpty()) {
                 throw SqsErrors.missingParameter("TagKeys");
             }
+            if (keys.stream().anyMatch(key -> key.isEmpty() || key.length() > 128)) {
+                throw SqsErrors.invalidParameter("Tag keys must be between 1 and 128 characters in length.");
+            }
             Map<String, String> remaining = new TreeMap<>(queue.tags());
             keys.forEach(remaining::remove);
             queues.put(withTags(queue, remaining));

@@ -144,4 +144,17 @@ class SqsQueryProtocolTest
         assertThat(describe(sqs.queryError("/", form("Version", "2012-11-05"))))
                 .isEqualTo("MissingAction / MissingAction / 400 / The request must contain the parameter Action.");
     }
+
+    @Test
+    void membersOutOfSequenceAreRefused()
+    {
+        assertThat(describe(sqs.queryError("/", form("Action", "CreateQueue", "QueueName", "orders", "Attribute.0.Name", "DelaySeconds",
+                "Attribute.0.Value", "5"))))
+                .isEqualTo("InvalidParameterValueException / InvalidParameterValue / 400 / The parameter Attribute.0.Name is not a member of Attribute: "
+                        + "members are numbered 1, 2, 3... without gaps, and each has its name or key");
+        assertThat(describe(sqs.queryError("/", form("Action", "CreateQueue", "QueueName", "orders", "Tag.1.Key", "team", "Tag.1.Value", "data",
+                "Tag.3.Key", "env", "Tag.3.Value", "dev"))))
+                .isEqualTo("InvalidParameterValueException / InvalidParameterValue / 400 / The parameter Tag.3.Key is not a member of Tag: "
+                        + "members are numbered 1, 2, 3... without gaps, and each has its name or key");
+    }
 }
