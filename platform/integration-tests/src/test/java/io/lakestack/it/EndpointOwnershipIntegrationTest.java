@@ -1,7 +1,6 @@
 package io.lakestack.it;
 
 import io.lakestack.embedded.EndpointMain;
-import io.lakestack.embedded.StackPorts;
 import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
 import org.junit.jupiter.api.AfterEach;
@@ -11,15 +10,9 @@ import software.amazon.awssdk.services.athena.AthenaClient;
 import software.amazon.awssdk.services.athena.model.QueryExecution;
 import software.amazon.awssdk.services.athena.model.QueryExecutionState;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,13 +34,14 @@ class EndpointOwnershipIntegrationTest
     private static final long LEASE_MILLIS = 3_000;
 
     private final TestStack stack;
-    private final List<Process> endpoints = new ArrayList<>();
+    private final EndpointProcesses endpoints;
     private final List<Socket> held = new ArrayList<>();
     private ServerSocket silentEngine;
 
     EndpointOwnershipIntegrationTest(TestStack stack)
     {
         this.stack = stack;
+        this.endpoints = new EndpointProcesses(stack);
     }
 
     @Test
@@ -56,14 +50,14 @@ class EndpointOwnershipIntegrationTest
     {
         silentEngine = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
         CompletableFuture.runAsync(this::holdConnections);
-        Endpoint first = startEndpoint();
+        EndpointProcesses.Endpoint first = startEndpoint();
         try (AthenaClient throughFirst = TestStack.client(AthenaClient.builder(), first.url()); AthenaClient throughStack = stack.athena()) {
             String id = throughFirst.startQueryExecution(request -> request.queryString("SELECT 42")).queryExecutionId();
             await().atMost(Duration.ofSeconds(30)).until(() -> state(throughFirst, id) == QueryExecutionState.RUNNING);
             // the owner keeps RUNNING to itself; every other endpoint reads the durable QUEUED
             assertThat(state(throughStack, id)).isEqualTo(QueryExecutionState.QUEUED);
 
-            Endpoint second = startEndpoint();
+            EndpointProcesses.Endpoint second = startEndpoint();
             try (AthenaClient throughSecond = TestStack.client(AthenaClient.builder(), second.url())) {
                 assertThat(state(throughSecond, id)).isEqualTo(QueryExecutionState.QUEUED);
                 assertThat(state(throughFirst, id)).isEqualTo(QueryExecutionState.RUNNING);
@@ -79,47 +73,6 @@ class EndpointOwnershipIntegrationTest
                 assertThat(failed.status().athenaError().retryable()).isTrue();
             }
         }
-    }
-
-    /** An endpoint process on the stack's engines, with a query engine that never answers. */
-    private record Endpoint(Process process, String url)
-    {
-    }
-
-    private Endpoint startEndpoint()
-            throws IOException
-    {
-        Path work = Files.createTempDirectory("lakestack-endpoint");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        int port = StackPorts.free().endpoint();
-        Process process = new ProcessBuilder(java, "-Xmx384m", "-cp", System.getProperty("java.class.path"), EndpointMain.class.getName(),
-                "--kafka", stack.kafkaBootstrapServers(), "--object-store", stack.stack().objectStoreUrl(),
-                "--metastore-port", String.valueOf(stack.metastorePort()), "--trino", "http://127.0.0.1:" + silentEngine.getLocalPort(),
-                "--port", String.valueOf(port), "--work-dir", work.toString(), "--lease-millis", String.valueOf(LEASE_MILLIS))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.PIPE)
-                .start();
-        endpoints.add(process);
-        BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
-            try {
-                for (String line = output.readLine(); line != null; line = output.readLine()) {
-                    if (line.startsWith("ready ")) {
-                        CompletableFuture.runAsync(() -> output.lines().forEach(ignored -> { }));
-                        return line.substring("ready ".length());
-                    }
-                }
-                throw new IllegalStateException("the endpoint process ended before it was ready (exit " + process.waitFor() + ")");
-            }
-            catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        });
-        return new Endpoint(process, ready.join());
     }
 
     /** Accepts connections and keeps them open without a word, as an engine that hangs does. */
@@ -143,16 +96,18 @@ class EndpointOwnershipIntegrationTest
         return athena.getQueryExecution(request -> request.queryExecutionId(id)).queryExecution().status().state();
     }
 
+    /** An endpoint process on the stack's engines, with a query engine that never answers. */
+    private EndpointProcesses.Endpoint startEndpoint()
+            throws IOException
+    {
+        return endpoints.start("--trino", "http://127.0.0.1:" + silentEngine.getLocalPort(), "--lease-millis", String.valueOf(LEASE_MILLIS));
+    }
+
     @AfterEach
     void stop()
             throws Exception
     {
-        for (Process process : endpoints) {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
+        endpoints.close();
         if (silentEngine != null) {
             silentEngine.close();
         }

@@ -3,8 +3,6 @@ package io.lakestack.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lakestack.embedded.EndpointMain;
-import io.lakestack.embedded.StackPorts;
 import io.lakestack.testing.AwsCli;
 import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.RawRequests;
@@ -24,15 +22,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -43,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -64,12 +56,13 @@ class SchedulerIntegrationTest
     private static final String ROLE = "arn:aws:iam::000000000000:role/scheduler";
 
     private final TestStack stack;
-    private final List<Process> endpoints = new ArrayList<>();
+    private final EndpointProcesses endpoints;
     private SqsClient sqs;
 
     SchedulerIntegrationTest(TestStack stack)
     {
         this.stack = stack;
+        this.endpoints = new EndpointProcesses(stack);
     }
 
     @BeforeEach
@@ -82,7 +75,7 @@ class SchedulerIntegrationTest
     void oneTimeSchedulesFireExactlyOnceAcrossTwoEndpointsAndDeleteThemselves()
             throws Exception
     {
-        startEndpoint();
+        endpoints.start();
         String queueUrl = sqs.createQueue(request -> request.queueName("it-scheduler-once")).queueUrl();
         String queueArn = "arn:aws:sqs:us-east-1:000000000000:it-scheduler-once";
         // eight schedules, so that both endpoints own some (a schedule's owner is the owner of its key's partition)
@@ -287,7 +280,7 @@ class SchedulerIntegrationTest
     void anOwnerKilledMidScheduleIsReplacedAndEveryOccurrenceFiresOnce()
             throws Exception
     {
-        Process second = startEndpoint();
+        Process second = endpoints.start().process();
         String queueUrl = sqs.createQueue(request -> request.queueName("it-scheduler-failover")).queueUrl();
         String queueArn = "arn:aws:sqs:us-east-1:000000000000:it-scheduler-failover";
         String at = soon(15);
@@ -435,52 +428,11 @@ class SchedulerIntegrationTest
         return counts;
     }
 
-    /** A second endpoint process on the stack's engines (no Trino: it is not needed here). */
-    private Process startEndpoint()
-            throws IOException
-    {
-        Path work = Files.createTempDirectory("lakestack-endpoint");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        int port = StackPorts.free().endpoint();
-        Process process = new ProcessBuilder(java, "-Xmx384m", "-cp", System.getProperty("java.class.path"), EndpointMain.class.getName(),
-                "--kafka", stack.kafkaBootstrapServers(), "--object-store", stack.stack().objectStoreUrl(),
-                "--metastore-port", String.valueOf(stack.metastorePort()), "--port", String.valueOf(port), "--work-dir", work.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.PIPE)
-                .start();
-        endpoints.add(process);
-        BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture.supplyAsync(() -> {
-            try {
-                for (String line = output.readLine(); line != null; line = output.readLine()) {
-                    if (line.startsWith("ready ")) {
-                        CompletableFuture.runAsync(() -> output.lines().forEach(ignored -> { }));
-                        return line;
-                    }
-                }
-                throw new IllegalStateException("the endpoint process ended before it was ready (exit " + process.waitFor() + ")");
-            }
-            catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }).join();
-        return process;
-    }
-
     @AfterEach
     void stop()
             throws Exception
     {
-        for (Process process : endpoints) {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
+        endpoints.close();
         sqs.close();
     }
 }

@@ -2,7 +2,6 @@ package io.lakestack.it;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestack.embedded.EndpointMain;
-import io.lakestack.embedded.StackPorts;
 import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -15,18 +14,10 @@ import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,11 +40,12 @@ class SnsFifoEndpointsIntegrationTest
 
     private final TestStack stack;
     private final String run = Long.toString(System.currentTimeMillis(), 36);
-    private final List<Process> endpoints = new ArrayList<>();
+    private final EndpointProcesses endpoints;
 
     SnsFifoEndpointsIntegrationTest(TestStack stack)
     {
         this.stack = stack;
+        this.endpoints = new EndpointProcesses(stack);
     }
 
     @Test
@@ -72,7 +64,7 @@ class SnsFifoEndpointsIntegrationTest
             }
             assertThat(receiveExactly(sqs, queueUrl, 5)).containsExactlyInAnyOrder("m0", "m1", "m2", "m3", "m4");
 
-            Endpoint second = startEndpoint();
+            EndpointProcesses.Endpoint second = endpoints.start();
             // both endpoints' fan-outs are members of the subscription's group: the partition was handed out anew
             awaitMembers(group, 2);
             try (SnsClient throughSecond = TestStack.client(SnsClient.builder(), second.url())) {
@@ -125,53 +117,10 @@ class SnsFifoEndpointsIntegrationTest
         return received;
     }
 
-    private record Endpoint(Process process, String url) {}
-
-    /** An endpoint process on the stack's engines (its SNS fan-out included). */
-    private Endpoint startEndpoint()
-            throws IOException
-    {
-        Path work = Files.createTempDirectory("lakestack-endpoint");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        int port = StackPorts.free().endpoint();
-        Process process = new ProcessBuilder(java, "-Xmx384m", "-cp", System.getProperty("java.class.path"), EndpointMain.class.getName(),
-                "--kafka", stack.kafkaBootstrapServers(), "--object-store", stack.stack().objectStoreUrl(),
-                "--metastore-port", String.valueOf(stack.metastorePort()), "--port", String.valueOf(port), "--work-dir", work.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.PIPE)
-                .start();
-        endpoints.add(process);
-        BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> ready = CompletableFuture.supplyAsync(() -> {
-            try {
-                for (String line = output.readLine(); line != null; line = output.readLine()) {
-                    if (line.startsWith("ready ")) {
-                        CompletableFuture.runAsync(() -> output.lines().forEach(ignored -> { }));
-                        return line.substring("ready ".length());
-                    }
-                }
-                throw new IllegalStateException("the endpoint process ended before it was ready (exit " + process.waitFor() + ")");
-            }
-            catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        });
-        return new Endpoint(process, ready.join());
-    }
-
     @AfterEach
     void stop()
             throws Exception
     {
-        for (Process process : endpoints) {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
+        endpoints.close();
     }
 }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Percent-encoding as AWS uses it: RFC 3986 unreserved characters stay, everything else is {@code %XX} (upper-case),
@@ -30,22 +31,7 @@ public final class QueryStrings
      */
     public static List<Map.Entry<String, String>> parse(String rawQuery, boolean plusIsSpace)
     {
-        List<Map.Entry<String, String>> parameters = new ArrayList<>();
-        if (rawQuery == null || rawQuery.isEmpty()) {
-            return List.copyOf(parameters);
-        }
-        for (String pair : rawQuery.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int equals = pair.indexOf('=');
-            String name = equals < 0 ? pair : pair.substring(0, equals);
-            String value = equals < 0 ? "" : pair.substring(equals + 1);
-            parameters.add(plusIsSpace
-                    ? Map.entry(decode(name.replace('+', ' ')), decode(value.replace('+', ' ')))
-                    : Map.entry(decode(name), decode(value)));
-        }
-        return List.copyOf(parameters);
+        return parse(rawQuery, plusIsSpace, (text, what) -> decode(text));
     }
 
     /**
@@ -55,6 +41,12 @@ public final class QueryStrings
      * @throws IllegalArgumentException naming the first parameter that is not so
      */
     public static List<Map.Entry<String, String>> parseStrict(String rawQuery, boolean plusIsSpace)
+    {
+        return parse(rawQuery, plusIsSpace, QueryStrings::decodeStrict);
+    }
+
+    /** @param decode decodes a name or value, given what it is ("a parameter name", "the value of X") for its errors */
+    private static List<Map.Entry<String, String>> parse(String rawQuery, boolean plusIsSpace, BiFunction<String, String, String> decode)
     {
         List<Map.Entry<String, String>> parameters = new ArrayList<>();
         if (rawQuery == null || rawQuery.isEmpty()) {
@@ -71,8 +63,8 @@ public final class QueryStrings
                 name = name.replace('+', ' ');
                 value = value.replace('+', ' ');
             }
-            String decodedName = decodeStrict(name, "a parameter name");
-            parameters.add(Map.entry(decodedName, decodeStrict(value, "the value of " + decodedName)));
+            String decodedName = decode.apply(name, "a parameter name");
+            parameters.add(Map.entry(decodedName, decode.apply(value, "the value of " + decodedName)));
         }
         return List.copyOf(parameters);
     }
