@@ -97,7 +97,7 @@ final class StartupBenchmark
         int port = StackPorts.free().endpoint();
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(StackJvm.options());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Lakestack.class.getName(), "up", "--data-dir", data.toString(),
                 "--port", String.valueOf(port)));
         if (sequential) {

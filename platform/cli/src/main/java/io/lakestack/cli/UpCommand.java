@@ -89,7 +89,7 @@ final class UpCommand
             command.add("/usr/bin/setsid");
         }
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(StackJvm.options());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Lakestack.class.getName());

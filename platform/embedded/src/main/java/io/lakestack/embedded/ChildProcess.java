@@ -84,6 +84,8 @@ final class ChildProcess
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.PIPE);
+            // two malloc arenas, not eight per core: the engines' many threads otherwise keep memory in arenas of their own
+            builder.environment().put("MALLOC_ARENA_MAX", "2");
             builder.environment().putAll(environment);
             return new ChildProcess(name, builder.start(), log);
         }
