@@ -35,7 +35,7 @@ final class StartOptions
     String secretKey = System.getenv().getOrDefault("LAKESTACK_SECRET_KEY", "test");
 
     @Option(names = "--trino-heap", paramLabel = "SIZE", description = "Trino's maximum heap (default: ${DEFAULT-VALUE}).")
-    String trinoHeap = "768M";
+    String trinoHeap = "640M";
 
     @Option(names = "--sequential-start", hidden = true, description = "Start the components one after another (the start-up benchmark's baseline).")
     boolean sequentialStart;

@@ -429,7 +429,7 @@ public final class EmbeddedStack
         private EndpointConfig endpointConfig = EndpointConfig.defaults();
         private boolean withTrino = true;
         private boolean sequentialStart;
-        private String trinoHeap = "768M";
+        private String trinoHeap = "640M";
         private StackListener listener = StackListener.NONE;
         private long leaseMillis = io.lakestack.backends.kafka.KafkaInstances.DEFAULT_LEASE_MILLIS;
 

@@ -95,8 +95,10 @@ final class TrinoComponent
         config.put("catalog.management", "dynamic");
         config.put("catalog.store", "file");
         config.put("plugin.dir", installation.resolve("plugin").toString());
-        config.put("query.max-memory", "512MB");
-        config.put("query.max-memory-per-node", "512MB");
+        // half the heap for queries: Trino keeps 30% of it as headroom, and the rest is its own
+        long queryMegabytes = heapMegabytes(heap) / 2;
+        config.put("query.max-memory", queryMegabytes + "MB");
+        config.put("query.max-memory-per-node", queryMegabytes + "MB");
         config.put("task.concurrency", "2");
         // one node, no peer to fail over to: a heartbeat missed under load must not take the only node away
         // ("No nodes available to run query")
@@ -180,5 +182,19 @@ final class TrinoComponent
     Duration startTimeout()
     {
         return Duration.ofSeconds(180);
+    }
+
+    /** A JVM heap size as {@code -Xmx} takes it ({@code 768M}, {@code 1g}, {@code 640m}), in megabytes. */
+    static long heapMegabytes(String heap)
+    {
+        String size = heap.trim().toUpperCase(java.util.Locale.ROOT);
+        long number = Long.parseLong(size.replaceAll("[KMGT]B?$", ""));
+        return switch (size.replaceAll("^[0-9]+", "")) {
+            case "K", "KB" -> number / 1024;
+            case "", "M", "MB" -> size.matches("[0-9]+") ? number / (1024 * 1024) : number;
+            case "G", "GB" -> number * 1024;
+            case "T", "TB" -> number * 1024 * 1024;
+            default -> throw new IllegalArgumentException("not a heap size: " + heap);
+        };
     }
 }
