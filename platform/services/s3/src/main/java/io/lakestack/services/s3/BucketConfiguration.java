@@ -14,12 +14,13 @@ import java.util.Optional;
  *         nothing is public anyway, unsigned requests being refused
  * @param lifecycle {@code PutBucketLifecycleConfiguration}'s {@code <LifecycleConfiguration>}, of rules lakestack
  *         applies ({@link LifecycleRunner})
+ * @param objectLock the bucket's {@code <ObjectLockConfiguration>} when object lock is enabled on it ({@link ObjectLocks})
  */
 public record BucketConfiguration(Optional<String> tagging, Optional<String> cors, Optional<String> policy, Optional<String> encryption,
-        Optional<String> publicAccessBlock, Optional<String> lifecycle)
+        Optional<String> publicAccessBlock, Optional<String> lifecycle, Optional<String> objectLock)
 {
     public static final BucketConfiguration NONE = new BucketConfiguration(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty());
+            Optional.empty(), Optional.empty(), Optional.empty());
 
     public BucketConfiguration
     {
@@ -30,6 +31,7 @@ public record BucketConfiguration(Optional<String> tagging, Optional<String> cor
         encryption = encryption == null ? Optional.empty() : encryption;
         publicAccessBlock = publicAccessBlock == null ? Optional.empty() : publicAccessBlock;
         lifecycle = lifecycle == null ? Optional.empty() : lifecycle;
+        objectLock = objectLock == null ? Optional.empty() : objectLock;
     }
 
     /** The document of a sub-resource ({@code tagging}, {@code cors}, {@code policy}, {@code encryption}, {@code publicAccessBlock}, {@code lifecycle}). */
@@ -42,6 +44,7 @@ public record BucketConfiguration(Optional<String> tagging, Optional<String> cor
             case "encryption" -> encryption;
             case "publicAccessBlock" -> publicAccessBlock;
             case "lifecycle" -> lifecycle;
+            case "object-lock" -> objectLock;
             default -> throw new IllegalArgumentException("not a bucket configuration lakestack keeps: " + subresource);
         };
     }
@@ -50,12 +53,13 @@ public record BucketConfiguration(Optional<String> tagging, Optional<String> cor
     BucketConfiguration with(String subresource, Optional<String> document)
     {
         return switch (subresource) {
-            case "tagging" -> new BucketConfiguration(document, cors, policy, encryption, publicAccessBlock, lifecycle);
-            case "cors" -> new BucketConfiguration(tagging, document, policy, encryption, publicAccessBlock, lifecycle);
-            case "policy" -> new BucketConfiguration(tagging, cors, document, encryption, publicAccessBlock, lifecycle);
-            case "encryption" -> new BucketConfiguration(tagging, cors, policy, document, publicAccessBlock, lifecycle);
-            case "publicAccessBlock" -> new BucketConfiguration(tagging, cors, policy, encryption, document, lifecycle);
-            case "lifecycle" -> new BucketConfiguration(tagging, cors, policy, encryption, publicAccessBlock, document);
+            case "tagging" -> new BucketConfiguration(document, cors, policy, encryption, publicAccessBlock, lifecycle, objectLock);
+            case "cors" -> new BucketConfiguration(tagging, document, policy, encryption, publicAccessBlock, lifecycle, objectLock);
+            case "policy" -> new BucketConfiguration(tagging, cors, document, encryption, publicAccessBlock, lifecycle, objectLock);
+            case "encryption" -> new BucketConfiguration(tagging, cors, policy, document, publicAccessBlock, lifecycle, objectLock);
+            case "publicAccessBlock" -> new BucketConfiguration(tagging, cors, policy, encryption, document, lifecycle, objectLock);
+            case "lifecycle" -> new BucketConfiguration(tagging, cors, policy, encryption, publicAccessBlock, document, objectLock);
+            case "object-lock" -> new BucketConfiguration(tagging, cors, policy, encryption, publicAccessBlock, lifecycle, document);
             default -> throw new IllegalArgumentException("not a bucket configuration lakestack keeps: " + subresource);
         };
     }

@@ -93,6 +93,7 @@ public final class S3Service
     private final Path spoolDirectory;
     private final BucketSubresources bucketSubresources;
     private final MultipartUploads multipartUploads;
+    private final ObjectLocks objectLocks;
     private volatile BucketSubresources.Owner owner;
 
     /**
@@ -101,11 +102,13 @@ public final class S3Service
      * @param notifications bucket notification configurations, by bucket name
      * @param bucketConfigurations the other bucket configurations lakestack keeps (tagging, CORS, policy...), by bucket name
      * @param multipartLayouts the part sizes of objects completed by multipart uploads, by {@code bucket/key}
+     * @param objectLockStates the retention and legal hold of object versions ({@link ObjectLocks})
      * @param spoolDirectory where upload bodies whose hash must be checked wait until it is: a directory of lakestack's
      *         own, which its owner clears when it starts (a killed process leaves files behind)
      */
     public S3Service(S3Upstream upstream, ObjectStore objects, RecordStore<NotificationConfiguration> notifications,
-            RecordStore<BucketConfiguration> bucketConfigurations, RecordStore<MultipartLayout> multipartLayouts, EventSink events, String accountId,
+            RecordStore<BucketConfiguration> bucketConfigurations, RecordStore<MultipartLayout> multipartLayouts,
+            RecordStore<ObjectLockState> objectLockStates, EventSink events, String accountId,
             Set<String> endpointHostnames, Clock clock, Path spoolDirectory)
     {
         this.upstream = requireNonNull(upstream, "upstream is null");
@@ -119,6 +122,7 @@ public final class S3Service
         this.spoolDirectory = requireNonNull(spoolDirectory, "spoolDirectory is null");
         this.bucketSubresources = new BucketSubresources(bucketConfigurations, objects);
         this.multipartUploads = new MultipartUploads(upstream, objects, multipartLayouts);
+        this.objectLocks = new ObjectLocks(bucketConfigurations, objectLockStates, upstream, objects, clock);
     }
 
     @Override
@@ -211,8 +215,25 @@ public final class S3Service
         applyCors(request, target, response);
         boolean bucketOnly = target.bucket().isPresent() && target.rawKey().isEmpty();
         boolean object = target.bucket().isPresent() && target.rawKey().isPresent();
+        if (object) {
+            for (String subresource : List.of("retention", "legal-hold")) {
+                if (request.hasQueryParameter(subresource)) {
+                    objectLocks.handleObject(request, target.bucket().get(), target.key().orElseThrow(), subresource, response);
+                    return;
+                }
+            }
+        }
         if (bucketOnly) {
             String bucket = target.bucket().get();
+            if (request.hasQueryParameter("object-lock")) {
+                objectLocks.handleConfiguration(request, bucket, response);
+                return;
+            }
+            if (method.equals("PUT") && request.hasQueryParameter("versioning") && checkedBody.isEmpty() && objectLocks.enabled(bucket)) {
+                byte[] document = request.bodyStream().readNBytes(S3RequestChecks.MAX_DOCUMENT_BYTES);
+                objectLocks.checkVersioning(bucket, document);
+                checkedBody = Optional.of(document);
+            }
             Optional<String> subresource = BucketSubresources.answeredHere(request);
             if (subresource.isPresent()) {
                 bucketSubresources.handle(request, bucket, subresource.get(), checkedBody, owner(request), response);
@@ -281,6 +302,16 @@ public final class S3Service
         boolean deleteObjects = method.equals("POST") && bucketOnly && request.hasQueryParameter("delete");
         boolean deleteBucket = method.equals("DELETE") && bucketOnly && request.queryParameters().isEmpty();
         boolean deleteObject = method.equals("DELETE") && object && request.queryParameters().isEmpty();
+        boolean createBucket = method.equals("PUT") && bucketOnly && request.queryParameters().isEmpty();
+        boolean putObject = method.equals("PUT") && object && request.queryParameters().isEmpty();
+        boolean createUpload = method.equals("POST") && object && request.hasQueryParameter("uploads");
+        Optional<String> deletedVersion = method.equals("DELETE") && object
+                && request.queryParameters().stream().noneMatch(parameter -> OBJECT_SUBRESOURCES.contains(parameter.getKey()))
+                ? request.queryParameter("versionId") : Optional.empty();
+        ObjectLocks.Requested lockRequested = putObject || createUpload ? objectLocks.requested(request, target.bucket().get()) : ObjectLocks.Requested.NOTHING;
+        if (deletedVersion.isPresent()) {
+            objectLocks.checkDelete(target.bucket().get(), target.key().orElseThrow(), deletedVersion.get(), ObjectLocks.bypass(request));
+        }
         Optional<NotificationConfiguration> configuration = target.bucket().flatMap(notifications::get);
         if (deleteBucket) {
             multipartUploads.abortUploadsOfEmptyBucket(target.bucket().get());
@@ -288,6 +319,11 @@ public final class S3Service
 
         try (S3UploadBody body = checkedBody.isPresent() ? S3UploadBody.ofBytes(request, checkedBody.get()) : S3UploadBody.of(request, caller, spoolDirectory)) {
             Map<String, List<String>> headers = withoutUnreadableRange(body.headers());
+            if (headers.keySet().stream().anyMatch(name -> ObjectLocks.REQUEST_HEADERS.contains(name.toLowerCase(Locale.ROOT)))) {
+                // object lock is lakestack's, not the S3 server's
+                headers = new TreeMap<>(headers);
+                headers.keySet().removeIf(name -> ObjectLocks.REQUEST_HEADERS.contains(name.toLowerCase(Locale.ROOT)));
+            }
             String query = request.rawQuery();
             if (object && method.equals("PUT") && request.header("x-amz-copy-source").isPresent() && !request.hasQueryParameter("uploadId")
                     && request.header("x-amz-storage-class").isEmpty()) {
@@ -319,6 +355,10 @@ public final class S3Service
                 headers.remove("x-amz-tagging");
             }
             S3Upstream.Request forward = new S3Upstream.Request(method, target.forwardPath(), query, headers, body.body());
+            if (deleteObjects && objectLocks.enabled(target.bucket().get())) {
+                deleteLockedObjects(request, caller, target.bucket().get(), checkedBody.orElseThrow(), forward, configuration, response);
+                return;
+            }
             if (deleteObjects && configuration.isPresent()) {
                 try (S3Upstream.Response upstreamResponse = upstream.exchange(forward)) {
                     byte[] document = answerBody(upstreamResponse, request).readAllBytes();
@@ -352,11 +392,32 @@ public final class S3Service
                     if (deleteObject) {
                         multipartUploads.forget(target.bucket().get(), target.key().orElseThrow());
                     }
+                    if (deletedVersion.isPresent()) {
+                        objectLocks.versionDeleted(target.bucket().get(), target.key().orElseThrow(), deletedVersion.get());
+                    }
+                    if (createBucket && ObjectLocks.requestedForBucket(request)) {
+                        objectLocks.bucketCreated(target.bucket().get());
+                    }
+                    if (putObject) {
+                        Optional<String> versionId = header(upstreamResponse, "x-amz-version-id");
+                        if (versionId.isPresent()) {
+                            objectLocks.versionCreated(target.bucket().get(), target.key().orElseThrow(), versionId.get(), lockRequested);
+                        }
+                    }
+                    if (createUpload && !lockRequested.equals(ObjectLocks.Requested.NOTHING)) {
+                        byte[] document = answer.readAllBytes();
+                        Xml.childText(Xml.parse(document), "UploadId")
+                                .ifPresent(id -> objectLocks.uploadStarted(target.bucket().get(), id, lockRequested));
+                        relay(upstreamResponse, new ByteArrayInputStream(document), response);
+                        return;
+                    }
                     if (completeUpload) {
                         // S3 may answer 200 with an <Error> document to a CompleteMultipartUpload
                         byte[] document = answer.readAllBytes();
                         if (!new String(document, StandardCharsets.UTF_8).contains("<Error>")) {
                             multipartUploads.completed(target.bucket().get(), target.key().orElseThrow(), uploadId.get(), checkedBody.orElseThrow(), partSizes);
+                            objectLocks.uploadCompleted(target.bucket().get(), target.key().orElseThrow(), uploadId.get(),
+                                    header(upstreamResponse, "x-amz-version-id"));
                             if (eventName.isPresent() && configuration.isPresent()) {
                                 emit(eventName.get(), target.bucket().get(), target.key().orElseThrow(), configuration.get(), request, caller);
                             }
@@ -403,12 +464,111 @@ public final class S3Service
                             "Content-Length", Integer.toString(document.length)));
                     return;
                 }
-                Map<String, String> overrides = checksumsShown && object && (method.equals("GET") || method.equals("HEAD"))
+                Map<String, String> overrides = new LinkedHashMap<>(checksumsShown && object && (method.equals("GET") || method.equals("HEAD"))
                         ? checksumType(upstreamResponse).map(type -> Map.of("x-amz-checksum-type", type)).orElse(Map.of())
-                        : Map.of();
+                        : Map.of());
+                if (object && (method.equals("GET") || method.equals("HEAD")) && status >= 200 && status < 300
+                        && request.queryParameters().stream().noneMatch(parameter -> OBJECT_SUBRESOURCES.contains(parameter.getKey()))) {
+                    overrides.putAll(objectLocks.headers(target.bucket().get(), target.key().orElseThrow(), header(upstreamResponse, "x-amz-version-id")));
+                }
+                if (deleteObject && status == 204 && header(upstreamResponse, "x-amz-delete-marker").filter("true"::equalsIgnoreCase).isPresent()) {
+                    // the S3 server answers the deleted version's id; S3 answers the delete marker's
+                    latestDeleteMarker(target.bucket().get(), target.key().orElseThrow()).ifPresent(id -> overrides.put("x-amz-version-id", id));
+                }
                 relay(upstreamResponse, status, answer, response, overrides, name -> !checksumsShown && isChecksumHeader(name));
             }
         }
+    }
+
+    /** The version id of the delete marker that is a key's current version. */
+    private Optional<String> latestDeleteMarker(String bucket, String key)
+            throws IOException
+    {
+        try (S3Upstream.Response answer = upstream.exchange(new S3Upstream.Request("GET", "/" + QueryStrings.encode(bucket, false),
+                "versions&prefix=" + QueryStrings.encode(key, false), Map.of(), new S3Upstream.Body.None()))) {
+            byte[] document = answer.body().readAllBytes();
+            if (answer.status() != 200) {
+                return Optional.empty();
+            }
+            return Xml.children(Xml.parse(document), "DeleteMarker").stream()
+                    .filter(marker -> S3Xml.rawChildText(marker, "Key").filter(key::equals).isPresent()
+                            && Xml.childText(marker, "IsLatest").filter("true"::equals).isPresent())
+                    .flatMap(marker -> Xml.childText(marker, "VersionId").stream())
+                    .findFirst();
+        }
+    }
+
+    private static Optional<String> header(S3Upstream.Response upstream, String name)
+    {
+        return upstream.headers().entrySet().stream().filter(header -> header.getKey().equalsIgnoreCase(name))
+                .flatMap(header -> header.getValue().stream()).findFirst().filter(value -> !value.isEmpty() && !value.equals("null"));
+    }
+
+    /**
+     * DeleteObjects in a bucket with object lock: the versions object lock protects are answered as errors, the others
+     * deleted by the S3 server, and their locks forgotten.
+     */
+    private void deleteLockedObjects(AwsRequest request, Authenticator.Caller caller, String bucket, byte[] document, S3Upstream.Request forward,
+            Optional<NotificationConfiguration> configuration, AwsResponse response)
+            throws IOException
+    {
+        boolean bypass = ObjectLocks.bypass(request);
+        Element root = Xml.parse(document);
+        StringBuilder errors = new StringBuilder();
+        Map<String, String> versionsDeleted = new LinkedHashMap<>();
+        int allowed = 0;
+        for (Element entry : Xml.children(root, "Object")) {
+            String key = S3Xml.rawChildText(entry, "Key").orElse("");
+            Optional<String> versionId = Xml.childText(entry, "VersionId").filter(id -> !id.isEmpty());
+            Optional<String> refusal = versionId.flatMap(id -> objectLocks.deleteRefusal(bucket, key, id, bypass));
+            if (refusal.isPresent()) {
+                errors.append("<Error><Key>").append(Xml.escape(key)).append("</Key><VersionId>").append(Xml.escape(versionId.get()))
+                        .append("</VersionId><Code>AccessDenied</Code><Message>").append(Xml.escape(refusal.get())).append("</Message></Error>");
+                root.removeChild(entry);
+            }
+            else {
+                allowed++;
+                versionId.ifPresent(id -> versionsDeleted.put(ObjectLocks.versionKey(bucket, key, id), key + "\n" + id));
+            }
+        }
+        String result = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DeleteResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"></DeleteResult>";
+        if (allowed > 0) {
+            byte[] rewritten = errors.isEmpty() ? document : serialize(root);
+            Map<String, List<String>> headers = forward.headers();
+            if (!errors.isEmpty()) {
+                headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                headers.putAll(forward.headers());
+                headers.keySet().removeIf(name -> name.equalsIgnoreCase("content-md5") || name.equalsIgnoreCase("content-length")
+                        || isChecksumHeader(name) || name.equalsIgnoreCase("x-amz-sdk-checksum-algorithm"));
+            }
+            try (S3Upstream.Response upstreamResponse = upstream.exchange(new S3Upstream.Request(forward.method(), forward.path(), forward.rawQuery(), headers,
+                    new S3Upstream.Body.Bytes(rewritten)))) {
+                byte[] answer = answerBody(upstreamResponse, request).readAllBytes();
+                if (upstreamResponse.status() != 200) {
+                    relay(upstreamResponse, new ByteArrayInputStream(answer), response);
+                    return;
+                }
+                result = new String(answer, StandardCharsets.UTF_8);
+                Element answered = Xml.parse(answer);
+                for (Element error : Xml.children(answered, "Error")) {
+                    versionsDeleted.remove(ObjectLocks.versionKey(bucket, S3Xml.rawChildText(error, "Key").orElse(""),
+                            Xml.childText(error, "VersionId").orElse("")));
+                }
+                if (configuration.isPresent()) {
+                    for (String key : deletedKeys(answer)) {
+                        emit(S3EventTypes.REMOVED_DELETE, bucket, key, configuration.get(), request, caller);
+                    }
+                }
+            }
+        }
+        for (String deleted : versionsDeleted.values()) {
+            int newline = deleted.lastIndexOf('\n');
+            objectLocks.versionDeleted(bucket, deleted.substring(0, newline), deleted.substring(newline + 1));
+        }
+        int end = result.lastIndexOf("</DeleteResult>");
+        String answer = end >= 0 ? result.substring(0, end) + errors + result.substring(end)
+                : result.substring(0, result.lastIndexOf("/>")) + ">" + errors + "</DeleteResult>";
+        writeXml(request, response, answer.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A {@code <Tagging>} document of the tags an {@code x-amz-tagging} header gives, URL-encoded as a query string. */
