@@ -15,12 +15,14 @@ import java.util.Optional;
  * @param lifecycle {@code PutBucketLifecycleConfiguration}'s {@code <LifecycleConfiguration>}, of rules lakestack
  *         applies ({@link LifecycleRunner})
  * @param objectLock the bucket's {@code <ObjectLockConfiguration>} when object lock is enabled on it ({@link ObjectLocks})
+ * @param acl the bucket's ACL ({@link Acls}, one grant a line) when one other than the owner's full control was set
  */
 public record BucketConfiguration(Optional<String> tagging, Optional<String> cors, Optional<String> policy, Optional<String> encryption,
-        Optional<String> publicAccessBlock, Optional<String> lifecycle, Optional<String> objectLock)
+        Optional<String> publicAccessBlock, Optional<String> lifecycle, Optional<String> objectLock,
+        Optional<String> acl)
 {
     public static final BucketConfiguration NONE = new BucketConfiguration(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty(), Optional.empty());
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
     public BucketConfiguration
     {
@@ -32,6 +34,7 @@ public record BucketConfiguration(Optional<String> tagging, Optional<String> cor
         publicAccessBlock = publicAccessBlock == null ? Optional.empty() : publicAccessBlock;
         lifecycle = lifecycle == null ? Optional.empty() : lifecycle;
         objectLock = objectLock == null ? Optional.empty() : objectLock;
+        acl = acl == null ? Optional.empty() : acl;
     }
 
     /** The document of a sub-resource ({@code tagging}, {@code cors}, {@code policy}, {@code encryption}, {@code publicAccessBlock}, {@code lifecycle}). */
@@ -45,6 +48,7 @@ public record BucketConfiguration(Optional<String> tagging, Optional<String> cor
             case "publicAccessBlock" -> publicAccessBlock;
             case "lifecycle" -> lifecycle;
             case "object-lock" -> objectLock;
+            case "acl" -> acl;
             default -> throw new IllegalArgumentException("not a bucket configuration lakestack keeps: " + subresource);
         };
     }
@@ -53,13 +57,14 @@ public record BucketConfiguration(Optional<String> tagging, Optional<String> cor
     BucketConfiguration with(String subresource, Optional<String> document)
     {
         return switch (subresource) {
-            case "tagging" -> new BucketConfiguration(document, cors, policy, encryption, publicAccessBlock, lifecycle, objectLock);
-            case "cors" -> new BucketConfiguration(tagging, document, policy, encryption, publicAccessBlock, lifecycle, objectLock);
-            case "policy" -> new BucketConfiguration(tagging, cors, document, encryption, publicAccessBlock, lifecycle, objectLock);
-            case "encryption" -> new BucketConfiguration(tagging, cors, policy, document, publicAccessBlock, lifecycle, objectLock);
-            case "publicAccessBlock" -> new BucketConfiguration(tagging, cors, policy, encryption, document, lifecycle, objectLock);
-            case "lifecycle" -> new BucketConfiguration(tagging, cors, policy, encryption, publicAccessBlock, document, objectLock);
-            case "object-lock" -> new BucketConfiguration(tagging, cors, policy, encryption, publicAccessBlock, lifecycle, document);
+            case "tagging" -> new BucketConfiguration(document, cors, policy, encryption, publicAccessBlock, lifecycle, objectLock, acl);
+            case "cors" -> new BucketConfiguration(tagging, document, policy, encryption, publicAccessBlock, lifecycle, objectLock, acl);
+            case "policy" -> new BucketConfiguration(tagging, cors, document, encryption, publicAccessBlock, lifecycle, objectLock, acl);
+            case "encryption" -> new BucketConfiguration(tagging, cors, policy, document, publicAccessBlock, lifecycle, objectLock, acl);
+            case "publicAccessBlock" -> new BucketConfiguration(tagging, cors, policy, encryption, document, lifecycle, objectLock, acl);
+            case "lifecycle" -> new BucketConfiguration(tagging, cors, policy, encryption, publicAccessBlock, document, objectLock, acl);
+            case "object-lock" -> new BucketConfiguration(tagging, cors, policy, encryption, publicAccessBlock, lifecycle, document, acl);
+            case "acl" -> new BucketConfiguration(tagging, cors, policy, encryption, publicAccessBlock, lifecycle, objectLock, document);
             default -> throw new IllegalArgumentException("not a bucket configuration lakestack keeps: " + subresource);
         };
     }

@@ -36,7 +36,8 @@ import static java.util.Objects.requireNonNull;
  *     no key management service), public access block (kept, never enforced: no request is anonymous), lifecycle (the
  *     rules lakestack applies, {@link BucketLifecycle}; others refused);</li>
  *     <li>answered as S3 answers a bucket that does not use them: website, replication, accelerate, request payment,
- *     logging; ACL (private, owner with full control: the only ACL lakestack has);</li>
+ *     logging;</li>
+ *     <li>the bucket's ACL ({@link Acls}), kept with its configurations;</li>
  *     <li>forwarded to the S3 server: location, versioning, object lock, uploads, versions, delete, listings;</li>
  *     <li>anything else S3 has: 501 {@code NotImplemented} naming it.</li>
  * </ul>
@@ -305,26 +306,45 @@ final class BucketSubresources
         }
     }
 
-    private static void acl(AwsRequest request, String bucket, Owner owner, AwsResponse response)
+    /** The bucket's ACL: the one set, else the owner's full control. */
+    List<Acls.Grant> acl(String bucket, Owner owner)
+    {
+        return configurations.get(bucket).flatMap(BucketConfiguration::acl).map(Acls::parse).orElseGet(() -> Acls.ownerOnly(owner));
+    }
+
+    /** Sets a bucket's ACL (CreateBucket, PutBucketAcl); empty for the owner's full control. */
+    void setAcl(String bucket, Optional<List<Acls.Grant>> grants)
+    {
+        BucketConfiguration configuration = configurations.get(bucket).orElse(BucketConfiguration.NONE);
+        BucketConfiguration changed = configuration.with("acl", grants.map(Acls::text));
+        if (changed.isEmpty()) {
+            deleted(bucket);
+        }
+        else if (!changed.equals(configuration)) {
+            configurations.put(bucket, changed);
+        }
+    }
+
+    private void acl(AwsRequest request, String bucket, Owner owner, AwsResponse response)
             throws IOException
     {
         switch (request.method()) {
-            case "GET" -> {
-                String ownerXml = "<ID>" + Xml.escape(owner.id()) + "</ID>"
-                        + (owner.displayName().isEmpty() ? "" : "<DisplayName>" + Xml.escape(owner.displayName()) + "</DisplayName>");
-                String document = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<AccessControlPolicy " + XMLNS + "><Owner>" + ownerXml
-                        + "</Owner><AccessControlList><Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
-                        + "xsi:type=\"CanonicalUser\">" + ownerXml + "</Grantee><Permission>FULL_CONTROL</Permission></Grant>"
-                        + "</AccessControlList></AccessControlPolicy>";
-                write(request, response, 200, Optional.of("application/xml"), document.getBytes(StandardCharsets.UTF_8));
-            }
+            case "GET" -> write(request, response, 200, Optional.of("application/xml"),
+                    Acls.document(owner, acl(bucket, owner)).getBytes(StandardCharsets.UTF_8));
             case "PUT" -> {
-                if (request.header("x-amz-acl").filter("private"::equals).isPresent()) {
-                    write(request, response, 200, Optional.empty(), new byte[0]);
-                    return;
+                Optional<List<Acls.Grant>> fromHeaders = Acls.fromHeaders(request, owner, true);
+                byte[] body = read(request, S3RequestChecks.MAX_DOCUMENT_BYTES);
+                if (fromHeaders.isPresent() && body.length > 0) {
+                    throw ServiceException.user("UnexpectedContent", "This request does not support content: an ACL is set by headers or by an "
+                            + "AccessControlPolicy document, not both");
                 }
-                throw notImplemented("PutBucketAcl", "lakestack authorizes by signature alone, and every bucket (s3://" + bucket
-                        + ") is private; only the canned ACL private (x-amz-acl: private) is taken");
+                if (fromHeaders.isEmpty() && body.length == 0) {
+                    throw ServiceException.user("MissingSecurityHeader", "Your request was missing a required header: x-amz-acl, an x-amz-grant-* "
+                            + "header, or an AccessControlPolicy document");
+                }
+                setAcl(bucket, Optional.of(fromHeaders.isPresent() ? fromHeaders.get() : Acls.fromDocument(body, owner)));
+                log.info("bucket {}: ACL set", bucket);
+                write(request, response, 200, Optional.empty(), new byte[0]);
             }
             default -> throw notImplemented("DELETE ?acl", "S3 has no such operation");
         }

@@ -81,6 +81,9 @@ public final class S3Service
     private static final Set<String> XML_POST_SUBRESOURCES = Set.of("delete", "uploadId", "restore");
     private static final Pattern BYTE_RANGE = Pattern.compile("bytes=(\\d{1,18})-(\\d{1,18})?|bytes=-\\d{1,18}");
     private static final int MAX_ERROR_DOCUMENT = 1024 * 1024;
+    private static final Pattern OWNER_WITHOUT_NAME = Pattern.compile("<Owner>\\s*(<ID>[^<]*</ID>)\\s*</Owner>");
+    /** The account's display name, where the S3 server gives none. */
+    static final String DISPLAY_NAME = "lakestack";
 
     private final S3Upstream upstream;
     private final ObjectStore objects;
@@ -94,6 +97,7 @@ public final class S3Service
     private final BucketSubresources bucketSubresources;
     private final MultipartUploads multipartUploads;
     private final ObjectLocks objectLocks;
+    private final ObjectAcls objectAcls;
     private volatile BucketSubresources.Owner owner;
 
     /**
@@ -103,12 +107,13 @@ public final class S3Service
      * @param bucketConfigurations the other bucket configurations lakestack keeps (tagging, CORS, policy...), by bucket name
      * @param multipartLayouts the part sizes of objects completed by multipart uploads, by {@code bucket/key}
      * @param objectLockStates the retention and legal hold of object versions ({@link ObjectLocks})
+     * @param objectAclStore the ACLs of object versions ({@link ObjectAcls})
      * @param spoolDirectory where upload bodies whose hash must be checked wait until it is: a directory of lakestack's
      *         own, which its owner clears when it starts (a killed process leaves files behind)
      */
     public S3Service(S3Upstream upstream, ObjectStore objects, RecordStore<NotificationConfiguration> notifications,
             RecordStore<BucketConfiguration> bucketConfigurations, RecordStore<MultipartLayout> multipartLayouts,
-            RecordStore<ObjectLockState> objectLockStates, EventSink events, String accountId,
+            RecordStore<ObjectLockState> objectLockStates, RecordStore<ObjectAcl> objectAclStore, EventSink events, String accountId,
             Set<String> endpointHostnames, Clock clock, Path spoolDirectory)
     {
         this.upstream = requireNonNull(upstream, "upstream is null");
@@ -123,6 +128,7 @@ public final class S3Service
         this.bucketSubresources = new BucketSubresources(bucketConfigurations, objects);
         this.multipartUploads = new MultipartUploads(upstream, objects, multipartLayouts);
         this.objectLocks = new ObjectLocks(bucketConfigurations, objectLockStates, upstream, objects, clock);
+        this.objectAcls = new ObjectAcls(objectAclStore, upstream, objects);
     }
 
     @Override
@@ -215,6 +221,14 @@ public final class S3Service
         applyCors(request, target, response);
         boolean bucketOnly = target.bucket().isPresent() && target.rawKey().isEmpty();
         boolean object = target.bucket().isPresent() && target.rawKey().isPresent();
+        if (object && request.hasQueryParameter("acl")) {
+            objectAcls.handle(request, target.bucket().get(), target.key().orElseThrow(), owner(request), response);
+            return;
+        }
+        if (target.bucket().isEmpty() && method.equals("GET") && !request.hasQueryParameter("bucket-region")) {
+            listBuckets(request, response);
+            return;
+        }
         if (object) {
             for (String subresource : List.of("retention", "legal-hold")) {
                 if (request.hasQueryParameter(subresource)) {
@@ -309,6 +323,8 @@ public final class S3Service
                 && request.queryParameters().stream().noneMatch(parameter -> OBJECT_SUBRESOURCES.contains(parameter.getKey()))
                 ? request.queryParameter("versionId") : Optional.empty();
         ObjectLocks.Requested lockRequested = putObject || createUpload ? objectLocks.requested(request, target.bucket().get()) : ObjectLocks.Requested.NOTHING;
+        Optional<List<Acls.Grant>> aclRequested = putObject || createUpload || createBucket
+                ? Acls.fromHeaders(request, owner(request), createBucket) : Optional.empty();
         if (deletedVersion.isPresent()) {
             objectLocks.checkDelete(target.bucket().get(), target.key().orElseThrow(), deletedVersion.get(), ObjectLocks.bypass(request));
         }
@@ -319,10 +335,12 @@ public final class S3Service
 
         try (S3UploadBody body = checkedBody.isPresent() ? S3UploadBody.ofBytes(request, checkedBody.get()) : S3UploadBody.of(request, caller, spoolDirectory)) {
             Map<String, List<String>> headers = withoutUnreadableRange(body.headers());
-            if (headers.keySet().stream().anyMatch(name -> ObjectLocks.REQUEST_HEADERS.contains(name.toLowerCase(Locale.ROOT)))) {
-                // object lock is lakestack's, not the S3 server's
+            Predicate<String> answeredHere = name -> ObjectLocks.REQUEST_HEADERS.contains(name.toLowerCase(Locale.ROOT))
+                    || Acls.REQUEST_HEADERS.contains(name.toLowerCase(Locale.ROOT));
+            if (headers.keySet().stream().anyMatch(answeredHere)) {
+                // object lock and ACLs are lakestack's, not the S3 server's
                 headers = new TreeMap<>(headers);
-                headers.keySet().removeIf(name -> ObjectLocks.REQUEST_HEADERS.contains(name.toLowerCase(Locale.ROOT)));
+                headers.keySet().removeIf(answeredHere);
             }
             String query = request.rawQuery();
             if (object && method.equals("PUT") && request.header("x-amz-copy-source").isPresent() && !request.hasQueryParameter("uploadId")
@@ -394,20 +412,32 @@ public final class S3Service
                     }
                     if (deletedVersion.isPresent()) {
                         objectLocks.versionDeleted(target.bucket().get(), target.key().orElseThrow(), deletedVersion.get());
+                        objectAcls.versionDeleted(target.bucket().get(), target.key().orElseThrow(), deletedVersion.get());
                     }
-                    if (createBucket && ObjectLocks.requestedForBucket(request)) {
-                        objectLocks.bucketCreated(target.bucket().get());
+                    if (createBucket) {
+                        if (ObjectLocks.requestedForBucket(request)) {
+                            objectLocks.bucketCreated(target.bucket().get());
+                        }
+                        if (aclRequested.isPresent()) {
+                            bucketSubresources.setAcl(target.bucket().get(), aclRequested);
+                        }
                     }
                     if (putObject) {
                         Optional<String> versionId = header(upstreamResponse, "x-amz-version-id");
                         if (versionId.isPresent()) {
                             objectLocks.versionCreated(target.bucket().get(), target.key().orElseThrow(), versionId.get(), lockRequested);
                         }
+                        objectAcls.versionCreated(target.bucket().get(), target.key().orElseThrow(), versionId, aclRequested);
                     }
-                    if (createUpload && !lockRequested.equals(ObjectLocks.Requested.NOTHING)) {
+                    if (createUpload && (!lockRequested.equals(ObjectLocks.Requested.NOTHING) || aclRequested.isPresent())) {
                         byte[] document = answer.readAllBytes();
-                        Xml.childText(Xml.parse(document), "UploadId")
-                                .ifPresent(id -> objectLocks.uploadStarted(target.bucket().get(), id, lockRequested));
+                        Optional<String> createdUpload = Xml.childText(Xml.parse(document), "UploadId");
+                        if (createdUpload.isPresent()) {
+                            objectLocks.uploadStarted(target.bucket().get(), createdUpload.get(), lockRequested);
+                            if (aclRequested.isPresent()) {
+                                objectAcls.uploadStarted(target.bucket().get(), createdUpload.get(), aclRequested.get());
+                            }
+                        }
                         relay(upstreamResponse, new ByteArrayInputStream(document), response);
                         return;
                     }
@@ -417,6 +447,8 @@ public final class S3Service
                         if (!new String(document, StandardCharsets.UTF_8).contains("<Error>")) {
                             multipartUploads.completed(target.bucket().get(), target.key().orElseThrow(), uploadId.get(), checkedBody.orElseThrow(), partSizes);
                             objectLocks.uploadCompleted(target.bucket().get(), target.key().orElseThrow(), uploadId.get(),
+                                    header(upstreamResponse, "x-amz-version-id"));
+                            objectAcls.uploadCompleted(target.bucket().get(), target.key().orElseThrow(), uploadId.get(),
                                     header(upstreamResponse, "x-amz-version-id"));
                             if (eventName.isPresent() && configuration.isPresent()) {
                                 emit(eventName.get(), target.bucket().get(), target.key().orElseThrow(), configuration.get(), request, caller);
@@ -478,6 +510,31 @@ public final class S3Service
                 relay(upstreamResponse, status, answer, response, overrides, name -> !checksumsShown && isChecksumHeader(name));
             }
         }
+    }
+
+    /** ListBuckets, its owner with a display name. */
+    private void listBuckets(AwsRequest request, AwsResponse response)
+            throws IOException
+    {
+        try (S3Upstream.Response answer = upstream.exchange(new S3Upstream.Request("GET", "/", request.rawQuery(), Map.of(), new S3Upstream.Body.None()))) {
+            byte[] document = answerBody(answer, request).readAllBytes();
+            if (answer.status() != 200) {
+                relay(answer, new ByteArrayInputStream(document), response);
+                return;
+            }
+            writeXml(request, response, withDisplayNames(document, owner(request)));
+        }
+    }
+
+    /** A listing whose owners (the one account) are named by id and display name, as S3 names them. */
+    static byte[] withDisplayNames(byte[] document, BucketSubresources.Owner owner)
+    {
+        String text = new String(document, StandardCharsets.UTF_8);
+        if (!text.contains("<Owner>")) {
+            return document;
+        }
+        return OWNER_WITHOUT_NAME.matcher(text).replaceAll(match -> Matcher.quoteReplacement("<Owner>" + match.group(1) + "<DisplayName>"
+                + Xml.escape(owner.displayName()) + "</DisplayName></Owner>")).getBytes(StandardCharsets.UTF_8);
     }
 
     /** The version id of the delete marker that is a key's current version. */
@@ -637,6 +694,11 @@ public final class S3Service
         if (request.method().equals("OPTIONS") && target.bucket().isPresent()) {
             return true;
         }
+        return isPostForm(request, target) || anonymousAccess(request, target).isPresent();
+    }
+
+    private static boolean isPostForm(AwsRequest request, Target target)
+    {
         return request.method().equals("POST") && target.bucket().isPresent() && target.rawKey().isEmpty()
                 && request.header("content-type").orElse("").toLowerCase(Locale.ROOT).startsWith("multipart/form-data")
                 && request.header("authorization").isEmpty() && !request.hasQueryParameter("X-Amz-Signature")
@@ -656,7 +718,67 @@ public final class S3Service
             preflight(request, target(request).bucket().orElseThrow(), response);
             return;
         }
+        Target target = target(request);
+        Optional<String> permission = isPostForm(request, target) ? Optional.empty() : anonymousAccess(request, target);
+        if (permission.isPresent()) {
+            if (!objects.bucketExists(target.bucket().orElseThrow())) {
+                // S3 answers anyone that a bucket does not exist
+                throw ServiceException.user("NoSuchBucket", 404, "The specified bucket does not exist: " + target.bucket().get());
+            }
+            if (grantedToAnyone(request, target, permission.get())) {
+                handle(request, new Authenticator.Caller("anonymous", "us-east-1"), response);
+            }
+            else {
+                // refused as any unsigned request is (or let through, when signatures are not verified)
+                handle(request, authenticator.authenticate(request, AwsProtocol.REST_XML, signingName()), response);
+            }
+            return;
+        }
         postObject(request, authenticator, response);
+    }
+
+    /**
+     * The permission an unsigned request to a bucket needs that an ACL may grant to anyone ({@code AllUsers}): {@code READ}
+     * of an object for GetObject and HeadObject, of a bucket for ListObjects; {@code WRITE} of a bucket for PutObject;
+     * {@code NONE} for any other request, which no ACL lets anyone make. Empty for a signed request.
+     */
+    private static Optional<String> anonymousAccess(AwsRequest request, Target target)
+    {
+        if (request.header("authorization").isPresent() || request.hasQueryParameter("X-Amz-Signature") || request.hasQueryParameter("Signature")
+                || request.hasQueryParameter("X-Amz-Credential") || request.hasQueryParameter("AWSAccessKeyId") || target.bucket().isEmpty()) {
+            return Optional.empty();
+        }
+        String method = request.method();
+        boolean subresource = request.queryParameters().stream().anyMatch(parameter -> OBJECT_SUBRESOURCES.contains(parameter.getKey()));
+        if (target.rawKey().isPresent() && (method.equals("GET") || method.equals("HEAD")) && !subresource) {
+            return Optional.of("READ");
+        }
+        if (target.rawKey().isPresent() && method.equals("PUT") && request.queryParameters().isEmpty()
+                && request.header("x-amz-copy-source").isEmpty()) {
+            return Optional.of("WRITE");
+        }
+        if (target.rawKey().isEmpty() && method.equals("GET") && ObjectListings.isListing(request)) {
+            return Optional.of("READ");
+        }
+        return Optional.of("NONE");
+    }
+
+    /** Whether the ACL of the object (GetObject, HeadObject) or bucket (ListObjects, PutObject) grants anyone the permission. */
+    private boolean grantedToAnyone(AwsRequest request, Target target, String permission)
+            throws IOException
+    {
+        String bucket = target.bucket().orElseThrow();
+        BucketSubresources.Owner owner = owner(request);
+        if (permission.equals("NONE") || request.header("x-amz-expected-bucket-owner").filter(expected -> !expected.equals(owner.id())).isPresent()) {
+            return false;
+        }
+        boolean bucketGrants = Acls.allowsAnyone(bucketSubresources.acl(bucket, owner), permission);
+        if (target.rawKey().isPresent() && permission.equals("READ")) {
+            Optional<List<Acls.Grant>> objectAcl = objectAcls.of(bucket, target.key().orElseThrow(), request.queryParameter("versionId"), owner);
+            // a missing object is answered NoSuchKey to whoever may list the bucket, as S3 answers it
+            return objectAcl.isEmpty() ? bucketGrants : Acls.allowsAnyone(objectAcl.get(), "READ");
+        }
+        return bucketGrants;
     }
 
     /** A CORS preflight, answered by the bucket's CORS configuration as S3 answers it. */
@@ -788,7 +910,7 @@ public final class S3Service
                 Element ownerElement = Xml.children(root, "Owner").stream().findFirst()
                         .orElseThrow(() -> ServiceException.external("InternalError", "the S3 server's ListBuckets names no owner", null));
                 known = new BucketSubresources.Owner(Xml.childText(ownerElement, "ID").orElse(accountId),
-                        Xml.childText(ownerElement, "DisplayName").orElse(""));
+                        Xml.childText(ownerElement, "DisplayName").filter(name -> !name.isBlank()).orElse(DISPLAY_NAME));
                 owner = known;
             }
         }
@@ -807,7 +929,7 @@ public final class S3Service
                 relay(answer, new ByteArrayInputStream(document), response);
                 return;
             }
-            writeXml(request, response, ObjectListings.page(request, bucket, query, document));
+            writeXml(request, response, withDisplayNames(ObjectListings.page(request, bucket, query, document), owner(request)));
         }
     }
 
@@ -823,9 +945,13 @@ public final class S3Service
             byte[] document = answerBody(answer, request).readAllBytes();
             String text = new String(document, StandardCharsets.UTF_8);
             // the S3 server names its root ListBucketResult rather than ListVersionsResult: whichever it is, the markers go at its end
-            if (answer.status() != 200 || !text.contains("<IsTruncated>true</IsTruncated>") || !text.stripTrailing().endsWith("Result>")
-                    || (text.contains("<NextKeyMarker>") && text.contains("<NextVersionIdMarker>"))) {
+            if (answer.status() != 200) {
                 relay(answer, new ByteArrayInputStream(document), response);
+                return;
+            }
+            if (!text.contains("<IsTruncated>true</IsTruncated>") || !text.stripTrailing().endsWith("Result>")
+                    || (text.contains("<NextKeyMarker>") && text.contains("<NextVersionIdMarker>"))) {
+                writeXml(request, response, withDisplayNames(document, owner(request)));
                 return;
             }
             Element root = Xml.parse(document);
@@ -846,7 +972,8 @@ public final class S3Service
                         + "</NextVersionIdMarker>";
             }
             int end = text.lastIndexOf("</");
-            writeXml(request, response, (text.substring(0, end) + missing + text.substring(end)).getBytes(StandardCharsets.UTF_8));
+            writeXml(request, response, withDisplayNames((text.substring(0, end) + missing + text.substring(end)).getBytes(StandardCharsets.UTF_8),
+                    owner(request)));
         }
     }
 
@@ -895,6 +1022,8 @@ public final class S3Service
             }
         }
         if (region.equals("us-east-1") && location.filter(constraint -> !constraint.equals("us-east-1")).isEmpty() && objects.bucketExists(bucket)) {
+            // S3 resets the ACL of a bucket created again
+            bucketSubresources.setAcl(bucket, Acls.fromHeaders(request, owner(request), true));
             response.setStatus(200);
             response.setHeader("x-amz-request-id", request.requestId());
             response.setHeader("Location", "/" + bucket);
@@ -925,7 +1054,7 @@ public final class S3Service
                     }
                 }
             }
-            writeXml(request, response, serialize(root));
+            writeXml(request, response, withDisplayNames(serialize(root), owner(request)));
         }
     }
 

@@ -39,7 +39,7 @@ class S3ServiceTest
     static Path spool;
 
     private final RecordingUpstream upstream = new RecordingUpstream();
-    private final S3Service service = new S3Service(upstream, new NoObjects(), new NoRecords<>(), new NoRecords<>(), new NoRecords<>(), new NoRecords<>(), new NoEvents(), "000000000000", Set.of("localhost"),
+    private final S3Service service = new S3Service(upstream, new NoObjects(), new NoRecords<>(), new NoRecords<>(), new NoRecords<>(), new NoRecords<>(), new NoRecords<>(), new NoEvents(), "000000000000", Set.of("localhost"),
             Clock.fixed(Instant.parse("2026-11-21T10:15:30Z"), ZoneOffset.UTC), spool);
 
     @Test
