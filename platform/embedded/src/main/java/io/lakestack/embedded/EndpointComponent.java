@@ -225,11 +225,12 @@ final class EndpointComponent
         StsService sts = new StsService(stores, config.accountId(), clock);
         HttpS3Upstream s3Upstream = new HttpS3Upstream(objectStore);
         RecordStore<BucketConfiguration> bucketConfigurations = stores.open(BUCKET_CONFIGURATIONS_STORE, BucketConfiguration.class);
-        resources.add(new LifecycleRunner(s3Upstream, bucketConfigurations, clock, LIFECYCLE_INTERVAL));
+        RecordStore<ObjectLockState> objectLocks = stores.open(OBJECT_LOCKS_STORE, ObjectLockState.class);
+        resources.add(new LifecycleRunner(s3Upstream, bucketConfigurations, objectLocks, clock, LIFECYCLE_INTERVAL));
         List<ServiceHandler> services = List.of(
                 new S3Service(s3Upstream, objects, stores.open(NOTIFICATIONS_STORE, NotificationConfiguration.class),
                         bucketConfigurations, stores.open(MULTIPART_LAYOUTS_STORE, MultipartLayout.class),
-                        stores.open(OBJECT_LOCKS_STORE, ObjectLockState.class), stores.open(OBJECT_ACLS_STORE, ObjectAcl.class), events,
+                        objectLocks, stores.open(OBJECT_ACLS_STORE, ObjectAcl.class), events,
                         config.accountId(), config.hostnames(), clock, temporaryDirectory.resolve("s3-uploads")),
                 new GlueService(catalog, crawlers, config.accountId()),
                 athena,

@@ -831,15 +831,26 @@ public final class S3Service
                     .orElseThrow(() -> ServiceException.user("InvalidArgument", "Bucket POST must contain a field named 'key'.  If it is specified, "
                             + "please check the order of the fields."))
                     .replace("${filename}", form.fileName());
-            if (!fields.containsKey("policy")) {
-                throw ServiceException.user("AccessDenied", 403, "Access Denied: a browser upload needs a policy signed with a configured access key; "
-                        + "lakestack takes no anonymous requests");
+            Authenticator.Caller caller;
+            if (fields.containsKey("policy")) {
+                caller = authenticator.authenticatePostPolicy(fields, fields.get("policy"));
             }
-            Authenticator.Caller caller = authenticator.authenticatePostPolicy(fields, fields.get("policy"));
+            else if (objects.bucketExists(bucket) && Acls.allowsAnyone(bucketSubresources.acl(bucket, owner(request)), "WRITE")) {
+                // an anonymous upload, which the bucket's ACL lets anyone make
+                caller = new Authenticator.Caller("anonymous", "us-east-1");
+            }
+            else {
+                throw ServiceException.user("AccessDenied", 403, "Access Denied: a browser upload needs a policy signed with a configured access key, "
+                        + "unless the bucket's ACL grants AllUsers WRITE");
+            }
             fields.put("bucket", bucket);
             // S3 checks the key the upload will have, ${filename} replaced
             fields.put("key", key);
-            PostPolicy.check(fields.get("policy"), fields, form.fileSize(), clock.instant());
+            if (fields.containsKey("policy")) {
+                PostPolicy.check(fields.get("policy"), fields, form.fileSize(), clock.instant());
+            }
+            BucketSubresources.Owner owner = owner(request);
+            Optional<List<Acls.Grant>> acl = Optional.ofNullable(fields.get("acl")).map(String::trim).map(canned -> Acls.canned(canned, owner, false));
             if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
                 throw ServiceException.user("KeyTooLongError", "Your key is too long");
             }
@@ -852,7 +863,6 @@ public final class S3Service
                 }
             });
             formHeaders.put("content-type", List.of(Optional.ofNullable(fields.get("content-type")).orElse("binary/octet-stream")));
-            Optional.ofNullable(fields.get("acl")).ifPresent(acl -> formHeaders.put("x-amz-acl", List.of(acl)));
             Map<String, List<String>> headers = UserMetadata.forStore(formHeaders);
             String path = "/" + bucket + "/" + QueryStrings.encode(key, true);
             String eTag;
@@ -865,6 +875,11 @@ public final class S3Service
                 body.close();
                 eTag = answer.headers().entrySet().stream().filter(header -> header.getKey().equalsIgnoreCase("etag"))
                         .flatMap(header -> header.getValue().stream()).findFirst().orElse("");
+                Optional<String> versionId = header(answer, "x-amz-version-id");
+                objectAcls.versionCreated(bucket, key, versionId, acl);
+                if (versionId.isPresent()) {
+                    objectLocks.versionCreated(bucket, key, versionId.get(), ObjectLocks.Requested.NOTHING);
+                }
             }
             Optional<NotificationConfiguration> configuration = notifications.get(bucket);
             if (configuration.isPresent()) {
