@@ -59,6 +59,12 @@ final class Acls
         return List.of(new Grant("CanonicalUser", owner.id(), "FULL_CONTROL"));
     }
 
+    /** Whether a request names an ACL in its headers. */
+    static boolean hasHeaders(AwsRequest request)
+    {
+        return request.headers().keySet().stream().anyMatch(name -> REQUEST_HEADERS.contains(name.toLowerCase(Locale.ROOT)));
+    }
+
     /**
      * The ACL a request sets with its headers ({@code x-amz-acl}, {@code x-amz-grant-*}), if it sets one.
      *
@@ -221,6 +227,18 @@ final class Acls
             document.append("</Grantee><Permission>").append(grant.permission()).append("</Permission></Grant>");
         }
         return document.append("</AccessControlList></AccessControlPolicy>").toString();
+    }
+
+    /** Whether an ACL grants anything to everyone or to every AWS account ({@code AllUsers}, {@code AuthenticatedUsers}), as S3 judges ACLs public. */
+    static boolean isPublic(List<Grant> grants)
+    {
+        return grants.stream().anyMatch(grant -> grant.type().equals("Group") && (grant.grantee().equals(ALL_USERS) || grant.grantee().equals(AUTHENTICATED_USERS)));
+    }
+
+    static ServiceException publicAclBlocked(String bucket)
+    {
+        return ServiceException.user("AccessDenied", 403, "Access Denied: the public access block of bucket " + bucket + " has BlockPublicAcls, "
+                + "so no ACL granting AllUsers or AuthenticatedUsers is taken");
     }
 
     /** Whether an ACL lets anyone, unsigned, do what needs {@code permission} ({@code READ} or {@code WRITE}). */

@@ -29,9 +29,18 @@ final class ObjectAcls
     private final RecordStore<ObjectAcl> acls;
     private final S3Upstream upstream;
     private final ObjectStore objects;
+    private final AclCheck aclCheck;
 
-    ObjectAcls(RecordStore<ObjectAcl> acls, S3Upstream upstream, ObjectStore objects)
+    /** Checks an ACL about to be set on an object of a bucket, throwing S3's error if the bucket refuses it. */
+    @FunctionalInterface
+    interface AclCheck
     {
+        void check(String bucket, List<Acls.Grant> grants, BucketSubresources.Owner owner);
+    }
+
+    ObjectAcls(RecordStore<ObjectAcl> acls, S3Upstream upstream, ObjectStore objects, AclCheck aclCheck)
+    {
+        this.aclCheck = requireNonNull(aclCheck, "aclCheck is null");
         this.acls = requireNonNull(acls, "acls is null");
         this.upstream = requireNonNull(upstream, "upstream is null");
         this.objects = requireNonNull(objects, "objects is null");
@@ -111,6 +120,7 @@ final class ObjectAcls
                             + "header, or an AccessControlPolicy document");
                 }
                 List<Acls.Grant> grants = fromHeaders.isPresent() ? fromHeaders.get() : Acls.fromDocument(body, owner);
+                aclCheck.check(bucket, grants, owner);
                 acls.put(versionKey(bucket, key, version), new ObjectAcl(Acls.text(grants)));
                 write(request, response, new byte[0]);
             }

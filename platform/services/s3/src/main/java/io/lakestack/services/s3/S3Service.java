@@ -128,7 +128,7 @@ public final class S3Service
         this.bucketSubresources = new BucketSubresources(bucketConfigurations, objects);
         this.multipartUploads = new MultipartUploads(upstream, objects, multipartLayouts);
         this.objectLocks = new ObjectLocks(bucketConfigurations, objectLockStates, upstream, objects, clock);
-        this.objectAcls = new ObjectAcls(objectAclStore, upstream, objects);
+        this.objectAcls = new ObjectAcls(objectAclStore, upstream, objects, bucketSubresources::checkAcl);
     }
 
     @Override
@@ -306,8 +306,10 @@ public final class S3Service
         }
         boolean completeUpload = method.equals("POST") && uploadId.isPresent();
         // GetObject and HeadObject answer an object's checksum only when asked to
+        // (and not for a byte range of it, which the whole object's checksum does not cover)
         boolean checksumsShown = !(object && (method.equals("GET") || method.equals("HEAD")) && !request.hasQueryParameter("attributes"))
-                || request.header("x-amz-checksum-mode").map(mode -> mode.trim().equalsIgnoreCase("ENABLED")).orElse(false);
+                || (request.header("x-amz-checksum-mode").map(mode -> mode.trim().equalsIgnoreCase("ENABLED")).orElse(false)
+                        && request.header("range").filter(S3Service::isByteRange).isEmpty());
         Map<Integer, Long> partSizes = completeUpload
                 ? multipartUploads.partSizes(target.bucket().get(), target.rawKey().orElseThrow(), uploadId.get())
                 : Map.of();
@@ -323,8 +325,11 @@ public final class S3Service
                 && request.queryParameters().stream().noneMatch(parameter -> OBJECT_SUBRESOURCES.contains(parameter.getKey()))
                 ? request.queryParameter("versionId") : Optional.empty();
         ObjectLocks.Requested lockRequested = putObject || createUpload ? objectLocks.requested(request, target.bucket().get()) : ObjectLocks.Requested.NOTHING;
-        Optional<List<Acls.Grant>> aclRequested = putObject || createUpload || createBucket
+        Optional<List<Acls.Grant>> aclRequested = (putObject || createUpload || createBucket) && Acls.hasHeaders(request)
                 ? Acls.fromHeaders(request, owner(request), createBucket) : Optional.empty();
+        if ((putObject || createUpload) && aclRequested.isPresent()) {
+            bucketSubresources.checkAcl(target.bucket().get(), aclRequested.get(), owner(request));
+        }
         if (deletedVersion.isPresent()) {
             objectLocks.checkDelete(target.bucket().get(), target.key().orElseThrow(), deletedVersion.get(), ObjectLocks.bypass(request));
         }
@@ -772,6 +777,9 @@ public final class S3Service
         if (permission.equals("NONE") || request.header("x-amz-expected-bucket-owner").filter(expected -> !expected.equals(owner.id())).isPresent()) {
             return false;
         }
+        if (bucketSubresources.publicAccessBlocks(bucket, "IgnorePublicAcls") || bucketSubresources.aclsDisabled(bucket)) {
+            return false;
+        }
         boolean bucketGrants = Acls.allowsAnyone(bucketSubresources.acl(bucket, owner), permission);
         if (target.rawKey().isPresent() && permission.equals("READ")) {
             Optional<List<Acls.Grant>> objectAcl = objectAcls.of(bucket, target.key().orElseThrow(), request.queryParameter("versionId"), owner);
@@ -835,7 +843,8 @@ public final class S3Service
             if (fields.containsKey("policy")) {
                 caller = authenticator.authenticatePostPolicy(fields, fields.get("policy"));
             }
-            else if (objects.bucketExists(bucket) && Acls.allowsAnyone(bucketSubresources.acl(bucket, owner(request)), "WRITE")) {
+            else if (objects.bucketExists(bucket) && !bucketSubresources.publicAccessBlocks(bucket, "IgnorePublicAcls") && !bucketSubresources.aclsDisabled(bucket)
+                    && Acls.allowsAnyone(bucketSubresources.acl(bucket, owner(request)), "WRITE")) {
                 // an anonymous upload, which the bucket's ACL lets anyone make
                 caller = new Authenticator.Caller("anonymous", "us-east-1");
             }
@@ -1038,7 +1047,7 @@ public final class S3Service
         }
         if (region.equals("us-east-1") && location.filter(constraint -> !constraint.equals("us-east-1")).isEmpty() && objects.bucketExists(bucket)) {
             // S3 resets the ACL of a bucket created again
-            bucketSubresources.setAcl(bucket, Acls.fromHeaders(request, owner(request), true));
+            bucketSubresources.setAcl(bucket, Acls.hasHeaders(request) ? Acls.fromHeaders(request, owner(request), true) : Optional.empty());
             response.setStatus(200);
             response.setHeader("x-amz-request-id", request.requestId());
             response.setHeader("Location", "/" + bucket);

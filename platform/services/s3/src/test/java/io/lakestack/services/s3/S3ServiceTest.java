@@ -97,8 +97,8 @@ class S3ServiceTest
         upstream.answer(200, null, "");
         service.handle(request("PUT", "/bucket/" + longest, "", Map.of()), CALLER, new RecordedResponse());
         service.handle(request("GET", "/bucket/" + tooLong, "", Map.of()), CALLER, new RecordedResponse());
-        service.handle(request("PUT", "/bucket/" + tooLong, "acl", Map.of()), CALLER, new RecordedResponse());
-        assertThat(upstream.received).extracting(S3Upstream.Request::method).containsExactly("PUT", "GET", "PUT");
+        service.handle(request("GET", "/bucket/" + tooLong, "tagging", Map.of()), CALLER, new RecordedResponse());
+        assertThat(upstream.received).extracting(S3Upstream.Request::method).containsExactly("PUT", "GET", "GET");
     }
 
     @Test
