@@ -81,6 +81,7 @@ public final class S3Service
     private static final Set<String> XML_POST_SUBRESOURCES = Set.of("delete", "uploadId", "restore");
     private static final Pattern BYTE_RANGE = Pattern.compile("bytes=(\\d{1,18})-(\\d{1,18})?|bytes=-\\d{1,18}");
     private static final int MAX_ERROR_DOCUMENT = 1024 * 1024;
+    private static final Pattern COPY_SOURCE_RANGE = Pattern.compile("bytes=(\\d{1,18})-(\\d{1,18})");
     private static final Pattern OWNER_WITHOUT_NAME = Pattern.compile("<Owner>\\s*(<ID>[^<]*</ID>)\\s*</Owner>");
     /** The account's display name, where the S3 server gives none. */
     static final String DISPLAY_NAME = "lakestack";
@@ -330,6 +331,9 @@ public final class S3Service
         if ((putObject || createUpload) && aclRequested.isPresent()) {
             bucketSubresources.checkAcl(target.bucket().get(), aclRequested.get(), owner(request));
         }
+        if (method.equals("PUT") && object && request.hasQueryParameter("uploadId") && request.header("x-amz-copy-source-range").isPresent()) {
+            checkCopySourceRange(request.header("x-amz-copy-source-range").get(), request.header("x-amz-copy-source").orElse(""));
+        }
         if (deletedVersion.isPresent()) {
             objectLocks.checkDelete(target.bucket().get(), target.key().orElseThrow(), deletedVersion.get(), ObjectLocks.bypass(request));
         }
@@ -506,7 +510,11 @@ public final class S3Service
                         : Map.of());
                 if (object && (method.equals("GET") || method.equals("HEAD")) && status >= 200 && status < 300
                         && request.queryParameters().stream().noneMatch(parameter -> OBJECT_SUBRESOURCES.contains(parameter.getKey()))) {
-                    overrides.putAll(objectLocks.headers(target.bucket().get(), target.key().orElseThrow(), header(upstreamResponse, "x-amz-version-id")));
+                    Optional<String> versionId = header(upstreamResponse, "x-amz-version-id");
+                    overrides.putAll(objectLocks.headers(target.bucket().get(), target.key().orElseThrow(), versionId));
+                    if (header(upstreamResponse, "x-amz-tagging-count").isEmpty()) {
+                        tagCount(target.forwardPath(), versionId).ifPresent(count -> overrides.put("x-amz-tagging-count", Integer.toString(count)));
+                    }
                 }
                 if (deleteObject && status == 204 && header(upstreamResponse, "x-amz-delete-marker").filter("true"::equalsIgnoreCase).isPresent()) {
                     // the S3 server answers the deleted version's id; S3 answers the delete marker's
@@ -514,6 +522,29 @@ public final class S3Service
                 }
                 relay(upstreamResponse, status, answer, response, overrides, name -> !checksumsShown && isChecksumHeader(name));
             }
+        }
+    }
+
+    /** UploadPartCopy's range: {@code bytes=first-last}, within the source object. */
+    private void checkCopySourceRange(String range, String copySource)
+            throws IOException
+    {
+        Matcher matcher = COPY_SOURCE_RANGE.matcher(range.trim());
+        if (!matcher.matches() || Long.parseLong(matcher.group(1)) > Long.parseLong(matcher.group(2))) {
+            throw ServiceException.user("InvalidArgument", "The x-amz-copy-source-range value must be of the form bytes=first-last where first and "
+                    + "last are the zero-based offsets of the first and last bytes to copy, not '" + range + "'");
+        }
+        String source = QueryStrings.decode(copySource.contains("?") ? copySource.substring(0, copySource.indexOf('?')) : copySource);
+        source = source.startsWith("/") ? source.substring(1) : source;
+        int slash = source.indexOf('/');
+        if (slash <= 0 || copySource.contains("?")) {
+            // a version of the source, or a source the S3 server will refuse itself
+            return;
+        }
+        Optional<ObjectStore.ObjectInfo> info = objects.head(source.substring(0, slash), source.substring(slash + 1));
+        if (info.isPresent() && Long.parseLong(matcher.group(2)) >= info.get().size()) {
+            throw ServiceException.user("InvalidRange", 416, "The requested range is not satisfiable: bytes " + matcher.group(1) + "-" + matcher.group(2)
+                    + " of a source object of " + info.get().size() + " bytes");
         }
     }
 
@@ -540,6 +571,22 @@ public final class S3Service
         }
         return OWNER_WITHOUT_NAME.matcher(text).replaceAll(match -> Matcher.quoteReplacement("<Owner>" + match.group(1) + "<DisplayName>"
                 + Xml.escape(owner.displayName()) + "</DisplayName></Owner>")).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** How many tags a version has, as GetObject and HeadObject answer it: empty for none (the S3 server does not answer it). */
+    private Optional<Integer> tagCount(String forwardPath, Optional<String> versionId)
+            throws IOException
+    {
+        try (S3Upstream.Response answer = upstream.exchange(new S3Upstream.Request("GET", forwardPath,
+                "tagging" + versionId.map(id -> "&versionId=" + QueryStrings.encode(id, false)).orElse(""), Map.of(), new S3Upstream.Body.None()))) {
+            byte[] document = answer.body().readAllBytes();
+            String text = new String(document, StandardCharsets.UTF_8);
+            if (answer.status() != 200 || !text.contains("<TagSet")) {
+                return Optional.empty();
+            }
+            int count = Xml.children(Xml.parse(document), "TagSet").stream().mapToInt(set -> Xml.children(set, "Tag").size()).sum();
+            return count == 0 ? Optional.empty() : Optional.of(count);
+        }
     }
 
     /** The version id of the delete marker that is a key's current version. */
