@@ -53,6 +53,8 @@ import io.lakestack.services.sts.StsService;
 import io.lakestack.services.s3.BucketConfiguration;
 import io.lakestack.services.s3.LifecycleRunner;
 import io.lakestack.services.s3.MultipartLayout;
+import io.lakestack.services.s3.ObjectAcl;
+import io.lakestack.services.s3.ObjectLockState;
 import io.lakestack.services.s3.S3Service;
 import io.lakestack.services.scheduler.SchedulerService;
 import io.lakestack.spi.ServiceException;
@@ -114,6 +116,8 @@ final class EndpointComponent
     static final String NOTIFICATIONS_STORE = "s3.bucket-notifications";
     static final String BUCKET_CONFIGURATIONS_STORE = "s3.bucket-configurations";
     static final String MULTIPART_LAYOUTS_STORE = "s3.multipart-layouts";
+    static final String OBJECT_LOCKS_STORE = "s3.object-locks";
+    static final String OBJECT_ACLS_STORE = "s3.object-acls";
     /** How often S3 lifecycle rules are applied; S3 applies them within a day of their due time. */
     static final java.time.Duration LIFECYCLE_INTERVAL = java.time.Duration.ofMinutes(1);
 
@@ -221,10 +225,12 @@ final class EndpointComponent
         StsService sts = new StsService(stores, config.accountId(), clock);
         HttpS3Upstream s3Upstream = new HttpS3Upstream(objectStore);
         RecordStore<BucketConfiguration> bucketConfigurations = stores.open(BUCKET_CONFIGURATIONS_STORE, BucketConfiguration.class);
-        resources.add(new LifecycleRunner(s3Upstream, bucketConfigurations, clock, LIFECYCLE_INTERVAL));
+        RecordStore<ObjectLockState> objectLocks = stores.open(OBJECT_LOCKS_STORE, ObjectLockState.class);
+        resources.add(new LifecycleRunner(s3Upstream, bucketConfigurations, objectLocks, clock, LIFECYCLE_INTERVAL));
         List<ServiceHandler> services = List.of(
                 new S3Service(s3Upstream, objects, stores.open(NOTIFICATIONS_STORE, NotificationConfiguration.class),
-                        bucketConfigurations, stores.open(MULTIPART_LAYOUTS_STORE, MultipartLayout.class), events,
+                        bucketConfigurations, stores.open(MULTIPART_LAYOUTS_STORE, MultipartLayout.class),
+                        objectLocks, stores.open(OBJECT_ACLS_STORE, ObjectAcl.class), events,
                         config.accountId(), config.hostnames(), clock, temporaryDirectory.resolve("s3-uploads")),
                 new GlueService(catalog, crawlers, config.accountId()),
                 athena,

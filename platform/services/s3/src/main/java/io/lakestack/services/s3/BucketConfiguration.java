@@ -10,16 +10,20 @@ import java.util.Optional;
  * @param cors {@code PutBucketCors}'s {@code <CORSConfiguration>}
  * @param policy {@code PutBucketPolicy}'s policy: kept and returned, never enforced (one account, no IAM)
  * @param encryption {@code PutBucketEncryption}'s {@code <ServerSideEncryptionConfiguration>} (SSE-S3 only)
- * @param publicAccessBlock {@code PutPublicAccessBlock}'s {@code <PublicAccessBlockConfiguration>}: kept and returned;
- *         nothing is public anyway, unsigned requests being refused
+ * @param publicAccessBlock {@code PutPublicAccessBlock}'s {@code <PublicAccessBlockConfiguration>}: its BlockPublicAcls and
+ *         IgnorePublicAcls are applied to ACLs; BlockPublicPolicy and RestrictPublicBuckets are kept (no policy is evaluated)
  * @param lifecycle {@code PutBucketLifecycleConfiguration}'s {@code <LifecycleConfiguration>}, of rules lakestack
  *         applies ({@link LifecycleRunner})
+ * @param objectLock the bucket's {@code <ObjectLockConfiguration>} when object lock is enabled on it ({@link ObjectLocks})
+ * @param acl the bucket's ACL ({@link Acls}, one grant a line) when one other than the owner's full control was set
+ * @param ownershipControls {@code PutBucketOwnershipControls}'s {@code <OwnershipControls>}; {@code BucketOwnerEnforced} disables ACLs
  */
 public record BucketConfiguration(Optional<String> tagging, Optional<String> cors, Optional<String> policy, Optional<String> encryption,
-        Optional<String> publicAccessBlock, Optional<String> lifecycle)
+        Optional<String> publicAccessBlock, Optional<String> lifecycle, Optional<String> objectLock,
+        Optional<String> acl, Optional<String> ownershipControls)
 {
     public static final BucketConfiguration NONE = new BucketConfiguration(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty());
+            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
     public BucketConfiguration
     {
@@ -30,6 +34,9 @@ public record BucketConfiguration(Optional<String> tagging, Optional<String> cor
         encryption = encryption == null ? Optional.empty() : encryption;
         publicAccessBlock = publicAccessBlock == null ? Optional.empty() : publicAccessBlock;
         lifecycle = lifecycle == null ? Optional.empty() : lifecycle;
+        objectLock = objectLock == null ? Optional.empty() : objectLock;
+        acl = acl == null ? Optional.empty() : acl;
+        ownershipControls = ownershipControls == null ? Optional.empty() : ownershipControls;
     }
 
     /** The document of a sub-resource ({@code tagging}, {@code cors}, {@code policy}, {@code encryption}, {@code publicAccessBlock}, {@code lifecycle}). */
@@ -42,6 +49,9 @@ public record BucketConfiguration(Optional<String> tagging, Optional<String> cor
             case "encryption" -> encryption;
             case "publicAccessBlock" -> publicAccessBlock;
             case "lifecycle" -> lifecycle;
+            case "object-lock" -> objectLock;
+            case "acl" -> acl;
+            case "ownershipControls" -> ownershipControls;
             default -> throw new IllegalArgumentException("not a bucket configuration lakestack keeps: " + subresource);
         };
     }
@@ -50,12 +60,15 @@ public record BucketConfiguration(Optional<String> tagging, Optional<String> cor
     BucketConfiguration with(String subresource, Optional<String> document)
     {
         return switch (subresource) {
-            case "tagging" -> new BucketConfiguration(document, cors, policy, encryption, publicAccessBlock, lifecycle);
-            case "cors" -> new BucketConfiguration(tagging, document, policy, encryption, publicAccessBlock, lifecycle);
-            case "policy" -> new BucketConfiguration(tagging, cors, document, encryption, publicAccessBlock, lifecycle);
-            case "encryption" -> new BucketConfiguration(tagging, cors, policy, document, publicAccessBlock, lifecycle);
-            case "publicAccessBlock" -> new BucketConfiguration(tagging, cors, policy, encryption, document, lifecycle);
-            case "lifecycle" -> new BucketConfiguration(tagging, cors, policy, encryption, publicAccessBlock, document);
+            case "tagging" -> new BucketConfiguration(document, cors, policy, encryption, publicAccessBlock, lifecycle, objectLock, acl, ownershipControls);
+            case "cors" -> new BucketConfiguration(tagging, document, policy, encryption, publicAccessBlock, lifecycle, objectLock, acl, ownershipControls);
+            case "policy" -> new BucketConfiguration(tagging, cors, document, encryption, publicAccessBlock, lifecycle, objectLock, acl, ownershipControls);
+            case "encryption" -> new BucketConfiguration(tagging, cors, policy, document, publicAccessBlock, lifecycle, objectLock, acl, ownershipControls);
+            case "publicAccessBlock" -> new BucketConfiguration(tagging, cors, policy, encryption, document, lifecycle, objectLock, acl, ownershipControls);
+            case "lifecycle" -> new BucketConfiguration(tagging, cors, policy, encryption, publicAccessBlock, document, objectLock, acl, ownershipControls);
+            case "object-lock" -> new BucketConfiguration(tagging, cors, policy, encryption, publicAccessBlock, lifecycle, document, acl, ownershipControls);
+            case "acl" -> new BucketConfiguration(tagging, cors, policy, encryption, publicAccessBlock, lifecycle, objectLock, document, ownershipControls);
+            case "ownershipControls" -> new BucketConfiguration(tagging, cors, policy, encryption, publicAccessBlock, lifecycle, objectLock, acl, document);
             default -> throw new IllegalArgumentException("not a bucket configuration lakestack keeps: " + subresource);
         };
     }

@@ -33,10 +33,11 @@ import static java.util.Objects.requireNonNull;
  *     <li>kept by lakestack ({@link BucketConfiguration}, in a {@link RecordStore} by bucket, deleted with the bucket):
  *     tagging, CORS, policy (kept, never enforced: lakestack has one account and authorizes by signature alone), default
  *     encryption (SSE-S3, {@code AES256}, which S3 applies to every bucket without one; SSE-KMS is refused, lakestack having
- *     no key management service), public access block (kept, never enforced: no request is anonymous), lifecycle (the
+ *     no key management service), public access block (its BlockPublicAcls and IgnorePublicAcls applied to ACLs), lifecycle (the
  *     rules lakestack applies, {@link BucketLifecycle}; others refused);</li>
  *     <li>answered as S3 answers a bucket that does not use them: website, replication, accelerate, request payment,
- *     logging; ACL (private, owner with full control: the only ACL lakestack has);</li>
+ *     logging;</li>
+ *     <li>the bucket's ACL ({@link Acls}), kept with its configurations;</li>
  *     <li>forwarded to the S3 server: location, versioning, object lock, uploads, versions, delete, listings;</li>
  *     <li>anything else S3 has: 501 {@code NotImplemented} naming it.</li>
  * </ul>
@@ -45,10 +46,10 @@ final class BucketSubresources
 {
     private static final Logger log = LoggerFactory.getLogger(BucketSubresources.class);
 
-    static final Set<String> KEPT = Set.of("tagging", "cors", "policy", "encryption", "publicAccessBlock", "lifecycle");
+    static final Set<String> KEPT = Set.of("tagging", "cors", "policy", "encryption", "publicAccessBlock", "lifecycle", "ownershipControls");
     private static final Set<String> ANSWERED = Set.of("website", "replication", "accelerate", "requestPayment", "logging", "acl");
     /** Every other sub-resource of a bucket S3 has; they are refused by name. */
-    private static final Set<String> NOT_IMPLEMENTED = Set.of("analytics", "intelligent-tiering", "inventory", "metrics", "ownershipControls",
+    private static final Set<String> NOT_IMPLEMENTED = Set.of("analytics", "intelligent-tiering", "inventory", "metrics",
             "policyStatus", "metadataTable", "metadataConfiguration", "metadataInventoryTable", "metadataJournalTable", "torrent", "session",
             "restore", "select", "legal-hold", "retention", "abac");
     private static final int MAX_POLICY_BYTES = 20 * 1024;
@@ -165,6 +166,8 @@ final class BucketSubresources
                         case "cors" -> ServiceException.user("NoSuchCORSConfiguration", 404, "The CORS configuration does not exist");
                         case "policy" -> ServiceException.user("NoSuchBucketPolicy", 404, "The bucket policy does not exist");
                         case "lifecycle" -> ServiceException.user("NoSuchLifecycleConfiguration", 404, "The lifecycle configuration does not exist");
+                        case "ownershipControls" -> ServiceException.user("OwnershipControlsNotFoundError", 404, "The bucket ownership controls were not "
+                                + "found");
                         default -> ServiceException.user("NoSuchPublicAccessBlockConfiguration", 404, "The public access block configuration was not found");
                     };
                 }
@@ -189,6 +192,7 @@ final class BucketSubresources
             case "lifecycle" -> {
                 return BucketLifecycle.validated(body);
             }
+            case "ownershipControls" -> validateOwnershipControls(body);
             default -> throw new IllegalArgumentException(subresource);
         }
         return text;
@@ -270,6 +274,43 @@ final class BucketSubresources
         }
     }
 
+    private static void validateOwnershipControls(byte[] body)
+    {
+        Element root = Xml.parse(body);
+        requireRoot(root, "OwnershipControls");
+        List<Element> rules = Xml.children(root, "Rule");
+        if (rules.size() != 1) {
+            throw malformed("an <OwnershipControls> has one <Rule>, not " + rules.size());
+        }
+        String ownership = Xml.childText(rules.get(0), "ObjectOwnership").map(String::trim).orElse("");
+        if (!Set.of("BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter").contains(ownership)) {
+            throw malformed("ObjectOwnership is BucketOwnerEnforced, BucketOwnerPreferred or ObjectWriter, not '" + ownership + "'");
+        }
+    }
+
+    /** Whether the bucket's ownership controls disable ACLs ({@code BucketOwnerEnforced}). */
+    boolean aclsDisabled(String bucket)
+    {
+        return configurations.get(bucket).flatMap(BucketConfiguration::ownershipControls).filter(document -> document.contains("BucketOwnerEnforced"))
+                .isPresent();
+    }
+
+    /**
+     * Checks an ACL about to be set on the bucket or one of its objects: refused where ownership controls disable ACLs
+     * (but for the owner's full control, which they leave), and a public one where the public access block has
+     * BlockPublicAcls.
+     */
+    void checkAcl(String bucket, List<Acls.Grant> grants, Owner owner)
+    {
+        if (aclsDisabled(bucket) && !grants.equals(Acls.ownerOnly(owner))) {
+            throw ServiceException.user("AccessControlListNotSupported", "The bucket does not allow ACLs: its ownership controls are "
+                    + "BucketOwnerEnforced");
+        }
+        if (Acls.isPublic(grants) && publicAccessBlocks(bucket, "BlockPublicAcls")) {
+            throw Acls.publicAclBlocked(bucket);
+        }
+    }
+
     private static void validatePublicAccessBlock(byte[] body)
     {
         Element root = Xml.parse(body);
@@ -305,26 +346,56 @@ final class BucketSubresources
         }
     }
 
-    private static void acl(AwsRequest request, String bucket, Owner owner, AwsResponse response)
+    /** The bucket's ACL: the one set, else the owner's full control. */
+    List<Acls.Grant> acl(String bucket, Owner owner)
+    {
+        return configurations.get(bucket).flatMap(BucketConfiguration::acl).map(Acls::parse).orElseGet(() -> Acls.ownerOnly(owner));
+    }
+
+    /** Whether the bucket's public access block sets a field ({@code BlockPublicAcls}, {@code IgnorePublicAcls}...) true. */
+    boolean publicAccessBlocks(String bucket, String field)
+    {
+        return configurations.get(bucket).flatMap(BucketConfiguration::publicAccessBlock)
+                .flatMap(document -> Xml.childText(Xml.parse(document.getBytes(StandardCharsets.UTF_8)), field))
+                .map(value -> value.trim().equalsIgnoreCase("true"))
+                .orElse(false);
+    }
+
+    /** Sets a bucket's ACL (CreateBucket, PutBucketAcl); empty for the owner's full control. */
+    void setAcl(String bucket, Optional<List<Acls.Grant>> grants)
+    {
+        BucketConfiguration configuration = configurations.get(bucket).orElse(BucketConfiguration.NONE);
+        BucketConfiguration changed = configuration.with("acl", grants.map(Acls::text));
+        if (changed.isEmpty()) {
+            deleted(bucket);
+        }
+        else if (!changed.equals(configuration)) {
+            configurations.put(bucket, changed);
+        }
+    }
+
+    private void acl(AwsRequest request, String bucket, Owner owner, AwsResponse response)
             throws IOException
     {
         switch (request.method()) {
-            case "GET" -> {
-                String ownerXml = "<ID>" + Xml.escape(owner.id()) + "</ID>"
-                        + (owner.displayName().isEmpty() ? "" : "<DisplayName>" + Xml.escape(owner.displayName()) + "</DisplayName>");
-                String document = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<AccessControlPolicy " + XMLNS + "><Owner>" + ownerXml
-                        + "</Owner><AccessControlList><Grant><Grantee xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
-                        + "xsi:type=\"CanonicalUser\">" + ownerXml + "</Grantee><Permission>FULL_CONTROL</Permission></Grant>"
-                        + "</AccessControlList></AccessControlPolicy>";
-                write(request, response, 200, Optional.of("application/xml"), document.getBytes(StandardCharsets.UTF_8));
-            }
+            case "GET" -> write(request, response, 200, Optional.of("application/xml"),
+                    Acls.document(owner, acl(bucket, owner)).getBytes(StandardCharsets.UTF_8));
             case "PUT" -> {
-                if (request.header("x-amz-acl").filter("private"::equals).isPresent()) {
-                    write(request, response, 200, Optional.empty(), new byte[0]);
-                    return;
+                Optional<List<Acls.Grant>> fromHeaders = Acls.fromHeaders(request, owner, true);
+                byte[] body = read(request, S3RequestChecks.MAX_DOCUMENT_BYTES);
+                if (fromHeaders.isPresent() && body.length > 0) {
+                    throw ServiceException.user("UnexpectedContent", "This request does not support content: an ACL is set by headers or by an "
+                            + "AccessControlPolicy document, not both");
                 }
-                throw notImplemented("PutBucketAcl", "lakestack authorizes by signature alone, and every bucket (s3://" + bucket
-                        + ") is private; only the canned ACL private (x-amz-acl: private) is taken");
+                if (fromHeaders.isEmpty() && body.length == 0) {
+                    throw ServiceException.user("MissingSecurityHeader", "Your request was missing a required header: x-amz-acl, an x-amz-grant-* "
+                            + "header, or an AccessControlPolicy document");
+                }
+                List<Acls.Grant> grants = fromHeaders.isPresent() ? fromHeaders.get() : Acls.fromDocument(body, owner);
+                checkAcl(bucket, grants, owner);
+                setAcl(bucket, Optional.of(grants));
+                log.info("bucket {}: ACL set", bucket);
+                write(request, response, 200, Optional.empty(), new byte[0]);
             }
             default -> throw notImplemented("DELETE ?acl", "S3 has no such operation");
         }

@@ -38,13 +38,17 @@ public final class LifecycleRunner
 
     private final S3Upstream upstream;
     private final RecordStore<BucketConfiguration> configurations;
+    private final RecordStore<ObjectLockState> objectLocks;
     private final Clock clock;
     private final ScheduledExecutorService executor;
 
-    public LifecycleRunner(S3Upstream upstream, RecordStore<BucketConfiguration> configurations, Clock clock, Duration interval)
+    /** @param objectLocks the object lock of versions ({@link ObjectLocks}): a version object lock protects is never removed */
+    public LifecycleRunner(S3Upstream upstream, RecordStore<BucketConfiguration> configurations, RecordStore<ObjectLockState> objectLocks, Clock clock,
+            Duration interval)
     {
         this.upstream = requireNonNull(upstream, "upstream is null");
         this.configurations = requireNonNull(configurations, "configurations is null");
+        this.objectLocks = requireNonNull(objectLocks, "objectLocks is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "s3-lifecycle");
@@ -202,9 +206,19 @@ public final class LifecycleRunner
     private int deleteVersion(String bucket, String key, Version version, BucketLifecycle.Rule rule, String what)
             throws IOException
     {
+        String lockKey = ObjectLocks.versionKey(bucket, key, version.versionId());
+        Optional<ObjectLockState> lock = objectLocks.get(lockKey);
+        if (lock.isPresent() && (lock.get().legalHold().filter("ON"::equals).isPresent()
+                || lock.get().retainUntilDate().map(Instant::parse).filter(until -> until.isAfter(clock.instant())).isPresent())) {
+            log.debug("{} {} of s3://{}/{} kept by its object lock despite lifecycle rule {}", what, version.versionId(), bucket, key, rule.id());
+            return 0;
+        }
         try (S3Upstream.Response deleted = exchange("DELETE", "/" + bucket + "/" + QueryStrings.encode(key, true),
                 "versionId=" + QueryStrings.encode(version.versionId(), false))) {
             if (deleted.status() < 300) {
+                if (lock.isPresent()) {
+                    objectLocks.delete(lockKey);
+                }
                 log.info("{} {} of s3://{}/{} removed by lifecycle rule {}", what, version.versionId(), bucket, key, rule.id());
                 return 1;
             }

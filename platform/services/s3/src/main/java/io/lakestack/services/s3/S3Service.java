@@ -81,6 +81,10 @@ public final class S3Service
     private static final Set<String> XML_POST_SUBRESOURCES = Set.of("delete", "uploadId", "restore");
     private static final Pattern BYTE_RANGE = Pattern.compile("bytes=(\\d{1,18})-(\\d{1,18})?|bytes=-\\d{1,18}");
     private static final int MAX_ERROR_DOCUMENT = 1024 * 1024;
+    private static final Pattern COPY_SOURCE_RANGE = Pattern.compile("bytes=(\\d{1,18})-(\\d{1,18})");
+    private static final Pattern OWNER_WITHOUT_NAME = Pattern.compile("<Owner>\\s*(<ID>[^<]*</ID>)\\s*</Owner>");
+    /** The account's display name, where the S3 server gives none. */
+    static final String DISPLAY_NAME = "lakestack";
 
     private final S3Upstream upstream;
     private final ObjectStore objects;
@@ -93,6 +97,8 @@ public final class S3Service
     private final Path spoolDirectory;
     private final BucketSubresources bucketSubresources;
     private final MultipartUploads multipartUploads;
+    private final ObjectLocks objectLocks;
+    private final ObjectAcls objectAcls;
     private volatile BucketSubresources.Owner owner;
 
     /**
@@ -101,11 +107,14 @@ public final class S3Service
      * @param notifications bucket notification configurations, by bucket name
      * @param bucketConfigurations the other bucket configurations lakestack keeps (tagging, CORS, policy...), by bucket name
      * @param multipartLayouts the part sizes of objects completed by multipart uploads, by {@code bucket/key}
+     * @param objectLockStates the retention and legal hold of object versions ({@link ObjectLocks})
+     * @param objectAclStore the ACLs of object versions ({@link ObjectAcls})
      * @param spoolDirectory where upload bodies whose hash must be checked wait until it is: a directory of lakestack's
      *         own, which its owner clears when it starts (a killed process leaves files behind)
      */
     public S3Service(S3Upstream upstream, ObjectStore objects, RecordStore<NotificationConfiguration> notifications,
-            RecordStore<BucketConfiguration> bucketConfigurations, RecordStore<MultipartLayout> multipartLayouts, EventSink events, String accountId,
+            RecordStore<BucketConfiguration> bucketConfigurations, RecordStore<MultipartLayout> multipartLayouts,
+            RecordStore<ObjectLockState> objectLockStates, RecordStore<ObjectAcl> objectAclStore, EventSink events, String accountId,
             Set<String> endpointHostnames, Clock clock, Path spoolDirectory)
     {
         this.upstream = requireNonNull(upstream, "upstream is null");
@@ -119,6 +128,8 @@ public final class S3Service
         this.spoolDirectory = requireNonNull(spoolDirectory, "spoolDirectory is null");
         this.bucketSubresources = new BucketSubresources(bucketConfigurations, objects);
         this.multipartUploads = new MultipartUploads(upstream, objects, multipartLayouts);
+        this.objectLocks = new ObjectLocks(bucketConfigurations, objectLockStates, upstream, objects, clock);
+        this.objectAcls = new ObjectAcls(objectAclStore, upstream, objects, bucketSubresources::checkAcl);
     }
 
     @Override
@@ -211,8 +222,33 @@ public final class S3Service
         applyCors(request, target, response);
         boolean bucketOnly = target.bucket().isPresent() && target.rawKey().isEmpty();
         boolean object = target.bucket().isPresent() && target.rawKey().isPresent();
+        if (object && request.hasQueryParameter("acl")) {
+            objectAcls.handle(request, target.bucket().get(), target.key().orElseThrow(), owner(request), response);
+            return;
+        }
+        if (target.bucket().isEmpty() && method.equals("GET") && !request.hasQueryParameter("bucket-region")) {
+            listBuckets(request, response);
+            return;
+        }
+        if (object) {
+            for (String subresource : List.of("retention", "legal-hold")) {
+                if (request.hasQueryParameter(subresource)) {
+                    objectLocks.handleObject(request, target.bucket().get(), target.key().orElseThrow(), subresource, response);
+                    return;
+                }
+            }
+        }
         if (bucketOnly) {
             String bucket = target.bucket().get();
+            if (request.hasQueryParameter("object-lock")) {
+                objectLocks.handleConfiguration(request, bucket, response);
+                return;
+            }
+            if (method.equals("PUT") && request.hasQueryParameter("versioning") && checkedBody.isEmpty() && objectLocks.enabled(bucket)) {
+                byte[] document = request.bodyStream().readNBytes(S3RequestChecks.MAX_DOCUMENT_BYTES);
+                objectLocks.checkVersioning(bucket, document);
+                checkedBody = Optional.of(document);
+            }
             Optional<String> subresource = BucketSubresources.answeredHere(request);
             if (subresource.isPresent()) {
                 bucketSubresources.handle(request, bucket, subresource.get(), checkedBody, owner(request), response);
@@ -271,8 +307,10 @@ public final class S3Service
         }
         boolean completeUpload = method.equals("POST") && uploadId.isPresent();
         // GetObject and HeadObject answer an object's checksum only when asked to
+        // (and not for a byte range of it, which the whole object's checksum does not cover)
         boolean checksumsShown = !(object && (method.equals("GET") || method.equals("HEAD")) && !request.hasQueryParameter("attributes"))
-                || request.header("x-amz-checksum-mode").map(mode -> mode.trim().equalsIgnoreCase("ENABLED")).orElse(false);
+                || (request.header("x-amz-checksum-mode").map(mode -> mode.trim().equalsIgnoreCase("ENABLED")).orElse(false)
+                        && request.header("range").filter(S3Service::isByteRange).isEmpty());
         Map<Integer, Long> partSizes = completeUpload
                 ? multipartUploads.partSizes(target.bucket().get(), target.rawKey().orElseThrow(), uploadId.get())
                 : Map.of();
@@ -281,6 +319,24 @@ public final class S3Service
         boolean deleteObjects = method.equals("POST") && bucketOnly && request.hasQueryParameter("delete");
         boolean deleteBucket = method.equals("DELETE") && bucketOnly && request.queryParameters().isEmpty();
         boolean deleteObject = method.equals("DELETE") && object && request.queryParameters().isEmpty();
+        boolean createBucket = method.equals("PUT") && bucketOnly && request.queryParameters().isEmpty();
+        boolean putObject = method.equals("PUT") && object && request.queryParameters().isEmpty();
+        boolean createUpload = method.equals("POST") && object && request.hasQueryParameter("uploads");
+        Optional<String> deletedVersion = method.equals("DELETE") && object
+                && request.queryParameters().stream().noneMatch(parameter -> OBJECT_SUBRESOURCES.contains(parameter.getKey()))
+                ? request.queryParameter("versionId") : Optional.empty();
+        ObjectLocks.Requested lockRequested = putObject || createUpload ? objectLocks.requested(request, target.bucket().get()) : ObjectLocks.Requested.NOTHING;
+        Optional<List<Acls.Grant>> aclRequested = (putObject || createUpload || createBucket) && Acls.hasHeaders(request)
+                ? Acls.fromHeaders(request, owner(request), createBucket) : Optional.empty();
+        if ((putObject || createUpload) && aclRequested.isPresent()) {
+            bucketSubresources.checkAcl(target.bucket().get(), aclRequested.get(), owner(request));
+        }
+        if (method.equals("PUT") && object && request.hasQueryParameter("uploadId") && request.header("x-amz-copy-source-range").isPresent()) {
+            checkCopySourceRange(request.header("x-amz-copy-source-range").get(), request.header("x-amz-copy-source").orElse(""));
+        }
+        if (deletedVersion.isPresent()) {
+            objectLocks.checkDelete(target.bucket().get(), target.key().orElseThrow(), deletedVersion.get(), ObjectLocks.bypass(request));
+        }
         Optional<NotificationConfiguration> configuration = target.bucket().flatMap(notifications::get);
         if (deleteBucket) {
             multipartUploads.abortUploadsOfEmptyBucket(target.bucket().get());
@@ -288,6 +344,13 @@ public final class S3Service
 
         try (S3UploadBody body = checkedBody.isPresent() ? S3UploadBody.ofBytes(request, checkedBody.get()) : S3UploadBody.of(request, caller, spoolDirectory)) {
             Map<String, List<String>> headers = withoutUnreadableRange(body.headers());
+            Predicate<String> answeredHere = name -> ObjectLocks.REQUEST_HEADERS.contains(name.toLowerCase(Locale.ROOT))
+                    || Acls.REQUEST_HEADERS.contains(name.toLowerCase(Locale.ROOT));
+            if (headers.keySet().stream().anyMatch(answeredHere)) {
+                // object lock and ACLs are lakestack's, not the S3 server's
+                headers = new TreeMap<>(headers);
+                headers.keySet().removeIf(answeredHere);
+            }
             String query = request.rawQuery();
             if (object && method.equals("PUT") && request.header("x-amz-copy-source").isPresent() && !request.hasQueryParameter("uploadId")
                     && request.header("x-amz-storage-class").isEmpty()) {
@@ -319,6 +382,10 @@ public final class S3Service
                 headers.remove("x-amz-tagging");
             }
             S3Upstream.Request forward = new S3Upstream.Request(method, target.forwardPath(), query, headers, body.body());
+            if (deleteObjects && objectLocks.enabled(target.bucket().get())) {
+                deleteLockedObjects(request, caller, target.bucket().get(), checkedBody.orElseThrow(), forward, configuration, response);
+                return;
+            }
             if (deleteObjects && configuration.isPresent()) {
                 try (S3Upstream.Response upstreamResponse = upstream.exchange(forward)) {
                     byte[] document = answerBody(upstreamResponse, request).readAllBytes();
@@ -352,11 +419,46 @@ public final class S3Service
                     if (deleteObject) {
                         multipartUploads.forget(target.bucket().get(), target.key().orElseThrow());
                     }
+                    if (deletedVersion.isPresent()) {
+                        objectLocks.versionDeleted(target.bucket().get(), target.key().orElseThrow(), deletedVersion.get());
+                        objectAcls.versionDeleted(target.bucket().get(), target.key().orElseThrow(), deletedVersion.get());
+                    }
+                    if (createBucket) {
+                        if (ObjectLocks.requestedForBucket(request)) {
+                            objectLocks.bucketCreated(target.bucket().get());
+                        }
+                        if (aclRequested.isPresent()) {
+                            bucketSubresources.setAcl(target.bucket().get(), aclRequested);
+                        }
+                    }
+                    if (putObject) {
+                        Optional<String> versionId = header(upstreamResponse, "x-amz-version-id");
+                        if (versionId.isPresent()) {
+                            objectLocks.versionCreated(target.bucket().get(), target.key().orElseThrow(), versionId.get(), lockRequested);
+                        }
+                        objectAcls.versionCreated(target.bucket().get(), target.key().orElseThrow(), versionId, aclRequested);
+                    }
+                    if (createUpload && (!lockRequested.equals(ObjectLocks.Requested.NOTHING) || aclRequested.isPresent())) {
+                        byte[] document = answer.readAllBytes();
+                        Optional<String> createdUpload = Xml.childText(Xml.parse(document), "UploadId");
+                        if (createdUpload.isPresent()) {
+                            objectLocks.uploadStarted(target.bucket().get(), createdUpload.get(), lockRequested);
+                            if (aclRequested.isPresent()) {
+                                objectAcls.uploadStarted(target.bucket().get(), createdUpload.get(), aclRequested.get());
+                            }
+                        }
+                        relay(upstreamResponse, new ByteArrayInputStream(document), response);
+                        return;
+                    }
                     if (completeUpload) {
                         // S3 may answer 200 with an <Error> document to a CompleteMultipartUpload
                         byte[] document = answer.readAllBytes();
                         if (!new String(document, StandardCharsets.UTF_8).contains("<Error>")) {
                             multipartUploads.completed(target.bucket().get(), target.key().orElseThrow(), uploadId.get(), checkedBody.orElseThrow(), partSizes);
+                            objectLocks.uploadCompleted(target.bucket().get(), target.key().orElseThrow(), uploadId.get(),
+                                    header(upstreamResponse, "x-amz-version-id"));
+                            objectAcls.uploadCompleted(target.bucket().get(), target.key().orElseThrow(), uploadId.get(),
+                                    header(upstreamResponse, "x-amz-version-id"));
                             if (eventName.isPresent() && configuration.isPresent()) {
                                 emit(eventName.get(), target.bucket().get(), target.key().orElseThrow(), configuration.get(), request, caller);
                             }
@@ -403,12 +505,179 @@ public final class S3Service
                             "Content-Length", Integer.toString(document.length)));
                     return;
                 }
-                Map<String, String> overrides = checksumsShown && object && (method.equals("GET") || method.equals("HEAD"))
+                Map<String, String> overrides = new LinkedHashMap<>(checksumsShown && object && (method.equals("GET") || method.equals("HEAD"))
                         ? checksumType(upstreamResponse).map(type -> Map.of("x-amz-checksum-type", type)).orElse(Map.of())
-                        : Map.of();
+                        : Map.of());
+                if (object && (method.equals("GET") || method.equals("HEAD")) && status >= 200 && status < 300
+                        && request.queryParameters().stream().noneMatch(parameter -> OBJECT_SUBRESOURCES.contains(parameter.getKey()))) {
+                    Optional<String> versionId = header(upstreamResponse, "x-amz-version-id");
+                    overrides.putAll(objectLocks.headers(target.bucket().get(), target.key().orElseThrow(), versionId));
+                    if (header(upstreamResponse, "x-amz-tagging-count").isEmpty()) {
+                        tagCount(target.forwardPath(), versionId).ifPresent(count -> overrides.put("x-amz-tagging-count", Integer.toString(count)));
+                    }
+                }
+                if (deleteObject && status == 204 && header(upstreamResponse, "x-amz-delete-marker").filter("true"::equalsIgnoreCase).isPresent()) {
+                    // the S3 server answers the deleted version's id; S3 answers the delete marker's
+                    latestDeleteMarker(target.bucket().get(), target.key().orElseThrow()).ifPresent(id -> overrides.put("x-amz-version-id", id));
+                }
                 relay(upstreamResponse, status, answer, response, overrides, name -> !checksumsShown && isChecksumHeader(name));
             }
         }
+    }
+
+    /** UploadPartCopy's range: {@code bytes=first-last}, within the source object. */
+    private void checkCopySourceRange(String range, String copySource)
+            throws IOException
+    {
+        Matcher matcher = COPY_SOURCE_RANGE.matcher(range.trim());
+        if (!matcher.matches() || Long.parseLong(matcher.group(1)) > Long.parseLong(matcher.group(2))) {
+            throw ServiceException.user("InvalidArgument", "The x-amz-copy-source-range value must be of the form bytes=first-last where first and "
+                    + "last are the zero-based offsets of the first and last bytes to copy, not '" + range + "'");
+        }
+        String source = QueryStrings.decode(copySource.contains("?") ? copySource.substring(0, copySource.indexOf('?')) : copySource);
+        source = source.startsWith("/") ? source.substring(1) : source;
+        int slash = source.indexOf('/');
+        if (slash <= 0 || copySource.contains("?")) {
+            // a version of the source, or a source the S3 server will refuse itself
+            return;
+        }
+        Optional<ObjectStore.ObjectInfo> info = objects.head(source.substring(0, slash), source.substring(slash + 1));
+        if (info.isPresent() && Long.parseLong(matcher.group(2)) >= info.get().size()) {
+            throw ServiceException.user("InvalidRange", 416, "The requested range is not satisfiable: bytes " + matcher.group(1) + "-" + matcher.group(2)
+                    + " of a source object of " + info.get().size() + " bytes");
+        }
+    }
+
+    /** ListBuckets, its owner with a display name. */
+    private void listBuckets(AwsRequest request, AwsResponse response)
+            throws IOException
+    {
+        try (S3Upstream.Response answer = upstream.exchange(new S3Upstream.Request("GET", "/", request.rawQuery(), Map.of(), new S3Upstream.Body.None()))) {
+            byte[] document = answerBody(answer, request).readAllBytes();
+            if (answer.status() != 200) {
+                relay(answer, new ByteArrayInputStream(document), response);
+                return;
+            }
+            writeXml(request, response, withDisplayNames(document, owner(request)));
+        }
+    }
+
+    /** A listing whose owners (the one account) are named by id and display name, as S3 names them. */
+    static byte[] withDisplayNames(byte[] document, BucketSubresources.Owner owner)
+    {
+        String text = new String(document, StandardCharsets.UTF_8);
+        if (!text.contains("<Owner>")) {
+            return document;
+        }
+        return OWNER_WITHOUT_NAME.matcher(text).replaceAll(match -> Matcher.quoteReplacement("<Owner>" + match.group(1) + "<DisplayName>"
+                + Xml.escape(owner.displayName()) + "</DisplayName></Owner>")).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** How many tags a version has, as GetObject and HeadObject answer it: empty for none (the S3 server does not answer it). */
+    private Optional<Integer> tagCount(String forwardPath, Optional<String> versionId)
+            throws IOException
+    {
+        try (S3Upstream.Response answer = upstream.exchange(new S3Upstream.Request("GET", forwardPath,
+                "tagging" + versionId.map(id -> "&versionId=" + QueryStrings.encode(id, false)).orElse(""), Map.of(), new S3Upstream.Body.None()))) {
+            byte[] document = answer.body().readAllBytes();
+            String text = new String(document, StandardCharsets.UTF_8);
+            if (answer.status() != 200 || !text.contains("<TagSet")) {
+                return Optional.empty();
+            }
+            int count = Xml.children(Xml.parse(document), "TagSet").stream().mapToInt(set -> Xml.children(set, "Tag").size()).sum();
+            return count == 0 ? Optional.empty() : Optional.of(count);
+        }
+    }
+
+    /** The version id of the delete marker that is a key's current version. */
+    private Optional<String> latestDeleteMarker(String bucket, String key)
+            throws IOException
+    {
+        try (S3Upstream.Response answer = upstream.exchange(new S3Upstream.Request("GET", "/" + QueryStrings.encode(bucket, false),
+                "versions&prefix=" + QueryStrings.encode(key, false), Map.of(), new S3Upstream.Body.None()))) {
+            byte[] document = answer.body().readAllBytes();
+            if (answer.status() != 200) {
+                return Optional.empty();
+            }
+            return Xml.children(Xml.parse(document), "DeleteMarker").stream()
+                    .filter(marker -> S3Xml.rawChildText(marker, "Key").filter(key::equals).isPresent()
+                            && Xml.childText(marker, "IsLatest").filter("true"::equals).isPresent())
+                    .flatMap(marker -> Xml.childText(marker, "VersionId").stream())
+                    .findFirst();
+        }
+    }
+
+    private static Optional<String> header(S3Upstream.Response upstream, String name)
+    {
+        return upstream.headers().entrySet().stream().filter(header -> header.getKey().equalsIgnoreCase(name))
+                .flatMap(header -> header.getValue().stream()).findFirst().filter(value -> !value.isEmpty() && !value.equals("null"));
+    }
+
+    /**
+     * DeleteObjects in a bucket with object lock: the versions object lock protects are answered as errors, the others
+     * deleted by the S3 server, and their locks forgotten.
+     */
+    private void deleteLockedObjects(AwsRequest request, Authenticator.Caller caller, String bucket, byte[] document, S3Upstream.Request forward,
+            Optional<NotificationConfiguration> configuration, AwsResponse response)
+            throws IOException
+    {
+        boolean bypass = ObjectLocks.bypass(request);
+        Element root = Xml.parse(document);
+        StringBuilder errors = new StringBuilder();
+        Map<String, String> versionsDeleted = new LinkedHashMap<>();
+        int allowed = 0;
+        for (Element entry : Xml.children(root, "Object")) {
+            String key = S3Xml.rawChildText(entry, "Key").orElse("");
+            Optional<String> versionId = Xml.childText(entry, "VersionId").filter(id -> !id.isEmpty());
+            Optional<String> refusal = versionId.flatMap(id -> objectLocks.deleteRefusal(bucket, key, id, bypass));
+            if (refusal.isPresent()) {
+                errors.append("<Error><Key>").append(Xml.escape(key)).append("</Key><VersionId>").append(Xml.escape(versionId.get()))
+                        .append("</VersionId><Code>AccessDenied</Code><Message>").append(Xml.escape(refusal.get())).append("</Message></Error>");
+                root.removeChild(entry);
+            }
+            else {
+                allowed++;
+                versionId.ifPresent(id -> versionsDeleted.put(ObjectLocks.versionKey(bucket, key, id), key + "\n" + id));
+            }
+        }
+        String result = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DeleteResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"></DeleteResult>";
+        if (allowed > 0) {
+            byte[] rewritten = errors.isEmpty() ? document : serialize(root);
+            Map<String, List<String>> headers = forward.headers();
+            if (!errors.isEmpty()) {
+                headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                headers.putAll(forward.headers());
+                headers.keySet().removeIf(name -> name.equalsIgnoreCase("content-md5") || name.equalsIgnoreCase("content-length")
+                        || isChecksumHeader(name) || name.equalsIgnoreCase("x-amz-sdk-checksum-algorithm"));
+            }
+            try (S3Upstream.Response upstreamResponse = upstream.exchange(new S3Upstream.Request(forward.method(), forward.path(), forward.rawQuery(), headers,
+                    new S3Upstream.Body.Bytes(rewritten)))) {
+                byte[] answer = answerBody(upstreamResponse, request).readAllBytes();
+                if (upstreamResponse.status() != 200) {
+                    relay(upstreamResponse, new ByteArrayInputStream(answer), response);
+                    return;
+                }
+                result = new String(answer, StandardCharsets.UTF_8);
+                Element answered = Xml.parse(answer);
+                for (Element error : Xml.children(answered, "Error")) {
+                    versionsDeleted.remove(ObjectLocks.versionKey(bucket, S3Xml.rawChildText(error, "Key").orElse(""),
+                            Xml.childText(error, "VersionId").orElse("")));
+                }
+                if (configuration.isPresent()) {
+                    for (String key : deletedKeys(answer)) {
+                        emit(S3EventTypes.REMOVED_DELETE, bucket, key, configuration.get(), request, caller);
+                    }
+                }
+            }
+        }
+        for (String deleted : versionsDeleted.values()) {
+            int newline = deleted.lastIndexOf('\n');
+            objectLocks.versionDeleted(bucket, deleted.substring(0, newline), deleted.substring(newline + 1));
+        }
+        int end = result.lastIndexOf("</DeleteResult>");
+        String answer = end >= 0 ? result.substring(0, end) + errors + result.substring(end)
+                : result.substring(0, result.lastIndexOf("/>")) + ">" + errors + "</DeleteResult>";
+        writeXml(request, response, answer.getBytes(StandardCharsets.UTF_8));
     }
 
     /** A {@code <Tagging>} document of the tags an {@code x-amz-tagging} header gives, URL-encoded as a query string. */
@@ -477,6 +746,11 @@ public final class S3Service
         if (request.method().equals("OPTIONS") && target.bucket().isPresent()) {
             return true;
         }
+        return isPostForm(request, target) || anonymousAccess(request, target).isPresent();
+    }
+
+    private static boolean isPostForm(AwsRequest request, Target target)
+    {
         return request.method().equals("POST") && target.bucket().isPresent() && target.rawKey().isEmpty()
                 && request.header("content-type").orElse("").toLowerCase(Locale.ROOT).startsWith("multipart/form-data")
                 && request.header("authorization").isEmpty() && !request.hasQueryParameter("X-Amz-Signature")
@@ -496,7 +770,70 @@ public final class S3Service
             preflight(request, target(request).bucket().orElseThrow(), response);
             return;
         }
+        Target target = target(request);
+        Optional<String> permission = isPostForm(request, target) ? Optional.empty() : anonymousAccess(request, target);
+        if (permission.isPresent()) {
+            if (!objects.bucketExists(target.bucket().orElseThrow())) {
+                // S3 answers anyone that a bucket does not exist
+                throw ServiceException.user("NoSuchBucket", 404, "The specified bucket does not exist: " + target.bucket().get());
+            }
+            if (grantedToAnyone(request, target, permission.get())) {
+                handle(request, new Authenticator.Caller("anonymous", "us-east-1"), response);
+            }
+            else {
+                // refused as any unsigned request is (or let through, when signatures are not verified)
+                handle(request, authenticator.authenticate(request, AwsProtocol.REST_XML, signingName()), response);
+            }
+            return;
+        }
         postObject(request, authenticator, response);
+    }
+
+    /**
+     * The permission an unsigned request to a bucket needs that an ACL may grant to anyone ({@code AllUsers}): {@code READ}
+     * of an object for GetObject and HeadObject, of a bucket for ListObjects; {@code WRITE} of a bucket for PutObject;
+     * {@code NONE} for any other request, which no ACL lets anyone make. Empty for a signed request.
+     */
+    private static Optional<String> anonymousAccess(AwsRequest request, Target target)
+    {
+        if (request.header("authorization").isPresent() || request.hasQueryParameter("X-Amz-Signature") || request.hasQueryParameter("Signature")
+                || request.hasQueryParameter("X-Amz-Credential") || request.hasQueryParameter("AWSAccessKeyId") || target.bucket().isEmpty()) {
+            return Optional.empty();
+        }
+        String method = request.method();
+        boolean subresource = request.queryParameters().stream().anyMatch(parameter -> OBJECT_SUBRESOURCES.contains(parameter.getKey()));
+        if (target.rawKey().isPresent() && (method.equals("GET") || method.equals("HEAD")) && !subresource) {
+            return Optional.of("READ");
+        }
+        if (target.rawKey().isPresent() && method.equals("PUT") && request.queryParameters().isEmpty()
+                && request.header("x-amz-copy-source").isEmpty()) {
+            return Optional.of("WRITE");
+        }
+        if (target.rawKey().isEmpty() && method.equals("GET") && ObjectListings.isListing(request)) {
+            return Optional.of("READ");
+        }
+        return Optional.of("NONE");
+    }
+
+    /** Whether the ACL of the object (GetObject, HeadObject) or bucket (ListObjects, PutObject) grants anyone the permission. */
+    private boolean grantedToAnyone(AwsRequest request, Target target, String permission)
+            throws IOException
+    {
+        String bucket = target.bucket().orElseThrow();
+        BucketSubresources.Owner owner = owner(request);
+        if (permission.equals("NONE") || request.header("x-amz-expected-bucket-owner").filter(expected -> !expected.equals(owner.id())).isPresent()) {
+            return false;
+        }
+        if (bucketSubresources.publicAccessBlocks(bucket, "IgnorePublicAcls") || bucketSubresources.aclsDisabled(bucket)) {
+            return false;
+        }
+        boolean bucketGrants = Acls.allowsAnyone(bucketSubresources.acl(bucket, owner), permission);
+        if (target.rawKey().isPresent() && permission.equals("READ")) {
+            Optional<List<Acls.Grant>> objectAcl = objectAcls.of(bucket, target.key().orElseThrow(), request.queryParameter("versionId"), owner);
+            // a missing object is answered NoSuchKey to whoever may list the bucket, as S3 answers it
+            return objectAcl.isEmpty() ? bucketGrants : Acls.allowsAnyone(objectAcl.get(), "READ");
+        }
+        return bucketGrants;
     }
 
     /** A CORS preflight, answered by the bucket's CORS configuration as S3 answers it. */
@@ -549,15 +886,27 @@ public final class S3Service
                     .orElseThrow(() -> ServiceException.user("InvalidArgument", "Bucket POST must contain a field named 'key'.  If it is specified, "
                             + "please check the order of the fields."))
                     .replace("${filename}", form.fileName());
-            if (!fields.containsKey("policy")) {
-                throw ServiceException.user("AccessDenied", 403, "Access Denied: a browser upload needs a policy signed with a configured access key; "
-                        + "lakestack takes no anonymous requests");
+            Authenticator.Caller caller;
+            if (fields.containsKey("policy")) {
+                caller = authenticator.authenticatePostPolicy(fields, fields.get("policy"));
             }
-            Authenticator.Caller caller = authenticator.authenticatePostPolicy(fields, fields.get("policy"));
+            else if (objects.bucketExists(bucket) && !bucketSubresources.publicAccessBlocks(bucket, "IgnorePublicAcls") && !bucketSubresources.aclsDisabled(bucket)
+                    && Acls.allowsAnyone(bucketSubresources.acl(bucket, owner(request)), "WRITE")) {
+                // an anonymous upload, which the bucket's ACL lets anyone make
+                caller = new Authenticator.Caller("anonymous", "us-east-1");
+            }
+            else {
+                throw ServiceException.user("AccessDenied", 403, "Access Denied: a browser upload needs a policy signed with a configured access key, "
+                        + "unless the bucket's ACL grants AllUsers WRITE");
+            }
             fields.put("bucket", bucket);
             // S3 checks the key the upload will have, ${filename} replaced
             fields.put("key", key);
-            PostPolicy.check(fields.get("policy"), fields, form.fileSize(), clock.instant());
+            if (fields.containsKey("policy")) {
+                PostPolicy.check(fields.get("policy"), fields, form.fileSize(), clock.instant());
+            }
+            BucketSubresources.Owner owner = owner(request);
+            Optional<List<Acls.Grant>> acl = Optional.ofNullable(fields.get("acl")).map(String::trim).map(canned -> Acls.canned(canned, owner, false));
             if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
                 throw ServiceException.user("KeyTooLongError", "Your key is too long");
             }
@@ -570,7 +919,6 @@ public final class S3Service
                 }
             });
             formHeaders.put("content-type", List.of(Optional.ofNullable(fields.get("content-type")).orElse("binary/octet-stream")));
-            Optional.ofNullable(fields.get("acl")).ifPresent(acl -> formHeaders.put("x-amz-acl", List.of(acl)));
             Map<String, List<String>> headers = UserMetadata.forStore(formHeaders);
             String path = "/" + bucket + "/" + QueryStrings.encode(key, true);
             String eTag;
@@ -583,6 +931,11 @@ public final class S3Service
                 body.close();
                 eTag = answer.headers().entrySet().stream().filter(header -> header.getKey().equalsIgnoreCase("etag"))
                         .flatMap(header -> header.getValue().stream()).findFirst().orElse("");
+                Optional<String> versionId = header(answer, "x-amz-version-id");
+                objectAcls.versionCreated(bucket, key, versionId, acl);
+                if (versionId.isPresent()) {
+                    objectLocks.versionCreated(bucket, key, versionId.get(), ObjectLocks.Requested.NOTHING);
+                }
             }
             Optional<NotificationConfiguration> configuration = notifications.get(bucket);
             if (configuration.isPresent()) {
@@ -628,7 +981,7 @@ public final class S3Service
                 Element ownerElement = Xml.children(root, "Owner").stream().findFirst()
                         .orElseThrow(() -> ServiceException.external("InternalError", "the S3 server's ListBuckets names no owner", null));
                 known = new BucketSubresources.Owner(Xml.childText(ownerElement, "ID").orElse(accountId),
-                        Xml.childText(ownerElement, "DisplayName").orElse(""));
+                        Xml.childText(ownerElement, "DisplayName").filter(name -> !name.isBlank()).orElse(DISPLAY_NAME));
                 owner = known;
             }
         }
@@ -647,7 +1000,7 @@ public final class S3Service
                 relay(answer, new ByteArrayInputStream(document), response);
                 return;
             }
-            writeXml(request, response, ObjectListings.page(request, bucket, query, document));
+            writeXml(request, response, withDisplayNames(ObjectListings.page(request, bucket, query, document), owner(request)));
         }
     }
 
@@ -663,9 +1016,13 @@ public final class S3Service
             byte[] document = answerBody(answer, request).readAllBytes();
             String text = new String(document, StandardCharsets.UTF_8);
             // the S3 server names its root ListBucketResult rather than ListVersionsResult: whichever it is, the markers go at its end
-            if (answer.status() != 200 || !text.contains("<IsTruncated>true</IsTruncated>") || !text.stripTrailing().endsWith("Result>")
-                    || (text.contains("<NextKeyMarker>") && text.contains("<NextVersionIdMarker>"))) {
+            if (answer.status() != 200) {
                 relay(answer, new ByteArrayInputStream(document), response);
+                return;
+            }
+            if (!text.contains("<IsTruncated>true</IsTruncated>") || !text.stripTrailing().endsWith("Result>")
+                    || (text.contains("<NextKeyMarker>") && text.contains("<NextVersionIdMarker>"))) {
+                writeXml(request, response, withDisplayNames(document, owner(request)));
                 return;
             }
             Element root = Xml.parse(document);
@@ -686,7 +1043,8 @@ public final class S3Service
                         + "</NextVersionIdMarker>";
             }
             int end = text.lastIndexOf("</");
-            writeXml(request, response, (text.substring(0, end) + missing + text.substring(end)).getBytes(StandardCharsets.UTF_8));
+            writeXml(request, response, withDisplayNames((text.substring(0, end) + missing + text.substring(end)).getBytes(StandardCharsets.UTF_8),
+                    owner(request)));
         }
     }
 
@@ -735,6 +1093,8 @@ public final class S3Service
             }
         }
         if (region.equals("us-east-1") && location.filter(constraint -> !constraint.equals("us-east-1")).isEmpty() && objects.bucketExists(bucket)) {
+            // S3 resets the ACL of a bucket created again
+            bucketSubresources.setAcl(bucket, Acls.hasHeaders(request) ? Acls.fromHeaders(request, owner(request), true) : Optional.empty());
             response.setStatus(200);
             response.setHeader("x-amz-request-id", request.requestId());
             response.setHeader("Location", "/" + bucket);
@@ -765,7 +1125,7 @@ public final class S3Service
                     }
                 }
             }
-            writeXml(request, response, serialize(root));
+            writeXml(request, response, withDisplayNames(serialize(root), owner(request)));
         }
     }
 
