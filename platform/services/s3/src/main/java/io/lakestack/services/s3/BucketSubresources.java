@@ -452,6 +452,12 @@ final class BucketSubresources
         response.setHeader("x-amz-request-id", request.requestId());
     }
 
+    /** A 200 answer of an XML document, or of nothing when {@code document} is empty. */
+    static void writeXml(AwsRequest request, AwsResponse response, byte[] document)
+    {
+        write(request, response, 200, document.length > 0 ? Optional.of("application/xml") : Optional.empty(), document);
+    }
+
     private static void write(AwsRequest request, AwsResponse response, int status, Optional<String> contentType, byte[] body)
     {
         response.setStatus(status);

@@ -9,7 +9,6 @@ import io.lakestack.spi.s3.S3Upstream;
 import io.lakestack.spi.store.RecordStore;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -106,7 +105,7 @@ final class ObjectAcls
             case "GET" -> {
                 List<Acls.Grant> grants = acls.get(versionKey(bucket, key, version)).map(acl -> Acls.parse(acl.grants()))
                         .orElseGet(() -> Acls.ownerOnly(owner));
-                write(request, response, Acls.document(owner, grants).getBytes(StandardCharsets.UTF_8));
+                BucketSubresources.writeXml(request, response, Acls.document(owner, grants).getBytes(StandardCharsets.UTF_8));
             }
             case "PUT" -> {
                 Optional<List<Acls.Grant>> fromHeaders = Acls.fromHeaders(request, owner, false);
@@ -122,7 +121,7 @@ final class ObjectAcls
                 List<Acls.Grant> grants = fromHeaders.isPresent() ? fromHeaders.get() : Acls.fromDocument(body, owner);
                 aclCheck.check(bucket, grants, owner);
                 acls.put(versionKey(bucket, key, version), new ObjectAcl(Acls.text(grants)));
-                write(request, response, new byte[0]);
+                BucketSubresources.writeXml(request, response, new byte[0]);
             }
             default -> throw ServiceException.user("MethodNotAllowed", 405, "The specified method is not allowed against this resource: "
                     + request.method() + " ?acl");
@@ -146,21 +145,5 @@ final class ObjectAcls
     private static String versionKey(String bucket, String key, String versionId)
     {
         return bucket + "/" + key + "?versionId=" + versionId;
-    }
-
-    private static void write(AwsRequest request, AwsResponse response, byte[] body)
-    {
-        response.setStatus(200);
-        response.setHeader("x-amz-request-id", request.requestId());
-        if (body.length > 0) {
-            response.setContentType("application/xml");
-        }
-        response.setContentLength(body.length);
-        try {
-            response.getOutputStream().write(body);
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("writing the answer", e);
-        }
     }
 }

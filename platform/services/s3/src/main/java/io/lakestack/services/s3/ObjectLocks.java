@@ -171,7 +171,7 @@ final class ObjectLocks
                 String document = configurations.get(bucket).flatMap(BucketConfiguration::objectLock)
                         .orElseThrow(() -> ServiceException.user("ObjectLockConfigurationNotFoundError", 404,
                                 "Object Lock configuration does not exist for this bucket"));
-                write(request, response, 200, document.getBytes(StandardCharsets.UTF_8));
+                BucketSubresources.writeXml(request, response, document.getBytes(StandardCharsets.UTF_8));
             }
             case "PUT" -> {
                 String document = validatedConfiguration(read(request));
@@ -183,7 +183,7 @@ final class ObjectLocks
                 }
                 setConfiguration(bucket, document);
                 log.info("bucket {}: object lock configuration set", bucket);
-                write(request, response, 200, new byte[0]);
+                BucketSubresources.writeXml(request, response, new byte[0]);
             }
             default -> throw notImplemented(request.method() + " ?object-lock", "S3 has no such operation");
         }
@@ -452,7 +452,7 @@ final class ObjectLocks
                 if (state.mode().isEmpty()) {
                     throw noLockConfiguration();
                 }
-                write(request, response, 200, ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Retention " + XMLNS + "><Mode>" + state.mode().get()
+                BucketSubresources.writeXml(request, response, ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Retention " + XMLNS + "><Mode>" + state.mode().get()
                         + "</Mode><RetainUntilDate>" + state.retainUntilDate().orElseThrow() + "</RetainUntilDate></Retention>")
                         .getBytes(StandardCharsets.UTF_8));
                 return;
@@ -463,19 +463,19 @@ final class ObjectLocks
             }
             checkRetentionChange(state, retention, bypass(request));
             states.put(stateKey, state.withRetention(retention.mode(), DATE.format(retention.until())));
-            write(request, response, 200, new byte[0]);
+            BucketSubresources.writeXml(request, response, new byte[0]);
             return;
         }
         if (request.method().equals("GET")) {
             if (state.legalHold().isEmpty()) {
                 throw noLockConfiguration();
             }
-            write(request, response, 200, ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LegalHold " + XMLNS + "><Status>" + state.legalHold().get()
+            BucketSubresources.writeXml(request, response, ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LegalHold " + XMLNS + "><Status>" + state.legalHold().get()
                     + "</Status></LegalHold>").getBytes(StandardCharsets.UTF_8));
             return;
         }
         states.put(stateKey, state.withLegalHold(legalHold(body)));
-        write(request, response, 200, new byte[0]);
+        BucketSubresources.writeXml(request, response, new byte[0]);
     }
 
     /** A retention set by PutObjectRetention. */
@@ -612,22 +612,6 @@ final class ObjectLocks
         }
         catch (IOException e) {
             throw new UncheckedIOException("reading the request body", e);
-        }
-    }
-
-    private static void write(AwsRequest request, AwsResponse response, int status, byte[] body)
-    {
-        response.setStatus(status);
-        response.setHeader("x-amz-request-id", request.requestId());
-        if (body.length > 0) {
-            response.setContentType("application/xml");
-        }
-        response.setContentLength(body.length);
-        try {
-            response.getOutputStream().write(body);
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException("writing the answer", e);
         }
     }
 }
