@@ -67,7 +67,7 @@ abstract class AbstractQueuesContractTest
     private Queue create(Queues queues, String prefix, int visibilitySeconds, Optional<Queue.RedrivePolicy> redrive, boolean fifo)
     {
         String name = prefix + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + (fifo ? ".fifo" : "");
-        Queue queue = new Queue(name, clock.millis(), clock.millis(), visibilitySeconds, 345_600, 0, 262_144, 0, redrive, false, false,
+        Queue queue = new Queue(name, Optional.empty(), clock.millis(), clock.millis(), visibilitySeconds, 345_600, 0, 262_144, 0, redrive, false, false,
                 Map.of("VisibilityTimeout", String.valueOf(visibilitySeconds)), Map.of());
         queues.put(queue);
         return queue;
@@ -445,7 +445,7 @@ abstract class AbstractQueuesContractTest
                 error -> assertThat(error.errorCode()).isEqualTo("QueueDoesNotExist"));
         clock.advance(60_000);
 
-        Queue again = new Queue(queue.name(), clock.millis(), clock.millis(), 30, 345_600, 0, 262_144, 0, Optional.empty(), false, false, Map.of(),
+        Queue again = new Queue(queue.name(), Optional.empty(), clock.millis(), clock.millis(), 30, 345_600, 0, 262_144, 0, Optional.empty(), false, false, Map.of(),
                 Map.of("team", "data"));
         queues.put(again);
 

@@ -11,6 +11,8 @@ import static java.util.Objects.requireNonNull;
  * applies the typed values and never reads {@link #attributes}.
  *
  * @param name the queue's name ({@code .fifo} at the end for a FIFO queue)
+ * @param region the region of the request that created the queue, which its ARN names; empty for a queue stored before
+ *         queues kept their region, which is of the stack's configured region
  * @param visibilityTimeoutSeconds how long a received message stays invisible unless the receive or
  *         {@code ChangeMessageVisibility} says otherwise (0-43,200)
  * @param messageRetentionSeconds how long a message is kept after it was sent (60-1,209,600)
@@ -26,6 +28,7 @@ import static java.util.Objects.requireNonNull;
  */
 public record Queue(
         String name,
+        Optional<String> region,
         long createdMillis,
         long modifiedMillis,
         int visibilityTimeoutSeconds,
@@ -42,6 +45,8 @@ public record Queue(
     public Queue
     {
         requireNonNull(name, "name is null");
+        // queues stored before they kept their region read it as null
+        region = region == null ? Optional.empty() : region;
         requireNonNull(redrivePolicy, "redrivePolicy is null");
         attributes = Map.copyOf(requireNonNull(attributes, "attributes is null"));
         tags = Map.copyOf(requireNonNull(tags, "tags is null"));
@@ -55,7 +60,7 @@ public record Queue(
     /**
      * A queue's dead-letter queue and after how many receives a message goes there.
      *
-     * @param deadLetterQueue the dead-letter queue's name (in this account and region)
+     * @param deadLetterQueue the dead-letter queue's name (in this account, and in the region its ARN names)
      * @param deadLetterTargetArn its ARN as the policy gave it
      */
     public record RedrivePolicy(String deadLetterQueue, String deadLetterTargetArn, int maxReceiveCount)

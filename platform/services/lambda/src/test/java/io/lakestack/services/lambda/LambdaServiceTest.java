@@ -324,7 +324,7 @@ class LambdaServiceTest
 
     private static Queue queue(String name)
     {
-        return new Queue(name, 0, 0, 30, 345_600, 0, 262_144, 0, Optional.empty(), false, false, Map.of(), Map.of());
+        return new Queue(name, Optional.empty(), 0, 0, 30, 345_600, 0, 262_144, 0, Optional.empty(), false, false, Map.of(), Map.of());
     }
 
     @Test

@@ -99,8 +99,8 @@ final class QueueDefinitions
         }
     }
 
-    /** A new queue with the given attributes, AWS's defaults for the others. */
-    Queue create(String name, Map<String, String> given, Map<String, String> tags, long nowMillis)
+    /** A new queue of the region with the given attributes, AWS's defaults for the others. */
+    Queue create(String name, String region, Map<String, String> given, Map<String, String> tags, long nowMillis)
     {
         boolean fifo = name.endsWith(".fifo");
         checkNames(given, fifo, true);
@@ -108,8 +108,8 @@ final class QueueDefinitions
         if (fifo) {
             attributes.putAll(FIFO_DEFAULTS);
         }
-        apply(name, fifo, attributes, given);
-        return queue(name, nowMillis, nowMillis, attributes, tags);
+        apply(arns.arn(region, name), fifo, attributes, given);
+        return queue(name, Optional.of(region), nowMillis, nowMillis, attributes, tags);
     }
 
     /** The queue with {@code given} attributes changed ({@code SetQueueAttributes}). */
@@ -117,8 +117,8 @@ final class QueueDefinitions
     {
         checkNames(given, queue.fifo(), false);
         Map<String, String> attributes = new TreeMap<>(queue.attributes());
-        apply(queue.name(), queue.fifo(), attributes, given);
-        return queue(queue.name(), queue.createdMillis(), nowMillis, attributes, queue.tags());
+        apply(arns.arn(queue), queue.fifo(), attributes, given);
+        return queue(queue.name(), queue.region(), queue.createdMillis(), nowMillis, attributes, queue.tags());
     }
 
     /**
@@ -132,7 +132,7 @@ final class QueueDefinitions
         if (existing.fifo()) {
             requested.putAll(FIFO_DEFAULTS);
         }
-        apply(existing.name(), existing.fifo(), requested, given);
+        apply(arns.arn(existing), existing.fifo(), requested, given);
         for (String name : given.keySet()) {
             if (!java.util.Objects.equals(requested.get(name), existing.attributes().get(name))) {
                 return Optional.of(name);
@@ -165,7 +165,7 @@ final class QueueDefinitions
         }
     }
 
-    private void apply(String queueName, boolean fifo, Map<String, String> attributes, Map<String, String> given)
+    private void apply(String queueArn, boolean fifo, Map<String, String> attributes, Map<String, String> given)
     {
         for (Map.Entry<String, String> attribute : given.entrySet()) {
             String name = attribute.getKey();
@@ -186,7 +186,7 @@ final class QueueDefinitions
                         attributes.remove(REDRIVE_POLICY);
                     }
                     else {
-                        attributes.put(REDRIVE_POLICY, redrivePolicy(queueName, fifo, value).text());
+                        attributes.put(REDRIVE_POLICY, redrivePolicy(queueArn, fifo, value).text());
                     }
                 }
                 case REDRIVE_ALLOW_POLICY -> {
@@ -227,14 +227,14 @@ final class QueueDefinitions
         }
     }
 
-    private Queue queue(String name, long createdMillis, long modifiedMillis, Map<String, String> attributes, Map<String, String> tags)
+    private Queue queue(String name, Optional<String> region, long createdMillis, long modifiedMillis, Map<String, String> attributes, Map<String, String> tags)
     {
         Optional<Queue.RedrivePolicy> redrive = Optional.ofNullable(attributes.get(REDRIVE_POLICY)).map(text -> {
             ParsedRedrivePolicy parsed = parseRedrivePolicy(text);
             return new Queue.RedrivePolicy(parsed.deadLetterQueue(), parsed.deadLetterTargetArn(), parsed.maxReceiveCount());
         });
         boolean fifo = name.endsWith(".fifo");
-        return new Queue(name, createdMillis, modifiedMillis,
+        return new Queue(name, region, createdMillis, modifiedMillis,
                 Integer.parseInt(attributes.get(VISIBILITY_TIMEOUT)),
                 Integer.parseInt(attributes.get(MESSAGE_RETENTION_PERIOD)),
                 Integer.parseInt(attributes.get(DELAY_SECONDS)),
@@ -306,10 +306,10 @@ final class QueueDefinitions
     }
 
     /** A redrive policy, checked against its dead-letter queue: it exists, is of the source's type, and lets the source use it. */
-    private ParsedRedrivePolicy redrivePolicy(String queueName, boolean fifo, String value)
+    private ParsedRedrivePolicy redrivePolicy(String source, boolean fifo, String value)
     {
         ParsedRedrivePolicy parsed = parseRedrivePolicy(value);
-        Optional<Queue> deadLetter = queues.get(parsed.deadLetterQueue()).filter(queue -> arns.arn(queue.name()).equals(parsed.deadLetterTargetArn()));
+        Optional<Queue> deadLetter = queues.get(parsed.deadLetterQueue()).filter(queue -> arns.arn(queue).equals(parsed.deadLetterTargetArn()));
         if (deadLetter.isEmpty()) {
             throw SqsErrors.invalidParameter(REDRIVE_POLICY, value, "Dead letter target does not exist.");
         }
@@ -320,7 +320,6 @@ final class QueueDefinitions
         if (allowPolicy != null) {
             JsonNode allow = readJson(allowPolicy).orElseThrow();
             String permission = allow.path("redrivePermission").asText();
-            String source = arns.arn(queueName);
             boolean allowed = switch (permission) {
                 case "denyAll" -> false;
                 case "byQueue" -> {
@@ -393,7 +392,7 @@ final class QueueDefinitions
         }
         ArrayNode arnList = normalized.putArray("sourceQueueArns");
         for (JsonNode arn : sources) {
-            if (!arn.isTextual() || !QueueArns.ARN.matcher(arn.textValue()).matches()) {
+            if (!arn.isTextual() || !QueueArns.isArn(arn.textValue())) {
                 throw SqsErrors.invalidParameter(REDRIVE_ALLOW_POLICY, value, "Invalid value for sourceQueueArns: " + arn + " is not a queue ARN.");
             }
             arnList.add(arn.textValue());

@@ -90,7 +90,7 @@ public final class SqsService
     }
 
     /** One request to an operation. */
-    private record Call(SqsInput input, AwsRequest request, boolean query)
+    private record Call(SqsInput input, AwsRequest request, boolean query, String region)
     {
         String host()
         {
@@ -103,10 +103,14 @@ public final class SqsService
         }
     }
 
+    /**
+     * @param region the stack's configured region: that of queues stored before queues kept the region of the request
+     *         that created them
+     */
     public SqsService(Queues queues, String region, String accountId, Clock clock)
     {
         this.queues = requireNonNull(queues, "queues is null");
-        this.arns = new QueueArns(region, accountId);
+        this.arns = new QueueArns(queues, region, accountId);
         this.definitions = new QueueDefinitions(queues, arns);
         this.clock = requireNonNull(clock, "clock is null");
         queueOperations();
@@ -160,7 +164,7 @@ public final class SqsService
                     throw ServiceException.user("UnknownOperationException", "Operation " + target.get() + " is not supported by lakestack's sqs (supported: "
                             + String.join(", ", operations.keySet()) + ")");
                 }
-                ObjectNode output = operation.apply(new Call(new SqsInput.Json(parse(request.body()), ""), request, false));
+                ObjectNode output = operation.apply(new Call(new SqsInput.Json(parse(request.body()), ""), request, false, caller.region()));
                 body = JSON.writeValueAsBytes(output);
                 contentType = AwsProtocol.JSON_1_0.contentType();
             }
@@ -174,7 +178,7 @@ public final class SqsService
                 if (operation == null) {
                     throw ServiceException.user("InvalidAction", "The action " + action + " is not valid for this web service.");
                 }
-                ObjectNode output = operation.apply(new Call(new SqsInput.Query(parameters, ""), request, true));
+                ObjectNode output = operation.apply(new Call(new SqsInput.Query(parameters, ""), request, true, caller.region()));
                 body = QueryXml.document(action, output, request.requestId()).getBytes(StandardCharsets.UTF_8);
                 contentType = "text/xml";
             }
@@ -272,7 +276,7 @@ public final class SqsService
                     throw SqsErrors.error(SqsErrors.QUEUE_DELETED_RECENTLY, "You must wait 60 seconds after deleting a queue before you can create "
                             + "another with the same name.");
                 }
-                queues.put(definitions.create(name, attributes, tags, clock.millis()));
+                queues.put(definitions.create(name, call.region(), attributes, tags, clock.millis()));
             }
             return output().put("QueueUrl", arns.url(call.host(), name));
         });
@@ -297,7 +301,7 @@ public final class SqsService
                 return result;
             }
             boolean counted = names.contains("All") || names.stream().anyMatch(name -> name.startsWith("ApproximateNumberOfMessages"));
-            Map<String, String> all = QueueDefinitions.all(queue, counted ? queues.counts(queue) : new Queues.QueueCounts(0, 0, 0), arns.arn(queue.name()));
+            Map<String, String> all = QueueDefinitions.all(queue, counted ? queues.counts(queue) : new Queues.QueueCounts(0, 0, 0), arns.arn(queue));
             ObjectNode attributes = result.putObject("Attributes");
             all.forEach((name, value) -> {
                 if (names.contains("All") || names.contains(name)) {
@@ -784,7 +788,7 @@ public final class SqsService
         operation("AddPermission", call -> {
             Queue queue = queue(call);
             SqsInput input = call.input();
-            String policy = QueuePolicies.add(Optional.ofNullable(queue.attributes().get(QueueDefinitions.POLICY)), arns.arn(queue.name()),
+            String policy = QueuePolicies.add(Optional.ofNullable(queue.attributes().get(QueueDefinitions.POLICY)), arns.arn(queue),
                     required(input, "Label"), input.strings("AWSAccountIds", "AWSAccountId"), input.strings("Actions", "ActionName"));
             queues.put(definitions.update(queue, Map.of(QueueDefinitions.POLICY, policy), clock.millis()));
             return output();
@@ -799,7 +803,7 @@ public final class SqsService
 
     private static Queue withTags(Queue queue, Map<String, String> tags)
     {
-        return new Queue(queue.name(), queue.createdMillis(), queue.modifiedMillis(), queue.visibilityTimeoutSeconds(), queue.messageRetentionSeconds(),
+        return new Queue(queue.name(), queue.region(), queue.createdMillis(), queue.modifiedMillis(), queue.visibilityTimeoutSeconds(), queue.messageRetentionSeconds(),
                 queue.delaySeconds(), queue.maximumMessageSize(), queue.receiveWaitTimeSeconds(), queue.redrivePolicy(), queue.contentBasedDeduplication(),
                 queue.deduplicationPerMessageGroup(), queue.attributes(), tags);
     }
@@ -887,11 +891,11 @@ public final class SqsService
 
     private Queue moveTaskQueue(String arn, String parameter)
     {
-        if (!QueueArns.ARN.matcher(arn).matches()) {
+        if (!QueueArns.isArn(arn)) {
             throw SqsErrors.invalidParameter("You must use this format to specify the " + parameter
                     + ": arn:<partition>:<service>:<region>:<account-id>:<resource-id>");
         }
-        return arns.queueName(arn).flatMap(queues::get)
+        return arns.queue(arn)
                 .orElseThrow(() -> SqsErrors.error(SqsErrors.RESOURCE_NOT_FOUND, "The resource that you specified for the " + parameter
                         + " parameter doesn't exist."));
     }
