@@ -8,6 +8,7 @@ import io.lakestack.endpoint.protocol.AwsRequest;
 import io.lakestack.endpoint.protocol.AwsResponse;
 import io.lakestack.endpoint.query.QueryInput;
 import io.lakestack.endpoint.query.QueryProtocolService;
+import io.lakestack.spi.Arn;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.events.EventSink;
 import io.lakestack.spi.sns.FilterPolicy;
@@ -95,6 +96,12 @@ public final class SnsService
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
+    /**
+     * A topic's ARN names the region of the request that created it, and is kept with the topic; a subscription's ARN
+     * is its topic's with an id. Topic names are one namespace across regions.
+     *
+     * @param region the stack's configured region: the caller's of the links SNS sends out, which are not signed
+     */
     public SnsService(RecordStores stores, EventSink events, String region, String accountId, Clock clock)
     {
         super("sns", NAMESPACE, "ValidationError");
@@ -190,8 +197,9 @@ public final class SnsService
             checkTopicAttribute(attribute.getKey(), attribute.getValue(), fifo);
         }
         Map<String, String> tags = tags(input);
-        String arn = "arn:aws:sns:" + region + ":" + accountId + ":" + name;
         Optional<Topic> existing = topics.get(name);
+        // topic names are one namespace across regions: a name of another region's topic answers that topic
+        String arn = existing.map(Topic::arn).orElseGet(() -> Arn.of("sns", caller.region(), accountId, name).toString());
         if (existing.isPresent()) {
             Map<String, String> kept = new TreeMap<>(existing.get().attributes());
             kept.remove("FifoTopic");
@@ -303,7 +311,7 @@ public final class SnsService
             throw invalid("TopicArn");
         }
         // deleting a topic that does not exist succeeds, as on AWS
-        if (topics.get(matcher.group(3)).isPresent()) {
+        if (topics.get(matcher.group(3)).filter(topic -> topic.arn().equals(arn)).isPresent()) {
             subscriptions.all().values().stream().filter(subscription -> subscription.topicArn().equals(arn))
                     .forEach(subscription -> subscriptions.delete(subscription.arn()));
             topics.delete(matcher.group(3));
