@@ -1,5 +1,6 @@
 package io.lakestack.connectors.sns;
 
+import io.lakestack.connectors.targets.QueueUrls;
 import io.lakestack.connectors.targets.SdkClients;
 import io.lakestack.spi.sns.FilterPolicy;
 import io.lakestack.spi.sns.Subscription;
@@ -23,7 +24,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static java.util.Objects.requireNonNull;
 
@@ -41,11 +41,12 @@ public final class SdkDeliveries
     private final SqsClient sqs;
     private final LambdaClient lambda;
     private final HttpClient http;
-    private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
+    private final QueueUrls queueUrls;
 
     SdkDeliveries(SqsClient sqs, LambdaClient lambda, HttpClient http)
     {
         this.sqs = requireNonNull(sqs, "sqs is null");
+        this.queueUrls = new QueueUrls(sqs);
         this.lambda = requireNonNull(lambda, "lambda is null");
         this.http = requireNonNull(http, "http is null");
     }
@@ -106,10 +107,7 @@ public final class SdkDeliveries
         Optional<String> group = fifoQueue || notification.sequenceNumber().isEmpty() ? notification.messageGroupId() : Optional.empty();
         Optional<String> deduplication = fifoQueue ? notification.deduplicationId() : Optional.empty();
         try {
-            String url = queueUrls.computeIfAbsent(queueArn, arn -> {
-                String[] parts = arn.split(":");
-                return sqs.getQueueUrl(request -> request.queueName(parts[5]).queueOwnerAWSAccountId(parts[4])).queueUrl();
-            });
+            String url = queueUrls.url(queueArn);
             Map<String, MessageAttributeValue> values = new LinkedHashMap<>();
             attributes.forEach((name, attribute) -> values.put(name, attribute.dataType().startsWith("Binary")
                     ? MessageAttributeValue.builder().dataType(attribute.dataType()).binaryValue(SdkBytes.fromByteArray(Base64.getDecoder()
@@ -120,7 +118,7 @@ public final class SdkDeliveries
                     .messageDeduplicationId(deduplication.orElse(null)));
         }
         catch (SdkException | IllegalArgumentException e) {
-            queueUrls.remove(queueArn);
+            queueUrls.forget(queueArn);
             throw new DeliveryException("SendMessage to " + queueArn + ": " + e.getMessage(), e);
         }
     }

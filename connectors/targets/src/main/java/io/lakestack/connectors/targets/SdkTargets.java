@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static java.util.Objects.requireNonNull;
 
@@ -41,12 +40,13 @@ public final class SdkTargets
     private final SnsClient sns;
     private final KinesisClient kinesis;
     private final FirehoseClient firehose;
-    private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
+    private final QueueUrls queueUrls;
 
     SdkTargets(LambdaClient lambda, SqsClient sqs, SnsClient sns, KinesisClient kinesis, FirehoseClient firehose)
     {
         this.lambda = requireNonNull(lambda, "lambda is null");
         this.sqs = requireNonNull(sqs, "sqs is null");
+        this.queueUrls = new QueueUrls(sqs);
         this.sns = requireNonNull(sns, "sns is null");
         this.kinesis = requireNonNull(kinesis, "kinesis is null");
         this.firehose = requireNonNull(firehose, "firehose is null");
@@ -79,7 +79,7 @@ public final class SdkTargets
             switch (target.kind()) {
                 case LAMBDA -> lambda.invoke(request -> request.functionName(call.arn()).invocationType(InvocationType.EVENT)
                         .payload(SdkBytes.fromString(call.payload(), StandardCharsets.UTF_8)));
-                case SQS -> send(target, call);
+                case SQS -> send(call);
                 case SNS -> sns.publish(request -> request.topicArn(call.arn()).message(call.payload()));
                 case KINESIS -> kinesis.putRecord(request -> request.streamName(target.name())
                         .partitionKey(call.partitionKey().orElseGet(() -> UUID.randomUUID().toString()))
@@ -92,7 +92,7 @@ public final class SdkTargets
         }
         catch (AwsServiceException e) {
             if (target.kind() == TargetArn.Kind.SQS) {
-                queueUrls.remove(call.arn());
+                queueUrls.forget(call.arn());
             }
             String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? "HTTP " + e.statusCode()
                     : e.awsErrorDetails().errorCode();
@@ -100,16 +100,15 @@ public final class SdkTargets
             throw new TargetException(code, target.kind().service() + " call for " + call.arn() + " failed: " + e.getMessage(), retryable, e);
         }
         catch (SdkException e) {
-            queueUrls.remove(call.arn());
+            queueUrls.forget(call.arn());
             throw new TargetException("SdkClientException", target.kind().service() + " call for " + call.arn() + " failed: " + e.getMessage(),
                     true, e);
         }
     }
 
-    private void send(TargetArn queue, TargetCall call)
+    private void send(TargetCall call)
     {
-        String url = queueUrls.computeIfAbsent(call.arn(), arn -> sqs.getQueueUrl(request -> request.queueName(queue.name())
-                .queueOwnerAWSAccountId(queue.accountId())).queueUrl());
+        String url = queueUrls.url(call.arn());
         Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
         call.messageAttributes().forEach((name, value) -> attributes.put(name, MessageAttributeValue.builder().dataType("String").stringValue(value).build()));
         SendMessageRequest.Builder request = SendMessageRequest.builder().queueUrl(url).messageBody(call.payload()).messageAttributes(attributes);
