@@ -240,7 +240,7 @@ final class EndpointComponent
                 lambda,
                 new SqsService(queues, config.region(), config.accountId(), clock),
                 new SnsService(stores, events, config.region(), config.accountId(), clock),
-                new EventsService(stores, events, config.region(), config.accountId(), clock),
+                new EventsService(stores, events, config.accountId(), clock),
                 new SchedulerService(stores, config.region(), config.accountId(), clock),
                 sts);
         server = new EndpointServer(config, services, sts, health).start();

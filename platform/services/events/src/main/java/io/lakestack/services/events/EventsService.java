@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.endpoint.json.JsonInput;
 import io.lakestack.endpoint.json.JsonProtocolService;
+import io.lakestack.spi.Arn;
 import io.lakestack.spi.OffsetTokens;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.eventbridge.EventBus;
@@ -81,39 +82,41 @@ public final class EventsService
     private final RecordStore<EventBus> buses;
     private final RecordStore<Rule> rules;
     private final EventSink events;
-    private final String region;
     private final String accountId;
     private final Clock clock;
 
-    public EventsService(RecordStores stores, EventSink events, String region, String accountId, Clock clock)
+    /**
+     * Buses and rules keep the ARN of the region of the request that created them; the default bus is in every region.
+     * Bus names, and rule names on a bus, are one namespace across regions.
+     */
+    public EventsService(RecordStores stores, EventSink events, String accountId, Clock clock)
     {
         super("events", "AWSEvents", VALIDATION);
         requireNonNull(stores, "stores is null");
         this.buses = stores.open(EventBuses.BUSES_STORE, EventBus.class);
         this.rules = stores.open(EventBuses.RULES_STORE, Rule.class);
         this.events = requireNonNull(events, "events is null");
-        this.region = requireNonNull(region, "region is null");
         this.accountId = requireNonNull(accountId, "accountId is null");
         this.clock = requireNonNull(clock, "clock is null");
-        operation("CreateEventBus", (input, caller) -> createEventBus(input));
-        operation("DescribeEventBus", (input, caller) -> describeEventBus(input));
+        operation("CreateEventBus", (input, caller) -> createEventBus(input, caller.region()));
+        operation("DescribeEventBus", (input, caller) -> describeEventBus(input, caller.region()));
         operation("DeleteEventBus", (input, caller) -> deleteEventBus(input));
-        operation("ListEventBuses", (input, caller) -> listEventBuses(input));
-        operation("PutRule", (input, caller) -> putRule(input));
-        operation("DescribeRule", (input, caller) -> describeRule(input));
-        operation("DeleteRule", (input, caller) -> deleteRule(input));
-        operation("ListRules", (input, caller) -> listRules(input));
-        operation("EnableRule", (input, caller) -> setState(input, Rule.State.ENABLED));
-        operation("DisableRule", (input, caller) -> setState(input, Rule.State.DISABLED));
-        operation("ListRuleNamesByTarget", (input, caller) -> listRuleNamesByTarget(input));
-        operation("PutTargets", (input, caller) -> putTargets(input));
-        operation("RemoveTargets", (input, caller) -> removeTargets(input));
-        operation("ListTargetsByRule", (input, caller) -> listTargetsByRule(input));
-        operation("PutEvents", (input, caller) -> putEvents(input));
+        operation("ListEventBuses", (input, caller) -> listEventBuses(input, caller.region()));
+        operation("PutRule", (input, caller) -> putRule(input, caller.region()));
+        operation("DescribeRule", (input, caller) -> describeRule(input, caller.region()));
+        operation("DeleteRule", (input, caller) -> deleteRule(input, caller.region()));
+        operation("ListRules", (input, caller) -> listRules(input, caller.region()));
+        operation("EnableRule", (input, caller) -> setState(input, caller.region(), Rule.State.ENABLED));
+        operation("DisableRule", (input, caller) -> setState(input, caller.region(), Rule.State.DISABLED));
+        operation("ListRuleNamesByTarget", (input, caller) -> listRuleNamesByTarget(input, caller.region()));
+        operation("PutTargets", (input, caller) -> putTargets(input, caller.region()));
+        operation("RemoveTargets", (input, caller) -> removeTargets(input, caller.region()));
+        operation("ListTargetsByRule", (input, caller) -> listTargetsByRule(input, caller.region()));
+        operation("PutEvents", (input, caller) -> putEvents(input, caller.region()));
         operation("TestEventPattern", (input, caller) -> testEventPattern(input));
-        operation("TagResource", (input, caller) -> tagResource(input));
-        operation("UntagResource", (input, caller) -> untagResource(input));
-        operation("ListTagsForResource", (input, caller) -> listTags(input));
+        operation("TagResource", (input, caller) -> tagResource(input, caller.region()));
+        operation("UntagResource", (input, caller) -> untagResource(input, caller.region()));
+        operation("ListTagsForResource", (input, caller) -> listTags(input, caller.region()));
     }
 
     @Override
@@ -130,32 +133,40 @@ public final class EventsService
 
     // buses
 
-    private EventBus defaultBus()
+    /**
+     * The default bus, which every account has in every region and which no request creates: its ARN names the region
+     * of the request it answers. Its record exists once it is tagged.
+     */
+    private EventBus defaultBus(String region)
     {
-        return buses.get(EventBuses.DEFAULT_BUS).orElseGet(() -> new EventBus(EventBuses.DEFAULT_BUS,
-                EventBuses.busArn(region, accountId, EventBuses.DEFAULT_BUS), Optional.empty(), Map.of(), 0));
+        String arn = EventBuses.busArn(region, accountId, EventBuses.DEFAULT_BUS);
+        return buses.get(EventBuses.DEFAULT_BUS).map(bus -> new EventBus(bus.name(), arn, bus.description(), bus.tags(), bus.createdMillis()))
+                .orElseGet(() -> new EventBus(EventBuses.DEFAULT_BUS, arn, Optional.empty(), Map.of(), 0));
     }
 
-    private Optional<EventBus> bus(String name)
+    private Optional<EventBus> bus(String name, String region)
     {
-        return name.equals(EventBuses.DEFAULT_BUS) ? Optional.of(defaultBus()) : buses.get(name);
+        return name.equals(EventBuses.DEFAULT_BUS) ? Optional.of(defaultBus(region)) : buses.get(name);
     }
 
     /** The bus a request names ({@code EventBusName} or {@code Name}: a name or an ARN), which must exist. */
-    private EventBus existingBus(JsonInput input, String field)
-    {
-        String name = busName(input, field);
-        return bus(name).orElseThrow(() -> ServiceException.user(NOT_FOUND, "Event bus " + name + " does not exist."));
-    }
-
-    private static String busName(JsonInput input, String field)
+    private EventBus existingBus(JsonInput input, String field, String region)
     {
         String given = input.string(field, BUS_NAME_OR_ARN, 1600).orElse(EventBuses.DEFAULT_BUS);
-        int slash = given.startsWith("arn:") ? given.indexOf("event-bus/") : -1;
-        return slash < 0 ? given : given.substring(slash + "event-bus/".length());
+        return namedBus(given, region).orElseThrow(() -> ServiceException.user(NOT_FOUND, "Event bus " + given + " does not exist."));
     }
 
-    private JsonNode createEventBus(JsonInput input)
+    /** The bus of a name, or of an ARN: one of its name whose ARN it is, so that an ARN of another region names none. */
+    private Optional<EventBus> namedBus(String given, String region)
+    {
+        int slash = given.startsWith("arn:") ? given.indexOf("event-bus/") : -1;
+        if (slash < 0) {
+            return bus(given, region);
+        }
+        return bus(given.substring(slash + "event-bus/".length()), region).filter(bus -> bus.arn().equals(given));
+    }
+
+    private JsonNode createEventBus(JsonInput input, String region)
     {
         String name = input.requiredString("Name", BUS_NAME, 256);
         for (String refused : List.of("EventSourceName", "KmsKeyIdentifier", "DeadLetterConfig")) {
@@ -169,7 +180,8 @@ public final class EventsService
         }
         Optional<String> description = input.string("Description", Pattern.compile("(?s).*"), 512);
         Map<String, String> tags = tags(input);
-        if (bus(name).isPresent()) {
+        // bus names are one namespace across regions
+        if (bus(name, region).isPresent()) {
             throw ServiceException.user("ResourceAlreadyExistsException", "Event bus " + name + " already exists.");
         }
         EventBus bus = new EventBus(name, EventBuses.busArn(region, accountId, name), description, tags, clock.millis());
@@ -181,9 +193,9 @@ public final class EventsService
         return output;
     }
 
-    private JsonNode describeEventBus(JsonInput input)
+    private JsonNode describeEventBus(JsonInput input, String region)
     {
-        EventBus bus = existingBus(input, "Name");
+        EventBus bus = existingBus(input, "Name", region);
         ObjectNode output = output();
         writeBus(bus, output);
         return output;
@@ -217,12 +229,12 @@ public final class EventsService
         return output();
     }
 
-    private JsonNode listEventBuses(JsonInput input)
+    private JsonNode listEventBuses(JsonInput input, String region)
     {
         Optional<String> prefix = input.string("NamePrefix", BUS_NAME, 256);
         int limit = input.integer("Limit", 1, 100).orElse(100);
         Map<String, EventBus> all = new TreeMap<>(buses.all());
-        all.putIfAbsent(EventBuses.DEFAULT_BUS, defaultBus());
+        all.put(EventBuses.DEFAULT_BUS, defaultBus(region));
         List<EventBus> matching = all.values().stream().filter(bus -> prefix.isEmpty() || bus.name().startsWith(prefix.get())).toList();
         OffsetTokens.Slice<EventBus> page = OffsetTokens.slice(matching, input.string("NextToken"), limit, VALIDATION);
         ObjectNode output = output();
@@ -239,18 +251,18 @@ public final class EventsService
         return rules.all().values().stream().filter(rule -> rule.busName().equals(busName)).toList();
     }
 
-    private Rule existingRule(JsonInput input, String field)
+    private Rule existingRule(JsonInput input, String field, String region)
     {
         String name = input.requiredString(field, RULE_NAME, 64);
-        String busName = existingBus(input, "EventBusName").name();
+        String busName = existingBus(input, "EventBusName", region).name();
         return rules.get(EventBuses.ruleKey(busName, name))
                 .orElseThrow(() -> ServiceException.user(NOT_FOUND, "Rule " + name + " does not exist on EventBus " + busName + "."));
     }
 
-    private JsonNode putRule(JsonInput input)
+    private JsonNode putRule(JsonInput input, String region)
     {
         String name = input.requiredString("Name", RULE_NAME, 64);
-        EventBus bus = existingBus(input, "EventBusName");
+        EventBus bus = existingBus(input, "EventBusName", region);
         Optional<String> pattern = input.string("EventPattern");
         Optional<String> schedule = input.string("ScheduleExpression", Pattern.compile("(?s).*"), 256);
         if (pattern.isEmpty() && schedule.isEmpty()) {
@@ -337,9 +349,9 @@ public final class EventsService
         }
     }
 
-    private JsonNode describeRule(JsonInput input)
+    private JsonNode describeRule(JsonInput input, String region)
     {
-        Rule rule = existingRule(input, "Name");
+        Rule rule = existingRule(input, "Name", region);
         ObjectNode output = output();
         writeRule(rule, output);
         output.put("CreatedBy", accountId);
@@ -358,10 +370,10 @@ public final class EventsService
         node.put("EventBusName", rule.busName());
     }
 
-    private JsonNode deleteRule(JsonInput input)
+    private JsonNode deleteRule(JsonInput input, String region)
     {
         String name = input.requiredString("Name", RULE_NAME, 64);
-        String busName = existingBus(input, "EventBusName").name();
+        String busName = existingBus(input, "EventBusName", region).name();
         // Force matters for rules managed by AWS services only, which lakestack has none of: as on AWS, it changes nothing here
         input.bool("Force");
         Optional<Rule> rule = rules.get(EventBuses.ruleKey(busName, name));
@@ -375,10 +387,10 @@ public final class EventsService
         return output();
     }
 
-    private JsonNode listRules(JsonInput input)
+    private JsonNode listRules(JsonInput input, String region)
     {
         Optional<String> prefix = input.string("NamePrefix", RULE_NAME, 64);
-        String busName = existingBus(input, "EventBusName").name();
+        String busName = existingBus(input, "EventBusName", region).name();
         int limit = input.integer("Limit", 1, 100).orElse(100);
         List<Rule> matching = rulesOn(busName).stream().filter(rule -> prefix.isEmpty() || rule.name().startsWith(prefix.get())).toList();
         OffsetTokens.Slice<Rule> page = OffsetTokens.slice(matching, input.string("NextToken"), limit, VALIDATION);
@@ -389,19 +401,19 @@ public final class EventsService
         return output;
     }
 
-    private JsonNode setState(JsonInput input, Rule.State state)
+    private JsonNode setState(JsonInput input, String region, Rule.State state)
     {
-        Rule rule = existingRule(input, "Name");
+        Rule rule = existingRule(input, "Name", region);
         if (rule.state() != state) {
             rules.put(EventBuses.ruleKey(rule.busName(), rule.name()), rule.withState(state, clock.millis()));
         }
         return output();
     }
 
-    private JsonNode listRuleNamesByTarget(JsonInput input)
+    private JsonNode listRuleNamesByTarget(JsonInput input, String region)
     {
         String targetArn = input.requiredString("TargetArn", Pattern.compile("(?s).+"), 1600);
-        String busName = existingBus(input, "EventBusName").name();
+        String busName = existingBus(input, "EventBusName", region).name();
         int limit = input.integer("Limit", 1, 100).orElse(100);
         List<String> names = rulesOn(busName).stream()
                 .filter(rule -> rule.targets().stream().anyMatch(target -> target.arn().equals(targetArn)))
@@ -417,9 +429,9 @@ public final class EventsService
 
     // targets
 
-    private JsonNode putTargets(JsonInput input)
+    private JsonNode putTargets(JsonInput input, String region)
     {
-        Rule rule = existingRule(input, "Rule");
+        Rule rule = existingRule(input, "Rule", region);
         List<JsonInput> entries = input.objects("Targets");
         if (entries.isEmpty()) {
             throw input.missing("Targets");
@@ -525,9 +537,9 @@ public final class EventsService
         }
     }
 
-    private JsonNode removeTargets(JsonInput input)
+    private JsonNode removeTargets(JsonInput input, String region)
     {
-        Rule rule = existingRule(input, "Rule");
+        Rule rule = existingRule(input, "Rule", region);
         List<String> ids = input.strings("Ids");
         if (ids.isEmpty()) {
             throw input.missing("Ids");
@@ -543,9 +555,9 @@ public final class EventsService
         return output;
     }
 
-    private JsonNode listTargetsByRule(JsonInput input)
+    private JsonNode listTargetsByRule(JsonInput input, String region)
     {
-        Rule rule = existingRule(input, "Rule");
+        Rule rule = existingRule(input, "Rule", region);
         int limit = input.integer("Limit", 1, 100).orElse(100);
         OffsetTokens.Slice<Target> page = OffsetTokens.slice(rule.targets(), input.string("NextToken"), limit, VALIDATION);
         ObjectNode output = output();
@@ -576,7 +588,7 @@ public final class EventsService
 
     // events
 
-    private JsonNode putEvents(JsonInput input)
+    private JsonNode putEvents(JsonInput input, String region)
     {
         if (input.has("EndpointId")) {
             throw validation("lakestack does not emulate global endpoints: send PutEvents without EndpointId");
@@ -603,7 +615,7 @@ public final class EventsService
         for (JsonInput entry : entries) {
             ObjectNode result = results.addObject();
             try {
-                result.put("EventId", putEvent(entry));
+                result.put("EventId", putEvent(entry, region));
             }
             catch (EntryException e) {
                 failed++;
@@ -644,7 +656,7 @@ public final class EventsService
         }
     }
 
-    private String putEvent(JsonInput entry)
+    private String putEvent(JsonInput entry, String region)
             throws EntryException
     {
         Optional<String> source = entry.string("Source").filter(text -> !text.isEmpty());
@@ -680,8 +692,8 @@ public final class EventsService
         List<String> resources;
         Instant time;
         try {
-            busName = busName(entry, "EventBusName");
-            bus = bus(busName);
+            busName = entry.string("EventBusName", BUS_NAME_OR_ARN, 1600).orElse(EventBuses.DEFAULT_BUS);
+            bus = namedBus(busName, region);
             resources = entry.strings("Resources");
             time = entry.timestamp("Time").orElse(Instant.ofEpochMilli(clock.millis()));
         }
@@ -699,7 +711,8 @@ public final class EventsService
         event.put("source", source.get());
         event.put("account", accountId);
         event.put("time", EVENT_TIME.format(time));
-        event.put("region", region);
+        // an event is of its bus's region
+        event.put("region", Arn.parse(bus.get().arn()).orElseThrow().region());
         ArrayNode resourceList = event.putArray("resources");
         resources.forEach(resourceList::add);
         event.set("detail", detailDocument);
@@ -761,23 +774,33 @@ public final class EventsService
         return tags;
     }
 
-    /** The bus or rule an ARN names, for the tag operations. */
-    private Object resource(String arn)
+    /** The bus or rule an ARN names, for the tag operations: one whose ARN it is. */
+    private Object resource(String arn, String region)
     {
         Matcher matcher = EVENTS_ARN.matcher(arn);
-        if (!matcher.matches() || !matcher.group(1).equals(region) || !matcher.group(2).equals(accountId)) {
-            throw validation("Parameter ResourceARN is not valid: " + arn + " is not the ARN of an event bus or rule in " + region + " of account "
-                    + accountId + ".");
+        if (!matcher.matches() || !matcher.group(2).equals(accountId)) {
+            throw validation("Parameter ResourceARN is not valid: " + arn + " is not the ARN of an event bus or rule of account " + accountId + ".");
         }
         String path = matcher.group(4);
         if (matcher.group(3).equals("event-bus")) {
-            return bus(path).orElseThrow(() -> ServiceException.user(NOT_FOUND, "Event bus " + path + " does not exist."));
+            EventBus bus = bus(path, region).orElseThrow(() -> ServiceException.user(NOT_FOUND, "Event bus " + path + " does not exist."));
+            return ofArn(bus, bus.arn(), arn, "Event bus");
         }
         int slash = path.lastIndexOf('/');
         String busName = slash < 0 ? EventBuses.DEFAULT_BUS : path.substring(0, slash);
         String ruleName = path.substring(slash + 1);
-        return rules.get(EventBuses.ruleKey(busName, ruleName))
+        Rule rule = rules.get(EventBuses.ruleKey(busName, ruleName))
                 .orElseThrow(() -> ServiceException.user(NOT_FOUND, "Rule " + ruleName + " does not exist on EventBus " + busName + "."));
+        return ofArn(rule, rule.arn(), arn, "Rule");
+    }
+
+    /** The resource, when the ARN given is its own: names are one namespace across regions, an ARN names a resource in its region only. */
+    private static Object ofArn(Object resource, String resourceArn, String given, String kind)
+    {
+        if (!resourceArn.equals(given)) {
+            throw ServiceException.user(NOT_FOUND, kind + " " + given + " does not exist: the one of that name is " + resourceArn + ".");
+        }
+        return resource;
     }
 
     private void retag(Object resource, Map<String, String> tags)
@@ -797,9 +820,9 @@ public final class EventsService
         return resource instanceof EventBus bus ? bus.tags() : ((Rule) resource).tags();
     }
 
-    private JsonNode tagResource(JsonInput input)
+    private JsonNode tagResource(JsonInput input, String region)
     {
-        Object resource = resource(input.requiredString("ResourceARN", Pattern.compile("(?s).+"), 1600));
+        Object resource = resource(input.requiredString("ResourceARN", Pattern.compile("(?s).+"), 1600), region);
         if (!input.has("Tags")) {
             throw input.missing("Tags");
         }
@@ -812,9 +835,9 @@ public final class EventsService
         return output();
     }
 
-    private JsonNode untagResource(JsonInput input)
+    private JsonNode untagResource(JsonInput input, String region)
     {
-        Object resource = resource(input.requiredString("ResourceARN", Pattern.compile("(?s).+"), 1600));
+        Object resource = resource(input.requiredString("ResourceARN", Pattern.compile("(?s).+"), 1600), region);
         if (!input.has("TagKeys")) {
             throw input.missing("TagKeys");
         }
@@ -824,9 +847,9 @@ public final class EventsService
         return output();
     }
 
-    private JsonNode listTags(JsonInput input)
+    private JsonNode listTags(JsonInput input, String region)
     {
-        Object resource = resource(input.requiredString("ResourceARN", Pattern.compile("(?s).+"), 1600));
+        Object resource = resource(input.requiredString("ResourceARN", Pattern.compile("(?s).+"), 1600), region);
         ObjectNode output = output();
         ArrayNode list = output.putArray("Tags");
         new TreeMap<>(tagsOf(resource)).forEach((key, value) -> list.addObject().put("Key", key).put("Value", value));

@@ -62,16 +62,22 @@ class EventsServiceTest
         {
             throw new UnsupportedOperationException("not used by these tests");
         }
-    }, "us-east-1", ACCOUNT, clock);
+    }, ACCOUNT, clock);
 
     private JsonNode call(String operation, String document)
+            throws Exception
+    {
+        return call(operation, document, "us-east-1");
+    }
+
+    private JsonNode call(String operation, String document, String region)
             throws Exception
     {
         Map<String, List<String>> headers = new LinkedHashMap<>(Map.of("Host", List.of("localhost:4566"), "X-Amz-Target",
                 List.of("AWSEvents." + operation), "Content-Type", List.of("application/x-amz-json-1.1")));
         RecordedResponse answer = new RecordedResponse();
         service.handle(new AwsRequest("POST", "/", "", headers, new ByteArrayInputStream(document.getBytes(StandardCharsets.UTF_8)), "127.0.0.1"),
-                new Authenticator.Caller("test", "us-east-1"), answer);
+                new Authenticator.Caller("test", region), answer);
         assertThat(answer.status()).isEqualTo(200);
         return JSON.readTree(answer.text());
     }
@@ -104,6 +110,33 @@ class EventsServiceTest
         assertThat(missingBus.get("Entries").get(0)).isEqualTo(JSON.readTree("{\"ErrorCode\":\"ResourceNotFoundException\","
                 + "\"ErrorMessage\":\"Event bus nope does not exist.\"}"));
         assertThat(published).hasSize(2);
+    }
+
+    @Test
+    void busesRulesAndEventsAreOfTheRegionOfTheirRequest()
+            throws Exception
+    {
+        String bus = "arn:aws:events:us-west-2:000000000000:event-bus/orders";
+        assertThat(call("CreateEventBus", "{\"Name\":\"orders\"}", "us-west-2").get("EventBusArn").asText()).isEqualTo(bus);
+        assertThat(call("DescribeEventBus", "{\"Name\":\"" + bus + "\"}", "eu-central-1").get("Arn").asText()).isEqualTo(bus);
+        assertThat(call("DescribeEventBus", "{}", "eu-central-1").get("Arn").asText()).isEqualTo("arn:aws:events:eu-central-1:000000000000:event-bus/default");
+        assertThat(call("PutRule", "{\"Name\":\"paid\",\"EventBusName\":\"" + bus + "\",\"EventPattern\":\"{\\\"source\\\":[\\\"shop\\\"]}\"}",
+                "us-west-2").get("RuleArn").asText()).isEqualTo("arn:aws:events:us-west-2:000000000000:rule/orders/paid");
+
+        JsonNode answer = call("PutEvents", "{\"Entries\":[{\"EventBusName\":\"" + bus + "\",\"Source\":\"shop\",\"DetailType\":\"x\",\"Detail\":\"{}\"},"
+                + "{\"EventBusName\":\"arn:aws:events:us-east-1:000000000000:event-bus/orders\",\"Source\":\"shop\",\"DetailType\":\"x\",\"Detail\":\"{}\"}]}");
+        String id = answer.get("Entries").get(0).get("EventId").asText();
+        assertThat(published).containsExactly(new Published("lakestack.events.orders", id, "{\"version\":\"0\",\"id\":\"" + id + "\",\"detail-type\":\"x\","
+                + "\"source\":\"shop\",\"account\":\"" + ACCOUNT + "\",\"time\":\"2026-09-21T14:13:20Z\",\"region\":\"us-west-2\",\"resources\":[],\"detail\":{}}"));
+        assertThat(answer.get("Entries").get(1)).isEqualTo(JSON.readTree("{\"ErrorCode\":\"ResourceNotFoundException\","
+                + "\"ErrorMessage\":\"Event bus arn:aws:events:us-east-1:000000000000:event-bus/orders does not exist.\"}"));
+
+        ServiceException otherRegion = error("ListTagsForResource", "{\"ResourceARN\":\"arn:aws:events:us-east-1:000000000000:rule/orders/paid\"}");
+        assertThat(otherRegion.errorCode()).isEqualTo("ResourceNotFoundException");
+        assertThat(otherRegion.getMessage()).isEqualTo("Rule arn:aws:events:us-east-1:000000000000:rule/orders/paid does not exist: the one of that name is "
+                + "arn:aws:events:us-west-2:000000000000:rule/orders/paid.");
+        assertThat(error("DescribeRule", "{\"Name\":\"paid\",\"EventBusName\":\"arn:aws:events:us-east-1:000000000000:event-bus/orders\"}").getMessage())
+                .isEqualTo("Event bus arn:aws:events:us-east-1:000000000000:event-bus/orders does not exist.");
     }
 
     @Test
