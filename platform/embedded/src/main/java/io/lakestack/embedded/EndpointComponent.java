@@ -241,7 +241,7 @@ final class EndpointComponent
                 new SqsService(queues, config.region(), config.accountId(), clock),
                 new SnsService(stores, events, config.region(), config.accountId(), clock),
                 new EventsService(stores, events, config.accountId(), clock),
-                new SchedulerService(stores, config.region(), config.accountId(), clock),
+                new SchedulerService(stores, config.accountId(), clock),
                 sts);
         server = new EndpointServer(config, services, sts, health).start();
         // deliveries write through the endpoint, so that S3 events fire for their objects

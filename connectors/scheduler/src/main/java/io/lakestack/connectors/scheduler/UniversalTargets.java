@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.connectors.targets.TargetException;
+import io.lakestack.spi.Arn;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.ContentStreamProvider;
@@ -86,10 +87,13 @@ final class UniversalTargets
         String service = matcher.group(1);
         String action = matcher.group(2).substring(0, 1).toUpperCase(Locale.ROOT) + matcher.group(2).substring(1);
         List<String> protocol = SERVICES.get(service);
-        post(service, protocol.get(0) + "." + action, protocol.get(1), input);
+        post(service, region.id(), protocol.get(0) + "." + action, protocol.get(1), input);
     }
 
-    /** Puts one event on an EventBridge event bus, as Scheduler does for a bus target: the input is its detail. */
+    /**
+     * Puts one event on an EventBridge event bus, as Scheduler does for a bus target: the input is its detail. The call
+     * is signed for the bus's region, where an ARN of a bus names it.
+     */
     void putEvent(String busArn, String source, String detailType, String detail)
             throws TargetException
     {
@@ -100,7 +104,8 @@ final class UniversalTargets
         entry.put("Detail", detail);
         ObjectNode request = json.createObjectNode();
         request.putArray("Entries").add(entry);
-        String answer = post("events", "AWSEvents.PutEvents", "application/x-amz-json-1.1", request.toString());
+        String busRegion = Arn.parse(busArn).map(Arn::region).filter(name -> !name.isEmpty()).orElse(region.id());
+        String answer = post("events", busRegion, "AWSEvents.PutEvents", "application/x-amz-json-1.1", request.toString());
         try {
             JsonNode result = json.readTree(answer);
             if (result.path("FailedEntryCount").asInt(0) > 0) {
@@ -115,7 +120,7 @@ final class UniversalTargets
     }
 
     /** A signed JSON-protocol POST; returns the answer's body when it is a success. */
-    private String post(String service, String target, String contentType, String input)
+    private String post(String service, String signingRegion, String target, String contentType, String input)
             throws TargetException
     {
         byte[] body = input.getBytes(StandardCharsets.UTF_8);
@@ -130,7 +135,7 @@ final class UniversalTargets
                 .request(request)
                 .payload(ContentStreamProvider.fromByteArray(body))
                 .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, service)
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region.id())).request();
+                .putProperty(AwsV4HttpSigner.REGION_NAME, signingRegion)).request();
         HttpRequest.Builder http = HttpRequest.newBuilder(uri).timeout(TIMEOUT).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         signed.headers().forEach((name, values) -> {
             if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-length")) {

@@ -60,16 +60,18 @@ public final class SchedulerService
 
     private final RecordStore<Schedule> schedules;
     private final RecordStore<ScheduleGroup> groups;
-    private final String region;
     private final String accountId;
     private final Clock clock;
 
-    public SchedulerService(RecordStores stores, String region, String accountId, Clock clock)
+    /**
+     * Schedules and groups keep the ARN of the region of the request that created them; the default group is in every
+     * region. Group names, and schedule names in a group, are one namespace across regions.
+     */
+    public SchedulerService(RecordStores stores, String accountId, Clock clock)
     {
         super("scheduler", "ValidationException");
         this.schedules = requireNonNull(stores, "stores is null").open(Schedules.SCHEDULES_STORE, Schedule.class);
         this.groups = stores.open(Schedules.GROUPS_STORE, ScheduleGroup.class);
-        this.region = requireNonNull(region, "region is null");
         this.accountId = requireNonNull(accountId, "accountId is null");
         this.clock = requireNonNull(clock, "clock is null");
         scheduleRoutes();
@@ -94,7 +96,7 @@ public final class SchedulerService
             String group = input.string("GroupName", NAME, 64).orElse(Schedules.DEFAULT_GROUP);
             Optional<String> clientToken = input.string("ClientToken", CLIENT_TOKEN, 64);
             synchronized (this) {
-                requireGroup(group);
+                requireGroup(group, caller.region());
                 Optional<Schedule> existing = schedules.get(Schedules.key(group, name));
                 if (existing.isPresent()) {
                     if (clientToken.isPresent() && existing.get().clientToken().equals(clientToken)) {
@@ -107,7 +109,7 @@ public final class SchedulerService
                             + " schedules in this region, its quota; delete schedules before creating more.");
                 }
                 long now = clock.millis();
-                Schedule schedule = schedule(input, group, name, clientToken, now, now);
+                Schedule schedule = schedule(input, Schedules.scheduleArn(caller.region(), accountId, group, name), group, name, clientToken, now, now);
                 schedules.put(schedule.key(), schedule);
                 return arnResult(schedule.arn());
             }
@@ -118,9 +120,9 @@ public final class SchedulerService
             String group = input.string("GroupName", NAME, 64).orElse(Schedules.DEFAULT_GROUP);
             Optional<String> clientToken = input.string("ClientToken", CLIENT_TOKEN, 64);
             synchronized (this) {
-                requireGroup(group);
+                requireGroup(group, caller.region());
                 Schedule existing = requireSchedule(group, name);
-                Schedule schedule = schedule(input, group, name, clientToken.or(existing::clientToken), existing.createdMillis(), clock.millis());
+                Schedule schedule = schedule(input, existing.arn(), group, name, clientToken.or(existing::clientToken), existing.createdMillis(), clock.millis());
                 schedules.put(schedule.key(), schedule);
                 return arnResult(schedule.arn());
             }
@@ -142,7 +144,7 @@ public final class SchedulerService
         });
         route("GET", "/schedules", (request, caller) -> {
             Optional<String> group = queryName(request, "ScheduleGroup");
-            group.ifPresent(this::requireGroup);
+            group.ifPresent(name -> requireGroup(name, caller.region()));
             Optional<String> prefix = queryName(request, "NamePrefix");
             Optional<Schedule.State> state = request.query("State").map(value -> {
                 try {
@@ -175,7 +177,7 @@ public final class SchedulerService
         });
     }
 
-    private Schedule schedule(JsonInput input, String group, String name, Optional<String> clientToken, long created, long now)
+    private Schedule schedule(JsonInput input, String arn, String group, String name, Optional<String> clientToken, long created, long now)
     {
         if (input.has("KmsKeyArn")) {
             throw input.invalid("lakestack does not apply KmsKeyArn: schedules are kept unencrypted in lakestack's record store; leave KmsKeyArn out.");
@@ -231,7 +233,7 @@ public final class SchedulerService
             throw input.invalid("Description", description, "Member must have length less than or equal to 512");
         }
         ScheduleTarget target = target(input.object("Target"));
-        return new Schedule(group, name, Schedules.scheduleArn(region, accountId, group, name), description, expression, timezone,
+        return new Schedule(group, name, arn, description, expression, timezone,
                 start.map(Instant::toEpochMilli), end.map(Instant::toEpochMilli), state, windowMinutes, action, target, clientToken, created, now);
     }
 
@@ -373,7 +375,8 @@ public final class SchedulerService
             input.string("ClientToken", CLIENT_TOKEN, 64);
             Map<String, String> tags = tags(input);
             synchronized (this) {
-                if (group(name).isPresent()) {
+                // group names are one namespace across regions
+                if (group(name, caller.region()).isPresent()) {
                     throw ServiceException.user("ConflictException", 409, "Schedule group " + name + " already exists.");
                 }
                 if (groups.all().size() + (groups.get(Schedules.DEFAULT_GROUP).isPresent() ? 0 : 1) >= MAX_GROUPS) {
@@ -381,7 +384,7 @@ public final class SchedulerService
                             + " schedule groups in this region, its quota; delete groups before creating more.");
                 }
                 long now = clock.millis();
-                ScheduleGroup group = new ScheduleGroup(name, Schedules.groupArn(region, accountId, name), tags, now, now);
+                ScheduleGroup group = new ScheduleGroup(name, Schedules.groupArn(caller.region(), accountId, name), tags, now, now);
                 groups.put(name, group);
                 ObjectNode result = JSON.createObjectNode();
                 result.put("ScheduleGroupArn", group.arn());
@@ -390,7 +393,7 @@ public final class SchedulerService
         });
         route("GET", "/schedule-groups/{Name}", (request, caller) -> {
             String name = name(request.path("Name"), "name");
-            return RestResult.json(200, describe(requireGroup(name)));
+            return RestResult.json(200, describe(requireGroup(name, caller.region())));
         });
         route("DELETE", "/schedule-groups/{Name}", (request, caller) -> {
             String name = name(request.path("Name"), "name");
@@ -399,7 +402,7 @@ public final class SchedulerService
                 throw ServiceException.user("ValidationException", "The default schedule group cannot be deleted.");
             }
             synchronized (this) {
-                requireGroup(name);
+                requireGroup(name, caller.region());
                 for (Schedule schedule : schedules.all().values()) {
                     if (schedule.groupName().equals(name)) {
                         schedules.delete(schedule.key());
@@ -412,7 +415,7 @@ public final class SchedulerService
         route("GET", "/schedule-groups", (request, caller) -> {
             Optional<String> prefix = queryName(request, "NamePrefix");
             List<ScheduleGroup> all = new ArrayList<>();
-            group(Schedules.DEFAULT_GROUP).ifPresent(all::add);
+            group(Schedules.DEFAULT_GROUP, caller.region()).ifPresent(all::add);
             groups.all().values().stream().filter(group -> !group.name().equals(Schedules.DEFAULT_GROUP)).forEach(all::add);
             List<ScheduleGroup> matching = all.stream().filter(group -> prefix.isEmpty() || group.name().startsWith(prefix.get())).toList();
             OffsetTokens.Slice<ScheduleGroup> page = OffsetTokens.slice(matching, request.query("NextToken"), maxResults(request), "ValidationException");
@@ -440,14 +443,14 @@ public final class SchedulerService
     private void tagRoutes()
     {
         route("POST", "/tags/{ResourceArn}", (request, caller) -> {
-            String name = taggable(request.path("ResourceArn"));
+            String name = taggable(request.path("ResourceArn"), caller.region());
             JsonInput input = request.json();
             if (!input.hasList("Tags")) {
                 throw input.missing("Tags");
             }
             Map<String, String> added = tags(input);
             synchronized (this) {
-                ScheduleGroup group = requireGroup(name);
+                ScheduleGroup group = requireGroup(name, caller.region());
                 Map<String, String> tags = new TreeMap<>(group.tags());
                 tags.putAll(added);
                 if (tags.size() > 200) {
@@ -458,7 +461,7 @@ public final class SchedulerService
             return RestResult.json(200, JSON.createObjectNode());
         });
         route("DELETE", "/tags/{ResourceArn}", (request, caller) -> {
-            String name = taggable(request.path("ResourceArn"));
+            String name = taggable(request.path("ResourceArn"), caller.region());
             List<String> keys = request.raw().queryParameters().stream().filter(entry -> entry.getKey().equals("TagKeys")).map(Map.Entry::getValue).toList();
             for (String key : keys) {
                 if (key.isEmpty() || key.length() > 128) {
@@ -469,7 +472,7 @@ public final class SchedulerService
                 throw ServiceException.user("ValidationException", "1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null");
             }
             synchronized (this) {
-                ScheduleGroup group = requireGroup(name);
+                ScheduleGroup group = requireGroup(name, caller.region());
                 Map<String, String> tags = new TreeMap<>(group.tags());
                 keys.forEach(tags::remove);
                 groups.put(name, group.withTags(tags, clock.millis()));
@@ -477,7 +480,7 @@ public final class SchedulerService
             return RestResult.json(200, JSON.createObjectNode());
         });
         route("GET", "/tags/{ResourceArn}", (request, caller) -> {
-            ScheduleGroup group = requireGroup(taggable(request.path("ResourceArn")));
+            ScheduleGroup group = requireGroup(taggable(request.path("ResourceArn"), caller.region()), caller.region());
             ObjectNode result = JSON.createObjectNode();
             ArrayNode list = result.putArray("Tags");
             new TreeMap<>(group.tags()).forEach((key, value) -> list.addObject().put("Key", key).put("Value", value));
@@ -485,16 +488,16 @@ public final class SchedulerService
         });
     }
 
-    private String taggable(String arn)
+    /** The name of the group an ARN names: one whose ARN it is, so that an ARN of another region names none. */
+    private String taggable(String arn, String region)
     {
         Matcher matcher = GROUP_ARN.matcher(arn);
         if (!matcher.matches() || arn.length() > 1011) {
             throw invalid("resourceArn", arn, "Member must satisfy regular expression pattern: " + GROUP_ARN.pattern()
                     + " (only schedule groups are tagged)");
         }
-        if (!arn.equals(Schedules.groupArn(region, accountId, matcher.group(2)))) {
-            throw ServiceException.user("ResourceNotFoundException", 404, "Schedule group " + arn + " does not exist: lakestack has schedule groups of account "
-                    + accountId + " in " + region + " only.");
+        if (!group(matcher.group(2), region).map(ScheduleGroup::arn).equals(Optional.of(arn))) {
+            throw ServiceException.user("ResourceNotFoundException", 404, "Schedule group " + arn + " does not exist.");
         }
         return matcher.group(2);
     }
@@ -514,21 +517,28 @@ public final class SchedulerService
 
     // shared
 
-    private Optional<ScheduleGroup> group(String name)
+    /**
+     * The group of a name. The default group is in every region, as on AWS, and created by no request: its ARN names
+     * the region of the request it answers.
+     */
+    private Optional<ScheduleGroup> group(String name, String region)
     {
         Optional<ScheduleGroup> group = groups.get(name);
-        if (group.isEmpty() && name.equals(Schedules.DEFAULT_GROUP)) {
-            // the default group exists from the start; it is stored the first time it is asked for
-            ScheduleGroup created = new ScheduleGroup(name, Schedules.groupArn(region, accountId, name), Map.of(), clock.millis(), clock.millis());
-            groups.put(name, created);
-            return Optional.of(created);
+        if (!name.equals(Schedules.DEFAULT_GROUP)) {
+            return group;
         }
-        return group;
+        if (group.isEmpty()) {
+            // the default group exists from the start; it is stored the first time it is asked for
+            group = Optional.of(new ScheduleGroup(name, Schedules.groupArn(region, accountId, name), Map.of(), clock.millis(), clock.millis()));
+            groups.put(name, group.get());
+        }
+        return group.map(stored -> new ScheduleGroup(name, Schedules.groupArn(region, accountId, name), stored.tags(), stored.createdMillis(),
+                stored.modifiedMillis()));
     }
 
-    private ScheduleGroup requireGroup(String name)
+    private ScheduleGroup requireGroup(String name, String region)
     {
-        return group(name).orElseThrow(() -> ServiceException.user("ResourceNotFoundException", 404, "Schedule group " + name + " does not exist."));
+        return group(name, region).orElseThrow(() -> ServiceException.user("ResourceNotFoundException", 404, "Schedule group " + name + " does not exist."));
     }
 
     private Schedule requireSchedule(String group, String name)

@@ -33,7 +33,7 @@ class SchedulerServiceTest
     private static final String TARGET = "{\"Arn\":\"arn:aws:sqs:us-east-1:000000000000:q\",\"RoleArn\":\"arn:aws:iam::000000000000:role/r\"}";
 
     private final MemoryRecordStores stores = new MemoryRecordStores();
-    private final SchedulerService service = new SchedulerService(stores, "us-east-1", "000000000000", Clock.fixed(NOW, ZoneOffset.UTC));
+    private final SchedulerService service = new SchedulerService(stores, "000000000000", Clock.fixed(NOW, ZoneOffset.UTC));
     private final RecordStore<Schedule> schedules = stores.open(Schedules.SCHEDULES_STORE, Schedule.class);
 
     @Test
