@@ -621,7 +621,7 @@ final class ExecutionEnvironment
 
     private void emit(String message)
     {
-        logs.add(function.logGroup(), logStream, System.currentTimeMillis(), message);
+        logs.add(function.logGroup(), function.region(), logStream, System.currentTimeMillis(), message);
         Invocation collecting = logging;
         if (collecting != null) {
             collecting.logged(message);

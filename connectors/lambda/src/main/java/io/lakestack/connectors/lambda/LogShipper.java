@@ -36,11 +36,11 @@ final class LogShipper
     private static final long LINGER_MILLIS = 50;
     private static final int ATTEMPTS = 3;
 
-    private record Entry(String group, String stream, LogStore.Event event)
+    private record Entry(String group, String region, String stream, LogStore.Event event)
     {
     }
 
-    private record StreamKey(String group, String stream)
+    private record StreamKey(String group, String region, String stream)
     {
     }
 
@@ -62,8 +62,12 @@ final class LogShipper
         this.thread.start();
     }
 
-    /** Queues one event; a message over CloudWatch's size limit is cut, as Lambda cuts it. */
-    void add(String group, String stream, long timestampMillis, String message)
+    /**
+     * Queues one event; a message over CloudWatch's size limit is cut, as Lambda cuts it.
+     *
+     * @param region the region of the group when it is to be created: the function's
+     */
+    void add(String group, String region, String stream, long timestampMillis, String message)
     {
         LogStore.Event event = new LogStore.Event(timestampMillis, truncate(message));
         lock.lock();
@@ -72,7 +76,7 @@ final class LogShipper
                 LOG.warn("log line of {} {} after the runner stopped, not written: {}", group, stream, message);
                 return;
             }
-            queue.add(new Entry(group, stream, event));
+            queue.add(new Entry(group, region, stream, event));
             enqueued++;
             changed.signalAll();
         }
@@ -163,7 +167,7 @@ final class LogShipper
     {
         Map<StreamKey, List<LogStore.Event>> byStream = new LinkedHashMap<>();
         for (Entry entry : batch) {
-            byStream.computeIfAbsent(new StreamKey(entry.group(), entry.stream()), key -> new ArrayList<>()).add(entry.event());
+            byStream.computeIfAbsent(new StreamKey(entry.group(), entry.region(), entry.stream()), key -> new ArrayList<>()).add(entry.event());
         }
         byStream.forEach((key, events) -> {
             for (int from = 0; from < events.size(); from += MAX_EVENTS_PER_PUT) {
@@ -177,7 +181,7 @@ final class LogShipper
         RuntimeException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
-                ensureGroup(key.group());
+                ensureGroup(key.group(), key.region());
                 store.put(key.group(), key.stream(), events);
                 return;
             }
@@ -197,14 +201,14 @@ final class LogShipper
                 key.stream(), ATTEMPTS, events.get(0).message(), last);
     }
 
-    private void ensureGroup(String group)
+    private void ensureGroup(String group, String region)
     {
         if (knownGroups.contains(group)) {
             return;
         }
         if (store.group(group).isEmpty()) {
             try {
-                store.createGroup(group, Optional.empty(), Map.of());
+                store.createGroup(group, region, Optional.empty(), Map.of());
             }
             catch (ServiceException e) {
                 if (!e.errorCode().equals("ResourceAlreadyExistsException")) {

@@ -322,7 +322,7 @@ public final class ProcessFunctionRunner
         variables.putAll(launcher.environment());
         variables.putAll(function.environment());
         // Lambda's reserved variables, which a function cannot set
-        String region = region(function.arn());
+        String region = function.region();
         variables.put("_HANDLER", function.handler());
         variables.put("AWS_REGION", region);
         variables.put("AWS_DEFAULT_REGION", region);
@@ -410,12 +410,6 @@ public final class ProcessFunctionRunner
         random.nextBytes(parent);
         return "Root=1-" + String.format("%08x", System.currentTimeMillis() / 1000) + "-" + HexFormat.of().formatHex(root) + ";Parent="
                 + HexFormat.of().formatHex(parent) + ";Sampled=0";
-    }
-
-    private static String region(String arn)
-    {
-        String[] parts = arn.split(":");
-        return parts.length > 3 && !parts[3].isEmpty() ? parts[3] : "us-east-1";
     }
 
     private static Map<String, Integer> javaRuntimes()

@@ -17,7 +17,7 @@ import java.util.function.Predicate;
 final class InMemoryLogStore
         implements LogStore
 {
-    private record Group(long creationMillis, Optional<Integer> retentionDays, Map<String, String> tags, TreeMap<String, List<StoredEvent>> streams)
+    private record Group(String region, long creationMillis, Optional<Integer> retentionDays, Map<String, String> tags, TreeMap<String, List<StoredEvent>> streams)
     {
     }
 
@@ -35,12 +35,12 @@ final class InMemoryLogStore
     }
 
     @Override
-    public synchronized void createGroup(String group, Optional<Integer> retentionDays, Map<String, String> tags)
+    public synchronized void createGroup(String group, String region, Optional<Integer> retentionDays, Map<String, String> tags)
     {
         if (groups.containsKey(group)) {
             throw ServiceException.user("ResourceAlreadyExistsException", "The specified log group already exists");
         }
-        groups.put(group, new Group(System.currentTimeMillis(), retentionDays, Map.copyOf(tags), new TreeMap<>()));
+        groups.put(group, new Group(region, System.currentTimeMillis(), retentionDays, Map.copyOf(tags), new TreeMap<>()));
     }
 
     @Override
@@ -50,7 +50,7 @@ final class InMemoryLogStore
         if (found == null) {
             return Optional.empty();
         }
-        return Optional.of(new LogGroup(group, found.creationMillis(), found.retentionDays(), storedBytes(found), found.tags()));
+        return Optional.of(new LogGroup(group, Optional.of(found.region()), found.creationMillis(), found.retentionDays(), storedBytes(found), found.tags()));
     }
 
     @Override
@@ -69,14 +69,14 @@ final class InMemoryLogStore
     public synchronized void setRetention(String group, Optional<Integer> retentionDays)
     {
         Group found = existing(group);
-        groups.put(group, new Group(found.creationMillis(), retentionDays, found.tags(), found.streams()));
+        groups.put(group, new Group(found.region(), found.creationMillis(), retentionDays, found.tags(), found.streams()));
     }
 
     @Override
     public synchronized void setTags(String group, Map<String, String> tags)
     {
         Group found = existing(group);
-        groups.put(group, new Group(found.creationMillis(), found.retentionDays(), Map.copyOf(tags), found.streams()));
+        groups.put(group, new Group(found.region(), found.creationMillis(), found.retentionDays(), Map.copyOf(tags), found.streams()));
     }
 
     @Override

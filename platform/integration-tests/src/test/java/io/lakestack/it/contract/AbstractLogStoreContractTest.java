@@ -65,9 +65,10 @@ abstract class AbstractLogStoreContractTest
     void groupsAndStreamsWithTheirErrors()
     {
         String group = prefix + "defs";
-        store.createGroup(group, Optional.of(7), Map.of("team", "data"));
-        assertError(() -> store.createGroup(group, Optional.empty(), Map.of()), "ResourceAlreadyExistsException", "The specified log group already exists");
+        store.createGroup(group, "us-west-2", Optional.of(7), Map.of("team", "data"));
+        assertError(() -> store.createGroup(group, "us-west-2", Optional.empty(), Map.of()), "ResourceAlreadyExistsException", "The specified log group already exists");
         assertThat(store.group(group)).hasValueSatisfying(found -> {
+            assertThat(found.region()).contains("us-west-2");
             assertThat(found.retentionDays()).contains(7);
             assertThat(found.tags()).isEqualTo(Map.of("team", "data"));
             assertThat(found.storedBytes()).isEqualTo(0);
@@ -75,6 +76,7 @@ abstract class AbstractLogStoreContractTest
         store.setRetention(group, Optional.empty());
         store.setTags(group, Map.of());
         assertThat(store.group(group)).hasValueSatisfying(found -> {
+            assertThat(found.region()).contains("us-west-2");
             assertThat(found.retentionDays()).isEmpty();
             assertThat(found.tags()).isEmpty();
         });
@@ -108,7 +110,7 @@ abstract class AbstractLogStoreContractTest
     void putCreatesTheStreamAndEventsComeBackByTimestampThenPutOrder()
     {
         String group = prefix + "order";
-        store.createGroup(group, Optional.empty(), Map.of());
+        store.createGroup(group, "us-west-2", Optional.empty(), Map.of());
         long before = System.currentTimeMillis();
         // the store takes events in any order; the API checks a batch's order before it calls put
         store.put(group, "s", List.of(new Event(base + 2, "c"), new Event(base + 1, "a")));
@@ -144,7 +146,7 @@ abstract class AbstractLogStoreContractTest
     void aPageHoldsAtMostOneMebibyteOfMessagesButAlwaysItsFirstEvent()
     {
         String group = prefix + "bytes";
-        store.createGroup(group, Optional.empty(), Map.of());
+        store.createGroup(group, "us-west-2", Optional.empty(), Map.of());
         String big = "x".repeat(400 * 1024);
         store.put(group, "s", List.of(new Event(base, "1" + big), new Event(base + 1, "2" + big), new Event(base + 2, "3" + big)));
         store.put(group, "huge", List.of(new Event(base, "h".repeat(LogStore.MAX_PAGE_BYTES + 1))));
@@ -165,7 +167,7 @@ abstract class AbstractLogStoreContractTest
     void filterInterleavesTheChosenStreamsAndPagesWithTokens()
     {
         String group = prefix + "filter";
-        store.createGroup(group, Optional.empty(), Map.of());
+        store.createGroup(group, "us-west-2", Optional.empty(), Map.of());
         store.put(group, "web", List.of(new Event(base + 1, "w1"), new Event(base + 3, "w3")));
         store.put(group, "job", List.of(new Event(base + 2, "j2"), new Event(base + 3, "j3")));
         store.put(group, "other", List.of(new Event(base + 2, "o2")));
@@ -192,8 +194,8 @@ abstract class AbstractLogStoreContractTest
     {
         String one = prefix + "tokens-1";
         String two = prefix + "tokens-2";
-        store.createGroup(one, Optional.empty(), Map.of());
-        store.createGroup(two, Optional.empty(), Map.of());
+        store.createGroup(one, "us-west-2", Optional.empty(), Map.of());
+        store.createGroup(two, "us-west-2", Optional.empty(), Map.of());
         store.put(one, "s", List.of(new Event(base, "a"), new Event(base + 1, "b")));
         store.put(two, "s", List.of(new Event(base, "a"), new Event(base + 1, "b")));
 
@@ -211,7 +213,7 @@ abstract class AbstractLogStoreContractTest
     void eventsPastTheRetentionAreNoLongerRead()
     {
         String group = prefix + "retention";
-        store.createGroup(group, Optional.empty(), Map.of());
+        store.createGroup(group, "us-west-2", Optional.empty(), Map.of());
         store.put(group, "s", List.of(new Event(base - 47 * HOUR, "two days old"), new Event(base, "an hour old")));
         assertThat(store.events(group, "s", Optional.empty(), Optional.empty(), Optional.empty(), true, 10).events()).hasSize(2);
 

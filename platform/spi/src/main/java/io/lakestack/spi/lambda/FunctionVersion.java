@@ -1,5 +1,7 @@
 package io.lakestack.spi.lambda;
 
+import io.lakestack.spi.Arn;
+
 import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
@@ -45,6 +47,12 @@ public record FunctionVersion(
         requireNonNull(codeBucket, "codeBucket is null");
         requireNonNull(codeKey, "codeKey is null");
         requireNonNull(revisionId, "revisionId is null");
+    }
+
+    /** The region the function was created in: that of its ARN. */
+    public String region()
+    {
+        return Arn.parse(arn).map(Arn::region).orElseThrow(() -> new IllegalStateException("function " + name + " has no ARN: " + arn));
     }
 
     /** The log group of the function, as Lambda names it. */

@@ -43,13 +43,16 @@ public interface LogStore
     int MAX_PAGE_BYTES = 1024 * 1024;
 
     /**
+     * @param region the region the group was created in, which its ARN names; empty for a group stored before groups
+     *         kept their region, which is of the stack's configured region
      * @param storedBytes the UTF-8 bytes of the messages put into the group's streams (those not deleted)
      */
-    record LogGroup(String name, long creationMillis, Optional<Integer> retentionDays, long storedBytes, Map<String, String> tags)
+    record LogGroup(String name, Optional<String> region, long creationMillis, Optional<Integer> retentionDays, long storedBytes, Map<String, String> tags)
     {
         public LogGroup
         {
             requireNonNull(name, "name is null");
+            requireNonNull(region, "region is null");
             requireNonNull(retentionDays, "retentionDays is null");
             tags = Map.copyOf(tags);
         }
@@ -150,7 +153,7 @@ public interface LogStore
      * @throws ServiceException {@link #groupExists()}; {@code OperationAbortedException} while a group of that name is
      *         still being deleted
      */
-    void createGroup(String group, Optional<Integer> retentionDays, Map<String, String> tags);
+    void createGroup(String group, String region, Optional<Integer> retentionDays, Map<String, String> tags);
 
     Optional<LogGroup> group(String group);
 

@@ -90,10 +90,13 @@ public final class KafkaLogStore
     private static final String GENERATION_HEADER = "generation";
 
     /** A group as stored. */
-    record StoredGroup(String name, long creationMillis, Optional<Integer> retentionDays, Map<String, String> tags, String topic, long secret)
+    record StoredGroup(String name, Optional<String> region, long creationMillis, Optional<Integer> retentionDays, Map<String, String> tags, String topic,
+            long secret)
     {
         StoredGroup
         {
+            // groups stored before they kept their region read it as null
+            region = region == null ? Optional.empty() : region;
             tags = Map.copyOf(tags);
         }
     }
@@ -164,7 +167,7 @@ public final class KafkaLogStore
     // groups
 
     @Override
-    public synchronized void createGroup(String group, Optional<Integer> retentionDays, Map<String, String> tags)
+    public synchronized void createGroup(String group, String region, Optional<Integer> retentionDays, Map<String, String> tags)
     {
         if (groups.get(group).isPresent()) {
             throw LogStore.groupExists();
@@ -191,7 +194,7 @@ public final class KafkaLogStore
                 "max.message.bytes", String.valueOf(2 * 1024 * 1024)));
         // a topic left by a group whose creation did not finish keeps its configuration: set what this group needs
         topics.setConfig(topic, "retention.ms", retentionMillis(retentionDays));
-        groups.put(group, new StoredGroup(group, clock.millis(), retentionDays, tags, topic, random.nextLong()));
+        groups.put(group, new StoredGroup(group, Optional.of(region), clock.millis(), retentionDays, tags, topic, random.nextLong()));
     }
 
     private static String retentionMillis(Optional<Integer> retentionDays)
@@ -226,7 +229,7 @@ public final class KafkaLogStore
 
     private static LogGroup view(StoredGroup stored, long storedBytes)
     {
-        return new LogGroup(stored.name(), stored.creationMillis(), stored.retentionDays(), storedBytes, stored.tags());
+        return new LogGroup(stored.name(), stored.region(), stored.creationMillis(), stored.retentionDays(), storedBytes, stored.tags());
     }
 
     private StoredGroup requireGroup(String group)
@@ -239,14 +242,14 @@ public final class KafkaLogStore
     {
         StoredGroup stored = requireGroup(group);
         topics.setConfig(stored.topic(), "retention.ms", retentionMillis(retentionDays));
-        groups.put(group, new StoredGroup(group, stored.creationMillis(), retentionDays, stored.tags(), stored.topic(), stored.secret()));
+        groups.put(group, new StoredGroup(group, stored.region(), stored.creationMillis(), retentionDays, stored.tags(), stored.topic(), stored.secret()));
     }
 
     @Override
     public synchronized void setTags(String group, Map<String, String> tags)
     {
         StoredGroup stored = requireGroup(group);
-        groups.put(group, new StoredGroup(group, stored.creationMillis(), stored.retentionDays(), tags, stored.topic(), stored.secret()));
+        groups.put(group, new StoredGroup(group, stored.region(), stored.creationMillis(), stored.retentionDays(), tags, stored.topic(), stored.secret()));
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.endpoint.json.JsonInput;
 import io.lakestack.endpoint.json.JsonProtocolService;
+import io.lakestack.spi.Arn;
 import io.lakestack.spi.OffsetTokens;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.logs.LogStore;
@@ -44,6 +45,8 @@ public final class LogsService
     static final int MAX_EVENTS_PER_READ = 10_000;
     static final int MAX_TAGS = 50;
     private static final Pattern GROUP_NAME = Pattern.compile("[.\\-_/#A-Za-z0-9]+");
+    /** The resource of a log group's ARN: {@code log-group:<name>}, with {@code :*} in the form DescribeLogGroups' {@code arn} has. */
+    private static final Pattern GROUP_RESOURCE = Pattern.compile("log-group:([.\\-_/#A-Za-z0-9]+)(:\\*)?");
     private static final Pattern STREAM_NAME = Pattern.compile("[^:*]*");
     private static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+");
     private static final Pattern TAG_VALUE = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
@@ -54,16 +57,22 @@ public final class LogsService
 
     private final LogStore store;
     private final Clock clock;
-    private final String arnPrefix;
-    private final Pattern groupArn;
+    private final String defaultRegion;
+    private final String accountId;
 
+    /**
+     * A log group's ARN names the region of the request that created it, kept with the group; group names are one
+     * namespace across regions.
+     *
+     * @param region the stack's configured region: that of groups stored before groups kept their region
+     */
     public LogsService(LogStore store, String region, String accountId, Clock clock)
     {
         super("logs", "Logs_20140328", INVALID);
         this.store = requireNonNull(store, "store is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.arnPrefix = "arn:aws:logs:" + requireNonNull(region, "region is null") + ":" + requireNonNull(accountId, "accountId is null") + ":log-group:";
-        this.groupArn = Pattern.compile(Pattern.quote(arnPrefix) + "([.\\-_/#A-Za-z0-9]+)(:\\*)?");
+        this.defaultRegion = requireNonNull(region, "region is null");
+        this.accountId = requireNonNull(accountId, "accountId is null");
         groupOperations();
         streamOperations();
         eventOperations();
@@ -94,7 +103,7 @@ public final class LogsService
                 throw ServiceException.user(INVALID, "lakestack keeps log groups of the class STANDARD only, not " + logGroupClass);
             }
             Map<String, String> tags = tags(input, "tags");
-            store.createGroup(name, Optional.empty(), tags);
+            store.createGroup(name, caller.region(), Optional.empty(), tags);
             return output();
         });
         operation("DeleteLogGroup", (input, caller) -> {
@@ -112,7 +121,12 @@ public final class LogsService
                 throw ServiceException.user(INVALID, "logGroupIdentifiers cannot be given with logGroupNamePrefix or logGroupNamePattern");
             }
             Set<String> names = new HashSet<>();
-            identifiers.forEach(identifier -> names.add(groupName(identifier)));
+            identifiers.forEach(identifier -> groupName(identifier).ifPresent(names::add));
+            if (!identifiers.isEmpty() && names.isEmpty()) {
+                ObjectNode none = output();
+                none.putArray("logGroups");
+                return none;
+            }
             int limit = input.integer("limit", 1, 50).orElse(50);
             List<LogStore.LogGroup> groups = store.groups(prefix).stream()
                     .filter(group -> pattern.isEmpty() || group.name().toLowerCase(Locale.ROOT).contains(pattern.get().toLowerCase(Locale.ROOT)))
@@ -127,10 +141,10 @@ public final class LogsService
                 node.put("creationTime", group.creationMillis());
                 group.retentionDays().ifPresent(days -> node.put("retentionInDays", days));
                 node.put("metricFilterCount", 0);
-                node.put("arn", arn(group.name()) + ":*");
+                node.put("arn", arn(group) + ":*");
                 node.put("storedBytes", group.storedBytes());
                 node.put("logGroupClass", "STANDARD");
-                node.put("logGroupArn", arn(group.name()));
+                node.put("logGroupArn", arn(group));
             }
             page.nextToken().ifPresent(token -> result.put("nextToken", token));
             return result;
@@ -164,6 +178,7 @@ public final class LogsService
         });
         operation("DescribeLogStreams", (input, caller) -> {
             String group = groupOf(input);
+            String groupArn = arn(store.group(group).orElseThrow(LogStore::groupNotFound));
             Optional<String> prefix = input.string("logStreamNamePrefix", STREAM_NAME, 512);
             String orderBy = input.string("orderBy").orElse("LogStreamName");
             if (!orderBy.equals("LogStreamName") && !orderBy.equals("LastEventTime")) {
@@ -192,7 +207,7 @@ public final class LogsService
                 if (stream.lastIngestionMillis() > 0) {
                     node.put("lastIngestionTime", stream.lastIngestionMillis());
                 }
-                node.put("arn", arn(group) + ":log-stream:" + stream.name());
+                node.put("arn", groupArn + ":log-stream:" + stream.name());
                 // deprecated for streams in 2019: CloudWatch reports 0
                 node.put("storedBytes", 0);
             }
@@ -395,9 +410,9 @@ public final class LogsService
 
     // names and ARNs
 
-    private String arn(String group)
+    private String arn(LogStore.LogGroup group)
     {
-        return arnPrefix + group;
+        return Arn.of("logs", group.region().orElse(defaultRegion), accountId, "log-group:" + group.name()).toString();
     }
 
     /** The group an operation names with {@code logGroupName} or {@code logGroupIdentifier} (a name or an ARN). */
@@ -411,32 +426,44 @@ public final class LogsService
         if (name.isEmpty() && identifier.isEmpty()) {
             throw ServiceException.user(INVALID, "Either logGroupName or logGroupIdentifier must be given.");
         }
-        return name.orElseGet(() -> groupName(identifier.get()));
+        return name.orElseGet(() -> groupName(identifier.get()).orElseThrow(() -> noGroup(identifier.get())));
     }
 
-    private String groupName(String identifier)
+    /**
+     * The group an identifier names: a name, or the ARN of a group of this account. A name reaches its group from any
+     * region; an ARN only in the group's own region, so empty for the ARN of another region's group. A name of no
+     * group is answered as given, for the store to answer that it does not exist.
+     */
+    private Optional<String> groupName(String identifier)
     {
         if (!identifier.startsWith("arn:")) {
             if (!GROUP_NAME.matcher(identifier).matches() || identifier.length() > 512) {
                 throw ServiceException.user(INVALID, "'" + identifier + "' is neither a log group name nor a log group ARN");
             }
-            return identifier;
+            return Optional.of(identifier);
         }
-        Matcher matcher = groupArn.matcher(identifier);
-        if (!matcher.matches()) {
-            throw ServiceException.user(INVALID, "'" + identifier + "' is not a log group ARN of this account and region (" + arnPrefix + "<name>)");
+        Optional<Arn> arn = Arn.parse(identifier, "logs").filter(parsed -> parsed.accountId().equals(accountId));
+        Optional<Matcher> resource = arn.map(parsed -> GROUP_RESOURCE.matcher(parsed.resource())).filter(Matcher::matches);
+        if (resource.isEmpty()) {
+            throw ServiceException.user(INVALID, "'" + identifier + "' is not a log group ARN of account " + accountId + " (arn:aws:logs:<region>:"
+                    + accountId + ":log-group:<name>)");
         }
-        return matcher.group(1);
+        String name = resource.get().group(1);
+        return Optional.of(name).filter(ignored -> store.group(name).map(group -> group.region().orElse(defaultRegion).equals(arn.get().region())).orElse(true));
+    }
+
+    private static ServiceException noGroup(String arn)
+    {
+        return ServiceException.user("ResourceNotFoundException", "The specified log group does not exist: " + arn);
     }
 
     private String resource(JsonInput input)
     {
         String arn = input.requiredString("resourceArn", ANY, 1011);
-        Matcher matcher = groupArn.matcher(arn);
-        if (!matcher.matches()) {
-            throw ServiceException.user(INVALID, "lakestack tags log groups only; '" + arn + "' is not a log group ARN of this account and region ("
-                    + arnPrefix + "<name>)");
+        if (Arn.parse(arn, "logs").filter(parsed -> GROUP_RESOURCE.matcher(parsed.resource()).matches()).isEmpty()) {
+            throw ServiceException.user(INVALID, "lakestack tags log groups only; '" + arn + "' is not a log group ARN (arn:aws:logs:<region>:"
+                    + accountId + ":log-group:<name>)");
         }
-        return matcher.group(1);
+        return groupName(arn).orElseThrow(() -> noGroup(arn));
     }
 }
