@@ -31,7 +31,7 @@ import static java.util.Objects.requireNonNull;
  * Lambda's event source mappings: their definitions, kept in the record store {@value #STORE} for the pollers of
  * every instance to follow, and the status the pollers report ({@value #STATUS_STORE}).
  *
- * <p>Sources: a Kinesis stream of this account (its ARN), an SQS queue of this account and region (its ARN), or a Kafka
+ * <p>Sources: a Kinesis stream of this account (its ARN), an SQS queue of this account in its region (its ARN), or a Kafka
  * cluster ({@code SelfManagedEventSource} with {@code KAFKA_BOOTSTRAP_SERVERS}, lakestack's own included). Every setting
  * Lambda has for those sources is checked as Lambda checks it and applied by the pollers; a setting of another kind of
  * source (MQ, DynamoDB streams, DocumentDB) is refused until lakestack has that source, and a setting that does not
@@ -59,7 +59,7 @@ final class EventSourceMappings
         String arnOf(String functionName);
     }
 
-    /** The SQS queues of this account and region, by name. */
+    /** The SQS queues of this account, by name (one namespace across regions). */
     interface Queues
     {
         Optional<Queue> get(String name);
@@ -74,6 +74,9 @@ final class EventSourceMappings
     private final String accountId;
     private final Clock clock;
 
+    /**
+     * @param region the stack's configured region: that of queues stored before queues kept their region
+     */
     EventSourceMappings(RecordStores stores, KinesisStreams kinesis, Queues queues, Functions functions, String region, String accountId, Clock clock)
     {
         this.mappings = stores.open(STORE, EventSourceMapping.class);
@@ -258,14 +261,15 @@ final class EventSourceMappings
         }
     }
 
-    /** The queue an ARN names, if it is of this account and region and exists. */
+    /** The queue an ARN names, if it is of this account and exists in the ARN's region. */
     private Queue queueOf(String arn)
     {
         Matcher matcher = QUEUE_ARN.matcher(arn);
-        if (!matcher.matches() || !matcher.group(1).equals(region) || !matcher.group(2).equals(accountId)) {
+        if (!matcher.matches() || !matcher.group(2).equals(accountId)) {
             throw ServiceException.user("InvalidParameterValueException", NO_QUEUE);
         }
-        return queues.get(matcher.group(3)).orElseThrow(() -> ServiceException.user("InvalidParameterValueException", NO_QUEUE));
+        return queues.get(matcher.group(3)).filter(queue -> queue.region().orElse(region).equals(matcher.group(1)))
+                .orElseThrow(() -> ServiceException.user("InvalidParameterValueException", NO_QUEUE));
     }
 
     /** A queue's batches: at most 10 messages from a FIFO queue; more than 10 only with a batching window, as Lambda requires. */

@@ -9,6 +9,7 @@ import io.lakestack.services.lambda.StoredFunction.Alias;
 import io.lakestack.services.lambda.StoredFunction.Configuration;
 import io.lakestack.services.lambda.StoredFunction.InvokeConfig;
 import io.lakestack.services.lambda.StoredFunction.State;
+import io.lakestack.spi.Arn;
 import io.lakestack.spi.OffsetTokens;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.events.EventSink;
@@ -111,7 +112,9 @@ public final class LambdaService
     }
 
     /**
-     * @param queues the SQS queues of this account and region by name, which event source mappings may read
+     * @param queues the SQS queues of this account by name, which event source mappings may read
+     * @param region the stack's configured region: that of functions stored before functions kept the region of the
+     *         request that created them
      * @param codeLocation a URL a client can download a deployment package from ({@code Code.Location} of
      *         GetFunction), given its bucket and key
      */
@@ -165,8 +168,8 @@ public final class LambdaService
     /** The ARN of the function (and qualifier) a mapping names; the function must exist. */
     private String mappedFunction(String reference)
     {
-        FunctionReference parsed = FunctionReference.parse(reference, Optional.empty(), region, accountId);
-        StoredFunction function = require(parsed.name());
+        FunctionReference parsed = FunctionReference.parse(reference, Optional.empty(), accountId);
+        StoredFunction function = require(parsed);
         parsed.qualifier().ifPresent(qualifier -> resolve(function, Optional.of(qualifier)));
         return parsed.qualifier().map(qualifier -> qualifiedArn(function.name(), qualifier)).orElse(functionArn(function.name()));
     }
@@ -202,7 +205,7 @@ public final class LambdaService
                 if (functions.get(name).isPresent()) {
                     throw ServiceException.user("ResourceConflictException", 409, "Function already exist: " + name);
                 }
-                function = new StoredFunction(name, latest, Map.of(), 1, Map.of(), Optional.empty(), Map.of(), tags);
+                function = new StoredFunction(name, Optional.of(caller.region()), latest, Map.of(), 1, Map.of(), Optional.empty(), Map.of(), tags);
                 if (input.bool("Publish").orElse(false)) {
                     function = function.withVersion(latest.publishedAs("1", revision()));
                 }
@@ -235,7 +238,7 @@ public final class LambdaService
         });
         route("GET", V1 + "/functions/{FunctionName}", (request, caller) -> {
             FunctionReference reference = reference(request);
-            StoredFunction function = require(reference.name());
+            StoredFunction function = require(reference);
             Configuration configuration = resolve(function, reference.qualifier());
             ObjectNode result = JSON.createObjectNode();
             result.set("Configuration", configuration(function, configuration));
@@ -251,13 +254,13 @@ public final class LambdaService
         });
         route("GET", V1 + "/functions/{FunctionName}/configuration", (request, caller) -> {
             FunctionReference reference = reference(request);
-            StoredFunction function = require(reference.name());
+            StoredFunction function = require(reference);
             return RestResult.json(200, configuration(function, resolve(function, reference.qualifier())));
         });
         route("DELETE", V1 + "/functions/{FunctionName}", (request, caller) -> {
             FunctionReference reference = reference(request);
             synchronized (lock(reference.name())) {
-                StoredFunction function = require(reference.name());
+                StoredFunction function = require(reference);
                 if (reference.qualifier().isEmpty()) {
                     functions.delete(reference.name());
                 }
@@ -293,7 +296,7 @@ public final class LambdaService
             Configuration updated;
             StoredFunction function;
             synchronized (lock(reference.name())) {
-                function = require(reference.name());
+                function = require(reference);
                 checkRevision(input, function.latest().revisionId());
                 Configuration latest = function.latest();
                 updated = new Configuration(FunctionVersion.LATEST, latest.runtime(), latest.handler(), latest.role(), latest.memoryMb(),
@@ -318,7 +321,7 @@ public final class LambdaService
             Configuration updated;
             StoredFunction function;
             synchronized (lock(reference.name())) {
-                function = require(reference.name());
+                function = require(reference);
                 checkRevision(input, function.latest().revisionId());
                 Configuration latest = function.latest();
                 String runtime = input.string("Runtime").map(LambdaService.this::runtime).orElse(latest.runtime());
@@ -350,7 +353,7 @@ public final class LambdaService
             StoredFunction function;
             Configuration published;
             synchronized (lock(reference.name())) {
-                function = require(reference.name());
+                function = require(reference);
                 Configuration latest = function.latest();
                 checkRevision(input, latest.revisionId());
                 Optional<String> sha = input.string("CodeSha256");
@@ -381,7 +384,7 @@ public final class LambdaService
         route("GET", V1 + "/functions/{FunctionName}/versions", (request, caller) -> {
             FunctionReference reference = reference(request);
             refuseQualifier(reference);
-            StoredFunction function = require(reference.name());
+            StoredFunction function = require(reference);
             List<ObjectNode> versions = new ArrayList<>();
             versions.add(configuration(function, function.latest()));
             function.versions().values().stream().sorted((a, b) -> Long.compare(Long.parseLong(a.version()), Long.parseLong(b.version())))
@@ -414,7 +417,7 @@ public final class LambdaService
             String name = input.requiredString("Name", ALIAS, 128);
             Alias alias;
             synchronized (lock(reference.name())) {
-                StoredFunction function = require(reference.name());
+                StoredFunction function = require(reference);
                 if (function.aliases().containsKey(name)) {
                     throw ServiceException.user("ResourceConflictException", 409, "Alias already exists: " + aliasArn(function.name(), name));
                 }
@@ -427,7 +430,7 @@ public final class LambdaService
         route("GET", V1 + "/functions/{FunctionName}/aliases", (request, caller) -> {
             FunctionReference reference = reference(request);
             refuseQualifier(reference);
-            StoredFunction function = require(reference.name());
+            StoredFunction function = require(reference);
             Optional<String> version = request.query("FunctionVersion");
             version.filter(value -> value.length() > 1024 || !VERSION.matcher(value).matches()).ifPresent(value -> {
                 throw ServiceException.user("ValidationException", "1 validation error detected: Value '" + value + "' at 'functionVersion' failed to "
@@ -446,7 +449,7 @@ public final class LambdaService
         route("GET", V1 + "/functions/{FunctionName}/aliases/{Name}", (request, caller) -> {
             FunctionReference reference = reference(request);
             refuseQualifier(reference);
-            StoredFunction function = require(reference.name());
+            StoredFunction function = require(reference);
             return RestResult.json(200, alias(function.name(), requireAlias(function, request.path("Name"))));
         });
         route("PUT", V1 + "/functions/{FunctionName}/aliases/{Name}", (request, caller) -> {
@@ -455,7 +458,7 @@ public final class LambdaService
             JsonInput input = request.json();
             Alias updated;
             synchronized (lock(reference.name())) {
-                StoredFunction function = require(reference.name());
+                StoredFunction function = require(reference);
                 Alias alias = requireAlias(function, request.path("Name"));
                 checkRevision(input, alias.revisionId());
                 updated = new Alias(alias.name(), input.string("FunctionVersion").map(version -> aliasVersion(function, version)).orElse(alias.functionVersion()),
@@ -469,7 +472,7 @@ public final class LambdaService
             FunctionReference reference = reference(request);
             refuseQualifier(reference);
             synchronized (lock(reference.name())) {
-                StoredFunction function = require(reference.name());
+                StoredFunction function = require(reference);
                 Alias alias = requireAlias(function, request.path("Name"));
                 functions.put(reference.name(), function.withAlias(alias.name(), Optional.empty()));
             }
@@ -548,7 +551,7 @@ public final class LambdaService
             int concurrency = request.json().integer("ReservedConcurrentExecutions", 0, ACCOUNT_CONCURRENCY)
                     .orElseThrow(() -> request.json().missing("ReservedConcurrentExecutions"));
             synchronized (lock(reference.name())) {
-                StoredFunction function = require(reference.name());
+                StoredFunction function = require(reference);
                 int unreserved = ACCOUNT_CONCURRENCY - reserved(Optional.of(function.name())) - concurrency;
                 if (unreserved < MINIMUM_UNRESERVED) {
                     throw ServiceException.user("InvalidParameterValueException", "Specified ReservedConcurrentExecutions for function decreases "
@@ -564,14 +567,14 @@ public final class LambdaService
             FunctionReference reference = reference(request);
             refuseQualifier(reference);
             ObjectNode result = JSON.createObjectNode();
-            require(reference.name()).reservedConcurrency().ifPresent(concurrency -> result.put("ReservedConcurrentExecutions", concurrency));
+            require(reference).reservedConcurrency().ifPresent(concurrency -> result.put("ReservedConcurrentExecutions", concurrency));
             return RestResult.json(200, result);
         });
         route("DELETE", "/2017-10-31/functions/{FunctionName}/concurrency", (request, caller) -> {
             FunctionReference reference = reference(request);
             refuseQualifier(reference);
             synchronized (lock(reference.name())) {
-                StoredFunction function = require(reference.name());
+                StoredFunction function = require(reference);
                 functions.put(function.name(), function.withReservedConcurrency(Optional.empty()));
             }
             return RestResult.empty(204);
@@ -594,7 +597,7 @@ public final class LambdaService
         route("POST", path, (request, caller) -> putInvokeConfig(request, true));
         route("GET", path, (request, caller) -> {
             FunctionReference reference = reference(request);
-            StoredFunction function = require(reference.name());
+            StoredFunction function = require(reference);
             String qualifier = invokeConfigQualifier(function, reference);
             InvokeConfig config = Optional.ofNullable(function.invokeConfigs().get(qualifier)).orElseThrow(() -> ServiceException.user(
                     "ResourceNotFoundException", 404, "The function " + qualifiedArn(function.name(), qualifier) + " doesn't have an EventInvokeConfig"));
@@ -603,7 +606,7 @@ public final class LambdaService
         route("DELETE", path, (request, caller) -> {
             FunctionReference reference = reference(request);
             synchronized (lock(reference.name())) {
-                StoredFunction function = require(reference.name());
+                StoredFunction function = require(reference);
                 String qualifier = invokeConfigQualifier(function, reference);
                 if (!function.invokeConfigs().containsKey(qualifier)) {
                     throw ServiceException.user("ResourceNotFoundException", 404, "The function " + qualifiedArn(function.name(), qualifier)
@@ -616,7 +619,7 @@ public final class LambdaService
         route("GET", "/2019-09-25/functions/{FunctionName}/event-invoke-config/list", (request, caller) -> {
             FunctionReference reference = reference(request);
             refuseQualifier(reference);
-            StoredFunction function = require(reference.name());
+            StoredFunction function = require(reference);
             List<ObjectNode> configs = function.invokeConfigs().entrySet().stream()
                     .map(entry -> invokeConfig(function.name(), entry.getKey(), entry.getValue())).toList();
             OffsetTokens.Slice<ObjectNode> page = OffsetTokens.slice(configs, request.query("Marker"), maxItems(request), "InvalidParameterValueException");
@@ -635,7 +638,7 @@ public final class LambdaService
         InvokeConfig config;
         String qualifier;
         synchronized (lock(reference.name())) {
-            StoredFunction function = require(reference.name());
+            StoredFunction function = require(reference);
             qualifier = invokeConfigQualifier(function, reference);
             Optional<InvokeConfig> existing = Optional.ofNullable(function.invokeConfigs().get(qualifier));
             if (merge && existing.isEmpty()) {
@@ -732,14 +735,17 @@ public final class LambdaService
         });
     }
 
+    /** The function a tag operation's ARN names: one of this account, in the function's region. */
     private String taggedFunction(String arn)
     {
-        String prefix = "arn:aws:lambda:" + region + ":" + accountId + ":function:";
-        if (!arn.startsWith(prefix) || arn.substring(prefix.length()).contains(":")) {
-            throw ServiceException.user("InvalidParameterValueException", "The resource " + arn + " is not a function ARN of this account and region ("
-                    + prefix + "<name>)");
+        Optional<Arn> parsed = Arn.parse(arn, "lambda")
+                .filter(value -> value.accountId().equals(accountId) && value.resource().matches("function:" + FunctionReference.NAME.pattern()));
+        if (parsed.isEmpty()) {
+            throw ServiceException.user("InvalidParameterValueException", "The resource " + arn + " is not a function ARN of this account "
+                    + "(arn:aws:lambda:<region>:" + accountId + ":function:<name>)");
         }
-        return arn.substring(prefix.length());
+        String name = parsed.get().resource().substring("function:".length());
+        return require(new FunctionReference(name, Optional.empty(), Optional.of(parsed.get().region()))).name();
     }
 
     private static void checkTags(Map<String, String> tags)
@@ -770,7 +776,7 @@ public final class LambdaService
         if (!logType.equals("None") && !logType.equals("Tail")) {
             throw ServiceException.user("InvalidParameterValueException", "Unsupported log type " + logType + ": use None or Tail");
         }
-        StoredFunction function = require(reference.name());
+        StoredFunction function = require(reference);
         Configuration configuration = resolve(function, reference.qualifier());
         if (reference.qualifier().filter(function.aliases()::containsKey).isPresent()) {
             configuration = route(function, function.aliases().get(reference.qualifier().get()));
@@ -921,7 +927,7 @@ public final class LambdaService
                         activated = activated.withVersion(version.withState(latest.state(), latest.stateReason(), latest.stateReasonCode(), revision()));
                     }
                 }
-                functions.put(name, new StoredFunction(activated.name(), activated.latest(), activated.versions(), function.nextVersion(),
+                functions.put(name, new StoredFunction(activated.name(), activated.region(), activated.latest(), activated.versions(), function.nextVersion(),
                         activated.aliases(), activated.reservedConcurrency(), activated.invokeConfigs(), activated.tags()));
             }
         });
@@ -941,7 +947,7 @@ public final class LambdaService
 
     private FunctionReference reference(RestRequest request)
     {
-        return FunctionReference.parse(request.path("FunctionName"), request.query("Qualifier"), region, accountId);
+        return FunctionReference.parse(request.path("FunctionName"), request.query("Qualifier"), accountId);
     }
 
     private static void refuseQualifier(FunctionReference reference)
@@ -957,10 +963,22 @@ public final class LambdaService
         return functions.get(name).orElseThrow(() -> notFound(name));
     }
 
+    /** The function a reference names: by its ARN only in the function's region, as a function of another region is not there. */
+    private StoredFunction require(FunctionReference reference)
+    {
+        StoredFunction function = require(reference.name());
+        if (reference.region().isPresent() && !reference.region().get().equals(region(function))) {
+            throw ServiceException.user("ResourceNotFoundException", 404, "Function not found: " + Arn.of("lambda", reference.region().get(), accountId,
+                    "function:" + reference.name() + reference.qualifier().map(qualifier -> ":" + qualifier).orElse("")));
+        }
+        return function;
+    }
+
     private ServiceException notFound(String nameWithQualifier)
     {
-        return ServiceException.user("ResourceNotFoundException", 404, "Function not found: arn:aws:lambda:" + region + ":" + accountId + ":function:"
-                + nameWithQualifier);
+        int colon = nameWithQualifier.indexOf(':');
+        String name = colon < 0 ? nameWithQualifier : nameWithQualifier.substring(0, colon);
+        return ServiceException.user("ResourceNotFoundException", 404, "Function not found: " + functionArn(name) + nameWithQualifier.substring(name.length()));
     }
 
     private Configuration resolve(StoredFunction function, Optional<String> qualifier)
@@ -1164,9 +1182,16 @@ public final class LambdaService
 
     // output
 
+    /** The region of a function: that of the request that created it. */
+    private String region(StoredFunction function)
+    {
+        return function.region().orElse(region);
+    }
+
+    /** The ARN of the function of that name, which names its region; for a function that is not there, the configured region. */
     String functionArn(String name)
     {
-        return "arn:aws:lambda:" + region + ":" + accountId + ":function:" + name;
+        return Arn.of("lambda", functions.get(name).map(this::region).orElse(region), accountId, "function:" + name).toString();
     }
 
     private String qualifiedArn(String name, String qualifier)
@@ -1211,7 +1236,7 @@ public final class LambdaService
         configuration.architectures().forEach(architectures::add);
         node.putObject("EphemeralStorage").put("Size", configuration.ephemeralStorageMb());
         node.putObject("SnapStart").put("ApplyOn", "None").put("OptimizationStatus", "Off");
-        node.putObject("RuntimeVersionConfig").put("RuntimeVersionArn", "arn:aws:lambda:" + region + "::runtime:lakestack-" + configuration.runtime());
+        node.putObject("RuntimeVersionConfig").put("RuntimeVersionArn", "arn:aws:lambda:" + region(function) + "::runtime:lakestack-" + configuration.runtime());
         node.putObject("LoggingConfig").put("LogFormat", "Text").put("LogGroup", "/aws/lambda/" + function.name());
         return node;
     }

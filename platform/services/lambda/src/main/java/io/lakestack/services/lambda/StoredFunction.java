@@ -11,10 +11,13 @@ import static java.util.Objects.requireNonNull;
  * A function as the record store keeps it: its unpublished version ({@code $LATEST}), its published versions
  * (immutable once published), its aliases, concurrency, event invoke configurations and tags.
  *
+ * @param region the region of the request that created the function, which its ARNs name; empty for a function stored
+ *         before functions kept their region, which is of the stack's configured region
  * @param nextVersion the number the next published version gets; numbers are never reused, as in Lambda
  */
 record StoredFunction(
         String name,
+        Optional<String> region,
         Configuration latest,
         Map<String, Configuration> versions,
         long nextVersion,
@@ -116,6 +119,8 @@ record StoredFunction(
     StoredFunction
     {
         requireNonNull(name, "name is null");
+        // functions stored before they kept their region read it as null
+        region = region == null ? Optional.empty() : region;
         requireNonNull(latest, "latest is null");
         versions = Map.copyOf(versions);
         aliases = Map.copyOf(aliases);
@@ -126,14 +131,14 @@ record StoredFunction(
 
     StoredFunction withLatest(Configuration configuration)
     {
-        return new StoredFunction(name, configuration, versions, nextVersion, aliases, reservedConcurrency, invokeConfigs, tags);
+        return new StoredFunction(name, region, configuration, versions, nextVersion, aliases, reservedConcurrency, invokeConfigs, tags);
     }
 
     StoredFunction withVersion(Configuration published)
     {
         Map<String, Configuration> more = new TreeMap<>(versions);
         more.put(published.version(), published);
-        return new StoredFunction(name, latest, more, nextVersion + 1, aliases, reservedConcurrency, invokeConfigs, tags);
+        return new StoredFunction(name, region, latest, more, nextVersion + 1, aliases, reservedConcurrency, invokeConfigs, tags);
     }
 
     StoredFunction withoutVersion(String version)
@@ -142,7 +147,7 @@ record StoredFunction(
         fewer.remove(version);
         Map<String, InvokeConfig> configs = new TreeMap<>(invokeConfigs);
         configs.remove(version);
-        return new StoredFunction(name, latest, fewer, nextVersion, aliases, reservedConcurrency, configs, tags);
+        return new StoredFunction(name, region, latest, fewer, nextVersion, aliases, reservedConcurrency, configs, tags);
     }
 
     StoredFunction withAlias(String alias, Optional<Alias> value)
@@ -153,24 +158,24 @@ record StoredFunction(
             changed.remove(alias);
             configs.remove(alias);
         });
-        return new StoredFunction(name, latest, versions, nextVersion, changed, reservedConcurrency, configs, tags);
+        return new StoredFunction(name, region, latest, versions, nextVersion, changed, reservedConcurrency, configs, tags);
     }
 
     StoredFunction withReservedConcurrency(Optional<Integer> concurrency)
     {
-        return new StoredFunction(name, latest, versions, nextVersion, aliases, concurrency, invokeConfigs, tags);
+        return new StoredFunction(name, region, latest, versions, nextVersion, aliases, concurrency, invokeConfigs, tags);
     }
 
     StoredFunction withInvokeConfig(String qualifier, Optional<InvokeConfig> config)
     {
         Map<String, InvokeConfig> changed = new TreeMap<>(invokeConfigs);
         config.ifPresentOrElse(present -> changed.put(qualifier, present), () -> changed.remove(qualifier));
-        return new StoredFunction(name, latest, versions, nextVersion, aliases, reservedConcurrency, changed, tags);
+        return new StoredFunction(name, region, latest, versions, nextVersion, aliases, reservedConcurrency, changed, tags);
     }
 
     StoredFunction withTags(Map<String, String> newTags)
     {
-        return new StoredFunction(name, latest, versions, nextVersion, aliases, reservedConcurrency, invokeConfigs, newTags);
+        return new StoredFunction(name, region, latest, versions, nextVersion, aliases, reservedConcurrency, invokeConfigs, newTags);
     }
 
     /** The configuration of a version number or {@code $LATEST}. */

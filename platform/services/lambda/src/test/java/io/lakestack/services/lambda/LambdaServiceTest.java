@@ -387,11 +387,22 @@ class LambdaServiceTest
     {
         createActive("regional");
         assertError(() -> call("GET", "/2015-03-31/functions/arn:aws:lambda:eu-west-1:000000000000:function:regional", "", Map.of(), new byte[0]),
-                "ResourceNotFoundException", 404, "Functions from 'eu-west-1' are not reachable in this region ('us-east-1')");
+                "ResourceNotFoundException", 404, "Function not found: arn:aws:lambda:eu-west-1:000000000000:function:regional");
         assertError(() -> call("POST", "/2015-03-31/functions/arn:aws:lambda:eu-west-1:000000000000:function:regional/invocations", "", Map.of(),
-                "{}".getBytes(StandardCharsets.UTF_8)), "ResourceNotFoundException", 404, "Functions from 'eu-west-1' are not reachable");
+                "{}".getBytes(StandardCharsets.UTF_8)), "ResourceNotFoundException", 404, "Function not found: arn:aws:lambda:eu-west-1:000000000000:function:regional");
         assertThat(json(call("GET", "/2015-03-31/functions/arn:aws:lambda:us-east-1:000000000000:function:regional", "", Map.of(), new byte[0]))
                 .path("Configuration").path("FunctionName").asText()).isEqualTo("regional");
+
+        Authenticator.Caller west = new Authenticator.Caller("test", "us-west-2");
+        JsonNode created = json(call(west, "POST", "/2015-03-31/functions", "", Map.of(), createRequest("western", zip(Map.of("handler.py", "x = 1\n")))));
+        assertThat(created.path("FunctionArn").asText()).isEqualTo("arn:aws:lambda:us-west-2:000000000000:function:western");
+        // names are one namespace across regions: the function answers a caller of any region, with the ARN of its own
+        assertThat(json(call("GET", "/2015-03-31/functions/western/configuration", "", Map.of(), new byte[0])).path("FunctionArn").asText())
+                .isEqualTo("arn:aws:lambda:us-west-2:000000000000:function:western");
+        assertError(() -> call(west, "GET", "/2017-03-31/tags/arn:aws:lambda:us-east-1:000000000000:function:western", "", Map.of(), new byte[0]),
+                "ResourceNotFoundException", 404, "Function not found: arn:aws:lambda:us-east-1:000000000000:function:western");
+        assertThat(json(call(west, "GET", "/2017-03-31/tags/arn:aws:lambda:us-west-2:000000000000:function:western", "", Map.of(), new byte[0]))
+                .path("Tags").path("team").asText()).isEqualTo("data");
     }
 
     @Test
@@ -474,11 +485,17 @@ class LambdaServiceTest
     private RecordedResponse call(String method, String path, String query, Map<String, String> headers, byte[] body)
             throws Exception
     {
+        return call(CALLER, method, path, query, headers, body);
+    }
+
+    private RecordedResponse call(Authenticator.Caller caller, String method, String path, String query, Map<String, String> headers, byte[] body)
+            throws Exception
+    {
         Map<String, List<String>> all = new java.util.LinkedHashMap<>();
         headers.forEach((name, value) -> all.put(name, List.of(value)));
         all.put("content-type", List.of("application/json"));
         RecordedResponse response = new RecordedResponse();
-        lambda.handle(new AwsRequest(method, path, query, all, new ByteArrayInputStream(body), "127.0.0.1"), CALLER, response);
+        lambda.handle(new AwsRequest(method, path, query, all, new ByteArrayInputStream(body), "127.0.0.1"), caller, response);
         return response;
     }
 
