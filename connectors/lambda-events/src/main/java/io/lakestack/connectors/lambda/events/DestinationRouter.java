@@ -2,11 +2,13 @@ package io.lakestack.connectors.lambda.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakestack.spi.Arn;
 import io.lakestack.spi.s3.NotificationTopics;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -42,9 +44,7 @@ final class DestinationRouter
 
     static Kind kind(String arn)
     {
-        String[] parts = arn.split(":", 6);
-        String service = parts.length > 2 ? parts[2] : "";
-        return switch (service) {
+        return switch (Arn.parse(arn).map(Arn::service).orElse("")) {
             case "sqs" -> Kind.QUEUE;
             case "sns" -> Kind.TOPIC;
             case "lambda" -> Kind.FUNCTION;
@@ -79,18 +79,20 @@ final class DestinationRouter
     void toEventBus(String arn, String detailType, String functionArn, JsonNode record)
             throws Destinations.DestinationException
     {
-        String[] parts = arn.split(":", 6);
+        Optional<Arn> parsed = Arn.parse(arn);
         ObjectNode event = Json.object();
         event.put("version", "0");
         event.put("id", ids.get().toString());
         event.put("detail-type", detailType);
         event.put("source", "lambda");
-        event.put("account", parts.length > 4 ? parts[4] : "");
+        event.put("account", parsed.map(Arn::accountId).orElse(""));
         event.put("time", Json.ISO_SECONDS.format(clock.instant()));
-        event.put("region", parts.length > 3 ? parts[3] : "");
+        // an event is of its bus's region
+        event.put("region", parsed.map(Arn::region).orElse(""));
         event.putArray("resources").add(functionArn).add(arn);
         event.set("detail", record);
-        String bus = parts.length > 5 && parts[5].startsWith("event-bus/") ? parts[5].substring("event-bus/".length()) : "default";
+        String bus = parsed.map(Arn::resource).filter(resource -> resource.startsWith("event-bus/")).map(resource -> resource.substring("event-bus/".length()))
+                .orElse("default");
         String topic = bus.equals("default") ? NotificationTopics.EVENTBRIDGE_TOPIC : "lakestack.events." + bus;
         destinations.publish(topic, functionArn, Json.bytes(event), Map.of());
     }

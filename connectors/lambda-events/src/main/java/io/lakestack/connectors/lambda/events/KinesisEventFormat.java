@@ -2,6 +2,7 @@ package io.lakestack.connectors.lambda.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakestack.spi.Arn;
 import io.lakestack.spi.kinesis.SequenceNumber;
 import io.lakestack.spi.kinesis.ShardId;
 
@@ -44,8 +45,7 @@ final class KinesisEventFormat
         this.streamArn = requireNonNull(streamArn, "streamArn is null");
         this.streamCreationMillis = streamCreationMillis;
         this.invokeIdentityArn = requireNonNull(invokeIdentityArn, "invokeIdentityArn is null");
-        String[] parts = streamArn.split(":");
-        this.region = parts.length > 3 ? parts[3] : "";
+        this.region = Arn.parse(streamArn).map(Arn::region).orElse("");
         this.elementTail = JsonBytes.utf8("\",\"eventName\":\"aws:kinesis:record\",\"invokeIdentityArn\":" + new String(JsonBytes.quoted(invokeIdentityArn),
                 StandardCharsets.UTF_8) + ",\"awsRegion\":" + new String(JsonBytes.quoted(region), StandardCharsets.UTF_8) + ",\"eventSourceARN\":"
                 + new String(JsonBytes.quoted(streamArn), StandardCharsets.UTF_8) + "}");

@@ -3,6 +3,7 @@ package io.lakestack.connectors.lambda.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakestack.spi.Arn;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
@@ -31,7 +32,7 @@ final class SqsEventFormat
     SqsEventFormat(String queueArn)
     {
         this.queueArn = requireNonNull(queueArn, "queueArn is null");
-        this.region = queueArn.split(":")[3];
+        this.region = Arn.parse(queueArn).map(Arn::region).orElse("");
     }
 
     /** The message's element of {@code Records}. */
