@@ -1,5 +1,6 @@
 package io.lakestack.spi.eventbridge;
 
+import io.lakestack.spi.Arn;
 import io.lakestack.spi.json.JsonText;
 import io.lakestack.spi.scheduler.Schedule;
 import io.lakestack.spi.scheduler.ScheduleTarget;
@@ -48,16 +49,16 @@ public final class ScheduledRules
         if (rule.scheduleExpression().isEmpty()) {
             return Optional.empty();
         }
-        // arn:aws:events:<region>:<account>:rule/<name>
-        String[] arn = rule.arn().split(":", 6);
+        Arn arn = Arn.parse(rule.arn()).orElseThrow(() -> new IllegalArgumentException("rule " + rule.name() + " has no ARN: " + rule.arn()));
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("version", "0");
         event.put("id", "<aws.scheduler.execution-id>");
         event.put("detail-type", "Scheduled Event");
         event.put("source", "aws.events");
-        event.put("account", arn[4]);
+        event.put("account", arn.accountId());
         event.put("time", "<aws.scheduler.scheduled-time>");
-        event.put("region", arn[3]);
+        // the event is of the rule's region
+        event.put("region", arn.region());
         event.put("resources", List.of(rule.arn()));
         event.put("detail", Map.of());
         ScheduleTarget target = new ScheduleTarget(rule.arn(), "", Optional.of(JsonText.write(event)), 86_400, 185, Optional.empty(), Optional.empty(),
