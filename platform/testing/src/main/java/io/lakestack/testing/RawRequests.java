@@ -47,6 +47,19 @@ public final class RawRequests
             String service, String accessKey, String secretKey, Duration timeout)
             throws IOException, InterruptedException
     {
+        return send(endpoint, method, pathAndQuery, headers, body, service, TestStack.REGION, accessKey, secretKey, timeout);
+    }
+
+    /**
+     * @param service the signing name, or {@code null} to send the request unsigned
+     * @param region the region the signature is scoped to
+     * @param timeout how long to wait for the response, or {@code null} to wait as long as it takes
+     * @throws java.net.http.HttpTimeoutException when no response came within {@code timeout}
+     */
+    public static HttpResponse<String> send(String endpoint, String method, String pathAndQuery, Map<String, String> headers, byte[] body,
+            String service, String region, String accessKey, String secretKey, Duration timeout)
+            throws IOException, InterruptedException
+    {
         URI uri = URI.create(endpoint + pathAndQuery);
         SdkHttpRequest.Builder request = SdkHttpRequest.builder().uri(uri).method(SdkHttpMethod.fromValue(method));
         headers.forEach(request::putHeader);
@@ -57,7 +70,7 @@ public final class RawRequests
                     .request(request.build())
                     .payload(ContentStreamProvider.fromByteArray(body))
                     .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, service)
-                    .putProperty(AwsV4HttpSigner.REGION_NAME, TestStack.REGION)
+                    .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                     .putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, !service.equals("s3"))
                     .putProperty(AwsV4FamilyHttpSigner.NORMALIZE_PATH, !service.equals("s3"))).request();
         }
