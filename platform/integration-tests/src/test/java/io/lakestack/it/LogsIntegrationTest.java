@@ -359,9 +359,12 @@ class LogsIntegrationTest
         }
         assertError(() -> logs.tagResource(request -> request.resourceArn(ARN + group).tags(many)), TooManyTagsException.class,
                 "A resource can have no more than 50 tags: log group " + group + " would have 51");
+        // the group is of us-east-1: an ARN of another region names no group
         assertError(() -> logs.listTagsForResource(request -> request.resourceArn("arn:aws:logs:eu-west-1:000000000000:log-group:" + group)),
-                InvalidParameterException.class, "lakestack tags log groups only; 'arn:aws:logs:eu-west-1:000000000000:log-group:" + group + "' is not a log "
-                        + "group ARN of this account and region (" + ARN + "<name>)");
+                ResourceNotFoundException.class, "The specified log group does not exist: arn:aws:logs:eu-west-1:000000000000:log-group:" + group);
+        assertError(() -> logs.listTagsForResource(request -> request.resourceArn("arn:aws:sqs:us-east-1:000000000000:queue")), InvalidParameterException.class,
+                "lakestack tags log groups only; 'arn:aws:sqs:us-east-1:000000000000:queue' is not a log group ARN "
+                        + "(arn:aws:logs:<region>:000000000000:log-group:<name>)");
         assertError(() -> logs.listTagsForResource(request -> request.resourceArn(ARN + root + "no-such-group")), ResourceNotFoundException.class,
                 "The specified log group does not exist.");
     }
