@@ -159,11 +159,22 @@ public final class TestStack
         return client(builder, endpoint());
     }
 
+    /** A client of the endpoint signing for another region than {@link #REGION}: {@code stack.client(KinesisClient.builder(), Region.US_WEST_2)}. */
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder, Region region)
+    {
+        return client(builder, endpoint(), region);
+    }
+
     /** A client of another endpoint on this stack's engines, signing with the stack's credentials. */
     public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder, String endpoint)
     {
+        return client(builder, endpoint, Region.of(REGION));
+    }
+
+    private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder, String endpoint, Region region)
+    {
         return builder.endpointOverride(URI.create(endpoint))
-                .region(Region.of(REGION))
+                .region(region)
                 .credentialsProvider(credentials())
                 .httpClient(ApacheHttpClient.create())
                 .build();
