@@ -232,7 +232,7 @@ final class EndpointComponent
                         bucketConfigurations, stores.open(MULTIPART_LAYOUTS_STORE, MultipartLayout.class),
                         objectLocks, stores.open(OBJECT_ACLS_STORE, ObjectAcl.class), events,
                         config.accountId(), config.hostnames(), clock, temporaryDirectory.resolve("s3-uploads")),
-                new GlueService(catalog, crawlers, config.accountId()),
+                new GlueService(catalog, crawlers, stores, config.accountId()),
                 athena,
                 new KinesisService(kinesis, clock),
                 new FirehoseService(firehose, kinesis, new S3DestinationRules(), config.accountId()),

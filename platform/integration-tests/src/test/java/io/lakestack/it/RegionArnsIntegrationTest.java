@@ -11,9 +11,14 @@ import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.athena.AthenaClient;
+import software.amazon.awssdk.services.athena.model.Tag;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
 import software.amazon.awssdk.services.firehose.model.DeliveryStreamDescription;
 import software.amazon.awssdk.services.firehose.model.InvalidArgumentException;
+import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.glue.model.EntityNotFoundException;
+import software.amazon.awssdk.services.glue.model.InvalidInputException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
@@ -27,6 +32,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -155,6 +161,58 @@ class RegionArnsIntegrationTest
                     .containsExactlyInAnyOrder(
                             tuple("by-east.json", "us-west-2"),
                             tuple("by-west.json", "us-west-2"));
+        }
+    }
+
+    @Test
+    void glueDatabasesAndCrawlersAreTaggedByTheArnOfTheirRegion()
+    {
+        try (GlueClient west = stack.client(GlueClient.builder(), Region.US_WEST_2); GlueClient east = stack.glue()) {
+            west.createDatabase(request -> request.databaseInput(input -> input.name("it_region_west")).tags(Map.of("team", "data")));
+            String arn = "arn:aws:glue:us-west-2:000000000000:database/it_region_west";
+            assertThat(west.getTags(request -> request.resourceArn(arn)).tags()).isEqualTo(Map.of("team", "data"));
+            east.tagResource(request -> request.resourceArn(arn).tagsToAdd(Map.of("stage", "raw", "team", "lake")));
+            west.untagResource(request -> request.resourceArn(arn).tagsToRemove("stage", "absent"));
+            assertThat(east.getTags(request -> request.resourceArn(arn)).tags()).isEqualTo(Map.of("team", "lake"));
+            assertThatThrownBy(() -> east.getTags(request -> request.resourceArn("arn:aws:glue:us-east-1:000000000000:database/it_region_west")))
+                    .isInstanceOfSatisfying(EntityNotFoundException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
+                            .isEqualTo("Database it_region_west not found."));
+            assertThatThrownBy(() -> east.getTags(request -> request.resourceArn("arn:aws:glue:us-west-2:000000000000:table/it_region_west/t")))
+                    .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
+                            .isEqualTo("ResourceArn arn:aws:glue:us-west-2:000000000000:table/it_region_west/t is not a database or crawler ARN of "
+                                    + "account 000000000000: lakestack tags databases (arn:aws:glue:<region>:<account>:database/<name>) and crawlers "
+                                    + "(...:crawler/<name>)"));
+
+            west.createCrawler(request -> request.name("it-region-west").role("arn:aws:iam::000000000000:role/glue").databaseName("it_region_west")
+                    .targets(targets -> targets.s3Targets(target -> target.path("s3://it-region-crawl/data/"))).tags(Map.of("owner", "me")));
+            String crawlerArn = "arn:aws:glue:us-west-2:000000000000:crawler/it-region-west";
+            assertThat(east.getTags(request -> request.resourceArn(crawlerArn)).tags()).isEqualTo(Map.of("owner", "me"));
+            assertThatThrownBy(() -> west.getTags(request -> request.resourceArn(crawlerArn.replace("us-west-2", "eu-central-1"))))
+                    .isInstanceOfSatisfying(EntityNotFoundException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
+                            .isEqualTo("Crawler entry with name it-region-west does not exist"));
+            west.deleteCrawler(request -> request.name("it-region-west"));
+            west.deleteDatabase(request -> request.name("it_region_west"));
+            assertThatThrownBy(() -> west.getTags(request -> request.resourceArn(arn))).isInstanceOf(EntityNotFoundException.class);
+        }
+    }
+
+    @Test
+    void athenaWorkGroupsAreTaggedByTheArnOfTheirRegion()
+    {
+        try (AthenaClient west = stack.client(AthenaClient.builder(), Region.US_WEST_2); AthenaClient east = stack.athena()) {
+            west.createWorkGroup(request -> request.name("it-region-west").tags(Tag.builder().key("team").value("data").build()));
+            String arn = "arn:aws:athena:us-west-2:000000000000:workgroup/it-region-west";
+            west.tagResource(request -> request.resourceARN(arn).tags(Tag.builder().key("stage").value("raw").build()));
+            east.untagResource(request -> request.resourceARN(arn).tagKeys("team"));
+            assertThat(west.listTagsForResource(request -> request.resourceARN(arn)).tags()).extracting(Tag::key, Tag::value)
+                    .containsExactly(tuple("stage", "raw"));
+            assertThatThrownBy(() -> east.listTagsForResource(request -> request.resourceARN(arn.replace("us-west-2", "us-east-1"))))
+                    .isInstanceOfSatisfying(software.amazon.awssdk.services.athena.model.ResourceNotFoundException.class, e ->
+                            assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("WorkGroup it-region-west is not found."));
+            // the primary work group is in every region
+            assertThat(east.listTagsForResource(request -> request.resourceARN("arn:aws:athena:eu-central-1:000000000000:workgroup/primary")).tags())
+                    .isEmpty();
+            west.deleteWorkGroup(request -> request.workGroup("it-region-west"));
         }
     }
 }
