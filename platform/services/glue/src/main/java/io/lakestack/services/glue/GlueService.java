@@ -58,7 +58,14 @@ public final class GlueService
             Map<String, String> tags = GlueJson.tags(input);
             CatalogDatabase database = GlueJson.database(input.object("DatabaseInput"));
             catalog.createDatabase(database);
-            tagging.databaseCreated(database.name(), caller.region(), tags);
+            try {
+                tagging.databaseCreated(database.name(), caller.region(), tags);
+            }
+            catch (RuntimeException e) {
+                // a request that fails changes nothing: the client may send it again
+                catalog.deleteDatabase(database.name());
+                throw e;
+            }
             return output();
         });
         operation("GetDatabase", (input, caller) -> {

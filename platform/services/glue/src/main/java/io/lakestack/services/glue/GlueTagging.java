@@ -8,6 +8,7 @@ import io.lakestack.spi.glue.GlueCatalog;
 import io.lakestack.spi.store.RecordStore;
 import io.lakestack.spi.store.RecordStores;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,13 +35,19 @@ final class GlueTagging
     static final String STORE = "glue.database-tags";
     private static final Pattern ARN = Pattern.compile("arn:aws:glue:([a-z0-9-]+):(\\d{12}):(database|crawler)/(.+)");
 
-    /** A database's tags, and the region of the request that created it. */
-    record DatabaseTags(Optional<String> region, Map<String, String> tags)
+    /**
+     * A database's tags, the region of the request that created it, and the creation time the metastore gave that
+     * database: a database of the same name dropped and made again another way (Athena DDL) is another database, and
+     * the record does not apply to it (told apart by the metastore's creation time, which has whole seconds: one
+     * dropped and made again within the same second keeps the record).
+     */
+    record DatabaseTags(Optional<String> region, Map<String, String> tags, Optional<Long> createdEpochSecond)
     {
         DatabaseTags
         {
             region = region == null ? Optional.empty() : region;
             tags = Map.copyOf(tags);
+            createdEpochSecond = createdEpochSecond == null ? Optional.empty() : createdEpochSecond;
         }
     }
 
@@ -64,7 +71,7 @@ final class GlueTagging
     /** Keeps the tags and region of a database {@code CreateDatabase} made. */
     void databaseCreated(String name, String region, Map<String, String> tags)
     {
-        databases.put(key(name), new DatabaseTags(Optional.of(region), tags));
+        databases.put(key(name), new DatabaseTags(Optional.of(region), tags, createdEpochSecond(name)));
     }
 
     void databaseDeleted(String name)
@@ -128,9 +135,7 @@ final class GlueTagging
         Resource resource = new Resource(matcher.group(1), matcher.group(3), matcher.group(4));
         Optional<String> region;
         if (resource.kind().equals("database")) {
-            // Glue's EntityNotFoundException in its own words when there is no such database
-            catalog.getDatabase(resource.name());
-            region = databases.get(key(resource.name())).flatMap(DatabaseTags::region);
+            region = databaseTags(resource.name()).flatMap(DatabaseTags::region);
         }
         else {
             region = crawlers.crawler(resource.name()).region();
@@ -146,7 +151,7 @@ final class GlueTagging
     private Map<String, String> tags(Resource resource)
     {
         if (resource.kind().equals("database")) {
-            return databases.get(key(resource.name())).map(DatabaseTags::tags).orElse(Map.of());
+            return databaseTags(resource.name()).map(DatabaseTags::tags).orElse(Map.of());
         }
         return crawlers.crawler(resource.name()).tags();
     }
@@ -155,14 +160,30 @@ final class GlueTagging
     {
         if (resource.kind().equals("database")) {
             synchronized (this) {
-                Optional<DatabaseTags> stored = databases.get(key(resource.name()));
+                Optional<DatabaseTags> stored = databaseTags(resource.name());
                 databases.put(key(resource.name()), new DatabaseTags(stored.flatMap(DatabaseTags::region),
-                        change.apply(stored.map(DatabaseTags::tags).orElse(Map.of()))));
+                        change.apply(stored.map(DatabaseTags::tags).orElse(Map.of())), createdEpochSecond(resource.name())));
             }
         }
         else {
             crawlers.changeTags(resource.name(), change);
         }
+    }
+
+    /**
+     * What is kept for the database of that name, if it is the database the record was made for; Glue's
+     * {@code EntityNotFoundException} in its own words when there is no such database.
+     */
+    private Optional<DatabaseTags> databaseTags(String name)
+    {
+        Optional<Long> created = createdEpochSecond(name);
+        return databases.get(key(name))
+                .filter(stored -> stored.createdEpochSecond().isEmpty() || created.isEmpty() || stored.createdEpochSecond().equals(created));
+    }
+
+    private Optional<Long> createdEpochSecond(String database)
+    {
+        return catalog.getDatabase(database).createTime().map(Instant::getEpochSecond);
     }
 
     private static String key(String database)
