@@ -198,7 +198,7 @@ final class EndpointComponent
                 temporaryDirectory.resolve("athena"));
         resources.add(athena);
         KafkaKinesisStreams kinesis = new KafkaKinesisStreams(stores.open(KafkaKinesisStreams.STORE, KinesisStreams.Stream.class), topics, kafkaBootstrap,
-                config.region(), config.accountId(), clock);
+                config.accountId(), clock);
         resources.add(kinesis);
         // deliveries reach S3 and Lambda through the endpoint, as they would reach AWS's
         SdkLambdaInvoker firehoseLambda = SdkLambdaInvoker.connect(Optional.of(URI.create(url())), Region.of(config.region()),
@@ -206,7 +206,7 @@ final class EndpointComponent
         resources.add(firehoseLambda);
         FirehoseDeliveries deliveries = new FirehoseDeliveries(kafkaBootstrap, new S3ObjectSink(endpointS3()), tableSchemas(catalog), firehoseLambda,
                 firehoseDirectory);
-        firehose = new KafkaDeliveryStreams(stores.open(KafkaDeliveryStreams.STORE, DeliveryStream.class), topics, kafkaBootstrap, config.region(),
+        firehose = new KafkaDeliveryStreams(stores.open(KafkaDeliveryStreams.STORE, DeliveryStream.class), topics, kafkaBootstrap,
                 config.accountId(), clock, deliveries);
         resources.add(firehose);
         logs = new KafkaLogStore(stores, topics, kafkaBootstrap, clock);
@@ -232,7 +232,7 @@ final class EndpointComponent
                         bucketConfigurations, stores.open(MULTIPART_LAYOUTS_STORE, MultipartLayout.class),
                         objectLocks, stores.open(OBJECT_ACLS_STORE, ObjectAcl.class), events,
                         config.accountId(), config.hostnames(), clock, temporaryDirectory.resolve("s3-uploads")),
-                new GlueService(catalog, crawlers, config.accountId()),
+                new GlueService(catalog, crawlers, stores, config.accountId()),
                 athena,
                 new KinesisService(kinesis, clock),
                 new FirehoseService(firehose, kinesis, new S3DestinationRules(), config.accountId()),

@@ -28,6 +28,7 @@ class AthenaFuzzIntegrationTest
 {
     private static final long SEED = 20170518L;
     private static final String WORK_GROUP = "it-fuzz";
+    private static final String WORK_GROUP_ARN = "arn:aws:athena:us-east-1:000000000000:workgroup/" + WORK_GROUP;
     static final JsonFuzz.Service ATHENA = new JsonFuzz.Service("athena", "AmazonAthena",
             Set.of("InvalidRequestException", "ResourceNotFoundException", "MetadataException", "SerializationException", "UnknownOperationException"),
             "StartQueryExecution QueryString!:string=fuzz WorkGroup:string=fuzz-missing QueryExecutionContext:structure={\"Database\":\"default\"} "
@@ -62,7 +63,10 @@ class AthenaFuzzIntegrationTest
             "+GetDatabase CatalogName!:string=AwsDataCatalog DatabaseName!:string=default",
             "+ListTableMetadata CatalogName!:string=AwsDataCatalog DatabaseName!:string=default Expression:string=fuzz* NextToken:token "
                     + "MaxResults:integer=10",
-            "GetTableMetadata CatalogName!:string=AwsDataCatalog DatabaseName!:string=default TableName!:string=fuzz_missing");
+            "GetTableMetadata CatalogName!:string=AwsDataCatalog DatabaseName!:string=default TableName!:string=fuzz_missing",
+            "+TagResource ResourceARN!:string=" + WORK_GROUP_ARN + " Tags!:structures=[{\"Key\":\"team\",\"Value\":\"data\"}]",
+            "+UntagResource ResourceARN!:string=" + WORK_GROUP_ARN + " TagKeys!:strings=[\"team\"]",
+            "+ListTagsForResource ResourceARN!:string=" + WORK_GROUP_ARN + " NextToken:token MaxResults:integer=75");
 
     private final TestStack stack;
     private AthenaClient athena;

@@ -30,6 +30,7 @@ class GlueFuzzIntegrationTest
     private static final long SEED = 20170331L;
     private static final String DATABASE = "it_fuzz";
     private static final String TABLE = "fuzzed";
+    private static final String DATABASE_ARN = "arn:aws:glue:us-east-1:000000000000:database/" + DATABASE;
     private static final String IN_TABLE = "DatabaseName!:string=" + DATABASE + " TableName!:string=" + TABLE;
     static final JsonFuzz.Service GLUE = new JsonFuzz.Service("glue", "AWSGlue",
             Set.of("InvalidInputException", "EntityNotFoundException", "AlreadyExistsException", "SerializationException", "CrawlerRunningException",
@@ -65,7 +66,10 @@ class GlueFuzzIntegrationTest
             "DeleteCrawler Name!:string",
             "StartCrawler Name!:string",
             "StopCrawler Name!:string",
-            "+GetCrawlerMetrics CrawlerNameList:strings NextToken:token MaxResults:integer=10");
+            "+GetCrawlerMetrics CrawlerNameList:strings NextToken:token MaxResults:integer=10",
+            "+TagResource ResourceArn!:string=" + DATABASE_ARN + " TagsToAdd!:map={\"team\":\"data\"}",
+            "+UntagResource ResourceArn!:string=" + DATABASE_ARN + " TagsToRemove!:strings=[\"team\"]",
+            "+GetTags ResourceArn!:string=" + DATABASE_ARN);
 
     private final TestStack stack;
     private GlueClient glue;

@@ -34,12 +34,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 
+import static java.util.Objects.requireNonNull;
+
 /**
- * The embedded stack as integration tests see it: started once, on a temporary data directory and free ports, and
- * clients of each engine. {@link #main} runs it for a person at a terminal.
+ * The embedded stack as integration tests see it: started once per set of {@link Options}, by default on a temporary
+ * data directory and free ports with Trino, and clients of each engine. {@link #main} runs it for a person at a terminal.
  */
 public final class TestStack
         implements AutoCloseable
@@ -49,13 +52,34 @@ public final class TestStack
     public static final String REGION = "us-east-1";
     private static final Duration TRINO_TIMEOUT = Duration.ofMinutes(4);
 
+    /** How a stack is started: the options of {@link LakestackTest}. */
+    public record Options(boolean trino, Optional<Path> dataDirectory, int port)
+    {
+        public static final Options DEFAULT = new Options(true, Optional.empty(), 0);
+
+        public Options
+        {
+            requireNonNull(dataDirectory, "dataDirectory is null");
+            if (port < 0 || port > 65530) {
+                throw new IllegalArgumentException("@LakestackTest(port = " + port + "): give a port between 1 and 65530, or 0 for free ports");
+            }
+        }
+
+        static Options of(LakestackTest test)
+        {
+            return new Options(test.trino(), test.dataDirectory().isEmpty() ? Optional.empty() : Optional.of(Path.of(test.dataDirectory())), test.port());
+        }
+    }
+
+    private final Options options;
     private final Path dataDirectory;
     private final StackPorts ports;
     private EmbeddedStack stack;
     private Admin admin;
 
-    private TestStack(Path dataDirectory, StackPorts ports)
+    private TestStack(Options options, Path dataDirectory, StackPorts ports)
     {
+        this.options = options;
         this.dataDirectory = dataDirectory;
         this.ports = ports;
         this.stack = newStack().start();
@@ -63,8 +87,16 @@ public final class TestStack
 
     static TestStack start()
     {
+        return start(Options.DEFAULT);
+    }
+
+    static TestStack start(Options options)
+    {
         try {
-            return new TestStack(Files.createTempDirectory("lakestack-test"), StackPorts.free());
+            Path dataDirectory = options.dataDirectory().isPresent()
+                    ? Files.createDirectories(options.dataDirectory().get())
+                    : Files.createTempDirectory("lakestack-test");
+            return new TestStack(options, dataDirectory, options.port() == 0 ? StackPorts.free() : StackPorts.from(options.port()));
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -76,8 +108,14 @@ public final class TestStack
         return EmbeddedStack.builder()
                 .dataDirectory(dataDirectory)
                 .ports(ports)
+                .withTrino(options.trino())
                 .trinoHeap("1G")
                 .build();
+    }
+
+    public Options options()
+    {
+        return options;
     }
 
     /** Stops every engine and starts them again on the same data directory and ports, as {@code down} + {@code up} do. */
@@ -159,11 +197,22 @@ public final class TestStack
         return client(builder, endpoint());
     }
 
+    /** A client of the endpoint signing for another region than {@link #REGION}: {@code stack.client(KinesisClient.builder(), Region.US_WEST_2)}. */
+    public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder, Region region)
+    {
+        return client(builder, endpoint(), region);
+    }
+
     /** A client of another endpoint on this stack's engines, signing with the stack's credentials. */
     public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder, String endpoint)
     {
+        return client(builder, endpoint, Region.of(REGION));
+    }
+
+    private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder, String endpoint, Region region)
+    {
         return builder.endpointOverride(URI.create(endpoint))
-                .region(Region.of(REGION))
+                .region(region)
                 .credentialsProvider(credentials())
                 .httpClient(ApacheHttpClient.create())
                 .build();
@@ -242,6 +291,9 @@ public final class TestStack
     public Connection trino()
             throws SQLException
     {
+        if (!options.trino()) {
+            throw new IllegalStateException("this stack runs without Trino: give @LakestackTest(trino = true) to query it");
+        }
         stack.awaitTrino(TRINO_TIMEOUT);
         Properties properties = new Properties();
         properties.put("user", "lakestack-test");
@@ -264,6 +316,9 @@ public final class TestStack
         if (stack != null) {
             stack.close();
             stack = null;
+            if (options.dataDirectory().isPresent()) {
+                return;
+            }
             try {
                 EmbeddedStack.wipe(dataDirectory);
             }

@@ -149,7 +149,7 @@ abstract class AbstractDeliveryStreamsContractTest
 
     private DeliveryStream create(String name, String destination)
     {
-        return streams.create(name, DeliveryStream.DIRECT_PUT, Optional.empty(), Optional.empty(), destination, Map.of("team", "data"));
+        return streams.create(name, region(), DeliveryStream.DIRECT_PUT, Optional.empty(), Optional.empty(), destination, Map.of("team", "data"));
     }
 
     private static JsonNode json(String text)
@@ -204,7 +204,7 @@ abstract class AbstractDeliveryStreamsContractTest
         assertThat(stream.version()).isEqualTo(1);
         assertThat(stream.kinesisStreamArn()).isEmpty();
         assertThat(stream.tags()).isEqualTo(Map.of("team", "data"));
-        assertThat(stream.arn()).isEqualTo(streams.arn(name)).startsWith("arn:aws:firehose:" + region() + ":").endsWith(":deliverystream/" + name);
+        assertThat(stream.arn()).isEqualTo(streams.arn(region(), name)).startsWith("arn:aws:firehose:" + region() + ":").endsWith(":deliverystream/" + name);
         if (keepsDestinationAsGiven()) {
             assertThat(json(stream.destination())).isEqualTo(json(destination));
         }

@@ -99,7 +99,7 @@ abstract class AbstractKinesisStreamsContractTest
     {
         String name = "contract-" + UUID.randomUUID().toString().substring(0, 8);
         created.add(name);
-        return streams.create(name, shards, "PROVISIONED", tags);
+        return streams.create(name, region(), shards, "PROVISIONED", tags);
     }
 
     // definitions
@@ -115,12 +115,12 @@ abstract class AbstractKinesisStreamsContractTest
         assertThat(stream.retentionHours()).isEqualTo(24);
         assertThat(stream.tags()).isEqualTo(Map.of("team", "data"));
         assertThat(stream.creationMillis()).isPositive();
-        assertThat(stream.arn()).isEqualTo(streams.arn(name)).startsWith("arn:aws:kinesis:" + region() + ":").endsWith(":stream/" + name);
+        assertThat(stream.arn()).isEqualTo(streams.arn(region(), name)).startsWith("arn:aws:kinesis:" + region() + ":").endsWith(":stream/" + name);
         assertThat(streams.find(name)).contains(stream);
         assertThat(streams.require(name)).isEqualTo(stream);
         assertThat(streams.names()).contains(name).isSorted();
 
-        assertError(() -> streams.create(name, 1, "PROVISIONED", Map.of()), "ResourceInUseException", name);
+        assertError(() -> streams.create(name, region(), 1, "PROVISIONED", Map.of()), "ResourceInUseException", name);
         assertThat(streams.require(name)).isEqualTo(stream);
 
         streams.delete(name);
@@ -155,13 +155,17 @@ abstract class AbstractKinesisStreamsContractTest
     }
 
     @Test
-    void arnsNameStreamsOfThisAccountAndRegionOnly()
+    void arnsNameStreamsOfThisAccountInTheirOwnRegionOnly()
     {
         KinesisStreams.Stream stream = create(1);
-        String arn = streams.arn(stream.name());
+        String arn = streams.arn(region(), stream.name());
+        String elsewhere = arn.replace(":" + region() + ":", ":xx-nowhere-1:");
         assertThat(streams.nameOf(arn)).contains(stream.name());
-        assertThat(streams.nameOf(arn.replace(":" + region() + ":", ":xx-nowhere-1:"))).isEmpty();
+        assertThat(streams.findByArn(arn)).contains(stream);
+        assertThat(streams.nameOf(elsewhere)).contains(stream.name());
+        assertThat(streams.findByArn(elsewhere)).isEmpty();
         assertThat(streams.nameOf(arn.replace(":stream/", ":deliverystream/"))).isEmpty();
+        assertThat(streams.nameOf(arn.replaceFirst(":\\d{12}:", ":111122223333:"))).isEmpty();
     }
 
     // records
@@ -316,7 +320,7 @@ abstract class AbstractKinesisStreamsContractTest
         streams.put(first, List.of(entry("k", Optional.empty(), "old")));
         streams.delete(first.name());
 
-        KinesisStreams.Stream again = streams.create(first.name(), 1, "PROVISIONED", Map.of());
+        KinesisStreams.Stream again = streams.create(first.name(), region(), 1, "PROVISIONED", Map.of());
         assertThat(readAll(again, 0)).isEmpty();
         KinesisStreams.Written written = streams.put(again, List.of(entry("k", Optional.empty(), "new"))).get(0).orElseThrow();
         assertThat(written.sequenceNumber().streamCreationMillis()).isEqualTo(again.creationMillis());

@@ -69,9 +69,12 @@ final class AwsDeliveryStreams
     }
 
     @Override
-    public DeliveryStream create(String name, String type, Optional<KinesisStreams.Stream> source, Optional<String> roleArn, String destination,
-            Map<String, String> tags)
+    public DeliveryStream create(String name, String region, String type, Optional<KinesisStreams.Stream> source, Optional<String> roleArn,
+            String destination, Map<String, String> tags)
     {
+        if (!region.equals(this.region)) {
+            throw new UnsupportedOperationException("the test adapter creates streams in " + this.region + " only");
+        }
         if (!type.equals(DeliveryStream.DIRECT_PUT) || source.isPresent()) {
             throw new UnsupportedOperationException("the test adapter creates DirectPut streams only");
         }
@@ -186,7 +189,7 @@ final class AwsDeliveryStreams
     }
 
     @Override
-    public String arn(String name)
+    public String arn(String region, String name)
     {
         return "arn:aws:firehose:" + region + ":" + accountId + ":deliverystream/" + name;
     }
@@ -211,7 +214,7 @@ final class AwsDeliveryStreams
     public Buffering check(String destination)
     {
         String probe = "lakestack-contract-check-" + UUID.randomUUID().toString().substring(0, 8);
-        DeliveryStream stream = create(probe, DeliveryStream.DIRECT_PUT, Optional.empty(), Optional.empty(), destination, Map.of());
+        DeliveryStream stream = create(probe, region, DeliveryStream.DIRECT_PUT, Optional.empty(), Optional.empty(), destination, Map.of());
         try {
             JsonNode hints = json(stream.destination()).path("BufferingHints");
             return new Buffering(hints.path("SizeInMBs").asLong() * 1024 * 1024, hints.path("IntervalInSeconds").asLong() * 1000);

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -26,6 +28,8 @@ import static java.util.Objects.requireNonNull;
 final class AwsKinesisStreams
         implements KinesisStreams, AutoCloseable
 {
+    private static final Pattern STREAM_ARN = Pattern.compile("arn:aws:kinesis:[a-z0-9-]+:(\\d{12}):stream/([a-zA-Z0-9_.-]{1,128})");
+
     private final KinesisClient kinesis;
     private final String region;
     private volatile String accountId;
@@ -37,8 +41,11 @@ final class AwsKinesisStreams
     }
 
     @Override
-    public Stream create(String name, int shards, String mode, Map<String, String> tags)
+    public Stream create(String name, String region, int shards, String mode, Map<String, String> tags)
     {
+        if (!region.equals(this.region)) {
+            throw new UnsupportedOperationException("the test adapter creates streams in " + this.region + " only");
+        }
         call(() -> kinesis.createStream(request -> {
             request.streamName(name).streamModeDetails(details -> details.streamMode(StreamMode.fromValue(mode)));
             if (!mode.equals("ON_DEMAND")) {
@@ -142,26 +149,27 @@ final class AwsKinesisStreams
     }
 
     @Override
-    public String arn(String name)
+    public String arn(String region, String name)
     {
         if (accountId == null) {
             find(name);
         }
-        return prefix() + name;
+        return "arn:aws:kinesis:" + region + ":" + accountId() + ":stream/" + name;
     }
 
     @Override
     public Optional<String> nameOf(String arn)
     {
-        return arn.startsWith(prefix()) ? Optional.of(arn.substring(prefix().length())) : Optional.empty();
+        Matcher matcher = STREAM_ARN.matcher(arn);
+        return matcher.matches() && matcher.group(1).equals(accountId()) ? Optional.of(matcher.group(2)) : Optional.empty();
     }
 
-    private String prefix()
+    private String accountId()
     {
         if (accountId == null) {
             throw new IllegalStateException("the account id is learnt from a stream's ARN: create or describe a stream first");
         }
-        return "arn:aws:kinesis:" + region + ":" + accountId + ":stream/";
+        return accountId;
     }
 
     private void learnAccount(String streamArn)

@@ -58,7 +58,7 @@ class KafkaDeliveryStreamsContractIntegrationTest
         FirehoseDeliveries deliveries = new FirehoseDeliveries(stack.kafkaBootstrapServers(), new S3ObjectSink(endpointS3), noConversion,
                 Files.createTempDirectory(stack.dataDirectory(), "contract-firehose"));
         KafkaDeliveryStreams streams = new KafkaDeliveryStreams(stores.open("contract.firehose-" + UUID.randomUUID().toString().replace("-", ""),
-                DeliveryStream.class), topics, stack.kafkaBootstrapServers(), TestStack.REGION, "000000000000", Clock.systemUTC(), deliveries);
+                DeliveryStream.class), topics, stack.kafkaBootstrapServers(), "000000000000", Clock.systemUTC(), deliveries);
         streams.startDeliveries();
         return streams;
     }

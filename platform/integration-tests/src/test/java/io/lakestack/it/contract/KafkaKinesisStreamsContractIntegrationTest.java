@@ -39,7 +39,7 @@ class KafkaKinesisStreamsContractIntegrationTest
         KafkaTopics topics = stack.kafkaTopics();
         stores = new KafkaRecordStores(stack.kafkaBootstrapServers(), topics);
         return new KafkaKinesisStreams(stores.open("contract.kinesis-" + UUID.randomUUID().toString().replace("-", ""), KinesisStreams.Stream.class),
-                topics, stack.kafkaBootstrapServers(), TestStack.REGION, "000000000000", Clock.systemUTC());
+                topics, stack.kafkaBootstrapServers(), "000000000000", Clock.systemUTC());
     }
 
     @Override

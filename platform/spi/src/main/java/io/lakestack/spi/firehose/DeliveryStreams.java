@@ -21,11 +21,12 @@ import java.util.Optional;
 public interface DeliveryStreams
 {
     /**
+     * @param region the region of the request that creates the stream, which its ARN names
      * @param source the Kinesis stream a {@code KinesisStreamAsSource} stream reads, from its latest record on
      * @param destination a destination configuration {@link DestinationRules#check} accepted
      * @throws io.lakestack.spi.ServiceException {@code ResourceInUseException} when a stream of that name exists
      */
-    DeliveryStream create(String name, String type, Optional<KinesisStreams.Stream> source, Optional<String> roleArn, String destination,
+    DeliveryStream create(String name, String region, String type, Optional<KinesisStreams.Stream> source, Optional<String> roleArn, String destination,
             Map<String, String> tags);
 
     Optional<DeliveryStream> find(String name);
@@ -74,8 +75,8 @@ public interface DeliveryStreams
 
     DeliveryStream setTags(String name, Map<String, String> tags);
 
-    /** The ARN of a stream of this account and region. */
-    String arn(String name);
+    /** The ARN a delivery stream of this account has in a region. */
+    String arn(String region, String name);
 
     /**
      * Writes the records of a {@code DirectPut} stream, in order, and returns once each is durable or has failed: each

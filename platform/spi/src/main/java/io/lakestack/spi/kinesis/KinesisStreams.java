@@ -96,12 +96,13 @@ public interface KinesisStreams
     }
 
     /**
-     * Creates a stream with empty shards.
+     * Creates a stream with empty shards, in a region: its ARN names that region (the region of the request that
+     * created it). Stream names are one namespace across regions.
      *
      * @throws io.lakestack.spi.ServiceException {@code ResourceInUseException} when a stream of that name exists, or is
      *         still being deleted
      */
-    Stream create(String name, int shards, String mode, Map<String, String> tags);
+    Stream create(String name, String region, int shards, String mode, Map<String, String> tags);
 
     Optional<Stream> find(String name);
 
@@ -133,8 +134,8 @@ public interface KinesisStreams
 
     Stream setTags(String name, Map<String, String> tags);
 
-    /** The ARN of a stream of this account and region. */
-    String arn(String name);
+    /** The ARN a stream of this account has in a region. */
+    String arn(String region, String name);
 
     /**
      * The record log of a stream (a Kafka topic, one partition per shard), for readers that read records directly
@@ -142,8 +143,17 @@ public interface KinesisStreams
      */
     String recordLog(String name);
 
-    /** The stream an ARN names, if it is a stream ARN of this account and region. */
+    /** The name of the stream a stream ARN of this account names, whatever its region; empty for anything else. */
     Optional<String> nameOf(String arn);
+
+    /**
+     * The stream whose ARN this is: one of that name whose region is the ARN's. An ARN naming another region than the
+     * stream's names no stream, as a stream of one region is not found in another on Kinesis.
+     */
+    default Optional<Stream> findByArn(String arn)
+    {
+        return nameOf(arn).flatMap(this::find).filter(stream -> stream.arn().equals(arn));
+    }
 
     /**
      * Writes the records, each to the shard its hash key falls in, and returns once every record is durable or has

@@ -53,7 +53,6 @@ public final class KafkaDeliveryStreams
 
     private final RecordStore<DeliveryStream> registry;
     private final KafkaTopics topics;
-    private final String region;
     private final String accountId;
     private final Clock clock;
     private final DeliveryRunner runner;
@@ -63,12 +62,11 @@ public final class KafkaDeliveryStreams
     /**
      * @param runner runs the deliveries on this instance; it is given every stream defined now, and every change
      */
-    public KafkaDeliveryStreams(RecordStore<DeliveryStream> registry, KafkaTopics topics, String bootstrapServers, String region, String accountId,
-            Clock clock, DeliveryRunner runner)
+    public KafkaDeliveryStreams(RecordStore<DeliveryStream> registry, KafkaTopics topics, String bootstrapServers, String accountId, Clock clock,
+            DeliveryRunner runner)
     {
         this.registry = requireNonNull(registry, "registry is null");
         this.topics = requireNonNull(topics, "topics is null");
-        this.region = requireNonNull(region, "region is null");
         this.accountId = requireNonNull(accountId, "accountId is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.runner = requireNonNull(runner, "runner is null");
@@ -127,7 +125,7 @@ public final class KafkaDeliveryStreams
     // definitions
 
     @Override
-    public synchronized DeliveryStream create(String name, String type, Optional<KinesisStreams.Stream> source, Optional<String> roleArn,
+    public synchronized DeliveryStream create(String name, String region, String type, Optional<KinesisStreams.Stream> source, Optional<String> roleArn,
             String destination, Map<String, String> tags)
     {
         if (registry.get(name).isPresent()) {
@@ -136,7 +134,7 @@ public final class KafkaDeliveryStreams
         long now = clock.millis();
         String sourceTopic = source.map(stream -> KafkaKinesisStreams.topic(stream.name())).orElse(topic(name));
         long sequenceEpoch = source.map(KinesisStreams.Stream::creationMillis).orElse(now);
-        DeliveryStream stream = new DeliveryStream(name, arn(name), type, 1, now, now, sourceTopic, groupId(name), sequenceEpoch,
+        DeliveryStream stream = new DeliveryStream(name, arn(region, name), type, 1, now, now, sourceTopic, groupId(name), sequenceEpoch,
                 source.map(KinesisStreams.Stream::arn), roleArn, destination, tags);
         try {
             if (type.equals(DeliveryStream.DIRECT_PUT)) {
@@ -255,7 +253,7 @@ public final class KafkaDeliveryStreams
     }
 
     @Override
-    public String arn(String name)
+    public String arn(String region, String name)
     {
         return "arn:aws:firehose:" + region + ":" + accountId + ":deliverystream/" + name;
     }

@@ -29,6 +29,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -45,22 +47,21 @@ public final class KafkaKinesisStreams
     public static final String STORE = "kinesis.streams";
     private static final int READERS = 4;
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    private static final Pattern STREAM_ARN = Pattern.compile("arn:aws:kinesis:([a-z0-9-]+):(\\d{12}):stream/([a-zA-Z0-9_.-]{1,128})");
 
     private final RecordStore<Stream> registry;
     private final KafkaTopics topics;
-    private final String region;
     private final String accountId;
     private final Clock clock;
     private final RecordProducer producer;
     private final KafkaReaders readers;
 
-    public KafkaKinesisStreams(RecordStore<Stream> registry, KafkaTopics topics, String bootstrapServers, String region, String accountId, Clock clock)
+    public KafkaKinesisStreams(RecordStore<Stream> registry, KafkaTopics topics, String bootstrapServers, String accountId, Clock clock)
     {
         this.registry = requireNonNull(registry, "registry is null");
         this.topics = requireNonNull(topics, "topics is null");
         requireNonNull(bootstrapServers, "bootstrapServers is null");
         this.readers = new KafkaReaders(bootstrapServers, "lakestack-kinesis-reader", READERS);
-        this.region = requireNonNull(region, "region is null");
         this.accountId = requireNonNull(accountId, "accountId is null");
         this.clock = requireNonNull(clock, "clock is null");
         producer = new RecordProducer(bootstrapServers, "lakestack-kinesis");
@@ -80,12 +81,12 @@ public final class KafkaKinesisStreams
     // definitions
 
     @Override
-    public synchronized Stream create(String name, int shards, String mode, Map<String, String> tags)
+    public synchronized Stream create(String name, String region, int shards, String mode, Map<String, String> tags)
     {
         if (registry.get(name).isPresent()) {
             throw KinesisStreams.inUse(name, accountId);
         }
-        Stream stream = new Stream(name, arn(name), mode, shards, 24, clock.millis(), tags);
+        Stream stream = new Stream(name, arn(region, name), mode, shards, 24, clock.millis(), tags);
         try {
             topics.awaitGone(topic(name));
         }
@@ -147,7 +148,7 @@ public final class KafkaKinesisStreams
     }
 
     @Override
-    public String arn(String name)
+    public String arn(String region, String name)
     {
         return "arn:aws:kinesis:" + region + ":" + accountId + ":stream/" + name;
     }
@@ -161,8 +162,8 @@ public final class KafkaKinesisStreams
     @Override
     public Optional<String> nameOf(String arn)
     {
-        String prefix = "arn:aws:kinesis:" + region + ":" + accountId + ":stream/";
-        return arn.startsWith(prefix) ? Optional.of(arn.substring(prefix.length())) : Optional.empty();
+        Matcher matcher = STREAM_ARN.matcher(arn);
+        return matcher.matches() && matcher.group(2).equals(accountId) ? Optional.of(matcher.group(3)) : Optional.empty();
     }
 
     // records

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -177,7 +178,7 @@ public final class AthenaService
     private void workGroupOperations()
     {
         operation("CreateWorkGroup", (input, caller) -> {
-            workGroups.create(input);
+            workGroups.create(input, caller.region());
             return output();
         });
         operation("GetWorkGroup", (input, caller) -> {
@@ -201,6 +202,26 @@ public final class AthenaService
         operation("DeleteWorkGroup", (input, caller) -> {
             workGroups.delete(input.requiredString("WorkGroup"), input.bool("RecursiveDeleteOption").orElse(false));
             return output();
+        });
+        operation("TagResource", (input, caller) -> {
+            workGroups.tag(input, accountId);
+            return output();
+        });
+        operation("UntagResource", (input, caller) -> {
+            workGroups.untag(input, accountId);
+            return output();
+        });
+        operation("ListTagsForResource", (input, caller) -> {
+            WorkGroups.WorkGroup workGroup = workGroups.tagged(input, accountId);
+            // Athena's smallest page of tags is 75
+            int max = input.integer("MaxResults", 75, Integer.MAX_VALUE).orElse(Integer.MAX_VALUE);
+            List<Map.Entry<String, String>> tags = List.copyOf(new TreeMap<>(workGroup.tags()).entrySet());
+            OffsetTokens.Slice<Map.Entry<String, String>> slice = OffsetTokens.slice(tags, input.string("NextToken"), max, "InvalidRequestException");
+            ObjectNode result = output();
+            ArrayNode list = result.putArray("Tags");
+            slice.items().forEach(tag -> list.addObject().put("Key", tag.getKey()).put("Value", tag.getValue()));
+            slice.nextToken().ifPresent(next -> result.put("NextToken", next));
+            return result;
         });
     }
 

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
@@ -44,6 +45,7 @@ final class WorkGroups
     private static final int MAX_TAGS = 50;
     private static final Pattern TAG_KEY = Pattern.compile("(?s).*");
     private static final String ENGINE_VERSION = "Athena engine version 3";
+    private static final Pattern WORK_GROUP_ARN = Pattern.compile("arn:aws:athena:([a-z0-9-]+):(\\d{12}):workgroup/([a-zA-Z0-9._-]{1,128})");
 
     /** A work group's {@code Configuration}. */
     record Configuration(Optional<String> outputLocation, boolean enforce, boolean publishMetrics, boolean requesterPays,
@@ -56,7 +58,12 @@ final class WorkGroups
         }
     }
 
-    record WorkGroup(String name, boolean enabled, String description, long creationMillis, Configuration configuration, Map<String, String> tags)
+    /**
+     * @param region the region of the request that created the work group, which its ARN names; empty for the primary
+     *         work group (which every region has) and for work groups stored before work groups kept their region
+     */
+    record WorkGroup(String name, boolean enabled, String description, long creationMillis, Configuration configuration, Map<String, String> tags,
+            Optional<String> region)
     {
         WorkGroup
         {
@@ -64,6 +71,12 @@ final class WorkGroups
             requireNonNull(description, "description is null");
             requireNonNull(configuration, "configuration is null");
             tags = Map.copyOf(tags);
+            region = region == null ? Optional.empty() : region;
+        }
+
+        WorkGroup withTags(Map<String, String> newTags)
+        {
+            return new WorkGroup(name, enabled, description, creationMillis, configuration, newTags, region);
         }
     }
 
@@ -111,13 +124,13 @@ final class WorkGroups
         this.clock = requireNonNull(clock, "clock is null");
         if (workGroups.get(PRIMARY).isEmpty()) {
             workGroups.put(PRIMARY, new WorkGroup(PRIMARY, true, "", clock.millis(),
-                    new Configuration(Optional.of(DEFAULT_OUTPUT), false, false, false, Optional.empty()), Map.of()));
+                    new Configuration(Optional.of(DEFAULT_OUTPUT), false, false, false, Optional.empty()), Map.of(), Optional.empty()));
         }
     }
 
     // work groups
 
-    synchronized void create(JsonInput input)
+    synchronized void create(JsonInput input, String region)
     {
         String name = input.requiredString("Name", NAME, 128);
         if (workGroups.get(name).isPresent()) {
@@ -135,6 +148,14 @@ final class WorkGroups
                     settings.bool("RequesterPaysEnabled").orElse(configuration.requesterPays()),
                     cutoff(settings));
         }
+        Map<String, String> tags = tags(input);
+        workGroups.put(name, new WorkGroup(name, true, input.string("Description", DESCRIPTION, 1024).orElse(""), clock.millis(), configuration, tags,
+                Optional.of(region)));
+    }
+
+    /** An input's {@code Tags} ({@code [{Key, Value}]}) as Athena checks them. */
+    private static Map<String, String> tags(JsonInput input)
+    {
         List<JsonInput> given = input.objects("Tags");
         if (given.size() > MAX_TAGS) {
             throw input.invalid("Tags", "(" + given.size() + " tags)", "Member must have length less than or equal to " + MAX_TAGS);
@@ -148,7 +169,55 @@ final class WorkGroups
             }
             tags.put(key, value);
         }
-        workGroups.put(name, new WorkGroup(name, true, input.string("Description", DESCRIPTION, 1024).orElse(""), clock.millis(), configuration, tags));
+        return tags;
+    }
+
+    // tags
+
+    /**
+     * The work group a {@code ResourceARN} names ({@code arn:aws:athena:<region>:<account>:workgroup/<name>}): one
+     * that exists, in the ARN's region (the primary work group is in every region).
+     */
+    WorkGroup tagged(JsonInput input, String accountId)
+    {
+        String arn = input.requiredString("ResourceARN", DESCRIPTION, 1011);
+        Matcher matcher = WORK_GROUP_ARN.matcher(arn);
+        if (!matcher.matches() || !matcher.group(2).equals(accountId)) {
+            throw ServiceException.user("InvalidRequestException", "ResourceARN " + arn + " is not a work group ARN of account " + accountId
+                    + ": lakestack tags work groups (arn:aws:athena:<region>:<account>:workgroup/<name>)");
+        }
+        String name = matcher.group(3);
+        return workGroups.get(name)
+                .filter(workGroup -> workGroup.region().map(region -> region.equals(matcher.group(1))).orElse(true))
+                .orElseThrow(() -> ServiceException.user("ResourceNotFoundException", "WorkGroup " + name + " is not found."));
+    }
+
+    /** Adds an input's {@code Tags} to the work group its {@code ResourceARN} names. */
+    synchronized void tag(JsonInput input, String accountId)
+    {
+        WorkGroup workGroup = tagged(input, accountId);
+        if (!input.has("Tags")) {
+            throw input.missing("Tags");
+        }
+        Map<String, String> tags = new LinkedHashMap<>(workGroup.tags());
+        tags.putAll(tags(input));
+        if (tags.size() > MAX_TAGS) {
+            throw ServiceException.user("InvalidRequestException", "A work group can have at most " + MAX_TAGS + " tags; " + workGroup.name()
+                    + " would have " + tags.size());
+        }
+        workGroups.put(workGroup.name(), workGroup.withTags(tags));
+    }
+
+    /** Removes an input's {@code TagKeys} from the work group its {@code ResourceARN} names. */
+    synchronized void untag(JsonInput input, String accountId)
+    {
+        WorkGroup workGroup = tagged(input, accountId);
+        if (!input.has("TagKeys")) {
+            throw input.missing("TagKeys");
+        }
+        Map<String, String> tags = new LinkedHashMap<>(workGroup.tags());
+        input.strings("TagKeys").forEach(tags::remove);
+        workGroups.put(workGroup.name(), workGroup.withTags(tags));
     }
 
     /** {@code PublishCloudWatchMetricsEnabled}: lakestack has no CloudWatch metrics to publish to, so true is refused rather than ignored. */
@@ -241,7 +310,7 @@ final class WorkGroups
                     settings.bool("RequesterPaysEnabled").orElse(configuration.requesterPays()),
                     cutoff);
         }
-        workGroups.put(name, new WorkGroup(name, enabled, description, workGroup.creationMillis(), configuration, workGroup.tags()));
+        workGroups.put(name, new WorkGroup(name, enabled, description, workGroup.creationMillis(), configuration, workGroup.tags(), workGroup.region()));
     }
 
     synchronized void delete(String name, boolean recursive)

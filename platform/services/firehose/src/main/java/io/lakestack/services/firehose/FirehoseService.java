@@ -94,9 +94,14 @@ public final class FirehoseService
                     String arn = configuration.requiredString("KinesisStreamARN", ANY, 512);
                     roleArn = Optional.of(configuration.requiredString("RoleARN", ANY, 512));
                     String kinesisName = kinesis.nameOf(arn).orElseThrow(() -> ServiceException.user("InvalidArgumentException",
-                            "KinesisStreamARN " + arn + " is not a Kinesis stream ARN of this account and region"));
-                    source = Optional.of(kinesis.find(kinesisName).orElseThrow(() -> ServiceException.user("InvalidArgumentException",
-                            "Kinesis stream " + kinesisName + " under account " + accountId + " not found: create it before the delivery stream")));
+                            "KinesisStreamARN " + arn + " is not a Kinesis stream ARN of this account (arn:aws:kinesis:<region>:<account>:stream/<name>)"));
+                    if (!arn.equals(kinesis.arn(caller.region(), kinesisName))) {
+                        throw ServiceException.user("InvalidArgumentException", "KinesisStreamARN " + arn + " names a stream of another region than "
+                                + "this request's (" + caller.region() + "): a delivery stream reads a Kinesis stream of its own region");
+                    }
+                    source = Optional.of(kinesis.findByArn(arn).orElseThrow(() -> ServiceException.user("InvalidArgumentException",
+                            "Kinesis stream " + kinesisName + " under account " + accountId + " not found in " + caller.region()
+                                    + ": create it before the delivery stream")));
                 }
                 case "MSKAsSource", "DatabaseAsSource" -> throw ServiceException.user("InvalidArgumentException", "DeliveryStreamType " + type
                         + " is not supported by lakestack; use DirectPut or KinesisStreamAsSource (a Kafka topic can be delivered with the "
@@ -121,7 +126,7 @@ public final class FirehoseService
             if (tags.size() > 50) {
                 throw ServiceException.user("InvalidArgumentException", "A delivery stream can have at most 50 tags; " + tags.size() + " given");
             }
-            DeliveryStream stream = streams.create(name, type, source, roleArn, destination.toString(), tags);
+            DeliveryStream stream = streams.create(name, caller.region(), type, source, roleArn, destination.toString(), tags);
             ObjectNode result = output();
             result.put("DeliveryStreamARN", stream.arn());
             return result;

@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
@@ -118,7 +119,7 @@ public final class GlueCrawlers
                 if (store.get(name).isPresent()) {
                     throw ServiceException.user("AlreadyExistsException", 400, "Crawler with name " + name + " has already been created");
                 }
-                store.put(name, definition(Optional.empty(), name, input));
+                store.put(name, definition(Optional.empty(), name, input, caller.region()));
             }
             return JsonProtocolService.JSON.createObjectNode();
         });
@@ -152,7 +153,7 @@ public final class GlueCrawlers
                 if (stored.isCrawling()) {
                     throw ServiceException.user("CrawlerRunningException", 400, "Crawler with name " + name + " is running; update it when it is READY");
                 }
-                store.put(name, definition(Optional.of(stored), name, input));
+                store.put(name, definition(Optional.of(stored), name, input, caller.region()));
             }
             return JsonProtocolService.JSON.createObjectNode();
         });
@@ -273,7 +274,7 @@ public final class GlueCrawlers
     }
 
     /** The crawler a Create/UpdateCrawler input defines, checked; an update keeps what the input leaves out. */
-    private StoredCrawler definition(Optional<StoredCrawler> existing, String name, JsonInput input)
+    private StoredCrawler definition(Optional<StoredCrawler> existing, String name, JsonInput input, String region)
     {
         boolean create = existing.isEmpty();
         String role = create ? input.requiredString("Role") : input.string("Role").orElse(existing.get().role());
@@ -341,7 +342,8 @@ public final class GlueCrawlers
         return new StoredCrawler(name, role, database, description, targets, tablePrefix, configuration, updateBehavior, deleteBehavior, recrawlBehavior,
                 lineage, tags, State.READY, existing.map(StoredCrawler::creationMillis).orElse(now), now,
                 existing.map(stored -> stored.version() + 1).orElse(1L), Optional.empty(), existing.flatMap(StoredCrawler::lastCrawl),
-                existing.map(StoredCrawler::metrics).orElse(Metrics.NONE), existing.map(StoredCrawler::crawledFolders).orElse(List.of()));
+                existing.map(StoredCrawler::metrics).orElse(Metrics.NONE), existing.map(StoredCrawler::crawledFolders).orElse(List.of()),
+                existing.isPresent() ? existing.get().region() : Optional.of(region));
     }
 
     private static String oneOf(JsonInput input, String field, String value, Set<String> allowed)
@@ -393,6 +395,21 @@ public final class GlueCrawlers
         node.put("Version", stored.version());
         stored.configuration().ifPresent(configuration -> node.put("Configuration", configuration));
         return node;
+    }
+
+    /** A crawler as stored; {@code EntityNotFoundException} in Glue's words when there is none. */
+    StoredCrawler crawler(String name)
+    {
+        return get(name);
+    }
+
+    /** Replaces a crawler's tags with what {@code change} makes of them. */
+    void changeTags(String name, UnaryOperator<Map<String, String>> change)
+    {
+        synchronized (lock(name)) {
+            StoredCrawler stored = get(name);
+            store.put(name, stored.withTags(change.apply(stored.tags())));
+        }
     }
 
     private StoredCrawler get(String name)

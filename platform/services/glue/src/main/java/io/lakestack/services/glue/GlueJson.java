@@ -36,16 +36,22 @@ final class GlueJson
      */
     static Map<String, String> tags(JsonInput input)
     {
-        Map<String, String> tags = input.stringMap("Tags");
+        return tags(input, "Tags");
+    }
+
+    /** A map of tags as Glue checks one: at most 50, keys of 1 to 128 characters, values of at most 256. */
+    static Map<String, String> tags(JsonInput input, String field)
+    {
+        Map<String, String> tags = input.stringMap(field);
         if (tags.size() > MAX_TAGS) {
-            throw input.invalid("Tags", "(" + tags.size() + " tags)", "Member must have length less than or equal to " + MAX_TAGS);
+            throw input.invalid(field, "(" + tags.size() + " tags)", "Member must have length less than or equal to " + MAX_TAGS);
         }
         tags.forEach((key, value) -> {
             if (key.isEmpty() || key.length() > MAX_TAG_KEY_LENGTH) {
-                throw input.invalid("Tags", key, "Map keys must have length less than or equal to " + MAX_TAG_KEY_LENGTH + " and greater than or equal to 1");
+                throw input.invalid(field, key, "Map keys must have length less than or equal to " + MAX_TAG_KEY_LENGTH + " and greater than or equal to 1");
             }
             if (value.length() > MAX_TAG_VALUE_LENGTH) {
-                throw input.invalid("Tags." + key, value, "Member must have length less than or equal to " + MAX_TAG_VALUE_LENGTH);
+                throw input.invalid(field + "." + key, value, "Member must have length less than or equal to " + MAX_TAG_VALUE_LENGTH);
             }
         });
         return tags;

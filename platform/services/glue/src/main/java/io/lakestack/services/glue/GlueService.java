@@ -11,9 +11,11 @@ import io.lakestack.spi.glue.CatalogPartition;
 import io.lakestack.spi.glue.CatalogTable;
 import io.lakestack.spi.glue.GlueCatalog;
 import io.lakestack.spi.glue.Page;
+import io.lakestack.spi.store.RecordStores;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
@@ -22,7 +24,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * AWS Glue's JSON 1.1 API ({@code AWSGlue.*}): the Data Catalog's databases, tables and partitions on a
- * {@link GlueCatalog}, and crawlers ({@link GlueCrawlers}).
+ * {@link GlueCatalog}, crawlers ({@link GlueCrawlers}), and the tags of databases and crawlers ({@link GlueTagging}).
  */
 public final class GlueService
         extends JsonProtocolService
@@ -42,18 +44,28 @@ public final class GlueService
 
     private final GlueCatalog catalog;
     private final String accountId;
+    private final GlueTagging tagging;
 
-    public GlueService(GlueCatalog catalog, GlueCrawlers crawlers, String accountId)
+    public GlueService(GlueCatalog catalog, GlueCrawlers crawlers, RecordStores stores, String accountId)
     {
         super("glue", "AWSGlue", "InvalidInputException");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.accountId = requireNonNull(accountId, "accountId is null");
+        this.tagging = new GlueTagging(catalog, crawlers, stores, accountId);
 
         operation("CreateDatabase", (input, caller) -> {
             checkCatalog(input);
-            // checked as Glue checks them, though lakestack's catalog does not keep a database's tags
-            GlueJson.tags(input);
-            catalog.createDatabase(GlueJson.database(input.object("DatabaseInput")));
+            Map<String, String> tags = GlueJson.tags(input);
+            CatalogDatabase database = GlueJson.database(input.object("DatabaseInput"));
+            catalog.createDatabase(database);
+            try {
+                tagging.databaseCreated(database.name(), caller.region(), tags);
+            }
+            catch (RuntimeException e) {
+                // a request that fails changes nothing: the client may send it again
+                catalog.deleteDatabase(database.name());
+                throw e;
+            }
             return output();
         });
         operation("GetDatabase", (input, caller) -> {
@@ -78,7 +90,9 @@ public final class GlueService
         });
         operation("DeleteDatabase", (input, caller) -> {
             checkCatalog(input);
-            catalog.deleteDatabase(name(input, "Name"));
+            String name = name(input, "Name");
+            catalog.deleteDatabase(name);
+            tagging.databaseDeleted(name);
             return output();
         });
 
@@ -248,6 +262,7 @@ public final class GlueService
         });
 
         crawlers.register(this);
+        tagging.register(this);
     }
 
     @Override
@@ -256,7 +271,7 @@ public final class GlueService
         return OptionalLong.of(MAX_REQUEST_BYTES);
     }
 
-    /** Lets the crawlers add their operations to this service. */
+    /** Lets the crawlers and tagging add their operations to this service. */
     void register(String name, Operation operation)
     {
         operation(name, operation);

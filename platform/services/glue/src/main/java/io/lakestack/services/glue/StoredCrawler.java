@@ -30,7 +30,8 @@ record StoredCrawler(
         Optional<RunningCrawl> running,
         Optional<LastCrawl> lastCrawl,
         Metrics metrics,
-        List<String> crawledFolders)
+        List<String> crawledFolders,
+        Optional<String> region)
 {
     enum State
     {
@@ -107,13 +108,22 @@ record StoredCrawler(
         requireNonNull(lastCrawl, "lastCrawl is null");
         requireNonNull(metrics, "metrics is null");
         crawledFolders = List.copyOf(crawledFolders);
+        // a crawler stored before crawlers kept their region has none: its ARN names the region it is asked from
+        region = region == null ? Optional.empty() : region;
     }
 
     StoredCrawler withState(State newState, Optional<RunningCrawl> newRunning)
     {
         return new StoredCrawler(name, role, databaseName, description, targets, tablePrefix, configuration, updateBehavior, deleteBehavior,
                 recrawlBehavior, lineageSettings, tags, newState, creationMillis, lastUpdatedMillis, version, newRunning, lastCrawl, metrics,
-                crawledFolders);
+                crawledFolders, region);
+    }
+
+    StoredCrawler withTags(Map<String, String> newTags)
+    {
+        return new StoredCrawler(name, role, databaseName, description, targets, tablePrefix, configuration, updateBehavior, deleteBehavior,
+                recrawlBehavior, lineageSettings, newTags, state, creationMillis, lastUpdatedMillis, version, running, lastCrawl, metrics,
+                crawledFolders, region);
     }
 
     /** Back to {@code READY} after a crawl, with how it ended. */
@@ -121,7 +131,7 @@ record StoredCrawler(
     {
         return new StoredCrawler(name, role, databaseName, description, targets, tablePrefix, configuration, updateBehavior, deleteBehavior,
                 recrawlBehavior, lineageSettings, tags, State.READY, creationMillis, lastUpdatedMillis, version, Optional.empty(), Optional.of(last),
-                newMetrics, folders);
+                newMetrics, folders, region);
     }
 
     boolean isCrawling()

@@ -107,7 +107,7 @@ public final class KinesisService
             if (tags.size() > MAX_TAGS) {
                 throw ServiceException.user("InvalidArgumentException", "A stream can have at most " + MAX_TAGS + " tags; " + tags.size() + " given");
             }
-            streams.create(name, shards, mode, tags);
+            streams.create(name, caller.region(), shards, mode, tags);
             return output();
         });
         operation("DeleteStream", (input, caller) -> {
@@ -435,9 +435,13 @@ public final class KinesisService
         }
         if (arn.isPresent()) {
             String fromArn = streams.nameOf(arn.get()).orElseThrow(() -> ServiceException.user("InvalidArgumentException", "StreamARN " + arn.get()
-                    + " is not a stream ARN of this account and region (arn:aws:kinesis:<region>:<account>:stream/<name>)"));
+                    + " is not a stream ARN of this account (arn:aws:kinesis:<region>:<account>:stream/<name>)"));
             if (name.isPresent() && !name.get().equals(fromArn)) {
                 throw ServiceException.user("InvalidArgumentException", "StreamName " + name.get() + " and StreamARN " + arn.get() + " name different streams");
+            }
+            if (streams.find(fromArn).isPresent() && streams.findByArn(arn.get()).isEmpty()) {
+                // the stream lives in the region that created it; in any other region there is no such stream
+                throw KinesisStreams.notFound(fromArn, arn.get().split(":")[4]);
             }
             return fromArn;
         }

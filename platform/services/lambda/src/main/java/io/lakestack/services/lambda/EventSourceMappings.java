@@ -161,11 +161,12 @@ final class EventSourceMappings
         long creation = 0;
         String group;
         if (sourceArn.isPresent()) {
-            String stream = kinesis.nameOf(sourceArn.get()).orElseThrow(() -> ServiceException.user("InvalidParameterValueException",
-                    "The event source " + sourceArn.get() + " is not supported by lakestack: mappings read Kinesis streams and SQS queues of this "
-                            + "account and region (arn:aws:kinesis:<region>:<account>:stream/<name>, arn:aws:sqs:<region>:<account>:<name>) and Kafka "
-                            + "clusters (SelfManagedEventSource)"));
-            KinesisStreams.Stream found = kinesis.find(stream).orElseThrow(() -> ServiceException.user("InvalidParameterValueException",
+            if (kinesis.nameOf(sourceArn.get()).isEmpty()) {
+                throw ServiceException.user("InvalidParameterValueException", "The event source " + sourceArn.get() + " is not supported by "
+                        + "lakestack: mappings read Kinesis streams and SQS queues of this account (arn:aws:kinesis:<region>:<account>:stream/<name>, "
+                        + "arn:aws:sqs:<region>:<account>:<name>) and Kafka clusters (SelfManagedEventSource)");
+            }
+            KinesisStreams.Stream found = kinesis.findByArn(sourceArn.get()).orElseThrow(() -> ServiceException.user("InvalidParameterValueException",
                     "Stream not found: " + sourceArn.get()));
             kind = EventSourceMapping.Kind.KINESIS;
             topics = List.of(kinesis.recordLog(found.name()));

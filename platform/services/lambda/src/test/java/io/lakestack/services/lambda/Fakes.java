@@ -154,9 +154,9 @@ final class Fakes
         final Map<String, Stream> streams = new ConcurrentHashMap<>();
 
         @Override
-        public Stream create(String name, int shards, String mode, Map<String, String> tags)
+        public Stream create(String name, String region, int shards, String mode, Map<String, String> tags)
         {
-            Stream stream = new Stream(name, arn(name), mode, shards, 24, 1_700_000_000_000L, tags);
+            Stream stream = new Stream(name, arn(region, name), mode, shards, 24, 1_700_000_000_000L, tags);
             streams.put(name, stream);
             return stream;
         }
@@ -198,9 +198,9 @@ final class Fakes
         }
 
         @Override
-        public String arn(String name)
+        public String arn(String region, String name)
         {
-            return "arn:aws:kinesis:us-east-1:000000000000:stream/" + name;
+            return "arn:aws:kinesis:" + region + ":000000000000:stream/" + name;
         }
 
         @Override
@@ -212,8 +212,10 @@ final class Fakes
         @Override
         public Optional<String> nameOf(String arn)
         {
-            String prefix = "arn:aws:kinesis:us-east-1:000000000000:stream/";
-            return arn.startsWith(prefix) ? Optional.of(arn.substring(prefix.length())) : Optional.empty();
+            String[] parts = arn.split(":", 6);
+            return parts.length == 6 && arn.startsWith("arn:aws:kinesis:") && parts[4].equals("000000000000") && parts[5].startsWith("stream/")
+                    ? Optional.of(parts[5].substring("stream/".length()))
+                    : Optional.empty();
         }
 
         @Override

@@ -315,11 +315,15 @@ class LambdaServiceTest
                 + "\",\"FunctionName\":\"consumer\",\"ScalingConfig\":{\"MaximumConcurrency\":1001}}").getBytes(StandardCharsets.UTF_8)),
                 "ValidationException", 400, "1 validation error detected: Value '1001' at 'scalingConfig.maximumConcurrency' failed to satisfy "
                         + "constraint: Member must have value less than or equal to 1000");
-        kinesis.create("clicks", 1, "PROVISIONED", Map.of());
+        kinesis.create("clicks", "us-east-1", 1, "PROVISIONED", Map.of());
         assertError(() -> call("POST", "/2015-03-31/event-source-mappings/", "", Map.of(), ("{\"EventSourceArn\":\"arn:aws:kinesis:us-east-1:"
                 + "000000000000:stream/clicks\",\"FunctionName\":\"consumer\",\"StartingPosition\":\"LATEST\",\"ScalingConfig\":"
                 + "{\"MaximumConcurrency\":2}}").getBytes(StandardCharsets.UTF_8)), "InvalidParameterValueException", 400,
                 "ScalingConfig is only valid for SQS event sources.");
+        // a stream lives in the region that created it: its ARN naming another region names no stream
+        assertError(() -> call("POST", "/2015-03-31/event-source-mappings/", "", Map.of(), ("{\"EventSourceArn\":\"arn:aws:kinesis:eu-west-1:"
+                + "000000000000:stream/clicks\",\"FunctionName\":\"consumer\",\"StartingPosition\":\"LATEST\"}").getBytes(StandardCharsets.UTF_8)),
+                "InvalidParameterValueException", 400, "Stream not found: arn:aws:kinesis:eu-west-1:000000000000:stream/clicks");
     }
 
     private static Queue queue(String name)
@@ -332,7 +336,7 @@ class LambdaServiceTest
             throws Exception
     {
         createActive("consumer");
-        kinesis.create("clicks", 4, "PROVISIONED", Map.of());
+        kinesis.create("clicks", "us-east-1", 4, "PROVISIONED", Map.of());
         String stream = "arn:aws:kinesis:us-east-1:000000000000:stream/clicks";
         RecordedResponse created = call("POST", "/2015-03-31/event-source-mappings/", "", Map.of(), ("{\"EventSourceArn\":\"" + stream
                 + "\",\"FunctionName\":\"consumer\",\"StartingPosition\":\"TRIM_HORIZON\",\"BatchSize\":500,\"ParallelizationFactor\":2,"

@@ -41,6 +41,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -99,6 +100,7 @@ public final class S3Service
     private final MultipartUploads multipartUploads;
     private final ObjectLocks objectLocks;
     private final ObjectAcls objectAcls;
+    private final Map<String, String> bucketRegions = new ConcurrentHashMap<>();
     private volatile BucketSubresources.Owner owner;
 
     /**
@@ -412,6 +414,7 @@ public final class S3Service
                         }
                     }
                     if (deleteBucket) {
+                        bucketRegions.remove(target.bucket().get());
                         notifications.delete(target.bucket().get());
                         bucketSubresources.deleted(target.bucket().get());
                         multipartUploads.forgetBucket(target.bucket().get());
@@ -1059,12 +1062,41 @@ public final class S3Service
                 relay(answer, new ByteArrayInputStream(document), response);
                 return;
             }
-            String location = Xml.parse(document).getTextContent().trim();
-            if (location.equals("null") || location.equals("us-east-1")) {
-                location = "";
-            }
+            String location = locationConstraint(document);
             writeXml(request, response, ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
                     + Xml.escape(location) + "</LocationConstraint>").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The LocationConstraint of a bucket as S3 names it: empty for us-east-1, where the S3 server says "null" or the region. */
+    private static String locationConstraint(byte[] document)
+    {
+        String location = Xml.parse(document).getTextContent().trim();
+        return location.equals("null") || location.equals("us-east-1") ? "" : location;
+    }
+
+    /**
+     * The region a bucket was created in, which its event notifications name ({@code awsRegion}) whoever wrote the
+     * object; a bucket's region never changes, so it is asked of the S3 server once per bucket.
+     */
+    private String bucketRegion(String bucket, Authenticator.Caller caller)
+            throws IOException
+    {
+        String known = bucketRegions.get(bucket);
+        if (known != null) {
+            return known;
+        }
+        try (S3Upstream.Response answer = upstream.exchange(new S3Upstream.Request("GET", "/" + bucket, "location", Map.of(),
+                new S3Upstream.Body.None()))) {
+            byte[] document = answer.body().readAllBytes();
+            if (answer.status() != 200) {
+                log.warn("cannot read the region of bucket {} (HTTP {}); its event names the writer's region {}", bucket, answer.status(), caller.region());
+                return caller.region();
+            }
+            String location = locationConstraint(document);
+            String region = location.isEmpty() ? "us-east-1" : location.equals("EU") ? "eu-west-1" : location;
+            bucketRegions.put(bucket, region);
+            return region;
         }
     }
 
@@ -1333,7 +1365,7 @@ public final class S3Service
             versionId = written.get().versionId();
         }
         S3EventDocuments.ObjectEvent event = new S3EventDocuments.ObjectEvent(eventName, bucket, key, size, eTag, versionId,
-                String.format("%016X", sequencer.incrementAndGet()), clock.instant(), caller.region(), accountId, caller.accessKey(),
+                String.format("%016X", sequencer.incrementAndGet()), clock.instant(), bucketRegion(bucket, caller), accountId, caller.accessKey(),
                 request.remoteAddress(), request.requestId(), request.hostId());
         String recordKey = bucket + "/" + key;
         for (DestinationConfiguration destination : destinations) {
