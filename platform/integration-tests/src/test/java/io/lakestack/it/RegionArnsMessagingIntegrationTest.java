@@ -9,13 +9,8 @@ import io.lakestack.testing.TestStack;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.LogGroup;
@@ -30,7 +25,6 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,8 +54,8 @@ class RegionArnsMessagingIntegrationTest
 {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ACCOUNT = "000000000000";
-    private static final String WEST = "us-west-2";
-    private static final String CENTRAL = "eu-central-1";
+    private static final Region WEST = Region.US_WEST_2;
+    private static final Region CENTRAL = Region.EU_CENTRAL_1;
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
     private final TestStack stack;
@@ -70,15 +64,6 @@ class RegionArnsMessagingIntegrationTest
     RegionArnsMessagingIntegrationTest(TestStack stack)
     {
         this.stack = stack;
-    }
-
-    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder, String region)
-    {
-        return builder.endpointOverride(URI.create(stack.endpoint()))
-                .region(Region.of(region))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(TestStack.ACCESS_KEY, TestStack.SECRET_KEY)))
-                .httpClient(ApacheHttpClient.create())
-                .build();
     }
 
     private String name(String base)
@@ -90,8 +75,8 @@ class RegionArnsMessagingIntegrationTest
     void queuesAndTopicsAreOfTheRegionOfTheirClientAndDeliverWithIt()
             throws Exception
     {
-        try (SqsClient west = client(SqsClient.builder(), WEST); SqsClient central = client(SqsClient.builder(), CENTRAL);
-                SqsClient east = stack.client(SqsClient.builder()); SnsClient sns = client(SnsClient.builder(), WEST)) {
+        try (SqsClient west = stack.client(SqsClient.builder(), WEST); SqsClient central = stack.client(SqsClient.builder(), CENTRAL);
+                SqsClient east = stack.client(SqsClient.builder()); SnsClient sns = stack.client(SnsClient.builder(), WEST)) {
             String queue = name("regional-queue");
             String queueUrl = west.createQueue(request -> request.queueName(queue)).queueUrl();
             String queueArn = "arn:aws:sqs:us-west-2:000000000000:" + queue;
@@ -134,7 +119,7 @@ class RegionArnsMessagingIntegrationTest
     void ruleOnABusOfARegionDeliversEventsOfThatRegion()
             throws Exception
     {
-        try (EventBridgeClient events = client(EventBridgeClient.builder(), WEST); SqsClient sqs = client(SqsClient.builder(), WEST)) {
+        try (EventBridgeClient events = stack.client(EventBridgeClient.builder(), WEST); SqsClient sqs = stack.client(SqsClient.builder(), WEST)) {
             String queue = name("regional-events");
             String queueUrl = sqs.createQueue(request -> request.queueName(queue)).queueUrl();
             String bus = name("regional-bus");
@@ -160,7 +145,7 @@ class RegionArnsMessagingIntegrationTest
                     .detailType("Order Placed").detail("{\"order\":7}").resources(busArn).build())).entries().get(0).eventId();
             JsonNode event = JSON.readTree(receiveOne(sqs, queueUrl).body());
             assertThat(event.path("id").asText()).isEqualTo(id);
-            assertThat(event.path("region").asText()).isEqualTo(WEST);
+            assertThat(event.path("region").asText()).isEqualTo("us-west-2");
             assertThat(event.path("account").asText()).isEqualTo(ACCOUNT);
             assertThat(event.path("resources")).isEqualTo(JSON.readTree("[\"" + busArn + "\"]"));
             assertThat(event.path("detail")).isEqualTo(JSON.readTree("{\"order\":7}"));
@@ -171,7 +156,7 @@ class RegionArnsMessagingIntegrationTest
     void logGroupsAndSchedulesAreOfTheRegionOfTheirClient()
             throws Exception
     {
-        try (CloudWatchLogsClient logs = client(CloudWatchLogsClient.builder(), WEST); SqsClient sqs = client(SqsClient.builder(), WEST)) {
+        try (CloudWatchLogsClient logs = stack.client(CloudWatchLogsClient.builder(), WEST); SqsClient sqs = stack.client(SqsClient.builder(), WEST)) {
             String group = "/regional/" + run;
             logs.createLogGroup(request -> request.logGroupName(group));
             String groupArn = "arn:aws:logs:us-west-2:000000000000:log-group:" + group;
@@ -196,7 +181,7 @@ class RegionArnsMessagingIntegrationTest
             assertThat(JSON.readTree(scheduler("GET", "/schedule-groups/default", null).body()).path("Arn").asText())
                     .isEqualTo("arn:aws:scheduler:us-west-2:000000000000:schedule-group/default");
             assertThat(scheduler("GET", "/tags/" + scheduleGroupArn.replace("/", "%2F"), null).statusCode()).isEqualTo(200);
-            HttpResponse<String> eastTags = scheduler("GET", "/tags/" + scheduleGroupArn.replace(WEST, "us-east-1").replace("/", "%2F"), null);
+            HttpResponse<String> eastTags = scheduler("GET", "/tags/" + scheduleGroupArn.replace("us-west-2", "us-east-1").replace("/", "%2F"), null);
             assertThat(eastTags.statusCode()).isEqualTo(404);
             assertThat(eastTags.headers().firstValue("x-amzn-ErrorType").orElse("")).startsWith("ResourceNotFoundException");
 
@@ -221,7 +206,7 @@ class RegionArnsMessagingIntegrationTest
     void functionIsOfTheRegionOfItsClient()
             throws Exception
     {
-        try (LambdaClient lambda = client(LambdaClient.builder(), WEST); CloudWatchLogsClient logs = client(CloudWatchLogsClient.builder(), WEST)) {
+        try (LambdaClient lambda = stack.client(LambdaClient.builder(), WEST); CloudWatchLogsClient logs = stack.client(CloudWatchLogsClient.builder(), WEST)) {
             String function = name("regional-fn");
             LambdaPackages.createPythonFunction(lambda, function, "def handler(event, context):\n    print('regional')\n"
                     + "    return {'arn': context.invoked_function_arn}\n", 30, Map.of());
@@ -248,8 +233,8 @@ class RegionArnsMessagingIntegrationTest
         String topic = name("restart-regional");
         String group = "/restart-regional/" + run;
         String bus = name("restart-regional");
-        try (SqsClient sqs = client(SqsClient.builder(), WEST); SnsClient sns = client(SnsClient.builder(), WEST);
-                CloudWatchLogsClient logs = client(CloudWatchLogsClient.builder(), WEST); EventBridgeClient events = client(EventBridgeClient.builder(), WEST)) {
+        try (SqsClient sqs = stack.client(SqsClient.builder(), WEST); SnsClient sns = stack.client(SnsClient.builder(), WEST);
+                CloudWatchLogsClient logs = stack.client(CloudWatchLogsClient.builder(), WEST); EventBridgeClient events = stack.client(EventBridgeClient.builder(), WEST)) {
             sqs.createQueue(request -> request.queueName(queue));
             sns.createTopic(request -> request.name(topic));
             logs.createLogGroup(request -> request.logGroupName(group));
@@ -295,7 +280,7 @@ class RegionArnsMessagingIntegrationTest
     {
         byte[] bytes = body == null ? new byte[0] : JSON.writeValueAsBytes(body);
         return RawRequests.send(stack.endpoint(), method, path, body == null ? Map.of() : Map.of("Content-Type", "application/json"), bytes, "scheduler",
-                WEST, TestStack.ACCESS_KEY, TestStack.SECRET_KEY, null);
+                WEST.id(), TestStack.ACCESS_KEY, TestStack.SECRET_KEY, null);
     }
 
     private static void assertError(Executable call, int status, String code, String message)
