@@ -71,10 +71,11 @@ final class InvocationDelivery
     interface Invoker
     {
         /**
+         * @param scheduleArn the ARN of the schedule the call is made for, which names the region it is made in
          * @param target the schedule's target, whose parameters the call does not carry (an event bus's source and
          *         detail type); empty for a dead-letter queue
          */
-        void invoke(TargetCall call, Optional<ScheduleTarget> target)
+        void invoke(TargetCall call, String scheduleArn, Optional<ScheduleTarget> target)
                 throws TargetException;
     }
 
@@ -220,7 +221,8 @@ final class InvocationDelivery
             String payload = SchedulerContext.substitute(target.input().orElse("{}"), invocation.scheduleArn(), occurrence, invocation.executionId(), attempt);
             try {
                 invoker.invoke(new TargetCall(target.arn(), payload, target.messageGroupId(),
-                        target.messageGroupId().map(ignored -> invocation.executionId()), target.partitionKey(), Map.of()), Optional.of(target));
+                        target.messageGroupId().map(ignored -> invocation.executionId()), target.partitionKey(), Map.of()), invocation.scheduleArn(),
+                        Optional.of(target));
                 log.debug("Scheduler: delivered execution {} of {} to {} (attempt {})", invocation.executionId(), invocation.scheduleArn(), target.arn(), attempt);
                 done.complete(null);
             }
@@ -258,7 +260,7 @@ final class InvocationDelivery
                     "TARGET_ARN", target.arn());
             try {
                 invoker.invoke(new TargetCall(target.deadLetterArn().get(), payload, Optional.empty(), Optional.empty(), Optional.empty(), attributes),
-                        Optional.empty());
+                        invocation.scheduleArn(), Optional.empty());
                 log.warn("Scheduler: execution {} of {} went to the dead-letter queue {} after {} attempts ({})", invocation.executionId(), invocation.scheduleArn(),
                         target.deadLetterArn().get(), attempts, failure.errorCode());
                 return;

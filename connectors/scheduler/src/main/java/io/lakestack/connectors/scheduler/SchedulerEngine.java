@@ -54,9 +54,9 @@ public final class SchedulerEngine
     {
         requireNonNull(targets, "targets is null");
         UniversalTargets universal = new UniversalTargets(endpoint, region, credentials);
-        return new SchedulerEngine(schedules, config, (call, target) -> {
+        return new SchedulerEngine(schedules, config, (call, scheduleArn, target) -> {
             if (UniversalTargets.isUniversal(call.arn())) {
-                universal.call(call.arn(), call.payload());
+                universal.call(call.arn(), scheduleArn, call.payload());
             }
             else if (UniversalTargets.isEventBus(call.arn())) {
                 ScheduleTarget bus = target.orElseThrow(() -> new TargetException("InvalidTarget", "an event bus is not a dead-letter queue", false, null));

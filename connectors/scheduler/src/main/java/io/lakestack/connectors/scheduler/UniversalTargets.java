@@ -77,7 +77,10 @@ final class UniversalTargets
         return arn.startsWith("arn:aws:events:") && arn.contains(":event-bus/");
     }
 
-    void call(String arn, String input)
+    /**
+     * Calls the service's action with the input, signed for the schedule's region, where a schedule's API calls are made.
+     */
+    void call(String arn, String scheduleArn, String input)
             throws TargetException
     {
         Matcher matcher = UNIVERSAL.matcher(arn);
@@ -87,7 +90,7 @@ final class UniversalTargets
         String service = matcher.group(1);
         String action = matcher.group(2).substring(0, 1).toUpperCase(Locale.ROOT) + matcher.group(2).substring(1);
         List<String> protocol = SERVICES.get(service);
-        post(service, region.id(), protocol.get(0) + "." + action, protocol.get(1), input);
+        post(service, regionOf(scheduleArn), protocol.get(0) + "." + action, protocol.get(1), input);
     }
 
     /**
@@ -104,8 +107,7 @@ final class UniversalTargets
         entry.put("Detail", detail);
         ObjectNode request = json.createObjectNode();
         request.putArray("Entries").add(entry);
-        String busRegion = Arn.parse(busArn).map(Arn::region).filter(name -> !name.isEmpty()).orElse(region.id());
-        String answer = post("events", busRegion, "AWSEvents.PutEvents", "application/x-amz-json-1.1", request.toString());
+        String answer = post("events", regionOf(busArn), "AWSEvents.PutEvents", "application/x-amz-json-1.1", request.toString());
         try {
             JsonNode result = json.readTree(answer);
             if (result.path("FailedEntryCount").asInt(0) > 0) {
@@ -117,6 +119,12 @@ final class UniversalTargets
         catch (IOException e) {
             throw new TargetException("SdkClientException", "events PutEvents to " + busArn + " answered what is not JSON: " + answer, true, e);
         }
+    }
+
+    /** The region an ARN names; the configured one for an ARN of none. */
+    private String regionOf(String arn)
+    {
+        return Arn.parse(arn).map(Arn::region).filter(name -> !name.isEmpty()).orElse(region.id());
     }
 
     /** A signed JSON-protocol POST; returns the answer's body when it is a success. */
