@@ -203,6 +203,27 @@ class RegionArnsMessagingIntegrationTest
     }
 
     @Test
+    void universalTargetCallsInTheRegionOfItsSchedule()
+            throws Exception
+    {
+        String queue = name("created-by-schedule");
+        ObjectNode body = JSON.createObjectNode();
+        body.put("ScheduleExpression", "at(" + LocalDateTime.ofInstant(Instant.now().plusSeconds(5), ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS) + ")");
+        body.putObject("FlexibleTimeWindow").put("Mode", "OFF");
+        ObjectNode target = body.putObject("Target");
+        target.put("Arn", "arn:aws:scheduler:::aws-sdk:sqs:createQueue");
+        target.put("RoleArn", "arn:aws:iam::000000000000:role/scheduler");
+        target.put("Input", "{\"QueueName\":\"" + queue + "\"}");
+        HttpResponse<String> created = scheduler("POST", "/schedules/" + name("regional-universal"), body);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        try (SqsClient sqs = stack.client(SqsClient.builder())) {
+            String queueUrl = Eventually.read(PATIENCE, () -> sqs.listQueues(request -> request.queueNamePrefix(queue)).queueUrls(),
+                    urls -> assertThat(urls).hasSize(1)).get(0);
+            assertThat(queueArn(sqs, queueUrl)).isEqualTo("arn:aws:sqs:us-west-2:000000000000:" + queue);
+        }
+    }
+
+    @Test
     void functionIsOfTheRegionOfItsClient()
             throws Exception
     {
