@@ -174,7 +174,8 @@ class SchedulerIntegrationTest
             String at = soon(3);
             ObjectNode body = schedule("at(" + at + ")", "arn:aws:events:us-east-1:000000000000:event-bus/default", "{\"order\":42,\"at\":\"<aws.scheduler.scheduled-time>\"}");
             ((ObjectNode) body.get("Target")).putObject("EventBridgeParameters").put("DetailType", "Order due").put("Source", "it.scheduler");
-            assertThat(call("POST", "/schedules/it-bus", body).statusCode()).isEqualTo(200);
+            HttpResponse<String> createdBus = call("POST", "/schedules/it-bus", body);
+            assertThat(createdBus.statusCode()).as(createdBus.body()).isEqualTo(200);
             assertThat(JSON.readTree(call("GET", "/schedules/it-bus", null).body()).path("Target").path("EventBridgeParameters").toString())
                     .isEqualTo("{\"DetailType\":\"Order due\",\"Source\":\"it.scheduler\"}");
             List<JsonNode> received = new CopyOnWriteArrayList<>();
