@@ -35,7 +35,9 @@ import static java.util.Objects.requireNonNull;
  * The one HTTP port every emulated service answers on. Each request is recognised ({@link RequestRouter}), its body
  * held to its service's limit ({@link ServiceHandler#maxRequestBytes()}), authenticated ({@link Authenticator}) and
  * handed to its {@link ServiceHandler}; errors come back in the shape of the request's protocol.
- * {@code GET /_lakestack/health} reports every component of the stack.
+ * {@code GET /_lakestack/health} reports every component of the stack. The port speaks HTTP/1.1 and HTTP/2 cleartext
+ * (h2c by prior knowledge or by an HTTP/1.1 Upgrade), so that clients that need HTTP/2 for event streams reach an
+ * {@code http://} endpoint as they reach AWS's.
  */
 public final class EndpointServer
         implements AutoCloseable

@@ -33,19 +33,20 @@ public record EventStreamMessage(Map<String, String> headers, byte[] payload)
     /** An event: {@code :message-type event}, its {@code :event-type} and the content type of its payload. */
     public static EventStreamMessage event(String eventType, String contentType, byte[] payload)
     {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(":message-type", "event");
-        headers.put(":event-type", eventType);
-        headers.put(":content-type", contentType);
-        return new EventStreamMessage(headers, payload);
+        return typed("event", ":event-type", eventType, contentType, payload);
     }
 
     /** A modelled error of the operation ({@code :message-type exception}), after which the stream ends. */
     public static EventStreamMessage exception(String exceptionType, String contentType, byte[] payload)
     {
+        return typed("exception", ":exception-type", exceptionType, contentType, payload);
+    }
+
+    private static EventStreamMessage typed(String messageType, String typeHeader, String type, String contentType, byte[] payload)
+    {
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put(":message-type", "exception");
-        headers.put(":exception-type", exceptionType);
+        headers.put(":message-type", messageType);
+        headers.put(typeHeader, type);
         headers.put(":content-type", contentType);
         return new EventStreamMessage(headers, payload);
     }

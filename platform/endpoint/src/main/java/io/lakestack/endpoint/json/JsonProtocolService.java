@@ -24,7 +24,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A service speaking AWS's JSON 1.0/1.1 protocol (or CBOR 1.1, as the Java SDK v2 speaks to Kinesis): the operation
- * is named by {@code X-Amz-Target: <prefix>.<Operation>}, input and output are one document each.
+ * is named by {@code X-Amz-Target: <prefix>.<Operation>}, input and output are one document each, or, for an
+ * {@linkplain #eventStreamOperation event-stream operation} (Kinesis's {@code SubscribeToShard}), an input document
+ * and an answer of events in AWS's event stream framing, each sent as soon as the operation writes it.
  */
 public abstract class JsonProtocolService
         implements ServiceHandler

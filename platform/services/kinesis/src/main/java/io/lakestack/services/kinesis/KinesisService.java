@@ -360,20 +360,9 @@ public final class KinesisService
             }
             KinesisStreams.Read read = streams.read(stream, iterator.shard(), iterator.position(), limit, MAX_GET_RECORDS_BYTES);
             ObjectNode result = output();
-            ArrayNode records = result.putArray("Records");
-            for (KinesisStreams.StoredRecord record : read.records()) {
-                ObjectNode node = records.addObject();
-                node.put("SequenceNumber", record.sequenceNumber().toString());
-                node.set("ApproximateArrivalTimestamp", input.timestampNode(record.arrival()));
-                node.put("Data", record.data());
-                node.put("PartitionKey", record.partitionKey());
-            }
+            putRecords(result, read, input);
             result.put("NextShardIterator", new ShardIterator(stream.name(), stream.creationMillis(), iterator.shard(), read.nextPosition(),
                     clock.millis()).encode());
-            long behind = read.nextPosition() >= read.latestPosition() || read.records().isEmpty()
-                    ? 0
-                    : Math.max(0, clock.millis() - read.records().get(read.records().size() - 1).arrival().toEpochMilli());
-            result.put("MillisBehindLatest", behind);
             return result;
         });
     }
@@ -540,7 +529,17 @@ public final class KinesisService
     private ObjectNode shardEvent(KinesisStreams.Stream stream, int shard, KinesisStreams.Read read, JsonInput input)
     {
         ObjectNode event = JSON.createObjectNode();
-        ArrayNode records = event.putArray("Records");
+        putRecords(event, read, input);
+        long next = read.nextPosition();
+        event.put("ContinuationSequenceNumber", next == 0 ? beforeFirst(stream, shard) : new SequenceNumber(stream.creationMillis(), shard, next - 1).toString());
+        event.putArray("ChildShards");
+        return event;
+    }
+
+    /** GetRecords' and SubscribeToShardEvent's {@code Records} and {@code MillisBehindLatest}. */
+    private void putRecords(ObjectNode target, KinesisStreams.Read read, JsonInput input)
+    {
+        ArrayNode records = target.putArray("Records");
         for (KinesisStreams.StoredRecord record : read.records()) {
             ObjectNode node = records.addObject();
             node.put("SequenceNumber", record.sequenceNumber().toString());
@@ -549,14 +548,10 @@ public final class KinesisService
             node.put("PartitionKey", record.partitionKey());
             node.put("EncryptionType", "NONE");
         }
-        long next = read.nextPosition();
-        event.put("ContinuationSequenceNumber", next == 0 ? beforeFirst(stream, shard) : new SequenceNumber(stream.creationMillis(), shard, next - 1).toString());
-        long behind = next >= read.latestPosition() || read.records().isEmpty()
+        long behind = read.nextPosition() >= read.latestPosition() || read.records().isEmpty()
                 ? 0
                 : Math.max(0, clock.millis() - read.records().get(read.records().size() - 1).arrival().toEpochMilli());
-        event.put("MillisBehindLatest", behind);
-        event.putArray("ChildShards");
-        return event;
+        target.put("MillisBehindLatest", behind);
     }
 
     private ObjectNode consumerNode(StreamConsumer consumer, String status, JsonInput input, boolean withStream)

@@ -1,9 +1,15 @@
 package io.lakestack.services.kinesis;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.endpoint.EndpointConfig;
 import io.lakestack.endpoint.EndpointServer;
+import io.lakestack.endpoint.ServiceHandler;
+import io.lakestack.endpoint.auth.Authenticator;
+import io.lakestack.endpoint.json.JsonProtocolService;
+import io.lakestack.endpoint.protocol.AwsProtocol;
+import io.lakestack.endpoint.protocol.AwsRequest;
+import io.lakestack.endpoint.protocol.AwsResponse;
 import io.lakestack.spi.store.MemoryRecordStores;
 import io.lakestack.spi.testing.ManualClock;
 import org.awaitility.Awaitility;
@@ -34,6 +40,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -48,6 +56,8 @@ class KinesisFanOutSdkTest
 {
     private static final ManualClock CLOCK = new ManualClock(1_790_000_000_000L);
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Every request the service got: its operation and content type. */
+    private static final List<String> REQUESTS = new CopyOnWriteArrayList<>();
     private static EndpointServer server;
     private static EndpointServer unsigned;
     private static KinesisAsyncClient kinesis;
@@ -57,7 +67,7 @@ class KinesisFanOutSdkTest
     {
         KinesisService service = new KinesisService(new InMemoryKinesisStreams(CLOCK), new MemoryRecordStores().open(KinesisService.CONSUMERS_STORE,
                 StreamConsumer.class), CLOCK);
-        server = new EndpointServer(EndpointConfig.fromMap(Map.of(EndpointConfig.PORT, "0")), List.of(service), List::of).start();
+        server = new EndpointServer(EndpointConfig.fromMap(Map.of(EndpointConfig.PORT, "0")), List.of(recording(service)), List::of).start();
         unsigned = new EndpointServer(EndpointConfig.fromMap(Map.of(EndpointConfig.PORT, "0", EndpointConfig.VERIFY_SIGNATURES, "false")), List.of(service),
                 List::of).start();
         kinesis = KinesisAsyncClient.builder()
@@ -74,6 +84,45 @@ class KinesisFanOutSdkTest
         kinesis.close();
         server.close();
         unsigned.close();
+    }
+
+    /** The service, noting the operation and content type of each request. */
+    private static ServiceHandler recording(KinesisService service)
+    {
+        return new ServiceHandler()
+        {
+            @Override
+            public String signingName()
+            {
+                return service.signingName();
+            }
+
+            @Override
+            public AwsProtocol protocol()
+            {
+                return service.protocol();
+            }
+
+            @Override
+            public Set<String> targetPrefixes()
+            {
+                return service.targetPrefixes();
+            }
+
+            @Override
+            public OptionalLong maxRequestBytes()
+            {
+                return service.maxRequestBytes();
+            }
+
+            @Override
+            public void handle(AwsRequest request, Authenticator.Caller caller, AwsResponse response)
+                    throws Exception
+            {
+                REQUESTS.add(request.header("x-amz-target").orElse("") + " " + request.header("content-type").orElse(""));
+                service.handle(request, caller, response);
+            }
+        };
     }
 
     /** One subscription's events and its end. */
@@ -115,6 +164,10 @@ class KinesisFanOutSdkTest
         put("sdk-lifetime", "one");
         Subscription subscription = subscribe(arn, StartingPosition.builder().type(ShardIteratorType.TRIM_HORIZON).build());
         Awaitility.await().atMost(WAIT).until(() -> subscription.data().equals(List.of("one")));
+        // the SDK speaks CBOR to Kinesis, but JSON 1.1 for its event stream operation
+        assertThat(REQUESTS).contains("Kinesis_20131202.RegisterStreamConsumer application/x-amz-cbor-1.1",
+                "Kinesis_20131202.SubscribeToShard application/x-amz-json-1.1");
+        assertThat(REQUESTS).noneMatch(request -> request.startsWith("Kinesis_20131202.SubscribeToShard application/x-amz-cbor"));
         put("sdk-lifetime", "two");
         Awaitility.await().atMost(WAIT).until(() -> subscription.data().equals(List.of("one", "two")));
 
@@ -179,40 +232,73 @@ class KinesisFanOutSdkTest
     void jsonClientOverHttp11GetsJsonEvents()
             throws Exception
     {
-        String arn = consumer("sdk-json", "reader");
-        put("sdk-json", "hello");
+        String arn = consumer("raw-json", "reader");
+        put("raw-json", "hello");
+        List<Message> messages = firstTwoMessages("application/x-amz-json-1.1", JsonProtocolService.JSON.writeValueAsBytes(subscribeRequest(arn)));
+
+        assertThat(new String(messages.get(0).getPayload(), StandardCharsets.UTF_8)).isEqualTo("{}");
+        Message event = messages.get(1);
+        assertThat(event.getHeaders().get(":content-type").getString()).isEqualTo("application/x-amz-json-1.1");
+        JsonNode payload = JsonProtocolService.JSON.readTree(event.getPayload());
+        String sequenceNumber = payload.get("Records").get(0).get("SequenceNumber").asText();
+        assertThat(payload).isEqualTo(JsonProtocolService.JSON.readTree("{\"Records\":[{\"SequenceNumber\":\"" + sequenceNumber + "\","
+                + "\"ApproximateArrivalTimestamp\":" + CLOCK.millis() / 1000.0 + ",\"Data\":\"aGVsbG8=\",\"PartitionKey\":\"k\",\"EncryptionType\":\"NONE\"}],"
+                + "\"ContinuationSequenceNumber\":\"" + sequenceNumber + "\",\"MillisBehindLatest\":0,\"ChildShards\":[]}"));
+    }
+
+    /** A request in CBOR (which the SDK does not send for this operation) is answered with CBOR events: binary data, epoch-millisecond timestamps. */
+    @Test
+    void cborRequestGetsCborEvents()
+            throws Exception
+    {
+        String arn = consumer("raw-cbor", "reader");
+        put("raw-cbor", "hello");
+        List<Message> messages = firstTwoMessages("application/x-amz-cbor-1.1", JsonProtocolService.CBOR.writeValueAsBytes(subscribeRequest(arn)));
+
+        assertThat(JsonProtocolService.CBOR.readTree(messages.get(0).getPayload())).isEqualTo(JsonProtocolService.JSON.createObjectNode());
+        Message event = messages.get(1);
+        assertThat(event.getHeaders().get(":content-type").getString()).isEqualTo("application/x-amz-cbor-1.1");
+        JsonNode record = JsonProtocolService.CBOR.readTree(event.getPayload()).get("Records").get(0);
+        assertThat(record.get("Data").binaryValue()).isEqualTo("hello".getBytes(StandardCharsets.UTF_8));
+        assertThat(record.get("ApproximateArrivalTimestamp").longValue()).isEqualTo(CLOCK.millis());
+    }
+
+    private static ObjectNode subscribeRequest(String consumerArn)
+    {
+        ObjectNode request = JsonProtocolService.JSON.createObjectNode();
+        request.put("ConsumerARN", consumerArn);
+        request.put("ShardId", "shardId-000000000000");
+        request.putObject("StartingPosition").put("Type", "TRIM_HORIZON");
+        return request;
+    }
+
+    /** Sends SubscribeToShard unsigned over HTTP/1.1 and decodes its answer's first two messages: initial-response and the first event. */
+    private static List<Message> firstTwoMessages(String contentType, byte[] body)
+            throws Exception
+    {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + unsigned.port() + "/"))
                 .header("X-Amz-Target", "Kinesis_20131202.SubscribeToShard")
-                .header("Content-Type", "application/x-amz-json-1.1")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"ConsumerARN\":\"" + arn + "\",\"ShardId\":\"shardId-000000000000\","
-                        + "\"StartingPosition\":{\"Type\":\"TRIM_HORIZON\"}}"))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("content-type")).contains("application/vnd.amazon.eventstream");
         assertThat(response.headers().firstValue("transfer-encoding")).contains("chunked");
-
         List<Message> messages = new ArrayList<>();
         MessageDecoder decoder = new MessageDecoder(messages::add);
-        try (InputStream body = response.body()) {
+        try (InputStream answer = response.body()) {
             byte[] buffer = new byte[4096];
             while (messages.size() < 2) {
-                int read = body.read(buffer);
+                int read = answer.read(buffer);
                 assertThat(read).isPositive();
                 decoder.feed(buffer, 0, read);
             }
         }
         assertThat(messages.get(0).getHeaders().get(":event-type").getString()).isEqualTo("initial-response");
-        assertThat(new String(messages.get(0).getPayload(), StandardCharsets.UTF_8)).isEqualTo("{}");
-        Message event = messages.get(1);
-        assertThat(event.getHeaders().get(":message-type").getString()).isEqualTo("event");
-        assertThat(event.getHeaders().get(":event-type").getString()).isEqualTo("SubscribeToShardEvent");
-        assertThat(event.getHeaders().get(":content-type").getString()).isEqualTo("application/x-amz-json-1.1");
-        JsonNode payload = new ObjectMapper().readTree(event.getPayload());
-        String sequenceNumber = payload.get("Records").get(0).get("SequenceNumber").asText();
-        assertThat(payload).isEqualTo(new ObjectMapper().readTree("{\"Records\":[{\"SequenceNumber\":\"" + sequenceNumber + "\","
-                + "\"ApproximateArrivalTimestamp\":" + CLOCK.millis() / 1000.0 + ",\"Data\":\"aGVsbG8=\",\"PartitionKey\":\"k\",\"EncryptionType\":\"NONE\"}],"
-                + "\"ContinuationSequenceNumber\":\"" + sequenceNumber + "\",\"MillisBehindLatest\":0,\"ChildShards\":[]}"));
+        assertThat(messages.get(1).getHeaders().get(":message-type").getString()).isEqualTo("event");
+        assertThat(messages.get(1).getHeaders().get(":event-type").getString()).isEqualTo("SubscribeToShardEvent");
+        return messages;
     }
 }
