@@ -505,16 +505,18 @@ public final class KinesisService
             long seen = signals.version(stream, shard);
             KinesisStreams.Read read = streams.read(stream, shard, position, MAX_GET_RECORDS, MAX_EVENT_BYTES);
             long now = clock.millis();
+            boolean behind = false;
             if (!read.records().isEmpty() || lastEvent == Long.MIN_VALUE || now - lastEvent >= IDLE_EVENT_MILLIS) {
                 events.event("SubscribeToShardEvent", shardEvent(stream, shard, read, input));
                 position = read.nextPosition();
                 lastEvent = now;
-                if (!read.records().isEmpty() && read.nextPosition() < read.latestPosition()) {
-                    continue;
-                }
+                behind = !read.records().isEmpty() && read.nextPosition() < read.latestPosition();
             }
             if (now >= end) {
                 return;
+            }
+            if (behind) {
+                continue;
             }
             try {
                 signals.await(stream, shard, seen, REREAD_MILLIS);

@@ -225,6 +225,11 @@ class KinesisFanOutSdkTest
         SubscribeToShardEvent withRecord = resumed.events().stream().filter(event -> !event.records().isEmpty()).findFirst().orElseThrow();
         assertThat(withRecord.continuationSequenceNumber()).isEqualTo(withRecord.records().get(0).sequenceNumber());
         assertThat(withRecord.records().get(0).approximateArrivalTimestamp()).isEqualTo(CLOCK.instant().minus(ShardSubscriptions.TAKEOVER_DELAY));
+        // GetShardIterator takes the same continuation
+        String iterator = kinesis.getShardIterator(request -> request.streamName("sdk-idle").shardId("shardId-000000000000")
+                .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).startingSequenceNumber(empty.continuationSequenceNumber())).join().shardIterator();
+        assertThat(kinesis.getRecords(request -> request.shardIterator(iterator)).join().records())
+                .extracting(record -> record.data().asUtf8String()).containsExactly("first");
     }
 
     /** A client that speaks JSON 1.1 over HTTP/1.1 gets the same events, chunked, with JSON payloads (base64 data, epoch-second timestamps). */
