@@ -4,6 +4,7 @@ import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,9 @@ import software.amazon.awssdk.services.kinesis.model.StartingPosition;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEvent;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,6 +42,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,6 +60,22 @@ class KinesisFanOutIntegrationTest
 {
     private static final String ARN = "arn:aws:kinesis:us-east-1:000000000000:stream/";
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** Prints the first event with records of a TRIM_HORIZON subscription, then leaves. */
+    private static final String BOTO3_SUBSCRIBER = """
+            import json
+            import sys
+
+            import boto3
+
+            kinesis = boto3.client("kinesis", endpoint_url=sys.argv[1])
+            answer = kinesis.subscribe_to_shard(ConsumerARN=sys.argv[2], ShardId="shardId-000000000000", StartingPosition={"Type": "TRIM_HORIZON"})
+            for event in answer["EventStream"]:
+                records = event["SubscribeToShardEvent"]["Records"]
+                if records:
+                    print(json.dumps({"data": [record["Data"].decode() for record in records], "keys": [record["PartitionKey"] for record in records],
+                                      "continuation": event["SubscribeToShardEvent"]["ContinuationSequenceNumber"]}))
+                    break
+            """;
 
     private final TestStack stack;
     private KinesisAsyncClient kinesis;
@@ -246,6 +266,34 @@ class KinesisFanOutIntegrationTest
         putRecords("it-efo-errors", "wake", 0, 1);
         assertThat(subscription.done()).failsWithin(WAIT).withThrowableOfType(ExecutionException.class).havingRootCause()
                 .isInstanceOf(ResourceNotFoundException.class);
+    }
+
+    /** boto3 subscribes over HTTP/1.1 (botocore reads the chunked event stream itself); skipped where python3 has no boto3. */
+    @Test
+    void boto3ReadsTheEventStreamOverHttp11()
+            throws Exception
+    {
+        Assumptions.assumeTrue(python("import boto3").waitFor() == 0, "python3 with boto3 is not installed");
+        createStream("it-efo-boto3", 1);
+        String consumer = register("it-efo-boto3", "reader");
+        List<PutRecordsResultEntry> put = putRecords("it-efo-boto3", "b", 0, 2);
+
+        Process process = python(BOTO3_SUBSCRIBER, stack.endpoint(), consumer);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("boto3 answered within 60 s").isTrue();
+        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(process.exitValue()).as(stdout).isZero();
+        assertThat(stdout).isEqualTo("{\"data\": [\"b0\", \"b1\"], \"keys\": [\"key-b0\", \"key-b1\"], \"continuation\": \""
+                + put.get(1).sequenceNumber() + "\"}");
+    }
+
+    private Process python(String script, String... arguments)
+            throws IOException
+    {
+        List<String> command = new ArrayList<>(List.of("python3", "-c", script));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(stack.awsCliEnvironment());
+        return builder.start();
     }
 
     /** Put-to-subscriber latency of single records, printed for the README, not asserted: it depends on the machine. */
