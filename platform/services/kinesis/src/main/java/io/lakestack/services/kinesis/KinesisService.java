@@ -584,8 +584,9 @@ public final class KinesisService
     {
         String arn = input.requiredString("StreamARN", ANY, 2048);
         String name = streams.nameOf(arn).orElseThrow(() -> ServiceException.user("InvalidArgumentException", "StreamARN " + arn
-                + " is not a stream ARN of this account and region (arn:aws:kinesis:<region>:<account>:stream/<name>)"));
-        return streams.require(name);
+                + " is not a stream ARN of this account (arn:aws:kinesis:<region>:<account>:stream/<name>)"));
+        // a stream ARN naming another region than the stream's names no stream
+        return streams.findByArn(arn).orElseThrow(() -> KinesisStreams.notFound(name, arn.split(":")[4]));
     }
 
     /** The consumer DescribeStreamConsumer and DeregisterStreamConsumer name: by {@code ConsumerARN}, or by {@code StreamARN} and {@code ConsumerName}. */
@@ -608,7 +609,7 @@ public final class KinesisService
                 .orElseThrow(() -> consumerNotFound(stream.arn() + CONSUMER_ARN_INFIX + name));
     }
 
-    /** The consumer of a {@code ConsumerARN}: a stream ARN of this account and region, {@code /consumer/<name>:<creation epoch seconds>}. */
+    /** The consumer of a {@code ConsumerARN}: its stream's ARN, {@code /consumer/<name>:<creation epoch seconds>}. */
     private StreamConsumer consumerOfArn(String arn)
     {
         int infix = arn.lastIndexOf(CONSUMER_ARN_INFIX);
@@ -618,7 +619,7 @@ public final class KinesisService
                     + "(arn:aws:kinesis:<region>:<account>:stream/<stream>/consumer/<name>:<creation epoch seconds>)");
         }
         String streamName = streams.nameOf(arn.substring(0, infix)).orElseThrow(() -> ServiceException.user("InvalidArgumentException",
-                "ConsumerARN " + arn + " does not name a stream of this account and region"));
+                "ConsumerARN " + arn + " does not name a stream of this account"));
         String name = arn.substring(infix + CONSUMER_ARN_INFIX.length(), colon);
         return consumers.get(StreamConsumer.key(streamName, name))
                 .filter(consumer -> consumer.arn().equals(arn))

@@ -11,6 +11,7 @@ import io.lakestack.endpoint.protocol.AwsProtocol;
 import io.lakestack.endpoint.protocol.AwsRequest;
 import io.lakestack.endpoint.protocol.AwsResponse;
 import io.lakestack.spi.store.MemoryRecordStores;
+import io.lakestack.spi.testing.InMemoryKinesisStreams;
 import io.lakestack.spi.testing.ManualClock;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;

@@ -1,4 +1,4 @@
-package io.lakestack.services.kinesis;
+package io.lakestack.spi.testing;
 
 import io.lakestack.spi.kinesis.HashKeyRange;
 import io.lakestack.spi.kinesis.KinesisStreams;
@@ -15,26 +15,29 @@ import java.util.TreeMap;
 
 import static java.util.Objects.requireNonNull;
 
-/** Streams in memory, at a clock the test sets: a record's arrival is the clock's time when it was put. */
-final class InMemoryKinesisStreams
+/**
+ * Kinesis streams in memory, for tests of what uses {@link KinesisStreams} without Kafka: at a clock the test sets, a
+ * stream's creation and a record's arrival are the clock's time when they happened.
+ */
+public final class InMemoryKinesisStreams
         implements KinesisStreams
 {
     private final Clock clock;
     private final Map<String, Stream> streams = new TreeMap<>();
     private final Map<String, List<List<StoredRecord>>> records = new TreeMap<>();
 
-    InMemoryKinesisStreams(Clock clock)
+    public InMemoryKinesisStreams(Clock clock)
     {
         this.clock = requireNonNull(clock, "clock is null");
     }
 
     @Override
-    public synchronized Stream create(String name, int shards, String mode, Map<String, String> tags)
+    public synchronized Stream create(String name, String region, int shards, String mode, Map<String, String> tags)
     {
         if (streams.containsKey(name)) {
             throw KinesisStreams.inUse(name, "000000000000");
         }
-        Stream stream = new Stream(name, arn(name), mode, shards, 24, clock.millis(), tags);
+        Stream stream = new Stream(name, arn(region, name), mode, shards, 24, clock.millis(), tags);
         streams.put(name, stream);
         List<List<StoredRecord>> shardRecords = new ArrayList<>();
         for (int i = 0; i < shards; i++) {
@@ -87,22 +90,24 @@ final class InMemoryKinesisStreams
     }
 
     @Override
-    public String arn(String name)
+    public String arn(String region, String name)
     {
-        return "arn:aws:kinesis:us-east-1:000000000000:stream/" + name;
+        return "arn:aws:kinesis:" + region + ":000000000000:stream/" + name;
     }
 
     @Override
     public String recordLog(String name)
     {
-        return name;
+        return "lakestack.kinesis." + name;
     }
 
     @Override
     public Optional<String> nameOf(String arn)
     {
-        String prefix = arn("");
-        return arn.startsWith(prefix) ? Optional.of(arn.substring(prefix.length())) : Optional.empty();
+        String[] parts = arn.split(":", 6);
+        return parts.length == 6 && arn.startsWith("arn:aws:kinesis:") && parts[4].equals("000000000000") && parts[5].startsWith("stream/")
+                ? Optional.of(parts[5].substring("stream/".length()))
+                : Optional.empty();
     }
 
     @Override
