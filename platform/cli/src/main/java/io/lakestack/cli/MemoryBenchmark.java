@@ -9,9 +9,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.athena.AthenaClient;
-import software.amazon.awssdk.services.athena.model.GetQueryResultsResponse;
 import software.amazon.awssdk.services.athena.model.QueryExecution;
-import software.amazon.awssdk.services.athena.model.QueryExecutionState;
 import software.amazon.awssdk.services.athena.model.Row;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -272,28 +270,9 @@ final class MemoryBenchmark
     private static List<Row> fetch(AthenaClient athena, String query)
             throws InterruptedException
     {
-        String id = athena.startQueryExecution(request -> request.queryString(query)).queryExecutionId();
-        QueryExecution execution;
-        while (true) {
-            execution = athena.getQueryExecution(request -> request.queryExecutionId(id)).queryExecution();
-            QueryExecutionState state = execution.status().state();
-            if (state != QueryExecutionState.QUEUED && state != QueryExecutionState.RUNNING) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        if (execution.status().state() != QueryExecutionState.SUCCEEDED) {
-            throw new IllegalStateException("the Athena query " + execution.status().state() + ": " + execution.status().stateChangeReason());
-        }
+        QueryExecution execution = AthenaCalls.run(athena, query, 100);
         List<Row> rows = new ArrayList<>();
-        String token = null;
-        do {
-            String next = token;
-            GetQueryResultsResponse page = athena.getQueryResults(request -> request.queryExecutionId(id).maxResults(1000).nextToken(next));
-            rows.addAll(page.resultSet().rows());
-            token = page.nextToken();
-        }
-        while (token != null);
+        AthenaCalls.pages(athena, execution.queryExecutionId(), page -> rows.addAll(page.resultSet().rows()));
         return rows;
     }
 
