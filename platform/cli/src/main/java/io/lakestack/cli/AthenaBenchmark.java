@@ -10,9 +10,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.athena.AthenaClient;
-import software.amazon.awssdk.services.athena.model.GetQueryResultsResponse;
 import software.amazon.awssdk.services.athena.model.QueryExecution;
-import software.amazon.awssdk.services.athena.model.QueryExecutionState;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.glue.model.Crawler;
 import software.amazon.awssdk.services.glue.model.S3Target;
@@ -181,33 +179,14 @@ final class AthenaBenchmark
     private long athena(AthenaClient athena, String query)
             throws InterruptedException
     {
-        String id = athena.startQueryExecution(request -> request.queryString(query)).queryExecutionId();
-        QueryExecution execution;
-        while (true) {
-            execution = athena.getQueryExecution(request -> request.queryExecutionId(id)).queryExecution();
-            QueryExecutionState state = execution.status().state();
-            if (state != QueryExecutionState.QUEUED && state != QueryExecutionState.RUNNING) {
-                break;
-            }
-            Thread.sleep(pollMillis);
-        }
-        if (execution.status().state() != QueryExecutionState.SUCCEEDED) {
-            throw new IllegalStateException("the Athena query " + execution.status().state() + ": " + execution.status().stateChangeReason());
-        }
+        QueryExecution execution = AthenaCalls.run(athena, query, pollMillis);
         long fetchStart = System.nanoTime();
-        long rows = 0;
-        String token = null;
-        do {
-            String next = token;
-            GetQueryResultsResponse page = athena.getQueryResults(request -> request.queryExecutionId(id).maxResults(1000).nextToken(next));
-            rows += page.resultSet().rows().size();
-            token = page.nextToken();
-        }
-        while (token != null);
+        long[] rows = {0};
+        AthenaCalls.pages(athena, execution.queryExecutionId(), page -> rows[0] += page.resultSet().rows().size());
         lastBreakdown = String.format(Locale.ROOT, "engine %d ms, query total %d ms (queue %d ms), result pages fetched in %.0f ms",
                 execution.statistics().engineExecutionTimeInMillis(), execution.statistics().totalExecutionTimeInMillis(),
                 execution.statistics().queryQueueTimeInMillis(), (System.nanoTime() - fetchStart) / 1e6);
-        return rows;
+        return rows[0];
     }
 
     private void crawl(GlueClient glue, S3Client s3)

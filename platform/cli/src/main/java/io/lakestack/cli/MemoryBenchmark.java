@@ -1,17 +1,13 @@
 package io.lakestack.cli;
 
 import io.lakestack.embedded.EmbeddedStack;
-import io.lakestack.embedded.StackPorts;
-import io.lakestack.spi.stack.ComponentState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.athena.AthenaClient;
-import software.amazon.awssdk.services.athena.model.GetQueryResultsResponse;
 import software.amazon.awssdk.services.athena.model.QueryExecution;
-import software.amazon.awssdk.services.athena.model.QueryExecutionState;
 import software.amazon.awssdk.services.athena.model.Row;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -29,13 +25,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The resident memory of the whole stack (the launcher and every process it starts) under load, against the same
@@ -80,11 +76,12 @@ final class MemoryBenchmark
         }
         Path data = Files.createTempDirectory("lakestack-bench-memory");
         System.out.printf("lakestack memory benchmark: %d cores, data dir %s%n", Runtime.getRuntime().availableProcessors(), data);
-        int port = StackPorts.free().endpoint();
-        Process launcher = start(data, port);
-        Sampler sampler = new Sampler(launcher.toHandle());
-        try {
-            awaitReady("http://127.0.0.1:" + port, launcher, data);
+        System.out.printf("  launcher %s, Trino heap %s%n", launcherHeap == null ? "the stack's heap" : "-Xmx" + launcherHeap,
+                trinoHeap == null ? "the default" : trinoHeap);
+        try (BenchStack stack = BenchStack.start(data, Optional.ofNullable(launcherHeap),
+                trinoHeap == null ? List.of() : List.of("--trino-heap", trinoHeap))) {
+            int port = stack.port();
+            Sampler sampler = new Sampler(stack.process());
             Thread sampling = new Thread(sampler, "rss-sampler");
             sampling.setDaemon(true);
             sampling.start();
@@ -119,51 +116,7 @@ final class MemoryBenchmark
             return peak <= TARGET_MEGABYTES ? 0 : 1;
         }
         finally {
-            sampler.stop();
-            launcher.destroy();
-            if (!launcher.waitFor(90, TimeUnit.SECONDS)) {
-                launcher.destroyForcibly();
-            }
             EmbeddedStack.wipe(data);
-        }
-    }
-
-    /** {@code lakestack up} in a process of its own, with this command's JVM options (the launcher's, from the script). */
-    private Process start(Path data, int port)
-            throws IOException
-    {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(launcherHeap == null ? StackJvm.options() : StackJvm.options(launcherHeap));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Lakestack.class.getName(), "up", "--data-dir", data.toString(),
-                "--port", String.valueOf(port)));
-        if (trinoHeap != null) {
-            command.addAll(List.of("--trino-heap", trinoHeap));
-        }
-        Path output = data.resolve("bench-memory.out");
-        System.out.printf("  starting the stack (launcher %s, Trino heap %s)...%n", command.stream().filter(option -> option.startsWith("-Xmx"))
-                .findFirst().orElse("-Xmx?"), trinoHeap == null ? "the default" : trinoHeap);
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-    }
-
-    private static void awaitReady(String endpoint, Process launcher, Path data)
-            throws InterruptedException
-    {
-        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-        while (true) {
-            if (!launcher.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("the stack did not start; see " + data.resolve("bench-memory.out"));
-            }
-            try {
-                if (HealthClient.fetch(endpoint).stream().allMatch(component -> component.state() == ComponentState.READY)) {
-                    return;
-                }
-            }
-            catch (IOException e) {
-                // not answering yet
-            }
-            Thread.sleep(200);
         }
     }
 
@@ -272,28 +225,9 @@ final class MemoryBenchmark
     private static List<Row> fetch(AthenaClient athena, String query)
             throws InterruptedException
     {
-        String id = athena.startQueryExecution(request -> request.queryString(query)).queryExecutionId();
-        QueryExecution execution;
-        while (true) {
-            execution = athena.getQueryExecution(request -> request.queryExecutionId(id)).queryExecution();
-            QueryExecutionState state = execution.status().state();
-            if (state != QueryExecutionState.QUEUED && state != QueryExecutionState.RUNNING) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        if (execution.status().state() != QueryExecutionState.SUCCEEDED) {
-            throw new IllegalStateException("the Athena query " + execution.status().state() + ": " + execution.status().stateChangeReason());
-        }
+        QueryExecution execution = AthenaCalls.run(athena, query, 100);
         List<Row> rows = new ArrayList<>();
-        String token = null;
-        do {
-            String next = token;
-            GetQueryResultsResponse page = athena.getQueryResults(request -> request.queryExecutionId(id).maxResults(1000).nextToken(next));
-            rows.addAll(page.resultSet().rows());
-            token = page.nextToken();
-        }
-        while (token != null);
+        AthenaCalls.pages(athena, execution.queryExecutionId(), page -> rows.addAll(page.resultSet().rows()));
         return rows;
     }
 

@@ -45,6 +45,7 @@ import io.lakestack.services.glue.GlueCrawlers;
 import io.lakestack.services.glue.GlueService;
 import io.lakestack.services.glue.crawler.Crawler;
 import io.lakestack.services.kinesis.KinesisService;
+import io.lakestack.services.kinesis.StreamConsumer;
 import io.lakestack.services.lambda.LambdaService;
 import io.lakestack.services.logs.LogsService;
 import io.lakestack.services.sns.SnsService;
@@ -234,7 +235,7 @@ final class EndpointComponent
                         config.accountId(), config.hostnames(), clock, temporaryDirectory.resolve("s3-uploads")),
                 new GlueService(catalog, crawlers, stores, config.accountId()),
                 athena,
-                new KinesisService(kinesis, clock),
+                new KinesisService(kinesis, stores.open(KinesisService.CONSUMERS_STORE, StreamConsumer.class), clock),
                 new FirehoseService(firehose, kinesis, new S3DestinationRules(), config.accountId()),
                 new LogsService(logs, config.region(), config.accountId(), clock),
                 lambda,

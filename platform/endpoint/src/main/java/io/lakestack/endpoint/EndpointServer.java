@@ -16,6 +16,9 @@ import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.stack.ComponentState;
 import io.lakestack.spi.stack.ComponentStatus;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +35,9 @@ import static java.util.Objects.requireNonNull;
  * The one HTTP port every emulated service answers on. Each request is recognised ({@link RequestRouter}), its body
  * held to its service's limit ({@link ServiceHandler#maxRequestBytes()}), authenticated ({@link Authenticator}) and
  * handed to its {@link ServiceHandler}; errors come back in the shape of the request's protocol.
- * {@code GET /_lakestack/health} reports every component of the stack.
+ * {@code GET /_lakestack/health} reports every component of the stack. The port speaks HTTP/1.1 and HTTP/2 cleartext
+ * (h2c by prior knowledge or by an HTTP/1.1 Upgrade), so that clients that need HTTP/2 for event streams reach an
+ * {@code http://} endpoint as they reach AWS's.
  */
 public final class EndpointServer
         implements AutoCloseable
@@ -75,8 +80,14 @@ public final class EndpointServer
             javalinConfig.http.compressionStrategy = CompressionStrategy.NONE;
             javalinConfig.http.generateEtags = false;
             javalinConfig.http.maxRequestSize = 64L * 1024 * 1024;
-            javalinConfig.jetty.host = config.bindAddress();
-            javalinConfig.jetty.port = config.port();
+            // HTTP/1.1 and HTTP/2 cleartext on the one port, h2c by prior knowledge (the SDKs' Netty client with an
+            // http:// endpoint) or by an HTTP/1.1 Upgrade; the SDKs' Kinesis async clients subscribe to shards over HTTP/2
+            javalinConfig.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http), new HTTP2CServerConnectionFactory(http));
+                connector.setHost(config.bindAddress());
+                connector.setPort(config.port());
+                return connector;
+            });
             // S3 keys may hold anything: encoded slashes, dot segments, double slashes
             javalinConfig.jetty.modifyHttpConfiguration(http -> {
                 http.setUriCompliance(UriCompliance.UNSAFE);

@@ -52,6 +52,13 @@ class KinesisFuzzIntegrationTest
             "AddTagsToStream StreamName:string Tags!:map={\"k\":\"v\"}",
             "RemoveTagsFromStream StreamName:string TagKeys:strings",
             "+ListTagsForStream StreamName:string=" + STREAM + " Limit:integer=10 ExclusiveStartTagKey:string=a",
+            "+RegisterStreamConsumer StreamARN!:string=" + ARN + STREAM + " ConsumerName!:string=fuzz-consumer",
+            "+DescribeStreamConsumer StreamARN:string=" + ARN + STREAM + " ConsumerName:string=fuzz-consumer",
+            "DescribeStreamConsumer ConsumerARN:string=" + ARN + STREAM + "/consumer/fuzz-missing:1",
+            "+ListStreamConsumers StreamARN!:string=" + ARN + STREAM + " MaxResults:integer=10 NextToken:token StreamCreationTimestamp:timestamp",
+            "DeregisterStreamConsumer StreamARN:string=" + ARN + STREAM + " ConsumerName:string=fuzz-missing",
+            "SubscribeToShard ConsumerARN!:string=" + ARN + STREAM + "/consumer/fuzz-missing:1 ShardId!:string=shardId-000000000000 "
+                    + "StartingPosition!:structure={\"Type\":\"TRIM_HORIZON\"}",
             "UpdateShardCount",
             "SplitShard",
             "MergeShards");

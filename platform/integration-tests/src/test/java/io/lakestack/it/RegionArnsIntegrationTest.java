@@ -96,6 +96,15 @@ class RegionArnsIntegrationTest
             assertThatThrownBy(() -> westKinesis.putRecord(request -> request.streamARN(eastArn).partitionKey("k")
                     .data(SdkBytes.fromUtf8String("x"))))
                     .isInstanceOf(ResourceNotFoundException.class);
+            // an enhanced fan-out consumer's ARN is its stream's, so it names the stream's region
+            String consumerArn = westKinesis.registerStreamConsumer(request -> request.streamARN(arn).consumerName("reader")).consumer().consumerARN();
+            assertThat(consumerArn).startsWith(arn + "/consumer/reader:");
+            assertThat(east.describeStreamConsumer(request -> request.consumerARN(consumerArn)).consumerDescription().streamARN()).isEqualTo(arn);
+            assertThatThrownBy(() -> east.registerStreamConsumer(request -> request.streamARN(eastArn).consumerName("other")))
+                    .isInstanceOfSatisfying(ResourceNotFoundException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
+                            .isEqualTo("Stream it-region-west under account 000000000000 not found."));
+            assertThatThrownBy(() -> east.describeStreamConsumer(request -> request.consumerARN(consumerArn.replace("us-west-2", "us-east-1"))))
+                    .isInstanceOf(ResourceNotFoundException.class);
         }
         westKinesis.deleteStream(request -> request.streamARN(arn));
     }

@@ -212,6 +212,9 @@ class S3ObjectLockIntegrationTest
             s3.putBucketAcl(request -> request.bucket(bucket).acl(BucketCannedACL.PUBLIC_READ_WRITE));
             assertThat(s3.getBucketAcl(request -> request.bucket(bucket)).grants()).containsExactly(anyoneReads, anyoneWrites, full);
             assertThat(unsigned("GET", "/" + bucket).statusCode()).isEqualTo(200);
+            // a public bucket does not make its objects public: page.html, private since it was written again, stays so
+            assertThat(unsigned("GET", "/" + bucket + "/page.html").statusCode()).isEqualTo(403);
+            assertThat(unsigned("HEAD", "/" + bucket + "/page.html").statusCode()).isEqualTo(403);
             assertThat(unsigned("PUT", "/" + bucket + "/other.html").statusCode()).isEqualTo(200);
             assertThat(s3.getObjectAsBytes(request -> request.bucket(bucket).key("other.html")).asUtf8String()).isEqualTo("unsigned");
 

@@ -70,6 +70,11 @@ public final class AwsRequest
         for (String name : Collections.list(request.getHeaderNames())) {
             headers.put(name, Collections.list(request.getHeaders(name)).stream().map(AwsRequest::utf8HeaderValue).toList());
         }
+        // HTTP/2 carries the host in the :authority pseudo-header, which clients sign as the host header
+        if (request.getProtocol().startsWith("HTTP/2") && headers.keySet().stream().noneMatch(name -> name.equalsIgnoreCase("host"))) {
+            boolean defaultPort = request.getServerPort() == (request.isSecure() ? 443 : 80);
+            headers.put("Host", List.of(request.getServerName() + (defaultPort ? "" : ":" + request.getServerPort())));
+        }
         try {
             return new AwsRequest(request.getMethod(), request.getRequestURI(), request.getQueryString(), headers,
                     request.getInputStream(), request.getRemoteAddr());

@@ -78,6 +78,17 @@ public final class KafkaKinesisStreams
         return new TopicPartition(topic(stream.name()), shard);
     }
 
+    /**
+     * The shard's partition, assigned to a reader before its offsets are asked: the consumer notes the offsets of an
+     * assigned partition, and logs a warning for any other.
+     */
+    private static TopicPartition assign(KafkaConsumer<byte[], byte[]> consumer, Stream stream, int shard)
+    {
+        TopicPartition partition = partition(stream, shard);
+        consumer.assign(List.of(partition));
+        return partition;
+    }
+
     // definitions
 
     @Override
@@ -193,7 +204,7 @@ public final class KafkaKinesisStreams
     public Positions positions(Stream stream, int shard)
     {
         return readers.withReader(consumer -> {
-            TopicPartition partition = partition(stream, shard);
+            TopicPartition partition = assign(consumer, stream, shard);
             long earliest = consumer.beginningOffsets(List.of(partition), READ_TIMEOUT).get(partition);
             long latest = consumer.endOffsets(List.of(partition), READ_TIMEOUT).get(partition);
             return new Positions(earliest, latest);
@@ -204,7 +215,7 @@ public final class KafkaKinesisStreams
     public long positionAt(Stream stream, int shard, Instant time)
     {
         return readers.withReader(consumer -> {
-            TopicPartition partition = partition(stream, shard);
+            TopicPartition partition = assign(consumer, stream, shard);
             OffsetAndTimestamp found = consumer.offsetsForTimes(Map.of(partition, time.toEpochMilli()), READ_TIMEOUT).get(partition);
             return found != null ? found.offset() : consumer.endOffsets(List.of(partition), READ_TIMEOUT).get(partition);
         });
@@ -214,7 +225,7 @@ public final class KafkaKinesisStreams
     public Read read(Stream stream, int shard, long position, int limit, long maxBytes)
     {
         return readers.withReader(consumer -> {
-            TopicPartition partition = partition(stream, shard);
+            TopicPartition partition = assign(consumer, stream, shard);
             long earliest = consumer.beginningOffsets(List.of(partition), READ_TIMEOUT).get(partition);
             long latest = consumer.endOffsets(List.of(partition), READ_TIMEOUT).get(partition);
             long start = Math.max(position, earliest);
@@ -223,7 +234,6 @@ public final class KafkaKinesisStreams
             if (start >= latest) {
                 return new Read(records, start, latest);
             }
-            consumer.assign(List.of(partition));
             consumer.seek(partition, start);
             long bytes = 0;
             long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();

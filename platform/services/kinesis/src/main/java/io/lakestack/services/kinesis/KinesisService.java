@@ -10,10 +10,15 @@ import io.lakestack.spi.kinesis.HashKeyRange;
 import io.lakestack.spi.kinesis.KinesisStreams;
 import io.lakestack.spi.kinesis.SequenceNumber;
 import io.lakestack.spi.kinesis.ShardId;
+import io.lakestack.spi.store.RecordStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,16 +33,22 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Amazon Kinesis Data Streams' JSON 1.1 / CBOR API ({@code Kinesis_20131202.*}) on {@link KinesisStreams}: the
- * operations, their validation and Kinesis's errors.
+ * operations, their validation and Kinesis's errors, and enhanced fan-out: consumers (kept in a {@link RecordStore})
+ * and {@code SubscribeToShard}, whose answer is an event stream that pushes a shard's records as they arrive.
  *
  * <p>Local emulation: shards never split or merge ({@code UpdateShardCount}, {@code SplitShard} and
  * {@code MergeShards} are refused: a shard is a Kafka partition, and partitions cannot be split while keeping each
- * shard's order and hash range); throughput limits per shard are not enforced; enhanced fan-out consumers and
- * server-side encryption are not there.
+ * shard's order and hash range); throughput limits per shard are not enforced; server-side encryption is not there. A
+ * consumer is {@code ACTIVE} as soon as it is registered (RegisterStreamConsumer answers {@code CREATING}, as Kinesis
+ * does) and gone as soon as it is deregistered. A subscription sends an event as soon as records are there (a record
+ * put through this endpoint at once; one written elsewhere within {@value #REREAD_MILLIS} ms), an event without records
+ * after {@value #IDLE_EVENT_MILLIS} ms without any, and ends after its lifetime (5 minutes, as Kinesis's);
+ * subscriptions are counted per endpoint, so two endpoints each accept one for the same consumer and shard.
  */
 public final class KinesisService
         extends JsonProtocolService
 {
+    private static final Logger log = LoggerFactory.getLogger(KinesisService.class);
     static final int MAX_RECORD_BYTES = 1024 * 1024;
     static final int MAX_PUT_RECORDS = 500;
     static final int MAX_PUT_RECORDS_BYTES = 5 * 1024 * 1024;
@@ -54,18 +65,49 @@ public final class KinesisService
     private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
     private static final Pattern EXPLICIT_HASH_KEY = Pattern.compile("0|([1-9]\\d{0,38})");
     private static final Pattern ANY = Pattern.compile("(?s).*");
+    /** The store of enhanced fan-out consumers. */
+    public static final String CONSUMERS_STORE = "kinesis.consumers";
+    static final int MAX_CONSUMERS = 20;
+    /** How long a subscription lasts, as on Kinesis. */
+    public static final Duration SUBSCRIPTION_LIFETIME = Duration.ofMinutes(5);
+    /** How often a subscription reads its shard again when nothing woke it: records written by other instances arrive within this. */
+    static final long REREAD_MILLIS = 1000;
+    /** An event without records goes out after this long without one, so that clients see the subscription alive and its continuation. */
+    static final long IDLE_EVENT_MILLIS = 5000;
+    /** The most data one SubscribeToShardEvent carries; a larger first record goes alone. */
+    static final long MAX_EVENT_BYTES = 2L * 1024 * 1024;
+    private static final Pattern CONSUMER_NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
+    private static final String CONSUMER_ARN_INFIX = "/consumer/";
 
     private final KinesisStreams streams;
+    private final RecordStore<StreamConsumer> consumers;
     private final Clock clock;
+    private final Duration subscriptionLifetime;
+    private final ShardSubscriptions subscriptions;
+    private final ShardSignals signals = new ShardSignals();
+    /** Registrations on this endpoint one at a time, so that the limit and the names hold among them. */
+    private final Object consumerLock = new Object();
 
-    public KinesisService(KinesisStreams streams, Clock clock)
+    public KinesisService(KinesisStreams streams, RecordStore<StreamConsumer> consumers, Clock clock)
+    {
+        this(streams, consumers, clock, SUBSCRIPTION_LIFETIME);
+    }
+
+    /**
+     * @param subscriptionLifetime how long a SubscribeToShard answer lasts, by {@code clock}: {@link #SUBSCRIPTION_LIFETIME} but in tests
+     */
+    public KinesisService(KinesisStreams streams, RecordStore<StreamConsumer> consumers, Clock clock, Duration subscriptionLifetime)
     {
         super("kinesis", "Kinesis_20131202", "ValidationException");
         this.streams = requireNonNull(streams, "streams is null");
+        this.consumers = requireNonNull(consumers, "consumers is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.subscriptionLifetime = requireNonNull(subscriptionLifetime, "subscriptionLifetime is null");
+        this.subscriptions = new ShardSubscriptions(clock);
         streamOperations();
         recordOperations();
         tagOperations();
+        consumerOperations();
         for (String refused : List.of("UpdateShardCount", "SplitShard", "MergeShards")) {
             operation(refused, (input, caller) -> {
                 throw ServiceException.user("InvalidArgumentException", refused + " is not supported by lakestack: a stream's shards are Kafka "
@@ -111,7 +153,14 @@ public final class KinesisService
             return output();
         });
         operation("DeleteStream", (input, caller) -> {
-            streams.delete(streamName(input));
+            KinesisStreams.Stream stream = stream(input);
+            streams.delete(stream.name());
+            for (String key : consumers.all().keySet()) {
+                if (key.startsWith(StreamConsumer.keyPrefix(stream.name()))) {
+                    consumers.delete(key);
+                }
+            }
+            signals.forget(stream);
             return output();
         });
         operation("DescribeStream", (input, caller) -> {
@@ -244,6 +293,7 @@ public final class KinesisService
             KinesisStreams.Entry entry = entry(input);
             KinesisStreams.Written written = streams.put(stream, List.of(entry)).get(0).orElseThrow(() -> ServiceException.external(
                     "InternalFailure", "Kafka did not acknowledge the record for stream " + stream.name() + "; retry it", null));
+            signals.written(stream, written.shard());
             ObjectNode result = output();
             result.put("ShardId", ShardId.of(written.shard()));
             result.put("SequenceNumber", written.sequenceNumber().toString());
@@ -269,6 +319,7 @@ public final class KinesisService
                         + " bytes of data and partition keys, at most " + MAX_PUT_RECORDS_BYTES + " are allowed");
             }
             List<Optional<KinesisStreams.Written>> written = streams.put(stream, entries);
+            written.stream().flatMap(Optional::stream).mapToInt(KinesisStreams.Written::shard).distinct().forEach(shard -> signals.written(stream, shard));
             ObjectNode result = output();
             ArrayNode list = result.putArray("Records");
             int failed = 0;
@@ -292,28 +343,8 @@ public final class KinesisService
             KinesisStreams.Stream stream = stream(input);
             String shardId = input.requiredString("ShardId");
             int shard = shardIndex(stream, shardId);
-            String type = input.requiredString("ShardIteratorType");
-            long position = switch (type) {
-                case "TRIM_HORIZON" -> streams.positions(stream, shard).trimHorizon();
-                case "LATEST" -> streams.positions(stream, shard).latest();
-                case "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER" -> {
-                    String text = input.string("StartingSequenceNumber").orElseThrow(() -> ServiceException.user("InvalidArgumentException",
-                            "StartingSequenceNumber is required for ShardIteratorType " + type));
-                    SequenceNumber sequence = sequenceNumber(stream, shard, text);
-                    yield type.equals("AT_SEQUENCE_NUMBER") || sequence.position() == Long.MAX_VALUE ? sequence.position() : sequence.position() + 1;
-                }
-                case "AT_TIMESTAMP" -> {
-                    Instant timestamp = input.timestamp("Timestamp").orElseThrow(() -> ServiceException.user(
-                            "InvalidArgumentException", "Timestamp is required for ShardIteratorType AT_TIMESTAMP"));
-                    if (timestamp.isBefore(Instant.EPOCH)) {
-                        throw ServiceException.user("InvalidArgumentException", "The timestampInMillis parameter cannot be less than 0. timestampInMillis: "
-                                + timestamp.toEpochMilli());
-                    }
-                    yield streams.positionAt(stream, shard, timestamp);
-                }
-                default -> throw input.invalid("shardIteratorType", type,
-                        "Member must satisfy enum value set: [AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST, AT_TIMESTAMP]");
-            };
+            long position = startingPosition(stream, shard, input.requiredString("ShardIteratorType"), input.string("StartingSequenceNumber"),
+                    input.timestamp("Timestamp"), "ShardIteratorType", input);
             ObjectNode result = output();
             result.put("ShardIterator", new ShardIterator(stream.name(), stream.creationMillis(), shard, position, clock.millis()).encode());
             return result;
@@ -329,22 +360,282 @@ public final class KinesisService
             }
             KinesisStreams.Read read = streams.read(stream, iterator.shard(), iterator.position(), limit, MAX_GET_RECORDS_BYTES);
             ObjectNode result = output();
-            ArrayNode records = result.putArray("Records");
-            for (KinesisStreams.StoredRecord record : read.records()) {
-                ObjectNode node = records.addObject();
-                node.put("SequenceNumber", record.sequenceNumber().toString());
-                node.set("ApproximateArrivalTimestamp", input.timestampNode(record.arrival()));
-                node.put("Data", record.data());
-                node.put("PartitionKey", record.partitionKey());
-            }
+            putRecords(result, read, input);
             result.put("NextShardIterator", new ShardIterator(stream.name(), stream.creationMillis(), iterator.shard(), read.nextPosition(),
                     clock.millis()).encode());
-            long behind = read.nextPosition() >= read.latestPosition() || read.records().isEmpty()
-                    ? 0
-                    : Math.max(0, clock.millis() - read.records().get(read.records().size() - 1).arrival().toEpochMilli());
-            result.put("MillisBehindLatest", behind);
             return result;
         });
+    }
+
+    /**
+     * The position a reader starts at: GetShardIterator's {@code ShardIteratorType} and SubscribeToShard's
+     * {@code StartingPosition.Type}, with their sequence number and timestamp.
+     */
+    private long startingPosition(KinesisStreams.Stream stream, int shard, String type, Optional<String> sequenceText, Optional<Instant> time,
+            String typeField, JsonInput input)
+    {
+        return switch (type) {
+            case "TRIM_HORIZON" -> streams.positions(stream, shard).trimHorizon();
+            case "LATEST" -> streams.positions(stream, shard).latest();
+            case "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER" -> {
+                String text = sequenceText.orElseThrow(() -> ServiceException.user("InvalidArgumentException",
+                        (typeField.equals("ShardIteratorType") ? "StartingSequenceNumber" : "StartingPosition.SequenceNumber") + " is required for "
+                                + typeField + " " + type));
+                if (text.equals(beforeFirst(stream, shard))) {
+                    yield 0;
+                }
+                SequenceNumber sequence = sequenceNumber(stream, shard, text);
+                yield type.equals("AT_SEQUENCE_NUMBER") || sequence.position() == Long.MAX_VALUE ? sequence.position() : sequence.position() + 1;
+            }
+            case "AT_TIMESTAMP" -> {
+                Instant timestamp = time.orElseThrow(() -> ServiceException.user(
+                        "InvalidArgumentException", "Timestamp is required for " + typeField + " AT_TIMESTAMP"));
+                if (timestamp.isBefore(Instant.EPOCH)) {
+                    throw ServiceException.user("InvalidArgumentException", "The timestampInMillis parameter cannot be less than 0. timestampInMillis: "
+                            + timestamp.toEpochMilli());
+                }
+                yield streams.positionAt(stream, shard, timestamp);
+            }
+            default -> throw input.invalid(typeField.equals("ShardIteratorType") ? "shardIteratorType" : "type", type,
+                    "Member must satisfy enum value set: [AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, TRIM_HORIZON, LATEST, AT_TIMESTAMP]");
+        };
+    }
+
+    /**
+     * The continuation of a subscription to a shard that never held a record: below every sequence number of the
+     * shard (whose first record gets the shard's {@code StartingSequenceNumber}), so that {@code AFTER_SEQUENCE_NUMBER}
+     * with it starts at the first record.
+     */
+    static String beforeFirst(KinesisStreams.Stream stream, int shard)
+    {
+        return "48" + new SequenceNumber(stream.creationMillis(), shard, 0).toString().substring(2);
+    }
+
+    private void consumerOperations()
+    {
+        operation("RegisterStreamConsumer", (input, caller) -> {
+            KinesisStreams.Stream stream = streamOfArn(input);
+            String name = input.requiredString("ConsumerName", CONSUMER_NAME, 128);
+            StreamConsumer consumer;
+            synchronized (consumerLock) {
+                if (consumers.get(StreamConsumer.key(stream.name(), name)).filter(found -> found.streamCreationMillis() == stream.creationMillis()).isPresent()) {
+                    throw ServiceException.user("ResourceInUseException", "Consumer " + name + " of stream " + stream.arn() + " already exists; "
+                            + "deregister it first (DeregisterStreamConsumer) or register another name");
+                }
+                int count = consumersOf(stream).size();
+                if (count >= MAX_CONSUMERS) {
+                    throw ServiceException.user("LimitExceededException", "Stream " + stream.arn() + " already has " + count + " consumers, the most "
+                            + "a stream can have; deregister one (DeregisterStreamConsumer) before registering " + name);
+                }
+                long now = clock.millis();
+                consumer = new StreamConsumer(stream.name(), stream.creationMillis(), name,
+                        stream.arn() + CONSUMER_ARN_INFIX + name + ":" + now / 1000, now);
+                consumers.put(StreamConsumer.key(stream.name(), name), consumer);
+            }
+            ObjectNode result = output();
+            result.set("Consumer", consumerNode(consumer, "CREATING", input, false));
+            return result;
+        });
+        operation("DescribeStreamConsumer", (input, caller) -> {
+            StreamConsumer consumer = consumer(input);
+            ObjectNode result = output();
+            result.set("ConsumerDescription", consumerNode(consumer, "ACTIVE", input, true));
+            return result;
+        });
+        operation("ListStreamConsumers", (input, caller) -> {
+            KinesisStreams.Stream stream = streamOfArn(input);
+            int max = input.integer("MaxResults", 1, 10_000).orElse(100);
+            Optional<Instant> created = input.timestamp("StreamCreationTimestamp");
+            if (created.isPresent() && created.get().getEpochSecond() != Instant.ofEpochMilli(stream.creationMillis()).getEpochSecond()) {
+                throw ServiceException.user("ResourceNotFoundException", "Stream " + stream.arn() + " was created at "
+                        + Instant.ofEpochMilli(stream.creationMillis()) + ", not at " + created.get() + " (StreamCreationTimestamp)");
+            }
+            OffsetTokens.Slice<StreamConsumer> page = OffsetTokens.slice(consumersOf(stream), input.string("NextToken"), max, "InvalidArgumentException");
+            ObjectNode result = output();
+            ArrayNode list = result.putArray("Consumers");
+            page.items().forEach(consumer -> list.add(consumerNode(consumer, "ACTIVE", input, false)));
+            page.nextToken().ifPresent(token -> result.put("NextToken", token));
+            return result;
+        });
+        operation("DeregisterStreamConsumer", (input, caller) -> {
+            StreamConsumer consumer = consumer(input);
+            consumers.delete(StreamConsumer.key(consumer.streamName(), consumer.name()));
+            return output();
+        });
+        eventStreamOperation("SubscribeToShard", (input, caller) -> {
+            StreamConsumer consumer = consumerOfArn(input.requiredString("ConsumerARN", ANY, 2048));
+            KinesisStreams.Stream stream = streamOf(consumer);
+            int shard = shardIndex(stream, input.requiredString("ShardId"));
+            JsonInput starting = input.optionalObject("StartingPosition").orElseThrow(() -> input.missing("StartingPosition"));
+            long start = startingPosition(stream, shard, starting.requiredString("Type"), starting.string("SequenceNumber"), starting.timestamp("Timestamp"),
+                    "StartingPosition.Type", starting);
+            ShardSubscriptions.Subscription subscription = subscriptions.open(consumer.arn(), shard);
+            return events -> {
+                try (subscription) {
+                    push(consumer, stream, shard, start, subscription, input, events);
+                }
+                catch (RuntimeException e) {
+                    log.warn("Subscription of {} to {} failed", consumer.arn(), ShardId.of(shard), e);
+                    events.exception("InternalFailureException", "lakestack could not read " + ShardId.of(shard) + " of stream " + stream.name()
+                            + ": " + e.getMessage() + "; subscribe again");
+                }
+            };
+        });
+    }
+
+    /** Pushes a shard's records to one subscription until its lifetime ends, it is taken over, or its consumer or stream goes. */
+    private void push(StreamConsumer consumer, KinesisStreams.Stream stream, int shard, long start, ShardSubscriptions.Subscription subscription,
+            JsonInput input, EventWriter events)
+            throws IOException
+    {
+        long end = clock.millis() + subscriptionLifetime.toMillis();
+        long position = start;
+        long lastEvent = Long.MIN_VALUE;
+        while (true) {
+            if (subscription.takenOver()) {
+                events.exception("ResourceInUseException", "A newer subscription of consumer " + consumer.arn() + " to shard " + ShardId.of(shard)
+                        + " took over this one");
+                return;
+            }
+            if (consumers.get(StreamConsumer.key(consumer.streamName(), consumer.name())).filter(consumer::equals).isEmpty()
+                    || streams.find(stream.name()).filter(found -> found.creationMillis() == stream.creationMillis()).isEmpty()) {
+                events.exception("ResourceNotFoundException", "Consumer " + consumer.arn() + " was deregistered, or its stream deleted");
+                return;
+            }
+            long seen = signals.version(stream, shard);
+            KinesisStreams.Read read = streams.read(stream, shard, position, MAX_GET_RECORDS, MAX_EVENT_BYTES);
+            long now = clock.millis();
+            boolean behind = false;
+            if (!read.records().isEmpty() || lastEvent == Long.MIN_VALUE || now - lastEvent >= IDLE_EVENT_MILLIS) {
+                events.event("SubscribeToShardEvent", shardEvent(stream, shard, read, input));
+                position = read.nextPosition();
+                lastEvent = now;
+                behind = !read.records().isEmpty() && read.nextPosition() < read.latestPosition();
+            }
+            if (now >= end) {
+                return;
+            }
+            if (behind) {
+                continue;
+            }
+            try {
+                signals.await(stream, shard, seen, REREAD_MILLIS);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private ObjectNode shardEvent(KinesisStreams.Stream stream, int shard, KinesisStreams.Read read, JsonInput input)
+    {
+        ObjectNode event = JSON.createObjectNode();
+        putRecords(event, read, input);
+        long next = read.nextPosition();
+        event.put("ContinuationSequenceNumber", next == 0 ? beforeFirst(stream, shard) : new SequenceNumber(stream.creationMillis(), shard, next - 1).toString());
+        event.putArray("ChildShards");
+        return event;
+    }
+
+    /** GetRecords' and SubscribeToShardEvent's {@code Records} and {@code MillisBehindLatest}. */
+    private void putRecords(ObjectNode target, KinesisStreams.Read read, JsonInput input)
+    {
+        ArrayNode records = target.putArray("Records");
+        for (KinesisStreams.StoredRecord record : read.records()) {
+            ObjectNode node = records.addObject();
+            node.put("SequenceNumber", record.sequenceNumber().toString());
+            node.set("ApproximateArrivalTimestamp", input.timestampNode(record.arrival()));
+            node.put("Data", record.data());
+            node.put("PartitionKey", record.partitionKey());
+            node.put("EncryptionType", "NONE");
+        }
+        long behind = read.nextPosition() >= read.latestPosition() || read.records().isEmpty()
+                ? 0
+                : Math.max(0, clock.millis() - read.records().get(read.records().size() - 1).arrival().toEpochMilli());
+        target.put("MillisBehindLatest", behind);
+    }
+
+    private ObjectNode consumerNode(StreamConsumer consumer, String status, JsonInput input, boolean withStream)
+    {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("ConsumerName", consumer.name());
+        node.put("ConsumerARN", consumer.arn());
+        node.put("ConsumerStatus", status);
+        node.set("ConsumerCreationTimestamp", input.timestampNode(Instant.ofEpochMilli(consumer.creationMillis())));
+        if (withStream) {
+            node.put("StreamARN", consumer.arn().substring(0, consumer.arn().indexOf(CONSUMER_ARN_INFIX)));
+        }
+        return node;
+    }
+
+    /** The consumers of this incarnation of the stream, by name. */
+    private List<StreamConsumer> consumersOf(KinesisStreams.Stream stream)
+    {
+        return consumers.all().tailMap(StreamConsumer.keyPrefix(stream.name())).entrySet().stream()
+                .takeWhile(entry -> entry.getKey().startsWith(StreamConsumer.keyPrefix(stream.name())))
+                .map(Map.Entry::getValue)
+                .filter(consumer -> consumer.streamCreationMillis() == stream.creationMillis())
+                .toList();
+    }
+
+    /** The stream a request's {@code StreamARN} names (the consumer operations take no StreamName). */
+    private KinesisStreams.Stream streamOfArn(JsonInput input)
+    {
+        String arn = input.requiredString("StreamARN", ANY, 2048);
+        String name = streams.nameOf(arn).orElseThrow(() -> ServiceException.user("InvalidArgumentException", "StreamARN " + arn
+                + " is not a stream ARN of this account (arn:aws:kinesis:<region>:<account>:stream/<name>)"));
+        // a stream ARN naming another region than the stream's names no stream
+        return streams.findByArn(arn).orElseThrow(() -> KinesisStreams.notFound(name, arn.split(":")[4]));
+    }
+
+    /** The consumer DescribeStreamConsumer and DeregisterStreamConsumer name: by {@code ConsumerARN}, or by {@code StreamARN} and {@code ConsumerName}. */
+    private StreamConsumer consumer(JsonInput input)
+    {
+        Optional<String> arn = input.string("ConsumerARN", ANY, 2048);
+        if (arn.isPresent()) {
+            if (input.has("StreamARN") || input.has("ConsumerName")) {
+                throw ServiceException.user("InvalidArgumentException", "Give either ConsumerARN, or StreamARN and ConsumerName, not both");
+            }
+            return consumerOfArn(arn.get());
+        }
+        if (!input.has("StreamARN") || !input.has("ConsumerName")) {
+            throw ServiceException.user("InvalidArgumentException", "Either ConsumerARN, or StreamARN and ConsumerName, must be given");
+        }
+        KinesisStreams.Stream stream = streamOfArn(input);
+        String name = input.requiredString("ConsumerName", CONSUMER_NAME, 128);
+        return consumers.get(StreamConsumer.key(stream.name(), name))
+                .filter(consumer -> consumer.streamCreationMillis() == stream.creationMillis())
+                .orElseThrow(() -> consumerNotFound(stream.arn() + CONSUMER_ARN_INFIX + name));
+    }
+
+    /** The consumer of a {@code ConsumerARN}: its stream's ARN, {@code /consumer/<name>:<creation epoch seconds>}. */
+    private StreamConsumer consumerOfArn(String arn)
+    {
+        int infix = arn.lastIndexOf(CONSUMER_ARN_INFIX);
+        int colon = arn.lastIndexOf(':');
+        if (infix < 0 || colon < infix) {
+            throw ServiceException.user("InvalidArgumentException", "ConsumerARN " + arn + " is not a consumer ARN "
+                    + "(arn:aws:kinesis:<region>:<account>:stream/<stream>/consumer/<name>:<creation epoch seconds>)");
+        }
+        String streamName = streams.nameOf(arn.substring(0, infix)).orElseThrow(() -> ServiceException.user("InvalidArgumentException",
+                "ConsumerARN " + arn + " does not name a stream of this account"));
+        String name = arn.substring(infix + CONSUMER_ARN_INFIX.length(), colon);
+        return consumers.get(StreamConsumer.key(streamName, name))
+                .filter(consumer -> consumer.arn().equals(arn))
+                .filter(consumer -> streams.find(streamName).filter(stream -> stream.creationMillis() == consumer.streamCreationMillis()).isPresent())
+                .orElseThrow(() -> consumerNotFound(arn));
+    }
+
+    private KinesisStreams.Stream streamOf(StreamConsumer consumer)
+    {
+        return streams.find(consumer.streamName()).filter(stream -> stream.creationMillis() == consumer.streamCreationMillis())
+                .orElseThrow(() -> consumerNotFound(consumer.arn()));
+    }
+
+    private static ServiceException consumerNotFound(String arn)
+    {
+        return ServiceException.user("ResourceNotFoundException", "Consumer " + arn + " under account 000000000000 not found.");
     }
 
     private void tagOperations()
@@ -409,7 +700,7 @@ public final class KinesisService
         description.put("EncryptionType", "NONE");
         if (counts) {
             description.put("OpenShardCount", stream.shards());
-            description.put("ConsumerCount", 0);
+            description.put("ConsumerCount", consumersOf(stream).size());
         }
         return description;
     }

@@ -9,6 +9,7 @@ import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.lambda.FunctionRunner;
 import io.lakestack.spi.sqs.Queue;
 import io.lakestack.spi.store.MemoryRecordStores;
+import io.lakestack.spi.testing.InMemoryKinesisStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class LambdaServiceTest
     private final Fakes.ScriptedRunner runner = new Fakes.ScriptedRunner();
     private final Fakes.MemoryObjectStore objects = new Fakes.MemoryObjectStore();
     private final Fakes.RecordingEventSink events = new Fakes.RecordingEventSink();
-    private final Fakes.MemoryKinesis kinesis = new Fakes.MemoryKinesis();
+    private final InMemoryKinesisStreams kinesis = new InMemoryKinesisStreams(Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC));
     private final Map<String, Queue> queues = new java.util.concurrent.ConcurrentHashMap<>();
     private LambdaService lambda;
 
