@@ -1,5 +1,6 @@
 package io.lakestack.it.contract;
 
+import io.lakestack.spi.Arn;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.kinesis.KinesisStreams;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -15,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -28,8 +27,6 @@ import static java.util.Objects.requireNonNull;
 final class AwsKinesisStreams
         implements KinesisStreams, AutoCloseable
 {
-    private static final Pattern STREAM_ARN = Pattern.compile("arn:aws:kinesis:[a-z0-9-]+:(\\d{12}):stream/([a-zA-Z0-9_.-]{1,128})");
-
     private final KinesisClient kinesis;
     private final String region;
     private volatile String accountId;
@@ -160,8 +157,9 @@ final class AwsKinesisStreams
     @Override
     public Optional<String> nameOf(String arn)
     {
-        Matcher matcher = STREAM_ARN.matcher(arn);
-        return matcher.matches() && matcher.group(1).equals(accountId()) ? Optional.of(matcher.group(2)) : Optional.empty();
+        return Arn.parse(arn, "kinesis")
+                .filter(parsed -> parsed.accountId().equals(accountId()) && parsed.resource().startsWith("stream/"))
+                .map(parsed -> parsed.resource().substring("stream/".length()));
     }
 
     private String accountId()

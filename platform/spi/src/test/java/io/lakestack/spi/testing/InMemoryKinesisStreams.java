@@ -1,5 +1,6 @@
 package io.lakestack.spi.testing;
 
+import io.lakestack.spi.Arn;
 import io.lakestack.spi.kinesis.HashKeyRange;
 import io.lakestack.spi.kinesis.KinesisStreams;
 import io.lakestack.spi.kinesis.SequenceNumber;
@@ -104,10 +105,9 @@ public final class InMemoryKinesisStreams
     @Override
     public Optional<String> nameOf(String arn)
     {
-        String[] parts = arn.split(":", 6);
-        return parts.length == 6 && arn.startsWith("arn:aws:kinesis:") && parts[4].equals("000000000000") && parts[5].startsWith("stream/")
-                ? Optional.of(parts[5].substring("stream/".length()))
-                : Optional.empty();
+        return Arn.parse(arn, "kinesis")
+                .filter(parsed -> parsed.accountId().equals("000000000000") && parsed.resource().startsWith("stream/"))
+                .map(parsed -> parsed.resource().substring("stream/".length()));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.lakestack.backends.kafka;
 
+import io.lakestack.spi.Arn;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.kinesis.HashKeyRange;
 import io.lakestack.spi.kinesis.KinesisStreams;
@@ -47,7 +48,7 @@ public final class KafkaKinesisStreams
     public static final String STORE = "kinesis.streams";
     private static final int READERS = 4;
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
-    private static final Pattern STREAM_ARN = Pattern.compile("arn:aws:kinesis:([a-z0-9-]+):(\\d{12}):stream/([a-zA-Z0-9_.-]{1,128})");
+    private static final Pattern STREAM_RESOURCE = Pattern.compile("stream/([a-zA-Z0-9_.-]{1,128})");
 
     private final RecordStore<Stream> registry;
     private final KafkaTopics topics;
@@ -173,8 +174,11 @@ public final class KafkaKinesisStreams
     @Override
     public Optional<String> nameOf(String arn)
     {
-        Matcher matcher = STREAM_ARN.matcher(arn);
-        return matcher.matches() && matcher.group(2).equals(accountId) ? Optional.of(matcher.group(3)) : Optional.empty();
+        return Arn.parse(arn, "kinesis")
+                .filter(parsed -> parsed.partition().equals("aws") && parsed.accountId().equals(accountId))
+                .map(parsed -> STREAM_RESOURCE.matcher(parsed.resource()))
+                .filter(Matcher::matches)
+                .map(matcher -> matcher.group(1));
     }
 
     // records

@@ -3,6 +3,7 @@ package io.lakestack.services.athena;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.endpoint.json.JsonInput;
 import io.lakestack.endpoint.json.JsonProtocolService;
+import io.lakestack.spi.Arn;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.store.RecordStore;
 import io.lakestack.spi.store.RecordStores;
@@ -45,7 +46,7 @@ final class WorkGroups
     private static final int MAX_TAGS = 50;
     private static final Pattern TAG_KEY = Pattern.compile("(?s).*");
     private static final String ENGINE_VERSION = "Athena engine version 3";
-    private static final Pattern WORK_GROUP_ARN = Pattern.compile("arn:aws:athena:([a-z0-9-]+):(\\d{12}):workgroup/([a-zA-Z0-9._-]{1,128})");
+    private static final Pattern WORK_GROUP_RESOURCE = Pattern.compile("workgroup/([a-zA-Z0-9._-]{1,128})");
 
     /** A work group's {@code Configuration}. */
     record Configuration(Optional<String> outputLocation, boolean enforce, boolean publishMetrics, boolean requesterPays,
@@ -181,14 +182,15 @@ final class WorkGroups
     WorkGroup tagged(JsonInput input, String accountId)
     {
         String arn = input.requiredString("ResourceARN", DESCRIPTION, 1011);
-        Matcher matcher = WORK_GROUP_ARN.matcher(arn);
-        if (!matcher.matches() || !matcher.group(2).equals(accountId)) {
+        Optional<Arn> parsed = Arn.parse(arn, "athena").filter(athena -> athena.accountId().equals(accountId));
+        Matcher matcher = WORK_GROUP_RESOURCE.matcher(parsed.map(Arn::resource).orElse(""));
+        if (!matcher.matches()) {
             throw ServiceException.user("InvalidRequestException", "ResourceARN " + arn + " is not a work group ARN of account " + accountId
                     + ": lakestack tags work groups (arn:aws:athena:<region>:<account>:workgroup/<name>)");
         }
-        String name = matcher.group(3);
+        String name = matcher.group(1);
         return workGroups.get(name)
-                .filter(workGroup -> workGroup.region().map(region -> region.equals(matcher.group(1))).orElse(true))
+                .filter(workGroup -> workGroup.region().map(region -> region.equals(parsed.get().region())).orElse(true))
                 .orElseThrow(() -> ServiceException.user("ResourceNotFoundException", "WorkGroup " + name + " is not found."));
     }
 

@@ -3,6 +3,7 @@ package io.lakestack.services.glue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.endpoint.json.JsonInput;
 import io.lakestack.endpoint.json.JsonProtocolService;
+import io.lakestack.spi.Arn;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.glue.GlueCatalog;
 import io.lakestack.spi.store.RecordStore;
@@ -33,7 +34,7 @@ import static java.util.Objects.requireNonNull;
 final class GlueTagging
 {
     static final String STORE = "glue.database-tags";
-    private static final Pattern ARN = Pattern.compile("arn:aws:glue:([a-z0-9-]+):(\\d{12}):(database|crawler)/(.+)");
+    private static final Pattern RESOURCE = Pattern.compile("(database|crawler)/(.+)");
 
     /**
      * A database's tags, the region of the request that created it, and the creation time the metastore gave that
@@ -127,12 +128,13 @@ final class GlueTagging
     private Resource resource(JsonInput input)
     {
         String arn = input.requiredString("ResourceArn");
-        Matcher matcher = ARN.matcher(arn);
-        if (!matcher.matches() || !matcher.group(2).equals(accountId)) {
+        Optional<Arn> parsed = Arn.parse(arn, "glue").filter(glue -> glue.accountId().equals(accountId));
+        Matcher matcher = RESOURCE.matcher(parsed.map(Arn::resource).orElse(""));
+        if (!matcher.matches()) {
             throw ServiceException.user("InvalidInputException", 400, "ResourceArn " + arn + " is not a database or crawler ARN of account " + accountId
                     + ": lakestack tags databases (arn:aws:glue:<region>:<account>:database/<name>) and crawlers (...:crawler/<name>)");
         }
-        Resource resource = new Resource(matcher.group(1), matcher.group(3), matcher.group(4));
+        Resource resource = new Resource(parsed.get().region(), matcher.group(1), matcher.group(2));
         Optional<String> region;
         if (resource.kind().equals("database")) {
             region = databaseTags(resource.name()).flatMap(DatabaseTags::region);

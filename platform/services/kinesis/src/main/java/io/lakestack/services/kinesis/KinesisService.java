@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.endpoint.json.JsonInput;
 import io.lakestack.endpoint.json.JsonProtocolService;
+import io.lakestack.spi.Arn;
 import io.lakestack.spi.OffsetTokens;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.kinesis.HashKeyRange;
@@ -586,7 +587,7 @@ public final class KinesisService
         String name = streams.nameOf(arn).orElseThrow(() -> ServiceException.user("InvalidArgumentException", "StreamARN " + arn
                 + " is not a stream ARN of this account (arn:aws:kinesis:<region>:<account>:stream/<name>)"));
         // a stream ARN naming another region than the stream's names no stream
-        return streams.findByArn(arn).orElseThrow(() -> KinesisStreams.notFound(name, arn.split(":")[4]));
+        return streams.findByArn(arn).orElseThrow(() -> KinesisStreams.notFound(name, Arn.parse(arn).orElseThrow().accountId()));
     }
 
     /** The consumer DescribeStreamConsumer and DeregisterStreamConsumer name: by {@code ConsumerARN}, or by {@code StreamARN} and {@code ConsumerName}. */
@@ -732,7 +733,7 @@ public final class KinesisService
             }
             if (streams.find(fromArn).isPresent() && streams.findByArn(arn.get()).isEmpty()) {
                 // the stream lives in the region that created it; in any other region there is no such stream
-                throw KinesisStreams.notFound(fromArn, arn.get().split(":")[4]);
+                throw KinesisStreams.notFound(fromArn, Arn.parse(arn.get()).orElseThrow().accountId());
             }
             return fromArn;
         }
