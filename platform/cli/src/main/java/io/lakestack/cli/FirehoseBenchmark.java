@@ -40,11 +40,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Firehose delivery speed on the embedded stack of this machine, in one run (without Trino, which delivery does not
@@ -157,32 +153,15 @@ final class FirehoseBenchmark
                         .inputFormatConfiguration(input -> input.deserializer(deserializer -> deserializer.openXJsonSerDe(openX -> { })))
                         .outputFormatConfiguration(output -> output.serializer(serializer -> serializer.parquetSerDe(parquet -> parquet.compression("SNAPPY")))))));
         System.out.printf("  PutRecordBatch: %,d records from %d threads, into Parquet...%n", records, threads);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        AtomicInteger next = new AtomicInteger();
         long start = System.nanoTime();
-        List<Future<Integer>> putters = new ArrayList<>();
-        for (int thread = 0; thread < threads; thread++) {
-            putters.add(pool.submit(() -> {
-                int failed = 0;
-                while (true) {
-                    int from = next.getAndAdd(500);
-                    if (from >= records) {
-                        return failed;
-                    }
-                    List<Record> batch = new ArrayList<>(500);
-                    for (int id = from; id < Math.min(records, from + 500); id++) {
-                        batch.add(Record.builder().data(SdkBytes.fromByteArrayUnsafe(record(id))).build());
-                    }
-                    PutRecordBatchResponse response = firehose.putRecordBatch(request -> request.deliveryStreamName("bench-parquet").records(batch));
-                    failed += response.failedPutCount();
-                }
-            }));
-        }
-        int failed = 0;
-        for (Future<Integer> putter : putters) {
-            failed += putter.get();
-        }
-        pool.shutdown();
+        int failed = ParallelBatches.put(threads, records, 500, (from, to) -> {
+            List<Record> batch = new ArrayList<>(to - from);
+            for (int id = from; id < to; id++) {
+                batch.add(Record.builder().data(SdkBytes.fromByteArrayUnsafe(record(id))).build());
+            }
+            PutRecordBatchResponse response = firehose.putRecordBatch(request -> request.deliveryStreamName("bench-parquet").records(batch));
+            return response.failedPutCount();
+        });
         double putSeconds = (System.nanoTime() - start) / 1e9;
         if (failed > 0) {
             throw new IllegalStateException(failed + " records failed PutRecordBatch");

@@ -35,10 +35,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
 
 /**
@@ -140,32 +136,15 @@ final class KinesisBenchmark
     {
         kinesis.createStream(request -> request.streamName(STREAM).shardCount(shards));
         System.out.printf("  PutRecords: %,d records from %d threads...%n", records, threads);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        AtomicInteger next = new AtomicInteger();
         long start = System.nanoTime();
-        List<Future<Integer>> putters = new ArrayList<>();
-        for (int thread = 0; thread < threads; thread++) {
-            putters.add(pool.submit(() -> {
-                int failed = 0;
-                while (true) {
-                    int from = next.getAndAdd(500);
-                    if (from >= records) {
-                        return failed;
-                    }
-                    List<PutRecordsRequestEntry> batch = new ArrayList<>(500);
-                    for (int id = from; id < Math.min(records, from + 500); id++) {
-                        batch.add(PutRecordsRequestEntry.builder().partitionKey("key-" + id).data(SdkBytes.fromByteArrayUnsafe(FirehoseBenchmark.record(id))).build());
-                    }
-                    PutRecordsResponse response = kinesis.putRecords(request -> request.streamName(STREAM).records(batch));
-                    failed += response.failedRecordCount();
-                }
-            }));
-        }
-        int failed = 0;
-        for (Future<Integer> putter : putters) {
-            failed += putter.get();
-        }
-        pool.shutdown();
+        int failed = ParallelBatches.put(threads, records, 500, (from, to) -> {
+            List<PutRecordsRequestEntry> batch = new ArrayList<>(to - from);
+            for (int id = from; id < to; id++) {
+                batch.add(PutRecordsRequestEntry.builder().partitionKey("key-" + id).data(SdkBytes.fromByteArrayUnsafe(FirehoseBenchmark.record(id))).build());
+            }
+            PutRecordsResponse response = kinesis.putRecords(request -> request.streamName(STREAM).records(batch));
+            return response.failedRecordCount();
+        });
         double seconds = (System.nanoTime() - start) / 1e9;
         if (failed > 0) {
             throw new IllegalStateException(failed + " records failed PutRecords");
