@@ -154,6 +154,11 @@ public final class EndpointServer
             return;
         }
         response.reset();
+        if (request.bodyUnread()) {
+            // refused before its body was read (a signature, a limit, a route): the body's bytes are still on their way, so the
+            // connection cannot serve another request; saying so keeps a client from sending its next request down it
+            response.setHeader("Connection", "close");
+        }
         ErrorResponses.write(response, route.protocol(), request, error);
     }
 

@@ -6,17 +6,21 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** HTTP/1.1 and HTTP/2 cleartext on the endpoint's one port. */
+/** HTTP/1.1 and HTTP/2 cleartext on the endpoint's one port, and its connections. */
 class EndpointServerHttp2Test
 {
     private static EndpointServer server;
@@ -63,5 +67,26 @@ class EndpointServerHttp2Test
         HttpClient client = HttpClient.newBuilder().version(version).build();
         return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + EndpointServer.HEALTH_PATH)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * A request refused before its body is read (here: a service lakestack does not emulate, unsigned) is answered with
+     * {@code Connection: close}, and the connection is closed: the body's bytes would otherwise be taken for the next
+     * request. The body is never sent, so the answer cannot have read it.
+     */
+    @Test
+    void anAnswerBeforeTheBodyIsReadClosesTheConnection()
+            throws Exception
+    {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.1\r\n"
+                    + "X-Amz-Target: Kinesis_20131202.ListStreams\r\nContent-Length: 100\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 ");
+            assertThat(answer.toLowerCase(Locale.ROOT)).contains("\r\nconnection: close\r\n");
+        }
     }
 }

@@ -187,6 +187,19 @@ public final class AwsRequest
     }
 
     /**
+     * Whether the request has a body (a {@code Content-Length} above 0, or a chunked one) and nothing has read it: an
+     * answer given now leaves its bytes on the connection.
+     */
+    public synchronized boolean bodyUnread()
+    {
+        if (body != null || streamTaken) {
+            return false;
+        }
+        OptionalLong declared = declaredLength();
+        return declared.isPresent() ? declared.getAsLong() > 0 : header("transfer-encoding").isPresent();
+    }
+
+    /**
      * Bounds the body before anything of it is read: from now on a body whose {@code Content-Length} is over
      * {@code maxBytes} is refused without reading any of it, and one without a length (chunked) once {@code maxBytes + 1}
      * bytes have been read, with the error {@code tooLarge} makes of the declared length (empty for a chunked body).
