@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.spi.glue.Column;
 import io.lakestack.spi.glue.HiveType;
 
@@ -124,7 +126,7 @@ final class RowConverter
                 if (!document.isObject()) {
                     throw new ConversionFailure("The record is not a JSON object (or several, one after another) but " + describe(document));
                 }
-                rows.add(row(document));
+                rows.add(row(deserializer.openX() && deserializer.caseInsensitive() ? lowerCased(document) : document));
             }
         }
         catch (JsonProcessingException e) {
@@ -151,6 +153,34 @@ final class RowConverter
             row[i] = value(value, types.get(i), column);
         }
         return row;
+    }
+
+    /**
+     * The document with every object key lower-cased, at every depth, as the OpenX SerDe reads JSON when it is
+     * case-insensitive: a nested object written to a string column is then JSON with lower-case keys (so analysts
+     * query {@code json_extract_scalar(snapshot, '$.agentstatus.name')}), and map keys are lower-case. Of keys that
+     * become equal, the first is kept.
+     */
+    private static JsonNode lowerCased(JsonNode node)
+    {
+        if (node.isObject()) {
+            ObjectNode lowered = JSON.createObjectNode();
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                String name = field.getKey().toLowerCase(Locale.ROOT);
+                if (!lowered.has(name)) {
+                    lowered.set(name, lowerCased(field.getValue()));
+                }
+            }
+            return lowered;
+        }
+        if (node.isArray()) {
+            ArrayNode lowered = JSON.createArrayNode();
+            node.forEach(element -> lowered.add(lowerCased(element)));
+            return lowered;
+        }
+        return node;
     }
 
     /** The object's fields by the name they match columns with: lower-cased unless the SerDe is case-sensitive. */
