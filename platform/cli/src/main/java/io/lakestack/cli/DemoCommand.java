@@ -1,9 +1,6 @@
 package io.lakestack.cli;
 
 import io.lakestack.connectors.demo.DemoPipeline;
-import io.lakestack.embedded.EmbeddedStack;
-import io.lakestack.embedded.RunState;
-import io.lakestack.embedded.StackException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -11,7 +8,6 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "demo", description = "Run the demo pipeline (JSON orders -> S3 events -> Kafka Streams -> Hive Metastore -> Trino) "
@@ -32,48 +28,9 @@ final class DemoCommand
     public Integer call()
             throws Exception
     {
-        Lakestack.logTo(location.dataDirectory);
         PrintStream out = System.out;
-        if (start.noTrino) {
-            throw new StackException("demo", "the demo queries with Trino; run it without --no-trino");
-        }
-        Optional<RunState> running = RunState.readIfRunning(location.layout());
-        if (running.isPresent()) {
-            RunState state = running.get();
-            if (state.trinoJdbcUrl().isEmpty()) {
-                throw new StackException("demo", "the running stack has no Trino (started with --no-trino); stop it and run the demo again");
-            }
-            out.println("lakestack: using the stack already running on " + location.layout().root() + " (pid " + state.pid() + ")");
-            runDemo(out, new DemoPipeline.Environment(state.endpoint(), "us-east-1", start.accessKey, start.secretKey, state.kafka(),
-                    state.trinoJdbcUrl().get()));
-            return 0;
-        }
-
-        out.println("lakestack: starting the embedded stack on " + location.layout().root());
-        long begin = System.nanoTime();
-        start.wipeIfFresh(location);
-        EmbeddedStack stack = start.build(location, new TerminalListener(out));
-        Thread hook = new Thread(stack::close, "lakestack-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            stack.start();
-            stack.awaitTrino(Duration.ofMinutes(4));
-            out.printf(Locale.ROOT, "lakestack: ready in %.1f s%n", (System.nanoTime() - begin) / 1e9);
-            runDemo(out, new DemoPipeline.Environment(stack.endpointUrl(), stack.endpointConfig().region(), stack.endpointConfig().accessKey(),
-                    stack.endpointConfig().secretKey(), stack.kafkaBootstrapServers(), stack.trinoJdbcUrl()));
-            if (keepRunning) {
-                Summary.print(out, stack, true);
-                out.println("lakestack: running; Ctrl-C or './lakestack down' stops it");
-                Thread.currentThread().join();
-            }
-        }
-        finally {
-            if (!keepRunning) {
-                Runtime.getRuntime().removeShutdownHook(hook);
-                stack.close();
-                out.println("lakestack: stopped (data kept in " + location.layout().root() + "; './lakestack up' starts it again)");
-            }
-        }
+        StackSession.run("demo", location, start, keepRunning, out, stack -> runDemo(out, new DemoPipeline.Environment(stack.endpoint(),
+                stack.region(), stack.accessKey(), stack.secretKey(), stack.kafka(), stack.trinoJdbcUrl())));
         return 0;
     }
 

@@ -14,7 +14,7 @@ import java.nio.file.Path;
         mixinStandardHelpOptions = true,
         versionProvider = Lakestack.Version.class,
         description = "A local AWS data platform on real engines: Kafka (Kinesis, Firehose, CloudWatch Logs, Lambda events), an S3 server, the Hive Metastore (Glue), Trino (Athena) and Lambda functions as local processes, behind one AWS endpoint.",
-        subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, DemoCommand.class, BenchCommand.class, ConformanceCommand.class,
+        subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, DemoCommand.class, RunCommand.class, BenchCommand.class, ConformanceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Lakestack
         implements Runnable

@@ -1,0 +1,338 @@
+package io.lakestack.connectors.pipelines.agentevents;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakestack.connectors.pipelines.AthenaSql;
+import io.lakestack.connectors.pipelines.AwsJson;
+import io.lakestack.connectors.pipelines.AwsTarget;
+import io.lakestack.connectors.pipelines.Definitions;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.athena.AthenaClient;
+import software.amazon.awssdk.services.firehose.FirehoseClient;
+import software.amazon.awssdk.services.firehose.model.CreateDeliveryStreamRequest;
+import software.amazon.awssdk.services.firehose.model.DeliveryStreamStatus;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.CreateStreamRequest;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The agent events pipeline as its author deployed it on AWS, through the AWS APIs only: agent events on a Kinesis
+ * stream, a delivery stream converting them to Parquet (SNAPPY) by the {@code kfhconnectblog} table's schema under the
+ * date prefixes Firehose writes ({@code kfhconnectblog/YYYY/MM/DD/HH/}), and the analysts' queries through Athena.
+ * Records Firehose cannot convert land under {@code kfhconnectblog-errors/}.
+ */
+public final class AgentEventsPipeline
+{
+    public static final String TABLE = "kfhconnectblog";
+    public static final String DATA_PREFIX = "kfhconnectblog/";
+    public static final String ERROR_PREFIX = "kfhconnectblog-errors/";
+    private static final String DEFINITIONS = "pipelines/agent-events";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int BATCH_RECORDS = 500;
+    private static final int BATCH_BYTES = 4 * 1024 * 1024;
+
+    /**
+     * What differs per deployment.
+     *
+     * @param bufferSeconds the delivery stream's buffer interval; its buffer size is the pipeline's large 128 MB
+     * @param roleArn the role Firehose assumes (on AWS: one that reads the stream and the catalog and writes the bucket)
+     */
+    public record Settings(String bucket, String streamName, String deliveryStreamName, int bufferSeconds, String roleArn)
+    {
+        public Settings
+        {
+            requireNonNull(bucket, "bucket is null");
+            requireNonNull(streamName, "streamName is null");
+            requireNonNull(deliveryStreamName, "deliveryStreamName is null");
+            requireNonNull(roleArn, "roleArn is null");
+            if (bufferSeconds < 0 || bufferSeconds > 900) {
+                throw new IllegalArgumentException("the buffer interval must be 0 to 900 seconds, as Firehose allows: " + bufferSeconds);
+            }
+        }
+
+        /** The names the pipeline uses, in {@code bucket}. */
+        public static Settings defaults(String bucket, int bufferSeconds, String roleArn)
+        {
+            return new Settings(bucket, "agent-events", "agent-events-to-parquet", bufferSeconds, roleArn);
+        }
+    }
+
+    /** One of the analysts' queries, as kept in {@code queries/<name>.sql}; its first line is a comment saying what it answers. */
+    public record Query(String name, String title, String sql)
+    {
+    }
+
+    /** A record put on the stream: its partition key (the agent's ARN, so each agent's events stay in order) and its bytes. */
+    public record StreamRecord(String partitionKey, byte[] data)
+    {
+    }
+
+    /** A record Firehose could not convert, read back from the error prefix. */
+    public record FailedRecord(String errorCode, String errorMessage, byte[] rawData)
+    {
+    }
+
+    private final Settings settings;
+    private final PrintStream out;
+    private final Definitions definitions;
+    private final S3Client s3;
+    private final KinesisClient kinesis;
+    private final FirehoseClient firehose;
+    private final AthenaSql athena;
+
+    public AgentEventsPipeline(AwsTarget target, Settings settings, PrintStream out)
+    {
+        requireNonNull(target, "target is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.out = requireNonNull(out, "out is null");
+        this.definitions = new Definitions(AgentEventsPipeline.class, DEFINITIONS, Map.of(
+                "bucket", settings.bucket(),
+                "streamName", settings.streamName(),
+                "deliveryStreamName", settings.deliveryStreamName(),
+                "bufferSeconds", Integer.toString(settings.bufferSeconds()),
+                "roleArn", settings.roleArn(),
+                "region", target.region().id()));
+        this.s3 = target.client(S3Client.builder().forcePathStyle(target.lakestack()));
+        this.kinesis = target.client(KinesisClient.builder());
+        this.firehose = target.client(FirehoseClient.builder());
+        AthenaClient athenaClient = target.client(AthenaClient.builder());
+        this.athena = new AthenaSql(athenaClient, "default", "s3://" + settings.bucket() + "/athena-results/", Duration.ofMillis(200));
+    }
+
+    /**
+     * Deploys the pipeline from its definitions, replacing what an earlier run left: the bucket (created when missing),
+     * the stream, the table (Athena DDL), the delivery stream. The objects under the data and error prefixes are removed
+     * first, since the table reads every object under its location.
+     */
+    public void deploy(Duration timeout)
+            throws InterruptedException
+    {
+        try {
+            s3.headBucket(request -> request.bucket(settings.bucket()));
+        }
+        catch (NoSuchBucketException e) {
+            s3.createBucket(request -> request.bucket(settings.bucket()));
+            out.println("agent-events: created bucket " + settings.bucket());
+        }
+        if (firehose.listDeliveryStreams(request -> request.limit(10_000)).deliveryStreamNames().contains(settings.deliveryStreamName())) {
+            firehose.deleteDeliveryStream(request -> request.deliveryStreamName(settings.deliveryStreamName()));
+            await("delivery stream " + settings.deliveryStreamName() + " to be deleted", timeout,
+                    () -> !firehose.listDeliveryStreams(request -> request.limit(10_000)).deliveryStreamNames().contains(settings.deliveryStreamName()));
+        }
+        if (kinesis.listStreams(request -> request.limit(10_000)).streamNames().contains(settings.streamName())) {
+            kinesis.deleteStream(request -> request.streamName(settings.streamName()).enforceConsumerDeletion(true));
+            await("stream " + settings.streamName() + " to be deleted", timeout,
+                    () -> !kinesis.listStreams(request -> request.limit(10_000)).streamNames().contains(settings.streamName()));
+        }
+        int removed = removeObjects(DATA_PREFIX) + removeObjects(ERROR_PREFIX);
+        if (removed > 0) {
+            out.println("agent-events: removed " + removed + " objects of an earlier run under " + DATA_PREFIX + " and " + ERROR_PREFIX);
+        }
+
+        CreateStreamRequest stream = AwsJson.request(definitions.json("stream.json"), CreateStreamRequest.builder());
+        kinesis.createStream(stream);
+        await("stream " + stream.streamName() + " to be ACTIVE", timeout,
+                () -> kinesis.describeStreamSummary(request -> request.streamName(stream.streamName())).streamDescriptionSummary().streamStatus()
+                        == StreamStatus.ACTIVE);
+        String streamArn = kinesis.describeStreamSummary(request -> request.streamName(stream.streamName())).streamDescriptionSummary().streamARN();
+        out.println("agent-events: stream " + streamArn + " (" + stream.shardCount() + " shards)");
+
+        athena.execute("DROP TABLE IF EXISTS default." + TABLE);
+        athena.execute(definitions.text("create-table.sql"));
+        out.println("agent-events: table default." + TABLE + " over s3://" + settings.bucket() + "/" + DATA_PREFIX);
+
+        CreateDeliveryStreamRequest delivery = AwsJson.request(definitions.with("streamArn", streamArn).json("delivery-stream.json"), CreateDeliveryStreamRequest.builder());
+        firehose.createDeliveryStream(delivery);
+        await("delivery stream " + delivery.deliveryStreamName() + " to be ACTIVE", timeout,
+                () -> firehose.describeDeliveryStream(request -> request.deliveryStreamName(delivery.deliveryStreamName()))
+                        .deliveryStreamDescription().deliveryStreamStatus() == DeliveryStreamStatus.ACTIVE);
+        out.printf(Locale.ROOT, "agent-events: delivery stream %s -> Parquet (SNAPPY) under s3://%s/%s, buffer 128 MB or %d s%n",
+                delivery.deliveryStreamName(), settings.bucket(), DATA_PREFIX, settings.bufferSeconds());
+    }
+
+    /**
+     * Puts the records on the stream with PutRecords, 500 a call; entries the stream refuses (throughput exceeded) are
+     * put again until every one is acknowledged. Returns how many were put.
+     */
+    public long feed(Iterator<StreamRecord> records)
+            throws InterruptedException
+    {
+        long put = 0;
+        List<PutRecordsRequestEntry> batch = new ArrayList<>(BATCH_RECORDS);
+        int bytes = 0;
+        while (records.hasNext()) {
+            StreamRecord record = records.next();
+            if (batch.size() == BATCH_RECORDS || bytes + record.data().length + record.partitionKey().length() > BATCH_BYTES) {
+                put += putAll(batch);
+                batch = new ArrayList<>(BATCH_RECORDS);
+                bytes = 0;
+            }
+            batch.add(PutRecordsRequestEntry.builder().partitionKey(record.partitionKey()).data(SdkBytes.fromByteArray(record.data())).build());
+            bytes += record.data().length + record.partitionKey().length();
+        }
+        if (!batch.isEmpty()) {
+            put += putAll(batch);
+        }
+        return put;
+    }
+
+    private int putAll(List<PutRecordsRequestEntry> entries)
+            throws InterruptedException
+    {
+        List<PutRecordsRequestEntry> pending = entries;
+        long backoff = 50;
+        while (true) {
+            List<PutRecordsRequestEntry> sent = pending;
+            PutRecordsResponse response = kinesis.putRecords(request -> request.streamName(settings.streamName()).records(sent));
+            if (response.failedRecordCount() == 0) {
+                return entries.size();
+            }
+            List<PutRecordsRequestEntry> retry = new ArrayList<>();
+            List<PutRecordsResultEntry> results = response.records();
+            for (int i = 0; i < results.size(); i++) {
+                if (results.get(i).errorCode() != null) {
+                    retry.add(sent.get(i));
+                }
+            }
+            pending = retry;
+            Thread.sleep(backoff);
+            backoff = Math.min(backoff * 2, 2_000);
+        }
+    }
+
+    /** The number of rows the table answers now. */
+    public long rows()
+            throws InterruptedException
+    {
+        return Long.parseLong(athena.query("SELECT count(*) FROM " + TABLE).rows().get(0).get(0));
+    }
+
+    /**
+     * Waits until the table answers {@code rows} rows and the error prefix holds {@code failures} records, printing
+     * progress; fails when either passes its count, or at the timeout.
+     */
+    public void awaitDelivered(long rows, long failures, Duration timeout)
+            throws InterruptedException
+    {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long shown = -1;
+        while (true) {
+            long now = rows();
+            long failed = failedRecords().size();
+            if (now != shown) {
+                out.printf(Locale.ROOT, "agent-events: %,d of %,d rows queryable, %,d records under %s%n", now, rows, failed, ERROR_PREFIX);
+                shown = now;
+            }
+            if (now > rows || failed > failures) {
+                throw new IllegalStateException("the table holds " + now + " rows and the error prefix " + failed + " records; expected " + rows
+                        + " and " + failures);
+            }
+            if (now == rows && failed == failures) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("after " + timeout + " the table holds " + now + " of " + rows + " rows and the error prefix "
+                        + failed + " of " + failures + " records");
+            }
+            Thread.sleep(1_000);
+        }
+    }
+
+    /** The records under the error prefix, as Firehose wrote them (one JSON document a line). */
+    public List<FailedRecord> failedRecords()
+    {
+        List<FailedRecord> failed = new ArrayList<>();
+        for (S3Object object : s3.listObjectsV2Paginator(request -> request.bucket(settings.bucket()).prefix(ERROR_PREFIX)).contents()) {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+                    s3.getObject(request -> request.bucket(settings.bucket()).key(object.key())), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    if (!line.isBlank()) {
+                        JsonNode document = JSON.readTree(line);
+                        failed.add(new FailedRecord(document.path("errorCode").asText(), document.path("errorMessage").asText(),
+                                Base64.getDecoder().decode(document.path("rawData").asText())));
+                    }
+                }
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("cannot read the error object " + object.key(), e);
+            }
+        }
+        return failed;
+    }
+
+    /** The analysts' queries, in the order they are shown. */
+    public List<Query> queries()
+    {
+        List<Query> queries = new ArrayList<>();
+        for (String name : List.of("events-per-type", "agent-status", "logins", "contact-states")) {
+            String sql = definitions.raw("queries/" + name + ".sql");
+            String title = sql.lines().findFirst().filter(line -> line.startsWith("--")).map(line -> line.substring(2).strip()).orElse(name);
+            queries.add(new Query(name, title, sql));
+        }
+        return queries;
+    }
+
+    /** A query's answer through Athena. */
+    public AthenaSql.Rows answer(Query query)
+            throws InterruptedException
+    {
+        return athena.query(query.sql());
+    }
+
+    private int removeObjects(String prefix)
+    {
+        List<ObjectIdentifier> keys = new ArrayList<>();
+        int removed = 0;
+        for (S3Object object : s3.listObjectsV2Paginator(request -> request.bucket(settings.bucket()).prefix(prefix)).contents()) {
+            keys.add(ObjectIdentifier.builder().key(object.key()).build());
+            if (keys.size() == 1000) {
+                removed += deleteObjects(keys);
+                keys = new ArrayList<>();
+            }
+        }
+        return keys.isEmpty() ? removed : removed + deleteObjects(keys);
+    }
+
+    private int deleteObjects(List<ObjectIdentifier> keys)
+    {
+        s3.deleteObjects(request -> request.bucket(settings.bucket()).delete(delete -> delete.objects(keys).quiet(true)));
+        return keys.size();
+    }
+
+    private static void await(String what, Duration timeout, BooleanSupplier condition)
+            throws InterruptedException
+    {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out after " + timeout + " waiting for the " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.lakestack.cli;
+
+import io.lakestack.connectors.pipelines.AthenaSql;
+import io.lakestack.connectors.pipelines.AwsTarget;
+import io.lakestack.connectors.pipelines.agentevents.AgentEventsPipeline;
+import io.lakestack.fixtures.agentevents.AgentEvent;
+import io.lakestack.fixtures.agentevents.AgentEventGenerator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "agent-events", description = "Agent events to Parquet: Amazon Connect agent events on a Kinesis stream, Firehose converting "
+        + "them to Parquet (SNAPPY) by the kfhconnectblog table's schema under date prefixes, the analysts' queries through Athena.")
+final class RunAgentEventsCommand
+        implements Callable<Integer>
+{
+    @Mixin
+    StackOptions location;
+
+    @Mixin
+    StartOptions start;
+
+    @Option(names = "--records", paramLabel = "N", description = "How many agent events to generate and put (default: ${DEFAULT-VALUE}).")
+    long records = 2_000;
+
+    @Option(names = "--seed", paramLabel = "N", description = "The generator's seed: the same seed and count give the same events (default: ${DEFAULT-VALUE}).")
+    long seed = 1;
+
+    @Option(names = "--buffer-seconds", paramLabel = "S", description = "The delivery stream's buffer interval, 0 to 900 (default: ${DEFAULT-VALUE}); "
+            + "its buffer size is the pipeline's 128 MB.")
+    int bufferSeconds = 60;
+
+    @Option(names = "--bucket", paramLabel = "NAME", description = "The bucket the pipeline writes (default: ${DEFAULT-VALUE}).")
+    String bucket = "lakestack-agent-events";
+
+    @Option(names = "--profile", paramLabel = "local|aws", description = "local: lakestack's endpoint (default); aws: AWS itself, with the default "
+            + "credential chain, in --region, with --bucket and --role-arn.")
+    String profile = "local";
+
+    @Option(names = "--region", paramLabel = "REGION", description = "The region (default: $AWS_REGION, else us-east-1).")
+    String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
+
+    @Option(names = "--role-arn", paramLabel = "ARN", description = "The role Firehose assumes: on AWS one that reads the stream and the Glue "
+            + "catalog and writes the bucket (default on lakestack: ${DEFAULT-VALUE}).")
+    String roleArn = "arn:aws:iam::000000000000:role/firehose-agent-events";
+
+    @Option(names = "--keep-running", description = "Leave the stack running afterwards (when this command started it).")
+    boolean keepRunning;
+
+    @Override
+    public Integer call()
+            throws Exception
+    {
+        PrintStream out = System.out;
+        switch (profile) {
+            case "local" -> StackSession.run("agent-events pipeline", location, start, keepRunning, out,
+                    stack -> run(AwsTarget.lakestack(URI.create(stack.endpoint()), stack.region(), stack.accessKey(), stack.secretKey()), out));
+            case "aws" -> {
+                if (roleArn.contains(":000000000000:")) {
+                    throw new IllegalArgumentException("--profile aws needs --role-arn: a role Firehose can assume in your account");
+                }
+                run(AwsTarget.aws(region), out);
+            }
+            default -> throw new IllegalArgumentException("--profile is local or aws, not " + profile);
+        }
+        return 0;
+    }
+
+    private void run(AwsTarget target, PrintStream out)
+            throws Exception
+    {
+        out.println("agent-events: agent events -> Kinesis -> Firehose (record format conversion, Parquet SNAPPY) -> S3 -> Athena, "
+                + (target.lakestack() ? "on lakestack at " + target.endpoint().get() : "on AWS in " + target.region()));
+        AgentEventsPipeline pipeline = new AgentEventsPipeline(target, AgentEventsPipeline.Settings.defaults(bucket, bufferSeconds, roleArn), out);
+        pipeline.deploy(Duration.ofMinutes(5));
+
+        out.printf(Locale.ROOT, "agent-events: putting %,d agent events of %d agents (seed %d)%n", records, AgentEventGenerator.agents(records), seed);
+        long begin = System.nanoTime();
+        Iterator<AgentEvent> events = new AgentEventGenerator(seed).events(records).iterator();
+        long put = pipeline.feed(new Iterator<>()
+        {
+            @Override
+            public boolean hasNext()
+            {
+                return events.hasNext();
+            }
+
+            @Override
+            public AgentEventsPipeline.StreamRecord next()
+            {
+                AgentEvent event = events.next();
+                return new AgentEventsPipeline.StreamRecord(event.agent().arn(), event.json().getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        long lastPut = System.nanoTime();
+        out.printf(Locale.ROOT, "agent-events: put %,d records in %.1f s (%,.0f records/s)%n", put, (lastPut - begin) / 1e9, put / ((lastPut - begin) / 1e9));
+        pipeline.awaitDelivered(put, 0, Duration.ofSeconds(bufferSeconds + 600L));
+        long queryable = System.nanoTime();
+        out.printf(Locale.ROOT, "agent-events: all %,d rows queryable %.1f s after the last put; %,.0f records/s from the first put to the answer%n",
+                put, (queryable - lastPut) / 1e9, put / ((queryable - begin) / 1e9));
+
+        for (AgentEventsPipeline.Query query : pipeline.queries()) {
+            AthenaSql.Rows answer = pipeline.answer(query);
+            out.println();
+            out.println("-- " + query.title() + " (" + query.name() + ".sql)");
+            out.print(query.sql().lines().skip(1).reduce((a, b) -> a + "\n" + b).orElse("") + "\n\n");
+            int shown = Math.min(answer.rows().size(), 15);
+            out.print(new AthenaSql.Rows(answer.columns(), answer.rows().subList(0, shown)).format());
+            if (shown < answer.rows().size()) {
+                out.printf(Locale.ROOT, "... %,d rows in all%n", answer.rows().size());
+            }
+        }
+    }
+}
