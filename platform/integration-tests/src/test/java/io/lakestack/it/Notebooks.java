@@ -10,6 +10,7 @@ import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,8 +45,8 @@ final class Notebooks
     }
 
     /**
-     * Executes the notebook in {@code directory} (its working directory, where the executed copy is written) with the
-     * environment variables added; the executed notebook. A cell that raises fails the run, with nbconvert's output.
+     * Executes a copy of the notebook in {@code directory} (the cells' working directory) with the environment variables
+     * added; the executed notebook. A cell that raises fails the run, with nbconvert's output.
      */
     static JsonNode execute(Path notebook, Path directory, Map<String, String> environment)
             throws IOException, InterruptedException
@@ -53,8 +54,10 @@ final class Notebooks
         Path python = python();
         Files.createDirectories(directory);
         Path log = directory.resolve(notebook.getFileName() + ".log");
-        ProcessBuilder builder = new ProcessBuilder(python.toString(), "-m", "nbconvert", "--to", "notebook", "--execute",
-                "--ExecutePreprocessor.timeout=600", "--output-dir", directory.toString(), notebook.toString())
+        // a copy, executed in place: the kernel runs in the notebook's directory, where the cells write their files
+        Path copy = Files.copy(notebook, directory.resolve(notebook.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        ProcessBuilder builder = new ProcessBuilder(python.toString(), "-m", "nbconvert", "--to", "notebook", "--execute", "--inplace",
+                "--ExecutePreprocessor.timeout=600", copy.toString())
                 .directory(directory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -67,7 +70,7 @@ final class Notebooks
         if (process.exitValue() != 0) {
             throw new IllegalStateException("nbconvert failed on " + notebook + " (exit " + process.exitValue() + "):\n" + Files.readString(log));
         }
-        return JSON.readTree(directory.resolve(notebook.getFileName()).toFile());
+        return JSON.readTree(copy.toFile());
     }
 
     /** Every line the executed notebook's cells printed, in order. */
