@@ -53,7 +53,7 @@ class AthenaIntegrationTest
     private static final String TRINO_FILE = "ctas/daily/day=\\d{4}-\\d{2}-\\d{2}/\\d{8}_\\d{6}_\\d{5}_[a-z0-9]{5}_"
             + "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
     private static final String GITHUB = """
-            {"id":"101","type":"PushEvent","actor":"{\\"login\\":\\"ada\\"}","repo":"{\\"name\\":\\"lake/stack\\"}","payload":"{\\"size\\":3}","public":"true","created_at":"2024-03-01T10:15:00Z","org":"{\\"login\\":\\"lakestack\\"}"}
+            {"id":"101","type":"PushEvent","actor":{"login":"ada","id":7},"repo":{"name":"lake/stack"},"payload":{"size":3,"commits":[{"sha":"a1"}]},"public":true,"created_at":"2024-03-01T10:15:00Z","org":{"login":"lakestack"}}
             {"id":"102","type":"WatchEvent","actor":"{\\"login\\":\\"alan\\"}","repo":"{\\"name\\":\\"lake/stack\\"}","payload":"{\\"action\\":\\"started\\"}","public":"true","created_at":"2024-03-01T11:00:00Z"}
             {"id":"103","type":"PushEvent","actor":"{\\"login\\":\\"grace\\"}","repo":"{\\"name\\":\\"cobol/compiler\\"}","payload":"{\\"size\\":1}","public":"false","created_at":"2024-03-02T09:30:00Z","org":null}
             """;
@@ -115,6 +115,11 @@ class AthenaIntegrationTest
                         "101|PushEvent|ada|2024-03-01 10:15:00.000 UTC|lakestack",
                         "102|WatchEvent|alan|2024-03-01 11:00:00.000 UTC|null",
                         "103|PushEvent|grace|2024-03-02 09:30:00.000 UTC|null");
+        // a nested object or a boolean in a string column reads as its JSON text, as the contrib SerDe gives it
+        assertThat(queries.lines("SELECT payload, public FROM github WHERE id = '101'"))
+                .containsExactly("payload|public", "{\"size\":3,\"commits\":[{\"sha\":\"a1\"}]}|true");
+        assertThat(github.storageDescriptor().serdeInfo().serializationLibrary()).isEqualTo("org.openx.data.jsonserde.JsonSerDe");
+        assertThat(github.parameters()).containsEntry("lakestack.serde.substituted-for", "org.apache.hadoop.hive.contrib.serde2.JsonSerde");
 
         QueryExecution ctas = queries.succeed("""
                 CREATE TABLE github_orc STORED AS ORC TBLPROPERTIES ("orc.compress"="ZLIB")

@@ -42,9 +42,14 @@ import static java.util.Objects.requireNonNull;
  */
 final class HiveDdlExecutor
 {
-    /** SerDes Trino has no reader for, and the equivalent one lakestack stores instead (recorded in {@value #SUBSTITUTED}). */
+    /**
+     * SerDes Trino has no reader for, and the equivalent one lakestack stores instead (recorded in {@value #SUBSTITUTED}).
+     * The contrib {@code JsonSerde} (of the hive-json-serde project the OpenX SerDe grew from) writes a nested object or
+     * array to a string column as its JSON text, as the OpenX SerDe does and the HCatalog one refuses to; Hive 3's
+     * {@code JsonSerDe} is the HCatalog one moved.
+     */
     static final Map<String, String> SERDE_SUBSTITUTES = Map.of(
-            "org.apache.hadoop.hive.contrib.serde2.JsonSerde", "org.apache.hive.hcatalog.data.JsonSerDe",
+            "org.apache.hadoop.hive.contrib.serde2.JsonSerde", "org.openx.data.jsonserde.JsonSerDe",
             "org.apache.hadoop.hive.serde2.JsonSerDe", "org.apache.hive.hcatalog.data.JsonSerDe");
     static final String SUBSTITUTED = "lakestack.serde.substituted-for";
 
