@@ -105,9 +105,9 @@ public final class GithubArchivePipeline
 
     /**
      * Deploys the pipeline from its definitions, replacing what an earlier run left: the bucket (created when missing)
-     * with the script, the dead-letter queue, the function (its code, one-at-a-time concurrency, its failure
-     * destination, S3's permission to invoke it) and the bucket's notification. Earlier uploads under
-     * {@code data/github/} are removed first, since the table reads every file there.
+     * with the script, the dead-letter queue (emptied), the function (its code, one-at-a-time concurrency, its failure
+     * destination, S3's permission to invoke it) and the bucket's notification. The tables of an earlier run are dropped
+     * and its uploads under {@code data/github/} removed first, since the table reads every file there.
      */
     public void deploy(Duration timeout)
             throws InterruptedException
@@ -120,6 +120,8 @@ public final class GithubArchivePipeline
             out.println("github-archive: created bucket " + settings.bucket());
         }
         s3.putBucketNotificationConfiguration(request -> request.bucket(settings.bucket()).notificationConfiguration(configuration -> { }));
+        athena.execute("DROP TABLE IF EXISTS github_orc");
+        athena.execute("DROP TABLE IF EXISTS github");
         int removed = removeObjects(DATA_PREFIX);
         if (removed > 0) {
             out.println("github-archive: removed " + removed + " uploads of an earlier run under " + DATA_PREFIX);
@@ -129,7 +131,10 @@ public final class GithubArchivePipeline
         out.println("github-archive: the Hive ETL script in s3://" + settings.bucket() + "/" + SCRIPT_KEY);
 
         String queueUrl = sqs.createQueue(request -> request.queueName(settings.failureQueue())).queueUrl();
-        sqs.purgeQueue(request -> request.queueUrl(queueUrl));
+        int drained = drain(queueUrl);
+        if (drained > 0) {
+            out.println("github-archive: removed " + drained + " failure records of an earlier run from " + settings.failureQueue());
+        }
         String queueArn = sqs.getQueueAttributes(request -> request.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                 .attributes().get(QueueAttributeName.QUEUE_ARN);
 
@@ -220,6 +225,22 @@ public final class GithubArchivePipeline
             throws InterruptedException
     {
         return athena.query(query.sql());
+    }
+
+    /** Deletes the queue's messages (the records of an earlier deployment's failures, which it printed when it failed). */
+    private int drain(String queueUrl)
+    {
+        int drained = 0;
+        while (true) {
+            List<Message> messages = sqs.receiveMessage(request -> request.queueUrl(queueUrl).maxNumberOfMessages(10)).messages();
+            if (messages.isEmpty()) {
+                return drained;
+            }
+            for (Message message : messages) {
+                sqs.deleteMessage(request -> request.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+                drained++;
+            }
+        }
     }
 
     private static byte[] zip(String name, String text)
