@@ -143,6 +143,7 @@ public final class LambdaService
         concurrencyRoutes();
         invokeConfigRoutes();
         tagRoutes();
+        policyRoutes();
         new EventSourceMappings(stores, kinesis, queues::apply, this::mappedFunction, region, accountId, clock).register(this);
         route("GET", "/2016-08-19/account-settings", (request, caller) -> {
             ObjectNode result = JSON.createObjectNode();
@@ -205,7 +206,7 @@ public final class LambdaService
                 if (functions.get(name).isPresent()) {
                     throw ServiceException.user("ResourceConflictException", 409, "Function already exist: " + name);
                 }
-                function = new StoredFunction(name, Optional.of(caller.region()), latest, Map.of(), 1, Map.of(), Optional.empty(), Map.of(), tags);
+                function = new StoredFunction(name, Optional.of(caller.region()), latest, Map.of(), 1, Map.of(), Optional.empty(), Map.of(), tags, Map.of());
                 if (input.bool("Publish").orElse(false)) {
                     function = function.withVersion(latest.publishedAs("1", revision()));
                 }
@@ -735,6 +736,107 @@ public final class LambdaService
         });
     }
 
+    // resource-based policy
+
+    private static final java.util.regex.Pattern STATEMENT_ID = java.util.regex.Pattern.compile("[a-zA-Z0-9-_.]+");
+    private static final java.util.regex.Pattern POLICY_ACTION = java.util.regex.Pattern.compile("(lambda:[*]|lambda:[a-zA-Z]+|[*])");
+    private static final java.util.regex.Pattern POLICY_PRINCIPAL = java.util.regex.Pattern.compile("[^\\s]+");
+
+    /**
+     * AddPermission, GetPolicy, RemovePermission: the statements are kept per qualifier and answered in AWS's policy
+     * document shape. lakestack has no IAM, so no caller is refused by them (as roles are kept and not assumed).
+     */
+    private void policyRoutes()
+    {
+        route("POST", V1 + "/functions/{FunctionName}/policy", (request, caller) -> {
+            FunctionReference reference = reference(request);
+            JsonInput input = request.json();
+            String sid = input.string("StatementId", STATEMENT_ID, 100).orElseThrow(() -> input.missing("StatementId"));
+            String action = input.string("Action", POLICY_ACTION, 256).orElseThrow(() -> input.missing("Action"));
+            String principal = input.string("Principal", POLICY_PRINCIPAL, 256).orElseThrow(() -> input.missing("Principal"));
+            synchronized (lock(reference.name())) {
+                StoredFunction function = require(reference);
+                String qualifier = reference.qualifier().orElse(FunctionVersion.LATEST);
+                resolve(function, reference.qualifier());
+                checkRevision(input, function.latest().revisionId());
+                String key = qualifier + ":" + sid;
+                if (function.policyStatements().containsKey(key)) {
+                    throw ServiceException.user("ResourceConflictException", 409, "The statement id (" + sid + ") provided already exists. Please "
+                            + "provide a new statement id, or remove the existing statement.");
+                }
+                ObjectNode statement = JSON.createObjectNode();
+                statement.put("Sid", sid);
+                statement.put("Effect", "Allow");
+                if (principal.equals("*")) {
+                    statement.put("Principal", "*");
+                }
+                else if (principal.endsWith(".amazonaws.com")) {
+                    statement.putObject("Principal").put("Service", principal);
+                }
+                else {
+                    statement.putObject("Principal").put("AWS", principal.matches("\\d{12}") ? "arn:aws:iam::" + principal + ":root" : principal);
+                }
+                statement.put("Action", action);
+                statement.put("Resource", reference.qualifier().map(value -> qualifiedArn(function.name(), value)).orElse(functionArn(function.name())));
+                ObjectNode condition = JSON.createObjectNode();
+                input.string("SourceAccount").ifPresent(account -> condition.withObject("StringEquals").put("AWS:SourceAccount", account));
+                input.string("PrincipalOrgID").ifPresent(org -> condition.withObject("StringEquals").put("aws:PrincipalOrgID", org));
+                input.string("EventSourceToken").ifPresent(token -> condition.withObject("StringEquals").put("lambda:EventSourceToken", token));
+                input.string("FunctionUrlAuthType").ifPresent(type -> condition.withObject("StringEquals").put("lambda:FunctionUrlAuthType", type));
+                input.string("SourceArn").ifPresent(arn -> condition.withObject("ArnLike").put("AWS:SourceArn", arn));
+                if (!condition.isEmpty()) {
+                    statement.set("Condition", condition);
+                }
+                Map<String, String> statements = new TreeMap<>(function.policyStatements());
+                statements.put(key, statement.toString());
+                functions.put(function.name(), function.withPolicyStatements(statements));
+                ObjectNode result = JSON.createObjectNode();
+                result.put("Statement", statement.toString());
+                return RestResult.json(201, result);
+            }
+        });
+        route("GET", V1 + "/functions/{FunctionName}/policy", (request, caller) -> {
+            FunctionReference reference = reference(request);
+            StoredFunction function = require(reference);
+            String prefix = reference.qualifier().orElse(FunctionVersion.LATEST) + ":";
+            List<String> statements = function.policyStatements().entrySet().stream().filter(entry -> entry.getKey().startsWith(prefix))
+                    .map(Map.Entry::getValue).toList();
+            if (statements.isEmpty()) {
+                throw ServiceException.user("ResourceNotFoundException", 404, "The resource you requested does not exist.");
+            }
+            ObjectNode policy = JSON.createObjectNode();
+            policy.put("Version", "2012-10-17");
+            policy.put("Id", "default");
+            ArrayNode list = policy.putArray("Statement");
+            for (String statement : statements) {
+                try {
+                    list.add(JSON.readTree(statement));
+                }
+                catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            ObjectNode result = JSON.createObjectNode();
+            result.put("Policy", policy.toString());
+            result.put("RevisionId", resolve(function, reference.qualifier()).revisionId());
+            return RestResult.json(200, result);
+        });
+        route("DELETE", V1 + "/functions/{FunctionName}/policy/{StatementId}", (request, caller) -> {
+            FunctionReference reference = reference(request);
+            synchronized (lock(reference.name())) {
+                StoredFunction function = require(reference);
+                String key = reference.qualifier().orElse(FunctionVersion.LATEST) + ":" + request.path("StatementId");
+                if (!function.policyStatements().containsKey(key)) {
+                    throw ServiceException.user("ResourceNotFoundException", 404, "The resource you requested does not exist.");
+                }
+                Map<String, String> statements = new TreeMap<>(function.policyStatements());
+                statements.remove(key);
+                functions.put(function.name(), function.withPolicyStatements(statements));
+            }
+            return RestResult.empty(204);
+        });
+    }
+
     /** The function a tag operation's ARN names: one of this account, in the function's region. */
     private String taggedFunction(String arn)
     {
@@ -928,7 +1030,7 @@ public final class LambdaService
                     }
                 }
                 functions.put(name, new StoredFunction(activated.name(), activated.region(), activated.latest(), activated.versions(), function.nextVersion(),
-                        activated.aliases(), activated.reservedConcurrency(), activated.invokeConfigs(), activated.tags()));
+                        activated.aliases(), activated.reservedConcurrency(), activated.invokeConfigs(), activated.tags(), activated.policyStatements()));
             }
         });
     }

@@ -9,11 +9,14 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A function as the record store keeps it: its unpublished version ({@code $LATEST}), its published versions
- * (immutable once published), its aliases, concurrency, event invoke configurations and tags.
+ * (immutable once published), its aliases, concurrency, event invoke configurations, tags and the statements of its
+ * resource-based policy.
  *
  * @param region the region of the request that created the function, which its ARNs name; empty for a function stored
  *         before functions kept their region, which is of the stack's configured region
  * @param nextVersion the number the next published version gets; numbers are never reused, as in Lambda
+ * @param policyStatements the resource-based policy's statements (AddPermission), as JSON text, by
+ *         {@code <qualifier>:<statement id>} ({@code $LATEST} for the unqualified function)
  */
 record StoredFunction(
         String name,
@@ -24,7 +27,8 @@ record StoredFunction(
         Map<String, Alias> aliases,
         Optional<Integer> reservedConcurrency,
         Map<String, InvokeConfig> invokeConfigs,
-        Map<String, String> tags)
+        Map<String, String> tags,
+        Map<String, String> policyStatements)
 {
     enum State
     {
@@ -127,18 +131,20 @@ record StoredFunction(
         requireNonNull(reservedConcurrency, "reservedConcurrency is null");
         invokeConfigs = Map.copyOf(invokeConfigs);
         tags = Map.copyOf(tags);
+        // functions stored before they kept a policy read it as null
+        policyStatements = policyStatements == null ? Map.of() : Map.copyOf(policyStatements);
     }
 
     StoredFunction withLatest(Configuration configuration)
     {
-        return new StoredFunction(name, region, configuration, versions, nextVersion, aliases, reservedConcurrency, invokeConfigs, tags);
+        return new StoredFunction(name, region, configuration, versions, nextVersion, aliases, reservedConcurrency, invokeConfigs, tags, policyStatements);
     }
 
     StoredFunction withVersion(Configuration published)
     {
         Map<String, Configuration> more = new TreeMap<>(versions);
         more.put(published.version(), published);
-        return new StoredFunction(name, region, latest, more, nextVersion + 1, aliases, reservedConcurrency, invokeConfigs, tags);
+        return new StoredFunction(name, region, latest, more, nextVersion + 1, aliases, reservedConcurrency, invokeConfigs, tags, policyStatements);
     }
 
     StoredFunction withoutVersion(String version)
@@ -147,7 +153,7 @@ record StoredFunction(
         fewer.remove(version);
         Map<String, InvokeConfig> configs = new TreeMap<>(invokeConfigs);
         configs.remove(version);
-        return new StoredFunction(name, region, latest, fewer, nextVersion, aliases, reservedConcurrency, configs, tags);
+        return new StoredFunction(name, region, latest, fewer, nextVersion, aliases, reservedConcurrency, configs, tags, policyStatements);
     }
 
     StoredFunction withAlias(String alias, Optional<Alias> value)
@@ -158,24 +164,29 @@ record StoredFunction(
             changed.remove(alias);
             configs.remove(alias);
         });
-        return new StoredFunction(name, region, latest, versions, nextVersion, changed, reservedConcurrency, configs, tags);
+        return new StoredFunction(name, region, latest, versions, nextVersion, changed, reservedConcurrency, configs, tags, policyStatements);
     }
 
     StoredFunction withReservedConcurrency(Optional<Integer> concurrency)
     {
-        return new StoredFunction(name, region, latest, versions, nextVersion, aliases, concurrency, invokeConfigs, tags);
+        return new StoredFunction(name, region, latest, versions, nextVersion, aliases, concurrency, invokeConfigs, tags, policyStatements);
     }
 
     StoredFunction withInvokeConfig(String qualifier, Optional<InvokeConfig> config)
     {
         Map<String, InvokeConfig> changed = new TreeMap<>(invokeConfigs);
         config.ifPresentOrElse(present -> changed.put(qualifier, present), () -> changed.remove(qualifier));
-        return new StoredFunction(name, region, latest, versions, nextVersion, aliases, reservedConcurrency, changed, tags);
+        return new StoredFunction(name, region, latest, versions, nextVersion, aliases, reservedConcurrency, changed, tags, policyStatements);
     }
 
     StoredFunction withTags(Map<String, String> newTags)
     {
-        return new StoredFunction(name, region, latest, versions, nextVersion, aliases, reservedConcurrency, invokeConfigs, newTags);
+        return new StoredFunction(name, region, latest, versions, nextVersion, aliases, reservedConcurrency, invokeConfigs, newTags, policyStatements);
+    }
+
+    StoredFunction withPolicyStatements(Map<String, String> statements)
+    {
+        return new StoredFunction(name, region, latest, versions, nextVersion, aliases, reservedConcurrency, invokeConfigs, tags, statements);
     }
 
     /** The configuration of a version number or {@code $LATEST}. */

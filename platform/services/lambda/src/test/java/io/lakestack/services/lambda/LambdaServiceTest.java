@@ -269,6 +269,49 @@ class LambdaServiceTest
     }
 
     @Test
+    void permissionsAreKeptAsTheFunctionsResourceBasedPolicy()
+            throws Exception
+    {
+        createActive("triggered");
+        assertError(() -> call("GET", "/2015-03-31/functions/triggered/policy", "", Map.of(), new byte[0]), "ResourceNotFoundException", 404,
+                "The resource you requested does not exist.");
+        JsonNode added = json(call("POST", "/2015-03-31/functions/triggered/policy", "", Map.of(), ("{\"StatementId\":\"s3-raw\",\"Action\":"
+                + "\"lambda:InvokeFunction\",\"Principal\":\"s3.amazonaws.com\",\"SourceArn\":\"arn:aws:s3:::lake\",\"SourceAccount\":\"000000000000\"}")
+                .getBytes(StandardCharsets.UTF_8)));
+        JsonNode statement = JSON.readTree("{\"Sid\":\"s3-raw\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"s3.amazonaws.com\"},"
+                + "\"Action\":\"lambda:InvokeFunction\",\"Resource\":\"" + ARN + "triggered\",\"Condition\":{\"StringEquals\":"
+                + "{\"AWS:SourceAccount\":\"000000000000\"},\"ArnLike\":{\"AWS:SourceArn\":\"arn:aws:s3:::lake\"}}}");
+        assertThat(JSON.readTree(added.path("Statement").asText())).isEqualTo(statement);
+        call("POST", "/2015-03-31/functions/triggered/policy", "", Map.of(),
+                "{\"StatementId\":\"account\",\"Action\":\"lambda:*\",\"Principal\":\"111122223333\"}".getBytes(StandardCharsets.UTF_8));
+
+        JsonNode policy = JSON.readTree(json(call("GET", "/2015-03-31/functions/triggered/policy", "", Map.of(), new byte[0])).path("Policy").asText());
+        assertThat(policy.path("Version").asText()).isEqualTo("2012-10-17");
+        assertThat(policy.path("Statement")).hasSize(2);
+        assertThat(policy.path("Statement").get(0).path("Principal").path("AWS").asText()).isEqualTo("arn:aws:iam::111122223333:root");
+        assertThat(policy.path("Statement").get(1)).isEqualTo(statement);
+
+        assertError(() -> call("POST", "/2015-03-31/functions/triggered/policy", "", Map.of(), ("{\"StatementId\":\"s3-raw\",\"Action\":"
+                + "\"lambda:InvokeFunction\",\"Principal\":\"s3.amazonaws.com\"}").getBytes(StandardCharsets.UTF_8)), "ResourceConflictException", 409,
+                "The statement id (s3-raw) provided already exists.");
+        assertError(() -> call("POST", "/2015-03-31/functions/triggered/policy", "", Map.of(), ("{\"StatementId\":\"bad id\",\"Action\":"
+                + "\"lambda:InvokeFunction\",\"Principal\":\"s3.amazonaws.com\"}").getBytes(StandardCharsets.UTF_8)), "ValidationException", 400,
+                "StatementId");
+        assertError(() -> call("POST", "/2015-03-31/functions/triggered/policy", "", Map.of(), ("{\"StatementId\":\"x\",\"Action\":"
+                + "\"s3:GetObject\",\"Principal\":\"s3.amazonaws.com\"}").getBytes(StandardCharsets.UTF_8)), "ValidationException", 400, "Action");
+        assertError(() -> call("POST", "/2015-03-31/functions/nope/policy", "", Map.of(), ("{\"StatementId\":\"x\",\"Action\":"
+                + "\"lambda:InvokeFunction\",\"Principal\":\"s3.amazonaws.com\"}").getBytes(StandardCharsets.UTF_8)), "ResourceNotFoundException", 404,
+                "Function not found");
+
+        call("DELETE", "/2015-03-31/functions/triggered/policy/account", "", Map.of(), new byte[0]);
+        call("DELETE", "/2015-03-31/functions/triggered/policy/s3-raw", "", Map.of(), new byte[0]);
+        assertError(() -> call("DELETE", "/2015-03-31/functions/triggered/policy/s3-raw", "", Map.of(), new byte[0]), "ResourceNotFoundException", 404,
+                "The resource you requested does not exist.");
+        assertError(() -> call("GET", "/2015-03-31/functions/triggered/policy", "", Map.of(), new byte[0]), "ResourceNotFoundException", 404,
+                "The resource you requested does not exist.");
+    }
+
+    @Test
     void queueMappingsTakeOnlyWhatAppliesToQueues()
             throws Exception
     {
