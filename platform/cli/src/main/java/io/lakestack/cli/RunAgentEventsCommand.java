@@ -2,6 +2,7 @@ package io.lakestack.cli;
 
 import io.lakestack.connectors.pipelines.AthenaSql;
 import io.lakestack.connectors.pipelines.AwsTarget;
+import io.lakestack.connectors.pipelines.StreamFeed;
 import io.lakestack.connectors.pipelines.agentevents.AgentEventsPipeline;
 import io.lakestack.fixtures.agentevents.AgentEvent;
 import io.lakestack.fixtures.agentevents.AgentEventGenerator;
@@ -94,10 +95,10 @@ final class RunAgentEventsCommand
             }
 
             @Override
-            public AgentEventsPipeline.StreamRecord next()
+            public StreamFeed.StreamRecord next()
             {
                 AgentEvent event = events.next();
-                return new AgentEventsPipeline.StreamRecord(event.agent().arn(), event.json().getBytes(StandardCharsets.UTF_8));
+                return new StreamFeed.StreamRecord(event.agent().arn(), event.json().getBytes(StandardCharsets.UTF_8));
             }
         });
         long lastPut = System.nanoTime();

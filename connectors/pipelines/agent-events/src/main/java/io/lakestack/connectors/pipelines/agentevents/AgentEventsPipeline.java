@@ -5,21 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestack.connectors.pipelines.AthenaSql;
 import io.lakestack.connectors.pipelines.AwsJson;
 import io.lakestack.connectors.pipelines.AwsTarget;
+import io.lakestack.connectors.pipelines.Await;
+import io.lakestack.connectors.pipelines.BucketObjects;
 import io.lakestack.connectors.pipelines.Definitions;
-import software.amazon.awssdk.core.SdkBytes;
+import io.lakestack.connectors.pipelines.StreamFeed;
 import software.amazon.awssdk.services.athena.AthenaClient;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
 import software.amazon.awssdk.services.firehose.model.CreateDeliveryStreamRequest;
 import software.amazon.awssdk.services.firehose.model.DeliveryStreamStatus;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.CreateStreamRequest;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.BufferedReader;
@@ -35,7 +32,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -52,8 +48,6 @@ public final class AgentEventsPipeline
     public static final String ERROR_PREFIX = "kfhconnectblog-errors/";
     private static final String DEFINITIONS = "pipelines/agent-events";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int BATCH_RECORDS = 500;
-    private static final int BATCH_BYTES = 4 * 1024 * 1024;
 
     /**
      * What differs per deployment.
@@ -86,11 +80,6 @@ public final class AgentEventsPipeline
     {
     }
 
-    /** A record put on the stream: its partition key (the agent's ARN, so each agent's events stay in order) and its bytes. */
-    public record StreamRecord(String partitionKey, byte[] data)
-    {
-    }
-
     /** A record Firehose could not convert, read back from the error prefix. */
     public record FailedRecord(String errorCode, String errorMessage, byte[] rawData)
     {
@@ -100,6 +89,7 @@ public final class AgentEventsPipeline
     private final PrintStream out;
     private final Definitions definitions;
     private final S3Client s3;
+    private final BucketObjects objects;
     private final KinesisClient kinesis;
     private final FirehoseClient firehose;
     private final AthenaSql athena;
@@ -117,6 +107,7 @@ public final class AgentEventsPipeline
                 "roleArn", settings.roleArn(),
                 "region", target.region().id()));
         this.s3 = target.client(S3Client.builder().forcePathStyle(target.lakestack()));
+        this.objects = new BucketObjects(s3, settings.bucket());
         this.kinesis = target.client(KinesisClient.builder());
         this.firehose = target.client(FirehoseClient.builder());
         AthenaClient athenaClient = target.client(AthenaClient.builder());
@@ -131,31 +122,27 @@ public final class AgentEventsPipeline
     public void deploy(Duration timeout)
             throws InterruptedException
     {
-        try {
-            s3.headBucket(request -> request.bucket(settings.bucket()));
-        }
-        catch (NoSuchBucketException e) {
-            s3.createBucket(request -> request.bucket(settings.bucket()));
+        if (objects.ensureBucket()) {
             out.println("agent-events: created bucket " + settings.bucket());
         }
         if (firehose.listDeliveryStreams(request -> request.limit(10_000)).deliveryStreamNames().contains(settings.deliveryStreamName())) {
             firehose.deleteDeliveryStream(request -> request.deliveryStreamName(settings.deliveryStreamName()));
-            await("delivery stream " + settings.deliveryStreamName() + " to be deleted", timeout,
+            Await.until("delivery stream " + settings.deliveryStreamName() + " to be deleted", timeout,
                     () -> !firehose.listDeliveryStreams(request -> request.limit(10_000)).deliveryStreamNames().contains(settings.deliveryStreamName()));
         }
         if (kinesis.listStreams(request -> request.limit(10_000)).streamNames().contains(settings.streamName())) {
             kinesis.deleteStream(request -> request.streamName(settings.streamName()).enforceConsumerDeletion(true));
-            await("stream " + settings.streamName() + " to be deleted", timeout,
+            Await.until("stream " + settings.streamName() + " to be deleted", timeout,
                     () -> !kinesis.listStreams(request -> request.limit(10_000)).streamNames().contains(settings.streamName()));
         }
-        int removed = removeObjects(DATA_PREFIX) + removeObjects(ERROR_PREFIX);
+        int removed = objects.remove(DATA_PREFIX) + objects.remove(ERROR_PREFIX);
         if (removed > 0) {
             out.println("agent-events: removed " + removed + " objects of an earlier run under " + DATA_PREFIX + " and " + ERROR_PREFIX);
         }
 
         CreateStreamRequest stream = AwsJson.request(definitions.json("stream.json"), CreateStreamRequest.builder());
         kinesis.createStream(stream);
-        await("stream " + stream.streamName() + " to be ACTIVE", timeout,
+        Await.until("stream " + stream.streamName() + " to be ACTIVE", timeout,
                 () -> kinesis.describeStreamSummary(request -> request.streamName(stream.streamName())).streamDescriptionSummary().streamStatus()
                         == StreamStatus.ACTIVE);
         String streamArn = kinesis.describeStreamSummary(request -> request.streamName(stream.streamName())).streamDescriptionSummary().streamARN();
@@ -167,7 +154,7 @@ public final class AgentEventsPipeline
 
         CreateDeliveryStreamRequest delivery = AwsJson.request(definitions.with("streamArn", streamArn).json("delivery-stream.json"), CreateDeliveryStreamRequest.builder());
         firehose.createDeliveryStream(delivery);
-        await("delivery stream " + delivery.deliveryStreamName() + " to be ACTIVE", timeout,
+        Await.until("delivery stream " + delivery.deliveryStreamName() + " to be ACTIVE", timeout,
                 () -> firehose.describeDeliveryStream(request -> request.deliveryStreamName(delivery.deliveryStreamName()))
                         .deliveryStreamDescription().deliveryStreamStatus() == DeliveryStreamStatus.ACTIVE);
         out.printf(Locale.ROOT, "agent-events: delivery stream %s -> Parquet (SNAPPY) under s3://%s/%s, buffer 128 MB or %d s%n",
@@ -175,53 +162,13 @@ public final class AgentEventsPipeline
     }
 
     /**
-     * Puts the records on the stream with PutRecords, 500 a call; entries the stream refuses (throughput exceeded) are
-     * put again until every one is acknowledged. Returns how many were put.
+     * Puts the records (keyed by the agent's ARN, so each agent's events stay in order) on the stream with PutRecords,
+     * 500 a call, until every one is acknowledged. Returns how many were put.
      */
-    public long feed(Iterator<StreamRecord> records)
+    public long feed(Iterator<StreamFeed.StreamRecord> records)
             throws InterruptedException
     {
-        long put = 0;
-        List<PutRecordsRequestEntry> batch = new ArrayList<>(BATCH_RECORDS);
-        int bytes = 0;
-        while (records.hasNext()) {
-            StreamRecord record = records.next();
-            if (batch.size() == BATCH_RECORDS || bytes + record.data().length + record.partitionKey().length() > BATCH_BYTES) {
-                put += putAll(batch);
-                batch = new ArrayList<>(BATCH_RECORDS);
-                bytes = 0;
-            }
-            batch.add(PutRecordsRequestEntry.builder().partitionKey(record.partitionKey()).data(SdkBytes.fromByteArray(record.data())).build());
-            bytes += record.data().length + record.partitionKey().length();
-        }
-        if (!batch.isEmpty()) {
-            put += putAll(batch);
-        }
-        return put;
-    }
-
-    private int putAll(List<PutRecordsRequestEntry> entries)
-            throws InterruptedException
-    {
-        List<PutRecordsRequestEntry> pending = entries;
-        long backoff = 50;
-        while (true) {
-            List<PutRecordsRequestEntry> sent = pending;
-            PutRecordsResponse response = kinesis.putRecords(request -> request.streamName(settings.streamName()).records(sent));
-            if (response.failedRecordCount() == 0) {
-                return entries.size();
-            }
-            List<PutRecordsRequestEntry> retry = new ArrayList<>();
-            List<PutRecordsResultEntry> results = response.records();
-            for (int i = 0; i < results.size(); i++) {
-                if (results.get(i).errorCode() != null) {
-                    retry.add(sent.get(i));
-                }
-            }
-            pending = retry;
-            Thread.sleep(backoff);
-            backoff = Math.min(backoff * 2, 2_000);
-        }
+        return new StreamFeed(kinesis, settings.streamName()).feed(records);
     }
 
     /** The number of rows the table answers now. */
@@ -266,7 +213,7 @@ public final class AgentEventsPipeline
     public List<FailedRecord> failedRecords()
     {
         List<FailedRecord> failed = new ArrayList<>();
-        for (S3Object object : s3.listObjectsV2Paginator(request -> request.bucket(settings.bucket()).prefix(ERROR_PREFIX)).contents()) {
+        for (S3Object object : objects.list(ERROR_PREFIX)) {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(
                     s3.getObject(request -> request.bucket(settings.bucket()).key(object.key())), StandardCharsets.UTF_8))) {
                 String line;
@@ -302,37 +249,5 @@ public final class AgentEventsPipeline
             throws InterruptedException
     {
         return athena.query(query.sql());
-    }
-
-    private int removeObjects(String prefix)
-    {
-        List<ObjectIdentifier> keys = new ArrayList<>();
-        int removed = 0;
-        for (S3Object object : s3.listObjectsV2Paginator(request -> request.bucket(settings.bucket()).prefix(prefix)).contents()) {
-            keys.add(ObjectIdentifier.builder().key(object.key()).build());
-            if (keys.size() == 1000) {
-                removed += deleteObjects(keys);
-                keys = new ArrayList<>();
-            }
-        }
-        return keys.isEmpty() ? removed : removed + deleteObjects(keys);
-    }
-
-    private int deleteObjects(List<ObjectIdentifier> keys)
-    {
-        s3.deleteObjects(request -> request.bucket(settings.bucket()).delete(delete -> delete.objects(keys).quiet(true)));
-        return keys.size();
-    }
-
-    private static void await(String what, Duration timeout, BooleanSupplier condition)
-            throws InterruptedException
-    {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out after " + timeout + " waiting for the " + what);
-            }
-            Thread.sleep(200);
-        }
     }
 }
