@@ -3,6 +3,7 @@ package io.lakestack.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lakestack.connectors.pipelines.AthenaSql;
 import io.lakestack.connectors.pipelines.AwsTarget;
+import io.lakestack.connectors.pipelines.PipelineQuery;
 import io.lakestack.connectors.pipelines.StreamFeed;
 import io.lakestack.connectors.pipelines.agentevents.AgentEventsPipeline;
 import io.lakestack.fixtures.agentevents.AgentEvent;
@@ -78,7 +79,7 @@ class AgentEventsPipelineIntegrationTest
                         MALFORMED.get(2) + " -> DataFormatConversion.TypeMismatch");
 
         Map<String, AthenaSql.Rows> answers = new TreeMap<>();
-        for (AgentEventsPipeline.Query query : pipeline.queries()) {
+        for (PipelineQuery query : pipeline.queries()) {
             answers.put(query.name(), pipeline.answer(query));
         }
         assertThat(answers.keySet()).containsExactly("agent-status", "contact-states", "events-per-type", "logins");

@@ -5,17 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestack.connectors.pipelines.AthenaSql;
 import io.lakestack.connectors.pipelines.AwsJson;
 import io.lakestack.connectors.pipelines.AwsTarget;
-import io.lakestack.connectors.pipelines.Await;
 import io.lakestack.connectors.pipelines.BucketObjects;
 import io.lakestack.connectors.pipelines.Definitions;
+import io.lakestack.connectors.pipelines.PipelineQuery;
+import io.lakestack.connectors.pipelines.Streams;
 import io.lakestack.connectors.pipelines.StreamFeed;
 import software.amazon.awssdk.services.athena.AthenaClient;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
 import software.amazon.awssdk.services.firehose.model.CreateDeliveryStreamRequest;
-import software.amazon.awssdk.services.firehose.model.DeliveryStreamStatus;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.CreateStreamRequest;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -75,11 +74,6 @@ public final class AgentEventsPipeline
         }
     }
 
-    /** One of the analysts' queries, as kept in {@code queries/<name>.sql}; its first line is a comment saying what it answers. */
-    public record Query(String name, String title, String sql)
-    {
-    }
-
     /** A record Firehose could not convert, read back from the error prefix. */
     public record FailedRecord(String errorCode, String errorMessage, byte[] rawData)
     {
@@ -91,7 +85,7 @@ public final class AgentEventsPipeline
     private final S3Client s3;
     private final BucketObjects objects;
     private final KinesisClient kinesis;
-    private final FirehoseClient firehose;
+    private final Streams streams;
     private final AthenaSql athena;
 
     public AgentEventsPipeline(AwsTarget target, Settings settings, PrintStream out)
@@ -109,7 +103,7 @@ public final class AgentEventsPipeline
         this.s3 = target.client(S3Client.builder().forcePathStyle(target.lakestack()));
         this.objects = new BucketObjects(s3, settings.bucket());
         this.kinesis = target.client(KinesisClient.builder());
-        this.firehose = target.client(FirehoseClient.builder());
+        this.streams = new Streams(kinesis, target.client(FirehoseClient.builder()));
         AthenaClient athenaClient = target.client(AthenaClient.builder());
         this.athena = new AthenaSql(athenaClient, "default", "s3://" + settings.bucket() + "/athena-results/", Duration.ofMillis(200));
     }
@@ -125,27 +119,14 @@ public final class AgentEventsPipeline
         if (objects.ensureBucket()) {
             out.println("agent-events: created bucket " + settings.bucket());
         }
-        if (firehose.listDeliveryStreams(request -> request.limit(10_000)).deliveryStreamNames().contains(settings.deliveryStreamName())) {
-            firehose.deleteDeliveryStream(request -> request.deliveryStreamName(settings.deliveryStreamName()));
-            Await.until("delivery stream " + settings.deliveryStreamName() + " to be deleted", timeout,
-                    () -> !firehose.listDeliveryStreams(request -> request.limit(10_000)).deliveryStreamNames().contains(settings.deliveryStreamName()));
-        }
-        if (kinesis.listStreams(request -> request.limit(10_000)).streamNames().contains(settings.streamName())) {
-            kinesis.deleteStream(request -> request.streamName(settings.streamName()).enforceConsumerDeletion(true));
-            Await.until("stream " + settings.streamName() + " to be deleted", timeout,
-                    () -> !kinesis.listStreams(request -> request.limit(10_000)).streamNames().contains(settings.streamName()));
-        }
+        streams.delete(settings.deliveryStreamName(), settings.streamName(), timeout);
         int removed = objects.remove(DATA_PREFIX) + objects.remove(ERROR_PREFIX);
         if (removed > 0) {
             out.println("agent-events: removed " + removed + " objects of an earlier run under " + DATA_PREFIX + " and " + ERROR_PREFIX);
         }
 
         CreateStreamRequest stream = AwsJson.request(definitions.json("stream.json"), CreateStreamRequest.builder());
-        kinesis.createStream(stream);
-        Await.until("stream " + stream.streamName() + " to be ACTIVE", timeout,
-                () -> kinesis.describeStreamSummary(request -> request.streamName(stream.streamName())).streamDescriptionSummary().streamStatus()
-                        == StreamStatus.ACTIVE);
-        String streamArn = kinesis.describeStreamSummary(request -> request.streamName(stream.streamName())).streamDescriptionSummary().streamARN();
+        String streamArn = streams.createStream(stream, timeout);
         out.println("agent-events: stream " + streamArn + " (" + stream.shardCount() + " shards)");
 
         athena.execute("DROP TABLE IF EXISTS default." + TABLE);
@@ -153,10 +134,7 @@ public final class AgentEventsPipeline
         out.println("agent-events: table default." + TABLE + " over s3://" + settings.bucket() + "/" + DATA_PREFIX);
 
         CreateDeliveryStreamRequest delivery = AwsJson.request(definitions.with("streamArn", streamArn).json("delivery-stream.json"), CreateDeliveryStreamRequest.builder());
-        firehose.createDeliveryStream(delivery);
-        Await.until("delivery stream " + delivery.deliveryStreamName() + " to be ACTIVE", timeout,
-                () -> firehose.describeDeliveryStream(request -> request.deliveryStreamName(delivery.deliveryStreamName()))
-                        .deliveryStreamDescription().deliveryStreamStatus() == DeliveryStreamStatus.ACTIVE);
+        streams.createDeliveryStream(delivery, timeout);
         out.printf(Locale.ROOT, "agent-events: delivery stream %s -> Parquet (SNAPPY) under s3://%s/%s, buffer 128 MB or %d s%n",
                 delivery.deliveryStreamName(), settings.bucket(), DATA_PREFIX, settings.bufferSeconds());
     }
@@ -233,19 +211,13 @@ public final class AgentEventsPipeline
     }
 
     /** The analysts' queries, in the order they are shown. */
-    public List<Query> queries()
+    public List<PipelineQuery> queries()
     {
-        List<Query> queries = new ArrayList<>();
-        for (String name : List.of("events-per-type", "agent-status", "logins", "contact-states")) {
-            String sql = definitions.raw("queries/" + name + ".sql");
-            String title = sql.lines().findFirst().filter(line -> line.startsWith("--")).map(line -> line.substring(2).strip()).orElse(name);
-            queries.add(new Query(name, title, sql));
-        }
-        return queries;
+        return PipelineQuery.read(definitions, List.of("events-per-type", "agent-status", "logins", "contact-states"));
     }
 
     /** A query's answer through Athena. */
-    public AthenaSql.Rows answer(Query query)
+    public AthenaSql.Rows answer(PipelineQuery query)
             throws InterruptedException
     {
         return athena.query(query.sql());
