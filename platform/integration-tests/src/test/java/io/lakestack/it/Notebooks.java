@@ -53,8 +53,11 @@ final class Notebooks
         Path python = python();
         Files.createDirectories(directory);
         Path log = directory.resolve(notebook.getFileName() + ".log");
+        // nbconvert runs the kernel in the notebook's own folder: a copy in the directory keeps what the cells write there
+        Path copy = directory.resolve(notebook.getFileName());
+        Files.copy(notebook, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         ProcessBuilder builder = new ProcessBuilder(python.toString(), "-m", "nbconvert", "--to", "notebook", "--execute",
-                "--ExecutePreprocessor.timeout=600", "--output-dir", directory.toString(), notebook.toString())
+                "--ExecutePreprocessor.timeout=600", "--inplace", copy.toString())
                 .directory(directory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -67,7 +70,7 @@ final class Notebooks
         if (process.exitValue() != 0) {
             throw new IllegalStateException("nbconvert failed on " + notebook + " (exit " + process.exitValue() + "):\n" + Files.readString(log));
         }
-        return JSON.readTree(directory.resolve(notebook.getFileName()).toFile());
+        return JSON.readTree(copy.toFile());
     }
 
     /** Every line the executed notebook's cells printed, in order. */
