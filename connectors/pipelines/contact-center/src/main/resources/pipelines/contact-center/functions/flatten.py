@@ -10,14 +10,17 @@ crawler over flatfiles/ is started (a crawl already running will see the new fil
 boto3 reaches the service through AWS_ENDPOINT_URL where it is set (lakestack sets it); on AWS it is not set.
 """
 import base64
+import concurrent.futures
 import json
 import os
 import re
 import urllib.parse
 
 import boto3
+import botocore.config
 
-s3 = boto3.client("s3")
+PUT_THREADS = 16  # boto3 clients are thread-safe; one PUT per record is the cost of one object per record
+s3 = boto3.client("s3", config=botocore.config.Config(max_pool_connections=PUT_THREADS))
 glue = boto3.client("glue")
 
 FLAT_PREFIX = os.environ.get("FLAT_PREFIX", "flatfiles/")
@@ -78,6 +81,7 @@ def flatten(bucket, key):
     text = body.decode("utf-8", errors="replace")
     source = "s3://%s/%s" % (bucket, key)
     stem = key[len("raw/"):] if key.startswith("raw/") else key
+    puts = []  # (key, body): written in parallel once the object is split
     written = failed = 0
     for index, (document, reason, fragment) in enumerate(split(text)):
         if document is not None and not isinstance(document, dict):
@@ -86,18 +90,18 @@ def flatten(bucket, key):
             record = normalise(document)
             contact_id = record.get("contactid")
             if isinstance(contact_id, str) and re.fullmatch(r"[A-Za-z0-9-]+", contact_id):
-                s3.put_object(Bucket=bucket, Key=FLAT_PREFIX + contact_id + ".json",
-                              Body=(json.dumps(record, separators=(",", ":")) + "\n").encode("utf-8"),
-                              ContentType="application/json")
+                puts.append((FLAT_PREFIX + contact_id + ".json", (json.dumps(record, separators=(",", ":")) + "\n").encode("utf-8")))
                 written += 1
                 continue
             reason = "no ContactId" if contact_id is None else "ContactId %r is not a contact id" % (contact_id,)
             code = "Flatten.NoContactId"
         else:
             code = "Flatten.NotAnObject" if reason.startswith("not a JSON object") else "Flatten.MalformedJson"
-        s3.put_object(Bucket=bucket, Key="%s%s-%d.json" % (ERROR_PREFIX, stem, index),
-                      Body=error_document(code, reason, fragment, source).encode("utf-8"), ContentType="application/json")
+        puts.append(("%s%s-%d.json" % (ERROR_PREFIX, stem, index), error_document(code, reason, fragment, source).encode("utf-8")))
         failed += 1
+    with concurrent.futures.ThreadPoolExecutor(max_workers=PUT_THREADS) as pool:
+        # list() re-raises the first failed put, so the raw object stays for the retry
+        list(pool.map(lambda put: s3.put_object(Bucket=bucket, Key=put[0], Body=put[1], ContentType="application/json"), puts))
     s3.delete_object(Bucket=bucket, Key=key)
     return written, failed
 
