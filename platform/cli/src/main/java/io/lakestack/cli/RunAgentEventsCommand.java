@@ -1,7 +1,8 @@
 package io.lakestack.cli;
 
-import io.lakestack.connectors.pipelines.AthenaSql;
 import io.lakestack.connectors.pipelines.AwsTarget;
+import io.lakestack.connectors.pipelines.PipelineQuery;
+import io.lakestack.connectors.pipelines.StreamFeed;
 import io.lakestack.connectors.pipelines.agentevents.AgentEventsPipeline;
 import io.lakestack.fixtures.agentevents.AgentEvent;
 import io.lakestack.fixtures.agentevents.AgentEventGenerator;
@@ -94,10 +95,10 @@ final class RunAgentEventsCommand
             }
 
             @Override
-            public AgentEventsPipeline.StreamRecord next()
+            public StreamFeed.StreamRecord next()
             {
                 AgentEvent event = events.next();
-                return new AgentEventsPipeline.StreamRecord(event.agent().arn(), event.json().getBytes(StandardCharsets.UTF_8));
+                return new StreamFeed.StreamRecord(event.agent().arn(), event.json().getBytes(StandardCharsets.UTF_8));
             }
         });
         long lastPut = System.nanoTime();
@@ -107,16 +108,8 @@ final class RunAgentEventsCommand
         out.printf(Locale.ROOT, "agent-events: all %,d rows queryable %.1f s after the last put; %,.0f records/s from the first put to the answer%n",
                 put, (queryable - lastPut) / 1e9, put / ((queryable - begin) / 1e9));
 
-        for (AgentEventsPipeline.Query query : pipeline.queries()) {
-            AthenaSql.Rows answer = pipeline.answer(query);
-            out.println();
-            out.println("-- " + query.title() + " (" + query.name() + ".sql)");
-            out.print(query.sql().lines().skip(1).reduce((a, b) -> a + "\n" + b).orElse("") + "\n\n");
-            int shown = Math.min(answer.rows().size(), 15);
-            out.print(new AthenaSql.Rows(answer.columns(), answer.rows().subList(0, shown)).format());
-            if (shown < answer.rows().size()) {
-                out.printf(Locale.ROOT, "... %,d rows in all%n", answer.rows().size());
-            }
+        for (PipelineQuery query : pipeline.queries()) {
+            PipelineAnswers.print(out, query, pipeline.answer(query));
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.lakestack.cli;
 
-import io.lakestack.connectors.pipelines.AthenaSql;
 import io.lakestack.connectors.pipelines.AwsTarget;
+import io.lakestack.connectors.pipelines.PipelineQuery;
 import io.lakestack.connectors.pipelines.githubarchive.GithubArchivePipeline;
 import io.lakestack.fixtures.github.GithubEventGenerator;
 import picocli.CommandLine.Command;
@@ -109,12 +109,8 @@ final class RunGithubArchiveCommand
         double seconds = (System.nanoTime() - begin) / 1e9;
         out.printf(Locale.ROOT, "github-archive: %,d events in %d files through the pipeline in %.1f s (%,.0f events/s, file generation included)%n",
                 files * records, files, seconds, files * records / seconds);
-        for (GithubArchivePipeline.Query query : pipeline.queries()) {
-            AthenaSql.Rows answer = pipeline.answer(query);
-            out.println();
-            out.println("-- " + query.title() + " (" + query.name() + ".sql)");
-            out.print(query.sql().lines().skip(1).reduce((a, b) -> a + "\n" + b).orElse("") + "\n\n");
-            out.print(answer.format());
+        for (PipelineQuery query : pipeline.queries()) {
+            PipelineAnswers.print(out, query, pipeline.answer(query));
         }
     }
 

@@ -3,6 +3,8 @@ package io.lakestack.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lakestack.connectors.pipelines.AthenaSql;
 import io.lakestack.connectors.pipelines.AwsTarget;
+import io.lakestack.connectors.pipelines.PipelineQuery;
+import io.lakestack.connectors.pipelines.StreamFeed;
 import io.lakestack.connectors.pipelines.agentevents.AgentEventsPipeline;
 import io.lakestack.fixtures.agentevents.AgentEvent;
 import io.lakestack.fixtures.agentevents.AgentEventGenerator;
@@ -64,9 +66,9 @@ class AgentEventsPipelineIntegrationTest
         pipeline.deploy(Duration.ofMinutes(2));
 
         List<AgentEvent> events = new AgentEventGenerator(SEED).events(EVENTS).toList();
-        List<AgentEventsPipeline.StreamRecord> records = new ArrayList<>();
-        events.forEach(event -> records.add(new AgentEventsPipeline.StreamRecord(event.agent().arn(), event.json().getBytes(StandardCharsets.UTF_8))));
-        MALFORMED.forEach(record -> records.add(new AgentEventsPipeline.StreamRecord("malformed", record.getBytes(StandardCharsets.UTF_8))));
+        List<StreamFeed.StreamRecord> records = new ArrayList<>();
+        events.forEach(event -> records.add(new StreamFeed.StreamRecord(event.agent().arn(), event.json().getBytes(StandardCharsets.UTF_8))));
+        MALFORMED.forEach(record -> records.add(new StreamFeed.StreamRecord("malformed", record.getBytes(StandardCharsets.UTF_8))));
         assertThat(pipeline.feed(records.iterator())).isEqualTo(EVENTS + MALFORMED.size());
 
         pipeline.awaitDelivered(EVENTS, MALFORMED.size(), Duration.ofMinutes(3));
@@ -77,7 +79,7 @@ class AgentEventsPipelineIntegrationTest
                         MALFORMED.get(2) + " -> DataFormatConversion.TypeMismatch");
 
         Map<String, AthenaSql.Rows> answers = new TreeMap<>();
-        for (AgentEventsPipeline.Query query : pipeline.queries()) {
+        for (PipelineQuery query : pipeline.queries()) {
             answers.put(query.name(), pipeline.answer(query));
         }
         assertThat(answers.keySet()).containsExactly("agent-status", "contact-states", "events-per-type", "logins");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestack.connectors.pipelines.AthenaSql;
 import io.lakestack.connectors.pipelines.AwsTarget;
+import io.lakestack.connectors.pipelines.PipelineQuery;
 import io.lakestack.connectors.pipelines.githubarchive.GithubArchivePipeline;
 import io.lakestack.fixtures.github.GithubEventGenerator;
 import io.lakestack.fixtures.github.GithubEventGenerator.GithubEvent;
@@ -108,7 +109,7 @@ class GithubArchivePipelineIntegrationTest
             throws Exception
     {
         Map<String, AthenaSql.Rows> answers = new HashMap<>();
-        for (GithubArchivePipeline.Query query : pipeline.queries()) {
+        for (PipelineQuery query : pipeline.queries()) {
             answers.put(query.name(), pipeline.answer(query));
         }
         assertThat(answers.get("events-per-type").columns()).containsExactly("type", "events");

@@ -213,6 +213,39 @@ class GlueCrawlerIntegrationTest
     }
 
     @Test
+    void everyFileIsReadUnlessSampleSizeSaysHowManyAndStructsGainFields()
+            throws Exception
+    {
+        // 30 files in one folder; only the last has the field "channel" and the struct field "attributes.tier"
+        for (int i = 0; i < 30; i++) {
+            put(String.format(java.util.Locale.ROOT, "sampled/contacts/c-%02d.json", i), i < 29
+                    ? "{\"id\":" + i + ",\"attributes\":{\"lang\":\"en\"}}"
+                    : "{\"id\":" + i + ",\"channel\":\"VOICE\",\"attributes\":{\"lang\":\"de\",\"tier\":\"gold\"}}");
+        }
+        glue.createCrawler(request -> request.name("it-every-file").role(ROLE).databaseName("sampled")
+                .targets(targets -> targets.s3Targets(S3Target.builder().path("s3://crawl-it/sampled/").build())));
+        glue.createCrawler(request -> request.name("it-sample-size").role(ROLE).databaseName("sampled").tablePrefix("two_")
+                .targets(targets -> targets.s3Targets(S3Target.builder().path("s3://crawl-it/sampled/").sampleSize(2).build())));
+        crawl("it-every-file");
+        crawl("it-sample-size");
+        assertThat(table("sampled", "contacts").storageDescriptor().columns()).extracting(Column::name, Column::type)
+                .containsExactly(tuple("id", "int"), tuple("attributes", "struct<lang:string,tier:string>"), tuple("channel", "string"));
+        assertThat(table("sampled", "two_contacts").storageDescriptor().columns()).extracting(Column::name, Column::type)
+                .containsExactly(tuple("id", "int"), tuple("attributes", "struct<lang:string>"));
+        assertThat(glue.getCrawler(request -> request.name("it-sample-size")).crawler().targets().s3Targets().get(0).sampleSize()).isEqualTo(2);
+
+        // a struct column gains the fields new files bring, rather than becoming a string
+        put("sampled/contacts/c-30.json", "{\"id\":30,\"attributes\":{\"lang\":\"fr\",\"vip\":true}}");
+        crawl("it-every-file");
+        assertThat(table("sampled", "contacts").storageDescriptor().columns()).extracting(Column::name, Column::type)
+                .containsExactly(tuple("id", "int"), tuple("attributes", "struct<lang:string,tier:string,vip:boolean>"), tuple("channel", "string"));
+        try (Connection trino = stack.trino(); Statement statement = trino.createStatement()) {
+            assertThat(rows(statement, "SELECT id, attributes.lang, attributes.tier, attributes.vip FROM awsdatacatalog.sampled.contacts WHERE id >= 28 ORDER BY id"))
+                    .containsExactly("28|en|null|null", "29|de|gold|null", "30|fr|null|true");
+        }
+    }
+
+    @Test
     void newFoldersOnlySkipsWhatWasCrawled()
             throws Exception
     {

@@ -268,7 +268,7 @@ public final class GlueCrawlers
 
     private static Crawler.Settings settings(StoredCrawler stored)
     {
-        List<Crawler.Target> targets = stored.targets().stream().map(target -> new Crawler.Target(target.path(), target.exclusions())).toList();
+        List<Crawler.Target> targets = stored.targets().stream().map(target -> new Crawler.Target(target.path(), target.exclusions(), target.sampleSize())).toList();
         return new Crawler.Settings(stored.name(), stored.databaseName().toLowerCase(Locale.ROOT), stored.tablePrefix().orElse("").toLowerCase(Locale.ROOT),
                 targets, stored.updateBehavior(), stored.deleteBehavior(), stored.recrawlBehavior().equals("CRAWL_NEW_FOLDERS_ONLY"));
     }

@@ -5,21 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestack.connectors.pipelines.AthenaSql;
 import io.lakestack.connectors.pipelines.AwsJson;
 import io.lakestack.connectors.pipelines.AwsTarget;
+import io.lakestack.connectors.pipelines.BucketObjects;
 import io.lakestack.connectors.pipelines.Definitions;
-import software.amazon.awssdk.core.SdkBytes;
+import io.lakestack.connectors.pipelines.PipelineQuery;
+import io.lakestack.connectors.pipelines.Streams;
+import io.lakestack.connectors.pipelines.StreamFeed;
 import software.amazon.awssdk.services.athena.AthenaClient;
 import software.amazon.awssdk.services.firehose.FirehoseClient;
 import software.amazon.awssdk.services.firehose.model.CreateDeliveryStreamRequest;
-import software.amazon.awssdk.services.firehose.model.DeliveryStreamStatus;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.CreateStreamRequest;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.BufferedReader;
@@ -35,7 +31,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -52,8 +47,6 @@ public final class AgentEventsPipeline
     public static final String ERROR_PREFIX = "kfhconnectblog-errors/";
     private static final String DEFINITIONS = "pipelines/agent-events";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int BATCH_RECORDS = 500;
-    private static final int BATCH_BYTES = 4 * 1024 * 1024;
 
     /**
      * What differs per deployment.
@@ -81,16 +74,6 @@ public final class AgentEventsPipeline
         }
     }
 
-    /** One of the analysts' queries, as kept in {@code queries/<name>.sql}; its first line is a comment saying what it answers. */
-    public record Query(String name, String title, String sql)
-    {
-    }
-
-    /** A record put on the stream: its partition key (the agent's ARN, so each agent's events stay in order) and its bytes. */
-    public record StreamRecord(String partitionKey, byte[] data)
-    {
-    }
-
     /** A record Firehose could not convert, read back from the error prefix. */
     public record FailedRecord(String errorCode, String errorMessage, byte[] rawData)
     {
@@ -100,8 +83,9 @@ public final class AgentEventsPipeline
     private final PrintStream out;
     private final Definitions definitions;
     private final S3Client s3;
+    private final BucketObjects objects;
     private final KinesisClient kinesis;
-    private final FirehoseClient firehose;
+    private final Streams streams;
     private final AthenaSql athena;
 
     public AgentEventsPipeline(AwsTarget target, Settings settings, PrintStream out)
@@ -117,8 +101,9 @@ public final class AgentEventsPipeline
                 "roleArn", settings.roleArn(),
                 "region", target.region().id()));
         this.s3 = target.client(S3Client.builder().forcePathStyle(target.lakestack()));
+        this.objects = new BucketObjects(s3, settings.bucket());
         this.kinesis = target.client(KinesisClient.builder());
-        this.firehose = target.client(FirehoseClient.builder());
+        this.streams = new Streams(kinesis, target.client(FirehoseClient.builder()));
         AthenaClient athenaClient = target.client(AthenaClient.builder());
         this.athena = new AthenaSql(athenaClient, "default", "s3://" + settings.bucket() + "/athena-results/", Duration.ofMillis(200));
     }
@@ -131,34 +116,17 @@ public final class AgentEventsPipeline
     public void deploy(Duration timeout)
             throws InterruptedException
     {
-        try {
-            s3.headBucket(request -> request.bucket(settings.bucket()));
-        }
-        catch (NoSuchBucketException e) {
-            s3.createBucket(request -> request.bucket(settings.bucket()));
+        if (objects.ensureBucket()) {
             out.println("agent-events: created bucket " + settings.bucket());
         }
-        if (firehose.listDeliveryStreams(request -> request.limit(10_000)).deliveryStreamNames().contains(settings.deliveryStreamName())) {
-            firehose.deleteDeliveryStream(request -> request.deliveryStreamName(settings.deliveryStreamName()));
-            await("delivery stream " + settings.deliveryStreamName() + " to be deleted", timeout,
-                    () -> !firehose.listDeliveryStreams(request -> request.limit(10_000)).deliveryStreamNames().contains(settings.deliveryStreamName()));
-        }
-        if (kinesis.listStreams(request -> request.limit(10_000)).streamNames().contains(settings.streamName())) {
-            kinesis.deleteStream(request -> request.streamName(settings.streamName()).enforceConsumerDeletion(true));
-            await("stream " + settings.streamName() + " to be deleted", timeout,
-                    () -> !kinesis.listStreams(request -> request.limit(10_000)).streamNames().contains(settings.streamName()));
-        }
-        int removed = removeObjects(DATA_PREFIX) + removeObjects(ERROR_PREFIX);
+        streams.delete(settings.deliveryStreamName(), settings.streamName(), timeout);
+        int removed = objects.remove(DATA_PREFIX) + objects.remove(ERROR_PREFIX);
         if (removed > 0) {
             out.println("agent-events: removed " + removed + " objects of an earlier run under " + DATA_PREFIX + " and " + ERROR_PREFIX);
         }
 
         CreateStreamRequest stream = AwsJson.request(definitions.json("stream.json"), CreateStreamRequest.builder());
-        kinesis.createStream(stream);
-        await("stream " + stream.streamName() + " to be ACTIVE", timeout,
-                () -> kinesis.describeStreamSummary(request -> request.streamName(stream.streamName())).streamDescriptionSummary().streamStatus()
-                        == StreamStatus.ACTIVE);
-        String streamArn = kinesis.describeStreamSummary(request -> request.streamName(stream.streamName())).streamDescriptionSummary().streamARN();
+        String streamArn = streams.createStream(stream, timeout);
         out.println("agent-events: stream " + streamArn + " (" + stream.shardCount() + " shards)");
 
         athena.execute("DROP TABLE IF EXISTS default." + TABLE);
@@ -166,62 +134,19 @@ public final class AgentEventsPipeline
         out.println("agent-events: table default." + TABLE + " over s3://" + settings.bucket() + "/" + DATA_PREFIX);
 
         CreateDeliveryStreamRequest delivery = AwsJson.request(definitions.with("streamArn", streamArn).json("delivery-stream.json"), CreateDeliveryStreamRequest.builder());
-        firehose.createDeliveryStream(delivery);
-        await("delivery stream " + delivery.deliveryStreamName() + " to be ACTIVE", timeout,
-                () -> firehose.describeDeliveryStream(request -> request.deliveryStreamName(delivery.deliveryStreamName()))
-                        .deliveryStreamDescription().deliveryStreamStatus() == DeliveryStreamStatus.ACTIVE);
+        streams.createDeliveryStream(delivery, timeout);
         out.printf(Locale.ROOT, "agent-events: delivery stream %s -> Parquet (SNAPPY) under s3://%s/%s, buffer 128 MB or %d s%n",
                 delivery.deliveryStreamName(), settings.bucket(), DATA_PREFIX, settings.bufferSeconds());
     }
 
     /**
-     * Puts the records on the stream with PutRecords, 500 a call; entries the stream refuses (throughput exceeded) are
-     * put again until every one is acknowledged. Returns how many were put.
+     * Puts the records (keyed by the agent's ARN, so each agent's events stay in order) on the stream with PutRecords,
+     * 500 a call, until every one is acknowledged. Returns how many were put.
      */
-    public long feed(Iterator<StreamRecord> records)
+    public long feed(Iterator<StreamFeed.StreamRecord> records)
             throws InterruptedException
     {
-        long put = 0;
-        List<PutRecordsRequestEntry> batch = new ArrayList<>(BATCH_RECORDS);
-        int bytes = 0;
-        while (records.hasNext()) {
-            StreamRecord record = records.next();
-            if (batch.size() == BATCH_RECORDS || bytes + record.data().length + record.partitionKey().length() > BATCH_BYTES) {
-                put += putAll(batch);
-                batch = new ArrayList<>(BATCH_RECORDS);
-                bytes = 0;
-            }
-            batch.add(PutRecordsRequestEntry.builder().partitionKey(record.partitionKey()).data(SdkBytes.fromByteArray(record.data())).build());
-            bytes += record.data().length + record.partitionKey().length();
-        }
-        if (!batch.isEmpty()) {
-            put += putAll(batch);
-        }
-        return put;
-    }
-
-    private int putAll(List<PutRecordsRequestEntry> entries)
-            throws InterruptedException
-    {
-        List<PutRecordsRequestEntry> pending = entries;
-        long backoff = 50;
-        while (true) {
-            List<PutRecordsRequestEntry> sent = pending;
-            PutRecordsResponse response = kinesis.putRecords(request -> request.streamName(settings.streamName()).records(sent));
-            if (response.failedRecordCount() == 0) {
-                return entries.size();
-            }
-            List<PutRecordsRequestEntry> retry = new ArrayList<>();
-            List<PutRecordsResultEntry> results = response.records();
-            for (int i = 0; i < results.size(); i++) {
-                if (results.get(i).errorCode() != null) {
-                    retry.add(sent.get(i));
-                }
-            }
-            pending = retry;
-            Thread.sleep(backoff);
-            backoff = Math.min(backoff * 2, 2_000);
-        }
+        return new StreamFeed(kinesis, settings.streamName()).feed(records);
     }
 
     /** The number of rows the table answers now. */
@@ -266,7 +191,7 @@ public final class AgentEventsPipeline
     public List<FailedRecord> failedRecords()
     {
         List<FailedRecord> failed = new ArrayList<>();
-        for (S3Object object : s3.listObjectsV2Paginator(request -> request.bucket(settings.bucket()).prefix(ERROR_PREFIX)).contents()) {
+        for (S3Object object : objects.list(ERROR_PREFIX)) {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(
                     s3.getObject(request -> request.bucket(settings.bucket()).key(object.key())), StandardCharsets.UTF_8))) {
                 String line;
@@ -286,53 +211,15 @@ public final class AgentEventsPipeline
     }
 
     /** The analysts' queries, in the order they are shown. */
-    public List<Query> queries()
+    public List<PipelineQuery> queries()
     {
-        List<Query> queries = new ArrayList<>();
-        for (String name : List.of("events-per-type", "agent-status", "logins", "contact-states")) {
-            String sql = definitions.raw("queries/" + name + ".sql");
-            String title = sql.lines().findFirst().filter(line -> line.startsWith("--")).map(line -> line.substring(2).strip()).orElse(name);
-            queries.add(new Query(name, title, sql));
-        }
-        return queries;
+        return PipelineQuery.read(definitions, List.of("events-per-type", "agent-status", "logins", "contact-states"));
     }
 
     /** A query's answer through Athena. */
-    public AthenaSql.Rows answer(Query query)
+    public AthenaSql.Rows answer(PipelineQuery query)
             throws InterruptedException
     {
         return athena.query(query.sql());
-    }
-
-    private int removeObjects(String prefix)
-    {
-        List<ObjectIdentifier> keys = new ArrayList<>();
-        int removed = 0;
-        for (S3Object object : s3.listObjectsV2Paginator(request -> request.bucket(settings.bucket()).prefix(prefix)).contents()) {
-            keys.add(ObjectIdentifier.builder().key(object.key()).build());
-            if (keys.size() == 1000) {
-                removed += deleteObjects(keys);
-                keys = new ArrayList<>();
-            }
-        }
-        return keys.isEmpty() ? removed : removed + deleteObjects(keys);
-    }
-
-    private int deleteObjects(List<ObjectIdentifier> keys)
-    {
-        s3.deleteObjects(request -> request.bucket(settings.bucket()).delete(delete -> delete.objects(keys).quiet(true)));
-        return keys.size();
-    }
-
-    private static void await(String what, Duration timeout, BooleanSupplier condition)
-            throws InterruptedException
-    {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out after " + timeout + " waiting for the " + what);
-            }
-            Thread.sleep(200);
-        }
     }
 }

@@ -3,7 +3,9 @@ package io.lakestack.connectors.pipelines.githubarchive;
 import io.lakestack.connectors.pipelines.AthenaSql;
 import io.lakestack.connectors.pipelines.AwsJson;
 import io.lakestack.connectors.pipelines.AwsTarget;
+import io.lakestack.connectors.pipelines.BucketObjects;
 import io.lakestack.connectors.pipelines.Definitions;
+import io.lakestack.connectors.pipelines.PipelineQuery;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.athena.AthenaClient;
@@ -12,10 +14,7 @@ import software.amazon.awssdk.services.lambda.model.CreateFunctionRequest;
 import software.amazon.awssdk.services.lambda.model.PutFunctionEventInvokeConfigRequest;
 import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
-import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutBucketNotificationConfigurationRequest;
-import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -73,15 +72,11 @@ public final class GithubArchivePipeline
         }
     }
 
-    /** One of the analysts' queries, as kept in {@code queries/<name>.sql}; its first line is a comment saying what it answers. */
-    public record Query(String name, String title, String sql)
-    {
-    }
-
     private final Settings settings;
     private final PrintStream out;
     private final Definitions definitions;
     private final S3Client s3;
+    private final BucketObjects objects;
     private final LambdaClient lambda;
     private final SqsClient sqs;
     private final AthenaSql athena;
@@ -97,6 +92,7 @@ public final class GithubArchivePipeline
                 "runtime", settings.runtime(),
                 "roleArn", settings.roleArn()));
         this.s3 = target.client(S3Client.builder().forcePathStyle(target.lakestack()));
+        this.objects = new BucketObjects(s3, settings.bucket());
         this.lambda = target.client(LambdaClient.builder());
         this.sqs = target.client(SqsClient.builder());
         AthenaClient athenaClient = target.client(AthenaClient.builder());
@@ -112,17 +108,13 @@ public final class GithubArchivePipeline
     public void deploy(Duration timeout)
             throws InterruptedException
     {
-        try {
-            s3.headBucket(request -> request.bucket(settings.bucket()));
-        }
-        catch (NoSuchBucketException e) {
-            s3.createBucket(request -> request.bucket(settings.bucket()));
+        if (objects.ensureBucket()) {
             out.println("github-archive: created bucket " + settings.bucket());
         }
         s3.putBucketNotificationConfiguration(request -> request.bucket(settings.bucket()).notificationConfiguration(configuration -> { }));
         athena.execute("DROP TABLE IF EXISTS github_orc");
         athena.execute("DROP TABLE IF EXISTS github");
-        int removed = removeObjects(DATA_PREFIX);
+        int removed = objects.remove(DATA_PREFIX);
         if (removed > 0) {
             out.println("github-archive: removed " + removed + " uploads of an earlier run under " + DATA_PREFIX);
         }
@@ -209,19 +201,13 @@ public final class GithubArchivePipeline
     }
 
     /** The analysts' queries, in the order they are shown. */
-    public List<Query> queries()
+    public List<PipelineQuery> queries()
     {
-        List<Query> queries = new ArrayList<>();
-        for (String name : List.of("events-per-type", "top-repositories")) {
-            String sql = definitions.raw("queries/" + name + ".sql");
-            String title = sql.lines().findFirst().filter(line -> line.startsWith("--")).map(line -> line.substring(2).strip()).orElse(name);
-            queries.add(new Query(name, title, sql));
-        }
-        return queries;
+        return PipelineQuery.read(definitions, List.of("events-per-type", "top-repositories"));
     }
 
     /** A query's answer through Athena. */
-    public AthenaSql.Rows answer(Query query)
+    public AthenaSql.Rows answer(PipelineQuery query)
             throws InterruptedException
     {
         return athena.query(query.sql());
@@ -255,25 +241,5 @@ public final class GithubArchivePipeline
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
-    }
-
-    private int removeObjects(String prefix)
-    {
-        List<ObjectIdentifier> keys = new ArrayList<>();
-        int removed = 0;
-        for (S3Object object : s3.listObjectsV2Paginator(request -> request.bucket(settings.bucket()).prefix(prefix)).contents()) {
-            keys.add(ObjectIdentifier.builder().key(object.key()).build());
-            if (keys.size() == 1000) {
-                removed += deleteObjects(keys);
-                keys = new ArrayList<>();
-            }
-        }
-        return keys.isEmpty() ? removed : removed + deleteObjects(keys);
-    }
-
-    private int deleteObjects(List<ObjectIdentifier> keys)
-    {
-        s3.deleteObjects(request -> request.bucket(settings.bucket()).delete(delete -> delete.objects(keys).quiet(true)));
-        return keys.size();
     }
 }

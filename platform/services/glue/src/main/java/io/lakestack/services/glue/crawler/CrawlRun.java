@@ -52,15 +52,14 @@ import static java.util.Objects.requireNonNull;
 final class CrawlRun
 {
     private static final Logger log = LoggerFactory.getLogger(CrawlRun.class);
-    static final int SAMPLE_FILES_PER_FOLDER = 2;
-    static final int SAMPLE_FILES_PER_TABLE = 20;
 
     record Result(int tablesCreated, int tablesUpdated, int tablesDeleted, int partitionsCreated, List<String> unreadable, Set<String> crawledFolders)
     {
     }
 
+    /** @param sampleSize how many files of each folder the schema is read from; every file when empty */
     private record Dataset(String table, String bucket, String root, List<String> partitionKeys, Map<List<String>, String> partitionFolders,
-            Map<String, List<ObjectStore.Entry>> filesByFolder)
+            Map<String, List<ObjectStore.Entry>> filesByFolder, Optional<Integer> sampleSize)
     {
     }
 
@@ -181,7 +180,7 @@ final class CrawlRun
         List<Dataset> datasets = new ArrayList<>();
         if (flat || partitionedRoot) {
             String name = prefix.isEmpty() ? bucket : lastSegment(prefix);
-            dataset(tableName(name), bucket, prefix, files).ifPresent(datasets::add);
+            dataset(tableName(name), bucket, prefix, files, target.sampleSize()).ifPresent(datasets::add);
             return datasets;
         }
         Map<String, List<ObjectStore.Entry>> byFolder = new TreeMap<>();
@@ -195,12 +194,12 @@ final class CrawlRun
                     .add(new ObjectStore.Entry(file.key().substring(cut + 1), file.size()));
         }
         String root = prefix;
-        byFolder.forEach((folder, inside) -> dataset(tableName(folder), bucket, root + folder + "/", inside).ifPresent(datasets::add));
+        byFolder.forEach((folder, inside) -> dataset(tableName(folder), bucket, root + folder + "/", inside, target.sampleSize()).ifPresent(datasets::add));
         return datasets;
     }
 
     /** A dataset rooted at {@code root}; {@code files} are relative to it. */
-    private Optional<Dataset> dataset(String table, String bucket, String root, List<ObjectStore.Entry> files)
+    private Optional<Dataset> dataset(String table, String bucket, String root, List<ObjectStore.Entry> files, Optional<Integer> sampleSize)
     {
         Map<Integer, List<ObjectStore.Entry>> byDepth = new TreeMap<>();
         for (ObjectStore.Entry file : files) {
@@ -239,7 +238,7 @@ final class CrawlRun
             filesByFolder.computeIfAbsent(folder.toString(), ignored -> new ArrayList<>())
                     .add(new ObjectStore.Entry(root + file.key(), file.size()));
         }
-        return Optional.of(new Dataset(settings.tablePrefix() + table, bucket, root, keys, partitions, filesByFolder));
+        return Optional.of(new Dataset(settings.tablePrefix() + table, bucket, root, keys, partitions, filesByFolder, sampleSize));
     }
 
     // schema and catalog
@@ -256,17 +255,17 @@ final class CrawlRun
             }
         }
         Map<FileSchemaReader.Format, List<FileSchemaReader.FileSchema>> schemas = new LinkedHashMap<>();
-        int sampled = 0;
+        // as Glue: every file of each leaf folder, or the first SampleSize of them
+        int perFolder = dataset.sampleSize().orElse(Integer.MAX_VALUE);
         for (Map.Entry<String, List<ObjectStore.Entry>> folder : folders.entrySet()) {
             int inFolder = 0;
             for (ObjectStore.Entry file : folder.getValue()) {
-                if (inFolder >= SAMPLE_FILES_PER_FOLDER || sampled >= SAMPLE_FILES_PER_TABLE) {
+                if (inFolder >= perFolder) {
                     break;
                 }
                 checkCancelled();
                 read(dataset.bucket(), file).ifPresent(schema -> schemas.computeIfAbsent(schema.format(), ignored -> new ArrayList<>()).add(schema));
                 inFolder++;
-                sampled++;
             }
         }
         if (schemas.isEmpty()) {
@@ -418,8 +417,12 @@ final class CrawlRun
         return catalog.getTable(settings.database(), current.name());
     }
 
-    /** The table's columns with the new ones appended and every type widened to fit what the files now hold. */
-    private static List<Column> mergeColumns(List<Column> existing, List<Column> inferred)
+    /**
+     * The table's columns with the new ones appended and every type widened to fit what the files now hold: a struct
+     * gains the fields new files have (its fields merged one by one, as its columns are), an array or map widens its
+     * element or value.
+     */
+    static List<Column> mergeColumns(List<Column> existing, List<Column> inferred)
     {
         Map<String, Column> byName = new LinkedHashMap<>();
         existing.forEach(column -> byName.put(column.name(), column));
@@ -429,7 +432,7 @@ final class CrawlRun
                 byName.put(column.name(), column);
             }
             else if (!current.type().equals(column.type())) {
-                String widened = InferredType.merge(new InferredType.Primitive(current.type()), new InferredType.Primitive(column.type())).hive();
+                String widened = InferredType.merge(InferredType.of(current.type()), InferredType.of(column.type())).hive();
                 byName.put(column.name(), new Column(current.name(), widened, current.comment(), current.parameters()));
             }
         }

@@ -36,13 +36,17 @@ public final class Crawler
         }
     }
 
-    /** An S3 target: an include path {@code s3://bucket/prefix} and exclusion globs relative to it. */
-    public record Target(String path, List<String> exclusions)
+    /**
+     * An S3 target: an include path {@code s3://bucket/prefix}, exclusion globs relative to it, and Glue's
+     * {@code SampleSize}: how many files of each leaf folder a crawl reads (every file when empty, as in Glue).
+     */
+    public record Target(String path, List<String> exclusions, Optional<Integer> sampleSize)
     {
         public Target
         {
             requireNonNull(path, "path is null");
             exclusions = List.copyOf(exclusions);
+            requireNonNull(sampleSize, "sampleSize is null");
         }
     }
 

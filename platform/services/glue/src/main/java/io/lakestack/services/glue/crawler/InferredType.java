@@ -1,5 +1,7 @@
 package io.lakestack.services.glue.crawler;
 
+import io.lakestack.spi.glue.HiveType;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -81,6 +83,35 @@ sealed interface InferredType
 
     /** The type as the metastore writes it. */
     String hive();
+
+    /** A column's type as the catalog holds it ({@code struct<a:int,b:array<string>>}), to merge with a type found in files. */
+    static InferredType of(String hiveType)
+    {
+        HiveType type;
+        try {
+            type = HiveType.parse(hiveType);
+        }
+        catch (IllegalArgumentException e) {
+            return new Primitive(hiveType);
+        }
+        return of(type);
+    }
+
+    private static InferredType of(HiveType type)
+    {
+        return switch (type.kind()) {
+            case "struct" -> {
+                Map<String, InferredType> fields = new LinkedHashMap<>();
+                for (int i = 0; i < type.fieldNames().size(); i++) {
+                    fields.put(type.fieldNames().get(i), of(type.children().get(i)));
+                }
+                yield new Struct(fields);
+            }
+            case "array" -> new Array(of(type.element()));
+            case "map" -> new MapType(of(type.key()), of(type.value()));
+            default -> new Primitive(type.toString());
+        };
+    }
 
     Set<String> NUMBERS = Set.of("tinyint", "smallint", "int", "bigint", "float", "double");
 

@@ -1,0 +1,161 @@
+package io.lakestack.cli;
+
+import io.lakestack.connectors.pipelines.AthenaSql;
+import io.lakestack.connectors.pipelines.AwsTarget;
+import io.lakestack.connectors.pipelines.PipelineQuery;
+import io.lakestack.connectors.pipelines.StreamFeed;
+import io.lakestack.connectors.pipelines.contactcenter.ContactCenterPipeline;
+import io.lakestack.fixtures.contactcenter.ContactTraceRecord;
+import io.lakestack.fixtures.contactcenter.ContactTraceRecordGenerator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "contact-center", description = "Contact-center CTR analytics: Amazon Connect contact trace records on a Kinesis stream, Firehose "
+        + "delivering them raw, an S3-triggered Python function flattening them, a Glue crawler, an hourly Python function converting them to "
+        + "Parquet through Athena (invoked at once here), the analysts' queries through Athena. The records come in two batches; the second "
+        + "carries attributes the first has not, which become new struct fields.")
+final class RunContactCenterCommand
+        implements Callable<Integer>
+{
+    @Mixin
+    StackOptions location;
+
+    @Mixin
+    StartOptions start;
+
+    @Option(names = "--records", paramLabel = "N", description = "How many contact trace records to generate and put, in two batches "
+            + "(default: ${DEFAULT-VALUE}).")
+    long records = 2_000;
+
+    @Option(names = "--seed", paramLabel = "N", description = "The generator's seed: the same seed and count give the same records (default: ${DEFAULT-VALUE}).")
+    long seed = 1;
+
+    @Option(names = "--buffer-seconds", paramLabel = "S", description = "The delivery stream's buffer interval, 0 to 900 (default: ${DEFAULT-VALUE}); "
+            + "its buffer size is 1 MB.")
+    int bufferSeconds = 60;
+
+    @Option(names = "--bucket", paramLabel = "NAME", description = "The bucket the pipeline writes (default: ${DEFAULT-VALUE}).")
+    String bucket = "lakestack-contact-center";
+
+    @Option(names = "--python-runtime", paramLabel = "RUNTIME", description = "The functions' runtime (default: on lakestack that of the python3 "
+            + "on the PATH, which runs them; on AWS python3.12).")
+    String runtime;
+
+    @Option(names = "--profile", paramLabel = "local|aws", description = "local: lakestack's endpoint (default); aws: AWS itself, with the default "
+            + "credential chain, in --region, with --bucket and --role-arn.")
+    String profile = "local";
+
+    @Option(names = "--region", paramLabel = "REGION", description = "The region (default: $AWS_REGION, else us-east-1).")
+    String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
+
+    @Option(names = "--role-arn", paramLabel = "ARN", description = "The role Firehose, the functions, the crawler and the schedule assume: on AWS one "
+            + "that reads the stream, writes the bucket, runs crawlers and Athena queries and invokes the functions (default on lakestack: "
+            + "${DEFAULT-VALUE}).")
+    String roleArn = "arn:aws:iam::000000000000:role/contact-center";
+
+    @Option(names = "--keep-running", description = "Leave the stack running afterwards (when this command started it).")
+    boolean keepRunning;
+
+    @Override
+    public Integer call()
+            throws Exception
+    {
+        PrintStream out = System.out;
+        switch (profile) {
+            case "local" -> StackSession.run("contact-center pipeline", location, start, keepRunning, out,
+                    stack -> run(AwsTarget.lakestack(URI.create(stack.endpoint()), stack.region(), stack.accessKey(), stack.secretKey()),
+                            runtime != null ? runtime : localPython(), out));
+            case "aws" -> {
+                if (roleArn.contains(":000000000000:")) {
+                    throw new IllegalArgumentException("--profile aws needs --role-arn: a role Firehose, Lambda, Glue and Scheduler can assume in your account");
+                }
+                run(AwsTarget.aws(region), runtime != null ? runtime : "python3.12", out);
+            }
+            default -> throw new IllegalArgumentException("--profile is local or aws, not " + profile);
+        }
+        return 0;
+    }
+
+    private void run(AwsTarget target, String pythonRuntime, PrintStream out)
+            throws Exception
+    {
+        out.println("contact-center: CTRs -> Kinesis -> Firehose (raw) -> S3 -> flatten function -> Glue crawler -> hourly conversion (Athena CTAS, "
+                + "Parquet) -> Athena, " + (target.lakestack() ? "on lakestack at " + target.endpoint().get() : "on AWS in " + target.region()));
+        ContactCenterPipeline pipeline = new ContactCenterPipeline(target, ContactCenterPipeline.Settings.defaults(bucket, bufferSeconds, pythonRuntime, roleArn),
+                out);
+        pipeline.deploy(Duration.ofMinutes(5));
+
+        long half = ContactTraceRecordGenerator.newAttributesFrom(records);
+        out.printf(Locale.ROOT, "contact-center: putting %,d contact trace records of %d agents (seed %d) in two batches; the second %,d carry the "
+                + "attributes \"Survey Score\" and \"Callback-Requested\"%n", records, ContactTraceRecordGenerator.agents(records), seed, records - half);
+        Iterator<ContactTraceRecord> generated = new ContactTraceRecordGenerator(seed).records(records).iterator();
+        Duration wait = Duration.ofSeconds(bufferSeconds + 600L + records / 100);
+        long begin = System.nanoTime();
+        long put = pipeline.feed(batch(generated, half));
+        pipeline.awaitFlattened(put, 0, wait);
+        pipeline.convert();
+        put += pipeline.feed(batch(generated, records - half));
+        long lastPut = System.nanoTime();
+        out.printf(Locale.ROOT, "contact-center: put %,d records in all%n", put);
+        pipeline.awaitFlattened(put, 0, wait);
+        long flattened = System.nanoTime();
+        ContactCenterPipeline.Conversion conversion = pipeline.convert();
+        long converted = System.nanoTime();
+        PipelineQuery first = pipeline.queries().get(0);
+        AthenaSql.Rows firstAnswer = pipeline.answer(first);
+        long answered = System.nanoTime();
+        out.printf(Locale.ROOT, "contact-center: %,d records flattened %.1f s after the last put, converted (%,d rows) %.1f s after, answered %.1f s "
+                        + "after the last put; %,.0f records/s from the first put to the answer%n",
+                put, (flattened - lastPut) / 1e9, conversion.rows(), (converted - flattened) / 1e9, (answered - lastPut) / 1e9, put / ((answered - begin) / 1e9));
+
+        for (PipelineQuery query : pipeline.queries()) {
+            PipelineAnswers.print(out, query, query.equals(first) ? firstAnswer : pipeline.answer(query));
+        }
+    }
+
+    /** The next {@code count} generated records, keyed by contact id. */
+    private static Iterator<StreamFeed.StreamRecord> batch(Iterator<ContactTraceRecord> generated, long count)
+    {
+        return new Iterator<>()
+        {
+            private long taken;
+
+            @Override
+            public boolean hasNext()
+            {
+                return taken < count && generated.hasNext();
+            }
+
+            @Override
+            public StreamFeed.StreamRecord next()
+            {
+                taken++;
+                ContactTraceRecord record = generated.next();
+                return new StreamFeed.StreamRecord(record.contactId(), record.json().getBytes(StandardCharsets.UTF_8));
+            }
+        };
+    }
+
+    /** The Lambda runtime of the python3 on the PATH, which lakestack runs the functions with ({@code python3.11}). */
+    private static String localPython()
+            throws IOException, InterruptedException
+    {
+        Process process = new ProcessBuilder("python3", "-c", "import sys; print('python%d.%d' % sys.version_info[:2])").redirectErrorStream(true).start();
+        String version = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (process.waitFor() != 0 || !version.matches("python3\\.\\d+")) {
+            throw new IllegalStateException("the functions are Python, and python3 on the PATH did not say its version (" + version
+                    + "); install Python 3.9 to 3.13 or name the runtime with --python-runtime");
+        }
+        return version;
+    }
+}
