@@ -11,7 +11,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
@@ -29,6 +28,9 @@ final class RunAgentEventsCommand
     @Mixin
     StartOptions start;
 
+    @Mixin
+    PipelineTarget where;
+
     @Option(names = "--records", paramLabel = "N", description = "How many agent events to generate and put (default: ${DEFAULT-VALUE}).")
     long records = 2_000;
 
@@ -42,36 +44,16 @@ final class RunAgentEventsCommand
     @Option(names = "--bucket", paramLabel = "NAME", description = "The bucket the pipeline writes (default: ${DEFAULT-VALUE}).")
     String bucket = "lakestack-agent-events";
 
-    @Option(names = "--profile", paramLabel = "local|aws", description = "local: lakestack's endpoint (default); aws: AWS itself, with the default "
-            + "credential chain, in --region, with --bucket and --role-arn.")
-    String profile = "local";
-
-    @Option(names = "--region", paramLabel = "REGION", description = "The region (default: $AWS_REGION, else us-east-1).")
-    String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
-
     @Option(names = "--role-arn", paramLabel = "ARN", description = "The role Firehose assumes: on AWS one that reads the stream and the Glue "
             + "catalog and writes the bucket (default on lakestack: ${DEFAULT-VALUE}).")
     String roleArn = "arn:aws:iam::000000000000:role/firehose-agent-events";
-
-    @Option(names = "--keep-running", description = "Leave the stack running afterwards (when this command started it).")
-    boolean keepRunning;
 
     @Override
     public Integer call()
             throws Exception
     {
         PrintStream out = System.out;
-        switch (profile) {
-            case "local" -> StackSession.run("agent-events pipeline", location, start, keepRunning, out,
-                    stack -> run(AwsTarget.lakestack(URI.create(stack.endpoint()), stack.region(), stack.accessKey(), stack.secretKey()), out));
-            case "aws" -> {
-                if (roleArn.contains(":000000000000:")) {
-                    throw new IllegalArgumentException("--profile aws needs --role-arn: a role Firehose can assume in your account");
-                }
-                run(AwsTarget.aws(region), out);
-            }
-            default -> throw new IllegalArgumentException("--profile is local or aws, not " + profile);
-        }
+        where.run("agent-events pipeline", location, start, roleArn, "a role Firehose can assume in your account", out, target -> run(target, out));
         return 0;
     }
 

@@ -13,7 +13,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
@@ -33,6 +32,9 @@ final class RunContactCenterCommand
     @Mixin
     StartOptions start;
 
+    @Mixin
+    PipelineTarget where;
+
     @Option(names = "--records", paramLabel = "N", description = "How many contact trace records to generate and put, in two batches "
             + "(default: ${DEFAULT-VALUE}).")
     long records = 2_000;
@@ -51,38 +53,18 @@ final class RunContactCenterCommand
             + "on the PATH, which runs them; on AWS python3.12).")
     String runtime;
 
-    @Option(names = "--profile", paramLabel = "local|aws", description = "local: lakestack's endpoint (default); aws: AWS itself, with the default "
-            + "credential chain, in --region, with --bucket and --role-arn.")
-    String profile = "local";
-
-    @Option(names = "--region", paramLabel = "REGION", description = "The region (default: $AWS_REGION, else us-east-1).")
-    String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
-
     @Option(names = "--role-arn", paramLabel = "ARN", description = "The role Firehose, the functions, the crawler and the schedule assume: on AWS one "
             + "that reads the stream, writes the bucket, runs crawlers and Athena queries and invokes the functions (default on lakestack: "
             + "${DEFAULT-VALUE}).")
     String roleArn = "arn:aws:iam::000000000000:role/contact-center";
-
-    @Option(names = "--keep-running", description = "Leave the stack running afterwards (when this command started it).")
-    boolean keepRunning;
 
     @Override
     public Integer call()
             throws Exception
     {
         PrintStream out = System.out;
-        switch (profile) {
-            case "local" -> StackSession.run("contact-center pipeline", location, start, keepRunning, out,
-                    stack -> run(AwsTarget.lakestack(URI.create(stack.endpoint()), stack.region(), stack.accessKey(), stack.secretKey()),
-                            runtime != null ? runtime : localPython(), out));
-            case "aws" -> {
-                if (roleArn.contains(":000000000000:")) {
-                    throw new IllegalArgumentException("--profile aws needs --role-arn: a role Firehose, Lambda, Glue and Scheduler can assume in your account");
-                }
-                run(AwsTarget.aws(region), runtime != null ? runtime : "python3.12", out);
-            }
-            default -> throw new IllegalArgumentException("--profile is local or aws, not " + profile);
-        }
+        where.run("contact-center pipeline", location, start, roleArn, "a role Firehose, Lambda, Glue and Scheduler can assume in your account", out,
+                target -> run(target, runtime != null ? runtime : target.lakestack() ? localPython() : "python3.12", out));
         return 0;
     }
 

@@ -30,6 +30,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
 import static java.util.Objects.requireNonNull;
@@ -69,6 +73,8 @@ final class CrawlRun
     private final Set<String> previouslyCrawled;
     private final BooleanSupplier cancelled;
     private final String messagePrefix;
+    /** How many files a crawl reads at a time. */
+    static final int PARALLEL_READS = 8;
     private final List<String> unreadable = new ArrayList<>();
     private final Set<String> crawledFolders = new LinkedHashSet<>();
     private int created;
@@ -257,16 +263,12 @@ final class CrawlRun
         Map<FileSchemaReader.Format, List<FileSchemaReader.FileSchema>> schemas = new LinkedHashMap<>();
         // as Glue: every file of each leaf folder, or the first SampleSize of them
         int perFolder = dataset.sampleSize().orElse(Integer.MAX_VALUE);
-        for (Map.Entry<String, List<ObjectStore.Entry>> folder : folders.entrySet()) {
-            int inFolder = 0;
-            for (ObjectStore.Entry file : folder.getValue()) {
-                if (inFolder >= perFolder) {
-                    break;
-                }
-                checkCancelled();
-                read(dataset.bucket(), file).ifPresent(schema -> schemas.computeIfAbsent(schema.format(), ignored -> new ArrayList<>()).add(schema));
-                inFolder++;
-            }
+        List<ObjectStore.Entry> sampled = new ArrayList<>();
+        for (List<ObjectStore.Entry> files : folders.values()) {
+            sampled.addAll(files.subList(0, Math.min(perFolder, files.size())));
+        }
+        for (Optional<FileSchemaReader.FileSchema> read : readAll(dataset.bucket(), sampled)) {
+            read.ifPresent(schema -> schemas.computeIfAbsent(schema.format(), ignored -> new ArrayList<>()).add(schema));
         }
         if (schemas.isEmpty()) {
             log.warn("[{}] crawler {}: no readable file under s3://{}/{}; no table", messagePrefix, settings.crawler(), dataset.bucket(), dataset.root());
@@ -295,10 +297,57 @@ final class CrawlRun
         folders.keySet().forEach(folder -> crawledFolders.add("s3://" + dataset.bucket() + "/" + folder));
     }
 
-    private Optional<FileSchemaReader.FileSchema> read(String bucket, ObjectStore.Entry file)
+    /**
+     * The schemas of the files, in their order, read {@value #PARALLEL_READS} at a time (a table of many small files is
+     * mostly the object store's round trips); the unreadable ones are reported, in the files' order, and empty.
+     */
+    private List<Optional<FileSchemaReader.FileSchema>> readAll(String bucket, List<ObjectStore.Entry> files)
+            throws CancelledException
+    {
+        List<Optional<FileSchemaReader.FileSchema>> schemas = new ArrayList<>(files.size());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(PARALLEL_READS, files.size())), runnable -> {
+            Thread thread = new Thread(runnable, "lakestack-glue-crawler-read");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<FileRead>> reads = new ArrayList<>(files.size());
+            for (ObjectStore.Entry file : files) {
+                reads.add(pool.submit(() -> cancelled.getAsBoolean() ? new FileRead(Optional.empty(), Optional.empty()) : read(bucket, file)));
+            }
+            for (int i = 0; i < reads.size(); i++) {
+                checkCancelled();
+                try {
+                    FileRead read = reads.get(i).get();
+                    // reported in the files' order, whichever read ended first
+                    String location = "s3://" + bucket + "/" + files.get(i).key();
+                    read.failure().ifPresent(reason -> unreadable(location, reason));
+                    schemas.add(read.schema());
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CancelledException();
+                }
+                catch (ExecutionException e) {
+                    throw new IllegalStateException("reading a file's schema failed", e.getCause());
+                }
+            }
+            return schemas;
+        }
+        finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** A file's schema, or why it has none. */
+    private record FileRead(Optional<FileSchemaReader.FileSchema> schema, Optional<String> failure)
+    {
+    }
+
+    private FileRead read(String bucket, ObjectStore.Entry file)
     {
         try {
-            return Optional.of(FileSchemaReader.read(new FileSchemaReader.Source()
+            return new FileRead(Optional.of(FileSchemaReader.read(new FileSchemaReader.Source()
             {
                 @Override
                 public long size()
@@ -312,15 +361,14 @@ final class CrawlRun
                 {
                     return store.read(bucket, file.key(), offset, length);
                 }
-            }));
+            })), Optional.empty());
         }
         catch (FileSchemaReader.Unreadable e) {
-            unreadable("s3://" + bucket + "/" + file.key(), e.getMessage());
+            return new FileRead(Optional.empty(), Optional.of(e.getMessage()));
         }
         catch (IOException | RuntimeException e) {
-            unreadable("s3://" + bucket + "/" + file.key(), e.toString());
+            return new FileRead(Optional.empty(), Optional.of(e.toString()));
         }
-        return Optional.empty();
     }
 
     private void unreadable(String location, String reason)

@@ -1,0 +1,47 @@
+package io.lakestack.cli;
+
+import io.lakestack.connectors.pipelines.AwsTarget;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.net.URI;
+
+/** Where {@code run} deploys a pipeline: lakestack (the running stack, or one it starts) or AWS itself. */
+final class PipelineTarget
+{
+    @Option(names = "--profile", paramLabel = "local|aws", description = "local: lakestack's endpoint (default); aws: AWS itself, with the default "
+            + "credential chain, in --region, with --bucket and --role-arn.")
+    String profile = "local";
+
+    @Option(names = "--region", paramLabel = "REGION", description = "The region (default: $AWS_REGION, else us-east-1).")
+    String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
+
+    @Option(names = "--keep-running", description = "Leave the stack running afterwards (when this command started it).")
+    boolean keepRunning;
+
+    interface Work
+    {
+        void run(AwsTarget target)
+                throws Exception;
+    }
+
+    /**
+     * Runs the work on the target the options name; on AWS only with a role of the caller's account
+     * ({@code roleNeeds} says what it must be allowed to do).
+     */
+    void run(String command, StackOptions location, StartOptions start, String roleArn, String roleNeeds, PrintStream out, Work work)
+            throws Exception
+    {
+        switch (profile) {
+            case "local" -> StackSession.run(command, location, start, keepRunning, out,
+                    stack -> work.run(AwsTarget.lakestack(URI.create(stack.endpoint()), stack.region(), stack.accessKey(), stack.secretKey())));
+            case "aws" -> {
+                if (roleArn.contains(":000000000000:")) {
+                    throw new IllegalArgumentException("--profile aws needs --role-arn: " + roleNeeds);
+                }
+                work.run(AwsTarget.aws(region));
+            }
+            default -> throw new IllegalArgumentException("--profile is local or aws, not " + profile);
+        }
+    }
+}
