@@ -4,7 +4,9 @@ import io.lakestack.connectors.pipelines.AwsTarget;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 
 /** Where {@code run} deploys a pipeline: lakestack (the running stack, or one it starts) or AWS itself. */
 final class PipelineTarget
@@ -43,5 +45,27 @@ final class PipelineTarget
             }
             default -> throw new IllegalArgumentException("--profile is local or aws, not " + profile);
         }
+    }
+
+    /**
+     * The Lambda runtime a pipeline's Python functions get: the one named, else on lakestack the version of python3 on
+     * this machine (which lakestack's Python functions run on), else on AWS {@code python3.12}.
+     */
+    static String pythonRuntime(String named, AwsTarget target)
+            throws IOException, InterruptedException
+    {
+        if (named != null) {
+            return named;
+        }
+        if (!target.lakestack()) {
+            return "python3.12";
+        }
+        Process process = new ProcessBuilder("python3", "-c", "import sys; print('python%d.%d' % sys.version_info[:2])").redirectErrorStream(true).start();
+        String version = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (process.waitFor() != 0 || !version.matches("python3\\.\\d+")) {
+            throw new IllegalStateException("the functions are Python, and python3 on the PATH did not say its version (" + version
+                    + "); install Python 3.9 to 3.13 or name the runtime with --python-runtime");
+        }
+        return version;
     }
 }

@@ -11,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -64,7 +63,7 @@ final class RunContactCenterCommand
     {
         PrintStream out = System.out;
         where.run("contact-center pipeline", location, start, roleArn, "a role Firehose, Lambda, Glue and Scheduler can assume in your account", out,
-                target -> run(target, runtime != null ? runtime : target.lakestack() ? localPython() : "python3.12", out));
+                target -> run(target, PipelineTarget.pythonRuntime(runtime, target), out));
         return 0;
     }
 
@@ -126,18 +125,5 @@ final class RunContactCenterCommand
                 return new StreamFeed.StreamRecord(record.contactId(), record.json().getBytes(StandardCharsets.UTF_8));
             }
         };
-    }
-
-    /** The Lambda runtime of the python3 on the PATH, which lakestack runs the functions with ({@code python3.11}). */
-    private static String localPython()
-            throws IOException, InterruptedException
-    {
-        Process process = new ProcessBuilder("python3", "-c", "import sys; print('python%d.%d' % sys.version_info[:2])").redirectErrorStream(true).start();
-        String version = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        if (process.waitFor() != 0 || !version.matches("python3\\.\\d+")) {
-            throw new IllegalStateException("the functions are Python, and python3 on the PATH did not say its version (" + version
-                    + "); install Python 3.9 to 3.13 or name the runtime with --python-runtime");
-        }
-        return version;
     }
 }

@@ -9,10 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -35,6 +32,9 @@ final class RunGithubArchiveCommand
     @Mixin
     StartOptions start;
 
+    @Mixin
+    PipelineTarget where;
+
     @Option(names = "--records", paramLabel = "N", description = "GitHub events per uploaded file (default: ${DEFAULT-VALUE}).")
     long records = 5_000;
 
@@ -47,23 +47,13 @@ final class RunGithubArchiveCommand
     @Option(names = "--bucket", paramLabel = "NAME", description = "The bucket the pipeline uses (default: ${DEFAULT-VALUE}).")
     String bucket = "lakestack-github-archive";
 
-    @Option(names = "--profile", paramLabel = "local|aws", description = "local: lakestack's endpoint (default); aws: AWS itself, with the default "
-            + "credential chain, in --region, with --bucket and --role-arn.")
-    String profile = "local";
-
-    @Option(names = "--region", paramLabel = "REGION", description = "The region (default: $AWS_REGION, else us-east-1).")
-    String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
-
     @Option(names = "--role-arn", paramLabel = "ARN", description = "The function's execution role: on AWS one that may run Athena queries, use the "
             + "Glue catalog and read and write the bucket (default on lakestack: ${DEFAULT-VALUE}).")
     String roleArn = "arn:aws:iam::000000000000:role/github-archive-etl";
 
-    @Option(names = "--runtime", paramLabel = "pythonX.Y", description = "The function's runtime (default: on lakestack the version of python3 "
+    @Option(names = "--python-runtime", paramLabel = "RUNTIME", description = "The function's runtime (default: on lakestack the version of python3 "
             + "on this machine, on AWS python3.12).")
     String runtime;
-
-    @Option(names = "--keep-running", description = "Leave the stack running afterwards (when this command started it).")
-    boolean keepRunning;
 
     @Override
     public Integer call()
@@ -73,18 +63,8 @@ final class RunGithubArchiveCommand
         if (files < 1 || records < 1) {
             throw new IllegalArgumentException("--files and --records must be at least 1");
         }
-        switch (profile) {
-            case "local" -> StackSession.run("github-archive pipeline", location, start, keepRunning, out,
-                    stack -> run(AwsTarget.lakestack(URI.create(stack.endpoint()), stack.region(), stack.accessKey(), stack.secretKey()),
-                            runtime != null ? runtime : localPython(), out));
-            case "aws" -> {
-                if (roleArn.contains(":000000000000:")) {
-                    throw new IllegalArgumentException("--profile aws needs --role-arn: the function's execution role in your account");
-                }
-                run(AwsTarget.aws(region), runtime != null ? runtime : "python3.12", out);
-            }
-            default -> throw new IllegalArgumentException("--profile is local or aws, not " + profile);
-        }
+        where.run("github-archive pipeline", location, start, roleArn, "the function's execution role in your account", out,
+                target -> run(target, PipelineTarget.pythonRuntime(runtime, target), out));
         return 0;
     }
 
@@ -112,17 +92,5 @@ final class RunGithubArchiveCommand
         for (PipelineQuery query : pipeline.queries()) {
             PipelineAnswers.print(out, query, pipeline.answer(query));
         }
-    }
-
-    /** The Lambda runtime of python3 on this machine, which lakestack's Python functions run on. */
-    static String localPython()
-            throws IOException, InterruptedException
-    {
-        Process process = new ProcessBuilder("python3", "-c", "import sys; print('python%d.%d' % sys.version_info[:2])").redirectErrorStream(true).start();
-        String version = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (process.waitFor() != 0 || !version.matches("python3\\.\\d+")) {
-            throw new IllegalStateException("python3 on the PATH did not say its version (" + version + "); install python3 or pass --runtime");
-        }
-        return version;
     }
 }
