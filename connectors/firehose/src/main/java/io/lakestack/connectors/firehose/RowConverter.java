@@ -126,7 +126,7 @@ final class RowConverter
                 if (!document.isObject()) {
                     throw new ConversionFailure("The record is not a JSON object (or several, one after another) but " + describe(document));
                 }
-                rows.add(row(deserializer.openX() && deserializer.caseInsensitive() ? lowerCased(document) : document));
+                rows.add(row(document));
             }
         }
         catch (JsonProcessingException e) {
@@ -156,11 +156,18 @@ final class RowConverter
     }
 
     /**
-     * The document with every object key lower-cased, at every depth, as the OpenX SerDe reads JSON when it is
-     * case-insensitive: a nested object written to a string column is then JSON with lower-case keys (so analysts
-     * query {@code json_extract_scalar(snapshot, '$.agentstatus.name')}), and map keys are lower-case. Of keys that
-     * become equal, the first is kept.
+     * Whether keys read as lower-case at every depth, as the OpenX SerDe reads JSON when it is case-insensitive: a
+     * nested object written to a string column is then JSON with lower-case keys (so analysts query
+     * {@code json_extract_scalar(snapshot, '$.agentstatus.name')}), and map keys are lower-case. Fields match columns
+     * and struct fields case-insensitively in any case ({@link #fields}); only what is written out is lower-cased, so a
+     * record is not copied.
      */
+    private boolean lowerCasesKeys()
+    {
+        return deserializer.openX() && deserializer.caseInsensitive();
+    }
+
+    /** The node with every object key lower-cased, at every depth; of keys that become equal, the first is kept. */
     private static JsonNode lowerCased(JsonNode node)
     {
         if (node.isObject()) {
@@ -216,7 +223,7 @@ final class RowConverter
         }
         switch (type.kind()) {
             case "string", "varchar", "char": {
-                String text = node.isValueNode() ? node.asText() : node.toString();
+                String text = node.isValueNode() ? node.asText() : lowerCasesKeys() ? lowerCased(node).toString() : node.toString();
                 if (type.kind().equals("varchar") && text.length() > type.length()) {
                     text = text.substring(0, type.length());
                 }
@@ -325,7 +332,11 @@ final class RowConverter
                 Iterator<Map.Entry<String, JsonNode>> entries = node.fields();
                 while (entries.hasNext()) {
                     Map.Entry<String, JsonNode> entry = entries.next();
-                    Object key = value(com.fasterxml.jackson.databind.node.TextNode.valueOf(entry.getKey()), type.key(), path + " key");
+                    String name = lowerCasesKeys() ? entry.getKey().toLowerCase(Locale.ROOT) : entry.getKey();
+                    Object key = value(com.fasterxml.jackson.databind.node.TextNode.valueOf(name), type.key(), path + " key");
+                    if (lowerCasesKeys() && map.containsKey(key)) {
+                        continue; // of keys equal once lower-cased, the first is kept
+                    }
                     map.put(key, value(entry.getValue(), type.value(), path + "." + entry.getKey()));
                 }
                 return map;

@@ -46,7 +46,7 @@ class RowConverterTest
         List<Column> columns = List.of(Column.of("eventtype", "string"), Column.of("currentagentsnapshot", "string"), Column.of("tags", "map<string,int>"));
         byte[] record = """
                 {"EventType": "LOGIN", "CurrentAgentSnapshot": {"AgentStatus": {"Name": "Available"}, "Contacts": [{"ContactId": "c-1", "State": "CONNECTED"}]},
-                 "Tags": {"Team": 1}}
+                 "Tags": {"Team": 1, "TEAM": 2}}
                 """.getBytes(StandardCharsets.UTF_8);
 
         Object[] openX = new RowConverter(columns, OPEN_X).convert(record).get(0);
@@ -56,7 +56,8 @@ class RowConverterTest
         Object[] caseSensitive = new RowConverter(columns, new S3Destination.Deserializer(true, false, Map.of("eventtype", "EventType",
                 "currentagentsnapshot", "CurrentAgentSnapshot", "tags", "Tags"), false, List.of())).convert(record).get(0);
         assertThat(caseSensitive).containsExactly("LOGIN",
-                "{\"AgentStatus\":{\"Name\":\"Available\"},\"Contacts\":[{\"ContactId\":\"c-1\",\"State\":\"CONNECTED\"}]}", Map.of("Team", 1L));
+                "{\"AgentStatus\":{\"Name\":\"Available\"},\"Contacts\":[{\"ContactId\":\"c-1\",\"State\":\"CONNECTED\"}]}",
+                Map.of("Team", 1L, "TEAM", 2L));
 
         Object[] hive = new RowConverter(columns, new S3Destination.Deserializer(false, true, Map.of(), false, List.of())).convert(record).get(0);
         assertThat(hive[1]).isEqualTo("{\"AgentStatus\":{\"Name\":\"Available\"},\"Contacts\":[{\"ContactId\":\"c-1\",\"State\":\"CONNECTED\"}]}");
