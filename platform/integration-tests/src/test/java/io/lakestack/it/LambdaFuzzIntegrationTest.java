@@ -92,6 +92,9 @@ class LambdaFuzzIntegrationTest
         lambda.publishVersion(request -> request.functionName(FUNCTION));
         lambda.createAlias(request -> request.functionName(FUNCTION).name("live").functionVersion("1"));
         lambda.tagResource(request -> request.resource(ARN).tags(Map.of("team", "it")));
+        // the statement AddPermission's well-formed request names is there, so that request conflicts however often it is sent
+        lambda.addPermission(request -> request.functionName(FUNCTION).qualifier("live").statementId("fuzz-s3").action("lambda:InvokeFunction")
+                .principal("s3.amazonaws.com"));
         try (KinesisClient kinesis = stack.kinesis()) {
             kinesis.createStream(request -> request.streamName(STREAM).shardCount(1));
         }
@@ -161,6 +164,10 @@ class LambdaFuzzIntegrationTest
                 "+GetFunctionEventInvokeConfig GET " + invokeConfig + " ?Qualifier:string=$LATEST",
                 "+ListFunctionEventInvokeConfigs GET " + invokeConfig + "/list ?Marker:token ?MaxItems:integer=10",
                 "+DeleteFunctionEventInvokeConfig DELETE " + invokeConfig + " ?Qualifier:string=$LATEST",
+                "AddPermission POST " + function + "/policy ?Qualifier:string=live StatementId!:string=fuzz-s3 Action!:string=lambda:InvokeFunction "
+                        + "Principal!:string=s3.amazonaws.com SourceArn:string=arn:aws:s3:::fuzz-bucket SourceAccount:string=000000000000 RevisionId:token",
+                "+GetPolicy GET " + function + "/policy ?Qualifier:string=live",
+                "RemovePermission DELETE " + function + "/policy/{StatementId=fuzz-missing} ?Qualifier:string=live",
                 "+TagResource POST " + tags + " Tags!:map={\"fuzz\":\"v\"}",
                 "+ListTags GET " + tags,
                 "+UntagResource DELETE " + tags + " ?tagKeys!:strings=fuzz",
@@ -186,6 +193,7 @@ class LambdaFuzzIntegrationTest
                     base.replace(":function:", ":layer:"), base.substring(base.lastIndexOf(':') + 1), "arn:aws:s3:::" + FUNCTION,
                     base.substring(0, base.lastIndexOf(':') + 1) + "fuzz-missing");
             case "Name" -> List.of("123", "a".repeat(129), "fuzz$", "fuzz-missing-" + random.nextInt(1000));
+            case "StatementId" -> List.of("a".repeat(101), "fuzz$", "fuzz missing", "fuzz-missing-" + random.nextInt(1000));
             case "UUID" -> List.of(new UUID(random.nextLong(), random.nextLong()).toString(), "not-a-uuid", base + "0");
             default -> throw new IllegalArgumentException("no values for the path parameter " + parameter);
         };
