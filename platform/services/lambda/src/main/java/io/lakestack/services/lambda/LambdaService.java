@@ -787,7 +787,7 @@ public final class LambdaService
                 if (!condition.isEmpty()) {
                     statement.set("Condition", condition);
                 }
-                Map<String, String> statements = new TreeMap<>(function.policyStatements());
+                Map<String, String> statements = new java.util.LinkedHashMap<>(function.policyStatements());
                 statements.put(key, statement.toString());
                 functions.put(function.name(), function.withPolicyStatements(statements));
                 ObjectNode result = JSON.createObjectNode();
@@ -829,7 +829,7 @@ public final class LambdaService
                 if (!function.policyStatements().containsKey(key)) {
                     throw ServiceException.user("ResourceNotFoundException", 404, "The resource you requested does not exist.");
                 }
-                Map<String, String> statements = new TreeMap<>(function.policyStatements());
+                Map<String, String> statements = new java.util.LinkedHashMap<>(function.policyStatements());
                 statements.remove(key);
                 functions.put(function.name(), function.withPolicyStatements(statements));
             }

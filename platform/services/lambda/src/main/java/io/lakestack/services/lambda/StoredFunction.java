@@ -132,7 +132,8 @@ record StoredFunction(
         invokeConfigs = Map.copyOf(invokeConfigs);
         tags = Map.copyOf(tags);
         // functions stored before they kept a policy read it as null
-        policyStatements = policyStatements == null ? Map.of() : Map.copyOf(policyStatements);
+        // in the order they were added, as GetPolicy answers them
+        policyStatements = policyStatements == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(policyStatements));
     }
 
     StoredFunction withLatest(Configuration configuration)

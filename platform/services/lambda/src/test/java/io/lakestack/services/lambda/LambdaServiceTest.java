@@ -288,8 +288,9 @@ class LambdaServiceTest
         JsonNode policy = JSON.readTree(json(call("GET", "/2015-03-31/functions/triggered/policy", "", Map.of(), new byte[0])).path("Policy").asText());
         assertThat(policy.path("Version").asText()).isEqualTo("2012-10-17");
         assertThat(policy.path("Statement")).hasSize(2);
-        assertThat(policy.path("Statement").get(0).path("Principal").path("AWS").asText()).isEqualTo("arn:aws:iam::111122223333:root");
-        assertThat(policy.path("Statement").get(1)).isEqualTo(statement);
+        // in the order they were added
+        assertThat(policy.path("Statement").get(0)).isEqualTo(statement);
+        assertThat(policy.path("Statement").get(1).path("Principal").path("AWS").asText()).isEqualTo("arn:aws:iam::111122223333:root");
 
         assertError(() -> call("POST", "/2015-03-31/functions/triggered/policy", "", Map.of(), ("{\"StatementId\":\"s3-raw\",\"Action\":"
                 + "\"lambda:InvokeFunction\",\"Principal\":\"s3.amazonaws.com\"}").getBytes(StandardCharsets.UTF_8)), "ResourceConflictException", 409,
