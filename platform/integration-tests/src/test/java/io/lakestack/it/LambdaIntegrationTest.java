@@ -15,8 +15,10 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.FunctionCode;
+import software.amazon.awssdk.services.lambda.model.GetPolicyResponse;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.lambda.model.LogType;
+import software.amazon.awssdk.services.lambda.model.PreconditionFailedException;
 import software.amazon.awssdk.services.lambda.model.State;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Event;
@@ -39,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Functions through the Lambda API on the real stack, run by the function runner as local processes: a Python function
@@ -153,6 +156,44 @@ class LambdaIntegrationTest
                 assertThat(JSON.readTree(published.payload().asUtf8String()).path("version").asText()).isEqualTo("1");
                 assertThat(JSON.readTree(published.payload().asUtf8String()).path("echo")).isEqualTo(JSON.readTree("{\"n\":1}"));
             }
+        }
+    }
+
+    @Test
+    void policyStatementsAreAddedAnsweredAndRemovedUnderTheRevisionGetPolicyAnswers()
+            throws Exception
+    {
+        try (LambdaClient lambda = stack.client(LambdaClient.builder())) {
+            createPython(lambda, "it-policy", LambdaPackages.zip("index.py", ECHO));
+            lambda.addPermission(request -> request.functionName("it-policy").statementId("s3").action("lambda:InvokeFunction")
+                    .principal("s3.amazonaws.com").sourceArn("arn:aws:s3:::it-policy-bucket").sourceAccount("000000000000"));
+            lambda.addPermission(request -> request.functionName("it-policy").statementId("events").action("lambda:InvokeFunction")
+                    .principal("events.amazonaws.com"));
+            GetPolicyResponse policy = lambda.getPolicy(request -> request.functionName("it-policy"));
+            String arn = lambda.getFunction(request -> request.functionName("it-policy")).configuration().functionArn();
+            assertThat(JSON.readTree(policy.policy())).isEqualTo(JSON.readTree("""
+                    {"Version":"2012-10-17","Id":"default","Statement":[
+                      {"Sid":"s3","Effect":"Allow","Principal":{"Service":"s3.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"%s",
+                       "Condition":{"StringEquals":{"AWS:SourceAccount":"000000000000"},"ArnLike":{"AWS:SourceArn":"arn:aws:s3:::it-policy-bucket"}}},
+                      {"Sid":"events","Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"%s"}]}
+                    """.formatted(arn, arn)));
+            assertThat(policy.revisionId()).isEqualTo(lambda.getFunction(request -> request.functionName("it-policy")).configuration().revisionId());
+
+            // a RevisionId other than the one GetPolicy answered is refused, and the statement stays
+            assertThatThrownBy(() -> lambda.removePermission(request -> request.functionName("it-policy").statementId("s3").revisionId("stale")))
+                    .isInstanceOf(PreconditionFailedException.class)
+                    .hasMessageStartingWith("The Revision Id provided does not match the latest Revision Id.");
+            assertThatThrownBy(() -> lambda.addPermission(request -> request.functionName("it-policy").statementId("sns").action("lambda:InvokeFunction")
+                    .principal("sns.amazonaws.com").revisionId("stale")))
+                    .isInstanceOf(PreconditionFailedException.class);
+            assertThat(JSON.readTree(lambda.getPolicy(request -> request.functionName("it-policy")).policy()).path("Statement").size()).isEqualTo(2);
+
+            lambda.removePermission(request -> request.functionName("it-policy").statementId("s3").revisionId(policy.revisionId()));
+            JsonNode remaining = JSON.readTree(lambda.getPolicy(request -> request.functionName("it-policy")).policy()).path("Statement");
+            assertThat(remaining.size()).isEqualTo(1);
+            assertThat(remaining.get(0).path("Sid").asText()).isEqualTo("events");
+            assertThatThrownBy(() -> lambda.removePermission(request -> request.functionName("it-policy").statementId("s3")))
+                    .isInstanceOf(software.amazon.awssdk.services.lambda.model.ResourceNotFoundException.class);
         }
     }
 

@@ -757,8 +757,8 @@ public final class LambdaService
             synchronized (lock(reference.name())) {
                 StoredFunction function = require(reference);
                 String qualifier = reference.qualifier().orElse(FunctionVersion.LATEST);
-                resolve(function, reference.qualifier());
-                checkRevision(input, function.latest().revisionId());
+                // the revision GetPolicy answers, as AWS tells a caller whose RevisionId does not match
+                checkRevision(input.string("RevisionId"), resolve(function, reference.qualifier()).revisionId());
                 String key = qualifier + ":" + sid;
                 if (function.policyStatements().containsKey(key)) {
                     throw ServiceException.user("ResourceConflictException", 409, "The statement id (" + sid + ") provided already exists. Please "
@@ -829,6 +829,7 @@ public final class LambdaService
                 if (!function.policyStatements().containsKey(key)) {
                     throw ServiceException.user("ResourceNotFoundException", 404, "The resource you requested does not exist.");
                 }
+                checkRevision(request.query("RevisionId"), resolve(function, reference.qualifier()).revisionId());
                 Map<String, String> statements = new java.util.LinkedHashMap<>(function.policyStatements());
                 statements.remove(key);
                 functions.put(function.name(), function.withPolicyStatements(statements));
@@ -1248,7 +1249,11 @@ public final class LambdaService
 
     private static void checkRevision(JsonInput input, String current)
     {
-        Optional<String> expected = input.string("RevisionId");
+        checkRevision(input.string("RevisionId"), current);
+    }
+
+    private static void checkRevision(Optional<String> expected, String current)
+    {
         if (expected.isPresent() && !expected.get().equals(current)) {
             throw ServiceException.user("PreconditionFailedException", 412, "The Revision Id provided does not match the latest Revision Id. Call the "
                     + "GetFunction/GetAlias API to retrieve the latest Revision Id");
