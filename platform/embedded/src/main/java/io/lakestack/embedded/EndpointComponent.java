@@ -7,6 +7,7 @@ import io.lakestack.backends.kafka.KafkaEventSink;
 import io.lakestack.backends.kafka.KafkaInstances;
 import io.lakestack.backends.kafka.KafkaKinesisStreams;
 import io.lakestack.backends.kafka.KafkaLogStore;
+import io.lakestack.backends.kafka.KafkaMskClusters;
 import io.lakestack.backends.kafka.KafkaQueues;
 import io.lakestack.backends.kafka.KafkaRecordStores;
 import io.lakestack.backends.kafka.KafkaTopics;
@@ -48,6 +49,7 @@ import io.lakestack.services.kinesis.KinesisService;
 import io.lakestack.services.kinesis.StreamConsumer;
 import io.lakestack.services.lambda.LambdaService;
 import io.lakestack.services.logs.LogsService;
+import io.lakestack.services.msk.MskService;
 import io.lakestack.services.sns.SnsService;
 import io.lakestack.services.sqs.SqsService;
 import io.lakestack.services.sts.StsService;
@@ -70,6 +72,7 @@ import io.lakestack.spi.kinesis.KinesisStreams;
 import io.lakestack.spi.lambda.EventSourceMapping;
 import io.lakestack.spi.lambda.EventSourceMappingStatus;
 import io.lakestack.spi.logs.LogStore;
+import io.lakestack.spi.msk.MskClusters;
 import io.lakestack.spi.s3.NotificationConfiguration;
 import io.lakestack.spi.scheduler.Schedule;
 import io.lakestack.spi.scheduler.Schedules;
@@ -210,6 +213,7 @@ final class EndpointComponent
         firehose = new KafkaDeliveryStreams(stores.open(KafkaDeliveryStreams.STORE, DeliveryStream.class), topics, kafkaBootstrap,
                 config.accountId(), clock, deliveries);
         resources.add(firehose);
+        KafkaMskClusters msk = new KafkaMskClusters(admin, kafkaBootstrap, stores.open(KafkaMskClusters.STORE, MskClusters.Cluster.class), clock);
         logs = new KafkaLogStore(stores, topics, kafkaBootstrap, clock);
         resources.add(logs);
         ProcessFunctionRunner runner = new ProcessFunctionRunner(ProcessFunctionRunnerConfig.fromMap(Map.of(
@@ -220,7 +224,7 @@ final class EndpointComponent
         resources.add(runner);
         KafkaQueues queues = new KafkaQueues(stores, topics, kafkaBootstrap, config.accountId(), clock, instances);
         resources.add(queues);
-        LambdaService lambda = new LambdaService(stores, objects, runner, events, kinesis, queues::get, codeLocation(), config.region(), config.accountId(),
+        LambdaService lambda = new LambdaService(stores, objects, runner, events, kinesis, queues::get, msk, codeLocation(), config.region(), config.accountId(),
                 clock);
         resources.add(lambda);
         StsService sts = new StsService(stores, config.accountId(), clock);
@@ -236,7 +240,8 @@ final class EndpointComponent
                 new GlueService(catalog, crawlers, stores, config.accountId()),
                 athena,
                 new KinesisService(kinesis, stores.open(KinesisService.CONSUMERS_STORE, StreamConsumer.class), clock),
-                new FirehoseService(firehose, kinesis, new S3DestinationRules(), config.accountId()),
+                new FirehoseService(firehose, kinesis, msk, new S3DestinationRules(), config.accountId(), clock),
+                new MskService(msk, config.accountId()),
                 new LogsService(logs, config.region(), config.accountId(), clock),
                 lambda,
                 new SqsService(queues, config.region(), config.accountId(), clock),

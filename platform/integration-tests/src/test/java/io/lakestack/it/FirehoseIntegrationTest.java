@@ -7,6 +7,10 @@ import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
@@ -29,6 +33,7 @@ import software.amazon.awssdk.services.firehose.model.ResourceInUseException;
 import software.amazon.awssdk.services.firehose.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.glue.model.Column;
+import software.amazon.awssdk.services.kafka.KafkaClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -378,6 +383,74 @@ class FirehoseIntegrationTest
             assertThat(description.deliveryStreamTypeAsString()).isEqualTo("KinesisStreamAsSource");
             assertThat(description.source().kinesisStreamSourceDescription().kinesisStreamARN()).isEqualTo(streamArn);
         }
+    }
+
+    @Test
+    void readsAnMskTopicFromItsReadFromTimestamp()
+            throws Exception
+    {
+        stack.kafkaTopics().ensure("it-fh-msk", 2, Map.of("message.timestamp.type", "CreateTime"));
+        // records stamped 1, 2 and 3 seconds after the epoch: ReadFromTimestamp 2 s starts each partition at its first
+        // record stamped 2 s or later
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
+            Map<Integer, List<Integer>> secondsByPartition = Map.of(0, List.of(1, 2, 3), 1, List.of(1, 3));
+            for (Map.Entry<Integer, List<Integer>> partition : secondsByPartition.entrySet()) {
+                for (int second : partition.getValue()) {
+                    producer.send(new ProducerRecord<>("it-fh-msk", partition.getKey(), second * 1000L, null,
+                            ("p" + partition.getKey() + "s" + second + ";").getBytes(StandardCharsets.UTF_8))).get();
+                }
+            }
+        }
+        String clusterArn;
+        try (KafkaClient msk = stack.client(KafkaClient.builder())) {
+            clusterArn = msk.listClustersV2(request -> request.clusterNameFilter("lakestack")).clusterInfoList().get(0).clusterArn();
+        }
+        firehose.createDeliveryStream(request -> request.deliveryStreamName("it-from-msk").deliveryStreamType("MSKAsSource")
+                .mskSourceConfiguration(source -> source.mskClusterARN(clusterArn).topicName("it-fh-msk").readFromTimestamp(Instant.ofEpochSecond(2))
+                        .authenticationConfiguration(authentication -> authentication.roleARN(ROLE).connectivity("PRIVATE")))
+                .extendedS3DestinationConfiguration(destination().prefix("msk/").bufferingHints(hints -> hints.sizeInMBs(1).intervalInSeconds(1)).build()));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>("it-fh-msk", 1, 4000L, null, "p1s4;".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        FirehoseObjects.awaitObjects(s3, BUCKET, "msk/", "it-from-msk", FirehoseObjects.delimited(";"), WAIT, objects -> {
+            assertThat(objects).flatExtracting(Delivered::records).containsExactlyInAnyOrder("p0s2;", "p0s3;", "p1s3;", "p1s4;");
+            assertThat(objects).allSatisfy(object -> assertThat(object.records()).isSorted());
+        });
+
+        DeliveryStreamDescription description = firehose.describeDeliveryStream(request -> request.deliveryStreamName("it-from-msk"))
+                .deliveryStreamDescription();
+        assertThat(description.deliveryStreamTypeAsString()).isEqualTo("MSKAsSource");
+        assertThat(description.source().mskSourceDescription().mskClusterARN()).isEqualTo(clusterArn);
+        assertThat(description.source().mskSourceDescription().topicName()).isEqualTo("it-fh-msk");
+        assertThat(description.source().mskSourceDescription().readFromTimestamp()).isEqualTo(Instant.ofEpochSecond(2));
+        assertThat(description.source().mskSourceDescription().authenticationConfiguration().roleARN()).isEqualTo(ROLE);
+        assertThat(description.source().mskSourceDescription().authenticationConfiguration().connectivityAsString()).isEqualTo("PRIVATE");
+        assertThat(firehose.listDeliveryStreams(request -> request.deliveryStreamType("MSKAsSource").limit(10000)).deliveryStreamNames())
+                .contains("it-from-msk").doesNotContain("it-from-kinesis");
+        assertThatThrownBy(() -> put("it-from-msk", "direct"))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageStartingWith("This operation is not permitted on MSKAsSource delivery stream type.");
+
+        assertThatThrownBy(() -> firehose.createDeliveryStream(request -> request.deliveryStreamName("it-msk-missing").deliveryStreamType("MSKAsSource")
+                .mskSourceConfiguration(source -> source.mskClusterARN(clusterArn).topicName("it-fh-no-such-topic")
+                        .authenticationConfiguration(authentication -> authentication.roleARN(ROLE).connectivity("PUBLIC")))
+                .extendedS3DestinationConfiguration(destination().build())))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageStartingWith("Topic it-fh-no-such-topic does not exist in MSK cluster " + clusterArn + ": create it before the delivery stream");
+        String otherCluster = "arn:aws:kafka:us-east-1:000000000000:cluster/other/0b6bd2c6-0f8a-4c3e-a3a5-3f1a5b1e0b2e-3";
+        assertThatThrownBy(() -> firehose.createDeliveryStream(request -> request.deliveryStreamName("it-msk-other").deliveryStreamType("MSKAsSource")
+                .mskSourceConfiguration(source -> source.mskClusterARN(otherCluster).topicName("it-fh-msk")
+                        .authenticationConfiguration(authentication -> authentication.roleARN(ROLE).connectivity("PUBLIC")))
+                .extendedS3DestinationConfiguration(destination().build())))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageStartingWith("MSKClusterARN " + otherCluster + " is not an MSK cluster of lakestack: its one cluster, the Kafka cluster it runs on, is "
+                        + clusterArn);
+        assertThatThrownBy(() -> firehose.createDeliveryStream(request -> request.deliveryStreamName("it-msk-none").deliveryStreamType("MSKAsSource")
+                .extendedS3DestinationConfiguration(destination().build())))
+                .isInstanceOf(InvalidArgumentException.class)
+                .hasMessageStartingWith("MSKSourceConfiguration is required for a MSKAsSource delivery stream");
     }
 
     @Test

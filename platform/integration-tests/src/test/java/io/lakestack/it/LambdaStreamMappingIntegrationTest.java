@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+import software.amazon.awssdk.services.kafka.KafkaClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.CreateEventSourceMappingRequest;
 import software.amazon.awssdk.services.lambda.model.CreateEventSourceMappingResponse;
@@ -47,6 +48,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -396,8 +398,24 @@ class LambdaStreamMappingIntegrationTest
     void kafkaTopicRecordsReachTheFunctionInKafkaEventsAndAreCommitted()
             throws Exception
     {
-        String bucket = "it-smap-kafka";
-        String topic = "it-smap-kafka-orders";
+        kafkaRecordsReachTheFunction("it-smap-kafka", Optional.empty());
+    }
+
+    @Test
+    void mskTopicRecordsReachTheFunctionInMskEventsAndAreCommitted()
+            throws Exception
+    {
+        try (KafkaClient msk = stack.client(KafkaClient.builder())) {
+            kafkaRecordsReachTheFunction("it-smap-msk", Optional.of(msk.listClustersV2(request -> { }).clusterInfoList().get(0).clusterArn()));
+        }
+    }
+
+    /** Records of a topic of two partitions through a mapping of the stack's Kafka, self-managed or as the MSK cluster. */
+    private void kafkaRecordsReachTheFunction(String name, Optional<String> mskCluster)
+            throws Exception
+    {
+        String bucket = name;
+        String topic = name + "-orders";
         stack.kafkaTopics().ensure(topic, 2, Map.of());
         Map<String, String> produced = new HashMap<>();
         Properties config = new Properties();
@@ -410,18 +428,27 @@ class LambdaStreamMappingIntegrationTest
         }
         try (LambdaClient lambda = stack.client(LambdaClient.builder()); S3Client s3 = stack.s3()) {
             s3.createBucket(request -> request.bucket(bucket));
-            createFunction(lambda, "it-smap-kafka", EVENT_RECORDER, 60, bucket);
-            CreateEventSourceMappingResponse mapping = lambda.createEventSourceMapping(CreateEventSourceMappingRequest.builder().functionName("it-smap-kafka")
-                    .selfManagedEventSource(source -> source.endpoints(Map.of(EndPointType.KAFKA_BOOTSTRAP_SERVERS, List.of(stack.kafkaBootstrapServers()))))
-                    .topics(topic).startingPosition(EventSourcePosition.TRIM_HORIZON).batchSize(5).build());
+            createFunction(lambda, name, EVENT_RECORDER, 60, bucket);
+            CreateEventSourceMappingRequest.Builder request = CreateEventSourceMappingRequest.builder().functionName(name)
+                    .topics(topic).startingPosition(EventSourcePosition.TRIM_HORIZON).batchSize(5);
+            if (mskCluster.isPresent()) {
+                request.eventSourceArn(mskCluster.get()).amazonManagedKafkaEventSourceConfig(source -> source.consumerGroupId(name + "-readers"));
+            }
+            else {
+                request.selfManagedEventSource(source -> source.endpoints(Map.of(EndPointType.KAFKA_BOOTSTRAP_SERVERS, List.of(stack.kafkaBootstrapServers()))));
+            }
+            CreateEventSourceMappingResponse mapping = lambda.createEventSourceMapping(request.build());
             assertThat(mapping.topics()).containsExactly(topic);
-            String group = mapping.selfManagedKafkaEventSourceConfig().consumerGroupId();
-            assertThat(group).isEqualTo(mapping.uuid());
+            String group = mskCluster.isPresent() ? mapping.amazonManagedKafkaEventSourceConfig().consumerGroupId()
+                    : mapping.selfManagedKafkaEventSourceConfig().consumerGroupId();
+            assertThat(group).isEqualTo(mskCluster.isPresent() ? name + "-readers" : mapping.uuid());
+            assertThat(mapping.eventSourceArn()).isEqualTo(mskCluster.orElse(null));
             Eventually.read(TIMEOUT, () -> stack.committed(group), total -> assertThat(total).isEqualTo(20));
 
             Map<String, String> received = new HashMap<>();
             for (JsonNode event : objects(s3, bucket, "events/")) {
-                assertThat(event.path("eventSource").asText()).isEqualTo("SelfManagedKafka");
+                assertThat(event.path("eventSource").asText()).isEqualTo(mskCluster.isPresent() ? "aws:kafka" : "SelfManagedKafka");
+                assertThat(event.path("eventSourceArn").asText(null)).isEqualTo(mskCluster.orElse(null));
                 assertThat(event.path("bootstrapServers").asText()).isEqualTo(stack.kafkaBootstrapServers());
                 assertThat(event.path("records").size()).isEqualTo(1);
                 Map.Entry<String, JsonNode> partition = event.path("records").properties().iterator().next();

@@ -149,7 +149,8 @@ abstract class AbstractDeliveryStreamsContractTest
 
     private DeliveryStream create(String name, String destination)
     {
-        return streams.create(name, region(), DeliveryStream.DIRECT_PUT, Optional.empty(), Optional.empty(), destination, Map.of("team", "data"));
+        return streams.create(name, region(), DeliveryStream.DIRECT_PUT, Optional.empty(), Optional.empty(), Optional.empty(), destination,
+                Map.of("team", "data"));
     }
 
     private static JsonNode json(String text)

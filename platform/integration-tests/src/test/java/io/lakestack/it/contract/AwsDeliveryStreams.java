@@ -69,13 +69,13 @@ final class AwsDeliveryStreams
     }
 
     @Override
-    public DeliveryStream create(String name, String region, String type, Optional<KinesisStreams.Stream> source, Optional<String> roleArn,
-            String destination, Map<String, String> tags)
+    public DeliveryStream create(String name, String region, String type, Optional<KinesisStreams.Stream> source,
+            Optional<DeliveryStream.MskSource> mskSource, Optional<String> roleArn, String destination, Map<String, String> tags)
     {
         if (!region.equals(this.region)) {
             throw new UnsupportedOperationException("the test adapter creates streams in " + this.region + " only");
         }
-        if (!type.equals(DeliveryStream.DIRECT_PUT) || source.isPresent()) {
+        if (!type.equals(DeliveryStream.DIRECT_PUT) || source.isPresent() || mskSource.isPresent()) {
             throw new UnsupportedOperationException("the test adapter creates DirectPut streams only");
         }
         ExtendedS3DestinationConfiguration configuration = configuration(destination);
@@ -214,7 +214,8 @@ final class AwsDeliveryStreams
     public Buffering check(String destination)
     {
         String probe = "lakestack-contract-check-" + UUID.randomUUID().toString().substring(0, 8);
-        DeliveryStream stream = create(probe, region, DeliveryStream.DIRECT_PUT, Optional.empty(), Optional.empty(), destination, Map.of());
+        DeliveryStream stream = create(probe, region, DeliveryStream.DIRECT_PUT, Optional.empty(), Optional.empty(), Optional.empty(), destination,
+                Map.of());
         try {
             JsonNode hints = json(stream.destination()).path("BufferingHints");
             return new Buffering(hints.path("SizeInMBs").asLong() * 1024 * 1024, hints.path("IntervalInSeconds").asLong() * 1000);
@@ -249,7 +250,10 @@ final class AwsDeliveryStreams
                         .map(kinesis -> kinesis.kinesisStreamARN()),
                 Optional.empty(),
                 destination(description.destinations().get(0).extendedS3DestinationDescription()),
-                tags(description.deliveryStreamName()));
+                tags(description.deliveryStreamName()),
+                Optional.ofNullable(description.source()).map(source -> source.mskSourceDescription()).map(msk -> new DeliveryStream.MskSource(
+                        msk.mskClusterARN(), msk.topicName(), msk.authenticationConfiguration().roleARN(),
+                        msk.authenticationConfiguration().connectivityAsString(), msk.readFromTimestamp().toEpochMilli())));
     }
 
     private Map<String, String> tags(String name)

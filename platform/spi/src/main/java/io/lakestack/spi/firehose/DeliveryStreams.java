@@ -16,18 +16,20 @@ import java.util.Optional;
  * shortly after it returns.
  *
  * <p>Where lakestack differs from Firehose: the destination is S3 only; a {@code KinesisStreamAsSource} stream keeps
- * one buffer per shard, so it writes one object per shard and interval where Firehose may combine shards.
+ * one buffer per shard (an {@code MSKAsSource} stream one per partition), so it writes one object per shard and interval where Firehose may combine shards.
  */
 public interface DeliveryStreams
 {
     /**
      * @param region the region of the request that creates the stream, which its ARN names
      * @param source the Kinesis stream a {@code KinesisStreamAsSource} stream reads, from its latest record on
+     * @param mskSource the topic an {@code MSKAsSource} stream reads, from its first record at or after the source's
+     *         {@code readFromMillis} (from the latest when there is none)
      * @param destination a destination configuration {@link DestinationRules#check} accepted
      * @throws io.lakestack.spi.ServiceException {@code ResourceInUseException} when a stream of that name exists
      */
-    DeliveryStream create(String name, String region, String type, Optional<KinesisStreams.Stream> source, Optional<String> roleArn, String destination,
-            Map<String, String> tags);
+    DeliveryStream create(String name, String region, String type, Optional<KinesisStreams.Stream> source, Optional<DeliveryStream.MskSource> mskSource,
+            Optional<String> roleArn, String destination, Map<String, String> tags);
 
     Optional<DeliveryStream> find(String name);
 

@@ -23,18 +23,29 @@ import static java.util.Objects.requireNonNull;
  * Kafka records as Lambda hands them to a function from a self-managed cluster (<a
  * href="https://docs.aws.amazon.com/lambda/latest/dg/with-kafka.html">Using Lambda with self-managed Apache Kafka</a>):
  * {@code {"eventSource":"SelfManagedKafka","bootstrapServers":...,"records":{"<topic>-<partition>":[...]}}}, keys and
- * values base64, header values as arrays of byte values (0-255). A key or value that is null is left out.
+ * values base64, header values as arrays of byte values (0-255). A key or value that is null is left out. From an MSK
+ * cluster the event names it: {@code {"eventSource":"aws:kafka","eventSourceArn":"<cluster ARN>",...}}.
  */
 final class KafkaEventFormat
         implements EventFormat
 {
     private final String topic;
     private final String bootstrapServers;
+    private final Optional<String> mskClusterArn;
 
     KafkaEventFormat(String topic, String bootstrapServers)
     {
+        this(topic, bootstrapServers, Optional.empty());
+    }
+
+    /**
+     * @param mskClusterArn the MSK cluster the mapping's {@code EventSourceArn} names; empty for a self-managed cluster
+     */
+    KafkaEventFormat(String topic, String bootstrapServers, Optional<String> mskClusterArn)
+    {
         this.topic = requireNonNull(topic, "topic is null");
         this.bootstrapServers = requireNonNull(bootstrapServers, "bootstrapServers is null");
+        this.mskClusterArn = requireNonNull(mskClusterArn, "mskClusterArn is null");
     }
 
     @Override
@@ -68,7 +79,8 @@ final class KafkaEventFormat
     {
         // one partition per event: records of several partitions are never batched together (see the README)
         ObjectNode head = Json.object();
-        head.put("eventSource", "SelfManagedKafka");
+        head.put("eventSource", mskClusterArn.isPresent() ? "aws:kafka" : "SelfManagedKafka");
+        mskClusterArn.ifPresent(arn -> head.put("eventSourceArn", arn));
         head.put("bootstrapServers", bootstrapServers);
         byte[] start = Json.bytes(head);
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -187,7 +187,7 @@ final class MappingPoller
     private EventFormat format()
     {
         if (mapping.kind() == EventSourceMapping.Kind.KAFKA) {
-            return new KafkaEventFormat(mapping.sourceTopics().get(0), mapping.bootstrapServers().orElse(config.kafkaBootstrapServers()));
+            return new KafkaEventFormat(mapping.sourceTopics().get(0), mapping.bootstrapServers().orElse(config.kafkaBootstrapServers()), mapping.eventSourceArn());
         }
         long wait = 500;
         while (running) {

@@ -156,6 +156,19 @@ class EventFormatsTest
     }
 
     @Test
+    void mskEventNamesTheClusterAsLambdaDoes()
+    {
+        String arn = "arn:aws:kafka:us-east-1:123456789012:cluster/vpc-2priv-2pub/751d2973-a626-431c-9d4e-d7975eb44dd7-2";
+        KafkaEventFormat kafka = new KafkaEventFormat("mytopic", "b-1:9092", Optional.of(arn));
+        StreamRecord record = new StreamRecord("mytopic", 0, 15, null, "hi".getBytes(StandardCharsets.UTF_8), 1_545_084_650_987L, "CREATE_TIME", List.of());
+        String event = new String(kafka.event(0, List.of(kafka.element(record)), Optional.empty()), StandardCharsets.UTF_8);
+        assertThat(event).isEqualTo("{\"eventSource\":\"aws:kafka\",\"eventSourceArn\":\"" + arn + "\",\"bootstrapServers\":\"b-1:9092\","
+                + "\"records\":{\"mytopic-0\":[{\"topic\":\"mytopic\",\"partition\":0,\"offset\":15,\"timestamp\":1545084650987,"
+                + "\"timestampType\":\"CREATE_TIME\",\"value\":\"aGk=\",\"headers\":[]}]}}");
+        assertThat(event.length()).isEqualTo(kafka.envelopeSize(0, Optional.empty()) + kafka.element(record).length);
+    }
+
+    @Test
     void kafkaEventReadsAsKafkaEvent()
             throws Exception
     {

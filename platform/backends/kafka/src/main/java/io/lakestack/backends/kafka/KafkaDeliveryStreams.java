@@ -8,6 +8,7 @@ import io.lakestack.spi.kinesis.KinesisStreams;
 import io.lakestack.spi.kinesis.SequenceNumber;
 import io.lakestack.spi.store.RecordStore;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,7 +36,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * Firehose streams on Kafka. A {@code DirectPut} stream's records go to the topic {@value #TOPIC_PREFIX}{@code <name>}
  * (one partition, log-append time: a Firehose stream delivers one object per buffer); a
- * {@code KinesisStreamAsSource} stream reads its Kinesis stream's topic. Each stream is delivered by the consumer
+ * {@code KinesisStreamAsSource} stream reads its Kinesis stream's topic, an {@code MSKAsSource} stream the topic its
+ * source names. Each stream is delivered by the consumer
  * group {@value #GROUP_PREFIX}{@code <name>}, whose members are the {@link DeliveryRunner}s of every instance.
  * Definitions are records of the store {@value #STORE}; every instance follows them, so a stream created or changed
  * through one endpoint is delivered by all.
@@ -125,26 +127,30 @@ public final class KafkaDeliveryStreams
     // definitions
 
     @Override
-    public synchronized DeliveryStream create(String name, String region, String type, Optional<KinesisStreams.Stream> source, Optional<String> roleArn,
-            String destination, Map<String, String> tags)
+    public synchronized DeliveryStream create(String name, String region, String type, Optional<KinesisStreams.Stream> source,
+            Optional<DeliveryStream.MskSource> mskSource, Optional<String> roleArn, String destination, Map<String, String> tags)
     {
         if (registry.get(name).isPresent()) {
             throw DeliveryStreams.inUse(name, accountId);
         }
         long now = clock.millis();
-        String sourceTopic = source.map(stream -> KafkaKinesisStreams.topic(stream.name())).orElse(topic(name));
+        String sourceTopic = source.map(stream -> KafkaKinesisStreams.topic(stream.name()))
+                .or(() -> mskSource.map(DeliveryStream.MskSource::topic))
+                .orElse(topic(name));
         long sequenceEpoch = source.map(KinesisStreams.Stream::creationMillis).orElse(now);
         DeliveryStream stream = new DeliveryStream(name, arn(region, name), type, 1, now, now, sourceTopic, groupId(name), sequenceEpoch,
-                source.map(KinesisStreams.Stream::arn), roleArn, destination, tags);
+                source.map(KinesisStreams.Stream::arn), roleArn, destination, tags, mskSource);
         try {
             if (type.equals(DeliveryStream.DIRECT_PUT)) {
                 topics.awaitGone(sourceTopic);
                 // Firehose keeps records it cannot deliver for 24 hours
                 topics.ensureRecords(sourceTopic, 1, Duration.ofHours(24));
             }
-            // a new stream's delivery starts after what its group committed before: at the start of its own topic, or,
-            // as Firehose does for a stream reading Kinesis, at the stream's latest records
-            startGroupAt(name, sourceTopic, !type.equals(DeliveryStream.DIRECT_PUT));
+            // a new stream's delivery starts after what its group committed before: at the start of its own topic; as
+            // Firehose does for a stream reading Kinesis, at the stream's latest records; for one reading MSK, at the
+            // first record at or after its ReadFromTimestamp
+            startGroupAt(name, sourceTopic, type.equals(DeliveryStream.DIRECT_PUT) ? OffsetSpec.earliest()
+                    : mskSource.map(msk -> OffsetSpec.forTimestamp(msk.readFromMillis())).orElseGet(OffsetSpec::latest));
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -158,17 +164,22 @@ public final class KafkaDeliveryStreams
         return stream;
     }
 
-    private void startGroupAt(String name, String topic, boolean latest)
+    private void startGroupAt(String name, String topic, OffsetSpec start)
             throws InterruptedException, ExecutionException, TimeoutException
     {
         Admin admin = topics.admin();
         int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
         Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
         for (int partition = 0; partition < partitions; partition++) {
-            specs.put(new TopicPartition(topic, partition), latest ? OffsetSpec.latest() : OffsetSpec.earliest());
+            specs.put(new TopicPartition(topic, partition), start);
+            ends.put(new TopicPartition(topic, partition), OffsetSpec.latest());
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        admin.listOffsets(specs).all().get(30, TimeUnit.SECONDS).forEach((partition, info) -> offsets.put(partition, new OffsetAndMetadata(info.offset())));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> latest = admin.listOffsets(ends).all().get(30, TimeUnit.SECONDS);
+        // a partition with no record at or after a timestamp answers -1: the delivery starts at its end
+        admin.listOffsets(specs).all().get(30, TimeUnit.SECONDS).forEach((partition, info) -> offsets.put(partition,
+                new OffsetAndMetadata(info.offset() >= 0 ? info.offset() : latest.get(partition).offset())));
         // replaces whatever a stream of the same name committed before (its group has no members: it was deleted)
         admin.alterConsumerGroupOffsets(groupId(name), offsets).all().get(30, TimeUnit.SECONDS);
     }

@@ -10,8 +10,10 @@ import io.lakestack.spi.firehose.DeliveryStream;
 import io.lakestack.spi.firehose.DeliveryStreams;
 import io.lakestack.spi.firehose.DestinationRules;
 import io.lakestack.spi.kinesis.KinesisStreams;
+import io.lakestack.spi.msk.MskClusters;
 
 import java.math.BigInteger;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,20 +49,25 @@ public final class FirehoseService
     static final long MAX_REQUEST_BYTES = 8L * 1024 * 1024;
     private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]+");
     private static final Pattern ANY = Pattern.compile("(?s).*");
+    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9\\._\\-]+");
     private static final List<String> OTHER_DESTINATIONS = List.of("RedshiftDestinationConfiguration", "ElasticsearchDestinationConfiguration",
             "AmazonopensearchserviceDestinationConfiguration", "SplunkDestinationConfiguration", "HttpEndpointDestinationConfiguration",
             "AmazonOpenSearchServerlessDestinationConfiguration", "SnowflakeDestinationConfiguration", "IcebergDestinationConfiguration");
 
     private final DeliveryStreams streams;
     private final KinesisStreams kinesis;
+    private final MskClusters clusters;
+    private final Clock clock;
     private final DestinationRules rules;
     private final String accountId;
 
-    public FirehoseService(DeliveryStreams streams, KinesisStreams kinesis, DestinationRules rules, String accountId)
+    public FirehoseService(DeliveryStreams streams, KinesisStreams kinesis, MskClusters clusters, DestinationRules rules, String accountId, Clock clock)
     {
         super("firehose", "Firehose_20150804", "ValidationException");
         this.streams = requireNonNull(streams, "streams is null");
         this.kinesis = requireNonNull(kinesis, "kinesis is null");
+        this.clusters = requireNonNull(clusters, "clusters is null");
+        this.clock = requireNonNull(clock, "clock is null");
         this.rules = requireNonNull(rules, "rules is null");
         this.accountId = requireNonNull(accountId, "accountId is null");
         streamOperations();
@@ -80,14 +87,19 @@ public final class FirehoseService
             String name = streamName(input);
             String type = input.string("DeliveryStreamType", DeliveryStream.DIRECT_PUT);
             Optional<KinesisStreams.Stream> source = Optional.empty();
+            Optional<DeliveryStream.MskSource> mskSource = Optional.empty();
             Optional<String> roleArn = Optional.empty();
+            if (input.has("KinesisStreamSourceConfiguration") && !type.equals(DeliveryStream.KINESIS_SOURCE)) {
+                throw ServiceException.user("InvalidArgumentException", "KinesisStreamSourceConfiguration is only allowed for a "
+                        + "KinesisStreamAsSource delivery stream type");
+            }
+            if (input.has("MSKSourceConfiguration") && !type.equals(DeliveryStream.MSK_SOURCE)) {
+                throw ServiceException.user("InvalidArgumentException", "MSKSourceConfiguration is only allowed for a MSKAsSource delivery stream type");
+            }
             switch (type) {
                 case DeliveryStream.DIRECT_PUT -> {
-                    if (input.has("KinesisStreamSourceConfiguration")) {
-                        throw ServiceException.user("InvalidArgumentException", "KinesisStreamSourceConfiguration is only allowed for a "
-                                + "KinesisStreamAsSource delivery stream type");
-                    }
                 }
+                case DeliveryStream.MSK_SOURCE -> mskSource = Optional.of(mskSource(input, caller.region()));
                 case DeliveryStream.KINESIS_SOURCE -> {
                     JsonInput configuration = input.optionalObject("KinesisStreamSourceConfiguration").orElseThrow(() -> ServiceException.user(
                             "InvalidArgumentException", "KinesisStreamSourceConfiguration is required for a KinesisStreamAsSource delivery stream"));
@@ -103,9 +115,8 @@ public final class FirehoseService
                             "Kinesis stream " + kinesisName + " under account " + accountId + " not found in " + caller.region()
                                     + ": create it before the delivery stream")));
                 }
-                case "MSKAsSource", "DatabaseAsSource" -> throw ServiceException.user("InvalidArgumentException", "DeliveryStreamType " + type
-                        + " is not supported by lakestack; use DirectPut or KinesisStreamAsSource (a Kafka topic can be delivered with the "
-                        + "standalone delivery, see the README)");
+                case "DatabaseAsSource" -> throw ServiceException.user("InvalidArgumentException", "DeliveryStreamType " + type
+                        + " is not supported by lakestack; use DirectPut, KinesisStreamAsSource or MSKAsSource");
                 default -> throw input.invalid("deliveryStreamType", type, "Member must satisfy enum value set: [DatabaseAsSource, "
                         + "KinesisStreamAsSource, MSKAsSource, DirectPut]");
             }
@@ -126,7 +137,7 @@ public final class FirehoseService
             if (tags.size() > 50) {
                 throw ServiceException.user("InvalidArgumentException", "A delivery stream can have at most 50 tags; " + tags.size() + " given");
             }
-            DeliveryStream stream = streams.create(name, caller.region(), type, source, roleArn, destination.toString(), tags);
+            DeliveryStream stream = streams.create(name, caller.region(), type, source, mskSource, roleArn, destination.toString(), tags);
             ObjectNode result = output();
             result.put("DeliveryStreamARN", stream.arn());
             return result;
@@ -154,6 +165,17 @@ public final class FirehoseService
                 source.put("KinesisStreamARN", stream.kinesisStreamArn().get());
                 stream.roleArn().ifPresent(role -> source.put("RoleARN", role));
                 source.set("DeliveryStartTimestamp", input.timestampNode(Instant.ofEpochMilli(stream.creationMillis())));
+            }
+            if (stream.mskSource().isPresent()) {
+                DeliveryStream.MskSource msk = stream.mskSource().get();
+                ObjectNode source = description.putObject("Source").putObject("MSKSourceDescription");
+                source.put("MSKClusterARN", msk.clusterArn());
+                source.put("TopicName", msk.topic());
+                ObjectNode authentication = source.putObject("AuthenticationConfiguration");
+                authentication.put("RoleARN", msk.roleArn());
+                authentication.put("Connectivity", msk.connectivity());
+                source.set("DeliveryStartTimestamp", input.timestampNode(Instant.ofEpochMilli(stream.creationMillis())));
+                source.set("ReadFromTimestamp", input.timestampNode(Instant.ofEpochMilli(msk.readFromMillis())));
             }
             ArrayNode destinations = description.putArray("Destinations");
             boolean skip = input.string("ExclusiveStartDestinationId", ANY, 100).filter(DeliveryStream.DESTINATION_ID::equals).isPresent();
@@ -370,11 +392,44 @@ public final class FirehoseService
         return description;
     }
 
+    /**
+     * An {@code MSKSourceConfiguration}: a topic of the MSK cluster lakestack runs on (its ARN in the region of the
+     * request), read from its first record at or after {@code ReadFromTimestamp}, or from the stream's creation on.
+     * Both connectivities reach the cluster's one listener.
+     */
+    private DeliveryStream.MskSource mskSource(JsonInput input, String region)
+    {
+        JsonInput configuration = input.optionalObject("MSKSourceConfiguration").orElseThrow(() -> ServiceException.user(
+                "InvalidArgumentException", "MSKSourceConfiguration is required for a MSKAsSource delivery stream"));
+        String arn = configuration.requiredString("MSKClusterARN", ANY, 512);
+        String topic = configuration.requiredString("TopicName", TOPIC_NAME, 255);
+        JsonInput authentication = configuration.optionalObject("AuthenticationConfiguration")
+                .orElseThrow(() -> configuration.missing("AuthenticationConfiguration"));
+        String role = authentication.requiredString("RoleARN", ANY, 512);
+        String connectivity = authentication.requiredString("Connectivity", ANY, 16);
+        if (!List.of("PUBLIC", "PRIVATE").contains(connectivity)) {
+            throw authentication.invalid("connectivity", connectivity, "Member must satisfy enum value set: [PUBLIC, PRIVATE]");
+        }
+        long readFrom = configuration.timestamp("ReadFromTimestamp").map(Instant::toEpochMilli).orElseGet(clock::millis);
+        MskClusters.Cluster cluster = clusters.findByArn(arn, accountId).orElseThrow(() -> ServiceException.user("InvalidArgumentException",
+                "MSKClusterARN " + arn + " is not an MSK cluster of lakestack: its one cluster, the Kafka cluster it runs on, is "
+                        + clusters.cluster().arn(region, accountId) + " in this region (the MSK API's ListClustersV2 answers it)"));
+        if (!arn.equals(cluster.arn(region, accountId))) {
+            throw ServiceException.user("InvalidArgumentException", "MSKClusterARN " + arn + " names a cluster of another region than this "
+                    + "request's (" + region + "): a delivery stream reads a cluster of its own region");
+        }
+        if (clusters.partitions(topic).isEmpty()) {
+            throw ServiceException.user("InvalidArgumentException", "Topic " + topic + " does not exist in MSK cluster " + arn
+                    + ": create it before the delivery stream");
+        }
+        return new DeliveryStream.MskSource(arn, topic, role, connectivity, readFrom);
+    }
+
     private DeliveryStream directPutStream(JsonInput input)
     {
         DeliveryStream stream = streams.require(streamName(input));
         if (!stream.type().equals(DeliveryStream.DIRECT_PUT)) {
-            throw ServiceException.user("InvalidArgumentException", "This operation is not permitted on KinesisStreamAsSource delivery stream type.");
+            throw ServiceException.user("InvalidArgumentException", "This operation is not permitted on " + stream.type() + " delivery stream type.");
         }
         return stream;
     }

@@ -11,6 +11,7 @@ import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.kinesis.KinesisStreams;
 import io.lakestack.spi.lambda.EventSourceMapping;
 import io.lakestack.spi.lambda.EventSourceMappingStatus;
+import io.lakestack.spi.msk.MskClusters;
 import io.lakestack.spi.pattern.EventPattern;
 import io.lakestack.spi.sqs.Queue;
 import io.lakestack.spi.store.RecordStore;
@@ -68,6 +69,7 @@ final class EventSourceMappings
     private final RecordStore<EventSourceMapping> mappings;
     private final RecordStore<EventSourceMappingStatus> statuses;
     private final KinesisStreams kinesis;
+    private final MskClusters mskClusters;
     private final Functions functions;
     private final Queues queues;
     private final String region;
@@ -77,8 +79,10 @@ final class EventSourceMappings
     /**
      * @param region the stack's configured region: that of queues stored before queues kept their region
      */
-    EventSourceMappings(RecordStores stores, KinesisStreams kinesis, Queues queues, Functions functions, String region, String accountId, Clock clock)
+    EventSourceMappings(RecordStores stores, KinesisStreams kinesis, MskClusters mskClusters, Queues queues, Functions functions, String region,
+            String accountId, Clock clock)
     {
+        this.mskClusters = requireNonNull(mskClusters, "mskClusters is null");
         this.mappings = stores.open(STORE, EventSourceMapping.class);
         this.statuses = stores.open(STATUS_STORE, EventSourceMappingStatus.class);
         this.kinesis = requireNonNull(kinesis, "kinesis is null");
@@ -147,8 +151,15 @@ final class EventSourceMappings
         Optional<String> sourceArn = input.string("EventSourceArn");
         Optional<JsonInput> selfManaged = input.optionalObject("SelfManagedEventSource");
         if (sourceArn.isPresent() == selfManaged.isPresent()) {
-            throw ServiceException.user("InvalidParameterValueException", "Give either EventSourceArn (a Kinesis stream or an SQS queue) or "
-                    + "SelfManagedEventSource (a Kafka cluster)");
+            throw ServiceException.user("InvalidParameterValueException", "Give either EventSourceArn (a Kinesis stream, an SQS queue or an MSK "
+                    + "cluster) or SelfManagedEventSource (a Kafka cluster)");
+        }
+        boolean msk = sourceArn.isPresent() && MskClusters.CLUSTER_ARN.matcher(sourceArn.get()).matches();
+        if (input.has("AmazonManagedKafkaEventSourceConfig") && !msk) {
+            throw ServiceException.user("InvalidParameterValueException", "AmazonManagedKafkaEventSourceConfig is only for an MSK cluster event source");
+        }
+        if (input.has("SelfManagedKafkaEventSourceConfig") && selfManaged.isEmpty()) {
+            throw ServiceException.user("InvalidParameterValueException", "SelfManagedKafkaEventSourceConfig is only for a self-managed Kafka event source");
         }
         if (sourceArn.isPresent() && QUEUE_ARN.matcher(sourceArn.get()).matches()) {
             return createForQueue(functionArn, sourceArn.get(), input);
@@ -160,11 +171,12 @@ final class EventSourceMappings
         Optional<String> servers = Optional.empty();
         long creation = 0;
         String group;
-        if (sourceArn.isPresent()) {
+        if (sourceArn.isPresent() && !msk) {
             if (kinesis.nameOf(sourceArn.get()).isEmpty()) {
                 throw ServiceException.user("InvalidParameterValueException", "The event source " + sourceArn.get() + " is not supported by "
                         + "lakestack: mappings read Kinesis streams and SQS queues of this account (arn:aws:kinesis:<region>:<account>:stream/<name>, "
-                        + "arn:aws:sqs:<region>:<account>:<name>) and Kafka clusters (SelfManagedEventSource)");
+                        + "arn:aws:sqs:<region>:<account>:<name>), its MSK cluster (arn:aws:kafka:<region>:<account>:cluster/lakestack/<uuid>) and "
+                        + "Kafka clusters (SelfManagedEventSource)");
             }
             KinesisStreams.Stream found = kinesis.findByArn(sourceArn.get()).orElseThrow(() -> ServiceException.user("InvalidParameterValueException",
                     "Stream not found: " + sourceArn.get()));
@@ -178,12 +190,21 @@ final class EventSourceMappings
         }
         else {
             kind = EventSourceMapping.Kind.KAFKA;
-            List<String> bootstrap = selfManaged.get().optionalObject("Endpoints").map(endpoints -> endpoints.strings("KAFKA_BOOTSTRAP_SERVERS"))
-                    .orElse(List.of());
-            if (bootstrap.isEmpty()) {
-                throw ServiceException.user("InvalidParameterValueException", "SelfManagedEventSource.Endpoints.KAFKA_BOOTSTRAP_SERVERS is required");
+            if (msk) {
+                // the cluster's brokers as GetBootstrapBrokers names them, as Lambda reads an MSK cluster
+                MskClusters.Cluster cluster = mskClusters.findByArn(sourceArn.get(), accountId).orElseThrow(() -> ServiceException.user(
+                        "InvalidParameterValueException", "The MSK cluster " + sourceArn.get() + " does not exist: lakestack's one cluster is "
+                                + mskClusters.cluster().arn(MskClusters.CLUSTER_ARN.matcher(sourceArn.get()).replaceFirst("$1"), accountId)));
+                servers = Optional.of(cluster.bootstrapServers());
             }
-            servers = Optional.of(String.join(",", bootstrap));
+            else {
+                List<String> bootstrap = selfManaged.get().optionalObject("Endpoints").map(endpoints -> endpoints.strings("KAFKA_BOOTSTRAP_SERVERS"))
+                        .orElse(List.of());
+                if (bootstrap.isEmpty()) {
+                    throw ServiceException.user("InvalidParameterValueException", "SelfManagedEventSource.Endpoints.KAFKA_BOOTSTRAP_SERVERS is required");
+                }
+                servers = Optional.of(String.join(",", bootstrap));
+            }
             topics = input.strings("Topics");
             if (topics.size() != 1) {
                 throw ServiceException.user("InvalidParameterValueException", "Topics must name exactly one Kafka topic, as Lambda requires");
@@ -193,7 +214,8 @@ final class EventSourceMappings
                 throw ServiceException.user("InvalidParameterValueException", "SourceAccessConfigurations (SASL, TLS, VPC) cannot be applied by "
                         + "lakestack yet: it reads the Kafka cluster in plaintext");
             }
-            group = input.optionalObject("SelfManagedKafkaEventSourceConfig").flatMap(config -> config.string("ConsumerGroupId")).orElse(uuid);
+            group = input.optionalObject(msk ? "AmazonManagedKafkaEventSourceConfig" : "SelfManagedKafkaEventSourceConfig")
+                    .flatMap(config -> config.string("ConsumerGroupId")).orElse(uuid);
             for (String streamOnly : List.of("ParallelizationFactor", "BisectBatchOnFunctionError", "MaximumRetryAttempts", "MaximumRecordAgeInSeconds",
                     "TumblingWindowInSeconds")) {
                 if (input.has(streamOnly)) {
@@ -299,6 +321,10 @@ final class EventSourceMappings
     private EventSourceMapping update(EventSourceMapping mapping, JsonInput input)
     {
         refuseOtherSources(input);
+        if (input.has("AmazonManagedKafkaEventSourceConfig") || input.has("SelfManagedKafkaEventSourceConfig")) {
+            throw ServiceException.user("InvalidParameterValueException", "A Kafka mapping's consumer group is set when it is created: "
+                    + "its ConsumerGroupId cannot be changed");
+        }
         if (mapping.kind() == EventSourceMapping.Kind.SQS) {
             return updateForQueue(mapping, input);
         }
@@ -326,8 +352,7 @@ final class EventSourceMappings
 
     private static void refuseOtherSources(JsonInput input)
     {
-        for (String other : List.of("Queues", "AmazonManagedKafkaEventSourceConfig", "DocumentDBEventSourceConfig", "KMSKeyArn",
-                "MetricsConfig", "ProvisionedPollerConfig")) {
+        for (String other : List.of("Queues", "DocumentDBEventSourceConfig", "KMSKeyArn", "MetricsConfig", "ProvisionedPollerConfig")) {
             if (input.has(other)) {
                 throw ServiceException.user("InvalidParameterValueException", other + " cannot be applied by lakestack: its mappings read Kinesis "
                         + "streams, SQS queues and Kafka clusters");
@@ -441,9 +466,14 @@ final class EventSourceMappings
         else {
             ArrayNode topics = node.putArray("Topics");
             mapping.sourceTopics().forEach(topics::add);
-            ArrayNode servers = node.putObject("SelfManagedEventSource").putObject("Endpoints").putArray("KAFKA_BOOTSTRAP_SERVERS");
-            mapping.bootstrapServers().ifPresent(list -> List.of(list.split(",")).forEach(servers::add));
-            node.putObject("SelfManagedKafkaEventSourceConfig").put("ConsumerGroupId", mapping.consumerGroup());
+            if (mapping.eventSourceArn().isPresent()) {
+                node.putObject("AmazonManagedKafkaEventSourceConfig").put("ConsumerGroupId", mapping.consumerGroup());
+            }
+            else {
+                ArrayNode servers = node.putObject("SelfManagedEventSource").putObject("Endpoints").putArray("KAFKA_BOOTSTRAP_SERVERS");
+                mapping.bootstrapServers().ifPresent(list -> List.of(list.split(",")).forEach(servers::add));
+                node.putObject("SelfManagedKafkaEventSourceConfig").put("ConsumerGroupId", mapping.consumerGroup());
+            }
         }
         ObjectNode failure = node.putObject("DestinationConfig").putObject("OnFailure");
         mapping.onFailureDestination().ifPresent(arn -> failure.put("Destination", arn));

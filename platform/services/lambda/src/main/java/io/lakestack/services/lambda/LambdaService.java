@@ -105,14 +105,9 @@ public final class LambdaService
      * @param codeLocation a URL a client can download a deployment package from ({@code Code.Location} of
      *         GetFunction), given its bucket and key
      */
-    public LambdaService(RecordStores stores, io.lakestack.spi.s3.ObjectStore objects, FunctionRunner runner, EventSink events,
-            io.lakestack.spi.kinesis.KinesisStreams kinesis, BiFunction<String, String, String> codeLocation, String region, String accountId, Clock clock)
-    {
-        this(stores, objects, runner, events, kinesis, name -> Optional.empty(), codeLocation, region, accountId, clock);
-    }
-
     /**
      * @param queues the SQS queues of this account by name, which event source mappings may read
+     * @param mskClusters the MSK cluster event source mappings may read
      * @param region the stack's configured region: that of functions stored before functions kept the region of the
      *         request that created them
      * @param codeLocation a URL a client can download a deployment package from ({@code Code.Location} of
@@ -120,7 +115,7 @@ public final class LambdaService
      */
     public LambdaService(RecordStores stores, io.lakestack.spi.s3.ObjectStore objects, FunctionRunner runner, EventSink events,
             io.lakestack.spi.kinesis.KinesisStreams kinesis, Function<String, Optional<io.lakestack.spi.sqs.Queue>> queues,
-            BiFunction<String, String, String> codeLocation, String region, String accountId, Clock clock)
+            io.lakestack.spi.msk.MskClusters mskClusters, BiFunction<String, String, String> codeLocation, String region, String accountId, Clock clock)
     {
         super("lambda", "ValidationException");
         this.functions = requireNonNull(stores, "stores is null").open(STORE, StoredFunction.class);
@@ -144,7 +139,7 @@ public final class LambdaService
         invokeConfigRoutes();
         tagRoutes();
         policyRoutes();
-        new EventSourceMappings(stores, kinesis, queues::apply, this::mappedFunction, region, accountId, clock).register(this);
+        new EventSourceMappings(stores, kinesis, mskClusters, queues::apply, this::mappedFunction, region, accountId, clock).register(this);
         route("GET", "/2016-08-19/account-settings", (request, caller) -> {
             ObjectNode result = JSON.createObjectNode();
             ObjectNode limit = result.putObject("AccountLimit");

@@ -7,6 +7,7 @@ import io.lakestack.endpoint.auth.Authenticator;
 import io.lakestack.endpoint.protocol.AwsRequest;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.lambda.FunctionRunner;
+import io.lakestack.spi.msk.MskClusters;
 import io.lakestack.spi.sqs.Queue;
 import io.lakestack.spi.store.MemoryRecordStores;
 import io.lakestack.spi.testing.InMemoryKinesisStreams;
@@ -25,6 +26,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -45,11 +47,26 @@ class LambdaServiceTest
     private final InMemoryKinesisStreams kinesis = new InMemoryKinesisStreams(Clock.fixed(Instant.ofEpochMilli(1_700_000_000_000L), ZoneOffset.UTC));
     private final Map<String, Queue> queues = new java.util.concurrent.ConcurrentHashMap<>();
     private LambdaService lambda;
+    /** One cluster, with one topic: the MSK cluster the endpoint describes. */
+    private static final MskClusters MSK = new MskClusters()
+    {
+        @Override
+        public Cluster cluster()
+        {
+            return new Cluster(CLUSTER_NAME, "5bcc075d-61b8-4a25-9673-e291b642c569-1", "localhost:9092", "4.3.1", 1, 1_700_000_000_000L);
+        }
+
+        @Override
+        public OptionalInt partitions(String topic)
+        {
+            return topic.equals("orders") ? OptionalInt.of(2) : OptionalInt.empty();
+        }
+    };
 
     @BeforeEach
     void start()
     {
-        lambda = new LambdaService(new MemoryRecordStores(), objects, runner, events, kinesis, name -> Optional.ofNullable(queues.get(name)),
+        lambda = new LambdaService(new MemoryRecordStores(), objects, runner, events, kinesis, name -> Optional.ofNullable(queues.get(name)), MSK,
                 (bucket, key) -> "http://code/" + bucket + "/" + key,
                 "us-east-1", "000000000000", Clock.fixed(Instant.parse("2026-11-29T10:00:00Z"), ZoneOffset.UTC));
     }
@@ -310,6 +327,37 @@ class LambdaServiceTest
                 "The resource you requested does not exist.");
         assertError(() -> call("GET", "/2015-03-31/functions/triggered/policy", "", Map.of(), new byte[0]), "ResourceNotFoundException", 404,
                 "The resource you requested does not exist.");
+    }
+
+    @Test
+    void mskMappingsReadTheStacksClusterByItsArn()
+            throws Exception
+    {
+        createActive("consumer");
+        String arn = MSK.cluster().arn("us-east-1", "000000000000");
+        JsonNode created = json(call("POST", "/2015-03-31/event-source-mappings/", "", Map.of(), ("{\"EventSourceArn\":\"" + arn
+                + "\",\"FunctionName\":\"consumer\",\"Topics\":[\"orders\"],\"StartingPosition\":\"TRIM_HORIZON\",\"BatchSize\":50,"
+                + "\"AmazonManagedKafkaEventSourceConfig\":{\"ConsumerGroupId\":\"order-readers\"}}").getBytes(StandardCharsets.UTF_8)));
+        assertThat(created.path("EventSourceArn").asText()).isEqualTo(arn);
+        assertThat(created.path("Topics").toString()).isEqualTo("[\"orders\"]");
+        assertThat(created.path("AmazonManagedKafkaEventSourceConfig").toString()).isEqualTo("{\"ConsumerGroupId\":\"order-readers\"}");
+        assertThat(created.has("SelfManagedEventSource")).isFalse();
+        assertThat(created.has("SelfManagedKafkaEventSourceConfig")).isFalse();
+        assertThat(created.path("BatchSize").asInt()).isEqualTo(50);
+
+        String other = "arn:aws:kafka:us-east-1:000000000000:cluster/other/0b6bd2c6-0f8a-4c3e-a3a5-3f1a5b1e0b2e-3";
+        assertError(() -> call("POST", "/2015-03-31/event-source-mappings/", "", Map.of(), ("{\"EventSourceArn\":\"" + other
+                + "\",\"FunctionName\":\"consumer\",\"Topics\":[\"orders\"],\"StartingPosition\":\"LATEST\"}").getBytes(StandardCharsets.UTF_8)),
+                "InvalidParameterValueException", 400, "The MSK cluster " + other + " does not exist: lakestack's one cluster is " + arn);
+        assertError(() -> call("POST", "/2015-03-31/event-source-mappings/", "", Map.of(), ("{\"EventSourceArn\":\"" + arn
+                + "\",\"FunctionName\":\"consumer\",\"Topics\":[\"orders\"],\"StartingPosition\":\"LATEST\","
+                + "\"SelfManagedKafkaEventSourceConfig\":{\"ConsumerGroupId\":\"g\"}}").getBytes(StandardCharsets.UTF_8)),
+                "InvalidParameterValueException", 400, "SelfManagedKafkaEventSourceConfig is only for a self-managed Kafka event source");
+        assertError(() -> call("POST", "/2015-03-31/event-source-mappings/", "", Map.of(), ("{\"EventSourceArn\":\"" + arn
+                + "\",\"FunctionName\":\"consumer\",\"Topics\":[\"orders\"],\"StartingPosition\":\"LATEST\",\"BisectBatchOnFunctionError\":true}")
+                .getBytes(StandardCharsets.UTF_8)),
+                "InvalidParameterValueException", 400, "BisectBatchOnFunctionError is not supported for Kafka event sources (Lambda takes it for Kinesis "
+                        + "and DynamoDB streams only)");
     }
 
     @Test
