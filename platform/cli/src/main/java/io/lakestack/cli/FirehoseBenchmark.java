@@ -4,13 +4,8 @@ import io.lakestack.connectors.firehose.DeliveryWorker;
 import io.lakestack.embedded.EmbeddedStack;
 import io.lakestack.embedded.StackPorts;
 import io.lakestack.backends.kafka.KafkaDeliveryStreams;
-import io.lakestack.backends.kafka.KafkaTopics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.LocalInputFile;
 import picocli.CommandLine.Command;
@@ -33,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -86,7 +80,7 @@ final class FirehoseBenchmark
                             .forcePathStyle(true).httpClientBuilder(ApacheHttpClient.builder()).build();
                     Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()))) {
                 s3.createBucket(request -> request.bucket("bench"));
-                double baseline = baseline(stack.kafkaBootstrapServers(), admin);
+                double baseline = baseline(stack.kafkaBootstrapServers());
                 double delivered = parquet(firehose, glue, s3, admin, data);
                 double[] latency = latency(firehose, s3);
                 double ratio = delivered / baseline;
@@ -114,26 +108,12 @@ final class FirehoseBenchmark
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    private double baseline(String bootstrap, Admin admin)
+    private double baseline(String bootstrap)
             throws Exception
     {
-        // a topic like a DirectPut stream's, created as the endpoint creates it (every partition led before the first send)
-        new KafkaTopics(admin, java.time.Duration.ofSeconds(30)).ensureRecords("bench-baseline", 1, java.time.Duration.ofHours(24));
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 1024 * 1024);
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         System.out.printf("  baseline: %,d records with a raw Kafka producer...%n", records);
-        long start = System.nanoTime();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int id = 0; id < records; id++) {
-                producer.send(new ProducerRecord<>("bench-baseline", 0, null, record(id)));
-            }
-            producer.flush();
-        }
-        return records / ((System.nanoTime() - start) / 1e9);
+        return RawKafkaProducer.recordsPerSecond(bootstrap, "bench-baseline", java.util.stream.IntStream.range(0, records).mapToObj(FirehoseBenchmark::record)
+                .iterator());
     }
 
     private double parquet(FirehoseClient firehose, GlueClient glue, S3Client s3, Admin admin, Path data)

@@ -57,7 +57,8 @@ final class RunAgentEventsCommand
         return 0;
     }
 
-    private void run(AwsTarget target, PrintStream out)
+    /** Deploys the pipeline on the target, feeds it, waits for every record to be queryable and prints the answers. */
+    PipelineTiming run(AwsTarget target, PrintStream out)
             throws Exception
     {
         out.println("agent-events: agent events -> Kinesis -> Firehose (record format conversion, Parquet SNAPPY) -> S3 -> Athena, "
@@ -66,9 +67,25 @@ final class RunAgentEventsCommand
         pipeline.deploy(Duration.ofMinutes(5));
 
         out.printf(Locale.ROOT, "agent-events: putting %,d agent events of %d agents (seed %d)%n", records, AgentEventGenerator.agents(records), seed);
-        long begin = System.nanoTime();
+        PipelineTiming timing = PipelineTiming.start("agent-events");
+        long put = pipeline.feed(input(records, seed));
+        timing.inputDone("put (Kinesis PutRecords)", put);
+        pipeline.awaitDelivered(put, 0, Duration.ofSeconds(bufferSeconds + 600L));
+        timing.stage("delivery (Firehose to Parquet, queryable in Athena)");
+        out.printf(Locale.ROOT, "agent-events: all %,d rows queryable %.1f s after the last put; %,.0f records/s from the first put to the answer (%s)%n",
+                put, timing.secondsAfterInput(), timing.recordsPerSecond(), timing.stages());
+
+        for (PipelineQuery query : pipeline.queries()) {
+            PipelineAnswers.print(out, query, pipeline.answer(query));
+        }
+        return timing;
+    }
+
+    /** The generated agent events as the pipeline's stream records, keyed by agent. */
+    static Iterator<StreamFeed.StreamRecord> input(long records, long seed)
+    {
         Iterator<AgentEvent> events = new AgentEventGenerator(seed).events(records).iterator();
-        long put = pipeline.feed(new Iterator<>()
+        return new Iterator<>()
         {
             @Override
             public boolean hasNext()
@@ -82,16 +99,6 @@ final class RunAgentEventsCommand
                 AgentEvent event = events.next();
                 return new StreamFeed.StreamRecord(event.agent().arn(), event.json().getBytes(StandardCharsets.UTF_8));
             }
-        });
-        long lastPut = System.nanoTime();
-        out.printf(Locale.ROOT, "agent-events: put %,d records in %.1f s (%,.0f records/s)%n", put, (lastPut - begin) / 1e9, put / ((lastPut - begin) / 1e9));
-        pipeline.awaitDelivered(put, 0, Duration.ofSeconds(bufferSeconds + 600L));
-        long queryable = System.nanoTime();
-        out.printf(Locale.ROOT, "agent-events: all %,d rows queryable %.1f s after the last put; %,.0f records/s from the first put to the answer%n",
-                put, (queryable - lastPut) / 1e9, put / ((queryable - begin) / 1e9));
-
-        for (PipelineQuery query : pipeline.queries()) {
-            PipelineAnswers.print(out, query, pipeline.answer(query));
-        }
+        };
     }
 }

@@ -67,7 +67,8 @@ final class RunContactCenterCommand
         return 0;
     }
 
-    private void run(AwsTarget target, String pythonRuntime, PrintStream out)
+    /** Deploys the pipeline on the target, feeds it in two batches, converts, and prints the answers. */
+    PipelineTiming run(AwsTarget target, String pythonRuntime, PrintStream out)
             throws Exception
     {
         out.println("contact-center: CTRs -> Kinesis -> Firehose (raw) -> S3 -> flatten function -> Glue crawler -> hourly conversion (Athena CTAS, "
@@ -81,27 +82,30 @@ final class RunContactCenterCommand
                 + "attributes \"Survey Score\" and \"Callback-Requested\"%n", records, ContactTraceRecordGenerator.agents(records), seed, records - half);
         Iterator<ContactTraceRecord> generated = new ContactTraceRecordGenerator(seed).records(records).iterator();
         Duration wait = Duration.ofSeconds(bufferSeconds + 600L + records / 100);
-        long begin = System.nanoTime();
+        PipelineTiming timing = PipelineTiming.start("contact-center");
         long put = pipeline.feed(batch(generated, half));
+        timing.stage("first batch: put");
         pipeline.awaitFlattened(put, 0, wait);
+        timing.stage("first batch: delivery and flattening");
         pipeline.convert();
+        timing.stage("first batch: conversion");
         put += pipeline.feed(batch(generated, records - half));
-        long lastPut = System.nanoTime();
+        timing.inputDone("second batch: put", put);
         out.printf(Locale.ROOT, "contact-center: put %,d records in all%n", put);
         pipeline.awaitFlattened(put, 0, wait);
-        long flattened = System.nanoTime();
+        timing.stage("second batch: delivery and flattening");
         ContactCenterPipeline.Conversion conversion = pipeline.convert();
-        long converted = System.nanoTime();
+        timing.stage("second batch: conversion");
         PipelineQuery first = pipeline.queries().get(0);
         AthenaSql.Rows firstAnswer = pipeline.answer(first);
-        long answered = System.nanoTime();
-        out.printf(Locale.ROOT, "contact-center: %,d records flattened %.1f s after the last put, converted (%,d rows) %.1f s after, answered %.1f s "
-                        + "after the last put; %,.0f records/s from the first put to the answer%n",
-                put, (flattened - lastPut) / 1e9, conversion.rows(), (converted - flattened) / 1e9, (answered - lastPut) / 1e9, put / ((answered - begin) / 1e9));
+        timing.stage("answer (Athena)");
+        out.printf(Locale.ROOT, "contact-center: %,d records (%,d rows converted) answered %.1f s after the last put; %,.0f records/s from the first put "
+                + "to the answer (%s)%n", put, conversion.rows(), timing.secondsAfterInput(), timing.recordsPerSecond(), timing.stages());
 
         for (PipelineQuery query : pipeline.queries()) {
             PipelineAnswers.print(out, query, query.equals(first) ? firstAnswer : pipeline.answer(query));
         }
+        return timing;
     }
 
     /** The next {@code count} generated records, keyed by contact id. */

@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 final class RunGithubArchiveCommand
         implements Callable<Integer>
 {
-    private static final Instant FIRST_HOUR = Instant.parse("2015-01-01T15:00:00Z");
+    static final Instant FIRST_HOUR = Instant.parse("2015-01-01T15:00:00Z");
     private static final DateTimeFormatter FILE_NAME = DateTimeFormatter.ofPattern("yyyy-MM-dd-H'.json.gz'").withZone(ZoneOffset.UTC);
 
     @Mixin
@@ -68,29 +68,43 @@ final class RunGithubArchiveCommand
         return 0;
     }
 
-    private void run(AwsTarget target, String functionRuntime, PrintStream out)
+    /** Deploys the pipeline on the target, uploads the files one after another, waits for each ETL and prints the answers. */
+    PipelineTiming run(AwsTarget target, String functionRuntime, PrintStream out)
             throws Exception
     {
         out.println("github-archive: gzip'd GitHub events -> S3 -> S3 event -> Python function -> Hive SQL through Athena -> ORC (ZLIB), "
                 + (target.lakestack() ? "on lakestack at " + target.endpoint().get() : "on AWS in " + target.region()));
         GithubArchivePipeline pipeline = new GithubArchivePipeline(target, GithubArchivePipeline.Settings.defaults(bucket, functionRuntime, roleArn), out);
         pipeline.deploy(Duration.ofMinutes(5));
-        GithubEventGenerator generator = new GithubEventGenerator(seed);
-        long begin = System.nanoTime();
+        PipelineTiming timing = PipelineTiming.start("github-archive");
         for (int file = 0; file < files; file++) {
-            Instant hour = FIRST_HOUR.plus(Duration.ofHours(file));
-            ByteArrayOutputStream gzip = new ByteArrayOutputStream();
-            GithubEventGenerator.writeGzip(generator.events(hour, file * records + 1, records), gzip);
-            long uploaded = System.nanoTime();
-            pipeline.upload(FILE_NAME.format(hour), gzip.toByteArray());
+            byte[] gzip = file(seed, file, records);
+            timing.stage("file " + (file + 1) + ": generate and gzip");
+            pipeline.upload(FILE_NAME.format(FIRST_HOUR.plus(Duration.ofHours(file))), gzip);
+            if (file == files - 1) {
+                timing.inputDone("file " + (file + 1) + ": upload", files * records);
+            }
+            else {
+                timing.stage("file " + (file + 1) + ": upload");
+            }
             pipeline.awaitRows((file + 1) * records, Duration.ofMinutes(15));
-            out.printf(Locale.ROOT, "github-archive: %,d rows in github_orc %.1f s after the upload%n", (file + 1) * records, (System.nanoTime() - uploaded) / 1e9);
+            timing.stage("file " + (file + 1) + ": function and Hive SQL through Athena");
+            out.printf(Locale.ROOT, "github-archive: %,d rows in github_orc after file %d%n", (file + 1) * records, file + 1);
         }
-        double seconds = (System.nanoTime() - begin) / 1e9;
-        out.printf(Locale.ROOT, "github-archive: %,d events in %d files through the pipeline in %.1f s (%,.0f events/s, file generation included)%n",
-                files * records, files, seconds, files * records / seconds);
+        out.printf(Locale.ROOT, "github-archive: %,d events in %d files through the pipeline in %.1f s (%,.0f events/s, file generation included; %s)%n",
+                files * records, files, timing.seconds(), timing.recordsPerSecond(), timing.stages());
         for (PipelineQuery query : pipeline.queries()) {
             PipelineAnswers.print(out, query, pipeline.answer(query));
         }
+        return timing;
+    }
+
+    /** The gzip'd JSON lines of one hour of the archive: file {@code file} (from 0) of {@code records} events. */
+    static byte[] file(long seed, int file, long records)
+            throws java.io.IOException
+    {
+        ByteArrayOutputStream gzip = new ByteArrayOutputStream();
+        GithubEventGenerator.writeGzip(new GithubEventGenerator(seed).events(FIRST_HOUR.plus(Duration.ofHours(file)), file * records + 1, records), gzip);
+        return gzip.toByteArray();
     }
 }

@@ -6,6 +6,7 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -14,12 +15,15 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Puts a pipeline's records on its Kinesis stream as a producer does: PutRecords, 500 records or 4 MiB a call; entries
- * the stream refuses (throughput exceeded) are put again, with backoff, until every one is acknowledged.
+ * the stream refuses (throughput exceeded) are put again, with backoff, until every one is acknowledged, for at most
+ * {@link #RETRY_TIME} a batch: a record still refused then fails the feed with the stream's error.
  */
 public final class StreamFeed
 {
     private static final int BATCH_RECORDS = 500;
     private static final int BATCH_BYTES = 4 * 1024 * 1024;
+    /** How long a batch's refused records are put again before the feed fails. */
+    public static final Duration RETRY_TIME = Duration.ofMinutes(5);
 
     /** A record to put: its partition key and its bytes. */
     public record StreamRecord(String partitionKey, byte[] data)
@@ -68,6 +72,7 @@ public final class StreamFeed
     {
         List<PutRecordsRequestEntry> pending = entries;
         long backoff = 50;
+        long deadline = System.nanoTime() + RETRY_TIME.toNanos();
         while (true) {
             List<PutRecordsRequestEntry> sent = pending;
             PutRecordsResponse response = kinesis.putRecords(request -> request.streamName(streamName).records(sent));
@@ -76,10 +81,16 @@ public final class StreamFeed
             }
             List<PutRecordsRequestEntry> retry = new ArrayList<>();
             List<PutRecordsResultEntry> results = response.records();
+            PutRecordsResultEntry refused = null;
             for (int i = 0; i < results.size(); i++) {
                 if (results.get(i).errorCode() != null) {
                     retry.add(sent.get(i));
+                    refused = refused == null ? results.get(i) : refused;
                 }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(retry.size() + " records are still refused by stream " + streamName + " after " + RETRY_TIME
+                        + " of retries: " + refused.errorCode() + ": " + refused.errorMessage());
             }
             pending = retry;
             Thread.sleep(backoff);

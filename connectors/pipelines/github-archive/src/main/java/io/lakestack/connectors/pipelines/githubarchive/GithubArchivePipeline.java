@@ -189,6 +189,9 @@ public final class GithubArchivePipeline
             if (count == rows) {
                 return;
             }
+            if (count > rows) {
+                throw new IllegalStateException("github_orc holds " + count + " rows, more than the " + rows + " events uploaded: events were counted twice");
+            }
             List<Message> failures = sqs.receiveMessage(request -> request.queueUrl(queueUrl).maxNumberOfMessages(1)).messages();
             if (!failures.isEmpty()) {
                 throw new IllegalStateException("the function failed; its invocation record on " + settings.failureQueue() + ": " + failures.get(0).body());
