@@ -21,12 +21,17 @@ import java.util.Set;
 /**
  * Validates a definition and builds its {@link StateGraph}s, collecting every problem as AWS does.
  *
- * <p>Messages whose wording was seen in AWS's own answers: {@code The field "X" is not supported by Step Functions},
- * {@code The field 'X' is required but was missing}, {@code The field 'Type' should have one of these values: [...]},
- * {@code Missing 'Next' target: X}, {@code State "X" is not reachable.}, {@code Workflow has no terminal state},
- * {@code Value is not a Reference Path: Reference path didn't start with '$'}, {@code Value is not a valid resource
- * ARN}, and {@code The value for the field 'x.$' must be a valid JSONPath}. Every other message is lakestack's own
- * wording with AWS's code; the locations follow AWS's ({@code /States/A/Next}, {@code /States/P/Branches[0]/States/B}).
+ * <p>Messages whose wording was checked against AWS's own answers (quoted in public bug reports):
+ * {@code The field "X" is not supported by Step Functions}, {@code The field 'X' is required but was missing},
+ * {@code The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]},
+ * {@code Missing 'Next' target: X} (also for {@code Default}, {@code Choices[i]/Next} and {@code Catch[i]/Next}),
+ * {@code State "X" is not reachable.}, {@code Workflow has no terminal state} (without a location, and without the
+ * reachability walk), {@code Value is not a Reference Path: Reference path didn't start with '$'},
+ * {@code Value is not a valid resource ARN}, {@code There should only be one of the following fields: [A, B]} and
+ * {@code Minimum value is N}. Modelled on AWS's wording but not confirmed: {@code The value for the field 'x.$' must be
+ * a valid JSONPath} (and {@code ... or a valid intrinsic function call}). Every other message is lakestack's own
+ * wording under AWS's code; the locations follow AWS's ({@code /States/A/Next}, {@code /States/P/Branches[0]/States/B},
+ * {@code /StartAt}).
  */
 final class DefinitionParser
 {

@@ -23,7 +23,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
-/** One running execution: walks the state graphs, writes history before each step, and returns how it ended. */
+/**
+ * One running execution: walks the state graphs, writes history before each step, and returns how it ended.
+ *
+ * <p>Error names are AWS's. The causes of run-time failures are lakestack's own wording, except the
+ * {@code Parameters} path failure ({@code The JSONPath '$.x' specified for the field 'x.$' could not be found in the
+ * input '...'}), which is the wording of AWS's Step Functions Local. A {@code Parameters} or {@code ItemSelector} path
+ * that selects nothing raises {@code States.ParameterPathFailure}, which Retry and Catch see; an {@code InputPath},
+ * {@code OutputPath}, {@code ItemsPath} or Choice variable that selects nothing raises {@code States.Runtime}, which they
+ * do not.
+ */
 final class Execution
 {
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
