@@ -28,7 +28,8 @@ import java.util.Set;
  * {@code State "X" is not reachable.}, {@code Workflow has no terminal state} (without a location, and without the
  * reachability walk), {@code Value is not a Reference Path: Reference path didn't start with '$'},
  * {@code Value is not a valid resource ARN}, {@code There should only be one of the following fields: [A, B]} and
- * {@code Minimum value is N}. Modelled on AWS's wording but not confirmed: {@code The value for the field 'x.$' must be
+ * {@code Minimum value is N}; the codes {@code DUPLICATE_STATE_NAME} and {@code INVALID_STATE_NAME} are AWS's, their
+ * messages lakestack's. Modelled on AWS's wording but not confirmed: {@code The value for the field 'x.$' must be
  * a valid JSONPath} (and {@code ... or a valid intrinsic function call}). Every other message is lakestack's own
  * wording under AWS's code; the locations follow AWS's ({@code /States/A/Next}, {@code /States/P/Branches[0]/States/B},
  * {@code /StartAt}).
@@ -66,6 +67,7 @@ final class DefinitionParser
     private static final String TARGET = "MISSING_TRANSITION_TARGET";
 
     private final List<Diagnostic> diagnostics = new ArrayList<>();
+    private final Set<String> stateNames = new HashSet<>();
 
     private DefinitionParser() {}
 
@@ -120,6 +122,10 @@ final class DefinitionParser
                 String stateLocation = location + "/States/" + entry.getKey();
                 if (entry.getKey().isEmpty() || entry.getKey().length() > 80) {
                     diagnostics.add(Diagnostic.at("INVALID_STATE_NAME", "State names must contain between 1 and 80 characters", stateLocation));
+                }
+                if (!stateNames.add(entry.getKey())) {
+                    // names are unique across the whole machine, branches and item processors included
+                    diagnostics.add(Diagnostic.at("DUPLICATE_STATE_NAME", "Duplicate state name: " + entry.getKey(), stateLocation));
                 }
                 state(entry.getKey(), entry.getValue(), stateLocation).ifPresent(state -> states.put(state.name(), state));
             }

@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * {@code Parameters} path failure ({@code The JSONPath '$.x' specified for the field 'x.$' could not be found in the
  * input '...'}), which is the wording of AWS's Step Functions Local. A {@code Parameters} or {@code ItemSelector} path
  * that selects nothing raises {@code States.ParameterPathFailure}, which Retry and Catch see; an {@code InputPath},
- * {@code OutputPath}, {@code ItemsPath} or Choice variable that selects nothing raises {@code States.Runtime}, which they
+ * {@code OutputPath}, {@code ResultSelector}, {@code ItemsPath} or Choice variable that selects nothing raises {@code States.Runtime}, which they
  * do not.
  */
 final class Execution

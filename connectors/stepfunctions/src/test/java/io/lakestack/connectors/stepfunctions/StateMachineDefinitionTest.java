@@ -133,6 +133,18 @@ class StateMachineDefinitionTest
     }
 
     @Test
+    void stateNamesAreUniqueAcrossBranches()
+    {
+        assertThat(diagnostics("""
+                {"StartAt": "P", "States": {
+                  "P": {"Type": "Parallel", "End": true, "Branches": [
+                    {"StartAt": "Work", "States": {"Work": {"Type": "Pass", "End": true}}},
+                    {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}]}
+                }}
+                """)).containsExactly("DUPLICATE_STATE_NAME: Duplicate state name: P at /States/P/Branches[1]/States/P");
+    }
+
+    @Test
     void choiceRulesAreChecked()
     {
         assertThat(diagnostics("""
