@@ -154,7 +154,7 @@ final class Execution
             case Choice:
                 return exit(state, frame, choice(state, raw, context(state, entered, 0, frame)));
             case Wait:
-                return exit(state, frame, waitState(state, raw));
+                return exit(state, frame, waitState(state, raw, context(state, entered, 0, frame)));
             case Task:
             case Parallel:
             case Map:
@@ -227,7 +227,7 @@ final class Execution
         return new Transition(outputPath(state, effective), fallback);
     }
 
-    private Transition waitState(State state, JsonNode raw)
+    private Transition waitState(State state, JsonNode raw, ObjectNode context)
     {
         JsonNode effective = inputPath(state, raw);
         Instant now = interpreter.clock().instant();
@@ -240,7 +240,7 @@ final class Execution
         }
         else if (state.has("SecondsPath")) {
             String path = state.text("SecondsPath").orElseThrow();
-            JsonNode seconds = readOrFail(path, effective, NullNode.getInstance(), StatesErrors.RUNTIME, "SecondsPath");
+            JsonNode seconds = readOrFail(path, effective, context, StatesErrors.RUNTIME, "SecondsPath");
             if (!seconds.canConvertToLong() || !seconds.isIntegralNumber() || seconds.longValue() < 0) {
                 throw new StatesFailure(StatesErrors.RUNTIME, "The SecondsPath '" + path + "' does not select a non-negative integer: " + Json.write(seconds));
             }
@@ -248,7 +248,7 @@ final class Execution
         }
         else {
             String path = state.text("TimestampPath").orElseThrow();
-            JsonNode timestamp = readOrFail(path, effective, NullNode.getInstance(), StatesErrors.RUNTIME, "TimestampPath");
+            JsonNode timestamp = readOrFail(path, effective, context, StatesErrors.RUNTIME, "TimestampPath");
             wakeAt = DefinitionParser.timestamp(timestamp).orElseThrow(() -> new StatesFailure(StatesErrors.RUNTIME,
                     "The TimestampPath '" + path + "' does not select an RFC3339 timestamp: " + Json.write(timestamp))).toInstant();
         }
@@ -350,8 +350,8 @@ final class Execution
         JsonNode parameters = state.has("Parameters")
                 ? PayloadTemplate.evaluate(state.get("Parameters"), effective, context, interpreter.random(), StatesErrors.PARAMETER_PATH_FAILURE)
                 : effective;
-        Optional<Integer> timeout = seconds(state, "TimeoutSeconds", effective);
-        Optional<Integer> heartbeat = seconds(state, "HeartbeatSeconds", effective);
+        Optional<Integer> timeout = seconds(state, "TimeoutSeconds", effective, context);
+        Optional<Integer> heartbeat = seconds(state, "HeartbeatSeconds", effective, context);
         String[] kind = resourceKind(resource);
         ObjectNode scheduled = Json.object();
         scheduled.put("resourceType", kind[0]);
@@ -429,7 +429,7 @@ final class Execution
         }
     }
 
-    private Optional<Integer> seconds(State state, String field, JsonNode effective)
+    private Optional<Integer> seconds(State state, String field, JsonNode effective, ObjectNode context)
     {
         if (state.has(field)) {
             return Optional.of(state.get(field).intValue());
@@ -438,7 +438,7 @@ final class Execution
         if (path.isEmpty()) {
             return Optional.empty();
         }
-        JsonNode value = readOrFail(path.get(), effective, NullNode.getInstance(), StatesErrors.RUNTIME, field + "Path");
+        JsonNode value = readOrFail(path.get(), effective, context, StatesErrors.RUNTIME, field + "Path");
         if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1) {
             throw new StatesFailure(StatesErrors.RUNTIME, "The " + field + "Path '" + path.get() + "' does not select a positive integer: " + Json.write(value));
         }

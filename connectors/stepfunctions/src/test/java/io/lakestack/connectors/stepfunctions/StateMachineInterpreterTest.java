@@ -264,7 +264,7 @@ class StateMachineInterpreterTest
     {
         ExecutionResult result = run("""
                 {"StartAt": "A", "States": {
-                  "A": {"Type": "Wait", "SecondsPath": "$.delay", "Next": "B"},
+                  "A": {"Type": "Wait", "SecondsPath": "$$.Execution.Input.delay", "Next": "B"},
                   "B": {"Type": "Wait", "Timestamp": "2026-11-30T10:01:00Z", "Next": "C"},
                   "C": {"Type": "Wait", "TimestampPath": "$.at", "Next": "D"},
                   "D": {"Type": "Wait", "Seconds": 0, "OutputPath": "$.at", "End": true}
