@@ -12,7 +12,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -42,21 +44,31 @@ final class Execution
     private final ExecutionRequest request;
     private final Optional<Instant> deadline;
     private long lastEventId;
+    /** The events of the history being resumed, by the event each follows; consumed as the execution replays them. */
+    private final Map<Long, List<HistoryEvent>> recorded = new HashMap<>();
 
-    /** Where one thread of the execution (the top, a branch, an iteration) stands: its last event, and its abort flag. */
+    /**
+     * Where one thread of the execution (the top, a branch, an iteration) stands: its last event and when that was
+     * written (the time from which its waits count, also on replay), and its abort flag.
+     */
     private static final class Frame
     {
         private long last;
+        private Instant lastAt;
         private final Optional<ObjectNode> mapItem;
         private final AtomicBoolean aborted;
 
-        Frame(long last, Optional<ObjectNode> mapItem, AtomicBoolean aborted)
+        Frame(long last, Instant lastAt, Optional<ObjectNode> mapItem, AtomicBoolean aborted)
         {
             this.last = last;
+            this.lastAt = lastAt;
             this.mapItem = mapItem;
             this.aborted = aborted;
         }
     }
+
+    /** An event of this run: written now, or found in the history being resumed. */
+    private record Recorded(HistoryEvent event, boolean replayed) {}
 
     private record Transition(JsonNode output, Optional<String> next) {}
 
@@ -80,12 +92,16 @@ final class Execution
         }
     }
 
-    Execution(StateMachineInterpreter interpreter, StateMachineDefinition definition, ExecutionRequest request)
+    Execution(StateMachineInterpreter interpreter, StateMachineDefinition definition, ExecutionRequest request, List<HistoryEvent> history)
     {
         this.interpreter = interpreter;
         this.definition = definition;
         this.request = request;
         this.deadline = definition.timeoutSeconds().map(seconds -> request.startTime().plusSeconds(seconds));
+        for (HistoryEvent event : history) {
+            recorded.computeIfAbsent(event.previousEventId(), previous -> new ArrayList<>()).add(event);
+            lastEventId = Math.max(lastEventId, event.id());
+        }
     }
 
     ExecutionResult run()
@@ -94,7 +110,7 @@ final class Execution
         started.put("input", Json.write(request.input()));
         started.set("inputDetails", truncated());
         started.put("roleArn", request.roleArn());
-        Frame frame = new Frame(0, Optional.empty(), new AtomicBoolean());
+        Frame frame = new Frame(0, request.startTime(), Optional.empty(), new AtomicBoolean());
         record(frame, "ExecutionStarted", started);
         try {
             JsonNode output = runGraph(definition.graph(), request.input(), frame);
@@ -138,14 +154,18 @@ final class Execution
 
     private Transition runState(State state, JsonNode raw, Frame frame)
     {
-        Instant entered = interpreter.clock().instant();
         ObjectNode enteredDetails = Json.object();
         enteredDetails.put("name", state.name());
         enteredDetails.put("input", Json.write(raw));
         enteredDetails.set("inputDetails", truncated());
         long enteredId = record(frame, state.type() + "StateEntered", enteredDetails);
+        Instant entered = frame.lastAt;
         switch (state.type()) {
             case Pass:
+                if (replayable(frame, List.of("PassStateExited")).isPresent()) {
+                    // its recorded output stands (exit takes it), and nothing is drawn at random again
+                    return exit(state, frame, new Transition(NullNode.getInstance(), next(state)));
+                }
                 return exit(state, frame, pass(state, raw, context(state, entered, 0, frame)));
             case Succeed:
                 return exit(state, frame, new Transition(outputPath(state, inputPath(state, raw)), Optional.empty()));
@@ -154,7 +174,7 @@ final class Execution
             case Choice:
                 return exit(state, frame, choice(state, raw, context(state, entered, 0, frame)));
             case Wait:
-                return exit(state, frame, waitState(state, raw, context(state, entered, 0, frame)));
+                return exit(state, frame, waitState(state, raw, context(state, entered, 0, frame), frame));
             case Task:
             case Parallel:
             case Map:
@@ -170,8 +190,9 @@ final class Execution
         exited.put("name", state.name());
         exited.put("output", Json.write(transition.output()));
         exited.set("outputDetails", truncated());
-        record(frame, state.type() + "StateExited", exited);
-        return transition;
+        Recorded recordedExit = recordEvent(frame, state.type() + "StateExited", exited);
+        // on replay the recorded output stands: it may hold values drawn at random the first time
+        return recordedExit.replayed() ? new Transition(parseRecorded(recordedExit.event(), "output"), transition.next()) : transition;
     }
 
     private Transition pass(State state, JsonNode raw, ObjectNode context)
@@ -227,10 +248,10 @@ final class Execution
         return new Transition(outputPath(state, effective), fallback);
     }
 
-    private Transition waitState(State state, JsonNode raw, ObjectNode context)
+    private Transition waitState(State state, JsonNode raw, ObjectNode context, Frame frame)
     {
         JsonNode effective = inputPath(state, raw);
-        Instant now = interpreter.clock().instant();
+        Instant now = frame.lastAt;
         Instant wakeAt;
         if (state.has("Seconds")) {
             wakeAt = now.plusSeconds(state.get("Seconds").intValue());
@@ -252,7 +273,9 @@ final class Execution
             wakeAt = DefinitionParser.timestamp(timestamp).orElseThrow(() -> new StatesFailure(StatesErrors.RUNTIME,
                     "The TimestampPath '" + path + "' does not select an RFC3339 timestamp: " + Json.write(timestamp))).toInstant();
         }
-        sleepUntil(wakeAt);
+        if (!replaying(frame)) {
+            sleepUntil(wakeAt);
+        }
         return new Transition(outputPath(state, effective), next(state));
     }
 
@@ -294,12 +317,15 @@ final class Execution
                     if (retry.maxDelaySeconds() > 0) {
                         delay = Math.min(delay, retry.maxDelaySeconds());
                     }
-                    if (retry.fullJitter()) {
-                        delay = delay * interpreter.random().nextDouble();
-                    }
                     attempts[retrier.get()]++;
                     retryCount++;
-                    sleepUntil(interpreter.clock().instant().plusMillis(Math.round(delay * 1000)));
+                    // a retry whose next attempt is in the history being resumed has waited already
+                    if (!replaying(frame)) {
+                        if (retry.fullJitter()) {
+                            delay = delay * interpreter.random().nextDouble();
+                        }
+                        sleepUntil(frame.lastAt.plusMillis(Math.round(delay * 1000)));
+                    }
                     continue;
                 }
                 Optional<Integer> catcher = firstMatch(state.catchers().stream().map(State.Catcher::errorEquals), failure.error(), task);
@@ -347,9 +373,18 @@ final class Execution
         if (resource.endsWith(".waitForTaskToken")) {
             context.putObject("Task").put("Token", token);
         }
-        JsonNode parameters = state.has("Parameters")
-                ? PayloadTemplate.evaluate(state.get("Parameters"), effective, context, interpreter.random(), StatesErrors.PARAMETER_PATH_FAILURE)
-                : effective;
+        Optional<HistoryEvent> recordedSchedule = replayable(frame, List.of("TaskScheduled"));
+        JsonNode parameters;
+        if (recordedSchedule.isPresent()) {
+            // scheduled before the execution stopped: with the parameters it was scheduled with
+            parameters = parseRecorded(recordedSchedule.get(), "parameters");
+        }
+        else if (state.has("Parameters")) {
+            parameters = PayloadTemplate.evaluate(state.get("Parameters"), effective, context, interpreter.random(), StatesErrors.PARAMETER_PATH_FAILURE);
+        }
+        else {
+            parameters = effective;
+        }
         Optional<Integer> timeout = seconds(state, "TimeoutSeconds", effective, context);
         Optional<Integer> heartbeat = seconds(state, "HeartbeatSeconds", effective, context);
         String[] kind = resourceKind(resource);
@@ -362,7 +397,16 @@ final class Execution
         heartbeat.ifPresent(seconds -> scheduled.put("heartbeatInSeconds", seconds));
         record(frame, "TaskScheduled", scheduled);
         record(frame, "TaskStarted", resourceDetails(kind));
-        Instant start = interpreter.clock().instant();
+        Instant start = frame.lastAt;
+        Optional<HistoryEvent> recordedOutcome = replayable(frame, List.of("TaskSucceeded", "TaskFailed", "TaskTimedOut"));
+        if (recordedOutcome.isPresent()) {
+            // the task reported before the execution stopped: it is not run again
+            HistoryEvent outcome = recordEvent(frame, recordedOutcome.get().type(), recordedOutcome.get().details()).event();
+            if (outcome.type().equals("TaskSucceeded")) {
+                return parseRecorded(outcome, "output");
+            }
+            throw new StatesFailure(outcome.details().path("error").asText(""), outcome.details().path("cause").asText(""));
+        }
         AtomicReference<Instant> lastBeat = new AtomicReference<>(start);
         TaskRequest taskRequest = new TaskRequest(request.executionArn(), state.name(), resource, parameters, token, retryCount, timeout, heartbeat,
                 () -> lastBeat.set(interpreter.clock().instant()));
@@ -451,10 +495,11 @@ final class Execution
                 ? PayloadTemplate.evaluate(state.get("Parameters"), effective, context, interpreter.random(), StatesErrors.PARAMETER_PATH_FAILURE)
                 : effective;
         long started = record(frame, "ParallelStateStarted", Json.object());
+        Instant startedAt = frame.lastAt;
         List<StateGraph> branches = state.branches();
         List<Frame> frames = new ArrayList<>();
         AtomicBoolean aborted = new AtomicBoolean();
-        branches.forEach(branch -> frames.add(new Frame(started, frame.mapItem, aborted)));
+        branches.forEach(branch -> frames.add(new Frame(started, startedAt, frame.mapItem, aborted)));
         try {
             ArrayNode results = concurrently(branches.size(), 0, aborted, i -> runGraph(branches.get(i), input, frames.get(i)));
             frame.last = frames.stream().mapToLong(each -> each.last).max().orElse(started);
@@ -479,6 +524,7 @@ final class Execution
         ObjectNode startedDetails = Json.object();
         startedDetails.put("length", items.size());
         long started = record(frame, "MapStateStarted", startedDetails);
+        Instant startedAt = frame.lastAt;
         StateGraph processor = state.itemProcessor().orElseThrow();
         AtomicBoolean aborted = new AtomicBoolean();
         List<Frame> frames = new ArrayList<>();
@@ -486,7 +532,7 @@ final class Execution
             ObjectNode item = Json.object();
             item.put("Index", i);
             item.set("Value", items.get(i));
-            frames.add(new Frame(started, Optional.of(item), aborted));
+            frames.add(new Frame(started, startedAt, Optional.of(item), aborted));
         }
         int maxConcurrency = state.has("MaxConcurrency") ? state.get("MaxConcurrency").intValue() : 0;
         try {
@@ -718,12 +764,66 @@ final class Execution
 
     private long record(Frame frame, String type, ObjectNode details)
     {
-        long id;
+        return recordEvent(frame, type, details).event().id();
+    }
+
+    /**
+     * The event of this type that follows the frame's last one: the recorded one when the history being resumed has it,
+     * else a new one, appended to the sink before the caller goes on.
+     */
+    private Recorded recordEvent(Frame frame, String type, ObjectNode details)
+    {
+        Recorded recorded;
         synchronized (this) {
-            id = ++lastEventId;
-            interpreter.historySink().append(new HistoryEvent(id, frame.last, type, interpreter.clock().instant(), details));
+            recorded = replayed(frame.last, type, details)
+                    .map(event -> new Recorded(event, true))
+                    .orElseGet(() -> {
+                        HistoryEvent event = new HistoryEvent(++lastEventId, frame.last, type, interpreter.clock().instant(), details);
+                        interpreter.historySink().append(event);
+                        return new Recorded(event, false);
+                    });
         }
-        frame.last = id;
-        return id;
+        frame.last = recorded.event().id();
+        frame.lastAt = recorded.event().timestamp();
+        return recorded;
+    }
+
+    /**
+     * Takes the recorded event that follows {@code previousId} with this type and, where several threads follow one
+     * event (the branches of a Parallel, the iterations of a Map), the same state name and iteration index.
+     */
+    private Optional<HistoryEvent> replayed(long previousId, String type, ObjectNode details)
+    {
+        List<HistoryEvent> next = recorded.getOrDefault(previousId, List.of());
+        for (HistoryEvent candidate : next) {
+            if (candidate.type().equals(type) && candidate.details().path("name").equals(details.path("name"))
+                    && candidate.details().path("index").equals(details.path("index"))) {
+                next.remove(candidate);
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The recorded event of one of these types that follows the frame's last one, left in place. */
+    private synchronized Optional<HistoryEvent> replayable(Frame frame, List<String> types)
+    {
+        return recorded.getOrDefault(frame.last, List.of()).stream().filter(event -> types.contains(event.type())).findFirst();
+    }
+
+    /** Whether the history being resumed goes on after the frame's last event (so what comes next has happened). */
+    private synchronized boolean replaying(Frame frame)
+    {
+        return !recorded.getOrDefault(frame.last, List.of()).isEmpty();
+    }
+
+    private static JsonNode parseRecorded(HistoryEvent event, String field)
+    {
+        try {
+            return Json.parse(event.details().path(field).asText());
+        }
+        catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("The recorded " + event.type() + " event " + event.id() + " has no JSON " + field, e);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.lakestack.connectors.stepfunctions;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,8 +24,8 @@ import static java.util.Objects.requireNonNull;
  * with the generic {@code TaskScheduled}/{@code TaskStarted}/{@code TaskSucceeded} events, not AWS's older
  * {@code LambdaFunction*} and {@code Activity*} events; a failing Parallel branch or Map iteration fails the state with
  * the branch's own error (as AWS reports it), the others stopping at their next state rather than at once. An execution
- * cannot yet be resumed from a history prefix: the durable slice will replay the {@link HistorySink}'s events to rebuild
- * where each branch stands (the task token is derived from the {@code TaskStateEntered} event id for that reason).
+ * resumes from a prefix of its own history ({@link #resume}): the durable slice reads the {@link HistorySink}'s events
+ * back after a restart.
  */
 public final class StateMachineInterpreter
 {
@@ -59,9 +60,24 @@ public final class StateMachineInterpreter
      */
     public ExecutionResult execute(StateMachineDefinition definition, ExecutionRequest request)
     {
+        return resume(definition, request, List.of());
+    }
+
+    /**
+     * Runs an execution on from a prefix of its history, as this interpreter wrote it for this definition and request
+     * (events in any order; what matters is each event's {@code previousEventId}). Recorded events are not written
+     * again; each step they show done is not done again: a task that reported its result is not invoked again (one
+     * scheduled or started without a result is, with the same task token and parameters), a finished Wait or retry
+     * interval is not waited again, and a Wait cut short waits only what is left of it, counted from its recorded
+     * start. States' recorded outputs stand, so values drawn at random the first time are kept. New events go on from
+     * the highest recorded id. A complete history returns the execution's result and writes nothing.
+     */
+    public ExecutionResult resume(StateMachineDefinition definition, ExecutionRequest request, List<HistoryEvent> history)
+    {
         requireNonNull(definition, "definition is null");
         requireNonNull(request, "request is null");
-        return new Execution(this, definition, request).run();
+        requireNonNull(history, "history is null");
+        return new Execution(this, definition, request, history).run();
     }
 
     TaskInvoker taskInvoker()

@@ -15,10 +15,11 @@
  *     retry jitter.</li>
  * </ul>
  *
- * <p>Not here yet: the Step Functions API, {@code QueryLanguage: JSONata} (refused at validation), the distributed Map
- * (refused at validation), and resuming an execution from a prefix of its history. The last needs the events to carry
- * enough to rebuild each branch's position (they do: every state's input and output, every task's result, each
- * iteration's index) and a replay in which recorded events are matched rather than written and recorded task results
- * are used rather than invoking the task again.
+ * <p>An execution stopped anywhere resumes from a prefix of its history
+ * ({@link io.lakestack.connectors.stepfunctions.StateMachineInterpreter#resume}): recorded steps are matched, not done
+ * again, and it goes on from where each branch and iteration stood.
+ *
+ * <p>Not here yet: the Step Functions API, {@code QueryLanguage: JSONata} (refused at validation) and the distributed
+ * Map (refused at validation).
  */
 package io.lakestack.connectors.stepfunctions;
