@@ -1,5 +1,6 @@
 package io.lakestack.connectors.stepfunctions;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -822,7 +823,7 @@ final class Execution
         try {
             return Json.parse(event.details().path(field).asText());
         }
-        catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        catch (JsonProcessingException e) {
             throw new IllegalStateException("The recorded " + event.type() + " event " + event.id() + " has no JSON " + field, e);
         }
     }

@@ -7,8 +7,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,7 +79,7 @@ class HistoryOrderTest
         FakeTime time = new FakeTime(START);
         AtomicInteger running = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
-        java.util.concurrent.CyclicBarrier pairs = new java.util.concurrent.CyclicBarrier(2);
+        CyclicBarrier pairs = new CyclicBarrier(2);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             StateMachineInterpreter interpreter = StateMachineInterpreter.builder()
@@ -85,7 +87,7 @@ class HistoryOrderTest
                         most.accumulateAndGet(running.incrementAndGet(), Math::max);
                         try {
                             // two iterations must be in their task at the same time for either to go on
-                            pairs.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                            pairs.await(30, TimeUnit.SECONDS);
                         }
                         catch (Exception e) {
                             throw new IllegalStateException(e);

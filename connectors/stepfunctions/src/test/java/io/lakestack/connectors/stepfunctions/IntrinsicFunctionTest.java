@@ -1,9 +1,10 @@
 package io.lakestack.connectors.stepfunctions;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.UUID;
@@ -133,7 +134,7 @@ class IntrinsicFunctionTest
         try {
             return IntrinsicFunction.parse(call).evaluate(Json.parse(INPUT), Json.parse(CONTEXT), random);
         }
-        catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        catch (JsonProcessingException e) {
             throw new AssertionError(e);
         }
     }

@@ -6,10 +6,14 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -122,7 +126,7 @@ class StateMachineInterpreterTest
                      "when": "2026-11-30T10:00:30.000Z"}
                     """)));
             assertThat(history.types()).hasSize(50);
-            assertThat(history.events()).extracting(HistoryEvent::id).containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 50).boxed().toList());
+            assertThat(history.events()).extracting(HistoryEvent::id).containsExactlyElementsOf(LongStream.rangeClosed(1, 50).boxed().toList());
             assertThat(history.types().stream().filter(type -> type.equals("MapIterationSucceeded"))).hasSize(4);
         }
         finally {
@@ -215,7 +219,7 @@ class StateMachineInterpreterTest
     @Test
     void taskTimeoutAndHeartbeatTimeoutAreEnforcedByTheInterpreter()
     {
-        List<CompletableFuture<TaskOutcome>> pending = new java.util.ArrayList<>();
+        List<CompletableFuture<TaskOutcome>> pending = new ArrayList<>();
         FakeTasks tasks = new FakeTasks().onFuture("arn:aws:states:::sqs:sendMessage.waitForTaskToken", request -> {
                     CompletableFuture<TaskOutcome> never = new CompletableFuture<>();
                     pending.add(never);
@@ -389,7 +393,7 @@ class StateMachineInterpreterTest
         ExecutionResult result = run("""
                 {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true,
                   "Parameters": {"id.$": "States.UUID()", "dice.$": "States.MathRandom(1, 6)", "bad.$": "States.ArrayGetItem($.list, 9)"}}}}
-                """, "{\"list\": []}", new FakeTasks(), new FixedRandom(List.of(0.5), List.of(java.util.UUID.fromString("00000000-0000-4000-8000-000000000001"))),
+                """, "{\"list\": []}", new FakeTasks(), new FixedRandom(List.of(0.5), List.of(UUID.fromString("00000000-0000-4000-8000-000000000001"))),
                 Runnable::run);
 
         assertThat(result).isEqualTo(new ExecutionResult.Failed("States.IntrinsicFailure",
@@ -403,7 +407,7 @@ class StateMachineInterpreterTest
                 .on("arn:aws:states:::sns:publish", request -> TaskOutcome.succeeded(json("{\"MessageId\": \"m-1\"}")));
     }
 
-    private ExecutionResult run(String definition, String input, TaskInvoker tasks, RandomSource random, java.util.concurrent.Executor executor)
+    private ExecutionResult run(String definition, String input, TaskInvoker tasks, RandomSource random, Executor executor)
     {
         StateMachineInterpreter interpreter = StateMachineInterpreter.builder()
                 .taskInvoker(tasks)
