@@ -23,7 +23,8 @@ import static java.util.Objects.requireNonNull;
  * <p>Where lakestack differs from AWS: Task states whose resource is a Lambda function or activity ARN are reported
  * with the generic {@code TaskScheduled}/{@code TaskStarted}/{@code TaskSucceeded} events, not AWS's older
  * {@code LambdaFunction*} and {@code Activity*} events; a failing Parallel branch or Map iteration fails the state with
- * the branch's own error (as AWS reports it), the others stopping at their next state rather than at once. An execution
+ * the branch's own error (which the state's Retry and Catch match), not {@code States.BranchFailed}, the others
+ * stopping at their next state rather than at once. An execution
  * resumes from a prefix of its own history ({@link #resume}): the durable slice reads the {@link HistorySink}'s events
  * back after a restart.
  */
@@ -172,7 +173,11 @@ public final class StateMachineInterpreter
             return this;
         }
 
-        /** Default: a shared pool of daemon threads, grown as branches need. */
+        /**
+         * Default: a shared pool of daemon threads, grown as branches need. A Parallel or Map state holds its thread
+         * while its branches run on this executor, so a bounded pool must be larger than the branches nested at once;
+         * a direct executor ({@code Runnable::run}) runs them one after the other, in order.
+         */
         public Builder executor(Executor executor)
         {
             this.executor = requireNonNull(executor, "executor is null");

@@ -8,7 +8,7 @@ public final class StatesErrors
 {
     /** Matches every error except {@link #RUNTIME} (and {@link #DATA_LIMIT_EXCEEDED}), as AWS documents. */
     public static final String ALL = "States.ALL";
-    /** A branch of a Parallel or an iteration of a Map failed; the interpreter reports the branch's own error instead, as AWS's history shows it. */
+    /** A branch of a Parallel failed: named by the States Language; the interpreter fails the state with the branch's own error instead. */
     public static final String BRANCH_FAILED = "States.BranchFailed";
     public static final String DATA_LIMIT_EXCEEDED = "States.DataLimitExceeded";
     public static final String HEARTBEAT_TIMEOUT = "States.HeartbeatTimeout";
