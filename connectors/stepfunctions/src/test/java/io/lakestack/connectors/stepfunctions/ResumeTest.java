@@ -10,7 +10,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -139,6 +144,92 @@ class ResumeTest
         assertThat(lambdaCalls.get()).isEqualTo(1);
     }
 
+    @Test
+    void resumesFromEveryPointOfItsHistory()
+    {
+        List<String> straight = straightRun();
+        for (int crashAt = 1; crashAt <= straight.size(); crashAt++) {
+            lambdaCalls.set(0);
+            sqsCalls.set(0);
+            RecordingHistory history = new RecordingHistory();
+            FakeTime before = new FakeTime(START);
+            int killedAt = crashAt;
+            boolean[] dead = {false};
+            HistorySink killed = event -> {
+                if (dead[0] || event.id() == killedAt) {
+                    dead[0] = true;
+                    throw new Crash();
+                }
+                history.append(event);
+            };
+            assertThatThrownBy(() -> interpreter(before, before, killed, new FixedRandom(List.of(), List.of(STAMP))).execute(definition(), request()))
+                    .isInstanceOf(Crash.class);
+            List<HistoryEvent> prefix = history.events();
+            long inFlight = prefix.stream()
+                    .filter(event -> event.type().equals("TaskStarted"))
+                    .filter(started -> prefix.stream().noneMatch(event -> event.previousEventId() == started.id()))
+                    .count();
+
+            // the stamp is drawn again only when the history does not have it yet
+            boolean stamped = prefix.stream().anyMatch(event -> event.type().equals("PassStateExited"));
+            RandomSource random = stamped ? FixedRandom.none() : new FixedRandom(List.of(), List.of(STAMP));
+            FakeTime after = new FakeTime(before.instant().plusSeconds(7));
+            ExecutionResult result = interpreter(after, after, history, random).resume(definition(), request(), prefix);
+
+            assertThat(result).as("killed at event %d", crashAt).isEqualTo(new ExecutionResult.Succeeded(json(OUTPUT)));
+            assertThat(history.chain()).as("killed at event %d", crashAt).isEqualTo(straight);
+            // a task that reported ran once; one killed while running ran again
+            assertThat(lambdaCalls.get() + sqsCalls.get()).as("killed at event %d", crashAt).isEqualTo(4 + inFlight);
+        }
+    }
+
+    @Test
+    void resumesFromEveryPointOfAHistoryWrittenConcurrently()
+    {
+        List<String> straightTypes = straightRun().stream().map(event -> event.substring(event.indexOf(' ') + 1)).sorted().toList();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (int crashAt = 1; crashAt <= straightTypes.size(); crashAt++) {
+                lambdaCalls.set(0);
+                sqsCalls.set(0);
+                RecordingHistory history = new RecordingHistory();
+                FakeTime before = new FakeTime(START);
+                int killedAt = crashAt;
+                AtomicBoolean dead = new AtomicBoolean();
+                HistorySink killed = event -> {
+                    if (dead.get() || event.id() == killedAt) {
+                        dead.set(true);
+                        throw new Crash();
+                    }
+                    history.append(event);
+                };
+                assertThatThrownBy(() -> interpreter(before, before, killed, new FixedRandom(List.of(), List.of(STAMP)), pool).execute(definition(), request()))
+                        .isInstanceOf(Crash.class);
+                List<HistoryEvent> prefix = history.events();
+                long inFlight = prefix.stream()
+                        .filter(event -> event.type().equals("TaskStarted"))
+                        .filter(started -> prefix.stream().noneMatch(event -> event.previousEventId() == started.id()))
+                        .count();
+                boolean stamped = prefix.stream().anyMatch(event -> event.type().equals("PassStateExited"));
+                RandomSource random = stamped ? FixedRandom.none() : new FixedRandom(List.of(), List.of(STAMP));
+                FakeTime after = new FakeTime(before.instant().plusSeconds(7));
+
+                ExecutionResult result = interpreter(after, after, history, random, pool).resume(definition(), request(), prefix);
+
+                assertThat(result).as("killed at event %d", crashAt).isEqualTo(new ExecutionResult.Succeeded(json(OUTPUT)));
+                List<HistoryEvent> events = history.events();
+                assertThat(events).extracting(HistoryEvent::id).as("killed at event %d", crashAt)
+                        .containsExactlyElementsOf(LongStream.rangeClosed(1, straightTypes.size()).boxed().toList());
+                assertThat(events).allMatch(event -> event.previousEventId() < event.id());
+                assertThat(events.stream().map(HistoryEvent::type).sorted().toList()).as("killed at event %d", crashAt).isEqualTo(straightTypes);
+                assertThat(lambdaCalls.get() + sqsCalls.get()).as("killed at event %d", crashAt).isEqualTo(4 + inFlight);
+            }
+        }
+        finally {
+            pool.shutdownNow();
+        }
+    }
+
     private List<String> straightRun()
     {
         RecordingHistory history = new RecordingHistory();
@@ -150,6 +241,11 @@ class ResumeTest
 
     private StateMachineInterpreter interpreter(FakeTime clock, Waiter waiter, HistorySink sink, RandomSource random)
     {
+        return interpreter(clock, waiter, sink, random, Runnable::run);
+    }
+
+    private StateMachineInterpreter interpreter(FakeTime clock, Waiter waiter, HistorySink sink, RandomSource random, Executor executor)
+    {
         return StateMachineInterpreter.builder()
                 .taskInvoker(request -> {
                     if (request.resource().equals("arn:aws:states:::lambda:invoke")) {
@@ -159,7 +255,7 @@ class ResumeTest
                     sqsCalls.incrementAndGet();
                     return CompletableFuture.completedFuture(TaskOutcome.succeeded(Json.object().set("sent", request.input().get("n"))));
                 })
-                .clock(clock).waiter(waiter).random(random).historySink(sink).executor(Runnable::run)
+                .clock(clock).waiter(waiter).random(random).historySink(sink).executor(executor)
                 .build();
     }
 
