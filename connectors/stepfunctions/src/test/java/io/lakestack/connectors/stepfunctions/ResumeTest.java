@@ -30,7 +30,7 @@ class ResumeTest
               "Stamp": {"Type": "Pass", "Parameters": {"id.$": "States.UUID()"}, "ResultPath": "$.stamp", "Next": "Hold"},
               "Hold": {"Type": "Wait", "Seconds": 30, "Next": "Work"},
               "Work": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"id.$": "$.stamp.id"}, "ResultPath": "$.work",
-                       "Next": "Each"},
+                       "Retry": [{"ErrorEquals": ["Busy"], "IntervalSeconds": 3}], "Next": "Each"},
               "Each": {"Type": "Map", "ItemsPath": "$.items", "ResultPath": "$.sent", "Next": "Both",
                        "ItemProcessor": {"StartAt": "Send", "States": {
                          "Send": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"n.$": "$"}, "End": true}}}},
@@ -88,10 +88,11 @@ class ResumeTest
         ExecutionResult result = interpreter(after, after, history, FixedRandom.none()).resume(definition(), request(), history.events());
 
         assertThat(result).isEqualTo(new ExecutionResult.Succeeded(json(OUTPUT)));
-        assertThat(after.sleeps()).containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(5));
+        assertThat(after.sleeps()).containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(3), Duration.ofSeconds(5));
         assertThat(history.chain()).isEqualTo(straight);
         assertThat(history.events().get(4).timestamp()).isEqualTo(START.plusSeconds(30));
-        assertThat(lambdaCalls.get()).isEqualTo(2);
+        // the uninterrupted run and the resumed one each ran the task twice (a retry) and sent three messages
+        assertThat(lambdaCalls.get()).isEqualTo(4);
         assertThat(sqsCalls.get()).isEqualTo(6);
     }
 
@@ -121,7 +122,7 @@ class ResumeTest
 
         assertThat(result).isEqualTo(new ExecutionResult.Succeeded(json(OUTPUT)));
         assertThat(history.chain()).isEqualTo(straight);
-        assertThat(lambdaCalls.get()).isEqualTo(1);
+        assertThat(lambdaCalls.get()).isEqualTo(2);
         assertThat(sqsCalls.get()).isEqualTo(3);
         assertThat(after.sleeps()).containsExactly(Duration.ofSeconds(5));
     }
@@ -141,7 +142,7 @@ class ResumeTest
         assertThat(result).isEqualTo(new ExecutionResult.Succeeded(json(OUTPUT)));
         assertThat(again.events()).isEmpty();
         assertThat(later.sleeps()).isEmpty();
-        assertThat(lambdaCalls.get()).isEqualTo(1);
+        assertThat(lambdaCalls.get()).isEqualTo(2);
     }
 
     @Test
@@ -179,7 +180,7 @@ class ResumeTest
             assertThat(result).as("killed at event %d", crashAt).isEqualTo(new ExecutionResult.Succeeded(json(OUTPUT)));
             assertThat(history.chain()).as("killed at event %d", crashAt).isEqualTo(straight);
             // a task that reported ran once; one killed while running ran again
-            assertThat(lambdaCalls.get() + sqsCalls.get()).as("killed at event %d", crashAt).isEqualTo(4 + inFlight);
+            assertThat(lambdaCalls.get() + sqsCalls.get()).as("killed at event %d", crashAt).isEqualTo(5 + inFlight);
         }
     }
 
@@ -222,7 +223,7 @@ class ResumeTest
                         .containsExactlyElementsOf(LongStream.rangeClosed(1, straightTypes.size()).boxed().toList());
                 assertThat(events).allMatch(event -> event.previousEventId() < event.id());
                 assertThat(events.stream().map(HistoryEvent::type).sorted().toList()).as("killed at event %d", crashAt).isEqualTo(straightTypes);
-                assertThat(lambdaCalls.get() + sqsCalls.get()).as("killed at event %d", crashAt).isEqualTo(4 + inFlight);
+                assertThat(lambdaCalls.get() + sqsCalls.get()).as("killed at event %d", crashAt).isEqualTo(5 + inFlight);
             }
         }
         finally {
@@ -250,6 +251,9 @@ class ResumeTest
                 .taskInvoker(request -> {
                     if (request.resource().equals("arn:aws:states:::lambda:invoke")) {
                         lambdaCalls.incrementAndGet();
+                        if (request.retryCount() == 0) {
+                            return CompletableFuture.completedFuture(TaskOutcome.failed("Busy", "try again"));
+                        }
                         return CompletableFuture.completedFuture(TaskOutcome.succeeded(Json.object().put("done", request.input().get("id").textValue())));
                     }
                     sqsCalls.incrementAndGet();
