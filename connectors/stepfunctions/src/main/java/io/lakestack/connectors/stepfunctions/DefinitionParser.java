@@ -1,0 +1,738 @@
+package io.lakestack.connectors.stepfunctions;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Validates a definition and builds its {@link StateGraph}s, collecting every problem as AWS does.
+ *
+ * <p>Messages whose wording was checked against AWS's own answers (quoted in public bug reports):
+ * {@code The field "X" is not supported by Step Functions}, {@code The field 'X' is required but was missing},
+ * {@code The field 'Type' should have one of these values: [Task, Wait, Pass, Succeed, Fail, Choice, Parallel, Map]},
+ * {@code Missing 'Next' target: X} (also for {@code Default}, {@code Choices[i]/Next} and {@code Catch[i]/Next}),
+ * {@code State "X" is not reachable.}, {@code Workflow has no terminal state} (without a location, and without the
+ * reachability walk), {@code Value is not a Reference Path: Reference path didn't start with '$'},
+ * {@code Value is not a valid resource ARN}, {@code There should only be one of the following fields: [A, B]} and
+ * {@code Minimum value is N}; the codes {@code DUPLICATE_STATE_NAME} and {@code INVALID_STATE_NAME} are AWS's, their
+ * messages lakestack's. Modelled on AWS's wording but not confirmed: {@code The value for the field 'x.$' must be
+ * a valid JSONPath} (and {@code ... or a valid intrinsic function call}). Every other message is lakestack's own
+ * wording under AWS's code; the locations follow AWS's ({@code /States/A/Next}, {@code /States/P/Branches[0]/States/B},
+ * {@code /StartAt}).
+ */
+final class DefinitionParser
+{
+    private static final Set<String> TOP_FIELDS = Set.of("Comment", "StartAt", "States", "TimeoutSeconds", "Version", "QueryLanguage");
+    private static final Set<String> GRAPH_FIELDS = Set.of("Comment", "StartAt", "States");
+    private static final Set<String> PROCESSOR_FIELDS = Set.of("Comment", "StartAt", "States", "ProcessorConfig");
+    private static final Set<String> COMMON = Set.of("Type", "Comment", "QueryLanguage");
+    private static final Map<StateType, Set<String>> FIELDS = Map.of(
+            StateType.Pass, Set.of("Next", "End", "InputPath", "OutputPath", "Parameters", "ResultPath", "Result"),
+            StateType.Task, Set.of("Next", "End", "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "Retry", "Catch", "Resource",
+                    "TimeoutSeconds", "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath", "Credentials"),
+            StateType.Choice, Set.of("InputPath", "OutputPath", "Choices", "Default"),
+            StateType.Wait, Set.of("Next", "End", "InputPath", "OutputPath", "Seconds", "SecondsPath", "Timestamp", "TimestampPath"),
+            StateType.Succeed, Set.of("InputPath", "OutputPath"),
+            StateType.Fail, Set.of("Error", "ErrorPath", "Cause", "CausePath"),
+            StateType.Parallel, Set.of("Next", "End", "InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "Retry", "Catch", "Branches"),
+            StateType.Map, Set.of("Next", "End", "InputPath", "OutputPath", "Parameters", "ItemSelector", "ResultSelector", "ResultPath", "Retry", "Catch",
+                    "ItemsPath", "MaxConcurrency", "MaxConcurrencyPath", "ItemProcessor", "Iterator", "ItemReader", "ItemBatcher", "ResultWriter",
+                    "ToleratedFailureCount", "ToleratedFailureCountPath", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "Label"));
+    private static final List<String> DISTRIBUTED_MAP_FIELDS = List.of("ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailureCount",
+            "ToleratedFailureCountPath", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "Label");
+    private static final Set<String> RETRIER_FIELDS = Set.of("ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy");
+    private static final Set<String> CATCHER_FIELDS = Set.of("ErrorEquals", "Next", "ResultPath");
+    static final Set<String> STRING_COMPARISONS = Set.of("StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals",
+            "StringGreaterThanEquals", "StringMatches");
+    static final Set<String> NUMERIC_COMPARISONS = Set.of("NumericEquals", "NumericLessThan", "NumericGreaterThan", "NumericLessThanEquals",
+            "NumericGreaterThanEquals");
+    static final Set<String> TIMESTAMP_COMPARISONS = Set.of("TimestampEquals", "TimestampLessThan", "TimestampGreaterThan", "TimestampLessThanEquals",
+            "TimestampGreaterThanEquals");
+    static final Set<String> TYPE_TESTS = Set.of("IsNull", "IsPresent", "IsNumeric", "IsString", "IsBoolean", "IsTimestamp");
+    private static final String SCHEMA = "SCHEMA_VALIDATION_FAILED";
+    private static final String TARGET = "MISSING_TRANSITION_TARGET";
+
+    private final List<Diagnostic> diagnostics = new ArrayList<>();
+    private final Set<String> stateNames = new HashSet<>();
+
+    private DefinitionParser() {}
+
+    static StateMachineDefinition parse(String json)
+    {
+        DefinitionParser parser = new DefinitionParser();
+        if (json == null || json.isBlank()) {
+            throw new InvalidDefinitionException(List.of(new Diagnostic("MISSING_DESCRIPTION", "The state machine definition is empty", Optional.empty())));
+        }
+        JsonNode root;
+        try {
+            root = Json.parse(json);
+        }
+        catch (JsonProcessingException e) {
+            throw new InvalidDefinitionException(List.of(new Diagnostic("INVALID_JSON_DESCRIPTION", e.getOriginalMessage(), Optional.empty())));
+        }
+        if (!root.isObject()) {
+            throw new InvalidDefinitionException(List.of(new Diagnostic("INVALID_JSON_DESCRIPTION", "The state machine definition is not a JSON object",
+                    Optional.empty())));
+        }
+        parser.unknownFields(root, TOP_FIELDS, "");
+        parser.queryLanguage(root, "");
+        Optional<Integer> timeout = parser.integer(root, "TimeoutSeconds", "", 1);
+        if (root.has("Version") && !"1.0".equals(root.get("Version").asText(null))) {
+            parser.schema("The field 'Version' should have one of these values: [1.0]", "/Version");
+        }
+        StateGraph graph = parser.graph(root, "", GRAPH_FIELDS);
+        if (!parser.diagnostics.isEmpty()) {
+            throw new InvalidDefinitionException(parser.diagnostics);
+        }
+        return new StateMachineDefinition(json, root.path("Comment").asText(null), timeout, graph);
+    }
+
+    private StateGraph graph(JsonNode node, String location, Set<String> fields)
+    {
+        if (!location.isEmpty()) {
+            unknownFields(node, fields, location);
+        }
+        String startAt = requiredString(node, "StartAt", location);
+        JsonNode statesNode = node.get("States");
+        Map<String, State> states = new LinkedHashMap<>();
+        if (statesNode == null) {
+            required("States", location);
+        }
+        else if (!statesNode.isObject() || statesNode.isEmpty()) {
+            schema("The field 'States' should be a non-empty object", location + "/States");
+        }
+        else {
+            Iterator<Map.Entry<String, JsonNode>> entries = statesNode.fields();
+            while (entries.hasNext()) {
+                Map.Entry<String, JsonNode> entry = entries.next();
+                String stateLocation = location + "/States/" + entry.getKey();
+                if (entry.getKey().isEmpty() || entry.getKey().length() > 80) {
+                    diagnostics.add(Diagnostic.at("INVALID_STATE_NAME", "State names must contain between 1 and 80 characters", stateLocation));
+                }
+                if (!stateNames.add(entry.getKey())) {
+                    // names are unique across the whole machine, branches and item processors included
+                    diagnostics.add(Diagnostic.at("DUPLICATE_STATE_NAME", "Duplicate state name: " + entry.getKey(), stateLocation));
+                }
+                state(entry.getKey(), entry.getValue(), stateLocation).ifPresent(state -> states.put(state.name(), state));
+            }
+        }
+        if (startAt != null && !states.isEmpty()) {
+            transitions(startAt, statesNode, states, location);
+        }
+        return new StateGraph(startAt == null ? "" : startAt, states, location);
+    }
+
+    private void transitions(String startAt, JsonNode statesNode, Map<String, State> states, String location)
+    {
+        Map<String, List<String>> edges = new LinkedHashMap<>();
+        boolean missing = false;
+        if (!statesNode.has(startAt)) {
+            missingTarget(startAt, location + "/StartAt");
+            missing = true;
+        }
+        for (State state : states.values()) {
+            List<String> targets = new ArrayList<>();
+            state.text("Next").ifPresent(next -> targets.add(next));
+            if (state.type() != StateType.Choice && state.has("Next") && !statesNode.has(state.text("Next").orElse(""))) {
+                missingTarget(state.text("Next").orElse(""), state.location() + "/Next");
+            }
+            if (state.type() == StateType.Choice) {
+                JsonNode choices = state.get("Choices");
+                if (choices != null && choices.isArray()) {
+                    for (int i = 0; i < choices.size(); i++) {
+                        String next = choices.get(i).path("Next").asText(null);
+                        if (next != null) {
+                            targets.add(next);
+                            if (!statesNode.has(next)) {
+                                missingTarget(next, state.location() + "/Choices[" + i + "]/Next");
+                            }
+                        }
+                    }
+                }
+                state.text("Default").ifPresent(next -> {
+                    targets.add(next);
+                    if (!statesNode.has(next)) {
+                        missingTarget(next, state.location() + "/Default");
+                    }
+                });
+            }
+            for (int i = 0; i < state.catchers().size(); i++) {
+                String next = state.catchers().get(i).next();
+                targets.add(next);
+                if (!statesNode.has(next)) {
+                    missingTarget(next, state.location() + "/Catch[" + i + "]/Next");
+                }
+            }
+            edges.put(state.name(), targets);
+        }
+        if (states.values().stream().noneMatch(State::isEnd)) {
+            diagnostics.add(new Diagnostic("MISSING_END_STATE", "Workflow has no terminal state", Optional.empty()));
+            return;
+        }
+        if (missing) {
+            // nothing is reachable from a StartAt that does not exist: AWS reports each state
+            states.values().forEach(state -> diagnostics.add(Diagnostic.at(TARGET, "State \"" + state.name() + "\" is not reachable.", state.location())));
+            return;
+        }
+        Set<String> reached = new HashSet<>();
+        Deque<String> queue = new ArrayDeque<>(List.of(startAt));
+        while (!queue.isEmpty()) {
+            String name = queue.poll();
+            if (reached.add(name)) {
+                queue.addAll(edges.getOrDefault(name, List.of()));
+            }
+        }
+        for (State state : states.values()) {
+            if (!reached.contains(state.name())) {
+                diagnostics.add(Diagnostic.at(TARGET, "State \"" + state.name() + "\" is not reachable.", state.location()));
+            }
+        }
+    }
+
+    private Optional<State> state(String name, JsonNode node, String location)
+    {
+        if (!node.isObject()) {
+            schema("The state should be an object", location);
+            return Optional.empty();
+        }
+        JsonNode typeNode = node.get("Type");
+        if (typeNode == null) {
+            required("Type", location);
+            return Optional.empty();
+        }
+        StateType type;
+        try {
+            type = StateType.valueOf(typeNode.asText());
+        }
+        catch (IllegalArgumentException e) {
+            schema("The field 'Type' should have one of these values: " + Arrays.toString(StateType.values()), location + "/Type");
+            return Optional.empty();
+        }
+        Set<String> allowed = new LinkedHashSet<>(COMMON);
+        allowed.addAll(FIELDS.get(type));
+        unknownFields(node, allowed, location);
+        queryLanguage(node, location);
+        optionalString(node, "Comment", location);
+        if (FIELDS.get(type).contains("End")) {
+            boolean end = node.path("End").asBoolean(false);
+            if (node.has("End") && !node.get("End").isBoolean()) {
+                schema("The field 'End' should be a boolean", location + "/End");
+            }
+            optionalString(node, "Next", location);
+            if (node.has("Next") && end) {
+                schema("The state should not have both 'Next' and 'End': true", location);
+            }
+            else if (!node.has("Next") && !end) {
+                schema("The state should have either 'Next' or 'End': true", location);
+            }
+        }
+        for (String field : List.of("InputPath", "OutputPath")) {
+            path(node, field, location);
+        }
+        referencePath(node, "ResultPath", location, true);
+        for (String field : List.of("Parameters", "ResultSelector", "ItemSelector")) {
+            template(node, field, location);
+        }
+        List<StateGraph> branches = List.of();
+        Optional<StateGraph> processor = Optional.empty();
+        switch (type) {
+            case Task:
+                task(node, location);
+                break;
+            case Choice:
+                choice(node, location);
+                break;
+            case Wait:
+                waitState(node, location);
+                break;
+            case Fail:
+                exclusive(node, "Error", "ErrorPath", location);
+                exclusive(node, "Cause", "CausePath", location);
+                optionalString(node, "Error", location);
+                optionalString(node, "Cause", location);
+                referencePathOrIntrinsic(node, "ErrorPath", location);
+                referencePathOrIntrinsic(node, "CausePath", location);
+                break;
+            case Parallel:
+                branches = parallel(node, location);
+                break;
+            case Map:
+                processor = map(node, location);
+                break;
+            default:
+                break;
+        }
+        List<State.Retrier> retriers = FIELDS.get(type).contains("Retry") ? retriers(node, location) : List.of();
+        List<State.Catcher> catchers = FIELDS.get(type).contains("Catch") ? catchers(node, location) : List.of();
+        return Optional.of(new State(name, type, location, node, branches, processor, retriers, catchers));
+    }
+
+    private void task(JsonNode node, String location)
+    {
+        String resource = requiredString(node, "Resource", location);
+        if (resource != null && !resource.matches("arn:[^:]+:[^:]+:[^:]*:[^:]*:.+")) {
+            schema("Value is not a valid resource ARN", location + "/Resource");
+        }
+        exclusive(node, "TimeoutSeconds", "TimeoutSecondsPath", location);
+        exclusive(node, "HeartbeatSeconds", "HeartbeatSecondsPath", location);
+        Optional<Integer> timeout = integer(node, "TimeoutSeconds", location, 1);
+        Optional<Integer> heartbeat = integer(node, "HeartbeatSeconds", location, 1);
+        referencePath(node, "TimeoutSecondsPath", location, false);
+        referencePath(node, "HeartbeatSecondsPath", location, false);
+        if (timeout.isPresent() && heartbeat.isPresent() && heartbeat.get() >= timeout.get()) {
+            schema("The field 'HeartbeatSeconds' should be smaller than 'TimeoutSeconds'", location + "/HeartbeatSeconds");
+        }
+    }
+
+    private void waitState(JsonNode node, String location)
+    {
+        long count = List.of("Seconds", "SecondsPath", "Timestamp", "TimestampPath").stream().filter(node::has).count();
+        if (count != 1) {
+            schema("The state should have exactly one of the fields [Seconds, SecondsPath, Timestamp, TimestampPath]", location);
+        }
+        integer(node, "Seconds", location, 0);
+        referencePath(node, "SecondsPath", location, false);
+        referencePath(node, "TimestampPath", location, false);
+        if (node.has("Timestamp") && timestamp(node.get("Timestamp")).isEmpty()) {
+            schema("The field 'Timestamp' should be an RFC3339 timestamp", location + "/Timestamp");
+        }
+    }
+
+    private void choice(JsonNode node, String location)
+    {
+        JsonNode choices = node.get("Choices");
+        if (choices == null) {
+            required("Choices", location);
+        }
+        else if (!choices.isArray() || choices.isEmpty()) {
+            schema("The field 'Choices' should be a non-empty array", location + "/Choices");
+        }
+        else {
+            for (int i = 0; i < choices.size(); i++) {
+                String ruleLocation = location + "/Choices[" + i + "]";
+                JsonNode rule = choices.get(i);
+                if (rule.isObject() && !rule.has("Next")) {
+                    required("Next", ruleLocation);
+                }
+                choiceRule(rule, ruleLocation, true);
+            }
+        }
+        optionalString(node, "Default", location);
+    }
+
+    private void choiceRule(JsonNode rule, String location, boolean top)
+    {
+        if (!rule.isObject()) {
+            schema("A Choice Rule should be an object", location);
+            return;
+        }
+        if (!top && rule.has("Next")) {
+            schema("The field \"Next\" is not supported by Step Functions", location);
+        }
+        if (top) {
+            optionalString(rule, "Next", location);
+        }
+        List<String> operators = new ArrayList<>();
+        Iterator<String> names = rule.fieldNames();
+        while (names.hasNext()) {
+            String field = names.next();
+            if (field.equals("Next") || field.equals("Variable") || field.equals("Comment")) {
+                continue;
+            }
+            if (!isOperator(field)) {
+                schema("The field \"" + field + "\" is not supported by Step Functions", location);
+                continue;
+            }
+            operators.add(field);
+        }
+        if (operators.size() != 1) {
+            schema("A Choice Rule should have exactly one comparison operator or one of And, Or, Not", location);
+            return;
+        }
+        String operator = operators.get(0);
+        JsonNode value = rule.get(operator);
+        String at = location + "/" + operator;
+        if (operator.equals("And") || operator.equals("Or")) {
+            if (rule.has("Variable")) {
+                schema("The field \"Variable\" is not supported by Step Functions", location);
+            }
+            if (!value.isArray() || value.isEmpty()) {
+                schema("The field '" + operator + "' should be a non-empty array", at);
+                return;
+            }
+            for (int i = 0; i < value.size(); i++) {
+                choiceRule(value.get(i), at + "[" + i + "]", false);
+            }
+            return;
+        }
+        if (operator.equals("Not")) {
+            if (rule.has("Variable")) {
+                schema("The field \"Variable\" is not supported by Step Functions", location);
+            }
+            choiceRule(value, at, false);
+            return;
+        }
+        if (!rule.has("Variable")) {
+            required("Variable", location);
+        }
+        else {
+            referencePath(rule, "Variable", location, false);
+        }
+        if (operator.endsWith("Path")) {
+            referencePath(rule, operator, location, false);
+        }
+        else if (TYPE_TESTS.contains(operator)) {
+            if (!value.isBoolean()) {
+                schema("The field '" + operator + "' should be a boolean", at);
+            }
+        }
+        else if (STRING_COMPARISONS.contains(operator)) {
+            if (!value.isTextual()) {
+                schema("The field '" + operator + "' should be a string", at);
+            }
+        }
+        else if (NUMERIC_COMPARISONS.contains(operator)) {
+            if (!value.isNumber()) {
+                schema("The field '" + operator + "' should be a number", at);
+            }
+        }
+        else if (TIMESTAMP_COMPARISONS.contains(operator)) {
+            if (timestamp(value).isEmpty()) {
+                schema("The field '" + operator + "' should be an RFC3339 timestamp", at);
+            }
+        }
+        else if (operator.equals("BooleanEquals") && !value.isBoolean()) {
+            schema("The field 'BooleanEquals' should be a boolean", at);
+        }
+    }
+
+    static boolean isOperator(String field)
+    {
+        String base = field.endsWith("Path") && !field.equals("Path") ? field.substring(0, field.length() - 4) : field;
+        return field.equals("And") || field.equals("Or") || field.equals("Not") || TYPE_TESTS.contains(field) || field.equals("BooleanEquals")
+                || field.equals("BooleanEqualsPath") || STRING_COMPARISONS.contains(base) || NUMERIC_COMPARISONS.contains(base)
+                || TIMESTAMP_COMPARISONS.contains(base);
+    }
+
+    private List<StateGraph> parallel(JsonNode node, String location)
+    {
+        JsonNode branches = node.get("Branches");
+        if (branches == null) {
+            required("Branches", location);
+            return List.of();
+        }
+        if (!branches.isArray() || branches.isEmpty()) {
+            schema("The field 'Branches' should be a non-empty array", location + "/Branches");
+            return List.of();
+        }
+        List<StateGraph> graphs = new ArrayList<>();
+        for (int i = 0; i < branches.size(); i++) {
+            graphs.add(graph(branches.get(i), location + "/Branches[" + i + "]", GRAPH_FIELDS));
+        }
+        return graphs;
+    }
+
+    private Optional<StateGraph> map(JsonNode node, String location)
+    {
+        exclusive(node, "ItemSelector", "Parameters", location);
+        exclusive(node, "ItemProcessor", "Iterator", location);
+        referencePath(node, "ItemsPath", location, false);
+        integer(node, "MaxConcurrency", location, 0);
+        for (String field : DISTRIBUTED_MAP_FIELDS) {
+            if (node.has(field)) {
+                schema("The field '" + field + "' belongs to the distributed Map, which lakestack does not support yet", location + "/" + field);
+            }
+        }
+        if (node.has("MaxConcurrencyPath")) {
+            schema("The field 'MaxConcurrencyPath' is not supported by lakestack yet", location + "/MaxConcurrencyPath");
+        }
+        String field = node.has("Iterator") ? "Iterator" : "ItemProcessor";
+        JsonNode processor = node.get(field);
+        if (processor == null) {
+            required("ItemProcessor", location);
+            return Optional.empty();
+        }
+        String at = location + "/" + field;
+        if (!processor.isObject()) {
+            schema("The field '" + field + "' should be an object", at);
+            return Optional.empty();
+        }
+        JsonNode config = processor.get("ProcessorConfig");
+        if (config != null) {
+            String mode = config.path("Mode").asText("INLINE");
+            if (mode.equals("DISTRIBUTED")) {
+                schema("The distributed Map (Mode DISTRIBUTED) is not supported by lakestack yet", at + "/ProcessorConfig/Mode");
+            }
+            else if (!mode.equals("INLINE")) {
+                schema("The field 'Mode' should have one of these values: [INLINE, DISTRIBUTED]", at + "/ProcessorConfig/Mode");
+            }
+        }
+        return Optional.of(graph(processor, at, field.equals("Iterator") ? GRAPH_FIELDS : PROCESSOR_FIELDS));
+    }
+
+    private List<State.Retrier> retriers(JsonNode node, String location)
+    {
+        JsonNode retry = node.get("Retry");
+        if (retry == null) {
+            return List.of();
+        }
+        if (!retry.isArray()) {
+            schema("The field 'Retry' should be an array", location + "/Retry");
+            return List.of();
+        }
+        List<State.Retrier> retriers = new ArrayList<>();
+        for (int i = 0; i < retry.size(); i++) {
+            JsonNode retrier = retry.get(i);
+            String at = location + "/Retry[" + i + "]";
+            if (!retrier.isObject()) {
+                schema("A Retrier should be an object", at);
+                continue;
+            }
+            unknownFields(retrier, RETRIER_FIELDS, at);
+            List<String> errors = errorEquals(retrier, at, i == retry.size() - 1, "Retrier");
+            int interval = integer(retrier, "IntervalSeconds", at, 1).orElse(1);
+            int attempts = integer(retrier, "MaxAttempts", at, 0).orElse(3);
+            int maxDelay = integer(retrier, "MaxDelaySeconds", at, 1).orElse(0);
+            double backoff = 2.0;
+            if (retrier.has("BackoffRate")) {
+                if (!retrier.get("BackoffRate").isNumber() || retrier.get("BackoffRate").doubleValue() < 1.0) {
+                    schema("The field 'BackoffRate' should be a number not less than 1.0", at + "/BackoffRate");
+                }
+                else {
+                    backoff = retrier.get("BackoffRate").doubleValue();
+                }
+            }
+            String jitter = retrier.path("JitterStrategy").asText("NONE");
+            if (!jitter.equals("NONE") && !jitter.equals("FULL")) {
+                schema("The field 'JitterStrategy' should have one of these values: [FULL, NONE]", at + "/JitterStrategy");
+            }
+            retriers.add(new State.Retrier(errors, interval, attempts, backoff, maxDelay, jitter.equals("FULL")));
+        }
+        return retriers;
+    }
+
+    private List<State.Catcher> catchers(JsonNode node, String location)
+    {
+        JsonNode catchNode = node.get("Catch");
+        if (catchNode == null) {
+            return List.of();
+        }
+        if (!catchNode.isArray()) {
+            schema("The field 'Catch' should be an array", location + "/Catch");
+            return List.of();
+        }
+        List<State.Catcher> catchers = new ArrayList<>();
+        for (int i = 0; i < catchNode.size(); i++) {
+            JsonNode catcher = catchNode.get(i);
+            String at = location + "/Catch[" + i + "]";
+            if (!catcher.isObject()) {
+                schema("A Catcher should be an object", at);
+                continue;
+            }
+            unknownFields(catcher, CATCHER_FIELDS, at);
+            List<String> errors = errorEquals(catcher, at, i == catchNode.size() - 1, "Catcher");
+            String next = requiredString(catcher, "Next", at);
+            referencePath(catcher, "ResultPath", at, true);
+            Optional<String> resultPath = catcher.has("ResultPath") && catcher.get("ResultPath").isNull()
+                    ? Optional.empty()
+                    : Optional.of(catcher.path("ResultPath").asText("$"));
+            if (next != null) {
+                catchers.add(new State.Catcher(errors, next, resultPath));
+            }
+        }
+        return catchers;
+    }
+
+    private List<String> errorEquals(JsonNode node, String location, boolean last, String what)
+    {
+        JsonNode errors = node.get("ErrorEquals");
+        if (errors == null) {
+            required("ErrorEquals", location);
+            return List.of();
+        }
+        if (!errors.isArray() || errors.isEmpty()) {
+            schema("The field 'ErrorEquals' should be a non-empty array of strings", location + "/ErrorEquals");
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        errors.forEach(error -> names.add(error.asText()));
+        if (names.contains(StatesErrors.ALL)) {
+            if (names.size() > 1) {
+                schema("States.ALL should be the only error name in its ErrorEquals", location + "/ErrorEquals");
+            }
+            if (!last) {
+                schema("A " + what + " matching States.ALL should be the last one", location);
+            }
+        }
+        return names;
+    }
+
+    private void queryLanguage(JsonNode node, String location)
+    {
+        JsonNode language = node.get("QueryLanguage");
+        if (language == null || language.asText().equals("JSONPath")) {
+            return;
+        }
+        if (language.asText().equals("JSONata")) {
+            schema("The QueryLanguage 'JSONata' is not supported by lakestack yet; use 'JSONPath'", location + "/QueryLanguage");
+        }
+        else {
+            schema("The field 'QueryLanguage' should have one of these values: [JSONata, JSONPath]", location + "/QueryLanguage");
+        }
+    }
+
+    private void template(JsonNode node, String field, String location)
+    {
+        JsonNode template = node.get(field);
+        if (template == null) {
+            return;
+        }
+        if (!template.isObject()) {
+            schema("The field '" + field + "' should be an object", location + "/" + field);
+            return;
+        }
+        PayloadTemplate.problem(template).ifPresent(problem -> schema(problem, location + "/" + field));
+    }
+
+    private void path(JsonNode node, String field, String location)
+    {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return;
+        }
+        if (!value.isTextual()) {
+            schema("The field '" + field + "' should be a string or null", location + "/" + field);
+            return;
+        }
+        JsonPaths.pathProblem(value.textValue()).ifPresent(problem -> schema("Value is not a valid JSONPath: " + problem, location + "/" + field));
+    }
+
+    private void referencePath(JsonNode node, String field, String location, boolean nullable)
+    {
+        JsonNode value = node.get(field);
+        if (value == null || nullable && value.isNull()) {
+            return;
+        }
+        if (!value.isTextual()) {
+            schema("The field '" + field + "' should be a string", location + "/" + field);
+            return;
+        }
+        String text = value.textValue();
+        String checked = !field.equals("ResultPath") && text.startsWith("$$") ? text.substring(1) : text;
+        JsonPaths.referencePathProblem(checked).ifPresent(problem -> schema("Value is not a Reference Path: " + problem, location + "/" + field));
+    }
+
+    private void referencePathOrIntrinsic(JsonNode node, String field, String location)
+    {
+        JsonNode value = node.get(field);
+        if (value != null && value.isTextual() && IntrinsicFunction.looksLikeCall(value.textValue())) {
+            try {
+                IntrinsicFunction.parse(value.textValue());
+            }
+            catch (IllegalArgumentException e) {
+                schema("The value for the field '" + field + "' must be a valid JSONPath or a valid intrinsic function call", location + "/" + field);
+            }
+            return;
+        }
+        referencePath(node, field, location, false);
+    }
+
+    private void exclusive(JsonNode node, String first, String second, String location)
+    {
+        if (node.has(first) && node.has(second)) {
+            schema("There should only be one of the following fields: [" + first + ", " + second + "]", location);
+        }
+    }
+
+    private Optional<Integer> integer(JsonNode node, String field, String location, int minimum)
+    {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!value.canConvertToInt() || !value.isIntegralNumber()) {
+            schema("The field '" + field + "' should be an integer", location + "/" + field);
+            return Optional.empty();
+        }
+        if (value.intValue() < minimum) {
+            schema("Minimum value is " + minimum, location + "/" + field);
+            return Optional.empty();
+        }
+        return Optional.of(value.intValue());
+    }
+
+    private String requiredString(JsonNode node, String field, String location)
+    {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            required(field, location);
+            return null;
+        }
+        if (!value.isTextual()) {
+            schema("The field '" + field + "' should be a string", location + "/" + field);
+            return null;
+        }
+        return value.textValue();
+    }
+
+    private void optionalString(JsonNode node, String field, String location)
+    {
+        JsonNode value = node.get(field);
+        if (value != null && !value.isTextual()) {
+            schema("The field '" + field + "' should be a string", location + "/" + field);
+        }
+    }
+
+    private void unknownFields(JsonNode node, Set<String> allowed, String location)
+    {
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!allowed.contains(name)) {
+                schema("The field \"" + name + "\" is not supported by Step Functions", location);
+            }
+        }
+    }
+
+    static Optional<OffsetDateTime> timestamp(JsonNode value)
+    {
+        if (value == null || !value.isTextual()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(OffsetDateTime.parse(value.textValue()));
+        }
+        catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void required(String field, String location)
+    {
+        schema("The field '" + field + "' is required but was missing", location);
+    }
+
+    private void missingTarget(String target, String location)
+    {
+        diagnostics.add(Diagnostic.at(TARGET, "Missing 'Next' target: " + target, location));
+    }
+
+    private void schema(String message, String location)
+    {
+        diagnostics.add(Diagnostic.at(SCHEMA, message, location.isEmpty() ? "/" : location));
+    }
+}

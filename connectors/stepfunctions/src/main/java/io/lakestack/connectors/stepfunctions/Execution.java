@@ -1,0 +1,830 @@
+package io.lakestack.connectors.stepfunctions;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.jayway.jsonpath.JsonPathException;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
+import java.util.stream.Stream;
+
+/**
+ * One running execution: walks the state graphs, writes history before each step, and returns how it ended.
+ *
+ * <p>Error names are AWS's. The causes of run-time failures are lakestack's own wording, except the
+ * {@code Parameters} path failure ({@code The JSONPath '$.x' specified for the field 'x.$' could not be found in the
+ * input '...'}), which is the wording of AWS's Step Functions Local. A {@code Parameters} or {@code ItemSelector} path
+ * that selects nothing raises {@code States.ParameterPathFailure}, which Retry and Catch see; an {@code InputPath},
+ * {@code OutputPath}, {@code ResultSelector}, {@code ItemsPath} or Choice variable that selects nothing raises {@code States.Runtime}, which they
+ * do not.
+ */
+final class Execution
+{
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final StateMachineInterpreter interpreter;
+    private final StateMachineDefinition definition;
+    private final ExecutionRequest request;
+    private final Optional<Instant> deadline;
+    private long lastEventId;
+    /** The events of the history being resumed, by the event each follows; consumed as the execution replays them. */
+    private final Map<Long, List<HistoryEvent>> recorded = new HashMap<>();
+
+    /**
+     * Where one thread of the execution (the top, a branch, an iteration) stands: its last event and when that was
+     * written (the time from which its waits count, also on replay), and its abort flag.
+     */
+    private static final class Frame
+    {
+        private long last;
+        private Instant lastAt;
+        private final Optional<ObjectNode> mapItem;
+        private final AtomicBoolean aborted;
+
+        Frame(long last, Instant lastAt, Optional<ObjectNode> mapItem, AtomicBoolean aborted)
+        {
+            this.last = last;
+            this.lastAt = lastAt;
+            this.mapItem = mapItem;
+            this.aborted = aborted;
+        }
+    }
+
+    /** An event of this run: written now, or found in the history being resumed. */
+    private record Recorded(HistoryEvent event, boolean replayed) {}
+
+    private record Transition(JsonNode output, Optional<String> next) {}
+
+    /** The machine's {@code TimeoutSeconds} passed. */
+    private static final class ExecutionTimeout
+            extends RuntimeException
+    {
+        ExecutionTimeout()
+        {
+            super("execution timed out", null, false, false);
+        }
+    }
+
+    /** Another branch failed: this one stops at its next state. */
+    private static final class Aborted
+            extends RuntimeException
+    {
+        Aborted()
+        {
+            super("branch aborted", null, false, false);
+        }
+    }
+
+    Execution(StateMachineInterpreter interpreter, StateMachineDefinition definition, ExecutionRequest request, List<HistoryEvent> history)
+    {
+        this.interpreter = interpreter;
+        this.definition = definition;
+        this.request = request;
+        this.deadline = definition.timeoutSeconds().map(seconds -> request.startTime().plusSeconds(seconds));
+        for (HistoryEvent event : history) {
+            recorded.computeIfAbsent(event.previousEventId(), previous -> new ArrayList<>()).add(event);
+            lastEventId = Math.max(lastEventId, event.id());
+        }
+    }
+
+    ExecutionResult run()
+    {
+        ObjectNode started = Json.object();
+        started.put("input", Json.write(request.input()));
+        started.set("inputDetails", truncated());
+        started.put("roleArn", request.roleArn());
+        Frame frame = new Frame(0, request.startTime(), Optional.empty(), new AtomicBoolean());
+        record(frame, "ExecutionStarted", started);
+        try {
+            JsonNode output = runGraph(definition.graph(), request.input(), frame);
+            ObjectNode succeeded = Json.object();
+            succeeded.put("output", Json.write(output));
+            succeeded.set("outputDetails", truncated());
+            record(frame, "ExecutionSucceeded", succeeded);
+            return new ExecutionResult.Succeeded(output);
+        }
+        catch (StatesFailure failure) {
+            record(frame, "ExecutionFailed", errorDetails(failure.error(), failure.cause()));
+            return new ExecutionResult.Failed(failure.error(), failure.cause());
+        }
+        catch (ExecutionTimeout timeout) {
+            ObjectNode details = Json.object();
+            details.put("error", StatesErrors.TIMEOUT);
+            details.put("cause", "The execution exceeded its TimeoutSeconds of " + definition.timeoutSeconds().orElse(0) + " seconds");
+            record(frame, "ExecutionTimedOut", details);
+            return new ExecutionResult.TimedOut();
+        }
+    }
+
+    private JsonNode runGraph(StateGraph graph, JsonNode input, Frame frame)
+    {
+        String name = graph.startAt();
+        JsonNode data = input;
+        while (true) {
+            if (frame.aborted.get()) {
+                throw new Aborted();
+            }
+            checkDeadline();
+            State state = graph.state(name);
+            Transition transition = runState(state, data, frame);
+            if (transition.next().isEmpty()) {
+                return transition.output();
+            }
+            name = transition.next().get();
+            data = transition.output();
+        }
+    }
+
+    private Transition runState(State state, JsonNode raw, Frame frame)
+    {
+        ObjectNode enteredDetails = Json.object();
+        enteredDetails.put("name", state.name());
+        enteredDetails.put("input", Json.write(raw));
+        enteredDetails.set("inputDetails", truncated());
+        long enteredId = record(frame, state.type() + "StateEntered", enteredDetails);
+        Instant entered = frame.lastAt;
+        switch (state.type()) {
+            case Pass:
+                if (replayable(frame, List.of("PassStateExited")).isPresent()) {
+                    // its recorded output stands (exit takes it), and nothing is drawn at random again
+                    return exit(state, frame, new Transition(NullNode.getInstance(), next(state)));
+                }
+                return exit(state, frame, pass(state, raw, context(state, entered, 0, frame)));
+            case Succeed:
+                return exit(state, frame, new Transition(outputPath(state, inputPath(state, raw)), Optional.empty()));
+            case Fail:
+                throw fail(state, raw, context(state, entered, 0, frame));
+            case Choice:
+                return exit(state, frame, choice(state, raw, context(state, entered, 0, frame)));
+            case Wait:
+                return exit(state, frame, waitState(state, raw, context(state, entered, 0, frame), frame));
+            case Task:
+            case Parallel:
+            case Map:
+                return exit(state, frame, withRetryAndCatch(state, raw, entered, enteredId, frame));
+            default:
+                throw new IllegalStateException("Unknown state type " + state.type());
+        }
+    }
+
+    private Transition exit(State state, Frame frame, Transition transition)
+    {
+        ObjectNode exited = Json.object();
+        exited.put("name", state.name());
+        exited.put("output", Json.write(transition.output()));
+        exited.set("outputDetails", truncated());
+        Recorded recordedExit = recordEvent(frame, state.type() + "StateExited", exited);
+        // on replay the recorded output stands: it may hold values drawn at random the first time
+        return recordedExit.replayed() ? new Transition(parseRecorded(recordedExit.event(), "output"), transition.next()) : transition;
+    }
+
+    private Transition pass(State state, JsonNode raw, ObjectNode context)
+    {
+        JsonNode effective = inputPath(state, raw);
+        JsonNode result;
+        if (state.has("Parameters")) {
+            result = PayloadTemplate.evaluate(state.get("Parameters"), effective, context, interpreter.random(), StatesErrors.PARAMETER_PATH_FAILURE);
+        }
+        else if (state.has("Result")) {
+            result = state.get("Result");
+        }
+        else {
+            result = effective;
+        }
+        return new Transition(outputPath(state, resultPath(state, raw, result)), next(state));
+    }
+
+    private StatesFailure fail(State state, JsonNode raw, ObjectNode context)
+    {
+        String error = state.text("Error").orElse(state.text("ErrorPath").map(path -> failField(path, raw, context, "ErrorPath")).orElse(""));
+        String cause = state.text("Cause").orElse(state.text("CausePath").map(path -> failField(path, raw, context, "CausePath")).orElse(""));
+        return new StatesFailure(error, cause);
+    }
+
+    private String failField(String expression, JsonNode raw, ObjectNode context, String field)
+    {
+        JsonNode value;
+        if (IntrinsicFunction.looksLikeCall(expression)) {
+            value = IntrinsicFunction.parse(expression).evaluate(raw, context, interpreter.random());
+        }
+        else {
+            value = readOrFail(expression, raw, context, StatesErrors.RUNTIME, field);
+        }
+        if (!value.isTextual()) {
+            throw new StatesFailure(StatesErrors.RUNTIME, "The value of " + field + " '" + expression + "' is not a string: " + Json.write(value));
+        }
+        return value.textValue();
+    }
+
+    private Transition choice(State state, JsonNode raw, ObjectNode context)
+    {
+        JsonNode effective = inputPath(state, raw);
+        for (JsonNode rule : state.get("Choices")) {
+            if (ChoiceRules.matches(rule, effective, context)) {
+                return new Transition(outputPath(state, effective), Optional.of(rule.get("Next").textValue()));
+            }
+        }
+        Optional<String> fallback = state.text("Default");
+        if (fallback.isEmpty()) {
+            throw new StatesFailure(StatesErrors.NO_CHOICE_MATCHED, "No Choice Rule matched and there is no Default in state '" + state.name() + "'");
+        }
+        return new Transition(outputPath(state, effective), fallback);
+    }
+
+    private Transition waitState(State state, JsonNode raw, ObjectNode context, Frame frame)
+    {
+        JsonNode effective = inputPath(state, raw);
+        Instant now = frame.lastAt;
+        Instant wakeAt;
+        if (state.has("Seconds")) {
+            wakeAt = now.plusSeconds(state.get("Seconds").intValue());
+        }
+        else if (state.has("Timestamp")) {
+            wakeAt = DefinitionParser.timestamp(state.get("Timestamp")).orElseThrow().toInstant();
+        }
+        else if (state.has("SecondsPath")) {
+            String path = state.text("SecondsPath").orElseThrow();
+            JsonNode seconds = readOrFail(path, effective, context, StatesErrors.RUNTIME, "SecondsPath");
+            if (!seconds.canConvertToLong() || !seconds.isIntegralNumber() || seconds.longValue() < 0) {
+                throw new StatesFailure(StatesErrors.RUNTIME, "The SecondsPath '" + path + "' does not select a non-negative integer: " + Json.write(seconds));
+            }
+            wakeAt = now.plusSeconds(seconds.longValue());
+        }
+        else {
+            String path = state.text("TimestampPath").orElseThrow();
+            JsonNode timestamp = readOrFail(path, effective, context, StatesErrors.RUNTIME, "TimestampPath");
+            wakeAt = DefinitionParser.timestamp(timestamp).orElseThrow(() -> new StatesFailure(StatesErrors.RUNTIME,
+                    "The TimestampPath '" + path + "' does not select an RFC3339 timestamp: " + Json.write(timestamp))).toInstant();
+        }
+        if (!replaying(frame)) {
+            sleepUntil(wakeAt);
+        }
+        return new Transition(outputPath(state, effective), next(state));
+    }
+
+    /** Task, Parallel and Map: attempts, retried and caught as the state's Retry and Catch say. */
+    private Transition withRetryAndCatch(State state, JsonNode raw, Instant entered, long enteredId, Frame frame)
+    {
+        JsonNode effective = inputPath(state, raw);
+        int[] attempts = new int[state.retriers().size()];
+        int retryCount = 0;
+        while (true) {
+            try {
+                ObjectNode context = context(state, entered, retryCount, frame);
+                JsonNode result;
+                switch (state.type()) {
+                    case Task:
+                        result = task(state, effective, context, retryCount, taskToken(enteredId, retryCount), frame);
+                        break;
+                    case Parallel:
+                        result = parallel(state, effective, context, frame);
+                        break;
+                    default:
+                        result = map(state, effective, context, frame);
+                        break;
+                }
+                if (state.has("ResultSelector")) {
+                    result = PayloadTemplate.evaluate(state.get("ResultSelector"), result, context, interpreter.random(), StatesErrors.RUNTIME);
+                }
+                return new Transition(outputPath(state, resultPath(state, raw, result)), next(state));
+            }
+            catch (StatesFailure failure) {
+                if (failure.error().equals(StatesErrors.RUNTIME)) {
+                    throw failure;
+                }
+                boolean task = state.type() == StateType.Task;
+                Optional<Integer> retrier = firstMatch(state.retriers().stream().map(State.Retrier::errorEquals), failure.error(), task);
+                if (retrier.isPresent() && attempts[retrier.get()] < state.retriers().get(retrier.get()).maxAttempts()) {
+                    State.Retrier retry = state.retriers().get(retrier.get());
+                    double delay = retry.intervalSeconds() * Math.pow(retry.backoffRate(), attempts[retrier.get()]);
+                    if (retry.maxDelaySeconds() > 0) {
+                        delay = Math.min(delay, retry.maxDelaySeconds());
+                    }
+                    attempts[retrier.get()]++;
+                    retryCount++;
+                    // a retry whose next attempt is in the history being resumed has waited already
+                    if (!replaying(frame)) {
+                        if (retry.fullJitter()) {
+                            delay = delay * interpreter.random().nextDouble();
+                        }
+                        sleepUntil(frame.lastAt.plusMillis(Math.round(delay * 1000)));
+                    }
+                    continue;
+                }
+                Optional<Integer> catcher = firstMatch(state.catchers().stream().map(State.Catcher::errorEquals), failure.error(), task);
+                if (catcher.isEmpty()) {
+                    throw failure;
+                }
+                State.Catcher handler = state.catchers().get(catcher.get());
+                ObjectNode errorOutput = Json.object();
+                errorOutput.put("Error", failure.error());
+                errorOutput.put("Cause", failure.cause());
+                JsonNode output = handler.resultPath().isEmpty() ? raw : JsonPaths.write(handler.resultPath().get(), raw, errorOutput).orElseThrow(
+                        () -> new StatesFailure(StatesErrors.RESULT_PATH_MATCH_FAILURE, "Unable to apply the Catch ResultPath '" + handler.resultPath().get()
+                                + "' to the input '" + Json.write(raw) + "'"));
+                return new Transition(output, Optional.of(handler.next()));
+            }
+        }
+    }
+
+    private static Optional<Integer> firstMatch(Stream<List<String>> matchers, String error, boolean task)
+    {
+        List<List<String>> all = matchers.toList();
+        for (int i = 0; i < all.size(); i++) {
+            for (String name : all.get(i)) {
+                if (name.equals(error)
+                        || name.equals(StatesErrors.ALL) && !error.equals(StatesErrors.DATA_LIMIT_EXCEEDED)
+                        || name.equals(StatesErrors.TIMEOUT) && error.equals(StatesErrors.HEARTBEAT_TIMEOUT)
+                        || task && name.equals(StatesErrors.TASK_FAILED) && !error.equals(StatesErrors.TIMEOUT) && !error.equals(StatesErrors.HEARTBEAT_TIMEOUT)) {
+                    return Optional.of(i);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Derived from where the task is in the history, so an execution resumed from its history hands out the same token. */
+    private String taskToken(long enteredId, int retryCount)
+    {
+        String identity = request.executionArn() + "#" + enteredId + "#" + retryCount;
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(identity.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private JsonNode task(State state, JsonNode effective, ObjectNode context, int retryCount, String token, Frame frame)
+    {
+        String resource = state.text("Resource").orElseThrow();
+        if (resource.endsWith(".waitForTaskToken")) {
+            context.putObject("Task").put("Token", token);
+        }
+        Optional<HistoryEvent> recordedSchedule = replayable(frame, List.of("TaskScheduled"));
+        JsonNode parameters;
+        if (recordedSchedule.isPresent()) {
+            // scheduled before the execution stopped: with the parameters it was scheduled with
+            parameters = parseRecorded(recordedSchedule.get(), "parameters");
+        }
+        else if (state.has("Parameters")) {
+            parameters = PayloadTemplate.evaluate(state.get("Parameters"), effective, context, interpreter.random(), StatesErrors.PARAMETER_PATH_FAILURE);
+        }
+        else {
+            parameters = effective;
+        }
+        Optional<Integer> timeout = seconds(state, "TimeoutSeconds", effective, context);
+        Optional<Integer> heartbeat = seconds(state, "HeartbeatSeconds", effective, context);
+        String[] kind = resourceKind(resource);
+        ObjectNode scheduled = Json.object();
+        scheduled.put("resourceType", kind[0]);
+        scheduled.put("resource", kind[1]);
+        scheduled.put("region", request.region());
+        scheduled.put("parameters", Json.write(parameters));
+        timeout.ifPresent(seconds -> scheduled.put("timeoutInSeconds", seconds));
+        heartbeat.ifPresent(seconds -> scheduled.put("heartbeatInSeconds", seconds));
+        record(frame, "TaskScheduled", scheduled);
+        record(frame, "TaskStarted", resourceDetails(kind));
+        Instant start = frame.lastAt;
+        Optional<HistoryEvent> recordedOutcome = replayable(frame, List.of("TaskSucceeded", "TaskFailed", "TaskTimedOut"));
+        if (recordedOutcome.isPresent()) {
+            // the task reported before the execution stopped: it is not run again
+            HistoryEvent outcome = recordEvent(frame, recordedOutcome.get().type(), recordedOutcome.get().details()).event();
+            if (outcome.type().equals("TaskSucceeded")) {
+                return parseRecorded(outcome, "output");
+            }
+            throw new StatesFailure(outcome.details().path("error").asText(""), outcome.details().path("cause").asText(""));
+        }
+        AtomicReference<Instant> lastBeat = new AtomicReference<>(start);
+        TaskRequest taskRequest = new TaskRequest(request.executionArn(), state.name(), resource, parameters, token, retryCount, timeout, heartbeat,
+                () -> lastBeat.set(interpreter.clock().instant()));
+        CompletableFuture<TaskOutcome> future;
+        try {
+            future = interpreter.taskInvoker().invoke(taskRequest);
+        }
+        catch (RuntimeException e) {
+            future = CompletableFuture.failedFuture(e);
+        }
+        Optional<Instant> timeoutAt = timeout.map(start::plusSeconds);
+        while (true) {
+            Optional<Instant> heartbeatAt = heartbeat.map(seconds -> lastBeat.get().plusSeconds(seconds));
+            Optional<Instant> waitUntil = Stream.of(timeoutAt, heartbeatAt, deadline).flatMap(Optional::stream).min(Instant::compareTo);
+            Optional<TaskOutcome> outcome;
+            try {
+                outcome = interpreter.waiter().await(future, waitUntil);
+            }
+            catch (CompletionException | CancellationException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                outcome = Optional.of(TaskOutcome.failed(cause.getClass().getSimpleName(), String.valueOf(cause.getMessage())));
+            }
+            catch (InterruptedException e) {
+                future.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new CancellationException("interrupted while waiting for task " + state.name());
+            }
+            if (outcome.isPresent() && outcome.get() instanceof TaskOutcome.Succeeded succeeded) {
+                ObjectNode details = resourceDetails(kind);
+                details.put("output", Json.write(succeeded.output()));
+                details.set("outputDetails", truncated());
+                record(frame, "TaskSucceeded", details);
+                return succeeded.output();
+            }
+            if (outcome.isPresent()) {
+                TaskOutcome.Failed failed = (TaskOutcome.Failed) outcome.get();
+                ObjectNode details = resourceDetails(kind);
+                details.put("error", failed.error());
+                details.put("cause", failed.cause());
+                record(frame, "TaskFailed", details);
+                throw new StatesFailure(failed.error(), failed.cause());
+            }
+            Instant now = interpreter.clock().instant();
+            String error;
+            if (timeoutAt.isPresent() && !now.isBefore(timeoutAt.get())) {
+                error = StatesErrors.TIMEOUT;
+            }
+            else if (heartbeat.isPresent() && !now.isBefore(lastBeat.get().plusSeconds(heartbeat.get()))) {
+                error = StatesErrors.HEARTBEAT_TIMEOUT;
+            }
+            else if (deadline.isPresent() && !now.isBefore(deadline.get())) {
+                future.cancel(true);
+                throw new ExecutionTimeout();
+            }
+            else {
+                continue;
+            }
+            future.cancel(true);
+            ObjectNode details = resourceDetails(kind);
+            details.put("error", error);
+            details.put("cause", "");
+            record(frame, "TaskTimedOut", details);
+            throw new StatesFailure(error, "");
+        }
+    }
+
+    private Optional<Integer> seconds(State state, String field, JsonNode effective, ObjectNode context)
+    {
+        if (state.has(field)) {
+            return Optional.of(state.get(field).intValue());
+        }
+        Optional<String> path = state.text(field + "Path");
+        if (path.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode value = readOrFail(path.get(), effective, context, StatesErrors.RUNTIME, field + "Path");
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1) {
+            throw new StatesFailure(StatesErrors.RUNTIME, "The " + field + "Path '" + path.get() + "' does not select a positive integer: " + Json.write(value));
+        }
+        return Optional.of(value.intValue());
+    }
+
+    private JsonNode parallel(State state, JsonNode effective, ObjectNode context, Frame frame)
+    {
+        JsonNode input = state.has("Parameters")
+                ? PayloadTemplate.evaluate(state.get("Parameters"), effective, context, interpreter.random(), StatesErrors.PARAMETER_PATH_FAILURE)
+                : effective;
+        long started = record(frame, "ParallelStateStarted", Json.object());
+        Instant startedAt = frame.lastAt;
+        List<StateGraph> branches = state.branches();
+        List<Frame> frames = new ArrayList<>();
+        AtomicBoolean aborted = new AtomicBoolean();
+        branches.forEach(branch -> frames.add(new Frame(started, startedAt, frame.mapItem, aborted)));
+        try {
+            ArrayNode results = concurrently(branches.size(), 0, aborted, i -> runGraph(branches.get(i), input, frames.get(i)));
+            frame.last = frames.stream().mapToLong(each -> each.last).max().orElse(started);
+            record(frame, "ParallelStateSucceeded", Json.object());
+            return results;
+        }
+        catch (StatesFailure failure) {
+            frame.last = frames.stream().mapToLong(each -> each.last).max().orElse(started);
+            record(frame, "ParallelStateFailed", errorDetails(failure.error(), failure.cause()));
+            throw failure;
+        }
+    }
+
+    private JsonNode map(State state, JsonNode effective, ObjectNode context, Frame frame)
+    {
+        String itemsPath = state.text("ItemsPath").orElse("$");
+        JsonNode items = readOrFail(itemsPath, effective, context, StatesErrors.RUNTIME, "ItemsPath");
+        if (!items.isArray()) {
+            throw new StatesFailure(StatesErrors.RUNTIME, "The ItemsPath '" + itemsPath + "' does not select an array: " + Json.write(items));
+        }
+        JsonNode selector = state.has("ItemSelector") ? state.get("ItemSelector") : state.get("Parameters");
+        ObjectNode startedDetails = Json.object();
+        startedDetails.put("length", items.size());
+        long started = record(frame, "MapStateStarted", startedDetails);
+        Instant startedAt = frame.lastAt;
+        StateGraph processor = state.itemProcessor().orElseThrow();
+        AtomicBoolean aborted = new AtomicBoolean();
+        List<Frame> frames = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            ObjectNode item = Json.object();
+            item.put("Index", i);
+            item.set("Value", items.get(i));
+            frames.add(new Frame(started, startedAt, Optional.of(item), aborted));
+        }
+        int maxConcurrency = state.has("MaxConcurrency") ? state.get("MaxConcurrency").intValue() : 0;
+        try {
+            ArrayNode results = concurrently(items.size(), maxConcurrency, aborted, i -> {
+                Frame iteration = frames.get(i);
+                ObjectNode iterationDetails = Json.object();
+                iterationDetails.put("name", state.name());
+                iterationDetails.put("index", i);
+                record(iteration, "MapIterationStarted", iterationDetails);
+                try {
+                    JsonNode input = items.get(i);
+                    if (selector != null) {
+                        ObjectNode itemContext = context.deepCopy();
+                        itemContext.putObject("Map").set("Item", iteration.mapItem.orElseThrow());
+                        input = PayloadTemplate.evaluate(selector, effective, itemContext, interpreter.random(), StatesErrors.PARAMETER_PATH_FAILURE);
+                    }
+                    JsonNode output = runGraph(processor, input, iteration);
+                    record(iteration, "MapIterationSucceeded", iterationDetails.deepCopy());
+                    return output;
+                }
+                catch (StatesFailure failure) {
+                    record(iteration, "MapIterationFailed", iterationDetails.deepCopy());
+                    throw failure;
+                }
+                catch (Aborted abort) {
+                    record(iteration, "MapIterationAborted", iterationDetails.deepCopy());
+                    throw abort;
+                }
+            });
+            frame.last = frames.stream().mapToLong(each -> each.last).max().orElse(started);
+            record(frame, "MapStateSucceeded", Json.object());
+            return results;
+        }
+        catch (StatesFailure failure) {
+            frame.last = frames.stream().mapToLong(each -> each.last).max().orElse(started);
+            record(frame, "MapStateFailed", Json.object());
+            throw failure;
+        }
+    }
+
+    /**
+     * Runs {@code count} bodies on the interpreter's executor, at most {@code maxConcurrency} at once (0: no limit), and
+     * returns their results in index order. The first to fail stops the others at their next state and fails the lot.
+     */
+    private ArrayNode concurrently(int count, int maxConcurrency, AtomicBoolean aborted, IntFunction<JsonNode> body)
+    {
+        Semaphore permits = new Semaphore(maxConcurrency == 0 ? Integer.MAX_VALUE : maxConcurrency);
+        AtomicReference<RuntimeException> firstFailure = new AtomicReference<>();
+        List<CompletableFuture<JsonNode>> futures = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int index = i;
+            try {
+                permits.acquire();
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                aborted.set(true);
+                throw new CancellationException("interrupted while starting branches");
+            }
+            if (aborted.get()) {
+                permits.release();
+                break;
+            }
+            futures.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return body.apply(index);
+                }
+                catch (RuntimeException e) {
+                    if (!(e instanceof Aborted)) {
+                        firstFailure.compareAndSet(null, e);
+                        aborted.set(true);
+                    }
+                    throw e;
+                }
+                finally {
+                    permits.release();
+                }
+            }, interpreter.executor()));
+        }
+        ArrayNode results = Json.NODES.arrayNode();
+        for (CompletableFuture<JsonNode> future : futures) {
+            try {
+                results.add(future.join());
+            }
+            catch (CompletionException | CancellationException e) {
+                // the first failure is rethrown below, once every branch has stopped
+            }
+        }
+        if (firstFailure.get() != null) {
+            throw firstFailure.get();
+        }
+        if (aborted.get()) {
+            throw new Aborted();
+        }
+        return results;
+    }
+
+    private JsonNode inputPath(State state, JsonNode raw)
+    {
+        if (!state.has("InputPath")) {
+            return raw;
+        }
+        if (state.get("InputPath").isNull()) {
+            return Json.object();
+        }
+        return readOrFail(state.text("InputPath").orElseThrow(), raw, NullNode.getInstance(), StatesErrors.RUNTIME, "InputPath");
+    }
+
+    private JsonNode outputPath(State state, JsonNode output)
+    {
+        if (!state.has("OutputPath")) {
+            return output;
+        }
+        if (state.get("OutputPath").isNull()) {
+            return Json.object();
+        }
+        return readOrFail(state.text("OutputPath").orElseThrow(), output, NullNode.getInstance(), StatesErrors.RUNTIME, "OutputPath");
+    }
+
+    private JsonNode resultPath(State state, JsonNode raw, JsonNode result)
+    {
+        if (!state.has("ResultPath")) {
+            return result;
+        }
+        if (state.get("ResultPath").isNull()) {
+            return raw;
+        }
+        String path = state.text("ResultPath").orElseThrow();
+        return JsonPaths.write(path, raw, result).orElseThrow(() -> new StatesFailure(StatesErrors.RESULT_PATH_MATCH_FAILURE,
+                "Unable to apply ResultPath '" + path + "' to input '" + Json.write(raw) + "'"));
+    }
+
+    private JsonNode readOrFail(String path, JsonNode document, JsonNode context, String error, String field)
+    {
+        try {
+            return JsonPaths.read(path, document, context);
+        }
+        catch (JsonPathException e) {
+            throw new StatesFailure(error, "Invalid path '" + path + "' : No results for path: " + path + " in the " + field + " of input '"
+                    + Json.write(document) + "'");
+        }
+    }
+
+    private ObjectNode context(State state, Instant entered, int retryCount, Frame frame)
+    {
+        ObjectNode context = Json.object();
+        ObjectNode execution = context.putObject("Execution");
+        execution.put("Id", request.executionArn());
+        execution.set("Input", request.input());
+        execution.put("Name", request.name());
+        execution.put("RoleArn", request.roleArn());
+        execution.put("StartTime", TIMESTAMP.format(request.startTime()));
+        ObjectNode stateNode = context.putObject("State");
+        stateNode.put("EnteredTime", TIMESTAMP.format(entered));
+        stateNode.put("Name", state.name());
+        stateNode.put("RetryCount", retryCount);
+        ObjectNode machine = context.putObject("StateMachine");
+        machine.put("Id", request.stateMachineArn());
+        machine.put("Name", request.stateMachineName());
+        frame.mapItem.ifPresent(item -> context.putObject("Map").set("Item", item));
+        return context;
+    }
+
+    private Optional<String> next(State state)
+    {
+        return state.text("Next");
+    }
+
+    private void sleepUntil(Instant wakeAt)
+    {
+        Instant until = deadline.filter(limit -> limit.isBefore(wakeAt)).orElse(wakeAt);
+        try {
+            interpreter.waiter().sleepUntil(until);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting");
+        }
+        checkDeadline();
+    }
+
+    private void checkDeadline()
+    {
+        if (deadline.isPresent() && !interpreter.clock().instant().isBefore(deadline.get())) {
+            throw new ExecutionTimeout();
+        }
+    }
+
+    /** {@code [resourceType, resource]} as AWS's task events name them. */
+    private static String[] resourceKind(String arn)
+    {
+        String[] parts = arn.split(":", 7);
+        if (parts.length == 7 && parts[2].equals("states") && parts[3].isEmpty() && parts[4].isEmpty()) {
+            if (parts[5].equals("aws-sdk")) {
+                int split = parts[6].indexOf(':');
+                return new String[] {"aws-sdk:" + parts[6].substring(0, Math.max(split, 0)), parts[6].substring(split + 1)};
+            }
+            return new String[] {parts[5], parts[6]};
+        }
+        return new String[] {parts.length > 2 ? parts[2] : arn, arn};
+    }
+
+    private static ObjectNode resourceDetails(String[] kind)
+    {
+        ObjectNode details = Json.object();
+        details.put("resourceType", kind[0]);
+        details.put("resource", kind[1]);
+        return details;
+    }
+
+    private static ObjectNode errorDetails(String error, String cause)
+    {
+        ObjectNode details = Json.object();
+        if (!error.isEmpty()) {
+            details.put("error", error);
+        }
+        if (!cause.isEmpty()) {
+            details.put("cause", cause);
+        }
+        return details;
+    }
+
+    private static ObjectNode truncated()
+    {
+        ObjectNode details = Json.object();
+        details.put("truncated", false);
+        return details;
+    }
+
+    private long record(Frame frame, String type, ObjectNode details)
+    {
+        return recordEvent(frame, type, details).event().id();
+    }
+
+    /**
+     * The event of this type that follows the frame's last one: the recorded one when the history being resumed has it,
+     * else a new one, appended to the sink before the caller goes on.
+     */
+    private Recorded recordEvent(Frame frame, String type, ObjectNode details)
+    {
+        Recorded recorded;
+        synchronized (this) {
+            recorded = replayed(frame.last, type, details)
+                    .map(event -> new Recorded(event, true))
+                    .orElseGet(() -> {
+                        HistoryEvent event = new HistoryEvent(++lastEventId, frame.last, type, interpreter.clock().instant(), details);
+                        interpreter.historySink().append(event);
+                        return new Recorded(event, false);
+                    });
+        }
+        frame.last = recorded.event().id();
+        frame.lastAt = recorded.event().timestamp();
+        return recorded;
+    }
+
+    /**
+     * Takes the recorded event that follows {@code previousId} with this type and, where several threads follow one
+     * event (the branches of a Parallel, the iterations of a Map), the same state name and iteration index.
+     */
+    private Optional<HistoryEvent> replayed(long previousId, String type, ObjectNode details)
+    {
+        List<HistoryEvent> next = recorded.getOrDefault(previousId, List.of());
+        for (HistoryEvent candidate : next) {
+            if (candidate.type().equals(type) && candidate.details().path("name").equals(details.path("name"))
+                    && candidate.details().path("index").equals(details.path("index"))) {
+                next.remove(candidate);
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The recorded event of one of these types that follows the frame's last one, left in place. */
+    private synchronized Optional<HistoryEvent> replayable(Frame frame, List<String> types)
+    {
+        return recorded.getOrDefault(frame.last, List.of()).stream().filter(event -> types.contains(event.type())).findFirst();
+    }
+
+    /** Whether the history being resumed goes on after the frame's last event (so what comes next has happened). */
+    private synchronized boolean replaying(Frame frame)
+    {
+        return !recorded.getOrDefault(frame.last, List.of()).isEmpty();
+    }
+
+    private static JsonNode parseRecorded(HistoryEvent event, String field)
+    {
+        try {
+            return Json.parse(event.details().path(field).asText());
+        }
+        catch (JsonProcessingException e) {
+            throw new IllegalStateException("The recorded " + event.type() + " event " + event.id() + " has no JSON " + field, e);
+        }
+    }
+}

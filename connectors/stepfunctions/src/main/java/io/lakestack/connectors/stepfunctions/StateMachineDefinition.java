@@ -1,0 +1,71 @@
+package io.lakestack.connectors.stepfunctions;
+
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A validated Amazon States Language definition, ready to run with a {@link StateMachineInterpreter}.
+ *
+ * <p>{@link #parse(String)} checks what AWS checks at {@code CreateStateMachine} and reports every problem at once in
+ * an {@link InvalidDefinitionException}: unknown and missing fields, state types, {@code Next}/{@code End}, transition
+ * targets, unreachable states, a graph with no terminal state, paths ({@code InputPath} a JSONPath, {@code ResultPath}
+ * and Choice variables Reference Paths), payload templates and their intrinsic functions, Choice rules, Retry and Catch
+ * ({@code States.ALL} alone and last), Task timeouts. Branches and Map item processors are checked the same way, their
+ * locations nested ({@code /States/P/Branches[0]/States/B}).
+ *
+ * <p>Where lakestack differs from AWS: {@code QueryLanguage: JSONata} is refused (not yet supported) rather than run,
+ * as is the distributed Map ({@code ItemReader}, {@code ItemBatcher}, {@code ResultWriter}, tolerated failures,
+ * {@code Mode: DISTRIBUTED}). AWS documents that its diagnostic wording may change; {@link DefinitionParser} says which
+ * messages are AWS's wording and which are lakestack's.
+ */
+public final class StateMachineDefinition
+{
+    private final String json;
+    private final Optional<String> comment;
+    private final Optional<Integer> timeoutSeconds;
+    private final StateGraph graph;
+
+    StateMachineDefinition(String json, String comment, Optional<Integer> timeoutSeconds, StateGraph graph)
+    {
+        this.json = requireNonNull(json, "json is null");
+        this.comment = Optional.ofNullable(comment);
+        this.timeoutSeconds = requireNonNull(timeoutSeconds, "timeoutSeconds is null");
+        this.graph = requireNonNull(graph, "graph is null");
+    }
+
+    /**
+     * @throws InvalidDefinitionException with every problem found, each located
+     */
+    public static StateMachineDefinition parse(String json)
+    {
+        return DefinitionParser.parse(json);
+    }
+
+    /** The definition as it was given. */
+    public String json()
+    {
+        return json;
+    }
+
+    public Optional<String> comment()
+    {
+        return comment;
+    }
+
+    /** The execution's time limit ({@code TimeoutSeconds}), if any. */
+    public Optional<Integer> timeoutSeconds()
+    {
+        return timeoutSeconds;
+    }
+
+    public String startAt()
+    {
+        return graph.startAt();
+    }
+
+    StateGraph graph()
+    {
+        return graph;
+    }
+}

@@ -1,0 +1,33 @@
+package io.lakestack.connectors.stepfunctions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One attempt of a Task state, as the {@link TaskInvoker} sees it.
+ *
+ * @param resource the state's {@code Resource} ARN, with its {@code .sync}, {@code .sync:2} or
+ *         {@code .waitForTaskToken} suffix
+ * @param input the effective input: the state's input after {@code InputPath} and {@code Parameters}
+ * @param taskToken the token that identifies this attempt (AWS's {@code $$.Task.Token})
+ * @param retryCount how many times this state has been retried before this attempt
+ * @param heartbeat to call when the task reports it is alive; it pushes the {@code HeartbeatSeconds} deadline back
+ */
+public record TaskRequest(String executionArn, String stateName, String resource, JsonNode input, String taskToken, int retryCount,
+        Optional<Integer> timeoutSeconds, Optional<Integer> heartbeatSeconds, Runnable heartbeat)
+{
+    public TaskRequest
+    {
+        requireNonNull(executionArn, "executionArn is null");
+        requireNonNull(stateName, "stateName is null");
+        requireNonNull(resource, "resource is null");
+        requireNonNull(input, "input is null");
+        requireNonNull(taskToken, "taskToken is null");
+        requireNonNull(timeoutSeconds, "timeoutSeconds is null");
+        requireNonNull(heartbeatSeconds, "heartbeatSeconds is null");
+        requireNonNull(heartbeat, "heartbeat is null");
+    }
+}
