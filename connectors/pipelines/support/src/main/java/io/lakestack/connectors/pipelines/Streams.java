@@ -2,7 +2,6 @@ package io.lakestack.connectors.pipelines;
 
 import software.amazon.awssdk.services.firehose.FirehoseClient;
 import software.amazon.awssdk.services.firehose.model.CreateDeliveryStreamRequest;
-import software.amazon.awssdk.services.firehose.model.DeliveryStreamStatus;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.CreateStreamRequest;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
@@ -15,23 +14,19 @@ import static java.util.Objects.requireNonNull;
 public final class Streams
 {
     private final KinesisClient kinesis;
-    private final FirehoseClient firehose;
+    private final DeliveryStreams deliveryStreams;
 
     public Streams(KinesisClient kinesis, FirehoseClient firehose)
     {
         this.kinesis = requireNonNull(kinesis, "kinesis is null");
-        this.firehose = requireNonNull(firehose, "firehose is null");
+        this.deliveryStreams = new DeliveryStreams(requireNonNull(firehose, "firehose is null"));
     }
 
     /** Deletes the delivery stream, when there is one, and the stream after it, when there is one. */
     public void delete(String deliveryStreamName, String streamName, Duration timeout)
             throws InterruptedException
     {
-        if (firehose.listDeliveryStreams(request -> request.limit(10_000)).deliveryStreamNames().contains(deliveryStreamName)) {
-            firehose.deleteDeliveryStream(request -> request.deliveryStreamName(deliveryStreamName));
-            Await.until("delivery stream " + deliveryStreamName + " to be deleted", timeout,
-                    () -> !firehose.listDeliveryStreams(request -> request.limit(10_000)).deliveryStreamNames().contains(deliveryStreamName));
-        }
+        deliveryStreams.delete(deliveryStreamName, timeout);
         if (kinesis.listStreams(request -> request.limit(10_000)).streamNames().contains(streamName)) {
             kinesis.deleteStream(request -> request.streamName(streamName).enforceConsumerDeletion(true));
             Await.until("stream " + streamName + " to be deleted", timeout,
@@ -54,9 +49,6 @@ public final class Streams
     public void createDeliveryStream(CreateDeliveryStreamRequest delivery, Duration timeout)
             throws InterruptedException
     {
-        firehose.createDeliveryStream(delivery);
-        Await.until("delivery stream " + delivery.deliveryStreamName() + " to be ACTIVE", timeout,
-                () -> firehose.describeDeliveryStream(request -> request.deliveryStreamName(delivery.deliveryStreamName()))
-                        .deliveryStreamDescription().deliveryStreamStatus() == DeliveryStreamStatus.ACTIVE);
+        deliveryStreams.create(delivery, timeout);
     }
 }
