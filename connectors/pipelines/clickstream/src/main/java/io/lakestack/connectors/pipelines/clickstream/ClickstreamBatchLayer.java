@@ -104,18 +104,20 @@ public final class ClickstreamBatchLayer
         }
     }
 
-    /** Stops the loop, interrupting a run, and waits for it to end. */
+    /** Stops the loop: a run under way ends first (a minute at most, then it is interrupted). */
     @Override
     public synchronized void close()
     {
         if (loop != null) {
-            loop.shutdownNow();
+            loop.shutdown();
             try {
                 if (!loop.awaitTermination(1, TimeUnit.MINUTES)) {
-                    log.warn("the batch layer's run did not stop within a minute");
+                    log.warn("the batch layer's run did not end within a minute; interrupting it");
+                    loop.shutdownNow();
                 }
             }
             catch (InterruptedException e) {
+                loop.shutdownNow();
                 Thread.currentThread().interrupt();
             }
             loop = null;

@@ -82,6 +82,8 @@ public final class ClickstreamPipeline
     public static final String ERROR_PREFIX = "master-errors/";
     private static final String DEFINITIONS = "pipelines/clickstream";
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(60);
+    /** Longer than a Kafka Streams member's session timeout (45 s by default). */
+    private static final int SESSION_EXPIRY_SECONDS = 90;
 
     /**
      * What differs per deployment.
@@ -250,19 +252,7 @@ public final class ClickstreamPipeline
     {
         String deadLetterTopic = ClickstreamTopology.deadLetterTopic(settings.topic());
         try (Admin admin = Admin.create(kafka.clientConfig())) {
-            try {
-                kafka(() -> admin.deleteConsumerGroups(List.of(settings.applicationId())).all().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
-                        "delete the consumer group " + settings.applicationId());
-            }
-            catch (IllegalStateException e) {
-                if (e.getCause() instanceof GroupNotEmptyException) {
-                    throw new IllegalStateException("the speed layer of an earlier run (consumer group " + settings.applicationId() + ") is still running; "
-                            + "stop it first", e.getCause());
-                }
-                if (!(e.getCause() instanceof GroupIdNotFoundException)) {
-                    throw e;
-                }
-            }
+            deleteConsumerGroup(admin);
             List<String> earlier = names(admin).stream()
                     .filter(name -> name.equals(settings.topic()) || name.equals(deadLetterTopic) || name.startsWith(settings.applicationId() + "-"))
                     .sorted()
@@ -293,6 +283,43 @@ public final class ClickstreamPipeline
                 }
             }
             out.println("clickstream: topics " + settings.topic() + " and " + deadLetterTopic + " (1 partition each)");
+        }
+    }
+
+    /**
+     * Deletes the speed layer's consumer group. A member of a run that stopped without leaving it (killed, or closed
+     * after Kafka stopped) keeps it until the member's session expires ({@value #SESSION_EXPIRY_SECONDS} s at most):
+     * waits for that, and fails when the group still has members after it, a speed layer still running.
+     */
+    private void deleteConsumerGroup(Admin admin)
+            throws InterruptedException
+    {
+        long deadline = System.nanoTime() + Duration.ofSeconds(SESSION_EXPIRY_SECONDS).toNanos();
+        boolean told = false;
+        while (true) {
+            try {
+                kafka(() -> admin.deleteConsumerGroups(List.of(settings.applicationId())).all().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+                        "delete the consumer group " + settings.applicationId());
+                return;
+            }
+            catch (IllegalStateException e) {
+                if (e.getCause() instanceof GroupIdNotFoundException) {
+                    return;
+                }
+                if (!(e.getCause() instanceof GroupNotEmptyException)) {
+                    throw e;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the consumer group " + settings.applicationId() + " still has members after " + SESSION_EXPIRY_SECONDS
+                            + " s: the speed layer of another run is running; stop it first", e.getCause());
+                }
+                if (!told) {
+                    out.println("clickstream: the consumer group " + settings.applicationId() + " has members of an earlier run; waiting up to "
+                            + SESSION_EXPIRY_SECONDS + " s for their sessions to expire");
+                    told = true;
+                }
+                Thread.sleep(1_000);
+            }
         }
     }
 
