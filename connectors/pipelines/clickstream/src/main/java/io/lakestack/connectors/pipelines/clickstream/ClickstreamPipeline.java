@@ -134,8 +134,8 @@ public final class ClickstreamPipeline
     {
     }
 
-    /** Where the pipeline stands: the clicks each layer has, and the batch view's mark. */
-    public record Progress(long speedClicks, long masterRows, Optional<BatchView> batchView)
+    /** Where the pipeline stands: the clicks the speed layer read and counted, the master dataset's rows, the batch view. */
+    public record Progress(long speedRead, long speedClicks, long masterRows, Optional<BatchView> batchView)
     {
     }
 
@@ -450,9 +450,13 @@ public final class ClickstreamPipeline
         long deadline = System.nanoTime() + timeout.toNanos();
         String shown = "";
         while (true) {
-            Progress progress = new Progress(speedClicks(), masterRows(), latestBatchView());
-            String line = String.format(Locale.ROOT, "clickstream: %,d of %,d clicks in the speed layer, %,d in the master dataset, batch view %s%s",
-                    progress.speedClicks(), clicks, progress.masterRows(), progress.batchView()
+            long read = layers().speed.committedOffset();
+            // the windows are summed once the topic is read: reading every window is what the progress must not do each second
+            Progress progress = new Progress(read, read >= clicks ? speedClicks() : 0, masterRows(), latestBatchView());
+            String line = String.format(Locale.ROOT, "clickstream: speed layer %s, master dataset %,d rows, batch view %s%s",
+                    read >= clicks ? String.format(Locale.ROOT, "%,d of %,d clicks counted", progress.speedClicks(), clicks)
+                            : String.format(Locale.ROOT, "%,d of %,d clicks read", read, clicks),
+                    progress.masterRows(), progress.batchView()
                             .map(view -> String.format(Locale.ROOT, "up to %s (%,d clicks)", Instant.ofEpochMilli(view.highWaterMark()), view.clicks()))
                             .orElse("not yet written"),
                     batchLayerError().map(e -> "; the batch layer's last run failed: " + e.getMessage()).orElse(""));
