@@ -33,7 +33,7 @@ import java.util.stream.Stream;
 final class PipelinesBenchmark
         implements Callable<Integer>
 {
-    private static final List<String> PIPELINES = List.of("agent-events", "github-archive", "contact-center");
+    private static final List<String> PIPELINES = List.of("agent-events", "github-archive", "contact-center", "clickstream");
 
     @Option(names = "--pipeline", paramLabel = "NAME", split = ",", description = "The pipelines to measure (default: all: ${DEFAULT-VALUE}).")
     List<String> pipelines = PIPELINES;
@@ -120,6 +120,7 @@ final class PipelinesBenchmark
                         .map(event -> event.json().getBytes(StandardCharsets.UTF_8)).iterator();
             }
             case "contact-center" -> new ContactTraceRecordGenerator(1).records(records).map(record -> record.json().getBytes(StandardCharsets.UTF_8)).iterator();
+            case "clickstream" -> RunClickstreamCommand.input(records, 1, sent -> { });
             default -> throw new IllegalArgumentException(pipeline);
         };
     }
@@ -145,6 +146,11 @@ final class PipelinesBenchmark
                 command.records = records;
                 command.bufferSeconds = bufferSeconds;
                 yield command.run(target, PipelineTarget.pythonRuntime(null, target), out);
+            }
+            case "clickstream" -> {
+                RunClickstreamCommand command = new RunClickstreamCommand();
+                command.records = records;
+                yield command.run(target, out);
             }
             default -> throw new IllegalArgumentException(pipeline);
         };

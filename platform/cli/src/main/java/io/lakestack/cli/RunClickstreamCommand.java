@@ -29,6 +29,7 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 @Command(name = "clickstream", description = "Clickstream lambda architecture: clicks on a Kafka topic of the MSK cluster (lakestack's own Kafka), a "
@@ -76,6 +77,9 @@ final class RunClickstreamCommand
             + "table and writes the bucket (default on lakestack: ${DEFAULT-VALUE}).")
     String roleArn = "arn:aws:iam::000000000000:role/firehose-clickstream";
 
+    /** Whether the layers keep running and serving after the answer, until the process stops (--keep-running). */
+    boolean keepServing;
+
     @Override
     public Integer call()
             throws Exception
@@ -84,12 +88,18 @@ final class RunClickstreamCommand
         if (where.profile.equals("aws") && mskClusterArn == null) {
             throw new IllegalArgumentException("--profile aws needs --msk-cluster-arn: the MSK cluster the clicks go to");
         }
+        keepServing = where.keepRunning;
         where.run("clickstream pipeline", location, start, roleArn, "a role Firehose can assume in your account that reads the cluster's topic", out,
                 target -> run(target, out));
         return 0;
     }
 
-    private void run(AwsTarget target, PrintStream out)
+    /**
+     * Deploys the pipeline on the target, starts its layers, sends the clicks, waits until both layers hold every one
+     * and the batch view is that of the last click's second, and prints the merged answer; then stops the layers,
+     * unless they keep serving.
+     */
+    PipelineTiming run(AwsTarget target, PrintStream out)
             throws Exception
     {
         out.println("clickstream: clicks -> Kafka (MSK) -> speed layer (Kafka Streams) | Firehose -> Parquet master dataset in S3 -> batch layer (Athena) "
@@ -105,50 +115,56 @@ final class RunClickstreamCommand
             URI url = pipeline.start(state, Duration.ofMinutes(2));
 
             out.printf(Locale.ROOT, "clickstream: sending %,d clicks (seed %d) from %s%n", records, seed, ClickEventGenerator.START);
-            long begin = System.nanoTime();
+            PipelineTiming timing = PipelineTiming.start("clickstream");
             AtomicReference<Instant> lastClick = new AtomicReference<>();
-            Iterator<ClickEvent> clicks = new ClickEventGenerator(seed).events(records).iterator();
-            long sent = pipeline.feed(new Iterator<>()
-            {
-                @Override
-                public boolean hasNext()
-                {
-                    return clicks.hasNext();
-                }
-
-                @Override
-                public byte[] next()
-                {
-                    ClickEvent click = clicks.next();
-                    lastClick.set(click.timestamp());
-                    return click.json().getBytes(StandardCharsets.UTF_8);
-                }
-            });
-            long lastSent = System.nanoTime();
-            out.printf(Locale.ROOT, "clickstream: sent %,d clicks in %.1f s (%,.0f clicks/s), the last of %s%n", sent, (lastSent - begin) / 1e9,
-                    sent / ((lastSent - begin) / 1e9), lastClick.get());
+            long sent = pipeline.feed(input(records, seed, lastClick::set));
+            timing.inputDone("send (Kafka producer, acks=all)", sent);
             if (sent > 0) {
                 pipeline.awaitComplete(sent, lastClick.get(), Duration.ofSeconds(bufferSeconds + 600L + sent / 200));
-                out.printf(Locale.ROOT, "clickstream: every click in both layers %.1f s after the last was sent%n", (System.nanoTime() - lastSent) / 1e9);
             }
+            timing.stage("both layers (the speed layer's windows, the master dataset in Athena, the batch view of the last second)");
+            out.printf(Locale.ROOT, "clickstream: every click in both layers %.1f s after the last was sent; %,.0f clicks/s from the first sent to the answer (%s)%n",
+                    timing.secondsAfterInput(), timing.recordsPerSecond(), timing.stages());
 
-            ClickstreamServingLayer.Answer answer = pipeline.answer(Optional.empty(), OptionalLong.empty());
-            print(out, answer);
+            print(out, pipeline.answer(Optional.empty(), OptionalLong.empty()));
             out.println();
             out.println("clickstream: the serving layer answers at " + url.resolve("totals") + ", e.g. curl '" + url.resolve("totals?product=product2&zipcode=95126")
                     + "'");
-            if (where.keepRunning) {
+            if (keepServing) {
                 out.println("clickstream: the three layers keep running; Ctrl-C stops them");
                 Thread.currentThread().join();
             }
+            return timing;
         }
         finally {
-            if (!where.keepRunning) {
+            if (!keepServing) {
                 Runtime.getRuntime().removeShutdownHook(hook);
                 pipeline.close();
             }
             delete(state);
         }
+    }
+
+    /** The generated clicks as the bytes a producer sends, each click's time given to {@code sent} as it goes. */
+    static Iterator<byte[]> input(long records, long seed, Consumer<Instant> sent)
+    {
+        Iterator<ClickEvent> clicks = new ClickEventGenerator(seed).events(records).iterator();
+        return new Iterator<>()
+        {
+            @Override
+            public boolean hasNext()
+            {
+                return clicks.hasNext();
+            }
+
+            @Override
+            public byte[] next()
+            {
+                ClickEvent click = clicks.next();
+                sent.accept(click.timestamp());
+                return click.json().getBytes(StandardCharsets.UTF_8);
+            }
+        };
     }
 
     /** The analyst's answer: revenue and clicks per product, the best first, and the keys of the most revenue. */
