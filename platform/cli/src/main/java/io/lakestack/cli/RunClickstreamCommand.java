@@ -122,7 +122,7 @@ final class RunClickstreamCommand
             if (sent > 0) {
                 pipeline.awaitComplete(sent, lastClick.get(), Duration.ofSeconds(bufferSeconds + 600L + sent / 200));
             }
-            timing.stage("both layers (the speed layer's windows, the master dataset in Athena, the batch view of the last second)");
+            timing.stage("both layers (speed layer windows, master dataset, batch view of the last second)");
             out.printf(Locale.ROOT, "clickstream: every click in both layers %.1f s after the last was sent; %,.0f clicks/s from the first sent to the answer (%s)%n",
                     timing.secondsAfterInput(), timing.recordsPerSecond(), timing.stages());
 
