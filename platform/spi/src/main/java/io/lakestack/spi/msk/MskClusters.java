@@ -52,12 +52,15 @@ public interface MskClusters
      */
     default Optional<Cluster> findByArn(String arn, String accountId)
     {
-        Matcher matcher = CLUSTER_ARN.matcher(arn);
         Cluster cluster = cluster();
-        if (matcher.matches() && arn.equals(cluster.arn(matcher.group(1), accountId))) {
-            return Optional.of(cluster);
-        }
-        return Optional.empty();
+        return regionOf(arn).filter(region -> arn.equals(cluster.arn(region, accountId))).map(region -> cluster);
+    }
+
+    /** The region an MSK cluster ARN names; empty when it is not one ({@link #CLUSTER_ARN}). */
+    static Optional<String> regionOf(String arn)
+    {
+        Matcher matcher = CLUSTER_ARN.matcher(arn);
+        return matcher.matches() ? Optional.of(matcher.group(1)) : Optional.empty();
     }
 
     /** How many partitions a topic of the cluster has; empty when there is no such topic. */

@@ -154,7 +154,7 @@ final class EventSourceMappings
             throw ServiceException.user("InvalidParameterValueException", "Give either EventSourceArn (a Kinesis stream, an SQS queue or an MSK "
                     + "cluster) or SelfManagedEventSource (a Kafka cluster)");
         }
-        boolean msk = sourceArn.isPresent() && MskClusters.CLUSTER_ARN.matcher(sourceArn.get()).matches();
+        boolean msk = sourceArn.flatMap(MskClusters::regionOf).isPresent();
         if (input.has("AmazonManagedKafkaEventSourceConfig") && !msk) {
             throw ServiceException.user("InvalidParameterValueException", "AmazonManagedKafkaEventSourceConfig is only for an MSK cluster event source");
         }
@@ -194,7 +194,7 @@ final class EventSourceMappings
                 // the cluster's brokers as GetBootstrapBrokers names them, as Lambda reads an MSK cluster
                 MskClusters.Cluster cluster = mskClusters.findByArn(sourceArn.get(), accountId).orElseThrow(() -> ServiceException.user(
                         "InvalidParameterValueException", "The MSK cluster " + sourceArn.get() + " does not exist: lakestack's one cluster is "
-                                + mskClusters.cluster().arn(MskClusters.CLUSTER_ARN.matcher(sourceArn.get()).replaceFirst("$1"), accountId)));
+                                + mskClusters.cluster().arn(MskClusters.regionOf(sourceArn.get()).orElseThrow(), accountId)));
                 servers = Optional.of(cluster.bootstrapServers());
             }
             else {

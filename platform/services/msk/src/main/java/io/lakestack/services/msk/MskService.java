@@ -99,7 +99,7 @@ public final class MskService
     private RestResult describe(String arn, boolean v2)
     {
         MskClusters.Cluster cluster = require(arn);
-        String region = MskClusters.CLUSTER_ARN.matcher(arn).replaceFirst("$1");
+        String region = MskClusters.regionOf(arn).orElseThrow();
         ObjectNode result = JSON.createObjectNode();
         result.set("clusterInfo", v2 ? clusterV2(cluster, region) : clusterInfo(cluster, region));
         return RestResult.json(200, result);
@@ -107,12 +107,10 @@ public final class MskService
 
     private MskClusters.Cluster require(String arn)
     {
-        if (!MskClusters.CLUSTER_ARN.matcher(arn).matches()) {
-            throw invalid("clusterArn", "clusterArn '" + arn + "' is not an MSK cluster ARN (arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>)");
-        }
+        String region = MskClusters.regionOf(arn).orElseThrow(() -> invalid("clusterArn", "clusterArn '" + arn
+                + "' is not an MSK cluster ARN (arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>)"));
         return clusters.findByArn(arn, accountId).orElseThrow(() -> ServiceException.user("NotFoundException", 404, "The cluster " + arn
-                + " does not exist. lakestack's one cluster is " + clusters.cluster().arn(MskClusters.CLUSTER_ARN.matcher(arn).replaceFirst("$1"),
-                accountId) + " (ListClustersV2 answers it)"));
+                + " does not exist. lakestack's one cluster is " + clusters.cluster().arn(region, accountId) + " (ListClustersV2 answers it)"));
     }
 
     private static ServiceException invalid(String parameter, String message)
