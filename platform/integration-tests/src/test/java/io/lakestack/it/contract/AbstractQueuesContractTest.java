@@ -413,6 +413,23 @@ abstract class AbstractQueuesContractTest
     }
 
     @Test
+    void anotherInstanceFindsAQueueTheMomentItIsMade()
+            throws Exception
+    {
+        Queues first = engine();
+        Queues second = engine();
+        for (int i = 0; i < 5; i++) {
+            Queue queue = create(first, "found-" + i, 30, Optional.empty(), false);
+            // no await: a lookup that misses reads the definitions up to their end before it says the queue is not there
+            assertThat(second.get(queue.name())).contains(queue);
+            second.send(queue, List.of(message("through the second " + i)));
+            // a long poll: the first instance's copy of the queue follows Kafka, as a short poll on SQS samples some servers only
+            assertThat(bodies(first.receive(queue, new ReceiveRequest(10, Optional.empty(), 20_000, Optional.empty()))))
+                    .containsExactly("through the second " + i);
+        }
+    }
+
+    @Test
     void aLongPollReturnsAsSoonAsAMessageArrives()
             throws Exception
     {

@@ -160,6 +160,28 @@ abstract class AbstractRecordStoresContractTest
     }
 
     @Test
+    void anInstanceThatCatchesUpReadsEveryChangeMadeBeforeWithoutWaiting()
+    {
+        String name = storeName();
+        RecordStore<Customer> writer = instance().open(name, Customer.class);
+        RecordStore<Customer> reader = instance().open(name, Customer.class);
+
+        // getLatest finds a record another instance has just written: no await, the read goes up to the store's end
+        writer.put("first", ada());
+        assertThat(reader.getLatest("first")).contains(ada());
+        assertThat(reader.getLatest("never written")).isEmpty();
+
+        for (int i = 0; i < 100; i++) {
+            writer.put("key-" + i, alan());
+        }
+        writer.delete("first");
+        reader.catchUp();
+        assertThat(reader.all()).hasSize(100).containsOnlyKeys(writer.all().keySet());
+        assertThat(reader.get("key-99")).contains(alan());
+        assertThat(reader.get("first")).isEmpty();
+    }
+
+    @Test
     void aStoreOpensOneTypeUnderOneName()
     {
         RecordStores stores = instance();

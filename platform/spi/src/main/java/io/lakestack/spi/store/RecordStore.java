@@ -20,7 +20,29 @@ import java.util.SortedMap;
  */
 public interface RecordStore<T>
 {
+    /** The record as this instance has read it: a change another instance made a moment ago may not be here yet. */
     Optional<T> get(String key);
+
+    /**
+     * Reads every change made before this call, by any instance, before returning: after it, {@link #get} and
+     * {@link #all} see them. A store whose reads are always current has nothing to do.
+     */
+    default void catchUp() {}
+
+    /**
+     * The record, read up to every change made before this call when this instance has not seen it: what a caller uses
+     * before it answers that something does not exist, so that a resource made through another instance a moment ago is
+     * found.
+     */
+    default Optional<T> getLatest(String key)
+    {
+        Optional<T> seen = get(key);
+        if (seen.isPresent()) {
+            return seen;
+        }
+        catchUp();
+        return get(key);
+    }
 
     /** Stores the record under the key, replacing what was there. */
     void put(String key, T record);

@@ -130,7 +130,7 @@ public final class KafkaDeliveryStreams
     public synchronized DeliveryStream create(String name, String region, String type, Optional<KinesisStreams.Stream> source,
             Optional<DeliveryStream.MskSource> mskSource, Optional<String> roleArn, String destination, Map<String, String> tags)
     {
-        if (registry.get(name).isPresent()) {
+        if (registry.getLatest(name).isPresent()) {
             throw DeliveryStreams.inUse(name, accountId);
         }
         long now = clock.millis();
@@ -187,7 +187,7 @@ public final class KafkaDeliveryStreams
     @Override
     public Optional<DeliveryStream> find(String name)
     {
-        return registry.get(name);
+        return registry.getLatest(name);
     }
 
     @Override

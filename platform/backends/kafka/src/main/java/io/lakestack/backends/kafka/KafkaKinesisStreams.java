@@ -95,7 +95,7 @@ public final class KafkaKinesisStreams
     @Override
     public synchronized Stream create(String name, String region, int shards, String mode, Map<String, String> tags)
     {
-        if (registry.get(name).isPresent()) {
+        if (registry.getLatest(name).isPresent()) {
             throw KinesisStreams.inUse(name, accountId);
         }
         Stream stream = new Stream(name, arn(region, name), mode, shards, 24, clock.millis(), tags);
@@ -118,7 +118,7 @@ public final class KafkaKinesisStreams
     @Override
     public Optional<Stream> find(String name)
     {
-        return registry.get(name);
+        return registry.getLatest(name);
     }
 
     @Override

@@ -169,7 +169,7 @@ public final class KafkaLogStore
     @Override
     public synchronized void createGroup(String group, String region, Optional<Integer> retentionDays, Map<String, String> tags)
     {
-        if (groups.get(group).isPresent()) {
+        if (groups.getLatest(group).isPresent()) {
             throw LogStore.groupExists();
         }
         String topic = topic(group);
@@ -205,7 +205,7 @@ public final class KafkaLogStore
     @Override
     public Optional<LogGroup> group(String group)
     {
-        return groups.get(group).map(stored -> view(stored, storedBytes(stored.name())));
+        return groups.getLatest(group).map(stored -> view(stored, storedBytes(stored.name())));
     }
 
     @Override
@@ -234,7 +234,7 @@ public final class KafkaLogStore
 
     private StoredGroup requireGroup(String group)
     {
-        return groups.get(group).orElseThrow(LogStore::groupNotFound);
+        return groups.getLatest(group).orElseThrow(LogStore::groupNotFound);
     }
 
     @Override
@@ -269,7 +269,7 @@ public final class KafkaLogStore
     public synchronized void createStream(String group, String stream)
     {
         requireGroup(group);
-        if (streams.get(streamKey(group, stream)).isPresent()) {
+        if (streams.getLatest(streamKey(group, stream)).isPresent()) {
             throw LogStore.streamExists();
         }
         streams.put(streamKey(group, stream), newStream(group, stream));
@@ -284,7 +284,7 @@ public final class KafkaLogStore
     public Optional<LogStream> stream(String group, String stream)
     {
         requireGroup(group);
-        return streams.get(streamKey(group, stream)).map(KafkaLogStore::view);
+        return streams.getLatest(streamKey(group, stream)).map(KafkaLogStore::view);
     }
 
     @Override
@@ -386,7 +386,7 @@ public final class KafkaLogStore
     public StreamPage events(String group, String stream, Optional<Long> start, Optional<Long> end, Optional<String> token, boolean fromHead, int limit)
     {
         StoredGroup stored = requireGroup(group);
-        StoredStream target = streams.get(streamKey(group, stream)).orElseThrow(LogStore::streamNotFound);
+        StoredStream target = streams.getLatest(streamKey(group, stream)).orElseThrow(LogStore::streamNotFound);
         EventTokens tokens = new EventTokens(group, stored.secret());
         EventTokens.Token from = token.map(tokens::stream)
                 .orElse(new EventTokens.Token(fromHead ? EventTokens.Kind.FORWARD : EventTokens.Kind.BACKWARD, fromHead ? Position.FIRST : Position.LAST));

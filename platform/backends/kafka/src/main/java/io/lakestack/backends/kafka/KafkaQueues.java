@@ -137,7 +137,7 @@ public final class KafkaQueues
     @Override
     public Optional<Queue> get(String name)
     {
-        return definitions.get(name);
+        return definitions.getLatest(name);
     }
 
     @Override
@@ -700,7 +700,7 @@ public final class KafkaQueues
             if (current.isPresent()) {
                 state = current.get();
             }
-            else if (definitions.get(queue.name()).filter(stored -> stored.createdMillis() == queue.createdMillis()).isEmpty()) {
+            else if (!defined(queue)) {
                 throw queueGone(queue.name());
             }
             else {
@@ -734,6 +734,16 @@ public final class KafkaQueues
             }
         }
         return state;
+    }
+
+    /** Whether this incarnation of the queue is defined, read up to date when this instance has not seen it yet. */
+    private boolean defined(Queue queue)
+    {
+        if (definitions.get(queue.name()).filter(stored -> stored.createdMillis() == queue.createdMillis()).isPresent()) {
+            return true;
+        }
+        definitions.catchUp();
+        return definitions.get(queue.name()).filter(stored -> stored.createdMillis() == queue.createdMillis()).isPresent();
     }
 
     private static ServiceException queueGone(String name)

@@ -70,6 +70,12 @@ final class KafkaRecordStore<T>
     }
 
     @Override
+    public void catchUp()
+    {
+        table.catchUp();
+    }
+
+    @Override
     public void put(String key, T record)
     {
         requireNonNull(key, "key is null");

@@ -1,10 +1,14 @@
 package io.lakestack.backends.kafka;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -39,6 +43,7 @@ final class KafkaTable
     private final String topic;
     private final TopicPartition partition;
     private final KafkaProducer<String, byte[]> producer;
+    private final Admin admin;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Object progress = new Object();
     private final Thread reader;
@@ -65,6 +70,7 @@ final class KafkaTable
         topics.ensure(topic, 1, Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
 
         this.producer = requireNonNull(producer, "producer is null");
+        this.admin = topics.admin();
 
         Properties consumerConfig = new Properties();
         consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -102,6 +108,24 @@ final class KafkaTable
             throw new IllegalStateException("cannot write " + key + " to Kafka topic " + topic + ": " + e.getMessage(), e);
         }
         awaitOffset(offset + 1);
+    }
+
+    /** Returns once this instance has read every record the topic held when it was called. */
+    void catchUp()
+    {
+        long end;
+        try {
+            end = admin.listOffsets(Map.of(partition, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                    .partitionResult(partition).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).offset();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the end of " + topic, e);
+        }
+        catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the end of Kafka topic " + topic + ": " + e.getMessage(), e);
+        }
+        awaitOffset(end);
     }
 
     private void awaitOffset(long target)

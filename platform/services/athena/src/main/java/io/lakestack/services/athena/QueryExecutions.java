@@ -554,7 +554,7 @@ final class QueryExecutions
         if (live != null) {
             return live;
         }
-        return store.get(id).orElseThrow(() -> ServiceException.user("InvalidRequestException", "QueryExecution " + id + " was not found"));
+        return store.getLatest(id).orElseThrow(() -> ServiceException.user("InvalidRequestException", "QueryExecution " + id + " was not found"));
     }
 
     /** The execution in Athena's {@code QueryExecution} shape. */

@@ -189,7 +189,7 @@ final class WorkGroups
                     + ": lakestack tags work groups (arn:aws:athena:<region>:<account>:workgroup/<name>)");
         }
         String name = matcher.group(1);
-        return workGroups.get(name)
+        return workGroups.getLatest(name)
                 .filter(workGroup -> workGroup.region().map(region -> region.equals(parsed.get().region())).orElse(true))
                 .orElseThrow(() -> ServiceException.user("ResourceNotFoundException", "WorkGroup " + name + " is not found."));
     }
@@ -236,7 +236,7 @@ final class WorkGroups
 
     WorkGroup get(String name)
     {
-        return workGroups.get(name).orElseThrow(() -> ServiceException.user("InvalidRequestException", "WorkGroup " + name + " is not found."));
+        return workGroups.getLatest(name).orElseThrow(() -> ServiceException.user("InvalidRequestException", "WorkGroup " + name + " is not found."));
     }
 
     /** The work group as {@code GetWorkGroup} shows it. */

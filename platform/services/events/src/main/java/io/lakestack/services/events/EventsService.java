@@ -146,7 +146,7 @@ public final class EventsService
 
     private Optional<EventBus> bus(String name, String region)
     {
-        return name.equals(EventBuses.DEFAULT_BUS) ? Optional.of(defaultBus(region)) : buses.get(name);
+        return name.equals(EventBuses.DEFAULT_BUS) ? Optional.of(defaultBus(region)) : buses.getLatest(name);
     }
 
     /** The bus a request names ({@code EventBusName} or {@code Name}: a name or an ARN), which must exist. */

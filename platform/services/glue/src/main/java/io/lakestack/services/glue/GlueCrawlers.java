@@ -414,7 +414,7 @@ public final class GlueCrawlers
 
     private StoredCrawler get(String name)
     {
-        return store.get(name).orElseThrow(() -> ServiceException.user("EntityNotFoundException", 400, "Crawler entry with name " + name + " does not exist"));
+        return store.getLatest(name).orElseThrow(() -> ServiceException.user("EntityNotFoundException", 400, "Crawler entry with name " + name + " does not exist"));
     }
 
     private List<String> names()

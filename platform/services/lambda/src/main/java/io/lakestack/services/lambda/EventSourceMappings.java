@@ -140,7 +140,7 @@ final class EventSourceMappings
 
     private EventSourceMapping require(String uuid)
     {
-        return mappings.get(uuid).orElseThrow(() -> ServiceException.user("ResourceNotFoundException", 404, "The resource you requested does not "
+        return mappings.getLatest(uuid).orElseThrow(() -> ServiceException.user("ResourceNotFoundException", 404, "The resource you requested does not "
                 + "exist. (Service: Lambda, Status Code: 404, Request ID: " + uuid + ")"));
     }
 

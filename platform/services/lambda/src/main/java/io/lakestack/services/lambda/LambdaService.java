@@ -1058,7 +1058,7 @@ public final class LambdaService
 
     private StoredFunction require(String name)
     {
-        return functions.get(name).orElseThrow(() -> notFound(name));
+        return functions.getLatest(name).orElseThrow(() -> notFound(name));
     }
 
     /** The function a reference names: by its ARN only in the function's region, as a function of another region is not there. */

@@ -523,7 +523,7 @@ public final class SchedulerService
      */
     private Optional<ScheduleGroup> group(String name, String region)
     {
-        Optional<ScheduleGroup> group = groups.get(name);
+        Optional<ScheduleGroup> group = groups.getLatest(name);
         if (!name.equals(Schedules.DEFAULT_GROUP)) {
             return group;
         }
@@ -543,7 +543,7 @@ public final class SchedulerService
 
     private Schedule requireSchedule(String group, String name)
     {
-        return schedules.get(Schedules.key(group, name))
+        return schedules.getLatest(Schedules.key(group, name))
                 .orElseThrow(() -> ServiceException.user("ResourceNotFoundException", 404, "Schedule " + name + " does not exist."));
     }
 

@@ -299,7 +299,7 @@ public final class SnsService
         if (!matcher.matches()) {
             throw invalid(parameter);
         }
-        return topics.get(matcher.group(3)).filter(topic -> topic.arn().equals(arn))
+        return topics.getLatest(matcher.group(3)).filter(topic -> topic.arn().equals(arn))
                 .orElseThrow(() -> ServiceException.user(NOT_FOUND, 404, "Topic does not exist"));
     }
 
