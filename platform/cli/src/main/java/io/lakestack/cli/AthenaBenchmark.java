@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -45,7 +44,7 @@ import java.util.concurrent.Future;
  */
 @Command(name = "athena", description = "Measure Athena queries against Trino JDBC, and a Glue crawl of many partitions.")
 final class AthenaBenchmark
-        implements Callable<Integer>
+        implements Benchmark
 {
     static final int ROWS = 1_000_000;
     /** The queries, by name: a GROUP BY whose result is one page, and one whose result is 11 pages of 1,000 rows. */
@@ -72,7 +71,7 @@ final class AthenaBenchmark
     int pollMillis = 50;
 
     @Override
-    public Integer call()
+    public List<Figure> measure()
             throws Exception
     {
         Path data = Files.createTempDirectory("lakestack-bench-athena");
@@ -88,9 +87,9 @@ final class AthenaBenchmark
                     S3Client s3 = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(credentials())
                             .forcePathStyle(true).httpClient(UrlConnectionHttpClient.create()).build();
                     Connection trino = DriverManager.getConnection(stack.trinoJdbcUrl(), user())) {
-                boolean queryTarget = queries(athena, s3, trino);
-                crawl(glue, s3);
-                return queryTarget ? 0 : 1;
+                List<Figure> figures = new ArrayList<>(queries(athena, s3, trino));
+                figures.addAll(crawl(glue, s3));
+                return figures;
             }
         }
         finally {
@@ -98,19 +97,18 @@ final class AthenaBenchmark
         }
     }
 
-    private boolean queries(AthenaClient athena, S3Client s3, Connection trino)
+    private List<Figure> queries(AthenaClient athena, S3Client s3, Connection trino)
             throws Exception
     {
         writeTable(s3, trino);
         List<String> summaries = new ArrayList<>();
-        boolean met = true;
+        List<Figure> figures = new ArrayList<>();
         for (Map.Entry<String, String> query : QUERIES.entrySet()) {
-            double ratio = compare(query.getKey(), query.getValue(), athena, trino, summaries);
-            met &= ratio <= TARGET_RATIO;
+            figures.add(compare(query.getKey(), query.getValue(), athena, trino, summaries));
         }
         System.out.println();
         summaries.forEach(System.out::println);
-        return met;
+        return figures;
     }
 
     private void writeTable(S3Client s3, Connection trino)
@@ -129,7 +127,7 @@ final class AthenaBenchmark
     }
 
     /** Alternating runs of the query over both paths, after a warm-up of each; the ratio of the medians. */
-    private double compare(String name, String query, AthenaClient athena, Connection trino, List<String> summaries)
+    private Figure compare(String name, String query, AthenaClient athena, Connection trino, List<String> summaries)
             throws Exception
     {
         System.out.printf("  %s: warm-up, one query over each path%n", name);
@@ -156,7 +154,8 @@ final class AthenaBenchmark
         summaries.add(String.format(Locale.ROOT, "GROUP BY over %,d Parquet rows, %s (%,d result rows): median of %d runs, Trino JDBC %.3f s (baseline), "
                 + "Athena API %.3f s (start, poll every %d ms, fetch all %d result pages): %.2fx (target <= %.1fx)", ROWS, name, expectedRows, runs, jdbc,
                 api, pollMillis, (expectedRows + 1 + 999) / 1000, ratio, TARGET_RATIO));
-        return ratio;
+        return Figure.of("athena", String.format(Locale.ROOT, "GROUP BY over %,d Parquet rows through the Athena API, %s", ROWS, name), api, "s").against(jdbc)
+                .target(Figure.Target.ratioAtMost(TARGET_RATIO));
     }
 
     private static long jdbc(Connection trino, String query)
@@ -189,7 +188,7 @@ final class AthenaBenchmark
         return rows[0];
     }
 
-    private void crawl(GlueClient glue, S3Client s3)
+    private List<Figure> crawl(GlueClient glue, S3Client s3)
             throws Exception
     {
         s3.createBucket(request -> request.bucket("bench-crawl"));
@@ -235,6 +234,7 @@ final class AthenaBenchmark
         if (found != partitions) {
             throw new IllegalStateException("the crawl registered " + found + " partitions, not " + partitions);
         }
+        return List.of(Figure.of("athena", String.format(Locale.ROOT, "Glue crawl of %,d partitions, StartCrawler to READY", partitions), seconds, "s"));
     }
 
     static StaticCredentialsProvider credentials()

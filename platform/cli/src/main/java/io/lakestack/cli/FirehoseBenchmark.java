@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  */
 @Command(name = "firehose", description = "Measure Firehose PutRecordBatch -> Parquet in S3 against a raw Kafka producer, and put -> visible latency.")
 final class FirehoseBenchmark
-        implements Callable<Integer>
+        implements Benchmark
 {
     private static final int RECORD_BYTES = 200;
     private static final double TARGET_RECORDS_PER_SECOND = 100_000;
@@ -63,7 +62,7 @@ final class FirehoseBenchmark
     int latencySeconds = 20;
 
     @Override
-    public Integer call()
+    public List<Figure> measure()
             throws Exception
     {
         Path data = Files.createTempDirectory("lakestack-bench-firehose");
@@ -83,16 +82,13 @@ final class FirehoseBenchmark
                 double baseline = baseline(stack.kafkaBootstrapServers());
                 double delivered = parquet(firehose, glue, s3, admin, data);
                 double[] latency = latency(firehose, s3);
-                double ratio = delivered / baseline;
-                System.out.println();
-                System.out.printf(Locale.ROOT, "raw Kafka producer (baseline)           %,10.0f records/s%n", baseline);
-                System.out.printf(Locale.ROOT, "PutRecordBatch -> Parquet visible in S3 %,10.0f records/s  (%.2f of the baseline; targets >= %,.0f/s and >= %.2f)%n",
-                        delivered, ratio, TARGET_RECORDS_PER_SECOND, TARGET_RATIO);
-                System.out.printf(Locale.ROOT, "PutRecord -> object visible, 1 s interval: p50 %.2f s, p99 %.2f s  (target p50 <= %.1f s)%n",
-                        latency[0], latency[1], TARGET_P50_SECONDS);
-                boolean met = delivered >= TARGET_RECORDS_PER_SECOND && ratio >= TARGET_RATIO && latency[0] <= TARGET_P50_SECONDS;
-                System.out.println(met ? "targets met" : "targets NOT met");
-                return met ? 0 : 1;
+                return List.of(
+                        Figure.of("firehose", "raw Kafka producer", baseline, "records/s"),
+                        Figure.of("firehose", "PutRecordBatch -> Parquet visible in S3", delivered, "records/s").against(baseline)
+                                .target(Figure.Target.valueAtLeast(TARGET_RECORDS_PER_SECOND)).target(Figure.Target.ratioAtLeast(TARGET_RATIO)),
+                        Figure.of("firehose", "PutRecord -> object visible, 1 s interval, p50", latency[0], "s")
+                                .target(Figure.Target.valueAtMost(TARGET_P50_SECONDS)),
+                        Figure.of("firehose", "PutRecord -> object visible, 1 s interval, p99", latency[1], "s"));
             }
         }
         finally {

@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.zip.CRC32;
 
 /**
@@ -48,7 +47,7 @@ import java.util.zip.CRC32;
  */
 @Command(name = "kinesis", description = "Measure Kinesis PutRecords and GetRecords through the endpoint against a raw Kafka producer and consumer.")
 final class KinesisBenchmark
-        implements Callable<Integer>
+        implements Benchmark
 {
     private static final double TARGET_RECORDS_PER_SECOND = 100_000;
     private static final double TARGET_RATIO = 0.5;
@@ -65,7 +64,7 @@ final class KinesisBenchmark
     int threads = 4;
 
     @Override
-    public Integer call()
+    public List<Figure> measure()
             throws Exception
     {
         Path data = Files.createTempDirectory("lakestack-bench-kinesis");
@@ -80,16 +79,12 @@ final class KinesisBenchmark
             double putRecords = putRecords(kinesis);
             double consumer = consumer(stack.kafkaBootstrapServers(), expectedChecksum);
             double getRecords = getRecords(kinesis, expectedChecksum);
-            double putRatio = putRecords / producer;
-            System.out.println();
-            System.out.printf(Locale.ROOT, "raw Kafka producer (baseline)   %,10.0f records/s%n", producer);
-            System.out.printf(Locale.ROOT, "PutRecords through the endpoint %,10.0f records/s  (%.2f of the baseline; targets >= %,.0f/s and >= %.2f)%n",
-                    putRecords, putRatio, TARGET_RECORDS_PER_SECOND, TARGET_RATIO);
-            System.out.printf(Locale.ROOT, "raw Kafka consumer (baseline)   %,10.0f records/s%n", consumer);
-            System.out.printf(Locale.ROOT, "GetRecords through the endpoint %,10.0f records/s  (%.2f of the baseline)%n", getRecords, getRecords / consumer);
-            boolean met = putRecords >= TARGET_RECORDS_PER_SECOND && putRatio >= TARGET_RATIO;
-            System.out.println(met ? "targets met" : "targets NOT met");
-            return met ? 0 : 1;
+            return List.of(
+                    Figure.of("kinesis", "raw Kafka producer", producer, "records/s"),
+                    Figure.of("kinesis", "PutRecords through the endpoint", putRecords, "records/s").against(producer)
+                            .target(Figure.Target.valueAtLeast(TARGET_RECORDS_PER_SECOND)).target(Figure.Target.ratioAtLeast(TARGET_RATIO)),
+                    Figure.of("kinesis", "raw Kafka consumer", consumer, "records/s"),
+                    Figure.of("kinesis", "GetRecords through the endpoint", getRecords, "records/s").against(consumer));
         }
         finally {
             EmbeddedStack.wipe(data);

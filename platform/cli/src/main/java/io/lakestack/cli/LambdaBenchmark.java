@@ -48,7 +48,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -77,7 +76,7 @@ import java.util.zip.ZipOutputStream;
 @Command(name = "lambda", description = "Measure a Kinesis event source mapping into a no-op Java function against a plain Kafka consumer, and cold and warm Invoke "
         + "latency against a plain process start.")
 final class LambdaBenchmark
-        implements Callable<Integer>
+        implements Benchmark
 {
     private static final int RECORD_BYTES = 100;
     private static final double TARGET_RATIO = 0.5;
@@ -116,7 +115,7 @@ final class LambdaBenchmark
     boolean skipLatency;
 
     @Override
-    public Integer call()
+    public List<Figure> measure()
             throws Exception
     {
         Path data = Files.createTempDirectory("lakestack-bench-lambda");
@@ -134,7 +133,7 @@ final class LambdaBenchmark
                             .credentialsProvider(AthenaBenchmark.credentials()).httpClientBuilder(ApacheHttpClient.builder()).build();
                     Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers()))) {
                 byte[] javaPackage = javaPackage();
-                boolean met = true;
+                List<Figure> figures = new ArrayList<>();
                 double[] throughput = null;
                 if (!skipThroughput) {
                     throughput = throughput(kinesis, lambda, logs, admin, stack.kafkaBootstrapServers(), javaPackage);
@@ -161,16 +160,17 @@ final class LambdaBenchmark
                     System.out.printf(Locale.ROOT, "plain Kafka consumer (baseline)                  %,10.0f records/s%n", throughput[0]);
                     System.out.printf(Locale.ROOT, "Kinesis mapping -> Java no-op, all committed     %,10.0f records/s  (%.2f of the baseline; target >= %.2f)%n",
                             throughput[1], ratio, TARGET_RATIO);
-                    met = ratio >= TARGET_RATIO;
+                    figures.add(Figure.of("lambda", "plain Kafka consumer", throughput[0], "records/s"));
+                    figures.add(Figure.of("lambda", "Kinesis mapping -> Java no-op, all committed", throughput[1], "records/s").against(throughput[0])
+                            .target(Figure.Target.ratioAtLeast(TARGET_RATIO)));
                 }
                 if (java != null) {
                     java.print("Java (" + JAVA_RUNTIME + ")", "java -cp <dir> Noop");
                     python.print("Python (" + python.runtime() + ")", "python3 -c pass");
+                    figures.addAll(java.figures("Java (" + JAVA_RUNTIME + ")"));
+                    figures.addAll(python.figures("Python (" + python.runtime() + ")"));
                 }
-                if (throughput != null) {
-                    System.out.println(met ? "throughput target met" : "throughput target NOT met");
-                }
-                return met ? 0 : 1;
+                return figures;
             }
         }
         finally {
@@ -387,6 +387,17 @@ final class LambdaBenchmark
                     percentile(cold, 0.99), percentile(cold, 0.5) / base, cold.size());
             System.out.printf(Locale.ROOT, "%-18s %-22s p50 %7.1f ms, p99 %7.1f ms  (p50 %.3fx the baseline; %d)%n", "", "warm Invoke", percentile(warm, 0.5),
                     percentile(warm, 0.99), percentile(warm, 0.5) / base, warm.size());
+        }
+
+        /** The p50s of the cold and warm invocations against the baseline's p50 (no target), and their p99s. */
+        List<Figure> figures(String label)
+        {
+            double base = percentile(baseline, 0.5);
+            return List.of(
+                    Figure.of("lambda", label + " cold start Invoke, p50", percentile(cold, 0.5), "ms").against(base),
+                    Figure.of("lambda", label + " cold start Invoke, p99", percentile(cold, 0.99), "ms"),
+                    Figure.of("lambda", label + " warm Invoke, p50", percentile(warm, 0.5), "ms"),
+                    Figure.of("lambda", label + " warm Invoke, p99", percentile(warm, 0.99), "ms"));
         }
     }
 

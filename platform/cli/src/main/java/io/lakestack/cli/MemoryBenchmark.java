@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -41,7 +40,7 @@ import java.util.concurrent.Future;
  */
 @Command(name = "memory", description = "Measure the stack's peak resident memory under S3 and Athena load against its memory at rest.")
 final class MemoryBenchmark
-        implements Callable<Integer>
+        implements Benchmark
 {
     private static final long TARGET_MEGABYTES = 2560;
     private static final int GROUPS = 1000;
@@ -68,7 +67,7 @@ final class MemoryBenchmark
     String launcherHeap;
 
     @Override
-    public Integer call()
+    public List<Figure> measure()
             throws Exception
     {
         if (rows % GROUPS != 0 || rows <= 0) {
@@ -113,7 +112,8 @@ final class MemoryBenchmark
             System.out.printf(Locale.ROOT, "%nPeak resident memory of the stack under load: %,d MB (S3 %,d MB, Athena %,d MB); at rest %,d MB: %.2fx; "
                             + "target <= %,d MB%n", peak, s3Peak.totalMegabytes(), athenaPeak.totalMegabytes(), rest.totalMegabytes(),
                     (double) peak / rest.totalMegabytes(), TARGET_MEGABYTES);
-            return peak <= TARGET_MEGABYTES ? 0 : 1;
+            return List.of(Figure.of("memory", "peak resident memory under S3 and Athena load", peak, "MB").against(rest.totalMegabytes())
+                    .target(Figure.Target.valueAtMost(TARGET_MEGABYTES)));
         }
         finally {
             EmbeddedStack.wipe(data);

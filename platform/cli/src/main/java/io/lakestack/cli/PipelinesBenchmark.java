@@ -1,6 +1,7 @@
 package io.lakestack.cli;
 
 import io.lakestack.connectors.pipelines.AwsTarget;
+import io.lakestack.connectors.pipelines.StreamFeed;
 import io.lakestack.embedded.EmbeddedStack;
 import io.lakestack.fixtures.contactcenter.ContactTraceRecordGenerator;
 import io.lakestack.fixtures.github.GithubEventGenerator;
@@ -17,7 +18,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
@@ -31,7 +31,7 @@ import java.util.stream.Stream;
 @Command(name = "pipelines", description = "Measure the reference pipelines end to end (first put to answer) against a raw Kafka producer "
         + "writing the same records, on a fresh stack per run.")
 final class PipelinesBenchmark
-        implements Callable<Integer>
+        implements Benchmark
 {
     private static final List<String> PIPELINES = List.of("agent-events", "github-archive", "contact-center", "clickstream");
 
@@ -59,7 +59,7 @@ final class PipelinesBenchmark
     }
 
     @Override
-    public Integer call()
+    public List<Figure> measure()
             throws Exception
     {
         for (String pipeline : pipelines) {
@@ -86,7 +86,8 @@ final class PipelinesBenchmark
             System.out.printf(Locale.ROOT, "| %s | %d | %,d | %,.0f | %,.0f | %.3f | %.1f | %s |%n", run.pipeline(), run.number(), run.timing().records(),
                     run.timing().recordsPerSecond(), run.baseline(), run.ratio(), run.timing().secondsAfterInput(), run.timing().slowestStage());
         }
-        return 0;
+        return done.stream().map(run -> Figure.of("pipelines", String.format(Locale.ROOT, "%s run %d, %,d records end to end", run.pipeline(), run.number(),
+                run.timing().records()), run.timing().recordsPerSecond(), "records/s").against(run.baseline())).toList();
     }
 
     private Run run(String pipeline, int number)
@@ -111,7 +112,7 @@ final class PipelinesBenchmark
     private Iterator<byte[]> input(String pipeline)
     {
         return switch (pipeline) {
-            case "agent-events" -> map(RunAgentEventsCommand.input(records, 1), record -> record.data());
+            case "agent-events" -> RunAgentEventsCommand.input(records, 1).map(StreamFeed.StreamRecord::data).iterator();
             case "github-archive" -> {
                 long half = records / 2;
                 GithubEventGenerator generator = new GithubEventGenerator(1);
@@ -153,24 +154,6 @@ final class PipelinesBenchmark
                 yield command.run(target, out);
             }
             default -> throw new IllegalArgumentException(pipeline);
-        };
-    }
-
-    private static <T> Iterator<byte[]> map(Iterator<T> source, java.util.function.Function<T, byte[]> bytes)
-    {
-        return new Iterator<>()
-        {
-            @Override
-            public boolean hasNext()
-            {
-                return source.hasNext();
-            }
-
-            @Override
-            public byte[] next()
-            {
-                return bytes.apply(source.next());
-            }
         };
     }
 }

@@ -13,9 +13,9 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 @Command(name = "agent-events", description = "Agent events to Parquet: Amazon Connect agent events on a Kinesis stream, Firehose converting "
         + "them to Parquet (SNAPPY) by the kfhconnectblog table's schema under date prefixes, the analysts' queries through Athena.")
@@ -68,7 +68,7 @@ final class RunAgentEventsCommand
 
         out.printf(Locale.ROOT, "agent-events: putting %,d agent events of %d agents (seed %d)%n", records, AgentEventGenerator.agents(records), seed);
         PipelineTiming timing = PipelineTiming.start("agent-events");
-        long put = pipeline.feed(input(records, seed));
+        long put = pipeline.feed(input(records, seed).iterator());
         timing.inputDone("put (Kinesis PutRecords)", put);
         pipeline.awaitDelivered(put, 0, Duration.ofSeconds(bufferSeconds + 600L));
         timing.stage("delivery (Firehose to Parquet, queryable in Athena)");
@@ -82,23 +82,9 @@ final class RunAgentEventsCommand
     }
 
     /** The generated agent events as the pipeline's stream records, keyed by agent. */
-    static Iterator<StreamFeed.StreamRecord> input(long records, long seed)
+    static Stream<StreamFeed.StreamRecord> input(long records, long seed)
     {
-        Iterator<AgentEvent> events = new AgentEventGenerator(seed).events(records).iterator();
-        return new Iterator<>()
-        {
-            @Override
-            public boolean hasNext()
-            {
-                return events.hasNext();
-            }
-
-            @Override
-            public StreamFeed.StreamRecord next()
-            {
-                AgentEvent event = events.next();
-                return new StreamFeed.StreamRecord(event.agent().arn(), event.json().getBytes(StandardCharsets.UTF_8));
-            }
-        };
+        return new AgentEventGenerator(seed).events(records)
+                .map(event -> new StreamFeed.StreamRecord(event.agent().arn(), event.json().getBytes(StandardCharsets.UTF_8)));
     }
 }

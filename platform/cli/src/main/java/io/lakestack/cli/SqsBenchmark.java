@@ -39,7 +39,6 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -63,7 +62,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Command(name = "sqs", description = "Measure SQS send, receive and delete through the endpoint against a plain Kafka produce and consume, and long-poll "
         + "wake-up latency against a Kafka consumer's.")
 final class SqsBenchmark
-        implements Callable<Integer>
+        implements Benchmark
 {
     private static final int MESSAGE_BYTES = 100;
 
@@ -77,7 +76,7 @@ final class SqsBenchmark
     int wakeUps = 200;
 
     @Override
-    public Integer call()
+    public List<Figure> measure()
             throws Exception
     {
         Path data = Files.createTempDirectory("lakestack-bench-sqs");
@@ -103,7 +102,11 @@ final class SqsBenchmark
             System.out.printf(Locale.ROOT, "Kafka produce -> consumer poll (baseline)      p50 %6.1f ms  p99 %6.1f ms%n", kafkaLatency[0], kafkaLatency[1]);
             System.out.printf(Locale.ROOT, "SQS SendMessage -> waiting ReceiveMessage      p50 %6.1f ms  p99 %6.1f ms  (%.1fx / %.1fx the baseline)%n",
                     sqsLatency[0], sqsLatency[1], sqsLatency[0] / kafkaLatency[0], sqsLatency[1] / kafkaLatency[1]);
-            return 0;
+            return List.of(
+                    Figure.of("sqs", "plain Kafka produce + consume", kafka[0], "messages/s"),
+                    Figure.of("sqs", "SQS send + receive + delete", queue[0], "messages/s").against(kafka[0]),
+                    Figure.of("sqs", "SendMessage -> waiting ReceiveMessage, p50", sqsLatency[0], "ms").against(kafkaLatency[0]),
+                    Figure.of("sqs", "SendMessage -> waiting ReceiveMessage, p99", sqsLatency[1], "ms").against(kafkaLatency[1]));
         }
         finally {
             EmbeddedStack.wipe(data);
