@@ -1,5 +1,6 @@
 package io.lakestack.connectors.eventbridge;
 
+import io.lakestack.connectors.consumers.CommittingMember;
 import io.lakestack.connectors.consumers.GroupStart;
 import io.lakestack.spi.eventbridge.EventBuses;
 import io.lakestack.spi.eventbridge.Rule;
@@ -7,27 +8,17 @@ import io.lakestack.spi.eventbridge.ScheduledRules;
 import io.lakestack.spi.eventbridge.Target;
 import io.lakestack.spi.json.JsonText;
 import io.lakestack.spi.pattern.EventPattern;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
 
@@ -42,45 +33,40 @@ final class RuleWorker
         implements AutoCloseable
 {
     private static final Logger log = LoggerFactory.getLogger(RuleWorker.class);
-    private static final int SESSION_TIMEOUT_MILLIS = 10_000;
 
-    private final RuleEngineConfig config;
     private final TargetDelivery delivery;
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Thread thread;
+    private final CommittingMember member;
     private final String group;
-    private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Rule rule;
     private volatile EventPattern pattern;
-    private volatile boolean running = true;
 
     RuleWorker(Rule rule, RuleEngineConfig config, TargetDelivery delivery)
     {
-        this.config = requireNonNull(config, "config is null");
+        requireNonNull(config, "config is null");
         this.delivery = requireNonNull(delivery, "delivery is null");
         update(rule);
         this.group = EventBuses.consumerGroup(rule);
-        Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
-        properties.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "lakestack-events-" + rule.busName() + "-" + rule.name());
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10);
-        properties.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 2_000);
-        // an event retried as its targets' policies say may take long: the member stays in its group meanwhile
-        properties.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Integer.MAX_VALUE);
-        properties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MILLIS);
-        properties.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, SESSION_TIMEOUT_MILLIS / 3);
-        this.consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.thread = new Thread(this::run, "events-rule-" + rule.busName() + "-" + rule.name());
-        thread.setDaemon(true);
+        this.member = new CommittingMember(new CommittingMember.Settings(config.kafkaBootstrapServers(), EventBuses.kafkaTopic(rule.busName()), group,
+                "lakestack-events-" + rule.busName() + "-" + rule.name(), 10, "events-rule-" + rule.busName() + "-" + rule.name(),
+                "EventBridge deliveries of rule " + rule.arn()), new CommittingMember.Handler()
+                {
+                    @Override
+                    public void assigned(KafkaConsumer<byte[], byte[]> consumer, Collection<TopicPartition> partitions)
+                    {
+                        startNewPartitions(consumer, partitions);
+                    }
+
+                    @Override
+                    public boolean handle(ConsumerRecord<byte[], byte[]> record)
+                    {
+                        return RuleWorker.this.handle(record);
+                    }
+                });
     }
 
     RuleWorker start()
     {
-        thread.start();
+        member.start();
         return this;
     }
 
@@ -99,50 +85,8 @@ final class RuleWorker
         this.pattern = parsed;
     }
 
-    private void run()
-    {
-        String topic = EventBuses.kafkaTopic(rule.busName());
-        try {
-            consumer.subscribe(List.of(topic), new ConsumerRebalanceListener()
-            {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions)
-                {
-                }
-
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions)
-                {
-                    startNewPartitions(partitions);
-                }
-            });
-            while (running) {
-                Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (!running || !handle(record)) {
-                        break;
-                    }
-                    done.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
-                }
-                if (!done.isEmpty()) {
-                    consumer.commitSync(done);
-                }
-            }
-        }
-        catch (WakeupException e) {
-            // closing
-        }
-        catch (RuntimeException e) {
-            log.error("EventBridge deliveries of rule {} stopped", rule.arn(), e);
-        }
-        finally {
-            consumer.close(Duration.ofSeconds(5));
-            stopped.countDown();
-        }
-    }
-
     /** A partition this group has no offset of yet starts at the rule's creation or enabling. */
-    private void startNewPartitions(Collection<TopicPartition> partitions)
+    private void startNewPartitions(KafkaConsumer<byte[], byte[]> consumer, Collection<TopicPartition> partitions)
     {
         Map<TopicPartition, OffsetAndMetadata> positions = GroupStart.startNewPartitions(consumer, partitions, rule.activeSinceMillis());
         if (!positions.isEmpty()) {
@@ -170,7 +114,7 @@ final class RuleWorker
         }
         String eventId = document instanceof Map<?, ?> map && map.get("id") instanceof String id ? id : place;
         for (Target target : current.targets()) {
-            TargetDelivery.Outcome outcome = delivery.deliver(current, target, event, document, eventId, record.timestamp(), () -> running);
+            TargetDelivery.Outcome outcome = delivery.deliver(current, target, event, document, eventId, record.timestamp(), member::running);
             if (outcome == TargetDelivery.Outcome.STOPPED) {
                 return false;
             }
@@ -181,7 +125,7 @@ final class RuleWorker
     /** Whether the worker is still taking events (for the engine's status). */
     boolean running()
     {
-        return running && stopped.getCount() > 0;
+        return member.alive();
     }
 
     Optional<Rule> rule()
@@ -193,15 +137,6 @@ final class RuleWorker
     @Override
     public void close()
     {
-        running = false;
-        consumer.wakeup();
-        try {
-            if (!stopped.await(30, TimeUnit.SECONDS)) {
-                log.warn("EventBridge deliveries of rule {} did not stop within 30 s", rule.arn());
-            }
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        member.close();
     }
 }

@@ -1,19 +1,16 @@
 package io.lakestack.connectors.sns;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lakestack.connectors.consumers.CommittingMember;
 import io.lakestack.connectors.consumers.GroupStart;
 import io.lakestack.spi.sns.FilterPolicy;
 import io.lakestack.spi.sns.SnsTopics;
 import io.lakestack.spi.sns.Subscription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,14 +22,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
 
@@ -51,17 +43,13 @@ final class SubscriptionWorker
 {
     private static final Logger log = LoggerFactory.getLogger(SubscriptionWorker.class);
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-    private static final int SESSION_TIMEOUT_MILLIS = 10_000;
 
     private final SnsFanOutConfig config;
     private final Deliveries deliveries;
     private final Clock clock;
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Thread thread;
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CommittingMember member;
     private final Optional<FifoDeduplication> deduplication;
     private volatile Subscription subscription;
-    private volatile boolean running = true;
     private boolean confirmationSent;
     private long nextConfirmationMillis;
 
@@ -74,27 +62,35 @@ final class SubscriptionWorker
         this.deduplication = SnsTopics.isFifo(subscription.topicArn())
                 ? Optional.of(new FifoDeduplication(config.kafkaBootstrapServers(), SnsTopics.DEDUPLICATION_INTERVAL))
                 : Optional.empty();
-        Properties properties = new Properties();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers());
-        properties.put(ConsumerConfig.GROUP_ID_CONFIG, SnsTopics.consumerGroup(subscription));
-        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "lakestack-sns-" + subscription.id());
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5);
-        // a topic created a moment ago may be missing from the first metadata: it is looked up again soon
-        properties.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 2_000);
-        // five messages, each retried as its delivery policy says, may take long: the member stays in its group meanwhile
-        properties.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 3_600_000);
-        properties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MILLIS);
-        properties.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, SESSION_TIMEOUT_MILLIS / 3);
-        this.consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.thread = new Thread(this::run, "sns-" + subscription.id());
-        thread.setDaemon(true);
+        // five messages at a time, each retried as its delivery policy says
+        this.member = new CommittingMember(new CommittingMember.Settings(config.kafkaBootstrapServers(), SnsTopics.kafkaTopic(subscription.topicArn()),
+                SnsTopics.consumerGroup(subscription), "lakestack-sns-" + subscription.id(), 5, "sns-" + subscription.id(),
+                "SNS deliveries of " + subscription.arn()), new CommittingMember.Handler()
+                {
+                    @Override
+                    public void beforePoll(KafkaConsumer<byte[], byte[]> consumer)
+                    {
+                        confirmIfPending(consumer);
+                    }
+
+                    @Override
+                    public void assigned(KafkaConsumer<byte[], byte[]> consumer, Collection<TopicPartition> partitions)
+                    {
+                        startNewPartitions(consumer, partitions);
+                        deduplication.ifPresent(fifo -> fifo.rebuild(consumer, partitions));
+                    }
+
+                    @Override
+                    public boolean handle(ConsumerRecord<byte[], byte[]> record)
+                    {
+                        return SubscriptionWorker.this.handle(record);
+                    }
+                });
     }
 
     SubscriptionWorker start()
     {
-        thread.start();
+        member.start();
         return this;
     }
 
@@ -109,53 +105,8 @@ final class SubscriptionWorker
         this.subscription = changed;
     }
 
-    private void run()
-    {
-        String topic = SnsTopics.kafkaTopic(subscription.topicArn());
-        try {
-            consumer.subscribe(List.of(topic), new ConsumerRebalanceListener()
-            {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions)
-                {
-                }
-
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions)
-                {
-                    startNewPartitions(partitions);
-                    deduplication.ifPresent(fifo -> fifo.rebuild(consumer, partitions));
-                }
-            });
-            while (running) {
-                confirmIfPending();
-                Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (!running) {
-                        break;
-                    }
-                    handle(record);
-                    done.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
-                }
-                if (!done.isEmpty()) {
-                    consumer.commitSync(done);
-                }
-            }
-        }
-        catch (WakeupException e) {
-            // closing
-        }
-        catch (RuntimeException e) {
-            log.error("SNS deliveries of {} stopped", subscription.arn(), e);
-        }
-        finally {
-            consumer.close(Duration.ofSeconds(5));
-            stopped.countDown();
-        }
-    }
-
     /** A partition this group has no offset of yet starts at the subscription's creation. */
-    private void startNewPartitions(Collection<TopicPartition> partitions)
+    private void startNewPartitions(KafkaConsumer<byte[], byte[]> consumer, Collection<TopicPartition> partitions)
     {
         Map<TopicPartition, OffsetAndMetadata> positions = GroupStart.startNewPartitions(consumer, partitions, subscription.createdMillis());
         if (!positions.isEmpty()) {
@@ -163,7 +114,7 @@ final class SubscriptionWorker
         }
     }
 
-    private void confirmIfPending()
+    private void confirmIfPending(KafkaConsumer<byte[], byte[]> consumer)
     {
         Subscription current = subscription;
         if (current.confirmed() || confirmationSent || clock.millis() < nextConfirmationMillis
@@ -194,17 +145,18 @@ final class SubscriptionWorker
         }
     }
 
-    private void handle(ConsumerRecord<byte[], byte[]> record)
+    /** @return false when the worker stopped during a delivery: the message is not committed, and is delivered again */
+    private boolean handle(ConsumerRecord<byte[], byte[]> record)
     {
         // a FIFO topic's duplicate is delivered to nobody: decided before the filter, as SNS does when it is published
         if (deduplication.isPresent() && deduplication.get().duplicate(record)) {
             log.debug("SNS message at {}/{} is a duplicate within the deduplication interval; not delivered to {}", record.topic(), record.offset(),
                     subscription.arn());
-            return;
+            return true;
         }
         Subscription current = subscription;
         if (!current.confirmed()) {
-            return;
+            return true;
         }
         Optional<String> structure = Optional.empty();
         for (Header header : record.headers()) {
@@ -228,7 +180,7 @@ final class SubscriptionWorker
         }
         if (policy.isPresent() && !policy.get().matches(notification.attributes(), notification.messageFor(current.protocol()))) {
             log.debug("SNS message {} ({}) does not match the filter policy of {}", notification.messageId(), place, current.arn());
-            return;
+            return true;
         }
         String unsubscribeUrl = endpoint() + "/?Action=Unsubscribe&SubscriptionArn=" + encode(current.arn());
         String body = switch (current.protocol()) {
@@ -238,14 +190,14 @@ final class SubscriptionWorker
         };
         Deliveries.DeliveryException failure = null;
         RetryPolicy retry = retryPolicy(current);
-        for (int attempt = 0; attempt <= retry.retries() && running; attempt++) {
+        for (int attempt = 0; attempt <= retry.retries() && member.running(); attempt++) {
             if (attempt > 0 && !pause(retry.delay())) {
                 break;
             }
             try {
                 deliveries.deliver(current, notification, body);
                 log.debug("SNS message {} ({}) delivered to {}", notification.messageId(), place, current.arn());
-                return;
+                return true;
             }
             catch (Deliveries.DeliveryException e) {
                 failure = e;
@@ -253,11 +205,12 @@ final class SubscriptionWorker
                         retry.retries() + 1, e.getMessage());
             }
         }
-        if (!running) {
+        if (!member.running()) {
             // not committed: delivered again by the next member
-            throw new WakeupException();
+            return false;
         }
         deadLetter(current, notification, unsubscribeUrl, place, failure, retry.retries());
+        return true;
     }
 
     private record RetryPolicy(int retries, Duration delay) {}
@@ -330,7 +283,7 @@ final class SubscriptionWorker
     private boolean sleepInterruptibly(Duration delay)
     {
         long until = clock.millis() + delay.toMillis();
-        while (running && clock.millis() < until) {
+        while (member.running() && clock.millis() < until) {
             try {
                 Thread.sleep(Math.min(100, Math.max(1, until - clock.millis())));
             }
@@ -339,7 +292,7 @@ final class SubscriptionWorker
                 return true;
             }
         }
-        return !running;
+        return !member.running();
     }
 
     private String endpoint()
@@ -357,15 +310,6 @@ final class SubscriptionWorker
     @Override
     public void close()
     {
-        running = false;
-        consumer.wakeup();
-        try {
-            if (!stopped.await(30, TimeUnit.SECONDS)) {
-                log.warn("SNS deliveries of {} did not stop within 30 s", subscription.arn());
-            }
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        member.close();
     }
 }
