@@ -55,7 +55,16 @@ final class DefinitionParser
     private static final List<String> DISTRIBUTED_MAP_FIELDS = List.of("ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailureCount",
             "ToleratedFailureCountPath", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "Label");
     private static final Set<String> RETRIER_FIELDS = Set.of("ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy");
-    private static final Set<String> CATCHER_FIELDS = Set.of("ErrorEquals", "Next", "ResultPath");
+    private static final Set<String> CATCHER_FIELDS = Set.of("ErrorEquals", "Next", "ResultPath", "Output", "Assign");
+    /** The states that may assign variables, in either query language. */
+    private static final Set<StateType> ASSIGNING = Set.of(StateType.Pass, StateType.Task, StateType.Choice, StateType.Wait, StateType.Parallel,
+            StateType.Map);
+    /** The fields of JSONPath states that JSONata states do not have: {@code Arguments} and {@code Output} replace them. */
+    private static final Set<String> JSONPATH_ONLY = Set.of("InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "Result",
+            "ItemsPath", "TimeoutSecondsPath", "HeartbeatSecondsPath", "SecondsPath", "TimestampPath", "ErrorPath", "CausePath", "MaxConcurrencyPath",
+            "ToleratedFailureCountPath", "ToleratedFailurePercentagePath", "Variable");
+    /** The fields of JSONata states that JSONPath states do not have. */
+    private static final Set<String> JSONATA_ONLY = Set.of("Arguments", "Output", "Items", "Condition");
     static final Set<String> STRING_COMPARISONS = Set.of("StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals",
             "StringGreaterThanEquals", "StringMatches");
     static final Set<String> NUMERIC_COMPARISONS = Set.of("NumericEquals", "NumericLessThan", "NumericGreaterThan", "NumericLessThanEquals",
@@ -68,6 +77,7 @@ final class DefinitionParser
 
     private final List<Diagnostic> diagnostics = new ArrayList<>();
     private final Set<String> stateNames = new HashSet<>();
+    private boolean machineJsonata;
 
     private DefinitionParser() {}
 
@@ -90,6 +100,7 @@ final class DefinitionParser
         }
         parser.unknownFields(root, TOP_FIELDS, "");
         parser.queryLanguage(root, "");
+        parser.machineJsonata = root.path("QueryLanguage").asText("").equals("JSONata");
         Optional<Integer> timeout = parser.integer(root, "TimeoutSeconds", "", 1);
         if (root.has("Version") && !"1.0".equals(root.get("Version").asText(null))) {
             parser.schema("The field 'Version' should have one of these values: [1.0]", "/Version");
@@ -224,8 +235,18 @@ final class DefinitionParser
         }
         Set<String> allowed = new LinkedHashSet<>(COMMON);
         allowed.addAll(FIELDS.get(type));
+        allowed.addAll(jsonataFields(type));
+        if (ASSIGNING.contains(type)) {
+            allowed.add("Assign");
+        }
         unknownFields(node, allowed, location);
         queryLanguage(node, location);
+        boolean jsonata = machineJsonata || node.path("QueryLanguage").asText("").equals("JSONata");
+        if (machineJsonata && node.path("QueryLanguage").asText("").equals("JSONPath")) {
+            schema("A state of a state machine whose QueryLanguage is JSONata cannot set its QueryLanguage to JSONPath", location + "/QueryLanguage");
+        }
+        languageFields(node, jsonata, location);
+        assign(node, jsonata, location);
         optionalString(node, "Comment", location);
         if (FIELDS.get(type).contains("End")) {
             boolean end = node.path("End").asBoolean(false);
@@ -245,7 +266,21 @@ final class DefinitionParser
         }
         referencePath(node, "ResultPath", location, true);
         for (String field : List.of("Parameters", "ResultSelector", "ItemSelector")) {
-            template(node, field, location);
+            if (jsonata) {
+                expressions(node, field, location);
+            }
+            else {
+                template(node, field, location);
+            }
+        }
+        for (String field : List.of("Arguments", "Output", "Items")) {
+            expressions(node, field, location);
+        }
+        if (jsonata && node.has("Arguments") && !node.get("Arguments").isObject() && !JsonataExpressions.isExpression(node.get("Arguments"))) {
+            schema("The field 'Arguments' should be an object or a JSONata expression", location + "/Arguments");
+        }
+        if (jsonata && node.has("Items") && !node.get("Items").isArray() && !JsonataExpressions.isExpression(node.get("Items"))) {
+            schema("The field 'Items' should be an array or a JSONata expression", location + "/Items");
         }
         List<StateGraph> branches = List.of();
         Optional<StateGraph> processor = Optional.empty();
@@ -254,7 +289,7 @@ final class DefinitionParser
                 task(node, location);
                 break;
             case Choice:
-                choice(node, location);
+                choice(node, location, jsonata);
                 break;
             case Wait:
                 waitState(node, location);
@@ -264,6 +299,10 @@ final class DefinitionParser
                 exclusive(node, "Cause", "CausePath", location);
                 optionalString(node, "Error", location);
                 optionalString(node, "Cause", location);
+                if (jsonata) {
+                    expressions(node, "Error", location);
+                    expressions(node, "Cause", location);
+                }
                 referencePathOrIntrinsic(node, "ErrorPath", location);
                 referencePathOrIntrinsic(node, "CausePath", location);
                 break;
@@ -277,8 +316,73 @@ final class DefinitionParser
                 break;
         }
         List<State.Retrier> retriers = FIELDS.get(type).contains("Retry") ? retriers(node, location) : List.of();
-        List<State.Catcher> catchers = FIELDS.get(type).contains("Catch") ? catchers(node, location) : List.of();
-        return Optional.of(new State(name, type, location, node, branches, processor, retriers, catchers));
+        List<State.Catcher> catchers = FIELDS.get(type).contains("Catch") ? catchers(node, location, jsonata) : List.of();
+        return Optional.of(new State(name, type, location, node, branches, processor, retriers, catchers, jsonata));
+    }
+
+    private static Set<String> jsonataFields(StateType type)
+    {
+        switch (type) {
+            case Task:
+            case Parallel:
+                return Set.of("Arguments", "Output");
+            case Map:
+                return Set.of("Items", "Output");
+            case Fail:
+                return Set.of();
+            default:
+                return Set.of("Output");
+        }
+    }
+
+    /** Refuses, at its own location, each field of the other query language. */
+    private void languageFields(JsonNode node, boolean jsonata, String location)
+    {
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (jsonata && JSONPATH_ONLY.contains(name)) {
+                schema("The field \"" + name + "\" is not supported when the QueryLanguage is JSONata", location + "/" + name);
+            }
+            else if (!jsonata && JSONATA_ONLY.contains(name)) {
+                schema("The field \"" + name + "\" is supported only when the QueryLanguage is JSONata", location + "/" + name);
+            }
+        }
+    }
+
+    /** {@code Assign}: an object of variable names; values JSONata expressions (JSONata) or {@code .$} paths (JSONPath). */
+    private void assign(JsonNode node, boolean jsonata, String location)
+    {
+        JsonNode assign = node.get("Assign");
+        if (assign == null) {
+            return;
+        }
+        String at = location + "/Assign";
+        if (!assign.isObject()) {
+            schema("The field 'Assign' should be an object", at);
+            return;
+        }
+        Iterator<String> names = assign.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            String variable = !jsonata && name.endsWith(".$") ? name.substring(0, name.length() - 2) : name;
+            Variables.nameProblem(variable).ifPresent(problem -> schema(problem, at + "/" + name));
+        }
+        if (jsonata) {
+            JsonataExpressions.problem(assign).ifPresent(problem -> schema(problem, at));
+        }
+        else {
+            PayloadTemplate.problem(assign).ifPresent(problem -> schema(problem, at));
+        }
+    }
+
+    /** A field whose JSONata expressions (anywhere inside it) must parse. */
+    private void expressions(JsonNode node, String field, String location)
+    {
+        JsonNode value = node.get(field);
+        if (value != null) {
+            JsonataExpressions.problem(value).ifPresent(problem -> schema(problem, location + "/" + field));
+        }
     }
 
     private void task(JsonNode node, String location)
@@ -289,8 +393,8 @@ final class DefinitionParser
         }
         exclusive(node, "TimeoutSeconds", "TimeoutSecondsPath", location);
         exclusive(node, "HeartbeatSeconds", "HeartbeatSecondsPath", location);
-        Optional<Integer> timeout = integer(node, "TimeoutSeconds", location, 1);
-        Optional<Integer> heartbeat = integer(node, "HeartbeatSeconds", location, 1);
+        Optional<Integer> timeout = integerOrExpression(node, "TimeoutSeconds", location, 1);
+        Optional<Integer> heartbeat = integerOrExpression(node, "HeartbeatSeconds", location, 1);
         referencePath(node, "TimeoutSecondsPath", location, false);
         referencePath(node, "HeartbeatSecondsPath", location, false);
         if (timeout.isPresent() && heartbeat.isPresent() && heartbeat.get() >= timeout.get()) {
@@ -304,15 +408,15 @@ final class DefinitionParser
         if (count != 1) {
             schema("The state should have exactly one of the fields [Seconds, SecondsPath, Timestamp, TimestampPath]", location);
         }
-        integer(node, "Seconds", location, 0);
+        integerOrExpression(node, "Seconds", location, 0);
         referencePath(node, "SecondsPath", location, false);
         referencePath(node, "TimestampPath", location, false);
-        if (node.has("Timestamp") && timestamp(node.get("Timestamp")).isEmpty()) {
+        if (node.has("Timestamp") && !JsonataExpressions.isExpression(node.get("Timestamp")) && timestamp(node.get("Timestamp")).isEmpty()) {
             schema("The field 'Timestamp' should be an RFC3339 timestamp", location + "/Timestamp");
         }
     }
 
-    private void choice(JsonNode node, String location)
+    private void choice(JsonNode node, String location, boolean jsonata)
     {
         JsonNode choices = node.get("Choices");
         if (choices == null) {
@@ -328,7 +432,13 @@ final class DefinitionParser
                 if (rule.isObject() && !rule.has("Next")) {
                     required("Next", ruleLocation);
                 }
-                choiceRule(rule, ruleLocation, true);
+                if (jsonata) {
+                    jsonataRule(rule, ruleLocation);
+                }
+                else {
+                    assign(rule, false, ruleLocation);
+                    choiceRule(rule, ruleLocation, true);
+                }
             }
         }
         optionalString(node, "Default", location);
@@ -350,7 +460,7 @@ final class DefinitionParser
         Iterator<String> names = rule.fieldNames();
         while (names.hasNext()) {
             String field = names.next();
-            if (field.equals("Next") || field.equals("Variable") || field.equals("Comment")) {
+            if (field.equals("Next") || field.equals("Variable") || field.equals("Comment") || top && field.equals("Assign")) {
                 continue;
             }
             if (!isOperator(field)) {
@@ -420,6 +530,38 @@ final class DefinitionParser
         }
     }
 
+    /** A JSONata Choice Rule: a {@code Condition}, its {@code Next}, and optionally {@code Assign} and {@code Output}. */
+    private void jsonataRule(JsonNode rule, String location)
+    {
+        if (!rule.isObject()) {
+            schema("A Choice Rule should be an object", location);
+            return;
+        }
+        optionalString(rule, "Next", location);
+        Iterator<String> names = rule.fieldNames();
+        while (names.hasNext()) {
+            String field = names.next();
+            if (JSONPATH_ONLY.contains(field) || isOperator(field)) {
+                schema("The field \"" + field + "\" is not supported when the QueryLanguage is JSONata", location + "/" + field);
+            }
+            else if (!Set.of("Next", "Comment", "Condition", "Assign", "Output").contains(field)) {
+                schema("The field \"" + field + "\" is not supported by Step Functions", location);
+            }
+        }
+        JsonNode condition = rule.get("Condition");
+        if (condition == null) {
+            required("Condition", location);
+        }
+        else if (!condition.isBoolean() && !JsonataExpressions.isExpression(condition)) {
+            schema("The field 'Condition' should be a JSONata expression or a boolean", location + "/Condition");
+        }
+        else {
+            expressions(rule, "Condition", location);
+        }
+        expressions(rule, "Output", location);
+        assign(rule, true, location);
+    }
+
     static boolean isOperator(String field)
     {
         String base = field.endsWith("Path") && !field.equals("Path") ? field.substring(0, field.length() - 4) : field;
@@ -451,7 +593,7 @@ final class DefinitionParser
         exclusive(node, "ItemSelector", "Parameters", location);
         exclusive(node, "ItemProcessor", "Iterator", location);
         referencePath(node, "ItemsPath", location, false);
-        integer(node, "MaxConcurrency", location, 0);
+        integerOrExpression(node, "MaxConcurrency", location, 0);
         for (String field : DISTRIBUTED_MAP_FIELDS) {
             if (node.has(field)) {
                 schema("The field '" + field + "' belongs to the distributed Map, which lakestack does not support yet", location + "/" + field);
@@ -525,7 +667,7 @@ final class DefinitionParser
         return retriers;
     }
 
-    private List<State.Catcher> catchers(JsonNode node, String location)
+    private List<State.Catcher> catchers(JsonNode node, String location, boolean jsonata)
     {
         JsonNode catchNode = node.get("Catch");
         if (catchNode == null) {
@@ -544,6 +686,9 @@ final class DefinitionParser
                 continue;
             }
             unknownFields(catcher, CATCHER_FIELDS, at);
+            languageFields(catcher, jsonata, at);
+            assign(catcher, jsonata, at);
+            expressions(catcher, "Output", at);
             List<String> errors = errorEquals(catcher, at, i == catchNode.size() - 1, "Catcher");
             String next = requiredString(catcher, "Next", at);
             referencePath(catcher, "ResultPath", at, true);
@@ -551,7 +696,7 @@ final class DefinitionParser
                     ? Optional.empty()
                     : Optional.of(catcher.path("ResultPath").asText("$"));
             if (next != null) {
-                catchers.add(new State.Catcher(errors, next, resultPath));
+                catchers.add(new State.Catcher(errors, next, resultPath, catcher));
             }
         }
         return catchers;
@@ -587,10 +732,7 @@ final class DefinitionParser
         if (language == null || language.asText().equals("JSONPath")) {
             return;
         }
-        if (language.asText().equals("JSONata")) {
-            schema("The QueryLanguage 'JSONata' is not supported by lakestack yet; use 'JSONPath'", location + "/QueryLanguage");
-        }
-        else {
+        if (!language.asText().equals("JSONata")) {
             schema("The field 'QueryLanguage' should have one of these values: [JSONata, JSONPath]", location + "/QueryLanguage");
         }
     }
@@ -632,6 +774,10 @@ final class DefinitionParser
             return;
         }
         String text = value.textValue();
+        if (field.equals("ResultPath") && JsonPaths.variable(text).isPresent()) {
+            schema("Value is not a Reference Path: a ResultPath cannot write a variable", location + "/" + field);
+            return;
+        }
         String checked = !field.equals("ResultPath") && text.startsWith("$$") ? text.substring(1) : text;
         JsonPaths.referencePathProblem(checked).ifPresent(problem -> schema("Value is not a Reference Path: " + problem, location + "/" + field));
     }
@@ -656,6 +802,12 @@ final class DefinitionParser
         if (node.has(first) && node.has(second)) {
             schema("There should only be one of the following fields: [" + first + ", " + second + "]", location);
         }
+    }
+
+    /** An integer field that a JSONata state may also give as an expression (checked when it runs). */
+    private Optional<Integer> integerOrExpression(JsonNode node, String field, String location, int minimum)
+    {
+        return JsonataExpressions.isExpression(node.get(field)) ? Optional.empty() : integer(node, field, location, minimum);
     }
 
     private Optional<Integer> integer(JsonNode node, String field, String location, int minimum)

@@ -58,20 +58,29 @@ final class Execution
         private Instant lastAt;
         private final Optional<ObjectNode> mapItem;
         private final AtomicBoolean aborted;
+        private final Variables variables;
 
-        Frame(long last, Instant lastAt, Optional<ObjectNode> mapItem, AtomicBoolean aborted)
+        Frame(long last, Instant lastAt, Optional<ObjectNode> mapItem, AtomicBoolean aborted, Variables variables)
         {
             this.last = last;
             this.lastAt = lastAt;
             this.mapItem = mapItem;
             this.aborted = aborted;
+            this.variables = variables;
         }
     }
 
     /** An event of this run: written now, or found in the history being resumed. */
     private record Recorded(HistoryEvent event, boolean replayed) {}
 
-    private record Transition(JsonNode output, Optional<String> next) {}
+    /** Where a state goes, with its output and the variables it assigns (empty when it has no {@code Assign}). */
+    private record Transition(JsonNode output, Optional<String> next, Optional<ObjectNode> assigned)
+    {
+        Transition(JsonNode output, Optional<String> next)
+        {
+            this(output, next, Optional.empty());
+        }
+    }
 
     /** The machine's {@code TimeoutSeconds} passed. */
     private static final class ExecutionTimeout
@@ -111,7 +120,7 @@ final class Execution
         started.put("input", Json.write(request.input()));
         started.set("inputDetails", truncated());
         started.put("roleArn", request.roleArn());
-        Frame frame = new Frame(0, request.startTime(), Optional.empty(), new AtomicBoolean());
+        Frame frame = new Frame(0, request.startTime(), Optional.empty(), new AtomicBoolean(), Variables.top());
         record(frame, "ExecutionStarted", started);
         try {
             JsonNode output = runGraph(definition.graph(), request.input(), frame);
@@ -161,6 +170,9 @@ final class Execution
         enteredDetails.set("inputDetails", truncated());
         long enteredId = record(frame, state.type() + "StateEntered", enteredDetails);
         Instant entered = frame.lastAt;
+        if (state.jsonata() && state.type() != StateType.Task && state.type() != StateType.Parallel && state.type() != StateType.Map) {
+            return jsonataState(state, raw, context(state, entered, 0, frame), frame);
+        }
         switch (state.type()) {
             case Pass:
                 if (replayable(frame, List.of("PassStateExited")).isPresent()) {
@@ -191,9 +203,41 @@ final class Execution
         exited.put("name", state.name());
         exited.put("output", Json.write(transition.output()));
         exited.set("outputDetails", truncated());
+        if (transition.assigned().isPresent()) {
+            ObjectNode assigned = transition.assigned().get();
+            Optional<StatesFailure> overLimit = frame.variables.limitFailure(assigned);
+            if (overLimit.isPresent()) {
+                throw overLimit.get();
+            }
+            ObjectNode recordedVariables = exited.putObject("assignedVariables");
+            assigned.fields().forEachRemaining(variable -> recordedVariables.put(variable.getKey(), Json.write(variable.getValue())));
+            exited.set("assignedVariablesDetails", truncated());
+        }
         Recorded recordedExit = recordEvent(frame, state.type() + "StateExited", exited);
-        // on replay the recorded output stands: it may hold values drawn at random the first time
-        return recordedExit.replayed() ? new Transition(parseRecorded(recordedExit.event(), "output"), transition.next()) : transition;
+        // on replay the recorded output and variables stand: they may hold values drawn at random the first time
+        Transition taken = recordedExit.replayed()
+                ? new Transition(parseRecorded(recordedExit.event(), "output"), transition.next(), recordedVariables(recordedExit.event()))
+                : transition;
+        taken.assigned().ifPresent(frame.variables::assign);
+        return taken;
+    }
+
+    private static Optional<ObjectNode> recordedVariables(HistoryEvent event)
+    {
+        JsonNode recordedVariables = event.details().get("assignedVariables");
+        if (recordedVariables == null) {
+            return Optional.empty();
+        }
+        ObjectNode assigned = Json.object();
+        recordedVariables.fields().forEachRemaining(variable -> {
+            try {
+                assigned.set(variable.getKey(), Json.parse(variable.getValue().asText()));
+            }
+            catch (JsonProcessingException e) {
+                throw new IllegalStateException("The recorded " + event.type() + " event " + event.id() + " has a variable that is not JSON", e);
+            }
+        });
+        return Optional.of(assigned);
     }
 
     private Transition pass(State state, JsonNode raw, ObjectNode context)
@@ -209,7 +253,8 @@ final class Execution
         else {
             result = effective;
         }
-        return new Transition(outputPath(state, resultPath(state, raw, result)), next(state));
+        Optional<ObjectNode> assigned = assignPath(state.get("Assign"), result, states(raw, context), context);
+        return new Transition(outputPath(state, resultPath(state, raw, result)), next(state), assigned);
     }
 
     private StatesFailure fail(State state, JsonNode raw, ObjectNode context)
@@ -239,14 +284,177 @@ final class Execution
         JsonNode effective = inputPath(state, raw);
         for (JsonNode rule : state.get("Choices")) {
             if (ChoiceRules.matches(rule, effective, context)) {
-                return new Transition(outputPath(state, effective), Optional.of(rule.get("Next").textValue()));
+                JsonNode assign = rule.has("Assign") ? rule.get("Assign") : state.get("Assign");
+                Optional<ObjectNode> assigned = assignPath(assign, effective, states(raw, context), context);
+                return new Transition(outputPath(state, effective), Optional.of(rule.get("Next").textValue()), assigned);
             }
         }
+        Optional<ObjectNode> assigned = assignPath(state.get("Assign"), effective, states(raw, context), context);
+        return new Transition(outputPath(state, effective), noChoiceMatched(state), assigned);
+    }
+
+    private Optional<String> noChoiceMatched(State state)
+    {
         Optional<String> fallback = state.text("Default");
         if (fallback.isEmpty()) {
             throw new StatesFailure(StatesErrors.NO_CHOICE_MATCHED, "No Choice Rule matched and there is no Default in state '" + state.name() + "'");
         }
-        return new Transition(outputPath(state, effective), fallback);
+        return fallback;
+    }
+
+    /** Pass, Succeed, Fail, Choice and Wait in a JSONata state; Task, Parallel and Map share {@link #withRetryAndCatch}. */
+    private Transition jsonataState(State state, JsonNode raw, ObjectNode context, Frame frame)
+    {
+        ObjectNode states = states(raw, context);
+        switch (state.type()) {
+            case Pass:
+                if (replayable(frame, List.of("PassStateExited")).isPresent()) {
+                    // its recorded output and variables stand (exit takes them), and nothing is drawn at random again
+                    return exit(state, frame, new Transition(NullNode.getInstance(), next(state)));
+                }
+                return exit(state, frame, finish(state.body(), state.body(), states, context, raw, next(state)));
+            case Succeed:
+                return exit(state, frame, new Transition(output(state.body(), states, context, raw), Optional.empty()));
+            case Fail:
+                throw new StatesFailure(failText(state, "Error", states, context), failText(state, "Cause", states, context));
+            case Choice:
+                for (JsonNode rule : state.get("Choices")) {
+                    JsonNode condition = rule.get("Condition");
+                    JsonNode matched = evaluate(condition, states, context, "Condition");
+                    if (!matched.isBoolean()) {
+                        throw JsonataExpressions.failure(condition.asText(), "Condition", "its value is not a boolean: " + Json.write(matched));
+                    }
+                    if (matched.booleanValue()) {
+                        return exit(state, frame, finish(rule.has("Assign") ? rule : state.body(), rule.has("Output") ? rule : state.body(), states, context,
+                                raw, Optional.of(rule.get("Next").textValue())));
+                    }
+                }
+                return exit(state, frame, finish(state.body(), state.body(), states, context, raw, noChoiceMatched(state)));
+            case Wait:
+                Instant wakeAt;
+                if (state.has("Seconds")) {
+                    JsonNode seconds = evaluate(state.get("Seconds"), states, context, "Seconds");
+                    if (!seconds.isIntegralNumber() || !seconds.canConvertToLong() || seconds.longValue() < 0) {
+                        throw JsonataExpressions.failure(state.get("Seconds").asText(), "Seconds", "its value is not a non-negative integer: " + Json.write(seconds));
+                    }
+                    wakeAt = frame.lastAt.plusSeconds(seconds.longValue());
+                }
+                else {
+                    JsonNode timestamp = evaluate(state.get("Timestamp"), states, context, "Timestamp");
+                    wakeAt = DefinitionParser.timestamp(timestamp).orElseThrow(() -> JsonataExpressions.failure(state.get("Timestamp").asText(), "Timestamp",
+                            "its value is not an RFC3339 timestamp: " + Json.write(timestamp))).toInstant();
+                }
+                // evaluated before the wait, against the variables the state entered with
+                Transition transition = finish(state.body(), state.body(), states, context, raw, next(state));
+                if (!replaying(frame)) {
+                    sleepUntil(wakeAt);
+                }
+                return exit(state, frame, transition);
+            default:
+                throw new IllegalStateException("Not a JSONata state of its own: " + state.type());
+        }
+    }
+
+    private String failText(State state, String field, ObjectNode states, ObjectNode context)
+    {
+        if (!state.has(field)) {
+            return "";
+        }
+        JsonNode value = evaluate(state.get(field), states, context, field);
+        if (!value.isTextual()) {
+            throw JsonataExpressions.failure(state.get(field).asText(), field, "its value is not a string: " + Json.write(value));
+        }
+        return value.textValue();
+    }
+
+    /** The {@code $states} of a state's expressions: its input and context object ({@code result} and {@code errorOutput} are added where they exist). */
+    private static ObjectNode states(JsonNode raw, ObjectNode context)
+    {
+        ObjectNode states = Json.object();
+        states.set("input", raw);
+        states.set("context", context);
+        return states;
+    }
+
+    private JsonNode evaluate(JsonNode template, ObjectNode states, ObjectNode context, String field)
+    {
+        return JsonataExpressions.evaluate(template, states, ((ContextObject) context).variables(), interpreter.random(), field);
+    }
+
+    /** A JSONata state's exit: {@code Assign} (of {@code assignFrom}), then {@code Output} (of {@code outputFrom}, else {@code fallback}). */
+    private Transition finish(JsonNode assignFrom, JsonNode outputFrom, ObjectNode states, ObjectNode context, JsonNode fallback, Optional<String> next)
+    {
+        Optional<ObjectNode> assigned = assign(assignFrom, states, context);
+        return new Transition(output(outputFrom, states, context, fallback), next, assigned);
+    }
+
+    private Optional<ObjectNode> assign(JsonNode body, ObjectNode states, ObjectNode context)
+    {
+        JsonNode assign = body.get("Assign");
+        return assign == null ? Optional.empty() : Optional.of((ObjectNode) evaluate(assign, states, context, "Assign"));
+    }
+
+    private JsonNode output(JsonNode body, ObjectNode states, ObjectNode context, JsonNode fallback)
+    {
+        return body.has("Output") ? evaluate(body.get("Output"), states, context, "Output") : fallback;
+    }
+
+    /**
+     * A JSONPath state's {@code Assign}: a payload template on {@code value} (the state's result, or its effective input
+     * where it has no result), whose paths also read {@code $states} and the variables.
+     */
+    private Optional<ObjectNode> assignPath(JsonNode assign, JsonNode value, ObjectNode states, ObjectNode context)
+    {
+        if (assign == null) {
+            return Optional.empty();
+        }
+        Variables withStates = ((ContextObject) context).variables().inner();
+        ObjectNode reserved = Json.object();
+        reserved.set(Variables.STATES, states);
+        withStates.assign(reserved);
+        ContextObject scoped = ((ContextObject) context).with(withStates);
+        return Optional.of((ObjectNode) PayloadTemplate.evaluate(assign, value, scoped, interpreter.random(), StatesErrors.RUNTIME));
+    }
+
+    /** The input of a Task's resource or of a Parallel's branches: {@code Arguments} (JSONata), {@code Parameters} (JSONPath), else the input. */
+    private JsonNode arguments(State state, JsonNode effective, ObjectNode context)
+    {
+        if (state.jsonata()) {
+            return state.has("Arguments") ? evaluate(state.get("Arguments"), states(effective, context), context, "Arguments") : effective;
+        }
+        return state.has("Parameters")
+                ? PayloadTemplate.evaluate(state.get("Parameters"), effective, context, interpreter.random(), StatesErrors.PARAMETER_PATH_FAILURE)
+                : effective;
+    }
+
+    private JsonNode items(State state, JsonNode effective, ObjectNode context)
+    {
+        if (state.jsonata()) {
+            JsonNode items = state.has("Items") ? evaluate(state.get("Items"), states(effective, context), context, "Items") : effective;
+            if (!items.isArray()) {
+                throw JsonataExpressions.failure(state.has("Items") ? state.get("Items").asText() : "", "Items", "its value is not an array: " + Json.write(items));
+            }
+            return items;
+        }
+        String itemsPath = state.text("ItemsPath").orElse("$");
+        JsonNode items = readOrFail(itemsPath, effective, context, StatesErrors.RUNTIME, "ItemsPath");
+        if (!items.isArray()) {
+            throw new StatesFailure(StatesErrors.RUNTIME, "The ItemsPath '" + itemsPath + "' does not select an array: " + Json.write(items));
+        }
+        return items;
+    }
+
+    private int maxConcurrency(State state, JsonNode effective, ObjectNode context)
+    {
+        JsonNode field = state.get("MaxConcurrency");
+        if (!JsonataExpressions.isExpression(field)) {
+            return field == null ? 0 : field.intValue();
+        }
+        JsonNode value = evaluate(field, states(effective, context), context, "MaxConcurrency");
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0) {
+            throw JsonataExpressions.failure(field.textValue(), "MaxConcurrency", "its value is not a non-negative integer: " + Json.write(value));
+        }
+        return value.intValue();
     }
 
     private Transition waitState(State state, JsonNode raw, ObjectNode context, Frame frame)
@@ -277,13 +485,13 @@ final class Execution
         if (!replaying(frame)) {
             sleepUntil(wakeAt);
         }
-        return new Transition(outputPath(state, effective), next(state));
+        return new Transition(outputPath(state, effective), next(state), assignPath(state.get("Assign"), effective, states(raw, context), context));
     }
 
     /** Task, Parallel and Map: attempts, retried and caught as the state's Retry and Catch say. */
     private Transition withRetryAndCatch(State state, JsonNode raw, Instant entered, long enteredId, Frame frame)
     {
-        JsonNode effective = inputPath(state, raw);
+        JsonNode effective = state.jsonata() ? raw : inputPath(state, raw);
         int[] attempts = new int[state.retriers().size()];
         int retryCount = 0;
         while (true) {
@@ -301,10 +509,18 @@ final class Execution
                         result = map(state, effective, context, frame);
                         break;
                 }
+                if (state.jsonata()) {
+                    ObjectNode states = states(raw, context);
+                    states.set("result", result);
+                    return new Transition(output(state.body(), states, context, result), next(state), assign(state.body(), states, context));
+                }
                 if (state.has("ResultSelector")) {
                     result = PayloadTemplate.evaluate(state.get("ResultSelector"), result, context, interpreter.random(), StatesErrors.RUNTIME);
                 }
-                return new Transition(outputPath(state, resultPath(state, raw, result)), next(state));
+                ObjectNode states = states(raw, context);
+                states.set("result", result);
+                Optional<ObjectNode> assigned = assignPath(state.get("Assign"), result, states, context);
+                return new Transition(outputPath(state, resultPath(state, raw, result)), next(state), assigned);
             }
             catch (StatesFailure failure) {
                 if (failure.error().equals(StatesErrors.RUNTIME)) {
@@ -337,10 +553,17 @@ final class Execution
                 ObjectNode errorOutput = Json.object();
                 errorOutput.put("Error", failure.error());
                 errorOutput.put("Cause", failure.cause());
+                ObjectNode context = context(state, entered, retryCount, frame);
+                ObjectNode states = states(raw, context);
+                states.set("errorOutput", errorOutput);
+                if (state.jsonata()) {
+                    return new Transition(output(handler.body(), states, context, errorOutput), Optional.of(handler.next()),
+                            assign(handler.body(), states, context));
+                }
                 JsonNode output = handler.resultPath().isEmpty() ? raw : JsonPaths.write(handler.resultPath().get(), raw, errorOutput).orElseThrow(
                         () -> new StatesFailure(StatesErrors.RESULT_PATH_MATCH_FAILURE, "Unable to apply the Catch ResultPath '" + handler.resultPath().get()
                                 + "' to the input '" + Json.write(raw) + "'"));
-                return new Transition(output, Optional.of(handler.next()));
+                return new Transition(output, Optional.of(handler.next()), assignPath(handler.body().get("Assign"), errorOutput, states, context));
             }
         }
     }
@@ -380,11 +603,8 @@ final class Execution
             // scheduled before the execution stopped: with the parameters it was scheduled with
             parameters = parseRecorded(recordedSchedule.get(), "parameters");
         }
-        else if (state.has("Parameters")) {
-            parameters = PayloadTemplate.evaluate(state.get("Parameters"), effective, context, interpreter.random(), StatesErrors.PARAMETER_PATH_FAILURE);
-        }
         else {
-            parameters = effective;
+            parameters = arguments(state, effective, context);
         }
         Optional<Integer> timeout = seconds(state, "TimeoutSeconds", effective, context);
         Optional<Integer> heartbeat = seconds(state, "HeartbeatSeconds", effective, context);
@@ -476,6 +696,13 @@ final class Execution
 
     private Optional<Integer> seconds(State state, String field, JsonNode effective, ObjectNode context)
     {
+        if (JsonataExpressions.isExpression(state.get(field))) {
+            JsonNode value = evaluate(state.get(field), states(effective, context), context, field);
+            if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1) {
+                throw JsonataExpressions.failure(state.get(field).textValue(), field, "its value is not a positive integer: " + Json.write(value));
+            }
+            return Optional.of(value.intValue());
+        }
         if (state.has(field)) {
             return Optional.of(state.get(field).intValue());
         }
@@ -492,15 +719,13 @@ final class Execution
 
     private JsonNode parallel(State state, JsonNode effective, ObjectNode context, Frame frame)
     {
-        JsonNode input = state.has("Parameters")
-                ? PayloadTemplate.evaluate(state.get("Parameters"), effective, context, interpreter.random(), StatesErrors.PARAMETER_PATH_FAILURE)
-                : effective;
+        JsonNode input = arguments(state, effective, context);
         long started = record(frame, "ParallelStateStarted", Json.object());
         Instant startedAt = frame.lastAt;
         List<StateGraph> branches = state.branches();
         List<Frame> frames = new ArrayList<>();
         AtomicBoolean aborted = new AtomicBoolean();
-        branches.forEach(branch -> frames.add(new Frame(started, startedAt, frame.mapItem, aborted)));
+        branches.forEach(branch -> frames.add(new Frame(started, startedAt, frame.mapItem, aborted, frame.variables.inner())));
         try {
             ArrayNode results = concurrently(branches.size(), 0, aborted, i -> runGraph(branches.get(i), input, frames.get(i)));
             frame.last = frames.stream().mapToLong(each -> each.last).max().orElse(started);
@@ -516,11 +741,7 @@ final class Execution
 
     private JsonNode map(State state, JsonNode effective, ObjectNode context, Frame frame)
     {
-        String itemsPath = state.text("ItemsPath").orElse("$");
-        JsonNode items = readOrFail(itemsPath, effective, context, StatesErrors.RUNTIME, "ItemsPath");
-        if (!items.isArray()) {
-            throw new StatesFailure(StatesErrors.RUNTIME, "The ItemsPath '" + itemsPath + "' does not select an array: " + Json.write(items));
-        }
+        JsonNode items = items(state, effective, context);
         JsonNode selector = state.has("ItemSelector") ? state.get("ItemSelector") : state.get("Parameters");
         ObjectNode startedDetails = Json.object();
         startedDetails.put("length", items.size());
@@ -533,9 +754,9 @@ final class Execution
             ObjectNode item = Json.object();
             item.put("Index", i);
             item.set("Value", items.get(i));
-            frames.add(new Frame(started, startedAt, Optional.of(item), aborted));
+            frames.add(new Frame(started, startedAt, Optional.of(item), aborted, frame.variables.inner()));
         }
-        int maxConcurrency = state.has("MaxConcurrency") ? state.get("MaxConcurrency").intValue() : 0;
+        int maxConcurrency = maxConcurrency(state, effective, context);
         try {
             ArrayNode results = concurrently(items.size(), maxConcurrency, aborted, i -> {
                 Frame iteration = frames.get(i);
@@ -548,7 +769,9 @@ final class Execution
                     if (selector != null) {
                         ObjectNode itemContext = context.deepCopy();
                         itemContext.putObject("Map").set("Item", iteration.mapItem.orElseThrow());
-                        input = PayloadTemplate.evaluate(selector, effective, itemContext, interpreter.random(), StatesErrors.PARAMETER_PATH_FAILURE);
+                        input = state.jsonata()
+                                ? evaluate(selector, states(effective, itemContext), itemContext, "ItemSelector")
+                                : PayloadTemplate.evaluate(selector, effective, itemContext, interpreter.random(), StatesErrors.PARAMETER_PATH_FAILURE);
                     }
                     JsonNode output = runGraph(processor, input, iteration);
                     record(iteration, "MapIterationSucceeded", iterationDetails.deepCopy());
@@ -679,7 +902,7 @@ final class Execution
 
     private ObjectNode context(State state, Instant entered, int retryCount, Frame frame)
     {
-        ObjectNode context = Json.object();
+        ObjectNode context = new ContextObject(frame.variables);
         ObjectNode execution = context.putObject("Execution");
         execution.put("Id", request.executionArn());
         execution.set("Input", request.input());

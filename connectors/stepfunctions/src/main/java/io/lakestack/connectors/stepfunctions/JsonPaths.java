@@ -39,6 +39,10 @@ final class JsonPaths
         if (!path.startsWith("$")) {
             return Optional.of("Path didn't start with '$'");
         }
+        Optional<String> variable = variable(path);
+        if (variable.isPresent()) {
+            return variableProblem(variable.get()).or(() -> pathProblem(afterVariable(path, variable.get())));
+        }
         try {
             compile(path);
             return Optional.empty();
@@ -54,6 +58,10 @@ final class JsonPaths
         if (!path.startsWith("$")) {
             return Optional.of("Reference path didn't start with '$'");
         }
+        Optional<String> variable = variable(path);
+        if (variable.isPresent()) {
+            return variableProblem(variable.get()).or(() -> referencePathProblem(afterVariable(path, variable.get())));
+        }
         try {
             segments(path);
             return Optional.empty();
@@ -64,14 +72,22 @@ final class JsonPaths
     }
 
     /**
-     * The value at {@code path} in {@code document}; {@code $$...} paths read the context object instead.
+     * The value at {@code path} in {@code document}; {@code $$...} paths read the context object instead, and
+     * {@code $name...} paths the variable {@code name} that the context object carries ({@link ContextObject}).
      *
-     * @throws PathNotFoundException when the path selects nothing (a definite path) or a member on the way is missing
+     * @throws PathNotFoundException when the path selects nothing (a definite path), a member on the way is missing or
+     *         the variable is not assigned
      */
     static JsonNode read(String path, JsonNode document, JsonNode context)
     {
         if (path.startsWith("$$")) {
             return read(path.substring(1), context, context);
+        }
+        Optional<String> variable = variable(path);
+        if (variable.isPresent()) {
+            JsonNode value = (context instanceof ContextObject scoped ? scoped.variables().lookup(variable.get()) : Optional.<JsonNode>empty())
+                    .orElseThrow(() -> new PathNotFoundException("The variable $" + variable.get() + " is not assigned"));
+            return read(afterVariable(path, variable.get()), value, context);
         }
         if (path.equals("$")) {
             return document;
@@ -175,6 +191,29 @@ final class JsonPaths
             }
         }
         return segments;
+    }
+
+    /** The variable a path such as {@code $name.x} starts with, if it starts with one. */
+    static Optional<String> variable(String path)
+    {
+        if (path.length() < 2 || !(Character.isLetter(path.charAt(1)) || path.charAt(1) == '_')) {
+            return Optional.empty();
+        }
+        int end = 1;
+        while (end < path.length() && path.charAt(end) != '.' && path.charAt(end) != '[') {
+            end++;
+        }
+        return Optional.of(path.substring(1, end));
+    }
+
+    private static Optional<String> variableProblem(String name)
+    {
+        return name.equals(Variables.STATES) ? Optional.empty() : Variables.nameProblem(name);
+    }
+
+    private static String afterVariable(String path, String variable)
+    {
+        return "$" + path.substring(1 + variable.length());
     }
 
     private static JsonPath compile(String path)

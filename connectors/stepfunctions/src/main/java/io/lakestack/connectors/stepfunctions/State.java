@@ -9,10 +9,10 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * One validated state: its type, where it is in the definition, its JSON, and what validation already parsed out of
- * it (branches, the Map's item processor, retriers, catchers).
+ * it (branches, the Map's item processor, retriers, catchers), and whether its query language is JSONata (else JSONPath).
  */
 record State(String name, StateType type, String location, JsonNode body, List<StateGraph> branches, Optional<StateGraph> itemProcessor,
-        List<Retrier> retriers, List<Catcher> catchers)
+        List<Retrier> retriers, List<Catcher> catchers, boolean jsonata)
 {
     State
     {
@@ -54,8 +54,11 @@ record State(String name, StateType type, String location, JsonNode body, List<S
         }
     }
 
-    /** A catcher: {@code resultPath} empty for {@code "ResultPath": null}, which keeps the state's input. */
-    record Catcher(List<String> errorEquals, String next, Optional<String> resultPath)
+    /**
+     * A catcher: {@code resultPath} empty for {@code "ResultPath": null}, which keeps the state's input; {@code body} the
+     * catcher's JSON (its {@code Assign}, and its {@code Output} in a JSONata state).
+     */
+    record Catcher(List<String> errorEquals, String next, Optional<String> resultPath, JsonNode body)
     {
         Catcher
         {

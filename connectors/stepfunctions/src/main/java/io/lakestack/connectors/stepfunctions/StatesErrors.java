@@ -14,6 +14,8 @@ public final class StatesErrors
     public static final String HEARTBEAT_TIMEOUT = "States.HeartbeatTimeout";
     public static final String INTRINSIC_FAILURE = "States.IntrinsicFailure";
     public static final String NO_CHOICE_MATCHED = "States.NoChoiceMatched";
+    /** A JSONata expression failed, gave nothing (undefined), or gave a value of the wrong type for its field. */
+    public static final String QUERY_EVALUATION_ERROR = "States.QueryEvaluationError";
     public static final String PARAMETER_PATH_FAILURE = "States.ParameterPathFailure";
     public static final String RESULT_PATH_MATCH_FAILURE = "States.ResultPathMatchFailure";
     /** Neither retried nor caught, not even by {@link #ALL}: it always fails the execution. */

@@ -77,14 +77,21 @@ class StateMachineDefinitionTest
     }
 
     @Test
-    void jsonataIsRefusedAsNotYetSupported()
+    void aJsonataMachineCannotHaveJsonPathStates()
     {
         assertThat(diagnostics("""
                 {"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}
-                """)).containsExactly("SCHEMA_VALIDATION_FAILED: The QueryLanguage 'JSONata' is not supported by lakestack yet; use 'JSONPath' at /QueryLanguage");
+                """)).isEmpty();
         assertThat(diagnostics("""
                 {"StartAt": "A", "States": {"A": {"Type": "Pass", "QueryLanguage": "JSONata", "End": true}}}
-                """)).containsExactly("SCHEMA_VALIDATION_FAILED: The QueryLanguage 'JSONata' is not supported by lakestack yet; use 'JSONPath' at /States/A/QueryLanguage");
+                """)).isEmpty();
+        assertThat(diagnostics("""
+                {"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "QueryLanguage": "JSONPath", "End": true}}}
+                """)).containsExactly("SCHEMA_VALIDATION_FAILED: A state of a state machine whose QueryLanguage is JSONata cannot set its QueryLanguage to JSONPath"
+                + " at /States/A/QueryLanguage");
+        assertThat(diagnostics("""
+                {"QueryLanguage": "XPath", "StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}
+                """)).containsExactly("SCHEMA_VALIDATION_FAILED: The field 'QueryLanguage' should have one of these values: [JSONata, JSONPath] at /QueryLanguage");
     }
 
     @Test
