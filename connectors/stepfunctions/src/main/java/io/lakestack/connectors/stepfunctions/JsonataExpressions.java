@@ -234,6 +234,34 @@ final class JsonataExpressions
         return text;
     }
 
+    /** A number as {@link Json#parse} would read it back: the smallest integer node, or a decimal. */
+    private static JsonNode number(Number number)
+    {
+        BigDecimal decimal;
+        if (number instanceof BigDecimal exact) {
+            decimal = exact;
+        }
+        else if (number instanceof BigInteger big) {
+            decimal = new BigDecimal(big);
+        }
+        else if (number instanceof Double || number instanceof Float) {
+            double real = number.doubleValue();
+            if (Double.isNaN(real) || Double.isInfinite(real)) {
+                throw new IllegalArgumentException("the number " + real + " cannot be represented in JSON");
+            }
+            decimal = BigDecimal.valueOf(real);
+        }
+        else {
+            decimal = BigDecimal.valueOf(number.longValue());
+        }
+        try {
+            return Json.parse(decimal.stripTrailingZeros().scale() <= 0 ? decimal.toBigIntegerExact().toString() : decimal.toString());
+        }
+        catch (JsonProcessingException | ArithmeticException e) {
+            throw new IllegalArgumentException("the number " + number + " cannot be represented in JSON");
+        }
+    }
+
     static Object toJava(JsonNode node)
     {
         if (node.isObject()) {
@@ -282,24 +310,8 @@ final class JsonataExpressions
         if (value instanceof Boolean bool) {
             return Json.NODES.booleanNode(bool);
         }
-        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
-            return Json.NODES.numberNode(((Number) value).longValue());
-        }
-        if (value instanceof BigInteger big) {
-            return Json.NODES.numberNode(big);
-        }
-        if (value instanceof BigDecimal decimal) {
-            return Json.NODES.numberNode(decimal);
-        }
         if (value instanceof Number number) {
-            double real = number.doubleValue();
-            if (Double.isNaN(real) || Double.isInfinite(real)) {
-                throw new IllegalArgumentException("the number " + real + " cannot be represented in JSON");
-            }
-            if (real == Math.rint(real) && Math.abs(real) < 1e15) {
-                return Json.NODES.numberNode((long) real);
-            }
-            return Json.NODES.numberNode(real);
+            return number(number);
         }
         throw new IllegalArgumentException("a value of type " + value.getClass().getSimpleName() + " (a function?) cannot be represented in JSON");
     }
