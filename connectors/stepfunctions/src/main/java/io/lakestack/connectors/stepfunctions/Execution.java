@@ -179,13 +179,13 @@ final class Execution
                     // its recorded output stands (exit takes it), and nothing is drawn at random again
                     return exit(state, frame, new Transition(NullNode.getInstance(), next(state)));
                 }
-                return exit(state, frame, pass(state, raw, context(state, entered, 0, frame)));
+                return exit(state, frame, pass(state, raw, context(state, entered, 0, frame), frame));
             case Succeed:
                 return exit(state, frame, new Transition(outputPath(state, inputPath(state, raw)), Optional.empty()));
             case Fail:
                 throw fail(state, raw, context(state, entered, 0, frame));
             case Choice:
-                return exit(state, frame, choice(state, raw, context(state, entered, 0, frame)));
+                return exit(state, frame, choice(state, raw, context(state, entered, 0, frame), frame));
             case Wait:
                 return exit(state, frame, waitState(state, raw, context(state, entered, 0, frame), frame));
             case Task:
@@ -240,7 +240,7 @@ final class Execution
         return Optional.of(assigned);
     }
 
-    private Transition pass(State state, JsonNode raw, ObjectNode context)
+    private Transition pass(State state, JsonNode raw, ObjectNode context, Frame frame)
     {
         JsonNode effective = inputPath(state, raw);
         JsonNode result;
@@ -253,7 +253,7 @@ final class Execution
         else {
             result = effective;
         }
-        Optional<ObjectNode> assigned = assignPath(state.get("Assign"), result, states(raw, context), context);
+        Optional<ObjectNode> assigned = assignPath(state, frame, state.get("Assign"), result, states(raw, context), context);
         return new Transition(outputPath(state, resultPath(state, raw, result)), next(state), assigned);
     }
 
@@ -279,17 +279,17 @@ final class Execution
         return value.textValue();
     }
 
-    private Transition choice(State state, JsonNode raw, ObjectNode context)
+    private Transition choice(State state, JsonNode raw, ObjectNode context, Frame frame)
     {
         JsonNode effective = inputPath(state, raw);
         for (JsonNode rule : state.get("Choices")) {
             if (ChoiceRules.matches(rule, effective, context)) {
                 JsonNode assign = rule.has("Assign") ? rule.get("Assign") : state.get("Assign");
-                Optional<ObjectNode> assigned = assignPath(assign, effective, states(raw, context), context);
+                Optional<ObjectNode> assigned = assignPath(state, frame, assign, effective, states(raw, context), context);
                 return new Transition(outputPath(state, effective), Optional.of(rule.get("Next").textValue()), assigned);
             }
         }
-        Optional<ObjectNode> assigned = assignPath(state.get("Assign"), effective, states(raw, context), context);
+        Optional<ObjectNode> assigned = assignPath(state, frame, state.get("Assign"), effective, states(raw, context), context);
         return new Transition(outputPath(state, effective), noChoiceMatched(state), assigned);
     }
 
@@ -312,7 +312,7 @@ final class Execution
                     // its recorded output and variables stand (exit takes them), and nothing is drawn at random again
                     return exit(state, frame, new Transition(NullNode.getInstance(), next(state)));
                 }
-                return exit(state, frame, finish(state.body(), state.body(), states, context, raw, next(state)));
+                return exit(state, frame, finish(state, frame, state.body(), state.body(), states, context, raw, next(state)));
             case Succeed:
                 return exit(state, frame, new Transition(output(state.body(), states, context, raw), Optional.empty()));
             case Fail:
@@ -325,11 +325,11 @@ final class Execution
                         throw JsonataExpressions.failure(condition.asText(), "Condition", "its value is not a boolean: " + Json.write(matched));
                     }
                     if (matched.booleanValue()) {
-                        return exit(state, frame, finish(rule.has("Assign") ? rule : state.body(), rule.has("Output") ? rule : state.body(), states, context,
+                        return exit(state, frame, finish(state, frame, rule.has("Assign") ? rule : state.body(), rule.has("Output") ? rule : state.body(), states, context,
                                 raw, Optional.of(rule.get("Next").textValue())));
                     }
                 }
-                return exit(state, frame, finish(state.body(), state.body(), states, context, raw, noChoiceMatched(state)));
+                return exit(state, frame, finish(state, frame, state.body(), state.body(), states, context, raw, noChoiceMatched(state)));
             case Wait:
                 Instant wakeAt;
                 if (state.has("Seconds")) {
@@ -345,7 +345,7 @@ final class Execution
                             "its value is not an RFC3339 timestamp: " + Json.write(timestamp))).toInstant();
                 }
                 // evaluated before the wait, against the variables the state entered with
-                Transition transition = finish(state.body(), state.body(), states, context, raw, next(state));
+                Transition transition = finish(state, frame, state.body(), state.body(), states, context, raw, next(state));
                 if (!replaying(frame)) {
                     sleepUntil(wakeAt);
                 }
@@ -382,10 +382,21 @@ final class Execution
     }
 
     /** A JSONata state's exit: {@code Assign} (of {@code assignFrom}), then {@code Output} (of {@code outputFrom}, else {@code fallback}). */
-    private Transition finish(JsonNode assignFrom, JsonNode outputFrom, ObjectNode states, ObjectNode context, JsonNode fallback, Optional<String> next)
+    private Transition finish(State state, Frame frame, JsonNode assignFrom, JsonNode outputFrom, ObjectNode states, ObjectNode context, JsonNode fallback,
+            Optional<String> next)
     {
+        if (exitReplays(state, frame)) {
+            // the recorded output and variables stand (exit takes them): nothing is drawn at random again
+            return new Transition(NullNode.getInstance(), next);
+        }
         Optional<ObjectNode> assigned = assign(assignFrom, states, context);
         return new Transition(output(outputFrom, states, context, fallback), next, assigned);
+    }
+
+    /** Whether the history being resumed has the state's exit next: what it recorded stands. */
+    private boolean exitReplays(State state, Frame frame)
+    {
+        return replayable(frame, List.of(state.type() + "StateExited")).isPresent();
     }
 
     private Optional<ObjectNode> assign(JsonNode body, ObjectNode states, ObjectNode context)
@@ -403,9 +414,10 @@ final class Execution
      * A JSONPath state's {@code Assign}: a payload template on {@code value} (the state's result, or its effective input
      * where it has no result), whose paths also read {@code $states} and the variables.
      */
-    private Optional<ObjectNode> assignPath(JsonNode assign, JsonNode value, ObjectNode states, ObjectNode context)
+    private Optional<ObjectNode> assignPath(State state, Frame frame, JsonNode assign, JsonNode value, ObjectNode states, ObjectNode context)
     {
-        if (assign == null) {
+        if (assign == null || exitReplays(state, frame)) {
+            // replayed, the recorded variables stand (exit takes them)
             return Optional.empty();
         }
         Variables withStates = ((ContextObject) context).variables().inner();
@@ -485,7 +497,7 @@ final class Execution
         if (!replaying(frame)) {
             sleepUntil(wakeAt);
         }
-        return new Transition(outputPath(state, effective), next(state), assignPath(state.get("Assign"), effective, states(raw, context), context));
+        return new Transition(outputPath(state, effective), next(state), assignPath(state, frame, state.get("Assign"), effective, states(raw, context), context));
     }
 
     /** Task, Parallel and Map: attempts, retried and caught as the state's Retry and Catch say. */
@@ -512,14 +524,14 @@ final class Execution
                 if (state.jsonata()) {
                     ObjectNode states = states(raw, context);
                     states.set("result", result);
-                    return new Transition(output(state.body(), states, context, result), next(state), assign(state.body(), states, context));
+                    return finish(state, frame, state.body(), state.body(), states, context, result, next(state));
                 }
                 if (state.has("ResultSelector")) {
                     result = PayloadTemplate.evaluate(state.get("ResultSelector"), result, context, interpreter.random(), StatesErrors.RUNTIME);
                 }
                 ObjectNode states = states(raw, context);
                 states.set("result", result);
-                Optional<ObjectNode> assigned = assignPath(state.get("Assign"), result, states, context);
+                Optional<ObjectNode> assigned = assignPath(state, frame, state.get("Assign"), result, states, context);
                 return new Transition(outputPath(state, resultPath(state, raw, result)), next(state), assigned);
             }
             catch (StatesFailure failure) {
@@ -557,13 +569,12 @@ final class Execution
                 ObjectNode states = states(raw, context);
                 states.set("errorOutput", errorOutput);
                 if (state.jsonata()) {
-                    return new Transition(output(handler.body(), states, context, errorOutput), Optional.of(handler.next()),
-                            assign(handler.body(), states, context));
+                    return finish(state, frame, handler.body(), handler.body(), states, context, errorOutput, Optional.of(handler.next()));
                 }
                 JsonNode output = handler.resultPath().isEmpty() ? raw : JsonPaths.write(handler.resultPath().get(), raw, errorOutput).orElseThrow(
                         () -> new StatesFailure(StatesErrors.RESULT_PATH_MATCH_FAILURE, "Unable to apply the Catch ResultPath '" + handler.resultPath().get()
                                 + "' to the input '" + Json.write(raw) + "'"));
-                return new Transition(output, Optional.of(handler.next()), assignPath(handler.body().get("Assign"), errorOutput, states, context));
+                return new Transition(output, Optional.of(handler.next()), assignPath(state, frame, handler.body().get("Assign"), errorOutput, states, context));
             }
         }
     }

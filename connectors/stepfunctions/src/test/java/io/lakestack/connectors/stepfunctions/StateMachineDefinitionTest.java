@@ -95,6 +95,75 @@ class StateMachineDefinitionTest
     }
 
     @Test
+    void eachQueryLanguageRefusesTheOthersFieldsWhereTheyAre()
+    {
+        assertThat(diagnostics("""
+                {"QueryLanguage": "JSONata", "StartAt": "T", "States": {
+                  "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "InputPath": "$.a", "Parameters": {"x.$": "$.x"}, "ResultPath": "$.r",
+                        "TimeoutSecondsPath": "$.t", "Next": "C",
+                        "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.e", "Next": "C"}]},
+                  "C": {"Type": "Choice", "Choices": [{"Variable": "$.x", "NumericEquals": 1, "Next": "W"}, {"Next": "W"}], "Default": "W"},
+                  "W": {"Type": "Wait", "SecondsPath": "$.s", "Next": "F"},
+                  "F": {"Type": "Fail", "ErrorPath": "$.e"}}}
+                """)).containsExactly(
+                "SCHEMA_VALIDATION_FAILED: The field \"InputPath\" is not supported when the QueryLanguage is JSONata at /States/T/InputPath",
+                "SCHEMA_VALIDATION_FAILED: The field \"Parameters\" is not supported when the QueryLanguage is JSONata at /States/T/Parameters",
+                "SCHEMA_VALIDATION_FAILED: The field \"ResultPath\" is not supported when the QueryLanguage is JSONata at /States/T/ResultPath",
+                "SCHEMA_VALIDATION_FAILED: The field \"TimeoutSecondsPath\" is not supported when the QueryLanguage is JSONata at /States/T/TimeoutSecondsPath",
+                "SCHEMA_VALIDATION_FAILED: The field \"ResultPath\" is not supported when the QueryLanguage is JSONata at /States/T/Catch[0]/ResultPath",
+                "SCHEMA_VALIDATION_FAILED: The field \"Variable\" is not supported when the QueryLanguage is JSONata at /States/C/Choices[0]/Variable",
+                "SCHEMA_VALIDATION_FAILED: The field \"NumericEquals\" is not supported when the QueryLanguage is JSONata at /States/C/Choices[0]/NumericEquals",
+                "SCHEMA_VALIDATION_FAILED: The field 'Condition' is required but was missing at /States/C/Choices[0]",
+                "SCHEMA_VALIDATION_FAILED: The field 'Condition' is required but was missing at /States/C/Choices[1]",
+                "SCHEMA_VALIDATION_FAILED: The field \"SecondsPath\" is not supported when the QueryLanguage is JSONata at /States/W/SecondsPath",
+                "SCHEMA_VALIDATION_FAILED: The field \"ErrorPath\" is not supported when the QueryLanguage is JSONata at /States/F/ErrorPath");
+        assertThat(diagnostics("""
+                {"StartAt": "T", "States": {
+                  "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {}, "Output": "{% 1 %}", "Next": "M",
+                        "Catch": [{"ErrorEquals": ["States.ALL"], "Output": {}, "Next": "M"}]},
+                  "M": {"Type": "Map", "Items": [1], "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "Next": "C"},
+                  "C": {"Type": "Choice", "Choices": [{"Condition": "{% true %}", "Next": "S"}], "Default": "S"},
+                  "S": {"Type": "Succeed"}}}
+                """)).containsExactly(
+                "SCHEMA_VALIDATION_FAILED: The field \"Arguments\" is supported only when the QueryLanguage is JSONata at /States/T/Arguments",
+                "SCHEMA_VALIDATION_FAILED: The field \"Output\" is supported only when the QueryLanguage is JSONata at /States/T/Output",
+                "SCHEMA_VALIDATION_FAILED: The field \"Output\" is supported only when the QueryLanguage is JSONata at /States/T/Catch[0]/Output",
+                "SCHEMA_VALIDATION_FAILED: The field \"Items\" is supported only when the QueryLanguage is JSONata at /States/M/Items",
+                "SCHEMA_VALIDATION_FAILED: The field \"Condition\" is not supported by Step Functions at /States/C/Choices[0]",
+                "SCHEMA_VALIDATION_FAILED: A Choice Rule should have exactly one comparison operator or one of And, Or, Not at /States/C/Choices[0]");
+    }
+
+    @Test
+    void expressionsAndAssignAreChecked()
+    {
+        assertThat(diagnostics("""
+                {"QueryLanguage": "JSONata", "StartAt": "P", "States": {
+                  "P": {"Type": "Pass", "Output": {"a": ["{% 1 + %}"]}, "Assign": {"ok_1": 1, "states": 2, "1st": 3, "x": "{% %}"}, "Next": "W"},
+                  "W": {"Type": "Wait", "Seconds": "{% 5 %}", "Next": "T"},
+                  "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "TimeoutSeconds": "{% 10 %}", "HeartbeatSeconds": 0, "Next": "C",
+                        "Arguments": "just text"},
+                  "C": {"Type": "Choice", "Choices": [{"Condition": "$.x", "Next": "S"}], "Default": "S"},
+                  "S": {"Type": "Succeed", "Assign": {}}}}
+                """)).containsExactly(
+                "SCHEMA_VALIDATION_FAILED: The variable name 'states' is reserved at /States/P/Assign/states",
+                "SCHEMA_VALIDATION_FAILED: The variable name '1st' is not valid: a name is 1 to 80 characters, a letter or '_' followed by letters, digits"
+                        + " and '_' at /States/P/Assign/1st",
+                "SCHEMA_VALIDATION_FAILED: The JSONata expression '{% %}' is empty at /States/P/Assign",
+                "SCHEMA_VALIDATION_FAILED: The JSONata expression '{% 1 + %}' is not valid: Unexpected end of expression at /States/P/Output",
+                "SCHEMA_VALIDATION_FAILED: The field 'Arguments' should be an object or a JSONata expression at /States/T/Arguments",
+                "SCHEMA_VALIDATION_FAILED: Minimum value is 1 at /States/T/HeartbeatSeconds",
+                "SCHEMA_VALIDATION_FAILED: The field 'Condition' should be a JSONata expression or a boolean at /States/C/Choices[0]/Condition",
+                "SCHEMA_VALIDATION_FAILED: The field \"Assign\" is not supported by Step Functions at /States/S");
+        assertThat(diagnostics("""
+                {"StartAt": "P", "States": {"P": {"Type": "Pass", "Assign": {"a.$": "nope", "b-c": 1}, "ResultPath": "$x", "End": true}}}
+                """)).containsExactly(
+                "SCHEMA_VALIDATION_FAILED: The variable name 'b-c' is not valid: a name is 1 to 80 characters, a letter or '_' followed by letters, digits"
+                        + " and '_' at /States/P/Assign/b-c",
+                "SCHEMA_VALIDATION_FAILED: The value for the field 'a.$' must be a valid JSONPath at /States/P/Assign",
+                "SCHEMA_VALIDATION_FAILED: Value is not a Reference Path: a ResultPath cannot write a variable at /States/P/ResultPath");
+    }
+
+    @Test
     void stateFieldsAreChecked()
     {
         assertThat(diagnostics("""
