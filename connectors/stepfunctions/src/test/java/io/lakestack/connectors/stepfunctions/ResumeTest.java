@@ -44,8 +44,35 @@ class ResumeTest
              "sent": [{"sent": 1}, {"sent": 2}, {"sent": 3}], "both": ["a", "b"]}
             """;
 
+    /** The same workflow with JSONata and variables: the stamp drawn once lives in a variable, which a resumed run takes from the history. */
+    private static final String JSONATA_DEFINITION = """
+            {"QueryLanguage": "JSONata", "StartAt": "Stamp", "States": {
+              "Stamp": {"Type": "Pass", "Assign": {"stamp": "{% $uuid() %}", "items": "{% $states.input.items %}"}, "Next": "Hold"},
+              "Hold": {"Type": "Wait", "Seconds": 30, "Assign": {"held": "{% $stamp %}"}, "Next": "Work"},
+              "Work": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {"id": "{% $stamp %}"},
+                       "Retry": [{"ErrorEquals": ["Busy"], "IntervalSeconds": 3}], "Assign": {"done": "{% $states.result.done %}"}, "Next": "Each"},
+              "Each": {"Type": "Map", "Items": "{% $items %}", "Assign": {"sent": "{% $states.result.sent %}"}, "Next": "Both",
+                       "ItemProcessor": {"StartAt": "Send", "States": {
+                         "Send": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Arguments": {"n": "{% $states.input %}"},
+                                  "Assign": {"mine": "{% $states.result.sent %}"}, "Output": {"sent": "{% $mine ? $mine : $states.result.sent %}"},
+                                  "End": true}}}},
+              "Both": {"Type": "Parallel", "End": true,
+                       "Output": {"stamp": "{% $stamp %}", "held": "{% $held %}", "done": "{% $done %}", "sent": "{% $sent %}", "both": "{% $states.result %}"},
+                       "Branches": [
+                         {"StartAt": "Later", "States": {"Later": {"Type": "Wait", "Seconds": 5, "Next": "A"},
+                                                          "A": {"Type": "Pass", "Output": "{% 'a ' & $done %}", "End": true}}},
+                         {"StartAt": "B", "States": {"B": {"Type": "Pass", "Output": "b", "End": true}}}]}
+            }}
+            """;
+    private static final String JSONATA_OUTPUT = """
+            {"stamp": "3f1c0d9e-8f5b-4a41-9c59-7e2d6b0a1c11", "held": "3f1c0d9e-8f5b-4a41-9c59-7e2d6b0a1c11",
+             "done": "3f1c0d9e-8f5b-4a41-9c59-7e2d6b0a1c11", "sent": [1, 2, 3], "both": ["a 3f1c0d9e-8f5b-4a41-9c59-7e2d6b0a1c11", "b"]}
+            """;
+
     private final AtomicInteger lambdaCalls = new AtomicInteger();
     private final AtomicInteger sqsCalls = new AtomicInteger();
+    /** The events of the last uninterrupted run. */
+    private List<HistoryEvent> straightEvents = List.of();
 
     private static final class Crash
             extends RuntimeException
@@ -148,7 +175,18 @@ class ResumeTest
     @Test
     void resumesFromEveryPointOfItsHistory()
     {
-        List<String> straight = straightRun();
+        resumesFromEveryPoint(definition(), OUTPUT);
+    }
+
+    @Test
+    void resumesFromEveryPointOfAHistoryWithVariablesAndJsonata()
+    {
+        resumesFromEveryPoint(StateMachineDefinition.parse(JSONATA_DEFINITION), JSONATA_OUTPUT);
+    }
+
+    private void resumesFromEveryPoint(StateMachineDefinition definition, String output)
+    {
+        List<String> straight = straightRun(definition, output);
         for (int crashAt = 1; crashAt <= straight.size(); crashAt++) {
             lambdaCalls.set(0);
             sqsCalls.set(0);
@@ -163,7 +201,7 @@ class ResumeTest
                 }
                 history.append(event);
             };
-            assertThatThrownBy(() -> interpreter(before, before, killed, new FixedRandom(List.of(), List.of(STAMP))).execute(definition(), request()))
+            assertThatThrownBy(() -> interpreter(before, before, killed, new FixedRandom(List.of(), List.of(STAMP))).execute(definition, request()))
                     .isInstanceOf(Crash.class);
             List<HistoryEvent> prefix = history.events();
             long inFlight = prefix.stream()
@@ -175,10 +213,12 @@ class ResumeTest
             boolean stamped = prefix.stream().anyMatch(event -> event.type().equals("PassStateExited"));
             RandomSource random = stamped ? FixedRandom.none() : new FixedRandom(List.of(), List.of(STAMP));
             FakeTime after = new FakeTime(before.instant().plusSeconds(7));
-            ExecutionResult result = interpreter(after, after, history, random).resume(definition(), request(), prefix);
+            ExecutionResult result = interpreter(after, after, history, random).resume(definition, request(), prefix);
 
-            assertThat(result).as("killed at event %d", crashAt).isEqualTo(new ExecutionResult.Succeeded(json(OUTPUT)));
+            assertThat(result).as("killed at event %d", crashAt).isEqualTo(new ExecutionResult.Succeeded(json(output)));
             assertThat(history.chain()).as("killed at event %d", crashAt).isEqualTo(straight);
+            // the same events, details and all (assigned variables among them); only the times differ
+            assertThat(withDetails(history.events())).as("killed at event %d", crashAt).isEqualTo(withDetails(straightEvents));
             // a task that reported ran once; one killed while running ran again
             assertThat(lambdaCalls.get() + sqsCalls.get()).as("killed at event %d", crashAt).isEqualTo(5 + inFlight);
         }
@@ -233,11 +273,22 @@ class ResumeTest
 
     private List<String> straightRun()
     {
+        return straightRun(definition(), OUTPUT);
+    }
+
+    private List<String> straightRun(StateMachineDefinition definition, String output)
+    {
         RecordingHistory history = new RecordingHistory();
         FakeTime time = new FakeTime(START);
-        ExecutionResult result = interpreter(time, time, history, new FixedRandom(List.of(), List.of(STAMP))).execute(definition(), request());
-        assertThat(result).isEqualTo(new ExecutionResult.Succeeded(json(OUTPUT)));
+        ExecutionResult result = interpreter(time, time, history, new FixedRandom(List.of(), List.of(STAMP))).execute(definition, request());
+        assertThat(result).isEqualTo(new ExecutionResult.Succeeded(json(output)));
+        straightEvents = history.events();
         return history.chain();
+    }
+
+    private static List<String> withDetails(List<HistoryEvent> events)
+    {
+        return events.stream().map(event -> event.id() + "<-" + event.previousEventId() + " " + event.type() + " " + event.details()).toList();
     }
 
     private StateMachineInterpreter interpreter(FakeTime clock, Waiter waiter, HistorySink sink, RandomSource random)
