@@ -33,6 +33,12 @@ import java.util.Set;
  * a valid JSONPath} (and {@code ... or a valid intrinsic function call}). Every other message is lakestack's own
  * wording under AWS's code; the locations follow AWS's ({@code /States/A/Next}, {@code /States/P/Branches[0]/States/B},
  * {@code /StartAt}).
+ *
+ * <p>{@code QueryLanguage}: a state takes the machine's unless it sets its own; a JSONPath machine's state may be
+ * JSONata, a JSONata machine's may not be JSONPath. Each language's own fields are refused in the other's states, at the
+ * field's location, in lakestack's wording: JSONPath's paths, templates and {@code Variable} (replaced by
+ * {@code Arguments}, {@code Output}, {@code Items} and {@code Condition}). JSONata expressions are parsed here, so a
+ * syntax error is a diagnostic; variable names are checked against AWS's rules.
  */
 final class DefinitionParser
 {

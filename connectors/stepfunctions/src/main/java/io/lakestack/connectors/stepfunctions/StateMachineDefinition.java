@@ -14,9 +14,8 @@ import static java.util.Objects.requireNonNull;
  * ({@code States.ALL} alone and last), Task timeouts. Branches and Map item processors are checked the same way, their
  * locations nested ({@code /States/P/Branches[0]/States/B}).
  *
- * <p>Where lakestack differs from AWS: {@code QueryLanguage: JSONata} is refused (not yet supported) rather than run,
- * as is the distributed Map ({@code ItemReader}, {@code ItemBatcher}, {@code ResultWriter}, tolerated failures,
- * {@code Mode: DISTRIBUTED}). AWS documents that its diagnostic wording may change; {@link DefinitionParser} says which
+ * <p>Where lakestack differs from AWS: the distributed Map is refused (not yet supported) rather than run
+ * ({@code ItemReader}, {@code ItemBatcher}, {@code ResultWriter}, tolerated failures, {@code Mode: DISTRIBUTED}). AWS documents that its diagnostic wording may change; {@link DefinitionParser} says which
  * messages are AWS's wording and which are lakestack's.
  */
 public final class StateMachineDefinition

@@ -19,7 +19,6 @@
  * ({@link io.lakestack.connectors.stepfunctions.StateMachineInterpreter#resume}): recorded steps are matched, not done
  * again, and it goes on from where each branch and iteration stood.
  *
- * <p>Not here yet: the Step Functions API, {@code QueryLanguage: JSONata} (refused at validation) and the distributed
- * Map (refused at validation).
+ * <p>Not here yet: the Step Functions API and the distributed Map (refused at validation).
  */
 package io.lakestack.connectors.stepfunctions;
