@@ -1,23 +1,18 @@
 package io.lakestack.connectors.stepfunctions;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import static io.lakestack.connectors.stepfunctions.TestRuns.START;
+import static io.lakestack.connectors.stepfunctions.TestRuns.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code QueryLanguage: JSONata}: expressions, {@code $states}, Step Functions' functions, and their errors. */
 class JsonataTest
 {
-    private static final Instant START = Instant.parse("2026-11-30T10:00:00Z");
-    private static final String EXECUTION = "arn:aws:states:us-east-1:000000000000:execution:orders:run-1";
-    private static final String MACHINE = "arn:aws:states:us-east-1:000000000000:stateMachine:orders";
-    private static final String ROLE = "arn:aws:iam::000000000000:role/orders";
     private static final UUID FIRST = UUID.fromString("00000000-0000-4000-8000-000000000001");
 
     private final FakeTime time = new FakeTime(START);
@@ -165,24 +160,6 @@ class JsonataTest
 
     private ExecutionResult run(String definition, String input, TaskInvoker tasks, RandomSource random)
     {
-        StateMachineInterpreter interpreter = StateMachineInterpreter.builder()
-                .taskInvoker(tasks)
-                .clock(time)
-                .waiter(time)
-                .random(random)
-                .historySink(history)
-                .executor(Runnable::run)
-                .build();
-        return interpreter.execute(StateMachineDefinition.parse(definition), new ExecutionRequest(EXECUTION, MACHINE, ROLE, json(input), START));
-    }
-
-    static JsonNode json(String text)
-    {
-        try {
-            return Json.parse(text);
-        }
-        catch (JsonProcessingException e) {
-            throw new AssertionError(e);
-        }
+        return TestRuns.run(time, history, definition, input, tasks, random, Runnable::run);
     }
 }

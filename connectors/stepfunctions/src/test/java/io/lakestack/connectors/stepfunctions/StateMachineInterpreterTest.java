@@ -1,6 +1,5 @@
 package io.lakestack.connectors.stepfunctions;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
@@ -20,9 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StateMachineInterpreterTest
 {
     private static final Instant START = Instant.parse("2026-11-30T10:00:00Z");
-    private static final String EXECUTION = "arn:aws:states:us-east-1:000000000000:execution:orders:run-1";
-    private static final String MACHINE = "arn:aws:states:us-east-1:000000000000:stateMachine:orders";
-    private static final String ROLE = "arn:aws:iam::000000000000:role/orders";
 
     private static final String EVERY_STATE_TYPE = """
             {"Comment": "every state type", "StartAt": "Init", "States": {
@@ -409,24 +405,11 @@ class StateMachineInterpreterTest
 
     private ExecutionResult run(String definition, String input, TaskInvoker tasks, RandomSource random, Executor executor)
     {
-        StateMachineInterpreter interpreter = StateMachineInterpreter.builder()
-                .taskInvoker(tasks)
-                .clock(time)
-                .waiter(time)
-                .random(random)
-                .historySink(history)
-                .executor(executor)
-                .build();
-        return interpreter.execute(StateMachineDefinition.parse(definition), new ExecutionRequest(EXECUTION, MACHINE, ROLE, json(input), START));
+        return TestRuns.run(time, history, definition, input, tasks, random, executor);
     }
 
     private static JsonNode json(String text)
     {
-        try {
-            return Json.parse(text);
-        }
-        catch (JsonProcessingException e) {
-            throw new AssertionError(e);
-        }
+        return TestRuns.json(text);
     }
 }

@@ -2,16 +2,13 @@ package io.lakestack.connectors.stepfunctions;
 
 import org.junit.jupiter.api.Test;
 
-import java.time.Instant;
-
-import static io.lakestack.connectors.stepfunctions.JsonataTest.json;
+import static io.lakestack.connectors.stepfunctions.TestRuns.START;
+import static io.lakestack.connectors.stepfunctions.TestRuns.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Workflow variables ({@code Assign}) in JSONPath states, and their scopes in both query languages. */
 class VariablesTest
 {
-    private static final Instant START = Instant.parse("2026-11-30T10:00:00Z");
-
     private final FakeTime time = new FakeTime(START);
     private final RecordingHistory history = new RecordingHistory();
 
@@ -94,16 +91,6 @@ class VariablesTest
 
     private ExecutionResult run(String definition, String input, TaskInvoker tasks)
     {
-        StateMachineInterpreter interpreter = StateMachineInterpreter.builder()
-                .taskInvoker(tasks)
-                .clock(time)
-                .waiter(time)
-                .random(FixedRandom.none())
-                .historySink(history)
-                .executor(Runnable::run)
-                .build();
-        return interpreter.execute(StateMachineDefinition.parse(definition), new ExecutionRequest(
-                "arn:aws:states:us-east-1:000000000000:execution:orders:run-1", "arn:aws:states:us-east-1:000000000000:stateMachine:orders",
-                "arn:aws:iam::000000000000:role/orders", json(input), START));
+        return TestRuns.run(time, history, definition, input, tasks, FixedRandom.none(), Runnable::run);
     }
 }
