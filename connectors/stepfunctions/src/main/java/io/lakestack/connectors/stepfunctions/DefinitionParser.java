@@ -536,7 +536,7 @@ final class DefinitionParser
         }
     }
 
-    /** A JSONata Choice Rule: a {@code Condition}, its {@code Next}, and optionally {@code Assign} and {@code Output}. */
+    /** A JSONata Choice Rule: a {@code Condition}, its {@code Next}, and optionally {@code Assign}. */
     private void jsonataRule(JsonNode rule, String location)
     {
         if (!rule.isObject()) {
@@ -550,7 +550,7 @@ final class DefinitionParser
             if (JSONPATH_ONLY.contains(field) || isOperator(field)) {
                 schema("The field \"" + field + "\" is not supported when the QueryLanguage is JSONata", location + "/" + field);
             }
-            else if (!Set.of("Next", "Comment", "Condition", "Assign", "Output").contains(field)) {
+            else if (!Set.of("Next", "Comment", "Condition", "Assign").contains(field)) {
                 schema("The field \"" + field + "\" is not supported by Step Functions", location);
             }
         }
@@ -564,7 +564,6 @@ final class DefinitionParser
         else {
             expressions(rule, "Condition", location);
         }
-        expressions(rule, "Output", location);
         assign(rule, true, location);
     }
 

@@ -284,13 +284,29 @@ final class Execution
         JsonNode effective = inputPath(state, raw);
         for (JsonNode rule : state.get("Choices")) {
             if (ChoiceRules.matches(rule, effective, context)) {
-                JsonNode assign = rule.has("Assign") ? rule.get("Assign") : state.get("Assign");
+                JsonNode assign = choiceAssign(state, rule).orElse(null);
                 Optional<ObjectNode> assigned = assignPath(state, frame, assign, effective, states(raw, context), context);
                 return new Transition(outputPath(state, effective), Optional.of(rule.get("Next").textValue()), assigned);
             }
         }
         Optional<ObjectNode> assigned = assignPath(state, frame, state.get("Assign"), effective, states(raw, context), context);
         return new Transition(outputPath(state, effective), noChoiceMatched(state), assigned);
+    }
+
+    /** What a Choice assigns when this rule matches: the state's {@code Assign}, with the rule's over it (AWS: both apply). */
+    private static Optional<ObjectNode> choiceAssign(State state, JsonNode rule)
+    {
+        if (!state.has("Assign") && !rule.has("Assign")) {
+            return Optional.empty();
+        }
+        ObjectNode assign = Json.object();
+        if (state.has("Assign")) {
+            assign.setAll((ObjectNode) state.get("Assign"));
+        }
+        if (rule.has("Assign")) {
+            assign.setAll((ObjectNode) rule.get("Assign"));
+        }
+        return Optional.of(assign);
     }
 
     private Optional<String> noChoiceMatched(State state)
@@ -325,8 +341,9 @@ final class Execution
                         throw JsonataExpressions.failure(condition.asText(), "Condition", "its value is not a boolean: " + Json.write(matched));
                     }
                     if (matched.booleanValue()) {
-                        return exit(state, frame, finish(state, frame, rule.has("Assign") ? rule : state.body(), rule.has("Output") ? rule : state.body(), states, context,
-                                raw, Optional.of(rule.get("Next").textValue())));
+                        ObjectNode assignFrom = Json.object();
+                        choiceAssign(state, rule).ifPresent(assign -> assignFrom.set("Assign", assign));
+                        return exit(state, frame, finish(state, frame, assignFrom, state.body(), states, context, raw, Optional.of(rule.get("Next").textValue())));
                     }
                 }
                 return exit(state, frame, finish(state, frame, state.body(), state.body(), states, context, raw, noChoiceMatched(state)));
