@@ -34,7 +34,12 @@ import java.util.stream.Stream;
  * input '...'}), which is the wording of AWS's Step Functions Local. A {@code Parameters} or {@code ItemSelector} path
  * that selects nothing raises {@code States.ParameterPathFailure}, which Retry and Catch see; an {@code InputPath},
  * {@code OutputPath}, {@code ResultSelector}, {@code ItemsPath} or Choice variable that selects nothing raises {@code States.Runtime}, which they
- * do not.
+ * do not. In JSONata states ({@link JsonataExpressions}) an expression that fails or gives nothing raises
+ * {@code States.QueryEvaluationError}, which they do see.
+ *
+ * <p>Variables ({@code Assign}, {@link Variables}) are evaluated before {@code Output}, both against the variables the
+ * state entered with; the values take effect as the state exits and are recorded in its {@code ...StateExited} event
+ * ({@code assignedVariables}), from which a resumed execution takes them.
  */
 final class Execution
 {
@@ -459,9 +464,16 @@ final class Execution
     private JsonNode items(State state, JsonNode effective, ObjectNode context)
     {
         if (state.jsonata()) {
-            JsonNode items = state.has("Items") ? evaluate(state.get("Items"), states(effective, context), context, "Items") : effective;
+            if (!state.has("Items")) {
+                if (!effective.isArray()) {
+                    throw new StatesFailure(StatesErrors.QUERY_EVALUATION_ERROR, "The input of the Map state '" + state.name()
+                            + "', which has no Items, is not an array: " + Json.write(effective));
+                }
+                return effective;
+            }
+            JsonNode items = evaluate(state.get("Items"), states(effective, context), context, "Items");
             if (!items.isArray()) {
-                throw JsonataExpressions.failure(state.has("Items") ? state.get("Items").asText() : "", "Items", "its value is not an array: " + Json.write(items));
+                throw JsonataExpressions.failure(state.get("Items").asText(), "Items", "its value is not an array: " + Json.write(items));
             }
             return items;
         }

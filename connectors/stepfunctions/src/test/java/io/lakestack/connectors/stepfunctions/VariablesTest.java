@@ -25,7 +25,7 @@ class VariablesTest
                            "Assign": {"total.$": "$.total", "raw.$": "$states.result.total", "before.$": "$orderId"}},
                   "Check": {"Type": "Choice", "Choices": [{"Variable": "$total", "NumericGreaterThan": 5, "Next": "Done",
                                                           "Assign": {"verdict": "big"}}],
-                            "Default": "Done", "Assign": {"verdict": "small"}},
+                            "Default": "Done", "Assign": {"verdict": "small", "checked": true}},
                   "Done": {"Type": "Pass", "Parameters": {"label.$": "$label", "verdict.$": "$verdict", "total.$": "$total", "original.$": "$original.id",
                                                           "both.$": "States.Array($orderId, $raw)"}, "End": true}
                 }}
@@ -41,7 +41,8 @@ class VariablesTest
         assertThat(history.events().get(7).details().get("assignedVariables")).isEqualTo(json("""
                 {"total": "7", "raw": "7", "before": "\\"o-1\\""}
                 """));
-        assertThat(history.events().get(9).details().get("assignedVariables")).isEqualTo(json("{\"verdict\": \"\\\"big\\\"\"}"));
+        // the state's Assign applies whichever rule matches, the matching rule's over it
+        assertThat(history.events().get(9).details().get("assignedVariables")).isEqualTo(json("{\"verdict\": \"\\\"big\\\"\", \"checked\": \"true\"}"));
     }
 
     @Test
