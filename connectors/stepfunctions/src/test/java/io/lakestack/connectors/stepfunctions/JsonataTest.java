@@ -5,6 +5,10 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static io.lakestack.connectors.stepfunctions.TestRuns.START;
 import static io.lakestack.connectors.stepfunctions.TestRuns.json;
@@ -156,6 +160,30 @@ class JsonataTest
                 """, "{\"a\": 21}", new FakeTasks(), FixedRandom.none());
 
         assertThat(result).isEqualTo(new ExecutionResult.Succeeded(json("42")));
+    }
+
+    @Test
+    void iterationsEvaluateConcurrentlyOnAPoolWithTheSameResults()
+    {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            String definition = """
+                    {"QueryLanguage": "JSONata", "StartAt": "Init", "States": {
+                      "Init": {"Type": "Pass", "Assign": {"prefix": "item-"}, "Next": "Each"},
+                      "Each": {"Type": "Map", "Items": "{% $range(1, 40, 1) %}", "End": true,
+                               "ItemSelector": {"n": "{% $states.context.Map.Item.Value %}"},
+                               "ItemProcessor": {"StartAt": "Square", "States": {
+                                 "Square": {"Type": "Pass", "Assign": {"square": "{% $states.input.n * $states.input.n %}"}, "Next": "Name"},
+                                 "Name": {"Type": "Pass", "Output": "{% $prefix & $string($square) %}", "End": true}}}}}}
+                    """;
+            ExecutionResult result = TestRuns.run(time, history, definition, "{}", new FakeTasks(), FixedRandom.none(), pool);
+
+            String expected = IntStream.rangeClosed(1, 40).mapToObj(n -> "\"item-" + n * n + "\"").collect(Collectors.joining(", ", "[", "]"));
+            assertThat(result).isEqualTo(new ExecutionResult.Succeeded(json(expected)));
+        }
+        finally {
+            pool.shutdownNow();
+        }
     }
 
     private ExecutionResult run(String definition, String input, TaskInvoker tasks, RandomSource random)
