@@ -14,11 +14,14 @@ final class ContextObject
         extends ObjectNode
 {
     private final Variables variables;
+    private final long enteredEventId;
 
-    ContextObject(Variables variables)
+    /** @param enteredEventId the id of the state's {@code ...StateEntered} event, which the causes of its failures name */
+    ContextObject(Variables variables, long enteredEventId)
     {
         super(Json.NODES);
         this.variables = variables;
+        this.enteredEventId = enteredEventId;
     }
 
     Variables variables()
@@ -26,10 +29,15 @@ final class ContextObject
         return variables;
     }
 
+    long enteredEventId()
+    {
+        return enteredEventId;
+    }
+
     @Override
     public ObjectNode deepCopy()
     {
-        ContextObject copy = new ContextObject(variables);
+        ContextObject copy = new ContextObject(variables, enteredEventId);
         for (Map.Entry<String, JsonNode> member : _children.entrySet()) {
             copy.set(member.getKey(), member.getValue().deepCopy());
         }
@@ -39,7 +47,7 @@ final class ContextObject
     /** A copy that sees these variables instead. */
     ContextObject with(Variables other)
     {
-        ContextObject copy = new ContextObject(other);
+        ContextObject copy = new ContextObject(other, enteredEventId);
         copy.setAll(this);
         return copy;
     }

@@ -64,6 +64,8 @@ final class Execution
         private final Optional<ObjectNode> mapItem;
         private final AtomicBoolean aborted;
         private final Variables variables;
+        /** The {@code ...StateEntered} event of the state the frame is in. */
+        private long enteredId;
 
         Frame(long last, Instant lastAt, Optional<ObjectNode> mapItem, AtomicBoolean aborted, Variables variables)
         {
@@ -174,6 +176,7 @@ final class Execution
         enteredDetails.put("input", Json.write(raw));
         enteredDetails.set("inputDetails", truncated());
         long enteredId = record(frame, state.type() + "StateEntered", enteredDetails);
+        frame.enteredId = enteredId;
         Instant entered = frame.lastAt;
         if (state.jsonata() && state.type() != StateType.Task && state.type() != StateType.Parallel && state.type() != StateType.Map) {
             return jsonataState(state, raw, context(state, entered, 0, frame), frame);
@@ -339,11 +342,13 @@ final class Execution
             case Fail:
                 throw new StatesFailure(failText(state, "Error", states, context), failText(state, "Cause", states, context));
             case Choice:
-                for (JsonNode rule : state.get("Choices")) {
+                for (int i = 0; i < state.get("Choices").size(); i++) {
+                    JsonNode rule = state.get("Choices").get(i);
                     JsonNode condition = rule.get("Condition");
-                    JsonNode matched = evaluate(condition, states, context, "Condition");
+                    String field = "Choices[" + i + "]/Condition";
+                    JsonNode matched = evaluate(condition, states, context, field);
                     if (!matched.isBoolean()) {
-                        throw JsonataExpressions.failure(condition.asText(), "Condition", "its value is not a boolean: " + Json.write(matched));
+                        throw queryFailure(context, condition.asText(), field, "returned a value that is not a boolean: " + Json.write(matched));
                     }
                     if (matched.booleanValue()) {
                         ObjectNode assignFrom = Json.object();
@@ -357,14 +362,14 @@ final class Execution
                 if (state.has("Seconds")) {
                     JsonNode seconds = evaluate(state.get("Seconds"), states, context, "Seconds");
                     if (!seconds.isIntegralNumber() || !seconds.canConvertToLong() || seconds.longValue() < 0) {
-                        throw JsonataExpressions.failure(state.get("Seconds").asText(), "Seconds", "its value is not a non-negative integer: " + Json.write(seconds));
+                        throw queryFailure(context, state.get("Seconds").asText(), "Seconds", "returned a value that is not a non-negative integer: " + Json.write(seconds));
                     }
                     wakeAt = frame.lastAt.plusSeconds(seconds.longValue());
                 }
                 else {
                     JsonNode timestamp = evaluate(state.get("Timestamp"), states, context, "Timestamp");
-                    wakeAt = DefinitionParser.timestamp(timestamp).orElseThrow(() -> JsonataExpressions.failure(state.get("Timestamp").asText(), "Timestamp",
-                            "its value is not an RFC3339 timestamp: " + Json.write(timestamp))).toInstant();
+                    wakeAt = DefinitionParser.timestamp(timestamp).orElseThrow(() -> queryFailure(context, state.get("Timestamp").asText(), "Timestamp",
+                            "returned a value that is not an RFC3339 timestamp: " + Json.write(timestamp))).toInstant();
                 }
                 // evaluated before the wait, against the variables the state entered with
                 Transition transition = finish(state, frame, state.body(), state.body(), states, context, raw, next(state));
@@ -384,7 +389,7 @@ final class Execution
         }
         JsonNode value = evaluate(state.get(field), states, context, field);
         if (!value.isTextual()) {
-            throw JsonataExpressions.failure(state.get(field).asText(), field, "its value is not a string: " + Json.write(value));
+            throw queryFailure(context, state.get(field).asText(), field, "returned a value that is not a string: " + Json.write(value));
         }
         return value.textValue();
     }
@@ -400,31 +405,51 @@ final class Execution
 
     private JsonNode evaluate(JsonNode template, ObjectNode states, ObjectNode context, String field)
     {
-        return JsonataExpressions.evaluate(template, states, ((ContextObject) context).variables(), interpreter.random(), field);
+        try {
+            return JsonataExpressions.evaluate(template, states, ((ContextObject) context).variables(), interpreter.random(), field);
+        }
+        catch (StatesFailure failure) {
+            throw failure.error().equals(StatesErrors.QUERY_EVALUATION_ERROR) ? inState(context, failure) : failure;
+        }
+    }
+
+    private static StatesFailure queryFailure(ObjectNode context, String text, String field, String reason)
+    {
+        return inState(context, JsonataExpressions.failure(text, field, reason));
+    }
+
+    /** AWS's cause of a failed expression opens with the state it failed in. */
+    private static StatesFailure inState(ObjectNode context, StatesFailure failure)
+    {
+        return new StatesFailure(failure.error(), "An error occurred while executing the state '" + context.path("State").path("Name").asText()
+                + "' (entered at the event id #" + ((ContextObject) context).enteredEventId() + "). " + failure.cause());
     }
 
     /** A JSONata state's exit: {@code Assign} (of {@code assignFrom}), then {@code Output} (of {@code outputFrom}, else {@code fallback}). */
     private Transition finish(State state, Frame frame, JsonNode assignFrom, JsonNode outputFrom, ObjectNode states, ObjectNode context, JsonNode fallback,
             Optional<String> next)
     {
+        return finish(state, frame, "", assignFrom, outputFrom, states, context, fallback, next);
+    }
+
+    /** @param at where the fields are in the state ({@code Catch[1]/}), as a failure names them */
+    private Transition finish(State state, Frame frame, String at, JsonNode assignFrom, JsonNode outputFrom, ObjectNode states, ObjectNode context,
+            JsonNode fallback, Optional<String> next)
+    {
         if (exitReplays(state, frame)) {
             // the recorded output and variables stand (exit takes them): nothing is drawn at random again
             return new Transition(NullNode.getInstance(), next);
         }
-        Optional<ObjectNode> assigned = assign(assignFrom, states, context);
-        return new Transition(output(outputFrom, states, context, fallback), next, assigned);
+        JsonNode assign = assignFrom.get("Assign");
+        Optional<ObjectNode> assigned = assign == null ? Optional.empty() : Optional.of((ObjectNode) evaluate(assign, states, context, at + "Assign"));
+        JsonNode output = outputFrom.has("Output") ? evaluate(outputFrom.get("Output"), states, context, at + "Output") : fallback;
+        return new Transition(output, next, assigned);
     }
 
     /** Whether the history being resumed has the state's exit next: what it recorded stands. */
     private boolean exitReplays(State state, Frame frame)
     {
         return replayable(frame, List.of(state.type() + "StateExited")).isPresent();
-    }
-
-    private Optional<ObjectNode> assign(JsonNode body, ObjectNode states, ObjectNode context)
-    {
-        JsonNode assign = body.get("Assign");
-        return assign == null ? Optional.empty() : Optional.of((ObjectNode) evaluate(assign, states, context, "Assign"));
     }
 
     private JsonNode output(JsonNode body, ObjectNode states, ObjectNode context, JsonNode fallback)
@@ -466,14 +491,14 @@ final class Execution
         if (state.jsonata()) {
             if (!state.has("Items")) {
                 if (!effective.isArray()) {
-                    throw new StatesFailure(StatesErrors.QUERY_EVALUATION_ERROR, "The input of the Map state '" + state.name()
-                            + "', which has no Items, is not an array: " + Json.write(effective));
+                    throw inState(context, new StatesFailure(StatesErrors.QUERY_EVALUATION_ERROR, "The input of the Map state '" + state.name()
+                            + "', which has no Items, is not an array: " + Json.write(effective)));
                 }
                 return effective;
             }
             JsonNode items = evaluate(state.get("Items"), states(effective, context), context, "Items");
             if (!items.isArray()) {
-                throw JsonataExpressions.failure(state.get("Items").asText(), "Items", "its value is not an array: " + Json.write(items));
+                throw queryFailure(context, state.get("Items").asText(), "Items", "returned a value that is not an array: " + Json.write(items));
             }
             return items;
         }
@@ -493,7 +518,7 @@ final class Execution
         }
         JsonNode value = evaluate(field, states(effective, context), context, "MaxConcurrency");
         if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0) {
-            throw JsonataExpressions.failure(field.textValue(), "MaxConcurrency", "its value is not a non-negative integer: " + Json.write(value));
+            throw queryFailure(context, field.textValue(), "MaxConcurrency", "returned a value that is not a non-negative integer: " + Json.write(value));
         }
         return value.intValue();
     }
@@ -598,7 +623,8 @@ final class Execution
                 ObjectNode states = states(raw, context);
                 states.set("errorOutput", errorOutput);
                 if (state.jsonata()) {
-                    return finish(state, frame, handler.body(), handler.body(), states, context, errorOutput, Optional.of(handler.next()));
+                    return finish(state, frame, "Catch[" + catcher.get() + "]/", handler.body(), handler.body(), states, context, errorOutput,
+                            Optional.of(handler.next()));
                 }
                 JsonNode output = handler.resultPath().isEmpty() ? raw : JsonPaths.write(handler.resultPath().get(), raw, errorOutput).orElseThrow(
                         () -> new StatesFailure(StatesErrors.RESULT_PATH_MATCH_FAILURE, "Unable to apply the Catch ResultPath '" + handler.resultPath().get()
@@ -739,7 +765,7 @@ final class Execution
         if (JsonataExpressions.isExpression(state.get(field))) {
             JsonNode value = evaluate(state.get(field), states(effective, context), context, field);
             if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1) {
-                throw JsonataExpressions.failure(state.get(field).textValue(), field, "its value is not a positive integer: " + Json.write(value));
+                throw queryFailure(context, state.get(field).textValue(), field, "returned a value that is not a positive integer: " + Json.write(value));
             }
             return Optional.of(value.intValue());
         }
@@ -942,7 +968,7 @@ final class Execution
 
     private ObjectNode context(State state, Instant entered, int retryCount, Frame frame)
     {
-        ObjectNode context = new ContextObject(frame.variables);
+        ObjectNode context = new ContextObject(frame.variables, frame.enteredId);
         ObjectNode execution = context.putObject("Execution");
         execution.put("Id", request.executionArn());
         execution.set("Input", request.input());

@@ -30,7 +30,11 @@ import java.util.Random;
  * draw from the interpreter's {@link RandomSource}). {@code $eval} is not available, as on AWS.
  *
  * <p>An expression that fails, or whose value is undefined (nothing), fails the state with
- * {@code States.QueryEvaluationError}; the cause, lakestack's wording, names the field and the expression.
+ * {@code States.QueryEvaluationError}; the cause names the expression and the field as AWS's does
+ * ({@code The JSONata expression 'x' specified for the field 'Output/v' returned nothing (undefined).}, or
+ * {@code ... threw an error during evaluation. T0410: ...}), with the JSONata error code and message of
+ * {@code com.dashjoin:jsonata}, which may word them differently from AWS's JSONata. The interpreter puts the state in
+ * front ({@code An error occurred while executing the state 'S' (entered at the event id #2). }).
  */
 final class JsonataExpressions
 {
@@ -90,14 +94,14 @@ final class JsonataExpressions
             Iterator<Map.Entry<String, JsonNode>> fields = template.fields();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> each = fields.next();
-                out.set(each.getKey(), evaluate(each.getValue(), states, variables, random, field));
+                out.set(each.getKey(), evaluate(each.getValue(), states, variables, random, field + "/" + each.getKey()));
             }
             return out;
         }
         if (template.isArray()) {
             ArrayNode out = Json.NODES.arrayNode();
-            for (JsonNode element : template) {
-                out.add(evaluate(element, states, variables, random, field));
+            for (int i = 0; i < template.size(); i++) {
+                out.add(evaluate(template.get(i), states, variables, random, field + "[" + i + "]"));
             }
             return out;
         }
@@ -119,24 +123,29 @@ final class JsonataExpressions
             defined = wrapped != null && wrapped.containsKey("v");
             value = defined ? wrapped.get("v") : null;
         }
-        catch (RuntimeException e) {
-            throw failure(text, field, String.valueOf(e.getMessage()));
+        catch (JException e) {
+            throw failure(text, field, "threw an error during evaluation. " + (e.getError() == null ? "" : e.getError() + ": ") + e.getMessage());
+        }
+        catch (RuntimeException | StackOverflowError e) {
+            throw failure(text, field, "threw an error during evaluation: " + e.getMessage());
         }
         if (!defined) {
-            throw failure(text, field, "its value is undefined");
+            throw failure(text, field, "returned nothing (undefined).");
         }
         try {
             return toJson(value);
         }
         catch (IllegalArgumentException e) {
-            throw failure(text, field, e.getMessage());
+            throw failure(text, field, "returned a value that is not JSON: " + e.getMessage());
         }
     }
 
+    /** The failure of the expression {@code text} ({@code {% ... %}} or its body) in {@code field}, for {@code reason}. */
     static StatesFailure failure(String text, String field, String reason)
     {
-        return new StatesFailure(StatesErrors.QUERY_EVALUATION_ERROR, "The JSONata expression '" + text + "' specified for the field '" + field
-                + "' could not be evaluated: " + reason);
+        String expression = isExpression(text) ? body(text).trim() : text;
+        return new StatesFailure(StatesErrors.QUERY_EVALUATION_ERROR, "The JSONata expression '" + expression + "' specified for the field '" + field
+                + "' " + reason);
     }
 
     private static String body(String text)

@@ -113,16 +113,25 @@ class JsonataTest
         assertThat(run("""
                 {"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {"Type": "Pass", "Output": {"x": "{% $states.input.missing %}"}, "End": true}}}
                 """, "{}", new FakeTasks(), FixedRandom.none())).isEqualTo(new ExecutionResult.Failed("States.QueryEvaluationError",
-                "The JSONata expression '{% $states.input.missing %}' specified for the field 'Output' could not be evaluated: its value is undefined"));
+                "An error occurred while executing the state 'P' (entered at the event id #2). The JSONata expression '$states.input.missing' specified for"
+                        + " the field 'Output/x' returned nothing (undefined)."));
         assertThat(run("""
                 {"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {"Type": "Pass", "Output": "{% $eval('1') %}", "End": true}}}
                 """, "{}", new FakeTasks(), FixedRandom.none())).isEqualTo(new ExecutionResult.Failed("States.QueryEvaluationError",
-                "The JSONata expression '{% $eval('1') %}' specified for the field 'Output' could not be evaluated: $eval is not available in Step Functions; use $parse"));
+                "An error occurred while executing the state 'P' (entered at the event id #2). The JSONata expression '$eval('1')' specified for the field"
+                        + " 'Output' threw an error during evaluation: $eval is not available in Step Functions; use $parse"));
         assertThat(run("""
                 {"QueryLanguage": "JSONata", "StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [{"Condition": "{% 'yes' %}", "Next": "D"}]},
                   "D": {"Type": "Succeed"}}}
                 """, "{}", new FakeTasks(), FixedRandom.none())).isEqualTo(new ExecutionResult.Failed("States.QueryEvaluationError",
-                "The JSONata expression '{% 'yes' %}' specified for the field 'Condition' could not be evaluated: its value is not a boolean: \"yes\""));
+                "An error occurred while executing the state 'C' (entered at the event id #2). The JSONata expression ''yes'' specified for the field"
+                        + " 'Choices[0]/Condition' returned a value that is not a boolean: \"yes\""));
+        assertThat(run("""
+                {"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {"Type": "Pass", "Assign": {"list": ["{% $abs('x') %}"]}, "End": true}}}
+                """, "{}", new FakeTasks(), FixedRandom.none())).isEqualTo(new ExecutionResult.Failed("States.QueryEvaluationError",
+                "An error occurred while executing the state 'P' (entered at the event id #2). The JSONata expression '$abs('x')' specified for the field"
+                        // the code is JSONata's; the message com.dashjoin:jsonata's (AWS's says 'Argument 1 of function "abs" does not match ...')
+                        + " 'Assign/list[0]' threw an error during evaluation. T0410: Argument \"1\" of Object \"abs\" does not match Object signature"));
         assertThat(run("""
                 {"QueryLanguage": "JSONata", "StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "{% 'Order.' & $states.input.kind %}",
                   "Cause": "{% 'no ' & $states.input.what %}"}}}
