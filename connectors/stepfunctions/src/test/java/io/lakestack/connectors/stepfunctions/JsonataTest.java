@@ -130,7 +130,7 @@ class JsonataTest
                 {"QueryLanguage": "JSONata", "StartAt": "P", "States": {"P": {"Type": "Pass", "Assign": {"list": ["{% $abs('x') %}"]}, "End": true}}}
                 """, "{}", new FakeTasks(), FixedRandom.none())).isEqualTo(new ExecutionResult.Failed("States.QueryEvaluationError",
                 "An error occurred while executing the state 'P' (entered at the event id #2). The JSONata expression '$abs('x')' specified for the field"
-                        // the code is JSONata's; the message com.dashjoin:jsonata's (AWS's says 'Argument 1 of function "abs" does not match ...')
+                        // the code is JSONata's; the message com.dashjoin:jsonata's (JSONata's reference implementation words it differently)
                         + " 'Assign/list[0]' threw an error during evaluation. T0410: Argument \"1\" of Object \"abs\" does not match Object signature"));
         assertThat(run("""
                 {"QueryLanguage": "JSONata", "StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "{% 'Order.' & $states.input.kind %}",
