@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.stream.StreamSupport;
 
 /**
  * JSONata in the States Language ({@code QueryLanguage: JSONata}), on {@code com.dashjoin:jsonata}: a string of the form
@@ -53,29 +54,23 @@ final class JsonataExpressions
         return text.length() >= OPEN.length() + CLOSE.length() && text.startsWith(OPEN) && text.endsWith(CLOSE);
     }
 
-    /** Why an expression in {@code template} does not parse, if one does not. */
+    /** Why an expression in {@code template} (anywhere inside it) does not parse, if one does not. */
     static Optional<String> problem(JsonNode template)
     {
-        if (isExpression(template)) {
-            String body = body(template.textValue());
-            if (body.isBlank()) {
-                return Optional.of("The JSONata expression '" + template.textValue() + "' is empty");
-            }
-            try {
-                Jsonata.jsonata(body);
-                return Optional.empty();
-            }
-            catch (JException | IllegalArgumentException e) {
-                return Optional.of("The JSONata expression '" + template.textValue() + "' is not valid: " + e.getMessage());
-            }
+        if (!isExpression(template)) {
+            return StreamSupport.stream(template.spliterator(), false).map(JsonataExpressions::problem).flatMap(Optional::stream).findFirst();
         }
-        for (JsonNode element : template) {
-            Optional<String> nested = problem(element);
-            if (nested.isPresent()) {
-                return nested;
-            }
+        String body = body(template.textValue());
+        if (body.isBlank()) {
+            return Optional.of("The JSONata expression '" + template.textValue() + "' is empty");
         }
-        return Optional.empty();
+        try {
+            Jsonata.jsonata(body);
+            return Optional.empty();
+        }
+        catch (JException | IllegalArgumentException e) {
+            return Optional.of("The JSONata expression '" + template.textValue() + "' is not valid: " + e.getMessage());
+        }
     }
 
     /**

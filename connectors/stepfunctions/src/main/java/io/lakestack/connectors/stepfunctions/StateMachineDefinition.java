@@ -15,7 +15,8 @@ import static java.util.Objects.requireNonNull;
  * locations nested ({@code /States/P/Branches[0]/States/B}).
  *
  * <p>Where lakestack differs from AWS: the distributed Map is refused (not yet supported) rather than run
- * ({@code ItemReader}, {@code ItemBatcher}, {@code ResultWriter}, tolerated failures, {@code Mode: DISTRIBUTED}). AWS documents that its diagnostic wording may change; {@link DefinitionParser} says which
+ * ({@code ItemReader}, {@code ItemBatcher}, {@code ResultWriter}, tolerated failures,
+ * {@code Mode: DISTRIBUTED}). AWS documents that its diagnostic wording may change; {@link DefinitionParser} says which
  * messages are AWS's wording and which are lakestack's.
  */
 public final class StateMachineDefinition
