@@ -353,7 +353,8 @@ final class Execution
                     if (matched.booleanValue()) {
                         ObjectNode assignFrom = Json.object();
                         choiceAssign(state, rule).ifPresent(assign -> assignFrom.set("Assign", assign));
-                        return exit(state, frame, finish(state, frame, assignFrom, state.body(), states, context, raw, Optional.of(rule.get("Next").textValue())));
+                        Optional<String> next = Optional.of(rule.get("Next").textValue());
+                        return exit(state, frame, finish(state, frame, assignFrom, state.body(), states, context, raw, next));
                     }
                 }
                 return exit(state, frame, finish(state, frame, state.body(), state.body(), states, context, raw, noChoiceMatched(state)));
@@ -362,7 +363,8 @@ final class Execution
                 if (state.has("Seconds")) {
                     JsonNode seconds = evaluate(state.get("Seconds"), states, context, "Seconds");
                     if (!seconds.isIntegralNumber() || !seconds.canConvertToLong() || seconds.longValue() < 0) {
-                        throw queryFailure(context, state.get("Seconds").asText(), "Seconds", "returned a value that is not a non-negative integer: " + Json.write(seconds));
+                        throw queryFailure(context, state.get("Seconds").asText(), "Seconds",
+                                "returned a value that is not a non-negative integer: " + Json.write(seconds));
                     }
                     wakeAt = frame.lastAt.plusSeconds(seconds.longValue());
                 }
@@ -394,7 +396,7 @@ final class Execution
         return value.textValue();
     }
 
-    /** The {@code $states} of a state's expressions: its input and context object ({@code result} and {@code errorOutput} are added where they exist). */
+    /** The {@code $states} of a state's expressions: its input and context object ({@code result}, {@code errorOutput} added where they exist). */
     private static ObjectNode states(JsonNode raw, ObjectNode context)
     {
         ObjectNode states = Json.object();
@@ -441,7 +443,7 @@ final class Execution
             return new Transition(NullNode.getInstance(), next);
         }
         JsonNode assign = assignFrom.get("Assign");
-        Optional<ObjectNode> assigned = assign == null ? Optional.empty() : Optional.of((ObjectNode) evaluate(assign, states, context, at + "Assign"));
+        Optional<ObjectNode> assigned = Optional.ofNullable(assign).map(template -> (ObjectNode) evaluate(template, states, context, at + "Assign"));
         JsonNode output = outputFrom.has("Output") ? evaluate(outputFrom.get("Output"), states, context, at + "Output") : fallback;
         return new Transition(output, next, assigned);
     }
@@ -518,7 +520,8 @@ final class Execution
         }
         JsonNode value = evaluate(field, states(effective, context), context, "MaxConcurrency");
         if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0) {
-            throw queryFailure(context, field.textValue(), "MaxConcurrency", "returned a value that is not a non-negative integer: " + Json.write(value));
+            throw queryFailure(context, field.textValue(), "MaxConcurrency",
+                    "returned a value that is not a non-negative integer: " + Json.write(value));
         }
         return value.intValue();
     }
@@ -551,7 +554,8 @@ final class Execution
         if (!replaying(frame)) {
             sleepUntil(wakeAt);
         }
-        return new Transition(outputPath(state, effective), next(state), assignPath(state, frame, state.get("Assign"), effective, states(raw, context), context));
+        Optional<ObjectNode> assigned = assignPath(state, frame, state.get("Assign"), effective, states(raw, context), context);
+        return new Transition(outputPath(state, effective), next(state), assigned);
     }
 
     /** Task, Parallel and Map: attempts, retried and caught as the state's Retry and Catch say. */
