@@ -280,7 +280,9 @@ final class DefinitionParser
             }
         }
         for (String field : List.of("Arguments", "Output", "Items")) {
-            expressions(node, field, location);
+            if (jsonata) {
+                expressions(node, field, location);
+            }
         }
         if (jsonata && node.has("Arguments") && !node.get("Arguments").isObject() && !JsonataExpressions.isExpression(node.get("Arguments"))) {
             schema("The field 'Arguments' should be an object or a JSONata expression", location + "/Arguments");
@@ -292,13 +294,13 @@ final class DefinitionParser
         Optional<StateGraph> processor = Optional.empty();
         switch (type) {
             case Task:
-                task(node, location);
+                task(node, location, jsonata);
                 break;
             case Choice:
                 choice(node, location, jsonata);
                 break;
             case Wait:
-                waitState(node, location);
+                waitState(node, location, jsonata);
                 break;
             case Fail:
                 exclusive(node, "Error", "ErrorPath", location);
@@ -316,7 +318,7 @@ final class DefinitionParser
                 branches = parallel(node, location);
                 break;
             case Map:
-                processor = map(node, location);
+                processor = map(node, location, jsonata);
                 break;
             default:
                 break;
@@ -391,7 +393,7 @@ final class DefinitionParser
         }
     }
 
-    private void task(JsonNode node, String location)
+    private void task(JsonNode node, String location, boolean jsonata)
     {
         String resource = requiredString(node, "Resource", location);
         if (resource != null && !resource.matches("arn:[^:]+:[^:]+:[^:]*:[^:]*:.+")) {
@@ -399,8 +401,8 @@ final class DefinitionParser
         }
         exclusive(node, "TimeoutSeconds", "TimeoutSecondsPath", location);
         exclusive(node, "HeartbeatSeconds", "HeartbeatSecondsPath", location);
-        Optional<Integer> timeout = integerOrExpression(node, "TimeoutSeconds", location, 1);
-        Optional<Integer> heartbeat = integerOrExpression(node, "HeartbeatSeconds", location, 1);
+        Optional<Integer> timeout = integerOrExpression(node, "TimeoutSeconds", location, 1, jsonata);
+        Optional<Integer> heartbeat = integerOrExpression(node, "HeartbeatSeconds", location, 1, jsonata);
         referencePath(node, "TimeoutSecondsPath", location, false);
         referencePath(node, "HeartbeatSecondsPath", location, false);
         if (timeout.isPresent() && heartbeat.isPresent() && heartbeat.get() >= timeout.get()) {
@@ -408,16 +410,16 @@ final class DefinitionParser
         }
     }
 
-    private void waitState(JsonNode node, String location)
+    private void waitState(JsonNode node, String location, boolean jsonata)
     {
         long count = List.of("Seconds", "SecondsPath", "Timestamp", "TimestampPath").stream().filter(node::has).count();
         if (count != 1) {
             schema("The state should have exactly one of the fields [Seconds, SecondsPath, Timestamp, TimestampPath]", location);
         }
-        integerOrExpression(node, "Seconds", location, 0);
+        integerOrExpression(node, "Seconds", location, 0, jsonata);
         referencePath(node, "SecondsPath", location, false);
         referencePath(node, "TimestampPath", location, false);
-        if (node.has("Timestamp") && !JsonataExpressions.isExpression(node.get("Timestamp")) && timestamp(node.get("Timestamp")).isEmpty()) {
+        if (node.has("Timestamp") && !(jsonata && JsonataExpressions.isExpression(node.get("Timestamp"))) && timestamp(node.get("Timestamp")).isEmpty()) {
             schema("The field 'Timestamp' should be an RFC3339 timestamp", location + "/Timestamp");
         }
     }
@@ -593,12 +595,12 @@ final class DefinitionParser
         return graphs;
     }
 
-    private Optional<StateGraph> map(JsonNode node, String location)
+    private Optional<StateGraph> map(JsonNode node, String location, boolean jsonata)
     {
         exclusive(node, "ItemSelector", "Parameters", location);
         exclusive(node, "ItemProcessor", "Iterator", location);
         referencePath(node, "ItemsPath", location, false);
-        integerOrExpression(node, "MaxConcurrency", location, 0);
+        integerOrExpression(node, "MaxConcurrency", location, 0, jsonata);
         for (String field : DISTRIBUTED_MAP_FIELDS) {
             if (node.has(field)) {
                 schema("The field '" + field + "' belongs to the distributed Map, which lakestack does not support yet", location + "/" + field);
@@ -810,9 +812,9 @@ final class DefinitionParser
     }
 
     /** An integer field that a JSONata state may also give as an expression (checked when it runs). */
-    private Optional<Integer> integerOrExpression(JsonNode node, String field, String location, int minimum)
+    private Optional<Integer> integerOrExpression(JsonNode node, String field, String location, int minimum, boolean jsonata)
     {
-        return JsonataExpressions.isExpression(node.get(field)) ? Optional.empty() : integer(node, field, location, minimum);
+        return jsonata && JsonataExpressions.isExpression(node.get(field)) ? Optional.empty() : integer(node, field, location, minimum);
     }
 
     private Optional<Integer> integer(JsonNode node, String field, String location, int minimum)

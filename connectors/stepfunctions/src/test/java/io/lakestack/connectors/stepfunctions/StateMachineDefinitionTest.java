@@ -155,12 +155,14 @@ class StateMachineDefinitionTest
                 "SCHEMA_VALIDATION_FAILED: The field 'Condition' should be a JSONata expression or a boolean at /States/C/Choices[0]/Condition",
                 "SCHEMA_VALIDATION_FAILED: The field \"Assign\" is not supported by Step Functions at /States/S");
         assertThat(diagnostics("""
-                {"StartAt": "P", "States": {"P": {"Type": "Pass", "Assign": {"a.$": "nope", "b-c": 1}, "ResultPath": "$x", "End": true}}}
+                {"StartAt": "P", "States": {"P": {"Type": "Pass", "Assign": {"a.$": "nope", "b-c": 1}, "ResultPath": "$x", "Next": "W"},
+                  "W": {"Type": "Wait", "Seconds": "{% 5 %}", "End": true}}}
                 """)).containsExactly(
                 "SCHEMA_VALIDATION_FAILED: The variable name 'b-c' is not valid: a name is 1 to 80 characters, a letter or '_' followed by letters, digits"
                         + " and '_' at /States/P/Assign/b-c",
                 "SCHEMA_VALIDATION_FAILED: The value for the field 'a.$' must be a valid JSONPath at /States/P/Assign",
-                "SCHEMA_VALIDATION_FAILED: Value is not a Reference Path: a ResultPath cannot write a variable at /States/P/ResultPath");
+                "SCHEMA_VALIDATION_FAILED: Value is not a Reference Path: a ResultPath cannot write a variable at /States/P/ResultPath",
+                "SCHEMA_VALIDATION_FAILED: The field 'Seconds' should be an integer at /States/W/Seconds");
     }
 
     @Test
