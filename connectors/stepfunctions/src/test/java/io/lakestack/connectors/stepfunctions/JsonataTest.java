@@ -160,6 +160,23 @@ class JsonataTest
     }
 
     @Test
+    void aFailedOutputIsCaughtLikeTheTasksOwnErrors()
+    {
+        FakeTasks tasks = new FakeTasks().on("arn:aws:states:::lambda:invoke", request -> TaskOutcome.succeeded(json("{\"Payload\": {}}")));
+        ExecutionResult result = run("""
+                {"QueryLanguage": "JSONata", "StartAt": "T", "States": {
+                  "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Output": {"total": "{% $states.result.Payload.total %}"}, "End": true,
+                        "Catch": [{"ErrorEquals": ["States.QueryEvaluationError"], "Next": "Caught"}]},
+                  "Caught": {"Type": "Pass", "End": true}}}
+                """, "{}", tasks, FixedRandom.none());
+
+        assertThat(result).isEqualTo(new ExecutionResult.Succeeded(json("""
+                {"Error": "States.QueryEvaluationError",
+                 "Cause": "An error occurred while executing the state 'T' (entered at the event id #2). The JSONata expression '$states.result.Payload.total' specified for the field 'Output/total' returned nothing (undefined)."}
+                """)));
+    }
+
+    @Test
     void aJsonPathMachineMaySwitchOneStateToJsonata()
     {
         ExecutionResult result = run("""

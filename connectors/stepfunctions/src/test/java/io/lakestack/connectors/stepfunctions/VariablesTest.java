@@ -46,6 +46,23 @@ class VariablesTest
     }
 
     @Test
+    void aJsonPathCatcherAssignsFromTheErrorOutput()
+    {
+        FakeTasks tasks = new FakeTasks().on("arn:aws:states:::lambda:invoke", request -> TaskOutcome.failed("Busy", "try later"));
+        ExecutionResult result = run("""
+                {"StartAt": "T", "States": {
+                  "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Done",
+                        "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Done",
+                                   "Assign": {"error.$": "$.Error", "cause.$": "$states.errorOutput.Cause", "n.$": "$states.input.n"}}]},
+                  "Done": {"Type": "Pass", "Parameters": {"error.$": "$error", "cause.$": "$cause", "n.$": "$n", "input.$": "$"}, "End": true}}}
+                """, "{\"n\": 1}", tasks);
+
+        assertThat(result).isEqualTo(new ExecutionResult.Succeeded(json("""
+                {"error": "Busy", "cause": "try later", "n": 1, "input": {"n": 1, "error": {"Error": "Busy", "Cause": "try later"}}}
+                """)));
+    }
+
+    @Test
     void anUnassignedVariableFailsThePathThatReadsIt()
     {
         ExecutionResult result = run("""
