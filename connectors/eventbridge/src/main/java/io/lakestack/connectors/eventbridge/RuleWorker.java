@@ -1,6 +1,7 @@
 package io.lakestack.connectors.eventbridge;
 
 import io.lakestack.connectors.consumers.GroupStart;
+import io.lakestack.spi.cluster.KafkaClientSettings;
 import io.lakestack.spi.eventbridge.EventBuses;
 import io.lakestack.spi.eventbridge.Rule;
 import io.lakestack.spi.eventbridge.ScheduledRules;
@@ -73,7 +74,7 @@ final class RuleWorker
         properties.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Integer.MAX_VALUE);
         properties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MILLIS);
         properties.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, SESSION_TIMEOUT_MILLIS / 3);
-        this.consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(KafkaClientSettings.complete(properties), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "events-rule-" + rule.busName() + "-" + rule.name());
         thread.setDaemon(true);
     }

@@ -2,6 +2,7 @@ package io.lakestack.connectors.sns;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lakestack.connectors.consumers.GroupStart;
+import io.lakestack.spi.cluster.KafkaClientSettings;
 import io.lakestack.spi.sns.FilterPolicy;
 import io.lakestack.spi.sns.SnsTopics;
 import io.lakestack.spi.sns.Subscription;
@@ -87,7 +88,7 @@ final class SubscriptionWorker
         properties.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 3_600_000);
         properties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MILLIS);
         properties.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, SESSION_TIMEOUT_MILLIS / 3);
-        this.consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(KafkaClientSettings.complete(properties), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "sns-" + subscription.id());
         thread.setDaemon(true);
     }
