@@ -185,7 +185,7 @@ final class EngineOptions
         if (!withTrino && settings.containsKey(TRINO_USER)) {
             throw new IllegalArgumentException("--trino-user (trino.user in the config file) applies to a stack with Trino, not with --no-trino");
         }
-        return new EngineAddresses(required(settings, KAFKA_BOOTSTRAP), kafkaProperties(settings), uri(S3_ENDPOINT, required(settings, S3_ENDPOINT)),
+        return EngineAddresses.external(required(settings, KAFKA_BOOTSTRAP), kafkaProperties(settings), uri(S3_ENDPOINT, required(settings, S3_ENDPOINT)),
                 settings.getOrDefault(S3_ACCESS_KEY, accessKey), settings.getOrDefault(S3_SECRET_KEY, secretKey), settings.getOrDefault(S3_REGION, "us-east-1"),
                 uri(METASTORE_URI, required(settings, METASTORE_URI)), trino, settings.getOrDefault(TRINO_USER, EngineAddresses.DEFAULT_TRINO_USER));
     }

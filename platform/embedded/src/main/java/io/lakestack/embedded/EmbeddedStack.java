@@ -130,7 +130,7 @@ public final class EmbeddedStack
                     metastore.uri(), endpointUrl, endpointConfig.accessKey(), endpointConfig.secretKey(), region, listener);
             // the embedded object store checks no signature: lakestack's own calls sign with the endpoint's credentials
             engines = new EngineAddresses(kafka.bootstrapServers(), Map.of(), objectStore.uri(), endpointConfig.accessKey(), endpointConfig.secretKey(),
-                    region, URI.create(metastore.uri()), withTrino ? Optional.of(trino.uri()) : Optional.empty(), EngineAddresses.DEFAULT_TRINO_USER);
+                    region, URI.create(metastore.uri()), withTrino ? Optional.of(trino.uri()) : Optional.empty(), EngineAddresses.DEFAULT_TRINO_USER, false);
             externalEngines = List.of();
             all.addAll(List.of(kafka, objectStore, metastore));
             if (withTrino) {

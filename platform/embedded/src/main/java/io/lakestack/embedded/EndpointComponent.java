@@ -229,7 +229,9 @@ final class EndpointComponent
                 clock);
         resources.add(lambda);
         StsService sts = new StsService(stores, config.accountId(), clock);
-        HttpS3Upstream s3Upstream = new HttpS3Upstream(objectStore);
+        HttpS3Upstream s3Upstream = new HttpS3Upstream(objectStore, engines.signObjectStoreRequests()
+                ? Optional.of(new HttpS3Upstream.Signing(engines.objectStoreAccessKey(), engines.objectStoreSecretKey(), engines.objectStoreRegion()))
+                : Optional.empty());
         RecordStore<BucketConfiguration> bucketConfigurations = stores.open(BUCKET_CONFIGURATIONS_STORE, BucketConfiguration.class);
         RecordStore<ObjectLockState> objectLocks = stores.open(OBJECT_LOCKS_STORE, ObjectLockState.class);
         resources.add(new LifecycleRunner(s3Upstream, bucketConfigurations, objectLocks, clock, LIFECYCLE_INTERVAL));

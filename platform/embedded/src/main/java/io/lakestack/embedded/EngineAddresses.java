@@ -19,6 +19,8 @@ import static java.util.Objects.requireNonNull;
  * stack makes one of its own engines; {@code --engines external} takes one from the user.
  *
  * @param trino empty when the stack runs without Trino
+ * @param signObjectStoreRequests whether S3 requests forwarded to the object store are signed again with its credentials
+ *         (an object store that checks signatures, as every external one does); the embedded one checks none
  */
 public record EngineAddresses(
         String kafkaBootstrap,
@@ -29,10 +31,19 @@ public record EngineAddresses(
         String objectStoreRegion,
         URI metastore,
         Optional<URI> trino,
-        String trinoUser)
+        String trinoUser,
+        boolean signObjectStoreRequests)
 {
     /** The user the endpoint runs Trino queries as unless told otherwise. */
     public static final String DEFAULT_TRINO_USER = "lakestack";
+
+    /** External engines: S3 requests forwarded to the object store are signed with its credentials. */
+    public static EngineAddresses external(String kafkaBootstrap, Map<String, String> kafkaProperties, URI objectStore, String objectStoreAccessKey,
+            String objectStoreSecretKey, String objectStoreRegion, URI metastore, Optional<URI> trino, String trinoUser)
+    {
+        return new EngineAddresses(kafkaBootstrap, kafkaProperties, objectStore, objectStoreAccessKey, objectStoreSecretKey, objectStoreRegion, metastore,
+                trino, trinoUser, true);
+    }
 
     public EngineAddresses
     {

@@ -31,7 +31,17 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
+import io.lakestack.endpoint.EndpointConfig;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -72,7 +82,7 @@ class ExternalEnginesIntegrationTest
     /** The test stack's engines, as a user would give them with the flags of {@code --engines external}. */
     private EngineAddresses engines(String kafka, URI metastore)
     {
-        return new EngineAddresses(kafka, Map.of(), URI.create(stack.stack().objectStoreUrl()), TestStack.ACCESS_KEY, TestStack.SECRET_KEY,
+        return EngineAddresses.external(kafka, Map.of(), URI.create(stack.stack().objectStoreUrl()), TestStack.ACCESS_KEY, TestStack.SECRET_KEY,
                 TestStack.REGION, metastore, Optional.of(stack.stack().trinoUri()), EngineAddresses.DEFAULT_TRINO_USER);
     }
 
@@ -198,6 +208,55 @@ class ExternalEnginesIntegrationTest
             assertThat(throughA.status().state()).isEqualTo(QueryExecutionState.SUCCEEDED);
             assertThat(new AthenaQueries(athenaA, "external_lake").rows(query.queryExecutionId())).containsExactly(List.of("n", "word"), List.of("0", "seed"),
                     List.of("1", "one"), List.of("2", "two"));
+        }
+    }
+
+    /**
+     * An object store that checks signatures gets each request signed for it with its own credentials, whatever the
+     * caller signed with: here the object store is the test stack's endpoint (which checks them, with test/test), and
+     * the external stack's endpoint takes another key.
+     */
+    @Test
+    void anObjectStoreThatChecksSignaturesGetsRequestsSignedWithItsCredentials(@TempDir Path directory)
+            throws Exception
+    {
+        stack.stack().awaitTrino(Duration.ofMinutes(4));
+        EngineAddresses engines = EngineAddresses.external(stack.kafkaBootstrapServers(), Map.of(), URI.create(stack.endpoint()), TestStack.ACCESS_KEY,
+                TestStack.SECRET_KEY, TestStack.REGION, URI.create(stack.stack().metastoreUri()), Optional.of(stack.stack().trinoUri()),
+                EngineAddresses.DEFAULT_TRINO_USER);
+        StaticCredentialsProvider own = StaticCredentialsProvider.create(AwsBasicCredentials.create("external-key", "external-secret"));
+        try (EmbeddedStack d = EmbeddedStack.builder().dataDirectory(directory).ports(StackPorts.free()).externalEngines(engines)
+                .endpointSettings(Map.of(EndpointConfig.ACCESS_KEY, "external-key", EndpointConfig.SECRET_KEY, "external-secret")).build().start();
+                S3Client throughD = S3Client.builder().endpointOverride(URI.create(d.endpointUrl())).region(Region.US_EAST_1).forcePathStyle(true)
+                        .credentialsProvider(own).build();
+                S3Presigner presigner = S3Presigner.builder().endpointOverride(URI.create(d.endpointUrl())).region(Region.US_EAST_1)
+                        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build()).credentialsProvider(own).build();
+                S3Client throughA = stack.s3()) {
+            throughD.createBucket(request -> request.bucket("signed-lake"));
+            throughD.putObject(request -> request.bucket("signed-lake").key("dir/a b+c=d.txt").contentType("text/plain"), RequestBody.fromString("signed"));
+            assertThat(throughD.getObjectAsBytes(request -> request.bucket("signed-lake").key("dir/a b+c=d.txt")).asUtf8String()).isEqualTo("signed");
+            assertThat(throughA.getObjectAsBytes(request -> request.bucket("signed-lake").key("dir/a b+c=d.txt")).asUtf8String()).isEqualTo("signed");
+
+            // a multipart upload: its query parameters (uploads, uploadId, partNumber) are signed too
+            String upload = throughD.createMultipartUpload(request -> request.bucket("signed-lake").key("dir/parts.bin")).uploadId();
+            byte[] first = new byte[5 * 1024 * 1024];
+            java.util.Arrays.fill(first, (byte) 'x');
+            String firstTag = throughD.uploadPart(request -> request.bucket("signed-lake").key("dir/parts.bin").uploadId(upload).partNumber(1),
+                    RequestBody.fromBytes(first)).eTag();
+            String secondTag = throughD.uploadPart(request -> request.bucket("signed-lake").key("dir/parts.bin").uploadId(upload).partNumber(2),
+                    RequestBody.fromString("end")).eTag();
+            throughD.completeMultipartUpload(request -> request.bucket("signed-lake").key("dir/parts.bin").uploadId(upload)
+                    .multipartUpload(parts -> parts.parts(part -> part.partNumber(1).eTag(firstTag), part -> part.partNumber(2).eTag(secondTag))));
+            assertThat(throughD.listObjectsV2(request -> request.bucket("signed-lake").prefix("dir/")).contents())
+                    .extracting(S3Object::key, S3Object::size)
+                    .containsExactly(tuple("dir/a b+c=d.txt", 6L), tuple("dir/parts.bin", 5L * 1024 * 1024 + 3));
+
+            // a presigned URL of D: its signature is D's, left out; the request goes on signed for the object store
+            URI presigned = presigner.presignGetObject(request -> request.signatureDuration(Duration.ofMinutes(5))
+                    .getObjectRequest(object -> object.bucket("signed-lake").key("dir/a b+c=d.txt"))).url().toURI();
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(presigned).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("signed");
         }
     }
 
