@@ -103,6 +103,44 @@ class EngineOptionsTest
     }
 
     @Test
+    void upExitsWithOneWhenAnEngineDoesNotAnswerAndPrintsOneLineForEach()
+            throws IOException
+    {
+        int kafka = closedPort();
+        int objectStore = closedPort();
+        int metastore = closedPort();
+        java.io.ByteArrayOutputStream output = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream before = System.out;
+        int exit;
+        System.setOut(new java.io.PrintStream(output, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            exit = Lakestack.execute("up", "--data-dir", directory.resolve("data").toString(), "--port", String.valueOf(io.lakestack.embedded.StackPorts.free()
+                    .endpoint()), "--engines", "external", "--no-trino", "--kafka-bootstrap", "127.0.0.1:" + kafka, "--s3-endpoint", "http://127.0.0.1:"
+                    + objectStore, "--metastore-uri", "thrift://127.0.0.1:" + metastore);
+        }
+        finally {
+            System.setOut(before);
+        }
+        assertThat(exit).isEqualTo(1);
+        assertThat(output.toString(java.nio.charset.StandardCharsets.UTF_8).lines().filter(line -> line.contains("FAILED") || line.contains("not started"))
+                .map(String::strip).sorted())
+                .containsExactly(
+                        "!! kafka         FAILED     Kafka at 127.0.0.1:" + kafka + " is unreachable: Connection refused",
+                        "!! metastore     FAILED     The Hive Metastore at thrift://127.0.0.1:" + metastore + " is unreachable: Connection refused",
+                        "!! object-store  FAILED     The object store at http://127.0.0.1:" + objectStore + " is unreachable: Connection refused",
+                        "lakestack: the endpoint was not started: 3 engines do not answer");
+    }
+
+    /** A loopback port nothing listens on: one that was bound a moment ago and is closed. */
+    private static int closedPort()
+            throws IOException
+    {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
     void kafkaPropertiesAndEmbeddedOnlyOptionsAreRefusedWhereTheyCannotApply()
     {
         assertThatThrownBy(() -> parse("--kafka-property", "security.protocol=SSL").build(new StackOptions(), io.lakestack.embedded.StackListener.NONE))

@@ -3,6 +3,8 @@ package io.lakestack.embedded;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestack.backends.hive.ThriftMetastoreClient;
 import io.lakestack.spi.cluster.KafkaClientSettings;
+import io.lakestack.spi.stack.ComponentState;
+import io.lakestack.spi.stack.ComponentStatus;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -25,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +76,18 @@ final class ExternalEngine
         engines.trino().ifPresent(trino -> all.add(new ExternalEngine("trino", "Trino", trino.toString(), () -> checkTrino(trino, engines.trinoUser()),
                 listener)));
         return List.copyOf(all);
+    }
+
+    /** Ready says it is external: lakestack checked it, and runs nothing of it. */
+    @Override
+    ComponentStatus status()
+    {
+        ComponentStatus status = super.status();
+        if (status.state() != ComponentState.READY) {
+            return status;
+        }
+        return new ComponentStatus(status.name(), status.state(), status.address(), status.startMillis()
+                .map(millis -> String.format(Locale.ROOT, "external, answered in %.1f s", millis / 1000.0)).orElse("external"), status.startMillis());
     }
 
     @Override

@@ -106,6 +106,8 @@ class ExternalEnginesIntegrationTest
                     tuple("metastore", ComponentState.READY, stack.stack().metastoreUri()),
                     tuple("trino", ComponentState.READY, stack.stack().trinoUri().toString()),
                     tuple("endpoint", ComponentState.READY, b.endpointUrl()));
+            assertThat(b.status().subList(0, 4)).extracting(ComponentStatus::detail).allSatisfy(detail -> assertThat(detail)
+                    .matches("external, answered in \\d+\\.\\d s"));
             assertThat(List.of(stack.endpoint(), b.endpointUrl(), c.endpointUrl())).doesNotHaveDuplicates();
             assertThat(b.childProcessIds()).isEmpty();
 
