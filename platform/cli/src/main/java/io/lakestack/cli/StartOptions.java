@@ -62,6 +62,10 @@ final class StartOptions
      */
     void wipeIfFresh(StackOptions location)
     {
+        if (fresh && EngineOptions.external(engines.settings())) {
+            throw new IllegalArgumentException("--fresh deletes the embedded engines' topics, objects and tables; with --engines external they are on "
+                    + "engines lakestack does not run, and it deletes none of them");
+        }
         if (fresh) {
             location.layout().wipe();
         }

@@ -146,6 +146,9 @@ class EngineOptionsTest
         assertThatThrownBy(() -> parse("--kafka-property", "security.protocol=SSL").build(new StackOptions(), io.lakestack.embedded.StackListener.NONE))
                 .hasMessage("Kafka properties (security.protocol) apply to external Kafka only (--engines external): the embedded Kafka speaks plaintext on "
                         + "loopback and takes no client settings");
+        assertThatThrownBy(() -> parse("--engines", "external", "--fresh").wipeIfFresh(new StackOptions()))
+                .hasMessage("--fresh deletes the embedded engines' topics, objects and tables; with --engines external they are on engines lakestack does "
+                        + "not run, and it deletes none of them");
         assertThatThrownBy(() -> parse("--engines", "external", "--trino-heap", "1G", "--kafka-bootstrap", "kafka:9092").build(new StackOptions(),
                 io.lakestack.embedded.StackListener.NONE))
                 .hasMessage("--trino-heap applies to the embedded engines only; with --engines external lakestack starts none");
