@@ -38,7 +38,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The embedded stack: Kafka, the object store, the Hive Metastore, Trino and the AWS endpoint, on one data
- * directory, started in parallel and stopped together.
+ * directory, started in parallel and stopped together. With {@link Builder#externalEngines} it starts the endpoint
+ * alone, on engines that run already: each is checked first, and nothing starts when one does not answer.
  *
  * <p>{@link #start()} returns once Kafka, the object store, the metastore and the endpoint answer; Trino may still
  * be starting ({@link #awaitTrino}). While a stack runs, its data directory is locked: a second stack on the same
@@ -115,9 +116,9 @@ public final class EmbeddedStack
                         + ") apply to external Kafka only (--engines external): the embedded Kafka speaks plaintext on loopback and takes no client settings");
             }
             EngineArtifacts artifacts = EngineArtifacts.load();
-        JavaRuntimes.Runtime engineJava = withTrino
-                ? JavaRuntimes.require("trino", TrinoComponent.REQUIRED_JAVA)
-                : JavaRuntimes.find(TrinoComponent.REQUIRED_JAVA).orElseGet(() -> JavaRuntimes.require("object-store", 17));
+            JavaRuntimes.Runtime engineJava = withTrino
+                    ? JavaRuntimes.require("trino", TrinoComponent.REQUIRED_JAVA)
+                    : JavaRuntimes.find(TrinoComponent.REQUIRED_JAVA).orElseGet(() -> JavaRuntimes.require("object-store", 17));
 
             String endpointUrl = "http://127.0.0.1:" + ports.endpoint();
             String region = endpointConfig.region();
