@@ -79,6 +79,8 @@ public final class EmbeddedStack
     private final EndpointComponent endpoint;
     private final List<Component> components;
 
+    /** The Kafka client settings of external engines, registered while the stack runs. */
+    private KafkaClientSettings.Registration kafkaSettings;
     private FileChannel lockChannel;
     private FileLock lock;
     private ExecutorService executor;
@@ -102,7 +104,6 @@ public final class EmbeddedStack
                 throw new IllegalArgumentException(withTrino ? "external engines without Trino: give Trino's address, or start without Trino"
                         : "external engines with Trino's address, but a stack without Trino");
             }
-            KafkaClientSettings.register(engines.kafkaBootstrap(), engines.kafkaProperties());
             kafka = null;
             objectStore = null;
             metastore = null;
@@ -223,6 +224,7 @@ public final class EmbeddedStack
     private void startOnExternalEngines()
     {
         Ports.requireFree("endpoint", endpointConfig.bindAddress(), ports.endpoint(), "--port");
+        kafkaSettings = KafkaClientSettings.register(engines.kafkaBootstrap(), engines.kafkaProperties());
         executor = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "lakestack-check");
             thread.setDaemon(true);
@@ -435,6 +437,10 @@ public final class EmbeddedStack
             if (executor != null) {
                 executor.shutdownNow();
                 executor = null;
+            }
+            if (kafkaSettings != null) {
+                kafkaSettings.close();
+                kafkaSettings = null;
             }
             try {
                 Files.deleteIfExists(layout.stateFile());

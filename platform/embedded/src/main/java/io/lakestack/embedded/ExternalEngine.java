@@ -191,6 +191,10 @@ final class ExternalEngine
         try (Admin admin = Admin.create(KafkaClientSettings.complete(config))) {
             admin.describeCluster().clusterId().get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         }
+        catch (java.util.concurrent.ExecutionException e) {
+            // it answers, but refuses the client (authentication, TLS)
+            throw new UnusableException(describe(e.getCause()));
+        }
         catch (java.util.concurrent.TimeoutException e) {
             throw new UnusableException("the cluster did not describe itself within " + CHECK_TIMEOUT.toSeconds() + " s (check --kafka-property)");
         }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,13 +22,18 @@ import java.util.stream.IntStream;
 /**
  * A Kafka cluster of three KRaft nodes (each broker and controller), each a process of its own ({@link KafkaNodeMain})
  * on free loopback ports: replication factor 3 by default, min ISR 2, for every topic lakestack makes and Kafka's own.
+ * Each broker has a plaintext listener (between brokers, and for the test's own clients) and a SASL/PLAIN one, where
+ * only {@link #SASL_USER} with {@link #SASL_PASSWORD} gets in.
  */
 final class KafkaClusterProcesses
         implements AutoCloseable
 {
     static final int NODES = 3;
+    static final String SASL_USER = "lakestack";
+    static final String SASL_PASSWORD = "lakestack-secret";
 
     private final List<Integer> brokerPorts = new ArrayList<>();
+    private final List<Integer> saslPorts = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
 
     KafkaClusterProcesses(Path directory)
@@ -36,6 +42,7 @@ final class KafkaClusterProcesses
         List<Integer> controllerPorts = new ArrayList<>();
         for (int node = 0; node < NODES; node++) {
             brokerPorts.add(Ports.free());
+            saslPorts.add(Ports.free());
             controllerPorts.add(Ports.free());
         }
         String voters = IntStream.range(0, NODES).mapToObj(node -> (node + 1) + "@127.0.0.1:" + controllerPorts.get(node)).collect(Collectors.joining(","));
@@ -47,11 +54,15 @@ final class KafkaClusterProcesses
             properties.put("process.roles", "broker,controller");
             properties.put("node.id", String.valueOf(node + 1));
             properties.put("controller.quorum.voters", voters);
-            properties.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPorts.get(node) + ",CONTROLLER://127.0.0.1:" + controllerPorts.get(node));
-            properties.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPorts.get(node));
+            properties.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPorts.get(node) + ",SASL://127.0.0.1:" + saslPorts.get(node)
+                    + ",CONTROLLER://127.0.0.1:" + controllerPorts.get(node));
+            properties.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPorts.get(node) + ",SASL://127.0.0.1:" + saslPorts.get(node));
             properties.put("controller.listener.names", "CONTROLLER");
             properties.put("inter.broker.listener.name", "PLAINTEXT");
-            properties.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            properties.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+            properties.put("listener.name.sasl.sasl.enabled.mechanisms", "PLAIN");
+            properties.put("listener.name.sasl.plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required user_"
+                    + SASL_USER + "=\"" + SASL_PASSWORD + "\";");
             properties.put("log.dirs", directory.resolve("node-" + (node + 1)).toString());
             properties.put("default.replication.factor", "3");
             properties.put("min.insync.replicas", "2");
@@ -105,9 +116,23 @@ final class KafkaClusterProcesses
         return seen;
     }
 
+    /** The plaintext listeners. */
     String bootstrapServers()
     {
         return brokerPorts.stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
+    }
+
+    /** The SASL/PLAIN listeners. */
+    String saslBootstrapServers()
+    {
+        return saslPorts.stream().map(port -> "127.0.0.1:" + port).collect(Collectors.joining(","));
+    }
+
+    /** What a client of the SASL listeners needs, as {@code --kafka-property} gives it. */
+    static Map<String, String> saslSettings(String password)
+    {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN", "sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + SASL_USER + "\" password=\"" + password + "\";");
     }
 
     /** Kills the node with this id (1 to 3) as a crash would: SIGKILL. */

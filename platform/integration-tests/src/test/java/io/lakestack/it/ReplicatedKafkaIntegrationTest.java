@@ -4,6 +4,7 @@ import io.lakestack.backends.kafka.KafkaKinesisStreams;
 import io.lakestack.embedded.EmbeddedStack;
 import io.lakestack.embedded.EngineAddresses;
 import io.lakestack.embedded.StackPorts;
+import io.lakestack.embedded.UnreachableEnginesException;
 import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
 import org.apache.kafka.clients.admin.Admin;
@@ -31,12 +32,15 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
  * lakestack in external mode on a Kafka cluster of three KRaft nodes, each a process of its own, replication factor 3
- * and min ISR 2: the topics lakestack makes are replicated three times, and killing the broker that leads a stream's
- * partition loses no record the endpoint acknowledged; records put afterwards are acknowledged by the two left.
+ * and min ISR 2, reached through SASL/PLAIN listeners only (the {@code --kafka-property} settings, which every Kafka
+ * client of lakestack must carry to get in): the topics lakestack makes are replicated three times, and killing the
+ * broker that leads a stream's partition loses no record the endpoint acknowledged; records put afterwards are
+ * acknowledged by the two left.
  */
 @LakestackTest
 @Order(92)
@@ -59,7 +63,17 @@ class ReplicatedKafkaIntegrationTest
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             assertThat(admin.describeCluster().nodes().get(60, TimeUnit.SECONDS)).hasSize(KafkaClusterProcesses.NODES);
             // the engines of the test stack but Kafka, which is the cluster; no Trino: this is about Kafka
-            EngineAddresses engines = EngineAddresses.external(kafka.bootstrapServers(), Map.of(), URI.create(stack.stack().objectStoreUrl()),
+            // a wrong password: Kafka is there, but refuses lakestack's clients
+            EngineAddresses refused = EngineAddresses.external(kafka.saslBootstrapServers(), KafkaClusterProcesses.saslSettings("wrong"),
+                    URI.create(stack.stack().objectStoreUrl()), TestStack.ACCESS_KEY, TestStack.SECRET_KEY, TestStack.REGION,
+                    URI.create(stack.stack().metastoreUri()), Optional.empty(), EngineAddresses.DEFAULT_TRINO_USER);
+            assertThatThrownBy(() -> EmbeddedStack.builder().dataDirectory(dataDirectory).ports(StackPorts.free()).withTrino(false).externalEngines(refused)
+                    .build().start())
+                    .isInstanceOfSatisfying(UnreachableEnginesException.class, e -> assertThat(e.lines()).containsExactly("Kafka at "
+                            + kafka.saslBootstrapServers() + " is not usable: Authentication failed: Invalid username or password"));
+
+            EngineAddresses engines = EngineAddresses.external(kafka.saslBootstrapServers(), KafkaClusterProcesses.saslSettings(
+                    KafkaClusterProcesses.SASL_PASSWORD), URI.create(stack.stack().objectStoreUrl()),
                     TestStack.ACCESS_KEY, TestStack.SECRET_KEY, TestStack.REGION, URI.create(stack.stack().metastoreUri()), Optional.empty(),
                     EngineAddresses.DEFAULT_TRINO_USER);
             try (EmbeddedStack external = EmbeddedStack.builder().dataDirectory(dataDirectory).ports(StackPorts.free()).withTrino(false)
