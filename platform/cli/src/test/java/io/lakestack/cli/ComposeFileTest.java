@@ -116,7 +116,7 @@ class ComposeFileTest
                 else {
                     assertThat(definition.path("build").path("dockerfile").asText()).as("%s: build of %s", file, service.getKey()).isEqualTo("compose/Dockerfile");
                 }
-                boolean oneShot = definition.path("command").toString().contains("curl");
+                boolean oneShot = definition.path("restart").asText().equals("no");
                 boolean needed = !service.getKey().equals("jupyter") && !oneShot;
                 if (needed) {
                     assertThat(definition.has("healthcheck")).as("%s: health check of %s", file, service.getKey()).isTrue();
@@ -155,7 +155,7 @@ class ComposeFileTest
         }
         List<String> longRunning = new ArrayList<>();
         services.fields().forEachRemaining(service -> {
-            if (!service.getValue().path("command").toString().contains("curl")) {
+            if (!service.getValue().path("restart").asText().equals("no")) {
                 longRunning.add(service.getKey());
             }
         });
