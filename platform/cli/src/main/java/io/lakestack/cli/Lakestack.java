@@ -32,7 +32,8 @@ public final class Lakestack
         CommandLine commandLine = new CommandLine(new Lakestack());
         commandLine.setExecutionExceptionHandler((exception, line, parsed) -> {
             String message = exception.getMessage() == null ? exception.toString() : exception.getMessage();
-            line.getErr().println("lakestack: " + message);
+            // one line each: an error of several lines (one per unreachable engine) prints each with the prefix
+            message.lines().forEach(text -> line.getErr().println("lakestack: " + text));
             if (Boolean.getBoolean("lakestack.debug")) {
                 exception.printStackTrace(line.getErr());
             }

@@ -4,6 +4,7 @@ import io.lakestack.embedded.EmbeddedStack;
 import io.lakestack.embedded.StackListener;
 import io.lakestack.embedded.StackPorts;
 import io.lakestack.endpoint.EndpointConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.HashMap;
@@ -12,6 +13,8 @@ import java.util.Map;
 /** Options of the commands that start a stack. */
 final class StartOptions
 {
+    static final String DEFAULT_TRINO_HEAP = "640M";
+
     @Option(names = "--port", paramLabel = "N", description = "The AWS endpoint's port; Kafka, the object store, the metastore, Trino and the "
             + "Kafka controller take the next five (default: ${DEFAULT-VALUE}).")
     int port = EndpointConfig.DEFAULT_PORT;
@@ -34,11 +37,14 @@ final class StartOptions
     @Option(names = "--secret-key", paramLabel = "SECRET", description = "Its secret access key (default: $LAKESTACK_SECRET_KEY, else test).")
     String secretKey = System.getenv().getOrDefault("LAKESTACK_SECRET_KEY", "test");
 
-    @Option(names = "--trino-heap", paramLabel = "SIZE", description = "Trino's maximum heap (default: ${DEFAULT-VALUE}).")
-    String trinoHeap = "640M";
+    @Option(names = "--trino-heap", paramLabel = "SIZE", description = "The embedded Trino's maximum heap (default: " + DEFAULT_TRINO_HEAP + ").")
+    String trinoHeap;
 
     @Option(names = "--sequential-start", hidden = true, description = "Start the components one after another (the start-up benchmark's baseline).")
     boolean sequentialStart;
+
+    @Mixin
+    EngineOptions engines = new EngineOptions();
 
     Map<String, String> endpointSettings()
     {
@@ -56,22 +62,43 @@ final class StartOptions
      */
     void wipeIfFresh(StackOptions location)
     {
+        if (fresh && EngineOptions.external(engines.settings())) {
+            throw new IllegalArgumentException("--fresh deletes the embedded engines' topics, objects and tables; with --engines external they are on "
+                    + "engines lakestack does not run, and it deletes none of them");
+        }
         if (fresh) {
             location.layout().wipe();
         }
     }
 
-    /** A stack on the data directory ({@link #wipeIfFresh} comes first). */
+    /**
+     * A stack on the data directory ({@link #wipeIfFresh} comes first), on the embedded engines or the external ones
+     * asked for.
+     *
+     * @throws IllegalArgumentException naming a setting that cannot apply to the engines chosen
+     */
     EmbeddedStack build(StackOptions location, StackListener listener)
     {
-        return EmbeddedStack.builder()
+        EmbeddedStack.Builder builder = EmbeddedStack.builder()
                 .dataDirectory(location.dataDirectory)
                 .ports(StackPorts.from(port))
                 .endpointSettings(endpointSettings())
                 .withTrino(!noTrino)
-                .trinoHeap(trinoHeap)
+                .trinoHeap(trinoHeap == null ? DEFAULT_TRINO_HEAP : trinoHeap)
                 .sequentialStart(sequentialStart)
-                .listener(listener)
-                .build();
+                .listener(listener);
+        Map<String, String> settings = engines.settings();
+        if (EngineOptions.external(settings)) {
+            if (trinoHeap != null || sequentialStart) {
+                throw new IllegalArgumentException((trinoHeap != null ? "--trino-heap" : "--sequential-start")
+                        + " applies to the embedded engines only; with --engines external lakestack starts none");
+            }
+            builder.externalEngines(EngineOptions.externalEngines(settings, !noTrino, accessKey, secretKey));
+        }
+        else {
+            EngineOptions.requireNoneForEmbedded(settings);
+            builder.kafkaProperties(EngineOptions.kafkaProperties(settings));
+        }
+        return builder.build();
     }
 }

@@ -3,6 +3,7 @@ package io.lakestack.cli;
 import io.lakestack.embedded.EmbeddedStack;
 import io.lakestack.embedded.RunState;
 import io.lakestack.embedded.StackException;
+import io.lakestack.embedded.UnreachableEnginesException;
 import io.lakestack.spi.stack.ComponentState;
 import io.lakestack.spi.stack.ComponentStatus;
 import picocli.CommandLine.Command;
@@ -49,15 +50,24 @@ final class UpCommand
         if (detach) {
             return detached(out);
         }
-        out.println("lakestack: starting the embedded stack on " + location.layout().root());
         long begin = System.nanoTime();
         EmbeddedStack stack = start.build(location, new TerminalListener(out));
+        out.println("lakestack: starting " + (stack.externalEngines() ? "the endpoint on external engines" : "the embedded stack") + " on "
+                + location.layout().root());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("lakestack: stopping");
             stack.close();
             out.println("lakestack: stopped");
         }, "lakestack-shutdown"));
-        stack.start();
+        try {
+            stack.start();
+        }
+        catch (UnreachableEnginesException e) {
+            // the listener printed one line per engine that does not answer
+            out.println("lakestack: the endpoint was not started: " + e.lines().size() + (e.lines().size() == 1 ? " engine does" : " engines do")
+                    + " not answer");
+            return 1;
+        }
         out.printf(Locale.ROOT, "lakestack: ready in %.1f s%n", (System.nanoTime() - begin) / 1e9);
         Summary.print(out, stack, !start.noTrino);
         if (!start.noTrino) {

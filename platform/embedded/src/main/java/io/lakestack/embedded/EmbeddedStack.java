@@ -3,6 +3,7 @@ package io.lakestack.embedded;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.endpoint.EndpointConfig;
+import io.lakestack.spi.cluster.KafkaClientSettings;
 import io.lakestack.spi.stack.ComponentState;
 import io.lakestack.spi.stack.ComponentStatus;
 import org.slf4j.Logger;
@@ -37,7 +38,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The embedded stack: Kafka, the object store, the Hive Metastore, Trino and the AWS endpoint, on one data
- * directory, started in parallel and stopped together.
+ * directory, started in parallel and stopped together. With {@link Builder#externalEngines} it starts the endpoint
+ * alone, on engines that run already: each is checked first, and nothing starts when one does not answer.
  *
  * <p>{@link #start()} returns once Kafka, the object store, the metastore and the endpoint answer; Trino may still
  * be starting ({@link #awaitTrino}). While a stack runs, its data directory is locked: a second stack on the same
@@ -66,13 +68,19 @@ public final class EmbeddedStack
     private final String trinoHeap;
     private final StackListener listener;
 
+    /** The embedded engines; null when the engines are external. */
     private final KafkaComponent kafka;
     private final ObjectStoreComponent objectStore;
     private final MetastoreComponent metastore;
     private final TrinoComponent trino;
+    /** The engines lakestack does not run, checked at start; empty when they are embedded. */
+    private final List<ExternalEngine> externalEngines;
+    private final EngineAddresses engines;
     private final EndpointComponent endpoint;
     private final List<Component> components;
 
+    /** The Kafka client settings of external engines, registered while the stack runs. */
+    private KafkaClientSettings.Registration kafkaSettings;
     private FileChannel lockChannel;
     private FileLock lock;
     private ExecutorService executor;
@@ -89,27 +97,50 @@ public final class EmbeddedStack
         this.trinoHeap = builder.trinoHeap;
         this.listener = builder.listener;
 
-        EngineArtifacts artifacts = EngineArtifacts.load();
-        JavaRuntimes.Runtime engineJava = withTrino
-                ? JavaRuntimes.require("trino", TrinoComponent.REQUIRED_JAVA)
-                : JavaRuntimes.find(TrinoComponent.REQUIRED_JAVA).orElseGet(() -> JavaRuntimes.require("object-store", 17));
-
-        String endpointUrl = "http://127.0.0.1:" + ports.endpoint();
-        String region = endpointConfig.region();
-        kafka = new KafkaComponent(layout.kafka(), Component.LOOPBACK, ports.kafka(), ports.kafkaController(), listener);
-        objectStore = new ObjectStoreComponent(artifacts, engineJava, layout.objectStore(), layout.log("object-store"), layout.temporary("object-store"),
-                ports.objectStore(), listener);
-        metastore = new MetastoreComponent(artifacts, engineJava, layout.metastore(), layout.log("metastore"), layout.temporary("metastore"),
-                ports.metastore(), endpointUrl, endpointConfig.accessKey(), endpointConfig.secretKey(), region, "s3://" + WAREHOUSE_BUCKET + "/", listener);
-        trino = new TrinoComponent(artifacts, engineJava, layout.trino(), layout.log("trino"), layout.temporary("trino"), ports.trino(), trinoHeap,
-                metastore.uri(), endpointUrl, endpointConfig.accessKey(), endpointConfig.secretKey(), region, listener);
-        endpoint = new EndpointComponent(endpointConfig, kafka.bootstrapServers(), objectStore.uri(), ports.metastore(),
-                withTrino ? Optional.of(trino.uri()) : Optional.empty(), this::status, layout.firehose(), layout.temporary("endpoint"), builder.leaseMillis,
-                listener);
-        List<Component> all = new ArrayList<>(List.of(kafka, objectStore, metastore));
-        if (withTrino) {
-            all.add(trino);
+        List<Component> all = new ArrayList<>();
+        if (builder.externalEngines.isPresent()) {
+            engines = builder.externalEngines.get();
+            if (withTrino != engines.trino().isPresent()) {
+                throw new IllegalArgumentException(withTrino ? "external engines without Trino: give Trino's address, or start without Trino"
+                        : "external engines with Trino's address, but a stack without Trino");
+            }
+            kafka = null;
+            objectStore = null;
+            metastore = null;
+            trino = null;
+            externalEngines = ExternalEngine.of(engines, listener);
+            all.addAll(externalEngines);
         }
+        else {
+            if (!builder.kafkaProperties.isEmpty()) {
+                throw new IllegalArgumentException("Kafka properties (" + String.join(", ", new java.util.TreeSet<>(builder.kafkaProperties.keySet()))
+                        + ") apply to external Kafka only (--engines external): the embedded Kafka speaks plaintext on loopback and takes no client settings");
+            }
+            EngineArtifacts artifacts = EngineArtifacts.load();
+            JavaRuntimes.Runtime engineJava = withTrino
+                    ? JavaRuntimes.require("trino", TrinoComponent.REQUIRED_JAVA)
+                    : JavaRuntimes.find(TrinoComponent.REQUIRED_JAVA).orElseGet(() -> JavaRuntimes.require("object-store", 17));
+
+            String endpointUrl = "http://127.0.0.1:" + ports.endpoint();
+            String region = endpointConfig.region();
+            kafka = new KafkaComponent(layout.kafka(), Component.LOOPBACK, ports.kafka(), ports.kafkaController(), listener);
+            objectStore = new ObjectStoreComponent(artifacts, engineJava, layout.objectStore(), layout.log("object-store"), layout.temporary("object-store"),
+                    ports.objectStore(), listener);
+            metastore = new MetastoreComponent(artifacts, engineJava, layout.metastore(), layout.log("metastore"), layout.temporary("metastore"),
+                    ports.metastore(), endpointUrl, endpointConfig.accessKey(), endpointConfig.secretKey(), region, "s3://" + WAREHOUSE_BUCKET + "/", listener);
+            trino = new TrinoComponent(artifacts, engineJava, layout.trino(), layout.log("trino"), layout.temporary("trino"), ports.trino(), trinoHeap,
+                    metastore.uri(), endpointUrl, endpointConfig.accessKey(), endpointConfig.secretKey(), region, listener);
+            // the embedded object store checks no signature: lakestack's own calls sign with the endpoint's credentials
+            engines = new EngineAddresses(kafka.bootstrapServers(), Map.of(), objectStore.uri(), endpointConfig.accessKey(), endpointConfig.secretKey(),
+                    region, URI.create(metastore.uri()), withTrino ? Optional.of(trino.uri()) : Optional.empty(), EngineAddresses.DEFAULT_TRINO_USER, false);
+            externalEngines = List.of();
+            all.addAll(List.of(kafka, objectStore, metastore));
+            if (withTrino) {
+                all.add(trino);
+            }
+        }
+        endpoint = new EndpointComponent(endpointConfig, engines, this::status, layout.firehose(), layout.temporary("endpoint"), builder.leaseMillis,
+                listener);
         all.add(endpoint);
         components = List.copyOf(all);
     }
@@ -135,6 +166,10 @@ public final class EmbeddedStack
         layout.clearTemporary();
         startedAt = Instant.now();
         try {
+            if (!externalEngines.isEmpty()) {
+                startOnExternalEngines();
+                return this;
+            }
             Ports.requireFree("endpoint", endpointConfig.bindAddress(), ports.endpoint(), "--port");
             Ports.requireFree("kafka", Component.LOOPBACK, ports.kafka(), "--port (Kafka uses port+1)");
             Ports.requireFree("object-store", Component.LOOPBACK, ports.objectStore(), "--port (the object store uses port+2)");
@@ -180,6 +215,41 @@ public final class EmbeddedStack
         }
     }
 
+    /**
+     * Checks every external engine at once, then starts the endpoint on them; nothing is started when an engine does not
+     * answer.
+     *
+     * @throws UnreachableEnginesException with one line for each engine that does not answer
+     */
+    private void startOnExternalEngines()
+    {
+        Ports.requireFree("endpoint", endpointConfig.bindAddress(), ports.endpoint(), "--port");
+        kafkaSettings = KafkaClientSettings.register(engines.kafkaBootstrap(), engines.kafkaProperties());
+        executor = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "lakestack-check");
+            thread.setDaemon(true);
+            return thread;
+        });
+        List<CompletableFuture<String>> checks = externalEngines.stream()
+                .map(engine -> CompletableFuture.supplyAsync(() -> {
+                    try {
+                        engine.start();
+                        return "";
+                    }
+                    catch (StackException e) {
+                        return e.getMessage().substring(e.component().length() + 2);
+                    }
+                }, executor))
+                .toList();
+        List<String> unreachable = checks.stream().map(CompletableFuture::join).filter(line -> !line.isEmpty()).toList();
+        if (!unreachable.isEmpty()) {
+            throw new UnreachableEnginesException(unreachable);
+        }
+        endpoint.start();
+        endpoint.ensureBucket(WAREHOUSE_BUCKET);
+        writeState();
+    }
+
     /** Waits for every future; the first failure (by component order) is thrown. */
     private static void join(CompletableFuture<Void> all, List<CompletableFuture<Void>> each)
     {
@@ -217,6 +287,10 @@ public final class EmbeddedStack
         if (!withTrino) {
             throw new IllegalStateException("this stack was built without Trino");
         }
+        if (trino == null) {
+            // an external Trino answered when the stack started
+            return;
+        }
         try {
             trinoStart.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -249,24 +323,36 @@ public final class EmbeddedStack
 
     public String kafkaBootstrapServers()
     {
-        return kafka.bootstrapServers();
+        return engines.kafkaBootstrap();
     }
 
     public String metastoreUri()
     {
-        return metastore.uri();
+        return engines.metastore().toString();
     }
 
     public int metastorePort()
     {
-        return metastore.port();
+        return engines.metastorePort();
+    }
+
+    /** The engines' addresses: the embedded ones, or the external ones the stack was given. */
+    public EngineAddresses engines()
+    {
+        return engines;
+    }
+
+    /** Whether the engines are external: the stack runs the endpoint only. */
+    public boolean externalEngines()
+    {
+        return !externalEngines.isEmpty();
     }
 
     /** The process ids of the engines' JVMs (object store, metastore, Trino) that are running, by component name. */
     public Map<String, Long> childProcessIds()
     {
         Map<String, Long> pids = new LinkedHashMap<>();
-        for (ChildComponent child : List.of(objectStore, metastore, trino)) {
+        for (ChildComponent child : children()) {
             if (child.pid() > 0) {
                 pids.put(child.name(), child.pid());
             }
@@ -274,26 +360,33 @@ public final class EmbeddedStack
         return pids;
     }
 
-    /** The process id of the metastore's JVM, or -1 while it is not running. */
+    /** The engines' JVMs this stack runs: none when the engines are external. */
+    private List<ChildComponent> children()
+    {
+        return objectStore == null ? List.of() : List.of(objectStore, metastore, trino);
+    }
+
+    /** The process id of the metastore's JVM, or -1 while it is not running (or is not this stack's). */
     public long metastorePid()
     {
-        return metastore.pid();
+        return metastore == null ? -1 : metastore.pid();
     }
 
     public String trinoJdbcUrl()
     {
-        return trino.jdbcUrl();
+        URI uri = trinoUri();
+        return "jdbc:trino://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + "/" + TrinoComponent.CATALOG + ("https".equals(uri.getScheme()) ? "?SSL=true" : "");
     }
 
     /** Trino's HTTP address, where its client protocol ({@code /v1/statement}) answers. */
     public URI trinoUri()
     {
-        return trino.uri();
+        return engines.trino().orElseThrow(() -> new IllegalStateException("this stack was built without Trino"));
     }
 
     public String objectStoreUrl()
     {
-        return objectStore.uri().toString();
+        return engines.objectStore().toString();
     }
 
     public EndpointConfig endpointConfig()
@@ -321,9 +414,10 @@ public final class EmbeddedStack
         }
         try {
             endpoint.stop();
+            externalEngines.forEach(Component::stop);
             List<CompletableFuture<Void>> stops = new ArrayList<>();
             ExecutorService stopper = Executors.newFixedThreadPool(3);
-            for (Component child : List.of(trino, metastore, objectStore)) {
+            for (Component child : trino == null ? List.<Component>of() : List.<Component>of(trino, metastore, objectStore)) {
                 stops.add(CompletableFuture.runAsync(child::stop, stopper));
             }
             stops.forEach(stop -> {
@@ -335,12 +429,18 @@ public final class EmbeddedStack
                 }
             });
             stopper.shutdownNow();
-            kafka.stop();
+            if (kafka != null) {
+                kafka.stop();
+            }
         }
         finally {
             if (executor != null) {
                 executor.shutdownNow();
                 executor = null;
+            }
+            if (kafkaSettings != null) {
+                kafkaSettings.close();
+                kafkaSettings = null;
             }
             try {
                 Files.deleteIfExists(layout.stateFile());
@@ -398,11 +498,12 @@ public final class EmbeddedStack
         state.put("pid", ProcessHandle.current().pid());
         state.put("startedAt", startedAt.toString());
         state.put("endpoint", endpointUrl());
+        state.put("engines", externalEngines.isEmpty() ? "embedded" : "external");
         state.put("kafka", kafkaBootstrapServers());
         state.put("objectStore", objectStoreUrl());
         state.put("metastore", metastoreUri());
         if (withTrino) {
-            state.put("trino", trino.uri().toString());
+            state.put("trino", trinoUri().toString());
             state.put("trinoJdbcUrl", trinoJdbcUrl());
         }
         try {
@@ -432,6 +533,8 @@ public final class EmbeddedStack
         private String trinoHeap = "640M";
         private StackListener listener = StackListener.NONE;
         private long leaseMillis = io.lakestack.backends.kafka.KafkaInstances.DEFAULT_LEASE_MILLIS;
+        private Optional<EngineAddresses> externalEngines = Optional.empty();
+        private Map<String, String> kafkaProperties = Map.of();
 
         public Builder dataDirectory(Path dataDirectory)
         {
@@ -457,6 +560,26 @@ public final class EmbeddedStack
             Map<String, String> merged = new HashMap<>(endpointConfig.toMap());
             merged.putAll(settings);
             this.endpointConfig = EndpointConfig.fromMap(merged);
+            return this;
+        }
+
+        /**
+         * Runs the endpoint on engines that run already, starting none: Kafka, the object store, the metastore and (unless
+         * the stack is without Trino) Trino at these addresses. Each is checked at start.
+         */
+        public Builder externalEngines(EngineAddresses engines)
+        {
+            this.externalEngines = Optional.of(requireNonNull(engines, "engines is null"));
+            return this;
+        }
+
+        /**
+         * Kafka client settings asked for while the engines are embedded: refused at {@link #build()}, as the embedded
+         * Kafka takes none (external engines carry theirs in {@link EngineAddresses#kafkaProperties()}).
+         */
+        public Builder kafkaProperties(Map<String, String> kafkaProperties)
+        {
+            this.kafkaProperties = Map.copyOf(kafkaProperties);
             return this;
         }
 

@@ -62,6 +62,7 @@ import io.lakestack.services.s3.S3Service;
 import io.lakestack.services.scheduler.SchedulerService;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.athena.QueryEngine;
+import io.lakestack.spi.cluster.KafkaClientSettings;
 import io.lakestack.spi.eventbridge.EventBuses;
 import io.lakestack.spi.eventbridge.Rule;
 import io.lakestack.spi.eventbridge.ScheduledRules;
@@ -128,7 +129,7 @@ final class EndpointComponent
     private final EndpointConfig config;
     private final String kafkaBootstrap;
     private final URI objectStore;
-    private final int metastorePort;
+    private final EngineAddresses engines;
     private final Optional<URI> trino;
     private final Supplier<List<ComponentStatus>> health;
     private final Path firehoseDirectory;
@@ -147,22 +148,22 @@ final class EndpointComponent
     private EndpointServer server;
 
     /**
-     * @param trino Trino's HTTP address; empty when the stack runs without Trino
+     * @param engines where Kafka, the object store, the metastore and Trino (none when the stack runs without it) are
      * @param temporaryDirectory where S3 upload bodies and Athena results wait: this endpoint's own, cleared by its owner
      *         when it starts
      */
-    EndpointComponent(EndpointConfig config, String kafkaBootstrap, URI objectStore, int metastorePort, Optional<URI> trino,
-            Supplier<List<ComponentStatus>> health, Path firehoseDirectory, Path temporaryDirectory, long leaseMillis, StackListener listener)
+    EndpointComponent(EndpointConfig config, EngineAddresses engines, Supplier<List<ComponentStatus>> health, Path firehoseDirectory,
+            Path temporaryDirectory, long leaseMillis, StackListener listener)
     {
         super("endpoint", listener);
         this.leaseMillis = leaseMillis;
         this.firehoseDirectory = firehoseDirectory;
         this.temporaryDirectory = temporaryDirectory;
         this.config = config;
-        this.kafkaBootstrap = kafkaBootstrap;
-        this.objectStore = objectStore;
-        this.metastorePort = metastorePort;
-        this.trino = trino;
+        this.engines = engines;
+        this.kafkaBootstrap = engines.kafkaBootstrap();
+        this.objectStore = engines.objectStore();
+        this.trino = engines.trino();
         this.health = health;
     }
 
@@ -183,7 +184,7 @@ final class EndpointComponent
             throws Exception
     {
         Clock clock = Clock.systemUTC();
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap));
+        Admin admin = Admin.create(KafkaClientSettings.complete(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap)));
         resources.add(admin);
         KafkaTopics topics = new KafkaTopics(admin, Duration.ofSeconds(30));
         KafkaRecordStores stores = new KafkaRecordStores(kafkaBootstrap, topics);
@@ -191,10 +192,10 @@ final class EndpointComponent
         instances = new KafkaInstances(stores.open(KafkaInstances.STORE, KafkaInstances.Lease.class), clock, leaseMillis).start();
         KafkaEventSink events = new KafkaEventSink(kafkaBootstrap, topics, 3);
         resources.add(events);
-        ThriftMetastorePool metastore = new ThriftMetastorePool("127.0.0.1", metastorePort, Duration.ofSeconds(60), 8);
+        ThriftMetastorePool metastore = new ThriftMetastorePool(engines.metastoreHost(), engines.metastorePort(), Duration.ofSeconds(60), 8);
         resources.add(metastore);
         GlueCatalog catalog = new HiveMetastoreGlueCatalog(metastore);
-        objects = new S3ObjectStore(objectStore, config.accessKey(), config.secretKey(), config.region());
+        objects = new S3ObjectStore(objectStore, engines.objectStoreAccessKey(), engines.objectStoreSecretKey(), engines.objectStoreRegion());
         resources.add(objects);
         GlueCrawlers crawlers = new GlueCrawlers(stores, new Crawler(catalog, objects), clock, instances);
         resources.add(crawlers);
@@ -228,7 +229,9 @@ final class EndpointComponent
                 clock);
         resources.add(lambda);
         StsService sts = new StsService(stores, config.accountId(), clock);
-        HttpS3Upstream s3Upstream = new HttpS3Upstream(objectStore);
+        HttpS3Upstream s3Upstream = new HttpS3Upstream(objectStore, engines.signObjectStoreRequests()
+                ? Optional.of(new HttpS3Upstream.Signing(engines.objectStoreAccessKey(), engines.objectStoreSecretKey(), engines.objectStoreRegion()))
+                : Optional.empty());
         RecordStore<BucketConfiguration> bucketConfigurations = stores.open(BUCKET_CONFIGURATIONS_STORE, BucketConfiguration.class);
         RecordStore<ObjectLockState> objectLocks = stores.open(OBJECT_LOCKS_STORE, ObjectLockState.class);
         resources.add(new LifecycleRunner(s3Upstream, bucketConfigurations, objectLocks, clock, LIFECYCLE_INTERVAL));
@@ -402,10 +405,11 @@ final class EndpointComponent
     {
         if (trino.isEmpty()) {
             return (query, sink, cancelled) -> {
-                throw new QueryEngine.QueryFailure("NOT_SUPPORTED", "this lakestack runs without Trino; start it without --no-trino to run queries", true);
+                throw new QueryEngine.QueryFailure("NOT_SUPPORTED", "this lakestack runs without Trino; start it without --no-trino "
+                        + "(with --trino-uri when the engines are external) to run queries", true);
             };
         }
-        TrinoQueryEngine engine = new TrinoQueryEngine(trino.get(), "lakestack");
+        TrinoQueryEngine engine = new TrinoQueryEngine(trino.get(), engines.trinoUser());
         return (query, sink, cancelled) -> {
             // a query that arrives while Trino starts waits for it, as Athena queues queries
             long deadline = System.nanoTime() + TRINO_WAIT.toNanos();

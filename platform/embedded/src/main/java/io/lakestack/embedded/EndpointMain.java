@@ -45,8 +45,10 @@ public final class EndpointMain
         Path work = Path.of(required(options, "--work-dir"));
         // what this endpoint left in its temporary directory when it was killed
         EngineCache.delete(work.resolve("tmp"));
-        EndpointComponent endpoint = new EndpointComponent(config, required(options, "--kafka"), URI.create(required(options, "--object-store")),
-                Integer.parseInt(required(options, "--metastore-port")), trino, EndpointMain::engines, work.resolve("firehose"), work.resolve("tmp"),
+        EngineAddresses engines = new EngineAddresses(required(options, "--kafka"), Map.of(), URI.create(required(options, "--object-store")),
+                config.accessKey(), config.secretKey(), config.region(), URI.create("thrift://127.0.0.1:" + required(options, "--metastore-port")), trino,
+                EngineAddresses.DEFAULT_TRINO_USER, false);
+        EndpointComponent endpoint = new EndpointComponent(config, engines, EndpointMain::engines, work.resolve("firehose"), work.resolve("tmp"),
                 Long.parseLong(options.getOrDefault("--lease-millis", "15000")), StackListener.NONE);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

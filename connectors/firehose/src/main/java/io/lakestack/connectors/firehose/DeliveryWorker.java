@@ -1,5 +1,6 @@
 package io.lakestack.connectors.firehose;
 
+import io.lakestack.spi.cluster.KafkaClientSettings;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -126,7 +127,7 @@ public final class DeliveryWorker
         catch (InvalidConfigurationException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        this.consumer = new KafkaConsumer<>(consumerConfig(bootstrapServers, settings), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(KafkaClientSettings.complete(consumerConfig(bootstrapServers, settings)), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "firehose-" + settings.name());
         thread.setDaemon(true);
     }

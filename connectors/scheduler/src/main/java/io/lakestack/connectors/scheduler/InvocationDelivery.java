@@ -3,6 +3,7 @@ package io.lakestack.connectors.scheduler;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestack.connectors.targets.TargetCall;
 import io.lakestack.connectors.targets.TargetException;
+import io.lakestack.spi.cluster.KafkaClientSettings;
 import io.lakestack.spi.scheduler.ScheduleTarget;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -85,7 +86,7 @@ final class InvocationDelivery
         this.invoker = requireNonNull(invoker, "invoker is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.json = requireNonNull(json, "json is null");
-        this.consumer = new KafkaConsumer<>(Map.of(
+        this.consumer = new KafkaConsumer<>(KafkaClientSettings.complete(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, SchedulerEngineConfig.DELIVERY_GROUP,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -93,12 +94,12 @@ final class InvocationDelivery
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100,
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000),
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000)),
                 new StringDeserializer(), new StringDeserializer());
-        this.undelivered = new KafkaProducer<>(Map.of(
+        this.undelivered = new KafkaProducer<>(KafkaClientSettings.complete(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.ACKS_CONFIG, "all"),
+                ProducerConfig.ACKS_CONFIG, "all")),
                 new StringSerializer(), new StringSerializer());
         this.calls = Executors.newFixedThreadPool(8, runnable -> {
             Thread delivery = new Thread(runnable, "lakestack-scheduler-delivery");

@@ -1,6 +1,7 @@
 package io.lakestack.connectors.scheduler;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakestack.spi.cluster.KafkaClientSettings;
 import io.lakestack.spi.scheduler.Schedule;
 import io.lakestack.spi.store.RecordStore;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -83,7 +84,7 @@ final class ScheduleOwner
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.json = requireNonNull(json, "json is null");
-        this.consumer = new KafkaConsumer<>(Map.of(
+        this.consumer = new KafkaConsumer<>(KafkaClientSettings.complete(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, SchedulerEngineConfig.OWNER_GROUP,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -91,7 +92,7 @@ final class ScheduleOwner
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000,
-                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 60_000),
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 60_000)),
                 new StringDeserializer(), new StringDeserializer());
         this.thread = new Thread(this::run, "lakestack-scheduler-owner");
         this.thread.setDaemon(true);
@@ -134,12 +135,12 @@ final class ScheduleOwner
 
     private void take(TopicPartition partition)
     {
-        KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+        KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaClientSettings.complete(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers(),
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, SchedulerEngineConfig.transactionalId(partition.partition()),
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000),
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000)),
                 new StringSerializer(), new StringSerializer());
         // fences the previous owner: its open transaction is aborted before the stable offset is read below
         producer.initTransactions();

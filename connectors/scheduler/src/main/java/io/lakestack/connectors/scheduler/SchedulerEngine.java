@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import io.lakestack.connectors.targets.TargetException;
 import io.lakestack.connectors.targets.Targets;
+import io.lakestack.spi.cluster.KafkaClientSettings;
 import io.lakestack.spi.scheduler.Schedule;
 import io.lakestack.spi.scheduler.ScheduleTarget;
 import io.lakestack.spi.store.RecordStore;
@@ -77,7 +78,7 @@ public final class SchedulerEngine
 
     private static void createTopics(SchedulerEngineConfig config)
     {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers()))) {
+        try (Admin admin = Admin.create(KafkaClientSettings.complete(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers())))) {
             List<NewTopic> topics = List.of(
                     new NewTopic(SchedulerEngineConfig.FIRED_TOPIC, Optional.of(config.partitions()), Optional.empty())
                             .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),

@@ -1,5 +1,6 @@
 package io.lakestack.connectors.sns;
 
+import io.lakestack.spi.cluster.KafkaClientSettings;
 import io.lakestack.spi.sns.SnsTopics;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -93,7 +94,7 @@ final class FifoDeduplication
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "lakestack-sns-deduplication");
-        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(KafkaClientSettings.complete(properties), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             reader.assign(List.of(partition));
             reader.seek(partition, position - 1);
             Optional<ConsumerRecord<byte[], byte[]>> last = readOne(reader, partition, position);

@@ -1,5 +1,6 @@
 package io.lakestack.connectors.lambda.events;
 
+import io.lakestack.spi.cluster.KafkaClientSettings;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -82,7 +83,7 @@ public final class AsyncInvocationWorker
         properties.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 2_000);
         properties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, MappingPoller.SESSION_TIMEOUT_MILLIS);
         properties.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, MappingPoller.SESSION_TIMEOUT_MILLIS / 3);
-        this.consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = new KafkaConsumer<>(KafkaClientSettings.complete(properties), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         AtomicInteger threads = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(config.asyncConcurrency(), runnable -> {
             Thread worker = new Thread(runnable, "lambda-async-" + threads.incrementAndGet());

@@ -1,5 +1,6 @@
 package io.lakestack.connectors.lambda.events;
 
+import io.lakestack.spi.cluster.KafkaClientSettings;
 import io.lakestack.spi.lambda.EventSourceMapping;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -142,7 +143,7 @@ final class MappingPoller
             if (format == null) {
                 return;
             }
-            consumer = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            consumer = new KafkaConsumer<>(KafkaClientSettings.complete(consumerConfig()), new ByteArrayDeserializer(), new ByteArrayDeserializer());
             consumer.subscribe(mapping.sourceTopics(), new Rebalance(format, filters));
             while (running) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);

@@ -1,6 +1,7 @@
 package io.lakestack.backends.kafka;
 
 import io.lakestack.spi.ServiceException;
+import io.lakestack.spi.cluster.KafkaClientSettings;
 import io.lakestack.spi.events.EventSink;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -41,7 +42,7 @@ public final class KafkaEventSink
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "lakestack-events");
-        producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(KafkaClientSettings.complete(config), new StringSerializer(), new ByteArraySerializer());
     }
 
     @Override

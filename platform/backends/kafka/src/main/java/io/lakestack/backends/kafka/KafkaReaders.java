@@ -1,5 +1,6 @@
 package io.lakestack.backends.kafka;
 
+import io.lakestack.spi.cluster.KafkaClientSettings;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -70,7 +71,7 @@ final class KafkaReaders
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 10 * 1024 * 1024);
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KafkaClientSettings.complete(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         synchronized (all) {
             all.add(consumer);
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import io.lakestack.spi.cluster.KafkaClientSettings;
 import io.lakestack.spi.store.RecordStore;
 import io.lakestack.spi.store.RecordStores;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -50,7 +51,7 @@ public final class KafkaRecordStores
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "lakestack-record-stores");
-        this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(KafkaClientSettings.complete(config), new StringSerializer(), new ByteArraySerializer());
     }
 
     /** The JSON binding of stored records: by field, absent optionals as {@code null}, unknown properties ignored. */

@@ -1,5 +1,6 @@
 package io.lakestack.backends.kafka;
 
+import io.lakestack.spi.cluster.KafkaClientSettings;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -77,7 +78,7 @@ final class KafkaTable
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, "lakestack-table-reader-" + topic);
-        consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(KafkaClientSettings.complete(consumerConfig), new StringDeserializer(), new ByteArrayDeserializer());
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
 

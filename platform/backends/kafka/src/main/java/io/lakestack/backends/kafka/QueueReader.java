@@ -1,6 +1,7 @@
 package io.lakestack.backends.kafka;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakestack.spi.cluster.KafkaClientSettings;
 import io.lakestack.spi.sqs.Queue;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -59,7 +60,7 @@ final class QueueReader
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
-        consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(KafkaClientSettings.complete(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         thread = new Thread(this::run, "lakestack-sqs-reader");
         thread.setDaemon(true);
     }

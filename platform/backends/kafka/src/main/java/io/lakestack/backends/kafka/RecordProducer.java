@@ -1,5 +1,6 @@
 package io.lakestack.backends.kafka;
 
+import io.lakestack.spi.cluster.KafkaClientSettings;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,7 +43,7 @@ public final class RecordProducer
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         config.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, requireNonNull(clientId, "clientId is null"));
-        producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(KafkaClientSettings.complete(config), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** Sends the records in order and waits for each; a record Kafka did not acknowledge is empty in its place. */

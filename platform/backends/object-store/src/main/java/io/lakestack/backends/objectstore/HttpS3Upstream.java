@@ -21,7 +21,10 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Forwards S3 requests to an S3 server over HTTP/1.1 with the JDK's client, bodies streamed both ways; hop-by-hop
- * headers stay on their own hop.
+ * headers stay on their own hop. With {@link Signing} credentials each request is signed again for the server (SigV4,
+ * {@code UNSIGNED-PAYLOAD}: the endpoint checked the body's hash already), the caller's signature (header or presigned
+ * query) left out: for an object store that checks signatures, such as MinIO. Without, requests go as they came, for
+ * a server that checks none (the embedded one).
  */
 public final class HttpS3Upstream
         implements S3Upstream
@@ -34,11 +37,33 @@ public final class HttpS3Upstream
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
+    /** The credentials and region requests are signed with for the server. */
+    public record Signing(String accessKey, String secretKey, String region)
+    {
+        public Signing
+        {
+            requireNonNull(accessKey, "accessKey is null");
+            requireNonNull(secretKey, "secretKey is null");
+            requireNonNull(region, "region is null");
+        }
+    }
+
+    /** The caller's signature, which a request signed again does not carry. */
+    private static final Set<String> SIGNATURE_HEADERS = Set.of("authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256");
+
     private final URI server;
     private final HttpClient http;
+    private final java.util.Optional<Signing> signing;
+    private final software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner signer = software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.create();
 
     public HttpS3Upstream(URI server)
     {
+        this(server, java.util.Optional.empty());
+    }
+
+    public HttpS3Upstream(URI server, java.util.Optional<Signing> signing)
+    {
+        this.signing = requireNonNull(signing, "signing is null");
         String base = requireNonNull(server, "server is null").toString();
         this.server = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
         this.http = HttpClient.newBuilder()
@@ -52,6 +77,9 @@ public final class HttpS3Upstream
     public Response exchange(Request request)
             throws IOException
     {
+        if (signing.isPresent()) {
+            return send(request, signed(request, signing.get()));
+        }
         String query = request.rawQuery().isEmpty() ? "" : "?" + encodeIllegal(request.rawQuery(), true);
         HttpRequest.Builder forward = HttpRequest.newBuilder(URI.create(server + encodeIllegal(request.path(), false) + query))
                 .method(request.method(), publisher(request.body()));
@@ -67,6 +95,12 @@ public final class HttpS3Upstream
                 }
             }
         });
+        return send(request, forward);
+    }
+
+    private Response send(Request request, HttpRequest.Builder forward)
+            throws IOException
+    {
         HttpResponse<java.io.InputStream> response;
         try {
             response = http.send(forward.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -86,6 +120,79 @@ public final class HttpS3Upstream
             }
         });
         return new Response(response.statusCode(), headers, response.body());
+    }
+
+    /**
+     * The request signed for the server: its query without a presigned signature's parameters, its headers without the
+     * caller's signature, then the SDK's SigV4 signer's {@code Authorization} over the host, the {@code x-amz-*}
+     * headers and the content type and MD5.
+     */
+    private HttpRequest.Builder signed(Request request, Signing credentials)
+            throws IOException
+    {
+        software.amazon.awssdk.http.SdkHttpRequest.Builder unsigned = software.amazon.awssdk.http.SdkHttpRequest.builder()
+                .method(software.amazon.awssdk.http.SdkHttpMethod.fromValue(request.method()))
+                .uri(server)
+                .encodedPath(encodeIllegal(request.path(), false));
+        if (!request.rawQuery().isEmpty()) {
+            for (String parameter : request.rawQuery().split("&")) {
+                if (parameter.isEmpty()) {
+                    continue;
+                }
+                int equals = parameter.indexOf('=');
+                String name = decode(equals < 0 ? parameter : parameter.substring(0, equals));
+                if (name.regionMatches(true, 0, "X-Amz-", 0, 6)) {
+                    // a presigned request's signature, which is the caller's
+                    continue;
+                }
+                unsigned.appendRawQueryParameter(name, equals < 0 ? null : decode(parameter.substring(equals + 1)));
+            }
+        }
+        Map<String, List<String>> unsignedHeaders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        request.headers().forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (REQUEST_HEADERS_NOT_FORWARDED.contains(lower) || SIGNATURE_HEADERS.contains(lower)) {
+                return;
+            }
+            if (lower.startsWith("x-amz-") || lower.equals("content-type") || lower.equals("content-md5")) {
+                unsigned.putHeader(name, values);
+            }
+            else {
+                unsignedHeaders.put(name, values);
+            }
+        });
+        unsigned.putHeader("x-amz-content-sha256", "UNSIGNED-PAYLOAD");
+        software.amazon.awssdk.http.SdkHttpRequest signedRequest = signer.sign(sign -> sign
+                .identity(software.amazon.awssdk.identity.spi.AwsCredentialsIdentity.create(credentials.accessKey(), credentials.secretKey()))
+                .request(unsigned.build())
+                .putProperty(software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
+                .putProperty(software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.REGION_NAME, credentials.region())
+                .putProperty(software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
+                .putProperty(software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.NORMALIZE_PATH, false)
+                .putProperty(software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false))
+                .request();
+        HttpRequest.Builder forward = HttpRequest.newBuilder(signedRequest.getUri()).method(request.method(), publisher(request.body()));
+        signedRequest.headers().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("host")) {
+                values.forEach(value -> forward.header(name, value));
+            }
+        });
+        unsignedHeaders.forEach((name, values) -> {
+            for (String value : values) {
+                try {
+                    forward.header(name, value);
+                }
+                catch (IllegalArgumentException restricted) {
+                    // a header the JDK client sets itself
+                }
+            }
+        });
+        return forward;
+    }
+
+    private static String decode(String encoded)
+    {
+        return java.net.URLDecoder.decode(encoded.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     /**
