@@ -31,6 +31,18 @@ public interface RecordStore<T>
     /** Every record, in key order, as of now. */
     SortedMap<String, T> all();
 
+    /** The records whose keys are in {@code [fromKey, toKey)}, in key order, as of now. */
+    default SortedMap<String, T> range(String fromKey, String toKey)
+    {
+        return new java.util.TreeMap<>(all().subMap(fromKey, toKey));
+    }
+
+    /**
+     * Returns once this instance has read every change that was durable when it was called, by any instance: what an
+     * instance taking over another's work calls before reading that work's state.
+     */
+    default void sync() {}
+
     /**
      * Calls the listener for every change from now on, made by this or any other instance, in the order of the
      * changes, on a thread of the store's. A change this instance makes is passed to the listener before

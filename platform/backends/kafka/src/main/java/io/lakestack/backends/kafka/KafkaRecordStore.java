@@ -99,6 +99,18 @@ final class KafkaRecordStore<T>
     }
 
     @Override
+    public SortedMap<String, T> range(String fromKey, String toKey)
+    {
+        return new java.util.TreeMap<>(records.subMap(fromKey, toKey));
+    }
+
+    @Override
+    public void sync()
+    {
+        table.sync();
+    }
+
+    @Override
     public void subscribe(Listener<T> listener)
     {
         listeners.add(requireNonNull(listener, "listener is null"));

@@ -37,6 +37,7 @@ final class KafkaTable
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final String topic;
+    private final String bootstrapServers;
     private final TopicPartition partition;
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -60,6 +61,7 @@ final class KafkaTable
     KafkaTable(String bootstrapServers, String topic, KafkaTopics topics, KafkaProducer<String, byte[]> producer, ChangeHandler handler)
     {
         this.topic = requireNonNull(topic, "topic is null");
+        this.bootstrapServers = requireNonNull(bootstrapServers, "bootstrapServers is null");
         this.handler = requireNonNull(handler, "handler is null");
         this.partition = new TopicPartition(topic, 0);
         topics.ensure(topic, 1, Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0"));
@@ -102,6 +104,19 @@ final class KafkaTable
             throw new IllegalStateException("cannot write " + key + " to Kafka topic " + topic + ": " + e.getMessage(), e);
         }
         awaitOffset(offset + 1);
+    }
+
+    /** Returns once this instance has read the topic up to its end as of the call. */
+    void sync()
+    {
+        long end;
+        // the reader's consumer is its thread's alone: another asks where the end is
+        try (KafkaConsumer<String, byte[]> probe = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG, "lakestack-table-sync-" + topic, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            end = probe.endOffsets(List.of(partition), TIMEOUT).get(partition);
+        }
+        awaitOffset(end);
     }
 
     private void awaitOffset(long target)
