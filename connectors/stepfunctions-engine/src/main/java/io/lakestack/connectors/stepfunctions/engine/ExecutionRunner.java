@@ -83,6 +83,9 @@ import static java.util.Objects.requireNonNull;
  * before the step it records takes effect; the execution's record in {@value StepFunctions#EXECUTIONS_STORE} is
  * written when it ends.
  *
+ * <p>Parallel branches and Map iterations run one after the other, in order, on the execution's thread: an execution's
+ * history is the same at every run, and its results are AWS's (as with a {@code MaxConcurrency} of 1).
+ *
  * <p>Where lakestack differs from AWS: an owner that loses its partition without stopping (a pause longer than the
  * group's session) is not fenced: until it notices, it and the new owner may both write the execution's next event.
  * Executions each hold a thread of an unbounded pool while they run (a Wait sleeps on it).
@@ -100,6 +103,8 @@ public final class ExecutionRunner
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String bootstrapServers;
+    private final String topic;
+    private final String group;
     private final RecordStore<StateMachineExecution> executions;
     private final RecordStore<HistoryRecord> history;
     private final TaskInvoker tasks;
@@ -138,9 +143,21 @@ public final class ExecutionRunner
         }
     }
 
+    /** The runner of the topic {@value #TOPIC} and the group {@value #GROUP}. */
     public ExecutionRunner(String bootstrapServers, RecordStores stores, TaskInvoker tasks, Clock clock)
     {
+        this(bootstrapServers, TOPIC, GROUP, stores, tasks, clock);
+    }
+
+    /**
+     * @param topic the commands topic, created with {@value #PARTITIONS} partitions when missing
+     * @param group the consumer group whose members own the topic's partitions and their executions
+     */
+    public ExecutionRunner(String bootstrapServers, String topic, String group, RecordStores stores, TaskInvoker tasks, Clock clock)
+    {
         this.bootstrapServers = requireNonNull(bootstrapServers, "bootstrapServers is null");
+        this.topic = requireNonNull(topic, "topic is null");
+        this.group = requireNonNull(group, "group is null");
         requireNonNull(stores, "stores is null");
         this.executions = stores.open(StepFunctions.EXECUTIONS_STORE, StateMachineExecution.class);
         this.history = stores.open(StepFunctions.HISTORY_STORE, HistoryRecord.class);
@@ -167,7 +184,7 @@ public final class ExecutionRunner
         createTopic();
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        properties.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "lakestack-stepfunctions");
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -201,7 +218,7 @@ public final class ExecutionRunner
     public StateMachineExecution runSync(StateMachineExecution execution)
     {
         StateMachineInterpreter interpreter = StateMachineInterpreter.builder().taskInvoker(tasks).clock(clock).waiter(Waiter.system(clock))
-                .historySink(HistorySink.discard()).build();
+                .historySink(HistorySink.discard()).executor(Runnable::run).build();
         ExecutionResult result = interpreter.execute(StateMachineDefinition.parse(execution.definition()), request(execution));
         return ended(execution, result, clock.millis());
     }
@@ -250,14 +267,14 @@ public final class ExecutionRunner
             throw new UncheckedIOException(e);
         }
         try {
-            producer.send(new ProducerRecord<>(TOPIC, command.executionArn(), value)).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic, command.executionArn(), value)).get(30, TimeUnit.SECONDS);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while writing the " + command.action() + " of " + command.executionArn(), e);
         }
         catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot write the " + command.action() + " of " + command.executionArn() + " to Kafka topic " + TOPIC
+            throw new IllegalStateException("cannot write the " + command.action() + " of " + command.executionArn() + " to Kafka topic " + topic
                     + ": " + e.getMessage(), e);
         }
     }
@@ -267,7 +284,7 @@ public final class ExecutionRunner
     private void run()
     {
         try {
-            consumer.subscribe(List.of(TOPIC), new ConsumerRebalanceListener()
+            consumer.subscribe(List.of(topic), new ConsumerRebalanceListener()
             {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> revoked)
@@ -401,7 +418,7 @@ public final class ExecutionRunner
         try {
             List<HistoryEvent> past = DurableHistory.events(history, execution.executionArn()).stream().map(DurableHistory::event).toList();
             StateMachineInterpreter interpreter = StateMachineInterpreter.builder().taskInvoker(tasks).clock(clock).waiter(local.waiter)
-                    .historySink(local.sink).build();
+                    .historySink(local.sink).executor(Runnable::run).build();
             result = interpreter.resume(StateMachineDefinition.parse(execution.definition()), request(execution), past);
         }
         catch (RuntimeException e) {
@@ -483,21 +500,21 @@ public final class ExecutionRunner
     private void createTopic()
     {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            NewTopic topic = new NewTopic(TOPIC, Optional.of(PARTITIONS), Optional.empty())
+            NewTopic commands = new NewTopic(topic, Optional.of(PARTITIONS), Optional.empty())
                     .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
-            admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(commands)).all().get(30, TimeUnit.SECONDS);
         }
         catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("could not create the Kafka topic " + TOPIC, e.getCause());
+                throw new IllegalStateException("could not create the Kafka topic " + topic, e.getCause());
             }
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted creating the Kafka topic " + TOPIC, e);
+            throw new IllegalStateException("interrupted creating the Kafka topic " + topic, e);
         }
         catch (TimeoutException e) {
-            throw new IllegalStateException("timed out creating the Kafka topic " + TOPIC, e);
+            throw new IllegalStateException("timed out creating the Kafka topic " + topic, e);
         }
     }
 
