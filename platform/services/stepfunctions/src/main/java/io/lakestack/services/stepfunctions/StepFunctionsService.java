@@ -467,6 +467,9 @@ public final class StepFunctionsService
     private JsonNode tagResource(JsonInput input)
     {
         StateMachine machine = taggable(input.requiredString("resourceArn"));
+        if (!input.has("tags")) {
+            throw input.missing("tags");
+        }
         Map<String, String> tags = new TreeMap<>(machine.tags());
         tags.putAll(tags(input));
         if (tags.size() > MAX_TAGS) {
@@ -479,7 +482,7 @@ public final class StepFunctionsService
     private JsonNode untagResource(JsonInput input)
     {
         StateMachine machine = taggable(input.requiredString("resourceArn"));
-        if (!input.hasList("tagKeys")) {
+        if (!input.has("tagKeys")) {
             throw input.missing("tagKeys");
         }
         Map<String, String> tags = new TreeMap<>(machine.tags());
