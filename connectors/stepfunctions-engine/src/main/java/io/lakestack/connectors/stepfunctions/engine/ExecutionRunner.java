@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import io.lakestack.connectors.consumers.Topics;
 import io.lakestack.connectors.stepfunctions.ExecutionRequest;
 import io.lakestack.connectors.stepfunctions.ExecutionResult;
 import io.lakestack.connectors.stepfunctions.HistoryEvent;
@@ -20,8 +21,6 @@ import io.lakestack.spi.stepfunctions.StepFunctions;
 import io.lakestack.spi.stepfunctions.StepFunctionsEngine;
 import io.lakestack.spi.store.RecordStore;
 import io.lakestack.spi.store.RecordStores;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -33,7 +32,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -175,7 +173,7 @@ public final class ExecutionRunner
             worker.setDaemon(true);
             return worker;
         });
-        executions.subscribe((key, record) -> record.filter(execution -> !execution.running()).ifPresent(this::ended));
+        executions.subscribe((key, record) -> record.filter(execution -> !execution.running()).ifPresent(this::notifyEnded));
     }
 
     /** Creates the commands topic when it is missing and joins the group: from now on this instance runs the executions it owns. */
@@ -228,7 +226,7 @@ public final class ExecutionRunner
     {
         CompletableFuture<StateMachineExecution> end = new CompletableFuture<>();
         endWaiters.computeIfAbsent(executionArn, arn -> new CopyOnWriteArrayList<>()).add(end);
-        executions.get(executionArn).filter(execution -> !execution.running()).ifPresent(this::ended);
+        executions.get(executionArn).filter(execution -> !execution.running()).ifPresent(this::notifyEnded);
         send(new Command("stop", executionArn, error, cause));
         try {
             return Instant.ofEpochMilli(end.get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS).stopMillis());
@@ -249,7 +247,7 @@ public final class ExecutionRunner
         }
     }
 
-    private void ended(StateMachineExecution execution)
+    private void notifyEnded(StateMachineExecution execution)
     {
         List<CompletableFuture<StateMachineExecution>> waiters = endWaiters.get(execution.executionArn());
         if (waiters != null) {
@@ -499,23 +497,8 @@ public final class ExecutionRunner
 
     private void createTopic()
     {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            NewTopic commands = new NewTopic(topic, Optional.of(PARTITIONS), Optional.empty())
-                    .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
-            admin.createTopics(List.of(commands)).all().get(30, TimeUnit.SECONDS);
-        }
-        catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("could not create the Kafka topic " + topic, e.getCause());
-            }
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted creating the Kafka topic " + topic, e);
-        }
-        catch (TimeoutException e) {
-            throw new IllegalStateException("timed out creating the Kafka topic " + topic, e);
-        }
+        Topics.ensure(bootstrapServers, List.of(new NewTopic(topic, Optional.of(PARTITIONS), Optional.empty())
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"))));
     }
 
     /**

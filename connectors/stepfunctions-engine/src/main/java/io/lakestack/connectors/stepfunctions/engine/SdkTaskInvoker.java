@@ -135,18 +135,10 @@ public final class SdkTaskInvoker
         JsonNode payload = input.get("Payload");
         request.payload(SdkBytes.fromString(payload == null ? "{}" : payload.isTextual() ? payload.textValue() : payload.toString(),
                 StandardCharsets.UTF_8));
-        if (input.hasNonNull("Qualifier")) {
-            request.qualifier(text(input, "Qualifier", true));
-        }
-        if (input.hasNonNull("InvocationType")) {
-            request.invocationType(text(input, "InvocationType", true));
-        }
-        if (input.hasNonNull("ClientContext")) {
-            request.clientContext(text(input, "ClientContext", true));
-        }
-        if (input.hasNonNull("LogType")) {
-            request.logType(text(input, "LogType", true));
-        }
+        optional(input, "Qualifier", request::qualifier);
+        optional(input, "InvocationType", request::invocationType);
+        optional(input, "ClientContext", request::clientContext);
+        optional(input, "LogType", request::logType);
         return lambda(request.build(), response -> {
             ObjectNode result = JSON.createObjectNode();
             result.put("ExecutedVersion", response.executedVersion() == null ? "$LATEST" : response.executedVersion());
@@ -215,12 +207,8 @@ public final class SdkTaskInvoker
         if (input.hasNonNull("DelaySeconds")) {
             request.delaySeconds(input.get("DelaySeconds").asInt());
         }
-        if (input.hasNonNull("MessageGroupId")) {
-            request.messageGroupId(text(input, "MessageGroupId", true));
-        }
-        if (input.hasNonNull("MessageDeduplicationId")) {
-            request.messageDeduplicationId(text(input, "MessageDeduplicationId", true));
-        }
+        optional(input, "MessageGroupId", request::messageGroupId);
+        optional(input, "MessageDeduplicationId", request::messageDeduplicationId);
         SendMessageResponse response = sqs.sendMessage(request.build());
         ObjectNode result = JSON.createObjectNode();
         result.put("MD5OfMessageBody", response.md5OfMessageBody());
@@ -237,24 +225,12 @@ public final class SdkTaskInvoker
         allowed(input, "sns:publish", Set.of("TopicArn", "TargetArn", "Message", "Subject", "MessageGroupId", "MessageDeduplicationId",
                 "MessageStructure"));
         PublishRequest.Builder request = PublishRequest.builder().message(body(input, "Message"));
-        if (input.hasNonNull("TopicArn")) {
-            request.topicArn(text(input, "TopicArn", true));
-        }
-        if (input.hasNonNull("TargetArn")) {
-            request.targetArn(text(input, "TargetArn", true));
-        }
-        if (input.hasNonNull("Subject")) {
-            request.subject(text(input, "Subject", true));
-        }
-        if (input.hasNonNull("MessageGroupId")) {
-            request.messageGroupId(text(input, "MessageGroupId", true));
-        }
-        if (input.hasNonNull("MessageDeduplicationId")) {
-            request.messageDeduplicationId(text(input, "MessageDeduplicationId", true));
-        }
-        if (input.hasNonNull("MessageStructure")) {
-            request.messageStructure(text(input, "MessageStructure", true));
-        }
+        optional(input, "TopicArn", request::topicArn);
+        optional(input, "TargetArn", request::targetArn);
+        optional(input, "Subject", request::subject);
+        optional(input, "MessageGroupId", request::messageGroupId);
+        optional(input, "MessageDeduplicationId", request::messageDeduplicationId);
+        optional(input, "MessageStructure", request::messageStructure);
         PublishResponse response = sns.publish(request.build());
         ObjectNode result = JSON.createObjectNode();
         result.put("MessageId", response.messageId());
@@ -279,15 +255,9 @@ public final class SdkTaskInvoker
             if (entry.hasNonNull("Detail")) {
                 builder.detail(body(entry, "Detail"));
             }
-            if (entry.hasNonNull("DetailType")) {
-                builder.detailType(text(entry, "DetailType", true));
-            }
-            if (entry.hasNonNull("Source")) {
-                builder.source(text(entry, "Source", true));
-            }
-            if (entry.hasNonNull("EventBusName")) {
-                builder.eventBusName(text(entry, "EventBusName", true));
-            }
+            optional(entry, "DetailType", builder::detailType);
+            optional(entry, "Source", builder::source);
+            optional(entry, "EventBusName", builder::eventBusName);
             if (entry.hasNonNull("Resources")) {
                 List<String> resources = new ArrayList<>();
                 entry.get("Resources").forEach(resource -> resources.add(resource.asText()));
@@ -323,9 +293,7 @@ public final class SdkTaskInvoker
         if (input.hasNonNull("Input")) {
             request.input(body(input, "Input"));
         }
-        if (input.hasNonNull("Name")) {
-            request.name(text(input, "Name", true));
-        }
+        optional(input, "Name", request::name);
         StartExecutionResponse response = states.startExecution(request.build());
         ObjectNode result = JSON.createObjectNode();
         result.put("ExecutionArn", response.executionArn());
@@ -381,6 +349,14 @@ public final class SdkTaskInvoker
                 throw new ParameterException("lakestack's " + integration + " does not take the parameter '" + name + "' (it takes "
                         + String.join(", ", new java.util.TreeSet<>(fields)) + ")");
             }
+        }
+    }
+
+    /** Sets a parameter when the input has it. */
+    private static void optional(JsonNode input, String field, java.util.function.Consumer<String> setter)
+    {
+        if (input.hasNonNull(field)) {
+            setter.accept(text(input, field, true));
         }
     }
 
