@@ -10,6 +10,7 @@ import io.lakestack.connectors.stepfunctions.TaskInvoker;
 import io.lakestack.connectors.stepfunctions.TaskOutcome;
 import io.lakestack.connectors.stepfunctions.TaskRequest;
 import io.lakestack.connectors.targets.SdkClients;
+import io.lakestack.spi.stepfunctions.StepFunctions;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.AwsResponse;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -100,17 +101,17 @@ public final class SdkTaskInvoker
     @Override
     public CompletableFuture<TaskOutcome> invoke(TaskRequest request)
     {
-        return CompletableFuture.supplyAsync(() -> run(request.resource(), request.input()), pool);
+        return CompletableFuture.supplyAsync(() -> run(request.resource(), request.input(), request.executionArn()), pool);
     }
 
-    TaskOutcome run(String resource, JsonNode input)
+    TaskOutcome run(String resource, JsonNode input, String executionArn)
     {
         try {
             return switch (resource) {
                 case TaskResources.LAMBDA_INVOKE -> invokeIntegration(input);
                 case TaskResources.SQS_SEND_MESSAGE -> call("SQS", () -> sendMessage(input));
                 case TaskResources.SNS_PUBLISH -> call("SNS", () -> publish(input));
-                case TaskResources.EVENTS_PUT_EVENTS -> call("EventBridge", () -> putEvents(input));
+                case TaskResources.EVENTS_PUT_EVENTS -> call("EventBridge", () -> putEvents(input, executionArn));
                 case TaskResources.STATES_START_EXECUTION -> call("StepFunctions", () -> startExecution(input));
                 default -> {
                     if (TaskResources.FUNCTION_ARN.matcher(resource).matches()) {
@@ -241,7 +242,8 @@ public final class SdkTaskInvoker
         return result;
     }
 
-    private JsonNode putEvents(JsonNode input)
+    /** As AWS's integration does, each entry's {@code Resources} get the execution's and its machine's ARNs. */
+    private JsonNode putEvents(JsonNode input, String executionArn)
     {
         allowed(input, "events:putEvents", Set.of("Entries"));
         JsonNode entries = input.get("Entries");
@@ -258,11 +260,13 @@ public final class SdkTaskInvoker
             optional(entry, "DetailType", builder::detailType);
             optional(entry, "Source", builder::source);
             optional(entry, "EventBusName", builder::eventBusName);
+            List<String> resources = new ArrayList<>();
             if (entry.hasNonNull("Resources")) {
-                List<String> resources = new ArrayList<>();
                 entry.get("Resources").forEach(resource -> resources.add(resource.asText()));
-                builder.resources(resources);
             }
+            resources.add(executionArn);
+            StepFunctions.stateMachineOfExecution(executionArn).ifPresent(resources::add);
+            builder.resources(resources);
             list.add(builder.build());
         }
         PutEventsResponse response = events.putEvents(request -> request.entries(list));
