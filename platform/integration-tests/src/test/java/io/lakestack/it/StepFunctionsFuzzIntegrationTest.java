@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
  * as it was and still runs executions afterwards.
  */
 @LakestackTest
-@Order(103)
+@Order(73)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StepFunctionsFuzzIntegrationTest
 {

@@ -45,7 +45,7 @@ import static org.awaitility.Awaitility.await;
  * StopExecution, StartSyncExecution, the SQS, SNS, EventBridge and Step Functions integrations, and AWS's errors.
  */
 @LakestackTest
-@Order(101)
+@Order(34)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StepFunctionsIntegrationTest
 {

@@ -35,7 +35,7 @@ import static org.awaitility.Awaitility.await;
  * the Wait is not run again. A stop command reaches the owner wherever it is written.
  */
 @LakestackTest
-@Order(102)
+@Order(35)
 class StepFunctionsResumeIntegrationTest
 {
     private static final ObjectMapper JSON = new ObjectMapper();
