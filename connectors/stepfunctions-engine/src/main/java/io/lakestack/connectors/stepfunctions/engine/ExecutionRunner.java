@@ -384,6 +384,14 @@ public final class ExecutionRunner
         }
         inFlight.computeIfAbsent(partition, ignored -> new ConcurrentSkipListSet<>()).add(offset);
         Optional<StateMachineExecution> stored = executions.get(arn);
+        if (stored.isEmpty()) {
+            // stored by the instance that took the request before it wrote the command: read up to it
+            executions.sync();
+            stored = executions.get(arn);
+        }
+        if (stored.isEmpty()) {
+            log.warn("execution {} started at offset {} of partition {} is not in the store; it is not run", arn, offset, partition.partition());
+        }
         if (stored.isEmpty() || !stored.get().running()) {
             inFlight.get(partition).remove(offset);
             return;
