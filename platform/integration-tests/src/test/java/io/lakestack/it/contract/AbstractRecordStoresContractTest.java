@@ -196,4 +196,33 @@ abstract class AbstractRecordStoresContractTest
         assertThat(customers.get("x")).contains(ada());
         assertThat(customers.get("z")).contains(alan());
     }
+
+    @Test
+    void aRangeIsTheRecordsOfItsKeysInOrder()
+    {
+        RecordStore<Customer> store = instance().open(storeName(), Customer.class);
+        for (String key : List.of("a", "b#2", "b#1", "b", "c", "b$")) {
+            store.put(key, alan());
+        }
+
+        assertThat(store.range("b#", "b$").keySet()).containsExactly("b#1", "b#2");
+        assertThat(store.range("a", "c").keySet()).containsExactly("a", "b", "b#1", "b#2", "b$");
+        assertThat(store.range("d", "e")).isEmpty();
+    }
+
+    @Test
+    void afterSyncAnInstanceReadsEveryChangeMadeBefore()
+    {
+        String name = storeName();
+        RecordStore<Customer> reader = instance().open(name, Customer.class);
+        RecordStore<Customer> writer = instance().open(name, Customer.class);
+        for (int i = 0; i < 50; i++) {
+            writer.put("customer-" + i, alan());
+        }
+        writer.delete("customer-7");
+
+        reader.sync();
+
+        assertThat(reader.all()).hasSize(49).doesNotContainKey("customer-7").containsKey("customer-49");
+    }
 }
