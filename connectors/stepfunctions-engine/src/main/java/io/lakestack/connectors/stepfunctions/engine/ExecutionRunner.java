@@ -287,12 +287,15 @@ public final class ExecutionRunner
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> revoked)
                 {
-                    commit();
-                    for (TopicPartition partition : revoked) {
-                        // handed over: stopped where their histories say, to be resumed by the next owner
-                        running.values().stream().filter(execution -> execution.partition.equals(partition)).forEach(ExecutionRunner::handOver);
-                        inFlight.remove(partition);
-                    }
+                    commitQuietly();
+                    handOver(revoked);
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> lost)
+                {
+                    // owned by another member already: nothing can be committed, the executions stop where they are
+                    handOver(lost);
                 }
 
                 @Override
@@ -307,9 +310,15 @@ public final class ExecutionRunner
             });
             while (open) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    accept(record);
+                    try {
+                        accept(record);
+                    }
+                    catch (RuntimeException e) {
+                        // a start whose execution did not launch stays uncommitted: it is read again after a restart
+                        log.error("Step Functions command at offset {} of partition {} failed", record.offset(), record.partition(), e);
+                    }
                 }
-                commit();
+                commitQuietly();
             }
         }
         catch (WakeupException e) {
@@ -320,13 +329,35 @@ public final class ExecutionRunner
         }
         finally {
             try {
-                commit();
+                commitQuietly();
+                consumer.close(Duration.ofSeconds(5));
             }
             catch (RuntimeException e) {
-                log.debug("last commit of the Step Functions execution runner", e);
+                log.debug("closing the Step Functions execution runner's consumer", e);
             }
-            consumer.close(Duration.ofSeconds(5));
-            stopped.countDown();
+            finally {
+                stopped.countDown();
+            }
+        }
+    }
+
+    /** Executions of partitions this instance no longer owns stop where their histories say, for the next owner to resume. */
+    private void handOver(Collection<TopicPartition> partitions)
+    {
+        for (TopicPartition partition : partitions) {
+            running.values().stream().filter(execution -> execution.partition.equals(partition)).forEach(ExecutionRunner::handOver);
+            inFlight.remove(partition);
+        }
+    }
+
+    /** Commits what is done; a commit refused by a rebalance under way is made again after it. */
+    private void commitQuietly()
+    {
+        try {
+            commit();
+        }
+        catch (org.apache.kafka.common.errors.RebalanceInProgressException | org.apache.kafka.clients.consumer.CommitFailedException e) {
+            log.debug("commit of the Step Functions execution runner refused: {}", e.toString());
         }
     }
 
