@@ -114,6 +114,7 @@ final class KafkaTable
         try (KafkaConsumer<String, byte[]> probe = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.CLIENT_ID_CONFIG, "lakestack-table-sync-" + topic, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
+            probe.assign(List.of(partition));
             end = probe.endOffsets(List.of(partition), TIMEOUT).get(partition);
         }
         awaitOffset(end);
