@@ -329,7 +329,13 @@ public final class ExecutionRunner
         }
         finally {
             try {
-                commitQuietly();
+                // a wakeup not yet delivered surfaces here, so the commit has a try of its own: the consumer is closed in any case
+                commit();
+            }
+            catch (RuntimeException e) {
+                log.debug("last commit of the Step Functions execution runner", e);
+            }
+            try {
                 consumer.close(Duration.ofSeconds(5));
             }
             catch (RuntimeException e) {

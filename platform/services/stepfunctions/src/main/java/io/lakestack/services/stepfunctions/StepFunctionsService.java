@@ -315,15 +315,7 @@ public final class StepFunctionsService
     private JsonNode describeExecution(JsonInput input)
     {
         StateMachineExecution execution = execution(input.requiredString("executionArn"));
-        ObjectNode result = output();
-        result.put("executionArn", execution.executionArn());
-        result.put("stateMachineArn", execution.stateMachineArn());
-        result.put("name", execution.name());
-        result.put("status", execution.status());
-        result.put("startDate", epochSeconds(Instant.ofEpochMilli(execution.startMillis())));
-        if (!execution.running()) {
-            result.put("stopDate", epochSeconds(Instant.ofEpochMilli(execution.stopMillis())));
-        }
+        ObjectNode result = summary(output(), execution);
         result.put("input", execution.input());
         result.putObject("inputDetails").put("included", true);
         execution.output().ifPresent(output -> {
@@ -335,6 +327,20 @@ public final class StepFunctionsService
         result.put("redriveCount", 0);
         result.put("redriveStatus", "NOT_REDRIVABLE");
         return result;
+    }
+
+    /** What DescribeExecution and ListExecutions both say of an execution. */
+    private static ObjectNode summary(ObjectNode node, StateMachineExecution execution)
+    {
+        node.put("executionArn", execution.executionArn());
+        node.put("stateMachineArn", execution.stateMachineArn());
+        node.put("name", execution.name());
+        node.put("status", execution.status());
+        node.put("startDate", epochSeconds(Instant.ofEpochMilli(execution.startMillis())));
+        if (!execution.running()) {
+            node.put("stopDate", epochSeconds(Instant.ofEpochMilli(execution.stopMillis())));
+        }
+        return node;
     }
 
     private JsonNode describeStateMachineForExecution(JsonInput input)
@@ -382,15 +388,7 @@ public final class StepFunctionsService
         ObjectNode result = output();
         ArrayNode list = result.putArray("executions");
         for (StateMachineExecution execution : page.items()) {
-            ObjectNode item = list.addObject();
-            item.put("executionArn", execution.executionArn());
-            item.put("stateMachineArn", execution.stateMachineArn());
-            item.put("name", execution.name());
-            item.put("status", execution.status());
-            item.put("startDate", epochSeconds(Instant.ofEpochMilli(execution.startMillis())));
-            if (!execution.running()) {
-                item.put("stopDate", epochSeconds(Instant.ofEpochMilli(execution.stopMillis())));
-            }
+            summary(list.addObject(), execution);
         }
         page.nextToken().ifPresent(token -> result.put("nextToken", token));
         return result;
