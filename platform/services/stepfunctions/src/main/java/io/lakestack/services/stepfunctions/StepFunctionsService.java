@@ -53,6 +53,7 @@ public final class StepFunctionsService
     private static final Set<String> STATUSES = Set.of("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE");
     private static final int MAX_INPUT = 256 * 1024;
     private static final int MAX_TAGS = 50;
+    private static final Object[] STARTS = java.util.stream.Stream.generate(Object::new).limit(64).toArray();
 
     private final RecordStore<StateMachine> machines;
     private final RecordStore<StateMachineExecution> executions;
@@ -242,7 +243,8 @@ public final class StepFunctionsService
     {
         StateMachine machine = machine(input.requiredString("stateMachineArn"));
         StateMachineExecution execution = newExecution(input, machine);
-        synchronized (this) {
+        // one start of a name at a time on this instance, so that a repeated request finds the first one's execution
+        synchronized (STARTS[Math.floorMod(execution.executionArn().hashCode(), STARTS.length)]) {
             Optional<StateMachineExecution> existing = executions.get(execution.executionArn());
             if (existing.isPresent()) {
                 StateMachineExecution old = existing.get();
