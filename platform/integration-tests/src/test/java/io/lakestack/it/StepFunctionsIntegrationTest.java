@@ -404,6 +404,29 @@ class StepFunctionsIntegrationTest
     }
 
     @Test
+    void boto3RunsAnExpressMachineSynchronouslyWithoutTheHostPrefix()
+            throws Exception
+    {
+        String script = """
+                import sys
+                import boto3
+                from botocore.config import Config
+
+                sfn = boto3.client("stepfunctions", config=Config(inject_host_prefix=False))
+                arn = sfn.create_state_machine(name="it-sfn-boto3", definition=sys.argv[1], roleArn=sys.argv[2], type="EXPRESS")["stateMachineArn"]
+                result = sfn.start_sync_execution(stateMachineArn=arn, input='{"a": 3, "b": 4}')
+                print(result["status"], result["output"])
+                """;
+        ProcessBuilder builder = new ProcessBuilder("python3", "-c", script, ADD, ROLE).redirectErrorStream(true);
+        builder.environment().putAll(stack.awsCliEnvironment());
+        builder.environment().put("AWS_ENDPOINT_URL", stack.endpoint());
+        Process process = builder.start();
+        String printed = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        assertThat(process.waitFor()).as(printed).isZero();
+        assertThat(printed).isEqualTo("SUCCEEDED {\"sum\":7}");
+    }
+
+    @Test
     void theAwsCliCreatesStartsAndDescribes()
             throws Exception
     {
