@@ -30,6 +30,8 @@ import io.lakestack.connectors.eventbridge.RuleEngine;
 import io.lakestack.connectors.eventbridge.RuleEngineConfig;
 import io.lakestack.connectors.scheduler.SchedulerEngine;
 import io.lakestack.connectors.scheduler.SchedulerEngineConfig;
+import io.lakestack.connectors.stepfunctions.engine.ExecutionRunner;
+import io.lakestack.connectors.stepfunctions.engine.SdkTaskInvoker;
 import io.lakestack.connectors.sns.SdkDeliveries;
 import io.lakestack.connectors.sns.SnsFanOut;
 import io.lakestack.connectors.sns.SnsFanOutConfig;
@@ -60,6 +62,7 @@ import io.lakestack.services.s3.ObjectAcl;
 import io.lakestack.services.s3.ObjectLockState;
 import io.lakestack.services.s3.S3Service;
 import io.lakestack.services.scheduler.SchedulerService;
+import io.lakestack.services.stepfunctions.StepFunctionsService;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.athena.QueryEngine;
 import io.lakestack.spi.cluster.KafkaClientSettings;
@@ -235,6 +238,11 @@ final class EndpointComponent
         RecordStore<BucketConfiguration> bucketConfigurations = stores.open(BUCKET_CONFIGURATIONS_STORE, BucketConfiguration.class);
         RecordStore<ObjectLockState> objectLocks = stores.open(OBJECT_LOCKS_STORE, ObjectLockState.class);
         resources.add(new LifecycleRunner(s3Upstream, bucketConfigurations, objectLocks, clock, LIFECYCLE_INTERVAL));
+        // Step Functions' tasks call the services through the endpoint, as AWS's integrations call them
+        SdkTaskInvoker stepFunctionsTasks = SdkTaskInvoker.connect(URI.create(url()), Region.of(config.region()), credentials());
+        resources.add(stepFunctionsTasks);
+        ExecutionRunner stepFunctions = new ExecutionRunner(kafkaBootstrap, stores, stepFunctionsTasks, clock);
+        resources.add(stepFunctions);
         List<ServiceHandler> services = List.of(
                 new S3Service(s3Upstream, objects, stores.open(NOTIFICATIONS_STORE, NotificationConfiguration.class),
                         bucketConfigurations, stores.open(MULTIPART_LAYOUTS_STORE, MultipartLayout.class),
@@ -251,6 +259,7 @@ final class EndpointComponent
                 new SnsService(stores, events, config.region(), config.accountId(), clock),
                 new EventsService(stores, events, config.accountId(), clock),
                 new SchedulerService(stores, config.accountId(), clock),
+                new StepFunctionsService(stores, stepFunctions, config.accountId(), clock),
                 sts);
         server = new EndpointServer(config, services, sts, health).start();
         // deliveries write through the endpoint, so that S3 events fire for their objects
@@ -262,6 +271,7 @@ final class EndpointComponent
         resources.add(targets);
         startRuleEngine(stores, targets, clock);
         startScheduler(stores, events, targets, clock);
+        stepFunctions.start();
     }
 
     /** EventBridge's rules on this instance: deliveries to their targets through the endpoint's APIs, as AWS's EventBridge calls them. */

@@ -136,7 +136,7 @@ class ErrorsIntegrationTest
         String requestId = response.headers().firstValue("x-amzn-RequestId").orElseThrow();
         assertThat(response.body()).isEqualTo("<?xml version=\"1.0\"?>\n<ErrorResponse><Error><Type>Sender</Type><Code>NotImplemented</Code>"
                 + "<Message>lakestack does not emulate the AWS service &apos;iam&apos; (operation ListUsers). Emulated services: athena, "
-                + "events, firehose, glue, kafka, kinesis, lambda, logs, s3, scheduler, sns, sqs, sts.</Message></Error><RequestId>" + requestId + "</RequestId></ErrorResponse>");
+                + "events, firehose, glue, kafka, kinesis, lambda, logs, s3, scheduler, sns, sqs, states, sts.</Message></Error><RequestId>" + requestId + "</RequestId></ErrorResponse>");
     }
 
     @Test

@@ -3,17 +3,14 @@ package io.lakestack.connectors.scheduler;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import io.lakestack.connectors.consumers.Topics;
 import io.lakestack.connectors.targets.TargetException;
 import io.lakestack.connectors.targets.Targets;
-import io.lakestack.spi.cluster.KafkaClientSettings;
 import io.lakestack.spi.scheduler.Schedule;
 import io.lakestack.spi.scheduler.ScheduleTarget;
 import io.lakestack.spi.store.RecordStore;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
@@ -22,7 +19,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
@@ -78,32 +74,13 @@ public final class SchedulerEngine
 
     private static void createTopics(SchedulerEngineConfig config)
     {
-        try (Admin admin = Admin.create(KafkaClientSettings.complete(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrapServers())))) {
-            List<NewTopic> topics = List.of(
-                    new NewTopic(SchedulerEngineConfig.FIRED_TOPIC, Optional.of(config.partitions()), Optional.empty())
-                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
-                    new NewTopic(SchedulerEngineConfig.INVOCATIONS_TOPIC, Optional.of(config.partitions()), Optional.empty())
-                            .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(TimeUnit.DAYS.toMillis(7)))),
-                    new NewTopic(SchedulerEngineConfig.UNDELIVERED_TOPIC, Optional.of(1), Optional.empty())
-                            .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
-            for (NewTopic topic : topics) {
-                try {
-                    admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-                }
-                catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("could not create the Kafka topic " + topic.name(), e.getCause());
-                    }
-                }
-            }
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted creating the scheduler's topics", e);
-        }
-        catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("timed out creating the scheduler's topics", e);
-        }
+        Topics.ensure(config.kafkaBootstrapServers(), List.of(
+                new NewTopic(SchedulerEngineConfig.FIRED_TOPIC, Optional.of(config.partitions()), Optional.empty())
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                new NewTopic(SchedulerEngineConfig.INVOCATIONS_TOPIC, Optional.of(config.partitions()), Optional.empty())
+                        .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(TimeUnit.DAYS.toMillis(7)))),
+                new NewTopic(SchedulerEngineConfig.UNDELIVERED_TOPIC, Optional.of(1), Optional.empty())
+                        .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"))));
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.lakestack.connectors.stepfunctions;
 
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 import static java.util.Objects.requireNonNull;
 
@@ -62,6 +64,29 @@ public final class StateMachineDefinition
     public String startAt()
     {
         return graph.startAt();
+    }
+
+    /**
+     * The {@code Resource} of every Task state, nested ones included, by the location of the field
+     * ({@code /States/T/Resource}, {@code /States/P/Branches[0]/States/T/Resource}), in location order: what a runner
+     * checks against the integrations it supports before accepting the definition.
+     */
+    public SortedMap<String, String> taskResources()
+    {
+        SortedMap<String, String> resources = new TreeMap<>();
+        collectResources(graph, resources);
+        return resources;
+    }
+
+    private static void collectResources(StateGraph graph, SortedMap<String, String> resources)
+    {
+        for (State state : graph.states().values()) {
+            if (state.type() == StateType.Task) {
+                state.text("Resource").ifPresent(resource -> resources.put(state.location() + "/Resource", resource));
+            }
+            state.branches().forEach(branch -> collectResources(branch, resources));
+            state.itemProcessor().ifPresent(processor -> collectResources(processor, resources));
+        }
     }
 
     StateGraph graph()

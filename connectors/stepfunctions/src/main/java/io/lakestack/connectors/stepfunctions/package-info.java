@@ -19,6 +19,9 @@
  * ({@link io.lakestack.connectors.stepfunctions.StateMachineInterpreter#resume}): recorded steps are matched, not done
  * again, and it goes on from where each branch and iteration stood.
  *
- * <p>Not here yet: the Step Functions API and the distributed Map (refused at validation).
+ * <p>lakestack's Step Functions service runs it in {@code connectors/stepfunctions-engine}: a durable
+ * {@link io.lakestack.connectors.stepfunctions.HistorySink} on Kafka, request-response task integrations, and
+ * {@link io.lakestack.connectors.stepfunctions.StateMachineDefinition#taskResources()} checked against them when a machine
+ * is created. Not here yet: the distributed Map (refused at validation).
  */
 package io.lakestack.connectors.stepfunctions;

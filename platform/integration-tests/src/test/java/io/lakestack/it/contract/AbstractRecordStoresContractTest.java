@@ -218,4 +218,17 @@ abstract class AbstractRecordStoresContractTest
         assertThat(customers.get("x")).contains(ada());
         assertThat(customers.get("z")).contains(alan());
     }
+
+    @Test
+    void aRangeIsTheRecordsOfItsKeysInOrder()
+    {
+        RecordStore<Customer> store = instance().open(storeName(), Customer.class);
+        for (String key : List.of("a", "b#2", "b#1", "b", "c", "b$")) {
+            store.put(key, alan());
+        }
+
+        assertThat(store.range("b#", "b$").keySet()).containsExactly("b#1", "b#2");
+        assertThat(store.range("a", "c").keySet()).containsExactly("a", "b", "b#1", "b#2", "b$");
+        assertThat(store.range("d", "e")).isEmpty();
+    }
 }

@@ -25,7 +25,9 @@ public interface RecordStore<T>
 
     /**
      * Reads every change made before this call, by any instance, before returning: after it, {@link #get} and
-     * {@link #all} see them. A store whose reads are always current has nothing to do.
+     * {@link #all} see them. What a lookup calls before it answers that something does not exist, and what an instance
+     * taking over another's work calls before reading that work's state. A store whose reads are always current has
+     * nothing to do.
      */
     default void catchUp() {}
 
@@ -52,6 +54,12 @@ public interface RecordStore<T>
 
     /** Every record, in key order, as of now. */
     SortedMap<String, T> all();
+
+    /** The records whose keys are in {@code [fromKey, toKey)}, in key order, as of now. */
+    default SortedMap<String, T> range(String fromKey, String toKey)
+    {
+        return new java.util.TreeMap<>(all().subMap(fromKey, toKey));
+    }
 
     /**
      * Calls the listener for every change from now on, made by this or any other instance, in the order of the

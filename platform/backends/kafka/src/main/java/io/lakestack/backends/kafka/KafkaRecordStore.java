@@ -105,6 +105,12 @@ final class KafkaRecordStore<T>
     }
 
     @Override
+    public SortedMap<String, T> range(String fromKey, String toKey)
+    {
+        return new java.util.TreeMap<>(records.subMap(fromKey, toKey));
+    }
+
+    @Override
     public void subscribe(Listener<T> listener)
     {
         listeners.add(requireNonNull(listener, "listener is null"));

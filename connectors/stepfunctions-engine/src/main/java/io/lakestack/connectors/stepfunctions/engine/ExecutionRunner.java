@@ -1,0 +1,579 @@
+package io.lakestack.connectors.stepfunctions.engine;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import io.lakestack.connectors.consumers.Topics;
+import io.lakestack.connectors.stepfunctions.ExecutionRequest;
+import io.lakestack.connectors.stepfunctions.ExecutionResult;
+import io.lakestack.connectors.stepfunctions.HistoryEvent;
+import io.lakestack.connectors.stepfunctions.HistorySink;
+import io.lakestack.connectors.stepfunctions.StateMachineDefinition;
+import io.lakestack.connectors.stepfunctions.StateMachineInterpreter;
+import io.lakestack.connectors.stepfunctions.TaskInvoker;
+import io.lakestack.connectors.stepfunctions.Waiter;
+import io.lakestack.spi.cluster.KafkaClientSettings;
+import io.lakestack.spi.stepfunctions.DefinitionProblem;
+import io.lakestack.spi.stepfunctions.HistoryRecord;
+import io.lakestack.spi.stepfunctions.StateMachineExecution;
+import io.lakestack.spi.stepfunctions.StepFunctions;
+import io.lakestack.spi.stepfunctions.StepFunctionsEngine;
+import io.lakestack.spi.store.RecordStore;
+import io.lakestack.spi.store.RecordStores;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Step Functions' executions on this instance, durable on Kafka.
+ *
+ * <p>Ownership: starting an execution writes a start command, keyed by the execution's ARN, to one of the partitions of
+ * the topic {@value #TOPIC}; the member of the consumer group {@value #GROUP} that is assigned the partition owns the
+ * execution and runs it on its pool, as Lambda's asynchronous invocations are owned. The command's offset is committed
+ * only once the execution has ended, so the instance that takes a partition over (after a restart, a crash or a
+ * rebalance) reads the commands of every execution still running, reads the histories written so far (after catching
+ * up with the store) and resumes them with {@link StateMachineInterpreter#resume}: a Wait cut short waits what is left
+ * of it, a task that had reported its result is not run again. Stopping an execution writes a stop command to the same
+ * partition, so its owner stops it, wherever the request arrived.
+ *
+ * <p>History: each event is put in the record store {@value StepFunctions#HISTORY_STORE} (Kafka acknowledged it)
+ * before the step it records takes effect; the execution's record in {@value StepFunctions#EXECUTIONS_STORE} is
+ * written when it ends.
+ *
+ * <p>Parallel branches and Map iterations run one after the other, in order, on the execution's thread: an execution's
+ * history is the same at every run, and its results are AWS's (as with a {@code MaxConcurrency} of 1).
+ *
+ * <p>Where lakestack differs from AWS: an owner that loses its partition without stopping (a pause longer than the
+ * group's session) is not fenced: until it notices, it and the new owner may both write the execution's next event.
+ * Executions each hold a thread of an unbounded pool while they run (a Wait sleeps on it).
+ */
+public final class ExecutionRunner
+        implements StepFunctionsEngine, AutoCloseable
+{
+    public static final String TOPIC = "lakestack.stepfunctions.executions";
+    public static final String GROUP = "lakestack.stepfunctions";
+    public static final int PARTITIONS = 8;
+    private static final Logger log = LoggerFactory.getLogger(ExecutionRunner.class);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+    private static final ObjectMapper COMMANDS = new ObjectMapper().registerModule(new Jdk8Module())
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String bootstrapServers;
+    private final String topic;
+    private final String group;
+    private final RecordStore<StateMachineExecution> executions;
+    private final RecordStore<HistoryRecord> history;
+    private final TaskInvoker tasks;
+    private final Clock clock;
+    private final KafkaProducer<String, byte[]> producer;
+    private final ExecutorService pool;
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, ConcurrentSkipListSet<Long>> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, List<CompletableFuture<StateMachineExecution>>> endWaiters = new ConcurrentHashMap<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private Thread thread;
+    private KafkaConsumer<String, byte[]> consumer;
+    private volatile boolean open = true;
+
+    /** What the commands topic carries: {@code start} or {@code stop} of an execution (a stop with its error and cause). */
+    record Command(String action, String executionArn, Optional<String> error, Optional<String> cause) {}
+
+    /** An execution running on this instance. */
+    private static final class Running
+    {
+        final String arn;
+        final TopicPartition partition;
+        final long offset;
+        final StoppableWaiter waiter;
+        final DurableHistory sink;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        volatile Optional<Command> stop = Optional.empty();
+
+        Running(String arn, TopicPartition partition, long offset, StoppableWaiter waiter, DurableHistory sink)
+        {
+            this.arn = arn;
+            this.partition = partition;
+            this.offset = offset;
+            this.waiter = waiter;
+            this.sink = sink;
+        }
+    }
+
+    /** The runner of the topic {@value #TOPIC} and the group {@value #GROUP}. */
+    public ExecutionRunner(String bootstrapServers, RecordStores stores, TaskInvoker tasks, Clock clock)
+    {
+        this(bootstrapServers, TOPIC, GROUP, stores, tasks, clock);
+    }
+
+    /**
+     * @param topic the commands topic, created with {@value #PARTITIONS} partitions when missing
+     * @param group the consumer group whose members own the topic's partitions and their executions
+     */
+    public ExecutionRunner(String bootstrapServers, String topic, String group, RecordStores stores, TaskInvoker tasks, Clock clock)
+    {
+        this.bootstrapServers = requireNonNull(bootstrapServers, "bootstrapServers is null");
+        this.topic = requireNonNull(topic, "topic is null");
+        this.group = requireNonNull(group, "group is null");
+        requireNonNull(stores, "stores is null");
+        this.executions = stores.open(StepFunctions.EXECUTIONS_STORE, StateMachineExecution.class);
+        this.history = stores.open(StepFunctions.HISTORY_STORE, HistoryRecord.class);
+        this.tasks = requireNonNull(tasks, "tasks is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "lakestack-stepfunctions");
+        this.producer = new KafkaProducer<>(KafkaClientSettings.complete(config), new StringSerializer(), new ByteArraySerializer());
+        AtomicInteger threads = new AtomicInteger();
+        this.pool = Executors.newCachedThreadPool(runnable -> {
+            Thread worker = new Thread(runnable, "stepfunctions-execution-" + threads.incrementAndGet());
+            worker.setDaemon(true);
+            return worker;
+        });
+        executions.subscribe((key, record) -> record.filter(execution -> !execution.running()).ifPresent(this::notifyEnded));
+    }
+
+    /** Creates the commands topic when it is missing and joins the group: from now on this instance runs the executions it owns. */
+    public ExecutionRunner start()
+    {
+        createTopic();
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "lakestack-stepfunctions");
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        properties.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        // a member joining or leaving moves only the partitions that change owner: the others' executions run on
+        properties.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
+        properties.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
+        consumer = new KafkaConsumer<>(KafkaClientSettings.complete(properties), new StringDeserializer(), new ByteArrayDeserializer());
+        thread = new Thread(this::run, "stepfunctions-executions");
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    // StepFunctionsEngine
+
+    @Override
+    public List<DefinitionProblem> validate(String definition)
+    {
+        return TaskResources.validate(definition);
+    }
+
+    @Override
+    public void start(StateMachineExecution execution)
+    {
+        send(new Command("start", execution.executionArn(), Optional.empty(), Optional.empty()));
+    }
+
+    @Override
+    public StateMachineExecution runSync(StateMachineExecution execution)
+    {
+        StateMachineInterpreter interpreter = StateMachineInterpreter.builder().taskInvoker(tasks).clock(clock).waiter(Waiter.system(clock))
+                .historySink(HistorySink.discard()).executor(Runnable::run).build();
+        ExecutionResult result = interpreter.execute(StateMachineDefinition.parse(execution.definition()), request(execution));
+        return ended(execution, result, clock.millis());
+    }
+
+    @Override
+    public Instant stop(String executionArn, Optional<String> error, Optional<String> cause)
+    {
+        CompletableFuture<StateMachineExecution> end = new CompletableFuture<>();
+        endWaiters.computeIfAbsent(executionArn, arn -> new CopyOnWriteArrayList<>()).add(end);
+        executions.get(executionArn).filter(execution -> !execution.running()).ifPresent(this::notifyEnded);
+        send(new Command("stop", executionArn, error, cause));
+        try {
+            return Instant.ofEpochMilli(end.get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS).stopMillis());
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping " + executionArn, e);
+        }
+        catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("execution " + executionArn + " did not stop within " + STOP_WAIT.toSeconds()
+                    + " s: no lakestack instance runs it now; it stops when one takes it over", e);
+        }
+        finally {
+            endWaiters.computeIfPresent(executionArn, (arn, waiters) -> {
+                waiters.remove(end);
+                return waiters.isEmpty() ? null : waiters;
+            });
+        }
+    }
+
+    private void notifyEnded(StateMachineExecution execution)
+    {
+        List<CompletableFuture<StateMachineExecution>> waiters = endWaiters.get(execution.executionArn());
+        if (waiters != null) {
+            waiters.forEach(waiter -> waiter.complete(execution));
+        }
+    }
+
+    private void send(Command command)
+    {
+        byte[] value;
+        try {
+            value = COMMANDS.writeValueAsBytes(command);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            producer.send(new ProducerRecord<>(topic, command.executionArn(), value)).get(30, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing the " + command.action() + " of " + command.executionArn(), e);
+        }
+        catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot write the " + command.action() + " of " + command.executionArn() + " to Kafka topic " + topic
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    // the owner's side
+
+    private void run()
+    {
+        try {
+            consumer.subscribe(List.of(topic), new ConsumerRebalanceListener()
+            {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> revoked)
+                {
+                    commitQuietly();
+                    handOver(revoked);
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> lost)
+                {
+                    // owned by another member already: nothing can be committed, the executions stop where they are
+                    handOver(lost);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> assigned)
+                {
+                    if (!assigned.isEmpty()) {
+                        // what the previous owners wrote is read before their executions resume
+                        executions.catchUp();
+                        history.catchUp();
+                    }
+                }
+            });
+            while (open) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    try {
+                        accept(record);
+                    }
+                    catch (RuntimeException e) {
+                        // a start whose execution did not launch stays uncommitted: it is read again after a restart
+                        log.error("Step Functions command at offset {} of partition {} failed", record.offset(), record.partition(), e);
+                    }
+                }
+                commitQuietly();
+            }
+        }
+        catch (WakeupException e) {
+            // closing
+        }
+        catch (RuntimeException e) {
+            log.error("the Step Functions execution runner stopped; executions it owned resume on another instance or after a restart", e);
+        }
+        finally {
+            try {
+                // a wakeup not yet delivered surfaces here, so the commit has a try of its own: the consumer is closed in any case
+                commit();
+            }
+            catch (RuntimeException e) {
+                log.debug("last commit of the Step Functions execution runner", e);
+            }
+            try {
+                consumer.close(Duration.ofSeconds(5));
+            }
+            catch (RuntimeException e) {
+                log.debug("closing the Step Functions execution runner's consumer", e);
+            }
+            finally {
+                stopped.countDown();
+            }
+        }
+    }
+
+    /** Executions of partitions this instance no longer owns stop where their histories say, for the next owner to resume. */
+    private void handOver(Collection<TopicPartition> partitions)
+    {
+        for (TopicPartition partition : partitions) {
+            running.values().stream().filter(execution -> execution.partition.equals(partition)).forEach(ExecutionRunner::handOver);
+            inFlight.remove(partition);
+        }
+    }
+
+    /** Commits what is done; a commit refused by a rebalance under way is made again after it. */
+    private void commitQuietly()
+    {
+        try {
+            commit();
+        }
+        catch (org.apache.kafka.common.errors.RebalanceInProgressException | org.apache.kafka.clients.consumer.CommitFailedException e) {
+            log.debug("commit of the Step Functions execution runner refused: {}", e.toString());
+        }
+    }
+
+    private void accept(ConsumerRecord<String, byte[]> record)
+    {
+        Command command;
+        try {
+            command = COMMANDS.readValue(record.value(), Command.class);
+        }
+        catch (IOException | RuntimeException e) {
+            log.warn("record at offset {} of partition {} of {} is not a Step Functions command ({}); skipped", record.offset(), record.partition(),
+                    record.topic(), e.toString());
+            return;
+        }
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        switch (command.action()) {
+            case "start" -> launch(command.executionArn(), partition, record.offset());
+            case "stop" -> {
+                Running execution = running.get(command.executionArn());
+                if (execution != null) {
+                    execution.stop = Optional.of(command);
+                    execution.sink.close();
+                    execution.waiter.stop();
+                }
+                else {
+                    // not running here: it ended, or it was never started (its start is before the stop on this partition)
+                    executions.get(command.executionArn()).filter(StateMachineExecution::running)
+                            .ifPresent(stored -> abort(stored, new DurableHistory(history, stored.executionArn()), command));
+                }
+            }
+            default -> log.warn("unknown Step Functions command {} at offset {} of partition {}; skipped", command.action(), record.offset(),
+                    record.partition());
+        }
+    }
+
+    private void launch(String arn, TopicPartition partition, long offset)
+    {
+        Running previous = running.get(arn);
+        if (previous != null) {
+            if (!previous.partition.equals(partition) || previous.offset != offset || !previous.sink.closed()) {
+                return;
+            }
+            // handed over and given back by a rebalance: its last step ends before it resumes
+            try {
+                previous.done.get(30, TimeUnit.SECONDS);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            catch (ExecutionException | TimeoutException e) {
+                log.warn("execution {} did not stop within 30 s after it was handed over; it resumes when its partition is taken over again", arn);
+                return;
+            }
+        }
+        inFlight.computeIfAbsent(partition, ignored -> new ConcurrentSkipListSet<>()).add(offset);
+        Optional<StateMachineExecution> stored = executions.get(arn);
+        if (stored.isEmpty()) {
+            // stored by the instance that took the request before it wrote the command: read up to it
+            executions.catchUp();
+            stored = executions.get(arn);
+        }
+        if (stored.isEmpty()) {
+            log.warn("execution {} started at offset {} of partition {} is not in the store; it is not run", arn, offset, partition.partition());
+        }
+        if (stored.isEmpty() || !stored.get().running()) {
+            inFlight.get(partition).remove(offset);
+            return;
+        }
+        StateMachineExecution execution = stored.get();
+        Running local = new Running(arn, partition, offset, new StoppableWaiter(clock), new DurableHistory(history, arn));
+        running.put(arn, local);
+        pool.execute(() -> {
+            boolean ended = false;
+            try {
+                ended = execute(execution, local);
+            }
+            finally {
+                running.remove(arn, local);
+                // an execution handed over keeps its start uncommitted, for the next owner to read
+                ConcurrentSkipListSet<Long> offsets = inFlight.get(partition);
+                if (ended && offsets != null) {
+                    offsets.remove(offset);
+                }
+                Thread.interrupted();
+                local.done.complete(null);
+            }
+        });
+    }
+
+    /** @return whether the execution ended (rather than being handed over or left for a later resume) */
+    private boolean execute(StateMachineExecution execution, Running local)
+    {
+        ExecutionResult result;
+        try {
+            List<HistoryEvent> past = DurableHistory.events(history, execution.executionArn()).stream().map(DurableHistory::event).toList();
+            StateMachineInterpreter interpreter = StateMachineInterpreter.builder().taskInvoker(tasks).clock(clock).waiter(local.waiter)
+                    .historySink(local.sink).executor(Runnable::run).build();
+            result = interpreter.resume(StateMachineDefinition.parse(execution.definition()), request(execution), past);
+        }
+        catch (RuntimeException e) {
+            Thread.interrupted();
+            if (local.stop.isPresent()) {
+                abort(execution, local.sink, local.stop.get());
+                return true;
+            }
+            if (open && !local.sink.closed()) {
+                log.error("execution {} stopped where its history says; it resumes when an instance takes it over", execution.executionArn(), e);
+            }
+            return false;
+        }
+        local.sink.close();
+        List<HistoryRecord> events = DurableHistory.events(history, execution.executionArn());
+        long endMillis = events.isEmpty() ? clock.millis() : events.get(events.size() - 1).timestampMillis();
+        executions.put(execution.executionArn(), ended(execution, result, endMillis));
+        return true;
+    }
+
+    /** Ends a stopped execution: {@code ExecutionAborted} after its last event, and its record {@code ABORTED}. */
+    private void abort(StateMachineExecution execution, DurableHistory sink, Command stop)
+    {
+        sink.close();
+        Instant now = clock.instant();
+        ObjectNode details = JSON.createObjectNode();
+        stop.error().ifPresent(error -> details.put("error", error));
+        stop.cause().ifPresent(cause -> details.put("cause", cause));
+        sink.appendLast("ExecutionAborted", details, now);
+        executions.put(execution.executionArn(), execution.ended(StateMachineExecution.ABORTED, now.toEpochMilli(), Optional.empty(), stop.error(),
+                stop.cause()));
+    }
+
+    private static void handOver(Running execution)
+    {
+        execution.sink.close();
+        execution.waiter.stop();
+    }
+
+    private void commit()
+    {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (TopicPartition partition : consumer.assignment()) {
+            ConcurrentSkipListSet<Long> pending = inFlight.get(partition);
+            long position = pending == null || pending.isEmpty() ? consumer.position(partition) : pending.first();
+            offsets.put(partition, new OffsetAndMetadata(position));
+        }
+        if (!offsets.isEmpty()) {
+            consumer.commitSync(offsets);
+        }
+    }
+
+    private static ExecutionRequest request(StateMachineExecution execution)
+    {
+        JsonNode input;
+        try {
+            input = JSON.readTree(execution.input());
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("the input of " + execution.executionArn() + " is not JSON", e);
+        }
+        return new ExecutionRequest(execution.executionArn(), execution.stateMachineArn(), execution.roleArn(), input,
+                Instant.ofEpochMilli(execution.startMillis()));
+    }
+
+    private static StateMachineExecution ended(StateMachineExecution execution, ExecutionResult result, long stopMillis)
+    {
+        if (result instanceof ExecutionResult.Succeeded succeeded) {
+            return execution.ended(StateMachineExecution.SUCCEEDED, stopMillis, Optional.of(succeeded.output().toString()), Optional.empty(),
+                    Optional.empty());
+        }
+        if (result instanceof ExecutionResult.Failed failed) {
+            return execution.ended(StateMachineExecution.FAILED, stopMillis, Optional.empty(), Optional.of(failed.error()).filter(text -> !text.isEmpty()),
+                    Optional.of(failed.cause()).filter(text -> !text.isEmpty()));
+        }
+        return execution.ended(StateMachineExecution.TIMED_OUT, stopMillis, Optional.empty(), Optional.of("States.Timeout"), Optional.empty());
+    }
+
+    private void createTopic()
+    {
+        Topics.ensure(bootstrapServers, List.of(new NewTopic(topic, Optional.of(PARTITIONS), Optional.empty())
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"))));
+    }
+
+    /**
+     * Leaves the group and stops running: executions under way stop where their histories say (a step under way ends
+     * first) and are resumed by the instance that takes them over.
+     */
+    @Override
+    public void close()
+    {
+        open = false;
+        running.values().forEach(ExecutionRunner::handOver);
+        if (consumer != null) {
+            consumer.wakeup();
+            try {
+                if (!stopped.await(30, TimeUnit.SECONDS)) {
+                    log.warn("the Step Functions execution runner did not stop within 30 s");
+                }
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        pool.shutdown();
+        try {
+            pool.awaitTermination(30, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofSeconds(5));
+    }
+}

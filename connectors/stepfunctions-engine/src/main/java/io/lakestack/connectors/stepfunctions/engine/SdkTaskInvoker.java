@@ -1,0 +1,420 @@
+package io.lakestack.connectors.stepfunctions.engine;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.lakestack.connectors.stepfunctions.TaskInvoker;
+import io.lakestack.connectors.stepfunctions.TaskOutcome;
+import io.lakestack.connectors.stepfunctions.TaskRequest;
+import io.lakestack.connectors.targets.SdkClients;
+import io.lakestack.spi.stepfunctions.StepFunctions;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.AwsResponse;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.InvokeRequest;
+import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.StartExecutionRequest;
+import software.amazon.awssdk.services.sfn.model.StartExecutionResponse;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.PublishRequest;
+import software.amazon.awssdk.services.sns.model.PublishResponse;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The Task states' work, through the AWS APIs with the SDK (against lakestack's endpoint, as EventBridge's targets are
+ * called): {@code lambda:invoke} and function ARNs, {@code sqs:sendMessage}, {@code sns:publish},
+ * {@code events:putEvents} and {@code states:startExecution}, request-response. Results are shaped as AWS's
+ * integrations shape them ({@code lambda:invoke}: {@code ExecutedVersion}, {@code Payload}, {@code SdkHttpMetadata},
+ * {@code SdkResponseMetadata}, {@code StatusCode}); errors are named as AWS names them: a function's error by its
+ * {@code errorType} ({@code Lambda.Unknown} without one), a service's by {@code <Service>.<error code>}
+ * ({@code Lambda.ResourceNotFoundException}), a parameter the integration does not take by
+ * {@code States.Runtime}. Each call runs on a thread of the invoker's pool.
+ */
+public final class SdkTaskInvoker
+        implements TaskInvoker, AutoCloseable
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration LAMBDA_TIMEOUT = Duration.ofMinutes(15);
+    private static final Duration CALL_TIMEOUT = Duration.ofMinutes(1);
+
+    private final LambdaClient lambda;
+    private final SqsClient sqs;
+    private final SnsClient sns;
+    private final EventBridgeClient events;
+    private final SfnClient states;
+    private final ExecutorService pool;
+
+    public SdkTaskInvoker(LambdaClient lambda, SqsClient sqs, SnsClient sns, EventBridgeClient events, SfnClient states)
+    {
+        this.lambda = requireNonNull(lambda, "lambda is null");
+        this.sqs = requireNonNull(sqs, "sqs is null");
+        this.sns = requireNonNull(sns, "sns is null");
+        this.events = requireNonNull(events, "events is null");
+        this.states = requireNonNull(states, "states is null");
+        AtomicInteger threads = new AtomicInteger();
+        this.pool = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "stepfunctions-task-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Clients of the services at {@code endpoint} (lakestack's, or AWS's). */
+    public static SdkTaskInvoker connect(URI endpoint, Region region, AwsCredentialsProvider credentials)
+    {
+        return new SdkTaskInvoker(SdkClients.build(LambdaClient.builder(), endpoint, region, credentials, LAMBDA_TIMEOUT),
+                SdkClients.build(SqsClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
+                SdkClients.build(SnsClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
+                SdkClients.build(EventBridgeClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
+                SdkClients.build(SfnClient.builder(), endpoint, region, credentials, CALL_TIMEOUT));
+    }
+
+    @Override
+    public CompletableFuture<TaskOutcome> invoke(TaskRequest request)
+    {
+        return CompletableFuture.supplyAsync(() -> run(request.resource(), request.input(), request.executionArn()), pool);
+    }
+
+    TaskOutcome run(String resource, JsonNode input, String executionArn)
+    {
+        try {
+            return switch (resource) {
+                case TaskResources.LAMBDA_INVOKE -> invokeIntegration(input);
+                case TaskResources.SQS_SEND_MESSAGE -> call("SQS", () -> sendMessage(input));
+                case TaskResources.SNS_PUBLISH -> call("SNS", () -> publish(input));
+                case TaskResources.EVENTS_PUT_EVENTS -> call("EventBridge", () -> putEvents(input, executionArn));
+                case TaskResources.STATES_START_EXECUTION -> call("StepFunctions", () -> startExecution(input));
+                default -> {
+                    if (TaskResources.FUNCTION_ARN.matcher(resource).matches()) {
+                        yield invokeFunction(resource, input);
+                    }
+                    yield TaskOutcome.failed("States.Runtime", "The resource '" + resource + "' is not supported by lakestack");
+                }
+            };
+        }
+        catch (ParameterException e) {
+            return TaskOutcome.failed("States.Runtime", e.getMessage());
+        }
+    }
+
+    // Lambda
+
+    private TaskOutcome invokeIntegration(JsonNode input)
+    {
+        allowed(input, "lambda:invoke", Set.of("FunctionName", "Payload", "Qualifier", "InvocationType", "ClientContext", "LogType"));
+        String function = text(input, "FunctionName", true);
+        InvokeRequest.Builder request = InvokeRequest.builder().functionName(function);
+        JsonNode payload = input.get("Payload");
+        request.payload(SdkBytes.fromString(payload == null ? "{}" : payload.isTextual() ? payload.textValue() : payload.toString(),
+                StandardCharsets.UTF_8));
+        optional(input, "Qualifier", request::qualifier);
+        optional(input, "InvocationType", request::invocationType);
+        optional(input, "ClientContext", request::clientContext);
+        optional(input, "LogType", request::logType);
+        return lambda(request.build(), response -> {
+            ObjectNode result = JSON.createObjectNode();
+            result.put("ExecutedVersion", response.executedVersion() == null ? "$LATEST" : response.executedVersion());
+            result.set("Payload", payloadOf(response));
+            metadata(result, response);
+            result.put("StatusCode", response.statusCode());
+            return result;
+        });
+    }
+
+    private TaskOutcome invokeFunction(String arn, JsonNode input)
+    {
+        InvokeRequest request = InvokeRequest.builder().functionName(arn).payload(SdkBytes.fromString(input.toString(), StandardCharsets.UTF_8)).build();
+        return lambda(request, SdkTaskInvoker::payloadOf);
+    }
+
+    private TaskOutcome lambda(InvokeRequest request, java.util.function.Function<InvokeResponse, JsonNode> shape)
+    {
+        InvokeResponse response;
+        try {
+            response = lambda.invoke(request);
+        }
+        catch (AwsServiceException e) {
+            return serviceError("Lambda", e);
+        }
+        catch (SdkException e) {
+            return TaskOutcome.failed("Lambda.SdkClientException", e.getMessage());
+        }
+        if (response.functionError() != null) {
+            String body = response.payload() == null ? "" : response.payload().asUtf8String();
+            String error = "Lambda.Unknown";
+            try {
+                JsonNode parsed = JSON.readTree(body);
+                if (parsed != null && parsed.path("errorType").isTextual()) {
+                    error = parsed.path("errorType").textValue();
+                }
+            }
+            catch (JsonProcessingException e) {
+                // not JSON: the error stays unknown, the body is the cause
+            }
+            return TaskOutcome.failed(error, body);
+        }
+        return TaskOutcome.succeeded(shape.apply(response));
+    }
+
+    private static JsonNode payloadOf(InvokeResponse response)
+    {
+        String body = response.payload() == null ? "" : response.payload().asUtf8String();
+        if (body.isEmpty()) {
+            return TextNode.valueOf("");
+        }
+        try {
+            return JSON.readTree(body);
+        }
+        catch (JsonProcessingException e) {
+            return TextNode.valueOf(body);
+        }
+    }
+
+    // SQS, SNS, EventBridge, Step Functions
+
+    private JsonNode sendMessage(JsonNode input)
+    {
+        allowed(input, "sqs:sendMessage", Set.of("QueueUrl", "MessageBody", "DelaySeconds", "MessageGroupId", "MessageDeduplicationId"));
+        SendMessageRequest.Builder request = SendMessageRequest.builder().queueUrl(text(input, "QueueUrl", true)).messageBody(body(input, "MessageBody"));
+        if (input.hasNonNull("DelaySeconds")) {
+            request.delaySeconds(input.get("DelaySeconds").asInt());
+        }
+        optional(input, "MessageGroupId", request::messageGroupId);
+        optional(input, "MessageDeduplicationId", request::messageDeduplicationId);
+        SendMessageResponse response = sqs.sendMessage(request.build());
+        ObjectNode result = JSON.createObjectNode();
+        result.put("MD5OfMessageBody", response.md5OfMessageBody());
+        result.put("MessageId", response.messageId());
+        if (response.sequenceNumber() != null) {
+            result.put("SequenceNumber", response.sequenceNumber());
+        }
+        metadata(result, response);
+        return result;
+    }
+
+    private JsonNode publish(JsonNode input)
+    {
+        allowed(input, "sns:publish", Set.of("TopicArn", "TargetArn", "Message", "Subject", "MessageGroupId", "MessageDeduplicationId",
+                "MessageStructure"));
+        PublishRequest.Builder request = PublishRequest.builder().message(body(input, "Message"));
+        optional(input, "TopicArn", request::topicArn);
+        optional(input, "TargetArn", request::targetArn);
+        optional(input, "Subject", request::subject);
+        optional(input, "MessageGroupId", request::messageGroupId);
+        optional(input, "MessageDeduplicationId", request::messageDeduplicationId);
+        optional(input, "MessageStructure", request::messageStructure);
+        PublishResponse response = sns.publish(request.build());
+        ObjectNode result = JSON.createObjectNode();
+        result.put("MessageId", response.messageId());
+        if (response.sequenceNumber() != null) {
+            result.put("SequenceNumber", response.sequenceNumber());
+        }
+        metadata(result, response);
+        return result;
+    }
+
+    /** As AWS's integration does, each entry's {@code Resources} get the execution's and its machine's ARNs. */
+    private JsonNode putEvents(JsonNode input, String executionArn)
+    {
+        allowed(input, "events:putEvents", Set.of("Entries"));
+        JsonNode entries = input.get("Entries");
+        if (entries == null || !entries.isArray()) {
+            throw new ParameterException("events:putEvents takes 'Entries', an array of events");
+        }
+        List<PutEventsRequestEntry> list = new ArrayList<>();
+        for (JsonNode entry : entries) {
+            allowed(entry, "events:putEvents entry", Set.of("Detail", "DetailType", "Source", "EventBusName", "Resources"));
+            PutEventsRequestEntry.Builder builder = PutEventsRequestEntry.builder();
+            if (entry.hasNonNull("Detail")) {
+                builder.detail(body(entry, "Detail"));
+            }
+            optional(entry, "DetailType", builder::detailType);
+            optional(entry, "Source", builder::source);
+            optional(entry, "EventBusName", builder::eventBusName);
+            List<String> resources = new ArrayList<>();
+            if (entry.hasNonNull("Resources")) {
+                entry.get("Resources").forEach(resource -> resources.add(resource.asText()));
+            }
+            resources.add(executionArn);
+            StepFunctions.stateMachineOfExecution(executionArn).ifPresent(resources::add);
+            builder.resources(resources);
+            list.add(builder.build());
+        }
+        PutEventsResponse response = events.putEvents(request -> request.entries(list));
+        ObjectNode result = JSON.createObjectNode();
+        ArrayNode results = result.putArray("Entries");
+        for (PutEventsResultEntry entry : response.entries()) {
+            ObjectNode item = results.addObject();
+            if (entry.eventId() != null) {
+                item.put("EventId", entry.eventId());
+            }
+            if (entry.errorCode() != null) {
+                item.put("ErrorCode", entry.errorCode());
+                item.put("ErrorMessage", entry.errorMessage());
+            }
+        }
+        result.put("FailedEntryCount", response.failedEntryCount());
+        if (response.failedEntryCount() != null && response.failedEntryCount() > 0) {
+            throw new FailedEntries(result.toString());
+        }
+        metadata(result, response);
+        return result;
+    }
+
+    private JsonNode startExecution(JsonNode input)
+    {
+        allowed(input, "states:startExecution", Set.of("StateMachineArn", "Input", "Name"));
+        StartExecutionRequest.Builder request = StartExecutionRequest.builder().stateMachineArn(text(input, "StateMachineArn", true));
+        if (input.hasNonNull("Input")) {
+            request.input(body(input, "Input"));
+        }
+        optional(input, "Name", request::name);
+        StartExecutionResponse response = states.startExecution(request.build());
+        ObjectNode result = JSON.createObjectNode();
+        result.put("ExecutionArn", response.executionArn());
+        result.put("StartDate", response.startDate().toEpochMilli());
+        metadata(result, response);
+        return result;
+    }
+
+    private TaskOutcome call(String service, Supplier<JsonNode> call)
+    {
+        try {
+            return TaskOutcome.succeeded(call.get());
+        }
+        catch (FailedEntries e) {
+            return TaskOutcome.failed("EventBridge.FailedEntry", e.getMessage());
+        }
+        catch (AwsServiceException e) {
+            return serviceError(service, e);
+        }
+        catch (SdkException e) {
+            return TaskOutcome.failed(service + ".SdkClientException", e.getMessage());
+        }
+    }
+
+    private static TaskOutcome serviceError(String service, AwsServiceException e)
+    {
+        String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? "Unknown" : e.awsErrorDetails().errorCode();
+        // SQS's JSON protocol names errors as AWS.SimpleQueueService.<Name> or with its query-protocol prefix
+        code = code.substring(code.lastIndexOf('.') + 1);
+        String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+        return TaskOutcome.failed(service + "." + code, message + " (Service: " + service + ", Status Code: " + e.statusCode() + ", Request ID: "
+                + e.requestId() + ")");
+    }
+
+    private static void metadata(ObjectNode result, AwsResponse response)
+    {
+        ObjectNode http = result.putObject("SdkHttpMetadata");
+        ObjectNode headers = http.putObject("HttpHeaders");
+        response.sdkHttpResponse().headers().forEach((name, values) -> headers.put(name, String.join(",", values)));
+        http.put("HttpStatusCode", response.sdkHttpResponse().statusCode());
+        ObjectNode metadata = result.putObject("SdkResponseMetadata");
+        metadata.put("RequestId", response.responseMetadata().requestId());
+    }
+
+    private static void allowed(JsonNode input, String integration, Set<String> fields)
+    {
+        if (!input.isObject()) {
+            throw new ParameterException(integration + " takes an object of parameters, not " + input);
+        }
+        for (Iterator<String> names = input.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!fields.contains(name)) {
+                throw new ParameterException("lakestack's " + integration + " does not take the parameter '" + name + "' (it takes "
+                        + String.join(", ", new java.util.TreeSet<>(fields)) + ")");
+            }
+        }
+    }
+
+    /** Sets a parameter when the input has it. */
+    private static void optional(JsonNode input, String field, java.util.function.Consumer<String> setter)
+    {
+        if (input.hasNonNull(field)) {
+            setter.accept(text(input, field, true));
+        }
+    }
+
+    private static String text(JsonNode input, String field, boolean required)
+    {
+        JsonNode value = input.get(field);
+        if (value == null || value.isNull()) {
+            if (required) {
+                throw new ParameterException("The parameter '" + field + "' is required");
+            }
+            return null;
+        }
+        if (!value.isValueNode()) {
+            throw new ParameterException("The parameter '" + field + "' must be a string, not " + value);
+        }
+        return value.asText();
+    }
+
+    /** A message body: a string as it is, any other JSON value as its JSON text, as AWS's integrations send them. */
+    private static String body(JsonNode input, String field)
+    {
+        JsonNode value = input.get(field);
+        if (value == null || value.isNull()) {
+            throw new ParameterException("The parameter '" + field + "' is required");
+        }
+        return value.isTextual() ? value.textValue() : value.toString();
+    }
+
+    private static final class ParameterException
+            extends RuntimeException
+    {
+        ParameterException(String message)
+        {
+            super(message, null, false, false);
+        }
+    }
+
+    private static final class FailedEntries
+            extends RuntimeException
+    {
+        FailedEntries(String message)
+        {
+            super(message, null, false, false);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        pool.shutdownNow();
+        lambda.close();
+        sqs.close();
+        sns.close();
+        events.close();
+        states.close();
+    }
+}

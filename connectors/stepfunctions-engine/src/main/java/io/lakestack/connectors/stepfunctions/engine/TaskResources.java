@@ -1,0 +1,78 @@
+package io.lakestack.connectors.stepfunctions.engine;
+
+import io.lakestack.connectors.stepfunctions.Diagnostic;
+import io.lakestack.connectors.stepfunctions.InvalidDefinitionException;
+import io.lakestack.connectors.stepfunctions.StateMachineDefinition;
+import io.lakestack.spi.stepfunctions.DefinitionProblem;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The task resources lakestack runs, and the check of a definition against them: the interpreter's own diagnostics,
+ * then one {@code SCHEMA_VALIDATION_FAILED} for each Task whose resource is an integration, pattern or activity not
+ * supported yet, so that it is refused at {@code CreateStateMachine} rather than failed when the task runs.
+ */
+public final class TaskResources
+{
+    public static final String LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke";
+    public static final String SQS_SEND_MESSAGE = "arn:aws:states:::sqs:sendMessage";
+    public static final String SNS_PUBLISH = "arn:aws:states:::sns:publish";
+    public static final String EVENTS_PUT_EVENTS = "arn:aws:states:::events:putEvents";
+    public static final String STATES_START_EXECUTION = "arn:aws:states:::states:startExecution";
+    static final List<String> INTEGRATIONS = List.of(LAMBDA_INVOKE, SQS_SEND_MESSAGE, SNS_PUBLISH, EVENTS_PUT_EVENTS, STATES_START_EXECUTION);
+    /** A function ARN, with an optional version or alias: the function's own output is the task's result. */
+    static final Pattern FUNCTION_ARN = Pattern.compile("arn:aws:lambda:[a-z0-9-]+:[0-9]{12}:function:[a-zA-Z0-9_-]{1,64}(:[a-zA-Z0-9_$-]+)?");
+
+    private TaskResources() {}
+
+    public static boolean supported(String resource)
+    {
+        return INTEGRATIONS.contains(resource) || FUNCTION_ARN.matcher(resource).matches();
+    }
+
+    /** Every problem of the definition, empty when lakestack can create and run it. */
+    public static List<DefinitionProblem> validate(String definition)
+    {
+        StateMachineDefinition parsed;
+        try {
+            parsed = StateMachineDefinition.parse(definition);
+        }
+        catch (InvalidDefinitionException e) {
+            return e.diagnostics().stream().map(TaskResources::problem).toList();
+        }
+        List<DefinitionProblem> problems = new ArrayList<>();
+        for (Map.Entry<String, String> task : parsed.taskResources().entrySet()) {
+            if (!supported(task.getValue())) {
+                problems.add(new DefinitionProblem("SCHEMA_VALIDATION_FAILED", "The resource '" + task.getValue() + "' is not supported by "
+                        + "lakestack yet (" + why(task.getValue()) + "); lakestack runs " + String.join(", ", INTEGRATIONS)
+                        + " and Lambda function ARNs", java.util.Optional.of(task.getKey())));
+            }
+        }
+        return problems;
+    }
+
+    private static String why(String resource)
+    {
+        if (resource.endsWith(".sync") || resource.endsWith(".sync:2")) {
+            return "the .sync pattern, which waits for a job, is not there yet";
+        }
+        if (resource.endsWith(".waitForTaskToken")) {
+            return "the .waitForTaskToken pattern and SendTaskSuccess are not there yet";
+        }
+        if (resource.startsWith("arn:aws:states:::aws-sdk:")) {
+            return "AWS SDK integrations are not there yet";
+        }
+        if (resource.matches("arn:aws:states:[a-z0-9-]+:[0-9]{12}:activity:.+")) {
+            return "activities are not there yet";
+        }
+        return "no such integration is emulated";
+    }
+
+    private static DefinitionProblem problem(Diagnostic diagnostic)
+    {
+        return new DefinitionProblem(diagnostic.code(), diagnostic.message(), diagnostic.location());
+    }
+}

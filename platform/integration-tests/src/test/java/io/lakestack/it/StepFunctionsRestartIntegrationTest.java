@@ -1,0 +1,86 @@
+package io.lakestack.it;
+
+import io.lakestack.testing.LakestackTest;
+import io.lakestack.testing.TestStack;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A Step Functions execution survives a restart of the stack: stopped in a Wait after a Lambda task, it is resumed by
+ * the restarted endpoint from its history on Kafka and ends with the history an uninterrupted run writes; the function,
+ * which counts its invocations in a file, ran once.
+ */
+@LakestackTest
+@Order(98)
+class StepFunctionsRestartIntegrationTest
+{
+    private static final String COUNTER = """
+            def handler(event, context):
+                with open(event["file"], "a") as counter:
+                    counter.write("invoked\\n")
+                return {"counted": True}
+            """;
+
+    private final TestStack stack;
+
+    StepFunctionsRestartIntegrationTest(TestStack stack)
+    {
+        this.stack = stack;
+    }
+
+    private static List<String> types(SfnClient sfn, String executionArn)
+    {
+        return sfn.getExecutionHistoryPaginator(request -> request.executionArn(executionArn)).events().stream().map(HistoryEvent::typeAsString).toList();
+    }
+
+    @Test
+    void anExecutionWaitingAcrossARestartEndsOnceWithItsWholeHistory()
+            throws Exception
+    {
+        Path counter = Files.createTempFile("it-sfn-restart", ".txt");
+        try (LambdaClient lambda = stack.client(LambdaClient.builder())) {
+            LambdaPackages.createPythonFunction(lambda, "it-sfn-counter", COUNTER, 30, Map.of());
+        }
+        String definition = """
+                {"StartAt": "Count", "States": {
+                  "Count": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:000000000000:function:it-sfn-counter", "ResultPath": "$.count", "Next": "Sleep"},
+                  "Sleep": {"Type": "Wait", "Seconds": 20, "Next": "Done"},
+                  "Done": {"Type": "Pass", "End": true}
+                }}
+                """;
+        String executionArn;
+        try (SfnClient sfn = stack.client(SfnClient.builder())) {
+            String machine = sfn.createStateMachine(request -> request.name("it-sfn-restart").definition(definition)
+                    .roleArn("arn:aws:iam::000000000000:role/it")).stateMachineArn();
+            executionArn = sfn.startExecution(request -> request.stateMachineArn(machine).name("across")
+                    .input("{\"file\":\"" + counter + "\"}")).executionArn();
+            await().atMost(Duration.ofSeconds(60)).until(() -> types(sfn, executionArn).contains("WaitStateEntered"));
+        }
+
+        stack.restart();
+
+        try (SfnClient sfn = stack.client(SfnClient.builder())) {
+            DescribeExecutionResponse ended = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> sfn.describeExecution(request -> request.executionArn(executionArn)), described -> described.status() != ExecutionStatus.RUNNING);
+            assertThat(ended.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(ended.output()).isEqualTo("{\"file\":\"" + counter + "\",\"count\":{\"counted\":true}}");
+            assertThat(types(sfn, executionArn)).containsExactly("ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded",
+                    "TaskStateExited", "WaitStateEntered", "WaitStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded");
+        }
+        assertThat(Files.readAllLines(counter)).containsExactly("invoked");
+    }
+}

@@ -1,0 +1,627 @@
+package io.lakestack.services.stepfunctions;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakestack.endpoint.json.JsonInput;
+import io.lakestack.endpoint.json.JsonProtocolService;
+import io.lakestack.endpoint.protocol.AwsProtocol;
+import io.lakestack.spi.OffsetTokens;
+import io.lakestack.spi.ServiceException;
+import io.lakestack.spi.stepfunctions.DefinitionProblem;
+import io.lakestack.spi.stepfunctions.HistoryRecord;
+import io.lakestack.spi.stepfunctions.StateMachine;
+import io.lakestack.spi.stepfunctions.StateMachineExecution;
+import io.lakestack.spi.stepfunctions.StepFunctions;
+import io.lakestack.spi.stepfunctions.StepFunctionsEngine;
+import io.lakestack.spi.store.RecordStore;
+import io.lakestack.spi.store.RecordStores;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * AWS Step Functions' API (JSON 1.0, {@code X-Amz-Target: AWSStepFunctions.<Operation>}, signing name {@code states})
+ * over the record stores of {@link StepFunctions}, with executions run by a {@link StepFunctionsEngine}.
+ *
+ * <p>Where lakestack differs from AWS: CloudWatch Logs logging ({@code loggingConfiguration} other than {@code OFF}),
+ * X-Ray tracing, customer-managed KMS encryption, versions ({@code publish}) and task resources the engine cannot run
+ * are refused with the error AWS uses for that field and a message saying lakestack does not apply it, rather than
+ * stored and ignored. Roles are kept and not assumed: there is no IAM.
+ */
+public final class StepFunctionsService
+        extends JsonProtocolService
+{
+    public static final String TARGET_PREFIX = "AWSStepFunctions";
+    private static final String VALIDATION = "ValidationException";
+    /** Names of machines and executions: AWS's forbidden characters (whitespace, brackets, wildcards, specials, controls). */
+    private static final Pattern FORBIDDEN_NAME = Pattern.compile("[\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/\\p{Cntrl}]");
+    private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::[0-9]{12}:role/.+");
+    private static final Set<String> STATUSES = Set.of("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE");
+    private static final int MAX_INPUT = 256 * 1024;
+    private static final int MAX_TAGS = 50;
+    private static final Object[] STARTS = java.util.stream.Stream.generate(Object::new).limit(64).toArray();
+
+    private final RecordStore<StateMachine> machines;
+    private final RecordStore<StateMachineExecution> executions;
+    private final RecordStore<HistoryRecord> history;
+    private final StepFunctionsEngine engine;
+    private final String accountId;
+    private final Clock clock;
+
+    public StepFunctionsService(RecordStores stores, StepFunctionsEngine engine, String accountId, Clock clock)
+    {
+        super("states", TARGET_PREFIX, VALIDATION);
+        requireNonNull(stores, "stores is null");
+        this.machines = stores.open(StepFunctions.STATE_MACHINES_STORE, StateMachine.class);
+        this.executions = stores.open(StepFunctions.EXECUTIONS_STORE, StateMachineExecution.class);
+        this.history = stores.open(StepFunctions.HISTORY_STORE, HistoryRecord.class);
+        this.engine = requireNonNull(engine, "engine is null");
+        this.accountId = requireNonNull(accountId, "accountId is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        operation("CreateStateMachine", (input, caller) -> createStateMachine(input, caller.region()));
+        operation("DescribeStateMachine", (input, caller) -> describeStateMachine(input));
+        operation("ListStateMachines", (input, caller) -> listStateMachines(input));
+        operation("UpdateStateMachine", (input, caller) -> updateStateMachine(input));
+        operation("DeleteStateMachine", (input, caller) -> deleteStateMachine(input));
+        operation("ValidateStateMachineDefinition", (input, caller) -> validateDefinition(input));
+        operation("StartExecution", (input, caller) -> startExecution(input));
+        operation("StartSyncExecution", (input, caller) -> startSyncExecution(input));
+        operation("DescribeExecution", (input, caller) -> describeExecution(input));
+        operation("DescribeStateMachineForExecution", (input, caller) -> describeStateMachineForExecution(input));
+        operation("ListExecutions", (input, caller) -> listExecutions(input));
+        operation("GetExecutionHistory", (input, caller) -> getExecutionHistory(input));
+        operation("StopExecution", (input, caller) -> stopExecution(input));
+        operation("TagResource", (input, caller) -> tagResource(input));
+        operation("UntagResource", (input, caller) -> untagResource(input));
+        operation("ListTagsForResource", (input, caller) -> listTags(input));
+    }
+
+    @Override
+    public AwsProtocol protocol()
+    {
+        return AwsProtocol.JSON_1_0;
+    }
+
+    @Override
+    public OptionalLong maxRequestBytes()
+    {
+        // a definition of 1 MiB, escaped inside the request's JSON, with room for the other fields
+        return OptionalLong.of(4L * 1024 * 1024);
+    }
+
+    // state machines
+
+    private JsonNode createStateMachine(JsonInput input, String region)
+    {
+        String name = name(input, "name");
+        String definition = input.requiredString("definition");
+        checkLength(input, "definition", definition, 1_048_576);
+        String roleArn = roleArn(input);
+        String type = input.string("type").orElse(StepFunctions.STANDARD);
+        if (!type.equals(StepFunctions.STANDARD) && !type.equals(StepFunctions.EXPRESS)) {
+            throw input.invalid("type", type, "Member must satisfy enum value set: [STANDARD, EXPRESS]");
+        }
+        refuseUnapplied(input);
+        if (input.bool("publish").orElse(false)) {
+            throw ServiceException.user(VALIDATION, "lakestack does not publish state machine versions yet: create the machine without 'publish'");
+        }
+        Map<String, String> tags = tags(input);
+        checkDefinition(definition);
+        String arn = StepFunctions.stateMachineArn(region, accountId, name);
+        Optional<StateMachine> existing = machines.get(arn);
+        if (existing.isPresent()) {
+            StateMachine old = existing.get();
+            // idempotent on name, definition and type; role and tags of a repeated request are ignored, as on AWS
+            if (!old.definition().equals(definition) || !old.type().equals(type)) {
+                throw ServiceException.user("StateMachineAlreadyExists", "State Machine Already Exists: '" + arn
+                        + "' (with another definition or type; UpdateStateMachine changes a machine)");
+            }
+            return output().put("stateMachineArn", arn).put("creationDate", epochSeconds(Instant.ofEpochMilli(old.createdMillis())));
+        }
+        long now = clock.millis();
+        machines.put(arn, new StateMachine(name, arn, type, definition, roleArn, input.string("description").orElse(""), tags, now, 0));
+        return output().put("stateMachineArn", arn).put("creationDate", epochSeconds(Instant.ofEpochMilli(now)));
+    }
+
+    private JsonNode describeStateMachine(JsonInput input)
+    {
+        StateMachine machine = machine(input.requiredString("stateMachineArn"));
+        ObjectNode result = output();
+        result.put("stateMachineArn", machine.arn());
+        result.put("name", machine.name());
+        result.put("status", "ACTIVE");
+        result.put("definition", machine.definition());
+        result.put("roleArn", machine.roleArn());
+        result.put("type", machine.type());
+        result.put("creationDate", epochSeconds(Instant.ofEpochMilli(machine.createdMillis())));
+        if (!machine.description().isEmpty()) {
+            result.put("description", machine.description());
+        }
+        unapplied(result);
+        return result;
+    }
+
+    private static void unapplied(ObjectNode result)
+    {
+        ObjectNode logging = result.putObject("loggingConfiguration");
+        logging.put("level", "OFF");
+        logging.put("includeExecutionData", false);
+        result.putObject("tracingConfiguration").put("enabled", false);
+    }
+
+    private JsonNode listStateMachines(JsonInput input)
+    {
+        List<StateMachine> all = new ArrayList<>(machines.all().values());
+        all.sort(Comparator.comparing(StateMachine::name));
+        OffsetTokens.Slice<StateMachine> page = OffsetTokens.slice(all, input.string("nextToken"), maxResults(input), "InvalidToken");
+        ObjectNode result = output();
+        ArrayNode list = result.putArray("stateMachines");
+        for (StateMachine machine : page.items()) {
+            list.addObject().put("stateMachineArn", machine.arn()).put("name", machine.name()).put("type", machine.type())
+                    .put("creationDate", epochSeconds(Instant.ofEpochMilli(machine.createdMillis())));
+        }
+        page.nextToken().ifPresent(token -> result.put("nextToken", token));
+        return result;
+    }
+
+    private JsonNode updateStateMachine(JsonInput input)
+    {
+        StateMachine machine = machine(input.requiredString("stateMachineArn"));
+        Optional<String> definition = input.string("definition");
+        Optional<String> roleArn = input.has("roleArn") ? Optional.of(roleArn(input)) : Optional.empty();
+        if (definition.isEmpty() && roleArn.isEmpty() && !input.has("loggingConfiguration") && !input.has("tracingConfiguration")
+                && !input.has("encryptionConfiguration")) {
+            throw ServiceException.user("MissingRequiredParameter", "Either the definition, the roleArn, the loggingConfiguration, the "
+                    + "tracingConfiguration or the encryptionConfiguration must be specified");
+        }
+        refuseUnapplied(input);
+        if (input.bool("publish").orElse(false)) {
+            throw ServiceException.user(VALIDATION, "lakestack does not publish state machine versions yet: update the machine without 'publish'");
+        }
+        definition.ifPresent(text -> {
+            checkLength(input, "definition", text, 1_048_576);
+            checkDefinition(text);
+        });
+        long now = clock.millis();
+        machines.put(machine.arn(), new StateMachine(machine.name(), machine.arn(), machine.type(), definition.orElse(machine.definition()),
+                roleArn.orElse(machine.roleArn()), machine.description(), machine.tags(), machine.createdMillis(), now));
+        return output().put("updateDate", epochSeconds(Instant.ofEpochMilli(now))).put("revisionId", UUID.nameUUIDFromBytes(
+                (machine.arn() + now).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString());
+    }
+
+    private JsonNode deleteStateMachine(JsonInput input)
+    {
+        String arn = input.requiredString("stateMachineArn");
+        checkStateMachineArn(arn);
+        // deleting a machine that is gone succeeds, as on AWS; its running executions go on with the definition they started with
+        machines.delete(arn);
+        return output();
+    }
+
+    private JsonNode validateDefinition(JsonInput input)
+    {
+        String definition = input.requiredString("definition");
+        checkLength(input, "definition", definition, 1_048_576);
+        input.string("type").filter(type -> !type.equals(StepFunctions.STANDARD) && !type.equals(StepFunctions.EXPRESS))
+                .ifPresent(type -> {
+                    throw input.invalid("type", type, "Member must satisfy enum value set: [STANDARD, EXPRESS]");
+                });
+        String severity = input.string("severity").orElse("ERROR");
+        if (!severity.equals("ERROR") && !severity.equals("WARNING")) {
+            throw input.invalid("severity", severity, "Member must satisfy enum value set: [ERROR, WARNING]");
+        }
+        int maxResults = input.integer("maxResults", 0, 100).filter(value -> value > 0).orElse(100);
+        List<DefinitionProblem> problems = engine.validate(definition);
+        ObjectNode result = output();
+        result.put("result", problems.isEmpty() ? "OK" : "FAIL");
+        ArrayNode diagnostics = result.putArray("diagnostics");
+        for (DefinitionProblem problem : problems.subList(0, Math.min(maxResults, problems.size()))) {
+            ObjectNode diagnostic = diagnostics.addObject().put("severity", "ERROR").put("code", problem.code()).put("message", problem.message());
+            problem.location().ifPresent(location -> diagnostic.put("location", location));
+        }
+        result.put("truncated", problems.size() > maxResults);
+        return result;
+    }
+
+    // executions
+
+    private JsonNode startExecution(JsonInput input)
+    {
+        StateMachine machine = machine(input.requiredString("stateMachineArn"));
+        StateMachineExecution execution = newExecution(input, machine);
+        // one start of a name at a time on this instance, so that a repeated request finds the first one's execution
+        synchronized (STARTS[Math.floorMod(execution.executionArn().hashCode(), STARTS.length)]) {
+            Optional<StateMachineExecution> existing = executions.get(execution.executionArn());
+            if (existing.isPresent()) {
+                StateMachineExecution old = existing.get();
+                if (old.running() && old.input().equals(execution.input()) && !machine.express()) {
+                    return started(old);
+                }
+                throw ServiceException.user("ExecutionAlreadyExists", "Execution Already Exists: '" + old.executionArn() + "'"
+                        + (old.running() ? " (running, with another input)" : " (closed; a name is used once per state machine)"));
+            }
+            executions.put(execution.executionArn(), execution);
+            engine.start(execution);
+        }
+        return started(execution);
+    }
+
+    private JsonNode started(StateMachineExecution execution)
+    {
+        return output().put("executionArn", execution.executionArn()).put("startDate", epochSeconds(Instant.ofEpochMilli(execution.startMillis())));
+    }
+
+    private StateMachineExecution newExecution(JsonInput input, StateMachine machine)
+    {
+        String name = input.has("name") ? name(input, "name") : UUID.randomUUID().toString();
+        String text = input.string("input").orElse("{}");
+        if (text.length() > MAX_INPUT) {
+            throw ServiceException.user("InvalidExecutionInput", "Invalid State Machine Execution Input: the input has " + text.length()
+                    + " characters, more than the 262144 allowed");
+        }
+        try {
+            JSON.readTree(text);
+        }
+        catch (JsonProcessingException e) {
+            throw ServiceException.user("InvalidExecutionInput", "Invalid State Machine Execution Input: '" + e.getOriginalMessage() + "'");
+        }
+        input.string("traceHeader").ifPresent(header -> {
+            throw ServiceException.user(VALIDATION, "lakestack does not trace executions with X-Ray: start the execution without 'traceHeader'");
+        });
+        String arn = StepFunctions.executionArn(machine.arn(), name, machine.express());
+        return new StateMachineExecution(arn, machine.arn(), name, StateMachineExecution.RUNNING, text, machine.definition(), machine.roleArn(),
+                clock.millis(), 0, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    private JsonNode startSyncExecution(JsonInput input)
+    {
+        StateMachine machine = machine(input.requiredString("stateMachineArn"));
+        if (!machine.express()) {
+            throw ServiceException.user("StateMachineTypeNotSupported", "StartSyncExecution runs EXPRESS state machines only; "
+                    + machine.arn() + " is STANDARD (StartExecution runs it)");
+        }
+        StateMachineExecution ended = engine.runSync(newExecution(input, machine));
+        ObjectNode result = output();
+        result.put("executionArn", ended.executionArn());
+        result.put("stateMachineArn", ended.stateMachineArn());
+        result.put("name", ended.name());
+        result.put("startDate", epochSeconds(Instant.ofEpochMilli(ended.startMillis())));
+        result.put("stopDate", epochSeconds(Instant.ofEpochMilli(ended.stopMillis())));
+        result.put("status", ended.status());
+        ended.error().ifPresent(error -> result.put("error", error));
+        ended.cause().ifPresent(cause -> result.put("cause", cause));
+        result.put("input", ended.input());
+        result.putObject("inputDetails").put("included", true);
+        ended.output().ifPresent(output -> {
+            result.put("output", output);
+            result.putObject("outputDetails").put("included", true);
+        });
+        result.putObject("billingDetails").put("billedMemoryUsedInMB", 0).put("billedDurationInMilliseconds", 0);
+        return result;
+    }
+
+    private JsonNode describeExecution(JsonInput input)
+    {
+        StateMachineExecution execution = execution(input.requiredString("executionArn"));
+        ObjectNode result = summary(output(), execution);
+        result.put("input", execution.input());
+        result.putObject("inputDetails").put("included", true);
+        execution.output().ifPresent(output -> {
+            result.put("output", output);
+            result.putObject("outputDetails").put("included", true);
+        });
+        execution.error().ifPresent(error -> result.put("error", error));
+        execution.cause().ifPresent(cause -> result.put("cause", cause));
+        result.put("redriveCount", 0);
+        result.put("redriveStatus", "NOT_REDRIVABLE");
+        return result;
+    }
+
+    /** What DescribeExecution and ListExecutions both say of an execution. */
+    private static ObjectNode summary(ObjectNode node, StateMachineExecution execution)
+    {
+        node.put("executionArn", execution.executionArn());
+        node.put("stateMachineArn", execution.stateMachineArn());
+        node.put("name", execution.name());
+        node.put("status", execution.status());
+        node.put("startDate", epochSeconds(Instant.ofEpochMilli(execution.startMillis())));
+        if (!execution.running()) {
+            node.put("stopDate", epochSeconds(Instant.ofEpochMilli(execution.stopMillis())));
+        }
+        return node;
+    }
+
+    private JsonNode describeStateMachineForExecution(JsonInput input)
+    {
+        StateMachineExecution execution = execution(input.requiredString("executionArn"));
+        ObjectNode result = output();
+        result.put("stateMachineArn", execution.stateMachineArn());
+        result.put("name", execution.stateMachineArn().substring(execution.stateMachineArn().lastIndexOf(':') + 1));
+        result.put("definition", execution.definition());
+        result.put("roleArn", execution.roleArn());
+        Optional<StateMachine> machine = machines.get(execution.stateMachineArn());
+        long updated = machine.filter(value -> value.definition().equals(execution.definition()))
+                .map(value -> value.updatedMillis() == 0 ? value.createdMillis() : value.updatedMillis()).orElse(execution.startMillis());
+        result.put("updateDate", epochSeconds(Instant.ofEpochMilli(updated)));
+        unapplied(result);
+        return result;
+    }
+
+    private JsonNode listExecutions(JsonInput input)
+    {
+        if (input.has("mapRunArn")) {
+            throw ServiceException.user(VALIDATION, "lakestack has no Map Runs (the distributed Map is not supported): list by stateMachineArn");
+        }
+        String machineArn = input.requiredString("stateMachineArn");
+        machine(machineArn);
+        Optional<String> status = input.string("statusFilter");
+        status.filter(value -> !STATUSES.contains(value)).ifPresent(value -> {
+            throw input.invalid("statusFilter", value, "Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE]");
+        });
+        input.string("redriveFilter").ifPresent(value -> {
+            if (!value.equals("REDRIVEN") && !value.equals("NOT_REDRIVEN")) {
+                throw input.invalid("redriveFilter", value, "Member must satisfy enum value set: [REDRIVEN, NOT_REDRIVEN]");
+            }
+        });
+        List<StateMachineExecution> matching = new ArrayList<>();
+        for (StateMachineExecution execution : executions.all().values()) {
+            if (execution.stateMachineArn().equals(machineArn) && status.map(execution.status()::equals).orElse(true)
+                    && !input.string("redriveFilter").filter("REDRIVEN"::equals).isPresent()) {
+                matching.add(execution);
+            }
+        }
+        // the newest first, as AWS lists them
+        matching.sort(Comparator.comparingLong(StateMachineExecution::startMillis).reversed().thenComparing(StateMachineExecution::name));
+        OffsetTokens.Slice<StateMachineExecution> page = OffsetTokens.slice(matching, input.string("nextToken"), maxResults(input), "InvalidToken");
+        ObjectNode result = output();
+        ArrayNode list = result.putArray("executions");
+        for (StateMachineExecution execution : page.items()) {
+            summary(list.addObject(), execution);
+        }
+        page.nextToken().ifPresent(token -> result.put("nextToken", token));
+        return result;
+    }
+
+    private JsonNode getExecutionHistory(JsonInput input)
+    {
+        StateMachineExecution execution = execution(input.requiredString("executionArn"));
+        boolean reverse = input.bool("reverseOrder").orElse(false);
+        boolean data = input.bool("includeExecutionData").orElse(true);
+        List<HistoryRecord> events = new ArrayList<>(history.range(StepFunctions.historyKey(execution.executionArn(), 0),
+                StepFunctions.historyEnd(execution.executionArn())).values());
+        if (reverse) {
+            java.util.Collections.reverse(events);
+        }
+        OffsetTokens.Slice<HistoryRecord> page = OffsetTokens.slice(events, input.string("nextToken"), maxResults(input), "InvalidToken");
+        ObjectNode result = output();
+        ArrayNode list = result.putArray("events");
+        for (HistoryRecord event : page.items()) {
+            ObjectNode item = list.addObject();
+            item.put("timestamp", epochSeconds(Instant.ofEpochMilli(event.timestampMillis())));
+            item.put("type", event.type());
+            item.put("id", event.id());
+            item.put("previousEventId", event.previousEventId());
+            ObjectNode details;
+            try {
+                details = (ObjectNode) JSON.readTree(event.details());
+            }
+            catch (JsonProcessingException e) {
+                throw ServiceException.internal("InternalFailure", "event " + event.id() + " of " + execution.executionArn()
+                        + " is not stored as a JSON object", e);
+            }
+            if (!data) {
+                details.remove(List.of("input", "output", "inputDetails", "outputDetails", "parameters"));
+            }
+            item.set(detailsField(event.type()), details);
+        }
+        page.nextToken().ifPresent(token -> result.put("nextToken", token));
+        return result;
+    }
+
+    /** The member of AWS's {@code HistoryEvent} that holds an event's details, e.g. {@code stateEnteredEventDetails}. */
+    static String detailsField(String type)
+    {
+        if (type.endsWith("StateEntered")) {
+            return "stateEnteredEventDetails";
+        }
+        if (type.endsWith("StateExited")) {
+            return "stateExitedEventDetails";
+        }
+        return Character.toLowerCase(type.charAt(0)) + type.substring(1) + "EventDetails";
+    }
+
+    private JsonNode stopExecution(JsonInput input)
+    {
+        String arn = input.requiredString("executionArn");
+        Optional<String> error = input.string("error");
+        Optional<String> cause = input.string("cause");
+        error.filter(value -> value.length() > 256).ifPresent(value -> {
+            throw input.invalid("error", value, "Member must have length less than or equal to 256");
+        });
+        cause.filter(value -> value.length() > 32768).ifPresent(value -> {
+            throw input.invalid("cause", value, "Member must have length less than or equal to 32768");
+        });
+        StateMachineExecution execution = execution(arn);
+        if (!execution.running()) {
+            return output().put("stopDate", epochSeconds(Instant.ofEpochMilli(execution.stopMillis())));
+        }
+        return output().put("stopDate", epochSeconds(engine.stop(arn, error, cause)));
+    }
+
+    // tags
+
+    private JsonNode tagResource(JsonInput input)
+    {
+        StateMachine machine = taggable(input.requiredString("resourceArn"));
+        if (!input.has("tags")) {
+            throw input.missing("tags");
+        }
+        Map<String, String> tags = new TreeMap<>(machine.tags());
+        tags.putAll(tags(input));
+        if (tags.size() > MAX_TAGS) {
+            throw ServiceException.user("TooManyTags", "A resource has at most " + MAX_TAGS + " tags; " + machine.arn() + " would have " + tags.size());
+        }
+        machines.put(machine.arn(), machine.withTags(tags));
+        return output();
+    }
+
+    private JsonNode untagResource(JsonInput input)
+    {
+        StateMachine machine = taggable(input.requiredString("resourceArn"));
+        if (!input.has("tagKeys")) {
+            throw input.missing("tagKeys");
+        }
+        Map<String, String> tags = new TreeMap<>(machine.tags());
+        input.strings("tagKeys").forEach(tags::remove);
+        machines.put(machine.arn(), machine.withTags(tags));
+        return output();
+    }
+
+    private JsonNode listTags(JsonInput input)
+    {
+        StateMachine machine = taggable(input.requiredString("resourceArn"));
+        ObjectNode result = output();
+        ArrayNode list = result.putArray("tags");
+        new TreeMap<>(machine.tags()).forEach((key, value) -> list.addObject().put("key", key).put("value", value));
+        return result;
+    }
+
+    private StateMachine taggable(String arn)
+    {
+        if (!StepFunctions.isStateMachineArn(arn)) {
+            throw ServiceException.user("InvalidArn", "Invalid Arn: '" + arn + "': lakestack tags state machines "
+                    + "(arn:aws:states:<region>:<account>:stateMachine:<name>), not activities or executions");
+        }
+        return machines.get(arn).orElseThrow(() -> ServiceException.user("ResourceNotFound", "Resource not found: '" + arn + "'"));
+    }
+
+    private static Map<String, String> tags(JsonInput input)
+    {
+        Map<String, String> tags = new TreeMap<>();
+        for (JsonInput tag : input.objects("tags")) {
+            String key = tag.requiredString("key", Pattern.compile("(?s).+"), 128);
+            String value = tag.string("value").orElse("");
+            if (value.length() > 256) {
+                throw tag.invalid("value", value, "Member must have length less than or equal to 256");
+            }
+            tags.put(key, value);
+        }
+        if (tags.size() > MAX_TAGS) {
+            throw ServiceException.user("TooManyTags", "A resource has at most " + MAX_TAGS + " tags, not " + tags.size());
+        }
+        return tags;
+    }
+
+    // checks
+
+    private StateMachine machine(String arn)
+    {
+        checkStateMachineArn(arn);
+        return machines.get(arn).orElseThrow(() -> ServiceException.user("StateMachineDoesNotExist", "State Machine Does Not Exist: '" + arn + "'"));
+    }
+
+    private static void checkStateMachineArn(String arn)
+    {
+        if (!StepFunctions.isStateMachineArn(arn)) {
+            throw ServiceException.user("InvalidArn", "Invalid Arn: '" + arn + "' is not a state machine ARN "
+                    + "(arn:aws:states:<region>:<account>:stateMachine:<name>)");
+        }
+    }
+
+    private StateMachineExecution execution(String arn)
+    {
+        if (StepFunctions.stateMachineOfExecution(arn).isEmpty()) {
+            throw ServiceException.user("InvalidArn", "Invalid Arn: '" + arn + "' is not an execution ARN "
+                    + "(arn:aws:states:<region>:<account>:execution:<machine>:<name>)");
+        }
+        return executions.get(arn).orElseThrow(() -> ServiceException.user("ExecutionDoesNotExist", "Execution Does Not Exist: '" + arn + "'"));
+    }
+
+    private static String name(JsonInput input, String field)
+    {
+        String name = input.requiredString(field);
+        if (name.isEmpty() || name.length() > 80) {
+            throw ServiceException.user("InvalidName", "Invalid Name: '" + name + "' (a name has 1 to 80 characters)");
+        }
+        if (FORBIDDEN_NAME.matcher(name).find()) {
+            throw ServiceException.user("InvalidName", "Invalid Name: '" + name + "' (a name has no whitespace, brackets < > { } [ ], wildcards ? *, "
+                    + "control characters or any of \" # % \\ ^ | ~ ` $ & , ; : /)");
+        }
+        return name;
+    }
+
+    private static String roleArn(JsonInput input)
+    {
+        String role = input.requiredString("roleArn");
+        checkLength(input, "roleArn", role, 256);
+        if (!ROLE_ARN.matcher(role).matches()) {
+            throw ServiceException.user("InvalidArn", "Invalid Arn: 'Resource type not valid in this context: " + role
+                    + "' (the role is an IAM role ARN, arn:aws:iam::<account>:role/<name>)");
+        }
+        return role;
+    }
+
+    private static void checkLength(JsonInput input, String field, String value, int max)
+    {
+        if (value.isEmpty()) {
+            throw input.invalid(field, value, "Member must have length greater than or equal to 1");
+        }
+        if (value.length() > max) {
+            throw input.invalid(field, value.substring(0, 32) + "...", "Member must have length less than or equal to " + max);
+        }
+    }
+
+    /** Logging, tracing and KMS encryption that lakestack would store and not apply are refused. */
+    private static void refuseUnapplied(JsonInput input)
+    {
+        input.optionalObject("loggingConfiguration").ifPresent(logging -> {
+            String level = logging.string("level").orElse("OFF");
+            if (!level.equals("OFF") || logging.hasList("destinations") && !logging.objects("destinations").isEmpty()
+                    || logging.bool("includeExecutionData").orElse(false)) {
+                throw ServiceException.user("InvalidLoggingConfiguration", "lakestack does not send execution logs to CloudWatch Logs yet: "
+                        + "loggingConfiguration may only be level OFF without destinations (it was level " + level + ")");
+            }
+        });
+        input.optionalObject("tracingConfiguration").ifPresent(tracing -> {
+            if (tracing.bool("enabled").orElse(false)) {
+                throw ServiceException.user("InvalidTracingConfiguration", "lakestack does not trace executions with X-Ray: "
+                        + "tracingConfiguration.enabled must be false");
+            }
+        });
+        input.optionalObject("encryptionConfiguration").ifPresent(encryption -> {
+            String type = encryption.string("type").orElse("AWS_OWNED_KEY");
+            if (!type.equals("AWS_OWNED_KEY")) {
+                throw ServiceException.user("InvalidEncryptionConfiguration", "lakestack does not encrypt with customer-managed KMS keys: "
+                        + "encryptionConfiguration.type must be AWS_OWNED_KEY (it was " + type + ")");
+            }
+        });
+    }
+
+    private void checkDefinition(String definition)
+    {
+        List<DefinitionProblem> problems = engine.validate(definition);
+        if (!problems.isEmpty()) {
+            throw ServiceException.user("InvalidDefinition", "Invalid State Machine Definition: '"
+                    + String.join(", ", problems.stream().map(DefinitionProblem::toString).toList()) + "'");
+        }
+    }
+
+    private static int maxResults(JsonInput input)
+    {
+        return input.integer("maxResults", 0, 1000).filter(value -> value > 0).orElse(100);
+    }
+}

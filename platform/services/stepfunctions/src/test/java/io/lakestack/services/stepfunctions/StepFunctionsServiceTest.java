@@ -1,0 +1,162 @@
+package io.lakestack.services.stepfunctions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakestack.endpoint.auth.Authenticator;
+import io.lakestack.endpoint.protocol.AwsRequest;
+import io.lakestack.endpoint.testing.RecordedResponse;
+import io.lakestack.spi.ServiceException;
+import io.lakestack.spi.stepfunctions.DefinitionProblem;
+import io.lakestack.spi.stepfunctions.HistoryRecord;
+import io.lakestack.spi.stepfunctions.StateMachineExecution;
+import io.lakestack.spi.stepfunctions.StepFunctions;
+import io.lakestack.spi.stepfunctions.StepFunctionsEngine;
+import io.lakestack.spi.store.MemoryRecordStores;
+import io.lakestack.spi.store.RecordStore;
+import io.lakestack.spi.testing.ManualClock;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** The service on memory stores, an engine that records what it is handed, and a clock the test sets. */
+class StepFunctionsServiceTest
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ROLE = "arn:aws:iam::000000000000:role/r";
+    private static final String PASS = "{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}}";
+    private static final String MACHINE = "arn:aws:states:us-east-1:000000000000:stateMachine:m";
+
+    private final ManualClock clock = new ManualClock(1_790_000_000_000L);
+    private final MemoryRecordStores stores = new MemoryRecordStores();
+    private final List<StateMachineExecution> started = new ArrayList<>();
+    private final StepFunctionsService service = new StepFunctionsService(stores, new StepFunctionsEngine()
+    {
+        @Override
+        public List<DefinitionProblem> validate(String definition)
+        {
+            return definition.contains("Bad") ? List.of(new DefinitionProblem("SCHEMA_VALIDATION_FAILED", "bad", Optional.of("/States/Bad"))) : List.of();
+        }
+
+        @Override
+        public void start(StateMachineExecution execution)
+        {
+            started.add(execution);
+        }
+
+        @Override
+        public StateMachineExecution runSync(StateMachineExecution execution)
+        {
+            return execution.ended(StateMachineExecution.SUCCEEDED, clock.millis(), Optional.of(execution.input()), Optional.empty(), Optional.empty());
+        }
+
+        @Override
+        public Instant stop(String executionArn, Optional<String> error, Optional<String> cause)
+        {
+            throw new UnsupportedOperationException("not used by these tests");
+        }
+    }, "000000000000", clock);
+
+    private JsonNode call(String operation, String document)
+            throws Exception
+    {
+        Map<String, List<String>> headers = new LinkedHashMap<>(Map.of("Host", List.of("localhost:4566"), "X-Amz-Target",
+                List.of("AWSStepFunctions." + operation), "Content-Type", List.of("application/x-amz-json-1.0")));
+        RecordedResponse answer = new RecordedResponse();
+        service.handle(new AwsRequest("POST", "/", "", headers, new ByteArrayInputStream(document.getBytes(StandardCharsets.UTF_8)), "127.0.0.1"),
+                new Authenticator.Caller("test", "us-east-1"), answer);
+        assertThat(answer.status()).isEqualTo(200);
+        return JSON.readTree(answer.text());
+    }
+
+    private ServiceException error(String operation, String document)
+    {
+        return catchThrowableOfType(ServiceException.class, () -> call(operation, document));
+    }
+
+    private String create(String name, String definition)
+            throws Exception
+    {
+        return call("CreateStateMachine", JSON.createObjectNode().put("name", name).put("definition", definition).put("roleArn", ROLE).toString())
+                .path("stateMachineArn").asText();
+    }
+
+    @Test
+    void startExecutionStoresItRunningHandsItOverAndIsIdempotentOnNameAndInput()
+            throws Exception
+    {
+        create("m", PASS);
+        JsonNode first = call("StartExecution", "{\"stateMachineArn\":\"" + MACHINE + "\",\"name\":\"e\",\"input\":\"{\\\"a\\\":1}\"}");
+        String arn = "arn:aws:states:us-east-1:000000000000:execution:m:e";
+        assertThat(first.path("executionArn").asText()).isEqualTo(arn);
+        assertThat(first.path("startDate").asDouble()).isEqualTo(1_790_000_000.0);
+        RecordStore<StateMachineExecution> executions = stores.open(StepFunctions.EXECUTIONS_STORE, StateMachineExecution.class);
+        StateMachineExecution stored = executions.get(arn).orElseThrow();
+        assertThat(stored).isEqualTo(new StateMachineExecution(arn, MACHINE, "e", "RUNNING", "{\"a\":1}", PASS, ROLE, 1_790_000_000_000L, 0,
+                Optional.empty(), Optional.empty(), Optional.empty()));
+        assertThat(started).containsExactly(stored);
+
+        clock.advance(1000);
+        assertThat(call("StartExecution", "{\"stateMachineArn\":\"" + MACHINE + "\",\"name\":\"e\",\"input\":\"{\\\"a\\\":1}\"}")).isEqualTo(first);
+        assertThat(started).hasSize(1);
+        assertThat(error("StartExecution", "{\"stateMachineArn\":\"" + MACHINE + "\",\"name\":\"e\",\"input\":\"{}\"}").errorCode())
+                .isEqualTo("ExecutionAlreadyExists");
+        executions.put(arn, stored.ended("SUCCEEDED", clock.millis(), Optional.of("{}"), Optional.empty(), Optional.empty()));
+        assertThat(error("StartExecution", "{\"stateMachineArn\":\"" + MACHINE + "\",\"name\":\"e\",\"input\":\"{\\\"a\\\":1}\"}").getMessage())
+                .isEqualTo("Execution Already Exists: '" + arn + "' (closed; a name is used once per state machine)");
+    }
+
+    @Test
+    void historyIsPagedReversedAndStrippedOfData()
+            throws Exception
+    {
+        create("m", PASS);
+        call("StartExecution", "{\"stateMachineArn\":\"" + MACHINE + "\",\"name\":\"e\"}");
+        String arn = "arn:aws:states:us-east-1:000000000000:execution:m:e";
+        RecordStore<HistoryRecord> history = stores.open(StepFunctions.HISTORY_STORE, HistoryRecord.class);
+        history.put(StepFunctions.historyKey(arn, 1), new HistoryRecord(1, 0, "ExecutionStarted", 1_790_000_000_000L, "{\"input\":\"{}\",\"roleArn\":\"" + ROLE + "\"}"));
+        history.put(StepFunctions.historyKey(arn, 2), new HistoryRecord(2, 1, "PassStateEntered", 1_790_000_000_001L, "{\"name\":\"P\",\"input\":\"{}\"}"));
+        history.put(StepFunctions.historyKey(arn, 10), new HistoryRecord(10, 2, "PassStateExited", 1_790_000_000_002L, "{\"name\":\"P\",\"output\":\"{}\"}"));
+
+        JsonNode page = call("GetExecutionHistory", "{\"executionArn\":\"" + arn + "\",\"maxResults\":2}");
+        assertThat(page.path("events").findValuesAsText("type")).containsExactly("ExecutionStarted", "PassStateEntered");
+        assertThat(page.path("events").get(0).path("executionStartedEventDetails").path("roleArn").asText()).isEqualTo(ROLE);
+        JsonNode rest = call("GetExecutionHistory", "{\"executionArn\":\"" + arn + "\",\"maxResults\":2,\"nextToken\":\"" + page.path("nextToken").asText() + "\"}");
+        assertThat(rest.path("events").findValuesAsText("type")).containsExactly("PassStateExited");
+        assertThat(rest.path("events").get(0).path("stateExitedEventDetails").path("output").asText()).isEqualTo("{}");
+        assertThat(rest.has("nextToken")).isFalse();
+
+        JsonNode reversed = call("GetExecutionHistory", "{\"executionArn\":\"" + arn + "\",\"reverseOrder\":true,\"includeExecutionData\":false}");
+        assertThat(reversed.path("events").findValuesAsText("type")).containsExactly("PassStateExited", "PassStateEntered", "ExecutionStarted");
+        assertThat(reversed.path("events").get(0).path("stateExitedEventDetails").toString()).isEqualTo("{\"name\":\"P\"}");
+    }
+
+    @Test
+    void invalidRequestsAreRefusedWithAwsErrorNames()
+            throws Exception
+    {
+        assertThat(error("CreateStateMachine", "{\"name\":\"m\",\"definition\":\"{\\\"Bad\\\":1}\",\"roleArn\":\"" + ROLE + "\"}").getMessage())
+                .isEqualTo("Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: bad at /States/Bad'");
+        assertThat(error("CreateStateMachine", "{\"name\":\"a/b\",\"definition\":\"" + PASS.replace("\"", "\\\"") + "\",\"roleArn\":\"" + ROLE + "\"}")
+                .errorCode()).isEqualTo("InvalidName");
+        assertThat(error("CreateStateMachine", "{\"name\":\"m\",\"definition\":\"" + PASS.replace("\"", "\\\"") + "\",\"roleArn\":\"" + ROLE
+                + "\",\"loggingConfiguration\":{\"level\":\"ERROR\"}}").errorCode()).isEqualTo("InvalidLoggingConfiguration");
+        assertThat(error("DescribeStateMachine", "{\"stateMachineArn\":\"" + MACHINE + "\"}").getMessage())
+                .isEqualTo("State Machine Does Not Exist: '" + MACHINE + "'");
+        assertThat(error("DescribeExecution", "{\"executionArn\":\"" + MACHINE + "\"}").errorCode()).isEqualTo("InvalidArn");
+        create("m", PASS);
+        assertThat(error("StartExecution", "{\"stateMachineArn\":\"" + MACHINE + "\",\"input\":\"[1,\"}").errorCode()).isEqualTo("InvalidExecutionInput");
+        assertThat(error("StartSyncExecution", "{\"stateMachineArn\":\"" + MACHINE + "\"}").errorCode()).isEqualTo("StateMachineTypeNotSupported");
+        assertThat(error("UpdateStateMachine", "{\"stateMachineArn\":\"" + MACHINE + "\"}").errorCode()).isEqualTo("MissingRequiredParameter");
+        assertThat(started).isEmpty();
+    }
+}

@@ -1,0 +1,50 @@
+package io.lakestack.spi.stepfunctions;
+
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * An execution as {@code DescribeExecution} answers it, kept in the record store {@value StepFunctions#EXECUTIONS_STORE}
+ * under its ARN. It carries the definition and role it started with, so that it runs (and resumes) as it started
+ * whatever {@code UpdateStateMachine} does later, and {@code DescribeStateMachineForExecution} answers them.
+ *
+ * @param status {@code RUNNING}, {@code SUCCEEDED}, {@code FAILED}, {@code TIMED_OUT} or {@code ABORTED}
+ * @param stopMillis 0 while running
+ */
+public record StateMachineExecution(String executionArn, String stateMachineArn, String name, String status, String input, String definition,
+        String roleArn, long startMillis, long stopMillis, Optional<String> output, Optional<String> error, Optional<String> cause)
+{
+    public static final String RUNNING = "RUNNING";
+    public static final String SUCCEEDED = "SUCCEEDED";
+    public static final String FAILED = "FAILED";
+    public static final String TIMED_OUT = "TIMED_OUT";
+    public static final String ABORTED = "ABORTED";
+
+    public StateMachineExecution
+    {
+        requireNonNull(executionArn, "executionArn is null");
+        requireNonNull(stateMachineArn, "stateMachineArn is null");
+        requireNonNull(name, "name is null");
+        requireNonNull(status, "status is null");
+        requireNonNull(input, "input is null");
+        requireNonNull(definition, "definition is null");
+        requireNonNull(roleArn, "roleArn is null");
+        output = output == null ? Optional.empty() : output;
+        error = error == null ? Optional.empty() : error;
+        cause = cause == null ? Optional.empty() : cause;
+    }
+
+    public boolean running()
+    {
+        return status.equals(RUNNING);
+    }
+
+    /** This execution ended: with {@code status} at {@code stopMillis}, and its output or error and cause. */
+    public StateMachineExecution ended(String newStatus, long newStopMillis, Optional<String> newOutput, Optional<String> newError,
+            Optional<String> newCause)
+    {
+        return new StateMachineExecution(executionArn, stateMachineArn, name, newStatus, input, definition, roleArn, startMillis, newStopMillis,
+                newOutput, newError, newCause);
+    }
+}

@@ -1,0 +1,68 @@
+package io.lakestack.spi.stepfunctions;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where Step Functions keeps its state: the record stores {@value #STATE_MACHINES_STORE} ({@link StateMachine}s by
+ * ARN), {@value #EXECUTIONS_STORE} ({@link StateMachineExecution}s by ARN) and {@value #HISTORY_STORE}
+ * ({@link HistoryRecord}s by {@link #historyKey}), and the forms of its ARNs.
+ */
+public final class StepFunctions
+{
+    public static final String STATE_MACHINES_STORE = "stepfunctions.state-machines";
+    public static final String EXECUTIONS_STORE = "stepfunctions.executions";
+    public static final String HISTORY_STORE = "stepfunctions.history";
+    public static final String STANDARD = "STANDARD";
+    public static final String EXPRESS = "EXPRESS";
+
+    private static final Pattern STATE_MACHINE_ARN = Pattern.compile("arn:aws:states:([a-z0-9-]+):([0-9]{12}):stateMachine:([^:]+)");
+    private static final Pattern EXECUTION_ARN = Pattern.compile("arn:aws:states:([a-z0-9-]+):([0-9]{12}):(execution|express):([^:]+):([^:]+)");
+
+    private StepFunctions() {}
+
+    public static String stateMachineArn(String region, String accountId, String name)
+    {
+        return "arn:aws:states:" + region + ":" + accountId + ":stateMachine:" + name;
+    }
+
+    /** A standard execution's ARN ({@code ...:execution:<machine>:<name>}); an express one's says {@code express}. */
+    public static String executionArn(String stateMachineArn, String name, boolean express)
+    {
+        Matcher matcher = STATE_MACHINE_ARN.matcher(stateMachineArn);
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("not a state machine ARN: " + stateMachineArn);
+        }
+        return "arn:aws:states:" + matcher.group(1) + ":" + matcher.group(2) + ":" + (express ? "express" : "execution") + ":" + matcher.group(3)
+                + ":" + name;
+    }
+
+    /** Whether the text has the form of a state machine ARN. */
+    public static boolean isStateMachineArn(String arn)
+    {
+        return STATE_MACHINE_ARN.matcher(arn).matches();
+    }
+
+    /** The ARN of the state machine an execution ARN names, when it has the form of one. */
+    public static Optional<String> stateMachineOfExecution(String executionArn)
+    {
+        Matcher matcher = EXECUTION_ARN.matcher(executionArn);
+        if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(stateMachineArn(matcher.group(1), matcher.group(2), matcher.group(4)));
+    }
+
+    /** An event's key in {@value #HISTORY_STORE}: the execution's ARN and the event id, so that keys sort by id. */
+    public static String historyKey(String executionArn, long eventId)
+    {
+        return executionArn + "#" + String.format("%010d", eventId);
+    }
+
+    /** The first key after every event of the execution, for a range of {@value #HISTORY_STORE}. */
+    public static String historyEnd(String executionArn)
+    {
+        return executionArn + "$";
+    }
+}

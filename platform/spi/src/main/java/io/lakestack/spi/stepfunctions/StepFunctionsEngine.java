@@ -1,0 +1,41 @@
+package io.lakestack.spi.stepfunctions;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What runs Step Functions executions. The service validates requests and keeps state machines; the engine checks
+ * definitions against what it can run, and runs executions durably: each history event is stored
+ * ({@value StepFunctions#HISTORY_STORE}) before the step it records takes effect, the execution's record
+ * ({@value StepFunctions#EXECUTIONS_STORE}) says how it ended, and an execution whose instance stopped is resumed from
+ * its stored history by the instance that takes it over.
+ *
+ * <p>Where lakestack differs from AWS: a definition that names a task resource the engine cannot run (an integration
+ * pattern or service integration not supported yet, an activity) is refused at validation rather than failed when the
+ * task runs.
+ */
+public interface StepFunctionsEngine
+{
+    /** Every problem of the definition, empty when it can be created and run. */
+    List<DefinitionProblem> validate(String definition);
+
+    /**
+     * Hands a new execution, already stored {@code RUNNING} in {@value StepFunctions#EXECUTIONS_STORE}, to the instance
+     * that runs it. Returns once the hand-over is durable: the execution runs even if this instance stops now.
+     */
+    void start(StateMachineExecution execution);
+
+    /**
+     * Runs an execution of an {@code EXPRESS} machine on the calling thread and returns it ended; nothing is stored,
+     * as AWS keeps no history of synchronous Express executions.
+     */
+    StateMachineExecution runSync(StateMachineExecution execution);
+
+    /**
+     * Stops a running execution: it writes no event after {@code ExecutionAborted} and ends {@code ABORTED} with the
+     * error and cause. Returns the stop time once the execution's record says it ended (aborted, or ended on its
+     * own just before).
+     */
+    Instant stop(String executionArn, Optional<String> error, Optional<String> cause);
+}
