@@ -96,6 +96,24 @@ class StepFunctionsIntegrationTest
               }
             }
             """;
+    /** JSONata throughout: variables assigned and read, a lambda:invoke Task with Arguments and Output, a Choice Condition. */
+    private static final String JSONATA = """
+            {
+              "QueryLanguage": "JSONata",
+              "StartAt": "Start",
+              "States": {
+                "Start": {"Type": "Pass", "Assign": {"base": "{% $states.input.n %}", "label": "{% $uppercase($states.input.name) %}"}, "Next": "Call"},
+                "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                  "Arguments": {"FunctionName": "it-sfn-echo", "Payload": {"n": "{% $base + 1 %}"}},
+                  "Assign": {"answer": "{% $states.result.Payload.answer %}"},
+                  "Output": {"status": "{% $states.result.StatusCode %}"}, "Next": "Big"},
+                "Big": {"Type": "Choice", "Choices": [{"Condition": "{% $answer > 50 %}", "Next": "Report"}], "Default": "Small"},
+                "Small": {"Type": "Fail", "Error": "TooSmall", "Cause": "{% 'answer ' & $string($answer) %}"},
+                "Report": {"Type": "Pass", "Output": {"label": "{% $label %}", "answer": "{% $answer %}", "status": "{% $states.input.status %}",
+                  "parts": "{% $partition([1, 2, 3, 4, 5], 2) %}"}, "End": true}
+              }
+            }
+            """;
     private static final String LONG_WAIT = """
             {"StartAt": "Sleep", "States": {"Sleep": {"Type": "Wait", "Seconds": 3600, "End": true}}}
             """;
@@ -272,6 +290,30 @@ class StepFunctionsIntegrationTest
             "41 40 TaskStateEntered", "42 41 TaskScheduled", "43 42 TaskStarted", "44 43 TaskFailed", "45 44 TaskStateExited",
             "46 45 PassStateEntered", "47 46 PassStateExited", "48 47 SucceedStateEntered", "49 48 SucceedStateExited",
             "50 49 ExecutionSucceeded");
+
+    @Test
+    void aJsonataMachineWithVariablesCallsAFunctionAndChooses()
+            throws Exception
+    {
+        String arn = create("it-sfn-jsonata", JSONATA);
+
+        String big = sfn.startExecution(request -> request.stateMachineArn(arn).name("big").input("{\"n\": 6, \"name\": \"ada\"}")).executionArn();
+        DescribeExecutionResponse succeeded = awaitEnd(big);
+        assertThat(succeeded.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        // the function answers n * 10 of the Payload's n, which is the assigned base + 1
+        assertThat(JSON.readTree(succeeded.output())).isEqualTo(JSON.readTree(
+                "{\"label\": \"ADA\", \"answer\": 70, \"status\": 200, \"parts\": [[1, 2], [3, 4], [5]]}"));
+        List<HistoryEvent> events = history(big);
+        assertThat(events).filteredOn(event -> event.typeAsString().equals("PassStateExited")).first()
+                .satisfies(exited -> assertThat(exited.stateExitedEventDetails().assignedVariables())
+                        .containsExactlyInAnyOrderEntriesOf(Map.of("base", "6", "label", "\"ADA\"")));
+
+        String small = sfn.startExecution(request -> request.stateMachineArn(arn).name("small").input("{\"n\": 1, \"name\": \"alan\"}")).executionArn();
+        DescribeExecutionResponse failed = awaitEnd(small);
+        assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(failed.error()).isEqualTo("TooSmall");
+        assertThat(failed.cause()).isEqualTo("answer 20");
+    }
 
     @Test
     void startExecutionIsIdempotentAndStopExecutionAbortsIt()
