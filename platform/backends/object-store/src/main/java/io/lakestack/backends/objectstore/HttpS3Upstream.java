@@ -2,6 +2,10 @@ package io.lakestack.backends.objectstore;
 
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.s3.S3Upstream;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -14,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -53,15 +58,15 @@ public final class HttpS3Upstream
 
     private final URI server;
     private final HttpClient http;
-    private final java.util.Optional<Signing> signing;
-    private final software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner signer = software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.create();
+    private final Optional<Signing> signing;
+    private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
 
     public HttpS3Upstream(URI server)
     {
-        this(server, java.util.Optional.empty());
+        this(server, Optional.empty());
     }
 
-    public HttpS3Upstream(URI server, java.util.Optional<Signing> signing)
+    public HttpS3Upstream(URI server, Optional<Signing> signing)
     {
         this.signing = requireNonNull(signing, "signing is null");
         String base = requireNonNull(server, "server is null").toString();
@@ -130,8 +135,8 @@ public final class HttpS3Upstream
     private HttpRequest.Builder signed(Request request, Signing credentials)
             throws IOException
     {
-        software.amazon.awssdk.http.SdkHttpRequest.Builder unsigned = software.amazon.awssdk.http.SdkHttpRequest.builder()
-                .method(software.amazon.awssdk.http.SdkHttpMethod.fromValue(request.method()))
+        SdkHttpRequest.Builder unsigned = SdkHttpRequest.builder()
+                .method(SdkHttpMethod.fromValue(request.method()))
                 .uri(server)
                 .encodedPath(encodeIllegal(request.path(), false));
         if (!request.rawQuery().isEmpty()) {
@@ -162,14 +167,14 @@ public final class HttpS3Upstream
             }
         });
         unsigned.putHeader("x-amz-content-sha256", "UNSIGNED-PAYLOAD");
-        software.amazon.awssdk.http.SdkHttpRequest signedRequest = signer.sign(sign -> sign
-                .identity(software.amazon.awssdk.identity.spi.AwsCredentialsIdentity.create(credentials.accessKey(), credentials.secretKey()))
+        SdkHttpRequest signedRequest = signer.sign(sign -> sign
+                .identity(AwsCredentialsIdentity.create(credentials.accessKey(), credentials.secretKey()))
                 .request(unsigned.build())
-                .putProperty(software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
-                .putProperty(software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.REGION_NAME, credentials.region())
-                .putProperty(software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
-                .putProperty(software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.NORMALIZE_PATH, false)
-                .putProperty(software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false))
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
+                .putProperty(AwsV4HttpSigner.REGION_NAME, credentials.region())
+                .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
+                .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
+                .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false))
                 .request();
         HttpRequest.Builder forward = HttpRequest.newBuilder(signedRequest.getUri()).method(request.method(), publisher(request.body()));
         signedRequest.headers().forEach((name, values) -> {
