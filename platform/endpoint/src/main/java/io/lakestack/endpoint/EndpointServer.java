@@ -45,6 +45,8 @@ public final class EndpointServer
     public static final String HEALTH_PATH = "/_lakestack/health";
     private static final Logger log = LoggerFactory.getLogger(EndpointServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The largest body of a refused request that is read and dropped before the answer, rather than left with the connection closed. */
+    private static final long DISCARDED_BODY_LIMIT = 8L * 1024 * 1024;
     private static final HandlerType[] METHODS = {
             HandlerType.GET, HandlerType.PUT, HandlerType.POST, HandlerType.DELETE, HandlerType.HEAD, HandlerType.PATCH, HandlerType.OPTIONS};
 
@@ -154,9 +156,10 @@ public final class EndpointServer
             return;
         }
         response.reset();
-        if (request.bodyUnread()) {
-            // refused before its body was read (a signature, a limit, a route): the body's bytes are still on their way, so the
-            // connection cannot serve another request; saying so keeps a client from sending its next request down it
+        // refused before its body was read (a signature, a limit, a route): a body of a few MiB is read and dropped, so that the
+        // client, done sending, reads the answer; a larger one is not, its bytes are still on their way and the connection
+        // cannot serve another request: saying so keeps a client from sending its next request down it
+        if (!request.discardUnreadBody(DISCARDED_BODY_LIMIT)) {
             response.setHeader("Connection", "close");
         }
         ErrorResponses.write(response, route.protocol(), request, error);

@@ -200,6 +200,40 @@ public final class AwsRequest
     }
 
     /**
+     * Reads what is left of an unread body and drops it, when it is at most {@code maxBytes}: a request refused before
+     * its body was read (a limit, a signature) then gets its answer on a connection the client has finished sending on,
+     * rather than one closed under a client still sending, whose reset can lose the answer.
+     *
+     * @return whether the body has been read to its end, so the connection can serve the next request
+     */
+    public synchronized boolean discardUnreadBody(long maxBytes)
+    {
+        if (!bodyUnread()) {
+            return true;
+        }
+        OptionalLong declared = declaredLength();
+        if (declared.isPresent() && declared.getAsLong() > maxBytes) {
+            return false;
+        }
+        streamTaken = true;
+        byte[] scratch = new byte[64 * 1024];
+        long dropped = 0;
+        try {
+            int count;
+            while ((count = bodyStream.read(scratch)) >= 0) {
+                dropped += count;
+                if (dropped > maxBytes) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
      * Bounds the body before anything of it is read: from now on a body whose {@code Content-Length} is over
      * {@code maxBytes} is refused without reading any of it, and one without a length (chunked) once {@code maxBytes + 1}
      * bytes have been read, with the error {@code tooLarge} makes of the declared length (empty for a chunked body).
