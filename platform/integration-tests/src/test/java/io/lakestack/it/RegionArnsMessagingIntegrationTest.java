@@ -27,10 +27,6 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -188,7 +184,7 @@ class RegionArnsMessagingIntegrationTest
             String schedule = name("regional-once");
             ObjectNode body = JSON.createObjectNode();
             body.put("GroupName", scheduleGroup);
-            body.put("ScheduleExpression", "at(" + LocalDateTime.ofInstant(Instant.now().plusSeconds(5), ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS) + ")");
+            body.put("ScheduleExpression", "at(" + SchedulerIntegrationTest.soon(5) + ")");
             body.putObject("FlexibleTimeWindow").put("Mode", "OFF");
             ObjectNode target = body.putObject("Target");
             target.put("Arn", "arn:aws:sqs:us-west-2:000000000000:" + queue);
@@ -208,7 +204,7 @@ class RegionArnsMessagingIntegrationTest
     {
         String queue = name("created-by-schedule");
         ObjectNode body = JSON.createObjectNode();
-        body.put("ScheduleExpression", "at(" + LocalDateTime.ofInstant(Instant.now().plusSeconds(5), ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS) + ")");
+        body.put("ScheduleExpression", "at(" + SchedulerIntegrationTest.soon(5) + ")");
         body.putObject("FlexibleTimeWindow").put("Mode", "OFF");
         ObjectNode target = body.putObject("Target");
         target.put("Arn", "arn:aws:scheduler:::aws-sdk:sqs:createQueue");

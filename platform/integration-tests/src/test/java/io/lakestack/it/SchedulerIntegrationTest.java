@@ -28,7 +28,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -361,10 +360,17 @@ class SchedulerIntegrationTest
      * An {@code at()} time a few seconds from now, in whole seconds. The test does not depend on creating the schedule
      * before that time: a one-time schedule created up to a minute after its time still fires, exactly once.
      */
-    private static String soon(int seconds)
+    /**
+     * The time {@code seconds} from now as an {@code at()} expression takes it, seconds always written ({@code
+     * java.time.LocalDateTime.toString} leaves them out at a whole minute, which the Scheduler rightly refuses).
+     */
+    static String soon(int seconds)
     {
-        return LocalDateTime.ofInstant(Instant.now().plusSeconds(seconds), ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString();
+        return AT_TIME.format(Instant.now().plusSeconds(seconds));
     }
+
+    private static final java.time.format.DateTimeFormatter AT_TIME = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
+            .withZone(ZoneOffset.UTC);
 
     private static ObjectNode schedule(String expression, String targetArn, String input)
     {
