@@ -122,7 +122,7 @@ public final class StepFunctionsService
         Map<String, String> tags = tags(input);
         checkDefinition(definition);
         String arn = StepFunctions.stateMachineArn(region, accountId, name);
-        Optional<StateMachine> existing = machines.get(arn);
+        Optional<StateMachine> existing = machines.getLatest(arn);
         if (existing.isPresent()) {
             StateMachine old = existing.get();
             // idempotent on name, definition and type; role and tags of a repeated request are ignored, as on AWS
@@ -245,7 +245,7 @@ public final class StepFunctionsService
         StateMachineExecution execution = newExecution(input, machine);
         // one start of a name at a time on this instance, so that a repeated request finds the first one's execution
         synchronized (STARTS[Math.floorMod(execution.executionArn().hashCode(), STARTS.length)]) {
-            Optional<StateMachineExecution> existing = executions.get(execution.executionArn());
+            Optional<StateMachineExecution> existing = executions.getLatest(execution.executionArn());
             if (existing.isPresent()) {
                 StateMachineExecution old = existing.get();
                 if (old.running() && old.input().equals(execution.input()) && !machine.express()) {
@@ -506,7 +506,7 @@ public final class StepFunctionsService
             throw ServiceException.user("InvalidArn", "Invalid Arn: '" + arn + "': lakestack tags state machines "
                     + "(arn:aws:states:<region>:<account>:stateMachine:<name>), not activities or executions");
         }
-        return machines.get(arn).orElseThrow(() -> ServiceException.user("ResourceNotFound", "Resource not found: '" + arn + "'"));
+        return machines.getLatest(arn).orElseThrow(() -> ServiceException.user("ResourceNotFound", "Resource not found: '" + arn + "'"));
     }
 
     private static Map<String, String> tags(JsonInput input)
@@ -531,7 +531,7 @@ public final class StepFunctionsService
     private StateMachine machine(String arn)
     {
         checkStateMachineArn(arn);
-        return machines.get(arn).orElseThrow(() -> ServiceException.user("StateMachineDoesNotExist", "State Machine Does Not Exist: '" + arn + "'"));
+        return machines.getLatest(arn).orElseThrow(() -> ServiceException.user("StateMachineDoesNotExist", "State Machine Does Not Exist: '" + arn + "'"));
     }
 
     private static void checkStateMachineArn(String arn)
@@ -548,7 +548,7 @@ public final class StepFunctionsService
             throw ServiceException.user("InvalidArn", "Invalid Arn: '" + arn + "' is not an execution ARN "
                     + "(arn:aws:states:<region>:<account>:execution:<machine>:<name>)");
         }
-        return executions.get(arn).orElseThrow(() -> ServiceException.user("ExecutionDoesNotExist", "Execution Does Not Exist: '" + arn + "'"));
+        return executions.getLatest(arn).orElseThrow(() -> ServiceException.user("ExecutionDoesNotExist", "Execution Does Not Exist: '" + arn + "'"));
     }
 
     private static String name(JsonInput input, String field)
