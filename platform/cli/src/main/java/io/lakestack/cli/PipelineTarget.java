@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 final class PipelineTarget
 {
     @Option(names = "--profile", paramLabel = "local|aws", description = "local: lakestack's endpoint (default); aws: AWS itself, with the default "
-            + "credential chain, in --region, with --bucket and --role-arn.")
+            + "credential chain, in --region (with --bucket, and --role-arn where the command needs a role).")
     String profile = "local";
 
     @Option(names = "--region", paramLabel = "REGION", description = "The region (default: $AWS_REGION, else us-east-1).")
@@ -27,6 +27,18 @@ final class PipelineTarget
                 throws Exception;
     }
 
+    /** Runs the work on the target the options name: work that needs no role, such as the demo. */
+    void run(String command, StackOptions location, StartOptions start, PrintStream out, Work work)
+            throws Exception
+    {
+        switch (profile) {
+            case "local" -> StackSession.run(command, location, start, keepRunning, out,
+                    stack -> work.run(AwsTarget.lakestack(URI.create(stack.endpoint()), stack.region(), stack.accessKey(), stack.secretKey())));
+            case "aws" -> work.run(AwsTarget.aws(region));
+            default -> throw new IllegalArgumentException("--profile is local or aws, not " + profile);
+        }
+    }
+
     /**
      * Runs the work on the target the options name; on AWS only with a role of the caller's account
      * ({@code roleNeeds} says what it must be allowed to do).
@@ -34,17 +46,10 @@ final class PipelineTarget
     void run(String command, StackOptions location, StartOptions start, String roleArn, String roleNeeds, PrintStream out, Work work)
             throws Exception
     {
-        switch (profile) {
-            case "local" -> StackSession.run(command, location, start, keepRunning, out,
-                    stack -> work.run(AwsTarget.lakestack(URI.create(stack.endpoint()), stack.region(), stack.accessKey(), stack.secretKey())));
-            case "aws" -> {
-                if (roleArn.contains(":000000000000:")) {
-                    throw new IllegalArgumentException("--profile aws needs --role-arn: " + roleNeeds);
-                }
-                work.run(AwsTarget.aws(region));
-            }
-            default -> throw new IllegalArgumentException("--profile is local or aws, not " + profile);
+        if (profile.equals("aws") && roleArn.contains(":000000000000:")) {
+            throw new IllegalArgumentException("--profile aws needs --role-arn: " + roleNeeds);
         }
+        run(command, location, start, out, work);
     }
 
     /**

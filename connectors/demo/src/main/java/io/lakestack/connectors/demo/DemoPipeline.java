@@ -1,14 +1,10 @@
 package io.lakestack.connectors.demo;
 
-import org.apache.kafka.streams.CloseOptions;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import io.lakestack.connectors.pipelines.AthenaSql;
+import io.lakestack.connectors.pipelines.AwsTarget;
+import io.lakestack.connectors.pipelines.BucketObjects;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.athena.AthenaClient;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.glue.model.AlreadyExistsException;
 import software.amazon.awssdk.services.glue.model.Column;
@@ -16,69 +12,50 @@ import software.amazon.awssdk.services.glue.model.Partition;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Event;
 import software.amazon.awssdk.services.s3.model.FilterRuleName;
-import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * The demo, end to end on a running stack:
+ * The demo, end to end, through the AWS APIs only (so the same run works on lakestack and on AWS):
  * <ol>
- *   <li>bucket {@value #BUCKET} with a notification configuration that sends {@code ObjectCreated} events for
- *       {@code orders/*.jsonl} to the queue {@value #QUEUE} (Kafka topic {@code lakestack.sqs.demo-order-uploads});</li>
- *   <li>the external table {@code demo.orders} (JSON lines, partitioned by {@code dt}) in the catalog;</li>
- *   <li>the partition registrar ({@link PartitionRegistrarTopology}) on Kafka Streams;</li>
- *   <li>the sample orders uploaded through the S3 endpoint, one object per day;</li>
- *   <li>once the registrar has registered both days, a Trino query of revenue per day.</li>
+ *   <li>the bucket, and the external table {@code demo.orders} (JSON lines, partitioned by {@code dt}) in the Glue Data
+ *       Catalog;</li>
+ *   <li>the SQS queue {@value #QUEUE}, which S3 may send to, with the dead-letter queue {@value #DEAD_LETTER_QUEUE}
+ *       (its redrive policy moves a message there after {@value #MAX_RECEIVE_COUNT} receives);</li>
+ *   <li>the bucket's notification configuration: {@code ObjectCreated} events of {@code orders/*.jsonl} to the
+ *       queue;</li>
+ *   <li>the partition registrar ({@link QueuePartitionRegistrar}) receiving from the queue;</li>
+ *   <li>the sample orders uploaded, one object per day;</li>
+ *   <li>once the registrar has registered both days, the query of revenue per day through Athena.</li>
  * </ol>
- * Running it again on the same stack gives the same result: uploads overwrite, registration is idempotent.
+ * Running it again on the same stack or account gives the same result: uploads overwrite, registration is idempotent,
+ * the queues and the table are made only when missing.
  */
 public final class DemoPipeline
 {
-    public static final String BUCKET = "lakestack-demo";
+    public static final String DEFAULT_BUCKET = "lakestack-demo";
     public static final String QUEUE = "demo-order-uploads";
-    public static final String EVENTS_TOPIC = "lakestack.sqs." + QUEUE;
-    public static final String REGISTERED_TOPIC = "demo.partitions-registered";
-    public static final String DEAD_LETTER_TOPIC = "demo.s3-events.dead-letter";
+    public static final String DEAD_LETTER_QUEUE = "demo-order-uploads-dead-letter";
+    public static final int MAX_RECEIVE_COUNT = 5;
     public static final String DATABASE = "demo";
     public static final String TABLE = "orders";
+    public static final String RESULTS_PREFIX = "athena-results/";
     public static final List<String> FIXTURES = List.of("orders/dt=2026-11-20/part-0000.jsonl", "orders/dt=2026-11-21/part-0000.jsonl");
     public static final String QUERY = "SELECT dt, count(*) AS orders, sum(quantity) AS items, sum(quantity * price) AS revenue "
-            + "FROM awsdatacatalog.demo.orders GROUP BY dt ORDER BY dt";
-
-    /** Where the stack is: the AWS endpoint and credentials, Kafka and Trino. */
-    public record Environment(String endpoint, String region, String accessKey, String secretKey, String kafkaBootstrapServers, String trinoJdbcUrl)
-    {
-        public Environment
-        {
-            requireNonNull(endpoint, "endpoint is null");
-            requireNonNull(region, "region is null");
-            requireNonNull(accessKey, "accessKey is null");
-            requireNonNull(secretKey, "secretKey is null");
-            requireNonNull(kafkaBootstrapServers, "kafkaBootstrapServers is null");
-            requireNonNull(trinoJdbcUrl, "trinoJdbcUrl is null");
-        }
-    }
+            + "FROM orders GROUP BY dt ORDER BY dt";
 
     /** The query result: column names and rows of values as text. */
     public record Result(List<String> columns, List<List<String>> rows)
@@ -118,13 +95,15 @@ public final class DemoPipeline
         }
     }
 
-    private final Environment environment;
+    private final AwsTarget target;
+    private final String bucket;
     private final PrintStream out;
     private long begin;
 
-    public DemoPipeline(Environment environment, PrintStream out)
+    public DemoPipeline(AwsTarget target, String bucket, PrintStream out)
     {
-        this.environment = requireNonNull(environment, "environment is null");
+        this.target = requireNonNull(target, "target is null");
+        this.bucket = requireNonNull(bucket, "bucket is null");
         this.out = requireNonNull(out, "out is null");
     }
 
@@ -132,86 +111,85 @@ public final class DemoPipeline
             throws Exception
     {
         begin = System.nanoTime();
-        try (S3Client s3 = s3Client(); GlueClient glue = glueClient()) {
-            createBucket(s3);
+        try (S3Client s3 = target.client(S3Client.builder().forcePathStyle(target.lakestack()));
+                GlueClient glue = target.client(GlueClient.builder());
+                SqsClient sqs = target.client(SqsClient.builder());
+                AthenaClient athena = target.client(AthenaClient.builder())) {
+            if (new BucketObjects(s3, bucket).ensureBucket()) {
+                step("created bucket s3://%s", bucket);
+            }
             createTable(glue);
-            step("table %s.%s: JSON lines partitioned by dt, at s3://%s/orders/", DATABASE, TABLE, BUCKET);
+            step("table %s.%s: JSON lines partitioned by dt, at s3://%s/orders/", DATABASE, TABLE, bucket);
 
-            PartitionRegistrarTopology.Settings settings = new PartitionRegistrarTopology.Settings(EVENTS_TOPIC, REGISTERED_TOPIC,
-                    DEAD_LETTER_TOPIC, DATABASE, TABLE, BUCKET, "orders/", List.of("dt"));
-            s3.putBucketNotificationConfiguration(request -> request.bucket(BUCKET).notificationConfiguration(configuration -> configuration
+            String deadLetterQueueUrl = sqs.createQueue(request -> request.queueName(DEAD_LETTER_QUEUE)).queueUrl();
+            String deadLetterQueueArn = queueArn(sqs, deadLetterQueueUrl);
+            String queueArn = deadLetterQueueArn.substring(0, deadLetterQueueArn.lastIndexOf(':') + 1) + QUEUE;
+            String queueUrl = sqs.createQueue(request -> request.queueName(QUEUE).attributes(Map.of(
+                    QueueAttributeName.VISIBILITY_TIMEOUT, "30",
+                    QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + deadLetterQueueArn + "\",\"maxReceiveCount\":\""
+                            + MAX_RECEIVE_COUNT + "\"}",
+                    QueueAttributeName.POLICY, s3MaySend(queueArn)))).queueUrl();
+            step("queue %s (dead letters to %s after %d receives)", QUEUE, DEAD_LETTER_QUEUE, MAX_RECEIVE_COUNT);
+
+            s3.putBucketNotificationConfiguration(request -> request.bucket(bucket).notificationConfiguration(configuration -> configuration
                     .queueConfigurations(queue -> queue
                             .id("order-uploads")
-                            .queueArn("arn:aws:sqs:" + environment.region() + ":000000000000:" + QUEUE)
+                            .queueArn(queueArn)
                             .events(Event.S3_OBJECT_CREATED)
                             .filter(filter -> filter.key(key -> key.filterRules(
                                     rule -> rule.name(FilterRuleName.PREFIX).value("orders/"),
                                     rule -> rule.name(FilterRuleName.SUFFIX).value(".jsonl")))))));
-            step("s3://%s notifies queue %s (Kafka topic %s) of new orders/*.jsonl", BUCKET, QUEUE, EVENTS_TOPIC);
+            step("s3://%s notifies queue %s of new orders/*.jsonl", bucket, QUEUE);
 
-            Path stateDirectory = Files.createTempDirectory("lakestack-demo-streams");
-            StreamsBuilder builder = new StreamsBuilder();
-            PartitionRegistrarTopology.build(builder, settings, new GluePartitionCatalog(glue));
-            try (KafkaStreams streams = new KafkaStreams(builder.build(), streamsConfig(stateDirectory))) {
-                streams.start();
-                awaitRunning(streams, timeout);
-                step("partition registrar (Kafka Streams) running");
+            PartitionRegistrar registrar = new PartitionRegistrar(new PartitionRegistrar.Settings(DATABASE, TABLE, bucket, "orders/", List.of("dt")),
+                    new GluePartitionCatalog(glue));
+            Set<String> registered = new TreeSet<>();
+            try (QueuePartitionRegistrar receiver = new QueuePartitionRegistrar(sqs, queueUrl, deadLetterQueueUrl, registrar, registration -> {
+                String name = "dt=" + registration.partition().values().get(0);
+                synchronized (registered) {
+                    registered.add(name);
+                }
+                step("registered partition %s from the S3 event of %s%s", name, registration.object(), registration.added() ? "" : " (already in the catalog)");
+            }, Duration.ofSeconds(1))) {
+                receiver.start();
+                step("partition registrar receiving from %s", QUEUE);
 
                 for (String key : FIXTURES) {
                     byte[] content = fixture(key);
-                    s3.putObject(request -> request.bucket(BUCKET).key(key), RequestBody.fromBytes(content));
-                    step("uploaded s3://%s/%s (%d bytes)", BUCKET, key, content.length);
+                    s3.putObject(request -> request.bucket(bucket).key(key), RequestBody.fromBytes(content));
+                    step("uploaded s3://%s/%s (%d bytes)", bucket, key, content.length);
                 }
-                awaitPartitions(glue, Set.of("dt=2026-11-20", "dt=2026-11-21"), streams, timeout);
-                // leave the group, so that the next run's registrar is assigned the partitions at once
-                streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                        .withTimeout(Duration.ofSeconds(10)));
-                streams.cleanUp();
+                awaitPartitions(glue, Set.of("dt=2026-11-20", "dt=2026-11-21"), registered, receiver, timeout);
             }
-            finally {
-                Files.deleteIfExists(stateDirectory);
-            }
+
+            step("%s", QUERY);
+            AthenaSql.Rows rows = new AthenaSql(athena, DATABASE, "s3://" + bucket + "/" + RESULTS_PREFIX, Duration.ofMillis(100)).query(QUERY);
+            step("query answered");
+            return new Result(rows.columns(), rows.rows());
         }
-        step("%s", QUERY);
-        Result result = query(QUERY);
-        step("query answered");
-        return result;
     }
 
     private void step(String format, Object... arguments)
     {
-        out.printf(java.util.Locale.ROOT, "  [%5.1f s] %s%n", (System.nanoTime() - begin) / 1e9, String.format(format, arguments));
-    }
-
-    private S3Client s3Client()
-    {
-        return S3Client.builder()
-                .endpointOverride(URI.create(environment.endpoint()))
-                .region(Region.of(environment.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(environment.accessKey(), environment.secretKey())))
-                .forcePathStyle(true)
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
-    }
-
-    private GlueClient glueClient()
-    {
-        return GlueClient.builder()
-                .endpointOverride(URI.create(environment.endpoint()))
-                .region(Region.of(environment.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(environment.accessKey(), environment.secretKey())))
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
-    }
-
-    private void createBucket(S3Client s3)
-    {
-        try {
-            s3.headBucket(request -> request.bucket(BUCKET));
+        synchronized (out) {
+            out.printf(Locale.ROOT, "  [%5.1f s] %s%n", (System.nanoTime() - begin) / 1e9, String.format(Locale.ROOT, format, arguments));
         }
-        catch (NoSuchBucketException e) {
-            s3.createBucket(request -> request.bucket(BUCKET));
-        }
+    }
+
+    private static String queueArn(SqsClient sqs, String queueUrl)
+    {
+        return sqs.getQueueAttributes(request -> request.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN)).attributes()
+                .get(QueueAttributeName.QUEUE_ARN);
+    }
+
+    /** The queue policy S3 needs to send the bucket's events to the queue (on AWS; lakestack keeps it, having no IAM). */
+    private String s3MaySend(String queueArn)
+    {
+        String account = queueArn.split(":")[4];
+        return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"s3-order-uploads\",\"Effect\":\"Allow\","
+                + "\"Principal\":{\"Service\":\"s3.amazonaws.com\"},\"Action\":\"sqs:SendMessage\",\"Resource\":\"" + queueArn + "\","
+                + "\"Condition\":{\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:s3:::" + bucket + "\"},"
+                + "\"StringEquals\":{\"aws:SourceAccount\":\"" + account + "\"}}}]}";
     }
 
     /** The database and the table, through the Glue API, as one would define them on AWS. */
@@ -219,7 +197,7 @@ public final class DemoPipeline
     {
         try {
             glue.createDatabase(request -> request.databaseInput(database -> database.name(DATABASE).description("lakestack demo")
-                    .locationUri("s3://" + BUCKET + "/")));
+                    .locationUri("s3://" + bucket + "/")));
         }
         catch (AlreadyExistsException ignored) {
             // a previous run created it
@@ -234,7 +212,7 @@ public final class DemoPipeline
                     .storageDescriptor(storage -> storage
                             .columns(column("order_id", "string"), column("customer", "string"), column("product", "string"),
                                     column("quantity", "int"), column("price", "decimal(10,2)"), column("ordered_at", "string"))
-                            .location("s3://" + BUCKET + "/orders/")
+                            .location("s3://" + bucket + "/orders/")
                             .inputFormat("org.apache.hadoop.mapred.TextInputFormat")
                             .outputFormat("org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat")
                             .serdeInfo(serde -> serde.serializationLibrary("org.apache.hive.hcatalog.data.JsonSerDe")))));
@@ -249,84 +227,33 @@ public final class DemoPipeline
         return Column.builder().name(name).type(type).build();
     }
 
-    private Properties streamsConfig(Path stateDirectory)
-    {
-        Properties properties = new Properties();
-        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "lakestack-demo-partition-registrar");
-        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, environment.kafkaBootstrapServers());
-        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDirectory.toString());
-        properties.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-        properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        properties.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
-        // a registrar that died without leaving its group delays the next one by at most this long
-        properties.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
-        properties.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 1_000);
-        return properties;
-    }
-
-    private static void awaitRunning(KafkaStreams streams, Duration timeout)
+    private void awaitPartitions(GlueClient glue, Set<String> expected, Set<String> registered, QueuePartitionRegistrar receiver, Duration timeout)
             throws InterruptedException
     {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (streams.state() != KafkaStreams.State.RUNNING) {
-            if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
-                throw new IllegalStateException("the partition registrar stopped while starting: " + streams.state());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the partition registrar is not running after " + timeout.toSeconds() + " s: " + streams.state());
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private void awaitPartitions(GlueClient glue, Set<String> expected, KafkaStreams streams, Duration timeout)
-            throws Exception
-    {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Set<String> seen = new TreeSet<>();
         while (true) {
-            for (Partition partition : glue.getPartitionsPaginator(request -> request.databaseName(DATABASE).tableName(TABLE)).stream()
-                    .flatMap(page -> page.partitions().stream()).toList()) {
-                String name = "dt=" + partition.values().get(0);
-                if (seen.add(name)) {
-                    step("registered partition %s from its S3 event", name);
+            synchronized (registered) {
+                if (registered.containsAll(expected)) {
+                    break;
                 }
             }
-            if (seen.containsAll(expected)) {
-                return;
-            }
-            if (streams.state() == KafkaStreams.State.ERROR) {
-                throw new IllegalStateException("the partition registrar failed; see the log");
+            if (receiver.failure() != null) {
+                throw new IllegalStateException("the partition registrar stopped: " + receiver.failure().getMessage(), receiver.failure());
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("partitions " + expected + " not registered after " + timeout.toSeconds() + " s (registered: " + seen + ")");
+                throw new IllegalStateException("partitions " + expected + " not registered after " + timeout.toSeconds() + " s (registered: "
+                        + registered + ")");
             }
             Thread.sleep(100);
         }
-    }
-
-    private Result query(String sql)
-            throws SQLException
-    {
-        Properties properties = new Properties();
-        properties.put("user", "lakestack");
-        try (Connection connection = DriverManager.getConnection(environment.trinoJdbcUrl(), properties);
-                Statement statement = connection.createStatement();
-                ResultSet results = statement.executeQuery(sql)) {
-            ResultSetMetaData metadata = results.getMetaData();
-            List<String> columns = new ArrayList<>();
-            for (int i = 1; i <= metadata.getColumnCount(); i++) {
-                columns.add(metadata.getColumnLabel(i));
-            }
-            List<List<String>> rows = new ArrayList<>();
-            while (results.next()) {
-                List<String> row = new ArrayList<>();
-                for (int i = 1; i <= columns.size(); i++) {
-                    row.add(String.valueOf(results.getObject(i)));
-                }
-                rows.add(row);
-            }
-            return new Result(columns, rows);
+        // what the registrar registered is in the catalog
+        Set<String> inCatalog = new TreeSet<>();
+        for (Partition partition : glue.getPartitionsPaginator(request -> request.databaseName(DATABASE).tableName(TABLE)).stream()
+                .flatMap(page -> page.partitions().stream()).toList()) {
+            inCatalog.add("dt=" + partition.values().get(0));
+        }
+        if (!inCatalog.containsAll(expected)) {
+            throw new IllegalStateException("the catalog has partitions " + inCatalog + ", not all of " + expected);
         }
     }
 
