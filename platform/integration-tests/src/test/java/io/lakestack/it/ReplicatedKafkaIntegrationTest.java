@@ -40,7 +40,7 @@ import static org.awaitility.Awaitility.await;
  * and min ISR 2, reached through SASL/PLAIN listeners only (the {@code --kafka-property} settings, which every Kafka
  * client of lakestack must carry to get in): the topics lakestack makes are replicated three times, and killing the
  * broker that leads a stream's partition loses no record the endpoint acknowledged; records put afterwards are
- * acknowledged by the two left.
+ * acknowledged by the two left, and a second endpoint on the same cluster reads every one of them.
  */
 @LakestackTest
 @Order(92)
@@ -56,7 +56,7 @@ class ReplicatedKafkaIntegrationTest
     }
 
     @Test
-    void killingTheLeaderBrokerLosesNoAcknowledgedRecord(@TempDir Path kafkaDirectory, @TempDir Path dataDirectory)
+    void killingTheLeaderBrokerLosesNoAcknowledgedRecord(@TempDir Path kafkaDirectory, @TempDir Path dataDirectory, @TempDir Path secondDataDirectory)
             throws Exception
     {
         try (KafkaClusterProcesses kafka = new KafkaClusterProcesses(kafkaDirectory);
@@ -78,7 +78,10 @@ class ReplicatedKafkaIntegrationTest
                     EngineAddresses.DEFAULT_TRINO_USER);
             try (EmbeddedStack external = EmbeddedStack.builder().dataDirectory(dataDirectory).ports(StackPorts.free()).withTrino(false)
                     .externalEngines(engines).build().start();
-                    KinesisClient kinesis = TestStack.client(KinesisClient.builder(), external.endpointUrl())) {
+                    EmbeddedStack second = EmbeddedStack.builder().dataDirectory(secondDataDirectory).ports(StackPorts.free()).withTrino(false)
+                            .externalEngines(engines).build().start();
+                    KinesisClient kinesis = TestStack.client(KinesisClient.builder(), external.endpointUrl());
+                    KinesisClient secondKinesis = TestStack.client(KinesisClient.builder(), second.endpointUrl())) {
                 kinesis.createStream(request -> request.streamName("replicated").shardCount(1));
                 await().atMost(TIMEOUT).until(() -> kinesis.describeStreamSummary(request -> request.streamName("replicated"))
                         .streamDescriptionSummary().streamStatus() == StreamStatus.ACTIVE);
@@ -109,13 +112,14 @@ class ReplicatedKafkaIntegrationTest
                 }
                 assertThat(partition.replicas()).extracting(node -> node.id()).contains(leader);
 
-                String shard = kinesis.listShards(request -> request.streamName("replicated")).shards().get(0).shardId();
+                // read through the other endpoint on the same cluster: the stream made on the first, every acknowledged record
+                String shard = secondKinesis.listShards(request -> request.streamName("replicated")).shards().get(0).shardId();
                 List<Record> read = new ArrayList<>();
-                String iterator = kinesis.getShardIterator(request -> request.streamName("replicated").shardId(shard)
+                String iterator = secondKinesis.getShardIterator(request -> request.streamName("replicated").shardId(shard)
                         .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
                 while (read.size() < acknowledged.size()) {
                     String from = iterator;
-                    var page = await().atMost(TIMEOUT).until(() -> kinesis.getRecords(request -> request.shardIterator(from)),
+                    var page = await().atMost(TIMEOUT).until(() -> secondKinesis.getRecords(request -> request.shardIterator(from)),
                             response -> !response.records().isEmpty());
                     read.addAll(page.records());
                     iterator = page.nextShardIterator();
