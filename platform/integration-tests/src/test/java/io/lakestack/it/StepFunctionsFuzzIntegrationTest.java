@@ -1,6 +1,7 @@
 package io.lakestack.it;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakestack.connectors.stepfunctions.TaskTokens;
 import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
 import org.junit.jupiter.api.AfterAll;
@@ -38,11 +39,13 @@ class StepFunctionsFuzzIntegrationTest
     private static final String EXPRESS = "arn:aws:states:us-east-1:000000000000:stateMachine:it-sfn-fuzz-express";
     private static final String EXECUTION = "arn:aws:states:us-east-1:000000000000:execution:it-sfn-fuzz:fuzz-first";
     private static final String INPUT = "'{\"a\":1,\"b\":2}";
+    private static final String TOKEN = TaskTokens.of(EXECUTION, 2, 0);
     static final JsonFuzz.Service STATES = new JsonFuzz.Service("states", "AWSStepFunctions",
             Set.of("ValidationException", "SerializationException", "UnknownOperationException", "InvalidArn", "InvalidDefinition", "InvalidName",
                     "StateMachineDoesNotExist", "StateMachineAlreadyExists", "ExecutionDoesNotExist", "ExecutionAlreadyExists", "InvalidExecutionInput",
                     "InvalidToken", "InvalidLoggingConfiguration", "InvalidTracingConfiguration", "InvalidEncryptionConfiguration",
-                    "MissingRequiredParameter", "ResourceNotFound", "TooManyTags", "StateMachineTypeNotSupported", "RequestEntityTooLargeException"),
+                    "MissingRequiredParameter", "ResourceNotFound", "TooManyTags", "StateMachineTypeNotSupported", "RequestEntityTooLargeException",
+                    "InvalidOutput", "TaskDoesNotExist", "TaskTimedOut"),
             "+CreateStateMachine name!:string=it-sfn-fuzz definition!:text='" + DEFINITION + " roleArn!:string=" + ROLE + " type:string=STANDARD "
                     + "loggingConfiguration:structure={\"level\":\"OFF\"} tracingConfiguration:structure={\"enabled\":false} "
                     + "tags:structures=[{\"key\":\"team\",\"value\":\"it\"}] publish:boolean",
@@ -59,6 +62,9 @@ class StepFunctionsFuzzIntegrationTest
             "+GetExecutionHistory executionArn!:string=" + EXECUTION + " maxResults:integer=10 reverseOrder:boolean includeExecutionData:boolean "
                     + "nextToken:token",
             "+StopExecution executionArn!:string=" + EXECUTION + " error:string=Fuzz cause:string=fuzzed",
+            "+SendTaskSuccess taskToken!:string=" + TOKEN + " output!:string='{\"ok\":true}",
+            "+SendTaskFailure taskToken!:string=" + TOKEN + " error:string=Fuzz cause:string=fuzzed",
+            "+SendTaskHeartbeat taskToken!:string=" + TOKEN,
             "+TagResource resourceArn!:string=" + ARN + " tags!:structures=[{\"key\":\"fuzz\",\"value\":\"v\"}]",
             "+UntagResource resourceArn!:string=" + ARN + " tagKeys!:strings=[\"fuzz\"]",
             "+ListTagsForResource resourceArn!:string=" + ARN).json10();

@@ -411,6 +411,79 @@ class StepFunctionsIntegrationTest
         }
     }
 
+    /** Receives the one message a callback task sent to the queue, and returns it parsed. */
+    private static JsonNode receiveOne(SqsClient sqs, String queueUrl)
+            throws Exception
+    {
+        var messages = await().atMost(WAIT).until(() -> sqs.receiveMessage(request -> request.queueUrl(queueUrl).waitTimeSeconds(1)).messages(),
+                received -> !received.isEmpty());
+        assertThat(messages).hasSize(1);
+        sqs.deleteMessage(request -> request.queueUrl(queueUrl).receiptHandle(messages.get(0).receiptHandle()));
+        return JSON.readTree(messages.get(0).body());
+    }
+
+    @Test
+    void callbackTasksWaitForTheWorkersSendTaskSuccessFailureOrHeartbeat()
+            throws Exception
+    {
+        try (SqsClient sqs = stack.client(SqsClient.builder())) {
+            String queueUrl = sqs.createQueue(request -> request.queueName("it-sfn-approvals")).queueUrl();
+            String definition = """
+                    {"StartAt": "Approve", "States": {
+                      "Approve": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                        "Parameters": {"QueueUrl": "%1$s", "MessageBody": {"step": "approve", "order.$": "$.order", "token.$": "$$.Task.Token"}},
+                        "ResultPath": "$.approval", "Next": "Ship"},
+                      "Ship": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                        "Parameters": {"QueueUrl": "%1$s", "MessageBody": {"step": "ship", "token.$": "$$.Task.Token"}},
+                        "Catch": [{"ErrorEquals": ["Carrier.Unavailable"], "ResultPath": "$.shipping", "Next": "Track"}], "Next": "Track"},
+                      "Track": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "HeartbeatSeconds": 1,
+                        "Parameters": {"QueueUrl": "%1$s", "MessageBody": {"step": "track", "token.$": "$$.Task.Token"}},
+                        "Catch": [{"ErrorEquals": ["States.HeartbeatTimeout"], "ResultPath": "$.tracking", "Next": "Done"}], "Next": "Done"},
+                      "Done": {"Type": "Pass", "End": true}
+                    }}
+                    """.formatted(queueUrl);
+            String arn = create("it-sfn-callbacks", definition);
+            String execution = sfn.startExecution(request -> request.stateMachineArn(arn).input("{\"order\":\"o-7\"}")).executionArn();
+
+            JsonNode approve = receiveOne(sqs, queueUrl);
+            assertThat(approve.path("step").asText()).isEqualTo("approve");
+            assertThat(approve.path("order").asText()).isEqualTo("o-7");
+            String approveToken = approve.path("token").asText();
+            sfn.sendTaskHeartbeat(request -> request.taskToken(approveToken));
+            sfn.sendTaskSuccess(request -> request.taskToken(approveToken).output("{\"by\":\"ada\"}"));
+            assertError(() -> sfn.sendTaskSuccess(request -> request.taskToken(approveToken).output("{}")), "TaskTimedOut",
+                    "Provided task does not exist anymore");
+
+            JsonNode ship = receiveOne(sqs, queueUrl);
+            assertThat(ship.path("step").asText()).isEqualTo("ship");
+            sfn.sendTaskFailure(request -> request.taskToken(ship.path("token").asText()).error("Carrier.Unavailable").cause("no truck today"));
+
+            // nobody answers the tracking task: it times out after a second without a heartbeat, and is caught
+            JsonNode track = receiveOne(sqs, queueUrl);
+            assertThat(track.path("step").asText()).isEqualTo("track");
+            DescribeExecutionResponse ended = awaitEnd(execution);
+            assertThat(ended.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(JSON.readTree(ended.output())).isEqualTo(JSON.readTree("""
+                    {"order": "o-7", "approval": {"by": "ada"},
+                     "shipping": {"Error": "Carrier.Unavailable", "Cause": "no truck today"},
+                     "tracking": {"Error": "States.HeartbeatTimeout", "Cause": ""}}
+                    """));
+            assertThat(shape(history(execution))).containsExactly("1 0 ExecutionStarted", "2 1 TaskStateEntered", "3 2 TaskScheduled",
+                    "4 3 TaskStarted", "5 4 TaskSucceeded", "6 5 TaskStateExited", "7 6 TaskStateEntered", "8 7 TaskScheduled", "9 8 TaskStarted",
+                    "10 9 TaskFailed", "11 10 TaskStateExited", "12 11 TaskStateEntered", "13 12 TaskScheduled", "14 13 TaskStarted",
+                    "15 14 TaskTimedOut", "16 15 TaskStateExited", "17 16 PassStateEntered", "18 17 PassStateExited", "19 18 ExecutionSucceeded");
+            assertError(() -> sfn.sendTaskSuccess(request -> request.taskToken(track.path("token").asText()).output("{}")), "TaskTimedOut",
+                    "Provided task does not exist anymore");
+            assertError(() -> sfn.sendTaskHeartbeat(request -> request.taskToken("forged")), "InvalidToken", "Invalid Token: 'forged'");
+            assertError(() -> sfn.sendTaskSuccess(request -> request.taskToken(approveToken).output("{not json")), "InvalidOutput", "Invalid Output");
+
+            // an Express machine cannot wait for a callback, as on AWS
+            assertError(() -> sfn.createStateMachine(request -> request.name("it-sfn-express-callback").definition(definition).roleArn(ROLE)
+                    .type(software.amazon.awssdk.services.sfn.model.StateMachineType.EXPRESS)), "InvalidDefinition",
+                    "Express state machine does not support '.waitForTaskToken'");
+        }
+    }
+
     @Test
     void invalidRequestsGetAwsErrors()
     {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestack.backends.kafka.KafkaRecordStores;
 import io.lakestack.connectors.stepfunctions.TaskInvoker;
 import io.lakestack.connectors.stepfunctions.TaskOutcome;
+import io.lakestack.connectors.stepfunctions.TaskTokens;
 import io.lakestack.connectors.stepfunctions.engine.ExecutionRunner;
 import io.lakestack.spi.stepfunctions.HistoryRecord;
 import io.lakestack.spi.stepfunctions.StateMachineExecution;
@@ -72,9 +73,14 @@ class StepFunctionsResumeIntegrationTest
 
     private static StateMachineExecution execution(String name, Instant start)
     {
+        return execution(name, start, DEFINITION);
+    }
+
+    private static StateMachineExecution execution(String name, Instant start, String definition)
+    {
         String machine = StepFunctions.stateMachineArn("us-east-1", "000000000000", "it-resume");
         return new StateMachineExecution(StepFunctions.executionArn(machine, name, false), machine, name, StateMachineExecution.RUNNING, "{\"x\":1}",
-                DEFINITION, "arn:aws:iam::000000000000:role/it", start.toEpochMilli(), 0, Optional.empty(), Optional.empty(), Optional.empty());
+                definition, "arn:aws:iam::000000000000:role/it", start.toEpochMilli(), 0, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     private static List<String> shape(RecordStore<HistoryRecord> history, String arn)
@@ -134,6 +140,55 @@ class StepFunctionsResumeIntegrationTest
                 assertThat(aborted.error()).contains("Halt");
                 assertThat(shape(history, waiting.executionArn())).containsExactly("1 0 ExecutionStarted", "2 1 TaskStateEntered", "3 2 TaskScheduled",
                         "4 3 TaskStarted", "5 4 TaskSucceeded", "6 5 TaskStateExited", "7 6 WaitStateEntered", "8 7 ExecutionAborted");
+            }
+        }
+    }
+
+    @Test
+    void aCallbackSentWhileNoRunnerOwnsTheExecutionEndsItsTaskWhenTheExecutionIsTakenOver()
+            throws Exception
+    {
+        String suffix = UUID.randomUUID().toString();
+        String topic = "it.stepfunctions.callback." + suffix;
+        String group = "it.stepfunctions.callback." + suffix;
+        String send = "arn:aws:states:::sqs:sendMessage";
+        String definition = """
+                {"StartAt": "Ask", "States": {
+                  "Ask": {"Type": "Task", "Resource": "%s.waitForTaskToken", "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+                    "ResultPath": "$.answer", "End": true}
+                }}
+                """.formatted(send);
+        ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
+        CountingTasks tasks = new CountingTasks();
+        try (KafkaRecordStores stores = new KafkaRecordStores(stack.kafkaBootstrapServers(), stack.kafkaTopics())) {
+            RecordStore<StateMachineExecution> executions = stores.open(StepFunctions.EXECUTIONS_STORE, StateMachineExecution.class);
+            RecordStore<HistoryRecord> history = stores.open(StepFunctions.HISTORY_STORE, HistoryRecord.class);
+            StateMachineExecution execution = execution("callback-" + suffix, clock.instant(), definition);
+            String arn = execution.executionArn();
+
+            ExecutionRunner first = new ExecutionRunner(stack.kafkaBootstrapServers(), topic, group, stores, tasks, clock).start();
+            executions.put(arn, execution);
+            first.start(execution);
+            List<String> waiting = List.of("1 0 ExecutionStarted", "2 1 TaskStateEntered", "3 2 TaskScheduled", "4 3 TaskStarted");
+            await().atMost(Duration.ofSeconds(60)).until(() -> shape(history, arn), waiting::equals);
+            await().atMost(Duration.ofSeconds(60)).until(() -> tasks.calls.containsKey(send));
+            first.close();
+
+            // the worker answers while no runner owns the execution, through another instance
+            try (ExecutionRunner requester = new ExecutionRunner(stack.kafkaBootstrapServers(), topic, group, stores, tasks, clock)) {
+                requester.sendTaskSuccess(TaskTokens.of(arn, 2, 0), "{\"approved\":true}");
+            }
+            assertThat(shape(history, arn)).isEqualTo(waiting);
+
+            try (ExecutionRunner second = new ExecutionRunner(stack.kafkaBootstrapServers(), topic, group, stores, tasks, clock).start()) {
+                StateMachineExecution ended = await().atMost(Duration.ofSeconds(60)).until(() -> executions.get(arn).orElseThrow(),
+                        stored -> !stored.running());
+                assertThat(ended.status()).isEqualTo(StateMachineExecution.SUCCEEDED);
+                assertThat(JSON.readTree(ended.output().orElseThrow())).isEqualTo(JSON.readTree("{\"x\":1,\"answer\":{\"approved\":true}}"));
+                assertThat(shape(history, arn)).containsExactly("1 0 ExecutionStarted", "2 1 TaskStateEntered", "3 2 TaskScheduled", "4 3 TaskStarted",
+                        "5 4 TaskSucceeded", "6 5 TaskStateExited", "7 6 ExecutionSucceeded");
+                // the message with the token was sent once: the integration had answered before the first runner stopped
+                assertThat(tasks.calls.get(send).get()).isEqualTo(1);
             }
         }
     }

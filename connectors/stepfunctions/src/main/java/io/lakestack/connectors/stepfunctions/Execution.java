@@ -7,12 +7,10 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.jayway.jsonpath.JsonPathException;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -657,8 +655,7 @@ final class Execution
     /** Derived from where the task is in the history, so an execution resumed from its history hands out the same token. */
     private String taskToken(long enteredId, int retryCount)
     {
-        String identity = request.executionArn() + "#" + enteredId + "#" + retryCount;
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(identity.getBytes(StandardCharsets.UTF_8));
+        return TaskTokens.of(request.executionArn(), enteredId, retryCount);
     }
 
     private JsonNode task(State state, JsonNode effective, ObjectNode context, int retryCount, String token, Frame frame)

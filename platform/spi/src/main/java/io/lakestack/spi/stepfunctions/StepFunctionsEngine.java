@@ -13,12 +13,15 @@ import java.util.Optional;
  *
  * <p>Where lakestack differs from AWS: a definition that names a task resource the engine cannot run (an integration
  * pattern or service integration not supported yet, an activity) is refused at validation rather than failed when the
- * task runs.
+ * task runs. Task tokens ({@code .waitForTaskToken}) name their execution and task; they are not secret.
  */
 public interface StepFunctionsEngine
 {
-    /** Every problem of the definition, empty when it can be created and run. */
-    List<DefinitionProblem> validate(String definition);
+    /**
+     * Every problem of the definition of a machine of this type ({@value StepFunctions#STANDARD} or
+     * {@value StepFunctions#EXPRESS}), empty when it can be created and run.
+     */
+    List<DefinitionProblem> validate(String definition, String type);
 
     /**
      * Hands a new execution, already stored {@code RUNNING} in {@value StepFunctions#EXECUTIONS_STORE}, to the instance
@@ -38,4 +41,17 @@ public interface StepFunctionsEngine
      * own just before).
      */
     Instant stop(String executionArn, Optional<String> error, Optional<String> cause);
+
+    /**
+     * {@code SendTaskSuccess}: the task waiting for this token ({@code .waitForTaskToken}) succeeds with the output
+     * (JSON, checked by the service). Throws the {@link io.lakestack.spi.ServiceException} AWS answers with:
+     * {@code InvalidToken}, {@code TaskDoesNotExist}, or {@code TaskTimedOut} for a task that has ended.
+     */
+    void sendTaskSuccess(String taskToken, String output);
+
+    /** {@code SendTaskFailure}: the task fails with the error and cause (for its Retry and Catch); errors as {@link #sendTaskSuccess}. */
+    void sendTaskFailure(String taskToken, Optional<String> error, Optional<String> cause);
+
+    /** {@code SendTaskHeartbeat}: the task's {@code HeartbeatSeconds} count again from now; errors as {@link #sendTaskSuccess}. */
+    void sendTaskHeartbeat(String taskToken);
 }

@@ -107,6 +107,7 @@ public final class ExecutionRunner
     private final RecordStore<StateMachineExecution> executions;
     private final RecordStore<HistoryRecord> history;
     private final TaskInvoker tasks;
+    private final TaskCallbacks callbacks;
     private final Clock clock;
     private final KafkaProducer<String, byte[]> producer;
     private final ExecutorService pool;
@@ -162,6 +163,7 @@ public final class ExecutionRunner
         this.history = stores.open(StepFunctions.HISTORY_STORE, HistoryRecord.class);
         this.tasks = requireNonNull(tasks, "tasks is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.callbacks = new TaskCallbacks(stores, tasks, this::handedOver, clock);
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -202,9 +204,34 @@ public final class ExecutionRunner
     // StepFunctionsEngine
 
     @Override
-    public List<DefinitionProblem> validate(String definition)
+    public List<DefinitionProblem> validate(String definition, String type)
     {
-        return TaskResources.validate(definition);
+        return TaskResources.validate(definition, type.equals(StepFunctions.EXPRESS));
+    }
+
+    @Override
+    public void sendTaskSuccess(String taskToken, String output)
+    {
+        callbacks.succeed(taskToken, output);
+    }
+
+    @Override
+    public void sendTaskFailure(String taskToken, Optional<String> error, Optional<String> cause)
+    {
+        callbacks.fail(taskToken, error, cause);
+    }
+
+    @Override
+    public void sendTaskHeartbeat(String taskToken)
+    {
+        callbacks.heartbeat(taskToken);
+    }
+
+    /** Whether the execution stops on this instance only to resume on another (or after a restart): its tasks stay open. */
+    private boolean handedOver(String executionArn)
+    {
+        Running execution = running.get(executionArn);
+        return !open || execution != null && execution.sink.closed() && execution.stop.isEmpty();
     }
 
     @Override
@@ -461,7 +488,7 @@ public final class ExecutionRunner
         ExecutionResult result;
         try {
             List<HistoryEvent> past = DurableHistory.events(history, execution.executionArn()).stream().map(DurableHistory::event).toList();
-            StateMachineInterpreter interpreter = StateMachineInterpreter.builder().taskInvoker(tasks).clock(clock).waiter(local.waiter)
+            StateMachineInterpreter interpreter = StateMachineInterpreter.builder().taskInvoker(callbacks).clock(clock).waiter(local.waiter)
                     .historySink(local.sink).executor(Runnable::run).build();
             result = interpreter.resume(StateMachineDefinition.parse(execution.definition()), request(execution), past);
         }

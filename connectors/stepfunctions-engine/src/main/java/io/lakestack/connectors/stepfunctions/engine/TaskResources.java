@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 /**
  * The task resources lakestack runs, and the check of a definition against them: the interpreter's own diagnostics,
  * then one {@code SCHEMA_VALIDATION_FAILED} for each Task whose resource is an integration, pattern or activity not
- * supported yet, so that it is refused at {@code CreateStateMachine} rather than failed when the task runs.
+ * supported yet (and each {@code .waitForTaskToken} of an Express machine, as AWS refuses them), so that it is refused
+ * at {@code CreateStateMachine} rather than failed when the task runs.
  */
 public final class TaskResources
 {
@@ -30,11 +31,17 @@ public final class TaskResources
 
     public static boolean supported(String resource)
     {
-        return INTEGRATIONS.contains(resource) || FUNCTION_ARN.matcher(resource).matches();
+        return INTEGRATIONS.contains(resource) || FUNCTION_ARN.matcher(resource).matches() || callback(resource);
     }
 
-    /** Every problem of the definition, empty when lakestack can create and run it. */
-    public static List<DefinitionProblem> validate(String definition)
+    /** An integration with the callback pattern: it is called, then the task waits for {@code SendTaskSuccess} / {@code SendTaskFailure}. */
+    static boolean callback(String resource)
+    {
+        return resource.endsWith(TaskCallbacks.SUFFIX) && INTEGRATIONS.contains(resource.substring(0, resource.length() - TaskCallbacks.SUFFIX.length()));
+    }
+
+    /** Every problem of the definition of a machine ({@code express} or standard), empty when lakestack can create and run it. */
+    public static List<DefinitionProblem> validate(String definition, boolean express)
     {
         StateMachineDefinition parsed;
         try {
@@ -45,10 +52,14 @@ public final class TaskResources
         }
         List<DefinitionProblem> problems = new ArrayList<>();
         for (Map.Entry<String, String> task : parsed.taskResources().entrySet()) {
-            if (!supported(task.getValue())) {
+            if (express && callback(task.getValue())) {
+                problems.add(new DefinitionProblem("SCHEMA_VALIDATION_FAILED", "Express state machine does not support '" + TaskCallbacks.SUFFIX
+                        + "' service integration pattern for the resource '" + task.getValue() + "'", java.util.Optional.of(task.getKey())));
+            }
+            else if (!supported(task.getValue())) {
                 problems.add(new DefinitionProblem("SCHEMA_VALIDATION_FAILED", "The resource '" + task.getValue() + "' is not supported by "
                         + "lakestack yet (" + why(task.getValue()) + "); lakestack runs " + String.join(", ", INTEGRATIONS)
-                        + " and Lambda function ARNs", java.util.Optional.of(task.getKey())));
+                        + " (each also with " + TaskCallbacks.SUFFIX + ") and Lambda function ARNs", java.util.Optional.of(task.getKey())));
             }
         }
         return problems;
@@ -59,8 +70,8 @@ public final class TaskResources
         if (resource.endsWith(".sync") || resource.endsWith(".sync:2")) {
             return "the .sync pattern, which waits for a job, is not there yet";
         }
-        if (resource.endsWith(".waitForTaskToken")) {
-            return "the .waitForTaskToken pattern and SendTaskSuccess are not there yet";
+        if (resource.endsWith(TaskCallbacks.SUFFIX)) {
+            return "the " + TaskCallbacks.SUFFIX + " pattern is there only for the integrations below";
         }
         if (resource.startsWith("arn:aws:states:::aws-sdk:")) {
             return "AWS SDK integrations are not there yet";

@@ -21,29 +21,42 @@ class TaskResourcesTest
     {
         for (String resource : List.of("arn:aws:states:::lambda:invoke", "arn:aws:states:::sqs:sendMessage", "arn:aws:states:::sns:publish",
                 "arn:aws:states:::events:putEvents", "arn:aws:states:::states:startExecution", "arn:aws:lambda:us-east-1:000000000000:function:f",
-                "arn:aws:lambda:eu-west-1:123456789012:function:f:live")) {
-            assertThat(TaskResources.validate(task(resource))).as(resource).isEmpty();
+                "arn:aws:lambda:eu-west-1:123456789012:function:f:live", "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "arn:aws:states:::sns:publish.waitForTaskToken",
+                "arn:aws:states:::events:putEvents.waitForTaskToken", "arn:aws:states:::states:startExecution.waitForTaskToken")) {
+            assertThat(TaskResources.validate(task(resource), false)).as(resource).isEmpty();
         }
     }
 
     @Test
     void otherResourcesAreRefusedWhereTheyAreSayingWhy()
     {
-        assertThat(TaskResources.validate(task("arn:aws:states:::lambda:invoke.waitForTaskToken"))).containsExactly(new DefinitionProblem(
-                "SCHEMA_VALIDATION_FAILED", "The resource 'arn:aws:states:::lambda:invoke.waitForTaskToken' is not supported by lakestack yet "
-                + "(the .waitForTaskToken pattern and SendTaskSuccess are not there yet); lakestack runs arn:aws:states:::lambda:invoke, "
+        assertThat(TaskResources.validate(task("arn:aws:states:::glue:startJobRun.waitForTaskToken"), false)).containsExactly(new DefinitionProblem(
+                "SCHEMA_VALIDATION_FAILED", "The resource 'arn:aws:states:::glue:startJobRun.waitForTaskToken' is not supported by lakestack yet "
+                + "(the .waitForTaskToken pattern is there only for the integrations below); lakestack runs arn:aws:states:::lambda:invoke, "
                 + "arn:aws:states:::sqs:sendMessage, arn:aws:states:::sns:publish, arn:aws:states:::events:putEvents, "
-                + "arn:aws:states:::states:startExecution and Lambda function ARNs", Optional.of("/States/P/Branches[0]/States/T/Resource")));
-        assertThat(TaskResources.validate(task("arn:aws:states:::glue:startJobRun.sync")).get(0).message()).contains("the .sync pattern");
-        assertThat(TaskResources.validate(task("arn:aws:states:::aws-sdk:s3:listBuckets")).get(0).message()).contains("AWS SDK integrations");
-        assertThat(TaskResources.validate(task("arn:aws:states:us-east-1:000000000000:activity:a")).get(0).message()).contains("activities");
-        assertThat(TaskResources.validate(task("arn:aws:states:::athena:startQueryExecution")).get(0).message()).contains("no such integration");
+                + "arn:aws:states:::states:startExecution (each also with .waitForTaskToken) and Lambda function ARNs",
+                Optional.of("/States/P/Branches[0]/States/T/Resource")));
+        assertThat(TaskResources.validate(task("arn:aws:states:::glue:startJobRun.sync"), false).get(0).message()).contains("the .sync pattern");
+        assertThat(TaskResources.validate(task("arn:aws:states:::aws-sdk:s3:listBuckets"), false).get(0).message()).contains("AWS SDK integrations");
+        assertThat(TaskResources.validate(task("arn:aws:states:us-east-1:000000000000:activity:a"), false).get(0).message()).contains("activities");
+        assertThat(TaskResources.validate(task("arn:aws:states:::athena:startQueryExecution"), false).get(0).message()).contains("no such integration");
+        assertThat(TaskResources.validate(task("arn:aws:lambda:us-east-1:000000000000:function:f.waitForTaskToken"), false)).hasSize(1);
+    }
+
+    @Test
+    void anExpressMachineRefusesTheCallbackPatternAsAwsDoes()
+    {
+        assertThat(TaskResources.validate(task("arn:aws:states:::sqs:sendMessage.waitForTaskToken"), true)).containsExactly(new DefinitionProblem(
+                "SCHEMA_VALIDATION_FAILED", "Express state machine does not support '.waitForTaskToken' service integration pattern for the "
+                + "resource 'arn:aws:states:::sqs:sendMessage.waitForTaskToken'", Optional.of("/States/P/Branches[0]/States/T/Resource")));
+        assertThat(TaskResources.validate(task("arn:aws:states:::sqs:sendMessage"), true)).isEmpty();
     }
 
     @Test
     void aDefinitionTheParserRefusesGetsTheParsersDiagnostics()
     {
-        assertThat(TaskResources.validate("{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Next\":\"B\"}}}"))
+        assertThat(TaskResources.validate("{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"Next\":\"B\"}}}", false))
                 .extracting(DefinitionProblem::code).containsExactly("MISSING_TRANSITION_TARGET", "MISSING_END_STATE");
     }
 }

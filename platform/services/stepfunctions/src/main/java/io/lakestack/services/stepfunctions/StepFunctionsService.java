@@ -85,6 +85,9 @@ public final class StepFunctionsService
         operation("ListExecutions", (input, caller) -> listExecutions(input));
         operation("GetExecutionHistory", (input, caller) -> getExecutionHistory(input));
         operation("StopExecution", (input, caller) -> stopExecution(input));
+        operation("SendTaskSuccess", (input, caller) -> sendTaskSuccess(input));
+        operation("SendTaskFailure", (input, caller) -> sendTaskFailure(input));
+        operation("SendTaskHeartbeat", (input, caller) -> sendTaskHeartbeat(input));
         operation("TagResource", (input, caller) -> tagResource(input));
         operation("UntagResource", (input, caller) -> untagResource(input));
         operation("ListTagsForResource", (input, caller) -> listTags(input));
@@ -120,7 +123,7 @@ public final class StepFunctionsService
             throw ServiceException.user(VALIDATION, "lakestack does not publish state machine versions yet: create the machine without 'publish'");
         }
         Map<String, String> tags = tags(input);
-        checkDefinition(definition);
+        checkDefinition(definition, type);
         String arn = StepFunctions.stateMachineArn(region, accountId, name);
         Optional<StateMachine> existing = machines.getLatest(arn);
         if (existing.isPresent()) {
@@ -194,7 +197,7 @@ public final class StepFunctionsService
         }
         definition.ifPresent(text -> {
             checkLength(input, "definition", text, 1_048_576);
-            checkDefinition(text);
+            checkDefinition(text, machine.type());
         });
         long now = clock.millis();
         machines.put(machine.arn(), new StateMachine(machine.name(), machine.arn(), machine.type(), definition.orElse(machine.definition()),
@@ -225,7 +228,7 @@ public final class StepFunctionsService
             throw input.invalid("severity", severity, "Member must satisfy enum value set: [ERROR, WARNING]");
         }
         int maxResults = input.integer("maxResults", 0, 100).filter(value -> value > 0).orElse(100);
-        List<DefinitionProblem> problems = engine.validate(definition);
+        List<DefinitionProblem> problems = engine.validate(definition, input.string("type").orElse(StepFunctions.STANDARD));
         ObjectNode result = output();
         result.put("result", problems.isEmpty() ? "OK" : "FAIL");
         ArrayNode diagnostics = result.putArray("diagnostics");
@@ -462,6 +465,59 @@ public final class StepFunctionsService
         return output().put("stopDate", epochSeconds(engine.stop(arn, error, cause)));
     }
 
+    // task callbacks
+
+    private JsonNode sendTaskSuccess(JsonInput input)
+    {
+        String token = taskToken(input);
+        String output = input.requiredString("output");
+        if (output.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_INPUT) {
+            throw input.invalid("output", "(" + output.length() + " characters)", "Member must have length less than or equal to " + MAX_INPUT);
+        }
+        try {
+            JsonNode parsed = JSON.readTree(output);
+            if (parsed == null || parsed.isMissingNode()) {
+                throw ServiceException.user("InvalidOutput", "Invalid Output: the output is empty; it must be a JSON value");
+            }
+        }
+        catch (JsonProcessingException e) {
+            throw ServiceException.user("InvalidOutput", "Invalid Output: '" + e.getOriginalMessage() + "'");
+        }
+        engine.sendTaskSuccess(token, output);
+        return output();
+    }
+
+    private JsonNode sendTaskFailure(JsonInput input)
+    {
+        String token = taskToken(input);
+        Optional<String> error = input.string("error");
+        Optional<String> cause = input.string("cause");
+        error.filter(value -> value.length() > 256).ifPresent(value -> {
+            throw input.invalid("error", value, "Member must have length less than or equal to 256");
+        });
+        cause.filter(value -> value.length() > 32768).ifPresent(value -> {
+            throw input.invalid("cause", value, "Member must have length less than or equal to 32768");
+        });
+        engine.sendTaskFailure(token, error, cause);
+        return output();
+    }
+
+    private JsonNode sendTaskHeartbeat(JsonInput input)
+    {
+        engine.sendTaskHeartbeat(taskToken(input));
+        return output();
+    }
+
+    private static String taskToken(JsonInput input)
+    {
+        String token = input.requiredString("taskToken");
+        checkLength(input, "taskToken", token, 2048);
+        if (token.isEmpty()) {
+            throw input.invalid("taskToken", token, "Member must have length greater than or equal to 1");
+        }
+        return token;
+    }
+
     // tags
 
     private JsonNode tagResource(JsonInput input)
@@ -611,9 +667,9 @@ public final class StepFunctionsService
         });
     }
 
-    private void checkDefinition(String definition)
+    private void checkDefinition(String definition, String type)
     {
-        List<DefinitionProblem> problems = engine.validate(definition);
+        List<DefinitionProblem> problems = engine.validate(definition, type);
         if (!problems.isEmpty()) {
             throw ServiceException.user("InvalidDefinition", "Invalid State Machine Definition: '"
                     + String.join(", ", problems.stream().map(DefinitionProblem::toString).toList()) + "'");

@@ -39,10 +39,11 @@ class StepFunctionsServiceTest
     private final ManualClock clock = new ManualClock(1_790_000_000_000L);
     private final MemoryRecordStores stores = new MemoryRecordStores();
     private final List<StateMachineExecution> started = new ArrayList<>();
+    private final List<String> callbacks = new ArrayList<>();
     private final StepFunctionsService service = new StepFunctionsService(stores, new StepFunctionsEngine()
     {
         @Override
-        public List<DefinitionProblem> validate(String definition)
+        public List<DefinitionProblem> validate(String definition, String type)
         {
             return definition.contains("Bad") ? List.of(new DefinitionProblem("SCHEMA_VALIDATION_FAILED", "bad", Optional.of("/States/Bad"))) : List.of();
         }
@@ -63,6 +64,24 @@ class StepFunctionsServiceTest
         public Instant stop(String executionArn, Optional<String> error, Optional<String> cause)
         {
             throw new UnsupportedOperationException("not used by these tests");
+        }
+
+        @Override
+        public void sendTaskSuccess(String taskToken, String output)
+        {
+            callbacks.add("success " + taskToken + " " + output);
+        }
+
+        @Override
+        public void sendTaskFailure(String taskToken, Optional<String> error, Optional<String> cause)
+        {
+            callbacks.add("failure " + taskToken + " " + error + " " + cause);
+        }
+
+        @Override
+        public void sendTaskHeartbeat(String taskToken)
+        {
+            callbacks.add("heartbeat " + taskToken);
         }
     }, "000000000000", clock);
 
@@ -138,6 +157,29 @@ class StepFunctionsServiceTest
         JsonNode reversed = call("GetExecutionHistory", "{\"executionArn\":\"" + arn + "\",\"reverseOrder\":true,\"includeExecutionData\":false}");
         assertThat(reversed.path("events").findValuesAsText("type")).containsExactly("PassStateExited", "PassStateEntered", "ExecutionStarted");
         assertThat(reversed.path("events").get(0).path("stateExitedEventDetails").toString()).isEqualTo("{\"name\":\"P\"}");
+    }
+
+    @Test
+    void taskCallbacksAreCheckedThenHandedToTheEngine()
+            throws Exception
+    {
+        assertThat(call("SendTaskSuccess", "{\"taskToken\":\"t1\",\"output\":\"{\\\"a\\\":1}\"}").size()).isZero();
+        call("SendTaskFailure", "{\"taskToken\":\"t2\",\"error\":\"E\",\"cause\":\"C\"}");
+        call("SendTaskFailure", "{\"taskToken\":\"t3\"}");
+        call("SendTaskHeartbeat", "{\"taskToken\":\"t4\"}");
+        assertThat(callbacks).containsExactly("success t1 {\"a\":1}", "failure t2 Optional[E] Optional[C]", "failure t3 Optional.empty Optional.empty",
+                "heartbeat t4");
+
+        assertThat(error("SendTaskSuccess", "{\"taskToken\":\"t\",\"output\":\"{not json\"}").errorCode()).isEqualTo("InvalidOutput");
+        assertThat(error("SendTaskSuccess", "{\"taskToken\":\"t\",\"output\":\"\"}").getMessage())
+                .isEqualTo("Invalid Output: the output is empty; it must be a JSON value");
+        assertThat(error("SendTaskSuccess", "{\"taskToken\":\"t\"}").errorCode()).isEqualTo("ValidationException");
+        assertThat(error("SendTaskHeartbeat", "{}").errorCode()).isEqualTo("ValidationException");
+        assertThat(error("SendTaskHeartbeat", "{\"taskToken\":\"\"}").errorCode()).isEqualTo("ValidationException");
+        assertThat(error("SendTaskHeartbeat", "{\"taskToken\":\"" + "t".repeat(2049) + "\"}").errorCode()).isEqualTo("ValidationException");
+        assertThat(error("SendTaskFailure", "{\"taskToken\":\"t\",\"error\":\"" + "e".repeat(257) + "\"}").errorCode())
+                .isEqualTo("ValidationException");
+        assertThat(callbacks).hasSize(4);
     }
 
     @Test

@@ -1,0 +1,237 @@
+package io.lakestack.connectors.stepfunctions.engine;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakestack.connectors.stepfunctions.TaskInvoker;
+import io.lakestack.connectors.stepfunctions.TaskOutcome;
+import io.lakestack.connectors.stepfunctions.TaskRequest;
+import io.lakestack.connectors.stepfunctions.TaskTokens;
+import io.lakestack.spi.ServiceException;
+import io.lakestack.spi.stepfunctions.StateMachineExecution;
+import io.lakestack.spi.stepfunctions.StepFunctions;
+import io.lakestack.spi.store.RecordStore;
+import io.lakestack.spi.store.RecordStores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The callback pattern ({@code .waitForTaskToken}) and the calls that end its tasks ({@code SendTaskSuccess},
+ * {@code SendTaskFailure}, {@code SendTaskHeartbeat}), durable on two record stores so that they work across endpoints
+ * and restarts:
+ * <ul>
+ *   <li>{@value #TOKENS_STORE}, written only by the execution's owner: a token is {@code DISPATCHING} before the
+ *       integration is called, {@code OPEN} once it answered, {@code CLOSED} once the task ended (succeeded, failed,
+ *       timed out, or its execution stopped);</li>
+ *   <li>{@value #CALLBACKS_STORE}, written by whichever instance takes the call: the last callback of each token
+ *       ({@code SUCCESS} with the output, {@code FAILURE} with the error and cause, or {@code HEARTBEAT}).</li>
+ * </ul>
+ * The owner waits for the callback store; an execution resumed after a restart finds a callback that arrived while no
+ * instance ran it, and does not call the integration again once it had answered ({@code OPEN}). A call that failed
+ * before it answered ({@code DISPATCHING}) is made again: the message may then be sent twice, as AWS's integrations are
+ * at least once.
+ */
+public final class TaskCallbacks
+        implements TaskInvoker
+{
+    public static final String TOKENS_STORE = "stepfunctions.task-tokens";
+    public static final String CALLBACKS_STORE = "stepfunctions.task-callbacks";
+    static final String SUFFIX = ".waitForTaskToken";
+    private static final Logger log = LoggerFactory.getLogger(TaskCallbacks.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A token's task, as its owner last wrote it. */
+    public record TaskToken(String executionArn, String stateName, String status, long atMillis)
+    {
+        static final String DISPATCHING = "DISPATCHING";
+        static final String OPEN = "OPEN";
+        static final String CLOSED = "CLOSED";
+
+        public TaskToken
+        {
+            requireNonNull(executionArn, "executionArn is null");
+            requireNonNull(stateName, "stateName is null");
+            requireNonNull(status, "status is null");
+        }
+    }
+
+    /** The last callback of a token. */
+    public record Callback(String kind, Optional<String> output, Optional<String> error, Optional<String> cause, long atMillis)
+    {
+        static final String SUCCESS = "SUCCESS";
+        static final String FAILURE = "FAILURE";
+        static final String HEARTBEAT = "HEARTBEAT";
+
+        public Callback
+        {
+            requireNonNull(kind, "kind is null");
+            output = output == null ? Optional.empty() : output;
+            error = error == null ? Optional.empty() : error;
+            cause = cause == null ? Optional.empty() : cause;
+        }
+
+        boolean ends()
+        {
+            return !kind.equals(HEARTBEAT);
+        }
+    }
+
+    private record Waiting(CompletableFuture<TaskOutcome> future, TaskRequest request) {}
+
+    private final RecordStore<TaskToken> tokens;
+    private final RecordStore<Callback> callbacks;
+    private final RecordStore<StateMachineExecution> executions;
+    private final TaskInvoker integrations;
+    private final Predicate<String> handedOver;
+    private final Clock clock;
+    private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
+
+    /**
+     * @param integrations what calls a task's integration (the resource without {@value #SUFFIX}), and runs every
+     *         other task
+     * @param handedOver whether an execution stops here only to resume elsewhere (its tasks stay open)
+     */
+    public TaskCallbacks(RecordStores stores, TaskInvoker integrations, Predicate<String> handedOver, Clock clock)
+    {
+        requireNonNull(stores, "stores is null");
+        this.tokens = stores.open(TOKENS_STORE, TaskToken.class);
+        this.callbacks = stores.open(CALLBACKS_STORE, Callback.class);
+        this.executions = stores.open(StepFunctions.EXECUTIONS_STORE, StateMachineExecution.class);
+        this.integrations = requireNonNull(integrations, "integrations is null");
+        this.handedOver = requireNonNull(handedOver, "handedOver is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        callbacks.subscribe((token, callback) -> callback.ifPresent(received -> deliver(token, received)));
+    }
+
+    // the owner's side
+
+    @Override
+    public CompletableFuture<TaskOutcome> invoke(TaskRequest request)
+    {
+        if (!request.resource().endsWith(SUFFIX)) {
+            return integrations.invoke(request);
+        }
+        String token = request.taskToken();
+        Optional<Callback> answered = callbacks.getLatest(token).filter(Callback::ends);
+        if (answered.isPresent()) {
+            // answered while no instance ran the execution
+            close(request);
+            return CompletableFuture.completedFuture(outcome(answered.get()));
+        }
+        CompletableFuture<TaskOutcome> future = new CompletableFuture<>();
+        waiting.put(token, new Waiting(future, request));
+        future.whenComplete((outcome, failure) -> {
+            waiting.remove(token);
+            synchronized (future) {
+                if (!handedOver.test(request.executionArn())) {
+                    close(request);
+                }
+            }
+        });
+        Optional<TaskToken> known = tokens.getLatest(token);
+        if (known.isEmpty() || known.get().status().equals(TaskToken.DISPATCHING)) {
+            tokens.put(token, new TaskToken(request.executionArn(), request.stateName(), TaskToken.DISPATCHING, clock.millis()));
+            TaskRequest call = new TaskRequest(request.executionArn(), request.stateName(),
+                    request.resource().substring(0, request.resource().length() - SUFFIX.length()), request.input(), token, request.retryCount(),
+                    request.timeoutSeconds(), request.heartbeatSeconds(), request.heartbeat());
+            integrations.invoke(call).whenComplete((outcome, failure) -> {
+                if (failure != null) {
+                    future.completeExceptionally(failure);
+                }
+                else if (outcome instanceof TaskOutcome.Failed) {
+                    // the integration itself failed (no such queue, ...): the task fails with its error
+                    future.complete(outcome);
+                }
+                else {
+                    synchronized (future) {
+                        // a task that ended meanwhile stays closed
+                        if (!future.isDone()) {
+                            tokens.put(token, new TaskToken(request.executionArn(), request.stateName(), TaskToken.OPEN, clock.millis()));
+                        }
+                    }
+                }
+            });
+        }
+        // a callback stored before this instance was waiting for it
+        callbacks.get(token).ifPresent(callback -> deliver(token, callback));
+        return future;
+    }
+
+    private void close(TaskRequest request)
+    {
+        tokens.put(request.taskToken(), new TaskToken(request.executionArn(), request.stateName(), TaskToken.CLOSED, clock.millis()));
+    }
+
+    private void deliver(String token, Callback callback)
+    {
+        Waiting task = waiting.get(token);
+        if (task == null) {
+            return;
+        }
+        if (callback.ends()) {
+            task.future().complete(outcome(callback));
+        }
+        else {
+            task.request().heartbeat().run();
+        }
+    }
+
+    private static TaskOutcome outcome(Callback callback)
+    {
+        if (callback.kind().equals(Callback.SUCCESS)) {
+            try {
+                return TaskOutcome.succeeded(JSON.readTree(callback.output().orElse("null")));
+            }
+            catch (JsonProcessingException e) {
+                // checked when the callback was taken
+                return TaskOutcome.failed("States.Runtime", "the output sent for the task is not JSON: " + e.getOriginalMessage());
+            }
+        }
+        return TaskOutcome.failed(callback.error().orElse(""), callback.cause().orElse(""));
+    }
+
+    // the API's side
+
+    /** {@code SendTaskSuccess}: {@code output} is JSON (the service checked it). */
+    public void succeed(String token, String output)
+    {
+        accept(token, new Callback(Callback.SUCCESS, Optional.of(output), Optional.empty(), Optional.empty(), clock.millis()));
+    }
+
+    /** {@code SendTaskFailure}. */
+    public void fail(String token, Optional<String> error, Optional<String> cause)
+    {
+        accept(token, new Callback(Callback.FAILURE, Optional.empty(), error, cause, clock.millis()));
+    }
+
+    /** {@code SendTaskHeartbeat}. */
+    public void heartbeat(String token)
+    {
+        accept(token, new Callback(Callback.HEARTBEAT, Optional.empty(), Optional.empty(), Optional.empty(), clock.millis()));
+    }
+
+    private void accept(String token, Callback callback)
+    {
+        String executionArn = TaskTokens.executionArn(token).orElseThrow(() -> ServiceException.user("InvalidToken", "Invalid Token: '" + token
+                + "' is no task token of lakestack's (a task gets its token as $$.Task.Token)"));
+        TaskToken task = tokens.getLatest(token).orElseThrow(() -> ServiceException.user("TaskDoesNotExist", "Task Does Not Exist: no task of "
+                + executionArn + " was given this token"));
+        boolean ended = task.status().equals(TaskToken.CLOSED)
+                || callbacks.getLatest(token).filter(Callback::ends).isPresent()
+                || executions.getLatest(executionArn).filter(StateMachineExecution::running).isEmpty();
+        if (ended) {
+            throw ServiceException.user("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore' (the task of this token in "
+                    + executionArn + ", state " + task.stateName() + ", has ended)");
+        }
+        callbacks.put(token, callback);
+        log.debug("{} callback for the task of {} in state {}", callback.kind(), executionArn, task.stateName());
+    }
+}
