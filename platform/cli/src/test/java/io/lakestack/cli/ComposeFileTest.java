@@ -98,6 +98,10 @@ class ComposeFileTest
         assertThat(minio.path("MINIO_ROOT_USER").asText()).isEqualTo(engines.objectStoreAccessKey());
         assertThat(minio.path("MINIO_ROOT_PASSWORD").asText()).isEqualTo(engines.objectStoreSecretKey());
 
+        // Kafka keeps its log on its volume, not in the container (the image's default log.dirs is under /tmp)
+        String logDirs = services.path("kafka").path("environment").path("KAFKA_LOG_DIRS").asText();
+        assertThat(strings(services.path("kafka").path("volumes"))).as("kafka's volumes").contains("kafka-data:" + logDirs);
+
         assertThat(strings(services.path("lakestack").path("ports"))).containsExactly("4566:4566");
         assertThat(strings(services.path("lakestack").path("command"))).containsSubsequence("--bind", "0.0.0.0");
     }
