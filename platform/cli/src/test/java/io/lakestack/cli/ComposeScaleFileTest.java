@@ -249,7 +249,8 @@ class ComposeScaleFileTest
     void theReadmesTableSaysWhatTheFileDoes()
     {
         String section = readmeSection("#### Scale-out: three Kafka nodes, two Trino workers, two endpoints");
-        assertThat(section).contains("docker compose -p lakestack-scale -f compose/docker-compose.scale.yml up --build", "`ComposeScaleFileTest`");
+        assertThat(section).contains("docker compose -p lakestack-scale -f compose/docker-compose.scale.yml up --build", "`ComposeScaleFileTest`",
+                "`ComposeConfigTest`");
         assertReadmeTableDescribes(section, SCALE);
         // the file's own header says how to start it as the README does
         assertThat(COMPOSE.resolve(SCALE)).content().contains("docker compose -p lakestack-scale -f compose/docker-compose.scale.yml up --build");
