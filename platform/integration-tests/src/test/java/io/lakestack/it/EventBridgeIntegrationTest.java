@@ -23,6 +23,8 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.s3.model.EventBridgeConfiguration;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -357,6 +359,38 @@ class EventBridgeIntegrationTest
     }
 
     @Test
+    void stateMachineTargetStartsAnExecutionWithTheMatchedEvent()
+            throws Exception
+    {
+        String machine = name("eb-machine");
+        String bus = name("to-states");
+        String rule = name("to-states");
+        try (SfnClient sfn = stack.client(SfnClient.builder())) {
+            String machineArn = sfn.createStateMachine(request -> request.name(machine).roleArn("arn:aws:iam::" + ACCOUNT + ":role/eb")
+                    .definition("{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"Parameters\":{\"user.$\":\"$.user\"},\"End\":true}}}"))
+                    .stateMachineArn();
+            events.createEventBus(request -> request.name(bus));
+            events.putRule(request -> request.name(rule).eventBusName(bus).eventPattern("{\"detail-type\":[\"signup\"]}"));
+            PutTargetsResponse targets = events.putTargets(request -> request.rule(rule).eventBusName(bus).targets(Target.builder().id("sm")
+                    .arn(machineArn).roleArn("arn:aws:iam::" + ACCOUNT + ":role/eb").inputPath("$.detail").build()));
+            assertThat(targets.failedEntryCount()).isZero();
+            events.putEvents(request -> request.entries(PutEventsRequestEntry.builder().eventBusName(bus).source("web").detailType("signup")
+                    .detail("{\"user\":\"u-9\",\"plan\":\"free\"}").build()));
+
+            var started = await().atMost(PATIENCE).until(() -> sfn.listExecutions(request -> request.stateMachineArn(machineArn)).executions(),
+                    executions -> !executions.isEmpty());
+            assertThat(started).hasSize(1);
+            String execution = started.get(0).executionArn();
+            var ended = await().atMost(PATIENCE).until(() -> sfn.describeExecution(request -> request.executionArn(execution)),
+                    described -> described.status() != ExecutionStatus.RUNNING);
+            assertThat(ended.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(JSON.readTree(ended.input())).isEqualTo(JSON.readTree("{\"user\":\"u-9\",\"plan\":\"free\"}"));
+            assertThat(JSON.readTree(ended.output())).isEqualTo(JSON.readTree("{\"user\":\"u-9\"}"));
+        }
+        events.removeTargets(request -> request.rule(rule).eventBusName(bus).ids("sm"));
+    }
+
+    @Test
     void validationErrors()
     {
         String rule = name("invalid");
@@ -408,7 +442,7 @@ class EventBridgeIntegrationTest
                 Target.builder().id("retry").arn(queue).retryPolicy(policy -> policy.maximumRetryAttempts(186)).build(),
                 Target.builder().id("template").arn(queue).inputTransformer(t -> t.inputPathsMap(Map.of("a", "$.detail.a"))
                         .inputTemplate("{\"a\": <a>")).build()));
-        assertThat(targets.failedEntryCount()).isEqualTo(5);
+        assertThat(targets.failedEntryCount()).isEqualTo(4);
         Map<String, String> failures = new TreeMap<>();
         for (PutTargetsResultEntry failure : targets.failedEntries()) {
             assertThat(failure.errorCode()).isEqualTo("ValidationException");
@@ -416,12 +450,13 @@ class EventBridgeIntegrationTest
         }
         assertThat(failures.get("ecs")).isEqualTo("EcsParameters is not supported by lakestack: targets take Input, InputPath, InputTransformer, "
                 + "RetryPolicy, DeadLetterConfig, RoleArn, SqsParameters and KinesisParameters only.");
-        assertThat(failures.get("sfn")).isEqualTo("Step Functions targets are not delivered by lakestack yet.");
+        assertThat(failures).doesNotContainKey("sfn");
         assertThat(failures.get("two")).isEqualTo("Only one of Input, InputPath, or InputTransformer can be provided for target two.");
         assertThat(failures.get("retry")).isEqualTo("1 validation error detected: Value '186' at 'Targets.5.RetryPolicy.MaximumRetryAttempts' failed to "
                 + "satisfy constraint: Member must have value less than or equal to 185");
         assertThat(failures.get("template")).startsWith("Invalid InputTemplate for target template: ");
-        assertThat(events.listTargetsByRule(request -> request.rule(rule)).targets()).extracting(Target::id).containsExactly("ok");
+        assertThat(events.listTargetsByRule(request -> request.rule(rule)).targets()).extracting(Target::id).containsExactly("ok", "sfn");
+        events.removeTargets(request -> request.rule(rule).ids("sfn"));
         List<Target> five = IntStream.range(0, 5).mapToObj(i -> Target.builder().id("t" + i).arn(queue).build()).toList();
         assertError(() -> events.putTargets(request -> request.rule(rule).targets(five)), 400, "LimitExceededException",
                 "The requested resource exceeds the maximum number allowed. A rule has at most 5 targets; rule " + rule + " would have 6.");

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.eventbridge.model.Target;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -162,6 +164,29 @@ class SchedulerIntegrationTest
     }
 
     @Test
+    void stateMachineTargetStartsAnExecutionWithTheInput()
+            throws Exception
+    {
+        try (SfnClient sfn = stack.client(SfnClient.builder())) {
+            String machineArn = sfn.createStateMachine(request -> request.name("it-scheduler-machine").roleArn(ROLE)
+                    .definition("{\"StartAt\":\"P\",\"States\":{\"P\":{\"Type\":\"Pass\",\"End\":true}}}")).stateMachineArn();
+            String at = soon(3);
+            ObjectNode body = schedule("at(" + at + ")", machineArn, "{\"order\":42,\"schedule\":\"<aws.scheduler.schedule-arn>\"}");
+            assertThat(call("POST", "/schedules/it-machine", body).statusCode()).isEqualTo(200);
+
+            var started = await().atMost(Duration.ofSeconds(40)).until(() -> sfn.listExecutions(request -> request.stateMachineArn(machineArn))
+                    .executions(), executions -> !executions.isEmpty());
+            assertThat(started).hasSize(1);
+            var ended = await().atMost(Duration.ofSeconds(40)).until(() -> sfn.describeExecution(request -> request.executionArn(
+                    started.get(0).executionArn())), described -> described.status() != ExecutionStatus.RUNNING);
+            assertThat(ended.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(JSON.readTree(ended.output())).isEqualTo(JSON.readTree(
+                    "{\"order\":42,\"schedule\":\"arn:aws:scheduler:us-east-1:000000000000:schedule/default/it-machine\"}"));
+        }
+        assertThat(call("DELETE", "/schedules/it-machine", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void eventBusTargetPutsTheInputAsAnEventsDetail()
             throws Exception
     {
@@ -210,8 +235,6 @@ class SchedulerIntegrationTest
         zone.put("ScheduleExpressionTimezone", "Mars/Olympus");
         assertError(call("POST", "/schedules/bad", zone), 400, "ValidationException",
                 "Invalid ScheduleExpressionTimezone Mars/Olympus: not an IANA time zone name (such as UTC or Europe/Paris)");
-        assertError(call("POST", "/schedules/bad", schedule("rate(5 minutes)", "arn:aws:states:us-east-1:000000000000:stateMachine:m", "{}")), 400,
-                "ValidationException", "Step Functions targets are not delivered by lakestack yet: arn:aws:states:us-east-1:000000000000:stateMachine:m.");
         assertError(call("POST", "/schedules/bad", schedule("rate(5 minutes)", "arn:aws:scheduler:::aws-sdk:s3:putObject", "{}")), 400, "ValidationException",
                 "lakestack delivers universal targets to the services that speak a JSON protocol (sqs, kinesis, firehose, glue, athena, logs), not s3: "
                         + "arn:aws:scheduler:::aws-sdk:s3:putObject.");

@@ -142,12 +142,10 @@ class TargetsIntegrationTest
                     assertThat(e.errorCode()).isEqualTo("AWS.SimpleQueueService.NonExistentQueue");
                     assertThat(e.retryable()).isFalse();
                 });
-        assertThatThrownBy(() -> targets.deliver(TargetCall.of("arn:aws:states:us-east-1:000000000000:stateMachine:etl", "{}")))
+        assertThatThrownBy(() -> targets.deliver(TargetCall.of("arn:aws:states:us-east-1:000000000000:stateMachine:missing-" + run, "{}")))
                 .isInstanceOfSatisfying(TargetException.class, e -> {
-                    assertThat(e.errorCode()).isEqualTo("UnsupportedTarget");
+                    assertThat(e.errorCode()).isEqualTo("StateMachineDoesNotExist");
                     assertThat(e.retryable()).isFalse();
-                    assertThat(e.getMessage()).isEqualTo("Step Functions targets are not delivered by lakestack yet: "
-                            + "arn:aws:states:us-east-1:000000000000:stateMachine:etl");
                 });
         assertThatThrownBy(() -> targets.deliver(TargetCall.of("arn:aws:ecs:us-east-1:000000000000:cluster/c", "{}")))
                 .isInstanceOfSatisfying(TargetException.class, e -> {

@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.firehose.FirehoseClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -26,9 +27,10 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Targets called as EventBridge and Scheduler call them: Lambda {@code Invoke} (type {@code Event}), SQS
- * {@code SendMessage}, SNS {@code Publish}, Kinesis {@code PutRecord} and Firehose {@code PutRecord}, with the AWS
- * SDK against lakestack's endpoint or AWS. The SDK's own retries are off: the caller retries as the target's retry
- * policy says. Step Functions targets are not delivered (lakestack has no Step Functions yet): they fail, not retried.
+ * {@code SendMessage}, SNS {@code Publish}, Kinesis {@code PutRecord}, Firehose {@code PutRecord} and Step Functions
+ * {@code StartExecution} (the payload is the execution's input, the name one Step Functions makes), with the AWS SDK
+ * against lakestack's endpoint or AWS. The SDK's own retries are off: the caller retries as the target's retry policy
+ * says.
  */
 public final class SdkTargets
         implements Targets, AutoCloseable
@@ -40,9 +42,10 @@ public final class SdkTargets
     private final SnsClient sns;
     private final KinesisClient kinesis;
     private final FirehoseClient firehose;
+    private final SfnClient states;
     private final QueueUrls queueUrls;
 
-    SdkTargets(LambdaClient lambda, SqsClient sqs, SnsClient sns, KinesisClient kinesis, FirehoseClient firehose)
+    SdkTargets(LambdaClient lambda, SqsClient sqs, SnsClient sns, KinesisClient kinesis, FirehoseClient firehose, SfnClient states)
     {
         this.lambda = requireNonNull(lambda, "lambda is null");
         this.sqs = requireNonNull(sqs, "sqs is null");
@@ -50,6 +53,7 @@ public final class SdkTargets
         this.sns = requireNonNull(sns, "sns is null");
         this.kinesis = requireNonNull(kinesis, "kinesis is null");
         this.firehose = requireNonNull(firehose, "firehose is null");
+        this.states = requireNonNull(states, "states is null");
     }
 
     public static SdkTargets connect(URI endpoint, Region region, AwsCredentialsProvider credentials)
@@ -61,7 +65,8 @@ public final class SdkTargets
                 SdkClients.build(SqsClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
                 SdkClients.build(SnsClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
                 SdkClients.build(KinesisClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
-                SdkClients.build(FirehoseClient.builder(), endpoint, region, credentials, CALL_TIMEOUT));
+                SdkClients.build(FirehoseClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
+                SdkClients.build(SfnClient.builder(), endpoint, region, credentials, CALL_TIMEOUT));
     }
 
     @Override
@@ -86,8 +91,7 @@ public final class SdkTargets
                         .data(SdkBytes.fromString(call.payload(), StandardCharsets.UTF_8)));
                 case FIREHOSE -> firehose.putRecord(request -> request.deliveryStreamName(target.name())
                         .record(record -> record.data(SdkBytes.fromString(call.payload(), StandardCharsets.UTF_8))));
-                case STEP_FUNCTIONS -> throw new TargetException("UnsupportedTarget", "Step Functions targets are not delivered by lakestack yet: "
-                        + call.arn(), false, null);
+                case STEP_FUNCTIONS -> states.startExecution(request -> request.stateMachineArn(call.arn()).input(call.payload()));
             }
         }
         catch (AwsServiceException e) {
@@ -125,5 +129,6 @@ public final class SdkTargets
         sns.close();
         kinesis.close();
         firehose.close();
+        states.close();
     }
 }

@@ -54,7 +54,7 @@ import static java.util.Objects.requireNonNull;
  * <p>Scheduled rules ({@code ScheduleExpression}, {@code rate} or {@code cron}, on the default bus) are run by the
  * scheduler's engine ({@link io.lakestack.spi.eventbridge.ScheduledRules}). Refused, each with an error saying so:
  * a rule with both a pattern and a schedule, partner event sources, bus encryption and dead-letter settings, archives, replays, API destinations,
- * endpoints, {@code TraceHeader}, Step Functions targets and every target parameter besides {@code Input},
+ * endpoints, {@code TraceHeader} and every target parameter besides {@code Input},
  * {@code InputPath}, {@code InputTransformer}, {@code RetryPolicy}, {@code DeadLetterConfig}, {@code RoleArn} (kept,
  * not assumed), {@code SqsParameters} and {@code KinesisParameters}.
  */
@@ -482,9 +482,6 @@ public final class EventsService
         }
         catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Target " + id + ": " + e.getMessage());
-        }
-        if (target.kind() == TargetArn.Kind.STEP_FUNCTIONS) {
-            throw new IllegalArgumentException("Step Functions targets are not delivered by lakestack yet.");
         }
         Optional<Target.InputTransformer> transformer = entry.optionalObject("InputTransformer").map(node -> {
             Map<String, String> paths = node.stringMap("InputPathsMap");

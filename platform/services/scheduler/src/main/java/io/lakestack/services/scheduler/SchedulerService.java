@@ -35,9 +35,10 @@ import static java.util.Objects.requireNonNull;
  * where the scheduler connector reads them and fires their occurrences.
  *
  * <p>Local emulation: the role of a target is kept and not assumed (lakestack checks no IAM); targets are Lambda
- * functions, SQS queues, SNS topics, Kinesis and Firehose streams, and universal targets for the lakestack services
- * that speak a JSON protocol ({@value #UNIVERSAL_SERVICES_TEXT}). A customer managed KMS key, ECS, EventBridge and
- * SageMaker parameters, and Step Functions targets are refused with a {@code ValidationException} saying so.
+ * functions, SQS queues, SNS topics, Kinesis and Firehose streams, Step Functions state machines ({@code StartExecution}
+ * with the target's {@code Input}), and universal targets for the lakestack services that speak a JSON protocol
+ * ({@value #UNIVERSAL_SERVICES_TEXT}). A customer managed KMS key, ECS, EventBridge and SageMaker parameters are refused
+ * with a {@code ValidationException} saying so.
  */
 public final class SchedulerService
         extends RestJsonService
@@ -271,9 +272,6 @@ public final class SchedulerService
             }
             catch (IllegalArgumentException e) {
                 throw target.invalid(e.getMessage());
-            }
-            if (parsed.kind() == TargetArn.Kind.STEP_FUNCTIONS) {
-                throw target.invalid("Step Functions targets are not delivered by lakestack yet: " + arn + ".");
             }
             sqs = parsed.kind() == TargetArn.Kind.SQS;
             kinesis = parsed.kind() == TargetArn.Kind.KINESIS;
