@@ -12,8 +12,8 @@ import java.time.Clock;
 
 /**
  * {@link KafkaLogStore} on the embedded stack's Kafka. Its definitions live in the stores the endpoint uses too
- * (their names are fixed); the suite's groups have names of their own and are deleted at the end. There is no AWS
- * subclass: CloudWatch Logs' API has no counterpart of the store's tokens and page caps to hold it to.
+ * (their names are fixed); the suite's groups have names of their own and are deleted at the end. The same suite runs
+ * on CloudWatch Logs in {@link AwsLogStoreContractIntegrationTest}.
  */
 @LakestackTest
 @Order(51)
