@@ -15,7 +15,6 @@ import software.amazon.awssdk.services.firehose.model.DeliveryStreamDescription;
 import software.amazon.awssdk.services.firehose.model.ExtendedS3DestinationConfiguration;
 import software.amazon.awssdk.services.firehose.model.ExtendedS3DestinationDescription;
 import software.amazon.awssdk.services.firehose.model.ExtendedS3DestinationUpdate;
-import software.amazon.awssdk.services.firehose.model.FirehoseException;
 import software.amazon.awssdk.services.firehose.model.ListDeliveryStreamsResponse;
 import software.amazon.awssdk.services.firehose.model.ListTagsForDeliveryStreamResponse;
 import software.amazon.awssdk.services.firehose.model.PutRecordBatchResponse;
@@ -31,8 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Supplier;
 
+import static io.lakestack.it.contract.AwsErrors.call;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -343,15 +342,6 @@ final class AwsDeliveryStreams
         }
     }
 
-    private static <T> T call(Supplier<T> call)
-    {
-        try {
-            return call.get();
-        }
-        catch (FirehoseException e) {
-            throw AwsErrors.translate(e);
-        }
-    }
 
     @Override
     public void close()

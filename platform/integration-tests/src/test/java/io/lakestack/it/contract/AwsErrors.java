@@ -4,10 +4,23 @@ import io.lakestack.spi.ErrorKind;
 import io.lakestack.spi.ServiceException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
+import java.util.function.Supplier;
+
 /** AWS's errors as the contracts state them: a {@link ServiceException} with the same error code, status and message. */
 final class AwsErrors
 {
     private AwsErrors() {}
+
+    /** The call's result; an AWS error thrown as the {@link ServiceException} the contracts state. */
+    static <T> T call(Supplier<T> call)
+    {
+        try {
+            return call.get();
+        }
+        catch (AwsServiceException e) {
+            throw translate(e);
+        }
+    }
 
     static ServiceException translate(AwsServiceException e)
     {

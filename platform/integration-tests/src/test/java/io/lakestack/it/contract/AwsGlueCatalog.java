@@ -19,7 +19,6 @@ import software.amazon.awssdk.services.glue.model.DatabaseInput;
 import software.amazon.awssdk.services.glue.model.GetDatabasesResponse;
 import software.amazon.awssdk.services.glue.model.GetPartitionsResponse;
 import software.amazon.awssdk.services.glue.model.GetTablesResponse;
-import software.amazon.awssdk.services.glue.model.GlueException;
 import software.amazon.awssdk.services.glue.model.Order;
 import software.amazon.awssdk.services.glue.model.Partition;
 import software.amazon.awssdk.services.glue.model.PartitionInput;
@@ -31,8 +30,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
+import static io.lakestack.it.contract.AwsErrors.call;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -335,15 +334,6 @@ final class AwsGlueCatalog
         return value == null ? 0 : value;
     }
 
-    private static <T> T call(Supplier<T> call)
-    {
-        try {
-            return call.get();
-        }
-        catch (GlueException e) {
-            throw AwsErrors.translate(e);
-        }
-    }
 
     @Override
     public void close()

@@ -4,7 +4,6 @@ import io.lakestack.spi.Arn;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.kinesis.KinesisStreams;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.ListTagsForStreamResponse;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 import software.amazon.awssdk.services.kinesis.model.StreamMode;
@@ -15,8 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
+import static io.lakestack.it.contract.AwsErrors.call;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -208,15 +207,6 @@ final class AwsKinesisStreams
         return new UnsupportedOperationException("record positions are lakestack's own (offsets of its record log); Kinesis has none to map them to");
     }
 
-    private static <T> T call(Supplier<T> call)
-    {
-        try {
-            return call.get();
-        }
-        catch (KinesisException e) {
-            throw AwsErrors.translate(e);
-        }
-    }
 
     @Override
     public void close()

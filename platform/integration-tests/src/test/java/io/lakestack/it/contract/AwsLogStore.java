@@ -30,6 +30,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import static io.lakestack.it.contract.AwsErrors.call;
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -645,15 +646,6 @@ final class AwsLogStore
         }
     }
 
-    private static <T> T call(Supplier<T> call)
-    {
-        try {
-            return call.get();
-        }
-        catch (CloudWatchLogsException e) {
-            throw AwsErrors.translate(e);
-        }
-    }
 
     @Override
     public void close()

@@ -450,14 +450,8 @@ public final class StepFunctionsService
     private JsonNode stopExecution(JsonInput input)
     {
         String arn = input.requiredString("executionArn");
-        Optional<String> error = input.string("error");
-        Optional<String> cause = input.string("cause");
-        error.filter(value -> value.length() > 256).ifPresent(value -> {
-            throw input.invalid("error", value, "Member must have length less than or equal to 256");
-        });
-        cause.filter(value -> value.length() > 32768).ifPresent(value -> {
-            throw input.invalid("cause", value, "Member must have length less than or equal to 32768");
-        });
+        Optional<String> error = optionalText(input, "error", 256);
+        Optional<String> cause = optionalText(input, "cause", 32768);
         StateMachineExecution execution = execution(arn);
         if (!execution.running()) {
             return output().put("stopDate", epochSeconds(Instant.ofEpochMilli(execution.stopMillis())));
@@ -490,14 +484,8 @@ public final class StepFunctionsService
     private JsonNode sendTaskFailure(JsonInput input)
     {
         String token = taskToken(input);
-        Optional<String> error = input.string("error");
-        Optional<String> cause = input.string("cause");
-        error.filter(value -> value.length() > 256).ifPresent(value -> {
-            throw input.invalid("error", value, "Member must have length less than or equal to 256");
-        });
-        cause.filter(value -> value.length() > 32768).ifPresent(value -> {
-            throw input.invalid("cause", value, "Member must have length less than or equal to 32768");
-        });
+        Optional<String> error = optionalText(input, "error", 256);
+        Optional<String> cause = optionalText(input, "cause", 32768);
         engine.sendTaskFailure(token, error, cause);
         return output();
     }
@@ -506,6 +494,16 @@ public final class StepFunctionsService
     {
         engine.sendTaskHeartbeat(taskToken(input));
         return output();
+    }
+
+    /** An optional text field of at most {@code max} characters ({@code error} and {@code cause} of a stop or failure). */
+    private static Optional<String> optionalText(JsonInput input, String field, int max)
+    {
+        Optional<String> value = input.string(field);
+        value.filter(text -> text.length() > max).ifPresent(text -> {
+            throw input.invalid(field, text, "Member must have length less than or equal to " + max);
+        });
+        return value;
     }
 
     private static String taskToken(JsonInput input)
