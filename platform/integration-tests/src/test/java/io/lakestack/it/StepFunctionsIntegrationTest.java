@@ -485,6 +485,53 @@ class StepFunctionsIntegrationTest
     }
 
     @Test
+    void athenaQueriesRunToTheirEndAndSdkIntegrationsCallTheServicesApis()
+            throws Exception
+    {
+        stack.stack().awaitTrino(Duration.ofMinutes(4));
+        try (var s3 = stack.s3()) {
+            s3.createBucket(request -> request.bucket("it-sfn-athena"));
+        }
+        String definition = """
+                {"StartAt": "Query", "States": {
+                  "Query": {"Type": "Task", "Resource": "arn:aws:states:::athena:startQueryExecution.sync",
+                    "Parameters": {"QueryString": "SELECT 1 + 1 AS two", "ResultConfiguration": {"OutputLocation": "s3://it-sfn-athena/results/"}},
+                    "ResultSelector": {"id.$": "$.QueryExecution.QueryExecutionId", "state.$": "$.QueryExecution.Status.State"},
+                    "ResultPath": "$.query", "Next": "Results"},
+                  "Results": {"Type": "Task", "Resource": "arn:aws:states:::athena:getQueryResults",
+                    "Parameters": {"QueryExecutionId.$": "$.query.id"}, "ResultSelector": {"rows.$": "$.ResultSet.Rows"}, "ResultPath": "$.results",
+                    "Next": "Broken"},
+                  "Broken": {"Type": "Task", "Resource": "arn:aws:states:::athena:startQueryExecution.sync",
+                    "Parameters": {"QueryString": "SELECT * FROM it_sfn_no_such_table", "ResultConfiguration": {"OutputLocation": "s3://it-sfn-athena/results/"}},
+                    "Catch": [{"ErrorEquals": ["States.TaskFailed"], "ResultPath": "$.broken", "Next": "Missing"}], "End": true},
+                  "Missing": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:glue:getDatabase", "Parameters": {"Name": "it_sfn_no_such_database"},
+                    "Catch": [{"ErrorEquals": ["Glue.EntityNotFoundException"], "ResultPath": "$.missing", "Next": "Groups"}], "End": true},
+                  "Groups": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:athena:getWorkGroup", "Parameters": {"WorkGroup": "primary"},
+                    "ResultSelector": {"name.$": "$.WorkGroup.Name"}, "ResultPath": "$.workGroup", "End": true}
+                }}
+                """;
+        String arn = create("it-sfn-athena", definition);
+        String execution = sfn.startExecution(request -> request.stateMachineArn(arn).input("{}")).executionArn();
+        DescribeExecutionResponse ended = awaitEnd(execution);
+        assertThat(ended.status()).as(ended.toString()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        JsonNode output = JSON.readTree(ended.output());
+        assertThat(output.path("query").path("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(output.path("results").path("rows")).isEqualTo(JSON.readTree(
+                "[{\"Data\": [{\"VarCharValue\": \"two\"}]}, {\"Data\": [{\"VarCharValue\": \"2\"}]}]"));
+        assertThat(output.path("broken").path("Error").asText()).isEqualTo("States.TaskFailed");
+        assertThat(JSON.readTree(output.path("broken").path("Cause").asText()).path("QueryExecution").path("Status").path("State").asText())
+                .isEqualTo("FAILED");
+        assertThat(output.path("missing").path("Error").asText()).isEqualTo("Glue.EntityNotFoundException");
+        assertThat(output.path("missing").path("Cause").asText()).contains("it_sfn_no_such_database");
+        assertThat(output.path("workGroup")).isEqualTo(JSON.readTree("{\"name\": \"primary\"}"));
+        // the id the task answered with is the query Athena ran
+        try (var athena = stack.athena()) {
+            String queryId = output.path("query").path("id").asText();
+            assertThat(athena.getQueryExecution(request -> request.queryExecutionId(queryId)).queryExecution().query()).isEqualTo("SELECT 1 + 1 AS two");
+        }
+    }
+
+    @Test
     void invalidRequestsGetAwsErrors()
     {
         assertError(() -> create("it-sfn-bad", "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"B\"}}}"), "InvalidDefinition",

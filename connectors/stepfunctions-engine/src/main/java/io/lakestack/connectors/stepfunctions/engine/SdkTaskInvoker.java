@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.lakestack.connectors.stepfunctions.TaskInvoker;
 import io.lakestack.connectors.stepfunctions.TaskOutcome;
 import io.lakestack.connectors.stepfunctions.TaskRequest;
+import io.lakestack.connectors.targets.JsonApi;
 import io.lakestack.connectors.targets.SdkClients;
 import io.lakestack.spi.stepfunctions.StepFunctions;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -71,15 +72,23 @@ public final class SdkTaskInvoker
     private final SnsClient sns;
     private final EventBridgeClient events;
     private final SfnClient states;
+    private final JsonApi api;
+    private final String region;
     private final ExecutorService pool;
 
-    public SdkTaskInvoker(LambdaClient lambda, SqsClient sqs, SnsClient sns, EventBridgeClient events, SfnClient states)
+    /**
+     * @param api the JSON-protocol services' actions as they are, for Athena's and the {@code aws-sdk:*} integrations
+     * @param region the region their calls are signed for when an execution's ARN names none
+     */
+    public SdkTaskInvoker(LambdaClient lambda, SqsClient sqs, SnsClient sns, EventBridgeClient events, SfnClient states, JsonApi api, String region)
     {
         this.lambda = requireNonNull(lambda, "lambda is null");
         this.sqs = requireNonNull(sqs, "sqs is null");
         this.sns = requireNonNull(sns, "sns is null");
         this.events = requireNonNull(events, "events is null");
         this.states = requireNonNull(states, "states is null");
+        this.api = requireNonNull(api, "api is null");
+        this.region = requireNonNull(region, "region is null");
         AtomicInteger threads = new AtomicInteger();
         this.pool = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "stepfunctions-task-" + threads.incrementAndGet());
@@ -95,12 +104,16 @@ public final class SdkTaskInvoker
                 SdkClients.build(SqsClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
                 SdkClients.build(SnsClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
                 SdkClients.build(EventBridgeClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
-                SdkClients.build(SfnClient.builder(), endpoint, region, credentials, CALL_TIMEOUT));
+                SdkClients.build(SfnClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
+                new JsonApi(endpoint, credentials, CALL_TIMEOUT), region.id());
     }
 
     @Override
     public CompletableFuture<TaskOutcome> invoke(TaskRequest request)
     {
+        if (request.resource().equals(TaskResources.ATHENA_START_QUERY_EXECUTION + ".sync")) {
+            return athenaQueryRun(request);
+        }
         return CompletableFuture.supplyAsync(() -> run(request.resource(), request.input(), request.executionArn()), pool);
     }
 
@@ -113,9 +126,17 @@ public final class SdkTaskInvoker
                 case TaskResources.SNS_PUBLISH -> call("SNS", () -> publish(input));
                 case TaskResources.EVENTS_PUT_EVENTS -> call("EventBridge", () -> putEvents(input, executionArn));
                 case TaskResources.STATES_START_EXECUTION -> call("StepFunctions", () -> startExecution(input));
+                case TaskResources.ATHENA_START_QUERY_EXECUTION -> athena("startQueryExecution", input, executionArn);
+                case TaskResources.ATHENA_GET_QUERY_EXECUTION -> athena("getQueryExecution", input, executionArn);
+                case TaskResources.ATHENA_GET_QUERY_RESULTS -> athena("getQueryResults", input, executionArn);
+                case TaskResources.ATHENA_STOP_QUERY_EXECUTION -> athena("stopQueryExecution", input, executionArn);
                 default -> {
                     if (TaskResources.FUNCTION_ARN.matcher(resource).matches()) {
                         yield invokeFunction(resource, input);
+                    }
+                    java.util.regex.Matcher sdk = TaskResources.AWS_SDK.matcher(resource);
+                    if (sdk.matches() && JsonApi.SERVICES.containsKey(sdk.group(1))) {
+                        yield sdkAction(sdk.group(1), sdk.group(2), input, executionArn);
                     }
                     yield TaskOutcome.failed("States.Runtime", "The resource '" + resource + "' is not supported by lakestack");
                 }
@@ -197,6 +218,102 @@ public final class SdkTaskInvoker
         catch (JsonProcessingException e) {
             return TextNode.valueOf(body);
         }
+    }
+
+    // Athena and the AWS SDK integrations: the request's JSON as the action takes it, the answer's JSON as the service writes it
+
+    private static final Duration ATHENA_POLL = Duration.ofMillis(500);
+
+    private TaskOutcome athena(String action, JsonNode input, String executionArn)
+    {
+        allowed(input, "athena:" + action, switch (action) {
+            case "startQueryExecution" -> Set.of("QueryString", "ClientRequestToken", "QueryExecutionContext", "ResultConfiguration", "WorkGroup",
+                    "ExecutionParameters", "ResultReuseConfiguration");
+            case "getQueryResults" -> Set.of("QueryExecutionId", "MaxResults", "NextToken");
+            default -> Set.of("QueryExecutionId");
+        });
+        return sdkAction("athena", action, input, executionArn);
+    }
+
+    /** An action of a JSON-protocol service; its error is {@code <Service>.<Exception>} as the SDK names it, e.g. {@code Glue.EntityNotFoundException}. */
+    private TaskOutcome sdkAction(String service, String action, JsonNode input, String executionArn)
+    {
+        if (!input.isObject()) {
+            return TaskOutcome.failed("States.Runtime", "aws-sdk:" + service + ":" + action + " takes an object of parameters, not " + input);
+        }
+        try {
+            return TaskOutcome.succeeded(JSON.readTree(api.call(JsonApi.SERVICES.get(service), regionOf(executionArn), JsonApi.action(action),
+                    input.toString())));
+        }
+        catch (JsonApi.Failure e) {
+            String exception = e.errorCode().endsWith("Exception") || e.status() == 0 ? e.errorCode() : e.errorCode() + "Exception";
+            return TaskOutcome.failed(SDK_NAMES.get(service) + "." + exception, e.serviceMessage() + " (Service: " + SDK_NAMES.get(service)
+                    + ", Status Code: " + e.status() + ")");
+        }
+        catch (JsonProcessingException e) {
+            return TaskOutcome.failed("States.Runtime", "aws-sdk:" + service + ":" + action + " answered what is not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** The service names of the AWS SDK integrations' errors. */
+    private static final java.util.Map<String, String> SDK_NAMES = java.util.Map.of("sqs", "Sqs", "kinesis", "Kinesis", "firehose", "Firehose",
+            "glue", "Glue", "athena", "Athena", "logs", "CloudWatchLogs", "eventbridge", "EventBridge");
+
+    private String regionOf(String executionArn)
+    {
+        String[] parts = executionArn.split(":");
+        return parts.length > 3 && !parts[3].isEmpty() ? parts[3] : region;
+    }
+
+    /**
+     * {@code athena:startQueryExecution.sync}: starts the query and ends the task when the query ends, with
+     * {@code GetQueryExecution}'s answer (succeeded) or {@code States.TaskFailed} and that answer as the cause (failed or
+     * cancelled). Without a {@code ClientRequestToken} the task's token gives one, so an execution that resumes after
+     * a restart finds the query it had started instead of starting another.
+     */
+    private CompletableFuture<TaskOutcome> athenaQueryRun(TaskRequest request)
+    {
+        CompletableFuture<TaskOutcome> outcome = new CompletableFuture<>();
+        pool.execute(() -> {
+            try {
+                JsonNode input = request.input();
+                if (input.isObject() && !input.has("ClientRequestToken")) {
+                    input = ((ObjectNode) input.deepCopy()).put("ClientRequestToken",
+                            java.util.UUID.nameUUIDFromBytes(request.taskToken().getBytes(StandardCharsets.UTF_8)).toString());
+                }
+                TaskOutcome started = athena("startQueryExecution", input, request.executionArn());
+                if (!(started instanceof TaskOutcome.Succeeded succeeded)) {
+                    outcome.complete(started);
+                    return;
+                }
+                ObjectNode id = JSON.createObjectNode().put("QueryExecutionId", succeeded.output().path("QueryExecutionId").asText());
+                while (!outcome.isDone()) {
+                    TaskOutcome polled = sdkAction("athena", "getQueryExecution", id, request.executionArn());
+                    if (!(polled instanceof TaskOutcome.Succeeded execution)) {
+                        outcome.complete(polled);
+                        return;
+                    }
+                    String state = execution.output().path("QueryExecution").path("Status").path("State").asText();
+                    if (state.equals("SUCCEEDED")) {
+                        outcome.complete(polled);
+                    }
+                    else if (state.equals("FAILED") || state.equals("CANCELLED")) {
+                        outcome.complete(TaskOutcome.failed("States.TaskFailed", execution.output().toString()));
+                    }
+                    else {
+                        Thread.sleep(ATHENA_POLL.toMillis());
+                    }
+                }
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                outcome.cancel(false);
+            }
+            catch (RuntimeException e) {
+                outcome.completeExceptionally(e);
+            }
+        });
+        return outcome;
     }
 
     // SQS, SNS, EventBridge, Step Functions

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 /**
  * The task resources lakestack runs, and the check of a definition against them: the interpreter's own diagnostics,
  * then one {@code SCHEMA_VALIDATION_FAILED} for each Task whose resource is an integration, pattern or activity not
- * supported yet (and each {@code .waitForTaskToken} of an Express machine, as AWS refuses them), so that it is refused
+ * supported yet (and each {@code .waitForTaskToken} or {@code .sync} of an Express machine, as AWS refuses them), so that it is refused
  * at {@code CreateStateMachine} rather than failed when the task runs.
  */
 public final class TaskResources
@@ -23,7 +23,15 @@ public final class TaskResources
     public static final String SNS_PUBLISH = "arn:aws:states:::sns:publish";
     public static final String EVENTS_PUT_EVENTS = "arn:aws:states:::events:putEvents";
     public static final String STATES_START_EXECUTION = "arn:aws:states:::states:startExecution";
+    public static final String ATHENA_START_QUERY_EXECUTION = "arn:aws:states:::athena:startQueryExecution";
+    public static final String ATHENA_GET_QUERY_EXECUTION = "arn:aws:states:::athena:getQueryExecution";
+    public static final String ATHENA_GET_QUERY_RESULTS = "arn:aws:states:::athena:getQueryResults";
+    public static final String ATHENA_STOP_QUERY_EXECUTION = "arn:aws:states:::athena:stopQueryExecution";
     static final List<String> INTEGRATIONS = List.of(LAMBDA_INVOKE, SQS_SEND_MESSAGE, SNS_PUBLISH, EVENTS_PUT_EVENTS, STATES_START_EXECUTION);
+    static final List<String> ATHENA = List.of(ATHENA_START_QUERY_EXECUTION, ATHENA_START_QUERY_EXECUTION + ".sync", ATHENA_GET_QUERY_EXECUTION,
+            ATHENA_GET_QUERY_RESULTS, ATHENA_STOP_QUERY_EXECUTION);
+    /** {@code arn:aws:states:::aws-sdk:<service>:<action>}, request-response. */
+    static final Pattern AWS_SDK = Pattern.compile("arn:aws:states:::aws-sdk:([a-z0-9]+):([a-z][A-Za-z0-9]*)");
     /** A function ARN, with an optional version or alias: the function's own output is the task's result. */
     static final Pattern FUNCTION_ARN = Pattern.compile("arn:aws:lambda:[a-z0-9-]+:[0-9]{12}:function:[a-zA-Z0-9_-]{1,64}(:[a-zA-Z0-9_$-]+)?");
 
@@ -31,7 +39,14 @@ public final class TaskResources
 
     public static boolean supported(String resource)
     {
-        return INTEGRATIONS.contains(resource) || FUNCTION_ARN.matcher(resource).matches() || callback(resource);
+        return INTEGRATIONS.contains(resource) || FUNCTION_ARN.matcher(resource).matches() || callback(resource) || ATHENA.contains(resource)
+                || sdkIntegration(resource);
+    }
+
+    private static boolean sdkIntegration(String resource)
+    {
+        java.util.regex.Matcher matcher = AWS_SDK.matcher(resource);
+        return matcher.matches() && io.lakestack.connectors.targets.JsonApi.SERVICES.containsKey(matcher.group(1));
     }
 
     /** An integration with the callback pattern: it is called, then the task waits for {@code SendTaskSuccess} / {@code SendTaskFailure}. */
@@ -52,14 +67,18 @@ public final class TaskResources
         }
         List<DefinitionProblem> problems = new ArrayList<>();
         for (Map.Entry<String, String> task : parsed.taskResources().entrySet()) {
-            if (express && callback(task.getValue())) {
-                problems.add(new DefinitionProblem("SCHEMA_VALIDATION_FAILED", "Express state machine does not support '" + TaskCallbacks.SUFFIX
+            if (express && (callback(task.getValue()) || task.getValue().endsWith(".sync"))) {
+                String pattern = task.getValue().endsWith(".sync") ? ".sync" : TaskCallbacks.SUFFIX;
+                problems.add(new DefinitionProblem("SCHEMA_VALIDATION_FAILED", "Express state machine does not support '" + pattern
                         + "' service integration pattern for the resource '" + task.getValue() + "'", java.util.Optional.of(task.getKey())));
             }
             else if (!supported(task.getValue())) {
                 problems.add(new DefinitionProblem("SCHEMA_VALIDATION_FAILED", "The resource '" + task.getValue() + "' is not supported by "
                         + "lakestack yet (" + why(task.getValue()) + "); lakestack runs " + String.join(", ", INTEGRATIONS)
-                        + " (each also with " + TaskCallbacks.SUFFIX + ") and Lambda function ARNs", java.util.Optional.of(task.getKey())));
+                        + " (each also with " + TaskCallbacks.SUFFIX + "), Lambda function ARNs, athena:startQueryExecution (also .sync), "
+                        + "athena:getQueryExecution, athena:getQueryResults, athena:stopQueryExecution and aws-sdk:<service>:<action> for "
+                        + String.join(", ", new java.util.TreeSet<>(io.lakestack.connectors.targets.JsonApi.SERVICES.keySet())),
+                        java.util.Optional.of(task.getKey())));
             }
         }
         return problems;
@@ -68,13 +87,13 @@ public final class TaskResources
     private static String why(String resource)
     {
         if (resource.endsWith(".sync") || resource.endsWith(".sync:2")) {
-            return "the .sync pattern, which waits for a job, is not there yet";
+            return "the .sync pattern, which waits for a job, is there for Athena queries only";
         }
         if (resource.endsWith(TaskCallbacks.SUFFIX)) {
             return "the " + TaskCallbacks.SUFFIX + " pattern is there only for the integrations below";
         }
         if (resource.startsWith("arn:aws:states:::aws-sdk:")) {
-            return "AWS SDK integrations are not there yet";
+            return "AWS SDK integrations are there for the services that speak a JSON protocol, with actions named as the SDKs name them";
         }
         if (resource.matches("arn:aws:states:[a-z0-9-]+:[0-9]{12}:activity:.+")) {
             return "activities are not there yet";
