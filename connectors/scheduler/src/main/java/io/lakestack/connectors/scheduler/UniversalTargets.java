@@ -29,9 +29,6 @@ final class UniversalTargets
     private static final Pattern UNIVERSAL = Pattern.compile("arn:aws:scheduler:::aws-sdk:([a-z0-9-]+):([a-zA-Z0-9]+)");
     /** The services universal targets call. */
     private static final Set<String> SERVICES = Set.of("sqs", "kinesis", "firehose", "glue", "athena", "logs");
-    private static final Set<String> RETRYABLE = Set.of("ThrottlingException", "Throttling", "ThrottledException", "RequestLimitExceeded",
-            "ProvisionedThroughputExceededException", "ServiceUnavailable", "ServiceUnavailableException", "InternalFailure", "InternalServerException",
-            "InternalServiceException", "LimitExceededException");
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final Region region;
@@ -88,7 +85,7 @@ final class UniversalTargets
             if (result.path("FailedEntryCount").asInt(0) > 0) {
                 JsonNode failed = result.path("Entries").path(0);
                 String code = failed.path("ErrorCode").asText("PutEventsFailed");
-                throw new TargetException(code, "events PutEvents to " + busArn + " failed: " + failed.path("ErrorMessage").asText(""), RETRYABLE.contains(code), null);
+                throw new TargetException(code, "events PutEvents to " + busArn + " failed: " + failed.path("ErrorMessage").asText(""), JsonApi.retryable(code), null);
             }
         }
         catch (IOException e) {

@@ -33,26 +33,30 @@ import static java.util.Objects.requireNonNull;
  */
 public final class JsonApi
 {
-    /** How a service speaks: its signing name, target prefix and content type. */
-    public record Protocol(String signingName, String targetPrefix, String contentType)
+    /**
+     * How a service speaks: its signing name, target prefix and content type, and the name the AWS SDKs give it (the
+     * first part of an error's name in Step Functions' SDK integrations, {@code Glue.EntityNotFoundException}).
+     */
+    public record Protocol(String signingName, String targetPrefix, String contentType, String sdkName)
     {
         public Protocol
         {
             requireNonNull(signingName, "signingName is null");
             requireNonNull(targetPrefix, "targetPrefix is null");
             requireNonNull(contentType, "contentType is null");
+            requireNonNull(sdkName, "sdkName is null");
         }
     }
 
     /** The JSON-protocol services lakestack emulates, by the name the AWS SDKs' integrations give them. */
     public static final Map<String, Protocol> SERVICES = Map.of(
-            "sqs", new Protocol("sqs", "AmazonSQS", "application/x-amz-json-1.0"),
-            "kinesis", new Protocol("kinesis", "Kinesis_20131202", "application/x-amz-json-1.1"),
-            "firehose", new Protocol("firehose", "Firehose_20150804", "application/x-amz-json-1.1"),
-            "glue", new Protocol("glue", "AWSGlue", "application/x-amz-json-1.1"),
-            "athena", new Protocol("athena", "AmazonAthena", "application/x-amz-json-1.1"),
-            "logs", new Protocol("logs", "Logs_20140328", "application/x-amz-json-1.1"),
-            "eventbridge", new Protocol("events", "AWSEvents", "application/x-amz-json-1.1"));
+            "sqs", new Protocol("sqs", "AmazonSQS", "application/x-amz-json-1.0", "Sqs"),
+            "kinesis", new Protocol("kinesis", "Kinesis_20131202", "application/x-amz-json-1.1", "Kinesis"),
+            "firehose", new Protocol("firehose", "Firehose_20150804", "application/x-amz-json-1.1", "Firehose"),
+            "glue", new Protocol("glue", "AWSGlue", "application/x-amz-json-1.1", "Glue"),
+            "athena", new Protocol("athena", "AmazonAthena", "application/x-amz-json-1.1", "Athena"),
+            "logs", new Protocol("logs", "Logs_20140328", "application/x-amz-json-1.1", "CloudWatchLogs"),
+            "eventbridge", new Protocol("events", "AWSEvents", "application/x-amz-json-1.1", "EventBridge"));
     private static final Set<String> RETRYABLE = Set.of("ThrottlingException", "Throttling", "ThrottledException", "RequestLimitExceeded",
             "ProvisionedThroughputExceededException", "ServiceUnavailable", "ServiceUnavailableException", "InternalFailure", "InternalServerException",
             "InternalServiceException", "LimitExceededException");
@@ -113,6 +117,12 @@ public final class JsonApi
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
 
+    /** Whether an error of this code may go away when the same call is made again (throttling, a server's trouble). */
+    public static boolean retryable(String errorCode)
+    {
+        return RETRYABLE.contains(errorCode);
+    }
+
     /** {@code getQueryExecution} or {@code GetQueryExecution}: the action as its {@code X-Amz-Target} names it. */
     public static String action(String name)
     {
@@ -164,7 +174,7 @@ public final class JsonApi
         }
         String code = errorCode(response.body()).orElse("HTTP " + response.statusCode());
         throw new Failure(code, response.statusCode(), target + " answered " + response.statusCode() + ": " + response.body(),
-                errorMessage(response.body()), response.statusCode() >= 500 || response.statusCode() == 429 || RETRYABLE.contains(code), null);
+                errorMessage(response.body()), response.statusCode() >= 500 || response.statusCode() == 429 || retryable(code), null);
     }
 
     /** The message of an error answer ({@code message} or {@code Message}), else the whole body. */

@@ -11,6 +11,7 @@ import io.lakestack.connectors.stepfunctions.TaskOutcome;
 import io.lakestack.connectors.stepfunctions.TaskRequest;
 import io.lakestack.connectors.targets.JsonApi;
 import io.lakestack.connectors.targets.SdkClients;
+import io.lakestack.spi.Arn;
 import io.lakestack.spi.stepfunctions.StepFunctions;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.AwsResponse;
@@ -42,11 +43,13 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 
 import static java.util.Objects.requireNonNull;
 
@@ -134,7 +137,7 @@ public final class SdkTaskInvoker
                     if (TaskResources.FUNCTION_ARN.matcher(resource).matches()) {
                         yield invokeFunction(resource, input);
                     }
-                    java.util.regex.Matcher sdk = TaskResources.AWS_SDK.matcher(resource);
+                    Matcher sdk = TaskResources.AWS_SDK.matcher(resource);
                     if (sdk.matches() && JsonApi.SERVICES.containsKey(sdk.group(1))) {
                         yield sdkAction(sdk.group(1), sdk.group(2), input, executionArn);
                     }
@@ -247,22 +250,17 @@ public final class SdkTaskInvoker
         }
         catch (JsonApi.Failure e) {
             String exception = e.errorCode().endsWith("Exception") || e.status() == 0 ? e.errorCode() : e.errorCode() + "Exception";
-            return TaskOutcome.failed(SDK_NAMES.get(service) + "." + exception, e.serviceMessage() + " (Service: " + SDK_NAMES.get(service)
-                    + ", Status Code: " + e.status() + ")");
+            String name = JsonApi.SERVICES.get(service).sdkName();
+            return TaskOutcome.failed(name + "." + exception, e.serviceMessage() + " (Service: " + name + ", Status Code: " + e.status() + ")");
         }
         catch (JsonProcessingException e) {
             return TaskOutcome.failed("States.Runtime", "aws-sdk:" + service + ":" + action + " answered what is not JSON: " + e.getOriginalMessage());
         }
     }
 
-    /** The service names of the AWS SDK integrations' errors. */
-    private static final java.util.Map<String, String> SDK_NAMES = java.util.Map.of("sqs", "Sqs", "kinesis", "Kinesis", "firehose", "Firehose",
-            "glue", "Glue", "athena", "Athena", "logs", "CloudWatchLogs", "eventbridge", "EventBridge");
-
     private String regionOf(String executionArn)
     {
-        String[] parts = executionArn.split(":");
-        return parts.length > 3 && !parts[3].isEmpty() ? parts[3] : region;
+        return Arn.parse(executionArn).map(Arn::region).filter(name -> !name.isEmpty()).orElse(region);
     }
 
     /**
@@ -279,7 +277,7 @@ public final class SdkTaskInvoker
                 JsonNode input = request.input();
                 if (input.isObject() && !input.has("ClientRequestToken")) {
                     input = ((ObjectNode) input.deepCopy()).put("ClientRequestToken",
-                            java.util.UUID.nameUUIDFromBytes(request.taskToken().getBytes(StandardCharsets.UTF_8)).toString());
+                            UUID.nameUUIDFromBytes(request.taskToken().getBytes(StandardCharsets.UTF_8)).toString());
                 }
                 TaskOutcome started = athena("startQueryExecution", input, request.executionArn());
                 if (!(started instanceof TaskOutcome.Succeeded succeeded)) {

@@ -3,11 +3,14 @@ package io.lakestack.connectors.stepfunctions.engine;
 import io.lakestack.connectors.stepfunctions.Diagnostic;
 import io.lakestack.connectors.stepfunctions.InvalidDefinitionException;
 import io.lakestack.connectors.stepfunctions.StateMachineDefinition;
+import io.lakestack.connectors.targets.JsonApi;
 import io.lakestack.spi.stepfunctions.DefinitionProblem;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -45,8 +48,8 @@ public final class TaskResources
 
     private static boolean sdkIntegration(String resource)
     {
-        java.util.regex.Matcher matcher = AWS_SDK.matcher(resource);
-        return matcher.matches() && io.lakestack.connectors.targets.JsonApi.SERVICES.containsKey(matcher.group(1));
+        Matcher matcher = AWS_SDK.matcher(resource);
+        return matcher.matches() && JsonApi.SERVICES.containsKey(matcher.group(1));
     }
 
     /** An integration with the callback pattern: it is called, then the task waits for {@code SendTaskSuccess} / {@code SendTaskFailure}. */
@@ -77,7 +80,7 @@ public final class TaskResources
                         + "lakestack yet (" + why(task.getValue()) + "); lakestack runs " + String.join(", ", INTEGRATIONS)
                         + " (each also with " + TaskCallbacks.SUFFIX + "), Lambda function ARNs, athena:startQueryExecution (also .sync), "
                         + "athena:getQueryExecution, athena:getQueryResults, athena:stopQueryExecution and aws-sdk:<service>:<action> for "
-                        + String.join(", ", new java.util.TreeSet<>(io.lakestack.connectors.targets.JsonApi.SERVICES.keySet())),
+                        + String.join(", ", new TreeSet<>(JsonApi.SERVICES.keySet())),
                         java.util.Optional.of(task.getKey())));
             }
         }
