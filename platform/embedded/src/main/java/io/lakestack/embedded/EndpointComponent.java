@@ -20,6 +20,7 @@ import io.lakestack.connectors.firehose.S3ObjectSink;
 import io.lakestack.connectors.firehose.SdkLambdaInvoker;
 import io.lakestack.connectors.firehose.TableSchemas;
 import io.lakestack.connectors.lambda.ProcessFunctionRunner;
+import io.lakestack.connectors.gluejobs.PythonShellJobRunner;
 import io.lakestack.connectors.lambda.ProcessFunctionRunnerConfig;
 import io.lakestack.connectors.lambda.events.AsyncInvocationWorker;
 import io.lakestack.connectors.lambda.events.EventSourcePollers;
@@ -45,6 +46,7 @@ import io.lakestack.services.athena.AthenaService;
 import io.lakestack.services.events.EventsService;
 import io.lakestack.services.firehose.FirehoseService;
 import io.lakestack.services.glue.GlueCrawlers;
+import io.lakestack.services.glue.GlueJobs;
 import io.lakestack.services.glue.GlueService;
 import io.lakestack.services.glue.crawler.Crawler;
 import io.lakestack.services.kinesis.KinesisService;
@@ -220,12 +222,19 @@ final class EndpointComponent
         KafkaMskClusters msk = new KafkaMskClusters(admin, kafkaBootstrap, stores.open(KafkaMskClusters.STORE, MskClusters.Cluster.class), clock);
         logs = new KafkaLogStore(stores, topics, kafkaBootstrap, clock);
         resources.add(logs);
-        ProcessFunctionRunner runner = new ProcessFunctionRunner(ProcessFunctionRunnerConfig.fromMap(Map.of(
+        ProcessFunctionRunnerConfig processes = ProcessFunctionRunnerConfig.fromMap(Map.of(
                 ProcessFunctionRunnerConfig.ENDPOINT_URL, url(),
                 ProcessFunctionRunnerConfig.ACCESS_KEY, config.accessKey(),
                 ProcessFunctionRunnerConfig.SECRET_KEY, config.secretKey(),
-                ProcessFunctionRunnerConfig.WORK_DIR, temporaryDirectory.resolve("lambda").toString())), objects, logs);
+                ProcessFunctionRunnerConfig.WORK_DIR, temporaryDirectory.resolve("lambda").toString()));
+        ProcessFunctionRunner runner = new ProcessFunctionRunner(processes, objects, logs);
         resources.add(runner);
+        // Glue's Python shell jobs run as processes too, with the same Python environments, reaching the endpoint
+        PythonShellJobRunner jobRunner = new PythonShellJobRunner(processes.with(Map.of(ProcessFunctionRunnerConfig.WORK_DIR,
+                temporaryDirectory.resolve("glue-jobs").toString())), objects, logs);
+        resources.add(jobRunner);
+        GlueJobs glueJobs = new GlueJobs(stores, jobRunner, clock, instances, config.accountId());
+        resources.add(glueJobs);
         KafkaQueues queues = new KafkaQueues(stores, topics, kafkaBootstrap, config.accountId(), clock, instances);
         resources.add(queues);
         LambdaService lambda = new LambdaService(stores, objects, runner, events, kinesis, queues::get, msk, codeLocation(), config.region(), config.accountId(),
@@ -248,7 +257,7 @@ final class EndpointComponent
                         bucketConfigurations, stores.open(MULTIPART_LAYOUTS_STORE, MultipartLayout.class),
                         objectLocks, stores.open(OBJECT_ACLS_STORE, ObjectAcl.class), events,
                         config.accountId(), config.hostnames(), clock, temporaryDirectory.resolve("s3-uploads")),
-                new GlueService(catalog, crawlers, stores, config.accountId()),
+                new GlueService(catalog, crawlers, glueJobs, stores, config.accountId()),
                 athena,
                 new KinesisService(kinesis, stores.open(KinesisService.CONSUMERS_STORE, StreamConsumer.class), clock),
                 new FirehoseService(firehose, kinesis, msk, new S3DestinationRules(), config.accountId(), clock),

@@ -536,9 +536,9 @@ class StepFunctionsIntegrationTest
     {
         assertError(() -> create("it-sfn-bad", "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"B\"}}}"), "InvalidDefinition",
                 "Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: B at /States/A/Next");
-        String sync = "{\"StartAt\": \"T\", \"States\": {\"T\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::glue:startJobRun.sync\", \"End\": true}}}";
+        String sync = "{\"StartAt\": \"T\", \"States\": {\"T\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::ecs:runTask.sync\", \"End\": true}}}";
         assertError(() -> create("it-sfn-sync", sync), "InvalidDefinition",
-                "The resource 'arn:aws:states:::glue:startJobRun.sync' is not supported by lakestack yet (the .sync pattern");
+                "The resource 'arn:aws:states:::ecs:runTask.sync' is not supported by lakestack yet (the .sync pattern");
         assertError(() -> create("it sfn", ADD), "InvalidName", "Invalid Name: 'it sfn'");
         assertError(() -> sfn.createStateMachine(request -> request.name("it-sfn-role").definition(ADD).roleArn("not-a-role")), "InvalidArn",
                 "not-a-role");

@@ -25,7 +25,7 @@ import static java.util.Objects.requireNonNull;
  * each stream's events in order. The log group is created the first time it is written to (and again if it was deleted
  * meanwhile). A batch the store keeps refusing is logged with its group, stream and size, never dropped silently.
  */
-final class LogShipper
+public final class LogShipper
         implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(LogShipper.class);
@@ -54,7 +54,7 @@ final class LogShipper
     private long written;
     private boolean closed;
 
-    LogShipper(LogStore store)
+    public LogShipper(LogStore store)
     {
         this.store = requireNonNull(store, "store is null");
         this.thread = new Thread(this::run, "lambda-log-shipper");
@@ -67,7 +67,7 @@ final class LogShipper
      *
      * @param region the region of the group when it is to be created: the function's
      */
-    void add(String group, String region, String stream, long timestampMillis, String message)
+    public void add(String group, String region, String stream, long timestampMillis, String message)
     {
         LogStore.Event event = new LogStore.Event(timestampMillis, truncate(message));
         lock.lock();

@@ -33,11 +33,13 @@ import static java.util.Objects.requireNonNull;
  * environment is shared by every function of that Python version and every runner using the same cache. Runners in
  * several processes build it under a file lock; an environment is used only once its marker file says it is complete.
  */
-final class PythonEnvironments
+public final class PythonEnvironments
 {
     private static final Logger LOG = LoggerFactory.getLogger(PythonEnvironments.class);
 
     private static final String MARKER = ".lakestack-boto3";
+    private static final String INCOMPATIBLE = ".lakestack-no-boto3";
+    private static final Duration INCOMPATIBLE_FOR = Duration.ofDays(1);
     private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration RETRY_AFTER = Duration.ofMinutes(1);
 
@@ -49,7 +51,7 @@ final class PythonEnvironments
     private final Map<Path, Object> locks = new ConcurrentHashMap<>();
     private final Map<Path, Failure> failures = new ConcurrentHashMap<>();
 
-    PythonEnvironments(Path directory)
+    public PythonEnvironments(Path directory)
     {
         this.directory = requireNonNull(directory, "directory is null");
     }
@@ -61,9 +63,28 @@ final class PythonEnvironments
     }
 
     /** Why the last attempt to build the interpreter's environment failed, if it did. */
-    Optional<String> failure(PythonInterpreters.Interpreter interpreter)
+    public Optional<String> failure(PythonInterpreters.Interpreter interpreter)
     {
-        return Optional.ofNullable(failures.get(location(interpreter))).map(Failure::message);
+        return Optional.ofNullable(failures.get(location(interpreter))).map(Failure::message).or(() -> incompatible(location(interpreter)));
+    }
+
+    /**
+     * Why boto3 cannot be installed for the interpreter at all, as a recent build found (pip had no boto3 for its
+     * Python version): kept on disk for {@link #INCOMPATIBLE_FOR}, so that later runs do not ask pip again and again.
+     */
+    private static Optional<String> incompatible(Path venv)
+    {
+        Path marker = venv.resolveSibling(INCOMPATIBLE);
+        try {
+            if (Files.isRegularFile(marker)
+                    && Files.getLastModifiedTime(marker).toMillis() > System.currentTimeMillis() - INCOMPATIBLE_FOR.toMillis()) {
+                return Optional.of(Files.readString(marker, StandardCharsets.UTF_8).trim() + " (found earlier; delete " + marker + " to try again now)");
+            }
+        }
+        catch (IOException e) {
+            // no usable marker: the environment is built again
+        }
+        return Optional.empty();
     }
 
     /**
@@ -71,11 +92,15 @@ final class PythonEnvironments
      *
      * @throws IllegalStateException with what failed and what to do about it
      */
-    Path ready(PythonInterpreters.Interpreter interpreter)
+    public Path ready(PythonInterpreters.Interpreter interpreter)
     {
         Path venv = location(interpreter);
         if (Files.isRegularFile(venv.resolve(MARKER))) {
             return venv;
+        }
+        Optional<String> incompatible = incompatible(venv);
+        if (incompatible.isPresent()) {
+            throw new IllegalStateException(incompatible.get());
         }
         synchronized (locks.computeIfAbsent(venv, key -> new Object())) {
             Failure failure = failures.get(venv);
@@ -89,6 +114,14 @@ final class PythonEnvironments
             }
             catch (IllegalStateException e) {
                 failures.put(venv, new Failure(e.getMessage(), System.nanoTime()));
+                if (e.getMessage().contains("requires a different Python")) {
+                    try {
+                        Files.writeString(venv.resolveSibling(INCOMPATIBLE), e.getMessage() + "\n", StandardCharsets.UTF_8);
+                    }
+                    catch (IOException ignored) {
+                        // asked again after RETRY_AFTER
+                    }
+                }
                 throw e;
             }
             catch (IOException e) {
@@ -111,8 +144,8 @@ final class PythonEnvironments
             }
             deleteTree(venv);
             long start = System.nanoTime();
-            LOG.info("Lambda {}: creating a virtual environment with boto3 in {} (once; pip downloads boto3 now, later functions of Python {} reuse it)",
-                    "python" + interpreter.minor(), venv, interpreter.minor());
+            LOG.info("{}: creating a virtual environment with boto3 in {} (once; pip downloads boto3 now, later functions and jobs of Python {} "
+                    + "reuse it)", "python" + interpreter.minor(), venv, interpreter.minor());
             Path log = home.resolve("install.log");
             run(List.of(interpreter.executable().toString(), "-m", "venv", venv.toString()), log, "python" + interpreter.minor()
                     + " -m venv " + venv);
@@ -121,8 +154,46 @@ final class PythonEnvironments
                     "pip install boto3 (in " + venv + ")");
             String version = output(List.of(python.toString(), "-c", "import boto3; print(boto3.__version__)")).trim();
             Files.writeString(venv.resolve(MARKER), version + "\n", StandardCharsets.UTF_8);
-            LOG.info("Lambda python{}: boto3 {} is installed in {} ({} s)", interpreter.minor(), version, venv,
+            LOG.info("python{}: boto3 {} is installed in {} ({} s)", interpreter.minor(), version, venv,
                     TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
+        }
+    }
+
+    /**
+     * A folder with the given pip requirements installed for the interpreter (its environment's pip,
+     * {@code --target}), to put on a script's path; made once per set of requirements and options, under a file lock,
+     * and used only once its marker file says it is complete.
+     *
+     * @throws IllegalStateException with pip's last lines when the installation fails
+     */
+    public Path modules(PythonInterpreters.Interpreter interpreter, List<String> requirements, List<String> options)
+    {
+        Path venv = ready(interpreter);
+        Path home = venv.getParent().resolve("modules");
+        Path target = home.resolve(shortHash(String.join("\n", requirements) + "\n--\n" + String.join("\n", options)));
+        if (Files.isRegularFile(target.resolve(MARKER))) {
+            return target;
+        }
+        try {
+            Files.createDirectories(home);
+            try (FileChannel lockFile = FileChannel.open(home.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock ignored = lockFile.lock()) {
+                if (Files.isRegularFile(target.resolve(MARKER))) {
+                    return target;
+                }
+                deleteTree(target);
+                LOG.info("python{}: installing {} into {} (once for this set of modules)", interpreter.minor(), requirements, target);
+                List<String> command = new ArrayList<>(List.of(venv.resolve("bin").resolve("python").toString(), "-m", "pip", "install",
+                        "--disable-pip-version-check", "--no-input", "--target", target.toString()));
+                command.addAll(options);
+                command.addAll(requirements);
+                run(command, target.resolveSibling(target.getFileName() + ".log"), "pip install " + String.join(" ", requirements));
+                Files.writeString(target.resolve(MARKER), String.join("\n", requirements) + "\n", StandardCharsets.UTF_8);
+                return target;
+            }
+        }
+        catch (IOException e) {
+            throw new IllegalStateException("installing " + requirements + " into " + target + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -148,8 +219,8 @@ final class PythonEnvironments
         }
         if (process.exitValue() != 0) {
             throw new IllegalStateException(what + " failed (exit status " + process.exitValue() + "): " + lastLines(log, 5)
-                    + " -- see " + log + "; pip must reach a package index with boto3 (pip.conf, PIP_INDEX_URL), or install it yourself with "
-                    + "the environment's own pip");
+                    + " -- see " + log + "; pip must reach a package index that has the packages (pip.conf, PIP_INDEX_URL), or install them "
+                    + "yourself with the environment's own pip");
         }
     }
 
@@ -182,7 +253,7 @@ final class PythonEnvironments
         }
     }
 
-    static void deleteTree(Path root)
+    public static void deleteTree(Path root)
             throws IOException
     {
         if (!Files.exists(root)) {
@@ -197,7 +268,7 @@ final class PythonEnvironments
         }
     }
 
-    static String shortHash(String text)
+    public static String shortHash(String text)
     {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));

@@ -23,7 +23,7 @@ import static java.util.Objects.requireNonNull;
  * pyenv shim for a version that is not selected fails, and is passed over); answers are kept while the file is
  * unchanged.
  */
-final class PythonInterpreters
+public final class PythonInterpreters
 {
     private static final String PROBE = String.join("\n",
             "import sys",
@@ -35,15 +35,15 @@ final class PythonInterpreters
             "    print('no-venv')");
 
     /** An interpreter: its path as found, its full version, and whether it can create virtual environments. */
-    record Interpreter(Path executable, String version, boolean venv)
+    public record Interpreter(Path executable, String version, boolean venv)
     {
-        Interpreter
+        public Interpreter
         {
             requireNonNull(executable, "executable is null");
             requireNonNull(version, "version is null");
         }
 
-        String minor()
+        public String minor()
         {
             String[] parts = version.split("\\.");
             return parts[0] + "." + parts[1];
@@ -57,13 +57,13 @@ final class PythonInterpreters
     private final List<Path> configured;
     private final Map<Path, Probe> probes = new ConcurrentHashMap<>();
 
-    PythonInterpreters(List<Path> configured)
+    public PythonInterpreters(List<Path> configured)
     {
         this.configured = List.copyOf(configured);
     }
 
     /** The first interpreter of that {@code major.minor} version, preferring one that can create virtual environments. */
-    Optional<Interpreter> find(String minor)
+    public Optional<Interpreter> find(String minor)
     {
         Optional<Interpreter> withoutVenv = Optional.empty();
         for (Path candidate : candidates(minor)) {
@@ -81,7 +81,7 @@ final class PythonInterpreters
     }
 
     /** Where interpreters were looked for, for a message that says what to install and where. */
-    String searched(String minor)
+    public String searched(String minor)
     {
         if (!configured.isEmpty()) {
             return "the interpreters configured in " + ProcessFunctionRunnerConfig.PYTHON_EXECUTABLES + " (" + configured + ")";

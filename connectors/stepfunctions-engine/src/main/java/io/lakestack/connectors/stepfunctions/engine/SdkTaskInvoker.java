@@ -42,12 +42,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 
@@ -117,6 +119,9 @@ public final class SdkTaskInvoker
         if (request.resource().equals(TaskResources.ATHENA_START_QUERY_EXECUTION + ".sync")) {
             return athenaQueryRun(request);
         }
+        if (request.resource().equals(TaskResources.GLUE_START_JOB_RUN + ".sync")) {
+            return glueJobRun(request);
+        }
         return CompletableFuture.supplyAsync(() -> run(request.resource(), request.input(), request.executionArn()), pool);
     }
 
@@ -133,6 +138,7 @@ public final class SdkTaskInvoker
                 case TaskResources.ATHENA_GET_QUERY_EXECUTION -> athena("getQueryExecution", input, executionArn);
                 case TaskResources.ATHENA_GET_QUERY_RESULTS -> athena("getQueryResults", input, executionArn);
                 case TaskResources.ATHENA_STOP_QUERY_EXECUTION -> athena("stopQueryExecution", input, executionArn);
+                case TaskResources.GLUE_START_JOB_RUN -> glue("startJobRun", input, executionArn);
                 default -> {
                     if (TaskResources.FUNCTION_ARN.matcher(resource).matches()) {
                         yield invokeFunction(resource, input);
@@ -180,7 +186,7 @@ public final class SdkTaskInvoker
         return lambda(request, SdkTaskInvoker::payloadOf);
     }
 
-    private TaskOutcome lambda(InvokeRequest request, java.util.function.Function<InvokeResponse, JsonNode> shape)
+    private TaskOutcome lambda(InvokeRequest request, Function<InvokeResponse, JsonNode> shape)
     {
         InvokeResponse response;
         try {
@@ -225,7 +231,7 @@ public final class SdkTaskInvoker
 
     // Athena and the AWS SDK integrations: the request's JSON as the action takes it, the answer's JSON as the service writes it
 
-    private static final Duration ATHENA_POLL = Duration.ofMillis(500);
+    private static final long SYNC_POLL_MILLIS = 500;
 
     private TaskOutcome athena(String action, JsonNode input, String executionArn)
     {
@@ -236,6 +242,13 @@ public final class SdkTaskInvoker
             default -> Set.of("QueryExecutionId");
         });
         return sdkAction("athena", action, input, executionArn);
+    }
+
+    private TaskOutcome glue(String action, JsonNode input, String executionArn)
+    {
+        allowed(input, "glue:" + action, Set.of("JobName", "JobRunId", "Arguments", "AllocatedCapacity", "Timeout", "MaxCapacity", "SecurityConfiguration",
+                "NotificationProperty", "WorkerType", "NumberOfWorkers", "ExecutionClass", "JobRunQueuingEnabled", "ExecutionRoleSessionPolicy"));
+        return sdkAction("glue", action, input, executionArn);
     }
 
     /** An action of a JSON-protocol service; its error is {@code <Service>.<Exception>} as the SDK names it, e.g. {@code Glue.EntityNotFoundException}. */
@@ -271,35 +284,72 @@ public final class SdkTaskInvoker
      */
     private CompletableFuture<TaskOutcome> athenaQueryRun(TaskRequest request)
     {
+        String executionArn = request.executionArn();
+        return untilEnded(() -> {
+            JsonNode input = request.input();
+            if (input.isObject() && !input.has("ClientRequestToken")) {
+                input = ((ObjectNode) input.deepCopy()).put("ClientRequestToken",
+                        UUID.nameUUIDFromBytes(request.taskToken().getBytes(StandardCharsets.UTF_8)).toString());
+            }
+            return athena("startQueryExecution", input, executionArn);
+        }, started -> {
+            ObjectNode id = JSON.createObjectNode().put("QueryExecutionId", started.path("QueryExecutionId").asText());
+            TaskOutcome polled = sdkAction("athena", "getQueryExecution", id, executionArn);
+            if (!(polled instanceof TaskOutcome.Succeeded execution)) {
+                return Optional.of(polled);
+            }
+            return switch (execution.output().path("QueryExecution").path("Status").path("State").asText()) {
+                case "SUCCEEDED" -> Optional.of(polled);
+                case "FAILED", "CANCELLED" -> Optional.of(TaskOutcome.failed("States.TaskFailed", execution.output().toString()));
+                default -> Optional.empty();
+            };
+        });
+    }
+
+    /**
+     * {@code glue:startJobRun.sync}: starts the job run and ends the task when the run ends, with {@code GetJobRun}'s
+     * {@code JobRun} (succeeded) or {@code States.TaskFailed} and that {@code JobRun} as the cause (failed, timed out,
+     * stopped or in error).
+     */
+    private CompletableFuture<TaskOutcome> glueJobRun(TaskRequest request)
+    {
+        String executionArn = request.executionArn();
+        return untilEnded(() -> glue("startJobRun", request.input(), executionArn), started -> {
+            ObjectNode id = JSON.createObjectNode().put("JobName", request.input().path("JobName").asText()).put("RunId", started.path("JobRunId").asText());
+            TaskOutcome polled = sdkAction("glue", "getJobRun", id, executionArn);
+            if (!(polled instanceof TaskOutcome.Succeeded answer)) {
+                return Optional.of(polled);
+            }
+            JsonNode run = answer.output().path("JobRun");
+            return switch (run.path("JobRunState").asText()) {
+                case "SUCCEEDED" -> Optional.of(TaskOutcome.succeeded(run));
+                case "FAILED", "TIMEOUT", "STOPPED", "ERROR" -> Optional.of(TaskOutcome.failed("States.TaskFailed", run.toString()));
+                default -> Optional.empty();
+            };
+        });
+    }
+
+    /**
+     * The {@code .sync} pattern: {@code start} starts the work; {@code poll}, given what {@code start} answered, says
+     * how the task ends once the work has ended (empty while it runs), and is asked again every {@value #SYNC_POLL_MILLIS} ms.
+     */
+    private CompletableFuture<TaskOutcome> untilEnded(Supplier<TaskOutcome> start, Function<JsonNode, Optional<TaskOutcome>> poll)
+    {
         CompletableFuture<TaskOutcome> outcome = new CompletableFuture<>();
         pool.execute(() -> {
             try {
-                JsonNode input = request.input();
-                if (input.isObject() && !input.has("ClientRequestToken")) {
-                    input = ((ObjectNode) input.deepCopy()).put("ClientRequestToken",
-                            UUID.nameUUIDFromBytes(request.taskToken().getBytes(StandardCharsets.UTF_8)).toString());
-                }
-                TaskOutcome started = athena("startQueryExecution", input, request.executionArn());
+                TaskOutcome started = start.get();
                 if (!(started instanceof TaskOutcome.Succeeded succeeded)) {
                     outcome.complete(started);
                     return;
                 }
-                ObjectNode id = JSON.createObjectNode().put("QueryExecutionId", succeeded.output().path("QueryExecutionId").asText());
                 while (!outcome.isDone()) {
-                    TaskOutcome polled = sdkAction("athena", "getQueryExecution", id, request.executionArn());
-                    if (!(polled instanceof TaskOutcome.Succeeded execution)) {
-                        outcome.complete(polled);
-                        return;
-                    }
-                    String state = execution.output().path("QueryExecution").path("Status").path("State").asText();
-                    if (state.equals("SUCCEEDED")) {
-                        outcome.complete(polled);
-                    }
-                    else if (state.equals("FAILED") || state.equals("CANCELLED")) {
-                        outcome.complete(TaskOutcome.failed("States.TaskFailed", execution.output().toString()));
+                    Optional<TaskOutcome> ended = poll.apply(succeeded.output());
+                    if (ended.isPresent()) {
+                        outcome.complete(ended.get());
                     }
                     else {
-                        Thread.sleep(ATHENA_POLL.toMillis());
+                        Thread.sleep(SYNC_POLL_MILLIS);
                     }
                 }
             }

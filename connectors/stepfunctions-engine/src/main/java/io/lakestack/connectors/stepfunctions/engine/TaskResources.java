@@ -30,9 +30,11 @@ public final class TaskResources
     public static final String ATHENA_GET_QUERY_EXECUTION = "arn:aws:states:::athena:getQueryExecution";
     public static final String ATHENA_GET_QUERY_RESULTS = "arn:aws:states:::athena:getQueryResults";
     public static final String ATHENA_STOP_QUERY_EXECUTION = "arn:aws:states:::athena:stopQueryExecution";
+    public static final String GLUE_START_JOB_RUN = "arn:aws:states:::glue:startJobRun";
     static final List<String> INTEGRATIONS = List.of(LAMBDA_INVOKE, SQS_SEND_MESSAGE, SNS_PUBLISH, EVENTS_PUT_EVENTS, STATES_START_EXECUTION);
     static final List<String> ATHENA = List.of(ATHENA_START_QUERY_EXECUTION, ATHENA_START_QUERY_EXECUTION + ".sync", ATHENA_GET_QUERY_EXECUTION,
             ATHENA_GET_QUERY_RESULTS, ATHENA_STOP_QUERY_EXECUTION);
+    static final List<String> GLUE = List.of(GLUE_START_JOB_RUN, GLUE_START_JOB_RUN + ".sync");
     /** {@code arn:aws:states:::aws-sdk:<service>:<action>}, request-response. */
     static final Pattern AWS_SDK = Pattern.compile("arn:aws:states:::aws-sdk:([a-z0-9]+):([a-z][A-Za-z0-9]*)");
     /** A function ARN, with an optional version or alias: the function's own output is the task's result. */
@@ -43,7 +45,7 @@ public final class TaskResources
     public static boolean supported(String resource)
     {
         return INTEGRATIONS.contains(resource) || FUNCTION_ARN.matcher(resource).matches() || callback(resource) || ATHENA.contains(resource)
-                || sdkIntegration(resource);
+                || GLUE.contains(resource) || sdkIntegration(resource);
     }
 
     private static boolean sdkIntegration(String resource)
@@ -79,7 +81,8 @@ public final class TaskResources
                 problems.add(new DefinitionProblem("SCHEMA_VALIDATION_FAILED", "The resource '" + task.getValue() + "' is not supported by "
                         + "lakestack yet (" + why(task.getValue()) + "); lakestack runs " + String.join(", ", INTEGRATIONS)
                         + " (each also with " + TaskCallbacks.SUFFIX + "), Lambda function ARNs, athena:startQueryExecution (also .sync), "
-                        + "athena:getQueryExecution, athena:getQueryResults, athena:stopQueryExecution and aws-sdk:<service>:<action> for "
+                        + "athena:getQueryExecution, athena:getQueryResults, athena:stopQueryExecution, glue:startJobRun (also .sync) and "
+                        + "aws-sdk:<service>:<action> for "
                         + String.join(", ", new TreeSet<>(JsonApi.SERVICES.keySet())),
                         java.util.Optional.of(task.getKey())));
             }
@@ -90,7 +93,7 @@ public final class TaskResources
     private static String why(String resource)
     {
         if (resource.endsWith(".sync") || resource.endsWith(".sync:2")) {
-            return "the .sync pattern, which waits for a job, is there for Athena queries only";
+            return "the .sync pattern, which waits for a job, is there for Athena queries and Glue job runs only";
         }
         if (resource.endsWith(TaskCallbacks.SUFFIX)) {
             return "the " + TaskCallbacks.SUFFIX + " pattern is there only for the integrations below";

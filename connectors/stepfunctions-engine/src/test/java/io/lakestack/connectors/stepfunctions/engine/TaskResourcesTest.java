@@ -26,6 +26,7 @@ class TaskResourcesTest
                 "arn:aws:states:::events:putEvents.waitForTaskToken", "arn:aws:states:::states:startExecution.waitForTaskToken",
                 "arn:aws:states:::athena:startQueryExecution", "arn:aws:states:::athena:startQueryExecution.sync",
                 "arn:aws:states:::athena:getQueryExecution", "arn:aws:states:::athena:getQueryResults", "arn:aws:states:::athena:stopQueryExecution",
+                "arn:aws:states:::glue:startJobRun", "arn:aws:states:::glue:startJobRun.sync",
                 "arn:aws:states:::aws-sdk:glue:getDatabase", "arn:aws:states:::aws-sdk:athena:listWorkGroups", "arn:aws:states:::aws-sdk:sqs:sendMessage",
                 "arn:aws:states:::aws-sdk:eventbridge:putEvents")) {
             assertThat(TaskResources.validate(task(resource), false)).as(resource).isEmpty();
@@ -40,16 +41,17 @@ class TaskResourcesTest
                 + "(the .waitForTaskToken pattern is there only for the integrations below); lakestack runs arn:aws:states:::lambda:invoke, "
                 + "arn:aws:states:::sqs:sendMessage, arn:aws:states:::sns:publish, arn:aws:states:::events:putEvents, "
                 + "arn:aws:states:::states:startExecution (each also with .waitForTaskToken), Lambda function ARNs, athena:startQueryExecution "
-                + "(also .sync), athena:getQueryExecution, athena:getQueryResults, athena:stopQueryExecution and aws-sdk:<service>:<action> for "
+                + "(also .sync), athena:getQueryExecution, athena:getQueryResults, athena:stopQueryExecution, glue:startJobRun (also .sync) and "
+                + "aws-sdk:<service>:<action> for "
                 + "athena, eventbridge, firehose, glue, kinesis, logs, sqs",
                 Optional.of("/States/P/Branches[0]/States/T/Resource")));
-        assertThat(TaskResources.validate(task("arn:aws:states:::glue:startJobRun.sync"), false).get(0).message()).contains("the .sync pattern");
+        assertThat(TaskResources.validate(task("arn:aws:states:::ecs:runTask.sync"), false).get(0).message()).contains("the .sync pattern");
         assertThat(TaskResources.validate(task("arn:aws:states:::aws-sdk:s3:listBuckets"), false).get(0).message()).contains("AWS SDK integrations");
         assertThat(TaskResources.validate(task("arn:aws:states:us-east-1:000000000000:activity:a"), false).get(0).message()).contains("activities");
-        assertThat(TaskResources.validate(task("arn:aws:states:::glue:startJobRun"), false).get(0).message()).contains("no such integration");
+        assertThat(TaskResources.validate(task("arn:aws:states:::ecs:runTask"), false).get(0).message()).contains("no such integration");
         assertThat(TaskResources.validate(task("arn:aws:states:::aws-sdk:glue:GetDatabase"), false)).hasSize(1);
         assertThat(TaskResources.validate(task("arn:aws:states:::athena:getQueryResults.sync"), false).get(0).message())
-                .contains("the .sync pattern, which waits for a job, is there for Athena queries only");
+                .contains("the .sync pattern, which waits for a job, is there for Athena queries and Glue job runs only");
         assertThat(TaskResources.validate(task("arn:aws:lambda:us-east-1:000000000000:function:f.waitForTaskToken"), false)).hasSize(1);
     }
 

@@ -23,18 +23,18 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Glue's tagging operations ({@code TagResource}, {@code UntagResource}, {@code GetTags}) on the taggable resources
- * lakestack has: databases ({@code arn:aws:glue:<region>:<account>:database/<name>}) and crawlers
- * ({@code ...:crawler/<name>}).
+ * lakestack has: databases ({@code arn:aws:glue:<region>:<account>:database/<name>}), crawlers
+ * ({@code ...:crawler/<name>}) and jobs ({@code ...:job/<name>}).
  *
  * <p>A resource carries the region of the request that created it, and an ARN naming another region names no
  * resource ({@code EntityNotFoundException}), as on Glue. A database's tags and region live in the record store
  * {@value #STORE} (the Hive Metastore has no place for them); a database made another way (a crawler, Athena DDL) has
- * no region of its own and answers to an ARN of any region. A crawler keeps its tags and region in its own record.
+ * no region of its own and answers to an ARN of any region. A crawler or job keeps its tags and region in its own record.
  */
 final class GlueTagging
 {
     static final String STORE = "glue.database-tags";
-    private static final Pattern RESOURCE = Pattern.compile("(database|crawler)/(.+)");
+    private static final Pattern RESOURCE = Pattern.compile("(database|crawler|job)/(.+)");
 
     /**
      * A database's tags, the region of the request that created it, and the creation time the metastore gave that
@@ -58,13 +58,15 @@ final class GlueTagging
 
     private final GlueCatalog catalog;
     private final GlueCrawlers crawlers;
+    private final GlueJobs jobs;
     private final RecordStore<DatabaseTags> databases;
     private final String accountId;
 
-    GlueTagging(GlueCatalog catalog, GlueCrawlers crawlers, RecordStores stores, String accountId)
+    GlueTagging(GlueCatalog catalog, GlueCrawlers crawlers, GlueJobs jobs, RecordStores stores, String accountId)
     {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.crawlers = requireNonNull(crawlers, "crawlers is null");
+        this.jobs = requireNonNull(jobs, "jobs is null");
         this.databases = requireNonNull(stores, "stores is null").open(STORE, DatabaseTags.class);
         this.accountId = requireNonNull(accountId, "accountId is null");
     }
@@ -131,31 +133,33 @@ final class GlueTagging
         Optional<Arn> parsed = Arn.parse(arn, "glue").filter(glue -> glue.accountId().equals(accountId));
         Matcher matcher = RESOURCE.matcher(parsed.map(Arn::resource).orElse(""));
         if (!matcher.matches()) {
-            throw ServiceException.user("InvalidInputException", 400, "ResourceArn " + arn + " is not a database or crawler ARN of account " + accountId
-                    + ": lakestack tags databases (arn:aws:glue:<region>:<account>:database/<name>) and crawlers (...:crawler/<name>)");
+            throw ServiceException.user("InvalidInputException", 400, "ResourceArn " + arn + " is not a database, crawler or job ARN of account " + accountId
+                    + ": lakestack tags databases (arn:aws:glue:<region>:<account>:database/<name>), crawlers (...:crawler/<name>) and jobs "
+                    + "(...:job/<name>)");
         }
         Resource resource = new Resource(parsed.get().region(), matcher.group(1), matcher.group(2));
-        Optional<String> region;
-        if (resource.kind().equals("database")) {
-            region = databaseTags(resource.name()).flatMap(DatabaseTags::region);
-        }
-        else {
-            region = crawlers.crawler(resource.name()).region();
-        }
+        Optional<String> region = switch (resource.kind()) {
+            case "database" -> databaseTags(resource.name()).flatMap(DatabaseTags::region);
+            case "crawler" -> crawlers.crawler(resource.name()).region();
+            default -> Optional.of(jobs.job(resource.name()).region());
+        };
         if (region.isPresent() && !region.get().equals(resource.region())) {
-            throw resource.kind().equals("database")
-                    ? ServiceException.user("EntityNotFoundException", 400, "Database " + resource.name() + " not found.")
-                    : ServiceException.user("EntityNotFoundException", 400, "Crawler entry with name " + resource.name() + " does not exist");
+            throw switch (resource.kind()) {
+                case "database" -> ServiceException.user("EntityNotFoundException", 400, "Database " + resource.name() + " not found.");
+                case "crawler" -> ServiceException.user("EntityNotFoundException", 400, "Crawler entry with name " + resource.name() + " does not exist");
+                default -> ServiceException.user("EntityNotFoundException", 400, "Job with name: " + resource.name() + " not found.");
+            };
         }
         return resource;
     }
 
     private Map<String, String> tags(Resource resource)
     {
-        if (resource.kind().equals("database")) {
-            return databaseTags(resource.name()).map(DatabaseTags::tags).orElse(Map.of());
-        }
-        return crawlers.crawler(resource.name()).tags();
+        return switch (resource.kind()) {
+            case "database" -> databaseTags(resource.name()).map(DatabaseTags::tags).orElse(Map.of());
+            case "crawler" -> crawlers.crawler(resource.name()).tags();
+            default -> jobs.job(resource.name()).tags();
+        };
     }
 
     private void change(Resource resource, UnaryOperator<Map<String, String>> change)
@@ -167,8 +171,11 @@ final class GlueTagging
                         change.apply(stored.map(DatabaseTags::tags).orElse(Map.of())), createdEpochSecond(resource.name())));
             }
         }
-        else {
+        else if (resource.kind().equals("crawler")) {
             crawlers.changeTags(resource.name(), change);
+        }
+        else {
+            jobs.changeTags(resource.name(), change);
         }
     }
 

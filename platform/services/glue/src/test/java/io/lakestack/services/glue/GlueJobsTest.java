@@ -1,0 +1,342 @@
+package io.lakestack.services.glue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakestack.endpoint.auth.Authenticator;
+import io.lakestack.endpoint.protocol.AwsRequest;
+import io.lakestack.endpoint.testing.RecordedResponse;
+import io.lakestack.services.glue.crawler.Crawler;
+import io.lakestack.spi.ServiceException;
+import io.lakestack.spi.cluster.Instances;
+import io.lakestack.spi.glue.GlueCatalog;
+import io.lakestack.spi.glue.JobRunner;
+import io.lakestack.spi.s3.ObjectStore;
+import io.lakestack.spi.store.MemoryRecordStores;
+import io.lakestack.spi.testing.ManualClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * Glue jobs' runs on memory stores, a runner that records what it is asked to run and ends runs when the test says,
+ * and a clock the test sets: time-outs, retries, the arguments a script gets, stops from another instance, runs of an
+ * instance that left.
+ */
+class GlueJobsTest
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SELF = "instance-1";
+
+    private final ManualClock clock = new ManualClock(1_790_000_000_000L);
+    private final MemoryRecordStores stores = new MemoryRecordStores();
+    private final FakeRunner runner = new FakeRunner();
+    private final TestInstances instances = new TestInstances();
+    private final GlueJobs jobs = new GlueJobs(stores, runner, clock, instances, "000000000000");
+    private final GlueService service = new GlueService(unused(GlueCatalog.class), new GlueCrawlers(stores, new Crawler(unused(GlueCatalog.class),
+            unused(ObjectStore.class)), clock, instances), jobs, stores, "000000000000");
+
+    @AfterEach
+    void close()
+    {
+        jobs.close();
+    }
+
+    @Test
+    void aRunThatOutlivesItsTimeoutIsKilledAndEndsTimeout()
+            throws Exception
+    {
+        createJob("{\"Name\": \"slow\", \"Timeout\": 2}");
+        String id = startRun("slow", "{}");
+        runner.last().started.complete(null);
+        assertThat(state("slow", id)).isEqualTo("RUNNING");
+
+        clock.advance(Duration.ofSeconds(119));
+        jobs.checkTimeouts();
+        assertThat(runner.last().stops.get()).isZero();
+        clock.advance(Duration.ofSeconds(1));
+        jobs.checkTimeouts();
+        assertThat(runner.last().stops.get()).isEqualTo(1);
+        // the killed process ends as a failure; the run ends as its time-out
+        runner.last().completion.complete(JobRunner.Result.failure("Command failed with exit code -9"));
+
+        JsonNode run = run("slow", id);
+        assertThat(run.path("JobRunState").asText()).isEqualTo("TIMEOUT");
+        assertThat(run.path("ErrorMessage").asText()).isEqualTo("Job run timed out after 2 minute(s) (the run's Timeout)");
+        assertThat(run.path("ExecutionTime").asInt()).isEqualTo(120);
+        assertThat(run.path("CompletedOn").asDouble()).isEqualTo(1_790_000_120.0);
+    }
+
+    @Test
+    void aFailedRunIsFollowedByItsAttemptsUpToMaxRetries()
+            throws Exception
+    {
+        createJob("{\"Name\": \"flaky\", \"MaxRetries\": 2}");
+        String id = startRun("flaky", "{\"Arguments\": {\"--day\": \"2026-11-30\"}}");
+        runner.last().completion.complete(JobRunner.Result.failure("ValueError: first"));
+        clock.advance(Duration.ofSeconds(5));
+        runner.last().completion.complete(JobRunner.Result.failure("ValueError: second"));
+        runner.last().completion.complete(JobRunner.Result.failure("ValueError: third"));
+
+        assertThat(runner.specs).extracting(JobRunner.RunSpec::runId).containsExactly(id, id + "_attempt_1", id + "_attempt_2");
+        JsonNode runs = call("GetJobRuns", "{\"JobName\": \"flaky\"}").path("JobRuns");
+        assertThat(runs).hasSize(3);
+        assertThat(runs.get(0).path("Id").asText()).isEqualTo(id + "_attempt_2");
+        assertThat(runs.get(0).path("Attempt").asInt()).isEqualTo(2);
+        assertThat(runs.get(0).path("PreviousRunId").asText()).isEqualTo(id + "_attempt_1");
+        assertThat(runs.get(0).path("ErrorMessage").asText()).isEqualTo("ValueError: third");
+        assertThat(runs.get(0).path("Arguments")).isEqualTo(JSON.readTree("{\"--day\": \"2026-11-30\"}"));
+        assertThat(runs.get(1).path("PreviousRunId").asText()).isEqualTo(id);
+        assertThat(runs.get(2).path("Id").asText()).isEqualTo(id);
+        assertThat(runs.get(2).has("PreviousRunId")).isFalse();
+        assertThat(runs.get(2).path("ErrorMessage").asText()).isEqualTo("ValueError: first");
+        for (JsonNode run : runs) {
+            assertThat(run.path("JobRunState").asText()).isEqualTo("FAILED");
+        }
+    }
+
+    @Test
+    void theScriptGetsTheDefaultsTheRunsArgumentsAndGluesOwn()
+            throws Exception
+    {
+        createJob("""
+                {"Name": "args", "MaxCapacity": 1,
+                 "DefaultArguments": {"--day": "d0", "--bucket": "b", "--extra-py-files": "s3://code-bucket/lib/a.py, s3://code-bucket/lib/b.zip",
+                                      "--additional-python-modules": "pyyaml==6.0.2,tabulate", "--python-modules-installer-option": "--no-deps"},
+                 "NonOverridableArguments": {"--env": "prod"}}""");
+        String id = startRun("args", "{\"Arguments\": {\"--day\": \"2026-11-30\", \"--extra-files\": \"s3://code-bucket/conf/settings.json\"}}");
+        JobRunner.RunSpec spec = runner.last().spec;
+        String jobId = spec.arguments().get(spec.arguments().indexOf("--JOB_ID") + 1);
+        assertThat(jobId).matches("j_[0-9a-f]{64}");
+        assertThat(spec.arguments()).containsExactly("--day", "2026-11-30", "--bucket", "b", "--extra-py-files", "s3://code-bucket/lib/a.py, s3://code-bucket/lib/b.zip",
+                "--additional-python-modules", "pyyaml==6.0.2,tabulate", "--python-modules-installer-option", "--no-deps",
+                "--extra-files", "s3://code-bucket/conf/settings.json", "--env", "prod", "--JOB_ID", jobId, "--JOB_RUN_ID", id, "--JOB_NAME", "args");
+        assertThat(spec.scriptLocation()).isEqualTo("s3://code-bucket/jobs/job.py");
+        assertThat(spec.extraPyFiles()).containsExactly("s3://code-bucket/lib/a.py", "s3://code-bucket/lib/b.zip");
+        assertThat(spec.extraFiles()).containsExactly("s3://code-bucket/conf/settings.json");
+        assertThat(spec.additionalModules()).containsExactly("pyyaml==6.0.2", "tabulate");
+        assertThat(spec.installerOptions()).containsExactly("--no-deps");
+        assertThat(spec.memoryBytes()).isEqualTo(16L * 1024 * 1024 * 1024);
+        assertThat(spec.pythonVersion()).isEqualTo("3.9");
+        assertThat(spec.region()).isEqualTo("us-east-1");
+
+        ServiceException refused = catchThrowableOfType(ServiceException.class, () -> startRun("args", "{\"Arguments\": {\"--env\": \"dev\"}}"));
+        assertThat(refused.errorCode()).isEqualTo("InvalidInputException");
+        assertThat(refused.getMessage()).isEqualTo("Arguments --env is one of job args's NonOverridableArguments; a run cannot change it");
+        runner.last().completion.complete(JobRunner.Result.success());
+        assertThat(state("args", id)).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void aStopWrittenByAnotherInstanceKillsTheProcessHereAndTheRunEndsStopped()
+            throws Exception
+    {
+        createJob("{\"Name\": \"long\", \"ExecutionProperty\": {\"MaxConcurrentRuns\": 2}}");
+        String id = startRun("long", "{}");
+        runner.last().started.complete(null);
+        // another instance's BatchStopJobRun writes STOPPING into the shared store
+        var store = stores.open(GlueJobs.RUNS_STORE, StoredJobRun.class);
+        StoredJobRun running = store.get("long\n" + id).orElseThrow();
+        store.put("long\n" + id, running.withState(StoredJobRun.State.STOPPING, clock.millis()));
+        assertThat(runner.last().stops.get()).isEqualTo(1);
+        runner.last().completion.complete(JobRunner.Result.failure("The run was stopped"));
+
+        JsonNode run = run("long", id);
+        assertThat(run.path("JobRunState").asText()).isEqualTo("STOPPED");
+        assertThat(run.has("ErrorMessage")).isFalse();
+    }
+
+    @Test
+    void theRunsOfAnInstanceThatLeftEndFailedWithoutRetries()
+            throws Exception
+    {
+        createJob("{\"Name\": \"orphan\", \"MaxRetries\": 3}");
+        var store = stores.open(GlueJobs.RUNS_STORE, StoredJobRun.class);
+        StoredJobRun elsewhere = new StoredJobRun("orphan", "jr_elsewhere", 0, Optional.empty(), Map.of(), StoredJobRun.State.RUNNING, Optional.empty(),
+                2880, 0.0625, "3.0", "instance-2", clock.millis(), clock.millis(), Optional.empty());
+        store.put("orphan\njr_elsewhere", elsewhere);
+        clock.advance(Duration.ofSeconds(30));
+        instances.depart("instance-2");
+
+        JsonNode run = run("orphan", "jr_elsewhere");
+        assertThat(run.path("JobRunState").asText()).isEqualTo("FAILED");
+        assertThat(run.path("ErrorMessage").asText()).isEqualTo("The run did not finish: the lakestack instance that ran it (instance-2) stopped while it "
+                + "ran; it is not retried, start it again");
+        assertThat(run.path("ExecutionTime").asInt()).isEqualTo(30);
+        assertThat(runner.specs).isEmpty();
+    }
+
+    @Test
+    void runsBeyondMaxConcurrentRunsAreRefused()
+            throws Exception
+    {
+        createJob("{\"Name\": \"single\"}");
+        startRun("single", "{}");
+        ServiceException refused = catchThrowableOfType(ServiceException.class, () -> startRun("single", "{}"));
+        assertThat(refused.errorCode()).isEqualTo("ConcurrentRunsExceededException");
+        assertThat(refused.getMessage()).isEqualTo("Concurrent runs exceeded for single: 1 run(s) of it are running and its "
+                + "ExecutionProperty.MaxConcurrentRuns is 1");
+        runner.last().completion.complete(JobRunner.Result.success());
+        String second = startRun("single", "{}");
+        runner.last().completion.complete(JobRunner.Result.success());
+        assertThat(state("single", second)).isEqualTo("SUCCEEDED");
+    }
+
+    private void createJob(String fields)
+            throws Exception
+    {
+        Map<String, Object> job = new LinkedHashMap<>();
+        job.put("Role", "arn:aws:iam::000000000000:role/glue");
+        job.put("Command", Map.of("Name", "pythonshell", "ScriptLocation", "s3://code-bucket/jobs/job.py", "PythonVersion", "3.9"));
+        job.putAll(JSON.readValue(fields, Map.class));
+        call("CreateJob", JSON.writeValueAsString(job));
+    }
+
+    private String startRun(String job, String fields)
+            throws Exception
+    {
+        Map<String, Object> input = new LinkedHashMap<>(JSON.readValue(fields, Map.class));
+        input.put("JobName", job);
+        return call("StartJobRun", JSON.writeValueAsString(input)).path("JobRunId").asText();
+    }
+
+    private JsonNode run(String job, String id)
+            throws Exception
+    {
+        return call("GetJobRun", JSON.createObjectNode().put("JobName", job).put("RunId", id).toString()).path("JobRun");
+    }
+
+    private String state(String job, String id)
+            throws Exception
+    {
+        return run(job, id).path("JobRunState").asText();
+    }
+
+    private JsonNode call(String operation, String document)
+            throws Exception
+    {
+        Map<String, List<String>> headers = new LinkedHashMap<>(Map.of("Host", List.of("localhost:4566"), "X-Amz-Target",
+                List.of("AWSGlue." + operation), "Content-Type", List.of("application/x-amz-json-1.1")));
+        RecordedResponse answer = new RecordedResponse();
+        service.handle(new AwsRequest("POST", "/", "", headers, new ByteArrayInputStream(document.getBytes(StandardCharsets.UTF_8)), "127.0.0.1"),
+                new Authenticator.Caller("test", "us-east-1"), answer);
+        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+        return JSON.readTree(answer.text());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T unused(Class<T> type)
+    {
+        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, arguments) -> {
+            throw new AssertionError(type.getSimpleName() + "." + method.getName() + " is not used by these tests");
+        });
+    }
+
+    private static final class FakeRun
+            implements JobRunner.RunningJob
+    {
+        final JobRunner.RunSpec spec;
+        final CompletableFuture<JobRunner.Result> completion = new CompletableFuture<>();
+        final CompletableFuture<Void> started = new CompletableFuture<>();
+        final AtomicInteger stops = new AtomicInteger();
+
+        FakeRun(JobRunner.RunSpec spec)
+        {
+            this.spec = spec;
+        }
+
+        @Override
+        public CompletableFuture<JobRunner.Result> completion()
+        {
+            return completion;
+        }
+
+        @Override
+        public CompletableFuture<Void> started()
+        {
+            return started;
+        }
+
+        @Override
+        public void stop()
+        {
+            stops.incrementAndGet();
+        }
+    }
+
+    private static final class FakeRunner
+            implements JobRunner
+    {
+        final List<JobRunner.RunSpec> specs = new ArrayList<>();
+        final List<FakeRun> runs = new ArrayList<>();
+
+        @Override
+        public Optional<String> unavailable(String pythonVersion)
+        {
+            return Optional.empty();
+        }
+
+        @Override
+        public RunningJob start(RunSpec spec)
+        {
+            specs.add(spec);
+            FakeRun run = new FakeRun(spec);
+            runs.add(run);
+            return run;
+        }
+
+        FakeRun last()
+        {
+            return runs.get(runs.size() - 1);
+        }
+    }
+
+    private static final class TestInstances
+            implements Instances
+    {
+        private final List<Consumer<String>> listeners = new ArrayList<>();
+
+        @Override
+        public String self()
+        {
+            return SELF;
+        }
+
+        @Override
+        public long leaseMillis()
+        {
+            return 15_000;
+        }
+
+        @Override
+        public boolean holdsLease(String instanceId)
+        {
+            return true;
+        }
+
+        @Override
+        public void onDeparture(Consumer<String> listener)
+        {
+            listeners.add(listener);
+        }
+
+        void depart(String instance)
+        {
+            listeners.forEach(listener -> listener.accept(instance));
+        }
+    }
+}
