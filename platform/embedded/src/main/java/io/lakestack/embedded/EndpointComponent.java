@@ -47,6 +47,7 @@ import io.lakestack.services.events.EventsService;
 import io.lakestack.services.firehose.FirehoseService;
 import io.lakestack.services.glue.GlueCrawlers;
 import io.lakestack.services.glue.GlueJobs;
+import io.lakestack.services.glue.GlueTriggers;
 import io.lakestack.services.glue.GlueService;
 import io.lakestack.services.glue.crawler.Crawler;
 import io.lakestack.services.kinesis.KinesisService;
@@ -257,7 +258,7 @@ final class EndpointComponent
                         bucketConfigurations, stores.open(MULTIPART_LAYOUTS_STORE, MultipartLayout.class),
                         objectLocks, stores.open(OBJECT_ACLS_STORE, ObjectAcl.class), events,
                         config.accountId(), config.hostnames(), clock, temporaryDirectory.resolve("s3-uploads")),
-                new GlueService(catalog, crawlers, glueJobs, stores, config.accountId()),
+                new GlueService(catalog, crawlers, glueJobs, new GlueTriggers(stores, glueJobs, crawlers, clock), stores, config.accountId()),
                 athena,
                 new KinesisService(kinesis, stores.open(KinesisService.CONSUMERS_STORE, StreamConsumer.class), clock),
                 new FirehoseService(firehose, kinesis, msk, new S3DestinationRules(), config.accountId(), clock),

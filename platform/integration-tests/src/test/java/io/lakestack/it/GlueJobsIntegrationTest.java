@@ -214,6 +214,32 @@ class GlueJobsIntegrationTest
     }
 
     @Test
+    void aConditionalTriggerStartsTheNextJobWhenTheFirstSucceeds()
+            throws Exception
+    {
+        Map<String, String> defaults = Map.of("--bucket", BUCKET, "--extra-py-files", "s3://" + BUCKET + "/lib/greetings.py",
+                "--extra-files", "s3://" + BUCKET + "/conf/settings.json");
+        createJob("it-first", "report.py", request -> request.defaultArguments(defaults));
+        createJob("it-second", "report.py", request -> request.defaultArguments(defaults));
+        glue.createTrigger(request -> request.name("it-after-first").type("CONDITIONAL").startOnCreation(true)
+                .predicate(predicate -> predicate.conditions(condition -> condition.logicalOperator("EQUALS").jobName("it-first").state("SUCCEEDED")))
+                .actions(action -> action.jobName("it-second").arguments(Map.of("--day", "second"))));
+        assertThat(glue.getTrigger(request -> request.name("it-after-first")).trigger().stateAsString()).isEqualTo("ACTIVATED");
+
+        String first = glue.startJobRun(request -> request.jobName("it-first").arguments(Map.of("--day", "first"))).jobRunId();
+        assertThat(awaitEnd("it-first", first).jobRunState()).isEqualTo(JobRunState.SUCCEEDED);
+        JobRun second = await().atMost(RUN).until(() -> glue.getJobRuns(request -> request.jobName("it-second")).jobRuns(),
+                runs -> runs.size() == 1 && runs.get(0).jobRunState() == JobRunState.SUCCEEDED).get(0);
+        assertThat(second.triggerName()).isEqualTo("it-after-first");
+        assertThat(second.arguments()).isEqualTo(Map.of("--day", "second"));
+        assertThat(second.predecessorRuns()).hasSize(1);
+        assertThat(second.predecessorRuns().get(0).jobName()).isEqualTo("it-first");
+        assertThat(second.predecessorRuns().get(0).runId()).isEqualTo(first);
+        assertThat(JSON.readTree(read("reports/second.json")).path("run").asText()).isEqualTo(second.id());
+        assertThat(glue.listTriggers(request -> request.dependentJobName("it-second")).triggerNames()).containsExactly("it-after-first");
+    }
+
+    @Test
     void runsAreStoppedAndRefusedBeyondMaxConcurrentRuns()
     {
         createJob("it-sleep", "sleep.py", request -> request.executionProperty(property -> property.maxConcurrentRuns(1)));
@@ -404,7 +430,7 @@ class GlueJobsIntegrationTest
             JsonNode cause = JSON.readTree(output.path("broken").path("Cause").asText());
             assertThat(cause.path("JobName").asText()).isEqualTo("it-broken");
             assertThat(cause.path("JobRunState").asText()).isEqualTo("FAILED");
-            assertThat(cause.path("ErrorMessage").asText()).isEqualTo("awsglue.utils.GlueArgumentError: the following arguments are required: --day, --bucket");
+            assertThat(cause.path("ErrorMessage").asText()).isEqualTo("ModuleNotFoundError: No module named 'greetings'");
             assertThat(output.path("missing").path("Error").asText()).isEqualTo("Glue.EntityNotFoundException");
             assertThat(output.path("missing").path("Cause").asText()).startsWith("Job with name: it-none not found.");
         }

@@ -1,5 +1,6 @@
 package io.lakestack.connectors.gluejobs;
 
+import io.lakestack.connectors.lambda.ChildProcesses;
 import io.lakestack.connectors.lambda.LogShipper;
 import io.lakestack.connectors.lambda.ProcessFunctionRunnerConfig;
 import io.lakestack.connectors.lambda.PythonEnvironments;
@@ -220,7 +221,7 @@ public final class PythonShellJobRunner
                 running = process.get();
             }
             if (running != null) {
-                kill(running);
+                ChildProcesses.killTree(running);
             }
         }
 
@@ -334,8 +335,8 @@ public final class PythonShellJobRunner
             Thread output = pump(started.getInputStream(), OUTPUT_GROUP, false);
             Thread errors = pump(started.getErrorStream(), ERROR_GROUP, true);
             while (!started.waitFor(MEMORY_CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
-                if (peakResidentBytes(started) > spec.memoryBytes() && outOfMemory.compareAndSet(false, true)) {
-                    kill(started);
+                if (ChildProcesses.peakResidentKb(started).orElse(0) * 1024 > spec.memoryBytes() && outOfMemory.compareAndSet(false, true)) {
+                    ChildProcesses.killTree(started);
                 }
             }
             output.join();
@@ -414,28 +415,6 @@ public final class PythonShellJobRunner
     {
         String name = location.substring(location.lastIndexOf('/') + 1);
         return name.isEmpty() ? "script.py" : name;
-    }
-
-    private static void kill(Process process)
-    {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-    }
-
-    /** The process's peak resident size so far ({@code VmHWM}), 0 where /proc does not tell. */
-    private static long peakResidentBytes(Process process)
-    {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"), StandardCharsets.UTF_8)) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.substring("VmHWM:".length()).replace("kB", "").trim()) * 1024;
-                }
-            }
-        }
-        catch (IOException | NumberFormatException e) {
-            // the process has just ended, or this is not Linux
-        }
-        return 0;
     }
 
     @Override

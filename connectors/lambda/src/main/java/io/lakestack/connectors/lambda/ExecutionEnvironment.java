@@ -639,23 +639,13 @@ final class ExecutionEnvironment
         if (running == null || !running.isAlive()) {
             return;
         }
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(running.pid()), "status"), StandardCharsets.UTF_8)) {
-                if (line.startsWith("VmHWM:")) {
-                    long kb = Long.parseLong(line.substring("VmHWM:".length()).replace("kB", "").trim());
-                    maxMemoryKb = Math.max(maxMemoryKb, kb);
-                }
-            }
-        }
-        catch (IOException | NumberFormatException e) {
-            // not Linux, or the process just ended: the last sample stands
-        }
+        // not Linux, or the process just ended: the last sample stands
+        ChildProcesses.peakResidentKb(running).ifPresent(kb -> maxMemoryKb = Math.max(maxMemoryKb, kb));
         long bound = memoryBoundKb();
         if (bound > 0 && maxMemoryKb > bound && outOfMemory.compareAndSet(false, true)) {
             LOG.info("execution environment {} of {} used {} MB, over its MemorySize of {} MB: killing it", id, function.arn(), (maxMemoryKb + 1023) / 1024,
                     function.memoryMb());
-            running.descendants().forEach(ProcessHandle::destroyForcibly);
-            running.destroyForcibly();
+            ChildProcesses.killTree(running);
         }
     }
 

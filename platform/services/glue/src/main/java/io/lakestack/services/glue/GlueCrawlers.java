@@ -29,10 +29,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -68,6 +70,7 @@ public final class GlueCrawlers
     private final ExecutorService executor;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Map<String, AtomicBoolean> cancellations = new ConcurrentHashMap<>();
+    private final List<BiConsumer<String, String>> endListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closing;
 
     public GlueCrawlers(RecordStores stores, Crawler crawler, Clock clock, Instances instances)
@@ -211,7 +214,14 @@ public final class GlueCrawlers
         });
     }
 
-    private void start(String name)
+    /** Calls the listener with the name and status ({@code SUCCEEDED}, {@code FAILED}, {@code CANCELLED}) of each crawl that ends on this instance. */
+    void onCrawlEnded(BiConsumer<String, String> listener)
+    {
+        endListeners.add(listener);
+    }
+
+    /** {@code StartCrawler}: {@code CrawlerRunningException} when it runs. */
+    void start(String name)
     {
         StoredCrawler running;
         synchronized (lock(name)) {
@@ -264,6 +274,16 @@ public final class GlueCrawlers
         }
         log.info("[{}] crawler {}: {} in {} s, {} table(s) created, {} updated, {} deleted, {} partition(s) added", messagePrefix, name, outcome.status(),
                 runtime, outcome.tablesCreated(), outcome.tablesUpdated(), outcome.tablesDeleted(), outcome.partitionsCreated());
+        if (!closing) {
+            for (BiConsumer<String, String> listener : endListeners) {
+                try {
+                    listener.accept(name, outcome.status());
+                }
+                catch (RuntimeException e) {
+                    log.warn("crawler {}: what follows its crawl failed", name, e);
+                }
+            }
+        }
     }
 
     private static Crawler.Settings settings(StoredCrawler stored)

@@ -32,9 +32,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -92,6 +94,7 @@ public final class GlueJobs
     private final Map<String, RunningJob> processes = new ConcurrentHashMap<>();
     /** How a run this instance is killing ends ({@code TIMEOUT} or {@code STOPPED}), by run id. */
     private final Map<String, State> endings = new ConcurrentHashMap<>();
+    private final List<Consumer<StoredJobRun>> endListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closing;
 
     public GlueJobs(RecordStores stores, JobRunner runner, Clock clock, Instances instances, String accountId)
@@ -416,13 +419,26 @@ public final class GlueJobs
         Map<String, String> arguments = input.stringMap("Arguments");
         checkArguments(input, "Arguments", arguments);
         Optional<String> previous = input.string("JobRunId");
+        return startRun(name, arguments, previous, timeout, capacity, Optional.empty(), List.of());
+    }
+
+    /** Starts a run of a job for a trigger's action: {@code EntityNotFoundException}, {@code ConcurrentRunsExceededException}, ... as StartJobRun. */
+    StoredJobRun startTriggered(String name, Map<String, String> arguments, Optional<Integer> timeout, String trigger, List<StoredJobRun.Predecessor> predecessors)
+    {
+        return startRun(name, arguments, Optional.empty(), timeout, Optional.empty(), Optional.of(trigger), predecessors);
+    }
+
+    private StoredJobRun startRun(String name, Map<String, String> arguments, Optional<String> previous, Optional<Integer> timeout, Optional<Double> capacity,
+            Optional<String> trigger, List<StoredJobRun.Predecessor> predecessors)
+    {
         StoredJobRun run;
         StoredJob job;
         synchronized (lock(name)) {
             job = job(name);
             for (String key : arguments.keySet()) {
                 if (job.nonOverridableArguments().containsKey(key)) {
-                    throw input.invalid("Arguments " + key + " is one of job " + name + "'s NonOverridableArguments; a run cannot change it");
+                    throw ServiceException.user("InvalidInputException", 400, "Arguments " + key + " is one of job " + name
+                            + "'s NonOverridableArguments; a run cannot change it");
                 }
             }
             runner.unavailable(job.pythonVersion()).ifPresent(why -> {
@@ -446,7 +462,7 @@ public final class GlueJobs
             }
             long now = clock.millis();
             run = new StoredJobRun(name, newRunId(), 0, previous, arguments, State.STARTING, Optional.empty(), timeout.orElse(job.timeoutMinutes()),
-                    capacity.orElse(job.maxCapacity()), job.glueVersion(), instances.self(), now, now, Optional.empty());
+                    capacity.orElse(job.maxCapacity()), job.glueVersion(), instances.self(), now, now, Optional.empty(), trigger, predecessors);
             runs.put(key(run), run);
         }
         launch(job, run);
@@ -537,6 +553,7 @@ public final class GlueJobs
             ended = Optional.of(end);
         }
         ended.filter(end -> end.state() == State.FAILED && !closing).ifPresent(this::retry);
+        ended.filter(end -> !closing).ifPresent(this::ended);
     }
 
     /** The next attempt of a failed run, as its job's {@code MaxRetries} allows. */
@@ -554,11 +571,33 @@ public final class GlueJobs
             String base = failed.id().replaceFirst("_attempt_\\d+$", "");
             long now = clock.millis();
             next = new StoredJobRun(failed.jobName(), base + "_attempt_" + attempt, attempt, Optional.of(failed.id()), failed.arguments(), State.STARTING,
-                    Optional.empty(), failed.timeoutMinutes(), failed.maxCapacity(), failed.glueVersion(), instances.self(), now, now, Optional.empty());
+                    Optional.empty(), failed.timeoutMinutes(), failed.maxCapacity(), failed.glueVersion(), instances.self(), now, now, Optional.empty(),
+                    failed.triggerName(), failed.predecessors());
             runs.put(key(next), next);
         }
         log.info("Glue job {}: run {} failed; attempt {} of {} is {}", job.name(), failed.id(), next.attempt(), job.maxRetries(), next.id());
         launch(job, next);
+    }
+
+    /**
+     * Calls the listener with each run that ends on this instance (its owner's), or that this instance ends for an
+     * owner that left: each end is seen by one instance.
+     */
+    void onRunEnded(Consumer<StoredJobRun> listener)
+    {
+        endListeners.add(listener);
+    }
+
+    private void ended(StoredJobRun run)
+    {
+        for (Consumer<StoredJobRun> listener : endListeners) {
+            try {
+                listener.accept(run);
+            }
+            catch (RuntimeException e) {
+                log.warn("Glue job {} run {}: what follows its end failed", run.jobName(), run.id(), e);
+            }
+        }
     }
 
     /** Why the run cannot be stopped, empty once it is stopping. */
@@ -617,20 +656,25 @@ public final class GlueJobs
             if (run.state().active() && gone.test(run.owner())) {
                 update(run, current -> current.state().active() && gone.test(current.owner())
                         ? current.ended(State.FAILED, Optional.of("The run did not finish: " + why + "; it is not retried, start it again"), clock.millis())
-                        : current);
+                        : current).filter(end -> !closing).ifPresent(this::ended);
             }
         }
     }
 
-    private void update(StoredJobRun run, UnaryOperator<StoredJobRun> change)
+    /** Changes the run as stored; the run as changed, empty when {@code change} left it as it was (or it is gone). */
+    private Optional<StoredJobRun> update(StoredJobRun run, UnaryOperator<StoredJobRun> change)
     {
         synchronized (lock(run.jobName())) {
-            runs.getLatest(key(run)).ifPresent(current -> {
-                StoredJobRun changed = change.apply(current);
-                if (!changed.equals(current)) {
-                    runs.put(key(changed), changed);
-                }
-            });
+            Optional<StoredJobRun> current = runs.getLatest(key(run));
+            if (current.isEmpty()) {
+                return Optional.empty();
+            }
+            StoredJobRun changed = change.apply(current.get());
+            if (changed.equals(current.get())) {
+                return Optional.empty();
+            }
+            runs.put(key(changed), changed);
+            return Optional.of(changed);
         }
     }
 
@@ -669,6 +713,7 @@ public final class GlueJobs
         node.put("Id", run.id());
         node.put("Attempt", run.attempt());
         run.previousRunId().ifPresent(previous -> node.put("PreviousRunId", previous));
+        run.triggerName().ifPresent(trigger -> node.put("TriggerName", trigger));
         node.put("JobName", run.jobName());
         node.put("JobMode", "SCRIPT");
         node.put("StartedOn", JsonProtocolService.epochSeconds(Instant.ofEpochMilli(run.startedMillis())));
@@ -678,7 +723,8 @@ public final class GlueJobs
         ObjectNode arguments = node.putObject("Arguments");
         run.arguments().forEach(arguments::put);
         run.errorMessage().ifPresent(message -> node.put("ErrorMessage", message));
-        node.putArray("PredecessorRuns");
+        ArrayNode predecessors = node.putArray("PredecessorRuns");
+        run.predecessors().forEach(predecessor -> predecessors.addObject().put("JobName", predecessor.jobName()).put("RunId", predecessor.runId()));
         node.put("AllocatedCapacity", 0);
         node.put("ExecutionTime", run.executionSeconds(now));
         node.put("Timeout", run.timeoutMinutes());

@@ -2,14 +2,18 @@ package io.lakestack.services.glue;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * A Glue job run as the record store keeps it: Glue's {@code JobRun} fields, the instance that runs its process
- * ({@code owner}), and why it is ending when it was asked to stop or ran out of time.
+ * A Glue job run as the record store keeps it: Glue's {@code JobRun} fields and the instance that runs its process
+ * ({@code owner}).
+ *
+ * @param triggerName the trigger that started the run, if one did
+ * @param predecessors the runs whose end fired the conditional trigger that started it
  */
 record StoredJobRun(
         String jobName,
@@ -25,8 +29,20 @@ record StoredJobRun(
         String owner,
         long startedMillis,
         long lastModifiedMillis,
-        Optional<Long> completedMillis)
+        Optional<Long> completedMillis,
+        Optional<String> triggerName,
+        List<Predecessor> predecessors)
 {
+    /** A run of another job whose end started this one (Glue's {@code Predecessor}). */
+    record Predecessor(String jobName, String runId)
+    {
+        Predecessor
+        {
+            requireNonNull(jobName, "jobName is null");
+            requireNonNull(runId, "runId is null");
+        }
+    }
+
     enum State
     {
         STARTING, RUNNING, STOPPING, STOPPED, SUCCEEDED, FAILED, TIMEOUT, ERROR;
@@ -48,18 +64,21 @@ record StoredJobRun(
         requireNonNull(glueVersion, "glueVersion is null");
         requireNonNull(owner, "owner is null");
         requireNonNull(completedMillis, "completedMillis is null");
+        // runs kept before triggers existed have neither
+        triggerName = triggerName == null ? Optional.empty() : triggerName;
+        predecessors = predecessors == null ? List.of() : List.copyOf(predecessors);
     }
 
     StoredJobRun withState(State changed, long nowMillis)
     {
         return new StoredJobRun(jobName, id, attempt, previousRunId, arguments, changed, errorMessage, timeoutMinutes, maxCapacity, glueVersion, owner,
-                startedMillis, nowMillis, completedMillis);
+                startedMillis, nowMillis, completedMillis, triggerName, predecessors);
     }
 
     StoredJobRun ended(State end, Optional<String> message, long nowMillis)
     {
         return new StoredJobRun(jobName, id, attempt, previousRunId, arguments, end, message, timeoutMinutes, maxCapacity, glueVersion, owner,
-                startedMillis, nowMillis, Optional.of(nowMillis));
+                startedMillis, nowMillis, Optional.of(nowMillis), triggerName, predecessors);
     }
 
     /** The seconds the run has taken, or took: Glue's {@code ExecutionTime}. */

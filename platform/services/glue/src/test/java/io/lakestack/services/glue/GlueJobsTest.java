@@ -47,12 +47,15 @@ class GlueJobsTest
     private final FakeRunner runner = new FakeRunner();
     private final TestInstances instances = new TestInstances();
     private final GlueJobs jobs = new GlueJobs(stores, runner, clock, instances, "000000000000");
-    private final GlueService service = new GlueService(unused(GlueCatalog.class), new GlueCrawlers(stores, new Crawler(unused(GlueCatalog.class),
-            unused(ObjectStore.class)), clock, instances), jobs, stores, "000000000000");
+    private final GlueCrawlers crawlers = new GlueCrawlers(stores, new Crawler(unused(GlueCatalog.class), unused(ObjectStore.class)), clock, instances);
+    private final GlueService service = new GlueService(unused(GlueCatalog.class), crawlers, jobs, new GlueTriggers(stores, jobs, crawlers, clock), stores,
+            "000000000000");
 
     @AfterEach
     void close()
     {
+        // the runs a test left running end, as their processes would when killed
+        runner.runs.forEach(run -> run.completion.complete(JobRunner.Result.failure("killed")));
         jobs.close();
     }
 
@@ -167,7 +170,7 @@ class GlueJobsTest
         createJob("{\"Name\": \"orphan\", \"MaxRetries\": 3}");
         var store = stores.open(GlueJobs.RUNS_STORE, StoredJobRun.class);
         StoredJobRun elsewhere = new StoredJobRun("orphan", "jr_elsewhere", 0, Optional.empty(), Map.of(), StoredJobRun.State.RUNNING, Optional.empty(),
-                2880, 0.0625, "3.0", "instance-2", clock.millis(), clock.millis(), Optional.empty());
+                2880, 0.0625, "3.0", "instance-2", clock.millis(), clock.millis(), Optional.empty(), Optional.empty(), List.of());
         store.put("orphan\njr_elsewhere", elsewhere);
         clock.advance(Duration.ofSeconds(30));
         instances.depart("instance-2");
@@ -194,6 +197,98 @@ class GlueJobsTest
         String second = startRun("single", "{}");
         runner.last().completion.complete(JobRunner.Result.success());
         assertThat(state("single", second)).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void aConditionalTriggerStartsItsJobOnceAllItsConditionsAreMet()
+            throws Exception
+    {
+        createJob("{\"Name\": \"extract\"}");
+        createJob("{\"Name\": \"enrich\"}");
+        createJob("{\"Name\": \"load\"}");
+        call("CreateTrigger", """
+                {"Name": "after-both", "Type": "CONDITIONAL", "StartOnCreation": true,
+                 "Predicate": {"Logical": "AND", "Conditions": [{"LogicalOperator": "EQUALS", "JobName": "extract", "State": "SUCCEEDED"},
+                                                                {"LogicalOperator": "EQUALS", "JobName": "enrich", "State": "SUCCEEDED"}]},
+                 "Actions": [{"JobName": "load", "Arguments": {"--mode": "full"}, "Timeout": 30}]}""");
+        assertThat(call("GetTrigger", "{\"Name\": \"after-both\"}").path("Trigger").path("State").asText()).isEqualTo("ACTIVATED");
+
+        String extract = startRun("extract", "{}");
+        runner.last().completion.complete(JobRunner.Result.success());
+        assertThat(runner.specs).extracting(JobRunner.RunSpec::jobName).containsExactly("extract");
+        String enrich = startRun("enrich", "{}");
+        runner.last().completion.complete(JobRunner.Result.success());
+
+        assertThat(runner.specs).extracting(JobRunner.RunSpec::jobName).containsExactly("extract", "enrich", "load");
+        JsonNode load = call("GetJobRuns", "{\"JobName\": \"load\"}").path("JobRuns").get(0);
+        assertThat(load.path("TriggerName").asText()).isEqualTo("after-both");
+        assertThat(load.path("Arguments")).isEqualTo(JSON.readTree("{\"--mode\": \"full\"}"));
+        assertThat(load.path("Timeout").asInt()).isEqualTo(30);
+        assertThat(load.path("PredecessorRuns")).isEqualTo(JSON.readTree("""
+                [{"JobName": "extract", "RunId": "%s"}, {"JobName": "enrich", "RunId": "%s"}]""".formatted(extract, enrich)));
+
+        // the count starts again: one more extract alone fires nothing
+        runner.last().completion.complete(JobRunner.Result.success());
+        startRun("extract", "{}");
+        runner.last().completion.complete(JobRunner.Result.success());
+        assertThat(runner.specs).extracting(JobRunner.RunSpec::jobName).containsExactly("extract", "enrich", "load", "extract");
+    }
+
+    @Test
+    void anyConditionFiresAndAStoppedTriggerDoesNot()
+            throws Exception
+    {
+        createJob("{\"Name\": \"work\", \"ExecutionProperty\": {\"MaxConcurrentRuns\": 3}}");
+        createJob("{\"Name\": \"alert\", \"ExecutionProperty\": {\"MaxConcurrentRuns\": 3}}");
+        call("CreateTrigger", """
+                {"Name": "on-trouble", "Type": "CONDITIONAL",
+                 "Predicate": {"Logical": "ANY", "Conditions": [{"JobName": "work", "State": "FAILED"}, {"JobName": "work", "State": "TIMEOUT"}]},
+                 "Actions": [{"JobName": "alert"}]}""");
+        // created, not activated: nothing fires
+        startRun("work", "{}");
+        runner.last().completion.complete(JobRunner.Result.failure("boom"));
+        assertThat(runner.specs).extracting(JobRunner.RunSpec::jobName).containsExactly("work");
+
+        call("StartTrigger", "{\"Name\": \"on-trouble\"}");
+        String failed = startRun("work", "{}");
+        runner.last().completion.complete(JobRunner.Result.failure("boom"));
+        assertThat(runner.specs).extracting(JobRunner.RunSpec::jobName).containsExactly("work", "work", "alert");
+        assertThat(call("GetJobRuns", "{\"JobName\": \"alert\"}").path("JobRuns").get(0).path("PredecessorRuns"))
+                .isEqualTo(JSON.readTree("[{\"JobName\": \"work\", \"RunId\": \"%s\"}]".formatted(failed)));
+
+        call("StopTrigger", "{\"Name\": \"on-trouble\"}");
+        assertThat(call("GetTrigger", "{\"Name\": \"on-trouble\"}").path("Trigger").path("State").asText()).isEqualTo("DEACTIVATED");
+        startRun("work", "{}");
+        runner.last().completion.complete(JobRunner.Result.failure("boom"));
+        assertThat(runner.specs).extracting(JobRunner.RunSpec::jobName).containsExactly("work", "work", "alert", "work");
+    }
+
+    @Test
+    void anOnDemandTriggerStartsItsJobsWhenStartedAndSaysWhyOneCannot()
+            throws Exception
+    {
+        createJob("{\"Name\": \"nightly\"}");
+        call("CreateTrigger", "{\"Name\": \"now\", \"Type\": \"ON_DEMAND\", \"Actions\": [{\"JobName\": \"nightly\", \"Arguments\": {\"--day\": \"d1\"}}]}");
+        assertThat(call("GetTrigger", "{\"Name\": \"now\"}").path("Trigger")).isEqualTo(JSON.readTree("""
+                {"Name": "now", "Id": "now", "Type": "ON_DEMAND", "State": "CREATED", "Actions": [{"JobName": "nightly", "Arguments": {"--day": "d1"}}]}"""));
+        call("StartTrigger", "{\"Name\": \"now\"}");
+        assertThat(runner.last().spec.arguments().subList(0, 2)).containsExactly("--day", "d1");
+        ServiceException busy = catchThrowableOfType(ServiceException.class, () -> call("StartTrigger", "{\"Name\": \"now\"}"));
+        assertThat(busy.errorCode()).isEqualTo("ConcurrentRunsExceededException");
+        runner.last().completion.complete(JobRunner.Result.success());
+
+        ServiceException scheduled = catchThrowableOfType(ServiceException.class, () -> call("CreateTrigger",
+                "{\"Name\": \"cron\", \"Type\": \"SCHEDULED\", \"Schedule\": \"cron(0 12 * * ? *)\", \"Actions\": [{\"JobName\": \"nightly\"}]}"));
+        assertThat(scheduled.errorCode()).isEqualTo("InvalidInputException");
+        assertThat(scheduled.getMessage()).startsWith("SCHEDULED triggers are not supported by lakestack yet");
+        ServiceException missing = catchThrowableOfType(ServiceException.class, () -> call("CreateTrigger",
+                "{\"Name\": \"ghost\", \"Type\": \"ON_DEMAND\", \"Actions\": [{\"JobName\": \"no-such-job\"}]}"));
+        assertThat(missing.errorCode()).isEqualTo("EntityNotFoundException");
+        assertThat(missing.getMessage()).isEqualTo("Job with name: no-such-job not found.");
+        ServiceException onCreation = catchThrowableOfType(ServiceException.class, () -> call("CreateTrigger",
+                "{\"Name\": \"eager\", \"Type\": \"ON_DEMAND\", \"StartOnCreation\": true, \"Actions\": [{\"JobName\": \"nightly\"}]}"));
+        assertThat(onCreation.getMessage()).isEqualTo("StartOnCreation is not supported for triggers of type ON_DEMAND: start one with StartTrigger");
+        assertThat(call("ListTriggers", "{\"DependentJobName\": \"nightly\"}").path("TriggerNames")).isEqualTo(JSON.readTree("[\"now\"]"));
     }
 
     private void createJob(String fields)

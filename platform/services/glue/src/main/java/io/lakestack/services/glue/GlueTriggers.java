@@ -1,0 +1,438 @@
+package io.lakestack.services.glue;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakestack.endpoint.json.JsonInput;
+import io.lakestack.endpoint.json.JsonProtocolService;
+import io.lakestack.services.glue.StoredTrigger.Action;
+import io.lakestack.services.glue.StoredTrigger.Condition;
+import io.lakestack.spi.OffsetTokens;
+import io.lakestack.spi.ServiceException;
+import io.lakestack.spi.store.RecordStore;
+import io.lakestack.spi.store.RecordStores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Glue triggers: {@code CreateTrigger}, {@code GetTrigger}, {@code GetTriggers}, {@code ListTriggers},
+ * {@code BatchGetTriggers}, {@code UpdateTrigger}, {@code DeleteTrigger}, {@code StartTrigger}, {@code StopTrigger},
+ * kept in the record store {@value #STORE}. An {@code ON_DEMAND} trigger starts its actions at {@code StartTrigger};
+ * a {@code CONDITIONAL} one, once activated ({@code StartTrigger} or {@code StartOnCreation}), starts them when its
+ * predicate is met: {@code ANY} when one of its conditions is, {@code AND} when all of them have been since it last
+ * fired. A condition is met by a job run ending in its {@code State} or a crawl ending in its {@code CrawlState}, seen
+ * by the one instance that ended it, so that each end counts once. An action starts a job run (its
+ * {@code TriggerName} the trigger's, its {@code PredecessorRuns} the runs that met the predicate) or a crawl.
+ *
+ * <p>Refused rather than stored and ignored: {@code SCHEDULED} and {@code EVENT} triggers, workflows, an action's
+ * {@code NotificationProperty} and {@code SecurityConfiguration}.
+ */
+public final class GlueTriggers
+{
+    public static final String STORE = "glue.triggers";
+    private static final Logger log = LoggerFactory.getLogger(GlueTriggers.class);
+    private static final Pattern NAME = Pattern.compile("[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\t]*");
+    private static final Set<String> TYPES = Set.of("SCHEDULED", "CONDITIONAL", "ON_DEMAND", "EVENT");
+    private static final Set<String> JOB_STATES = Set.of("SUCCEEDED", "STOPPED", "FAILED", "TIMEOUT");
+    private static final Set<String> CRAWL_STATES = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
+    static final String CREATED = "CREATED";
+    static final String ACTIVATED = "ACTIVATED";
+    static final String DEACTIVATED = "DEACTIVATED";
+
+    private final RecordStore<StoredTrigger> store;
+    private final GlueJobs jobs;
+    private final GlueCrawlers crawlers;
+    private final Clock clock;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    public GlueTriggers(RecordStores stores, GlueJobs jobs, GlueCrawlers crawlers, Clock clock)
+    {
+        this.store = requireNonNull(stores, "stores is null").open(STORE, StoredTrigger.class);
+        this.jobs = requireNonNull(jobs, "jobs is null");
+        this.crawlers = requireNonNull(crawlers, "crawlers is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        jobs.onRunEnded(run -> ended(Optional.of(run), Optional.empty(), Optional.empty()));
+        crawlers.onCrawlEnded((crawler, status) -> ended(Optional.empty(), Optional.of(crawler), Optional.of(status)));
+    }
+
+    void register(GlueService service)
+    {
+        service.register("CreateTrigger", (input, caller) -> {
+            String name = input.requiredString("Name", NAME, 255);
+            Map<String, String> tags = GlueJson.tags(input);
+            synchronized (lock(name)) {
+                if (store.getLatest(name).isPresent()) {
+                    throw ServiceException.user("AlreadyExistsException", 400, "Trigger with name " + name + " already submitted with different configuration "
+                            + "or already exists.");
+                }
+                StoredTrigger trigger = definition(input, name, input.requiredString("Type"), tags, caller.region(), clock.millis());
+                boolean start = input.bool("StartOnCreation").orElse(false);
+                if (start && trigger.type().equals("ON_DEMAND")) {
+                    throw input.invalid("StartOnCreation is not supported for triggers of type ON_DEMAND: start one with StartTrigger");
+                }
+                store.put(name, start ? trigger.withState(ACTIVATED) : trigger);
+            }
+            return JsonProtocolService.JSON.createObjectNode().put("Name", name);
+        });
+        service.register("GetTrigger", (input, caller) -> {
+            ObjectNode output = JsonProtocolService.JSON.createObjectNode();
+            output.set("Trigger", describe(trigger(input.requiredString("Name"))));
+            return output;
+        });
+        service.register("GetTriggers", (input, caller) -> {
+            Optional<String> job = input.string("DependentJobName");
+            List<String> names = store.all().values().stream().filter(trigger -> job.isEmpty() || starts(trigger, job.get())).map(StoredTrigger::name).toList();
+            OffsetTokens.Slice<String> page = OffsetTokens.slice(names, input.string("NextToken"), input.integer("MaxResults", 1, 200).orElse(100),
+                    "InvalidInputException");
+            ObjectNode output = JsonProtocolService.JSON.createObjectNode();
+            ArrayNode list = output.putArray("Triggers");
+            page.items().forEach(name -> store.get(name).ifPresent(trigger -> list.add(describe(trigger))));
+            page.nextToken().ifPresent(token -> output.put("NextToken", token));
+            return output;
+        });
+        service.register("ListTriggers", (input, caller) -> {
+            Optional<String> job = input.string("DependentJobName");
+            Map<String, String> wanted = input.stringMap("Tags");
+            List<String> names = store.all().values().stream()
+                    .filter(trigger -> job.isEmpty() || starts(trigger, job.get()))
+                    .filter(trigger -> wanted.entrySet().stream().allMatch(tag -> tag.getValue().equals(trigger.tags().get(tag.getKey()))))
+                    .map(StoredTrigger::name)
+                    .toList();
+            OffsetTokens.Slice<String> page = OffsetTokens.slice(names, input.string("NextToken"), input.integer("MaxResults", 1, 200).orElse(100),
+                    "InvalidInputException");
+            ObjectNode output = JsonProtocolService.JSON.createObjectNode();
+            ArrayNode list = output.putArray("TriggerNames");
+            page.items().forEach(list::add);
+            page.nextToken().ifPresent(token -> output.put("NextToken", token));
+            return output;
+        });
+        service.register("BatchGetTriggers", (input, caller) -> {
+            if (!input.has("TriggerNames")) {
+                throw input.missing("TriggerNames");
+            }
+            ObjectNode output = JsonProtocolService.JSON.createObjectNode();
+            ArrayNode found = output.putArray("Triggers");
+            ArrayNode missing = output.putArray("TriggersNotFound");
+            for (String name : input.strings("TriggerNames")) {
+                store.getLatest(name).ifPresentOrElse(trigger -> found.add(describe(trigger)), () -> missing.add(name));
+            }
+            return output;
+        });
+        service.register("UpdateTrigger", (input, caller) -> {
+            String name = input.requiredString("Name", NAME, 255);
+            if (!input.has("TriggerUpdate")) {
+                throw input.missing("TriggerUpdate");
+            }
+            JsonInput update = input.object("TriggerUpdate");
+            StoredTrigger updated;
+            synchronized (lock(name)) {
+                StoredTrigger existing = trigger(name);
+                if (update.string("Name").filter(changed -> !changed.equals(name)).isPresent()) {
+                    throw input.invalid("TriggerUpdate.Name must be the trigger's own name, " + name + ": a trigger cannot be renamed");
+                }
+                StoredTrigger changed = definition(update, name, existing.type(), existing.tags(), existing.region(), existing.createdMillis(), existing);
+                // an update starts the count of an AND predicate again
+                updated = new StoredTrigger(name, existing.type(), existing.state(), changed.description(), changed.logical(), changed.conditions(),
+                        changed.actions(), existing.tags(), existing.region(), existing.createdMillis(), List.of(), List.of());
+                store.put(name, updated);
+            }
+            ObjectNode output = JsonProtocolService.JSON.createObjectNode();
+            output.set("Trigger", describe(updated));
+            return output;
+        });
+        service.register("DeleteTrigger", (input, caller) -> {
+            String name = input.requiredString("Name", NAME, 255);
+            synchronized (lock(name)) {
+                // as Glue, deleting a trigger that is not there succeeds
+                store.delete(name);
+            }
+            return JsonProtocolService.JSON.createObjectNode().put("Name", name);
+        });
+        service.register("StartTrigger", (input, caller) -> {
+            String name = input.requiredString("Name", NAME, 255);
+            StoredTrigger trigger = trigger(name);
+            if (trigger.type().equals("ON_DEMAND")) {
+                fire(trigger, List.of(), true);
+            }
+            else {
+                change(name, current -> current.state().equals(ACTIVATED) ? current : current.withState(ACTIVATED));
+            }
+            return JsonProtocolService.JSON.createObjectNode().put("Name", name);
+        });
+        service.register("StopTrigger", (input, caller) -> {
+            String name = input.requiredString("Name", NAME, 255);
+            if (trigger(name).type().equals("ON_DEMAND")) {
+                throw ServiceException.user("InvalidInputException", 400, "Trigger " + name + " is ON_DEMAND: it runs when started and has nothing to stop");
+            }
+            change(name, current -> current.state().equals(DEACTIVATED) ? current : current.withState(DEACTIVATED));
+            return JsonProtocolService.JSON.createObjectNode().put("Name", name);
+        });
+    }
+
+    private StoredTrigger definition(JsonInput input, String name, String type, Map<String, String> tags, String region, long createdMillis)
+    {
+        return definition(input, name, type, tags, region, createdMillis, null);
+    }
+
+    /** The trigger an input defines, checked; an update keeps the predicate and actions it leaves out. */
+    private StoredTrigger definition(JsonInput input, String name, String type, Map<String, String> tags, String region, long createdMillis,
+            StoredTrigger existing)
+    {
+        if (!TYPES.contains(type)) {
+            throw input.invalid("Type", type, "Member must satisfy enum value set: [CONDITIONAL, EVENT, ON_DEMAND, SCHEDULED]");
+        }
+        if (type.equals("SCHEDULED") || input.has("Schedule")) {
+            throw input.invalid("SCHEDULED triggers are not supported by lakestack yet: start the trigger's jobs with an EventBridge Scheduler schedule "
+                    + "(a universal target arn:aws:scheduler:::aws-sdk:glue:startJobRun) or an ON_DEMAND trigger and StartTrigger");
+        }
+        if (type.equals("EVENT") || input.has("EventBatchingCondition")) {
+            throw input.invalid("EVENT triggers are not supported by lakestack yet: they start workflows, which are not there yet");
+        }
+        if (input.has("WorkflowName")) {
+            throw input.invalid("WorkflowName is not supported by lakestack yet: Glue workflows are not there yet");
+        }
+        List<Action> actions = existing == null || input.hasList("Actions") ? actions(input) : existing.actions();
+        String logical = "AND";
+        List<Condition> conditions = List.of();
+        Optional<JsonInput> predicate = input.optionalObject("Predicate");
+        if (type.equals("CONDITIONAL")) {
+            if (predicate.isEmpty() && existing == null) {
+                throw input.invalid("A CONDITIONAL trigger needs a Predicate with at least one condition");
+            }
+            logical = predicate.flatMap(value -> value.string("Logical")).orElse(existing == null ? "AND" : existing.logical());
+            if (!logical.equals("AND") && !logical.equals("ANY")) {
+                throw input.invalid("Predicate.Logical", logical, "Member must satisfy enum value set: [AND, ANY]");
+            }
+            conditions = predicate.isPresent() ? conditions(predicate.get()) : existing.conditions();
+        }
+        else if (predicate.isPresent()) {
+            throw input.invalid("A Predicate is for CONDITIONAL triggers; an " + type + " trigger takes none");
+        }
+        Optional<String> description = input.string("Description").or(() -> existing == null ? Optional.empty() : existing.description());
+        return new StoredTrigger(name, type, CREATED, description, logical, conditions, actions, tags, region, createdMillis, List.of(), List.of());
+    }
+
+    private List<Action> actions(JsonInput input)
+    {
+        List<JsonInput> given = input.objects("Actions");
+        if (given.isEmpty()) {
+            throw input.invalid("Actions must have at least one action: a JobName or a CrawlerName");
+        }
+        List<Action> actions = new ArrayList<>();
+        for (JsonInput action : given) {
+            for (String refused : List.of("NotificationProperty", "SecurityConfiguration")) {
+                if (action.has(refused)) {
+                    throw input.invalid("Actions." + refused + " is not supported by lakestack: "
+                            + (refused.equals("NotificationProperty") ? "it does not send Glue's delay notifications" : "it has no security configurations"));
+                }
+            }
+            Optional<String> job = action.string("JobName");
+            Optional<String> crawler = action.string("CrawlerName");
+            if (job.isPresent() == crawler.isPresent()) {
+                throw input.invalid("An action names a JobName or a CrawlerName, one of them");
+            }
+            job.ifPresent(jobs::job);
+            crawler.ifPresent(crawlers::crawler);
+            Map<String, String> arguments = action.stringMap("Arguments");
+            if (crawler.isPresent() && !arguments.isEmpty()) {
+                throw input.invalid("An action that starts crawler " + crawler.get() + " takes no Arguments");
+            }
+            actions.add(new Action(job, arguments, action.integer("Timeout", 1, GlueJobs.MAX_TIMEOUT_MINUTES), crawler));
+        }
+        return actions;
+    }
+
+    private List<Condition> conditions(JsonInput predicate)
+    {
+        List<JsonInput> given = predicate.objects("Conditions");
+        if (given.isEmpty()) {
+            throw predicate.invalid("Predicate.Conditions must have at least one condition");
+        }
+        List<Condition> conditions = new ArrayList<>();
+        for (JsonInput condition : given) {
+            String operator = condition.string("LogicalOperator").orElse("EQUALS");
+            if (!operator.equals("EQUALS")) {
+                throw condition.invalid("LogicalOperator", operator, "Member must satisfy enum value set: [EQUALS]");
+            }
+            Optional<String> job = condition.string("JobName");
+            Optional<String> crawler = condition.string("CrawlerName");
+            if (job.isPresent() == crawler.isPresent()) {
+                throw predicate.invalid("A condition names a JobName (with a State) or a CrawlerName (with a CrawlState), one of them");
+            }
+            Optional<String> state = condition.string("State");
+            Optional<String> crawlState = condition.string("CrawlState");
+            if (job.isPresent()) {
+                jobs.job(job.get());
+                String value = state.orElseThrow(() -> predicate.invalid("The condition on job " + job.get() + " needs a State"));
+                if (!JOB_STATES.contains(value)) {
+                    throw predicate.invalid("The condition on job " + job.get() + " has State " + value + "; a condition waits for "
+                            + new TreeSet<>(JOB_STATES));
+                }
+            }
+            else {
+                crawlers.crawler(crawler.get());
+                String value = crawlState.orElseThrow(() -> predicate.invalid("The condition on crawler " + crawler.get() + " needs a CrawlState"));
+                if (!CRAWL_STATES.contains(value)) {
+                    throw predicate.invalid("The condition on crawler " + crawler.get() + " has CrawlState " + value + "; a condition waits for "
+                            + new TreeSet<>(CRAWL_STATES));
+                }
+            }
+            conditions.add(new Condition(job, job.isPresent() ? state : Optional.empty(), crawler, crawler.isPresent() ? crawlState : Optional.empty()));
+        }
+        return conditions;
+    }
+
+    /** A job run or a crawl ended on this instance: the activated conditional triggers it meets fire. */
+    private void ended(Optional<StoredJobRun> run, Optional<String> crawler, Optional<String> crawlStatus)
+    {
+        for (StoredTrigger candidate : store.all().values()) {
+            if (!candidate.type().equals("CONDITIONAL") || !candidate.state().equals(ACTIVATED)) {
+                continue;
+            }
+            List<StoredJobRun.Predecessor> firing = null;
+            StoredTrigger fired = null;
+            synchronized (lock(candidate.name())) {
+                Optional<StoredTrigger> latest = store.getLatest(candidate.name());
+                if (latest.isEmpty() || !latest.get().state().equals(ACTIVATED)) {
+                    continue;
+                }
+                StoredTrigger trigger = latest.get();
+                List<Integer> met = new ArrayList<>(trigger.satisfied());
+                List<StoredJobRun.Predecessor> by = new ArrayList<>(trigger.satisfiedBy());
+                boolean matched = false;
+                for (int i = 0; i < trigger.conditions().size(); i++) {
+                    Condition condition = trigger.conditions().get(i);
+                    boolean meets = run.isPresent()
+                            ? condition.jobName().equals(Optional.of(run.get().jobName())) && condition.state().equals(Optional.of(run.get().state().name()))
+                            : condition.crawlerName().equals(crawler) && condition.crawlState().equals(crawlStatus);
+                    if (meets) {
+                        matched = true;
+                        if (!met.contains(i)) {
+                            met.add(i);
+                        }
+                    }
+                }
+                if (!matched) {
+                    continue;
+                }
+                run.ifPresent(ended -> by.add(new StoredJobRun.Predecessor(ended.jobName(), ended.id())));
+                if (trigger.logical().equals("ANY") || met.size() == trigger.conditions().size()) {
+                    // ANY: the run that met a condition; AND: every run that met one since the trigger last fired
+                    firing = trigger.logical().equals("AND") ? by
+                            : run.map(ended -> List.of(new StoredJobRun.Predecessor(ended.jobName(), ended.id()))).orElse(List.of());
+                    fired = trigger.withSatisfied(List.of(), List.of());
+                    store.put(trigger.name(), fired);
+                }
+                else {
+                    store.put(trigger.name(), trigger.withSatisfied(met, by));
+                }
+            }
+            if (fired != null) {
+                fire(fired, firing, false);
+            }
+        }
+    }
+
+    /** Starts the trigger's actions; those that cannot start are logged, or, when a caller waits ({@code StartTrigger}), its error. */
+    private void fire(StoredTrigger trigger, List<StoredJobRun.Predecessor> predecessors, boolean caller)
+    {
+        log.info("Glue trigger {} fires: {} action(s)", trigger.name(), trigger.actions().size());
+        for (Action action : trigger.actions()) {
+            try {
+                if (action.jobName().isPresent()) {
+                    StoredJobRun run = jobs.startTriggered(action.jobName().get(), action.arguments(), action.timeout(), trigger.name(), predecessors);
+                    log.info("Glue trigger {} started job {} run {}", trigger.name(), run.jobName(), run.id());
+                }
+                else {
+                    crawlers.start(action.crawlerName().orElseThrow());
+                }
+            }
+            catch (ServiceException e) {
+                if (caller) {
+                    throw e;
+                }
+                log.warn("Glue trigger {}: its action on {} could not start: {}", trigger.name(), action.jobName().or(action::crawlerName).orElse(""),
+                        e.getMessage());
+            }
+        }
+    }
+
+    private static boolean starts(StoredTrigger trigger, String job)
+    {
+        return trigger.actions().stream().anyMatch(action -> action.jobName().equals(Optional.of(job)));
+    }
+
+    private ObjectNode describe(StoredTrigger trigger)
+    {
+        ObjectNode node = JsonProtocolService.JSON.createObjectNode();
+        node.put("Name", trigger.name());
+        node.put("Id", trigger.name());
+        node.put("Type", trigger.type());
+        node.put("State", trigger.state());
+        trigger.description().ifPresent(description -> node.put("Description", description));
+        ArrayNode actions = node.putArray("Actions");
+        for (Action action : trigger.actions()) {
+            ObjectNode item = actions.addObject();
+            action.jobName().ifPresent(job -> item.put("JobName", job));
+            if (!action.arguments().isEmpty()) {
+                ObjectNode arguments = item.putObject("Arguments");
+                action.arguments().forEach(arguments::put);
+            }
+            action.timeout().ifPresent(timeout -> item.put("Timeout", timeout));
+            action.crawlerName().ifPresent(crawler -> item.put("CrawlerName", crawler));
+        }
+        if (trigger.type().equals("CONDITIONAL")) {
+            ObjectNode predicate = node.putObject("Predicate");
+            predicate.put("Logical", trigger.logical());
+            ArrayNode conditions = predicate.putArray("Conditions");
+            for (Condition condition : trigger.conditions()) {
+                ObjectNode item = conditions.addObject().put("LogicalOperator", "EQUALS");
+                condition.jobName().ifPresent(job -> item.put("JobName", job));
+                condition.state().ifPresent(state -> item.put("State", state));
+                condition.crawlerName().ifPresent(crawler -> item.put("CrawlerName", crawler));
+                condition.crawlState().ifPresent(state -> item.put("CrawlState", state));
+            }
+        }
+        return node;
+    }
+
+    /** A trigger as stored; {@code EntityNotFoundException} in Glue's words when there is none. */
+    StoredTrigger trigger(String name)
+    {
+        return store.getLatest(name).orElseThrow(() -> ServiceException.user("EntityNotFoundException", 400, "Trigger with name " + name + " not found"));
+    }
+
+    /** Replaces a trigger's tags with what {@code change} makes of them. */
+    void changeTags(String name, UnaryOperator<Map<String, String>> change)
+    {
+        change(name, trigger -> trigger.withTags(change.apply(trigger.tags())));
+    }
+
+    private void change(String name, UnaryOperator<StoredTrigger> change)
+    {
+        synchronized (lock(name)) {
+            StoredTrigger trigger = trigger(name);
+            StoredTrigger changed = change.apply(trigger);
+            if (!changed.equals(trigger)) {
+                store.put(name, changed);
+            }
+        }
+    }
+
+    private Object lock(String name)
+    {
+        return locks.computeIfAbsent(name, ignored -> new Object());
+    }
+}

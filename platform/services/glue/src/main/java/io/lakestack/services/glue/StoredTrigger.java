@@ -1,0 +1,82 @@
+package io.lakestack.services.glue;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A Glue trigger as the record store keeps it: its definition, its state, and, for a conditional trigger whose
+ * predicate is {@code AND}, the conditions met since it last fired (by index) with the runs that met them.
+ */
+record StoredTrigger(
+        String name,
+        String type,
+        String state,
+        Optional<String> description,
+        String logical,
+        List<Condition> conditions,
+        List<Action> actions,
+        Map<String, String> tags,
+        String region,
+        long createdMillis,
+        List<Integer> satisfied,
+        List<StoredJobRun.Predecessor> satisfiedBy)
+{
+    /** Glue's {@code Condition}: a job's run ending in {@code state}, or a crawler's crawl in {@code crawlState}. */
+    record Condition(Optional<String> jobName, Optional<String> state, Optional<String> crawlerName, Optional<String> crawlState)
+    {
+        Condition
+        {
+            requireNonNull(jobName, "jobName is null");
+            requireNonNull(state, "state is null");
+            requireNonNull(crawlerName, "crawlerName is null");
+            requireNonNull(crawlState, "crawlState is null");
+        }
+    }
+
+    /** Glue's {@code Action}: a job run (with its arguments and time-out) or a crawl to start. */
+    record Action(Optional<String> jobName, Map<String, String> arguments, Optional<Integer> timeout, Optional<String> crawlerName)
+    {
+        Action
+        {
+            requireNonNull(jobName, "jobName is null");
+            arguments = Collections.unmodifiableMap(new LinkedHashMap<>(arguments));
+            requireNonNull(timeout, "timeout is null");
+            requireNonNull(crawlerName, "crawlerName is null");
+        }
+    }
+
+    StoredTrigger
+    {
+        requireNonNull(name, "name is null");
+        requireNonNull(type, "type is null");
+        requireNonNull(state, "state is null");
+        requireNonNull(description, "description is null");
+        requireNonNull(logical, "logical is null");
+        conditions = List.copyOf(conditions);
+        actions = List.copyOf(actions);
+        tags = Map.copyOf(tags);
+        requireNonNull(region, "region is null");
+        satisfied = List.copyOf(satisfied);
+        satisfiedBy = List.copyOf(satisfiedBy);
+    }
+
+    StoredTrigger withState(String changed)
+    {
+        return new StoredTrigger(name, type, changed, description, logical, conditions, actions, tags, region, createdMillis, List.of(), List.of());
+    }
+
+    StoredTrigger withTags(Map<String, String> changed)
+    {
+        return new StoredTrigger(name, type, state, description, logical, conditions, actions, changed, region, createdMillis, satisfied, satisfiedBy);
+    }
+
+    StoredTrigger withSatisfied(List<Integer> met, List<StoredJobRun.Predecessor> by)
+    {
+        return new StoredTrigger(name, type, state, description, logical, conditions, actions, tags, region, createdMillis, met, by);
+    }
+}
