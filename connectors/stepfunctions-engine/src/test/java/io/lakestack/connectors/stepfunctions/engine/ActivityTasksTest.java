@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,6 +41,7 @@ class ActivityTasksTest
     private final TaskCallbacks owner = callbacks();
     private final TaskCallbacks other = callbacks();
     private final List<String> starts = new CopyOnWriteArrayList<>();
+    private final AtomicInteger beats = new AtomicInteger();
 
     ActivityTasksTest()
     {
@@ -61,10 +63,10 @@ class ActivityTasksTest
         return request(token, starts::add);
     }
 
-    private static TaskRequest request(String token, Consumer<String> started)
+    private TaskRequest request(String token, Consumer<String> started)
     {
-        return new TaskRequest(EXECUTION, "Add", ACTIVITY, JSON.createObjectNode().put("a", 1), token, 0, Optional.empty(), Optional.empty(), () -> {},
-                started);
+        return new TaskRequest(EXECUTION, "Add", ACTIVITY, JSON.createObjectNode().put("a", 1), token, 0, Optional.empty(), Optional.empty(),
+                beats::incrementAndGet, started);
     }
 
     private String status(String token)
@@ -86,6 +88,9 @@ class ActivityTasksTest
         assertThat(owner.activityTasks().poll(ACTIVITY, "worker-2", Duration.ZERO)).isEmpty();
         assertThat(other.activityTasks().poll(ACTIVITY, "worker-2", Duration.ZERO)).isEmpty();
         assertThat(outcome).isNotDone();
+        // a heartbeat sent through either instance reaches the owner's task
+        other.heartbeat(token);
+        assertThat(beats).hasValue(1);
 
         other.succeed(token, "{\"sum\":3}");
         assertThat(outcome.getNow(null)).isEqualTo(TaskOutcome.succeeded(JSON.readTree("{\"sum\":3}")));
