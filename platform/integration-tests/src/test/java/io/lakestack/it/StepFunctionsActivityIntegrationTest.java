@@ -36,6 +36,7 @@ import software.amazon.awssdk.services.sfn.model.Tag;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,7 +56,8 @@ import static org.awaitility.Awaitility.await;
  * Step Functions activities on the real stack with the SDK's SfnClient: activities managed through the API with AWS's
  * errors, an activity worker (a GetActivityTask loop on its own thread, answering with SendTaskSuccess and
  * SendTaskFailure) serving a Parallel of two activity tasks, a failure caught by a Catch, a heartbeat time-out, the
- * histories' exact event types, and a task taken and answered while no runner owned its execution.
+ * histories' exact event types, a task taken and answered while no runner owned its execution, and workers polling two
+ * instances at once getting each task once.
  */
 @LakestackTest
 @Order(36)
@@ -343,5 +345,86 @@ class StepFunctionsActivityIntegrationTest
     private static List<String> types(RecordStore<HistoryRecord> history, String arn)
     {
         return history.range(StepFunctions.historyKey(arn, 0), StepFunctions.historyEnd(arn)).values().stream().map(HistoryRecord::type).toList();
+    }
+
+    @Test
+    void workersPollingTwoInstancesAtOnceGetEachTaskOnce()
+            throws Exception
+    {
+        String topic = "it.stepfunctions.claims." + suffix;
+        String group = "it.stepfunctions.claims." + suffix;
+        String activity = StepFunctions.activityArn("us-east-1", "000000000000", "it-claims-" + suffix);
+        String definition = """
+                {"StartAt": "Work", "States": {"Work": {"Type": "Task", "Resource": "%s", "Parameters": {"n.$": "$.n"}, "End": true}}}
+                """.formatted(activity);
+        String machine = StepFunctions.stateMachineArn("us-east-1", "000000000000", "it-claims");
+        Clock clock = Clock.systemUTC();
+        int count = 8;
+        // two instances: each its own stores (its own readers of the compacted topics), as two endpoints have
+        try (KafkaRecordStores first = new KafkaRecordStores(stack.kafkaBootstrapServers(), stack.kafkaTopics());
+                KafkaRecordStores second = new KafkaRecordStores(stack.kafkaBootstrapServers(), stack.kafkaTopics());
+                ExecutionRunner owner = new ExecutionRunner(stack.kafkaBootstrapServers(), topic, group, first,
+                        request -> CompletableFuture.completedFuture(TaskOutcome.failed("Unexpected", request.resource())), clock).start();
+                ExecutionRunner other = new ExecutionRunner(stack.kafkaBootstrapServers(), topic, group, second,
+                        request -> CompletableFuture.completedFuture(TaskOutcome.failed("Unexpected", request.resource())), clock)) {
+            first.open(StepFunctions.ACTIVITIES_STORE, Activity.class).put(activity, new Activity("it-claims-" + suffix, activity, Map.of(), clock.millis()));
+            RecordStore<StateMachineExecution> executions = first.open(StepFunctions.EXECUTIONS_STORE, StateMachineExecution.class);
+            RecordStore<HistoryRecord> history = first.open(StepFunctions.HISTORY_STORE, HistoryRecord.class);
+            List<String> arns = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String name = "claims-" + i + "-" + suffix;
+                StateMachineExecution execution = new StateMachineExecution(StepFunctions.executionArn(machine, name, false), machine, name,
+                        StateMachineExecution.RUNNING, "{\"n\":" + i + "}", definition, ROLE, clock.millis(), 0, Optional.empty(), Optional.empty(),
+                        Optional.empty());
+                executions.put(execution.executionArn(), execution);
+                owner.start(execution);
+                arns.add(execution.executionArn());
+            }
+            await().atMost(WAIT).until(() -> arns.stream().allMatch(arn -> types(history, arn).contains("ActivityScheduled")));
+
+            ExecutorService pollers = Executors.newFixedThreadPool(4);
+            try {
+                List<CompletableFuture<List<ActivityTask>>> polling = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    ExecutionRunner instance = i % 2 == 0 ? owner : other;
+                    String worker = "worker-" + i;
+                    polling.add(CompletableFuture.supplyAsync(() -> takeAll(instance, activity, worker), pollers));
+                }
+                List<ActivityTask> taken = polling.stream().flatMap(future -> future.join().stream()).toList();
+                assertThat(taken).hasSize(count);
+                assertThat(taken.stream().map(ActivityTask::taskToken).distinct()).hasSize(count);
+                assertThat(taken.stream().map(ActivityTask::input).sorted())
+                        .containsExactly("{\"n\":0}", "{\"n\":1}", "{\"n\":2}", "{\"n\":3}", "{\"n\":4}", "{\"n\":5}", "{\"n\":6}", "{\"n\":7}");
+                for (ActivityTask task : taken) {
+                    other.sendTaskSuccess(task.taskToken(), task.input());
+                }
+            }
+            finally {
+                pollers.shutdownNow();
+            }
+            for (String arn : arns) {
+                StateMachineExecution ended = await().atMost(WAIT).until(() -> executions.get(arn).orElseThrow(), stored -> !stored.running());
+                assertThat(ended.status()).isEqualTo(StateMachineExecution.SUCCEEDED);
+                assertThat(ended.output()).contains(ended.input());
+                assertThat(types(history, arn)).containsExactly("ExecutionStarted", "TaskStateEntered", "ActivityScheduled", "ActivityStarted",
+                        "ActivitySucceeded", "TaskStateExited", "ExecutionSucceeded");
+            }
+        }
+    }
+
+    /** Polls until a poll finds nothing. */
+    private static List<ActivityTask> takeAll(ExecutionRunner instance, String activity, String worker)
+    {
+        List<ActivityTask> taken = new ArrayList<>();
+        try {
+            Optional<ActivityTask> task;
+            while ((task = instance.getActivityTask(activity, worker, Duration.ofSeconds(2))).isPresent()) {
+                taken.add(task.get());
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return taken;
     }
 }
