@@ -44,7 +44,7 @@ public interface StepFunctionsEngine
     Instant stop(String executionArn, Optional<String> error, Optional<String> cause);
 
     /**
-     * {@code SendTaskSuccess}: the task waiting for this token ({@code .waitForTaskToken}) succeeds with the output
+     * {@code SendTaskSuccess}: the task waiting for this token ({@code .waitForTaskToken}, or an activity's) succeeds with the output
      * (JSON, checked by the service). Throws the {@link io.lakestack.spi.ServiceException} AWS answers with:
      * {@code InvalidToken}, {@code TaskDoesNotExist}, or {@code TaskTimedOut} for a task that has ended.
      */

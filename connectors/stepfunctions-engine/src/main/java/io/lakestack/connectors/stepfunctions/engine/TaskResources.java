@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 /**
  * The task resources lakestack runs, and the check of a definition against them: the interpreter's own diagnostics,
  * then one {@code SCHEMA_VALIDATION_FAILED} for each Task whose resource is an integration or pattern not supported yet
- * or an activity that does not exist (and each {@code .waitForTaskToken}, {@code .sync} or activity of an Express machine, as AWS refuses them), so that it is refused
- * at {@code CreateStateMachine} rather than failed when the task runs.
+ * or an activity that does not exist (and each {@code .waitForTaskToken}, {@code .sync} or activity of an Express
+ * machine, as AWS refuses them), so that it is refused at {@code CreateStateMachine} rather than failed when the task runs.
  */
 public final class TaskResources
 {
