@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.GetActivityTaskResponse;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 
 import java.nio.file.Files;
@@ -22,7 +23,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A Step Functions execution survives a restart of the stack: stopped in a Wait after a Lambda task, it is resumed by
  * the restarted endpoint from its history on Kafka and ends with the history an uninterrupted run writes; the function,
- * which counts its invocations in a file, ran once.
+ * which counts its invocations in a file, ran once. Activity tasks survive it too: one a worker took before the restart
+ * is answered after it, and one nobody took is handed out after it.
  */
 @LakestackTest
 @Order(98)
@@ -82,5 +84,50 @@ class StepFunctionsRestartIntegrationTest
                     "TaskStateExited", "WaitStateEntered", "WaitStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded");
         }
         assertThat(Files.readAllLines(counter)).containsExactly("invoked");
+    }
+
+    @Test
+    void activityTasksScheduledBeforeARestartAreHandedOutAndAnsweredAfterIt()
+    {
+        String definition = """
+                {"StartAt": "Work", "States": {"Work": {"Type": "Task", "Resource": "%s", "Parameters": {"n.$": "$.n"}, "End": true}}}
+                """;
+        String taken;
+        String waiting;
+        String takenToken;
+        String activity;
+        try (SfnClient sfn = stack.client(SfnClient.builder())) {
+            activity = sfn.createActivity(request -> request.name("it-sfn-restart-worker")).activityArn();
+            String machine = sfn.createStateMachine(request -> request.name("it-sfn-restart-activity").definition(definition.formatted(activity))
+                    .roleArn("arn:aws:iam::000000000000:role/it")).stateMachineArn();
+            taken = sfn.startExecution(request -> request.stateMachineArn(machine).name("taken").input("{\"n\":1}")).executionArn();
+            await().atMost(Duration.ofSeconds(60)).until(() -> types(sfn, taken).contains("ActivityScheduled"));
+            GetActivityTaskResponse task = sfn.getActivityTask(request -> request.activityArn(activity).workerName("before"));
+            assertThat(task.input()).isEqualTo("{\"n\":1}");
+            takenToken = task.taskToken();
+            await().atMost(Duration.ofSeconds(60)).until(() -> types(sfn, taken).contains("ActivityStarted"));
+            waiting = sfn.startExecution(request -> request.stateMachineArn(machine).name("waiting").input("{\"n\":2}")).executionArn();
+            await().atMost(Duration.ofSeconds(60)).until(() -> types(sfn, waiting).contains("ActivityScheduled"));
+        }
+
+        stack.restart();
+
+        try (SfnClient sfn = stack.client(SfnClient.builder())) {
+            GetActivityTaskResponse task = sfn.getActivityTask(request -> request.activityArn(activity).workerName("after"));
+            assertThat(task.input()).isEqualTo("{\"n\":2}");
+            sfn.sendTaskSuccess(request -> request.taskToken(task.taskToken()).output("{\"done\":2}"));
+            sfn.sendTaskSuccess(request -> request.taskToken(takenToken).output("{\"done\":1}"));
+            for (String executionArn : List.of(taken, waiting)) {
+                DescribeExecutionResponse ended = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> sfn.describeExecution(request -> request.executionArn(executionArn)),
+                                described -> described.status() != ExecutionStatus.RUNNING);
+                assertThat(ended.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+                assertThat(ended.output()).isEqualTo(executionArn.equals(taken) ? "{\"done\":1}" : "{\"done\":2}");
+                assertThat(types(sfn, executionArn)).containsExactly("ExecutionStarted", "TaskStateEntered", "ActivityScheduled", "ActivityStarted",
+                        "ActivitySucceeded", "TaskStateExited", "ExecutionSucceeded");
+                List<HistoryEvent> events = sfn.getExecutionHistory(request -> request.executionArn(executionArn)).events();
+                assertThat(events.get(3).activityStartedEventDetails().workerName()).isEqualTo(executionArn.equals(taken) ? "before" : "after");
+            }
+        }
     }
 }

@@ -661,14 +661,15 @@ final class Execution
     private JsonNode task(State state, JsonNode effective, ObjectNode context, int retryCount, String token, Frame frame)
     {
         String resource = state.text("Resource").orElseThrow();
-        if (resource.endsWith(".waitForTaskToken")) {
+        boolean activity = TaskRequest.isActivity(resource);
+        if (resource.endsWith(".waitForTaskToken") || activity) {
             context.putObject("Task").put("Token", token);
         }
-        Optional<HistoryEvent> recordedSchedule = replayable(frame, List.of("TaskScheduled"));
+        Optional<HistoryEvent> recordedSchedule = replayable(frame, List.of(activity ? "ActivityScheduled" : "TaskScheduled"));
         JsonNode parameters;
         if (recordedSchedule.isPresent()) {
             // scheduled before the execution stopped: with the parameters it was scheduled with
-            parameters = parseRecorded(recordedSchedule.get(), "parameters");
+            parameters = parseRecorded(recordedSchedule.get(), activity ? "input" : "parameters");
         }
         else {
             parameters = arguments(state, effective, context);
@@ -676,28 +677,53 @@ final class Execution
         Optional<Integer> timeout = seconds(state, "TimeoutSeconds", effective, context);
         Optional<Integer> heartbeat = seconds(state, "HeartbeatSeconds", effective, context);
         String[] kind = resourceKind(resource);
-        ObjectNode scheduled = Json.object();
-        scheduled.put("resourceType", kind[0]);
-        scheduled.put("resource", kind[1]);
-        scheduled.put("region", request.region());
-        scheduled.put("parameters", Json.write(parameters));
-        timeout.ifPresent(seconds -> scheduled.put("timeoutInSeconds", seconds));
-        heartbeat.ifPresent(seconds -> scheduled.put("heartbeatInSeconds", seconds));
-        record(frame, "TaskScheduled", scheduled);
-        record(frame, "TaskStarted", resourceDetails(kind));
+        if (activity) {
+            // AWS's activity events: the task counts its TimeoutSeconds from here, its HeartbeatSeconds from ActivityStarted
+            ObjectNode scheduled = Json.object();
+            scheduled.put("resource", resource);
+            scheduled.put("input", Json.write(parameters));
+            scheduled.set("inputDetails", truncated());
+            timeout.ifPresent(seconds -> scheduled.put("timeoutInSeconds", seconds));
+            heartbeat.ifPresent(seconds -> scheduled.put("heartbeatInSeconds", seconds));
+            record(frame, "ActivityScheduled", scheduled);
+        }
+        else {
+            ObjectNode scheduled = Json.object();
+            scheduled.put("resourceType", kind[0]);
+            scheduled.put("resource", kind[1]);
+            scheduled.put("region", request.region());
+            scheduled.put("parameters", Json.write(parameters));
+            timeout.ifPresent(seconds -> scheduled.put("timeoutInSeconds", seconds));
+            heartbeat.ifPresent(seconds -> scheduled.put("heartbeatInSeconds", seconds));
+            record(frame, "TaskScheduled", scheduled);
+            record(frame, "TaskStarted", resourceDetails(kind));
+        }
         Instant start = frame.lastAt;
-        Optional<HistoryEvent> recordedOutcome = replayable(frame, List.of("TaskSucceeded", "TaskFailed", "TaskTimedOut"));
+        AtomicReference<Instant> lastBeat = new AtomicReference<>(start);
+        // an activity has started once a worker took it; every other task at once
+        boolean started = !activity;
+        if (activity) {
+            Optional<HistoryEvent> recordedStart = replayable(frame, List.of("ActivityStarted"));
+            if (recordedStart.isPresent()) {
+                recordEvent(frame, "ActivityStarted", recordedStart.get().details());
+                lastBeat.set(frame.lastAt);
+                started = true;
+            }
+        }
+        Optional<HistoryEvent> recordedOutcome = replayable(frame, activity
+                ? List.of("ActivitySucceeded", "ActivityFailed", "ActivityTimedOut", "ActivityScheduleFailed")
+                : List.of("TaskSucceeded", "TaskFailed", "TaskTimedOut"));
         if (recordedOutcome.isPresent()) {
             // the task reported before the execution stopped: it is not run again
             HistoryEvent outcome = recordEvent(frame, recordedOutcome.get().type(), recordedOutcome.get().details()).event();
-            if (outcome.type().equals("TaskSucceeded")) {
+            if (outcome.type().endsWith("Succeeded")) {
                 return parseRecorded(outcome, "output");
             }
             throw new StatesFailure(outcome.details().path("error").asText(""), outcome.details().path("cause").asText(""));
         }
-        AtomicReference<Instant> lastBeat = new AtomicReference<>(start);
+        CompletableFuture<String> startedBy = new CompletableFuture<>();
         TaskRequest taskRequest = new TaskRequest(request.executionArn(), state.name(), resource, parameters, token, retryCount, timeout, heartbeat,
-                () -> lastBeat.set(interpreter.clock().instant()));
+                () -> lastBeat.set(interpreter.clock().instant()), startedBy::complete);
         CompletableFuture<TaskOutcome> future;
         try {
             future = interpreter.taskInvoker().invoke(taskRequest);
@@ -707,14 +733,37 @@ final class Execution
         }
         Optional<Instant> timeoutAt = timeout.map(start::plusSeconds);
         while (true) {
-            Optional<Instant> heartbeatAt = heartbeat.map(seconds -> lastBeat.get().plusSeconds(seconds));
+            if (!started && startedBy.isDone()) {
+                // a worker took the activity: its heartbeats count from now
+                ObjectNode details = Json.object();
+                details.put("workerName", startedBy.join());
+                record(frame, "ActivityStarted", details);
+                lastBeat.set(frame.lastAt);
+                started = true;
+            }
+            Optional<Instant> heartbeatAt = started ? heartbeat.map(seconds -> lastBeat.get().plusSeconds(seconds)) : Optional.empty();
             Optional<Instant> waitUntil = Stream.of(timeoutAt, heartbeatAt, deadline).flatMap(Optional::stream).min(Instant::compareTo);
             Optional<TaskOutcome> outcome;
             try {
-                outcome = interpreter.waiter().await(future, waitUntil);
+                if (started) {
+                    outcome = interpreter.waiter().await(future, waitUntil);
+                }
+                else {
+                    // until a worker takes the activity, its start wakes this thread too
+                    CompletableFuture<TaskOutcome> ended = future;
+                    Optional<Object> woken = interpreter.waiter().await(CompletableFuture.anyOf(future, startedBy), waitUntil);
+                    if (woken.isPresent() && startedBy.isDone()) {
+                        continue;
+                    }
+                    outcome = woken.map(ignored -> ended.join());
+                }
             }
             catch (CompletionException | CancellationException e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
+                if (cause instanceof ActivityScheduleFailure scheduleFailure) {
+                    record(frame, "ActivityScheduleFailed", errorDetails(scheduleFailure.error(), scheduleFailure.cause()));
+                    throw new StatesFailure(scheduleFailure.error(), scheduleFailure.cause());
+                }
                 outcome = Optional.of(TaskOutcome.failed(cause.getClass().getSimpleName(), String.valueOf(cause.getMessage())));
             }
             catch (InterruptedException e) {
@@ -723,18 +772,20 @@ final class Execution
                 throw new CancellationException("interrupted while waiting for task " + state.name());
             }
             if (outcome.isPresent() && outcome.get() instanceof TaskOutcome.Succeeded succeeded) {
-                ObjectNode details = resourceDetails(kind);
+                ObjectNode details = activity ? Json.object() : resourceDetails(kind);
                 details.put("output", Json.write(succeeded.output()));
                 details.set("outputDetails", truncated());
-                record(frame, "TaskSucceeded", details);
+                record(frame, activity ? "ActivitySucceeded" : "TaskSucceeded", details);
                 return succeeded.output();
             }
             if (outcome.isPresent()) {
                 TaskOutcome.Failed failed = (TaskOutcome.Failed) outcome.get();
-                ObjectNode details = resourceDetails(kind);
-                details.put("error", failed.error());
-                details.put("cause", failed.cause());
-                record(frame, "TaskFailed", details);
+                ObjectNode details = activity ? errorDetails(failed.error(), failed.cause()) : resourceDetails(kind);
+                if (!activity) {
+                    details.put("error", failed.error());
+                    details.put("cause", failed.cause());
+                }
+                record(frame, activity ? "ActivityFailed" : "TaskFailed", details);
                 throw new StatesFailure(failed.error(), failed.cause());
             }
             Instant now = interpreter.clock().instant();
@@ -742,7 +793,7 @@ final class Execution
             if (timeoutAt.isPresent() && !now.isBefore(timeoutAt.get())) {
                 error = StatesErrors.TIMEOUT;
             }
-            else if (heartbeat.isPresent() && !now.isBefore(lastBeat.get().plusSeconds(heartbeat.get()))) {
+            else if (started && heartbeat.isPresent() && !now.isBefore(lastBeat.get().plusSeconds(heartbeat.get()))) {
                 error = StatesErrors.HEARTBEAT_TIMEOUT;
             }
             else if (deadline.isPresent() && !now.isBefore(deadline.get())) {
@@ -753,10 +804,15 @@ final class Execution
                 continue;
             }
             future.cancel(true);
-            ObjectNode details = resourceDetails(kind);
-            details.put("error", error);
-            details.put("cause", "");
-            record(frame, "TaskTimedOut", details);
+            if (activity) {
+                record(frame, "ActivityTimedOut", errorDetails(error, ""));
+            }
+            else {
+                ObjectNode details = resourceDetails(kind);
+                details.put("error", error);
+                details.put("cause", "");
+                record(frame, "TaskTimedOut", details);
+            }
             throw new StatesFailure(error, "");
         }
     }

@@ -20,9 +20,14 @@ import static java.util.Objects.requireNonNull;
  * {@code States.UUID} and retry jitter, and the {@link Executor} on which Parallel branches and Map iterations run
  * concurrently (a direct executor runs them one after the other, in order).
  *
- * <p>Where lakestack differs from AWS: Task states whose resource is a Lambda function or activity ARN are reported
+ * <p>Task states whose resource is an activity ARN write AWS's {@code ActivityScheduled}, {@code ActivityStarted} (when
+ * the invoker reports a worker took the task, {@link TaskRequest#started()}), {@code ActivitySucceeded},
+ * {@code ActivityFailed}, {@code ActivityTimedOut} and {@code ActivityScheduleFailed} events; their
+ * {@code TimeoutSeconds} count from the scheduling and their {@code HeartbeatSeconds} from the start.
+ *
+ * <p>Where lakestack differs from AWS: Task states whose resource is a Lambda function ARN are reported
  * with the generic {@code TaskScheduled}/{@code TaskStarted}/{@code TaskSucceeded} events, not AWS's older
- * {@code LambdaFunction*} and {@code Activity*} events; a failing Parallel branch or Map iteration fails the state with
+ * {@code LambdaFunction*} events; a failing Parallel branch or Map iteration fails the state with
  * the branch's own error (which the state's Retry and Catch match), not {@code States.BranchFailed}, the others
  * stopping at their next state rather than at once. An execution
  * resumes from a prefix of its own history ({@link #resume}): the durable slice reads the {@link HistorySink}'s events

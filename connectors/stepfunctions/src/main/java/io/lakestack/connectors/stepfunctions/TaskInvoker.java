@@ -4,7 +4,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs the work of a Task state: a service integration, an activity or a function. Called once per attempt (a retried
- * task is invoked again), after the interpreter has written {@code TaskScheduled} and {@code TaskStarted}.
+ * task is invoked again), after the interpreter has written {@code TaskScheduled} and {@code TaskStarted}
+ * ({@code ActivityScheduled} for an activity, whose invoker reports the worker that takes it with
+ * {@link TaskRequest#started()} and fails a task it cannot schedule with {@link ActivityScheduleFailure}).
  *
  * <p>The returned future completes with the task's {@link TaskOutcome}; completing it exceptionally fails the task
  * with the exception's simple class name as the error and its message as the cause. The interpreter enforces

@@ -3,6 +3,8 @@ package io.lakestack.connectors.stepfunctions;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -15,12 +17,24 @@ import static java.util.Objects.requireNonNull;
  * @param taskToken the token that identifies this attempt (AWS's {@code $$.Task.Token})
  * @param retryCount how many times this state has been retried before this attempt
  * @param heartbeat to call when the task reports it is alive; it pushes the {@code HeartbeatSeconds} deadline back
+ * @param started for an activity: to call with the worker's name when a worker has taken the task
+ *         ({@code ActivityStarted}; its {@code HeartbeatSeconds} count from then); later calls are ignored
  */
 public record TaskRequest(String executionArn, String stateName, String resource, JsonNode input, String taskToken, int retryCount,
-        Optional<Integer> timeoutSeconds, Optional<Integer> heartbeatSeconds, Runnable heartbeat)
+        Optional<Integer> timeoutSeconds, Optional<Integer> heartbeatSeconds, Runnable heartbeat, Consumer<String> started)
 {
+    private static final Pattern ACTIVITY = Pattern.compile("arn:aws:states:[a-z0-9-]+:[0-9]{12}:activity:[^:]+");
+
+    /** A request of a task that is no activity. */
+    public TaskRequest(String executionArn, String stateName, String resource, JsonNode input, String taskToken, int retryCount,
+            Optional<Integer> timeoutSeconds, Optional<Integer> heartbeatSeconds, Runnable heartbeat)
+    {
+        this(executionArn, stateName, resource, input, taskToken, retryCount, timeoutSeconds, heartbeatSeconds, heartbeat, workerName -> {});
+    }
+
     public TaskRequest
     {
+        requireNonNull(started, "started is null");
         requireNonNull(executionArn, "executionArn is null");
         requireNonNull(stateName, "stateName is null");
         requireNonNull(resource, "resource is null");
@@ -29,5 +43,16 @@ public record TaskRequest(String executionArn, String stateName, String resource
         requireNonNull(timeoutSeconds, "timeoutSeconds is null");
         requireNonNull(heartbeatSeconds, "heartbeatSeconds is null");
         requireNonNull(heartbeat, "heartbeat is null");
+    }
+
+    /** Whether the resource is an activity ARN ({@code arn:aws:states:<region>:<account>:activity:<name>}). */
+    public static boolean isActivity(String resource)
+    {
+        return ACTIVITY.matcher(resource).matches();
+    }
+
+    public boolean activity()
+    {
+        return isActivity(resource);
     }
 }

@@ -7,17 +7,20 @@ import java.util.regex.Pattern;
 /**
  * Where Step Functions keeps its state: the record stores {@value #STATE_MACHINES_STORE} ({@link StateMachine}s by
  * ARN), {@value #EXECUTIONS_STORE} ({@link StateMachineExecution}s by ARN) and {@value #HISTORY_STORE}
- * ({@link HistoryRecord}s by {@link #historyKey}), and the forms of its ARNs.
+ * ({@link HistoryRecord}s by {@link #historyKey}), {@value #ACTIVITIES_STORE} ({@link Activity}s by ARN), and the forms of
+ * its ARNs.
  */
 public final class StepFunctions
 {
     public static final String STATE_MACHINES_STORE = "stepfunctions.state-machines";
     public static final String EXECUTIONS_STORE = "stepfunctions.executions";
     public static final String HISTORY_STORE = "stepfunctions.history";
+    public static final String ACTIVITIES_STORE = "stepfunctions.activities";
     public static final String STANDARD = "STANDARD";
     public static final String EXPRESS = "EXPRESS";
 
     private static final Pattern STATE_MACHINE_ARN = Pattern.compile("arn:aws:states:([a-z0-9-]+):([0-9]{12}):stateMachine:([^:]+)");
+    private static final Pattern ACTIVITY_ARN = Pattern.compile("arn:aws:states:([a-z0-9-]+):([0-9]{12}):activity:([^:]+)");
     private static final Pattern EXECUTION_ARN = Pattern.compile("arn:aws:states:([a-z0-9-]+):([0-9]{12}):(execution|express):([^:]+):([^:]+)");
 
     private StepFunctions() {}
@@ -25,6 +28,17 @@ public final class StepFunctions
     public static String stateMachineArn(String region, String accountId, String name)
     {
         return "arn:aws:states:" + region + ":" + accountId + ":stateMachine:" + name;
+    }
+
+    public static String activityArn(String region, String accountId, String name)
+    {
+        return "arn:aws:states:" + region + ":" + accountId + ":activity:" + name;
+    }
+
+    /** Whether the text has the form of an activity ARN, the {@code Resource} of a Task state that runs an activity. */
+    public static boolean isActivityArn(String arn)
+    {
+        return ACTIVITY_ARN.matcher(arn).matches();
     }
 
     /** A standard execution's ARN ({@code ...:execution:<machine>:<name>}); an express one's says {@code express}. */

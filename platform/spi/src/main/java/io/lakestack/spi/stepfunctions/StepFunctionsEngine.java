@@ -1,5 +1,6 @@
 package io.lakestack.spi.stepfunctions;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -12,8 +13,8 @@ import java.util.Optional;
  * its stored history by the instance that takes it over.
  *
  * <p>Where lakestack differs from AWS: a definition that names a task resource the engine cannot run (an integration
- * pattern or service integration not supported yet, an activity) is refused at validation rather than failed when the
- * task runs. Task tokens ({@code .waitForTaskToken}) name their execution and task; they are not secret.
+ * pattern or service integration not supported yet) is refused at validation rather than failed when the task runs.
+ * Task tokens ({@code .waitForTaskToken} and activities) name their execution and task; they are not secret.
  */
 public interface StepFunctionsEngine
 {
@@ -43,7 +44,7 @@ public interface StepFunctionsEngine
     Instant stop(String executionArn, Optional<String> error, Optional<String> cause);
 
     /**
-     * {@code SendTaskSuccess}: the task waiting for this token ({@code .waitForTaskToken}) succeeds with the output
+     * {@code SendTaskSuccess}: the task waiting for this token ({@code .waitForTaskToken}, or an activity's) succeeds with the output
      * (JSON, checked by the service). Throws the {@link io.lakestack.spi.ServiceException} AWS answers with:
      * {@code InvalidToken}, {@code TaskDoesNotExist}, or {@code TaskTimedOut} for a task that has ended.
      */
@@ -54,4 +55,13 @@ public interface StepFunctionsEngine
 
     /** {@code SendTaskHeartbeat}: the task's {@code HeartbeatSeconds} count again from now; errors as {@link #sendTaskSuccess}. */
     void sendTaskHeartbeat(String taskToken);
+
+    /**
+     * {@code GetActivityTask}: hands the oldest task of the activity that no worker has taken yet, scheduled by an
+     * execution still running, to this worker, waiting up to {@code wait} for one to be scheduled. A task is handed out
+     * once across every instance; taking it starts it ({@code ActivityStarted} with the worker's name). Empty when none
+     * came in time. The activity's existence is the service's to check.
+     */
+    Optional<ActivityTask> getActivityTask(String activityArn, String workerName, Duration wait)
+            throws InterruptedException;
 }

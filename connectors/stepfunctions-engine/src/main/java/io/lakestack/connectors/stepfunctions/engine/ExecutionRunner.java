@@ -15,6 +15,8 @@ import io.lakestack.connectors.stepfunctions.StateMachineInterpreter;
 import io.lakestack.connectors.stepfunctions.TaskInvoker;
 import io.lakestack.connectors.stepfunctions.Waiter;
 import io.lakestack.spi.cluster.KafkaClientSettings;
+import io.lakestack.spi.stepfunctions.Activity;
+import io.lakestack.spi.stepfunctions.ActivityTask;
 import io.lakestack.spi.stepfunctions.DefinitionProblem;
 import io.lakestack.spi.stepfunctions.HistoryRecord;
 import io.lakestack.spi.stepfunctions.StateMachineExecution;
@@ -106,6 +108,7 @@ public final class ExecutionRunner
     private final String group;
     private final RecordStore<StateMachineExecution> executions;
     private final RecordStore<HistoryRecord> history;
+    private final RecordStore<Activity> activities;
     private final TaskInvoker tasks;
     private final TaskCallbacks callbacks;
     private final Clock clock;
@@ -161,6 +164,7 @@ public final class ExecutionRunner
         requireNonNull(stores, "stores is null");
         this.executions = stores.open(StepFunctions.EXECUTIONS_STORE, StateMachineExecution.class);
         this.history = stores.open(StepFunctions.HISTORY_STORE, HistoryRecord.class);
+        this.activities = stores.open(StepFunctions.ACTIVITIES_STORE, Activity.class);
         this.tasks = requireNonNull(tasks, "tasks is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.callbacks = new TaskCallbacks(stores, tasks, this::handedOver, clock);
@@ -206,7 +210,14 @@ public final class ExecutionRunner
     @Override
     public List<DefinitionProblem> validate(String definition, String type)
     {
-        return TaskResources.validate(definition, type.equals(StepFunctions.EXPRESS));
+        return TaskResources.validate(definition, type.equals(StepFunctions.EXPRESS), arn -> activities.getLatest(arn).isPresent());
+    }
+
+    @Override
+    public Optional<ActivityTask> getActivityTask(String activityArn, String workerName, Duration wait)
+            throws InterruptedException
+    {
+        return callbacks.activityTasks().poll(activityArn, workerName, wait);
     }
 
     @Override

@@ -2,11 +2,13 @@ package io.lakestack.connectors.stepfunctions.engine;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakestack.connectors.stepfunctions.ActivityScheduleFailure;
 import io.lakestack.connectors.stepfunctions.TaskInvoker;
 import io.lakestack.connectors.stepfunctions.TaskOutcome;
 import io.lakestack.connectors.stepfunctions.TaskRequest;
 import io.lakestack.connectors.stepfunctions.TaskTokens;
 import io.lakestack.spi.ServiceException;
+import io.lakestack.spi.stepfunctions.Activity;
 import io.lakestack.spi.stepfunctions.StateMachineExecution;
 import io.lakestack.spi.stepfunctions.StepFunctions;
 import io.lakestack.spi.store.RecordStore;
@@ -24,9 +26,9 @@ import java.util.function.Predicate;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The callback pattern ({@code .waitForTaskToken}) and the calls that end its tasks ({@code SendTaskSuccess},
- * {@code SendTaskFailure}, {@code SendTaskHeartbeat}), durable on two record stores so that they work across endpoints
- * and restarts:
+ * The callback pattern ({@code .waitForTaskToken}), activities, and the calls that end their tasks
+ * ({@code SendTaskSuccess}, {@code SendTaskFailure}, {@code SendTaskHeartbeat}), durable on two record stores so that
+ * they work across endpoints and restarts:
  * <ul>
  *   <li>{@value #TOKENS_STORE}, written only by the execution's owner: a token is {@code DISPATCHING} before the
  *       integration is called, {@code OPEN} once it answered, {@code CLOSED} once the task ended (succeeded, failed,
@@ -38,6 +40,11 @@ import static java.util.Objects.requireNonNull;
  * instance ran it, and does not call the integration again once it had answered ({@code OPEN}). A call that failed
  * before it answered ({@code DISPATCHING}) is made again: the message may then be sent twice, as AWS's integrations are
  * at least once.
+ *
+ * <p>An activity's task is {@code OPEN} as soon as it is scheduled: it is made available to workers
+ * ({@link ActivityTasks}), the one that takes it is reported to the interpreter ({@link TaskRequest#started()}), and
+ * it ends by the same callbacks. A task of an activity that does not exist fails with
+ * {@link ActivityScheduleFailure}.
  */
 public final class TaskCallbacks
         implements TaskInvoker
@@ -89,6 +96,8 @@ public final class TaskCallbacks
     private final RecordStore<TaskToken> tokens;
     private final RecordStore<Callback> callbacks;
     private final RecordStore<StateMachineExecution> executions;
+    private final RecordStore<Activity> activities;
+    private final ActivityTasks activityTasks;
     private final TaskInvoker integrations;
     private final Predicate<String> handedOver;
     private final Clock clock;
@@ -105,10 +114,25 @@ public final class TaskCallbacks
         this.tokens = stores.open(TOKENS_STORE, TaskToken.class);
         this.callbacks = stores.open(CALLBACKS_STORE, Callback.class);
         this.executions = stores.open(StepFunctions.EXECUTIONS_STORE, StateMachineExecution.class);
+        this.activities = stores.open(StepFunctions.ACTIVITIES_STORE, Activity.class);
+        this.activityTasks = new ActivityTasks(stores, token -> tokens.get(token).filter(task -> task.status().equals(TaskToken.CLOSED)).isPresent(),
+                clock);
         this.integrations = requireNonNull(integrations, "integrations is null");
         this.handedOver = requireNonNull(handedOver, "handedOver is null");
         this.clock = requireNonNull(clock, "clock is null");
         callbacks.subscribe((token, callback) -> callback.ifPresent(received -> deliver(token, received)));
+        activityTasks.onStart((token, workerName) -> {
+            Waiting task = waiting.get(token);
+            if (task != null) {
+                task.request().started().accept(workerName);
+            }
+        });
+    }
+
+    /** The activities' tasks, which {@code GetActivityTask} hands out. */
+    public ActivityTasks activityTasks()
+    {
+        return activityTasks;
     }
 
     // the owner's side
@@ -116,13 +140,22 @@ public final class TaskCallbacks
     @Override
     public CompletableFuture<TaskOutcome> invoke(TaskRequest request)
     {
-        if (!request.resource().endsWith(SUFFIX)) {
+        boolean activity = request.activity();
+        if (!activity && !request.resource().endsWith(SUFFIX)) {
             return integrations.invoke(request);
         }
         String token = request.taskToken();
+        if (activity && activities.getLatest(request.resource()).isEmpty() && tokens.getLatest(token).isEmpty()) {
+            return CompletableFuture.failedFuture(new ActivityScheduleFailure("States.Runtime", "Activity Does Not Exist: '" + request.resource()
+                    + "' (deleted after the state machine was made; CreateActivity makes it)"));
+        }
         Optional<Callback> answered = callbacks.getLatest(token).filter(Callback::ends);
         if (answered.isPresent()) {
             // answered while no instance ran the execution
+            if (activity) {
+                activityTasks.startedBy(token).ifPresent(request.started());
+                activityTasks.remove(request);
+            }
             close(request);
             return CompletableFuture.completedFuture(outcome(answered.get()));
         }
@@ -133,11 +166,22 @@ public final class TaskCallbacks
             synchronized (future) {
                 if (!handedOver.test(request.executionArn())) {
                     close(request);
+                    if (activity) {
+                        activityTasks.remove(request);
+                    }
                 }
             }
         });
         Optional<TaskToken> known = tokens.getLatest(token);
-        if (known.isEmpty() || known.get().status().equals(TaskToken.DISPATCHING)) {
+        if (activity) {
+            if (known.isEmpty()) {
+                tokens.put(token, new TaskToken(request.executionArn(), request.stateName(), TaskToken.OPEN, clock.millis()));
+            }
+            activityTasks.schedule(request, request.input().toString());
+            // taken while no instance ran the execution
+            activityTasks.startedBy(token).ifPresent(request.started());
+        }
+        else if (known.isEmpty() || known.get().status().equals(TaskToken.DISPATCHING)) {
             tokens.put(token, new TaskToken(request.executionArn(), request.stateName(), TaskToken.DISPATCHING, clock.millis()));
             TaskRequest call = new TaskRequest(request.executionArn(), request.stateName(),
                     request.resource().substring(0, request.resource().length() - SUFFIX.length()), request.input(), token, request.retryCount(),
@@ -177,6 +221,10 @@ public final class TaskCallbacks
             return;
         }
         if (callback.ends()) {
+            if (task.request().activity()) {
+                // the worker took the task before it answered: ActivityStarted comes first, whichever store was read first
+                activityTasks.startedBy(token).ifPresent(task.request().started());
+            }
             task.future().complete(outcome(callback));
         }
         else {

@@ -15,9 +15,9 @@ import java.util.regex.Pattern;
 
 /**
  * The task resources lakestack runs, and the check of a definition against them: the interpreter's own diagnostics,
- * then one {@code SCHEMA_VALIDATION_FAILED} for each Task whose resource is an integration, pattern or activity not
- * supported yet (and each {@code .waitForTaskToken} or {@code .sync} of an Express machine, as AWS refuses them), so that it is refused
- * at {@code CreateStateMachine} rather than failed when the task runs.
+ * then one {@code SCHEMA_VALIDATION_FAILED} for each Task whose resource is an integration or pattern not supported yet
+ * or an activity that does not exist (and each {@code .waitForTaskToken}, {@code .sync} or activity of an Express
+ * machine, as AWS refuses them), so that it is refused at {@code CreateStateMachine} rather than failed when the task runs.
  */
 public final class TaskResources
 {
@@ -63,6 +63,15 @@ public final class TaskResources
     /** Every problem of the definition of a machine ({@code express} or standard), empty when lakestack can create and run it. */
     public static List<DefinitionProblem> validate(String definition, boolean express)
     {
+        return validate(definition, express, activityArn -> false);
+    }
+
+    /**
+     * As {@link #validate(String, boolean)}, with the activities there are: a Task of an activity that exists runs it
+     * (standard machines only, as on AWS); one of an activity that does not exist is refused.
+     */
+    public static List<DefinitionProblem> validate(String definition, boolean express, java.util.function.Predicate<String> activityExists)
+    {
         StateMachineDefinition parsed;
         try {
             parsed = StateMachineDefinition.parse(definition);
@@ -76,6 +85,17 @@ public final class TaskResources
                 String pattern = task.getValue().endsWith(".sync") ? ".sync" : TaskCallbacks.SUFFIX;
                 problems.add(new DefinitionProblem("SCHEMA_VALIDATION_FAILED", "Express state machine does not support '" + pattern
                         + "' service integration pattern for the resource '" + task.getValue() + "'", java.util.Optional.of(task.getKey())));
+            }
+            else if (io.lakestack.connectors.stepfunctions.TaskRequest.isActivity(task.getValue())) {
+                if (express) {
+                    problems.add(new DefinitionProblem("SCHEMA_VALIDATION_FAILED", "Express state machine does not support activities: the resource '"
+                            + task.getValue() + "' is an activity (a STANDARD machine runs it)", java.util.Optional.of(task.getKey())));
+                }
+                else if (!activityExists.test(task.getValue())) {
+                    problems.add(new DefinitionProblem("SCHEMA_VALIDATION_FAILED", "The resource provided " + task.getValue() + " is not recognized. "
+                            + "The value is not a valid resource ARN, or the resource is not available in this region (no activity of this ARN exists: "
+                            + "CreateActivity makes it)", java.util.Optional.of(task.getKey())));
+                }
             }
             else if (!supported(task.getValue())) {
                 problems.add(new DefinitionProblem("SCHEMA_VALIDATION_FAILED", "The resource '" + task.getValue() + "' is not supported by "
@@ -100,9 +120,6 @@ public final class TaskResources
         }
         if (resource.startsWith("arn:aws:states:::aws-sdk:")) {
             return "AWS SDK integrations are there for the services that speak a JSON protocol, with actions named as the SDKs name them";
-        }
-        if (resource.matches("arn:aws:states:[a-z0-9-]+:[0-9]{12}:activity:.+")) {
-            return "activities are not there yet";
         }
         return "no such integration is emulated";
     }

@@ -47,7 +47,6 @@ class TaskResourcesTest
                 Optional.of("/States/P/Branches[0]/States/T/Resource")));
         assertThat(TaskResources.validate(task("arn:aws:states:::ecs:runTask.sync"), false).get(0).message()).contains("the .sync pattern");
         assertThat(TaskResources.validate(task("arn:aws:states:::aws-sdk:s3:listBuckets"), false).get(0).message()).contains("AWS SDK integrations");
-        assertThat(TaskResources.validate(task("arn:aws:states:us-east-1:000000000000:activity:a"), false).get(0).message()).contains("activities");
         assertThat(TaskResources.validate(task("arn:aws:states:::ecs:runTask"), false).get(0).message()).contains("no such integration");
         assertThat(TaskResources.validate(task("arn:aws:states:::aws-sdk:glue:GetDatabase"), false)).hasSize(1);
         assertThat(TaskResources.validate(task("arn:aws:states:::athena:getQueryResults.sync"), false).get(0).message())
@@ -65,6 +64,18 @@ class TaskResourcesTest
         assertThat(TaskResources.validate(task("arn:aws:states:::athena:startQueryExecution.sync"), true)).extracting(DefinitionProblem::message)
                 .containsExactly("Express state machine does not support '.sync' service integration pattern for the resource "
                         + "'arn:aws:states:::athena:startQueryExecution.sync'");
+    }
+
+    @Test
+    void anActivityRunsWhenItExistsInAStandardMachineOnly()
+    {
+        String activity = "arn:aws:states:us-east-1:000000000000:activity:a";
+        assertThat(TaskResources.validate(task(activity), false, activity::equals)).isEmpty();
+        assertThat(TaskResources.validate(task(activity), false, arn -> false)).containsExactly(new DefinitionProblem("SCHEMA_VALIDATION_FAILED",
+                "The resource provided " + activity + " is not recognized. The value is not a valid resource ARN, or the resource is not available "
+                + "in this region (no activity of this ARN exists: CreateActivity makes it)", Optional.of("/States/P/Branches[0]/States/T/Resource")));
+        assertThat(TaskResources.validate(task(activity), true, activity::equals)).extracting(DefinitionProblem::message).containsExactly(
+                "Express state machine does not support activities: the resource '" + activity + "' is an activity (a STANDARD machine runs it)");
     }
 
     @Test

@@ -9,6 +9,8 @@ import io.lakestack.endpoint.json.JsonProtocolService;
 import io.lakestack.endpoint.protocol.AwsProtocol;
 import io.lakestack.spi.OffsetTokens;
 import io.lakestack.spi.ServiceException;
+import io.lakestack.spi.stepfunctions.Activity;
+import io.lakestack.spi.stepfunctions.ActivityTask;
 import io.lakestack.spi.stepfunctions.DefinitionProblem;
 import io.lakestack.spi.stepfunctions.HistoryRecord;
 import io.lakestack.spi.stepfunctions.StateMachine;
@@ -19,6 +21,7 @@ import io.lakestack.spi.store.RecordStore;
 import io.lakestack.spi.store.RecordStores;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,6 +44,10 @@ import static java.util.Objects.requireNonNull;
  * X-Ray tracing, customer-managed KMS encryption, versions ({@code publish}) and task resources the engine cannot run
  * are refused with the error AWS uses for that field and a message saying lakestack does not apply it, rather than
  * stored and ignored. Roles are kept and not assumed: there is no IAM.
+ *
+ * <p>Activities ({@code CreateActivity}, ..., {@code GetActivityTask}) are kept in
+ * {@value StepFunctions#ACTIVITIES_STORE}; {@code GetActivityTask} holds the request up to {@value #ACTIVITY_POLL_SECONDS}
+ * seconds, as AWS does, and answers without a {@code taskToken} when no task came.
  */
 public final class StepFunctionsService
         extends JsonProtocolService
@@ -53,11 +60,13 @@ public final class StepFunctionsService
     private static final Set<String> STATUSES = Set.of("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE");
     private static final int MAX_INPUT = 256 * 1024;
     private static final int MAX_TAGS = 50;
+    static final int ACTIVITY_POLL_SECONDS = 60;
     private static final Object[] STARTS = java.util.stream.Stream.generate(Object::new).limit(64).toArray();
 
     private final RecordStore<StateMachine> machines;
     private final RecordStore<StateMachineExecution> executions;
     private final RecordStore<HistoryRecord> history;
+    private final RecordStore<Activity> activities;
     private final StepFunctionsEngine engine;
     private final String accountId;
     private final Clock clock;
@@ -69,6 +78,7 @@ public final class StepFunctionsService
         this.machines = stores.open(StepFunctions.STATE_MACHINES_STORE, StateMachine.class);
         this.executions = stores.open(StepFunctions.EXECUTIONS_STORE, StateMachineExecution.class);
         this.history = stores.open(StepFunctions.HISTORY_STORE, HistoryRecord.class);
+        this.activities = stores.open(StepFunctions.ACTIVITIES_STORE, Activity.class);
         this.engine = requireNonNull(engine, "engine is null");
         this.accountId = requireNonNull(accountId, "accountId is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -88,6 +98,11 @@ public final class StepFunctionsService
         operation("SendTaskSuccess", (input, caller) -> sendTaskSuccess(input));
         operation("SendTaskFailure", (input, caller) -> sendTaskFailure(input));
         operation("SendTaskHeartbeat", (input, caller) -> sendTaskHeartbeat(input));
+        operation("CreateActivity", (input, caller) -> createActivity(input, caller.region()));
+        operation("DescribeActivity", (input, caller) -> describeActivity(input));
+        operation("ListActivities", (input, caller) -> listActivities(input));
+        operation("DeleteActivity", (input, caller) -> deleteActivity(input));
+        operation("GetActivityTask", (input, caller) -> getActivityTask(input));
         operation("TagResource", (input, caller) -> tagResource(input));
         operation("UntagResource", (input, caller) -> untagResource(input));
         operation("ListTagsForResource", (input, caller) -> listTags(input));
@@ -459,6 +474,99 @@ public final class StepFunctionsService
         return output().put("stopDate", epochSeconds(engine.stop(arn, error, cause)));
     }
 
+    // activities
+
+    private JsonNode createActivity(JsonInput input, String region)
+    {
+        String name = name(input, "name");
+        input.optionalObject("encryptionConfiguration").ifPresent(encryption -> {
+            String type = encryption.string("type").orElse("AWS_OWNED_KEY");
+            if (!type.equals("AWS_OWNED_KEY")) {
+                throw ServiceException.user("InvalidEncryptionConfiguration", "lakestack does not encrypt with customer-managed KMS keys: "
+                        + "encryptionConfiguration.type must be AWS_OWNED_KEY (it was " + type + ")");
+            }
+        });
+        Map<String, String> tags = tags(input);
+        String arn = StepFunctions.activityArn(region, accountId, name);
+        // idempotent on the name: a repeat with other tags answers the same activity and leaves its tags, as on AWS
+        Activity activity = activities.getLatest(arn).orElseGet(() -> {
+            Activity created = new Activity(name, arn, tags, clock.millis());
+            activities.put(arn, created);
+            return created;
+        });
+        return output().put("activityArn", activity.arn()).put("creationDate", epochSeconds(Instant.ofEpochMilli(activity.createdMillis())));
+    }
+
+    private JsonNode describeActivity(JsonInput input)
+    {
+        Activity activity = activity(input.requiredString("activityArn"));
+        ObjectNode result = output();
+        result.put("activityArn", activity.arn());
+        result.put("name", activity.name());
+        result.put("creationDate", epochSeconds(Instant.ofEpochMilli(activity.createdMillis())));
+        result.putObject("encryptionConfiguration").put("type", "AWS_OWNED_KEY");
+        return result;
+    }
+
+    private JsonNode listActivities(JsonInput input)
+    {
+        List<Activity> all = new ArrayList<>(activities.all().values());
+        all.sort(Comparator.comparing(Activity::name));
+        OffsetTokens.Slice<Activity> page = OffsetTokens.slice(all, input.string("nextToken"), maxResults(input), "InvalidToken");
+        ObjectNode result = output();
+        ArrayNode list = result.putArray("activities");
+        for (Activity activity : page.items()) {
+            list.addObject().put("activityArn", activity.arn()).put("name", activity.name())
+                    .put("creationDate", epochSeconds(Instant.ofEpochMilli(activity.createdMillis())));
+        }
+        page.nextToken().ifPresent(token -> result.put("nextToken", token));
+        return result;
+    }
+
+    private JsonNode deleteActivity(JsonInput input)
+    {
+        String arn = input.requiredString("activityArn");
+        checkActivityArn(arn);
+        // deleting an activity that is gone succeeds, as on AWS; a task of it scheduled from now on fails (ActivityScheduleFailed)
+        activities.delete(arn);
+        return output();
+    }
+
+    private JsonNode getActivityTask(JsonInput input)
+    {
+        Activity activity = activity(input.requiredString("activityArn"));
+        String workerName = input.string("workerName").orElse("");
+        if (workerName.length() > 80) {
+            throw input.invalid("workerName", workerName, "Member must have length less than or equal to 80");
+        }
+        Optional<ActivityTask> task;
+        try {
+            task = engine.getActivityTask(activity.arn(), workerName, Duration.ofSeconds(ACTIVITY_POLL_SECONDS));
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ServiceException.internal("InternalFailure", "interrupted while waiting for a task of " + activity.arn(), e);
+        }
+        ObjectNode result = output();
+        // no task in time: no taskToken and no input, which the SDKs read as null
+        task.ifPresent(taken -> result.put("taskToken", taken.taskToken()).put("input", taken.input()));
+        return result;
+    }
+
+    private Activity activity(String arn)
+    {
+        checkActivityArn(arn);
+        return activities.getLatest(arn).orElseThrow(() -> ServiceException.user("ActivityDoesNotExist", "Activity Does Not Exist: '" + arn + "'"));
+    }
+
+    private static void checkActivityArn(String arn)
+    {
+        if (!StepFunctions.isActivityArn(arn)) {
+            throw ServiceException.user("InvalidArn", "Invalid Arn: '" + arn + "' is not an activity ARN "
+                    + "(arn:aws:states:<region>:<account>:activity:<name>)");
+        }
+    }
+
     // task callbacks
 
     private JsonNode sendTaskSuccess(JsonInput input)
@@ -520,47 +628,62 @@ public final class StepFunctionsService
 
     private JsonNode tagResource(JsonInput input)
     {
-        StateMachine machine = taggable(input.requiredString("resourceArn"));
+        String arn = input.requiredString("resourceArn");
+        Map<String, String> current = taggable(arn);
         if (!input.has("tags")) {
             throw input.missing("tags");
         }
-        Map<String, String> tags = new TreeMap<>(machine.tags());
+        Map<String, String> tags = new TreeMap<>(current);
         tags.putAll(tags(input));
         if (tags.size() > MAX_TAGS) {
-            throw ServiceException.user("TooManyTags", "A resource has at most " + MAX_TAGS + " tags; " + machine.arn() + " would have " + tags.size());
+            throw ServiceException.user("TooManyTags", "A resource has at most " + MAX_TAGS + " tags; " + arn + " would have " + tags.size());
         }
-        machines.put(machine.arn(), machine.withTags(tags));
+        retag(arn, tags);
         return output();
     }
 
     private JsonNode untagResource(JsonInput input)
     {
-        StateMachine machine = taggable(input.requiredString("resourceArn"));
+        String arn = input.requiredString("resourceArn");
+        Map<String, String> tags = new TreeMap<>(taggable(arn));
         if (!input.has("tagKeys")) {
             throw input.missing("tagKeys");
         }
-        Map<String, String> tags = new TreeMap<>(machine.tags());
         input.strings("tagKeys").forEach(tags::remove);
-        machines.put(machine.arn(), machine.withTags(tags));
+        retag(arn, tags);
         return output();
     }
 
     private JsonNode listTags(JsonInput input)
     {
-        StateMachine machine = taggable(input.requiredString("resourceArn"));
+        Map<String, String> tags = taggable(input.requiredString("resourceArn"));
         ObjectNode result = output();
         ArrayNode list = result.putArray("tags");
-        new TreeMap<>(machine.tags()).forEach((key, value) -> list.addObject().put("key", key).put("value", value));
+        new TreeMap<>(tags).forEach((key, value) -> list.addObject().put("key", key).put("value", value));
         return result;
     }
 
-    private StateMachine taggable(String arn)
+    /** The tags of a state machine or activity. */
+    private Map<String, String> taggable(String arn)
     {
+        if (StepFunctions.isActivityArn(arn)) {
+            return activities.getLatest(arn).orElseThrow(() -> ServiceException.user("ResourceNotFound", "Resource not found: '" + arn + "'")).tags();
+        }
         if (!StepFunctions.isStateMachineArn(arn)) {
             throw ServiceException.user("InvalidArn", "Invalid Arn: '" + arn + "': lakestack tags state machines "
-                    + "(arn:aws:states:<region>:<account>:stateMachine:<name>), not activities or executions");
+                    + "(arn:aws:states:<region>:<account>:stateMachine:<name>) and activities (...:activity:<name>), not executions");
         }
-        return machines.getLatest(arn).orElseThrow(() -> ServiceException.user("ResourceNotFound", "Resource not found: '" + arn + "'"));
+        return machines.getLatest(arn).orElseThrow(() -> ServiceException.user("ResourceNotFound", "Resource not found: '" + arn + "'")).tags();
+    }
+
+    private void retag(String arn, Map<String, String> tags)
+    {
+        if (StepFunctions.isActivityArn(arn)) {
+            activities.getLatest(arn).ifPresent(activity -> activities.put(arn, activity.withTags(tags)));
+        }
+        else {
+            machines.getLatest(arn).ifPresent(machine -> machines.put(arn, machine.withTags(tags)));
+        }
     }
 
     private static Map<String, String> tags(JsonInput input)

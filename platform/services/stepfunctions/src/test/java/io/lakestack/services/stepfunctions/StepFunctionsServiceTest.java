@@ -6,6 +6,7 @@ import io.lakestack.endpoint.auth.Authenticator;
 import io.lakestack.endpoint.protocol.AwsRequest;
 import io.lakestack.endpoint.testing.RecordedResponse;
 import io.lakestack.spi.ServiceException;
+import io.lakestack.spi.stepfunctions.ActivityTask;
 import io.lakestack.spi.stepfunctions.DefinitionProblem;
 import io.lakestack.spi.stepfunctions.HistoryRecord;
 import io.lakestack.spi.stepfunctions.StateMachineExecution;
@@ -18,12 +19,15 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -40,6 +44,8 @@ class StepFunctionsServiceTest
     private final MemoryRecordStores stores = new MemoryRecordStores();
     private final List<StateMachineExecution> started = new ArrayList<>();
     private final List<String> callbacks = new ArrayList<>();
+    private final Queue<ActivityTask> activityTasks = new ArrayDeque<>();
+    private final List<String> polls = new ArrayList<>();
     private final StepFunctionsService service = new StepFunctionsService(stores, new StepFunctionsEngine()
     {
         @Override
@@ -82,6 +88,13 @@ class StepFunctionsServiceTest
         public void sendTaskHeartbeat(String taskToken)
         {
             callbacks.add("heartbeat " + taskToken);
+        }
+
+        @Override
+        public Optional<ActivityTask> getActivityTask(String activityArn, String workerName, Duration wait)
+        {
+            polls.add(activityArn + " " + workerName + " " + wait);
+            return Optional.ofNullable(activityTasks.poll());
         }
     }, "000000000000", clock);
 
@@ -200,5 +213,72 @@ class StepFunctionsServiceTest
         assertThat(error("StartSyncExecution", "{\"stateMachineArn\":\"" + MACHINE + "\"}").errorCode()).isEqualTo("StateMachineTypeNotSupported");
         assertThat(error("UpdateStateMachine", "{\"stateMachineArn\":\"" + MACHINE + "\"}").errorCode()).isEqualTo("MissingRequiredParameter");
         assertThat(started).isEmpty();
+    }
+
+    @Test
+    void activitiesAreCreatedIdempotentlyDescribedListedTaggedAndDeleted()
+            throws Exception
+    {
+        String arn = "arn:aws:states:us-east-1:000000000000:activity:worker-a";
+        JsonNode created = call("CreateActivity", "{\"name\":\"worker-a\",\"tags\":[{\"key\":\"team\",\"value\":\"data\"}]}");
+        assertThat(created.toString()).isEqualTo("{\"activityArn\":\"" + arn + "\",\"creationDate\":1.79E9}");
+        clock.advance(5000);
+        // the same name answers the same activity with its creation date, whatever the tags, as on AWS
+        assertThat(call("CreateActivity", "{\"name\":\"worker-a\",\"tags\":[{\"key\":\"team\",\"value\":\"other\"}]}")).isEqualTo(created);
+        call("CreateActivity", "{\"name\":\"worker-b\"}");
+        call("CreateActivity", "{\"name\":\"worker-c\"}");
+
+        JsonNode described = call("DescribeActivity", "{\"activityArn\":\"" + arn + "\"}");
+        assertThat(described.toString()).isEqualTo("{\"activityArn\":\"" + arn + "\",\"name\":\"worker-a\",\"creationDate\":1.79E9,"
+                + "\"encryptionConfiguration\":{\"type\":\"AWS_OWNED_KEY\"}}");
+        JsonNode page = call("ListActivities", "{\"maxResults\":2}");
+        assertThat(page.path("activities").findValuesAsText("name")).containsExactly("worker-a", "worker-b");
+        JsonNode rest = call("ListActivities", "{\"maxResults\":2,\"nextToken\":\"" + page.path("nextToken").asText() + "\"}");
+        assertThat(rest.path("activities").findValuesAsText("name")).containsExactly("worker-c");
+        assertThat(rest.path("activities").get(0).path("creationDate").asDouble()).isEqualTo(1_790_000_005.0);
+        assertThat(rest.has("nextToken")).isFalse();
+
+        assertThat(call("ListTagsForResource", "{\"resourceArn\":\"" + arn + "\"}").toString())
+                .isEqualTo("{\"tags\":[{\"key\":\"team\",\"value\":\"data\"}]}");
+        call("TagResource", "{\"resourceArn\":\"" + arn + "\",\"tags\":[{\"key\":\"stage\",\"value\":\"it\"}]}");
+        call("UntagResource", "{\"resourceArn\":\"" + arn + "\",\"tagKeys\":[\"team\"]}");
+        assertThat(call("ListTagsForResource", "{\"resourceArn\":\"" + arn + "\"}").toString())
+                .isEqualTo("{\"tags\":[{\"key\":\"stage\",\"value\":\"it\"}]}");
+
+        call("DeleteActivity", "{\"activityArn\":\"" + arn + "\"}");
+        // deleting it again succeeds, as on AWS
+        call("DeleteActivity", "{\"activityArn\":\"" + arn + "\"}");
+        assertThat(error("DescribeActivity", "{\"activityArn\":\"" + arn + "\"}").getMessage()).isEqualTo("Activity Does Not Exist: '" + arn + "'");
+        assertThat(error("ListTagsForResource", "{\"resourceArn\":\"" + arn + "\"}").errorCode()).isEqualTo("ResourceNotFound");
+    }
+
+    @Test
+    void getActivityTaskLongPollsTheEngineAndAnswersWithoutATokenWhenNoneCame()
+            throws Exception
+    {
+        String arn = "arn:aws:states:us-east-1:000000000000:activity:w";
+        call("CreateActivity", "{\"name\":\"w\"}");
+        activityTasks.add(new ActivityTask("token-1", "{\"n\":1}"));
+        assertThat(call("GetActivityTask", "{\"activityArn\":\"" + arn + "\",\"workerName\":\"w1\"}").toString())
+                .isEqualTo("{\"taskToken\":\"token-1\",\"input\":\"{\\\"n\\\":1}\"}");
+        assertThat(call("GetActivityTask", "{\"activityArn\":\"" + arn + "\"}").toString()).isEqualTo("{}");
+        assertThat(polls).containsExactly(arn + " w1 PT1M", arn + "  PT1M");
+    }
+
+    @Test
+    void activityRequestsAreRefusedWithAwsErrorNames()
+    {
+        assertThat(error("CreateActivity", "{\"name\":\"a b\"}").getMessage()).isEqualTo("Invalid Name: 'a b' (a name has no whitespace, "
+                + "brackets < > { } [ ], wildcards ? *, control characters or any of \" # % \\ ^ | ~ ` $ & , ; : /)");
+        assertThat(error("CreateActivity", "{\"name\":\"" + "a".repeat(81) + "\"}").errorCode()).isEqualTo("InvalidName");
+        assertThat(error("CreateActivity", "{\"name\":\"x*\"}").errorCode()).isEqualTo("InvalidName");
+        assertThat(error("CreateActivity", "{\"name\":\"k\",\"encryptionConfiguration\":{\"type\":\"CUSTOMER_MANAGED_KMS_KEY\"}}").errorCode())
+                .isEqualTo("InvalidEncryptionConfiguration");
+        assertThat(error("DescribeActivity", "{\"activityArn\":\"" + MACHINE + "\"}").getMessage()).isEqualTo("Invalid Arn: '" + MACHINE
+                + "' is not an activity ARN (arn:aws:states:<region>:<account>:activity:<name>)");
+        String missing = "arn:aws:states:us-east-1:000000000000:activity:nope";
+        assertThat(error("GetActivityTask", "{\"activityArn\":\"" + missing + "\"}").errorCode()).isEqualTo("ActivityDoesNotExist");
+        assertThat(error("DeleteActivity", "{\"activityArn\":\"not-an-arn\"}").errorCode()).isEqualTo("InvalidArn");
+        assertThat(polls).isEmpty();
     }
 }
