@@ -47,6 +47,7 @@ import io.lakestack.services.events.EventsService;
 import io.lakestack.services.firehose.FirehoseService;
 import io.lakestack.services.glue.GlueCrawlers;
 import io.lakestack.services.glue.GlueJobs;
+import io.lakestack.services.glue.GlueSchedules;
 import io.lakestack.services.glue.GlueTriggers;
 import io.lakestack.services.glue.GlueService;
 import io.lakestack.services.glue.crawler.Crawler;
@@ -203,7 +204,8 @@ final class EndpointComponent
         GlueCatalog catalog = new HiveMetastoreGlueCatalog(metastore);
         objects = new S3ObjectStore(objectStore, engines.objectStoreAccessKey(), engines.objectStoreSecretKey(), engines.objectStoreRegion());
         resources.add(objects);
-        GlueCrawlers crawlers = new GlueCrawlers(stores, new Crawler(catalog, objects), clock, instances);
+        GlueSchedules glueSchedules = new GlueSchedules(stores, clock, config.accountId());
+        GlueCrawlers crawlers = new GlueCrawlers(stores, new Crawler(catalog, objects), glueSchedules, clock, instances);
         resources.add(crawlers);
         AthenaService athena = new AthenaService(stores, queryEngine(), catalog, objects, config.accountId(), clock, instances,
                 temporaryDirectory.resolve("athena"));
@@ -234,8 +236,9 @@ final class EndpointComponent
         PythonShellJobRunner jobRunner = new PythonShellJobRunner(processes.with(Map.of(ProcessFunctionRunnerConfig.WORK_DIR,
                 temporaryDirectory.resolve("glue-jobs").toString())), objects, logs);
         resources.add(jobRunner);
-        GlueJobs glueJobs = new GlueJobs(stores, jobRunner, clock, instances, config.accountId());
+        GlueJobs glueJobs = new GlueJobs(stores, jobRunner, events, clock, instances, config.accountId());
         resources.add(glueJobs);
+        GlueTriggers glueTriggers = new GlueTriggers(stores, glueJobs, crawlers, glueSchedules, clock);
         KafkaQueues queues = new KafkaQueues(stores, topics, kafkaBootstrap, config.accountId(), clock, instances);
         resources.add(queues);
         LambdaService lambda = new LambdaService(stores, objects, runner, events, kinesis, queues::get, msk, codeLocation(), config.region(), config.accountId(),
@@ -258,7 +261,7 @@ final class EndpointComponent
                         bucketConfigurations, stores.open(MULTIPART_LAYOUTS_STORE, MultipartLayout.class),
                         objectLocks, stores.open(OBJECT_ACLS_STORE, ObjectAcl.class), events,
                         config.accountId(), config.hostnames(), clock, temporaryDirectory.resolve("s3-uploads")),
-                new GlueService(catalog, crawlers, glueJobs, new GlueTriggers(stores, glueJobs, crawlers, clock), stores, config.accountId()),
+                new GlueService(catalog, crawlers, glueJobs, glueTriggers, stores, config.accountId()),
                 athena,
                 new KinesisService(kinesis, stores.open(KinesisService.CONSUMERS_STORE, StreamConsumer.class), clock),
                 new FirehoseService(firehose, kinesis, msk, new S3DestinationRules(), config.accountId(), clock),
@@ -280,7 +283,7 @@ final class EndpointComponent
         SdkTargets targets = SdkTargets.connect(URI.create(url()), Region.of(config.region()), credentials());
         resources.add(targets);
         startRuleEngine(stores, targets, clock);
-        startScheduler(stores, events, targets, clock);
+        startScheduler(stores, events, targets, crawlers, glueTriggers, clock);
         stepFunctions.start();
     }
 
@@ -291,14 +294,24 @@ final class EndpointComponent
     }
 
     /** EventBridge Scheduler's engine on this instance: fires the schedules it owns, delivers through the endpoint's APIs. */
-    private void startScheduler(KafkaRecordStores stores, EventSink events, Targets targets, Clock clock)
+    private void startScheduler(KafkaRecordStores stores, EventSink events, Targets targets, GlueCrawlers crawlers, GlueTriggers glueTriggers, Clock clock)
     {
         // EventBridge's scheduled rules run on the same engine: their scheduled events go on the default bus, where the
         // rules' workers take them (PutEvents refuses the source aws.events, so they are put on the bus's topic here)
-        RecordStore<Schedule> schedules = ScheduledRules.withRules(stores.open(Schedules.SCHEDULES_STORE, Schedule.class),
-                stores.open(EventBuses.RULES_STORE, Rule.class));
+        // and so do Glue's scheduled triggers and crawlers: at each occurrence the trigger's actions, or the crawl, start here
+        RecordStore<Schedule> schedules = Schedules.union(ScheduledRules.withRules(stores.open(Schedules.SCHEDULES_STORE, Schedule.class),
+                stores.open(EventBuses.RULES_STORE, Rule.class)), stores.open(GlueSchedules.STORE, Schedule.class), GlueSchedules.KEY_PREFIX);
         Targets withRules = call -> {
-            if (ScheduledRules.isRuleArn(call.arn())) {
+            Optional<GlueSchedules.Target> glue = GlueSchedules.target(call.arn());
+            if (glue.isPresent()) {
+                if (glue.get().trigger()) {
+                    glueTriggers.fireScheduled(glue.get().name());
+                }
+                else {
+                    crawlers.startScheduled(glue.get().name());
+                }
+            }
+            else if (ScheduledRules.isRuleArn(call.arn())) {
                 try {
                     events.publish(EventBuses.kafkaTopic(EventBuses.DEFAULT_BUS), call.arn(), call.payload().getBytes(StandardCharsets.UTF_8));
                 }

@@ -276,10 +276,10 @@ class GlueCrawlerIntegrationTest
                 .isInstanceOf(EntityNotFoundException.class)
                 .hasMessageContaining("no-such-crawler");
         assertThatThrownBy(() -> glue.createCrawler(request -> request.name("it-scheduled").role(ROLE).databaseName("x")
-                .schedule("cron(0 * * * ? *)")
+                .schedule("rate(1 hour)")
                 .targets(targets -> targets.s3Targets(S3Target.builder().path("s3://crawl-it/json/").build()))))
                 .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("schedules are not supported");
+                .hasMessageContaining("Schedule rate(1 hour) is not a cron expression");
         assertThatThrownBy(() -> glue.createCrawler(request -> request.name("it-jdbc").role(ROLE).databaseName("x")
                 .targets(targets -> targets.jdbcTargets(jdbc -> jdbc.connectionName("db").path("db/%")))))
                 .isInstanceOf(InvalidInputException.class)

@@ -34,7 +34,8 @@ class GlueFuzzIntegrationTest
     private static final String IN_TABLE = "DatabaseName!:string=" + DATABASE + " TableName!:string=" + TABLE;
     static final JsonFuzz.Service GLUE = new JsonFuzz.Service("glue", "AWSGlue",
             Set.of("InvalidInputException", "EntityNotFoundException", "AlreadyExistsException", "SerializationException", "CrawlerRunningException",
-                    "CrawlerNotRunningException", "CrawlerStoppingException", "UnknownOperationException"),
+                    "CrawlerNotRunningException", "CrawlerStoppingException", "UnknownOperationException", "ConcurrentRunsExceededException",
+                    "SchedulerRunningException", "SchedulerNotRunningException", "NoScheduleException"),
             "CreateDatabase CatalogId:string=000000000000 DatabaseInput!:structure={\"Name\":\"" + DATABASE + "\"} Tags:map",
             "+GetDatabase CatalogId:string=000000000000 Name!:string=" + DATABASE,
             "+GetDatabases NextToken:token MaxResults:integer=10",
@@ -67,6 +68,33 @@ class GlueFuzzIntegrationTest
             "StartCrawler Name!:string",
             "StopCrawler Name!:string",
             "+GetCrawlerMetrics CrawlerNameList:strings NextToken:token MaxResults:integer=10",
+            "StartCrawlerSchedule CrawlerName!:string=fuzz-missing",
+            "StopCrawlerSchedule CrawlerName!:string=fuzz-missing",
+            "UpdateCrawlerSchedule CrawlerName!:string=fuzz-missing Schedule:string",
+            "+CreateJob Name!:string=fuzz-job Role!:string=role Command!:structure={\"Name\":\"pythonshell\",\"ScriptLocation\":\"s3://it-fuzz/job.py\"} "
+                    + "Description:string=d DefaultArguments:map NonOverridableArguments:map MaxRetries:integer=1 Timeout:integer=5 "
+                    + "GlueVersion:string=3.0 ExecutionProperty:structure={\"MaxConcurrentRuns\":1} Tags:map",
+            "+GetJob JobName!:string=fuzz-job",
+            "+GetJobs NextToken:token MaxResults:integer=10",
+            "+ListJobs NextToken:token MaxResults:integer=10 Tags:map",
+            "+BatchGetJobs JobNames!:strings=[\"fuzz-job\"]",
+            "UpdateJob JobName!:string=fuzz-missing JobUpdate!:structure={\"Role\":\"role\",\"Command\":{\"Name\":\"pythonshell\","
+                    + "\"ScriptLocation\":\"s3://it-fuzz/job.py\"}}",
+            "+DeleteJob JobName!:string=fuzz-missing",
+            "StartJobRun JobName!:string=fuzz-missing Arguments:map Timeout:integer=5 JobRunId:string=jr_x",
+            "GetJobRun JobName!:string=fuzz-job RunId!:string=jr_missing PredecessorsIncluded:boolean",
+            "+GetJobRuns JobName!:string=fuzz-job NextToken:token MaxResults:integer=10",
+            "+BatchStopJobRun JobName!:string=fuzz-job JobRunIds!:strings=[\"jr_missing\"]",
+            "CreateTrigger Name!:string=fuzz-trigger Type!:string=ON_DEMAND Actions!:structures=[{\"JobName\":\"fuzz-missing\"}] "
+                    + "Description:string=d StartOnCreation:boolean Tags:map",
+            "GetTrigger Name!:string=fuzz-missing",
+            "+GetTriggers NextToken:token MaxResults:integer=10 DependentJobName:string=fuzz-job",
+            "+ListTriggers NextToken:token MaxResults:integer=10 DependentJobName:string=fuzz-job Tags:map",
+            "+BatchGetTriggers TriggerNames!:strings=[\"fuzz-missing\"]",
+            "UpdateTrigger Name!:string=fuzz-missing TriggerUpdate!:structure={\"Description\":\"d\"}",
+            "+DeleteTrigger Name!:string=fuzz-missing",
+            "StartTrigger Name!:string=fuzz-missing",
+            "StopTrigger Name!:string=fuzz-missing",
             "+TagResource ResourceArn!:string=" + DATABASE_ARN + " TagsToAdd!:map={\"team\":\"data\"}",
             "+UntagResource ResourceArn!:string=" + DATABASE_ARN + " TagsToRemove!:strings=[\"team\"]",
             "+GetTags ResourceArn!:string=" + DATABASE_ARN);

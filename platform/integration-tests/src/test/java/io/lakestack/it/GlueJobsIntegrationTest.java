@@ -26,7 +26,11 @@ import software.amazon.awssdk.services.glue.model.Job;
 import software.amazon.awssdk.services.glue.model.JobRun;
 import software.amazon.awssdk.services.glue.model.JobRunState;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
@@ -191,6 +195,37 @@ class GlueJobsIntegrationTest
     }
 
     @Test
+    void aRunsEndIsAGlueJobStateChangeEventOnTheDefaultBus()
+            throws Exception
+    {
+        try (SqsClient sqs = stack.client(SqsClient.builder()); EventBridgeClient events = stack.client(EventBridgeClient.builder())) {
+            String url = sqs.createQueue(request -> request.queueName("it-glue-job-events")).queueUrl();
+            String queueArn = sqs.getQueueAttributes(request -> request.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN)).attributes()
+                    .get(QueueAttributeName.QUEUE_ARN);
+            events.putRule(request -> request.name("it-glue-job-ends").eventPattern(
+                    "{\"source\": [\"aws.glue\"], \"detail-type\": [\"Glue Job State Change\"], \"detail\": {\"jobName\": [\"it-evented\"]}}"));
+            events.putTargets(request -> request.rule("it-glue-job-ends").targets(target -> target.id("queue").arn(queueArn)));
+            createJob("it-evented", "sleep.py", request -> {});
+            String runId = glue.startJobRun(request -> request.jobName("it-evented")).jobRunId();
+            await().atMost(RUN).until(() -> glue.getJobRun(request -> request.jobName("it-evented").runId(runId)).jobRun().jobRunState(),
+                    state -> state == JobRunState.RUNNING);
+            glue.batchStopJobRun(request -> request.jobName("it-evented").jobRunIds(runId));
+            assertThat(awaitEnd("it-evented", runId).jobRunState()).isEqualTo(JobRunState.STOPPED);
+
+            List<Message> received = await().atMost(Duration.ofSeconds(60)).until(() -> sqs.receiveMessage(request -> request.queueUrl(url)
+                    .waitTimeSeconds(1)).messages(), messages -> !messages.isEmpty());
+            assertThat(received).hasSize(1);
+            JsonNode event = JSON.readTree(received.get(0).body());
+            assertThat(event.path("source").asText()).isEqualTo("aws.glue");
+            assertThat(event.path("detail-type").asText()).isEqualTo("Glue Job State Change");
+            assertThat(event.path("account").asText()).isEqualTo("000000000000");
+            assertThat(event.path("region").asText()).isEqualTo("us-east-1");
+            assertThat(event.path("detail")).isEqualTo(JSON.readTree("""
+                    {"jobName": "it-evented", "severity": "INFO", "state": "STOPPED", "jobRunId": "%s", "message": "Job run stopped"}""".formatted(runId)));
+        }
+    }
+
+    @Test
     void aFailedRunIsRetriedAndEndsWithTheScriptsError()
     {
         createJob("it-failing", "report.py", request -> request.maxRetries(1)
@@ -237,6 +272,39 @@ class GlueJobsIntegrationTest
         assertThat(second.predecessorRuns().get(0).runId()).isEqualTo(first);
         assertThat(JSON.readTree(read("reports/second.json")).path("run").asText()).isEqualTo(second.id());
         assertThat(glue.listTriggers(request -> request.dependentJobName("it-second")).triggerNames()).containsExactly("it-after-first");
+    }
+
+    @Test
+    void aScheduledTriggerAndACrawlersScheduleStartAtTheNextOccurrenceOfTheirCron()
+            throws Exception
+    {
+        glue.createDatabase(request -> request.databaseInput(database -> database.name("it_glue_schedules")));
+        glue.createCrawler(request -> request.name("it-minute-crawler").role(ROLE).databaseName("it_glue_schedules").schedule("cron(* * * * ? *)")
+                .targets(targets -> targets.s3Targets(target -> target.path("s3://" + BUCKET + "/conf/"))));
+        assertThat(glue.getCrawler(request -> request.name("it-minute-crawler")).crawler().schedule().stateAsString()).isEqualTo("SCHEDULED");
+        createJob("it-tick", "report.py", request -> request.defaultArguments(Map.of("--bucket", BUCKET, "--extra-py-files",
+                "s3://" + BUCKET + "/lib/greetings.py", "--extra-files", "s3://" + BUCKET + "/conf/settings.json")));
+        glue.createTrigger(request -> request.name("it-every-minute").type("SCHEDULED").schedule("cron(* * * * ? *)").startOnCreation(true)
+                .actions(action -> action.jobName("it-tick").arguments(Map.of("--day", "tick"))));
+        assertThat(glue.getTrigger(request -> request.name("it-every-minute")).trigger().schedule()).isEqualTo("cron(* * * * ? *)");
+        // the scheduler's engine fires it at the start of the next minute
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> glue.getJobRuns(request -> request.jobName("it-tick"))
+                .jobRuns(), runs -> !runs.isEmpty() && runs.get(runs.size() - 1).jobRunState() == JobRunState.SUCCEEDED);
+        glue.stopTrigger(request -> request.name("it-every-minute"));
+        List<JobRun> runs = glue.getJobRuns(request -> request.jobName("it-tick")).jobRuns();
+        JobRun first = runs.get(runs.size() - 1);
+        assertThat(first.triggerName()).isEqualTo("it-every-minute");
+        assertThat(first.arguments()).isEqualTo(Map.of("--day", "tick"));
+        assertThat(JSON.readTree(read("reports/tick.json")).path("job").asText()).isEqualTo("it-tick");
+        assertThat(glue.getTrigger(request -> request.name("it-every-minute")).trigger().stateAsString()).isEqualTo("DEACTIVATED");
+
+        // the crawler's schedule fired at the same minute
+        await().atMost(Duration.ofMinutes(2)).until(() -> glue.getCrawler(request -> request.name("it-minute-crawler")).crawler().lastCrawl(),
+                last -> last != null && last.statusAsString().equals("SUCCEEDED"));
+        glue.stopCrawlerSchedule(request -> request.crawlerName("it-minute-crawler"));
+        assertThat(glue.getCrawler(request -> request.name("it-minute-crawler")).crawler().schedule().stateAsString()).isEqualTo("NOT_SCHEDULED");
+        assertThat(glue.getTable(request -> request.databaseName("it_glue_schedules").name("conf")).table().storageDescriptor().columns())
+                .extracting(column -> column.name() + " " + column.type()).containsExactly("name string");
     }
 
     @Test

@@ -38,6 +38,7 @@ class StepFunctionsFuzzIntegrationTest
     private static final String ARN = "arn:aws:states:us-east-1:000000000000:stateMachine:it-sfn-fuzz";
     private static final String EXPRESS = "arn:aws:states:us-east-1:000000000000:stateMachine:it-sfn-fuzz-express";
     private static final String EXECUTION = "arn:aws:states:us-east-1:000000000000:execution:it-sfn-fuzz:fuzz-first";
+    private static final String ACTIVITY = "arn:aws:states:us-east-1:000000000000:activity:it-sfn-fuzz-activity";
     private static final String INPUT = "'{\"a\":1,\"b\":2}";
     private static final String TOKEN = TaskTokens.of(EXECUTION, 2, 0);
     static final JsonFuzz.Service STATES = new JsonFuzz.Service("states", "AWSStepFunctions",
@@ -45,7 +46,7 @@ class StepFunctionsFuzzIntegrationTest
                     "StateMachineDoesNotExist", "StateMachineAlreadyExists", "ExecutionDoesNotExist", "ExecutionAlreadyExists", "InvalidExecutionInput",
                     "InvalidToken", "InvalidLoggingConfiguration", "InvalidTracingConfiguration", "InvalidEncryptionConfiguration",
                     "MissingRequiredParameter", "ResourceNotFound", "TooManyTags", "StateMachineTypeNotSupported", "RequestEntityTooLargeException",
-                    "InvalidOutput", "TaskDoesNotExist", "TaskTimedOut"),
+                    "InvalidOutput", "TaskDoesNotExist", "TaskTimedOut", "ActivityDoesNotExist", "ActivityAlreadyExists"),
             "+CreateStateMachine name!:string=it-sfn-fuzz definition!:text='" + DEFINITION + " roleArn!:string=" + ROLE + " type:string=STANDARD "
                     + "loggingConfiguration:structure={\"level\":\"OFF\"} tracingConfiguration:structure={\"enabled\":false} "
                     + "tags:structures=[{\"key\":\"team\",\"value\":\"it\"}] publish:boolean",
@@ -65,6 +66,12 @@ class StepFunctionsFuzzIntegrationTest
             "+SendTaskSuccess taskToken!:string=" + TOKEN + " output!:string='{\"ok\":true}",
             "+SendTaskFailure taskToken!:string=" + TOKEN + " error:string=Fuzz cause:string=fuzzed",
             "+SendTaskHeartbeat taskToken!:string=" + TOKEN,
+            "+CreateActivity name!:string=it-sfn-fuzz-activity tags:structures=[{\"key\":\"team\",\"value\":\"it\"}]",
+            "DescribeActivity activityArn!:string=" + ACTIVITY + "-missing",
+            "+ListActivities maxResults:integer=10 nextToken:token",
+            "+DeleteActivity activityArn!:string=" + ACTIVITY + "-missing",
+            // an activity that exists would be long-polled for 60 s: the fuzzed requests name one that does not
+            "GetActivityTask activityArn!:string=" + ACTIVITY + "-missing workerName:string=fuzz",
             "+TagResource resourceArn!:string=" + ARN + " tags!:structures=[{\"key\":\"fuzz\",\"value\":\"v\"}]",
             "+UntagResource resourceArn!:string=" + ARN + " tagKeys!:strings=[\"fuzz\"]",
             "+ListTagsForResource resourceArn!:string=" + ARN).json10();

@@ -43,7 +43,9 @@ import static java.util.Objects.requireNonNull;
  * working directory; the interpreter of the job's Python version from the virtual environment with boto3 that Lambda's
  * Python functions share; {@code --additional-python-modules} installed by pip once per set of modules; lakestack's
  * {@code awsglue.utils} ({@code getResolvedOptions}) importable; {@code AWS_ENDPOINT_URL} and credentials pointing
- * at lakestack, so boto3 in the script reaches it unchanged. Standard output goes to CloudWatch Logs'
+ * at lakestack, so boto3 in the script reaches it unchanged. The script's standard input is a pipe from lakestack that
+ * stays open while it runs: when lakestack dies (even by kill -9), the pipe closes and lakestack's launcher ends the
+ * script, so no run goes on writing once no instance owns it. Standard output goes to CloudWatch Logs'
  * {@code /aws-glue/python-jobs/output}, standard error to {@code /aws-glue/python-jobs/error}, in a stream named by
  * the run's id. A process whose peak resident size goes over the run's memory bound is killed.
  */
@@ -56,6 +58,8 @@ public final class PythonShellJobRunner
     private static final int READ_BYTES = 8 * 1024 * 1024;
     private static final long MEMORY_CHECK_MILLIS = 250;
     private static final List<String> NEWER = List.of("3.10", "3.11", "3.12", "3.13");
+    /** Runs the script as {@code __main__}, and ends it when this process's end of its standard input closes. */
+    private static final String LAUNCHER = "lakestack_glue_launcher.py";
 
     private final ProcessFunctionRunnerConfig config;
     private final ObjectStore objects;
@@ -99,6 +103,7 @@ public final class PythonShellJobRunner
         Path awsglue = Files.createDirectories(directory.resolve("awsglue"));
         copyResource("awsglue_init.py", awsglue.resolve("__init__.py"));
         copyResource("awsglue_utils.py", awsglue.resolve("utils.py"));
+        copyResource(LAUNCHER, directory.resolve(LAUNCHER));
         return directory;
     }
 
@@ -302,6 +307,7 @@ public final class PythonShellJobRunner
             }
             List<String> command = new ArrayList<>();
             command.add(venv.resolve("bin").resolve("python").toString());
+            command.add(library.resolve(LAUNCHER).toString());
             command.add(script.toString());
             command.addAll(spec.arguments());
             ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
@@ -331,7 +337,8 @@ public final class PythonShellJobRunner
                 process.set(started);
             }
             this.started.complete(null);
-            started.getOutputStream().close();
+            // kept open while the script runs: when lakestack dies, the pipe closes and the launcher ends the script
+            OutputStream lifeline = started.getOutputStream();
             Thread output = pump(started.getInputStream(), OUTPUT_GROUP, false);
             Thread errors = pump(started.getErrorStream(), ERROR_GROUP, true);
             while (!started.waitFor(MEMORY_CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
@@ -339,6 +346,7 @@ public final class PythonShellJobRunner
                     ChildProcesses.killTree(started);
                 }
             }
+            lifeline.close();
             output.join();
             errors.join();
             int exit = started.exitValue();

@@ -45,8 +45,10 @@ import static java.util.Objects.requireNonNull;
  * kept in the record store {@value #STORE}; a crawl runs on a thread pool of the instance that started it, which is
  * recorded as the crawl's owner.
  *
- * <p>Local emulation: {@code S3Targets} only (other targets are refused), no custom classifiers, no schedules (they
- * come with the scheduling work; a crawler with a {@code Schedule} is refused rather than silently never run).
+ * <p>Local emulation: {@code S3Targets} only (other targets are refused), no custom classifiers. A {@code Schedule}
+ * ({@code cron(...)}, UTC) runs while the crawler is {@code SCHEDULED} ({@code StartCrawlerSchedule},
+ * {@code StopCrawlerSchedule}, {@code UpdateCrawlerSchedule}) as a schedule of {@link GlueSchedules}, which the wiring
+ * hands to {@link #startScheduled} at each occurrence.
  * A crawl whose instance stops ends {@code FAILED}: at once when it stops cleanly, and once its lease runs out when it
  * stops without a word; a crawl running on another instance is never touched.
  */
@@ -67,14 +69,16 @@ public final class GlueCrawlers
     private final Crawler crawler;
     private final Clock clock;
     private final Instances instances;
+    private final GlueSchedules schedules;
     private final ExecutorService executor;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Map<String, AtomicBoolean> cancellations = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, String>> endListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closing;
 
-    public GlueCrawlers(RecordStores stores, Crawler crawler, Clock clock, Instances instances)
+    public GlueCrawlers(RecordStores stores, Crawler crawler, GlueSchedules schedules, Clock clock, Instances instances)
     {
+        this.schedules = requireNonNull(schedules, "schedules is null");
         this.store = requireNonNull(stores, "stores is null").open(STORE, StoredCrawler.class);
         this.crawler = requireNonNull(crawler, "crawler is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -122,7 +126,7 @@ public final class GlueCrawlers
                 if (store.get(name).isPresent()) {
                     throw ServiceException.user("AlreadyExistsException", 400, "Crawler with name " + name + " has already been created");
                 }
-                store.put(name, definition(Optional.empty(), name, input, caller.region()));
+                put(definition(Optional.empty(), name, input, caller.region()));
             }
             return JsonProtocolService.JSON.createObjectNode();
         });
@@ -156,7 +160,7 @@ public final class GlueCrawlers
                 if (stored.isCrawling()) {
                     throw ServiceException.user("CrawlerRunningException", 400, "Crawler with name " + name + " is running; update it when it is READY");
                 }
-                store.put(name, definition(Optional.of(stored), name, input, caller.region()));
+                put(definition(Optional.of(stored), name, input, caller.region()));
             }
             return JsonProtocolService.JSON.createObjectNode();
         });
@@ -167,6 +171,44 @@ public final class GlueCrawlers
                     throw ServiceException.user("CrawlerRunningException", 400, "Crawler with name " + name + " is running; stop it before deleting it");
                 }
                 store.delete(name);
+                schedules.set(GlueSchedules.CRAWLERS, name, "", Optional.empty(), "");
+            }
+            return JsonProtocolService.JSON.createObjectNode();
+        });
+        service.register("StartCrawlerSchedule", (input, caller) -> {
+            String name = input.requiredString("CrawlerName");
+            synchronized (lock(name)) {
+                StoredCrawler stored = get(name);
+                if (stored.schedule().isEmpty()) {
+                    throw ServiceException.user("NoScheduleException", 400, "Crawler " + name + " has no schedule: give it one with "
+                            + "UpdateCrawlerSchedule");
+                }
+                if (stored.scheduled()) {
+                    throw ServiceException.user("SchedulerRunningException", 400, "The schedule of crawler " + name + " is already running");
+                }
+                put(stored.withSchedule(stored.schedule(), true));
+            }
+            return JsonProtocolService.JSON.createObjectNode();
+        });
+        service.register("StopCrawlerSchedule", (input, caller) -> {
+            String name = input.requiredString("CrawlerName");
+            synchronized (lock(name)) {
+                StoredCrawler stored = get(name);
+                if (!stored.scheduled()) {
+                    throw ServiceException.user("SchedulerNotRunningException", 400, "The schedule of crawler " + name + " is not running");
+                }
+                put(stored.withSchedule(stored.schedule(), false));
+            }
+            return JsonProtocolService.JSON.createObjectNode();
+        });
+        service.register("UpdateCrawlerSchedule", (input, caller) -> {
+            String name = input.requiredString("CrawlerName");
+            Optional<String> schedule = input.string("Schedule").filter(expression -> !expression.isBlank())
+                    .map(expression -> GlueSchedules.check(input, expression));
+            synchronized (lock(name)) {
+                StoredCrawler stored = get(name);
+                // a crawler given its first schedule runs it, as one created with a schedule does
+                put(stored.withSchedule(schedule, stored.schedule().isEmpty() || stored.scheduled()));
             }
             return JsonProtocolService.JSON.createObjectNode();
         });
@@ -298,10 +340,11 @@ public final class GlueCrawlers
     {
         boolean create = existing.isEmpty();
         String role = create ? input.requiredString("Role") : input.string("Role").orElse(existing.get().role());
-        if (input.has("Schedule") && !input.string("Schedule").orElse("").isBlank()) {
-            throw input.invalid("Crawler schedules are not supported by lakestack yet (they come with scheduled pipelines); start the crawler "
-                    + "with StartCrawler instead");
-        }
+        // a crawler given a schedule runs it (SCHEDULED), as on Glue; an empty Schedule removes it
+        Optional<String> schedule = input.has("Schedule")
+                ? input.string("Schedule").filter(expression -> !expression.isBlank()).map(expression -> GlueSchedules.check(input, expression))
+                : existing.flatMap(StoredCrawler::schedule);
+        boolean scheduled = schedule.isPresent() && (existing.isEmpty() || existing.get().schedule().isEmpty() || existing.get().scheduled());
         if (!input.strings("Classifiers").isEmpty()) {
             throw input.invalid("Custom classifiers are not supported by lakestack; the built-in ones read JSON, CSV/TSV, Parquet and ORC");
         }
@@ -363,7 +406,7 @@ public final class GlueCrawlers
                 lineage, tags, State.READY, existing.map(StoredCrawler::creationMillis).orElse(now), now,
                 existing.map(stored -> stored.version() + 1).orElse(1L), Optional.empty(), existing.flatMap(StoredCrawler::lastCrawl),
                 existing.map(StoredCrawler::metrics).orElse(Metrics.NONE), existing.map(StoredCrawler::crawledFolders).orElse(List.of()),
-                existing.isPresent() ? existing.get().region() : Optional.of(region));
+                existing.isPresent() ? existing.get().region() : Optional.of(region), schedule, scheduled);
     }
 
     private static String oneOf(JsonInput input, String field, String value, Set<String> allowed)
@@ -413,8 +456,34 @@ public final class GlueCrawlers
             crawl.put("StartTime", JsonProtocolService.epochSeconds(java.time.Instant.ofEpochMilli(last.startMillis())));
         });
         node.put("Version", stored.version());
+        stored.schedule().ifPresent(schedule -> node.putObject("Schedule").put("ScheduleExpression", schedule)
+                .put("State", stored.scheduled() ? "SCHEDULED" : "NOT_SCHEDULED"));
         stored.configuration().ifPresent(configuration -> node.put("Configuration", configuration));
         return node;
+    }
+
+    /** Stores the crawler, and the schedule the engine runs while its schedule is {@code SCHEDULED}. */
+    private void put(StoredCrawler crawler)
+    {
+        store.put(crawler.name(), crawler);
+        schedules.set(GlueSchedules.CRAWLERS, crawler.name(), crawler.region().orElse("us-east-1"), crawler.scheduled() ? crawler.schedule() : Optional.empty(),
+                crawler.description().orElse(""));
+    }
+
+    /** An occurrence of a crawler's schedule: a crawl starts, unless one is running (then this occurrence is passed over, as on Glue). */
+    public void startScheduled(String name)
+    {
+        Optional<StoredCrawler> crawler = store.getLatest(name).filter(StoredCrawler::scheduled);
+        if (crawler.isEmpty()) {
+            log.info("crawler {}: an occurrence of its schedule came after the crawler or its schedule was removed or stopped; nothing starts", name);
+            return;
+        }
+        try {
+            start(name);
+        }
+        catch (ServiceException e) {
+            log.warn("crawler {}: the crawl of this occurrence of its schedule did not start: {}", name, e.getMessage());
+        }
     }
 
     /** A crawler as stored; {@code EntityNotFoundException} in Glue's words when there is none. */

@@ -9,6 +9,8 @@ import io.lakestack.services.glue.StoredJobRun.State;
 import io.lakestack.spi.OffsetTokens;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.cluster.Instances;
+import io.lakestack.spi.eventbridge.EventBuses;
+import io.lakestack.spi.events.EventSink;
 import io.lakestack.spi.glue.JobRunner;
 import io.lakestack.spi.glue.JobRunner.RunningJob;
 import io.lakestack.spi.store.RecordStore;
@@ -85,6 +87,7 @@ public final class GlueJobs
     private final RecordStore<StoredJob> jobs;
     private final RecordStore<StoredJobRun> runs;
     private final JobRunner runner;
+    private final EventSink events;
     private final Clock clock;
     private final Instances instances;
     private final String accountId;
@@ -97,8 +100,13 @@ public final class GlueJobs
     private final List<Consumer<StoredJobRun>> endListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closing;
 
-    public GlueJobs(RecordStores stores, JobRunner runner, Clock clock, Instances instances, String accountId)
+    /**
+     * @param events where a run's end is published as EventBridge's {@code Glue Job State Change} event, on the default
+     *         bus
+     */
+    public GlueJobs(RecordStores stores, JobRunner runner, EventSink events, Clock clock, Instances instances, String accountId)
     {
+        this.events = requireNonNull(events, "events is null");
         requireNonNull(stores, "stores is null");
         this.jobs = stores.open(JOBS_STORE, StoredJob.class);
         this.runs = stores.open(RUNS_STORE, StoredJobRun.class);
@@ -163,7 +171,7 @@ public final class GlueJobs
         });
         service.register("GetJob", (input, caller) -> {
             ObjectNode output = JsonProtocolService.JSON.createObjectNode();
-            output.set("Job", describe(job(input.requiredString("JobName"))));
+            output.set("Job", describe(job(input.requiredString("JobName", NAME, 255))));
             return output;
         });
         service.register("GetJobs", (input, caller) -> {
@@ -220,8 +228,8 @@ public final class GlueJobs
             return JsonProtocolService.JSON.createObjectNode().put("JobRunId", run.id());
         });
         service.register("GetJobRun", (input, caller) -> {
-            String name = input.requiredString("JobName");
-            String id = input.requiredString("RunId");
+            String name = input.requiredString("JobName", NAME, 255);
+            String id = input.requiredString("RunId", NAME, 255);
             job(name);
             StoredJobRun run = runs.getLatest(key(name, id)).orElseThrow(() -> ServiceException.user("EntityNotFoundException", 400,
                     "Job Run with id: " + id + " not found for job: " + name + "."));
@@ -230,7 +238,7 @@ public final class GlueJobs
             return output;
         });
         service.register("GetJobRuns", (input, caller) -> {
-            String name = input.requiredString("JobName");
+            String name = input.requiredString("JobName", NAME, 255);
             job(name);
             List<StoredJobRun> all = new ArrayList<>(runsOf(name));
             all.sort(Comparator.comparingLong(StoredJobRun::startedMillis).thenComparing(StoredJobRun::id).reversed());
@@ -243,7 +251,7 @@ public final class GlueJobs
             return output;
         });
         service.register("BatchStopJobRun", (input, caller) -> {
-            String name = input.requiredString("JobName");
+            String name = input.requiredString("JobName", NAME, 255);
             if (!input.has("JobRunIds")) {
                 throw input.missing("JobRunIds");
             }
@@ -590,6 +598,7 @@ public final class GlueJobs
 
     private void ended(StoredJobRun run)
     {
+        publish(run);
         for (Consumer<StoredJobRun> listener : endListeners) {
             try {
                 listener.accept(run);
@@ -597,6 +606,46 @@ public final class GlueJobs
             catch (RuntimeException e) {
                 log.warn("Glue job {} run {}: what follows its end failed", run.jobName(), run.id(), e);
             }
+        }
+    }
+
+    /**
+     * Glue's {@code Glue Job State Change} event of a run that ended, on EventBridge's default bus: {@code INFO} for
+     * {@code SUCCEEDED} and {@code STOPPED}, {@code WARN} for {@code TIMEOUT}, {@code ERROR} for {@code FAILED} (the
+     * message the run's {@code ErrorMessage}).
+     */
+    private void publish(StoredJobRun run)
+    {
+        StoredJob job = jobs.get(run.jobName()).orElse(null);
+        ObjectNode event = JsonProtocolService.JSON.createObjectNode();
+        event.put("version", "0");
+        event.put("id", UUID.randomUUID().toString());
+        event.put("detail-type", "Glue Job State Change");
+        event.put("source", "aws.glue");
+        event.put("account", accountId);
+        event.put("time", Instant.ofEpochMilli(run.completedMillis().orElse(clock.millis())).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        event.put("region", job == null ? "us-east-1" : job.region());
+        event.putArray("resources");
+        ObjectNode detail = event.putObject("detail");
+        detail.put("jobName", run.jobName());
+        detail.put("severity", switch (run.state()) {
+            case FAILED, ERROR -> "ERROR";
+            case TIMEOUT -> "WARN";
+            default -> "INFO";
+        });
+        detail.put("state", run.state().name());
+        detail.put("jobRunId", run.id());
+        detail.put("message", switch (run.state()) {
+            case SUCCEEDED -> "Job run succeeded";
+            case STOPPED -> "Job run stopped";
+            case TIMEOUT -> "Job run timed out";
+            default -> run.errorMessage().orElse("Job run failed");
+        });
+        try {
+            events.publish(EventBuses.kafkaTopic(EventBuses.DEFAULT_BUS), run.jobName(), event.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        catch (RuntimeException e) {
+            log.error("Glue job {} run {}: its Glue Job State Change event ({}) could not be put on the default bus", run.jobName(), run.id(), event, e);
         }
     }
 

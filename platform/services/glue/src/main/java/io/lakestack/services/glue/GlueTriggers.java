@@ -33,10 +33,12 @@ import static java.util.Objects.requireNonNull;
  * a {@code CONDITIONAL} one, once activated ({@code StartTrigger} or {@code StartOnCreation}), starts them when its
  * predicate is met: {@code ANY} when one of its conditions is, {@code AND} when all of them have been since it last
  * fired. A condition is met by a job run ending in its {@code State} or a crawl ending in its {@code CrawlState}, seen
- * by the one instance that ended it, so that each end counts once. An action starts a job run (its
- * {@code TriggerName} the trigger's, its {@code PredecessorRuns} the runs that met the predicate) or a crawl.
+ * by the one instance that ended it, so that each end counts once. A {@code SCHEDULED} one, while activated, fires
+ * at each occurrence of its {@code cron(...)} (UTC), a schedule of {@link GlueSchedules} that the wiring hands to
+ * {@link #fireScheduled}. An action starts a job run (its {@code TriggerName} the trigger's, its
+ * {@code PredecessorRuns} the runs that met the predicate) or a crawl.
  *
- * <p>Refused rather than stored and ignored: {@code SCHEDULED} and {@code EVENT} triggers, workflows, an action's
+ * <p>Refused rather than stored and ignored: {@code EVENT} triggers, workflows, an action's
  * {@code NotificationProperty} and {@code SecurityConfiguration}.
  */
 public final class GlueTriggers
@@ -52,14 +54,16 @@ public final class GlueTriggers
     static final String DEACTIVATED = "DEACTIVATED";
 
     private final RecordStore<StoredTrigger> store;
+    private final GlueSchedules schedules;
     private final GlueJobs jobs;
     private final GlueCrawlers crawlers;
     private final Clock clock;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
-    public GlueTriggers(RecordStores stores, GlueJobs jobs, GlueCrawlers crawlers, Clock clock)
+    public GlueTriggers(RecordStores stores, GlueJobs jobs, GlueCrawlers crawlers, GlueSchedules schedules, Clock clock)
     {
         this.store = requireNonNull(stores, "stores is null").open(STORE, StoredTrigger.class);
+        this.schedules = requireNonNull(schedules, "schedules is null");
         this.jobs = requireNonNull(jobs, "jobs is null");
         this.crawlers = requireNonNull(crawlers, "crawlers is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -82,17 +86,17 @@ public final class GlueTriggers
                 if (start && trigger.type().equals("ON_DEMAND")) {
                     throw input.invalid("StartOnCreation is not supported for triggers of type ON_DEMAND: start one with StartTrigger");
                 }
-                store.put(name, start ? trigger.withState(ACTIVATED) : trigger);
+                put(start ? trigger.withState(ACTIVATED) : trigger);
             }
             return JsonProtocolService.JSON.createObjectNode().put("Name", name);
         });
         service.register("GetTrigger", (input, caller) -> {
             ObjectNode output = JsonProtocolService.JSON.createObjectNode();
-            output.set("Trigger", describe(trigger(input.requiredString("Name"))));
+            output.set("Trigger", describe(trigger(input.requiredString("Name", NAME, 255))));
             return output;
         });
         service.register("GetTriggers", (input, caller) -> {
-            Optional<String> job = input.string("DependentJobName");
+            Optional<String> job = input.string("DependentJobName", NAME, 255);
             List<String> names = store.all().values().stream().filter(trigger -> job.isEmpty() || starts(trigger, job.get())).map(StoredTrigger::name).toList();
             OffsetTokens.Slice<String> page = OffsetTokens.slice(names, input.string("NextToken"), input.integer("MaxResults", 1, 200).orElse(100),
                     "InvalidInputException");
@@ -103,7 +107,7 @@ public final class GlueTriggers
             return output;
         });
         service.register("ListTriggers", (input, caller) -> {
-            Optional<String> job = input.string("DependentJobName");
+            Optional<String> job = input.string("DependentJobName", NAME, 255);
             Map<String, String> wanted = input.stringMap("Tags");
             List<String> names = store.all().values().stream()
                     .filter(trigger -> job.isEmpty() || starts(trigger, job.get()))
@@ -144,9 +148,9 @@ public final class GlueTriggers
                 }
                 StoredTrigger changed = definition(update, name, existing.type(), existing.tags(), existing.region(), existing.createdMillis(), existing);
                 // an update starts the count of an AND predicate again
-                updated = new StoredTrigger(name, existing.type(), existing.state(), changed.description(), changed.logical(), changed.conditions(),
-                        changed.actions(), existing.tags(), existing.region(), existing.createdMillis(), List.of(), List.of());
-                store.put(name, updated);
+                updated = new StoredTrigger(name, existing.type(), existing.state(), changed.description(), changed.schedule(), changed.logical(),
+                        changed.conditions(), changed.actions(), existing.tags(), existing.region(), existing.createdMillis(), List.of(), List.of());
+                put(updated);
             }
             ObjectNode output = JsonProtocolService.JSON.createObjectNode();
             output.set("Trigger", describe(updated));
@@ -157,6 +161,7 @@ public final class GlueTriggers
             synchronized (lock(name)) {
                 // as Glue, deleting a trigger that is not there succeeds
                 store.delete(name);
+                schedules.set(GlueSchedules.TRIGGERS, name, "", Optional.empty(), "");
             }
             return JsonProtocolService.JSON.createObjectNode().put("Name", name);
         });
@@ -193,9 +198,13 @@ public final class GlueTriggers
         if (!TYPES.contains(type)) {
             throw input.invalid("Type", type, "Member must satisfy enum value set: [CONDITIONAL, EVENT, ON_DEMAND, SCHEDULED]");
         }
-        if (type.equals("SCHEDULED") || input.has("Schedule")) {
-            throw input.invalid("SCHEDULED triggers are not supported by lakestack yet: start the trigger's jobs with an EventBridge Scheduler schedule "
-                    + "(a universal target arn:aws:scheduler:::aws-sdk:glue:startJobRun) or an ON_DEMAND trigger and StartTrigger");
+        Optional<String> schedule = input.string("Schedule").or(() -> existing == null ? Optional.empty() : existing.schedule());
+        if (type.equals("SCHEDULED")) {
+            GlueSchedules.check(input, schedule.orElseThrow(() -> input.invalid("A SCHEDULED trigger needs a Schedule, a cron expression such as "
+                    + "cron(15 12 * * ? *)")));
+        }
+        else if (input.has("Schedule")) {
+            throw input.invalid("A Schedule is for SCHEDULED triggers; an " + type + " trigger takes none");
         }
         if (type.equals("EVENT") || input.has("EventBatchingCondition")) {
             throw input.invalid("EVENT triggers are not supported by lakestack yet: they start workflows, which are not there yet");
@@ -221,7 +230,8 @@ public final class GlueTriggers
             throw input.invalid("A Predicate is for CONDITIONAL triggers; an " + type + " trigger takes none");
         }
         Optional<String> description = input.string("Description").or(() -> existing == null ? Optional.empty() : existing.description());
-        return new StoredTrigger(name, type, CREATED, description, logical, conditions, actions, tags, region, createdMillis, List.of(), List.of());
+        return new StoredTrigger(name, type, CREATED, description, type.equals("SCHEDULED") ? schedule : Optional.empty(), logical, conditions, actions,
+                tags, region, createdMillis, List.of(), List.of());
     }
 
     private List<Action> actions(JsonInput input)
@@ -382,6 +392,7 @@ public final class GlueTriggers
         node.put("Type", trigger.type());
         node.put("State", trigger.state());
         trigger.description().ifPresent(description -> node.put("Description", description));
+        trigger.schedule().ifPresent(schedule -> node.put("Schedule", schedule));
         ArrayNode actions = node.putArray("Actions");
         for (Action action : trigger.actions()) {
             ObjectNode item = actions.addObject();
@@ -426,9 +437,29 @@ public final class GlueTriggers
             StoredTrigger trigger = trigger(name);
             StoredTrigger changed = change.apply(trigger);
             if (!changed.equals(trigger)) {
-                store.put(name, changed);
+                put(changed);
             }
         }
+    }
+
+    /** Stores the trigger, and the schedule a scheduled one has while it is activated. */
+    private void put(StoredTrigger trigger)
+    {
+        store.put(trigger.name(), trigger);
+        boolean scheduled = trigger.type().equals("SCHEDULED") && trigger.state().equals(ACTIVATED);
+        schedules.set(GlueSchedules.TRIGGERS, trigger.name(), trigger.region(), scheduled ? trigger.schedule() : Optional.empty(),
+                trigger.description().orElse(""));
+    }
+
+    /** An occurrence of a scheduled trigger's schedule: its actions start, when it is still scheduled and activated. */
+    public void fireScheduled(String name)
+    {
+        Optional<StoredTrigger> trigger = store.getLatest(name).filter(stored -> stored.type().equals("SCHEDULED") && stored.state().equals(ACTIVATED));
+        if (trigger.isEmpty()) {
+            log.info("Glue trigger {}: an occurrence of its schedule came after it was deleted or stopped; nothing starts", name);
+            return;
+        }
+        fire(trigger.get(), List.of(), false);
     }
 
     private Object lock(String name)

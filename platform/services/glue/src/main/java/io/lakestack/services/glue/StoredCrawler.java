@@ -31,7 +31,9 @@ record StoredCrawler(
         Optional<LastCrawl> lastCrawl,
         Metrics metrics,
         List<String> crawledFolders,
-        Optional<String> region)
+        Optional<String> region,
+        Optional<String> schedule,
+        boolean scheduled)
 {
     enum State
     {
@@ -110,20 +112,22 @@ record StoredCrawler(
         crawledFolders = List.copyOf(crawledFolders);
         // a crawler stored before crawlers kept their region has none: its ARN names the region it is asked from
         region = region == null ? Optional.empty() : region;
+        // nor a schedule, before crawlers had them
+        schedule = schedule == null ? Optional.empty() : schedule;
     }
 
     StoredCrawler withState(State newState, Optional<RunningCrawl> newRunning)
     {
         return new StoredCrawler(name, role, databaseName, description, targets, tablePrefix, configuration, updateBehavior, deleteBehavior,
                 recrawlBehavior, lineageSettings, tags, newState, creationMillis, lastUpdatedMillis, version, newRunning, lastCrawl, metrics,
-                crawledFolders, region);
+                crawledFolders, region, schedule, scheduled);
     }
 
     StoredCrawler withTags(Map<String, String> newTags)
     {
         return new StoredCrawler(name, role, databaseName, description, targets, tablePrefix, configuration, updateBehavior, deleteBehavior,
                 recrawlBehavior, lineageSettings, newTags, state, creationMillis, lastUpdatedMillis, version, running, lastCrawl, metrics,
-                crawledFolders, region);
+                crawledFolders, region, schedule, scheduled);
     }
 
     /** Back to {@code READY} after a crawl, with how it ended. */
@@ -131,7 +135,15 @@ record StoredCrawler(
     {
         return new StoredCrawler(name, role, databaseName, description, targets, tablePrefix, configuration, updateBehavior, deleteBehavior,
                 recrawlBehavior, lineageSettings, tags, State.READY, creationMillis, lastUpdatedMillis, version, Optional.empty(), Optional.of(last),
-                newMetrics, folders, region);
+                newMetrics, folders, region, schedule, scheduled);
+    }
+
+    /** With its schedule ({@code Schedule}), and whether the schedule runs ({@code SCHEDULED}) or not ({@code NOT_SCHEDULED}). */
+    StoredCrawler withSchedule(Optional<String> newSchedule, boolean newScheduled)
+    {
+        return new StoredCrawler(name, role, databaseName, description, targets, tablePrefix, configuration, updateBehavior, deleteBehavior,
+                recrawlBehavior, lineageSettings, tags, state, creationMillis, lastUpdatedMillis, version, running, lastCrawl, metrics,
+                crawledFolders, region, newSchedule, newScheduled && newSchedule.isPresent());
     }
 
     boolean isCrawling()

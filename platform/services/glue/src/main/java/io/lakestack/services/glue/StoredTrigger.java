@@ -9,7 +9,8 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A Glue trigger as the record store keeps it: its definition, its state, and, for a conditional trigger whose
+ * A Glue trigger as the record store keeps it: its definition (with the {@code cron(...)} of a scheduled one), its
+ * state, and, for a conditional trigger whose
  * predicate is {@code AND}, the conditions met since it last fired (by index) with the runs that met them.
  */
 record StoredTrigger(
@@ -17,6 +18,7 @@ record StoredTrigger(
         String type,
         String state,
         Optional<String> description,
+        Optional<String> schedule,
         String logical,
         List<Condition> conditions,
         List<Action> actions,
@@ -56,6 +58,7 @@ record StoredTrigger(
         requireNonNull(type, "type is null");
         requireNonNull(state, "state is null");
         requireNonNull(description, "description is null");
+        requireNonNull(schedule, "schedule is null");
         requireNonNull(logical, "logical is null");
         conditions = List.copyOf(conditions);
         actions = List.copyOf(actions);
@@ -67,16 +70,16 @@ record StoredTrigger(
 
     StoredTrigger withState(String changed)
     {
-        return new StoredTrigger(name, type, changed, description, logical, conditions, actions, tags, region, createdMillis, List.of(), List.of());
+        return new StoredTrigger(name, type, changed, description, schedule, logical, conditions, actions, tags, region, createdMillis, List.of(), List.of());
     }
 
     StoredTrigger withTags(Map<String, String> changed)
     {
-        return new StoredTrigger(name, type, state, description, logical, conditions, actions, changed, region, createdMillis, satisfied, satisfiedBy);
+        return new StoredTrigger(name, type, state, description, schedule, logical, conditions, actions, changed, region, createdMillis, satisfied, satisfiedBy);
     }
 
     StoredTrigger withSatisfied(List<Integer> met, List<StoredJobRun.Predecessor> by)
     {
-        return new StoredTrigger(name, type, state, description, logical, conditions, actions, tags, region, createdMillis, met, by);
+        return new StoredTrigger(name, type, state, description, schedule, logical, conditions, actions, tags, region, createdMillis, met, by);
     }
 }

@@ -8,6 +8,7 @@ import io.lakestack.endpoint.testing.RecordedResponse;
 import io.lakestack.services.glue.crawler.Crawler;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.cluster.Instances;
+import io.lakestack.spi.events.EventSink;
 import io.lakestack.spi.glue.GlueCatalog;
 import io.lakestack.spi.glue.JobRunner;
 import io.lakestack.spi.s3.ObjectStore;
@@ -46,10 +47,32 @@ class GlueJobsTest
     private final MemoryRecordStores stores = new MemoryRecordStores();
     private final FakeRunner runner = new FakeRunner();
     private final TestInstances instances = new TestInstances();
-    private final GlueJobs jobs = new GlueJobs(stores, runner, clock, instances, "000000000000");
-    private final GlueCrawlers crawlers = new GlueCrawlers(stores, new Crawler(unused(GlueCatalog.class), unused(ObjectStore.class)), clock, instances);
-    private final GlueService service = new GlueService(unused(GlueCatalog.class), crawlers, jobs, new GlueTriggers(stores, jobs, crawlers, clock), stores,
-            "000000000000");
+    private final List<String> published = new ArrayList<>();
+    private final GlueJobs jobs = new GlueJobs(stores, runner, new EventSink()
+    {
+        @Override
+        public void declare(String topic) {}
+
+        @Override
+        public void publish(String topic, String key, byte[] value, Map<String, String> headers)
+        {
+            published.add(topic + " " + key + " " + new String(value, StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void declareOrdered(String topic) {}
+
+        @Override
+        public long publishOrdered(String topic, String key, byte[] value, Map<String, String> headers)
+        {
+            throw new AssertionError("not used");
+        }
+    }, clock, instances, "000000000000");
+    private final GlueSchedules schedules = new GlueSchedules(stores, clock, "000000000000");
+    private final GlueCrawlers crawlers = new GlueCrawlers(stores, new Crawler(unused(GlueCatalog.class), unused(ObjectStore.class)), schedules, clock,
+            instances);
+    private final GlueTriggers triggers = new GlueTriggers(stores, jobs, crawlers, schedules, clock);
+    private final GlueService service = new GlueService(unused(GlueCatalog.class), crawlers, jobs, triggers, stores, "000000000000");
 
     @AfterEach
     void close()
@@ -82,6 +105,16 @@ class GlueJobsTest
         assertThat(run.path("ErrorMessage").asText()).isEqualTo("Job run timed out after 2 minute(s) (the run's Timeout)");
         assertThat(run.path("ExecutionTime").asInt()).isEqualTo(120);
         assertThat(run.path("CompletedOn").asDouble()).isEqualTo(1_790_000_120.0);
+        assertThat(published).hasSize(1);
+        String event = published.get(0);
+        assertThat(event).startsWith("lakestack.events.default slow {");
+        JsonNode document = JSON.readTree(event.substring("lakestack.events.default slow ".length()));
+        assertThat(document.path("id").asText()).hasSize(36);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) document).remove("id");
+        assertThat(document).isEqualTo(JSON.readTree("""
+                {"version": "0", "detail-type": "Glue Job State Change", "source": "aws.glue", "account": "000000000000",
+                 "time": "2026-09-21T14:15:20Z", "region": "us-east-1", "resources": [],
+                 "detail": {"jobName": "slow", "severity": "WARN", "state": "TIMEOUT", "jobRunId": "%s", "message": "Job run timed out"}}""".formatted(id)));
     }
 
     @Test
@@ -277,10 +310,10 @@ class GlueJobsTest
         assertThat(busy.errorCode()).isEqualTo("ConcurrentRunsExceededException");
         runner.last().completion.complete(JobRunner.Result.success());
 
-        ServiceException scheduled = catchThrowableOfType(ServiceException.class, () -> call("CreateTrigger",
-                "{\"Name\": \"cron\", \"Type\": \"SCHEDULED\", \"Schedule\": \"cron(0 12 * * ? *)\", \"Actions\": [{\"JobName\": \"nightly\"}]}"));
-        assertThat(scheduled.errorCode()).isEqualTo("InvalidInputException");
-        assertThat(scheduled.getMessage()).startsWith("SCHEDULED triggers are not supported by lakestack yet");
+        ServiceException event = catchThrowableOfType(ServiceException.class, () -> call("CreateTrigger",
+                "{\"Name\": \"on-event\", \"Type\": \"EVENT\", \"Actions\": [{\"JobName\": \"nightly\"}]}"));
+        assertThat(event.errorCode()).isEqualTo("InvalidInputException");
+        assertThat(event.getMessage()).isEqualTo("EVENT triggers are not supported by lakestack yet: they start workflows, which are not there yet");
         ServiceException missing = catchThrowableOfType(ServiceException.class, () -> call("CreateTrigger",
                 "{\"Name\": \"ghost\", \"Type\": \"ON_DEMAND\", \"Actions\": [{\"JobName\": \"no-such-job\"}]}"));
         assertThat(missing.errorCode()).isEqualTo("EntityNotFoundException");
@@ -289,6 +322,84 @@ class GlueJobsTest
                 "{\"Name\": \"eager\", \"Type\": \"ON_DEMAND\", \"StartOnCreation\": true, \"Actions\": [{\"JobName\": \"nightly\"}]}"));
         assertThat(onCreation.getMessage()).isEqualTo("StartOnCreation is not supported for triggers of type ON_DEMAND: start one with StartTrigger");
         assertThat(call("ListTriggers", "{\"DependentJobName\": \"nightly\"}").path("TriggerNames")).isEqualTo(JSON.readTree("[\"now\"]"));
+    }
+
+    @Test
+    void aScheduledTriggerIsAScheduleOfTheSchedulersEngineWhileActivated()
+            throws Exception
+    {
+        createJob("{\"Name\": \"hourly\"}");
+        call("CreateTrigger", """
+                {"Name": "every-hour", "Type": "SCHEDULED", "Schedule": "cron(5 * * * ? *)", "StartOnCreation": true,
+                 "Actions": [{"JobName": "hourly", "Arguments": {"--window": "1h"}}]}""");
+        var schedules = stores.open(GlueSchedules.STORE, io.lakestack.spi.scheduler.Schedule.class);
+        io.lakestack.spi.scheduler.Schedule schedule = schedules.get("#glue-triggers/every-hour").orElseThrow();
+        assertThat(schedule.expression()).isEqualTo("cron(5 * * * ? *)");
+        assertThat(schedule.timezone()).isEqualTo("UTC");
+        assertThat(schedule.state()).isEqualTo(io.lakestack.spi.scheduler.Schedule.State.ENABLED);
+        assertThat(schedule.target().arn()).isEqualTo("arn:aws:glue:us-east-1:000000000000:trigger/every-hour");
+        assertThat(schedule.next(java.time.Instant.parse("2026-11-30T10:06:00Z"))).contains(java.time.Instant.parse("2026-11-30T11:05:00Z"));
+        assertThat(GlueSchedules.target(schedule.target().arn())).contains(new GlueSchedules.Target(true, "every-hour"));
+
+        triggers.fireScheduled("every-hour");
+        JsonNode run = call("GetJobRuns", "{\"JobName\": \"hourly\"}").path("JobRuns").get(0);
+        assertThat(run.path("TriggerName").asText()).isEqualTo("every-hour");
+        assertThat(run.path("Arguments")).isEqualTo(JSON.readTree("{\"--window\": \"1h\"}"));
+        runner.last().completion.complete(JobRunner.Result.success());
+
+        call("StopTrigger", "{\"Name\": \"every-hour\"}");
+        assertThat(schedules.get("#glue-triggers/every-hour")).isEmpty();
+        // an occurrence the engine had already taken when the trigger stopped starts nothing
+        triggers.fireScheduled("every-hour");
+        assertThat(runner.specs).hasSize(1);
+        call("StartTrigger", "{\"Name\": \"every-hour\"}");
+        assertThat(schedules.get("#glue-triggers/every-hour")).isPresent();
+        call("DeleteTrigger", "{\"Name\": \"every-hour\"}");
+        assertThat(schedules.get("#glue-triggers/every-hour")).isEmpty();
+
+        ServiceException rate = catchThrowableOfType(ServiceException.class, () -> call("CreateTrigger",
+                "{\"Name\": \"rated\", \"Type\": \"SCHEDULED\", \"Schedule\": \"rate(1 hour)\", \"Actions\": [{\"JobName\": \"hourly\"}]}"));
+        assertThat(rate.getMessage()).isEqualTo("Schedule rate(1 hour) is not a cron expression: Glue schedules are cron(<minutes> <hours> "
+                + "<day-of-month> <month> <day-of-week> <year>)");
+    }
+
+    @Test
+    void aCrawlersScheduleRunsWhileItIsScheduled()
+            throws Exception
+    {
+        call("CreateCrawler", """
+                {"Name": "nightly-crawl", "Role": "arn:aws:iam::000000000000:role/glue", "Targets": {"S3Targets": [{"Path": "s3://data-bucket/events/"}]},
+                 "Schedule": "cron(0 2 * * ? *)"}""");
+        var schedules = stores.open(GlueSchedules.STORE, io.lakestack.spi.scheduler.Schedule.class);
+        assertThat(call("GetCrawler", "{\"Name\": \"nightly-crawl\"}").path("Crawler").path("Schedule"))
+                .isEqualTo(JSON.readTree("{\"ScheduleExpression\": \"cron(0 2 * * ? *)\", \"State\": \"SCHEDULED\"}"));
+        io.lakestack.spi.scheduler.Schedule schedule = schedules.get("#glue-crawlers/nightly-crawl").orElseThrow();
+        assertThat(schedule.target().arn()).isEqualTo("arn:aws:glue:us-east-1:000000000000:crawler/nightly-crawl");
+        assertThat(GlueSchedules.target(schedule.target().arn())).contains(new GlueSchedules.Target(false, "nightly-crawl"));
+
+        ServiceException running = catchThrowableOfType(ServiceException.class, () -> call("StartCrawlerSchedule", "{\"CrawlerName\": \"nightly-crawl\"}"));
+        assertThat(running.errorCode()).isEqualTo("SchedulerRunningException");
+        call("StopCrawlerSchedule", "{\"CrawlerName\": \"nightly-crawl\"}");
+        assertThat(call("GetCrawler", "{\"Name\": \"nightly-crawl\"}").path("Crawler").path("Schedule").path("State").asText()).isEqualTo("NOT_SCHEDULED");
+        assertThat(schedules.get("#glue-crawlers/nightly-crawl")).isEmpty();
+        ServiceException stopped = catchThrowableOfType(ServiceException.class, () -> call("StopCrawlerSchedule", "{\"CrawlerName\": \"nightly-crawl\"}"));
+        assertThat(stopped.errorCode()).isEqualTo("SchedulerNotRunningException");
+
+        call("UpdateCrawlerSchedule", "{\"CrawlerName\": \"nightly-crawl\", \"Schedule\": \"cron(30 3 * * ? *)\"}");
+        assertThat(schedules.get("#glue-crawlers/nightly-crawl")).isEmpty();
+        call("StartCrawlerSchedule", "{\"CrawlerName\": \"nightly-crawl\"}");
+        assertThat(schedules.get("#glue-crawlers/nightly-crawl").orElseThrow().expression()).isEqualTo("cron(30 3 * * ? *)");
+        call("DeleteCrawler", "{\"Name\": \"nightly-crawl\"}");
+        assertThat(schedules.get("#glue-crawlers/nightly-crawl")).isEmpty();
+
+        ServiceException rate = catchThrowableOfType(ServiceException.class, () -> call("CreateCrawler", """
+                {"Name": "rated", "Role": "r", "Targets": {"S3Targets": [{"Path": "s3://data-bucket/x/"}]}, "Schedule": "rate(1 day)"}"""));
+        assertThat(rate.errorCode()).isEqualTo("InvalidInputException");
+        ServiceException none = catchThrowableOfType(ServiceException.class, () -> {
+            call("CreateCrawler", "{\"Name\": \"plain\", \"Role\": \"r\", \"Targets\": {\"S3Targets\": [{\"Path\": \"s3://data-bucket/y/\"}]}}");
+            call("StartCrawlerSchedule", "{\"CrawlerName\": \"plain\"}");
+        });
+        assertThat(none.errorCode()).isEqualTo("NoScheduleException");
     }
 
     private void createJob(String fields)
