@@ -2,8 +2,8 @@ package io.lakestack.it.contract;
 
 import io.lakestack.backends.kafka.KafkaQueues;
 import io.lakestack.backends.kafka.KafkaRecordStores;
-import io.lakestack.spi.cluster.Instances;
 import io.lakestack.spi.sqs.Queues;
+import io.lakestack.spi.testing.FixedInstances;
 import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
 import org.junit.jupiter.api.Order;
@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Consumer;
 
 /**
  * {@link KafkaQueues} on the embedded stack's Kafka, each engine with a {@link KafkaRecordStores} of its own, as
@@ -35,7 +34,9 @@ class KafkaQueuesContractIntegrationTest
     protected Queues start(Clock clock)
     {
         KafkaRecordStores recordStores = new KafkaRecordStores(stack.kafkaBootstrapServers(), stack.kafkaTopics());
-        KafkaQueues queues = new KafkaQueues(recordStores, stack.kafkaTopics(), stack.kafkaBootstrapServers(), "000000000000", clock, new Alone());
+        // an instance that sees no other come or go: move tasks run on the engine that started them
+        KafkaQueues queues = new KafkaQueues(recordStores, stack.kafkaTopics(), stack.kafkaBootstrapServers(), "000000000000", clock,
+                new FixedInstances(UUID.randomUUID().toString()));
         stores.put(queues, recordStores);
         return queues;
     }
@@ -48,33 +49,5 @@ class KafkaQueuesContractIntegrationTest
         if (recordStores != null) {
             recordStores.close();
         }
-    }
-
-    /** An instance that sees no other come or go: move tasks here run on the engine that started them. */
-    private static final class Alone
-            implements Instances
-    {
-        private final String self = UUID.randomUUID().toString();
-
-        @Override
-        public String self()
-        {
-            return self;
-        }
-
-        @Override
-        public long leaseMillis()
-        {
-            return 15_000;
-        }
-
-        @Override
-        public boolean holdsLease(String instanceId)
-        {
-            return true;
-        }
-
-        @Override
-        public void onDeparture(Consumer<String> listener) {}
     }
 }

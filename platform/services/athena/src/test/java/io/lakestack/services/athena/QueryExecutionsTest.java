@@ -2,7 +2,7 @@ package io.lakestack.services.athena;
 
 import io.lakestack.services.athena.QueryExecution.State;
 import io.lakestack.spi.athena.QueryEngine;
-import io.lakestack.spi.cluster.Instances;
+import io.lakestack.spi.testing.FixedInstances;
 import io.lakestack.spi.glue.BatchError;
 import io.lakestack.spi.glue.CatalogDatabase;
 import io.lakestack.spi.glue.CatalogPartition;
@@ -26,7 +26,6 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -138,8 +137,8 @@ class QueryExecutionsTest
     private QueryExecutions executions(QueryEngine engine, int concurrency)
     {
         Clock clock = Clock.systemUTC();
-        return new QueryExecutions(stores, engine, new HiveDdlExecutor(catalog, objects), new WorkGroups(stores, clock), objects, clock, new OneInstance(),
-                concurrency, temporary);
+        return new QueryExecutions(stores, engine, new HiveDdlExecutor(catalog, objects), new WorkGroups(stores, clock), objects, clock,
+                new FixedInstances("instance-1"), concurrency, temporary);
     }
 
     private static QueryExecutions.Request request(String query)
@@ -157,33 +156,6 @@ class QueryExecutionsTest
     private static QueryEngine.Outcome noEngine(QueryEngine.Query query, QueryEngine.RowSink sink, java.util.function.BooleanSupplier cancelled)
     {
         throw new AssertionError("the engine was asked to run " + query.sql());
-    }
-
-    private static final class OneInstance
-            implements Instances
-    {
-        @Override
-        public String self()
-        {
-            return "instance-1";
-        }
-
-        @Override
-        public long leaseMillis()
-        {
-            return 15_000;
-        }
-
-        @Override
-        public boolean holdsLease(String instanceId)
-        {
-            return true;
-        }
-
-        @Override
-        public void onDeparture(Consumer<String> listener)
-        {
-        }
     }
 
     /**

@@ -7,12 +7,12 @@ import io.lakestack.endpoint.protocol.AwsRequest;
 import io.lakestack.endpoint.testing.RecordedResponse;
 import io.lakestack.services.glue.crawler.Crawler;
 import io.lakestack.spi.ServiceException;
-import io.lakestack.spi.cluster.Instances;
 import io.lakestack.spi.events.EventSink;
 import io.lakestack.spi.glue.GlueCatalog;
 import io.lakestack.spi.glue.JobRunner;
 import io.lakestack.spi.s3.ObjectStore;
 import io.lakestack.spi.store.MemoryRecordStores;
+import io.lakestack.spi.testing.FixedInstances;
 import io.lakestack.spi.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -46,7 +45,7 @@ class GlueJobsTest
     private final ManualClock clock = new ManualClock(1_790_000_000_000L);
     private final MemoryRecordStores stores = new MemoryRecordStores();
     private final FakeRunner runner = new FakeRunner();
-    private final TestInstances instances = new TestInstances();
+    private final FixedInstances instances = new FixedInstances(SELF);
     private final List<String> published = new ArrayList<>();
     private final GlueJobs jobs = new GlueJobs(stores, runner, new EventSink()
     {
@@ -508,41 +507,6 @@ class GlueJobsTest
         FakeRun last()
         {
             return runs.get(runs.size() - 1);
-        }
-    }
-
-    private static final class TestInstances
-            implements Instances
-    {
-        private final List<Consumer<String>> listeners = new ArrayList<>();
-
-        @Override
-        public String self()
-        {
-            return SELF;
-        }
-
-        @Override
-        public long leaseMillis()
-        {
-            return 15_000;
-        }
-
-        @Override
-        public boolean holdsLease(String instanceId)
-        {
-            return true;
-        }
-
-        @Override
-        public void onDeparture(Consumer<String> listener)
-        {
-            listeners.add(listener);
-        }
-
-        void depart(String instance)
-        {
-            listeners.forEach(listener -> listener.accept(instance));
         }
     }
 }
