@@ -1,5 +1,6 @@
 package io.lakestack.services.glue;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestack.endpoint.auth.Authenticator;
@@ -40,6 +41,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class GlueJobsTest
 {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> FIELDS = new TypeReference<>() {};
     private static final String SELF = "instance-1";
 
     private final ManualClock clock = new ManualClock(1_790_000_000_000L);
@@ -407,14 +409,14 @@ class GlueJobsTest
         Map<String, Object> job = new LinkedHashMap<>();
         job.put("Role", "arn:aws:iam::000000000000:role/glue");
         job.put("Command", Map.of("Name", "pythonshell", "ScriptLocation", "s3://code-bucket/jobs/job.py", "PythonVersion", "3.9"));
-        job.putAll(JSON.readValue(fields, Map.class));
+        job.putAll(JSON.readValue(fields, FIELDS));
         call("CreateJob", JSON.writeValueAsString(job));
     }
 
     private String startRun(String job, String fields)
             throws Exception
     {
-        Map<String, Object> input = new LinkedHashMap<>(JSON.readValue(fields, Map.class));
+        Map<String, Object> input = new LinkedHashMap<>(JSON.readValue(fields, FIELDS));
         input.put("JobName", job);
         return call("StartJobRun", JSON.writeValueAsString(input)).path("JobRunId").asText();
     }
