@@ -77,7 +77,6 @@ public final class GlueJobs
     static final int MAX_TIMEOUT_MINUTES = 10080;
     private static final long GIB = 1024L * 1024 * 1024;
     private static final Logger log = LoggerFactory.getLogger(GlueJobs.class);
-    private static final Pattern NAME = Pattern.compile("[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\t]*");
     private static final Pattern S3_OBJECT = Pattern.compile("s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+");
     private static final Set<String> JOB_MODES = Set.of("SCRIPT", "VISUAL", "NOTEBOOK");
     /** Fields of a job definition that name something lakestack does not run, and why. */
@@ -94,11 +93,14 @@ public final class GlueJobs
     private final ScheduledExecutorService timer;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** The processes of the runs this instance owns, by run id. */
-    private final Map<String, RunningJob> processes = new ConcurrentHashMap<>();
+    private final Map<String, Local> processes = new ConcurrentHashMap<>();
     /** How a run this instance is killing ends ({@code TIMEOUT} or {@code STOPPED}), by run id. */
     private final Map<String, State> endings = new ConcurrentHashMap<>();
     private final List<Consumer<StoredJobRun>> endListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closing;
+
+    /** A run's process here, and when its {@code Timeout} runs out. */
+    private record Local(RunningJob process, long deadlineMillis) {}
 
     /**
      * @param events where a run's end is published as EventBridge's {@code Glue Job State Change} event, on the default
@@ -146,7 +148,7 @@ public final class GlueJobs
     void register(GlueService service)
     {
         service.register("CreateJob", (input, caller) -> {
-            String name = input.requiredString("Name", NAME, 255);
+            String name = GlueService.name(input, "Name");
             Map<String, String> tags = GlueJson.tags(input);
             synchronized (lock(name)) {
                 if (jobs.getLatest(name).isPresent()) {
@@ -158,7 +160,7 @@ public final class GlueJobs
             return JsonProtocolService.JSON.createObjectNode().put("Name", name);
         });
         service.register("UpdateJob", (input, caller) -> {
-            String name = input.requiredString("JobName", NAME, 255);
+            String name = GlueService.name(input, "JobName");
             if (!input.has("JobUpdate")) {
                 throw input.missing("JobUpdate");
             }
@@ -171,7 +173,7 @@ public final class GlueJobs
         });
         service.register("GetJob", (input, caller) -> {
             ObjectNode output = JsonProtocolService.JSON.createObjectNode();
-            output.set("Job", describe(job(input.requiredString("JobName", NAME, 255))));
+            output.set("Job", describe(job(GlueService.name(input, "JobName"))));
             return output;
         });
         service.register("GetJobs", (input, caller) -> {
@@ -214,7 +216,7 @@ public final class GlueJobs
             return output;
         });
         service.register("DeleteJob", (input, caller) -> {
-            String name = input.requiredString("JobName", NAME, 255);
+            String name = GlueService.name(input, "JobName");
             synchronized (lock(name)) {
                 // as Glue, deleting a job that is not there succeeds; its runs go with it (a running one once it ends)
                 jobs.delete(name);
@@ -223,22 +225,21 @@ public final class GlueJobs
             return JsonProtocolService.JSON.createObjectNode().put("JobName", name);
         });
         service.register("StartJobRun", (input, caller) -> {
-            String name = input.requiredString("JobName", NAME, 255);
+            String name = GlueService.name(input, "JobName");
             StoredJobRun run = start(input, name);
             return JsonProtocolService.JSON.createObjectNode().put("JobRunId", run.id());
         });
         service.register("GetJobRun", (input, caller) -> {
-            String name = input.requiredString("JobName", NAME, 255);
-            String id = input.requiredString("RunId", NAME, 255);
+            String name = GlueService.name(input, "JobName");
+            String id = GlueService.name(input, "RunId");
             job(name);
-            StoredJobRun run = runs.getLatest(key(name, id)).orElseThrow(() -> ServiceException.user("EntityNotFoundException", 400,
-                    "Job Run with id: " + id + " not found for job: " + name + "."));
+            StoredJobRun run = run(name, id);
             ObjectNode output = JsonProtocolService.JSON.createObjectNode();
             output.set("JobRun", describe(run));
             return output;
         });
         service.register("GetJobRuns", (input, caller) -> {
-            String name = input.requiredString("JobName", NAME, 255);
+            String name = GlueService.name(input, "JobName");
             job(name);
             List<StoredJobRun> all = new ArrayList<>(runsOf(name));
             all.sort(Comparator.comparingLong(StoredJobRun::startedMillis).thenComparing(StoredJobRun::id).reversed());
@@ -251,7 +252,7 @@ public final class GlueJobs
             return output;
         });
         service.register("BatchStopJobRun", (input, caller) -> {
-            String name = input.requiredString("JobName", NAME, 255);
+            String name = GlueService.name(input, "JobName");
             if (!input.has("JobRunIds")) {
                 throw input.missing("JobRunIds");
             }
@@ -263,14 +264,13 @@ public final class GlueJobs
             ArrayNode stopped = output.putArray("SuccessfulSubmissions");
             ArrayNode errors = output.putArray("Errors");
             for (String id : ids) {
-                Optional<String> error = stop(name, id);
-                if (error.isEmpty()) {
+                try {
+                    stop(name, id);
                     stopped.addObject().put("JobName", name).put("JobRunId", id);
                 }
-                else {
+                catch (ServiceException e) {
                     ObjectNode entry = errors.addObject().put("JobName", name).put("JobRunId", id);
-                    entry.putObject("ErrorDetail").put("ErrorCode", error.get().startsWith("Job Run") || error.get().startsWith("Job with")
-                            ? "EntityNotFoundException" : "InvalidInputException").put("ErrorMessage", error.get());
+                    entry.putObject("ErrorDetail").put("ErrorCode", e.errorCode()).put("ErrorMessage", e.getMessage());
                 }
             }
             return output;
@@ -453,8 +453,7 @@ public final class GlueJobs
                 throw ServiceException.user("InvalidInputException", 400, "Job " + name + " cannot run here: " + why);
             });
             if (previous.isPresent()) {
-                StoredJobRun retried = runs.getLatest(key(name, previous.get())).orElseThrow(() -> ServiceException.user("EntityNotFoundException", 400,
-                        "Job Run with id: " + previous.get() + " not found for job: " + name + "."));
+                StoredJobRun retried = run(name, previous.get());
                 if (retried.state().active()) {
                     throw ServiceException.user("InvalidInputException", 400, "Job run " + previous.get() + " is " + retried.state()
                             + "; a run can be retried once it has ended");
@@ -488,7 +487,7 @@ public final class GlueJobs
             finish(run, JobRunner.Result.failure("The run could not start: " + (e.getMessage() == null ? e.toString() : e.getMessage())));
             return;
         }
-        processes.put(run.id(), process);
+        processes.put(run.id(), new Local(process, run.startedMillis() + run.timeoutMinutes() * 60_000L));
         process.started().thenRun(() -> update(run, current -> current.state() == State.STARTING ? current.withState(State.RUNNING, clock.millis()) : current));
         process.completion().whenComplete((result, failure) -> finish(run, failure == null ? result
                 : JobRunner.Result.failure("The run failed in lakestack: " + failure)));
@@ -649,53 +648,49 @@ public final class GlueJobs
         }
     }
 
-    /** Why the run cannot be stopped, empty once it is stopping. */
-    private Optional<String> stop(String name, String id)
+    /** Makes the run {@code STOPPING}; {@code EntityNotFoundException} or {@code InvalidInputException} (it has ended) when it cannot. */
+    private void stop(String name, String id)
     {
+        StoredJobRun run;
         synchronized (lock(name)) {
-            if (jobs.getLatest(name).isEmpty()) {
-                return Optional.of("Job with name: " + name + " not found.");
+            job(name);
+            run = run(name, id);
+            if (!run.state().active()) {
+                throw ServiceException.user("InvalidInputException", 400, "Job Run " + id + " is " + run.state() + " and cannot be stopped");
             }
-            Optional<StoredJobRun> run = runs.getLatest(key(name, id));
-            if (run.isEmpty()) {
-                return Optional.of("Job Run with id: " + id + " not found for job: " + name + ".");
-            }
-            if (!run.get().state().active()) {
-                return Optional.of("Job Run " + id + " is " + run.get().state() + " and cannot be stopped");
-            }
-            if (run.get().state() != State.STOPPING) {
-                runs.put(key(run.get()), run.get().withState(State.STOPPING, clock.millis()));
+            if (run.state() != State.STOPPING) {
+                runs.put(key(run), run.withState(State.STOPPING, clock.millis()));
             }
         }
-        if (runs.getLatest(key(name, id)).map(StoredJobRun::owner).filter(instances.self()::equals).isPresent()) {
+        if (run.owner().equals(instances.self())) {
             stopProcess(id, State.STOPPED);
         }
-        return Optional.empty();
     }
 
     private void stopProcess(String id, State ending)
     {
-        RunningJob process = processes.get(id);
+        Local local = processes.get(id);
         // the first reason to stop a run is how it ends; it is stopped once
-        if (process != null && endings.putIfAbsent(id, ending) == null) {
-            process.stop();
+        if (local != null && endings.putIfAbsent(id, ending) == null) {
+            local.process().stop();
         }
     }
 
     /** Kills the processes of the runs of this instance that have run longer than their {@code Timeout}. */
     void checkTimeouts()
     {
-        try {
-            long now = clock.millis();
-            for (StoredJobRun run : runs.all().values()) {
-                if (run.state().active() && run.owner().equals(instances.self()) && now - run.startedMillis() >= run.timeoutMinutes() * 60_000L) {
-                    stopProcess(run.id(), State.TIMEOUT);
+        long now = clock.millis();
+        processes.forEach((id, local) -> {
+            if (now >= local.deadlineMillis()) {
+                try {
+                    stopProcess(id, State.TIMEOUT);
+                }
+                catch (RuntimeException e) {
+                    // a failure must not end the timer: the other runs are still checked
+                    log.warn("Glue job run {} could not be stopped at its time-out", id, e);
                 }
             }
-        }
-        catch (RuntimeException e) {
-            log.warn("checking the Glue job runs' time-outs failed; checking again in a second", e);
-        }
+        });
     }
 
     /** Ends, as FAILED, the runs whose owner is gone. */
@@ -791,6 +786,13 @@ public final class GlueJobs
         return jobs.getLatest(name).orElseThrow(() -> ServiceException.user("EntityNotFoundException", 400, "Job with name: " + name + " not found."));
     }
 
+    /** A run of the job as stored; {@code EntityNotFoundException} in Glue's words when there is none. */
+    private StoredJobRun run(String name, String id)
+    {
+        return runs.getLatest(key(name, id)).orElseThrow(() -> ServiceException.user("EntityNotFoundException", 400,
+                "Job Run with id: " + id + " not found for job: " + name + "."));
+    }
+
     /** Replaces a job's tags with what {@code change} makes of them. */
     void changeTags(String name, UnaryOperator<Map<String, String>> change)
     {
@@ -849,7 +851,7 @@ public final class GlueJobs
     {
         closing = true;
         timer.shutdownNow();
-        List<RunningJob> running = new ArrayList<>(processes.values());
+        List<RunningJob> running = processes.values().stream().map(Local::process).toList();
         running.forEach(RunningJob::stop);
         for (RunningJob process : running) {
             try {

@@ -22,7 +22,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -45,7 +44,6 @@ public final class GlueTriggers
 {
     public static final String STORE = "glue.triggers";
     private static final Logger log = LoggerFactory.getLogger(GlueTriggers.class);
-    private static final Pattern NAME = Pattern.compile("[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\t]*");
     private static final Set<String> TYPES = Set.of("SCHEDULED", "CONDITIONAL", "ON_DEMAND", "EVENT");
     private static final Set<String> JOB_STATES = Set.of("SUCCEEDED", "STOPPED", "FAILED", "TIMEOUT");
     private static final Set<String> CRAWL_STATES = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
@@ -74,7 +72,7 @@ public final class GlueTriggers
     void register(GlueService service)
     {
         service.register("CreateTrigger", (input, caller) -> {
-            String name = input.requiredString("Name", NAME, 255);
+            String name = GlueService.name(input, "Name");
             Map<String, String> tags = GlueJson.tags(input);
             synchronized (lock(name)) {
                 if (store.getLatest(name).isPresent()) {
@@ -92,11 +90,11 @@ public final class GlueTriggers
         });
         service.register("GetTrigger", (input, caller) -> {
             ObjectNode output = JsonProtocolService.JSON.createObjectNode();
-            output.set("Trigger", describe(trigger(input.requiredString("Name", NAME, 255))));
+            output.set("Trigger", describe(trigger(GlueService.name(input, "Name"))));
             return output;
         });
         service.register("GetTriggers", (input, caller) -> {
-            Optional<String> job = input.string("DependentJobName", NAME, 255);
+            Optional<String> job = input.string("DependentJobName", GlueService.SINGLE_LINE, GlueService.MAX_NAME_LENGTH);
             List<String> names = store.all().values().stream().filter(trigger -> job.isEmpty() || starts(trigger, job.get())).map(StoredTrigger::name).toList();
             OffsetTokens.Slice<String> page = OffsetTokens.slice(names, input.string("NextToken"), input.integer("MaxResults", 1, 200).orElse(100),
                     "InvalidInputException");
@@ -107,7 +105,7 @@ public final class GlueTriggers
             return output;
         });
         service.register("ListTriggers", (input, caller) -> {
-            Optional<String> job = input.string("DependentJobName", NAME, 255);
+            Optional<String> job = input.string("DependentJobName", GlueService.SINGLE_LINE, GlueService.MAX_NAME_LENGTH);
             Map<String, String> wanted = input.stringMap("Tags");
             List<String> names = store.all().values().stream()
                     .filter(trigger -> job.isEmpty() || starts(trigger, job.get()))
@@ -135,7 +133,7 @@ public final class GlueTriggers
             return output;
         });
         service.register("UpdateTrigger", (input, caller) -> {
-            String name = input.requiredString("Name", NAME, 255);
+            String name = GlueService.name(input, "Name");
             if (!input.has("TriggerUpdate")) {
                 throw input.missing("TriggerUpdate");
             }
@@ -157,7 +155,7 @@ public final class GlueTriggers
             return output;
         });
         service.register("DeleteTrigger", (input, caller) -> {
-            String name = input.requiredString("Name", NAME, 255);
+            String name = GlueService.name(input, "Name");
             synchronized (lock(name)) {
                 // as Glue, deleting a trigger that is not there succeeds
                 store.delete(name);
@@ -166,7 +164,7 @@ public final class GlueTriggers
             return JsonProtocolService.JSON.createObjectNode().put("Name", name);
         });
         service.register("StartTrigger", (input, caller) -> {
-            String name = input.requiredString("Name", NAME, 255);
+            String name = GlueService.name(input, "Name");
             StoredTrigger trigger = trigger(name);
             if (trigger.type().equals("ON_DEMAND")) {
                 fire(trigger, List.of(), true);
@@ -177,7 +175,7 @@ public final class GlueTriggers
             return JsonProtocolService.JSON.createObjectNode().put("Name", name);
         });
         service.register("StopTrigger", (input, caller) -> {
-            String name = input.requiredString("Name", NAME, 255);
+            String name = GlueService.name(input, "Name");
             if (trigger(name).type().equals("ON_DEMAND")) {
                 throw ServiceException.user("InvalidInputException", 400, "Trigger " + name + " is ON_DEMAND: it runs when started and has nothing to stop");
             }
