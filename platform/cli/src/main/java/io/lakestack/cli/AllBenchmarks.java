@@ -22,7 +22,7 @@ final class AllBenchmarks
     /** The benchmarks in the order they run: the quick ones first. */
     static final Map<String, Supplier<Benchmark>> BENCHMARKS = benchmarks();
 
-    @Option(names = "--skip", split = ",", description = "Benchmarks not to run, of: startup, kinesis, firehose, sqs, lambda, athena, memory, pipelines.")
+    @Option(names = "--skip", split = ",", description = "Benchmarks not to run, of: startup, kinesis, firehose, sqs, lambda, stepfunctions, athena, memory, pipelines.")
     List<String> skip = new ArrayList<>();
 
     private static Map<String, Supplier<Benchmark>> benchmarks()
@@ -33,6 +33,7 @@ final class AllBenchmarks
         benchmarks.put("firehose", FirehoseBenchmark::new);
         benchmarks.put("sqs", SqsBenchmark::new);
         benchmarks.put("lambda", LambdaBenchmark::new);
+        benchmarks.put("stepfunctions", StepFunctionsBenchmark::new);
         benchmarks.put("athena", AthenaBenchmark::new);
         benchmarks.put("memory", MemoryBenchmark::new);
         benchmarks.put("pipelines", PipelinesBenchmark::new);

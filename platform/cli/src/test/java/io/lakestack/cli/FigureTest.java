@@ -67,7 +67,7 @@ class FigureTest
     {
         CommandLine bench = new CommandLine(new BenchCommand());
         assertThat(bench.getSubcommands()).containsKey("all");
-        assertThat(AllBenchmarks.BENCHMARKS.keySet()).containsExactly("startup", "kinesis", "firehose", "sqs", "lambda", "athena", "memory", "pipelines");
+        assertThat(AllBenchmarks.BENCHMARKS.keySet()).containsExactly("startup", "kinesis", "firehose", "sqs", "lambda", "stepfunctions", "athena", "memory", "pipelines");
         AllBenchmarks all = new AllBenchmarks();
         new CommandLine(all).parseArgs("--skip", "pipelines,memory");
         assertThat(all.skip).containsExactly("pipelines", "memory");

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -136,6 +137,36 @@ abstract class AbstractRecordStoresContractTest
         store.delete("nobody");
         assertThat(store.all()).isEmpty();
         assertThat(heard).containsExactly("ada=36", "ada=37", "ada=deleted");
+    }
+
+    @Test
+    void changesSentWithoutWaitingAreDurableInOrderOnceALaterPutReturns()
+    {
+        String name = storeName();
+        RecordStore<Customer> store = instance().open(name, Customer.class);
+        List<String> heard = Collections.synchronizedList(new ArrayList<>());
+        store.subscribe((key, record) -> heard.add(key + "=" + record.map(Customer::age).map(String::valueOf).orElse("deleted")));
+
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            Customer customer = new Customer("c" + i, i, 0, 0, true, Tier.FREE, Optional.empty(), Optional.empty(), List.of(), Map.of(), List.of(), Map.of());
+            sent.add(store.putAsync(String.format("c%02d", i), customer));
+        }
+        store.put("last", alan());
+
+        // the put that returned came after them: every one of them is done, stored, read back and heard in order
+        assertThat(sent).allMatch(future -> future.isDone() && !future.isCompletedExceptionally());
+        assertThat(store.all()).hasSize(51);
+        assertThat(store.get("c49").map(Customer::age)).contains(49);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            expected.add(String.format("c%02d=%d", i, i));
+        }
+        expected.add("last=41");
+        assertThat(heard).containsExactlyElementsOf(expected);
+
+        // and another instance reads them from the store
+        assertThat(instance().open(name, Customer.class).all()).hasSize(51);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.lakestack.spi.store;
 
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Durable records of one type, by key: the definitions and state of a service (streams, crawlers, query history).
@@ -48,6 +49,19 @@ public interface RecordStore<T>
 
     /** Stores the record under the key, replacing what was there. */
     void put(String key, T record);
+
+    /**
+     * Stores the record under the key without waiting for it: the future completes once the change is durable, or
+     * fails when it cannot be made. Changes made through one store are made in the order of the calls, so a later
+     * {@link #put} that returned means every earlier change through this store is durable or failed (and its future
+     * done) and read back by this instance. What a writer of many small changes uses when only some of them must be
+     * durable before it goes on (a history's events before a step that has effects outside it).
+     */
+    default CompletableFuture<Void> putAsync(String key, T record)
+    {
+        put(key, record);
+        return CompletableFuture.completedFuture(null);
+    }
 
     /** Removes the key; nothing happens when it is not there. */
     void delete(String key);

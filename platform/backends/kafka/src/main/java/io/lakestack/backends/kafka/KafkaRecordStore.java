@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -78,16 +79,24 @@ final class KafkaRecordStore<T>
     @Override
     public void put(String key, T record)
     {
-        requireNonNull(key, "key is null");
+        table.put(requireNonNull(key, "key is null"), json(key, record));
+    }
+
+    @Override
+    public CompletableFuture<Void> putAsync(String key, T record)
+    {
+        return table.putAsync(requireNonNull(key, "key is null"), json(key, record));
+    }
+
+    private byte[] json(String key, T record)
+    {
         requireNonNull(record, "record is null");
-        byte[] value;
         try {
-            value = mapper.writeValueAsBytes(record);
+            return mapper.writeValueAsBytes(record);
         }
         catch (IOException e) {
             throw new UncheckedIOException("cannot write " + type.getSimpleName() + " " + key + " as JSON", e);
         }
-        table.put(key, value);
     }
 
     @Override

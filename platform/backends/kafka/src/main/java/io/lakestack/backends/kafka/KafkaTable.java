@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -109,6 +110,26 @@ final class KafkaTable
             throw new IllegalStateException("cannot write " + key + " to Kafka topic " + topic + ": " + e.getMessage(), e);
         }
         awaitOffset(offset + 1);
+    }
+
+    /**
+     * Writes {@code value} (or deletes with {@code null}) without waiting: the future completes when Kafka has
+     * acknowledged it (durable; this instance reads it back soon after), or fails with why it could not be written.
+     * Writes of one table are acknowledged in the order they were sent.
+     */
+    CompletableFuture<Void> putAsync(String key, byte[] value)
+    {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        producer.send(new ProducerRecord<>(topic, 0, key, value), (metadata, exception) -> {
+            if (exception == null) {
+                written.complete(null);
+            }
+            else {
+                written.completeExceptionally(new IllegalStateException("cannot write " + key + " to Kafka topic " + topic + ": " + exception.getMessage(),
+                        exception));
+            }
+        });
+        return written;
     }
 
     /** Returns once this instance has read every record the topic held when it was called. */
