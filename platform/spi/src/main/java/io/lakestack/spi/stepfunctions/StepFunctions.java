@@ -71,7 +71,11 @@ public final class StepFunctions
     /** An event's key in {@value #HISTORY_STORE}: the execution's ARN and the event id, so that keys sort by id. */
     public static String historyKey(String executionArn, long eventId)
     {
-        return executionArn + "#" + String.format("%010d", eventId);
+        if (eventId < 0) {
+            throw new IllegalArgumentException("event ids are not negative: " + eventId);
+        }
+        String id = Long.toString(eventId);
+        return executionArn + "#" + "0".repeat(Math.max(0, 10 - id.length())) + id;
     }
 
     /** The first key after every event of the execution, for a range of {@value #HISTORY_STORE}. */

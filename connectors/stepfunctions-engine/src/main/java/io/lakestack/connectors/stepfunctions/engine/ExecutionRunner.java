@@ -49,7 +49,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -99,6 +101,7 @@ public final class ExecutionRunner
     public static final int PARTITIONS = 8;
     private static final Logger log = LoggerFactory.getLogger(ExecutionRunner.class);
     private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+    private static final int DEFINITIONS_KEPT = 256;
     private static final ObjectMapper COMMANDS = new ObjectMapper().registerModule(new Jdk8Module())
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -117,6 +120,15 @@ public final class ExecutionRunner
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final Map<TopicPartition, ConcurrentSkipListSet<Long>> inFlight = new ConcurrentHashMap<>();
     private final Map<String, List<CompletableFuture<StateMachineExecution>>> endWaiters = new ConcurrentHashMap<>();
+    /** Definitions parsed, by their text: the executions of one machine share its parsed (immutable) definition. */
+    private final Map<String, StateMachineDefinition> definitions = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true)
+    {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, StateMachineDefinition> eldest)
+        {
+            return size() > DEFINITIONS_KEPT;
+        }
+    });
     private final CountDownLatch stopped = new CountDownLatch(1);
     private Thread thread;
     private KafkaConsumer<String, byte[]> consumer;
@@ -501,7 +513,7 @@ public final class ExecutionRunner
             List<HistoryEvent> past = DurableHistory.events(history, execution.executionArn()).stream().map(DurableHistory::event).toList();
             StateMachineInterpreter interpreter = StateMachineInterpreter.builder().taskInvoker(callbacks).clock(clock).waiter(local.waiter)
                     .historySink(local.sink).executor(Runnable::run).build();
-            result = interpreter.resume(StateMachineDefinition.parse(execution.definition()), request(execution), past);
+            result = interpreter.resume(definition(execution.definition()), request(execution), past);
         }
         catch (RuntimeException e) {
             Thread.interrupted();
@@ -519,6 +531,16 @@ public final class ExecutionRunner
         long endMillis = events.isEmpty() ? clock.millis() : events.get(events.size() - 1).timestampMillis();
         executions.put(execution.executionArn(), ended(execution, result, endMillis));
         return true;
+    }
+
+    private StateMachineDefinition definition(String json)
+    {
+        StateMachineDefinition parsed = definitions.get(json);
+        if (parsed == null) {
+            parsed = StateMachineDefinition.parse(json);
+            definitions.put(json, parsed);
+        }
+        return parsed;
     }
 
     /** Ends a stopped execution: {@code ExecutionAborted} after its last event, and its record {@code ABORTED}. */
