@@ -42,6 +42,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -111,6 +112,7 @@ public final class ExecutionRunner
     private final RecordStore<Activity> activities;
     private final TaskInvoker tasks;
     private final TaskCallbacks callbacks;
+    private final MapRuns mapRuns;
     private final Clock clock;
     private final KafkaProducer<String, byte[]> producer;
     private final ExecutorService pool;
@@ -158,6 +160,25 @@ public final class ExecutionRunner
      */
     public ExecutionRunner(String bootstrapServers, String topic, String group, RecordStores stores, TaskInvoker tasks, Clock clock)
     {
+        this(bootstrapServers, topic, group, stores, tasks, Optional.empty(), clock);
+    }
+
+    /**
+     * The runner of the topic {@value #TOPIC} and the group {@value #GROUP}, whose distributed Maps read their items from
+     * and write their results to S3 with this client.
+     */
+    public ExecutionRunner(String bootstrapServers, RecordStores stores, TaskInvoker tasks, S3Client s3, Clock clock)
+    {
+        this(bootstrapServers, TOPIC, GROUP, stores, tasks, Optional.of(s3), clock);
+    }
+
+    /**
+     * @param s3 where distributed Maps read their items and write their results; without it they fail with
+     *         {@code States.ItemReaderFailed} when they read, and cannot write results
+     */
+    public ExecutionRunner(String bootstrapServers, String topic, String group, RecordStores stores, TaskInvoker tasks, Optional<S3Client> s3,
+            Clock clock)
+    {
         this.bootstrapServers = requireNonNull(bootstrapServers, "bootstrapServers is null");
         this.topic = requireNonNull(topic, "topic is null");
         this.group = requireNonNull(group, "group is null");
@@ -168,6 +189,7 @@ public final class ExecutionRunner
         this.tasks = requireNonNull(tasks, "tasks is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.callbacks = new TaskCallbacks(stores, tasks, this::handedOver, clock);
+        this.mapRuns = new MapRuns(stores, s3, this::start, this::stop, clock);
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -500,7 +522,7 @@ public final class ExecutionRunner
         try {
             List<HistoryEvent> past = DurableHistory.events(history, execution.executionArn()).stream().map(DurableHistory::event).toList();
             StateMachineInterpreter interpreter = StateMachineInterpreter.builder().taskInvoker(callbacks).clock(clock).waiter(local.waiter)
-                    .historySink(local.sink).executor(Runnable::run).build();
+                    .historySink(local.sink).executor(Runnable::run).mapRunner(mapRuns).build();
             result = interpreter.resume(StateMachineDefinition.parse(execution.definition()), request(execution), past);
         }
         catch (RuntimeException e) {
@@ -605,6 +627,7 @@ public final class ExecutionRunner
                 Thread.currentThread().interrupt();
             }
         }
+        mapRuns.close();
         pool.shutdown();
         try {
             pool.awaitTermination(30, TimeUnit.SECONDS);
