@@ -59,7 +59,6 @@ class DistributedMapDefinitionTest
                         + "MaxInputBytesPerBatch, MaxInputBytesPerBatchPath at /States/M/ItemBatcher",
                 "SCHEMA_VALIDATION_FAILED: lakestack does not apply the ResultWriter's WriterConfig yet: it writes results as JSON, untransformed "
                         + "at /States/M/ResultWriter/WriterConfig",
-                "SCHEMA_VALIDATION_FAILED: The field 'Prefix' is required but was missing at /States/M/ResultWriter/Parameters",
                 "SCHEMA_VALIDATION_FAILED: There should only be one of the following fields: [ToleratedFailureCount, ToleratedFailureCountPath] at /States/M",
                 "SCHEMA_VALIDATION_FAILED: The field 'ToleratedFailurePercentage' should be a number from 0 to 100 at /States/M/ToleratedFailurePercentage",
                 "SCHEMA_VALIDATION_FAILED: The field 'Label' should be a string of 1 to 40 characters without whitespace, brackets, wildcards, "

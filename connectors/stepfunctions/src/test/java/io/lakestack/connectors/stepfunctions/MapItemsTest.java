@@ -44,7 +44,7 @@ class MapItemsTest
         assertThat(MapItems.json("[1, {\"a\": 2}, \"x\"]", "s3://b/k")).containsExactly(json("1"), json("{\"a\": 2}"), json("\"x\""));
         assertThat(MapItems.jsonLines("{\"a\": 1}\n\n[2]\n", "s3://b/k")).containsExactly(json("{\"a\": 1}"), json("[2]"));
         assertThatThrownBy(() -> MapItems.json("{\"a\": 1}", "s3://b/k"))
-                .hasMessage("The object s3://b/k does not hold a JSON array (InputType JSON reads an array of items)");
+                .hasMessage("States.ItemReaderFailed: The object s3://b/k does not hold a JSON array (InputType JSON reads an array of items)");
     }
 
     @Test
@@ -69,7 +69,7 @@ class MapItemsTest
         assertThat(MapItems.batches(items, 0, 24, Optional.empty()))
                 .containsExactly(json("{\"Items\": [\"aaaa\"]}"), json("{\"Items\": [\"bbbb\"]}"), json("{\"Items\": [\"cccc\"]}"));
         assertThatThrownBy(() -> MapItems.batches(items, 0, 10, Optional.empty()))
-                .hasMessage("An item of 6 bytes does not fit in a batch of MaxInputBytesPerBatch 10: \"aaaa\"");
+                .hasMessage("States.ItemReaderFailed: An item of 6 bytes does not fit in a batch of MaxInputBytesPerBatch 10: \"aaaa\"");
     }
 
     private static JsonNode json(String text)
