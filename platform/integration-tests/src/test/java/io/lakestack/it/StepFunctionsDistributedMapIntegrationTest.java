@@ -234,4 +234,28 @@ class StepFunctionsDistributedMapIntegrationTest
                 [{"key": "list/a.txt", "size": 5, "class": "STANDARD", "index": 0}, {"key": "list/bb.txt", "size": 6, "class": "STANDARD", "index": 1}]
                 """));
     }
+
+    @Test
+    void stoppingTheExecutionAbortsItsMapRunAndRunningChildren()
+    {
+        String definition = """
+                {"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "End": true, "MaxConcurrency": 2,
+                  "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Sleep",
+                    "States": {"Sleep": {"Type": "Wait", "Seconds": 3600, "End": true}}}}}}
+                """;
+        String machineArn = machine("it-dmap-stop-" + UUID.randomUUID().toString().substring(0, 8), definition);
+        String arn = sfn.startExecution(request -> request.stateMachineArn(machineArn).input("[1, 2, 3]")).executionArn();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(sfn.listMapRuns(request -> request.executionArn(arn)).mapRuns()).hasSize(1));
+        String mapRunArn = sfn.listMapRuns(request -> request.executionArn(arn)).mapRuns().get(0).mapRunArn();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(sfn.describeMapRun(request -> request.mapRunArn(mapRunArn)).executionCounts().running())
+                .isEqualTo(2L));
+        sfn.stopExecution(request -> request.executionArn(arn));
+        await().atMost(WAIT).untilAsserted(() -> {
+            DescribeMapRunResponse described = sfn.describeMapRun(request -> request.mapRunArn(mapRunArn));
+            assertThat(described.status()).isEqualTo(MapRunStatus.ABORTED);
+            assertThat(List.of(described.executionCounts().pending(), described.executionCounts().running(), described.executionCounts().aborted(),
+                    described.executionCounts().total())).containsExactly(1L, 0L, 2L, 3L);
+        });
+        assertThat(sfn.describeExecution(request -> request.executionArn(arn)).status()).isEqualTo(ExecutionStatus.ABORTED);
+    }
 }

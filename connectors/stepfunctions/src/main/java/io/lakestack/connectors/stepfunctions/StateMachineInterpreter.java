@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Runs executions of {@link StateMachineDefinition}s: every state type (Map inline), JSONPath input and output
+ * Runs executions of {@link StateMachineDefinition}s: every state type (the distributed Map's children through a
+ * {@link MapRunner}), JSONPath input and output
  * processing, intrinsic functions, Retry and Catch, and the machine's {@code TimeoutSeconds}, writing AWS's history
  * events to the {@link HistorySink} before each step takes effect.
  *

@@ -85,7 +85,9 @@ import static java.util.Objects.requireNonNull;
  * before the step it records takes effect; the execution's record in {@value StepFunctions#EXECUTIONS_STORE} is
  * written when it ends.
  *
- * <p>Parallel branches and Map iterations run one after the other, in order, on the execution's thread: an execution's
+ * <p>A distributed Map's children are executions of their own, started and owned as any ({@link MapRuns}).
+ *
+ * <p>Parallel branches and inline Map iterations run one after the other, in order, on the execution's thread: an execution's
  * history is the same at every run, and its results are AWS's (as with a {@code MaxConcurrency} of 1).
  *
  * <p>Where lakestack differs from AWS: an owner that loses its partition without stopping (a pause longer than the
@@ -554,6 +556,9 @@ public final class ExecutionRunner
         sink.appendLast("ExecutionAborted", details, now);
         executions.put(execution.executionArn(), execution.ended(StateMachineExecution.ABORTED, now.toEpochMilli(), Optional.empty(), stop.error(),
                 stop.cause()));
+        // as on AWS, the Map Runs of a stopped execution are aborted with their running children
+        mapRuns.abortOf(execution.executionArn(), child -> send(new Command("stop", child, Optional.empty(),
+                Optional.of("The execution " + execution.executionArn() + " of its Map Run was stopped"))));
     }
 
     private static void handOver(Running execution)

@@ -354,6 +354,25 @@ final class MapRuns
         }
     }
 
+    /** Ends the running Map Runs of a stopped execution {@code ABORTED}, handing each running child to {@code stopChild}. */
+    void abortOf(String executionArn, Consumer<String> stopChild)
+    {
+        for (MapRun run : mapRuns.all().values()) {
+            if (!run.executionArn().equals(executionArn) || !run.running()) {
+                continue;
+            }
+            mapRuns.put(run.mapRunArn(), run.ended(MapRun.ABORTED, clock.millis(), run.resultsWritten()));
+            String machineArn = StepFunctions.mapRunChildMachineArn(run.mapRunArn());
+            for (int i = 0; i < run.itemsPerChild().size(); i++) {
+                String name = StepFunctions.mapRunChildName(run.mapRunArn(), i);
+                for (boolean express : List.of(false, true)) {
+                    executions.get(StepFunctions.executionArn(machineArn, name, express)).filter(StateMachineExecution::running)
+                            .ifPresent(child -> stopChild.accept(child.executionArn()));
+                }
+            }
+        }
+    }
+
     void close()
     {
         pool.shutdownNow();
