@@ -236,7 +236,7 @@ class StepFunctionsDistributedMapIntegrationTest
     }
 
     @Test
-    void stoppingTheExecutionAbortsItsMapRunAndRunningChildren()
+    void anUpdateAppliesToTheRunningMapRunAndAStopAbortsItsChildren()
     {
         String definition = """
                 {"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "End": true, "MaxConcurrency": 2,
@@ -249,12 +249,21 @@ class StepFunctionsDistributedMapIntegrationTest
         String mapRunArn = sfn.listMapRuns(request -> request.executionArn(arn)).mapRuns().get(0).mapRunArn();
         await().atMost(WAIT).untilAsserted(() -> assertThat(sfn.describeMapRun(request -> request.mapRunArn(mapRunArn)).executionCounts().running())
                 .isEqualTo(2L));
+        sfn.updateMapRun(request -> request.mapRunArn(mapRunArn).maxConcurrency(3).toleratedFailureCount(2L));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(sfn.describeMapRun(request -> request.mapRunArn(mapRunArn)).executionCounts().running())
+                .isEqualTo(3L));
+        DescribeMapRunResponse updated = sfn.describeMapRun(request -> request.mapRunArn(mapRunArn));
+        assertThat(updated.maxConcurrency()).isEqualTo(3);
+        assertThat(updated.toleratedFailureCount()).isEqualTo(2L);
+        assertThat(updated.status()).isEqualTo(MapRunStatus.RUNNING);
+        String child = sfn.listExecutions(request -> request.mapRunArn(mapRunArn)).executions().get(0).executionArn();
+        assertThat(sfn.describeExecution(request -> request.executionArn(child)).mapRunArn()).isEqualTo(mapRunArn);
         sfn.stopExecution(request -> request.executionArn(arn));
         await().atMost(WAIT).untilAsserted(() -> {
             DescribeMapRunResponse described = sfn.describeMapRun(request -> request.mapRunArn(mapRunArn));
             assertThat(described.status()).isEqualTo(MapRunStatus.ABORTED);
             assertThat(List.of(described.executionCounts().pending(), described.executionCounts().running(), described.executionCounts().aborted(),
-                    described.executionCounts().total())).containsExactly(1L, 0L, 2L, 3L);
+                    described.executionCounts().total())).containsExactly(0L, 0L, 3L, 3L);
         });
         assertThat(sfn.describeExecution(request -> request.executionArn(arn)).status()).isEqualTo(ExecutionStatus.ABORTED);
     }

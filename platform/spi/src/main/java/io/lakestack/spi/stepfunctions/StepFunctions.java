@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 /**
  * Where Step Functions keeps its state: the record stores {@value #STATE_MACHINES_STORE} ({@link StateMachine}s by
  * ARN), {@value #EXECUTIONS_STORE} ({@link StateMachineExecution}s by ARN) and {@value #HISTORY_STORE}
- * ({@link HistoryRecord}s by {@link #historyKey}), {@value #ACTIVITIES_STORE} ({@link Activity}s by ARN), and the forms of
- * its ARNs.
+ * ({@link HistoryRecord}s by {@link #historyKey}), {@value #ACTIVITIES_STORE} ({@link Activity}s by ARN),
+ * {@value #MAP_RUNS_STORE} ({@link MapRun}s of distributed Maps by ARN), and the forms of its ARNs.
  */
 public final class StepFunctions
 {

@@ -350,9 +350,22 @@ public final class StepFunctionsService
         });
         execution.error().ifPresent(error -> result.put("error", error));
         execution.cause().ifPresent(cause -> result.put("cause", cause));
+        mapRunOf(execution).ifPresent(mapRunArn -> result.put("mapRunArn", mapRunArn));
         result.put("redriveCount", 0);
         result.put("redriveStatus", "NOT_REDRIVABLE");
         return result;
+    }
+
+    /** The Map Run a child execution belongs to: its machine is {@code <machine>/<label>}, its name {@code <id>-<index>}. */
+    private Optional<String> mapRunOf(StateMachineExecution execution)
+    {
+        String machine = execution.stateMachineArn();
+        int dash = execution.name().lastIndexOf('-');
+        if (!machine.substring(machine.lastIndexOf(':') + 1).contains("/") || dash < 0) {
+            return Optional.empty();
+        }
+        String arn = machine.replace(":stateMachine:", ":mapRun:") + ":" + execution.name().substring(0, dash);
+        return mapRuns.get(arn).map(MapRun::mapRunArn);
     }
 
     /** What DescribeExecution and ListExecutions both say of an execution. */
