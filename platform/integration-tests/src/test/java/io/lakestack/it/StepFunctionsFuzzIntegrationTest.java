@@ -39,6 +39,7 @@ class StepFunctionsFuzzIntegrationTest
     private static final String EXPRESS = "arn:aws:states:us-east-1:000000000000:stateMachine:it-sfn-fuzz-express";
     private static final String EXECUTION = "arn:aws:states:us-east-1:000000000000:execution:it-sfn-fuzz:fuzz-first";
     private static final String ACTIVITY = "arn:aws:states:us-east-1:000000000000:activity:it-sfn-fuzz-activity";
+    private static final String MAP_RUN = "arn:aws:states:us-east-1:000000000000:mapRun:it-sfn-fuzz/missing:0b7c5d1e-0000-0000-0000-000000000000";
     private static final String INPUT = "'{\"a\":1,\"b\":2}";
     private static final String TOKEN = TaskTokens.of(EXECUTION, 2, 0);
     static final JsonFuzz.Service STATES = new JsonFuzz.Service("states", "AWSStepFunctions",
@@ -63,6 +64,9 @@ class StepFunctionsFuzzIntegrationTest
             "+GetExecutionHistory executionArn!:string=" + EXECUTION + " maxResults:integer=10 reverseOrder:boolean includeExecutionData:boolean "
                     + "nextToken:token",
             "+StopExecution executionArn!:string=" + EXECUTION + " error:string=Fuzz cause:string=fuzzed",
+            "DescribeMapRun mapRunArn!:string=" + MAP_RUN,
+            "+ListMapRuns executionArn!:string=" + EXECUTION + " maxResults:integer=10 nextToken:token",
+            "UpdateMapRun mapRunArn!:string=" + MAP_RUN + " maxConcurrency:integer=5 toleratedFailureCount:integer=1 toleratedFailurePercentage:integer=10",
             "+SendTaskSuccess taskToken!:string=" + TOKEN + " output!:string='{\"ok\":true}",
             "+SendTaskFailure taskToken!:string=" + TOKEN + " error:string=Fuzz cause:string=fuzzed",
             "+SendTaskHeartbeat taskToken!:string=" + TOKEN,

@@ -130,4 +130,43 @@ class StepFunctionsRestartIntegrationTest
             }
         }
     }
+
+    @Test
+    void aMapRunResumesAfterARestartWithoutRunningEndedChildrenAgain()
+    {
+        String definition = """
+                {"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 1, "End": true,
+                  "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Sleep", "States": {
+                    "Sleep": {"Type": "Wait", "Seconds": 3, "Next": "Echo"}, "Echo": {"Type": "Pass", "End": true}}}}}}
+                """;
+        String executionArn;
+        String mapRunArn;
+        try (SfnClient sfn = stack.client(SfnClient.builder())) {
+            String machine = sfn.createStateMachine(request -> request.name("it-sfn-restart-map").definition(definition)
+                    .roleArn("arn:aws:iam::000000000000:role/it")).stateMachineArn();
+            executionArn = sfn.startExecution(request -> request.stateMachineArn(machine).name("across")
+                    .input("{\"items\": [{\"n\": 1}, {\"n\": 2}, {\"n\": 3}]}")).executionArn();
+            await().atMost(Duration.ofSeconds(60)).until(() -> sfn.listMapRuns(request -> request.executionArn(executionArn)).mapRuns().size() == 1);
+            mapRunArn = sfn.listMapRuns(request -> request.executionArn(executionArn)).mapRuns().get(0).mapRunArn();
+            await().atMost(Duration.ofSeconds(60)).until(() -> sfn.describeMapRun(request -> request.mapRunArn(mapRunArn)).executionCounts().succeeded() == 1);
+        }
+
+        stack.restart();
+
+        try (SfnClient sfn = stack.client(SfnClient.builder())) {
+            DescribeExecutionResponse ended = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> sfn.describeExecution(request -> request.executionArn(executionArn)), described -> described.status() != ExecutionStatus.RUNNING);
+            assertThat(ended.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(ended.output()).isEqualTo("[{\"n\":1},{\"n\":2},{\"n\":3}]");
+            assertThat(types(sfn, executionArn)).containsExactly("ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapRunStarted",
+                    "MapRunSucceeded", "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded");
+            List<String> children = sfn.listExecutions(request -> request.mapRunArn(mapRunArn)).executions().stream()
+                    .map(software.amazon.awssdk.services.sfn.model.ExecutionListItem::executionArn).toList();
+            assertThat(children).hasSize(3);
+            for (String child : children) {
+                assertThat(types(sfn, child)).containsExactly("ExecutionStarted", "WaitStateEntered", "WaitStateExited", "PassStateEntered",
+                        "PassStateExited", "ExecutionSucceeded");
+            }
+        }
+    }
 }

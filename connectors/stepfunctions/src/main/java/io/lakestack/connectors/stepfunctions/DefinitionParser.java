@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Validates a definition and builds its {@link StateGraph}s, collecting every problem as AWS does.
@@ -60,6 +61,10 @@ final class DefinitionParser
                     "ToleratedFailureCount", "ToleratedFailureCountPath", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "Label"));
     private static final List<String> DISTRIBUTED_MAP_FIELDS = List.of("ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailureCount",
             "ToleratedFailureCountPath", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "Label");
+    private static final String S3_GET_OBJECT = "arn:aws:states:::s3:getObject";
+    private static final String S3_LIST_OBJECTS = "arn:aws:states:::s3:listObjectsV2";
+    private static final String S3_PUT_OBJECT = "arn:aws:states:::s3:putObject";
+    private static final Pattern LABEL_FORBIDDEN = Pattern.compile("[\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/\\p{Cntrl}]");
     private static final Set<String> RETRIER_FIELDS = Set.of("ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy");
     private static final Set<String> CATCHER_FIELDS = Set.of("ErrorEquals", "Next", "ResultPath", "Output", "Assign");
     /** The states that may assign variables, in either query language. */
@@ -601,36 +606,243 @@ final class DefinitionParser
         exclusive(node, "ItemProcessor", "Iterator", location);
         referencePath(node, "ItemsPath", location, false);
         integerOrExpression(node, "MaxConcurrency", location, 0, jsonata);
-        for (String field : DISTRIBUTED_MAP_FIELDS) {
-            if (node.has(field)) {
-                schema("The field '" + field + "' belongs to the distributed Map, which lakestack does not support yet", location + "/" + field);
-            }
-        }
         if (node.has("MaxConcurrencyPath")) {
             schema("The field 'MaxConcurrencyPath' is not supported by lakestack yet", location + "/MaxConcurrencyPath");
         }
         String field = node.has("Iterator") ? "Iterator" : "ItemProcessor";
         JsonNode processor = node.get(field);
-        if (processor == null) {
-            required("ItemProcessor", location);
-            return Optional.empty();
-        }
+        boolean distributed = false;
         String at = location + "/" + field;
-        if (!processor.isObject()) {
-            schema("The field '" + field + "' should be an object", at);
-            return Optional.empty();
-        }
-        JsonNode config = processor.get("ProcessorConfig");
-        if (config != null) {
+        if (processor != null && processor.isObject() && processor.has("ProcessorConfig")) {
+            JsonNode config = processor.get("ProcessorConfig");
             String mode = config.path("Mode").asText("INLINE");
+            unknownFields(config, Set.of("Mode", "ExecutionType"), at + "/ProcessorConfig");
             if (mode.equals("DISTRIBUTED")) {
-                schema("The distributed Map (Mode DISTRIBUTED) is not supported by lakestack yet", at + "/ProcessorConfig/Mode");
+                distributed = true;
+                String type = config.path("ExecutionType").asText("");
+                if (!type.equals("STANDARD") && !type.equals("EXPRESS")) {
+                    schema("The field 'ExecutionType' should have one of these values: [STANDARD, EXPRESS] (a DISTRIBUTED Map needs it)",
+                            at + "/ProcessorConfig/ExecutionType");
+                }
+                if (jsonata) {
+                    schema("lakestack runs the distributed Map in JSONPath states only, not yet in JSONata ones", at + "/ProcessorConfig/Mode");
+                }
             }
             else if (!mode.equals("INLINE")) {
                 schema("The field 'Mode' should have one of these values: [INLINE, DISTRIBUTED]", at + "/ProcessorConfig/Mode");
             }
+            else if (config.has("ExecutionType")) {
+                schema("The field 'ExecutionType' belongs to a DISTRIBUTED Map", at + "/ProcessorConfig/ExecutionType");
+            }
+        }
+        if (distributed) {
+            distributedMap(node, location);
+        }
+        else {
+            for (String distributedField : DISTRIBUTED_MAP_FIELDS) {
+                if (node.has(distributedField)) {
+                    schema("The field '" + distributedField + "' belongs to a distributed Map (ItemProcessor.ProcessorConfig.Mode DISTRIBUTED)",
+                            location + "/" + distributedField);
+                }
+            }
+        }
+        if (processor == null) {
+            required("ItemProcessor", location);
+            return Optional.empty();
+        }
+        if (!processor.isObject()) {
+            schema("The field '" + field + "' should be an object", at);
+            return Optional.empty();
         }
         return Optional.of(graph(processor, at, field.equals("Iterator") ? GRAPH_FIELDS : PROCESSOR_FIELDS));
+    }
+
+    /** The fields of a distributed Map: what lakestack reads, batches, tolerates and writes, and what it refuses. */
+    private void distributedMap(JsonNode node, String location)
+    {
+        JsonNode reader = node.get("ItemReader");
+        if (reader != null) {
+            itemReader(reader, location + "/ItemReader");
+            if (node.has("ItemsPath")) {
+                schema("The field 'ItemsPath' cannot be used with 'ItemReader' (the items are the reader's)", location + "/ItemsPath");
+            }
+        }
+        JsonNode batcher = node.get("ItemBatcher");
+        if (batcher != null) {
+            String at = location + "/ItemBatcher";
+            if (!batcher.isObject()) {
+                schema("The field 'ItemBatcher' should be an object", at);
+            }
+            else {
+                unknownFields(batcher, Set.of("MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath",
+                        "BatchInput"), at);
+                exclusive(batcher, "MaxItemsPerBatch", "MaxItemsPerBatchPath", at);
+                exclusive(batcher, "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath", at);
+                integer(batcher, "MaxItemsPerBatch", at, 1);
+                Optional<Integer> bytes = integer(batcher, "MaxInputBytesPerBatch", at, 1);
+                if (bytes.isPresent() && bytes.get() > 262_144) {
+                    schema("Maximum value is 262144", at + "/MaxInputBytesPerBatch");
+                }
+                referencePath(batcher, "MaxItemsPerBatchPath", at, false);
+                referencePath(batcher, "MaxInputBytesPerBatchPath", at, false);
+                template(batcher, "BatchInput", at);
+                if (!batcher.has("MaxItemsPerBatch") && !batcher.has("MaxItemsPerBatchPath") && !batcher.has("MaxInputBytesPerBatch")
+                        && !batcher.has("MaxInputBytesPerBatchPath")) {
+                    schema("The field 'ItemBatcher' should have at least one of MaxItemsPerBatch, MaxItemsPerBatchPath, MaxInputBytesPerBatch, "
+                            + "MaxInputBytesPerBatchPath", at);
+                }
+            }
+        }
+        JsonNode writer = node.get("ResultWriter");
+        if (writer != null) {
+            String at = location + "/ResultWriter";
+            if (!writer.isObject()) {
+                schema("The field 'ResultWriter' should be an object", at);
+            }
+            else {
+                if (writer.has("WriterConfig")) {
+                    schema("lakestack does not apply the ResultWriter's WriterConfig yet: it writes results as JSON, untransformed", at + "/WriterConfig");
+                }
+                unknownFields(writer, Set.of("Resource", "Parameters", "WriterConfig"), at);
+                String resource = requiredString(writer, "Resource", at);
+                if (resource != null && !resource.equals(S3_PUT_OBJECT)) {
+                    schema("The ResultWriter's Resource should be " + S3_PUT_OBJECT + " (it was '" + resource + "')", at + "/Resource");
+                }
+                s3Parameters(writer, at, "Bucket", Set.of("Bucket", "Prefix"));
+            }
+        }
+        exclusive(node, "ToleratedFailureCount", "ToleratedFailureCountPath", location);
+        exclusive(node, "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", location);
+        integer(node, "ToleratedFailureCount", location, 0);
+        if (node.has("ToleratedFailurePercentage")) {
+            JsonNode percentage = node.get("ToleratedFailurePercentage");
+            if (!percentage.isNumber() || percentage.doubleValue() < 0 || percentage.doubleValue() > 100) {
+                schema("The field 'ToleratedFailurePercentage' should be a number from 0 to 100", location + "/ToleratedFailurePercentage");
+            }
+        }
+        referencePath(node, "ToleratedFailureCountPath", location, false);
+        referencePath(node, "ToleratedFailurePercentagePath", location, false);
+        if (node.has("Label")) {
+            JsonNode label = node.get("Label");
+            if (!label.isTextual() || label.textValue().isEmpty() || label.textValue().length() > 40
+                    || LABEL_FORBIDDEN.matcher(label.textValue()).find()) {
+                schema("The field 'Label' should be a string of 1 to 40 characters without whitespace, brackets, wildcards, special characters "
+                        + "or control characters", location + "/Label");
+            }
+        }
+    }
+
+    private void itemReader(JsonNode reader, String at)
+    {
+        if (!reader.isObject()) {
+            schema("The field 'ItemReader' should be an object", at);
+            return;
+        }
+        unknownFields(reader, Set.of("Resource", "ReaderConfig", "Parameters"), at);
+        String resource = requiredString(reader, "Resource", at);
+        if (resource == null) {
+            return;
+        }
+        JsonNode config = reader.path("ReaderConfig");
+        String configAt = at + "/ReaderConfig";
+        if (reader.has("ReaderConfig")) {
+            if (!config.isObject()) {
+                schema("The field 'ReaderConfig' should be an object", configAt);
+                return;
+            }
+            unknownFields(config, Set.of("InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "MaxItems", "MaxItemsPath", "ManifestType"),
+                    configAt);
+            exclusive(config, "MaxItems", "MaxItemsPath", configAt);
+            integer(config, "MaxItems", configAt, 0);
+            referencePath(config, "MaxItemsPath", configAt, false);
+            for (String unapplied : List.of("CSVDelimiter", "ManifestType")) {
+                if (config.has(unapplied)) {
+                    schema("lakestack does not apply the ReaderConfig field '" + unapplied + "' yet (it reads comma-separated CSV and no manifests)",
+                            configAt + "/" + unapplied);
+                }
+            }
+        }
+        if (resource.equals(S3_LIST_OBJECTS)) {
+            s3Parameters(reader, at, "Bucket", Set.of("Bucket", "Prefix"));
+            if (config.has("InputType")) {
+                schema("The ReaderConfig field 'InputType' belongs to the s3:getObject reader", configAt + "/InputType");
+            }
+            return;
+        }
+        if (!resource.equals(S3_GET_OBJECT)) {
+            schema("lakestack reads the items of a distributed Map with " + S3_GET_OBJECT + " (InputType JSON, JSONL or CSV) and " + S3_LIST_OBJECTS
+                    + " only, not with '" + resource + "'", at + "/Resource");
+            return;
+        }
+        s3Parameters(reader, at, "Key", Set.of("Bucket", "Key", "VersionId"));
+        if (reader.path("Parameters").has("VersionId")) {
+            schema("lakestack does not read object versions: the ItemReader reads the object's current version (leave out 'VersionId')",
+                    at + "/Parameters/VersionId");
+        }
+        String type = config.path("InputType").asText("");
+        if (type.equals("MANIFEST") || type.equals("PARQUET")) {
+            schema("lakestack does not read " + type + " items yet: InputType should be JSON, JSONL or CSV", configAt + "/InputType");
+            return;
+        }
+        if (!type.equals("JSON") && !type.equals("JSONL") && !type.equals("CSV")) {
+            schema("The field 'InputType' should have one of these values: [CSV, JSON, JSONL, MANIFEST, PARQUET] (the s3:getObject reader needs it)",
+                    configAt + "/InputType");
+            return;
+        }
+        if (type.equals("CSV")) {
+            String location = config.path("CSVHeaderLocation").asText("");
+            if (!location.equals("FIRST_ROW") && !location.equals("GIVEN")) {
+                schema("The field 'CSVHeaderLocation' should have one of these values: [FIRST_ROW, GIVEN] (a CSV reader needs it)",
+                        configAt + "/CSVHeaderLocation");
+            }
+            JsonNode headers = config.get("CSVHeaders");
+            if (location.equals("GIVEN")) {
+                boolean strings = headers != null && headers.isArray() && !headers.isEmpty();
+                if (strings) {
+                    for (JsonNode header : headers) {
+                        strings &= header.isTextual();
+                    }
+                }
+                if (!strings) {
+                    schema("The field 'CSVHeaders' should be a non-empty array of strings (CSVHeaderLocation GIVEN needs it)", configAt + "/CSVHeaders");
+                }
+            }
+            else if (headers != null) {
+                schema("The field 'CSVHeaders' belongs to CSVHeaderLocation GIVEN", configAt + "/CSVHeaders");
+            }
+        }
+        else {
+            for (String csvField : List.of("CSVHeaderLocation", "CSVHeaders")) {
+                if (config.has(csvField)) {
+                    schema("The field '" + csvField + "' belongs to InputType CSV", configAt + "/" + csvField);
+                }
+            }
+        }
+    }
+
+    /** {@code Parameters} of an S3 reader or writer: an object with a bucket and the other fields given, each a string or a path. */
+    private void s3Parameters(JsonNode node, String at, String required, Set<String> fields)
+    {
+        JsonNode parameters = node.get("Parameters");
+        if (parameters == null) {
+            required("Parameters", at);
+            return;
+        }
+        template(node, "Parameters", at);
+        if (!parameters.isObject()) {
+            return;
+        }
+        Set<String> allowed = new HashSet<>();
+        fields.forEach(name -> {
+            allowed.add(name);
+            allowed.add(name + ".$");
+        });
+        unknownFields(parameters, allowed, at + "/Parameters");
+        for (String name : List.of("Bucket", required)) {
+            if (!parameters.has(name) && !parameters.has(name + ".$")) {
+                required(name, at + "/Parameters");
+            }
+        }
     }
 
     private List<State.Retrier> retriers(JsonNode node, String location)

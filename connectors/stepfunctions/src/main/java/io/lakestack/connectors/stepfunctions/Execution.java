@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.jayway.jsonpath.JsonPathException;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -864,6 +866,10 @@ final class Execution
 
     private JsonNode map(State state, JsonNode effective, ObjectNode context, Frame frame)
     {
+        if (state.itemProcessor().isPresent() && state.get("ItemProcessor") != null
+                && state.get("ItemProcessor").path("ProcessorConfig").path("Mode").asText("INLINE").equals("DISTRIBUTED")) {
+            return distributedMap(state, effective, context, frame);
+        }
         JsonNode items = items(state, effective, context);
         JsonNode selector = state.has("ItemSelector") ? state.get("ItemSelector") : state.get("Parameters");
         ObjectNode startedDetails = Json.object();
@@ -918,6 +924,196 @@ final class Execution
             record(frame, "MapStateFailed", Json.object());
             throw failure;
         }
+    }
+
+    /**
+     * A distributed Map: its items read ({@code ItemReader}, else {@code ItemsPath}), selected ({@code ItemSelector}
+     * with {@code $$.Map.Item}) and batched ({@code ItemBatcher}) here, each child input then run as a child execution
+     * of the Map Run by the {@link MapRunner}, with {@code MapRunStarted} written before the run and
+     * {@code MapRunSucceeded} / {@code MapRunFailed} after it.
+     */
+    private JsonNode distributedMap(State state, JsonNode effective, ObjectNode context, Frame frame)
+    {
+        List<JsonNode> items = state.has("ItemReader") ? readItems(state, effective, context) : elements(items(state, effective, context));
+        JsonNode selector = state.has("ItemSelector") ? state.get("ItemSelector") : state.get("Parameters");
+        List<JsonNode> inputs = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            if (selector == null) {
+                inputs.add(items.get(i));
+                continue;
+            }
+            ObjectNode itemContext = context.deepCopy();
+            ObjectNode item = itemContext.putObject("Map").putObject("Item");
+            item.put("Index", i);
+            item.set("Value", items.get(i));
+            inputs.add(PayloadTemplate.evaluate(selector, effective, itemContext, interpreter.random(), StatesErrors.PARAMETER_PATH_FAILURE));
+        }
+        List<JsonNode> childInputs = inputs;
+        List<Integer> itemsPerChild = new ArrayList<>();
+        JsonNode batcher = state.get("ItemBatcher");
+        if (batcher != null) {
+            int maxItems = positive(batcher, "MaxItemsPerBatch", effective, context).orElse(0);
+            int maxBytes = positive(batcher, "MaxInputBytesPerBatch", effective, context).orElse(0);
+            Optional<JsonNode> batchInput = Optional.ofNullable(batcher.get("BatchInput"))
+                    .map(template -> PayloadTemplate.evaluate(template, effective, context, interpreter.random(), StatesErrors.PARAMETER_PATH_FAILURE));
+            childInputs = MapItems.batches(inputs, maxItems, maxBytes, batchInput);
+            childInputs.forEach(batch -> itemsPerChild.add(batch.get("Items").size()));
+        }
+        else {
+            inputs.forEach(input -> itemsPerChild.add(1));
+        }
+        long toleratedCount = tolerated(state, "ToleratedFailureCount", effective, context).map(JsonNode::longValue).orElse(-1L);
+        double toleratedPercentage = tolerated(state, "ToleratedFailurePercentage", effective, context).map(JsonNode::doubleValue).orElse(-1.0);
+        if (toleratedPercentage > 100) {
+            throw new StatesFailure(StatesErrors.RUNTIME, "The ToleratedFailurePercentagePath selects " + toleratedPercentage + ", more than 100");
+        }
+        Optional<MapRunRequest.ResultWriter> writer = Optional.ofNullable(state.get("ResultWriter")).map(field -> {
+            JsonNode parameters = PayloadTemplate.evaluate(field.get("Parameters"), effective, context, interpreter.random(),
+                    StatesErrors.PARAMETER_PATH_FAILURE);
+            return new MapRunRequest.ResultWriter(parameters.path("Bucket").asText(), parameters.path("Prefix").asText(""));
+        });
+        ObjectNode startedDetails = Json.object();
+        startedDetails.put("length", items.size());
+        record(frame, "MapStateStarted", startedDetails);
+        JsonNode processor = state.get("ItemProcessor").deepCopy();
+        ((ObjectNode) processor).remove("ProcessorConfig");
+        boolean express = state.get("ItemProcessor").path("ProcessorConfig").path("ExecutionType").asText().equals("EXPRESS");
+        String label = state.text("Label").orElse(state.name());
+        String id = UUID.nameUUIDFromBytes((request.executionArn() + "#" + frame.enteredId + "#" + context.path("State").path("RetryCount").asInt())
+                .getBytes(StandardCharsets.UTF_8)).toString();
+        String mapRunArn = mapRunArn(label, id);
+        MapRunRequest run = new MapRunRequest(request.executionArn(), mapRunArn, Json.write(processor), express, childInputs, itemsPerChild,
+                maxConcurrency(state, effective, context), toleratedPercentage, toleratedCount, writer);
+        ObjectNode runStarted = Json.object();
+        runStarted.put("mapRunArn", mapRunArn);
+        record(frame, "MapRunStarted", runStarted);
+        CompletableFuture<TaskOutcome> future = interpreter.mapRunner().run(run);
+        TaskOutcome outcome;
+        try {
+            while (true) {
+                Optional<TaskOutcome> ended = interpreter.waiter().await(future, deadline);
+                if (ended.isPresent()) {
+                    outcome = ended.get();
+                    break;
+                }
+                if (deadline.isPresent() && !interpreter.clock().instant().isBefore(deadline.get())) {
+                    future.cancel(true);
+                    throw new ExecutionTimeout();
+                }
+            }
+        }
+        catch (CompletionException | CancellationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            outcome = TaskOutcome.failed(StatesErrors.RUNTIME, "The Map Run " + mapRunArn + " failed: " + cause);
+        }
+        catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for Map Run " + mapRunArn);
+        }
+        if (outcome instanceof TaskOutcome.Succeeded succeeded) {
+            record(frame, "MapRunSucceeded", Json.object());
+            record(frame, "MapStateSucceeded", Json.object());
+            return succeeded.output();
+        }
+        TaskOutcome.Failed failed = (TaskOutcome.Failed) outcome;
+        record(frame, "MapRunFailed", errorDetails(failed.error(), failed.cause()));
+        record(frame, "MapStateFailed", Json.object());
+        throw new StatesFailure(failed.error(), failed.cause());
+    }
+
+    /** {@code arn:aws:states:<region>:<account>:mapRun:<machine>/<label>:<id>}, from this execution's ARN. */
+    private String mapRunArn(String label, String id)
+    {
+        String[] parts = request.executionArn().split(":", 8);
+        return String.join(":", parts[0], parts[1], parts[2], parts[3], parts[4]) + ":mapRun:" + parts[6] + "/" + label + ":" + id;
+    }
+
+    private List<JsonNode> readItems(State state, JsonNode effective, ObjectNode context)
+    {
+        JsonNode reader = state.get("ItemReader");
+        JsonNode parameters = PayloadTemplate.evaluate(reader.get("Parameters"), effective, context, interpreter.random(), StatesErrors.PARAMETER_PATH_FAILURE);
+        String bucket = parameters.path("Bucket").asText();
+        JsonNode config = reader.path("ReaderConfig");
+        List<JsonNode> items;
+        String source;
+        try {
+            if (reader.get("Resource").asText().endsWith(":listObjectsV2")) {
+                source = "s3://" + bucket + "/" + parameters.path("Prefix").asText("");
+                items = interpreter.mapRunner().listObjects(bucket, parameters.path("Prefix").asText(""));
+            }
+            else {
+                String key = parameters.path("Key").asText();
+                source = "s3://" + bucket + "/" + key;
+                String text = interpreter.mapRunner().getObject(bucket, key);
+                items = switch (config.path("InputType").asText()) {
+                    case "CSV" -> MapItems.csv(text, config.path("CSVHeaderLocation").asText().equals("GIVEN")
+                            ? Optional.of(elements(config.get("CSVHeaders")).stream().map(JsonNode::asText).toList())
+                            : Optional.empty(), source);
+                    case "JSONL" -> MapItems.jsonLines(text, source);
+                    default -> MapItems.json(text, source);
+                };
+            }
+        }
+        catch (StatesFailure failure) {
+            throw failure;
+        }
+        catch (RuntimeException e) {
+            throw new StatesFailure(MapItems.ITEM_READER_FAILED, "The ItemReader could not read " + parameters + ": " + e.getMessage());
+        }
+        Optional<Integer> maxItems = config.has("MaxItems") ? Optional.of(config.get("MaxItems").intValue()) : Optional.empty();
+        if (config.has("MaxItemsPath")) {
+            JsonNode value = readOrFail(config.get("MaxItemsPath").asText(), effective, context, StatesErrors.RUNTIME, "MaxItemsPath");
+            if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0) {
+                throw new StatesFailure(StatesErrors.RUNTIME, "The MaxItemsPath '" + config.get("MaxItemsPath").asText()
+                        + "' does not select a non-negative integer: " + Json.write(value));
+            }
+            maxItems = Optional.of(value.intValue());
+        }
+        // MaxItems 0 reads every item, as on AWS
+        return maxItems.filter(max -> max > 0 && max < items.size()).map(max -> items.subList(0, max)).orElse(items);
+    }
+
+    private static List<JsonNode> elements(JsonNode array)
+    {
+        List<JsonNode> elements = new ArrayList<>();
+        array.forEach(elements::add);
+        return elements;
+    }
+
+    /** An {@code ItemBatcher} limit: its value, or what its {@code ...Path} selects (a positive integer). */
+    private Optional<Integer> positive(JsonNode node, String field, JsonNode effective, ObjectNode context)
+    {
+        if (node.has(field)) {
+            return Optional.of(node.get(field).intValue());
+        }
+        if (!node.has(field + "Path")) {
+            return Optional.empty();
+        }
+        String path = node.get(field + "Path").asText();
+        JsonNode value = readOrFail(path, effective, context, StatesErrors.RUNTIME, field + "Path");
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1) {
+            throw new StatesFailure(StatesErrors.RUNTIME, "The " + field + "Path '" + path + "' does not select a positive integer: " + Json.write(value));
+        }
+        return Optional.of(value.intValue());
+    }
+
+    /** A tolerated failure count or percentage: its value, or what its {@code ...Path} selects (a non-negative number). */
+    private Optional<JsonNode> tolerated(State state, String field, JsonNode effective, ObjectNode context)
+    {
+        if (state.has(field)) {
+            return Optional.of(state.get(field));
+        }
+        Optional<String> path = state.text(field + "Path");
+        if (path.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode value = readOrFail(path.get(), effective, context, StatesErrors.RUNTIME, field + "Path");
+        if (!value.isNumber() || value.doubleValue() < 0 || field.endsWith("Count") && !value.isIntegralNumber()) {
+            throw new StatesFailure(StatesErrors.RUNTIME, "The " + field + "Path '" + path.get() + "' does not select a non-negative "
+                    + (field.endsWith("Count") ? "integer" : "number") + ": " + Json.write(value));
+        }
+        return Optional.of(value);
     }
 
     /**

@@ -16,9 +16,9 @@ import static java.util.Objects.requireNonNull;
  * ({@code States.ALL} alone and last), Task timeouts. Branches and Map item processors are checked the same way, their
  * locations nested ({@code /States/P/Branches[0]/States/B}).
  *
- * <p>Where lakestack differs from AWS: the distributed Map is refused (not yet supported) rather than run
- * ({@code ItemReader}, {@code ItemBatcher}, {@code ResultWriter}, tolerated failures,
- * {@code Mode: DISTRIBUTED}). AWS documents that its diagnostic wording may change; {@link DefinitionParser} says which
+ * <p>Where lakestack differs from AWS: what the distributed Map cannot apply is refused (readers other than S3
+ * {@code getObject} of JSON, JSONL and CSV and {@code listObjectsV2}, {@code WriterConfig}, {@code CSVDelimiter},
+ * distributed Maps in JSONata states). AWS documents that its diagnostic wording may change; {@link DefinitionParser} says which
  * messages are AWS's wording and which are lakestack's.
  */
 public final class StateMachineDefinition

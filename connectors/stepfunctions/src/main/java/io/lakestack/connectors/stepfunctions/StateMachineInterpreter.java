@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Runs executions of {@link StateMachineDefinition}s: every state type (Map inline), JSONPath input and output
+ * Runs executions of {@link StateMachineDefinition}s: every state type (the distributed Map's children through a
+ * {@link MapRunner}), JSONPath input and output
  * processing, intrinsic functions, Retry and Catch, and the machine's {@code TimeoutSeconds}, writing AWS's history
  * events to the {@link HistorySink} before each step takes effect.
  *
@@ -41,6 +42,7 @@ public final class StateMachineInterpreter
     private final RandomSource random;
     private final HistorySink historySink;
     private final Executor executor;
+    private final MapRunner mapRunner;
 
     private StateMachineInterpreter(Builder builder)
     {
@@ -50,6 +52,7 @@ public final class StateMachineInterpreter
         this.random = builder.random;
         this.historySink = builder.historySink;
         this.executor = builder.executor == null ? sharedPool() : builder.executor;
+        this.mapRunner = builder.mapRunner;
     }
 
     public static Builder builder()
@@ -116,6 +119,11 @@ public final class StateMachineInterpreter
         return executor;
     }
 
+    MapRunner mapRunner()
+    {
+        return mapRunner;
+    }
+
     private static ExecutorService sharedPool()
     {
         return SharedPool.POOL;
@@ -140,6 +148,7 @@ public final class StateMachineInterpreter
         private RandomSource random = RandomSource.secure();
         private HistorySink historySink = HistorySink.discard();
         private Executor executor;
+        private MapRunner mapRunner = MapRunner.unsupported();
 
         private Builder() {}
 
@@ -186,6 +195,13 @@ public final class StateMachineInterpreter
         public Builder executor(Executor executor)
         {
             this.executor = requireNonNull(executor, "executor is null");
+            return this;
+        }
+
+        /** Default: {@link MapRunner#unsupported()}, with which a distributed Map fails with {@code States.Runtime}. */
+        public Builder mapRunner(MapRunner mapRunner)
+        {
+            this.mapRunner = requireNonNull(mapRunner, "mapRunner is null");
             return this;
         }
 

@@ -206,7 +206,7 @@ class StateMachineDefinitionTest
                 """)).containsExactly(
                 "MISSING_TRANSITION_TARGET: Missing 'Next' target: Gone at /States/P/Branches[0]/States/B1/Next",
                 "MISSING_END_STATE: Workflow has no terminal state",
-                "SCHEMA_VALIDATION_FAILED: The field 'ItemReader' belongs to the distributed Map, which lakestack does not support yet at /States/M/ItemReader",
+                "SCHEMA_VALIDATION_FAILED: The field 'ItemReader' belongs to a distributed Map (ItemProcessor.ProcessorConfig.Mode DISTRIBUTED) at /States/M/ItemReader",
                 "SCHEMA_VALIDATION_FAILED: The field \"Bar\" is not supported by Step Functions at /States/M/ItemProcessor/States/I");
     }
 

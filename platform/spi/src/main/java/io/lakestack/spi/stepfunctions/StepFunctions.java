@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 /**
  * Where Step Functions keeps its state: the record stores {@value #STATE_MACHINES_STORE} ({@link StateMachine}s by
  * ARN), {@value #EXECUTIONS_STORE} ({@link StateMachineExecution}s by ARN) and {@value #HISTORY_STORE}
- * ({@link HistoryRecord}s by {@link #historyKey}), {@value #ACTIVITIES_STORE} ({@link Activity}s by ARN), and the forms of
- * its ARNs.
+ * ({@link HistoryRecord}s by {@link #historyKey}), {@value #ACTIVITIES_STORE} ({@link Activity}s by ARN),
+ * {@value #MAP_RUNS_STORE} ({@link MapRun}s of distributed Maps by ARN), and the forms of its ARNs.
  */
 public final class StepFunctions
 {
@@ -16,11 +16,13 @@ public final class StepFunctions
     public static final String EXECUTIONS_STORE = "stepfunctions.executions";
     public static final String HISTORY_STORE = "stepfunctions.history";
     public static final String ACTIVITIES_STORE = "stepfunctions.activities";
+    public static final String MAP_RUNS_STORE = "stepfunctions.map-runs";
     public static final String STANDARD = "STANDARD";
     public static final String EXPRESS = "EXPRESS";
 
     private static final Pattern STATE_MACHINE_ARN = Pattern.compile("arn:aws:states:([a-z0-9-]+):([0-9]{12}):stateMachine:([^:]+)");
     private static final Pattern ACTIVITY_ARN = Pattern.compile("arn:aws:states:([a-z0-9-]+):([0-9]{12}):activity:([^:]+)");
+    private static final Pattern MAP_RUN_ARN = Pattern.compile("arn:aws:states:([a-z0-9-]+):([0-9]{12}):mapRun:([^:/]+)/([^:]+):([^:]+)");
     private static final Pattern EXECUTION_ARN = Pattern.compile("arn:aws:states:([a-z0-9-]+):([0-9]{12}):(execution|express):([^:]+):([^:]+)");
 
     private StepFunctions() {}
@@ -66,6 +68,45 @@ public final class StepFunctions
             return Optional.empty();
         }
         return Optional.of(stateMachineArn(matcher.group(1), matcher.group(2), matcher.group(4)));
+    }
+
+    /**
+     * The ARN of a Map Run: {@code arn:aws:states:<region>:<account>:mapRun:<machine>/<label>:<id>}, the label being the
+     * Map state's {@code Label} or, without one, its name.
+     */
+    public static String mapRunArn(String executionArn, String label, String id)
+    {
+        Matcher matcher = EXECUTION_ARN.matcher(executionArn);
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("not an execution ARN: " + executionArn);
+        }
+        return "arn:aws:states:" + matcher.group(1) + ":" + matcher.group(2) + ":mapRun:" + matcher.group(4) + "/" + label + ":" + id;
+    }
+
+    /** Whether the text has the form of a Map Run ARN. */
+    public static boolean isMapRunArn(String arn)
+    {
+        return MAP_RUN_ARN.matcher(arn).matches();
+    }
+
+    /** The machine of a Map Run's child executions: {@code arn:aws:states:<region>:<account>:stateMachine:<machine>/<label>}. */
+    public static String mapRunChildMachineArn(String mapRunArn)
+    {
+        Matcher matcher = MAP_RUN_ARN.matcher(mapRunArn);
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("not a Map Run ARN: " + mapRunArn);
+        }
+        return stateMachineArn(matcher.group(1), matcher.group(2), matcher.group(3) + "/" + matcher.group(4));
+    }
+
+    /** The name of a Map Run's child execution {@code index}: the Map Run's id and the index ({@code <id>-<index>}). */
+    public static String mapRunChildName(String mapRunArn, int index)
+    {
+        Matcher matcher = MAP_RUN_ARN.matcher(mapRunArn);
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException("not a Map Run ARN: " + mapRunArn);
+        }
+        return matcher.group(5) + "-" + index;
     }
 
     /** An event's key in {@value #HISTORY_STORE}: the execution's ARN and the event id, so that keys sort by id. */

@@ -42,6 +42,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -86,7 +87,9 @@ import static java.util.Objects.requireNonNull;
  * before the step it records takes effect; the execution's record in {@value StepFunctions#EXECUTIONS_STORE} is
  * written when it ends.
  *
- * <p>Parallel branches and Map iterations run one after the other, in order, on the execution's thread: an execution's
+ * <p>A distributed Map's children are executions of their own, started and owned as any ({@link MapRuns}).
+ *
+ * <p>Parallel branches and inline Map iterations run one after the other, in order, on the execution's thread: an execution's
  * history is the same at every run, and its results are AWS's (as with a {@code MaxConcurrency} of 1).
  *
  * <p>Where lakestack differs from AWS: an owner that loses its partition without stopping (a pause longer than the
@@ -114,6 +117,7 @@ public final class ExecutionRunner
     private final RecordStore<Activity> activities;
     private final TaskInvoker tasks;
     private final TaskCallbacks callbacks;
+    private final MapRuns mapRuns;
     private final Clock clock;
     private final KafkaProducer<String, byte[]> producer;
     private final ExecutorService pool;
@@ -170,6 +174,25 @@ public final class ExecutionRunner
      */
     public ExecutionRunner(String bootstrapServers, String topic, String group, RecordStores stores, TaskInvoker tasks, Clock clock)
     {
+        this(bootstrapServers, topic, group, stores, tasks, Optional.empty(), clock);
+    }
+
+    /**
+     * The runner of the topic {@value #TOPIC} and the group {@value #GROUP}, whose distributed Maps read their items from
+     * and write their results to S3 with this client.
+     */
+    public ExecutionRunner(String bootstrapServers, RecordStores stores, TaskInvoker tasks, S3Client s3, Clock clock)
+    {
+        this(bootstrapServers, TOPIC, GROUP, stores, tasks, Optional.of(s3), clock);
+    }
+
+    /**
+     * @param s3 where distributed Maps read their items and write their results; without it they fail with
+     *         {@code States.ItemReaderFailed} when they read, and cannot write results
+     */
+    public ExecutionRunner(String bootstrapServers, String topic, String group, RecordStores stores, TaskInvoker tasks, Optional<S3Client> s3,
+            Clock clock)
+    {
         this.bootstrapServers = requireNonNull(bootstrapServers, "bootstrapServers is null");
         this.topic = requireNonNull(topic, "topic is null");
         this.group = requireNonNull(group, "group is null");
@@ -180,6 +203,7 @@ public final class ExecutionRunner
         this.tasks = requireNonNull(tasks, "tasks is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.callbacks = new TaskCallbacks(stores, tasks, this::handedOver, clock);
+        this.mapRuns = new MapRuns(stores, s3, this::start, this::stop, clock);
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -268,7 +292,7 @@ public final class ExecutionRunner
     {
         StateMachineInterpreter interpreter = StateMachineInterpreter.builder().taskInvoker(tasks).clock(clock).waiter(Waiter.system(clock))
                 .historySink(HistorySink.discard()).executor(Runnable::run).build();
-        ExecutionResult result = interpreter.execute(StateMachineDefinition.parse(execution.definition()), request(execution));
+        ExecutionResult result = interpreter.execute(definition(execution.definition()), request(execution));
         return ended(execution, result, clock.millis());
     }
 
@@ -512,7 +536,7 @@ public final class ExecutionRunner
         try {
             List<HistoryEvent> past = DurableHistory.events(history, execution.executionArn()).stream().map(DurableHistory::event).toList();
             StateMachineInterpreter interpreter = StateMachineInterpreter.builder().taskInvoker(callbacks).clock(clock).waiter(local.waiter)
-                    .historySink(local.sink).executor(Runnable::run).build();
+                    .historySink(local.sink).executor(Runnable::run).mapRunner(mapRuns).build();
             result = interpreter.resume(definition(execution.definition()), request(execution), past);
         }
         catch (RuntimeException e) {
@@ -554,6 +578,9 @@ public final class ExecutionRunner
         sink.appendLast("ExecutionAborted", details, now);
         executions.put(execution.executionArn(), execution.ended(StateMachineExecution.ABORTED, now.toEpochMilli(), Optional.empty(), stop.error(),
                 stop.cause()));
+        // as on AWS, the Map Runs of a stopped execution are aborted with their running children
+        mapRuns.abortOf(execution.executionArn(), child -> send(new Command("stop", child, Optional.empty(),
+                Optional.of("The execution " + execution.executionArn() + " of its Map Run was stopped"))));
     }
 
     private static void handOver(Running execution)
@@ -627,6 +654,7 @@ public final class ExecutionRunner
                 Thread.currentThread().interrupt();
             }
         }
+        mapRuns.close();
         pool.shutdown();
         try {
             pool.awaitTermination(30, TimeUnit.SECONDS);

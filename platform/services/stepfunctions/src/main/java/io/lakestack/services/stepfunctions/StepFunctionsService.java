@@ -13,6 +13,7 @@ import io.lakestack.spi.stepfunctions.Activity;
 import io.lakestack.spi.stepfunctions.ActivityTask;
 import io.lakestack.spi.stepfunctions.DefinitionProblem;
 import io.lakestack.spi.stepfunctions.HistoryRecord;
+import io.lakestack.spi.stepfunctions.MapRun;
 import io.lakestack.spi.stepfunctions.StateMachine;
 import io.lakestack.spi.stepfunctions.StateMachineExecution;
 import io.lakestack.spi.stepfunctions.StepFunctions;
@@ -67,6 +68,7 @@ public final class StepFunctionsService
     private final RecordStore<StateMachineExecution> executions;
     private final RecordStore<HistoryRecord> history;
     private final RecordStore<Activity> activities;
+    private final RecordStore<MapRun> mapRuns;
     private final StepFunctionsEngine engine;
     private final String accountId;
     private final Clock clock;
@@ -79,6 +81,7 @@ public final class StepFunctionsService
         this.executions = stores.open(StepFunctions.EXECUTIONS_STORE, StateMachineExecution.class);
         this.history = stores.open(StepFunctions.HISTORY_STORE, HistoryRecord.class);
         this.activities = stores.open(StepFunctions.ACTIVITIES_STORE, Activity.class);
+        this.mapRuns = stores.open(StepFunctions.MAP_RUNS_STORE, MapRun.class);
         this.engine = requireNonNull(engine, "engine is null");
         this.accountId = requireNonNull(accountId, "accountId is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -95,6 +98,9 @@ public final class StepFunctionsService
         operation("ListExecutions", (input, caller) -> listExecutions(input));
         operation("GetExecutionHistory", (input, caller) -> getExecutionHistory(input));
         operation("StopExecution", (input, caller) -> stopExecution(input));
+        operation("DescribeMapRun", (input, caller) -> describeMapRun(input));
+        operation("ListMapRuns", (input, caller) -> listMapRuns(input));
+        operation("UpdateMapRun", (input, caller) -> updateMapRun(input));
         operation("SendTaskSuccess", (input, caller) -> sendTaskSuccess(input));
         operation("SendTaskFailure", (input, caller) -> sendTaskFailure(input));
         operation("SendTaskHeartbeat", (input, caller) -> sendTaskHeartbeat(input));
@@ -344,9 +350,22 @@ public final class StepFunctionsService
         });
         execution.error().ifPresent(error -> result.put("error", error));
         execution.cause().ifPresent(cause -> result.put("cause", cause));
+        mapRunOf(execution).ifPresent(mapRunArn -> result.put("mapRunArn", mapRunArn));
         result.put("redriveCount", 0);
         result.put("redriveStatus", "NOT_REDRIVABLE");
         return result;
+    }
+
+    /** The Map Run a child execution belongs to: its machine is {@code <machine>/<label>}, its name {@code <id>-<index>}. */
+    private Optional<String> mapRunOf(StateMachineExecution execution)
+    {
+        String machine = execution.stateMachineArn();
+        int dash = execution.name().lastIndexOf('-');
+        if (!machine.substring(machine.lastIndexOf(':') + 1).contains("/") || dash < 0) {
+            return Optional.empty();
+        }
+        String arn = machine.replace(":stateMachine:", ":mapRun:") + ":" + execution.name().substring(0, dash);
+        return mapRuns.get(arn).map(MapRun::mapRunArn);
     }
 
     /** What DescribeExecution and ListExecutions both say of an execution. */
@@ -381,11 +400,21 @@ public final class StepFunctionsService
 
     private JsonNode listExecutions(JsonInput input)
     {
+        Optional<MapRun> mapRun = Optional.empty();
+        String machineArn;
         if (input.has("mapRunArn")) {
-            throw ServiceException.user(VALIDATION, "lakestack has no Map Runs (the distributed Map is not supported): list by stateMachineArn");
+            if (input.has("stateMachineArn")) {
+                throw ServiceException.user(VALIDATION, "Specify either the stateMachineArn or the mapRunArn, not both");
+            }
+            mapRun = Optional.of(mapRun(input.requiredString("mapRunArn")));
+            machineArn = StepFunctions.mapRunChildMachineArn(mapRun.get().mapRunArn());
         }
-        String machineArn = input.requiredString("stateMachineArn");
-        machine(machineArn);
+        else {
+            machineArn = input.requiredString("stateMachineArn");
+            machine(machineArn);
+        }
+        String childPrefix = mapRun.map(run -> StepFunctions.mapRunChildName(run.mapRunArn(), 0)).map(name -> name.substring(0, name.length() - 1))
+                .orElse("");
         Optional<String> status = input.string("statusFilter");
         status.filter(value -> !STATUSES.contains(value)).ifPresent(value -> {
             throw input.invalid("statusFilter", value, "Member must satisfy enum value set: [RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE]");
@@ -397,7 +426,7 @@ public final class StepFunctionsService
         });
         List<StateMachineExecution> matching = new ArrayList<>();
         for (StateMachineExecution execution : executions.all().values()) {
-            if (execution.stateMachineArn().equals(machineArn) && status.map(execution.status()::equals).orElse(true)
+            if (execution.stateMachineArn().equals(machineArn) && execution.name().startsWith(childPrefix) && status.map(execution.status()::equals).orElse(true)
                     && !input.string("redriveFilter").filter("REDRIVEN"::equals).isPresent()) {
                 matching.add(execution);
             }
@@ -408,7 +437,8 @@ public final class StepFunctionsService
         ObjectNode result = output();
         ArrayNode list = result.putArray("executions");
         for (StateMachineExecution execution : page.items()) {
-            summary(list.addObject(), execution);
+            ObjectNode item = summary(list.addObject(), execution);
+            mapRun.ifPresent(run -> item.put("mapRunArn", run.mapRunArn()));
         }
         page.nextToken().ifPresent(token -> result.put("nextToken", token));
         return result;
@@ -472,6 +502,133 @@ public final class StepFunctionsService
             return output().put("stopDate", epochSeconds(Instant.ofEpochMilli(execution.stopMillis())));
         }
         return output().put("stopDate", epochSeconds(engine.stop(arn, error, cause)));
+    }
+
+    // map runs
+
+    private JsonNode describeMapRun(JsonInput input)
+    {
+        MapRun run = mapRun(input.requiredString("mapRunArn"));
+        String machineArn = StepFunctions.mapRunChildMachineArn(run.mapRunArn());
+        long[] items = new long[6];
+        long[] children = new long[6];
+        for (int i = 0; i < run.itemsPerChild().size(); i++) {
+            String name = StepFunctions.mapRunChildName(run.mapRunArn(), i);
+            Optional<StateMachineExecution> child = executions.get(StepFunctions.executionArn(machineArn, name, false))
+                    .or(() -> executions.get(StepFunctions.executionArn(machineArn, name, true)));
+            int slot = child.map(execution -> switch (execution.status()) {
+                case StateMachineExecution.RUNNING -> 1;
+                case StateMachineExecution.SUCCEEDED -> 2;
+                case StateMachineExecution.FAILED -> 3;
+                case StateMachineExecution.TIMED_OUT -> 4;
+                default -> 5;
+            }).orElse(0);
+            items[slot] += run.itemsPerChild().get(i);
+            children[slot]++;
+        }
+        ObjectNode result = output();
+        result.put("mapRunArn", run.mapRunArn());
+        result.put("executionArn", run.executionArn());
+        result.put("status", run.status());
+        result.put("startDate", epochSeconds(Instant.ofEpochMilli(run.startMillis())));
+        if (!run.running()) {
+            result.put("stopDate", epochSeconds(Instant.ofEpochMilli(run.stopMillis())));
+        }
+        result.put("maxConcurrency", run.maxConcurrency());
+        result.put("toleratedFailurePercentage", Math.max(0, run.toleratedFailurePercentage()));
+        result.put("toleratedFailureCount", Math.max(0, run.toleratedFailureCount()));
+        long itemsTotal = run.itemsPerChild().stream().mapToLong(Integer::longValue).sum();
+        counts(result.putObject("itemCounts"), items, itemsTotal, run.running() ? 0 : run.resultsWritten());
+        long childrenWritten = 0;
+        if (!run.running() && run.resultsWritten() > 0) {
+            childrenWritten = children[2] + children[3] + children[4] + children[5];
+        }
+        counts(result.putObject("executionCounts"), children, run.itemsPerChild().size(), childrenWritten);
+        result.put("redriveCount", 0);
+        return result;
+    }
+
+    private static void counts(ObjectNode node, long[] counts, long total, long written)
+    {
+        node.put("pending", counts[0]);
+        node.put("running", counts[1]);
+        node.put("succeeded", counts[2]);
+        node.put("failed", counts[3]);
+        node.put("timedOut", counts[4]);
+        node.put("aborted", counts[5]);
+        node.put("total", total);
+        node.put("resultsWritten", written);
+        node.put("failuresNotRedrivable", counts[3] + counts[4] + counts[5]);
+        node.put("pendingRedrive", 0);
+    }
+
+    private JsonNode listMapRuns(JsonInput input)
+    {
+        StateMachineExecution execution = execution(input.requiredString("executionArn"));
+        List<MapRun> runs = new ArrayList<>();
+        for (MapRun run : mapRuns.all().values()) {
+            if (run.executionArn().equals(execution.executionArn())) {
+                runs.add(run);
+            }
+        }
+        runs.sort(Comparator.comparingLong(MapRun::startMillis).reversed().thenComparing(MapRun::mapRunArn));
+        OffsetTokens.Slice<MapRun> page = OffsetTokens.slice(runs, input.string("nextToken"), maxResults(input), "InvalidToken");
+        ObjectNode result = output();
+        ArrayNode list = result.putArray("mapRuns");
+        for (MapRun run : page.items()) {
+            ObjectNode item = list.addObject();
+            item.put("executionArn", run.executionArn());
+            item.put("mapRunArn", run.mapRunArn());
+            item.put("stateMachineArn", StepFunctions.mapRunChildMachineArn(run.mapRunArn()));
+            item.put("startDate", epochSeconds(Instant.ofEpochMilli(run.startMillis())));
+            if (!run.running()) {
+                item.put("stopDate", epochSeconds(Instant.ofEpochMilli(run.stopMillis())));
+            }
+        }
+        page.nextToken().ifPresent(token -> result.put("nextToken", token));
+        return result;
+    }
+
+    private JsonNode updateMapRun(JsonInput input)
+    {
+        MapRun run = mapRun(input.requiredString("mapRunArn"));
+        Optional<Integer> maxConcurrency = input.integer("maxConcurrency", 0, 10_000);
+        Optional<Double> percentage = Optional.empty();
+        if (input.has("toleratedFailurePercentage")) {
+            JsonNode value = input.raw().get("toleratedFailurePercentage");
+            if (!value.isNumber() || value.doubleValue() < 0 || value.doubleValue() > 100) {
+                throw input.invalid("toleratedFailurePercentage", value.toString(), "Member must have value between 0 and 100");
+            }
+            percentage = Optional.of(value.doubleValue());
+        }
+        Optional<Long> count = Optional.empty();
+        if (input.has("toleratedFailureCount")) {
+            JsonNode value = input.raw().get("toleratedFailureCount");
+            if (!value.isIntegralNumber() || value.longValue() < 0) {
+                throw input.invalid("toleratedFailureCount", value.toString(), "Member must have value greater than or equal to 0");
+            }
+            count = Optional.of(value.longValue());
+        }
+        if (maxConcurrency.isEmpty() && percentage.isEmpty() && count.isEmpty()) {
+            throw ServiceException.user(VALIDATION, "At least one of the parameters maxConcurrency, toleratedFailurePercentage or "
+                    + "toleratedFailureCount must be specified");
+        }
+        if (!run.running()) {
+            throw ServiceException.user("InvalidArn", "The Map Run " + run.mapRunArn() + " has ended (" + run.status() + "); only a running Map Run "
+                    + "can be updated");
+        }
+        mapRuns.put(run.mapRunArn(), run.updated(maxConcurrency.orElse(run.maxConcurrency()), percentage.orElse(run.toleratedFailurePercentage()),
+                count.orElse(run.toleratedFailureCount())));
+        return output();
+    }
+
+    private MapRun mapRun(String arn)
+    {
+        if (!StepFunctions.isMapRunArn(arn)) {
+            throw ServiceException.user("InvalidArn", "Invalid Arn: '" + arn + "' is not a Map Run ARN "
+                    + "(arn:aws:states:<region>:<account>:mapRun:<machine>/<label>:<id>)");
+        }
+        return mapRuns.getLatest(arn).orElseThrow(() -> ServiceException.user("ResourceNotFound", "Resource not found: Map Run '" + arn + "'"));
     }
 
     // activities

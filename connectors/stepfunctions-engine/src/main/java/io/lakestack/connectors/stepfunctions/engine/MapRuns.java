@@ -1,0 +1,380 @@
+package io.lakestack.connectors.stepfunctions.engine;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakestack.connectors.stepfunctions.MapRunRequest;
+import io.lakestack.connectors.stepfunctions.MapRunner;
+import io.lakestack.connectors.stepfunctions.TaskOutcome;
+import io.lakestack.spi.stepfunctions.MapRun;
+import io.lakestack.spi.stepfunctions.StateMachineExecution;
+import io.lakestack.spi.stepfunctions.StepFunctions;
+import io.lakestack.spi.store.RecordStore;
+import io.lakestack.spi.store.RecordStores;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The Map Runs of distributed Map states: each child input runs as a child execution, stored in
+ * {@value StepFunctions#EXECUTIONS_STORE} ({@code RUNNING}) and started through the runner's commands topic as any
+ * execution, so it is durable and resumes on its own. The Map Run's record ({@value StepFunctions#MAP_RUNS_STORE}) is
+ * stored before {@code MapRunStarted}; a Map Run handed over again (its parent resumed) finds its record and its
+ * children, starts only those not started yet, and runs none of those that ended again.
+ *
+ * <p>At most {@code maxConcurrency} children run at once, read from the record each round, so {@code UpdateMapRun}
+ * applies to a running Map Run; so do the tolerated failures. Failed, timed-out and aborted children count as failures;
+ * when their count exceeds {@code ToleratedFailureCount}, or their share of all children exceeds
+ * {@code ToleratedFailurePercentage}, the running children are stopped and the Map fails with
+ * {@code States.ExceedToleratedFailureThreshold}. The {@code ResultWriter} writes {@code SUCCEEDED_0.json},
+ * {@code FAILED_0.json} (each when it has entries) and {@code manifest.json} under {@code <Prefix>/<map run id>/}.
+ *
+ * <p>Items are read from S3 through lakestack's own endpoint with the SDK.
+ */
+final class MapRuns
+        implements MapRunner
+{
+    static final String EXCEEDED = "States.ExceedToleratedFailureThreshold";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long ROUND_MILLIS = 50;
+
+    private final RecordStore<MapRun> mapRuns;
+    private final RecordStore<StateMachineExecution> executions;
+    private final Optional<S3Client> s3;
+    private final Consumer<StateMachineExecution> starter;
+    private final Stopper stopper;
+    private final Clock clock;
+    private final ExecutorService pool;
+
+    /** Stops a running child execution. */
+    @FunctionalInterface
+    interface Stopper
+    {
+        void stop(String executionArn, Optional<String> error, Optional<String> cause);
+    }
+
+    MapRuns(RecordStores stores, Optional<S3Client> s3, Consumer<StateMachineExecution> starter, Stopper stopper, Clock clock)
+    {
+        requireNonNull(stores, "stores is null");
+        this.mapRuns = stores.open(StepFunctions.MAP_RUNS_STORE, MapRun.class);
+        this.executions = stores.open(StepFunctions.EXECUTIONS_STORE, StateMachineExecution.class);
+        this.s3 = requireNonNull(s3, "s3 is null");
+        this.starter = requireNonNull(starter, "starter is null");
+        this.stopper = requireNonNull(stopper, "stopper is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        AtomicInteger threads = new AtomicInteger();
+        this.pool = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "stepfunctions-map-run-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Override
+    public String getObject(String bucket, String key)
+    {
+        return s3().getObjectAsBytes(request -> request.bucket(bucket).key(key)).asUtf8String();
+    }
+
+    @Override
+    public List<JsonNode> listObjects(String bucket, String prefix)
+    {
+        List<JsonNode> items = new ArrayList<>();
+        for (S3Object object : s3().listObjectsV2Paginator(request -> request.bucket(bucket).prefix(prefix)).contents()) {
+            ObjectNode item = JSON.createObjectNode();
+            item.put("Etag", object.eTag());
+            item.put("Key", object.key());
+            item.put("LastModified", object.lastModified().getEpochSecond());
+            item.put("Size", object.size());
+            item.put("StorageClass", object.storageClassAsString() == null ? "STANDARD" : object.storageClassAsString());
+            items.add(item);
+        }
+        return items;
+    }
+
+    private S3Client s3()
+    {
+        return s3.orElseThrow(() -> new IllegalStateException("this lakestack instance has no S3 client for Step Functions"));
+    }
+
+    @Override
+    public CompletableFuture<TaskOutcome> run(MapRunRequest request)
+    {
+        CompletableFuture<TaskOutcome> result = new CompletableFuture<>();
+        pool.execute(() -> {
+            try {
+                result.complete(runToEnd(request, result));
+            }
+            catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    private TaskOutcome runToEnd(MapRunRequest request, CompletableFuture<TaskOutcome> handle)
+    {
+        String arn = request.mapRunArn();
+        StateMachineExecution parent = executions.getLatest(request.executionArn())
+                .orElseThrow(() -> new IllegalStateException("the execution " + request.executionArn() + " of Map Run " + arn + " is not stored"));
+        MapRun run = mapRuns.getLatest(arn).orElseGet(() -> {
+            MapRun created = new MapRun(arn, request.executionArn(), MapRun.RUNNING, clock.millis(), 0, request.maxConcurrency(),
+                    request.toleratedFailurePercentage(), request.toleratedFailureCount(), request.itemsPerChild(), 0);
+            mapRuns.put(arn, created);
+            return created;
+        });
+        int count = run.itemsPerChild().size();
+        String machineArn = StepFunctions.mapRunChildMachineArn(arn);
+        List<String> children = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            children.add(StepFunctions.executionArn(machineArn, StepFunctions.mapRunChildName(arn, i), request.express()));
+        }
+        while (true) {
+            if (handle.isCancelled()) {
+                throw new CancellationException("Map Run " + arn + " no longer awaited");
+            }
+            run = mapRuns.getLatest(arn).orElse(run);
+            List<Optional<StateMachineExecution>> states = children.stream().map(executions::get).toList();
+            if (!run.running()) {
+                return outcome(request, run, states);
+            }
+            int running = 0;
+            int failed = 0;
+            int ended = 0;
+            for (Optional<StateMachineExecution> child : states) {
+                if (child.isEmpty()) {
+                    continue;
+                }
+                if (child.get().running()) {
+                    running++;
+                }
+                else {
+                    ended++;
+                    if (!child.get().status().equals(StateMachineExecution.SUCCEEDED)) {
+                        failed++;
+                    }
+                }
+            }
+            if (exceeded(run, failed, count)) {
+                for (Optional<StateMachineExecution> child : states) {
+                    child.filter(StateMachineExecution::running).ifPresent(execution -> stopper.stop(execution.executionArn(), Optional.empty(),
+                            Optional.of("The Map Run " + arn + " failed")));
+                }
+                states = children.stream().map(executions::getLatest).toList();
+                return end(request, run, states, MapRun.FAILED);
+            }
+            if (ended == count) {
+                return end(request, run, states, MapRun.SUCCEEDED);
+            }
+            int limit = run.maxConcurrency() == 0 ? Integer.MAX_VALUE : run.maxConcurrency();
+            for (int i = 0; i < count && running < limit; i++) {
+                if (states.get(i).isEmpty()) {
+                    start(parent, children.get(i), StepFunctions.mapRunChildName(arn, i), machineArn, request, i);
+                    running++;
+                }
+            }
+            try {
+                Thread.sleep(ROUND_MILLIS);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancellationException("interrupted while running Map Run " + arn);
+            }
+        }
+    }
+
+    /**
+     * Whether the failures exceed a tolerated count or percentage that is set (negative: not set); with neither set,
+     * whether any child failed.
+     */
+    static boolean exceeded(MapRun run, int failed, int count)
+    {
+        boolean countSet = run.toleratedFailureCount() >= 0;
+        boolean percentageSet = run.toleratedFailurePercentage() >= 0;
+        if (!countSet && !percentageSet) {
+            return failed > 0;
+        }
+        return countSet && failed > run.toleratedFailureCount()
+                || percentageSet && count > 0 && failed * 100.0 / count > run.toleratedFailurePercentage();
+    }
+
+    private void start(StateMachineExecution parent, String childArn, String name, String machineArn, MapRunRequest request, int index)
+    {
+        StateMachineExecution child = new StateMachineExecution(childArn, machineArn, name, StateMachineExecution.RUNNING,
+                request.childInputs().get(index).toString(), request.childDefinition(), parent.roleArn(), clock.millis(), 0, Optional.empty(),
+                Optional.empty(), Optional.empty());
+        executions.put(childArn, child);
+        starter.accept(child);
+    }
+
+    /** Writes the results, stores the Map Run ended, and answers the Map's outcome. */
+    private TaskOutcome end(MapRunRequest request, MapRun run, List<Optional<StateMachineExecution>> states, String status)
+    {
+        long written = 0;
+        if (request.resultWriter().isPresent()) {
+            written = writeResults(request, run, states);
+        }
+        MapRun ended = run.ended(status, clock.millis(), written);
+        mapRuns.put(run.mapRunArn(), ended);
+        return outcome(request, ended, states);
+    }
+
+    private TaskOutcome outcome(MapRunRequest request, MapRun run, List<Optional<StateMachineExecution>> states)
+    {
+        if (run.status().equals(MapRun.FAILED)) {
+            long failed = states.stream().flatMap(Optional::stream).filter(child -> !child.running() && !child.status().equals(StateMachineExecution.SUCCEEDED))
+                    .count();
+            return TaskOutcome.failed(EXCEEDED, "The specified tolerated failure threshold was exceeded: " + failed + " of " + states.size()
+                    + " child executions of Map Run " + run.mapRunArn() + " failed (tolerated: " + Math.max(0, run.toleratedFailureCount()) + " executions, "
+                    + Math.max(0, run.toleratedFailurePercentage()) + " percent)");
+        }
+        if (run.status().equals(MapRun.ABORTED)) {
+            return TaskOutcome.failed(EXCEEDED, "The Map Run " + run.mapRunArn() + " was aborted");
+        }
+        if (request.resultWriter().isPresent()) {
+            ObjectNode output = JSON.createObjectNode();
+            output.put("MapRunArn", run.mapRunArn());
+            ObjectNode details = output.putObject("ResultWriterDetails");
+            details.put("Bucket", request.resultWriter().get().bucket());
+            details.put("Key", resultKey(request, "manifest.json"));
+            return TaskOutcome.succeeded(output);
+        }
+        ArrayNode output = JSON.createArrayNode();
+        for (Optional<StateMachineExecution> child : states) {
+            StateMachineExecution execution = child.orElseThrow();
+            if (execution.output().isPresent()) {
+                output.add(parse(execution.output().get()));
+            }
+            else {
+                ObjectNode error = output.addObject();
+                error.put("Error", execution.error().orElse(""));
+                error.put("Cause", execution.cause().orElse(""));
+            }
+        }
+        return TaskOutcome.succeeded(output);
+    }
+
+    /** @return the number of items whose results were written */
+    private long writeResults(MapRunRequest request, MapRun run, List<Optional<StateMachineExecution>> states)
+    {
+        MapRunRequest.ResultWriter writer = request.resultWriter().orElseThrow();
+        ArrayNode succeeded = JSON.createArrayNode();
+        ArrayNode failed = JSON.createArrayNode();
+        long written = 0;
+        for (int i = 0; i < states.size(); i++) {
+            if (states.get(i).isEmpty() || states.get(i).get().running()) {
+                continue;
+            }
+            StateMachineExecution child = states.get(i).get();
+            boolean success = child.status().equals(StateMachineExecution.SUCCEEDED);
+            ObjectNode entry = (success ? succeeded : failed).addObject();
+            entry.put("ExecutionArn", child.executionArn());
+            entry.put("Input", child.input());
+            entry.putObject("InputDetails").put("Included", true);
+            entry.put("Name", child.name());
+            if (success) {
+                entry.put("Output", child.output().orElse("null"));
+                entry.putObject("OutputDetails").put("Included", true);
+            }
+            else {
+                child.error().ifPresent(error -> entry.put("Error", error));
+                child.cause().ifPresent(cause -> entry.put("Cause", cause));
+            }
+            entry.put("RedriveCount", 0);
+            entry.put("RedriveStatus", "NOT_REDRIVABLE");
+            entry.put("RedriveStatusReason", "Execution is SUCCEEDED and cannot be redriven".replace("SUCCEEDED", child.status()));
+            entry.put("StartDate", Instant.ofEpochMilli(child.startMillis()).toString());
+            entry.put("StateMachineArn", child.stateMachineArn());
+            entry.put("Status", child.status());
+            entry.put("StopDate", Instant.ofEpochMilli(child.stopMillis()).toString());
+            written += run.itemsPerChild().get(i);
+        }
+        ObjectNode manifest = JSON.createObjectNode();
+        manifest.put("DestinationBucket", writer.bucket());
+        manifest.put("MapRunArn", run.mapRunArn());
+        ObjectNode files = manifest.putObject("ResultFiles");
+        files.set("FAILED", put(request, "FAILED_0.json", failed));
+        files.putArray("PENDING");
+        files.set("SUCCEEDED", put(request, "SUCCEEDED_0.json", succeeded));
+        putText(writer.bucket(), resultKey(request, "manifest.json"), manifest.toString());
+        return written;
+    }
+
+    /** Writes the entries when there are any, and answers the manifest's list of files. */
+    private ArrayNode put(MapRunRequest request, String name, ArrayNode entries)
+    {
+        ArrayNode list = JSON.createArrayNode();
+        if (entries.isEmpty()) {
+            return list;
+        }
+        String text = entries.toString();
+        String key = resultKey(request, name);
+        putText(request.resultWriter().orElseThrow().bucket(), key, text);
+        list.addObject().put("Key", key).put("Size", text.getBytes(StandardCharsets.UTF_8).length);
+        return list;
+    }
+
+    private void putText(String bucket, String key, String text)
+    {
+        s3().putObject(request -> request.bucket(bucket).key(key).contentType("application/json"), RequestBody.fromString(text, StandardCharsets.UTF_8));
+    }
+
+    private static String resultKey(MapRunRequest request, String name)
+    {
+        String prefix = request.resultWriter().orElseThrow().prefix();
+        String id = request.mapRunArn().substring(request.mapRunArn().lastIndexOf(':') + 1);
+        String base = prefix.isEmpty() ? id : (prefix.endsWith("/") ? prefix : prefix + "/") + id;
+        return base + "/" + name;
+    }
+
+    private static JsonNode parse(String json)
+    {
+        try {
+            return JSON.readTree(json);
+        }
+        catch (JsonProcessingException e) {
+            throw new IllegalStateException("a child execution's output is not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Ends the running Map Runs of a stopped execution {@code ABORTED}, handing each running child to {@code stopChild}. */
+    void abortOf(String executionArn, Consumer<String> stopChild)
+    {
+        for (MapRun run : mapRuns.all().values()) {
+            if (!run.executionArn().equals(executionArn) || !run.running()) {
+                continue;
+            }
+            mapRuns.put(run.mapRunArn(), run.ended(MapRun.ABORTED, clock.millis(), run.resultsWritten()));
+            String machineArn = StepFunctions.mapRunChildMachineArn(run.mapRunArn());
+            for (int i = 0; i < run.itemsPerChild().size(); i++) {
+                String name = StepFunctions.mapRunChildName(run.mapRunArn(), i);
+                for (boolean express : List.of(false, true)) {
+                    executions.get(StepFunctions.executionArn(machineArn, name, express)).filter(StateMachineExecution::running)
+                            .ifPresent(child -> stopChild.accept(child.executionArn()));
+                }
+            }
+        }
+    }
+
+    void close()
+    {
+        pool.shutdownNow();
+    }
+}

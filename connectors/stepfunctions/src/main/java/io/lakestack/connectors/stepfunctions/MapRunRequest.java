@@ -1,0 +1,45 @@
+package io.lakestack.connectors.stepfunctions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One Map Run of a distributed Map state.
+ *
+ * @param childDefinition the state machine definition each child execution runs (the Map's {@code ItemProcessor})
+ * @param express whether the children are {@code EXPRESS} executions ({@code ProcessorConfig.ExecutionType})
+ * @param childInputs the input of each child execution, in item order
+ * @param itemsPerChild how many items each child processes (1, or its batch's size)
+ * @param maxConcurrency children running at once, 0 for no limit
+ * @param toleratedFailurePercentage negative when the state sets none
+ * @param toleratedFailureCount negative when the state sets none
+ * @param resultWriter where the results go ({@code ResultWriter}), if anywhere
+ */
+public record MapRunRequest(String executionArn, String mapRunArn, String childDefinition, boolean express, List<JsonNode> childInputs,
+        List<Integer> itemsPerChild, int maxConcurrency, double toleratedFailurePercentage, long toleratedFailureCount,
+        Optional<ResultWriter> resultWriter)
+{
+    public MapRunRequest
+    {
+        requireNonNull(executionArn, "executionArn is null");
+        requireNonNull(mapRunArn, "mapRunArn is null");
+        requireNonNull(childDefinition, "childDefinition is null");
+        childInputs = List.copyOf(childInputs);
+        itemsPerChild = List.copyOf(itemsPerChild);
+        requireNonNull(resultWriter, "resultWriter is null");
+    }
+
+    /** {@code ResultWriter}'s {@code Parameters}: results go under {@code <prefix>/<map run id>/}. */
+    public record ResultWriter(String bucket, String prefix)
+    {
+        public ResultWriter
+        {
+            requireNonNull(bucket, "bucket is null");
+            requireNonNull(prefix, "prefix is null");
+        }
+    }
+}

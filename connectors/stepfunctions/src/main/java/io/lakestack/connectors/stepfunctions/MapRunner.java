@@ -1,0 +1,53 @@
+package io.lakestack.connectors.stepfunctions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Runs the Map Runs of distributed Map states, and reads their items from S3. The interpreter reads and shapes the items
+ * ({@code ItemReader}, {@code ItemSelector}, {@code ItemBatcher}), writes {@code MapRunStarted}, then hands the child
+ * inputs to {@link #run}; the Map Run's ARN is derived from the execution and where the state is in its history, so a
+ * resumed execution hands the same Map Run over again, whose children that ended are not run again.
+ */
+public interface MapRunner
+{
+    /** The text of an S3 object; a {@link RuntimeException} with a message naming the problem when it cannot be read. */
+    String getObject(String bucket, String key);
+
+    /** Every object under the prefix as {@code ListObjectsV2} lists them, each {@code {Etag, Key, LastModified, Size, StorageClass}}. */
+    List<JsonNode> listObjects(String bucket, String prefix);
+
+    /**
+     * Runs the Map Run to its end: completes with the Map's result (the array of child outputs, or the location of
+     * the {@code ResultWriter}'s manifest), or with a failure ({@code States.ExceedToleratedFailureThreshold}). The
+     * interpreter cancels the future when the execution stops waiting for it.
+     */
+    CompletableFuture<TaskOutcome> run(MapRunRequest request);
+
+    /** A runner for an interpreter that runs no distributed Map: each fails with {@code States.Runtime}. */
+    static MapRunner unsupported()
+    {
+        return new MapRunner()
+        {
+            @Override
+            public String getObject(String bucket, String key)
+            {
+                throw new UnsupportedOperationException("this interpreter reads no S3 objects");
+            }
+
+            @Override
+            public List<JsonNode> listObjects(String bucket, String prefix)
+            {
+                throw new UnsupportedOperationException("this interpreter lists no S3 objects");
+            }
+
+            @Override
+            public CompletableFuture<TaskOutcome> run(MapRunRequest request)
+            {
+                return CompletableFuture.completedFuture(TaskOutcome.failed(StatesErrors.RUNTIME, "this interpreter runs no distributed Map"));
+            }
+        };
+    }
+}

@@ -1,0 +1,270 @@
+package io.lakestack.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakestack.testing.LakestackTest;
+import io.lakestack.testing.TestStack;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.DescribeMapRunResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import software.amazon.awssdk.services.sfn.model.MapRunListItem;
+import software.amazon.awssdk.services.sfn.model.MapRunStatus;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The distributed Map on the real stack with the SDK: items read from a CSV object in lakestack's S3, batched, run as
+ * child executions two at a time, one batch failing within the tolerated failures, results written to S3; the Map Run
+ * described and listed, its children listed; a Map failing past its tolerated failures; items listed from a prefix.
+ */
+@LakestackTest
+@Order(35)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StepFunctionsDistributedMapIntegrationTest
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ROLE = "arn:aws:iam::000000000000:role/it-states";
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final TestStack stack;
+    private final String bucket = "it-dmap-" + UUID.randomUUID().toString().substring(0, 8);
+    private SfnClient sfn;
+    private S3Client s3;
+
+    StepFunctionsDistributedMapIntegrationTest(TestStack stack)
+    {
+        this.stack = stack;
+    }
+
+    @BeforeAll
+    void setUp()
+    {
+        sfn = stack.client(SfnClient.builder());
+        s3 = stack.s3();
+        s3.createBucket(request -> request.bucket(bucket));
+        StringBuilder csv = new StringBuilder("id,name\n");
+        for (int i = 1; i <= 25; i++) {
+            csv.append(i).append(',').append(i == 13 ? "bad" : "n" + i).append('\n');
+        }
+        s3.putObject(request -> request.bucket(bucket).key("rows.csv"), RequestBody.fromString(csv.toString()));
+        for (String key : List.of("list/a.txt", "list/bb.txt", "other/c.txt")) {
+            s3.putObject(request -> request.bucket(bucket).key(key), RequestBody.fromString(key.substring(key.indexOf('/') + 1)));
+        }
+    }
+
+    @AfterAll
+    void close()
+    {
+        sfn.close();
+        s3.close();
+    }
+
+    private String rowsMachine(int tolerated)
+    {
+        return """
+                {"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "Label": "rows", "End": true,
+                  "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+                    "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"}, "Parameters": {"Bucket": "%s", "Key": "rows.csv"}},
+                  "ItemBatcher": {"MaxItemsPerBatch": 10, "BatchInput": {"run.$": "$.run"}},
+                  "MaxConcurrency": 2, "ToleratedFailureCount": %d,
+                  "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "%s", "Prefix": "results"}},
+                  "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Names", "States": {
+                    "Names": {"Type": "Pass", "Parameters": {"names.$": "$.Items[*].name", "count.$": "States.ArrayLength($.Items)",
+                      "run.$": "$.BatchInput.run"}, "Next": "Flag"},
+                    "Flag": {"Type": "Pass", "Parameters": {"bad.$": "States.ArrayContains($.names, 'bad')", "count.$": "$.count", "run.$": "$.run"},
+                      "Next": "Check"},
+                    "Check": {"Type": "Choice", "Choices": [{"Variable": "$.bad", "BooleanEquals": true, "Next": "Reject"}], "Default": "Keep"},
+                    "Reject": {"Type": "Fail", "Error": "BadRow", "Cause": "a row is bad"},
+                    "Keep": {"Type": "Pass", "Parameters": {"count.$": "$.count", "run.$": "$.run"}, "End": true}}}}}}
+                """.formatted(bucket, tolerated, bucket);
+    }
+
+    private String machine(String name, String definition)
+    {
+        return sfn.createStateMachine(request -> request.name(name).definition(definition).roleArn(ROLE)).stateMachineArn();
+    }
+
+    private DescribeExecutionResponse run(String machineArn, String input)
+    {
+        String arn = sfn.startExecution(request -> request.stateMachineArn(machineArn).input(input)).executionArn();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(sfn.describeExecution(request -> request.executionArn(arn)).status())
+                .isNotEqualTo(ExecutionStatus.RUNNING));
+        return sfn.describeExecution(request -> request.executionArn(arn));
+    }
+
+    private JsonNode object(String key)
+            throws Exception
+    {
+        return JSON.readTree(s3.getObjectAsBytes(request -> request.bucket(bucket).key(key)).asUtf8String());
+    }
+
+    @Test
+    void batchesRunAsChildExecutionsWithinToleratedFailures()
+            throws Exception
+    {
+        String name = "it-dmap-rows-" + UUID.randomUUID().toString().substring(0, 8);
+        String machineArn = machine(name, rowsMachine(1));
+        DescribeExecutionResponse execution = run(machineArn, "{\"run\": \"r1\"}");
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+
+        List<MapRunListItem> runs = sfn.listMapRuns(request -> request.executionArn(execution.executionArn())).mapRuns();
+        assertThat(runs).hasSize(1);
+        String mapRunArn = runs.get(0).mapRunArn();
+        String id = mapRunArn.substring(mapRunArn.lastIndexOf(':') + 1);
+        assertThat(mapRunArn).isEqualTo("arn:aws:states:us-east-1:000000000000:mapRun:" + name + "/rows:" + id);
+        assertThat(runs.get(0).executionArn()).isEqualTo(execution.executionArn());
+        assertThat(runs.get(0).stateMachineArn()).isEqualTo("arn:aws:states:us-east-1:000000000000:stateMachine:" + name + "/rows");
+        assertThat(JSON.readTree(execution.output())).isEqualTo(JSON.readTree("""
+                {"MapRunArn": "%s", "ResultWriterDetails": {"Bucket": "%s", "Key": "results/%s/manifest.json"}}
+                """.formatted(mapRunArn, bucket, id)));
+
+        List<ExecutionListItem> children = sfn.listExecutions(request -> request.mapRunArn(mapRunArn)).executions().stream()
+                .sorted(Comparator.comparing(ExecutionListItem::name)).toList();
+        assertThat(children).extracting(ExecutionListItem::name).containsExactly(id + "-0", id + "-1", id + "-2");
+        assertThat(children).extracting(ExecutionListItem::status)
+                .containsExactly(ExecutionStatus.SUCCEEDED, ExecutionStatus.FAILED, ExecutionStatus.SUCCEEDED);
+        assertThat(children).extracting(ExecutionListItem::mapRunArn).containsOnly(mapRunArn);
+
+        ArrayNode succeeded = JSON.createArrayNode();
+        ArrayNode failed = JSON.createArrayNode();
+        for (ExecutionListItem child : children) {
+            DescribeExecutionResponse described = sfn.describeExecution(request -> request.executionArn(child.executionArn()));
+            boolean success = described.status() == ExecutionStatus.SUCCEEDED;
+            ObjectNode entry = (success ? succeeded : failed).addObject();
+            entry.put("ExecutionArn", described.executionArn());
+            entry.put("Input", described.input());
+            entry.putObject("InputDetails").put("Included", true);
+            entry.put("Name", described.name());
+            if (success) {
+                entry.put("Output", described.output());
+                entry.putObject("OutputDetails").put("Included", true);
+            }
+            else {
+                entry.put("Error", "BadRow");
+                entry.put("Cause", "a row is bad");
+            }
+            entry.put("RedriveCount", 0);
+            entry.put("RedriveStatus", "NOT_REDRIVABLE");
+            entry.put("RedriveStatusReason", "Execution is " + described.statusAsString() + " and cannot be redriven");
+            entry.put("StartDate", described.startDate().toString());
+            entry.put("StateMachineArn", "arn:aws:states:us-east-1:000000000000:stateMachine:" + name + "/rows");
+            entry.put("Status", described.statusAsString());
+            entry.put("StopDate", described.stopDate().toString());
+        }
+        assertThat(succeeded.get(0).get("Output").asText()).isEqualTo("{\"count\":10,\"run\":\"r1\"}");
+        assertThat(succeeded.get(1).get("Output").asText()).isEqualTo("{\"count\":5,\"run\":\"r1\"}");
+        assertThat(JSON.readTree(failed.get(0).get("Input").asText()).get("Items").get(2)).isEqualTo(JSON.readTree("{\"id\": \"13\", \"name\": \"bad\"}"));
+        assertThat(object("results/" + id + "/SUCCEEDED_0.json")).isEqualTo(succeeded);
+        assertThat(object("results/" + id + "/FAILED_0.json")).isEqualTo(failed);
+        assertThat(object("results/" + id + "/manifest.json")).isEqualTo(JSON.readTree("""
+                {"DestinationBucket": "%s", "MapRunArn": "%s", "ResultFiles": {
+                  "FAILED": [{"Key": "results/%s/FAILED_0.json", "Size": %d}],
+                  "PENDING": [],
+                  "SUCCEEDED": [{"Key": "results/%s/SUCCEEDED_0.json", "Size": %d}]}}
+                """.formatted(bucket, mapRunArn, id, s3.headObject(request -> request.bucket(bucket).key("results/" + id + "/FAILED_0.json"))
+                .contentLength(), id, s3.headObject(request -> request.bucket(bucket).key("results/" + id + "/SUCCEEDED_0.json")).contentLength())));
+
+        DescribeMapRunResponse described = sfn.describeMapRun(request -> request.mapRunArn(mapRunArn));
+        assertThat(described.status()).isEqualTo(MapRunStatus.SUCCEEDED);
+        assertThat(described.executionArn()).isEqualTo(execution.executionArn());
+        assertThat(described.maxConcurrency()).isEqualTo(2);
+        assertThat(described.toleratedFailureCount()).isEqualTo(1L);
+        assertThat(described.toleratedFailurePercentage()).isEqualTo(0.0f);
+        assertThat(List.of(described.itemCounts().pending(), described.itemCounts().running(), described.itemCounts().succeeded(),
+                described.itemCounts().failed(), described.itemCounts().timedOut(), described.itemCounts().aborted(), described.itemCounts().total(),
+                described.itemCounts().resultsWritten())).containsExactly(0L, 0L, 15L, 10L, 0L, 0L, 25L, 25L);
+        assertThat(List.of(described.executionCounts().pending(), described.executionCounts().running(), described.executionCounts().succeeded(),
+                described.executionCounts().failed(), described.executionCounts().timedOut(), described.executionCounts().aborted(),
+                described.executionCounts().total(), described.executionCounts().resultsWritten())).containsExactly(0L, 0L, 2L, 1L, 0L, 0L, 3L, 3L);
+
+        List<HistoryEvent> events = sfn.getExecutionHistory(request -> request.executionArn(execution.executionArn())).events();
+        assertThat(events).extracting(HistoryEvent::typeAsString).containsExactly("ExecutionStarted", "MapStateEntered", "MapStateStarted",
+                "MapRunStarted", "MapRunSucceeded", "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded");
+        assertThat(events.get(3).mapRunStartedEventDetails().mapRunArn()).isEqualTo(mapRunArn);
+    }
+
+    @Test
+    void failuresPastTheToleratedCountFailTheMap()
+    {
+        String name = "it-dmap-strict-" + UUID.randomUUID().toString().substring(0, 8);
+        DescribeExecutionResponse execution = run(machine(name, rowsMachine(0)), "{\"run\": \"r2\"}");
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(execution.error()).isEqualTo("States.ExceedToleratedFailureThreshold");
+        String mapRunArn = sfn.listMapRuns(request -> request.executionArn(execution.executionArn())).mapRuns().get(0).mapRunArn();
+        assertThat(sfn.describeMapRun(request -> request.mapRunArn(mapRunArn)).status()).isEqualTo(MapRunStatus.FAILED);
+        List<HistoryEvent> events = sfn.getExecutionHistory(request -> request.executionArn(execution.executionArn())).events();
+        assertThat(events).extracting(HistoryEvent::typeAsString).containsExactly("ExecutionStarted", "MapStateEntered", "MapStateStarted",
+                "MapRunStarted", "MapRunFailed", "MapStateFailed", "ExecutionFailed");
+        assertThat(events.get(4).mapRunFailedEventDetails().error()).isEqualTo("States.ExceedToleratedFailureThreshold");
+    }
+
+    @Test
+    void listedObjectsAreTheItems()
+            throws Exception
+    {
+        String definition = """
+                {"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "End": true,
+                  "ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "%s", "Prefix": "list/"}},
+                  "ItemSelector": {"key.$": "$$.Map.Item.Value.Key", "size.$": "$$.Map.Item.Value.Size", "class.$": "$$.Map.Item.Value.StorageClass",
+                    "index.$": "$$.Map.Item.Index"},
+                  "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Echo",
+                    "States": {"Echo": {"Type": "Pass", "End": true}}}}}}
+                """.formatted(bucket);
+        DescribeExecutionResponse execution = run(machine("it-dmap-list-" + UUID.randomUUID().toString().substring(0, 8), definition), "{}");
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(JSON.readTree(execution.output())).isEqualTo(JSON.readTree("""
+                [{"key": "list/a.txt", "size": 5, "class": "STANDARD", "index": 0}, {"key": "list/bb.txt", "size": 6, "class": "STANDARD", "index": 1}]
+                """));
+    }
+
+    @Test
+    void anUpdateAppliesToTheRunningMapRunAndAStopAbortsItsChildren()
+    {
+        String definition = """
+                {"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "End": true, "MaxConcurrency": 2,
+                  "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Sleep",
+                    "States": {"Sleep": {"Type": "Wait", "Seconds": 3600, "End": true}}}}}}
+                """;
+        String machineArn = machine("it-dmap-stop-" + UUID.randomUUID().toString().substring(0, 8), definition);
+        String arn = sfn.startExecution(request -> request.stateMachineArn(machineArn).input("[1, 2, 3]")).executionArn();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(sfn.listMapRuns(request -> request.executionArn(arn)).mapRuns()).hasSize(1));
+        String mapRunArn = sfn.listMapRuns(request -> request.executionArn(arn)).mapRuns().get(0).mapRunArn();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(sfn.describeMapRun(request -> request.mapRunArn(mapRunArn)).executionCounts().running())
+                .isEqualTo(2L));
+        sfn.updateMapRun(request -> request.mapRunArn(mapRunArn).maxConcurrency(3).toleratedFailureCount(2L));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(sfn.describeMapRun(request -> request.mapRunArn(mapRunArn)).executionCounts().running())
+                .isEqualTo(3L));
+        DescribeMapRunResponse updated = sfn.describeMapRun(request -> request.mapRunArn(mapRunArn));
+        assertThat(updated.maxConcurrency()).isEqualTo(3);
+        assertThat(updated.toleratedFailureCount()).isEqualTo(2L);
+        assertThat(updated.status()).isEqualTo(MapRunStatus.RUNNING);
+        String child = sfn.listExecutions(request -> request.mapRunArn(mapRunArn)).executions().get(0).executionArn();
+        assertThat(sfn.describeExecution(request -> request.executionArn(child)).mapRunArn()).isEqualTo(mapRunArn);
+        sfn.stopExecution(request -> request.executionArn(arn));
+        await().atMost(WAIT).untilAsserted(() -> {
+            DescribeMapRunResponse described = sfn.describeMapRun(request -> request.mapRunArn(mapRunArn));
+            assertThat(described.status()).isEqualTo(MapRunStatus.ABORTED);
+            assertThat(List.of(described.executionCounts().pending(), described.executionCounts().running(), described.executionCounts().aborted(),
+                    described.executionCounts().total())).containsExactly(0L, 0L, 3L, 3L);
+        });
+        assertThat(sfn.describeExecution(request -> request.executionArn(arn)).status()).isEqualTo(ExecutionStatus.ABORTED);
+    }
+}
