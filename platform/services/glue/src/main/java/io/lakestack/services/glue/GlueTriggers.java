@@ -37,8 +37,12 @@ import static java.util.Objects.requireNonNull;
  * {@link #fireScheduled}. An action starts a job run (its {@code TriggerName} the trigger's, its
  * {@code PredecessorRuns} the runs that met the predicate) or a crawl.
  *
- * <p>Refused rather than stored and ignored: {@code EVENT} triggers, workflows, an action's
- * {@code NotificationProperty} and {@code SecurityConfiguration}.
+ * <p>A trigger created with a {@code WorkflowName} belongs to that workflow ({@link GlueWorkflows}): its start trigger
+ * ({@code ON_DEMAND} or {@code SCHEDULED}, one per workflow) starts a workflow run, and its conditional triggers are
+ * met within one run, by {@link GlueWorkflows} rather than here.
+ *
+ * <p>Refused rather than stored and ignored: {@code EVENT} triggers, an action's {@code NotificationProperty} and
+ * {@code SecurityConfiguration}.
  */
 public final class GlueTriggers
 {

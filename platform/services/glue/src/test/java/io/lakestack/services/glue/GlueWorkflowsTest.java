@@ -250,6 +250,33 @@ class GlueWorkflowsTest
     }
 
     @Test
+    void anActionThatCannotStartIsAnErroredActionAndTheRunCompletes()
+            throws Exception
+    {
+        pipeline("{\"Name\": \"busy\"}");
+        // extract runs outside the workflow, at its MaxConcurrentRuns of 1
+        startRun("extract");
+        String runId = call("StartWorkflowRun", "{\"Name\": \"busy\"}").path("RunId").asText();
+        JsonNode run = run("busy", runId, false);
+        assertThat(run.path("Status").asText()).isEqualTo("COMPLETED");
+        assertThat(run.path("Statistics")).isEqualTo(JSON.readTree("""
+                {"TotalActions": 1, "TimeoutActions": 0, "FailedActions": 0, "StoppedActions": 0, "SucceededActions": 0, "RunningActions": 0,
+                 "ErroredActions": 1, "WaitingActions": 0}"""));
+        assertThat(runner.specs).hasSize(1);
+
+        call("UpdateWorkflow", "{\"Name\": \"busy\", \"DefaultRunProperties\": {\"day\": \"d1\"}, \"MaxConcurrentRuns\": 3}");
+        JsonNode workflow = call("GetWorkflow", "{\"Name\": \"busy\"}").path("Workflow");
+        assertThat(workflow.path("DefaultRunProperties")).isEqualTo(JSON.readTree("{\"day\": \"d1\"}"));
+        assertThat(workflow.path("MaxConcurrentRuns").asInt()).isEqualTo(3);
+        ServiceException noStart = catchThrowableOfType(ServiceException.class, () -> {
+            call("CreateWorkflow", "{\"Name\": \"empty\"}");
+            call("StartWorkflowRun", "{\"Name\": \"empty\"}");
+        });
+        assertThat(noStart.errorCode()).isEqualTo("IllegalWorkflowStateException");
+        assertThat(noStart.getMessage()).isEqualTo("Workflow empty has no start trigger: create an ON_DEMAND or SCHEDULED trigger with WorkflowName empty");
+    }
+
+    @Test
     void listCrawlsFiltersTheStoredCrawls()
             throws Exception
     {
