@@ -49,6 +49,7 @@ import io.lakestack.services.glue.GlueCrawlers;
 import io.lakestack.services.glue.GlueJobs;
 import io.lakestack.services.glue.GlueSchedules;
 import io.lakestack.services.glue.GlueTriggers;
+import io.lakestack.services.glue.GlueWorkflows;
 import io.lakestack.services.glue.GlueService;
 import io.lakestack.services.glue.crawler.Crawler;
 import io.lakestack.services.kinesis.KinesisService;
@@ -239,6 +240,7 @@ final class EndpointComponent
         GlueJobs glueJobs = new GlueJobs(stores, jobRunner, events, clock, instances, config.accountId());
         resources.add(glueJobs);
         GlueTriggers glueTriggers = new GlueTriggers(stores, glueJobs, crawlers, glueSchedules, clock);
+        GlueWorkflows glueWorkflows = new GlueWorkflows(stores, glueJobs, crawlers, glueTriggers, clock);
         KafkaQueues queues = new KafkaQueues(stores, topics, kafkaBootstrap, config.accountId(), clock, instances);
         resources.add(queues);
         LambdaService lambda = new LambdaService(stores, objects, runner, events, kinesis, queues::get, msk, codeLocation(), config.region(), config.accountId(),
@@ -261,7 +263,7 @@ final class EndpointComponent
                         bucketConfigurations, stores.open(MULTIPART_LAYOUTS_STORE, MultipartLayout.class),
                         objectLocks, stores.open(OBJECT_ACLS_STORE, ObjectAcl.class), events,
                         config.accountId(), config.hostnames(), clock, temporaryDirectory.resolve("s3-uploads")),
-                new GlueService(catalog, crawlers, glueJobs, glueTriggers, stores, config.accountId()),
+                new GlueService(catalog, crawlers, glueJobs, glueTriggers, glueWorkflows, stores, config.accountId()),
                 athena,
                 new KinesisService(kinesis, stores.open(KinesisService.CONSUMERS_STORE, StreamConsumer.class), clock),
                 new FirehoseService(firehose, kinesis, msk, new S3DestinationRules(), config.accountId(), clock),

@@ -16,6 +16,8 @@ import software.amazon.awssdk.services.glue.model.CrawlerMetrics;
 import software.amazon.awssdk.services.glue.model.CrawlerRunningException;
 import software.amazon.awssdk.services.glue.model.EntityNotFoundException;
 import software.amazon.awssdk.services.glue.model.InvalidInputException;
+import software.amazon.awssdk.services.glue.model.CrawlerHistory;
+import software.amazon.awssdk.services.glue.model.CrawlsFilter;
 import software.amazon.awssdk.services.glue.model.LastCrawlInfo;
 import software.amazon.awssdk.services.glue.model.Partition;
 import software.amazon.awssdk.services.glue.model.S3Target;
@@ -177,6 +179,16 @@ class GlueCrawlerIntegrationTest
         assertThat(metricsOfCrawl.tablesUpdated()).isEqualTo(0);
         assertThat(metricsOfCrawl.tablesDeleted()).isEqualTo(0);
         assertThat(metricsOfCrawl.medianRuntimeSeconds()).as("median of one crawl").isEqualTo(metricsOfCrawl.lastRuntimeSeconds());
+
+        List<CrawlerHistory> crawls = glue.listCrawls(request -> request.crawlerName("it-all")).crawls();
+        assertThat(crawls).hasSize(1);
+        assertThat(crawls.get(0).crawlId()).isEqualTo(done.lastCrawl().messagePrefix());
+        assertThat(crawls.get(0).stateAsString()).isEqualTo("COMPLETED");
+        assertThat(crawls.get(0).startTime()).isEqualTo(done.lastCrawl().startTime());
+        assertThat(crawls.get(0).endTime()).isAfterOrEqualTo(crawls.get(0).startTime());
+        assertThat(crawls.get(0).summary()).isEqualTo("{\"TABLE\":{\"ADD\":5,\"UPDATE\":0,\"DELETE\":0},\"PARTITION\":{\"ADD\":4}}");
+        assertThat(glue.listCrawls(request -> request.crawlerName("it-all").filters(CrawlsFilter.builder().fieldName("STATE").filterOperator("EQ")
+                .fieldValue("FAILED").build())).crawls()).isEmpty();
     }
 
     @Test
@@ -324,6 +336,8 @@ class GlueCrawlerIntegrationTest
         }
         Crawler done = awaitCrawled("it-lifecycle", starting, started);
         assertThat(done.lastCrawl().statusAsString()).isEqualTo("CANCELLED");
+        assertThat(glue.listCrawls(request -> request.crawlerName("it-lifecycle")).crawls()).extracting(CrawlerHistory::stateAsString)
+                .containsExactly("STOPPED");
         assertThat(done.stateAsString()).isEqualTo("READY");
         assertThatThrownBy(() -> glue.stopCrawler(request -> request.name("it-lifecycle")))
                 .isInstanceOf(software.amazon.awssdk.services.glue.model.CrawlerNotRunningException.class);

@@ -188,9 +188,10 @@ class RegionArnsIntegrationTest
                             .isEqualTo("Database it_region_west not found."));
             assertThatThrownBy(() -> east.getTags(request -> request.resourceArn("arn:aws:glue:us-west-2:000000000000:table/it_region_west/t")))
                     .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
-                            .isEqualTo("ResourceArn arn:aws:glue:us-west-2:000000000000:table/it_region_west/t is not a database, crawler, job or "
-                                    + "trigger ARN of account 000000000000: lakestack tags databases (arn:aws:glue:<region>:<account>:database/<name>), "
-                                    + "crawlers (...:crawler/<name>), jobs (...:job/<name>) and triggers (...:trigger/<name>)"));
+                            .isEqualTo("ResourceArn arn:aws:glue:us-west-2:000000000000:table/it_region_west/t is not a database, crawler, job, "
+                                    + "trigger or workflow ARN of account 000000000000: lakestack tags databases "
+                                    + "(arn:aws:glue:<region>:<account>:database/<name>), crawlers (...:crawler/<name>), jobs (...:job/<name>), "
+                                    + "triggers (...:trigger/<name>) and workflows (...:workflow/<name>)"));
 
             west.createCrawler(request -> request.name("it-region-west").role("arn:aws:iam::000000000000:role/glue").databaseName("it_region_west")
                     .targets(targets -> targets.s3Targets(target -> target.path("s3://it-region-crawl/data/"))).tags(Map.of("owner", "me")));

@@ -210,6 +210,10 @@ public abstract class JsonProtocolService
         if (body.length == 0) {
             return JSON.createObjectNode();
         }
+        // Jackson's parser takes some malformed sequences (overlong forms, encoded surrogates) as characters
+        if (protocol != AwsProtocol.CBOR && !Utf8.isValid(body)) {
+            throw ServiceException.user("SerializationException", "The request body is not valid JSON: it is not UTF-8");
+        }
         try {
             JsonNode node = (protocol == AwsProtocol.CBOR ? CBOR : JSON).readTree(body);
             if (node == null || !node.isObject()) {

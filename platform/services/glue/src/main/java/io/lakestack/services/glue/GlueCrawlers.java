@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -56,6 +57,8 @@ public final class GlueCrawlers
         implements AutoCloseable
 {
     public static final String STORE = "glue.crawlers";
+    /** Each crawl, keyed by its crawler's name and its id: what {@code ListCrawls} lists. */
+    public static final String CRAWLS_STORE = "glue.crawls";
     private static final Logger log = LoggerFactory.getLogger(GlueCrawlers.class);
     private static final Pattern NAME = Pattern.compile("[\\u0020-\\uD7FF\\uE000-\\uFFFD\\t]{1,255}");
     private static final Set<String> UPDATE_BEHAVIORS = Set.of("LOG", "UPDATE_IN_DATABASE");
@@ -64,8 +67,14 @@ public final class GlueCrawlers
     private static final List<String> OTHER_TARGETS = List.of("JdbcTargets", "MongoDBTargets", "DynamoDBTargets", "CatalogTargets", "DeltaTargets",
             "IcebergTargets", "HudiTargets");
     private static final int KEPT_RUNTIMES = 20;
+    private static final char KEY_SEPARATOR = '\n';
+    /** What a crawl reports as its {@code DPUHour}: lakestack's crawls run on its own threads and are not billed. */
+    private static final double DPU_HOURS = 0.0;
+    private static final Set<String> CRAWL_FIELDS = Set.of("CRAWL_ID", "STATE", "START_TIME", "END_TIME", "DPU_HOUR");
+    private static final Set<String> FILTER_OPERATORS = Set.of("GT", "GE", "LT", "LE", "EQ", "NE");
 
     private final RecordStore<StoredCrawler> store;
+    private final RecordStore<StoredCrawl> crawls;
     private final Crawler crawler;
     private final Clock clock;
     private final Instances instances;
@@ -73,13 +82,14 @@ public final class GlueCrawlers
     private final ExecutorService executor;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Map<String, AtomicBoolean> cancellations = new ConcurrentHashMap<>();
-    private final List<BiConsumer<String, String>> endListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<StoredCrawl>> endListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closing;
 
     public GlueCrawlers(RecordStores stores, Crawler crawler, GlueSchedules schedules, Clock clock, Instances instances)
     {
         this.schedules = requireNonNull(schedules, "schedules is null");
         this.store = requireNonNull(stores, "stores is null").open(STORE, StoredCrawler.class);
+        this.crawls = stores.open(CRAWLS_STORE, StoredCrawl.class);
         this.crawler = requireNonNull(crawler, "crawler is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.instances = requireNonNull(instances, "instances is null");
@@ -109,13 +119,52 @@ public final class GlueCrawlers
                     store.get(name).filter(current -> current.isCrawling() && current.running().map(RunningCrawl::owner).filter(gone).isPresent())
                             .ifPresent(current -> {
                                 long start = current.running().map(RunningCrawl::startMillis).orElse(clock.millis());
-                                store.put(name, current.finished(new LastCrawl("FAILED", Optional.of("The crawl did not finish: " + why
-                                        + "; start the crawler again"), "", start), current.metrics(), current.crawledFolders()));
+                                String crawlId = current.running().map(RunningCrawl::crawlId).orElse("");
+                                Optional<String> message = Optional.of("The crawl did not finish: " + why + "; start the crawler again");
+                                store.put(name, current.finished(new LastCrawl("FAILED", message, crawlId, start), current.metrics(), current.crawledFolders()));
+                                endCrawl(name, crawlId, "FAILED", message, 0, 0, 0, 0).filter(ignored -> !closing).ifPresent(this::notifyEnded);
                                 log.warn("crawler {}: the crawl started at {} ended FAILED: {}", name, java.time.Instant.ofEpochMilli(start), why);
                             });
                 }
             }
         });
+    }
+
+    /** Records how the crawl ended; the crawl as ended, empty when it is not stored (started before crawls were kept). */
+    private Optional<StoredCrawl> endCrawl(String crawler, String crawlId, String status, Optional<String> message, int created, int updated, int deleted,
+            int partitions)
+    {
+        Optional<StoredCrawl> crawl = crawls.getLatest(key(crawler, crawlId)).filter(StoredCrawl::running);
+        if (crawl.isEmpty()) {
+            return Optional.empty();
+        }
+        StoredCrawl ended = crawl.get().ended(status, message, clock.millis(), created, updated, deleted, partitions);
+        crawls.put(key(crawler, crawlId), ended);
+        return Optional.of(ended);
+    }
+
+    private void notifyEnded(StoredCrawl crawl)
+    {
+        for (Consumer<StoredCrawl> listener : endListeners) {
+            try {
+                listener.accept(crawl);
+            }
+            catch (RuntimeException e) {
+                log.warn("crawler {}: what follows its crawl failed", crawl.crawlerName(), e);
+            }
+        }
+    }
+
+    private static String key(String crawler, String crawlId)
+    {
+        return crawler + KEY_SEPARATOR + crawlId;
+    }
+
+    /** The crawls of a crawler that the record store keeps. */
+    List<StoredCrawl> crawlsOf(String crawler)
+    {
+        crawls.catchUp();
+        return new ArrayList<>(crawls.range(crawler + KEY_SEPARATOR, crawler + (char) (KEY_SEPARATOR + 1)).values());
     }
 
     void register(GlueService service)
@@ -171,6 +220,7 @@ public final class GlueCrawlers
                     throw ServiceException.user("CrawlerRunningException", 400, "Crawler with name " + name + " is running; stop it before deleting it");
                 }
                 store.delete(name);
+                crawlsOf(name).forEach(crawl -> crawls.delete(key(name, crawl.id())));
                 schedules.set(GlueSchedules.CRAWLERS, name, "", Optional.empty(), "");
             }
             return JsonProtocolService.JSON.createObjectNode();
@@ -217,19 +267,25 @@ public final class GlueCrawlers
             return JsonProtocolService.JSON.createObjectNode();
         });
         service.register("StopCrawler", (input, caller) -> {
-            String name = input.requiredString("Name");
-            synchronized (lock(name)) {
-                StoredCrawler stored = get(name);
-                if (stored.state() == State.READY) {
-                    throw ServiceException.user("CrawlerNotRunningException", 400, "Crawler with name " + name + " is not running");
-                }
-                if (stored.state() == State.STOPPING) {
-                    throw ServiceException.user("CrawlerStoppingException", 400, "Crawler with name " + name + " is already stopping");
-                }
-                store.put(name, stored.withState(State.STOPPING, stored.running()));
-                cancellations.computeIfAbsent(name, ignored -> new AtomicBoolean()).set(true);
-            }
+            stop(input.requiredString("Name"));
             return JsonProtocolService.JSON.createObjectNode();
+        });
+        service.register("ListCrawls", (input, caller) -> {
+            String name = input.requiredString("CrawlerName", NAME, 255);
+            get(name);
+            int maxResults = input.integer("MaxResults", 1, 1000).orElse(20);
+            List<java.util.function.Predicate<StoredCrawl>> filters = new ArrayList<>();
+            for (JsonInput filter : input.objects("Filters")) {
+                filters.add(crawlFilter(filter));
+            }
+            List<StoredCrawl> matching = new ArrayList<>(crawlsOf(name).stream().filter(crawl -> filters.stream().allMatch(filter -> filter.test(crawl))).toList());
+            matching.sort(Comparator.comparingLong(StoredCrawl::startMillis).thenComparing(StoredCrawl::id).reversed());
+            OffsetTokens.Slice<StoredCrawl> page = OffsetTokens.slice(matching, input.string("NextToken"), maxResults, "InvalidInputException");
+            ObjectNode output = JsonProtocolService.JSON.createObjectNode();
+            ArrayNode list = output.putArray("Crawls");
+            page.items().forEach(crawl -> list.add(describe(crawl)));
+            page.nextToken().ifPresent(token -> output.put("NextToken", token));
+            return output;
         });
         service.register("GetCrawlerMetrics", (input, caller) -> {
             List<String> names = input.has("CrawlerNameList") ? input.strings("CrawlerNameList") : names();
@@ -256,33 +312,64 @@ public final class GlueCrawlers
         });
     }
 
-    /** Calls the listener with the name and status ({@code SUCCEEDED}, {@code FAILED}, {@code CANCELLED}) of each crawl that ends on this instance. */
-    void onCrawlEnded(BiConsumer<String, String> listener)
+    /**
+     * Calls the listener with each crawl that ends on this instance (its status {@code SUCCEEDED}, {@code FAILED} or
+     * {@code CANCELLED}), or that this instance ends for an owner that left: each end is seen by one instance.
+     */
+    void onCrawlEnded(Consumer<StoredCrawl> listener)
     {
         endListeners.add(listener);
+    }
+
+    /** {@code StopCrawler}: {@code CrawlerNotRunningException} or {@code CrawlerStoppingException} when there is no crawl to stop. */
+    void stop(String name)
+    {
+        synchronized (lock(name)) {
+            StoredCrawler stored = get(name);
+            if (stored.state() == State.READY) {
+                throw ServiceException.user("CrawlerNotRunningException", 400, "Crawler with name " + name + " is not running");
+            }
+            if (stored.state() == State.STOPPING) {
+                throw ServiceException.user("CrawlerStoppingException", 400, "Crawler with name " + name + " is already stopping");
+            }
+            store.put(name, stored.withState(State.STOPPING, stored.running()));
+            cancellations.computeIfAbsent(name, ignored -> new AtomicBoolean()).set(true);
+        }
     }
 
     /** {@code StartCrawler}: {@code CrawlerRunningException} when it runs. */
     void start(String name)
     {
+        start(name, Optional.empty(), Optional.empty());
+    }
+
+    /** Starts a crawl, for a workflow's run when one is given: {@code CrawlerRunningException} when one runs. */
+    StoredCrawl start(String name, Optional<String> workflowName, Optional<String> workflowRunId)
+    {
         StoredCrawler running;
+        StoredCrawl crawl;
         synchronized (lock(name)) {
             StoredCrawler stored = get(name);
             if (stored.isCrawling()) {
                 throw ServiceException.user("CrawlerRunningException", 400, "Crawler with name " + name + " has already started");
             }
-            running = stored.withState(State.RUNNING, Optional.of(new RunningCrawl(instances.self(), clock.millis())));
+            long now = clock.millis();
+            crawl = new StoredCrawl(name, UUID.randomUUID().toString(), StoredCrawl.RUNNING, now, Optional.empty(), Optional.empty(), 0, 0, 0, 0, workflowName,
+                    workflowRunId);
+            crawls.put(key(name, crawl.id()), crawl);
+            running = stored.withState(State.RUNNING, Optional.of(new RunningCrawl(instances.self(), now, crawl.id())));
             cancellations.put(name, new AtomicBoolean());
             store.put(name, running);
         }
         executor.submit(() -> crawl(running));
+        return crawl;
     }
 
     private void crawl(StoredCrawler definition)
     {
         String name = definition.name();
         long started = definition.running().map(RunningCrawl::startMillis).orElse(clock.millis());
-        String messagePrefix = UUID.randomUUID().toString();
+        String messagePrefix = definition.running().map(RunningCrawl::crawlId).filter(id -> !id.isEmpty()).orElseGet(() -> UUID.randomUUID().toString());
         Crawler.Outcome outcome;
         try {
             outcome = crawler.crawl(settings(definition), new HashSet<>(definition.crawledFolders()),
@@ -295,7 +382,9 @@ public final class GlueCrawlers
         if (closing) {
             outcome = Crawler.Outcome.failed("The crawl did not finish: lakestack stopped while it ran; start the crawler again");
         }
+        Crawler.Outcome result = outcome;
         double runtime = (clock.millis() - started) / 1000.0;
+        Optional<StoredCrawl> ended;
         synchronized (lock(name)) {
             Optional<StoredCrawler> stored = store.get(name);
             // deleted meanwhile, or ended by another instance that took this one for gone
@@ -312,19 +401,16 @@ public final class GlueCrawlers
             Metrics metrics = new Metrics(runtime, runtimes, outcome.tablesCreated(), outcome.tablesUpdated(), outcome.tablesDeleted());
             List<String> folders = outcome.status().equals("SUCCEEDED") ? new ArrayList<>(new TreeSet<>(outcome.crawledFolders())) : current.crawledFolders();
             store.put(name, current.finished(new LastCrawl(outcome.status(), outcome.errorMessage(), messagePrefix, started), metrics, folders));
+            ended = endCrawl(name, messagePrefix, outcome.status(), outcome.errorMessage(), outcome.tablesCreated(), outcome.tablesUpdated(),
+                    outcome.tablesDeleted(), outcome.partitionsCreated());
             cancellations.remove(name);
         }
         log.info("[{}] crawler {}: {} in {} s, {} table(s) created, {} updated, {} deleted, {} partition(s) added", messagePrefix, name, outcome.status(),
                 runtime, outcome.tablesCreated(), outcome.tablesUpdated(), outcome.tablesDeleted(), outcome.partitionsCreated());
         if (!closing) {
-            for (BiConsumer<String, String> listener : endListeners) {
-                try {
-                    listener.accept(name, outcome.status());
-                }
-                catch (RuntimeException e) {
-                    log.warn("crawler {}: what follows its crawl failed", name, e);
-                }
-            }
+            // a crawl started before crawls were kept is seen as one with no workflow
+            notifyEnded(ended.orElseGet(() -> new StoredCrawl(name, messagePrefix, result.status(), started, Optional.of(clock.millis()),
+                    result.errorMessage(), 0, 0, 0, 0, Optional.empty(), Optional.empty())));
         }
     }
 
@@ -415,6 +501,102 @@ public final class GlueCrawlers
             throw input.invalid(field, value, "Member must satisfy enum value set: " + new TreeSet<>(allowed));
         }
         return value;
+    }
+
+    /**
+     * A {@code CrawlsFilter}: {@code CRAWL_ID} and {@code STATE} compare as text, {@code START_TIME} and
+     * {@code END_TIME} as instants (ISO-8601, or epoch milliseconds), {@code DPU_HOUR} as a number; a crawl without the
+     * field (a running crawl's end) does not match.
+     */
+    private static java.util.function.Predicate<StoredCrawl> crawlFilter(JsonInput filter)
+    {
+        String field = filter.requiredString("FieldName");
+        if (!CRAWL_FIELDS.contains(field)) {
+            throw filter.invalid("FieldName", field, "Member must satisfy enum value set: " + new TreeSet<>(CRAWL_FIELDS));
+        }
+        String operator = filter.requiredString("FilterOperator");
+        if (!FILTER_OPERATORS.contains(operator)) {
+            throw filter.invalid("FilterOperator", operator, "Member must satisfy enum value set: " + new TreeSet<>(FILTER_OPERATORS));
+        }
+        String value = filter.requiredString("FieldValue");
+        return switch (field) {
+            case "CRAWL_ID" -> crawl -> compares(operator, crawl.id().compareTo(value));
+            case "STATE" -> crawl -> compares(operator, crawl.historyState().compareTo(value));
+            case "DPU_HOUR" -> {
+                double wanted;
+                try {
+                    wanted = Double.parseDouble(value);
+                }
+                catch (NumberFormatException e) {
+                    throw filter.invalid("FieldValue " + value + " of DPU_HOUR is not a number");
+                }
+                yield crawl -> compares(operator, Double.compare(DPU_HOURS, wanted));
+            }
+            default -> {
+                long wanted = instantMillis(filter, value);
+                yield crawl -> {
+                    Optional<Long> time = field.equals("START_TIME") ? Optional.of(crawl.startMillis()) : crawl.endMillis();
+                    return time.isPresent() && compares(operator, Long.compare(time.get(), wanted));
+                };
+            }
+        };
+    }
+
+    private static long instantMillis(JsonInput filter, String value)
+    {
+        try {
+            return value.matches("\\d+") ? Long.parseLong(value) : java.time.Instant.parse(value).toEpochMilli();
+        }
+        catch (RuntimeException e) {
+            throw filter.invalid("FieldValue " + value + " is not a time: give an ISO-8601 instant (2026-11-30T10:00:00Z) or epoch milliseconds");
+        }
+    }
+
+    private static boolean compares(String operator, int comparison)
+    {
+        return switch (operator) {
+            case "GT" -> comparison > 0;
+            case "GE" -> comparison >= 0;
+            case "LT" -> comparison < 0;
+            case "LE" -> comparison <= 0;
+            case "EQ" -> comparison == 0;
+            default -> comparison != 0;
+        };
+    }
+
+    /** A crawl in Glue's {@code CrawlerHistory} shape. */
+    private ObjectNode describe(StoredCrawl crawl)
+    {
+        ObjectNode node = JsonProtocolService.JSON.createObjectNode();
+        node.put("CrawlId", crawl.id());
+        node.put("State", crawl.historyState());
+        node.put("StartTime", JsonProtocolService.epochSeconds(java.time.Instant.ofEpochMilli(crawl.startMillis())));
+        crawl.endMillis().ifPresent(end -> node.put("EndTime", JsonProtocolService.epochSeconds(java.time.Instant.ofEpochMilli(end))));
+        if (!crawl.running()) {
+            ObjectNode summary = JsonProtocolService.JSON.createObjectNode();
+            summary.putObject("TABLE").put("ADD", crawl.tablesCreated()).put("UPDATE", crawl.tablesUpdated()).put("DELETE", crawl.tablesDeleted());
+            summary.putObject("PARTITION").put("ADD", crawl.partitionsCreated());
+            node.put("Summary", summary.toString());
+        }
+        crawl.errorMessage().ifPresent(message -> node.put("ErrorMessage", message));
+        node.put("LogGroup", "/aws-glue/crawlers");
+        node.put("LogStream", crawl.crawlerName());
+        node.put("MessagePrefix", crawl.id());
+        node.put("DPUHour", DPU_HOURS);
+        return node;
+    }
+
+    /** The crawl in a workflow run's graph: Glue's {@code Crawl} shape. */
+    static ObjectNode describeForWorkflow(StoredCrawl crawl)
+    {
+        ObjectNode node = JsonProtocolService.JSON.createObjectNode();
+        node.put("State", crawl.status());
+        node.put("StartedOn", JsonProtocolService.epochSeconds(java.time.Instant.ofEpochMilli(crawl.startMillis())));
+        crawl.endMillis().ifPresent(end -> node.put("CompletedOn", JsonProtocolService.epochSeconds(java.time.Instant.ofEpochMilli(end))));
+        crawl.errorMessage().ifPresent(message -> node.put("ErrorMessage", message));
+        node.put("LogGroup", "/aws-glue/crawlers");
+        node.put("LogStream", crawl.crawlerName());
+        return node;
     }
 
     /** The crawler in Glue's {@code Crawler} shape. */

@@ -649,7 +649,7 @@ public final class GlueJobs
     }
 
     /** Makes the run {@code STOPPING}; {@code EntityNotFoundException} or {@code InvalidInputException} (it has ended) when it cannot. */
-    private void stop(String name, String id)
+    void stop(String name, String id)
     {
         StoredJobRun run;
         synchronized (lock(name)) {
@@ -750,7 +750,8 @@ public final class GlueJobs
         return node;
     }
 
-    private ObjectNode describe(StoredJobRun run)
+    /** The run in Glue's {@code JobRun} shape. */
+    ObjectNode describe(StoredJobRun run)
     {
         long now = clock.millis();
         ObjectNode node = JsonProtocolService.JSON.createObjectNode();
@@ -802,7 +803,8 @@ public final class GlueJobs
         }
     }
 
-    private List<StoredJobRun> runsOf(String name)
+    /** The runs of a job that the record store keeps. */
+    List<StoredJobRun> runsOf(String name)
     {
         runs.catchUp();
         return new ArrayList<>(runs.range(name + KEY_SEPARATOR, name + (char) (KEY_SEPARATOR + 1)).values());

@@ -24,8 +24,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * AWS Glue's JSON 1.1 API ({@code AWSGlue.*}): the Data Catalog's databases, tables and partitions on a
- * {@link GlueCatalog}, crawlers ({@link GlueCrawlers}), jobs and their runs ({@link GlueJobs}), triggers ({@link GlueTriggers}), and
- * the tags of databases, crawlers, jobs and triggers ({@link GlueTagging}).
+ * {@link GlueCatalog}, crawlers ({@link GlueCrawlers}), jobs and their runs ({@link GlueJobs}), triggers ({@link GlueTriggers}),
+ * workflows and their runs ({@link GlueWorkflows}), and the tags of databases, crawlers, jobs, triggers and workflows ({@link GlueTagging}).
  */
 public final class GlueService
         extends JsonProtocolService
@@ -47,12 +47,13 @@ public final class GlueService
     private final String accountId;
     private final GlueTagging tagging;
 
-    public GlueService(GlueCatalog catalog, GlueCrawlers crawlers, GlueJobs jobs, GlueTriggers triggers, RecordStores stores, String accountId)
+    public GlueService(GlueCatalog catalog, GlueCrawlers crawlers, GlueJobs jobs, GlueTriggers triggers, GlueWorkflows workflows, RecordStores stores,
+            String accountId)
     {
         super("glue", "AWSGlue", "InvalidInputException");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.accountId = requireNonNull(accountId, "accountId is null");
-        this.tagging = new GlueTagging(catalog, crawlers, jobs, triggers, stores, accountId);
+        this.tagging = new GlueTagging(catalog, crawlers, jobs, triggers, workflows, stores, accountId);
 
         operation("CreateDatabase", (input, caller) -> {
             checkCatalog(input);
@@ -265,6 +266,7 @@ public final class GlueService
         crawlers.register(this);
         jobs.register(this);
         triggers.register(this);
+        workflows.register(this);
         tagging.register(this);
     }
 

@@ -24,17 +24,19 @@ import static java.util.Objects.requireNonNull;
 /**
  * Glue's tagging operations ({@code TagResource}, {@code UntagResource}, {@code GetTags}) on the taggable resources
  * lakestack has: databases ({@code arn:aws:glue:<region>:<account>:database/<name>}), crawlers
- * ({@code ...:crawler/<name>}), jobs ({@code ...:job/<name>}) and triggers ({@code ...:trigger/<name>}).
+ * ({@code ...:crawler/<name>}), jobs ({@code ...:job/<name>}), triggers ({@code ...:trigger/<name>}) and workflows
+ * ({@code ...:workflow/<name>}).
  *
  * <p>A resource carries the region of the request that created it, and an ARN naming another region names no
  * resource ({@code EntityNotFoundException}), as on Glue. A database's tags and region live in the record store
  * {@value #STORE} (the Hive Metastore has no place for them); a database made another way (a crawler, Athena DDL) has
- * no region of its own and answers to an ARN of any region. A crawler, job or trigger keeps its tags and region in its own record.
+ * no region of its own and answers to an ARN of any region. A crawler, job, trigger or workflow keeps its tags and region in its own
+ * record.
  */
 final class GlueTagging
 {
     static final String STORE = "glue.database-tags";
-    private static final Pattern RESOURCE = Pattern.compile("(database|crawler|job|trigger)/(.+)");
+    private static final Pattern RESOURCE = Pattern.compile("(database|crawler|job|trigger|workflow)/(.+)");
 
     /**
      * A database's tags, the region of the request that created it, and the creation time the metastore gave that
@@ -60,15 +62,18 @@ final class GlueTagging
     private final GlueCrawlers crawlers;
     private final GlueJobs jobs;
     private final GlueTriggers triggers;
+    private final GlueWorkflows workflows;
     private final RecordStore<DatabaseTags> databases;
     private final String accountId;
 
-    GlueTagging(GlueCatalog catalog, GlueCrawlers crawlers, GlueJobs jobs, GlueTriggers triggers, RecordStores stores, String accountId)
+    GlueTagging(GlueCatalog catalog, GlueCrawlers crawlers, GlueJobs jobs, GlueTriggers triggers, GlueWorkflows workflows, RecordStores stores,
+            String accountId)
     {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.crawlers = requireNonNull(crawlers, "crawlers is null");
         this.jobs = requireNonNull(jobs, "jobs is null");
         this.triggers = requireNonNull(triggers, "triggers is null");
+        this.workflows = requireNonNull(workflows, "workflows is null");
         this.databases = requireNonNull(stores, "stores is null").open(STORE, DatabaseTags.class);
         this.accountId = requireNonNull(accountId, "accountId is null");
     }
@@ -135,15 +140,16 @@ final class GlueTagging
         Optional<Arn> parsed = Arn.parse(arn, "glue").filter(glue -> glue.accountId().equals(accountId));
         Matcher matcher = RESOURCE.matcher(parsed.map(Arn::resource).orElse(""));
         if (!matcher.matches()) {
-            throw ServiceException.user("InvalidInputException", 400, "ResourceArn " + arn + " is not a database, crawler, job or trigger ARN of account " + accountId
-                    + ": lakestack tags databases (arn:aws:glue:<region>:<account>:database/<name>), crawlers (...:crawler/<name>), jobs "
-                    + "(...:job/<name>) and triggers (...:trigger/<name>)");
+            throw ServiceException.user("InvalidInputException", 400, "ResourceArn " + arn + " is not a database, crawler, job, trigger or workflow ARN of "
+                    + "account " + accountId + ": lakestack tags databases (arn:aws:glue:<region>:<account>:database/<name>), crawlers "
+                    + "(...:crawler/<name>), jobs (...:job/<name>), triggers (...:trigger/<name>) and workflows (...:workflow/<name>)");
         }
         Resource resource = new Resource(parsed.get().region(), matcher.group(1), matcher.group(2));
         Optional<String> region = switch (resource.kind()) {
             case "database" -> databaseTags(resource.name()).flatMap(DatabaseTags::region);
             case "crawler" -> crawlers.crawler(resource.name()).region();
             case "job" -> Optional.of(jobs.job(resource.name()).region());
+            case "workflow" -> Optional.of(workflows.workflow(resource.name()).region());
             default -> Optional.of(triggers.trigger(resource.name()).region());
         };
         if (region.isPresent() && !region.get().equals(resource.region())) {
@@ -151,6 +157,7 @@ final class GlueTagging
                 case "database" -> ServiceException.user("EntityNotFoundException", 400, "Database " + resource.name() + " not found.");
                 case "crawler" -> ServiceException.user("EntityNotFoundException", 400, "Crawler entry with name " + resource.name() + " does not exist");
                 case "job" -> ServiceException.user("EntityNotFoundException", 400, "Job with name: " + resource.name() + " not found.");
+                case "workflow" -> ServiceException.user("EntityNotFoundException", 400, "Workflow with name: " + resource.name() + " not found.");
                 default -> ServiceException.user("EntityNotFoundException", 400, "Trigger with name " + resource.name() + " not found");
             };
         }
@@ -163,6 +170,7 @@ final class GlueTagging
             case "database" -> databaseTags(resource.name()).map(DatabaseTags::tags).orElse(Map.of());
             case "crawler" -> crawlers.crawler(resource.name()).tags();
             case "job" -> jobs.job(resource.name()).tags();
+            case "workflow" -> workflows.workflow(resource.name()).tags();
             default -> triggers.trigger(resource.name()).tags();
         };
     }
@@ -181,6 +189,9 @@ final class GlueTagging
         }
         else if (resource.kind().equals("job")) {
             jobs.changeTags(resource.name(), change);
+        }
+        else if (resource.kind().equals("workflow")) {
+            workflows.changeTags(resource.name(), change);
         }
         else {
             triggers.changeTags(resource.name(), change);

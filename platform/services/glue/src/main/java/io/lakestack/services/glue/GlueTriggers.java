@@ -37,8 +37,12 @@ import static java.util.Objects.requireNonNull;
  * {@link #fireScheduled}. An action starts a job run (its {@code TriggerName} the trigger's, its
  * {@code PredecessorRuns} the runs that met the predicate) or a crawl.
  *
- * <p>Refused rather than stored and ignored: {@code EVENT} triggers, workflows, an action's
- * {@code NotificationProperty} and {@code SecurityConfiguration}.
+ * <p>A trigger created with a {@code WorkflowName} belongs to that workflow ({@link GlueWorkflows}): its start trigger
+ * ({@code ON_DEMAND} or {@code SCHEDULED}, one per workflow) starts a workflow run, and its conditional triggers are
+ * met within one run, by {@link GlueWorkflows} rather than here.
+ *
+ * <p>Refused rather than stored and ignored: {@code EVENT} triggers, an action's {@code NotificationProperty} and
+ * {@code SecurityConfiguration}.
  */
 public final class GlueTriggers
 {
@@ -57,6 +61,7 @@ public final class GlueTriggers
     private final GlueCrawlers crawlers;
     private final Clock clock;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private volatile GlueWorkflows workflows;
 
     public GlueTriggers(RecordStores stores, GlueJobs jobs, GlueCrawlers crawlers, GlueSchedules schedules, Clock clock)
     {
@@ -66,7 +71,13 @@ public final class GlueTriggers
         this.crawlers = requireNonNull(crawlers, "crawlers is null");
         this.clock = requireNonNull(clock, "clock is null");
         jobs.onRunEnded(run -> ended(Optional.of(run), Optional.empty(), Optional.empty()));
-        crawlers.onCrawlEnded((crawler, status) -> ended(Optional.empty(), Optional.of(crawler), Optional.of(status)));
+        crawlers.onCrawlEnded(crawl -> ended(Optional.empty(), Optional.of(crawl.crawlerName()), Optional.of(crawl.status())));
+    }
+
+    /** The workflows whose triggers these are: they start a workflow's runs and fire its conditional triggers within a run. */
+    void attach(GlueWorkflows attached)
+    {
+        this.workflows = requireNonNull(attached, "attached is null");
     }
 
     void register(GlueService service)
@@ -80,6 +91,14 @@ public final class GlueTriggers
                             + "or already exists.");
                 }
                 StoredTrigger trigger = definition(input, name, input.requiredString("Type"), tags, caller.region(), clock.millis());
+                if (trigger.workflowName().isPresent() && !trigger.type().equals("CONDITIONAL")) {
+                    String workflow = trigger.workflowName().get();
+                    Optional<StoredTrigger> start = startTriggerOf(workflow);
+                    if (start.isPresent()) {
+                        throw input.invalid("Workflow " + workflow + " already has a start trigger, " + start.get().name() + "; a workflow starts from "
+                                + "one ON_DEMAND or SCHEDULED trigger, and its other triggers are CONDITIONAL");
+                    }
+                }
                 boolean start = input.bool("StartOnCreation").orElse(false);
                 if (start && trigger.type().equals("ON_DEMAND")) {
                     throw input.invalid("StartOnCreation is not supported for triggers of type ON_DEMAND: start one with StartTrigger");
@@ -147,7 +166,8 @@ public final class GlueTriggers
                 StoredTrigger changed = definition(update, name, existing.type(), existing.tags(), existing.region(), existing.createdMillis(), existing);
                 // an update starts the count of an AND predicate again
                 updated = new StoredTrigger(name, existing.type(), existing.state(), changed.description(), changed.schedule(), changed.logical(),
-                        changed.conditions(), changed.actions(), existing.tags(), existing.region(), existing.createdMillis(), List.of(), List.of());
+                        changed.conditions(), changed.actions(), existing.tags(), existing.region(), existing.createdMillis(), List.of(), List.of(),
+                        existing.workflowName());
                 put(updated);
             }
             ObjectNode output = JsonProtocolService.JSON.createObjectNode();
@@ -166,7 +186,11 @@ public final class GlueTriggers
         service.register("StartTrigger", (input, caller) -> {
             String name = GlueService.name(input, "Name");
             StoredTrigger trigger = trigger(name);
-            if (trigger.type().equals("ON_DEMAND")) {
+            if (trigger.type().equals("ON_DEMAND") && trigger.workflowName().isPresent()) {
+                // a workflow's start trigger starts a run of the workflow
+                workflows.startRun(trigger.workflowName().get(), Map.of());
+            }
+            else if (trigger.type().equals("ON_DEMAND")) {
                 fire(trigger, List.of(), true);
             }
             else {
@@ -205,11 +229,14 @@ public final class GlueTriggers
             throw input.invalid("A Schedule is for SCHEDULED triggers; an " + type + " trigger takes none");
         }
         if (type.equals("EVENT") || input.has("EventBatchingCondition")) {
-            throw input.invalid("EVENT triggers are not supported by lakestack yet: they start workflows, which are not there yet");
+            throw input.invalid("EVENT triggers are not supported by lakestack yet: start a workflow with an ON_DEMAND trigger (StartWorkflowRun) or a "
+                    + "SCHEDULED one");
         }
-        if (input.has("WorkflowName")) {
-            throw input.invalid("WorkflowName is not supported by lakestack yet: Glue workflows are not there yet");
+        Optional<String> workflowName = existing == null ? input.string("WorkflowName", GlueService.SINGLE_LINE, GlueService.MAX_NAME_LENGTH) : existing.workflowName();
+        if (existing != null && input.has("WorkflowName")) {
+            throw input.invalid("TriggerUpdate takes no WorkflowName: a trigger stays in the workflow it was created in");
         }
+        workflowName.ifPresent(workflow -> workflows.workflow(workflow));
         List<Action> actions = existing == null || input.hasList("Actions") ? actions(input) : existing.actions();
         String logical = "AND";
         List<Condition> conditions = List.of();
@@ -229,7 +256,7 @@ public final class GlueTriggers
         }
         Optional<String> description = input.string("Description").or(() -> existing == null ? Optional.empty() : existing.description());
         return new StoredTrigger(name, type, CREATED, description, type.equals("SCHEDULED") ? schedule : Optional.empty(), logical, conditions, actions,
-                tags, region, createdMillis, List.of(), List.of());
+                tags, region, createdMillis, List.of(), List.of(), workflowName);
     }
 
     private List<Action> actions(JsonInput input)
@@ -306,7 +333,8 @@ public final class GlueTriggers
     private void ended(Optional<StoredJobRun> run, Optional<String> crawler, Optional<String> crawlStatus)
     {
         for (StoredTrigger candidate : store.all().values()) {
-            if (!candidate.type().equals("CONDITIONAL") || !candidate.state().equals(ACTIVATED)) {
+            // a workflow's triggers are met within one of its runs, which the workflows see to
+            if (!candidate.type().equals("CONDITIONAL") || !candidate.state().equals(ACTIVATED) || candidate.workflowName().isPresent()) {
                 continue;
             }
             List<StoredJobRun.Predecessor> firing = null;
@@ -382,10 +410,11 @@ public final class GlueTriggers
         return trigger.actions().stream().anyMatch(action -> action.jobName().equals(Optional.of(job)));
     }
 
-    private ObjectNode describe(StoredTrigger trigger)
+    ObjectNode describe(StoredTrigger trigger)
     {
         ObjectNode node = JsonProtocolService.JSON.createObjectNode();
         node.put("Name", trigger.name());
+        trigger.workflowName().ifPresent(workflow -> node.put("WorkflowName", workflow));
         node.put("Id", trigger.name());
         node.put("Type", trigger.type());
         node.put("State", trigger.state());
@@ -415,6 +444,30 @@ public final class GlueTriggers
             }
         }
         return node;
+    }
+
+    /** The triggers of a workflow, by name. */
+    List<StoredTrigger> triggersOf(String workflow)
+    {
+        return store.all().values().stream().filter(trigger -> trigger.workflowName().equals(Optional.of(workflow)))
+                .sorted(java.util.Comparator.comparing(StoredTrigger::name)).toList();
+    }
+
+    /** The trigger a run of the workflow starts from: its ON_DEMAND or SCHEDULED one. */
+    Optional<StoredTrigger> startTriggerOf(String workflow)
+    {
+        return triggersOf(workflow).stream().filter(trigger -> !trigger.type().equals("CONDITIONAL")).findFirst();
+    }
+
+    /** Deletes the triggers of a workflow that is deleted, as Glue does. */
+    void deleteTriggersOf(String workflow)
+    {
+        for (StoredTrigger trigger : triggersOf(workflow)) {
+            synchronized (lock(trigger.name())) {
+                store.delete(trigger.name());
+                schedules.set(GlueSchedules.TRIGGERS, trigger.name(), "", Optional.empty(), "");
+            }
+        }
     }
 
     /** A trigger as stored; {@code EntityNotFoundException} in Glue's words when there is none. */
@@ -455,6 +508,10 @@ public final class GlueTriggers
         Optional<StoredTrigger> trigger = store.getLatest(name).filter(stored -> stored.type().equals("SCHEDULED") && stored.state().equals(ACTIVATED));
         if (trigger.isEmpty()) {
             log.info("Glue trigger {}: an occurrence of its schedule came after it was deleted or stopped; nothing starts", name);
+            return;
+        }
+        if (trigger.get().workflowName().isPresent()) {
+            workflows.startScheduledRun(trigger.get().workflowName().get(), name);
             return;
         }
         fire(trigger.get(), List.of(), false);

@@ -50,12 +50,13 @@ record StoredCrawler(
         }
     }
 
-    /** The crawl under way: the instance that runs it, and since when. */
-    record RunningCrawl(String owner, long startMillis)
+    /** The crawl under way: the instance that runs it, since when, and its id (empty for a crawl started before crawls had ids). */
+    record RunningCrawl(String owner, long startMillis, String crawlId)
     {
         RunningCrawl
         {
             requireNonNull(owner, "owner is null");
+            crawlId = crawlId == null ? "" : crawlId;
         }
     }
 

@@ -12,6 +12,9 @@ import static java.util.Objects.requireNonNull;
  * A Glue trigger as the record store keeps it: its definition (with the {@code cron(...)} of a scheduled one), its
  * state, and, for a conditional trigger whose
  * predicate is {@code AND}, the conditions met since it last fired (by index) with the runs that met them.
+ *
+ * @param workflowName the workflow the trigger belongs to, if any: its conditions are then met per workflow run, and
+ *         kept with the run rather than here
  */
 record StoredTrigger(
         String name,
@@ -26,7 +29,8 @@ record StoredTrigger(
         String region,
         long createdMillis,
         List<Integer> satisfied,
-        List<StoredJobRun.Predecessor> satisfiedBy)
+        List<StoredJobRun.Predecessor> satisfiedBy,
+        Optional<String> workflowName)
 {
     /** Glue's {@code Condition}: a job's run ending in {@code state}, or a crawler's crawl in {@code crawlState}. */
     record Condition(Optional<String> jobName, Optional<String> state, Optional<String> crawlerName, Optional<String> crawlState)
@@ -66,20 +70,22 @@ record StoredTrigger(
         requireNonNull(region, "region is null");
         satisfied = List.copyOf(satisfied);
         satisfiedBy = List.copyOf(satisfiedBy);
+        // triggers kept before workflows existed have none
+        workflowName = workflowName == null ? Optional.empty() : workflowName;
     }
 
     StoredTrigger withState(String changed)
     {
-        return new StoredTrigger(name, type, changed, description, schedule, logical, conditions, actions, tags, region, createdMillis, List.of(), List.of());
+        return new StoredTrigger(name, type, changed, description, schedule, logical, conditions, actions, tags, region, createdMillis, List.of(), List.of(), workflowName);
     }
 
     StoredTrigger withTags(Map<String, String> changed)
     {
-        return new StoredTrigger(name, type, state, description, schedule, logical, conditions, actions, changed, region, createdMillis, satisfied, satisfiedBy);
+        return new StoredTrigger(name, type, state, description, schedule, logical, conditions, actions, changed, region, createdMillis, satisfied, satisfiedBy, workflowName);
     }
 
     StoredTrigger withSatisfied(List<Integer> met, List<StoredJobRun.Predecessor> by)
     {
-        return new StoredTrigger(name, type, state, description, schedule, logical, conditions, actions, tags, region, createdMillis, met, by);
+        return new StoredTrigger(name, type, state, description, schedule, logical, conditions, actions, tags, region, createdMillis, met, by, workflowName);
     }
 }

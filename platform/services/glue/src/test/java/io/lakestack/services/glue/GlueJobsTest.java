@@ -73,7 +73,8 @@ class GlueJobsTest
     private final GlueCrawlers crawlers = new GlueCrawlers(stores, new Crawler(unused(GlueCatalog.class), unused(ObjectStore.class)), schedules, clock,
             instances);
     private final GlueTriggers triggers = new GlueTriggers(stores, jobs, crawlers, schedules, clock);
-    private final GlueService service = new GlueService(unused(GlueCatalog.class), crawlers, jobs, triggers, stores, "000000000000");
+    private final GlueWorkflows workflows = new GlueWorkflows(stores, jobs, crawlers, triggers, clock);
+    private final GlueService service = new GlueService(unused(GlueCatalog.class), crawlers, jobs, triggers, workflows, stores, "000000000000");
 
     @AfterEach
     void close()
@@ -314,7 +315,8 @@ class GlueJobsTest
         ServiceException event = catchThrowableOfType(ServiceException.class, () -> call("CreateTrigger",
                 "{\"Name\": \"on-event\", \"Type\": \"EVENT\", \"Actions\": [{\"JobName\": \"nightly\"}]}"));
         assertThat(event.errorCode()).isEqualTo("InvalidInputException");
-        assertThat(event.getMessage()).isEqualTo("EVENT triggers are not supported by lakestack yet: they start workflows, which are not there yet");
+        assertThat(event.getMessage()).isEqualTo("EVENT triggers are not supported by lakestack yet: start a workflow with an ON_DEMAND trigger "
+                + "(StartWorkflowRun) or a SCHEDULED one");
         ServiceException missing = catchThrowableOfType(ServiceException.class, () -> call("CreateTrigger",
                 "{\"Name\": \"ghost\", \"Type\": \"ON_DEMAND\", \"Actions\": [{\"JobName\": \"no-such-job\"}]}"));
         assertThat(missing.errorCode()).isEqualTo("EntityNotFoundException");
