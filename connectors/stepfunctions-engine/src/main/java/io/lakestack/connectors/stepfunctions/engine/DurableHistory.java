@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -28,12 +29,20 @@ final class DurableHistory
 
     private final RecordStore<HistoryRecord> store;
     private final String executionArn;
+    private final Consumer<HistoryRecord> written;
     private boolean closed;
 
     DurableHistory(RecordStore<HistoryRecord> store, String executionArn)
     {
+        this(store, executionArn, record -> {});
+    }
+
+    /** @param written told of each event once it is stored (to log it) */
+    DurableHistory(RecordStore<HistoryRecord> store, String executionArn, Consumer<HistoryRecord> written)
+    {
         this.store = requireNonNull(store, "store is null");
         this.executionArn = requireNonNull(executionArn, "executionArn is null");
+        this.written = requireNonNull(written, "written is null");
     }
 
     @Override
@@ -42,7 +51,9 @@ final class DurableHistory
         if (closed) {
             throw new CancellationException("execution " + executionArn + " was stopped before event " + event.id() + " (" + event.type() + ")");
         }
-        store.put(StepFunctions.historyKey(executionArn, event.id()), record(event));
+        HistoryRecord record = record(event);
+        store.put(StepFunctions.historyKey(executionArn, event.id()), record);
+        written.accept(record);
     }
 
     /** No event is written after this returns (an append under way finishes first). */
@@ -67,6 +78,7 @@ final class DurableHistory
         long last = events.isEmpty() ? 0 : events.get(events.size() - 1).id();
         HistoryRecord record = new HistoryRecord(last + 1, last, type, at.toEpochMilli(), details.toString());
         store.put(StepFunctions.historyKey(executionArn, record.id()), record);
+        written.accept(record);
         return record;
     }
 
