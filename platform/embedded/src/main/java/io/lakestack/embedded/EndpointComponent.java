@@ -110,6 +110,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
@@ -256,7 +257,7 @@ final class EndpointComponent
         // Step Functions' tasks call the services through the endpoint, as AWS's integrations call them
         SdkTaskInvoker stepFunctionsTasks = SdkTaskInvoker.connect(URI.create(url()), Region.of(config.region()), credentials());
         resources.add(stepFunctionsTasks);
-        ExecutionRunner stepFunctions = new ExecutionRunner(kafkaBootstrap, stores, stepFunctionsTasks, endpointS3(), clock);
+        ExecutionRunner stepFunctions = new ExecutionRunner(kafkaBootstrap, stores, stepFunctionsTasks, endpointS3(), logs, clock);
         resources.add(stepFunctions);
         List<ServiceHandler> services = List.of(
                 new S3Service(s3Upstream, objects, stores.open(NOTIFICATIONS_STORE, NotificationConfiguration.class),
@@ -274,7 +275,7 @@ final class EndpointComponent
                 new SnsService(stores, events, config.region(), config.accountId(), clock),
                 new EventsService(stores, events, config.accountId(), clock),
                 new SchedulerService(stores, config.accountId(), clock),
-                new StepFunctionsService(stores, stepFunctions, config.accountId(), clock),
+                new StepFunctionsService(stores, stepFunctions, Optional.of(logs), config.accountId(), clock, new Random()),
                 sts);
         server = new EndpointServer(config, services, sts, health).start();
         // deliveries write through the endpoint, so that S3 events fire for their objects

@@ -40,6 +40,8 @@ class StepFunctionsFuzzIntegrationTest
     private static final String EXECUTION = "arn:aws:states:us-east-1:000000000000:execution:it-sfn-fuzz:fuzz-first";
     private static final String ACTIVITY = "arn:aws:states:us-east-1:000000000000:activity:it-sfn-fuzz-activity";
     private static final String MAP_RUN = "arn:aws:states:us-east-1:000000000000:mapRun:it-sfn-fuzz/missing:0b7c5d1e-0000-0000-0000-000000000000";
+    private static final String ALIAS = ARN + ":fuzz";
+    private static final String ROUTING = "[{\"stateMachineVersionArn\":\"" + ARN + ":1\",\"weight\":100}]";
     private static final String INPUT = "'{\"a\":1,\"b\":2}";
     private static final String TOKEN = TaskTokens.of(EXECUTION, 2, 0);
     static final JsonFuzz.Service STATES = new JsonFuzz.Service("states", "AWSStepFunctions",
@@ -47,15 +49,25 @@ class StepFunctionsFuzzIntegrationTest
                     "StateMachineDoesNotExist", "StateMachineAlreadyExists", "ExecutionDoesNotExist", "ExecutionAlreadyExists", "InvalidExecutionInput",
                     "InvalidToken", "InvalidLoggingConfiguration", "InvalidTracingConfiguration", "InvalidEncryptionConfiguration",
                     "MissingRequiredParameter", "ResourceNotFound", "TooManyTags", "StateMachineTypeNotSupported", "RequestEntityTooLargeException",
-                    "InvalidOutput", "TaskDoesNotExist", "TaskTimedOut", "ActivityDoesNotExist", "ActivityAlreadyExists"),
+                    "InvalidOutput", "TaskDoesNotExist", "TaskTimedOut", "ActivityDoesNotExist", "ActivityAlreadyExists", "ConflictException",
+                    "ServiceQuotaExceededException"),
             "+CreateStateMachine name!:string=it-sfn-fuzz definition!:text='" + DEFINITION + " roleArn!:string=" + ROLE + " type:string=STANDARD "
                     + "loggingConfiguration:structure={\"level\":\"OFF\"} tracingConfiguration:structure={\"enabled\":false} "
                     + "tags:structures=[{\"key\":\"team\",\"value\":\"it\"}] publish:boolean",
             "+DescribeStateMachine stateMachineArn!:string=" + ARN,
             "+ListStateMachines maxResults:integer=10 nextToken:token",
-            "+UpdateStateMachine stateMachineArn!:string=" + ARN + " definition:text='" + DEFINITION + " roleArn:string=" + ROLE,
+            "+UpdateStateMachine stateMachineArn!:string=" + ARN + " definition:text='" + DEFINITION + " roleArn:string=" + ROLE + " publish:boolean",
             "+DeleteStateMachine stateMachineArn!:string=" + ARN + "-missing",
             "+ValidateStateMachineDefinition definition!:text='" + DEFINITION + " type:string=STANDARD severity:string=ERROR maxResults:integer=10",
+            "+PublishStateMachineVersion stateMachineArn!:string=" + ARN + " revisionId:string=INITIAL description:string=fuzzed",
+            "+ListStateMachineVersions stateMachineArn!:string=" + ARN + " maxResults:integer=10 nextToken:token",
+            "+DeleteStateMachineVersion stateMachineVersionArn!:string=" + ARN + ":99",
+            // created by the first well-formed request, the same alias after it; the alias described and updated is made before
+            "+CreateStateMachineAlias name!:string=fuzz-new description:string=fuzzed routingConfiguration!:structures=" + ROUTING,
+            "+DescribeStateMachineAlias stateMachineAliasArn!:string=" + ALIAS,
+            "+UpdateStateMachineAlias stateMachineAliasArn!:string=" + ALIAS + " description:string=fuzzed routingConfiguration:structures=" + ROUTING,
+            "DeleteStateMachineAlias stateMachineAliasArn!:string=" + ARN + ":fuzz-missing",
+            "+ListStateMachineAliases stateMachineArn!:string=" + ARN + " maxResults:integer=10 nextToken:token",
             "+StartExecution stateMachineArn!:string=" + ARN + " name:string=fuzz-run input:string=" + INPUT,
             "+StartSyncExecution stateMachineArn!:string=" + EXPRESS + " name:string=fuzz-sync input:string=" + INPUT,
             "+DescribeExecution executionArn!:string=" + EXECUTION,
@@ -92,7 +104,9 @@ class StepFunctionsFuzzIntegrationTest
     void createMachines()
     {
         sfn = stack.client(SfnClient.builder());
-        sfn.createStateMachine(request -> request.name("it-sfn-fuzz").definition(DEFINITION).roleArn(ROLE));
+        sfn.createStateMachine(request -> request.name("it-sfn-fuzz").definition(DEFINITION).roleArn(ROLE).publish(true));
+        sfn.createStateMachineAlias(request -> request.name("fuzz").description("fuzzed").routingConfiguration(route -> route.stateMachineVersionArn(ARN + ":1")
+                .weight(100)));
         sfn.createStateMachine(request -> request.name("it-sfn-fuzz-express").definition(DEFINITION).roleArn(ROLE).type("EXPRESS"));
         sfn.startExecution(request -> request.stateMachineArn(ARN).name("fuzz-first").input("{\"a\":1,\"b\":2}"));
         await().atMost(Duration.ofSeconds(60)).until(() -> sfn.describeExecution(request -> request.executionArn(EXECUTION)).status(),

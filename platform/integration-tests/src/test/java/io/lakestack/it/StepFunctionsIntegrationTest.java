@@ -543,7 +543,7 @@ class StepFunctionsIntegrationTest
         assertError(() -> sfn.createStateMachine(request -> request.name("it-sfn-role").definition(ADD).roleArn("not-a-role")), "InvalidArn",
                 "not-a-role");
         assertError(() -> sfn.createStateMachine(request -> request.name("it-sfn-logs").definition(ADD).roleArn(ROLE)
-                .loggingConfiguration(logging -> logging.level("ALL"))), "InvalidLoggingConfiguration", "lakestack does not send execution logs");
+                .loggingConfiguration(logging -> logging.level("ALL"))), "InvalidLoggingConfiguration", "level ALL needs a destination");
         assertError(() -> sfn.createStateMachine(request -> request.name("it-sfn-xray").definition(ADD).roleArn(ROLE)
                 .tracingConfiguration(tracing -> tracing.enabled(true))), "InvalidTracingConfiguration", "X-Ray");
         assertError(() -> sfn.describeStateMachine(request -> request.stateMachineArn("it-sfn")), "InvalidArn", "Invalid Arn: 'it-sfn'");

@@ -23,7 +23,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A Step Functions execution survives a restart of the stack: stopped in a Wait after a Lambda task, it is resumed by
  * the restarted endpoint from its history on Kafka and ends with the history an uninterrupted run writes; the function,
- * which counts its invocations in a file, ran once. Activity tasks survive it too: one a worker took before the restart
+ * which counts its invocations in a file, ran once; an execution of a version, waiting beside it, ends with the
+ * version's definition although the machine was updated since. Activity tasks survive it too: one a worker took before the restart
  * is answered after it, and one nobody took is handed out after it.
  */
 @LakestackTest
@@ -64,8 +65,22 @@ class StepFunctionsRestartIntegrationTest
                   "Done": {"Type": "Pass", "End": true}
                 }}
                 """;
+        String versioned = """
+                {"StartAt": "Sleep", "States": {
+                  "Sleep": {"Type": "Wait", "Seconds": 20, "Next": "Done"},
+                  "Done": {"Type": "Pass", "Result": {"version": %d}, "End": true}
+                }}
+                """;
         String executionArn;
+        String ofVersion;
+        String version;
         try (SfnClient sfn = stack.client(SfnClient.builder())) {
+            String machineOfVersions = sfn.createStateMachine(request -> request.name("it-sfn-restart-version").definition(versioned.formatted(1))
+                    .roleArn("arn:aws:iam::000000000000:role/it").publish(true)).stateMachineArn();
+            version = machineOfVersions + ":1";
+            sfn.updateStateMachine(request -> request.stateMachineArn(machineOfVersions).definition(versioned.formatted(2)));
+            ofVersion = sfn.startExecution(request -> request.stateMachineArn(version).name("of-version")).executionArn();
+            await().atMost(Duration.ofSeconds(60)).until(() -> types(sfn, ofVersion).contains("WaitStateEntered"));
             String machine = sfn.createStateMachine(request -> request.name("it-sfn-restart").definition(definition)
                     .roleArn("arn:aws:iam::000000000000:role/it")).stateMachineArn();
             executionArn = sfn.startExecution(request -> request.stateMachineArn(machine).name("across")
@@ -82,6 +97,11 @@ class StepFunctionsRestartIntegrationTest
             assertThat(ended.output()).isEqualTo("{\"file\":\"" + counter + "\",\"count\":{\"counted\":true}}");
             assertThat(types(sfn, executionArn)).containsExactly("ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded",
                     "TaskStateExited", "WaitStateEntered", "WaitStateExited", "PassStateEntered", "PassStateExited", "ExecutionSucceeded");
+            DescribeExecutionResponse versionEnded = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> sfn.describeExecution(request -> request.executionArn(ofVersion)), described -> described.status() != ExecutionStatus.RUNNING);
+            assertThat(versionEnded.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(versionEnded.output()).isEqualTo("{\"version\":1}");
+            assertThat(versionEnded.stateMachineVersionArn()).isEqualTo(version);
         }
         assertThat(Files.readAllLines(counter)).containsExactly("invoked");
     }

@@ -11,9 +11,13 @@ import static java.util.Objects.requireNonNull;
  *
  * @param status {@code RUNNING}, {@code SUCCEEDED}, {@code FAILED}, {@code TIMED_OUT} or {@code ABORTED}
  * @param stopMillis 0 while running
+ * @param versionArn the version it runs, when it was started with a version's or an alias's ARN
+ * @param aliasArn the alias it was started with
+ * @param logging where its history events are logged, the machine's {@code loggingConfiguration} when it started
  */
 public record StateMachineExecution(String executionArn, String stateMachineArn, String name, String status, String input, String definition,
-        String roleArn, long startMillis, long stopMillis, Optional<String> output, Optional<String> error, Optional<String> cause)
+        String roleArn, long startMillis, long stopMillis, Optional<String> output, Optional<String> error, Optional<String> cause,
+        Optional<String> versionArn, Optional<String> aliasArn, LoggingConfiguration logging)
 {
     public static final String RUNNING = "RUNNING";
     public static final String SUCCEEDED = "SUCCEEDED";
@@ -33,6 +37,16 @@ public record StateMachineExecution(String executionArn, String stateMachineArn,
         output = output == null ? Optional.empty() : output;
         error = error == null ? Optional.empty() : error;
         cause = cause == null ? Optional.empty() : cause;
+        versionArn = versionArn == null ? Optional.empty() : versionArn;
+        aliasArn = aliasArn == null ? Optional.empty() : aliasArn;
+        logging = logging == null ? LoggingConfiguration.OFF : logging;
+    }
+
+    public StateMachineExecution(String executionArn, String stateMachineArn, String name, String status, String input, String definition,
+            String roleArn, long startMillis, long stopMillis, Optional<String> output, Optional<String> error, Optional<String> cause)
+    {
+        this(executionArn, stateMachineArn, name, status, input, definition, roleArn, startMillis, stopMillis, output, error, cause, Optional.empty(),
+                Optional.empty(), LoggingConfiguration.OFF);
     }
 
     public boolean running()
@@ -45,6 +59,6 @@ public record StateMachineExecution(String executionArn, String stateMachineArn,
             Optional<String> newCause)
     {
         return new StateMachineExecution(executionArn, stateMachineArn, name, newStatus, input, definition, roleArn, startMillis, newStopMillis,
-                newOutput, newError, newCause);
+                newOutput, newError, newCause, versionArn, aliasArn, logging);
     }
 }

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
  * Where Step Functions keeps its state: the record stores {@value #STATE_MACHINES_STORE} ({@link StateMachine}s by
  * ARN), {@value #EXECUTIONS_STORE} ({@link StateMachineExecution}s by ARN) and {@value #HISTORY_STORE}
  * ({@link HistoryRecord}s by {@link #historyKey}), {@value #ACTIVITIES_STORE} ({@link Activity}s by ARN),
- * {@value #MAP_RUNS_STORE} ({@link MapRun}s of distributed Maps by ARN), and the forms of its ARNs.
+ * {@value #MAP_RUNS_STORE} ({@link MapRun}s of distributed Maps by ARN), {@value #VERSIONS_STORE} ({@link StateMachineVersion}s
+ * by ARN), {@value #ALIASES_STORE} ({@link StateMachineAlias}es by ARN), and the forms of its ARNs.
  */
 public final class StepFunctions
 {
@@ -17,10 +18,14 @@ public final class StepFunctions
     public static final String HISTORY_STORE = "stepfunctions.history";
     public static final String ACTIVITIES_STORE = "stepfunctions.activities";
     public static final String MAP_RUNS_STORE = "stepfunctions.map-runs";
+    public static final String VERSIONS_STORE = "stepfunctions.versions";
+    public static final String ALIASES_STORE = "stepfunctions.aliases";
     public static final String STANDARD = "STANDARD";
     public static final String EXPRESS = "EXPRESS";
 
     private static final Pattern STATE_MACHINE_ARN = Pattern.compile("arn:aws:states:([a-z0-9-]+):([0-9]{12}):stateMachine:([^:]+)");
+    /** A version's ARN ({@code <machine ARN>:<number>}) or an alias's ({@code <machine ARN>:<alias name>}). */
+    private static final Pattern QUALIFIED_ARN = Pattern.compile("(arn:aws:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[^:]+):([^:]+)");
     private static final Pattern ACTIVITY_ARN = Pattern.compile("arn:aws:states:([a-z0-9-]+):([0-9]{12}):activity:([^:]+)");
     private static final Pattern MAP_RUN_ARN = Pattern.compile("arn:aws:states:([a-z0-9-]+):([0-9]{12}):mapRun:([^:/]+)/([^:]+):([^:]+)");
     private static final Pattern EXECUTION_ARN = Pattern.compile("arn:aws:states:([a-z0-9-]+):([0-9]{12}):(execution|express):([^:]+):([^:]+)");
@@ -58,6 +63,37 @@ public final class StepFunctions
     public static boolean isStateMachineArn(String arn)
     {
         return STATE_MACHINE_ARN.matcher(arn).matches();
+    }
+
+    public static String versionArn(String stateMachineArn, int number)
+    {
+        return stateMachineArn + ":" + number;
+    }
+
+    public static String aliasArn(String stateMachineArn, String aliasName)
+    {
+        return stateMachineArn + ":" + aliasName;
+    }
+
+    /** Whether the text has the form of a version ARN: a state machine ARN, a colon and a number. */
+    public static boolean isVersionArn(String arn)
+    {
+        Matcher matcher = QUALIFIED_ARN.matcher(arn);
+        return matcher.matches() && matcher.group(2).chars().allMatch(Character::isDigit);
+    }
+
+    /** Whether the text has the form of an alias ARN: a state machine ARN, a colon and a name that is not a number. */
+    public static boolean isAliasArn(String arn)
+    {
+        Matcher matcher = QUALIFIED_ARN.matcher(arn);
+        return matcher.matches() && !matcher.group(2).chars().allMatch(Character::isDigit);
+    }
+
+    /** The state machine ARN of a version's or alias's ARN, when it has the form of one. */
+    public static Optional<String> stateMachineOfQualified(String arn)
+    {
+        Matcher matcher = QUALIFIED_ARN.matcher(arn);
+        return matcher.matches() ? Optional.of(matcher.group(1)) : Optional.empty();
     }
 
     /** The ARN of the state machine an execution ARN names, when it has the form of one. */

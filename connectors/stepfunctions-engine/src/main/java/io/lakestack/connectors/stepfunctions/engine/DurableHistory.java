@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -48,14 +49,22 @@ final class DurableHistory
 
     private final RecordStore<HistoryRecord> store;
     private final String executionArn;
-    /** Events sent without waiting whose acknowledgement has not been checked yet. */
-    private final List<CompletableFuture<Void>> unconfirmed = new ArrayList<>();
+    private final Consumer<HistoryRecord> written;
+    /** Events sent without waiting whose acknowledgement has not been checked yet, in the order they were sent. */
+    private final List<Unconfirmed> unconfirmed = new ArrayList<>();
     private boolean closed;
 
     DurableHistory(RecordStore<HistoryRecord> store, String executionArn)
     {
+        this(store, executionArn, record -> {});
+    }
+
+    /** @param written told of each event once it is stored (to log it) */
+    DurableHistory(RecordStore<HistoryRecord> store, String executionArn, Consumer<HistoryRecord> written)
+    {
         this.store = requireNonNull(store, "store is null");
         this.executionArn = requireNonNull(executionArn, "executionArn is null");
+        this.written = requireNonNull(written, "written is null");
     }
 
     @Override
@@ -64,22 +73,30 @@ final class DurableHistory
         if (closed) {
             throw new CancellationException("execution " + executionArn + " was stopped before event " + event.id() + " (" + event.type() + ")");
         }
+        HistoryRecord record = record(event);
         String key = StepFunctions.historyKey(executionArn, event.id());
         if (INTERNAL.contains(event.type())) {
-            unconfirmed.add(store.putAsync(key, record(event)));
+            unconfirmed.add(new Unconfirmed(record, store.putAsync(key, record)));
             return;
         }
-        store.put(key, record(event));
+        store.put(key, record);
         // acknowledged in order: every event sent before this one is done
         confirm();
+        written.accept(record);
     }
 
-    /** Checks that every event sent without waiting was stored, waiting for those still on their way. */
+    private record Unconfirmed(HistoryRecord record, CompletableFuture<Void> write) {}
+
+    /**
+     * Checks that every event sent without waiting was stored, waiting for those still on their way, and tells of
+     * each in order.
+     */
     private void confirm()
     {
         try {
-            for (CompletableFuture<Void> write : unconfirmed) {
-                write.join();
+            for (Unconfirmed event : unconfirmed) {
+                event.write().join();
+                written.accept(event.record());
             }
         }
         catch (CompletionException e) {
@@ -121,6 +138,7 @@ final class DurableHistory
         long last = events.isEmpty() ? 0 : events.get(events.size() - 1).id();
         HistoryRecord record = new HistoryRecord(last + 1, last, type, at.toEpochMilli(), details.toString());
         store.put(StepFunctions.historyKey(executionArn, record.id()), record);
+        written.accept(record);
         return record;
     }
 

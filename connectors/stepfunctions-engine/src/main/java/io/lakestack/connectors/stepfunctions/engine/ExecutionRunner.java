@@ -9,12 +9,12 @@ import io.lakestack.connectors.consumers.Topics;
 import io.lakestack.connectors.stepfunctions.ExecutionRequest;
 import io.lakestack.connectors.stepfunctions.ExecutionResult;
 import io.lakestack.connectors.stepfunctions.HistoryEvent;
-import io.lakestack.connectors.stepfunctions.HistorySink;
 import io.lakestack.connectors.stepfunctions.StateMachineDefinition;
 import io.lakestack.connectors.stepfunctions.StateMachineInterpreter;
 import io.lakestack.connectors.stepfunctions.TaskInvoker;
 import io.lakestack.connectors.stepfunctions.Waiter;
 import io.lakestack.spi.cluster.KafkaClientSettings;
+import io.lakestack.spi.logs.LogStore;
 import io.lakestack.spi.stepfunctions.Activity;
 import io.lakestack.spi.stepfunctions.ActivityTask;
 import io.lakestack.spi.stepfunctions.DefinitionProblem;
@@ -118,6 +118,7 @@ public final class ExecutionRunner
     private final TaskInvoker tasks;
     private final TaskCallbacks callbacks;
     private final MapRuns mapRuns;
+    private final ExecutionLogs logs;
     private final Clock clock;
     private final KafkaProducer<String, byte[]> producer;
     private final ExecutorService pool;
@@ -165,33 +166,32 @@ public final class ExecutionRunner
     /** The runner of the topic {@value #TOPIC} and the group {@value #GROUP}. */
     public ExecutionRunner(String bootstrapServers, RecordStores stores, TaskInvoker tasks, Clock clock)
     {
-        this(bootstrapServers, TOPIC, GROUP, stores, tasks, clock);
+        this(bootstrapServers, TOPIC, GROUP, stores, tasks, Optional.empty(), ExecutionLogs.none(), clock);
+    }
+
+    public ExecutionRunner(String bootstrapServers, String topic, String group, RecordStores stores, TaskInvoker tasks, Clock clock)
+    {
+        this(bootstrapServers, topic, group, stores, tasks, Optional.empty(), ExecutionLogs.none(), clock);
+    }
+
+    /**
+     * The runner of the topic {@value #TOPIC} and the group {@value #GROUP}, whose distributed Maps read their items from
+     * and write their results to S3 with this client, logging executions to CloudWatch Logs' store.
+     */
+    public ExecutionRunner(String bootstrapServers, RecordStores stores, TaskInvoker tasks, S3Client s3, LogStore logs, Clock clock)
+    {
+        this(bootstrapServers, TOPIC, GROUP, stores, tasks, Optional.of(s3), new ExecutionLogs(Optional.of(logs)), clock);
     }
 
     /**
      * @param topic the commands topic, created with {@value #PARTITIONS} partitions when missing
      * @param group the consumer group whose members own the topic's partitions and their executions
-     */
-    public ExecutionRunner(String bootstrapServers, String topic, String group, RecordStores stores, TaskInvoker tasks, Clock clock)
-    {
-        this(bootstrapServers, topic, group, stores, tasks, Optional.empty(), clock);
-    }
-
-    /**
-     * The runner of the topic {@value #TOPIC} and the group {@value #GROUP}, whose distributed Maps read their items from
-     * and write their results to S3 with this client.
-     */
-    public ExecutionRunner(String bootstrapServers, RecordStores stores, TaskInvoker tasks, S3Client s3, Clock clock)
-    {
-        this(bootstrapServers, TOPIC, GROUP, stores, tasks, Optional.of(s3), clock);
-    }
-
-    /**
      * @param s3 where distributed Maps read their items and write their results; without it they fail with
      *         {@code States.ItemReaderFailed} when they read, and cannot write results
+     * @param logs where the history events of executions with a {@code loggingConfiguration} are logged
      */
     public ExecutionRunner(String bootstrapServers, String topic, String group, RecordStores stores, TaskInvoker tasks, Optional<S3Client> s3,
-            Clock clock)
+            ExecutionLogs logs, Clock clock)
     {
         this.bootstrapServers = requireNonNull(bootstrapServers, "bootstrapServers is null");
         this.topic = requireNonNull(topic, "topic is null");
@@ -201,6 +201,7 @@ public final class ExecutionRunner
         this.history = stores.open(StepFunctions.HISTORY_STORE, HistoryRecord.class);
         this.activities = stores.open(StepFunctions.ACTIVITIES_STORE, Activity.class);
         this.tasks = requireNonNull(tasks, "tasks is null");
+        this.logs = requireNonNull(logs, "logs is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.callbacks = new TaskCallbacks(stores, tasks, this::handedOver, clock);
         this.mapRuns = new MapRuns(stores, s3, this::start, this::stop, clock);
@@ -291,7 +292,7 @@ public final class ExecutionRunner
     public StateMachineExecution runSync(StateMachineExecution execution)
     {
         StateMachineInterpreter interpreter = StateMachineInterpreter.builder().taskInvoker(tasks).clock(clock).waiter(Waiter.system(clock))
-                .historySink(HistorySink.discard()).executor(Runnable::run).build();
+                .historySink(event -> logs.log(execution, DurableHistory.record(event))).executor(Runnable::run).build();
         ExecutionResult result = interpreter.execute(definition(execution.definition()), request(execution));
         return ended(execution, result, clock.millis());
     }
@@ -466,7 +467,7 @@ public final class ExecutionRunner
                 else {
                     // not running here: it ended, or it was never started (its start is before the stop on this partition)
                     executions.get(command.executionArn()).filter(StateMachineExecution::running)
-                            .ifPresent(stored -> abort(stored, new DurableHistory(history, stored.executionArn()), command));
+                            .ifPresent(stored -> abort(stored, durableHistory(stored), command));
                 }
             }
             default -> log.warn("unknown Step Functions command {} at offset {} of partition {}; skipped", command.action(), record.offset(),
@@ -509,7 +510,7 @@ public final class ExecutionRunner
             return;
         }
         StateMachineExecution execution = stored.get();
-        Running local = new Running(arn, partition, offset, new StoppableWaiter(clock), new DurableHistory(history, arn));
+        Running local = new Running(arn, partition, offset, new StoppableWaiter(clock), durableHistory(execution));
         running.put(arn, local);
         pool.execute(() -> {
             boolean ended = false;
@@ -527,6 +528,12 @@ public final class ExecutionRunner
                 local.done.complete(null);
             }
         });
+    }
+
+    /** The execution's history, its events logged as its {@code loggingConfiguration} says. */
+    private DurableHistory durableHistory(StateMachineExecution execution)
+    {
+        return new DurableHistory(history, execution.executionArn(), record -> logs.log(execution, record));
     }
 
     /** @return whether the execution ended (rather than being handed over or left for a later resume) */

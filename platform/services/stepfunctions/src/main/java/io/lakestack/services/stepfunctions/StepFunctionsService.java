@@ -9,13 +9,17 @@ import io.lakestack.endpoint.json.JsonProtocolService;
 import io.lakestack.endpoint.protocol.AwsProtocol;
 import io.lakestack.spi.OffsetTokens;
 import io.lakestack.spi.ServiceException;
+import io.lakestack.spi.logs.LogStore;
 import io.lakestack.spi.stepfunctions.Activity;
 import io.lakestack.spi.stepfunctions.ActivityTask;
 import io.lakestack.spi.stepfunctions.DefinitionProblem;
 import io.lakestack.spi.stepfunctions.HistoryRecord;
 import io.lakestack.spi.stepfunctions.MapRun;
+import io.lakestack.spi.stepfunctions.LoggingConfiguration;
 import io.lakestack.spi.stepfunctions.StateMachine;
+import io.lakestack.spi.stepfunctions.StateMachineAlias;
 import io.lakestack.spi.stepfunctions.StateMachineExecution;
+import io.lakestack.spi.stepfunctions.StateMachineVersion;
 import io.lakestack.spi.stepfunctions.StepFunctions;
 import io.lakestack.spi.stepfunctions.StepFunctionsEngine;
 import io.lakestack.spi.store.RecordStore;
@@ -30,9 +34,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.random.RandomGenerator;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
@@ -41,10 +48,15 @@ import static java.util.Objects.requireNonNull;
  * AWS Step Functions' API (JSON 1.0, {@code X-Amz-Target: AWSStepFunctions.<Operation>}, signing name {@code states})
  * over the record stores of {@link StepFunctions}, with executions run by a {@link StepFunctionsEngine}.
  *
- * <p>Where lakestack differs from AWS: CloudWatch Logs logging ({@code loggingConfiguration} other than {@code OFF}),
- * X-Ray tracing, customer-managed KMS encryption, versions ({@code publish}) and task resources the engine cannot run
- * are refused with the error AWS uses for that field and a message saying lakestack does not apply it, rather than
- * stored and ignored. Roles are kept and not assumed: there is no IAM.
+ * <p>Versions ({@value StepFunctions#VERSIONS_STORE}) keep the definition and role of the revision they were published
+ * from; aliases ({@value StepFunctions#ALIASES_STORE}) route each execution started with them to one of their one or two
+ * versions, drawn by weight from the service's random source. An execution keeps the definition it started with, and
+ * the machine's {@code loggingConfiguration} of that time, which the engine applies by writing its history events to
+ * CloudWatch Logs.
+ *
+ * <p>Where lakestack differs from AWS: X-Ray tracing, customer-managed KMS encryption and task resources the engine
+ * cannot run are refused with the error AWS uses for that field and a message saying lakestack does not apply it,
+ * rather than stored and ignored. Roles are kept and not assumed: there is no IAM.
  *
  * <p>Activities ({@code CreateActivity}, ..., {@code GetActivityTask}) are kept in
  * {@value StepFunctions#ACTIVITIES_STORE}; {@code GetActivityTask} holds the request up to {@value #ACTIVITY_POLL_SECONDS}
@@ -63,17 +75,38 @@ public final class StepFunctionsService
     private static final int MAX_TAGS = 50;
     static final int ACTIVITY_POLL_SECONDS = 60;
     private static final Object[] STARTS = java.util.stream.Stream.generate(Object::new).limit(64).toArray();
+    /** Publishing and deleting versions of a machine, one at a time on this instance, so that numbers are not taken twice. */
+    private static final Object[] MACHINE_LOCKS = java.util.stream.Stream.generate(Object::new).limit(64).toArray();
+    static final int MAX_VERSIONS = 1000;
+    static final int MAX_ALIASES = 100;
+    private static final Pattern ALIAS_NAME = Pattern.compile("(?=.*[a-zA-Z_\\-.])[a-zA-Z0-9_\\-.]{1,80}");
+    private static final Pattern LOG_GROUP_ARN = Pattern.compile("arn:aws[a-z-]*:logs:([a-z0-9-]+):([0-9]{12}):log-group:([^:*]+):\\*");
 
     private final RecordStore<StateMachine> machines;
     private final RecordStore<StateMachineExecution> executions;
     private final RecordStore<HistoryRecord> history;
     private final RecordStore<Activity> activities;
     private final RecordStore<MapRun> mapRuns;
+    private final RecordStore<StateMachineVersion> versions;
+    private final RecordStore<StateMachineAlias> aliases;
     private final StepFunctionsEngine engine;
+    private final Optional<LogStore> logs;
     private final String accountId;
     private final Clock clock;
+    private final RandomGenerator random;
 
+    /** A service without CloudWatch Logs: a {@code loggingConfiguration} other than {@code OFF} is refused. */
     public StepFunctionsService(RecordStores stores, StepFunctionsEngine engine, String accountId, Clock clock)
+    {
+        this(stores, engine, Optional.empty(), accountId, clock, new Random());
+    }
+
+    /**
+     * @param logs the log groups a {@code loggingConfiguration} names are looked up in (the engine writes to them)
+     * @param random draws the version an alias runs
+     */
+    public StepFunctionsService(RecordStores stores, StepFunctionsEngine engine, Optional<LogStore> logs, String accountId, Clock clock,
+            RandomGenerator random)
     {
         super("states", TARGET_PREFIX, VALIDATION);
         requireNonNull(stores, "stores is null");
@@ -82,15 +115,27 @@ public final class StepFunctionsService
         this.history = stores.open(StepFunctions.HISTORY_STORE, HistoryRecord.class);
         this.activities = stores.open(StepFunctions.ACTIVITIES_STORE, Activity.class);
         this.mapRuns = stores.open(StepFunctions.MAP_RUNS_STORE, MapRun.class);
+        this.versions = stores.open(StepFunctions.VERSIONS_STORE, StateMachineVersion.class);
+        this.aliases = stores.open(StepFunctions.ALIASES_STORE, StateMachineAlias.class);
         this.engine = requireNonNull(engine, "engine is null");
+        this.logs = requireNonNull(logs, "logs is null");
         this.accountId = requireNonNull(accountId, "accountId is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.random = requireNonNull(random, "random is null");
         operation("CreateStateMachine", (input, caller) -> createStateMachine(input, caller.region()));
         operation("DescribeStateMachine", (input, caller) -> describeStateMachine(input));
         operation("ListStateMachines", (input, caller) -> listStateMachines(input));
-        operation("UpdateStateMachine", (input, caller) -> updateStateMachine(input));
+        operation("UpdateStateMachine", (input, caller) -> updateStateMachine(input, caller.region()));
         operation("DeleteStateMachine", (input, caller) -> deleteStateMachine(input));
         operation("ValidateStateMachineDefinition", (input, caller) -> validateDefinition(input));
+        operation("PublishStateMachineVersion", (input, caller) -> publishVersion(input));
+        operation("ListStateMachineVersions", (input, caller) -> listVersions(input));
+        operation("DeleteStateMachineVersion", (input, caller) -> deleteVersion(input));
+        operation("CreateStateMachineAlias", (input, caller) -> createAlias(input));
+        operation("DescribeStateMachineAlias", (input, caller) -> describeAlias(input));
+        operation("UpdateStateMachineAlias", (input, caller) -> updateAlias(input));
+        operation("DeleteStateMachineAlias", (input, caller) -> deleteAlias(input));
+        operation("ListStateMachineAliases", (input, caller) -> listAliases(input));
         operation("StartExecution", (input, caller) -> startExecution(input));
         operation("StartSyncExecution", (input, caller) -> startSyncExecution(input));
         operation("DescribeExecution", (input, caller) -> describeExecution(input));
@@ -140,9 +185,9 @@ public final class StepFunctionsService
             throw input.invalid("type", type, "Member must satisfy enum value set: [STANDARD, EXPRESS]");
         }
         refuseUnapplied(input);
-        if (input.bool("publish").orElse(false)) {
-            throw ServiceException.user(VALIDATION, "lakestack does not publish state machine versions yet: create the machine without 'publish'");
-        }
+        LoggingConfiguration logging = logging(input, region).orElse(LoggingConfiguration.OFF);
+        Optional<String> versionDescription = versionDescription(input);
+        boolean publish = input.bool("publish").orElse(false);
         Map<String, String> tags = tags(input);
         checkDefinition(definition, type);
         String arn = StepFunctions.stateMachineArn(region, accountId, name);
@@ -154,16 +199,41 @@ public final class StepFunctionsService
                 throw ServiceException.user("StateMachineAlreadyExists", "State Machine Already Exists: '" + arn
                         + "' (with another definition or type; UpdateStateMachine changes a machine)");
             }
-            return output().put("stateMachineArn", arn).put("creationDate", epochSeconds(Instant.ofEpochMilli(old.createdMillis())));
+            ObjectNode result = output().put("stateMachineArn", arn).put("creationDate", epochSeconds(Instant.ofEpochMilli(old.createdMillis())));
+            if (publish) {
+                result.put("stateMachineVersionArn", publish(arn, Optional.empty(), versionDescription).arn());
+            }
+            return result;
         }
         long now = clock.millis();
-        machines.put(arn, new StateMachine(name, arn, type, definition, roleArn, input.string("description").orElse(""), tags, now, 0));
-        return output().put("stateMachineArn", arn).put("creationDate", epochSeconds(Instant.ofEpochMilli(now)));
+        machines.put(arn, new StateMachine(name, arn, type, definition, roleArn, input.string("description").orElse(""), tags, now, 0, logging, "", 0));
+        ObjectNode result = output().put("stateMachineArn", arn).put("creationDate", epochSeconds(Instant.ofEpochMilli(now)));
+        if (publish) {
+            result.put("stateMachineVersionArn", publish(arn, Optional.empty(), versionDescription).arn());
+        }
+        return result;
+    }
+
+    /** {@code versionDescription}, which goes with {@code publish} only. */
+    private static Optional<String> versionDescription(JsonInput input)
+    {
+        Optional<String> description = input.string("versionDescription");
+        description.filter(text -> text.length() > 256).ifPresent(text -> {
+            throw input.invalid("versionDescription", text, "Member must have length less than or equal to 256");
+        });
+        if (description.isPresent() && !input.bool("publish").orElse(false)) {
+            throw ServiceException.user(VALIDATION, "versionDescription can only be set when publish is true");
+        }
+        return description;
     }
 
     private JsonNode describeStateMachine(JsonInput input)
     {
-        StateMachine machine = machine(input.requiredString("stateMachineArn"));
+        String arn = input.requiredString("stateMachineArn");
+        if (StepFunctions.isVersionArn(arn)) {
+            return describeVersion(arn);
+        }
+        StateMachine machine = machine(arn);
         ObjectNode result = output();
         result.put("stateMachineArn", machine.arn());
         result.put("name", machine.name());
@@ -175,15 +245,43 @@ public final class StepFunctionsService
         if (!machine.description().isEmpty()) {
             result.put("description", machine.description());
         }
-        unapplied(result);
+        if (!machine.revisionId().isEmpty()) {
+            result.put("revisionId", machine.revisionId());
+        }
+        configurations(result, machine.logging());
         return result;
     }
 
-    private static void unapplied(ObjectNode result)
+    private JsonNode describeVersion(String arn)
+    {
+        StateMachineVersion version = version(arn);
+        StateMachine machine = machine(version.stateMachineArn());
+        ObjectNode result = output();
+        result.put("stateMachineArn", version.arn());
+        result.put("name", machine.name());
+        result.put("status", "ACTIVE");
+        result.put("definition", version.definition());
+        result.put("roleArn", version.roleArn());
+        result.put("type", machine.type());
+        result.put("creationDate", epochSeconds(Instant.ofEpochMilli(version.createdMillis())));
+        if (!version.description().isEmpty()) {
+            result.put("description", version.description());
+        }
+        if (!version.revisionId().isEmpty()) {
+            result.put("revisionId", version.revisionId());
+        }
+        configurations(result, machine.logging());
+        return result;
+    }
+
+    /** {@code loggingConfiguration} as set, and {@code tracingConfiguration} (always disabled). */
+    private static void configurations(ObjectNode result, LoggingConfiguration configuration)
     {
         ObjectNode logging = result.putObject("loggingConfiguration");
-        logging.put("level", "OFF");
-        logging.put("includeExecutionData", false);
+        logging.put("level", configuration.level());
+        logging.put("includeExecutionData", configuration.includeExecutionData());
+        configuration.logGroupArn().ifPresent(group -> logging.putArray("destinations").addObject().putObject("cloudWatchLogsLogGroup")
+                .put("logGroupArn", group));
         result.putObject("tracingConfiguration").put("enabled", false);
     }
 
@@ -202,7 +300,7 @@ public final class StepFunctionsService
         return result;
     }
 
-    private JsonNode updateStateMachine(JsonInput input)
+    private JsonNode updateStateMachine(JsonInput input, String region)
     {
         StateMachine machine = machine(input.requiredString("stateMachineArn"));
         Optional<String> definition = input.string("definition");
@@ -213,18 +311,33 @@ public final class StepFunctionsService
                     + "tracingConfiguration or the encryptionConfiguration must be specified");
         }
         refuseUnapplied(input);
-        if (input.bool("publish").orElse(false)) {
-            throw ServiceException.user(VALIDATION, "lakestack does not publish state machine versions yet: update the machine without 'publish'");
-        }
+        Optional<LoggingConfiguration> logging = logging(input, region);
+        Optional<String> versionDescription = versionDescription(input);
         definition.ifPresent(text -> {
             checkLength(input, "definition", text, 1_048_576);
             checkDefinition(text, machine.type());
         });
         long now = clock.millis();
-        machines.put(machine.arn(), new StateMachine(machine.name(), machine.arn(), machine.type(), definition.orElse(machine.definition()),
-                roleArn.orElse(machine.roleArn()), machine.description(), machine.tags(), machine.createdMillis(), now));
-        return output().put("updateDate", epochSeconds(Instant.ofEpochMilli(now))).put("revisionId", UUID.nameUUIDFromBytes(
-                (machine.arn() + now).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString());
+        StateMachine updated;
+        synchronized (lock(machine.arn())) {
+            StateMachine current = machine(machine.arn());
+            String newDefinition = definition.orElse(current.definition());
+            String newRole = roleArn.orElse(current.roleArn());
+            // a new revision when the definition or the role changes, as versions snapshot them
+            String revision = newDefinition.equals(current.definition()) && newRole.equals(current.roleArn()) ? current.revisionId()
+                    : UUID.randomUUID().toString();
+            updated = new StateMachine(current.name(), current.arn(), current.type(), newDefinition, newRole, current.description(), current.tags(),
+                    current.createdMillis(), now, logging.orElse(current.logging()), revision, current.lastVersion());
+            machines.put(machine.arn(), updated);
+        }
+        ObjectNode result = output().put("updateDate", epochSeconds(Instant.ofEpochMilli(now)));
+        if (!updated.revisionId().isEmpty()) {
+            result.put("revisionId", updated.revisionId());
+        }
+        if (input.bool("publish").orElse(false)) {
+            result.put("stateMachineVersionArn", publish(machine.arn(), Optional.empty(), versionDescription).arn());
+        }
+        return result;
     }
 
     private JsonNode deleteStateMachine(JsonInput input)
@@ -232,7 +345,15 @@ public final class StepFunctionsService
         String arn = input.requiredString("stateMachineArn");
         checkStateMachineArn(arn);
         // deleting a machine that is gone succeeds, as on AWS; its running executions go on with the definition they started with
-        machines.delete(arn);
+        synchronized (lock(arn)) {
+            for (StateMachineAlias alias : aliasesOf(arn)) {
+                aliases.delete(alias.arn());
+            }
+            for (StateMachineVersion version : versionsOf(arn)) {
+                versions.delete(version.arn());
+            }
+            machines.delete(arn);
+        }
         return output();
     }
 
@@ -265,8 +386,9 @@ public final class StepFunctionsService
 
     private JsonNode startExecution(JsonInput input)
     {
-        StateMachine machine = machine(input.requiredString("stateMachineArn"));
-        StateMachineExecution execution = newExecution(input, machine);
+        Target target = target(input.requiredString("stateMachineArn"));
+        StateMachine machine = target.machine();
+        StateMachineExecution execution = newExecution(input, target);
         // one start of a name at a time on this instance, so that a repeated request finds the first one's execution
         synchronized (STARTS[Math.floorMod(execution.executionArn().hashCode(), STARTS.length)]) {
             Optional<StateMachineExecution> existing = executions.getLatest(execution.executionArn());
@@ -289,8 +411,28 @@ public final class StepFunctionsService
         return output().put("executionArn", execution.executionArn()).put("startDate", epochSeconds(Instant.ofEpochMilli(execution.startMillis())));
     }
 
-    private StateMachineExecution newExecution(JsonInput input, StateMachine machine)
+    /** What an execution runs: a machine's current revision, or one of its versions (named, or drawn by an alias). */
+    private record Target(StateMachine machine, String definition, String roleArn, Optional<String> versionArn, Optional<String> aliasArn) {}
+
+    private Target target(String arn)
     {
+        if (StepFunctions.isAliasArn(arn)) {
+            StateMachineAlias alias = aliases.getLatest(arn).orElseThrow(() -> ServiceException.user("StateMachineDoesNotExist",
+                    "State Machine Does Not Exist: '" + arn + "' (no such alias)"));
+            StateMachineVersion version = version(alias.chooseVersion(random));
+            return new Target(machine(alias.stateMachineArn()), version.definition(), version.roleArn(), Optional.of(version.arn()), Optional.of(arn));
+        }
+        if (StepFunctions.isVersionArn(arn)) {
+            StateMachineVersion version = version(arn);
+            return new Target(machine(version.stateMachineArn()), version.definition(), version.roleArn(), Optional.of(arn), Optional.empty());
+        }
+        StateMachine machine = machine(arn);
+        return new Target(machine, machine.definition(), machine.roleArn(), Optional.empty(), Optional.empty());
+    }
+
+    private StateMachineExecution newExecution(JsonInput input, Target target)
+    {
+        StateMachine machine = target.machine();
         String name = input.has("name") ? name(input, "name") : UUID.randomUUID().toString();
         String text = input.string("input").orElse("{}");
         if (text.length() > MAX_INPUT) {
@@ -307,18 +449,19 @@ public final class StepFunctionsService
             throw ServiceException.user(VALIDATION, "lakestack does not trace executions with X-Ray: start the execution without 'traceHeader'");
         });
         String arn = StepFunctions.executionArn(machine.arn(), name, machine.express());
-        return new StateMachineExecution(arn, machine.arn(), name, StateMachineExecution.RUNNING, text, machine.definition(), machine.roleArn(),
-                clock.millis(), 0, Optional.empty(), Optional.empty(), Optional.empty());
+        return new StateMachineExecution(arn, machine.arn(), name, StateMachineExecution.RUNNING, text, target.definition(), target.roleArn(),
+                clock.millis(), 0, Optional.empty(), Optional.empty(), Optional.empty(), target.versionArn(), target.aliasArn(), machine.logging());
     }
 
     private JsonNode startSyncExecution(JsonInput input)
     {
-        StateMachine machine = machine(input.requiredString("stateMachineArn"));
+        Target target = target(input.requiredString("stateMachineArn"));
+        StateMachine machine = target.machine();
         if (!machine.express()) {
             throw ServiceException.user("StateMachineTypeNotSupported", "StartSyncExecution runs EXPRESS state machines only; "
                     + machine.arn() + " is STANDARD (StartExecution runs it)");
         }
-        StateMachineExecution ended = engine.runSync(newExecution(input, machine));
+        StateMachineExecution ended = engine.runSync(newExecution(input, target));
         ObjectNode result = output();
         result.put("executionArn", ended.executionArn());
         result.put("stateMachineArn", ended.stateMachineArn());
@@ -379,6 +522,8 @@ public final class StepFunctionsService
         if (!execution.running()) {
             node.put("stopDate", epochSeconds(Instant.ofEpochMilli(execution.stopMillis())));
         }
+        execution.versionArn().ifPresent(arn -> node.put("stateMachineVersionArn", arn));
+        execution.aliasArn().ifPresent(arn -> node.put("stateMachineAliasArn", arn));
         return node;
     }
 
@@ -391,10 +536,12 @@ public final class StepFunctionsService
         result.put("definition", execution.definition());
         result.put("roleArn", execution.roleArn());
         Optional<StateMachine> machine = machines.get(execution.stateMachineArn());
-        long updated = machine.filter(value -> value.definition().equals(execution.definition()))
-                .map(value -> value.updatedMillis() == 0 ? value.createdMillis() : value.updatedMillis()).orElse(execution.startMillis());
+        Optional<StateMachineVersion> version = execution.versionArn().flatMap(versions::get);
+        long updated = version.map(StateMachineVersion::createdMillis).orElseGet(() -> machine.filter(value -> value.definition().equals(execution.definition()))
+                .map(value -> value.updatedMillis() == 0 ? value.createdMillis() : value.updatedMillis()).orElse(execution.startMillis()));
         result.put("updateDate", epochSeconds(Instant.ofEpochMilli(updated)));
-        unapplied(result);
+        version.map(StateMachineVersion::revisionId).filter(revision -> !revision.isEmpty()).ifPresent(revision -> result.put("revisionId", revision));
+        configurations(result, execution.logging());
         return result;
     }
 
@@ -410,9 +557,21 @@ public final class StepFunctionsService
             machineArn = StepFunctions.mapRunChildMachineArn(mapRun.get().mapRunArn());
         }
         else {
-            machineArn = input.requiredString("stateMachineArn");
-            machine(machineArn);
+            machineArn = null;
         }
+        String listed = mapRun.isPresent() ? machineArn : input.requiredString("stateMachineArn");
+        if (mapRun.isEmpty()) {
+            // a version's or an alias's ARN lists the executions started with it
+            machineArn = StepFunctions.stateMachineOfQualified(listed).orElse(listed);
+            machine(machineArn);
+            if (StepFunctions.isVersionArn(listed)) {
+                version(listed);
+            }
+            if (StepFunctions.isAliasArn(listed)) {
+                alias(listed);
+            }
+        }
+        String listedMachine = machineArn;
         String childPrefix = mapRun.map(run -> StepFunctions.mapRunChildName(run.mapRunArn(), 0)).map(name -> name.substring(0, name.length() - 1))
                 .orElse("");
         Optional<String> status = input.string("statusFilter");
@@ -426,7 +585,10 @@ public final class StepFunctionsService
         });
         List<StateMachineExecution> matching = new ArrayList<>();
         for (StateMachineExecution execution : executions.all().values()) {
-            if (execution.stateMachineArn().equals(machineArn) && execution.name().startsWith(childPrefix) && status.map(execution.status()::equals).orElse(true)
+            boolean startedWith = listed.equals(listedMachine) || execution.versionArn().filter(listed::equals).isPresent()
+                    || execution.aliasArn().filter(listed::equals).isPresent();
+            if (execution.stateMachineArn().equals(listedMachine) && startedWith && execution.name().startsWith(childPrefix)
+                    && status.map(execution.status()::equals).orElse(true)
                     && !input.string("redriveFilter").filter("REDRIVEN"::equals).isPresent()) {
                 matching.add(execution);
             }
@@ -589,6 +751,66 @@ public final class StepFunctionsService
         return result;
     }
 
+    // versions
+
+    private JsonNode publishVersion(JsonInput input)
+    {
+        String arn = input.requiredString("stateMachineArn");
+        machine(arn);
+        Optional<String> revisionId = input.string("revisionId");
+        Optional<String> description = input.string("description");
+        description.filter(text -> text.length() > 256).ifPresent(text -> {
+            throw input.invalid("description", text, "Member must have length less than or equal to 256");
+        });
+        StateMachineVersion version = publish(arn, revisionId, description);
+        return output().put("stateMachineVersionArn", version.arn()).put("creationDate", epochSeconds(Instant.ofEpochMilli(version.createdMillis())));
+    }
+
+    /**
+     * A version of the machine's current revision: the latest version when it was published from this revision (as AWS,
+     * publishing is idempotent), else a new one numbered after every version ever published.
+     */
+    private StateMachineVersion publish(String machineArn, Optional<String> revisionId, Optional<String> description)
+    {
+        synchronized (lock(machineArn)) {
+            StateMachine machine = machine(machineArn);
+            String current = machine.revisionId().isEmpty() ? "INITIAL" : machine.revisionId();
+            revisionId.filter(expected -> !expected.equals(current)).ifPresent(expected -> {
+                throw ServiceException.user("ConflictException", "Failed to publish the State Machine version: revisionId '" + expected
+                        + "' is not the current revision of " + machineArn + " ('" + current + "'); DescribeStateMachine gives it");
+            });
+            List<StateMachineVersion> published = versionsOf(machineArn);
+            if (!published.isEmpty() && published.get(0).revisionId().equals(machine.revisionId())) {
+                return published.get(0);
+            }
+            if (published.size() >= MAX_VERSIONS) {
+                throw ServiceException.user("ServiceQuotaExceededException", machineArn + " has " + MAX_VERSIONS
+                        + " versions, the most a state machine has; DeleteStateMachineVersion deletes one");
+            }
+            int number = machine.lastVersion() + 1;
+            // the number is taken before the version is stored: it is never used again, even if storing it fails
+            machines.put(machineArn, machine.withLastVersion(number));
+            StateMachineVersion version = new StateMachineVersion(StepFunctions.versionArn(machineArn, number), machineArn, number, machine.definition(),
+                    machine.roleArn(), description.orElse(""), machine.revisionId(), clock.millis());
+            versions.put(version.arn(), version);
+            return version;
+        }
+    }
+
+    private JsonNode listVersions(JsonInput input)
+    {
+        StateMachine machine = machine(input.requiredString("stateMachineArn"));
+        OffsetTokens.Slice<StateMachineVersion> page = OffsetTokens.slice(versionsOf(machine.arn()), input.string("nextToken"), maxResults(input),
+                "InvalidToken");
+        ObjectNode result = output();
+        ArrayNode list = result.putArray("stateMachineVersions");
+        for (StateMachineVersion version : page.items()) {
+            list.addObject().put("stateMachineVersionArn", version.arn()).put("creationDate", epochSeconds(Instant.ofEpochMilli(version.createdMillis())));
+        }
+        page.nextToken().ifPresent(token -> result.put("nextToken", token));
+        return result;
+    }
+
     private JsonNode updateMapRun(JsonInput input)
     {
         MapRun run = mapRun(input.requiredString("mapRunArn"));
@@ -629,6 +851,217 @@ public final class StepFunctionsService
                     + "(arn:aws:states:<region>:<account>:mapRun:<machine>/<label>:<id>)");
         }
         return mapRuns.getLatest(arn).orElseThrow(() -> ServiceException.user("ResourceNotFound", "Resource not found: Map Run '" + arn + "'"));
+    }
+
+    private JsonNode deleteVersion(JsonInput input)
+    {
+        String arn = input.requiredString("stateMachineVersionArn");
+        checkVersionArn(arn);
+        String machineArn = StepFunctions.stateMachineOfQualified(arn).orElseThrow();
+        synchronized (lock(machineArn)) {
+            List<String> routing = aliasesOf(machineArn).stream().filter(alias -> alias.routesTo(arn)).map(StateMachineAlias::arn).toList();
+            if (!routing.isEmpty()) {
+                throw ServiceException.user("ConflictException", "Version " + arn + " cannot be deleted while aliases route to it: "
+                        + String.join(", ", routing) + " (UpdateStateMachineAlias or DeleteStateMachineAlias first)");
+            }
+            // deleting a version that is gone succeeds; its executions under way go on
+            versions.delete(arn);
+        }
+        return output();
+    }
+
+    /** The machine's versions, the newest first. */
+    private List<StateMachineVersion> versionsOf(String machineArn)
+    {
+        List<StateMachineVersion> all = new ArrayList<>(versions.range(machineArn + ":", machineArn + ";").values());
+        all.removeIf(version -> !version.stateMachineArn().equals(machineArn));
+        all.sort(Comparator.comparingInt(StateMachineVersion::number).reversed());
+        return all;
+    }
+
+    private StateMachineVersion version(String arn)
+    {
+        checkVersionArn(arn);
+        return versions.getLatest(arn).orElseThrow(() -> ServiceException.user("ResourceNotFound", "Resource not found: '" + arn
+                + "' (no such version; ListStateMachineVersions lists them)"));
+    }
+
+    private static void checkVersionArn(String arn)
+    {
+        if (!StepFunctions.isVersionArn(arn)) {
+            throw ServiceException.user("InvalidArn", "Invalid Arn: '" + arn + "' is not a state machine version ARN "
+                    + "(arn:aws:states:<region>:<account>:stateMachine:<name>:<version number>)");
+        }
+    }
+
+    // aliases
+
+    private JsonNode createAlias(JsonInput input)
+    {
+        String name = input.requiredString("name");
+        if (!ALIAS_NAME.matcher(name).matches()) {
+            throw ServiceException.user("InvalidName", "Invalid Name: '" + name + "' (an alias name has 1 to 80 letters, digits, '-', '_' or '.', "
+                    + "and is not a number)");
+        }
+        String description = aliasDescription(input).orElse("");
+        List<StateMachineAlias.Route> routes = routes(input);
+        String machineArn = StepFunctions.stateMachineOfQualified(routes.get(0).versionArn()).orElseThrow();
+        String arn = StepFunctions.aliasArn(machineArn, name);
+        synchronized (lock(machineArn)) {
+            machine(machineArn);
+            routes.forEach(route -> version(route.versionArn()));
+            Optional<StateMachineAlias> existing = aliases.getLatest(arn);
+            if (existing.isPresent()) {
+                StateMachineAlias old = existing.get();
+                // idempotent on the whole request, as on AWS
+                if (!old.routes().equals(routes) || !old.description().equals(description)) {
+                    throw ServiceException.user("ConflictException", "Alias " + arn + " exists with another routing configuration or description "
+                            + "(UpdateStateMachineAlias changes it)");
+                }
+                return output().put("stateMachineAliasArn", arn).put("creationDate", epochSeconds(Instant.ofEpochMilli(old.createdMillis())));
+            }
+            if (aliasesOf(machineArn).size() >= MAX_ALIASES) {
+                throw ServiceException.user("ServiceQuotaExceededException", machineArn + " has " + MAX_ALIASES + " aliases, the most a state machine has");
+            }
+            long now = clock.millis();
+            aliases.put(arn, new StateMachineAlias(name, arn, machineArn, description, routes, now, now));
+            return output().put("stateMachineAliasArn", arn).put("creationDate", epochSeconds(Instant.ofEpochMilli(now)));
+        }
+    }
+
+    private JsonNode describeAlias(JsonInput input)
+    {
+        StateMachineAlias alias = alias(input.requiredString("stateMachineAliasArn"));
+        ObjectNode result = output();
+        result.put("stateMachineAliasArn", alias.arn());
+        result.put("name", alias.name());
+        if (!alias.description().isEmpty()) {
+            result.put("description", alias.description());
+        }
+        ArrayNode routing = result.putArray("routingConfiguration");
+        alias.routes().forEach(route -> routing.addObject().put("stateMachineVersionArn", route.versionArn()).put("weight", route.weight()));
+        result.put("creationDate", epochSeconds(Instant.ofEpochMilli(alias.createdMillis())));
+        result.put("updateDate", epochSeconds(Instant.ofEpochMilli(alias.updatedMillis())));
+        return result;
+    }
+
+    private JsonNode updateAlias(JsonInput input)
+    {
+        String arn = input.requiredString("stateMachineAliasArn");
+        alias(arn);
+        Optional<String> description = aliasDescription(input);
+        Optional<List<StateMachineAlias.Route>> routes = input.has("routingConfiguration") ? Optional.of(routes(input)) : Optional.empty();
+        if (description.isEmpty() && routes.isEmpty()) {
+            throw ServiceException.user(VALIDATION, "Either the description or the routingConfiguration must be specified");
+        }
+        String machineArn = StepFunctions.stateMachineOfQualified(arn).orElseThrow();
+        routes.ifPresent(list -> list.forEach(route -> {
+            if (!StepFunctions.stateMachineOfQualified(route.versionArn()).orElseThrow().equals(machineArn)) {
+                throw ServiceException.user(VALIDATION, "Version " + route.versionArn() + " is not a version of " + machineArn + ", the machine of the alias");
+            }
+        }));
+        long now = clock.millis();
+        synchronized (lock(machineArn)) {
+            StateMachineAlias alias = alias(arn);
+            routes.ifPresent(list -> list.forEach(route -> version(route.versionArn())));
+            aliases.put(arn, new StateMachineAlias(alias.name(), arn, machineArn, description.orElse(alias.description()), routes.orElse(alias.routes()),
+                    alias.createdMillis(), now));
+        }
+        return output().put("updateDate", epochSeconds(Instant.ofEpochMilli(now)));
+    }
+
+    private JsonNode deleteAlias(JsonInput input)
+    {
+        String arn = input.requiredString("stateMachineAliasArn");
+        alias(arn);
+        // executions started with it go on with the version they run
+        aliases.delete(arn);
+        return output();
+    }
+
+    private JsonNode listAliases(JsonInput input)
+    {
+        String arn = input.requiredString("stateMachineArn");
+        // a version's ARN lists the aliases that route to it
+        String machineArn = StepFunctions.isVersionArn(arn) ? version(arn).stateMachineArn() : machine(arn).arn();
+        List<StateMachineAlias> listed = new ArrayList<>(aliasesOf(machineArn));
+        if (StepFunctions.isVersionArn(arn)) {
+            listed.removeIf(alias -> !alias.routesTo(arn));
+        }
+        OffsetTokens.Slice<StateMachineAlias> page = OffsetTokens.slice(listed, input.string("nextToken"), maxResults(input), "InvalidToken");
+        ObjectNode result = output();
+        ArrayNode list = result.putArray("stateMachineAliases");
+        for (StateMachineAlias alias : page.items()) {
+            list.addObject().put("stateMachineAliasArn", alias.arn()).put("creationDate", epochSeconds(Instant.ofEpochMilli(alias.createdMillis())));
+        }
+        page.nextToken().ifPresent(token -> result.put("nextToken", token));
+        return result;
+    }
+
+    private static Optional<String> aliasDescription(JsonInput input)
+    {
+        Optional<String> description = input.string("description");
+        description.filter(text -> text.length() > 256).ifPresent(text -> {
+            throw input.invalid("description", text, "Member must have length less than or equal to 256");
+        });
+        return description;
+    }
+
+    /** {@code routingConfiguration}: one or two versions of one machine, their weights summing to 100. */
+    private static List<StateMachineAlias.Route> routes(JsonInput input)
+    {
+        if (!input.hasList("routingConfiguration")) {
+            throw input.missing("routingConfiguration");
+        }
+        List<JsonInput> items = input.objects("routingConfiguration");
+        if (items.isEmpty() || items.size() > 2) {
+            throw input.invalid("routingConfiguration", items.size() + " items", "Member must have length between 1 and 2");
+        }
+        List<StateMachineAlias.Route> routes = new ArrayList<>();
+        int sum = 0;
+        for (JsonInput item : items) {
+            String versionArn = item.requiredString("stateMachineVersionArn");
+            checkVersionArn(versionArn);
+            if (!item.has("weight")) {
+                throw item.missing("weight");
+            }
+            int weight = item.integer("weight", 0, 100).orElseThrow();
+            if (routes.stream().anyMatch(route -> route.versionArn().equals(versionArn))) {
+                throw ServiceException.user(VALIDATION, "Routing configuration names version " + versionArn + " twice");
+            }
+            if (!routes.isEmpty() && !StepFunctions.stateMachineOfQualified(routes.get(0).versionArn()).equals(StepFunctions.stateMachineOfQualified(versionArn))) {
+                throw ServiceException.user(VALIDATION, "Routing configuration names versions of two state machines: " + routes.get(0).versionArn()
+                        + " and " + versionArn);
+            }
+            routes.add(new StateMachineAlias.Route(versionArn, weight));
+            sum += weight;
+        }
+        if (sum != 100) {
+            throw ServiceException.user(VALIDATION, "The weights of the routing configuration sum to " + sum + "; they must sum to 100");
+        }
+        return routes;
+    }
+
+    private StateMachineAlias alias(String arn)
+    {
+        if (!StepFunctions.isAliasArn(arn)) {
+            throw ServiceException.user("InvalidArn", "Invalid Arn: '" + arn + "' is not a state machine alias ARN "
+                    + "(arn:aws:states:<region>:<account>:stateMachine:<name>:<alias name>)");
+        }
+        return aliases.getLatest(arn).orElseThrow(() -> ServiceException.user("ResourceNotFound", "Resource not found: '" + arn + "' (no such alias)"));
+    }
+
+    /** The machine's aliases in name order. */
+    private List<StateMachineAlias> aliasesOf(String machineArn)
+    {
+        List<StateMachineAlias> all = new ArrayList<>(aliases.range(machineArn + ":", machineArn + ";").values());
+        all.removeIf(alias -> !alias.stateMachineArn().equals(machineArn));
+        return all;
+    }
+
+    private static Object lock(String machineArn)
+    {
+        return MACHINE_LOCKS[Math.floorMod(machineArn.hashCode(), MACHINE_LOCKS.length)];
     }
 
     // activities
@@ -919,17 +1352,59 @@ public final class StepFunctionsService
         }
     }
 
-    /** Logging, tracing and KMS encryption that lakestack would store and not apply are refused. */
+    /**
+     * The request's {@code loggingConfiguration}, empty when it has none: its destination is a log group of this account
+     * and region that exists, as AWS checks.
+     */
+    private Optional<LoggingConfiguration> logging(JsonInput input, String region)
+    {
+        Optional<JsonInput> node = input.optionalObject("loggingConfiguration");
+        if (node.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonInput logging = node.get();
+        String level = logging.string("level").orElse("OFF");
+        if (!LoggingConfiguration.LEVELS.contains(level)) {
+            throw logging.invalid("level", level, "Member must satisfy enum value set: [ALL, ERROR, FATAL, OFF]");
+        }
+        boolean data = logging.bool("includeExecutionData").orElse(false);
+        List<JsonInput> destinations = logging.hasList("destinations") ? logging.objects("destinations") : List.of();
+        if (destinations.size() > 1) {
+            throw ServiceException.user("InvalidLoggingConfiguration", "Invalid Logging Configuration: a loggingConfiguration has at most 1 destination, not "
+                    + destinations.size());
+        }
+        if (destinations.isEmpty()) {
+            if (!level.equals("OFF")) {
+                throw ServiceException.user("InvalidLoggingConfiguration", "Invalid Logging Configuration: level " + level
+                        + " needs a destination (destinations: [{cloudWatchLogsLogGroup: {logGroupArn: ...}}])");
+            }
+            return Optional.of(new LoggingConfiguration(level, data, Optional.empty()));
+        }
+        String groupArn = destinations.get(0).optionalObject("cloudWatchLogsLogGroup").flatMap(group -> group.string("logGroupArn"))
+                .orElseThrow(() -> ServiceException.user("InvalidLoggingConfiguration", "Invalid Logging Configuration: the destination has no "
+                        + "cloudWatchLogsLogGroup.logGroupArn"));
+        Matcher matcher = LOG_GROUP_ARN.matcher(groupArn);
+        if (!matcher.matches()) {
+            throw ServiceException.user("InvalidLoggingConfiguration", "Invalid Logging Configuration: '" + groupArn + "' is not a log group ARN "
+                    + "(arn:aws:logs:<region>:<account>:log-group:<name>:*)");
+        }
+        if (logs.isEmpty()) {
+            throw ServiceException.user("InvalidLoggingConfiguration", "lakestack runs this Step Functions without CloudWatch Logs: "
+                    + "loggingConfiguration may only be level OFF without destinations");
+        }
+        String name = matcher.group(3);
+        boolean found = matcher.group(1).equals(region) && matcher.group(2).equals(accountId)
+                && logs.get().group(name).filter(group -> group.region().map(region::equals).orElse(true)).isPresent();
+        if (!found) {
+            throw ServiceException.user("InvalidLoggingConfiguration", "Invalid Logging Configuration: Log Destination not found: '" + groupArn
+                    + "' (CreateLogGroup creates the group in " + region + " of account " + accountId + ")");
+        }
+        return Optional.of(new LoggingConfiguration(level, data, Optional.of(groupArn)));
+    }
+
+    /** Tracing and KMS encryption that lakestack would store and not apply are refused. */
     private static void refuseUnapplied(JsonInput input)
     {
-        input.optionalObject("loggingConfiguration").ifPresent(logging -> {
-            String level = logging.string("level").orElse("OFF");
-            if (!level.equals("OFF") || logging.hasList("destinations") && !logging.objects("destinations").isEmpty()
-                    || logging.bool("includeExecutionData").orElse(false)) {
-                throw ServiceException.user("InvalidLoggingConfiguration", "lakestack does not send execution logs to CloudWatch Logs yet: "
-                        + "loggingConfiguration may only be level OFF without destinations (it was level " + level + ")");
-            }
-        });
         input.optionalObject("tracingConfiguration").ifPresent(tracing -> {
             if (tracing.bool("enabled").orElse(false)) {
                 throw ServiceException.user("InvalidTracingConfiguration", "lakestack does not trace executions with X-Ray: "

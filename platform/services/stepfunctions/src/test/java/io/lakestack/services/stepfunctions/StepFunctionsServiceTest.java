@@ -9,7 +9,9 @@ import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.stepfunctions.ActivityTask;
 import io.lakestack.spi.stepfunctions.DefinitionProblem;
 import io.lakestack.spi.stepfunctions.HistoryRecord;
+import io.lakestack.spi.stepfunctions.StateMachineAlias;
 import io.lakestack.spi.stepfunctions.StateMachineExecution;
+import io.lakestack.spi.stepfunctions.StateMachineVersion;
 import io.lakestack.spi.stepfunctions.StepFunctions;
 import io.lakestack.spi.stepfunctions.StepFunctionsEngine;
 import io.lakestack.spi.store.MemoryRecordStores;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.random.RandomGenerator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -46,6 +49,23 @@ class StepFunctionsServiceTest
     private final List<String> callbacks = new ArrayList<>();
     private final Queue<ActivityTask> activityTasks = new ArrayDeque<>();
     private final List<String> polls = new ArrayList<>();
+    /** The draws in [0, 100) the service makes to route an alias's executions, as the test queues them. */
+    private final Queue<Integer> draws = new ArrayDeque<>();
+    private final RandomGenerator random = new RandomGenerator()
+    {
+        @Override
+        public int nextInt(int bound)
+        {
+            assertThat(bound).isEqualTo(100);
+            return draws.remove();
+        }
+
+        @Override
+        public long nextLong()
+        {
+            throw new UnsupportedOperationException("the service draws with nextInt(100)");
+        }
+    };
     private final StepFunctionsService service = new StepFunctionsService(stores, new StepFunctionsEngine()
     {
         @Override
@@ -96,7 +116,7 @@ class StepFunctionsServiceTest
             polls.add(activityArn + " " + workerName + " " + wait);
             return Optional.ofNullable(activityTasks.poll());
         }
-    }, "000000000000", clock);
+    }, Optional.empty(), "000000000000", clock, random);
 
     private JsonNode call(String operation, String document)
             throws Exception
@@ -280,5 +300,99 @@ class StepFunctionsServiceTest
         assertThat(error("GetActivityTask", "{\"activityArn\":\"" + missing + "\"}").errorCode()).isEqualTo("ActivityDoesNotExist");
         assertThat(error("DeleteActivity", "{\"activityArn\":\"not-an-arn\"}").errorCode()).isEqualTo("InvalidArn");
         assertThat(polls).isEmpty();
+    }
+
+    @Test
+    void versionsArePublishedIdempotentlyCheckedByRevisionAndNeverNumberedTwice()
+            throws Exception
+    {
+        String second = PASS.replace("\"P\"", "\"Q\"");
+        JsonNode created = call("CreateStateMachine", JSON.createObjectNode().put("name", "m").put("definition", PASS).put("roleArn", ROLE)
+                .put("publish", true).put("versionDescription", "first").toString());
+        assertThat(created.path("stateMachineVersionArn").asText()).isEqualTo(MACHINE + ":1");
+        clock.advance(1000);
+        // publishing the revision a version was published from answers that version
+        assertThat(call("PublishStateMachineVersion", "{\"stateMachineArn\":\"" + MACHINE + "\",\"revisionId\":\"INITIAL\"}").toString())
+                .isEqualTo("{\"stateMachineVersionArn\":\"" + MACHINE + ":1\",\"creationDate\":1.79E9}");
+        assertThat(error("PublishStateMachineVersion", "{\"stateMachineArn\":\"" + MACHINE + "\",\"revisionId\":\"other\"}").errorCode())
+                .isEqualTo("ConflictException");
+        assertThat(error("UpdateStateMachine", "{\"stateMachineArn\":\"" + MACHINE + "\",\"roleArn\":\"" + ROLE + "\",\"versionDescription\":\"x\"}")
+                .errorCode()).isEqualTo("ValidationException");
+
+        JsonNode updated = call("UpdateStateMachine", JSON.createObjectNode().put("stateMachineArn", MACHINE).put("definition", second)
+                .put("publish", true).toString());
+        assertThat(updated.path("stateMachineVersionArn").asText()).isEqualTo(MACHINE + ":2");
+        String revision = updated.path("revisionId").asText();
+        assertThat(call("DescribeStateMachine", "{\"stateMachineArn\":\"" + MACHINE + "\"}").path("revisionId").asText()).isEqualTo(revision);
+        JsonNode first = call("DescribeStateMachine", "{\"stateMachineArn\":\"" + MACHINE + ":1\"}");
+        assertThat(first.path("stateMachineArn").asText()).isEqualTo(MACHINE + ":1");
+        assertThat(first.path("definition").asText()).isEqualTo(PASS);
+        assertThat(first.path("description").asText()).isEqualTo("first");
+        assertThat(call("DescribeStateMachine", "{\"stateMachineArn\":\"" + MACHINE + ":2\"}").path("definition").asText()).isEqualTo(second);
+        assertThat(call("ListStateMachineVersions", "{\"stateMachineArn\":\"" + MACHINE + "\"}").path("stateMachineVersions")
+                .findValuesAsText("stateMachineVersionArn")).containsExactly(MACHINE + ":2", MACHINE + ":1");
+
+        call("DeleteStateMachineVersion", "{\"stateMachineVersionArn\":\"" + MACHINE + ":2\"}");
+        assertThat(error("DescribeStateMachine", "{\"stateMachineArn\":\"" + MACHINE + ":2\"}").errorCode()).isEqualTo("ResourceNotFound");
+        call("UpdateStateMachine", JSON.createObjectNode().put("stateMachineArn", MACHINE).put("definition", PASS).toString());
+        // the number of a deleted version is not used again
+        assertThat(call("PublishStateMachineVersion", "{\"stateMachineArn\":\"" + MACHINE + "\"}").path("stateMachineVersionArn").asText())
+                .isEqualTo(MACHINE + ":3");
+        assertThat(error("PublishStateMachineVersion", "{\"stateMachineArn\":\"" + MACHINE + "\",\"revisionId\":\"" + revision + "\"}").errorCode())
+                .isEqualTo("ConflictException");
+    }
+
+    @Test
+    void anAliasRoutesEachExecutionByItsWeightsWithTheDrawOfTheRandomSource()
+            throws Exception
+    {
+        String second = PASS.replace("\"P\"", "\"Q\"");
+        call("CreateStateMachine", JSON.createObjectNode().put("name", "m").put("definition", PASS).put("roleArn", ROLE).put("publish", true).toString());
+        call("UpdateStateMachine", JSON.createObjectNode().put("stateMachineArn", MACHINE).put("definition", second).put("publish", true).toString());
+        String routing = "[{\"stateMachineVersionArn\":\"" + MACHINE + ":1\",\"weight\":30},{\"stateMachineVersionArn\":\"" + MACHINE
+                + ":2\",\"weight\":70}]";
+        JsonNode alias = call("CreateStateMachineAlias", "{\"name\":\"live\",\"routingConfiguration\":" + routing + "}");
+        String aliasArn = MACHINE + ":live";
+        assertThat(alias.path("stateMachineAliasArn").asText()).isEqualTo(aliasArn);
+        // the same request again is the same alias; another routing under that name conflicts
+        assertThat(call("CreateStateMachineAlias", "{\"name\":\"live\",\"routingConfiguration\":" + routing + "}")).isEqualTo(alias);
+        assertThat(error("CreateStateMachineAlias", "{\"name\":\"live\",\"routingConfiguration\":[{\"stateMachineVersionArn\":\"" + MACHINE
+                + ":1\",\"weight\":100}]}").errorCode()).isEqualTo("ConflictException");
+        assertThat(error("CreateStateMachineAlias", "{\"name\":\"half\",\"routingConfiguration\":[{\"stateMachineVersionArn\":\"" + MACHINE
+                + ":1\",\"weight\":90}]}").getMessage()).isEqualTo("The weights of the routing configuration sum to 90; they must sum to 100");
+        assertThat(error("CreateStateMachineAlias", "{\"name\":\"12\",\"routingConfiguration\":" + routing + "}").errorCode()).isEqualTo("InvalidName");
+        assertThat(error("CreateStateMachineAlias", "{\"name\":\"gone\",\"routingConfiguration\":[{\"stateMachineVersionArn\":\"" + MACHINE
+                + ":9\",\"weight\":100}]}").errorCode()).isEqualTo("ResourceNotFound");
+
+        draws.addAll(List.of(0, 29, 30, 99));
+        for (int i = 0; i < 4; i++) {
+            call("StartExecution", "{\"stateMachineArn\":\"" + aliasArn + "\",\"name\":\"e" + i + "\"}");
+        }
+        assertThat(started.stream().map(execution -> execution.versionArn().orElseThrow()).toList())
+                .containsExactly(MACHINE + ":1", MACHINE + ":1", MACHINE + ":2", MACHINE + ":2");
+        assertThat(started.stream().map(StateMachineExecution::definition).toList()).containsExactly(PASS, PASS, second, second);
+        assertThat(started).allSatisfy(execution -> {
+            assertThat(execution.aliasArn()).contains(aliasArn);
+            assertThat(execution.stateMachineArn()).isEqualTo(MACHINE);
+        });
+        JsonNode described = call("DescribeExecution", "{\"executionArn\":\"arn:aws:states:us-east-1:000000000000:execution:m:e0\"}");
+        assertThat(described.path("stateMachineVersionArn").asText()).isEqualTo(MACHINE + ":1");
+        assertThat(described.path("stateMachineAliasArn").asText()).isEqualTo(aliasArn);
+        assertThat(call("ListExecutions", "{\"stateMachineArn\":\"" + MACHINE + ":2\"}").path("executions").findValuesAsText("name"))
+                .containsExactlyInAnyOrder("e2", "e3");
+
+        // a version an alias routes to is kept; routed elsewhere, it can be deleted
+        assertThat(error("DeleteStateMachineVersion", "{\"stateMachineVersionArn\":\"" + MACHINE + ":1\"}").errorCode()).isEqualTo("ConflictException");
+        call("UpdateStateMachineAlias", "{\"stateMachineAliasArn\":\"" + aliasArn + "\",\"routingConfiguration\":[{\"stateMachineVersionArn\":\""
+                + MACHINE + ":2\",\"weight\":100}]}");
+        draws.add(0);
+        call("StartExecution", "{\"stateMachineArn\":\"" + aliasArn + "\",\"name\":\"e4\"}");
+        assertThat(started.get(4).versionArn()).contains(MACHINE + ":2");
+        call("DeleteStateMachineVersion", "{\"stateMachineVersionArn\":\"" + MACHINE + ":1\"}");
+
+        call("DeleteStateMachine", "{\"stateMachineArn\":\"" + MACHINE + "\"}");
+        assertThat(stores.open(StepFunctions.VERSIONS_STORE, StateMachineVersion.class).all()).isEmpty();
+        assertThat(stores.open(StepFunctions.ALIASES_STORE, StateMachineAlias.class).all()).isEmpty();
+        assertThat(draws).isEmpty();
     }
 }
