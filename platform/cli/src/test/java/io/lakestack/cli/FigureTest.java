@@ -75,6 +75,6 @@ class FigureTest
         new CommandLine(unknown).parseArgs("--skip", "glue");
         assertThatThrownBy(unknown::call)
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("--skip names one of [startup, kinesis, firehose, sqs, lambda, athena, memory, pipelines], not glue");
+                .hasMessage("--skip names one of [startup, kinesis, firehose, sqs, lambda, stepfunctions, athena, memory, pipelines], not glue");
     }
 }
