@@ -209,6 +209,8 @@ public final class ExecutionRunner
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // a start waits for its command: send at once (Kafka 4 lingers 5 ms by default)
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "lakestack-stepfunctions");
         this.producer = new KafkaProducer<>(KafkaClientSettings.complete(config), new StringSerializer(), new ByteArraySerializer());
         AtomicInteger threads = new AtomicInteger();

@@ -50,6 +50,9 @@ public final class KafkaRecordStores
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // a put waits for its write: send at once (Kafka 4 lingers 5 ms by default); writes made while others are on
+        // their way still go together, up to five requests in flight
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "lakestack-record-stores");
         this.producer = new KafkaProducer<>(KafkaClientSettings.complete(config), new StringSerializer(), new ByteArraySerializer());
     }
