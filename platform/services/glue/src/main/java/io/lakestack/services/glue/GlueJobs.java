@@ -832,7 +832,8 @@ public final class GlueJobs
         return "j_" + sha256(accountId + "/" + job.name() + "/" + job.createdMillis());
     }
 
-    private static String sha256(String text)
+    /** The SHA-256 of the text in hexadecimal: the 64 digits of Glue's ids. */
+    static String sha256(String text)
     {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));

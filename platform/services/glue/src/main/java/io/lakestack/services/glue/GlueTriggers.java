@@ -347,20 +347,7 @@ public final class GlueTriggers
                 StoredTrigger trigger = latest.get();
                 List<Integer> met = new ArrayList<>(trigger.satisfied());
                 List<StoredJobRun.Predecessor> by = new ArrayList<>(trigger.satisfiedBy());
-                boolean matched = false;
-                for (int i = 0; i < trigger.conditions().size(); i++) {
-                    Condition condition = trigger.conditions().get(i);
-                    boolean meets = run.isPresent()
-                            ? condition.jobName().equals(Optional.of(run.get().jobName())) && condition.state().equals(Optional.of(run.get().state().name()))
-                            : condition.crawlerName().equals(crawler) && condition.crawlState().equals(crawlStatus);
-                    if (meets) {
-                        matched = true;
-                        if (!met.contains(i)) {
-                            met.add(i);
-                        }
-                    }
-                }
-                if (!matched) {
+                if (!trigger.meet(run, crawler, crawlStatus, met)) {
                     continue;
                 }
                 run.ifPresent(ended -> by.add(new StoredJobRun.Predecessor(ended.jobName(), ended.id())));

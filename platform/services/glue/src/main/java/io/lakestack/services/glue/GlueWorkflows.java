@@ -14,14 +14,10 @@ import io.lakestack.spi.store.RecordStores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -369,20 +365,7 @@ public final class GlueWorkflows
                     }
                     List<Integer> met = new ArrayList<>(run.satisfied().getOrDefault(trigger.name(), List.of()));
                     List<StoredJobRun.Predecessor> by = new ArrayList<>(run.satisfiedBy().getOrDefault(trigger.name(), List.of()));
-                    boolean matched = false;
-                    for (int i = 0; i < trigger.conditions().size(); i++) {
-                        Condition condition = trigger.conditions().get(i);
-                        boolean meets = jobRun.isPresent()
-                                ? condition.jobName().equals(Optional.of(jobRun.get().jobName())) && condition.state().equals(Optional.of(jobRun.get().state().name()))
-                                : condition.crawlerName().equals(crawl.map(StoredCrawl::crawlerName)) && condition.crawlState().equals(crawl.map(StoredCrawl::status));
-                        if (meets) {
-                            matched = true;
-                            if (!met.contains(i)) {
-                                met.add(i);
-                            }
-                        }
-                    }
-                    if (!matched) {
+                    if (!trigger.meet(jobRun, crawl.map(StoredCrawl::crawlerName), crawl.map(StoredCrawl::status), met)) {
                         continue;
                     }
                     jobRun.ifPresent(ended -> by.add(new StoredJobRun.Predecessor(ended.jobName(), ended.id())));
@@ -729,7 +712,7 @@ public final class GlueWorkflows
     /** A node's id, the same in every graph of the workflow: {@code wnode_} and 64 hexadecimal digits. */
     private static String uniqueId(String workflow, Node node)
     {
-        return "wnode_" + sha256(workflow + "/" + node.type() + "/" + node.name());
+        return "wnode_" + GlueJobs.sha256(workflow + "/" + node.type() + "/" + node.name());
     }
 
     // lookups
@@ -781,17 +764,7 @@ public final class GlueWorkflows
     /** A run id as Glue's: {@code wr_} and 64 hexadecimal digits. */
     private static String newRunId()
     {
-        return "wr_" + sha256(UUID.randomUUID().toString());
-    }
-
-    private static String sha256(String text)
-    {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        }
-        catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "wr_" + GlueJobs.sha256(UUID.randomUUID().toString());
     }
 
     private Object lock(String name)

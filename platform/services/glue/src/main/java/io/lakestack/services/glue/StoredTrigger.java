@@ -33,6 +33,30 @@ record StoredTrigger(
         Optional<String> workflowName)
 {
     /** Glue's {@code Condition}: a job's run ending in {@code state}, or a crawler's crawl in {@code crawlState}. */
+    /**
+     * Adds to {@code met} (the indexes of the conditions met so far) each condition that this ended job run, or this
+     * ended crawl of a crawler, meets.
+     *
+     * @return whether it met any
+     */
+    boolean meet(Optional<StoredJobRun> jobRun, Optional<String> crawlerName, Optional<String> crawlState, List<Integer> met)
+    {
+        boolean matched = false;
+        for (int i = 0; i < conditions.size(); i++) {
+            Condition condition = conditions.get(i);
+            boolean meets = jobRun.isPresent()
+                    ? condition.jobName().equals(Optional.of(jobRun.get().jobName())) && condition.state().equals(Optional.of(jobRun.get().state().name()))
+                    : condition.crawlerName().equals(crawlerName) && condition.crawlState().equals(crawlState);
+            if (meets) {
+                matched = true;
+                if (!met.contains(i)) {
+                    met.add(i);
+                }
+            }
+        }
+        return matched;
+    }
+
     record Condition(Optional<String> jobName, Optional<String> state, Optional<String> crawlerName, Optional<String> crawlState)
     {
         Condition

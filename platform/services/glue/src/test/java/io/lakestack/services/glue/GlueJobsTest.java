@@ -27,8 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -453,64 +451,5 @@ class GlueJobsTest
         return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, arguments) -> {
             throw new AssertionError(type.getSimpleName() + "." + method.getName() + " is not used by these tests");
         });
-    }
-
-    private static final class FakeRun
-            implements JobRunner.RunningJob
-    {
-        final JobRunner.RunSpec spec;
-        final CompletableFuture<JobRunner.Result> completion = new CompletableFuture<>();
-        final CompletableFuture<Void> started = new CompletableFuture<>();
-        final AtomicInteger stops = new AtomicInteger();
-
-        FakeRun(JobRunner.RunSpec spec)
-        {
-            this.spec = spec;
-        }
-
-        @Override
-        public CompletableFuture<JobRunner.Result> completion()
-        {
-            return completion;
-        }
-
-        @Override
-        public CompletableFuture<Void> started()
-        {
-            return started;
-        }
-
-        @Override
-        public void stop()
-        {
-            stops.incrementAndGet();
-        }
-    }
-
-    private static final class FakeRunner
-            implements JobRunner
-    {
-        final List<JobRunner.RunSpec> specs = new ArrayList<>();
-        final List<FakeRun> runs = new ArrayList<>();
-
-        @Override
-        public Optional<String> unavailable(String pythonVersion)
-        {
-            return Optional.empty();
-        }
-
-        @Override
-        public RunningJob start(RunSpec spec)
-        {
-            specs.add(spec);
-            FakeRun run = new FakeRun(spec);
-            runs.add(run);
-            return run;
-        }
-
-        FakeRun last()
-        {
-            return runs.get(runs.size() - 1);
-        }
     }
 }
