@@ -24,8 +24,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LakestackTestOptionsIntegrationTest
 {
     static final String DATA_DIRECTORY = "target/lakestack-test-options";
-    /** Below the ephemeral range that free ports come from, so that no stack of another class takes it. */
-    static final int PORT = 24566;
+    /**
+     * Above the range that other stacks' free ports come from ({@code StackPorts.free()}: 20000-32000) and below the
+     * kernel's ephemeral range (32768 on), so that no other stack and no outgoing connection takes it: the six ports of
+     * this stack are 32456-32461.
+     */
+    static final int PORT = 32456;
 
     private final TestStack stack;
 
