@@ -2,7 +2,6 @@ package io.lakestack.connectors.stepfunctions;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,7 +14,7 @@ class DistributedMapDefinitionTest
     @Test
     void everyReaderBatcherToleranceAndWriterLakestackAppliesParses()
     {
-        assertThat(diagnostics("""
+        assertThat(StateMachineDefinitionTest.diagnostics("""
                 {"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "Label": "rows", "MaxConcurrency": 2,
                   "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
                     "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["a", "b"], "MaxItems": 10},
@@ -26,12 +25,12 @@ class DistributedMapDefinitionTest
                   "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "b", "Prefix": "out"}},
                   %s}}}
                 """.formatted(PROCESSOR))).isEmpty();
-        assertThat(diagnostics("""
+        assertThat(StateMachineDefinitionTest.diagnostics("""
                 {"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
                   "ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "b", "Prefix": "p/"}},
                   %s}}}
                 """.formatted(PROCESSOR))).isEmpty();
-        assertThat(diagnostics("""
+        assertThat(StateMachineDefinitionTest.diagnostics("""
                 {"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "ItemsPath": "$.items", %s}}}
                 """.formatted(PROCESSOR))).isEmpty();
     }
@@ -39,7 +38,7 @@ class DistributedMapDefinitionTest
     @Test
     void mistakesAndWhatLakestackDoesNotApplyAreLocated()
     {
-        assertThat(diagnostics("""
+        assertThat(StateMachineDefinitionTest.diagnostics("""
                 {"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "Label": "a b", "ToleratedFailurePercentage": 120,
                   "ToleratedFailureCount": 1, "ToleratedFailureCountPath": "$.c",
                   "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "CSV", "CSVDelimiter": "SEMICOLON"},
@@ -68,13 +67,13 @@ class DistributedMapDefinitionTest
     @Test
     void readersLakestackDoesNotHaveAreRefused()
     {
-        assertThat(diagnostics("""
+        assertThat(StateMachineDefinitionTest.diagnostics("""
                 {"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
                   "ItemReader": {"Resource": "arn:aws:states:::athena:startQueryExecution", "Parameters": {"Bucket": "b"}}, %s}}}
                 """.formatted(PROCESSOR))).containsExactly("SCHEMA_VALIDATION_FAILED: lakestack reads the items of a distributed Map with "
                 + "arn:aws:states:::s3:getObject (InputType JSON, JSONL or CSV) and arn:aws:states:::s3:listObjectsV2 only, not with "
                 + "'arn:aws:states:::athena:startQueryExecution' at /States/M/ItemReader/Resource");
-        assertThat(diagnostics("""
+        assertThat(StateMachineDefinitionTest.diagnostics("""
                 {"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
                   "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "MANIFEST"},
                     "Parameters": {"Bucket": "b", "Key": "k"}}, %s}}}
@@ -85,21 +84,10 @@ class DistributedMapDefinitionTest
     @Test
     void distributedFieldsNeedTheDistributedMode()
     {
-        assertThat(diagnostics("""
+        assertThat(StateMachineDefinitionTest.diagnostics("""
                 {"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "ToleratedFailureCount": 1,
                   "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}}}}}
                 """)).containsExactly("SCHEMA_VALIDATION_FAILED: The field 'ToleratedFailureCount' belongs to a distributed Map "
                 + "(ItemProcessor.ProcessorConfig.Mode DISTRIBUTED) at /States/M/ToleratedFailureCount");
-    }
-
-    private static List<String> diagnostics(String json)
-    {
-        try {
-            StateMachineDefinition.parse(json);
-        }
-        catch (InvalidDefinitionException e) {
-            return e.diagnostics().stream().map(Diagnostic::toString).toList();
-        }
-        return List.of();
     }
 }

@@ -257,7 +257,8 @@ class StateMachineDefinitionTest
                 });
     }
 
-    private static List<String> diagnostics(String json)
+    /** The diagnostics of the definition as they print, empty when it parses. */
+    static List<String> diagnostics(String json)
     {
         try {
             StateMachineDefinition.parse(json);

@@ -3,9 +3,6 @@ package io.lakestack.services.glue;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lakestack.endpoint.auth.Authenticator;
-import io.lakestack.endpoint.protocol.AwsRequest;
-import io.lakestack.endpoint.testing.RecordedResponse;
 import io.lakestack.services.glue.crawler.Crawler;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.events.EventSink;
@@ -18,8 +15,6 @@ import io.lakestack.spi.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static io.lakestack.services.glue.GlueCalls.unused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -436,20 +432,6 @@ class GlueJobsTest
     private JsonNode call(String operation, String document)
             throws Exception
     {
-        Map<String, List<String>> headers = new LinkedHashMap<>(Map.of("Host", List.of("localhost:4566"), "X-Amz-Target",
-                List.of("AWSGlue." + operation), "Content-Type", List.of("application/x-amz-json-1.1")));
-        RecordedResponse answer = new RecordedResponse();
-        service.handle(new AwsRequest("POST", "/", "", headers, new ByteArrayInputStream(document.getBytes(StandardCharsets.UTF_8)), "127.0.0.1"),
-                new Authenticator.Caller("test", "us-east-1"), answer);
-        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
-        return JSON.readTree(answer.text());
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T unused(Class<T> type)
-    {
-        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, arguments) -> {
-            throw new AssertionError(type.getSimpleName() + "." + method.getName() + " is not used by these tests");
-        });
+        return GlueCalls.call(service, operation, document);
     }
 }
