@@ -7,6 +7,7 @@ import io.lakestack.connectors.stepfunctions.TaskOutcome;
 import io.lakestack.connectors.stepfunctions.engine.ExecutionRunner;
 import io.lakestack.spi.stepfunctions.Activity;
 import io.lakestack.spi.stepfunctions.ActivityTask;
+import io.lakestack.spi.stepfunctions.HistoryPage;
 import io.lakestack.spi.stepfunctions.HistoryRecord;
 import io.lakestack.spi.stepfunctions.StateMachineExecution;
 import io.lakestack.spi.stepfunctions.StepFunctions;
@@ -305,7 +306,7 @@ class StepFunctionsActivityIntegrationTest
         try (KafkaRecordStores stores = new KafkaRecordStores(stack.kafkaBootstrapServers(), stack.kafkaTopics())) {
             stores.open(StepFunctions.ACTIVITIES_STORE, Activity.class).put(activity, new Activity("it-handover-" + suffix, activity, Map.of(), clock.millis()));
             RecordStore<StateMachineExecution> executions = stores.open(StepFunctions.EXECUTIONS_STORE, StateMachineExecution.class);
-            RecordStore<HistoryRecord> history = stores.open(StepFunctions.HISTORY_STORE, HistoryRecord.class);
+            RecordStore<HistoryPage> history = stores.open(StepFunctions.HISTORY_STORE, HistoryPage.class);
             String machine = StepFunctions.stateMachineArn("us-east-1", "000000000000", "it-handover");
             String arn = StepFunctions.executionArn(machine, "handover-" + suffix, false);
             StateMachineExecution execution = new StateMachineExecution(arn, machine, "handover-" + suffix, StateMachineExecution.RUNNING, "{\"n\":5}",
@@ -336,15 +337,15 @@ class StepFunctionsActivityIntegrationTest
                 assertThat(ended.output()).contains("{\"done\":5}");
                 assertThat(types(history, arn)).containsExactly("ExecutionStarted", "TaskStateEntered", "ActivityScheduled", "ActivityStarted",
                         "ActivitySucceeded", "TaskStateExited", "ExecutionSucceeded");
-                HistoryRecord started = history.get(StepFunctions.historyKey(arn, 4)).orElseThrow();
+                HistoryRecord started = StepFunctions.history(history, arn).get(3);
                 assertThat(JSON.readTree(started.details())).isEqualTo(JSON.readTree("{\"workerName\": \"worker-9\"}"));
             }
         }
     }
 
-    private static List<String> types(RecordStore<HistoryRecord> history, String arn)
+    private static List<String> types(RecordStore<HistoryPage> history, String arn)
     {
-        return history.range(StepFunctions.historyKey(arn, 0), StepFunctions.historyEnd(arn)).values().stream().map(HistoryRecord::type).toList();
+        return StepFunctions.history(history, arn).stream().map(HistoryRecord::type).toList();
     }
 
     @Test
@@ -369,7 +370,7 @@ class StepFunctionsActivityIntegrationTest
                         request -> CompletableFuture.completedFuture(TaskOutcome.failed("Unexpected", request.resource())), clock)) {
             first.open(StepFunctions.ACTIVITIES_STORE, Activity.class).put(activity, new Activity("it-claims-" + suffix, activity, Map.of(), clock.millis()));
             RecordStore<StateMachineExecution> executions = first.open(StepFunctions.EXECUTIONS_STORE, StateMachineExecution.class);
-            RecordStore<HistoryRecord> history = first.open(StepFunctions.HISTORY_STORE, HistoryRecord.class);
+            RecordStore<HistoryPage> history = first.open(StepFunctions.HISTORY_STORE, HistoryPage.class);
             List<String> arns = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 String name = "claims-" + i + "-" + suffix;

@@ -6,6 +6,7 @@ import io.lakestack.connectors.stepfunctions.TaskInvoker;
 import io.lakestack.connectors.stepfunctions.TaskOutcome;
 import io.lakestack.connectors.stepfunctions.TaskTokens;
 import io.lakestack.connectors.stepfunctions.engine.ExecutionRunner;
+import io.lakestack.spi.stepfunctions.HistoryPage;
 import io.lakestack.spi.stepfunctions.HistoryRecord;
 import io.lakestack.spi.stepfunctions.StateMachineExecution;
 import io.lakestack.spi.stepfunctions.StepFunctions;
@@ -83,9 +84,9 @@ class StepFunctionsResumeIntegrationTest
                 definition, "arn:aws:iam::000000000000:role/it", start.toEpochMilli(), 0, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
-    private static List<String> shape(RecordStore<HistoryRecord> history, String arn)
+    private static List<String> shape(RecordStore<HistoryPage> history, String arn)
     {
-        return history.range(StepFunctions.historyKey(arn, 0), StepFunctions.historyEnd(arn)).values().stream()
+        return StepFunctions.history(history, arn).stream()
                 .map(event -> event.id() + " " + event.previousEventId() + " " + event.type()).toList();
     }
 
@@ -100,7 +101,7 @@ class StepFunctionsResumeIntegrationTest
         CountingTasks tasks = new CountingTasks();
         try (KafkaRecordStores stores = new KafkaRecordStores(stack.kafkaBootstrapServers(), stack.kafkaTopics())) {
             RecordStore<StateMachineExecution> executions = stores.open(StepFunctions.EXECUTIONS_STORE, StateMachineExecution.class);
-            RecordStore<HistoryRecord> history = stores.open(StepFunctions.HISTORY_STORE, HistoryRecord.class);
+            RecordStore<HistoryPage> history = stores.open(StepFunctions.HISTORY_STORE, HistoryPage.class);
             StateMachineExecution execution = execution("resume-" + suffix, clock.instant());
             String arn = execution.executionArn();
 
@@ -162,7 +163,7 @@ class StepFunctionsResumeIntegrationTest
         CountingTasks tasks = new CountingTasks();
         try (KafkaRecordStores stores = new KafkaRecordStores(stack.kafkaBootstrapServers(), stack.kafkaTopics())) {
             RecordStore<StateMachineExecution> executions = stores.open(StepFunctions.EXECUTIONS_STORE, StateMachineExecution.class);
-            RecordStore<HistoryRecord> history = stores.open(StepFunctions.HISTORY_STORE, HistoryRecord.class);
+            RecordStore<HistoryPage> history = stores.open(StepFunctions.HISTORY_STORE, HistoryPage.class);
             StateMachineExecution execution = execution("callback-" + suffix, clock.instant(), definition);
             String arn = execution.executionArn();
 

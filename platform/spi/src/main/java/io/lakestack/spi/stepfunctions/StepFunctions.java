@@ -1,5 +1,9 @@
 package io.lakestack.spi.stepfunctions;
 
+import io.lakestack.spi.store.RecordStore;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -7,7 +11,7 @@ import java.util.regex.Pattern;
 /**
  * Where Step Functions keeps its state: the record stores {@value #STATE_MACHINES_STORE} ({@link StateMachine}s by
  * ARN), {@value #EXECUTIONS_STORE} ({@link StateMachineExecution}s by ARN) and {@value #HISTORY_STORE}
- * ({@link HistoryRecord}s by {@link #historyKey}), {@value #ACTIVITIES_STORE} ({@link Activity}s by ARN),
+ * ({@link HistoryPage}s of {@link HistoryRecord}s by the {@link #historyKey} of their first event), {@value #ACTIVITIES_STORE} ({@link Activity}s by ARN),
  * {@value #MAP_RUNS_STORE} ({@link MapRun}s of distributed Maps by ARN), {@value #VERSIONS_STORE} ({@link StateMachineVersion}s
  * by ARN), {@value #ALIASES_STORE} ({@link StateMachineAlias}es by ARN), and the forms of its ARNs.
  */
@@ -15,7 +19,7 @@ public final class StepFunctions
 {
     public static final String STATE_MACHINES_STORE = "stepfunctions.state-machines";
     public static final String EXECUTIONS_STORE = "stepfunctions.executions";
-    public static final String HISTORY_STORE = "stepfunctions.history";
+    public static final String HISTORY_STORE = "stepfunctions.history-pages";
     public static final String ACTIVITIES_STORE = "stepfunctions.activities";
     public static final String MAP_RUNS_STORE = "stepfunctions.map-runs";
     public static final String VERSIONS_STORE = "stepfunctions.versions";
@@ -145,7 +149,24 @@ public final class StepFunctions
         return matcher.group(5) + "-" + index;
     }
 
-    /** An event's key in {@value #HISTORY_STORE}: the execution's ARN and the event id, so that keys sort by id. */
+    /**
+     * Every stored event of the execution's history, in the order of their ids (an event a page holds again after an
+     * earlier page, which a writer never does, is read once).
+     */
+    public static List<HistoryRecord> history(RecordStore<HistoryPage> store, String executionArn)
+    {
+        List<HistoryRecord> events = new ArrayList<>();
+        for (HistoryPage page : store.range(historyKey(executionArn, 0), historyEnd(executionArn)).values()) {
+            for (HistoryRecord event : page.events()) {
+                if (events.isEmpty() || event.id() > events.get(events.size() - 1).id()) {
+                    events.add(event);
+                }
+            }
+        }
+        return events;
+    }
+
+    /** A history page's key in {@value #HISTORY_STORE}: the execution's ARN and its first event's id, so that keys sort by id. */
     public static String historyKey(String executionArn, long eventId)
     {
         if (eventId < 0) {

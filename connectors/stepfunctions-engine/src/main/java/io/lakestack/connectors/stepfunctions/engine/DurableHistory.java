@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.connectors.stepfunctions.HistoryEvent;
 import io.lakestack.connectors.stepfunctions.HistorySink;
+import io.lakestack.spi.stepfunctions.HistoryPage;
 import io.lakestack.spi.stepfunctions.HistoryRecord;
 import io.lakestack.spi.stepfunctions.StepFunctions;
 import io.lakestack.spi.store.RecordStore;
@@ -15,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -24,43 +26,50 @@ import java.util.function.Consumer;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One execution's history in the record store {@value StepFunctions#HISTORY_STORE}. {@link #append} returns once the
- * event is stored (Kafka acknowledged it and this instance read it back) when the step after it can have an effect
- * outside the execution: a task or activity scheduled, a task's result, a Wait, the execution's end, and every event
- * of a type not known to be internal. The events of steps that only change the execution's own state (a Pass, a
- * Choice, a state entered or exited, a branch or iteration started) are sent without waiting, in order, and are
- * durable by the time the next event of the first kind is: a kill -9 between the two loses only events that a resumed
- * execution writes again the same way, after the last stored one, and nothing outside the execution had seen. The
- * history refuses every event once the execution is {@linkplain #close closed} (stopped or handed over), so that
- * nothing is written after the event that ends it.
+ * One execution's history in the record store {@value StepFunctions#HISTORY_STORE}, as {@linkplain HistoryPage pages}
+ * of consecutive events. {@link #append} returns once the event is stored (Kafka acknowledged it and this instance
+ * read it back) when the step after it can have an effect outside the execution: a task or activity scheduled, a
+ * task's result, a Wait, the execution's end, and every event of a type not known to be internal. The events of steps
+ * that only change the execution's own state (a Pass, a Choice, a state entered or exited, a branch or iteration
+ * started) are kept until then and stored in the same page as that event, in one write; a page that would grow past
+ * {@value #PAGE_BYTES} bytes of details is sent without waiting, and is durable by the time the next event of the
+ * first kind is. A kill -9 before that loses only events that a resumed execution writes again the same way, after
+ * the last stored one, and nothing outside the execution had seen. The history refuses every event once the execution
+ * is {@linkplain #close closed} (stopped or handed over), so that nothing is written after the event that ends it.
  */
 final class DurableHistory
         implements HistorySink
 {
     private static final Logger log = LoggerFactory.getLogger(DurableHistory.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The events of steps with no effect outside the execution: stored without waiting. */
+    /** The events of steps with no effect outside the execution: stored with the next event that has one. */
     private static final Set<String> INTERNAL = Set.of("ExecutionStarted",
             "PassStateEntered", "PassStateExited", "ChoiceStateEntered", "ChoiceStateExited", "SucceedStateEntered", "SucceedStateExited",
             "FailStateEntered", "TaskStateEntered", "TaskStateExited", "WaitStateExited",
             "ParallelStateEntered", "ParallelStateExited", "ParallelStateStarted", "ParallelStateSucceeded", "ParallelStateFailed",
             "MapStateEntered", "MapStateExited", "MapStateStarted", "MapStateSucceeded", "MapStateFailed",
             "MapIterationStarted", "MapIterationSucceeded", "MapIterationFailed", "MapIterationAborted");
+    /** The details of the events of a page of more than one event add up to at most this many bytes (a record of Kafka's default 1 MB). */
+    static final int PAGE_BYTES = 256 * 1024;
 
-    private final RecordStore<HistoryRecord> store;
+    private final RecordStore<HistoryPage> store;
     private final String executionArn;
     private final Consumer<HistoryRecord> written;
-    /** Events sent without waiting whose acknowledgement has not been checked yet, in the order they were sent. */
+    /** Internal events not sent yet, in order, and the length of their details. */
+    private final List<HistoryRecord> pending = new ArrayList<>();
+    private int pendingBytes;
+    /** Pages sent without waiting whose acknowledgement has not been checked yet, in the order they were sent. */
     private final List<Unconfirmed> unconfirmed = new ArrayList<>();
+    private long lastTimestampMillis = -1;
     private boolean closed;
 
-    DurableHistory(RecordStore<HistoryRecord> store, String executionArn)
+    DurableHistory(RecordStore<HistoryPage> store, String executionArn)
     {
         this(store, executionArn, record -> {});
     }
 
     /** @param written told of each event once it is stored (to log it) */
-    DurableHistory(RecordStore<HistoryRecord> store, String executionArn, Consumer<HistoryRecord> written)
+    DurableHistory(RecordStore<HistoryPage> store, String executionArn, Consumer<HistoryRecord> written)
     {
         this.store = requireNonNull(store, "store is null");
         this.executionArn = requireNonNull(executionArn, "executionArn is null");
@@ -74,29 +83,49 @@ final class DurableHistory
             throw new CancellationException("execution " + executionArn + " was stopped before event " + event.id() + " (" + event.type() + ")");
         }
         HistoryRecord record = record(event);
-        String key = StepFunctions.historyKey(executionArn, event.id());
-        if (INTERNAL.contains(event.type())) {
-            unconfirmed.add(new Unconfirmed(record, store.putAsync(key, record)));
-            return;
+        lastTimestampMillis = record.timestampMillis();
+        if (!pending.isEmpty() && pendingBytes + record.details().length() > PAGE_BYTES) {
+            send();
         }
-        store.put(key, record);
-        // acknowledged in order: every event sent before this one is done
-        confirm();
-        written.accept(record);
+        pending.add(record);
+        pendingBytes += record.details().length();
+        if (!INTERNAL.contains(event.type())) {
+            List<HistoryRecord> page = List.copyOf(pending);
+            pending.clear();
+            pendingBytes = 0;
+            store.put(key(page), new HistoryPage(page));
+            // acknowledged in order: every page sent before this one is done
+            confirm();
+            page.forEach(written);
+        }
     }
 
-    private record Unconfirmed(HistoryRecord record, CompletableFuture<Void> write) {}
+    /** Sends the pending events as a page without waiting. */
+    private void send()
+    {
+        List<HistoryRecord> page = List.copyOf(pending);
+        pending.clear();
+        pendingBytes = 0;
+        unconfirmed.add(new Unconfirmed(page, store.putAsync(key(page), new HistoryPage(page))));
+    }
+
+    private String key(List<HistoryRecord> page)
+    {
+        return StepFunctions.historyKey(executionArn, page.get(0).id());
+    }
+
+    private record Unconfirmed(List<HistoryRecord> events, CompletableFuture<Void> write) {}
 
     /**
-     * Checks that every event sent without waiting was stored, waiting for those still on their way, and tells of
-     * each in order.
+     * Checks that every page sent without waiting was stored, waiting for those still on their way, and tells of
+     * each event in order.
      */
     private void confirm()
     {
         try {
-            for (Unconfirmed event : unconfirmed) {
-                event.write().join();
-                written.accept(event.record());
+            for (Unconfirmed page : unconfirmed) {
+                page.write().join();
+                page.events().forEach(written);
             }
         }
         catch (CompletionException e) {
@@ -105,6 +134,12 @@ final class DurableHistory
         finally {
             unconfirmed.clear();
         }
+    }
+
+    /** The time of the last event appended, or empty before the first. */
+    synchronized OptionalLong lastTimestampMillis()
+    {
+        return lastTimestampMillis < 0 ? OptionalLong.empty() : OptionalLong.of(lastTimestampMillis);
     }
 
     /** No event is written after this returns (an append under way finishes first). */
@@ -119,13 +154,14 @@ final class DurableHistory
     }
 
     /**
-     * Writes the last event of an execution closed by a stop, after every event it had written.
+     * Writes the last event of an execution closed by a stop, after every event it had written (the internal events
+     * not sent yet in the same page).
      *
      * @return the event written
      */
     synchronized HistoryRecord appendLast(String type, ObjectNode details, Instant at)
     {
-        // the events sent without waiting are stored (or failed) and read back before the last one is numbered
+        // the pages sent without waiting are stored (or failed) and read back before the last event is numbered
         try {
             confirm();
         }
@@ -135,16 +171,27 @@ final class DurableHistory
         }
         store.catchUp();
         List<HistoryRecord> events = events(store, executionArn);
-        long last = events.isEmpty() ? 0 : events.get(events.size() - 1).id();
+        long stored = events.isEmpty() ? 0 : events.get(events.size() - 1).id();
+        List<HistoryRecord> page = new ArrayList<>();
+        for (HistoryRecord event : pending) {
+            if (event.id() > stored) {
+                page.add(event);
+            }
+        }
+        pending.clear();
+        pendingBytes = 0;
+        long last = page.isEmpty() ? stored : page.get(page.size() - 1).id();
         HistoryRecord record = new HistoryRecord(last + 1, last, type, at.toEpochMilli(), details.toString());
-        store.put(StepFunctions.historyKey(executionArn, record.id()), record);
-        written.accept(record);
+        page.add(record);
+        store.put(key(page), new HistoryPage(page));
+        page.forEach(written);
+        lastTimestampMillis = record.timestampMillis();
         return record;
     }
 
-    static List<HistoryRecord> events(RecordStore<HistoryRecord> store, String executionArn)
+    static List<HistoryRecord> events(RecordStore<HistoryPage> store, String executionArn)
     {
-        return List.copyOf(store.range(StepFunctions.historyKey(executionArn, 0), StepFunctions.historyEnd(executionArn)).values());
+        return StepFunctions.history(store, executionArn);
     }
 
     static HistoryRecord record(HistoryEvent event)

@@ -18,6 +18,7 @@ import io.lakestack.spi.logs.LogStore;
 import io.lakestack.spi.stepfunctions.Activity;
 import io.lakestack.spi.stepfunctions.ActivityTask;
 import io.lakestack.spi.stepfunctions.DefinitionProblem;
+import io.lakestack.spi.stepfunctions.HistoryPage;
 import io.lakestack.spi.stepfunctions.HistoryRecord;
 import io.lakestack.spi.stepfunctions.StateMachineExecution;
 import io.lakestack.spi.stepfunctions.StepFunctions;
@@ -113,7 +114,7 @@ public final class ExecutionRunner
     private final String topic;
     private final String group;
     private final RecordStore<StateMachineExecution> executions;
-    private final RecordStore<HistoryRecord> history;
+    private final RecordStore<HistoryPage> history;
     private final RecordStore<Activity> activities;
     private final TaskInvoker tasks;
     private final TaskCallbacks callbacks;
@@ -198,7 +199,7 @@ public final class ExecutionRunner
         this.group = requireNonNull(group, "group is null");
         requireNonNull(stores, "stores is null");
         this.executions = stores.open(StepFunctions.EXECUTIONS_STORE, StateMachineExecution.class);
-        this.history = stores.open(StepFunctions.HISTORY_STORE, HistoryRecord.class);
+        this.history = stores.open(StepFunctions.HISTORY_STORE, HistoryPage.class);
         this.activities = stores.open(StepFunctions.ACTIVITIES_STORE, Activity.class);
         this.tasks = requireNonNull(tasks, "tasks is null");
         this.logs = requireNonNull(logs, "logs is null");
@@ -560,8 +561,11 @@ public final class ExecutionRunner
             return false;
         }
         local.sink.close();
-        List<HistoryRecord> events = DurableHistory.events(history, execution.executionArn());
-        long endMillis = events.isEmpty() ? clock.millis() : events.get(events.size() - 1).timestampMillis();
+        long endMillis = local.sink.lastTimestampMillis().orElseGet(() -> {
+            // resumed with nothing left to write: the history's last event ended it
+            List<HistoryRecord> events = DurableHistory.events(history, execution.executionArn());
+            return events.isEmpty() ? clock.millis() : events.get(events.size() - 1).timestampMillis();
+        });
         executions.put(execution.executionArn(), ended(execution, result, endMillis));
         return true;
     }

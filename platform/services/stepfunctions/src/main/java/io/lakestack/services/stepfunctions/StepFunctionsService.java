@@ -13,6 +13,7 @@ import io.lakestack.spi.logs.LogStore;
 import io.lakestack.spi.stepfunctions.Activity;
 import io.lakestack.spi.stepfunctions.ActivityTask;
 import io.lakestack.spi.stepfunctions.DefinitionProblem;
+import io.lakestack.spi.stepfunctions.HistoryPage;
 import io.lakestack.spi.stepfunctions.HistoryRecord;
 import io.lakestack.spi.stepfunctions.MapRun;
 import io.lakestack.spi.stepfunctions.LoggingConfiguration;
@@ -84,7 +85,7 @@ public final class StepFunctionsService
 
     private final RecordStore<StateMachine> machines;
     private final RecordStore<StateMachineExecution> executions;
-    private final RecordStore<HistoryRecord> history;
+    private final RecordStore<HistoryPage> history;
     private final RecordStore<Activity> activities;
     private final RecordStore<MapRun> mapRuns;
     private final RecordStore<StateMachineVersion> versions;
@@ -112,7 +113,7 @@ public final class StepFunctionsService
         requireNonNull(stores, "stores is null");
         this.machines = stores.open(StepFunctions.STATE_MACHINES_STORE, StateMachine.class);
         this.executions = stores.open(StepFunctions.EXECUTIONS_STORE, StateMachineExecution.class);
-        this.history = stores.open(StepFunctions.HISTORY_STORE, HistoryRecord.class);
+        this.history = stores.open(StepFunctions.HISTORY_STORE, HistoryPage.class);
         this.activities = stores.open(StepFunctions.ACTIVITIES_STORE, Activity.class);
         this.mapRuns = stores.open(StepFunctions.MAP_RUNS_STORE, MapRun.class);
         this.versions = stores.open(StepFunctions.VERSIONS_STORE, StateMachineVersion.class);
@@ -611,8 +612,7 @@ public final class StepFunctionsService
         StateMachineExecution execution = execution(input.requiredString("executionArn"));
         boolean reverse = input.bool("reverseOrder").orElse(false);
         boolean data = input.bool("includeExecutionData").orElse(true);
-        List<HistoryRecord> events = new ArrayList<>(history.range(StepFunctions.historyKey(execution.executionArn(), 0),
-                StepFunctions.historyEnd(execution.executionArn())).values());
+        List<HistoryRecord> events = StepFunctions.history(history, execution.executionArn());
         if (reverse) {
             java.util.Collections.reverse(events);
         }

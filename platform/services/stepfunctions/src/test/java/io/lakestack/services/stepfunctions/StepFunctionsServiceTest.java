@@ -8,6 +8,7 @@ import io.lakestack.endpoint.testing.RecordedResponse;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.stepfunctions.ActivityTask;
 import io.lakestack.spi.stepfunctions.DefinitionProblem;
+import io.lakestack.spi.stepfunctions.HistoryPage;
 import io.lakestack.spi.stepfunctions.HistoryRecord;
 import io.lakestack.spi.stepfunctions.StateMachineAlias;
 import io.lakestack.spi.stepfunctions.StateMachineExecution;
@@ -174,10 +175,13 @@ class StepFunctionsServiceTest
         create("m", PASS);
         call("StartExecution", "{\"stateMachineArn\":\"" + MACHINE + "\",\"name\":\"e\"}");
         String arn = "arn:aws:states:us-east-1:000000000000:execution:m:e";
-        RecordStore<HistoryRecord> history = stores.open(StepFunctions.HISTORY_STORE, HistoryRecord.class);
-        history.put(StepFunctions.historyKey(arn, 1), new HistoryRecord(1, 0, "ExecutionStarted", 1_790_000_000_000L, "{\"input\":\"{}\",\"roleArn\":\"" + ROLE + "\"}"));
-        history.put(StepFunctions.historyKey(arn, 2), new HistoryRecord(2, 1, "PassStateEntered", 1_790_000_000_001L, "{\"name\":\"P\",\"input\":\"{}\"}"));
-        history.put(StepFunctions.historyKey(arn, 10), new HistoryRecord(10, 2, "PassStateExited", 1_790_000_000_002L, "{\"name\":\"P\",\"output\":\"{}\"}"));
+        RecordStore<HistoryPage> history = stores.open(StepFunctions.HISTORY_STORE, HistoryPage.class);
+        // two pages: the events of one write, then one more
+        history.put(StepFunctions.historyKey(arn, 1), new HistoryPage(List.of(
+                new HistoryRecord(1, 0, "ExecutionStarted", 1_790_000_000_000L, "{\"input\":\"{}\",\"roleArn\":\"" + ROLE + "\"}"),
+                new HistoryRecord(2, 1, "PassStateEntered", 1_790_000_000_001L, "{\"name\":\"P\",\"input\":\"{}\"}"))));
+        history.put(StepFunctions.historyKey(arn, 10), new HistoryPage(List.of(
+                new HistoryRecord(10, 2, "PassStateExited", 1_790_000_000_002L, "{\"name\":\"P\",\"output\":\"{}\"}"))));
 
         JsonNode page = call("GetExecutionHistory", "{\"executionArn\":\"" + arn + "\",\"maxResults\":2}");
         assertThat(page.path("events").findValuesAsText("type")).containsExactly("ExecutionStarted", "PassStateEntered");
