@@ -173,6 +173,19 @@ class StepFunctionsNestedExecutionIntegrationTest
     }
 
     @Test
+    void aParameterTheIntegrationDoesNotTakeFailsTheTaskWithStatesRuntime()
+    {
+        String parent = create("it-nested-bad-parameter", """
+                {"StartAt": "Run", "States": {"Run": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+                  "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:000000000000:stateMachine:none", "TraceHeader": "t"}, "End": true}}}
+                """);
+        DescribeExecutionResponse ended = run(parent, "{}");
+        assertThat(ended.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(ended.error()).isEqualTo("States.Runtime");
+        assertThat(ended.cause()).isEqualTo("lakestack's states:startExecution does not take the parameter 'TraceHeader' (it takes Input, Name, StateMachineArn)");
+    }
+
+    @Test
     void aStoppedParentAbortsItsChild()
     {
         String child = create("it-nested-sleeping", """

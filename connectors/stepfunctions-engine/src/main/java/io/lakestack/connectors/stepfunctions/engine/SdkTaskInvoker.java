@@ -493,6 +493,9 @@ public final class SdkTaskInvoker
                         + request.executionArn() + " waited"));
                 return;
             }
+            catch (ParameterException e) {
+                outcome.complete(TaskOutcome.failed("States.Runtime", e.getMessage()));
+            }
             catch (RuntimeException e) {
                 outcome.completeExceptionally(e);
             }
