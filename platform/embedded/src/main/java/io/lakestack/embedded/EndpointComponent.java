@@ -255,7 +255,7 @@ final class EndpointComponent
         RecordStore<ObjectLockState> objectLocks = stores.open(OBJECT_LOCKS_STORE, ObjectLockState.class);
         resources.add(new LifecycleRunner(s3Upstream, bucketConfigurations, objectLocks, clock, LIFECYCLE_INTERVAL));
         // Step Functions' tasks call the services through the endpoint, as AWS's integrations call them
-        SdkTaskInvoker stepFunctionsTasks = SdkTaskInvoker.connect(URI.create(url()), Region.of(config.region()), credentials());
+        SdkTaskInvoker stepFunctionsTasks = SdkTaskInvoker.connect(URI.create(url()), Region.of(config.region()), credentials(), stores, clock);
         resources.add(stepFunctionsTasks);
         ExecutionRunner stepFunctions = new ExecutionRunner(kafkaBootstrap, stores, stepFunctionsTasks, endpointS3(), logs, clock);
         resources.add(stepFunctions);

@@ -13,6 +13,9 @@ import io.lakestack.connectors.targets.JsonApi;
 import io.lakestack.connectors.targets.SdkClients;
 import io.lakestack.spi.Arn;
 import io.lakestack.spi.stepfunctions.StepFunctions;
+import io.lakestack.spi.store.RecordStores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.AwsResponse;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -27,6 +30,8 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeRequest;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.StartExecutionRequest;
 import software.amazon.awssdk.services.sfn.model.StartExecutionResponse;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -38,7 +43,9 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -58,7 +65,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * The Task states' work, through the AWS APIs with the SDK (against lakestack's endpoint, as EventBridge's targets are
  * called): {@code lambda:invoke} and function ARNs, {@code sqs:sendMessage}, {@code sns:publish},
- * {@code events:putEvents} and {@code states:startExecution}, request-response. Results are shaped as AWS's
+ * {@code events:putEvents} and {@code states:startExecution}, request-response, and the {@code .sync} pattern for
+ * {@code states:startExecution} ({@code .sync}, {@code .sync:2}), {@code athena:startQueryExecution} and
+ * {@code glue:startJobRun}. Results are shaped as AWS's
  * integrations shape them ({@code lambda:invoke}: {@code ExecutedVersion}, {@code Payload}, {@code SdkHttpMetadata},
  * {@code SdkResponseMetadata}, {@code StatusCode}); errors are named as AWS names them: a function's error by its
  * {@code errorType} ({@code Lambda.Unknown} without one), a service's by {@code <Service>.<error code>}
@@ -68,6 +77,7 @@ import static java.util.Objects.requireNonNull;
 public final class SdkTaskInvoker
         implements TaskInvoker, AutoCloseable
 {
+    private static final Logger log = LoggerFactory.getLogger(SdkTaskInvoker.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration LAMBDA_TIMEOUT = Duration.ofMinutes(15);
     private static final Duration CALL_TIMEOUT = Duration.ofMinutes(1);
@@ -80,13 +90,17 @@ public final class SdkTaskInvoker
     private final JsonApi api;
     private final String region;
     private final ExecutorService pool;
+    private final SyncStarts syncStarts;
 
     /**
      * @param api the JSON-protocol services' actions as they are, for Athena's and the {@code aws-sdk:*} integrations
      * @param region the region their calls are signed for when an execution's ARN names none
+     * @param stores where the {@code .sync} tasks' starts are recorded, for a resumed execution to find the work it started
      */
-    public SdkTaskInvoker(LambdaClient lambda, SqsClient sqs, SnsClient sns, EventBridgeClient events, SfnClient states, JsonApi api, String region)
+    public SdkTaskInvoker(LambdaClient lambda, SqsClient sqs, SnsClient sns, EventBridgeClient events, SfnClient states, JsonApi api, String region,
+            RecordStores stores, Clock clock)
     {
+        this.syncStarts = new SyncStarts(stores, clock);
         this.lambda = requireNonNull(lambda, "lambda is null");
         this.sqs = requireNonNull(sqs, "sqs is null");
         this.sns = requireNonNull(sns, "sns is null");
@@ -103,14 +117,14 @@ public final class SdkTaskInvoker
     }
 
     /** Clients of the services at {@code endpoint} (lakestack's, or AWS's). */
-    public static SdkTaskInvoker connect(URI endpoint, Region region, AwsCredentialsProvider credentials)
+    public static SdkTaskInvoker connect(URI endpoint, Region region, AwsCredentialsProvider credentials, RecordStores stores, Clock clock)
     {
         return new SdkTaskInvoker(SdkClients.build(LambdaClient.builder(), endpoint, region, credentials, LAMBDA_TIMEOUT),
                 SdkClients.build(SqsClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
                 SdkClients.build(SnsClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
                 SdkClients.build(EventBridgeClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
                 SdkClients.build(SfnClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
-                new JsonApi(endpoint, credentials, CALL_TIMEOUT), region.id());
+                new JsonApi(endpoint, credentials, CALL_TIMEOUT), region.id(), stores, clock);
     }
 
     @Override
@@ -121,6 +135,12 @@ public final class SdkTaskInvoker
         }
         if (request.resource().equals(TaskResources.GLUE_START_JOB_RUN + ".sync")) {
             return glueJobRun(request);
+        }
+        if (request.resource().equals(TaskResources.STATES_START_EXECUTION + ".sync")) {
+            return childExecution(request, false);
+        }
+        if (request.resource().equals(TaskResources.STATES_START_EXECUTION + ".sync:2")) {
+            return childExecution(request, true);
         }
         return CompletableFuture.supplyAsync(() -> run(request.resource(), request.input(), request.executionArn()), pool);
     }
@@ -280,12 +300,13 @@ public final class SdkTaskInvoker
      * {@code athena:startQueryExecution.sync}: starts the query and ends the task when the query ends, with
      * {@code GetQueryExecution}'s answer (succeeded) or {@code States.TaskFailed} and that answer as the cause (failed or
      * cancelled). Without a {@code ClientRequestToken} the task's token gives one, so an execution that resumes after
-     * a restart finds the query it had started instead of starting another.
+     * a restart finds the query it had started instead of starting another. A task that times out or whose execution
+     * is stopped cancels the query ({@code StopQueryExecution}).
      */
     private CompletableFuture<TaskOutcome> athenaQueryRun(TaskRequest request)
     {
         String executionArn = request.executionArn();
-        return untilEnded(() -> {
+        return untilEnded(request, () -> {
             JsonNode input = request.input();
             if (input.isObject() && !input.has("ClientRequestToken")) {
                 input = ((ObjectNode) input.deepCopy()).put("ClientRequestToken",
@@ -293,8 +314,7 @@ public final class SdkTaskInvoker
             }
             return athena("startQueryExecution", input, executionArn);
         }, started -> {
-            ObjectNode id = JSON.createObjectNode().put("QueryExecutionId", started.path("QueryExecutionId").asText());
-            TaskOutcome polled = sdkAction("athena", "getQueryExecution", id, executionArn);
+            TaskOutcome polled = sdkAction("athena", "getQueryExecution", queryId(started), executionArn);
             if (!(polled instanceof TaskOutcome.Succeeded execution)) {
                 return Optional.of(polled);
             }
@@ -303,19 +323,25 @@ public final class SdkTaskInvoker
                 case "FAILED", "CANCELLED" -> Optional.of(TaskOutcome.failed("States.TaskFailed", execution.output().toString()));
                 default -> Optional.empty();
             };
-        });
+        }, started -> sdkAction("athena", "stopQueryExecution", queryId(started), executionArn));
+    }
+
+    private static ObjectNode queryId(JsonNode started)
+    {
+        return JSON.createObjectNode().put("QueryExecutionId", started.path("QueryExecutionId").asText());
     }
 
     /**
      * {@code glue:startJobRun.sync}: starts the job run and ends the task when the run ends, with {@code GetJobRun}'s
      * {@code JobRun} (succeeded) or {@code States.TaskFailed} and that {@code JobRun} as the cause (failed, timed out,
-     * stopped or in error).
+     * stopped or in error). A task that times out or whose execution is stopped stops the run ({@code BatchStopJobRun}).
      */
     private CompletableFuture<TaskOutcome> glueJobRun(TaskRequest request)
     {
         String executionArn = request.executionArn();
-        return untilEnded(() -> glue("startJobRun", request.input(), executionArn), started -> {
-            ObjectNode id = JSON.createObjectNode().put("JobName", request.input().path("JobName").asText()).put("RunId", started.path("JobRunId").asText());
+        String jobName = request.input().path("JobName").asText();
+        return untilEnded(request, () -> glue("startJobRun", request.input(), executionArn), started -> {
+            ObjectNode id = JSON.createObjectNode().put("JobName", jobName).put("RunId", started.path("JobRunId").asText());
             TaskOutcome polled = sdkAction("glue", "getJobRun", id, executionArn);
             if (!(polled instanceof TaskOutcome.Succeeded answer)) {
                 return Optional.of(polled);
@@ -326,25 +352,132 @@ public final class SdkTaskInvoker
                 case "FAILED", "TIMEOUT", "STOPPED", "ERROR" -> Optional.of(TaskOutcome.failed("States.TaskFailed", run.toString()));
                 default -> Optional.empty();
             };
+        }, started -> {
+            ObjectNode stop = JSON.createObjectNode().put("JobName", jobName);
+            stop.putArray("JobRunIds").add(started.path("JobRunId").asText());
+            return sdkAction("glue", "batchStopJobRun", stop, executionArn);
         });
     }
 
     /**
-     * The {@code .sync} pattern: {@code start} starts the work; {@code poll}, given what {@code start} answered, says
-     * how the task ends once the work has ended (empty while it runs), and is asked again every {@value #SYNC_POLL_MILLIS} ms.
+     * {@code states:startExecution.sync} and {@code .sync:2}: starts the child execution (named from the task's token
+     * when no {@code Name} is given) and ends the task when the child ends, with {@code DescribeExecution}'s answer
+     * (succeeded), or {@code States.TaskFailed} with that answer as the cause (failed, timed out or aborted).
+     * {@code .sync} gives the child's {@code Input} and {@code Output} as JSON text, {@code .sync:2} as JSON. A task that
+     * times out or whose execution is stopped stops the child ({@code StopExecution}).
      */
-    private CompletableFuture<TaskOutcome> untilEnded(Supplier<TaskOutcome> start, Function<JsonNode, Optional<TaskOutcome>> poll)
+    private CompletableFuture<TaskOutcome> childExecution(TaskRequest request, boolean json)
+    {
+        return untilEnded(request, () -> {
+            JsonNode input = request.input();
+            if (input.isObject() && !input.has("Name")) {
+                input = ((ObjectNode) input.deepCopy()).put("Name", UUID.nameUUIDFromBytes(request.taskToken().getBytes(StandardCharsets.UTF_8)).toString());
+            }
+            JsonNode parameters = input;
+            return call("StepFunctions", () -> startExecution(parameters));
+        }, started -> {
+            DescribeExecutionResponse child;
+            try {
+                child = states.describeExecution(describe -> describe.executionArn(started.path("ExecutionArn").asText()));
+            }
+            catch (AwsServiceException e) {
+                return Optional.of(serviceError("StepFunctions", e));
+            }
+            if (child.status() == ExecutionStatus.RUNNING || child.status() == ExecutionStatus.PENDING_REDRIVE) {
+                return Optional.empty();
+            }
+            if (child.status() == ExecutionStatus.SUCCEEDED) {
+                return Optional.of(TaskOutcome.succeeded(describedExecution(child, json)));
+            }
+            return Optional.of(TaskOutcome.failed("States.TaskFailed", describedExecution(child, json).toString()));
+        }, started -> call("StepFunctions", () -> {
+            states.stopExecution(stop -> stop.executionArn(started.path("ExecutionArn").asText()));
+            return JSON.createObjectNode();
+        }));
+    }
+
+    /** {@code DescribeExecution}'s answer as the integration gives it: fields capitalized, dates in epoch milliseconds. */
+    static ObjectNode describedExecution(DescribeExecutionResponse child, boolean json)
+    {
+        ObjectNode result = JSON.createObjectNode();
+        result.put("ExecutionArn", child.executionArn());
+        if (child.input() != null) {
+            result.set("Input", json ? parsed(child.input()) : TextNode.valueOf(child.input()));
+            result.putObject("InputDetails").put("Included", true);
+        }
+        result.put("Name", child.name());
+        if (child.output() != null) {
+            result.set("Output", json ? parsed(child.output()) : TextNode.valueOf(child.output()));
+            result.putObject("OutputDetails").put("Included", true);
+        }
+        if (child.error() != null) {
+            result.put("Error", child.error());
+        }
+        if (child.cause() != null) {
+            result.put("Cause", child.cause());
+        }
+        if (child.redriveCount() != null) {
+            result.put("RedriveCount", child.redriveCount());
+        }
+        if (child.redriveStatus() != null) {
+            result.put("RedriveStatus", child.redriveStatusAsString());
+        }
+        if (child.redriveStatusReason() != null) {
+            result.put("RedriveStatusReason", child.redriveStatusReason());
+        }
+        result.put("StartDate", millis(child.startDate()));
+        result.put("StateMachineArn", child.stateMachineArn());
+        if (child.stateMachineVersionArn() != null) {
+            result.put("StateMachineVersionArn", child.stateMachineVersionArn());
+        }
+        if (child.stateMachineAliasArn() != null) {
+            result.put("StateMachineAliasArn", child.stateMachineAliasArn());
+        }
+        result.put("Status", child.statusAsString());
+        if (child.stopDate() != null) {
+            result.put("StopDate", millis(child.stopDate()));
+        }
+        return result;
+    }
+
+    private static long millis(Instant instant)
+    {
+        return instant.toEpochMilli();
+    }
+
+    private static JsonNode parsed(String text)
+    {
+        try {
+            return JSON.readTree(text);
+        }
+        catch (JsonProcessingException e) {
+            return TextNode.valueOf(text);
+        }
+    }
+
+    /**
+     * The {@code .sync} pattern: {@code start} starts the work, once per task ({@link SyncStarts}: a task resumed
+     * after a restart waits for the work it had started); {@code poll}, given what {@code start} answered, says how
+     * the task ends once the work has ended (empty while it runs), and is asked again every {@value #SYNC_POLL_MILLIS}
+     * ms; {@code stop} stops the work when the task is cancelled (it timed out, or its execution was stopped). Work
+     * whose task ends otherwise (its execution is handed over, or lakestack stops) goes on, for the execution to find
+     * when it resumes.
+     */
+    private CompletableFuture<TaskOutcome> untilEnded(TaskRequest request, Supplier<TaskOutcome> start, Function<JsonNode, Optional<TaskOutcome>> poll,
+            Function<JsonNode, TaskOutcome> stop)
     {
         CompletableFuture<TaskOutcome> outcome = new CompletableFuture<>();
         pool.execute(() -> {
+            JsonNode started = null;
             try {
-                TaskOutcome started = start.get();
-                if (!(started instanceof TaskOutcome.Succeeded succeeded)) {
-                    outcome.complete(started);
+                TaskOutcome answer = syncStarts.startOnce(request, start);
+                if (!(answer instanceof TaskOutcome.Succeeded succeeded)) {
+                    outcome.complete(answer);
                     return;
                 }
+                started = succeeded.output();
                 while (!outcome.isDone()) {
-                    Optional<TaskOutcome> ended = poll.apply(succeeded.output());
+                    Optional<TaskOutcome> ended = poll.apply(started);
                     if (ended.isPresent()) {
                         outcome.complete(ended.get());
                     }
@@ -354,11 +487,23 @@ public final class SdkTaskInvoker
                 }
             }
             catch (InterruptedException e) {
+                // lakestack stops: the work goes on, for the execution to find when it resumes
                 Thread.currentThread().interrupt();
-                outcome.cancel(false);
+                outcome.completeExceptionally(new IllegalStateException("lakestack stopped while task " + request.stateName() + " of "
+                        + request.executionArn() + " waited"));
+                return;
+            }
+            catch (ParameterException e) {
+                outcome.complete(TaskOutcome.failed("States.Runtime", e.getMessage()));
             }
             catch (RuntimeException e) {
                 outcome.completeExceptionally(e);
+            }
+            if (started != null && outcome.isCancelled()) {
+                TaskOutcome stopped = stop.apply(started);
+                if (stopped instanceof TaskOutcome.Failed failed) {
+                    log.warn("the work of task {} of {} was not stopped: {}: {}", request.stateName(), request.executionArn(), failed.error(), failed.cause());
+                }
             }
         });
         return outcome;

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
@@ -137,12 +138,43 @@ public final class TaskCallbacks
 
     // the owner's side
 
+    /**
+     * The task's future over its work's: cancelling it (the task timed out, or its execution was stopped) cancels the
+     * work, which stops what it started (a {@code .sync} task's query, job run or child execution); when the execution
+     * is only handed over (to another instance, or past a restart) the work is let go of without being stopped, for the
+     * execution to find when it resumes.
+     */
+    private CompletableFuture<TaskOutcome> stoppable(TaskRequest request, CompletableFuture<TaskOutcome> work)
+    {
+        CompletableFuture<TaskOutcome> task = new CompletableFuture<>();
+        work.whenComplete((outcome, failure) -> {
+            if (failure != null) {
+                task.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure);
+            }
+            else {
+                task.complete(outcome);
+            }
+        });
+        task.whenComplete((outcome, failure) -> {
+            if (task.isCancelled() && !work.isDone()) {
+                if (handedOver.test(request.executionArn())) {
+                    work.completeExceptionally(new IllegalStateException("execution " + request.executionArn() + " resumes elsewhere"));
+                }
+                else {
+                    work.cancel(true);
+                }
+            }
+        });
+        return task;
+    }
+
     @Override
     public CompletableFuture<TaskOutcome> invoke(TaskRequest request)
     {
         boolean activity = request.activity();
         if (!activity && !request.resource().endsWith(SUFFIX)) {
-            return integrations.invoke(request);
+            boolean sync = request.resource().endsWith(".sync") || request.resource().endsWith(".sync:2");
+            return sync ? stoppable(request, integrations.invoke(request)) : integrations.invoke(request);
         }
         String token = request.taskToken();
         if (activity && activities.getLatest(request.resource()).isEmpty() && tokens.getLatest(token).isEmpty()) {

@@ -35,6 +35,8 @@ public final class TaskResources
     static final List<String> ATHENA = List.of(ATHENA_START_QUERY_EXECUTION, ATHENA_START_QUERY_EXECUTION + ".sync", ATHENA_GET_QUERY_EXECUTION,
             ATHENA_GET_QUERY_RESULTS, ATHENA_STOP_QUERY_EXECUTION);
     static final List<String> GLUE = List.of(GLUE_START_JOB_RUN, GLUE_START_JOB_RUN + ".sync");
+    /** {@code states:startExecution} waiting for the child: {@code .sync} (its input and output as JSON text) and {@code .sync:2} (as JSON). */
+    static final List<String> STATES_SYNC = List.of(STATES_START_EXECUTION + ".sync", STATES_START_EXECUTION + ".sync:2");
     /** {@code arn:aws:states:::aws-sdk:<service>:<action>}, request-response. */
     static final Pattern AWS_SDK = Pattern.compile("arn:aws:states:::aws-sdk:([a-z0-9]+):([a-z][A-Za-z0-9]*)");
     /** A function ARN, with an optional version or alias: the function's own output is the task's result. */
@@ -45,7 +47,7 @@ public final class TaskResources
     public static boolean supported(String resource)
     {
         return INTEGRATIONS.contains(resource) || FUNCTION_ARN.matcher(resource).matches() || callback(resource) || ATHENA.contains(resource)
-                || GLUE.contains(resource) || sdkIntegration(resource);
+                || GLUE.contains(resource) || STATES_SYNC.contains(resource) || sdkIntegration(resource);
     }
 
     private static boolean sdkIntegration(String resource)
@@ -81,8 +83,8 @@ public final class TaskResources
         }
         List<DefinitionProblem> problems = new ArrayList<>();
         for (Map.Entry<String, String> task : parsed.taskResources().entrySet()) {
-            if (express && (callback(task.getValue()) || task.getValue().endsWith(".sync"))) {
-                String pattern = task.getValue().endsWith(".sync") ? ".sync" : TaskCallbacks.SUFFIX;
+            if (express && (callback(task.getValue()) || sync(task.getValue()))) {
+                String pattern = sync(task.getValue()) ? task.getValue().substring(task.getValue().lastIndexOf(".sync")) : TaskCallbacks.SUFFIX;
                 problems.add(new DefinitionProblem("SCHEMA_VALIDATION_FAILED", "Express state machine does not support '" + pattern
                         + "' service integration pattern for the resource '" + task.getValue() + "'", java.util.Optional.of(task.getKey())));
             }
@@ -100,7 +102,7 @@ public final class TaskResources
             else if (!supported(task.getValue())) {
                 problems.add(new DefinitionProblem("SCHEMA_VALIDATION_FAILED", "The resource '" + task.getValue() + "' is not supported by "
                         + "lakestack yet (" + why(task.getValue()) + "); lakestack runs " + String.join(", ", INTEGRATIONS)
-                        + " (each also with " + TaskCallbacks.SUFFIX + "), Lambda function ARNs, athena:startQueryExecution (also .sync), "
+                        + " (each also with " + TaskCallbacks.SUFFIX + "), states:startExecution.sync and .sync:2, Lambda function ARNs, athena:startQueryExecution (also .sync), "
                         + "athena:getQueryExecution, athena:getQueryResults, athena:stopQueryExecution, glue:startJobRun (also .sync) and "
                         + "aws-sdk:<service>:<action> for "
                         + String.join(", ", new TreeSet<>(JsonApi.SERVICES.keySet())),
@@ -110,10 +112,15 @@ public final class TaskResources
         return problems;
     }
 
+    private static boolean sync(String resource)
+    {
+        return resource.endsWith(".sync") || resource.endsWith(".sync:2");
+    }
+
     private static String why(String resource)
     {
         if (resource.endsWith(".sync") || resource.endsWith(".sync:2")) {
-            return "the .sync pattern, which waits for a job, is there for Athena queries and Glue job runs only";
+            return "the .sync pattern, which waits for a job, is there for Athena queries, Glue job runs and Step Functions executions only";
         }
         if (resource.endsWith(TaskCallbacks.SUFFIX)) {
             return "the " + TaskCallbacks.SUFFIX + " pattern is there only for the integrations below";

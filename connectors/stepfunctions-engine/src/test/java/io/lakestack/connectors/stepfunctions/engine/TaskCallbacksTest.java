@@ -190,4 +190,30 @@ class TaskCallbacksTest
         assertThat(callbacks.invoke(request(SEND, token, () -> {}))).isSameAs(integrationAnswer);
         assertThat(stores.open(TaskCallbacks.TOKENS_STORE, TaskCallbacks.TaskToken.class).get(token)).isEmpty();
     }
+
+    @Test
+    void aSyncTaskCancelledStopsItsWorkUnlessTheExecutionIsHandedOver()
+    {
+        CompletableFuture<TaskOutcome> timedOutWork = new CompletableFuture<>();
+        integrationAnswer = timedOutWork;
+        CompletableFuture<TaskOutcome> timedOut = callbacks.invoke(request("arn:aws:states:::glue:startJobRun.sync", TaskTokens.of(EXECUTION, 4, 0), () -> {}));
+        timedOut.cancel(true);
+        // the task timed out or its execution was stopped: the work is cancelled, which stops the job run
+        assertThat(timedOutWork).isCancelled();
+
+        CompletableFuture<TaskOutcome> handedOverWork = new CompletableFuture<>();
+        integrationAnswer = handedOverWork;
+        CompletableFuture<TaskOutcome> resumesElsewhere = callbacks.invoke(request("arn:aws:states:::glue:startJobRun.sync", TaskTokens.of(EXECUTION, 9, 0),
+                () -> {}));
+        handedOver.set(true);
+        resumesElsewhere.cancel(true);
+        // the execution resumes elsewhere: the work is let go of, not stopped
+        assertThat(handedOverWork).isCompletedExceptionally().isNotCancelled();
+
+        CompletableFuture<TaskOutcome> endedWork = new CompletableFuture<>();
+        integrationAnswer = endedWork;
+        CompletableFuture<TaskOutcome> ended = callbacks.invoke(request("arn:aws:states:::glue:startJobRun.sync", TaskTokens.of(EXECUTION, 12, 0), () -> {}));
+        endedWork.complete(TaskOutcome.failed("States.TaskFailed", "{}"));
+        assertThat(ended.getNow(null)).isEqualTo(TaskOutcome.failed("States.TaskFailed", "{}"));
+    }
 }

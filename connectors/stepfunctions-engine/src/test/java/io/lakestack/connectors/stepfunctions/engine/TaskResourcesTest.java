@@ -24,6 +24,7 @@ class TaskResourcesTest
                 "arn:aws:lambda:eu-west-1:123456789012:function:f:live", "arn:aws:states:::lambda:invoke.waitForTaskToken",
                 "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "arn:aws:states:::sns:publish.waitForTaskToken",
                 "arn:aws:states:::events:putEvents.waitForTaskToken", "arn:aws:states:::states:startExecution.waitForTaskToken",
+                "arn:aws:states:::states:startExecution.sync", "arn:aws:states:::states:startExecution.sync:2",
                 "arn:aws:states:::athena:startQueryExecution", "arn:aws:states:::athena:startQueryExecution.sync",
                 "arn:aws:states:::athena:getQueryExecution", "arn:aws:states:::athena:getQueryResults", "arn:aws:states:::athena:stopQueryExecution",
                 "arn:aws:states:::glue:startJobRun", "arn:aws:states:::glue:startJobRun.sync",
@@ -40,7 +41,7 @@ class TaskResourcesTest
                 "SCHEMA_VALIDATION_FAILED", "The resource 'arn:aws:states:::glue:startJobRun.waitForTaskToken' is not supported by lakestack yet "
                 + "(the .waitForTaskToken pattern is there only for the integrations below); lakestack runs arn:aws:states:::lambda:invoke, "
                 + "arn:aws:states:::sqs:sendMessage, arn:aws:states:::sns:publish, arn:aws:states:::events:putEvents, "
-                + "arn:aws:states:::states:startExecution (each also with .waitForTaskToken), Lambda function ARNs, athena:startQueryExecution "
+                + "arn:aws:states:::states:startExecution (each also with .waitForTaskToken), states:startExecution.sync and .sync:2, Lambda function ARNs, athena:startQueryExecution "
                 + "(also .sync), athena:getQueryExecution, athena:getQueryResults, athena:stopQueryExecution, glue:startJobRun (also .sync) and "
                 + "aws-sdk:<service>:<action> for "
                 + "athena, eventbridge, firehose, glue, kinesis, logs, sqs",
@@ -50,7 +51,7 @@ class TaskResourcesTest
         assertThat(TaskResources.validate(task("arn:aws:states:::ecs:runTask"), false).get(0).message()).contains("no such integration");
         assertThat(TaskResources.validate(task("arn:aws:states:::aws-sdk:glue:GetDatabase"), false)).hasSize(1);
         assertThat(TaskResources.validate(task("arn:aws:states:::athena:getQueryResults.sync"), false).get(0).message())
-                .contains("the .sync pattern, which waits for a job, is there for Athena queries and Glue job runs only");
+                .contains("the .sync pattern, which waits for a job, is there for Athena queries, Glue job runs and Step Functions executions only");
         assertThat(TaskResources.validate(task("arn:aws:lambda:us-east-1:000000000000:function:f.waitForTaskToken"), false)).hasSize(1);
     }
 
@@ -64,6 +65,9 @@ class TaskResourcesTest
         assertThat(TaskResources.validate(task("arn:aws:states:::athena:startQueryExecution.sync"), true)).extracting(DefinitionProblem::message)
                 .containsExactly("Express state machine does not support '.sync' service integration pattern for the resource "
                         + "'arn:aws:states:::athena:startQueryExecution.sync'");
+        assertThat(TaskResources.validate(task("arn:aws:states:::states:startExecution.sync:2"), true)).extracting(DefinitionProblem::message)
+                .containsExactly("Express state machine does not support '.sync:2' service integration pattern for the resource "
+                        + "'arn:aws:states:::states:startExecution.sync:2'");
     }
 
     @Test
