@@ -393,6 +393,7 @@ public final class GlueWorkflows
             Optional<StoredEventBatch> pending = batches.getLatest(name);
             if (pending.isEmpty()) {
                 log.info("Glue workflow {}: its batch window passed, with no batch of events pending (a run started with it already)", name);
+                dropBatch(name);
                 return;
             }
             StoredEventBatch batch = pending.get();

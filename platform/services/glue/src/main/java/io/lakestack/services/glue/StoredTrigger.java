@@ -129,16 +129,19 @@ record StoredTrigger(
 
     StoredTrigger withState(String changed)
     {
-        return new StoredTrigger(name, type, changed, description, schedule, logical, conditions, actions, tags, region, createdMillis, List.of(), List.of(), workflowName, eventBatching);
+        return new StoredTrigger(name, type, changed, description, schedule, logical, conditions, actions, tags, region, createdMillis, List.of(), List.of(),
+                workflowName, eventBatching);
     }
 
     StoredTrigger withTags(Map<String, String> changed)
     {
-        return new StoredTrigger(name, type, state, description, schedule, logical, conditions, actions, changed, region, createdMillis, satisfied, satisfiedBy, workflowName, eventBatching);
+        return new StoredTrigger(name, type, state, description, schedule, logical, conditions, actions, changed, region, createdMillis, satisfied, satisfiedBy,
+                workflowName, eventBatching);
     }
 
     StoredTrigger withSatisfied(List<Integer> met, List<StoredJobRun.Predecessor> by)
     {
-        return new StoredTrigger(name, type, state, description, schedule, logical, conditions, actions, tags, region, createdMillis, met, by, workflowName, eventBatching);
+        return new StoredTrigger(name, type, state, description, schedule, logical, conditions, actions, tags, region, createdMillis, met, by, workflowName,
+                eventBatching);
     }
 }
