@@ -31,9 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A Glue workflow started by EventBridge events on the real stack: an EVENT trigger with a batch size of 2, a rule
+ * Glue workflows started by EventBridge events on the real stack: an EVENT trigger with a batch size of 2, a rule
  * whose target is the workflow; two events put on the default bus start one run, with the batch condition and the
- * events' ids, whose Python shell job succeeds.
+ * events' ids, whose Python shell job succeeds. One event of a batch of 10 starts a run when its 2 s window ends.
  */
 @LakestackTest
 @Order(39)
@@ -78,8 +78,7 @@ class GlueEventTriggerIntegrationTest
     @Test
     void twoEventsStartOneRunWithTheirIds()
     {
-        glue.createJob(request -> request.name(JOB).role("arn:aws:iam::000000000000:role/glue").maxCapacity(0.0625).glueVersion("3.0")
-                .command(command -> command.name("pythonshell").pythonVersion("3.9").scriptLocation("s3://" + BUCKET + "/scripts/batch.py")));
+        createJob(JOB);
         glue.createWorkflow(request -> request.name(WORKFLOW));
         glue.createTrigger(request -> request.name("evit-on-events").workflowName(WORKFLOW).type(TriggerType.EVENT).startOnCreation(true)
                 .eventBatchingCondition(condition -> condition.batchSize(2).batchWindow(900))
@@ -116,6 +115,44 @@ class GlueEventTriggerIntegrationTest
         events.removeTargets(request -> request.rule(RULE).ids("workflow"));
         events.deleteRule(request -> request.name(RULE));
         glue.deleteWorkflow(request -> request.name(WORKFLOW));
+    }
+
+    @Test
+    void theEndOfTheBatchWindowStartsARunWithASmallerBatch()
+    {
+        createJob("evit-window-job");
+        glue.createWorkflow(request -> request.name("evit-window"));
+        glue.createTrigger(request -> request.name("evit-window-events").workflowName("evit-window").type(TriggerType.EVENT).startOnCreation(true)
+                .eventBatchingCondition(condition -> condition.batchSize(10).batchWindow(2))
+                .actions(Action.builder().jobName("evit-window-job").build()));
+        events.putRule(request -> request.name("evit-window-rule").eventPattern("{\"source\": [\"evit.window\"]}"));
+        events.putTargets(request -> request.rule("evit-window-rule").targets(Target.builder().id("workflow")
+                .arn("arn:aws:glue:" + TestStack.REGION + ":000000000000:workflow/evit-window").build()));
+
+        String id = events.putEvents(request -> request.entries(PutEventsRequestEntry.builder().source("evit.window").detailType("Upload")
+                .detail("{\"key\": \"c.csv\"}").build())).entries().get(0).eventId();
+
+        // the window's end is a one-time schedule that EventBridge Scheduler's engine fires
+        await().atMost(RUN).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            List<WorkflowRun> runs = glue.getWorkflowRuns(request -> request.name("evit-window")).runs();
+            assertThat(runs).hasSize(1);
+            assertThat(runs.get(0).status()).isEqualTo(WorkflowRunStatus.COMPLETED);
+        });
+        WorkflowRun run = glue.getWorkflowRuns(request -> request.name("evit-window")).runs().get(0);
+        assertThat(run.startingEventBatchCondition()).isEqualTo(StartingEventBatchCondition.builder().batchWindow(2).build());
+        assertThat(run.workflowRunProperties()).isEqualTo(Map.of("aws:eventIds", "[" + id + "]"));
+        assertThat(glue.getJobRuns(request -> request.jobName("evit-window-job")).jobRuns()).extracting(JobRun::jobRunState)
+                .containsExactly(JobRunState.SUCCEEDED);
+
+        events.removeTargets(request -> request.rule("evit-window-rule").ids("workflow"));
+        events.deleteRule(request -> request.name("evit-window-rule"));
+        glue.deleteWorkflow(request -> request.name("evit-window"));
+    }
+
+    private void createJob(String name)
+    {
+        glue.createJob(request -> request.name(name).role("arn:aws:iam::000000000000:role/glue").maxCapacity(0.0625).glueVersion("3.0")
+                .command(command -> command.name("pythonshell").pythonVersion("3.9").scriptLocation("s3://" + BUCKET + "/scripts/batch.py")));
     }
 
     private static PutEventsRequestEntry entry(String detail)
