@@ -90,6 +90,7 @@ import io.lakestack.spi.sns.Subscription;
 import io.lakestack.spi.store.RecordStore;
 import io.lakestack.spi.stack.ComponentState;
 import io.lakestack.spi.stack.ComponentStatus;
+import io.lakestack.spi.targets.TargetArn;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -285,19 +286,50 @@ final class EndpointComponent
         // EventBridge's rules and the Scheduler call their targets through one set of clients
         SdkTargets targets = SdkTargets.connect(URI.create(url()), Region.of(config.region()), credentials());
         resources.add(targets);
-        startRuleEngine(stores, targets, clock);
-        startScheduler(stores, events, targets, crawlers, glueTriggers, clock);
+        startRuleEngine(stores, targets, glueWorkflows, clock);
+        startScheduler(stores, events, targets, crawlers, glueTriggers, glueWorkflows, clock);
         stepFunctions.start();
     }
 
-    /** EventBridge's rules on this instance: deliveries to their targets through the endpoint's APIs, as AWS's EventBridge calls them. */
-    private void startRuleEngine(KafkaRecordStores stores, Targets targets, Clock clock)
+    /**
+     * EventBridge's rules on this instance: deliveries to their targets through the endpoint's APIs, as AWS's EventBridge
+     * calls them; an event for a Glue workflow goes straight to lakestack's Glue engine, as AWS's EventBridge hands it to
+     * Glue with an API (NotifyEvent) that Glue does not publish.
+     */
+    private void startRuleEngine(KafkaRecordStores stores, Targets targets, GlueWorkflows glueWorkflows, Clock clock)
     {
-        ruleEngine = new RuleEngine(stores.open(EventBuses.RULES_STORE, Rule.class), RuleEngineConfig.defaults(kafkaBootstrap), targets, clock).start();
+        Targets withGlue = call -> {
+            TargetArn arn;
+            try {
+                arn = TargetArn.parse(call.arn());
+            }
+            catch (IllegalArgumentException e) {
+                targets.deliver(call);
+                return;
+            }
+            if (arn.kind() != TargetArn.Kind.GLUE_WORKFLOW) {
+                targets.deliver(call);
+                return;
+            }
+            if (!arn.accountId().equals(config.accountId())) {
+                throw new TargetException("EntityNotFoundException", "Glue workflow " + call.arn() + " is in account " + arn.accountId() + ", not in "
+                        + "lakestack's account " + config.accountId(), false, null);
+            }
+            try {
+                glueWorkflows.notifyEvent(arn.name(), call.payload());
+            }
+            catch (ServiceException e) {
+                // as Glue's answer to EventBridge: a workflow that is not there or not taking events fails the delivery, retried only when a run could not start
+                throw new TargetException(e.errorCode(), "Glue did not take the event for " + call.arn() + ": " + e.getMessage(),
+                        e.errorCode().equals("ConcurrentRunsExceededException"), e);
+            }
+        };
+        ruleEngine = new RuleEngine(stores.open(EventBuses.RULES_STORE, Rule.class), RuleEngineConfig.defaults(kafkaBootstrap), withGlue, clock).start();
     }
 
     /** EventBridge Scheduler's engine on this instance: fires the schedules it owns, delivers through the endpoint's APIs. */
-    private void startScheduler(KafkaRecordStores stores, EventSink events, Targets targets, GlueCrawlers crawlers, GlueTriggers glueTriggers, Clock clock)
+    private void startScheduler(KafkaRecordStores stores, EventSink events, Targets targets, GlueCrawlers crawlers, GlueTriggers glueTriggers,
+            GlueWorkflows glueWorkflows, Clock clock)
     {
         // EventBridge's scheduled rules run on the same engine: their scheduled events go on the default bus, where the
         // rules' workers take them (PutEvents refuses the source aws.events, so they are put on the bus's topic here)
@@ -307,11 +339,10 @@ final class EndpointComponent
         Targets withRules = call -> {
             Optional<GlueSchedules.Target> glue = GlueSchedules.target(call.arn());
             if (glue.isPresent()) {
-                if (glue.get().trigger()) {
-                    glueTriggers.fireScheduled(glue.get().name());
-                }
-                else {
-                    crawlers.startScheduled(glue.get().name());
+                switch (glue.get().kind()) {
+                    case TRIGGER -> glueTriggers.fireScheduled(glue.get().name());
+                    case CRAWLER -> crawlers.startScheduled(glue.get().name());
+                    case WORKFLOW -> glueWorkflows.eventBatchWindowElapsed(glue.get().name());
                 }
             }
             else if (ScheduledRules.isRuleArn(call.arn())) {

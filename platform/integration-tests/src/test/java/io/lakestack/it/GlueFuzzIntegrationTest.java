@@ -88,7 +88,8 @@ class GlueFuzzIntegrationTest
             "+GetJobRuns JobName!:string=fuzz-job NextToken:token MaxResults:integer=10",
             "+BatchStopJobRun JobName!:string=fuzz-job JobRunIds!:strings=[\"jr_missing\"]",
             "CreateTrigger Name!:string=fuzz-trigger Type!:string=ON_DEMAND Actions!:structures=[{\"JobName\":\"fuzz-missing\"}] "
-                    + "Description:string=d StartOnCreation:boolean Tags:map WorkflowName:string=fuzz-workflow",
+                    + "Description:string=d StartOnCreation:boolean Tags:map WorkflowName:string=fuzz-workflow "
+                    + "EventBatchingCondition:structure={\"BatchSize\":2,\"BatchWindow\":60}",
             "GetTrigger Name!:string=fuzz-missing",
             "+GetTriggers NextToken:token MaxResults:integer=10 DependentJobName:string=fuzz-job",
             "+ListTriggers NextToken:token MaxResults:integer=10 DependentJobName:string=fuzz-job Tags:map",

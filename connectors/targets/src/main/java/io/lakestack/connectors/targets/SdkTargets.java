@@ -80,6 +80,11 @@ public final class SdkTargets
         catch (IllegalArgumentException e) {
             throw new TargetException("InvalidArn", e.getMessage(), false, e);
         }
+        if (target.kind() == TargetArn.Kind.GLUE_WORKFLOW) {
+            // Glue takes EventBridge's events with NotifyEvent, which no SDK has: lakestack's wiring hands them to its Glue engine
+            throw new TargetException("InvalidArn", "Glue workflow " + call.arn() + " takes EventBridge events from EventBridge itself (Glue has no public "
+                    + "API for them); lakestack's rule engine hands them to its Glue engine, not to these clients", false, null);
+        }
         try {
             switch (target.kind()) {
                 case LAMBDA -> lambda.invoke(request -> request.functionName(call.arn()).invocationType(InvocationType.EVENT)
@@ -92,6 +97,7 @@ public final class SdkTargets
                 case FIREHOSE -> firehose.putRecord(request -> request.deliveryStreamName(target.name())
                         .record(record -> record.data(SdkBytes.fromString(call.payload(), StandardCharsets.UTF_8))));
                 case STEP_FUNCTIONS -> states.startExecution(request -> request.stateMachineArn(call.arn()).input(call.payload()));
+                case GLUE_WORKFLOW -> throw new IllegalStateException("Glue workflows are handled above");
             }
         }
         catch (AwsServiceException e) {

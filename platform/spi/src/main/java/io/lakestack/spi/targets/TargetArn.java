@@ -7,12 +7,13 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The ARN of a resource EventBridge rules and Scheduler schedules deliver to: a Lambda function (qualified or not), an
- * SQS queue, an SNS topic, a Kinesis data stream, a Firehose stream or a Step Functions state machine. Shared by the
+ * SQS queue, an SNS topic, a Kinesis data stream, a Firehose stream, a Step Functions state machine or a Glue workflow
+ * (which EventBridge rules deliver to, the workflow's {@code EVENT} trigger batching the events). Shared by the
  * services that validate targets and the connectors that deliver to them.
  *
  * @param resource the part after the account: {@code function:f}, {@code function:f:live}, {@code orders},
- *         {@code stream/clicks}, {@code deliverystream/to-s3}, {@code stateMachine:etl}
- * @param name the resource's name: the function, queue, topic, stream or state machine name
+ *         {@code stream/clicks}, {@code deliverystream/to-s3}, {@code stateMachine:etl}, {@code workflow/ingest}
+ * @param name the resource's name: the function, queue, topic, stream, state machine or workflow name
  */
 public record TargetArn(String arn, Kind kind, String partition, String region, String accountId, String resource, String name)
 {
@@ -22,11 +23,12 @@ public record TargetArn(String arn, Kind kind, String partition, String region, 
     private static final Pattern STREAM = Pattern.compile("stream/([a-zA-Z0-9_.-]{1,128})");
     private static final Pattern DELIVERY_STREAM = Pattern.compile("deliverystream/([a-zA-Z0-9_.-]{1,64})");
     private static final Pattern STATE_MACHINE = Pattern.compile("stateMachine:([a-zA-Z0-9_-]{1,80})");
+    private static final Pattern GLUE_WORKFLOW = Pattern.compile("workflow/([^\\r\\n]{1,255})");
 
     /** What the ARN names, and so how a target is called. */
     public enum Kind
     {
-        LAMBDA("lambda"), SQS("sqs"), SNS("sns"), KINESIS("kinesis"), FIREHOSE("firehose"), STEP_FUNCTIONS("states");
+        LAMBDA("lambda"), SQS("sqs"), SNS("sns"), KINESIS("kinesis"), FIREHOSE("firehose"), STEP_FUNCTIONS("states"), GLUE_WORKFLOW("glue");
 
         private final String service;
 
@@ -35,7 +37,7 @@ public record TargetArn(String arn, Kind kind, String partition, String region, 
             this.service = service;
         }
 
-        /** The service in the ARN: {@code lambda}, {@code sqs}, {@code sns}, {@code kinesis}, {@code firehose}, {@code states}. */
+        /** The service in the ARN: {@code lambda}, {@code sqs}, {@code sns}, {@code kinesis}, {@code firehose}, {@code states}, {@code glue}. */
         public String service()
         {
             return service;
@@ -77,9 +79,10 @@ public record TargetArn(String arn, Kind kind, String partition, String region, 
             case "kinesis" -> Kind.KINESIS;
             case "firehose" -> Kind.FIREHOSE;
             case "states" -> Kind.STEP_FUNCTIONS;
+            case "glue" -> Kind.GLUE_WORKFLOW;
             default -> throw new IllegalArgumentException("Target ARN " + arn + " names service " + service
                     + ", which lakestack does not deliver to; targets are Lambda functions, SQS queues, SNS topics, Kinesis streams,"
-                    + " Firehose streams and Step Functions state machines");
+                    + " Firehose streams, Step Functions state machines and Glue workflows");
         };
         String name = switch (kind) {
             case LAMBDA -> group(FUNCTION, resource, arn, "a function (function:<name>[:<version or alias>])");
@@ -93,6 +96,7 @@ public record TargetArn(String arn, Kind kind, String partition, String region, 
             case KINESIS -> group(STREAM, resource, arn, "a stream (stream/<name>)");
             case FIREHOSE -> group(DELIVERY_STREAM, resource, arn, "a Firehose stream (deliverystream/<name>)");
             case STEP_FUNCTIONS -> group(STATE_MACHINE, resource, arn, "a state machine (stateMachine:<name>)");
+            case GLUE_WORKFLOW -> group(GLUE_WORKFLOW, resource, arn, "a Glue workflow (workflow/<name>)");
         };
         return new TargetArn(arn, kind, matcher.group(1), region, matcher.group(4), resource, name);
     }

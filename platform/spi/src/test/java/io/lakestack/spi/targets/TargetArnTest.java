@@ -18,6 +18,9 @@ class TargetArnTest
         assertThat(TargetArn.parse("arn:aws:kinesis:us-east-1:000000000000:stream/clicks").name()).isEqualTo("clicks");
         assertThat(TargetArn.parse("arn:aws:firehose:us-east-1:000000000000:deliverystream/to-s3").name()).isEqualTo("to-s3");
         assertThat(TargetArn.parse("arn:aws:states:us-east-1:000000000000:stateMachine:etl").kind()).isEqualTo(TargetArn.Kind.STEP_FUNCTIONS);
+        assertThat(TargetArn.parse("arn:aws:glue:us-east-1:000000000000:workflow/daily load"))
+                .isEqualTo(new TargetArn("arn:aws:glue:us-east-1:000000000000:workflow/daily load", TargetArn.Kind.GLUE_WORKFLOW, "aws", "us-east-1",
+                        "000000000000", "workflow/daily load", "daily load"));
     }
 
     @Test
@@ -29,6 +32,8 @@ class TargetArnTest
                 .hasMessageStartingWith("Target ARN arn:aws:ecs:us-east-1:000000000000:cluster/c names service ecs, which lakestack does not deliver to");
         assertThatThrownBy(() -> TargetArn.parse("arn:aws:kinesis:us-east-1:000000000000:clicks"))
                 .hasMessage("Target ARN arn:aws:kinesis:us-east-1:000000000000:clicks does not name a stream (stream/<name>)");
+        assertThatThrownBy(() -> TargetArn.parse("arn:aws:glue:us-east-1:000000000000:job/load"))
+                .hasMessage("Target ARN arn:aws:glue:us-east-1:000000000000:job/load does not name a Glue workflow (workflow/<name>)");
         assertThatThrownBy(() -> TargetArn.parse("arn:aws:sqs::000000000000:q")).hasMessage("Target ARN arn:aws:sqs::000000000000:q has no region");
         assertThatThrownBy(() -> TargetArn.parse("arn:aws:sqs:us-east-1:000000000000:a/b"))
                 .hasMessageStartingWith("Target ARN arn:aws:sqs:us-east-1:000000000000:a/b does not name a queue");

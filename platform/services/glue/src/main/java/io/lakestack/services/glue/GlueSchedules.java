@@ -9,6 +9,7 @@ import io.lakestack.spi.store.RecordStore;
 import io.lakestack.spi.store.RecordStores;
 
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,10 +17,12 @@ import java.util.regex.Pattern;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The schedules of Glue's scheduled triggers and crawlers, run by EventBridge Scheduler's engine with its own schedules
- * so that each occurrence fires once across lakestack instances: kept in the record store {@value #STORE} under the
- * groups {@value #TRIGGERS} and {@value #CRAWLERS} (names no Scheduler group can have, so the Scheduler API never lists
- * them), each with the trigger's or crawler's ARN as its target, which the wiring hands back to Glue at each occurrence.
+ * The schedules of Glue's scheduled triggers and crawlers, and the batch windows of workflows' {@code EVENT} triggers,
+ * run by EventBridge Scheduler's engine with its own schedules so that each occurrence fires once across lakestack
+ * instances: kept in the record store {@value #STORE} under the groups {@value #TRIGGERS}, {@value #CRAWLERS} and
+ * {@value #EVENT_BATCHES} (names no Scheduler group can have, so the Scheduler API never lists them), each with the
+ * trigger's, crawler's or workflow's ARN as its target, which the wiring hands back to Glue at each occurrence. A batch
+ * window is a one-time {@code at(...)} schedule, at the end of the window of the workflow's pending batch of events.
  */
 public final class GlueSchedules
 {
@@ -28,13 +31,20 @@ public final class GlueSchedules
     public static final String KEY_PREFIX = "#glue-";
     static final String TRIGGERS = "#glue-triggers";
     static final String CRAWLERS = "#glue-crawlers";
-    private static final Pattern TARGET = Pattern.compile("arn:aws:glue:[a-z0-9-]+:\\d{12}:(trigger|crawler)/(.+)");
+    static final String EVENT_BATCHES = "#glue-event-batches";
+    private static final Pattern TARGET = Pattern.compile("arn:aws:glue:[a-z0-9-]+:\\d{12}:(trigger|crawler|workflow)/(.+)");
 
-    /** What an occurrence starts: the trigger or the crawler of that name. */
-    public record Target(boolean trigger, String name)
+    /** What an occurrence starts: the trigger's actions, the crawler's crawl, or the run of the workflow's batch of events. */
+    public record Target(Kind kind, String name)
     {
+        public enum Kind
+        {
+            TRIGGER, CRAWLER, WORKFLOW
+        }
+
         public Target
         {
+            requireNonNull(kind, "kind is null");
             requireNonNull(name, "name is null");
         }
     }
@@ -54,7 +64,7 @@ public final class GlueSchedules
     public static Optional<Target> target(String arn)
     {
         Matcher matcher = TARGET.matcher(arn);
-        return matcher.matches() ? Optional.of(new Target(matcher.group(1).equals("trigger"), matcher.group(2))) : Optional.empty();
+        return matcher.matches() ? Optional.of(new Target(Target.Kind.valueOf(matcher.group(1).toUpperCase(Locale.ROOT)), matcher.group(2))) : Optional.empty();
     }
 
     /** Checks a Glue {@code Schedule}: a {@code cron(...)} expression (Glue takes no {@code rate} or {@code at}). */
@@ -87,7 +97,12 @@ public final class GlueSchedules
         if (current.isPresent() && current.get().expression().equals(expression.get())) {
             return;
         }
-        String arn = "arn:aws:glue:" + region + ":" + accountId + ":" + (group.equals(TRIGGERS) ? "trigger/" : "crawler/") + name;
+        String resource = switch (group) {
+            case TRIGGERS -> "trigger/";
+            case CRAWLERS -> "crawler/";
+            default -> "workflow/";
+        };
+        String arn = "arn:aws:glue:" + region + ":" + accountId + ":" + resource + name;
         // an occurrence that cannot start is Glue's to report; the scheduler does not retry it
         ScheduleTarget target = new ScheduleTarget(arn, "", Optional.empty(), ScheduleTarget.DEFAULT_MAXIMUM_EVENT_AGE_SECONDS, 0, Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());

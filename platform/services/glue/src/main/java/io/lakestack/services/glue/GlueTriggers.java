@@ -6,6 +6,7 @@ import io.lakestack.endpoint.json.JsonInput;
 import io.lakestack.endpoint.json.JsonProtocolService;
 import io.lakestack.services.glue.StoredTrigger.Action;
 import io.lakestack.services.glue.StoredTrigger.Condition;
+import io.lakestack.services.glue.StoredTrigger.EventBatching;
 import io.lakestack.spi.OffsetTokens;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.store.RecordStore;
@@ -38,11 +39,12 @@ import static java.util.Objects.requireNonNull;
  * {@code PredecessorRuns} the runs that met the predicate) or a crawl.
  *
  * <p>A trigger created with a {@code WorkflowName} belongs to that workflow ({@link GlueWorkflows}): its start trigger
- * ({@code ON_DEMAND} or {@code SCHEDULED}, one per workflow) starts a workflow run, and its conditional triggers are
- * met within one run, by {@link GlueWorkflows} rather than here.
+ * ({@code ON_DEMAND}, {@code SCHEDULED} or {@code EVENT}, one per workflow) starts a workflow run, and its conditional
+ * triggers are met within one run, by {@link GlueWorkflows} rather than here. An {@code EVENT} trigger is always a
+ * workflow's: while activated, the workflow's batches of EventBridge events, as its {@code EventBatchingCondition}
+ * ({@code BatchSize}, {@code BatchWindow}) says, start runs ({@link GlueWorkflows#notifyEvent}).
  *
- * <p>Refused rather than stored and ignored: {@code EVENT} triggers, an action's {@code NotificationProperty} and
- * {@code SecurityConfiguration}.
+ * <p>Refused rather than stored and ignored: an action's {@code NotificationProperty} and {@code SecurityConfiguration}.
  */
 public final class GlueTriggers
 {
@@ -51,6 +53,7 @@ public final class GlueTriggers
     private static final Set<String> TYPES = Set.of("SCHEDULED", "CONDITIONAL", "ON_DEMAND", "EVENT");
     private static final Set<String> JOB_STATES = Set.of("SUCCEEDED", "STOPPED", "FAILED", "TIMEOUT");
     private static final Set<String> CRAWL_STATES = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
+    private static final int MAX_BATCH_SIZE = 100;
     static final String CREATED = "CREATED";
     static final String ACTIVATED = "ACTIVATED";
     static final String DEACTIVATED = "DEACTIVATED";
@@ -72,6 +75,12 @@ public final class GlueTriggers
         this.clock = requireNonNull(clock, "clock is null");
         jobs.onRunEnded(run -> ended(Optional.of(run), Optional.empty(), Optional.empty()));
         crawlers.onCrawlEnded(crawl -> ended(Optional.empty(), Optional.of(crawl.crawlerName()), Optional.of(crawl.status())));
+    }
+
+    /** The schedules of scheduled triggers, which also keep the batch windows of workflows' EVENT triggers. */
+    GlueSchedules schedules()
+    {
+        return schedules;
     }
 
     /** The workflows whose triggers these are: they start a workflow's runs and fire its conditional triggers within a run. */
@@ -96,7 +105,7 @@ public final class GlueTriggers
                     Optional<StoredTrigger> start = startTriggerOf(workflow);
                     if (start.isPresent()) {
                         throw input.invalid("Workflow " + workflow + " already has a start trigger, " + start.get().name() + "; a workflow starts from "
-                                + "one ON_DEMAND or SCHEDULED trigger, and its other triggers are CONDITIONAL");
+                                + "one ON_DEMAND, SCHEDULED or EVENT trigger, and its other triggers are CONDITIONAL");
                     }
                 }
                 boolean start = input.bool("StartOnCreation").orElse(false);
@@ -167,7 +176,7 @@ public final class GlueTriggers
                 // an update starts the count of an AND predicate again
                 updated = new StoredTrigger(name, existing.type(), existing.state(), changed.description(), changed.schedule(), changed.logical(),
                         changed.conditions(), changed.actions(), existing.tags(), existing.region(), existing.createdMillis(), List.of(), List.of(),
-                        existing.workflowName());
+                        existing.workflowName(), changed.eventBatching());
                 put(updated);
             }
             ObjectNode output = JsonProtocolService.JSON.createObjectNode();
@@ -228,13 +237,19 @@ public final class GlueTriggers
         else if (input.has("Schedule")) {
             throw input.invalid("A Schedule is for SCHEDULED triggers; an " + type + " trigger takes none");
         }
-        if (type.equals("EVENT") || input.has("EventBatchingCondition")) {
-            throw input.invalid("EVENT triggers are not supported by lakestack yet: start a workflow with an ON_DEMAND trigger (StartWorkflowRun) or a "
-                    + "SCHEDULED one");
-        }
         Optional<String> workflowName = existing == null ? input.string("WorkflowName", GlueService.SINGLE_LINE, GlueService.MAX_NAME_LENGTH) : existing.workflowName();
         if (existing != null && input.has("WorkflowName")) {
             throw input.invalid("TriggerUpdate takes no WorkflowName: a trigger stays in the workflow it was created in");
+        }
+        Optional<EventBatching> eventBatching = existing == null ? Optional.empty() : existing.eventBatching();
+        if (input.has("EventBatchingCondition")) {
+            if (!type.equals("EVENT")) {
+                throw input.invalid("An EventBatchingCondition is for EVENT triggers; an " + type + " trigger takes none");
+            }
+            eventBatching = Optional.of(eventBatching(input.object("EventBatchingCondition")));
+        }
+        if (type.equals("EVENT") && workflowName.isEmpty()) {
+            throw input.invalid("An EVENT trigger starts a workflow: give the WorkflowName of the workflow whose start trigger it is");
         }
         workflowName.ifPresent(workflow -> workflows.workflow(workflow));
         List<Action> actions = existing == null || input.hasList("Actions") ? actions(input) : existing.actions();
@@ -256,7 +271,17 @@ public final class GlueTriggers
         }
         Optional<String> description = input.string("Description").or(() -> existing == null ? Optional.empty() : existing.description());
         return new StoredTrigger(name, type, CREATED, description, type.equals("SCHEDULED") ? schedule : Optional.empty(), logical, conditions, actions,
-                tags, region, createdMillis, List.of(), List.of(), workflowName);
+                tags, region, createdMillis, List.of(), List.of(), workflowName, eventBatching);
+    }
+
+    /** Glue's {@code EventBatchingCondition}: {@code BatchSize} 1 to 100 events, {@code BatchWindow} 1 to 900 seconds (900 when not given). */
+    private static EventBatching eventBatching(JsonInput condition)
+    {
+        if (!condition.has("BatchSize")) {
+            throw condition.missing("BatchSize");
+        }
+        int size = condition.integer("BatchSize", 1, MAX_BATCH_SIZE).orElseThrow();
+        return new EventBatching(size, condition.integer("BatchWindow", 1, EventBatching.DEFAULT_BATCH_WINDOW));
     }
 
     private List<Action> actions(JsonInput input)
@@ -418,6 +443,10 @@ public final class GlueTriggers
             action.timeout().ifPresent(timeout -> item.put("Timeout", timeout));
             action.crawlerName().ifPresent(crawler -> item.put("CrawlerName", crawler));
         }
+        trigger.eventBatching().ifPresent(batching -> {
+            ObjectNode condition = node.putObject("EventBatchingCondition").put("BatchSize", batching.batchSize());
+            batching.batchWindow().ifPresent(window -> condition.put("BatchWindow", window));
+        });
         if (trigger.type().equals("CONDITIONAL")) {
             ObjectNode predicate = node.putObject("Predicate");
             predicate.put("Logical", trigger.logical());
@@ -440,7 +469,7 @@ public final class GlueTriggers
                 .sorted(java.util.Comparator.comparing(StoredTrigger::name)).toList();
     }
 
-    /** The trigger a run of the workflow starts from: its ON_DEMAND or SCHEDULED one. */
+    /** The trigger a run of the workflow starts from: its ON_DEMAND, SCHEDULED or EVENT one. */
     Optional<StoredTrigger> startTriggerOf(String workflow)
     {
         return triggersOf(workflow).stream().filter(trigger -> !trigger.type().equals("CONDITIONAL")).findFirst();

@@ -1,5 +1,6 @@
 package io.lakestack.services.glue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.endpoint.json.JsonInput;
@@ -14,8 +15,12 @@ import io.lakestack.spi.store.RecordStores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -35,19 +40,28 @@ import static java.util.Objects.requireNonNull;
  * and {@code ResumeWorkflowRun}. Workflows live in the record store {@value #STORE}, runs in {@value #RUNS_STORE}.
  *
  * <p>A run starts from the workflow's start trigger (its {@code ON_DEMAND} one at {@code StartWorkflowRun} or
- * {@code StartTrigger}, its {@code SCHEDULED} one at each occurrence of its schedule while activated). A job run it
+ * {@code StartTrigger}, its {@code SCHEDULED} one at each occurrence of its schedule while activated, its {@code EVENT}
+ * one when a batch of events is complete; {@code StartWorkflowRun} starts a run from any of them). A job run it
  * starts gets {@code --WORKFLOW_NAME} and {@code --WORKFLOW_RUN_ID} among its arguments, as on Glue, and a crawl it
  * starts is recorded with the run's id. The workflow's activated {@code CONDITIONAL} triggers are met only by the job
  * runs and crawls of the same run, seen by the instance where each ends; the run is {@code COMPLETED} once none of its
  * actions runs, so that none of its triggers can fire any more ({@code STOPPED} after {@code StopWorkflowRun}, which
  * stops its running job runs and crawls).
  *
- * <p>Not there: {@code EVENT} triggers and blueprints.
+ * <p>A workflow whose start trigger is an {@code EVENT} one starts from EventBridge events ({@link #notifyEvent}),
+ * batched as the trigger's {@code EventBatchingCondition} says; a run a batch started has its
+ * {@code StartingEventBatchCondition}, and the events' ids in its {@code aws:eventIds} property.
+ *
+ * <p>Not there: blueprints.
  */
 public final class GlueWorkflows
 {
     public static final String STORE = "glue.workflows";
     public static final String RUNS_STORE = "glue.workflow-runs";
+    public static final String EVENT_BATCHES_STORE = "glue.event-batches";
+    /** The run property with the ids of the events that started a run. */
+    static final String EVENT_IDS = "aws:eventIds";
+    private static final DateTimeFormatter AT_FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
     static final String WORKFLOW_NAME = "--WORKFLOW_NAME";
     static final String WORKFLOW_RUN_ID = "--WORKFLOW_RUN_ID";
     private static final Logger log = LoggerFactory.getLogger(GlueWorkflows.class);
@@ -55,6 +69,7 @@ public final class GlueWorkflows
 
     private final RecordStore<StoredWorkflow> workflows;
     private final RecordStore<StoredWorkflowRun> runs;
+    private final RecordStore<StoredEventBatch> batches;
     private final GlueJobs jobs;
     private final GlueCrawlers crawlers;
     private final GlueTriggers triggers;
@@ -76,6 +91,7 @@ public final class GlueWorkflows
         requireNonNull(stores, "stores is null");
         this.workflows = stores.open(STORE, StoredWorkflow.class);
         this.runs = stores.open(RUNS_STORE, StoredWorkflowRun.class);
+        this.batches = stores.open(EVENT_BATCHES_STORE, StoredEventBatch.class);
         this.jobs = requireNonNull(jobs, "jobs is null");
         this.crawlers = requireNonNull(crawlers, "crawlers is null");
         this.triggers = requireNonNull(triggers, "triggers is null");
@@ -131,6 +147,7 @@ public final class GlueWorkflows
             synchronized (lock(name)) {
                 // as Glue, deleting a workflow that is not there succeeds; its triggers and runs go with it
                 triggers.deleteTriggersOf(name);
+                dropBatch(name);
                 runsOf(name).forEach(run -> runs.delete(key(name, run.id())));
                 workflows.delete(name);
             }
@@ -272,23 +289,185 @@ public final class GlueWorkflows
     /** Starts a run of the workflow from its start trigger: {@code ConcurrentRunsExceededException} beyond its {@code MaxConcurrentRuns}. */
     StoredWorkflowRun startRun(String name, Map<String, String> runProperties)
     {
-        StoredWorkflowRun run;
-        StoredTrigger start;
+        StoredWorkflowRun run = newRun(name, runProperties, Optional.empty());
+        launch(run);
+        return run;
+    }
+
+    /** Stores a new run of the workflow, not started yet ({@link #launch}): {@code ConcurrentRunsExceededException} beyond its {@code MaxConcurrentRuns}. */
+    private StoredWorkflowRun newRun(String name, Map<String, String> runProperties, Optional<StoredWorkflowRun.StartingBatch> batch)
+    {
         synchronized (lock(name)) {
             StoredWorkflow workflow = workflow(name);
-            start = triggers.startTriggerOf(name).orElseThrow(() -> ServiceException.user("IllegalWorkflowStateException", 400, "Workflow " + name
-                    + " has no start trigger: create an ON_DEMAND or SCHEDULED trigger with WorkflowName " + name));
+            startTrigger(name);
             checkConcurrency(workflow);
             Map<String, String> properties = new LinkedHashMap<>(workflow.defaultRunProperties());
             properties.putAll(runProperties);
-            run = new StoredWorkflowRun(name, newRunId(), Optional.empty(), properties, Status.RUNNING, Optional.empty(), clock.millis(), Optional.empty(),
-                    List.of(), List.of(), List.of(), Map.of(), Map.of());
+            StoredWorkflowRun run = new StoredWorkflowRun(name, newRunId(), Optional.empty(), properties, Status.RUNNING, Optional.empty(), clock.millis(),
+                    Optional.empty(), List.of(), List.of(), List.of(), Map.of(), Map.of(), batch);
             runs.put(key(name, run.id()), run);
+            return run;
         }
-        log.info("Glue workflow {} run {} starts from trigger {}", name, run.id(), start.name());
+    }
+
+    /** Starts the actions of the workflow's start trigger within a new run. */
+    private void launch(StoredWorkflowRun run)
+    {
+        StoredTrigger start = startTrigger(run.workflowName());
+        log.info("Glue workflow {} run {} starts from trigger {}", run.workflowName(), run.id(), start.name());
         fire(run, start, List.of());
-        completeIfDone(name, run.id());
+        completeIfDone(run.workflowName(), run.id());
+    }
+
+    private StoredTrigger startTrigger(String name)
+    {
+        return triggers.startTriggerOf(name).orElseThrow(() -> ServiceException.user("IllegalWorkflowStateException", 400, "Workflow " + name
+                + " has no start trigger: create an ON_DEMAND, SCHEDULED or EVENT trigger with WorkflowName " + name));
+    }
+
+    // EventBridge events
+
+    /**
+     * An EventBridge event for the workflow, from a rule whose target is the workflow's ARN: it joins the workflow's
+     * pending batch, kept in {@value #EVENT_BATCHES_STORE}, and a run starts with the batch once it has the
+     * {@code BatchSize} of the workflow's {@code EVENT} trigger, or at the first event after the batch window (counted
+     * from the batch's first event) has passed. The first event of a batch sets a schedule at the end of the window
+     * ({@link GlueSchedules}), whose occurrence the wiring hands to {@link #eventBatchWindowElapsed}. The run's
+     * properties have the batch's event ids as {@code aws:eventIds}.
+     *
+     * @param event the event as EventBridge delivers it: its {@code id} is the event id (a new one when a rule's input
+     *         transformation left none)
+     * @throws ServiceException {@code EntityNotFoundException} when there is no such workflow,
+     *         {@code IllegalWorkflowStateException} when its start trigger is not an activated {@code EVENT} trigger,
+     *         {@code ConcurrentRunsExceededException} when the batch is complete and a run cannot start: the event is
+     *         then not taken
+     */
+    public void notifyEvent(String name, String event)
+    {
+        String eventId = eventId(event);
+        StoredWorkflowRun started;
+        synchronized (lock(name)) {
+            workflow(name);
+            StoredTrigger trigger = triggers.startTriggerOf(name).filter(start -> start.type().equals("EVENT")).orElseThrow(() -> ServiceException.user(
+                    "IllegalWorkflowStateException", 400, "Workflow " + name + " does not start from EventBridge events: it has no EVENT trigger; create one "
+                            + "with WorkflowName " + name));
+            if (!trigger.state().equals(GlueTriggers.ACTIVATED)) {
+                throw ServiceException.user("IllegalWorkflowStateException", 400, "Event trigger " + trigger.name() + " of workflow " + name + " is "
+                        + trigger.state() + ": the event " + eventId + " is not taken; start the trigger (StartTrigger) to take events");
+            }
+            long now = clock.millis();
+            Optional<StoredEventBatch> pending = batches.getLatest(name).filter(batch -> batch.triggerName().equals(trigger.name()));
+            List<String> ids = new ArrayList<>(pending.map(StoredEventBatch::eventIds).orElse(List.of()));
+            ids.add(eventId);
+            long first = pending.map(StoredEventBatch::firstMillis).orElse(now);
+            StoredTrigger.EventBatching batching = trigger.batching();
+            if (ids.size() >= batching.batchSize()) {
+                started = startBatch(name, ids, new StoredWorkflowRun.StartingBatch(ids.size(), 0));
+            }
+            else if (now >= windowEnd(first, batching)) {
+                started = startBatch(name, ids, new StoredWorkflowRun.StartingBatch(0, batching.window()));
+            }
+            else {
+                batches.put(name, new StoredEventBatch(name, trigger.name(), ids, first));
+                if (pending.isEmpty()) {
+                    triggers.schedules().set(GlueSchedules.EVENT_BATCHES, name, trigger.region(), Optional.of(at(windowEnd(first, batching))),
+                            "the batch window of workflow " + name);
+                }
+                log.info("Glue workflow {}: event {} is event {} of {} of the batch of trigger {}", name, eventId, ids.size(), batching.batchSize(),
+                        trigger.name());
+                return;
+            }
+        }
+        launch(started);
+    }
+
+    /**
+     * The batch window of the workflow's pending batch of events has passed (an occurrence of its schedule): a run
+     * starts with the batch, unless there is none any more or its trigger is gone or not activated (logged; the next
+     * event then starts the run).
+     */
+    public void eventBatchWindowElapsed(String name)
+    {
+        StoredWorkflowRun started;
+        synchronized (lock(name)) {
+            Optional<StoredEventBatch> pending = batches.getLatest(name);
+            if (pending.isEmpty()) {
+                log.info("Glue workflow {}: its batch window passed, with no batch of events pending (a run started with it already)", name);
+                dropBatch(name);
+                return;
+            }
+            StoredEventBatch batch = pending.get();
+            Optional<StoredTrigger> trigger = triggers.startTriggerOf(name).filter(start -> start.name().equals(batch.triggerName()));
+            if (trigger.isEmpty() || !trigger.get().type().equals("EVENT")) {
+                log.warn("Glue workflow {}: trigger {} of its batch of events {} is gone; the batch is dropped", name, batch.triggerName(), batch.eventIds());
+                dropBatch(name);
+                return;
+            }
+            StoredTrigger.EventBatching batching = trigger.get().batching();
+            if (clock.millis() < windowEnd(batch.firstMillis(), batching)) {
+                // the schedule of a window that ended early: a smaller BatchWindow's, or one before the trigger was updated
+                triggers.schedules().set(GlueSchedules.EVENT_BATCHES, name, trigger.get().region(), Optional.of(at(windowEnd(batch.firstMillis(), batching))),
+                        "the batch window of workflow " + name);
+                return;
+            }
+            if (!trigger.get().state().equals(GlueTriggers.ACTIVATED)) {
+                log.warn("Glue workflow {}: the batch window of trigger {} passed while it is {}; its batch of events {} waits for the next event", name,
+                        batch.triggerName(), trigger.get().state(), batch.eventIds());
+                return;
+            }
+            try {
+                started = startBatch(name, batch.eventIds(), new StoredWorkflowRun.StartingBatch(0, batching.window()));
+            }
+            catch (ServiceException e) {
+                log.warn("Glue workflow {}: the run of its batch of events {} did not start ({}); the batch waits for the next event", name, batch.eventIds(),
+                        e.getMessage());
+                return;
+            }
+        }
+        launch(started);
+    }
+
+    /** Stores a run of the batch, which then is no longer pending. */
+    private StoredWorkflowRun startBatch(String name, List<String> eventIds, StoredWorkflowRun.StartingBatch condition)
+    {
+        // as Glue: the batch's event ids, a list in one run property
+        StoredWorkflowRun run = newRun(name, Map.of(EVENT_IDS, "[" + String.join(", ", eventIds) + "]"), Optional.of(condition));
+        dropBatch(name);
+        log.info("Glue workflow {} run {} starts with a batch of {} event(s) ({})", name, run.id(), eventIds.size(),
+                condition.batchSize() > 0 ? "batch size reached" : "batch window passed");
         return run;
+    }
+
+    private void dropBatch(String name)
+    {
+        batches.delete(name);
+        triggers.schedules().set(GlueSchedules.EVENT_BATCHES, name, "", Optional.empty(), "");
+    }
+
+    private static long windowEnd(long firstMillis, StoredTrigger.EventBatching batching)
+    {
+        return firstMillis + batching.window() * 1000L;
+    }
+
+    /** The one-time schedule expression of an instant, at the next whole second (in UTC, as Glue's schedules). */
+    private static String at(long millis)
+    {
+        long seconds = Math.floorDiv(millis + 999, 1000);
+        return "at(" + LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC).format(AT_FORMAT) + ")";
+    }
+
+    private static String eventId(String event)
+    {
+        try {
+            JsonNode id = JsonProtocolService.JSON.readTree(event).path("id");
+            if (id.isTextual() && !id.asText().isEmpty()) {
+                return id.asText();
+            }
+        }
+        catch (IOException | RuntimeException e) {
+            // not an event: a rule's input made it something else
+        }
+        return UUID.randomUUID().toString();
     }
 
     /** An occurrence of the schedule of the workflow's start trigger: a run starts, or the reason it cannot is logged. */
@@ -492,7 +671,7 @@ public final class GlueWorkflows
             }
             checkConcurrency(workflow);
             resumed = new StoredWorkflowRun(name, newRunId(), Optional.of(id), original.properties(), Status.RUNNING, Optional.empty(), clock.millis(),
-                    Optional.empty(), List.of(), List.of(), List.of(), original.satisfied(), original.satisfiedBy());
+                    Optional.empty(), List.of(), List.of(), List.of(), original.satisfied(), original.satisfiedBy(), original.startingBatch());
             runs.put(key(name, resumed.id()), resumed);
         }
         log.info("Glue workflow {} run {} resumes run {} at {}", name, resumed.id(), id, restart);
@@ -572,6 +751,15 @@ public final class GlueWorkflows
         node.put("Status", run.status().name());
         run.errorMessage().ifPresent(message -> node.put("ErrorMessage", message));
         node.set("Statistics", statistics(run));
+        run.startingBatch().ifPresent(batch -> {
+            ObjectNode condition = node.putObject("StartingEventBatchCondition");
+            if (batch.batchSize() > 0) {
+                condition.put("BatchSize", batch.batchSize());
+            }
+            if (batch.batchWindow() > 0) {
+                condition.put("BatchWindow", batch.batchWindow());
+            }
+        });
         if (includeGraph) {
             node.set("Graph", graph(run.workflowName(), Optional.of(run)));
         }

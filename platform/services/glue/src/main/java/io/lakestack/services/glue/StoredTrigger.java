@@ -15,6 +15,7 @@ import static java.util.Objects.requireNonNull;
  *
  * @param workflowName the workflow the trigger belongs to, if any: its conditions are then met per workflow run, and
  *         kept with the run rather than here
+ * @param eventBatching an {@code EVENT} trigger's {@code EventBatchingCondition} as given (empty: one event starts a run)
  */
 record StoredTrigger(
         String name,
@@ -30,7 +31,8 @@ record StoredTrigger(
         long createdMillis,
         List<Integer> satisfied,
         List<StoredJobRun.Predecessor> satisfiedBy,
-        Optional<String> workflowName)
+        Optional<String> workflowName,
+        Optional<EventBatching> eventBatching)
 {
     /** Glue's {@code Condition}: a job's run ending in {@code state}, or a crawler's crawl in {@code crawlState}. */
     /**
@@ -55,6 +57,25 @@ record StoredTrigger(
             }
         }
         return matched;
+    }
+
+    /**
+     * Glue's {@code EventBatchingCondition}: the number of events that starts a run, and the seconds after the first
+     * event of a batch after which a smaller batch starts one.
+     */
+    record EventBatching(int batchSize, Optional<Integer> batchWindow)
+    {
+        static final int DEFAULT_BATCH_WINDOW = 900;
+
+        EventBatching
+        {
+            requireNonNull(batchWindow, "batchWindow is null");
+        }
+
+        int window()
+        {
+            return batchWindow.orElse(DEFAULT_BATCH_WINDOW);
+        }
     }
 
     record Condition(Optional<String> jobName, Optional<String> state, Optional<String> crawlerName, Optional<String> crawlState)
@@ -96,20 +117,31 @@ record StoredTrigger(
         satisfiedBy = List.copyOf(satisfiedBy);
         // triggers kept before workflows existed have none
         workflowName = workflowName == null ? Optional.empty() : workflowName;
+        // nor had those kept before EVENT triggers
+        eventBatching = eventBatching == null ? Optional.empty() : eventBatching;
+    }
+
+    /** The batching of an {@code EVENT} trigger: as given, or one event per run. */
+    EventBatching batching()
+    {
+        return eventBatching.orElse(new EventBatching(1, Optional.empty()));
     }
 
     StoredTrigger withState(String changed)
     {
-        return new StoredTrigger(name, type, changed, description, schedule, logical, conditions, actions, tags, region, createdMillis, List.of(), List.of(), workflowName);
+        return new StoredTrigger(name, type, changed, description, schedule, logical, conditions, actions, tags, region, createdMillis, List.of(), List.of(),
+                workflowName, eventBatching);
     }
 
     StoredTrigger withTags(Map<String, String> changed)
     {
-        return new StoredTrigger(name, type, state, description, schedule, logical, conditions, actions, changed, region, createdMillis, satisfied, satisfiedBy, workflowName);
+        return new StoredTrigger(name, type, state, description, schedule, logical, conditions, actions, changed, region, createdMillis, satisfied, satisfiedBy,
+                workflowName, eventBatching);
     }
 
     StoredTrigger withSatisfied(List<Integer> met, List<StoredJobRun.Predecessor> by)
     {
-        return new StoredTrigger(name, type, state, description, schedule, logical, conditions, actions, tags, region, createdMillis, met, by, workflowName);
+        return new StoredTrigger(name, type, state, description, schedule, logical, conditions, actions, tags, region, createdMillis, met, by, workflowName,
+                eventBatching);
     }
 }

@@ -19,6 +19,7 @@ import static java.util.Objects.requireNonNull;
  * @param errors why each action that could not start did not
  * @param satisfied by trigger name, the indexes of the conditions met since it last fired in this run
  * @param satisfiedBy by trigger name, the job runs that met them
+ * @param startingBatch for a run that a batch of EventBridge events started, the batch condition that started it
  */
 record StoredWorkflowRun(
         String workflowName,
@@ -33,8 +34,17 @@ record StoredWorkflowRun(
         List<String> crawlerNames,
         List<String> errors,
         Map<String, List<Integer>> satisfied,
-        Map<String, List<StoredJobRun.Predecessor>> satisfiedBy)
+        Map<String, List<StoredJobRun.Predecessor>> satisfiedBy,
+        Optional<StartingBatch> startingBatch)
 {
+    /**
+     * Glue's {@code StartingEventBatchCondition}: {@code batchSize} events arrived (the window then 0), or the
+     * {@code batchWindow} seconds after the first one passed (the size then 0).
+     */
+    record StartingBatch(int batchSize, int batchWindow)
+    {
+    }
+
     enum Status
     {
         RUNNING, COMPLETED, STOPPING, STOPPED, ERROR;
@@ -59,18 +69,20 @@ record StoredWorkflowRun(
         errors = List.copyOf(errors);
         satisfied = Map.copyOf(satisfied);
         satisfiedBy = Map.copyOf(satisfiedBy);
+        // runs kept before EVENT triggers have none
+        startingBatch = startingBatch == null ? Optional.empty() : startingBatch;
     }
 
     StoredWorkflowRun withProperties(Map<String, String> changed)
     {
         return new StoredWorkflowRun(workflowName, id, previousRunId, changed, status, errorMessage, startedMillis, completedMillis, jobNames, crawlerNames,
-                errors, satisfied, satisfiedBy);
+                errors, satisfied, satisfiedBy, startingBatch);
     }
 
     StoredWorkflowRun withStatus(Status changed, Optional<Long> completed)
     {
         return new StoredWorkflowRun(workflowName, id, previousRunId, properties, changed, errorMessage, startedMillis, completed, jobNames, crawlerNames,
-                errors, satisfied, satisfiedBy);
+                errors, satisfied, satisfiedBy, startingBatch);
     }
 
     /** With the job or crawler of an action it is about to start among those it started. */
@@ -81,7 +93,7 @@ record StoredWorkflowRun(
         List<String> crawlers = new ArrayList<>(crawlerNames);
         crawler.filter(name -> !crawlers.contains(name)).ifPresent(crawlers::add);
         return new StoredWorkflowRun(workflowName, id, previousRunId, properties, status, errorMessage, startedMillis, completedMillis, jobs, crawlers,
-                errors, satisfied, satisfiedBy);
+                errors, satisfied, satisfiedBy, startingBatch);
     }
 
     StoredWorkflowRun withError(String error)
@@ -89,7 +101,7 @@ record StoredWorkflowRun(
         List<String> changed = new ArrayList<>(errors);
         changed.add(error);
         return new StoredWorkflowRun(workflowName, id, previousRunId, properties, status, errorMessage, startedMillis, completedMillis, jobNames, crawlerNames,
-                changed, satisfied, satisfiedBy);
+                changed, satisfied, satisfiedBy, startingBatch);
     }
 
     StoredWorkflowRun withSatisfied(String trigger, List<Integer> met, List<StoredJobRun.Predecessor> by)
@@ -105,6 +117,6 @@ record StoredWorkflowRun(
             changedBy.put(trigger, by);
         }
         return new StoredWorkflowRun(workflowName, id, previousRunId, properties, status, errorMessage, startedMillis, completedMillis, jobNames, crawlerNames,
-                errors, changedMet, changedBy);
+                errors, changedMet, changedBy, startingBatch);
     }
 }

@@ -309,8 +309,7 @@ class GlueJobsTest
         ServiceException event = catchThrowableOfType(ServiceException.class, () -> call("CreateTrigger",
                 "{\"Name\": \"on-event\", \"Type\": \"EVENT\", \"Actions\": [{\"JobName\": \"nightly\"}]}"));
         assertThat(event.errorCode()).isEqualTo("InvalidInputException");
-        assertThat(event.getMessage()).isEqualTo("EVENT triggers are not supported by lakestack yet: start a workflow with an ON_DEMAND trigger "
-                + "(StartWorkflowRun) or a SCHEDULED one");
+        assertThat(event.getMessage()).isEqualTo("An EVENT trigger starts a workflow: give the WorkflowName of the workflow whose start trigger it is");
         ServiceException missing = catchThrowableOfType(ServiceException.class, () -> call("CreateTrigger",
                 "{\"Name\": \"ghost\", \"Type\": \"ON_DEMAND\", \"Actions\": [{\"JobName\": \"no-such-job\"}]}"));
         assertThat(missing.errorCode()).isEqualTo("EntityNotFoundException");
@@ -336,7 +335,7 @@ class GlueJobsTest
         assertThat(schedule.state()).isEqualTo(io.lakestack.spi.scheduler.Schedule.State.ENABLED);
         assertThat(schedule.target().arn()).isEqualTo("arn:aws:glue:us-east-1:000000000000:trigger/every-hour");
         assertThat(schedule.next(java.time.Instant.parse("2026-11-30T10:06:00Z"))).contains(java.time.Instant.parse("2026-11-30T11:05:00Z"));
-        assertThat(GlueSchedules.target(schedule.target().arn())).contains(new GlueSchedules.Target(true, "every-hour"));
+        assertThat(GlueSchedules.target(schedule.target().arn())).contains(new GlueSchedules.Target(GlueSchedules.Target.Kind.TRIGGER, "every-hour"));
 
         triggers.fireScheduled("every-hour");
         JsonNode run = call("GetJobRuns", "{\"JobName\": \"hourly\"}").path("JobRuns").get(0);
@@ -372,7 +371,7 @@ class GlueJobsTest
                 .isEqualTo(JSON.readTree("{\"ScheduleExpression\": \"cron(0 2 * * ? *)\", \"State\": \"SCHEDULED\"}"));
         io.lakestack.spi.scheduler.Schedule schedule = schedules.get("#glue-crawlers/nightly-crawl").orElseThrow();
         assertThat(schedule.target().arn()).isEqualTo("arn:aws:glue:us-east-1:000000000000:crawler/nightly-crawl");
-        assertThat(GlueSchedules.target(schedule.target().arn())).contains(new GlueSchedules.Target(false, "nightly-crawl"));
+        assertThat(GlueSchedules.target(schedule.target().arn())).contains(new GlueSchedules.Target(GlueSchedules.Target.Kind.CRAWLER, "nightly-crawl"));
 
         ServiceException running = catchThrowableOfType(ServiceException.class, () -> call("StartCrawlerSchedule", "{\"CrawlerName\": \"nightly-crawl\"}"));
         assertThat(running.errorCode()).isEqualTo("SchedulerRunningException");

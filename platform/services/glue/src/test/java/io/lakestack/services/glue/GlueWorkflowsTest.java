@@ -9,6 +9,7 @@ import io.lakestack.spi.events.EventSink;
 import io.lakestack.spi.glue.GlueCatalog;
 import io.lakestack.spi.glue.JobRunner;
 import io.lakestack.spi.s3.ObjectStore;
+import io.lakestack.spi.scheduler.Schedule;
 import io.lakestack.spi.store.MemoryRecordStores;
 import io.lakestack.spi.testing.FixedInstances;
 import io.lakestack.spi.testing.ManualClock;
@@ -29,7 +30,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /**
  * Glue workflows on memory stores, a runner that ends job runs when the test says, and a clock the test sets: a run's
  * completion, statistics, graph and properties, conditional triggers met within one run only, MaxConcurrentRuns,
- * stops and resumes, and the crawls ListCrawls filters.
+ * stops and resumes, EVENT triggers' batches of events, and the crawls ListCrawls filters.
  */
 class GlueWorkflowsTest
 {
@@ -217,8 +218,8 @@ class GlueWorkflowsTest
                 + "\"StartOnCreation\": true, \"Actions\": [{\"JobName\": \"hourly\"}]}");
         ServiceException second = catchThrowableOfType(ServiceException.class, () -> call("CreateTrigger",
                 "{\"Name\": \"tock\", \"WorkflowName\": \"clock\", \"Type\": \"ON_DEMAND\", \"Actions\": [{\"JobName\": \"hourly\"}]}"));
-        assertThat(second.getMessage()).isEqualTo("Workflow clock already has a start trigger, tick; a workflow starts from one ON_DEMAND or SCHEDULED "
-                + "trigger, and its other triggers are CONDITIONAL");
+        assertThat(second.getMessage()).isEqualTo("Workflow clock already has a start trigger, tick; a workflow starts from one ON_DEMAND, SCHEDULED or "
+                + "EVENT trigger, and its other triggers are CONDITIONAL");
         ServiceException missing = catchThrowableOfType(ServiceException.class, () -> call("CreateTrigger",
                 "{\"Name\": \"lost\", \"WorkflowName\": \"nowhere\", \"Type\": \"ON_DEMAND\", \"Actions\": [{\"JobName\": \"hourly\"}]}"));
         assertThat(missing.errorCode()).isEqualTo("EntityNotFoundException");
@@ -266,7 +267,128 @@ class GlueWorkflowsTest
             call("StartWorkflowRun", "{\"Name\": \"empty\"}");
         });
         assertThat(noStart.errorCode()).isEqualTo("IllegalWorkflowStateException");
-        assertThat(noStart.getMessage()).isEqualTo("Workflow empty has no start trigger: create an ON_DEMAND or SCHEDULED trigger with WorkflowName empty");
+        assertThat(noStart.getMessage()).isEqualTo("Workflow empty has no start trigger: create an ON_DEMAND, SCHEDULED or EVENT trigger with WorkflowName "
+                + "empty");
+    }
+
+    @Test
+    void anEventTriggerStartsARunWhenItsBatchSizeIsReached()
+            throws Exception
+    {
+        eventWorkflow("{\"BatchSize\": 2, \"BatchWindow\": 60}");
+        JsonNode trigger = call("GetTrigger", "{\"Name\": \"on-arrival\"}").path("Trigger");
+        assertThat(trigger.path("Type").asText()).isEqualTo("EVENT");
+        assertThat(trigger.path("State").asText()).isEqualTo("ACTIVATED");
+        assertThat(trigger.path("WorkflowName").asText()).isEqualTo("arrivals");
+        assertThat(trigger.path("EventBatchingCondition")).isEqualTo(JSON.readTree("{\"BatchSize\": 2, \"BatchWindow\": 60}"));
+
+        workflows.notifyEvent("arrivals", event("e-1"));
+        assertThat(runner.specs).isEmpty();
+        assertThat(call("GetWorkflowRuns", "{\"Name\": \"arrivals\"}").path("Runs")).isEmpty();
+        // the batch and its window are kept, the window as a one-time schedule at its end
+        assertThat(stores.open(GlueWorkflows.EVENT_BATCHES_STORE, StoredEventBatch.class).get("arrivals"))
+                .contains(new StoredEventBatch("arrivals", "on-arrival", List.of("e-1"), 1_790_000_000_000L));
+        Schedule window = stores.open(GlueSchedules.STORE, Schedule.class).get("#glue-event-batches/arrivals").orElseThrow();
+        assertThat(window.expression()).isEqualTo("at(2026-09-21T14:14:20)");
+        assertThat(window.target().arn()).isEqualTo("arn:aws:glue:us-east-1:000000000000:workflow/arrivals");
+        assertThat(GlueSchedules.target(window.target().arn())).contains(new GlueSchedules.Target(GlueSchedules.Target.Kind.WORKFLOW, "arrivals"));
+
+        clock.advance(Duration.ofSeconds(10));
+        workflows.notifyEvent("arrivals", event("e-2"));
+        JsonNode runs = call("GetWorkflowRuns", "{\"Name\": \"arrivals\"}").path("Runs");
+        assertThat(runs).hasSize(1);
+        String runId = runs.get(0).path("WorkflowRunId").asText();
+        assertThat(runs.get(0).path("StartingEventBatchCondition")).isEqualTo(JSON.readTree("{\"BatchSize\": 2}"));
+        assertThat(properties("arrivals", runId)).isEqualTo(JSON.readTree("{\"env\": \"dev\", \"aws:eventIds\": \"[e-1, e-2]\"}"));
+        assertThat(argument(runner.last().spec, "--WORKFLOW_RUN_ID")).isEqualTo(runId);
+        assertThat(stores.open(GlueWorkflows.EVENT_BATCHES_STORE, StoredEventBatch.class).get("arrivals")).isEmpty();
+        assertThat(stores.open(GlueSchedules.STORE, Schedule.class).get("#glue-event-batches/arrivals")).isEmpty();
+        // the window's occurrence, should it still come, finds no batch
+        workflows.eventBatchWindowElapsed("arrivals");
+        runner.last().completion.complete(JobRunner.Result.success());
+        assertThat(run("arrivals", runId, false).path("Status").asText()).isEqualTo("COMPLETED");
+        assertThat(runner.specs).hasSize(1);
+    }
+
+    @Test
+    void anEventTriggerStartsARunWhenItsBatchWindowPasses()
+            throws Exception
+    {
+        eventWorkflow("{\"BatchSize\": 5, \"BatchWindow\": 60}");
+        clock.advance(Duration.ofSeconds(70));
+        workflows.notifyEvent("arrivals", event("e-1"));
+        clock.advance(Duration.ofSeconds(30));
+        workflows.notifyEvent("arrivals", event("e-2"));
+        assertThat(stores.open(GlueSchedules.STORE, Schedule.class).get("#glue-event-batches/arrivals").orElseThrow().expression())
+                .isEqualTo("at(2026-09-21T14:15:30)");
+        // an occurrence before the window's end starts nothing
+        clock.advance(Duration.ofSeconds(29));
+        workflows.eventBatchWindowElapsed("arrivals");
+        assertThat(call("GetWorkflowRuns", "{\"Name\": \"arrivals\"}").path("Runs")).isEmpty();
+
+        clock.advance(Duration.ofSeconds(1));
+        workflows.eventBatchWindowElapsed("arrivals");
+        JsonNode runs = call("GetWorkflowRuns", "{\"Name\": \"arrivals\"}").path("Runs");
+        assertThat(runs).hasSize(1);
+        String runId = runs.get(0).path("WorkflowRunId").asText();
+        assertThat(runs.get(0).path("StartingEventBatchCondition")).isEqualTo(JSON.readTree("{\"BatchWindow\": 60}"));
+        assertThat(properties("arrivals", runId)).isEqualTo(JSON.readTree("{\"env\": \"dev\", \"aws:eventIds\": \"[e-1, e-2]\"}"));
+        assertThat(stores.open(GlueWorkflows.EVENT_BATCHES_STORE, StoredEventBatch.class).get("arrivals")).isEmpty();
+        runner.last().completion.complete(JobRunner.Result.success());
+
+        // an event arriving after the window of its batch passed (its occurrence missed) starts the run at once
+        workflows.notifyEvent("arrivals", event("e-3"));
+        clock.advance(Duration.ofSeconds(61));
+        workflows.notifyEvent("arrivals", event("e-4"));
+        assertThat(call("GetWorkflowRuns", "{\"Name\": \"arrivals\"}").path("Runs").get(0).path("WorkflowRunProperties").path("aws:eventIds").asText())
+                .isEqualTo("[e-3, e-4]");
+        assertThat(runner.specs).hasSize(2);
+    }
+
+    @Test
+    void aDeactivatedEventTriggerRefusesEventsAndBadBatchingIsRefused()
+            throws Exception
+    {
+        eventWorkflow("{\"BatchSize\": 2}");
+        assertThat(call("GetTrigger", "{\"Name\": \"on-arrival\"}").path("Trigger").path("EventBatchingCondition"))
+                .isEqualTo(JSON.readTree("{\"BatchSize\": 2}"));
+        call("StopTrigger", "{\"Name\": \"on-arrival\"}");
+        ServiceException stopped = catchThrowableOfType(ServiceException.class, () -> workflows.notifyEvent("arrivals", event("e-1")));
+        assertThat(stopped.errorCode()).isEqualTo("IllegalWorkflowStateException");
+        assertThat(stopped.getMessage()).isEqualTo("Event trigger on-arrival of workflow arrivals is DEACTIVATED: the event e-1 is not taken; start the "
+                + "trigger (StartTrigger) to take events");
+        call("StartTrigger", "{\"Name\": \"on-arrival\"}");
+        call("UpdateTrigger", "{\"Name\": \"on-arrival\", \"TriggerUpdate\": {\"EventBatchingCondition\": {\"BatchSize\": 1, \"BatchWindow\": 5}}}");
+        assertThat(call("GetTrigger", "{\"Name\": \"on-arrival\"}").path("Trigger").path("EventBatchingCondition"))
+                .isEqualTo(JSON.readTree("{\"BatchSize\": 1, \"BatchWindow\": 5}"));
+        // an event that is not EventBridge's (a rule's input) has an id of its own
+        workflows.notifyEvent("arrivals", "{\"bucket\": \"b\"}");
+        assertThat(call("GetWorkflowRuns", "{\"Name\": \"arrivals\"}").path("Runs").get(0).path("WorkflowRunProperties").path("aws:eventIds").asText())
+                .matches("\\[[0-9a-f-]{36}\\]");
+
+        ServiceException missing = catchThrowableOfType(ServiceException.class, () -> workflows.notifyEvent("nowhere", event("e-2")));
+        assertThat(missing.errorCode()).isEqualTo("EntityNotFoundException");
+        call("CreateWorkflow", "{\"Name\": \"on-demand\"}");
+        call("CreateTrigger", "{\"Name\": \"start\", \"WorkflowName\": \"on-demand\", \"Type\": \"ON_DEMAND\", \"Actions\": [{\"JobName\": \"extract\"}]}");
+        ServiceException notEvent = catchThrowableOfType(ServiceException.class, () -> workflows.notifyEvent("on-demand", event("e-2")));
+        assertThat(notEvent.errorCode()).isEqualTo("IllegalWorkflowStateException");
+        assertThat(notEvent.getMessage()).isEqualTo("Workflow on-demand does not start from EventBridge events: it has no EVENT trigger; create one with "
+                + "WorkflowName on-demand");
+
+        assertInvalid("{\"Name\": \"free\", \"Type\": \"EVENT\", \"Actions\": [{\"JobName\": \"extract\"}]}",
+                "An EVENT trigger starts a workflow: give the WorkflowName of the workflow whose start trigger it is");
+        call("CreateWorkflow", "{\"Name\": \"other\"}");
+        assertInvalid("{\"Name\": \"zero\", \"WorkflowName\": \"other\", \"Type\": \"EVENT\", \"EventBatchingCondition\": {\"BatchSize\": 0}, "
+                + "\"Actions\": [{\"JobName\": \"extract\"}]}", "1 validation error detected: Value '0' at 'EventBatchingCondition.BatchSize' failed to "
+                + "satisfy constraint: Member must have value greater than or equal to 1");
+        assertInvalid("{\"Name\": \"long\", \"WorkflowName\": \"other\", \"Type\": \"EVENT\", \"EventBatchingCondition\": {\"BatchSize\": 1, "
+                + "\"BatchWindow\": 901}, \"Actions\": [{\"JobName\": \"extract\"}]}", "1 validation error detected: Value '901' at "
+                + "'EventBatchingCondition.BatchWindow' failed to satisfy constraint: Member must have value less than or equal to 900");
+        assertInvalid("{\"Name\": \"nosize\", \"WorkflowName\": \"other\", \"Type\": \"EVENT\", \"EventBatchingCondition\": {\"BatchWindow\": 10}, "
+                + "\"Actions\": [{\"JobName\": \"extract\"}]}", "1 validation error detected: Value null at 'EventBatchingCondition.BatchSize' failed to "
+                + "satisfy constraint: Member must not be null");
+        assertInvalid("{\"Name\": \"manual\", \"Type\": \"ON_DEMAND\", \"EventBatchingCondition\": {\"BatchSize\": 1}, "
+                + "\"Actions\": [{\"JobName\": \"extract\"}]}", "An EventBatchingCondition is for EVENT triggers; an ON_DEMAND trigger takes none");
     }
 
     @Test
@@ -324,6 +446,28 @@ class GlueWorkflowsTest
                 {"Name": "after-extract", "WorkflowName": "%s", "Type": "CONDITIONAL", "StartOnCreation": true,
                  "Predicate": {"Conditions": [{"LogicalOperator": "EQUALS", "JobName": "extract", "State": "SUCCEEDED"}]},
                  "Actions": [{"JobName": "load"}]}""".formatted(name));
+    }
+
+    /** Workflow arrivals (default properties env=dev) started by EVENT trigger on-arrival, activated, with this batching, running job extract. */
+    private void eventWorkflow(String batching)
+            throws Exception
+    {
+        createJob("{\"Name\": \"extract\", \"ExecutionProperty\": {\"MaxConcurrentRuns\": 3}}");
+        call("CreateWorkflow", "{\"Name\": \"arrivals\", \"DefaultRunProperties\": {\"env\": \"dev\"}}");
+        call("CreateTrigger", "{\"Name\": \"on-arrival\", \"WorkflowName\": \"arrivals\", \"Type\": \"EVENT\", \"StartOnCreation\": true, "
+                + "\"EventBatchingCondition\": " + batching + ", \"Actions\": [{\"JobName\": \"extract\"}]}");
+    }
+
+    private static String event(String id)
+    {
+        return "{\"version\": \"0\", \"id\": \"" + id + "\", \"detail-type\": \"Object Created\", \"source\": \"aws.s3\", \"detail\": {}}";
+    }
+
+    private void assertInvalid(String trigger, String message)
+    {
+        ServiceException refused = catchThrowableOfType(ServiceException.class, () -> call("CreateTrigger", trigger));
+        assertThat(refused.errorCode()).isEqualTo("InvalidInputException");
+        assertThat(refused.getMessage()).isEqualTo(message);
     }
 
     private static List<String> nodes(JsonNode graph)

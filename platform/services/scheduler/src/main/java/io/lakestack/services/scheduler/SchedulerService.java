@@ -273,6 +273,10 @@ public final class SchedulerService
             catch (IllegalArgumentException e) {
                 throw target.invalid(e.getMessage());
             }
+            if (parsed.kind() == TargetArn.Kind.GLUE_WORKFLOW) {
+                throw target.invalid("Target.Arn " + arn + " is a Glue workflow, which EventBridge rules deliver to, not schedules: start a workflow from a "
+                        + "schedule with the universal target arn:aws:scheduler:::aws-sdk:glue:startWorkflowRun.");
+            }
             sqs = parsed.kind() == TargetArn.Kind.SQS;
             kinesis = parsed.kind() == TargetArn.Kind.KINESIS;
         }

@@ -123,6 +123,10 @@ class SchedulerServiceTest
         assertError(() -> call("POST", "/schedules/s", "", body("rate(1 hour)", ",\"Target\":{\"Arn\":\"arn:aws:sqs:us-east-1:000000000000:q\","
                 + "\"RoleArn\":\"arn:aws:iam::000000000000:role/r\",\"SageMakerPipelineParameters\":{}}")), "ValidationException", 400,
                 "lakestack does not apply Target.SageMakerPipelineParameters: it runs no SageMaker pipelines; leave it out.");
+        assertError(() -> call("POST", "/schedules/s", "", body("rate(1 hour)", ",\"Target\":{\"Arn\":\"arn:aws:glue:us-east-1:000000000000:workflow/w\","
+                + "\"RoleArn\":\"arn:aws:iam::000000000000:role/r\"}")), "ValidationException", 400,
+                "Target.Arn arn:aws:glue:us-east-1:000000000000:workflow/w is a Glue workflow, which EventBridge rules deliver to, not schedules: start a "
+                + "workflow from a schedule with the universal target arn:aws:scheduler:::aws-sdk:glue:startWorkflowRun.");
         assertThat(schedules.all()).isEmpty();
     }
 
