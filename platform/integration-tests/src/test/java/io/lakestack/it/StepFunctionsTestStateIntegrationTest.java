@@ -53,7 +53,8 @@ class StepFunctionsTestStateIntegrationTest
     void clients()
     {
         // TestState has AWS's host prefix "sync-": the stack answers on one host
-        sfn = stack.client(SfnClient.builder().overrideConfiguration(config -> config.putAdvancedOption(SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION, true)));
+        sfn = stack.client(SfnClient.builder()
+                .overrideConfiguration(config -> config.putAdvancedOption(SdkAdvancedClientOption.DISABLE_HOST_PREFIX_INJECTION, true)));
         sqs = stack.client(SqsClient.builder());
     }
 
@@ -114,7 +115,8 @@ class StepFunctionsTestStateIntegrationTest
                  "Retry": [{"ErrorEquals": ["States.TaskFailed"], "IntervalSeconds": 3, "MaxAttempts": 2, "BackoffRate": 2}],
                  "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure", "Next": "Recover"}]}""".formatted(suffix);
 
-        TestStateResponse retriable = sfn.testState(request -> request.definition(state).input("{\"a\": 1}").inspectionLevel(InspectionLevel.DEBUG)
+        TestStateResponse retriable = sfn.testState(request -> request.definition(state).roleArn(ROLE).input("{\"a\": 1}")
+                .inspectionLevel(InspectionLevel.DEBUG)
                 .stateConfiguration(configuration -> configuration.retrierRetryCount(1)));
         assertThat(retriable.status()).isEqualTo(TestExecutionStatus.RETRIABLE);
         assertThat(retriable.error()).isEqualTo("SQS.NonExistentQueue");
@@ -123,7 +125,7 @@ class StepFunctionsTestStateIntegrationTest
         assertThat(retriable.inspectionData().errorDetails().retryIndex()).isEqualTo(0);
         assertThat(retriable.inspectionData().errorDetails().retryBackoffIntervalSeconds()).isEqualTo(6);
 
-        TestStateResponse caught = sfn.testState(request -> request.definition(state).input("{\"a\": 1}")
+        TestStateResponse caught = sfn.testState(request -> request.definition(state).roleArn(ROLE).input("{\"a\": 1}")
                 .stateConfiguration(configuration -> configuration.retrierRetryCount(2)));
         assertThat(caught.status()).isEqualTo(TestExecutionStatus.CAUGHT_ERROR);
         assertThat(caught.error()).isEqualTo("SQS.NonExistentQueue");
@@ -149,13 +151,16 @@ class StepFunctionsTestStateIntegrationTest
     @Test
     void refusesInvalidStatesAndWhatAwsRunsOnlyMocked()
     {
-        assertThatThrownBy(() -> sfn.testState(request -> request.definition("{\"Type\": \"Pass\", \"Next\": \"B\", \"End\": true}")))
+        assertThatThrownBy(() -> sfn.testState(request -> request.roleArn(ROLE).definition("{\"Type\": \"Pass\", \"Next\": \"B\", \"End\": true}")))
                 .isInstanceOf(InvalidDefinitionException.class)
                 .hasMessageStartingWith("Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: ")
                 .hasMessageContaining(" at /States/TestState'");
-        assertThatThrownBy(() -> sfn.testState(request -> request.definition("""
+        assertThatThrownBy(() -> sfn.testState(request -> request.roleArn(ROLE).definition("""
                 {"Type": "Map", "End": true, "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}""")))
                 .isInstanceOf(ValidationException.class)
                 .hasMessageStartingWith("TestState runs a Map state only with a mock of its result");
+        assertThatThrownBy(() -> sfn.testState(request -> request.definition("{\"Type\": \"Pass\", \"End\": true}")))
+                .isInstanceOf(ValidationException.class)
+                .hasMessageStartingWith("TestState needs a roleArn when it has no mock");
     }
 }

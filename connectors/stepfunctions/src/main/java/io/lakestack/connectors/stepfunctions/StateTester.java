@@ -635,7 +635,10 @@ public final class StateTester
             return Optional.of(value.intValue());
         }
 
-        /** A failed attempt: {@code RETRIABLE} when a Retrier with attempts left matches, else {@code CAUGHT_ERROR} when a Catcher does, else {@code FAILED}. */
+        /**
+         * A failed attempt: {@code RETRIABLE} when a Retrier with attempts left matches, else {@code CAUGHT_ERROR} when a
+         * Catcher does, else {@code FAILED}.
+         */
         private Result handle(StatesFailure failure, JsonNode raw, ObjectNode context)
         {
             boolean task = state.type() == StateType.Task;

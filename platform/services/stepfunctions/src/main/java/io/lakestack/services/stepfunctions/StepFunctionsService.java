@@ -426,6 +426,10 @@ public final class StepFunctionsService
             }
             retrierRetryCount = configuration.get().integer("retrierRetryCount", 0, Integer.MAX_VALUE);
         }
+        if (role.isEmpty() && mock.isEmpty()) {
+            // AWS: the role becomes optional with a mock; lakestack assumes no role, but keeps AWS's rule so a test runs on both
+            throw ServiceException.user(VALIDATION, "TestState needs a roleArn when it has no mock: give the role the state runs with, or mock its result");
+        }
         String executionArn = "arn:aws:states:" + region + ":" + accountId + ":execution:TestState:" + UUID.randomUUID();
         StateTestResult result = engine.testState(new StateTest(definition, stateName, executionArn, role.orElse(""), text, variables, mock, context,
                 retrierRetryCount));

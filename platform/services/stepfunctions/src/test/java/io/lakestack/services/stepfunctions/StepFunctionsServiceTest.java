@@ -194,12 +194,14 @@ class StepFunctionsServiceTest
         assertThat(test.executionArn()).startsWith("arn:aws:states:us-east-1:000000000000:execution:TestState:");
         assertThat(test).isEqualTo(new StateTest("{\"Type\": \"Pass\", \"End\": true}", Optional.of("S"), test.executionArn(), "", "{\"a\": 1}",
                 "{\"v\": 2}", Optional.of(new StateTest.Mock(Optional.empty(), "E", "c", "STRICT")), Optional.of("{\"Custom\": 3}"), Optional.of(1)));
-        assertThat(call("TestState", "{\"definition\": \"{}\"}").has("inspectionData")).isFalse();
+        assertThat(call("TestState", "{\"definition\": \"{}\", \"roleArn\": \"" + ROLE + "\"}").has("inspectionData")).isFalse();
     }
 
     @Test
     void testStateRefusesWhatItCannotApply()
     {
+        assertThat(error("TestState", "{\"definition\": \"{}\"}").getMessage())
+                .isEqualTo("TestState needs a roleArn when it has no mock: give the role the state runs with, or mock its result");
         assertThat(error("TestState", "{\"definition\": \"{}\", \"input\": \"{\"}").errorCode()).isEqualTo("InvalidExecutionInput");
         assertThat(error("TestState", "{\"definition\": \"{}\", \"roleArn\": \"role\"}").errorCode()).isEqualTo("InvalidArn");
         assertThat(error("TestState", "{\"definition\": \"{}\", \"inspectionLevel\": \"ALL\"}").errorCode()).isEqualTo("ValidationException");
