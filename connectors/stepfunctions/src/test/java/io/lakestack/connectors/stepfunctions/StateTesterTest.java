@@ -210,6 +210,42 @@ class StateTesterTest
     }
 
     @Test
+    void jsonataChoiceAssignsAndACatcherShapesTheOutput()
+    {
+        StateTester.Result choice = test("""
+                {"Type": "Choice", "QueryLanguage": "JSONata", "Default": "Low",
+                 "Choices": [{"Condition": "{% $states.input.n > $limit %}", "Assign": {"over": "{% $states.input.n - $limit %}"}, "Next": "High"}]}""",
+                "{\"n\": 12}", Optional.empty(), Optional.empty(), json("{\"limit\": 10}"));
+        assertThat(choice.nextState()).contains("High");
+        assertThat(choice.outputJson()).contains("{\"n\":12}");
+        assertThat(choice.inspection().path("variables").asText()).isEqualTo("{\"limit\":10,\"over\":2}");
+
+        StateTester.Result caught = test("""
+                {"Type": "Task", "QueryLanguage": "JSONata", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
+                 "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Recover",
+                            "Output": {"why": "{% $states.errorOutput.Error %}", "was": "{% $states.input.n %}"}}]}""",
+                "{\"n\": 1}", Optional.of(StateTester.Mock.failure("Custom.Error", "c")), Optional.empty());
+        assertThat(caught.status()).isEqualTo(StateTester.Status.CAUGHT_ERROR);
+        assertThat(caught.outputJson()).contains("{\"why\":\"Custom.Error\",\"was\":1}");
+        assertThat(caught.nextState()).contains("Recover");
+    }
+
+    @Test
+    void theContextIsSetOverTheGeneratedOneAndVariableNamesAreChecked()
+    {
+        StateTester.Tested tested = StateTester.tested("{\"Type\": \"Pass\", \"Parameters\": {\"id.$\": \"$$.Execution.Id\", \"custom.$\": \"$$.Custom\"}, "
+                + "\"End\": true}", Optional.empty());
+        StateTester tester = new StateTester(tasks, FixedRandom.none());
+        StateTester.Result result = tester.test(StateMachineDefinition.parse(tested.definition()), tested.stateName(), new StateTester.Request(EXECUTION_ARN,
+                ROLE_ARN, json("{}"), Json.object(), Optional.of((ObjectNode) json("{\"Custom\": [1]}")), Optional.empty(), Optional.empty(), NOW));
+        assertThat(result.outputJson()).contains("{\"id\":\"" + EXECUTION_ARN + "\",\"custom\":[1]}");
+
+        assertThatThrownBy(() -> test("{\"Type\": \"Pass\", \"End\": true}", "{}", Optional.empty(), Optional.empty(), json("{\"states\": 1}")))
+                .isInstanceOf(StateTester.RefusedException.class)
+                .hasMessage("variables: The variable name 'states' is reserved");
+    }
+
+    @Test
     void aStateOfAWholeMachineIsTestedByName()
     {
         StateTester.Tested tested = StateTester.tested("""
