@@ -59,6 +59,10 @@ class StepFunctionsFuzzIntegrationTest
             "+UpdateStateMachine stateMachineArn!:string=" + ARN + " definition:text='" + DEFINITION + " roleArn:string=" + ROLE + " publish:boolean",
             "+DeleteStateMachine stateMachineArn!:string=" + ARN + "-missing",
             "+ValidateStateMachineDefinition definition!:text='" + DEFINITION + " type:string=STANDARD severity:string=ERROR maxResults:integer=10",
+            // one state of the machine, run once: a Pass, so nothing is called however the request is fuzzed
+            "+TestState definition!:text='" + DEFINITION + " stateName:string=Add roleArn:string=" + ROLE + " input:string=" + INPUT
+                    + " inspectionLevel:string=DEBUG revealSecrets:boolean variables:string='{\"v\":1} context:string='{\"Custom\":1} "
+                    + "stateConfiguration:structure={\"retrierRetryCount\":0}",
             "+PublishStateMachineVersion stateMachineArn!:string=" + ARN + " revisionId:string=INITIAL description:string=fuzzed",
             "+ListStateMachineVersions stateMachineArn!:string=" + ARN + " maxResults:integer=10 nextToken:token",
             "+DeleteStateMachineVersion stateMachineVersionArn!:string=" + ARN + ":99",

@@ -302,7 +302,7 @@ final class Execution
     }
 
     /** What a Choice assigns when this rule matches: the state's {@code Assign}, with the rule's over it (AWS: both apply). */
-    private static Optional<ObjectNode> choiceAssign(State state, JsonNode rule)
+    static Optional<ObjectNode> choiceAssign(State state, JsonNode rule)
     {
         if (!state.has("Assign") && !rule.has("Assign")) {
             return Optional.empty();
@@ -397,7 +397,7 @@ final class Execution
     }
 
     /** The {@code $states} of a state's expressions: its input and context object ({@code result}, {@code errorOutput} added where they exist). */
-    private static ObjectNode states(JsonNode raw, ObjectNode context)
+    static ObjectNode states(JsonNode raw, ObjectNode context)
     {
         ObjectNode states = Json.object();
         states.set("input", raw);
@@ -415,13 +415,13 @@ final class Execution
         }
     }
 
-    private static StatesFailure queryFailure(ObjectNode context, String text, String field, String reason)
+    static StatesFailure queryFailure(ObjectNode context, String text, String field, String reason)
     {
         return inState(context, JsonataExpressions.failure(text, field, reason));
     }
 
     /** AWS's cause of a failed expression opens with the state it failed in. */
-    private static StatesFailure inState(ObjectNode context, StatesFailure failure)
+    static StatesFailure inState(ObjectNode context, StatesFailure failure)
     {
         return new StatesFailure(failure.error(), "An error occurred while executing the state '" + context.path("State").path("Name").asText()
                 + "' (entered at the event id #" + ((ContextObject) context).enteredEventId() + "). " + failure.cause());
@@ -638,7 +638,7 @@ final class Execution
         }
     }
 
-    private static Optional<Integer> firstMatch(Stream<List<String>> matchers, String error, boolean task)
+    static Optional<Integer> firstMatch(Stream<List<String>> matchers, String error, boolean task)
     {
         List<List<String>> all = matchers.toList();
         for (int i = 0; i < all.size(); i++) {
@@ -1173,7 +1173,7 @@ final class Execution
         return results;
     }
 
-    private JsonNode inputPath(State state, JsonNode raw)
+    static JsonNode inputPath(State state, JsonNode raw)
     {
         if (!state.has("InputPath")) {
             return raw;
@@ -1184,7 +1184,7 @@ final class Execution
         return readOrFail(state.text("InputPath").orElseThrow(), raw, NullNode.getInstance(), StatesErrors.RUNTIME, "InputPath");
     }
 
-    private JsonNode outputPath(State state, JsonNode output)
+    static JsonNode outputPath(State state, JsonNode output)
     {
         if (!state.has("OutputPath")) {
             return output;
@@ -1195,7 +1195,7 @@ final class Execution
         return readOrFail(state.text("OutputPath").orElseThrow(), output, NullNode.getInstance(), StatesErrors.RUNTIME, "OutputPath");
     }
 
-    private JsonNode resultPath(State state, JsonNode raw, JsonNode result)
+    static JsonNode resultPath(State state, JsonNode raw, JsonNode result)
     {
         if (!state.has("ResultPath")) {
             return result;
@@ -1208,7 +1208,7 @@ final class Execution
                 "Unable to apply ResultPath '" + path + "' to input '" + Json.write(raw) + "'"));
     }
 
-    private JsonNode readOrFail(String path, JsonNode document, JsonNode context, String error, String field)
+    static JsonNode readOrFail(String path, JsonNode document, JsonNode context, String error, String field)
     {
         try {
             return JsonPaths.read(path, document, context);

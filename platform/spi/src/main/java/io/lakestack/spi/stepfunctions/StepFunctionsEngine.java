@@ -25,6 +25,14 @@ public interface StepFunctionsEngine
     List<DefinitionProblem> validate(String definition, String type);
 
     /**
+     * {@code TestState}: runs one state once, its Task through the same integrations as executions unless mocked, and
+     * stores nothing. Throws the {@link io.lakestack.spi.ServiceException} AWS answers with: {@code InvalidDefinition}
+     * with the definition's problems, {@code ValidationException} for a state that cannot be tested as asked (a Map,
+     * Parallel, activity, {@code .sync} or {@code .waitForTaskToken} Task without a mock, a mock of another state).
+     */
+    StateTestResult testState(StateTest test);
+
+    /**
      * Hands a new execution, already stored {@code RUNNING} in {@value StepFunctions#EXECUTIONS_STORE}, to the instance
      * that runs it. Returns once the hand-over is durable: the execution runs even if this instance stops now.
      */

@@ -21,6 +21,8 @@ import io.lakestack.spi.stepfunctions.DefinitionProblem;
 import io.lakestack.spi.stepfunctions.HistoryPage;
 import io.lakestack.spi.stepfunctions.HistoryRecord;
 import io.lakestack.spi.stepfunctions.StateMachineExecution;
+import io.lakestack.spi.stepfunctions.StateTest;
+import io.lakestack.spi.stepfunctions.StateTestResult;
 import io.lakestack.spi.stepfunctions.StepFunctions;
 import io.lakestack.spi.stepfunctions.StepFunctionsEngine;
 import io.lakestack.spi.store.RecordStore;
@@ -251,6 +253,12 @@ public final class ExecutionRunner
     public List<DefinitionProblem> validate(String definition, String type)
     {
         return TaskResources.validate(definition, type.equals(StepFunctions.EXPRESS), arn -> activities.getLatest(arn).isPresent());
+    }
+
+    @Override
+    public StateTestResult testState(StateTest test)
+    {
+        return new StateTests(tasks, arn -> activities.getLatest(arn).isPresent(), clock).test(test);
     }
 
     @Override

@@ -21,6 +21,8 @@ import io.lakestack.spi.stepfunctions.StateMachine;
 import io.lakestack.spi.stepfunctions.StateMachineAlias;
 import io.lakestack.spi.stepfunctions.StateMachineExecution;
 import io.lakestack.spi.stepfunctions.StateMachineVersion;
+import io.lakestack.spi.stepfunctions.StateTest;
+import io.lakestack.spi.stepfunctions.StateTestResult;
 import io.lakestack.spi.stepfunctions.StepFunctions;
 import io.lakestack.spi.stepfunctions.StepFunctionsEngine;
 import io.lakestack.spi.store.RecordStore;
@@ -71,6 +73,7 @@ public final class StepFunctionsService
     /** Names of machines and executions: AWS's forbidden characters (whitespace, brackets, wildcards, specials, controls). */
     private static final Pattern FORBIDDEN_NAME = Pattern.compile("[\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/\\p{Cntrl}]");
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::[0-9]{12}:role/.+");
+    private static final Set<String> INSPECTION_LEVELS = Set.of("INFO", "DEBUG", "TRACE");
     private static final Set<String> STATUSES = Set.of("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE");
     private static final int MAX_INPUT = 256 * 1024;
     private static final int MAX_TAGS = 50;
@@ -129,6 +132,7 @@ public final class StepFunctionsService
         operation("UpdateStateMachine", (input, caller) -> updateStateMachine(input, caller.region()));
         operation("DeleteStateMachine", (input, caller) -> deleteStateMachine(input));
         operation("ValidateStateMachineDefinition", (input, caller) -> validateDefinition(input));
+        operation("TestState", (input, caller) -> testState(input, caller.region()));
         operation("PublishStateMachineVersion", (input, caller) -> publishVersion(input));
         operation("ListStateMachineVersions", (input, caller) -> listVersions(input));
         operation("DeleteStateMachineVersion", (input, caller) -> deleteVersion(input));
@@ -381,6 +385,112 @@ public final class StepFunctionsService
         }
         result.put("truncated", problems.size() > maxResults);
         return result;
+    }
+
+    // TestState
+
+    private JsonNode testState(JsonInput input, String region)
+    {
+        String definition = input.requiredString("definition");
+        checkLength(input, "definition", definition, 1_048_576);
+        Optional<String> role = input.has("roleArn") ? Optional.of(roleArn(input)) : Optional.empty();
+        String level = input.string("inspectionLevel").orElse("INFO");
+        if (!INSPECTION_LEVELS.contains(level)) {
+            throw input.invalid("inspectionLevel", level, "Member must satisfy enum value set: [INFO, DEBUG, TRACE]");
+        }
+        // lakestack runs no HTTP Task (the only state whose inspection data holds secrets): there is nothing to hide
+        input.bool("revealSecrets");
+        Optional<String> stateName = input.string("stateName");
+        stateName.ifPresent(name -> checkLength(input, "stateName", name, 80));
+        String text = input.string("input").orElse("{}");
+        if (text.length() > MAX_INPUT) {
+            throw ServiceException.user("InvalidExecutionInput", "Invalid State Machine Execution Input: the input has " + text.length()
+                    + " characters, more than the 262144 allowed");
+        }
+        try {
+            JSON.readTree(text);
+        }
+        catch (JsonProcessingException e) {
+            throw ServiceException.user("InvalidExecutionInput", "Invalid State Machine Execution Input: '" + e.getOriginalMessage() + "'");
+        }
+        String variables = jsonObject(input, "variables").orElse("{}");
+        Optional<String> context = jsonObject(input, "context");
+        Optional<StateTest.Mock> mock = input.optionalObject("mock").map(StepFunctionsService::mock);
+        Optional<Integer> retrierRetryCount = Optional.empty();
+        Optional<JsonInput> configuration = input.optionalObject("stateConfiguration");
+        if (configuration.isPresent()) {
+            for (String field : List.of("errorCausedByState", "mapIterationFailureCount", "mapItemReaderData")) {
+                if (configuration.get().has(field)) {
+                    throw ServiceException.user(VALIDATION, "lakestack does not apply stateConfiguration." + field + ": it tests Map and Parallel "
+                            + "states with a mocked result only; test without it");
+                }
+            }
+            retrierRetryCount = configuration.get().integer("retrierRetryCount", 0, Integer.MAX_VALUE);
+        }
+        if (role.isEmpty() && mock.isEmpty()) {
+            // AWS: the role becomes optional with a mock; lakestack assumes no role, but keeps AWS's rule so a test runs on both
+            throw ServiceException.user(VALIDATION, "TestState needs a roleArn when it has no mock: give the role the state runs with, or mock its result");
+        }
+        String executionArn = "arn:aws:states:" + region + ":" + accountId + ":execution:TestState:" + UUID.randomUUID();
+        StateTestResult result = engine.testState(new StateTest(definition, stateName, executionArn, role.orElse(""), text, variables, mock, context,
+                retrierRetryCount));
+        ObjectNode answer = output();
+        result.output().ifPresent(output -> answer.put("output", output));
+        result.error().ifPresent(error -> answer.put("error", error));
+        result.cause().ifPresent(cause -> answer.put("cause", cause));
+        if (!level.equals("INFO")) {
+            try {
+                answer.set("inspectionData", JSON.readTree(result.inspectionData()));
+            }
+            catch (JsonProcessingException e) {
+                throw new IllegalStateException("the engine's inspection data is not JSON: " + result.inspectionData(), e);
+            }
+        }
+        result.nextState().ifPresent(next -> answer.put("nextState", next));
+        answer.put("status", result.status());
+        return answer;
+    }
+
+    /** A JSON object given as text in a string field, checked. */
+    private static Optional<String> jsonObject(JsonInput input, String field)
+    {
+        Optional<String> text = input.string(field);
+        text.ifPresent(json -> {
+            JsonNode node;
+            try {
+                node = JSON.readTree(json);
+            }
+            catch (JsonProcessingException e) {
+                throw ServiceException.user(VALIDATION, "The " + field + " is not valid JSON: " + e.getOriginalMessage());
+            }
+            if (node == null || !node.isObject()) {
+                throw ServiceException.user(VALIDATION, "The " + field + " must be a JSON object, not " + json);
+            }
+        });
+        return text;
+    }
+
+    private static StateTest.Mock mock(JsonInput mock)
+    {
+        String mode = mock.string("fieldValidationMode").orElse("STRICT");
+        if (!Set.of("STRICT", "PRESENT", "NONE").contains(mode)) {
+            throw mock.invalid("fieldValidationMode", mode, "Member must satisfy enum value set: [STRICT, PRESENT, NONE]");
+        }
+        Optional<String> result = mock.string("result");
+        Optional<JsonInput> errorOutput = mock.optionalObject("errorOutput");
+        if (result.isPresent() == errorOutput.isPresent()) {
+            throw ServiceException.user(VALIDATION, "A mock has either a result or an errorOutput, not " + (result.isPresent() ? "both" : "neither"));
+        }
+        if (result.isPresent()) {
+            try {
+                JSON.readTree(result.get());
+            }
+            catch (JsonProcessingException e) {
+                throw ServiceException.user(VALIDATION, "The mock's result is not valid JSON: " + e.getOriginalMessage());
+            }
+            return new StateTest.Mock(result, "", "", mode);
+        }
+        return new StateTest.Mock(Optional.empty(), errorOutput.get().string("error").orElse(""), errorOutput.get().string("cause").orElse(""), mode);
     }
 
     // executions

@@ -14,6 +14,8 @@ import io.lakestack.spi.stepfunctions.StateMachineAlias;
 import io.lakestack.spi.stepfunctions.StateMachineExecution;
 import io.lakestack.spi.stepfunctions.StateMachineVersion;
 import io.lakestack.spi.stepfunctions.StepFunctions;
+import io.lakestack.spi.stepfunctions.StateTest;
+import io.lakestack.spi.stepfunctions.StateTestResult;
 import io.lakestack.spi.stepfunctions.StepFunctionsEngine;
 import io.lakestack.spi.store.MemoryRecordStores;
 import io.lakestack.spi.store.RecordStore;
@@ -48,6 +50,7 @@ class StepFunctionsServiceTest
     private final MemoryRecordStores stores = new MemoryRecordStores();
     private final List<StateMachineExecution> started = new ArrayList<>();
     private final List<String> callbacks = new ArrayList<>();
+    private final List<StateTest> stateTests = new ArrayList<>();
     private final Queue<ActivityTask> activityTasks = new ArrayDeque<>();
     private final List<String> polls = new ArrayList<>();
     /** The draws in [0, 100) the service makes to route an alias's executions, as the test queues them. */
@@ -112,6 +115,14 @@ class StepFunctionsServiceTest
         }
 
         @Override
+        public StateTestResult testState(StateTest test)
+        {
+            stateTests.add(test);
+            return new StateTestResult("CAUGHT_ERROR", Optional.of("{\"a\":1}"), Optional.of("E"), Optional.of("c"), Optional.of("Recover"),
+                    "{\"input\":\"{}\",\"errorDetails\":{\"catchIndex\":0}}");
+        }
+
+        @Override
         public Optional<ActivityTask> getActivityTask(String activityArn, String workerName, Duration wait)
         {
             polls.add(activityArn + " " + workerName + " " + wait);
@@ -166,6 +177,42 @@ class StepFunctionsServiceTest
         executions.put(arn, stored.ended("SUCCEEDED", clock.millis(), Optional.of("{}"), Optional.empty(), Optional.empty()));
         assertThat(error("StartExecution", "{\"stateMachineArn\":\"" + MACHINE + "\",\"name\":\"e\",\"input\":\"{\\\"a\\\":1}\"}").getMessage())
                 .isEqualTo("Execution Already Exists: '" + arn + "' (closed; a name is used once per state machine)");
+    }
+
+    @Test
+    void testStateHandsTheCheckedRequestToTheEngineAndAnswersAtTheLevelAsked()
+            throws Exception
+    {
+        JsonNode debug = call("TestState", """
+                {"definition": "{\\"Type\\": \\"Pass\\", \\"End\\": true}", "input": "{\\"a\\": 1}", "inspectionLevel": "DEBUG",
+                 "variables": "{\\"v\\": 2}", "context": "{\\"Custom\\": 3}", "stateName": "S",
+                 "mock": {"errorOutput": {"error": "E", "cause": "c"}}, "stateConfiguration": {"retrierRetryCount": 1}}""");
+
+        assertThat(debug).isEqualTo(JSON.readTree("""
+                {"output": "{\\"a\\":1}", "error": "E", "cause": "c", "inspectionData": {"input": "{}", "errorDetails": {"catchIndex": 0}},
+                 "nextState": "Recover", "status": "CAUGHT_ERROR"}"""));
+        StateTest test = stateTests.get(0);
+        assertThat(test.executionArn()).startsWith("arn:aws:states:us-east-1:000000000000:execution:TestState:");
+        assertThat(test).isEqualTo(new StateTest("{\"Type\": \"Pass\", \"End\": true}", Optional.of("S"), test.executionArn(), "", "{\"a\": 1}",
+                "{\"v\": 2}", Optional.of(new StateTest.Mock(Optional.empty(), "E", "c", "STRICT")), Optional.of("{\"Custom\": 3}"), Optional.of(1)));
+        assertThat(call("TestState", "{\"definition\": \"{}\", \"roleArn\": \"" + ROLE + "\"}").has("inspectionData")).isFalse();
+    }
+
+    @Test
+    void testStateRefusesWhatItCannotApply()
+    {
+        assertThat(error("TestState", "{\"definition\": \"{}\"}").getMessage())
+                .isEqualTo("TestState needs a roleArn when it has no mock: give the role the state runs with, or mock its result");
+        assertThat(error("TestState", "{\"definition\": \"{}\", \"input\": \"{\"}").errorCode()).isEqualTo("InvalidExecutionInput");
+        assertThat(error("TestState", "{\"definition\": \"{}\", \"roleArn\": \"role\"}").errorCode()).isEqualTo("InvalidArn");
+        assertThat(error("TestState", "{\"definition\": \"{}\", \"inspectionLevel\": \"ALL\"}").errorCode()).isEqualTo("ValidationException");
+        assertThat(error("TestState", "{\"definition\": \"{}\", \"variables\": \"[1]\"}").getMessage())
+                .isEqualTo("The variables must be a JSON object, not [1]");
+        assertThat(error("TestState", "{\"definition\": \"{}\", \"mock\": {}}").getMessage()).isEqualTo("A mock has either a result or an errorOutput, not neither");
+        assertThat(error("TestState", "{\"definition\": \"{}\", \"stateConfiguration\": {\"mapIterationFailureCount\": 1}}").getMessage())
+                .isEqualTo("lakestack does not apply stateConfiguration.mapIterationFailureCount: it tests Map and Parallel states with a mocked result only; "
+                        + "test without it");
+        assertThat(stateTests).isEmpty();
     }
 
     @Test
