@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -210,6 +212,30 @@ abstract class AbstractRecordStoresContractTest
         assertThat(reader.all()).hasSize(100).containsOnlyKeys(writer.all().keySet());
         assertThat(reader.get("key-99")).contains(alan());
         assertThat(reader.get("first")).isEmpty();
+    }
+
+    @Test
+    void readersCatchingUpAtOnceEachReadWhatWasWrittenBeforeTheyAsked()
+    {
+        String name = storeName();
+        RecordStore<Customer> writer = instance().open(name, Customer.class);
+        RecordStore<Customer> reader = instance().open(name, Customer.class);
+        ExecutorService threads = Executors.newFixedThreadPool(16);
+        try {
+            // 16 at a time: each written by one instance, then asked of the other, which shares requests for the store's end
+            List<CompletableFuture<Optional<Customer>>> reads = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                String key = "key-" + i;
+                reads.add(CompletableFuture.supplyAsync(() -> {
+                    writer.put(key, ada());
+                    return reader.getLatest(key);
+                }, threads));
+            }
+            assertThat(reads.stream().map(CompletableFuture::join).toList()).hasSize(64).containsOnly(Optional.of(ada()));
+        }
+        finally {
+            threads.shutdownNow();
+        }
     }
 
     @Test

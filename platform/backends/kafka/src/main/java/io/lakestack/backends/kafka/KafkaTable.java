@@ -3,6 +3,7 @@ package io.lakestack.backends.kafka;
 import io.lakestack.spi.cluster.KafkaClientSettings;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -10,6 +11,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -48,6 +50,11 @@ final class KafkaTable
     private final Admin admin;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Object progress = new Object();
+    /** Guards {@link #nextEnd} and {@link #endRequested}: one request for the topic's end at a time. */
+    private final Object ends = new Object();
+    /** What the callers of {@link #catchUp} that wait for the next request for the topic's end wait on; null when none. */
+    private CompletableFuture<Long> nextEnd;
+    private boolean endRequested;
     private final Thread reader;
     private volatile long nextOffset;
     private volatile RuntimeException readerFailure;
@@ -132,22 +139,66 @@ final class KafkaTable
         return written;
     }
 
-    /** Returns once this instance has read every record the topic held when it was called. */
+    /**
+     * Returns once this instance has read every record the topic held when it was called. Callers at the same time
+     * share one request for the topic's end: a caller that arrives while one is on its way waits for the next, which
+     * is sent after it arrived.
+     */
     void catchUp()
     {
-        long end;
+        CompletableFuture<Long> end;
+        synchronized (ends) {
+            if (nextEnd == null) {
+                nextEnd = new CompletableFuture<>();
+            }
+            end = nextEnd;
+            if (!endRequested) {
+                requestEnd();
+            }
+        }
         try {
-            end = admin.listOffsets(Map.of(partition, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-                    .partitionResult(partition).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).offset();
+            awaitOffset(end.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading the end of " + topic, e);
         }
         catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot read the end of Kafka topic " + topic + ": " + e.getMessage(), e);
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("cannot read the end of Kafka topic " + topic + ": " + cause.getMessage(), cause);
         }
-        awaitOffset(end);
+    }
+
+    /** Asks for the topic's end for the callers waiting on {@link #nextEnd}; then for those that came meanwhile, if any. */
+    private void requestEnd()
+    {
+        CompletableFuture<Long> end = nextEnd;
+        nextEnd = null;
+        endRequested = true;
+        KafkaFuture<ListOffsetsResult.ListOffsetsResultInfo> request;
+        try {
+            request = admin.listOffsets(Map.of(partition, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                    .partitionResult(partition);
+        }
+        catch (RuntimeException e) {
+            endRequested = false;
+            end.completeExceptionally(e);
+            return;
+        }
+        request.whenComplete((info, failure) -> {
+            if (failure != null) {
+                end.completeExceptionally(failure);
+            }
+            else {
+                end.complete(info.offset());
+            }
+            synchronized (ends) {
+                endRequested = false;
+                if (nextEnd != null) {
+                    requestEnd();
+                }
+            }
+        });
     }
 
     private void awaitOffset(long target)
