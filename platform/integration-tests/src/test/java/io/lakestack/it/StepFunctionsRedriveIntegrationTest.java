@@ -2,6 +2,15 @@ package io.lakestack.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakestack.backends.kafka.KafkaRecordStores;
+import io.lakestack.connectors.stepfunctions.TaskInvoker;
+import io.lakestack.connectors.stepfunctions.TaskOutcome;
+import io.lakestack.connectors.stepfunctions.engine.ExecutionRunner;
+import io.lakestack.spi.stepfunctions.HistoryRecord;
+import io.lakestack.spi.stepfunctions.StateMachineExecution;
+import io.lakestack.spi.stepfunctions.StepFunctions;
+import io.lakestack.spi.store.RecordStore;
+import io.lakestack.spi.testing.ManualClock;
 import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
 import org.junit.jupiter.api.AfterAll;
@@ -22,11 +31,18 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -34,7 +50,8 @@ import static org.awaitility.Awaitility.await;
  * exist yet, and a Pass; the execution fails, the queue is created, the execution is redriven and succeeds, going on
  * from the task (the Pass is not run again: the stamp it drew is the one sent), with AWS's history, redrive count and
  * date, ListExecutions' redrive filter, a repeated client token answered as the first redrive, and AWS's errors for
- * what cannot be redriven.
+ * what cannot be redriven; and, on runners of their own, an execution aborted in a Wait, redriven, and resumed by
+ * another runner after the first stopped in the re-entered Wait.
  */
 @LakestackTest
 @Order(37)
@@ -129,10 +146,10 @@ class StepFunctionsRedriveIntegrationTest
         assertThat(awaitEnd(other).status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(sfn.listExecutions(request -> request.stateMachineArn(machine).redriveFilter(ExecutionRedriveFilter.REDRIVEN)).executions())
                 .extracting(ExecutionListItem::name, ExecutionListItem::redriveCount, ExecutionListItem::redriveDate)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("first", 1, redriveDate));
+                .containsExactly(tuple("first", 1, redriveDate));
         assertThat(sfn.listExecutions(request -> request.stateMachineArn(machine).redriveFilter(ExecutionRedriveFilter.NOT_REDRIVEN)).executions())
                 .extracting(ExecutionListItem::name, ExecutionListItem::redriveCount)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("second", 0));
+                .containsExactly(tuple("second", 0));
 
         assertError(arn, "ExecutionNotRedrivable", "Execution '" + arn + "' cannot be redriven: Execution is SUCCEEDED and cannot be redriven.");
         String missing = arn.replace(":first", ":missing");
@@ -149,6 +166,77 @@ class StepFunctionsRedriveIntegrationTest
         await().atMost(WAIT).untilAsserted(() -> assertThat(sfn.describeExecution(request -> request.executionArn(arn)).status())
                 .isEqualTo(ExecutionStatus.FAILED));
         assertError(arn, "ExecutionNotRedrivable", "Execution '" + arn + "' cannot be redriven: Execution of an EXPRESS state machine cannot be redriven");
+    }
+
+    @Test
+    void aRedrivenExecutionIsResumedByTheRunnerThatTakesItOver()
+            throws Exception
+    {
+        String before = "arn:aws:lambda:us-east-1:000000000000:function:it-redrive-before";
+        String after = "arn:aws:lambda:us-east-1:000000000000:function:it-redrive-after";
+        String definition = """
+                {"StartAt": "Before", "States": {
+                  "Before": {"Type": "Task", "Resource": "%s", "ResultPath": "$.before", "Next": "Sleep"},
+                  "Sleep": {"Type": "Wait", "Seconds": 60, "Next": "After"},
+                  "After": {"Type": "Task", "Resource": "%s", "ResultPath": "$.after", "End": true}
+                }}
+                """.formatted(before, after);
+        String topic = "it.stepfunctions.redrive." + suffix;
+        String group = "it.stepfunctions.redrive." + suffix;
+        ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        TaskInvoker tasks = request -> CompletableFuture.completedFuture(TaskOutcome.succeeded(
+                JSON.createObjectNode().put("calls", calls.computeIfAbsent(request.resource(), ignored -> new AtomicInteger()).incrementAndGet())));
+        try (KafkaRecordStores stores = new KafkaRecordStores(stack.kafkaBootstrapServers(), stack.kafkaTopics())) {
+            RecordStore<StateMachineExecution> executions = stores.open(StepFunctions.EXECUTIONS_STORE, StateMachineExecution.class);
+            RecordStore<HistoryRecord> history = stores.open(StepFunctions.HISTORY_STORE, HistoryRecord.class);
+            String machine = StepFunctions.stateMachineArn("us-east-1", "000000000000", "it-redrive-runner");
+            StateMachineExecution execution = new StateMachineExecution(StepFunctions.executionArn(machine, "run-" + suffix, false), machine,
+                    "run-" + suffix, StateMachineExecution.RUNNING, "{\"x\":1}", definition, ROLE, clock.millis(), 0, Optional.empty(), Optional.empty(),
+                    Optional.empty());
+            String arn = execution.executionArn();
+
+            ExecutionRunner first = new ExecutionRunner(stack.kafkaBootstrapServers(), topic, group, stores, tasks, clock).start();
+            executions.put(arn, execution);
+            first.start(execution);
+            List<String> untilWait = List.of("1 0 ExecutionStarted", "2 1 TaskStateEntered", "3 2 TaskScheduled", "4 3 TaskStarted", "5 4 TaskSucceeded",
+                    "6 5 TaskStateExited", "7 6 WaitStateEntered");
+            await().atMost(WAIT).until(() -> shape(history, arn), untilWait::equals);
+            first.stop(arn, Optional.of("Halt"), Optional.empty());
+            StateMachineExecution aborted = executions.get(arn).orElseThrow();
+            assertThat(aborted.status()).isEqualTo(StateMachineExecution.ABORTED);
+
+            clock.advance(Duration.ofSeconds(5));
+            StateMachineExecution redriven = first.redrive(aborted, Optional.of("once"));
+            assertThat(redriven.redriveCount()).isEqualTo(1);
+            assertThat(redriven.redriveMillis()).isEqualTo(clock.millis());
+            assertThat(executions.get(arn).orElseThrow()).isEqualTo(redriven);
+            List<String> reentered = new ArrayList<>(untilWait);
+            reentered.addAll(List.of("8 7 ExecutionAborted", "9 8 ExecutionRedriven", "10 9 WaitStateEntered"));
+            await().atMost(WAIT).until(() -> shape(history, arn), reentered::equals);
+            first.close();
+            assertThat(executions.get(arn).orElseThrow().status()).isEqualTo(StateMachineExecution.RUNNING);
+
+            try (ExecutionRunner second = new ExecutionRunner(stack.kafkaBootstrapServers(), topic, group, stores, tasks, clock).start()) {
+                clock.advance(Duration.ofSeconds(60));
+                StateMachineExecution ended = await().atMost(WAIT).until(() -> executions.get(arn).orElseThrow(), stored -> !stored.running());
+                assertThat(ended.status()).isEqualTo(StateMachineExecution.SUCCEEDED);
+                assertThat(ended.redriveCount()).isEqualTo(1);
+                assertThat(JSON.readTree(ended.output().orElseThrow())).isEqualTo(JSON.readTree("{\"x\":1,\"before\":{\"calls\":1},\"after\":{\"calls\":1}}"));
+                List<String> all = new ArrayList<>(reentered);
+                all.addAll(List.of("11 10 WaitStateExited", "12 11 TaskStateEntered", "13 12 TaskScheduled", "14 13 TaskStarted", "15 14 TaskSucceeded",
+                        "16 15 TaskStateExited", "17 16 ExecutionSucceeded"));
+                assertThat(shape(history, arn)).isEqualTo(all);
+                assertThat(calls.get(before).get()).isEqualTo(1);
+                assertThat(calls.get(after).get()).isEqualTo(1);
+            }
+        }
+    }
+
+    private static List<String> shape(RecordStore<HistoryRecord> history, String arn)
+    {
+        return history.range(StepFunctions.historyKey(arn, 0), StepFunctions.historyEnd(arn)).values().stream()
+                .map(event -> event.id() + " " + event.previousEventId() + " " + event.type()).toList();
     }
 
     private void assertError(String arn, String code, String message)

@@ -65,16 +65,21 @@ final class Redrives
 
     /**
      * Why a history that ended with its last event cannot be redriven by this interpreter, empty when it can: it must end
-     * {@code ExecutionFailed}, {@code ExecutionTimedOut} or {@code ExecutionAborted}, not in a distributed Map.
+     * {@code ExecutionFailed}, {@code ExecutionTimedOut} or {@code ExecutionAborted} (then perhaps an
+     * {@code ExecutionRedriven} whose redrive was cut short), not in a distributed Map.
      */
     static Optional<String> refusal(List<HistoryEvent> history)
     {
+        Map<Long, HistoryEvent> byId = new HashMap<>();
+        history.forEach(event -> byId.put(event.id(), event));
         Optional<HistoryEvent> end = history.stream().max(Comparator.comparingLong(HistoryEvent::id));
+        if (end.isPresent() && end.get().type().equals(REDRIVEN)) {
+            // a redrive cut short before the execution's record said so: the next one takes its event
+            end = Optional.ofNullable(byId.get(end.get().previousEventId()));
+        }
         if (end.isEmpty() || !List.of("ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted").contains(end.get().type())) {
             return Optional.of("its history does not end with ExecutionFailed, ExecutionTimedOut or ExecutionAborted");
         }
-        Map<Long, HistoryEvent> byId = new HashMap<>();
-        history.forEach(event -> byId.put(event.id(), event));
         for (HistoryEvent event = byId.get(end.get().previousEventId()); event != null; event = byId.get(event.previousEventId())) {
             if (event.type().startsWith("MapRun")) {
                 return Optional.of("lakestack does not redrive a distributed Map's Map Run: the execution ended in the distributed Map state");

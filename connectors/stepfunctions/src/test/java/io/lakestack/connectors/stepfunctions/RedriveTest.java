@@ -170,6 +170,24 @@ class RedriveTest
         assertThat(StateMachineInterpreter.redriveRefusal(history.events()))
                 .contains("its history does not end with ExecutionFailed, ExecutionTimedOut or ExecutionAborted");
         assertThat(StateMachineInterpreter.redriveRefusal(List.of())).isPresent();
+
+        List<String> distributed = List.of("ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapRunStarted", "MapRunFailed", "MapStateFailed",
+                "ExecutionFailed");
+        assertThat(StateMachineInterpreter.redriveRefusal(chain(distributed)))
+                .contains("lakestack does not redrive a distributed Map's Map Run: the execution ended in the distributed Map state");
+        // a redrive cut short after its event: the next one takes that event
+        assertThat(StateMachineInterpreter.redriveRefusal(chain(List.of("ExecutionStarted", "PassStateEntered", "ExecutionFailed", "ExecutionRedriven"))))
+                .isEmpty();
+    }
+
+    /** Events of these types, each after the one before. */
+    private static List<HistoryEvent> chain(List<String> types)
+    {
+        List<HistoryEvent> events = new ArrayList<>();
+        for (int i = 0; i < types.size(); i++) {
+            events.add(new HistoryEvent(i + 1, i, types.get(i), START, Json.object().put("name", "S")));
+        }
+        return events;
     }
 
     @Test

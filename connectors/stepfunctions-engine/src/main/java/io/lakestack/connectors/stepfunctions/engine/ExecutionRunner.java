@@ -293,10 +293,15 @@ public final class ExecutionRunner
         if (refusal.isPresent()) {
             throw ServiceException.user("ExecutionNotRedrivable", "Execution '" + execution.executionArn() + "' cannot be redriven: " + refusal.get());
         }
-        StateMachineExecution redriven = execution.redriven(clock.millis(), clientToken);
-        // the event first: a redrive cut short after it leaves the execution ended, and the next redrive writes its own
-        durableHistory(redriven).appendLast("ExecutionRedriven", JSON.createObjectNode().put("redriveCount", redriven.redriveCount()),
-                Instant.ofEpochMilli(redriven.redriveMillis()));
+        List<HistoryRecord> events = DurableHistory.events(history, execution.executionArn());
+        Optional<HistoryRecord> cutShort = events.isEmpty() ? Optional.empty()
+                : Optional.of(events.get(events.size() - 1)).filter(last -> last.type().equals("ExecutionRedriven"));
+        // the event first: a redrive cut short after it leaves the execution ended, and the next redrive takes that event as its own
+        StateMachineExecution redriven = execution.redriven(cutShort.map(HistoryRecord::timestampMillis).orElse(clock.millis()), clientToken);
+        if (cutShort.isEmpty()) {
+            durableHistory(redriven).appendLast("ExecutionRedriven", JSON.createObjectNode().put("redriveCount", redriven.redriveCount()),
+                    Instant.ofEpochMilli(redriven.redriveMillis()));
+        }
         executions.put(redriven.executionArn(), redriven);
         send(new Command("redrive", redriven.executionArn(), Optional.empty(), Optional.empty()));
         return redriven;
@@ -488,7 +493,18 @@ public final class ExecutionRunner
                 // its last run ended (its record says so) but may still be leaving this instance
                 Running previous = running.get(command.executionArn());
                 if (previous != null) {
-                    previous.done.orTimeout(30, TimeUnit.SECONDS).exceptionally(timeout -> null).join();
+                    try {
+                        previous.done.get(30, TimeUnit.SECONDS);
+                    }
+                    catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    catch (ExecutionException | TimeoutException e) {
+                        log.warn("execution {} did not leave this instance within 30 s of its end; its redrive runs when its partition is taken over again",
+                                command.executionArn());
+                        return;
+                    }
                 }
                 launch(command.executionArn(), partition, record.offset());
             }
