@@ -543,7 +543,7 @@ public final class StepFunctionsService
         if (execution.redriveCount() >= MAX_REDRIVES) {
             return Optional.of("Execution has been redriven " + MAX_REDRIVES + " times, the most allowed.");
         }
-        return engine.redriveRefusal(execution).map(reason -> "Execution cannot be redriven: " + reason + ".");
+        return engine.redriveRefusal(execution).map(reason -> reason + ".");
     }
 
     private JsonNode redriveExecution(JsonInput input)

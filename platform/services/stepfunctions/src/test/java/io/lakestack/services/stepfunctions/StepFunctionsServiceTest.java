@@ -233,7 +233,7 @@ class StepFunctionsServiceTest
                 + many.executionArn() + "' cannot be redriven: Execution has been redriven 1000 times, the most allowed.");
         String inMap = failed(executions, "in-a-map-run");
         assertThat(error("RedriveExecution", "{\"executionArn\":\"" + inMap + "\"}").getMessage())
-                .isEqualTo("Execution '" + inMap + "' cannot be redriven: Execution cannot be redriven: it ended in a distributed Map.");
+                .isEqualTo("Execution '" + inMap + "' cannot be redriven: it ended in a distributed Map.");
         String missing = MACHINE.replace("stateMachine", "execution") + ":missing";
         assertThat(error("RedriveExecution", "{\"executionArn\":\"" + missing + "\"}").errorCode()).isEqualTo("ExecutionDoesNotExist");
         call("DeleteStateMachine", "{\"stateMachineArn\":\"" + MACHINE + "\"}");
