@@ -499,12 +499,9 @@ public final class StepFunctionsService
         mapRunOf(execution).ifPresent(mapRunArn -> result.put("mapRunArn", mapRunArn));
         redriveSummary(result, execution);
         Optional<String> notRedrivable = notRedrivable(execution);
+        // never REDRIVABLE_BY_MAP_RUN: lakestack does not redrive Map Runs
         if (notRedrivable.isEmpty()) {
             result.put("redriveStatus", "REDRIVABLE");
-        }
-        else if (mapRunOf(execution).isPresent() && !execution.running() && !execution.status().equals(StateMachineExecution.SUCCEEDED)) {
-            // AWS: a Map Run's child is redriven with its parent
-            result.put("redriveStatus", "REDRIVABLE_BY_MAP_RUN");
         }
         else {
             result.put("redriveStatus", "NOT_REDRIVABLE");
@@ -532,7 +529,7 @@ public final class StepFunctionsService
             return Optional.of("Execution is " + execution.status() + " and cannot be redriven.");
         }
         if (mapRunOf(execution).isPresent()) {
-            return Optional.of("Execution is a child execution of a Map Run: redrive its parent execution, which redrives its Map Run.");
+            return Optional.of("Execution is a child execution of a Map Run; AWS redrives it with its parent's Map Run, which lakestack does not redrive.");
         }
         if (Instant.ofEpochMilli(execution.stopMillis()).plus(REDRIVABLE_PERIOD).isBefore(clock.instant())) {
             return Optional.of("Execution redrivable period exceeded.");
