@@ -191,6 +191,31 @@ class RedriveTest
     }
 
     @Test
+    void aTimedOutExecutionEntersTheStateItTimedOutInAgainWithItsTimeoutCountedFromTheRedrive()
+    {
+        String definition = """
+                {"StartAt": "Hold", "TimeoutSeconds": 10, "States": {
+                  "Hold": {"Type": "Wait", "Seconds": 8, "Next": "Again"},
+                  "Again": {"Type": "Wait", "Seconds": 8, "End": true}}}
+                """;
+        FakeTime time = new FakeTime(START);
+        RecordingHistory history = new RecordingHistory();
+        assertThat(interpreter(time, history, FixedRandom.none()).execute(definition(definition), request())).isEqualTo(new ExecutionResult.TimedOut());
+        assertThat(history.chain()).containsExactly("1<-0 ExecutionStarted", "2<-1 WaitStateEntered", "3<-2 WaitStateExited", "4<-3 WaitStateEntered",
+                "5<-4 ExecutionTimedOut");
+        assertThat(time.instant()).isEqualTo(START.plusSeconds(10));
+        redrive(history, time, 6, 5, 1);
+
+        assertThat(interpreter(time, history, FixedRandom.none()).resume(definition(definition), request(), history.events()))
+                .isEqualTo(new ExecutionResult.Succeeded(json("{\"a\": 1}")));
+        // the second Wait waits its 8 s again from its new entry, within the 10 s counted from the redrive
+        assertThat(time.sleeps()).containsExactly(Duration.ofSeconds(8), Duration.ofSeconds(2), Duration.ofSeconds(8));
+        assertThat(history.chain().subList(5, history.chain().size())).containsExactly(
+                "6<-5 ExecutionRedriven", "7<-6 WaitStateEntered", "8<-7 WaitStateExited", "9<-8 ExecutionSucceeded");
+        assertThat(history.events().get(6).details().get("name").asText()).isEqualTo("Again");
+    }
+
+    @Test
     void anExecutionAbortedBetweenStatesGoesOnWithTheNextState()
     {
         FakeTime time = new FakeTime(START);
