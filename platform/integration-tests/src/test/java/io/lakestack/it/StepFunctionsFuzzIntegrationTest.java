@@ -50,7 +50,7 @@ class StepFunctionsFuzzIntegrationTest
                     "InvalidToken", "InvalidLoggingConfiguration", "InvalidTracingConfiguration", "InvalidEncryptionConfiguration",
                     "MissingRequiredParameter", "ResourceNotFound", "TooManyTags", "StateMachineTypeNotSupported", "RequestEntityTooLargeException",
                     "InvalidOutput", "TaskDoesNotExist", "TaskTimedOut", "ActivityDoesNotExist", "ActivityAlreadyExists", "ConflictException",
-                    "ServiceQuotaExceededException"),
+                    "ServiceQuotaExceededException", "ExecutionNotRedrivable"),
             "+CreateStateMachine name!:string=it-sfn-fuzz definition!:text='" + DEFINITION + " roleArn!:string=" + ROLE + " type:string=STANDARD "
                     + "loggingConfiguration:structure={\"level\":\"OFF\"} tracingConfiguration:structure={\"enabled\":false} "
                     + "tags:structures=[{\"key\":\"team\",\"value\":\"it\"}] publish:boolean",
@@ -76,10 +76,13 @@ class StepFunctionsFuzzIntegrationTest
             "+StartSyncExecution stateMachineArn!:string=" + EXPRESS + " name:string=fuzz-sync input:string=" + INPUT,
             "+DescribeExecution executionArn!:string=" + EXECUTION,
             "+DescribeStateMachineForExecution executionArn!:string=" + EXECUTION,
-            "+ListExecutions stateMachineArn!:string=" + ARN + " statusFilter:string=SUCCEEDED maxResults:integer=10 nextToken:token",
+            "+ListExecutions stateMachineArn!:string=" + ARN + " statusFilter:string=SUCCEEDED redriveFilter:string=NOT_REDRIVEN "
+                    + "maxResults:integer=10 nextToken:token",
             "+GetExecutionHistory executionArn!:string=" + EXECUTION + " maxResults:integer=10 reverseOrder:boolean includeExecutionData:boolean "
                     + "nextToken:token",
             "+StopExecution executionArn!:string=" + EXECUTION + " error:string=Fuzz cause:string=fuzzed",
+            // the execution fuzzed succeeded: it is not redrivable
+            "RedriveExecution executionArn!:string=" + EXECUTION + " clientToken:string=fuzz-token",
             "DescribeMapRun mapRunArn!:string=" + MAP_RUN,
             "+ListMapRuns executionArn!:string=" + EXECUTION + " maxResults:integer=10 nextToken:token",
             "UpdateMapRun mapRunArn!:string=" + MAP_RUN + " maxConcurrency:integer=5 toleratedFailureCount:integer=1 toleratedFailurePercentage:integer=10",

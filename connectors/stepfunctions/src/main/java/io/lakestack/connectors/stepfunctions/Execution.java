@@ -52,6 +52,8 @@ final class Execution
     private long lastEventId;
     /** The events of the history being resumed, by the event each follows; consumed as the execution replays them. */
     private final Map<Long, List<HistoryEvent>> recorded = new HashMap<>();
+    /** Where the runs of a redriven execution go on after its {@code ExecutionRedriven} events. */
+    private final Redrives redrives;
 
     /**
      * Where one thread of the execution (the top, a branch, an iteration) stands: its last event and when that was
@@ -114,7 +116,9 @@ final class Execution
         this.interpreter = interpreter;
         this.definition = definition;
         this.request = request;
-        this.deadline = definition.timeoutSeconds().map(seconds -> request.startTime().plusSeconds(seconds));
+        this.redrives = Redrives.of(history);
+        // a redriven execution has its TimeoutSeconds again from its last redrive
+        this.deadline = definition.timeoutSeconds().map(seconds -> redrives.last().orElse(request.startTime()).plusSeconds(seconds));
         for (HistoryEvent event : history) {
             recorded.computeIfAbsent(event.previousEventId(), previous -> new ArrayList<>()).add(event);
             lastEventId = Math.max(lastEventId, event.id());
@@ -1321,7 +1325,8 @@ final class Execution
             recorded = replayed(frame.last, type, details)
                     .map(event -> new Recorded(event, true))
                     .orElseGet(() -> {
-                        HistoryEvent event = new HistoryEvent(++lastEventId, frame.last, type, interpreter.clock().instant(), details);
+                        long previous = redrives.previous(frame.last, type, details.path("name"));
+                        HistoryEvent event = new HistoryEvent(++lastEventId, previous, type, interpreter.clock().instant(), details);
                         interpreter.historySink().append(event);
                         return new Recorded(event, false);
                     });
@@ -1337,7 +1342,7 @@ final class Execution
      */
     private Optional<HistoryEvent> replayed(long previousId, String type, ObjectNode details)
     {
-        List<HistoryEvent> next = recorded.getOrDefault(previousId, List.of());
+        List<HistoryEvent> next = recorded.getOrDefault(redrives.previous(previousId, type, details.path("name")), List.of());
         for (HistoryEvent candidate : next) {
             if (candidate.type().equals(type) && candidate.details().path("name").equals(details.path("name"))
                     && candidate.details().path("index").equals(details.path("index"))) {

@@ -2,6 +2,7 @@ package io.lakestack.connectors.stepfunctions;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,7 +33,7 @@ import static java.util.Objects.requireNonNull;
  * the branch's own error (which the state's Retry and Catch match), not {@code States.BranchFailed}, the others
  * stopping at their next state rather than at once. An execution
  * resumes from a prefix of its own history ({@link #resume}): the durable slice reads the {@link HistorySink}'s events
- * back after a restart.
+ * back after a restart, and a redriven execution goes on from where it ended ({@link #redriveRefusal}).
  */
 public final class StateMachineInterpreter
 {
@@ -87,6 +88,20 @@ public final class StateMachineInterpreter
         requireNonNull(request, "request is null");
         requireNonNull(history, "history is null");
         return new Execution(this, definition, request, history).run();
+    }
+
+    /**
+     * Why an execution whose history this is cannot be redriven by {@link #resume}, empty when it can. A redriven
+     * execution is resumed from its history with an {@code ExecutionRedriven} event (with
+     * {@code redriveCount}) written after the event that ended it: the state it failed, timed out or was aborted in
+     * (the innermost: a Task of a Parallel branch or of a Map iteration) is entered again after that event with the
+     * input it had, its Retry counts from zero, and the states, branches and iterations that had succeeded stand
+     * (replayed, not run again); an execution that ended between two states goes on with the next one. Its
+     * {@code TimeoutSeconds} count from its last redrive. A distributed Map is not redriven (its Map Run would be).
+     */
+    public static Optional<String> redriveRefusal(List<HistoryEvent> history)
+    {
+        return Redrives.refusal(requireNonNull(history, "history is null"));
     }
 
     TaskInvoker taskInvoker()

@@ -52,6 +52,26 @@ public interface StepFunctionsEngine
     Instant stop(String executionArn, Optional<String> error, Optional<String> cause);
 
     /**
+     * Why the engine cannot redrive this ended execution from its history, empty when it can (the service checks the
+     * rest: its status, type, age and redrive count).
+     */
+    default Optional<String> redriveRefusal(StateMachineExecution execution)
+    {
+        return Optional.of("this engine does not redrive executions");
+    }
+
+    /**
+     * {@code RedriveExecution} of an execution the service found redrivable: writes {@code ExecutionRedriven} after its
+     * last event, stores it {@code RUNNING} with one more redrive, and hands it to the instance that runs it, which goes
+     * on from the state it ended in. Returns the execution as stored, once all three are durable. Throws
+     * {@code ExecutionNotRedrivable} ({@link io.lakestack.spi.ServiceException}) for a reason of {@link #redriveRefusal}.
+     */
+    default StateMachineExecution redrive(StateMachineExecution execution, Optional<String> clientToken)
+    {
+        throw new UnsupportedOperationException("this engine does not redrive executions");
+    }
+
+    /**
      * {@code SendTaskSuccess}: the task waiting for this token ({@code .waitForTaskToken}, or an activity's) succeeds with the output
      * (JSON, checked by the service). Throws the {@link io.lakestack.spi.ServiceException} AWS answers with:
      * {@code InvalidToken}, {@code TaskDoesNotExist}, or {@code TaskTimedOut} for a task that has ended.

@@ -91,7 +91,7 @@ public final class ExecutionLogs
         line.put("previous_event_id", Long.toString(event.previousEventId()));
         line.put("event_timestamp", Long.toString(event.timestampMillis()));
         line.put("execution_arn", execution.executionArn());
-        line.put("redrive_count", "0");
+        line.put("redrive_count", String.valueOf(execution.redriveCount()));
         return line.toString();
     }
 }

@@ -13,6 +13,7 @@ import io.lakestack.connectors.stepfunctions.StateMachineDefinition;
 import io.lakestack.connectors.stepfunctions.StateMachineInterpreter;
 import io.lakestack.connectors.stepfunctions.TaskInvoker;
 import io.lakestack.connectors.stepfunctions.Waiter;
+import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.cluster.KafkaClientSettings;
 import io.lakestack.spi.logs.LogStore;
 import io.lakestack.spi.stepfunctions.Activity;
@@ -142,7 +143,7 @@ public final class ExecutionRunner
     private KafkaConsumer<String, byte[]> consumer;
     private volatile boolean open = true;
 
-    /** What the commands topic carries: {@code start} or {@code stop} of an execution (a stop with its error and cause). */
+    /** What the commands topic carries: {@code start}, {@code redrive} or {@code stop} of an execution (a stop with its error and cause). */
     record Command(String action, String executionArn, Optional<String> error, Optional<String> cause) {}
 
     /** An execution running on this instance. */
@@ -284,6 +285,35 @@ public final class ExecutionRunner
     public void sendTaskHeartbeat(String taskToken)
     {
         callbacks.heartbeat(taskToken);
+    }
+
+    @Override
+    public Optional<String> redriveRefusal(StateMachineExecution execution)
+    {
+        List<HistoryEvent> past = DurableHistory.events(history, execution.executionArn()).stream().map(DurableHistory::event).toList();
+        return StateMachineInterpreter.redriveRefusal(past);
+    }
+
+    @Override
+    public StateMachineExecution redrive(StateMachineExecution execution, Optional<String> clientToken)
+    {
+        history.catchUp();
+        Optional<String> refusal = redriveRefusal(execution);
+        if (refusal.isPresent()) {
+            throw ServiceException.user("ExecutionNotRedrivable", "Execution '" + execution.executionArn() + "' cannot be redriven: " + refusal.get());
+        }
+        List<HistoryRecord> events = DurableHistory.events(history, execution.executionArn());
+        Optional<HistoryRecord> cutShort = events.isEmpty() ? Optional.empty()
+                : Optional.of(events.get(events.size() - 1)).filter(last -> last.type().equals("ExecutionRedriven"));
+        // the event first: a redrive cut short after it leaves the execution ended, and the next redrive takes that event as its own
+        StateMachineExecution redriven = execution.redriven(cutShort.map(HistoryRecord::timestampMillis).orElse(clock.millis()), clientToken);
+        if (cutShort.isEmpty()) {
+            durableHistory(redriven).appendLast("ExecutionRedriven", JSON.createObjectNode().put("redriveCount", redriven.redriveCount()),
+                    Instant.ofEpochMilli(redriven.redriveMillis()));
+        }
+        executions.put(redriven.executionArn(), redriven);
+        send(new Command("redrive", redriven.executionArn(), Optional.empty(), Optional.empty()));
+        return redriven;
     }
 
     /** Whether the execution stops on this instance only to resume on another (or after a restart): its tasks stay open. */
@@ -468,6 +498,25 @@ public final class ExecutionRunner
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         switch (command.action()) {
             case "start" -> launch(command.executionArn(), partition, record.offset());
+            case "redrive" -> {
+                // its last run ended (its record says so) but may still be leaving this instance
+                Running previous = running.get(command.executionArn());
+                if (previous != null) {
+                    try {
+                        previous.done.get(30, TimeUnit.SECONDS);
+                    }
+                    catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    catch (ExecutionException | TimeoutException e) {
+                        log.warn("execution {} did not leave this instance within 30 s of its end; its redrive runs when its partition is taken over again",
+                                command.executionArn());
+                        return;
+                    }
+                }
+                launch(command.executionArn(), partition, record.offset());
+            }
             case "stop" -> {
                 Running execution = running.get(command.executionArn());
                 if (execution != null) {

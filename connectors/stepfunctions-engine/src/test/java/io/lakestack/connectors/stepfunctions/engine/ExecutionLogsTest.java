@@ -66,4 +66,17 @@ class ExecutionLogsTest
         assertThat(logged("FATAL", true)).singleElement().satisfies(line -> assertThat(line).contains("\"type\":\"ExecutionFailed\""));
         assertThat(logged("OFF", true)).isEmpty();
     }
+
+    @Test
+    void aRedrivenExecutionsLinesCarryItsRedriveCount()
+    {
+        StateMachineExecution redriven = new StateMachineExecution(EXECUTION, MACHINE, "e", "FAILED", "{}", "{}", "r", 1_790_000_000_000L,
+                1_790_000_000_002L, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                new LoggingConfiguration("ALL", true, Optional.of(GROUP))).redriven(1_790_000_000_003L, Optional.empty());
+        puts.clear();
+        new ExecutionLogs(Optional.of(store)).log(redriven, new HistoryRecord(4, 3, "ExecutionRedriven", 1_790_000_000_003L, "{\"redriveCount\":1}"));
+        assertThat(puts).containsExactly("/sfn/it states/m/2026-09-21-14-13/e 1790000000003 {\"id\":\"4\",\"type\":\"ExecutionRedriven\","
+                + "\"details\":{\"redriveCount\":1},\"previous_event_id\":\"3\",\"event_timestamp\":\"1790000000003\",\"execution_arn\":\""
+                + EXECUTION + "\",\"redrive_count\":\"1\"}");
+    }
 }

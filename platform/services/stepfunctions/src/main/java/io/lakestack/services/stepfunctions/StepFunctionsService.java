@@ -77,6 +77,8 @@ public final class StepFunctionsService
     private static final Set<String> STATUSES = Set.of("RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE");
     private static final int MAX_INPUT = 256 * 1024;
     private static final int MAX_TAGS = 50;
+    static final Duration REDRIVABLE_PERIOD = Duration.ofDays(14);
+    static final int MAX_REDRIVES = 1000;
     static final int ACTIVITY_POLL_SECONDS = 60;
     private static final Object[] STARTS = java.util.stream.Stream.generate(Object::new).limit(64).toArray();
     /** Publishing and deleting versions of a machine, one at a time on this instance, so that numbers are not taken twice. */
@@ -148,6 +150,7 @@ public final class StepFunctionsService
         operation("ListExecutions", (input, caller) -> listExecutions(input));
         operation("GetExecutionHistory", (input, caller) -> getExecutionHistory(input));
         operation("StopExecution", (input, caller) -> stopExecution(input));
+        operation("RedriveExecution", (input, caller) -> redriveExecution(input));
         operation("DescribeMapRun", (input, caller) -> describeMapRun(input));
         operation("ListMapRuns", (input, caller) -> listMapRuns(input));
         operation("UpdateMapRun", (input, caller) -> updateMapRun(input));
@@ -605,9 +608,95 @@ public final class StepFunctionsService
         execution.error().ifPresent(error -> result.put("error", error));
         execution.cause().ifPresent(cause -> result.put("cause", cause));
         mapRunOf(execution).ifPresent(mapRunArn -> result.put("mapRunArn", mapRunArn));
-        result.put("redriveCount", 0);
-        result.put("redriveStatus", "NOT_REDRIVABLE");
+        redriveSummary(result, execution);
+        Optional<String> notRedrivable = notRedrivable(execution);
+        // never REDRIVABLE_BY_MAP_RUN: lakestack does not redrive Map Runs
+        if (notRedrivable.isEmpty()) {
+            result.put("redriveStatus", "REDRIVABLE");
+        }
+        else {
+            result.put("redriveStatus", "NOT_REDRIVABLE");
+            result.put("redriveStatusReason", notRedrivable.get());
+        }
         return result;
+    }
+
+    /** What DescribeExecution and ListExecutions say of an execution's redrives. */
+    private static void redriveSummary(ObjectNode node, StateMachineExecution execution)
+    {
+        node.put("redriveCount", execution.redriveCount());
+        if (execution.redriveCount() > 0) {
+            node.put("redriveDate", epochSeconds(Instant.ofEpochMilli(execution.redriveMillis())));
+        }
+    }
+
+    /** Why {@code RedriveExecution} refuses the execution ({@code ExecutionNotRedrivable}), empty when it would redrive it. */
+    private Optional<String> notRedrivable(StateMachineExecution execution)
+    {
+        if (execution.executionArn().contains(":express:")) {
+            return Optional.of("Execution of an EXPRESS state machine cannot be redriven; only the EXPRESS children of a Map Run are, with their Map Run");
+        }
+        if (execution.running() || execution.status().equals(StateMachineExecution.SUCCEEDED)) {
+            return Optional.of("Execution is " + execution.status() + " and cannot be redriven.");
+        }
+        if (mapRunOf(execution).isPresent()) {
+            return Optional.of("Execution is a child execution of a Map Run; AWS redrives it with its parent's Map Run, which lakestack does not redrive.");
+        }
+        if (Instant.ofEpochMilli(execution.stopMillis()).plus(REDRIVABLE_PERIOD).isBefore(clock.instant())) {
+            return Optional.of("Execution redrivable period exceeded.");
+        }
+        if (machines.get(execution.stateMachineArn()).isEmpty()) {
+            return Optional.of("State machine " + execution.stateMachineArn() + " does not exist anymore.");
+        }
+        if (execution.redriveCount() >= MAX_REDRIVES) {
+            return Optional.of("Execution has been redriven " + MAX_REDRIVES + " times, the most allowed.");
+        }
+        return engine.redriveRefusal(execution).map(reason -> reason + ".");
+    }
+
+    private JsonNode redriveExecution(JsonInput input)
+    {
+        String arn = input.requiredString("executionArn");
+        Optional<String> clientToken = input.string("clientToken");
+        clientToken.ifPresent(token -> checkLength(input, "clientToken", token, 64));
+        execution(arn);
+        // one redrive of an execution at a time on this instance, so that a repeated token finds the first one's redrive
+        synchronized (STARTS[Math.floorMod(arn.hashCode(), STARTS.length)]) {
+            StateMachineExecution execution = execution(arn);
+            if (clientToken.isPresent() && execution.redriveTokens().contains(clientToken.get())) {
+                int back = execution.redriveTokens().size() - 1 - execution.redriveTokens().lastIndexOf(clientToken.get());
+                return output().put("redriveDate", epochSeconds(redriveTime(execution, execution.redriveCount() - back)));
+            }
+            Optional<String> reason = notRedrivable(execution);
+            if (reason.isPresent()) {
+                throw ServiceException.user("ExecutionNotRedrivable", "Execution '" + arn + "' cannot be redriven: " + reason.get());
+            }
+            StateMachineExecution redriven = engine.redrive(execution, clientToken);
+            return output().put("redriveDate", epochSeconds(Instant.ofEpochMilli(redriven.redriveMillis())));
+        }
+    }
+
+    private static int redriveCount(HistoryRecord event)
+    {
+        try {
+            return JSON.readTree(event.details()).path("redriveCount").asInt();
+        }
+        catch (JsonProcessingException e) {
+            return 0;
+        }
+    }
+
+    /** When the execution's redrive number {@code count} was made: its {@code ExecutionRedriven} event's time. */
+    private Instant redriveTime(StateMachineExecution execution, int count)
+    {
+        if (count == execution.redriveCount()) {
+            return Instant.ofEpochMilli(execution.redriveMillis());
+        }
+        return StepFunctions.history(history, execution.executionArn()).stream()
+                .filter(event -> event.type().equals("ExecutionRedriven") && redriveCount(event) == count)
+                .map(event -> Instant.ofEpochMilli(event.timestampMillis()))
+                .findFirst()
+                .orElse(Instant.ofEpochMilli(execution.redriveMillis()));
     }
 
     /** The Map Run a child execution belongs to: its machine is {@code <machine>/<label>}, its name {@code <id>-<index>}. */
@@ -700,7 +789,7 @@ public final class StepFunctionsService
                     || execution.aliasArn().filter(listed::equals).isPresent();
             if (execution.stateMachineArn().equals(listedMachine) && startedWith && execution.name().startsWith(childPrefix)
                     && status.map(execution.status()::equals).orElse(true)
-                    && !input.string("redriveFilter").filter("REDRIVEN"::equals).isPresent()) {
+                    && input.string("redriveFilter").map(filter -> filter.equals("REDRIVEN") == execution.redriveCount() > 0).orElse(true)) {
                 matching.add(execution);
             }
         }
@@ -712,6 +801,7 @@ public final class StepFunctionsService
         for (StateMachineExecution execution : page.items()) {
             ObjectNode item = summary(list.addObject(), execution);
             mapRun.ifPresent(run -> item.put("mapRunArn", run.mapRunArn()));
+            redriveSummary(item, execution);
         }
         page.nextToken().ifPresent(token -> result.put("nextToken", token));
         return result;

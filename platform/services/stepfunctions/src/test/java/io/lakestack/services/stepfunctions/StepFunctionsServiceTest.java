@@ -53,6 +53,7 @@ class StepFunctionsServiceTest
     private final List<StateTest> stateTests = new ArrayList<>();
     private final Queue<ActivityTask> activityTasks = new ArrayDeque<>();
     private final List<String> polls = new ArrayList<>();
+    private final List<StateMachineExecution> redriven = new ArrayList<>();
     /** The draws in [0, 100) the service makes to route an alias's executions, as the test queues them. */
     private final Queue<Integer> draws = new ArrayDeque<>();
     private final RandomGenerator random = new RandomGenerator()
@@ -94,6 +95,21 @@ class StepFunctionsServiceTest
         public Instant stop(String executionArn, Optional<String> error, Optional<String> cause)
         {
             throw new UnsupportedOperationException("not used by these tests");
+        }
+
+        @Override
+        public Optional<String> redriveRefusal(StateMachineExecution execution)
+        {
+            return execution.name().equals("in-a-map-run") ? Optional.of("it ended in a distributed Map") : Optional.empty();
+        }
+
+        @Override
+        public StateMachineExecution redrive(StateMachineExecution execution, Optional<String> clientToken)
+        {
+            StateMachineExecution stored = execution.redriven(clock.millis(), clientToken);
+            stores.open(StepFunctions.EXECUTIONS_STORE, StateMachineExecution.class).put(stored.executionArn(), stored);
+            redriven.add(stored);
+            return stored;
         }
 
         @Override
@@ -213,6 +229,85 @@ class StepFunctionsServiceTest
                 .isEqualTo("lakestack does not apply stateConfiguration.mapIterationFailureCount: it tests Map and Parallel states with a mocked result only; "
                         + "test without it");
         assertThat(stateTests).isEmpty();
+    }
+
+    @Test
+    void redriveExecutionRestartsAnEndedStandardExecutionWithinFourteenDaysOnce()
+            throws Exception
+    {
+        create("m", PASS);
+        RecordStore<StateMachineExecution> executions = stores.open(StepFunctions.EXECUTIONS_STORE, StateMachineExecution.class);
+        String old = failed(executions, "old");
+        assertThat(redriveFields(old)).isEqualTo("{\"redriveCount\":0,\"redriveStatus\":\"REDRIVABLE\"}");
+        clock.advance(Duration.ofDays(14).toMillis() + 1);
+        assertThat(redriveFields(old)).isEqualTo("{\"redriveCount\":0,\"redriveStatus\":\"NOT_REDRIVABLE\","
+                + "\"redriveStatusReason\":\"Execution redrivable period exceeded.\"}");
+        ServiceException expired = error("RedriveExecution", "{\"executionArn\":\"" + old + "\"}");
+        assertThat(expired.errorCode()).isEqualTo("ExecutionNotRedrivable");
+        assertThat(expired.getMessage()).isEqualTo("Execution '" + old + "' cannot be redriven: Execution redrivable period exceeded.");
+
+        String arn = failed(executions, "e");
+        clock.advance(1000);
+        JsonNode answer = call("RedriveExecution", "{\"executionArn\":\"" + arn + "\",\"clientToken\":\"t1\"}");
+        assertThat(answer.path("redriveDate").asDouble()).isEqualTo(clock.millis() / 1000.0);
+        StateMachineExecution stored = executions.get(arn).orElseThrow();
+        assertThat(stored.status()).isEqualTo("RUNNING");
+        assertThat(stored.redriveCount()).isEqualTo(1);
+        assertThat(stored.redriveMillis()).isEqualTo(clock.millis());
+        assertThat(stored.redriveTokens()).containsExactly("t1");
+        assertThat(redriven).containsExactly(stored);
+        // the same token: the same redrive; another while it runs: refused
+        clock.advance(1000);
+        assertThat(call("RedriveExecution", "{\"executionArn\":\"" + arn + "\",\"clientToken\":\"t1\"}")).isEqualTo(answer);
+        assertThat(redriven).hasSize(1);
+        assertThat(error("RedriveExecution", "{\"executionArn\":\"" + arn + "\",\"clientToken\":\"t2\"}").getMessage())
+                .isEqualTo("Execution '" + arn + "' cannot be redriven: Execution is RUNNING and cannot be redriven.");
+        assertThat(redriveFields(arn)).isEqualTo("{\"redriveCount\":1,\"redriveDate\":" + answer.path("redriveDate") + ","
+                + "\"redriveStatus\":\"NOT_REDRIVABLE\",\"redriveStatusReason\":\"Execution is RUNNING and cannot be redriven.\"}");
+
+        JsonNode listed = call("ListExecutions", "{\"stateMachineArn\":\"" + MACHINE + "\",\"redriveFilter\":\"REDRIVEN\"}").path("executions");
+        assertThat(listed.size()).isEqualTo(1);
+        assertThat(listed.get(0).path("name").asText()).isEqualTo("e");
+        assertThat(listed.get(0).path("redriveCount").asInt()).isEqualTo(1);
+        assertThat(listed.get(0).path("redriveDate")).isEqualTo(answer.path("redriveDate"));
+        JsonNode notRedriven = call("ListExecutions", "{\"stateMachineArn\":\"" + MACHINE + "\",\"redriveFilter\":\"NOT_REDRIVEN\"}").path("executions");
+        assertThat(notRedriven.findValuesAsText("name")).containsExactly("old");
+
+        StateMachineExecution many = executions.get(failed(executions, "many")).orElseThrow();
+        executions.put(many.executionArn(), new StateMachineExecution(many.executionArn(), MACHINE, "many", "FAILED", "{}", PASS, ROLE, many.startMillis(),
+                many.stopMillis(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), null, 1000, clock.millis(),
+                List.of()));
+        assertThat(error("RedriveExecution", "{\"executionArn\":\"" + many.executionArn() + "\"}").getMessage()).isEqualTo("Execution '"
+                + many.executionArn() + "' cannot be redriven: Execution has been redriven 1000 times, the most allowed.");
+        String inMap = failed(executions, "in-a-map-run");
+        assertThat(error("RedriveExecution", "{\"executionArn\":\"" + inMap + "\"}").getMessage())
+                .isEqualTo("Execution '" + inMap + "' cannot be redriven: it ended in a distributed Map.");
+        String missing = MACHINE.replace("stateMachine", "execution") + ":missing";
+        assertThat(error("RedriveExecution", "{\"executionArn\":\"" + missing + "\"}").errorCode()).isEqualTo("ExecutionDoesNotExist");
+        call("DeleteStateMachine", "{\"stateMachineArn\":\"" + MACHINE + "\"}");
+        assertThat(error("RedriveExecution", "{\"executionArn\":\"" + inMap + "\"}").getMessage())
+                .isEqualTo("Execution '" + inMap + "' cannot be redriven: State machine " + MACHINE + " does not exist anymore.");
+        assertThat(redriven).hasSize(1);
+    }
+
+    /** An execution of {@code m} started and failed now. */
+    private String failed(RecordStore<StateMachineExecution> executions, String name)
+            throws Exception
+    {
+        String arn = call("StartExecution", "{\"stateMachineArn\":\"" + MACHINE + "\",\"name\":\"" + name + "\"}").path("executionArn").asText();
+        executions.put(arn, executions.get(arn).orElseThrow().ended("FAILED", clock.millis(), Optional.empty(), Optional.of("Boom"), Optional.empty()));
+        return arn;
+    }
+
+    /** DescribeExecution's redrive fields. */
+    private String redriveFields(String arn)
+            throws Exception
+    {
+        JsonNode described = call("DescribeExecution", "{\"executionArn\":\"" + arn + "\"}");
+        var fields = JSON.createObjectNode();
+        List.of("redriveCount", "redriveDate", "redriveStatus", "redriveStatusReason").stream().filter(described::has)
+                .forEach(field -> fields.set(field, described.get(field)));
+        return fields.toString();
     }
 
     @Test
