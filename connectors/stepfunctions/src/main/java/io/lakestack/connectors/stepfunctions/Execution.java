@@ -680,8 +680,8 @@ final class Execution
         else {
             parameters = arguments(state, effective, context);
         }
-        Optional<Integer> timeout = seconds(state, "TimeoutSeconds", effective, context);
-        Optional<Integer> heartbeat = seconds(state, "HeartbeatSeconds", effective, context);
+        Optional<Integer> timeout = seconds(state, "TimeoutSeconds", effective, context, this::evaluate);
+        Optional<Integer> heartbeat = seconds(state, "HeartbeatSeconds", effective, context, this::evaluate);
         String[] kind = resourceKind(resource);
         if (activity) {
             // AWS's activity events: the task counts its TimeoutSeconds from here, its HeartbeatSeconds from ActivityStarted
@@ -823,10 +823,18 @@ final class Execution
         }
     }
 
-    private Optional<Integer> seconds(State state, String field, JsonNode effective, ObjectNode context)
+    /** Evaluates a JSONata template of a state's field against {@code $states} (and the variables the evaluator has). */
+    @FunctionalInterface
+    interface Evaluator
+    {
+        JsonNode evaluate(JsonNode template, ObjectNode states, ObjectNode context, String field);
+    }
+
+    /** A state's {@code TimeoutSeconds} or {@code HeartbeatSeconds}: its value, its JSONata expression's, or its {@code Path}'s; empty without one. */
+    static Optional<Integer> seconds(State state, String field, JsonNode effective, ObjectNode context, Evaluator evaluator)
     {
         if (JsonataExpressions.isExpression(state.get(field))) {
-            JsonNode value = evaluate(state.get(field), states(effective, context), context, field);
+            JsonNode value = evaluator.evaluate(state.get(field), states(effective, context), context, field);
             if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1) {
                 throw queryFailure(context, state.get(field).textValue(), field, "returned a value that is not a positive integer: " + Json.write(value));
             }

@@ -573,7 +573,7 @@ public final class StateTester
                 return mock.result().orElseThrow(() -> new StatesFailure(mock.error(), mock.cause()));
             }
             String resource = state.text("Resource").orElseThrow();
-            Optional<Integer> timeout = seconds("TimeoutSeconds", effective, context);
+            Optional<Integer> timeout = Execution.seconds(state, "TimeoutSeconds", effective, context, this::evaluate);
             TaskRequest task = new TaskRequest(request.executionArn(), state.name(), resource, arguments,
                     TaskTokens.of(request.executionArn(), 1, retryCount), retryCount, timeout, Optional.empty(), () -> {});
             CompletableFuture<TaskOutcome> future;
@@ -608,31 +608,6 @@ public final class StateTester
             }
             TaskOutcome.Failed failed = (TaskOutcome.Failed) outcome;
             throw new StatesFailure(failed.error(), failed.cause());
-        }
-
-        private Optional<Integer> seconds(String field, JsonNode effective, ObjectNode context)
-        {
-            if (JsonataExpressions.isExpression(state.get(field))) {
-                JsonNode value = evaluate(state.get(field), Execution.states(effective, context), context, field);
-                if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1) {
-                    throw Execution.queryFailure(context, state.get(field).textValue(), field,
-                            "returned a value that is not a positive integer: " + Json.write(value));
-                }
-                return Optional.of(value.intValue());
-            }
-            if (state.has(field)) {
-                return Optional.of(state.get(field).intValue());
-            }
-            Optional<String> path = state.text(field + "Path");
-            if (path.isEmpty()) {
-                return Optional.empty();
-            }
-            JsonNode value = Execution.readOrFail(path.get(), effective, context, StatesErrors.RUNTIME, field + "Path");
-            if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1) {
-                throw new StatesFailure(StatesErrors.RUNTIME, "The " + field + "Path '" + path.get() + "' does not select a positive integer: "
-                        + Json.write(value));
-            }
-            return Optional.of(value.intValue());
         }
 
         /**

@@ -501,21 +501,10 @@ public final class ExecutionRunner
             case "redrive" -> {
                 // its last run ended (its record says so) but may still be leaving this instance
                 Running previous = running.get(command.executionArn());
-                if (previous != null) {
-                    try {
-                        previous.done.get(30, TimeUnit.SECONDS);
-                    }
-                    catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                    catch (ExecutionException | TimeoutException e) {
-                        log.warn("execution {} did not leave this instance within 30 s of its end; its redrive runs when its partition is taken over again",
-                                command.executionArn());
-                        return;
-                    }
+                if (previous == null || left(previous, "did not leave this instance within 30 s of its end; its redrive runs when its partition is taken over "
+                        + "again")) {
+                    launch(command.executionArn(), partition, record.offset());
                 }
-                launch(command.executionArn(), partition, record.offset());
             }
             case "stop" -> {
                 Running execution = running.get(command.executionArn());
@@ -535,6 +524,27 @@ public final class ExecutionRunner
         }
     }
 
+    /**
+     * Waits up to 30 s for a run of an execution to leave this instance.
+     *
+     * @return whether it left; if not, {@code warning} is logged after the execution's ARN
+     */
+    private static boolean left(Running previous, String warning)
+    {
+        try {
+            previous.done.get(30, TimeUnit.SECONDS);
+            return true;
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        catch (ExecutionException | TimeoutException e) {
+            log.warn("execution {} " + warning, previous.arn);
+            return false;
+        }
+    }
+
     private void launch(String arn, TopicPartition partition, long offset)
     {
         Running previous = running.get(arn);
@@ -543,15 +553,7 @@ public final class ExecutionRunner
                 return;
             }
             // handed over and given back by a rebalance: its last step ends before it resumes
-            try {
-                previous.done.get(30, TimeUnit.SECONDS);
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            catch (ExecutionException | TimeoutException e) {
-                log.warn("execution {} did not stop within 30 s after it was handed over; it resumes when its partition is taken over again", arn);
+            if (!left(previous, "did not stop within 30 s after it was handed over; it resumes when its partition is taken over again")) {
                 return;
             }
         }

@@ -405,17 +405,7 @@ public final class StepFunctionsService
         input.bool("revealSecrets");
         Optional<String> stateName = input.string("stateName");
         stateName.ifPresent(name -> checkLength(input, "stateName", name, 80));
-        String text = input.string("input").orElse("{}");
-        if (text.length() > MAX_INPUT) {
-            throw ServiceException.user("InvalidExecutionInput", "Invalid State Machine Execution Input: the input has " + text.length()
-                    + " characters, more than the 262144 allowed");
-        }
-        try {
-            JSON.readTree(text);
-        }
-        catch (JsonProcessingException e) {
-            throw ServiceException.user("InvalidExecutionInput", "Invalid State Machine Execution Input: '" + e.getOriginalMessage() + "'");
-        }
+        String text = executionInput(input);
         String variables = jsonObject(input, "variables").orElse("{}");
         Optional<String> context = jsonObject(input, "context");
         Optional<StateTest.Mock> mock = input.optionalObject("mock").map(StepFunctionsService::mock);
@@ -544,10 +534,9 @@ public final class StepFunctionsService
         return new Target(machine, machine.definition(), machine.roleArn(), Optional.empty(), Optional.empty());
     }
 
-    private StateMachineExecution newExecution(JsonInput input, Target target)
+    /** The request's {@code input} ({@code {}} without one): JSON of at most 256 KB, else {@code InvalidExecutionInput}. */
+    private static String executionInput(JsonInput input)
     {
-        StateMachine machine = target.machine();
-        String name = input.has("name") ? name(input, "name") : UUID.randomUUID().toString();
         String text = input.string("input").orElse("{}");
         if (text.length() > MAX_INPUT) {
             throw ServiceException.user("InvalidExecutionInput", "Invalid State Machine Execution Input: the input has " + text.length()
@@ -559,6 +548,14 @@ public final class StepFunctionsService
         catch (JsonProcessingException e) {
             throw ServiceException.user("InvalidExecutionInput", "Invalid State Machine Execution Input: '" + e.getOriginalMessage() + "'");
         }
+        return text;
+    }
+
+    private StateMachineExecution newExecution(JsonInput input, Target target)
+    {
+        StateMachine machine = target.machine();
+        String name = input.has("name") ? name(input, "name") : UUID.randomUUID().toString();
+        String text = executionInput(input);
         input.string("traceHeader").ifPresent(header -> {
             throw ServiceException.user(VALIDATION, "lakestack does not trace executions with X-Ray: start the execution without 'traceHeader'");
         });
