@@ -1240,6 +1240,9 @@ final class Execution
         execution.put("Name", request.name());
         execution.put("RoleArn", request.roleArn());
         execution.put("StartTime", TIMESTAMP.format(request.startTime()));
+        // AWS: RedriveCount is 0 until a redrive; RedriveTime is there once redriven
+        execution.put("RedriveCount", redrives.count());
+        redrives.last().ifPresent(time -> execution.put("RedriveTime", TIMESTAMP.format(time)));
         ObjectNode stateNode = context.putObject("State");
         stateNode.put("EnteredTime", TIMESTAMP.format(entered));
         stateNode.put("Name", state.name());

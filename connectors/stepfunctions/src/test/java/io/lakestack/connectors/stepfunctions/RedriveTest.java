@@ -76,6 +76,31 @@ class RedriveTest
     }
 
     @Test
+    void theContextObjectCountsTheRedrivesAndGivesTheLastOnesTime()
+    {
+        String definition = """
+                {"StartAt": "Work", "States": {
+                  "Work": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
+                           "Parameters": {"count.$": "$$.Execution.RedriveCount", "execution.$": "$$.Execution"}}
+                }}
+                """;
+        FakeTime time = new FakeTime(START);
+        RecordingHistory history = new RecordingHistory();
+        interpreter(time, history, FixedRandom.none()).execute(definition(definition), request());
+        time.advance(Duration.ofSeconds(30));
+        redrive(history, time, 7, 6, 1);
+        working.set(true);
+        interpreter(time, history, FixedRandom.none()).resume(definition(definition), request(), history.events());
+
+        // AWS: RedriveCount is 0 before a redrive, and RedriveTime is there only after one
+        assertThat(calls).containsExactly(
+                "Work#0 {\"count\":0,\"execution\":{\"Id\":\"" + EXECUTION + "\",\"Input\":{\"a\":1},\"Name\":\"run-1\",\"RoleArn\":\"" + ROLE
+                        + "\",\"StartTime\":\"2026-11-30T10:00:00.000Z\",\"RedriveCount\":0}}",
+                "Work#0 {\"count\":1,\"execution\":{\"Id\":\"" + EXECUTION + "\",\"Input\":{\"a\":1},\"Name\":\"run-1\",\"RoleArn\":\"" + ROLE
+                        + "\",\"StartTime\":\"2026-11-30T10:00:00.000Z\",\"RedriveCount\":1,\"RedriveTime\":\"2026-11-30T10:00:30.000Z\"}}");
+    }
+
+    @Test
     void aSecondRedriveGoesOnFromWhereTheFirstFailed()
     {
         FakeTime time = new FakeTime(START);
