@@ -208,9 +208,9 @@ final class EndpointComponent
         objects = new S3ObjectStore(objectStore, engines.objectStoreAccessKey(), engines.objectStoreSecretKey(), engines.objectStoreRegion());
         resources.add(objects);
         GlueSchedules glueSchedules = new GlueSchedules(stores, clock, config.accountId());
-        GlueCrawlers crawlers = new GlueCrawlers(stores, new Crawler(catalog, objects), glueSchedules, clock, instances);
+        GlueCrawlers crawlers = new GlueCrawlers(stores, new Crawler(catalog, objects), glueSchedules, events, clock, instances, config.accountId());
         resources.add(crawlers);
-        AthenaService athena = new AthenaService(stores, queryEngine(), catalog, objects, config.accountId(), clock, instances,
+        AthenaService athena = new AthenaService(stores, queryEngine(), catalog, objects, config.accountId(), clock, instances, events, config.region(),
                 temporaryDirectory.resolve("athena"));
         resources.add(athena);
         KafkaKinesisStreams kinesis = new KafkaKinesisStreams(stores.open(KafkaKinesisStreams.STORE, KinesisStreams.Stream.class), topics, kafkaBootstrap,
