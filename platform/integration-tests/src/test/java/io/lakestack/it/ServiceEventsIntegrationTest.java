@@ -31,8 +31,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * AWS service events on EventBridge's default bus, routed by a rule to an SQS queue: a Glue crawl's
- * {@code Glue Crawler State Change} events (Started, Succeeded) and an Athena query's {@code Athena Query State Change}
- * events (QUEUED, RUNNING, SUCCEEDED).
+ * {@code Glue Crawler State Change} events (Started, Succeeded), the {@code Glue Data Catalog Database State Change}
+ * of the table it created, and an Athena query's {@code Athena Query State Change} events (QUEUED, RUNNING,
+ * SUCCEEDED).
  *
  * <p>Names end with a suffix of this run, so that the test can run again on the same stack.
  */
@@ -77,7 +78,7 @@ class ServiceEventsIntegrationTest
     }
 
     @Test
-    void aCrawlsStartAndSuccessReachAQueue()
+    void aCrawlsStartSuccessAndTheTableItCreatedReachQueues()
     {
         String crawler = "events-crawler-" + run;
         String database = "service_events_" + run;
@@ -86,6 +87,8 @@ class ServiceEventsIntegrationTest
                 + crawler + "\"]}}");
         try (GlueClient glue = stack.glue()) {
             glue.createDatabase(request -> request.databaseInput(input -> input.name(database)));
+            String catalogQueue = route("catalog", "{\"source\":[\"aws.glue\"],\"detail-type\":[\"Glue Data Catalog Database State Change\"],"
+                    + "\"detail\":{\"databaseName\":[\"" + database + "\"]}}");
             glue.createCrawler(request -> request.name(crawler).role("arn:aws:iam::000000000000:role/crawler").databaseName(database)
                     .targets(targets -> targets.s3Targets(S3Target.builder().path("s3://" + bucket + "/data/").build())));
             glue.startCrawler(request -> request.name(crawler));
@@ -110,6 +113,12 @@ class ServiceEventsIntegrationTest
                     .formatted(id(succeeded), ACCOUNT, time(succeeded), TestStack.REGION, crawler, ACCOUNT, TestStack.REGION, crawler,
                             succeeded.path("detail").path("runningTime (sec)").asText(), time(succeeded))));
             assertThat(glue.getTable(request -> request.databaseName(database).name("orders")).table().name()).isEqualTo("orders");
+            JsonNode created = receiveExactly(catalogQueue, 1).get(0);
+            assertThat(created).isEqualTo(json("""
+                    {"version":"0","id":"%s","detail-type":"Glue Data Catalog Database State Change","source":"aws.glue","account":"%s","time":"%s",
+                     "region":"%s","resources":["arn:aws:glue:%s:%s:table/%s/orders"],
+                     "detail":{"databaseName":"%s","typeOfChange":"CreateTable","changedTables":["orders"]}}"""
+                    .formatted(id(created), ACCOUNT, time(created), TestStack.REGION, TestStack.REGION, ACCOUNT, database, database)));
         }
     }
 
