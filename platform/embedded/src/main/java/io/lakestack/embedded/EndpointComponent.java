@@ -45,6 +45,7 @@ import io.lakestack.endpoint.ServiceHandler;
 import io.lakestack.services.athena.AthenaService;
 import io.lakestack.services.events.EventsService;
 import io.lakestack.services.firehose.FirehoseService;
+import io.lakestack.services.glue.GlueCatalogEvents;
 import io.lakestack.services.glue.GlueCrawlers;
 import io.lakestack.services.glue.GlueJobs;
 import io.lakestack.services.glue.GlueSchedules;
@@ -204,13 +205,13 @@ final class EndpointComponent
         resources.add(events);
         ThriftMetastorePool metastore = new ThriftMetastorePool(engines.metastoreHost(), engines.metastorePort(), Duration.ofSeconds(60), 8);
         resources.add(metastore);
-        GlueCatalog catalog = new HiveMetastoreGlueCatalog(metastore);
+        GlueCatalog catalog = new GlueCatalogEvents(new HiveMetastoreGlueCatalog(metastore), events, config.accountId(), config.region(), clock);
         objects = new S3ObjectStore(objectStore, engines.objectStoreAccessKey(), engines.objectStoreSecretKey(), engines.objectStoreRegion());
         resources.add(objects);
         GlueSchedules glueSchedules = new GlueSchedules(stores, clock, config.accountId());
-        GlueCrawlers crawlers = new GlueCrawlers(stores, new Crawler(catalog, objects), glueSchedules, clock, instances);
+        GlueCrawlers crawlers = new GlueCrawlers(stores, new Crawler(catalog, objects), glueSchedules, events, clock, instances, config.accountId());
         resources.add(crawlers);
-        AthenaService athena = new AthenaService(stores, queryEngine(), catalog, objects, config.accountId(), clock, instances,
+        AthenaService athena = new AthenaService(stores, queryEngine(), catalog, objects, config.accountId(), clock, instances, events, config.region(),
                 temporaryDirectory.resolve("athena"));
         resources.add(athena);
         KafkaKinesisStreams kinesis = new KafkaKinesisStreams(stores.open(KafkaKinesisStreams.STORE, KinesisStreams.Stream.class), topics, kafkaBootstrap,

@@ -14,6 +14,7 @@ import io.lakestack.spi.glue.Column;
 import io.lakestack.spi.glue.GlueCatalog;
 import io.lakestack.spi.glue.Page;
 import io.lakestack.spi.cluster.Instances;
+import io.lakestack.spi.events.EventSink;
 import io.lakestack.spi.store.RecordStores;
 
 import java.nio.file.Path;
@@ -58,19 +59,23 @@ public final class AthenaService
      * @param stores where query history, work groups, named queries and prepared statements are kept
      * @param engine where DML runs; a query that arrives while it is unavailable fails with the reason
      * @param instances the lakestack instances: queries run on the one that started them
+     * @param events where each query's state changes are published as EventBridge's {@code Athena Query State Change}
+     *         events, on the default bus
+     * @param region the region of the events of the primary work group's queries (it is in every region)
      * @param temporaryDirectory where results are written before they go to S3, and recent ones are kept for paging:
      *         a directory of lakestack's own, which its owner clears when it starts (a killed process leaves files behind)
      */
     public AthenaService(RecordStores stores, QueryEngine engine, GlueCatalog catalog, ObjectStore objects, String accountId, Clock clock,
-            Instances instances, Path temporaryDirectory)
+            Instances instances, EventSink events, String region, Path temporaryDirectory)
     {
         super("athena", "AmazonAthena", "InvalidRequestException");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.accountId = requireNonNull(accountId, "accountId is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.workGroups = new WorkGroups(stores, clock);
+        QueryStateEvents queryEvents = new QueryStateEvents(events, accountId, this::workGroupRegion, region);
         this.executions = new QueryExecutions(stores, engine, new HiveDdlExecutor(catalog, objects), workGroups, objects, clock, instances,
-                QueryExecutions.DEFAULT_CONCURRENCY, temporaryDirectory);
+                queryEvents, QueryExecutions.DEFAULT_CONCURRENCY, temporaryDirectory);
         queryOperations();
         workGroupOperations();
         namedQueryOperations();
@@ -82,6 +87,17 @@ public final class AthenaService
     public OptionalLong maxRequestBytes()
     {
         return OptionalLong.of(MAX_REQUEST_BYTES);
+    }
+
+    /** The region a work group was created in; none for the primary work group, and for one deleted meanwhile. */
+    private Optional<String> workGroupRegion(String name)
+    {
+        try {
+            return workGroups.get(name).region();
+        }
+        catch (ServiceException e) {
+            return Optional.empty();
+        }
     }
 
     private void queryOperations()

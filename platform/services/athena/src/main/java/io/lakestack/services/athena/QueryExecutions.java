@@ -83,6 +83,7 @@ final class QueryExecutions
     private final Path temporaryDirectory;
     private final Clock clock;
     private final Instances instances;
+    private final QueryStateEvents events;
     private final ExecutorService executor;
     private final ExecutorService uploads;
     private final Map<String, AtomicBoolean> cancellations = new ConcurrentHashMap<>();
@@ -92,7 +93,7 @@ final class QueryExecutions
     private volatile boolean closing;
 
     QueryExecutions(RecordStores stores, QueryEngine engine, HiveDdlExecutor ddl, WorkGroups workGroups, ObjectStore objects, Clock clock,
-            Instances instances, int concurrency, Path temporaryDirectory)
+            Instances instances, QueryStateEvents events, int concurrency, Path temporaryDirectory)
     {
         this.store = requireNonNull(stores, "stores is null").open(STORE, QueryExecution.class);
         this.workGroups = requireNonNull(workGroups, "workGroups is null");
@@ -103,6 +104,7 @@ final class QueryExecutions
         this.results = new ResultFiles(objects, temporaryDirectory);
         this.clock = requireNonNull(clock, "clock is null");
         this.instances = requireNonNull(instances, "instances is null");
+        this.events = requireNonNull(events, "events is null");
         this.uploads = Executors.newFixedThreadPool(concurrency, runnable -> {
             Thread thread = new Thread(runnable, "lakestack-athena-upload");
             thread.setDaemon(true);
@@ -136,9 +138,11 @@ final class QueryExecutions
                 .forEach(execution -> {
                     synchronized (this) {
                         store.get(execution.id()).filter(current -> !current.state().isDone()).ifPresent(current -> {
-                            store.put(current.id(), current.finished(State.FAILED, Optional.of("The query did not finish: " + why + "; run it again"),
+                            QueryExecution failed = current.finished(State.FAILED, Optional.of("The query did not finish: " + why + "; run it again"),
                                     Optional.of(new Failure(false)), clock.millis(),
-                                    current.statementType(), current.substatementType(), current.outputLocation(), current.statistics(), Optional.empty()));
+                                    current.statementType(), current.substatementType(), current.outputLocation(), current.statistics(), Optional.empty());
+                            store.put(current.id(), failed);
+                            ended(failed, current.state());
                             log.warn("query {} ended FAILED: {}", current.id(), why);
                         });
                     }
@@ -163,6 +167,7 @@ final class QueryExecutions
                 request.catalog(), output, output + id + ".csv", request.parameters(), request.clientRequestToken(), instances.self(), State.QUEUED,
                 Optional.empty(), Optional.empty(), clock.millis(), Optional.empty(), Optional.empty(), Optional.empty(), false);
         store.put(id, execution);
+        events.changed(execution, Optional.empty(), execution.submittedMillis());
         request.clientRequestToken().ifPresent(token -> byClientToken.put(token, id));
         cancellations.put(id, new AtomicBoolean());
         executor.submit(() -> run(id, request));
@@ -207,13 +212,22 @@ final class QueryExecutions
         }
     }
 
+    /** The query's end is stored: its state change event. */
+    private void ended(QueryExecution execution, State previous)
+    {
+        events.changed(execution, Optional.of(previous), execution.completedMillis().orElse(clock.millis()));
+    }
+
     /** Ends the query FAILED, unless it has ended already. */
     private synchronized void endFailed(String id, String reason)
     {
         try {
-            store.get(id).filter(current -> !current.state().isDone()).ifPresent(current -> store.put(id, current.finished(State.FAILED,
-                    Optional.of(reason), Optional.of(new Failure(false)), clock.millis(), current.statementType(), current.substatementType(),
-                    current.outputLocation(), current.statistics(), Optional.empty())));
+            store.get(id).filter(current -> !current.state().isDone()).ifPresent(current -> {
+                QueryExecution failed = current.finished(State.FAILED, Optional.of(reason), Optional.of(new Failure(false)), clock.millis(),
+                        current.statementType(), current.substatementType(), current.outputLocation(), current.statistics(), Optional.empty());
+                store.put(id, failed);
+                ended(failed, running.containsKey(id) ? State.RUNNING : current.state());
+            });
         }
         catch (RuntimeException e) {
             log.error("query {} could not be ended FAILED ({}); the record store refused it", id, reason, e);
@@ -229,14 +243,18 @@ final class QueryExecutions
             execution = get(id);
             if (cancelled.get() || execution.state() != State.QUEUED || execution.cancelRequested()) {
                 if (!execution.state().isDone()) {
-                    store.put(id, execution.finished(State.CANCELLED, Optional.of("Query cancelled by user"), Optional.empty(), clock.millis(),
-                            execution.statementType(), execution.substatementType(), execution.outputLocation(), Optional.empty(), Optional.empty()));
+                    QueryExecution cancelledExecution = execution.finished(State.CANCELLED, Optional.of("Query cancelled by user"), Optional.empty(),
+                            clock.millis(), execution.statementType(), execution.substatementType(), execution.outputLocation(), Optional.empty(),
+                            Optional.empty());
+                    store.put(id, cancelledExecution);
+                    ended(cancelledExecution, execution.state());
                 }
                 cancellations.remove(id);
                 return;
             }
             running.put(id, execution.running());
         }
+        events.changed(execution.running(), Optional.of(State.QUEUED), started);
         Run run = new Run(execution.outputLocation());
         State state = State.SUCCEEDED;
         Optional<String> reason = Optional.empty();
@@ -332,8 +350,10 @@ final class QueryExecutions
         synchronized (this) {
             // unless another instance took this one for gone and ended the query meanwhile
             if (store.get(id).filter(current -> !current.state().isDone()).isPresent()) {
-                store.put(id, execution.finished(state, reason, failure, completed, run.statementType, run.substatementType, run.outputLocation,
-                        Optional.of(statistics), state == State.SUCCEEDED ? run.result : Optional.empty()));
+                QueryExecution finished = execution.finished(state, reason, failure, completed, run.statementType, run.substatementType,
+                        run.outputLocation, Optional.of(statistics), state == State.SUCCEEDED ? run.result : Optional.empty());
+                store.put(id, finished);
+                ended(finished, State.RUNNING);
             }
             running.remove(id);
             cancellations.remove(id);
@@ -642,8 +662,10 @@ final class QueryExecutions
         }
         Optional.ofNullable(cancellations.get(id)).ifPresent(cancelled -> cancelled.set(true));
         if (execution.state() == State.QUEUED) {
-            store.put(id, execution.finished(State.CANCELLED, Optional.of("Query cancelled by user"), Optional.empty(), clock.millis(),
-                    execution.statementType(), execution.substatementType(), execution.outputLocation(), Optional.empty(), Optional.empty()));
+            QueryExecution cancelled = execution.finished(State.CANCELLED, Optional.of("Query cancelled by user"), Optional.empty(), clock.millis(),
+                    execution.statementType(), execution.substatementType(), execution.outputLocation(), Optional.empty(), Optional.empty());
+            store.put(id, cancelled);
+            ended(cancelled, State.QUEUED);
         }
     }
 

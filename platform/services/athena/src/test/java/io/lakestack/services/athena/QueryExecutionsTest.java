@@ -1,8 +1,13 @@
 package io.lakestack.services.athena;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.services.athena.QueryExecution.State;
 import io.lakestack.spi.athena.QueryEngine;
+import io.lakestack.spi.events.EventSink;
 import io.lakestack.spi.testing.FixedInstances;
+import io.lakestack.spi.testing.ManualClock;
 import io.lakestack.spi.glue.BatchError;
 import io.lakestack.spi.glue.CatalogDatabase;
 import io.lakestack.spi.glue.CatalogPartition;
@@ -17,12 +22,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,11 +42,14 @@ import static org.awaitility.Awaitility.await;
 class QueryExecutionsTest
 {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final QueryEngine.Outcome ONE_ROW = new QueryEngine.Outcome(0, 1, 0, 0, Optional.empty(), Optional.empty());
 
     private final MemoryRecordStores stores = new MemoryRecordStores();
     private final MemoryObjectStore objects = new MemoryObjectStore();
     private final GatedCatalog catalog = new GatedCatalog();
+    private final List<String> published = new CopyOnWriteArrayList<>();
+    private Clock clock = Clock.systemUTC();
     private QueryExecutions executions;
     @TempDir
     Path temporary;
@@ -122,6 +133,75 @@ class QueryExecutionsTest
     }
 
     @Test
+    void aQueryPutsAnEventForEachStateItEnters()
+            throws Exception
+    {
+        clock = new ManualClock(1_790_000_000_000L);
+        executions = executions((query, sink, cancelled) -> {
+            sink.columns(List.of(new QueryEngine.Column("answer", "integer")));
+            sink.row(List.of("42"));
+            return ONE_ROW;
+        }, 1);
+
+        String id = executions.start(request("SELECT 42"));
+        assertThat(awaitEnd(id).state()).isEqualTo(State.SUCCEEDED);
+
+        assertThat(events(id)).containsExactly(
+                event("""
+                        {"versionId": "0", "currentState": "QUEUED", "statementType": "DML", "queryExecutionId": "%s", "workgroupName": "primary",
+                         "sequenceNumber": "1"}""".formatted(id)),
+                event("""
+                        {"versionId": "0", "currentState": "RUNNING", "previousState": "QUEUED", "statementType": "DML", "queryExecutionId": "%s",
+                         "workgroupName": "primary", "sequenceNumber": "2"}""".formatted(id)),
+                event("""
+                        {"versionId": "0", "currentState": "SUCCEEDED", "previousState": "RUNNING", "statementType": "DML", "queryExecutionId": "%s",
+                         "workgroupName": "primary", "sequenceNumber": "3"}""".formatted(id)));
+    }
+
+    @Test
+    void aFailedQuerysEventCarriesItsAthenaError()
+            throws Exception
+    {
+        clock = new ManualClock(1_790_000_000_000L);
+        executions = executions(QueryExecutionsTest::noEngine, 1);
+
+        String id = executions.start(new QueryExecutions.Request("SELECT 1", "primary", Optional.empty(), Optional.of("other"), "s3://results/athena/",
+                List.of(), Optional.empty(), Optional.empty()));
+        assertThat(awaitEnd(id).state()).isEqualTo(State.FAILED);
+
+        assertThat(events(id)).hasSize(3).last().isEqualTo(event("""
+                {"athenaError": {"errorCategory": 2.0, "errorType": 1301.0, "errorMessage": "CATALOG_NOT_FOUND: line 1:1: Catalog 'other' does not exist; \
+                lakestack's Athena has the AwsDataCatalog catalog only", "retryable": false},
+                 "versionId": "0", "currentState": "FAILED", "previousState": "RUNNING", "statementType": "DML", "queryExecutionId": "%s",
+                 "workgroupName": "primary", "sequenceNumber": "3"}""".formatted(id)));
+    }
+
+    @Test
+    void aQueryStoppedWhileQueuedPutsItsCancelledEventAfterQueued()
+            throws Exception
+    {
+        clock = new ManualClock(1_790_000_000_000L);
+        executions = executions(QueryExecutionsTest::noEngine, 1);
+        String blocking = executions.start(request("SHOW PARTITIONS sales.events"));
+        assertThat(catalog.entered.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        String queued = executions.start(request("SELECT 1"));
+
+        executions.stop(queued);
+        catalog.release.countDown();
+        awaitEnd(blocking);
+        assertThat(awaitEnd(queued).state()).isEqualTo(State.CANCELLED);
+
+        published.removeIf(event -> !event.startsWith("lakestack.events.default " + queued + " "));
+        assertThat(events(queued)).containsExactly(
+                event("""
+                        {"versionId": "0", "currentState": "QUEUED", "statementType": "DML", "queryExecutionId": "%s", "workgroupName": "primary",
+                         "sequenceNumber": "1"}""".formatted(queued)),
+                event("""
+                        {"versionId": "0", "currentState": "CANCELLED", "previousState": "QUEUED", "statementType": "DML", "queryExecutionId": "%s",
+                         "workgroupName": "primary", "sequenceNumber": "3"}""".formatted(queued)));
+    }
+
+    @Test
     void showPartitionsReadsEveryPageWhenNotStopped()
     {
         executions = executions(QueryExecutionsTest::noEngine, 1);
@@ -136,9 +216,53 @@ class QueryExecutionsTest
 
     private QueryExecutions executions(QueryEngine engine, int concurrency)
     {
-        Clock clock = Clock.systemUTC();
-        return new QueryExecutions(stores, engine, new HiveDdlExecutor(catalog, objects), new WorkGroups(stores, clock), objects, clock,
-                new FixedInstances("instance-1"), concurrency, temporary);
+        WorkGroups workGroups = new WorkGroups(stores, clock);
+        QueryStateEvents events = new QueryStateEvents(new EventSink()
+        {
+            @Override
+            public void declare(String topic) {}
+
+            @Override
+            public void publish(String topic, String key, byte[] value, Map<String, String> headers)
+            {
+                published.add(topic + " " + key + " " + new String(value, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void declareOrdered(String topic) {}
+
+            @Override
+            public long publishOrdered(String topic, String key, byte[] value, Map<String, String> headers)
+            {
+                throw new AssertionError("not used");
+            }
+        }, "000000000000", workGroup -> workGroups.get(workGroup).region(), "eu-west-1");
+        return new QueryExecutions(stores, engine, new HiveDdlExecutor(catalog, objects), workGroups, objects, clock,
+                new FixedInstances("instance-1"), events, concurrency, temporary);
+    }
+
+    /** The events published for the query, without their ids (each a UUID), in the order published. */
+    private List<JsonNode> events(String queryId)
+            throws Exception
+    {
+        String prefix = "lakestack.events.default " + queryId + " ";
+        List<JsonNode> documents = new ArrayList<>();
+        for (String event : published) {
+            assertThat(event).startsWith(prefix);
+            ObjectNode document = (ObjectNode) JSON.readTree(event.substring(prefix.length()));
+            assertThat(document.path("id").asText()).matches("[0-9a-f-]{36}");
+            document.remove("id");
+            documents.add(document);
+        }
+        return documents;
+    }
+
+    private static JsonNode event(String detail)
+            throws Exception
+    {
+        return JSON.readTree("""
+                {"version": "0", "detail-type": "Athena Query State Change", "source": "aws.athena", "account": "000000000000",
+                 "time": "2026-09-21T14:13:20Z", "region": "eu-west-1", "resources": [], "detail": %s}""".formatted(detail));
     }
 
     private static QueryExecutions.Request request(String query)

@@ -13,6 +13,7 @@ import io.lakestack.services.glue.StoredCrawler.State;
 import io.lakestack.services.glue.crawler.Crawler;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.cluster.Instances;
+import io.lakestack.spi.events.EventSink;
 import io.lakestack.spi.store.RecordStore;
 import io.lakestack.spi.store.RecordStores;
 import org.slf4j.Logger;
@@ -79,15 +80,21 @@ public final class GlueCrawlers
     private final Clock clock;
     private final Instances instances;
     private final GlueSchedules schedules;
+    private final CrawlerStateEvents events;
     private final ExecutorService executor;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Map<String, AtomicBoolean> cancellations = new ConcurrentHashMap<>();
     private final List<Consumer<StoredCrawl>> endListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closing;
 
-    public GlueCrawlers(RecordStores stores, Crawler crawler, GlueSchedules schedules, Clock clock, Instances instances)
+    /**
+     * @param events where crawls' starts and ends are published as EventBridge's {@code Glue Crawler State Change}
+     *         events, on the default bus
+     */
+    public GlueCrawlers(RecordStores stores, Crawler crawler, GlueSchedules schedules, EventSink events, Clock clock, Instances instances, String accountId)
     {
         this.schedules = requireNonNull(schedules, "schedules is null");
+        this.events = new CrawlerStateEvents(events, accountId);
         this.store = requireNonNull(stores, "stores is null").open(STORE, StoredCrawler.class);
         this.crawls = stores.open(CRAWLS_STORE, StoredCrawl.class);
         this.crawler = requireNonNull(crawler, "crawler is null");
@@ -122,7 +129,9 @@ public final class GlueCrawlers
                                 String crawlId = current.running().map(RunningCrawl::crawlId).orElse("");
                                 Optional<String> message = Optional.of("The crawl did not finish: " + why + "; start the crawler again");
                                 store.put(name, current.finished(new LastCrawl("FAILED", message, crawlId, start), current.metrics(), current.crawledFolders()));
-                                endCrawl(name, crawlId, "FAILED", message, 0, 0, 0, 0).filter(ignored -> !closing).ifPresent(this::notifyEnded);
+                                Optional<StoredCrawl> ended = endCrawl(name, crawlId, "FAILED", message, 0, 0, 0, 0);
+                                ended.ifPresent(crawl -> events.ended(crawl, region(current)));
+                                ended.filter(ignored -> !closing).ifPresent(this::notifyEnded);
                                 log.warn("crawler {}: the crawl started at {} ended FAILED: {}", name, java.time.Instant.ofEpochMilli(start), why);
                             });
                 }
@@ -361,6 +370,7 @@ public final class GlueCrawlers
             cancellations.put(name, new AtomicBoolean());
             store.put(name, running);
         }
+        events.started(crawl, region(running));
         executor.submit(() -> crawl(running));
         return crawl;
     }
@@ -407,11 +417,18 @@ public final class GlueCrawlers
         }
         log.info("[{}] crawler {}: {} in {} s, {} table(s) created, {} updated, {} deleted, {} partition(s) added", messagePrefix, name, outcome.status(),
                 runtime, outcome.tablesCreated(), outcome.tablesUpdated(), outcome.tablesDeleted(), outcome.partitionsCreated());
+        // a crawl started before crawls were kept is seen as one with no workflow
+        StoredCrawl endedCrawl = ended.orElseGet(() -> new StoredCrawl(name, messagePrefix, result.status(), started, Optional.of(clock.millis()),
+                result.errorMessage(), 0, 0, 0, 0, Optional.empty(), Optional.empty()));
+        events.ended(endedCrawl, region(definition));
         if (!closing) {
-            // a crawl started before crawls were kept is seen as one with no workflow
-            notifyEnded(ended.orElseGet(() -> new StoredCrawl(name, messagePrefix, result.status(), started, Optional.of(clock.millis()),
-                    result.errorMessage(), 0, 0, 0, 0, Optional.empty(), Optional.empty())));
+            notifyEnded(endedCrawl);
         }
+    }
+
+    private static String region(StoredCrawler crawler)
+    {
+        return crawler.region().orElse("us-east-1");
     }
 
     private static Crawler.Settings settings(StoredCrawler stored)

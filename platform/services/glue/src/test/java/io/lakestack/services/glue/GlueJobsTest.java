@@ -64,8 +64,8 @@ class GlueJobsTest
         }
     }, clock, instances, "000000000000");
     private final GlueSchedules schedules = new GlueSchedules(stores, clock, "000000000000");
-    private final GlueCrawlers crawlers = new GlueCrawlers(stores, new Crawler(unused(GlueCatalog.class), unused(ObjectStore.class)), schedules, clock,
-            instances);
+    private final GlueCrawlers crawlers = new GlueCrawlers(stores, new Crawler(unused(GlueCatalog.class), unused(ObjectStore.class)), schedules,
+            new RecordedEvents(), clock, instances, "000000000000");
     private final GlueTriggers triggers = new GlueTriggers(stores, jobs, crawlers, schedules, clock);
     private final GlueWorkflows workflows = new GlueWorkflows(stores, jobs, crawlers, triggers, clock);
     private final GlueService service = new GlueService(unused(GlueCatalog.class), crawlers, jobs, triggers, workflows, stores, "000000000000");
