@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -73,7 +74,12 @@ public final class AthenaService
         this.accountId = requireNonNull(accountId, "accountId is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.workGroups = new WorkGroups(stores, clock);
-        QueryStateEvents queryEvents = new QueryStateEvents(events, accountId, this::workGroupRegion, region);
+        // the events are put on a thread of their own, off the queries' path, in the order their states changed
+        QueryStateEvents queryEvents = new QueryStateEvents(events, accountId, this::workGroupRegion, region, Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "athena-query-events");
+            thread.setDaemon(true);
+            return thread;
+        }));
         this.executions = new QueryExecutions(stores, engine, new HiveDdlExecutor(catalog, objects), workGroups, objects, clock, instances,
                 queryEvents, QueryExecutions.DEFAULT_CONCURRENCY, temporaryDirectory);
         queryOperations();

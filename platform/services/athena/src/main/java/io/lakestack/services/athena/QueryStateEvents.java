@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
@@ -21,8 +23,11 @@ import static java.util.Objects.requireNonNull;
 /**
  * Athena's {@code Athena Query State Change} events on EventBridge's default bus, one for each state a query enters:
  * {@code QUEUED} (sequence number 1, no previous state), {@code RUNNING} (2) and the state it ends in (3) with its
- * {@code athenaError} when it ends {@code FAILED}. Each is put after the state is stored (a {@code RUNNING} query
- * is kept in its owner's memory only), at least once; a put that fails is logged and never fails the query.
+ * {@code athenaError} when it ends {@code FAILED}. Each is made after the state is stored (a {@code RUNNING} query
+ * is kept in its owner's memory only) and put by the {@code publisher}, one after the other in the order the states
+ * changed, off the query's path: as AWS delivers its services' events on a best-effort basis, a query does not wait
+ * for its events, and an endpoint stopped before a put loses that event. A put that fails is logged and never fails
+ * the query.
  */
 final class QueryStateEvents
 {
@@ -33,13 +38,16 @@ final class QueryStateEvents
     private final String accountId;
     private final Function<String, Optional<String>> workGroupRegion;
     private final String defaultRegion;
+    private final Executor publisher;
 
     /**
      * @param workGroupRegion the region of a work group, which its queries' events name; the primary work group (and a
      *         work group stored before work groups kept their region) has none, and its events name {@code defaultRegion}
+     * @param publisher puts the events, one at a time, in the order it is given them
      */
-    QueryStateEvents(EventSink sink, String accountId, Function<String, Optional<String>> workGroupRegion, String defaultRegion)
+    QueryStateEvents(EventSink sink, String accountId, Function<String, Optional<String>> workGroupRegion, String defaultRegion, Executor publisher)
     {
+        this.publisher = requireNonNull(publisher, "publisher is null");
         this.sink = requireNonNull(sink, "sink is null");
         this.accountId = requireNonNull(accountId, "accountId is null");
         this.workGroupRegion = requireNonNull(workGroupRegion, "workGroupRegion is null");
@@ -49,13 +57,27 @@ final class QueryStateEvents
     /** The query entered {@code execution.state()} at {@code millis}, leaving {@code previous}. */
     void changed(QueryExecution execution, Optional<State> previous, long millis)
     {
-        ObjectNode event = null;
+        ObjectNode event;
         try {
             event = event(execution, previous, millis, UUID.randomUUID().toString());
-            sink.publish(EventBuses.kafkaTopic(EventBuses.DEFAULT_BUS), execution.id(), event.toString().getBytes(StandardCharsets.UTF_8));
         }
         catch (RuntimeException e) {
-            log.error("query {}: its {} event for {} could not be put on the default bus: {}", execution.id(), DETAIL_TYPE, execution.state(), event, e);
+            log.error("query {}: its {} event for {} could not be made", execution.id(), DETAIL_TYPE, execution.state(), e);
+            return;
+        }
+        try {
+            publisher.execute(() -> {
+                try {
+                    sink.publish(EventBuses.kafkaTopic(EventBuses.DEFAULT_BUS), execution.id(), event.toString().getBytes(StandardCharsets.UTF_8));
+                }
+                catch (RuntimeException e) {
+                    log.error("query {}: its {} event for {} could not be put on the default bus: {}", execution.id(), DETAIL_TYPE, execution.state(), event, e);
+                }
+            });
+        }
+        catch (RejectedExecutionException e) {
+            log.error("query {}: its {} event for {} was not put on the default bus (the endpoint is stopping): {}", execution.id(), DETAIL_TYPE,
+                    execution.state(), event, e);
         }
     }
 

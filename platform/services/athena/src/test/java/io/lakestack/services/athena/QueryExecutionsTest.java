@@ -236,7 +236,7 @@ class QueryExecutionsTest
             {
                 throw new AssertionError("not used");
             }
-        }, "000000000000", workGroup -> workGroups.get(workGroup).region(), "eu-west-1");
+        }, "000000000000", workGroup -> workGroups.get(workGroup).region(), "eu-west-1", Runnable::run);
         return new QueryExecutions(stores, engine, new HiveDdlExecutor(catalog, objects), workGroups, objects, clock,
                 new FixedInstances("instance-1"), events, concurrency, temporary);
     }
