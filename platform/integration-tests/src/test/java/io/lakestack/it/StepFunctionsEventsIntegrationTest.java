@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Step Functions' {@code Step Functions Execution Status Change} events on EventBridge's default bus, routed by a rule
  * to SQS: a STANDARD execution that succeeds has RUNNING then SUCCEEDED, one that fails RUNNING then FAILED, each with
- * AWS's detail.
+ * AWS's detail; a redrive of the failed one has RUNNING (its redriveCount and redriveDate) then FAILED again.
  */
 @LakestackTest
 @Order(39)
@@ -89,7 +89,32 @@ class StepFunctionsEventsIntegrationTest
                     detail(failure, "RUNNING", "null", "null", "null", "null", "null", "NOT_REDRIVABLE", "\"Execution is RUNNING and cannot be redriven.\""),
                     detail(failure, "FAILED", String.valueOf(failure.stopDate().toEpochMilli()), "null", "null", "\"Broken\"", "\"on purpose\"",
                             "REDRIVABLE", "null"));
+
+            sfn.redriveExecution(request -> request.executionArn(failed));
+            DescribeExecutionResponse redriven = await().atMost(Duration.ofSeconds(30)).until(() -> sfn.describeExecution(request -> request
+                    .executionArn(failed)), execution -> execution.redriveCount() == 1 && execution.status() == ExecutionStatus.FAILED);
+            List<JsonNode> again = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                for (Message message : sqs.receiveMessage(request -> request.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()) {
+                    again.add(JSON.readTree(message.body()).path("detail"));
+                    sqs.deleteMessage(request -> request.queueUrl(url).receiptHandle(message.receiptHandle()));
+                }
+                return again.size() >= 2;
+            });
+            String redriveDate = String.valueOf(redriven.redriveDate().toEpochMilli());
+            assertThat(again).containsExactlyInAnyOrder(
+                    redriven(detail(failure, "RUNNING", "null", "null", "null", "null", "null", "NOT_REDRIVABLE",
+                            "\"Execution is RUNNING and cannot be redriven.\""), redriveDate),
+                    redriven(detail(redriven, "FAILED", String.valueOf(redriven.stopDate().toEpochMilli()), "null", "null", "\"Broken\"",
+                            "\"on purpose\"", "REDRIVABLE", "null"), redriveDate));
         }
+    }
+
+    private static JsonNode redriven(JsonNode detail, String redriveDate)
+            throws Exception
+    {
+        ((ObjectNode) detail).put("redriveCount", 1).set("redriveDate", JSON.readTree(redriveDate));
+        return detail;
     }
 
     private static DescribeExecutionResponse awaitEnd(SfnClient sfn, String executionArn)
