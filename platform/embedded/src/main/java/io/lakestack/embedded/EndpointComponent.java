@@ -259,7 +259,7 @@ final class EndpointComponent
         // Step Functions' tasks call the services through the endpoint, as AWS's integrations call them
         SdkTaskInvoker stepFunctionsTasks = SdkTaskInvoker.connect(URI.create(url()), Region.of(config.region()), credentials(), stores, clock);
         resources.add(stepFunctionsTasks);
-        ExecutionRunner stepFunctions = new ExecutionRunner(kafkaBootstrap, stores, stepFunctionsTasks, endpointS3(), logs, clock);
+        ExecutionRunner stepFunctions = new ExecutionRunner(kafkaBootstrap, stores, stepFunctionsTasks, endpointS3(), logs, events, clock);
         resources.add(stepFunctions);
         List<ServiceHandler> services = List.of(
                 new S3Service(s3Upstream, objects, stores.open(NOTIFICATIONS_STORE, NotificationConfiguration.class),

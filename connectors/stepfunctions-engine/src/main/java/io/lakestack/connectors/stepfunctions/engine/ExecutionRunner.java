@@ -15,6 +15,7 @@ import io.lakestack.connectors.stepfunctions.TaskInvoker;
 import io.lakestack.connectors.stepfunctions.Waiter;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.cluster.KafkaClientSettings;
+import io.lakestack.spi.events.EventSink;
 import io.lakestack.spi.logs.LogStore;
 import io.lakestack.spi.stepfunctions.Activity;
 import io.lakestack.spi.stepfunctions.ActivityTask;
@@ -123,6 +124,7 @@ public final class ExecutionRunner
     private final TaskCallbacks callbacks;
     private final MapRuns mapRuns;
     private final ExecutionLogs logs;
+    private final ExecutionEvents statusEvents;
     private final Clock clock;
     private final KafkaProducer<String, byte[]> producer;
     private final ExecutorService pool;
@@ -170,21 +172,29 @@ public final class ExecutionRunner
     /** The runner of the topic {@value #TOPIC} and the group {@value #GROUP}. */
     public ExecutionRunner(String bootstrapServers, RecordStores stores, TaskInvoker tasks, Clock clock)
     {
-        this(bootstrapServers, TOPIC, GROUP, stores, tasks, Optional.empty(), ExecutionLogs.none(), clock);
+        this(bootstrapServers, TOPIC, GROUP, stores, tasks, Optional.empty(), ExecutionLogs.none(), ExecutionEvents.none(), clock);
     }
 
     public ExecutionRunner(String bootstrapServers, String topic, String group, RecordStores stores, TaskInvoker tasks, Clock clock)
     {
-        this(bootstrapServers, topic, group, stores, tasks, Optional.empty(), ExecutionLogs.none(), clock);
+        this(bootstrapServers, topic, group, stores, tasks, Optional.empty(), ExecutionLogs.none(), ExecutionEvents.none(), clock);
     }
 
     /**
      * The runner of the topic {@value #TOPIC} and the group {@value #GROUP}, whose distributed Maps read their items from
-     * and write their results to S3 with this client, logging executions to CloudWatch Logs' store.
+     * and write their results to S3 with this client, logging executions to CloudWatch Logs' store and putting their
+     * status changes on EventBridge's default bus ({@link ExecutionEvents}).
      */
-    public ExecutionRunner(String bootstrapServers, RecordStores stores, TaskInvoker tasks, S3Client s3, LogStore logs, Clock clock)
+    public ExecutionRunner(String bootstrapServers, RecordStores stores, TaskInvoker tasks, S3Client s3, LogStore logs, EventSink events, Clock clock)
     {
-        this(bootstrapServers, TOPIC, GROUP, stores, tasks, Optional.of(s3), new ExecutionLogs(Optional.of(logs)), clock);
+        this(bootstrapServers, TOPIC, GROUP, stores, tasks, Optional.of(s3), new ExecutionLogs(Optional.of(logs)), new ExecutionEvents(Optional.of(events)),
+                clock);
+    }
+
+    public ExecutionRunner(String bootstrapServers, String topic, String group, RecordStores stores, TaskInvoker tasks, Optional<S3Client> s3,
+            ExecutionLogs logs, Clock clock)
+    {
+        this(bootstrapServers, topic, group, stores, tasks, s3, logs, ExecutionEvents.none(), clock);
     }
 
     /**
@@ -193,9 +203,10 @@ public final class ExecutionRunner
      * @param s3 where distributed Maps read their items and write their results; without it they fail with
      *         {@code States.ItemReaderFailed} when they read, and cannot write results
      * @param logs where the history events of executions with a {@code loggingConfiguration} are logged
+     * @param statusEvents where the status changes of the executions this instance owns are put, once each is stored
      */
     public ExecutionRunner(String bootstrapServers, String topic, String group, RecordStores stores, TaskInvoker tasks, Optional<S3Client> s3,
-            ExecutionLogs logs, Clock clock)
+            ExecutionLogs logs, ExecutionEvents statusEvents, Clock clock)
     {
         this.bootstrapServers = requireNonNull(bootstrapServers, "bootstrapServers is null");
         this.topic = requireNonNull(topic, "topic is null");
@@ -206,6 +217,7 @@ public final class ExecutionRunner
         this.activities = stores.open(StepFunctions.ACTIVITIES_STORE, Activity.class);
         this.tasks = requireNonNull(tasks, "tasks is null");
         this.logs = requireNonNull(logs, "logs is null");
+        this.statusEvents = requireNonNull(statusEvents, "statusEvents is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.callbacks = new TaskCallbacks(stores, tasks, this::handedOver, clock);
         this.mapRuns = new MapRuns(stores, s3, this::start, this::stop, clock);
@@ -604,6 +616,10 @@ public final class ExecutionRunner
         ExecutionResult result;
         try {
             List<HistoryEvent> past = DurableHistory.events(history, execution.executionArn()).stream().map(DurableHistory::event).toList();
+            if (past.isEmpty() || past.get(past.size() - 1).type().equals("ExecutionRedriven")) {
+                // started or redriven, and not a step recorded since: put again if it resumes before one is
+                statusEvents.statusChanged(execution);
+            }
             StateMachineInterpreter interpreter = StateMachineInterpreter.builder().taskInvoker(callbacks).clock(clock).waiter(local.waiter)
                     .historySink(local.sink).executor(Runnable::run).mapRunner(mapRuns).build();
             result = interpreter.resume(definition(execution.definition()), request(execution), past);
@@ -625,7 +641,9 @@ public final class ExecutionRunner
             List<HistoryRecord> events = DurableHistory.events(history, execution.executionArn());
             return events.isEmpty() ? clock.millis() : events.get(events.size() - 1).timestampMillis();
         });
-        executions.put(execution.executionArn(), ended(execution, result, endMillis));
+        StateMachineExecution ended = ended(execution, result, endMillis);
+        executions.put(execution.executionArn(), ended);
+        statusEvents.statusChanged(ended);
         return true;
     }
 
@@ -648,8 +666,9 @@ public final class ExecutionRunner
         stop.error().ifPresent(error -> details.put("error", error));
         stop.cause().ifPresent(cause -> details.put("cause", cause));
         sink.appendLast("ExecutionAborted", details, now);
-        executions.put(execution.executionArn(), execution.ended(StateMachineExecution.ABORTED, now.toEpochMilli(), Optional.empty(), stop.error(),
-                stop.cause()));
+        StateMachineExecution aborted = execution.ended(StateMachineExecution.ABORTED, now.toEpochMilli(), Optional.empty(), stop.error(), stop.cause());
+        executions.put(execution.executionArn(), aborted);
+        statusEvents.statusChanged(aborted);
         // as on AWS, the Map Runs of a stopped execution are aborted with their running children
         mapRuns.abortOf(execution.executionArn(), child -> send(new Command("stop", child, Optional.empty(),
                 Optional.of("The execution " + execution.executionArn() + " of its Map Run was stopped"))));

@@ -38,6 +38,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -56,9 +57,11 @@ import static java.util.Objects.requireNonNull;
  * {@code --scriptLocation}, {@code --extra-py-files}, {@code --extra-files} and {@code --additional-python-modules},
  * {@code MaxConcurrentRuns} ({@code ConcurrentRunsExceededException}), {@code Timeout} (the process is killed and the
  * run ends {@code TIMEOUT}), {@code MaxRetries} (a failed run is followed by {@code <id>_attempt_<n>}),
- * {@code MaxCapacity} (0.0625 DPU bounds the process to 1 GiB resident, 1 DPU to 16 GiB) and stops. What lakestack
- * cannot run is refused with a message saying so: Spark and Ray jobs, workers, connections, security
- * configurations, notifications, run queuing, Flex execution, the {@code analytics} library set.
+ * {@code MaxCapacity} (0.0625 DPU bounds the process to 1 GiB resident, 1 DPU to 16 GiB), stops and
+ * {@code NotificationProperty} (a {@code Glue Job Run Status} event once a run is still going {@code NotifyDelayAfter}
+ * minutes after its start, timed in the owner's memory as its process is). What lakestack cannot run is refused with a
+ * message saying so: Spark and Ray jobs, workers, connections, security configurations, run queuing, Flex execution,
+ * the {@code analytics} library set.
  *
  * <p>A run whose instance stops ends {@code FAILED} (at once when it stops cleanly, once its lease has run out
  * otherwise) and is not retried: the instance that finds it gone does not know whether the script had done its work.
@@ -99,8 +102,11 @@ public final class GlueJobs
     private final List<Consumer<StoredJobRun>> endListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closing;
 
-    /** A run's process here, and when its {@code Timeout} runs out. */
-    private record Local(RunningJob process, long deadlineMillis) {}
+    /**
+     * A run's process here, when its {@code Timeout} runs out, and when its delay notification is due ({@code Long.MAX_VALUE}
+     * without one); {@code notified} once it was put.
+     */
+    private record Local(RunningJob process, String key, long deadlineMillis, long notifyAtMillis, AtomicBoolean notified) {}
 
     /**
      * @param events where a run's end is published as EventBridge's {@code Glue Job State Change} event, on the default
@@ -136,7 +142,6 @@ public final class GlueJobs
         refused.put("NumberOfWorkers", "pythonshell jobs have no workers; give MaxCapacity (0.0625 or 1 DPU) instead");
         refused.put("AllocatedCapacity", "AllocatedCapacity is deprecated and not for pythonshell jobs; give MaxCapacity (0.0625 or 1 DPU) instead");
         refused.put("SecurityConfiguration", "lakestack has no Glue security configurations (encryption of job output and logs)");
-        refused.put("NotificationProperty", "lakestack does not send Glue's delay notifications (NotifyDelayAfter) yet");
         refused.put("MaintenanceWindow", "maintenance windows are for gluestreaming jobs, which lakestack does not run");
         refused.put("CodeGenConfigurationNodes", "visual (Glue Studio) jobs generate Spark scripts, which lakestack does not run");
         refused.put("SourceControlDetails", "lakestack does not synchronise job scripts with source control");
@@ -322,7 +327,13 @@ public final class GlueJobs
             throw input.invalid("Description", description.get(), "Member must have length less than or equal to 2048");
         }
         return new StoredJob(name, description, input.string("LogUri"), role, script, pythonVersion, glueVersion, defaults, fixed, maxConcurrentRuns,
-                maxRetries, timeout, maxCapacity, jobMode, tags, region, createdMillis, modifiedMillis);
+                maxRetries, timeout, maxCapacity, jobMode, tags, region, createdMillis, modifiedMillis, notifyDelayAfter(input));
+    }
+
+    /** Glue's {@code NotificationProperty.NotifyDelayAfter}: at least 1 (minutes). */
+    static Optional<Integer> notifyDelayAfter(JsonInput input)
+    {
+        return input.optionalObject("NotificationProperty").flatMap(property -> property.integer("NotifyDelayAfter", 1, Integer.MAX_VALUE));
     }
 
     private static void refuseUnsupported(JsonInput input)
@@ -427,17 +438,18 @@ public final class GlueJobs
         Map<String, String> arguments = input.stringMap("Arguments");
         checkArguments(input, "Arguments", arguments);
         Optional<String> previous = input.string("JobRunId");
-        return startRun(name, arguments, previous, timeout, capacity, Optional.empty(), List.of());
+        return startRun(name, arguments, previous, timeout, notifyDelayAfter(input), capacity, Optional.empty(), List.of());
     }
 
     /** Starts a run of a job for a trigger's action: {@code EntityNotFoundException}, {@code ConcurrentRunsExceededException}, ... as StartJobRun. */
-    StoredJobRun startTriggered(String name, Map<String, String> arguments, Optional<Integer> timeout, String trigger, List<StoredJobRun.Predecessor> predecessors)
+    StoredJobRun startTriggered(String name, Map<String, String> arguments, Optional<Integer> timeout, Optional<Integer> notifyDelayAfter, String trigger,
+            List<StoredJobRun.Predecessor> predecessors)
     {
-        return startRun(name, arguments, Optional.empty(), timeout, Optional.empty(), Optional.of(trigger), predecessors);
+        return startRun(name, arguments, Optional.empty(), timeout, notifyDelayAfter, Optional.empty(), Optional.of(trigger), predecessors);
     }
 
-    private StoredJobRun startRun(String name, Map<String, String> arguments, Optional<String> previous, Optional<Integer> timeout, Optional<Double> capacity,
-            Optional<String> trigger, List<StoredJobRun.Predecessor> predecessors)
+    private StoredJobRun startRun(String name, Map<String, String> arguments, Optional<String> previous, Optional<Integer> timeout,
+            Optional<Integer> notifyDelayAfter, Optional<Double> capacity, Optional<String> trigger, List<StoredJobRun.Predecessor> predecessors)
     {
         StoredJobRun run;
         StoredJob job;
@@ -469,7 +481,8 @@ public final class GlueJobs
             }
             long now = clock.millis();
             run = new StoredJobRun(name, newRunId(), 0, previous, arguments, State.STARTING, Optional.empty(), timeout.orElse(job.timeoutMinutes()),
-                    capacity.orElse(job.maxCapacity()), job.glueVersion(), instances.self(), now, now, Optional.empty(), trigger, predecessors);
+                    capacity.orElse(job.maxCapacity()), job.glueVersion(), instances.self(), now, now, Optional.empty(), trigger, predecessors,
+                    notifyDelayAfter.or(job::notifyDelayAfter));
             runs.put(key(run), run);
         }
         launch(job, run);
@@ -487,7 +500,8 @@ public final class GlueJobs
             finish(run, JobRunner.Result.failure("The run could not start: " + (e.getMessage() == null ? e.toString() : e.getMessage())));
             return;
         }
-        processes.put(run.id(), new Local(process, run.startedMillis() + run.timeoutMinutes() * 60_000L));
+        processes.put(run.id(), new Local(process, key(run), run.startedMillis() + run.timeoutMinutes() * 60_000L,
+                run.notifyDelayAfter().map(minutes -> run.startedMillis() + minutes * 60_000L).orElse(Long.MAX_VALUE), new AtomicBoolean()));
         process.started().thenRun(() -> update(run, current -> current.state() == State.STARTING ? current.withState(State.RUNNING, clock.millis()) : current));
         process.completion().whenComplete((result, failure) -> finish(run, failure == null ? result
                 : JobRunner.Result.failure("The run failed in lakestack: " + failure)));
@@ -579,7 +593,7 @@ public final class GlueJobs
             long now = clock.millis();
             next = new StoredJobRun(failed.jobName(), base + "_attempt_" + attempt, attempt, Optional.of(failed.id()), failed.arguments(), State.STARTING,
                     Optional.empty(), failed.timeoutMinutes(), failed.maxCapacity(), failed.glueVersion(), instances.self(), now, now, Optional.empty(),
-                    failed.triggerName(), failed.predecessors());
+                    failed.triggerName(), failed.predecessors(), failed.notifyDelayAfter());
             runs.put(key(next), next);
         }
         log.info("Glue job {}: run {} failed; attempt {} of {} is {}", job.name(), failed.id(), next.attempt(), job.maxRetries(), next.id());
@@ -648,6 +662,37 @@ public final class GlueJobs
         }
     }
 
+    /**
+     * Glue's {@code Glue Job Run Status} event of a run still going {@code NotifyDelayAfter} minutes after its start, on
+     * EventBridge's default bus: {@code WARN}, with its state and the condition it met.
+     */
+    private void notifyDelay(StoredJobRun run)
+    {
+        int minutes = run.notifyDelayAfter().orElseThrow();
+        ObjectNode event = JsonProtocolService.JSON.createObjectNode();
+        event.put("version", "0");
+        event.put("id", UUID.randomUUID().toString());
+        event.put("detail-type", "Glue Job Run Status");
+        event.put("source", "aws.glue");
+        event.put("account", accountId);
+        event.put("time", clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        event.put("region", jobs.get(run.jobName()).map(StoredJob::region).orElse("us-east-1"));
+        event.putArray("resources");
+        ObjectNode detail = event.putObject("detail");
+        detail.put("jobName", run.jobName());
+        detail.put("severity", "WARN");
+        detail.putObject("notificationCondition").put("NotifyDelayAfter", (double) minutes);
+        detail.put("state", run.state().name());
+        detail.put("jobRunId", run.id());
+        detail.put("message", "Job is running long");
+        try {
+            events.publish(EventBuses.kafkaTopic(EventBuses.DEFAULT_BUS), run.jobName(), event.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        catch (RuntimeException e) {
+            log.error("Glue job {} run {}: its Glue Job Run Status event ({}) could not be put on the default bus", run.jobName(), run.id(), event, e);
+        }
+    }
+
     /** Makes the run {@code STOPPING}; {@code EntityNotFoundException} or {@code InvalidInputException} (it has ended) when it cannot. */
     void stop(String name, String id)
     {
@@ -676,11 +721,17 @@ public final class GlueJobs
         }
     }
 
-    /** Kills the processes of the runs of this instance that have run longer than their {@code Timeout}. */
+    /**
+     * Puts the delay notification of each run of this instance still going {@code NotifyDelayAfter} minutes after its
+     * start (once a run), and kills the processes of the runs that have run longer than their {@code Timeout}.
+     */
     void checkTimeouts()
     {
         long now = clock.millis();
         processes.forEach((id, local) -> {
+            if (now >= local.notifyAtMillis() && local.notified().compareAndSet(false, true)) {
+                runs.getLatest(local.key()).filter(run -> run.state().active()).ifPresent(this::notifyDelay);
+            }
             if (now >= local.deadlineMillis()) {
                 try {
                     stopProcess(id, State.TIMEOUT);
@@ -747,6 +798,7 @@ public final class GlueJobs
         node.put("Timeout", job.timeoutMinutes());
         node.put("MaxCapacity", job.maxCapacity());
         node.put("GlueVersion", job.glueVersion());
+        job.notifyDelayAfter().ifPresent(delay -> node.putObject("NotificationProperty").put("NotifyDelayAfter", delay));
         return node;
     }
 
@@ -776,6 +828,7 @@ public final class GlueJobs
         node.put("MaxCapacity", run.maxCapacity());
         node.put("LogGroupName", LOG_GROUP);
         node.put("GlueVersion", run.glueVersion());
+        run.notifyDelayAfter().ifPresent(delay -> node.putObject("NotificationProperty").put("NotifyDelayAfter", delay));
         return node;
     }
 

@@ -44,7 +44,8 @@ import static java.util.Objects.requireNonNull;
  * workflow's: while activated, the workflow's batches of EventBridge events, as its {@code EventBatchingCondition}
  * ({@code BatchSize}, {@code BatchWindow}) says, start runs ({@link GlueWorkflows#notifyEvent}).
  *
- * <p>Refused rather than stored and ignored: an action's {@code NotificationProperty} and {@code SecurityConfiguration}.
+ * <p>An action's {@code NotificationProperty} is its job runs'. Refused rather than stored and ignored: an action's
+ * {@code SecurityConfiguration}.
  */
 public final class GlueTriggers
 {
@@ -292,11 +293,8 @@ public final class GlueTriggers
         }
         List<Action> actions = new ArrayList<>();
         for (JsonInput action : given) {
-            for (String refused : List.of("NotificationProperty", "SecurityConfiguration")) {
-                if (action.has(refused)) {
-                    throw input.invalid("Actions." + refused + " is not supported by lakestack: "
-                            + (refused.equals("NotificationProperty") ? "it does not send Glue's delay notifications" : "it has no security configurations"));
-                }
+            if (action.has("SecurityConfiguration")) {
+                throw input.invalid("Actions.SecurityConfiguration is not supported by lakestack: it has no security configurations");
             }
             Optional<String> job = action.string("JobName");
             Optional<String> crawler = action.string("CrawlerName");
@@ -309,7 +307,11 @@ public final class GlueTriggers
             if (crawler.isPresent() && !arguments.isEmpty()) {
                 throw input.invalid("An action that starts crawler " + crawler.get() + " takes no Arguments");
             }
-            actions.add(new Action(job, arguments, action.integer("Timeout", 1, GlueJobs.MAX_TIMEOUT_MINUTES), crawler));
+            Optional<Integer> notifyDelayAfter = GlueJobs.notifyDelayAfter(action);
+            if (crawler.isPresent() && notifyDelayAfter.isPresent()) {
+                throw input.invalid("An action that starts crawler " + crawler.get() + " takes no NotificationProperty: it is for job runs");
+            }
+            actions.add(new Action(job, arguments, action.integer("Timeout", 1, GlueJobs.MAX_TIMEOUT_MINUTES), crawler, notifyDelayAfter));
         }
         return actions;
     }
@@ -400,7 +402,8 @@ public final class GlueTriggers
         for (Action action : trigger.actions()) {
             try {
                 if (action.jobName().isPresent()) {
-                    StoredJobRun run = jobs.startTriggered(action.jobName().get(), action.arguments(), action.timeout(), trigger.name(), predecessors);
+                    StoredJobRun run = jobs.startTriggered(action.jobName().get(), action.arguments(), action.timeout(), action.notifyDelayAfter(),
+                            trigger.name(), predecessors);
                     log.info("Glue trigger {} started job {} run {}", trigger.name(), run.jobName(), run.id());
                 }
                 else {
@@ -441,6 +444,7 @@ public final class GlueTriggers
                 action.arguments().forEach(arguments::put);
             }
             action.timeout().ifPresent(timeout -> item.put("Timeout", timeout));
+            action.notifyDelayAfter().ifPresent(delay -> item.putObject("NotificationProperty").put("NotifyDelayAfter", delay));
             action.crawlerName().ifPresent(crawler -> item.put("CrawlerName", crawler));
         }
         trigger.eventBatching().ifPresent(batching -> {

@@ -500,7 +500,8 @@ public final class GlueWorkflows
             // recorded before it starts, so that its end, however soon, is counted with the run
             change(run.workflowName(), run.id(), current -> current.starting(action.jobName(), action.crawlerName()));
             try {
-                startAction(run, trigger.name(), action.jobName(), action.arguments(), action.timeout(), action.crawlerName(), predecessors);
+                startAction(run, trigger.name(), action.jobName(), action.arguments(), action.timeout(), action.notifyDelayAfter(), action.crawlerName(),
+                        predecessors);
             }
             catch (ServiceException e) {
                 String target = action.jobName().map(job -> "job " + job).orElse("crawler " + action.crawlerName().orElse(""));
@@ -512,13 +513,13 @@ public final class GlueWorkflows
     }
 
     private void startAction(StoredWorkflowRun run, String trigger, Optional<String> job, Map<String, String> arguments, Optional<Integer> timeout,
-            Optional<String> crawler, List<StoredJobRun.Predecessor> predecessors)
+            Optional<Integer> notifyDelayAfter, Optional<String> crawler, List<StoredJobRun.Predecessor> predecessors)
     {
         if (job.isPresent()) {
             Map<String, String> withRun = new LinkedHashMap<>(arguments);
             withRun.put(WORKFLOW_NAME, run.workflowName());
             withRun.put(WORKFLOW_RUN_ID, run.id());
-            StoredJobRun started = jobs.startTriggered(job.get(), withRun, timeout, trigger, predecessors);
+            StoredJobRun started = jobs.startTriggered(job.get(), withRun, timeout, notifyDelayAfter, trigger, predecessors);
             log.info("Glue workflow {} run {}: trigger {} started job {} run {}", run.workflowName(), run.id(), trigger, job.get(), started.id());
         }
         else {
@@ -686,7 +687,8 @@ public final class GlueWorkflows
                 arguments.remove(WORKFLOW_NAME);
                 arguments.remove(WORKFLOW_RUN_ID);
                 startAction(resumed, last == null ? "" : last.triggerName().orElse(""), jobName, arguments,
-                        last == null ? Optional.empty() : Optional.of(last.timeoutMinutes()), crawlerName, List.of());
+                        last == null ? Optional.empty() : Optional.of(last.timeoutMinutes()), last == null ? Optional.empty() : last.notifyDelayAfter(),
+                        crawlerName, List.of());
             }
             catch (ServiceException e) {
                 change(name, resumed.id(), current -> current.withError("Resuming " + node.type().toLowerCase(java.util.Locale.ROOT) + " " + node.name()

@@ -29,7 +29,8 @@ record StoredJob(
         Map<String, String> tags,
         String region,
         long createdMillis,
-        long lastModifiedMillis)
+        long lastModifiedMillis,
+        Optional<Integer> notifyDelayAfter)
 {
     StoredJob
     {
@@ -46,11 +47,14 @@ record StoredJob(
         requireNonNull(jobMode, "jobMode is null");
         tags = Map.copyOf(tags);
         requireNonNull(region, "region is null");
+        // jobs kept before notifications were applied have none
+        notifyDelayAfter = notifyDelayAfter == null ? Optional.empty() : notifyDelayAfter;
     }
 
     StoredJob withTags(Map<String, String> changed)
     {
         return new StoredJob(name, description, logUri, role, scriptLocation, pythonVersion, glueVersion, defaultArguments, nonOverridableArguments,
-                maxConcurrentRuns, maxRetries, timeoutMinutes, maxCapacity, jobMode, changed, region, createdMillis, lastModifiedMillis);
+                maxConcurrentRuns, maxRetries, timeoutMinutes, maxCapacity, jobMode, changed, region, createdMillis, lastModifiedMillis,
+                notifyDelayAfter);
     }
 }

@@ -14,6 +14,7 @@ import static java.util.Objects.requireNonNull;
  *
  * @param triggerName the trigger that started the run, if one did
  * @param predecessors the runs whose end fired the conditional trigger that started it
+ * @param notifyDelayAfter the minutes after its start at which a run still going is notified ({@code NotificationProperty})
  */
 record StoredJobRun(
         String jobName,
@@ -31,7 +32,8 @@ record StoredJobRun(
         long lastModifiedMillis,
         Optional<Long> completedMillis,
         Optional<String> triggerName,
-        List<Predecessor> predecessors)
+        List<Predecessor> predecessors,
+        Optional<Integer> notifyDelayAfter)
 {
     /** A run of another job whose end started this one (Glue's {@code Predecessor}). */
     record Predecessor(String jobName, String runId)
@@ -67,18 +69,19 @@ record StoredJobRun(
         // runs kept before triggers existed have neither
         triggerName = triggerName == null ? Optional.empty() : triggerName;
         predecessors = predecessors == null ? List.of() : List.copyOf(predecessors);
+        notifyDelayAfter = notifyDelayAfter == null ? Optional.empty() : notifyDelayAfter;
     }
 
     StoredJobRun withState(State changed, long nowMillis)
     {
         return new StoredJobRun(jobName, id, attempt, previousRunId, arguments, changed, errorMessage, timeoutMinutes, maxCapacity, glueVersion, owner,
-                startedMillis, nowMillis, completedMillis, triggerName, predecessors);
+                startedMillis, nowMillis, completedMillis, triggerName, predecessors, notifyDelayAfter);
     }
 
     StoredJobRun ended(State end, Optional<String> message, long nowMillis)
     {
         return new StoredJobRun(jobName, id, attempt, previousRunId, arguments, end, message, timeoutMinutes, maxCapacity, glueVersion, owner,
-                startedMillis, nowMillis, Optional.of(nowMillis), triggerName, predecessors);
+                startedMillis, nowMillis, Optional.of(nowMillis), triggerName, predecessors, notifyDelayAfter);
     }
 
     /** The seconds the run has taken, or took: Glue's {@code ExecutionTime}. */

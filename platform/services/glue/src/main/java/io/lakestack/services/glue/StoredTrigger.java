@@ -90,10 +90,13 @@ record StoredTrigger(
     }
 
     /** Glue's {@code Action}: a job run (with its arguments and time-out) or a crawl to start. */
-    record Action(Optional<String> jobName, Map<String, String> arguments, Optional<Integer> timeout, Optional<String> crawlerName)
+    record Action(Optional<String> jobName, Map<String, String> arguments, Optional<Integer> timeout, Optional<String> crawlerName,
+            Optional<Integer> notifyDelayAfter)
     {
         Action
         {
+            // actions kept before notifications were applied have none
+            notifyDelayAfter = notifyDelayAfter == null ? Optional.empty() : notifyDelayAfter;
             requireNonNull(jobName, "jobName is null");
             arguments = Collections.unmodifiableMap(new LinkedHashMap<>(arguments));
             requireNonNull(timeout, "timeout is null");

@@ -3,6 +3,7 @@ package io.lakestack.services.glue;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.services.glue.crawler.Crawler;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.events.EventSink;
@@ -15,6 +16,8 @@ import io.lakestack.spi.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,6 +117,88 @@ class GlueJobsTest
     }
 
     @Test
+    void aRunStillGoingNotifyDelayAfterMinutesAfterItsStartIsAGlueJobRunStatusEventOnce()
+            throws Exception
+    {
+        createJob("{\"Name\": \"late\", \"NotificationProperty\": {\"NotifyDelayAfter\": 5}}");
+        assertThat(call("GetJob", "{\"JobName\": \"late\"}").path("Job").path("NotificationProperty"))
+                .isEqualTo(JSON.readTree("{\"NotifyDelayAfter\": 5}"));
+        String id = startRun("late", "{}");
+        runner.last().started.complete(null);
+        assertThat(run("late", id).path("NotificationProperty")).isEqualTo(JSON.readTree("{\"NotifyDelayAfter\": 5}"));
+
+        clock.advance(Duration.ofMinutes(5).minusMillis(1));
+        jobs.checkTimeouts();
+        assertThat(published).isEmpty();
+        clock.advance(Duration.ofMillis(1));
+        jobs.checkTimeouts();
+        clock.advance(Duration.ofMinutes(5));
+        jobs.checkTimeouts();
+        assertThat(published).hasSize(1);
+        assertThat(event(published.get(0), "late")).isEqualTo(JSON.readTree("""
+                {"version": "0", "detail-type": "Glue Job Run Status", "source": "aws.glue", "account": "000000000000",
+                 "time": "2026-09-21T14:18:20Z", "region": "us-east-1", "resources": [],
+                 "detail": {"jobName": "late", "severity": "WARN", "notificationCondition": {"NotifyDelayAfter": 5.0}, "state": "RUNNING",
+                            "jobRunId": "%s", "message": "Job is running long"}}""".formatted(id)));
+
+        runner.last().completion.complete(JobRunner.Result.success());
+        assertThat(published).hasSize(2);
+        assertThat(event(published.get(1), "late").path("detail-type").asText()).isEqualTo("Glue Job State Change");
+    }
+
+    @Test
+    void startJobRunsNotificationPropertyOverridesTheJobsAndARunThatEndsFirstHasNone()
+            throws Exception
+    {
+        createJob("{\"Name\": \"quick\", \"NotificationProperty\": {\"NotifyDelayAfter\": 60}}");
+        String id = startRun("quick", "{\"NotificationProperty\": {\"NotifyDelayAfter\": 1}}");
+        assertThat(run("quick", id).path("NotificationProperty")).isEqualTo(JSON.readTree("{\"NotifyDelayAfter\": 1}"));
+        runner.last().completion.complete(JobRunner.Result.success());
+        clock.advance(Duration.ofMinutes(2));
+        jobs.checkTimeouts();
+        assertThat(published).extracting(event -> event(event, "quick").path("detail-type").asText()).containsExactly("Glue Job State Change");
+
+        ServiceException zero = catchThrowableOfType(ServiceException.class,
+                () -> startRun("quick", "{\"NotificationProperty\": {\"NotifyDelayAfter\": 0}}"));
+        assertThat(zero.errorCode()).isEqualTo("InvalidInputException");
+        assertThat(zero.getMessage()).isEqualTo("1 validation error detected: Value '0' at 'NotificationProperty.NotifyDelayAfter' failed to satisfy "
+                + "constraint: Member must have value greater than or equal to 1");
+    }
+
+    @Test
+    void aTriggersActionGivesItsRunsNotificationProperty()
+            throws Exception
+    {
+        createJob("{\"Name\": \"triggered\"}");
+        call("CreateTrigger", """
+                {"Name": "go", "Type": "ON_DEMAND", "Actions": [{"JobName": "triggered", "NotificationProperty": {"NotifyDelayAfter": 3}}]}""");
+        assertThat(call("GetTrigger", "{\"Name\": \"go\"}").path("Trigger").path("Actions").get(0).path("NotificationProperty"))
+                .isEqualTo(JSON.readTree("{\"NotifyDelayAfter\": 3}"));
+        call("StartTrigger", "{\"Name\": \"go\"}");
+        String id = runner.last().spec.runId();
+        assertThat(run("triggered", id).path("NotificationProperty")).isEqualTo(JSON.readTree("{\"NotifyDelayAfter\": 3}"));
+        clock.advance(Duration.ofMinutes(3));
+        jobs.checkTimeouts();
+        assertThat(published).extracting(event -> event(event, "triggered").path("detail").path("state").asText()).containsExactly("STARTING");
+    }
+
+    /** The event document published for the job, without its random id. */
+    private static JsonNode event(String published, String job)
+    {
+        String prefix = "lakestack.events.default " + job + " ";
+        assertThat(published).startsWith(prefix);
+        try {
+            ObjectNode document = (ObjectNode) JSON.readTree(published.substring(prefix.length()));
+            assertThat(document.path("id").asText()).hasSize(36);
+            document.remove("id");
+            return document;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void aFailedRunIsFollowedByItsAttemptsUpToMaxRetries()
             throws Exception
     {
@@ -199,7 +284,7 @@ class GlueJobsTest
         createJob("{\"Name\": \"orphan\", \"MaxRetries\": 3}");
         var store = stores.open(GlueJobs.RUNS_STORE, StoredJobRun.class);
         StoredJobRun elsewhere = new StoredJobRun("orphan", "jr_elsewhere", 0, Optional.empty(), Map.of(), StoredJobRun.State.RUNNING, Optional.empty(),
-                2880, 0.0625, "3.0", "instance-2", clock.millis(), clock.millis(), Optional.empty(), Optional.empty(), List.of());
+                2880, 0.0625, "3.0", "instance-2", clock.millis(), clock.millis(), Optional.empty(), Optional.empty(), List.of(), Optional.empty());
         store.put("orphan\njr_elsewhere", elsewhere);
         clock.advance(Duration.ofSeconds(30));
         instances.depart("instance-2");
