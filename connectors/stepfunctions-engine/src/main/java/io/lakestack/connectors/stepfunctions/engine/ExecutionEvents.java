@@ -13,6 +13,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
@@ -23,8 +26,10 @@ import static java.util.Objects.requireNonNull;
  * redriven, then its end ({@code SUCCEEDED}, {@code FAILED}, {@code TIMED_OUT} or {@code ABORTED}). EXPRESS executions
  * have none, as on AWS.
  *
- * <p>Delivery is at least once: each event is put after the execution's record is stored, by the instance that owns the
- * execution; one that cannot be put is logged and the execution goes on. An execution that resumes on another instance
+ * <p>Each event is made after the execution's record is stored, by the instance that owns the execution, and put on a
+ * thread of its own, in the order the statuses changed, off the execution's path: as AWS delivers its services' events
+ * on a best-effort basis, an execution never waits for its events, and an endpoint stopped before a put loses that
+ * event. One that cannot be put is logged and the execution goes on. An execution that resumes on another instance
  * before its {@code RUNNING} event's first step was recorded has that event put again.
  *
  * <p>Where lakestack differs from AWS: a failed, timed out or aborted execution is said {@code REDRIVABLE} without
@@ -38,16 +43,23 @@ public final class ExecutionEvents
 
     private final Optional<EventSink> sink;
     private final Supplier<String> ids;
+    private final Executor publisher;
 
     public ExecutionEvents(Optional<EventSink> sink)
     {
-        this(sink, () -> UUID.randomUUID().toString());
+        this(sink, () -> UUID.randomUUID().toString(), Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "stepfunctions-status-events");
+            thread.setDaemon(true);
+            return thread;
+        }));
     }
 
-    ExecutionEvents(Optional<EventSink> sink, Supplier<String> ids)
+    /** @param publisher puts the events, one at a time, in the order it is given them */
+    ExecutionEvents(Optional<EventSink> sink, Supplier<String> ids, Executor publisher)
     {
         this.sink = requireNonNull(sink, "sink is null");
         this.ids = requireNonNull(ids, "ids is null");
+        this.publisher = requireNonNull(publisher, "publisher is null");
     }
 
     public static ExecutionEvents none()
@@ -63,10 +75,18 @@ public final class ExecutionEvents
         }
         String event = event(execution, ids.get());
         try {
-            sink.get().publish(EventBuses.kafkaTopic(EventBuses.DEFAULT_BUS), execution.executionArn(), event.getBytes(StandardCharsets.UTF_8));
+            publisher.execute(() -> {
+                try {
+                    sink.get().publish(EventBuses.kafkaTopic(EventBuses.DEFAULT_BUS), execution.executionArn(), event.getBytes(StandardCharsets.UTF_8));
+                }
+                catch (RuntimeException e) {
+                    log.error("execution {}: its {} event ({}) could not be put on the default bus", execution.executionArn(), DETAIL_TYPE, event, e);
+                }
+            });
         }
-        catch (RuntimeException e) {
-            log.error("execution {}: its {} event ({}) could not be put on the default bus", execution.executionArn(), DETAIL_TYPE, event, e);
+        catch (RejectedExecutionException e) {
+            log.error("execution {}: its {} event ({}) was not put on the default bus (the endpoint is stopping)", execution.executionArn(), DETAIL_TYPE,
+                    event, e);
         }
     }
 

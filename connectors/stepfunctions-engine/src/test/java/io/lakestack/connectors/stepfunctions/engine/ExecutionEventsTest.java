@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 /** The {@code Step Functions Execution Status Change} events of an execution, as AWS shapes them. */
 class ExecutionEventsTest
@@ -45,7 +47,7 @@ class ExecutionEventsTest
             throw new UnsupportedOperationException();
         }
     };
-    private final ExecutionEvents events = new ExecutionEvents(Optional.of(sink), () -> "id-1");
+    private final ExecutionEvents events = new ExecutionEvents(Optional.of(sink), () -> "id-1", Runnable::run);
 
     private static StateMachineExecution running(String arn)
     {
@@ -104,6 +106,7 @@ class ExecutionEventsTest
     @Test
     void aFailedPutDoesNotFailTheExecution()
     {
+        AtomicInteger attempts = new AtomicInteger();
         ExecutionEvents failing = new ExecutionEvents(Optional.of(new EventSink()
         {
             @Override
@@ -112,6 +115,7 @@ class ExecutionEventsTest
             @Override
             public void publish(String topic, String key, byte[] value, Map<String, String> headers)
             {
+                attempts.incrementAndGet();
                 throw new IllegalStateException("Kafka is down");
             }
 
@@ -123,8 +127,9 @@ class ExecutionEventsTest
             {
                 throw new UnsupportedOperationException();
             }
-        }));
-        failing.statusChanged(running(EXECUTION));
-        ExecutionEvents.none().statusChanged(running(EXECUTION));
+        }), () -> "id-1", Runnable::run);
+        assertThatCode(() -> failing.statusChanged(running(EXECUTION))).doesNotThrowAnyException();
+        assertThat(attempts).hasValue(1);
+        assertThatCode(() -> ExecutionEvents.none().statusChanged(running(EXECUTION))).doesNotThrowAnyException();
     }
 }
