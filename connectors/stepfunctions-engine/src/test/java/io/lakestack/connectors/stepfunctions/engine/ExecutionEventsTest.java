@@ -3,10 +3,9 @@ package io.lakestack.connectors.stepfunctions.engine;
 import io.lakestack.spi.events.EventSink;
 import io.lakestack.spi.stepfunctions.LoggingConfiguration;
 import io.lakestack.spi.stepfunctions.StateMachineExecution;
+import io.lakestack.spi.testing.RecordingEventSink;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,27 +25,8 @@ class ExecutionEventsTest
             + "\"source\":\"aws.states\",\"account\":\"111122223333\",\"time\":\"%s\",\"region\":\"eu-west-1\",\"resources\":[\"" + EXECUTION + "\"],"
             + "\"detail\":{\"executionArn\":\"" + EXECUTION + "\",\"stateMachineArn\":\"" + MACHINE + "\",\"name\":\"e\",%s}}";
 
-    private final List<String> published = new ArrayList<>();
-    private final EventSink sink = new EventSink()
-    {
-        @Override
-        public void declare(String topic) {}
-
-        @Override
-        public void publish(String topic, String key, byte[] value, Map<String, String> headers)
-        {
-            published.add(topic + " " + key + " " + new String(value, StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public void declareOrdered(String topic) {}
-
-        @Override
-        public long publishOrdered(String topic, String key, byte[] value, Map<String, String> headers)
-        {
-            throw new UnsupportedOperationException();
-        }
-    };
+    private final RecordingEventSink sink = new RecordingEventSink();
+    private final List<String> published = sink.published();
     private final ExecutionEvents events = new ExecutionEvents(Optional.of(sink), () -> "id-1", Runnable::run);
 
     private static StateMachineExecution running(String arn)

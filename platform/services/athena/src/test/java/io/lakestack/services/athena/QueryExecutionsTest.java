@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.services.athena.QueryExecution.State;
 import io.lakestack.spi.athena.QueryEngine;
-import io.lakestack.spi.events.EventSink;
 import io.lakestack.spi.testing.FixedInstances;
 import io.lakestack.spi.testing.ManualClock;
 import io.lakestack.spi.glue.BatchError;
@@ -18,11 +17,11 @@ import io.lakestack.spi.glue.Page;
 import io.lakestack.spi.glue.SerDeInfo;
 import io.lakestack.spi.glue.StorageDescriptor;
 import io.lakestack.spi.store.MemoryRecordStores;
+import io.lakestack.spi.testing.RecordingEventSink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,7 +46,8 @@ class QueryExecutionsTest
     private final MemoryRecordStores stores = new MemoryRecordStores();
     private final MemoryObjectStore objects = new MemoryObjectStore();
     private final GatedCatalog catalog = new GatedCatalog();
-    private final List<String> published = new CopyOnWriteArrayList<>();
+    private final RecordingEventSink sink = new RecordingEventSink();
+    private final List<String> published = sink.published();
     private Clock clock = Clock.systemUTC();
     private QueryExecutions executions;
     @TempDir
@@ -217,26 +216,7 @@ class QueryExecutionsTest
     private QueryExecutions executions(QueryEngine engine, int concurrency)
     {
         WorkGroups workGroups = new WorkGroups(stores, clock);
-        QueryStateEvents events = new QueryStateEvents(new EventSink()
-        {
-            @Override
-            public void declare(String topic) {}
-
-            @Override
-            public void publish(String topic, String key, byte[] value, Map<String, String> headers)
-            {
-                published.add(topic + " " + key + " " + new String(value, StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void declareOrdered(String topic) {}
-
-            @Override
-            public long publishOrdered(String topic, String key, byte[] value, Map<String, String> headers)
-            {
-                throw new AssertionError("not used");
-            }
-        }, "000000000000", workGroup -> workGroups.get(workGroup).region(), "eu-west-1", Runnable::run);
+        QueryStateEvents events = new QueryStateEvents(sink, "000000000000", workGroup -> workGroups.get(workGroup).region(), "eu-west-1", Runnable::run);
         return new QueryExecutions(stores, engine, new HiveDdlExecutor(catalog, objects), workGroups, objects, clock,
                 new FixedInstances("instance-1"), events, concurrency, temporary);
     }

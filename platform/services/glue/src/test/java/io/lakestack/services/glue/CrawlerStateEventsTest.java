@@ -9,6 +9,7 @@ import io.lakestack.spi.s3.ObjectStore;
 import io.lakestack.spi.store.MemoryRecordStores;
 import io.lakestack.spi.testing.FixedInstances;
 import io.lakestack.spi.testing.ManualClock;
+import io.lakestack.spi.testing.RecordingEventSink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,12 +29,12 @@ class CrawlerStateEventsTest
 
     private final ManualClock clock = new ManualClock(1_790_000_000_000L);
     private final MemoryRecordStores stores = new MemoryRecordStores();
-    private final RecordedEvents events = new RecordedEvents();
+    private final RecordingEventSink events = new RecordingEventSink();
     private final GlueSchedules schedules = new GlueSchedules(stores, clock, "000000000000");
     private final FixedInstances instances = new FixedInstances("instance-1");
     private final GlueCrawlers crawlers = new GlueCrawlers(stores, new Crawler(unused(GlueCatalog.class), unused(ObjectStore.class)), schedules, events,
             clock, instances, "000000000000");
-    private final GlueJobs jobs = new GlueJobs(stores, new FakeRunner(), new RecordedEvents(), clock, instances, "000000000000");
+    private final GlueJobs jobs = new GlueJobs(stores, new FakeRunner(), new RecordingEventSink(), clock, instances, "000000000000");
     private final GlueTriggers triggers = new GlueTriggers(stores, jobs, crawlers, schedules, clock);
     private final GlueService service = new GlueService(unused(GlueCatalog.class), crawlers, jobs, triggers,
             new GlueWorkflows(stores, jobs, crawlers, triggers, clock), stores, "000000000000");
@@ -71,7 +72,7 @@ class CrawlerStateEventsTest
         GlueCalls.call(service, "CreateCrawler", """
                 {"Name": "nowhere", "Role": "arn:aws:iam::000000000000:role/glue", "Targets": {"S3Targets": [{"Path": "s3://data/sales/"}]}}""");
         GlueCalls.call(service, "StartCrawler", "{\"Name\": \"nowhere\"}");
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(events.published).hasSize(2));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(events.published()).hasSize(2));
 
         assertThat(documents()).containsExactly(
                 JSON.readTree("""
@@ -93,7 +94,7 @@ class CrawlerStateEventsTest
     {
         String prefix = "lakestack.events.default nowhere ";
         List<JsonNode> documents = new ArrayList<>();
-        for (String event : events.published) {
+        for (String event : events.published()) {
             assertThat(event).startsWith(prefix);
             ObjectNode document = (ObjectNode) JSON.readTree(event.substring(prefix.length()));
             assertThat(document.path("id").asText()).matches("[0-9a-f-]{36}");

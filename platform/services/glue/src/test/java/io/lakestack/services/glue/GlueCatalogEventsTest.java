@@ -12,6 +12,7 @@ import io.lakestack.spi.glue.GlueCatalog;
 import io.lakestack.spi.glue.SerDeInfo;
 import io.lakestack.spi.glue.StorageDescriptor;
 import io.lakestack.spi.testing.ManualClock;
+import io.lakestack.spi.testing.RecordingEventSink;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Proxy;
@@ -30,7 +31,7 @@ class GlueCatalogEventsTest
     private static final StorageDescriptor STORAGE = new StorageDescriptor(List.of(Column.of("id", "string")), Optional.of("s3://data/orders"),
             Optional.empty(), Optional.empty(), false, -1, SerDeInfo.NONE, List.of(), List.of(), Map.of(), false);
 
-    private final RecordedEvents events = new RecordedEvents();
+    private final RecordingEventSink events = new RecordingEventSink();
     private final List<String> calls = new ArrayList<>();
     private final GlueCatalog underneath = (GlueCatalog) Proxy.newProxyInstance(GlueCatalog.class.getClassLoader(), new Class<?>[] {GlueCatalog.class},
             (proxy, method, arguments) -> {
@@ -77,7 +78,7 @@ class GlueCatalogEventsTest
     {
         assertThatThrownBy(() -> catalog.deleteTable("sales", "nope")).isInstanceOf(ServiceException.class).hasMessage("Table nope not found.");
 
-        assertThat(events.published).isEmpty();
+        assertThat(events.published()).isEmpty();
     }
 
     private static CatalogPartition partition(String year, String month)
@@ -90,7 +91,7 @@ class GlueCatalogEventsTest
     {
         String prefix = "lakestack.events.default " + key + " ";
         List<JsonNode> documents = new ArrayList<>();
-        for (String event : events.published) {
+        for (String event : events.published()) {
             assertThat(event).startsWith(prefix);
             ObjectNode document = (ObjectNode) JSON.readTree(event.substring(prefix.length()));
             assertThat(document.path("id").asText()).matches("[0-9a-f-]{36}");

@@ -6,21 +6,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.services.glue.crawler.Crawler;
 import io.lakestack.spi.ServiceException;
-import io.lakestack.spi.events.EventSink;
 import io.lakestack.spi.glue.GlueCatalog;
 import io.lakestack.spi.glue.JobRunner;
 import io.lakestack.spi.s3.ObjectStore;
 import io.lakestack.spi.store.MemoryRecordStores;
 import io.lakestack.spi.testing.FixedInstances;
 import io.lakestack.spi.testing.ManualClock;
+import io.lakestack.spi.testing.RecordingEventSink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,30 +43,12 @@ class GlueJobsTest
     private final MemoryRecordStores stores = new MemoryRecordStores();
     private final FakeRunner runner = new FakeRunner();
     private final FixedInstances instances = new FixedInstances(SELF);
-    private final List<String> published = new ArrayList<>();
-    private final GlueJobs jobs = new GlueJobs(stores, runner, new EventSink()
-    {
-        @Override
-        public void declare(String topic) {}
-
-        @Override
-        public void publish(String topic, String key, byte[] value, Map<String, String> headers)
-        {
-            published.add(topic + " " + key + " " + new String(value, StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public void declareOrdered(String topic) {}
-
-        @Override
-        public long publishOrdered(String topic, String key, byte[] value, Map<String, String> headers)
-        {
-            throw new AssertionError("not used");
-        }
-    }, clock, instances, "000000000000");
+    private final RecordingEventSink events = new RecordingEventSink();
+    private final List<String> published = events.published();
+    private final GlueJobs jobs = new GlueJobs(stores, runner, events, clock, instances, "000000000000");
     private final GlueSchedules schedules = new GlueSchedules(stores, clock, "000000000000");
     private final GlueCrawlers crawlers = new GlueCrawlers(stores, new Crawler(unused(GlueCatalog.class), unused(ObjectStore.class)), schedules,
-            new RecordedEvents(), clock, instances, "000000000000");
+            new RecordingEventSink(), clock, instances, "000000000000");
     private final GlueTriggers triggers = new GlueTriggers(stores, jobs, crawlers, schedules, clock);
     private final GlueWorkflows workflows = new GlueWorkflows(stores, jobs, crawlers, triggers, clock);
     private final GlueService service = new GlueService(unused(GlueCatalog.class), crawlers, jobs, triggers, workflows, stores, "000000000000");
