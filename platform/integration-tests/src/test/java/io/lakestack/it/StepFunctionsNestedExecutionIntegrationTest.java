@@ -106,8 +106,11 @@ class StepFunctionsNestedExecutionIntegrationTest
             expected.put("Error", child.error());
             expected.put("Cause", child.cause());
         }
-        expected.put("RedriveCount", 0);
-        expected.put("RedriveStatus", "NOT_REDRIVABLE");
+        expected.put("RedriveCount", child.redriveCount());
+        expected.put("RedriveStatus", child.redriveStatusAsString());
+        if (child.redriveStatusReason() != null) {
+            expected.put("RedriveStatusReason", child.redriveStatusReason());
+        }
         expected.put("StartDate", child.startDate().toEpochMilli());
         expected.put("StateMachineArn", child.stateMachineArn());
         expected.put("Status", child.statusAsString());
@@ -137,6 +140,8 @@ class StepFunctionsNestedExecutionIntegrationTest
         assertThat(output.get("v1")).isEqualTo(described(first, false));
         assertThat(output.path("v1").path("Output").textValue()).isEqualTo("{\"doubled\":42}");
         assertThat(output.path("v1").path("Input").textValue()).isEqualTo("{\"n\":21}");
+        assertThat(output.path("v1").path("RedriveStatus").textValue()).isEqualTo("NOT_REDRIVABLE");
+        assertThat(output.path("v1").path("RedriveStatusReason").textValue()).isEqualTo("Execution is SUCCEEDED and cannot be redriven.");
 
         String second = output.path("v2").path("ExecutionArn").textValue();
         assertThat(output.get("v2")).isEqualTo(described(second, true));
@@ -170,6 +175,9 @@ class StepFunctionsNestedExecutionIntegrationTest
         assertThat(cause.path("Status").textValue()).isEqualTo("FAILED");
         assertThat(cause.path("Error").textValue()).isEqualTo("Child.Broken");
         assertThat(cause.path("Cause").textValue()).isEqualTo("it broke");
+        assertThat(cause.path("RedriveCount").intValue()).isEqualTo(0);
+        assertThat(cause.path("RedriveStatus").textValue()).isEqualTo("REDRIVABLE");
+        assertThat(cause.has("RedriveStatusReason")).isFalse();
     }
 
     @Test
