@@ -188,20 +188,28 @@ class StepFunctionsActivityIntegrationTest
         assertThat(ended.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(JSON.readTree(ended.output())).isEqualTo(JSON.readTree("[{\"sum\": 3}, {\"total\": 30}]"));
         List<HistoryEvent> events = history(ended.executionArn());
-        // the branches run one after the other on the execution's thread: the order is the same at every run
-        assertThat(types(events)).containsExactly("ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted",
-                "TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivitySucceeded", "TaskStateExited",
-                "TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivitySucceeded", "TaskStateExited",
-                "ParallelStateSucceeded", "ParallelStateExited", "ExecutionSucceeded");
-        HistoryEvent scheduled = events.get(4);
+        // the branches run at once: each branch's events follow one another, beside the other's
+        assertThat(types(events.subList(0, 3))).containsExactly("ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted");
+        assertThat(types(events.subList(3, 13)).stream().sorted().toList()).containsExactly("ActivityScheduled", "ActivityScheduled",
+                "ActivityStarted", "ActivityStarted", "ActivitySucceeded", "ActivitySucceeded", "TaskStateEntered", "TaskStateEntered",
+                "TaskStateExited", "TaskStateExited");
+        assertThat(types(events.subList(13, events.size()))).containsExactly("ParallelStateSucceeded", "ParallelStateExited", "ExecutionSucceeded");
+        for (HistoryEvent exited : events.stream().filter(event -> event.typeAsString().equals("TaskStateExited")).toList()) {
+            assertThat(StepFunctionsIntegrationTest.chain(events, exited)).containsExactly("ExecutionStarted", "ParallelStateEntered",
+                    "ParallelStateStarted", "TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivitySucceeded", "TaskStateExited");
+        }
+        HistoryEvent scheduled = events.stream().filter(event -> event.typeAsString().equals("ActivityScheduled")
+                && event.activityScheduledEventDetails().timeoutInSeconds() != null).findFirst().orElseThrow();
         assertThat(scheduled.activityScheduledEventDetails().resource()).isEqualTo(adder);
         assertThat(JSON.readTree(scheduled.activityScheduledEventDetails().input())).isEqualTo(JSON.readTree("{\"a\": 1, \"b\": 2}"));
         assertThat(scheduled.activityScheduledEventDetails().timeoutInSeconds()).isEqualTo(120L);
         assertThat(scheduled.activityScheduledEventDetails().heartbeatInSeconds()).isEqualTo(60L);
-        assertThat(events.get(9).activityScheduledEventDetails().timeoutInSeconds()).isNull();
-        assertThat(events.get(5).activityStartedEventDetails().workerName()).isEqualTo("worker-1");
-        assertThat(events.get(6).activitySucceededEventDetails().output()).isEqualTo("{\"sum\":3}");
-        assertThat(events.get(11).activitySucceededEventDetails().output()).isEqualTo("{\"sum\":30}");
+        assertThat(events.stream().filter(event -> event.typeAsString().equals("ActivityScheduled"))
+                .map(event -> event.activityScheduledEventDetails().timeoutInSeconds())).containsExactlyInAnyOrder(120L, null);
+        assertThat(events.stream().filter(event -> event.typeAsString().equals("ActivityStarted"))
+                .map(event -> event.activityStartedEventDetails().workerName())).containsExactly("worker-1", "worker-1");
+        assertThat(events.stream().filter(event -> event.typeAsString().equals("ActivitySucceeded"))
+                .map(event -> event.activitySucceededEventDetails().output())).containsExactlyInAnyOrder("{\"sum\":3}", "{\"sum\":30}");
     }
 
     @Test

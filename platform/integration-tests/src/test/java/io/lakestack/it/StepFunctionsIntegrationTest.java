@@ -171,6 +171,18 @@ class StepFunctionsIntegrationTest
         return events.stream().map(event -> event.id() + " " + event.previousEventId() + " " + event.typeAsString()).toList();
     }
 
+    /** The types of the events from the first to this one, each the event the next follows. */
+    static List<String> chain(List<HistoryEvent> events, HistoryEvent last)
+    {
+        java.util.Map<Long, HistoryEvent> byId = new java.util.HashMap<>();
+        events.forEach(event -> byId.put(event.id(), event));
+        List<String> chain = new java.util.ArrayList<>();
+        for (HistoryEvent event = last; event != null; event = byId.get(event.previousEventId())) {
+            chain.add(0, event.typeAsString());
+        }
+        return chain;
+    }
+
     private static void assertError(Runnable call, String code, String message)
     {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(SfnException.class, e -> {
@@ -243,7 +255,24 @@ class StepFunctionsIntegrationTest
         assertThat(ended.stopDate()).isAfterOrEqualTo(ended.startDate());
 
         List<HistoryEvent> events = history(started.executionArn());
-        assertThat(shape(events)).containsExactlyElementsOf(WORKFLOW_HISTORY);
+        // the Parallel's branches (and the Map's iterations) run at once: their events, 10 to 30, interleave as they happen
+        List<String> shape = shape(events);
+        assertThat(shape).hasSize(WORKFLOW_HISTORY.size());
+        assertThat(shape.subList(0, 9)).containsExactlyElementsOf(WORKFLOW_HISTORY.subList(0, 9));
+        assertThat(shape.subList(30, shape.size())).containsExactlyElementsOf(WORKFLOW_HISTORY.subList(30, WORKFLOW_HISTORY.size()));
+        assertThat(events.subList(9, 30).stream().map(HistoryEvent::typeAsString).sorted().toList())
+                .containsExactlyElementsOf(WORKFLOW_HISTORY.subList(9, 30).stream().map(line -> line.split(" ")[2]).sorted().toList());
+        HistoryEvent mapExited = events.stream().filter(event -> event.typeAsString().equals("MapStateExited")).findFirst().orElseThrow();
+        List<String> toTheBranches = List.of("ExecutionStarted", "PassStateEntered", "PassStateExited", "ChoiceStateEntered", "ChoiceStateExited",
+                "WaitStateEntered", "WaitStateExited", "ParallelStateEntered", "ParallelStateStarted");
+        assertThat(chain(events, mapExited).subList(0, 9)).containsExactlyElementsOf(toTheBranches);
+        assertThat(chain(events, mapExited).subList(9, chain(events, mapExited).size())).containsExactly("MapStateEntered", "MapStateStarted",
+                "MapIterationStarted", "PassStateEntered", "PassStateExited", "MapIterationSucceeded", "MapStateSucceeded", "MapStateExited");
+        HistoryEvent callExited = events.subList(9, 30).stream().filter(event -> event.typeAsString().equals("TaskStateExited")).findFirst().orElseThrow();
+        assertThat(chain(events, callExited).subList(0, 9)).containsExactlyElementsOf(toTheBranches);
+        assertThat(chain(events, callExited).subList(9, chain(events, callExited).size())).containsExactly("TaskStateEntered", "TaskScheduled",
+                "TaskStarted", "TaskSucceeded", "TaskStateExited");
+        HistoryEvent callScheduled = events.subList(9, 30).stream().filter(event -> event.typeAsString().equals("TaskScheduled")).findFirst().orElseThrow();
         assertThat(events.get(0).executionStartedEventDetails().input()).isEqualTo(input);
         assertThat(events.get(0).executionStartedEventDetails().roleArn()).isEqualTo(ROLE);
         assertThat(JSON.readTree(events.get(events.size() - 1).executionSucceededEventDetails().output())).isEqualTo(JSON.readTree(ended.output()));
@@ -251,8 +280,8 @@ class StepFunctionsIntegrationTest
         assertThat(failedAttempt.taskFailedEventDetails().error()).isEqualTo("Transient");
         assertThat(failedAttempt.taskFailedEventDetails().resourceType()).isEqualTo("lambda");
         assertThat(events.get(43).taskFailedEventDetails().error()).isEqualTo("Lambda.ResourceNotFoundException");
-        assertThat(events.get(26).taskScheduledEventDetails().resource()).isEqualTo("invoke");
-        assertThat(JSON.readTree(events.get(26).taskScheduledEventDetails().parameters()))
+        assertThat(callScheduled.taskScheduledEventDetails().resource()).isEqualTo("invoke");
+        assertThat(JSON.readTree(callScheduled.taskScheduledEventDetails().parameters()))
                 .isEqualTo(JSON.readTree("{\"FunctionName\":\"it-sfn-echo\",\"Payload\":{\"n\":4}}"));
         assertThat(JSON.readTree(failedAttempt.taskFailedEventDetails().cause()).path("errorMessage").asText()).isEqualTo("the first attempt fails");
 
@@ -274,7 +303,7 @@ class StepFunctionsIntegrationTest
             "1 0 ExecutionStarted", "2 1 PassStateEntered", "3 2 PassStateExited", "4 3 ChoiceStateEntered", "5 4 ChoiceStateExited",
             "6 5 WaitStateEntered", "7 6 WaitStateExited",
             "8 7 ParallelStateEntered", "9 8 ParallelStateStarted",
-            // the first branch: the Map, its three iterations one after the other
+            // the first branch: the Map, its three iterations (in any order, beside the other branch's events)
             "10 9 MapStateEntered", "11 10 MapStateStarted",
             "12 11 MapIterationStarted", "13 12 PassStateEntered", "14 13 PassStateExited", "15 14 MapIterationSucceeded",
             "16 11 MapIterationStarted", "17 16 PassStateEntered", "18 17 PassStateExited", "19 18 MapIterationSucceeded",
@@ -482,6 +511,65 @@ class StepFunctionsIntegrationTest
                     .type(software.amazon.awssdk.services.sfn.model.StateMachineType.EXPRESS)), "InvalidDefinition",
                     "Express state machine does not support '.waitForTaskToken'");
         }
+    }
+
+    /** Both branches wait for a callback at once; a branch that fails aborts the other, whose token is then refused. */
+    @Test
+    void theBranchesOfAParallelWaitForTheirCallbacksAtOnceAndAFailedOneAbortsTheOthers()
+            throws Exception
+    {
+        try (SqsClient sqs = stack.client(SqsClient.builder())) {
+            String queueUrl = sqs.createQueue(request -> request.queueName("it-sfn-branches")).queueUrl();
+            String arn = create("it-sfn-branches", """
+                    {"StartAt": "Both", "States": {"Both": {"Type": "Parallel", "End": true, "Branches": [
+                      {"StartAt": "Left", "States": {"Left": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                        "Parameters": {"QueueUrl": "%1$s", "MessageBody": {"branch": "left", "token.$": "$$.Task.Token"}}, "End": true}}},
+                      {"StartAt": "Right", "States": {"Right": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                        "Parameters": {"QueueUrl": "%1$s", "MessageBody": {"branch": "right", "token.$": "$$.Task.Token"}}, "End": true}}}
+                    ]}}}
+                    """.formatted(queueUrl));
+
+            // both callbacks are out before either is answered: the right one is answered first
+            String answered = sfn.startExecution(request -> request.stateMachineArn(arn).name("answered").input("{}")).executionArn();
+            Map<String, String> tokens = tokensByBranch(sqs, queueUrl);
+            sfn.sendTaskSuccess(request -> request.taskToken(tokens.get("right")).output("{\"side\":\"r\"}"));
+            sfn.sendTaskSuccess(request -> request.taskToken(tokens.get("left")).output("{\"side\":\"l\"}"));
+            DescribeExecutionResponse succeeded = awaitEnd(answered);
+            assertThat(succeeded.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+            assertThat(JSON.readTree(succeeded.output())).isEqualTo(JSON.readTree("[{\"side\": \"l\"}, {\"side\": \"r\"}]"));
+
+            // the left branch fails: the right one, still waiting, is aborted at once, and its token is refused after
+            String failing = sfn.startExecution(request -> request.stateMachineArn(arn).name("failing").input("{}")).executionArn();
+            Map<String, String> open = tokensByBranch(sqs, queueUrl);
+            sfn.sendTaskFailure(request -> request.taskToken(open.get("left")).error("Left.Broken").cause("no left today"));
+            DescribeExecutionResponse failed = awaitEnd(failing);
+            assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
+            assertThat(failed.error()).isEqualTo("Left.Broken");
+            assertThat(failed.cause()).isEqualTo("no left today");
+            List<HistoryEvent> events = history(failing);
+            assertThat(events).hasSize(13);
+            HistoryEvent end = events.get(events.size() - 1);
+            assertThat(chain(events, end)).containsExactly("ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted", "TaskStateEntered",
+                    "TaskScheduled", "TaskStarted", "TaskFailed", "ParallelStateFailed", "ExecutionFailed");
+            HistoryEvent aborted = events.stream().filter(event -> event.typeAsString().equals("TaskStateAborted")).findFirst().orElseThrow();
+            assertThat(chain(events, aborted)).containsExactly("ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted", "TaskStateEntered",
+                    "TaskScheduled", "TaskStarted", "TaskStateAborted");
+            assertError(() -> sfn.sendTaskSuccess(request -> request.taskToken(open.get("right")).output("{}")), "TaskTimedOut",
+                    "Provided task does not exist anymore");
+        }
+    }
+
+    /** The tokens of the callbacks of the two branches, by branch, once both messages are on the queue. */
+    private static Map<String, String> tokensByBranch(SqsClient sqs, String queueUrl)
+            throws Exception
+    {
+        Map<String, String> tokens = new java.util.HashMap<>();
+        for (int i = 0; i < 2; i++) {
+            JsonNode message = receiveOne(sqs, queueUrl);
+            tokens.put(message.path("branch").asText(), message.path("token").asText());
+        }
+        assertThat(tokens).containsOnlyKeys("left", "right");
+        return tokens;
     }
 
     @Test

@@ -606,9 +606,8 @@ final class DefinitionParser
         exclusive(node, "ItemProcessor", "Iterator", location);
         referencePath(node, "ItemsPath", location, false);
         integerOrExpression(node, "MaxConcurrency", location, 0, jsonata);
-        if (node.has("MaxConcurrencyPath")) {
-            schema("The field 'MaxConcurrencyPath' is not supported by lakestack yet", location + "/MaxConcurrencyPath");
-        }
+        exclusive(node, "MaxConcurrency", "MaxConcurrencyPath", location);
+        referencePath(node, "MaxConcurrencyPath", location, false);
         String field = node.has("Iterator") ? "Iterator" : "ItemProcessor";
         JsonNode processor = node.get(field);
         boolean distributed = false;

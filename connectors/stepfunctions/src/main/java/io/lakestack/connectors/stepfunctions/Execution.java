@@ -12,16 +12,18 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import java.util.stream.Stream;
@@ -43,6 +45,9 @@ import java.util.stream.Stream;
  */
 final class Execution
 {
+    /** AWS runs at most this many iterations of an inline Map at once. */
+    static final int INLINE_MAP_CONCURRENCY = 40;
+
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final StateMachineInterpreter interpreter;
@@ -64,17 +69,17 @@ final class Execution
         private long last;
         private Instant lastAt;
         private final Optional<ObjectNode> mapItem;
-        private final AtomicBoolean aborted;
+        private final Abort abort;
         private final Variables variables;
         /** The {@code ...StateEntered} event of the state the frame is in. */
         private long enteredId;
 
-        Frame(long last, Instant lastAt, Optional<ObjectNode> mapItem, AtomicBoolean aborted, Variables variables)
+        Frame(long last, Instant lastAt, Optional<ObjectNode> mapItem, Abort abort, Variables variables)
         {
             this.last = last;
             this.lastAt = lastAt;
             this.mapItem = mapItem;
-            this.aborted = aborted;
+            this.abort = abort;
             this.variables = variables;
         }
     }
@@ -101,7 +106,83 @@ final class Execution
         }
     }
 
-    /** Another branch failed: this one stops at its next state. */
+    /**
+     * The abort signal of the branches of one Parallel or the iterations of one Map: set when one of them fails, or when
+     * the branch the Parallel or Map is in is aborted. A branch stops at once where it waits (a task, a Wait, a retry
+     * interval), else before its next state.
+     */
+    private static final class Abort
+    {
+        private final boolean top;
+        private final Optional<Abort> enclosing;
+        private volatile boolean set;
+        /** The aborts of the Parallels and Maps running inside these branches, and the waits going on in them. */
+        private final Set<Abort> inner = ConcurrentHashMap.newKeySet();
+        private final Set<CompletableFuture<Boolean>> waits = ConcurrentHashMap.newKeySet();
+
+        private Abort(boolean top, Optional<Abort> enclosing)
+        {
+            this.top = top;
+            this.enclosing = enclosing;
+        }
+
+        /** The top of an execution: never set. */
+        static Abort top()
+        {
+            return new Abort(true, Optional.empty());
+        }
+
+        /** The abort of the branches or iterations of a state run in this frame, set also when the frame's is, until {@link #close}. */
+        static Abort inside(Frame frame)
+        {
+            Abort enclosing = frame.abort;
+            Abort abort = new Abort(false, enclosing.top ? Optional.empty() : Optional.of(enclosing));
+            if (!enclosing.top) {
+                enclosing.inner.add(abort);
+                if (enclosing.set) {
+                    abort.set();
+                }
+            }
+            return abort;
+        }
+
+        void set()
+        {
+            // the flag first: what registers after it sees it, what registered before is completed below
+            set = true;
+            inner.forEach(Abort::set);
+            waits.forEach(wait -> wait.complete(true));
+        }
+
+        boolean isSet()
+        {
+            return set;
+        }
+
+        /** A future completed (with {@code true}) when this is set, for one wait: {@link #release} it after. */
+        CompletableFuture<Boolean> await()
+        {
+            CompletableFuture<Boolean> wait = new CompletableFuture<>();
+            waits.add(wait);
+            if (set) {
+                wait.complete(true);
+            }
+            return wait;
+        }
+
+        void release(CompletableFuture<Boolean> wait)
+        {
+            waits.remove(wait);
+        }
+
+        /** The Parallel or Map is done: its abort no longer follows the enclosing one. */
+        void close()
+        {
+            enclosing.ifPresent(outer -> outer.inner.remove(this));
+        }
+    }
+
+    /** Another branch failed, or the branch this one is in was aborted: this one stops. */
     private static final class Aborted
             extends RuntimeException
     {
@@ -131,7 +212,7 @@ final class Execution
         started.put("input", Json.write(request.input()));
         started.set("inputDetails", truncated());
         started.put("roleArn", request.roleArn());
-        Frame frame = new Frame(0, request.startTime(), Optional.empty(), new AtomicBoolean(), Variables.top());
+        Frame frame = new Frame(0, request.startTime(), Optional.empty(), Abort.top(), Variables.top());
         record(frame, "ExecutionStarted", started);
         try {
             JsonNode output = runGraph(definition.graph(), request.input(), frame);
@@ -159,7 +240,7 @@ final class Execution
         String name = graph.startAt();
         JsonNode data = input;
         while (true) {
-            if (frame.aborted.get()) {
+            if (frame.abort.isSet()) {
                 throw new Aborted();
             }
             checkDeadline();
@@ -379,8 +460,9 @@ final class Execution
                 }
                 // evaluated before the wait, against the variables the state entered with
                 Transition transition = finish(state, frame, state.body(), state.body(), states, context, raw, next(state));
+                replayAbort(frame, "WaitStateAborted");
                 if (!replaying(frame)) {
-                    sleepUntil(wakeAt);
+                    sleepUntil(wakeAt, frame, Optional.of("WaitStateAborted"));
                 }
                 return exit(state, frame, transition);
             default:
@@ -516,8 +598,18 @@ final class Execution
         return items;
     }
 
+    /** A Map's {@code MaxConcurrency}: its value, its JSONata expression's, or what its {@code MaxConcurrencyPath} selects; 0 without one. */
     private int maxConcurrency(State state, JsonNode effective, ObjectNode context)
     {
+        Optional<String> path = state.text("MaxConcurrencyPath");
+        if (path.isPresent()) {
+            JsonNode value = readOrFail(path.get(), effective, context, StatesErrors.RUNTIME, "MaxConcurrencyPath");
+            if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0) {
+                throw new StatesFailure(StatesErrors.RUNTIME, "The MaxConcurrencyPath '" + path.get() + "' does not select a non-negative integer: "
+                        + Json.write(value));
+            }
+            return value.intValue();
+        }
         JsonNode field = state.get("MaxConcurrency");
         if (!JsonataExpressions.isExpression(field)) {
             return field == null ? 0 : field.intValue();
@@ -555,8 +647,9 @@ final class Execution
             wakeAt = DefinitionParser.timestamp(timestamp).orElseThrow(() -> new StatesFailure(StatesErrors.RUNTIME,
                     "The TimestampPath '" + path + "' does not select an RFC3339 timestamp: " + Json.write(timestamp))).toInstant();
         }
+        replayAbort(frame, "WaitStateAborted");
         if (!replaying(frame)) {
-            sleepUntil(wakeAt);
+            sleepUntil(wakeAt, frame, Optional.of("WaitStateAborted"));
         }
         Optional<ObjectNode> assigned = assignPath(state, frame, state.get("Assign"), effective, states(raw, context), context);
         return new Transition(outputPath(state, effective), next(state), assigned);
@@ -610,12 +703,15 @@ final class Execution
                     }
                     attempts[retrier.get()]++;
                     retryCount++;
-                    // a retry whose next attempt is in the history being resumed has waited already
+                    // a retry whose next attempt is in the history being resumed has waited already; a Task aborted in its
+                    // retry interval is TaskStateAborted (a Parallel or Map, between its attempts, is aborted with no event)
+                    Optional<String> abortedType = task ? Optional.of("TaskStateAborted") : Optional.empty();
+                    abortedType.ifPresent(type -> replayAbort(frame, type));
                     if (!replaying(frame)) {
                         if (retry.fullJitter()) {
                             delay = delay * interpreter.random().nextDouble();
                         }
-                        sleepUntil(frame.lastAt.plusMillis(Math.round(delay * 1000)));
+                        sleepUntil(frame.lastAt.plusMillis(Math.round(delay * 1000)), frame, abortedType);
                     }
                     continue;
                 }
@@ -727,6 +823,7 @@ final class Execution
             }
             throw new StatesFailure(outcome.details().path("error").asText(""), outcome.details().path("cause").asText(""));
         }
+        replayAbort(frame, "TaskStateAborted");
         CompletableFuture<String> startedBy = new CompletableFuture<>();
         TaskRequest taskRequest = new TaskRequest(request.executionArn(), state.name(), resource, parameters, token, retryCount, timeout, heartbeat,
                 () -> lastBeat.set(interpreter.clock().instant()), startedBy::complete);
@@ -751,18 +848,32 @@ final class Execution
             Optional<Instant> waitUntil = Stream.of(timeoutAt, heartbeatAt, deadline).flatMap(Optional::stream).min(Instant::compareTo);
             Optional<TaskOutcome> outcome;
             try {
-                if (started) {
-                    outcome = interpreter.waiter().await(future, waitUntil);
+                // until a worker takes an activity, its start wakes this thread too; in a branch, so does the branch's abort
+                CompletableFuture<?> wakeOn = started ? future : CompletableFuture.anyOf(future, startedBy);
+                Optional<?> woken;
+                if (frame.abort.top) {
+                    woken = interpreter.waiter().await(wakeOn, waitUntil);
                 }
                 else {
-                    // until a worker takes the activity, its start wakes this thread too
-                    CompletableFuture<TaskOutcome> ended = future;
-                    Optional<Object> woken = interpreter.waiter().await(CompletableFuture.anyOf(future, startedBy), waitUntil);
-                    if (woken.isPresent() && startedBy.isDone()) {
-                        continue;
+                    CompletableFuture<Boolean> aborted = frame.abort.await();
+                    try {
+                        woken = interpreter.waiter().await(CompletableFuture.anyOf(wakeOn, aborted), waitUntil);
                     }
-                    outcome = woken.map(ignored -> ended.join());
+                    finally {
+                        frame.abort.release(aborted);
+                    }
                 }
+                if (woken.isPresent() && !future.isDone()) {
+                    if (frame.abort.isSet()) {
+                        // another branch failed: this task stops, and what it started is cancelled
+                        future.cancel(true);
+                        record(frame, "TaskStateAborted", Json.object());
+                        throw new Aborted();
+                    }
+                    continue;
+                }
+                CompletableFuture<TaskOutcome> ended = future;
+                outcome = woken.map(ignored -> ended.join());
             }
             catch (CompletionException | CancellationException e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -861,18 +972,27 @@ final class Execution
         Instant startedAt = frame.lastAt;
         List<StateGraph> branches = state.branches();
         List<Frame> frames = new ArrayList<>();
-        AtomicBoolean aborted = new AtomicBoolean();
-        branches.forEach(branch -> frames.add(new Frame(started, startedAt, frame.mapItem, aborted, frame.variables.inner())));
+        Abort abort = Abort.inside(frame);
+        branches.forEach(branch -> frames.add(new Frame(started, startedAt, frame.mapItem, abort, frame.variables.inner())));
         try {
-            ArrayNode results = concurrently(branches.size(), 0, aborted, i -> runGraph(branches.get(i), input, frames.get(i)));
+            ArrayNode results = concurrently(frames, 0, abort, i -> runGraph(branches.get(i), input, frames.get(i)));
             frame.last = frames.stream().mapToLong(each -> each.last).max().orElse(started);
             record(frame, "ParallelStateSucceeded", Json.object());
             return results;
         }
-        catch (StatesFailure failure) {
+        catch (BranchFailure failure) {
+            // after the branch that failed: a redrive finds the state to run again through this event
+            frame.last = failure.frame().last;
+            record(frame, "ParallelStateFailed", errorDetails(failure.failure().error(), failure.failure().cause()));
+            throw failure.failure();
+        }
+        catch (Aborted aborted) {
             frame.last = frames.stream().mapToLong(each -> each.last).max().orElse(started);
-            record(frame, "ParallelStateFailed", errorDetails(failure.error(), failure.cause()));
-            throw failure;
+            record(frame, "ParallelStateAborted", Json.object());
+            throw aborted;
+        }
+        finally {
+            abort.close();
         }
     }
 
@@ -889,17 +1009,19 @@ final class Execution
         long started = record(frame, "MapStateStarted", startedDetails);
         Instant startedAt = frame.lastAt;
         StateGraph processor = state.itemProcessor().orElseThrow();
-        AtomicBoolean aborted = new AtomicBoolean();
+        // AWS runs at most 40 iterations of an inline Map at once, whatever MaxConcurrency says above that
+        int maxConcurrency = maxConcurrency(state, effective, context);
+        maxConcurrency = maxConcurrency == 0 ? INLINE_MAP_CONCURRENCY : Math.min(maxConcurrency, INLINE_MAP_CONCURRENCY);
+        Abort abort = Abort.inside(frame);
         List<Frame> frames = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             ObjectNode item = Json.object();
             item.put("Index", i);
             item.set("Value", items.get(i));
-            frames.add(new Frame(started, startedAt, Optional.of(item), aborted, frame.variables.inner()));
+            frames.add(new Frame(started, startedAt, Optional.of(item), abort, frame.variables.inner()));
         }
-        int maxConcurrency = maxConcurrency(state, effective, context);
         try {
-            ArrayNode results = concurrently(items.size(), maxConcurrency, aborted, i -> {
+            ArrayNode results = concurrently(frames, maxConcurrency, abort, i -> {
                 Frame iteration = frames.get(i);
                 ObjectNode iterationDetails = Json.object();
                 iterationDetails.put("name", state.name());
@@ -922,19 +1044,27 @@ final class Execution
                     record(iteration, "MapIterationFailed", iterationDetails.deepCopy());
                     throw failure;
                 }
-                catch (Aborted abort) {
+                catch (Aborted aborted) {
                     record(iteration, "MapIterationAborted", iterationDetails.deepCopy());
-                    throw abort;
+                    throw aborted;
                 }
             });
             frame.last = frames.stream().mapToLong(each -> each.last).max().orElse(started);
             record(frame, "MapStateSucceeded", Json.object());
             return results;
         }
-        catch (StatesFailure failure) {
-            frame.last = frames.stream().mapToLong(each -> each.last).max().orElse(started);
+        catch (BranchFailure failure) {
+            frame.last = failure.frame().last;
             record(frame, "MapStateFailed", Json.object());
-            throw failure;
+            throw failure.failure();
+        }
+        catch (Aborted aborted) {
+            frame.last = frames.stream().mapToLong(each -> each.last).max().orElse(started);
+            record(frame, "MapStateAborted", Json.object());
+            throw aborted;
+        }
+        finally {
+            abort.close();
         }
     }
 
@@ -1128,26 +1258,56 @@ final class Execution
         return Optional.of(value);
     }
 
+    /** The failure of a Parallel or Map: the branch or iteration that failed first in the history, and its error. */
+    private static final class BranchFailure
+            extends RuntimeException
+    {
+        private final Frame frame;
+        private final StatesFailure failure;
+
+        BranchFailure(Frame frame, StatesFailure failure)
+        {
+            super(failure.getMessage(), null, false, false);
+            this.frame = frame;
+            this.failure = failure;
+        }
+
+        Frame frame()
+        {
+            return frame;
+        }
+
+        StatesFailure failure()
+        {
+            return failure;
+        }
+    }
+
     /**
-     * Runs {@code count} bodies on the interpreter's executor, at most {@code maxConcurrency} at once (0: no limit), and
-     * returns their results in index order. The first to fail stops the others at their next state and fails the lot.
+     * Runs one body per frame on the interpreter's executor, at most {@code maxConcurrency} at once (0: no limit), and
+     * returns their results in index order. The first to fail sets the abort, which stops the others, and once every
+     * body has stopped the lot fails: with {@link BranchFailure} naming the failed frame whose last event came first
+     * (the same on a replay of the history), with another exception as it was thrown (a stop, a sink that failed), or
+     * with {@link Aborted} when the abort was set from outside.
      */
-    private ArrayNode concurrently(int count, int maxConcurrency, AtomicBoolean aborted, IntFunction<JsonNode> body)
+    private ArrayNode concurrently(List<Frame> frames, int maxConcurrency, Abort abort, IntFunction<JsonNode> body)
     {
         Semaphore permits = new Semaphore(maxConcurrency == 0 ? Integer.MAX_VALUE : maxConcurrency);
-        AtomicReference<RuntimeException> firstFailure = new AtomicReference<>();
+        AtomicReference<RuntimeException> otherFailure = new AtomicReference<>();
+        Map<Integer, StatesFailure> failures = new ConcurrentHashMap<>();
         List<CompletableFuture<JsonNode>> futures = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
+        Thread caller = Thread.currentThread();
+        for (int i = 0; i < frames.size(); i++) {
             int index = i;
             try {
                 permits.acquire();
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                aborted.set(true);
+                abort.set();
                 throw new CancellationException("interrupted while starting branches");
             }
-            if (aborted.get()) {
+            if (abort.isSet()) {
                 permits.release();
                 break;
             }
@@ -1155,15 +1315,27 @@ final class Execution
                 try {
                     return body.apply(index);
                 }
+                catch (StatesFailure e) {
+                    failures.put(index, e);
+                    abort.set();
+                    throw e;
+                }
+                catch (Aborted e) {
+                    // stopped by the abort (or, replayed, as it was): the lot never succeeds without this one
+                    abort.set();
+                    throw e;
+                }
                 catch (RuntimeException e) {
-                    if (!(e instanceof Aborted)) {
-                        firstFailure.compareAndSet(null, e);
-                        aborted.set(true);
-                    }
+                    otherFailure.compareAndSet(null, e);
+                    abort.set();
                     throw e;
                 }
                 finally {
                     permits.release();
+                    if (Thread.currentThread() != caller) {
+                        // a pooled thread goes back clean: an interrupt was for this execution's branch only
+                        Thread.interrupted();
+                    }
                 }
             }, interpreter.executor()));
         }
@@ -1173,13 +1345,18 @@ final class Execution
                 results.add(future.join());
             }
             catch (CompletionException | CancellationException e) {
-                // the first failure is rethrown below, once every branch has stopped
+                // the failure is rethrown below, once every branch has stopped
             }
         }
-        if (firstFailure.get() != null) {
-            throw firstFailure.get();
+        if (otherFailure.get() != null) {
+            throw otherFailure.get();
         }
-        if (aborted.get()) {
+        Optional<Map.Entry<Integer, StatesFailure>> first = failures.entrySet().stream()
+                .min(Comparator.comparingLong(failure -> frames.get(failure.getKey()).last));
+        if (first.isPresent()) {
+            throw new BranchFailure(frames.get(first.get().getKey()), first.get().getValue());
+        }
+        if (abort.isSet()) {
             throw new Aborted();
         }
         return results;
@@ -1259,17 +1436,44 @@ final class Execution
         return state.text("Next");
     }
 
-    private void sleepUntil(Instant wakeAt)
+    /**
+     * Sleeps until {@code wakeAt} (or the execution's deadline); in a branch, until its abort if that comes first, then
+     * with the event {@code abortedType} recorded (if any), throws {@link Aborted}.
+     */
+    private void sleepUntil(Instant wakeAt, Frame frame, Optional<String> abortedType)
     {
         Instant until = deadline.filter(limit -> limit.isBefore(wakeAt)).orElse(wakeAt);
         try {
-            interpreter.waiter().sleepUntil(until);
+            if (frame.abort.top) {
+                interpreter.waiter().sleepUntil(until);
+            }
+            else {
+                CompletableFuture<Boolean> aborted = frame.abort.await();
+                try {
+                    if (interpreter.waiter().await(aborted, Optional.of(until)).isPresent()) {
+                        abortedType.ifPresent(type -> record(frame, type, Json.object()));
+                        throw new Aborted();
+                    }
+                }
+                finally {
+                    frame.abort.release(aborted);
+                }
+            }
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted while waiting");
         }
         checkDeadline();
+    }
+
+    /** On a replay, a state that was aborted where it waited stops there again: its abort event is taken, and it throws {@link Aborted}. */
+    private void replayAbort(Frame frame, String abortedType)
+    {
+        if (replayable(frame, List.of(abortedType)).isPresent()) {
+            record(frame, abortedType, Json.object());
+            throw new Aborted();
+        }
     }
 
     private void checkDeadline()

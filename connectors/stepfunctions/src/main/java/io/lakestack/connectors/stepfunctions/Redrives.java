@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where the runs of a redriven execution go on: each {@code ExecutionRedriven} event of a history makes the state that
@@ -19,12 +20,15 @@ import java.util.Optional;
  * that had succeeded, the other branches and iterations, are replayed, not run again. An execution that ended between
  * two states (timed out or aborted) goes on with the next one.
  *
- * <p>One state per run is redriven: the engine runs Parallel branches and Map iterations one after the other, so a run
- * ends with the first one that fails.
+ * <p>The branches and iterations that were stopped because another one failed ({@code TaskStateAborted},
+ * {@code WaitStateAborted}) start their state again after {@code ExecutionRedriven} too; one stopped between two states
+ * goes on with the next.
  */
 final class Redrives
 {
     static final String REDRIVEN = "ExecutionRedriven";
+    /** The events of a state stopped where it waited because another branch or iteration failed. */
+    private static final Set<String> ABORTED_STATES = Set.of("TaskStateAborted", "WaitStateAborted");
 
     /** After the event {@code from}, what follows {@code target} instead; for the state {@code stateName} only when present. */
     private record Redirect(Optional<String> stateName, long target) {}
@@ -46,7 +50,18 @@ final class Redrives
         history.forEach(event -> byId.put(event.id(), event));
         List<HistoryEvent> redriven = history.stream().filter(event -> event.type().equals(REDRIVEN)).sorted(Comparator.comparingLong(HistoryEvent::id)).toList();
         Map<Long, List<Redirect>> redirects = new HashMap<>();
+        long after = 0;
         for (HistoryEvent redrive : redriven) {
+            for (HistoryEvent event : history) {
+                if (event.id() > after && event.id() < redrive.id() && ABORTED_STATES.contains(event.type())) {
+                    HistoryEvent entered = entered(byId, event);
+                    if (entered != null) {
+                        redirects.computeIfAbsent(entered.previousEventId(), id -> new ArrayList<>())
+                                .add(new Redirect(Optional.of(entered.details().path("name").asText()), redrive.id()));
+                    }
+                }
+            }
+            after = redrive.id();
             HistoryEvent resumeAt = resumePoint(byId, redrive.previousEventId());
             if (resumeAt == null) {
                 continue;
@@ -101,6 +116,17 @@ final class Redrives
         for (HistoryEvent event = byId.get(end.previousEventId()); event != null; event = byId.get(event.previousEventId())) {
             if (isResumePoint(event)) {
                 return event;
+            }
+        }
+        return null;
+    }
+
+    /** The {@code ...StateEntered} event of the state whose event this is. */
+    private static HistoryEvent entered(Map<Long, HistoryEvent> byId, HistoryEvent event)
+    {
+        for (HistoryEvent before = byId.get(event.previousEventId()); before != null; before = byId.get(before.previousEventId())) {
+            if (before.type().endsWith("StateEntered")) {
+                return before;
             }
         }
         return null;

@@ -30,8 +30,12 @@ import static java.util.Objects.requireNonNull;
  * <p>Where lakestack differs from AWS: Task states whose resource is a Lambda function ARN are reported
  * with the generic {@code TaskScheduled}/{@code TaskStarted}/{@code TaskSucceeded} events, not AWS's older
  * {@code LambdaFunction*} events; a failing Parallel branch or Map iteration fails the state with
- * the branch's own error (which the state's Retry and Catch match), not {@code States.BranchFailed}, the others
- * stopping at their next state rather than at once. An execution
+ * the branch's own error (which the state's Retry and Catch match), not {@code States.BranchFailed}.
+ *
+ * <p>When a branch or iteration fails, the others stop at once where they wait: a task is cancelled
+ * ({@code TaskStateAborted}), a Wait cut short ({@code WaitStateAborted}), a nested Parallel or Map aborted
+ * ({@code ParallelStateAborted}, {@code MapStateAborted}, {@code MapIterationAborted}); one running a state that does
+ * not wait stops before its next state. An inline Map runs at most 40 iterations at once, as AWS does. An execution
  * resumes from a prefix of its own history ({@link #resume}): the durable slice reads the {@link HistorySink}'s events
  * back after a restart, and a redriven execution goes on from where it ended ({@link #redriveRefusal}).
  */

@@ -69,6 +69,20 @@ class StateMachineDefinitionTest
     }
 
     @Test
+    void aMapTakesItsMaxConcurrencyFromAPathOrAValueNotBoth()
+    {
+        String map = """
+                {"StartAt": "M", "States": {"M": {"Type": "Map", %s, "End": true,
+                  "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}}
+                """;
+        assertThat(diagnostics(map.formatted("\"MaxConcurrencyPath\": \"$.limit\""))).isEmpty();
+        assertThat(diagnostics(map.formatted("\"MaxConcurrencyPath\": \"$.limit\", \"MaxConcurrency\": 2"))).containsExactly(
+                "SCHEMA_VALIDATION_FAILED: There should only be one of the following fields: [MaxConcurrency, MaxConcurrencyPath] at /States/M");
+        assertThat(diagnostics(map.formatted("\"MaxConcurrencyPath\": 2"))).containsExactly(
+                "SCHEMA_VALIDATION_FAILED: The field 'MaxConcurrencyPath' should be a string at /States/M/MaxConcurrencyPath");
+    }
+
+    @Test
     void aLoopWithoutTerminalStateIsMissingAnEndAndNothingElse()
     {
         assertThat(diagnostics("""

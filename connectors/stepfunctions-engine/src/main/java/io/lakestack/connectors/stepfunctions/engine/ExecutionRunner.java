@@ -94,12 +94,15 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>A distributed Map's children are executions of their own, started and owned as any ({@link MapRuns}).
  *
- * <p>Parallel branches and inline Map iterations run one after the other, in order, on the execution's thread: an execution's
- * history is the same at every run, and its results are AWS's (as with a {@code MaxConcurrency} of 1).
+ * <p>Parallel branches and inline Map iterations run at once (up to the Map's {@code MaxConcurrency}, at most 40), each
+ * on a thread of the interpreter's shared pool: their events interleave in the history as their steps happen, and a
+ * resumed or redriven execution matches each branch's events by the event each follows. A stop or a hand-over stops
+ * every branch ({@link StoppableWaiter}).
  *
  * <p>Where lakestack differs from AWS: an owner that loses its partition without stopping (a pause longer than the
  * group's session) is not fenced: until it notices, it and the new owner may both write the execution's next event.
- * Executions each hold a thread of an unbounded pool while they run (a Wait sleeps on it).
+ * Executions each hold a thread of an unbounded pool while they run (a Wait sleeps on it), and their running branches one
+ * thread each.
  */
 public final class ExecutionRunner
         implements StepFunctionsEngine, AutoCloseable
@@ -345,7 +348,7 @@ public final class ExecutionRunner
     public StateMachineExecution runSync(StateMachineExecution execution)
     {
         StateMachineInterpreter interpreter = StateMachineInterpreter.builder().taskInvoker(tasks).clock(clock).waiter(Waiter.system(clock))
-                .historySink(event -> logs.log(execution, DurableHistory.record(event))).executor(Runnable::run).build();
+                .historySink(event -> logs.log(execution, DurableHistory.record(event))).build();
         ExecutionResult result = interpreter.execute(definition(execution.definition()), request(execution));
         return ended(execution, result, clock.millis());
     }
@@ -621,7 +624,7 @@ public final class ExecutionRunner
                 statusEvents.statusChanged(execution);
             }
             StateMachineInterpreter interpreter = StateMachineInterpreter.builder().taskInvoker(callbacks).clock(clock).waiter(local.waiter)
-                    .historySink(local.sink).executor(Runnable::run).mapRunner(mapRuns).build();
+                    .historySink(local.sink).mapRunner(mapRuns).build();
             result = interpreter.resume(definition(execution.definition()), request(execution), past);
         }
         catch (RuntimeException e) {
