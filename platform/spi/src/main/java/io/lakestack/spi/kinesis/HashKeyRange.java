@@ -48,16 +48,21 @@ public record HashKeyRange(BigInteger startingHashKey, BigInteger endingHashKey)
         return List.copyOf(ranges);
     }
 
-    /** The hash key of a partition key: its MD5 digest (of the UTF-8 bytes) as an unsigned 128-bit integer. */
-    public static BigInteger hashKey(String partitionKey)
-    {
+    /** One MD5 digest per thread: looking one up costs more than hashing a partition key. */
+    private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] digest = MessageDigest.getInstance("MD5").digest(partitionKey.getBytes(StandardCharsets.UTF_8));
-            return new BigInteger(1, digest);
+            return MessageDigest.getInstance("MD5");
         }
         catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("MD5 is missing from this JVM", e);
         }
+    });
+
+    /** The hash key of a partition key: its MD5 digest (of the UTF-8 bytes) as an unsigned 128-bit integer. */
+    public static BigInteger hashKey(String partitionKey)
+    {
+        // digest() resets the digest for the next key
+        return new BigInteger(1, MD5.get().digest(partitionKey.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The index of the range holding the hash key. */

@@ -11,9 +11,28 @@ public final class ShardId
 
     private ShardId() {}
 
+    /** The first shards' ids, made once: every record put answers with its shard's id. */
+    private static final String[] FIRST = new String[64];
+
+    static {
+        for (int index = 0; index < FIRST.length; index++) {
+            FIRST[index] = format(index);
+        }
+    }
+
     public static String of(int index)
     {
-        return String.format("shardId-%012d", index);
+        return index >= 0 && index < FIRST.length ? FIRST[index] : format(index);
+    }
+
+    private static String format(int index)
+    {
+        String digits = Integer.toString(index);
+        StringBuilder id = new StringBuilder(20).append("shardId-");
+        for (int i = digits.length(); i < 12; i++) {
+            id.append('0');
+        }
+        return id.append(digits).toString();
     }
 
     public static Optional<Integer> index(String shardId)
