@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import software.amazon.awssdk.services.sfn.model.MapRunListItem;
 import software.amazon.awssdk.services.sfn.model.MapRunStatus;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Duration;
 import java.util.Comparator;
@@ -114,6 +115,61 @@ class StepFunctionsDistributedMapIntegrationTest
             throws Exception
     {
         return JSON.readTree(s3.getObjectAsBytes(request -> request.bucket(bucket).key(key)).asUtf8String());
+    }
+
+    /** A Parallel branch fails while the other's Map Run has children waiting: the Map Run is aborted with its children. */
+    @Test
+    void aMapRunInABranchThatIsAbortedEndsAbortedWithItsChildren()
+            throws Exception
+    {
+        try (SqsClient sqs = stack.client(SqsClient.builder())) {
+            String queueUrl = sqs.createQueue(request -> request.queueName("it-dmap-aborted")).queueUrl();
+            String machine = machine("it-dmap-aborted", """
+                    {"StartAt": "All", "States": {"All": {"Type": "Parallel", "End": true, "Branches": [
+                      {"StartAt": "Gate", "States": {"Gate": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                        "Parameters": {"QueueUrl": "%1$s", "MessageBody": {"who": "gate", "token.$": "$$.Task.Token"}}, "End": true}}},
+                      {"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "ItemsPath": "$.items", "End": true,
+                        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Hold",
+                          "States": {"Hold": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                            "Parameters": {"QueueUrl": "%1$s", "MessageBody": {"who": "child", "token.$": "$$.Task.Token"}}, "End": true}}}}}}
+                    ]}}}
+                    """.formatted(queueUrl));
+            String execution = sfn.startExecution(request -> request.stateMachineArn(machine).input("{\"items\": [1, 2]}")).executionArn();
+            // the gate and both children are waiting: the gate fails
+            java.util.Map<String, List<String>> tokens = new java.util.HashMap<>();
+            await().atMost(WAIT).until(() -> {
+                sqs.receiveMessage(request -> request.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages().forEach(message -> {
+                    JsonNode body = parse(message.body());
+                    tokens.computeIfAbsent(body.path("who").asText(), who -> new java.util.ArrayList<>()).add(body.path("token").asText());
+                    sqs.deleteMessage(request -> request.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+                });
+                return tokens.getOrDefault("gate", List.of()).size() == 1 && tokens.getOrDefault("child", List.of()).size() == 2;
+            });
+            sfn.sendTaskFailure(request -> request.taskToken(tokens.get("gate").get(0)).error("Gate.Closed").cause("no entry"));
+
+            String mapRunArn = sfn.listMapRuns(request -> request.executionArn(execution)).mapRuns().get(0).mapRunArn();
+            await().atMost(WAIT).untilAsserted(() -> assertThat(sfn.describeMapRun(request -> request.mapRunArn(mapRunArn)).status())
+                    .isEqualTo(MapRunStatus.ABORTED));
+            await().atMost(WAIT).untilAsserted(() -> assertThat(sfn.listExecutions(request -> request.mapRunArn(mapRunArn)).executions())
+                    .extracting(ExecutionListItem::status).containsExactly(ExecutionStatus.ABORTED, ExecutionStatus.ABORTED));
+            DescribeExecutionResponse failed = sfn.describeExecution(request -> request.executionArn(execution));
+            assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
+            assertThat(failed.error()).isEqualTo("Gate.Closed");
+            List<String> types = sfn.getExecutionHistory(request -> request.executionArn(execution).maxResults(1000)).events().stream()
+                    .map(HistoryEvent::typeAsString).toList();
+            assertThat(types).containsSubsequence("MapRunStarted", "MapRunAborted", "MapStateAborted");
+            assertThat(types.subList(types.size() - 2, types.size())).containsExactly("ParallelStateFailed", "ExecutionFailed");
+        }
+    }
+
+    private static JsonNode parse(String text)
+    {
+        try {
+            return JSON.readTree(text);
+        }
+        catch (Exception e) {
+            throw new AssertionError(text, e);
+        }
     }
 
     @Test

@@ -1129,11 +1129,34 @@ final class Execution
         ObjectNode runStarted = Json.object();
         runStarted.put("mapRunArn", mapRunArn);
         record(frame, "MapRunStarted", runStarted);
+        if (replayable(frame, List.of("MapRunAborted")).isPresent()) {
+            // its branch was aborted before the execution stopped: so it is again
+            abortMapRun(frame);
+        }
         CompletableFuture<TaskOutcome> future = interpreter.mapRunner().run(run);
         TaskOutcome outcome;
         try {
             while (true) {
-                Optional<TaskOutcome> ended = interpreter.waiter().await(future, deadline);
+                Optional<TaskOutcome> ended;
+                if (frame.abort.top) {
+                    ended = interpreter.waiter().await(future, deadline);
+                }
+                else {
+                    CompletableFuture<Boolean> aborted = frame.abort.await();
+                    try {
+                        Optional<Object> woken = interpreter.waiter().await(CompletableFuture.anyOf(future, aborted), deadline);
+                        if (woken.isPresent() && !future.isDone()) {
+                            // another branch failed: the Map Run stops with its children
+                            future.cancel(true);
+                            interpreter.mapRunner().abort(mapRunArn);
+                            abortMapRun(frame);
+                        }
+                        ended = woken.map(ignored -> future.join());
+                    }
+                    finally {
+                        frame.abort.release(aborted);
+                    }
+                }
                 if (ended.isPresent()) {
                     outcome = ended.get();
                     break;
@@ -1465,6 +1488,14 @@ final class Execution
             throw new CancellationException("interrupted while waiting");
         }
         checkDeadline();
+    }
+
+    /** A distributed Map whose branch was aborted: {@code MapRunAborted}, {@code MapStateAborted}, and {@link Aborted}. */
+    private void abortMapRun(Frame frame)
+    {
+        record(frame, "MapRunAborted", Json.object());
+        record(frame, "MapStateAborted", Json.object());
+        throw new Aborted();
     }
 
     /** On a replay, a state that was aborted where it waited stops there again: its abort event is taken, and it throws {@link Aborted}. */

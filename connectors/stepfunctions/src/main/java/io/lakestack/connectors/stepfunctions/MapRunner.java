@@ -26,6 +26,12 @@ public interface MapRunner
      */
     CompletableFuture<TaskOutcome> run(MapRunRequest request);
 
+    /**
+     * Stops a running Map Run that its execution no longer waits for, the branch its Map is in having been aborted: its
+     * running children are stopped, and it ends {@code ABORTED}. Returns at once; a Map Run that ended is left as it is.
+     */
+    void abort(String mapRunArn);
+
     /** A runner for an interpreter that runs no distributed Map: each fails with {@code States.Runtime}. */
     static MapRunner unsupported()
     {
@@ -47,6 +53,12 @@ public interface MapRunner
             public CompletableFuture<TaskOutcome> run(MapRunRequest request)
             {
                 return CompletableFuture.completedFuture(TaskOutcome.failed(StatesErrors.RUNTIME, "this interpreter runs no distributed Map"));
+            }
+
+            @Override
+            public void abort(String mapRunArn)
+            {
+                // its runs end as they start
             }
         };
     }

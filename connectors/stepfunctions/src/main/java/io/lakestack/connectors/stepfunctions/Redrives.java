@@ -21,14 +21,14 @@ import java.util.Set;
  * two states (timed out or aborted) goes on with the next one.
  *
  * <p>The branches and iterations that were stopped because another one failed ({@code TaskStateAborted},
- * {@code WaitStateAborted}) start their state again after {@code ExecutionRedriven} too; one stopped between two states
- * goes on with the next.
+ * {@code WaitStateAborted}, a distributed Map's {@code MapRunAborted}) start their state again after
+ * {@code ExecutionRedriven} too (the Map with a new Map Run); one stopped between two states goes on with the next.
  */
 final class Redrives
 {
     static final String REDRIVEN = "ExecutionRedriven";
     /** The events of a state stopped where it waited because another branch or iteration failed. */
-    private static final Set<String> ABORTED_STATES = Set.of("TaskStateAborted", "WaitStateAborted");
+    private static final Set<String> ABORTED_STATES = Set.of("TaskStateAborted", "WaitStateAborted", "MapRunAborted");
 
     /** After the event {@code from}, what follows {@code target} instead; for the state {@code stateName} only when present. */
     private record Redirect(Optional<String> stateName, long target) {}

@@ -34,8 +34,9 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>When a branch or iteration fails, the others stop at once where they wait: a task is cancelled
  * ({@code TaskStateAborted}), a Wait cut short ({@code WaitStateAborted}), a nested Parallel or Map aborted
- * ({@code ParallelStateAborted}, {@code MapStateAborted}, {@code MapIterationAborted}); one running a state that does
- * not wait stops before its next state. An inline Map runs at most 40 iterations at once, as AWS does. An execution
+ * ({@code ParallelStateAborted}, {@code MapStateAborted}, {@code MapIterationAborted}), a distributed Map's Map Run
+ * aborted ({@code MapRunAborted}, {@link MapRunner#abort}); one running a state that does not wait stops before its next
+ * state. An inline Map runs at most 40 iterations at once, as AWS does. An execution
  * resumes from a prefix of its own history ({@link #resume}): the durable slice reads the {@link HistorySink}'s events
  * back after a restart, and a redriven execution goes on from where it ended ({@link #redriveRefusal}).
  */

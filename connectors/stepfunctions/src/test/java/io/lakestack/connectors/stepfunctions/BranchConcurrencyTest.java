@@ -1,5 +1,6 @@
 package io.lakestack.connectors.stepfunctions;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +100,71 @@ class BranchConcurrencyTest
         // every state stopped is entered again after ExecutionRedriven
         assertThat(after.stream().filter(event -> event.type().endsWith("StateEntered")).map(event -> event.details().path("name").asText() + "<-"
                 + event.previousEventId()).toList()).containsExactlyInAnyOrder("Fails<-23", "Slow<-23", "Slower<-23", "Pause<-23");
+    }
+
+    @Test
+    void aDistributedMapInABranchThatIsAbortedAbortsItsMapRun()
+    {
+        List<String> aborted = new CopyOnWriteArrayList<>();
+        List<String> runs = new CopyOnWriteArrayList<>();
+        CountDownLatch mapRunning = new CountDownLatch(1);
+        MapRunner mapRunner = new MapRunner()
+        {
+            @Override
+            public String getObject(String bucket, String key)
+            {
+                throw new AssertionError("no reader here");
+            }
+
+            @Override
+            public List<JsonNode> listObjects(String bucket, String prefix)
+            {
+                throw new AssertionError("no reader here");
+            }
+
+            @Override
+            public CompletableFuture<TaskOutcome> run(MapRunRequest request)
+            {
+                runs.add(request.mapRunArn());
+                mapRunning.countDown();
+                return new CompletableFuture<>();
+            }
+
+            @Override
+            public void abort(String mapRunArn)
+            {
+                aborted.add(mapRunArn);
+            }
+        };
+        RecordingHistory history = new RecordingHistory();
+        StateMachineInterpreter recording = StateMachineInterpreter.builder()
+                .taskInvoker(request -> CompletableFuture.supplyAsync(() -> {
+                    try {
+                        mapRunning.await();
+                    }
+                    catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return TaskOutcome.failed("Boom", "the first branch fails");
+                }, pool))
+                .clock(clock).waiter(Waiter.system(clock)).random(FixedRandom.none()).historySink(history).executor(pool)
+                .mapRunner(mapRunner).build();
+        String definition = """
+                {"StartAt": "All", "States": {"All": {"Type": "Parallel", "End": true, "Branches": [
+                  {"StartAt": "Fails", "States": {"Fails": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}},
+                  {"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "ItemsPath": "$.items", "End": true,
+                    "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "P",
+                      "States": {"P": {"Type": "Pass", "End": true}}}}}}]}}}
+                """;
+        ExecutionResult result = recording.resume(StateMachineDefinition.parse(definition),
+                new ExecutionRequest(EXECUTION, MACHINE, ROLE, json("{\"items\": [1, 2]}"), START), List.of());
+
+        assertThat(result).isEqualTo(new ExecutionResult.Failed("Boom", "the first branch fails"));
+        assertThat(runs).hasSize(1);
+        assertThat(aborted).containsExactlyElementsOf(runs);
+        List<HistoryEvent> events = history.events();
+        assertThat(chain(events, only(events, "MapStateAborted", "Fan"))).containsExactly("ExecutionStarted", "ParallelStateEntered",
+                "ParallelStateStarted", "MapStateEntered Fan", "MapStateStarted", "MapRunStarted", "MapRunAborted", "MapStateAborted");
     }
 
     @Test

@@ -41,6 +41,12 @@ class DistributedMapTest
         }
 
         @Override
+        public void abort(String mapRunArn)
+        {
+            throw new AssertionError("nothing aborts a Map Run here: " + mapRunArn);
+        }
+
+        @Override
         public CompletableFuture<TaskOutcome> run(MapRunRequest request)
         {
             requests.add(request);

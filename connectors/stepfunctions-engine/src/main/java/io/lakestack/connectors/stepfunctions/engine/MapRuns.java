@@ -358,17 +358,31 @@ final class MapRuns
     void abortOf(String executionArn, Consumer<String> stopChild)
     {
         for (MapRun run : mapRuns.all().values()) {
-            if (!run.executionArn().equals(executionArn) || !run.running()) {
-                continue;
+            if (run.executionArn().equals(executionArn)) {
+                abort(run, stopChild);
             }
-            mapRuns.put(run.mapRunArn(), run.ended(MapRun.ABORTED, clock.millis(), run.resultsWritten()));
-            String machineArn = StepFunctions.mapRunChildMachineArn(run.mapRunArn());
-            for (int i = 0; i < run.itemsPerChild().size(); i++) {
-                String name = StepFunctions.mapRunChildName(run.mapRunArn(), i);
-                for (boolean express : List.of(false, true)) {
-                    executions.get(StepFunctions.executionArn(machineArn, name, express)).filter(StateMachineExecution::running)
-                            .ifPresent(child -> stopChild.accept(child.executionArn()));
-                }
+        }
+    }
+
+    @Override
+    public void abort(String mapRunArn)
+    {
+        mapRuns.getLatest(mapRunArn).ifPresent(run -> pool.execute(() -> abort(run, child -> stopper.stop(child, Optional.empty(),
+                Optional.of("The Map Run " + mapRunArn + " was aborted")))));
+    }
+
+    private void abort(MapRun run, Consumer<String> stopChild)
+    {
+        if (!run.running()) {
+            return;
+        }
+        mapRuns.put(run.mapRunArn(), run.ended(MapRun.ABORTED, clock.millis(), run.resultsWritten()));
+        String machineArn = StepFunctions.mapRunChildMachineArn(run.mapRunArn());
+        for (int i = 0; i < run.itemsPerChild().size(); i++) {
+            String name = StepFunctions.mapRunChildName(run.mapRunArn(), i);
+            for (boolean express : List.of(false, true)) {
+                executions.get(StepFunctions.executionArn(machineArn, name, express)).filter(StateMachineExecution::running)
+                        .ifPresent(child -> stopChild.accept(child.executionArn()));
             }
         }
     }
