@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
@@ -21,6 +22,7 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import software.amazon.awssdk.services.sfn.model.MapRunListItem;
 import software.amazon.awssdk.services.sfn.model.MapRunStatus;
+import software.amazon.awssdk.services.sfn.model.SfnException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Duration;
@@ -29,6 +31,8 @@ import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -115,6 +119,78 @@ class StepFunctionsDistributedMapIntegrationTest
             throws Exception
     {
         return JSON.readTree(s3.getObjectAsBytes(request -> request.bucket(bucket).key(key)).asUtf8String());
+    }
+
+    /** A Map Run with a failed child is redriven with its execution: only that child runs again, and the Map Run succeeds. */
+    @Test
+    void anExecutionThatFailedInAMapRunIsRedrivenWithItsMapRunsFailedChildrenOnly()
+    {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String present = "it_dmap_present_" + suffix;
+        String missing = "it_dmap_missing_" + suffix;
+        try (GlueClient glue = stack.glue()) {
+            glue.createDatabase(request -> request.databaseInput(input -> input.name(present)));
+            String machine = machine("it-dmap-redrive", """
+                    {"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "Label": "dbs", "ItemsPath": "$.databases", "End": true,
+                      "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Get",
+                        "States": {"Get": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:glue:getDatabase", "Parameters": {"Name.$": "$"},
+                          "ResultSelector": {"name.$": "$.Database.Name"}, "End": true}}}}}}
+                    """);
+            DescribeExecutionResponse failed = run(machine, "{\"databases\": [\"" + present + "\", \"" + missing + "\"]}");
+            assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
+            assertThat(failed.error()).isEqualTo("States.ExceedToleratedFailureThreshold");
+            assertThat(failed.redriveStatusAsString()).isEqualTo("REDRIVABLE");
+            String mapRunArn = sfn.listMapRuns(request -> request.executionArn(failed.executionArn())).mapRuns().get(0).mapRunArn();
+            List<ExecutionListItem> before = sfn.listExecutions(request -> request.mapRunArn(mapRunArn)).executions().stream()
+                    .sorted(Comparator.comparing(ExecutionListItem::name)).toList();
+            assertThat(before).extracting(ExecutionListItem::status).containsExactly(ExecutionStatus.SUCCEEDED, ExecutionStatus.FAILED);
+            assertThat(sfn.describeExecution(request -> request.executionArn(before.get(1).executionArn())).redriveStatusAsString())
+                    .isEqualTo("REDRIVABLE_BY_MAP_RUN");
+
+            // the missing database is made, and the execution redriven: its Map Run goes on with the failed child alone
+            glue.createDatabase(request -> request.databaseInput(input -> input.name(missing)));
+            sfn.redriveExecution(request -> request.executionArn(failed.executionArn()));
+            await().atMost(WAIT).untilAsserted(() -> assertThat(sfn.describeExecution(request -> request.executionArn(failed.executionArn())).status())
+                    .isEqualTo(ExecutionStatus.SUCCEEDED));
+            DescribeExecutionResponse succeeded = sfn.describeExecution(request -> request.executionArn(failed.executionArn()));
+            assertThat(parse(succeeded.output())).isEqualTo(parse("[{\"name\": \"" + present + "\"}, {\"name\": \"" + missing + "\"}]"));
+            assertThat(succeeded.redriveCount()).isEqualTo(1);
+            DescribeMapRunResponse described = sfn.describeMapRun(request -> request.mapRunArn(mapRunArn));
+            assertThat(described.status()).isEqualTo(MapRunStatus.SUCCEEDED);
+            assertThat(described.redriveCount()).isEqualTo(1);
+            assertThat(described.redriveDate()).isNotNull();
+            assertThat(List.of(described.executionCounts().succeeded(), described.executionCounts().failed(), described.executionCounts().total()))
+                    .containsExactly(2L, 0L, 2L);
+            List<ExecutionListItem> after = sfn.listExecutions(request -> request.mapRunArn(mapRunArn)).executions().stream()
+                    .sorted(Comparator.comparing(ExecutionListItem::name)).toList();
+            assertThat(after).extracting(ExecutionListItem::executionArn).containsExactlyElementsOf(before.stream().map(ExecutionListItem::executionArn).toList());
+            // the child that had succeeded was not run again; the failed one was redriven
+            assertThat(after).extracting(ExecutionListItem::status, ExecutionListItem::redriveCount)
+                    .containsExactly(tuple(ExecutionStatus.SUCCEEDED, 0), tuple(ExecutionStatus.SUCCEEDED, 1));
+            List<String> types = sfn.getExecutionHistory(request -> request.executionArn(failed.executionArn()).maxResults(1000)).events().stream()
+                    .map(HistoryEvent::typeAsString).toList();
+            assertThat(types).containsExactly("ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapRunStarted", "MapRunFailed", "MapStateFailed",
+                    "ExecutionFailed", "ExecutionRedriven", "MapRunRedriven", "MapRunSucceeded", "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded");
+
+            // a Map Run of EXPRESS children is not redriven
+            String express = machine("it-dmap-redrive-express", """
+                    {"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "Label": "dbs", "ItemsPath": "$.databases", "End": true,
+                      "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"}, "StartAt": "Get",
+                        "States": {"Get": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:glue:getDatabase", "Parameters": {"Name.$": "$"}, "End": true}}}}}}
+                    """);
+            DescribeExecutionResponse expressFailed = run(express, "{\"databases\": [\"it_dmap_never_" + suffix + "\"]}");
+            assertThat(expressFailed.status()).isEqualTo(ExecutionStatus.FAILED);
+            String expressRun = sfn.listMapRuns(request -> request.executionArn(expressFailed.executionArn())).mapRuns().get(0).mapRunArn();
+            String reason = "lakestack redrives the Map Runs of STANDARD child executions only, and the Map Run " + expressRun + " runs EXPRESS ones.";
+            assertThat(expressFailed.redriveStatusAsString()).isEqualTo("NOT_REDRIVABLE");
+            assertThat(expressFailed.redriveStatusReason()).isEqualTo(reason);
+            assertThatThrownBy(() -> sfn.redriveExecution(request -> request.executionArn(expressFailed.executionArn())))
+                    .isInstanceOfSatisfying(SfnException.class, e -> {
+                        assertThat(e.awsErrorDetails().errorCode()).isEqualTo("ExecutionNotRedrivable");
+                        assertThat(e.awsErrorDetails().errorMessage()).isEqualTo("Execution '" + expressFailed.executionArn() + "' cannot be redriven: " + reason);
+                    });
+            assertThat(sfn.describeMapRun(request -> request.mapRunArn(expressRun)).executionCounts().failuresNotRedrivable()).isEqualTo(1L);
+        }
     }
 
     /** A Parallel branch fails while the other's Map Run has children waiting: the Map Run is aborted with its children. */
@@ -218,8 +294,15 @@ class StepFunctionsDistributedMapIntegrationTest
                 entry.put("Cause", "a row is bad");
             }
             entry.put("RedriveCount", 0);
-            entry.put("RedriveStatus", "NOT_REDRIVABLE");
-            entry.put("RedriveStatusReason", "Execution is " + described.statusAsString() + " and cannot be redriven");
+            if (success) {
+                entry.put("RedriveStatus", "NOT_REDRIVABLE");
+                entry.put("RedriveStatusReason", "Execution is SUCCEEDED and cannot be redriven");
+            }
+            else {
+                // a STANDARD child that failed is redriven with its Map Run
+                entry.put("RedriveStatus", "REDRIVABLE_BY_MAP_RUN");
+                assertThat(described.redriveStatusAsString()).isEqualTo("REDRIVABLE_BY_MAP_RUN");
+            }
             entry.put("StartDate", described.startDate().toString());
             entry.put("StateMachineArn", "arn:aws:states:us-east-1:000000000000:stateMachine:" + name + "/rows");
             entry.put("Status", described.statusAsString());

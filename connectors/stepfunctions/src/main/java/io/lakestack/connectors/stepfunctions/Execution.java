@@ -1129,7 +1129,16 @@ final class Execution
         ObjectNode runStarted = Json.object();
         runStarted.put("mapRunArn", mapRunArn);
         record(frame, "MapRunStarted", runStarted);
-        if (replayable(frame, List.of("MapRunAborted")).isPresent()) {
+        Optional<Integer> redrive = redrives.mapRunRedrive(frame.last);
+        if (redrive.isPresent()) {
+            // the execution ended in this Map Run and was redriven: so is the Map Run (again after a restart: it redrives what is left)
+            ObjectNode redriven = Json.object();
+            redriven.put("mapRunArn", mapRunArn);
+            redriven.put("redriveCount", redrive.get());
+            record(frame, "MapRunRedriven", redriven);
+            interpreter.mapRunner().redrive(mapRunArn, redrive.get());
+        }
+        else if (replayable(frame, List.of("MapRunAborted")).isPresent()) {
             // its branch was aborted before the execution stopped: so it is again
             abortMapRun(frame);
         }

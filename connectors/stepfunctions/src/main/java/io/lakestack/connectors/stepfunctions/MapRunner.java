@@ -32,6 +32,14 @@ public interface MapRunner
      */
     void abort(String mapRunArn);
 
+    /**
+     * Redrives a Map Run that ended, as its execution's redrive number {@code redriveCount} does: the Map Run runs again
+     * with its failed, timed-out and aborted child executions redriven, the ones that succeeded standing; {@link #run}
+     * then waits for it. Called again for the same redrive (an execution resumed after a restart), it redrives only the
+     * children it had not redriven yet.
+     */
+    void redrive(String mapRunArn, int redriveCount);
+
     /** A runner for an interpreter that runs no distributed Map: each fails with {@code States.Runtime}. */
     static MapRunner unsupported()
     {
@@ -57,6 +65,12 @@ public interface MapRunner
 
             @Override
             public void abort(String mapRunArn)
+            {
+                // its runs end as they start
+            }
+
+            @Override
+            public void redrive(String mapRunArn, int redriveCount)
             {
                 // its runs end as they start
             }

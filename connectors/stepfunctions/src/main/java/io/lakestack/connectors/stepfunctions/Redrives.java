@@ -23,6 +23,10 @@ import java.util.Set;
  * <p>The branches and iterations that were stopped because another one failed ({@code TaskStateAborted},
  * {@code WaitStateAborted}, a distributed Map's {@code MapRunAborted}) start their state again after
  * {@code ExecutionRedriven} too (the Map with a new Map Run); one stopped between two states goes on with the next.
+ *
+ * <p>An execution that failed, timed out or was aborted in a distributed Map goes on after its {@code MapRunStarted}:
+ * the interpreter writes {@code MapRunRedriven} and has the {@link MapRunner} redrive the Map Run (its unsuccessful
+ * children redriven, the others standing), then waits for it again.
  */
 final class Redrives
 {
@@ -34,12 +38,15 @@ final class Redrives
     private record Redirect(Optional<String> stateName, long target) {}
 
     private final Map<Long, List<Redirect>> redirects;
+    /** The {@code redriveCount} of each {@code ExecutionRedriven} event, by its id. */
+    private final Map<Long, Integer> counts;
     private final int count;
     private final Optional<Instant> last;
 
-    private Redrives(Map<Long, List<Redirect>> redirects, int count, Optional<Instant> last)
+    private Redrives(Map<Long, List<Redirect>> redirects, Map<Long, Integer> counts, int count, Optional<Instant> last)
     {
         this.redirects = redirects;
+        this.counts = counts;
         this.count = count;
         this.last = last;
     }
@@ -50,6 +57,8 @@ final class Redrives
         history.forEach(event -> byId.put(event.id(), event));
         List<HistoryEvent> redriven = history.stream().filter(event -> event.type().equals(REDRIVEN)).sorted(Comparator.comparingLong(HistoryEvent::id)).toList();
         Map<Long, List<Redirect>> redirects = new HashMap<>();
+        Map<Long, Integer> counts = new HashMap<>();
+        redriven.forEach(redrive -> counts.put(redrive.id(), redrive.details().path("redriveCount").asInt()));
         long after = 0;
         for (HistoryEvent redrive : redriven) {
             for (HistoryEvent event : history) {
@@ -75,7 +84,7 @@ final class Redrives
             }
         }
         Optional<Instant> last = redriven.isEmpty() ? Optional.empty() : Optional.of(redriven.get(redriven.size() - 1).timestamp());
-        return new Redrives(redirects, redriven.size(), last);
+        return new Redrives(redirects, counts, redriven.size(), last);
     }
 
     /**
@@ -94,14 +103,6 @@ final class Redrives
         }
         if (end.isEmpty() || !List.of("ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted").contains(end.get().type())) {
             return Optional.of("its history does not end with ExecutionFailed, ExecutionTimedOut or ExecutionAborted");
-        }
-        for (HistoryEvent event = byId.get(end.get().previousEventId()); event != null; event = byId.get(event.previousEventId())) {
-            if (event.type().startsWith("MapRun")) {
-                return Optional.of("lakestack does not redrive a distributed Map's Map Run: the execution ended in the distributed Map state");
-            }
-            if (isResumePoint(event)) {
-                break;
-            }
         }
         return Optional.empty();
     }
@@ -134,8 +135,9 @@ final class Redrives
 
     private static boolean isResumePoint(HistoryEvent event)
     {
+        // an execution that ended in a distributed Map goes on from its Map Run's start: the Map Run is redriven
         return event.type().endsWith("StateEntered") || event.type().endsWith("StateExited") || event.type().equals("ExecutionStarted")
-                || event.type().equals(REDRIVEN);
+                || event.type().equals(REDRIVEN) || event.type().equals("MapRunStarted");
     }
 
     /** The event that an event of this type (of the state {@code name}) written after {@code previous} follows. */
@@ -152,6 +154,26 @@ final class Redrives
     int count()
     {
         return count;
+    }
+
+    /**
+     * When the execution ended in the Map Run started by the event {@code mapRunStarted} and was redriven from there: the
+     * {@code redriveCount} of the last such redrive, with which the Map Run is redriven.
+     */
+    Optional<Integer> mapRunRedrive(long mapRunStarted)
+    {
+        Optional<Long> target = Optional.empty();
+        long at = mapRunStarted;
+        while (true) {
+            long from = at;
+            Optional<Long> next = redirects.getOrDefault(from, List.of()).stream().filter(redirect -> redirect.stateName().isEmpty())
+                    .map(Redirect::target).findFirst();
+            if (next.isEmpty()) {
+                return target.map(counts::get);
+            }
+            target = next;
+            at = next.get();
+        }
     }
 
     /** When the execution was last redriven: its {@code TimeoutSeconds} count from then. */

@@ -102,7 +102,8 @@ public final class StateMachineInterpreter
      * (the innermost: a Task of a Parallel branch or of a Map iteration) is entered again after that event with the
      * input it had, its Retry counts from zero, and the states, branches and iterations that had succeeded stand
      * (replayed, not run again); an execution that ended between two states goes on with the next one. Its
-     * {@code TimeoutSeconds} count from its last redrive. A distributed Map is not redriven (its Map Run would be).
+     * {@code TimeoutSeconds} count from its last redrive. One that ended in a distributed Map goes on with its Map Run
+     * redriven ({@code MapRunRedriven}, {@link MapRunner#redrive}).
      */
     public static Optional<String> redriveRefusal(List<HistoryEvent> history)
     {

@@ -135,6 +135,12 @@ class BranchConcurrencyTest
             {
                 aborted.add(mapRunArn);
             }
+
+            @Override
+            public void redrive(String mapRunArn, int redriveCount)
+            {
+                throw new AssertionError("nothing is redriven here");
+            }
         };
         RecordingHistory history = new RecordingHistory();
         StateMachineInterpreter recording = StateMachineInterpreter.builder()

@@ -25,6 +25,7 @@ class DistributedMapTest
             implements MapRunner
     {
         private final List<MapRunRequest> requests = new ArrayList<>();
+        private final List<String> redrives = new ArrayList<>();
         private TaskOutcome outcome;
 
         @Override
@@ -44,6 +45,12 @@ class DistributedMapTest
         public void abort(String mapRunArn)
         {
             throw new AssertionError("nothing aborts a Map Run here: " + mapRunArn);
+        }
+
+        @Override
+        public void redrive(String mapRunArn, int redriveCount)
+        {
+            redrives.add(mapRunArn + "#" + redriveCount);
         }
 
         @Override
@@ -118,5 +125,48 @@ class DistributedMapTest
                 "{\"items\": [1, 2], \"error\": {\"Error\": \"States.ExceedToleratedFailureThreshold\", \"Cause\": \"too many\"}}")));
         assertThat(history.types()).containsExactly("ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapRunStarted", "MapRunFailed",
                 "MapStateFailed", "MapStateExited", "SucceedStateEntered", "SucceedStateExited", "ExecutionSucceeded");
+    }
+
+    @Test
+    void anExecutionThatFailedInAMapRunIsRedrivenWithItsMapRun()
+    {
+        FakeMapRunner runner = new FakeMapRunner();
+        runner.outcome = TaskOutcome.failed("States.ExceedToleratedFailureThreshold", "a child failed");
+        String definition = """
+                {"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "ItemsPath": "$.items", "End": true,
+                  "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "I",
+                    "States": {"I": {"Type": "Pass", "End": true}}}}}}
+                """;
+        assertThat(run(runner, definition, "{\"items\": [1, 2]}")).isEqualTo(new ExecutionResult.Failed("States.ExceedToleratedFailureThreshold", "a child failed"));
+        assertThat(history.chain()).containsExactly("1<-0 ExecutionStarted", "2<-1 MapStateEntered", "3<-2 MapStateStarted", "4<-3 MapRunStarted",
+                "5<-4 MapRunFailed", "6<-5 MapStateFailed", "7<-6 ExecutionFailed");
+        assertThat(StateMachineInterpreter.redriveRefusal(history.events())).isEmpty();
+
+        // redriven: the same Map Run goes on (its failed children redriven by the runner), and this time it succeeds
+        history.append(new HistoryEvent(8, 7, "ExecutionRedriven", START, Json.object().put("redriveCount", 1)));
+        runner.outcome = null;
+        StateMachineInterpreter interpreter = StateMachineInterpreter.builder().taskInvoker(new FakeTasks()).clock(time).waiter(time)
+                .random(FixedRandom.none()).historySink(history).executor(Runnable::run).mapRunner(runner).build();
+        ExecutionResult result = interpreter.resume(StateMachineDefinition.parse(definition),
+                new ExecutionRequest(EXECUTION, MACHINE, ROLE, json("{\"items\": [1, 2]}"), START), history.events());
+
+        assertThat(result).isEqualTo(new ExecutionResult.Succeeded(json("[1, 2]")));
+        String mapRunArn = runner.requests.get(0).mapRunArn();
+        assertThat(runner.requests).extracting(MapRunRequest::mapRunArn).containsExactly(mapRunArn, mapRunArn);
+        assertThat(runner.redrives).containsExactly(mapRunArn + "#1");
+        assertThat(history.chain().subList(7, history.chain().size())).containsExactly("8<-7 ExecutionRedriven", "9<-8 MapRunRedriven",
+                "10<-9 MapRunSucceeded", "11<-10 MapStateSucceeded", "12<-11 MapStateExited", "13<-12 ExecutionSucceeded");
+        assertThat(history.events().get(8).details()).isEqualTo(Json.object().put("mapRunArn", mapRunArn).put("redriveCount", 1));
+
+        // a restart after MapRunRedriven redrives the Map Run again (the runner redrives only what is left) and writes nothing twice
+        List<HistoryEvent> upToTheRedrive = history.events().subList(0, 9);
+        RecordingHistory resumed = new RecordingHistory();
+        upToTheRedrive.forEach(resumed::append);
+        StateMachineInterpreter again = StateMachineInterpreter.builder().taskInvoker(new FakeTasks()).clock(time).waiter(time)
+                .random(FixedRandom.none()).historySink(resumed).executor(Runnable::run).mapRunner(runner).build();
+        assertThat(again.resume(StateMachineDefinition.parse(definition), new ExecutionRequest(EXECUTION, MACHINE, ROLE, json("{\"items\": [1, 2]}"), START),
+                upToTheRedrive)).isEqualTo(result);
+        assertThat(runner.redrives).containsExactly(mapRunArn + "#1", mapRunArn + "#1");
+        assertThat(resumed.chain()).isEqualTo(history.chain());
     }
 }

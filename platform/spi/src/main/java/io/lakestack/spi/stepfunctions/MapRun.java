@@ -17,9 +17,12 @@ import static java.util.Objects.requireNonNull;
  * @param itemsPerChild the number of items each child execution processes (1 each, or its batch's size), by child index
  * @param resultsWritten the items whose results were written to S3 by the {@code ResultWriter}
  * @param stopMillis 0 while running
+ * @param redriveCount how many times the Map Run was redriven with its execution ({@code MapRunRedriven})
+ * @param redriveMillis when it was last redriven, 0 before
  */
 public record MapRun(String mapRunArn, String executionArn, String status, long startMillis, long stopMillis, int maxConcurrency,
-        double toleratedFailurePercentage, long toleratedFailureCount, List<Integer> itemsPerChild, long resultsWritten)
+        double toleratedFailurePercentage, long toleratedFailureCount, List<Integer> itemsPerChild, long resultsWritten, int redriveCount,
+        long redriveMillis)
 {
     public static final String RUNNING = "RUNNING";
     public static final String SUCCEEDED = "SUCCEEDED";
@@ -42,12 +45,19 @@ public record MapRun(String mapRunArn, String executionArn, String status, long 
     public MapRun updated(int newMaxConcurrency, double newToleratedFailurePercentage, long newToleratedFailureCount)
     {
         return new MapRun(mapRunArn, executionArn, status, startMillis, stopMillis, newMaxConcurrency, newToleratedFailurePercentage,
-                newToleratedFailureCount, itemsPerChild, resultsWritten);
+                newToleratedFailureCount, itemsPerChild, resultsWritten, redriveCount, redriveMillis);
     }
 
     public MapRun ended(String newStatus, long newStopMillis, long newResultsWritten)
     {
         return new MapRun(mapRunArn, executionArn, newStatus, startMillis, newStopMillis, maxConcurrency, toleratedFailurePercentage,
-                toleratedFailureCount, itemsPerChild, newResultsWritten);
+                toleratedFailureCount, itemsPerChild, newResultsWritten, redriveCount, redriveMillis);
+    }
+
+    /** Running again, redriven for the {@code count}th time at {@code millis}; its results are written again at its end. */
+    public MapRun redriven(int count, long millis)
+    {
+        return new MapRun(mapRunArn, executionArn, RUNNING, startMillis, 0, maxConcurrency, toleratedFailurePercentage, toleratedFailureCount,
+                itemsPerChild, 0, count, millis);
     }
 }

@@ -223,7 +223,7 @@ public final class ExecutionRunner
         this.statusEvents = requireNonNull(statusEvents, "statusEvents is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.callbacks = new TaskCallbacks(stores, tasks, this::handedOver, clock);
-        this.mapRuns = new MapRuns(stores, s3, this::start, this::stop, clock);
+        this.mapRuns = new MapRuns(stores, s3, this::start, this::stop, this::redriveChild, clock);
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -306,7 +306,15 @@ public final class ExecutionRunner
     public Optional<String> redriveRefusal(StateMachineExecution execution)
     {
         List<HistoryEvent> past = DurableHistory.events(history, execution.executionArn()).stream().map(DurableHistory::event).toList();
-        return StateMachineInterpreter.redriveRefusal(past);
+        return StateMachineInterpreter.redriveRefusal(past).or(() -> mapRuns.redriveRefusal(execution.executionArn()));
+    }
+
+    /** A child execution of a Map Run redriven with its Map Run: as {@code RedriveExecution} redrives an execution. */
+    private void redriveChild(String executionArn)
+    {
+        StateMachineExecution child = executions.getLatest(executionArn)
+                .orElseThrow(() -> new IllegalStateException("the child execution " + executionArn + " is not stored"));
+        redrive(child, Optional.empty());
     }
 
     @Override

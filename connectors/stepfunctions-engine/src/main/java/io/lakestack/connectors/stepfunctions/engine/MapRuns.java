@@ -13,6 +13,8 @@ import io.lakestack.spi.stepfunctions.StateMachineExecution;
 import io.lakestack.spi.stepfunctions.StepFunctions;
 import io.lakestack.spi.store.RecordStore;
 import io.lakestack.spi.store.RecordStores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -52,6 +54,7 @@ final class MapRuns
         implements MapRunner
 {
     static final String EXCEEDED = "States.ExceedToleratedFailureThreshold";
+    private static final Logger log = LoggerFactory.getLogger(MapRuns.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long ROUND_MILLIS = 50;
 
@@ -60,6 +63,7 @@ final class MapRuns
     private final Optional<S3Client> s3;
     private final Consumer<StateMachineExecution> starter;
     private final Stopper stopper;
+    private final Consumer<String> redriver;
     private final Clock clock;
     private final ExecutorService pool;
 
@@ -70,7 +74,12 @@ final class MapRuns
         void stop(String executionArn, Optional<String> error, Optional<String> cause);
     }
 
-    MapRuns(RecordStores stores, Optional<S3Client> s3, Consumer<StateMachineExecution> starter, Stopper stopper, Clock clock)
+    /**
+     * @param redriver redrives a child execution that ended (failed, timed out or aborted), as {@code RedriveExecution}
+     *         does; a {@link RuntimeException} when it cannot
+     */
+    MapRuns(RecordStores stores, Optional<S3Client> s3, Consumer<StateMachineExecution> starter, Stopper stopper, Consumer<String> redriver,
+            Clock clock)
     {
         requireNonNull(stores, "stores is null");
         this.mapRuns = stores.open(StepFunctions.MAP_RUNS_STORE, MapRun.class);
@@ -78,6 +87,7 @@ final class MapRuns
         this.s3 = requireNonNull(s3, "s3 is null");
         this.starter = requireNonNull(starter, "starter is null");
         this.stopper = requireNonNull(stopper, "stopper is null");
+        this.redriver = requireNonNull(redriver, "redriver is null");
         this.clock = requireNonNull(clock, "clock is null");
         AtomicInteger threads = new AtomicInteger();
         this.pool = Executors.newCachedThreadPool(runnable -> {
@@ -136,7 +146,7 @@ final class MapRuns
                 .orElseThrow(() -> new IllegalStateException("the execution " + request.executionArn() + " of Map Run " + arn + " is not stored"));
         MapRun run = mapRuns.getLatest(arn).orElseGet(() -> {
             MapRun created = new MapRun(arn, request.executionArn(), MapRun.RUNNING, clock.millis(), 0, request.maxConcurrency(),
-                    request.toleratedFailurePercentage(), request.toleratedFailureCount(), request.itemsPerChild(), 0);
+                    request.toleratedFailurePercentage(), request.toleratedFailureCount(), request.itemsPerChild(), 0, 0, 0);
             mapRuns.put(arn, created);
             return created;
         });
@@ -297,9 +307,15 @@ final class MapRuns
                 child.error().ifPresent(error -> entry.put("Error", error));
                 child.cause().ifPresent(cause -> entry.put("Cause", cause));
             }
-            entry.put("RedriveCount", 0);
-            entry.put("RedriveStatus", "NOT_REDRIVABLE");
-            entry.put("RedriveStatusReason", "Execution is SUCCEEDED and cannot be redriven".replace("SUCCEEDED", child.status()));
+            entry.put("RedriveCount", child.redriveCount());
+            if (child.status().equals(StateMachineExecution.SUCCEEDED) || child.executionArn().contains(":express:")) {
+                entry.put("RedriveStatus", "NOT_REDRIVABLE");
+                entry.put("RedriveStatusReason", "Execution is " + child.status() + " and cannot be redriven");
+            }
+            else {
+                // a STANDARD child that did not succeed is redriven with its Map Run
+                entry.put("RedriveStatus", "REDRIVABLE_BY_MAP_RUN");
+            }
             entry.put("StartDate", Instant.ofEpochMilli(child.startMillis()).toString());
             entry.put("StateMachineArn", child.stateMachineArn());
             entry.put("Status", child.status());
@@ -369,6 +385,56 @@ final class MapRuns
     {
         mapRuns.getLatest(mapRunArn).ifPresent(run -> pool.execute(() -> abort(run, child -> stopper.stop(child, Optional.empty(),
                 Optional.of("The Map Run " + mapRunArn + " was aborted")))));
+    }
+
+    @Override
+    public void redrive(String mapRunArn, int redriveCount)
+    {
+        MapRun run = mapRuns.getLatest(mapRunArn).orElseThrow(() -> new IllegalStateException("the Map Run " + mapRunArn + " is not stored"));
+        if (run.redriveCount() < redriveCount) {
+            run = run.redriven(redriveCount, clock.millis());
+            mapRuns.put(mapRunArn, run);
+        }
+        else if (!run.running()) {
+            // this redrive ran to its end already
+            return;
+        }
+        String machineArn = StepFunctions.mapRunChildMachineArn(mapRunArn);
+        for (int i = 0; i < run.itemsPerChild().size(); i++) {
+            String childArn = StepFunctions.executionArn(machineArn, StepFunctions.mapRunChildName(mapRunArn, i), false);
+            long since = run.redriveMillis();
+            // a child redriven by this redrive already (before a restart) is left to its run
+            Optional<StateMachineExecution> child = executions.getLatest(childArn)
+                    .filter(execution -> !execution.running() && !execution.status().equals(StateMachineExecution.SUCCEEDED))
+                    .filter(execution -> execution.redriveMillis() < since);
+            if (child.isPresent()) {
+                try {
+                    redriver.accept(childArn);
+                }
+                catch (RuntimeException e) {
+                    // it stays as it ended, and counts as a failure of the Map Run again
+                    log.warn("the child execution {} of Map Run {} could not be redriven: {}", childArn, mapRunArn, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Why the Map Runs of this execution cannot be redriven with it, empty when they can: lakestack redrives STANDARD children only. */
+    Optional<String> redriveRefusal(String executionArn)
+    {
+        for (MapRun run : mapRuns.all().values()) {
+            if (!run.executionArn().equals(executionArn) || run.status().equals(MapRun.SUCCEEDED)) {
+                continue;
+            }
+            String machineArn = StepFunctions.mapRunChildMachineArn(run.mapRunArn());
+            for (int i = 0; i < run.itemsPerChild().size(); i++) {
+                if (executions.get(StepFunctions.executionArn(machineArn, StepFunctions.mapRunChildName(run.mapRunArn(), i), true)).isPresent()) {
+                    return Optional.of("lakestack redrives the Map Runs of STANDARD child executions only, and the Map Run " + run.mapRunArn()
+                            + " runs EXPRESS ones");
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private void abort(MapRun run, Consumer<String> stopChild)

@@ -12,7 +12,7 @@ class MapRunsTest
     private static MapRun run(double percentage, long count)
     {
         return new MapRun("arn:aws:states:us-east-1:000000000000:mapRun:m/l:1", "arn:aws:states:us-east-1:000000000000:execution:m:e", MapRun.RUNNING,
-                0, 0, 0, percentage, count, List.of(1, 1, 1, 1), 0);
+                0, 0, 0, percentage, count, List.of(1, 1, 1, 1), 0, 0, 0);
     }
 
     @Test

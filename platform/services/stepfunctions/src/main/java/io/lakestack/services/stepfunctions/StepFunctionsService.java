@@ -607,9 +607,13 @@ public final class StepFunctionsService
         mapRunOf(execution).ifPresent(mapRunArn -> result.put("mapRunArn", mapRunArn));
         redriveSummary(result, execution);
         Optional<String> notRedrivable = notRedrivable(execution);
-        // never REDRIVABLE_BY_MAP_RUN: lakestack does not redrive Map Runs
         if (notRedrivable.isEmpty()) {
             result.put("redriveStatus", "REDRIVABLE");
+        }
+        else if (mapRunOf(execution).isPresent() && !execution.running() && !execution.status().equals(StateMachineExecution.SUCCEEDED)
+                && !execution.executionArn().contains(":express:")) {
+            // redriven with its Map Run, when its parent execution is
+            result.put("redriveStatus", "REDRIVABLE_BY_MAP_RUN");
         }
         else {
             result.put("redriveStatus", "NOT_REDRIVABLE");
@@ -637,7 +641,7 @@ public final class StepFunctionsService
             return Optional.of("Execution is " + execution.status() + " and cannot be redriven.");
         }
         if (mapRunOf(execution).isPresent()) {
-            return Optional.of("Execution is a child execution of a Map Run; AWS redrives it with its parent's Map Run, which lakestack does not redrive.");
+            return Optional.of("Execution is a child execution of a Map Run; it is redriven with its Map Run, by redriving its parent execution.");
         }
         if (Instant.ofEpochMilli(execution.stopMillis()).plus(REDRIVABLE_PERIOD).isBefore(clock.instant())) {
             return Optional.of("Execution redrivable period exceeded.");
@@ -871,6 +875,8 @@ public final class StepFunctionsService
         String machineArn = StepFunctions.mapRunChildMachineArn(run.mapRunArn());
         long[] items = new long[6];
         long[] children = new long[6];
+        // EXPRESS children are not redriven by lakestack: their failures are not redrivable
+        long[] notRedrivable = new long[2];
         for (int i = 0; i < run.itemsPerChild().size(); i++) {
             String name = StepFunctions.mapRunChildName(run.mapRunArn(), i);
             Optional<StateMachineExecution> child = executions.get(StepFunctions.executionArn(machineArn, name, false))
@@ -884,6 +890,10 @@ public final class StepFunctionsService
             }).orElse(0);
             items[slot] += run.itemsPerChild().get(i);
             children[slot]++;
+            if (slot >= 3 && child.get().executionArn().contains(":express:")) {
+                notRedrivable[0] += run.itemsPerChild().get(i);
+                notRedrivable[1]++;
+            }
         }
         ObjectNode result = output();
         result.put("mapRunArn", run.mapRunArn());
@@ -897,17 +907,20 @@ public final class StepFunctionsService
         result.put("toleratedFailurePercentage", Math.max(0, run.toleratedFailurePercentage()));
         result.put("toleratedFailureCount", Math.max(0, run.toleratedFailureCount()));
         long itemsTotal = run.itemsPerChild().stream().mapToLong(Integer::longValue).sum();
-        counts(result.putObject("itemCounts"), items, itemsTotal, run.running() ? 0 : run.resultsWritten());
+        counts(result.putObject("itemCounts"), items, itemsTotal, run.running() ? 0 : run.resultsWritten(), notRedrivable[0]);
         long childrenWritten = 0;
         if (!run.running() && run.resultsWritten() > 0) {
             childrenWritten = children[2] + children[3] + children[4] + children[5];
         }
-        counts(result.putObject("executionCounts"), children, run.itemsPerChild().size(), childrenWritten);
-        result.put("redriveCount", 0);
+        counts(result.putObject("executionCounts"), children, run.itemsPerChild().size(), childrenWritten, notRedrivable[1]);
+        result.put("redriveCount", run.redriveCount());
+        if (run.redriveCount() > 0) {
+            result.put("redriveDate", epochSeconds(Instant.ofEpochMilli(run.redriveMillis())));
+        }
         return result;
     }
 
-    private static void counts(ObjectNode node, long[] counts, long total, long written)
+    private static void counts(ObjectNode node, long[] counts, long total, long written, long notRedrivable)
     {
         node.put("pending", counts[0]);
         node.put("running", counts[1]);
@@ -917,7 +930,7 @@ public final class StepFunctionsService
         node.put("aborted", counts[5]);
         node.put("total", total);
         node.put("resultsWritten", written);
-        node.put("failuresNotRedrivable", counts[3] + counts[4] + counts[5]);
+        node.put("failuresNotRedrivable", notRedrivable);
         node.put("pendingRedrive", 0);
     }
 
