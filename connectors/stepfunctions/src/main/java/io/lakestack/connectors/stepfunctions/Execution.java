@@ -849,20 +849,7 @@ final class Execution
             Optional<TaskOutcome> outcome;
             try {
                 // until a worker takes an activity, its start wakes this thread too; in a branch, so does the branch's abort
-                CompletableFuture<?> wakeOn = started ? future : CompletableFuture.anyOf(future, startedBy);
-                Optional<?> woken;
-                if (frame.abort.top) {
-                    woken = interpreter.waiter().await(wakeOn, waitUntil);
-                }
-                else {
-                    CompletableFuture<Boolean> aborted = frame.abort.await();
-                    try {
-                        woken = interpreter.waiter().await(CompletableFuture.anyOf(wakeOn, aborted), waitUntil);
-                    }
-                    finally {
-                        frame.abort.release(aborted);
-                    }
-                }
+                Optional<?> woken = awaitInBranch(frame, started ? future : CompletableFuture.anyOf(future, startedBy), waitUntil);
                 if (woken.isPresent() && !future.isDone()) {
                     if (frame.abort.isSet()) {
                         // another branch failed: this task stops, and what it started is cancelled
@@ -976,7 +963,7 @@ final class Execution
         branches.forEach(branch -> frames.add(new Frame(started, startedAt, frame.mapItem, abort, frame.variables.inner())));
         try {
             ArrayNode results = concurrently(frames, 0, abort, i -> runGraph(branches.get(i), input, frames.get(i)));
-            frame.last = frames.stream().mapToLong(each -> each.last).max().orElse(started);
+            frame.last = lastOf(frames, started);
             record(frame, "ParallelStateSucceeded", Json.object());
             return results;
         }
@@ -987,7 +974,7 @@ final class Execution
             throw failure.failure();
         }
         catch (Aborted aborted) {
-            frame.last = frames.stream().mapToLong(each -> each.last).max().orElse(started);
+            frame.last = lastOf(frames, started);
             record(frame, "ParallelStateAborted", Json.object());
             throw aborted;
         }
@@ -1049,7 +1036,7 @@ final class Execution
                     throw aborted;
                 }
             });
-            frame.last = frames.stream().mapToLong(each -> each.last).max().orElse(started);
+            frame.last = lastOf(frames, started);
             record(frame, "MapStateSucceeded", Json.object());
             return results;
         }
@@ -1059,7 +1046,7 @@ final class Execution
             throw failure.failure();
         }
         catch (Aborted aborted) {
-            frame.last = frames.stream().mapToLong(each -> each.last).max().orElse(started);
+            frame.last = lastOf(frames, started);
             record(frame, "MapStateAborted", Json.object());
             throw aborted;
         }
@@ -1146,26 +1133,14 @@ final class Execution
         TaskOutcome outcome;
         try {
             while (true) {
-                Optional<TaskOutcome> ended;
-                if (frame.abort.top) {
-                    ended = interpreter.waiter().await(future, deadline);
+                Optional<?> woken = awaitInBranch(frame, future, deadline);
+                if (woken.isPresent() && !future.isDone()) {
+                    // another branch failed: the Map Run stops with its children
+                    future.cancel(true);
+                    interpreter.mapRunner().abort(mapRunArn);
+                    abortMapRun(frame);
                 }
-                else {
-                    CompletableFuture<Boolean> aborted = frame.abort.await();
-                    try {
-                        Optional<Object> woken = interpreter.waiter().await(CompletableFuture.anyOf(future, aborted), deadline);
-                        if (woken.isPresent() && !future.isDone()) {
-                            // another branch failed: the Map Run stops with its children
-                            future.cancel(true);
-                            interpreter.mapRunner().abort(mapRunArn);
-                            abortMapRun(frame);
-                        }
-                        ended = woken.map(ignored -> future.join());
-                    }
-                    finally {
-                        frame.abort.release(aborted);
-                    }
-                }
+                Optional<TaskOutcome> ended = woken.map(ignored -> future.join());
                 if (ended.isPresent()) {
                     outcome = ended.get();
                     break;
@@ -1479,17 +1454,10 @@ final class Execution
             if (frame.abort.top) {
                 interpreter.waiter().sleepUntil(until);
             }
-            else {
-                CompletableFuture<Boolean> aborted = frame.abort.await();
-                try {
-                    if (interpreter.waiter().await(aborted, Optional.of(until)).isPresent()) {
-                        abortedType.ifPresent(type -> record(frame, type, Json.object()));
-                        throw new Aborted();
-                    }
-                }
-                finally {
-                    frame.abort.release(aborted);
-                }
+            else if (awaitInBranch(frame, new CompletableFuture<Void>(), Optional.of(until)).isPresent()) {
+                // nothing but the branch's abort ends this wait before its time
+                abortedType.ifPresent(type -> record(frame, type, Json.object()));
+                throw new Aborted();
             }
         }
         catch (InterruptedException e) {
@@ -1505,6 +1473,33 @@ final class Execution
         record(frame, "MapRunAborted", Json.object());
         record(frame, "MapStateAborted", Json.object());
         throw new Aborted();
+    }
+
+    /**
+     * Waits on the interpreter's waiter for the future until the deadline (empty once it passed), and in a branch also
+     * for the branch's abort: present once either came; the caller tells them apart by whether the future is done.
+     *
+     * @throws CompletionException when the future completes exceptionally
+     */
+    private Optional<?> awaitInBranch(Frame frame, CompletableFuture<?> future, Optional<Instant> deadline)
+            throws InterruptedException
+    {
+        if (frame.abort.top) {
+            return interpreter.waiter().await(future, deadline);
+        }
+        CompletableFuture<Boolean> aborted = frame.abort.await();
+        try {
+            return interpreter.waiter().await(CompletableFuture.anyOf(future, aborted), deadline);
+        }
+        finally {
+            frame.abort.release(aborted);
+        }
+    }
+
+    /** The last event of a Parallel's branches or a Map's iterations, after which the state ends: the highest id. */
+    private static long lastOf(List<Frame> frames, long started)
+    {
+        return frames.stream().mapToLong(each -> each.last).max().orElse(started);
     }
 
     /** On a replay, a state that was aborted where it waited stops there again: its abort event is taken, and it throws {@link Aborted}. */

@@ -72,6 +72,12 @@ public record StateMachineExecution(String executionArn, String stateMachineArn,
         return status.equals(RUNNING);
     }
 
+    /** Whether this is an execution of an {@code EXPRESS} machine: its ARN says {@code express} ({@link StepFunctions#executionArn}). */
+    public boolean express()
+    {
+        return executionArn.contains(":express:");
+    }
+
     /** This execution ended: with {@code status} at {@code stopMillis}, and its output or error and cause. */
     public StateMachineExecution ended(String newStatus, long newStopMillis, Optional<String> newOutput, Optional<String> newError,
             Optional<String> newCause)

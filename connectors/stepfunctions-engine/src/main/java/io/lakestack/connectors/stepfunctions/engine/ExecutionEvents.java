@@ -70,7 +70,7 @@ public final class ExecutionEvents
     /** Puts the event of the execution's status as its record says, unless it is an EXPRESS execution. */
     public void statusChanged(StateMachineExecution execution)
     {
-        if (sink.isEmpty() || express(execution)) {
+        if (sink.isEmpty() || execution.express()) {
             return;
         }
         String event = event(execution, ids.get());
@@ -88,11 +88,6 @@ public final class ExecutionEvents
             log.error("execution {}: its {} event ({}) was not put on the default bus (the endpoint is stopping)", execution.executionArn(), DETAIL_TYPE,
                     event, e);
         }
-    }
-
-    static boolean express(StateMachineExecution execution)
-    {
-        return execution.executionArn().contains(":express:");
     }
 
     /** The event as EventBridge delivers it: {@code time} when the status began (the start, the redrive or the end). */

@@ -308,7 +308,7 @@ final class MapRuns
                 child.cause().ifPresent(cause -> entry.put("Cause", cause));
             }
             entry.put("RedriveCount", child.redriveCount());
-            if (child.status().equals(StateMachineExecution.SUCCEEDED) || child.executionArn().contains(":express:")) {
+            if (child.status().equals(StateMachineExecution.SUCCEEDED) || child.express()) {
                 entry.put("RedriveStatus", "NOT_REDRIVABLE");
                 entry.put("RedriveStatusReason", "Execution is " + child.status() + " and cannot be redriven");
             }
@@ -400,9 +400,9 @@ final class MapRuns
             return;
         }
         String machineArn = StepFunctions.mapRunChildMachineArn(mapRunArn);
+        long since = run.redriveMillis();
         for (int i = 0; i < run.itemsPerChild().size(); i++) {
             String childArn = StepFunctions.executionArn(machineArn, StepFunctions.mapRunChildName(mapRunArn, i), false);
-            long since = run.redriveMillis();
             // a child redriven by this redrive already (before a restart) is left to its run
             Optional<StateMachineExecution> child = executions.getLatest(childArn)
                     .filter(execution -> !execution.running() && !execution.status().equals(StateMachineExecution.SUCCEEDED))

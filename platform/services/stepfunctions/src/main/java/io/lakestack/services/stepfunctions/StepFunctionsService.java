@@ -611,7 +611,7 @@ public final class StepFunctionsService
             result.put("redriveStatus", "REDRIVABLE");
         }
         else if (mapRunOf(execution).isPresent() && !execution.running() && !execution.status().equals(StateMachineExecution.SUCCEEDED)
-                && !execution.executionArn().contains(":express:")) {
+                && !execution.express()) {
             // redriven with its Map Run, when its parent execution is
             result.put("redriveStatus", "REDRIVABLE_BY_MAP_RUN");
         }
@@ -634,7 +634,7 @@ public final class StepFunctionsService
     /** Why {@code RedriveExecution} refuses the execution ({@code ExecutionNotRedrivable}), empty when it would redrive it. */
     private Optional<String> notRedrivable(StateMachineExecution execution)
     {
-        if (execution.executionArn().contains(":express:")) {
+        if (execution.express()) {
             return Optional.of("Execution of an EXPRESS state machine cannot be redriven; only the EXPRESS children of a Map Run are, with their Map Run");
         }
         if (execution.running() || execution.status().equals(StateMachineExecution.SUCCEEDED)) {
@@ -890,7 +890,7 @@ public final class StepFunctionsService
             }).orElse(0);
             items[slot] += run.itemsPerChild().get(i);
             children[slot]++;
-            if (slot >= 3 && child.get().executionArn().contains(":express:")) {
+            if (slot >= 3 && child.get().express()) {
                 notRedrivable[0] += run.itemsPerChild().get(i);
                 notRedrivable[1]++;
             }
