@@ -29,47 +29,54 @@ final class ChildProcess
         implements AutoCloseable
 {
     private static final Path NICE = Path.of("/usr/bin/nice");
+    /** How much longer a child that records its start-up archive may take to exit: it writes the archive as it exits. */
+    static final Duration RECORDING_GRACE = Duration.ofSeconds(60);
 
     private final String name;
     private final Process process;
     private final OutputStream lifeline;
     private final Path log;
+    private final StartupArchive archive;
 
-    private ChildProcess(String name, Process process, Path log)
+    private ChildProcess(String name, Process process, Path log, StartupArchive archive)
     {
         this.name = name;
         this.process = process;
         this.lifeline = process.getOutputStream();
         this.log = log;
+        this.archive = archive;
     }
 
     /**
      * @param classpath the engine's classpath; the {@link ChildMain} jar is put in front of it
      * @param jvmOptions options before the main class, e.g. {@code -Xmx256m}
+     * @param archiveName names the engine's {@link StartupArchive} (the engine and its version)
      */
-    static ChildProcess start(String name, JavaRuntimes.Runtime runtime, List<String> classpath, List<String> jvmOptions,
+    static ChildProcess start(String name, JavaRuntimes.Runtime runtime, List<String> classpath, List<String> jvmOptions, String archiveName,
             String mainClass, List<String> arguments, Path workingDirectory, Map<String, String> environment, Path log)
     {
-        return start(name, runtime, classpath, jvmOptions, mainClass, arguments, workingDirectory, environment, log, 0);
+        return start(name, runtime, classpath, jvmOptions, archiveName, mainClass, arguments, workingDirectory, environment, log, 0);
     }
 
     /**
      * @param niceness a positive value lowers the child's CPU priority (where {@code nice} exists), so that it takes
      *         the CPU time the other engines leave; 0 keeps the normal priority
      */
-    static ChildProcess start(String name, JavaRuntimes.Runtime runtime, List<String> classpath, List<String> jvmOptions,
+    static ChildProcess start(String name, JavaRuntimes.Runtime runtime, List<String> classpath, List<String> jvmOptions, String archiveName,
             String mainClass, List<String> arguments, Path workingDirectory, Map<String, String> environment, Path log, int niceness)
     {
         List<String> command = new ArrayList<>();
         if (niceness > 0 && Files.isExecutable(NICE)) {
             command.addAll(List.of(NICE.toString(), "-n", String.valueOf(niceness)));
         }
-        command.add(runtime.java().toString());
-        command.addAll(jvmOptions);
-        command.add("-cp");
         List<String> fullClasspath = new ArrayList<>();
         fullClasspath.add(childMainLocation());
         fullClasspath.addAll(classpath);
+        StartupArchive archive = StartupArchive.of(runtime, archiveName, fullClasspath);
+        command.add(runtime.java().toString());
+        command.addAll(jvmOptions);
+        command.addAll(archive.options());
+        command.add("-cp");
         command.add(String.join(File.pathSeparator, fullClasspath));
         command.add(ChildMain.class.getName());
         command.add(mainClass);
@@ -87,7 +94,7 @@ final class ChildProcess
             // two malloc arenas, not eight per core: the engines' many threads otherwise keep memory in arenas of their own
             builder.environment().put("MALLOC_ARENA_MAX", "2");
             builder.environment().putAll(environment);
-            return new ChildProcess(name, builder.start(), log);
+            return new ChildProcess(name, builder.start(), log, archive);
         }
         catch (IOException e) {
             throw new StackException(name, "cannot start " + runtime.java() + ": " + e.getMessage(), e);
@@ -161,7 +168,10 @@ final class ChildProcess
         }
     }
 
-    /** Asks the child to exit (end of its input) and waits; kills it if it does not exit in time. */
+    /**
+     * Asks the child to exit (end of its input) and waits; kills it if it does not exit in time. A child that records
+     * its {@link StartupArchive} gets {@link #RECORDING_GRACE} more, to write it.
+     */
     void stop(Duration grace)
     {
         try {
@@ -170,8 +180,10 @@ final class ChildProcess
         catch (IOException ignored) {
             // the pipe is already closed: the child is exiting
         }
+        boolean exitedOnItsOwn = false;
         try {
-            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            exitedOnItsOwn = process.waitFor(grace.plus(archive.recording() ? RECORDING_GRACE : Duration.ZERO).toMillis(), TimeUnit.MILLISECONDS);
+            if (!exitedOnItsOwn) {
                 process.destroy();
                 if (!process.waitFor(5, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -181,6 +193,9 @@ final class ChildProcess
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+        }
+        if (!process.isAlive()) {
+            archive.stopped(exitedOnItsOwn);
         }
     }
 

@@ -113,6 +113,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
@@ -157,6 +158,8 @@ final class EndpointComponent
     private S3ObjectStore objects;
     private KafkaLogStore logs;
     private EndpointServer server;
+    private CompletableFuture<Void> otherServicesAfter = CompletableFuture.completedFuture(null);
+    private final CompletableFuture<Void> listening = new CompletableFuture<>();
 
     /**
      * @param engines where Kafka, the object store, the metastore and Trino (none when the stack runs without it) are
@@ -178,6 +181,21 @@ final class EndpointComponent
         this.health = health;
     }
 
+    /**
+     * Has the services other than S3, Kinesis, Firehose and STS start once {@code before} is done (the object store
+     * answering): their start-up work then does not delay the first answers. Their requests wait for them meanwhile.
+     */
+    void startOtherServicesAfter(CompletableFuture<Void> before)
+    {
+        this.otherServicesAfter = before;
+    }
+
+    /** Completes once the endpoint listens and answers S3, Kinesis, Firehose and STS; fails when it cannot start. */
+    CompletableFuture<Void> listening()
+    {
+        return listening;
+    }
+
     String url()
     {
         String host = config.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : config.bindAddress();
@@ -194,13 +212,34 @@ final class EndpointComponent
     void doStart()
             throws Exception
     {
+        Runnable otherServices;
+        try {
+            otherServices = startFirstServices();
+        }
+        catch (Exception | Error e) {
+            listening.completeExceptionally(e);
+            throw e;
+        }
+        listening.complete(null);
+        try {
+            otherServicesAfter.join();
+            otherServices.run();
+        }
+        catch (Exception | Error e) {
+            server.servicesFailed(e);
+            throw e;
+        }
+    }
+
+    /** Sets up what S3, Kinesis, Firehose and STS need and has the endpoint listen for them; returns the start of the rest. */
+    private Runnable startFirstServices()
+    {
         Clock clock = Clock.systemUTC();
         Admin admin = Admin.create(KafkaClientSettings.complete(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap)));
         resources.add(admin);
         KafkaTopics topics = new KafkaTopics(admin, Duration.ofSeconds(30));
         KafkaRecordStores stores = new KafkaRecordStores(kafkaBootstrap, topics);
         resources.add(stores);
-        instances = new KafkaInstances(stores.open(KafkaInstances.STORE, KafkaInstances.Lease.class), clock, leaseMillis).start();
         KafkaEventSink events = new KafkaEventSink(kafkaBootstrap, topics, 3);
         resources.add(events);
         ThriftMetastorePool metastore = new ThriftMetastorePool(engines.metastoreHost(), engines.metastorePort(), Duration.ofSeconds(60), 8);
@@ -208,12 +247,13 @@ final class EndpointComponent
         GlueCatalog catalog = new GlueCatalogEvents(new HiveMetastoreGlueCatalog(metastore), events, config.accountId(), config.region(), clock);
         objects = new S3ObjectStore(objectStore, engines.objectStoreAccessKey(), engines.objectStoreSecretKey(), engines.objectStoreRegion());
         resources.add(objects);
-        GlueSchedules glueSchedules = new GlueSchedules(stores, clock, config.accountId());
-        GlueCrawlers crawlers = new GlueCrawlers(stores, new Crawler(catalog, objects), glueSchedules, events, clock, instances, config.accountId());
-        resources.add(crawlers);
-        AthenaService athena = new AthenaService(stores, queryEngine(), catalog, objects, config.accountId(), clock, instances, events, config.region(),
-                temporaryDirectory.resolve("athena"));
-        resources.add(athena);
+        // S3, Kinesis, Firehose and STS need neither the metastore nor Trino: the endpoint answers them as soon as they
+        // are set up, while the other services start (a request for one of those waits for it)
+        HttpS3Upstream s3Upstream = new HttpS3Upstream(objectStore, engines.signObjectStoreRequests()
+                ? Optional.of(new HttpS3Upstream.Signing(engines.objectStoreAccessKey(), engines.objectStoreSecretKey(), engines.objectStoreRegion()))
+                : Optional.empty());
+        RecordStore<BucketConfiguration> bucketConfigurations = stores.open(BUCKET_CONFIGURATIONS_STORE, BucketConfiguration.class);
+        RecordStore<ObjectLockState> objectLocks = stores.open(OBJECT_LOCKS_STORE, ObjectLockState.class);
         KafkaKinesisStreams kinesis = new KafkaKinesisStreams(stores.open(KafkaKinesisStreams.STORE, KinesisStreams.Stream.class), topics, kafkaBootstrap,
                 config.accountId(), clock);
         resources.add(kinesis);
@@ -227,6 +267,32 @@ final class EndpointComponent
                 config.accountId(), clock, deliveries);
         resources.add(firehose);
         KafkaMskClusters msk = new KafkaMskClusters(admin, kafkaBootstrap, stores.open(KafkaMskClusters.STORE, MskClusters.Cluster.class), clock);
+        StsService sts = new StsService(stores, config.accountId(), clock);
+        List<ServiceHandler> first = List.of(
+                new S3Service(s3Upstream, objects, stores.open(NOTIFICATIONS_STORE, NotificationConfiguration.class),
+                        bucketConfigurations, stores.open(MULTIPART_LAYOUTS_STORE, MultipartLayout.class),
+                        objectLocks, stores.open(OBJECT_ACLS_STORE, ObjectAcl.class), events,
+                        config.accountId(), config.hostnames(), clock, temporaryDirectory.resolve("s3-uploads")),
+                new KinesisService(kinesis, stores.open(KinesisService.CONSUMERS_STORE, StreamConsumer.class), clock),
+                new FirehoseService(firehose, kinesis, msk, new S3DestinationRules(), config.accountId(), clock),
+                sts);
+        server = new EndpointServer(config, first, true, sts, health).start();
+        return () -> startOtherServices(stores, topics, admin, events, catalog, kinesis, msk, bucketConfigurations, objectLocks, s3Upstream,
+                clock);
+    }
+
+    /** The services that need the metastore or Trino, or that S3, Kinesis and Firehose do not, and the engines behind them. */
+    private void startOtherServices(KafkaRecordStores stores, KafkaTopics topics, Admin admin, KafkaEventSink events, GlueCatalog catalog,
+            KafkaKinesisStreams kinesis, KafkaMskClusters msk, RecordStore<BucketConfiguration> bucketConfigurations, RecordStore<ObjectLockState> objectLocks,
+            HttpS3Upstream s3Upstream, Clock clock)
+    {
+        instances = new KafkaInstances(stores.open(KafkaInstances.STORE, KafkaInstances.Lease.class), clock, leaseMillis).start();
+        GlueSchedules glueSchedules = new GlueSchedules(stores, clock, config.accountId());
+        GlueCrawlers crawlers = new GlueCrawlers(stores, new Crawler(catalog, objects), glueSchedules, events, clock, instances, config.accountId());
+        resources.add(crawlers);
+        AthenaService athena = new AthenaService(stores, queryEngine(), catalog, objects, config.accountId(), clock, instances, events, config.region(),
+                temporaryDirectory.resolve("athena"));
+        resources.add(athena);
         logs = new KafkaLogStore(stores, topics, kafkaBootstrap, clock);
         resources.add(logs);
         ProcessFunctionRunnerConfig processes = ProcessFunctionRunnerConfig.fromMap(Map.of(
@@ -249,27 +315,15 @@ final class EndpointComponent
         LambdaService lambda = new LambdaService(stores, objects, runner, events, kinesis, queues::get, msk, codeLocation(), config.region(), config.accountId(),
                 clock);
         resources.add(lambda);
-        StsService sts = new StsService(stores, config.accountId(), clock);
-        HttpS3Upstream s3Upstream = new HttpS3Upstream(objectStore, engines.signObjectStoreRequests()
-                ? Optional.of(new HttpS3Upstream.Signing(engines.objectStoreAccessKey(), engines.objectStoreSecretKey(), engines.objectStoreRegion()))
-                : Optional.empty());
-        RecordStore<BucketConfiguration> bucketConfigurations = stores.open(BUCKET_CONFIGURATIONS_STORE, BucketConfiguration.class);
-        RecordStore<ObjectLockState> objectLocks = stores.open(OBJECT_LOCKS_STORE, ObjectLockState.class);
         resources.add(new LifecycleRunner(s3Upstream, bucketConfigurations, objectLocks, clock, LIFECYCLE_INTERVAL));
         // Step Functions' tasks call the services through the endpoint, as AWS's integrations call them
         SdkTaskInvoker stepFunctionsTasks = SdkTaskInvoker.connect(URI.create(url()), Region.of(config.region()), credentials(), stores, clock);
         resources.add(stepFunctionsTasks);
         ExecutionRunner stepFunctions = new ExecutionRunner(kafkaBootstrap, stores, stepFunctionsTasks, endpointS3(), logs, events, clock);
         resources.add(stepFunctions);
-        List<ServiceHandler> services = List.of(
-                new S3Service(s3Upstream, objects, stores.open(NOTIFICATIONS_STORE, NotificationConfiguration.class),
-                        bucketConfigurations, stores.open(MULTIPART_LAYOUTS_STORE, MultipartLayout.class),
-                        objectLocks, stores.open(OBJECT_ACLS_STORE, ObjectAcl.class), events,
-                        config.accountId(), config.hostnames(), clock, temporaryDirectory.resolve("s3-uploads")),
+        server.addServices(List.of(
                 new GlueService(catalog, crawlers, glueJobs, glueTriggers, glueWorkflows, stores, config.accountId()),
                 athena,
-                new KinesisService(kinesis, stores.open(KinesisService.CONSUMERS_STORE, StreamConsumer.class), clock),
-                new FirehoseService(firehose, kinesis, msk, new S3DestinationRules(), config.accountId(), clock),
                 new MskService(msk, config.accountId()),
                 new LogsService(logs, config.region(), config.accountId(), clock),
                 lambda,
@@ -277,9 +331,7 @@ final class EndpointComponent
                 new SnsService(stores, events, config.region(), config.accountId(), clock),
                 new EventsService(stores, events, config.accountId(), clock),
                 new SchedulerService(stores, config.accountId(), clock),
-                new StepFunctionsService(stores, stepFunctions, Optional.of(logs), config.accountId(), clock, new Random()),
-                sts);
-        server = new EndpointServer(config, services, sts, health).start();
+                new StepFunctionsService(stores, stepFunctions, Optional.of(logs), config.accountId(), clock, new Random())));
         // deliveries write through the endpoint, so that S3 events fire for their objects
         firehose.startDeliveries();
         startLambdaEvents(stores, clock);

@@ -6,16 +6,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
-import java.util.jar.JarOutputStream;
 
 /**
  * The Hive Metastore (standalone, Thrift) in a child JVM, with its catalog in an embedded Derby database under the
@@ -98,45 +93,21 @@ final class MetastoreComponent
         settings.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> xml.append("  <property><name>").append(entry.getKey())
                 .append("</name><value>").append(io.lakestack.endpoint.protocol.Xml.escape(entry.getValue())).append("</value></property>\n"));
         xml.append("</configuration>\n");
-        Path confJar = conf.resolve("metastore-site.jar");
-        writeIfChanged(confJar, "metastore-site.xml", xml.toString().getBytes(StandardCharsets.UTF_8));
+        Files.deleteIfExists(conf.resolve("metastore-site.jar"));
+        Files.writeString(conf.resolve("metastore-site.xml"), xml);
 
-        List<String> classpath = new ArrayList<>();
-        classpath.add(confJar.toString());
-        classpath.addAll(artifacts.metastoreClasspath());
-        List<String> jvm = new ArrayList<>(JvmOptions.small(runtime, "384m", "metastore"));
+        // the configuration is found through METASTORE_CONF_DIR, not the classpath: the classpath is then the same for
+        // every data directory, and so is the engine's start-up archive
+        List<String> classpath = new ArrayList<>(artifacts.metastoreClasspath());
+        List<String> jvm = new ArrayList<>(JvmOptions.small("384m"));
         jvm.add(temporaryDirectoryOption());
         jvm.add("-Dderby.stream.error.file=" + log.resolveSibling("metastore-derby.log"));
         jvm.add("-Dlog4j2.configurationFile=metastore-log4j2.properties");
         jvm.add("-Dhive.log.dir=" + log.getParent());
         // its S3 client uses HttpURLConnection, which reuses kept-alive connections the object store may have closed
         jvm.add("-Dhttp.keepAlive=false");
-        return ChildProcess.start(name(), runtime, classpath, jvm, "io.lakestack.metastore.MetastoreMain",
-                List.of(String.valueOf(port), directory.toString()), directory, Map.of(), log);
-    }
-
-    /**
-     * The configuration goes into a jar rather than a directory, because class-data archives accept only jars on the
-     * classpath; the jar is rewritten only when its content changes, which keeps the archive valid between starts.
-     */
-    private static void writeIfChanged(Path jar, String entryName, byte[] content)
-            throws IOException
-    {
-        if (Files.exists(jar)) {
-            try (JarFile existing = new JarFile(jar.toFile())) {
-                JarEntry entry = existing.getJarEntry(entryName);
-                if (entry != null && Arrays.equals(existing.getInputStream(entry).readAllBytes(), content)) {
-                    return;
-                }
-            }
-        }
-        Path temporary = jar.resolveSibling(jar.getFileName() + ".tmp");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(temporary))) {
-            out.putNextEntry(new JarEntry(entryName));
-            out.write(content);
-            out.closeEntry();
-        }
-        Files.move(temporary, jar, StandardCopyOption.REPLACE_EXISTING);
+        return ChildProcess.start(name(), runtime, classpath, jvm, "metastore", "io.lakestack.metastore.MetastoreMain",
+                List.of(String.valueOf(port), directory.toString()), directory, Map.of("METASTORE_CONF_DIR", conf.toString()), log);
     }
 
     @Override

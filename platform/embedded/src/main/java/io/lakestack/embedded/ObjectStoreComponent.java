@@ -40,9 +40,10 @@ final class ObjectStoreComponent
     ChildProcess launch()
     {
         Path application = EngineCache.objectStore(artifacts, runtime);
-        List<String> jvm = new ArrayList<>(JvmOptions.small(runtime, "384m", "s3mock-" + artifacts.objectStoreJar().getFileName()));
+        List<String> jvm = new ArrayList<>(JvmOptions.small("384m"));
         jvm.add(temporaryDirectoryOption());
-        return ChildProcess.start(name(), runtime, List.of(application.toString()), jvm, BoundTomcatMain.class.getName(), arguments(),
+        return ChildProcess.start(name(), runtime, List.of(application.toString()), jvm, "s3mock-" + artifacts.objectStoreJar().getFileName(),
+                BoundTomcatMain.class.getName(), arguments(),
                 root.getParent(), Map.of(), log);
     }
 

@@ -142,9 +142,8 @@ final class TrinoComponent
                 "-Dnode.internal-address=" + LOOPBACK,
                 "-Dconfig=" + etc.resolve("config.properties"),
                 "-Dlog.levels-file=" + etc.resolve("log.properties")));
-        jvm.addAll(JvmOptions.classDataArchive(runtime, "trino-" + artifacts.trinoVersion()));
         // Trino starts at a lower priority: its 20 s of start-up work must not delay the engines the endpoint waits for
-        return ChildProcess.start(name(), runtime, List.of(installation.resolve("lib").toString() + "/*"), jvm,
+        return ChildProcess.start(name(), runtime, List.of(installation.resolve("lib").toString() + "/*"), jvm, "trino-" + artifacts.trinoVersion(),
                 "io.trino.server.TrinoServer", List.of(), directory, Map.of(), log, 10);
     }
 

@@ -12,6 +12,7 @@ import io.lakestack.endpoint.auth.TemporaryCredentials;
 import io.lakestack.endpoint.protocol.AwsRequest;
 import io.lakestack.endpoint.protocol.AwsResponse;
 import io.lakestack.endpoint.protocol.ErrorResponses;
+import io.lakestack.spi.ErrorKind;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.stack.ComponentState;
 import io.lakestack.spi.stack.ComponentStatus;
@@ -24,9 +25,15 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
@@ -35,7 +42,10 @@ import static java.util.Objects.requireNonNull;
  * The one HTTP port every emulated service answers on. Each request is recognised ({@link RequestRouter}), its body
  * held to its service's limit ({@link ServiceHandler#maxRequestBytes()}), authenticated ({@link Authenticator}) and
  * handed to its {@link ServiceHandler}; errors come back in the shape of the request's protocol.
- * {@code GET /_lakestack/health} reports every component of the stack. The port speaks HTTP/1.1 and HTTP/2 cleartext
+ * {@code GET /_lakestack/health} reports every component of the stack.
+ *
+ * <p>The endpoint may start listening before all its services have started ({@link #addServices}): a request for a
+ * service that is still starting waits for it, for {@link #LATER_SERVICES_WAIT} at most, and is then routed as any other. The port speaks HTTP/1.1 and HTTP/2 cleartext
  * (h2c by prior knowledge or by an HTTP/1.1 Upgrade), so that clients that need HTTP/2 for event streams reach an
  * {@code http://} endpoint as they reach AWS's.
  */
@@ -50,8 +60,13 @@ public final class EndpointServer
     private static final HandlerType[] METHODS = {
             HandlerType.GET, HandlerType.PUT, HandlerType.POST, HandlerType.DELETE, HandlerType.HEAD, HandlerType.PATCH, HandlerType.OPTIONS};
 
+    /** How long a request for a service that is still starting waits for it. */
+    static final Duration LATER_SERVICES_WAIT = Duration.ofMinutes(2);
+
     private final EndpointConfig config;
     private final RequestRouter router;
+    private final CompletableFuture<Void> laterServices;
+    private final AtomicInteger waitingForServices = new AtomicInteger();
     private final Authenticator authenticator;
     private final Supplier<List<ComponentStatus>> health;
     private Javalin javalin;
@@ -66,8 +81,21 @@ public final class EndpointServer
      */
     public EndpointServer(EndpointConfig config, List<ServiceHandler> services, TemporaryCredentials temporary, Supplier<List<ComponentStatus>> health)
     {
+        this(config, services, false, temporary, health);
+    }
+
+    /**
+     * @param services the services that answer as soon as the endpoint listens
+     * @param moreToCome whether more services are still starting: a request none of {@code services} answers then waits
+     *         until {@link #addServices} has added them and is routed again, or is answered {@code ServiceUnavailable}
+     *         after {@link #servicesFailed}
+     */
+    public EndpointServer(EndpointConfig config, List<ServiceHandler> services, boolean moreToCome, TemporaryCredentials temporary,
+            Supplier<List<ComponentStatus>> health)
+    {
         this.config = requireNonNull(config, "config is null");
         this.router = new RequestRouter(services);
+        this.laterServices = moreToCome ? new CompletableFuture<>() : CompletableFuture.completedFuture(null);
         this.authenticator = new Authenticator(Map.of(config.accessKey(), config.secretKey()), temporary, config.verifySignatures(),
                 config.region(), Clock.systemUTC());
         this.health = requireNonNull(health, "health is null");
@@ -112,6 +140,22 @@ public final class EndpointServer
         return this;
     }
 
+    /** Adds the services that started after the endpoint began to listen; the requests that wait for them go on. */
+    public void addServices(List<ServiceHandler> services)
+    {
+        if (laterServices.isDone()) {
+            throw new IllegalStateException("the endpoint's services are all there already");
+        }
+        router.add(services);
+        laterServices.complete(null);
+    }
+
+    /** The services that were to come cannot start: the requests that wait for them are answered {@code ServiceUnavailable}. */
+    public void servicesFailed(Throwable cause)
+    {
+        laterServices.completeExceptionally(cause);
+    }
+
     public int port()
     {
         return javalin.port();
@@ -124,6 +168,10 @@ public final class EndpointServer
         AwsRequest request = AwsRequest.from(context.req());
         RequestRouter.Route route = router.route(request);
         try {
+            if (route.handler().isEmpty() && !laterServices.isDone()) {
+                awaitLaterServices();
+                route = router.route(request);
+            }
             route.limitBody(request);
             Optional<ServiceHandler> selfAuthenticating = route.handler().filter(handler -> handler.authenticatesItself(request));
             if (selfAuthenticating.isPresent()) {
@@ -131,7 +179,8 @@ public final class EndpointServer
                 return;
             }
             Authenticator.Caller caller = authenticator.authenticate(request, route.protocol(), route.service());
-            ServiceHandler handler = route.handler().orElseThrow(() -> route.notEmulated(router.emulated(), request));
+            RequestRouter.Route routed = route;
+            ServiceHandler handler = routed.handler().orElseThrow(() -> routed.notEmulated(router.emulated(), request));
             handler.handle(request, caller, response);
         }
         catch (ServiceException e) {
@@ -146,6 +195,39 @@ public final class EndpointServer
             writeError(response, route, request, ServiceException.internal("InternalFailure",
                     "lakestack failed to process the request (request id " + request.requestId() + "): " + e, e));
         }
+    }
+
+    /** Waits for the services that are still starting; a request for one of them is answered once it has. */
+    private void awaitLaterServices()
+    {
+        waitingForServices.incrementAndGet();
+        try {
+            laterServices.get(LATER_SERVICES_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable("lakestack was interrupted while its services were starting", e);
+        }
+        catch (TimeoutException e) {
+            throw unavailable("lakestack's services did not finish starting within " + LATER_SERVICES_WAIT.toSeconds() + " s; see ./lakestack status", null);
+        }
+        catch (ExecutionException e) {
+            throw unavailable("lakestack's services could not start (" + e.getCause().getMessage() + "); see ./lakestack status", e.getCause());
+        }
+        finally {
+            waitingForServices.decrementAndGet();
+        }
+    }
+
+    /** How many requests wait for services that are still starting. */
+    int waitingForServices()
+    {
+        return waitingForServices.get();
+    }
+
+    private static ServiceException unavailable(String message, Throwable cause)
+    {
+        return new ServiceException(ErrorKind.INTERNAL, "ServiceUnavailable", 503, message, cause);
     }
 
     private static void writeError(AwsResponse response, RequestRouter.Route route, AwsRequest request, ServiceException error)

@@ -6,11 +6,11 @@ import io.lakestack.endpoint.protocol.AwsRequest;
 import io.lakestack.endpoint.query.QueryForms;
 import io.lakestack.spi.ServiceException;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Recognises which service a request is for, in this order: the service of its SigV4 credential scope, the prefix
@@ -43,16 +43,25 @@ final class RequestRouter
             Map.entry("Kinesis_20131202", "kinesis"),
             Map.entry("Firehose_20150804", "firehose"));
 
-    private final Map<String, ServiceHandler> bySigningName = new HashMap<>();
-    private final Map<String, ServiceHandler> byTargetPrefix = new HashMap<>();
+    private final Map<String, ServiceHandler> bySigningName = new ConcurrentHashMap<>();
+    private final Map<String, ServiceHandler> byTargetPrefix = new ConcurrentHashMap<>();
 
     RequestRouter(List<ServiceHandler> handlers)
     {
+        add(handlers);
+    }
+
+    /** Adds the handlers of services that started after the others; requests routed from then on reach them. */
+    synchronized void add(List<ServiceHandler> handlers)
+    {
         for (ServiceHandler handler : handlers) {
-            if (bySigningName.put(handler.signingName(), handler) != null) {
+            if (bySigningName.containsKey(handler.signingName())) {
                 throw new IllegalArgumentException("two handlers for service " + handler.signingName());
             }
+        }
+        for (ServiceHandler handler : handlers) {
             handler.targetPrefixes().forEach(prefix -> byTargetPrefix.put(prefix, handler));
+            bySigningName.put(handler.signingName(), handler);
         }
     }
 

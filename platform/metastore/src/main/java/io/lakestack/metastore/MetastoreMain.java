@@ -16,7 +16,7 @@ import java.util.List;
  * Starts the Hive Metastore on a Derby database under the data directory, creating its schema on first start.
  *
  * <p>Arguments: {@code <thrift port> <metastore directory>}. The configuration is the {@code metastore-site.xml}
- * that the launcher writes into {@code <metastore directory>/conf}, which is first on this JVM's classpath.
+ * that the launcher writes into {@code <metastore directory>/conf}, which {@code METASTORE_CONF_DIR} names.
  * The schema is created once, with the metastore's own schema tool and scripts; the file
  * {@value #SCHEMA_MARKER} records that it completed, so that a first start that was interrupted half-way is
  * started over rather than left with a partial schema.
