@@ -195,15 +195,16 @@ public final class EmbeddedStack
             }
             else {
                 // on two cores the start-up is bound by CPU: Kafka and the object store start first, and the endpoint
-                // answers S3, Kinesis and Firehose once they are up; the metastore, Trino and the endpoint's other
-                // services start once it does, so that their start-up work does not delay its first answers
+                // answers S3, Kinesis and Firehose once they are up; the metastore and the endpoint's other services
+                // start once it does, so that their start-up work does not delay its first answers. Trino starts at
+                // once, at a lower priority: it takes the CPU time the others leave
                 CompletableFuture<Void> kafkaStart = CompletableFuture.runAsync(kafka::start, executor);
                 CompletableFuture<Void> objectStoreStart = CompletableFuture.runAsync(objectStore::start, executor);
+                if (withTrino) {
+                    trinoStart = CompletableFuture.runAsync(trino::start, executor);
+                }
                 CompletableFuture<Void> firstAnswers = CompletableFuture.allOf(objectStoreStart, endpoint.listening());
                 CompletableFuture<Void> metastoreStart = firstAnswers.thenRunAsync(metastore::start, executor);
-                if (withTrino) {
-                    trinoStart = firstAnswers.thenRunAsync(trino::start, executor);
-                }
                 endpoint.startOtherServicesAfter(firstAnswers);
                 CompletableFuture<Void> endpointStart = kafkaStart.thenRunAsync(endpoint::start, executor);
                 // an endpoint that does not start (Kafka did not) never listens: what waits for it fails with it
