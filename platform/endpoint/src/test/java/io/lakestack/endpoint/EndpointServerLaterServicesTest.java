@@ -1,20 +1,11 @@
 package io.lakestack.endpoint;
 
 import io.lakestack.endpoint.query.QueryProtocolService;
+import io.lakestack.endpoint.testing.SignedForms;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +21,6 @@ import static org.awaitility.Awaitility.await;
  */
 class EndpointServerLaterServicesTest
 {
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
     private EndpointServer server;
 
     /** A Query protocol service whose one operation, {@code Name}, answers the service's name. */
@@ -102,24 +91,8 @@ class EndpointServerLaterServicesTest
 
     private HttpResponse<String> post(String service)
     {
-        byte[] body = "Action=Name&Version=2026-12-01".getBytes(StandardCharsets.UTF_8);
-        URI uri = URI.create("http://127.0.0.1:" + server.port() + "/");
-        SdkHttpRequest request = SdkHttpRequest.builder().uri(uri).method(SdkHttpMethod.POST)
-                .putHeader("content-type", "application/x-www-form-urlencoded; charset=utf-8").build();
-        SdkHttpRequest signed = AwsV4HttpSigner.create().sign(sign -> sign
-                .identity(AwsCredentialsIdentity.create("test", "test"))
-                .request(request)
-                .payload(ContentStreamProvider.fromByteArray(body))
-                .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, service)
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")).request();
-        HttpRequest.Builder http = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        signed.headers().forEach((name, values) -> {
-            if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-length")) {
-                values.forEach(value -> http.header(name, value));
-            }
-        });
         try {
-            return HTTP.send(http.build(), HttpResponse.BodyHandlers.ofString());
+            return SignedForms.post(server.port(), service, "test", "Action=Name&Version=2026-12-01");
         }
         catch (Exception e) {
             throw new IllegalStateException(e);
