@@ -42,12 +42,13 @@ import static java.util.Objects.requireNonNull;
  * The one HTTP port every emulated service answers on. Each request is recognised ({@link RequestRouter}), its body
  * held to its service's limit ({@link ServiceHandler#maxRequestBytes()}), authenticated ({@link Authenticator}) and
  * handed to its {@link ServiceHandler}; errors come back in the shape of the request's protocol.
- * {@code GET /_lakestack/health} reports every component of the stack.
- *
- * <p>The endpoint may start listening before all its services have started ({@link #addServices}): a request for a
- * service that is still starting waits for it, for {@link #LATER_SERVICES_WAIT} at most, and is then routed as any other. The port speaks HTTP/1.1 and HTTP/2 cleartext
+ * {@code GET /_lakestack/health} reports every component of the stack. The port speaks HTTP/1.1 and HTTP/2 cleartext
  * (h2c by prior knowledge or by an HTTP/1.1 Upgrade), so that clients that need HTTP/2 for event streams reach an
  * {@code http://} endpoint as they reach AWS's.
+ *
+ * <p>The endpoint may start listening before all its services have started ({@link #addServices}): a request for a
+ * service that is still starting waits for it, for {@link #LATER_SERVICES_WAIT} at most, and is then routed as any
+ * other.
  */
 public final class EndpointServer
         implements AutoCloseable
