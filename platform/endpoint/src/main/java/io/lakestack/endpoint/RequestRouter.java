@@ -6,10 +6,12 @@ import io.lakestack.endpoint.protocol.AwsRequest;
 import io.lakestack.endpoint.query.QueryForms;
 import io.lakestack.spi.ServiceException;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -54,8 +56,9 @@ final class RequestRouter
     /** Adds the handlers of services that started after the others; requests routed from then on reach them. */
     synchronized void add(List<ServiceHandler> handlers)
     {
+        Set<String> names = new HashSet<>(bySigningName.keySet());
         for (ServiceHandler handler : handlers) {
-            if (bySigningName.containsKey(handler.signingName())) {
+            if (!names.add(handler.signingName())) {
                 throw new IllegalArgumentException("two handlers for service " + handler.signingName());
             }
         }

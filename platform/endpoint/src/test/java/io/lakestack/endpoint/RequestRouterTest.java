@@ -13,6 +13,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The protocol a request is answered in follows from the request: a form for a JSON 1.0 service that also speaks Query is answered in Query. */
 class RequestRouterTest
@@ -69,6 +70,16 @@ class RequestRouterTest
         assertThat(route.protocol()).isEqualTo(AwsProtocol.QUERY);
         assertThat(route.service()).isEqualTo("sqs");
         assertThat(route.handler()).isPresent();
+    }
+
+    @Test
+    void twoHandlersForOneServiceAreRefusedAtOnceOrOneAfterTheOther()
+    {
+        assertThatThrownBy(() -> new RequestRouter(List.of(new BothProtocols(), new BothProtocols())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("two handlers for service sqs");
+        RequestRouter router = new RequestRouter(List.of(new BothProtocols()));
+        assertThatThrownBy(() -> router.add(List.of(new BothProtocols())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("two handlers for service sqs");
     }
 
     @Test
