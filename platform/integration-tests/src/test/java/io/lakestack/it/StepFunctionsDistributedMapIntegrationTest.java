@@ -70,6 +70,7 @@ class StepFunctionsDistributedMapIntegrationTest
             csv.append(i).append(',').append(i == 13 ? "bad" : "n" + i).append('\n');
         }
         s3.putObject(request -> request.bucket(bucket).key("rows.csv"), RequestBody.fromString(csv.toString()));
+        s3.putObject(request -> request.bucket(bucket).key("pipes.csv"), RequestBody.fromString("id|name\n1|a,b\n2|c\n3|d\n"));
         for (String key : List.of("list/a.txt", "list/bb.txt", "other/c.txt")) {
             s3.putObject(request -> request.bucket(bucket).key(key), RequestBody.fromString(key.substring(key.indexOf('/') + 1)));
         }
@@ -338,6 +339,41 @@ class StepFunctionsDistributedMapIntegrationTest
         assertThat(events).extracting(HistoryEvent::typeAsString).containsExactly("ExecutionStarted", "MapStateEntered", "MapStateStarted",
                 "MapRunStarted", "MapRunSucceeded", "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded");
         assertThat(events.get(3).mapRunStartedEventDetails().mapRunArn()).isEqualTo(mapRunArn);
+    }
+
+    /**
+     * A JSONata machine: the reader's and writer's Arguments, a pipe-delimited CSV, an ItemSelector and batch size from
+     * expressions, children running the processor's JSONata states, and the Map's Output from its result.
+     */
+    @Test
+    void aJsonataDistributedMapReadsSelectsBatchesAndWritesWithExpressions()
+            throws Exception
+    {
+        String name = "it-dmap-jsonata-" + UUID.randomUUID().toString().substring(0, 8);
+        String definition = """
+                {"QueryLanguage": "JSONata", "StartAt": "Fan", "States": {"Fan": {"Type": "Map", "Label": "pipes", "End": true,
+                  "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW",
+                    "CSVDelimiter": "PIPE"}, "Arguments": {"Bucket": "BUCKET", "Key": "{% $states.input.key %}"}},
+                  "ItemSelector": {"name": "{% $uppercase($states.context.Map.Item.Value.name) %}"},
+                  "ItemBatcher": {"MaxItemsPerBatch": "{% $states.input.batch %}", "BatchInput": {"run": "{% $states.input.run %}"}},
+                  "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Arguments": {"Bucket": "BUCKET", "Prefix": "{% $states.input.run %}"}},
+                  "Output": "{% {'manifest': $states.result.ResultWriterDetails.Key, 'run': $states.input.run} %}",
+                  "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Names", "States": {
+                    "Names": {"Type": "Pass", "Output": "{% {'names': $states.input.Items.name[], 'run': $states.input.BatchInput.run} %}",
+                      "End": true}}}}}}
+                """.replace("BUCKET", bucket);
+        DescribeExecutionResponse execution = run(machine(name, definition), "{\"key\": \"pipes.csv\", \"batch\": 2, \"run\": \"j1\"}");
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        String mapRunArn = sfn.listMapRuns(request -> request.executionArn(execution.executionArn())).mapRuns().get(0).mapRunArn();
+        String id = mapRunArn.substring(mapRunArn.lastIndexOf(':') + 1);
+        assertThat(JSON.readTree(execution.output())).isEqualTo(JSON.readTree("{\"manifest\": \"j1/" + id + "/manifest.json\", \"run\": \"j1\"}"));
+        List<String> outputs = sfn.listExecutions(request -> request.mapRunArn(mapRunArn)).executions().stream()
+                .sorted(Comparator.comparing(ExecutionListItem::name))
+                .map(child -> sfn.describeExecution(request -> request.executionArn(child.executionArn())).output()).toList();
+        assertThat(outputs).containsExactly("{\"names\":[\"A,B\",\"C\"],\"run\":\"j1\"}", "{\"names\":[\"D\"],\"run\":\"j1\"}");
+        JsonNode written = object("j1/" + id + "/SUCCEEDED_0.json");
+        assertThat(List.of(written.size(), written.get(0).get("Output").asText(), written.get(1).get("Output").asText()))
+                .containsExactly(2, outputs.get(0), outputs.get(1));
     }
 
     @Test

@@ -73,7 +73,7 @@ final class DefinitionParser
     /** The fields of JSONPath states that JSONata states do not have: {@code Arguments} and {@code Output} replace them. */
     private static final Set<String> JSONPATH_ONLY = Set.of("InputPath", "OutputPath", "Parameters", "ResultSelector", "ResultPath", "Result",
             "ItemsPath", "TimeoutSecondsPath", "HeartbeatSecondsPath", "SecondsPath", "TimestampPath", "ErrorPath", "CausePath", "MaxConcurrencyPath",
-            "ToleratedFailureCountPath", "ToleratedFailurePercentagePath", "Variable");
+            "ToleratedFailureCountPath", "ToleratedFailurePercentagePath", "Variable", "MaxItemsPath", "MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath");
     /** The fields of JSONata states that JSONPath states do not have. */
     private static final Set<String> JSONATA_ONLY = Set.of("Arguments", "Output", "Items", "Condition");
     static final Set<String> STRING_COMPARISONS = Set.of("StringEquals", "StringLessThan", "StringGreaterThan", "StringLessThanEquals",
@@ -120,7 +120,7 @@ final class DefinitionParser
         if (!parser.diagnostics.isEmpty()) {
             throw new InvalidDefinitionException(parser.diagnostics);
         }
-        return new StateMachineDefinition(json, root.path("Comment").asText(null), timeout, graph);
+        return new StateMachineDefinition(json, root.path("Comment").asText(null), timeout, graph, parser.machineJsonata);
     }
 
     private StateGraph graph(JsonNode node, String location, Set<String> fields)
@@ -623,9 +623,6 @@ final class DefinitionParser
                     schema("The field 'ExecutionType' should have one of these values: [STANDARD, EXPRESS] (a DISTRIBUTED Map needs it)",
                             at + "/ProcessorConfig/ExecutionType");
                 }
-                if (jsonata) {
-                    schema("lakestack runs the distributed Map in JSONPath states only, not yet in JSONata ones", at + "/ProcessorConfig/Mode");
-                }
             }
             else if (!mode.equals("INLINE")) {
                 schema("The field 'Mode' should have one of these values: [INLINE, DISTRIBUTED]", at + "/ProcessorConfig/Mode");
@@ -635,7 +632,7 @@ final class DefinitionParser
             }
         }
         if (distributed) {
-            distributedMap(node, location);
+            distributedMap(node, location, jsonata);
         }
         else {
             for (String distributedField : DISTRIBUTED_MAP_FIELDS) {
@@ -656,14 +653,19 @@ final class DefinitionParser
         return Optional.of(graph(processor, at, field.equals("Iterator") ? GRAPH_FIELDS : PROCESSOR_FIELDS));
     }
 
-    /** The fields of a distributed Map: what lakestack reads, batches, tolerates and writes, and what it refuses. */
-    private void distributedMap(JsonNode node, String location)
+    /**
+     * The fields of a distributed Map: what lakestack reads, batches, tolerates and writes, and what it refuses. In a
+     * JSONata state the reader's and writer's {@code Parameters} are {@code Arguments}, and the limits are integers or
+     * JSONata expressions in place of their {@code ...Path} fields.
+     */
+    private void distributedMap(JsonNode node, String location, boolean jsonata)
     {
         JsonNode reader = node.get("ItemReader");
         if (reader != null) {
-            itemReader(reader, location + "/ItemReader");
-            if (node.has("ItemsPath")) {
-                schema("The field 'ItemsPath' cannot be used with 'ItemReader' (the items are the reader's)", location + "/ItemsPath");
+            itemReader(reader, location + "/ItemReader", jsonata);
+            String items = jsonata ? "Items" : "ItemsPath";
+            if (node.has(items)) {
+                schema("The field '" + items + "' cannot be used with 'ItemReader' (the items are the reader's)", location + "/" + items);
             }
         }
         JsonNode batcher = node.get("ItemBatcher");
@@ -675,16 +677,22 @@ final class DefinitionParser
             else {
                 unknownFields(batcher, Set.of("MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath",
                         "BatchInput"), at);
+                languageFields(batcher, jsonata, at);
                 exclusive(batcher, "MaxItemsPerBatch", "MaxItemsPerBatchPath", at);
                 exclusive(batcher, "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath", at);
-                integer(batcher, "MaxItemsPerBatch", at, 1);
-                Optional<Integer> bytes = integer(batcher, "MaxInputBytesPerBatch", at, 1);
+                integerOrExpression(batcher, "MaxItemsPerBatch", at, 1, jsonata);
+                Optional<Integer> bytes = integerOrExpression(batcher, "MaxInputBytesPerBatch", at, 1, jsonata);
                 if (bytes.isPresent() && bytes.get() > 262_144) {
                     schema("Maximum value is 262144", at + "/MaxInputBytesPerBatch");
                 }
                 referencePath(batcher, "MaxItemsPerBatchPath", at, false);
                 referencePath(batcher, "MaxInputBytesPerBatchPath", at, false);
-                template(batcher, "BatchInput", at);
+                if (jsonata) {
+                    expressions(batcher, "BatchInput", at);
+                }
+                else {
+                    template(batcher, "BatchInput", at);
+                }
                 if (!batcher.has("MaxItemsPerBatch") && !batcher.has("MaxItemsPerBatchPath") && !batcher.has("MaxInputBytesPerBatch")
                         && !batcher.has("MaxInputBytesPerBatchPath")) {
                     schema("The field 'ItemBatcher' should have at least one of MaxItemsPerBatch, MaxItemsPerBatchPath, MaxInputBytesPerBatch, "
@@ -702,18 +710,19 @@ final class DefinitionParser
                 if (writer.has("WriterConfig")) {
                     schema("lakestack does not apply the ResultWriter's WriterConfig yet: it writes results as JSON, untransformed", at + "/WriterConfig");
                 }
-                unknownFields(writer, Set.of("Resource", "Parameters", "WriterConfig"), at);
+                unknownFields(writer, Set.of("Resource", "Parameters", "Arguments", "WriterConfig"), at);
+                languageFields(writer, jsonata, at);
                 String resource = requiredString(writer, "Resource", at);
                 if (resource != null && !resource.equals(S3_PUT_OBJECT)) {
                     schema("The ResultWriter's Resource should be " + S3_PUT_OBJECT + " (it was '" + resource + "')", at + "/Resource");
                 }
-                s3Parameters(writer, at, "Bucket", Set.of("Bucket", "Prefix"));
+                s3Parameters(writer, at, "Bucket", Set.of("Bucket", "Prefix"), jsonata);
             }
         }
         exclusive(node, "ToleratedFailureCount", "ToleratedFailureCountPath", location);
         exclusive(node, "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", location);
-        integer(node, "ToleratedFailureCount", location, 0);
-        if (node.has("ToleratedFailurePercentage")) {
+        integerOrExpression(node, "ToleratedFailureCount", location, 0, jsonata);
+        if (node.has("ToleratedFailurePercentage") && !(jsonata && JsonataExpressions.isExpression(node.get("ToleratedFailurePercentage")))) {
             JsonNode percentage = node.get("ToleratedFailurePercentage");
             if (!percentage.isNumber() || percentage.doubleValue() < 0 || percentage.doubleValue() > 100) {
                 schema("The field 'ToleratedFailurePercentage' should be a number from 0 to 100", location + "/ToleratedFailurePercentage");
@@ -731,13 +740,14 @@ final class DefinitionParser
         }
     }
 
-    private void itemReader(JsonNode reader, String at)
+    private void itemReader(JsonNode reader, String at, boolean jsonata)
     {
         if (!reader.isObject()) {
             schema("The field 'ItemReader' should be an object", at);
             return;
         }
-        unknownFields(reader, Set.of("Resource", "ReaderConfig", "Parameters"), at);
+        unknownFields(reader, Set.of("Resource", "ReaderConfig", "Parameters", "Arguments"), at);
+        languageFields(reader, jsonata, at);
         String resource = requiredString(reader, "Resource", at);
         if (resource == null) {
             return;
@@ -751,18 +761,16 @@ final class DefinitionParser
             }
             unknownFields(config, Set.of("InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "MaxItems", "MaxItemsPath", "ManifestType"),
                     configAt);
+            languageFields(config, jsonata, configAt);
             exclusive(config, "MaxItems", "MaxItemsPath", configAt);
-            integer(config, "MaxItems", configAt, 0);
+            integerOrExpression(config, "MaxItems", configAt, 0, jsonata);
             referencePath(config, "MaxItemsPath", configAt, false);
-            for (String unapplied : List.of("CSVDelimiter", "ManifestType")) {
-                if (config.has(unapplied)) {
-                    schema("lakestack does not apply the ReaderConfig field '" + unapplied + "' yet (it reads comma-separated CSV and no manifests)",
-                            configAt + "/" + unapplied);
-                }
+            if (config.has("ManifestType")) {
+                schema("lakestack does not apply the ReaderConfig field 'ManifestType' yet (it reads no manifests)", configAt + "/ManifestType");
             }
         }
         if (resource.equals(S3_LIST_OBJECTS)) {
-            s3Parameters(reader, at, "Bucket", Set.of("Bucket", "Prefix"));
+            s3Parameters(reader, at, "Bucket", Set.of("Bucket", "Prefix"), jsonata);
             if (config.has("InputType")) {
                 schema("The ReaderConfig field 'InputType' belongs to the s3:getObject reader", configAt + "/InputType");
             }
@@ -773,10 +781,11 @@ final class DefinitionParser
                     + " only, not with '" + resource + "'", at + "/Resource");
             return;
         }
-        s3Parameters(reader, at, "Key", Set.of("Bucket", "Key", "VersionId"));
-        if (reader.path("Parameters").has("VersionId")) {
+        String arguments = jsonata ? "Arguments" : "Parameters";
+        s3Parameters(reader, at, "Key", Set.of("Bucket", "Key", "VersionId"), jsonata);
+        if (reader.path(arguments).has("VersionId") || reader.path(arguments).has("VersionId.$")) {
             schema("lakestack does not read object versions: the ItemReader reads the object's current version (leave out 'VersionId')",
-                    at + "/Parameters/VersionId");
+                    at + "/" + arguments + "/VersionId");
         }
         String type = config.path("InputType").asText("");
         if (type.equals("MANIFEST") || type.equals("PARQUET")) {
@@ -789,6 +798,9 @@ final class DefinitionParser
             return;
         }
         if (type.equals("CSV")) {
+            if (config.has("CSVDelimiter") && !MapItems.CSV_DELIMITERS.containsKey(config.get("CSVDelimiter").asText())) {
+                schema("The field 'CSVDelimiter' should have one of these values: " + MapItems.CSV_DELIMITERS.keySet(), configAt + "/CSVDelimiter");
+            }
             String location = config.path("CSVHeaderLocation").asText("");
             if (!location.equals("FIRST_ROW") && !location.equals("GIVEN")) {
                 schema("The field 'CSVHeaderLocation' should have one of these values: [FIRST_ROW, GIVEN] (a CSV reader needs it)",
@@ -811,7 +823,7 @@ final class DefinitionParser
             }
         }
         else {
-            for (String csvField : List.of("CSVHeaderLocation", "CSVHeaders")) {
+            for (String csvField : List.of("CSVHeaderLocation", "CSVHeaders", "CSVDelimiter")) {
                 if (config.has(csvField)) {
                     schema("The field '" + csvField + "' belongs to InputType CSV", configAt + "/" + csvField);
                 }
@@ -819,27 +831,39 @@ final class DefinitionParser
         }
     }
 
-    /** {@code Parameters} of an S3 reader or writer: an object with a bucket and the other fields given, each a string or a path. */
-    private void s3Parameters(JsonNode node, String at, String required, Set<String> fields)
+    /**
+     * {@code Parameters} of an S3 reader or writer (JSONPath): an object with a bucket and the other fields given, each a
+     * string or a path; its {@code Arguments} (JSONata): such an object of strings and expressions, or one expression
+     * (its fields are checked when it runs).
+     */
+    private void s3Parameters(JsonNode node, String at, String required, Set<String> fields, boolean jsonata)
     {
-        JsonNode parameters = node.get("Parameters");
+        String field = jsonata ? "Arguments" : "Parameters";
+        JsonNode parameters = node.get(field);
         if (parameters == null) {
-            required("Parameters", at);
+            required(field, at);
             return;
         }
-        template(node, "Parameters", at);
+        if (jsonata) {
+            expressions(node, field, at);
+            if (!parameters.isObject() && !JsonataExpressions.isExpression(parameters)) {
+                schema("The field 'Arguments' should be an object or a JSONata expression", at + "/Arguments");
+            }
+        }
+        else {
+            template(node, field, at);
+        }
         if (!parameters.isObject()) {
             return;
         }
-        Set<String> allowed = new HashSet<>();
-        fields.forEach(name -> {
-            allowed.add(name);
-            allowed.add(name + ".$");
-        });
-        unknownFields(parameters, allowed, at + "/Parameters");
+        Set<String> allowed = new HashSet<>(fields);
+        if (!jsonata) {
+            fields.forEach(name -> allowed.add(name + ".$"));
+        }
+        unknownFields(parameters, allowed, at + "/" + field);
         for (String name : List.of("Bucket", required)) {
             if (!parameters.has(name) && !parameters.has(name + ".$")) {
-                required(name, at + "/Parameters");
+                required(name, at + "/" + field);
             }
         }
     }
@@ -1025,7 +1049,11 @@ final class DefinitionParser
     /** An integer field that a JSONata state may also give as an expression (checked when it runs). */
     private Optional<Integer> integerOrExpression(JsonNode node, String field, String location, int minimum, boolean jsonata)
     {
-        return jsonata && JsonataExpressions.isExpression(node.get(field)) ? Optional.empty() : integer(node, field, location, minimum);
+        if (jsonata && JsonataExpressions.isExpression(node.get(field))) {
+            expressions(node, field, location);
+            return Optional.empty();
+        }
+        return integer(node, field, location, minimum);
     }
 
     private Optional<Integer> integer(JsonNode node, String field, String location, int minimum)

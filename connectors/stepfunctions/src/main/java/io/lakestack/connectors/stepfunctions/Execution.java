@@ -1075,7 +1075,9 @@ final class Execution
             ObjectNode item = itemContext.putObject("Map").putObject("Item");
             item.put("Index", i);
             item.set("Value", items.get(i));
-            inputs.add(PayloadTemplate.evaluate(selector, effective, itemContext, interpreter.random(), StatesErrors.PARAMETER_PATH_FAILURE));
+            inputs.add(state.jsonata()
+                    ? evaluate(selector, states(effective, itemContext), itemContext, "ItemSelector")
+                    : PayloadTemplate.evaluate(selector, effective, itemContext, interpreter.random(), StatesErrors.PARAMETER_PATH_FAILURE));
         }
         List<JsonNode> childInputs = inputs;
         List<Integer> itemsPerChild = new ArrayList<>();
@@ -1083,8 +1085,9 @@ final class Execution
         if (batcher != null) {
             int maxItems = positive(batcher, "MaxItemsPerBatch", effective, context).orElse(0);
             int maxBytes = positive(batcher, "MaxInputBytesPerBatch", effective, context).orElse(0);
-            Optional<JsonNode> batchInput = Optional.ofNullable(batcher.get("BatchInput"))
-                    .map(template -> PayloadTemplate.evaluate(template, effective, context, interpreter.random(), StatesErrors.PARAMETER_PATH_FAILURE));
+            Optional<JsonNode> batchInput = Optional.ofNullable(batcher.get("BatchInput")).map(template -> state.jsonata()
+                    ? evaluate(template, states(effective, context), context, "ItemBatcher/BatchInput")
+                    : PayloadTemplate.evaluate(template, effective, context, interpreter.random(), StatesErrors.PARAMETER_PATH_FAILURE));
             childInputs = MapItems.batches(inputs, maxItems, maxBytes, batchInput);
             childInputs.forEach(batch -> itemsPerChild.add(batch.get("Items").size()));
         }
@@ -1097,15 +1100,18 @@ final class Execution
             throw new StatesFailure(StatesErrors.RUNTIME, "The ToleratedFailurePercentagePath selects " + toleratedPercentage + ", more than 100");
         }
         Optional<MapRunRequest.ResultWriter> writer = Optional.ofNullable(state.get("ResultWriter")).map(field -> {
-            JsonNode parameters = PayloadTemplate.evaluate(field.get("Parameters"), effective, context, interpreter.random(),
-                    StatesErrors.PARAMETER_PATH_FAILURE);
+            JsonNode parameters = s3Arguments(state, field, "ResultWriter", effective, context);
             return new MapRunRequest.ResultWriter(parameters.path("Bucket").asText(), parameters.path("Prefix").asText(""));
         });
         ObjectNode startedDetails = Json.object();
         startedDetails.put("length", items.size());
         record(frame, "MapStateStarted", startedDetails);
-        JsonNode processor = state.get("ItemProcessor").deepCopy();
-        ((ObjectNode) processor).remove("ProcessorConfig");
+        ObjectNode processor = state.get("ItemProcessor").deepCopy();
+        processor.remove("ProcessorConfig");
+        if (definition.jsonata()) {
+            // the children run the processor's states as this machine runs them
+            processor.put("QueryLanguage", "JSONata");
+        }
         boolean express = state.get("ItemProcessor").path("ProcessorConfig").path("ExecutionType").asText().equals("EXPRESS");
         String label = state.text("Label").orElse(state.name());
         String id = UUID.nameUUIDFromBytes((request.executionArn() + "#" + frame.enteredId + "#" + context.path("State").path("RetryCount").asInt())
@@ -1181,7 +1187,7 @@ final class Execution
     private List<JsonNode> readItems(State state, JsonNode effective, ObjectNode context)
     {
         JsonNode reader = state.get("ItemReader");
-        JsonNode parameters = PayloadTemplate.evaluate(reader.get("Parameters"), effective, context, interpreter.random(), StatesErrors.PARAMETER_PATH_FAILURE);
+        JsonNode parameters = s3Arguments(state, reader, "ItemReader", effective, context);
         String bucket = parameters.path("Bucket").asText();
         JsonNode config = reader.path("ReaderConfig");
         List<JsonNode> items;
@@ -1198,7 +1204,7 @@ final class Execution
                 items = switch (config.path("InputType").asText()) {
                     case "CSV" -> MapItems.csv(text, config.path("CSVHeaderLocation").asText().equals("GIVEN")
                             ? Optional.of(elements(config.get("CSVHeaders")).stream().map(JsonNode::asText).toList())
-                            : Optional.empty(), source);
+                            : Optional.empty(), MapItems.CSV_DELIMITERS.get(config.path("CSVDelimiter").asText("COMMA")), source);
                     case "JSONL" -> MapItems.jsonLines(text, source);
                     default -> MapItems.json(text, source);
                 };
@@ -1211,6 +1217,14 @@ final class Execution
             throw new StatesFailure(MapItems.ITEM_READER_FAILED, "The ItemReader could not read " + parameters + ": " + e.getMessage());
         }
         Optional<Integer> maxItems = config.has("MaxItems") ? Optional.of(config.get("MaxItems").intValue()) : Optional.empty();
+        if (JsonataExpressions.isExpression(config.get("MaxItems"))) {
+            JsonNode value = evaluate(config.get("MaxItems"), states(effective, context), context, "ItemReader/ReaderConfig/MaxItems");
+            if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0) {
+                throw queryFailure(context, config.get("MaxItems").textValue(), "ItemReader/ReaderConfig/MaxItems",
+                        "returned a value that is not a non-negative integer: " + Json.write(value));
+            }
+            maxItems = Optional.of(value.intValue());
+        }
         if (config.has("MaxItemsPath")) {
             JsonNode value = readOrFail(config.get("MaxItemsPath").asText(), effective, context, StatesErrors.RUNTIME, "MaxItemsPath");
             if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0) {
@@ -1230,9 +1244,34 @@ final class Execution
         return elements;
     }
 
-    /** An {@code ItemBatcher} limit: its value, or what its {@code ...Path} selects (a positive integer). */
+    /**
+     * The {@code Parameters} (JSONPath) or {@code Arguments} (JSONata) of a distributed Map's {@code ItemReader} or
+     * {@code ResultWriter}, evaluated: an object naming the bucket and the key or prefix.
+     */
+    private JsonNode s3Arguments(State state, JsonNode field, String fieldName, JsonNode effective, ObjectNode context)
+    {
+        if (!state.jsonata()) {
+            return PayloadTemplate.evaluate(field.get("Parameters"), effective, context, interpreter.random(), StatesErrors.PARAMETER_PATH_FAILURE);
+        }
+        JsonNode arguments = evaluate(field.get("Arguments"), states(effective, context), context, fieldName + "/Arguments");
+        if (!arguments.isObject() || !arguments.path("Bucket").isTextual()) {
+            throw queryFailure(context, Json.write(field.get("Arguments")), fieldName + "/Arguments",
+                    "returned a value that is not an object with a string Bucket: " + Json.write(arguments));
+        }
+        return arguments;
+    }
+
+    /** An {@code ItemBatcher} limit: its value, its JSONata expression's, or what its {@code ...Path} selects (a positive integer). */
     private Optional<Integer> positive(JsonNode node, String field, JsonNode effective, ObjectNode context)
     {
+        if (JsonataExpressions.isExpression(node.get(field))) {
+            JsonNode value = evaluate(node.get(field), states(effective, context), context, "ItemBatcher/" + field);
+            if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1) {
+                throw queryFailure(context, node.get(field).textValue(), "ItemBatcher/" + field,
+                        "returned a value that is not a positive integer: " + Json.write(value));
+            }
+            return Optional.of(value.intValue());
+        }
         if (node.has(field)) {
             return Optional.of(node.get(field).intValue());
         }
@@ -1247,9 +1286,19 @@ final class Execution
         return Optional.of(value.intValue());
     }
 
-    /** A tolerated failure count or percentage: its value, or what its {@code ...Path} selects (a non-negative number). */
+    /** A tolerated failure count or percentage: its value, its JSONata expression's, or what its {@code ...Path} selects (a non-negative number). */
     private Optional<JsonNode> tolerated(State state, String field, JsonNode effective, ObjectNode context)
     {
+        if (JsonataExpressions.isExpression(state.get(field))) {
+            JsonNode value = evaluate(state.get(field), states(effective, context), context, field);
+            boolean count = field.endsWith("Count");
+            if (!value.isNumber() || value.doubleValue() < 0 || count && !(value.isIntegralNumber() && value.canConvertToLong())
+                    || !count && value.doubleValue() > 100) {
+                throw queryFailure(context, state.get(field).textValue(), field, "returned a value that is not "
+                        + (count ? "a non-negative integer" : "a number from 0 to 100") + ": " + Json.write(value));
+            }
+            return Optional.of(value);
+        }
         if (state.has(field)) {
             return Optional.of(state.get(field));
         }

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The items of a distributed Map's {@code ItemReader} and their batches ({@code ItemBatcher}), as AWS makes them: a JSON
@@ -19,6 +21,9 @@ import java.util.Optional;
 public final class MapItems
 {
     public static final String ITEM_READER_FAILED = "States.ItemReaderFailed";
+    /** {@code ReaderConfig.CSVDelimiter}'s values and the character each separates fields with (COMMA when not given). */
+    public static final Map<String, Character> CSV_DELIMITERS = new TreeMap<>(Map.of("COMMA", ',', "PIPE", '|', "SEMICOLON", ';', "SPACE", ' ',
+            "TAB", '\t'));
 
     private MapItems() {}
 
@@ -60,12 +65,12 @@ public final class MapItems
     }
 
     /**
-     * The rows of a CSV text (RFC 4180: quoted fields with doubled quotes, commas and line breaks inside quotes) as
+     * The rows of a CSV text (RFC 4180: quoted fields with doubled quotes, delimiters and line breaks inside quotes) as
      * objects of strings, keyed by the header row or by {@code givenHeaders} when present (then the first row is data).
      */
-    public static List<JsonNode> csv(String text, Optional<List<String>> givenHeaders, String source)
+    public static List<JsonNode> csv(String text, Optional<List<String>> givenHeaders, char delimiter, String source)
     {
-        List<List<String>> rows = csvRows(text);
+        List<List<String>> rows = csvRows(text, delimiter);
         List<String> headers;
         int first;
         if (givenHeaders.isPresent()) {
@@ -95,7 +100,7 @@ public final class MapItems
         return items;
     }
 
-    private static List<List<String>> csvRows(String text)
+    private static List<List<String>> csvRows(String text, char delimiter)
     {
         List<List<String>> rows = new ArrayList<>();
         List<String> row = new ArrayList<>();
@@ -121,7 +126,7 @@ public final class MapItems
                 quoted = true;
                 any = true;
             }
-            else if (c == ',') {
+            else if (c == delimiter) {
                 row.add(field.toString());
                 field.setLength(0);
                 any = true;

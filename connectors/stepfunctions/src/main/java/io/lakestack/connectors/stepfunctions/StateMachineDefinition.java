@@ -17,9 +17,9 @@ import static java.util.Objects.requireNonNull;
  * locations nested ({@code /States/P/Branches[0]/States/B}).
  *
  * <p>Where lakestack differs from AWS: what the distributed Map cannot apply is refused (readers other than S3
- * {@code getObject} of JSON, JSONL and CSV and {@code listObjectsV2}, {@code WriterConfig}, {@code CSVDelimiter},
- * distributed Maps in JSONata states). AWS documents that its diagnostic wording may change; {@link DefinitionParser} says which
- * messages are AWS's wording and which are lakestack's.
+ * {@code getObject} of JSON, JSONL and CSV and {@code listObjectsV2}, {@code WriterConfig}, {@code ManifestType}). AWS
+ * documents that its diagnostic wording may change; {@link DefinitionParser} says which messages are AWS's wording and
+ * which are lakestack's.
  */
 public final class StateMachineDefinition
 {
@@ -27,13 +27,15 @@ public final class StateMachineDefinition
     private final Optional<String> comment;
     private final Optional<Integer> timeoutSeconds;
     private final StateGraph graph;
+    private final boolean jsonata;
 
-    StateMachineDefinition(String json, String comment, Optional<Integer> timeoutSeconds, StateGraph graph)
+    StateMachineDefinition(String json, String comment, Optional<Integer> timeoutSeconds, StateGraph graph, boolean jsonata)
     {
         this.json = requireNonNull(json, "json is null");
         this.comment = Optional.ofNullable(comment);
         this.timeoutSeconds = requireNonNull(timeoutSeconds, "timeoutSeconds is null");
         this.graph = requireNonNull(graph, "graph is null");
+        this.jsonata = jsonata;
     }
 
     /**
@@ -59,6 +61,12 @@ public final class StateMachineDefinition
     public Optional<Integer> timeoutSeconds()
     {
         return timeoutSeconds;
+    }
+
+    /** Whether the machine's {@code QueryLanguage} is JSONata (its states' default; JSONPath when not given). */
+    public boolean jsonata()
+    {
+        return jsonata;
     }
 
     public String startAt()

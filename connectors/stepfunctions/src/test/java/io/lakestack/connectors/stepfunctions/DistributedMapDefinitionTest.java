@@ -17,7 +17,8 @@ class DistributedMapDefinitionTest
         assertThat(StateMachineDefinitionTest.diagnostics("""
                 {"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "Label": "rows", "MaxConcurrency": 2,
                   "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
-                    "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["a", "b"], "MaxItems": 10},
+                    "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["a", "b"], "MaxItems": 10,
+                      "CSVDelimiter": "PIPE"},
                     "Parameters": {"Bucket": "b", "Key.$": "$.key"}},
                   "ItemSelector": {"value.$": "$$.Map.Item.Value", "index.$": "$$.Map.Item.Index"},
                   "ItemBatcher": {"MaxItemsPerBatchPath": "$.batch", "MaxInputBytesPerBatch": 1024, "BatchInput": {"run.$": "$.run"}},
@@ -41,7 +42,7 @@ class DistributedMapDefinitionTest
         assertThat(StateMachineDefinitionTest.diagnostics("""
                 {"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "Label": "a b", "ToleratedFailurePercentage": 120,
                   "ToleratedFailureCount": 1, "ToleratedFailureCountPath": "$.c",
-                  "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "CSV", "CSVDelimiter": "SEMICOLON"},
+                  "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "CSV", "CSVDelimiter": "COLON"},
                     "Parameters": {"Key": "k"}},
                   "ItemBatcher": {"BatchInput": {}},
                   "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "b"}, "WriterConfig": {"OutputType": "JSONL"}},
@@ -49,9 +50,9 @@ class DistributedMapDefinitionTest
                 """)).containsExactly(
                 "SCHEMA_VALIDATION_FAILED: The field 'ExecutionType' should have one of these values: [STANDARD, EXPRESS] (a DISTRIBUTED Map needs it) "
                         + "at /States/M/ItemProcessor/ProcessorConfig/ExecutionType",
-                "SCHEMA_VALIDATION_FAILED: lakestack does not apply the ReaderConfig field 'CSVDelimiter' yet (it reads comma-separated CSV and no "
-                        + "manifests) at /States/M/ItemReader/ReaderConfig/CSVDelimiter",
                 "SCHEMA_VALIDATION_FAILED: The field 'Bucket' is required but was missing at /States/M/ItemReader/Parameters",
+                "SCHEMA_VALIDATION_FAILED: The field 'CSVDelimiter' should have one of these values: [COMMA, PIPE, SEMICOLON, SPACE, TAB] "
+                        + "at /States/M/ItemReader/ReaderConfig/CSVDelimiter",
                 "SCHEMA_VALIDATION_FAILED: The field 'CSVHeaderLocation' should have one of these values: [FIRST_ROW, GIVEN] (a CSV reader needs it) "
                         + "at /States/M/ItemReader/ReaderConfig/CSVHeaderLocation",
                 "SCHEMA_VALIDATION_FAILED: The field 'ItemBatcher' should have at least one of MaxItemsPerBatch, MaxItemsPerBatchPath, "
@@ -62,6 +63,54 @@ class DistributedMapDefinitionTest
                 "SCHEMA_VALIDATION_FAILED: The field 'ToleratedFailurePercentage' should be a number from 0 to 100 at /States/M/ToleratedFailurePercentage",
                 "SCHEMA_VALIDATION_FAILED: The field 'Label' should be a string of 1 to 40 characters without whitespace, brackets, wildcards, "
                         + "special characters or control characters at /States/M/Label");
+    }
+
+    @Test
+    void aJsonataDistributedMapTakesArgumentsAndExpressions()
+    {
+        assertThat(StateMachineDefinitionTest.diagnostics("""
+                {"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "MaxConcurrency": "{% $states.input.n %}",
+                  "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+                    "ReaderConfig": {"InputType": "JSONL", "MaxItems": "{% $states.input.max %}"},
+                    "Arguments": {"Bucket": "b", "Key": "{% $states.input.key %}"}},
+                  "ItemSelector": {"value": "{% $states.context.Map.Item.Value %}", "index": "{% $states.context.Map.Item.Index %}"},
+                  "ItemBatcher": {"MaxItemsPerBatch": "{% $states.input.batch %}", "MaxInputBytesPerBatch": 1024,
+                    "BatchInput": {"run": "{% $states.input.run %}"}},
+                  "ToleratedFailureCount": "{% $states.input.count %}", "ToleratedFailurePercentage": 12.5,
+                  "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Arguments": "{% {'Bucket': 'b', 'Prefix': $states.input.p} %}"},
+                  "Output": "{% $states.result %}",
+                  PROCESSOR}}}
+                """.replace("PROCESSOR}}}", PROCESSOR + "}}}"))).isEmpty();
+        assertThat(StateMachineDefinitionTest.diagnostics("""
+                {"StartAt": "M", "States": {"M": {"Type": "Map", "QueryLanguage": "JSONata", "End": true,
+                  "ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "Arguments": {"Bucket": "b", "Prefix": "p/"}},
+                  PROCESSOR}}}
+                """.replace("PROCESSOR}}}", PROCESSOR + "}}}"))).isEmpty();
+    }
+
+    @Test
+    void aJsonataDistributedMapRefusesJsonPathFieldsAndBadExpressions()
+    {
+        assertThat(StateMachineDefinitionTest.diagnostics("""
+                {"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "Items": [1],
+                  "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON", "MaxItemsPath": "$.max"},
+                    "Parameters": {"Bucket": "b", "Key.$": "$.key"}},
+                  "ItemBatcher": {"MaxItemsPerBatchPath": "$.batch", "BatchInput": {"run": "{% $states.input. %}"}},
+                  "ToleratedFailureCount": "{% %}",
+                  "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Arguments": {"Bucket": "b", "Prefix.$": "$.p"}},
+                  PROCESSOR}}}
+                """.replace("PROCESSOR}}}", PROCESSOR + "}}}"))).containsExactly(
+                "SCHEMA_VALIDATION_FAILED: The field \"Parameters\" is not supported when the QueryLanguage is JSONata at /States/M/ItemReader/Parameters",
+                "SCHEMA_VALIDATION_FAILED: The field \"MaxItemsPath\" is not supported when the QueryLanguage is JSONata "
+                        + "at /States/M/ItemReader/ReaderConfig/MaxItemsPath",
+                "SCHEMA_VALIDATION_FAILED: The field 'Arguments' is required but was missing at /States/M/ItemReader",
+                "SCHEMA_VALIDATION_FAILED: The field 'Items' cannot be used with 'ItemReader' (the items are the reader's) at /States/M/Items",
+                "SCHEMA_VALIDATION_FAILED: The field \"MaxItemsPerBatchPath\" is not supported when the QueryLanguage is JSONata "
+                        + "at /States/M/ItemBatcher/MaxItemsPerBatchPath",
+                "SCHEMA_VALIDATION_FAILED: " + JsonataExpressions.problem(TestRuns.json("\"{% $states.input. %}\"")).orElseThrow()
+                        + " at /States/M/ItemBatcher/BatchInput",
+                "SCHEMA_VALIDATION_FAILED: The field \"Prefix.$\" is not supported by Step Functions at /States/M/ResultWriter/Arguments",
+                "SCHEMA_VALIDATION_FAILED: The JSONata expression '{% %}' is empty at /States/M/ToleratedFailureCount");
     }
 
     @Test

@@ -27,12 +27,13 @@ class DistributedMapTest
         private final List<MapRunRequest> requests = new ArrayList<>();
         private final List<String> redrives = new ArrayList<>();
         private TaskOutcome outcome;
+        private String object = "id,name\n1,a\n2,b\n3,c\n4,d\n5,e\n";
 
         @Override
         public String getObject(String bucket, String key)
         {
             assertThat(bucket + "/" + key).isEqualTo("data/rows.csv");
-            return "id,name\n1,a\n2,b\n3,c\n4,d\n5,e\n";
+            return object;
         }
 
         @Override
@@ -103,6 +104,64 @@ class DistributedMapTest
         assertThat(result).isEqualTo(new ExecutionResult.Succeeded(json(request.childInputs().toString())));
         assertThat(history.types()).containsExactly("ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapRunStarted", "MapRunSucceeded",
                 "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded");
+    }
+
+    private static final String JSONATA_DEFINITION = """
+            {"QueryLanguage": "JSONata", "StartAt": "Fan", "States": {
+              "Fan": {"Type": "Map", "Next": "Done", "Label": "rows", "MaxConcurrency": "{% $states.input.n %}",
+                "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW",
+                  "CSVDelimiter": "SEMICOLON", "MaxItems": "{% $states.input.max %}"}, "Arguments": {"Bucket": "data", "Key": "{% $states.input.key %}"}},
+                "ItemSelector": {"name": "{% $uppercase($states.context.Map.Item.Value.name) %}", "index": "{% $states.context.Map.Item.Index %}",
+                  "run": "{% $states.input.run %}"},
+                "ItemBatcher": {"MaxItemsPerBatch": "{% $states.input.batch %}", "BatchInput": {"run": "{% $states.input.run %}"}},
+                "ToleratedFailureCount": "{% $states.input.tolerated %}", "ToleratedFailurePercentage": "{% $states.input.percent %}",
+                "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Arguments": {"Bucket": "out", "Prefix": "{% $states.input.prefix %}"}},
+                "Assign": {"children": "{% $count($states.result) %}"},
+                "Output": "{% {'first': $states.result[0]} %}",
+                "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "I",
+                  "States": {"I": {"Type": "Pass", "End": true}}}},
+              "Done": {"Type": "Pass", "Output": "{% $merge([$states.input, {'children': $children}]) %}", "End": true}}}
+            """;
+
+    @Test
+    void aJsonataDistributedMapEvaluatesItsArgumentsSelectorBatcherLimitsAndOutput()
+    {
+        FakeMapRunner runner = new FakeMapRunner();
+        runner.object = "id;name\n1;a,x\n2;b\n3;c\n4;d\n";
+        ExecutionResult result = run(runner, JSONATA_DEFINITION,
+                "{\"key\": \"rows.csv\", \"max\": 3, \"n\": 4, \"batch\": 2, \"run\": \"r\", \"tolerated\": 1, \"percent\": 25.5, \"prefix\": \"p\"}");
+        MapRunRequest request = runner.requests.get(0);
+        assertThat(json(request.childDefinition())).isEqualTo(json(
+                "{\"StartAt\": \"I\", \"States\": {\"I\": {\"Type\": \"Pass\", \"End\": true}}, \"QueryLanguage\": \"JSONata\"}"));
+        assertThat(request.express()).isFalse();
+        assertThat(request.childInputs()).containsExactly(
+                json("{\"BatchInput\": {\"run\": \"r\"}, \"Items\": [{\"name\": \"A,X\", \"index\": 0, \"run\": \"r\"}, "
+                        + "{\"name\": \"B\", \"index\": 1, \"run\": \"r\"}]}"),
+                json("{\"BatchInput\": {\"run\": \"r\"}, \"Items\": [{\"name\": \"C\", \"index\": 2, \"run\": \"r\"}]}"));
+        assertThat(request.itemsPerChild()).containsExactly(2, 1);
+        assertThat(request.maxConcurrency()).isEqualTo(4);
+        assertThat(request.toleratedFailureCount()).isEqualTo(1L);
+        assertThat(request.toleratedFailurePercentage()).isEqualTo(25.5);
+        assertThat(request.resultWriter()).contains(new MapRunRequest.ResultWriter("out", "p"));
+        assertThat(result).isEqualTo(new ExecutionResult.Succeeded(json("{\"first\": " + request.childInputs().get(0) + ", \"children\": 2}")));
+    }
+
+    @Test
+    void aJsonataLimitOfTheWrongTypeFailsTheStateWithAQueryEvaluationError()
+    {
+        FakeMapRunner runner = new FakeMapRunner();
+        runner.object = "id;name\n1;a\n";
+        ExecutionResult result = run(runner, JSONATA_DEFINITION,
+                "{\"key\": \"rows.csv\", \"max\": 3, \"n\": 4, \"batch\": \"two\", \"run\": \"r\", \"tolerated\": 1, \"percent\": 5, \"prefix\": \"p\"}");
+        assertThat(runner.requests).isEmpty();
+        assertThat(result).isEqualTo(new ExecutionResult.Failed("States.QueryEvaluationError", "An error occurred while executing the state 'Fan' "
+                + "(entered at the event id #2). The JSONata expression '$states.input.batch' specified for the field 'ItemBatcher/MaxItemsPerBatch' "
+                + "returned a value that is not a positive integer: \"two\""));
+        ExecutionResult percent = run(runner, JSONATA_DEFINITION,
+                "{\"key\": \"rows.csv\", \"max\": 3, \"n\": 4, \"batch\": 2, \"run\": \"r\", \"tolerated\": 1, \"percent\": 101, \"prefix\": \"p\"}");
+        assertThat(percent).isEqualTo(new ExecutionResult.Failed("States.QueryEvaluationError", "An error occurred while executing the state 'Fan' "
+                + "(entered at the event id #2). The JSONata expression '$states.input.percent' specified for the field 'ToleratedFailurePercentage' "
+                + "returned a value that is not a number from 0 to 100: 101"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,7 +16,7 @@ class MapItemsTest
     void csvWithItsFirstRowAsHeaderGivesObjectsOfStrings()
             throws Exception
     {
-        assertThat(MapItems.csv("id,name,note\r\n1,ann,\"says \"\"hi\"\", twice\"\n2,bob,\"two\nlines\"\n", Optional.empty(), "s3://b/k"))
+        assertThat(MapItems.csv("id,name,note\r\n1,ann,\"says \"\"hi\"\", twice\"\n2,bob,\"two\nlines\"\n", Optional.empty(), ',', "s3://b/k"))
                 .containsExactly(json("{\"id\": \"1\", \"name\": \"ann\", \"note\": \"says \\\"hi\\\", twice\"}"),
                         json("{\"id\": \"2\", \"name\": \"bob\", \"note\": \"two\\nlines\"}"));
     }
@@ -24,15 +25,27 @@ class MapItemsTest
     void csvWithGivenHeadersReadsEveryRow()
             throws Exception
     {
-        assertThat(MapItems.csv("1,ann\n2,\n", Optional.of(List.of("id", "name")), "s3://b/k"))
+        assertThat(MapItems.csv("1,ann\n2,\n", Optional.of(List.of("id", "name")), ',', "s3://b/k"))
                 .containsExactly(json("{\"id\": \"1\", \"name\": \"ann\"}"), json("{\"id\": \"2\", \"name\": \"\"}"));
-        assertThat(MapItems.csv("", Optional.empty(), "s3://b/k")).isEmpty();
+        assertThat(MapItems.csv("", Optional.empty(), ',', "s3://b/k")).isEmpty();
+    }
+
+    @Test
+    void csvWithAnotherDelimiterSplitsOnItAndKeepsCommas()
+            throws Exception
+    {
+        assertThat(MapItems.CSV_DELIMITERS).containsExactly(Map.entry("COMMA", ','), Map.entry("PIPE", '|'), Map.entry("SEMICOLON", ';'),
+                Map.entry("SPACE", ' '), Map.entry("TAB", '\t'));
+        assertThat(MapItems.csv("id;note\n1;a,b\n2;\"x;y\"\n", Optional.empty(), ';', "s3://b/k"))
+                .containsExactly(json("{\"id\": \"1\", \"note\": \"a,b\"}"), json("{\"id\": \"2\", \"note\": \"x;y\"}"));
+        assertThat(MapItems.csv("1\t2 3\n", Optional.of(List.of("a", "b")), '\t', "s3://b/k"))
+                .containsExactly(json("{\"a\": \"1\", \"b\": \"2 3\"}"));
     }
 
     @Test
     void csvRowOfAnotherWidthFailsTheReader()
     {
-        assertThatThrownBy(() -> MapItems.csv("a,b\n1,2,3\n", Optional.empty(), "s3://b/k"))
+        assertThatThrownBy(() -> MapItems.csv("a,b\n1,2,3\n", Optional.empty(), ',', "s3://b/k"))
                 .isInstanceOfSatisfying(StatesFailure.class, failure -> assertThat(failure.error()).isEqualTo("States.ItemReaderFailed"))
                 .hasMessageContaining("Row 2 of the CSV object s3://b/k has 3 fields, the header 2");
     }
