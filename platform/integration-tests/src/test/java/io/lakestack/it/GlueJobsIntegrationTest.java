@@ -32,6 +32,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.HistoryEvent;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 import java.time.Duration;
@@ -489,6 +490,12 @@ class GlueJobsIntegrationTest
             assertThat(output.path("convert").path("job").asText()).isEqualTo("it-ctas");
             String convertRun = output.path("convert").path("id").asText();
             assertThat(glue.getJobRun(request -> request.jobName("it-ctas").runId(convertRun)).jobRun().jobRunState()).isEqualTo(JobRunState.SUCCEEDED);
+            // the task was submitted with StartJobRun's answer before it waited for the run
+            List<HistoryEvent> events = sfn.getExecutionHistory(request -> request.executionArn(execution)).events();
+            assertThat(events.subList(0, 6)).extracting(HistoryEvent::typeAsString).containsExactly("ExecutionStarted", "TaskStateEntered",
+                    "TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded");
+            assertThat(List.of(events.get(4).taskSubmittedEventDetails().resource(), events.get(4).taskSubmittedEventDetails().output()))
+                    .containsExactly("startJobRun.sync", "{\"JobRunId\":\"" + convertRun + "\"}");
             assertThat(output.path("rows").path("rows")).isEqualTo(JSON.readTree("""
                     [{"Data": [{"VarCharValue": "kind"}, {"VarCharValue": "n"}]},
                      {"Data": [{"VarCharValue": "a"}, {"VarCharValue": "1"}]},

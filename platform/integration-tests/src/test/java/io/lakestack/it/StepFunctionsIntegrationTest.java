@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.sfn.model.DescribeStateMachineResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionListItem;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.HistoryEvent;
+import software.amazon.awssdk.services.sfn.model.TaskSubmittedEventDetails;
 import software.amazon.awssdk.services.sfn.model.SfnException;
 import software.amazon.awssdk.services.sfn.model.StartExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.StartSyncExecutionResponse;
@@ -26,6 +27,7 @@ import software.amazon.awssdk.services.sfn.model.SyncExecutionStatus;
 import software.amazon.awssdk.services.sfn.model.Tag;
 import software.amazon.awssdk.services.sfn.model.ValidateStateMachineDefinitionResponse;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -444,11 +446,17 @@ class StepFunctionsIntegrationTest
     private static JsonNode receiveOne(SqsClient sqs, String queueUrl)
             throws Exception
     {
+        return JSON.readTree(receiveMessage(sqs, queueUrl).body());
+    }
+
+    /** Receives and deletes the one message a callback task sent to the queue. */
+    private static Message receiveMessage(SqsClient sqs, String queueUrl)
+    {
         var messages = await().atMost(WAIT).until(() -> sqs.receiveMessage(request -> request.queueUrl(queueUrl).waitTimeSeconds(1)).messages(),
                 received -> !received.isEmpty());
         assertThat(messages).hasSize(1);
         sqs.deleteMessage(request -> request.queueUrl(queueUrl).receiptHandle(messages.get(0).receiptHandle()));
-        return JSON.readTree(messages.get(0).body());
+        return messages.get(0);
     }
 
     @Test
@@ -474,7 +482,8 @@ class StepFunctionsIntegrationTest
             String arn = create("it-sfn-callbacks", definition);
             String execution = sfn.startExecution(request -> request.stateMachineArn(arn).input("{\"order\":\"o-7\"}")).executionArn();
 
-            JsonNode approve = receiveOne(sqs, queueUrl);
+            Message approveMessage = receiveMessage(sqs, queueUrl);
+            JsonNode approve = JSON.readTree(approveMessage.body());
             assertThat(approve.path("step").asText()).isEqualTo("approve");
             assertThat(approve.path("order").asText()).isEqualTo("o-7");
             String approveToken = approve.path("token").asText();
@@ -497,10 +506,22 @@ class StepFunctionsIntegrationTest
                      "shipping": {"Error": "Carrier.Unavailable", "Cause": "no truck today"},
                      "tracking": {"Error": "States.HeartbeatTimeout", "Cause": ""}}
                     """));
-            assertThat(shape(history(execution))).containsExactly("1 0 ExecutionStarted", "2 1 TaskStateEntered", "3 2 TaskScheduled",
-                    "4 3 TaskStarted", "5 4 TaskSucceeded", "6 5 TaskStateExited", "7 6 TaskStateEntered", "8 7 TaskScheduled", "9 8 TaskStarted",
-                    "10 9 TaskFailed", "11 10 TaskStateExited", "12 11 TaskStateEntered", "13 12 TaskScheduled", "14 13 TaskStarted",
-                    "15 14 TaskTimedOut", "16 15 TaskStateExited", "17 16 PassStateEntered", "18 17 PassStateExited", "19 18 ExecutionSucceeded");
+            // each task is submitted once its message is sent, with SendMessage's answer
+            List<HistoryEvent> events = history(execution);
+            assertThat(shape(events)).containsExactly("1 0 ExecutionStarted", "2 1 TaskStateEntered", "3 2 TaskScheduled",
+                    "4 3 TaskStarted", "5 4 TaskSubmitted", "6 5 TaskSucceeded", "7 6 TaskStateExited", "8 7 TaskStateEntered", "9 8 TaskScheduled",
+                    "10 9 TaskStarted", "11 10 TaskSubmitted", "12 11 TaskFailed", "13 12 TaskStateExited", "14 13 TaskStateEntered",
+                    "15 14 TaskScheduled", "16 15 TaskStarted", "17 16 TaskSubmitted", "18 17 TaskTimedOut", "19 18 TaskStateExited",
+                    "20 19 PassStateEntered", "21 20 PassStateExited", "22 21 ExecutionSucceeded");
+            TaskSubmittedEventDetails submitted = events.get(4).taskSubmittedEventDetails();
+            assertThat(List.of(submitted.resourceType(), submitted.resource(), submitted.outputDetails().truncated()))
+                    .containsExactly("sqs", "sendMessage.waitForTaskToken", false);
+            JsonNode answer = JSON.readTree(submitted.output());
+            assertThat(answer.fieldNames()).toIterable().containsExactly("MD5OfMessageBody", "MessageId", "SdkHttpMetadata", "SdkResponseMetadata");
+            assertThat(List.of(answer.path("MD5OfMessageBody").asText(), answer.path("MessageId").asText(),
+                    answer.at("/SdkHttpMetadata/HttpStatusCode").asText(), answer.at("/SdkResponseMetadata/RequestId").asText()))
+                    .containsExactly(approveMessage.md5OfBody(), approveMessage.messageId(), "200",
+                            answer.at("/SdkHttpMetadata/HttpHeaders/x-amzn-RequestId").asText());
             assertError(() -> sfn.sendTaskSuccess(request -> request.taskToken(track.path("token").asText()).output("{}")), "TaskTimedOut",
                     "Provided task does not exist anymore");
             assertError(() -> sfn.sendTaskHeartbeat(request -> request.taskToken("forged")), "InvalidToken", "Invalid Token: 'forged'");
@@ -541,19 +562,21 @@ class StepFunctionsIntegrationTest
             // the left branch fails: the right one, still waiting, is aborted at once, and its token is refused after
             String failing = sfn.startExecution(request -> request.stateMachineArn(arn).name("failing").input("{}")).executionArn();
             Map<String, String> open = tokensByBranch(sqs, queueUrl);
+            // both tasks are submitted (their messages sent) before the left one is answered
+            await().atMost(WAIT).until(() -> history(failing).stream().filter(event -> event.typeAsString().equals("TaskSubmitted")).count() == 2);
             sfn.sendTaskFailure(request -> request.taskToken(open.get("left")).error("Left.Broken").cause("no left today"));
             DescribeExecutionResponse failed = awaitEnd(failing);
             assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
             assertThat(failed.error()).isEqualTo("Left.Broken");
             assertThat(failed.cause()).isEqualTo("no left today");
             List<HistoryEvent> events = history(failing);
-            assertThat(events).hasSize(13);
+            assertThat(events).hasSize(15);
             HistoryEvent end = events.get(events.size() - 1);
             assertThat(chain(events, end)).containsExactly("ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted", "TaskStateEntered",
-                    "TaskScheduled", "TaskStarted", "TaskFailed", "ParallelStateFailed", "ExecutionFailed");
+                    "TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskFailed", "ParallelStateFailed", "ExecutionFailed");
             HistoryEvent aborted = events.stream().filter(event -> event.typeAsString().equals("TaskStateAborted")).findFirst().orElseThrow();
             assertThat(chain(events, aborted)).containsExactly("ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted", "TaskStateEntered",
-                    "TaskScheduled", "TaskStarted", "TaskStateAborted");
+                    "TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskStateAborted");
             assertError(() -> sfn.sendTaskSuccess(request -> request.taskToken(open.get("right")).output("{}")), "TaskTimedOut",
                     "Provided task does not exist anymore");
         }

@@ -170,7 +170,7 @@ class StepFunctionsResumeIntegrationTest
             ExecutionRunner first = new ExecutionRunner(stack.kafkaBootstrapServers(), topic, group, stores, tasks, clock).start();
             executions.put(arn, execution);
             first.start(execution);
-            List<String> waiting = List.of("1 0 ExecutionStarted", "2 1 TaskStateEntered", "3 2 TaskScheduled", "4 3 TaskStarted");
+            List<String> waiting = List.of("1 0 ExecutionStarted", "2 1 TaskStateEntered", "3 2 TaskScheduled", "4 3 TaskStarted", "5 4 TaskSubmitted");
             await().atMost(Duration.ofSeconds(60)).until(() -> shape(history, arn), waiting::equals);
             await().atMost(Duration.ofSeconds(60)).until(() -> tasks.calls.containsKey(send));
             first.close();
@@ -187,7 +187,7 @@ class StepFunctionsResumeIntegrationTest
                 assertThat(ended.status()).isEqualTo(StateMachineExecution.SUCCEEDED);
                 assertThat(JSON.readTree(ended.output().orElseThrow())).isEqualTo(JSON.readTree("{\"x\":1,\"answer\":{\"approved\":true}}"));
                 assertThat(shape(history, arn)).containsExactly("1 0 ExecutionStarted", "2 1 TaskStateEntered", "3 2 TaskScheduled", "4 3 TaskStarted",
-                        "5 4 TaskSucceeded", "6 5 TaskStateExited", "7 6 ExecutionSucceeded");
+                        "5 4 TaskSubmitted", "6 5 TaskSucceeded", "7 6 TaskStateExited", "8 7 ExecutionSucceeded");
                 // the message with the token was sent once: the integration had answered before the first runner stopped
                 assertThat(tasks.calls.get(send).get()).isEqualTo(1);
             }

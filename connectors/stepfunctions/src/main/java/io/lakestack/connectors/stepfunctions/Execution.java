@@ -812,6 +812,13 @@ final class Execution
                 started = true;
             }
         }
+        // a .sync or .waitForTaskToken task is submitted once its integration answered: every other task at once
+        boolean submitted = !TaskRequest.submits(resource);
+        Optional<HistoryEvent> recordedSubmit = submitted ? Optional.empty() : replayable(frame, List.of("TaskSubmitted"));
+        if (recordedSubmit.isPresent()) {
+            recordEvent(frame, "TaskSubmitted", recordedSubmit.get().details());
+            submitted = true;
+        }
         Optional<HistoryEvent> recordedOutcome = replayable(frame, activity
                 ? List.of("ActivitySucceeded", "ActivityFailed", "ActivityTimedOut", "ActivityScheduleFailed")
                 : List.of("TaskSucceeded", "TaskFailed", "TaskTimedOut"));
@@ -825,8 +832,9 @@ final class Execution
         }
         replayAbort(frame, "TaskStateAborted");
         CompletableFuture<String> startedBy = new CompletableFuture<>();
+        CompletableFuture<JsonNode> submittedBy = new CompletableFuture<>();
         TaskRequest taskRequest = new TaskRequest(request.executionArn(), state.name(), resource, parameters, token, retryCount, timeout, heartbeat,
-                () -> lastBeat.set(interpreter.clock().instant()), startedBy::complete);
+                () -> lastBeat.set(interpreter.clock().instant()), startedBy::complete, submittedBy::complete);
         CompletableFuture<TaskOutcome> future;
         try {
             future = interpreter.taskInvoker().invoke(taskRequest);
@@ -848,8 +856,19 @@ final class Execution
             Optional<Instant> waitUntil = Stream.of(timeoutAt, heartbeatAt, deadline).flatMap(Optional::stream).min(Instant::compareTo);
             Optional<TaskOutcome> outcome;
             try {
-                // until a worker takes an activity, its start wakes this thread too; in a branch, so does the branch's abort
-                Optional<?> woken = awaitInBranch(frame, started ? future : CompletableFuture.anyOf(future, startedBy), waitUntil);
+                // until a worker takes an activity, its start wakes this thread too, and so does a submission until it is
+                // recorded; in a branch, so does the branch's abort
+                CompletableFuture<?> awaited = !started ? CompletableFuture.anyOf(future, startedBy)
+                        : !submitted ? CompletableFuture.anyOf(future, submittedBy) : future;
+                Optional<?> woken = awaitInBranch(frame, awaited, waitUntil);
+                if (!submitted && submittedBy.isDone()) {
+                    // the integration answered (before the task's end, which comes after it)
+                    ObjectNode details = resourceDetails(kind);
+                    details.put("output", Json.write(submittedBy.join()));
+                    details.set("outputDetails", truncated());
+                    record(frame, "TaskSubmitted", details);
+                    submitted = true;
+                }
                 if (woken.isPresent() && !future.isDone()) {
                     if (frame.abort.isSet()) {
                         // another branch failed: this task stops, and what it started is cancelled

@@ -160,6 +160,59 @@ class StateMachineInterpreterTest
     }
 
     @Test
+    void syncAndCallbackTasksAreSubmittedWithTheIntegrationsAnswerOnceEvenWhenResumed()
+    {
+        String definition = """
+                {"StartAt": "Job", "States": {
+                  "Job": {"Type": "Task", "Resource": "arn:aws:states:::glue:startJobRun.sync", "Parameters": {"JobName": "etl"}, "ResultPath": null,
+                    "Next": "Ask"},
+                  "Ask": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "ResultPath": "$.answer", "Next": "Call"},
+                  "Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "ResultPath": "$.called", "End": true}}}
+                """;
+        FakeTasks tasks = new FakeTasks()
+                .on("arn:aws:states:::glue:startJobRun.sync", request -> {
+                    request.submitted().accept(json("{\"JobRunId\": \"jr-1\"}"));
+                    return TaskOutcome.succeeded(json("{\"JobRunState\": \"SUCCEEDED\"}"));
+                })
+                .on("arn:aws:states:::sqs:sendMessage.waitForTaskToken", request -> {
+                    request.submitted().accept(json("{\"MessageId\": \"m-1\"}"));
+                    // a later answer is ignored: the task was submitted
+                    request.submitted().accept(json("{\"MessageId\": \"m-2\"}"));
+                    return TaskOutcome.succeeded(json("\"yes\""));
+                })
+                .on("arn:aws:states:::lambda:invoke", request -> {
+                    // a request-response task is not submitted, whatever its invoker reports
+                    request.submitted().accept(json("{\"StatusCode\": 200}"));
+                    return TaskOutcome.succeeded(json("1"));
+                });
+        ExecutionResult result = run(definition, "{}", tasks, FixedRandom.none(), Runnable::run);
+
+        assertThat(result).isEqualTo(new ExecutionResult.Succeeded(json("{\"answer\": \"yes\", \"called\": 1}")));
+        assertThat(history.types()).containsExactly("ExecutionStarted",
+                "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded", "TaskStateExited",
+                "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded", "TaskStateExited",
+                "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded");
+        assertThat(history.events().get(4).details()).isEqualTo(json("""
+                {"resourceType": "glue", "resource": "startJobRun.sync", "output": "{\\"JobRunId\\":\\"jr-1\\"}", "outputDetails": {"truncated": false}}
+                """));
+        assertThat(history.events().get(10).details()).isEqualTo(json("""
+                {"resourceType": "sqs", "resource": "sendMessage.waitForTaskToken", "output": "{\\"MessageId\\":\\"m-1\\"}",
+                 "outputDetails": {"truncated": false}}
+                """));
+
+        // stopped after the job was submitted: resumed, the job's task is submitted again by its invoker, and recorded once
+        List<HistoryEvent> upToTheSubmit = history.events().subList(0, 5);
+        RecordingHistory resumed = new RecordingHistory();
+        upToTheSubmit.forEach(resumed::append);
+        StateMachineInterpreter again = StateMachineInterpreter.builder().taskInvoker(tasks).clock(time).waiter(time).random(FixedRandom.none())
+                .historySink(resumed).executor(Runnable::run).build();
+        assertThat(again.resume(StateMachineDefinition.parse(definition), new ExecutionRequest(TestRuns.EXECUTION, TestRuns.MACHINE, TestRuns.ROLE,
+                json("{}"), START), upToTheSubmit)).isEqualTo(result);
+        assertThat(resumed.chain()).isEqualTo(history.chain());
+        assertThat(resumed.events().get(10).details()).isEqualTo(history.events().get(10).details());
+    }
+
+    @Test
     void fullJitterScalesEachDelayByTheInjectedRandomThenCatchRoutesToTheFallback()
     {
         FakeTasks tasks = new FakeTasks().on("arn:aws:states:::lambda:invoke", request -> TaskOutcome.failed("Payment.Declined", "card expired"));

@@ -476,6 +476,7 @@ public final class SdkTaskInvoker
                     return;
                 }
                 started = succeeded.output();
+                request.submitted().accept(started);
                 while (!outcome.isDone()) {
                     Optional<TaskOutcome> ended = poll.apply(started);
                     if (ended.isPresent()) {

@@ -1,6 +1,7 @@
 package io.lakestack.connectors.stepfunctions.engine;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestack.connectors.stepfunctions.ActivityScheduleFailure;
 import io.lakestack.connectors.stepfunctions.TaskInvoker;
@@ -56,8 +57,13 @@ public final class TaskCallbacks
     private static final Logger log = LoggerFactory.getLogger(TaskCallbacks.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A token's task, as its owner last wrote it. */
-    public record TaskToken(String executionArn, String stateName, String status, long atMillis)
+    /**
+     * A token's task, as its owner last wrote it.
+     *
+     * @param answer the integration's answer once it sent the token (JSON text), which the task's {@code TaskSubmitted}
+     *         event shows
+     */
+    public record TaskToken(String executionArn, String stateName, String status, long atMillis, Optional<String> answer)
     {
         static final String DISPATCHING = "DISPATCHING";
         static final String OPEN = "OPEN";
@@ -68,6 +74,12 @@ public final class TaskCallbacks
             requireNonNull(executionArn, "executionArn is null");
             requireNonNull(stateName, "stateName is null");
             requireNonNull(status, "status is null");
+            answer = answer == null ? Optional.empty() : answer;
+        }
+
+        TaskToken(String executionArn, String stateName, String status, long atMillis)
+        {
+            this(executionArn, stateName, status, atMillis, Optional.empty());
         }
     }
 
@@ -92,7 +104,40 @@ public final class TaskCallbacks
         }
     }
 
-    private record Waiting(CompletableFuture<TaskOutcome> future, TaskRequest request) {}
+    /**
+     * A task waiting for its callback. Until its integration has answered, a callback that ends it is kept, so that the
+     * task is submitted ({@link TaskRequest#submitted()}) before it ends, as on AWS.
+     */
+    private static final class Waiting
+    {
+        private final CompletableFuture<TaskOutcome> future;
+        private final TaskRequest request;
+        private boolean dispatched;
+        private Callback pending;
+
+        Waiting(CompletableFuture<TaskOutcome> future, TaskRequest request, boolean dispatched)
+        {
+            this.future = future;
+            this.request = request;
+            this.dispatched = dispatched;
+        }
+
+        /** The integration has answered: the callback kept meanwhile, if one came. */
+        synchronized Optional<Callback> dispatched()
+        {
+            dispatched = true;
+            return Optional.ofNullable(pending);
+        }
+
+        /** Whether the task can end now; if not, the callback is kept for when its integration has answered. */
+        synchronized boolean endsNow(Callback callback)
+        {
+            if (!dispatched) {
+                pending = callback;
+            }
+            return dispatched;
+        }
+    }
 
     private final RecordStore<TaskToken> tokens;
     private final RecordStore<Callback> callbacks;
@@ -125,7 +170,7 @@ public final class TaskCallbacks
         activityTasks.onStart((token, workerName) -> {
             Waiting task = waiting.get(token);
             if (task != null) {
-                task.request().started().accept(workerName);
+                task.request.started().accept(workerName);
             }
         });
     }
@@ -181,6 +226,9 @@ public final class TaskCallbacks
             return CompletableFuture.failedFuture(new ActivityScheduleFailure("States.Runtime", "Activity Does Not Exist: '" + request.resource()
                     + "' (deleted after the state machine was made; CreateActivity makes it)"));
         }
+        Optional<TaskToken> known = tokens.getLatest(token);
+        // sent before a restart: the task was submitted then
+        known.flatMap(TaskToken::answer).ifPresent(answer -> request.submitted().accept(parse(answer)));
         Optional<Callback> answered = callbacks.getLatest(token).filter(Callback::ends);
         if (answered.isPresent()) {
             // answered while no instance ran the execution
@@ -192,7 +240,9 @@ public final class TaskCallbacks
             return CompletableFuture.completedFuture(outcome(answered.get()));
         }
         CompletableFuture<TaskOutcome> future = new CompletableFuture<>();
-        waiting.put(token, new Waiting(future, request));
+        boolean dispatching = !activity && (known.isEmpty() || known.get().status().equals(TaskToken.DISPATCHING));
+        Waiting task = new Waiting(future, request, !dispatching);
+        waiting.put(token, task);
         future.whenComplete((outcome, failure) -> {
             waiting.remove(token);
             synchronized (future) {
@@ -204,7 +254,6 @@ public final class TaskCallbacks
                 }
             }
         });
-        Optional<TaskToken> known = tokens.getLatest(token);
         if (activity) {
             if (known.isEmpty()) {
                 tokens.put(token, new TaskToken(request.executionArn(), request.stateName(), TaskToken.OPEN, clock.millis()));
@@ -213,7 +262,7 @@ public final class TaskCallbacks
             // taken while no instance ran the execution
             activityTasks.startedBy(token).ifPresent(request.started());
         }
-        else if (known.isEmpty() || known.get().status().equals(TaskToken.DISPATCHING)) {
+        else if (dispatching) {
             tokens.put(token, new TaskToken(request.executionArn(), request.stateName(), TaskToken.DISPATCHING, clock.millis()));
             TaskRequest call = new TaskRequest(request.executionArn(), request.stateName(),
                     request.resource().substring(0, request.resource().length() - SUFFIX.length()), request.input(), token, request.retryCount(),
@@ -227,12 +276,16 @@ public final class TaskCallbacks
                     future.complete(outcome);
                 }
                 else {
+                    JsonNode answer = ((TaskOutcome.Succeeded) outcome).output();
                     synchronized (future) {
                         // a task that ended meanwhile stays closed
                         if (!future.isDone()) {
-                            tokens.put(token, new TaskToken(request.executionArn(), request.stateName(), TaskToken.OPEN, clock.millis()));
+                            tokens.put(token, new TaskToken(request.executionArn(), request.stateName(), TaskToken.OPEN, clock.millis(),
+                                    Optional.of(answer.toString())));
                         }
                     }
+                    request.submitted().accept(answer);
+                    task.dispatched().ifPresent(callback -> end(task, callback));
                 }
             });
         }
@@ -252,15 +305,30 @@ public final class TaskCallbacks
         if (task == null) {
             return;
         }
-        if (callback.ends()) {
-            if (task.request().activity()) {
-                // the worker took the task before it answered: ActivityStarted comes first, whichever store was read first
-                activityTasks.startedBy(token).ifPresent(task.request().started());
-            }
-            task.future().complete(outcome(callback));
+        if (!callback.ends()) {
+            task.request.heartbeat().run();
         }
-        else {
-            task.request().heartbeat().run();
+        else if (task.endsNow(callback)) {
+            end(task, callback);
+        }
+    }
+
+    private void end(Waiting task, Callback callback)
+    {
+        if (task.request.activity()) {
+            // the worker took the task before it answered: ActivityStarted comes first, whichever store was read first
+            activityTasks.startedBy(task.request.taskToken()).ifPresent(task.request.started());
+        }
+        task.future.complete(outcome(callback));
+    }
+
+    private static JsonNode parse(String json)
+    {
+        try {
+            return JSON.readTree(json);
+        }
+        catch (JsonProcessingException e) {
+            throw new IllegalStateException("an integration's answer stored in " + TOKENS_STORE + " is not JSON", e);
         }
     }
 

@@ -66,7 +66,7 @@ class ActivityTasksTest
     private TaskRequest request(String token, Consumer<String> started)
     {
         return new TaskRequest(EXECUTION, "Add", ACTIVITY, JSON.createObjectNode().put("a", 1), token, 0, Optional.empty(), Optional.empty(),
-                beats::incrementAndGet, started);
+                beats::incrementAndGet, started, answer -> {});
     }
 
     private String status(String token)

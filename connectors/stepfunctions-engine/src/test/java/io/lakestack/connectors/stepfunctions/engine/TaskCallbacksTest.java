@@ -1,5 +1,6 @@
 package io.lakestack.connectors.stepfunctions.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestack.connectors.stepfunctions.TaskOutcome;
 import io.lakestack.connectors.stepfunctions.TaskRequest;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -48,8 +50,13 @@ class TaskCallbacksTest
 
     private static TaskRequest request(String resource, String token, Runnable heartbeat)
     {
+        return request(resource, token, heartbeat, answer -> {});
+    }
+
+    private static TaskRequest request(String resource, String token, Runnable heartbeat, Consumer<JsonNode> submitted)
+    {
         return new TaskRequest(EXECUTION, "Wait for approval", resource, JSON.createObjectNode().put("QueueUrl", "q"), token, 0, Optional.empty(),
-                Optional.empty(), heartbeat);
+                Optional.empty(), heartbeat, workerName -> {}, submitted);
     }
 
     private String status(String token)
@@ -78,6 +85,28 @@ class TaskCallbacksTest
                         + ", state Wait for approval, has ended)");
         assertThatThrownBy(() -> callbacks.heartbeat(token))
                 .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.errorCode()).isEqualTo("TaskTimedOut"));
+    }
+
+    @Test
+    void theTaskIsSubmittedWithTheIntegrationsAnswerBeforeACallbackThatCameFirstEndsIt()
+            throws Exception
+    {
+        integrationAnswer = new CompletableFuture<>();
+        String token = TaskTokens.of(EXECUTION, 4, 0);
+        List<String> seen = new ArrayList<>();
+        CompletableFuture<TaskOutcome> outcome = callbacks.invoke(request(SEND + ".waitForTaskToken", token, () -> {},
+                answer -> seen.add("submitted " + answer)));
+        outcome.thenAccept(ended -> seen.add("ended " + ended));
+        assertThat(status(token)).isEqualTo("DISPATCHING");
+
+        // the worker got the message and answered before the send returned
+        callbacks.succeed(token, "{\"approved\":true}");
+        assertThat(outcome).isNotDone();
+        assertThat(seen).isEmpty();
+
+        integrationAnswer.complete(TaskOutcome.succeeded(JSON.readTree("{\"MessageId\":\"m-2\"}")));
+        assertThat(seen).containsExactly("submitted {\"MessageId\":\"m-2\"}", "ended " + TaskOutcome.succeeded(JSON.readTree("{\"approved\":true}")));
+        assertThat(status(token)).isEqualTo("CLOSED");
     }
 
     @Test
@@ -146,8 +175,11 @@ class TaskCallbacksTest
             calls.add(request);
             return integrationAnswer;
         }, arn -> false, clock);
-        CompletableFuture<TaskOutcome> resumed = next.invoke(request(SEND + ".waitForTaskToken", token, () -> {}));
+        List<JsonNode> submissions = new ArrayList<>();
+        CompletableFuture<TaskOutcome> resumed = next.invoke(request(SEND + ".waitForTaskToken", token, () -> {}, submissions::add));
         assertThat(calls).hasSize(1);
+        // submitted as before the restart, with the answer the integration gave then
+        assertThat(submissions).containsExactly(JSON.createObjectNode().put("MessageId", "m-1"));
         assertThat(resumed).isNotDone();
         next.succeed(token, "7");
         assertThat(resumed.getNow(null)).isEqualTo(TaskOutcome.succeeded(JSON.getNodeFactory().numberNode(7)));
