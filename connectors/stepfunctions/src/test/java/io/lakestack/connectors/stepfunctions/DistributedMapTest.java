@@ -123,13 +123,19 @@ class DistributedMapTest
               "Done": {"Type": "Pass", "Output": "{% $merge([$states.input, {'children': $children}]) %}", "End": true}}}
             """;
 
+    /** The JSONata machine's input: its key, limits and run, with the batch size and tolerated percentage given. */
+    private static String jsonataInput(String batch, String percent)
+    {
+        return "{\"key\": \"rows.csv\", \"max\": 3, \"n\": 4, \"batch\": " + batch + ", \"run\": \"r\", \"tolerated\": 1, \"percent\": " + percent
+                + ", \"prefix\": \"p\"}";
+    }
+
     @Test
     void aJsonataDistributedMapEvaluatesItsArgumentsSelectorBatcherLimitsAndOutput()
     {
         FakeMapRunner runner = new FakeMapRunner();
         runner.object = "id;name\n1;a,x\n2;b\n3;c\n4;d\n";
-        ExecutionResult result = run(runner, JSONATA_DEFINITION,
-                "{\"key\": \"rows.csv\", \"max\": 3, \"n\": 4, \"batch\": 2, \"run\": \"r\", \"tolerated\": 1, \"percent\": 25.5, \"prefix\": \"p\"}");
+        ExecutionResult result = run(runner, JSONATA_DEFINITION, jsonataInput("2", "25.5"));
         MapRunRequest request = runner.requests.get(0);
         assertThat(json(request.childDefinition())).isEqualTo(json(
                 "{\"StartAt\": \"I\", \"States\": {\"I\": {\"Type\": \"Pass\", \"End\": true}}, \"QueryLanguage\": \"JSONata\"}"));
@@ -151,14 +157,12 @@ class DistributedMapTest
     {
         FakeMapRunner runner = new FakeMapRunner();
         runner.object = "id;name\n1;a\n";
-        ExecutionResult result = run(runner, JSONATA_DEFINITION,
-                "{\"key\": \"rows.csv\", \"max\": 3, \"n\": 4, \"batch\": \"two\", \"run\": \"r\", \"tolerated\": 1, \"percent\": 5, \"prefix\": \"p\"}");
+        ExecutionResult result = run(runner, JSONATA_DEFINITION, jsonataInput("\"two\"", "5"));
         assertThat(runner.requests).isEmpty();
         assertThat(result).isEqualTo(new ExecutionResult.Failed("States.QueryEvaluationError", "An error occurred while executing the state 'Fan' "
                 + "(entered at the event id #2). The JSONata expression '$states.input.batch' specified for the field 'ItemBatcher/MaxItemsPerBatch' "
                 + "returned a value that is not a positive integer: \"two\""));
-        ExecutionResult percent = run(runner, JSONATA_DEFINITION,
-                "{\"key\": \"rows.csv\", \"max\": 3, \"n\": 4, \"batch\": 2, \"run\": \"r\", \"tolerated\": 1, \"percent\": 101, \"prefix\": \"p\"}");
+        ExecutionResult percent = run(runner, JSONATA_DEFINITION, jsonataInput("2", "101"));
         assertThat(percent).isEqualTo(new ExecutionResult.Failed("States.QueryEvaluationError", "An error occurred while executing the state 'Fan' "
                 + "(entered at the event id #2). The JSONata expression '$states.input.percent' specified for the field 'ToleratedFailurePercentage' "
                 + "returned a value that is not a number from 0 to 100: 101"));
