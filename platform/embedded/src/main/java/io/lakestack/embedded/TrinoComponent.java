@@ -117,6 +117,7 @@ final class TrinoComponent
         writeProperties(etc.resolve("catalog").resolve(CATALOG + ".properties"), catalog);
 
         List<String> jvm = new ArrayList<>(List.of(
+                "-Xms96m",
                 "-Xmx" + heap,
                 "-XX:+UseG1GC",
                 "-XX:G1HeapRegionSize=4M",
