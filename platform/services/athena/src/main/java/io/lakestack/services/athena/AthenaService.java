@@ -166,16 +166,7 @@ public final class AthenaService
             ObjectNode result = output();
             page.updateCount().ifPresentOrElse(count -> result.put("UpdateCount", count), () -> result.put("UpdateCount", 0));
             ObjectNode resultSet = result.putObject("ResultSet");
-            ArrayNode rows = resultSet.putArray("Rows");
-            for (List<String> row : page.rows()) {
-                ArrayNode data = rows.addObject().putArray("Data");
-                for (String value : row) {
-                    ObjectNode datum = data.addObject();
-                    if (value != null) {
-                        datum.put("VarCharValue", value);
-                    }
-                }
-            }
+            resultSet.putPOJO("Rows", new ResultRows(page.rows()));
             resultSet.putObject("ResultSetMetadata").set("ColumnInfo", page.columns());
             page.nextToken().ifPresent(next -> result.put("NextToken", next));
             return result;

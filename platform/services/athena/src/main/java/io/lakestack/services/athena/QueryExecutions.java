@@ -166,11 +166,27 @@ final class QueryExecutions
         QueryExecution execution = new QueryExecution(id, request.query(), "DML", Optional.empty(), request.workGroup(), request.database(),
                 request.catalog(), output, output + id + ".csv", request.parameters(), request.clientRequestToken(), instances.self(), State.QUEUED,
                 Optional.empty(), Optional.empty(), clock.millis(), Optional.empty(), Optional.empty(), Optional.empty(), false);
-        store.put(id, execution);
-        events.changed(execution, Optional.empty(), execution.submittedMillis());
+        // the engine starts on the query while its record is written; the caller has its id once the record is durable
+        CompletableFuture<Void> queued = store.putAsync(id, execution);
+        CompletableFuture<Void> announced = new CompletableFuture<>();
+        AtomicBoolean cancelled = new AtomicBoolean();
+        cancellations.put(id, cancelled);
+        executor.submit(() -> run(id, request, execution, announced));
+        try {
+            queued.join();
+        }
+        catch (CompletionException e) {
+            cancelled.set(true);
+            announced.completeExceptionally(e.getCause());
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+        try {
+            events.changed(execution, Optional.empty(), execution.submittedMillis());
+        }
+        finally {
+            announced.complete(null);
+        }
         request.clientRequestToken().ifPresent(token -> byClientToken.put(token, id));
-        cancellations.put(id, new AtomicBoolean());
-        executor.submit(() -> run(id, request));
         return id;
     }
 
@@ -196,15 +212,17 @@ final class QueryExecutions
      * with a reason, and a stop ends it {@code CANCELLED} (the engine and {@link HiveDdlExecutor} read the flag
      * between their steps).
      */
-    private void run(String id, Request request)
+    private void run(String id, Request request, QueryExecution submitted, CompletableFuture<Void> queued)
     {
         try {
-            execute(id, request);
+            execute(id, request, submitted, queued);
         }
         catch (Throwable e) {
             // execute ends every query itself; this is a failure to record how it ended
             log.error("query {} could not be ended normally", id, e);
-            endFailed(id, "INTERNAL_ERROR: lakestack could not record how the query ended: " + e);
+            if (durable(queued)) {
+                endFailed(submitted, "INTERNAL_ERROR: lakestack could not record how the query ended: " + e);
+            }
         }
         finally {
             running.remove(id);
@@ -219,10 +237,11 @@ final class QueryExecutions
     }
 
     /** Ends the query FAILED, unless it has ended already. */
-    private synchronized void endFailed(String id, String reason)
+    private synchronized void endFailed(QueryExecution submitted, String reason)
     {
+        String id = submitted.id();
         try {
-            store.get(id).filter(current -> !current.state().isDone()).ifPresent(current -> {
+            Optional.of(stored(submitted)).filter(current -> !current.state().isDone()).ifPresent(current -> {
                 QueryExecution failed = current.finished(State.FAILED, Optional.of(reason), Optional.of(new Failure(false)), clock.millis(),
                         current.statementType(), current.substatementType(), current.outputLocation(), current.statistics(), Optional.empty());
                 store.put(id, failed);
@@ -234,14 +253,25 @@ final class QueryExecutions
         }
     }
 
-    private void execute(String id, Request request)
+    /**
+     * @param submitted the query as {@link #start} stored it
+     * @param queued the write of {@code submitted} and then its state change event: nothing of the query's end is
+     *         written before it is done, and nothing at all when the write failed (the caller of {@link #start} was
+     *         told so)
+     */
+    private void execute(String id, Request request, QueryExecution submitted, CompletableFuture<Void> queued)
     {
         AtomicBoolean cancelled = cancellations.getOrDefault(id, new AtomicBoolean());
         QueryExecution execution;
         long started = clock.millis();
         synchronized (this) {
-            execution = get(id);
+            execution = stored(submitted);
             if (cancelled.get() || execution.state() != State.QUEUED || execution.cancelRequested()) {
+                if (!durable(queued)) {
+                    cancellations.remove(id);
+                    return;
+                }
+                execution = stored(submitted);
                 if (!execution.state().isDone()) {
                     QueryExecution cancelledExecution = execution.finished(State.CANCELLED, Optional.of("Query cancelled by user"), Optional.empty(),
                             clock.millis(), execution.statementType(), execution.substatementType(), execution.outputLocation(), Optional.empty(),
@@ -254,7 +284,9 @@ final class QueryExecutions
             }
             running.put(id, execution.running());
         }
-        events.changed(execution.running(), Optional.of(State.QUEUED), started);
+        QueryExecution entered = execution.running();
+        // its event follows the QUEUED one
+        CompletableFuture<Void> announced = queued.thenRun(() -> events.changed(entered, Optional.of(State.QUEUED), started));
         Run run = new Run(execution.outputLocation());
         State state = State.SUCCEEDED;
         Optional<String> reason = Optional.empty();
@@ -345,11 +377,14 @@ final class QueryExecutions
             failure = Optional.of(new Failure(false));
         }
         long completed = clock.millis();
+        if (!durable(announced)) {
+            return;
+        }
         Statistics statistics = new Statistics(started - execution.submittedMillis(), run.dataScannedBytes, run.engineMillis, run.planningMillis,
                 completed - execution.submittedMillis());
         synchronized (this) {
             // unless another instance took this one for gone and ended the query meanwhile
-            if (store.get(id).filter(current -> !current.state().isDone()).isPresent()) {
+            if (!stored(submitted).state().isDone()) {
                 QueryExecution finished = execution.finished(state, reason, failure, completed, run.statementType, run.substatementType,
                         run.outputLocation, Optional.of(statistics), state == State.SUCCEEDED ? run.result : Optional.empty());
                 store.put(id, finished);
@@ -357,6 +392,28 @@ final class QueryExecutions
             }
             running.remove(id);
             cancellations.remove(id);
+        }
+    }
+
+    /**
+     * The query as this instance last read it from the store, or as {@link #start} wrote it when the store has not
+     * read that write back yet (it is durable, and nothing else has changed the query since)
+     */
+    private QueryExecution stored(QueryExecution submitted)
+    {
+        return store.get(submitted.id()).orElse(submitted);
+    }
+
+    /** Waits for the query's first write (and its events): whether it is durable. */
+    private static boolean durable(CompletableFuture<Void> written)
+    {
+        try {
+            written.join();
+            return true;
+        }
+        catch (CompletionException e) {
+            log.warn("a query was not started: its record could not be written", e.getCause());
+            return false;
         }
     }
 

@@ -1,10 +1,5 @@
 package io.lakestack.services.athena;
 
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.lakestack.spi.OffsetTokens;
 import io.lakestack.spi.s3.ObjectStore;
 import io.lakestack.spi.ServiceException;
@@ -40,11 +35,6 @@ final class ResultFiles
 {
     private static final int READ_CHUNK = 256 * 1024;
     static final long CACHE_BYTES = 512L * 1024 * 1024;
-    /** Athena's CSV: comma-separated, values in double quotes with quotes doubled, NULL an empty unquoted value. */
-    private static final ObjectReader CSV_RECORD = new CsvMapper().readerForListOf(String.class)
-            .with(CsvSchema.emptySchema().withColumnSeparator(',').withQuoteChar('"'))
-            .with(CsvParser.Feature.WRAP_AS_ARRAY)
-            .with(CsvParser.Feature.EMPTY_UNQUOTED_STRING_AS_NULL);
 
     private final ObjectStore store;
     private final Path directory;
@@ -332,13 +322,63 @@ final class ResultFiles
         return -1;
     }
 
-    /** One record of Athena's CSV, with the newline that ends it. */
-    private static List<String> csvRecord(byte[] buffer, int start, int length)
-            throws IOException
+    /**
+     * The values of one record of Athena's CSV ({@code length} bytes from {@code start}, the newline that ends it
+     * included): separated by commas, each in double quotes with its quotes doubled, NULL an empty unquoted value. A
+     * value without quotes (Athena writes none but NULL) is read up to the next comma, as CSV readers do.
+     */
+    static List<String> csvRecord(byte[] buffer, int start, int length)
     {
-        try (MappingIterator<List<String>> record = CSV_RECORD.readValues(buffer, start, length)) {
-            return record.nextValue();
+        int end = start + length;
+        if (end > start && buffer[end - 1] == '\n') {
+            end--;
         }
+        List<String> values = new ArrayList<>();
+        int position = start;
+        while (true) {
+            if (position < end && buffer[position] == '"') {
+                // quoted: up to the quote that no second quote follows
+                int from = position + 1;
+                int to = from;
+                boolean doubled = false;
+                while (to < end && (buffer[to] != '"' || (to + 1 < end && buffer[to + 1] == '"'))) {
+                    if (buffer[to] == '"') {
+                        doubled = true;
+                        to++;
+                    }
+                    to++;
+                }
+                String value = new String(buffer, from, to - from, StandardCharsets.UTF_8);
+                values.add(doubled ? value.replace("\"\"", "\"") : value);
+                position = to + 1;
+                // anything between the closing quote and the comma belongs to the value, as lenient readers take it
+                int comma = indexOf(buffer, (byte) ',', position, end);
+                if (comma > position) {
+                    values.set(values.size() - 1, values.get(values.size() - 1) + new String(buffer, position, comma - position, StandardCharsets.UTF_8));
+                }
+                position = comma;
+            }
+            else {
+                int comma = indexOf(buffer, (byte) ',', position, end);
+                values.add(comma == position ? null : new String(buffer, position, comma - position, StandardCharsets.UTF_8));
+                position = comma;
+            }
+            if (position >= end) {
+                return values;
+            }
+            position++;
+        }
+    }
+
+    /** The index of {@code value} in {@code buffer[from, to)}, or {@code to}. */
+    private static int indexOf(byte[] buffer, byte value, int from, int to)
+    {
+        for (int i = from; i < to; i++) {
+            if (buffer[i] == value) {
+                return i;
+            }
+        }
+        return to;
     }
 
     @Override

@@ -201,6 +201,90 @@ class QueryExecutionsTest
     }
 
     @Test
+    void aQueryThatEndsBeforeItsFirstWriteIsReadBackEndsAllTheSame()
+            throws Exception
+    {
+        clock = new ManualClock(1_790_000_000_000L);
+        UnreadWrites unread = new UnreadWrites();
+        executions = executions(unread, (query, sink, cancelled) -> {
+            sink.columns(List.of(new QueryEngine.Column("answer", "integer")));
+            sink.row(List.of("42"));
+            return ONE_ROW;
+        }, 1);
+
+        String id = executions.start(request("SELECT 42"));
+        assertThat(unread.held).as("StartQueryExecution answered once its record was durable, before the store read it back").containsExactly(id);
+
+        QueryExecution done = awaitEnd(id);
+        assertThat(done.state()).isEqualTo(State.SUCCEEDED);
+        assertThat(done.result().orElseThrow().rows()).isEqualTo(1);
+        assertThat(events(id)).extracting(event -> event.path("detail").path("currentState").asText()).containsExactly("QUEUED", "RUNNING", "SUCCEEDED");
+    }
+
+    /**
+     * Record stores whose query store acknowledges an asynchronous write at once and shows it only when the next
+     * write is made, as a store does that reads its writes back from a log later than they are durable.
+     */
+    private final class UnreadWrites
+            implements io.lakestack.spi.store.RecordStores
+    {
+        final List<String> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> io.lakestack.spi.store.RecordStore<T> open(String name, Class<T> type)
+        {
+            io.lakestack.spi.store.RecordStore<T> store = stores.open(name, type);
+            if (!name.equals(QueryExecutions.STORE)) {
+                return store;
+            }
+            Map<String, T> pending = new java.util.LinkedHashMap<>();
+            return new io.lakestack.spi.store.RecordStore<T>()
+            {
+                @Override
+                public Optional<T> get(String key)
+                {
+                    return store.get(key);
+                }
+
+                @Override
+                public synchronized java.util.concurrent.CompletableFuture<Void> putAsync(String key, T record)
+                {
+                    pending.put(key, record);
+                    held.add(key);
+                    return java.util.concurrent.CompletableFuture.completedFuture(null);
+                }
+
+                @Override
+                public synchronized void put(String key, T record)
+                {
+                    pending.forEach(store::put);
+                    pending.clear();
+                    store.put(key, record);
+                }
+
+                @Override
+                public synchronized void delete(String key)
+                {
+                    store.delete(key);
+                }
+
+                @Override
+                public java.util.SortedMap<String, T> all()
+                {
+                    return store.all();
+                }
+
+                @Override
+                public void subscribe(Listener<T> listener)
+                {
+                    store.subscribe(listener);
+                }
+            };
+        }
+    }
+
+    @Test
     void showPartitionsReadsEveryPageWhenNotStopped()
     {
         executions = executions(QueryExecutionsTest::noEngine, 1);
@@ -214,6 +298,11 @@ class QueryExecutionsTest
     }
 
     private QueryExecutions executions(QueryEngine engine, int concurrency)
+    {
+        return executions(stores, engine, concurrency);
+    }
+
+    private QueryExecutions executions(io.lakestack.spi.store.RecordStores stores, QueryEngine engine, int concurrency)
     {
         WorkGroups workGroups = new WorkGroups(stores, clock);
         QueryStateEvents events = new QueryStateEvents(sink, "000000000000", workGroup -> workGroups.get(workGroup).region(), "eu-west-1", Runnable::run);

@@ -137,4 +137,32 @@ class ResultFilesTest
             return results.publish(writer, "out", key, "text/csv");
         }
     }
+
+    @Test
+    void readsEveryShapeOfAthenaCsvRecord()
+    {
+        assertThat(record("\"a\",,\"\",\"\"\"\",\"x\"\"\"\n")).containsExactly("a", null, "", "\"", "x\"");
+        assertThat(record(",\n")).containsExactly(null, null);
+        assertThat(record("\"1\",\"2\"")).containsExactly("1", "2");
+        assertThat(record("\"ü, \"\"ñ\"\"\",plain\n")).containsExactly("ü, \"ñ\"", "plain");
+    }
+
+    @Test
+    void writesRowsOfAPageAsAthenaAnswersThem()
+            throws Exception
+    {
+        com.fasterxml.jackson.databind.node.ObjectNode resultSet = io.lakestack.endpoint.json.JsonProtocolService.JSON.createObjectNode();
+        resultSet.putPOJO("Rows", new ResultRows(List.of(List.of("id", "name"), Arrays.asList("1", null), List.of("2", "\"quoted\""))));
+
+        assertThat(io.lakestack.endpoint.json.JsonProtocolService.JSON.writeValueAsString(resultSet)).isEqualTo("{\"Rows\":["
+                + "{\"Data\":[{\"VarCharValue\":\"id\"},{\"VarCharValue\":\"name\"}]},"
+                + "{\"Data\":[{\"VarCharValue\":\"1\"},{}]},"
+                + "{\"Data\":[{\"VarCharValue\":\"2\"},{\"VarCharValue\":\"\\\"quoted\\\"\"}]}]}");
+    }
+
+    private static List<String> record(String text)
+    {
+        byte[] bytes = ("xx" + text).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return ResultFiles.csvRecord(bytes, 2, bytes.length - 2);
+    }
 }
