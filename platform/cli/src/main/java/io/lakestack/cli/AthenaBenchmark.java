@@ -1,7 +1,6 @@
 package io.lakestack.cli;
 
 import io.lakestack.embedded.EmbeddedStack;
-import io.lakestack.embedded.StackPorts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -23,11 +22,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
@@ -35,7 +34,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Athena's overhead over Trino, and a crawl of many partitions, on the embedded stack of this machine.
+ * Athena's overhead over Trino, and a crawl of many partitions, on the stack of this machine, run as {@code lakestack up} in
+ * a process of its own (the clients, the Athena API's and Trino JDBC's, stay in the benchmark's JVM).
  *
  * <p>One run: GROUP BYs over {@value #ROWS} Parquet rows through the Athena API as an application runs them (start,
  * poll, fetch every page of results) against the same queries over Trino JDBC (the baseline), alternating, after one
@@ -62,7 +62,7 @@ final class AthenaBenchmark
     private String lastBreakdown = "";
 
     @Option(names = "--runs", description = "Measured runs of each query path (default: ${DEFAULT-VALUE}).")
-    int runs = 5;
+    int runs = 9;
 
     @Option(names = "--partitions", description = "Partitions the crawl finds (default: ${DEFAULT-VALUE}).")
     int partitions = 1000;
@@ -75,11 +75,9 @@ final class AthenaBenchmark
             throws Exception
     {
         Path data = Files.createTempDirectory("lakestack-bench-athena");
-        Lakestack.logTo(data);
         System.out.printf("lakestack Athena benchmark: %d cores, data dir %s%n", Runtime.getRuntime().availableProcessors(), data);
-        try (EmbeddedStack stack = EmbeddedStack.builder().dataDirectory(data).ports(StackPorts.free()).build().start()) {
-            stack.awaitTrino(Duration.ofMinutes(4));
-            URI endpoint = URI.create(stack.endpointUrl());
+        try (BenchStack stack = BenchStack.start(data, Optional.empty(), List.of())) {
+            URI endpoint = URI.create(stack.endpoint());
             try (AthenaClient athena = AthenaClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(credentials())
                             .httpClient(UrlConnectionHttpClient.create()).build();
                     GlueClient glue = GlueClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(credentials())

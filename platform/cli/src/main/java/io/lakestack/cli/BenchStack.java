@@ -95,9 +95,10 @@ final class BenchStack
         return "127.0.0.1:" + ports.kafka();
     }
 
-    int port()
+    /** Trino's JDBC URL, its catalog the one Athena queries. */
+    String trinoJdbcUrl()
     {
-        return ports.endpoint();
+        return "jdbc:trino://127.0.0.1:" + ports.trino() + "/awsdatacatalog";
     }
 
     ProcessHandle process()

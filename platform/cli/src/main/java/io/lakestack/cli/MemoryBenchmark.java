@@ -79,12 +79,11 @@ final class MemoryBenchmark
                 trinoHeap == null ? "the default" : trinoHeap);
         try (BenchStack stack = BenchStack.start(data, Optional.ofNullable(launcherHeap),
                 trinoHeap == null ? List.of() : List.of("--trino-heap", trinoHeap))) {
-            int port = stack.port();
             Sampler sampler = new Sampler(stack.process());
             Thread sampling = new Thread(sampler, "rss-sampler");
             sampling.setDaemon(true);
             sampling.start();
-            URI endpoint = URI.create("http://127.0.0.1:" + port);
+            URI endpoint = URI.create(stack.endpoint());
             // at rest: ready, nothing asked of it yet
             Thread.sleep(5_000);
             Sampler.Peak rest = sampler.takePeak();
@@ -97,7 +96,7 @@ final class MemoryBenchmark
             Sampler.Peak s3Peak = sampler.takePeak();
             System.out.printf("  S3 load: %s%n", s3Peak);
 
-            writeTable(port);
+            writeTable(stack.trinoJdbcUrl());
             sampler.takePeak();
             try (AthenaClient athena = AthenaClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
                     .credentialsProvider(AthenaBenchmark.credentials()).httpClient(UrlConnectionHttpClient.create()).build()) {
@@ -166,13 +165,13 @@ final class MemoryBenchmark
     }
 
     /** The table the queries group: {@code k = i % 1000, v = i} for i in [0, rows), as Parquet, through Trino. */
-    private void writeTable(int port)
+    private void writeTable(String trinoJdbcUrl)
             throws Exception
     {
         Properties user = new Properties();
         user.put("user", "lakestack-bench");
         System.out.printf("  writing %,d rows of Parquet...%n", rows);
-        try (Connection trino = DriverManager.getConnection("jdbc:trino://127.0.0.1:" + (port + 4) + "/awsdatacatalog", user);
+        try (Connection trino = DriverManager.getConnection(trinoJdbcUrl, user);
                 Statement statement = trino.createStatement()) {
             statement.execute("CREATE SCHEMA awsdatacatalog.bench_memory WITH (location = 's3://bench-memory/tables/')");
             statement.execute("CREATE TABLE awsdatacatalog.bench_memory.numbers WITH (format = 'PARQUET', external_location = 's3://bench-memory/tables/numbers/') "
