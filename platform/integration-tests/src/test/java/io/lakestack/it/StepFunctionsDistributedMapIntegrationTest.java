@@ -132,11 +132,12 @@ class StepFunctionsDistributedMapIntegrationTest
         try (GlueClient glue = stack.glue()) {
             glue.createDatabase(request -> request.databaseInput(input -> input.name(present)));
             String machine = machine("it-dmap-redrive", """
-                    {"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "Label": "dbs", "ItemsPath": "$.databases", "End": true,
+                    {"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "Label": "dbs", "ItemsPath": "$.databases", "MaxConcurrency": 1, "End": true,
                       "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Get",
                         "States": {"Get": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:glue:getDatabase", "Parameters": {"Name.$": "$"},
                           "ResultSelector": {"name.$": "$.Database.Name"}, "End": true}}}}}}
                     """);
+            // one child at a time: the first has succeeded before the second fails the Map Run, which aborts children still running
             DescribeExecutionResponse failed = run(machine, "{\"databases\": [\"" + present + "\", \"" + missing + "\"]}");
             assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
             assertThat(failed.error()).isEqualTo("States.ExceedToleratedFailureThreshold");
