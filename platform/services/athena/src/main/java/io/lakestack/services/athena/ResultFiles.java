@@ -314,12 +314,8 @@ final class ResultFiles
 
     private static int lineEnd(byte[] buffer, int start)
     {
-        for (int i = start; i < buffer.length; i++) {
-            if (buffer[i] == '\n') {
-                return i;
-            }
-        }
-        return -1;
+        int end = indexOf(buffer, (byte) '\n', start, buffer.length);
+        return end == buffer.length ? -1 : end;
     }
 
     /**

@@ -139,6 +139,27 @@ class ResultFilesTest
     }
 
     @Test
+    void pagesTheLinesOfATextResult()
+            throws Exception
+    {
+        MemoryObjectStore store = new MemoryObjectStore();
+        try (ResultFiles results = new ResultFiles(store, directory)) {
+            long size;
+            try (ResultFiles.CsvWriter writer = results.newWriter()) {
+                writer.line("events\tfirst");
+                writer.line("sales");
+                size = results.publish(writer, "out", "q5.txt", "text/plain");
+            }
+
+            ResultFiles.Page first = results.read("out", "q5.txt", size, false, Optional.empty(), 1);
+            assertThat(first.rows()).containsExactly(List.of("events\tfirst"));
+            ResultFiles.Page last = results.read("out", "q5.txt", size, false, first.nextToken(), 1);
+            assertThat(last.rows()).containsExactly(List.of("sales"));
+            assertThat(last.nextToken()).isEmpty();
+        }
+    }
+
+    @Test
     void readsEveryShapeOfAthenaCsvRecord()
     {
         assertThat(record("\"a\",,\"\",\"\"\"\",\"x\"\"\"\n")).containsExactly("a", null, "", "\"", "x\"");
