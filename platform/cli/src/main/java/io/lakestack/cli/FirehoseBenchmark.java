@@ -2,7 +2,6 @@ package io.lakestack.cli;
 
 import io.lakestack.connectors.firehose.DeliveryWorker;
 import io.lakestack.embedded.EmbeddedStack;
-import io.lakestack.embedded.StackPorts;
 import io.lakestack.backends.kafka.KafkaDeliveryStreams;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -32,12 +31,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Firehose delivery speed on the embedded stack of this machine, in one run (without Trino, which delivery does not
- * use): the baseline is a raw Kafka producer writing the same 200-byte JSON records to a topic like a Firehose
+ * Firehose delivery speed on this machine, in one run, with the stack as {@code lakestack up --no-trino} starts it (Trino
+ * is not used by delivery) in a process of its own, as a user's stack runs, and the clients in this one: the baseline is a raw Kafka producer writing the same 200-byte JSON records to a topic like a Firehose
  * stream's; then {@code PutRecordBatch} through the endpoint into a stream converting to Parquet, until every record
  * is in a Parquet object in S3 (the delivery commits a record only once its object is written; the objects' row
  * counts are read back and checked); then the latency of single {@code PutRecord}s until their object is listed in S3,
@@ -66,11 +66,10 @@ final class FirehoseBenchmark
             throws Exception
     {
         Path data = Files.createTempDirectory("lakestack-bench-firehose");
-        Lakestack.logTo(data);
         System.out.printf("lakestack Firehose benchmark: %d cores, %,d records of %d bytes, data dir %s%n", Runtime.getRuntime().availableProcessors(),
                 records, RECORD_BYTES, data);
-        try (EmbeddedStack stack = EmbeddedStack.builder().dataDirectory(data).ports(StackPorts.free()).withTrino(false).build().start()) {
-            URI endpoint = URI.create(stack.endpointUrl());
+        try (BenchStack stack = BenchStack.start(data, Optional.empty(), List.of("--no-trino"))) {
+            URI endpoint = URI.create(stack.endpoint());
             try (FirehoseClient firehose = FirehoseClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(AthenaBenchmark.credentials())
                             .httpClientBuilder(ApacheHttpClient.builder().maxConnections(threads * 2)).build();
                     GlueClient glue = GlueClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1).credentialsProvider(AthenaBenchmark.credentials())

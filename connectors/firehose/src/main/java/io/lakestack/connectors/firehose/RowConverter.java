@@ -2,12 +2,19 @@ package io.lakestack.connectors.firehose;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BigIntegerNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.lakestack.spi.glue.Column;
 import io.lakestack.spi.glue.HiveType;
 
@@ -43,7 +50,6 @@ import java.util.Map;
 final class RowConverter
 {
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS);
-    private static final ObjectReader DOCUMENTS = JSON.readerFor(JsonNode.class);
     /** The formats both SerDes read: ISO-8601 with T and Z, and {@code yyyy-[M]M-[d]d HH:mm:ss[.S]}. */
     private static final DateTimeFormatter SPACED = new DateTimeFormatterBuilder()
             .appendPattern("yyyy-M-d H:m:s")
@@ -67,6 +73,10 @@ final class RowConverter
     private final S3Destination.Deserializer deserializer;
     private final List<DateTimeFormatter> customFormats;
     private final boolean epochMillisFormat;
+    /** The columns each top-level match name goes to ({@link #matchName}). */
+    private final Map<String, int[]> columnsByMatchName;
+    /** The columns each exact {@code ColumnToJsonKeyMappings} key goes to. */
+    private final Map<String, int[]> columnsByJsonKey;
 
     RowConverter(List<Column> columns, S3Destination.Deserializer deserializer)
     {
@@ -85,6 +95,27 @@ final class RowConverter
         }
         this.customFormats = List.copyOf(formats);
         this.epochMillisFormat = millis;
+        Map<String, List<Integer>> byMatchName = new HashMap<>();
+        Map<String, List<Integer>> byJsonKey = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            String key = deserializer.columnToJsonKey().get(names.get(i));
+            if (key == null) {
+                byMatchName.computeIfAbsent(names.get(i), name -> new ArrayList<>()).add(i);
+            }
+            else {
+                byJsonKey.computeIfAbsent(key, name -> new ArrayList<>()).add(i);
+                byMatchName.computeIfAbsent(deserializer.caseInsensitive() ? key.toLowerCase(Locale.ROOT) : key, name -> new ArrayList<>()).add(i);
+            }
+        }
+        this.columnsByMatchName = indexes(byMatchName);
+        this.columnsByJsonKey = indexes(byJsonKey);
+    }
+
+    private static Map<String, int[]> indexes(Map<String, List<Integer>> columns)
+    {
+        Map<String, int[]> indexes = new HashMap<>();
+        columns.forEach((name, list) -> indexes.put(name, list.stream().mapToInt(Integer::intValue).toArray()));
+        return Map.copyOf(indexes);
     }
 
     /**
@@ -115,18 +146,25 @@ final class RowConverter
         return names;
     }
 
-    /** The rows of one record. */
+    /**
+     * The rows of one record. Each document's top-level fields are read as a stream: only the values a column takes
+     * become nodes, the rest are skipped (still checked to be JSON), so a record does not become a tree of every field.
+     * A column takes the field its name matches ({@link #matchName}); of fields that match the same name the first
+     * key wins, and of repeated keys the last value, as when the document is read into a tree first. A column with
+     * a {@code ColumnToJsonKeyMappings} key takes the field of exactly that key if there is one, else the one matching
+     * it.
+     */
     List<Object[]> convert(byte[] data)
             throws ConversionFailure
     {
         List<Object[]> rows = new ArrayList<>(1);
-        try (MappingIterator<JsonNode> documents = DOCUMENTS.readValues(data)) {
-            while (documents.hasNextValue()) {
-                JsonNode document = documents.nextValue();
-                if (!document.isObject()) {
-                    throw new ConversionFailure("The record is not a JSON object (or several, one after another) but " + describe(document));
+        try (JsonParser parser = JSON.createParser(data)) {
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                if (token != JsonToken.START_OBJECT) {
+                    throw new ConversionFailure("The record is not a JSON object (or several, one after another) but " + describe(node(parser, token)));
                 }
-                rows.add(row(document));
+                rows.add(row(parser));
             }
         }
         catch (JsonProcessingException e) {
@@ -141,18 +179,74 @@ final class RowConverter
         return rows;
     }
 
-    private Object[] row(JsonNode document)
-            throws ConversionFailure
+    /** One document's row, the parser on its {@code START_OBJECT}; returns with the parser on its {@code END_OBJECT}. */
+    private Object[] row(JsonParser parser)
+            throws IOException, ConversionFailure
     {
-        Map<String, JsonNode> fields = fields(document);
-        Object[] row = new Object[names.size()];
-        for (int i = 0; i < row.length; i++) {
-            String column = names.get(i);
-            String key = deserializer.columnToJsonKey().get(column);
-            JsonNode value = key != null ? lookup(fields, document, key) : fields.get(column);
-            row[i] = value(value, types.get(i), column);
+        int columns = names.size();
+        String[] matchedKeys = new String[columns];
+        JsonNode[] matched = new JsonNode[columns];
+        JsonNode[] exact = new JsonNode[columns];
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String key = parser.currentName();
+            JsonToken token = parser.nextToken();
+            int[] matching = columnsByMatchName.get(matchName(key));
+            int[] exactly = columnsByJsonKey.isEmpty() ? null : columnsByJsonKey.get(key);
+            if (matching == null && exactly == null) {
+                parser.skipChildren();
+                continue;
+            }
+            JsonNode value = node(parser, token);
+            if (matching != null) {
+                for (int column : matching) {
+                    if (matchedKeys[column] == null) {
+                        matchedKeys[column] = key;
+                        matched[column] = value;
+                    }
+                    else if (matchedKeys[column].equals(key)) {
+                        matched[column] = value;
+                    }
+                }
+            }
+            if (exactly != null) {
+                for (int column : exactly) {
+                    exact[column] = value;
+                }
+            }
+        }
+        Object[] row = new Object[columns];
+        for (int i = 0; i < columns; i++) {
+            row[i] = value(exact[i] != null ? exact[i] : matched[i], types.get(i), names.get(i));
         }
         return row;
+    }
+
+    /** The name a top-level key matches columns by, as {@link #fields} names an object's fields. */
+    private String matchName(String key)
+    {
+        String name = deserializer.convertDotsToUnderscores() ? key.replace('.', '_') : key;
+        return deserializer.caseInsensitive() ? name.toLowerCase(Locale.ROOT) : name;
+    }
+
+    /** The value the parser is on, as reading the document into a tree would make it. */
+    private static JsonNode node(JsonParser parser, JsonToken token)
+            throws IOException
+    {
+        return switch (token) {
+            case VALUE_STRING -> TextNode.valueOf(parser.getText());
+            case VALUE_TRUE -> BooleanNode.TRUE;
+            case VALUE_FALSE -> BooleanNode.FALSE;
+            case VALUE_NULL -> NullNode.getInstance();
+            case VALUE_NUMBER_INT -> switch (parser.getNumberType()) {
+                case INT -> IntNode.valueOf(parser.getIntValue());
+                case LONG -> LongNode.valueOf(parser.getLongValue());
+                default -> BigIntegerNode.valueOf(parser.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> parser.getNumberType() == JsonParser.NumberType.BIG_DECIMAL
+                    ? DecimalNode.valueOf(parser.getDecimalValue())
+                    : DoubleNode.valueOf(parser.getDoubleValue());
+            default -> JSON.readTree(parser);
+        };
     }
 
     /**
@@ -207,12 +301,6 @@ final class RowConverter
             fields.putIfAbsent(name, field.getValue());
         }
         return fields;
-    }
-
-    private JsonNode lookup(Map<String, JsonNode> fields, JsonNode document, String key)
-    {
-        JsonNode exact = document.get(key);
-        return exact != null ? exact : fields.get(deserializer.caseInsensitive() ? key.toLowerCase(Locale.ROOT) : key);
     }
 
     private Object value(JsonNode node, HiveType type, String path)
@@ -333,7 +421,7 @@ final class RowConverter
                 while (entries.hasNext()) {
                     Map.Entry<String, JsonNode> entry = entries.next();
                     String name = lowerCasesKeys() ? entry.getKey().toLowerCase(Locale.ROOT) : entry.getKey();
-                    Object key = value(com.fasterxml.jackson.databind.node.TextNode.valueOf(name), type.key(), path + " key");
+                    Object key = value(TextNode.valueOf(name), type.key(), path + " key");
                     if (lowerCasesKeys() && map.containsKey(key)) {
                         continue; // of keys equal once lower-cased, the first is kept
                     }

@@ -64,6 +64,60 @@ class RowConverterTest
     }
 
     @Test
+    void matchesTopLevelKeysAsTheOpenXSerDeDoes()
+            throws Exception
+    {
+        List<Column> columns = List.of(Column.of("id", "bigint"), Column.of("name", "string"), Column.of("user_id", "string"),
+                Column.of("total", "double"), Column.of("nested", "string"));
+        // "Name" comes first, so it is the key the column takes, with its last value; "NAME" and a skipped
+        // object between them do not count
+        byte[] record = """
+                {"Name": "first", "skipped": {"deep": [1, {"x": null}]}, "NAME": "other", "Name": "last", "id": 7, "user.id": "u-1",
+                 "total": 2.50, "id": 8}
+                {"ID": 9, "nested": {"B": [true, null]}}
+                """.getBytes(StandardCharsets.UTF_8);
+
+        RowConverter converter = new RowConverter(columns, new S3Destination.Deserializer(true, true, Map.of(), true, List.of()));
+        List<Object[]> rows = converter.convert(record);
+
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0)).containsExactly(8L, "last", "u-1", 2.5, null);
+        assertThat(rows.get(1)).containsExactly(9L, null, null, null, "{\"b\":[true,null]}");
+    }
+
+    @Test
+    void takesAMappedKeyExactlyBeforeOneOfAnotherCase()
+            throws Exception
+    {
+        List<Column> columns = List.of(Column.of("when", "string"), Column.of("label", "string"));
+        S3Destination.Deserializer mapped = new S3Destination.Deserializer(true, true, Map.of("when", "TS", "label", "ts"), false, List.of());
+
+        assertThat(new RowConverter(columns, mapped).convert("{\"ts\": \"lower\", \"TS\": \"upper\"}".getBytes(StandardCharsets.UTF_8)).get(0))
+                .containsExactly("upper", "lower");
+        assertThat(new RowConverter(columns, mapped).convert("{\"Ts\": \"mixed\"}".getBytes(StandardCharsets.UTF_8)).get(0))
+                .containsExactly("mixed", "mixed");
+    }
+
+    @Test
+    void refusesRecordsThatAreNotJsonObjects()
+    {
+        RowConverter converter = new RowConverter(List.of(Column.of("id", "int")), OPEN_X);
+
+        assertThatThrownBy(() -> converter.convert("{\"id\": 1} [1, 2]".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(RowConverter.ConversionFailure.class)
+                .hasMessage("The record is not a JSON object (or several, one after another) but array [1,2]");
+        assertThatThrownBy(() -> converter.convert("{\"id\": 1, \"other\": {\"a\": }}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(RowConverter.ConversionFailure.class)
+                .hasMessageStartingWith("The record is not valid JSON: Unexpected character ('}' (code 125))");
+        assertThatThrownBy(() -> converter.convert("  ".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(RowConverter.ConversionFailure.class)
+                .hasMessage("The record holds no JSON object");
+        assertThatThrownBy(() -> converter.convert("{\"id\": \"seven\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(RowConverter.ConversionFailure.class)
+                .hasMessage("Cannot convert string \"seven\" of id to int");
+    }
+
+    @Test
     void holdsADecimalWithoutPrecisionToTenDigits()
     {
         RowConverter converter = new RowConverter(List.of(Column.of("amount", "decimal")), OPEN_X);
