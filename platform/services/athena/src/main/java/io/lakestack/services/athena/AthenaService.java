@@ -166,7 +166,7 @@ public final class AthenaService
             ObjectNode result = output();
             page.updateCount().ifPresentOrElse(count -> result.put("UpdateCount", count), () -> result.put("UpdateCount", 0));
             ObjectNode resultSet = result.putObject("ResultSet");
-            resultSet.putPOJO("Rows", new ResultRows(page.rows()));
+            resultSet.putPOJO("Rows", ResultRows.of(page.rows()));
             resultSet.putObject("ResultSetMetadata").set("ColumnInfo", page.columns());
             page.nextToken().ifPresent(next -> result.put("NextToken", next));
             return result;

@@ -1,9 +1,7 @@
 package io.lakestack.services.athena;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonSerializable;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
+import io.lakestack.endpoint.json.WrittenArray;
 
 import java.io.IOException;
 import java.util.List;
@@ -13,39 +11,28 @@ import java.util.List;
  * CBOR): {@code [{"Data":[{"VarCharValue":"v"},{}]}]}, an empty datum for NULL. A page holds up to 1,000 rows, and
  * building a tree of them first cost more than writing them.
  */
-record ResultRows(List<List<String>> rows)
-        implements JsonSerializable
+final class ResultRows
 {
-    ResultRows
+    private ResultRows() {}
+
+    static WrittenArray<List<String>> of(List<List<String>> rows)
     {
-        rows = List.copyOf(rows);
+        return new WrittenArray<>(List.copyOf(rows), ResultRows::write);
     }
 
-    @Override
-    public void serialize(JsonGenerator generator, SerializerProvider provider)
+    private static void write(JsonGenerator generator, List<String> row)
             throws IOException
     {
-        generator.writeStartArray();
-        for (List<String> row : rows) {
+        generator.writeStartObject();
+        generator.writeArrayFieldStart("Data");
+        for (String value : row) {
             generator.writeStartObject();
-            generator.writeArrayFieldStart("Data");
-            for (String value : row) {
-                generator.writeStartObject();
-                if (value != null) {
-                    generator.writeStringField("VarCharValue", value);
-                }
-                generator.writeEndObject();
+            if (value != null) {
+                generator.writeStringField("VarCharValue", value);
             }
-            generator.writeEndArray();
             generator.writeEndObject();
         }
         generator.writeEndArray();
-    }
-
-    @Override
-    public void serializeWithType(JsonGenerator generator, SerializerProvider provider, TypeSerializer typeSerializer)
-            throws IOException
-    {
-        serialize(generator, provider);
+        generator.writeEndObject();
     }
 }

@@ -173,7 +173,7 @@ class ResultFilesTest
             throws Exception
     {
         com.fasterxml.jackson.databind.node.ObjectNode resultSet = io.lakestack.endpoint.json.JsonProtocolService.JSON.createObjectNode();
-        resultSet.putPOJO("Rows", new ResultRows(List.of(List.of("id", "name"), Arrays.asList("1", null), List.of("2", "\"quoted\""))));
+        resultSet.putPOJO("Rows", ResultRows.of(List.of(List.of("id", "name"), Arrays.asList("1", null), List.of("2", "\"quoted\""))));
 
         assertThat(io.lakestack.endpoint.json.JsonProtocolService.JSON.writeValueAsString(resultSet)).isEqualTo("{\"Rows\":["
                 + "{\"Data\":[{\"VarCharValue\":\"id\"},{\"VarCharValue\":\"name\"}]},"

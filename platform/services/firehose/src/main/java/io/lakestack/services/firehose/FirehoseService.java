@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.endpoint.json.JsonInput;
 import io.lakestack.endpoint.json.JsonProtocolService;
+import io.lakestack.endpoint.json.WrittenArray;
 import io.lakestack.spi.ServiceException;
 import io.lakestack.spi.firehose.DeliveryStream;
 import io.lakestack.spi.firehose.DeliveryStreams;
@@ -279,20 +280,18 @@ public final class FirehoseService
             }
             List<Optional<String>> ids = streams.put(stream, data);
             ObjectNode result = output();
-            ArrayNode responses = result.putArray("RequestResponses");
-            int failed = 0;
-            for (Optional<String> id : ids) {
-                ObjectNode response = responses.addObject();
+            result.putPOJO("RequestResponses", new WrittenArray<>(ids, (generator, id) -> {
+                generator.writeStartObject();
                 if (id.isPresent()) {
-                    response.put("RecordId", id.get());
+                    generator.writeStringField("RecordId", id.get());
                 }
                 else {
-                    failed++;
-                    response.put("ErrorCode", "ServiceUnavailableException");
-                    response.put("ErrorMessage", "Kafka did not acknowledge the record; retry it");
+                    generator.writeStringField("ErrorCode", "ServiceUnavailableException");
+                    generator.writeStringField("ErrorMessage", "Kafka did not acknowledge the record; retry it");
                 }
-            }
-            result.put("FailedPutCount", failed);
+                generator.writeEndObject();
+            }));
+            result.put("FailedPutCount", ids.stream().filter(Optional::isEmpty).count());
             result.put("Encrypted", false);
             return result;
         });

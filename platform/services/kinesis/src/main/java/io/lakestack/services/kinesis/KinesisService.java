@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.endpoint.json.JsonInput;
 import io.lakestack.endpoint.json.JsonProtocolService;
+import io.lakestack.endpoint.json.WrittenArray;
 import io.lakestack.spi.Arn;
 import io.lakestack.spi.OffsetTokens;
 import io.lakestack.spi.ServiceException;
@@ -322,21 +323,19 @@ public final class KinesisService
             List<Optional<KinesisStreams.Written>> written = streams.put(stream, entries);
             written.stream().flatMap(Optional::stream).mapToInt(KinesisStreams.Written::shard).distinct().forEach(shard -> signals.written(stream, shard));
             ObjectNode result = output();
-            ArrayNode list = result.putArray("Records");
-            int failed = 0;
-            for (Optional<KinesisStreams.Written> outcome : written) {
-                ObjectNode node = list.addObject();
+            result.putPOJO("Records", new WrittenArray<>(written, (generator, outcome) -> {
+                generator.writeStartObject();
                 if (outcome.isPresent()) {
-                    node.put("SequenceNumber", outcome.get().sequenceNumber().toString());
-                    node.put("ShardId", ShardId.of(outcome.get().shard()));
+                    generator.writeStringField("SequenceNumber", outcome.get().sequenceNumber().toString());
+                    generator.writeStringField("ShardId", ShardId.of(outcome.get().shard()));
                 }
                 else {
-                    failed++;
-                    node.put("ErrorCode", "InternalFailure");
-                    node.put("ErrorMessage", "Kafka did not acknowledge the record; retry it");
+                    generator.writeStringField("ErrorCode", "InternalFailure");
+                    generator.writeStringField("ErrorMessage", "Kafka did not acknowledge the record; retry it");
                 }
-            }
-            result.put("FailedRecordCount", failed);
+                generator.writeEndObject();
+            }));
+            result.put("FailedRecordCount", written.stream().filter(Optional::isEmpty).count());
             result.put("EncryptionType", "NONE");
             return result;
         });
@@ -542,15 +541,22 @@ public final class KinesisService
     /** GetRecords' and SubscribeToShardEvent's {@code Records} and {@code MillisBehindLatest}. */
     private void putRecords(ObjectNode target, KinesisStreams.Read read, JsonInput input)
     {
-        ArrayNode records = target.putArray("Records");
-        for (KinesisStreams.StoredRecord record : read.records()) {
-            ObjectNode node = records.addObject();
-            node.put("SequenceNumber", record.sequenceNumber().toString());
-            node.set("ApproximateArrivalTimestamp", input.timestampNode(record.arrival()));
-            node.put("Data", record.data());
-            node.put("PartitionKey", record.partitionKey());
-            node.put("EncryptionType", "NONE");
-        }
+        target.putPOJO("Records", new WrittenArray<>(read.records(), (generator, record) -> {
+            generator.writeStartObject();
+            generator.writeStringField("SequenceNumber", record.sequenceNumber().toString());
+            generator.writeFieldName("ApproximateArrivalTimestamp");
+            if (input.cbor()) {
+                generator.writeNumber(record.arrival().toEpochMilli());
+            }
+            else {
+                generator.writeNumber(epochSeconds(record.arrival()));
+            }
+            generator.writeFieldName("Data");
+            generator.writeBinary(record.data());
+            generator.writeStringField("PartitionKey", record.partitionKey());
+            generator.writeStringField("EncryptionType", "NONE");
+            generator.writeEndObject();
+        }));
         long behind = read.nextPosition() >= read.latestPosition() || read.records().isEmpty()
                 ? 0
                 : Math.max(0, clock.millis() - read.records().get(read.records().size() - 1).arrival().toEpochMilli());
