@@ -15,8 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.DateTimeException;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.time.format.ResolverStyle;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -341,10 +341,13 @@ public final class Authenticator
      */
     private static Instant requestTime(SigV4Signature signature, boolean s3, boolean query)
     {
+        String text = signature.amzDate();
         try {
-            return LocalDateTime.parse(signature.amzDate(), AMZ_DATE).toInstant(ZoneOffset.UTC);
+            // SigV4Signature checked the form, yyyyMMdd'T'HHmmss'Z' in ASCII digits; LocalDateTime.of checks the fields' ranges
+            return LocalDateTime.of(digits(text, 0, 4), digits(text, 4, 6), digits(text, 6, 8), digits(text, 9, 11), digits(text, 11, 13),
+                    digits(text, 13, 15)).toInstant(ZoneOffset.UTC);
         }
-        catch (DateTimeParseException e) {
+        catch (DateTimeException | IndexOutOfBoundsException e) {
             if (s3) {
                 throw signature.presigned()
                         ? ServiceException.user("AuthorizationQueryParametersError", "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"")
@@ -353,6 +356,19 @@ public final class Authenticator
             throw ServiceException.user(query ? "IncompleteSignature" : "IncompleteSignatureException", "Date must be in ISO-8601 'basic format'. Got '"
                     + signature.amzDate() + "'. See http://en.wikipedia.org/wiki/ISO_8601");
         }
+    }
+
+    private static int digits(String text, int from, int to)
+    {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char digit = text.charAt(i);
+            if (digit < '0' || digit > '9') {
+                throw new DateTimeException("not a digit at " + i + " of " + text);
+            }
+            value = value * 10 + (digit - '0');
+        }
+        return value;
     }
 
     private void checkTime(SigV4Signature signature, Instant signed, boolean s3, boolean query)

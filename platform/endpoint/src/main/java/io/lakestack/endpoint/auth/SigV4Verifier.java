@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Computes the SigV4 signature a request should carry, following AWS's "Create a signed AWS API request" steps:
@@ -29,6 +30,8 @@ public final class SigV4Verifier
 {
     public static final String UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
     private static final HexFormat HEX = HexFormat.of();
+    private static final int SIGNING_KEYS_KEPT = 1024;
+    private static final Map<SigningScope, byte[]> SIGNING_KEYS = new ConcurrentHashMap<>();
 
     private SigV4Verifier() {}
 
@@ -54,14 +57,29 @@ public final class SigV4Verifier
         return new Computation(canonicalRequest, stringToSign, HEX.formatHex(hmac(key, stringToSign)));
     }
 
-    /** The key derived from the secret for the signature's credential scope (one day, region and service). */
+    /**
+     * The key derived from the secret for the signature's credential scope (one day, region and service), as the SDKs
+     * keep it: derived once per secret and scope (four HMACs), not per request. The keys kept are dropped all at once
+     * when there are {@value #SIGNING_KEYS_KEPT} of them.
+     */
     static byte[] signingKey(String secretKey, SigV4Signature signature)
     {
-        byte[] key = hmac(("AWS4" + secretKey).getBytes(StandardCharsets.UTF_8), signature.scopeDate());
-        key = hmac(key, signature.region());
-        key = hmac(key, signature.service());
-        return hmac(key, "aws4_request");
+        SigningScope scope = new SigningScope(secretKey, signature.scopeDate(), signature.region(), signature.service());
+        byte[] key = SIGNING_KEYS.get(scope);
+        if (key == null) {
+            key = hmac(("AWS4" + secretKey).getBytes(StandardCharsets.UTF_8), signature.scopeDate());
+            key = hmac(key, signature.region());
+            key = hmac(key, signature.service());
+            key = hmac(key, "aws4_request");
+            if (SIGNING_KEYS.size() >= SIGNING_KEYS_KEPT) {
+                SIGNING_KEYS.clear();
+            }
+            SIGNING_KEYS.put(scope, key);
+        }
+        return key.clone();
     }
+
+    private record SigningScope(String secretKey, String date, String region, String service) {}
 
     static String scope(SigV4Signature signature)
     {

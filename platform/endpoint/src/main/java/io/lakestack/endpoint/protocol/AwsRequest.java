@@ -16,7 +16,8 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
-import java.util.UUID;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
@@ -40,6 +41,7 @@ public final class AwsRequest
     private final String rawQuery;
     private final Map<String, List<String>> headers;
     private final List<Map.Entry<String, String>> queryParameters;
+    private static final HexFormat REQUEST_ID_HEX = HexFormat.of().withUpperCase();
     private final String requestId;
     private final String remoteAddress;
     private final InputStream bodyStream;
@@ -61,7 +63,8 @@ public final class AwsRequest
         this.queryParameters = QueryStrings.parse(this.rawQuery);
         this.bodyStream = requireNonNull(bodyStream, "bodyStream is null");
         this.remoteAddress = remoteAddress == null ? "127.0.0.1" : remoteAddress;
-        this.requestId = UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase(Locale.ROOT);
+        // 16 hex digits, as S3's request ids; not a secret, so not from SecureRandom, which every request would wait on
+        this.requestId = REQUEST_ID_HEX.toHexDigits(ThreadLocalRandom.current().nextLong());
     }
 
     public static AwsRequest from(HttpServletRequest request)

@@ -253,4 +253,26 @@ class SigV4VerifierTest
     {
         return headers.entrySet().stream().map(entry -> entry.getKey() + "=" + entry.getValue()).collect(Collectors.joining(", "));
     }
+
+    /** The derivation AWS documents (secret wJalr...EXAMPLEKEY, 2012-02-15, us-east-1, iam), also for each scope's second request, whose key is kept. */
+    @Test
+    void derivesTheSigningKeyOfEachScopeAsAwsDocumentsIt()
+    {
+        String secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+        SigV4Signature iam = new SigV4Signature("AKIDEXAMPLE", "20120215", "us-east-1", "iam", List.of("host"), "0".repeat(64), "20120215T000000Z",
+                java.util.Optional.empty());
+        SigV4Signature otherDay = new SigV4Signature("AKIDEXAMPLE", "20120216", "us-east-1", "iam", List.of("host"), "0".repeat(64), "20120216T000000Z",
+                java.util.Optional.empty());
+
+        String expected = "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d";
+        assertThat(java.util.HexFormat.of().formatHex(SigV4Verifier.signingKey(secret, iam))).isEqualTo(expected);
+        byte[] again = SigV4Verifier.signingKey(secret, iam);
+        assertThat(java.util.HexFormat.of().formatHex(again)).isEqualTo(expected);
+        again[0] ^= 1; // a caller's copy: the key kept is not changed through it
+        assertThat(java.util.HexFormat.of().formatHex(SigV4Verifier.signingKey(secret, iam))).isEqualTo(expected);
+        assertThat(java.util.HexFormat.of().formatHex(SigV4Verifier.signingKey(secret, otherDay))).isNotEqualTo(expected)
+                .isEqualTo(java.util.HexFormat.of().formatHex(SigV4Verifier.hmac(SigV4Verifier.hmac(SigV4Verifier.hmac(SigV4Verifier.hmac(
+                        ("AWS4" + secret).getBytes(StandardCharsets.UTF_8), "20120216"), "us-east-1"), "iam"), "aws4_request")));
+        assertThat(java.util.HexFormat.of().formatHex(SigV4Verifier.signingKey("another" + secret, iam))).isNotEqualTo(expected);
+    }
 }
