@@ -13,8 +13,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * An array member of an answer written straight into it, element by element, as Jackson writes the answer (JSON or
  * CBOR), rather than built as a tree of nodes first: for answers of hundreds or thousands of elements (Kinesis's
- * {@code PutRecords} and {@code GetRecords}, Firehose's {@code PutRecordBatch}, Athena's result rows), where the tree
- * cost more than writing. It goes into an answer with {@code ObjectNode.putPOJO}.
+ * {@code PutRecords} and {@code GetRecords}, Firehose's {@code PutRecordBatch}, Athena's result rows), which then hold
+ * no node per element. It goes into an answer with {@code ObjectNode.putPOJO}.
  *
  * @param <T> the elements
  */
@@ -36,11 +36,6 @@ public final class WrittenArray<T>
     {
         this.elements = requireNonNull(elements, "elements is null");
         this.writer = requireNonNull(writer, "writer is null");
-    }
-
-    public List<T> elements()
-    {
-        return elements;
     }
 
     @Override
