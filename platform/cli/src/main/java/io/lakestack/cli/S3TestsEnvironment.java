@@ -1,5 +1,7 @@
 package io.lakestack.cli;
 
+import io.lakestack.connectors.lambda.PythonEnvironments;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -116,11 +118,13 @@ final class S3TestsEnvironment
             out.println("lakestack: creating a Python environment for s3-tests in " + venv + " (once; pip installs "
                     + requirements.install().size() + " requirements, log in " + log + ")");
             run(List.of(pythonCommand, "-m", "venv", venv.toString()), log, pythonCommand + " -m venv (on Debian: apt install python3-venv)");
-            List<String> install = new ArrayList<>(List.of(python.toString(), "-m", "pip", "install", "--disable-pip-version-check", "--no-input"));
+            List<String> install = new ArrayList<>(PythonEnvironments.pipInstall(python));
             install.addAll(requirements.install());
             run(install, log, "pip install of the suite's requirements");
             boolean standIn = false;
-            if (!attempt(List.of(python.toString(), "-m", "pip", "install", "--disable-pip-version-check", "--no-input", MUNCH), log)) {
+            List<String> munch = new ArrayList<>(PythonEnvironments.pipInstall(python));
+            munch.add(MUNCH);
+            if (!attempt(munch, log)) {
                 writeMunchStandIn(python);
                 standIn = true;
                 out.println("lakestack: pip cannot install munch here; wrote lakestack's minimal munch module (Munch, munchify, unmunchify: "

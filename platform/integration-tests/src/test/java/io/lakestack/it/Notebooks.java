@@ -2,6 +2,7 @@ package io.lakestack.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lakestack.connectors.lambda.PythonEnvironments;
 import io.lakestack.embedded.EngineCache;
 
 import java.io.IOException;
@@ -107,7 +108,7 @@ final class Notebooks
             Path log = home.resolve("install.log");
             Files.deleteIfExists(log);
             run(List.of("python3", "-m", "venv", "--clear", venv.toString()), log);
-            List<String> install = new ArrayList<>(List.of(python.toString(), "-m", "pip", "install", "--disable-pip-version-check", "--no-input"));
+            List<String> install = new ArrayList<>(PythonEnvironments.pipInstall(python));
             install.addAll(PACKAGES);
             run(install, log);
             Files.writeString(marker, expected, StandardCharsets.UTF_8);
