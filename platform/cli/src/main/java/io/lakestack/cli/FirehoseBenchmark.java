@@ -37,11 +37,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Firehose delivery speed on this machine, in one run, with the stack as {@code lakestack up --no-trino} starts it (Trino
- * is not used by delivery) in a process of its own, as a user's stack runs, and the clients in this one: the baseline is a raw Kafka producer writing the same 200-byte JSON records to a topic like a Firehose
- * stream's; then {@code PutRecordBatch} through the endpoint into a stream converting to Parquet, until every record
- * is in a Parquet object in S3 (the delivery commits a record only once its object is written; the objects' row
- * counts are read back and checked); then the latency of single {@code PutRecord}s until their object is listed in S3,
- * with a 1 s buffering interval.
+ * is not used by delivery) in a process of its own, as a user's stack runs, and the clients in this one: the baseline
+ * is a raw Kafka producer writing the same 200-byte JSON records to a topic like a Firehose stream's; then
+ * {@code PutRecordBatch} through the endpoint into a stream converting to Parquet, until every record is in a Parquet
+ * object in S3 (the delivery commits a record only once its object is written; the objects' row counts are read back
+ * and checked); then the latency of single {@code PutRecord}s until their object is listed in S3, with a 1 s buffering
+ * interval.
  */
 @Command(name = "firehose", description = "Measure Firehose PutRecordBatch -> Parquet in S3 against a raw Kafka producer, and put -> visible latency.")
 final class FirehoseBenchmark

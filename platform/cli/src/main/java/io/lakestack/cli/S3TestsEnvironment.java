@@ -118,13 +118,9 @@ final class S3TestsEnvironment
             out.println("lakestack: creating a Python environment for s3-tests in " + venv + " (once; pip installs "
                     + requirements.install().size() + " requirements, log in " + log + ")");
             run(List.of(pythonCommand, "-m", "venv", venv.toString()), log, pythonCommand + " -m venv (on Debian: apt install python3-venv)");
-            List<String> install = new ArrayList<>(PythonEnvironments.pipInstall(python));
-            install.addAll(requirements.install());
-            run(install, log, "pip install of the suite's requirements");
+            run(PythonEnvironments.pipInstall(python, requirements.install()), log, "pip install of the suite's requirements");
             boolean standIn = false;
-            List<String> munch = new ArrayList<>(PythonEnvironments.pipInstall(python));
-            munch.add(MUNCH);
-            if (!attempt(munch, log)) {
+            if (!attempt(PythonEnvironments.pipInstall(python, List.of(MUNCH)), log)) {
                 writeMunchStandIn(python);
                 standIn = true;
                 out.println("lakestack: pip cannot install munch here; wrote lakestack's minimal munch module (Munch, munchify, unmunchify: "

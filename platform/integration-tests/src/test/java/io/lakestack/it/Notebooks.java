@@ -108,9 +108,7 @@ final class Notebooks
             Path log = home.resolve("install.log");
             Files.deleteIfExists(log);
             run(List.of("python3", "-m", "venv", "--clear", venv.toString()), log);
-            List<String> install = new ArrayList<>(PythonEnvironments.pipInstall(python));
-            install.addAll(PACKAGES);
-            run(install, log);
+            run(PythonEnvironments.pipInstall(python, PACKAGES), log);
             Files.writeString(marker, expected, StandardCharsets.UTF_8);
             return python;
         }

@@ -221,7 +221,7 @@ final class RowConverter
         return row;
     }
 
-    /** The name a top-level key matches columns by, as {@link #fields} names an object's fields. */
+    /** The name a key matches columns and struct fields by: dots as underscores if asked, lower-case unless case-sensitive. */
     private String matchName(String key)
     {
         String name = deserializer.convertDotsToUnderscores() ? key.replace('.', '_') : key;
@@ -291,14 +291,7 @@ final class RowConverter
         Iterator<Map.Entry<String, JsonNode>> iterator = object.fields();
         while (iterator.hasNext()) {
             Map.Entry<String, JsonNode> field = iterator.next();
-            String name = field.getKey();
-            if (deserializer.convertDotsToUnderscores()) {
-                name = name.replace('.', '_');
-            }
-            if (deserializer.caseInsensitive()) {
-                name = name.toLowerCase(Locale.ROOT);
-            }
-            fields.putIfAbsent(name, field.getValue());
+            fields.putIfAbsent(matchName(field.getKey()), field.getValue());
         }
         return fields;
     }

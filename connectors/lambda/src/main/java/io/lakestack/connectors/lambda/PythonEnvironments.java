@@ -150,10 +150,7 @@ public final class PythonEnvironments
             run(List.of(interpreter.executable().toString(), "-m", "venv", venv.toString()), log, "python" + interpreter.minor()
                     + " -m venv " + venv);
             Path python = venv.resolve("bin").resolve("python");
-            List<String> install = new ArrayList<>(pipInstall(python));
-            install.add("boto3");
-            run(install, log,
-                    "pip install boto3 (in " + venv + ")");
+            run(pipInstall(python, List.of("boto3")), log, "pip install boto3 (in " + venv + ")");
             String version = output(List.of(python.toString(), "-c", "import boto3; print(boto3.__version__)")).trim();
             Files.writeString(venv.resolve(MARKER), version + "\n", StandardCharsets.UTF_8);
             LOG.info("python{}: boto3 {} is installed in {} ({} s)", interpreter.minor(), version, venv,
@@ -185,11 +182,10 @@ public final class PythonEnvironments
                 }
                 deleteTree(target);
                 LOG.info("python{}: installing {} into {} (once for this set of modules)", interpreter.minor(), requirements, target);
-                List<String> command = new ArrayList<>(pipInstall(venv.resolve("bin").resolve("python")));
-                command.addAll(List.of("--target", target.toString()));
-                command.addAll(options);
-                command.addAll(requirements);
-                run(command, target.resolveSibling(target.getFileName() + ".log"), "pip install " + String.join(" ", requirements));
+                List<String> arguments = new ArrayList<>(List.of("--target", target.toString()));
+                arguments.addAll(options);
+                arguments.addAll(requirements);
+                run(pipInstall(venv.resolve("bin").resolve("python"), arguments), target.resolveSibling(target.getFileName() + ".log"), "pip install " + String.join(" ", requirements));
                 Files.writeString(target.resolve(MARKER), String.join("\n", requirements) + "\n", StandardCharsets.UTF_8);
                 return target;
             }
@@ -200,14 +196,17 @@ public final class PythonEnvironments
     }
 
     /**
-     * The start of a {@code pip install} with the environment's Python: no prompt, no version check, and two retries
+     * {@code pip install} of {@code arguments} (options, then requirements) with the environment's Python: no prompt, no version check, and two retries
      * per index rather than pip's five with back-off, so that an index the machine cannot reach (pypi.org where only a
      * local mirror is reachable) costs a moment per package rather than 7.5 s: boto3's seven packages installed in 5.7 s
      * here where pip's default took 54.7 s.
      */
-    public static List<String> pipInstall(Path python)
+    public static List<String> pipInstall(Path python, List<String> arguments)
     {
-        return List.of(python.toString(), "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--retries", "2");
+        List<String> command = new ArrayList<>(List.of(python.toString(), "-m", "pip", "install", "--disable-pip-version-check", "--no-input",
+                "--retries", "2"));
+        command.addAll(arguments);
+        return command;
     }
 
     private static void run(List<String> command, Path log, String what)
