@@ -82,6 +82,24 @@ class GlueJobsIntegrationTest
             print('sleeping', flush=True)
             time.sleep(600)
             """;
+    /** Waits for the object queue/go, then writes queue/done/NAME listing the queue/done/ objects it found. */
+    private static final String QUEUED = """
+            import sys, time
+            import boto3
+            from botocore.exceptions import ClientError
+            from awsglue.utils import getResolvedOptions
+
+            args = getResolvedOptions(sys.argv, ['bucket', 'name'])
+            s3 = boto3.client('s3')
+            while True:
+                try:
+                    s3.head_object(Bucket=args['bucket'], Key='queue/go')
+                    break
+                except ClientError:
+                    time.sleep(0.2)
+            done = sorted(item['Key'] for item in s3.list_objects_v2(Bucket=args['bucket'], Prefix='queue/done/').get('Contents', []))
+            s3.put_object(Bucket=args['bucket'], Key='queue/done/' + args['name'], Body=','.join(done).encode())
+            """;
     private static final String CTAS = """
             import sys, time
             import boto3
@@ -122,6 +140,7 @@ class GlueJobsIntegrationTest
         put("scripts/report.py", REPORT);
         put("scripts/sleep.py", SLEEP);
         put("scripts/ctas.py", CTAS);
+        put("scripts/queued.py", QUEUED);
         put("lib/greetings.py", "def greet(name):\n    return 'hello ' + name\n");
         put("conf/settings.json", "{\"name\": \"ada\"}");
     }
@@ -156,7 +175,8 @@ class GlueJobsIntegrationTest
     private JobRun awaitEnd(String job, String runId)
     {
         return await().atMost(RUN).pollInterval(Duration.ofMillis(200)).until(() -> glue.getJobRun(request -> request.jobName(job).runId(runId)).jobRun(),
-                run -> run.jobRunState() != JobRunState.STARTING && run.jobRunState() != JobRunState.RUNNING && run.jobRunState() != JobRunState.STOPPING);
+                run -> run.jobRunState() != JobRunState.WAITING && run.jobRunState() != JobRunState.STARTING && run.jobRunState() != JobRunState.RUNNING
+                        && run.jobRunState() != JobRunState.STOPPING);
     }
 
     private List<String> logLines(String group, String runId)
@@ -331,6 +351,31 @@ class GlueJobsIntegrationTest
         assertThat(run.jobRunState()).isEqualTo(JobRunState.STOPPED);
         assertThat(run.errorMessage()).isNull();
         assertThat(logLines("/aws-glue/python-jobs/output", runId)).containsExactly("sleeping");
+    }
+
+    @Test
+    void withJobRunQueuingARunWaitsForTheRunningOneAndThenRuns()
+    {
+        createJob("it-queued", "queued.py", request -> request.executionProperty(property -> property.maxConcurrentRuns(1)).jobRunQueuingEnabled(true)
+                .defaultArguments(Map.of("--bucket", BUCKET)));
+        assertThat(glue.getJob(request -> request.jobName("it-queued")).job().jobRunQueuingEnabled()).isTrue();
+        String first = glue.startJobRun(request -> request.jobName("it-queued").arguments(Map.of("--name", "first"))).jobRunId();
+        await().atMost(RUN).until(() -> glue.getJobRun(request -> request.jobName("it-queued").runId(first)).jobRun().jobRunState(),
+                state -> state == JobRunState.RUNNING);
+        String second = glue.startJobRun(request -> request.jobName("it-queued").arguments(Map.of("--name", "second"))).jobRunId();
+        JobRun waiting = glue.getJobRun(request -> request.jobName("it-queued").runId(second)).jobRun();
+        assertThat(waiting.jobRunState()).isEqualTo(JobRunState.WAITING);
+        assertThat(waiting.jobRunQueuingEnabled()).isTrue();
+        assertThat(waiting.executionTime()).isZero();
+
+        put("queue/go", "go");
+        assertThat(awaitEnd("it-queued", first).jobRunState()).isEqualTo(JobRunState.SUCCEEDED);
+        JobRun ended = awaitEnd("it-queued", second);
+        assertThat(ended.jobRunState()).isEqualTo(JobRunState.SUCCEEDED);
+        assertThat(ended.errorMessage()).isNull();
+        // the second run ran after the first had ended: it found the first one's object, and the first found none
+        assertThat(read("queue/done/first")).isEmpty();
+        assertThat(read("queue/done/second")).isEqualTo("queue/done/first");
     }
 
     @Test

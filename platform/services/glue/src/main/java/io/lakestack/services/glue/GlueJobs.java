@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -59,12 +60,17 @@ import static java.util.Objects.requireNonNull;
  * run ends {@code TIMEOUT}), {@code MaxRetries} (a failed run is followed by {@code <id>_attempt_<n>}),
  * {@code MaxCapacity} (0.0625 DPU bounds the process to 1 GiB resident, 1 DPU to 16 GiB), stops and
  * {@code NotificationProperty} (a {@code Glue Job Run Status} event once a run is still going {@code NotifyDelayAfter}
- * minutes after its start, timed in the owner's memory as its process is). What lakestack cannot run is refused with a
- * message saying so: Spark and Ray jobs, workers, connections, security configurations, run queuing, Flex execution,
- * the {@code analytics} library set.
+ * minutes after its start, timed in the owner's memory as its process is) and {@code JobRunQueuingEnabled} (of the job,
+ * or of a {@code StartJobRun}, which wins): a run beyond {@code MaxConcurrentRuns} is {@code WAITING} instead of refused,
+ * starts when a run of its job ends, oldest first, and ends {@code FAILED} after {@value #MAX_WAIT_MINUTES} minutes
+ * of waiting, as Glue's queue gives up; its {@code Timeout} and {@code ExecutionTime} count from the end of its wait.
+ * What lakestack cannot run is refused with a message saying so: Spark and Ray jobs, workers, connections, security
+ * configurations, Flex execution, the {@code analytics} library set.
  *
  * <p>A run whose instance stops ends {@code FAILED} (at once when it stops cleanly, once its lease has run out
  * otherwise) and is not retried: the instance that finds it gone does not know whether the script had done its work.
+ * A waiting run has done nothing yet: it stays {@code WAITING} when its instance stops, and the next instance to start,
+ * or one that sees it leave, takes it over.
  */
 public final class GlueJobs
         implements AutoCloseable
@@ -78,6 +84,8 @@ public final class GlueJobs
     static final String GLUE_VERSION = "3.0";
     static final int DEFAULT_TIMEOUT_MINUTES = 2880;
     static final int MAX_TIMEOUT_MINUTES = 10080;
+    /** How long a run waits for its job's {@code MaxConcurrentRuns} before it ends {@code FAILED}, as Glue's job run queuing. */
+    static final int MAX_WAIT_MINUTES = 15;
     private static final long GIB = 1024L * 1024 * 1024;
     private static final Logger log = LoggerFactory.getLogger(GlueJobs.class);
     private static final Pattern S3_OBJECT = Pattern.compile("s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+");
@@ -100,6 +108,8 @@ public final class GlueJobs
     /** How a run this instance is killing ends ({@code TIMEOUT} or {@code STOPPED}), by run id. */
     private final Map<String, State> endings = new ConcurrentHashMap<>();
     private final List<Consumer<StoredJobRun>> endListeners = new CopyOnWriteArrayList<>();
+    /** The jobs with a run of this instance waiting (job run queuing), which the timer looks at each second. */
+    private final Set<String> waitingJobs = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
 
     /**
@@ -132,7 +142,12 @@ public final class GlueJobs
                 .ifPresent(run -> stopProcess(run.id(), State.STOPPED)));
         instances.onDeparture(owner -> failRunsOf(owner::equals, "the lakestack instance that ran it (" + owner + ") stopped while it ran"));
         failRunsOf(owner -> !instances.holdsLease(owner), "the lakestack instance that ran it stopped while it ran");
-        timer.scheduleWithFixedDelay(this::checkTimeouts, 1, 1, TimeUnit.SECONDS);
+        runs.all().values().stream().filter(run -> run.state() == State.WAITING && run.owner().equals(instances.self()))
+                .forEach(run -> waitingJobs.add(run.jobName()));
+        timer.scheduleWithFixedDelay(() -> {
+            checkTimeouts();
+            checkWaiting();
+        }, 1, 1, TimeUnit.SECONDS);
     }
 
     private static Map<String, String> refused()
@@ -327,7 +342,8 @@ public final class GlueJobs
             throw input.invalid("Description", description.get(), "Member must have length less than or equal to 2048");
         }
         return new StoredJob(name, description, input.string("LogUri"), role, script, pythonVersion, glueVersion, defaults, fixed, maxConcurrentRuns,
-                maxRetries, timeout, maxCapacity, jobMode, tags, region, createdMillis, modifiedMillis, notifyDelayAfter(input));
+                maxRetries, timeout, maxCapacity, jobMode, tags, region, createdMillis, modifiedMillis, notifyDelayAfter(input),
+                input.bool("JobRunQueuingEnabled"));
     }
 
     /** Glue's {@code NotificationProperty.NotifyDelayAfter}: at least 1 (minutes). */
@@ -351,10 +367,6 @@ public final class GlueJobs
         if (input.has("ExecutionClass") && !input.string("ExecutionClass").orElse("").equals("STANDARD")) {
             throw input.invalid("ExecutionClass " + input.string("ExecutionClass").orElse("") + " is not supported for " + PYTHON_SHELL
                     + " jobs: only STANDARD is (FLEX is for Spark jobs)");
-        }
-        if (input.bool("JobRunQueuingEnabled").orElse(false)) {
-            throw input.invalid("JobRunQueuingEnabled is not supported by lakestack yet: a run over MaxConcurrentRuns is refused "
-                    + "(ConcurrentRunsExceededException) rather than queued");
         }
     }
 
@@ -438,18 +450,26 @@ public final class GlueJobs
         Map<String, String> arguments = input.stringMap("Arguments");
         checkArguments(input, "Arguments", arguments);
         Optional<String> previous = input.string("JobRunId");
-        return startRun(name, arguments, previous, timeout, notifyDelayAfter(input), capacity, Optional.empty(), List.of());
+        return startRun(name, arguments, previous, timeout, notifyDelayAfter(input), capacity, Optional.empty(), List.of(),
+                input.bool("JobRunQueuingEnabled"));
     }
 
     /** Starts a run of a job for a trigger's action: {@code EntityNotFoundException}, {@code ConcurrentRunsExceededException}, ... as StartJobRun. */
     StoredJobRun startTriggered(String name, Map<String, String> arguments, Optional<Integer> timeout, Optional<Integer> notifyDelayAfter, String trigger,
             List<StoredJobRun.Predecessor> predecessors)
     {
-        return startRun(name, arguments, Optional.empty(), timeout, notifyDelayAfter, Optional.empty(), Optional.of(trigger), predecessors);
+        return startRun(name, arguments, Optional.empty(), timeout, notifyDelayAfter, Optional.empty(), Optional.of(trigger), predecessors,
+                Optional.empty());
     }
 
+    /**
+     * A new run, started (or {@code WAITING}, when its job's {@code MaxConcurrentRuns} are running or other runs wait
+     * before it, and job run queuing is on: {@code queuing}, else the job's); {@code ConcurrentRunsExceededException}
+     * when it can neither start nor wait.
+     */
     private StoredJobRun startRun(String name, Map<String, String> arguments, Optional<String> previous, Optional<Integer> timeout,
-            Optional<Integer> notifyDelayAfter, Optional<Double> capacity, Optional<String> trigger, List<StoredJobRun.Predecessor> predecessors)
+            Optional<Integer> notifyDelayAfter, Optional<Double> capacity, Optional<String> trigger, List<StoredJobRun.Predecessor> predecessors,
+            Optional<Boolean> queuing)
     {
         StoredJobRun run;
         StoredJob job;
@@ -474,19 +494,102 @@ public final class GlueJobs
                     arguments = retried.arguments();
                 }
             }
-            long active = runsOf(name).stream().filter(existing -> existing.state().active()).count();
-            if (active >= job.maxConcurrentRuns()) {
-                throw ServiceException.user("ConcurrentRunsExceededException", 400, "Concurrent runs exceeded for " + name + ": " + active
+            List<StoredJobRun> existing = runsOf(name);
+            long running = existing.stream().filter(other -> other.state().running()).count();
+            boolean queued = existing.stream().anyMatch(other -> other.state() == State.WAITING);
+            Optional<Boolean> queuingEnabled = queuing.or(job::jobRunQueuingEnabled);
+            boolean waits = queuingEnabled.orElse(false) && (running >= job.maxConcurrentRuns() || queued);
+            if (!waits && running >= job.maxConcurrentRuns()) {
+                throw ServiceException.user("ConcurrentRunsExceededException", 400, "Concurrent runs exceeded for " + name + ": " + running
                         + " run(s) of it are running and its ExecutionProperty.MaxConcurrentRuns is " + job.maxConcurrentRuns());
             }
             long now = clock.millis();
-            run = new StoredJobRun(name, newRunId(), 0, previous, arguments, State.STARTING, Optional.empty(), timeout.orElse(job.timeoutMinutes()),
-                    capacity.orElse(job.maxCapacity()), job.glueVersion(), instances.self(), now, now, Optional.empty(), trigger, predecessors,
-                    notifyDelayAfter.or(job::notifyDelayAfter));
+            run = new StoredJobRun(name, newRunId(), 0, previous, arguments, waits ? State.WAITING : State.STARTING, Optional.empty(),
+                    timeout.orElse(job.timeoutMinutes()), capacity.orElse(job.maxCapacity()), job.glueVersion(), instances.self(), now, now,
+                    Optional.empty(), trigger, predecessors, notifyDelayAfter.or(job::notifyDelayAfter), queuingEnabled, 0);
             runs.put(key(run), run);
+            if (waits) {
+                waitingJobs.add(name);
+            }
         }
-        launch(job, run);
+        if (run.state() == State.WAITING) {
+            log.info("Glue job {} run {} waits for a place among its MaxConcurrentRuns ({})", name, run.id(), job.maxConcurrentRuns());
+        }
+        else {
+            launch(job, run);
+        }
         return run;
+    }
+
+    /**
+     * Starts the waiting runs of the job that its {@code MaxConcurrentRuns} now lets run, oldest first: those of this
+     * instance (a run of another instance keeps its place, and that instance starts it). Ends {@code FAILED} the runs
+     * of this instance that have waited {@value #MAX_WAIT_MINUTES} minutes, and removes those of a job that is gone.
+     */
+    private void startWaiting(String name)
+    {
+        List<StoredJobRun> launches = new ArrayList<>();
+        List<StoredJobRun> expired = new ArrayList<>();
+        Optional<StoredJob> job;
+        synchronized (lock(name)) {
+            List<StoredJobRun> all = runsOf(name);
+            List<StoredJobRun> waiting = all.stream()
+                    .filter(run -> run.state() == State.WAITING)
+                    .sorted(Comparator.comparingLong(StoredJobRun::startedMillis).thenComparing(StoredJobRun::id))
+                    .toList();
+            if (waiting.stream().noneMatch(run -> run.owner().equals(instances.self()))) {
+                waitingJobs.remove(name);
+            }
+            if (waiting.isEmpty()) {
+                return;
+            }
+            job = jobs.getLatest(name);
+            if (job.isEmpty()) {
+                // the job was deleted: its runs go with it, and these never ran
+                waiting.stream().filter(run -> run.owner().equals(instances.self())).forEach(run -> runs.delete(key(run)));
+                waitingJobs.remove(name);
+                return;
+            }
+            long now = clock.millis();
+            long free = job.get().maxConcurrentRuns() - all.stream().filter(run -> run.state().running()).count();
+            for (StoredJobRun run : waiting) {
+                boolean mine = run.owner().equals(instances.self());
+                if (free > 0) {
+                    free--;
+                    if (mine) {
+                        StoredJobRun started = run.launched(now);
+                        runs.put(key(started), started);
+                        launches.add(started);
+                    }
+                }
+                else if (mine && now - run.startedMillis() >= MAX_WAIT_MINUTES * 60_000L) {
+                    StoredJobRun end = run.ended(State.FAILED, Optional.of("The run waited " + MAX_WAIT_MINUTES + " minutes in job " + name
+                            + "'s queue (JobRunQueuingEnabled) and did not start: its ExecutionProperty.MaxConcurrentRuns is "
+                            + job.get().maxConcurrentRuns() + ", and as many runs of it ran all that time"), now);
+                    runs.put(key(end), end);
+                    expired.add(end);
+                }
+            }
+        }
+        for (StoredJobRun run : launches) {
+            log.info("Glue job {} run {} starts after waiting {} s", name, run.id(), run.waitedMillis() / 1000);
+            launch(job.get(), run);
+        }
+        expired.forEach(this::ended);
+    }
+
+    /** {@link #startWaiting} for every job with a run of this instance waiting: what the timer does each second. */
+    void checkWaiting()
+    {
+        for (String name : new TreeSet<>(waitingJobs)) {
+            try {
+                startWaiting(name);
+            }
+            catch (RuntimeException e) {
+                // a failure must not end the timer: the other jobs are still checked
+                log.warn("Glue job {}: its waiting runs could not be started", name, e);
+            }
+        }
     }
 
     private void launch(StoredJob job, StoredJobRun run)
@@ -500,8 +603,8 @@ public final class GlueJobs
             finish(run, JobRunner.Result.failure("The run could not start: " + (e.getMessage() == null ? e.toString() : e.getMessage())));
             return;
         }
-        processes.put(run.id(), new Local(process, key(run), run.startedMillis() + run.timeoutMinutes() * 60_000L,
-                run.notifyDelayAfter().map(minutes -> run.startedMillis() + minutes * 60_000L).orElse(Long.MAX_VALUE), new AtomicBoolean()));
+        processes.put(run.id(), new Local(process, key(run), run.launchedMillis() + run.timeoutMinutes() * 60_000L,
+                run.notifyDelayAfter().map(minutes -> run.launchedMillis() + minutes * 60_000L).orElse(Long.MAX_VALUE), new AtomicBoolean()));
         process.started().thenRun(() -> update(run, current -> current.state() == State.STARTING ? current.withState(State.RUNNING, clock.millis()) : current));
         process.completion().whenComplete((result, failure) -> finish(run, failure == null ? result
                 : JobRunner.Result.failure("The run failed in lakestack: " + failure)));
@@ -574,7 +677,11 @@ public final class GlueJobs
             ended = Optional.of(end);
         }
         ended.filter(end -> end.state() == State.FAILED && !closing).ifPresent(this::retry);
-        ended.filter(end -> !closing).ifPresent(this::ended);
+        ended.filter(end -> !closing).ifPresent(end -> {
+            ended(end);
+            // its place goes to the oldest run waiting for one
+            startWaiting(end.jobName());
+        });
     }
 
     /** The next attempt of a failed run, as its job's {@code MaxRetries} allows. */
@@ -593,7 +700,7 @@ public final class GlueJobs
             long now = clock.millis();
             next = new StoredJobRun(failed.jobName(), base + "_attempt_" + attempt, attempt, Optional.of(failed.id()), failed.arguments(), State.STARTING,
                     Optional.empty(), failed.timeoutMinutes(), failed.maxCapacity(), failed.glueVersion(), instances.self(), now, now, Optional.empty(),
-                    failed.triggerName(), failed.predecessors(), failed.notifyDelayAfter());
+                    failed.triggerName(), failed.predecessors(), failed.notifyDelayAfter(), failed.jobRunQueuingEnabled(), 0);
             runs.put(key(next), next);
         }
         log.info("Glue job {}: run {} failed; attempt {} of {} is {}", job.name(), failed.id(), next.attempt(), job.maxRetries(), next.id());
@@ -703,11 +810,19 @@ public final class GlueJobs
             if (!run.state().active()) {
                 throw ServiceException.user("InvalidInputException", 400, "Job Run " + id + " is " + run.state() + " and cannot be stopped");
             }
-            if (run.state() != State.STOPPING) {
+            if (run.state() == State.WAITING) {
+                // it has no process: it ends here, having run for no time
+                run = run.ended(State.STOPPED, Optional.empty(), clock.millis());
+                runs.put(key(run), run);
+            }
+            else if (run.state() != State.STOPPING) {
                 runs.put(key(run), run.withState(State.STOPPING, clock.millis()));
             }
         }
-        if (run.owner().equals(instances.self())) {
+        if (run.state() == State.STOPPED) {
+            ended(run);
+        }
+        else if (run.owner().equals(instances.self())) {
             stopProcess(id, State.STOPPED);
         }
     }
@@ -744,14 +859,27 @@ public final class GlueJobs
         });
     }
 
-    /** Ends, as FAILED, the runs whose owner is gone. */
+    /**
+     * Ends, as FAILED, the started runs whose owner is gone; takes over its waiting runs, which have done nothing yet
+     * (this instance's own stay waiting for the next instance to start).
+     */
     private void failRunsOf(Predicate<String> gone, String why)
     {
         for (StoredJobRun run : runs.all().values()) {
-            if (run.state().active() && gone.test(run.owner())) {
-                update(run, current -> current.state().active() && gone.test(current.owner())
+            if (run.state() == State.WAITING && gone.test(run.owner()) && !run.owner().equals(instances.self())) {
+                update(run, current -> current.state() == State.WAITING && gone.test(current.owner()) ? current.withOwner(instances.self(), clock.millis())
+                        : current).ifPresent(adopted -> {
+                            waitingJobs.add(adopted.jobName());
+                            log.info("Glue job {} run {} waits here now: its instance ({}) is gone", adopted.jobName(), adopted.id(), run.owner());
+                        });
+            }
+            else if (run.state().running() && gone.test(run.owner())) {
+                update(run, current -> current.state().running() && gone.test(current.owner())
                         ? current.ended(State.FAILED, Optional.of("The run did not finish: " + why + "; it is not retried, start it again"), clock.millis())
-                        : current).filter(end -> !closing).ifPresent(this::ended);
+                        : current).filter(end -> !closing).ifPresent(end -> {
+                            ended(end);
+                            startWaiting(end.jobName());
+                        });
             }
         }
     }
@@ -799,6 +927,7 @@ public final class GlueJobs
         node.put("MaxCapacity", job.maxCapacity());
         node.put("GlueVersion", job.glueVersion());
         job.notifyDelayAfter().ifPresent(delay -> node.putObject("NotificationProperty").put("NotifyDelayAfter", delay));
+        job.jobRunQueuingEnabled().ifPresent(queuing -> node.put("JobRunQueuingEnabled", queuing));
         return node;
     }
 
@@ -829,6 +958,7 @@ public final class GlueJobs
         node.put("LogGroupName", LOG_GROUP);
         node.put("GlueVersion", run.glueVersion());
         run.notifyDelayAfter().ifPresent(delay -> node.putObject("NotificationProperty").put("NotifyDelayAfter", delay));
+        run.jobRunQueuingEnabled().ifPresent(queuing -> node.put("JobRunQueuingEnabled", queuing));
         return node;
     }
 

@@ -10,6 +10,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * A Glue job as the record store keeps it: its definition as {@code CreateJob} or {@code UpdateJob} gave it (checked,
  * with Glue's defaults filled in), its tags and the region of the request that created it.
+ *
+ * @param jobRunQueuingEnabled Glue's {@code JobRunQueuingEnabled}, when the definition gave it: a run beyond
+ *         {@code MaxConcurrentRuns} waits rather than being refused
  */
 record StoredJob(
         String name,
@@ -30,7 +33,8 @@ record StoredJob(
         String region,
         long createdMillis,
         long lastModifiedMillis,
-        Optional<Integer> notifyDelayAfter)
+        Optional<Integer> notifyDelayAfter,
+        Optional<Boolean> jobRunQueuingEnabled)
 {
     StoredJob
     {
@@ -49,12 +53,14 @@ record StoredJob(
         requireNonNull(region, "region is null");
         // jobs kept before notifications were applied have none
         notifyDelayAfter = notifyDelayAfter == null ? Optional.empty() : notifyDelayAfter;
+        // jobs kept before job run queuing have none
+        jobRunQueuingEnabled = jobRunQueuingEnabled == null ? Optional.empty() : jobRunQueuingEnabled;
     }
 
     StoredJob withTags(Map<String, String> changed)
     {
         return new StoredJob(name, description, logUri, role, scriptLocation, pythonVersion, glueVersion, defaultArguments, nonOverridableArguments,
                 maxConcurrentRuns, maxRetries, timeoutMinutes, maxCapacity, jobMode, changed, region, createdMillis, lastModifiedMillis,
-                notifyDelayAfter);
+                notifyDelayAfter, jobRunQueuingEnabled);
     }
 }

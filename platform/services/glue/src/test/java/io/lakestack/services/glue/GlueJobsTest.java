@@ -56,8 +56,10 @@ class GlueJobsTest
     @AfterEach
     void close()
     {
-        // the runs a test left running end, as their processes would when killed
-        runner.runs.forEach(run -> run.completion.complete(JobRunner.Result.failure("killed")));
+        // the runs a test left running end, as their processes would when killed (and a waiting run that starts then, too)
+        while (runner.runs.stream().anyMatch(run -> !run.completion.isDone())) {
+            List.copyOf(runner.runs).forEach(run -> run.completion.complete(JobRunner.Result.failure("killed")));
+        }
         jobs.close();
     }
 
@@ -264,7 +266,8 @@ class GlueJobsTest
         createJob("{\"Name\": \"orphan\", \"MaxRetries\": 3}");
         var store = stores.open(GlueJobs.RUNS_STORE, StoredJobRun.class);
         StoredJobRun elsewhere = new StoredJobRun("orphan", "jr_elsewhere", 0, Optional.empty(), Map.of(), StoredJobRun.State.RUNNING, Optional.empty(),
-                2880, 0.0625, "3.0", "instance-2", clock.millis(), clock.millis(), Optional.empty(), Optional.empty(), List.of(), Optional.empty());
+                2880, 0.0625, "3.0", "instance-2", clock.millis(), clock.millis(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
+                Optional.empty(), 0);
         store.put("orphan\njr_elsewhere", elsewhere);
         clock.advance(Duration.ofSeconds(30));
         instances.depart("instance-2");
@@ -291,6 +294,119 @@ class GlueJobsTest
         String second = startRun("single", "{}");
         runner.last().completion.complete(JobRunner.Result.success());
         assertThat(state("single", second)).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void withQueuingARunBeyondMaxConcurrentRunsWaitsAndStartsWhenARunEndsItsTimeoutCountingFromThen()
+            throws Exception
+    {
+        createJob("{\"Name\": \"queued\", \"JobRunQueuingEnabled\": true, \"Timeout\": 10}");
+        assertThat(call("GetJob", "{\"JobName\": \"queued\"}").path("Job").path("JobRunQueuingEnabled").asBoolean()).isTrue();
+        String first = startRun("queued", "{}");
+        clock.advance(Duration.ofSeconds(1));
+        String second = startRun("queued", "{}");
+        clock.advance(Duration.ofSeconds(1));
+        String third = startRun("queued", "{}");
+        assertThat(runner.specs).extracting(JobRunner.RunSpec::runId).containsExactly(first);
+        JsonNode waiting = run("queued", second);
+        assertThat(waiting.path("JobRunState").asText()).isEqualTo("WAITING");
+        assertThat(waiting.path("JobRunQueuingEnabled").asBoolean()).isTrue();
+        assertThat(waiting.path("ExecutionTime").asInt()).isZero();
+        assertThat(waiting.path("StartedOn").asDouble()).isEqualTo(1_790_000_001.0);
+        assertThat(state("queued", third)).isEqualTo("WAITING");
+
+        // the first run's end lets the oldest waiting run start, at once
+        clock.advance(Duration.ofSeconds(88));
+        runner.last().completion.complete(JobRunner.Result.success());
+        assertThat(runner.specs).extracting(JobRunner.RunSpec::runId).containsExactly(first, second);
+        assertThat(state("queued", second)).isEqualTo("STARTING");
+        assertThat(state("queued", third)).isEqualTo("WAITING");
+        runner.last().started.complete(null);
+        clock.advance(Duration.ofSeconds(30));
+        JsonNode running = run("queued", second);
+        assertThat(running.path("JobRunState").asText()).isEqualTo("RUNNING");
+        assertThat(running.path("StartedOn").asDouble()).isEqualTo(1_790_000_001.0);
+        assertThat(running.path("ExecutionTime").asInt()).isEqualTo(30);
+
+        // its 10 minutes count from the end of its wait, 89 s after its StartJobRun
+        clock.advance(Duration.ofSeconds(569));
+        jobs.checkTimeouts();
+        assertThat(runner.last().stops.get()).isZero();
+        clock.advance(Duration.ofSeconds(1));
+        jobs.checkTimeouts();
+        assertThat(runner.last().stops.get()).isEqualTo(1);
+
+        // a waiting run is stopped without a process, having run for no time
+        JsonNode stopped = call("BatchStopJobRun", "{\"JobName\": \"queued\", \"JobRunIds\": [\"" + third + "\"]}");
+        assertThat(stopped.path("SuccessfulSubmissions")).hasSize(1);
+        JsonNode thirdRun = run("queued", third);
+        assertThat(thirdRun.path("JobRunState").asText()).isEqualTo("STOPPED");
+        assertThat(thirdRun.path("ExecutionTime").asInt()).isZero();
+        assertThat(thirdRun.path("CompletedOn").asDouble()).isEqualTo(1_790_000_690.0);
+        runner.last().completion.complete(JobRunner.Result.failure("Command failed with exit code -9"));
+        assertThat(state("queued", second)).isEqualTo("TIMEOUT");
+        assertThat(runner.specs).extracting(JobRunner.RunSpec::runId).containsExactly(first, second);
+        assertThat(published).extracting(event -> event(event, "queued").path("detail").path("state").asText())
+                .containsExactly("SUCCEEDED", "STOPPED", "TIMEOUT");
+    }
+
+    @Test
+    void startJobRunsJobRunQueuingEnabledWinsOverTheJobs()
+            throws Exception
+    {
+        createJob("{\"Name\": \"plain\"}");
+        createJob("{\"Name\": \"queuing\", \"JobRunQueuingEnabled\": true}");
+        startRun("plain", "{}");
+        startRun("queuing", "{}");
+        assertThat(call("GetJob", "{\"JobName\": \"plain\"}").path("Job").has("JobRunQueuingEnabled")).isFalse();
+
+        String waits = startRun("plain", "{\"JobRunQueuingEnabled\": true}");
+        assertThat(state("plain", waits)).isEqualTo("WAITING");
+        ServiceException refused = catchThrowableOfType(ServiceException.class, () -> startRun("queuing", "{\"JobRunQueuingEnabled\": false}"));
+        assertThat(refused.errorCode()).isEqualTo("ConcurrentRunsExceededException");
+        assertThat(refused.getMessage()).isEqualTo("Concurrent runs exceeded for queuing: 1 run(s) of it are running and its "
+                + "ExecutionProperty.MaxConcurrentRuns is 1");
+        ServiceException notBoolean = catchThrowableOfType(ServiceException.class, () -> startRun("plain", "{\"JobRunQueuingEnabled\": \"yes\"}"));
+        assertThat(notBoolean.errorCode()).isEqualTo("SerializationException");
+        assertThat(runner.specs).hasSize(2);
+    }
+
+    @Test
+    void aRunThatWaitsFifteenMinutesEndsFailedAndARunOfAnotherInstanceKeepsItsPlace()
+            throws Exception
+    {
+        createJob("{\"Name\": \"busy\", \"JobRunQueuingEnabled\": true}");
+        String first = startRun("busy", "{}");
+        // an older waiting run of another instance, then one of this instance
+        var store = stores.open(GlueJobs.RUNS_STORE, StoredJobRun.class);
+        store.put("busy\njr_elsewhere", new StoredJobRun("busy", "jr_elsewhere", 0, Optional.empty(), Map.of(), StoredJobRun.State.WAITING,
+                Optional.empty(), 2880, 0.0625, "3.0", "instance-2", clock.millis(), clock.millis(), Optional.empty(), Optional.empty(), List.of(),
+                Optional.empty(), Optional.of(true), 0));
+        clock.advance(Duration.ofSeconds(1));
+        String mine = startRun("busy", "{}");
+        clock.advance(Duration.ofMinutes(15).minusMillis(1));
+        jobs.checkWaiting();
+        assertThat(state("busy", mine)).isEqualTo("WAITING");
+        clock.advance(Duration.ofMillis(1));
+        jobs.checkWaiting();
+        JsonNode failed = run("busy", mine);
+        assertThat(failed.path("JobRunState").asText()).isEqualTo("FAILED");
+        assertThat(failed.path("ErrorMessage").asText()).isEqualTo("The run waited 15 minutes in job busy's queue (JobRunQueuingEnabled) and did not "
+                + "start: its ExecutionProperty.MaxConcurrentRuns is 1, and as many runs of it ran all that time");
+        assertThat(failed.path("ExecutionTime").asInt()).isZero();
+        // the other instance's run is its own to end
+        assertThat(state("busy", "jr_elsewhere")).isEqualTo("WAITING");
+
+        // the first run's place goes to the oldest waiting run, which its own instance starts
+        runner.last().completion.complete(JobRunner.Result.success());
+        jobs.checkWaiting();
+        assertThat(runner.specs).extracting(JobRunner.RunSpec::runId).containsExactly(first);
+        // until that instance leaves: its waiting run, which had not run, is taken over and starts here
+        instances.depart("instance-2");
+        jobs.checkWaiting();
+        assertThat(runner.specs).extracting(JobRunner.RunSpec::runId).containsExactly(first, "jr_elsewhere");
+        assertThat(state("busy", "jr_elsewhere")).isEqualTo("STARTING");
+        assertThat(published).extracting(event -> event(event, "busy").path("detail").path("state").asText()).containsExactly("FAILED", "SUCCEEDED");
     }
 
     @Test
