@@ -17,7 +17,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -38,9 +40,16 @@ final class PipelinesBenchmark
     @Option(names = "--pipeline", paramLabel = "NAME", split = ",", description = "The pipelines to measure (default: all: ${DEFAULT-VALUE}).")
     List<String> pipelines = PIPELINES;
 
-    @Option(names = "--records", paramLabel = "N", description = "Input records per run (default: ${DEFAULT-VALUE}); github-archive takes them in "
-            + "two files of half each.")
-    long records = 1_000_000;
+    /**
+     * Input records per run of each pipeline when {@code --records} does not say: contact-center's flatten function
+     * writes one object per record, about 150 a second on two cores, so a million would take hours a run.
+     */
+    private static final Map<String, Long> DEFAULT_RECORDS = Map.of("agent-events", 1_000_000L, "github-archive", 1_000_000L, "contact-center", 2_000L,
+            "clickstream", 1_000_000L);
+
+    @Option(names = "--records", paramLabel = "N", description = "Input records per run (default: 1,000,000, and 2,000 for contact-center, whose "
+            + "function writes one object per record); github-archive takes them in two files of half each.")
+    Long records;
 
     @Option(names = "--runs", paramLabel = "N", description = "Runs per pipeline (default: ${DEFAULT-VALUE}).")
     int runs = 3;
@@ -67,8 +76,9 @@ final class PipelinesBenchmark
                 throw new IllegalArgumentException("--pipeline names one of " + PIPELINES + ", not " + pipeline);
             }
         }
-        System.out.printf(Locale.ROOT, "lakestack pipelines benchmark: %d cores, %,d records a run, %d runs of %s%n", Runtime.getRuntime().availableProcessors(),
-                records, runs, String.join(", ", pipelines));
+        System.out.printf(Locale.ROOT, "lakestack pipelines benchmark: %d cores, %d runs of %s%n", Runtime.getRuntime().availableProcessors(), runs,
+                pipelines.stream().map(pipeline -> String.format(Locale.ROOT, "%s (%,d records a run)", pipeline, records(pipeline)))
+                        .collect(Collectors.joining(", ")));
         List<Run> done = new ArrayList<>();
         for (String pipeline : pipelines) {
             for (int run = 1; run <= runs; run++) {
@@ -97,7 +107,7 @@ final class PipelinesBenchmark
         System.out.printf("%s run %d (data dir %s):%n", pipeline, number, data);
         try (BenchStack stack = BenchStack.start(data, Optional.empty(), List.of());
                 PrintStream log = new PrintStream(Files.newOutputStream(data.resolve("pipeline.out")), true, StandardCharsets.UTF_8)) {
-            System.out.printf("  baseline: %,d input records with a raw Kafka producer...%n", records);
+            System.out.printf("  baseline: %,d input records with a raw Kafka producer...%n", records(pipeline));
             double baseline = RawKafkaProducer.recordsPerSecond(stack.kafkaBootstrapServers(), "bench-baseline", input(pipeline));
             System.out.printf("  the pipeline, through the endpoint (its output in %s)...%n", data.resolve("pipeline.out"));
             AwsTarget target = AwsTarget.lakestack(URI.create(stack.endpoint()), "us-east-1", "test", "test");
@@ -108,9 +118,16 @@ final class PipelinesBenchmark
         }
     }
 
+    /** The input records of each run of the pipeline: {@code --records}, else its default. */
+    private long records(String pipeline)
+    {
+        return records != null ? records : DEFAULT_RECORDS.get(pipeline);
+    }
+
     /** The pipeline's input records, as the bytes it puts. */
     private Iterator<byte[]> input(String pipeline)
     {
+        long records = records(pipeline);
         return switch (pipeline) {
             case "agent-events" -> RunAgentEventsCommand.input(records, 1).map(StreamFeed.StreamRecord::data).iterator();
             case "github-archive" -> {
@@ -129,6 +146,7 @@ final class PipelinesBenchmark
     private PipelineTiming pipeline(String pipeline, AwsTarget target, PrintStream out)
             throws Exception
     {
+        long records = records(pipeline);
         return switch (pipeline) {
             case "agent-events" -> {
                 RunAgentEventsCommand command = new RunAgentEventsCommand();
