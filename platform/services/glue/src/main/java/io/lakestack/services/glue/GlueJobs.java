@@ -578,6 +578,14 @@ public final class GlueJobs
         expired.forEach(this::ended);
     }
 
+    /** After a run of the job ended: its place goes to the oldest run waiting for one, when one of this instance waits. */
+    private void startNextWaiting(String name)
+    {
+        if (waitingJobs.contains(name)) {
+            startWaiting(name);
+        }
+    }
+
     /** {@link #startWaiting} for every job with a run of this instance waiting: what the timer does each second. */
     void checkWaiting()
     {
@@ -679,8 +687,7 @@ public final class GlueJobs
         ended.filter(end -> end.state() == State.FAILED && !closing).ifPresent(this::retry);
         ended.filter(end -> !closing).ifPresent(end -> {
             ended(end);
-            // its place goes to the oldest run waiting for one
-            startWaiting(end.jobName());
+            startNextWaiting(end.jobName());
         });
     }
 
@@ -878,7 +885,7 @@ public final class GlueJobs
                         ? current.ended(State.FAILED, Optional.of("The run did not finish: " + why + "; it is not retried, start it again"), clock.millis())
                         : current).filter(end -> !closing).ifPresent(end -> {
                             ended(end);
-                            startWaiting(end.jobName());
+                            startNextWaiting(end.jobName());
                         });
             }
         }
