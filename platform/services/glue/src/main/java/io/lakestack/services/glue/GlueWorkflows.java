@@ -768,7 +768,10 @@ public final class GlueWorkflows
         return node;
     }
 
-    /** Glue's {@code WorkflowRunStatistics}: each job run (attempts included), crawl and action that could not start is one action. */
+    /**
+     * Glue's {@code WorkflowRunStatistics}: each job run (attempts included), crawl and action that could not start is
+     * one action; a job run waiting in its job's queue (job run queuing) is a waiting one.
+     */
     private ObjectNode statistics(StoredWorkflowRun run)
     {
         int succeeded = 0;
@@ -776,6 +779,7 @@ public final class GlueWorkflows
         int timedOut = 0;
         int stopped = 0;
         int running = 0;
+        int waiting = 0;
         int errored = run.errors().size();
         List<StoredJobRun> jobRuns = jobRuns(run);
         for (StoredJobRun jobRun : jobRuns) {
@@ -785,6 +789,7 @@ public final class GlueWorkflows
                 case TIMEOUT -> timedOut++;
                 case STOPPED -> stopped++;
                 case ERROR -> errored++;
+                case WAITING -> waiting++;
                 default -> running++;
             }
         }
@@ -805,7 +810,7 @@ public final class GlueWorkflows
         node.put("SucceededActions", succeeded);
         node.put("RunningActions", running);
         node.put("ErroredActions", errored);
-        node.put("WaitingActions", 0);
+        node.put("WaitingActions", waiting);
         return node;
     }
 

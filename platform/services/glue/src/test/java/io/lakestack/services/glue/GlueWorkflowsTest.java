@@ -209,6 +209,41 @@ class GlueWorkflowsTest
     }
 
     @Test
+    void aJobRunWaitingInItsJobsQueueIsAWaitingActionAndAStopEndsItWithoutAProcess()
+            throws Exception
+    {
+        pipeline("{\"Name\": \"queued\"}");
+        call("UpdateJob", """
+                {"JobName": "extract", "JobUpdate": {"Role": "arn:aws:iam::000000000000:role/glue", "JobRunQueuingEnabled": true,
+                 "Command": {"Name": "pythonshell", "ScriptLocation": "s3://code-bucket/jobs/job.py", "PythonVersion": "3.9"}}}""");
+        // a run outside the workflow takes extract's one place
+        startRun("extract");
+        String stoppedRun = call("StartWorkflowRun", "{\"Name\": \"queued\"}").path("RunId").asText();
+        assertThat(run("queued", stoppedRun, false).path("Statistics")).isEqualTo(JSON.readTree("""
+                {"TotalActions": 1, "TimeoutActions": 0, "FailedActions": 0, "StoppedActions": 0, "SucceededActions": 0, "RunningActions": 0,
+                 "ErroredActions": 0, "WaitingActions": 1}"""));
+        call("StopWorkflowRun", "{\"Name\": \"queued\", \"RunId\": \"%s\"}".formatted(stoppedRun));
+        JsonNode stopped = run("queued", stoppedRun, false);
+        assertThat(stopped.path("Status").asText()).isEqualTo("STOPPED");
+        assertThat(stopped.path("Statistics").path("StoppedActions").asInt()).isEqualTo(1);
+        assertThat(stopped.path("Statistics").path("WaitingActions").asInt()).isZero();
+
+        String runId = call("StartWorkflowRun", "{\"Name\": \"queued\"}").path("RunId").asText();
+        assertThat(run("queued", runId, false).path("Statistics").path("WaitingActions").asInt()).isEqualTo(1);
+        assertThat(runner.specs).hasSize(1);
+        // the outside run ends, and the workflow's extract takes its place
+        runner.last().completion.complete(JobRunner.Result.success());
+        assertThat(argument(runner.last().spec, "--WORKFLOW_RUN_ID")).isEqualTo(runId);
+        assertThat(run("queued", runId, false).path("Statistics")).isEqualTo(JSON.readTree("""
+                {"TotalActions": 1, "TimeoutActions": 0, "FailedActions": 0, "StoppedActions": 0, "SucceededActions": 0, "RunningActions": 1,
+                 "ErroredActions": 0, "WaitingActions": 0}"""));
+        runner.last().completion.complete(JobRunner.Result.success());
+        runner.last().completion.complete(JobRunner.Result.success());
+        assertThat(run("queued", runId, false).path("Status").asText()).isEqualTo("COMPLETED");
+        assertThat(runner.specs).extracting(JobRunner.RunSpec::jobName).containsExactly("extract", "extract", "load");
+    }
+
+    @Test
     void aScheduledStartTriggerStartsRunsAndDeletingTheWorkflowDeletesItsTriggers()
             throws Exception
     {
