@@ -24,6 +24,7 @@ import io.lakestack.connectors.gluejobs.PythonShellJobRunner;
 import io.lakestack.connectors.lambda.ProcessFunctionRunnerConfig;
 import io.lakestack.connectors.lambda.events.AsyncInvocationWorker;
 import io.lakestack.connectors.lambda.events.EventSourcePollers;
+import io.lakestack.connectors.lambda.events.Invoker;
 import io.lakestack.connectors.lambda.events.KafkaS3Destinations;
 import io.lakestack.connectors.lambda.events.LambdaApi;
 import io.lakestack.connectors.lambda.events.LambdaEventsConfig;
@@ -334,7 +335,7 @@ final class EndpointComponent
                 new StepFunctionsService(stores, stepFunctions, Optional.of(logs), config.accountId(), clock, new Random())));
         // deliveries write through the endpoint, so that S3 events fire for their objects
         firehose.startDeliveries();
-        startLambdaEvents(stores, clock);
+        startLambdaEvents(stores, new LocalInvoker(lambda), clock);
         startSnsFanOut(stores, clock);
         // EventBridge's rules and the Scheduler call their targets through one set of clients
         SdkTargets targets = SdkTargets.connect(URI.create(url()), Region.of(config.region()), credentials());
@@ -427,10 +428,11 @@ final class EndpointComponent
 
     /**
      * Lambda's asynchronous invocations and event source mappings on this instance. They invoke functions through the
-     * endpoint's Lambda API, as they would call AWS's, and write destination records to Kafka and S3 (through the
-     * endpoint, so that S3 events fire).
+     * Lambda service of this process ({@link LocalInvoker}), read functions' settings through the endpoint's Lambda API,
+     * as they would call AWS's, and write destination records to Kafka and S3 (through the endpoint, so that S3 events
+     * fire).
      */
-    private void startLambdaEvents(KafkaRecordStores stores, Clock clock)
+    private void startLambdaEvents(KafkaRecordStores stores, Invoker invoker, Clock clock)
     {
         LambdaApi api = LambdaApi.connect(URI.create(url()), Region.of(config.region()), credentials());
         resources.add(api);
@@ -448,9 +450,9 @@ final class EndpointComponent
         LambdaEventsConfig eventsConfig = new LambdaEventsConfig(kafkaBootstrap, config.region(), config.accountId(), defaults.asyncRetryDelays(),
                 defaults.asyncConcurrency(), defaults.asyncMaximumPending(), defaults.streamRetryBackoff(), defaults.streamMaximumRetryBackoff(),
                 defaults.windowCloseDelay());
-        lambdaEvents.add(new AsyncInvocationWorker(eventsConfig, api, api, destinations, clock).start());
+        lambdaEvents.add(new AsyncInvocationWorker(eventsConfig, invoker, api, destinations, clock).start());
         lambdaEvents.add(new EventSourcePollers(stores.open(LambdaService.MAPPINGS_STORE, EventSourceMapping.class),
-                stores.open(LambdaService.MAPPING_STATUS_STORE, EventSourceMappingStatus.class), eventsConfig, api, api, destinations, Optional.of(sqs),
+                stores.open(LambdaService.MAPPING_STATUS_STORE, EventSourceMappingStatus.class), eventsConfig, invoker, api, destinations, Optional.of(sqs),
                 clock).start());
     }
 

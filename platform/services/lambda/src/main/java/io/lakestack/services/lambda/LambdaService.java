@@ -875,21 +875,11 @@ public final class LambdaService
             throw ServiceException.user("InvalidParameterValueException", "Unsupported log type " + logType + ": use None or Tail");
         }
         StoredFunction function = require(reference);
-        Configuration configuration = resolve(function, reference.qualifier());
-        if (reference.qualifier().filter(function.aliases()::containsKey).isPresent()) {
-            configuration = route(function, function.aliases().get(reference.qualifier().get()));
-        }
-        if (configuration.state() != State.Active) {
-            throw conflict(configuration);
-        }
+        Configuration configuration = invocable(function, reference);
         byte[] payload = request.bytes();
-        int limit = type.equals("Event") ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
-        if (payload.length > limit) {
-            throw ServiceException.user("RequestTooLargeException", 413, "Request must be smaller than " + limit + " bytes for the " + type
-                    + " invocation type");
-        }
+        checkSize(payload, type);
         checkJson(payload);
-        String invokedArn = reference.qualifier().map(qualifier -> qualifiedArn(function.name(), qualifier)).orElse(functionArn(function.name()));
+        String invokedArn = invokedArn(function, reference);
         String requestId = type.equals("RequestResponse") ? givenRequestId(request).orElseGet(() -> UUID.randomUUID().toString())
                 : UUID.randomUUID().toString();
         switch (type) {
@@ -906,9 +896,7 @@ public final class LambdaService
             default -> {
                 Optional<String> clientContext = request.header("x-amz-client-context");
                 clientContext.ifPresent(LambdaService::checkClientContext);
-                FunctionRunner.Result result = runner.invoke(version(function.name(), configuration),
-                        new FunctionRunner.Request(requestId, invokedArn, payload, clientContext, logType.equals("Tail"),
-                                function.reservedConcurrency().orElse(ACCOUNT_CONCURRENCY - reserved(Optional.of(function.name())))));
+                FunctionRunner.Result result = run(function, configuration, requestId, invokedArn, payload, clientContext, logType.equals("Tail"));
                 RestResult response = new RestResult(200, Map.of("X-Amz-Executed-Version", configuration.version(), "x-amzn-RequestId", requestId),
                         result.payload(), "application/json");
                 if (result.functionError().isPresent()) {
@@ -922,6 +910,75 @@ public final class LambdaService
         }
     }
 
+    /** What a synchronous invocation answered: the invocation's id, the version that ran, and the function's result. */
+    public record Invoked(String requestId, String executedVersion, FunctionRunner.Result result)
+    {
+        public Invoked
+        {
+            requireNonNull(requestId, "requestId is null");
+            requireNonNull(executedVersion, "executedVersion is null");
+            requireNonNull(result, "result is null");
+        }
+    }
+
+    /**
+     * {@code Invoke} with {@code InvocationType} {@code RequestResponse}, for Lambda's own callers in this process: the
+     * pollers of event source mappings and the asynchronous invocation worker. The function is resolved, routed, checked
+     * and run as for the API, with the same errors ({@code ResourceNotFoundException}, {@code ResourceConflictException},
+     * {@code RequestTooLargeException}, {@code TooManyRequestsException}...), without the HTTP request, its signature and
+     * Invoke's check that the payload is JSON: these callers write each event themselves (the pollers), or hand on one
+     * that {@code Invoke} checked when it queued it (the worker), as Lambda's own services call functions.
+     *
+     * @param function a function's name or ARN, with its qualifier if it has one
+     * @param requestId the id the invocation runs under (a UUID); empty for a new one
+     */
+    public Invoked invokeSynchronously(String function, byte[] payload, Optional<String> requestId)
+    {
+        requireNonNull(payload, "payload is null");
+        FunctionReference reference = FunctionReference.parse(function, Optional.empty(), accountId);
+        requestId.ifPresent(LambdaService::checkRequestId);
+        StoredFunction stored = require(reference);
+        Configuration configuration = invocable(stored, reference);
+        checkSize(payload, "RequestResponse");
+        String id = requestId.orElseGet(() -> UUID.randomUUID().toString());
+        FunctionRunner.Result result = run(stored, configuration, id, invokedArn(stored, reference), payload, Optional.empty(), false);
+        return new Invoked(id, configuration.version(), result);
+    }
+
+    /** The configuration an invocation of the reference runs: an alias routed by its weights; refused unless {@code Active}. */
+    private Configuration invocable(StoredFunction function, FunctionReference reference)
+    {
+        Configuration configuration = resolve(function, reference.qualifier());
+        if (reference.qualifier().filter(function.aliases()::containsKey).isPresent()) {
+            configuration = route(function, function.aliases().get(reference.qualifier().get()));
+        }
+        if (configuration.state() != State.Active) {
+            throw conflict(configuration);
+        }
+        return configuration;
+    }
+
+    private static void checkSize(byte[] payload, String invocationType)
+    {
+        int limit = invocationType.equals("Event") ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
+        if (payload.length > limit) {
+            throw ServiceException.user("RequestTooLargeException", 413, "Request must be smaller than " + limit + " bytes for the " + invocationType
+                    + " invocation type");
+        }
+    }
+
+    private String invokedArn(StoredFunction function, FunctionReference reference)
+    {
+        return reference.qualifier().map(qualifier -> qualifiedArn(function.name(), qualifier)).orElse(functionArn(function.name()));
+    }
+
+    private FunctionRunner.Result run(StoredFunction function, Configuration configuration, String requestId, String invokedArn, byte[] payload,
+            Optional<String> clientContext, boolean tailLog)
+    {
+        return runner.invoke(version(function.name(), configuration), new FunctionRunner.Request(requestId, invokedArn, payload, clientContext, tailLog,
+                function.reservedConcurrency().orElse(ACCOUNT_CONCURRENCY - reserved(Optional.of(function.name())))));
+    }
+
     /**
      * The request id an asynchronous invocation keeps when lakestack's own worker runs it ({@value #REQUEST_ID_HEADER}, a
      * UUID, as the id {@code Invoke} answered the {@code Event} invocation with), so that the function's logs, its
@@ -930,11 +987,15 @@ public final class LambdaService
     private static Optional<String> givenRequestId(RestRequest request)
     {
         Optional<String> given = request.header(REQUEST_ID_HEADER);
-        if (given.isPresent() && !UUID_SHAPE.matcher(given.get()).matches()) {
-            throw ServiceException.user("InvalidParameterValueException", REQUEST_ID_HEADER + " must be a UUID, as Invoke's request ids are: "
-                    + given.get());
-        }
+        given.ifPresent(LambdaService::checkRequestId);
         return given;
+    }
+
+    private static void checkRequestId(String requestId)
+    {
+        if (!UUID_SHAPE.matcher(requestId).matches()) {
+            throw ServiceException.user("InvalidParameterValueException", REQUEST_ID_HEADER + " must be a UUID, as Invoke's request ids are: " + requestId);
+        }
     }
 
     /** Invoke's client context: at most 3,583 bytes of base64 of a JSON object, as Lambda takes it. */

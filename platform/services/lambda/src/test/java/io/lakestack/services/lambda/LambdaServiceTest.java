@@ -168,6 +168,44 @@ class LambdaServiceTest
     }
 
     @Test
+    void lakestacksOwnCallersInvokeAsTheApiDoesWithoutHttp()
+            throws Exception
+    {
+        createActive("direct");
+        runner.behaviour = request -> new FunctionRunner.Result(("{\"got\":" + new String(request.payload(), StandardCharsets.UTF_8) + "}")
+                .getBytes(StandardCharsets.UTF_8), Optional.empty(), Optional.empty());
+        call("POST", "/2015-03-31/functions/direct/versions", "", Map.of(), new byte[0]);
+        call("POST", "/2015-03-31/functions/direct/aliases", "", Map.of(), "{\"Name\":\"live\",\"FunctionVersion\":\"1\"}".getBytes(StandardCharsets.UTF_8));
+
+        LambdaService.Invoked invoked = lambda.invokeSynchronously(ARN + "direct", "{\"a\":1}".getBytes(StandardCharsets.UTF_8), Optional.empty());
+        assertThat(new String(invoked.result().payload(), StandardCharsets.UTF_8)).isEqualTo("{\"got\":{\"a\":1}}");
+        assertThat(invoked.result().functionError()).isEmpty();
+        assertThat(invoked.executedVersion()).isEqualTo("$LATEST");
+        FunctionRunner.Request request = runner.requests.get(0);
+        assertThat(invoked.requestId()).isEqualTo(request.requestId()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        assertThat(request.invokedArn()).isEqualTo(ARN + "direct");
+        assertThat(request.concurrencyLimit()).isEqualTo(LambdaService.ACCOUNT_CONCURRENCY);
+        assertThat(request.tailLog()).isFalse();
+        assertThat(request.clientContext()).isEmpty();
+
+        String id = "0b8e4d1c-3f2a-4c5b-9d6e-7f8091a2b3c4";
+        LambdaService.Invoked aliased = lambda.invokeSynchronously(ARN + "direct:live", "{}".getBytes(StandardCharsets.UTF_8), Optional.of(id));
+        assertThat(aliased.requestId()).isEqualTo(id);
+        assertThat(aliased.executedVersion()).isEqualTo("1");
+        assertThat(runner.requests.get(1).requestId()).isEqualTo(id);
+        assertThat(runner.requests.get(1).invokedArn()).isEqualTo(ARN + "direct:live");
+        assertThat(runner.invoked.get(1).version()).isEqualTo("1");
+
+        assertError(() -> lambda.invokeSynchronously(ARN + "missing", "{}".getBytes(StandardCharsets.UTF_8), Optional.empty()), "ResourceNotFoundException",
+                404, "Function not found: " + ARN + "missing");
+        assertError(() -> lambda.invokeSynchronously(ARN + "direct", "{}".getBytes(StandardCharsets.UTF_8), Optional.of("not-a-uuid")),
+                "InvalidParameterValueException", 400, "X-Lakestack-Request-Id must be a UUID, as Invoke's request ids are: not-a-uuid");
+        assertError(() -> lambda.invokeSynchronously(ARN + "direct", new byte[LambdaService.MAX_SYNC_PAYLOAD + 1], Optional.empty()),
+                "RequestTooLargeException", 413, "Request must be smaller than 6291456 bytes for the RequestResponse invocation type");
+        assertThat(runner.requests).hasSize(2);
+    }
+
+    @Test
     void versionsAndAliasesRouteInvocations()
             throws Exception
     {
