@@ -40,6 +40,8 @@ final class RuntimeApiServer
 
     private static final String PREFIX = "/2018-06-01/runtime/";
     private static final String ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type";
+    /** The largest piece a response body is written in; below the launcher's {@code jdk.nio.maxCachedBufferSize} (256 KB). */
+    private static final int WRITE_CHUNK_BYTES = 64 * 1024;
     /** Beyond this a body is not even drained: the connection is closed. */
     private static final long MAX_DRAINED_BYTES = 256L * 1024 * 1024;
 
@@ -288,9 +290,15 @@ final class RuntimeApiServer
     {
         reply.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
         exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
-        if (reply.body().length > 0) {
+        byte[] body = reply.body();
+        if (body.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {
-                out.write(reply.body());
+                // in pieces: the JDK's server copies each write into a buffer of its size (kept by the connection), and the
+                // socket copies that into a direct buffer, which it caches only up to jdk.nio.maxCachedBufferSize; an
+                // event of 6 MB in one write cost a 12 MB array and a 6 MB native allocation every time
+                for (int at = 0; at < body.length; at += WRITE_CHUNK_BYTES) {
+                    out.write(body, at, Math.min(WRITE_CHUNK_BYTES, body.length - at));
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.lakestack.spi.kinesis;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -13,7 +14,8 @@ import java.util.Optional;
  */
 public record SequenceNumber(long streamCreationMillis, int shard, long position)
 {
-    private static final int LENGTH = 56;
+    /** The number of digits of a sequence number. */
+    public static final int LENGTH = 56;
 
     public SequenceNumber
     {
@@ -25,21 +27,31 @@ public record SequenceNumber(long streamCreationMillis, int shard, long position
     @Override
     public String toString()
     {
-        // on the path of every record put: no String.format
-        StringBuilder text = new StringBuilder(LENGTH).append("49");
-        zeroPadded(text, streamCreationMillis, 20);
-        zeroPadded(text, shard, 6);
-        zeroPadded(text, position, 28);
-        return text.toString();
+        byte[] digits = new byte[LENGTH];
+        writeDigits(digits, 0);
+        return new String(digits, StandardCharsets.ISO_8859_1);
     }
 
-    private static void zeroPadded(StringBuilder text, long value, int width)
+    /**
+     * Writes the {@value #LENGTH} ASCII digits of the number into {@code bytes} from {@code at}: on the path of every record
+     * put and of every record an event source mapping hands to a function, with no string in between.
+     */
+    public void writeDigits(byte[] bytes, int at)
     {
-        String digits = Long.toString(value);
-        for (int i = digits.length(); i < width; i++) {
-            text.append('0');
+        bytes[at] = '4';
+        bytes[at + 1] = '9';
+        zeroPadded(bytes, at + 2, streamCreationMillis, 20);
+        zeroPadded(bytes, at + 22, shard, 6);
+        zeroPadded(bytes, at + 28, position, 28);
+    }
+
+    private static void zeroPadded(byte[] bytes, int at, long value, int width)
+    {
+        long rest = value;
+        for (int i = at + width - 1; i >= at; i--) {
+            bytes[i] = (byte) ('0' + rest % 10);
+            rest /= 10;
         }
-        text.append(digits);
     }
 
     /** The sequence number the text spells, or empty when it is not one of lakestack's. */

@@ -46,6 +46,12 @@ class HashKeyRangeTest
         assertThat(first.toString()).hasSize(56).startsWith("49").isEqualTo("49000000017322000000000000020000000000000000000000000000");
         assertThat(SequenceNumber.parse(later.toString())).contains(later);
         assertThat(new BigInteger(later.toString())).isGreaterThan(new BigInteger(first.toString()));
+        SequenceNumber largest = new SequenceNumber(Long.MAX_VALUE, 999_999, Long.MAX_VALUE);
+        assertThat(largest.toString()).isEqualTo("49" + "09223372036854775807" + "999999" + "0000000009223372036854775807");
+        assertThat(SequenceNumber.parse(largest.toString())).contains(largest);
+        byte[] written = "[".repeat(58).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        later.writeDigits(written, 1);
+        assertThat(new String(written, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("[" + later + "[");
         assertThat(SequenceNumber.parse("12345")).isEmpty();
         assertThat(SequenceNumber.parse("4900000001732200000000000002000000000000000000000000000x")).isEmpty();
         assertThat(ShardId.of(3)).isEqualTo("shardId-000000000003");

@@ -1,6 +1,7 @@
 package io.lakestack.connectors.lambda.events;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.lakestack.spi.kinesis.SequenceNumber;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -38,6 +39,49 @@ final class JsonBytes
         System.arraycopy(escaped, 0, quoted, 1, escaped.length);
         quoted[quoted.length - 1] = '"';
         return quoted;
+    }
+
+    /**
+     * The UTF-8 text in {@code text} as a quoted JSON string, escaped as Jackson escapes it: copied as it is when every
+     * byte is printable ASCII other than a quote or a backslash (what Jackson leaves alone), else decoded and escaped.
+     */
+    static byte[] quotedUtf8(byte[] text)
+    {
+        for (byte b : text) {
+            if (b < 0x20 || b == '"' || b == '\\' || b == 0x7f) {
+                // control characters, escapes, and every byte of a multi-byte character (negative as a byte)
+                return quoted(new String(text, StandardCharsets.UTF_8));
+            }
+        }
+        byte[] quoted = new byte[text.length + 2];
+        quoted[0] = '"';
+        System.arraycopy(text, 0, quoted, 1, text.length);
+        quoted[quoted.length - 1] = '"';
+        return quoted;
+    }
+
+    /** The bytes written so far. */
+    int size()
+    {
+        return size;
+    }
+
+    /** The 56 digits of a Kinesis sequence number, without quotes. */
+    JsonBytes sequenceNumber(SequenceNumber sequence)
+    {
+        ensure(SequenceNumber.LENGTH);
+        sequence.writeDigits(bytes, size);
+        size += SequenceNumber.LENGTH;
+        return this;
+    }
+
+    /** Again the {@code length} bytes written from {@code from} on. */
+    JsonBytes repeat(int from, int length)
+    {
+        ensure(length);
+        System.arraycopy(bytes, from, bytes, size, length);
+        size += length;
+        return this;
     }
 
     JsonBytes raw(byte[] fragment)

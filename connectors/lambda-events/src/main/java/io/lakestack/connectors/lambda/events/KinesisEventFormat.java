@@ -29,6 +29,7 @@ final class KinesisEventFormat
     private static final byte[] SEQUENCE_FIELD = JsonBytes.utf8(",\"sequenceNumber\":\"");
     private static final byte[] DATA_FIELD = JsonBytes.utf8("\",\"data\":");
     private static final byte[] ARRIVAL_FIELD = JsonBytes.utf8(",\"approximateArrivalTimestamp\":");
+    private static final byte[] EMPTY_KEY = JsonBytes.utf8("\"\"");
 
     private final String streamArn;
     private final long streamCreationMillis;
@@ -68,24 +69,25 @@ final class KinesisEventFormat
     @Override
     public byte[] element(StreamRecord record)
     {
-        String sequence = sequenceNumber(record);
         byte[] value = record.value() == null ? new byte[0] : record.value();
-        byte[] key = JsonBytes.quoted(partitionKey(record));
+        byte[] key = record.key() == null ? EMPTY_KEY : JsonBytes.quotedUtf8(record.key());
         byte[] eventId = eventIdField(record.partition());
         long millis = record.timestampMillis();
         String seconds = Long.toString(Math.floorDiv(millis, 1000));
         long fraction = Math.floorMod(millis, 1000);
         // the exact size: no array grows
-        int size = ELEMENT_HEAD.length + key.length + SEQUENCE_FIELD.length + 2 * sequence.length() + DATA_FIELD.length + 2 + 4 * ((value.length + 2) / 3)
+        int size = ELEMENT_HEAD.length + key.length + SEQUENCE_FIELD.length + 2 * SequenceNumber.LENGTH + DATA_FIELD.length + 2 + 4 * ((value.length + 2) / 3)
                 + ARRIVAL_FIELD.length + seconds.length() + 4 + eventId.length + elementTail.length;
         JsonBytes element = new JsonBytes(size);
         element.raw(ELEMENT_HEAD)
                 .raw(key)
-                .raw(SEQUENCE_FIELD).plain(sequence)
+                .raw(SEQUENCE_FIELD);
+        int sequenceAt = element.size();
+        element.sequenceNumber(new SequenceNumber(streamCreationMillis, record.partition(), record.offset()))
                 .raw(DATA_FIELD).quotedBase64(value)
                 .raw(ARRIVAL_FIELD).plain(seconds).plain(".")
                 .plain(fraction < 10 ? "00" : fraction < 100 ? "0" : "").number(fraction)
-                .raw(eventId).plain(sequence)
+                .raw(eventId).repeat(sequenceAt, SequenceNumber.LENGTH)
                 .raw(elementTail);
         return element.toByteArray();
     }

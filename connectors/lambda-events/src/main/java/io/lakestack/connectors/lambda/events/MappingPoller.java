@@ -228,8 +228,9 @@ final class MappingPoller
 
     private static StreamRecord streamRecord(ConsumerRecord<byte[], byte[]> record)
     {
-        List<Map.Entry<String, byte[]>> headers = new ArrayList<>();
-        for (Header header : record.headers()) {
+        Header[] given = record.headers().toArray();
+        List<Map.Entry<String, byte[]>> headers = given.length == 0 ? List.of() : new ArrayList<>(given.length);
+        for (Header header : given) {
             headers.add(new AbstractMap.SimpleImmutableEntry<>(header.key(), header.value()));
         }
         return new StreamRecord(record.topic(), record.partition(), record.offset(), record.key(), record.value(), record.timestamp(),

@@ -133,7 +133,7 @@ final class ShardProcessor
                 checkpoints.done(record.offset());
                 continue;
             }
-            Lane lane = lanes.get(Math.floorMod(format.orderingKey(record).hashCode(), lanes.size()));
+            Lane lane = lanes.size() == 1 ? lanes.get(0) : lanes.get(Math.floorMod(format.orderingKey(record).hashCode(), lanes.size()));
             lane.enqueue(new Pending(record, format.element(record), now));
         }
     }

@@ -50,7 +50,7 @@ class EventFormatsTest
     @Test
     void kinesisElementIsWhatJacksonWrites()
     {
-        for (String key : List.of("", "a\"b\\c/d", "tab\tnew\nline\u0001\u001f", "\u00e9\u20ac\ud83d\ude00", "<script>&'")) {
+        for (String key : List.of("", "plain-key_42.x", "del\u007f", "a\"b\\c/d", "tab\tnew\nline\u0001\u001f", "\u00e9\u20ac\ud83d\ude00", "<script>&'")) {
             for (long arrival : List.of(0L, 5L, 999L, 1_000L, 1_545_084_650_010L, 1_545_084_650_100L)) {
                 StreamRecord record = new StreamRecord("lakestack.kinesis.lambda-stream", 13, 7_000_000_123L, key.getBytes(StandardCharsets.UTF_8),
                         ("{\"k\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8), arrival, "LOG_APPEND_TIME", List.of());
