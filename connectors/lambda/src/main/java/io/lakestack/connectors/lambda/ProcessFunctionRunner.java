@@ -184,6 +184,17 @@ public final class ProcessFunctionRunner
     }
 
     @Override
+    public void stage(FunctionVersion function)
+    {
+        try {
+            code.unpacked(function);
+        }
+        catch (ServiceException e) {
+            LOG.warn("the code of {} could not be fetched ahead of its first invocation, which tries again: {}", function.arn(), e.getMessage());
+        }
+    }
+
+    @Override
     public void retire(String functionName)
     {
         FunctionPool pool = pools.get(functionName);

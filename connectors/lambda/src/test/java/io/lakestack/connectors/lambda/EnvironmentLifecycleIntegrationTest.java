@@ -8,11 +8,17 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -56,6 +62,35 @@ class EnvironmentLifecycleIntegrationTest
 
         assertThat(after).isNotEqualTo(before);
         assertThat(alive(before)).isFalse();
+    }
+
+    @Test
+    void stagedCodeIsNotFetchedAgainByTheFirstInvocation()
+            throws IOException
+    {
+        // a package of its own (the orders files and one more), which the runner's code cache cannot hold yet
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(orders)); ZipOutputStream out = new ZipOutputStream(bytes)) {
+            for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                out.putNextEntry(new ZipEntry(entry.getName()));
+                out.write(in.readAllBytes());
+                out.closeEntry();
+            }
+            out.putNextEntry(new ZipEntry("staged.txt"));
+            out.write("staged".getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+        FunctionVersion function = DeploymentPackages.function(objects, "staged", runtime, "app.pid_or_sleep", bytes.toByteArray(), 128, 30, Map.of());
+        int before = objects.readLengths().size();
+
+        runner.stage(function);
+        int staged = objects.readLengths().size();
+        runner.stage(function);
+        long pid = pid(function);
+
+        assertThat(staged).isGreaterThan(before);
+        assertThat(objects.readLengths()).hasSize(staged);
+        assertThat(alive(pid)).isTrue();
     }
 
     @Test

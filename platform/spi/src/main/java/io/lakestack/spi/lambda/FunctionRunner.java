@@ -72,6 +72,15 @@ public interface FunctionRunner
     /** Empty when the runtime can run on this machine; else what to install, in words a person can act on. */
     Optional<String> unavailable(String runtime);
 
+    /**
+     * Gets ready what an environment of the version needs before one starts (its code, fetched and unpacked), as Lambda
+     * does while a new function is {@code Pending}, so that its first invocation does not wait for it. A failure is
+     * left for the first invocation to report.
+     */
+    default void stage(FunctionVersion function)
+    {
+    }
+
     /** Stops the idle environments of a function, as when its code or configuration changed or it was deleted. */
     void retire(String functionName);
 

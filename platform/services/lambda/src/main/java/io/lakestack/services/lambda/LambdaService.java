@@ -1077,6 +1077,10 @@ public final class LambdaService
                 }
                 StoredFunction function = stored.get();
                 Optional<String> unavailable = runner.unavailable(function.latest().runtime());
+                if (unavailable.isEmpty()) {
+                    // the code, fetched and unpacked while the function is Pending, as Lambda prepares it
+                    runner.stage(version(name, function.latest()));
+                }
                 Configuration latest = unavailable.isPresent()
                         ? function.latest().withState(State.Failed, unavailable, Optional.of("InvalidRuntime"), revision())
                         : function.latest().withState(State.Active, Optional.empty(), Optional.empty(), revision());

@@ -78,6 +78,7 @@ final class Fakes
     {
         final List<FunctionVersion> invoked = new CopyOnWriteArrayList<>();
         final List<Request> requests = new CopyOnWriteArrayList<>();
+        final List<FunctionVersion> staged = new CopyOnWriteArrayList<>();
         final Set<String> retired = ConcurrentHashMap.newKeySet();
         volatile Function<Request, Result> behaviour = request -> new Result(request.payload(), Optional.empty(), Optional.empty());
         volatile Map<String, String> unavailable = new HashMap<>();
@@ -100,6 +101,12 @@ final class Fakes
         public Optional<String> unavailable(String runtime)
         {
             return Optional.ofNullable(unavailable.get(runtime));
+        }
+
+        @Override
+        public void stage(FunctionVersion function)
+        {
+            staged.add(function);
         }
 
         @Override

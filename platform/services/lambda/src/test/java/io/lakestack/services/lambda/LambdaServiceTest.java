@@ -103,6 +103,9 @@ class LambdaServiceTest
 
         await().until(() -> json(call("GET", "/2015-03-31/functions/echo/configuration", "", Map.of(), new byte[0])).path("State").asText()
                 .equals("Active"));
+        assertThat(runner.staged).as("the code is fetched while the function is Pending").hasSize(1);
+        assertThat(runner.staged.get(0).codeSha256()).isEqualTo(FunctionCode.sha256(zip));
+        assertThat(runner.staged.get(0).version()).isEqualTo("$LATEST");
         JsonNode function = json(call("GET", "/2015-03-31/functions/echo", "", Map.of(), new byte[0]));
         assertThat(function.path("Configuration").path("State").asText()).isEqualTo("Active");
         assertThat(function.path("Code").path("RepositoryType").asText()).isEqualTo("S3");
