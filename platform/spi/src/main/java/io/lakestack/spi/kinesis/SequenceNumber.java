@@ -2,6 +2,7 @@ package io.lakestack.spi.kinesis;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -45,13 +46,17 @@ public record SequenceNumber(long streamCreationMillis, int shard, long position
         zeroPadded(bytes, at + 28, position, 28);
     }
 
+    /** The value's digits at the end of {@code width} bytes, zeros before them; every part has fewer digits than its width. */
     private static void zeroPadded(byte[] bytes, int at, long value, int width)
     {
+        int i = at + width - 1;
         long rest = value;
-        for (int i = at + width - 1; i >= at; i--) {
-            bytes[i] = (byte) ('0' + rest % 10);
+        do {
+            bytes[i--] = (byte) ('0' + rest % 10);
             rest /= 10;
         }
+        while (rest > 0);
+        Arrays.fill(bytes, at, i + 1, (byte) '0');
     }
 
     /** The sequence number the text spells, or empty when it is not one of lakestack's. */

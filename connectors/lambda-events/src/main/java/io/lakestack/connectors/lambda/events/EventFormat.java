@@ -13,11 +13,53 @@ import java.util.Optional;
  */
 interface EventFormat
 {
-    /** The record's element of the event, serialized once: events are assembled from these. */
-    byte[] element(StreamRecord record);
+    /**
+     * A record's element of the event. Its exact size is known as the record comes (batches are cut by it); a format may
+     * write its bytes only when an event is assembled, into the event itself, so that a record's element is never a
+     * document of its own.
+     */
+    interface Element
+    {
+        /** The element of a record that is in no event (a record given up, kept only to be committed). */
+        Element NONE = of(new byte[0]);
+
+        int size();
+
+        void writeTo(JsonBytes event);
+
+        /** An element serialized already. */
+        static Element of(byte[] bytes)
+        {
+            return new Element()
+            {
+                @Override
+                public int size()
+                {
+                    return bytes.length;
+                }
+
+                @Override
+                public void writeTo(JsonBytes event)
+                {
+                    event.raw(bytes);
+                }
+            };
+        }
+
+        /** The element's bytes on their own. */
+        static byte[] bytes(Element element)
+        {
+            JsonBytes bytes = new JsonBytes(element.size());
+            element.writeTo(bytes);
+            return bytes.toByteArray();
+        }
+    }
+
+    /** The record's element of the event: events are assembled from these. */
+    Element element(StreamRecord record);
 
     /** The event of the elements of one partition (in order), with a tumbling window's fields when there is one. */
-    byte[] event(int partition, List<byte[]> elements, Optional<WindowFields> window);
+    byte[] event(int partition, List<Element> elements, Optional<WindowFields> window);
 
     /**
      * What {@link #event} adds to the elements, but for the separators between them (one byte after each element but the

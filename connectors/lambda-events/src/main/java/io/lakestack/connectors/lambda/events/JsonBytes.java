@@ -18,6 +18,7 @@ final class JsonBytes
 
     private byte[] bytes;
     private int size;
+    private byte[] scratch = new byte[0];
 
     JsonBytes(int capacity)
     {
@@ -42,22 +43,29 @@ final class JsonBytes
     }
 
     /**
-     * The UTF-8 text in {@code text} as a quoted JSON string, escaped as Jackson escapes it: copied as it is when every
-     * byte is printable ASCII other than a quote or a backslash (what Jackson leaves alone), else decoded and escaped.
+     * Whether {@code text}, UTF-8, is written as a JSON string by copying it between quotes: every byte printable ASCII
+     * other than a quote or a backslash, which Jackson leaves as they are. Other text goes through {@link #quoted}.
      */
-    static byte[] quotedUtf8(byte[] text)
+    static boolean plainAscii(byte[] text)
     {
         for (byte b : text) {
             if (b < 0x20 || b == '"' || b == '\\' || b == 0x7f) {
                 // control characters, escapes, and every byte of a multi-byte character (negative as a byte)
-                return quoted(new String(text, StandardCharsets.UTF_8));
+                return false;
             }
         }
-        byte[] quoted = new byte[text.length + 2];
-        quoted[0] = '"';
-        System.arraycopy(text, 0, quoted, 1, text.length);
-        quoted[quoted.length - 1] = '"';
-        return quoted;
+        return true;
+    }
+
+    /** Text for which {@link #plainAscii} holds, between quotes. */
+    JsonBytes quotedPlainAscii(byte[] text)
+    {
+        ensure(text.length + 2);
+        bytes[size++] = '"';
+        System.arraycopy(text, 0, bytes, size, text.length);
+        size += text.length;
+        bytes[size++] = '"';
+        return this;
     }
 
     /** The bytes written so far. */
@@ -103,21 +111,57 @@ final class JsonBytes
         return this;
     }
 
+    /** The size of {@link #quotedBase64} of {@code length} bytes. */
+    static int quotedBase64Size(int length)
+    {
+        return 4 * ((length + 2) / 3) + 2;
+    }
+
     /** The bytes as a quoted base64 string. */
     JsonBytes quotedBase64(byte[] data)
     {
-        byte[] encoded = Base64.getEncoder().encode(data);
-        ensure(encoded.length + 2);
+        int encodedSize = quotedBase64Size(data.length) - 2;
+        ensure(encodedSize + 2);
+        if (scratch.length < encodedSize) {
+            scratch = new byte[Math.max(encodedSize, 2 * scratch.length)];
+        }
+        // the JDK's encoder writes from the start of an array only: through a buffer this document keeps
+        int encoded = Base64.getEncoder().encode(data, scratch);
         bytes[size++] = '"';
-        System.arraycopy(encoded, 0, bytes, size, encoded.length);
-        size += encoded.length;
+        System.arraycopy(scratch, 0, bytes, size, encoded);
+        size += encoded;
         bytes[size++] = '"';
         return this;
     }
 
+    /** The number of characters of {@code value} in decimal, a minus sign included. */
+    static int digits(long value)
+    {
+        if (value < 0) {
+            return value == Long.MIN_VALUE ? 20 : 1 + digits(-value);
+        }
+        int digits = 1;
+        for (long rest = value / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        return digits;
+    }
+
+    /** The number in decimal, written without a string in between. */
     JsonBytes number(long value)
     {
-        return plain(Long.toString(value));
+        if (value < 0) {
+            return plain(Long.toString(value));
+        }
+        int digits = digits(value);
+        ensure(digits);
+        long rest = value;
+        for (int i = size + digits - 1; i >= size; i--) {
+            bytes[i] = (byte) ('0' + rest % 10);
+            rest /= 10;
+        }
+        size += digits;
+        return this;
     }
 
     private void ensure(int more)

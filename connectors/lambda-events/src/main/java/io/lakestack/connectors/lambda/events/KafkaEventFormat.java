@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
@@ -49,7 +49,7 @@ final class KafkaEventFormat
     }
 
     @Override
-    public byte[] element(StreamRecord record)
+    public Element element(StreamRecord record)
     {
         ObjectNode element = Json.object();
         element.put("topic", record.topic());
@@ -71,11 +71,11 @@ final class KafkaEventFormat
                 bytes.add(b & 0xff);
             }
         }
-        return Json.bytes(element);
+        return Element.of(Json.bytes(element));
     }
 
     @Override
-    public byte[] event(int partition, List<byte[]> elements, Optional<WindowFields> window)
+    public byte[] event(int partition, List<Element> elements, Optional<WindowFields> window)
     {
         // one partition per event: records of several partitions are never batched together (see the README)
         ObjectNode head = Json.object();
@@ -83,21 +83,25 @@ final class KafkaEventFormat
         mskClusterArn.ifPresent(arn -> head.put("eventSourceArn", arn));
         head.put("bootstrapServers", bootstrapServers);
         byte[] start = Json.bytes(head);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(start, 0, start.length - 1);
-        out.writeBytes(",\"records\":{".getBytes(StandardCharsets.UTF_8));
+        int size = start.length + 64;
+        for (Element element : elements) {
+            size += element.size() + 1;
+        }
+        JsonBytes out = new JsonBytes(size);
+        out.raw(Arrays.copyOf(start, start.length - 1));
+        out.plain(",\"records\":{");
         if (!elements.isEmpty()) {
-            out.writeBytes(Json.bytes(TextNode.valueOf(topic + "-" + partition)));
-            out.writeBytes(":[".getBytes(StandardCharsets.UTF_8));
+            out.raw(Json.bytes(TextNode.valueOf(topic + "-" + partition)));
+            out.plain(":[");
             for (int i = 0; i < elements.size(); i++) {
                 if (i > 0) {
-                    out.write(',');
+                    out.plain(",");
                 }
-                out.writeBytes(elements.get(i));
+                elements.get(i).writeTo(out);
             }
-            out.write(']');
+            out.plain("]");
         }
-        out.writeBytes("}}".getBytes(StandardCharsets.UTF_8));
+        out.plain("}}");
         return out.toByteArray();
     }
 

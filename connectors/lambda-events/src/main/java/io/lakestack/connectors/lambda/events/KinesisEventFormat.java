@@ -6,7 +6,6 @@ import io.lakestack.spi.Arn;
 import io.lakestack.spi.kinesis.SequenceNumber;
 import io.lakestack.spi.kinesis.ShardId;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -29,7 +28,7 @@ final class KinesisEventFormat
     private static final byte[] SEQUENCE_FIELD = JsonBytes.utf8(",\"sequenceNumber\":\"");
     private static final byte[] DATA_FIELD = JsonBytes.utf8("\",\"data\":");
     private static final byte[] ARRIVAL_FIELD = JsonBytes.utf8(",\"approximateArrivalTimestamp\":");
-    private static final byte[] EMPTY_KEY = JsonBytes.utf8("\"\"");
+    private static final byte[] CLOSE = JsonBytes.utf8("]}");
 
     private final String streamArn;
     private final long streamCreationMillis;
@@ -63,33 +62,13 @@ final class KinesisEventFormat
     }
 
     /**
-     * Written straight into bytes (the pollers write one per record), field for field what Jackson writes for
+     * Sized as the record comes, written into the event as it is assembled, field for field what Jackson writes for
      * {@code {"kinesis":{...},"eventSource":...}} in this order; {@code EventFormatsTest} holds the exact text.
      */
     @Override
-    public byte[] element(StreamRecord record)
+    public Element element(StreamRecord record)
     {
-        byte[] value = record.value() == null ? new byte[0] : record.value();
-        byte[] key = record.key() == null ? EMPTY_KEY : JsonBytes.quotedUtf8(record.key());
-        byte[] eventId = eventIdField(record.partition());
-        long millis = record.timestampMillis();
-        String seconds = Long.toString(Math.floorDiv(millis, 1000));
-        long fraction = Math.floorMod(millis, 1000);
-        // the exact size: no array grows
-        int size = ELEMENT_HEAD.length + key.length + SEQUENCE_FIELD.length + 2 * SequenceNumber.LENGTH + DATA_FIELD.length + 2 + 4 * ((value.length + 2) / 3)
-                + ARRIVAL_FIELD.length + seconds.length() + 4 + eventId.length + elementTail.length;
-        JsonBytes element = new JsonBytes(size);
-        element.raw(ELEMENT_HEAD)
-                .raw(key)
-                .raw(SEQUENCE_FIELD);
-        int sequenceAt = element.size();
-        element.sequenceNumber(new SequenceNumber(streamCreationMillis, record.partition(), record.offset()))
-                .raw(DATA_FIELD).quotedBase64(value)
-                .raw(ARRIVAL_FIELD).plain(seconds).plain(".")
-                .plain(fraction < 10 ? "00" : fraction < 100 ? "0" : "").number(fraction)
-                .raw(eventId).repeat(sequenceAt, SequenceNumber.LENGTH)
-                .raw(elementTail);
-        return element.toByteArray();
+        return new KinesisElement(record);
     }
 
     /** {@code ...,"eventID":"shardId-000000000001:} for the partition. */
@@ -99,59 +78,93 @@ final class KinesisEventFormat
                 + ShardId.of(shard) + ":"));
     }
 
-    @Override
-    public byte[] event(int partition, List<byte[]> elements, Optional<WindowFields> window)
+    private final class KinesisElement
+            implements Element
     {
-        int size = RECORDS_START.length + 2 + Math.max(0, elements.size() - 1);
-        for (byte[] element : elements) {
-            size += element.length;
+        private final StreamRecord record;
+        private final byte[] value;
+        /** The partition key, quoted and escaped, when it is not plain ASCII (which is copied between quotes as it is). */
+        private final byte[] escapedKey;
+        private final byte[] eventId;
+        private final int size;
+
+        KinesisElement(StreamRecord record)
+        {
+            this.record = record;
+            this.value = record.value() == null ? new byte[0] : record.value();
+            byte[] key = record.key() == null ? new byte[0] : record.key();
+            this.escapedKey = JsonBytes.plainAscii(key) ? null : JsonBytes.quoted(new String(key, StandardCharsets.UTF_8));
+            this.eventId = eventIdField(record.partition());
+            this.size = ELEMENT_HEAD.length + (escapedKey == null ? key.length + 2 : escapedKey.length) + SEQUENCE_FIELD.length + 2 * SequenceNumber.LENGTH
+                    + DATA_FIELD.length + JsonBytes.quotedBase64Size(value.length) + ARRIVAL_FIELD.length
+                    + JsonBytes.digits(Math.floorDiv(record.timestampMillis(), 1000)) + 4 + eventId.length + elementTail.length;
         }
-        if (window.isEmpty()) {
-            // the one copy of a batch of up to 6 MB
-            byte[] event = new byte[size];
-            int at = RECORDS_START.length;
-            System.arraycopy(RECORDS_START, 0, event, 0, at);
-            for (int i = 0; i < elements.size(); i++) {
-                if (i > 0) {
-                    event[at++] = ',';
-                }
-                byte[] element = elements.get(i);
-                System.arraycopy(element, 0, event, at, element.length);
-                at += element.length;
+
+        @Override
+        public int size()
+        {
+            return size;
+        }
+
+        @Override
+        public void writeTo(JsonBytes event)
+        {
+            long millis = record.timestampMillis();
+            long fraction = Math.floorMod(millis, 1000);
+            event.raw(ELEMENT_HEAD);
+            if (escapedKey == null) {
+                event.quotedPlainAscii(record.key() == null ? new byte[0] : record.key());
             }
-            event[at++] = ']';
-            event[at] = '}';
-            return event;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(size + 512);
-        out.writeBytes(RECORDS_START);
-        for (int i = 0; i < elements.size(); i++) {
-            if (i > 0) {
-                out.write(',');
+            else {
+                event.raw(escapedKey);
             }
-            out.writeBytes(elements.get(i));
+            event.raw(SEQUENCE_FIELD);
+            int sequenceAt = event.size();
+            event.sequenceNumber(new SequenceNumber(streamCreationMillis, record.partition(), record.offset()))
+                    .raw(DATA_FIELD).quotedBase64(value)
+                    .raw(ARRIVAL_FIELD).number(Math.floorDiv(millis, 1000)).plain(".")
+                    .plain(fraction < 10 ? "00" : fraction < 100 ? "0" : "").number(fraction)
+                    .raw(eventId).repeat(sequenceAt, SequenceNumber.LENGTH)
+                    .raw(elementTail);
         }
-        out.write(']');
+    }
+
+    @Override
+    public byte[] event(int partition, List<Element> elements, Optional<WindowFields> window)
+    {
+        byte[] tail = CLOSE;
         if (window.isPresent()) {
             WindowFields fields = window.get();
-            ObjectNode tail = Json.object();
-            tail.putObject("window")
+            ObjectNode fieldsNode = Json.object();
+            fieldsNode.putObject("window")
                     .put("start", Json.ISO_SECONDS.format(Instant.ofEpochMilli(fields.startMillis())))
                     .put("end", Json.ISO_SECONDS.format(Instant.ofEpochMilli(fields.endMillis())));
-            tail.set("state", fields.state());
-            tail.put("shardId", fields.shardId());
-            tail.put("eventSourceARN", fields.eventSourceArn());
-            tail.put("isFinalInvokeForWindow", fields.finalInvoke());
-            tail.put("isWindowTerminatedEarly", fields.terminatedEarly());
-            byte[] bytes = Json.bytes(tail);
-            // the object's fields, after the records
-            out.write(',');
-            out.write(bytes, 1, bytes.length - 1);
+            fieldsNode.set("state", fields.state());
+            fieldsNode.put("shardId", fields.shardId());
+            fieldsNode.put("eventSourceARN", fields.eventSourceArn());
+            fieldsNode.put("isFinalInvokeForWindow", fields.finalInvoke());
+            fieldsNode.put("isWindowTerminatedEarly", fields.terminatedEarly());
+            byte[] bytes = Json.bytes(fieldsNode);
+            // the object's fields, after the records: ],"window":{...},...}
+            tail = new byte[bytes.length + 1];
+            tail[0] = ']';
+            tail[1] = ',';
+            System.arraycopy(bytes, 1, tail, 2, bytes.length - 1);
         }
-        else {
-            out.write('}');
+        int size = RECORDS_START.length + Math.max(0, elements.size() - 1) + tail.length;
+        for (Element element : elements) {
+            size += element.size();
         }
-        return out.toByteArray();
+        // the one array of a batch of up to 6 MB, of its exact size
+        JsonBytes event = new JsonBytes(size);
+        event.raw(RECORDS_START);
+        for (int i = 0; i < elements.size(); i++) {
+            if (i > 0) {
+                event.plain(",");
+            }
+            elements.get(i).writeTo(event);
+        }
+        return event.raw(tail).toByteArray();
     }
 
     @Override

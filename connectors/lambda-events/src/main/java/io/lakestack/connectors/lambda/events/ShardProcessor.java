@@ -170,7 +170,7 @@ final class ShardProcessor
         return mapping.maximumBatchingWindowSeconds() * 1000L;
     }
 
-    private record Pending(StreamRecord record, byte[] element, long seenAtMillis)
+    private record Pending(StreamRecord record, EventFormat.Element element, long seenAtMillis)
     {
     }
 
@@ -266,7 +266,7 @@ final class ShardProcessor
         private synchronized void enqueue(Pending pending)
         {
             queue.add(pending);
-            queuedBytes += pending.element().length;
+            queuedBytes += pending.element().size();
         }
 
         synchronized int queued()
@@ -407,13 +407,13 @@ final class ShardProcessor
                     if (mapping.tumblingWindowSeconds() > 0 && windowStart(next) != windowStart) {
                         break;
                     }
-                    long added = next.element().length + (taken.isEmpty() ? 0 : 1);
+                    long added = next.element().size() + (taken.isEmpty() ? 0 : 1);
                     if (!taken.isEmpty() && size + added > timing.payloadLimit()) {
                         break;
                     }
                     size += added;
                     taken.add(queue.poll());
-                    queuedBytes -= next.element().length;
+                    queuedBytes -= next.element().size();
                 }
                 return new Batch(taken, false);
             }
@@ -566,7 +566,7 @@ final class ShardProcessor
             undelivered = null;
             List<Pending> given = new ArrayList<>();
             for (StreamRecord record : giveUp.records()) {
-                given.add(new Pending(record, new byte[0], 0));
+                given.add(new Pending(record, EventFormat.Element.NONE, 0));
             }
             done(given);
         }
@@ -590,9 +590,9 @@ final class ShardProcessor
             window = null;
         }
 
-        private List<byte[]> elements(List<Pending> records)
+        private List<EventFormat.Element> elements(List<Pending> records)
         {
-            List<byte[]> elements = new ArrayList<>(records.size());
+            List<EventFormat.Element> elements = new ArrayList<>(records.size());
             for (Pending pending : records) {
                 elements.add(pending.element());
             }

@@ -51,7 +51,7 @@ class EventFormatsTest
     void kinesisElementIsWhatJacksonWrites()
     {
         for (String key : List.of("", "plain-key_42.x", "del\u007f", "a\"b\\c/d", "tab\tnew\nline\u0001\u001f", "\u00e9\u20ac\ud83d\ude00", "<script>&'")) {
-            for (long arrival : List.of(0L, 5L, 999L, 1_000L, 1_545_084_650_010L, 1_545_084_650_100L)) {
+            for (long arrival : List.of(0L, 5L, 999L, 1_000L, 9_999L, 10_000L, 1_545_084_650_010L, 1_545_084_650_100L)) {
                 StreamRecord record = new StreamRecord("lakestack.kinesis.lambda-stream", 13, 7_000_000_123L, key.getBytes(StandardCharsets.UTF_8),
                         ("{\"k\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8), arrival, "LOG_APPEND_TIME", List.of());
                 String sequence = kinesis.sequenceNumber(record);
@@ -69,12 +69,16 @@ class EventFormatsTest
                 expected.put("invokeIdentityArn", ROLE);
                 expected.put("awsRegion", "us-east-2");
                 expected.put("eventSourceARN", STREAM_ARN);
+                EventFormat.Element element = kinesis.element(record);
+                JsonBytes written = new JsonBytes(16);
+                element.writeTo(written);
+                assertThat(written.size()).as("the size the element announces").isEqualTo(element.size());
                 if (key.codePoints().allMatch(Character::isBmpCodePoint)) {
-                    assertThat(new String(kinesis.element(record), StandardCharsets.UTF_8)).isEqualTo(new String(Json.bytes(expected), StandardCharsets.UTF_8));
+                    assertThat(new String(EventFormat.Element.bytes(element), StandardCharsets.UTF_8)).isEqualTo(new String(Json.bytes(expected), StandardCharsets.UTF_8));
                 }
                 else {
                     // Jackson's generator escapes a surrogate pair as two \\u escapes; the element has its UTF-8 bytes: the same string
-                    assertThat(Json.parse(kinesis.element(record))).isEqualTo(Json.parse(Json.bytes(expected)));
+                    assertThat(Json.parse(EventFormat.Element.bytes(kinesis.element(record)))).isEqualTo(Json.parse(Json.bytes(expected)));
                 }
             }
         }
@@ -152,7 +156,7 @@ class EventFormatsTest
         assertThat(event).isEqualTo("{\"eventSource\":\"SelfManagedKafka\",\"bootstrapServers\":\"b-1:9092,b-2:9092\",\"records\":{\"mytopic-0\":["
                 + "{\"topic\":\"mytopic\",\"partition\":0,\"offset\":15,\"timestamp\":1545084650987,\"timestampType\":\"CREATE_TIME\",\"key\":\"YWJj\","
                 + "\"value\":\"SGVsbG8sIHRoaXMgaXMgYSB0ZXN0Lg==\",\"headers\":[{\"headerKey\":[104,101,97,100,101,114,86,97,108,117,101]}]}]}}");
-        assertThat(event.length()).isEqualTo(kafka.envelopeSize(0, Optional.empty()) + kafka.element(record).length);
+        assertThat(event.length()).isEqualTo(kafka.envelopeSize(0, Optional.empty()) + kafka.element(record).size());
     }
 
     @Test
@@ -165,7 +169,7 @@ class EventFormatsTest
         assertThat(event).isEqualTo("{\"eventSource\":\"aws:kafka\",\"eventSourceArn\":\"" + arn + "\",\"bootstrapServers\":\"b-1:9092\","
                 + "\"records\":{\"mytopic-0\":[{\"topic\":\"mytopic\",\"partition\":0,\"offset\":15,\"timestamp\":1545084650987,"
                 + "\"timestampType\":\"CREATE_TIME\",\"value\":\"aGk=\",\"headers\":[]}]}}");
-        assertThat(event.length()).isEqualTo(kafka.envelopeSize(0, Optional.empty()) + kafka.element(record).length);
+        assertThat(event.length()).isEqualTo(kafka.envelopeSize(0, Optional.empty()) + kafka.element(record).size());
     }
 
     @Test
@@ -209,6 +213,6 @@ class EventFormatsTest
         StreamRecord one = kinesisRecord(0, 1, "k", "a", 0);
         StreamRecord two = kinesisRecord(0, 2, "k", "b", 0);
         byte[] event = kinesis.event(0, List.of(kinesis.element(one), kinesis.element(two)), Optional.empty());
-        assertThat(event.length).isEqualTo(kinesis.envelopeSize(0, Optional.empty()) + kinesis.element(one).length + kinesis.element(two).length + 1);
+        assertThat(event.length).isEqualTo(kinesis.envelopeSize(0, Optional.empty()) + kinesis.element(one).size() + kinesis.element(two).size() + 1);
     }
 }
