@@ -63,7 +63,8 @@ public final class AsyncInvocationWorker
     private boolean paused;
 
     /**
-     * @param invoker invokes the functions ({@link LambdaApi} in production, which keeps the queued request id)
+     * @param invoker invokes the functions under the queued request id (in lakestack, the Lambda service of the same
+     *         process; {@link LambdaApi} against another endpoint)
      * @param functions reads the event invoke configurations and dead-letter queues
      * @param destinations where invocation records and dead letters go ({@link KafkaS3Destinations} in production)
      */

@@ -54,7 +54,8 @@ public final class EventSourcePollers
     /**
      * @param mappings the mapping definitions the Lambda service keeps ({@code lambda.event-source-mappings})
      * @param statuses where the pollers report ({@code lambda.event-source-mapping-status})
-     * @param invoker invokes the mapped functions ({@link LambdaApi} in production)
+     * @param invoker invokes the mapped functions (in lakestack, the Lambda service of the same process; {@link LambdaApi}
+     *         against AWS or another endpoint)
      * @param functions reads the functions' execution roles (Kinesis events name them)
      * @param destinations where given-up batches are recorded ({@link KafkaS3Destinations} in production)
      */

@@ -6,8 +6,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Invokes a function synchronously, as Lambda's {@code Invoke} with {@code InvocationType=RequestResponse} does: the
- * pollers and the asynchronous invocation worker reach functions through this alone. The production implementation is
- * {@link LambdaApi}, an SDK {@code LambdaClient} against lakestack's endpoint (or AWS).
+ * pollers and the asynchronous invocation worker reach functions through this alone. In lakestack's stack the wiring
+ * gives them the Lambda service of the same process; {@link LambdaApi}, an SDK {@code LambdaClient}, reaches another
+ * endpoint (or AWS).
  */
 public interface Invoker
 {
