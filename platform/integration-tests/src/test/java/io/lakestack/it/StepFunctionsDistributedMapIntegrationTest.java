@@ -411,6 +411,71 @@ class StepFunctionsDistributedMapIntegrationTest
                 """));
     }
 
+    /**
+     * A ResultWriter's WriterConfig: FLATTEN into the Map's result (no export), COMPACT into the exported
+     * SUCCEEDED file, NONE into the Map's result (the children's records).
+     */
+    @Test
+    void aWriterConfigTransformsTheResultsInTheMapsResultAndInTheExport()
+            throws Exception
+    {
+        String processor = """
+                "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "ECHO",
+                  "States": {"ECHO": {"Type": "Pass", "End": true}}}""";
+        String definition = """
+                {"StartAt": "Flat", "States": {
+                  "Flat": {"Type": "Map", "ItemsPath": "$.items", "ResultPath": "$.flat", "Next": "Export",
+                    "ResultWriter": {"WriterConfig": {"OutputType": "JSON", "Transformation": "FLATTEN"}}, PROCESSOR_FLAT},
+                  "Export": {"Type": "Map", "ItemsPath": "$.items", "ResultPath": "$.export", "Next": "Records",
+                    "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "BUCKET", "Prefix": "compact"},
+                      "WriterConfig": {"OutputType": "JSON", "Transformation": "COMPACT"}}, PROCESSOR_EXPORT},
+                  "Records": {"Type": "Map", "ItemsPath": "$.items", "ResultPath": "$.records", "End": true,
+                    "ResultWriter": {"WriterConfig": {"OutputType": "JSON", "Transformation": "NONE"}}, PROCESSOR_RECORDS}}}
+                """.replace("PROCESSOR_FLAT", processor.replace("ECHO", "EchoFlat")).replace("PROCESSOR_EXPORT", processor.replace("ECHO", "EchoExport"))
+                .replace("PROCESSOR_RECORDS", processor.replace("ECHO", "EchoRecords")).replace("BUCKET", bucket);
+        DescribeExecutionResponse execution = run(machine("it-dmap-writer-" + UUID.randomUUID().toString().substring(0, 8), definition),
+                "{\"items\": [[1, 2], [3, [4]], {\"five\": 5}]}");
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        JsonNode output = JSON.readTree(execution.output());
+        assertThat(output.get("flat")).isEqualTo(JSON.readTree("[1, 2, 3, [4], {\"five\": 5}]"));
+
+        List<MapRunListItem> runs = sfn.listMapRuns(request -> request.executionArn(execution.executionArn())).mapRuns().stream()
+                .sorted(Comparator.comparing(MapRunListItem::startDate)).toList();
+        assertThat(runs).hasSize(3);
+        String exportArn = runs.get(1).mapRunArn();
+        String exportId = exportArn.substring(exportArn.lastIndexOf(':') + 1);
+        assertThat(output.get("export")).isEqualTo(JSON.readTree("""
+                {"MapRunArn": "%s", "ResultWriterDetails": {"Bucket": "%s", "Key": "compact/%s/manifest.json"}}
+                """.formatted(exportArn, bucket, exportId)));
+        assertThat(object("compact/" + exportId + "/SUCCEEDED_0.json")).isEqualTo(JSON.readTree("[[1, 2], [3, [4]], {\"five\": 5}]"));
+        assertThat(s3.listObjectsV2(request -> request.bucket(bucket).prefix("compact/" + exportId + "/")).contents())
+                .extracting(object -> object.key()).containsExactly("compact/" + exportId + "/SUCCEEDED_0.json", "compact/" + exportId + "/manifest.json");
+
+        String recordsArn = runs.get(2).mapRunArn();
+        List<ExecutionListItem> children = sfn.listExecutions(request -> request.mapRunArn(recordsArn)).executions().stream()
+                .sorted(Comparator.comparing(ExecutionListItem::name)).toList();
+        ArrayNode records = JSON.createArrayNode();
+        for (ExecutionListItem child : children) {
+            DescribeExecutionResponse described = sfn.describeExecution(request -> request.executionArn(child.executionArn()));
+            ObjectNode record = records.addObject();
+            record.put("ExecutionArn", described.executionArn());
+            record.put("Input", described.input());
+            record.putObject("InputDetails").put("Included", true);
+            record.put("Name", described.name());
+            record.put("Output", described.output());
+            record.putObject("OutputDetails").put("Included", true);
+            record.put("RedriveCount", 0);
+            record.put("RedriveStatus", "NOT_REDRIVABLE");
+            record.put("RedriveStatusReason", "Execution is SUCCEEDED and cannot be redriven");
+            record.put("StartDate", described.startDate().toString());
+            record.put("StateMachineArn", described.stateMachineArn());
+            record.put("Status", "SUCCEEDED");
+            record.put("StopDate", described.stopDate().toString());
+        }
+        assertThat(records).extracting(record -> record.get("Output").asText()).containsExactly("[1,2]", "[3,[4]]", "{\"five\":5}");
+        assertThat(output.get("records")).isEqualTo(records);
+    }
+
     @Test
     void anUpdateAppliesToTheRunningMapRunAndAStopAbortsItsChildren()
     {

@@ -707,16 +707,24 @@ final class DefinitionParser
                 schema("The field 'ResultWriter' should be an object", at);
             }
             else {
-                if (writer.has("WriterConfig")) {
-                    schema("lakestack does not apply the ResultWriter's WriterConfig yet: it writes results as JSON, untransformed", at + "/WriterConfig");
-                }
                 unknownFields(writer, Set.of("Resource", "Parameters", "Arguments", "WriterConfig"), at);
                 languageFields(writer, jsonata, at);
-                String resource = requiredString(writer, "Resource", at);
-                if (resource != null && !resource.equals(S3_PUT_OBJECT)) {
-                    schema("The ResultWriter's Resource should be " + S3_PUT_OBJECT + " (it was '" + resource + "')", at + "/Resource");
+                if (writer.has("WriterConfig")) {
+                    writerConfig(writer.get("WriterConfig"), at + "/WriterConfig");
                 }
-                s3Parameters(writer, at, "Bucket", Set.of("Bucket", "Prefix"), jsonata);
+                String arguments = jsonata ? "Arguments" : "Parameters";
+                if (writer.has("Resource") || !writer.has("WriterConfig")) {
+                    // the S3 export: Resource with Parameters (or Arguments), with or without a WriterConfig
+                    String resource = requiredString(writer, "Resource", at);
+                    if (resource != null && !resource.equals(S3_PUT_OBJECT)) {
+                        schema("The ResultWriter's Resource should be " + S3_PUT_OBJECT + " (it was '" + resource + "')", at + "/Resource");
+                    }
+                    s3Parameters(writer, at, "Bucket", Set.of("Bucket", "Prefix"), jsonata);
+                }
+                else if (writer.has(arguments)) {
+                    schema("The field '" + arguments + "' of a ResultWriter needs its 'Resource' (" + S3_PUT_OBJECT + "): a ResultWriter is a "
+                            + "WriterConfig, a Resource with " + arguments + ", or all three", at + "/" + arguments);
+                }
             }
         }
         exclusive(node, "ToleratedFailureCount", "ToleratedFailureCountPath", location);
@@ -736,6 +744,28 @@ final class DefinitionParser
                     || LABEL_FORBIDDEN.matcher(label.textValue()).find()) {
                 schema("The field 'Label' should be a string of 1 to 40 characters without whitespace, brackets, wildcards, special characters "
                         + "or control characters", location + "/Label");
+            }
+        }
+    }
+
+    /** A ResultWriter's {@code WriterConfig}: {@code OutputType} (required) and {@code Transformation}. */
+    private void writerConfig(JsonNode config, String at)
+    {
+        if (!config.isObject()) {
+            schema("The field 'WriterConfig' should be an object", at);
+            return;
+        }
+        unknownFields(config, Set.of("OutputType", "Transformation"), at);
+        String type = requiredString(config, "OutputType", at);
+        if (type != null && !type.equals("JSON")) {
+            schema(type.equals("JSONL")
+                    ? "lakestack does not write a Map's results as JSON Lines yet (OutputType JSONL): OutputType should be JSON"
+                    : "The field 'OutputType' should have one of these values: [JSON, JSONL]", at + "/OutputType");
+        }
+        if (config.has("Transformation")) {
+            JsonNode transformation = config.get("Transformation");
+            if (!transformation.isTextual() || !Set.of("NONE", "COMPACT", "FLATTEN").contains(transformation.textValue())) {
+                schema("The field 'Transformation' should have one of these values: [NONE, COMPACT, FLATTEN]", at + "/Transformation");
             }
         }
     }

@@ -1118,10 +1118,16 @@ final class Execution
         if (toleratedPercentage > 100) {
             throw new StatesFailure(StatesErrors.RUNTIME, "The ToleratedFailurePercentagePath selects " + toleratedPercentage + ", more than 100");
         }
-        Optional<MapRunRequest.ResultWriter> writer = Optional.ofNullable(state.get("ResultWriter")).map(field -> {
+        // a ResultWriter exports to S3 when it names its Resource; its WriterConfig (alone, or with the export) transforms the results
+        Optional<MapRunRequest.ResultWriter> writer = Optional.ofNullable(state.get("ResultWriter")).filter(field -> field.has("Resource")).map(field -> {
             JsonNode parameters = s3Arguments(state, field, "ResultWriter", effective, context);
             return new MapRunRequest.ResultWriter(parameters.path("Bucket").asText(), parameters.path("Prefix").asText(""));
         });
+        MapRunRequest.Transformation transformation = Optional.ofNullable(state.get("ResultWriter"))
+                .map(field -> field.path("WriterConfig").path("Transformation"))
+                .filter(JsonNode::isTextual)
+                .map(value -> MapRunRequest.Transformation.valueOf(value.textValue()))
+                .orElse(MapRunRequest.Transformation.byDefault(writer.isPresent()));
         ObjectNode startedDetails = Json.object();
         startedDetails.put("length", items.size());
         record(frame, "MapStateStarted", startedDetails);
@@ -1137,7 +1143,7 @@ final class Execution
                 .getBytes(StandardCharsets.UTF_8)).toString();
         String mapRunArn = mapRunArn(label, id);
         MapRunRequest run = new MapRunRequest(request.executionArn(), mapRunArn, Json.write(processor), express, childInputs, itemsPerChild,
-                maxConcurrency(state, effective, context), toleratedPercentage, toleratedCount, writer);
+                maxConcurrency(state, effective, context), toleratedPercentage, toleratedCount, writer, transformation);
         ObjectNode runStarted = Json.object();
         runStarted.put("mapRunArn", mapRunArn);
         record(frame, "MapRunStarted", runStarted);

@@ -17,11 +17,13 @@ import static java.util.Objects.requireNonNull;
  * @param maxConcurrency children running at once, 0 for no limit
  * @param toleratedFailurePercentage negative when the state sets none
  * @param toleratedFailureCount negative when the state sets none
- * @param resultWriter where the results go ({@code ResultWriter}), if anywhere
+ * @param resultWriter where the results go ({@code ResultWriter}'s {@code Resource} and {@code Parameters}), if anywhere
+ * @param transformation what the results of the children are turned into ({@code ResultWriter.WriterConfig.Transformation}),
+ *         in the S3 export's {@code SUCCEEDED} file or, without an export, in the Map's result
  */
 public record MapRunRequest(String executionArn, String mapRunArn, String childDefinition, boolean express, List<JsonNode> childInputs,
         List<Integer> itemsPerChild, int maxConcurrency, double toleratedFailurePercentage, long toleratedFailureCount,
-        Optional<ResultWriter> resultWriter)
+        Optional<ResultWriter> resultWriter, Transformation transformation)
 {
     public MapRunRequest
     {
@@ -31,6 +33,27 @@ public record MapRunRequest(String executionArn, String mapRunArn, String childD
         childInputs = List.copyOf(childInputs);
         itemsPerChild = List.copyOf(itemsPerChild);
         requireNonNull(resultWriter, "resultWriter is null");
+        requireNonNull(transformation, "transformation is null");
+    }
+
+    /**
+     * {@code ResultWriter.WriterConfig.Transformation}: what a child execution's result becomes. A child that did not
+     * succeed is never transformed.
+     */
+    public enum Transformation
+    {
+        /** The child execution's record: its ARN, name, input, output, status, dates (the S3 export's default). */
+        NONE,
+        /** The child execution's output (the default without an S3 export). */
+        COMPACT,
+        /** The child execution's output, an array's elements each taken as one result. */
+        FLATTEN;
+
+        /** The transformation a {@code ResultWriter} without one applies: {@code NONE} with an S3 export, else {@code COMPACT}. */
+        public static Transformation byDefault(boolean exported)
+        {
+            return exported ? NONE : COMPACT;
+        }
     }
 
     /** {@code ResultWriter}'s {@code Parameters}: results go under {@code <prefix>/<map run id>/}. */

@@ -2,6 +2,8 @@ package io.lakestack.connectors.stepfunctions;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,12 +59,52 @@ class DistributedMapDefinitionTest
                         + "at /States/M/ItemReader/ReaderConfig/CSVHeaderLocation",
                 "SCHEMA_VALIDATION_FAILED: The field 'ItemBatcher' should have at least one of MaxItemsPerBatch, MaxItemsPerBatchPath, "
                         + "MaxInputBytesPerBatch, MaxInputBytesPerBatchPath at /States/M/ItemBatcher",
-                "SCHEMA_VALIDATION_FAILED: lakestack does not apply the ResultWriter's WriterConfig yet: it writes results as JSON, untransformed "
-                        + "at /States/M/ResultWriter/WriterConfig",
+                "SCHEMA_VALIDATION_FAILED: lakestack does not write a Map's results as JSON Lines yet (OutputType JSONL): OutputType should be JSON "
+                        + "at /States/M/ResultWriter/WriterConfig/OutputType",
                 "SCHEMA_VALIDATION_FAILED: There should only be one of the following fields: [ToleratedFailureCount, ToleratedFailureCountPath] at /States/M",
                 "SCHEMA_VALIDATION_FAILED: The field 'ToleratedFailurePercentage' should be a number from 0 to 100 at /States/M/ToleratedFailurePercentage",
                 "SCHEMA_VALIDATION_FAILED: The field 'Label' should be a string of 1 to 40 characters without whitespace, brackets, wildcards, "
                         + "special characters or control characters at /States/M/Label");
+    }
+
+    /** {@link #PROCESSOR} with its one state named after the Map's, so that several Maps of one machine can have it. */
+    private static String processor(String map)
+    {
+        return PROCESSOR.replace("\"I\"", "\"" + map + "I\"");
+    }
+
+    @Test
+    void aResultWriterIsAWriterConfigAnExportOrBoth()
+    {
+        for (String writer : List.of(
+                "{\"WriterConfig\": {\"OutputType\": \"JSON\", \"Transformation\": \"FLATTEN\"}}",
+                "{\"WriterConfig\": {\"OutputType\": \"JSON\"}}",
+                "{\"Resource\": \"arn:aws:states:::s3:putObject\", \"Parameters\": {\"Bucket\": \"b\"}, "
+                        + "\"WriterConfig\": {\"OutputType\": \"JSON\", \"Transformation\": \"COMPACT\"}}",
+                "{\"Resource\": \"arn:aws:states:::s3:putObject\", \"Parameters\": {\"Bucket\": \"b\"}, "
+                        + "\"WriterConfig\": {\"OutputType\": \"JSON\", \"Transformation\": \"NONE\"}}")) {
+            assertThat(StateMachineDefinitionTest.diagnostics("""
+                    {"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "ResultWriter": %s, %s}}}
+                    """.formatted(writer, PROCESSOR))).as(writer).isEmpty();
+        }
+        assertThat(StateMachineDefinitionTest.diagnostics("""
+                {"StartAt": "M", "States": {
+                  "A": {"Type": "Map", "Next": "B", "ResultWriter": {"WriterConfig": {"Transformation": "SQUASH", "Kind": 1}}, %s},
+                  "B": {"Type": "Map", "Next": "C", "ResultWriter": {"WriterConfig": {"OutputType": "CSV"}, "Parameters": {"Bucket": "b"}}, %s},
+                  "C": {"Type": "Map", "Next": "D", "ResultWriter": {}, %s},
+                  "D": {"Type": "Map", "End": true, "ResultWriter": {"WriterConfig": "JSON"}, %s},
+                  "M": {"Type": "Pass", "Next": "A"}}}
+                """.formatted(processor("A"), processor("B"), processor("C"), processor("D")))).containsExactly(
+                "SCHEMA_VALIDATION_FAILED: The field \"Kind\" is not supported by Step Functions at /States/A/ResultWriter/WriterConfig",
+                "SCHEMA_VALIDATION_FAILED: The field 'OutputType' is required but was missing at /States/A/ResultWriter/WriterConfig",
+                "SCHEMA_VALIDATION_FAILED: The field 'Transformation' should have one of these values: [NONE, COMPACT, FLATTEN] "
+                        + "at /States/A/ResultWriter/WriterConfig/Transformation",
+                "SCHEMA_VALIDATION_FAILED: The field 'OutputType' should have one of these values: [JSON, JSONL] at /States/B/ResultWriter/WriterConfig/OutputType",
+                "SCHEMA_VALIDATION_FAILED: The field 'Parameters' of a ResultWriter needs its 'Resource' (arn:aws:states:::s3:putObject): a ResultWriter "
+                        + "is a WriterConfig, a Resource with Parameters, or all three at /States/B/ResultWriter/Parameters",
+                "SCHEMA_VALIDATION_FAILED: The field 'Resource' is required but was missing at /States/C/ResultWriter",
+                "SCHEMA_VALIDATION_FAILED: The field 'Parameters' is required but was missing at /States/C/ResultWriter",
+                "SCHEMA_VALIDATION_FAILED: The field 'WriterConfig' should be an object at /States/D/ResultWriter/WriterConfig");
     }
 
     @Test

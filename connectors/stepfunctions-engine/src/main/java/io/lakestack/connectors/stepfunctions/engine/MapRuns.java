@@ -46,7 +46,9 @@ import static java.util.Objects.requireNonNull;
  * when their count exceeds {@code ToleratedFailureCount}, or their share of all children exceeds
  * {@code ToleratedFailurePercentage}, the running children are stopped and the Map fails with
  * {@code States.ExceedToleratedFailureThreshold}. The {@code ResultWriter} writes {@code SUCCEEDED_0.json},
- * {@code FAILED_0.json} (each when it has entries) and {@code manifest.json} under {@code <Prefix>/<map run id>/}.
+ * {@code FAILED_0.json} (each when it has entries) and {@code manifest.json} under {@code <Prefix>/<map run id>/};
+ * its {@code WriterConfig}'s {@code Transformation} shapes the succeeded children's results there or, without an
+ * export, in the Map's result.
  *
  * <p>Items are read from S3 through lakestack's own endpoint with the SDK.
  */
@@ -266,22 +268,85 @@ final class MapRuns
             details.put("Key", resultKey(request, "manifest.json"));
             return TaskOutcome.succeeded(output);
         }
+        return TaskOutcome.succeeded(results(request.transformation(), states.stream().map(Optional::orElseThrow).toList()));
+    }
+
+    /**
+     * The Map's result without an S3 export: every child's, in item order, as the {@code Transformation} makes it. A
+     * child that did not succeed is its {@code Error} and {@code Cause} with {@code COMPACT} (as a Map without a
+     * {@code ResultWriter} has it), and its record with {@code NONE} and {@code FLATTEN} (which, AWS documents, returns
+     * a failed child's result "unchanged", as {@code NONE} does).
+     */
+    static ArrayNode results(MapRunRequest.Transformation transformation, List<StateMachineExecution> children)
+    {
         ArrayNode output = JSON.createArrayNode();
-        for (Optional<StateMachineExecution> child : states) {
-            StateMachineExecution execution = child.orElseThrow();
-            if (execution.output().isPresent()) {
-                output.add(parse(execution.output().get()));
+        for (StateMachineExecution child : children) {
+            boolean success = child.status().equals(StateMachineExecution.SUCCEEDED);
+            if (transformation == MapRunRequest.Transformation.NONE || !success && transformation == MapRunRequest.Transformation.FLATTEN) {
+                output.add(record(child));
+            }
+            else if (success) {
+                add(output, transformation, parse(child.output().orElse("null")));
             }
             else {
                 ObjectNode error = output.addObject();
-                error.put("Error", execution.error().orElse(""));
-                error.put("Cause", execution.cause().orElse(""));
+                error.put("Error", child.error().orElse(""));
+                error.put("Cause", child.cause().orElse(""));
             }
         }
-        return TaskOutcome.succeeded(output);
+        return output;
     }
 
-    /** @return the number of items whose results were written */
+    /** Adds a succeeded child's output as {@code COMPACT} or {@code FLATTEN} (an array's elements one by one) make it. */
+    private static void add(ArrayNode results, MapRunRequest.Transformation transformation, JsonNode output)
+    {
+        if (transformation == MapRunRequest.Transformation.FLATTEN && output.isArray()) {
+            results.addAll((ArrayNode) output);
+        }
+        else {
+            results.add(output);
+        }
+    }
+
+    /** A child execution's record, as the S3 export writes it ({@code Transformation} {@code NONE}). */
+    static ObjectNode record(StateMachineExecution child)
+    {
+        boolean success = child.status().equals(StateMachineExecution.SUCCEEDED);
+        ObjectNode entry = JSON.createObjectNode();
+        entry.put("ExecutionArn", child.executionArn());
+        entry.put("Input", child.input());
+        entry.putObject("InputDetails").put("Included", true);
+        entry.put("Name", child.name());
+        if (success) {
+            entry.put("Output", child.output().orElse("null"));
+            entry.putObject("OutputDetails").put("Included", true);
+        }
+        else {
+            child.error().ifPresent(error -> entry.put("Error", error));
+            child.cause().ifPresent(cause -> entry.put("Cause", cause));
+        }
+        entry.put("RedriveCount", child.redriveCount());
+        if (success || child.express()) {
+            entry.put("RedriveStatus", "NOT_REDRIVABLE");
+            entry.put("RedriveStatusReason", "Execution is " + child.status() + " and cannot be redriven");
+        }
+        else {
+            // a STANDARD child that did not succeed is redriven with its Map Run
+            entry.put("RedriveStatus", "REDRIVABLE_BY_MAP_RUN");
+        }
+        entry.put("StartDate", Instant.ofEpochMilli(child.startMillis()).toString());
+        entry.put("StateMachineArn", child.stateMachineArn());
+        entry.put("Status", child.status());
+        entry.put("StopDate", Instant.ofEpochMilli(child.stopMillis()).toString());
+        return entry;
+    }
+
+    /**
+     * Writes {@code SUCCEEDED_0.json} (the succeeded children's results, as the {@code Transformation} makes them),
+     * {@code FAILED_0.json} (the records of the others, never transformed) and {@code manifest.json}.
+     *
+     * @return the number of items whose results were written
+     */
     private long writeResults(MapRunRequest request, MapRun run, List<Optional<StateMachineExecution>> states)
     {
         MapRunRequest.ResultWriter writer = request.resultWriter().orElseThrow();
@@ -293,33 +358,15 @@ final class MapRuns
                 continue;
             }
             StateMachineExecution child = states.get(i).get();
-            boolean success = child.status().equals(StateMachineExecution.SUCCEEDED);
-            ObjectNode entry = (success ? succeeded : failed).addObject();
-            entry.put("ExecutionArn", child.executionArn());
-            entry.put("Input", child.input());
-            entry.putObject("InputDetails").put("Included", true);
-            entry.put("Name", child.name());
-            if (success) {
-                entry.put("Output", child.output().orElse("null"));
-                entry.putObject("OutputDetails").put("Included", true);
+            if (!child.status().equals(StateMachineExecution.SUCCEEDED)) {
+                failed.add(record(child));
+            }
+            else if (request.transformation() == MapRunRequest.Transformation.NONE) {
+                succeeded.add(record(child));
             }
             else {
-                child.error().ifPresent(error -> entry.put("Error", error));
-                child.cause().ifPresent(cause -> entry.put("Cause", cause));
+                add(succeeded, request.transformation(), parse(child.output().orElse("null")));
             }
-            entry.put("RedriveCount", child.redriveCount());
-            if (child.status().equals(StateMachineExecution.SUCCEEDED) || child.express()) {
-                entry.put("RedriveStatus", "NOT_REDRIVABLE");
-                entry.put("RedriveStatusReason", "Execution is " + child.status() + " and cannot be redriven");
-            }
-            else {
-                // a STANDARD child that did not succeed is redriven with its Map Run
-                entry.put("RedriveStatus", "REDRIVABLE_BY_MAP_RUN");
-            }
-            entry.put("StartDate", Instant.ofEpochMilli(child.startMillis()).toString());
-            entry.put("StateMachineArn", child.stateMachineArn());
-            entry.put("Status", child.status());
-            entry.put("StopDate", Instant.ofEpochMilli(child.stopMillis()).toString());
             written += run.itemsPerChild().get(i);
         }
         ObjectNode manifest = JSON.createObjectNode();
