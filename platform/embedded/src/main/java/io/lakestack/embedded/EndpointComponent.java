@@ -17,7 +17,6 @@ import io.lakestack.backends.trino.TrinoQueryEngine;
 import io.lakestack.connectors.firehose.FirehoseDeliveries;
 import io.lakestack.connectors.firehose.S3DestinationRules;
 import io.lakestack.connectors.firehose.S3ObjectSink;
-import io.lakestack.connectors.firehose.SdkLambdaInvoker;
 import io.lakestack.connectors.firehose.TableSchemas;
 import io.lakestack.connectors.lambda.ProcessFunctionRunner;
 import io.lakestack.connectors.gluejobs.PythonShellJobRunner;
@@ -155,6 +154,8 @@ final class EndpointComponent
     private RuleEngine ruleEngine;
     private SchedulerEngine scheduler;
     private KafkaDeliveryStreams firehose;
+    // how this process invokes functions (Firehose, the mappings, asynchronous invocations): set up before the Lambda service
+    private LocalInvoker functions;
     private KafkaInstances instances;
     private S3ObjectStore objects;
     private KafkaLogStore logs;
@@ -258,11 +259,10 @@ final class EndpointComponent
         KafkaKinesisStreams kinesis = new KafkaKinesisStreams(stores.open(KafkaKinesisStreams.STORE, KinesisStreams.Stream.class), topics, kafkaBootstrap,
                 config.accountId(), clock);
         resources.add(kinesis);
-        // deliveries reach S3 and Lambda through the endpoint, as they would reach AWS's
-        SdkLambdaInvoker firehoseLambda = SdkLambdaInvoker.connect(Optional.of(URI.create(url())), Region.of(config.region()),
-                Optional.of(credentials()));
-        resources.add(firehoseLambda);
-        FirehoseDeliveries deliveries = new FirehoseDeliveries(kafkaBootstrap, new S3ObjectSink(endpointS3()), tableSchemas(catalog), firehoseLambda,
+        // deliveries write to S3 through the endpoint (so that S3's events fire for their objects) and invoke their
+        // Lambda processors on the Lambda service of this process, once it has started
+        functions = new LocalInvoker(new CompletableFuture<>(), EndpointServer.LATER_SERVICES_WAIT);
+        FirehoseDeliveries deliveries = new FirehoseDeliveries(kafkaBootstrap, new S3ObjectSink(endpointS3()), tableSchemas(catalog), functions,
                 firehoseDirectory);
         firehose = new KafkaDeliveryStreams(stores.open(KafkaDeliveryStreams.STORE, DeliveryStream.class), topics, kafkaBootstrap,
                 config.accountId(), clock, deliveries);
@@ -316,6 +316,7 @@ final class EndpointComponent
         LambdaService lambda = new LambdaService(stores, objects, runner, events, kinesis, queues::get, msk, codeLocation(), config.region(), config.accountId(),
                 clock);
         resources.add(lambda);
+        functions.ready(lambda);
         resources.add(new LifecycleRunner(s3Upstream, bucketConfigurations, objectLocks, clock, LIFECYCLE_INTERVAL));
         // Step Functions' tasks call the services through the endpoint, as AWS's integrations call them
         SdkTaskInvoker stepFunctionsTasks = SdkTaskInvoker.connect(URI.create(url()), Region.of(config.region()), credentials(), stores, clock);
@@ -335,7 +336,7 @@ final class EndpointComponent
                 new StepFunctionsService(stores, stepFunctions, Optional.of(logs), config.accountId(), clock, new Random())));
         // deliveries write through the endpoint, so that S3 events fire for their objects
         firehose.startDeliveries();
-        startLambdaEvents(stores, new LocalInvoker(lambda), clock);
+        startLambdaEvents(stores, functions, clock);
         startSnsFanOut(stores, clock);
         // EventBridge's rules and the Scheduler call their targets through one set of clients
         SdkTargets targets = SdkTargets.connect(URI.create(url()), Region.of(config.region()), credentials());

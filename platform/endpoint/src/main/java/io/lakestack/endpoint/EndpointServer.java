@@ -62,7 +62,7 @@ public final class EndpointServer
             HandlerType.GET, HandlerType.PUT, HandlerType.POST, HandlerType.DELETE, HandlerType.HEAD, HandlerType.PATCH, HandlerType.OPTIONS};
 
     /** How long a request for a service that is still starting waits for it. */
-    static final Duration LATER_SERVICES_WAIT = Duration.ofMinutes(2);
+    public static final Duration LATER_SERVICES_WAIT = Duration.ofMinutes(2);
 
     private final EndpointConfig config;
     private final RequestRouter router;

@@ -14,6 +14,22 @@ public interface LambdaInvoker
     };
 
     /**
+     * The code Firehose's error output gives an invocation Lambda refused: Lambda's error code ({@code ResourceNotFoundException},
+     * ...) and HTTP status as Firehose names them ({@code Lambda.ResourceNotFound}, ...).
+     */
+    static String firehoseCode(String lambdaCode, int status)
+    {
+        return switch (lambdaCode) {
+            case "ResourceNotFoundException" -> "Lambda.ResourceNotFound";
+            case "TooManyRequestsException" -> "Lambda.InvokeLimitExceeded";
+            case "AccessDeniedException", "AccessDenied" -> "Lambda.InvokeAccessDenied";
+            case "RequestTooLargeException" -> "Lambda.RequestTooLarge";
+            case "" -> status == 403 ? "Lambda.InvokeAccessDenied" : status == 404 ? "Lambda.ResourceNotFound" : "Lambda.ServiceException";
+            default -> "Lambda." + lambdaCode;
+        };
+    }
+
+    /**
      * @throws InvokeFailure when Lambda did not run the function (it is missing, throttled, the call failed)
      */
     Response invoke(String functionArn, byte[] payload)

@@ -60,24 +60,11 @@ public final class SdkLambdaInvoker
         catch (LambdaException e) {
             String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? "" : e.awsErrorDetails().errorCode();
             String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
-            throw new InvokeFailure(firehoseCode(code, e.statusCode()), message, e);
+            throw new InvokeFailure(LambdaInvoker.firehoseCode(code, e.statusCode()), message, e);
         }
         catch (SdkClientException e) {
             throw new InvokeFailure("Lambda.ServiceUnavailable", "Lambda did not answer: " + e.getMessage(), e);
         }
-    }
-
-    /** The code Firehose's error output gives an invocation Lambda refused. */
-    static String firehoseCode(String lambdaCode, int status)
-    {
-        return switch (lambdaCode) {
-            case "ResourceNotFoundException" -> "Lambda.ResourceNotFound";
-            case "TooManyRequestsException" -> "Lambda.InvokeLimitExceeded";
-            case "AccessDeniedException", "AccessDenied" -> "Lambda.InvokeAccessDenied";
-            case "RequestTooLargeException" -> "Lambda.RequestTooLarge";
-            case "" -> status == 403 ? "Lambda.InvokeAccessDenied" : status == 404 ? "Lambda.ResourceNotFound" : "Lambda.ServiceException";
-            default -> "Lambda." + lambdaCode;
-        };
     }
 
     @Override
