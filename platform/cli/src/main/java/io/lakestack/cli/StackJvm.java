@@ -4,13 +4,14 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The JVM options of a stack's own process started from this one (a detached {@code up}, or the stack a benchmark
  * measures): this JVM's options, with the stack's heap, {@code LAKESTACK_STACK_HEAP} as the lakestack script sets it,
  * and the class-data archive of the stack's processes (beside this JVM's, named {@code stack-} and the same fingerprint
  * of the build), which the stack's classes (Kafka's broker, the endpoint, the AWS SDK) are archived in, not those of a
- * short command.
+ * short command; on Java 25 and newer, the stack's ahead-of-time cache in its place ({@link StackStartupCache}).
  */
 final class StackJvm
 {
@@ -36,6 +37,15 @@ final class StackJvm
             }
         }
         options.add("-Xmx" + heap);
+        Optional<Path> archive = StackStartupCache.archive(options, ARCHIVE_OPTION);
+        if (!StackStartupCache.supported() || archive.isEmpty()) {
+            return options;
+        }
+        // Java 25+: the stack's ahead-of-time cache in place of its class-data archive
+        options.removeIf(option -> option.equals("-XX:+AutoCreateSharedArchive") || option.startsWith(ARCHIVE_OPTION) || option.startsWith("-Xlog:cds"));
+        List<String> cache = StackStartupCache.options(StackStartupCache.of(archive.get()), ProcessHandle.current().info().command().orElse("java"),
+                options, System.getProperty("java.class.path"));
+        options.addAll(cache);
         return options;
     }
 
