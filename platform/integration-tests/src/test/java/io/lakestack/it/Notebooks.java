@@ -79,13 +79,15 @@ final class Notebooks
     {
         List<String> lines = new ArrayList<>();
         for (JsonNode cell : notebook.path("cells")) {
+            // the kernel may send one print in several stream outputs ("saved x.png", then "\n"): a cell's stdout is
+            // their text together, as Jupyter shows it
+            StringBuilder text = new StringBuilder();
             for (JsonNode output : cell.path("outputs")) {
                 if (output.path("output_type").asText().equals("stream") && output.path("name").asText().equals("stdout")) {
-                    StringBuilder text = new StringBuilder();
                     output.path("text").forEach(part -> text.append(part.asText()));
-                    text.toString().lines().forEach(lines::add);
                 }
             }
+            text.toString().lines().forEach(lines::add);
         }
         return lines;
     }
