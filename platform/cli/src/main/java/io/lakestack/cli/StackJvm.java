@@ -37,7 +37,8 @@ final class StackJvm
             }
         }
         options.add("-Xmx" + heap);
-        Optional<Path> archive = StackStartupCache.archive(options, ARCHIVE_OPTION);
+        Optional<Path> archive = options.stream().filter(option -> option.startsWith(ARCHIVE_OPTION))
+                .map(option -> Path.of(option.substring(ARCHIVE_OPTION.length()))).reduce((first, second) -> second);
         if (!StackStartupCache.supported() || archive.isEmpty()) {
             return options;
         }

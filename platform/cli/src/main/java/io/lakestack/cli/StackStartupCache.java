@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -27,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 final class StackStartupCache
 {
     static final int FEATURE = 25;
-    static final String CONFIGURATION_SUFFIX = ".aotconf";
+    private static final String CONFIGURATION_SUFFIX = ".aotconf";
     private static final long CREATE_MINUTES = 5;
 
     private StackStartupCache() {}
@@ -125,15 +124,9 @@ final class StackStartupCache
         }
     }
 
-    /** The runtime's feature version this process runs on, which the stacks it starts run on too. */
+    /** Whether the runtime this process runs on, which the stacks it starts run on too, has ahead-of-time caches. */
     static boolean supported()
     {
         return Runtime.version().feature() >= FEATURE;
-    }
-
-    static Optional<Path> archive(List<String> options, String archiveOption)
-    {
-        return options.stream().filter(option -> option.startsWith(archiveOption)).map(option -> Path.of(option.substring(archiveOption.length())))
-                .reduce((first, second) -> second);
     }
 }

@@ -154,8 +154,6 @@ final class EndpointComponent
     private RuleEngine ruleEngine;
     private SchedulerEngine scheduler;
     private KafkaDeliveryStreams firehose;
-    // how this process invokes functions (Firehose, the mappings, asynchronous invocations): set up before the Lambda service
-    private LocalInvoker functions;
     private KafkaInstances instances;
     private S3ObjectStore objects;
     private KafkaLogStore logs;
@@ -261,7 +259,8 @@ final class EndpointComponent
         resources.add(kinesis);
         // deliveries write to S3 through the endpoint (so that S3's events fire for their objects) and invoke their
         // Lambda processors on the Lambda service of this process, once it has started
-        functions = new LocalInvoker(new CompletableFuture<>(), EndpointServer.LATER_SERVICES_WAIT);
+        // how this process invokes functions (Firehose, the mappings, asynchronous invocations): set up before the Lambda service
+        LocalInvoker functions = new LocalInvoker(new CompletableFuture<>(), EndpointServer.LATER_SERVICES_WAIT);
         FirehoseDeliveries deliveries = new FirehoseDeliveries(kafkaBootstrap, new S3ObjectSink(endpointS3()), tableSchemas(catalog), functions,
                 firehoseDirectory);
         firehose = new KafkaDeliveryStreams(stores.open(KafkaDeliveryStreams.STORE, DeliveryStream.class), topics, kafkaBootstrap,
@@ -279,13 +278,13 @@ final class EndpointComponent
                 sts);
         server = new EndpointServer(config, first, true, sts, health).start();
         return () -> startOtherServices(stores, topics, admin, events, catalog, kinesis, msk, bucketConfigurations, objectLocks, s3Upstream,
-                clock);
+                functions, clock);
     }
 
     /** The services that need the metastore or Trino, or that S3, Kinesis and Firehose do not, and the engines behind them. */
     private void startOtherServices(KafkaRecordStores stores, KafkaTopics topics, Admin admin, KafkaEventSink events, GlueCatalog catalog,
             KafkaKinesisStreams kinesis, KafkaMskClusters msk, RecordStore<BucketConfiguration> bucketConfigurations, RecordStore<ObjectLockState> objectLocks,
-            HttpS3Upstream s3Upstream, Clock clock)
+            HttpS3Upstream s3Upstream, LocalInvoker functions, Clock clock)
     {
         instances = new KafkaInstances(stores.open(KafkaInstances.STORE, KafkaInstances.Lease.class), clock, leaseMillis).start();
         GlueSchedules glueSchedules = new GlueSchedules(stores, clock, config.accountId());

@@ -87,10 +87,6 @@ final class LocalInvoker
     /** The Lambda service, waited for while it starts; a {@link ServiceException} (503) when it does not. */
     private LambdaService service(String functionArn)
     {
-        LambdaService service = lambda.getNow(null);
-        if (service != null) {
-            return service;
-        }
         try {
             return lambda.get(wait.toMillis(), TimeUnit.MILLISECONDS);
         }

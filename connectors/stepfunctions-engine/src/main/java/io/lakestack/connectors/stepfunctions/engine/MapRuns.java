@@ -281,25 +281,32 @@ final class MapRuns
     {
         ArrayNode output = JSON.createArrayNode();
         for (StateMachineExecution child : children) {
-            boolean success = child.status().equals(StateMachineExecution.SUCCEEDED);
-            if (transformation == MapRunRequest.Transformation.NONE || !success && transformation == MapRunRequest.Transformation.FLATTEN) {
-                output.add(record(child));
+            if (child.status().equals(StateMachineExecution.SUCCEEDED)) {
+                addSucceeded(output, transformation, child);
             }
-            else if (success) {
-                add(output, transformation, parse(child.output().orElse("null")));
-            }
-            else {
+            else if (transformation == MapRunRequest.Transformation.COMPACT) {
                 ObjectNode error = output.addObject();
                 error.put("Error", child.error().orElse(""));
                 error.put("Cause", child.cause().orElse(""));
+            }
+            else {
+                output.add(record(child));
             }
         }
         return output;
     }
 
-    /** Adds a succeeded child's output as {@code COMPACT} or {@code FLATTEN} (an array's elements one by one) make it. */
-    private static void add(ArrayNode results, MapRunRequest.Transformation transformation, JsonNode output)
+    /**
+     * Adds a succeeded child's result as the {@code Transformation} makes it: its record ({@code NONE}), its output
+     * ({@code COMPACT}), or its output with an array's elements one by one ({@code FLATTEN}).
+     */
+    private static void addSucceeded(ArrayNode results, MapRunRequest.Transformation transformation, StateMachineExecution child)
     {
+        if (transformation == MapRunRequest.Transformation.NONE) {
+            results.add(record(child));
+            return;
+        }
+        JsonNode output = parse(child.output().orElse("null"));
         if (transformation == MapRunRequest.Transformation.FLATTEN && output.isArray()) {
             results.addAll((ArrayNode) output);
         }
@@ -358,14 +365,11 @@ final class MapRuns
                 continue;
             }
             StateMachineExecution child = states.get(i).get();
-            if (!child.status().equals(StateMachineExecution.SUCCEEDED)) {
-                failed.add(record(child));
-            }
-            else if (request.transformation() == MapRunRequest.Transformation.NONE) {
-                succeeded.add(record(child));
+            if (child.status().equals(StateMachineExecution.SUCCEEDED)) {
+                addSucceeded(succeeded, request.transformation(), child);
             }
             else {
-                add(succeeded, request.transformation(), parse(child.output().orElse("null")));
+                failed.add(record(child));
             }
             written += run.itemsPerChild().get(i);
         }
