@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.sfn.model.MapRunStatus;
 import software.amazon.awssdk.services.sfn.model.SfnException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -474,6 +475,66 @@ class StepFunctionsDistributedMapIntegrationTest
         }
         assertThat(records).extracting(record -> record.get("Output").asText()).containsExactly("[1,2]", "[3,[4]]", "{\"five\":5}");
         assertThat(output.get("records")).isEqualTo(records);
+    }
+
+    /**
+     * OutputType JSONL: the exported files are JSON Lines ({@code .jsonl}), one entry a line, the succeeded children's
+     * results flattened, the failed child's record in the FAILED file; the manifest names both with their sizes.
+     */
+    @Test
+    void aJsonLinesExportWritesOneEntryALine()
+            throws Exception
+    {
+        String definition = """
+                {"StartAt": "Export", "States": {"Export": {"Type": "Map", "End": true, "ToleratedFailureCount": 1,
+                  "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "%s", "Prefix": "lines"},
+                    "WriterConfig": {"OutputType": "JSONL", "Transformation": "FLATTEN"}},
+                  "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Check",
+                    "States": {"Check": {"Type": "Choice", "Choices": [{"Variable": "$", "IsString": true, "Next": "Refuse"}], "Default": "Keep"},
+                      "Refuse": {"Type": "Fail", "Error": "Item.Refused", "Cause": "a string item"},
+                      "Keep": {"Type": "Pass", "End": true}}}}}}
+                """.formatted(bucket);
+        DescribeExecutionResponse execution = run(machine("it-dmap-jsonl-" + UUID.randomUUID().toString().substring(0, 8), definition),
+                "[[1, {\"two\": 2}], \"three\", {\"four\": [4]}]");
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        String mapRunArn = sfn.listMapRuns(request -> request.executionArn(execution.executionArn())).mapRuns().get(0).mapRunArn();
+        String id = mapRunArn.substring(mapRunArn.lastIndexOf(':') + 1);
+        String base = "lines/" + id + "/";
+        assertThat(JSON.readTree(execution.output())).isEqualTo(JSON.readTree("""
+                {"MapRunArn": "%s", "ResultWriterDetails": {"Bucket": "%s", "Key": "%smanifest.json"}}
+                """.formatted(mapRunArn, bucket, base)));
+
+        String succeeded = s3.getObjectAsBytes(request -> request.bucket(bucket).key(base + "SUCCEEDED_0.jsonl")).asUtf8String();
+        assertThat(succeeded).isEqualTo("1\n{\"two\":2}\n{\"four\":[4]}\n");
+        String failed = s3.getObjectAsBytes(request -> request.bucket(bucket).key(base + "FAILED_0.jsonl")).asUtf8String();
+        assertThat(failed).endsWith("\n");
+        List<String> failedLines = failed.lines().toList();
+        assertThat(failedLines).hasSize(1);
+        String child = sfn.listExecutions(request -> request.mapRunArn(mapRunArn).statusFilter(ExecutionStatus.FAILED)).executions().get(0).executionArn();
+        DescribeExecutionResponse described = sfn.describeExecution(request -> request.executionArn(child));
+        ObjectNode record = JSON.createObjectNode();
+        record.put("ExecutionArn", child);
+        record.put("Input", "\"three\"");
+        record.putObject("InputDetails").put("Included", true);
+        record.put("Name", described.name());
+        record.put("Error", "Item.Refused");
+        record.put("Cause", "a string item");
+        record.put("RedriveCount", 0);
+        record.put("RedriveStatus", "REDRIVABLE_BY_MAP_RUN");
+        record.put("StartDate", described.startDate().toString());
+        record.put("StateMachineArn", described.stateMachineArn());
+        record.put("Status", "FAILED");
+        record.put("StopDate", described.stopDate().toString());
+        assertThat(JSON.readTree(failedLines.get(0))).isEqualTo(record);
+
+        assertThat(object(base + "manifest.json")).isEqualTo(JSON.readTree("""
+                {"DestinationBucket": "%s", "MapRunArn": "%s",
+                 "ResultFiles": {"FAILED": [{"Key": "%sFAILED_0.jsonl", "Size": %d}], "PENDING": [],
+                   "SUCCEEDED": [{"Key": "%sSUCCEEDED_0.jsonl", "Size": %d}]}}
+                """.formatted(bucket, mapRunArn, base, failed.getBytes(StandardCharsets.UTF_8).length, base, succeeded.length())));
+        assertThat(s3.headObject(request -> request.bucket(bucket).key(base + "SUCCEEDED_0.jsonl")).contentType()).isEqualTo("application/jsonl");
+        assertThat(s3.listObjectsV2(request -> request.bucket(bucket).prefix(base)).contents()).extracting(object -> object.key())
+                .containsExactly(base + "FAILED_0.jsonl", base + "SUCCEEDED_0.jsonl", base + "manifest.json");
     }
 
     @Test

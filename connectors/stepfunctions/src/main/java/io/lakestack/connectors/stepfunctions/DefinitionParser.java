@@ -757,10 +757,8 @@ final class DefinitionParser
         }
         unknownFields(config, Set.of("OutputType", "Transformation"), at);
         String type = requiredString(config, "OutputType", at);
-        if (type != null && !type.equals("JSON")) {
-            schema(type.equals("JSONL")
-                    ? "lakestack does not write a Map's results as JSON Lines yet (OutputType JSONL): OutputType should be JSON"
-                    : "The field 'OutputType' should have one of these values: [JSON, JSONL]", at + "/OutputType");
+        if (type != null && !type.equals("JSON") && !type.equals("JSONL")) {
+            schema("The field 'OutputType' should have one of these values: [JSON, JSONL]", at + "/OutputType");
         }
         if (config.has("Transformation")) {
             JsonNode transformation = config.get("Transformation");

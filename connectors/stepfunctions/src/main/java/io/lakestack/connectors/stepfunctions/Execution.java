@@ -1121,7 +1121,8 @@ final class Execution
         // a ResultWriter exports to S3 when it names its Resource; its WriterConfig (alone, or with the export) transforms the results
         Optional<MapRunRequest.ResultWriter> writer = Optional.ofNullable(state.get("ResultWriter")).filter(field -> field.has("Resource")).map(field -> {
             JsonNode parameters = s3Arguments(state, field, "ResultWriter", effective, context);
-            return new MapRunRequest.ResultWriter(parameters.path("Bucket").asText(), parameters.path("Prefix").asText(""));
+            MapRunRequest.OutputType outputType = MapRunRequest.OutputType.valueOf(field.path("WriterConfig").path("OutputType").asText("JSON"));
+            return new MapRunRequest.ResultWriter(parameters.path("Bucket").asText(), parameters.path("Prefix").asText(""), outputType);
         });
         MapRunRequest.Transformation transformation = Optional.ofNullable(state.get("ResultWriter"))
                 .map(field -> field.path("WriterConfig").path("Transformation"))

@@ -56,13 +56,45 @@ public record MapRunRequest(String executionArn, String mapRunArn, String childD
         }
     }
 
-    /** {@code ResultWriter}'s {@code Parameters}: results go under {@code <prefix>/<map run id>/}. */
-    public record ResultWriter(String bucket, String prefix)
+    /**
+     * {@code ResultWriter}'s {@code Parameters}: results go under {@code <prefix>/<map run id>/}, in files of the
+     * {@code WriterConfig}'s {@code OutputType} ({@code JSON} when it has none).
+     */
+    public record ResultWriter(String bucket, String prefix, OutputType outputType)
     {
         public ResultWriter
         {
             requireNonNull(bucket, "bucket is null");
             requireNonNull(prefix, "prefix is null");
+            requireNonNull(outputType, "outputType is null");
+        }
+    }
+
+    /** {@code ResultWriter.WriterConfig.OutputType}: how the exported result files hold their entries. */
+    public enum OutputType
+    {
+        /** One JSON array of the entries: {@code SUCCEEDED_0.json}. */
+        JSON(".json", "application/json"),
+        /** JSON Lines, one entry a line: {@code SUCCEEDED_0.jsonl}. */
+        JSONL(".jsonl", "application/jsonl");
+
+        private final String extension;
+        private final String contentType;
+
+        OutputType(String extension, String contentType)
+        {
+            this.extension = extension;
+            this.contentType = contentType;
+        }
+
+        public String extension()
+        {
+            return extension;
+        }
+
+        public String contentType()
+        {
+            return contentType;
         }
     }
 }

@@ -59,8 +59,6 @@ class DistributedMapDefinitionTest
                         + "at /States/M/ItemReader/ReaderConfig/CSVHeaderLocation",
                 "SCHEMA_VALIDATION_FAILED: The field 'ItemBatcher' should have at least one of MaxItemsPerBatch, MaxItemsPerBatchPath, "
                         + "MaxInputBytesPerBatch, MaxInputBytesPerBatchPath at /States/M/ItemBatcher",
-                "SCHEMA_VALIDATION_FAILED: lakestack does not write a Map's results as JSON Lines yet (OutputType JSONL): OutputType should be JSON "
-                        + "at /States/M/ResultWriter/WriterConfig/OutputType",
                 "SCHEMA_VALIDATION_FAILED: There should only be one of the following fields: [ToleratedFailureCount, ToleratedFailureCountPath] at /States/M",
                 "SCHEMA_VALIDATION_FAILED: The field 'ToleratedFailurePercentage' should be a number from 0 to 100 at /States/M/ToleratedFailurePercentage",
                 "SCHEMA_VALIDATION_FAILED: The field 'Label' should be a string of 1 to 40 characters without whitespace, brackets, wildcards, "
@@ -79,6 +77,8 @@ class DistributedMapDefinitionTest
         for (String writer : List.of(
                 "{\"WriterConfig\": {\"OutputType\": \"JSON\", \"Transformation\": \"FLATTEN\"}}",
                 "{\"WriterConfig\": {\"OutputType\": \"JSON\"}}",
+                "{\"WriterConfig\": {\"OutputType\": \"JSONL\", \"Transformation\": \"COMPACT\"}}",
+                "{\"Resource\": \"arn:aws:states:::s3:putObject\", \"Parameters\": {\"Bucket\": \"b\"}, \"WriterConfig\": {\"OutputType\": \"JSONL\"}}",
                 "{\"Resource\": \"arn:aws:states:::s3:putObject\", \"Parameters\": {\"Bucket\": \"b\"}, "
                         + "\"WriterConfig\": {\"OutputType\": \"JSON\", \"Transformation\": \"COMPACT\"}}",
                 "{\"Resource\": \"arn:aws:states:::s3:putObject\", \"Parameters\": {\"Bucket\": \"b\"}, "

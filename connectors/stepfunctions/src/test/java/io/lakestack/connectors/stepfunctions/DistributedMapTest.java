@@ -100,7 +100,7 @@ class DistributedMapTest
         assertThat(request.maxConcurrency()).isEqualTo(3);
         assertThat(request.toleratedFailurePercentage()).isEqualTo(50.0);
         assertThat(request.toleratedFailureCount()).isEqualTo(-1L);
-        assertThat(request.resultWriter()).contains(new MapRunRequest.ResultWriter("out", "p"));
+        assertThat(request.resultWriter()).contains(new MapRunRequest.ResultWriter("out", "p", MapRunRequest.OutputType.JSON));
         assertThat(result).isEqualTo(new ExecutionResult.Succeeded(json(request.childInputs().toString())));
         assertThat(history.types()).containsExactly("ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapRunStarted", "MapRunSucceeded",
                 "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded");
@@ -148,7 +148,7 @@ class DistributedMapTest
         assertThat(request.maxConcurrency()).isEqualTo(4);
         assertThat(request.toleratedFailureCount()).isEqualTo(1L);
         assertThat(request.toleratedFailurePercentage()).isEqualTo(25.5);
-        assertThat(request.resultWriter()).contains(new MapRunRequest.ResultWriter("out", "p"));
+        assertThat(request.resultWriter()).contains(new MapRunRequest.ResultWriter("out", "p", MapRunRequest.OutputType.JSON));
         assertThat(result).isEqualTo(new ExecutionResult.Succeeded(json("{\"first\": " + request.childInputs().get(0) + ", \"children\": 2}")));
     }
 

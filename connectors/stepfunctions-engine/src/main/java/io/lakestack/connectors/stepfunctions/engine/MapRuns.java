@@ -46,8 +46,8 @@ import static java.util.Objects.requireNonNull;
  * when their count exceeds {@code ToleratedFailureCount}, or their share of all children exceeds
  * {@code ToleratedFailurePercentage}, the running children are stopped and the Map fails with
  * {@code States.ExceedToleratedFailureThreshold}. The {@code ResultWriter} writes {@code SUCCEEDED_0.json},
- * {@code FAILED_0.json} (each when it has entries) and {@code manifest.json} under {@code <Prefix>/<map run id>/};
- * its {@code WriterConfig}'s {@code Transformation} shapes the succeeded children's results there or, without an
+ * {@code FAILED_0.json} (each when it has entries; {@code .jsonl}, JSON Lines, with the {@code OutputType} {@code JSONL})
+ * and {@code manifest.json} under {@code <Prefix>/<map run id>/}; its {@code WriterConfig}'s {@code Transformation} shapes the succeeded children's results there or, without an
  * export, in the Map's result.
  *
  * <p>Items are read from S3 through lakestack's own endpoint with the SDK.
@@ -350,7 +350,8 @@ final class MapRuns
 
     /**
      * Writes {@code SUCCEEDED_0.json} (the succeeded children's results, as the {@code Transformation} makes them),
-     * {@code FAILED_0.json} (the records of the others, never transformed) and {@code manifest.json}.
+     * {@code FAILED_0.json} (the records of the others, never transformed) and {@code manifest.json}; with the
+     * {@code OutputType} {@code JSONL}, {@code SUCCEEDED_0.jsonl} and {@code FAILED_0.jsonl}, one entry a line.
      *
      * @return the number of items whose results were written
      */
@@ -377,30 +378,42 @@ final class MapRuns
         manifest.put("DestinationBucket", writer.bucket());
         manifest.put("MapRunArn", run.mapRunArn());
         ObjectNode files = manifest.putObject("ResultFiles");
-        files.set("FAILED", put(request, "FAILED_0.json", failed));
+        files.set("FAILED", put(request, "FAILED_0", failed));
         files.putArray("PENDING");
-        files.set("SUCCEEDED", put(request, "SUCCEEDED_0.json", succeeded));
-        putText(writer.bucket(), resultKey(request, "manifest.json"), manifest.toString());
+        files.set("SUCCEEDED", put(request, "SUCCEEDED_0", succeeded));
+        putText(writer.bucket(), resultKey(request, "manifest.json"), "application/json", manifest.toString());
         return written;
     }
 
-    /** Writes the entries when there are any, and answers the manifest's list of files. */
+    /** Writes the entries, in the file {@code name} of the {@code OutputType}, when there are any, and answers the manifest's list of files. */
     private ArrayNode put(MapRunRequest request, String name, ArrayNode entries)
     {
         ArrayNode list = JSON.createArrayNode();
         if (entries.isEmpty()) {
             return list;
         }
-        String text = entries.toString();
-        String key = resultKey(request, name);
-        putText(request.resultWriter().orElseThrow().bucket(), key, text);
+        MapRunRequest.ResultWriter writer = request.resultWriter().orElseThrow();
+        String text = text(writer.outputType(), entries);
+        String key = resultKey(request, name + writer.outputType().extension());
+        putText(writer.bucket(), key, writer.outputType().contentType(), text);
         list.addObject().put("Key", key).put("Size", text.getBytes(StandardCharsets.UTF_8).length);
         return list;
     }
 
-    private void putText(String bucket, String key, String text)
+    /** A result file's text: the entries as one JSON array, or as JSON Lines (each entry on a line, each line ended). */
+    static String text(MapRunRequest.OutputType outputType, ArrayNode entries)
     {
-        s3().putObject(request -> request.bucket(bucket).key(key).contentType("application/json"), RequestBody.fromString(text, StandardCharsets.UTF_8));
+        if (outputType == MapRunRequest.OutputType.JSON) {
+            return entries.toString();
+        }
+        StringBuilder lines = new StringBuilder();
+        entries.forEach(entry -> lines.append(entry).append('\n'));
+        return lines.toString();
+    }
+
+    private void putText(String bucket, String key, String contentType, String text)
+    {
+        s3().putObject(request -> request.bucket(bucket).key(key).contentType(contentType), RequestBody.fromString(text, StandardCharsets.UTF_8));
     }
 
     private static String resultKey(MapRunRequest request, String name)

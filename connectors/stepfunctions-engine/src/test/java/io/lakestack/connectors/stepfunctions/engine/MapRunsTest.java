@@ -2,6 +2,8 @@ package io.lakestack.connectors.stepfunctions.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.lakestack.connectors.stepfunctions.MapRunRequest.OutputType;
 import io.lakestack.connectors.stepfunctions.MapRunRequest.Transformation;
 import io.lakestack.spi.stepfunctions.MapRun;
 import io.lakestack.spi.stepfunctions.StateMachineExecution;
@@ -111,5 +113,17 @@ class MapRunsTest
     {
         assertThat(Transformation.byDefault(true)).isEqualTo(Transformation.NONE);
         assertThat(Transformation.byDefault(false)).isEqualTo(Transformation.COMPACT);
+    }
+
+    @Test
+    void aResultFileIsOneJsonArrayOrJsonLines()
+            throws Exception
+    {
+        ArrayNode entries = (ArrayNode) json("[{\"a\": 1}, [2, 3], \"x\", null]");
+        assertThat(MapRuns.text(OutputType.JSON, entries)).isEqualTo("[{\"a\":1},[2,3],\"x\",null]");
+        assertThat(MapRuns.text(OutputType.JSONL, entries)).isEqualTo("{\"a\":1}\n[2,3]\n\"x\"\nnull\n");
+        assertThat(MapRuns.text(OutputType.JSONL, (ArrayNode) json("[]"))).isEmpty();
+        assertThat(OutputType.JSON.extension()).isEqualTo(".json");
+        assertThat(OutputType.JSONL.extension()).isEqualTo(".jsonl");
     }
 }
