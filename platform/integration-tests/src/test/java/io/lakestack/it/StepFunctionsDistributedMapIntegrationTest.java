@@ -537,6 +537,35 @@ class StepFunctionsDistributedMapIntegrationTest
                 .containsExactly(base + "FAILED_0.jsonl", base + "SUCCEEDED_0.jsonl", base + "manifest.json");
     }
 
+    /** Results S3 does not take (the bucket does not exist) fail the Map with States.ResultWriterFailed, which a Catch catches. */
+    @Test
+    void resultsThatCannotBeWrittenFailTheMapWithResultWriterFailed()
+            throws Exception
+    {
+        String missing = "it-missing-" + UUID.randomUUID().toString().substring(0, 8);
+        String definition = """
+                {"StartAt": "Export", "States": {
+                  "Export": {"Type": "Map", "ItemsPath": "$.items", "End": true,
+                    "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "%s", "Prefix": "out"}},
+                    "Catch": [{"ErrorEquals": ["States.ResultWriterFailed"], "ResultPath": "$.error", "Next": "Caught"}],
+                    "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Keep",
+                      "States": {"Keep": {"Type": "Pass", "End": true}}}},
+                  "Caught": {"Type": "Pass", "End": true}}}
+                """.formatted(missing);
+        DescribeExecutionResponse execution = run(machine("it-dmap-nowrite-" + UUID.randomUUID().toString().substring(0, 8), definition),
+                "{\"items\": [1, 2]}");
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        String mapRunArn = sfn.listMapRuns(request -> request.executionArn(execution.executionArn())).mapRuns().get(0).mapRunArn();
+        ObjectNode expected = JSON.createObjectNode();
+        expected.putArray("items").add(1).add(2);
+        expected.putObject("error").put("Error", "States.ResultWriterFailed").put("Cause", "The ResultWriter could not write the results of Map Run "
+                + mapRunArn + " to the bucket " + missing + ": NoSuchBucket: The specified bucket does not exist.");
+        assertThat(JSON.readTree(execution.output())).isEqualTo(expected);
+        DescribeMapRunResponse mapRun = sfn.describeMapRun(request -> request.mapRunArn(mapRunArn));
+        assertThat(mapRun.status()).isEqualTo(MapRunStatus.FAILED);
+        assertThat(mapRun.executionCounts().succeeded()).isEqualTo(2L);
+    }
+
     @Test
     void anUpdateAppliesToTheRunningMapRunAndAStopAbortsItsChildren()
     {

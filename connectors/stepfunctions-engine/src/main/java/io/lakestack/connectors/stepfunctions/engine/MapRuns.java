@@ -15,6 +15,8 @@ import io.lakestack.spi.store.RecordStore;
 import io.lakestack.spi.store.RecordStores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -56,6 +58,8 @@ final class MapRuns
         implements MapRunner
 {
     static final String EXCEEDED = "States.ExceedToleratedFailureThreshold";
+    /** The results could not be written to S3 (the bucket is missing, say), as AWS names it. */
+    static final String RESULT_WRITER_FAILED = "States.ResultWriterFailed";
     private static final Logger log = LoggerFactory.getLogger(MapRuns.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long ROUND_MILLIS = 50;
@@ -236,16 +240,34 @@ final class MapRuns
         starter.accept(child);
     }
 
-    /** Writes the results, stores the Map Run ended, and answers the Map's outcome. */
+    /**
+     * Writes the results, stores the Map Run ended, and answers the Map's outcome. Results S3 does not take fail the Map
+     * Run and the Map with {@code States.ResultWriterFailed}; redriving the execution writes them again.
+     */
     private TaskOutcome end(MapRunRequest request, MapRun run, List<Optional<StateMachineExecution>> states, String status)
     {
         long written = 0;
         if (request.resultWriter().isPresent()) {
-            written = writeResults(request, run, states);
+            try {
+                written = writeResults(request, run, states);
+            }
+            catch (SdkException e) {
+                mapRuns.put(run.mapRunArn(), run.ended(MapRun.FAILED, clock.millis(), 0));
+                String reason = e instanceof AwsServiceException service && service.awsErrorDetails() != null
+                        ? service.awsErrorDetails().errorCode() + ": " + service.awsErrorDetails().errorMessage()
+                        : e.getMessage();
+                return TaskOutcome.failed(RESULT_WRITER_FAILED, resultWriterFailure(request) + ": " + reason);
+            }
         }
         MapRun ended = run.ended(status, clock.millis(), written);
         mapRuns.put(run.mapRunArn(), ended);
         return outcome(request, ended, states);
+    }
+
+    private static String resultWriterFailure(MapRunRequest request)
+    {
+        MapRunRequest.ResultWriter writer = request.resultWriter().orElseThrow();
+        return "The ResultWriter could not write the results of Map Run " + request.mapRunArn() + " to the bucket " + writer.bucket();
     }
 
     private TaskOutcome outcome(MapRunRequest request, MapRun run, List<Optional<StateMachineExecution>> states)
@@ -253,6 +275,10 @@ final class MapRuns
         if (run.status().equals(MapRun.FAILED)) {
             long failed = states.stream().flatMap(Optional::stream).filter(child -> !child.running() && !child.status().equals(StateMachineExecution.SUCCEEDED))
                     .count();
+            if (request.resultWriter().isPresent() && !exceeded(run, (int) failed, states.size())) {
+                // a Map Run whose children stayed within the tolerance failed writing its results (before a restart)
+                return TaskOutcome.failed(RESULT_WRITER_FAILED, resultWriterFailure(request));
+            }
             return TaskOutcome.failed(EXCEEDED, "The specified tolerated failure threshold was exceeded: " + failed + " of " + states.size()
                     + " child executions of Map Run " + run.mapRunArn() + " failed (tolerated: " + Math.max(0, run.toleratedFailureCount()) + " executions, "
                     + Math.max(0, run.toleratedFailurePercentage()) + " percent)");
