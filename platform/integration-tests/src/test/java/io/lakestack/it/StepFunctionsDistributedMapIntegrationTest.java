@@ -564,6 +564,29 @@ class StepFunctionsDistributedMapIntegrationTest
         DescribeMapRunResponse mapRun = sfn.describeMapRun(request -> request.mapRunArn(mapRunArn));
         assertThat(mapRun.status()).isEqualTo(MapRunStatus.FAILED);
         assertThat(mapRun.executionCounts().succeeded()).isEqualTo(2L);
+
+        // without a Catch the execution fails; once the bucket is there, a redrive writes the results and succeeds
+        String uncaught = """
+                {"StartAt": "Export", "States": {"Export": {"Type": "Map", "ItemsPath": "$.items", "End": true,
+                  "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "%s", "Prefix": "out"}},
+                  "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Keep",
+                    "States": {"Keep": {"Type": "Pass", "End": true}}}}}}
+                """.formatted(missing);
+        DescribeExecutionResponse failed = run(machine("it-dmap-rewrite-" + UUID.randomUUID().toString().substring(0, 8), uncaught), "{\"items\": [1, 2]}");
+        assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(failed.error()).isEqualTo("States.ResultWriterFailed");
+        s3.createBucket(request -> request.bucket(missing));
+        sfn.redriveExecution(request -> request.executionArn(failed.executionArn()));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(sfn.describeExecution(request -> request.executionArn(failed.executionArn())).status())
+                .isEqualTo(ExecutionStatus.SUCCEEDED));
+        String redrivenArn = sfn.listMapRuns(request -> request.executionArn(failed.executionArn())).mapRuns().get(0).mapRunArn();
+        String id = redrivenArn.substring(redrivenArn.lastIndexOf(':') + 1);
+        JsonNode written = JSON.readTree(s3.getObjectAsBytes(request -> request.bucket(missing).key("out/" + id + "/SUCCEEDED_0.json")).asUtf8String());
+        assertThat(List.of(written.size(), written.get(0).get("Output").asText(), written.get(1).get("Output").asText()))
+                .containsExactly(2, "1", "2");
+        DescribeMapRunResponse redriven = sfn.describeMapRun(request -> request.mapRunArn(redrivenArn));
+        assertThat(List.of(redriven.statusAsString(), String.valueOf(redriven.itemCounts().resultsWritten()), String.valueOf(redriven.redriveCount())))
+                .containsExactly("SUCCEEDED", "2", "1");
     }
 
     @Test
