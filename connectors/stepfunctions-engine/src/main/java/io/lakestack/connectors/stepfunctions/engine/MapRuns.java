@@ -49,8 +49,8 @@ import static java.util.Objects.requireNonNull;
  * {@code ToleratedFailurePercentage}, the running children are stopped and the Map fails with
  * {@code States.ExceedToleratedFailureThreshold}. The {@code ResultWriter} writes {@code SUCCEEDED_0.json},
  * {@code FAILED_0.json} (each when it has entries; {@code .jsonl}, JSON Lines, with the {@code OutputType} {@code JSONL})
- * and {@code manifest.json} under {@code <Prefix>/<map run id>/}; its {@code WriterConfig}'s {@code Transformation} shapes the succeeded children's results there or, without an
- * export, in the Map's result.
+ * and {@code manifest.json} under {@code <Prefix>/<map run id>/}; its {@code WriterConfig}'s {@code Transformation}
+ * shapes the succeeded children's results there or, without an export, in the Map's result.
  *
  * <p>Items are read from S3 through lakestack's own endpoint with the SDK.
  */
