@@ -270,7 +270,8 @@ final class MapRuns
         return "The ResultWriter could not write the results of Map Run " + request.mapRunArn() + " to the bucket " + writer.bucket();
     }
 
-    private TaskOutcome outcome(MapRunRequest request, MapRun run, List<Optional<StateMachineExecution>> states)
+    /** The Map's outcome once its Map Run has ended (or is found ended when the Map resumes). */
+    static TaskOutcome outcome(MapRunRequest request, MapRun run, List<Optional<StateMachineExecution>> states)
     {
         if (run.status().equals(MapRun.FAILED)) {
             long failed = states.stream().flatMap(Optional::stream).filter(child -> !child.running() && !child.status().equals(StateMachineExecution.SUCCEEDED))

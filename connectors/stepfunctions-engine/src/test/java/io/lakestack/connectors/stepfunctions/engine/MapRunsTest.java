@@ -3,8 +3,10 @@ package io.lakestack.connectors.stepfunctions.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.lakestack.connectors.stepfunctions.MapRunRequest;
 import io.lakestack.connectors.stepfunctions.MapRunRequest.OutputType;
 import io.lakestack.connectors.stepfunctions.MapRunRequest.Transformation;
+import io.lakestack.connectors.stepfunctions.TaskOutcome;
 import io.lakestack.spi.stepfunctions.MapRun;
 import io.lakestack.spi.stepfunctions.StateMachineExecution;
 import org.junit.jupiter.api.Test;
@@ -125,5 +127,22 @@ class MapRunsTest
         assertThat(MapRuns.text(OutputType.JSONL, (ArrayNode) json("[]"))).isEmpty();
         assertThat(OutputType.JSON.extension()).isEqualTo(".json");
         assertThat(OutputType.JSONL.extension()).isEqualTo(".jsonl");
+    }
+
+    @Test
+    void aFailedMapRunWithinItsToleranceFailedWritingItsResults()
+    {
+        String mapRunArn = "arn:aws:states:us-east-1:000000000000:mapRun:m/l:1";
+        List<Optional<StateMachineExecution>> states = CHILDREN.stream().map(Optional::of).toList();
+        MapRunRequest exported = new MapRunRequest("arn:aws:states:us-east-1:000000000000:execution:m:e", mapRunArn, "{}", false, List.of(), List.of(1, 1, 1),
+                0, -1, 1, Optional.of(new MapRunRequest.ResultWriter("out", "p", OutputType.JSON)), Transformation.NONE);
+        MapRun toleratingOne = new MapRun(mapRunArn, exported.executionArn(), MapRun.FAILED, 0, 1, 0, -1, 1, List.of(1, 1, 1), 0, 0, 0);
+        MapRun toleratingNone = new MapRun(mapRunArn, exported.executionArn(), MapRun.FAILED, 0, 1, 0, -1, -1, List.of(1, 1, 1), 0, 0, 0);
+
+        assertThat(MapRuns.outcome(exported, toleratingOne, states)).isEqualTo(TaskOutcome.failed("States.ResultWriterFailed",
+                "The ResultWriter could not write the results of Map Run " + mapRunArn + " to the bucket out"));
+        assertThat(MapRuns.outcome(exported, toleratingNone, states)).isEqualTo(TaskOutcome.failed("States.ExceedToleratedFailureThreshold",
+                "The specified tolerated failure threshold was exceeded: 1 of 3 child executions of Map Run " + mapRunArn
+                        + " failed (tolerated: 0 executions, 0.0 percent)"));
     }
 }
