@@ -79,6 +79,8 @@ final class StartOptions
      */
     EmbeddedStack build(StackOptions location, StackListener listener)
     {
+        // this process runs the stack: its start-up is bound by CPU, which its JIT compilers should not take first
+        CompilerThreads.lowerPriority(System.getenv());
         EmbeddedStack.Builder builder = EmbeddedStack.builder()
                 .dataDirectory(location.dataDirectory)
                 .ports(StackPorts.from(port))
