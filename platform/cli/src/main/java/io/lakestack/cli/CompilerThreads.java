@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  *
  * <p>{@value #NICE_VARIABLE} sets the value, 0 to 19; 0 leaves the threads as the JVM made them. Linux only (threads are
  * found in {@code /proc/self/task} by their names, reniced one by one with {@code renice}); elsewhere nothing changes.
- * Raising a thread's nice value needs no privilege; the JVM never lowers it again, and neither does lakestack.
+ * Raising a thread's nice value needs no privilege; the JVM never lowers it again, and neither does lakestack. The
+ * threads there are when the stack starts are reniced: a JVM on a machine with more cores may add compiler threads
+ * later, which keep the process's priority (on two cores it has one of each from its start).
  */
 final class CompilerThreads
 {

@@ -81,7 +81,7 @@ final class ObjectStoreComponent
     /**
      * S3Mock's arguments, behind {@link BoundTomcatMain}'s: both its connectors on loopback, the one lakestack talks to
      * ({@code http.port}) on the stack's port and its main one ({@code server.port}), which nothing uses, on any free
-     * port, plain HTTP rather than HTTPS (no certificate to make at each start); without the auto-configurations it
+     * port, plain HTTP rather than HTTPS (no keystore to load and TLS to set up at each start); without the auto-configurations it
      * brings along for Spring Boot's Actuator, health checks, metrics and observations ({@link #UNUSED_AUTO_CONFIGURATIONS}).
      */
     static List<String> arguments(int port, Path root)
