@@ -3,17 +3,18 @@ package io.lakestack.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The stack process's JIT compiler threads, at a lower priority than its other threads. */
@@ -58,13 +59,17 @@ class CompilerThreadsTest
     {
         assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux only");
         Path source = directory.resolve("Sleeper.java");
-        Files.writeString(source, "public class Sleeper { public static void main(String[] a) throws Exception { Thread.sleep(60_000); } }");
+        Files.writeString(source, "public class Sleeper { public static void main(String[] a) throws Exception { "
+                + "System.out.println(\"sleeping\"); System.out.flush(); Thread.sleep(60_000); } }");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process sleeper = new ProcessBuilder(java.toString(), source.toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        try {
+        // one compiler thread of each kind for the JVM's whole life, as on two cores, whatever this machine has
+        Process sleeper = new ProcessBuilder(java.toString(), "-XX:CICompilerCount=2", "-XX:-UseDynamicNumberOfCompilerThreads", source.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (BufferedReader output = new BufferedReader(new InputStreamReader(sleeper.getInputStream(), StandardCharsets.UTF_8))) {
+            // once it sleeps, its source is compiled and its threads stay as they are
+            assertThat(output.readLine()).isEqualTo("sleeping");
             Path tasks = Path.of("/proc", String.valueOf(sleeper.pid()), "task");
-            await().atMost(Duration.ofSeconds(30)).until(() -> CompilerThreads.ids(tasks).size() == 2);
+            assertThat(CompilerThreads.ids(tasks)).hasSize(2);
             Map<String, Integer> before = niceValues(tasks);
 
             CompilerThreads.lowerPriority(Map.of(CompilerThreads.NICE_VARIABLE, "7"), tasks);
@@ -75,7 +80,7 @@ class CompilerThreadsTest
                 after.remove(id);
                 before.remove(id);
             }
-            // every other thread as it was (none started or ended meanwhile: the process only sleeps)
+            // every other thread as it was
             assertThat(after).isEqualTo(before);
         }
         finally {
