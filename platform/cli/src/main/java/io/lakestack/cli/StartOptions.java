@@ -1,5 +1,6 @@
 package io.lakestack.cli;
 
+import io.lakestack.embedded.CompilerThreads;
 import io.lakestack.embedded.EmbeddedStack;
 import io.lakestack.embedded.StackListener;
 import io.lakestack.embedded.StackPorts;

@@ -1,4 +1,4 @@
-package io.lakestack.cli;
+package io.lakestack.embedded;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,15 +9,17 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The stack process's JIT compiler threads, at a lower priority than its other threads. */
+/** The JIT compiler threads of the stack's process and of Trino's, at a lower priority than their other threads. */
 class CompilerThreadsTest
 {
     @Test
@@ -47,6 +49,7 @@ class CompilerThreadsTest
         Files.createDirectory(tasks.resolve("105"));
 
         assertThat(CompilerThreads.ids(tasks)).containsExactly("102", "103");
+        assertThat(CompilerThreads.ids(tasks, List.of(CompilerThreads.C2))).containsExactly("102");
         assertThat(CompilerThreads.command(5, List.of("102", "103"))).containsExactly("renice", "-n", "5", "-p", "102", "103");
         assertThat(CompilerThreads.command(0, List.of("102", "103"))).isEmpty();
         assertThat(CompilerThreads.command(5, List.of())).isEmpty();
@@ -58,13 +61,7 @@ class CompilerThreadsTest
             throws Exception
     {
         assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux only");
-        Path source = directory.resolve("Sleeper.java");
-        Files.writeString(source, "public class Sleeper { public static void main(String[] a) throws Exception { "
-                + "System.out.println(\"sleeping\"); System.out.flush(); Thread.sleep(60_000); } }");
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        // one compiler thread of each kind for the JVM's whole life, as on two cores, whatever this machine has
-        Process sleeper = new ProcessBuilder(java.toString(), "-XX:CICompilerCount=2", "-XX:-UseDynamicNumberOfCompilerThreads", source.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process sleeper = sleeper(directory);
         try (BufferedReader output = new BufferedReader(new InputStreamReader(sleeper.getInputStream(), StandardCharsets.UTF_8))) {
             // once it sleeps, its source is compiled and its threads stay as they are
             assertThat(output.readLine()).isEqualTo("sleeping");
@@ -86,6 +83,69 @@ class CompilerThreadsTest
         finally {
             sleeper.destroyForcibly().waitFor();
         }
+    }
+
+    @Test
+    void onlyTheOptimizingCompilerOfAJvmJustStartedIsReniced(@TempDir Path directory)
+            throws Exception
+    {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux only");
+        Process sleeper = sleeper(directory);
+        try (BufferedReader output = new BufferedReader(new InputStreamReader(sleeper.getInputStream(), StandardCharsets.UTF_8))) {
+            // at once, as Trino's is: the JVM may not have made its compiler threads yet, which this waits for
+            CompilerThreads.lowerOptimizingCompiler(sleeper.pid(), 9, Duration.ofSeconds(30));
+
+            assertThat(output.readLine()).isEqualTo("sleeping");
+            Path tasks = Path.of("/proc", String.valueOf(sleeper.pid()), "task");
+            List<String> optimizing = CompilerThreads.ids(tasks, List.of(CompilerThreads.C2));
+            assertThat(optimizing).hasSize(1);
+            Map<String, Integer> nice = niceValues(tasks);
+            assertThat(nice.remove(optimizing.get(0))).isEqualTo(9);
+            // the C1 compiler and every other thread keep the priority of the test's process
+            int ours = niceValues(Path.of("/proc/self/task")).get(String.valueOf(ProcessHandle.current().pid()));
+            assertThat(Set.copyOf(nice.values())).containsExactly(ours);
+        }
+        finally {
+            sleeper.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void aJvmWithoutAnOptimizingCompilerIsLeftAsItIs(@TempDir Path directory)
+            throws Exception
+    {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux only");
+        // as the object store and the metastore run: C1 only
+        Process sleeper = sleeper(directory, "-XX:TieredStopAtLevel=1");
+        try (BufferedReader output = new BufferedReader(new InputStreamReader(sleeper.getInputStream(), StandardCharsets.UTF_8))) {
+            assertThat(output.readLine()).isEqualTo("sleeping");
+            Path tasks = Path.of("/proc", String.valueOf(sleeper.pid()), "task");
+            // both compiler threads are C1's
+            assertThat(CompilerThreads.ids(tasks, List.of(CompilerThreads.C1))).hasSize(2);
+            assertThat(CompilerThreads.ids(tasks, List.of(CompilerThreads.C2))).isEmpty();
+            Map<String, Integer> before = niceValues(tasks);
+
+            CompilerThreads.lowerOptimizingCompiler(sleeper.pid(), 9, Duration.ofMillis(200));
+
+            assertThat(niceValues(tasks)).isEqualTo(before);
+        }
+        finally {
+            sleeper.destroyForcibly().waitFor();
+        }
+    }
+
+    /** A JVM that prints "sleeping" and sleeps a minute, with one compiler thread of each kind for its whole life, as on two cores. */
+    private static Process sleeper(Path directory, String... options)
+            throws IOException
+    {
+        Path source = directory.resolve("Sleeper.java");
+        Files.writeString(source, "public class Sleeper { public static void main(String[] a) throws Exception { "
+                + "System.out.println(\"sleeping\"); System.out.flush(); Thread.sleep(60_000); } }");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new java.util.ArrayList<>(List.of(java.toString()));
+        command.addAll(List.of(options));
+        command.addAll(List.of("-XX:CICompilerCount=2", "-XX:-UseDynamicNumberOfCompilerThreads", source.toString()));
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     private static void write(Path tasks, String id, String name)
