@@ -146,7 +146,7 @@ final class TrinoComponent
         // Trino starts at a lower priority: its 20 s of start-up work must not delay the engines the endpoint waits for
         ChildProcess child = ChildProcess.start(name(), runtime, List.of(installation.resolve("lib").toString() + "/*"), jvm, "trino-" + artifacts.trinoVersion(),
                 "io.trino.server.TrinoServer", List.of(), directory, Map.of(), log, 10);
-        // and its optimising compiler lower still: half of Trino's start-up CPU, which its start does not wait for
+        // and its optimising compiler lower still: half of Trino's start-up CPU; the start runs in C1's code meanwhile
         CompilerThreads.lowerOptimizingCompiler(child.pid(), CompilerThreads.TRINO_OPTIMIZER_NICE, Duration.ofSeconds(5));
         return child;
     }
