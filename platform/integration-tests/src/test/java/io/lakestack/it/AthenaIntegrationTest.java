@@ -49,9 +49,9 @@ import static org.assertj.core.groups.Tuple.tuple;
 class AthenaIntegrationTest
 {
     private static final String BUCKET = "athena-it";
-    /** A file Trino's Hive writer names {@code <query id>_<uuid>}. */
-    private static final String TRINO_FILE = "ctas/daily/day=\\d{4}-\\d{2}-\\d{2}/\\d{8}_\\d{6}_\\d{5}_[a-z0-9]{5}_"
-            + "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+    /** The name Trino's Hive writer gives a file, {@code <query id>_<uuid>}. */
+    private static final String TRINO_NAME = "\\d{8}_\\d{6}_\\d{5}_[a-z0-9]{5}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+    private static final String TRINO_FILE = "ctas/daily/day=\\d{4}-\\d{2}-\\d{2}/" + TRINO_NAME;
     private static final String GITHUB = """
             {"id":"101","type":"PushEvent","actor":{"login":"ada","id":7},"repo":{"name":"lake/stack"},"payload":{"size":3,"commits":[{"sha":"a1"}]},"public":true,"created_at":"2024-03-01T10:15:00Z","org":{"login":"lakestack"}}
             {"id":"102","type":"WatchEvent","actor":"{\\"login\\":\\"alan\\"}","repo":"{\\"name\\":\\"lake/stack\\"}","payload":"{\\"action\\":\\"started\\"}","public":"true","created_at":"2024-03-01T11:00:00Z"}
@@ -221,6 +221,60 @@ class AthenaIntegrationTest
                 .isInstanceOf(EntityNotFoundException.class);
         // an external table's data stays when the table goes
         assertThat(keys("ctas/daily/")).isEqualTo(inserted);
+    }
+
+    @Test
+    void unloadWritesTheQueryInItsFormatAndListsTheFilesInAManifest()
+            throws Exception
+    {
+        QueryExecution parquet = queries.succeed("""
+                UNLOAD (SELECT n, concat('v', CAST(n AS varchar)) AS name FROM UNNEST(sequence(1, 4)) AS t(n))
+                TO 's3://athena-it/unload/parquet/' WITH (format = 'PARQUET', compression = 'SNAPPY')
+                """);
+        assertThat(parquet.statementTypeAsString()).isEqualTo("DML");
+        assertThat(parquet.substatementType()).isEqualTo("UNLOAD");
+        assertThat(athena.getQueryResults(request -> request.queryExecutionId(parquet.queryExecutionId())).updateCount()).isEqualTo(4L);
+        String manifest = parquet.statistics().dataManifestLocation();
+        assertThat(manifest).isEqualTo("s3://lakestack-warehouse/athena-results/" + parquet.queryExecutionId() + "-manifest.csv");
+        List<String> files = keys("unload/parquet/");
+        assertThat(files).isNotEmpty().allSatisfy(key -> assertThat(key).matches("unload/parquet/" + TRINO_NAME));
+        assertThat(manifestLines(manifest)).containsExactlyInAnyOrderElementsOf(files.stream().map(key -> "s3://athena-it/" + key).toList());
+        for (String file : files) {
+            assertThat(parquetCodec(s3.getObjectAsBytes(request -> request.bucket(BUCKET).key(file)).asByteArray())).isEqualTo("SNAPPY");
+        }
+        // what it wrote is what the query returns, read back as a table over the location
+        queries.succeed("CREATE EXTERNAL TABLE unloaded (n bigint, name string) STORED AS PARQUET LOCATION 's3://athena-it/unload/parquet/'");
+        assertThat(queries.lines("SELECT n, name FROM unloaded ORDER BY n")).containsExactly("n|name", "1|v1", "2|v2", "3|v3", "4|v4");
+        queries.succeed("DROP TABLE unloaded");
+
+        // without partitions, only to an empty location, as Athena's
+        assertThat(queries.fail("UNLOAD (SELECT 5 AS n) TO 's3://athena-it/unload/parquet/' WITH (format = 'PARQUET')"))
+                .isEqualTo("HIVE_PATH_ALREADY_EXISTS: UNLOAD's TO location s3://athena-it/unload/parquet/ is not empty: UNLOAD writes only to an "
+                        + "empty location (with partitioned_by it adds to the partitions of one); delete its objects or choose another location");
+        assertThat(keys("unload/parquet/")).isEqualTo(files);
+
+        // with partitions, into a location that has some: the manifest lists this statement's files only
+        QueryExecution first = queries.succeed("""
+                UNLOAD (SELECT * FROM (VALUES (1, 'a', '2024-01-01'), (2, 'b', '2024-01-02')) AS v(id, name, day))
+                TO 's3://athena-it/unload/json' WITH (format = 'JSON', compression = 'NONE', partitioned_by = ARRAY['day'])
+                """);
+        List<String> before = keys("unload/json/");
+        assertThat(before).extracting(key -> key.substring(0, key.lastIndexOf('/') + 1))
+                .containsExactlyInAnyOrder("unload/json/day=2024-01-01/", "unload/json/day=2024-01-02/");
+        assertThat(manifestLines(first.statistics().dataManifestLocation()))
+                .containsExactlyInAnyOrderElementsOf(before.stream().map(key -> "s3://athena-it/" + key).toList());
+        QueryExecution second = queries.succeed("""
+                UNLOAD (SELECT * FROM (VALUES (3, 'c', '2024-01-02')) AS v(id, name, day))
+                TO 's3://athena-it/unload/json/' WITH (format = 'JSON', compression = 'NONE', partitioned_by = ARRAY['day'])
+                """);
+        List<String> added = keys("unload/json/").stream().filter(key -> !before.contains(key)).toList();
+        assertThat(added).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING).startsWith("unload/json/day=2024-01-02/");
+        assertThat(manifestLines(second.statistics().dataManifestLocation())).containsExactly("s3://athena-it/" + added.get(0));
+        // JSON lines without the partition column, which the path holds
+        assertThat(s3.getObjectAsBytes(request -> request.bucket(BUCKET).key(added.get(0))).asUtf8String()).isEqualTo("{\"id\":3,\"name\":\"c\"}\n");
+        // the table each wrote through is gone
+        assertThat(glue.getTables(request -> request.databaseName("default")).tableList()).extracting(Table::name)
+                .noneMatch(name -> name.startsWith("lakestack_unload_"));
     }
 
     @Test
@@ -473,6 +527,16 @@ class AthenaIntegrationTest
             }
         }
         throw new AssertionError("no compression in the ORC PostScript");
+    }
+
+    /** The lines of an UNLOAD's data manifest, the {@code s3://} location of a file each. */
+    private List<String> manifestLines(String manifest)
+    {
+        String path = manifest.substring("s3://".length());
+        String text = s3.getObjectAsBytes(request -> request.bucket(path.substring(0, path.indexOf('/'))).key(path.substring(path.indexOf('/') + 1)))
+                .asUtf8String();
+        assertThat(text).endsWith("\n");
+        return List.of(text.split("\n"));
     }
 
     private List<String> keys(String prefix)

@@ -57,14 +57,23 @@ public interface QueryEngine
      * What the query did: bytes read from storage, time spent, and for INSERT/CTAS the rows written.
      *
      * @param updateType the statement kind the engine reports, e.g. {@code CREATE TABLE}, {@code INSERT}
+     * @param engineQueryId the engine's own id of the query, where it has one: Trino begins the name of every file a
+     *         query writes with it
      */
     record Outcome(long dataScannedBytes, long executionMillis, long queuedMillis, long planningMillis, Optional<Long> updateCount,
-            Optional<String> updateType)
+            Optional<String> updateType, Optional<String> engineQueryId)
     {
         public Outcome
         {
             requireNonNull(updateCount, "updateCount is null");
             requireNonNull(updateType, "updateType is null");
+            requireNonNull(engineQueryId, "engineQueryId is null");
+        }
+
+        public Outcome(long dataScannedBytes, long executionMillis, long queuedMillis, long planningMillis, Optional<Long> updateCount,
+                Optional<String> updateType)
+        {
+            this(dataScannedBytes, executionMillis, queuedMillis, planningMillis, updateCount, updateType, Optional.empty());
         }
     }
 

@@ -139,7 +139,8 @@ public final class TrinoQueryEngine
                         stats.path("queuedTimeMillis").asLong(0),
                         stats.path("planningTimeMillis").asLong(0),
                         page.has("updateCount") ? Optional.of(page.get("updateCount").asLong()) : Optional.empty(),
-                        Optional.ofNullable(page.get("updateType")).map(JsonNode::asText));
+                        Optional.ofNullable(page.get("updateType")).map(JsonNode::asText),
+                        Optional.ofNullable(page.get("id")).map(JsonNode::asText));
             }
             if (cancelled.getAsBoolean()) {
                 try {

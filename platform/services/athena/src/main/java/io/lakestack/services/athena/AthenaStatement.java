@@ -20,9 +20,11 @@ import static java.util.Objects.requireNonNull;
  * table properties and HiveQL's {@code CREATE TABLE ... STORED AS ... AS SELECT} rewritten to Trino's form.
  */
 record AthenaStatement(String statementType, String substatementType, Optional<HiveStatement> hive, Optional<String> trinoSql,
-        Map<String, String> sessionProperties, Optional<List<String>> insertTarget)
+        Map<String, String> sessionProperties, Optional<List<String>> insertTarget, Optional<Unload> unload)
 {
     static final String CATALOG = "awsdatacatalog";
+    /** The formats UNLOAD writes, as Athena names them. */
+    private static final List<String> UNLOAD_FORMATS = List.of("PARQUET", "ORC", "AVRO", "JSON", "TEXTFILE");
     private static final Map<String, String> COMPRESSION = Map.of(
             "GZIP", "GZIP", "ZLIB", "GZIP", "DEFLATE", "GZIP", "SNAPPY", "SNAPPY", "ZSTD", "ZSTD", "LZ4", "LZ4", "NONE", "NONE", "UNCOMPRESSED", "NONE");
 
@@ -38,12 +40,40 @@ record AthenaStatement(String statementType, String substatementType, Optional<H
         requireNonNull(substatementType, "substatementType is null");
         sessionProperties = Map.copyOf(sessionProperties);
         requireNonNull(insertTarget, "insertTarget is null");
+        requireNonNull(unload, "unload is null");
     }
 
     AthenaStatement(String statementType, String substatementType, Optional<HiveStatement> hive, Optional<String> trinoSql,
             Map<String, String> sessionProperties)
     {
-        this(statementType, substatementType, hive, trinoSql, sessionProperties, Optional.empty());
+        this(statementType, substatementType, hive, trinoSql, sessionProperties, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * {@code UNLOAD (query) TO 's3://bucket/prefix/' WITH (format = ..., ...)}: the query's rows written to the location
+     * in the format, through a table that exists only while the statement runs.
+     *
+     * @param query the {@code SELECT} whose rows are written
+     * @param bucket and {@code prefix}, the {@code TO} location (the prefix ends with {@code /}, or is empty)
+     * @param tableProperties Trino's Hive table properties for the format, partitions and field separator
+     *         ({@code format = 'PARQUET'}, {@code partitioned_by = ARRAY['dt']}), without {@code external_location}
+     * @param partitioned whether {@code partitioned_by} is given: then the location may hold data already, and the
+     *         statement adds files to it
+     */
+    record Unload(String query, String bucket, String prefix, Map<String, String> tableProperties, boolean partitioned)
+    {
+        Unload
+        {
+            requireNonNull(query, "query is null");
+            requireNonNull(bucket, "bucket is null");
+            requireNonNull(prefix, "prefix is null");
+            tableProperties = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tableProperties));
+        }
+
+        String location()
+        {
+            return "s3://" + bucket + "/" + prefix;
+        }
     }
 
     /**
@@ -55,7 +85,7 @@ record AthenaStatement(String statementType, String substatementType, Optional<H
     {
         Map<String, String> session = new LinkedHashMap<>(sessionProperties);
         session.put(CATALOG + ".compression_codec", codec(compression.toUpperCase(Locale.ROOT)));
-        return new AthenaStatement(statementType, substatementType, hive, trinoSql, session, insertTarget);
+        return new AthenaStatement(statementType, substatementType, hive, trinoSql, session, insertTarget, unload);
     }
 
     /** Why a statement cannot run; the message is Athena's StateChangeReason. */
@@ -119,6 +149,8 @@ record AthenaStatement(String statementType, String substatementType, Optional<H
                 return trino("UTILITY", "EXPLAIN", sql);
             case "SHOW":
                 return trino("UTILITY", "SHOW", sql);
+            case "UNLOAD":
+                return unload(sql, tokens);
             case "CREATE":
                 if (tokens.stream().limit(4).anyMatch(token -> token.is("VIEW"))) {
                     return trino("DDL", "CREATE_VIEW", sql);
@@ -137,7 +169,7 @@ record AthenaStatement(String statementType, String substatementType, Optional<H
                     + "'. Expecting: ALTER, CREATE, DESCRIBE, DROP, EXECUTE, EXPLAIN, INSERT, MSCK, PREPARE, SELECT, SHOW, VALUES, WITH");
         }
         throw new Unsupported("NOT_SUPPORTED: " + SqlTokens.position(sql, first.start()) + ": lakestack's Athena does not support " + keyword
-                + " statements (supported: SELECT, WITH, VALUES, INSERT INTO, CREATE TABLE AS, CREATE/DROP VIEW, EXPLAIN, and the HiveQL DDL "
+                + " statements (supported: SELECT, WITH, VALUES, INSERT INTO, CREATE TABLE AS, UNLOAD, CREATE/DROP VIEW, EXPLAIN, and the HiveQL DDL "
                 + "CREATE/DROP/ALTER TABLE, CREATE/DROP DATABASE, MSCK REPAIR TABLE, SHOW, DESCRIBE)");
     }
 
@@ -162,7 +194,92 @@ record AthenaStatement(String statementType, String substatementType, Optional<H
             name = name.subList(1, 3);
         }
         return new AthenaStatement("DML", "INSERT", Optional.empty(), Optional.of(sql), Map.of(),
-                name.isEmpty() ? Optional.empty() : Optional.of(List.copyOf(name)));
+                name.isEmpty() ? Optional.empty() : Optional.of(List.copyOf(name)), Optional.empty());
+    }
+
+    /** {@code UNLOAD (query) TO 's3://bucket/prefix/' WITH (property = value, ...)}, as Athena takes it. */
+    private static AthenaStatement unload(String sql, List<SqlTokenizer.Token> tokens)
+            throws Unsupported
+    {
+        String syntax = "UNLOAD (SELECT ...) TO 's3://bucket/prefix/' WITH (format = '...')";
+        if (tokens.size() < 2 || !tokens.get(1).isSymbol("(")) {
+            throw new Unsupported("SYNTAX_ERROR: " + SqlTokens.position(sql, tokens.size() < 2 ? sql.length() : tokens.get(1).start())
+                    + ": UNLOAD takes its query in parentheses: " + syntax);
+        }
+        int close = matching(tokens, 1);
+        if (close == 2) {
+            throw new Unsupported("SYNTAX_ERROR: " + SqlTokens.position(sql, tokens.get(close).start()) + ": UNLOAD has no query: " + syntax);
+        }
+        String query = sql.substring(tokens.get(2).start(), tokens.get(close - 1).end());
+        int index = close + 1;
+        if (index + 1 >= tokens.size() || !tokens.get(index).is("TO") || tokens.get(index + 1).kind() != SqlTokenizer.Kind.STRING
+                || tokens.get(index + 1).quote() != '\'') {
+            throw new Unsupported("SYNTAX_ERROR: " + SqlTokens.position(sql, index < tokens.size() ? tokens.get(index).start() : sql.length())
+                    + ": UNLOAD needs TO 's3://bucket/prefix/' after its query: " + syntax);
+        }
+        SqlTokenizer.Token to = tokens.get(index + 1);
+        String location = to.text();
+        if (!location.startsWith("s3://") || location.length() <= "s3://".length() || location.charAt("s3://".length()) == '/') {
+            throw new Unsupported("INVALID_INPUT: " + SqlTokens.position(sql, to.start()) + ": UNLOAD's TO location must be an S3 location, "
+                    + "s3://bucket/prefix/, not '" + location + "'");
+        }
+        String path = location.substring("s3://".length());
+        int slash = path.indexOf('/');
+        String bucket = slash < 0 ? path : path.substring(0, slash);
+        String prefix = slash < 0 ? "" : path.substring(slash + 1);
+        if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+            prefix += "/";
+        }
+        index += 2;
+        if (index >= tokens.size() || !tokens.get(index).is("WITH") || index + 1 >= tokens.size() || !tokens.get(index + 1).isSymbol("(")) {
+            throw new Unsupported("SYNTAX_ERROR: " + SqlTokens.position(sql, index < tokens.size() ? tokens.get(index).start() : sql.length())
+                    + ": UNLOAD needs WITH (format = '...') after its TO location: " + syntax);
+        }
+        int propertiesClose = matching(tokens, index + 1);
+        if (propertiesClose != tokens.size() - 1) {
+            throw new Unsupported("SYNTAX_ERROR: " + SqlTokens.position(sql, tokens.get(propertiesClose + 1).start()) + ": extraneous input '"
+                    + tokens.get(propertiesClose + 1).text() + "' after UNLOAD's WITH (...)");
+        }
+        Map<String, String> properties = properties(sql, tokens, index + 1, propertiesClose);
+        String format = Optional.ofNullable(properties.get("format")).map(value -> unquote(value).toUpperCase(Locale.ROOT))
+                .orElseThrow(() -> new Unsupported("INVALID_INPUT: UNLOAD needs the property format: one of " + String.join(", ", UNLOAD_FORMATS)));
+        if (!UNLOAD_FORMATS.contains(format)) {
+            throw new Unsupported("INVALID_INPUT: UNLOAD's format " + properties.get("format") + " is not one of " + String.join(", ", UNLOAD_FORMATS));
+        }
+        Map<String, String> tableProperties = new LinkedHashMap<>();
+        tableProperties.put("format", literal(format));
+        // as for a CTAS table, GZIP unless the statement names another
+        String compression = "GZIP";
+        boolean partitioned = false;
+        for (Map.Entry<String, String> property : properties.entrySet()) {
+            String value = property.getValue();
+            switch (property.getKey()) {
+                case "format" -> {
+                    // above
+                }
+                case "compression" -> compression = unquote(value).toUpperCase(Locale.ROOT);
+                case "field_delimiter" -> {
+                    if (!format.equals("TEXTFILE")) {
+                        throw new Unsupported("INVALID_INPUT: UNLOAD's field_delimiter applies to format TEXTFILE only, not to " + format);
+                    }
+                    // the value as Athena reads it, escapes such as '\t' resolved
+                    List<SqlTokenizer.Token> delimiter = SqlTokens.tokenize(value);
+                    if (delimiter.size() != 1 || delimiter.get(0).kind() != SqlTokenizer.Kind.STRING || delimiter.get(0).text().length() != 1) {
+                        throw new Unsupported("INVALID_INPUT: UNLOAD's field_delimiter must be one character in single quotes, not " + value);
+                    }
+                    tableProperties.put("textfile_field_separator", literal(delimiter.get(0).text()));
+                }
+                case "partitioned_by" -> {
+                    tableProperties.put("partitioned_by", value);
+                    partitioned = true;
+                }
+                default -> throw new Unsupported("NOT_SUPPORTED: the UNLOAD property '" + property.getKey() + "' is not supported by lakestack "
+                        + "(supported: format, compression, field_delimiter, partitioned_by)");
+            }
+        }
+        Map<String, String> session = Map.of(CATALOG + ".compression_codec", codec(compression));
+        return new AthenaStatement("DML", "UNLOAD", Optional.empty(), Optional.empty(), session, Optional.empty(),
+                Optional.of(new Unload(query, bucket, prefix, tableProperties, partitioned)));
     }
 
     private static AthenaStatement trino(String type, String substatement, String sql)

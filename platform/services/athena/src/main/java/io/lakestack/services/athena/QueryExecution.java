@@ -63,11 +63,17 @@ record QueryExecution(
         }
     }
 
-    record Statistics(long queueMillis, Optional<Long> dataScannedBytes, long engineExecutionMillis, long planningMillis, long totalExecutionMillis)
+    /**
+     * @param dataManifestLocation the {@code s3://} location of the manifest of the files an UNLOAD wrote
+     */
+    record Statistics(long queueMillis, Optional<Long> dataScannedBytes, long engineExecutionMillis, long planningMillis, long totalExecutionMillis,
+            Optional<String> dataManifestLocation)
     {
         Statistics
         {
             requireNonNull(dataScannedBytes, "dataScannedBytes is null");
+            // a query stored before manifests were kept has none
+            dataManifestLocation = dataManifestLocation == null ? Optional.empty() : dataManifestLocation;
         }
     }
 

@@ -22,11 +22,14 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,6 +45,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -65,6 +69,20 @@ final class QueryExecutions
     static final String CATALOG = "AwsDataCatalog";
     /** The database of a query whose context names none, as in Athena. */
     static final String DEFAULT_DATABASE = "default";
+    /** The tables UNLOADs write through, in the {@code default} database while each runs. */
+    static final String UNLOAD_TABLE_PREFIX = "lakestack_unload_";
+    private static final QueryEngine.RowSink DISCARD = new QueryEngine.RowSink()
+    {
+        @Override
+        public void columns(List<QueryEngine.Column> columns)
+        {
+        }
+
+        @Override
+        public void row(List<String> values)
+        {
+        }
+    };
     private static final Logger log = LoggerFactory.getLogger(QueryExecutions.class);
     private static final Pattern TYPE_PARAMETERS = Pattern.compile("^[a-z ]+\\((\\d+)(?:,\\s*(\\d+))?\\)");
 
@@ -200,6 +218,7 @@ final class QueryExecutions
         long engineMillis;
         long planningMillis;
         Optional<Result> result = Optional.empty();
+        Optional<String> dataManifestLocation = Optional.empty();
 
         Run(String outputLocation)
         {
@@ -381,7 +400,7 @@ final class QueryExecutions
             return;
         }
         Statistics statistics = new Statistics(started - execution.submittedMillis(), run.dataScannedBytes, run.engineMillis, run.planningMillis,
-                completed - execution.submittedMillis());
+                completed - execution.submittedMillis(), run.dataManifestLocation);
         synchronized (this) {
             // unless another instance took this one for gone and ended the query meanwhile
             if (!stored(submitted).state().isDone()) {
@@ -439,14 +458,26 @@ final class QueryExecutions
             run.engineMillis = clock.millis() - started;
             return;
         }
-        QueryEngine.Query engineQuery = new QueryEngine.Query(statement.trinoSql().orElseThrow(), catalog.toLowerCase(Locale.ROOT),
-                Optional.of(request.database().orElse(DEFAULT_DATABASE).toLowerCase(Locale.ROOT)), statement.sessionProperties());
+        String engineCatalog = catalog.toLowerCase(Locale.ROOT);
+        Optional<String> schema = Optional.of(request.database().orElse(DEFAULT_DATABASE).toLowerCase(Locale.ROOT));
+        Optional<AthenaStatement.Unload> unload = statement.unload();
+        String table = UNLOAD_TABLE_PREFIX + id.replace('-', '_');
+        String sql = unload.isPresent()
+                ? "INSERT INTO " + AthenaStatement.CATALOG + ".\"" + DEFAULT_DATABASE + "\".\"" + table + "\" " + unload.get().query()
+                : statement.trinoSql().orElseThrow();
+        if (unload.isPresent()) {
+            createUnloadTable(unload.get(), table, engineCatalog, schema, cancelled);
+        }
+        QueryEngine.Query engineQuery = new QueryEngine.Query(sql, engineCatalog, schema, statement.sessionProperties());
         try (ResultFiles.CsvWriter writer = results.newWriter()) {
             QueryEngine.Outcome outcome = engine.execute(engineQuery, writer, cancelled::get);
             CompletableFuture<Void> metadata = CompletableFuture.runAsync(() -> writeMetadata(writer.columns(), location, id), uploads);
             String key = location[1] + id + ".csv";
             long size = results.publish(writer, location[0], key, "text/csv");
             join(metadata);
+            if (unload.isPresent()) {
+                run.dataManifestLocation = Optional.of(writeManifest(unload.get(), outcome.engineQueryId(), location, id));
+            }
             run.result = Optional.of(new Result(location[0], key, size, true, writer.columns(), writer.rows(), outcome.updateCount()));
             run.dataScannedBytes = Optional.of(outcome.dataScannedBytes());
             run.engineMillis = outcome.executionMillis();
@@ -456,6 +487,88 @@ final class QueryExecutions
                         + outcome.dataScannedBytes() + " bytes, the limit (BytesScannedCutoffPerQuery) is " + request.bytesScannedCutoff().get(), true);
             }
         }
+        finally {
+            if (unload.isPresent()) {
+                dropUnloadTable(table);
+            }
+        }
+    }
+
+    /**
+     * The table an UNLOAD writes through: the columns of its query, over its {@code TO} location, with the format and
+     * partitions it asks for. An UNLOAD without partitions writes only to an empty location, as Athena's.
+     */
+    private void createUnloadTable(AthenaStatement.Unload unload, String table, String catalog, Optional<String> schema, AtomicBoolean cancelled)
+            throws QueryEngine.QueryFailure, QueryFailed, IOException
+    {
+        if (!objects.bucketExists(unload.bucket())) {
+            throw new QueryFailed("INVALID_INPUT: UNLOAD's TO location " + unload.location() + " is in a bucket that does not exist: create the bucket "
+                    + unload.bucket() + " first", true);
+        }
+        if (!unload.partitioned() && !objects.list(unload.bucket(), unload.prefix()).isEmpty()) {
+            throw new QueryFailed("HIVE_PATH_ALREADY_EXISTS: UNLOAD's TO location " + unload.location() + " is not empty: UNLOAD writes only to an "
+                    + "empty location (with partitioned_by it adds to the partitions of one); delete its objects or choose another location", true);
+        }
+        List<QueryEngine.Column> columns = new ArrayList<>();
+        engine.execute(new QueryEngine.Query("SELECT * FROM (" + unload.query() + ") LIMIT 0", catalog, schema, Map.of()), new QueryEngine.RowSink()
+        {
+            @Override
+            public void columns(List<QueryEngine.Column> resultColumns)
+            {
+                columns.addAll(resultColumns);
+            }
+
+            @Override
+            public void row(List<String> values)
+            {
+                // LIMIT 0
+            }
+        }, cancelled::get);
+        Map<String, String> properties = new LinkedHashMap<>(unload.tableProperties());
+        properties.put("external_location", "'" + unload.location().replace("'", "''") + "'");
+        String sql = "CREATE TABLE " + AthenaStatement.CATALOG + ".\"" + DEFAULT_DATABASE + "\".\"" + table + "\" ("
+                + columns.stream().map(column -> "\"" + column.name().replace("\"", "\"\"") + "\" " + column.type()).collect(Collectors.joining(", "))
+                + ") WITH (" + properties.entrySet().stream().map(entry -> entry.getKey() + " = " + entry.getValue()).collect(Collectors.joining(", ")) + ")";
+        engine.execute(new QueryEngine.Query(sql, catalog, schema, Map.of()), DISCARD, cancelled::get);
+    }
+
+    /** Drops an UNLOAD's table once it has written (or failed): an external table, whose files stay. */
+    private void dropUnloadTable(String table)
+    {
+        try {
+            engine.execute(new QueryEngine.Query("DROP TABLE IF EXISTS " + AthenaStatement.CATALOG + ".\"" + DEFAULT_DATABASE + "\".\"" + table + "\"",
+                    AthenaStatement.CATALOG, Optional.of(DEFAULT_DATABASE), Map.of()), DISCARD, () -> false);
+        }
+        catch (QueryEngine.QueryFailure | RuntimeException e) {
+            log.warn("the table {}.{} an UNLOAD wrote through could not be dropped; drop it with DROP TABLE", DEFAULT_DATABASE, table, e);
+        }
+    }
+
+    /**
+     * Athena's data manifest of an UNLOAD, {@code <id>-manifest.csv} in the result location: the {@code s3://} location
+     * of every file the statement wrote, one a line. Trino begins the name of each file a query writes with the query's
+     * id, which tells them from the files already in a partition.
+     */
+    private String writeManifest(AthenaStatement.Unload unload, Optional<String> engineQueryId, String[] location, String id)
+            throws IOException
+    {
+        StringBuilder manifest = new StringBuilder();
+        for (ObjectStore.Entry entry : objects.list(unload.bucket(), unload.prefix())) {
+            String name = entry.key().substring(entry.key().lastIndexOf('/') + 1);
+            if (engineQueryId.map(engineId -> name.startsWith(engineId + "_")).orElse(true)) {
+                manifest.append("s3://").append(unload.bucket()).append('/').append(entry.key()).append('\n');
+            }
+        }
+        String key = location[1] + id + "-manifest.csv";
+        Path file = Files.createTempFile(temporaryDirectory, "manifest-", ".csv");
+        try {
+            Files.writeString(file, manifest, StandardCharsets.UTF_8);
+            objects.put(location[0], key, file, "text/csv");
+        }
+        finally {
+            Files.deleteIfExists(file);
+        }
+        return "s3://" + location[0] + "/" + key;
     }
 
     /** Whether the output bucket exists; a positive answer is remembered for a while, sparing every query a round trip. */
@@ -668,6 +781,7 @@ final class QueryExecutions
             node1.put("EngineExecutionTimeInMillis", statistics.engineExecutionMillis());
             node1.put("QueryPlanningTimeInMillis", statistics.planningMillis());
             node1.put("TotalExecutionTimeInMillis", statistics.totalExecutionMillis());
+            statistics.dataManifestLocation().ifPresent(manifest -> node1.put("DataManifestLocation", manifest));
             node1.put("ServicePreProcessingTimeInMillis", 0);
             node1.put("ServiceProcessingTimeInMillis", 0);
             node1.putObject("ResultReuseInformation").put("ReusedPreviousResult", false);

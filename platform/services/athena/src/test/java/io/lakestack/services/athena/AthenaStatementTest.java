@@ -75,6 +75,58 @@ class AthenaStatementTest
     }
 
     @Test
+    void unloadTakesItsQueryLocationAndProperties()
+            throws Exception
+    {
+        AthenaStatement plain = AthenaStatement.classify("UNLOAD (SELECT a, b FROM t WHERE c = ')') TO 's3://out/exports' WITH (format = 'parquet')",
+                CTAS_LOCATION);
+        assertThat(type("UNLOAD (SELECT 1) TO 's3://b/p/' WITH (format = 'JSON')")).containsExactly("DML", "UNLOAD");
+        assertThat(plain.trinoSql()).isEqualTo(Optional.empty());
+        assertThat(plain.unload()).contains(new AthenaStatement.Unload("SELECT a, b FROM t WHERE c = ')'", "out", "exports/",
+                Map.of("format", "'PARQUET'"), false));
+        assertThat(plain.unload().orElseThrow().location()).isEqualTo("s3://out/exports/");
+        assertThat(plain.sessionProperties()).isEqualTo(Map.of("awsdatacatalog.compression_codec", "GZIP"));
+
+        AthenaStatement full = AthenaStatement.classify("unload (WITH x AS (SELECT 1 a, 'k' dt) SELECT * FROM x) to 's3://b/' "
+                + "with (format = 'TEXTFILE', field_delimiter = '\\t', compression = 'none', partitioned_by = ARRAY['dt'])", CTAS_LOCATION);
+        AthenaStatement.Unload unload = full.unload().orElseThrow();
+        assertThat(unload.query()).isEqualTo("WITH x AS (SELECT 1 a, 'k' dt) SELECT * FROM x");
+        assertThat(unload.bucket()).isEqualTo("b");
+        assertThat(unload.prefix()).isEqualTo("");
+        assertThat(unload.tableProperties()).containsExactly(Map.entry("format", "'TEXTFILE'"), Map.entry("textfile_field_separator", "'\t'"),
+                Map.entry("partitioned_by", "ARRAY['dt']"));
+        assertThat(unload.partitioned()).isTrue();
+        assertThat(full.sessionProperties()).isEqualTo(Map.of("awsdatacatalog.compression_codec", "NONE"));
+    }
+
+    @Test
+    void unloadRefusesWhatAthenaRefusesAndWhatItCannotApply()
+    {
+        assertThatThrownBy(() -> AthenaStatement.classify("UNLOAD SELECT 1 TO 's3://b/p/' WITH (format = 'ORC')", CTAS_LOCATION))
+                .hasMessage("SYNTAX_ERROR: line 1:8: UNLOAD takes its query in parentheses: UNLOAD (SELECT ...) TO 's3://bucket/prefix/' WITH (format = '...')");
+        assertThatThrownBy(() -> AthenaStatement.classify("UNLOAD (SELECT 1) TO '/tmp/x' WITH (format = 'ORC')", CTAS_LOCATION))
+                .hasMessage("INVALID_INPUT: line 1:22: UNLOAD's TO location must be an S3 location, s3://bucket/prefix/, not '/tmp/x'");
+        assertThatThrownBy(() -> AthenaStatement.classify("UNLOAD (SELECT 1) TO 's3://b/p/'", CTAS_LOCATION))
+                .hasMessage("SYNTAX_ERROR: line 1:33: UNLOAD needs WITH (format = '...') after its TO location: "
+                        + "UNLOAD (SELECT ...) TO 's3://bucket/prefix/' WITH (format = '...')");
+        assertThatThrownBy(() -> AthenaStatement.classify("UNLOAD (SELECT 1) TO 's3://b/p/' WITH (compression = 'GZIP')", CTAS_LOCATION))
+                .hasMessage("INVALID_INPUT: UNLOAD needs the property format: one of PARQUET, ORC, AVRO, JSON, TEXTFILE");
+        assertThatThrownBy(() -> AthenaStatement.classify("UNLOAD (SELECT 1) TO 's3://b/p/' WITH (format = 'CSV')", CTAS_LOCATION))
+                .hasMessage("INVALID_INPUT: UNLOAD's format 'CSV' is not one of PARQUET, ORC, AVRO, JSON, TEXTFILE");
+        assertThatThrownBy(() -> AthenaStatement.classify("UNLOAD (SELECT 1) TO 's3://b/p/' WITH (format = 'JSON', field_delimiter = ',')", CTAS_LOCATION))
+                .hasMessage("INVALID_INPUT: UNLOAD's field_delimiter applies to format TEXTFILE only, not to JSON");
+        assertThatThrownBy(() -> AthenaStatement.classify("UNLOAD (SELECT 1) TO 's3://b/p/' WITH (format = 'TEXTFILE', field_delimiter = '||')",
+                CTAS_LOCATION)).hasMessage("INVALID_INPUT: UNLOAD's field_delimiter must be one character in single quotes, not '||'");
+        assertThatThrownBy(() -> AthenaStatement.classify("UNLOAD (SELECT 1) TO 's3://b/p/' WITH (format = 'ORC', compression_level = 3)", CTAS_LOCATION))
+                .hasMessage("NOT_SUPPORTED: the UNLOAD property 'compression_level' is not supported by lakestack "
+                        + "(supported: format, compression, field_delimiter, partitioned_by)");
+        assertThatThrownBy(() -> AthenaStatement.classify("UNLOAD (SELECT 1) TO 's3://b/p/' WITH (format = 'ORC', compression = 'BROTLI')", CTAS_LOCATION))
+                .hasMessageStartingWith("NOT_SUPPORTED: compression BROTLI is not supported");
+        assertThatThrownBy(() -> AthenaStatement.classify("UNLOAD (SELECT 1) TO 's3://b/p/' WITH (format = 'ORC') x", CTAS_LOCATION))
+                .hasMessage("SYNTAX_ERROR: line 1:56: extraneous input 'x' after UNLOAD's WITH (...)");
+    }
+
+    @Test
     void refusesWhatItCannotRunWithTheReason()
     {
         assertThatThrownBy(() -> AthenaStatement.classify("SELEC 1", CTAS_LOCATION))
