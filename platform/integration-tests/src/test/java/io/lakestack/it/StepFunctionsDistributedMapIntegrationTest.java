@@ -6,6 +6,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestack.testing.LakestackTest;
 import io.lakestack.testing.TestStack;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.NanoTime;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.MessageTypeParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
@@ -25,11 +34,17 @@ import software.amazon.awssdk.services.sfn.model.MapRunStatus;
 import software.amazon.awssdk.services.sfn.model.SfnException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,7 +54,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The distributed Map on the real stack with the SDK: items read from a CSV object in lakestack's S3, batched, run as
  * child executions two at a time, one batch failing within the tolerated failures, results written to S3; the Map Run
- * described and listed, its children listed; a Map failing past its tolerated failures; items listed from a prefix.
+ * described and listed, its children listed; a Map failing past its tolerated failures; items listed from a prefix;
+ * items read from a Parquet object, from the files of an Athena data manifest and from an S3 Inventory.
  */
 @LakestackTest
 @Order(35)
@@ -475,6 +491,174 @@ class StepFunctionsDistributedMapIntegrationTest
         }
         assertThat(records).extracting(record -> record.get("Output").asText()).containsExactly("[1,2]", "[3,[4]]", "{\"five\":5}");
         assertThat(output.get("records")).isEqualTo(records);
+    }
+
+    private static byte[] gzip(String text)
+            throws Exception
+    {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
+            gzip.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+
+    private static final MessageType PARQUET_SCHEMA = MessageTypeParser.parseMessageType("""
+            message row {
+              required int32 id;
+              optional binary name (STRING);
+              optional int64 price (DECIMAL(10,2));
+              optional int64 at (TIMESTAMP(MILLIS,true));
+              optional int96 written;
+              optional group tags (LIST) {
+                repeated group list {
+                  optional binary element (STRING);
+                }
+              }
+              optional group counts (MAP) {
+                repeated group key_value {
+                  required binary key (STRING);
+                  optional int32 value;
+                }
+              }
+              optional group address {
+                optional binary city (STRING);
+              }
+            }
+            """);
+
+    /** A Parquet file of rows {@code ids}: the first of them with every column, the others with the id alone. */
+    private static byte[] parquet(int... ids)
+            throws Exception
+    {
+        Path directory = Files.createTempDirectory("it-dmap-parquet");
+        Path file = directory.resolve("rows.parquet");
+        try {
+            SimpleGroupFactory rows = new SimpleGroupFactory(PARQUET_SCHEMA);
+            try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(file)).withConf(new Configuration(false))
+                    .withType(PARQUET_SCHEMA).build()) {
+                for (int i = 0; i < ids.length; i++) {
+                    Group row = rows.newGroup().append("id", ids[i]);
+                    if (i == 0) {
+                        row.append("name", "Zoë").append("price", 150L).append("at", Instant.parse("2024-01-02T03:04:05.123Z").toEpochMilli())
+                                .append("written", new NanoTime((int) (LocalDate.parse("2024-01-02").toEpochDay() + 2_440_588), 11_045_000_000_000L));
+                        Group tags = row.addGroup("tags");
+                        tags.addGroup("list").append("element", "x");
+                        tags.addGroup("list");
+                        row.addGroup("counts").addGroup("key_value").append("key", "k").append("value", 7);
+                        row.addGroup("address").append("city", "Oslo");
+                    }
+                    writer.write(row);
+                }
+            }
+            return Files.readAllBytes(file);
+        }
+        finally {
+            Files.deleteIfExists(file);
+            Files.delete(directory);
+        }
+    }
+
+    private static final String PARQUET_FIRST = "{\"id\":1,\"name\":\"Zoë\",\"price\":1.50,\"at\":\"2024-01-02T03:04:05.123Z\",\"written\":\"2024-01-02T03:04:05\","
+            + "\"tags\":[\"x\",null],\"counts\":{\"k\":7},\"address\":{\"city\":\"Oslo\"}}";
+
+    /** A Map Run's children, in the order of their items. */
+    private List<DescribeExecutionResponse> children(String executionArn)
+    {
+        String mapRunArn = sfn.listMapRuns(request -> request.executionArn(executionArn)).mapRuns().get(0).mapRunArn();
+        return sfn.listExecutions(request -> request.mapRunArn(mapRunArn)).executions().stream()
+                .sorted(Comparator.comparing(ExecutionListItem::name))
+                .map(child -> sfn.describeExecution(request -> request.executionArn(child.executionArn())))
+                .toList();
+    }
+
+    /** The outputs of a Map Run's children, in the order of their items. */
+    private List<String> childOutputs(String executionArn)
+    {
+        return children(executionArn).stream().map(DescribeExecutionResponse::output).toList();
+    }
+
+    /** A Map whose children echo their items, read by the s3:getObject reader with the given ReaderConfig from the key. */
+    private String readerMachine(String name, String readerConfig, String key)
+    {
+        return machine(name + "-" + UUID.randomUUID().toString().substring(0, 8), """
+                {"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "End": true,
+                  "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": %s, "Parameters": {"Bucket": "%s", "Key": "%s"}},
+                  "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "Echo",
+                    "States": {"Echo": {"Type": "Pass", "End": true}}}}}}
+                """.formatted(readerConfig, bucket, key));
+    }
+
+    /** InputType PARQUET: each row of the object is an item, a JSON object of its columns; an object that is not Parquet fails the reader. */
+    @Test
+    void theRowsOfAParquetObjectAreTheItems()
+            throws Exception
+    {
+        s3.putObject(request -> request.bucket(bucket).key("parquet/rows.parquet"), RequestBody.fromBytes(parquet(1, 2)));
+        DescribeExecutionResponse execution = run(readerMachine("it-dmap-parquet", "{\"InputType\": \"PARQUET\"}", "parquet/rows.parquet"), "{}");
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        String second = "{\"id\":2,\"name\":null,\"price\":null,\"at\":null,\"written\":null,\"tags\":null,\"counts\":null,\"address\":null}";
+        // the item keeps the decimal's scale; the child's Pass state writes the number back as 1.5
+        assertThat(children(execution.executionArn())).extracting(DescribeExecutionResponse::input).containsExactly(PARQUET_FIRST, second);
+        assertThat(childOutputs(execution.executionArn())).containsExactly(PARQUET_FIRST.replace("1.50", "1.5"), second);
+        assertThat(JSON.readTree(execution.output())).isEqualTo(JSON.readTree("[" + PARQUET_FIRST + ", " + second + "]"));
+
+        DescribeExecutionResponse failed = run(readerMachine("it-dmap-notparquet", "{\"InputType\": \"PARQUET\"}", "pipes.csv"), "{}");
+        assertThat(failed.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(failed.error()).isEqualTo("States.ItemReaderFailed");
+        // pipes.csv ends with "3|d\n"
+        assertThat(failed.cause()).isEqualTo("The ItemReader could not read {\"Bucket\":\"" + bucket + "\",\"Key\":\"pipes.csv\"}: The object s3://" + bucket
+                + "/pipes.csv cannot be read as Parquet: s3://" + bucket + "/pipes.csv is not a Parquet file. Expected magic number at tail, but found "
+                + "[51, 124, 100, 10]");
+    }
+
+    /**
+     * ManifestType ATHENA_DATA: the object is an Athena data manifest, one s3:// URI a line; the items are the rows of
+     * the files it lists, in its order: gzip JSON Lines files, and Parquet files.
+     */
+    @Test
+    void theFilesOfAnAthenaDataManifestGiveTheItems()
+            throws Exception
+    {
+        s3.putObject(request -> request.bucket(bucket).key("unload/q1/part-0.gz"),
+                RequestBody.fromBytes(gzip("{\"id\": 1, \"name\": \"a\"}\n{\"id\": 2, \"name\": \"b\"}\n")));
+        s3.putObject(request -> request.bucket(bucket).key("unload/q1/part-1.gz"), RequestBody.fromBytes(gzip("{\"id\": 3, \"name\": \"c\"}\n")));
+        s3.putObject(request -> request.bucket(bucket).key("results/q1-manifest.csv"),
+                RequestBody.fromString("s3://" + bucket + "/unload/q1/part-0.gz\ns3://" + bucket + "/unload/q1/part-1.gz\n"));
+        DescribeExecutionResponse lines = run(readerMachine("it-dmap-athena-jsonl", "{\"InputType\": \"JSONL\", \"ManifestType\": \"ATHENA_DATA\"}",
+                "results/q1-manifest.csv"), "{}");
+        assertThat(lines.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(childOutputs(lines.executionArn())).containsExactly("{\"id\":1,\"name\":\"a\"}", "{\"id\":2,\"name\":\"b\"}", "{\"id\":3,\"name\":\"c\"}");
+
+        s3.putObject(request -> request.bucket(bucket).key("unload/q2/0.parquet"), RequestBody.fromBytes(parquet(1)));
+        s3.putObject(request -> request.bucket(bucket).key("unload/q2/1.parquet"), RequestBody.fromBytes(parquet(5, 6)));
+        s3.putObject(request -> request.bucket(bucket).key("results/q2-manifest.csv"),
+                RequestBody.fromString("s3://" + bucket + "/unload/q2/1.parquet\ns3://" + bucket + "/unload/q2/0.parquet\n"));
+        DescribeExecutionResponse parquet = run(readerMachine("it-dmap-athena-parquet", "{\"InputType\": \"PARQUET\", \"ManifestType\": \"ATHENA_DATA\", "
+                + "\"MaxItems\": 2}", "results/q2-manifest.csv"), "{}");
+        assertThat(parquet.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(childOutputs(parquet.executionArn())).containsExactly(PARQUET_FIRST.replace("\"id\":1", "\"id\":5").replace("1.50", "1.5"),
+                "{\"id\":6,\"name\":null,\"price\":null,\"at\":null,\"written\":null,\"tags\":null,\"counts\":null,\"address\":null}");
+    }
+
+    /** InputType MANIFEST: an S3 Inventory manifest.json; the items are the rows of its gzip CSV files, keyed by its fileSchema. */
+    @Test
+    void theRowsOfAnS3InventoryAreTheItems()
+            throws Exception
+    {
+        byte[] csv = gzip("\"photos\",\"2024/a.jpg\",\"10\",\"2024-01-02T03:04:05.000Z\"\n\"photos\",\"2024/b.jpg\",\"20\",\"2024-01-03T00:00:00.000Z\"\n");
+        s3.putObject(request -> request.bucket(bucket).key("inventory/photos/all/data/0.csv.gz"), RequestBody.fromBytes(csv));
+        s3.putObject(request -> request.bucket(bucket).key("inventory/photos/all/2024-01-04T01-00Z/manifest.json"), RequestBody.fromString("""
+                {"sourceBucket": "photos", "destinationBucket": "arn:aws:s3:::%s", "version": "2016-11-30", "creationTimestamp": "1704330000000",
+                 "fileFormat": "CSV", "fileSchema": "Bucket, Key, Size, LastModifiedDate",
+                 "files": [{"key": "inventory/photos/all/data/0.csv.gz", "size": %d, "MD5checksum": "0"}]}
+                """.formatted(bucket, csv.length)));
+        DescribeExecutionResponse execution = run(readerMachine("it-dmap-inventory", "{\"InputType\": \"MANIFEST\"}",
+                "inventory/photos/all/2024-01-04T01-00Z/manifest.json"), "{}");
+        assertThat(execution.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(childOutputs(execution.executionArn())).containsExactly(
+                "{\"Bucket\":\"photos\",\"Key\":\"2024/a.jpg\",\"Size\":\"10\",\"LastModifiedDate\":\"2024-01-02T03:04:05.000Z\"}",
+                "{\"Bucket\":\"photos\",\"Key\":\"2024/b.jpg\",\"Size\":\"20\",\"LastModifiedDate\":\"2024-01-03T00:00:00.000Z\"}");
     }
 
     /**

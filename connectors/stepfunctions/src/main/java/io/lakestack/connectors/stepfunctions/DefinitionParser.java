@@ -63,6 +63,8 @@ final class DefinitionParser
             "ToleratedFailureCountPath", "ToleratedFailurePercentage", "ToleratedFailurePercentagePath", "Label");
     private static final String S3_GET_OBJECT = "arn:aws:states:::s3:getObject";
     private static final String S3_LIST_OBJECTS = "arn:aws:states:::s3:listObjectsV2";
+    /** An ItemReader's {@code ReaderConfig.ManifestType}s: an Athena data manifest (CSV, JSONL or Parquet data) and an S3 Inventory manifest. */
+    private static final List<String> MANIFEST_TYPES = List.of("ATHENA_DATA", "S3_INVENTORY");
     private static final String S3_PUT_OBJECT = "arn:aws:states:::s3:putObject";
     private static final Pattern LABEL_FORBIDDEN = Pattern.compile("[\\s<>{}\\[\\]?*\"#%\\\\^|~`$&,;:/\\p{Cntrl}]");
     private static final Set<String> RETRIER_FIELDS = Set.of("ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy");
@@ -793,8 +795,15 @@ final class DefinitionParser
             exclusive(config, "MaxItems", "MaxItemsPath", configAt);
             integerOrExpression(config, "MaxItems", configAt, 0, jsonata);
             referencePath(config, "MaxItemsPath", configAt, false);
-            if (config.has("ManifestType")) {
-                schema("lakestack does not apply the ReaderConfig field 'ManifestType' yet (it reads no manifests)", configAt + "/ManifestType");
+        }
+        String manifestType = null;
+        if (config.has("ManifestType")) {
+            JsonNode manifest = config.get("ManifestType");
+            if (manifest.isTextual() && MANIFEST_TYPES.contains(manifest.textValue())) {
+                manifestType = manifest.textValue();
+            }
+            else {
+                schema("The field 'ManifestType' should have one of these values: " + MANIFEST_TYPES, configAt + "/ManifestType");
             }
         }
         if (resource.equals(S3_LIST_OBJECTS)) {
@@ -802,11 +811,14 @@ final class DefinitionParser
             if (config.has("InputType")) {
                 schema("The ReaderConfig field 'InputType' belongs to the s3:getObject reader", configAt + "/InputType");
             }
+            if (manifestType != null) {
+                schema("The ReaderConfig field 'ManifestType' belongs to the s3:getObject reader", configAt + "/ManifestType");
+            }
             return;
         }
         if (!resource.equals(S3_GET_OBJECT)) {
-            schema("lakestack reads the items of a distributed Map with " + S3_GET_OBJECT + " (InputType JSON, JSONL or CSV) and " + S3_LIST_OBJECTS
-                    + " only, not with '" + resource + "'", at + "/Resource");
+            schema("lakestack reads the items of a distributed Map with " + S3_GET_OBJECT + " (InputType JSON, JSONL, CSV, PARQUET or MANIFEST) and "
+                    + S3_LIST_OBJECTS + " only, not with '" + resource + "'", at + "/Resource");
             return;
         }
         String arguments = jsonata ? "Arguments" : "Parameters";
@@ -816,14 +828,17 @@ final class DefinitionParser
                     at + "/" + arguments + "/VersionId");
         }
         String type = config.path("InputType").asText("");
-        if (type.equals("MANIFEST") || type.equals("PARQUET")) {
-            schema("lakestack does not read " + type + " items yet: InputType should be JSON, JSONL or CSV", configAt + "/InputType");
-            return;
-        }
-        if (!type.equals("JSON") && !type.equals("JSONL") && !type.equals("CSV")) {
+        if (!Set.of("CSV", "JSON", "JSONL", "MANIFEST", "PARQUET").contains(type)) {
             schema("The field 'InputType' should have one of these values: [CSV, JSON, JSONL, MANIFEST, PARQUET] (the s3:getObject reader needs it)",
                     configAt + "/InputType");
             return;
+        }
+        if ("ATHENA_DATA".equals(manifestType) && !Set.of("CSV", "JSONL", "PARQUET").contains(type)) {
+            schema("The field 'InputType' should have one of these values with the ManifestType ATHENA_DATA: [CSV, JSONL, PARQUET]",
+                    configAt + "/InputType");
+        }
+        if ("S3_INVENTORY".equals(manifestType) && !type.equals("MANIFEST")) {
+            schema("The field 'InputType' should be MANIFEST with the ManifestType S3_INVENTORY", configAt + "/InputType");
         }
         if (type.equals("CSV")) {
             if (config.has("CSVDelimiter") && !MapItems.CSV_DELIMITERS.containsKey(config.get("CSVDelimiter").asText())) {

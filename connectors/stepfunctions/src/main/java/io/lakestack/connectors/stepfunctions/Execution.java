@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -1210,29 +1211,30 @@ final class Execution
         return String.join(":", parts[0], parts[1], parts[2], parts[3], parts[4]) + ":mapRun:" + parts[6] + "/" + label + ":" + id;
     }
 
+    /**
+     * The items of a distributed Map's {@code ItemReader}, at most its {@code MaxItems} (of all files a manifest lists
+     * together; files past the limit are not read).
+     */
     private List<JsonNode> readItems(State state, JsonNode effective, ObjectNode context)
     {
         JsonNode reader = state.get("ItemReader");
         JsonNode parameters = s3Arguments(state, reader, "ItemReader", effective, context);
         String bucket = parameters.path("Bucket").asText();
         JsonNode config = reader.path("ReaderConfig");
+        int limit = maxItems(config, effective, context).filter(max -> max > 0).orElse(Integer.MAX_VALUE);
         List<JsonNode> items;
-        String source;
         try {
             if (reader.get("Resource").asText().endsWith(":listObjectsV2")) {
-                source = "s3://" + bucket + "/" + parameters.path("Prefix").asText("");
                 items = interpreter.mapRunner().listObjects(bucket, parameters.path("Prefix").asText(""));
             }
             else {
                 String key = parameters.path("Key").asText();
-                source = "s3://" + bucket + "/" + key;
-                String text = interpreter.mapRunner().getObject(bucket, key);
-                items = switch (config.path("InputType").asText()) {
-                    case "CSV" -> MapItems.csv(text, config.path("CSVHeaderLocation").asText().equals("GIVEN")
-                            ? Optional.of(elements(config.get("CSVHeaders")).stream().map(JsonNode::asText).toList())
-                            : Optional.empty(), MapItems.CSV_DELIMITERS.get(config.path("CSVDelimiter").asText("COMMA")), source);
-                    case "JSONL" -> MapItems.jsonLines(text, source);
-                    default -> MapItems.json(text, source);
+                String source = "s3://" + bucket + "/" + key;
+                String inputType = config.path("InputType").asText();
+                items = switch (config.path("ManifestType").asText(inputType.equals("MANIFEST") ? "S3_INVENTORY" : "")) {
+                    case "ATHENA_DATA" -> athenaDataItems(bucket, key, config, source, limit);
+                    case "S3_INVENTORY" -> inventoryItems(bucket, key, source, limit);
+                    default -> objectItems(bucket, key, config, source);
                 };
             }
         }
@@ -1242,6 +1244,12 @@ final class Execution
         catch (RuntimeException e) {
             throw new StatesFailure(MapItems.ITEM_READER_FAILED, "The ItemReader could not read " + parameters + ": " + e.getMessage());
         }
+        return limit < items.size() ? items.subList(0, limit) : items;
+    }
+
+    /** The reader's {@code MaxItems}: its value, its JSONata expression's, or what its {@code MaxItemsPath} selects; 0 reads every item, as on AWS. */
+    private Optional<Integer> maxItems(JsonNode config, JsonNode effective, ObjectNode context)
+    {
         Optional<Integer> maxItems = config.has("MaxItems") ? Optional.of(config.get("MaxItems").intValue()) : Optional.empty();
         if (JsonataExpressions.isExpression(config.get("MaxItems"))) {
             JsonNode value = evaluate(config.get("MaxItems"), states(effective, context), context, "ItemReader/ReaderConfig/MaxItems");
@@ -1259,8 +1267,79 @@ final class Execution
             }
             maxItems = Optional.of(value.intValue());
         }
-        // MaxItems 0 reads every item, as on AWS
-        return maxItems.filter(max -> max > 0 && max < items.size()).map(max -> items.subList(0, max)).orElse(items);
+        return maxItems;
+    }
+
+    /**
+     * The items of one data object, read as the reader's {@code InputType} says: the rows of a Parquet object, or the
+     * elements, lines or rows of its text (decompressed when it is gzip).
+     */
+    private List<JsonNode> objectItems(String bucket, String key, JsonNode config, String source)
+    {
+        String type = config.path("InputType").asText();
+        if (type.equals("PARQUET")) {
+            return interpreter.mapRunner().parquetRows(bucket, key);
+        }
+        String text = MapItems.text(interpreter.mapRunner().getObject(bucket, key), source);
+        return switch (type) {
+            case "CSV" -> MapItems.csv(text, config.path("CSVHeaderLocation").asText().equals("GIVEN")
+                    ? Optional.of(elements(config.get("CSVHeaders")).stream().map(JsonNode::asText).toList())
+                    : Optional.empty(), MapItems.CSV_DELIMITERS.get(config.path("CSVDelimiter").asText("COMMA")), source);
+            case "JSONL" -> MapItems.jsonLines(text, source);
+            default -> MapItems.json(text, source);
+        };
+    }
+
+    /**
+     * {@code ManifestType: ATHENA_DATA}: the rows of every data object the Athena data manifest lists, in its order, each
+     * object read as the {@code InputType} says (a CSV object with its own header row under {@code FIRST_ROW}).
+     */
+    private List<JsonNode> athenaDataItems(String bucket, String key, JsonNode config, String source, int limit)
+    {
+        List<MapItems.S3Location> files = MapItems.athenaManifest(MapItems.text(interpreter.mapRunner().getObject(bucket, key), source), source);
+        List<JsonNode> items = new ArrayList<>();
+        for (MapItems.S3Location file : files) {
+            if (items.size() >= limit) {
+                break;
+            }
+            items.addAll(listedFile(file, source, () -> objectItems(file.bucket(), file.key(), config, file.toString())));
+        }
+        return items;
+    }
+
+    /**
+     * {@code InputType: MANIFEST} ({@code ManifestType} {@code S3_INVENTORY}): the rows of every CSV file an S3 Inventory
+     * manifest lists, read from its destination bucket (gzip, no header row), each an object keyed by the manifest's
+     * {@code fileSchema}.
+     */
+    private List<JsonNode> inventoryItems(String bucket, String key, String source, int limit)
+    {
+        MapItems.Inventory inventory = MapItems.inventoryManifest(MapItems.text(interpreter.mapRunner().getObject(bucket, key), source), source);
+        List<JsonNode> items = new ArrayList<>();
+        for (String fileKey : inventory.files()) {
+            if (items.size() >= limit) {
+                break;
+            }
+            MapItems.S3Location file = new MapItems.S3Location(inventory.bucket(), fileKey);
+            items.addAll(listedFile(file, source, () -> MapItems.csv(MapItems.text(interpreter.mapRunner().getObject(file.bucket(), file.key()),
+                    file.toString()), Optional.of(inventory.columns()), ',', file.toString())));
+        }
+        return items;
+    }
+
+    /** Reads a file a manifest lists; a failure to read it names the file and the manifest. */
+    private static List<JsonNode> listedFile(MapItems.S3Location file, String manifest, Supplier<List<JsonNode>> read)
+    {
+        try {
+            return read.get();
+        }
+        catch (StatesFailure failure) {
+            throw failure;
+        }
+        catch (RuntimeException e) {
+            throw new StatesFailure(MapItems.ITEM_READER_FAILED, "The ItemReader could not read " + file + ", which the manifest " + manifest
+                    + " lists: " + e.getMessage());
+        }
     }
 
     private static List<JsonNode> elements(JsonNode array)

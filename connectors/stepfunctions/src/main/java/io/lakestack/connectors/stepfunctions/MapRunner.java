@@ -13,8 +13,17 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface MapRunner
 {
-    /** The text of an S3 object; a {@link RuntimeException} with a message naming the problem when it cannot be read. */
-    String getObject(String bucket, String key);
+    /**
+     * The bytes of an S3 object as stored (a gzip object is not decompressed here); a {@link RuntimeException} with a
+     * message naming the problem when it cannot be read.
+     */
+    byte[] getObject(String bucket, String key);
+
+    /**
+     * The rows of a Parquet object, every row group's, each a JSON object of its columns; a {@link RuntimeException}
+     * with a message naming the object when it cannot be read or is not Parquet.
+     */
+    List<JsonNode> parquetRows(String bucket, String key);
 
     /** Every object under the prefix as {@code ListObjectsV2} lists them, each {@code {Etag, Key, LastModified, Size, StorageClass}}. */
     List<JsonNode> listObjects(String bucket, String prefix);
@@ -46,9 +55,15 @@ public interface MapRunner
         return new MapRunner()
         {
             @Override
-            public String getObject(String bucket, String key)
+            public byte[] getObject(String bucket, String key)
             {
                 throw new UnsupportedOperationException("this interpreter reads no S3 objects");
+            }
+
+            @Override
+            public List<JsonNode> parquetRows(String bucket, String key)
+            {
+                throw new UnsupportedOperationException("this interpreter reads no Parquet objects");
             }
 
             @Override

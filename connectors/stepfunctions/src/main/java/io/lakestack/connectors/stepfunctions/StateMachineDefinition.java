@@ -17,7 +17,9 @@ import static java.util.Objects.requireNonNull;
  * locations nested ({@code /States/P/Branches[0]/States/B}).
  *
  * <p>Where lakestack differs from AWS: what the distributed Map cannot apply is refused (readers other than S3
- * {@code getObject} of JSON, JSONL and CSV and {@code listObjectsV2}, {@code ManifestType}). AWS
+ * {@code getObject} of JSON, JSONL, CSV, Parquet, an Athena data manifest ({@code ManifestType: ATHENA_DATA} of CSV,
+ * JSONL or Parquet files) and an S3 Inventory manifest ({@code InputType: MANIFEST}), and {@code listObjectsV2};
+ * {@code VersionId}). AWS
  * documents that its diagnostic wording may change; {@link DefinitionParser} says which messages are AWS's wording and
  * which are lakestack's.
  */

@@ -111,7 +111,13 @@ class BranchConcurrencyTest
         MapRunner mapRunner = new MapRunner()
         {
             @Override
-            public String getObject(String bucket, String key)
+            public byte[] getObject(String bucket, String key)
+            {
+                throw new AssertionError("no reader here");
+            }
+
+            @Override
+            public List<JsonNode> parquetRows(String bucket, String key)
             {
                 throw new AssertionError("no reader here");
             }

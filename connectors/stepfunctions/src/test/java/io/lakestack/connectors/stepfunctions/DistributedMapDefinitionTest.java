@@ -162,14 +162,67 @@ class DistributedMapDefinitionTest
                 {"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
                   "ItemReader": {"Resource": "arn:aws:states:::athena:startQueryExecution", "Parameters": {"Bucket": "b"}}, %s}}}
                 """.formatted(PROCESSOR))).containsExactly("SCHEMA_VALIDATION_FAILED: lakestack reads the items of a distributed Map with "
-                + "arn:aws:states:::s3:getObject (InputType JSON, JSONL or CSV) and arn:aws:states:::s3:listObjectsV2 only, not with "
+                + "arn:aws:states:::s3:getObject (InputType JSON, JSONL, CSV, PARQUET or MANIFEST) and arn:aws:states:::s3:listObjectsV2 only, not with "
                 + "'arn:aws:states:::athena:startQueryExecution' at /States/M/ItemReader/Resource");
+    }
+
+    /** A Map reading the object k of the bucket b with the given {@code ReaderConfig}. */
+    private static String reader(String readerConfig)
+    {
+        return """
+                {"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+                  "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": %s, "Parameters": {"Bucket": "b", "Key": "k"}}, %s}}}
+                """.formatted(readerConfig, PROCESSOR);
+    }
+
+    @Test
+    void parquetAthenaDataManifestsAndS3InventoriesAreRead()
+    {
+        for (String config : List.of(
+                "{\"InputType\": \"PARQUET\"}",
+                "{\"InputType\": \"PARQUET\", \"MaxItems\": 5}",
+                "{\"InputType\": \"MANIFEST\"}",
+                "{\"InputType\": \"MANIFEST\", \"ManifestType\": \"S3_INVENTORY\", \"MaxItemsPath\": \"$.max\"}",
+                "{\"InputType\": \"PARQUET\", \"ManifestType\": \"ATHENA_DATA\"}",
+                "{\"InputType\": \"JSONL\", \"ManifestType\": \"ATHENA_DATA\"}",
+                "{\"InputType\": \"CSV\", \"ManifestType\": \"ATHENA_DATA\", \"CSVHeaderLocation\": \"GIVEN\", \"CSVHeaders\": [\"a\"], \"CSVDelimiter\": \"TAB\"}")) {
+            assertThat(StateMachineDefinitionTest.diagnostics(reader(config))).as(config).isEmpty();
+        }
+        assertThat(StateMachineDefinitionTest.diagnostics("""
+                {"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+                  "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+                    "ReaderConfig": {"InputType": "PARQUET", "ManifestType": "ATHENA_DATA", "MaxItems": "{% $states.input.max %}"},
+                    "Arguments": {"Bucket": "b", "Key": "{% $states.input.manifest %}"}},
+                  PROCESSOR}}}
+                """.replace("PROCESSOR}}}", PROCESSOR + "}}}"))).isEmpty();
+    }
+
+    @Test
+    void manifestTypesAndInputTypesThatDoNotGoTogetherAreLocated()
+    {
+        String at = " at /States/M/ItemReader/ReaderConfig/";
+        assertThat(StateMachineDefinitionTest.diagnostics(reader("{\"InputType\": \"JSON\", \"ManifestType\": \"ATHENA_DATA\"}"))).containsExactly(
+                "SCHEMA_VALIDATION_FAILED: The field 'InputType' should have one of these values with the ManifestType ATHENA_DATA: [CSV, JSONL, PARQUET]"
+                        + at + "InputType");
+        assertThat(StateMachineDefinitionTest.diagnostics(reader("{\"InputType\": \"MANIFEST\", \"ManifestType\": \"ATHENA_DATA\"}"))).containsExactly(
+                "SCHEMA_VALIDATION_FAILED: The field 'InputType' should have one of these values with the ManifestType ATHENA_DATA: [CSV, JSONL, PARQUET]"
+                        + at + "InputType");
+        assertThat(StateMachineDefinitionTest.diagnostics(reader("{\"InputType\": \"CSV\", \"CSVHeaderLocation\": \"FIRST_ROW\", "
+                + "\"ManifestType\": \"S3_INVENTORY\"}"))).containsExactly(
+                "SCHEMA_VALIDATION_FAILED: The field 'InputType' should be MANIFEST with the ManifestType S3_INVENTORY" + at + "InputType");
+        assertThat(StateMachineDefinitionTest.diagnostics(reader("{\"InputType\": \"PARQUET\", \"ManifestType\": \"ORC\", \"CSVDelimiter\": \"PIPE\"}")))
+                .containsExactly(
+                        "SCHEMA_VALIDATION_FAILED: The field 'ManifestType' should have one of these values: [ATHENA_DATA, S3_INVENTORY]" + at + "ManifestType",
+                        "SCHEMA_VALIDATION_FAILED: The field 'CSVDelimiter' belongs to InputType CSV" + at + "CSVDelimiter");
+        assertThat(StateMachineDefinitionTest.diagnostics(reader("{\"ManifestType\": \"ATHENA_DATA\"}"))).containsExactly(
+                "SCHEMA_VALIDATION_FAILED: The field 'InputType' should have one of these values: [CSV, JSON, JSONL, MANIFEST, PARQUET] "
+                        + "(the s3:getObject reader needs it)" + at + "InputType");
         assertThat(StateMachineDefinitionTest.diagnostics("""
                 {"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
-                  "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "MANIFEST"},
-                    "Parameters": {"Bucket": "b", "Key": "k"}}, %s}}}
-                """.formatted(PROCESSOR))).containsExactly("SCHEMA_VALIDATION_FAILED: lakestack does not read MANIFEST items yet: InputType should be "
-                + "JSON, JSONL or CSV at /States/M/ItemReader/ReaderConfig/InputType");
+                  "ItemReader": {"Resource": "arn:aws:states:::s3:listObjectsV2", "ReaderConfig": {"ManifestType": "ATHENA_DATA"},
+                    "Parameters": {"Bucket": "b"}}, %s}}}
+                """.formatted(PROCESSOR))).containsExactly(
+                "SCHEMA_VALIDATION_FAILED: The ReaderConfig field 'ManifestType' belongs to the s3:getObject reader" + at + "ManifestType");
     }
 
     @Test

@@ -3,10 +3,17 @@ package io.lakestack.connectors.stepfunctions;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.zip.GZIPOutputStream;
 
 import static io.lakestack.connectors.stepfunctions.TestRuns.EXECUTION;
 import static io.lakestack.connectors.stepfunctions.TestRuns.MACHINE;
@@ -20,20 +27,40 @@ class DistributedMapTest
     private final FakeTime time = new FakeTime(START);
     private final RecordingHistory history = new RecordingHistory();
 
-    /** Reads one CSV object and answers each Map Run with the inputs of its children, as if each child echoed its input. */
+    /**
+     * Reads the objects it holds (a CSV object at data/rows.csv to begin with) and the Parquet rows it is given, and
+     * answers each Map Run with the inputs of its children, as if each child echoed its input.
+     */
     private static final class FakeMapRunner
             implements MapRunner
     {
         private final List<MapRunRequest> requests = new ArrayList<>();
         private final List<String> redrives = new ArrayList<>();
+        private final Map<String, byte[]> objects = new HashMap<>(Map.of("data/rows.csv", utf8("id,name\n1,a\n2,b\n3,c\n4,d\n5,e\n")));
+        private final Map<String, List<JsonNode>> parquet = new HashMap<>();
+        private final List<String> reads = new ArrayList<>();
         private TaskOutcome outcome;
-        private String object = "id,name\n1,a\n2,b\n3,c\n4,d\n5,e\n";
 
         @Override
-        public String getObject(String bucket, String key)
+        public byte[] getObject(String bucket, String key)
         {
-            assertThat(bucket + "/" + key).isEqualTo("data/rows.csv");
+            reads.add(bucket + "/" + key);
+            byte[] object = objects.get(bucket + "/" + key);
+            if (object == null) {
+                throw new IllegalStateException("NoSuchKey: The specified key does not exist.");
+            }
             return object;
+        }
+
+        @Override
+        public List<JsonNode> parquetRows(String bucket, String key)
+        {
+            reads.add(bucket + "/" + key);
+            List<JsonNode> rows = parquet.get(bucket + "/" + key);
+            if (rows == null) {
+                throw new IllegalArgumentException("The object s3://" + bucket + "/" + key + " is not Parquet");
+            }
+            return rows;
         }
 
         @Override
@@ -134,7 +161,7 @@ class DistributedMapTest
     void aJsonataDistributedMapEvaluatesItsArgumentsSelectorBatcherLimitsAndOutput()
     {
         FakeMapRunner runner = new FakeMapRunner();
-        runner.object = "id;name\n1;a,x\n2;b\n3;c\n4;d\n";
+        runner.objects.put("data/rows.csv", utf8("id;name\n1;a,x\n2;b\n3;c\n4;d\n"));
         ExecutionResult result = run(runner, JSONATA_DEFINITION, jsonataInput("2", "25.5"));
         MapRunRequest request = runner.requests.get(0);
         assertThat(json(request.childDefinition())).isEqualTo(json(
@@ -156,7 +183,7 @@ class DistributedMapTest
     void aJsonataLimitOfTheWrongTypeFailsTheStateWithAQueryEvaluationError()
     {
         FakeMapRunner runner = new FakeMapRunner();
-        runner.object = "id;name\n1;a\n";
+        runner.objects.put("data/rows.csv", utf8("id;name\n1;a\n"));
         ExecutionResult result = run(runner, JSONATA_DEFINITION, jsonataInput("\"two\"", "5"));
         assertThat(runner.requests).isEmpty();
         assertThat(result).isEqualTo(new ExecutionResult.Failed("States.QueryEvaluationError", "An error occurred while executing the state 'Fan' "
@@ -231,5 +258,181 @@ class DistributedMapTest
                 upToTheRedrive)).isEqualTo(result);
         assertThat(runner.redrives).containsExactly(mapRunArn + "#1", mapRunArn + "#1");
         assertThat(resumed.chain()).isEqualTo(history.chain());
+    }
+
+    private static byte[] utf8(String text)
+    {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] gzip(String text)
+    {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
+            gzip.write(utf8(text));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * A Map reading the object data/{@code key} with the given {@code ReaderConfig}, each item its child's input; a
+     * reader failure is caught, the execution's output then its error and cause.
+     */
+    private static String readerMachine(String readerConfig, String key)
+    {
+        return """
+                {"StartAt": "Fan", "States": {"Fan": {"Type": "Map", "End": true,
+                  "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": %s, "Parameters": {"Bucket": "data", "Key": "%s"}},
+                  "Catch": [{"ErrorEquals": ["States.ItemReaderFailed"], "Next": "Caught"}],
+                  "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "StartAt": "I",
+                    "States": {"I": {"Type": "Pass", "End": true}}}},
+                  "Caught": {"Type": "Pass", "End": true}}}
+                """.formatted(readerConfig, key);
+    }
+
+    @Test
+    void aGzipObjectIsDecompressedBeforeItsItemsAreRead()
+    {
+        FakeMapRunner runner = new FakeMapRunner();
+        runner.objects.put("data/items.json.gz", gzip("[1, {\"a\": \"b\"}]"));
+        runner.objects.put("data/rows.csv.gz", gzip("id,name\n7,g\n"));
+        assertThat(run(runner, readerMachine("{\"InputType\": \"JSON\"}", "items.json.gz"), "{}"))
+                .isEqualTo(new ExecutionResult.Succeeded(json("[1, {\"a\": \"b\"}]")));
+        assertThat(run(runner, readerMachine("{\"InputType\": \"CSV\", \"CSVHeaderLocation\": \"FIRST_ROW\"}", "rows.csv.gz"), "{}"))
+                .isEqualTo(new ExecutionResult.Succeeded(json("[{\"id\": \"7\", \"name\": \"g\"}]")));
+    }
+
+    @Test
+    void aParquetObjectGivesItsRowsAsTheRunnerReadsThem()
+    {
+        FakeMapRunner runner = new FakeMapRunner();
+        runner.parquet.put("data/rows.parquet", List.of(json("{\"id\": 1, \"name\": \"a\"}"), json("{\"id\": 2, \"name\": null}"),
+                json("{\"id\": 3, \"name\": \"c\"}")));
+        assertThat(run(runner, readerMachine("{\"InputType\": \"PARQUET\", \"MaxItems\": 2}", "rows.parquet"), "{}"))
+                .isEqualTo(new ExecutionResult.Succeeded(json("[{\"id\": 1, \"name\": \"a\"}, {\"id\": 2, \"name\": null}]")));
+        assertThat(runner.reads).containsExactly("data/rows.parquet");
+
+        // an object the runner cannot read as Parquet fails the reader, naming it
+        ExecutionResult failed = run(runner, readerMachine("{\"InputType\": \"PARQUET\"}", "rows.csv"), "{}");
+        assertThat(failed).isEqualTo(new ExecutionResult.Succeeded(json("""
+                {"Error": "States.ItemReaderFailed",
+                 "Cause": "The ItemReader could not read {\\"Bucket\\":\\"data\\",\\"Key\\":\\"rows.csv\\"}: The object s3://data/rows.csv is not Parquet"}
+                """)));
+    }
+
+    @Test
+    void anAthenaDataManifestGivesTheRowsOfEveryFileItListsInItsOrder()
+    {
+        FakeMapRunner runner = new FakeMapRunner();
+        runner.objects.put("data/results/q1-manifest.csv", utf8("s3://unload/q1/b.gz\r\n\ns3://unload/q1/a\n"));
+        runner.objects.put("unload/q1/b.gz", gzip("{\"n\": 1}\n{\"n\": 2}\n"));
+        runner.objects.put("unload/q1/a", utf8("{\"n\": 3, \"s\": \"x\"}\n"));
+        assertThat(run(runner, readerMachine("{\"InputType\": \"JSONL\", \"ManifestType\": \"ATHENA_DATA\"}", "results/q1-manifest.csv"), "{}"))
+                .isEqualTo(new ExecutionResult.Succeeded(json("[{\"n\": 1}, {\"n\": 2}, {\"n\": 3, \"s\": \"x\"}]")));
+        assertThat(runner.reads).containsExactly("data/results/q1-manifest.csv", "unload/q1/b.gz", "unload/q1/a");
+
+        // MaxItems counts the items of all the files: a file past the limit is not read
+        runner.reads.clear();
+        assertThat(run(runner, readerMachine("{\"InputType\": \"JSONL\", \"ManifestType\": \"ATHENA_DATA\", \"MaxItems\": 2}",
+                "results/q1-manifest.csv"), "{}")).isEqualTo(new ExecutionResult.Succeeded(json("[{\"n\": 1}, {\"n\": 2}]")));
+        assertThat(runner.reads).containsExactly("data/results/q1-manifest.csv", "unload/q1/b.gz");
+    }
+
+    @Test
+    void anAthenaDataManifestOfCsvFilesReadsEachWithTheCsvOptions()
+    {
+        FakeMapRunner runner = new FakeMapRunner();
+        runner.objects.put("data/m.csv", utf8("s3://unload/1.gz\ns3://unload/2\n"));
+        runner.objects.put("unload/1.gz", gzip("id|name\n1|a\n"));
+        runner.objects.put("unload/2", utf8("name|id\nb|2\nc|3\n"));
+        // FIRST_ROW: each file's own first row is its header
+        assertThat(run(runner, readerMachine("{\"InputType\": \"CSV\", \"ManifestType\": \"ATHENA_DATA\", \"CSVHeaderLocation\": \"FIRST_ROW\", "
+                + "\"CSVDelimiter\": \"PIPE\", \"MaxItems\": 0}", "m.csv"), "{}")).isEqualTo(new ExecutionResult.Succeeded(json(
+                "[{\"id\": \"1\", \"name\": \"a\"}, {\"id\": \"2\", \"name\": \"b\"}, {\"id\": \"3\", \"name\": \"c\"}]")));
+        // GIVEN: every row of every file is data
+        assertThat(run(runner, readerMachine("{\"InputType\": \"CSV\", \"ManifestType\": \"ATHENA_DATA\", \"CSVHeaderLocation\": \"GIVEN\", "
+                + "\"CSVHeaders\": [\"x\", \"y\"], \"CSVDelimiter\": \"PIPE\", \"MaxItems\": 3}", "m.csv"), "{}")).isEqualTo(new ExecutionResult.Succeeded(json(
+                "[{\"x\": \"id\", \"y\": \"name\"}, {\"x\": \"1\", \"y\": \"a\"}, {\"x\": \"name\", \"y\": \"id\"}]")));
+    }
+
+    @Test
+    void anAthenaDataManifestOfParquetFilesGivesTheirRows()
+    {
+        FakeMapRunner runner = new FakeMapRunner();
+        runner.objects.put("data/m.csv", utf8("s3://unload/p/1.parquet\ns3://unload/p/2.parquet\n"));
+        runner.parquet.put("unload/p/1.parquet", List.of(json("{\"id\": 1}")));
+        runner.parquet.put("unload/p/2.parquet", List.of(json("{\"id\": 2}"), json("{\"id\": 3}")));
+        assertThat(run(runner, readerMachine("{\"InputType\": \"PARQUET\", \"ManifestType\": \"ATHENA_DATA\"}", "m.csv"), "{}"))
+                .isEqualTo(new ExecutionResult.Succeeded(json("[{\"id\": 1}, {\"id\": 2}, {\"id\": 3}]")));
+        assertThat(runner.reads).containsExactly("data/m.csv", "unload/p/1.parquet", "unload/p/2.parquet");
+    }
+
+    @Test
+    void aManifestThatCannotBeReadFailsTheReaderNamingWhat()
+    {
+        FakeMapRunner runner = new FakeMapRunner();
+        runner.objects.put("data/bad.csv", utf8("s3://unload/1\n\nhttps://unload/2\n"));
+        runner.objects.put("data/missing.csv", utf8("s3://unload/none\n"));
+        runner.objects.put("unload/1", utf8("{}\n"));
+        String config = "{\"InputType\": \"JSONL\", \"ManifestType\": \"ATHENA_DATA\"}";
+        assertThat(run(runner, readerMachine(config, "bad.csv"), "{}")).isEqualTo(new ExecutionResult.Succeeded(json("""
+                {"Error": "States.ItemReaderFailed",
+                 "Cause": "Line 3 of the Athena data manifest s3://data/bad.csv is not an S3 URI (s3://bucket/key): https://unload/2"}
+                """)));
+        assertThat(run(runner, readerMachine(config, "missing.csv"), "{}")).isEqualTo(new ExecutionResult.Succeeded(json("""
+                {"Error": "States.ItemReaderFailed", "Cause": "The ItemReader could not read s3://unload/none, which the manifest s3://data/missing.csv \
+                lists: NoSuchKey: The specified key does not exist."}
+                """)));
+        assertThat(run(runner, readerMachine(config, "none.csv"), "{}")).isEqualTo(new ExecutionResult.Succeeded(json("""
+                {"Error": "States.ItemReaderFailed", "Cause": "The ItemReader could not read {\\"Bucket\\":\\"data\\",\\"Key\\":\\"none.csv\\"}: \
+                NoSuchKey: The specified key does not exist."}
+                """)));
+    }
+
+    private static final String INVENTORY = """
+            {"sourceBucket": "photos", "destinationBucket": "arn:aws:s3:::inventories", "version": "2016-11-30", "creationTimestamp": "1700000000000",
+             "fileFormat": "%s", "fileSchema": "Bucket, Key, Size, LastModifiedDate",
+             "files": [{"key": "photos/all/data/one.csv.gz", "size": 40, "MD5checksum": "a"},
+                       {"key": "photos/all/data/two.csv.gz", "size": 40, "MD5checksum": "b"}]}
+            """;
+
+    @Test
+    void anS3InventoryManifestGivesTheRowsOfItsCsvFilesKeyedByItsSchema()
+    {
+        FakeMapRunner runner = new FakeMapRunner();
+        runner.objects.put("data/inventory/manifest.json", utf8(INVENTORY.formatted("CSV")));
+        runner.objects.put("inventories/photos/all/data/one.csv.gz", gzip("\"photos\",\"a.jpg\",\"10\",\"2024-01-02T03:04:05.000Z\"\n"
+                + "\"photos\",\"b, c.jpg\",\"20\",\"2024-01-03T00:00:00.000Z\"\n"));
+        runner.objects.put("inventories/photos/all/data/two.csv.gz", gzip("\"photos\",\"d.jpg\",\"30\",\"2024-01-04T00:00:00.000Z\"\n"));
+        assertThat(run(runner, readerMachine("{\"InputType\": \"MANIFEST\"}", "inventory/manifest.json"), "{}")).isEqualTo(new ExecutionResult.Succeeded(json("""
+                [{"Bucket": "photos", "Key": "a.jpg", "Size": "10", "LastModifiedDate": "2024-01-02T03:04:05.000Z"},
+                 {"Bucket": "photos", "Key": "b, c.jpg", "Size": "20", "LastModifiedDate": "2024-01-03T00:00:00.000Z"},
+                 {"Bucket": "photos", "Key": "d.jpg", "Size": "30", "LastModifiedDate": "2024-01-04T00:00:00.000Z"}]
+                """)));
+        assertThat(runner.reads).containsExactly("data/inventory/manifest.json", "inventories/photos/all/data/one.csv.gz",
+                "inventories/photos/all/data/two.csv.gz");
+
+        // ManifestType S3_INVENTORY says the same; MaxItems stops before the second file
+        runner.reads.clear();
+        assertThat(run(runner, readerMachine("{\"InputType\": \"MANIFEST\", \"ManifestType\": \"S3_INVENTORY\", \"MaxItems\": 1}",
+                "inventory/manifest.json"), "{}")).isEqualTo(new ExecutionResult.Succeeded(json("""
+                [{"Bucket": "photos", "Key": "a.jpg", "Size": "10", "LastModifiedDate": "2024-01-02T03:04:05.000Z"}]
+                """)));
+        assertThat(runner.reads).containsExactly("data/inventory/manifest.json", "inventories/photos/all/data/one.csv.gz");
+    }
+
+    @Test
+    void anS3InventoryOfAnotherFormatFailsTheReader()
+    {
+        FakeMapRunner runner = new FakeMapRunner();
+        runner.objects.put("data/orc/manifest.json", utf8(INVENTORY.formatted("ORC")));
+        assertThat(run(runner, readerMachine("{\"InputType\": \"MANIFEST\"}", "orc/manifest.json"), "{}")).isEqualTo(new ExecutionResult.Succeeded(json("""
+                {"Error": "States.ItemReaderFailed",
+                 "Cause": "lakestack reads CSV inventories only, and the S3 Inventory manifest s3://data/orc/manifest.json has the fileFormat 'ORC'"}
+                """)));
+        assertThat(runner.reads).containsExactly("data/orc/manifest.json");
     }
 }

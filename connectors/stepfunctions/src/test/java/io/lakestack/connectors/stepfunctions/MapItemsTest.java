@@ -3,9 +3,12 @@ package io.lakestack.connectors.stepfunctions;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -83,6 +86,71 @@ class MapItemsTest
                 .containsExactly(json("{\"Items\": [\"aaaa\"]}"), json("{\"Items\": [\"bbbb\"]}"), json("{\"Items\": [\"cccc\"]}"));
         assertThatThrownBy(() -> MapItems.batches(items, 0, 10, Optional.empty()))
                 .hasMessage("States.ItemReaderFailed: An item of 6 bytes does not fit in a batch of MaxInputBytesPerBatch 10: \"aaaa\"");
+    }
+
+    private static byte[] gzip(String text)
+            throws Exception
+    {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
+            gzip.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void textIsUtf8DecompressedWhenItIsGzip()
+            throws Exception
+    {
+        assertThat(MapItems.text("ünï\n".getBytes(StandardCharsets.UTF_8), "s3://b/k")).isEqualTo("ünï\n");
+        assertThat(MapItems.text(gzip("{\"a\": \"é\"}\n"), "s3://b/k.gz")).isEqualTo("{\"a\": \"é\"}\n");
+        // a gzip stream of two members (files concatenated) is read whole
+        ByteArrayOutputStream members = new ByteArrayOutputStream();
+        members.write(gzip("1\n"));
+        members.write(gzip("2\n"));
+        assertThat(MapItems.text(members.toByteArray(), "s3://b/k.gz")).isEqualTo("1\n2\n");
+        assertThat(MapItems.text(new byte[0], "s3://b/k")).isEmpty();
+        assertThat(MapItems.text(new byte[] {0x1f}, "s3://b/k")).isEqualTo("\u001f");
+        assertThatThrownBy(() -> MapItems.text(new byte[] {0x1f, (byte) 0x8b, 1, 2, 3}, "s3://b/k.gz"))
+                .isInstanceOfSatisfying(StatesFailure.class, failure -> assertThat(failure.error()).isEqualTo("States.ItemReaderFailed"))
+                .hasMessageStartingWith("States.ItemReaderFailed: The object s3://b/k.gz begins as gzip but cannot be decompressed: ");
+    }
+
+    @Test
+    void anAthenaDataManifestListsOneS3UriALine()
+    {
+        assertThat(MapItems.athenaManifest("s3://unload/q/1.gz\r\n\n  \ns3://other/a/b/c d\n", "s3://r/m.csv")).containsExactly(
+                new MapItems.S3Location("unload", "q/1.gz"), new MapItems.S3Location("other", "a/b/c d"));
+        assertThat(MapItems.athenaManifest("", "s3://r/m.csv")).isEmpty();
+        assertThat(new MapItems.S3Location("b", "k/1").toString()).isEqualTo("s3://b/k/1");
+        for (String line : List.of("unload/q/1", "s3://bucket", "s3://bucket/", "s3:///key", "S3://b/k")) {
+            assertThatThrownBy(() -> MapItems.athenaManifest("s3://b/k\n" + line + "\n", "s3://r/m.csv")).as(line)
+                    .isInstanceOfSatisfying(StatesFailure.class, failure -> assertThat(failure.error()).isEqualTo("States.ItemReaderFailed"))
+                    .hasMessage("States.ItemReaderFailed: Line 2 of the Athena data manifest s3://r/m.csv is not an S3 URI (s3://bucket/key): " + line);
+        }
+    }
+
+    @Test
+    void anS3InventoryManifestNamesItsBucketFilesAndColumns()
+    {
+        assertThat(MapItems.inventoryManifest("""
+                {"sourceBucket": "src", "destinationBucket": "arn:aws:s3:::dest", "version": "2016-11-30", "fileFormat": "CSV",
+                 "fileSchema": "Bucket, Key,Size ,  ETag", "files": [{"key": "inv/1.csv.gz", "size": 3, "MD5checksum": "x"}, {"key": "inv/2.csv.gz"}]}
+                """, "s3://dest/manifest.json")).isEqualTo(new MapItems.Inventory("dest", List.of("inv/1.csv.gz", "inv/2.csv.gz"),
+                List.of("Bucket", "Key", "Size", "ETag")));
+        assertThat(MapItems.inventoryManifest("{\"destinationBucket\": \"arn:aws-cn:s3:::d\", \"fileFormat\": \"CSV\", \"fileSchema\": \"Key\", \"files\": []}",
+                "s3://d/m")).isEqualTo(new MapItems.Inventory("d", List.of(), List.of("Key")));
+        assertThatThrownBy(() -> MapItems.inventoryManifest("{\"destinationBucket\": \"arn:aws:s3:::d\", \"fileFormat\": \"Parquet\", \"fileSchema\": \"Key\", "
+                + "\"files\": []}", "s3://d/m")).hasMessage("States.ItemReaderFailed: lakestack reads CSV inventories only, and the S3 Inventory manifest "
+                + "s3://d/m has the fileFormat 'Parquet'");
+        assertThatThrownBy(() -> MapItems.inventoryManifest("{\"destinationBucket\": \"d\", \"fileFormat\": \"CSV\", \"fileSchema\": \"Key\", \"files\": []}",
+                "s3://d/m")).hasMessage("States.ItemReaderFailed: The S3 Inventory manifest s3://d/m has no destinationBucket ARN (arn:aws:s3:::bucket): 'd'");
+        assertThatThrownBy(() -> MapItems.inventoryManifest("{\"destinationBucket\": \"arn:aws:s3:::d\", \"fileFormat\": \"CSV\", \"fileSchema\": \"Key,\", "
+                + "\"files\": []}", "s3://d/m")).hasMessage("States.ItemReaderFailed: The S3 Inventory manifest s3://d/m has no fileSchema of column names: 'Key,'");
+        assertThatThrownBy(() -> MapItems.inventoryManifest("{\"destinationBucket\": \"arn:aws:s3:::d\", \"fileFormat\": \"CSV\", \"fileSchema\": \"Key\", "
+                + "\"files\": [{\"size\": 1}]}", "s3://d/m")).hasMessage("States.ItemReaderFailed: A file of the S3 Inventory manifest s3://d/m has no key: {\"size\":1}");
+        assertThatThrownBy(() -> MapItems.inventoryManifest("[]", "s3://d/m"))
+                .hasMessage("States.ItemReaderFailed: The S3 Inventory manifest s3://d/m is not a JSON object");
     }
 
     private static JsonNode json(String text)

@@ -52,7 +52,8 @@ import static java.util.Objects.requireNonNull;
  * and {@code manifest.json} under {@code <Prefix>/<map run id>/}; its {@code WriterConfig}'s {@code Transformation}
  * shapes the succeeded children's results there or, without an export, in the Map's result.
  *
- * <p>Items are read from S3 through lakestack's own endpoint with the SDK.
+ * <p>Items are read from S3 through lakestack's own endpoint with the SDK; a Parquet object's rows are decoded by
+ * {@link ParquetItems}.
  */
 final class MapRuns
         implements MapRunner
@@ -104,9 +105,15 @@ final class MapRuns
     }
 
     @Override
-    public String getObject(String bucket, String key)
+    public byte[] getObject(String bucket, String key)
     {
-        return s3().getObjectAsBytes(request -> request.bucket(bucket).key(key)).asUtf8String();
+        return s3().getObjectAsBytes(request -> request.bucket(bucket).key(key)).asByteArrayUnsafe();
+    }
+
+    @Override
+    public List<JsonNode> parquetRows(String bucket, String key)
+    {
+        return ParquetItems.rows(getObject(bucket, key), "s3://" + bucket + "/" + key);
     }
 
     @Override
