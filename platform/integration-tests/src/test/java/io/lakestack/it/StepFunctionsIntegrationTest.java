@@ -643,6 +643,48 @@ class StepFunctionsIntegrationTest
     }
 
     @Test
+    void anAthenaUnloadFeedsADistributedMapThroughItsDataManifest()
+            throws Exception
+    {
+        stack.stack().awaitTrino(Duration.ofMinutes(4));
+        try (var s3 = stack.s3()) {
+            s3.createBucket(request -> request.bucket("it-sfn-unload"));
+        }
+        String definition = """
+                {"StartAt": "Unload", "States": {
+                  "Unload": {"Type": "Task", "Resource": "arn:aws:states:::athena:startQueryExecution.sync",
+                    "Parameters": {"QueryString": "UNLOAD (SELECT n, n * n AS square, CAST(n AS decimal(4, 1)) / 2 AS half FROM UNNEST(sequence(1, 6)) AS t(n)) TO 's3://it-sfn-unload/squares/' WITH (format = 'PARQUET')",
+                      "ResultConfiguration": {"OutputLocation": "s3://it-sfn-unload/results/"}},
+                    "ResultSelector": {"id.$": "$.QueryExecution.QueryExecutionId", "manifest.$": "$.QueryExecution.Statistics.DataManifestLocation"},
+                    "ResultPath": "$.unload", "Next": "Squares"},
+                  "Squares": {"Type": "Map", "ResultPath": "$.squares", "End": true,
+                    "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "PARQUET", "ManifestType": "ATHENA_DATA"},
+                      "Parameters": {"Bucket": "it-sfn-unload", "Key.$": "States.Format('results/{}-manifest.csv', $.unload.id)"}},
+                    "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"}, "StartAt": "Check", "States": {
+                      "Check": {"Type": "Pass", "Parameters": {"n.$": "$.n", "square.$": "$.square", "half.$": "$.half",
+                        "again.$": "States.MathAdd($.n, $.n)"}, "End": true}}}}
+                }}
+                """;
+        String arn = create("it-sfn-unload-map", definition);
+        String execution = sfn.startExecution(request -> request.stateMachineArn(arn).input("{}")).executionArn();
+        DescribeExecutionResponse ended = awaitEnd(execution);
+        assertThat(ended.status()).as(ended.toString()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        JsonNode output = JSON.readTree(ended.output());
+        String queryId = output.path("unload").path("id").asText();
+        assertThat(output.path("unload").path("manifest").asText()).isEqualTo("s3://it-sfn-unload/results/" + queryId + "-manifest.csv");
+        // every row the UNLOAD wrote, as the Parquet reader gives it (the files' order is the manifest's, the rows' the writer's)
+        List<String> rows = new java.util.ArrayList<>();
+        output.path("squares").forEach(row -> rows.add(row.toString()));
+        assertThat(rows).containsExactlyInAnyOrder(
+                "{\"n\":1,\"square\":1,\"half\":0.5,\"again\":2}",
+                "{\"n\":2,\"square\":4,\"half\":1.0,\"again\":4}",
+                "{\"n\":3,\"square\":9,\"half\":1.5,\"again\":6}",
+                "{\"n\":4,\"square\":16,\"half\":2.0,\"again\":8}",
+                "{\"n\":5,\"square\":25,\"half\":2.5,\"again\":10}",
+                "{\"n\":6,\"square\":36,\"half\":3.0,\"again\":12}");
+    }
+
+    @Test
     void invalidRequestsGetAwsErrors()
     {
         assertError(() -> create("it-sfn-bad", "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"B\"}}}"), "InvalidDefinition",
