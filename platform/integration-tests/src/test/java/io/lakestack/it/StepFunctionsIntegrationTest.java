@@ -643,6 +643,59 @@ class StepFunctionsIntegrationTest
     }
 
     @Test
+    void sdkIntegrationsOfS3SnsAndStepFunctionsTakeAndGiveTheirApisMembers()
+            throws Exception
+    {
+        try (var s3 = stack.s3()) {
+            s3.createBucket(request -> request.bucket("it-sfn-sdk"));
+        }
+        String definition = """
+                {"StartAt": "Put", "States": {
+                  "Put": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:putObject",
+                    "Parameters": {"Bucket": "it-sfn-sdk", "Key": "in/doc.json", "Body.$": "$.doc", "ContentType": "application/json"},
+                    "ResultSelector": {"etag.$": "$.ETag"}, "ResultPath": "$.put", "Next": "Get"},
+                  "Get": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:getObject", "Parameters": {"Bucket": "it-sfn-sdk", "Key": "in/doc.json"},
+                    "ResultSelector": {"doc.$": "States.StringToJson($.Body)", "type.$": "$.ContentType", "length.$": "$.ContentLength", "etag.$": "$.ETag"},
+                    "ResultPath": "$.got", "Next": "List"},
+                  "List": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:listObjectsV2", "Parameters": {"Bucket": "it-sfn-sdk", "Prefix": "in/"},
+                    "ResultSelector": {"keys.$": "$.Contents[*].Key", "count.$": "$.KeyCount"}, "ResultPath": "$.listed", "Next": "Missing"},
+                  "Missing": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:s3:getObject", "Parameters": {"Bucket": "it-sfn-sdk", "Key": "in/none"},
+                    "Catch": [{"ErrorEquals": ["S3.NoSuchKeyException"], "ResultPath": "$.missing", "Next": "Topic"}], "End": true},
+                  "Topic": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sns:createTopic", "Parameters": {"Name": "it-sfn-sdk-topic"},
+                    "ResultSelector": {"arn.$": "$.TopicArn"}, "ResultPath": "$.topic", "Next": "Describe"},
+                  "Describe": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:describeStateMachine",
+                    "Parameters": {"StateMachineArn.$": "$$.StateMachine.Id"}, "ResultSelector": {"name.$": "$.Name", "status.$": "$.Status"},
+                    "ResultPath": "$.machine", "End": true}
+                }}
+                """;
+        String arn = create("it-sfn-sdk", definition);
+        String execution = sfn.startExecution(request -> request.stateMachineArn(arn).input("{\"doc\": {\"a\": 1, \"b\": [true, \"x\"]}}"))
+                .executionArn();
+        DescribeExecutionResponse ended = awaitEnd(execution);
+        assertThat(ended.status()).as(ended.toString()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        JsonNode output = JSON.readTree(ended.output());
+        String written;
+        try (var s3 = stack.s3()) {
+            written = s3.getObjectAsBytes(request -> request.bucket("it-sfn-sdk").key("in/doc.json")).asUtf8String();
+        }
+        // the body, given as JSON, is written as its text
+        assertThat(written).isEqualTo("{\"a\":1,\"b\":[true,\"x\"]}");
+        String etag = output.path("put").path("etag").asText();
+        assertThat(etag).matches("\"[0-9a-f]{32}\"");
+        assertThat(output.path("got")).isEqualTo(JSON.readTree("{\"doc\": {\"a\": 1, \"b\": [true, \"x\"]}, \"type\": \"application/json\", \"length\": "
+                + written.length() + ", \"etag\": " + JSON.writeValueAsString(etag) + "}"));
+        assertThat(output.path("listed")).isEqualTo(JSON.readTree("{\"keys\": [\"in/doc.json\"], \"count\": 1}"));
+        assertThat(output.path("missing").path("Error").asText()).isEqualTo("S3.NoSuchKeyException");
+        assertThat(output.path("missing").path("Cause").asText()).startsWith("The specified key does not exist. (Service: S3, Status Code: 404, Request ID: ");
+        assertThat(output.path("topic")).isEqualTo(JSON.readTree("{\"arn\": \"arn:aws:sns:us-east-1:000000000000:it-sfn-sdk-topic\"}"));
+        assertThat(output.path("machine")).isEqualTo(JSON.readTree("{\"name\": \"it-sfn-sdk\", \"status\": \"ACTIVE\"}"));
+
+        // an action the SDK's client does not have is refused where it is
+        assertError(() -> create("it-sfn-sdk-bad", "{\"StartAt\": \"T\", \"States\": {\"T\": {\"Type\": \"Task\", "
+                + "\"Resource\": \"arn:aws:states:::aws-sdk:s3:frobnicate\", \"End\": true}}}"), "InvalidDefinition", "has no action 'frobnicate'");
+    }
+
+    @Test
     void anAthenaUnloadFeedsADistributedMapThroughItsDataManifest()
             throws Exception
     {

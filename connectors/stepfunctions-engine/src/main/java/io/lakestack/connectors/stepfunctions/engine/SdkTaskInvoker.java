@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeRequest;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
@@ -49,6 +50,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -88,17 +90,19 @@ public final class SdkTaskInvoker
     private final EventBridgeClient events;
     private final SfnClient states;
     private final JsonApi api;
+    private final SdkModelActions models;
     private final String region;
     private final ExecutorService pool;
     private final SyncStarts syncStarts;
 
     /**
+     * @param s3 for the {@code aws-sdk:s3:*} integrations (path-style addressing, for lakestack's endpoint)
      * @param api the JSON-protocol services' actions as they are, for Athena's and the {@code aws-sdk:*} integrations
      * @param region the region their calls are signed for when an execution's ARN names none
      * @param stores where the {@code .sync} tasks' starts are recorded, for a resumed execution to find the work it started
      */
-    public SdkTaskInvoker(LambdaClient lambda, SqsClient sqs, SnsClient sns, EventBridgeClient events, SfnClient states, JsonApi api, String region,
-            RecordStores stores, Clock clock)
+    public SdkTaskInvoker(LambdaClient lambda, SqsClient sqs, SnsClient sns, EventBridgeClient events, SfnClient states, S3Client s3, JsonApi api,
+            String region, RecordStores stores, Clock clock)
     {
         this.syncStarts = new SyncStarts(stores, clock);
         this.lambda = requireNonNull(lambda, "lambda is null");
@@ -107,6 +111,7 @@ public final class SdkTaskInvoker
         this.events = requireNonNull(events, "events is null");
         this.states = requireNonNull(states, "states is null");
         this.api = requireNonNull(api, "api is null");
+        this.models = new SdkModelActions(Map.of("s3", requireNonNull(s3, "s3 is null"), "lambda", lambda, "sns", sns, "sfn", states));
         this.region = requireNonNull(region, "region is null");
         AtomicInteger threads = new AtomicInteger();
         this.pool = Executors.newCachedThreadPool(runnable -> {
@@ -124,6 +129,7 @@ public final class SdkTaskInvoker
                 SdkClients.build(SnsClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
                 SdkClients.build(EventBridgeClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
                 SdkClients.build(SfnClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
+                SdkClients.build(S3Client.builder().forcePathStyle(true), endpoint, region, credentials, CALL_TIMEOUT),
                 new JsonApi(endpoint, credentials, CALL_TIMEOUT), region.id(), stores, clock);
     }
 
@@ -166,6 +172,9 @@ public final class SdkTaskInvoker
                     Matcher sdk = TaskResources.AWS_SDK.matcher(resource);
                     if (sdk.matches() && JsonApi.SERVICES.containsKey(sdk.group(1))) {
                         yield sdkAction(sdk.group(1), sdk.group(2), input, executionArn);
+                    }
+                    if (sdk.matches() && SdkModelActions.CLIENTS.containsKey(sdk.group(1))) {
+                        yield models.call(sdk.group(1), sdk.group(2), input);
                     }
                     yield TaskOutcome.failed("States.Runtime", "The resource '" + resource + "' is not supported by lakestack");
                 }

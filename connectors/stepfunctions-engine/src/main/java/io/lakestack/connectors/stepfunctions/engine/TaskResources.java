@@ -53,7 +53,7 @@ public final class TaskResources
     private static boolean sdkIntegration(String resource)
     {
         Matcher matcher = AWS_SDK.matcher(resource);
-        return matcher.matches() && JsonApi.SERVICES.containsKey(matcher.group(1));
+        return matcher.matches() && (JsonApi.SERVICES.containsKey(matcher.group(1)) || SdkModelActions.supports(matcher.group(1), matcher.group(2)));
     }
 
     /** An integration with the callback pattern: it is called, then the task waits for {@code SendTaskSuccess} / {@code SendTaskFailure}. */
@@ -105,7 +105,8 @@ public final class TaskResources
                         + " (each also with " + TaskCallbacks.SUFFIX + "), states:startExecution.sync and .sync:2, Lambda function ARNs, athena:startQueryExecution (also .sync), "
                         + "athena:getQueryExecution, athena:getQueryResults, athena:stopQueryExecution, glue:startJobRun (also .sync) and "
                         + "aws-sdk:<service>:<action> for "
-                        + String.join(", ", new TreeSet<>(JsonApi.SERVICES.keySet())),
+                        + String.join(", ", new TreeSet<>(JsonApi.SERVICES.keySet())) + " and the actions of the SDK's clients of "
+                        + SdkModelActions.services(),
                         java.util.Optional.of(task.getKey())));
             }
         }
@@ -126,7 +127,12 @@ public final class TaskResources
             return "the " + TaskCallbacks.SUFFIX + " pattern is there only for the integrations below";
         }
         if (resource.startsWith("arn:aws:states:::aws-sdk:")) {
-            return "AWS SDK integrations are there for the services that speak a JSON protocol, with actions named as the SDKs name them";
+            Matcher matcher = AWS_SDK.matcher(resource);
+            if (matcher.matches() && SdkModelActions.CLIENTS.containsKey(matcher.group(1))) {
+                return "the AWS SDK's client of " + matcher.group(1) + " has no action '" + matcher.group(2) + "'";
+            }
+            return "AWS SDK integrations are there for the services that speak a JSON protocol and for " + SdkModelActions.services()
+                    + ", with actions named as the SDKs name them";
         }
         return "no such integration is emulated";
     }
