@@ -643,7 +643,7 @@ class StepFunctionsIntegrationTest
     }
 
     @Test
-    void sdkIntegrationsOfS3SnsAndStepFunctionsTakeAndGiveTheirApisMembers()
+    void sdkIntegrationsOfS3SnsStepFunctionsStsAndMskTakeAndGiveTheirApisMembers()
             throws Exception
     {
         try (var s3 = stack.s3()) {
@@ -665,7 +665,11 @@ class StepFunctionsIntegrationTest
                     "ResultSelector": {"arn.$": "$.TopicArn"}, "ResultPath": "$.topic", "Next": "Describe"},
                   "Describe": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:describeStateMachine",
                     "Parameters": {"StateMachineArn.$": "$$.StateMachine.Id"}, "ResultSelector": {"name.$": "$.Name", "status.$": "$.Status"},
-                    "ResultPath": "$.machine", "End": true}
+                    "ResultPath": "$.machine", "Next": "Who"},
+                  "Who": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sts:getCallerIdentity", "Parameters": {},
+                    "ResultSelector": {"account.$": "$.Account"}, "ResultPath": "$.caller", "Next": "Clusters"},
+                  "Clusters": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:kafka:listClustersV2", "Parameters": {"ClusterNameFilter": "lake"},
+                    "ResultSelector": {"names.$": "$.ClusterInfoList[*].ClusterName"}, "ResultPath": "$.clusters", "End": true}
                 }}
                 """;
         String arn = create("it-sfn-sdk", definition);
@@ -689,6 +693,8 @@ class StepFunctionsIntegrationTest
         assertThat(output.path("missing").path("Cause").asText()).startsWith("The specified key does not exist. (Service: S3, Status Code: 404, Request ID: ");
         assertThat(output.path("topic")).isEqualTo(JSON.readTree("{\"arn\": \"arn:aws:sns:us-east-1:000000000000:it-sfn-sdk-topic\"}"));
         assertThat(output.path("machine")).isEqualTo(JSON.readTree("{\"name\": \"it-sfn-sdk\", \"status\": \"ACTIVE\"}"));
+        assertThat(output.path("caller")).isEqualTo(JSON.readTree("{\"account\": \"000000000000\"}"));
+        assertThat(output.path("clusters")).isEqualTo(JSON.readTree("{\"names\": [\"lakestack\"]}"));
 
         // an action the SDK's client does not have is refused where it is
         assertError(() -> create("it-sfn-sdk-bad", "{\"StartAt\": \"T\", \"States\": {\"T\": {\"Type\": \"Task\", "

@@ -17,10 +17,12 @@ import software.amazon.awssdk.core.traits.ListTrait;
 import software.amazon.awssdk.core.traits.MapTrait;
 import software.amazon.awssdk.core.util.SdkAutoConstructList;
 import software.amazon.awssdk.core.util.SdkAutoConstructMap;
+import software.amazon.awssdk.services.kafka.KafkaClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.utils.builder.Buildable;
 
 import java.lang.reflect.InvocationTargetException;
@@ -42,7 +44,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The {@code aws-sdk:<service>:<action>} integrations of the services whose APIs are not JSON-protocol ones (S3's
- * REST-XML, SNS's query protocol, Lambda's REST-JSON) or whose members are camel-cased (Step Functions'): the action's
+ * REST-XML, SNS's and STS's query protocol, Lambda's and MSK's REST-JSON) or whose members are camel-cased (Step
+ * Functions'): the action's
  * request built from the task's parameters with the SDK's own model of it, and its answer written back from that
  * model, as AWS's SDK integrations do. Names are the model's members with their first letter in upper case, as Step
  * Functions writes them for every service ({@code StateMachineArn} for Step Functions' {@code stateMachineArn});
@@ -56,8 +59,9 @@ final class SdkModelActions
 
     /** The client interfaces, by the service name of the resource ARN, and the prefix of their errors. */
     static final Map<String, Class<?>> CLIENTS = Map.of("s3", S3Client.class, "lambda", LambdaClient.class, "sns", SnsClient.class, "sfn",
-            SfnClient.class);
-    private static final Map<String, String> ERROR_PREFIXES = Map.of("s3", "S3", "lambda", "Lambda", "sns", "Sns", "sfn", "Sfn");
+            SfnClient.class, "sts", StsClient.class, "kafka", KafkaClient.class);
+    private static final Map<String, String> ERROR_PREFIXES = Map.of("s3", "S3", "lambda", "Lambda", "sns", "Sns", "sfn", "Sfn", "sts", "Sts",
+            "kafka", "Kafka");
 
     private final Map<String, Object> clients;
 

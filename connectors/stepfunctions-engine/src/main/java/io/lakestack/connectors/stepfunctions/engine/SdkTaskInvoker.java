@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
+import software.amazon.awssdk.services.kafka.KafkaClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.InvokeRequest;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
@@ -39,6 +40,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
 import software.amazon.awssdk.services.sns.model.PublishResponse;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
@@ -96,13 +98,14 @@ public final class SdkTaskInvoker
     private final SyncStarts syncStarts;
 
     /**
-     * @param s3 for the {@code aws-sdk:s3:*} integrations (path-style addressing, for lakestack's endpoint)
+     * @param s3 for the {@code aws-sdk:s3:*} integrations (path-style addressing, for lakestack's endpoint), as {@code sts} and
+     *         {@code kafka} (MSK) are for theirs
      * @param api the JSON-protocol services' actions as they are, for Athena's and the {@code aws-sdk:*} integrations
      * @param region the region their calls are signed for when an execution's ARN names none
      * @param stores where the {@code .sync} tasks' starts are recorded, for a resumed execution to find the work it started
      */
-    public SdkTaskInvoker(LambdaClient lambda, SqsClient sqs, SnsClient sns, EventBridgeClient events, SfnClient states, S3Client s3, JsonApi api,
-            String region, RecordStores stores, Clock clock)
+    public SdkTaskInvoker(LambdaClient lambda, SqsClient sqs, SnsClient sns, EventBridgeClient events, SfnClient states, S3Client s3, StsClient sts,
+            KafkaClient kafka, JsonApi api, String region, RecordStores stores, Clock clock)
     {
         this.syncStarts = new SyncStarts(stores, clock);
         this.lambda = requireNonNull(lambda, "lambda is null");
@@ -111,7 +114,8 @@ public final class SdkTaskInvoker
         this.events = requireNonNull(events, "events is null");
         this.states = requireNonNull(states, "states is null");
         this.api = requireNonNull(api, "api is null");
-        this.models = new SdkModelActions(Map.of("s3", requireNonNull(s3, "s3 is null"), "lambda", lambda, "sns", sns, "sfn", states));
+        this.models = new SdkModelActions(Map.of("s3", requireNonNull(s3, "s3 is null"), "lambda", lambda, "sns", sns, "sfn", states,
+                "sts", requireNonNull(sts, "sts is null"), "kafka", requireNonNull(kafka, "kafka is null")));
         this.region = requireNonNull(region, "region is null");
         AtomicInteger threads = new AtomicInteger();
         this.pool = Executors.newCachedThreadPool(runnable -> {
@@ -130,6 +134,8 @@ public final class SdkTaskInvoker
                 SdkClients.build(EventBridgeClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
                 SdkClients.build(SfnClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
                 SdkClients.build(S3Client.builder().forcePathStyle(true), endpoint, region, credentials, CALL_TIMEOUT),
+                SdkClients.build(StsClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
+                SdkClients.build(KafkaClient.builder(), endpoint, region, credentials, CALL_TIMEOUT),
                 new JsonApi(endpoint, credentials, CALL_TIMEOUT), region.id(), stores, clock);
     }
 

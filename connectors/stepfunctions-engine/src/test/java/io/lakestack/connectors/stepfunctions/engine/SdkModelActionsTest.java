@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.kafka.KafkaClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -25,6 +26,9 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
 import software.amazon.awssdk.services.sns.model.PublishResponse;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.model.GetCallerIdentityRequest;
+import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -77,6 +81,9 @@ class SdkModelActionsTest
     {
         return new SdkModelActions(Map.of("s3", client(S3Client.class, s3), "lambda", client(LambdaClient.class, request -> null),
                 "sns", client(SnsClient.class, request -> PublishResponse.builder().messageId("m-1").build()),
+                "sts", client(StsClient.class, request -> GetCallerIdentityResponse.builder().account("000000000000").userId("u")
+                        .arn("arn:aws:iam::000000000000:user/u").build()),
+                "kafka", client(KafkaClient.class, request -> null),
                 "sfn", client(SfnClient.class, request -> StartExecutionResponse.builder().executionArn("arn:aws:states:us-east-1:000000000000:execution:m:e")
                         .startDate(Instant.parse("2026-12-03T10:15:30.250Z")).build())));
     }
@@ -148,6 +155,11 @@ class SdkModelActionsTest
         assertThat(requests.get(1)).isEqualTo(PublishRequest.builder().topicArn("arn:aws:sns:us-east-1:000000000000:t").message("hi")
                 .messageAttributes(Map.of("kind", MessageAttributeValue.builder().dataType("String").stringValue("greeting").build())).build());
         assertThat(output(published)).isEqualTo(JSON.readTree("{\"MessageId\": \"m-1\"}"));
+
+        // an action without parameters takes an empty object
+        assertThat(output(actions.call("sts", "getCallerIdentity", JSON.readTree("{}")))).isEqualTo(JSON.readTree(
+                "{\"UserId\": \"u\", \"Account\": \"000000000000\", \"Arn\": \"arn:aws:iam::000000000000:user/u\"}"));
+        assertThat(requests.get(2)).isEqualTo(GetCallerIdentityRequest.builder().build());
     }
 
     @Test
@@ -188,6 +200,8 @@ class SdkModelActionsTest
         assertThat(SdkModelActions.supports("sfn", "describeExecution")).isTrue();
         assertThat(SdkModelActions.supports("lambda", "listFunctions")).isTrue();
         assertThat(SdkModelActions.supports("sns", "createTopic")).isTrue();
+        assertThat(SdkModelActions.supports("sts", "getCallerIdentity")).isTrue();
+        assertThat(SdkModelActions.supports("kafka", "getBootstrapBrokers")).isTrue();
         assertThat(SdkModelActions.supports("s3", "GetObject")).isFalse();
         assertThat(SdkModelActions.supports("s3", "getObjectAsBytes")).isFalse();
         assertThat(SdkModelActions.supports("s3", "listObjectsV2Paginator")).isFalse();

@@ -44,14 +44,14 @@ class TaskResourcesTest
                 + "arn:aws:states:::states:startExecution (each also with .waitForTaskToken), states:startExecution.sync and .sync:2, Lambda function ARNs, athena:startQueryExecution "
                 + "(also .sync), athena:getQueryExecution, athena:getQueryResults, athena:stopQueryExecution, glue:startJobRun (also .sync) and "
                 + "aws-sdk:<service>:<action> for "
-                + "athena, eventbridge, firehose, glue, kinesis, logs, sqs and the actions of the SDK's clients of lambda, s3, sfn, sns",
+                + "athena, eventbridge, firehose, glue, kinesis, logs, sqs and the actions of the SDK's clients of kafka, lambda, s3, sfn, sns, sts",
                 Optional.of("/States/P/Branches[0]/States/T/Resource")));
         assertThat(TaskResources.validate(task("arn:aws:states:::ecs:runTask.sync"), false).get(0).message()).contains("the .sync pattern");
         assertThat(TaskResources.validate(task("arn:aws:states:::aws-sdk:s3:listBuckets"), false)).isEmpty();
         assertThat(TaskResources.validate(task("arn:aws:states:::aws-sdk:s3:frobnicate"), false).get(0).message())
                 .contains("(the AWS SDK's client of s3 has no action 'frobnicate')");
         assertThat(TaskResources.validate(task("arn:aws:states:::aws-sdk:dynamodb:getItem"), false).get(0).message())
-                .contains("(AWS SDK integrations are there for the services that speak a JSON protocol and for lambda, s3, sfn, sns, with actions named");
+                .contains("(AWS SDK integrations are there for the services that speak a JSON protocol and for kafka, lambda, s3, sfn, sns, sts, with actions named");
         assertThat(TaskResources.validate(task("arn:aws:states:::ecs:runTask"), false).get(0).message()).contains("no such integration");
         assertThat(TaskResources.validate(task("arn:aws:states:::aws-sdk:glue:GetDatabase"), false)).hasSize(1);
         assertThat(TaskResources.validate(task("arn:aws:states:::athena:getQueryResults.sync"), false).get(0).message())
