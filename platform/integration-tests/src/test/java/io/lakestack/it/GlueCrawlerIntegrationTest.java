@@ -419,7 +419,8 @@ class GlueCrawlerIntegrationTest
         s3.putObject(request -> request.bucket(BUCKET).key(key), RequestBody.fromBytes(content));
     }
 
-    private static byte[] gzip(String text)
+    /** The text, UTF-8, gzip-compressed: an object as S3 Inventory, Athena and Firehose write them. */
+    static byte[] gzip(String text)
             throws IOException
     {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

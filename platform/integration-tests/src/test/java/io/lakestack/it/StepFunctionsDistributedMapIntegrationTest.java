@@ -34,7 +34,6 @@ import software.amazon.awssdk.services.sfn.model.MapRunStatus;
 import software.amazon.awssdk.services.sfn.model.SfnException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +43,6 @@ import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -493,15 +491,6 @@ class StepFunctionsDistributedMapIntegrationTest
         assertThat(output.get("records")).isEqualTo(records);
     }
 
-    private static byte[] gzip(String text)
-            throws Exception
-    {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
-            gzip.write(text.getBytes(StandardCharsets.UTF_8));
-        }
-        return bytes.toByteArray();
-    }
 
     private static final MessageType PARQUET_SCHEMA = MessageTypeParser.parseMessageType("""
             message row {
@@ -621,8 +610,9 @@ class StepFunctionsDistributedMapIntegrationTest
             throws Exception
     {
         s3.putObject(request -> request.bucket(bucket).key("unload/q1/part-0.gz"),
-                RequestBody.fromBytes(gzip("{\"id\": 1, \"name\": \"a\"}\n{\"id\": 2, \"name\": \"b\"}\n")));
-        s3.putObject(request -> request.bucket(bucket).key("unload/q1/part-1.gz"), RequestBody.fromBytes(gzip("{\"id\": 3, \"name\": \"c\"}\n")));
+                RequestBody.fromBytes(GlueCrawlerIntegrationTest.gzip("{\"id\": 1, \"name\": \"a\"}\n{\"id\": 2, \"name\": \"b\"}\n")));
+        s3.putObject(request -> request.bucket(bucket).key("unload/q1/part-1.gz"), 
+                RequestBody.fromBytes(GlueCrawlerIntegrationTest.gzip("{\"id\": 3, \"name\": \"c\"}\n")));
         s3.putObject(request -> request.bucket(bucket).key("results/q1-manifest.csv"),
                 RequestBody.fromString("s3://" + bucket + "/unload/q1/part-0.gz\ns3://" + bucket + "/unload/q1/part-1.gz\n"));
         DescribeExecutionResponse lines = run(readerMachine("it-dmap-athena-jsonl", "{\"InputType\": \"JSONL\", \"ManifestType\": \"ATHENA_DATA\"}",
@@ -646,7 +636,7 @@ class StepFunctionsDistributedMapIntegrationTest
     void theRowsOfAnS3InventoryAreTheItems()
             throws Exception
     {
-        byte[] csv = gzip("\"photos\",\"2024/a.jpg\",\"10\",\"2024-01-02T03:04:05.000Z\"\n\"photos\",\"2024/b.jpg\",\"20\",\"2024-01-03T00:00:00.000Z\"\n");
+        byte[] csv = GlueCrawlerIntegrationTest.gzip("\"photos\",\"2024/a.jpg\",\"10\",\"2024-01-02T03:04:05.000Z\"\n\"photos\",\"2024/b.jpg\",\"20\",\"2024-01-03T00:00:00.000Z\"\n");
         s3.putObject(request -> request.bucket(bucket).key("inventory/photos/all/data/0.csv.gz"), RequestBody.fromBytes(csv));
         s3.putObject(request -> request.bucket(bucket).key("inventory/photos/all/2024-01-04T01-00Z/manifest.json"), RequestBody.fromString("""
                 {"sourceBucket": "photos", "destinationBucket": "arn:aws:s3:::%s", "version": "2016-11-30", "creationTimestamp": "1704330000000",

@@ -117,13 +117,7 @@ public final class MapItems
      */
     public static Inventory inventoryManifest(String text, String source)
     {
-        JsonNode manifest;
-        try {
-            manifest = Json.parse(text);
-        }
-        catch (JsonProcessingException e) {
-            throw new StatesFailure(ITEM_READER_FAILED, "The S3 Inventory manifest " + source + " is not JSON: " + e.getOriginalMessage());
-        }
+        JsonNode manifest = parse(text, "The S3 Inventory manifest " + source);
         if (manifest == null || !manifest.isObject()) {
             throw new StatesFailure(ITEM_READER_FAILED, "The S3 Inventory manifest " + source + " is not a JSON object");
         }
@@ -161,16 +155,21 @@ public final class MapItems
         return new Inventory(bucket, files, columns);
     }
 
+    /** The JSON of the text; {@code States.ItemReaderFailed} saying that {@code what} is not JSON when it is not. */
+    private static JsonNode parse(String text, String what)
+    {
+        try {
+            return Json.parse(text);
+        }
+        catch (JsonProcessingException e) {
+            throw new StatesFailure(ITEM_READER_FAILED, what + " is not JSON: " + e.getOriginalMessage());
+        }
+    }
+
     /** The elements of a JSON array. */
     public static List<JsonNode> json(String text, String source)
     {
-        JsonNode parsed;
-        try {
-            parsed = Json.parse(text);
-        }
-        catch (JsonProcessingException e) {
-            throw new StatesFailure(ITEM_READER_FAILED, "The object " + source + " is not JSON: " + e.getOriginalMessage());
-        }
+        JsonNode parsed = parse(text, "The object " + source);
         if (parsed == null || !parsed.isArray()) {
             throw new StatesFailure(ITEM_READER_FAILED, "The object " + source + " does not hold a JSON array (InputType JSON reads an array of items)");
         }
