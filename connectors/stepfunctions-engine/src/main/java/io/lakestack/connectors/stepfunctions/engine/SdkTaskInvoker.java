@@ -40,9 +40,9 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.PublishRequest;
 import software.amazon.awssdk.services.sns.model.PublishResponse;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
+import software.amazon.awssdk.services.sts.StsClient;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -91,6 +91,9 @@ public final class SdkTaskInvoker
     private final SnsClient sns;
     private final EventBridgeClient events;
     private final SfnClient states;
+    private final S3Client s3;
+    private final StsClient sts;
+    private final KafkaClient kafka;
     private final JsonApi api;
     private final SdkModelActions models;
     private final String region;
@@ -114,8 +117,10 @@ public final class SdkTaskInvoker
         this.events = requireNonNull(events, "events is null");
         this.states = requireNonNull(states, "states is null");
         this.api = requireNonNull(api, "api is null");
-        this.models = new SdkModelActions(Map.of("s3", requireNonNull(s3, "s3 is null"), "lambda", lambda, "sns", sns, "sfn", states,
-                "sts", requireNonNull(sts, "sts is null"), "kafka", requireNonNull(kafka, "kafka is null")));
+        this.s3 = requireNonNull(s3, "s3 is null");
+        this.sts = requireNonNull(sts, "sts is null");
+        this.kafka = requireNonNull(kafka, "kafka is null");
+        this.models = new SdkModelActions(Map.of("s3", s3, "lambda", lambda, "sns", sns, "sfn", states, "sts", sts, "kafka", kafka));
         this.region = requireNonNull(region, "region is null");
         AtomicInteger threads = new AtomicInteger();
         this.pool = Executors.newCachedThreadPool(runnable -> {
@@ -742,5 +747,8 @@ public final class SdkTaskInvoker
         sns.close();
         events.close();
         states.close();
+        s3.close();
+        sts.close();
+        kafka.close();
     }
 }
