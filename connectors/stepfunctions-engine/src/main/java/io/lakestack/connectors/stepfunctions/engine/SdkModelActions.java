@@ -57,11 +57,12 @@ final class SdkModelActions
 {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The client interfaces, by the service name of the resource ARN, and the prefix of their errors. */
+    /**
+     * The client interfaces, by the service name of the resource ARN; a service's errors are prefixed by its client's
+     * name without {@code Client} ({@code S3}, {@code Sfn}), as the SDK names the service.
+     */
     static final Map<String, Class<?>> CLIENTS = Map.of("s3", S3Client.class, "lambda", LambdaClient.class, "sns", SnsClient.class, "sfn",
             SfnClient.class, "sts", StsClient.class, "kafka", KafkaClient.class);
-    private static final Map<String, String> ERROR_PREFIXES = Map.of("s3", "S3", "lambda", "Lambda", "sns", "Sns", "sfn", "Sfn", "sts", "Sts",
-            "kafka", "Kafka");
 
     private final Map<String, Object> clients;
 
@@ -132,7 +133,7 @@ final class SdkModelActions
             return TaskOutcome.failed("States.Runtime", e.getMessage());
         }
         catch (InvocationTargetException e) {
-            String prefix = ERROR_PREFIXES.get(service);
+            String prefix = type.getSimpleName().substring(0, type.getSimpleName().length() - "Client".length());
             if (e.getCause() instanceof AwsServiceException failure) {
                 String message = failure.awsErrorDetails() == null || failure.awsErrorDetails().errorMessage() == null
                         ? failure.getMessage() : failure.awsErrorDetails().errorMessage();

@@ -223,10 +223,9 @@ record AthenaStatement(String statementType, String substatementType, Optional<H
             throw new Unsupported("INVALID_INPUT: " + SqlTokens.position(sql, to.start()) + ": UNLOAD's TO location must be an S3 location, "
                     + "s3://bucket/prefix/, not '" + location + "'");
         }
-        String path = location.substring("s3://".length());
-        int slash = path.indexOf('/');
-        String bucket = slash < 0 ? path : path.substring(0, slash);
-        String prefix = slash < 0 ? "" : path.substring(slash + 1);
+        String[] bucketAndPrefix = bucketAndKey(location);
+        String bucket = bucketAndPrefix[0];
+        String prefix = bucketAndPrefix[1];
         if (!prefix.isEmpty() && !prefix.endsWith("/")) {
             prefix += "/";
         }
@@ -280,6 +279,14 @@ record AthenaStatement(String statementType, String substatementType, Optional<H
         Map<String, String> session = Map.of(CATALOG + ".compression_codec", codec(compression));
         return new AthenaStatement("DML", "UNLOAD", Optional.empty(), Optional.empty(), session, Optional.empty(),
                 Optional.of(new Unload(query, bucket, prefix, tableProperties, partitioned)));
+    }
+
+    /** The bucket and the key (or prefix, empty when there is none) of an {@code s3://bucket/key} location. */
+    static String[] bucketAndKey(String location)
+    {
+        String rest = location.substring("s3://".length());
+        int slash = rest.indexOf('/');
+        return slash < 0 ? new String[] {rest, ""} : new String[] {rest.substring(0, slash), rest.substring(slash + 1)};
     }
 
     private static AthenaStatement trino(String type, String substatement, String sql)

@@ -311,7 +311,7 @@ final class QueryExecutions
         Optional<String> reason = Optional.empty();
         Optional<Failure> failure = Optional.empty();
         try {
-            String[] location = bucketAndKey(execution.outputFolder());
+            String[] location = AthenaStatement.bucketAndKey(execution.outputFolder());
             if (!outputBucketExists(location[0])) {
                 throw new QueryFailed("Unable to verify/create output bucket " + location[0] + ": the bucket does not exist", true);
             }
@@ -853,13 +853,6 @@ final class QueryExecutions
     private static double epochSeconds(long millis)
     {
         return JsonProtocolService.epochSeconds(Instant.ofEpochMilli(millis));
-    }
-
-    private static String[] bucketAndKey(String location)
-    {
-        String rest = location.substring("s3://".length());
-        int slash = rest.indexOf('/');
-        return slash < 0 ? new String[] {rest, ""} : new String[] {rest.substring(0, slash), rest.substring(slash + 1)};
     }
 
     /** Stops the queries of this instance; they end FAILED, saying lakestack stopped while they ran. */
