@@ -272,6 +272,14 @@ class AthenaIntegrationTest
         assertThat(manifestLines(second.statistics().dataManifestLocation())).containsExactly("s3://athena-it/" + added.get(0));
         // JSON lines without the partition column, which the path holds
         assertThat(s3.getObjectAsBytes(request -> request.bucket(BUCKET).key(added.get(0))).asUtf8String()).isEqualTo("{\"id\":3,\"name\":\"c\"}\n");
+        // TEXTFILE with the field delimiter given, uncompressed: one line a row
+        QueryExecution text = queries.succeed("""
+                UNLOAD (SELECT 1 AS id, 'x' AS name) TO 's3://athena-it/unload/text/' WITH (format = 'TEXTFILE', field_delimiter = '\\t',
+                  compression = 'NONE')
+                """);
+        List<String> textFiles = keys("unload/text/");
+        assertThat(manifestLines(text.statistics().dataManifestLocation())).containsExactly("s3://athena-it/" + textFiles.get(0));
+        assertThat(s3.getObjectAsBytes(request -> request.bucket(BUCKET).key(textFiles.get(0))).asUtf8String()).isEqualTo("1\tx\n");
         // the table each wrote through is gone
         assertThat(glue.getTables(request -> request.databaseName("default")).tableList()).extracting(Table::name)
                 .noneMatch(name -> name.startsWith("lakestack_unload_"));
